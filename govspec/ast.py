@@ -1,0 +1,238 @@
+"""The surface syntax tree: frozen dataclasses, a source span on every node.
+
+Produced by :mod:`govspec.syntax` from the Lark parse tree; consumed by :mod:`govspec.check`,
+which resolves names and types and builds the model.  Nodes carry an optional ``cite`` (the
+bylaws clause a rule implements) that flows into messages, scenarios and reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .diagnostics import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    span: Span
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True, slots=True)
+class Number(Node):
+    value: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Node):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dotted(Node):
+    owner: str
+    attribute: str
+    owner_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class StepSet(Node):
+    """yes, no, abstain, cast, present, notified, eligible, recused, members (of the deciding body)."""
+
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Seats(Node):
+    """``seats`` of the deciding body."""
+
+
+@dataclass(frozen=True, slots=True)
+class AllPeople(Node):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SetLiteral(Node):
+    names: tuple[Name, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Node):
+    function: str  # "weight" | "size"
+    argument: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class BoolLit(Node):
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Binary(Node):
+    """Arithmetic (+ - *), comparisons (>= ... !=), 'and', 'or', '->', 'in', 'not in'."""
+
+    op: str
+    left: "Expr"
+    right: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class FractionOf(Node):
+    fraction: Fraction
+    base: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class Majority(Node):
+    """``majority of X``: more than half of X (the subject depends on the clause)."""
+
+    base: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Node):
+    operand: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class Vacancy(Node):
+    """``X is vacant`` (vacant=True) or ``X is not vacant``."""
+
+    operand: "Expr"
+    vacant: bool
+
+
+Expr = (
+    Number | Name | Dotted | StepSet | Seats | AllPeople | SetLiteral | Call | BoolLit | Binary
+    | FractionOf | Majority | Not | Vacancy
+)
+
+# ---------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True, slots=True)
+class PersonDecl(Node):
+    name: str
+    tags: tuple[str, ...]
+    weight: Fraction
+    cite: str | None
+    count: int | None = None  # set for anonymous groups ("group holders of 1000")
+
+
+@dataclass(frozen=True, slots=True)
+class BodyDecl(Node):
+    name: str
+    seats: int | None
+    seats_span: Span | None
+    members: tuple[Name, ...]
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeDecl(Node):
+    name: str
+    holder: Name | None
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParamDecl(Node):
+    name: str
+    value: Fraction
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Formal(Node):
+    name: str
+    negated: bool  # "x not in board"
+    domain: str  # body name or "people"
+    domain_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class StageHeader(Node):
+    kind: str  # decided | approved | vetoed
+    body: str
+    body_span: Span
+    mode: str  # meeting | consent
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Clause(Node):
+    """notice / quorum / passes / recuse / require / effect clause (``kind``)."""
+
+    kind: str
+    cite: str | None
+    notice: str | None = None
+    expr: Expr | None = None
+    recused: str | None = None
+    recused_span: Span | None = None
+    recuse_from: tuple[str, ...] = ()
+    effect: "Effect | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class Effect(Node):
+    kind: str  # assign | vacate | remove | add
+    target: str  # office / parameter name, or the person for remove/add
+    target_span: Span
+    body: str | None = None
+    body_span: Span | None = None
+    value: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureDecl(Node):
+    name: str
+    formals: tuple[Formal, ...]
+    items: tuple[StageHeader | Clause, ...]
+    cite: str | None
+    is_event: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CoalitionBound(Node):
+    exactly: bool  # "of K" (exactly K, used by 'every') vs "of at most K"
+    size: int
+    within: tuple[Name, ...]  # "in board"
+    tagged: tuple[Name, ...]
+    excluding: tuple[Name, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CoalitionSet(Node):
+    names: tuple[Name, ...]
+    tag: Name | None
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyDecl(Node):
+    name: str
+    kind: str  # always | never | no_coalition | every_coalition | coalition_force | coalition_block
+    body: Expr
+    cite: str | None
+    bound: CoalitionBound | None = None
+    coalition: CoalitionSet | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Organization(Node):
+    title: str
+    cite: str | None
+    people: tuple[PersonDecl, ...]
+    bodies: tuple[BodyDecl, ...]
+    offices: tuple[OfficeDecl, ...]
+    params: tuple[ParamDecl, ...]
+    procedures: tuple[ProcedureDecl, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SpecFile(Node):
+    organizations: tuple[Organization, ...]
+    properties: tuple[PropertyDecl, ...]

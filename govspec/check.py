@@ -1,0 +1,641 @@
+"""Name resolution, typing and semantic checks: :class:`ast.SpecFile` -> :class:`model.Model`.
+
+Assumes: a syntactically valid AST (from :mod:`govspec.syntax`).  Guarantees: a model in which
+every name is resolved and every expression has the kind its position needs, or a
+:class:`SpecError` listing every problem found (each located, coded and, for names, with a
+"did you mean" note).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from . import ast
+from . import model as m
+from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
+
+RESERVED = {
+    "yes", "no", "abstain", "cast", "present", "notified", "eligible", "recused", "members", "seats",
+    "people", "vacant", "all", "none", "half", "majority", "true", "false", "and", "or", "not", "in",
+    "is", "of", "weight", "size", "quorum", "passes", "when", "notice", "effect", "require", "recuse",
+}
+
+MAX_PEOPLE = 100_000
+
+
+def snippet(source: str, span: Span) -> str:
+    lines = source.splitlines()
+    if not (1 <= span.line <= len(lines)):
+        return ""
+    if span.end_line == span.line:
+        text = lines[span.line - 1][span.column - 1 : span.end_column - 1]
+    else:
+        parts = [lines[span.line - 1][span.column - 1 :]]
+        parts += lines[span.line : span.end_line - 1]
+        if span.end_line - 1 < len(lines):
+            parts.append(lines[span.end_line - 1][: span.end_column - 1])
+        text = " ".join(p.strip() for p in parts)
+    return " ".join(text.split())
+
+
+@dataclass
+class _Ctx:
+    procedure: ast.ProcedureDecl | None = None
+    stage: int | None = None
+    stage_body: str | None = None
+    clause: str | None = None  # quorum | passes | None
+    where: str = "here"  # for messages about step quantities
+
+
+class _Checker:
+    def __init__(self, spec: ast.SpecFile, source: str, path: str):
+        self.spec = spec
+        self.source = source
+        self.path = path
+        self.diags: list[Diagnostic] = []
+        self.people: dict[str, m.Person] = {}
+        self.groups: dict[str, tuple[str, ...]] = {}
+        self.bodies: dict[str, m.Body] = {}
+        self.offices: dict[str, m.Office] = {}
+        self.params: dict[str, ast.ParamDecl] = {}
+        self.param_values: dict[str, set[Fraction]] = {}
+        self.procs: dict[str, ast.ProcedureDecl] = {}
+        self.tags: set[str] = set()
+
+    # ---------------------------------------------------------------- helpers
+    def error(self, code: str, message: str, span: Span, *notes: str) -> None:
+        self.diags.append(Diagnostic(code, message, span, notes=tuple(notes)))
+
+    def unknown(self, code: str, what: str, name: str, span: Span, candidates) -> None:
+        close = did_you_mean(name, candidates)
+        message = f"unknown {what} '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+        self.error(code, message, span)
+
+    def text(self, span: Span) -> str:
+        return snippet(self.source, span)
+
+    def all_names(self):
+        return [*self.people, *self.groups, *self.bodies, *self.offices, *self.params, *self.procs]
+
+    # ---------------------------------------------------------------- declarations
+    def declare(self, org: ast.Organization) -> None:
+        seen: dict[str, Span] = {}
+
+        def claim(name: str, span: Span, what: str) -> bool:
+            if name in RESERVED:
+                self.error("GOV110", f"'{name}' is a reserved word and cannot name a {what}", span)
+                return False
+            if name in seen:
+                first = seen[name]
+                self.error("GOV109", f"duplicate name '{name}'", span, f"first declared at {first}")
+                return False
+            seen[name] = span
+            return True
+
+        total = 0
+        for decl in org.people:
+            if not claim(decl.name, decl.span, "person"):
+                continue
+            self.tags.update(decl.tags)
+            if decl.count is None:
+                self.people[decl.name] = m.Person(decl.name, frozenset(decl.tags), decl.weight, decl.span)
+                total += 1
+            else:
+                total += decl.count
+                if total > MAX_PEOPLE:
+                    self.error("GOV003", f"more than {MAX_PEOPLE} people in one organisation", decl.span)
+                    return
+                names = tuple(f"{decl.name}[{i}]" for i in range(1, decl.count + 1))
+                self.groups[decl.name] = names
+                for n in names:
+                    self.people[n] = m.Person(n, frozenset(decl.tags), decl.weight, decl.span, decl.name)
+        for decl in org.bodies:
+            if not claim(decl.name, decl.span, "body"):
+                continue
+            members: list[str] = []
+            for ref in decl.members:
+                if ref.name in self.groups:
+                    names = self.groups[ref.name]
+                elif ref.name in self.people:
+                    names = (ref.name,)
+                else:
+                    self.unknown("GOV105", "person", ref.name, ref.span, [*self.people, *self.groups])
+                    continue
+                for n in names:
+                    if n in members:
+                        self.error("GOV302", f"'{n}' is listed twice in body '{decl.name}'", ref.span)
+                    else:
+                        members.append(n)
+            seats = decl.seats
+            if seats is not None and len(members) > seats:
+                self.error(
+                    "GOV301", f"body '{decl.name}' has {len(members)} members but only {seats} seats",
+                    decl.seats_span or decl.span,
+                )
+            self.bodies[decl.name] = m.Body(decl.name, seats if seats is not None else len(members), tuple(members), decl.span, decl.cite)
+        for decl in org.offices:
+            if not claim(decl.name, decl.span, "office"):
+                continue
+            holder = None
+            if decl.holder is not None:
+                if decl.holder.name in self.people:
+                    holder = decl.holder.name
+                else:
+                    self.unknown("GOV105", "person", decl.holder.name, decl.holder.span, self.people)
+            self.offices[decl.name] = m.Office(decl.name, holder, decl.span, decl.cite)
+        for decl in org.params:
+            if claim(decl.name, decl.span, "parameter"):
+                if decl.value < 0:
+                    self.error("GOV312", "a parameter must be non-negative", decl.span)
+                self.params[decl.name] = decl
+                self.param_values[decl.name] = {decl.value}
+        for decl in org.procedures:
+            if claim(decl.name, decl.span, "procedure" if not decl.is_event else "event"):
+                self.procs[decl.name] = decl
+
+    # ---------------------------------------------------------------- expressions
+    def expr(self, e: ast.Expr, ctx: _Ctx):
+        """Return (kind, ir) with kind in num | bool | person | set | proc | office, or None on error."""
+        match e:
+            case ast.Number(value=v):
+                return "num", m.Num(v)
+            case ast.BoolLit(value=v):
+                return "bool", m.BoolConst(v)
+            case ast.Name(name=name, span=span):
+                return self.name(name, span, ctx)
+            case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span):
+                if owner not in self.bodies:
+                    self.unknown("GOV104", "body", owner, ospan, self.bodies)
+                    return None
+                if attr == "members":
+                    return "set", m.Members(owner)
+                if attr == "seats":
+                    return "num", m.Seats(owner)
+                self.error("GOV103", f"a body has 'members' and 'seats', not '{attr}'", span)
+                return None
+            case ast.StepSet(kind=kind, span=span):
+                if kind == "members":
+                    if ctx.stage_body is None:
+                        self.error("GOV201", "'members' alone means the deciding body's members; outside a "
+                                   "procedure name the body: 'board.members'", span)
+                        return None
+                    return "set", m.Members(ctx.stage_body)
+                if ctx.stage is None:
+                    self.error("GOV201" if ctx.where == "here" else "GOV314",
+                               f"'{kind}' describes a vote and is only meaningful {ctx.where}", span)
+                    return None
+                return "set", m.StepSet(kind, ctx.stage)
+            case ast.Seats(span=span):
+                if ctx.stage_body is None:
+                    self.error("GOV201", "'seats' alone means the deciding body's seats; outside a procedure "
+                               "name the body: 'board.seats'", span)
+                    return None
+                return "num", m.Seats(ctx.stage_body)
+            case ast.AllPeople():
+                return "set", m.Everyone()
+            case ast.SetLiteral(names=names):
+                people = []
+                for n in names:
+                    r = self.name(n.name, n.span, ctx)
+                    if r is None:
+                        continue
+                    if r[0] == "person":
+                        people.append(r[1])
+                    elif r[0] == "set" and isinstance(r[1], m.SetOf):
+                        people.extend(r[1].people)
+                    else:
+                        self.error("GOV200", f"'{n.name}' is not a person", n.span)
+                return "set", m.SetOf(tuple(people))
+            case ast.Call(function=fn, argument=arg, span=span):
+                r = self.expr(arg, ctx)
+                if r is None:
+                    return None
+                if r[0] != "set":
+                    self.error("GOV200", f"{fn}(...) needs a set of people, such as 'yes' or 'board.members'", arg.span)
+                    return None
+                return "num", m.Count(r[1], weighted=(fn == "weight"))
+            case ast.FractionOf(fraction=f, base=base):
+                r = self.num(base, ctx)
+                return None if r is None else ("num", m.Arith("*", m.Num(f), r))
+            case ast.Majority(base=base, span=span):
+                r = self.num(base, ctx)
+                if r is None:
+                    return None
+                subject = {"quorum": "present", "passes": "yes"}.get(ctx.clause or "")
+                if subject is None or ctx.stage is None:
+                    self.error("GOV200", "'majority of ...' is a quorum or 'passes when' rule; elsewhere write "
+                               "the comparison, e.g. 'yes > half of present'", span)
+                    return None
+                return "bool", m.Compare(">", m.Count(m.StepSet(subject, ctx.stage)), m.Arith("*", m.Num(Fraction(1, 2)), r))
+            case ast.Not(operand=op):
+                r = self.boolean(op, ctx)
+                return None if r is None else ("bool", m.NotE(r))
+            case ast.Vacancy(operand=op, vacant=vacant, span=span):
+                if not (isinstance(op, ast.Name) and op.name in self.offices):
+                    if isinstance(op, ast.Name) and op.name not in self.all_names():
+                        self.unknown("GOV106", "office", op.name, op.span, self.offices)
+                    else:
+                        self.error("GOV309", "only an office can be vacant", op.span)
+                    return None
+                v = m.Vacant(op.name)
+                return "bool", (v if vacant else m.NotE(v))
+            case ast.Binary(op=op, left=left, right=right, span=span):
+                return self.binary(op, left, right, span, ctx)
+        raise AssertionError(f"unhandled expression {e!r}")
+
+    def name(self, name: str, span: Span, ctx: _Ctx):
+        if ctx.procedure is not None and any(f.name == name for f in ctx.procedure.formals):
+            return "person", m.Arg(name)
+        if name in self.people:
+            return "person", m.PersonConst(name)
+        if name in self.groups:
+            return "set", m.SetOf(tuple(m.PersonConst(n) for n in self.groups[name]))
+        if name in self.offices:
+            return "person", m.Holder(name)
+        if name in self.bodies:
+            return "set", m.Members(name)
+        if name in self.params:
+            return "num", m.ParamRef(name)
+        if name in self.procs:
+            return "proc", m.Passed(name)
+        candidates = self.all_names() + ([f.name for f in ctx.procedure.formals] if ctx.procedure else [])
+        self.unknown("GOV103", "name", name, span, candidates)
+        return None
+
+    def num(self, e: ast.Expr, ctx: _Ctx):
+        r = self.expr(e, ctx)
+        if r is None:
+            return None
+        kind, ir = r
+        if kind == "num":
+            return ir
+        if kind == "set":
+            return m.Count(ir)
+        self.error("GOV200", f"expected a number, found {self._kind_word(kind)}", e.span)
+        return None
+
+    def boolean(self, e: ast.Expr, ctx: _Ctx):
+        r = self.expr(e, ctx)
+        if r is None:
+            return None
+        kind, ir = r
+        if kind == "bool":
+            return ir
+        if kind == "proc":
+            self.error("GOV314", f"'{ir.procedure}' can only be used as 'always ({ir.procedure} -> ...)', "
+                       f"'never {ir.procedure}' or as a coalition goal", e.span)
+            return None
+        self.error("GOV200", f"expected a condition (true or false), found {self._kind_word(kind)}", e.span)
+        return None
+
+    @staticmethod
+    def _kind_word(kind: str) -> str:
+        return {"num": "a number", "bool": "a condition", "person": "a person or office", "set": "a set of people",
+                "proc": "a procedure"}.get(kind, kind)
+
+    def binary(self, op: str, left, right, span: Span, ctx: _Ctx):
+        if op in ("and", "or"):
+            a, b = self.boolean(left, ctx), self.boolean(right, ctx)
+            if a is None or b is None:
+                return None
+            return "bool", (m.And((a, b)) if op == "and" else m.Or((a, b)))
+        if op == "->":
+            a, b = self.boolean(left, ctx), self.boolean(right, ctx)
+            if a is None or b is None:
+                return None
+            return "bool", m.implies(a, b)
+        if op in ("+", "-", "*"):
+            a, b = self.num(left, ctx), self.num(right, ctx)
+            if a is None or b is None:
+                return None
+            if op == "*" and not (_constantish(a) or _constantish(b)):
+                self.error("GOV203", "one side of '*' must be a number or a parameter", span)
+                return None
+            return "num", m.Arith(op, a, b)
+        if op in ("in", "not in"):
+            rp, rs = self.expr(left, ctx), self.expr(right, ctx)
+            if rp is None or rs is None:
+                return None
+            if rp[0] != "person":
+                self.error("GOV200", f"the left of '{op}' must be a person or office, found {self._kind_word(rp[0])}", left.span)
+                return None
+            if rs[0] != "set":
+                self.error("GOV200", f"the right of '{op}' must be a set of people, found {self._kind_word(rs[0])}", right.span)
+                return None
+            inset = m.InSet(rp[1], rs[1])
+            return "bool", (inset if op == "in" else m.NotE(inset))
+        # comparisons
+        ra, rb = self.expr(left, ctx), self.expr(right, ctx)
+        if ra is None or rb is None:
+            return None
+        ka, kb = ra[0], rb[0]
+        if ka == "set" and kb == "set" and op in ("==", "!="):
+            return "bool", m.SetCompare(op, ra[1], rb[1])
+        if ka == "person" and kb == "person" and op in ("==", "!="):
+            return "bool", m.SameHolder(op, ra[1], rb[1])
+        if ka in ("num", "set") and kb in ("num", "set"):
+            a = ra[1] if ka == "num" else m.Count(ra[1])
+            b = rb[1] if kb == "num" else m.Count(rb[1])
+            return "bool", m.Compare(op, a, b)
+        self.error("GOV202", f"cannot compare {self._kind_word(ka)} with {self._kind_word(kb)} using '{op}'", span)
+        return None
+
+    # ---------------------------------------------------------------- procedures
+    def procedure(self, decl: ast.ProcedureDecl) -> m.Procedure | None:
+        formals = []
+        names = set()
+        for f in decl.formals:
+            if f.name in names:
+                self.error("GOV109", f"duplicate parameter '{f.name}'", f.span)
+            names.add(f.name)
+            if f.domain != "people" and f.domain not in self.bodies:
+                self.unknown("GOV104", "body", f.domain, f.domain_span, self.bodies)
+            if f.name in RESERVED:
+                self.error("GOV110", f"'{f.name}' is a reserved word", f.span)
+            formals.append(m.Formal(f.name, f.domain, f.negated, f.span))
+        stages_raw: list[tuple[ast.StageHeader, dict[str, ast.Clause]]] = []
+        recusals, guards, effects = [], [], []
+        for item in decl.items:
+            if isinstance(item, ast.StageHeader):
+                if decl.is_event:
+                    self.error("GOV313", "an event happens without a vote; 'decided by' belongs in a procedure", item.span)
+                    continue
+                if item.body not in self.bodies:
+                    self.unknown("GOV104", "body", item.body, item.body_span, self.bodies)
+                stages_raw.append((item, {}))
+            elif item.kind in ("notice", "quorum", "passes"):
+                if not stages_raw:
+                    self.error("GOV304" if not decl.is_event else "GOV313",
+                               f"'{item.kind}' must follow a 'decided by', 'approved by' or 'vetoed by' line", item.span)
+                    continue
+                clauses = stages_raw[-1][1]
+                if item.kind in clauses:
+                    self.error("GOV305", f"'{item.kind}' is given twice for this stage", item.span,
+                               f"first given at {clauses[item.kind].span}")
+                    continue
+                clauses[item.kind] = item
+            elif item.kind == "recuse":
+                if item.recused not in names:
+                    self.error("GOV308", f"'{item.recused}' is not a parameter of '{decl.name}'; recusal names the "
+                               "person a procedure is about, e.g. 'procedure remove(d in board)'", item.recused_span)
+                    continue
+                recusals.append(m.Recusal(item.recused, "vote" in item.recuse_from, "quorum" in item.recuse_from, item.span, item.cite))
+            elif item.kind == "require":
+                ctx = _Ctx(procedure=decl, where="in a stage's quorum or 'passes when' rule")
+                r = self.boolean(item.expr, ctx)
+                if r is not None:
+                    guards.append(m.Rule(r, self.text(item.expr.span), item.span, item.cite))
+            elif item.kind == "effect":
+                eff = self.effect(item, decl)
+                if eff is not None:
+                    effects.append(eff)
+        decided = [s for s in stages_raw if s[0].kind == "decided"]
+        if not decl.is_event and len(decided) != 1:
+            self.error("GOV303", f"procedure '{decl.name}' needs exactly one 'decided by' line, found {len(decided)}",
+                       decided[1][0].span if len(decided) > 1 else decl.span)
+            return None
+        ordered = decided + [s for s in stages_raw if s[0].kind != "decided"]
+        stages = []
+        for index, (header, clauses) in enumerate(ordered):
+            stage = self.stage(decl, index, header, clauses)
+            if stage is not None:
+                stages.append(stage)
+        if len(stages) != len(ordered):
+            return None
+        return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
+                           decl.span, decl.cite, decl.is_event)
+
+    def stage(self, decl, index, header: ast.StageHeader, clauses) -> m.Stage | None:
+        body = header.body if header.body in self.bodies else None
+        if body is None:
+            return None
+        notice = "all"
+        if "notice" in clauses:
+            if header.mode == "consent":
+                self.error("GOV307", "notice applies to meetings; written consent goes to every member", clauses["notice"].span)
+            notice = clauses["notice"].notice
+        quorum = passes = None
+        if "quorum" in clauses:
+            c = clauses["quorum"]
+            ctx = _Ctx(procedure=decl, stage=index, stage_body=body, clause="quorum")
+            quorum = self.rule(c, ctx, subject="present")
+        if "passes" in clauses:
+            c = clauses["passes"]
+            ctx = _Ctx(procedure=decl, stage=index, stage_body=body, clause="passes")
+            passes = self.rule(c, ctx, subject="yes")
+        elif header.mode == "consent":
+            yes, eligible = m.Count(m.StepSet("yes", index)), m.Count(m.StepSet("eligible", index))
+            passes = m.Rule(m.And((m.Compare("==", yes, eligible), m.Compare(">=", yes, m.Num(Fraction(1))))),
+                            "unanimous written consent", header.span, header.cite)
+        else:
+            self.error("GOV306", f"this meeting needs a 'passes when' rule (e.g. 'passes when yes > half of cast')", header.span)
+            return None
+        if passes is None or ("quorum" in clauses and quorum is None):
+            return None
+        return m.Stage(header.kind, body, header.mode, notice, quorum, passes, header.span, header.cite)
+
+    def rule(self, clause: ast.Clause, ctx: _Ctx, subject: str) -> m.Rule | None:
+        r = self.expr(clause.expr, ctx)
+        if r is None:
+            return None
+        kind, ir = r
+        if kind == "set":
+            kind, ir = "num", m.Count(ir)
+        if kind == "num":  # "quorum 3", "passes when 2/3 of members": the subject reaches the amount
+            ir = m.Compare(">=", m.Count(m.StepSet(subject, ctx.stage)), ir)
+        elif kind != "bool":
+            self.error("GOV200", f"a {clause.kind} rule must be a condition or an amount, found {self._kind_word(kind)}", clause.expr.span)
+            return None
+        return m.Rule(ir, self.text(clause.expr.span), clause.span, clause.cite)
+
+    def effect(self, clause: ast.Clause, decl: ast.ProcedureDecl) -> m.Effect | None:
+        e = clause.effect
+        ctx = _Ctx(procedure=decl)
+        text = self.text(e.span)
+        if e.kind in ("remove", "add"):
+            if e.body not in self.bodies:
+                self.unknown("GOV104", "body", e.body, e.body_span, self.bodies)
+                return None
+            r = self.name(e.target, e.target_span, ctx)
+            if r is None:
+                return None
+            if r[0] != "person":
+                self.error("GOV309", f"only a person can be {'removed from' if e.kind == 'remove' else 'added to'} a body", e.target_span)
+                return None
+            return m.Effect(e.kind, e.body, r[1], None, text, clause.span, clause.cite)
+        if e.target in self.offices:
+            if e.kind == "vacate":
+                return m.Effect("vacate", e.target, None, None, text, clause.span, clause.cite)
+            r = self.expr(e.value, ctx)
+            if r is None:
+                return None
+            if r[0] != "person":
+                self.error("GOV309", f"an office is filled by a person, not {self._kind_word(r[0])}", e.value.span)
+                return None
+            return m.Effect("fill", e.target, r[1], None, text, clause.span, clause.cite)
+        if e.target in self.params:
+            if e.kind == "vacate" or not isinstance(e.value, ast.Number):
+                self.error("GOV309", "a parameter can only be set to a constant number (e.g. 'quorum_fraction = 2/3')",
+                           e.value.span if e.value is not None else e.span)
+                return None
+            self.param_values[e.target].add(e.value.value)
+            return m.Effect("set", e.target, None, e.value.value, text, clause.span, clause.cite)
+        close = did_you_mean(e.target, [*self.offices, *self.params])
+        self.error("GOV108", f"'{e.target}' is not an office or parameter" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                   e.target_span)
+        return None
+
+    # ---------------------------------------------------------------- properties
+    def prop(self, decl: ast.PropertyDecl, procedures: dict[str, m.Procedure]) -> m.Property | None:
+        text = self.text(decl.span)
+        common = dict(name=decl.name, span=decl.span, cite=decl.cite, text=text)
+        if decl.kind in ("always", "never"):
+            body = decl.body
+            if isinstance(body, ast.Binary) and body.op == "->" and isinstance(body.left, ast.Name) \
+                    and body.left.name in self.procs and decl.kind == "always":
+                proc = self.procs[body.left.name]
+                ctx = self._step_ctx(proc)
+                r = self.boolean(body.right, ctx)
+                return None if r is None else m.Property(kind="step", procedure=proc.name, step=r, **common)
+            if isinstance(body, ast.Name) and body.name in self.procs and decl.kind == "never":
+                return m.Property(kind="step", procedure=body.name, step=m.BoolConst(False), **common)
+            ctx = _Ctx(where="in 'always (P -> ...)' where P is a procedure")
+            r = self.boolean(body, ctx)
+            if r is None:
+                return None
+            return m.Property(kind="invariant", state=(r if decl.kind == "always" else m.NotE(r)), **common)
+        goal = self.goal(decl.body)
+        if goal is None:
+            return None
+        if decl.kind in ("no_coalition", "every_coalition"):
+            b = decl.bound
+            if decl.kind == "every_coalition" and not b.exactly:
+                self.error("GOV311", "'every coalition' needs a size, e.g. 'every coalition of 4 in board' "
+                           "(larger coalitions can do at least as much)", b.span)
+                return None
+            if b.size < 1:
+                self.error("GOV311", "a coalition has at least one member", b.span)
+                return None
+            candidates = self.candidates(b.within, b.tagged, b.excluding)
+            if candidates is None:
+                return None
+            if decl.kind == "every_coalition" and b.size > len(candidates):
+                self.error("GOV311", f"there are only {len(candidates)} people to draw a coalition of {b.size} from", b.span)
+                return None
+            spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly)
+            return m.Property(kind=decl.kind, coalition=spec, goal=goal, **common)
+        cs = decl.coalition
+        if cs.tag is not None:
+            candidates = self.candidates((), (cs.tag,), ())
+            if candidates is None:
+                return None
+            if not candidates:
+                self.error("GOV315", f"nobody is tagged '{cs.tag.name}'", cs.tag.span)
+                return None
+        else:
+            candidates = []
+            for n in cs.names:
+                r = self.name(n.name, n.span, _Ctx())
+                if r is None:
+                    continue
+                if r[0] == "person" and isinstance(r[1], m.PersonConst):
+                    group = [r[1].name]
+                elif r[0] == "set" and isinstance(r[1], m.SetOf):
+                    group = [p.name for p in r[1].people]
+                else:
+                    self.error("GOV200", f"'{n.name}' is not a person", n.span)
+                    continue
+                for p in group:
+                    if p in candidates:
+                        self.error("GOV315", f"'{p}' is named twice in the coalition", n.span)
+                    candidates.append(p)
+        return m.Property(kind=decl.kind, coalition=m.CoalitionSpec(tuple(candidates), None), goal=goal, **common)
+
+    def _step_ctx(self, proc: ast.ProcedureDecl) -> _Ctx:
+        stage_body = None
+        for item in proc.items:
+            if isinstance(item, ast.StageHeader) and item.kind == "decided" and item.body in self.bodies:
+                stage_body = item.body
+        if proc.is_event or stage_body is None:
+            return _Ctx(procedure=proc, where="for procedures decided by a vote")
+        return _Ctx(procedure=proc, stage=0, stage_body=stage_body)
+
+    def goal(self, e: ast.Expr) -> m.Goal | None:
+        if isinstance(e, ast.Name) and e.name in self.procs:
+            return m.Goal(e.name, None, e.name)
+        r = self.boolean(e, _Ctx(where="in 'always (P -> ...)' where P is a procedure"))
+        return None if r is None else m.Goal(None, r, self.text(e.span))
+
+    def candidates(self, within, tagged, excluding) -> list[str] | None:
+        pool: list[str] | None = None
+        for b in within:
+            if b.name not in self.bodies:
+                self.unknown("GOV104", "body", b.name, b.span, self.bodies)
+                return None
+            members = list(self.bodies[b.name].members)
+            pool = members if pool is None else [p for p in pool if p in members]
+        if pool is None:
+            pool = list(self.people)
+        for t in tagged:
+            if t.name not in self.tags:
+                self.unknown("GOV315", "tag", t.name, t.span, self.tags)
+                return None
+            pool = [p for p in pool if t.name in self.people[p].tags]
+        for x in excluding:
+            r = self.name(x.name, x.span, _Ctx())
+            if r is None:
+                return None
+            if r[0] == "person" and isinstance(r[1], m.PersonConst):
+                pool = [p for p in pool if p != r[1].name]
+            elif r[0] == "person" and isinstance(r[1], m.Holder):
+                holder = self.offices[r[1].office].holder
+                pool = [p for p in pool if p != holder]
+            else:
+                self.error("GOV200", f"'{x.name}' is not a person or office", x.span)
+                return None
+        return pool
+
+    # ---------------------------------------------------------------- driver
+    def run(self) -> m.Model:
+        orgs = self.spec.organizations
+        if len(orgs) != 1:
+            span = orgs[1].span if len(orgs) > 1 else self.spec.span
+            self.error("GOV300", "a spec declares exactly one 'organization \"...\" { ... }' block"
+                       + (f", found {len(orgs)}" if orgs else ""), span)
+            raise SpecError(self.diags)
+        org = orgs[0]
+        self.declare(org)
+        procedures: dict[str, m.Procedure] = {}
+        for decl in org.procedures:
+            if decl.name in self.procs and self.procs[decl.name] is decl:
+                p = self.procedure(decl)
+                if p is not None:
+                    procedures[p.name] = p
+        props: list[m.Property] = []
+        seen: dict[str, Span] = {}
+        for decl in self.spec.properties:
+            if decl.name in seen:
+                self.error("GOV109", f"duplicate property name '{decl.name}'", decl.span, f"first declared at {seen[decl.name]}")
+                continue
+            seen[decl.name] = decl.span
+            p = self.prop(decl, procedures)
+            if p is not None:
+                props.append(p)
+        if self.diags:
+            raise SpecError(sorted(self.diags, key=lambda d: (d.span.line, d.span.column)))
+        params = {
+            name: m.Parameter(name, d.value, tuple(sorted(self.param_values[name])), d.span, d.cite)
+            for name, d in self.params.items()
+        }
+        return m.Model(self.path, org.title, tuple(self.people.values()), self.bodies, self.offices, params,
+                       procedures, tuple(props), self.source)
+
+
+def _constantish(e) -> bool:
+    return isinstance(e, (m.Num, m.ParamRef)) or (
+        isinstance(e, m.Arith) and _constantish(e.left) and _constantish(e.right))
+
+
+def build_model(spec: ast.SpecFile, source: str, path: str) -> m.Model:
+    return _Checker(spec, source, path).run()

@@ -1,0 +1,111 @@
+"""The command line: a thin layer over :mod:`govspec.api`.
+
+``main(argv, stdout, stderr) -> int`` parses arguments, calls the API, renders and returns the
+exit code, so tests call it directly.  Exit codes: 0 all proved, 1 a property refuted, 2 usage
+error or internal error, 3 invalid spec, 4 inconclusive (some UNKNOWN, none refuted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import TextIO
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3, 4
+
+
+class _Streams:
+    out: TextIO = sys.stdout
+    err: TextIO = sys.stderr
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="govspec", message="%(prog)s %(version)s")
+def cli() -> None:
+    """GovSpec: check governance rules (bylaws, boards, DAOs) with a theorem prover."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--depth", type=click.IntRange(0, 50), default=None, show_default="4",
+              help="Longest behaviour (number of steps) to explore.")
+@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=None, show_default="60",
+              help="Time limit per property, in seconds; past it the verdict is UNKNOWN.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--no-sanity", is_flag=True, help="Skip the check that every procedure can pass.")
+@click.pass_context
+def check(ctx: click.Context, files, depth, timeout, fmt, no_sanity) -> None:
+    """Check every property in FILES; print verdicts and scenarios."""
+    from . import api, render
+    from .api import Options
+
+    options = Options(
+        depth=api.DEFAULT_DEPTH if depth is None else depth,
+        timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout,
+        sanity=not no_sanity,
+    )
+    from verifier import ReplayError
+
+    try:
+        report = api.check_files(list(files), options)
+    except ReplayError as err:
+        _Streams.err.write(f"govspec: internal error: a counterexample failed to replay ({err}).\n"
+                           "This is a verifier bug; please report it with the spec.\n")
+        ctx.exit(EXIT_USAGE)
+        return
+    sources = {}
+    for f in report.files:
+        if f.errors:
+            try:
+                sources[f.path] = api.read_source(f.path)
+            except Exception:  # unreadable files have no source line to show
+                pass
+    if fmt == "json":
+        _Streams.out.write(render.json_text(report))
+        errors = [f for f in report.files if f.errors]
+        if errors:
+            _Streams.err.write(render.text(type(report)(tuple(errors)), sources))
+    else:
+        ok_files = type(report)(tuple(f for f in report.files if not f.errors))
+        bad_files = type(report)(tuple(f for f in report.files if f.errors))
+        if ok_files.files:
+            _Streams.out.write(render.text(ok_files))
+        if bad_files.files:
+            _Streams.err.write(render.text(bad_files, sources))
+    ctx.exit(report.exit_code)
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the CLI; return the exit code instead of exiting."""
+    _Streams.out = stdout or sys.stdout
+    _Streams.err = stderr or sys.stderr
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        with contextlib.redirect_stdout(_Streams.out), contextlib.redirect_stderr(_Streams.err):
+            code = cli.main(args=args, prog_name="govspec", standalone_mode=False)
+        return code if isinstance(code, int) else EXIT_OK
+    except click.exceptions.NoArgsIsHelpError as err:  # pragma: no cover - click >= 8.2
+        _Streams.err.write(err.format_message() + "\n")
+        return EXIT_USAGE
+    except click.UsageError as err:
+        _Streams.err.write(f"{err.ctx.get_usage() if err.ctx else ''}\nError: {err.format_message()}\n")
+        return EXIT_USAGE
+    except click.exceptions.Exit as err:
+        return err.exit_code
+    except click.Abort:
+        return EXIT_USAGE
+    except click.ClickException as err:
+        _Streams.err.write(f"Error: {err.format_message()}\n")
+        return EXIT_USAGE
+    except Exception as err:  # an internal error: a message, never a traceback
+        _Streams.err.write(f"govspec: internal error: {type(err).__name__}: {err}\n")
+        return EXIT_USAGE
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Diagnostics as data, rendering kept separate.
+
+Every error the front end can report is a :class:`Diagnostic` with a code from :data:`CODES`
+(documented in ``docs/errors.md``), a message and a :class:`Span` pointing at the cause.
+Rendering follows one format, ``path:line:col: error[GOVnnn]: message``, then the source line
+with carets, then ``note:`` lines.  Nothing here knows about Lark or Z3.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+# The registry of diagnostic codes.  Each code has a one-line explanation; docs/errors.md is
+# generated from (and checked against) this table by the test suite.
+CODES: dict[str, str] = {
+    # GOV0xx: reading the input
+    "GOV001": "the file cannot be read (missing, a directory, unreadable)",
+    "GOV002": "the file is not valid UTF-8 text",
+    "GOV003": "the input is too large or too deeply nested to check safely",
+    # GOV1xx: syntax and names
+    "GOV100": "syntax error: unexpected token",
+    "GOV101": "syntax error: unexpected character",
+    "GOV102": "syntax error: unexpected end of file (a brace or parenthesis is not closed?)",
+    "GOV103": "unknown name",
+    "GOV104": "unknown body",
+    "GOV105": "unknown person",
+    "GOV106": "unknown office",
+    "GOV107": "unknown procedure",
+    "GOV108": "unknown parameter or office on the left of an effect",
+    "GOV109": "duplicate name",
+    "GOV110": "a reserved word is used as a name",
+    "GOV111": "unknown property form or keyword",
+    # GOV2xx: types
+    "GOV200": "type error: the expression has the wrong kind of value",
+    "GOV201": "step quantities (yes, present, ...) used outside a procedure step",
+    "GOV202": "comparison between incompatible values",
+    "GOV203": "multiplication needs a constant or parameter on one side",
+    # GOV3xx: rules about the organisation
+    "GOV300": "an organisation must be declared exactly once",
+    "GOV301": "a body has more members than seats",
+    "GOV302": "a person is listed twice in a body",
+    "GOV303": "a procedure needs exactly one 'decided by' stage",
+    "GOV304": "a clause appears before any stage it could belong to",
+    "GOV305": "a clause is given twice in one stage",
+    "GOV306": "a meeting stage needs a 'passes when' rule",
+    "GOV307": "notice applies only to meetings",
+    "GOV308": "recusal names something that is not a formal parameter",
+    "GOV309": "an effect or guard refers to something of the wrong kind",
+    "GOV310": "a weight or count must be positive",
+    "GOV311": "a coalition bound is invalid",
+    "GOV312": "a fraction must be between 0 and 1, or a number must be non-negative",
+    "GOV313": "an event may not have voting stages",
+    "GOV314": "a property refers to a procedure's votes outside 'P -> ...'",
+    "GOV315": "a coalition names a person twice or an unknown tag",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a source file: 1-based line and column of start and end (end exclusive)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @staticmethod
+    def point(path: str, line: int = 1, column: int = 1) -> "Span":
+        return Span(path, line, column, line, column + 1)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    message: str
+    span: Span
+    severity: str = "error"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"undocumented diagnostic code {self.code}")
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.span.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "notes": list(self.notes),
+        }
+
+
+class SpecError(Exception):
+    """Raised by the front end with one or more diagnostics; never escapes the CLI as a traceback."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("; ".join(f"{d.span}: {d.message}" for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def did_you_mean(name: str, candidates) -> tuple[str, ...]:
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return close
+
+
+def render(diag: Diagnostic, source: str | None) -> str:
+    """Render one diagnostic in the project's single error format."""
+    lines = [f"{diag.span}: {diag.severity}[{diag.code}]: {diag.message}"]
+    if source is not None:
+        src_lines = source.splitlines()
+        if 1 <= diag.span.line <= len(src_lines):
+            text = src_lines[diag.span.line - 1].expandtabs(1)
+            if len(text) > 200:  # keep the caret line readable on minified or hostile input
+                start = max(0, diag.span.column - 80)
+                text = text[start : start + 160]
+                col = diag.span.column - start
+            else:
+                col = diag.span.column
+            width = 1
+            if diag.span.end_line == diag.span.line:
+                width = max(1, diag.span.end_column - diag.span.column)
+            width = min(width, max(1, len(text) - col + 1))
+            gutter = str(diag.span.line)
+            lines.append(f" {gutter} | {text}")
+            lines.append(f" {' ' * len(gutter)} | {' ' * (col - 1)}{'^' * width}")
+    for note in diag.notes:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)

@@ -1,0 +1,340 @@
+"""The checked, Z3-free model of an organisation and its properties.
+
+Assumes nothing about where it came from; :mod:`govspec.check` is the only producer.  Guarantees:
+every name is resolved, every expression is typed (numbers, truth values, people, sets of people),
+and the meaning of each construct is fixed here and in :mod:`govspec.semantics` (the reference
+interpreter).  The Z3 encoder in :mod:`verifier` reads the same objects.
+
+Where a rule's meaning lives (one place each):
+- who may vote, who counts as present, recusal: :func:`govspec.semantics.stage_sets`
+- quorum and threshold: the ``quorum`` and ``passes`` expressions of :class:`Stage`, evaluated by
+  :func:`govspec.semantics.eval_expr` on the sets of that stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from .diagnostics import Span
+
+# ------------------------------------------------------------------ expressions (typed IR)
+
+# Step sets of one stage: who was notified, present (counted for quorum), voted yes/no/abstain,
+# cast a vote (yes or no), is eligible to vote, is recused.
+STEP_SETS = ("notified", "present", "yes", "no", "abstain", "cast", "eligible", "recused")
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    value: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class ParamRef:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Seats:
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """Size of a set, or its total weight when ``weighted``."""
+
+    set: "SetExpr"
+    weighted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    op: str  # + - *
+    left: "NumExpr"
+    right: "NumExpr"
+
+
+NumExpr = Num | ParamRef | Seats | Count | Arith
+
+
+@dataclass(frozen=True, slots=True)
+class StepSet:
+    kind: str  # one of STEP_SETS
+    stage: int  # index into the procedure's stages
+
+
+@dataclass(frozen=True, slots=True)
+class Members:
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Everyone:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SetOf:
+    people: tuple["PersonExpr", ...]
+
+
+SetExpr = StepSet | Members | Everyone | SetOf
+
+
+@dataclass(frozen=True, slots=True)
+class PersonConst:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    office: str
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    name: str  # a formal parameter of the procedure the expression sits in
+
+
+PersonExpr = PersonConst | Holder | Arg
+
+
+@dataclass(frozen=True, slots=True)
+class BoolConst:
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    op: str  # >= > <= < == !=
+    left: NumExpr
+    right: NumExpr
+
+
+@dataclass(frozen=True, slots=True)
+class SetCompare:
+    op: str  # == !=  (set equality)
+    left: SetExpr
+    right: SetExpr
+
+
+@dataclass(frozen=True, slots=True)
+class SameHolder:
+    op: str  # == != ; either side may be a vacant office, which equals nothing
+    left: PersonExpr
+    right: PersonExpr
+
+
+@dataclass(frozen=True, slots=True)
+class InSet:
+    person: PersonExpr
+    set: SetExpr
+
+
+@dataclass(frozen=True, slots=True)
+class Vacant:
+    office: str
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    items: tuple["BoolExpr", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    items: tuple["BoolExpr", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotE:
+    item: "BoolExpr"
+
+
+@dataclass(frozen=True, slots=True)
+class Passed:
+    """True in a step where the named procedure (or event) passed."""
+
+    procedure: str
+
+
+BoolExpr = BoolConst | Compare | SetCompare | SameHolder | InSet | Vacant | And | Or | NotE | Passed
+
+
+def implies(a: BoolExpr, b: BoolExpr) -> BoolExpr:
+    return Or((NotE(a), b))
+
+
+# ------------------------------------------------------------------ organisation
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    tags: frozenset[str]
+    weight: Fraction
+    span: Span
+    group: str | None = None  # the anonymous group this member was counted in
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    name: str
+    seats: int | None
+    members: tuple[str, ...]  # members in office at the start
+    span: Span
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    name: str
+    holder: str | None
+    span: Span
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    initial: Fraction
+    values: tuple[Fraction, ...]  # every value the parameter can take (initial and effect constants)
+    span: Span
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Formal:
+    name: str
+    domain: str  # a body name, or "people"
+    negated: bool  # "x not in board"
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A boolean rule with where it came from (for scenarios and proofs)."""
+
+    expr: BoolExpr
+    text: str
+    span: Span
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    kind: str  # decided | approved | vetoed
+    body: str
+    mode: str  # meeting | consent
+    notice: str  # all | none   (consent: all members receive the consent form)
+    quorum: Rule | None
+    passes: Rule
+    span: Span
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Recusal:
+    formal: str
+    from_vote: bool
+    from_quorum: bool
+    span: Span
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    kind: str  # vacate | fill | set | remove | add
+    target: str  # office or parameter (vacate/fill/set) or body (remove/add)
+    person: PersonExpr | None
+    value: Fraction | None
+    text: str
+    span: Span
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Procedure:
+    name: str
+    formals: tuple[Formal, ...]
+    stages: tuple[Stage, ...]
+    recusals: tuple[Recusal, ...]
+    guards: tuple[Rule, ...]
+    effects: tuple[Effect, ...]
+    span: Span
+    cite: str | None
+    is_event: bool
+
+    @property
+    def kind_word(self) -> str:
+        return "event" if self.is_event else "procedure"
+
+
+# ------------------------------------------------------------------ properties
+
+
+@dataclass(frozen=True, slots=True)
+class CoalitionSpec:
+    """Who may be in a coalition: candidates, and a size bound (at most / exactly)."""
+
+    candidates: tuple[str, ...]  # people the coalition is drawn from
+    size: int | None  # None: the coalition is exactly ``candidates``
+    exactly: bool = False
+
+    def describe(self) -> str:
+        if self.size is None:
+            return "{" + ", ".join(self.candidates) + "}"
+        word = "exactly" if self.exactly else "at most"
+        return f"{word} {self.size} of {{{', '.join(self.candidates)}}}"
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """What a coalition tries to bring about: a procedure passing, or a state."""
+
+    procedure: str | None
+    state: BoolExpr | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Property:
+    name: str
+    kind: str  # invariant | step | no_coalition | every_coalition | coalition_force | coalition_block
+    span: Span
+    cite: str | None
+    text: str
+    state: BoolExpr | None = None  # invariant: must hold in every reachable state
+    procedure: str | None = None  # step: whenever this procedure passes ...
+    step: BoolExpr | None = None  # ... this holds of the step
+    coalition: CoalitionSpec | None = None
+    goal: Goal | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    path: str
+    title: str
+    people: tuple[Person, ...]
+    bodies: dict[str, Body]
+    offices: dict[str, Office]
+    params: dict[str, Parameter]
+    procedures: dict[str, Procedure]
+    properties: tuple[Property, ...]
+    source: str = field(repr=False, default="")
+
+    def person(self, name: str) -> Person:
+        return self._people_index()[name]
+
+    def _people_index(self) -> dict[str, Person]:
+        idx = self.__dict__.get("_pidx")
+        if idx is None:
+            idx = {p.name: p for p in self.people}
+            object.__setattr__(self, "_pidx", idx)
+        return idx
+
+    def named_in_rules(self) -> frozenset[str]:
+        """People a rule or property names directly (they are never interchangeable)."""
+        names: set[str] = {o.holder for o in self.offices.values() if o.holder}
+        return frozenset(names)

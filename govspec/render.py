@@ -1,0 +1,93 @@
+"""Render reports: text (one line per property, then scenarios in plain words) and JSON.
+
+Pure functions of the frozen report objects; nothing here checks anything.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .diagnostics import render as render_diagnostic
+from .report import PROVED, REFUTED, Report, TraceStep
+
+STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "unknown": "UNKNOWN"}
+
+
+def _people(names) -> str:
+    names = list(names)
+    if not names:
+        return "nobody"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _clause(ref) -> str:
+    where = f"line {ref.line}"
+    if ref.cite:
+        where += f", {ref.cite}"
+    return f"{ref.text} ({where})"
+
+
+def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
+    lines = []
+    for step in trace:
+        args = ", ".join(f"{k} = {v}" for k, v in step.args)
+        head = f"{step.index}. {'Event' if step.kind == 'event' else 'Procedure'} {step.name}" + (f"({args})" if args else "")
+        cite = f" [{step.cite}]" if step.cite else ""
+        lines.append(f"{head}{cite}")
+        for stage in step.stages:
+            verb = {"decided": "decides", "approved": "approves", "vetoed": "does not veto"}[stage.kind]
+            if stage.mode == "consent":
+                signers = _people(stage.yes)
+                lines.append(f"   {stage.body} {verb} by written consent: signed by {signers}")
+            else:
+                lines.append(f"   {stage.body} meeting: notified {_people(stage.notified)}")
+                who = "coalition present" if forcing else "present"
+                lines.append(f"      {who}: {_people(stage.present)}")
+                lines.append(f"      votes: yes {_people(stage.yes)}; no {_people(stage.no)}; abstain {_people(stage.abstain)}")
+            if stage.recused:
+                lines.append(f"      recused: {_people(stage.recused)}")
+            if forcing:
+                lines.append("      it passes whatever the other notified members do (stay away, vote no or abstain)")
+        if step.rules:
+            lines.append("   allowed by: " + "; ".join(_clause(r) for r in step.rules))
+        lines.append("   changes: " + ("; ".join(step.changes) if step.changes else "nothing"))
+    return lines
+
+
+def text(report: Report, sources: dict[str, str] | None = None, color: bool = False) -> str:
+    out: list[str] = []
+    for f in report.files:
+        if f.errors:
+            src = (sources or {}).get(f.path)
+            for d in f.errors:
+                out.append(render_diagnostic(d, src))
+            continue
+        for r in f.properties:
+            word = STATUS_WORD[r.status]
+            extra = ", vacuous" if r.vacuous else ""
+            out.append(f"{f.path}:{r.line}: {r.name} ... {word} ({r.scope.describe()}{extra}, {r.seconds:.2f} s)")
+        for r in f.properties:
+            if r.status == PROVED and not r.trace and not r.vacuous:
+                continue
+            out.append("")
+            out.append(f"{r.name}: {STATUS_WORD[r.status]}: {r.summary}")
+            if r.reason:
+                out.append(f"  reason: {r.reason}")
+            if r.trace:
+                forcing = r.kind in ("no_coalition", "every_coalition", "coalition_force", "coalition_block")
+                if forcing and r.coalition:
+                    out.append(f"  coalition: {_people(r.coalition)}")
+                out.append("  scenario:" if r.status == REFUTED else "  witness:")
+                out.extend("  " + line for line in scenario_lines(r.trace, forcing))
+        warnings = [s for s in f.sanity if s.status != "ok"]
+        if warnings:
+            out.append("")
+            for s in warnings:
+                out.append(f"{f.path}:{s.line}: warning: procedure '{s.procedure}' {s.message}")
+    return "\n".join(out) + "\n"
+
+
+def json_text(report: Report) -> str:
+    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,153 @@
+"""Report objects: frozen results of a check, and their JSON form (``govspec-report/1``).
+
+Produced by :mod:`verifier.solve` and :mod:`govspec.api`; rendered by :mod:`govspec.render`.
+The JSON names are a public contract (see ``govspec/schemas/report.schema.json``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA_ID = "govspec-report/1"
+
+PROVED, REFUTED, UNKNOWN = "proved", "refuted", "unknown"
+
+
+@dataclass(frozen=True)
+class Scope:
+    depth: int | None  # None: behaviours of any length
+    sizes: str = "as-written"  # or "all"
+
+    def describe(self) -> str:
+        depth = "any length" if self.depth is None else f"depth {self.depth}"
+        return depth if self.sizes == "as-written" else f"{depth}, all sizes"
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    text: str
+    line: int
+    cite: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "line": self.line, "cite": self.cite}
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    body: str
+    kind: str  # decided | approved | vetoed
+    mode: str  # meeting | consent
+    notified: tuple[str, ...]
+    present: tuple[str, ...]
+    yes: tuple[str, ...]
+    no: tuple[str, ...]
+    abstain: tuple[str, ...]
+    recused: tuple[str, ...]
+    outsiders_free: bool = False  # a forcing step: outsiders' response is universally quantified
+
+    def as_dict(self) -> dict:
+        return {
+            "body": self.body, "kind": self.kind, "mode": self.mode, "notified": list(self.notified),
+            "present": list(self.present), "yes": list(self.yes), "no": list(self.no),
+            "abstain": list(self.abstain), "recused": list(self.recused), "outsiders_free": self.outsiders_free,
+        }
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    index: int
+    kind: str  # procedure | event
+    name: str
+    args: tuple[tuple[str, str], ...]
+    stages: tuple[StageRecord, ...]
+    changes: tuple[str, ...]
+    rules: tuple[RuleRef, ...]
+    line: int
+    cite: str | None
+
+    def as_dict(self) -> dict:
+        return {
+            "step": self.index, "kind": self.kind, "name": self.name, "args": dict(self.args),
+            "stages": [s.as_dict() for s in self.stages], "changes": list(self.changes),
+            "rules": [r.as_dict() for r in self.rules], "line": self.line, "cite": self.cite,
+        }
+
+
+@dataclass(frozen=True)
+class PropertyResult:
+    name: str
+    kind: str
+    line: int
+    status: str
+    scope: Scope
+    seconds: float
+    summary: str  # one sentence: what was proved or refuted
+    trace: tuple[TraceStep, ...] = ()
+    coalition: tuple[str, ...] | None = None
+    reason: str | None = None  # for UNKNOWN
+    vacuous: bool = False
+    cite: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name, "kind": self.kind, "line": self.line, "status": self.status,
+            "scope": {"depth": self.scope.depth, "sizes": self.scope.sizes},
+            "seconds": round(self.seconds, 3), "summary": self.summary,
+            "trace": [s.as_dict() for s in self.trace],
+            "coalition": list(self.coalition) if self.coalition is not None else None,
+            "reason": self.reason, "vacuous": self.vacuous, "cite": self.cite,
+        }
+
+
+@dataclass(frozen=True)
+class SanityResult:
+    procedure: str
+    line: int
+    status: str  # ok | warning | unknown
+    message: str
+    depth: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"procedure": self.procedure, "line": self.line, "status": self.status,
+                "message": self.message, "depth": self.depth}
+
+
+@dataclass(frozen=True)
+class FileReport:
+    path: str
+    properties: tuple[PropertyResult, ...] = ()
+    sanity: tuple[SanityResult, ...] = ()
+    errors: tuple = ()  # Diagnostic objects when the spec is invalid
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "properties": [p.as_dict() for p in self.properties],
+            "sanity": [s.as_dict() for s in self.sanity],
+            "errors": [d.as_dict() for d in self.errors],
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    files: tuple[FileReport, ...]
+    options: dict = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all proved, 1 something refuted, 3 invalid spec, 4 inconclusive (see docs/cli.md)."""
+        if any(f.errors for f in self.files):
+            return 3
+        statuses = [p.status for f in self.files for p in f.properties]
+        if REFUTED in statuses:
+            return 1
+        if UNKNOWN in statuses:
+            return 4
+        return 0
+
+    def as_dict(self) -> dict:
+        from . import __version__
+
+        return {"schema": SCHEMA_ID, "govspec_version": __version__, "options": dict(self.options),
+                "files": [f.as_dict() for f in self.files]}

@@ -1,0 +1,359 @@
+"""Encode behaviours of a model as Z3 constraints (bounded unrolling, one Boolean per member per step).
+
+Assumes a checked :class:`govspec.model.Model`.  Guarantees: for every step ``t`` the constraints
+of :meth:`Unrolling.add_step` hold exactly when the step's choices form a legal passing step of the
+reference semantics (:mod:`govspec.semantics`), and the state after it is the one
+:func:`govspec.semantics.apply` computes.  Constants are named after the source and the step
+(``yes@3[remove_ceo.0:altman]``) so a model reads back directly into a trace.
+
+For coalition checks, :meth:`Unrolling.add_forced_step` keeps the coalition's choices existential
+and quantifies universally over every outsider response at each stage (passive opposition).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from z3 import (
+    And, BoolRef, BoolVal, Bool, ForAll, If, Implies, Int, IntVal, Not, Or, PbLe, Q, Real, RealVal, Sum,
+)
+
+from govspec import model as m
+
+VACANT = -1
+
+
+def _q(x: Fraction):
+    return Q(x.numerator, x.denominator) if x.denominator != 1 else RealVal(x.numerator)
+
+
+@dataclass
+class SymState:
+    members: dict[str, dict[int, BoolRef]]  # body -> person index -> in office?
+    offices: dict[str, object]  # office -> Int term (person index or VACANT)
+    params: dict[str, object]  # parameter -> Real term
+
+
+@dataclass
+class StageVars:
+    notified: dict[int, BoolRef]
+    attended: dict[int, BoolRef]
+    yes: dict[int, BoolRef]
+    no: dict[int, BoolRef]
+    abstain: dict[int, BoolRef]
+
+
+@dataclass
+class StepVars:
+    t: int
+    selected: dict[str, BoolRef]
+    args: dict[str, dict[str, object]]
+    stages: dict[str, list[StageVars]]
+    passed: dict[str, BoolRef] = field(default_factory=dict)
+
+
+class Unrolling:
+    def __init__(self, model: m.Model):
+        self.model = model
+        self.people = [p.name for p in model.people]
+        self.index = {n: i for i, n in enumerate(self.people)}
+        self.weights = [p.weight for p in model.people]
+        # who can ever sit in each body: the initial members, plus anyone if some effect adds to it
+        addable = {e.target for p in model.procedures.values() for e in p.effects if e.kind == "add"}
+        self.potential: dict[str, list[int]] = {}
+        for b in model.bodies.values():
+            if b.name in addable:
+                self.potential[b.name] = list(range(len(self.people)))
+            else:
+                self.potential[b.name] = [self.index[n] for n in b.members]
+        self.states: list[SymState] = [self._initial()]
+        self.steps: list[StepVars] = []
+
+    # ------------------------------------------------------------ states
+    def _initial(self) -> SymState:
+        mm = self.model
+        members = {b: {i: BoolVal(self.people[i] in mm.bodies[b].members) for i in self.potential[b]} for b in mm.bodies}
+        offices = {o.name: IntVal(self.index[o.holder] if o.holder else VACANT) for o in mm.offices.values()}
+        params = {p.name: _q(p.initial) for p in mm.params.values()}
+        return SymState(members, offices, params)
+
+    def _fresh_state(self, t: int) -> tuple[SymState, list]:
+        members = {b: {i: Bool(f"member@{t}[{b}:{self.people[i]}]") for i in self.potential[b]} for b in self.model.bodies}
+        offices = {o: Int(f"office@{t}[{o}]") for o in self.model.offices}
+        params = {p: Real(f"param@{t}[{p}]") for p in self.model.params}
+        return SymState(members, offices, params), []
+
+    # ------------------------------------------------------------ expressions
+    def person(self, e: m.PersonExpr, state: SymState, args: dict[str, object]):
+        match e:
+            case m.PersonConst(name=n):
+                return IntVal(self.index[n])
+            case m.Holder(office=o):
+                return state.offices[o]
+            case m.Arg(name=n):
+                return args[n]
+        raise AssertionError(e)
+
+    def set_(self, e: m.SetExpr, state: SymState, args, sets) -> dict[int, BoolRef]:
+        match e:
+            case m.StepSet(kind=k, stage=i):
+                return sets[i][k]
+            case m.Members(body=b):
+                return state.members[b]
+            case m.Everyone():
+                return {i: BoolVal(True) for i in range(len(self.people))}
+            case m.SetOf(people=ps):
+                terms = [self.person(p, state, args) for p in ps]
+                return {i: Or([t == i for t in terms]) for i in range(len(self.people)) if terms}
+        raise AssertionError(e)
+
+    def num(self, e: m.NumExpr, state: SymState, args, sets):
+        match e:
+            case m.Num(value=v):
+                return _q(v)
+            case m.ParamRef(name=n):
+                return state.params[n]
+            case m.Seats(body=b):
+                return RealVal(self.model.bodies[b].seats)
+            case m.Count(set=s, weighted=w):
+                members = self.set_(s, state, args, sets)
+                if not members:
+                    return RealVal(0)
+                return Sum([If(b, _q(self.weights[i]) if w else RealVal(1), RealVal(0)) for i, b in members.items()])
+            case m.Arith(op=op, left=a, right=b):
+                if op == "*":
+                    return self._mul(a, b, state, args, sets)
+                x, y = self.num(a, state, args, sets), self.num(b, state, args, sets)
+                return x + y if op == "+" else x - y
+        raise AssertionError(e)
+
+    def _mul(self, a, b, state, args, sets):
+        # keep arithmetic linear: a parameter ranges over finitely many constants
+        if not isinstance(a, (m.Num, m.Arith)) or isinstance(b, m.Num):
+            a, b = b, a
+        if isinstance(a, m.ParamRef):
+            other = self.num(b, state, args, sets)
+            term = RealVal(0)
+            for v in self.model.params[a.name].values:
+                term = If(state.params[a.name] == _q(v), _q(v) * other, term)
+            return term
+        return self.num(a, state, args, sets) * self.num(b, state, args, sets)
+
+    def boolean(self, e: m.BoolExpr, state: SymState, args, sets, step: StepVars | None = None):
+        match e:
+            case m.BoolConst(value=v):
+                return BoolVal(v)
+            case m.Compare(op=op, left=a, right=b):
+                x, y = self.num(a, state, args, sets), self.num(b, state, args, sets)
+                return {">=": x >= y, ">": x > y, "<=": x <= y, "<": x < y, "==": x == y, "!=": x != y}[op]
+            case m.SetCompare(op=op, left=a, right=b):
+                x, y = self.set_(a, state, args, sets), self.set_(b, state, args, sets)
+                keys = set(x) | set(y)
+                eq = And([x.get(i, BoolVal(False)) == y.get(i, BoolVal(False)) for i in keys]) if keys else BoolVal(True)
+                return eq if op == "==" else Not(eq)
+            case m.SameHolder(op=op, left=a, right=b):
+                x, y = self.person(a, state, args), self.person(b, state, args)
+                same = And(x != VACANT, x == y)
+                return same if op == "==" else Not(same)
+            case m.InSet(person=p, set=s):
+                x = self.person(p, state, args)
+                members = self.set_(s, state, args, sets)
+                return Or([And(x == i, b) for i, b in members.items()]) if members else BoolVal(False)
+            case m.Vacant(office=o):
+                return state.offices[o] == VACANT
+            case m.And(items=items):
+                return And([self.boolean(i, state, args, sets, step) for i in items])
+            case m.Or(items=items):
+                return Or([self.boolean(i, state, args, sets, step) for i in items])
+            case m.NotE(item=i):
+                return Not(self.boolean(i, state, args, sets, step))
+            case m.Passed(procedure=p):
+                return step.selected[p] if step is not None else BoolVal(False)
+        raise AssertionError(e)
+
+    # ------------------------------------------------------------ one stage
+    def _recused(self, proc: m.Procedure, args, which: str, i: int):
+        terms = [args[r.formal] == i for r in proc.recusals if (r.from_vote if which == "vote" else r.from_quorum)]
+        return Or(terms) if terms else BoolVal(False)
+
+    def stage_sets(self, proc: m.Procedure, stage: m.Stage, state: SymState, args, v: StageVars):
+        members = state.members[stage.body]
+        sets = {k: {} for k in m.STEP_SETS}
+        for i, member in members.items():
+            rv = And(member, self._recused(proc, args, "vote", i))
+            rq = And(member, self._recused(proc, args, "quorum", i))
+            sets["notified"][i] = v.notified[i]
+            sets["present"][i] = And(v.attended[i], Not(rq))
+            sets["yes"][i] = v.yes[i]
+            sets["no"][i] = v.no[i]
+            sets["abstain"][i] = v.abstain[i]
+            sets["cast"][i] = Or(v.yes[i], v.no[i])
+            sets["eligible"][i] = And(member, Not(rv))
+            sets["recused"][i] = Or(rv, rq)
+        return sets
+
+    def person_valid(self, proc, stage: m.Stage, state: SymState, args, v: StageVars, i: int, outsider: bool = False):
+        """The per-member rules of a stage (see govspec.semantics.choice_problems)."""
+        member = state.members[stage.body][i]
+        rv = self._recused(proc, args, "vote", i)
+        n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
+        rules = [Implies(a, n), Implies(n, member)]
+        if stage.notice == "all" or stage.mode == "consent":
+            rules.append(n == member)
+        votes = [y, no, ab]
+        one_vote = Or(And(y, Not(no), Not(ab)), And(no, Not(y), Not(ab)), And(ab, Not(y), Not(no)))
+        none = And(Not(y), Not(no), Not(ab))
+        if stage.mode == "consent":
+            rules += [Not(no), Not(ab), a == y, Implies(y, Not(rv))]
+        else:
+            rules.append(If(And(a, Not(rv)), one_vote, none))
+        if outsider:
+            # passive opposition: outsiders never add a yes to the coalition's motion
+            if stage.kind != "vetoed":
+                rules.append(Not(y))
+        return And(rules)
+
+    def carries(self, proc, index: int, state: SymState, args, v: StageVars):
+        stage = proc.stages[index]
+        sets: list = [None] * len(proc.stages)
+        sets[index] = self.stage_sets(proc, stage, state, args, v)
+        parts = [self.boolean(stage.passes.expr, state, args, sets)]
+        if stage.quorum is not None:
+            parts.insert(0, self.boolean(stage.quorum.expr, state, args, sets))
+        return And(parts)
+
+    # ------------------------------------------------------------ one step
+    def _stage_vars(self, prefix: str, t: int, proc: str, index: int, body: str) -> StageVars:
+        def mk(kind):
+            return {i: Bool(f"{kind}@{t}[{prefix}{proc}.{index}:{self.people[i]}]") for i in self.potential[body]}
+        return StageVars(mk("notified"), mk("attended"), mk("yes"), mk("no"), mk("abstain"))
+
+    def _new_step(self, t: int, procedures) -> StepVars:
+        selected = {p.name: Bool(f"select@{t}[{p.name}]") for p in procedures}
+        args = {p.name: {f.name: Int(f"arg@{t}[{p.name}.{f.name}]") for f in p.formals} for p in procedures}
+        stages = {p.name: [self._stage_vars("", t, p.name, i, s.body) for i, s in enumerate(p.stages)] for p in procedures}
+        return StepVars(t, selected, args, stages)
+
+    def _args_ok(self, proc: m.Procedure, state: SymState, args) -> list:
+        rules = []
+        for f in proc.formals:
+            a = args[f.name]
+            rules.append(And(a >= 0, a < len(self.people)))
+            if f.domain != "people":
+                members = state.members[f.domain]
+                inside = Or([And(a == i, b) for i, b in members.items()]) if members else BoolVal(False)
+                rules.append(Not(inside) if f.negated else inside)
+        return rules
+
+    def _effects(self, proc: m.Procedure, state: SymState, args) -> tuple[list, SymState]:
+        """Preconditions of the effects and the state they produce."""
+        pre = []
+        members = {b: dict(v) for b, v in state.members.items()}
+        offices = dict(state.offices)
+        params = dict(state.params)
+        for eff in proc.effects:
+            if eff.kind == "vacate":
+                offices[eff.target] = IntVal(VACANT)
+            elif eff.kind == "fill":
+                offices[eff.target] = self.person(eff.person, state, args)
+            elif eff.kind == "set":
+                params[eff.target] = _q(eff.value)
+            else:
+                who = self.person(eff.person, state, args)
+                body = members[eff.target]
+                inside = Or([And(who == i, b) for i, b in body.items()]) if body else BoolVal(False)
+                if eff.kind == "remove":
+                    pre.append(inside)
+                    members[eff.target] = {i: And(b, who != i) for i, b in body.items()}
+                else:
+                    seats = self.model.bodies[eff.target].seats
+                    count = Sum([If(b, 1, 0) for b in body.values()]) if body else IntVal(0)
+                    pre += [who != VACANT, Not(inside), count < seats]
+                    members[eff.target] = {i: Or(b, who == i) for i, b in body.items()}
+        return pre, SymState(members, offices, params)
+
+    def _frame(self, step: StepVars, post: dict[str, SymState], state: SymState) -> SymState:
+        """The state after the step: the selected procedure's post-state."""
+        names = list(post)
+
+        def pick(get):
+            term = get(post[names[-1]])
+            for n in reversed(names[:-1]):
+                term = If(step.selected[n], get(post[n]), term)
+            return term
+
+        members = {b: {i: pick(lambda s, b=b, i=i: s.members[b][i]) for i in state.members[b]} for b in state.members}
+        offices = {o: pick(lambda s, o=o: s.offices[o]) for o in state.offices}
+        params = {p: pick(lambda s, p=p: s.params[p]) for p in state.params}
+        return SymState(members, offices, params)
+
+    def add_step(self, solver, procedures=None) -> StepVars:
+        """Add one free step (any procedure or event, any legal choices) after the last state."""
+        procs = list(procedures if procedures is not None else self.model.procedures.values())
+        t = len(self.steps) + 1
+        state = self.states[-1]
+        step = self._new_step(t, procs)
+        solver.add(PbLe([(s, 1) for s in step.selected.values()], 1), Or(list(step.selected.values())))
+        post = {}
+        for proc in procs:
+            args = step.args[proc.name]
+            rules = self._args_ok(proc, state, args)
+            rules += [self.boolean(g.expr, state, args, None) for g in proc.guards]
+            for i, (stage, v) in enumerate(zip(proc.stages, step.stages[proc.name])):
+                rules += [self.person_valid(proc, stage, state, args, v, j) for j in v.notified]
+                carries = self.carries(proc, i, state, args, v)
+                rules.append(Not(carries) if stage.kind == "vetoed" else carries)
+            pre, post[proc.name] = self._effects(proc, state, args)
+            solver.add(Implies(step.selected[proc.name], And(rules + pre)))
+        self.steps.append(step)
+        self.states.append(self._frame(step, post, state))
+        return step
+
+    def add_forced_step(self, solver, coalition: dict[int, BoolRef]) -> StepVars:
+        """Add one step the coalition forces: its own choices exist, every outsider response passes."""
+        procs = list(self.model.procedures.values())
+        t = len(self.steps) + 1
+        state = self.states[-1]
+        step = self._new_step(t, procs)
+        solver.add(PbLe([(s, 1) for s in step.selected.values()], 1), Or(list(step.selected.values())))
+        post = {}
+        for proc in procs:
+            args = step.args[proc.name]
+            rules = self._args_ok(proc, state, args)
+            rules += [self.boolean(g.expr, state, args, None) for g in proc.guards]
+            if proc.is_event:  # the coalition may only trigger events on its own members
+                for f in proc.formals:
+                    rules.append(Or([And(args[f.name] == i, c) for i, c in coalition.items()]))
+            for i, (stage, v) in enumerate(zip(proc.stages, step.stages[proc.name])):
+                outs = self._stage_vars("out:", t, proc.name, i, stage.body)
+                mixed = StageVars(v.notified, *[
+                    {j: If(coalition.get(j, BoolVal(False)), getattr(v, k)[j], getattr(outs, k)[j]) for j in v.notified}
+                    for k in ("attended", "yes", "no", "abstain")
+                ])
+                own = [Implies(coalition.get(j, BoolVal(False)), self.person_valid(proc, stage, state, args, v, j))
+                       for j in v.notified]
+                # the coalition chooses whom to notify; that choice must be legal for everyone
+                own += [Implies(v.notified[j], state.members[stage.body][j]) for j in v.notified]
+                if stage.notice == "all" or stage.mode == "consent":
+                    own += [v.notified[j] == state.members[stage.body][j] for j in v.notified]
+                hyp = And([Implies(Not(coalition.get(j, BoolVal(False))),
+                                   self.person_valid(proc, stage, state, args, mixed, j, outsider=True))
+                           for j in v.notified]) if v.notified else BoolVal(True)
+                carries = self.carries(proc, i, state, args, mixed)
+                goal = Not(carries) if stage.kind == "vetoed" else carries
+                bound = [getattr(outs, k)[j] for k in ("attended", "yes", "no", "abstain") for j in v.notified]
+                rules += own
+                rules.append(ForAll(bound, Implies(hyp, goal)) if bound else Implies(hyp, goal))
+            pre, post[proc.name] = self._effects(proc, state, args)
+            solver.add(Implies(step.selected[proc.name], And(rules + pre)))
+        self.steps.append(step)
+        self.states.append(self._frame(step, post, state))
+        return step
+
+    def step_env(self, step: StepVars, proc: m.Procedure):
+        """Terms to evaluate a step property of ``proc`` at ``step`` (pre-state, args, stage sets)."""
+        state = self.states[step.t - 1]
+        args = step.args[proc.name]
+        sets = [self.stage_sets(proc, s, state, args, v) for s, v in zip(proc.stages, step.stages[proc.name])]
+        return state, args, sets
