@@ -38,9 +38,10 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
         lines.append(f"{head}{cite}")
         for stage in step.stages:
             verb = {"decided": "decides", "approved": "approves", "vetoed": "does not veto"}[stage.kind]
-            if stage.mode == "consent":
-                signers = _people(stage.yes)
-                lines.append(f"   {stage.body} {verb} by written consent: signed by {signers}")
+            if stage.mode == "consent" and stage.kind == "vetoed":
+                lines.append(f"   {stage.body} veto petition: signed by {_people(stage.yes)}; the veto does not carry")
+            elif stage.mode == "consent":
+                lines.append(f"   {stage.body} {verb} by written consent: signed by {_people(stage.yes)}")
             else:
                 lines.append(f"   {stage.body} meeting: notified {_people(stage.notified)}")
                 who = "coalition present" if forcing else "present"
@@ -48,7 +49,9 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
                 lines.append(f"      votes: yes {_people(stage.yes)}; no {_people(stage.no)}; abstain {_people(stage.abstain)}")
             if stage.recused:
                 lines.append(f"      recused: {_people(stage.recused)}")
-            if forcing:
+            if forcing and stage.mode == "consent":
+                lines.append("      it passes whatever the other members do (they need not sign)")
+            elif forcing:
                 lines.append("      it passes whatever the other notified members do (stay away, vote no or abstain)")
         if step.rules:
             lines.append("   allowed by: " + "; ".join(_clause(r) for r in step.rules))

@@ -7,13 +7,20 @@ the rule lines (with their citations) that allowed the step.
 
 from __future__ import annotations
 
+import re
+
 from . import model as m
 from . import semantics as sem
 from .report import RuleRef, StageRecord, TraceStep
 
 
+def natural_key(name: str):
+    """Sort 'staff[2]' before 'staff[10]'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
 def _names(people) -> tuple[str, ...]:
-    return tuple(sorted(people))
+    return tuple(sorted(people, key=natural_key))
 
 
 def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from z3 import BoolVal, Bool, PbLe, Solver, is_true, sat, unknown, unsat
 from govspec import model as m
 from govspec import semantics as sem
 from govspec.report import PROVED, REFUTED, UNKNOWN, PropertyResult, SanityResult, Scope
-from govspec.scenario import describe
+from govspec.scenario import describe, natural_key
 
 from .encode import StepVars, Unrolling
 
@@ -250,8 +250,8 @@ def check_property(model: m.Model, prop: m.Property, depth: int, seconds: float,
         out = _search_force(model, depth, deadline, goal, spec, None)
         if out.status == "sat":
             _replay_force(model, out.steps, out.coalition, goal)
-            return done(REFUTED, f"coalition {{{', '.join(sorted(out.coalition))}}} can force {goal.text} in {out.depth} step(s)",
-                        trace=describe(model, out.steps, out.coalition), coalition=tuple(sorted(out.coalition)),
+            return done(REFUTED, f"coalition {{{', '.join(sorted(out.coalition, key=natural_key))}}} can force {goal.text} in {out.depth} step(s)",
+                        trace=describe(model, out.steps, out.coalition), coalition=tuple(sorted(out.coalition, key=natural_key)),
                         scope=Scope(out.depth))
         if out.status == "unknown":
             return done(UNKNOWN, "the solver could not decide", reason=out.reason)
@@ -264,24 +264,24 @@ def check_property(model: m.Model, prop: m.Property, depth: int, seconds: float,
         out = _search_force(model, depth, deadline, goal, None, others)
         if out.status == "sat":
             _replay_force(model, out.steps, others, goal)
-            return done(REFUTED, f"everyone else together can force {goal.text} against {{{', '.join(sorted(blockers))}}} "
+            return done(REFUTED, f"everyone else together can force {goal.text} against {{{', '.join(sorted(blockers, key=natural_key))}}} "
                         f"in {out.depth} step(s)", trace=describe(model, out.steps, others),
-                        coalition=tuple(sorted(others)), scope=Scope(out.depth))
+                        coalition=tuple(sorted(others, key=natural_key)), scope=Scope(out.depth))
         if out.status == "unknown":
             return done(UNKNOWN, "the solver could not decide", reason=out.reason)
-        return done(PROVED, f"{{{', '.join(sorted(blockers))}}} can block {goal.text} within {depth} steps")
+        return done(PROVED, f"{{{', '.join(sorted(blockers, key=natural_key))}}} can block {goal.text} within {depth} steps")
 
     if prop.kind == "coalition_force":
         members = frozenset(spec.candidates)
         out = _search_force(model, depth, deadline, goal, None, members)
         if out.status == "sat":
             _replay_force(model, out.steps, members, goal)
-            return done(PROVED, f"{{{', '.join(sorted(members))}}} can force {goal.text} in {out.depth} step(s)",
-                        trace=describe(model, out.steps, members), coalition=tuple(sorted(members)), scope=Scope(out.depth))
+            return done(PROVED, f"{{{', '.join(sorted(members, key=natural_key))}}} can force {goal.text} in {out.depth} step(s)",
+                        trace=describe(model, out.steps, members), coalition=tuple(sorted(members, key=natural_key)), scope=Scope(out.depth))
         if out.status == "unknown":
             return done(UNKNOWN, "the solver could not decide", reason=out.reason)
-        return done(REFUTED, f"{{{', '.join(sorted(members))}}} has no forcing sequence of at most {depth} steps for {goal.text}",
-                    coalition=tuple(sorted(members)))
+        return done(REFUTED, f"{{{', '.join(sorted(members, key=natural_key))}}} has no forcing sequence of at most {depth} steps for {goal.text}",
+                    coalition=tuple(sorted(members, key=natural_key)))
 
     if prop.kind == "every_coalition":
         combos = list(itertools.islice(itertools.combinations(spec.candidates, spec.size), MAX_COALITIONS + 1))
@@ -293,17 +293,17 @@ def check_property(model: m.Model, prop: m.Property, depth: int, seconds: float,
             members = frozenset(combo)
             out = _search_force(model, depth, deadline, goal, None, members)
             if out.status == "unknown":
-                return done(UNKNOWN, "the solver could not decide", reason=out.reason, coalition=tuple(sorted(members)))
+                return done(UNKNOWN, "the solver could not decide", reason=out.reason, coalition=tuple(sorted(members, key=natural_key)))
             if out.status == "unsat":
-                return done(REFUTED, f"{{{', '.join(sorted(members))}}} has no forcing sequence of at most {depth} steps "
-                            f"for {goal.text}", coalition=tuple(sorted(members)))
+                return done(REFUTED, f"{{{', '.join(sorted(members, key=natural_key))}}} has no forcing sequence of at most {depth} steps "
+                            f"for {goal.text}", coalition=tuple(sorted(members, key=natural_key)))
             _replay_force(model, out.steps, members, goal)
             if witness is None:
                 witness = (members, out)
         members, out = witness
         return done(PROVED, f"each of the {len(combos)} coalitions of {spec.size} can force {goal.text} "
-                    f"(e.g. {{{', '.join(sorted(members))}}} in {out.depth} step(s))",
-                    trace=describe(model, out.steps, members), coalition=tuple(sorted(members)))
+                    f"(e.g. {{{', '.join(sorted(members, key=natural_key))}}} in {out.depth} step(s))",
+                    trace=describe(model, out.steps, members), coalition=tuple(sorted(members, key=natural_key)))
     raise AssertionError(prop.kind)
 
 
