@@ -87,6 +87,74 @@ def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] 
     return sem.Step(proc.name, args, tuple(stages))
 
 
+# ------------------------------------------------------------------ canonical models
+
+
+def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, first: list | None = None):
+    """Fix the free choices greedily in a fixed order, so the trace shown does not depend on Z3's
+    internal state (which varies with whatever ran before in the same process).
+
+    Each decision asks only whether a constraint is satisfiable, a question with a unique answer,
+    so the result is the lexicographically least model in the order below: coalition members
+    (fewest first), then per step the procedure (in declaration order), its arguments (people in
+    declaration order), and per stage and member: not notified, not attending, voting yes, voting
+    no.  This also makes scenarios small: nobody is notified or attends without need.
+    """
+    from z3 import Not
+
+    decisions: list = [(lit, False) for lit in (first or [])]
+    scopes = 0
+    best = solver.model()
+
+    def decide(lit, prefer: bool) -> bool:
+        nonlocal scopes, best
+        want = lit if prefer else Not(lit)
+        solver.push()
+        solver.add(want)
+        result, _ = _check(solver, deadline)
+        if result == sat:
+            scopes += 1
+            best = solver.model()
+            return True
+        solver.pop()
+        if result == unknown:
+            raise _OutOfTime
+        solver.add(Not(want))
+        return False
+
+    try:
+        for lit, prefer in decisions:
+            decide(lit, prefer)
+        for step in unroll.steps:
+            chosen = None
+            for name, lit in step.selected.items():
+                if decide(lit, True):
+                    chosen = unroll.model.procedures[name]
+                    break
+            if chosen is None:
+                break
+            for formal in chosen.formals:
+                arg = step.args[chosen.name][formal.name]
+                for i in range(len(unroll.people)):
+                    if decide(arg == i, True):
+                        break
+            for v in step.stages[chosen.name]:
+                for j in v.notified:
+                    decide(v.notified[j], False)
+                    decide(v.attended[j], False)
+                    decide(v.yes[j], True)
+                    decide(v.no[j], True)
+    except _OutOfTime:
+        pass
+    for _ in range(scopes):
+        solver.pop()
+    return best
+
+
+class _OutOfTime(Exception):
+    pass
+
+
 # ------------------------------------------------------------------ trace searches
 
 
@@ -104,7 +172,7 @@ def _search(model: m.Model, depth: int, deadline: Deadline, target, *, from_zero
         solver.add(target(unroll, k))
         result, reason = _check(solver, deadline)
         if result == sat:
-            zm = solver.model()
+            zm = _canonical_model(solver, unroll, deadline)
             steps = [_read_step(unroll, zm, s) for s in unroll.steps]
             return _Outcome("sat", steps, k, reason=last_reason)
         solver.pop()
@@ -149,7 +217,8 @@ def _search_force(model: m.Model, depth: int, deadline: Deadline, goal: m.Goal, 
             solver.add(unroll.boolean(goal.state, unroll.states[k], {}, None))
         result, reason = _check(solver, deadline)
         if result == sat:
-            zm = solver.model()
+            free = [] if fixed is not None else [coalition[unroll.index[n]] for n in spec.candidates]
+            zm = _canonical_model(solver, unroll, deadline, free)
             members = fixed if fixed is not None else frozenset(
                 n for i, n in enumerate(names) if is_true(zm.eval(coalition[i], model_completion=True)))
             steps = [_read_step(unroll, zm, s, members) for s in unroll.steps]

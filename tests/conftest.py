@@ -1,0 +1,36 @@
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from govspec.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+TIME = re.compile(r"\d+\.\d+ s\)")
+
+
+def normalize(text: str) -> str:
+    """Mask what legitimately varies between runs: timings."""
+    return TIME.sub("#.## s)", text)
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        code = main(list(args), out, err)
+    finally:
+        os.chdir(old)
+    return code, out.getvalue(), err.getvalue()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true", help="rewrite expected outputs of specs/ and docs")
+
+
+@pytest.fixture
+def update_goldens(request) -> bool:
+    return request.config.getoption("--update-goldens") or os.environ.get("GOVSPEC_UPDATE_GOLDENS") == "1"

@@ -1,0 +1,72 @@
+"""Golden tests: every specs/**/*.gov has its expected text output, JSON report and exit code.
+
+Run ``pytest tests/test_specs.py --update-goldens`` to rewrite them; ``git diff`` is the review.
+Timings are masked (``#.## s)`` in text, ``0`` in JSON).
+"""
+
+import json
+
+import jsonschema
+import pytest
+
+from conftest import ROOT, normalize, run_cli
+
+SPECS = sorted(p.relative_to(ROOT) for p in (ROOT / "specs").rglob("*.gov"))
+SCHEMA = json.loads((ROOT / "govspec" / "schemas" / "report.schema.json").read_text())
+
+
+def masked_json(text: str) -> dict:
+    data = json.loads(text)
+    data.pop("govspec_version", None)
+    for f in data["files"]:
+        for p in f["properties"]:
+            p["seconds"] = 0
+    return data
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=str)
+def test_spec_matches_expected_output(spec, update_goldens):
+    code, out, err = run_cli("check", str(spec))
+    assert err == "", err
+    code_j, out_j, err_j = run_cli("check", "--format", "json", str(spec))
+    assert code_j == code
+    report = json.loads(out_j)
+    jsonschema.validate(report, SCHEMA)
+    text_file, json_file, exit_file = (spec.with_suffix(s) for s in (".expected.txt", ".expected.json", ".expected.exit"))
+    if update_goldens:
+        (ROOT / text_file).write_text(normalize(out))
+        (ROOT / json_file).write_text(json.dumps(masked_json(out_j), indent=2, ensure_ascii=False) + "\n")
+        (ROOT / exit_file).write_text(f"{code}\n")
+    assert (ROOT / exit_file).exists(), f"no expected output for {spec}: run pytest --update-goldens"
+    assert code == int((ROOT / exit_file).read_text())
+    assert normalize(out) == (ROOT / text_file).read_text()
+    assert masked_json(out_j) == json.loads((ROOT / json_file).read_text())
+
+
+def test_every_spec_has_properties():
+    assert len(SPECS) >= 8
+    for spec in SPECS:
+        assert "property " in (ROOT / spec).read_text(), spec
+
+
+# The verdicts the product brief fixes for the reference cases (docs/../BRIEF section 7).
+BRIEF_VERDICTS = {
+    ("specs/openai/board_2023.gov", "ceo_removal_needs_three_or_notice"): "refuted",
+    ("specs/openai/board_2023_seat_quorum.gov", "ceo_removal_needs_three_or_notice"): "proved",
+    ("specs/delaware/default_board_6.gov", "removal_needs_four_yes"): "refuted",
+    ("specs/delaware/default_board_6.gov", "four_can_remove_ceo"): "proved",
+    ("specs/delaware/default_board_9.gov", "four_cannot_remove_ceo"): "proved",
+    ("specs/delaware/written_consent.gov", "four_of_six_can_act_without_meeting"): "refuted",
+    ("specs/multisig/safe_2_of_4.gov", "threshold_coalition_can_remove_every_other_owner"): "proved",
+    ("specs/multisig/safe_2_of_4.gov", "changing_threshold_needs_all_owners"): "refuted",
+    ("specs/arbitrum/security_council.gov", "one_organisation_can_block_emergency"): "refuted",
+    ("specs/arbitrum/security_council.gov", "two_organisations_can_block_emergency"): "proved",
+}
+
+
+@pytest.mark.parametrize("key,status", list(BRIEF_VERDICTS.items()), ids=lambda x: x if isinstance(x, str) else x[1])
+def test_brief_reference_verdicts(key, status):
+    path, name = key
+    _, out, _ = run_cli("check", "--format", "json", path)
+    props = {p["name"]: p for p in json.loads(out)["files"][0]["properties"]}
+    assert props[name]["status"] == status
