@@ -17,10 +17,13 @@ from . import model as m
 from .check import build_model
 from .diagnostics import Diagnostic, Span, SpecError
 from .report import FileReport, Report
-from .syntax import parse
+from .syntax import MAX_SOURCE_BYTES, parse
 
 DEFAULT_DEPTH = 4
 DEFAULT_TIMEOUT = 60.0
+
+
+ENGINES = ("z3", "explicit")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,17 @@ class Options:
     depth: int = DEFAULT_DEPTH
     timeout: float = DEFAULT_TIMEOUT  # seconds per property (every solver call gets what is left)
     sanity: bool = True
+    engine: str = "z3"  # or "explicit": enumeration on the reference semantics, no Z3
+
+
+def engine_for(name: str):
+    if name == "explicit":
+        from .explicit import ExplicitEngine
+
+        return ExplicitEngine()
+    from verifier import Z3Engine  # heavy (z3): imported only when checking
+
+    return Z3Engine()
 
 
 def read_source(path: str) -> str:
@@ -37,20 +51,28 @@ def read_source(path: str) -> str:
         if os.path.isdir(path):
             raise SpecError([Diagnostic("GOV001", f"'{path}' is a directory, not a spec file", where)])
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_SOURCE_BYTES + 1)  # bounded: a huge file or a device is refused, not read
     except SpecError:
         raise
     except FileNotFoundError:
         raise SpecError([Diagnostic("GOV001", f"no such file: '{path}'", where)]) from None
     except OSError as err:
         raise SpecError([Diagnostic("GOV001", f"cannot read '{path}': {err.strerror or err}", where)]) from None
+    except ValueError as err:  # e.g. a NUL character in the path
+        raise SpecError([Diagnostic("GOV001", f"cannot read '{path}': {err}", where)]) from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SpecError([Diagnostic("GOV003", f"the file is larger than {MAX_SOURCE_BYTES} bytes", where)])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SpecError([Diagnostic("GOV002", "this file is UTF-16 text; GovSpec reads UTF-8", where,
+                                    notes=("save the file as UTF-8",))])
     if b"\x00" in data:
         raise SpecError([Diagnostic("GOV002", "this looks like a binary file, not a spec", where)])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise SpecError([Diagnostic("GOV002", f"invalid UTF-8 at byte {err.start}", Span.point(path, line))]) from None
+        raise SpecError([Diagnostic("GOV002", f"invalid UTF-8 at byte {err.start}", Span.point(path, line),
+                                    notes=("GovSpec reads specs as UTF-8; save the file in that encoding",))]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -63,13 +85,15 @@ def load(path: str) -> m.Model:
 
 
 def check_model(model: m.Model, options: Options = Options()) -> FileReport:
-    from verifier import check_property, sanity  # heavy (z3): imported only when checking
+    """Check every property of ``model``; raises :class:`govspec.verdicts.ReplayError` on an engine bug."""
+    from .verdicts import check_property, sanity
 
+    engine = engine_for(options.engine)
     passable: dict[str, bool] = {}
     sanity_results: list = []
     if options.sanity:
-        sanity_results, passable = sanity(model, options.depth, options.timeout)
-    results = [check_property(model, p, options.depth, options.timeout, passable) for p in model.properties]
+        sanity_results, passable = sanity(engine, model, options.depth, options.timeout)
+    results = [check_property(engine, model, p, options.depth, options.timeout, passable) for p in model.properties]
     return FileReport(model.path, tuple(results), tuple(sanity_results))
 
 
@@ -83,4 +107,4 @@ def check_file(path: str, options: Options = Options()) -> FileReport:
 
 def check_files(paths, options: Options = Options()) -> Report:
     return Report(tuple(check_file(p, options) for p in paths),
-                  {"depth": options.depth, "timeout": options.timeout})
+                  {"depth": options.depth, "timeout": options.timeout, "engine": options.engine})

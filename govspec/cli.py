@@ -37,9 +37,12 @@ def cli() -> None:
               help="Time limit per property, in seconds; past it the verdict is UNKNOWN.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
+@click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
+              help="z3: symbolic search (default). explicit: enumerate behaviours on the reference semantics "
+                   "(a second opinion for small specs; no Z3).")
 @click.option("--no-sanity", is_flag=True, help="Skip the check that every procedure can pass.")
 @click.pass_context
-def check(ctx: click.Context, files, depth, timeout, fmt, no_sanity) -> None:
+def check(ctx: click.Context, files, depth, timeout, fmt, engine, no_sanity) -> None:
     """Check every property in FILES; print verdicts and scenarios."""
     from . import api, render
     from .api import Options
@@ -48,14 +51,15 @@ def check(ctx: click.Context, files, depth, timeout, fmt, no_sanity) -> None:
         depth=api.DEFAULT_DEPTH if depth is None else depth,
         timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout,
         sanity=not no_sanity,
+        engine=engine,
     )
-    from verifier import ReplayError
+    from .verdicts import ReplayError
 
     try:
         report = api.check_files(list(files), options)
     except ReplayError as err:
-        _Streams.err.write(f"govspec: internal error: a counterexample failed to replay ({err}).\n"
-                           "This is a verifier bug; please report it with the spec.\n")
+        _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
+                           f"reference semantics ({err}).\nThis is a verifier bug; please report it with the spec.\n")
         ctx.exit(EXIT_USAGE)
         return
     sources = {}

@@ -1,0 +1,317 @@
+"""The explicit-state engine: a second opinion that enumerates behaviours on the reference semantics.
+
+No Z3 here.  Every step is built from the reference interpreter (:mod:`govspec.semantics`):
+every procedure and event, every argument, every choice of whom to notify, who attends and how
+each votes, breadth-first up to the depth, so the first violation found is a shortest one.
+Coalition properties enumerate every coalition within the bound and every coalition move, and
+confirm each move against every outsider response.
+
+Members the rules cannot tell apart (same weight, same bodies, same recusal, named by no office,
+argument, rule or property) are enumerated by how many take each option, not by who: exact,
+because every rule's value is invariant under swapping them (the same grouping the replay of
+forcing steps uses).
+
+The engine is for small specs.  It refuses, with an UNKNOWN naming the limit, a problem whose
+step choices, visited states or coalitions exceed :data:`LIMITS` rather than run for hours.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from typing import Iterator
+
+from . import model as m
+from . import semantics as sem
+from .verdicts import Deadline, Outcome
+
+LIMITS = {
+    "choices per stage": 20_000,
+    "states": 50_000,
+    "coalitions": 2_000,
+    "depth": 8,
+}
+
+
+class TooLarge(Exception):
+    pass
+
+
+# ------------------------------------------------------------------ enumerating one step
+
+
+def _arg_tuples(model: m.Model, proc: m.Procedure, state: sem.State) -> Iterator[dict[str, str]]:
+    domains = []
+    everyone = [p.name for p in model.people]
+    for f in proc.formals:
+        if f.domain == "people":
+            domains.append(everyone)
+        else:
+            inside = state.body(f.domain)
+            domains.append([p for p in everyone if (p in inside) != f.negated])
+    for combo in itertools.product(*domains):
+        yield dict(zip((f.name for f in proc.formals), combo))
+
+
+def _options(stage: m.Stage, recused_from_vote: bool, role: str) -> tuple[str, ...]:
+    """What one member may do at a stage.  role: free (a trace), coalition, outsider (notice only)."""
+    if stage.mode == "consent":
+        if role == "outsider":
+            return ("told",)
+        return ("told",) if recused_from_vote else ("told", "sign")
+    told = ("told",) if stage.notice == "all" else ("out", "told")
+    if role == "outsider":
+        return told
+    if recused_from_vote:
+        return told + ("attend",)
+    return told + ("yes", "no", "abstain")
+
+
+def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, args: dict[str, str],
+             coalition: frozenset[str] | None = None) -> Iterator[sem.StageChoice]:
+    """Every choice at one stage, up to interchangeable members.
+
+    With ``coalition``, only the coalition's part is chosen (whom to notify, and the coalition
+    members' attendance and votes); outsiders are only notified or not.
+    """
+    stage = proc.stages[index]
+    members = state.body(stage.body)
+    r_vote = sem.recused(proc, args, "vote") & members
+    r_quorum = sem.recused(proc, args, "quorum") & members
+    named = sem._named_people(model, state, args)
+    classes: dict[tuple, list[str]] = {}
+    for p in sorted(members):
+        role = "free" if coalition is None else ("coalition" if p in coalition else "outsider")
+        bodies = frozenset(b for b, ms in state.members if p in ms)
+        key = (p,) if p in named else ("class", role, model.person(p).weight, bodies, p in r_vote, p in r_quorum)
+        classes.setdefault(key, []).append(p)
+    per_class = []
+    total = 1
+    for key, people in classes.items():
+        role = "free" if coalition is None else ("coalition" if people[0] in coalition else "outsider")
+        options = _options(stage, people[0] in r_vote, role)
+        splits = list(sem._compositions(len(people), len(options)))
+        total *= len(splits)
+        if total > LIMITS["choices per stage"]:
+            raise TooLarge(f"more than {LIMITS['choices per stage']} choices at one stage of '{proc.name}'")
+        per_class.append([(people, options, split) for split in splits])
+    for combo in itertools.product(*per_class):
+        notified, attended, yes, no, abstain = set(), set(), set(), set(), set()
+        for people, options, split in combo:
+            i = 0
+            for option, count in zip(options, split):
+                chosen = people[i : i + count]
+                i += count
+                if option != "out":
+                    notified.update(chosen)
+                if option in ("attend", "yes", "no", "abstain", "sign"):
+                    attended.update(chosen)
+                if option in ("yes", "sign"):
+                    yes.update(chosen)
+                elif option == "no":
+                    no.update(chosen)
+                elif option == "abstain":
+                    abstain.update(chosen)
+        yield sem.StageChoice(frozenset(notified), frozenset(attended), frozenset(yes), frozenset(no), frozenset(abstain))
+
+
+def _stage_ok(model, proc, index, state, args, choice) -> bool:
+    carries = sem.stage_carries(proc, index, state, args, choice, model)
+    return carries != (proc.stages[index].kind == "vetoed")
+
+
+def _preconditions_hold(model: m.Model, proc: m.Procedure, state: sem.State, args: dict[str, str]) -> bool:
+    env = sem.Env(model, state, args)
+    return all(sem.eval_bool(g.expr, env) for g in proc.guards) and not sem.effect_problems(model, proc, env)
+
+
+def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
+               violates=None) -> Iterator[tuple[sem.Step, bool]]:
+    """One legal passing step per (procedure, arguments) from ``state``, with whether it violates.
+
+    ``violates(step) -> bool`` (for a step property) makes the search look, among all passing
+    choices of that procedure and arguments, for one that violates; otherwise any passing choice
+    represents them all (the next state depends only on the procedure and its arguments).
+    """
+    for proc in model.procedures.values():
+        for args in _arg_tuples(model, proc, state):
+            if deadline.expired():
+                raise TimeoutError
+            if not _preconditions_hold(model, proc, state, args):
+                continue
+            arg_items = tuple(args.items())
+            if proc.is_event:
+                step = sem.Step(proc.name, arg_items)
+                yield step, bool(violates and violates(step))
+                continue
+            picks: list[sem.StageChoice | None] = []
+            for i in range(len(proc.stages)):
+                first = next((c for c in _choices(model, proc, i, state, args) if _stage_ok(model, proc, i, state, args, c)), None)
+                picks.append(first)
+            if any(p is None for p in picks):
+                continue
+            step = sem.Step(proc.name, arg_items, tuple(picks))
+            if violates is not None:
+                for c in _choices(model, proc, 0, state, args):
+                    candidate = sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]))
+                    if _stage_ok(model, proc, 0, state, args, c) and violates(candidate):
+                        yield candidate, True
+                        break
+                else:
+                    yield step, False
+            else:
+                yield step, False
+
+
+# ------------------------------------------------------------------ searches
+
+
+def _bfs(model: m.Model, depth: int, deadline: Deadline, state_bad=None, step_bad=None) -> Outcome:
+    """Breadth-first search for a shortest behaviour ending in a bad state or a bad step."""
+    if depth > LIMITS["depth"]:
+        return Outcome("unknown", reason=f"depth {depth} is beyond the explicit engine's limit of {LIMITS['depth']}")
+    start = sem.initial_state(model)
+    parent: dict[sem.State, tuple[sem.State, sem.Step] | None] = {start: None}
+    layer = [start]
+
+    def path(state: sem.State) -> list[sem.Step]:
+        steps = []
+        while parent[state] is not None:
+            prev, step = parent[state]
+            steps.append(step)
+            state = prev
+        return steps[::-1]
+
+    try:
+        for k in range(depth + 1):
+            if state_bad is not None:
+                for s in layer:
+                    if state_bad(s):
+                        return Outcome("found", path(s), k)
+            if k == depth:
+                break
+            nxt = []
+            for s in layer:
+                check = (lambda step, s=s: step_bad(s, step)) if step_bad is not None else None
+                for step, bad in steps_from(model, s, deadline, check):
+                    if bad:
+                        return Outcome("found", path(s) + [step], k + 1)
+                    after = sem.apply(model, s, step)
+                    if after not in parent:
+                        parent[after] = (s, step)
+                        nxt.append(after)
+                        if len(parent) > LIMITS["states"]:
+                            raise TooLarge(f"more than {LIMITS['states']} distinct states")
+            layer = nxt
+    except TooLarge as err:
+        return Outcome("unknown", reason=f"too large for the explicit engine: {err}")
+    except TimeoutError:
+        return Outcome("unknown", reason="time limit reached")
+    return Outcome("none", depth=depth)
+
+
+def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], deadline: Deadline) -> Iterator[sem.Step]:
+    """Every step the coalition can force from ``state`` (one per procedure and arguments)."""
+    for proc in model.procedures.values():
+        for args in _arg_tuples(model, proc, state):
+            if deadline.expired():
+                raise TimeoutError
+            arg_items = tuple(args.items())
+            if proc.is_event:
+                step = sem.Step(proc.name, arg_items)
+                if not sem.forced_problems(model, state, step, coalition):
+                    yield step
+                continue
+            if not _preconditions_hold(model, proc, state, args):
+                continue
+            picks = []
+            for i in range(len(proc.stages)):
+                pick = None
+                for c in _choices(model, proc, i, state, args, coalition):
+                    if all(_stage_ok(model, proc, i, state, args, r)
+                           for r in sem.outsider_responses(model, proc, i, state, args, c, coalition)):
+                        pick = c
+                        break
+                if pick is None:
+                    break
+                picks.append(pick)
+            if len(picks) == len(proc.stages):
+                yield sem.Step(proc.name, arg_items, tuple(picks))
+
+
+def _force_bfs(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, coalition: frozenset[str]) -> Outcome:
+    start = sem.initial_state(model)
+    parent: dict[sem.State, tuple[sem.State, sem.Step] | None] = {start: None}
+    layer = [start]
+
+    def path(state):
+        steps = []
+        while parent[state] is not None:
+            prev, step = parent[state]
+            steps.append(step)
+            state = prev
+        return steps[::-1]
+
+    def reached(state):
+        return goal.state is not None and sem.eval_bool(goal.state, sem.Env(model, state))
+
+    for k in range(depth + 1):
+        for s in layer:
+            if reached(s):
+                return Outcome("found", path(s), k, coalition=coalition)
+        if k == depth:
+            break
+        nxt = []
+        for s in layer:
+            for step in forced_steps(model, s, coalition, deadline):
+                if goal.procedure is not None and step.procedure == goal.procedure:
+                    return Outcome("found", path(s) + [step], k + 1, coalition=coalition)
+                after = sem.apply(model, s, step)
+                if after not in parent:
+                    parent[after] = (s, step)
+                    nxt.append(after)
+                    if len(parent) > LIMITS["states"]:
+                        raise TooLarge(f"more than {LIMITS['states']} distinct states")
+        layer = nxt
+    return Outcome("none", depth=depth)
+
+
+class ExplicitEngine:
+    """Enumeration on the reference semantics; exact within its limits, refuses beyond them."""
+
+    name = "explicit"
+
+    def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline) -> Outcome:
+        if prop.kind == "invariant":
+            return _bfs(model, depth, deadline, state_bad=lambda s: not sem.eval_bool(prop.state, sem.Env(model, s)))
+
+        def step_bad(state, step):
+            return step.procedure == prop.procedure and not sem.eval_bool(prop.step, sem.step_env(model, state, step))
+        return _bfs(model, depth, deadline, step_bad=step_bad)
+
+    def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline) -> Outcome:
+        return _bfs(model, depth, deadline, step_bad=lambda state, step: step.procedure == procedure)
+
+    def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
+              spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome:
+        if depth > LIMITS["depth"]:
+            return Outcome("unknown", reason=f"depth {depth} is beyond the explicit engine's limit of {LIMITS['depth']}")
+        if fixed is not None:
+            coalitions = [fixed]
+        else:
+            # a larger coalition can do whatever a smaller one can, so the largest allowed size suffices
+            size = min(spec.size, len(spec.candidates))
+            coalitions = itertools.islice(itertools.combinations(spec.candidates, size), LIMITS["coalitions"] + 1)
+        best = None
+        try:
+            for count, combo in enumerate(coalitions):
+                if count >= LIMITS["coalitions"]:
+                    raise TooLarge(f"more than {LIMITS['coalitions']} coalitions")
+                out = _force_bfs(model, goal, depth, deadline, frozenset(combo))
+                if out.status == "found" and (best is None or out.depth < best.depth):
+                    best = out
+        except TooLarge as err:
+            return Outcome("unknown", reason=f"too large for the explicit engine: {err}")
+        except (TimeoutError, sem.ReplayLimit) as err:
+            return Outcome("unknown", reason="time limit reached" if isinstance(err, TimeoutError) else str(err))
+        return best if best is not None else Outcome("none", depth=depth)

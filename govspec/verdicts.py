@@ -1,0 +1,218 @@
+"""From searches to verdicts, the same for every engine.
+
+An *engine* answers three questions about a model within a depth and a deadline (each an
+:class:`Outcome`): is there a behaviour violating a trace property (``violation``), can a procedure
+pass at all (``reachable``), can a coalition force a goal (``force``).  The Z3 engine
+(:mod:`verifier.solve`) and the explicit-state engine (:mod:`govspec.explicit`) both implement
+them.  This module turns outcomes into :class:`PropertyResult` verdicts with honest scopes, and
+replays every trace on the reference semantics first: a trace the interpreter rejects raises
+:class:`ReplayError`, an internal error that is never shown as a finding.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from . import model as m
+from . import semantics as sem
+from .report import PROVED, REFUTED, UNKNOWN, PropertyResult, SanityResult, Scope
+from .scenario import describe, natural_key
+
+MAX_COALITIONS = 500
+
+
+class ReplayError(Exception):
+    """An engine produced a behaviour the reference semantics rejects: an engine bug."""
+
+
+@dataclass
+class Outcome:
+    status: str  # found | none | unknown
+    steps: list[sem.Step] | None = None
+    depth: int = 0
+    reason: str | None = None
+    coalition: frozenset[str] | None = None
+
+
+class Deadline:
+    def __init__(self, seconds: float):
+        self.end = time.monotonic() + seconds
+
+    def remaining_ms(self) -> int:
+        return max(0, int((self.end - time.monotonic()) * 1000))
+
+    def expired(self) -> bool:
+        return self.remaining_ms() <= 0
+
+
+class Engine(Protocol):
+    name: str
+
+    def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline) -> Outcome: ...
+
+    def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline) -> Outcome: ...
+
+    def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
+              spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome: ...
+
+
+# ------------------------------------------------------------------ replay
+
+
+def replay_trace(model: m.Model, steps: list[sem.Step]) -> list[sem.State]:
+    states = [sem.initial_state(model)]
+    for i, step in enumerate(steps, start=1):
+        problems = sem.step_problems(model, states[-1], step)
+        if problems:
+            raise ReplayError(f"step {i} ({step.procedure}) rejected by the reference semantics: {'; '.join(problems)}")
+        states.append(sem.apply(model, states[-1], step))
+    return states
+
+
+def replay_force(model: m.Model, steps: list[sem.Step], coalition: frozenset[str], goal: m.Goal) -> None:
+    state = sem.initial_state(model)
+    for i, step in enumerate(steps, start=1):
+        try:
+            problems = sem.forced_problems(model, state, step, coalition)
+        except sem.ReplayLimit as err:
+            raise ReplayError(f"step {i}: cannot confirm the forcing step: {err}") from None
+        if problems:
+            raise ReplayError(f"forcing step {i} ({step.procedure}) rejected by the reference semantics: {'; '.join(problems)}")
+        state = sem.apply(model, state, step)
+    if goal.procedure is not None:
+        if not steps or steps[-1].procedure != goal.procedure:
+            raise ReplayError("forcing sequence does not end with the goal procedure")
+    elif not sem.eval_bool(goal.state, sem.Env(model, state)):
+        raise ReplayError("forcing sequence does not reach the goal state")
+
+
+def confirm_violation(model: m.Model, prop: m.Property, steps: list[sem.Step]) -> None:
+    states = replay_trace(model, steps)
+    if prop.kind == "invariant":
+        if sem.eval_bool(prop.state, sem.Env(model, states[-1])):
+            raise ReplayError("the replayed final state satisfies the invariant")
+    else:
+        last = steps[-1] if steps else None
+        if last is None or last.procedure != prop.procedure or sem.eval_bool(prop.step, sem.step_env(model, states[-2], last)):
+            raise ReplayError("the replayed last step satisfies the property")
+
+
+# ------------------------------------------------------------------ verdicts
+
+
+def _set(names) -> str:
+    return "{" + ", ".join(sorted(names, key=natural_key)) + "}"
+
+
+def _sorted(names) -> tuple[str, ...]:
+    return tuple(sorted(names, key=natural_key))
+
+
+def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int, seconds: float,
+                   passable: dict[str, bool] | None = None) -> PropertyResult:
+    start = time.monotonic()
+    deadline = Deadline(seconds)
+    scope = Scope(depth)
+    common = dict(name=prop.name, kind=prop.kind, line=prop.span.line, cite=prop.cite)
+
+    def done(status, summary, **kw):
+        return PropertyResult(status=status, scope=kw.pop("scope", scope), seconds=time.monotonic() - start,
+                              summary=summary, **common, **kw)
+
+    def undecided(out: Outcome, **kw):
+        return done(UNKNOWN, f"the {engine.name} engine could not decide", reason=out.reason, **kw)
+
+    if prop.kind in ("invariant", "step"):
+        out = engine.violation(model, prop, depth, deadline)
+        if out.status == "found":
+            confirm_violation(model, prop, out.steps)
+            what = "a reachable state violates it" if prop.kind == "invariant" else f"a passing '{prop.procedure}' step violates it"
+            return done(REFUTED, f"{what} after {out.depth} step(s)", trace=describe(model, out.steps), scope=Scope(out.depth))
+        if out.status == "unknown":
+            return undecided(out)
+        vacuous = prop.kind == "step" and passable is not None and passable.get(prop.procedure) is False
+        summary = (f"holds in every behaviour of at most {depth} steps" if not vacuous
+                   else f"holds only vacuously: '{prop.procedure}' can never pass within {depth} steps")
+        return done(PROVED, summary, vacuous=vacuous)
+
+    goal, spec = prop.goal, prop.coalition
+    if prop.kind == "no_coalition":
+        out = engine.force(model, goal, depth, deadline, spec, None)
+        if out.status == "found":
+            replay_force(model, out.steps, out.coalition, goal)
+            return done(REFUTED, f"coalition {_set(out.coalition)} can force {goal.text} in {out.depth} step(s)",
+                        trace=describe(model, out.steps, out.coalition), coalition=_sorted(out.coalition),
+                        scope=Scope(out.depth))
+        if out.status == "unknown":
+            return undecided(out)
+        vacuous = goal.procedure is not None and passable is not None and passable.get(goal.procedure) is False
+        return done(PROVED, f"no coalition of {spec.describe()} can force {goal.text} within {depth} steps", vacuous=vacuous)
+
+    if prop.kind == "coalition_block":
+        blockers = frozenset(spec.candidates)
+        others = frozenset(p.name for p in model.people) - blockers
+        out = engine.force(model, goal, depth, deadline, None, others)
+        if out.status == "found":
+            replay_force(model, out.steps, others, goal)
+            return done(REFUTED, f"everyone else together can force {goal.text} against {_set(blockers)} in {out.depth} step(s)",
+                        trace=describe(model, out.steps, others), coalition=_sorted(others), scope=Scope(out.depth))
+        if out.status == "unknown":
+            return undecided(out)
+        return done(PROVED, f"{_set(blockers)} can block {goal.text} within {depth} steps")
+
+    if prop.kind == "coalition_force":
+        members = frozenset(spec.candidates)
+        out = engine.force(model, goal, depth, deadline, None, members)
+        if out.status == "found":
+            replay_force(model, out.steps, members, goal)
+            return done(PROVED, f"{_set(members)} can force {goal.text} in {out.depth} step(s)",
+                        trace=describe(model, out.steps, members), coalition=_sorted(members), scope=Scope(out.depth))
+        if out.status == "unknown":
+            return undecided(out)
+        return done(REFUTED, f"{_set(members)} has no forcing sequence of at most {depth} steps for {goal.text}",
+                    coalition=_sorted(members))
+
+    if prop.kind == "every_coalition":
+        combos = list(itertools.islice(itertools.combinations(spec.candidates, spec.size), MAX_COALITIONS + 1))
+        if len(combos) > MAX_COALITIONS:
+            return done(UNKNOWN, "too many coalitions to enumerate",
+                        reason=f"more than {MAX_COALITIONS} coalitions of {spec.size}; symmetry reduction is future work")
+        witness = None
+        for combo in combos:
+            members = frozenset(combo)
+            out = engine.force(model, goal, depth, deadline, None, members)
+            if out.status == "unknown":
+                return undecided(out, coalition=_sorted(members))
+            if out.status == "none":
+                return done(REFUTED, f"{_set(members)} has no forcing sequence of at most {depth} steps for {goal.text}",
+                            coalition=_sorted(members))
+            replay_force(model, out.steps, members, goal)
+            if witness is None:
+                witness = (members, out)
+        members, out = witness
+        return done(PROVED, f"each of the {len(combos)} coalitions of {spec.size} can force {goal.text} "
+                    f"(e.g. {_set(members)} in {out.depth} step(s))",
+                    trace=describe(model, out.steps, members), coalition=_sorted(members))
+    raise AssertionError(prop.kind)
+
+
+def sanity(engine: Engine, model: m.Model, depth: int, seconds: float) -> tuple[list[SanityResult], dict[str, bool]]:
+    """Can each procedure pass in some behaviour?  (Vacuity checks for the properties.)"""
+    results, passable = [], {}
+    for proc in model.procedures.values():
+        if proc.is_event:
+            continue
+        out = engine.reachable(model, proc.name, depth, Deadline(seconds))
+        if out.status == "found":
+            replay_trace(model, out.steps)
+            passable[proc.name] = True
+            results.append(SanityResult(proc.name, proc.span.line, "ok", f"can pass (after {out.depth} step(s))", out.depth))
+        elif out.status == "none":
+            passable[proc.name] = False
+            results.append(SanityResult(proc.name, proc.span.line, "warning", f"can never pass within {depth} steps", depth))
+        else:
+            results.append(SanityResult(proc.name, proc.span.line, "unknown", f"undecided: {out.reason}", out.depth))
+    return results, passable
