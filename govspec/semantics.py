@@ -250,23 +250,45 @@ def args_problems(model: m.Model, proc: m.Procedure, state: State, args: dict[st
     return problems
 
 
-def effect_problems(model: m.Model, proc: m.Procedure, env: Env) -> list[str]:
+def run_effects(model: m.Model, proc: m.Procedure, env: Env) -> tuple[list[str], State]:
+    """Apply the effects in order; say which cannot apply.
+
+    People named in effects (``x``, ``ceo``) are read in the state before the step; each effect's
+    own condition (a removed person is a member, an added person is not and a seat is free) is
+    checked on the state left by the effects before it, so "remove x, then add y" replaces a
+    director on a full board.
+    """
     problems = []
+    members = {b: set(ms) for b, ms in env.state.members}
+    offices = dict(env.state.offices)
+    params = dict(env.state.params)
     for eff in proc.effects:
-        if eff.kind in ("remove", "add"):
+        if eff.kind == "vacate":
+            offices[eff.target] = None
+        elif eff.kind == "fill":
+            offices[eff.target] = eval_person(eff.person, env)
+        elif eff.kind == "set":
+            params[eff.target] = eff.value
+        else:
             who = eval_person(eff.person, env)
+            body = members[eff.target]
             if who is None:
                 problems.append(f"'{eff.text}': the office named is vacant")
-                continue
-            members = env.state.body(eff.target)
-            if eff.kind == "remove" and who not in members:
-                problems.append(f"'{eff.text}': {who} is not a member of {eff.target}")
-            if eff.kind == "add":
-                if who in members:
-                    problems.append(f"'{eff.text}': {who} is already a member of {eff.target}")
-                elif len(members) >= model.bodies[eff.target].seats:
-                    problems.append(f"'{eff.text}': every seat of {eff.target} is filled")
-    return problems
+            elif eff.kind == "remove":
+                if who not in body:
+                    problems.append(f"'{eff.text}': {who} is not a member of {eff.target}")
+                body.discard(who)
+            elif who in body:
+                problems.append(f"'{eff.text}': {who} is already a member of {eff.target}")
+            elif len(body) >= model.bodies[eff.target].seats:
+                problems.append(f"'{eff.text}': every seat of {eff.target} is filled")
+            else:
+                body.add(who)
+    return problems, env.state.replace({b: frozenset(v) for b, v in members.items()}, offices, params)
+
+
+def effect_problems(model: m.Model, proc: m.Procedure, env: Env) -> list[str]:
+    return run_effects(model, proc, env)[0]
 
 
 def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
@@ -296,23 +318,8 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
 
 
 def apply(model: m.Model, state: State, step: Step) -> State:
-    proc = model.procedures[step.procedure]
-    env = Env(model, state, dict(step.args))
-    members = {b: set(ms) for b, ms in state.members}
-    offices = dict(state.offices)
-    params = dict(state.params)
-    for eff in proc.effects:
-        if eff.kind == "vacate":
-            offices[eff.target] = None
-        elif eff.kind == "fill":
-            offices[eff.target] = eval_person(eff.person, env)
-        elif eff.kind == "set":
-            params[eff.target] = eff.value
-        elif eff.kind == "remove":
-            members[eff.target].discard(eval_person(eff.person, env))
-        elif eff.kind == "add":
-            members[eff.target].add(eval_person(eff.person, env))
-    return state.replace({b: frozenset(v) for b, v in members.items()}, offices, params)
+    """The state after a legal step (see :func:`run_effects`)."""
+    return run_effects(model, model.procedures[step.procedure], Env(model, state, dict(step.args)))[1]
 
 
 def step_env(model: m.Model, state: State, step: Step) -> Env:

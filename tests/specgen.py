@@ -1,0 +1,118 @@
+"""A Hypothesis strategy for random well-formed specs across the language (small bodies).
+
+Specs are generated as text, so the parser and checker are exercised too.  Every generated spec
+must load without diagnostics; the differential tests then compare the engines on it.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+FRACTIONS = ["1/3", "1/2", "2/3", "3/4"]
+
+
+@st.composite
+def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
+    n = draw(st.integers(3, max_people))
+    people = [f"p{i}" for i in range(1, n + 1)]
+    lines = ['organization "random" {']
+    for p in people:
+        attrs = ""
+        if draw(st.booleans()):
+            attrs += f" tags {draw(st.sampled_from(['t1', 't2']))}"
+        if draw(st.integers(0, 3)) == 0:
+            attrs += f" weight {draw(st.integers(2, 3))}"
+        lines.append(f"  person {p}{attrs}")
+    board = draw(st.lists(st.sampled_from(people), min_size=2, max_size=min(4, n), unique=True))
+    board.sort()
+    seats = len(board) + draw(st.integers(0, 2))
+    lines.append(f"  body board {{ seats {seats} members {', '.join(board)} }}")
+    council = None
+    if with_council if with_council is not None else draw(st.booleans()):
+        council = draw(st.lists(st.sampled_from(people), min_size=1, max_size=3, unique=True))
+        council.sort()
+        lines.append(f"  body council {{ members {', '.join(council)} }}")
+    ceo = draw(st.sampled_from(people + ["vacant"]))
+    lines.append(f"  office ceo = {ceo}")
+    lines.append("  parameter q = 1/2")
+    if draw(st.booleans()):
+        lines.append("  event resign(d in board) { effect remove d from board }")
+    procs, with_x = [], []
+    for k in range(draw(st.integers(1, 2))):
+        name = f"proc{k}"
+        procs.append(name)
+        formal = draw(st.sampled_from(["", "(x in board)", "(x not in board)", "(x in people)"]))
+        if formal:
+            with_x.append(name)
+        body = []
+        mode = draw(st.sampled_from(["meeting", "meeting", "consent"]))
+        if mode == "meeting":
+            body.append("decided by board at meeting")
+            body.append(f"notice {draw(st.sampled_from(['all', 'none']))}")
+            quorum = draw(st.sampled_from([
+                None, "majority of members", "majority of seats", "2", f"present >= {draw(st.sampled_from(FRACTIONS))} of members",
+                "weight(present) > half of weight(members)", "present >= q * size(members)",
+            ]))
+            if quorum:
+                body.append(f"quorum {quorum}")
+            body.append("passes when " + draw(st.sampled_from([
+                "yes > half of present", f"yes >= {draw(st.sampled_from(FRACTIONS))} of cast", "yes > no",
+                f"yes >= {draw(st.sampled_from(FRACTIONS))} of members", "yes >= 2", "weight(yes) > half of weight(present)",
+                "majority of cast", "yes > no and yes >= 1", "yes >= 2 or yes == eligible", "yes > q * size(present)",
+                "yes >= 2/3 of eligible",
+            ])))
+        else:
+            body.append("decided by board by written consent")
+            if draw(st.booleans()):
+                body.append(f"passes when yes >= {draw(st.sampled_from(FRACTIONS))} of members")
+        if formal and draw(st.booleans()):
+            body.append(f"recuse x from {draw(st.sampled_from(['vote', 'quorum', 'vote and quorum']))}")
+        if council and draw(st.integers(0, 2)) == 0:
+            kind = draw(st.sampled_from(["approved", "vetoed"]))
+            if draw(st.booleans()):
+                body.append(f"{kind} by council by written consent")
+                if kind == "vetoed":
+                    body.append("passes when yes >= 1")
+            else:
+                body.append(f"{kind} by council at meeting")
+                body.append("notice all")
+                body.append(f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}")
+        guard = draw(st.sampled_from([None, "ceo is not vacant", "size(board) >= 2", "q == 1/2"]))
+        if guard:
+            body.append(f"require {guard}")
+        effects = ["ceo = vacant", "q = 2/3"]
+        if formal:
+            effects += ["ceo = x"]
+            if "not in" in formal or "people" in formal:
+                effects += ["add x to board"]
+            if "x in board" in formal or "people" in formal:
+                effects += ["remove x from board"]
+        for e in draw(st.lists(st.sampled_from(effects), min_size=1, max_size=2, unique=True)):
+            body.append(f"effect {e}")
+        lines.append(f"  procedure {name}{formal} {{")
+        lines += [f"    {b}" for b in body]
+        lines.append("  }")
+    lines.append("}")
+    props = []
+    for k in range(draw(st.integers(1, 3))):
+        p = draw(st.sampled_from(procs))
+        about_x = [f"always ({p} -> x in board.members)", f"always ({p} -> x != ceo)"] if p in with_x else []
+        form = draw(st.sampled_from(about_x + [
+            f"always size(board.members) >= {draw(st.integers(1, 3))}",
+            "always ceo is not vacant",
+            "always q == 1/2",
+            f"always ({p} -> yes >= {draw(st.integers(1, 3))})",
+            f"always ({p} -> notified == board.members or yes >= {draw(st.integers(2, 3))})",
+            f"always ({p} -> {draw(st.sampled_from(people))} in present or cast >= 2)",
+            f"always ({p} -> weight(yes) >= 2)",
+            f"always ({p} -> cast == yes + no)",
+            f"always ({p} -> abstain == 0 or present >= 3)",
+            f"never {p}",
+            f"no coalition of at most {draw(st.integers(1, 3))} in board can force {p}",
+            f"no coalition of at most {draw(st.integers(1, 2))} can force ceo is vacant",
+            f"coalition {{{', '.join(draw(st.lists(st.sampled_from(people), min_size=1, max_size=3, unique=True)))}}} can force {p}",
+            f"coalition {{{', '.join(draw(st.lists(st.sampled_from(people), min_size=1, max_size=2, unique=True)))}}} can block {p}",
+            f"every coalition of {draw(st.integers(1, 2))} in board can force {p}",
+        ]))
+        props.append(f"property prop{k}: {form}")
+    return "\n".join(lines + props) + "\n"

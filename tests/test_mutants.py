@@ -1,0 +1,106 @@
+"""Mutation check: the differential test has teeth.
+
+Each mutant is a deliberately wrong variant of the Z3 encoding (applied with monkeypatch); the
+differential comparison with the explicit engine must find a spec on which they disagree, or a
+trace the reference semantics rejects.  If a mutant survives, the differential test would not
+have caught that bug either.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, settings
+from z3 import BoolVal, RealVal, Sum, If
+
+from govspec import model as m
+from govspec.verdicts import ReplayError
+from specgen import specs
+from test_differential import compare
+from verifier import encode
+
+class Original:
+    """The unmutated methods, captured before any test patches the class."""
+
+
+for _name in ("boolean", "num", "_recused", "stage_sets", "person_valid", "_effects"):
+    setattr(Original, _name, staticmethod(getattr(encode.Unrolling, _name)))
+
+
+def _strict_to_weak(self, e, state, args, sets, step=None):
+    if isinstance(e, m.Compare) and e.op == ">":
+        e = m.Compare(">=", e.left, e.right)
+    return Original.boolean(self, e, state, args, sets, step)
+
+
+def _seats_as_members(self, e, state, args, sets):
+    if isinstance(e, m.Seats):
+        members = state.members[e.body]
+        return Sum([If(b, RealVal(1), RealVal(0)) for b in members.values()]) if members else RealVal(0)
+    return Original.num(self, e, state, args, sets)
+
+
+def _no_recusal(self, proc, args, which, i):
+    return BoolVal(False)
+
+
+def _abstain_is_cast(self, proc, stage, state, args, v):
+    sets = Original.stage_sets(self, proc, stage, state, args, v)
+    from z3 import Or
+    sets["cast"] = {i: Or(b, v.abstain[i]) for i, b in sets["cast"].items()}
+    return sets
+
+
+def _notice_all_ignored(self, proc, stage, state, args, v, i, outsider=False):
+    relaxed = m.Stage(stage.kind, stage.body, stage.mode, "none", stage.quorum, stage.passes, stage.span, stage.cite) \
+        if stage.mode == "meeting" else stage
+    return Original.person_valid(self, proc, relaxed, state, args, v, i, outsider)
+
+
+def _outsiders_always_attend(self, proc, stage, state, args, v, i, outsider=False):
+    rule = Original.person_valid(self, proc, stage, state, args, v, i, outsider)
+    if outsider and stage.mode == "meeting":
+        from z3 import And
+        return And(rule, v.attended[i] == v.notified[i])
+    return rule
+
+
+def _unweighted(self, e, state, args, sets):
+    if isinstance(e, m.Count) and e.weighted:
+        e = m.Count(e.set, False)
+    return Original.num(self, e, state, args, sets)
+
+
+def _remove_without_membership(self, proc, state, args):
+    pre, post = Original._effects(self, proc, state, args)
+    if any(e.kind == "remove" for e in proc.effects):
+        pre = []
+    return pre, post
+
+
+MUTANTS = {
+    "threshold > read as >=": ("boolean", _strict_to_weak),
+    "quorum on seats read as members in office": ("num", _seats_as_members),
+    "recusal ignored": ("_recused", _no_recusal),
+    "abstentions counted as votes cast": ("stage_sets", _abstain_is_cast),
+    "notice to all not enforced": ("person_valid", _notice_all_ignored),
+    "outsiders cannot stay away to deny quorum": ("person_valid", _outsiders_always_attend),
+    "token weights ignored": ("num", _unweighted),
+    "removal of a non-member allowed": ("_effects", _remove_without_membership),
+}
+
+
+def _disagrees(text: str) -> bool:
+    try:
+        return compare(text) != []
+    except ReplayError:
+        return True  # the reference semantics rejected a trace of the mutant
+
+
+@pytest.mark.parametrize("name", list(MUTANTS))
+def test_mutant_is_killed(name, monkeypatch):
+    attribute, replacement = MUTANTS[name]
+    monkeypatch.setattr(encode.Unrolling, attribute, replacement)
+    found = find(specs(), _disagrees, settings=settings(
+        max_examples=400, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
+        suppress_health_check=list(HealthCheck)))
+    assert found  # find raises NoSuchExample when the mutant survives
