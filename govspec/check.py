@@ -8,6 +8,7 @@ every name is resolved and every expression has the kind its position needs, or 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -25,7 +26,7 @@ MAX_PEOPLE = 100_000
 
 
 def snippet(source: str, span: Span) -> str:
-    lines = source.splitlines()
+    lines = source.split("\n")  # as the parser counts lines (not str.splitlines)
     if not (1 <= span.line <= len(lines)):
         return ""
     if span.end_line == span.line:
@@ -46,6 +47,7 @@ class _Ctx:
     stage_body: str | None = None
     clause: str | None = None  # quorum | passes | None
     where: str = "here"  # for messages about step quantities
+    step_code: str = "GOV201"  # GOV314 in properties
 
 
 class _Checker:
@@ -62,15 +64,36 @@ class _Checker:
         self.param_values: dict[str, set[Fraction]] = {}
         self.procs: dict[str, ast.ProcedureDecl] = {}
         self.tags: set[str] = set()
+        self.kinds: dict[str, str] = {}  # every declared name -> what it names, for "X is a Y" messages
+        self._line_starts: list[int] | None = None
 
     # ---------------------------------------------------------------- helpers
     def error(self, code: str, message: str, span: Span, *notes: str) -> None:
         self.diags.append(Diagnostic(code, message, span, notes=tuple(notes)))
 
     def unknown(self, code: str, what: str, name: str, span: Span, candidates) -> None:
+        kind = self.kinds.get(name)
+        if what != "name" and kind is not None and kind != what:  # declared, but as something else
+            self.error(code, f"'{name}' is {_a(kind)}, not {_a(what)}", span)
+            return
         close = did_you_mean(name, candidates)
         message = f"unknown {what} '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
         self.error(code, message, span)
+
+    def name_span(self, decl_span: Span, name: str) -> Span:
+        """Where ``name`` is written in a declaration ``keyword name ...`` spanning ``decl_span``."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [match.end() for match in re.finditer("\n", self.source)]
+        if not 1 <= decl_span.line <= len(self._line_starts):
+            return decl_span
+        offset = self._line_starts[decl_span.line - 1] + decl_span.column - 1
+        found = re.compile(r"\w+\s+(" + re.escape(name) + r")(?!\w)").match(self.source, offset)
+        if found is None:
+            return decl_span
+        start = found.start(1)
+        line = decl_span.line + self.source.count("\n", offset, start)
+        column = start - self._line_starts[line - 1] + 1
+        return Span(self.path, line, column, line, column + len(name))
 
     def text(self, span: Span) -> str:
         return snippet(self.source, span)
@@ -81,8 +104,14 @@ class _Checker:
     # ---------------------------------------------------------------- declarations
     def declare(self, org: ast.Organization) -> None:
         seen: dict[str, Span] = {}
+        for decls, kind in ((org.people, "person"), (org.bodies, "body"), (org.offices, "office"),
+                            (org.params, "parameter"), (org.procedures, "procedure")):
+            for d in decls:
+                what = "group" if getattr(d, "count", None) is not None else "event" if getattr(d, "is_event", False) else kind
+                self.kinds.setdefault(d.name, what)
 
         def claim(name: str, span: Span, what: str) -> bool:
+            span = self.name_span(span, name)
             if name in RESERVED:
                 self.error("GOV110", f"'{name}' is a reserved word and cannot name a {what}", span)
                 return False
@@ -182,8 +211,7 @@ class _Checker:
                         return None
                     return "set", m.Members(ctx.stage_body)
                 if ctx.stage is None:
-                    self.error("GOV201" if ctx.where == "here" else "GOV314",
-                               f"'{kind}' describes a vote and is only meaningful {ctx.where}", span)
+                    self.error(ctx.step_code, f"'{kind}' describes a vote and is only meaningful {ctx.where}", span)
                     return None
                 return "set", m.StepSet(kind, ctx.stage)
             case ast.Seats(span=span):
@@ -356,18 +384,30 @@ class _Checker:
             formals.append(m.Formal(f.name, f.domain, f.negated, f.span))
         stages_raw: list[tuple[ast.StageHeader, dict[str, ast.Clause]]] = []
         recusals, guards, effects = [], [], []
+        vote_in_event = False  # reported once per event: its stage lines and their clauses
+        misplaced: set[str] = set()  # clauses reported before any stage (not reported again as missing)
         for item in decl.items:
             if isinstance(item, ast.StageHeader):
                 if decl.is_event:
-                    self.error("GOV313", "an event happens without a vote; 'decided by' belongs in a procedure", item.span)
+                    if not vote_in_event:
+                        self.error("GOV313", f"an event happens without a vote; '{item.kind} by' belongs in a "
+                                   "procedure", item.span)
+                    vote_in_event = True
                     continue
                 if item.body not in self.bodies:
                     self.unknown("GOV104", "body", item.body, item.body_span, self.bodies)
                 stages_raw.append((item, {}))
             elif item.kind in ("notice", "quorum", "passes"):
+                if decl.is_event:
+                    if not vote_in_event:
+                        self.error("GOV313", f"an event happens without a vote, so it has no '{item.kind}' rule; "
+                                   "declare a procedure instead", item.span)
+                    vote_in_event = True
+                    continue
                 if not stages_raw:
-                    self.error("GOV304" if not decl.is_event else "GOV313",
-                               f"'{item.kind}' must follow a 'decided by', 'approved by' or 'vetoed by' line", item.span)
+                    misplaced.add(item.kind)
+                    self.error("GOV304", f"'{item.kind}' must follow a 'decided by', 'approved by' or 'vetoed by' line",
+                               item.span)
                     continue
                 clauses = stages_raw[-1][1]
                 if item.kind in clauses:
@@ -393,12 +433,12 @@ class _Checker:
         decided = [s for s in stages_raw if s[0].kind == "decided"]
         if not decl.is_event and len(decided) != 1:
             self.error("GOV303", f"procedure '{decl.name}' needs exactly one 'decided by' line, found {len(decided)}",
-                       decided[1][0].span if len(decided) > 1 else decl.span)
+                       decided[1][0].span if len(decided) > 1 else self.name_span(decl.span, decl.name))
             return None
         ordered = decided + [s for s in stages_raw if s[0].kind != "decided"]
         stages = []
         for index, (header, clauses) in enumerate(ordered):
-            stage = self.stage(decl, index, header, clauses)
+            stage = self.stage(decl, index, header, clauses, misplaced)
             if stage is not None:
                 stages.append(stage)
         if len(stages) != len(ordered):
@@ -406,7 +446,7 @@ class _Checker:
         return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
                            decl.span, decl.cite, decl.is_event)
 
-    def stage(self, decl, index, header: ast.StageHeader, clauses) -> m.Stage | None:
+    def stage(self, decl, index, header: ast.StageHeader, clauses, misplaced=frozenset()) -> m.Stage | None:
         body = header.body if header.body in self.bodies else None
         if body is None:
             return None
@@ -429,6 +469,8 @@ class _Checker:
             passes = m.Rule(m.And((m.Compare("==", yes, eligible), m.Compare(">=", yes, m.Num(Fraction(1))))),
                             "unanimous written consent", header.span, header.cite)
         else:
+            if "passes" in misplaced:  # its 'passes when' came before the stage line: already reported
+                return None
             self.error("GOV306", f"this meeting needs a 'passes when' rule (e.g. 'passes when yes > half of cast')", header.span)
             return None
         if passes is None or ("quorum" in clauses and quorum is None):
@@ -492,6 +534,10 @@ class _Checker:
         common = dict(name=decl.name, span=decl.span, cite=decl.cite, text=text)
         if decl.kind in ("always", "never"):
             body = decl.body
+            subject = body.left if isinstance(body, ast.Binary) and body.op == "->" and decl.kind == "always" else \
+                body if decl.kind == "never" else None
+            if self.unknown_procedure(subject):
+                return None
             if isinstance(body, ast.Binary) and body.op == "->" and isinstance(body.left, ast.Name) \
                     and body.left.name in self.procs and decl.kind == "always":
                 proc = self.procs[body.left.name]
@@ -500,7 +546,7 @@ class _Checker:
                 return None if r is None else m.Property(kind="step", procedure=proc.name, step=r, **common)
             if isinstance(body, ast.Name) and body.name in self.procs and decl.kind == "never":
                 return m.Property(kind="step", procedure=body.name, step=m.BoolConst(False), **common)
-            ctx = _Ctx(where="in 'always (P -> ...)' where P is a procedure")
+            ctx = _Ctx(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314")
             r = self.boolean(body, ctx)
             if r is None:
                 return None
@@ -516,6 +562,10 @@ class _Checker:
                 return None
             if b.size < 1:
                 self.error("GOV311", "a coalition has at least one member", b.span)
+                return None
+            if b.size > MAX_PEOPLE:
+                self.error("GOV311", f"a coalition of {b.size} is larger than any organisation GovSpec checks "
+                           f"(at most {MAX_PEOPLE} people)", b.span)
                 return None
             candidates = self.candidates(b.within, b.tagged, b.excluding)
             if candidates is None:
@@ -561,10 +611,19 @@ class _Checker:
             return _Ctx(procedure=proc, where="for procedures decided by a vote")
         return _Ctx(procedure=proc, stage=0, stage_body=stage_body)
 
+    def unknown_procedure(self, e) -> bool:
+        """A bare name where a procedure is expected ('P -> ...', 'never P', 'can force P') that names nothing."""
+        if not isinstance(e, ast.Name) or e.name in self.all_names() or e.name in self.kinds:
+            return False
+        self.unknown("GOV107", "procedure", e.name, e.span, self.procs)
+        return True
+
     def goal(self, e: ast.Expr) -> m.Goal | None:
+        if self.unknown_procedure(e):
+            return None
         if isinstance(e, ast.Name) and e.name in self.procs:
             return m.Goal(e.name, None, e.name)
-        r = self.boolean(e, _Ctx(where="in 'always (P -> ...)' where P is a procedure"))
+        r = self.boolean(e, _Ctx(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314"))
         return None if r is None else m.Goal(None, r, self.text(e.span))
 
     def candidates(self, within, tagged, excluding) -> list[str] | None:
@@ -601,8 +660,8 @@ class _Checker:
         orgs = self.spec.organizations
         if len(orgs) != 1:
             span = orgs[1].span if len(orgs) > 1 else self.spec.span
-            self.error("GOV300", "a spec declares exactly one 'organization \"...\" { ... }' block"
-                       + (f", found {len(orgs)}" if orgs else ""), span)
+            self.error("GOV300", "a spec must declare exactly one 'organization \"...\" { ... }' block, "
+                       f"found {len(orgs)}", span)
             raise SpecError(self.diags)
         org = orgs[0]
         self.declare(org)
@@ -615,10 +674,11 @@ class _Checker:
         props: list[m.Property] = []
         seen: dict[str, Span] = {}
         for decl in self.spec.properties:
+            where = self.name_span(decl.span, decl.name)
             if decl.name in seen:
-                self.error("GOV109", f"duplicate property name '{decl.name}'", decl.span, f"first declared at {seen[decl.name]}")
+                self.error("GOV109", f"duplicate property name '{decl.name}'", where, f"first declared at {seen[decl.name]}")
                 continue
-            seen[decl.name] = decl.span
+            seen[decl.name] = where
             p = self.prop(decl, procedures)
             if p is not None:
                 props.append(p)
@@ -637,5 +697,12 @@ def _constantish(e) -> bool:
         isinstance(e, m.Arith) and _constantish(e.left) and _constantish(e.right))
 
 
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
 def build_model(spec: ast.SpecFile, source: str, path: str) -> m.Model:
-    return _Checker(spec, source, path).run()
+    try:
+        return _Checker(spec, source, path).run()
+    except RecursionError:  # the parser bounds nesting; this is a last line of defence
+        raise SpecError([Diagnostic("GOV003", "the spec is nested too deeply to check", Span.point(path))]) from None

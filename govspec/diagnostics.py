@@ -26,14 +26,14 @@ CODES: dict[str, str] = {
     "GOV104": "unknown body",
     "GOV105": "unknown person",
     "GOV106": "unknown office",
-    "GOV107": "unknown procedure",
+    "GOV107": "unknown procedure (where a property expects one: 'P -> ...', 'never P', 'can force P')",
     "GOV108": "unknown parameter or office on the left of an effect",
     "GOV109": "duplicate name",
     "GOV110": "a reserved word is used as a name",
     "GOV111": "unknown property form or keyword",
     # GOV2xx: types
     "GOV200": "type error: the expression has the wrong kind of value",
-    "GOV201": "step quantities (yes, present, ...) used outside a procedure step",
+    "GOV201": "step quantities (yes, present, members, seats, ...) used outside a stage's rules",
     "GOV202": "comparison between incompatible values",
     "GOV203": "multiplication needs a constant or parameter on one side",
     # GOV3xx: rules about the organisation
@@ -46,12 +46,12 @@ CODES: dict[str, str] = {
     "GOV306": "a meeting stage needs a 'passes when' rule",
     "GOV307": "notice applies only to meetings",
     "GOV308": "recusal names something that is not a formal parameter",
-    "GOV309": "an effect or guard refers to something of the wrong kind",
+    "GOV309": "an effect or vacancy test refers to something of the wrong kind",
     "GOV310": "a weight or count must be positive",
     "GOV311": "a coalition bound is invalid",
-    "GOV312": "a fraction must be between 0 and 1, or a number must be non-negative",
+    "GOV312": "a number is invalid (a fraction with a zero denominator)",
     "GOV313": "an event may not have voting stages",
-    "GOV314": "a property refers to a procedure's votes outside 'P -> ...'",
+    "GOV314": "a property uses a procedure, or the votes in one, outside 'always (P -> ...)', 'never P' or a goal",
     "GOV315": "a coalition names a person twice or an unknown tag",
 }
 
@@ -74,6 +74,9 @@ class Span:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+SEVERITIES = ("error", "warning", "note")
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     code: str
@@ -85,6 +88,10 @@ class Diagnostic:
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"undocumented diagnostic code {self.code}")
+        if self.severity not in SEVERITIES:  # catches notes passed positionally in the severity slot
+            raise ValueError(f"unknown severity {self.severity!r}")
+        if not isinstance(self.notes, tuple) or not all(isinstance(n, str) for n in self.notes):
+            raise ValueError("notes must be a tuple of strings")
 
     def as_dict(self) -> dict:
         return {
@@ -117,7 +124,9 @@ def render(diag: Diagnostic, source: str | None) -> str:
     """Render one diagnostic in the project's single error format."""
     lines = [f"{diag.span}: {diag.severity}[{diag.code}]: {diag.message}"]
     if source is not None:
-        src_lines = source.splitlines()
+        # Split on "\n" only: that is how the parser counts lines (str.splitlines would also break
+        # at form feeds, U+0085 or U+2028 and show the wrong line under the message).
+        src_lines = source.split("\n")
         if 1 <= diag.span.line <= len(src_lines):
             text = src_lines[diag.span.line - 1].expandtabs(1)
             if len(text) > 200:  # keep the caret line readable on minified or hostile input

@@ -8,6 +8,7 @@ The grammar (``grammar.lark``) is LALR(1) and conflict-free; the parser is built
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
@@ -20,6 +21,8 @@ from .diagnostics import Diagnostic, Span, SpecError
 
 MAX_SOURCE_BYTES = 4_000_000
 MAX_NESTING = 200
+MAX_NUMBER_CHARS = 100
+_NUMBER_TOKENS = {"INT", "DECIMAL", "FRACTION", "PERCENT"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -369,8 +372,8 @@ def _nesting_check(text: str, path: str) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 raise SpecError([Diagnostic(
-                    "GOV003", f"nesting deeper than {MAX_NESTING} levels", Span.point(path, line, col),
-                    ("GovSpec limits nesting to keep checking safe on hostile input",),
+                    "GOV003", f"brackets nested deeper than {MAX_NESTING} levels", Span.point(path, line, col),
+                    notes=("GovSpec limits nesting to keep checking safe on hostile input",),
                 )])
         elif ch in ")}":
             depth = max(0, depth - 1)
@@ -406,18 +409,98 @@ def _expected_words(expected) -> list[str]:
 
 _PROPERTY_FORMS = {"ALWAYS", "NEVER", "NO", "EVERY", "COALITION"}
 
+# Characters people type from other languages, with what GovSpec spells instead.
+_CHARACTER_HINTS = {
+    "&": "write 'and' for 'both'",
+    "|": "write 'or' for 'either'",
+    "!": "write 'not' to negate, or '!=' for 'differs from'",
+    "'": "quoted strings use double quotes: \"...\"",
+    "%": "write a percentage without a space: '50%'",
+    ";": "declarations and clauses need no separator; start each on its own line",
+}
+
+
+def _unclosed_bracket(text: str) -> tuple[str, int, int, int | None] | None:
+    """The '{' or '(' a file most likely fails to close, as (char, line, column, closer_line).
+
+    Brackets are matched outside strings and comments.  The innermost unclosed one is the
+    answer unless a '}' that starts its line closes a '{' opened on a line with a different
+    indentation: then that '{' is the likely culprit (its '}' was forgotten and the '}' meant
+    for an enclosing block closed it), and ``closer_line`` is the line of that '}'.
+    """
+    stack: list[tuple[str, int, int, int]] = []
+    suspect = None
+    line, column, indent, at_line_start = 1, 0, 0, True
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        i += 1
+        column += 1
+        if ch == "\n":
+            line, column, indent, at_line_start = line + 1, 0, 0, True
+            continue
+        if ch in " \t\f" and at_line_start:
+            indent += 1
+            continue
+        first_on_line, at_line_start = at_line_start, False
+        if ch == "#" or ch == '"':  # skip a comment, or a string (which ends at '"' or the line's end)
+            stop = text.find("\n", i)
+            stop = n if stop < 0 else stop
+            if ch == '"':
+                close = text.find('"', i, stop)
+                stop = stop if close < 0 else close + 1
+            column += stop - i
+            i = stop
+        elif ch in "({":
+            stack.append((ch, line, column, indent))
+        elif ch in ")}" and stack and stack[-1][0] == "({"[")}".index(ch)]:
+            opener = stack.pop()
+            if ch == "}" and first_on_line and suspect is None and indent != opener[3]:
+                suspect = (opener[0], opener[1], opener[2], line)
+    if not stack:
+        return None
+    if suspect is not None:
+        return suspect
+    char, bline, bcol, _ = stack[-1]
+    return char, bline, bcol, None
+
+
+def _eof_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
+    expected = f"expected {', '.join(_expected_words(getattr(err, 'expected', ()) or ()))}"
+    bracket = _unclosed_bracket(text)
+    if bracket is not None:
+        char, line, column, closer_line = bracket
+        closer = "}" if char == "{" else ")"
+        if closer_line is None:
+            return Diagnostic("GOV102", f"unexpected end of file: this '{char}' is never closed",
+                              Span.point(path, line, column), notes=(f"add a '{closer}' to close it",))
+        return Diagnostic(
+            "GOV102", f"unexpected end of file: a '{char}' is not closed, probably this one",
+            Span.point(path, line, column),
+            notes=(f"the '{closer}' on line {closer_line} closes it, but is indented like an enclosing block",),
+        )
+    # Point just after the last token (Lark's end-of-input token borrows its position).
+    token = getattr(err, "token", None)
+    if token is not None and getattr(token, "end_line", None):
+        line, column = token.end_line, token.end_column
+    else:
+        stripped = text.rstrip()
+        line = stripped.count("\n") + 1
+        column = len(stripped) - (stripped.rfind("\n") + 1) + 1
+    return Diagnostic("GOV102", "unexpected end of file", Span.point(path, line, column), notes=(expected,))
+
 
 def _syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
     if isinstance(err, UnexpectedCharacters):
         char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else "?"
-        return Diagnostic("GOV101", f"unexpected character {char!r}", Span.point(path, err.line, err.column))
+        where = Span.point(path, err.line, err.column)
+        if char == '"':
+            return Diagnostic("GOV101", "unterminated string", where,
+                              notes=("a quoted string must end with '\"' on the same line",))
+        hint = _CHARACTER_HINTS.get(char)
+        return Diagnostic("GOV101", f"unexpected character {char!r}", where, notes=(hint,) if hint else ())
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
-        lines = text.splitlines() or [""]
-        line = max(1, len(lines))
-        return Diagnostic(
-            "GOV102", "unexpected end of file", Span.point(path, line, len(lines[-1]) + 1),
-            (f"expected {', '.join(_expected_words(err.expected))}",),
-        )
+        return _eof_error(err, path, text)
     assert isinstance(err, UnexpectedToken)
     tok = err.token
     span = _tok_span(path, tok)
@@ -425,12 +508,41 @@ def _syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
     if expected & _PROPERTY_FORMS and "ALWAYS" in expected:
         return Diagnostic(
             "GOV111", f"unknown property form {str(tok)!r}", span,
-            ("a property is one of: always ..., never ..., no coalition ..., every coalition ..., "
-             "coalition {...} can force|block ...",),
+            notes=("a property is one of: always ..., never ..., no coalition ..., every coalition ..., "
+                   "coalition {...} can force|block ...",),
         )
     words = _expected_words(expected)
     shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
-    return Diagnostic("GOV100", f"unexpected {str(tok)!r}", span, (f"expected {shown}",))
+    notes = [f"expected {shown}"]
+    if str(tok) == "=" and "CMP" in expected:
+        notes.append("to compare, write '=='")
+    elif str(tok) == "of" and re.search(r"\d(\.\d+)?\s*$", text[: tok.start_pos]):
+        notes.append("'... of' takes a fraction or a percentage, e.g. '2/3 of members' or '50% of present'")
+    return Diagnostic("GOV100", f"unexpected {str(tok)!r}", span, notes=tuple(notes))
+
+
+def _limits_check(tree: Tree, path: str) -> None:
+    """Refuse trees deeper than MAX_NESTING (later passes recurse over them) and numbers longer than
+    MAX_NUMBER_CHARS (Python refuses to convert very long digit strings), without recursing."""
+    stack = [(tree, 1, None)]
+    while stack:
+        node, depth, where = stack.pop()
+        meta = node.meta
+        if not meta.empty and (where is None or node.data.endswith(("_decl", "_clause"))):
+            where = Span.point(path, meta.line, meta.column)  # point at the declaration or clause
+        if depth > MAX_NESTING:
+            raise SpecError([Diagnostic(
+                "GOV003", f"the spec is nested too deeply (more than {MAX_NESTING} levels)", where or Span.point(path),
+                notes=("GovSpec limits nesting to keep checking safe on hostile input; "
+                       "each 'and', 'or', 'not', '+' or '-' in a chain adds a level",),
+            )])
+        for child in node.children:
+            if isinstance(child, Tree):
+                stack.append((child, depth + 1, where))
+            elif child.type in _NUMBER_TOKENS and len(child) > MAX_NUMBER_CHARS:
+                raise SpecError([Diagnostic(
+                    "GOV003", f"this number is longer than {MAX_NUMBER_CHARS} characters", _tok_span(path, child),
+                )])
 
 
 def parse(text: str, path: str = "<input>") -> ast.SpecFile:
@@ -441,6 +553,7 @@ def parse(text: str, path: str = "<input>") -> ast.SpecFile:
         tree = parser().parse(text)
     except UnexpectedInput as err:
         raise SpecError([_syntax_error(err, path, text)]) from None
+    _limits_check(tree, path)
     builder = _Builder(path)
     try:
         result = builder.transform(_mark_bodies(tree))
