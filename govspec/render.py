@@ -43,13 +43,16 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
             elif stage.mode == "consent":
                 lines.append(f"   {stage.body} {verb} by written consent: signed by {_people(stage.yes)}")
             else:
-                lines.append(f"   {stage.body} meeting: notified {_people(stage.notified)}")
+                veto = " (a veto vote)" if stage.kind == "vetoed" else ""
+                lines.append(f"   {stage.body} meeting{veto}: notified {_people(stage.notified)}")
                 who = "coalition present" if forcing else "present"
                 lines.append(f"      {who}: {_people(stage.present)}")
                 lines.append(f"      votes: yes {_people(stage.yes)}; no {_people(stage.no)}; abstain {_people(stage.abstain)}")
             if stage.recused:
                 lines.append(f"      recused: {_people(stage.recused)}")
-            if forcing and stage.mode == "consent":
+            if forcing and stage.kind == "vetoed":
+                lines.append("      the veto fails whatever the other members do (sign, vote, abstain or stay away)")
+            elif forcing and stage.mode == "consent":
                 lines.append("      it passes whatever the other members do (they need not sign)")
             elif forcing:
                 lines.append("      it passes whatever the other notified members do (stay away, vote no or abstain)")
@@ -67,6 +70,8 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
             for d in f.errors:
                 out.append(render_diagnostic(d, src))
             continue
+        if not f.properties:
+            out.append(f"{f.path}: no properties to check")
         for r in f.properties:
             word = STATUS_WORD[r.status]
             extra = ", vacuous" if r.vacuous else ""
@@ -75,7 +80,8 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
             if r.status == PROVED and not r.trace and not r.vacuous:
                 continue
             out.append("")
-            out.append(f"{r.name}: {STATUS_WORD[r.status]}: {r.summary}")
+            where = f"{f.path}:{r.line}: " if len(report.files) > 1 else ""
+            out.append(f"{where}{r.name}: {STATUS_WORD[r.status]}: {r.summary}")
             if r.reason:
                 out.append(f"  reason: {r.reason}")
             if r.trace:

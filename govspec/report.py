@@ -136,8 +136,11 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """0 all proved, 1 something refuted, 3 invalid spec, 4 inconclusive (see docs/cli.md)."""
-        if any(f.errors for f in self.files):
+        """0 all proved, 1 something refuted, 2 a file cannot be read, 3 invalid spec, 4 inconclusive."""
+        codes = {d.code for f in self.files for d in f.errors}
+        if "GOV001" in codes:
+            return 2
+        if codes:
             return 3
         statuses = [p.status for f in self.files for p in f.properties]
         if REFUTED in statuses:

@@ -129,11 +129,16 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
         out = engine.violation(model, prop, depth, deadline)
         if out.status == "found":
             confirm_violation(model, prop, out.steps)
-            what = "a reachable state violates it" if prop.kind == "invariant" else f"a passing '{prop.procedure}' step violates it"
-            return done(REFUTED, f"{what} after {out.depth} step(s)", trace=describe(model, out.steps), scope=Scope(out.depth))
+            if prop.kind == "invariant":
+                what = "the initial state violates it" if out.depth == 0 else f"a state reached after {out.depth} step(s) violates it"
+            else:
+                what = f"a passing '{prop.procedure}' step violates it after {out.depth} step(s)"
+            return done(REFUTED, what, trace=describe(model, out.steps), scope=Scope(out.depth))
         if out.status == "unknown":
             return undecided(out)
-        vacuous = prop.kind == "step" and passable is not None and passable.get(prop.procedure) is False
+        # "never P" says exactly that P cannot pass: it is the one step rule that is not vacuous then
+        vacuous = (prop.kind == "step" and prop.step != m.BoolConst(False) and passable is not None
+                   and passable.get(prop.procedure) is False)
         summary = (f"holds in every behaviour of at most {depth} steps" if not vacuous
                    else f"holds only vacuously: '{prop.procedure}' can never pass within {depth} steps")
         return done(PROVED, summary, vacuous=vacuous)
@@ -149,7 +154,9 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
         if out.status == "unknown":
             return undecided(out)
         vacuous = goal.procedure is not None and passable is not None and passable.get(goal.procedure) is False
-        return done(PROVED, f"no coalition of {spec.describe()} can force {goal.text} within {depth} steps", vacuous=vacuous)
+        summary = (f"no coalition of {spec.describe()} can force {goal.text} within {depth} steps" if not vacuous else
+                   f"holds only vacuously: '{goal.procedure}' can never pass within {depth} steps")
+        return done(PROVED, summary, vacuous=vacuous)
 
     if prop.kind == "coalition_block":
         blockers = frozenset(spec.candidates)
