@@ -51,7 +51,8 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
             if stage.recused:
                 lines.append(f"      recused: {_people(stage.recused)}")
             if forcing and stage.kind == "vetoed":
-                lines.append("      the veto fails whatever the other members do (sign, vote, abstain or stay away)")
+                others = "they may sign" if stage.mode == "consent" else "attend, vote either way, abstain or stay away"
+                lines.append(f"      the veto fails whatever the other members do ({others})")
             elif forcing and stage.mode == "consent":
                 lines.append("      it passes whatever the other members do (they need not sign)")
             elif forcing:

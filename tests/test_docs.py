@@ -38,8 +38,23 @@ def parse_block(block: str):
     return commands
 
 
+def rewrite_block(doc, block: str) -> None:
+    """--update-goldens: replace a transcript's expected output with what the commands print now."""
+    lines = []
+    for argv, _, _ in parse_block(block):
+        code, out, err = run_cli(*argv[1:])
+        lines.append("$ " + " ".join(argv))
+        lines += (out + err).rstrip("\n").splitlines()
+        lines.append(f"[exit {code}]")
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.replace("```console\n" + block + "```", "```console\n" + "\n".join(lines) + "\n```", 1), encoding="utf-8")
+
+
 @pytest.mark.parametrize("doc,block", list(transcripts()))
-def test_transcript(doc, block):
+def test_transcript(doc, block, update_goldens):
+    if update_goldens:
+        rewrite_block(doc, block)
+        return
     commands = parse_block(block)
     assert commands, "a console block needs at least one '$ govspec ...' line"
     for argv, expected, exit_code in commands:
