@@ -50,7 +50,7 @@ class StepVars:
     selected: dict[str, BoolRef]
     args: dict[str, dict[str, object]]
     stages: dict[str, list[StageVars]]
-    passed: dict[str, BoolRef] = field(default_factory=dict)
+    active: BoolRef | None = None  # the step happens (otherwise the state stays as it was)
 
 
 class Unrolling:
@@ -233,7 +233,7 @@ class Unrolling:
         selected = {p.name: Bool(f"select@{t}[{p.name}]") for p in procedures}
         args = {p.name: {f.name: Int(f"arg@{t}[{p.name}.{f.name}]") for f in p.formals} for p in procedures}
         stages = {p.name: [self._stage_vars("", t, p.name, i, s.body) for i, s in enumerate(p.stages)] for p in procedures}
-        return StepVars(t, selected, args, stages)
+        return StepVars(t, selected, args, stages, Bool(f"active@{t}"))
 
     def _args_ok(self, proc: m.Procedure, state: SymState, args) -> list:
         rules = []
@@ -274,12 +274,12 @@ class Unrolling:
         return pre, SymState(members, offices, params)
 
     def _frame(self, step: StepVars, post: dict[str, SymState], state: SymState) -> SymState:
-        """The state after the step: the selected procedure's post-state."""
+        """The state after the step: the selected procedure's post-state (unchanged if none is)."""
         names = list(post)
 
         def pick(get):
-            term = get(post[names[-1]])
-            for n in reversed(names[:-1]):
+            term = get(state)
+            for n in reversed(names):
                 term = If(step.selected[n], get(post[n]), term)
             return term
 
@@ -289,12 +289,16 @@ class Unrolling:
         return SymState(members, offices, params)
 
     def add_step(self, solver, procedures=None) -> StepVars:
-        """Add one free step (any procedure or event, any legal choices) after the last state."""
+        """Add one free step (any procedure or event, any legal choices) after the last state.
+
+        The step happens when its ``active`` literal holds; searches assert it for the steps they
+        look at, so later steps added for deeper searches never constrain shallower ones.
+        """
         procs = list(procedures if procedures is not None else self.model.procedures.values())
         t = len(self.steps) + 1
         state = self.states[-1]
         step = self._new_step(t, procs)
-        solver.add(PbLe([(s, 1) for s in step.selected.values()], 1), Or(list(step.selected.values())))
+        solver.add(PbLe([(s, 1) for s in step.selected.values()], 1), Implies(step.active, Or(list(step.selected.values()))))
         post = {}
         for proc in procs:
             args = step.args[proc.name]
@@ -316,7 +320,7 @@ class Unrolling:
         t = len(self.steps) + 1
         state = self.states[-1]
         step = self._new_step(t, procs)
-        solver.add(PbLe([(s, 1) for s in step.selected.values()], 1), Or(list(step.selected.values())))
+        solver.add(PbLe([(s, 1) for s in step.selected.values()], 1), Implies(step.active, Or(list(step.selected.values()))))
         post = {}
         for proc in procs:
             args = step.args[proc.name]

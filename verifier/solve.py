@@ -63,7 +63,8 @@ def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] 
 # ------------------------------------------------------------------ canonical models
 
 
-def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, first: list | None = None):
+def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, first: list | None = None,
+                     steps: int | None = None):
     """Fix the free choices greedily in a fixed order, so the trace shown does not depend on Z3's
     internal state (which varies with whatever ran before in the same process).
 
@@ -96,7 +97,7 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
     try:
         for lit, prefer in decisions:
             decide(lit, prefer)
-        for step in unroll.steps:
+        for step in unroll.steps[:steps]:
             chosen = None
             for name, lit in step.selected.items():
                 if decide(lit, True):
@@ -105,10 +106,22 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
             if chosen is None:
                 break
             for formal in chosen.formals:
+                # the least feasible person index, by bisection (a monotone question)
                 arg = step.args[chosen.name][formal.name]
-                for i in range(len(unroll.people)):
-                    if decide(arg == i, True):
-                        break
+                low, high = 0, len(unroll.people) - 1
+                while low < high:
+                    mid = (low + high) // 2
+                    solver.push()
+                    solver.add(arg <= mid)
+                    result, _ = _check(solver, deadline)
+                    solver.pop()
+                    if result == unknown:
+                        raise _OutOfTime
+                    if result == sat:
+                        high = mid
+                    else:
+                        low = mid + 1
+                decide(arg == low, True)
             for v in step.stages[chosen.name]:
                 for j in v.notified:
                     decide(v.notified[j], False)
@@ -129,23 +142,40 @@ class _OutOfTime(Exception):
 # ------------------------------------------------------------------ trace searches
 
 
-def _search(model: m.Model, depth: int, deadline: Deadline, target, *, from_zero: bool) -> _Outcome:
+class _Unrolled:
+    """One incremental unrolling per model, shared by every trace search on it.
+
+    Steps are only ever added (each step's constraints hold in any behaviour); a search adds its
+    target inside push/pop, so thousands of properties reuse one encoding.
+    """
+
+    def __init__(self, model: m.Model):
+        self.model = model
+        self.unroll = Unrolling(model)
+        self.solver = Solver()
+
+    def ensure(self, k: int) -> None:
+        while len(self.unroll.steps) < k:
+            self.unroll.add_step(self.solver)
+
+
+def _search(shared: _Unrolled, depth: int, deadline: Deadline, target, *, from_zero: bool) -> _Outcome:
     """Shortest behaviour (up to ``depth`` steps) whose last state/step satisfies ``target``."""
-    unroll = Unrolling(model)
-    solver = _solver(deadline)
+    model, solver = shared.model, shared.solver
     if not model.procedures:
         depth = 0
     for k in range(0 if from_zero else 1, depth + 1):
-        if k > 0:
-            unroll.add_step(solver)
+        shared.ensure(k)
+        unroll = shared.unroll
         solver.push()
-        solver.add(target(unroll, k))
-        result, reason = _check(solver, deadline)
-        if result == sat:
-            zm = _canonical_model(solver, unroll, deadline)
-            steps = [_read_step(unroll, zm, s) for s in unroll.steps]
-            return _Outcome("found", steps, k)
-        solver.pop()
+        try:
+            solver.add(*[step.active for step in unroll.steps[:k]], target(unroll, k))
+            result, reason = _check(solver, deadline)
+            if result == sat:
+                zm = _canonical_model(solver, unroll, deadline, steps=k)
+                return _Outcome("found", [_read_step(unroll, zm, s) for s in unroll.steps[:k]], k)
+        finally:
+            solver.pop()
         if result == unknown:
             return _Outcome("unknown", depth=k, reason=f"{reason} at depth {k}")
     return _Outcome("none", depth=depth)
@@ -166,7 +196,7 @@ def _search_force(model: m.Model, depth: int, deadline: Deadline, goal: m.Goal, 
         depth = 0
     for k in range(0, depth + 1):
         if k > 0:
-            unroll.add_forced_step(solver, coalition)
+            solver.add(unroll.add_forced_step(solver, coalition).active)
         solver.push()
         if goal.procedure is not None:
             if k == 0:
@@ -197,23 +227,31 @@ class Z3Engine:
 
     name = "Z3"
 
+    def __init__(self) -> None:
+        self._shared: _Unrolled | None = None
+
+    def _unrolled(self, model: m.Model) -> _Unrolled:
+        if self._shared is None or self._shared.model is not model:
+            self._shared = _Unrolled(model)
+        return self._shared
+
     def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline) -> Outcome:
         if prop.kind == "invariant":
             def target(unroll: Unrolling, k: int):
                 return Not(unroll.boolean(prop.state, unroll.states[k], {}, None))
-            return _search(model, depth, deadline, target, from_zero=True)
+            return _search(self._unrolled(model), depth, deadline, target, from_zero=True)
         proc = model.procedures[prop.procedure]
 
         def target(unroll: Unrolling, k: int):
             step = unroll.steps[k - 1]
             state, args, sets = unroll.step_env(step, proc)
             return And(step.selected[proc.name], Not(unroll.boolean(prop.step, state, args, sets, step)))
-        return _search(model, depth, deadline, target, from_zero=False)
+        return _search(self._unrolled(model), depth, deadline, target, from_zero=False)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline) -> Outcome:
         def target(unroll: Unrolling, k: int):
             return unroll.steps[k - 1].selected[procedure]
-        return _search(model, depth, deadline, target, from_zero=False)
+        return _search(self._unrolled(model), depth, deadline, target, from_zero=False)
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome:
