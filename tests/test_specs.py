@@ -70,3 +70,34 @@ def test_brief_reference_verdicts(key, status):
     _, out, _ = run_cli("check", "--format", "json", path)
     props = {p["name"]: p for p in json.loads(out)["files"][0]["properties"]}
     assert props[name]["status"] == status
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=str)
+def test_explicit_engine_gives_the_same_verdicts(spec):
+    """The second opinion: enumeration on the reference semantics, no Z3."""
+    verdicts = {}
+    for engine in ("z3", "explicit"):
+        code, out, _ = run_cli("check", "--engine", engine, "--format", "json", str(spec))
+        props = json.loads(out)["files"][0]["properties"]
+        verdicts[engine] = (code, [(p["name"], p["status"], p["scope"], p["vacuous"]) for p in props])
+    assert verdicts["z3"] == verdicts["explicit"]
+
+
+def test_explicit_engine_refuses_large_problems_clearly(tmp_path):
+    spec = tmp_path / "large.gov"
+    spec.write_text("""
+organization "large" {
+  group m of 40 tags member
+  person chair
+  body council { members m, chair }
+  office president = chair
+  procedure act(x in council) { decided by council at meeting notice none quorum 1/3 of members
+                  passes when yes > half of present  recuse x from vote  effect president = x }
+}
+property p: always (act -> yes >= 3)
+property q: no coalition of at most 20 in council can force president is vacant
+""")
+    code, out, _ = run_cli("check", "--engine", "explicit", "--timeout", "20", "--format", "json", str(spec))
+    props = json.loads(out)["files"][0]["properties"]
+    assert code in (1, 4)
+    assert any(p["status"] == "unknown" and "explicit engine" in p["reason"] for p in props), props
