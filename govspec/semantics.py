@@ -336,7 +336,7 @@ def step_env(model: m.Model, state: State, step: Step) -> Env:
 def _outsider_options(stage: m.Stage, voter: bool) -> tuple[str, ...]:
     """What an outsider may do at a stage under passive opposition (never a yes to the coalition's motion)."""
     if stage.mode == "consent":
-        return ("sign", "none") if stage.kind == "vetoed" else ("none",)
+        return ("sign", "none") if stage.kind == "vetoed" and voter else ("none",)
     if not voter:
         return ("absent", "attend")
     if stage.kind == "vetoed":

@@ -22,7 +22,7 @@ class Original:
     """The unmutated methods, captured before any test patches the class."""
 
 
-for _name in ("boolean", "num", "_recused", "stage_sets", "person_valid", "_effects"):
+for _name in ("boolean", "num", "_recused", "stage_sets", "person_valid", "_effects", "outsider_options"):
     setattr(Original, _name, staticmethod(getattr(encode.Unrolling, _name)))
 
 
@@ -64,6 +64,11 @@ def _outsiders_always_attend(self, proc, stage, state, args, v, i, outsider=Fals
     return rule
 
 
+def _outsider_options_without_absence(self, stage, recused_from_vote):
+    options = Original.outsider_options(self, stage, recused_from_vote)
+    return tuple(o for o in options if o != "absent" or stage.mode == "consent") or options
+
+
 def _unweighted(self, e, state, args, sets):
     if isinstance(e, m.Count) and e.weighted:
         e = m.Count(e.set, False)
@@ -78,12 +83,14 @@ def _remove_without_membership(self, proc, state, args):
 
 
 MUTANTS = {
+    "worst case of outsiders taken as their best case": ("module:_min", encode._max),
     "threshold > read as >=": ("boolean", _strict_to_weak),
     "quorum on seats read as members in office": ("num", _seats_as_members),
     "recusal ignored": ("_recused", _no_recusal),
     "abstentions counted as votes cast": ("stage_sets", _abstain_is_cast),
     "notice to all not enforced": ("person_valid", _notice_all_ignored),
-    "outsiders cannot stay away to deny quorum": ("person_valid", _outsiders_always_attend),
+    "outsiders cannot stay away to deny quorum": (("person_valid", _outsiders_always_attend),
+                                                  ("outsider_options", _outsider_options_without_absence)),
     "token weights ignored": ("num", _unweighted),
     "removal of a non-member allowed": ("_effects", _remove_without_membership),
 }
@@ -98,8 +105,12 @@ def _disagrees(text: str) -> bool:
 
 @pytest.mark.parametrize("name", list(MUTANTS))
 def test_mutant_is_killed(name, monkeypatch):
-    attribute, replacement = MUTANTS[name]
-    monkeypatch.setattr(encode.Unrolling, attribute, replacement)
+    patches = MUTANTS[name]
+    for attribute, replacement in (patches if isinstance(patches[0], tuple) else [patches]):
+        if attribute.startswith("module:"):
+            monkeypatch.setattr(encode, attribute[len("module:"):], replacement)
+        else:
+            monkeypatch.setattr(encode.Unrolling, attribute, replacement)
     found = find(specs(), _disagrees, settings=settings(
         max_examples=400, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
         suppress_health_check=list(HealthCheck)))

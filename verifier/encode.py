@@ -24,6 +24,64 @@ from govspec import model as m
 VACANT = -1
 
 
+def _conjunction(e) -> list | None:
+    """The comparisons of a rule that is a conjunction of comparisons, else None."""
+    if isinstance(e, m.Compare):
+        return [e]
+    if isinstance(e, m.BoolConst) and e.value:
+        return []
+    if isinstance(e, m.And):
+        out = []
+        for item in e.items:
+            sub = _conjunction(item)
+            if sub is None:
+                return None
+            out += sub
+        return out
+    return None
+
+
+_NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+
+
+def _negate(c: "m.Compare") -> "m.Compare":
+    return m.Compare(_NEGATED[c.op], c.left, c.right)
+
+
+def _split_equality(c: "m.Compare") -> list:
+    """== is >= and <= (!= has no per-member worst case; callers refuse it)."""
+    if c.op == "==":
+        return [(">=", c.left, c.right), ("<=", c.left, c.right)]
+    return [(c.op, c.left, c.right)]
+
+
+def _constant_scale(e):
+    """(factor, parameter or None) when e is a constant or a constant times a parameter."""
+    if isinstance(e, m.Num):
+        return (e.value, None)
+    if isinstance(e, m.ParamRef):
+        return (Fraction(1), e.name)
+    if isinstance(e, m.Arith) and e.op == "*":
+        a, b = _constant_scale(e.left), _constant_scale(e.right)
+        if a and b and (a[1] is None or b[1] is None):
+            return (a[0] * b[0], a[1] or b[1])
+    return None
+
+
+def _min(terms):
+    best = terms[0]
+    for t in terms[1:]:
+        best = If(t < best, t, best)
+    return best
+
+
+def _max(terms):
+    best = terms[0]
+    for t in terms[1:]:
+        best = If(t > best, t, best)
+    return best
+
+
 def _q(x: Fraction):
     return Q(x.numerator, x.denominator) if x.denominator != 1 else RealVal(x.numerator)
 
@@ -344,16 +402,133 @@ class Unrolling:
                 hyp = And([Implies(Not(coalition.get(j, BoolVal(False))),
                                    self.person_valid(proc, stage, state, args, mixed, j, outsider=True))
                            for j in v.notified]) if v.notified else BoolVal(True)
+                rules += own
+                worst = self.worst_case(proc, i, state, args, v, coalition)
+                if worst is not None:
+                    rules.append(worst)
+                    continue
                 carries = self.carries(proc, i, state, args, mixed)
                 goal = Not(carries) if stage.kind == "vetoed" else carries
                 bound = [getattr(outs, k)[j] for k in ("attended", "yes", "no", "abstain") for j in v.notified]
-                rules += own
                 rules.append(ForAll(bound, Implies(hyp, goal)) if bound else Implies(hyp, goal))
             pre, post[proc.name] = self._effects(proc, state, args)
             solver.add(Implies(step.selected[proc.name], And(rules + pre)))
         self.steps.append(step)
         self.states.append(self._frame(step, post, state))
         return step
+
+    # ------------------------------------------------------------ worst-case outsiders
+    # (attended, yes, no, abstain) for each thing one member can do at a stage
+    OPTIONS = {"absent": (False, False, False, False), "attend": (True, False, False, False),
+               "yes": (True, True, False, False), "no": (True, False, True, False), "abstain": (True, False, False, True)}
+
+    def outsider_options(self, stage: m.Stage, recused_from_vote: bool) -> tuple[str, ...]:
+        """What an outsider may do under passive opposition (see semantics._outsider_options)."""
+        if stage.mode == "consent":
+            return ("absent", "yes") if stage.kind == "vetoed" and not recused_from_vote else ("absent",)
+        if recused_from_vote:
+            return ("absent", "attend")
+        return ("absent", "yes", "no", "abstain") if stage.kind == "vetoed" else ("absent", "no", "abstain")
+
+    def worst_case(self, proc: m.Procedure, index: int, state: SymState, args, v: StageVars, coalition):
+        """"The stage goes the coalition's way whatever the outsiders do", without a quantifier.
+
+        When the stage's rule is a conjunction of linear comparisons of counts, a universally
+        quantified conjunction is the conjunction of each comparison at its own worst case, and
+        each comparison is a sum over members, so its worst case picks each outsider's worst
+        option separately (the minimum for >= and >, the maximum for <= and <).  Returns None when
+        the rule has another shape; the caller then quantifies explicitly.
+        """
+        stage = proc.stages[index]
+        atoms = _conjunction(stage.passes.expr) if stage.quorum is None else None
+        if stage.quorum is not None:
+            q, p = _conjunction(stage.quorum.expr), _conjunction(stage.passes.expr)
+            atoms = None if q is None or p is None else q + p
+        if atoms is None:
+            return None
+        if stage.kind == "vetoed":  # the veto must fail: the negation of a single comparison
+            if len(atoms) != 1:
+                return None
+            atoms = [_negate(atoms[0])]
+        sets_own = self.stage_sets(proc, stage, state, args, v)
+        per_option = {}
+        for name, (a, y, n, ab) in self.OPTIONS.items():
+            fixed = StageVars(v.notified, *[{j: BoolVal(val) for j in v.notified} for val in (a, y, n, ab)])
+            per_option[name] = self.stage_sets(proc, stage, state, args, fixed)
+        parts = []
+        if any(a.op == "!=" for a in atoms):
+            return None
+        for atom in atoms:
+            for op, lhs, rhs in _split_equality(atom):
+                lin = self._linear(m.Arith("-", lhs, rhs))
+                if lin is None:
+                    return None
+                coeffs, rest_ir = lin
+                rest = self.num(rest_ir, state, args, [None] * len(proc.stages))
+                pick = _min if op in (">=", ">") else _max
+                total = [rest]
+                for j in v.notified:
+                    def contribution(sets):
+                        terms = [self._scaled(c, If(sets[kind][j], _q(self.weights[j]) if weighted else RealVal(1), RealVal(0)), state)
+                                 for (kind, weighted), c in coeffs.items()]
+                        return Sum(terms) if terms else RealVal(0)
+                    rv = And(state.members[stage.body][j], self._recused(proc, args, "vote", j))
+                    worst_voter = pick([contribution(per_option[o]) for o in self.outsider_options(stage, False)])
+                    worst_recused = pick([contribution(per_option[o]) for o in self.outsider_options(stage, True)])
+                    worst = If(v.notified[j], If(rv, worst_recused, worst_voter), contribution(per_option["absent"]))
+                    total.append(If(coalition.get(j, BoolVal(False)), contribution(sets_own), worst))
+                d = Sum(total)
+                parts.append({">=": d >= 0, ">": d > 0, "<=": d <= 0, "<": d < 0}[op])
+        return And(parts) if parts else BoolVal(True)
+
+    def _linear(self, e):
+        """e as ({(step set, weighted): coefficient}, rest) with coefficients constant or a parameter
+        times a constant, and rest free of this stage's step sets; None if not of that shape."""
+        match e:
+            case m.Count(set=m.StepSet(kind=k), weighted=w):
+                return {(k, w): (Fraction(1), None)}, m.Num(Fraction(0))
+            case m.Num() | m.ParamRef() | m.Seats() | m.Count():
+                return {}, e
+            case m.Arith(op=op, left=a, right=b) if op in "+-":
+                la, lb = self._linear(a), self._linear(b)
+                if la is None or lb is None:
+                    return None
+                coeffs = dict(la[0])
+                for key, (f, param) in lb[0].items():
+                    f = f if op == "+" else -f
+                    if key in coeffs:
+                        g, p2 = coeffs[key]
+                        if p2 != param:
+                            return None
+                        coeffs[key] = (g + f, param)
+                    else:
+                        coeffs[key] = (f, param)
+                return coeffs, m.Arith(op, la[1], lb[1])
+            case m.Arith(op="*", left=a, right=b):
+                scale = _constant_scale(a) or _constant_scale(b)
+                other = b if _constant_scale(a) else a
+                if scale is None:
+                    return None
+                lo = self._linear(other)
+                if lo is None:
+                    return None
+                f, param = scale
+                coeffs = {}
+                for key, (g, p2) in lo[0].items():
+                    if param is not None and p2 is not None:
+                        return None
+                    coeffs[key] = (f * g, param or p2)
+                return coeffs, m.Arith("*", m.Num(f) if param is None else m.Arith("*", m.Num(f), m.ParamRef(param)), lo[1])
+        return None
+
+    def _scaled(self, coefficient, term, state: SymState):
+        f, param = coefficient
+        if param is None:
+            return _q(f) * term
+        result = RealVal(0)
+        for value in self.model.params[param].values:
+            result = If(state.params[param] == _q(value), _q(f * value) * term, result)
+        return result
 
     def step_env(self, step: StepVars, proc: m.Procedure):
         """Terms to evaluate a step property of ``proc`` at ``step`` (pre-state, args, stage sets)."""
