@@ -420,13 +420,14 @@ _CHARACTER_HINTS = {
 }
 
 
-def _unclosed_bracket(text: str) -> tuple[str, int, int, int | None] | None:
+def _unclosed_bracket(text: str, guess: bool = True) -> tuple[str, int, int, int | None] | None:
     """The '{' or '(' a file most likely fails to close, as (char, line, column, closer_line).
 
     Brackets are matched outside strings and comments.  The innermost unclosed one is the
     answer unless a '}' that starts its line closes a '{' opened on a line with a different
     indentation: then that '{' is the likely culprit (its '}' was forgotten and the '}' meant
-    for an enclosing block closed it), and ``closer_line`` is the line of that '}'.
+    for an enclosing block closed it), and ``closer_line`` is the line of that '}'.  With
+    ``guess=False`` the innermost unclosed bracket is always the answer.
     """
     stack: list[tuple[str, int, int, int]] = []
     suspect = None
@@ -459,7 +460,7 @@ def _unclosed_bracket(text: str) -> tuple[str, int, int, int | None] | None:
                 suspect = (opener[0], opener[1], opener[2], line)
     if not stack:
         return None
-    if suspect is not None:
+    if suspect is not None and guess:
         return suspect
     char, bline, bcol, _ = stack[-1]
     return char, bline, bcol, None
@@ -514,6 +515,10 @@ def _syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
     words = _expected_words(expected)
     shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
     notes = [f"expected {shown}"]
+    if "RPAR" in expected and tok.type != "RPAR":
+        bracket = _unclosed_bracket(text[: tok.start_pos], guess=False)
+        if bracket is not None and bracket[0] == "(" and bracket[1] < tok.line:  # the line ended inside it
+            notes.append(f"the '(' on line {bracket[1]}, column {bracket[2]} is not closed")
     if str(tok) == "=" and "CMP" in expected:
         notes.append("to compare, write '=='")
     elif str(tok) == "of" and re.search(r"\d(\.\d+)?\s*$", text[: tok.start_pos]):
