@@ -255,7 +255,9 @@ class _Checker:
                     self.error("GOV200", "'majority of ...' is a quorum or 'passes when' rule; elsewhere write "
                                "the comparison, e.g. 'yes > half of present'", span)
                     return None
-                return "bool", m.Compare(">", m.Count(m.StepSet(subject, ctx.stage)), m.Arith("*", m.Num(Fraction(1, 2)), r))
+                # "majority of weight(members)" compares weights: the subject is weighted too
+                subject_count = m.Count(m.StepSet(subject, ctx.stage), weighted=_weighted(r))
+                return "bool", m.Compare(">", subject_count, m.Arith("*", m.Num(Fraction(1, 2)), r))
             case ast.Not(operand=op):
                 r = self.boolean(op, ctx)
                 return None if r is None else ("bool", m.NotE(r))
@@ -379,6 +381,8 @@ class _Checker:
             names.add(f.name)
             if f.domain != "people" and f.domain not in self.bodies:
                 self.unknown("GOV104", "body", f.domain, f.domain_span, self.bodies)
+            if f.domain == "people" and f.negated:
+                self.error("GOV309", f"nobody is outside 'people'; write '{f.name} in people' or name a body", f.span)
             if f.name in RESERVED:
                 self.error("GOV110", f"'{f.name}' is a reserved word", f.span)
             formals.append(m.Formal(f.name, f.domain, f.negated, f.span))
@@ -485,7 +489,7 @@ class _Checker:
         if kind == "set":
             kind, ir = "num", m.Count(ir)
         if kind == "num":  # "quorum 3", "passes when 2/3 of members": the subject reaches the amount
-            ir = m.Compare(">=", m.Count(m.StepSet(subject, ctx.stage)), ir)
+            ir = m.Compare(">=", m.Count(m.StepSet(subject, ctx.stage), weighted=_weighted(ir)), ir)
         elif kind != "bool":
             self.error("GOV200", f"a {clause.kind} rule must be a condition or an amount, found {self._kind_word(kind)}", clause.expr.span)
             return None
@@ -573,7 +577,8 @@ class _Checker:
             if decl.kind == "every_coalition" and b.size > len(candidates):
                 self.error("GOV311", f"there are only {len(candidates)} people to draw a coalition of {b.size} from", b.span)
                 return None
-            spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly)
+            # "no coalition of 2" means at most 2 (a larger coalition can do whatever a smaller one can)
+            spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind == "every_coalition")
             return m.Property(kind=decl.kind, coalition=spec, goal=goal, **common)
         cs = decl.coalition
         if cs.tag is not None:
@@ -690,6 +695,15 @@ class _Checker:
         }
         return m.Model(self.path, org.title, tuple(self.people.values()), self.bodies, self.offices, params,
                        procedures, tuple(props), self.source)
+
+
+def _weighted(e) -> bool:
+    """Does an amount count weights (weight(...)) rather than heads?"""
+    if isinstance(e, m.Count):
+        return e.weighted
+    if isinstance(e, m.Arith):
+        return _weighted(e.left) or _weighted(e.right)
+    return False
 
 
 def _constantish(e) -> bool:

@@ -42,7 +42,7 @@ CODES: dict[str, str] = {
     "GOV302": "a person is listed twice in a body",
     "GOV303": "a procedure needs exactly one 'decided by' stage",
     "GOV304": "a clause appears before any stage it could belong to",
-    "GOV305": "a clause is given twice in one stage",
+    "GOV305": "a clause is given twice in one stage or one body",
     "GOV306": "a meeting stage needs a 'passes when' rule",
     "GOV307": "notice applies only to meetings",
     "GOV308": "recusal names something that is not a formal parameter",

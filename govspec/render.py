@@ -83,6 +83,8 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
             out.append("")
             where = f"{f.path}:{r.line}: " if len(report.files) > 1 else ""
             out.append(f"{where}{r.name}: {STATUS_WORD[r.status]}: {r.summary}")
+            if r.cite:
+                out.append(f"  ({r.cite})")
             if r.reason:
                 out.append(f"  reason: {r.reason}")
             if r.trace:

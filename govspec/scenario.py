@@ -60,6 +60,8 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 rules.append(RuleRef(f"quorum {stage.quorum.text}", stage.quorum.span.line, stage.quorum.cite))
             rules.append(RuleRef(f"passes when {stage.passes.text}" if stage.mode == "meeting" or stage.passes.text != "unanimous written consent"
                                  else stage.passes.text, stage.passes.span.line, stage.passes.cite))
+        rules += [RuleRef(f"recuse {r.formal} from " + " and ".join(w for w, on in (("vote", r.from_vote), ("quorum", r.from_quorum)) if on),
+                          r.span.line, r.cite) for r in proc.recusals]
         rules += [RuleRef(f"require {g.text}", g.span.line, g.cite) for g in proc.guards]
         rules += [RuleRef(f"effect {e.text}", e.span.line, e.cite) for e in proc.effects]
         after = sem.apply(model, state, step)

@@ -627,6 +627,9 @@ def _raw_body(tree: Tree, path: str) -> ast.BodyDecl:
         if isinstance(child, tuple) and child[0] == "cite":
             cite = child[1]
         elif isinstance(child, tuple) and child[0] == "seats":
+            if seats is not None:
+                raise SpecError([Diagnostic("GOV305", f"'seats' is given twice for body '{name_tok}'", child[2],
+                                            notes=(f"first given at {seats_span}",))])
             seats, seats_span = child[1], child[2]
         elif isinstance(child, tuple) and child[0] == "members":
             members = members + tuple(child[1])
