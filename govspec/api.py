@@ -77,7 +77,11 @@ def read_source(path: str) -> str:
 
 
 def load_text(text: str, path: str = "<input>") -> m.Model:
-    return build_model(parse(text, path), text, path)
+    """Parse, join imports, resolve and check a spec given as text (imports resolve from ``path``)."""
+    from .imports import resolve
+
+    spec, sources = resolve(parse(text, path), path)
+    return build_model(spec, text, path, sources)
 
 
 def load(path: str) -> m.Model:

@@ -233,6 +233,15 @@ class Organization(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Import(Node):
+    library: str | None  # "import delaware_board"
+    path: str | None  # 'import "rules/common.gov"'
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class SpecFile(Node):
     organizations: tuple[Organization, ...]
     properties: tuple[PropertyDecl, ...]
+    imports: tuple[Import, ...] = ()
+    rules: tuple[Organization, ...] = ()  # "rules" blocks: fragments joined to the importing organisation

@@ -96,7 +96,7 @@ class _Checker:
         return Span(self.path, line, column, line, column + len(name))
 
     def text(self, span: Span) -> str:
-        return snippet(self.source, span)
+        return snippet(self.sources.get(span.path, self.source), span)
 
     def all_names(self):
         return [*self.people, *self.groups, *self.bodies, *self.offices, *self.params, *self.procs]
@@ -715,8 +715,11 @@ def _a(kind: str) -> str:
     return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
-def build_model(spec: ast.SpecFile, source: str, path: str) -> m.Model:
+def build_model(spec: ast.SpecFile, source: str, path: str, sources: dict[str, str] | None = None) -> m.Model:
+    """``sources``: the text of every imported file by the path its spans carry."""
     try:
-        return _Checker(spec, source, path).run()
+        checker = _Checker(spec, source, path)
+        checker.sources = dict(sources or {})
+        return checker.run()
     except RecursionError:  # the parser bounds nesting; this is a last line of defence
         raise SpecError([Diagnostic("GOV003", "the spec is nested too deeply to check", Span.point(path))]) from None

@@ -62,13 +62,15 @@ def check(ctx: click.Context, files, depth, timeout, fmt, engine, no_sanity) -> 
                            f"reference semantics ({err}).\nThis is a verifier bug; please report it with the spec.\n")
         ctx.exit(EXIT_USAGE)
         return
+    from .imports import source_of
+
     sources = {}
     for f in report.files:
-        if f.errors:
-            try:
-                sources[f.path] = api.read_source(f.path)
-            except Exception:  # unreadable files have no source line to show
-                pass
+        for d in f.errors:
+            if d.span.path not in sources:
+                text = source_of(d.span.path)  # errors may sit in an imported file
+                if text is not None:
+                    sources[d.span.path] = text
     if fmt == "json":
         _Streams.out.write(render.json_text(report))
         errors = [f for f in report.files if f.errors]

@@ -31,6 +31,11 @@ CODES: dict[str, str] = {
     "GOV109": "duplicate name",
     "GOV110": "a reserved word is used as a name",
     "GOV111": "unknown property form or keyword",
+    "GOV120": "unknown standard-library rules",
+    "GOV121": "an import path is absolute, outside the spec's folder, or not a .gov file",
+    "GOV122": "an import cycle",
+    "GOV123": "no file at an import path",
+    "GOV124": "an imported file holds an organization instead of rules blocks",
     # GOV2xx: types
     "GOV200": "type error: the expression has the wrong kind of value",
     "GOV201": "step quantities (yes, present, members, seats, ...) used outside a stage's rules",

@@ -23,7 +23,7 @@ def _people(names) -> str:
 
 
 def _clause(ref) -> str:
-    where = f"line {ref.line}"
+    where = f"line {ref.line}" + (f" of {ref.path}" if ref.path else "")
     if ref.cite:
         where += f", {ref.cite}"
     return f"{ref.text} ({where})"
@@ -67,9 +67,8 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
     out: list[str] = []
     for f in report.files:
         if f.errors:
-            src = (sources or {}).get(f.path)
             for d in f.errors:
-                out.append(render_diagnostic(d, src))
+                out.append(render_diagnostic(d, (sources or {}).get(d.span.path)))
             continue
         if not f.properties:
             out.append(f"{f.path}: no properties to check")
@@ -97,7 +96,7 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
         if warnings:
             out.append("")
             for s in warnings:
-                out.append(f"{f.path}:{s.line}: warning: procedure '{s.procedure}' {s.message}")
+                out.append(f"{s.path or f.path}:{s.line}: warning: procedure '{s.procedure}' {s.message}")
     return "\n".join(out) + "\n"
 
 

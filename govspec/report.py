@@ -28,9 +28,10 @@ class RuleRef:
     text: str
     line: int
     cite: str | None = None
+    path: str | None = None  # set when the rule comes from an imported file
 
     def as_dict(self) -> dict:
-        return {"text": self.text, "line": self.line, "cite": self.cite}
+        return {"text": self.text, "line": self.line, "cite": self.cite, "path": self.path}
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,11 @@ class TraceStep:
     rules: tuple[RuleRef, ...]
     line: int
     cite: str | None
+    path: str | None = None  # set when the procedure comes from an imported file
 
     def as_dict(self) -> dict:
         return {
+            "path": self.path,
             "step": self.index, "kind": self.kind, "name": self.name, "args": dict(self.args),
             "stages": [s.as_dict() for s in self.stages], "changes": list(self.changes),
             "rules": [r.as_dict() for r in self.rules], "line": self.line, "cite": self.cite,
@@ -107,10 +110,11 @@ class SanityResult:
     status: str  # ok | warning | unknown
     message: str
     depth: int | None = None
+    path: str | None = None  # set when the procedure comes from an imported file
 
     def as_dict(self) -> dict:
         return {"procedure": self.procedure, "line": self.line, "status": self.status,
-                "message": self.message, "depth": self.depth}
+                "message": self.message, "depth": self.depth, "path": self.path}
 
 
 @dataclass(frozen=True)

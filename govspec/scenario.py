@@ -42,6 +42,10 @@ def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
 def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | None = None) -> tuple[TraceStep, ...]:
     state = sem.initial_state(model)
     out = []
+
+    def ref(text: str, span, cite) -> RuleRef:
+        return RuleRef(text, span.line, cite, None if span.path == model.path else span.path)
+
     for index, step in enumerate(steps, start=1):
         proc = model.procedures[step.procedure]
         args = dict(step.args)
@@ -54,18 +58,22 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 _names(choice.yes), _names(choice.no), _names(choice.abstain), _names(sets["recused"]),
                 outsiders_free=coalition is not None,
             ))
-            rules.append(RuleRef(f"{stage.kind} by {stage.body} " + ("at meeting" if stage.mode == "meeting" else "by written consent")
-                                 + (f", notice {stage.notice}" if stage.mode == "meeting" else ""), stage.span.line, stage.cite))
+            mode = "at meeting" if stage.mode == "meeting" else "by written consent"
+            notice = f", notice {stage.notice}" if stage.mode == "meeting" else ""
+            rules.append(ref(f"{stage.kind} by {stage.body} {mode}{notice}", stage.span, stage.cite))
             if stage.quorum is not None:
-                rules.append(RuleRef(f"quorum {stage.quorum.text}", stage.quorum.span.line, stage.quorum.cite))
-            rules.append(RuleRef(f"passes when {stage.passes.text}" if stage.mode == "meeting" or stage.passes.text != "unanimous written consent"
-                                 else stage.passes.text, stage.passes.span.line, stage.passes.cite))
-        rules += [RuleRef(f"recuse {r.formal} from " + " and ".join(w for w, on in (("vote", r.from_vote), ("quorum", r.from_quorum)) if on),
-                          r.span.line, r.cite) for r in proc.recusals]
-        rules += [RuleRef(f"require {g.text}", g.span.line, g.cite) for g in proc.guards]
-        rules += [RuleRef(f"effect {e.text}", e.span.line, e.cite) for e in proc.effects]
+                rules.append(ref(f"quorum {stage.quorum.text}", stage.quorum.span, stage.quorum.cite))
+            default_consent = stage.mode == "consent" and stage.passes.text == "unanimous written consent"
+            rules.append(ref(stage.passes.text if default_consent else f"passes when {stage.passes.text}",
+                             stage.passes.span, stage.passes.cite))
+        for r in proc.recusals:
+            what = " and ".join(w for w, on in (("vote", r.from_vote), ("quorum", r.from_quorum)) if on)
+            rules.append(ref(f"recuse {r.formal} from {what}", r.span, r.cite))
+        rules += [ref(f"require {g.text}", g.span, g.cite) for g in proc.guards]
+        rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects]
         after = sem.apply(model, state, step)
         out.append(TraceStep(index, "event" if proc.is_event else "procedure", proc.name, step.args, tuple(records),
-                             state_changes(state, after), tuple(rules), proc.span.line, proc.cite))
+                             state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
+                             None if proc.span.path == model.path else proc.span.path))
         state = after
     return tuple(out)

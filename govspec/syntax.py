@@ -351,6 +351,14 @@ class _Builder(Transformer):
     def prop_coalition_block(self, meta, items):
         return ("coalition_block", items[1], None, items[0])
 
+    def import_library(self, meta, items):
+        items, cite = _cite(items)
+        return ast.Import(self.s(meta), str(items[0]), None, cite)
+
+    def import_path(self, meta, items):
+        items, cite = _cite(items)
+        return ast.Import(self.s(meta), None, str(items[0])[1:-1], cite)
+
     def property_decl(self, meta, items):
         items, _ = list(items), None
         name = str(items[0])
@@ -580,16 +588,18 @@ def _mark_bodies(tree: Tree) -> Tree:
 
 
 def _assemble(result: Tree, path: str, original: Tree) -> ast.SpecFile:
-    organizations = []
-    properties = []
+    organizations, properties, imports, rules = [], [], [], []
     for item in result.children:
         if isinstance(item, ast.PropertyDecl):
             properties.append(item)
-        elif isinstance(item, Tree) and item.data == "organization":
+        elif isinstance(item, ast.Import):
+            imports.append(item)
+        elif isinstance(item, Tree) and item.data in ("organization", "rules_decl"):
             org, inner = _organization(item, path)
-            organizations.append(org)
+            (organizations if item.data == "organization" else rules).append(org)
             properties.extend(inner)
-    return ast.SpecFile(_span(path, original.meta) if original.children else Span.point(path), tuple(organizations), tuple(properties))
+    return ast.SpecFile(_span(path, original.meta) if original.children else Span.point(path), tuple(organizations),
+                        tuple(properties), tuple(imports), tuple(rules))
 
 
 def _organization(tree: Tree, path: str) -> tuple[ast.Organization, tuple[ast.PropertyDecl, ...]]:

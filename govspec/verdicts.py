@@ -212,14 +212,15 @@ def sanity(engine: Engine, model: m.Model, depth: int, seconds: float) -> tuple[
     for proc in model.procedures.values():
         if proc.is_event:
             continue
+        where = dict(path=None if proc.span.path == model.path else proc.span.path)
         out = engine.reachable(model, proc.name, depth, Deadline(seconds))
         if out.status == "found":
             replay_trace(model, out.steps)
             passable[proc.name] = True
-            results.append(SanityResult(proc.name, proc.span.line, "ok", f"can pass (after {out.depth} step(s))", out.depth))
+            results.append(SanityResult(proc.name, proc.span.line, "ok", f"can pass (after {out.depth} step(s))", out.depth, **where))
         elif out.status == "none":
             passable[proc.name] = False
-            results.append(SanityResult(proc.name, proc.span.line, "warning", f"can never pass within {depth} steps", depth))
+            results.append(SanityResult(proc.name, proc.span.line, "warning", f"can never pass within {depth} steps", depth, **where))
         else:
-            results.append(SanityResult(proc.name, proc.span.line, "unknown", f"undecided: {out.reason}", out.depth))
+            results.append(SanityResult(proc.name, proc.span.line, "unknown", f"undecided: {out.reason}", out.depth, **where))
     return results, passable

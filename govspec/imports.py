@@ -1,0 +1,143 @@
+"""Imports: join ``rules`` blocks from the standard library or the spec's folder tree.
+
+Assumes a parsed :class:`ast.SpecFile`.  Guarantees: the returned SpecFile has no imports and no
+rules blocks; everything they declared has joined its organisation, in import order, and the
+importing organisation's own declarations replace imported ones of the same name (that is how a
+spec overrides a default, e.g. ``parameter quorum_fraction = 1/10``).
+
+Safety: a library import names a file of ``govspec/library``; a path import must be relative,
+end in ``.gov`` and resolve (symbolic links included) inside the folder of the spec being checked.
+Nothing is executed; cycles, unknown names and escapes are located errors.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from importlib import resources
+
+from . import ast
+from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
+from .syntax import parse
+
+MAX_IMPORTED_FILES = 64
+
+
+def library_names() -> list[str]:
+    folder = resources.files("govspec").joinpath("library")
+    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".gov"))
+
+
+def library_path(name: str) -> str:
+    return str(resources.files("govspec").joinpath("library").joinpath(f"{name}.gov"))
+
+
+def _read(path: str) -> str:
+    from .api import read_source  # one reader for every file: encodings, limits and errors alike
+
+    return read_source(path)
+
+
+class _Resolver:
+    def __init__(self, root_path: str):
+        self.root = os.path.realpath(os.path.dirname(os.path.abspath(root_path)) or ".")
+        self.loaded: dict[str, ast.SpecFile] = {}
+        self.order: list[str] = []
+        self.sources: dict[str, str] = {}
+
+    def target(self, imp: ast.Import, importer: str) -> str:
+        if imp.library is not None:
+            names = library_names()
+            if imp.library not in names:
+                close = did_you_mean(imp.library, names)
+                raise SpecError([Diagnostic(
+                    "GOV120", f"no rules named '{imp.library}' in the standard library"
+                    + (f" (did you mean '{close[0]}'?)" if close else ""), imp.span,
+                    notes=("available: " + ", ".join(names),))])
+            return library_path(imp.library)
+        raw = imp.path
+        if not raw or os.path.isabs(raw) or raw.startswith(("~", "\\")) or ":" in raw:
+            raise SpecError([Diagnostic("GOV121", f"import paths are relative to the spec's folder, not '{raw}'", imp.span)])
+        if not raw.endswith(".gov"):
+            raise SpecError([Diagnostic("GOV121", f"an imported file must be a .gov spec, not '{raw}'", imp.span)])
+        base = os.path.dirname(os.path.abspath(importer))
+        candidate = os.path.realpath(os.path.join(base, raw))
+        if os.path.commonpath([candidate, self.root]) != self.root:
+            raise SpecError([Diagnostic("GOV121", f"'{raw}' is outside the folder of the spec being checked", imp.span,
+                                        notes=(f"imports may only reach files under {self.root}",))])
+        if not os.path.isfile(candidate):
+            raise SpecError([Diagnostic("GOV123", f"no file to import at '{raw}'", imp.span)])
+        return candidate
+
+    def visit(self, spec: ast.SpecFile, path: str, stack: list[str]) -> None:
+        for imp in spec.imports:
+            target = self.target(imp, path)
+            if target in stack:
+                raise SpecError([Diagnostic("GOV122", "import cycle: " + " -> ".join(
+                    os.path.basename(p) for p in stack + [target]), imp.span)])
+            if target in self.loaded:
+                continue
+            if len(self.loaded) >= MAX_IMPORTED_FILES:
+                raise SpecError([Diagnostic("GOV003", f"more than {MAX_IMPORTED_FILES} imported files", imp.span)])
+            shown = (f"<library>/{imp.library}.gov" if imp.library is not None else target)
+            text = _read(target)
+            sub = parse(text, shown)
+            self.sources[shown] = text
+            if sub.organizations:
+                raise SpecError([Diagnostic("GOV124", "an imported file may hold 'rules' blocks, not an organization",
+                                            sub.organizations[0].span)])
+            self.loaded[target] = sub
+            self.visit(sub, target, stack + [target])
+            self.order.append(target)
+
+
+_KINDS = ("people", "bodies", "offices", "params", "procedures")
+
+
+def source_of(path: str) -> str | None:
+    """The text behind a span's path (a spec file, or ``<library>/NAME.gov``), for error display."""
+    try:
+        if path.startswith("<library>/"):
+            return _read(library_path(path[len("<library>/"):-len(".gov")]))
+        return _read(path)
+    except (SpecError, OSError, ValueError):
+        return None
+
+
+def resolve(spec: ast.SpecFile, path: str) -> tuple[ast.SpecFile, dict[str, str]]:
+    """Join every imported rules block (and the file's own rules blocks) into its organisation.
+
+    Returns the joined spec and the text of each imported file (by the path its spans carry).
+    """
+    resolver = _Resolver(path)
+    resolver.visit(spec, path, [os.path.realpath(path)])
+    joined = _join(spec, resolver)
+    return joined, resolver.sources
+
+
+def _join(spec: ast.SpecFile, resolver: _Resolver) -> ast.SpecFile:
+    fragments: list[ast.Organization] = []
+    properties: list[ast.PropertyDecl] = []
+    for target in resolver.order:
+        sub = resolver.loaded[target]
+        fragments.extend(sub.rules)
+        properties.extend(sub.properties)
+    fragments.extend(spec.rules)
+    if not fragments or len(spec.organizations) != 1:
+        return replace(spec, imports=(), rules=(), properties=tuple(properties) + spec.properties)
+    org = spec.organizations[0]
+    own = {kind: {d.name for d in getattr(org, kind)} for kind in _KINDS}
+    merged = {kind: [] for kind in _KINDS}
+    seen: dict[str, Span] = {}
+    for fragment in fragments:
+        for kind in _KINDS:
+            for decl in getattr(fragment, kind):
+                if decl.name in own[kind]:
+                    continue  # the organisation's own declaration overrides the imported one
+                if decl.name in seen:
+                    raise SpecError([Diagnostic("GOV109", f"'{decl.name}' is declared by two imported rules blocks",
+                                                decl.span, notes=(f"first declared at {seen[decl.name]}",))])
+                seen[decl.name] = decl.span
+                merged[kind].append(decl)
+    joined = replace(org, **{kind: tuple(merged[kind]) + tuple(getattr(org, kind)) for kind in _KINDS})
+    return replace(spec, organizations=(joined,), imports=(), rules=(), properties=tuple(properties) + spec.properties)
