@@ -56,6 +56,11 @@ class AllPeople(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Now(Node):
+    """``now``: the current day (day 0 is the start of every behaviour)."""
+
+
+@dataclass(frozen=True, slots=True)
 class SetLiteral(Node):
     names: tuple[Name, ...]
 
@@ -107,7 +112,7 @@ class Vacancy(Node):
 
 
 Expr = (
-    Number | Name | Dotted | StepSet | Seats | AllPeople | SetLiteral | Call | BoolLit | Binary
+    Number | Name | Dotted | StepSet | Seats | AllPeople | Now | SetLiteral | Call | BoolLit | Binary
     | FractionOf | Majority | Not | Vacancy
 )
 
@@ -161,11 +166,12 @@ class StageHeader(Node):
     body_span: Span
     mode: str  # meeting | consent
     cite: str | None
+    window: int | None = None  # "vetoed by ... within N days": a veto window after approval
 
 
 @dataclass(frozen=True, slots=True)
 class Clause(Node):
-    """notice / quorum / passes / recuse / require / effect clause (``kind``)."""
+    """notice / quorum / passes / recuse / require / effect / timelock clause (``kind``)."""
 
     kind: str
     cite: str | None
@@ -175,6 +181,7 @@ class Clause(Node):
     recused_span: Span | None = None
     recuse_from: tuple[str, ...] = ()
     effect: "Effect | None" = None
+    days: int | None = None  # timelock
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,6 +193,10 @@ class _Checker:
                 return "bool", m.BoolConst(v)
             case ast.Name(name=name, span=span):
                 return self.name(name, span, ctx)
+            case ast.Now():
+                return "num", m.Now()
+            case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span) if owner in self.procs:
+                return self.procedure_attribute(owner, attr, span)
             case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span):
                 if owner not in self.bodies:
                     self.unknown("GOV104", "body", owner, ospan, self.bodies)
@@ -388,6 +392,7 @@ class _Checker:
             formals.append(m.Formal(f.name, f.domain, f.negated, f.span))
         stages_raw: list[tuple[ast.StageHeader, dict[str, ast.Clause]]] = []
         recusals, guards, effects = [], [], []
+        timelock = None
         vote_in_event = False  # reported once per event: its stage lines and their clauses
         misplaced: set[str] = set()  # clauses reported before any stage (not reported again as missing)
         for item in decl.items:
@@ -434,6 +439,29 @@ class _Checker:
                 eff = self.effect(item, decl)
                 if eff is not None:
                     effects.append(eff)
+            elif item.kind == "timelock":
+                if decl.is_event:
+                    self.error("GOV313", "an event happens at once; a timelock belongs in a procedure", item.span)
+                elif timelock is not None:
+                    self.error("GOV305", "'timelock' is given twice", item.span)
+                timelock = item.days
+        windowed = [s for s in stages_raw if s[0].window is not None]
+        for header, clauses in windowed:
+            if header.kind != "vetoed":
+                self.error("GOV316", "only a veto has a window ('vetoed by BODY ... within N days')", header.span)
+            elif header.mode == "meeting" and "notice" in clauses and clauses["notice"].notice == "none":
+                self.error("GOV316", "a veto window is open to every member: its meeting needs 'notice all'",
+                           clauses["notice"].span)
+            elif header.window < 1:
+                self.error("GOV316", "a veto window lasts at least one day", header.span)
+        if len(windowed) > 1:
+            self.error("GOV316", "a procedure has at most one veto window", windowed[1][0].span)
+        window_stage = None
+        if windowed and windowed[0][0].kind == "vetoed":
+            window_stage = self.stage(decl, 0, windowed[0][0], windowed[0][1], misplaced)
+            if window_stage is None:
+                return None
+        stages_raw = [s for s in stages_raw if s[0].window is None or s[0].kind != "vetoed"]
         decided = [s for s in stages_raw if s[0].kind == "decided"]
         if not decl.is_event and len(decided) != 1:
             self.error("GOV303", f"procedure '{decl.name}' needs exactly one 'decided by' line, found {len(decided)}",
@@ -448,7 +476,7 @@ class _Checker:
         if len(stages) != len(ordered):
             return None
         return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
-                           decl.span, decl.cite, decl.is_event)
+                           decl.span, decl.cite, decl.is_event, timelock or 0, window_stage)
 
     def stage(self, decl, index, header: ast.StageHeader, clauses, misplaced=frozenset()) -> m.Stage | None:
         body = header.body if header.body in self.bodies else None
@@ -479,7 +507,7 @@ class _Checker:
             return None
         if passes is None or ("quorum" in clauses and quorum is None):
             return None
-        return m.Stage(header.kind, body, header.mode, notice, quorum, passes, header.span, header.cite)
+        return m.Stage(header.kind, body, header.mode, notice, quorum, passes, header.span, header.cite, header.window)
 
     def rule(self, clause: ast.Clause, ctx: _Ctx, subject: str) -> m.Rule | None:
         r = self.expr(clause.expr, ctx)
@@ -542,6 +570,21 @@ class _Checker:
                 body if decl.kind == "never" else None
             if self.unknown_procedure(subject):
                 return None
+            phase_subject = subject if isinstance(subject, ast.Dotted) and subject.owner in self.procs else None
+            if phase_subject is not None:
+                r = self.expr(phase_subject, _Ctx())
+                if r is None:
+                    return None
+                if r[0] != "proc":
+                    self.error("GOV200", "expected a procedure event such as 'P.executed'", phase_subject.span)
+                    return None
+                proc = self.procs[phase_subject.owner]
+                phase = r[1].phase
+                if decl.kind == "never":
+                    return m.Property(kind="step", procedure=proc.name, step=m.BoolConst(False), phase=phase, **common)
+                ctx = self._window_ctx(proc) if phase == "veto" else _Ctx(procedure=proc, where="in the vote (write 'P -> ...')")
+                r = self.boolean(body.right, ctx)
+                return None if r is None else m.Property(kind="step", procedure=proc.name, step=r, phase=phase, **common)
             if isinstance(body, ast.Binary) and body.op == "->" and isinstance(body.left, ast.Name) \
                     and body.left.name in self.procs and decl.kind == "always":
                 proc = self.procs[body.left.name]
@@ -616,6 +659,22 @@ class _Checker:
             return _Ctx(procedure=proc, where="for procedures decided by a vote")
         return _Ctx(procedure=proc, stage=0, stage_body=stage_body)
 
+    def procedure_attribute(self, name: str, attr: str, span: Span):
+        """P.executed, P.vetoed (phases of a timed procedure, as events) and P.approved_at (a day)."""
+        if attr not in ("executed", "vetoed", "approved_at"):
+            self.error("GOV103", f"a procedure has 'executed', 'vetoed' and 'approved_at', not '{attr}'", span)
+            return None
+        if not _is_timed(self.procs[name]):
+            self.error("GOV316", f"'{name}' takes effect when it passes; '{attr}' belongs to procedures with a "
+                       "timelock or a veto window", span)
+            return None
+        if attr == "approved_at":
+            return "num", m.ApprovedAt(name)
+        if attr == "vetoed" and not _window_header(self.procs[name]):
+            self.error("GOV316", f"'{name}' has no veto window ('vetoed by ... within N days')", span)
+            return None
+        return "proc", m.Passed(name, "execute" if attr == "executed" else "veto")
+
     def unknown_procedure(self, e) -> bool:
         """A bare name where a procedure is expected ('P -> ...', 'never P', 'can force P') that names nothing."""
         if not isinstance(e, ast.Name) or e.name in self.all_names() or e.name in self.kinds:
@@ -623,11 +682,23 @@ class _Checker:
         self.unknown("GOV107", "procedure", e.name, e.span, self.procs)
         return True
 
+    def _window_ctx(self, proc: ast.ProcedureDecl) -> _Ctx:
+        header = _window_header(proc)
+        return _Ctx(procedure=proc, stage=0, stage_body=header.body if header else None)
+
     def goal(self, e: ast.Expr) -> m.Goal | None:
         if self.unknown_procedure(e):
             return None
         if isinstance(e, ast.Name) and e.name in self.procs:
             return m.Goal(e.name, None, e.name)
+        if isinstance(e, ast.Dotted) and e.owner in self.procs:
+            r = self.expr(e, _Ctx())
+            if r is None:
+                return None
+            if r[0] != "proc" or r[1].phase != "execute":
+                self.error("GOV200", f"a coalition goal is a procedure, 'P.executed' or a condition", e.span)
+                return None
+            return m.Goal(e.owner, None, self.text(e.span), "execute")
         r = self.boolean(e, _Ctx(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314"))
         return None if r is None else m.Goal(None, r, self.text(e.span))
 
@@ -695,6 +766,15 @@ class _Checker:
         }
         return m.Model(self.path, org.title, tuple(self.people.values()), self.bodies, self.offices, params,
                        procedures, tuple(props), self.source)
+
+
+def _window_header(decl: ast.ProcedureDecl):
+    return next((i for i in decl.items if isinstance(i, ast.StageHeader) and i.window is not None), None)
+
+
+def _is_timed(decl: ast.ProcedureDecl) -> bool:
+    return _window_header(decl) is not None or any(
+        isinstance(i, ast.Clause) and i.kind == "timelock" and (i.days or 0) > 0 for i in decl.items)
 
 
 def _weighted(e) -> bool:

@@ -58,6 +58,7 @@ CODES: dict[str, str] = {
     "GOV313": "an event may not have voting stages",
     "GOV314": "a property uses a procedure, or the votes in one, outside 'always (P -> ...)', 'never P' or a goal",
     "GOV315": "a coalition names a person twice or an unknown tag",
+    "GOV316": "a timing rule is misused (veto windows, timelocks, P.executed / P.approved_at)",
 }
 
 

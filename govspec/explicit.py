@@ -68,13 +68,13 @@ def _options(stage: m.Stage, recused_from_vote: bool, role: str) -> tuple[str, .
 
 
 def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, args: dict[str, str],
-             coalition: frozenset[str] | None = None) -> Iterator[sem.StageChoice]:
+             coalition: frozenset[str] | None = None, stage: m.Stage | None = None) -> Iterator[sem.StageChoice]:
     """Every choice at one stage, up to interchangeable members.
 
     With ``coalition``, only the coalition's part is chosen (whom to notify, and the coalition
     members' attendance and votes); outsiders are only notified or not.
     """
-    stage = proc.stages[index]
+    stage = stage or proc.stages[index]
     members = state.body(stage.body)
     r_vote = sem.recused(proc, args, "vote") & members
     r_quorum = sem.recused(proc, args, "quorum") & members
@@ -122,7 +122,63 @@ def _stage_ok(model, proc, index, state, args, choice) -> bool:
 
 def _preconditions_hold(model: m.Model, proc: m.Procedure, state: sem.State, args: dict[str, str]) -> bool:
     env = sem.Env(model, state, args)
-    return all(sem.eval_bool(g.expr, env) for g in proc.guards) and not sem.effect_problems(model, proc, env)
+    if not all(sem.eval_bool(g.expr, env) for g in proc.guards):
+        return False
+    if proc.timed:  # approval: the effects wait; one decision of a procedure waits at a time
+        return state.pending_of(proc.name) is None
+    return not sem.effect_problems(model, proc, env)
+
+
+def time_horizon(model: m.Model) -> int:
+    """Waits of 1..H days suffice: every rule compares days with integer constants of at most H - 1,
+    so a longer wait is indistinguishable from one of H days."""
+    constants = [p.delay for p in model.procedures.values()]
+
+    def walk(e):
+        if isinstance(e, m.Num):
+            constants.append(int(abs(e.value)) + 1)
+        elif hasattr(e, "__slots__"):
+            for slot in e.__slots__:
+                value = getattr(e, slot)
+                for item in (value if isinstance(value, tuple) else (value,)):
+                    if hasattr(item, "__slots__"):
+                        walk(item)
+
+    for proc in model.procedures.values():
+        stages = [*proc.stages, *([proc.window_stage] if proc.window_stage else [])]
+        for rule in [*proc.guards, *[st.passes for st in stages], *[st.quorum for st in stages if st.quorum]]:
+            walk(rule.expr)
+    for prop in model.properties:
+        for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
+            if e is not None:
+                walk(e)
+    return max(constants, default=0) + 1
+
+
+def timed_steps(model: m.Model, state: sem.State) -> Iterator[sem.Step]:
+    """Waits, and the waiting decisions that may take effect now (no vote involved)."""
+    if not model.timed:
+        return
+    for days in range(1, time_horizon(model) + 1):
+        yield sem.Step(sem.WAIT, days=days)
+    for name, args, at in state.pending:
+        step = sem.Step(name, args, phase="execute")
+        if not sem.step_problems(model, state, step):
+            yield step
+
+
+def veto_steps(model: m.Model, state: sem.State) -> Iterator[sem.Step]:
+    """One step per waiting decision whose veto window is open and whose veto can carry, per choice."""
+    for name, args_t, at in state.pending:
+        proc = model.procedures[name]
+        stage = proc.window_stage
+        if stage is None or state.now >= at + stage.window:
+            continue
+        args = dict(args_t)
+        for c in _choices(model, proc, 0, state, args, stage=stage):
+            step = sem.Step(name, args_t, (c,), phase="veto")
+            if sem.window_carries(model, proc, state, args, c) and not sem.choice_problems(proc, stage, state, args, c):
+                yield step
 
 
 def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
@@ -161,6 +217,16 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
                     yield step, False
             else:
                 yield step, False
+    for step in timed_steps(model, state):
+        yield step, bool(violates and violates(step))
+    representatives: dict[str, sem.Step] = {}
+    violating: dict[str, sem.Step] = {}
+    for step in veto_steps(model, state):
+        representatives.setdefault(step.procedure, step)
+        if violates is not None and step.procedure not in violating and violates(step):
+            violating[step.procedure] = step
+    for name, step in representatives.items():  # any carrying veto leads to the same next state
+        yield (violating[name], True) if name in violating else (step, False)
 
 
 # ------------------------------------------------------------------ searches
@@ -212,6 +278,7 @@ def _bfs(model: m.Model, depth: int, deadline: Deadline, state_bad=None, step_ba
 
 def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], deadline: Deadline) -> Iterator[sem.Step]:
     """Every step the coalition can force from ``state`` (one per procedure and arguments)."""
+    yield from timed_steps(model, state)  # time passes whatever anyone does; taking effect needs no vote
     for proc in model.procedures.values():
         for args in _arg_tuples(model, proc, state):
             if deadline.expired():
@@ -263,8 +330,10 @@ def _force_bfs(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, coa
             break
         nxt = []
         for s in layer:
+            if sem.veto_threat(model, s, coalition):
+                continue  # the outsiders may veto here: no forcing sequence goes through this state
             for step in forced_steps(model, s, coalition, deadline):
-                if goal.procedure is not None and step.procedure == goal.procedure:
+                if goal.procedure is not None and (step.procedure, step.phase) == (goal.procedure, goal.phase):
                     return Outcome("found", path(s) + [step], k + 1, coalition=coalition)
                 after = sem.apply(model, s, step)
                 if after not in parent:
@@ -286,11 +355,13 @@ class ExplicitEngine:
             return _bfs(model, depth, deadline, state_bad=lambda s: not sem.eval_bool(prop.state, sem.Env(model, s)))
 
         def step_bad(state, step):
-            return step.procedure == prop.procedure and not sem.eval_bool(prop.step, sem.step_env(model, state, step))
+            return ((step.procedure, step.phase) == (prop.procedure, prop.phase)
+                    and not sem.eval_bool(prop.step, sem.step_env(model, state, step)))
         return _bfs(model, depth, deadline, step_bad=step_bad)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline) -> Outcome:
-        return _bfs(model, depth, deadline, step_bad=lambda state, step: step.procedure == procedure)
+        return _bfs(model, depth, deadline,
+                    step_bad=lambda state, step: (step.procedure, step.phase) == (procedure, "pass"))
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome:

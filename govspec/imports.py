@@ -79,7 +79,8 @@ class _Resolver:
                 continue
             if len(self.loaded) >= MAX_IMPORTED_FILES:
                 raise SpecError([Diagnostic("GOV003", f"more than {MAX_IMPORTED_FILES} imported files", imp.span)])
-            shown = (f"<library>/{imp.library}.gov" if imp.library is not None else target)
+            # spans name library files by a stable name, other files relative to where govspec runs
+            shown = f"<library>/{imp.library}.gov" if imp.library is not None else os.path.relpath(target)
             text = _read(target)
             sub = parse(text, shown)
             self.sources[shown] = text
@@ -135,7 +136,7 @@ def _join(spec: ast.SpecFile, resolver: _Resolver) -> ast.SpecFile:
                 if decl.name in own[kind]:
                     continue  # the organisation's own declaration overrides the imported one
                 if decl.name in seen:
-                    raise SpecError([Diagnostic("GOV109", f"'{decl.name}' is declared by two imported rules blocks",
+                    raise SpecError([Diagnostic("GOV109", f"'{decl.name}' is declared by two rules blocks",
                                                 decl.span, notes=(f"first declared at {seen[decl.name]}",))])
                 seen[decl.name] = decl.span
                 merged[kind].append(decl)

@@ -49,13 +49,25 @@ class Count:
 
 
 @dataclass(frozen=True, slots=True)
+class Now:
+    """The current day."""
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovedAt:
+    """The day a timed procedure's pending decision was approved (in its execution step)."""
+
+    procedure: str
+
+
+@dataclass(frozen=True, slots=True)
 class Arith:
     op: str  # + - *
     left: "NumExpr"
     right: "NumExpr"
 
 
-NumExpr = Num | ParamRef | Seats | Count | Arith
+NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +166,13 @@ class NotE:
 
 @dataclass(frozen=True, slots=True)
 class Passed:
-    """True in a step where the named procedure (or event) passed."""
+    """True in a step where the named procedure (or event) passed.
+
+    ``phase``: "pass" (the vote; for a timed procedure, its approval), "execute" (a timed
+    procedure's effects take place), "veto" (its veto window was used)."""
 
     procedure: str
+    phase: str = "pass"
 
 
 BoolExpr = BoolConst | Compare | SetCompare | SameHolder | InSet | Vacant | And | Or | NotE | Passed
@@ -232,6 +248,7 @@ class Stage:
     passes: Rule
     span: Span
     cite: str | None
+    window: int | None = None  # a veto window (days after approval): the stage is its own step
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,10 +282,22 @@ class Procedure:
     span: Span
     cite: str | None
     is_event: bool
+    timelock: int = 0  # days between approval and effect
+    window_stage: Stage | None = None  # "vetoed by ... within N days"
 
     @property
     def kind_word(self) -> str:
         return "event" if self.is_event else "procedure"
+
+    @property
+    def timed(self) -> bool:
+        """Approval and effect are separate steps (a timelock or a veto window lies between)."""
+        return self.timelock > 0 or self.window_stage is not None
+
+    @property
+    def delay(self) -> int:
+        """Days from approval until the effects may take place."""
+        return max(self.timelock, self.window_stage.window if self.window_stage else 0)
 
 
 # ------------------------------------------------------------------ properties
@@ -296,6 +325,7 @@ class Goal:
     procedure: str | None
     state: BoolExpr | None
     text: str
+    phase: str = "pass"  # for a timed procedure: "pass" (approved) or "execute" (took effect)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +338,7 @@ class Property:
     state: BoolExpr | None = None  # invariant: must hold in every reachable state
     procedure: str | None = None  # step: whenever this procedure passes ...
     step: BoolExpr | None = None  # ... this holds of the step
+    phase: str = "pass"  # ... in this phase (see Passed)
     coalition: CoalitionSpec | None = None
     goal: Goal | None = None
 
@@ -323,6 +354,11 @@ class Model:
     procedures: dict[str, Procedure]
     properties: tuple[Property, ...]
     source: str = field(repr=False, default="")
+
+    @property
+    def timed(self) -> bool:
+        """Does time matter (some procedure has a timelock or a veto window)?"""
+        return any(p.timed for p in self.procedures.values())
 
     def person(self, name: str) -> Person:
         return self._people_index()[name]

@@ -32,13 +32,23 @@ def _clause(ref) -> str:
 def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
     lines = []
     for step in trace:
+        if step.phase == "wait":
+            lines.append(f"{step.index}. Time passes: {dict(step.args)['days']} day(s)")
+            lines.append("   changes: " + "; ".join(step.changes))
+            continue
         args = ", ".join(f"{k} = {v}" for k, v in step.args)
         head = f"{step.index}. {'Event' if step.kind == 'event' else 'Procedure'} {step.name}" + (f"({args})" if args else "")
+        if step.phase == "veto":
+            head = f"{step.index}. Veto of {step.name[:-len(' vetoed')]}" + (f"({args})" if args else "")
         cite = f" [{step.cite}]" if step.cite else ""
         lines.append(f"{head}{cite}")
         for stage in step.stages:
             verb = {"decided": "decides", "approved": "approves", "vetoed": "does not veto"}[stage.kind]
-            if stage.mode == "consent" and stage.kind == "vetoed":
+            if step.phase == "veto":
+                verb = "vetoes"
+            if stage.mode == "consent" and stage.kind == "vetoed" and step.phase == "veto":
+                lines.append(f"   {stage.body} veto petition: signed by {_people(stage.yes)}; the veto carries")
+            elif stage.mode == "consent" and stage.kind == "vetoed":
                 lines.append(f"   {stage.body} veto petition: signed by {_people(stage.yes)}; the veto does not carry")
             elif stage.mode == "consent":
                 lines.append(f"   {stage.body} {verb} by written consent: signed by {_people(stage.yes)}")
@@ -75,12 +85,12 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
         for r in f.properties:
             word = STATUS_WORD[r.status]
             extra = ", vacuous" if r.vacuous else ""
-            out.append(f"{f.path}:{r.line}: {r.name} ... {word} ({r.scope.describe()}{extra}, {r.seconds:.2f} s)")
+            out.append(f"{r.path or f.path}:{r.line}: {r.name} ... {word} ({r.scope.describe()}{extra}, {r.seconds:.2f} s)")
         for r in f.properties:
             if r.status == PROVED and not r.trace and not r.vacuous:
                 continue
             out.append("")
-            where = f"{f.path}:{r.line}: " if len(report.files) > 1 else ""
+            where = f"{r.path or f.path}:{r.line}: " if len(report.files) > 1 or r.path else ""
             out.append(f"{where}{r.name}: {STATUS_WORD[r.status]}: {r.summary}")
             if r.cite:
                 out.append(f"  ({r.cite})")

@@ -67,10 +67,12 @@ class TraceStep:
     line: int
     cite: str | None
     path: str | None = None  # set when the procedure comes from an imported file
+    phase: str = "pass"  # pass | execute | veto | wait
 
     def as_dict(self) -> dict:
         return {
             "path": self.path,
+            "phase": self.phase,
             "step": self.index, "kind": self.kind, "name": self.name, "args": dict(self.args),
             "stages": [s.as_dict() for s in self.stages], "changes": list(self.changes),
             "rules": [r.as_dict() for r in self.rules], "line": self.line, "cite": self.cite,
@@ -91,10 +93,11 @@ class PropertyResult:
     reason: str | None = None  # for UNKNOWN
     vacuous: bool = False
     cite: str | None = None
+    path: str | None = None  # set when the property comes from an imported file
 
     def as_dict(self) -> dict:
         return {
-            "name": self.name, "kind": self.kind, "line": self.line, "status": self.status,
+            "name": self.name, "kind": self.kind, "line": self.line, "path": self.path, "status": self.status,
             "scope": {"depth": self.scope.depth, "sizes": self.scope.sizes},
             "seconds": round(self.seconds, 3), "summary": self.summary,
             "trace": [s.as_dict() for s in self.trace],

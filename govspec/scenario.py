@@ -36,6 +36,14 @@ def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
     for (param, old), (_, new) in zip(before.params, after.params):
         if old != new:
             changes.append(f"{param}: {old} -> {new}")
+    if before.now != after.now:
+        changes.append(f"day {before.now} -> day {after.now}")
+    old_pending = {p[0]: p for p in before.pending}
+    new_pending = {p[0]: p for p in after.pending}
+    for name in sorted(set(new_pending) - set(old_pending)):
+        changes.append(f"'{name}' approved on day {new_pending[name][2]}, waiting to take effect")
+    for name in sorted(set(old_pending) - set(new_pending)):
+        changes.append(f"'{name}' no longer waiting")
     return tuple(changes)
 
 
@@ -47,11 +55,29 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
         return RuleRef(text, span.line, cite, None if span.path == model.path else span.path)
 
     for index, step in enumerate(steps, start=1):
+        after = sem.apply(model, state, step)
+        if step.procedure == sem.WAIT:
+            out.append(TraceStep(index, "event", sem.WAIT, (("days", str(step.days)),), (),
+                                 state_changes(state, after), (), 1, None, phase="wait"))
+            state = after
+            continue
         proc = model.procedures[step.procedure]
+        if step.phase == "execute":
+            rules = [ref(f"timelock {proc.timelock} days", proc.span, proc.cite)] if proc.timelock else []
+            if proc.window_stage is not None:
+                rules.append(ref(f"veto window of {proc.window_stage.window} days closed", proc.window_stage.span,
+                                 proc.window_stage.cite))
+            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects]
+            out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", step.args, (),
+                                 state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
+                                 None if proc.span.path == model.path else proc.span.path, phase="execute"))
+            state = after
+            continue
         args = dict(step.args)
         records = []
         rules: list[RuleRef] = []
-        for stage, choice in zip(proc.stages, step.stages):
+        stages = (proc.window_stage,) if step.phase == "veto" else proc.stages
+        for stage, choice in zip(stages, step.stages):
             sets = sem.stage_sets(proc, stage, state, args, choice)
             records.append(StageRecord(
                 stage.body, stage.kind, stage.mode, _names(choice.notified), _names(choice.attended),
@@ -69,11 +95,14 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
         for r in proc.recusals:
             what = " and ".join(w for w, on in (("vote", r.from_vote), ("quorum", r.from_quorum)) if on)
             rules.append(ref(f"recuse {r.formal} from {what}", r.span, r.cite))
-        rules += [ref(f"require {g.text}", g.span, g.cite) for g in proc.guards]
-        rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects]
-        after = sem.apply(model, state, step)
-        out.append(TraceStep(index, "event" if proc.is_event else "procedure", proc.name, step.args, tuple(records),
+        if step.phase == "pass":
+            rules += [ref(f"require {g.text}", g.span, g.cite) for g in proc.guards]
+            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects if not proc.timed]
+        if proc.timelock and step.phase == "pass":
+            rules.append(ref(f"timelock {proc.timelock} days", proc.span, proc.cite))
+        name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
+        out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, step.args, tuple(records),
                              state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
-                             None if proc.span.path == model.path else proc.span.path))
+                             None if proc.span.path == model.path else proc.span.path, phase=step.phase))
         state = after
     return tuple(out)

@@ -39,6 +39,15 @@ class State:
     members: tuple[tuple[str, frozenset[str]], ...]
     offices: tuple[tuple[str, str | None], ...]
     params: tuple[tuple[str, Fraction], ...]
+    now: int = 0  # the current day
+    pending: tuple[tuple[str, tuple[tuple[str, str], ...], int], ...] = ()  # (procedure, args, approved on day)
+
+    def pending_of(self, procedure: str):
+        """(args, approved_at) of the procedure's approved decision waiting to take effect, or None."""
+        for name, args, at in self.pending:
+            if name == procedure:
+                return args, at
+        return None
 
     def body(self, name: str) -> frozenset[str]:
         return dict(self.members)[name]
@@ -49,11 +58,13 @@ class State:
     def param(self, name: str) -> Fraction:
         return dict(self.params)[name]
 
-    def replace(self, members=None, offices=None, params=None) -> "State":
+    def replace(self, members=None, offices=None, params=None, now=None, pending=None) -> "State":
         return State(
             tuple(sorted((members or dict(self.members)).items())),
             tuple(sorted((offices or dict(self.offices)).items())),
             tuple(sorted((params or dict(self.params)).items())),
+            self.now if now is None else now,
+            self.pending if pending is None else tuple(sorted(pending)),
         )
 
 
@@ -76,9 +87,15 @@ class StageChoice:
 
 @dataclass(frozen=True)
 class Step:
+    """One step: a procedure's vote passing (phase "pass"; for a timed procedure its approval), a timed
+    procedure taking effect ("execute") or being vetoed in its window ("veto"), an event, or time
+    passing (procedure :data:`WAIT`, ``days`` >= 1)."""
+
     procedure: str
     args: tuple[tuple[str, str], ...] = ()
     stages: tuple[StageChoice, ...] = ()
+    phase: str = "pass"
+    days: int = 0
 
     def arg(self, name: str) -> str:
         return dict(self.args)[name]
@@ -91,6 +108,10 @@ class Env:
     args: dict[str, str] = field(default_factory=dict)
     sets: list[dict[str, frozenset[str]]] | None = None  # per stage
     passed: str | None = None  # procedure that passed in this step (for step properties)
+    phase: str = "pass"
+
+
+WAIT = "time passes"
 
 
 # ------------------------------------------------------------------ evaluation
@@ -137,6 +158,11 @@ def eval_num(e: m.NumExpr, env: Env) -> Fraction:
         case m.Arith(op=op, left=a, right=b):
             x, y = eval_num(a, env), eval_num(b, env)
             return x + y if op == "+" else x - y if op == "-" else x * y
+        case m.Now():
+            return Fraction(env.state.now)
+        case m.ApprovedAt(procedure=p):
+            pending = env.state.pending_of(p)
+            return Fraction(pending[1] if pending else -1)
     raise AssertionError(e)
 
 
@@ -169,8 +195,8 @@ def eval_bool(e: m.BoolExpr, env: Env) -> bool:
             return any(eval_bool(i, env) for i in items)
         case m.NotE(item=i):
             return not eval_bool(i, env)
-        case m.Passed(procedure=p):
-            return env.passed == p
+        case m.Passed(procedure=p, phase=phase):
+            return env.passed == p and env.phase == phase
     raise AssertionError(e)
 
 
@@ -293,9 +319,17 @@ def effect_problems(model: m.Model, proc: m.Procedure, env: Env) -> list[str]:
 
 def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
     """Why ``step`` is not a legal passing step from ``state`` (empty: it is one)."""
+    if step.procedure == WAIT:
+        if not model.timed:
+            return ["time is not part of this spec (no timelock or veto window)"]
+        return [] if step.days >= 1 else ["time passes by at least one day"]
     proc = model.procedures.get(step.procedure)
     if proc is None:
         return [f"unknown procedure {step.procedure}"]
+    if step.phase == "execute":
+        return _execute_problems(model, proc, state, step)
+    if step.phase == "veto":
+        return _veto_problems(model, proc, state, step)
     args = dict(step.args)
     problems = args_problems(model, proc, state, args)
     if problems:
@@ -313,21 +347,86 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
             problems.append(f"vetoed by {stage.body}")
         if stage.kind != "vetoed" and not carries:
             problems.append(f"the {stage.kind} stage by {stage.body} does not carry")
-    problems += effect_problems(model, proc, env)
+    if proc.timed:
+        if state.pending_of(proc.name) is not None:
+            problems.append(f"a decision of '{proc.name}' is already waiting to take effect")
+    else:
+        problems += effect_problems(model, proc, env)
     return problems
+
+
+def _pending_problems(proc: m.Procedure, state: State, step: Step) -> tuple[list[str], int]:
+    pending = state.pending_of(proc.name)
+    if pending is None:
+        return [f"no approved decision of '{proc.name}' is waiting"], 0
+    if pending[0] != step.args:
+        return [f"the waiting decision of '{proc.name}' has arguments {dict(pending[0])}"], 0
+    return [], pending[1]
+
+
+def _execute_problems(model: m.Model, proc: m.Procedure, state: State, step: Step) -> list[str]:
+    if not proc.timed or step.stages:
+        return [f"'{proc.name}' takes effect when it passes"] if not proc.timed else ["taking effect has no vote"]
+    problems, at = _pending_problems(proc, state, step)
+    if problems:
+        return problems
+    if state.now < at + proc.delay:
+        return [f"'{proc.name}' may take effect from day {at + proc.delay}, it is day {state.now}"]
+    return effect_problems(model, proc, Env(model, state, dict(step.args)))
+
+
+def _veto_problems(model: m.Model, proc: m.Procedure, state: State, step: Step) -> list[str]:
+    stage = proc.window_stage
+    if stage is None:
+        return [f"'{proc.name}' has no veto window"]
+    problems, at = _pending_problems(proc, state, step)
+    if problems:
+        return problems
+    if state.now >= at + stage.window:
+        return [f"the veto window of '{proc.name}' closed on day {at + stage.window}"]
+    if len(step.stages) != 1:
+        return ["a veto has one stage"]
+    args = dict(step.args)
+    problems = choice_problems(proc, stage, state, args, step.stages[0])
+    if not window_carries(model, proc, state, args, step.stages[0]):
+        problems.append(f"the veto by {stage.body} does not carry")
+    return problems
+
+
+def window_carries(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str], choice: StageChoice) -> bool:
+    """Does the veto (the window stage) carry with these choices?"""
+    stage = proc.window_stage
+    sets = [stage_sets(proc, stage, state, args, choice)]
+    env = Env(model, state, args, sets)
+    if stage.quorum is not None and not eval_bool(stage.quorum.expr, env):
+        return False
+    return eval_bool(stage.passes.expr, env)
 
 
 def apply(model: m.Model, state: State, step: Step) -> State:
     """The state after a legal step (see :func:`run_effects`)."""
-    return run_effects(model, model.procedures[step.procedure], Env(model, state, dict(step.args)))[1]
+    if step.procedure == WAIT:
+        return state.replace(now=state.now + step.days)
+    proc = model.procedures[step.procedure]
+    if proc.timed and step.phase == "pass":  # approved: the effects wait
+        return state.replace(pending=state.pending + ((proc.name, step.args, state.now),))
+    if step.phase == "veto":
+        return state.replace(pending=tuple(p for p in state.pending if p[0] != proc.name))
+    after = run_effects(model, proc, Env(model, state, dict(step.args)))[1]
+    if step.phase == "execute":
+        after = after.replace(pending=tuple(p for p in state.pending if p[0] != proc.name))
+    return after
 
 
 def step_env(model: m.Model, state: State, step: Step) -> Env:
     """The environment in which a step property is evaluated: pre-state, arguments, stage sets."""
+    if step.procedure == WAIT:
+        return Env(model, state, passed=WAIT, phase="wait")
     proc = model.procedures[step.procedure]
     args = dict(step.args)
-    sets = [stage_sets(proc, s, state, args, c) for s, c in zip(proc.stages, step.stages)]
-    return Env(model, state, args, sets, passed=step.procedure)
+    stages = (proc.window_stage,) if step.phase == "veto" else proc.stages
+    sets = [stage_sets(proc, s, state, args, c) for s, c in zip(stages, step.stages)]
+    return Env(model, state, args, sets, passed=step.procedure, phase=step.phase)
 
 
 # ------------------------------------------------------------------ coalition force
@@ -345,14 +444,15 @@ def _outsider_options(stage: m.Stage, voter: bool) -> tuple[str, ...]:
 
 
 def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: State, args: dict[str, str],
-                       coalition_choice: StageChoice, coalition: frozenset[str], limit: int = 200_000) -> Iterator[StageChoice]:
+                       coalition_choice: StageChoice, coalition: frozenset[str], limit: int = 200_000,
+                       stage: m.Stage | None = None) -> Iterator[StageChoice]:
     """Every way the notified outsiders can respond at one stage, up to interchangeability.
 
     Outsiders who are alike for every rule (same weight, same bodies, same recusal, not named by
     any office, argument or rule) are grouped; one representative assignment per count vector is
     produced, which is exact because every rule's value is invariant under swapping them.
     """
-    stage = proc.stages[index]
+    stage = stage or proc.stages[index]
     members = state.body(stage.body)
     r_vote = recused(proc, args, "vote") & members
     r_quorum = recused(proc, args, "quorum") & members
@@ -429,6 +529,67 @@ def _compositions(n: int, k: int) -> Iterator[tuple[int, ...]]:
             yield (first,) + rest
 
 
+_OPTION_SETS = {"absent": (), "attend": ("attended",), "yes": ("attended", "yes"), "no": ("attended", "no"),
+                "abstain": ("attended", "abstain"), "sign": ("attended", "yes"), "none": ()}
+
+
+def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str],
+                             coalition: frozenset[str]) -> Iterator[StageChoice]:
+    """Every way the coalition's members can respond to a veto attempt in a window (up to
+    interchangeability), everyone being notified (a veto window is open to every member)."""
+    stage = proc.window_stage
+    members = state.body(stage.body)
+    r_vote = recused(proc, args, "vote") & members
+    r_quorum = recused(proc, args, "quorum") & members
+    named = _named_people(model, state, args)
+    classes: dict[tuple, list[str]] = {}
+    for p in sorted(members & coalition):
+        bodies = frozenset(b for b, ms in state.members if p in ms)
+        key = (p,) if p in named else ("class", model.person(p).weight, bodies, p in r_vote, p in r_quorum)
+        classes.setdefault(key, []).append(p)
+    per_class = []
+    for people in classes.values():
+        if stage.mode == "consent":
+            options = ("none",) if people[0] in r_vote else ("none", "sign")
+        else:
+            options = ("absent", "attend") if people[0] in r_vote else ("absent", "yes", "no", "abstain")
+        per_class.append([(people, options, split) for split in _compositions(len(people), len(options))])
+    for combo in itertools.product(*per_class):
+        chosen = {"attended": set(), "yes": set(), "no": set(), "abstain": set()}
+        for people, options, split in combo:
+            i = 0
+            for option, count in zip(options, split):
+                for key in _OPTION_SETS[option]:
+                    chosen[key].update(people[i : i + count])
+                i += count
+        yield StageChoice(members, frozenset(chosen["attended"]), frozenset(chosen["yes"]),
+                          frozenset(chosen["no"]), frozenset(chosen["abstain"]))
+
+
+def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str | None:
+    """Why outsiders could veto one of the coalition's pending decisions now (None: they cannot).
+
+    While a veto window is open, the outsiders may use it (the spec gives them that procedure), so
+    a forcing sequence may only pass through states where some response of the coalition's own
+    members defeats every veto attempt.
+    """
+    for name, args_t, at in state.pending:
+        proc = model.procedures[name]
+        stage = proc.window_stage
+        if stage is None or state.now >= at + stage.window:
+            continue
+        args = dict(args_t)
+        safe = False
+        for own in coalition_veto_responses(model, proc, state, args, coalition):
+            if not any(window_carries(model, proc, state, args, r)
+                       for r in outsider_responses(model, proc, 0, state, args, own, coalition, stage=stage)):
+                safe = True
+                break
+        if not safe:
+            return f"on day {state.now} the outsiders can veto '{name}' ({stage.body}, window until day {at + stage.window})"
+    return None
+
+
 def coalition_part(choice: StageChoice, coalition: frozenset[str]) -> StageChoice:
     return StageChoice(choice.notified, choice.attended & coalition, choice.yes & coalition,
                        choice.no & coalition, choice.abstain & coalition)
@@ -440,9 +601,18 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     The step's coalition part (procedure, arguments, whom to notify, coalition members' votes) is
     kept; every outsider response at every stage is tried.
     """
+    threat = veto_threat(model, state, coalition)
+    if threat:
+        return [threat]
+    if step.procedure == WAIT:
+        return step_problems(model, state, step)
     proc = model.procedures.get(step.procedure)
     if proc is None:
         return [f"unknown procedure {step.procedure}"]
+    if step.phase == "veto":
+        return ["a veto is the outsiders' move, not the coalition's"]
+    if step.phase == "execute":
+        return step_problems(model, state, step)
     args = dict(step.args)
     if proc.is_event:
         if not set(args.values()) <= coalition:
@@ -454,7 +624,11 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
         return problems
     env = Env(model, state, args)
     problems = [f"guard fails: {g.text}" for g in proc.guards if not eval_bool(g.expr, env)]
-    problems += effect_problems(model, proc, env)
+    if proc.timed:
+        if state.pending_of(proc.name) is not None:
+            problems.append(f"a decision of '{proc.name}' is already waiting to take effect")
+    else:
+        problems += effect_problems(model, proc, env)
     if problems:
         return problems
     for i, (stage, c) in enumerate(zip(proc.stages, base.stages)):

@@ -239,7 +239,18 @@ class _Builder(Transformer):
 
     def stage_header(self, meta, items):
         items, cite = _cite(items)
-        return ast.StageHeader(self.s(meta), str(items[0]), str(items[1]), self.t(items[1]), items[2], cite)
+        window = items[3][1] if len(items) > 3 else None
+        return ast.StageHeader(self.s(meta), str(items[0]), str(items[1]), self.t(items[1]), items[2], cite, window)
+
+    def window(self, meta, items):
+        return ("window", int(items[0]))
+
+    def timelock_clause(self, meta, items):
+        items, cite = _cite(items)
+        return ast.Clause(self.s(meta), "timelock", cite, days=int(items[0]))
+
+    def now(self, meta, items):
+        return ast.Now(self.s(meta))
 
     def notice_clause(self, meta, items):
         items, cite = _cite(items)

@@ -83,7 +83,7 @@ def replay_force(model: m.Model, steps: list[sem.Step], coalition: frozenset[str
             raise ReplayError(f"forcing step {i} ({step.procedure}) rejected by the reference semantics: {'; '.join(problems)}")
         state = sem.apply(model, state, step)
     if goal.procedure is not None:
-        if not steps or steps[-1].procedure != goal.procedure:
+        if not steps or (steps[-1].procedure, steps[-1].phase) != (goal.procedure, goal.phase):
             raise ReplayError("forcing sequence does not end with the goal procedure")
     elif not sem.eval_bool(goal.state, sem.Env(model, state)):
         raise ReplayError("forcing sequence does not reach the goal state")
@@ -96,7 +96,8 @@ def confirm_violation(model: m.Model, prop: m.Property, steps: list[sem.Step]) -
             raise ReplayError("the replayed final state satisfies the invariant")
     else:
         last = steps[-1] if steps else None
-        if last is None or last.procedure != prop.procedure or sem.eval_bool(prop.step, sem.step_env(model, states[-2], last)):
+        if (last is None or (last.procedure, last.phase) != (prop.procedure, prop.phase)
+                or sem.eval_bool(prop.step, sem.step_env(model, states[-2], last))):
             raise ReplayError("the replayed last step satisfies the property")
 
 
@@ -116,7 +117,8 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
     start = time.monotonic()
     deadline = Deadline(seconds)
     scope = Scope(depth)
-    common = dict(name=prop.name, kind=prop.kind, line=prop.span.line, cite=prop.cite)
+    common = dict(name=prop.name, kind=prop.kind, line=prop.span.line, cite=prop.cite,
+                  path=None if prop.span.path == model.path else prop.span.path)
 
     def done(status, summary, **kw):
         return PropertyResult(status=status, scope=kw.pop("scope", scope), seconds=time.monotonic() - start,
@@ -132,7 +134,8 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
             if prop.kind == "invariant":
                 what = "the initial state violates it" if out.depth == 0 else f"a state reached after {out.depth} step(s) violates it"
             else:
-                what = f"a passing '{prop.procedure}' step violates it after {out.depth} step(s)"
+                label = prop.procedure + {"pass": "", "execute": ".executed", "veto": ".vetoed"}[prop.phase]
+                what = f"a passing '{label}' step violates it after {out.depth} step(s)"
             return done(REFUTED, what, trace=describe(model, out.steps), scope=Scope(out.depth))
         if out.status == "unknown":
             return undecided(out)

@@ -97,7 +97,7 @@ IMPORT_CASES = [
     pytest.param({"main.gov": 'import "other.gov"\n' + ORG, "other.gov": ORG}, "GOV124", "other.gov", 2, 1,
                  "may hold 'rules' blocks, not an organization", id="organization-imported"),
     pytest.param({"main.gov": 'import "a.gov"\nimport "b.gov"\n' + ORG, "a.gov": RULES, "b.gov": RULES.replace('"Acme rules"', '"copy"')},
-                 "GOV109", "b.gov", 3, 3, "'q' is declared by two imported rules blocks", id="clash"),
+                 "GOV109", "b.gov", 3, 3, "'q' is declared by two rules blocks", id="clash"),
     pytest.param({"main.gov": 'import "bad.gov"\n' + ORG, "bad.gov": RULES.replace("board at", "bord at")},
                  "GOV104", "bad.gov", 5, 16, "unknown body 'bord'", id="error-inside-import"),
 ]

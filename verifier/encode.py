@@ -82,6 +82,14 @@ def _max(terms):
     return best
 
 
+def _with(state: "SymState", **changes) -> "SymState":
+    """A copy of a symbolic state with some parts replaced."""
+    parts = dict(members=state.members, offices=state.offices, params=state.params, now=state.now,
+                 pending=state.pending)
+    parts.update(changes)
+    return SymState(**parts)
+
+
 def _q(x: Fraction):
     return Q(x.numerator, x.denominator) if x.denominator != 1 else RealVal(x.numerator)
 
@@ -91,6 +99,17 @@ class SymState:
     members: dict[str, dict[int, BoolRef]]  # body -> person index -> in office?
     offices: dict[str, object]  # office -> Int term (person index or VACANT)
     params: dict[str, object]  # parameter -> Real term
+    now: object = None  # Int term: the current day
+    # timed procedure -> (waiting?, approved on day, its arguments)
+    pending: dict[str, tuple] = field(default_factory=dict)
+
+
+WAIT_KEY = "@wait"
+
+
+def action_key(procedure: str, phase: str) -> str:
+    """The selection literal's key for one kind of step: P (its vote), P@execute, P@veto."""
+    return procedure if phase == "pass" else f"{procedure}@{phase}"
 
 
 @dataclass
@@ -109,6 +128,7 @@ class StepVars:
     args: dict[str, dict[str, object]]
     stages: dict[str, list[StageVars]]
     active: BoolRef | None = None  # the step happens (otherwise the state stays as it was)
+    days: object = None  # Int term: how long time passes in a WAIT step
 
 
 class Unrolling:
@@ -134,13 +154,9 @@ class Unrolling:
         members = {b: {i: BoolVal(self.people[i] in mm.bodies[b].members) for i in self.potential[b]} for b in mm.bodies}
         offices = {o.name: IntVal(self.index[o.holder] if o.holder else VACANT) for o in mm.offices.values()}
         params = {p.name: _q(p.initial) for p in mm.params.values()}
-        return SymState(members, offices, params)
-
-    def _fresh_state(self, t: int) -> tuple[SymState, list]:
-        members = {b: {i: Bool(f"member@{t}[{b}:{self.people[i]}]") for i in self.potential[b]} for b in self.model.bodies}
-        offices = {o: Int(f"office@{t}[{o}]") for o in self.model.offices}
-        params = {p: Real(f"param@{t}[{p}]") for p in self.model.params}
-        return SymState(members, offices, params), []
+        pending = {p.name: (BoolVal(False), IntVal(0), {f.name: IntVal(0) for f in p.formals})
+                   for p in mm.procedures.values() if p.timed}
+        return SymState(members, offices, params, IntVal(0), pending)
 
     # ------------------------------------------------------------ expressions
     def person(self, e: m.PersonExpr, state: SymState, args: dict[str, object]):
@@ -179,6 +195,10 @@ class Unrolling:
                 if not members:
                     return RealVal(0)
                 return Sum([If(b, _q(self.weights[i]) if w else RealVal(1), RealVal(0)) for i, b in members.items()])
+            case m.Now():
+                return state.now
+            case m.ApprovedAt(procedure=p):
+                return state.pending[p][1]
             case m.Arith(op=op, left=a, right=b):
                 if op == "*":
                     return self._mul(a, b, state, args, sets)
@@ -226,8 +246,8 @@ class Unrolling:
                 return Or([self.boolean(i, state, args, sets, step) for i in items])
             case m.NotE(item=i):
                 return Not(self.boolean(i, state, args, sets, step))
-            case m.Passed(procedure=p):
-                return step.selected[p] if step is not None else BoolVal(False)
+            case m.Passed(procedure=p, phase=phase):
+                return step.selected.get(action_key(p, phase), BoolVal(False)) if step is not None else BoolVal(False)
         raise AssertionError(e)
 
     # ------------------------------------------------------------ one stage
@@ -272,9 +292,9 @@ class Unrolling:
                 rules.append(Not(y))
         return And(rules)
 
-    def carries(self, proc, index: int, state: SymState, args, v: StageVars):
-        stage = proc.stages[index]
-        sets: list = [None] * len(proc.stages)
+    def carries(self, proc, index: int, state: SymState, args, v: StageVars, stage: m.Stage | None = None):
+        stage = stage or proc.stages[index]
+        sets: list = [None] * max(1, len(proc.stages))
         sets[index] = self.stage_sets(proc, stage, state, args, v)
         parts = [self.boolean(stage.passes.expr, state, args, sets)]
         if stage.quorum is not None:
@@ -288,10 +308,53 @@ class Unrolling:
         return StageVars(mk("notified"), mk("attended"), mk("yes"), mk("no"), mk("abstain"))
 
     def _new_step(self, t: int, procedures) -> StepVars:
-        selected = {p.name: Bool(f"select@{t}[{p.name}]") for p in procedures}
+        selected, stages = {}, {}
+        for p in procedures:
+            selected[p.name] = Bool(f"select@{t}[{p.name}]")
+            stages[p.name] = [self._stage_vars("", t, p.name, i, s.body) for i, s in enumerate(p.stages)]
+            if p.timed:
+                selected[action_key(p.name, "execute")] = Bool(f"select@{t}[{p.name} takes effect]")
+            if p.window_stage is not None:
+                key = action_key(p.name, "veto")
+                selected[key] = Bool(f"select@{t}[{p.name} vetoed]")
+                stages[key] = [self._stage_vars("veto:", t, p.name, 0, p.window_stage.body)]
+        days = None
+        if self.model.timed:
+            selected[WAIT_KEY] = Bool(f"select@{t}[time passes]")
+            days = Int(f"days@{t}")
         args = {p.name: {f.name: Int(f"arg@{t}[{p.name}.{f.name}]") for f in p.formals} for p in procedures}
-        stages = {p.name: [self._stage_vars("", t, p.name, i, s.body) for i, s in enumerate(p.stages)] for p in procedures}
-        return StepVars(t, selected, args, stages, Bool(f"active@{t}"))
+        return StepVars(t, selected, args, stages, Bool(f"active@{t}"), days)
+
+    def _timed_actions(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict) -> None:
+        """The approval's bookkeeping, and the steps in which a timed procedure takes effect or is vetoed."""
+        args = step.args[proc.name]
+        waiting, at, pending_args = state.pending[proc.name]
+        same_args = [args[f.name] == pending_args[f.name] for f in proc.formals]
+        # its vote approves: the decision waits (one at a time)
+        rules_for[proc.name].append(Not(waiting))
+        approved = dict(state.pending)
+        approved[proc.name] = (BoolVal(True), state.now, dict(args))
+        post[proc.name] = _with(state, pending=approved)
+        cleared = dict(state.pending)
+        cleared[proc.name] = (BoolVal(False), at, pending_args)
+        # it takes effect once the timelock and any veto window have passed
+        key = action_key(proc.name, "execute")
+        pre, after = self._effects(proc, state, args)
+        rules_for[key] = [waiting, *same_args, state.now >= at + proc.delay, *pre]
+        post[key] = _with(after, pending=cleared)
+        if proc.window_stage is not None:
+            key = action_key(proc.name, "veto")
+            stage, v = proc.window_stage, step.stages[key][0]
+            rules = [waiting, *same_args, state.now < at + stage.window]
+            rules += [self.person_valid(proc, stage, state, args, v, j) for j in v.notified]
+            rules.append(self.carries(proc, 0, state, args, v, stage=stage))
+            rules_for[key] = rules
+            post[key] = _with(state, pending=cleared)
+
+    def _wait(self, step: StepVars, state: SymState, post: dict, rules_for: dict) -> None:
+        if step.days is not None:
+            rules_for[WAIT_KEY] = [step.days >= 1]
+            post[WAIT_KEY] = _with(state, now=state.now + step.days)
 
     def _args_ok(self, proc: m.Procedure, state: SymState, args) -> list:
         rules = []
@@ -329,10 +392,10 @@ class Unrolling:
                     count = Sum([If(b, 1, 0) for b in body.values()]) if body else IntVal(0)
                     pre += [who != VACANT, Not(inside), count < seats]
                     members[eff.target] = {i: Or(b, who == i) for i, b in body.items()}
-        return pre, SymState(members, offices, params)
+        return pre, SymState(members, offices, params, state.now, dict(state.pending))
 
     def _frame(self, step: StepVars, post: dict[str, SymState], state: SymState) -> SymState:
-        """The state after the step: the selected procedure's post-state (unchanged if none is)."""
+        """The state after the step: the selected action's post-state (unchanged if none is)."""
         names = list(post)
 
         def pick(get):
@@ -344,10 +407,21 @@ class Unrolling:
         members = {b: {i: pick(lambda s, b=b, i=i: s.members[b][i]) for i in state.members[b]} for b in state.members}
         offices = {o: pick(lambda s, o=o: s.offices[o]) for o in state.offices}
         params = {p: pick(lambda s, p=p: s.params[p]) for p in state.params}
-        return SymState(members, offices, params)
+        now = pick(lambda s: s.now)
+        pending = {p: (pick(lambda s, p=p: s.pending[p][0]), pick(lambda s, p=p: s.pending[p][1]),
+                       {f: pick(lambda s, p=p, f=f: s.pending[p][2][f]) for f in state.pending[p][2]})
+                   for p in state.pending}
+        return SymState(members, offices, params, now, pending)
+
+    def _finish(self, solver, step: StepVars, state: SymState, post: dict, rules_for: dict) -> StepVars:
+        for key, rules in rules_for.items():
+            solver.add(Implies(step.selected[key], And(rules)))
+        self.steps.append(step)
+        self.states.append(self._frame(step, post, state))
+        return step
 
     def add_step(self, solver, procedures=None) -> StepVars:
-        """Add one free step (any procedure or event, any legal choices) after the last state.
+        """Add one free step (any procedure, event, timed effect, veto or wait) after the last state.
 
         The step happens when its ``active`` literal holds; searches assert it for the steps they
         look at, so later steps added for deeper searches never constrain shallower ones.
@@ -357,7 +431,7 @@ class Unrolling:
         state = self.states[-1]
         step = self._new_step(t, procs)
         solver.add(PbLe([(s, 1) for s in step.selected.values()], 1), Implies(step.active, Or(list(step.selected.values()))))
-        post = {}
+        post, rules_for = {}, {}
         for proc in procs:
             args = step.args[proc.name]
             rules = self._args_ok(proc, state, args)
@@ -366,11 +440,54 @@ class Unrolling:
                 rules += [self.person_valid(proc, stage, state, args, v, j) for j in v.notified]
                 carries = self.carries(proc, i, state, args, v)
                 rules.append(Not(carries) if stage.kind == "vetoed" else carries)
-            pre, post[proc.name] = self._effects(proc, state, args)
-            solver.add(Implies(step.selected[proc.name], And(rules + pre)))
-        self.steps.append(step)
-        self.states.append(self._frame(step, post, state))
-        return step
+            rules_for[proc.name] = rules
+            if proc.timed:
+                self._timed_actions(proc, step, state, post, rules_for)
+            else:
+                pre, post[proc.name] = self._effects(proc, state, args)
+                rules.extend(pre)
+        self._wait(step, state, post, rules_for)
+        return self._finish(solver, step, state, post, rules_for)
+
+    def _forced_stage(self, proc: m.Procedure, stage: m.Stage, index: int, state: SymState, args, v: StageVars,
+                      coalition, t: int, tag: str, outcome_wanted: bool) -> list:
+        """The coalition's choices at a stage are legal, and whatever the outsiders do the stage
+        carries (``outcome_wanted``) or does not."""
+        outs = self._stage_vars(f"out:{tag}", t, proc.name, index, stage.body)
+        mixed = StageVars(v.notified, *[
+            {j: If(coalition.get(j, BoolVal(False)), getattr(v, k)[j], getattr(outs, k)[j]) for j in v.notified}
+            for k in ("attended", "yes", "no", "abstain")
+        ])
+        rules = [Implies(coalition.get(j, BoolVal(False)), self.person_valid(proc, stage, state, args, v, j))
+                 for j in v.notified]
+        # the coalition chooses whom to notify; that choice must be legal for everyone
+        rules += [Implies(v.notified[j], state.members[stage.body][j]) for j in v.notified]
+        if stage.notice == "all" or stage.mode == "consent":
+            rules += [v.notified[j] == state.members[stage.body][j] for j in v.notified]
+        worst = self.worst_case(proc, index, state, args, v, coalition, stage=stage, carry=outcome_wanted)
+        if worst is not None:
+            return rules + [worst]
+        hyp = And([Implies(Not(coalition.get(j, BoolVal(False))),
+                           self.person_valid(proc, stage, state, args, mixed, j, outsider=True))
+                   for j in v.notified]) if v.notified else BoolVal(True)
+        carries = self.carries(proc, index, state, args, mixed, stage=stage)
+        goal = carries if outcome_wanted else Not(carries)
+        bound = [getattr(outs, k)[j] for k in ("attended", "yes", "no", "abstain") for j in v.notified]
+        return rules + [ForAll(bound, Implies(hyp, goal)) if bound else Implies(hyp, goal)]
+
+    def veto_safe(self, state: SymState, coalition, t: int) -> list:
+        """While a veto window is open the outsiders may use it: some response of the coalition's
+        members must defeat every veto attempt (see semantics.veto_threat)."""
+        rules = []
+        for proc in self.model.procedures.values():
+            stage = proc.window_stage
+            if stage is None:
+                continue
+            waiting, at, pending_args = state.pending[proc.name]
+            v = self._stage_vars("defend:", t, proc.name, 0, stage.body)
+            defence = self._forced_stage(proc, stage, 0, state, pending_args, v, coalition, t, "defend:", False)
+            rules.append(Implies(And(waiting, state.now < at + stage.window), And(defence)))
+        return rules
 
     def add_forced_step(self, solver, coalition: dict[int, BoolRef]) -> StepVars:
         """Add one step the coalition forces: its own choices exist, every outsider response passes."""
@@ -379,7 +496,8 @@ class Unrolling:
         state = self.states[-1]
         step = self._new_step(t, procs)
         solver.add(PbLe([(s, 1) for s in step.selected.values()], 1), Implies(step.active, Or(list(step.selected.values()))))
-        post = {}
+        solver.add(Implies(step.active, And(self.veto_safe(state, coalition, t))))
+        post, rules_for = {}, {}
         for proc in procs:
             args = step.args[proc.name]
             rules = self._args_ok(proc, state, args)
@@ -388,34 +506,17 @@ class Unrolling:
                 for f in proc.formals:
                     rules.append(Or([And(args[f.name] == i, c) for i, c in coalition.items()]))
             for i, (stage, v) in enumerate(zip(proc.stages, step.stages[proc.name])):
-                outs = self._stage_vars("out:", t, proc.name, i, stage.body)
-                mixed = StageVars(v.notified, *[
-                    {j: If(coalition.get(j, BoolVal(False)), getattr(v, k)[j], getattr(outs, k)[j]) for j in v.notified}
-                    for k in ("attended", "yes", "no", "abstain")
-                ])
-                own = [Implies(coalition.get(j, BoolVal(False)), self.person_valid(proc, stage, state, args, v, j))
-                       for j in v.notified]
-                # the coalition chooses whom to notify; that choice must be legal for everyone
-                own += [Implies(v.notified[j], state.members[stage.body][j]) for j in v.notified]
-                if stage.notice == "all" or stage.mode == "consent":
-                    own += [v.notified[j] == state.members[stage.body][j] for j in v.notified]
-                hyp = And([Implies(Not(coalition.get(j, BoolVal(False))),
-                                   self.person_valid(proc, stage, state, args, mixed, j, outsider=True))
-                           for j in v.notified]) if v.notified else BoolVal(True)
-                rules += own
-                worst = self.worst_case(proc, i, state, args, v, coalition)
-                if worst is not None:
-                    rules.append(worst)
-                    continue
-                carries = self.carries(proc, i, state, args, mixed)
-                goal = Not(carries) if stage.kind == "vetoed" else carries
-                bound = [getattr(outs, k)[j] for k in ("attended", "yes", "no", "abstain") for j in v.notified]
-                rules.append(ForAll(bound, Implies(hyp, goal)) if bound else Implies(hyp, goal))
-            pre, post[proc.name] = self._effects(proc, state, args)
-            solver.add(Implies(step.selected[proc.name], And(rules + pre)))
-        self.steps.append(step)
-        self.states.append(self._frame(step, post, state))
-        return step
+                rules += self._forced_stage(proc, stage, i, state, args, v, coalition, t, "", stage.kind != "vetoed")
+            rules_for[proc.name] = rules
+            if proc.timed:
+                self._timed_actions(proc, step, state, post, rules_for)
+                if proc.window_stage is not None:  # a veto is the outsiders' move, never the coalition's
+                    rules_for[action_key(proc.name, "veto")] = [BoolVal(False)]
+            else:
+                pre, post[proc.name] = self._effects(proc, state, args)
+                rules.extend(pre)
+        self._wait(step, state, post, rules_for)
+        return self._finish(solver, step, state, post, rules_for)
 
     # ------------------------------------------------------------ worst-case outsiders
     # (attended, yes, no, abstain) for each thing one member can do at a stage
@@ -430,7 +531,8 @@ class Unrolling:
             return ("absent", "attend")
         return ("absent", "yes", "no", "abstain") if stage.kind == "vetoed" else ("absent", "no", "abstain")
 
-    def worst_case(self, proc: m.Procedure, index: int, state: SymState, args, v: StageVars, coalition):
+    def worst_case(self, proc: m.Procedure, index: int, state: SymState, args, v: StageVars, coalition,
+                   stage: m.Stage | None = None, carry: bool | None = None):
         """"The stage goes the coalition's way whatever the outsiders do", without a quantifier.
 
         When the stage's rule is a conjunction of linear comparisons of counts, a universally
@@ -439,14 +541,15 @@ class Unrolling:
         option separately (the minimum for >= and >, the maximum for <= and <).  Returns None when
         the rule has another shape; the caller then quantifies explicitly.
         """
-        stage = proc.stages[index]
+        stage = stage or proc.stages[index]
+        carry = (stage.kind != "vetoed") if carry is None else carry
         atoms = _conjunction(stage.passes.expr) if stage.quorum is None else None
         if stage.quorum is not None:
             q, p = _conjunction(stage.quorum.expr), _conjunction(stage.passes.expr)
             atoms = None if q is None or p is None else q + p
         if atoms is None:
             return None
-        if stage.kind == "vetoed":  # the veto must fail: the negation of a single comparison
+        if not carry:  # the stage (a veto) must fail: the negation of a single comparison
             if len(atoms) != 1:
                 return None
             atoms = [_negate(atoms[0])]
@@ -530,9 +633,15 @@ class Unrolling:
             result = If(state.params[param] == _q(value), _q(f * value) * term, result)
         return result
 
-    def step_env(self, step: StepVars, proc: m.Procedure):
+    def step_env(self, step: StepVars, proc: m.Procedure, phase: str = "pass"):
         """Terms to evaluate a step property of ``proc`` at ``step`` (pre-state, args, stage sets)."""
         state = self.states[step.t - 1]
         args = step.args[proc.name]
-        sets = [self.stage_sets(proc, s, state, args, v) for s, v in zip(proc.stages, step.stages[proc.name])]
+        if phase == "veto":
+            stages, vars_ = (proc.window_stage,), step.stages[action_key(proc.name, "veto")]
+        elif phase == "execute":
+            stages, vars_ = (), []
+        else:
+            stages, vars_ = proc.stages, step.stages[proc.name]
+        sets = [self.stage_sets(proc, s, state, args, v) for s, v in zip(stages, vars_)]
         return state, args, sets

@@ -15,7 +15,7 @@ from govspec import model as m
 from govspec import semantics as sem
 from govspec.verdicts import Deadline, Outcome
 
-from .encode import StepVars, Unrolling
+from .encode import WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
 
@@ -41,14 +41,25 @@ def _check(solver: Solver, deadline: Deadline):
 # ------------------------------------------------------------------ reading a model back
 
 
+def _split_key(key: str) -> tuple[str, str]:
+    """(procedure, phase) of a selection key (see encode.action_key)."""
+    if "@" in key:
+        name, phase = key.rsplit("@", 1)
+        return name, phase
+    return key, "pass"
+
+
 def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] | None = None) -> sem.Step:
     model = unroll.model
     chosen = [n for n, b in step.selected.items() if is_true(zm.eval(b, model_completion=True))]
-    proc = model.procedures[chosen[0]]
+    if chosen[0] == WAIT_KEY:
+        return sem.Step(sem.WAIT, days=zm.eval(step.days, model_completion=True).as_long())
+    name, phase = _split_key(chosen[0])
+    proc = model.procedures[name]
     args = tuple((f.name, unroll.people[zm.eval(step.args[proc.name][f.name], model_completion=True).as_long()])
                  for f in proc.formals)
     stages = []
-    for v in step.stages[proc.name]:
+    for v in ([] if phase == "execute" else step.stages[chosen[0]]):
         def people(d):
             chosen = {unroll.people[i] for i, b in d.items() if is_true(zm.eval(b, model_completion=True))}
             return frozenset(chosen)
@@ -57,7 +68,7 @@ def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] 
         keep = (lambda s: s & coalition) if coalition is not None else (lambda s: s)
         stages.append(sem.StageChoice(notified, keep(people(v.attended)), keep(people(v.yes)),
                                       keep(people(v.no)), keep(people(v.abstain))))
-    return sem.Step(proc.name, args, tuple(stages))
+    return sem.Step(proc.name, args, tuple(stages), phase=phase)
 
 
 # ------------------------------------------------------------------ canonical models
@@ -98,13 +109,27 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
         for lit, prefer in decisions:
             decide(lit, prefer)
         for step in unroll.steps[:steps]:
-            chosen = None
+            chosen = key = None
             for name, lit in step.selected.items():
                 if decide(lit, True):
-                    chosen = unroll.model.procedures[name]
+                    key = name
                     break
-            if chosen is None:
+            if key is None:
                 break
+            if key == WAIT_KEY:  # the shortest wait that works, by bisection up to the one found
+                low, high = 1, max(1, best.eval(step.days, model_completion=True).as_long())
+                while low < high:
+                    mid = (low + high) // 2
+                    solver.push()
+                    solver.add(step.days <= mid)
+                    result, _ = _check(solver, deadline)
+                    solver.pop()
+                    if result == unknown:
+                        raise _OutOfTime
+                    low, high = (low, mid) if result == sat else (mid + 1, high)
+                decide(step.days == low, True)
+                continue
+            chosen = unroll.model.procedures[_split_key(key)[0]]
             for formal in chosen.formals:
                 # the least feasible person index, by bisection (a monotone question)
                 arg = step.args[chosen.name][formal.name]
@@ -122,7 +147,7 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
                     else:
                         low = mid + 1
                 decide(arg == low, True)
-            for v in step.stages[chosen.name]:
+            for v in step.stages.get(key, []):
                 for j in v.notified:
                     decide(v.notified[j], False)
                     decide(v.attended[j], False)
@@ -202,7 +227,7 @@ def _search_force(model: m.Model, depth: int, deadline: Deadline, goal: m.Goal, 
             if k == 0:
                 solver.pop()
                 continue
-            solver.add(unroll.steps[-1].selected[goal.procedure])
+            solver.add(unroll.steps[-1].selected[action_key(goal.procedure, goal.phase)])
         else:
             solver.add(unroll.boolean(goal.state, unroll.states[k], {}, None))
         result, reason = _check(solver, deadline)
@@ -242,10 +267,12 @@ class Z3Engine:
             return _search(self._unrolled(model), depth, deadline, target, from_zero=True)
         proc = model.procedures[prop.procedure]
 
+        key = action_key(proc.name, prop.phase)
+
         def target(unroll: Unrolling, k: int):
             step = unroll.steps[k - 1]
-            state, args, sets = unroll.step_env(step, proc)
-            return And(step.selected[proc.name], Not(unroll.boolean(prop.step, state, args, sets, step)))
+            state, args, sets = unroll.step_env(step, proc, prop.phase)
+            return And(step.selected[key], Not(unroll.boolean(prop.step, state, args, sets, step)))
         return _search(self._unrolled(model), depth, deadline, target, from_zero=False)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline) -> Outcome:
