@@ -37,7 +37,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
     lines.append("  parameter q = 1/2")
     if draw(st.booleans()):
         lines.append("  event resign(d in board) { effect remove d from board }")
-    procs, with_x = [], []
+    procs, with_x, timed = [], [], []
     for k in range(draw(st.integers(1, 2))):
         name = f"proc{k}"
         procs.append(name)
@@ -77,6 +77,20 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                 body.append(f"{kind} by council at meeting")
                 body.append("notice all")
                 body.append(f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}")
+        if draw(st.integers(0, 3)) == 0:  # time: a timelock and/or a veto window
+            kind = draw(st.sampled_from(["timelock", "window", "both"]))
+            if kind in ("timelock", "both"):
+                body.append(f"timelock {draw(st.integers(1, 3))} days")
+            if kind in ("window", "both") and council:
+                if draw(st.booleans()):
+                    body.append(f"vetoed by council by written consent within {draw(st.integers(1, 3))} days")
+                    body.append("passes when yes >= 1")
+                else:
+                    body.append(f"vetoed by council at meeting within {draw(st.integers(1, 3))} days")
+                    body.append("notice all")
+                    body.append(f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}")
+            if any(b.startswith(("timelock", "vetoed by council by written consent within", "vetoed by council at meeting within")) for b in body):
+                timed.append((name, any("within" in b for b in body)))
         guard = draw(st.sampled_from([None, "ceo is not vacant", "size(board) >= 2", "q == 1/2"]))
         if guard:
             body.append(f"require {guard}")
@@ -97,7 +111,22 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
     for k in range(draw(st.integers(1, 3))):
         p = draw(st.sampled_from(procs))
         about_x = [f"always ({p} -> x in board.members)", f"always ({p} -> x != ceo)"] if p in with_x else []
-        form = draw(st.sampled_from(about_x + [
+        about_time = []
+        for name, windowed in timed:
+            about_time += [
+                f"always ({name}.executed -> now - {name}.approved_at >= {draw(st.integers(1, 4))})",
+                f"never {name}.executed",
+                f"no coalition of at most {draw(st.integers(1, 3))} in board can force {name}.executed",
+                f"coalition {{{', '.join(draw(st.lists(st.sampled_from(people), min_size=1, max_size=3, unique=True)))}}} can force {name}.executed",
+                f"always now <= {draw(st.integers(2, 6))}",
+            ]
+            if windowed:
+                about_time += [f"never {name}.vetoed", f"always ({name}.vetoed -> yes >= 2)",
+                               f"coalition {{{', '.join(board)}}} can force {name}.executed"]
+        if about_time and draw(st.booleans()):
+            props.append(f"property prop{k}: {draw(st.sampled_from(about_time))}")
+            continue
+        form = draw(st.sampled_from(about_time + about_x + [
             f"always size(board.members) >= {draw(st.integers(1, 3))}",
             "always ceo is not vacant",
             "always q == 1/2",

@@ -23,8 +23,13 @@ DEPTH = 2
 TIMEOUT = 30.0
 
 
-def compare(text: str, depth: int = DEPTH, z3=None, explicit=None) -> list[str]:
-    """The disagreements between the engines on one spec (empty: they agree)."""
+def compare(text: str, depth: int | None = None, z3=None, explicit=None) -> list[str]:
+    """The disagreements between the engines on one spec (empty: they agree).
+
+    Timed specs are compared one step deeper: approving, waiting and taking effect are three steps.
+    """
+    if depth is None:
+        depth = DEPTH + 1 if ("timelock" in text or "within" in text) else DEPTH
     model = api.load_text(text, "random.gov")
     z3 = z3 or Z3Engine()
     explicit = explicit or ExplicitEngine()

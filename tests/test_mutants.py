@@ -22,7 +22,8 @@ class Original:
     """The unmutated methods, captured before any test patches the class."""
 
 
-for _name in ("boolean", "num", "_recused", "stage_sets", "person_valid", "_effects", "outsider_options"):
+for _name in ("boolean", "num", "_recused", "stage_sets", "person_valid", "_effects", "outsider_options",
+              "_timed_actions"):
     setattr(Original, _name, staticmethod(getattr(encode.Unrolling, _name)))
 
 
@@ -82,7 +83,18 @@ def _remove_without_membership(self, proc, state, args):
     return pre, post
 
 
+def _no_veto_threats(self, state, coalition, t):
+    return []
+
+
+def _timelock_ignored(self, proc, step, state, post, rules_for):
+    import dataclasses
+    return Original._timed_actions(self, dataclasses.replace(proc, timelock=0), step, state, post, rules_for)
+
+
 MUTANTS = {
+    "open veto windows ignored in forcing sequences": ("veto_safe", _no_veto_threats),
+    "timelock ignored": ("_timed_actions", _timelock_ignored),
     "worst case of outsiders taken as their best case": ("module:_min", encode._max),
     "threshold > read as >=": ("boolean", _strict_to_weak),
     "quorum on seats read as members in office": ("num", _seats_as_members),
