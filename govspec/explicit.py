@@ -96,23 +96,7 @@ def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, ar
             raise TooLarge(f"more than {LIMITS['choices per stage']} choices at one stage of '{proc.name}'")
         per_class.append([(people, options, split) for split in splits])
     for combo in itertools.product(*per_class):
-        notified, attended, yes, no, abstain = set(), set(), set(), set(), set()
-        for people, options, split in combo:
-            i = 0
-            for option, count in zip(options, split):
-                chosen = people[i : i + count]
-                i += count
-                if option != "out":
-                    notified.update(chosen)
-                if option in ("attend", "yes", "no", "abstain", "sign"):
-                    attended.update(chosen)
-                if option in ("yes", "sign"):
-                    yes.update(chosen)
-                elif option == "no":
-                    no.update(chosen)
-                elif option == "abstain":
-                    abstain.update(chosen)
-        yield sem.StageChoice(frozenset(notified), frozenset(attended), frozenset(yes), frozenset(no), frozenset(abstain))
+        yield sem.assemble_choice(combo)
 
 
 def _stage_ok(model, proc, index, state, args, choice) -> bool:
@@ -232,28 +216,42 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
 # ------------------------------------------------------------------ searches
 
 
+class _Tree:
+    """States reached so far, each with the step it was first reached by (so paths are shortest)."""
+
+    def __init__(self, start: sem.State):
+        self.parent: dict[sem.State, tuple[sem.State, sem.Step] | None] = {start: None}
+
+    def path(self, state: sem.State) -> list[sem.Step]:
+        steps = []
+        while self.parent[state] is not None:
+            state, step = self.parent[state][0], self.parent[state][1]
+            steps.append(step)
+        return steps[::-1]
+
+    def add(self, before: sem.State, step: sem.Step, after: sem.State) -> bool:
+        """Record a newly reached state; False if it was reached before."""
+        if after in self.parent:
+            return False
+        self.parent[after] = (before, step)
+        if len(self.parent) > LIMITS["states"]:
+            raise TooLarge(f"more than {LIMITS['states']} distinct states")
+        return True
+
+
 def _bfs(model: m.Model, depth: int, deadline: Deadline, state_bad=None, step_bad=None) -> Outcome:
     """Breadth-first search for a shortest behaviour ending in a bad state or a bad step."""
     if depth > LIMITS["depth"]:
         return Outcome("unknown", reason=f"depth {depth} is beyond the explicit engine's limit of {LIMITS['depth']}")
     start = sem.initial_state(model)
-    parent: dict[sem.State, tuple[sem.State, sem.Step] | None] = {start: None}
+    tree = _Tree(start)
     layer = [start]
-
-    def path(state: sem.State) -> list[sem.Step]:
-        steps = []
-        while parent[state] is not None:
-            prev, step = parent[state]
-            steps.append(step)
-            state = prev
-        return steps[::-1]
-
     try:
         for k in range(depth + 1):
             if state_bad is not None:
                 for s in layer:
                     if state_bad(s):
-                        return Outcome("found", path(s), k)
+                        return Outcome("found", tree.path(s), k)
             if k == depth:
                 break
             nxt = []
@@ -261,13 +259,10 @@ def _bfs(model: m.Model, depth: int, deadline: Deadline, state_bad=None, step_ba
                 check = (lambda step, s=s: step_bad(s, step)) if step_bad is not None else None
                 for step, bad in steps_from(model, s, deadline, check):
                     if bad:
-                        return Outcome("found", path(s) + [step], k + 1)
+                        return Outcome("found", tree.path(s) + [step], k + 1)
                     after = sem.apply(model, s, step)
-                    if after not in parent:
-                        parent[after] = (s, step)
+                    if tree.add(s, step, after):
                         nxt.append(after)
-                        if len(parent) > LIMITS["states"]:
-                            raise TooLarge(f"more than {LIMITS['states']} distinct states")
             layer = nxt
     except TooLarge as err:
         return Outcome("unknown", reason=f"too large for the explicit engine: {err}")
@@ -308,16 +303,8 @@ def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], de
 
 def _force_bfs(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, coalition: frozenset[str]) -> Outcome:
     start = sem.initial_state(model)
-    parent: dict[sem.State, tuple[sem.State, sem.Step] | None] = {start: None}
+    tree = _Tree(start)
     layer = [start]
-
-    def path(state):
-        steps = []
-        while parent[state] is not None:
-            prev, step = parent[state]
-            steps.append(step)
-            state = prev
-        return steps[::-1]
 
     def reached(state):
         return goal.state is not None and sem.eval_bool(goal.state, sem.Env(model, state))
@@ -325,7 +312,7 @@ def _force_bfs(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, coa
     for k in range(depth + 1):
         for s in layer:
             if reached(s):
-                return Outcome("found", path(s), k, coalition=coalition)
+                return Outcome("found", tree.path(s), k, coalition=coalition)
         if k == depth:
             break
         nxt = []
@@ -334,13 +321,10 @@ def _force_bfs(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, coa
                 continue  # the outsiders may veto here: no forcing sequence goes through this state
             for step in forced_steps(model, s, coalition, deadline):
                 if goal.procedure is not None and (step.procedure, step.phase) == (goal.procedure, goal.phase):
-                    return Outcome("found", path(s) + [step], k + 1, coalition=coalition)
+                    return Outcome("found", tree.path(s) + [step], k + 1, coalition=coalition)
                 after = sem.apply(model, s, step)
-                if after not in parent:
-                    parent[after] = (s, step)
+                if tree.add(s, step, after):
                     nxt.append(after)
-                    if len(parent) > LIMITS["states"]:
-                        raise TooLarge(f"more than {LIMITS['states']} distinct states")
         layer = nxt
     return Outcome("none", depth=depth)
 

@@ -473,23 +473,37 @@ def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: Sta
         if total > limit:
             raise ReplayLimit(f"more than {limit} outsider responses to enumerate")
         per_class.append((people, options, splits))
-    base = coalition_choice
     for combo in itertools.product(*[[(people, options, split) for split in splits] for people, options, splits in per_class]):
-        attended, yes, no, abstain = set(base.attended), set(base.yes), set(base.no), set(base.abstain)
-        for people, options, split in combo:
-            i = 0
-            for option, count in zip(options, split):
-                chosen = people[i : i + count]
-                i += count
-                if option in ("attend", "yes", "no", "abstain", "sign"):
-                    attended.update(chosen)
-                if option in ("yes", "sign"):
-                    yes.update(chosen)
-                elif option == "no":
-                    no.update(chosen)
-                elif option == "abstain":
-                    abstain.update(chosen)
-        yield StageChoice(notified, frozenset(attended), frozenset(yes), frozenset(no), frozenset(abstain))
+        yield assemble_choice(combo, notified, coalition_choice)
+
+
+# What each option of one member puts them in.  "out": not notified (a meeting without notice);
+# "told": notified but absent; the others attend (and vote, or sign, as named).
+OPTION_SETS = {"out": (), "told": (), "absent": (), "none": (), "attend": ("attended",), "yes": ("attended", "yes"),
+               "no": ("attended", "no"), "abstain": ("attended", "abstain"), "sign": ("attended", "yes")}
+
+
+def assemble_choice(combo, notified: frozenset[str] | None = None, base: StageChoice | None = None) -> StageChoice:
+    """A stage choice from (people, options, how many take each option) triples, added to ``base``.
+
+    Without ``notified``, everyone whose option is not "out" is notified (a free or coalition choice).
+    """
+    chosen = {"notified": set(), "attended": set(), "yes": set(), "no": set(), "abstain": set()}
+    if base is not None:
+        for key in ("attended", "yes", "no", "abstain"):
+            chosen[key].update(getattr(base, key))
+    for people, options, split in combo:
+        i = 0
+        for option, count in zip(options, split):
+            group = people[i : i + count]
+            i += count
+            if option != "out":
+                chosen["notified"].update(group)
+            for key in OPTION_SETS[option]:
+                chosen[key].update(group)
+    told = frozenset(chosen["notified"]) if notified is None else notified
+    return StageChoice(told, frozenset(chosen["attended"]), frozenset(chosen["yes"]), frozenset(chosen["no"]),
+                       frozenset(chosen["abstain"]))
 
 
 def _named_people(model: m.Model, state: State, args: dict[str, str]) -> set[str]:
@@ -529,8 +543,6 @@ def _compositions(n: int, k: int) -> Iterator[tuple[int, ...]]:
             yield (first,) + rest
 
 
-_OPTION_SETS = {"absent": (), "attend": ("attended",), "yes": ("attended", "yes"), "no": ("attended", "no"),
-                "abstain": ("attended", "abstain"), "sign": ("attended", "yes"), "none": ()}
 
 
 def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str],
@@ -555,15 +567,7 @@ def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, ar
             options = ("absent", "attend") if people[0] in r_vote else ("absent", "yes", "no", "abstain")
         per_class.append([(people, options, split) for split in _compositions(len(people), len(options))])
     for combo in itertools.product(*per_class):
-        chosen = {"attended": set(), "yes": set(), "no": set(), "abstain": set()}
-        for people, options, split in combo:
-            i = 0
-            for option, count in zip(options, split):
-                for key in _OPTION_SETS[option]:
-                    chosen[key].update(people[i : i + count])
-                i += count
-        yield StageChoice(members, frozenset(chosen["attended"]), frozenset(chosen["yes"]),
-                          frozenset(chosen["no"]), frozenset(chosen["abstain"]))
+        yield assemble_choice(combo, members)
 
 
 def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str | None:
