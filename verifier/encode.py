@@ -197,8 +197,9 @@ class Unrolling:
                 return Sum([If(b, _q(self.weights[i]) if w else RealVal(1), RealVal(0)) for i, b in members.items()])
             case m.Now():
                 return state.now
-            case m.ApprovedAt(procedure=p):
-                return state.pending[p][1]
+            case m.ApprovedAt(procedure=p):  # -1 when no decision waits (as in the reference semantics)
+                waiting, at, _ = state.pending[p]
+                return If(waiting, at, IntVal(-1))
             case m.Arith(op=op, left=a, right=b):
                 if op == "*":
                     return self._mul(a, b, state, args, sets)
