@@ -124,6 +124,6 @@ def test_mutant_is_killed(name, monkeypatch):
         else:
             monkeypatch.setattr(encode.Unrolling, attribute, replacement)
     found = find(specs(), _disagrees, settings=settings(
-        max_examples=400, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
+        max_examples=1000, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
         suppress_health_check=list(HealthCheck)))
     assert found  # find raises NoSuchExample when the mutant survives
