@@ -20,6 +20,7 @@ RESERVED = {
     "yes", "no", "abstain", "cast", "present", "notified", "eligible", "recused", "members", "seats",
     "people", "vacant", "all", "none", "half", "majority", "true", "false", "and", "or", "not", "in",
     "is", "of", "weight", "size", "quorum", "passes", "when", "notice", "effect", "require", "recuse",
+    "now", "timelock", "within",
 }
 
 MAX_PEOPLE = 100_000
@@ -77,8 +78,13 @@ class _Checker:
             self.error(code, f"'{name}' is {_a(kind)}, not {_a(what)}", span)
             return
         close = did_you_mean(name, candidates)
+        notes = []
+        if span.path != self.path:  # a rule imported from elsewhere names something this spec lacks
+            library = span.path.removeprefix("<library>/").removesuffix(".gov")
+            notes.append(f"the imported rules '{library}' expect your organization to declare {what} '{name}'")
+            close = ()
         message = f"unknown {what} '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
-        self.error(code, message, span)
+        self.error(code, message, span, *notes)
 
     def name_span(self, decl_span: Span, name: str) -> Span:
         """Where ``name`` is written in a declaration ``keyword name ...`` spanning ``decl_span``."""
@@ -392,7 +398,7 @@ class _Checker:
             formals.append(m.Formal(f.name, f.domain, f.negated, f.span))
         stages_raw: list[tuple[ast.StageHeader, dict[str, ast.Clause]]] = []
         recusals, guards, effects = [], [], []
-        timelock = None
+        timelock = timelock_rule = None
         vote_in_event = False  # reported once per event: its stage lines and their clauses
         misplaced: set[str] = set()  # clauses reported before any stage (not reported again as missing)
         for item in decl.items:
@@ -445,6 +451,7 @@ class _Checker:
                 elif timelock is not None:
                     self.error("GOV305", "'timelock' is given twice", item.span)
                 timelock = item.days
+                timelock_rule = m.Rule(m.BoolConst(True), f"timelock {_days(item.days)}", item.span, item.cite)
         windowed = [s for s in stages_raw if s[0].window is not None]
         for header, clauses in windowed:
             if header.kind != "vetoed":
@@ -476,7 +483,7 @@ class _Checker:
         if len(stages) != len(ordered):
             return None
         return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
-                           decl.span, decl.cite, decl.is_event, timelock or 0, window_stage)
+                           decl.span, decl.cite, decl.is_event, timelock or 0, window_stage, timelock_rule)
 
     def stage(self, decl, index, header: ast.StageHeader, clauses, misplaced=frozenset()) -> m.Stage | None:
         body = header.body if header.body in self.bodies else None
@@ -659,6 +666,28 @@ class _Checker:
             return _Ctx(procedure=proc, where="for procedures decided by a vote")
         return _Ctx(procedure=proc, stage=0, stage_body=stage_body)
 
+    def check_overrides(self, org: ast.Organization, procedures: dict, props: list) -> None:
+        """A parameter of the spec that nothing reads or sets, named like an imported one, is almost
+        certainly a misspelled override: the import's default would silently stay in force."""
+        imported = [d.name for d in org.params if d.span.path != self.path]
+        if not imported:
+            return
+        used = set()
+        for proc in procedures.values():
+            for rule in [*proc.guards, *[s.passes for s in proc.stages], *[s.quorum for s in proc.stages if s.quorum]]:
+                used |= _param_refs(rule.expr)
+            used |= {e.target for e in proc.effects if e.kind == "set"}
+        for prop in props:
+            for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
+                used |= _param_refs(e) if e is not None else set()
+        for d in org.params:
+            if d.span.path == self.path and d.name not in used:
+                close = did_you_mean(d.name, imported)
+                if close:
+                    self.error("GOV125", f"parameter '{d.name}' is used by no rule; did you mean to override "
+                               f"'{close[0]}'?", self.name_span(d.span, d.name),
+                               f"'{close[0]}' keeps its imported value unless this spec declares it by that name")
+
     def procedure_attribute(self, name: str, attr: str, span: Span):
         """P.executed, P.vetoed (phases of a timed procedure, as events) and P.approved_at (a day)."""
         if attr not in ("executed", "vetoed", "approved_at"):
@@ -758,6 +787,7 @@ class _Checker:
             p = self.prop(decl, procedures)
             if p is not None:
                 props.append(p)
+        self.check_overrides(org, procedures, props)
         if self.diags:
             raise SpecError(sorted(self.diags, key=lambda d: (d.span.line, d.span.column)))
         params = {
@@ -766,6 +796,23 @@ class _Checker:
         }
         return m.Model(self.path, org.title, tuple(self.people.values()), self.bodies, self.offices, params,
                        procedures, tuple(props), self.source)
+
+
+def _param_refs(e) -> set[str]:
+    if isinstance(e, m.ParamRef):
+        return {e.name}
+    out: set[str] = set()
+    if hasattr(e, "__slots__"):
+        for slot in e.__slots__:
+            value = getattr(e, slot)
+            for item in (value if isinstance(value, tuple) else (value,)):
+                if hasattr(item, "__slots__"):
+                    out |= _param_refs(item)
+    return out
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def _window_header(decl: ast.ProcedureDecl):

@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "GOV122": "an import cycle",
     "GOV123": "no file at an import path",
     "GOV124": "an imported file holds an organization instead of rules blocks",
+    "GOV125": "a parameter no rule uses, named like an imported one (a misspelled override?)",
     # GOV2xx: types
     "GOV200": "type error: the expression has the wrong kind of value",
     "GOV201": "step quantities (yes, present, members, seats, ...) used outside a stage's rules",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from fractions import Fraction
 from typing import Iterator
 
 from . import model as m
@@ -30,6 +31,7 @@ LIMITS = {
     "states": 50_000,
     "coalitions": 2_000,
     "depth": 8,
+    "days": 400,
 }
 
 
@@ -113,30 +115,63 @@ def _preconditions_hold(model: m.Model, proc: m.Procedure, state: sem.State, arg
     return not sem.effect_problems(model, proc, env)
 
 
+def _bound(e, model: m.Model) -> Fraction:
+    """An upper bound on the absolute value of a number-valued expression in any state."""
+    match e:
+        case m.Num(value=v):
+            return abs(v)
+        case m.ParamRef(name=n):
+            return max(abs(v) for v in model.params[n].values)
+        case m.Seats(body=b):
+            return Fraction(model.bodies[b].seats)
+        case m.Count(weighted=w):
+            return sum((p.weight for p in model.people), Fraction(0)) if w else Fraction(len(model.people))
+        case m.Arith(op=op, left=a, right=b):
+            x, y = _bound(a, model), _bound(b, model)
+            return x * y if op == "*" else x + y
+    return Fraction(0)  # now, approved_at: the days themselves
+
+
+def _mentions_days(e) -> bool:
+    if isinstance(e, (m.Now, m.ApprovedAt)):
+        return True
+    return hasattr(e, "__slots__") and any(
+        _mentions_days(item) for slot in e.__slots__
+        for item in (getattr(e, slot) if isinstance(getattr(e, slot), tuple) else (getattr(e, slot),)))
+
+
+def _numbers(e):
+    """The two sides of every comparison that involves a day."""
+    if isinstance(e, m.Compare) and (_mentions_days(e.left) or _mentions_days(e.right)):
+        yield e.left
+        yield e.right
+    if hasattr(e, "__slots__"):
+        for slot in e.__slots__:
+            value = getattr(e, slot)
+            for item in (value if isinstance(value, tuple) else (value,)):
+                if hasattr(item, "__slots__"):
+                    yield from _numbers(item)
+
+
 def time_horizon(model: m.Model) -> int:
-    """Waits of 1..H days suffice: every rule compares days with integer constants of at most H - 1,
-    so a longer wait is indistinguishable from one of H days."""
-    constants = [p.delay for p in model.procedures.values()]
+    """Waits of 1..H days suffice.
 
-    def walk(e):
-        if isinstance(e, m.Num):
-            constants.append(int(abs(e.value)) + 1)
-        elif hasattr(e, "__slots__"):
-            for slot in e.__slots__:
-                value = getattr(e, slot)
-                for item in (value if isinstance(value, tuple) else (value,)):
-                    if hasattr(item, "__slots__"):
-                        walk(item)
-
+    Days enter rules only in comparisons with other quantities, each bounded by B in every state
+    (constants, parameters, seats, counts, weights); H exceeds every such bound and every delay, so
+    after any longer wait every comparison that involves a day comes out as after a wait of H days.
+    """
+    exprs = []
     for proc in model.procedures.values():
         stages = [*proc.stages, *([proc.window_stage] if proc.window_stage else [])]
-        for rule in [*proc.guards, *[st.passes for st in stages], *[st.quorum for st in stages if st.quorum]]:
-            walk(rule.expr)
+        exprs += [r.expr for r in [*proc.guards, *[st.passes for st in stages], *[st.quorum for st in stages if st.quorum]]]
     for prop in model.properties:
-        for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
-            if e is not None:
-                walk(e)
-    return max(constants, default=0) + 1
+        exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None) if e is not None]
+    bound = max((_bound(x, model) for e in exprs for x in _numbers(e)), default=Fraction(0))
+    delays = sum(p.delay for p in model.procedures.values())
+    horizon = int(bound) + delays + 2
+    if horizon > LIMITS["days"]:
+        raise TooLarge(f"rules compare days with quantities up to {horizon}, beyond {LIMITS['days']} days")
+    return horizon
 
 
 def timed_steps(model: m.Model, state: sem.State) -> Iterator[sem.Step]:
@@ -343,9 +378,9 @@ class ExplicitEngine:
                     and not sem.eval_bool(prop.step, sem.step_env(model, state, step)))
         return _bfs(model, depth, deadline, step_bad=step_bad)
 
-    def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline) -> Outcome:
+    def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:
         return _bfs(model, depth, deadline,
-                    step_bad=lambda state, step: (step.procedure, step.phase) == (procedure, "pass"))
+                    step_bad=lambda state, step: (step.procedure, step.phase) == (procedure, phase))
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome:

@@ -284,6 +284,7 @@ class Procedure:
     is_event: bool
     timelock: int = 0  # days between approval and effect
     window_stage: Stage | None = None  # "vetoed by ... within N days"
+    timelock_rule: "Rule | None" = None  # where the timelock is written (for scenarios)
 
     @property
     def kind_word(self) -> str:

@@ -63,9 +63,10 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             continue
         proc = model.procedures[step.procedure]
         if step.phase == "execute":
-            rules = [ref(f"timelock {proc.timelock} days", proc.span, proc.cite)] if proc.timelock else []
+            rules = [ref(proc.timelock_rule.text, proc.timelock_rule.span, proc.timelock_rule.cite)] if proc.timelock_rule else []
             if proc.window_stage is not None:
-                rules.append(ref(f"veto window of {proc.window_stage.window} days closed", proc.window_stage.span,
+                days = proc.window_stage.window
+                rules.append(ref(f"veto window of {days} day{'s' if days != 1 else ''} closed", proc.window_stage.span,
                                  proc.window_stage.cite))
             rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects]
             out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", step.args, (),
@@ -98,8 +99,8 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
         if step.phase == "pass":
             rules += [ref(f"require {g.text}", g.span, g.cite) for g in proc.guards]
             rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects if not proc.timed]
-        if proc.timelock and step.phase == "pass":
-            rules.append(ref(f"timelock {proc.timelock} days", proc.span, proc.cite))
+        if proc.timelock_rule and step.phase == "pass":
+            rules.append(ref(proc.timelock_rule.text, proc.timelock_rule.span, proc.timelock_rule.cite))
         name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
         out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, step.args, tuple(records),
                              state_changes(state, after), tuple(rules), proc.span.line, proc.cite,

@@ -53,7 +53,7 @@ class Engine(Protocol):
 
     def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline) -> Outcome: ...
 
-    def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline) -> Outcome: ...
+    def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome: ...
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome: ...
@@ -104,6 +104,11 @@ def confirm_violation(model: m.Model, prop: m.Property, steps: list[sem.Step]) -
 # ------------------------------------------------------------------ verdicts
 
 
+def _key(procedure: str, phase: str) -> str:
+    """How sanity results name a procedure's vote passing, or a timed procedure taking effect."""
+    return procedure if phase == "pass" else f"{procedure}.{'executed' if phase == 'execute' else 'vetoed'}"
+
+
 def _set(names) -> str:
     return "{" + ", ".join(sorted(names, key=natural_key)) + "}"
 
@@ -141,7 +146,7 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
             return undecided(out)
         # "never P" says exactly that P cannot pass: it is the one step rule that is not vacuous then
         vacuous = (prop.kind == "step" and prop.step != m.BoolConst(False) and passable is not None
-                   and passable.get(prop.procedure) is False)
+                   and passable.get(_key(prop.procedure, prop.phase)) is False)
         summary = (f"holds in every behaviour of at most {depth} steps" if not vacuous
                    else f"holds only vacuously: '{prop.procedure}' can never pass within {depth} steps")
         return done(PROVED, summary, vacuous=vacuous)
@@ -156,7 +161,7 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
                         scope=Scope(out.depth))
         if out.status == "unknown":
             return undecided(out)
-        vacuous = goal.procedure is not None and passable is not None and passable.get(goal.procedure) is False
+        vacuous = goal.procedure is not None and passable is not None and passable.get(_key(goal.procedure, goal.phase)) is False
         summary = (f"no coalition of {spec.describe()} can force {goal.text} within {depth} steps" if not vacuous else
                    f"holds only vacuously: '{goal.procedure}' can never pass within {depth} steps")
         return done(PROVED, summary, vacuous=vacuous)
@@ -216,14 +221,17 @@ def sanity(engine: Engine, model: m.Model, depth: int, seconds: float) -> tuple[
         if proc.is_event:
             continue
         where = dict(path=None if proc.span.path == model.path else proc.span.path)
-        out = engine.reachable(model, proc.name, depth, Deadline(seconds))
-        if out.status == "found":
-            replay_trace(model, out.steps)
-            passable[proc.name] = True
-            results.append(SanityResult(proc.name, proc.span.line, "ok", f"can pass (after {out.depth} step(s))", out.depth, **where))
-        elif out.status == "none":
-            passable[proc.name] = False
-            results.append(SanityResult(proc.name, proc.span.line, "warning", f"can never pass within {depth} steps", depth, **where))
-        else:
-            results.append(SanityResult(proc.name, proc.span.line, "unknown", f"undecided: {out.reason}", out.depth, **where))
+        for phase in ("pass", "execute") if proc.timed else ("pass",):
+            key = _key(proc.name, phase)
+            verb = "pass" if phase == "pass" else "take effect"
+            out = engine.reachable(model, proc.name, depth, Deadline(seconds), phase)
+            if out.status == "found":
+                replay_trace(model, out.steps)
+                passable[key] = True
+                results.append(SanityResult(key, proc.span.line, "ok", f"can {verb} (after {out.depth} step(s))", out.depth, **where))
+            elif out.status == "none":
+                passable[key] = False
+                results.append(SanityResult(key, proc.span.line, "warning", f"can never {verb} within {depth} steps", depth, **where))
+            else:
+                results.append(SanityResult(key, proc.span.line, "unknown", f"undecided: {out.reason}", out.depth, **where))
     return results, passable

@@ -120,6 +120,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                 f"coalition {{{', '.join(draw(st.lists(st.sampled_from(people), min_size=1, max_size=3, unique=True)))}}} can force {name}.executed",
                 f"always now <= {draw(st.integers(2, 6))}",
                 f"always {name}.approved_at <= {draw(st.integers(0, 2))}",
+                "always now <= size(board.members) + 2",
             ]
             if windowed:
                 about_time += [f"never {name}.vetoed", f"always ({name}.vetoed -> yes >= 2)",

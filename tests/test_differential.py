@@ -90,6 +90,25 @@ organization "random" {
 property prop0: always size(board.members) >= 1
 property prop1: never proc1
 """,
+    # the explicit engine let time pass only up to the largest constant written in the rules, and
+    # missed waits that a parameter or a count demands (found by review of the docs)
+    "waits longer than any written constant": """
+organization "H" {
+  person a
+  body board { seats 3 members a }
+  office ceo = a
+  parameter start = 30
+  procedure fire {
+    decided by board at meeting
+      passes when yes >= 1
+    timelock 1 day
+    require now >= start
+    effect ceo = vacant
+  }
+}
+property p: never fire
+property q: always now < board.seats + board.seats + board.seats
+""",
     # replacing a director on a full board: remove, then add into the freed seat
     "replace a director on a full board": """
 organization "replace" {

@@ -98,6 +98,9 @@ IMPORT_CASES = [
                  "may hold 'rules' blocks, not an organization", id="organization-imported"),
     pytest.param({"main.gov": 'import "a.gov"\nimport "b.gov"\n' + ORG, "a.gov": RULES, "b.gov": RULES.replace('"Acme rules"', '"copy"')},
                  "GOV109", "b.gov", 3, 3, "'q' is declared by two rules blocks", id="clash"),
+    pytest.param({"main.gov": 'import "acme.gov"\n' + ORG.replace("office ceo = ann", "office ceo = ann\n  parameter qq = 1/4"),
+                  "acme.gov": RULES}, "GOV125", "main.gov", 9, 13,
+                 "parameter 'qq' is used by no rule; did you mean to override 'q'?", id="misspelled-override"),
     pytest.param({"main.gov": 'import "bad.gov"\n' + ORG, "bad.gov": RULES.replace("board at", "bord at")},
                  "GOV104", "bad.gov", 5, 16, "unknown body 'bord'", id="error-inside-import"),
 ]

@@ -115,6 +115,7 @@ def _disagrees(text: str) -> bool:
         return True  # the reference semantics rejected a trace of the mutant
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(MUTANTS))
 def test_mutant_is_killed(name, monkeypatch):
     patches = MUTANTS[name]

@@ -275,9 +275,11 @@ class Z3Engine:
             return And(step.selected[key], Not(unroll.boolean(prop.step, state, args, sets, step)))
         return _search(self._unrolled(model), depth, deadline, target, from_zero=False)
 
-    def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline) -> Outcome:
+    def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:
+        key = action_key(procedure, phase)
+
         def target(unroll: Unrolling, k: int):
-            return unroll.steps[k - 1].selected[procedure]
+            return unroll.steps[k - 1].selected[key]
         return _search(self._unrolled(model), depth, deadline, target, from_zero=False)
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
