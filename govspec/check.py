@@ -799,16 +799,7 @@ class _Checker:
 
 
 def _param_refs(e) -> set[str]:
-    if isinstance(e, m.ParamRef):
-        return {e.name}
-    out: set[str] = set()
-    if hasattr(e, "__slots__"):
-        for slot in e.__slots__:
-            value = getattr(e, slot)
-            for item in (value if isinstance(value, tuple) else (value,)):
-                if hasattr(item, "__slots__"):
-                    out |= _param_refs(item)
-    return out
+    return {x.name for x in m.walk(e) if isinstance(x, m.ParamRef)}
 
 
 def _days(n: int) -> str:

@@ -132,25 +132,13 @@ def _bound(e, model: m.Model) -> Fraction:
     return Fraction(0)  # now, approved_at: the days themselves
 
 
-def _mentions_days(e) -> bool:
-    if isinstance(e, (m.Now, m.ApprovedAt)):
-        return True
-    return hasattr(e, "__slots__") and any(
-        _mentions_days(item) for slot in e.__slots__
-        for item in (getattr(e, slot) if isinstance(getattr(e, slot), tuple) else (getattr(e, slot),)))
-
-
 def _numbers(e):
     """The two sides of every comparison that involves a day."""
-    if isinstance(e, m.Compare) and (_mentions_days(e.left) or _mentions_days(e.right)):
-        yield e.left
-        yield e.right
-    if hasattr(e, "__slots__"):
-        for slot in e.__slots__:
-            value = getattr(e, slot)
-            for item in (value if isinstance(value, tuple) else (value,)):
-                if hasattr(item, "__slots__"):
-                    yield from _numbers(item)
+    for x in m.walk(e):
+        if isinstance(x, m.Compare) and any(isinstance(y, (m.Now, m.ApprovedAt)) for side in (x.left, x.right)
+                                            for y in m.walk(side)):
+            yield x.left
+            yield x.right
 
 
 def time_horizon(model: m.Model) -> int:
@@ -188,14 +176,10 @@ def timed_steps(model: m.Model, state: sem.State) -> Iterator[sem.Step]:
 
 def veto_steps(model: m.Model, state: sem.State) -> Iterator[sem.Step]:
     """One step per waiting decision whose veto window is open and whose veto can carry, per choice."""
-    for name, args_t, at in state.pending:
-        proc = model.procedures[name]
-        stage = proc.window_stage
-        if stage is None or state.now >= at + stage.window:
-            continue
-        args = dict(args_t)
+    for proc, args_t, _ in sem.open_windows(model, state):
+        stage, args = proc.window_stage, dict(args_t)
         for c in _choices(model, proc, 0, state, args, stage=stage):
-            step = sem.Step(name, args_t, (c,), phase="veto")
+            step = sem.Step(proc.name, args_t, (c,), phase="veto")
             if sem.window_carries(model, proc, state, args, c) and not sem.choice_problems(proc, stage, state, args, c):
                 yield step
 

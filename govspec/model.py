@@ -182,6 +182,18 @@ def implies(a: BoolExpr, b: BoolExpr) -> BoolExpr:
     return Or((NotE(a), b))
 
 
+def walk(e):
+    """An expression and every expression inside it (the one traversal every analysis uses)."""
+    if e is None:
+        return
+    yield e
+    for slot in getattr(e, "__slots__", ()):
+        value = getattr(e, slot)
+        for item in (value if isinstance(value, tuple) else (value,)):
+            if hasattr(item, "__slots__"):
+                yield from walk(item)
+
+
 # ------------------------------------------------------------------ organisation
 
 

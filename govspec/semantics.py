@@ -519,18 +519,7 @@ def _named_people(model: m.Model, state: State, args: dict[str, str]) -> set[str
 
 
 def _consts(e) -> set[str]:
-    if isinstance(e, m.PersonConst):
-        return {e.name}
-    out: set[str] = set()
-    if hasattr(e, "__slots__"):
-        for slot in e.__slots__:
-            v = getattr(e, slot)
-            if isinstance(v, tuple):
-                for x in v:
-                    out |= _consts(x)
-            elif hasattr(v, "__slots__"):
-                out |= _consts(v)
-    return out
+    return {x.name for x in m.walk(e) if isinstance(x, m.PersonConst)}
 
 
 def _compositions(n: int, k: int) -> Iterator[tuple[int, ...]]:
@@ -570,6 +559,14 @@ def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, ar
         yield assemble_choice(combo, members)
 
 
+def open_windows(model: m.Model, state: State):
+    """(procedure, arguments, approved on day) of every waiting decision whose veto window is open."""
+    for name, args_t, at in state.pending:
+        proc = model.procedures[name]
+        if proc.window_stage is not None and state.now < at + proc.window_stage.window:
+            yield proc, args_t, at
+
+
 def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str | None:
     """Why outsiders could veto one of the coalition's pending decisions now (None: they cannot).
 
@@ -577,12 +574,8 @@ def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str 
     a forcing sequence may only pass through states where some response of the coalition's own
     members defeats every veto attempt.
     """
-    for name, args_t, at in state.pending:
-        proc = model.procedures[name]
-        stage = proc.window_stage
-        if stage is None or state.now >= at + stage.window:
-            continue
-        args = dict(args_t)
+    for proc, args_t, at in open_windows(model, state):
+        name, stage, args = proc.name, proc.window_stage, dict(args_t)
         safe = False
         for own in coalition_veto_responses(model, proc, state, args, coalition):
             if not any(window_carries(model, proc, state, args, r)
