@@ -61,6 +61,11 @@ class Now(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Supply(Node):
+    """``supply``: every token in existence (balances and the flash-loan pool)."""
+
+
+@dataclass(frozen=True, slots=True)
 class SetLiteral(Node):
     names: tuple[Name, ...]
 
@@ -181,17 +186,18 @@ class Clause(Node):
     recused_span: Span | None = None
     recuse_from: tuple[str, ...] = ()
     effect: "Effect | None" = None
-    days: int | None = None  # timelock
+    days: int | None = None  # timelock, voting delay/period, notice period
+    counting: str | None = None  # "counted at snapshot" / "counted live"
 
 
 @dataclass(frozen=True, slots=True)
 class Effect(Node):
-    kind: str  # assign | vacate | remove | add
-    target: str  # office / parameter name, or the person for remove/add
+    kind: str  # assign | vacate | remove | add | transfer | mint | delegate
+    target: str  # office / parameter name, or the person for remove/add, the sender/receiver for tokens
     target_span: Span
-    body: str | None = None
+    body: str | None = None  # the body (remove/add) or the receiving person (transfer/delegate)
     body_span: Span | None = None
-    value: Expr | None = None
+    value: Expr | None = None  # assigned value, or the amount of tokens (transfer/mint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +243,16 @@ class Organization(Node):
     offices: tuple[OfficeDecl, ...]
     params: tuple[ParamDecl, ...]
     procedures: tuple[ProcedureDecl, ...]
+    flash: tuple["FlashDecl", ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FlashDecl(Node):
+    """``flash loan N``: a pool lending N tokens for one step (one per organisation)."""
+
+    amount: Fraction
+    cite: str | None
+    name: str = "flash loan"
 
 
 @dataclass(frozen=True, slots=True)

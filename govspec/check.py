@@ -20,7 +20,7 @@ RESERVED = {
     "yes", "no", "abstain", "cast", "present", "notified", "eligible", "recused", "members", "seats",
     "people", "vacant", "all", "none", "half", "majority", "true", "false", "and", "or", "not", "in",
     "is", "of", "weight", "size", "quorum", "passes", "when", "notice", "effect", "require", "recuse",
-    "now", "timelock", "within",
+    "now", "timelock", "within", "supply", "transfer", "mint", "delegate", "flash",
 }
 
 MAX_PEOPLE = 100_000
@@ -201,6 +201,8 @@ class _Checker:
                 return self.name(name, span, ctx)
             case ast.Now():
                 return "num", m.Now()
+            case ast.Supply():
+                return "num", m.Supply()
             case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span) if owner in self.procs:
                 return self.procedure_attribute(owner, attr, span)
             case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span):
@@ -399,6 +401,7 @@ class _Checker:
         stages_raw: list[tuple[ast.StageHeader, dict[str, ast.Clause]]] = []
         recusals, guards, effects = [], [], []
         timelock = timelock_rule = None
+        lifecycle: dict[str, ast.Clause] = {}  # voting_delay / voting_period / threshold / counted
         vote_in_event = False  # reported once per event: its stage lines and their clauses
         misplaced: set[str] = set()  # clauses reported before any stage (not reported again as missing)
         for item in decl.items:
@@ -452,6 +455,14 @@ class _Checker:
                     self.error("GOV305", "'timelock' is given twice", item.span)
                 timelock = item.days
                 timelock_rule = m.Rule(m.BoolConst(True), f"timelock {_days(item.days)}", item.span, item.cite)
+            elif item.kind in ("voting_delay", "voting_period", "threshold", "counted"):
+                if decl.is_event:
+                    self.error("GOV313", "an event happens at once, without a proposal or a vote", item.span)
+                elif item.kind in lifecycle:
+                    self.error("GOV305", f"'{_LIFECYCLE_WORDS[item.kind]}' is given twice", item.span,
+                               f"first given at {lifecycle[item.kind].span}")
+                else:
+                    lifecycle[item.kind] = item
         windowed = [s for s in stages_raw if s[0].window is not None]
         for header, clauses in windowed:
             if header.kind != "vetoed":
@@ -482,8 +493,54 @@ class _Checker:
                 stages.append(stage)
         if len(stages) != len(ordered):
             return None
+        notice_days = [c["notice"] for _, c in ordered if "notice" in c and c["notice"].days is not None]
+        life = self.lifecycle(decl, lifecycle, notice_days)
         return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
-                           decl.span, decl.cite, decl.is_event, timelock or 0, window_stage, timelock_rule)
+                           decl.span, decl.cite, decl.is_event, timelock or 0, window_stage, timelock_rule, life)
+
+    def lifecycle(self, decl, clauses: dict[str, ast.Clause], notice_days: list[ast.Clause]) -> m.Lifecycle | None:
+        """The proposal lifecycle of a procedure (see :class:`govspec.model.Lifecycle`), if it has one.
+
+        A notice period ("notice all 5 days") is the same thing for a meeting: it is called (the
+        proposal step) at least that many days before it is held.
+        """
+        if not clauses and not notice_days:
+            return None
+        for c in ("voting_delay", "voting_period"):
+            if c in clauses and clauses[c].days < (1 if c == "voting_period" else 0):
+                self.error("GOV317", "a voting period lasts at least one day", clauses[c].span)
+        for c in notice_days:
+            if c.days < 1:
+                self.error("GOV317", "a notice period lasts at least one day", c.span)
+        delay = max([clauses["voting_delay"].days if "voting_delay" in clauses else 0, *[c.days for c in notice_days]])
+        period = clauses["voting_period"].days if "voting_period" in clauses else None
+        threshold = None
+        if "threshold" in clauses:
+            threshold = self.amount(clauses["threshold"].expr, _Ctx(procedure=decl))
+        snapshot = "counted" in clauses and clauses["counted"].counting == "snapshot"
+        first = min([*clauses.values(), *notice_days], key=lambda c: (c.span.line, c.span.column))
+        parts = [f"proposed {_days(delay)} ahead" if delay else "proposed first"]
+        if period is not None:
+            parts.append(f"voting period {_days(period)}")
+        if threshold is not None:
+            parts.append(f"proposal threshold {self.text(clauses['threshold'].expr.span)}")
+        parts.append("counted at the snapshot" if snapshot else "counted live")
+        rule = m.Rule(m.BoolConst(True), ", ".join(parts), first.span, first.cite)
+        return m.Lifecycle(delay, period, threshold, snapshot, rule)
+
+    def amount(self, e: ast.Expr, ctx: _Ctx):
+        """A number of tokens: a non-negative constant or a parameter (Num or ParamRef), else None."""
+        r = self.expr(e, ctx)
+        if r is None:
+            return None
+        kind, ir = r
+        if kind != "num" or not isinstance(ir, (m.Num, m.ParamRef)):
+            self.error("GOV317", "an amount of tokens is a constant number or a parameter", e.span)
+            return None
+        if isinstance(ir, m.Num) and ir.value < 0:
+            self.error("GOV317", "an amount of tokens cannot be negative", e.span)
+            return None
+        return ir
 
     def stage(self, decl, index, header: ast.StageHeader, clauses, misplaced=frozenset()) -> m.Stage | None:
         body = header.body if header.body in self.bodies else None
@@ -534,6 +591,8 @@ class _Checker:
         e = clause.effect
         ctx = _Ctx(procedure=decl)
         text = self.text(e.span)
+        if e.kind in m.TOKEN_EFFECTS:
+            return self.token_effect(clause, ctx, text)
         if e.kind in ("remove", "add"):
             if e.body not in self.bodies:
                 self.unknown("GOV104", "body", e.body, e.body_span, self.bodies)
@@ -566,6 +625,28 @@ class _Checker:
         self.error("GOV108", f"'{e.target}' is not an office or parameter" + (f" (did you mean '{close[0]}'?)" if close else ""),
                    e.target_span)
         return None
+
+    def token_effect(self, clause: ast.Clause, ctx: _Ctx, text: str) -> m.Effect | None:
+        """transfer AMOUNT from A to B / mint AMOUNT to A / delegate A to B."""
+        e = clause.effect
+        people = []
+        for name, span in ((e.target, e.target_span), (e.body, e.body_span)):
+            if name is None:
+                continue
+            r = self.name(name, span, ctx)
+            if r is None:
+                return None
+            if r[0] != "person":
+                self.error("GOV309", f"tokens are held by people; '{name}' is {self._kind_word(r[0])}", span)
+                return None
+            people.append(r[1])
+        amount = None
+        if e.kind != "delegate":
+            amount = self.amount(e.value, ctx)
+            if amount is None:
+                return None
+        return m.Effect(e.kind, "", people[0], None, text, clause.span, clause.cite,
+                        other=people[1] if len(people) > 1 else None, amount=amount)
 
     # ---------------------------------------------------------------- properties
     def prop(self, decl: ast.PropertyDecl, procedures: dict[str, m.Procedure]) -> m.Property | None:
@@ -794,8 +875,19 @@ class _Checker:
             name: m.Parameter(name, d.value, tuple(sorted(self.param_values[name])), d.span, d.cite)
             for name, d in self.params.items()
         }
+        flash = Fraction(0)
+        for extra in org.flash[1:]:
+            self.error("GOV305", "'flash loan' is given twice", extra.span, f"first given at {org.flash[0].span}")
+        if org.flash:
+            flash = org.flash[0].amount
+        if self.diags:
+            raise SpecError(sorted(self.diags, key=lambda d: (d.span.line, d.span.column)))
         return m.Model(self.path, org.title, tuple(self.people.values()), self.bodies, self.offices, params,
-                       procedures, tuple(props), self.source)
+                       procedures, tuple(props), self.source, flash)
+
+
+_LIFECYCLE_WORDS = {"voting_delay": "voting delay", "voting_period": "voting period",
+                    "threshold": "proposal threshold", "counted": "counted"}
 
 
 def _param_refs(e) -> set[str]:

@@ -60,6 +60,7 @@ CODES: dict[str, str] = {
     "GOV314": "a property uses a procedure, or the votes in one, outside 'always (P -> ...)', 'never P' or a goal",
     "GOV315": "a coalition names a person twice or an unknown tag",
     "GOV316": "a timing rule is misused (veto windows, timelocks, P.executed / P.approved_at)",
+    "GOV317": "a token or proposal rule is misused (transfer, mint, delegate, flash loan, proposal lifecycle)",
 }
 
 

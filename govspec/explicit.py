@@ -70,7 +70,8 @@ def _options(stage: m.Stage, recused_from_vote: bool, role: str) -> tuple[str, .
 
 
 def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, args: dict[str, str],
-             coalition: frozenset[str] | None = None, stage: m.Stage | None = None) -> Iterator[sem.StageChoice]:
+             coalition: frozenset[str] | None = None, stage: m.Stage | None = None,
+             power: dict[str, Fraction] | None = None) -> Iterator[sem.StageChoice]:
     """Every choice at one stage, up to interchangeable members.
 
     With ``coalition``, only the coalition's part is chosen (whom to notify, and the coalition
@@ -84,8 +85,7 @@ def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, ar
     classes: dict[tuple, list[str]] = {}
     for p in sorted(members):
         role = "free" if coalition is None else ("coalition" if p in coalition else "outsider")
-        bodies = frozenset(b for b, ms in state.members if p in ms)
-        key = (p,) if p in named else ("class", role, model.person(p).weight, bodies, p in r_vote, p in r_quorum)
+        key = (p,) if p in named else ("class", role, sem.member_key(model, state, p, power), p in r_vote, p in r_quorum)
         classes.setdefault(key, []).append(p)
     per_class = []
     total = 1
@@ -101,12 +101,54 @@ def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, ar
         yield sem.assemble_choice(combo)
 
 
-def _stage_ok(model, proc, index, state, args, choice) -> bool:
-    carries = sem.stage_carries(proc, index, state, args, choice, model)
+def _stage_ok(model, proc, index, state, args, choice, power=None) -> bool:
+    carries = sem.stage_carries(proc, index, state, args, choice, model, power)
     return carries != (proc.stages[index].kind == "vetoed")
 
 
+def _loans(model: m.Model, proc: m.Procedure, borrowers) -> list[str | None]:
+    """Who may take the flash loan in a proposal or vote of ``proc`` (None: nobody does)."""
+    if model.flash_loan == 0 or (proc.lifecycle is not None and proc.lifecycle.snapshot):
+        return [None]
+    return [None, *borrowers]
+
+
+def _vote_args(model: m.Model, proc: m.Procedure, state: sem.State) -> Iterator[dict[str, str]]:
+    """The arguments a vote may have: any, or for a proposal, the open proposal's."""
+    if proc.lifecycle is None:
+        yield from _arg_tuples(model, proc, state)
+    elif not sem.vote_window_problems(proc, state, (state.proposal_of(proc.name) or ((),))[0]):
+        yield dict(state.proposal_of(proc.name)[0])
+
+
+def lifecycle_steps(model: m.Model, state: sem.State, borrowers=None) -> Iterator[sem.Step]:
+    """Proposals (one per procedure, arguments and proposer) and cancellations that are legal now.
+
+    ``borrowers`` limits who proposes and borrows (a coalition); None: anyone.
+    """
+    for proc in model.procedures.values():
+        if proc.lifecycle is None:
+            continue
+        proposers = sorted(state.body(proc.stages[0].body))
+        if borrowers is not None:
+            proposers = [p for p in proposers if p in borrowers]
+        for args in _arg_tuples(model, proc, state):
+            for proposer in proposers:
+                for loan in _loans(model, proc, proposers if borrowers is None else sorted(borrowers)):
+                    step = sem.Step(proc.name, tuple(args.items()), phase="propose", proposer=proposer, loan=loan)
+                    if not sem.step_problems(model, state, step):
+                        yield step
+                        break
+        proposal = state.proposal_of(proc.name)
+        if proposal is not None:
+            step = sem.Step(proc.name, proposal[0], phase="cancel")
+            if not sem.step_problems(model, state, step):
+                yield step
+
+
 def _preconditions_hold(model: m.Model, proc: m.Procedure, state: sem.State, args: dict[str, str]) -> bool:
+    if proc.lifecycle is not None and sem.vote_window_problems(proc, state, tuple(args.items())):
+        return False
     env = sem.Env(model, state, args)
     if not all(sem.eval_bool(g.expr, env) for g in proc.guards):
         return False
@@ -125,11 +167,20 @@ def _bound(e, model: m.Model) -> Fraction:
         case m.Seats(body=b):
             return Fraction(model.bodies[b].seats)
         case m.Count(weighted=w):
-            return sum((p.weight for p in model.people), Fraction(0)) if w else Fraction(len(model.people))
+            return _supply_bound(model) if w else Fraction(len(model.people))
+        case m.Supply():
+            return _supply_bound(model)
         case m.Arith(op=op, left=a, right=b):
             x, y = _bound(a, model), _bound(b, model)
             return x * y if op == "*" else x + y
     return Fraction(0)  # now, approved_at: the days themselves
+
+
+def _supply_bound(model: m.Model) -> Fraction:
+    """No weight or supply exceeds the declared weights, the pool and every mint at every step."""
+    mints = sum((max(model.params[e.amount.name].values) if isinstance(e.amount, m.ParamRef) else e.amount.value
+                 for p in model.procedures.values() for e in p.effects if e.kind == "mint"), Fraction(0))
+    return sum((p.weight for p in model.people), Fraction(0)) + model.flash_loan + mints * LIMITS["depth"]
 
 
 def _numbers(e):
@@ -155,7 +206,8 @@ def time_horizon(model: m.Model) -> int:
     for prop in model.properties:
         exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None) if e is not None]
     bound = max((_bound(x, model) for e in exprs for x in _numbers(e)), default=Fraction(0))
-    delays = sum(p.delay for p in model.procedures.values())
+    delays = sum(p.delay + (p.lifecycle.delay + (p.lifecycle.period or 0) if p.lifecycle else 0)
+                 for p in model.procedures.values())
     horizon = int(bound) + delays + 2
     if horizon > LIMITS["days"]:
         raise TooLarge(f"rules compare days with quantities up to {horizon}, beyond {LIMITS['days']} days")
@@ -192,8 +244,9 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
     choices of that procedure and arguments, for one that violates; otherwise any passing choice
     represents them all (the next state depends only on the procedure and its arguments).
     """
+    everyone = [p.name for p in model.people]
     for proc in model.procedures.values():
-        for args in _arg_tuples(model, proc, state):
+        for args in _vote_args(model, proc, state):
             if deadline.expired():
                 raise TimeoutError
             if not _preconditions_hold(model, proc, state, args):
@@ -203,23 +256,29 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
                 step = sem.Step(proc.name, arg_items)
                 yield step, bool(violates and violates(step))
                 continue
-            picks: list[sem.StageChoice | None] = []
-            for i in range(len(proc.stages)):
-                first = next((c for c in _choices(model, proc, i, state, args) if _stage_ok(model, proc, i, state, args, c)), None)
-                picks.append(first)
-            if any(p is None for p in picks):
-                continue
-            step = sem.Step(proc.name, arg_items, tuple(picks))
-            if violates is not None:
-                for c in _choices(model, proc, 0, state, args):
-                    candidate = sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]))
-                    if _stage_ok(model, proc, 0, state, args, c) and violates(candidate):
-                        yield candidate, True
-                        break
-                else:
-                    yield step, False
-            else:
-                yield step, False
+            found = None  # a passing step, and whether it violates
+            for loan in _loans(model, proc, everyone):
+                counted = sem.counting_powers(model, proc, state, loan)
+                picks = [next((c for c in _choices(model, proc, i, state, args, power=counted)
+                               if _stage_ok(model, proc, i, state, args, c, counted)), None)
+                         for i in range(len(proc.stages))]
+                if any(p is None for p in picks):
+                    continue
+                step = sem.Step(proc.name, arg_items, tuple(picks), loan=loan)
+                found = found or (step, False)
+                if violates is None:
+                    break
+                bad = next((sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]), loan=loan)
+                            for c in _choices(model, proc, 0, state, args, power=counted)
+                            if _stage_ok(model, proc, 0, state, args, c, counted)
+                            and violates(sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]), loan=loan))), None)
+                if bad is not None:
+                    found = (bad, True)
+                    break
+            if found is not None:
+                yield found
+    for step in lifecycle_steps(model, state):
+        yield step, bool(violates and violates(step))
     for step in timed_steps(model, state):
         yield step, bool(violates and violates(step))
     representatives: dict[str, sem.Step] = {}
@@ -293,8 +352,9 @@ def _bfs(model: m.Model, depth: int, deadline: Deadline, state_bad=None, step_ba
 def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], deadline: Deadline) -> Iterator[sem.Step]:
     """Every step the coalition can force from ``state`` (one per procedure and arguments)."""
     yield from timed_steps(model, state)  # time passes whatever anyone does; taking effect needs no vote
+    yield from lifecycle_steps(model, state, coalition)
     for proc in model.procedures.values():
-        for args in _arg_tuples(model, proc, state):
+        for args in _vote_args(model, proc, state):
             if deadline.expired():
                 raise TimeoutError
             arg_items = tuple(args.items())
@@ -305,19 +365,22 @@ def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], de
                 continue
             if not _preconditions_hold(model, proc, state, args):
                 continue
-            picks = []
-            for i in range(len(proc.stages)):
-                pick = None
-                for c in _choices(model, proc, i, state, args, coalition):
-                    if all(_stage_ok(model, proc, i, state, args, r)
-                           for r in sem.outsider_responses(model, proc, i, state, args, c, coalition)):
-                        pick = c
+            for loan in _loans(model, proc, sorted(coalition)):
+                counted = sem.counting_powers(model, proc, state, loan)
+                picks = []
+                for i in range(len(proc.stages)):
+                    pick = None
+                    for c in _choices(model, proc, i, state, args, coalition, power=counted):
+                        if all(_stage_ok(model, proc, i, state, args, r, counted)
+                               for r in sem.outsider_responses(model, proc, i, state, args, c, coalition, power=counted)):
+                            pick = c
+                            break
+                    if pick is None:
                         break
-                if pick is None:
+                    picks.append(pick)
+                if len(picks) == len(proc.stages):
+                    yield sem.Step(proc.name, arg_items, tuple(picks), loan=loan)
                     break
-                picks.append(pick)
-            if len(picks) == len(proc.stages):
-                yield sem.Step(proc.name, arg_items, tuple(picks))
 
 
 def _force_bfs(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, coalition: frozenset[str]) -> Outcome:

@@ -92,7 +92,7 @@ class _Resolver:
             self.order.append(target)
 
 
-_KINDS = ("people", "bodies", "offices", "params", "procedures")
+_KINDS = ("people", "bodies", "offices", "params", "procedures", "flash")
 
 
 def source_of(path: str) -> str | None:

@@ -22,6 +22,7 @@ from .diagnostics import Span
 
 # Step sets of one stage: who was notified, present (counted for quorum), voted yes/no/abstain,
 # cast a vote (yes or no), is eligible to vote, is recused.
+TOKEN_EFFECTS = ("transfer", "mint", "delegate")
 STEP_SETS = ("notified", "present", "yes", "no", "abstain", "cast", "eligible", "recused")
 
 
@@ -61,13 +62,18 @@ class ApprovedAt:
 
 
 @dataclass(frozen=True, slots=True)
+class Supply:
+    """Every token in existence: the people's balances and the flash-loan pool."""
+
+
+@dataclass(frozen=True, slots=True)
 class Arith:
     op: str  # + - *
     left: "NumExpr"
     right: "NumExpr"
 
 
-NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt
+NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt | Supply
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,13 +280,33 @@ class Recusal:
 
 @dataclass(frozen=True, slots=True)
 class Effect:
-    kind: str  # vacate | fill | set | remove | add
-    target: str  # office or parameter (vacate/fill/set) or body (remove/add)
-    person: PersonExpr | None
+    kind: str  # vacate | fill | set | remove | add | transfer | mint | delegate
+    target: str  # office or parameter (vacate/fill/set), body (remove/add), "" for token effects
+    person: PersonExpr | None  # the person removed/added/appointed; the sender (transfer), receiver (mint), delegator
     value: Fraction | None
     text: str
     span: Span
     cite: str | None
+    other: PersonExpr | None = None  # the receiver (transfer) or the delegate (delegate)
+    amount: "Num | ParamRef | None" = None  # tokens moved or minted
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """A proposal step before the vote: who may propose, how long until and during the vote, how votes count.
+
+    The proposal is made by a member of the first stage's body whose voting power reaches
+    ``threshold``; the vote may take place from ``delay`` days after the proposal until ``delay +
+    period`` days (exclusive; no end without a period); with ``snapshot`` every weight in the vote's
+    rules is the voting power at the proposal step, otherwise the power at the vote (live), where
+    a flash loan counts.  A proposal whose proposer has fallen below the threshold may be cancelled.
+    """
+
+    delay: int
+    period: int | None
+    threshold: "Num | ParamRef | None"
+    snapshot: bool
+    rule: Rule  # where the lifecycle is written (for scenarios)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +323,7 @@ class Procedure:
     timelock: int = 0  # days between approval and effect
     window_stage: Stage | None = None  # "vetoed by ... within N days"
     timelock_rule: "Rule | None" = None  # where the timelock is written (for scenarios)
+    lifecycle: Lifecycle | None = None  # proposed first, then voted on (see Lifecycle)
 
     @property
     def kind_word(self) -> str:
@@ -367,11 +394,20 @@ class Model:
     procedures: dict[str, Procedure]
     properties: tuple[Property, ...]
     source: str = field(repr=False, default="")
+    flash_loan: Fraction = Fraction(0)  # tokens a flash loan lends for one step (0: no pool)
 
     @property
     def timed(self) -> bool:
-        """Does time matter (some procedure has a timelock or a veto window)?"""
-        return any(p.timed for p in self.procedures.values())
+        """Does time matter (some procedure has a timelock, a veto window or a proposal lifecycle)?"""
+        return any(p.timed or p.lifecycle is not None for p in self.procedures.values())
+
+    @property
+    def tokens(self) -> bool:
+        """Do weights move (token effects, a flash loan, snapshots)?  Otherwise each person's
+        voting power is their declared weight in every state."""
+        return self.flash_loan > 0 or any(
+            e.kind in TOKEN_EFFECTS for p in self.procedures.values() for e in p.effects
+        ) or any(p.lifecycle is not None and p.lifecycle.snapshot for p in self.procedures.values())
 
     def person(self, name: str) -> Person:
         return self._people_index()[name]

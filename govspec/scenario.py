@@ -44,6 +44,22 @@ def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
         changes.append(f"'{name}' approved on day {new_pending[name][2]}, waiting to take effect")
     for name in sorted(set(old_pending) - set(new_pending)):
         changes.append(f"'{name}' no longer waiting")
+    old_held, new_held = dict(before.balances), dict(after.balances)
+    for person in sorted(new_held, key=natural_key):
+        if old_held.get(person) != new_held[person]:
+            changes.append(f"{person} holds {old_held.get(person)} -> {new_held[person]} tokens")
+    old_del, new_del = dict(before.delegates), dict(after.delegates)
+    for person in sorted(set(old_del) | set(new_del), key=natural_key):
+        if old_del.get(person) != new_del.get(person):
+            changes.append(f"{person} delegates to {new_del.get(person, person)}")
+    old_prop = {p[0]: p for p in before.proposals}
+    new_prop = {p[0]: p for p in after.proposals}
+    for name in sorted(set(old_prop) | set(new_prop)):
+        if old_prop.get(name) != new_prop.get(name):
+            if name in new_prop:
+                changes.append(f"'{name}' proposed by {new_prop[name][3]} on day {new_prop[name][2]}")
+            else:
+                changes.append(f"the proposal of '{name}' is used up or withdrawn")
     return tuple(changes)
 
 
@@ -74,6 +90,15 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                                  None if proc.span.path == model.path else proc.span.path, phase="execute"))
             state = after
             continue
+        if step.phase in ("propose", "cancel"):
+            life = proc.lifecycle
+            rules = [ref(life.rule.text, life.rule.span, life.rule.cite)]
+            name = f"{proc.name} proposed by {step.proposer}" if step.phase == "propose" else f"{proc.name} proposal cancelled"
+            out.append(TraceStep(index, "procedure", name, step.args, (), _loan(model, step) + state_changes(state, after),
+                                 tuple(rules), proc.span.line, proc.cite,
+                                 None if proc.span.path == model.path else proc.span.path, phase=step.phase))
+            state = after
+            continue
         args = dict(step.args)
         records = []
         rules: list[RuleRef] = []
@@ -101,9 +126,17 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects if not proc.timed]
         if proc.timelock_rule and step.phase == "pass":
             rules.append(ref(proc.timelock_rule.text, proc.timelock_rule.span, proc.timelock_rule.cite))
+        if proc.lifecycle is not None and step.phase == "pass":
+            rules.append(ref(proc.lifecycle.rule.text, proc.lifecycle.rule.span, proc.lifecycle.rule.cite))
         name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
         out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, step.args, tuple(records),
-                             state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
+                             _loan(model, step) + state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
                              None if proc.span.path == model.path else proc.span.path, phase=step.phase))
         state = after
     return tuple(out)
+
+
+def _loan(model: m.Model, step: sem.Step) -> tuple[str, ...]:
+    if step.loan is None:
+        return ()
+    return (f"{step.loan} borrows {model.flash_loan} tokens (flash loan), votes with them and repays them in this step",)

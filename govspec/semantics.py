@@ -41,12 +41,24 @@ class State:
     params: tuple[tuple[str, Fraction], ...]
     now: int = 0  # the current day
     pending: tuple[tuple[str, tuple[tuple[str, str], ...], int], ...] = ()  # (procedure, args, approved on day)
+    # token balances (empty when weights do not move: each person's power is their declared weight)
+    balances: tuple[tuple[str, Fraction], ...] = ()
+    delegates: tuple[tuple[str, str], ...] = ()  # holder -> delegate, for holders who delegated to another
+    # (procedure, args, proposed on day, proposer, voting power of each person at the proposal or ())
+    proposals: tuple[tuple[str, tuple[tuple[str, str], ...], int, str, tuple[tuple[str, Fraction], ...]], ...] = ()
 
     def pending_of(self, procedure: str):
         """(args, approved_at) of the procedure's approved decision waiting to take effect, or None."""
         for name, args, at in self.pending:
             if name == procedure:
                 return args, at
+        return None
+
+    def proposal_of(self, procedure: str):
+        """(args, proposed on day, proposer, snapshot) of the procedure's latest proposal, or None."""
+        for name, args, day, proposer, snapshot in self.proposals:
+            if name == procedure:
+                return args, day, proposer, snapshot
         return None
 
     def body(self, name: str) -> frozenset[str]:
@@ -58,13 +70,17 @@ class State:
     def param(self, name: str) -> Fraction:
         return dict(self.params)[name]
 
-    def replace(self, members=None, offices=None, params=None, now=None, pending=None) -> "State":
+    def replace(self, members=None, offices=None, params=None, now=None, pending=None, balances=None,
+                delegates=None, proposals=None) -> "State":
         return State(
             tuple(sorted((members or dict(self.members)).items())),
             tuple(sorted((offices or dict(self.offices)).items())),
             tuple(sorted((params or dict(self.params)).items())),
             self.now if now is None else now,
             self.pending if pending is None else tuple(sorted(pending)),
+            self.balances if balances is None else tuple(sorted(balances.items())),
+            self.delegates if delegates is None else tuple(sorted((h, d) for h, d in delegates.items() if h != d)),
+            self.proposals if proposals is None else tuple(sorted(proposals)),
         )
 
 
@@ -73,7 +89,35 @@ def initial_state(model: m.Model) -> State:
         tuple(sorted((b.name, frozenset(b.members)) for b in model.bodies.values())),
         tuple(sorted((o.name, o.holder) for o in model.offices.values())),
         tuple(sorted((p.name, p.initial) for p in model.params.values())),
+        balances=tuple(sorted((p.name, p.weight) for p in model.people)) if model.tokens else (),
     )
+
+
+def balances(model: m.Model, state: State) -> dict[str, Fraction]:
+    """Each person's tokens (their declared weight when weights do not move)."""
+    if state.balances:
+        return dict(state.balances)
+    return {p.name: p.weight for p in model.people}
+
+
+def powers(model: m.Model, state: State, loan: str | None = None) -> dict[str, Fraction]:
+    """Each person's voting power: the tokens of everyone who delegated to them (themselves unless
+    they delegated away), plus a flash loan taken by ``loan`` in this step."""
+    held = balances(model, state)
+    if not state.delegates and loan is None:
+        return held
+    delegated = dict(state.delegates)
+    power = {p: Fraction(0) for p in held}
+    for holder, amount in held.items():
+        power[delegated.get(holder, holder)] += amount
+    if loan is not None:
+        power[loan] += model.flash_loan
+    return power
+
+
+def supply(model: m.Model, state: State) -> Fraction:
+    """Every token in existence: the balances and the flash-loan pool."""
+    return sum(balances(model, state).values(), Fraction(0)) + model.flash_loan
 
 
 @dataclass(frozen=True)
@@ -94,8 +138,10 @@ class Step:
     procedure: str
     args: tuple[tuple[str, str], ...] = ()
     stages: tuple[StageChoice, ...] = ()
-    phase: str = "pass"
+    phase: str = "pass"  # pass | execute | veto | propose | cancel
     days: int = 0
+    proposer: str | None = None  # who proposes (phase "propose")
+    loan: str | None = None  # who takes the flash loan in this step (a proposal or a vote counted live)
 
     def arg(self, name: str) -> str:
         return dict(self.args)[name]
@@ -109,6 +155,7 @@ class Env:
     sets: list[dict[str, frozenset[str]]] | None = None  # per stage
     passed: str | None = None  # procedure that passed in this step (for step properties)
     phase: str = "pass"
+    powers: dict[str, Fraction] | None = None  # voting power counted in this step (None: the state's)
 
 
 WAIT = "time passes"
@@ -153,8 +200,11 @@ def eval_num(e: m.NumExpr, env: Env) -> Fraction:
         case m.Count(set=s, weighted=w):
             people = eval_set(s, env)
             if w:
-                return sum((env.model.person(p).weight for p in people), Fraction(0))
+                power = env.powers if env.powers is not None else powers(env.model, env.state)
+                return sum((power[p] for p in people), Fraction(0))
             return Fraction(len(people))
+        case m.Supply():
+            return supply(env.model, env.state)
         case m.Arith(op=op, left=a, right=b):
             x, y = eval_num(a, env), eval_num(b, env)
             return x + y if op == "+" else x - y if op == "-" else x * y
@@ -249,11 +299,13 @@ def choice_problems(proc: m.Procedure, stage: m.Stage, state: State, args: dict[
     return problems
 
 
-def stage_carries(proc: m.Procedure, index: int, state: State, args: dict[str, str], c: StageChoice, model: m.Model) -> bool:
+def stage_carries(proc: m.Procedure, index: int, state: State, args: dict[str, str], c: StageChoice, model: m.Model,
+                  power: dict[str, Fraction] | None = None) -> bool:
+    """Does stage ``index`` carry with these choices, weights counted with ``power`` (see :func:`counting_powers`)?"""
     stage = proc.stages[index]
     sets = [dict() for _ in proc.stages]
     sets[index] = stage_sets(proc, stage, state, args, c)
-    env = Env(model, state, args, sets)
+    env = Env(model, state, args, sets, powers=power)
     if stage.quorum is not None and not eval_bool(stage.quorum.expr, env):
         return False
     return eval_bool(stage.passes.expr, env)
@@ -288,8 +340,12 @@ def run_effects(model: m.Model, proc: m.Procedure, env: Env) -> tuple[list[str],
     members = {b: set(ms) for b, ms in env.state.members}
     offices = dict(env.state.offices)
     params = dict(env.state.params)
+    held = dict(env.state.balances)
+    delegated = dict(env.state.delegates)
     for eff in proc.effects:
-        if eff.kind == "vacate":
+        if eff.kind in m.TOKEN_EFFECTS:
+            problems += _token_effect(eff, env, held, delegated)
+        elif eff.kind == "vacate":
             offices[eff.target] = None
         elif eff.kind == "fill":
             offices[eff.target] = eval_person(eff.person, env)
@@ -310,7 +366,30 @@ def run_effects(model: m.Model, proc: m.Procedure, env: Env) -> tuple[list[str],
                 problems.append(f"'{eff.text}': every seat of {eff.target} is filled")
             else:
                 body.add(who)
-    return problems, env.state.replace({b: frozenset(v) for b, v in members.items()}, offices, params)
+    after = env.state.replace({b: frozenset(v) for b, v in members.items()}, offices, params)
+    if env.state.balances:
+        after = after.replace(balances=held, delegates=delegated)
+    return problems, after
+
+
+def _token_effect(eff: m.Effect, env: Env, held: dict[str, Fraction], delegated: dict[str, str]) -> list[str]:
+    """Apply one transfer, mint or delegation to ``held``/``delegated``; say why it cannot apply."""
+    who = eval_person(eff.person, env)
+    other = eval_person(eff.other, env) if eff.other is not None else None
+    if who is None or (eff.other is not None and other is None):
+        return [f"'{eff.text}': the office named is vacant"]
+    if eff.kind == "delegate":
+        delegated[who] = other
+        return []
+    amount = eval_num(eff.amount, env)
+    if eff.kind == "mint":
+        held[who] += amount
+        return []
+    if held[who] < amount:
+        return [f"'{eff.text}': {who} holds {held[who]} tokens, fewer than {amount}"]
+    held[who] -= amount
+    held[other] += amount
+    return []
 
 
 def effect_problems(model: m.Model, proc: m.Procedure, env: Env) -> list[str]:
@@ -330,19 +409,26 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
         return _execute_problems(model, proc, state, step)
     if step.phase == "veto":
         return _veto_problems(model, proc, state, step)
+    if step.phase == "propose":
+        return propose_problems(model, proc, state, step)
+    if step.phase == "cancel":
+        return cancel_problems(model, proc, state, step)
     args = dict(step.args)
-    problems = args_problems(model, proc, state, args)
+    problems = args_problems(model, proc, state, args) + loan_problems(model, proc, step)
     if problems:
         return problems
+    if proc.lifecycle is not None:
+        problems += vote_window_problems(proc, state, step.args)
     env = Env(model, state, args)
     for g in proc.guards:
         if not eval_bool(g.expr, env):
             problems.append(f"guard fails: {g.text}")
     if len(step.stages) != len(proc.stages):
         return problems + ["wrong number of stage choices"]
+    counted = counting_powers(model, proc, state, step.loan)
     for i, (stage, c) in enumerate(zip(proc.stages, step.stages)):
         problems += choice_problems(proc, stage, state, args, c)
-        carries = stage_carries(proc, i, state, args, c, model)
+        carries = stage_carries(proc, i, state, args, c, model, counted)
         if stage.kind == "vetoed" and carries:
             problems.append(f"vetoed by {stage.body}")
         if stage.kind != "vetoed" and not carries:
@@ -353,6 +439,102 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
     else:
         problems += effect_problems(model, proc, env)
     return problems
+
+
+# ------------------------------------------------------------------ proposals and flash loans
+
+
+def counting_powers(model: m.Model, proc: m.Procedure, state: State, loan: str | None = None) -> dict[str, Fraction]:
+    """The voting power a procedure's vote counts: the proposal's snapshot, or the power now (live)
+    with the step's flash loan."""
+    if proc.lifecycle is not None and proc.lifecycle.snapshot:
+        proposal = state.proposal_of(proc.name)
+        if proposal is not None:
+            return dict(proposal[3])
+    return powers(model, state, loan)
+
+
+def loan_problems(model: m.Model, proc: m.Procedure, step: Step) -> list[str]:
+    """A flash loan is taken in a proposal or a vote whose weights are counted live."""
+    if step.loan is None:
+        return []
+    if model.flash_loan == 0:
+        return ["this spec has no flash loan"]
+    if proc.is_event:
+        return ["an event has no vote: nobody borrows for it"]
+    if step.loan not in {p.name for p in model.people}:
+        return [f"{step.loan} is not a person"]
+    if proc.lifecycle is not None and proc.lifecycle.snapshot:
+        return [f"'{proc.name}' counts votes at the snapshot: a flash loan cannot count"]
+    return []
+
+
+def voting_closes(proc: m.Procedure, day: int) -> int | None:
+    """The first day on which a proposal made on ``day`` can no longer be voted on (None: never)."""
+    life = proc.lifecycle
+    return None if life.period is None else day + life.delay + life.period
+
+
+def vote_window_problems(proc: m.Procedure, state: State, args: tuple) -> list[str]:
+    proposal = state.proposal_of(proc.name)
+    if proposal is None:
+        return [f"'{proc.name}' has not been proposed"]
+    if proposal[0] != args:
+        return [f"the proposal of '{proc.name}' has arguments {dict(proposal[0])}"]
+    opens, closes = proposal[1] + proc.lifecycle.delay, voting_closes(proc, proposal[1])
+    if state.now < opens:
+        return [f"the vote on '{proc.name}' opens on day {opens}, it is day {state.now}"]
+    if closes is not None and state.now >= closes:
+        return [f"the vote on '{proc.name}' closed on day {closes}"]
+    return []
+
+
+def open_proposal(proc: m.Procedure, state: State):
+    """The procedure's proposal if it can still be voted on, else None."""
+    proposal = state.proposal_of(proc.name)
+    if proposal is None:
+        return None
+    closes = voting_closes(proc, proposal[1])
+    return proposal if closes is None or state.now < closes else None
+
+
+def threshold(model: m.Model, proc: m.Procedure, state: State) -> Fraction:
+    life = proc.lifecycle
+    return Fraction(0) if life.threshold is None else eval_num(life.threshold, Env(model, state))
+
+
+def propose_problems(model: m.Model, proc: m.Procedure, state: State, step: Step) -> list[str]:
+    if proc.lifecycle is None:
+        return [f"'{proc.name}' is decided without a proposal step"]
+    args = dict(step.args)
+    problems = args_problems(model, proc, state, args) + loan_problems(model, proc, step)
+    if problems:
+        return problems
+    body = proc.stages[0].body
+    if step.proposer not in state.body(body):
+        return [f"{step.proposer} is not a member of {body}, who may propose '{proc.name}'"]
+    power = powers(model, state, step.loan)[step.proposer]
+    if power < threshold(model, proc, state):
+        problems.append(f"{step.proposer} has voting power {power}, below the proposal threshold "
+                        f"{threshold(model, proc, state)}")
+    previous = state.proposal_of(proc.name)
+    if previous is not None and proc.lifecycle.period is not None and open_proposal(proc, state) is not None:
+        problems.append(f"a proposal of '{proc.name}' is open until day {voting_closes(proc, previous[1])}")
+    return problems
+
+
+def cancel_problems(model: m.Model, proc: m.Procedure, state: State, step: Step) -> list[str]:
+    if proc.lifecycle is None or proc.lifecycle.threshold is None:
+        return [f"'{proc.name}' has no proposal threshold, so no cancellation"]
+    proposal = open_proposal(proc, state)
+    if proposal is None:
+        return [f"no open proposal of '{proc.name}'"]
+    if proposal[0] != step.args:
+        return [f"the proposal of '{proc.name}' has arguments {dict(proposal[0])}"]
+    power = powers(model, state)[proposal[2]]
+    if power >= threshold(model, proc, state):
+        return [f"the proposer {proposal[2]} still has voting power {power}, at or above the threshold"]
+    return []
 
 
 def _pending_problems(proc: m.Procedure, state: State, step: Step) -> tuple[list[str], int]:
@@ -408,6 +590,14 @@ def apply(model: m.Model, state: State, step: Step) -> State:
     if step.procedure == WAIT:
         return state.replace(now=state.now + step.days)
     proc = model.procedures[step.procedure]
+    others = tuple(p for p in state.proposals if p[0] != proc.name)
+    if step.phase == "propose":
+        snapshot = tuple(sorted(powers(model, state).items())) if proc.lifecycle.snapshot else ()
+        return state.replace(proposals=others + ((proc.name, step.args, state.now, step.proposer, snapshot),))
+    if step.phase == "cancel":
+        return state.replace(proposals=others)
+    if proc.lifecycle is not None and step.phase == "pass":  # the vote uses up the proposal
+        state = state.replace(proposals=others)
     if proc.timed and step.phase == "pass":  # approved: the effects wait
         return state.replace(pending=state.pending + ((proc.name, step.args, state.now),))
     if step.phase == "veto":
@@ -426,7 +616,8 @@ def step_env(model: m.Model, state: State, step: Step) -> Env:
     args = dict(step.args)
     stages = (proc.window_stage,) if step.phase == "veto" else proc.stages
     sets = [stage_sets(proc, s, state, args, c) for s, c in zip(stages, step.stages)]
-    return Env(model, state, args, sets, passed=step.procedure, phase=step.phase)
+    counted = counting_powers(model, proc, state, step.loan) if step.phase == "pass" else None
+    return Env(model, state, args, sets, passed=step.procedure, phase=step.phase, powers=counted)
 
 
 # ------------------------------------------------------------------ coalition force
@@ -445,7 +636,7 @@ def _outsider_options(stage: m.Stage, voter: bool) -> tuple[str, ...]:
 
 def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: State, args: dict[str, str],
                        coalition_choice: StageChoice, coalition: frozenset[str], limit: int = 200_000,
-                       stage: m.Stage | None = None) -> Iterator[StageChoice]:
+                       stage: m.Stage | None = None, power: dict[str, Fraction] | None = None) -> Iterator[StageChoice]:
     """Every way the notified outsiders can respond at one stage, up to interchangeability.
 
     Outsiders who are alike for every rule (same weight, same bodies, same recusal, not named by
@@ -458,12 +649,7 @@ def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: Sta
     r_quorum = recused(proc, args, "quorum") & members
     notified = coalition_choice.notified
     outsiders = sorted((notified - coalition) & members)
-    named = _named_people(model, state, args)
-    classes: dict[tuple, list[str]] = {}
-    for p in outsiders:
-        bodies = frozenset(b for b, ms in state.members if p in ms)
-        key = (p,) if p in named else ("class", model.person(p).weight, bodies, p in r_vote, p in r_quorum)
-        classes.setdefault(key, []).append(p)
+    classes = _classes(model, state, args, outsiders, r_vote, r_quorum, power)
     per_class = []
     total = 1
     for key, people in classes.items():
@@ -506,6 +692,26 @@ def assemble_choice(combo, notified: frozenset[str] | None = None, base: StageCh
                        frozenset(chosen["abstain"]))
 
 
+def member_key(model: m.Model, state: State, person: str, power: dict[str, Fraction] | None = None) -> tuple:
+    """What a stage's rules can see of a member within one step: the bodies they sit in and the
+    voting power counted (``power``, else the state's).  Choices within a step do not change the
+    next state, so members alike in this are interchangeable for the step."""
+    bodies = frozenset(b for b, ms in state.members if person in ms)
+    counted = power if power is not None else powers(model, state) if state.balances else None
+    return (counted[person] if counted is not None else model.person(person).weight, bodies)
+
+
+def _classes(model: m.Model, state: State, args: dict[str, str], people, r_vote, r_quorum,
+             power: dict[str, Fraction] | None = None) -> dict[tuple, list[str]]:
+    """Members grouped by what the rules can see of them; named people are alone in their group."""
+    named = _named_people(model, state, args)
+    classes: dict[tuple, list[str]] = {}
+    for p in people:
+        key = (p,) if p in named else ("class", member_key(model, state, p, power), p in r_vote, p in r_quorum)
+        classes.setdefault(key, []).append(p)
+    return classes
+
+
 def _named_people(model: m.Model, state: State, args: dict[str, str]) -> set[str]:
     named = {h for _, h in state.offices if h} | set(args.values())
     for proc in model.procedures.values():
@@ -542,12 +748,7 @@ def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, ar
     members = state.body(stage.body)
     r_vote = recused(proc, args, "vote") & members
     r_quorum = recused(proc, args, "quorum") & members
-    named = _named_people(model, state, args)
-    classes: dict[tuple, list[str]] = {}
-    for p in sorted(members & coalition):
-        bodies = frozenset(b for b, ms in state.members if p in ms)
-        key = (p,) if p in named else ("class", model.person(p).weight, bodies, p in r_vote, p in r_quorum)
-        classes.setdefault(key, []).append(p)
+    classes = _classes(model, state, args, sorted(members & coalition), r_vote, r_quorum)
     per_class = []
     for people in classes.values():
         if stage.mode == "consent":
@@ -584,6 +785,11 @@ def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str 
                 break
         if not safe:
             return f"on day {state.now} the outsiders can veto '{name}' ({stage.body}, window until day {at + stage.window})"
+    for proc in model.procedures.values():
+        if proc.lifecycle is not None and open_proposal(proc, state) is not None:
+            step = Step(proc.name, state.proposal_of(proc.name)[0], phase="cancel")
+            if not cancel_problems(model, proc, state, step):
+                return f"on day {state.now} anyone can cancel the proposal of '{proc.name}' (its proposer is below the threshold)"
     return None
 
 
@@ -608,7 +814,12 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
         return [f"unknown procedure {step.procedure}"]
     if step.phase == "veto":
         return ["a veto is the outsiders' move, not the coalition's"]
-    if step.phase == "execute":
+    if step.phase in ("execute", "cancel"):
+        return step_problems(model, state, step)
+    outside = [who for who in (step.proposer, step.loan) if who is not None and who not in coalition]
+    if outside:
+        return [f"{outside[0]} is not in the coalition (only its members propose and borrow)"]
+    if step.phase == "propose":
         return step_problems(model, state, step)
     args = dict(step.args)
     if proc.is_event:
@@ -616,9 +827,12 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
             return ["an event not on the coalition's own members is outside its control"]
         return step_problems(model, state, step)
     base = Step(step.procedure, step.args, tuple(coalition_part(c, coalition) for c in step.stages))
-    problems = args_problems(model, proc, state, args)
+    problems = args_problems(model, proc, state, args) + loan_problems(model, proc, step)
     if problems:
         return problems
+    if proc.lifecycle is not None:
+        problems += vote_window_problems(proc, state, step.args)
+    counted = counting_powers(model, proc, state, step.loan)
     env = Env(model, state, args)
     problems = [f"guard fails: {g.text}" for g in proc.guards if not eval_bool(g.expr, env)]
     if proc.timed:
@@ -629,11 +843,11 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     if problems:
         return problems
     for i, (stage, c) in enumerate(zip(proc.stages, base.stages)):
-        for response in outsider_responses(model, proc, i, state, args, c, coalition):
+        for response in outsider_responses(model, proc, i, state, args, c, coalition, power=counted):
             bad = choice_problems(proc, stage, state, args, response)
             if bad:
                 return [f"stage {i}: {b}" for b in bad]
-            carries = stage_carries(proc, i, state, args, response, model)
+            carries = stage_carries(proc, i, state, args, response, model, counted)
             if carries == (stage.kind == "vetoed"):
                 return [f"outsiders can stop it at the {stage.kind} stage by {stage.body}: "
                         f"present {sorted(response.attended)}, yes {sorted(response.yes)}, no {sorted(response.no)}"]

@@ -254,7 +254,41 @@ class _Builder(Transformer):
 
     def notice_clause(self, meta, items):
         items, cite = _cite(items)
-        return ast.Clause(self.s(meta), "notice", cite, notice=str(items[0]))
+        days = int(items[1]) if len(items) > 1 else None
+        if days is not None and str(items[0]) != "all":
+            raise SpecError([Diagnostic("GOV307", "a notice period needs notice to all members ('notice all N days')",
+                                        self.s(meta))])
+        return ast.Clause(self.s(meta), "notice", cite, notice=str(items[0]), days=days)
+
+    def _days_clause(kind):  # noqa: N805 - a small factory for "N days" clause builders
+        def build(self, meta, items):
+            items, cite = _cite(items)
+            return ast.Clause(self.s(meta), kind, cite, days=int(items[0]))
+        return build
+
+    voting_delay = _days_clause("voting_delay")
+    voting_period = _days_clause("voting_period")
+
+    def proposal_threshold(self, meta, items):
+        items, cite = _cite(items)
+        return ast.Clause(self.s(meta), "threshold", cite, expr=items[0])
+
+    def counted_snapshot(self, meta, items):
+        items, cite = _cite(items)
+        return ast.Clause(self.s(meta), "counted", cite, counting="snapshot")
+
+    def counted_live(self, meta, items):
+        items, cite = _cite(items)
+        return ast.Clause(self.s(meta), "counted", cite, counting="live")
+
+    def flash_decl(self, meta, items):
+        items, cite = _cite(items)
+        if items[0].value <= 0:
+            raise SpecError([Diagnostic("GOV310", "a flash loan lends a positive amount", items[0].span)])
+        return ast.FlashDecl(self.s(meta), items[0].value, cite)
+
+    def supply(self, meta, items):
+        return ast.Supply(self.s(meta))
 
     def quorum_clause(self, meta, items):
         items, cite = _cite(items)
@@ -290,6 +324,16 @@ class _Builder(Transformer):
 
     def effect_add(self, meta, items):
         return ast.Effect(self.s(meta), "add", str(items[0]), self.t(items[0]), str(items[1]), self.t(items[1]))
+
+    def effect_transfer(self, meta, items):
+        return ast.Effect(self.s(meta), "transfer", str(items[1]), self.t(items[1]), str(items[2]), self.t(items[2]),
+                          value=items[0])
+
+    def effect_mint(self, meta, items):
+        return ast.Effect(self.s(meta), "mint", str(items[1]), self.t(items[1]), value=items[0])
+
+    def effect_delegate(self, meta, items):
+        return ast.Effect(self.s(meta), "delegate", str(items[0]), self.t(items[0]), str(items[1]), self.t(items[1]))
 
     def _procedure(self, meta, items, is_event):
         name = str(items[0])
@@ -616,7 +660,7 @@ def _assemble(result: Tree, path: str, original: Tree) -> ast.SpecFile:
 def _organization(tree: Tree, path: str) -> tuple[ast.Organization, tuple[ast.PropertyDecl, ...]]:
     title_tok = tree.children[0]
     cite = None
-    people, bodies, offices, params, procedures, properties = [], [], [], [], [], []
+    people, bodies, offices, params, procedures, properties, flash = [], [], [], [], [], [], []
     for child in tree.children[1:]:
         if isinstance(child, tuple) and child[0] == "cite":
             cite = child[1]
@@ -630,11 +674,13 @@ def _organization(tree: Tree, path: str) -> tuple[ast.Organization, tuple[ast.Pr
             procedures.append(child)
         elif isinstance(child, ast.PropertyDecl):
             properties.append(child)
+        elif isinstance(child, ast.FlashDecl):
+            flash.append(child)
         elif isinstance(child, Tree) and child.data == "body_raw":
             bodies.append(_raw_body(child, path))
     org = ast.Organization(
         _span(path, tree.meta), str(title_tok)[1:-1], cite, tuple(people), tuple(bodies), tuple(offices),
-        tuple(params), tuple(procedures),
+        tuple(params), tuple(procedures), tuple(flash),
     )
     return org, tuple(properties)
 

@@ -147,3 +147,68 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         ]))
         props.append(f"property prop{k}: {form}")
     return "\n".join(lines + props) + "\n"
+
+
+@st.composite
+def token_specs(draw, max_people: int = 4) -> str:
+    """Specs with moving weights: transfers, delegation, minting, flash loans, proposals counted
+    live or at a snapshot, proposal thresholds and cancellation, voting delays and periods."""
+    n = draw(st.integers(3, max_people))
+    people = [f"p{i}" for i in range(1, n + 1)]
+    lines = ['organization "tokens" {']
+    for p in people:
+        lines.append(f"  person {p} weight {draw(st.integers(1, 4))}")
+    holders = sorted(draw(st.lists(st.sampled_from(people), min_size=2, max_size=n, unique=True)))
+    lines.append(f"  body holders {{ members {', '.join(holders)} }}")
+    flash = draw(st.sampled_from([None, 3, 8]))
+    if flash:
+        lines.append(f"  flash loan {flash}")
+    lines.append("  parameter spent = 0")
+    lines.append("  parameter amt = 2")
+    if draw(st.booleans()):
+        lines.append(f"  event give(x in holders, y in people) {{ effect transfer {draw(st.sampled_from(['1', 'amt']))} from x to y }}")
+    if draw(st.booleans()):
+        lines.append("  event back(x in holders, y in holders) { effect delegate x to y }")
+    formal = draw(st.sampled_from(["", "(x in people)", "(x in holders)"]))
+    body = []
+    lifecycle = draw(st.booleans())
+    if lifecycle:
+        if draw(st.booleans()):
+            body.append(f"proposal threshold {draw(st.sampled_from(['1', '3', 'amt']))}")
+        if draw(st.booleans()):
+            body.append(f"voting delay {draw(st.integers(0, 2))} days")
+        if draw(st.booleans()):
+            body.append(f"voting period {draw(st.integers(1, 2))} days")
+        body.append(draw(st.sampled_from(["counted at snapshot", "counted live"])))
+    body.append("decided by holders at meeting")
+    body.append("notice all")
+    if draw(st.booleans()):
+        body.append(f"quorum weight(yes) + weight(abstain) >= {draw(st.sampled_from(['1/4', '1/3']))} of supply")
+    body.append("passes when " + draw(st.sampled_from([
+        "weight(yes) > weight(no)", "weight(yes) >= half of weight(members)", "weight(yes) > 1/3 of supply",
+        "weight(yes) >= 4",
+    ])))
+    if draw(st.integers(0, 3)) == 0:
+        body.append("timelock 1 day")
+    effects = ["spent = 1"]
+    if formal:
+        effects += ["mint 2 to x", "transfer 1 from x to p1", "delegate x to p2"]
+    for e in draw(st.lists(st.sampled_from(effects), min_size=1, max_size=2, unique=True)):
+        body.append(f"effect {e}")
+    lines.append(f"  procedure spend{formal} {{")
+    lines += [f"    {b}" for b in body]
+    lines.append("  }")
+    lines.append("}")
+    forms = [
+        "never spend",
+        f"no coalition of at most {draw(st.integers(1, 2))} in holders can force spend",
+        f"coalition {{{', '.join(draw(st.lists(st.sampled_from(people), min_size=1, max_size=2, unique=True)))}}} can force spend",
+        f"always weight(holders.members) <= {draw(st.integers(4, 12))}",
+        f"always supply <= {draw(st.integers(6, 16))}",
+        f"always (spend -> weight(yes) >= {draw(st.integers(2, 6))})",
+        f"always weight({{{draw(st.sampled_from(people))}}}) <= {draw(st.integers(2, 6))}",
+        f"never spend.executed" if "timelock" in " ".join(body) else "always spent == 0",
+        f"no coalition of at most 1 can force spent == 1",
+    ]
+    props = [f"property prop{k}: {draw(st.sampled_from(forms))}" for k in range(draw(st.integers(1, 3)))]
+    return "\n".join(lines + props) + "\n"

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from govspec import api
 from govspec.explicit import ExplicitEngine
 from govspec.verdicts import check_property, sanity
-from specgen import specs
+from specgen import specs, token_specs
 from verifier import Z3Engine
 
 DEPTH = 2
@@ -63,6 +63,20 @@ def test_engines_agree(text):
 @settings(max_examples=3000, **COMMON)
 @given(specs(max_people=6))
 def test_engines_agree_slow(text):
+    assert compare(text, depth=3) == [], text
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_TOKEN_EXAMPLES", 40)), derandomize=True, **COMMON)
+@given(token_specs())
+def test_engines_agree_on_tokens(text):
+    """Moving weights: transfers, delegation, minting, flash loans, snapshots, proposal lifecycles."""
+    assert compare(text, depth=3) == [], text
+
+
+@pytest.mark.slow
+@settings(max_examples=400, **COMMON)
+@given(token_specs(max_people=5))
+def test_engines_agree_on_tokens_slow(text):
     assert compare(text, depth=3) == [], text
 
 

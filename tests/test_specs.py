@@ -61,7 +61,19 @@ BRIEF_VERDICTS = {
     ("specs/multisig/safe_2_of_4.gov", "changing_threshold_needs_all_owners"): "refuted",
     ("specs/arbitrum/security_council.gov", "one_organisation_can_block_emergency"): "refuted",
     ("specs/arbitrum/security_council.gov", "two_organisations_can_block_emergency"): "proved",
+    # issue 4: a flash loan passes a proposal counted live, not one counted at the snapshot
+    ("specs/dao/flash_loan_live.gov", "a_flash_loan_cannot_pass_a_proposal"): "refuted",
+    ("specs/dao/flash_loan_snapshot.gov", "a_flash_loan_cannot_pass_a_proposal"): "proved",
+    ("specs/dao/governor_quorum.gov", "a_proposal_that_reaches_quorum_passes"): "refuted",
 }
+
+
+def test_flash_loan_is_in_the_live_counterexample():
+    _, out, _ = run_cli("check", "--format", "json", "specs/dao/flash_loan_live.gov")
+    prop = next(p for p in json.loads(out)["files"][0]["properties"] if p["name"] == "a_flash_loan_cannot_pass_a_proposal")
+    changes = [c for step in prop["trace"] for c in step["changes"]]
+    assert any("flash loan" in c for c in changes), changes
+    assert [step["phase"] for step in prop["trace"]] == ["propose", "wait", "pass"]
 
 
 @pytest.mark.parametrize("key,status", list(BRIEF_VERDICTS.items()), ids=lambda x: x if isinstance(x, str) else x[1])

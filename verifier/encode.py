@@ -85,7 +85,8 @@ def _max(terms):
 def _with(state: "SymState", **changes) -> "SymState":
     """A copy of a symbolic state with some parts replaced."""
     parts = dict(members=state.members, offices=state.offices, params=state.params, now=state.now,
-                 pending=state.pending)
+                 pending=state.pending, balances=state.balances, delegates=state.delegates,
+                 proposals=state.proposals, counting=state.counting)
     parts.update(changes)
     return SymState(**parts)
 
@@ -102,6 +103,11 @@ class SymState:
     now: object = None  # Int term: the current day
     # timed procedure -> (waiting?, approved on day, its arguments)
     pending: dict[str, tuple] = field(default_factory=dict)
+    balances: dict[int, object] | None = None  # person -> Real term (None: weights do not move)
+    delegates: dict[int, object] | None = None  # person -> Int term, whom they delegate to (None: nobody delegates)
+    # procedure with a lifecycle -> (proposed?, on day, proposer, its arguments, snapshot powers or None)
+    proposals: dict[str, tuple] = field(default_factory=dict)
+    counting: dict[int, object] | None = None  # the voting power a stage counts (None: the state's)
 
 
 WAIT_KEY = "@wait"
@@ -129,6 +135,11 @@ class StepVars:
     stages: dict[str, list[StageVars]]
     active: BoolRef | None = None  # the step happens (otherwise the state stays as it was)
     days: object = None  # Int term: how long time passes in a WAIT step
+    proposer: dict[str, object] = field(default_factory=dict)  # procedure -> Int term (its proposal step)
+    loan: object = None  # Int term: who takes the flash loan (NOBODY: no loan)
+
+
+NOBODY = -1
 
 
 class Unrolling:
@@ -145,6 +156,7 @@ class Unrolling:
                 self.potential[b.name] = list(range(len(self.people)))
             else:
                 self.potential[b.name] = [self.index[n] for n in b.members]
+        self.delegation = any(e.kind == "delegate" for p in model.procedures.values() for e in p.effects)
         self.states: list[SymState] = [self._initial()]
         self.steps: list[StepVars] = []
 
@@ -156,7 +168,47 @@ class Unrolling:
         params = {p.name: _q(p.initial) for p in mm.params.values()}
         pending = {p.name: (BoolVal(False), IntVal(0), {f.name: IntVal(0) for f in p.formals})
                    for p in mm.procedures.values() if p.timed}
-        return SymState(members, offices, params, IntVal(0), pending)
+        balances = {i: _q(w) for i, w in enumerate(self.weights)} if mm.tokens else None
+        delegates = {i: IntVal(i) for i in range(len(self.people))} if self.delegation else None
+        proposals = {p.name: (BoolVal(False), IntVal(0), IntVal(0), {f.name: IntVal(0) for f in p.formals},
+                              {i: RealVal(0) for i in range(len(self.people))} if p.lifecycle.snapshot else None)
+                     for p in mm.procedures.values() if p.lifecycle is not None}
+        return SymState(members, offices, params, IntVal(0), pending, balances, delegates, proposals)
+
+    # ------------------------------------------------------------ voting power
+    def powers(self, state: SymState, loan=None) -> list:
+        """Each person's voting power (see semantics.powers): delegated balances plus a flash loan."""
+        if state.balances is None:
+            base = [_q(w) for w in self.weights]
+        elif state.delegates is None:
+            base = [state.balances[i] for i in range(len(self.people))]
+        else:
+            base = [Sum([If(state.delegates[h] == i, state.balances[h], RealVal(0)) for h in range(len(self.people))])
+                    for i in range(len(self.people))]
+        if loan is None or self.model.flash_loan == 0:
+            return base
+        pool = _q(self.model.flash_loan)
+        return [b + If(loan == i, pool, RealVal(0)) for i, b in enumerate(base)]
+
+    def weight_of(self, state: SymState, i: int):
+        """The voting power of person ``i`` that a weighted count sees in ``state``."""
+        if state.counting is not None:
+            return state.counting[i]
+        if state.balances is None:
+            return _q(self.weights[i])
+        cached = state.__dict__.get("_powers")
+        if cached is None:
+            cached = state.__dict__["_powers"] = self.powers(state)
+        return cached[i]
+
+    def counting_state(self, proc: m.Procedure, state: SymState, loan) -> SymState:
+        """The state a procedure's vote is counted in: the proposal's snapshot, or live powers with a flash loan."""
+        life = proc.lifecycle
+        if life is not None and life.snapshot:
+            return _with(state, counting=state.proposals[proc.name][4])
+        if self.model.flash_loan > 0:
+            return _with(state, counting=self.powers(state, loan))
+        return state
 
     # ------------------------------------------------------------ expressions
     def person(self, e: m.PersonExpr, state: SymState, args: dict[str, object]):
@@ -194,7 +246,12 @@ class Unrolling:
                 members = self.set_(s, state, args, sets)
                 if not members:
                     return RealVal(0)
-                return Sum([If(b, _q(self.weights[i]) if w else RealVal(1), RealVal(0)) for i, b in members.items()])
+                return Sum([If(b, self.weight_of(state, i) if w else RealVal(1), RealVal(0)) for i, b in members.items()])
+            case m.Supply():
+                pool = _q(self.model.flash_loan)
+                if state.balances is None:
+                    return _q(sum(self.weights, Fraction(0))) + pool
+                return Sum(list(state.balances.values())) + pool
             case m.Now():
                 return state.now
             case m.ApprovedAt(procedure=p):  # -1 when no decision waits (as in the reference semantics)
@@ -319,12 +376,83 @@ class Unrolling:
                 key = action_key(p.name, "veto")
                 selected[key] = Bool(f"select@{t}[{p.name} vetoed]")
                 stages[key] = [self._stage_vars("veto:", t, p.name, 0, p.window_stage.body)]
+            if p.lifecycle is not None:
+                selected[action_key(p.name, "propose")] = Bool(f"select@{t}[{p.name} proposed]")
+                if p.lifecycle.threshold is not None:
+                    selected[action_key(p.name, "cancel")] = Bool(f"select@{t}[{p.name} cancelled]")
         days = None
         if self.model.timed:
             selected[WAIT_KEY] = Bool(f"select@{t}[time passes]")
             days = Int(f"days@{t}")
         args = {p.name: {f.name: Int(f"arg@{t}[{p.name}.{f.name}]") for f in p.formals} for p in procedures}
-        return StepVars(t, selected, args, stages, Bool(f"active@{t}"), days)
+        proposer = {p.name: Int(f"proposer@{t}[{p.name}]") for p in procedures if p.lifecycle is not None}
+        loan = Int(f"loan@{t}") if self.model.flash_loan > 0 else IntVal(NOBODY)
+        return StepVars(t, selected, args, stages, Bool(f"active@{t}"), days, proposer, loan)
+
+    def _loan_ok(self, proc: m.Procedure, step: StepVars, may_borrow) -> list:
+        """The flash loan of a vote or proposal: nobody, or someone ``may_borrow(i)`` (semantics.loan_problems)."""
+        if self.model.flash_loan == 0:
+            return []
+        if proc.is_event or (proc.lifecycle is not None and proc.lifecycle.snapshot):
+            return [step.loan == NOBODY]
+        return [Or(step.loan == NOBODY, Or([And(step.loan == i, may_borrow(i)) for i in range(len(self.people))]))]
+
+    def _no_loan(self, step: StepVars, rules_for: dict, keys) -> None:
+        if self.model.flash_loan > 0:
+            for key in keys:
+                rules_for[key].append(step.loan == NOBODY)
+
+    def _power_of(self, powers: list, who):
+        return Sum([If(who == i, p, RealVal(0)) for i, p in enumerate(powers)])
+
+    def _voting_open(self, proc: m.Procedure, state: SymState):
+        exists, day, _, _, _ = state.proposals[proc.name]
+        life = proc.lifecycle
+        if life.period is None:
+            return exists
+        return And(exists, state.now < day + life.delay + life.period)
+
+    def _cancellable(self, proc: m.Procedure, state: SymState):
+        """The proposal is open and its proposer's power is below the threshold (semantics.cancel_problems)."""
+        proposer = state.proposals[proc.name][2]
+        below = self._power_of(self.powers(state), proposer) < self.num(proc.lifecycle.threshold, state, {}, None)
+        return And(self._voting_open(proc, state), below)
+
+    def _lifecycle_actions(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict,
+                           may_propose) -> list:
+        """The proposal and cancellation steps of a procedure with a lifecycle; returns the rules its
+        vote needs (an open proposal with these arguments, voting open)."""
+        life, args = proc.lifecycle, step.args[proc.name]
+        exists, day, proposer, p_args, snapshot = state.proposals[proc.name]
+        same_args = [args[f.name] == p_args[f.name] for f in proc.formals]
+        # the proposal
+        key = action_key(proc.name, "propose")
+        who = step.proposer[proc.name]
+        body = state.members[proc.stages[0].body]
+        rules = self._args_ok(proc, state, args) + self._loan_ok(proc, step, may_propose)
+        rules.append(Or([And(who == i, b, may_propose(i)) for i, b in body.items()]) if body else BoolVal(False))
+        if life.threshold is not None:
+            power = self.powers(state, None if life.snapshot else step.loan)
+            rules.append(self._power_of(power, who) >= self.num(life.threshold, state, {}, None))
+        if life.period is not None:
+            rules.append(Not(self._voting_open(proc, state)))
+        rules_for[key] = rules
+        new = dict(state.proposals)
+        new[proc.name] = (BoolVal(True), state.now, who, dict(args),
+                          dict(enumerate(self.powers(state))) if life.snapshot else None)
+        post[key] = _with(state, proposals=new)
+        used = dict(state.proposals)
+        used[proc.name] = (BoolVal(False), day, proposer, p_args, snapshot)
+        # the cancellation
+        if life.threshold is not None:
+            key = action_key(proc.name, "cancel")
+            rules_for[key] = [*same_args, self._cancellable(proc, state)]
+            self._no_loan(step, rules_for, [key])
+            post[key] = _with(state, proposals=used)
+        # the vote
+        opens = day + life.delay
+        return [exists, *same_args, state.now >= opens] + (
+            [state.now < opens + life.period] if life.period is not None else []), used
 
     def _timed_actions(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict) -> None:
         """The approval's bookkeeping, and the steps in which a timed procedure takes effect or is vetoed."""
@@ -374,8 +502,12 @@ class Unrolling:
         members = {b: dict(v) for b, v in state.members.items()}
         offices = dict(state.offices)
         params = dict(state.params)
+        balances = dict(state.balances) if state.balances is not None else None
+        delegates = dict(state.delegates) if state.delegates is not None else None
         for eff in proc.effects:
-            if eff.kind == "vacate":
+            if eff.kind in m.TOKEN_EFFECTS:
+                pre += self._token_effect(eff, state, args, balances, delegates)
+            elif eff.kind == "vacate":
                 offices[eff.target] = IntVal(VACANT)
             elif eff.kind == "fill":
                 offices[eff.target] = self.person(eff.person, state, args)
@@ -393,7 +525,27 @@ class Unrolling:
                     count = Sum([If(b, 1, 0) for b in body.values()]) if body else IntVal(0)
                     pre += [who != VACANT, Not(inside), count < seats]
                     members[eff.target] = {i: Or(b, who == i) for i, b in body.items()}
-        return pre, SymState(members, offices, params, state.now, dict(state.pending))
+        return pre, _with(state, members=members, offices=offices, params=params, balances=balances,
+                          delegates=delegates, counting=None)
+
+    def _token_effect(self, eff: m.Effect, state: SymState, args, balances: dict, delegates: dict | None) -> list:
+        """One transfer, mint or delegation (see semantics._token_effect), applied to the dicts in place."""
+        who = self.person(eff.person, state, args)
+        other = self.person(eff.other, state, args) if eff.other is not None else None
+        pre = [who != VACANT] + ([other != VACANT] if other is not None else [])
+        if eff.kind == "delegate":
+            for i in delegates:
+                delegates[i] = If(who == i, other, delegates[i])
+            return pre
+        amount = self.num(eff.amount, state, args, None)
+        if eff.kind == "mint":
+            for i in balances:
+                balances[i] = balances[i] + If(who == i, amount, RealVal(0))
+            return pre
+        pre.append(Or([And(who == i, b >= amount) for i, b in balances.items()]))
+        for i in balances:
+            balances[i] = balances[i] - If(who == i, amount, RealVal(0)) + If(other == i, amount, RealVal(0))
+        return pre
 
     def _frame(self, step: StepVars, post: dict[str, SymState], state: SymState) -> SymState:
         """The state after the step: the selected action's post-state (unchanged if none is)."""
@@ -412,9 +564,24 @@ class Unrolling:
         pending = {p: (pick(lambda s, p=p: s.pending[p][0]), pick(lambda s, p=p: s.pending[p][1]),
                        {f: pick(lambda s, p=p, f=f: s.pending[p][2][f]) for f in state.pending[p][2]})
                    for p in state.pending}
-        return SymState(members, offices, params, now, pending)
+        balances = delegates = None
+        if state.balances is not None:
+            balances = {i: pick(lambda s, i=i: s.balances[i]) for i in state.balances}
+        if state.delegates is not None:
+            delegates = {i: pick(lambda s, i=i: s.delegates[i]) for i in state.delegates}
+        proposals = {}
+        for p, (_, _, _, p_args, snap) in state.proposals.items():
+            proposals[p] = (*[pick(lambda s, p=p, k=k: s.proposals[p][k]) for k in range(3)],
+                            {f: pick(lambda s, p=p, f=f: s.proposals[p][3][f]) for f in p_args},
+                            None if snap is None else {i: pick(lambda s, p=p, i=i: s.proposals[p][4][i]) for i in snap})
+        return SymState(members, offices, params, now, pending, balances, delegates, proposals)
 
     def _finish(self, solver, step: StepVars, state: SymState, post: dict, rules_for: dict) -> StepVars:
+        if self.model.flash_loan > 0:  # a loan is taken only in a vote or a proposal (they say who may borrow)
+            for key in rules_for:
+                proc, phase = key.rsplit("@", 1) if "@" in key else (key, "pass")
+                if key == WAIT_KEY or phase not in ("pass", "propose"):
+                    rules_for[key].append(step.loan == NOBODY)
         for key, rules in rules_for.items():
             solver.add(Implies(step.selected[key], And(rules)))
         self.steps.append(step)
@@ -433,22 +600,34 @@ class Unrolling:
         step = self._new_step(t, procs)
         solver.add(PbLe([(s, 1) for s in step.selected.values()], 1), Implies(step.active, Or(list(step.selected.values()))))
         post, rules_for = {}, {}
+        anyone = lambda i: BoolVal(True)  # noqa: E731 - in a free step anyone may propose and borrow
         for proc in procs:
             args = step.args[proc.name]
-            rules = self._args_ok(proc, state, args)
+            rules = self._args_ok(proc, state, args) + self._loan_ok(proc, step, anyone)
             rules += [self.boolean(g.expr, state, args, None) for g in proc.guards]
+            used = None
+            if proc.lifecycle is not None:
+                vote, used = self._lifecycle_actions(proc, step, state, post, rules_for, anyone)
+                rules += vote
+            counted = self.counting_state(proc, state, step.loan)
             for i, (stage, v) in enumerate(zip(proc.stages, step.stages[proc.name])):
                 rules += [self.person_valid(proc, stage, state, args, v, j) for j in v.notified]
-                carries = self.carries(proc, i, state, args, v)
+                carries = self.carries(proc, i, counted, args, v)
                 rules.append(Not(carries) if stage.kind == "vetoed" else carries)
             rules_for[proc.name] = rules
-            if proc.timed:
-                self._timed_actions(proc, step, state, post, rules_for)
-            else:
-                pre, post[proc.name] = self._effects(proc, state, args)
-                rules.extend(pre)
+            self._outcome(proc, step, state, post, rules_for, used)
         self._wait(step, state, post, rules_for)
         return self._finish(solver, step, state, post, rules_for)
+
+    def _outcome(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict, used) -> None:
+        """What a passing vote does: a timed decision waits, else the effects apply; a proposal is used up."""
+        if proc.timed:
+            self._timed_actions(proc, step, state, post, rules_for)
+        else:
+            pre, post[proc.name] = self._effects(proc, state, step.args[proc.name])
+            rules_for[proc.name].extend(pre)
+        if used is not None:
+            post[proc.name] = _with(post[proc.name], proposals=used)
 
     def _forced_stage(self, proc: m.Procedure, stage: m.Stage, index: int, state: SymState, args, v: StageVars,
                       coalition, t: int, tag: str, outcome_wanted: bool) -> list:
@@ -488,6 +667,9 @@ class Unrolling:
             v = self._stage_vars("defend:", t, proc.name, 0, stage.body)
             defence = self._forced_stage(proc, stage, 0, state, pending_args, v, coalition, t, "defend:", False)
             rules.append(Implies(And(waiting, state.now < at + stage.window), And(defence)))
+        for proc in self.model.procedures.values():  # an open proposal anyone may cancel (semantics.veto_threat)
+            if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
+                rules.append(Not(self._cancellable(proc, state)))
         return rules
 
     def add_forced_step(self, solver, coalition: dict[int, BoolRef]) -> StepVars:
@@ -499,23 +681,25 @@ class Unrolling:
         solver.add(PbLe([(s, 1) for s in step.selected.values()], 1), Implies(step.active, Or(list(step.selected.values()))))
         solver.add(Implies(step.active, And(self.veto_safe(state, coalition, t))))
         post, rules_for = {}, {}
+        member = lambda i: coalition.get(i, BoolVal(False))  # noqa: E731 - only the coalition proposes and borrows
         for proc in procs:
             args = step.args[proc.name]
-            rules = self._args_ok(proc, state, args)
+            rules = self._args_ok(proc, state, args) + self._loan_ok(proc, step, member)
             rules += [self.boolean(g.expr, state, args, None) for g in proc.guards]
             if proc.is_event:  # the coalition may only trigger events on its own members
                 for f in proc.formals:
                     rules.append(Or([And(args[f.name] == i, c) for i, c in coalition.items()]))
+            used = None
+            if proc.lifecycle is not None:
+                vote, used = self._lifecycle_actions(proc, step, state, post, rules_for, member)
+                rules += vote
+            counted = self.counting_state(proc, state, step.loan)
             for i, (stage, v) in enumerate(zip(proc.stages, step.stages[proc.name])):
-                rules += self._forced_stage(proc, stage, i, state, args, v, coalition, t, "", stage.kind != "vetoed")
+                rules += self._forced_stage(proc, stage, i, counted, args, v, coalition, t, "", stage.kind != "vetoed")
             rules_for[proc.name] = rules
-            if proc.timed:
-                self._timed_actions(proc, step, state, post, rules_for)
-                if proc.window_stage is not None:  # a veto is the outsiders' move, never the coalition's
-                    rules_for[action_key(proc.name, "veto")] = [BoolVal(False)]
-            else:
-                pre, post[proc.name] = self._effects(proc, state, args)
-                rules.extend(pre)
+            self._outcome(proc, step, state, post, rules_for, used)
+            if proc.window_stage is not None:  # a veto is the outsiders' move, never the coalition's
+                rules_for[action_key(proc.name, "veto")] = [BoolVal(False)]
         self._wait(step, state, post, rules_for)
         return self._finish(solver, step, state, post, rules_for)
 
@@ -573,7 +757,7 @@ class Unrolling:
                 total = [rest]
                 for j in v.notified:
                     def contribution(sets):
-                        terms = [self._scaled(c, If(sets[kind][j], _q(self.weights[j]) if weighted else RealVal(1), RealVal(0)), state)
+                        terms = [self._scaled(c, If(sets[kind][j], self.weight_of(state, j) if weighted else RealVal(1), RealVal(0)), state)
                                  for (kind, weighted), c in coeffs.items()]
                         return Sum(terms) if terms else RealVal(0)
                     rv = And(state.members[stage.body][j], self._recused(proc, args, "vote", j))
@@ -644,5 +828,6 @@ class Unrolling:
             stages, vars_ = (), []
         else:
             stages, vars_ = proc.stages, step.stages[proc.name]
+            state = self.counting_state(proc, state, step.loan)
         sets = [self.stage_sets(proc, s, state, args, v) for s, v in zip(stages, vars_)]
         return state, args, sets

@@ -15,7 +15,7 @@ from govspec import model as m
 from govspec import semantics as sem
 from govspec.verdicts import Deadline, Outcome
 
-from .encode import WAIT_KEY, StepVars, Unrolling, action_key
+from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
 
@@ -59,7 +59,7 @@ def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] 
     args = tuple((f.name, unroll.people[zm.eval(step.args[proc.name][f.name], model_completion=True).as_long()])
                  for f in proc.formals)
     stages = []
-    for v in ([] if phase == "execute" else step.stages[chosen[0]]):
+    for v in step.stages.get(chosen[0], []):
         def people(d):
             chosen = {unroll.people[i] for i, b in d.items() if is_true(zm.eval(b, model_completion=True))}
             return frozenset(chosen)
@@ -68,7 +68,12 @@ def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] 
         keep = (lambda s: s & coalition) if coalition is not None else (lambda s: s)
         stages.append(sem.StageChoice(notified, keep(people(v.attended)), keep(people(v.yes)),
                                       keep(people(v.no)), keep(people(v.abstain))))
-    return sem.Step(proc.name, args, tuple(stages), phase=phase)
+    loan = zm.eval(step.loan, model_completion=True).as_long()
+    proposer = None
+    if phase == "propose":
+        proposer = unroll.people[zm.eval(step.proposer[proc.name], model_completion=True).as_long()]
+    return sem.Step(proc.name, args, tuple(stages), phase=phase, proposer=proposer,
+                    loan=None if loan == NOBODY else unroll.people[loan])
 
 
 # ------------------------------------------------------------------ canonical models
@@ -130,14 +135,18 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
                 decide(step.days == low, True)
                 continue
             chosen = unroll.model.procedures[_split_key(key)[0]]
-            for formal in chosen.formals:
+            people = [step.args[chosen.name][f.name] for f in chosen.formals]
+            if _split_key(key)[1] == "propose":
+                people.append(step.proposer[chosen.name])
+            if unroll.model.flash_loan > 0 and not decide(step.loan == NOBODY, True):
+                people.append(step.loan)
+            for term in people:
                 # the least feasible person index, by bisection (a monotone question)
-                arg = step.args[chosen.name][formal.name]
                 low, high = 0, len(unroll.people) - 1
                 while low < high:
                     mid = (low + high) // 2
                     solver.push()
-                    solver.add(arg <= mid)
+                    solver.add(term <= mid)
                     result, _ = _check(solver, deadline)
                     solver.pop()
                     if result == unknown:
@@ -146,7 +155,7 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
                         high = mid
                     else:
                         low = mid + 1
-                decide(arg == low, True)
+                decide(term == low, True)
             for v in step.stages.get(key, []):
                 for j in v.notified:
                     decide(v.notified[j], False)
