@@ -207,6 +207,7 @@ def token_specs(draw, max_people: int = 4) -> str:
         f"always supply <= {draw(st.integers(6, 16))}",
         f"always (spend -> weight(yes) >= {draw(st.integers(2, 6))})",
         f"always weight({{{draw(st.sampled_from(people))}}}) <= {draw(st.integers(2, 6))}",
+        f"always weight({{{draw(st.sampled_from(people))}}}) >= {draw(st.integers(0, 1))}",
         f"never spend.executed" if "timelock" in " ".join(body) else "always spent == 0",
         f"no coalition of at most 1 can force spent == 1",
     ]

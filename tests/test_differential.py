@@ -74,7 +74,7 @@ def test_engines_agree_on_tokens(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=400, **COMMON)
+@settings(max_examples=150, **COMMON)
 @given(token_specs(max_people=5))
 def test_engines_agree_on_tokens_slow(text):
     assert compare(text, depth=3) == [], text

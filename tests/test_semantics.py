@@ -109,3 +109,93 @@ def test_force_with_passive_opposition(model):
     assert sem.forced_problems(model, state, step, S("a", "b"))
     # an event on somebody outside the coalition is not the coalition's to trigger
     assert sem.forced_problems(model, state, Step("resign", (("x", "d"),)), S("a", "b"))
+
+
+TOKENS = """
+organization "tok" {
+  person a weight 10
+  person b weight 5
+  person c weight 1
+  body holders { members a, b, c }
+  flash loan 20
+  parameter spent = 0
+  event give(x in holders, y in people) { effect transfer 6 from x to y }
+  event back(x in holders, y in holders) { effect delegate x to y }
+  procedure live {
+    decided by holders at meeting
+      passes when weight(yes) > weight(no)
+    effect spent = 1
+  }
+  procedure snap {
+    proposal threshold 4
+    voting delay 1 day
+    voting period 2 days
+    counted at snapshot
+    decided by holders at meeting
+      passes when weight(yes) > weight(no)
+    effect spent = 2
+  }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def tokens():
+    return api.load_text(TOKENS, "tok.gov")
+
+
+def _all_vote(yes, no):
+    everyone = S("a", "b", "c")
+    return (StageChoice(everyone, everyone, S(*yes), S(*no)),)
+
+
+def test_transfers_need_the_balance_and_move_voting_power(tokens):
+    state = sem.initial_state(tokens)
+    assert sem.step_problems(tokens, state, Step("give", (("x", "c"), ("y", "a")))) == [
+        "'transfer 6 from x to y': c holds 1 tokens, fewer than 6"]
+    after = sem.apply(tokens, state, Step("give", (("x", "a"), ("y", "c"))))
+    assert sem.powers(tokens, after) == {"a": 4, "b": 5, "c": 7}
+    assert sem.supply(tokens, after) == sem.supply(tokens, state) == 36  # 16 held and 20 in the pool
+
+
+def test_delegation_moves_voting_power_not_tokens(tokens):
+    after = sem.apply(tokens, sem.initial_state(tokens), Step("back", (("x", "a"), ("y", "c"))))
+    assert sem.powers(tokens, after) == {"a": 0, "b": 5, "c": 11}
+    assert sem.balances(tokens, after)["a"] == 10
+
+
+def test_a_flash_loan_counts_in_a_live_vote_only_for_that_step(tokens):
+    state = sem.initial_state(tokens)
+    assert sem.step_problems(tokens, state, Step("live", (), _all_vote(["c"], ["a", "b"]))) == [
+        "the decided stage by holders does not carry"]
+    borrowed = Step("live", (), _all_vote(["c"], ["a", "b"]), loan="c")
+    assert sem.step_problems(tokens, state, borrowed) == []
+    assert sem.apply(tokens, state, borrowed).balances == state.balances  # repaid within the step
+
+
+def test_a_snapshot_vote_needs_a_proposal_a_delay_and_ignores_later_transfers(tokens):
+    state = sem.initial_state(tokens)
+    vote = Step("snap", (), _all_vote(["b", "c"], ["a"]))
+    assert sem.step_problems(tokens, state, vote)[0] == "'snap' has not been proposed"
+    assert "below the proposal threshold" in sem.step_problems(tokens, state, Step("snap", phase="propose", proposer="c"))[0]
+    assert sem.step_problems(tokens, state, Step("snap", phase="propose", proposer="b", loan="b")) == [
+        "'snap' counts votes at the snapshot: a flash loan cannot count"]
+    proposed = sem.apply(tokens, state, Step("snap", phase="propose", proposer="b"))
+    assert sem.step_problems(tokens, proposed, vote)[0] == "the vote on 'snap' opens on day 1, it is day 0"
+    # a gives 6 tokens to c after the snapshot: b and c now outweigh a (11 > 4), but not at the snapshot (6 < 10)
+    moved = sem.apply(tokens, proposed, Step("give", (("x", "a"), ("y", "c"))))
+    day1 = sem.apply(tokens, moved, Step(sem.WAIT, days=1))
+    assert sem.step_problems(tokens, day1, vote) == ["the decided stage by holders does not carry"]
+    day3 = sem.apply(tokens, day1, Step(sem.WAIT, days=2))
+    assert sem.step_problems(tokens, day3, Step("snap", (), _all_vote(["a"], ["b", "c"]))) == ["the vote on 'snap' closed on day 3"]
+    assert sem.step_problems(tokens, day1, Step("snap", (), _all_vote(["a"], ["b", "c"]))) == []
+
+
+def test_a_proposal_is_cancellable_once_its_proposer_falls_below_the_threshold(tokens):
+    proposed = sem.apply(tokens, sem.initial_state(tokens), Step("snap", phase="propose", proposer="b"))
+    cancel = Step("snap", phase="cancel")
+    assert "still has voting power 5" in sem.step_problems(tokens, proposed, cancel)[0]
+    poorer = sem.apply(tokens, proposed, Step("back", (("x", "b"), ("y", "a"))))
+    assert sem.step_problems(tokens, poorer, cancel) == []
+    assert sem.apply(tokens, poorer, cancel).proposals == ()
+    assert sem.veto_threat(tokens, poorer, S("b")) is not None  # a forcing sequence cannot go through it
