@@ -10,8 +10,9 @@ The CLI (:mod:`govspec.cli`) only parses arguments, calls these functions and re
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import model as m
 from .check import build_model
@@ -101,14 +102,35 @@ def check_model(model: m.Model, options: Options = Options()) -> FileReport:
     return FileReport(model.path, tuple(results), tuple(sanity_results))
 
 
+def file_sha256(path: str) -> str | None:
+    """The SHA-256 of a file's bytes (the spec's content hash in proof stamps); None if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read(MAX_SOURCE_BYTES + 1)).hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
 def check_file(path: str, options: Options = Options()) -> FileReport:
     try:
         model = load(path)
     except SpecError as err:
-        return FileReport(path, errors=tuple(err.diagnostics))
-    return check_model(model, options)
+        return FileReport(path, errors=tuple(err.diagnostics), sha256=file_sha256(path))
+    return replace(check_model(model, options), sha256=file_sha256(path))
+
+
+def z3_version() -> str | None:
+    try:
+        from verifier import z3_version as version
+    except ImportError:  # pragma: no cover - z3 is a dependency
+        return None
+    return version()
+
+
+def options_dict(options: Options) -> dict:
+    """The options as recorded in a report (enough for ``govspec verify-report`` to re-run)."""
+    return {"depth": options.depth, "timeout": options.timeout, "engine": options.engine, "sanity": options.sanity}
 
 
 def check_files(paths, options: Options = Options()) -> Report:
-    return Report(tuple(check_file(p, options) for p in paths),
-                  {"depth": options.depth, "timeout": options.timeout, "engine": options.engine})
+    return Report(tuple(check_file(p, options) for p in paths), options_dict(options), z3_version())
