@@ -18,6 +18,24 @@ from . import __version__
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 
 
+FORMATS = ["text", "json", "markdown", "html", "sarif", "junit"]
+
+
+def _formatted(report, fmt: str, sources: dict[str, str]) -> str:
+    """The report in one of the machine or reader formats (everything but ``text``)."""
+    if fmt == "json":
+        from .render import json_text
+
+        return json_text(report)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(report, sources)
+    from . import outputs
+
+    return {"markdown": outputs.markdown, "junit": outputs.junit}.get(fmt, lambda r, _s: outputs.sarif_text(r))(report, sources)
+
+
 class _Streams:
     out: TextIO = sys.stdout
     err: TextIO = sys.stderr
@@ -35,8 +53,8 @@ def cli() -> None:
               help="Longest behaviour (number of steps) to explore.")
 @click.option("--timeout", type=click.FloatRange(0.1, 86400), default=None, show_default="60",
               help="Time limit per property, in seconds; past it the verdict is UNKNOWN.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format (see docs/cli.md).")
 @click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
               help="z3: symbolic search (default). explicit: enumerate behaviours on the reference semantics "
                    "(a second opinion for small specs; no Z3).")
@@ -71,8 +89,8 @@ def check(ctx: click.Context, files, depth, timeout, fmt, engine, no_sanity) -> 
                 text = source_of(d.span.path)  # errors may sit in an imported file
                 if text is not None:
                     sources[d.span.path] = text
-    if fmt == "json":
-        _Streams.out.write(render.json_text(report))
+    if fmt != "text":
+        _Streams.out.write(_formatted(report, fmt, sources))
         errors = [f for f in report.files if f.errors]
         if errors:
             _Streams.err.write(render.text(type(report)(tuple(errors)), sources))
