@@ -59,8 +59,11 @@ def cli() -> None:
               help="z3: symbolic search (default). explicit: enumerate behaviours on the reference semantics "
                    "(a second opinion for small specs; no Z3).")
 @click.option("--no-sanity", is_flag=True, help="Skip the check that every procedure can pass.")
+@click.option("--trace-out", metavar="FILE", default=None,
+              help="Write each counterexample as an ITF trace (Apalache/Quint JSON) to FILE; "
+                   "{property} and {file} in FILE are replaced.")
 @click.pass_context
-def check(ctx: click.Context, files, depth, timeout, fmt, engine, no_sanity) -> None:
+def check(ctx: click.Context, files, depth, timeout, fmt, engine, no_sanity, trace_out) -> None:
     """Check every property in FILES; print verdicts and scenarios."""
     from . import api, render
     from .api import Options
@@ -101,7 +104,21 @@ def check(ctx: click.Context, files, depth, timeout, fmt, engine, no_sanity) -> 
             _Streams.out.write(render.text(ok_files))
         if bad_files.files:
             _Streams.err.write(render.text(bad_files, sources))
+    if trace_out is not None and not _write_traces(report, trace_out):
+        ctx.exit(EXIT_USAGE)
     ctx.exit(report.exit_code)
+
+
+def _write_traces(report, pattern: str) -> bool:
+    from .itf import write_traces
+
+    try:
+        for path in write_traces(report, pattern):
+            _Streams.err.write(f"govspec: wrote ITF trace {path}\n")
+    except OSError as err:
+        _Streams.err.write(f"govspec: cannot write the ITF trace '{err.filename or pattern}': {err.strerror or err}\n")
+        return False
+    return True
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
