@@ -121,6 +121,37 @@ def _write_traces(report, pattern: str) -> bool:
     return True
 
 
+@cli.command("verify-report")
+@click.argument("report_file", metavar="REPORT", type=click.Path(dir_okay=True))
+@click.pass_context
+def verify_report(ctx: click.Context, report_file: str) -> None:
+    """Re-check a JSON report: same spec content, same verdicts with the recorded options.
+
+    Exit 0 the report holds, 1 a spec changed or a verdict differs, 2 REPORT cannot be read,
+    3 REPORT is not a GovSpec JSON report or a spec is no longer valid."""
+    from .diagnostics import SpecError
+    from .stamps import load_report, verify
+
+    try:
+        outcome = verify(load_report(report_file), report_file)
+    except SpecError as err:
+        from .diagnostics import render as render_diagnostic
+        from .imports import source_of
+
+        for d in err.diagnostics:
+            _Streams.err.write(render_diagnostic(d, source_of(d.span.path)) + "\n")
+        ctx.exit(EXIT_USAGE if any(d.code == "GOV001" for d in err.diagnostics) else EXIT_INVALID)
+        return
+    for line in outcome.lines:
+        _Streams.out.write(line + "\n")
+    if outcome.differences:
+        _Streams.out.write(f"{report_file}: the report no longer holds ({outcome.differences} difference(s))\n")
+    else:
+        checked = sum(len(f.properties) for f in outcome.rechecked.files)
+        _Streams.out.write(f"{report_file}: the report holds ({checked} verdict(s) re-checked)\n")
+    ctx.exit(outcome.exit_code)
+
+
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting."""
     _Streams.out = stdout or sys.stdout
