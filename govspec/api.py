@@ -86,19 +86,31 @@ def load_text(text: str, path: str = "<input>") -> m.Model:
 
 
 def load(path: str) -> m.Model:
-    return load_text(read_source(path), path)
+    """Load a spec file, or a Markdown review document whose ```govspec blocks form the spec."""
+    from .review import is_review, spec_text
+
+    text = read_source(path)
+    return load_text(spec_text(text, path) if is_review(path) else text, path)
 
 
-def check_model(model: m.Model, options: Options = Options()) -> FileReport:
-    """Check every property of ``model``; raises :class:`govspec.verdicts.ReplayError` on an engine bug."""
+def check_model(model: m.Model, options: Options = Options(), progress=None) -> FileReport:
+    """Check every property of ``model``; raises :class:`govspec.verdicts.ReplayError` on an engine bug.
+
+    ``progress``, if given, is called with a short description before each step of the work."""
     from .verdicts import check_property, sanity
 
     engine = engine_for(options.engine)
     passable: dict[str, bool] = {}
     sanity_results: list = []
     if options.sanity:
+        if progress:
+            progress(f"{model.path}: can each procedure pass?")
         sanity_results, passable = sanity(engine, model, options.depth, options.timeout)
-    results = [check_property(engine, model, p, options.depth, options.timeout, passable) for p in model.properties]
+    results = []
+    for n, p in enumerate(model.properties, start=1):
+        if progress:
+            progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
+        results.append(check_property(engine, model, p, options.depth, options.timeout, passable))
     return FileReport(model.path, tuple(results), tuple(sanity_results))
 
 
@@ -111,12 +123,12 @@ def file_sha256(path: str) -> str | None:
         return None
 
 
-def check_file(path: str, options: Options = Options()) -> FileReport:
+def check_file(path: str, options: Options = Options(), progress=None) -> FileReport:
     try:
         model = load(path)
     except SpecError as err:
         return FileReport(path, errors=tuple(err.diagnostics), sha256=file_sha256(path))
-    return replace(check_model(model, options), sha256=file_sha256(path))
+    return replace(check_model(model, options, progress), sha256=file_sha256(path))
 
 
 def z3_version() -> str | None:
@@ -132,5 +144,5 @@ def options_dict(options: Options) -> dict:
     return {"depth": options.depth, "timeout": options.timeout, "engine": options.engine, "sanity": options.sanity}
 
 
-def check_files(paths, options: Options = Options()) -> Report:
-    return Report(tuple(check_file(p, options) for p in paths), options_dict(options), z3_version())
+def check_files(paths, options: Options = Options(), progress=None) -> Report:
+    return Report(tuple(check_file(p, options, progress) for p in paths), options_dict(options), z3_version())

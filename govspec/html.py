@@ -126,6 +126,12 @@ def rows(report: Report) -> list[tuple[str, PropertyResult]]:
     return [(r.path or f.path, r) for f in report.files for r in f.properties]
 
 
+def counts(f) -> list[tuple[str, int]]:
+    """('proved', 2), ('refuted', 1), ...: how many properties of a file have each verdict."""
+    statuses = [r.status for r in f.properties]
+    return [(STATUS_WORD[s].lower(), statuses.count(s)) for s in ("proved", "refuted", "unknown") if s in statuses] or [("properties", 0)]
+
+
 def environment():
     import jinja2
 
@@ -133,7 +139,7 @@ def environment():
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.globals.update(STATUS_WORD=STATUS_WORD, timeline=timeline, wrap=wrap, has_details=has_details,
                        detail_lines=detail_lines, scenario_lines=scenario_lines, FORCING_KINDS=FORCING_KINDS,
-                       render_diagnostic=render_diagnostic, rows=rows, version=__version__, LABEL_W=LABEL_W, COL_W=COL_W, ROW_H=ROW_H, HEAD_H=HEAD_H, LINE_H=LINE_H)
+                       render_diagnostic=render_diagnostic, rows=rows, counts=counts, version=__version__, LABEL_W=LABEL_W, COL_W=COL_W, ROW_H=ROW_H, HEAD_H=HEAD_H, LINE_H=LINE_H)
     return env
 
 
