@@ -57,11 +57,16 @@ def _cell(person: str, stage: StageRecord, members: set[str] | None) -> tuple[st
     return ("absent", "absent") if stage.mode == "meeting" else ("did not sign", "absent")
 
 
+def _actors(step: TraceStep) -> list[str]:
+    """The people a step's arguments name (a wait's argument is a number of days, not a person)."""
+    return [] if step.phase == "wait" else [v for _, v in step.args]
+
+
 def _people(trace: tuple[TraceStep, ...]) -> list[str]:
     named: set[str] = set()
     bodies: set[str] = set()
     for step in trace:
-        named.update(v for _, v in step.args)
+        named.update(_actors(step))
         for st in step.stages:
             bodies.add(st.body)
             named.update(st.notified + st.present + st.yes + st.no + st.abstain + st.recused)
@@ -90,7 +95,7 @@ def timeline(trace: tuple[TraceStep, ...]) -> Timeline:
             col = Column(LABEL_W + len(columns) * COL_W, title if n == 0 else "",
                          f"{stage.body} {'meeting' if stage.mode == 'meeting' else 'consent'}" if stage else step.kind)
             if stage is None:
-                col.cells = [(row[v], "acts", "acts") for _, v in step.args if v in row]
+                col.cells = [(row[v], "acts", "acts") for v in _actors(step) if v in row]
             else:
                 for p in people:
                     label, css = _cell(p, stage, members.get(stage.body))

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from govspec import api
-from govspec.html import render_html
+from govspec.html import render_html, timeline
 from govspec.outputs import junit, markdown, sarif
 
 OPENAI = "specs/openai/board_2023.gov"
@@ -130,3 +130,13 @@ def test_html_lists_invalid_files_and_unknown_reasons(mixed_report):
 def test_report_renders_in_jupyter(openai_report):
     fragment = openai_report._repr_html_()
     assert "<html" not in fragment and "<table" in fragment and "<svg" in fragment
+
+
+def test_timeline_of_waits_vetoes_and_delayed_effects():
+    """Time passing names no person; a decision taking effect later has its own column."""
+    report = api.check_files([str(ROOT / "specs" / "openai" / "dao_veto_window.gov")])
+    (witness,) = [r for r in report.files[0].properties if r.name == "four_directors_with_the_staff_can"]
+    t = timeline(witness.trace)
+    assert "7" not in t.people and t.people[0] == "altman"
+    assert [c.title for c in t.columns] == ["1. remove_ceo", "2. 7 day(s) pass", "3. remove_ceo takes effect"]
+    assert t.columns[1].cells == [] and t.columns[1].changes == ["day 0 -> day 7"]
