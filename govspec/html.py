@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from .diagnostics import render as render_diagnostic
-from .render import FORCING_KINDS, STATUS_WORD, detail_lines, has_details, scenario_lines
+from .outputs import options_text
+from .render import FORCING_KINDS, STATUS_WORD, detail_lines, has_details, sanity_warnings, scenario_lines
 from .report import PropertyResult, Report, StageRecord, TraceStep
 from .scenario import natural_key
 
@@ -144,7 +145,8 @@ def environment():
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.globals.update(STATUS_WORD=STATUS_WORD, timeline=timeline, wrap=wrap, has_details=has_details,
                        detail_lines=detail_lines, scenario_lines=scenario_lines, FORCING_KINDS=FORCING_KINDS,
-                       render_diagnostic=render_diagnostic, rows=rows, counts=counts, version=__version__, LABEL_W=LABEL_W, COL_W=COL_W, ROW_H=ROW_H, HEAD_H=HEAD_H, LINE_H=LINE_H)
+                       render_diagnostic=render_diagnostic, rows=rows, counts=counts, options_text=options_text,
+                       sanity_warnings=sanity_warnings, version=__version__, LABEL_W=LABEL_W, COL_W=COL_W, ROW_H=ROW_H, HEAD_H=HEAD_H, LINE_H=LINE_H)
     return env
 
 

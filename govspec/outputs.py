@@ -13,10 +13,11 @@ from pathlib import PurePath
 from . import __version__
 from .diagnostics import CODES
 from .diagnostics import render as render_diagnostic
-from .render import FORCING_KINDS, STATUS_WORD, detail_lines, has_details, scenario_lines
+from .render import FORCING_KINDS, STATUS_WORD, detail_lines, has_details, sanity_warnings, scenario_lines
 from .report import PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
 
 TOOL_URI = "https://github.com/govspec/govspec"
+SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
 def verdict_phrase(r: PropertyResult) -> str:
@@ -53,12 +54,20 @@ def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
                 continue
             out += ["", f"## `{r.name}`: {STATUS_WORD[r.status]}", "", f"{r.summary}.", ""]
             out += ["```text", *(line[2:] for line in detail_lines(r)), "```"]
+    warnings = [line for f in report.files for line in sanity_warnings(f)]
+    if warnings:
+        out += ["", "Warnings:", "", *(f"- {line}" for line in warnings)]
     out += ["", stamp_line(report)]
     return "\n".join(out) + "\n"
 
 
+def options_text(options: dict) -> str:
+    """``depth 4, timeout 60.0, engine "z3", sanity true``: the options as the JSON report has them."""
+    return ", ".join(f"{k} {json.dumps(v)}" for k, v in options.items())
+
+
 def stamp_line(report: Report) -> str:
-    opts = ", ".join(f"{k} {v}" for k, v in report.options.items())
+    opts = options_text(report.options)
     hashes = "; ".join(f"`{f.path}` sha256 `{f.sha256}`" for f in report.files if f.sha256)
     return f"GovSpec {__version__}, Z3 {report.z3_version or 'not used'}; options: {opts}. {hashes}"
 
@@ -121,7 +130,7 @@ def sarif(report: Report) -> dict:
         "results": results,
         "properties": {"options": dict(report.options), "z3_version": report.z3_version},
     }
-    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
+    return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
 def sarif_text(report: Report) -> str:

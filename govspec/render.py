@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from .diagnostics import render as render_diagnostic
-from .report import PROVED, REFUTED, PropertyResult, Report, TraceStep
+from .report import PROVED, REFUTED, FileReport, PropertyResult, Report, TraceStep
 
 STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "unknown": "UNKNOWN"}
 
@@ -97,6 +97,12 @@ def detail_lines(r: PropertyResult) -> list[str]:
     return out
 
 
+def sanity_warnings(f: FileReport) -> list[str]:
+    """One line per procedure whose sanity check did not come out 'ok'."""
+    return [f"{s.path or f.path}:{s.line}: warning: procedure '{s.procedure}' {s.message}"
+            for s in f.sanity if s.status != "ok"]
+
+
 def text(report: Report, sources: dict[str, str] | None = None, color: bool = False) -> str:
     out: list[str] = []
     for f in report.files:
@@ -117,11 +123,10 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
             where = f"{r.path or f.path}:{r.line}: " if len(report.files) > 1 or r.path else ""
             out.append(f"{where}{r.name}: {STATUS_WORD[r.status]}: {r.summary}")
             out.extend(detail_lines(r))
-        warnings = [s for s in f.sanity if s.status != "ok"]
+        warnings = sanity_warnings(f)
         if warnings:
             out.append("")
-            for s in warnings:
-                out.append(f"{s.path or f.path}:{s.line}: warning: procedure '{s.procedure}' {s.message}")
+            out.extend(warnings)
     return "\n".join(out) + "\n"
 
 

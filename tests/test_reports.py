@@ -140,3 +140,10 @@ def test_timeline_of_waits_vetoes_and_delayed_effects():
     assert "7" not in t.people and t.people[0] == "altman"
     assert [c.title for c in t.columns] == ["1. remove_ceo", "2. 7 day(s) pass", "3. remove_ceo takes effect"]
     assert t.columns[1].cells == [] and t.columns[1].changes == ["day 0 -> day 7"]
+
+
+def test_sanity_warnings_appear_in_markdown_and_html():
+    report = api.check_files([str(ROOT / "specs" / "delaware" / "imported_board.gov")])
+    line = "<library>/delaware_board.gov:33: warning: procedure 'fill_vacancy' can never pass within 4 steps"
+    assert f"- {line}" in markdown(report)
+    assert line.replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;") in render_html(report)

@@ -112,3 +112,15 @@ def test_unusable_reports_get_located_errors(tmp_path, make, code, line, column,
     assert err.startswith(f"{path}:{line}:{column}: error[{code}]: ") and message in err, err
     if code == "GOV004":
         assert err.splitlines()[2].strip().endswith("^"), err  # the caret under the cause
+
+
+def test_verify_report_of_a_review_document_catches_an_edit_of_its_prose(tmp_path):
+    review = tmp_path / "review.md"
+    shutil.copy(ROOT / "docs" / "review-openai.md", review)
+    code, out, _ = run_cli("check", "--format", "json", str(review))
+    report = tmp_path / "review.json"
+    report.write_text(out)
+    assert run_cli("verify-report", str(report))[0] == 0
+    review.write_text(review.read_text().replace("## Conclusion", "## Conclusions"))
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1 and "the spec changed since the report" in out and "now PROVED" not in out
