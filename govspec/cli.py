@@ -16,6 +16,8 @@ import click
 from . import __version__
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3, 4
+DEPTH_RANGE = (0, 50)  # what the options accept (verify-report holds a report's options to the same)
+TIMEOUT_RANGE = (0.1, 86400)
 
 
 FORMATS = ["text", "json", "markdown", "html", "sarif", "junit"]
@@ -50,9 +52,9 @@ def cli() -> None:
 def _check_options(command):
     """The options shared by ``check`` and ``report``: what to explore, how long, with which engine."""
     for option in reversed([
-        click.option("--depth", type=click.IntRange(0, 50), default=None, show_default="4",
+        click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="4",
                       help="Longest behaviour (number of steps) to explore."),
-        click.option("--timeout", type=click.FloatRange(0.1, 86400), default=None, show_default="60",
+        click.option("--timeout", type=click.FloatRange(*TIMEOUT_RANGE), default=None, show_default="60",
                      help="Time limit per property, in seconds; past it the verdict is UNKNOWN."),
         click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
                      help="z3: symbolic search (default). explicit: enumerate behaviours on the reference "
@@ -181,7 +183,7 @@ def verify_report(ctx: click.Context, report_file: str) -> None:
     """Re-check a JSON report: same spec content, same verdicts with the recorded options.
 
     Exit 0 the report holds, 1 a spec changed or a verdict differs, 2 REPORT cannot be read,
-    3 REPORT is not a GovSpec JSON report or a spec is no longer valid."""
+    3 REPORT is not a GovSpec JSON report or a spec can no longer be checked."""
     from .diagnostics import SpecError
     from .stamps import load_report, verify
 

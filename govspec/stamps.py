@@ -3,7 +3,7 @@
 A ``govspec-report/1`` report records each spec's SHA-256, the GovSpec and Z3 versions, the
 options and the verdicts.  :func:`verify` re-runs the check with the recorded options and lists
 every difference: a spec whose content changed, a verdict (status, scope or vacuity) that differs,
-a property added or removed, a spec that is no longer valid.  It never trusts the report's
+a property added or removed, a spec that can no longer be checked (missing or invalid).  It never trusts the report's
 verdicts for anything but the comparison.
 """
 
@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from .api import ENGINES, Options, check_files, file_sha256, read_source
+from .cli import DEPTH_RANGE, TIMEOUT_RANGE
 from .diagnostics import Diagnostic, Span, SpecError
-from .report import SCHEMA_ID, PropertyResult, Report
+from .report import PROVED, REFUTED, SCHEMA_ID, UNKNOWN, PropertyResult, Report
+
+STATUSES = (PROVED, REFUTED, UNKNOWN)
 
 EXIT_HOLDS, EXIT_DIFFERS, EXIT_INVALID = 0, 1, 3
 
@@ -51,6 +54,11 @@ def load_report(path: str) -> dict:
         raise _not_a_report(path, "\"files\" must be a non-empty list of files with a path and properties")
     if not isinstance(data.get("options"), dict):
         raise _not_a_report(path, "no \"options\" object")
+    for f in files:
+        for p in f["properties"]:
+            if not (isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("status") in STATUSES
+                    and isinstance(p.get("scope", {}), dict)):
+                raise _not_a_report(path, f"a property of {f['path']} has no name, status or scope")
     return data
 
 
@@ -58,10 +66,14 @@ def recorded_options(data: dict, path: str) -> Options:
     opts = data["options"]
     defaults = Options()
     try:
-        return Options(depth=int(opts.get("depth", defaults.depth)), timeout=float(opts.get("timeout", defaults.timeout)),
-                       sanity=bool(opts.get("sanity", defaults.sanity)), engine=str(opts.get("engine", defaults.engine)))
+        options = Options(depth=int(opts.get("depth", defaults.depth)), timeout=float(opts.get("timeout", defaults.timeout)),
+                          sanity=bool(opts.get("sanity", defaults.sanity)), engine=str(opts.get("engine", defaults.engine)))
     except (TypeError, ValueError) as err:
         raise _not_a_report(path, f"bad options ({err})") from None
+    if not (DEPTH_RANGE[0] <= options.depth <= DEPTH_RANGE[1] and TIMEOUT_RANGE[0] <= options.timeout <= TIMEOUT_RANGE[1]):
+        raise _not_a_report(path, f"options out of range (depth {DEPTH_RANGE[0]} to {DEPTH_RANGE[1]}, "
+                                  f"timeout {TIMEOUT_RANGE[0]} to {TIMEOUT_RANGE[1]:g} s)")
+    return options
 
 
 @dataclass
@@ -104,19 +116,16 @@ def verify(data: dict, report_path: str) -> Verification:
                      f"(sha256 {old_hash[:12]}... recorded, {new_hash[:12] + '...' if new_hash else 'unreadable'} now)")
         if now.errors:
             v.invalid = True
-            v.differ(f"{path}: the spec is no longer valid: {now.errors[0].span}: {now.errors[0].message}")
+            v.differ(f"{path}: the spec cannot be checked now: {now.errors[0].span}: {now.errors[0].message}")
             continue
-        _compare_properties(v, path, recorded["properties"], now.properties, report_path)
+        _compare_properties(v, path, recorded["properties"], now.properties)
     return v
 
 
-def _compare_properties(v: Verification, path: str, recorded: list, now: tuple[PropertyResult, ...],
-                        report_path: str) -> None:
+def _compare_properties(v: Verification, path: str, recorded: list, now: tuple[PropertyResult, ...]) -> None:
     current = {r.name: r for r in now}
     names = set()
     for old in recorded:
-        if not isinstance(old, dict) or "name" not in old or "status" not in old:
-            raise _not_a_report(report_path, f"a property of {path} has no name or status")
         name = old["name"]
         names.add(name)
         was = _verdict(old["status"], old.get("scope") or {}, bool(old.get("vacuous")))

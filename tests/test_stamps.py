@@ -79,7 +79,7 @@ def test_an_edited_report_is_caught(recorded):
 
 def test_a_spec_that_became_invalid_exits_3(recorded):
     code, out = verify_after_edit(recorded, "decided by board", "decided by bord")
-    assert code == 3 and "the spec is no longer valid:" in out and "unknown body 'bord'" in out
+    assert code == 3 and "the spec cannot be checked now:" in out and "unknown body 'bord'" in out
 
 
 def write(name: str, text: str):
@@ -99,6 +99,11 @@ REPORT_CASES = [
                  id="other-schema"),
     pytest.param(write("r.json", '{"schema": "govspec-report/1", "options": {}, "files": []}'), "GOV004", 1, 1,
                  '"files" must be a non-empty list', id="no-files"),
+    pytest.param(write("r.json", '{"schema": "govspec-report/1", "options": {}, "files": [{"path": "x.gov",'
+                       ' "properties": [{"name": "p", "status": "proved", "scope": 4}]}]}'), "GOV004", 1, 1,
+                 "a property of x.gov has no name, status or scope", id="bad-scope"),
+    pytest.param(write("r.json", '{"schema": "govspec-report/1", "options": {"depth": 100000}, "files": [{"path": "x.gov",'
+                       ' "properties": []}]}'), "GOV004", 1, 1, "options out of range", id="huge-depth"),
     pytest.param(lambda tmp_path: tmp_path / "missing.json", "GOV001", 1, 1, "no such file", id="missing"),
 ]
 
