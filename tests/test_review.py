@@ -7,8 +7,11 @@
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, run_cli
+from govspec.diagnostics import SpecError
 from govspec.review import spec_text
 
 REVIEW = ROOT / "docs" / "review-openai.md"
@@ -111,3 +114,21 @@ def test_report_of_a_spec_file_is_the_html_report():
 def test_report_to_an_unwritable_file_is_a_usage_error(tmp_path):
     code, _, err = run_cli("report", "specs/openai/board_2023.gov", "-o", str(tmp_path / "no" / "r.html"))
     assert code == 2 and err.startswith("govspec: cannot write ")
+
+
+MARKDOWN_PIECES = st.sampled_from(["```govspec\n", "```\n", "~~~govspec\n", "~~~\n", "> ", "- ", "  ", "    ", "\t",
+                                   "person a\n", "# t\n", "\n", "`", "x", "<b>", "1. ", "```govspec extra\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(MARKDOWN_PIECES, max_size=40).map("".join))
+def test_spec_text_keeps_every_line_and_column(text):
+    try:
+        spec = spec_text(text, "t.md")
+    except SpecError as err:
+        assert [d.code for d in err.diagnostics] == ["GOV005"]
+        return
+    original, lines = text.split("\n"), spec.split("\n")
+    assert len(lines) == len(original)
+    for kept, line in zip(lines, original):
+        assert not kept.strip() or (len(kept) == len(line) and line.endswith(kept.lstrip(" "))) or "\t" in line
