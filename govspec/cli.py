@@ -35,7 +35,9 @@ def _formatted(report, fmt: str, sources: dict[str, str]) -> str:
         return render_html(report, sources)
     from . import outputs
 
-    return {"markdown": outputs.markdown, "junit": outputs.junit}.get(fmt, lambda r, _s: outputs.sarif_text(r))(report, sources)
+    if fmt == "sarif":
+        return outputs.sarif_text(report)
+    return outputs.markdown(report, sources) if fmt == "markdown" else outputs.junit(report, sources)
 
 
 class _Streams:
