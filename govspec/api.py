@@ -10,8 +10,9 @@ The CLI (:mod:`govspec.cli`) only parses arguments, calls these functions and re
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import model as m
 from .check import build_model
@@ -85,30 +86,63 @@ def load_text(text: str, path: str = "<input>") -> m.Model:
 
 
 def load(path: str) -> m.Model:
-    return load_text(read_source(path), path)
+    """Load a spec file, or a Markdown review document whose ```govspec blocks form the spec."""
+    from .review import is_review, spec_text
+
+    text = read_source(path)
+    return load_text(spec_text(text, path) if is_review(path) else text, path)
 
 
-def check_model(model: m.Model, options: Options = Options()) -> FileReport:
-    """Check every property of ``model``; raises :class:`govspec.verdicts.ReplayError` on an engine bug."""
+def check_model(model: m.Model, options: Options = Options(), progress=None) -> FileReport:
+    """Check every property of ``model``; raises :class:`govspec.verdicts.ReplayError` on an engine bug.
+
+    ``progress``, if given, is called with a short description before each step of the work."""
     from .verdicts import check_property, sanity
 
     engine = engine_for(options.engine)
     passable: dict[str, bool] = {}
     sanity_results: list = []
     if options.sanity:
+        if progress:
+            progress(f"{model.path}: can each procedure pass?")
         sanity_results, passable = sanity(engine, model, options.depth, options.timeout)
-    results = [check_property(engine, model, p, options.depth, options.timeout, passable) for p in model.properties]
+    results = []
+    for n, p in enumerate(model.properties, start=1):
+        if progress:
+            progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
+        results.append(check_property(engine, model, p, options.depth, options.timeout, passable))
     return FileReport(model.path, tuple(results), tuple(sanity_results))
 
 
-def check_file(path: str, options: Options = Options()) -> FileReport:
+def file_sha256(path: str) -> str | None:
+    """The SHA-256 of a file's bytes (the spec's content hash in proof stamps); None if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read(MAX_SOURCE_BYTES + 1)).hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
+def check_file(path: str, options: Options = Options(), progress=None) -> FileReport:
     try:
         model = load(path)
     except SpecError as err:
-        return FileReport(path, errors=tuple(err.diagnostics))
-    return check_model(model, options)
+        return FileReport(path, errors=tuple(err.diagnostics), sha256=file_sha256(path))
+    return replace(check_model(model, options, progress), sha256=file_sha256(path))
 
 
-def check_files(paths, options: Options = Options()) -> Report:
-    return Report(tuple(check_file(p, options) for p in paths),
-                  {"depth": options.depth, "timeout": options.timeout, "engine": options.engine})
+def z3_version() -> str | None:
+    try:
+        from verifier import z3_version as version
+    except ImportError:  # pragma: no cover - z3 is a dependency
+        return None
+    return version()
+
+
+def options_dict(options: Options) -> dict:
+    """The options as recorded in a report (enough for ``govspec verify-report`` to re-run)."""
+    return {"depth": options.depth, "timeout": options.timeout, "engine": options.engine, "sanity": options.sanity}
+
+
+def check_files(paths, options: Options = Options(), progress=None) -> Report:
+    return Report(tuple(check_file(p, options, progress) for p in paths), options_dict(options), z3_version())

@@ -16,6 +16,28 @@ import click
 from . import __version__
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3, 4
+DEPTH_RANGE = (0, 50)  # what the options accept (verify-report holds a report's options to the same)
+TIMEOUT_RANGE = (0.1, 86400)
+
+
+FORMATS = ["text", "json", "markdown", "html", "sarif", "junit"]
+
+
+def _formatted(report, fmt: str, sources: dict[str, str]) -> str:
+    """The report in one of the machine or reader formats (everything but ``text``)."""
+    if fmt == "json":
+        from .render import json_text
+
+        return json_text(report)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(report, sources)
+    from . import outputs
+
+    if fmt == "sarif":
+        return outputs.sarif_text(report)
+    return outputs.markdown(report, sources) if fmt == "markdown" else outputs.junit(report, sources)
 
 
 class _Streams:
@@ -29,39 +51,42 @@ def cli() -> None:
     """GovSpec: check governance rules (bylaws, boards, DAOs) with a theorem prover."""
 
 
-@cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
-@click.option("--depth", type=click.IntRange(0, 50), default=None, show_default="4",
-              help="Longest behaviour (number of steps) to explore.")
-@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=None, show_default="60",
-              help="Time limit per property, in seconds; past it the verdict is UNKNOWN.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
-              help="z3: symbolic search (default). explicit: enumerate behaviours on the reference semantics "
-                   "(a second opinion for small specs; no Z3).")
-@click.option("--no-sanity", is_flag=True, help="Skip the check that every procedure can pass.")
-@click.pass_context
-def check(ctx: click.Context, files, depth, timeout, fmt, engine, no_sanity) -> None:
-    """Check every property in FILES; print verdicts and scenarios."""
-    from . import api, render
-    from .api import Options
+def _check_options(command):
+    """The options shared by ``check`` and ``report``: what to explore, how long, with which engine."""
+    for option in reversed([
+        click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="4",
+                      help="Longest behaviour (number of steps) to explore."),
+        click.option("--timeout", type=click.FloatRange(*TIMEOUT_RANGE), default=None, show_default="60",
+                     help="Time limit per property, in seconds; past it the verdict is UNKNOWN."),
+        click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
+                     help="z3: symbolic search (default). explicit: enumerate behaviours on the reference "
+                          "semantics (a second opinion for small specs; no Z3)."),
+        click.option("--no-sanity", is_flag=True, help="Skip the check that every procedure can pass."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress and no notes on standard error."),
+    ]):
+        command = option(command)
+    return command
 
-    options = Options(
+
+def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet):
+    """Check FILES; returns (report, sources of the files with errors), or exits 2 on an engine bug."""
+    from . import api
+    from .progress import progress_for
+    from .verdicts import ReplayError
+
+    options = api.Options(
         depth=api.DEFAULT_DEPTH if depth is None else depth,
         timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout,
         sanity=not no_sanity,
         engine=engine,
     )
-    from .verdicts import ReplayError
-
     try:
-        report = api.check_files(list(files), options)
+        with progress_for(_Streams.err, quiet) as progress:
+            report = api.check_files(list(files), options, progress)
     except ReplayError as err:
         _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
                            f"reference semantics ({err}).\nThis is a verifier bug; please report it with the spec.\n")
         ctx.exit(EXIT_USAGE)
-        return
     from .imports import source_of
 
     sources = {}
@@ -71,19 +96,117 @@ def check(ctx: click.Context, files, depth, timeout, fmt, engine, no_sanity) -> 
                 text = source_of(d.span.path)  # errors may sit in an imported file
                 if text is not None:
                     sources[d.span.path] = text
-    if fmt == "json":
-        _Streams.out.write(render.json_text(report))
-        errors = [f for f in report.files if f.errors]
-        if errors:
-            _Streams.err.write(render.text(type(report)(tuple(errors)), sources))
+    return report, sources
+
+
+def _errors_to_stderr(report, sources) -> None:
+    from . import render
+
+    bad_files = type(report)(tuple(f for f in report.files if f.errors))
+    if bad_files.files:
+        _Streams.err.write(render.text(bad_files, sources))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format (see docs/cli.md).")
+@click.option("--trace-out", metavar="FILE", default=None,
+              help="Write each counterexample as an ITF trace (Apalache/Quint JSON) to FILE; "
+                   "{property} and {file} in FILE are replaced.")
+@_check_options
+@click.pass_context
+def check(ctx: click.Context, files, fmt, trace_out, depth, timeout, engine, no_sanity, quiet) -> None:
+    """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
+    from . import render
+
+    report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet)
+    if fmt != "text":
+        _Streams.out.write(_formatted(report, fmt, sources))
     else:
         ok_files = type(report)(tuple(f for f in report.files if not f.errors))
-        bad_files = type(report)(tuple(f for f in report.files if f.errors))
         if ok_files.files:
             _Streams.out.write(render.text(ok_files))
-        if bad_files.files:
-            _Streams.err.write(render.text(bad_files, sources))
+    _errors_to_stderr(report, sources)
+    if trace_out is not None and not _write_traces(report, trace_out, quiet):
+        ctx.exit(EXIT_USAGE)
     ctx.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("-o", "--output", metavar="OUT", default="-", show_default=True,
+              help="The HTML file to write ('-': standard output).")
+@_check_options
+@click.pass_context
+def report(ctx: click.Context, file, output, depth, timeout, engine, no_sanity, quiet) -> None:
+    """Check FILE and write an HTML page: a Markdown review rendered with each govspec block's
+    verdicts and scenarios after it, or the report of a spec."""
+    from .html import render_html
+    from .review import is_review, render_review
+
+    checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet)
+    from .imports import source_of
+
+    text = source_of(file) if is_review(file) else None
+    page = render_review(text, checked, sources) if text is not None else render_html(checked, sources)
+    _errors_to_stderr(checked, sources)
+    if output == "-":
+        _Streams.out.write(page)
+    else:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(page)
+        except OSError as err:
+            _Streams.err.write(f"govspec: cannot write '{output}': {err.strerror or err}\n")
+            ctx.exit(EXIT_USAGE)
+        if not quiet:
+            _Streams.err.write(f"govspec: wrote {output}\n")
+    ctx.exit(checked.exit_code)
+
+
+def _write_traces(report, pattern: str, quiet: bool) -> bool:
+    from .itf import write_traces
+
+    try:
+        for path in write_traces(report, pattern):
+            if not quiet:
+                _Streams.err.write(f"govspec: wrote ITF trace {path}\n")
+    except OSError as err:
+        _Streams.err.write(f"govspec: cannot write the ITF trace '{err.filename or pattern}': {err.strerror or err}\n")
+        return False
+    return True
+
+
+@cli.command("verify-report")
+@click.argument("report_file", metavar="REPORT", type=click.Path(dir_okay=True))
+@click.pass_context
+def verify_report(ctx: click.Context, report_file: str) -> None:
+    """Re-check a JSON report: same spec content, same verdicts with the recorded options.
+
+    Exit 0 the report holds, 1 a spec changed or a verdict differs, 2 REPORT cannot be read,
+    3 REPORT is not a GovSpec JSON report or a spec can no longer be checked."""
+    from .diagnostics import SpecError
+    from .stamps import load_report, verify
+
+    try:
+        outcome = verify(load_report(report_file), report_file)
+    except SpecError as err:
+        from .diagnostics import render as render_diagnostic
+        from .imports import source_of
+
+        for d in err.diagnostics:
+            _Streams.err.write(render_diagnostic(d, source_of(d.span.path)) + "\n")
+        ctx.exit(EXIT_USAGE if any(d.code == "GOV001" for d in err.diagnostics) else EXIT_INVALID)
+        return
+    for line in outcome.lines:
+        _Streams.out.write(line + "\n")
+    if outcome.differences:
+        _Streams.out.write(f"{report_file}: the report no longer holds ({outcome.differences} difference(s))\n")
+    else:
+        checked = sum(len(f.properties) for f in outcome.rechecked.files)
+        _Streams.out.write(f"{report_file}: the report holds ({checked} verdict(s) re-checked)\n")
+    ctx.exit(outcome.exit_code)
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

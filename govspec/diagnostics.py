@@ -18,6 +18,8 @@ CODES: dict[str, str] = {
     "GOV001": "the file cannot be read (missing, a directory, unreadable)",
     "GOV002": "the file is not valid UTF-8 text",
     "GOV003": "the input is too large or too deeply nested to check safely",
+    "GOV004": "the file is not a GovSpec JSON report (govspec verify-report)",
+    "GOV005": "a Markdown review document has no govspec blocks",
     # GOV1xx: syntax and names
     "GOV100": "syntax error: unexpected token",
     "GOV101": "syntax error: unexpected character",

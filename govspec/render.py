@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from .diagnostics import render as render_diagnostic
-from .report import PROVED, REFUTED, Report, TraceStep
+from .report import PROVED, REFUTED, FileReport, PropertyResult, Report, TraceStep
 
 STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "unknown": "UNKNOWN"}
 
@@ -73,6 +73,36 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
     return lines
 
 
+FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalition_block")
+
+
+def has_details(r: PropertyResult) -> bool:
+    """Whether a result has more to say than its verdict line: not a plain PROVED."""
+    return not (r.status == PROVED and not r.trace and not r.vacuous)
+
+
+def detail_lines(r: PropertyResult) -> list[str]:
+    """The citation, reason, coalition and scenario of one result, indented by two spaces."""
+    out = []
+    if r.cite:
+        out.append(f"  ({r.cite})")
+    if r.reason:
+        out.append(f"  reason: {r.reason}")
+    if r.trace:
+        forcing = r.kind in FORCING_KINDS
+        if forcing and r.coalition:
+            out.append(f"  coalition: {_people(r.coalition)}")
+        out.append("  scenario:" if r.status == REFUTED else "  witness:")
+        out.extend("  " + line for line in scenario_lines(r.trace, forcing))
+    return out
+
+
+def sanity_warnings(f: FileReport) -> list[str]:
+    """One line per procedure whose sanity check did not come out 'ok'."""
+    return [f"{s.path or f.path}:{s.line}: warning: procedure '{s.procedure}' {s.message}"
+            for s in f.sanity if s.status != "ok"]
+
+
 def text(report: Report, sources: dict[str, str] | None = None, color: bool = False) -> str:
     out: list[str] = []
     for f in report.files:
@@ -87,26 +117,16 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
             extra = ", vacuous" if r.vacuous else ""
             out.append(f"{r.path or f.path}:{r.line}: {r.name} ... {word} ({r.scope.describe()}{extra}, {r.seconds:.2f} s)")
         for r in f.properties:
-            if r.status == PROVED and not r.trace and not r.vacuous:
+            if not has_details(r):
                 continue
             out.append("")
             where = f"{r.path or f.path}:{r.line}: " if len(report.files) > 1 or r.path else ""
             out.append(f"{where}{r.name}: {STATUS_WORD[r.status]}: {r.summary}")
-            if r.cite:
-                out.append(f"  ({r.cite})")
-            if r.reason:
-                out.append(f"  reason: {r.reason}")
-            if r.trace:
-                forcing = r.kind in ("no_coalition", "every_coalition", "coalition_force", "coalition_block")
-                if forcing and r.coalition:
-                    out.append(f"  coalition: {_people(r.coalition)}")
-                out.append("  scenario:" if r.status == REFUTED else "  witness:")
-                out.extend("  " + line for line in scenario_lines(r.trace, forcing))
-        warnings = [s for s in f.sanity if s.status != "ok"]
+            out.extend(detail_lines(r))
+        warnings = sanity_warnings(f)
         if warnings:
             out.append("")
-            for s in warnings:
-                out.append(f"{s.path or f.path}:{s.line}: warning: procedure '{s.procedure}' {s.message}")
+            out.extend(warnings)
     return "\n".join(out) + "\n"
 
 

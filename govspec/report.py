@@ -7,6 +7,7 @@ The JSON names are a public contract (see ``govspec/schemas/report.schema.json``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 SCHEMA_ID = "govspec-report/1"
 
@@ -56,6 +57,19 @@ class StageRecord:
 
 
 @dataclass(frozen=True)
+class StateSnapshot:
+    """The organisation's whole state at one point of a trace (for trace export and timelines)."""
+
+    members: tuple[tuple[str, tuple[str, ...]], ...]  # body -> members in office
+    offices: tuple[tuple[str, str | None], ...]  # office -> holder (None: vacant)
+    params: tuple[tuple[str, Fraction], ...]
+    day: int = 0
+    pending: tuple[str, ...] = ()  # procedures approved and waiting to take effect
+    balances: tuple[tuple[str, Fraction], ...] = ()  # person -> tokens (empty when weights do not move)
+    proposals: tuple[str, ...] = ()  # procedures with a proposal made and not yet voted on
+
+
+@dataclass(frozen=True)
 class TraceStep:
     index: int
     kind: str  # procedure | event
@@ -68,6 +82,10 @@ class TraceStep:
     cite: str | None
     path: str | None = None  # set when the procedure comes from an imported file
     phase: str = "pass"  # pass | execute | veto | wait
+    # The whole state before and after the step; not part of the JSON report (its ``changes`` say
+    # what moved), used by the ITF export and the HTML timeline.
+    before: StateSnapshot | None = field(default=None, compare=False, repr=False)
+    after: StateSnapshot | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict:
         return {
@@ -126,10 +144,12 @@ class FileReport:
     properties: tuple[PropertyResult, ...] = ()
     sanity: tuple[SanityResult, ...] = ()
     errors: tuple = ()  # Diagnostic objects when the spec is invalid
+    sha256: str | None = None  # of the file's bytes as checked; None when it could not be read
 
     def as_dict(self) -> dict:
         return {
             "path": self.path,
+            "sha256": self.sha256,
             "properties": [p.as_dict() for p in self.properties],
             "sanity": [s.as_dict() for s in self.sanity],
             "errors": [d.as_dict() for d in self.errors],
@@ -140,6 +160,7 @@ class FileReport:
 class Report:
     files: tuple[FileReport, ...]
     options: dict = field(default_factory=dict)
+    z3_version: str | None = None  # of the Z3 installed when the report was made (the proof stamp)
 
     @property
     def exit_code(self) -> int:
@@ -159,5 +180,11 @@ class Report:
     def as_dict(self) -> dict:
         from . import __version__
 
-        return {"schema": SCHEMA_ID, "govspec_version": __version__, "options": dict(self.options),
-                "files": [f.as_dict() for f in self.files]}
+        return {"schema": SCHEMA_ID, "govspec_version": __version__, "z3_version": self.z3_version,
+                "options": dict(self.options), "files": [f.as_dict() for f in self.files]}
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a report as its HTML page (summary table, scenarios, timelines)."""
+        from .html import render_html
+
+        return render_html(self, fragment=True)

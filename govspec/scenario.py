@@ -8,10 +8,11 @@ the rule lines (with their citations) that allowed the step.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from . import model as m
 from . import semantics as sem
-from .report import RuleRef, StageRecord, TraceStep
+from .report import RuleRef, StageRecord, StateSnapshot, TraceStep
 
 
 def natural_key(name: str):
@@ -61,6 +62,12 @@ def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
             else:
                 changes.append(f"the proposal of '{name}' is used up or withdrawn")
     return tuple(changes)
+
+
+def snapshot(state: sem.State) -> StateSnapshot:
+    return StateSnapshot(tuple((body, _names(people)) for body, people in state.members), state.offices,
+                         state.params, state.now, tuple(p[0] for p in state.pending), state.balances,
+                         tuple(p[0] for p in state.proposals))
 
 
 def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | None = None) -> tuple[TraceStep, ...]:
@@ -133,7 +140,17 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                              _loan(model, step) + state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
                              None if proc.span.path == model.path else proc.span.path, phase=step.phase))
         state = after
-    return tuple(out)
+    return tuple(_with_states(model, steps, out))
+
+
+def _with_states(model: m.Model, steps: list[sem.Step], described: list[TraceStep]):
+    """Attach the whole state before and after each step (replayed again: cheap, and keeps
+    :func:`describe` about words only)."""
+    state = sem.initial_state(model)
+    for step, record in zip(steps, described):
+        after = sem.apply(model, state, step)
+        yield replace(record, before=snapshot(state), after=snapshot(after))
+        state = after
 
 
 def _loan(model: m.Model, step: sem.Step) -> tuple[str, ...]:

@@ -16,8 +16,9 @@ def normalize(text: str) -> str:
     return TIME.sub("#.## s)", text)
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
+def run_cli(*args: str, cwd: Path = ROOT, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
+    """Run the CLI in ``cwd``; ``stderr`` may be a stream of one's own (say, one that claims to be a terminal)."""
+    out, err = io.StringIO(), stderr if stderr is not None else io.StringIO()
     old = os.getcwd()
     os.chdir(cwd)
     try:

@@ -14,7 +14,7 @@ from z3 import BoolVal, RealVal, Sum, If
 
 from govspec import model as m
 from govspec.verdicts import ReplayError
-from specgen import specs
+from specgen import specs, token_specs
 from test_differential import compare
 from verifier import encode
 
@@ -23,7 +23,7 @@ class Original:
 
 
 for _name in ("boolean", "num", "_recused", "stage_sets", "person_valid", "_effects", "outsider_options",
-              "_timed_actions"):
+              "_timed_actions", "counting_state", "_token_effect", "_lifecycle_actions"):
     setattr(Original, _name, staticmethod(getattr(encode.Unrolling, _name)))
 
 
@@ -92,6 +92,37 @@ def _timelock_ignored(self, proc, step, state, post, rules_for):
     return Original._timed_actions(self, dataclasses.replace(proc, timelock=0), step, state, post, rules_for)
 
 
+def _snapshot_ignored(self, proc, state, loan):
+    import dataclasses
+    if proc.lifecycle is not None:
+        proc = dataclasses.replace(proc, lifecycle=dataclasses.replace(proc.lifecycle, snapshot=False))
+    return Original.counting_state(self, proc, state, loan)
+
+
+def _transfer_without_balance(self, eff, state, args, balances, delegates):
+    pre = Original._token_effect(self, eff, state, args, balances, delegates)
+    return pre[:-1] if eff.kind == "transfer" else pre
+
+
+def _voting_delay_ignored(self, proc, step, state, post, rules_for, may_propose):
+    import dataclasses
+    if proc.lifecycle is not None:
+        proc = dataclasses.replace(proc, lifecycle=dataclasses.replace(proc.lifecycle, delay=0))
+    return Original._lifecycle_actions(self, proc, step, state, post, rules_for, may_propose)
+
+
+def _no_cancellation(self, proc, state):
+    return BoolVal(False)
+
+
+# Mutants of the token and proposal encoding, searched for on generated token specs.
+TOKEN_MUTANTS = {
+    "votes counted live although the spec says snapshot": ("counting_state", _snapshot_ignored),
+    "a transfer needs no balance": ("_token_effect", _transfer_without_balance),
+    "voting delay ignored": ("_lifecycle_actions", _voting_delay_ignored),
+    "cancellation impossible": ("_cancellable", _no_cancellation),
+}
+
 MUTANTS = {
     "open veto windows ignored in forcing sequences": ("veto_safe", _no_veto_threats),
     "timelock ignored": ("_timed_actions", _timelock_ignored),
@@ -108,23 +139,36 @@ MUTANTS = {
 }
 
 
-def _disagrees(text: str) -> bool:
+def _disagrees(text: str, depth: int | None = None) -> bool:
     try:
-        return compare(text) != []
+        return compare(text, depth) != []
     except ReplayError:
         return True  # the reference semantics rejected a trace of the mutant
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", list(MUTANTS))
-def test_mutant_is_killed(name, monkeypatch):
-    patches = MUTANTS[name]
+def _apply(patches, monkeypatch) -> None:
     for attribute, replacement in (patches if isinstance(patches[0], tuple) else [patches]):
         if attribute.startswith("module:"):
             monkeypatch.setattr(encode, attribute[len("module:"):], replacement)
         else:
             monkeypatch.setattr(encode.Unrolling, attribute, replacement)
-    found = find(specs(), _disagrees, settings=settings(
-        max_examples=1000, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
+
+
+def _search(strategy, condition, examples: int):
+    return find(strategy, condition, settings=settings(
+        max_examples=examples, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
         suppress_health_check=list(HealthCheck)))
-    assert found  # find raises NoSuchExample when the mutant survives
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(MUTANTS))
+def test_mutant_is_killed(name, monkeypatch):
+    _apply(MUTANTS[name], monkeypatch)
+    assert _search(specs(), _disagrees, 1000)  # find raises NoSuchExample when the mutant survives
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(TOKEN_MUTANTS))
+def test_token_mutant_is_killed(name, monkeypatch):
+    _apply(TOKEN_MUTANTS[name], monkeypatch)
+    assert _search(token_specs(), lambda text: _disagrees(text, 3), 300)

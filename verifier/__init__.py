@@ -6,4 +6,12 @@ reads traces back; :mod:`govspec.verdicts` replays every trace on the reference 
 
 from .solve import Z3Engine
 
-__all__ = ["Z3Engine"]
+
+def z3_version() -> str:
+    """The installed Z3's version (recorded in proof stamps), e.g. ``"4.13.0"``."""
+    from z3 import get_version_string
+
+    return get_version_string()
+
+
+__all__ = ["Z3Engine", "z3_version"]

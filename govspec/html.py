@@ -1,0 +1,166 @@
+"""The HTML report: one self-contained page (inline CSS and SVG; no script, no network).
+
+A summary table of verdicts, the proof stamp (content hashes, versions, options), and for each
+scenario or witness its steps in words and an SVG timeline: one column per step (per stage of a
+step), one row per person, each cell saying whether that person was notified, present, voted yes,
+no or abstained, or was recused, with what the step changed underneath.  Templates live in
+``govspec/templates``; this module only lays out the timeline and calls Jinja2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import __version__
+from .diagnostics import render as render_diagnostic
+from .outputs import options_text
+from .render import FORCING_KINDS, STATUS_WORD, detail_lines, has_details, sanity_warnings, scenario_lines
+from .report import PropertyResult, Report, StageRecord, TraceStep
+from .scenario import natural_key
+
+MAX_ROWS = 40  # people shown in one timeline; more are summarised in a note
+LABEL_W, COL_W, ROW_H, HEAD_H, LINE_H = 130, 160, 22, 50, 14
+
+
+@dataclass
+class Column:
+    x: int
+    title: str
+    subtitle: str
+    cells: list[tuple[int, str, str]] = field(default_factory=list)  # (row, label, css class)
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    people: list[str]
+    columns: list[Column]
+    hidden: int  # people left out (beyond MAX_ROWS)
+    width: int = 0
+    height: int = 0
+    rows_bottom: int = 0
+
+
+def _cell(person: str, stage: StageRecord, members: set[str] | None) -> tuple[str, str]:
+    if person in stage.recused:
+        return "recused", "recused"
+    for names, label in ((stage.yes, "yes"), (stage.no, "no"), (stage.abstain, "abstained")):
+        if person in names:
+            return (("signed", "yes") if stage.mode == "consent" and label == "yes" else (label, label))
+    if person in stage.present:
+        return "present", "present"
+    if members is not None and person not in members:
+        return "not a member", "out"
+    if stage.mode == "meeting" and person not in stage.notified:
+        return "not notified", "unnotified"
+    if stage.outsiders_free:  # a forcing step: checked against every response of the others
+        return "any response", "any"
+    return ("absent", "absent") if stage.mode == "meeting" else ("did not sign", "absent")
+
+
+def _actors(step: TraceStep) -> list[str]:
+    """The people a step's arguments name (a wait's argument is a number of days, not a person)."""
+    return [] if step.phase == "wait" else [v for _, v in step.args]
+
+
+def _people(trace: tuple[TraceStep, ...]) -> list[str]:
+    named: set[str] = set()
+    bodies: set[str] = set()
+    for step in trace:
+        named.update(_actors(step))
+        for st in step.stages:
+            bodies.add(st.body)
+            named.update(st.notified + st.present + st.yes + st.no + st.abstain + st.recused)
+    snapshot = trace[0].before if trace else None
+    if snapshot is not None:
+        members = {p for body, people in snapshot.members if body in bodies for p in people}
+        if len(members | named) <= MAX_ROWS:
+            named |= members
+    return sorted(named, key=natural_key)
+
+
+def timeline(trace: tuple[TraceStep, ...]) -> Timeline:
+    people = _people(trace)
+    hidden = max(0, len(people) - MAX_ROWS)
+    people = people[:MAX_ROWS]
+    row = {p: i for i, p in enumerate(people)}
+    columns: list[Column] = []
+    for step in trace:
+        args = ", ".join(v for _, v in step.args)
+        title = f"{step.index}. {step.name}" + (f"({args})" if args and step.phase != "wait" else "")
+        if step.phase == "wait":
+            title = f"{step.index}. {dict(step.args)['days']} day(s) pass"
+        members = {body: set(p) for body, p in step.before.members} if step.before else {}
+        stages = step.stages or (None,)
+        for n, stage in enumerate(stages):
+            col = Column(LABEL_W + len(columns) * COL_W, title if n == 0 else "",
+                         f"{stage.body} {'meeting' if stage.mode == 'meeting' else 'consent'}" if stage else step.kind)
+            if stage is None:
+                col.cells = [(row[v], "acts", "acts") for v in _actors(step) if v in row]
+            else:
+                for p in people:
+                    label, css = _cell(p, stage, members.get(stage.body))
+                    col.cells.append((row[p], label, css))
+            if n == len(stages) - 1:
+                col.changes = list(step.changes) or ["nothing changes"]
+            columns.append(col)
+    t = Timeline(people, columns, hidden)
+    t.rows_bottom = HEAD_H + len(people) * ROW_H
+    change_lines = max((len(c.changes) for c in columns), default=0)
+    t.width = LABEL_W + max(1, len(columns)) * COL_W + 10
+    t.height = t.rows_bottom + 20 + change_lines * 2 * LINE_H + 10
+    return t
+
+
+def wrap(text: str, width: int = 24) -> list[str]:
+    """Two lines at most of about ``width`` characters (the full text is in the SVG title)."""
+    words, lines, current = text.split(), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    if len(lines) > 2:
+        lines = [lines[0], (lines[1] + " …")[: width + 2]]
+    return lines
+
+
+def rows(report: Report) -> list[tuple[str, PropertyResult]]:
+    """(where, result) for every property of every file, in order."""
+    return [(r.path or f.path, r) for f in report.files for r in f.properties]
+
+
+def counts(f) -> list[tuple[str, int]]:
+    """('proved', 2), ('refuted', 1), ...: how many properties of a file have each verdict."""
+    statuses = [r.status for r in f.properties]
+    return [(STATUS_WORD[s].lower(), statuses.count(s)) for s in ("proved", "refuted", "unknown") if s in statuses] or [("properties", 0)]
+
+
+def environment():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("govspec", "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.globals.update(STATUS_WORD=STATUS_WORD, timeline=timeline, wrap=wrap, has_details=has_details,
+                       detail_lines=detail_lines, scenario_lines=scenario_lines, FORCING_KINDS=FORCING_KINDS,
+                       render_diagnostic=render_diagnostic, rows=rows, counts=counts, options_text=options_text,
+                       sanity_warnings=sanity_warnings, version=__version__, LABEL_W=LABEL_W, COL_W=COL_W, ROW_H=ROW_H, HEAD_H=HEAD_H, LINE_H=LINE_H)
+    return env
+
+
+def render_html(report: Report, sources: dict[str, str] | None = None, fragment: bool = False,
+                title: str = "GovSpec report") -> str:
+    return environment().get_template("report.html.j2").render(
+        report=report, sources=sources or {}, fragment=fragment, title=title)
+
+
+def render_results(results: list[tuple[str, PropertyResult]]) -> str:
+    """The verdicts and scenarios of some properties, as an HTML fragment (for review documents)."""
+    module = environment().get_template("parts.html.j2").module
+    return str(module.results_block(results))
+
+
+def style() -> str:
+    return str(environment().get_template("parts.html.j2").module.style())

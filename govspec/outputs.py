@@ -1,0 +1,181 @@
+"""Report formats for people and CI tools: Markdown, SARIF 2.1.0 and JUnit XML.
+
+Pure functions of the frozen report objects (like :mod:`govspec.render`, which keeps text and
+JSON; :mod:`govspec.html` keeps HTML).  Guarantees: every property of every file appears once;
+invalid files appear with their diagnostics; scenarios are the same words as the text output.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+
+from . import __version__
+from .diagnostics import CODES
+from .diagnostics import render as render_diagnostic
+from .render import FORCING_KINDS, STATUS_WORD, detail_lines, has_details, sanity_warnings, scenario_lines
+from .report import PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
+
+TOOL_URI = "https://github.com/govspec/govspec"
+SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+
+def verdict_phrase(r: PropertyResult) -> str:
+    """``REFUTED (depth 2, 0.02 s)``: the verdict with its scope, as in the text output."""
+    extra = ", vacuous" if r.vacuous else ""
+    return f"{STATUS_WORD[r.status]} ({r.scope.describe()}{extra}, {r.seconds:.2f} s)"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+
+
+def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
+    out = ["# GovSpec report", ""]
+    out += ["| File | Line | Property | Verdict | Scope | Seconds |", "| --- | ---: | --- | --- | --- | ---: |"]
+    for f in report.files:
+        for r in f.properties:
+            vacuous = " (vacuous)" if r.vacuous else ""
+            out.append(f"| `{_md_cell(r.path or f.path)}` | {r.line} | `{_md_cell(r.name)}` | "
+                       f"**{STATUS_WORD[r.status]}**{vacuous} | {r.scope.describe()} | {r.seconds:.2f} |")
+        if f.errors:
+            out.append(f"| `{_md_cell(f.path)}` | {f.errors[0].span.line} | | **INVALID SPEC** | | |")
+    for f in report.files:
+        if f.errors:
+            out += ["", f"## `{f.path}`: invalid spec", "", "```text"]
+            out += [render_diagnostic(d, (sources or {}).get(d.span.path)) for d in f.errors]
+            out.append("```")
+        for r in f.properties:
+            if not has_details(r):
+                continue
+            out += ["", f"## `{r.name}`: {STATUS_WORD[r.status]}", "", f"{r.summary}.", ""]
+            out += ["```text", *(line[2:] for line in detail_lines(r)), "```"]
+    warnings = [line for f in report.files for line in sanity_warnings(f)]
+    if warnings:
+        out += ["", "Warnings:", "", *(f"- {line}" for line in warnings)]
+    out += ["", stamp_line(report)]
+    return "\n".join(out) + "\n"
+
+
+def options_text(options: dict) -> str:
+    """``depth 4, timeout 60.0, engine "z3", sanity true``: the options as the JSON report has them."""
+    return ", ".join(f"{k} {json.dumps(v)}" for k, v in options.items())
+
+
+def stamp_line(report: Report) -> str:
+    opts = options_text(report.options)
+    hashes = "; ".join(f"`{f.path}` sha256 `{f.sha256}`" for f in report.files if f.sha256)
+    return f"GovSpec {__version__}, Z3 {report.z3_version or 'not used'}; options: {opts}. {hashes}"
+
+
+# ---------------------------------------------------------------------------------------------
+# SARIF 2.1.0
+
+
+def _uri(path: str) -> str:
+    p = PurePath(path)
+    return p.as_uri() if p.is_absolute() else p.as_posix()
+
+
+def _location(path: str, line: int, message: str | None = None) -> dict:
+    loc: dict = {"physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": {"startLine": max(1, line)}}}
+    if message:
+        loc["message"] = {"text": message}
+    return loc
+
+
+def _code_flow(f: FileReport, r: PropertyResult) -> dict:
+    locations = []
+    for order, step in enumerate(r.trace, start=1):
+        words = " ".join(line.strip() for line in scenario_lines((step,), r.kind in ("no_coalition", "every_coalition", "coalition_force", "coalition_block")))
+        locations.append({"location": _location(step.path or f.path, step.line, words), "executionOrder": order})
+    return {"message": {"text": r.summary}, "threadFlows": [{"locations": locations}]}
+
+
+SARIF_LEVEL = {REFUTED: "error", UNKNOWN: "warning"}
+
+
+def sarif(report: Report) -> dict:
+    """A SARIF 2.1.0 log: one result per refuted or unknown property (and per diagnostic)."""
+    rules: dict[str, dict] = {}
+    results = []
+    for f in report.files:
+        for d in f.errors:
+            rules.setdefault(d.code, {"id": d.code, "shortDescription": {"text": CODES[d.code]}})
+            loc = {"physicalLocation": {"artifactLocation": {"uri": _uri(d.span.path)}, "region": {
+                "startLine": d.span.line, "startColumn": d.span.column,
+                "endLine": d.span.end_line, "endColumn": d.span.end_column}}}
+            results.append({"ruleId": d.code, "level": "error", "kind": "fail",
+                            "message": {"text": d.message}, "locations": [loc]})
+        for r in f.properties:
+            rules.setdefault(r.name, {"id": r.name, "shortDescription": {"text": r.cite or f"property {r.name}"}})
+            if r.status == PROVED:
+                continue
+            text = f"{r.name}: {STATUS_WORD[r.status]}: {r.summary}"
+            if r.reason:
+                text += f" ({r.reason})"
+            result = {"ruleId": r.name, "level": SARIF_LEVEL[r.status], "kind": "fail" if r.status == REFUTED else "open",
+                      "message": {"text": text}, "locations": [_location(r.path or f.path, r.line)],
+                      "properties": {"scope": {"depth": r.scope.depth, "sizes": r.scope.sizes}, "seconds": round(r.seconds, 3)}}
+            if r.trace:
+                result["codeFlows"] = [_code_flow(f, r)]
+            results.append(result)
+    run = {
+        "tool": {"driver": {"name": "GovSpec", "version": __version__, "informationUri": TOOL_URI,
+                            "rules": list(rules.values())}},
+        "results": results,
+        "properties": {"options": dict(report.options), "z3_version": report.z3_version},
+    }
+    return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def sarif_text(report: Report) -> str:
+    return json.dumps(sarif(report), indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# JUnit XML
+
+
+def junit(report: Report, sources: dict[str, str] | None = None) -> str:
+    """One ``testsuite`` per file, one ``testcase`` per property: refuted is a ``failure``,
+    unknown an ``error`` (never a pass, never skipped); an invalid file is one failing case."""
+    import xml.etree.ElementTree as ET
+
+    suites = ET.Element("testsuites", name="govspec")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for f in report.files:
+        suite = ET.SubElement(suites, "testsuite", name=f.path)
+        counts = {"tests": 0, "failures": 0, "errors": 0}
+        seconds = 0.0
+        if f.errors:
+            case = ET.SubElement(suite, "testcase", classname=f.path, name="(valid spec)", time="0")
+            failure = ET.SubElement(case, "failure", message=f.errors[0].message, type="invalid-spec")
+            failure.text = "\n".join(render_diagnostic(d, (sources or {}).get(d.span.path)) for d in f.errors)
+            counts["tests"] += 1
+            counts["failures"] += 1
+        for r in f.properties:
+            seconds += r.seconds
+            case = ET.SubElement(suite, "testcase", classname=f.path, name=r.name, time=f"{r.seconds:.3f}",
+                                 file=r.path or f.path, line=str(r.line))
+            counts["tests"] += 1
+            if r.status != PROVED:
+                tag = "failure" if r.status == REFUTED else "error"
+                counts["failures" if tag == "failure" else "errors"] += 1
+                element = ET.SubElement(case, tag, message=f"{STATUS_WORD[r.status]}: {r.summary}", type=r.status)
+                element.text = "\n".join(line[2:] for line in detail_lines(r))
+            elif has_details(r):
+                ET.SubElement(case, "system-out").text = "\n".join(line[2:] for line in detail_lines(r))
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("skipped", "0")
+        suite.set("time", f"{seconds:.3f}")
+    for key, value in totals.items():
+        suites.set(key, str(value))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -1,0 +1,149 @@
+"""Report formats for readers and CI tools: Markdown, HTML, SARIF 2.1.0 and JUnit XML.
+
+SARIF is validated against the official OASIS schema (tests/schemas/, JSON Schema draft-04);
+JUnit XML is parsed; the HTML page is checked to be self-contained.  Text and JSON are covered
+by the golden tests (tests/test_specs.py), which these formats leave unchanged.
+"""
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from html.parser import HTMLParser
+
+import jsonschema
+import pytest
+
+from conftest import ROOT, run_cli
+from govspec import api
+from govspec.html import render_html, timeline
+from govspec.outputs import junit, markdown, sarif
+
+OPENAI = "specs/openai/board_2023.gov"
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def openai_report():
+    return api.check_files([str(ROOT / OPENAI)])
+
+
+@pytest.fixture(scope="module")
+def mixed_report(openai_report, tmp_path_factory):
+    """The OpenAI report with one property made UNKNOWN, plus an invalid file."""
+    bad = tmp_path_factory.mktemp("bad") / "bad.gov"
+    bad.write_text('organization "x" {\n  body board { seats 3 members a }\n}\n')
+    f = openai_report.files[0]
+    unknown = replace(f.properties[1], status="unknown", reason="time limit reached at depth 3")
+    files = (replace(f, properties=(f.properties[0], unknown, f.properties[2])), api.check_file(str(bad)))
+    return replace(openai_report, files=files)
+
+
+def validate_sarif(log: dict) -> None:
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "sarif", "junit"])
+def test_formats_keep_the_exit_code_and_write_stdout_only(fmt):
+    code, out, err = run_cli("check", "--format", fmt, OPENAI)
+    assert code == 1 and err == "" and out
+
+
+def test_sarif_puts_the_refuted_property_at_its_line_with_the_trace(openai_report):
+    log = sarif(openai_report)
+    validate_sarif(log)
+    (result,) = log["runs"][0]["results"]  # proved properties are not results
+    assert result["ruleId"] == "ceo_removal_needs_three_or_notice" and result["level"] == "error"
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == 34
+    steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [s["location"]["physicalLocation"]["region"]["startLine"] for s in steps] == [20, 24]
+    assert "resign(d = altman)" in steps[0]["location"]["message"]["text"]
+    assert "votes: yes dangelo and mccauley; no toner" in steps[1]["location"]["message"]["text"]
+
+
+def test_sarif_of_unknown_and_invalid_files_validates(mixed_report):
+    log = sarif(mixed_report)
+    validate_sarif(log)
+    levels = {(r["ruleId"], r["level"], r.get("kind")) for r in log["runs"][0]["results"]}
+    assert ("two_cannot_fire_ceo", "warning", "open") in levels
+    assert any(rule.startswith("GOV") and level == "error" for rule, level, _ in levels)
+
+
+def test_sarif_from_the_command_line_validates():
+    code, out, _ = run_cli("check", "--format", "sarif", "specs/delaware/written_consent.gov")
+    assert code == 1
+    validate_sarif(json.loads(out))
+
+
+def test_junit_has_one_testcase_per_property(mixed_report):
+    root = ET.fromstring(junit(mixed_report))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites][0].endswith(OPENAI)
+    cases = suites[0].findall("testcase")
+    assert [c.get("name") for c in cases] == ["ceo_removal_needs_three_or_notice", "two_cannot_fire_ceo", "four_can_fire_ceo"]
+    assert cases[0].find("failure").get("type") == "refuted"
+    assert "resign(d = altman)" in cases[0].find("failure").text
+    assert cases[1].find("error").get("type") == "unknown"  # unknown is an error, never a pass or a skip
+    assert cases[2].find("failure") is None and cases[2].find("error") is None
+    assert suites[1].find("testcase/failure").get("type") == "invalid-spec"
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "2", "1")
+
+
+def test_markdown_has_the_table_and_each_scenario(openai_report):
+    md = markdown(openai_report)
+    assert "| File | Line | Property | Verdict | Scope | Seconds |" in md
+    assert "| `" + str(ROOT / OPENAI) + "` | 34 | `ceo_removal_needs_three_or_notice` | **REFUTED** |" in md
+    assert "## `ceo_removal_needs_three_or_notice`: REFUTED" in md
+    assert "1. Event resign(d = altman) [Bylaws art. 3.5: a director may resign at any time]" in md
+    assert "## `four_can_fire_ceo`: PROVED" in md and "witness:" in md
+    assert "sha256 `" in md
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.urls = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.urls += [v for k, v in attrs if k in ("src", "href") and v and not v.startswith("#")]
+
+
+def test_html_is_self_contained_with_table_and_timelines(openai_report):
+    page = render_html(openai_report)
+    parser = _Collect()
+    parser.feed(page)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "script" not in parser.tags and "link" not in parser.tags and "img" not in parser.tags
+    assert parser.urls == []  # nothing fetched: no network, no other file
+    assert parser.tags.count("table") == 1 and parser.tags.count("svg") == 2  # a scenario and a witness
+    assert '<rect class="yes"' in page and '<rect class="no"' in page and '<rect class="unnotified"' in page
+    assert "altman leaves board" in page and "ceo: altman -&gt; vacant" in page
+    assert "sha256" in page and openai_report.z3_version in page
+
+
+def test_html_lists_invalid_files_and_unknown_reasons(mixed_report):
+    page = render_html(mixed_report)
+    assert "INVALID SPEC" in page and "time limit reached at depth 3" in page
+
+
+def test_report_renders_in_jupyter(openai_report):
+    fragment = openai_report._repr_html_()
+    assert "<html" not in fragment and "<table" in fragment and "<svg" in fragment
+
+
+def test_timeline_of_waits_vetoes_and_delayed_effects():
+    """Time passing names no person; a decision taking effect later has its own column."""
+    report = api.check_files([str(ROOT / "specs" / "openai" / "dao_veto_window.gov")])
+    (witness,) = [r for r in report.files[0].properties if r.name == "four_directors_with_the_staff_can"]
+    t = timeline(witness.trace)
+    assert "7" not in t.people and t.people[0] == "altman"
+    assert [c.title for c in t.columns] == ["1. remove_ceo", "2. 7 day(s) pass", "3. remove_ceo takes effect"]
+    assert t.columns[1].cells == [] and t.columns[1].changes == ["day 0 -> day 7"]
+
+
+def test_sanity_warnings_appear_in_markdown_and_html():
+    report = api.check_files([str(ROOT / "specs" / "delaware" / "imported_board.gov")])
+    line = "<library>/delaware_board.gov:33: warning: procedure 'fill_vacancy' can never pass within 4 steps"
+    assert f"- {line}" in markdown(report)
+    assert line.replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;") in render_html(report)
