@@ -15,6 +15,7 @@ from govspec import model as m
 from govspec import semantics as sem
 from govspec.verdicts import Deadline, Outcome
 
+from . import weighted
 from .encode import WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
@@ -254,6 +255,7 @@ class Z3Engine:
 
     def __init__(self) -> None:
         self._shared: _Unrolled | None = None
+        self.last_path: str | None = None  # which path answered the last force question (for tests and bench)
 
     def _unrolled(self, model: m.Model) -> _Unrolled:
         if self._shared is None or self._shared.model is not model:
@@ -284,4 +286,8 @@ class Z3Engine:
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome:
+        answer = weighted.decide(model, goal, depth, deadline, spec, fixed)  # one weighted vote: no unrolling
+        self.last_path = f"weighted ({answer.method})" if answer is not None else "general"
+        if answer is not None:
+            return answer.outcome
         return _search_force(model, depth, deadline, goal, spec, fixed)
