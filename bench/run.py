@@ -11,6 +11,10 @@ solver's own time limit, or the explicit engine refusing a problem too large for
 as such, with its reason.  Nothing is hidden and nothing is asserted: the figures are measured,
 never compared with a target here.
 
+Columns: the verifier as shipped (and which path answered: the weighted fast path of
+``verifier/weighted.py`` or the general encoding), the verifier with that fast path switched off
+(the general encoding alone), the baseline, the explicit engine, and the ratios.
+
 What is timed: from the spec's text to the verdict of its one property (parsing and checking the
 spec included, interpreter start and imports excluded), as :func:`govspec.verdicts.check_property`
 computes it for ``govspec check --no-sanity``.  The baseline (``bench/baseline.py``) is timed from
@@ -31,6 +35,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
+# engine -> column: the verifier as shipped, the verifier with the fast path off, the baseline, the explicit engine
+ENGINES = {"z3": "verifier", "general": "general", "baseline": "baseline", "explicit": "explicit"}
 GRACE = 10.0  # seconds beyond the limit for the process to start, import and build before it is killed
 K_BOARD, K_HOLDERS = 3, 2
 
@@ -51,6 +57,12 @@ def _measure(job: dict) -> dict:
         return {"status": status, "seconds": seconds, "reason": "Z3 time limit" if answer == "unknown" else None}
     from govspec import api
     from govspec.verdicts import check_property
+
+    if engine == "general":  # the verifier with its weighted fast path switched off: the general encoding
+        from verifier import weighted
+
+        weighted.decide = lambda *args: None
+        engine = "z3"
 
     api.load_text(specs.interchangeable(2, 1), "warm-up.gov")  # the parser is built once per process, not timed
     start = time.monotonic()
@@ -136,13 +148,13 @@ def rows(args) -> list[dict]:
     for case, n, depth in plan:
         row = {"case": case, "n": n, "depth": depth if depth is not None else "unbounded"}
         if depth is None:
-            row.update(verifier=None, baseline=None, explicit=None,
+            row.update(verifier=None, general=None, baseline=None, explicit=None,
                        note="unbounded proofs are not implemented yet (issue 5 item 2)")
         else:
             spec_case = "interchangeable" if case == "issue" else case
-            for engine in ("z3", "baseline", "explicit"):
+            for engine in ENGINES:
                 r = measure(spec_case, engine, n, depth, args.limit)
-                row["verifier" if engine == "z3" else engine] = r
+                row[ENGINES[engine]] = r
                 print(f"  {case} N={n} depth={depth} {engine}: {_cell(r)}"
                       + (f" ({r['reason']})" if r.get("reason") else ""), file=sys.stderr, flush=True)
         out.append(row)
@@ -150,15 +162,18 @@ def rows(args) -> list[dict]:
 
 
 def table(results: list[dict]) -> str:
-    head = ["case", "N", "depth", "verifier", "baseline", "explicit", "baseline/verifier", "explicit/verifier"]
+    head = ["case", "N", "depth", "verifier", "path", "general path", "baseline", "explicit", "baseline/verifier",
+            "baseline/general", "explicit/verifier"]
     lines = [head]
     for r in results:
-        lines.append([r["case"], f"{r['n']:,}", str(r["depth"]), _cell(r["verifier"]), _cell(r["baseline"]),
-                      _cell(r["explicit"]), ratio(r["baseline"], r["verifier"]), ratio(r["explicit"], r["verifier"])])
+        path = (r["verifier"] or {}).get("path") or "n/a"
+        lines.append([r["case"], f"{r['n']:,}", str(r["depth"]), _cell(r["verifier"]), path, _cell(r["general"]),
+                      _cell(r["baseline"]), _cell(r["explicit"]), ratio(r["baseline"], r["verifier"]),
+                      ratio(r["baseline"], r["general"]), ratio(r["explicit"], r["verifier"])])
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     text = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |" for line in lines]
     text.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
-    notes = sorted({f"{r[e]['engine']}: {r[e]['reason']}" for r in results for e in ("verifier", "baseline", "explicit")
+    notes = sorted({f"{e}: {r[e]['reason']}" for r in results for e in ENGINES.values()
                     if r.get(e) and r[e].get("reason")})
     return "\n".join(text + ([""] + [f"- {n}" for n in notes] if notes else []))
 
