@@ -278,6 +278,9 @@ class Z3Engine:
         return _search(self._unrolled(model), depth, deadline, target, from_zero=False)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:
+        answer = weighted.decide_reachable(model, procedure, depth, phase)  # one weighted vote: no unrolling
+        if answer is not None:
+            return answer.outcome
         key = action_key(procedure, phase)
 
         def target(unroll: Unrolling, k: int):

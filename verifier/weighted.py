@@ -429,3 +429,16 @@ def decide(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, spec: m
     if status == "unknown":
         return Answer(Outcome("unknown", depth=1, reason=f"{detail} (pseudo-Boolean constraints)"), "pseudo-Boolean")
     return answer(detail, "pseudo-Boolean")
+
+
+def decide_reachable(model: m.Model, procedure: str, depth: int, phase: str = "pass") -> Answer | None:
+    """Can the procedure pass in some behaviour?  With everyone in the body as the coalition there
+    are no outsiders, so "forced" is "some choice of the members carries the vote"; the depth
+    argument of the module docstring is the same.  None when the fast path does not apply."""
+    q = classify(model, m.Goal(procedure, None, procedure, phase), depth)
+    if q is None:
+        return None
+    everyone = frozenset(q.weights)
+    if not q.forces(everyone):
+        return Answer(Outcome("none", depth=depth), "sorted")
+    return Answer(Outcome("found", witness(q, everyone), 1), "sorted")
