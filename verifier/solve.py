@@ -15,6 +15,7 @@ from govspec import model as m
 from govspec import semantics as sem
 from govspec.verdicts import Deadline, Outcome
 
+from . import weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
@@ -263,6 +264,7 @@ class Z3Engine:
 
     def __init__(self) -> None:
         self._shared: _Unrolled | None = None
+        self.last_path: str | None = None  # which path answered the last force question (for tests and bench)
 
     def _unrolled(self, model: m.Model) -> _Unrolled:
         if self._shared is None or self._shared.model is not model:
@@ -285,6 +287,9 @@ class Z3Engine:
         return _search(self._unrolled(model), depth, deadline, target, from_zero=False)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:
+        answer = weighted.decide_reachable(model, procedure, depth, phase)  # one weighted vote: no unrolling
+        if answer is not None:
+            return answer.outcome
         key = action_key(procedure, phase)
 
         def target(unroll: Unrolling, k: int):
@@ -293,4 +298,8 @@ class Z3Engine:
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome:
+        answer = weighted.decide(model, goal, depth, deadline, spec, fixed)  # one weighted vote: no unrolling
+        self.last_path = f"weighted ({answer.method})" if answer is not None else "general"
+        if answer is not None:
+            return answer.outcome
         return _search_force(model, depth, deadline, goal, spec, fixed)

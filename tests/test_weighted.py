@@ -1,0 +1,233 @@
+"""The weighted fast path (verifier/weighted.py) against the explicit engine, and where it is taken.
+
+Each generated spec is one weighted body and one procedure (sometimes a second, harmless or
+interfering, procedure or event); both engines check every coalition property at the same depth
+and must give the same verdict and scope.  The Z3 engine says which path answered; the generator
+says which path it must be (the fast path for the plain shapes, the general path where another
+step changes what the vote reads or the rule is not a conjunction of linear comparisons), so the
+test cannot pass by never taking the fast path.  Where the fast path answers, the general encoding
+(fast path switched off) must give the same verdict, coalition and scenario, so reports do not
+depend on which path ran.  Every trace any engine returns has been replayed on the reference
+semantics by govspec.verdicts before the comparison.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govspec import api
+from govspec.explicit import ExplicitEngine
+from govspec.verdicts import check_property, sanity
+from verifier import Z3Engine
+from verifier import weighted
+
+DEPTH = 2
+TIMEOUT = 30.0
+
+# (rule, path): "fast" when the rule is a conjunction of linear comparisons with a dominant choice
+# for every weight generated here (1 to 4), "general" when it is not linear, "either" otherwise.
+MEETING_RULES = [
+    ("weight(yes) >= 2/3 of weight(members)", "fast"),
+    ("weight(yes) > weight(no)", "fast"),
+    ("weight(yes) > half of weight(present)", "fast"),
+    ("yes > half of present", "fast"),
+    ("majority of weight(cast)", "fast"),
+    ("weight(yes) >= 5 and yes >= 2", "fast"),
+    ("weight(yes) == weight(members)", "either"),  # the <= half of == has no dominant choice
+    ("weight(yes) >= 4 and 4 * yes >= weight(yes)", "fast"),  # gains sorted in opposite orders: pseudo-Boolean
+    ("not (weight(no) >= weight(yes))", "fast"),
+    ("yes >= 2 or weight(yes) >= 6", "general"),
+    ("yes == eligible or weight(yes) >= 7", "general"),
+]
+QUORUMS = [None, "majority of members", "weight(present) >= 1/2 of weight(members)",
+           "weight(yes) + weight(abstain) >= q * weight(members)", "2", "present >= 1/2 of seats"]
+CONSENT_RULES = [(None, "either"), ("weight(yes) >= 2/3 of weight(members)", "fast"), ("yes >= 2", "fast")]
+
+
+@st.composite
+def weighted_specs(draw) -> tuple[str, str]:
+    """(spec text, expected path: fast | general | either)."""
+    n = draw(st.integers(2, 5))
+    weights = draw(st.lists(st.integers(1, 4), min_size=n, max_size=n))
+    people = [f"h{i}" for i in range(1, n + 1)]
+    lines = ['organization "weighted" {']
+    lines += [f"  person {p} weight {w}" for p, w in zip(people, weights)]
+    lines.append("  person guest weight 3")  # not a holder: a candidate who cannot vote
+    extra_members = []
+    if draw(st.booleans()):
+        lines.append(f"  group g of 2 weight {draw(st.integers(1, 4))}")
+        extra_members = ["g"]
+    lines.append(f"  body holders {{ seats {n + 3} members {', '.join(people + extra_members)} }}")
+    lines.append(f"  office chair = {draw(st.sampled_from(people + ['vacant']))}")
+    lines += ["  parameter q = 1/4", "  parameter executed = 0", "  parameter other = 0"]
+    path = "fast"
+    body = []
+    if draw(st.integers(0, 3)) == 0:
+        body.append("decided by holders by written consent")
+        rule, path = draw(st.sampled_from(CONSENT_RULES))
+        if rule:
+            body.append(f"passes when {rule}")
+    else:
+        body.append("decided by holders at meeting")
+        body.append(f"notice {draw(st.sampled_from(['all', 'none']))}")
+        quorum = draw(st.sampled_from(QUORUMS))
+        if quorum:
+            body.append(f"quorum {quorum}")
+        rule, path = draw(st.sampled_from(MEETING_RULES))
+        body.append(f"passes when {rule}")
+    guard = draw(st.sampled_from([None, "executed == 0", "chair is not vacant", "size(holders) >= 3"]))
+    if guard:
+        body.append(f"require {guard}")
+    body.append(f"effect {draw(st.sampled_from(['executed = 1', 'chair = vacant', 'remove h1 from holders']))}")
+    lines.append("  procedure execute {")
+    lines += [f"    {b}" for b in body]
+    lines.append("  }")
+    other = draw(st.sampled_from(["none", "harmless", "resign", "reset"]))
+    if other == "harmless":  # changes nothing the vote reads
+        lines += ["  procedure note {", "    decided by holders at meeting", "    passes when yes >= 1",
+                  "    effect other = 1", "  }"]
+    elif other == "resign":  # changes the body that votes
+        lines.append("  event resign(d in holders) { effect remove d from holders }")
+        path = "general"
+    elif other == "reset":  # changes a parameter the vote may read
+        lines += ["  procedure reset {", "    decided by holders at meeting", "    passes when yes >= 1",
+                  "    effect q = 1/2", "    effect executed = 0", "    effect chair = h1", "  }"]
+        if "q *" in "\n".join(body) or guard in ("executed == 0", "chair is not vacant"):
+            path = "general"
+    lines.append("}")
+    k = draw(st.integers(1, 3))
+    chosen = draw(st.lists(st.sampled_from(people + ["guest"]), min_size=1, max_size=3, unique=True))
+    lines += [
+        f"property p1: no coalition of at most {k} in holders can force execute",
+        f"property p2: no coalition of at most {k} can force execute",
+        f"property p3: coalition {{{', '.join(chosen)}}} can force execute",
+        f"property p4: coalition {{{', '.join(chosen)}}} can block execute",
+        f"property p5: every coalition of {min(k, n)} in holders can force execute",
+    ]
+    return "\n".join(lines) + "\n", path
+
+
+def general(engine, model, prop):
+    """The Z3 engine's verdict with the fast path switched off (the general encoding)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(weighted, "decide", lambda *args: None)
+        return check_property(engine, model, prop, DEPTH, TIMEOUT)
+
+
+def compare(text: str, expected: str) -> list[str]:
+    """Disagreements between the fast path, the explicit engine and the general encoding."""
+    model = api.load_text(text, "weighted.gov")
+    z3, explicit = Z3Engine(), ExplicitEngine()
+    problems = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(weighted, "decide_reachable", lambda *args: None)
+        s_gen = sanity(z3, model, DEPTH, TIMEOUT)[0]
+    for name, engine in (("fast path", z3), ("explicit", explicit)):
+        results = sanity(engine, model, DEPTH, TIMEOUT)[0]
+        for a, b in zip(results, s_gen):
+            if "unknown" not in (a.status, b.status) and (a.status, a.depth) != (b.status, b.depth):
+                problems.append(f"sanity {a.procedure}: {name} {a.status}@{a.depth}, general {b.status}@{b.depth}")
+    for prop in model.properties:
+        r_z3 = check_property(z3, model, prop, DEPTH, TIMEOUT)
+        path = z3.last_path
+        r_ex = check_property(explicit, model, prop, DEPTH, TIMEOUT)
+        r_gen = general(z3, model, prop)
+        if path.startswith("weighted") and "unknown" not in (r_z3.status, r_gen.status):
+            seen = [(r.status, r.scope, r.coalition, r.trace) for r in (r_z3, r_gen)]
+            if seen[0] != seen[1]:  # the same verdict, coalition and scenario as the general encoding shows
+                problems.append(f"{prop.name}: fast path {r_z3.status} {r_z3.scope} {r_z3.coalition}; "
+                                f"general {r_gen.status} {r_gen.scope} {r_gen.coalition}")
+        if expected == "fast" and not path.startswith("weighted"):
+            problems.append(f"{prop.name}: expected the fast path, {path} answered")
+        if expected == "general" and path != "general":
+            problems.append(f"{prop.name}: expected the general path, {path} answered")
+        if "unknown" in (r_z3.status, r_ex.status):
+            continue
+        if (r_z3.status, r_z3.scope) != (r_ex.status, r_ex.scope):
+            problems.append(f"{prop.name} ({path}): z3 {r_z3.status} {r_z3.scope}; explicit {r_ex.status} {r_ex.scope}")
+    return problems
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_WEIGHTED_EXAMPLES", 100)), derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow], database=None)
+@given(weighted_specs())
+def test_fast_path_agrees_with_explicit_engine(case):
+    text, expected = case
+    assert compare(text, expected) == [], text
+
+
+def _holders(n: int, k: int, rule: str = "weight(yes) >= 2/3 of weight(members)", extra: str = "") -> str:
+    people = "\n".join(f"  person h{i} weight {i}" for i in range(1, n + 1))
+    return f"""organization "holders" {{
+{people}
+  body holders {{ members {', '.join(f'h{i}' for i in range(1, n + 1))} }}
+  parameter executed = 0
+  procedure execute {{
+    decided by holders at meeting
+      notice all
+      passes when {rule}
+    effect executed = 1
+  }}
+{extra}}}
+property p: no coalition of at most {k} in holders can force execute
+"""
+
+
+def _check(text: str, depth: int = 4):
+    model = api.load_text(text, "holders.gov")
+    engine = Z3Engine()
+    result = check_property(engine, model, model.properties[0], depth, 120.0)
+    return result, engine.last_path
+
+
+def test_ten_thousand_holders_take_the_sorted_path():
+    # two largest weights: 10,000 + 9,999 < 2/3 of 50,005,000
+    text = _holders(10_000, 2)
+    result, path = _check(text)
+    assert (result.status, path) == ("proved", "weighted (sorted)")
+    model = api.load_text(text, "holders.gov")  # the sanity check (can the vote pass at all?) takes it too
+    assert weighted.decide_reachable(model, "execute", 4).outcome.status == "found"
+
+
+def test_refuted_with_the_smallest_coalition_of_the_largest_weights():
+    # weights 1..10, total 55: 2/3 is 36 2/3; 10+9+8+7 = 34 is short, 10+9+8+7+6 = 40 is enough
+    result, path = _check(_holders(10, 5))
+    assert (result.status, path) == ("refuted", "weighted (sorted)")
+    assert result.coalition == ("h6", "h7", "h8", "h9", "h10")
+    assert _check(_holders(10, 4))[0].status == "proved"
+
+
+def test_gains_in_opposite_orders_go_to_pseudo_boolean_constraints():
+    # weight(yes) >= 7 favours heavy holders, 4 * yes >= weight(yes) light ones: no order suits both
+    rule = "weight(yes) >= 7 and 4 * yes >= weight(yes)"
+    result, path = _check(_holders(4, 2, rule))
+    assert (result.status, path) == ("refuted", "weighted (pseudo-Boolean)")  # {h3, h4}: 7 >= 7, 8 >= 7
+    result, path = _check(_holders(4, 1, rule))
+    assert (result.status, path) == ("proved", "weighted (pseudo-Boolean)")
+
+
+def test_a_step_that_changes_the_body_sends_the_question_to_the_general_path():
+    extra = "  event resign(d in holders) { effect remove d from holders }\n"
+    result, path = _check(_holders(6, 2, extra=extra), depth=2)
+    assert path == "general"
+
+
+def test_classify_refuses_what_it_does_not_handle():
+    timed = _holders(4, 2).replace("effect executed = 1", "timelock 2 days\n    effect executed = 1")
+    disjunction = _holders(4, 2, "yes >= 2 or weight(yes) >= 6")
+    for text in (timed, disjunction):
+        model = api.load_text(text, "holders.gov")
+        assert weighted.classify(model, model.properties[0].goal, 4) is None
+
+
+def test_moving_weights_send_the_question_to_the_general_path():
+    # a flash loan adds weight in the vote itself: static weights would wrongly prove the property
+    flash = _holders(4, 1).replace("parameter executed = 0", "flash loan 1000\n  parameter executed = 0")
+    assert flash != _holders(4, 1)
+    result, path = _check(flash)
+    assert (result.status, path) == ("refuted", "general")
+    assert any("flash loan" in change for step in result.trace for change in step.changes)

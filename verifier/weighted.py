@@ -1,0 +1,444 @@
+"""Coalition questions about one vote, decided without unrolling: sorting first, pseudo-Boolean next.
+
+A token vote with thousands of holders of distinct weights defeats the general encoding (one
+Boolean per member per step, universally quantified outsiders): no two holders are alike, so no
+symmetry helps.  But most such questions are about a single vote whose rule is linear in the
+members' weights, and then "can some coalition of at most k force it?" is a knapsack question with
+an exact answer that needs no search over behaviours.  :func:`decide` recognises those questions
+and answers them, or returns None so that the general path (:mod:`verifier.solve`) runs.
+
+When the fast path is taken (every condition is checked by :func:`classify`)
+----------------------------------------------------------------------------------
+
+The goal is that a procedure P passes (phase "pass"), the search depth is at least 1, and:
+
+1. the spec has no time (no timelock, no veto window): no veto threat, no waiting decisions;
+2. P is a procedure (not an event) with no parameters (so no arguments to choose and no recusal),
+   exactly one stage, a ``decided by`` stage of one body B held at a meeting or by written consent;
+3. its ``quorum`` and ``passes when`` rules are conjunctions of linear comparisons (``>=``, ``>``,
+   ``<=``, ``<``, ``==``; ``not`` of one of them) of counts and weights of the stage's step sets,
+   with everything else (members, seats, parameters, offices, constants) evaluated in the initial
+   state by the reference semantics;
+4. no other procedure or event has an effect on anything P reads: B's membership, the bodies,
+   offices and parameters named in P's rules, guards and effects.
+
+Why the answer equals the general semantics' answer (:func:`govspec.semantics.forced_problems`)
+-------------------------------------------------------------------------------------------------
+
+*Depth.*  By (1) and (4), every step before the first P step of a forcing sequence leaves what P
+reads as in the initial state, and there is no veto window, so that first P step is forced from
+the initial state exactly when it is forced from the state it is taken in.  Hence a forcing
+sequence of any length exists iff P is forced in one step from the initial state; the shortest has
+depth 1.  (The argument holds for every length, so the bounded scope reported is an understatement.)
+
+*Guards and effects.*  They do not read the votes; they are evaluated once, in the initial state,
+by the reference semantics itself (``eval_bool``, ``effect_problems``).  If one fails, no coalition
+can force P.
+
+*One step, whatever the outsiders do.*  Each member of B takes one *option* (not notified, notified
+and absent, yes, no, abstain; for written consent: not signing, signing).  An option puts the
+member in some of the step sets (``present``, ``yes``, ``cast`` ... and ``eligible`` always, there
+being no recusal), so each rule comparison is ``sum over members of value(option, weight) + c``
+compared with 0.  Under passive opposition each outsider independently stays away, votes no or
+abstains (at a meeting they were notified of), or does nothing (written consent); they never vote
+yes or sign.  A universal quantifier distributes over a conjunction, and the minimum of a sum of
+independent terms is the sum of the minima, so "every comparison holds whatever the outsiders do"
+is "every comparison holds with each outsider at its own worst option for that comparison".  The
+coalition chooses whom to notify (under ``notice none``) and its members' options; when one choice
+is at least as good as every other for *every* comparison (a dominant choice) it is optimal for all
+of them at once.  If some member has no dominant choice, :func:`classify` returns None.
+
+*Which coalition.*  With dominant choices fixed, member i adds ``gain_a(i) >= 0`` to comparison a
+when it joins the coalition (its best value minus its worst value as an outsider; 0 for a candidate
+outside B).  So a coalition C forces P iff ``base_a + sum_{i in C} gain_a(i)`` satisfies every
+comparison a.  Gains are non-negative, so "at most k" and "exactly k" coincide.  When one order of
+the candidates sorts every comparison's gains from largest to smallest (always so when every rule
+counts heads or weights with a positive sign), the first j candidates maximise every sum among
+coalitions of j, and the answer is found by sorting (domain reasoning).  Otherwise the question is
+handed to Z3 as pseudo-Boolean constraints (``PbLe`` for the size, one ``PbGe`` per comparison,
+scaled to integers), under the deadline; ``unknown`` stays unknown.
+
+The witness is one step: P with the coalition's notifications and votes.  :mod:`govspec.verdicts`
+replays it against every outsider response on the reference semantics, as for every other engine.
+The coalition and the step shown are the least ones in the order the general path's canonical model
+uses (:func:`verifier.solve._canonical_model`), so a report does not depend on which path answered
+(``tests/test_weighted.py`` compares both on generated specs).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from z3 import Bool, BoolVal, Not, PbGe, PbLe, Solver, is_true, sat, unknown
+
+from govspec import model as m
+from govspec import semantics as sem
+from govspec.verdicts import Deadline, Outcome
+
+# The step sets each option puts a member in (no recusal: everyone in B is eligible).
+MEETING = {
+    "out": frozenset({"eligible"}),
+    "told": frozenset({"eligible", "notified"}),
+    "yes": frozenset({"eligible", "notified", "present", "yes", "cast"}),
+    "no": frozenset({"eligible", "notified", "present", "no", "cast"}),
+    "abstain": frozenset({"eligible", "notified", "present", "abstain"}),
+}
+CONSENT = {
+    "told": frozenset({"eligible", "notified"}),
+    "sign": frozenset({"eligible", "notified", "present", "yes", "cast"}),
+}
+
+
+@dataclass(frozen=True)
+class Atom:
+    """``sum of coeffs[(step set, weighted)] * count + const`` is >= 0 (or > 0 when ``strict``)."""
+
+    coeffs: tuple[tuple[tuple[str, bool], Fraction], ...]
+    const: Fraction
+    strict: bool
+
+    def value(self, sets: frozenset[str], weight: Fraction) -> Fraction:
+        return sum((c * (weight if w else 1) for (kind, w), c in self.coeffs if kind in sets), Fraction(0))
+
+    def holds(self, total: Fraction) -> bool:
+        return total > 0 if self.strict else total >= 0
+
+
+@dataclass(frozen=True)
+class Table:
+    """What one member of a given weight adds to each comparison (a vector, one value per atom)."""
+
+    own: dict[str, tuple[Fraction, ...]]  # per option, as a coalition member
+    plans: dict[str, tuple[Fraction, ...]]  # per notification choice, the outsider's worst response
+    best: str  # the dominant option
+    plan: str  # the dominant notification choice
+
+    @property
+    def gain(self) -> tuple[Fraction, ...]:
+        return tuple(g - b for g, b in zip(self.own[self.best], self.plans[self.plan]))
+
+
+@dataclass(frozen=True)
+class Question:
+    """A coalition question reduced to gains: C forces P iff every atom holds of base + gains of C."""
+
+    proc: m.Procedure
+    body: str
+    atoms: tuple[Atom, ...]
+    base: tuple[Fraction, ...]  # every member of the body at its worst as an outsider
+    tables: dict[Fraction, Table]  # per weight
+    weights: dict[str, Fraction]  # members of the body
+    order: tuple[str, ...]  # the members in the order the general encoding decides them
+    blocked: bool  # a guard or an effect fails in the initial state: nobody can force P
+
+    def gain(self, person: str) -> tuple[Fraction, ...]:
+        w = self.weights.get(person)
+        return self.tables[w].gain if w is not None else (Fraction(0),) * len(self.atoms)
+
+    def holds(self, totals) -> bool:
+        return all(atom.holds(t) for atom, t in zip(self.atoms, totals))
+
+    def totals(self, coalition) -> list[Fraction]:
+        totals = list(self.base)
+        for p in coalition:
+            totals = [t + g for t, g in zip(totals, self.gain(p))]
+        return totals
+
+    def forces(self, coalition) -> bool:
+        return not self.blocked and self.holds(self.totals(coalition))
+
+
+# ------------------------------------------------------------------ rules as linear atoms
+
+
+def _linear(e, env: sem.Env):
+    """e as ({(step set, weighted): coefficient}, constant), or None if not linear in the step sets."""
+    if not any(isinstance(x, m.StepSet) for x in m.walk(e)):
+        return {}, sem.eval_num(e, env)
+    match e:
+        case m.Count(set=m.StepSet(kind=k), weighted=w):
+            return {(k, w): Fraction(1)}, Fraction(0)
+        case m.Arith(op=op, left=a, right=b) if op in "+-":
+            la, lb = _linear(a, env), _linear(b, env)
+            if la is None or lb is None:
+                return None
+            sign = 1 if op == "+" else -1
+            coeffs = dict(la[0])
+            for key, c in lb[0].items():
+                coeffs[key] = coeffs.get(key, Fraction(0)) + sign * c
+            return coeffs, la[1] + sign * lb[1]
+        case m.Arith(op="*", left=a, right=b):
+            la, lb = _linear(a, env), _linear(b, env)
+            if la is None or lb is None or (la[0] and lb[0]):
+                return None
+            (coeffs, const), factor = (la, lb[1]) if la[0] else (lb, la[1])
+            return {k: c * factor for k, c in coeffs.items()}, const * factor
+    return None  # a step set inside something other than a count (e.g. a set comparison)
+
+
+def _atoms(e, env: sem.Env) -> list[Atom] | None:
+    """The rule as a conjunction of atoms, or None."""
+    match e:
+        case m.BoolConst(value=True):
+            return []
+        case m.And(items=items):
+            out = []
+            for item in items:
+                sub = _atoms(item, env)
+                if sub is None:
+                    return None
+                out += sub
+            return out
+        case m.NotE(item=m.Compare(op=op) as c) if op != "==":
+            flip = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "!=": "=="}[op]
+            return _atoms(m.Compare(flip, c.left, c.right), env)
+        case m.Compare(op=op, left=a, right=b) if op != "!=":
+            lin = _linear(m.Arith("-", a, b), env)
+            if lin is None:
+                return None
+            coeffs, const = lin
+            up = Atom(tuple(sorted(coeffs.items())), const, op == ">")
+            down = Atom(tuple(sorted((k, -c) for k, c in coeffs.items())), -const, op == "<")
+            return {">=": [up], ">": [up], "<=": [down], "<": [down], "==": [up, down]}[op]
+    return None
+
+
+# ------------------------------------------------------------------ when the fast path applies
+
+
+def _reads(proc: m.Procedure) -> set[tuple[str, str]]:
+    exprs = [g.expr for g in proc.guards] + [r.expr for s in proc.stages for r in (s.quorum, s.passes) if r]
+    exprs += [e.person for e in proc.effects if e.person is not None]
+    out = {("body", s.body) for s in proc.stages}
+    out |= {("body", e.target) for e in proc.effects if e.kind in ("remove", "add")}
+    for e in exprs:
+        for x in m.walk(e):
+            match x:
+                case m.Members(body=b):
+                    out.add(("body", b))
+                case m.ParamRef(name=n):
+                    out.add(("param", n))
+                case m.Holder(office=o) | m.Vacant(office=o):
+                    out.add(("office", o))
+    return out
+
+
+def _writes(proc: m.Procedure) -> set[tuple[str, str]]:
+    kind = {"vacate": "office", "fill": "office", "set": "param", "remove": "body", "add": "body"}
+    return {(kind[e.kind], e.target) for e in proc.effects}
+
+
+def _dominant(choices: dict[str, list[Fraction]]) -> str | None:
+    """A choice whose values are at least every other choice's, comparison by comparison."""
+    for name, values in choices.items():
+        if all(all(v >= w for v, w in zip(values, other)) for other in choices.values()):
+            return name
+    return None
+
+
+def classify(model: m.Model, goal: m.Goal, depth: int) -> Question | None:
+    """The question as gains (see the module docstring), or None when the fast path does not apply."""
+    proc = model.procedures.get(goal.procedure) if goal.procedure else None
+    if (proc is None or goal.phase != "pass" or depth < 1 or model.timed or model.tokens or proc.is_event or proc.formals
+            or proc.recusals or len(proc.stages) != 1 or proc.window_stage is not None):
+        return None
+    stage = proc.stages[0]
+    if stage.kind != "decided" or stage.mode not in ("meeting", "consent"):
+        return None
+    reads = _reads(proc)
+    if any(_writes(other) & reads for other in model.procedures.values() if other is not proc):
+        return None
+    state = sem.initial_state(model)
+    env = sem.Env(model, state)
+    atoms = []
+    for rule in (stage.quorum, stage.passes):
+        sub = _atoms(rule.expr, env) if rule is not None else []
+        if sub is None:
+            return None
+        atoms += sub
+    # options in the order the general encoding's canonical model tries them (least first)
+    if stage.mode == "consent":
+        options, own, plans = CONSENT, ("told", "sign"), {"notified": ("told",)}
+    else:
+        options = MEETING
+        own = (("out",) if stage.notice == "none" else ()) + ("told", "yes", "no", "abstain")
+        plans = ({"not notified": ("out",)} if stage.notice == "none" else {}) | {"notified": ("told", "no", "abstain")}
+    blocked = bool([g for g in proc.guards if not sem.eval_bool(g.expr, env)] or sem.effect_problems(model, proc, env))
+    members = state.body(stage.body)
+    weights = {p: model.person(p).weight for p in members}
+    tables: dict[Fraction, Table] = {}
+    for w in set(weights.values()):
+        own_values = {o: tuple(a.value(options[o], w) for a in atoms) for o in own}
+        plan_values = {p: tuple(min(a.value(options[r], w) for r in rs) for a in atoms) for p, rs in plans.items()}
+        mine, theirs = _dominant(own_values), _dominant(plan_values)
+        if mine is None or theirs is None:
+            return None
+        tables[w] = Table(own_values, plan_values, mine, theirs)
+    base = [a.const for a in atoms]
+    for p, w in weights.items():
+        base = [b + v for b, v in zip(base, tables[w].plans[tables[w].plan])]
+    addable = any(e.kind == "add" and e.target == stage.body for pr in model.procedures.values() for e in pr.effects)
+    order = tuple(p.name for p in model.people if p.name in members) if addable else model.bodies[stage.body].members
+    return Question(proc, stage.body, tuple(atoms), tuple(base), tables, weights, order, blocked)
+
+
+# ------------------------------------------------------------------ answering
+
+
+def witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
+    """The one forcing step, made least in the order of the general path's canonical model: member by
+    member, the first option (not notified, absent, yes, no, abstain) with which the coalition still
+    forces P, the members not yet decided taking their dominant option.  Nobody attends without need."""
+    totals = q.totals(coalition)
+    picked = {}
+    for p in q.order:
+        t = q.tables[q.weights[p]]
+        values, current = (t.own, t.own[t.best]) if p in coalition else (t.plans, t.plans[t.plan])
+        for name, vector in values.items():
+            trial = [x - c + v for x, c, v in zip(totals, current, vector)]
+            if q.holds(trial):
+                picked[p], totals = name, trial
+                break
+    own = {p: o for p, o in picked.items() if p in coalition}
+    notified = {p for p, o in picked.items() if o not in ("out", "not notified")}
+    sets = {k: frozenset(p for p, o in own.items() if o in opts)
+            for k, opts in (("attended", ("yes", "no", "abstain", "sign")), ("yes", ("yes", "sign")),
+                            ("no", ("no",)), ("abstain", ("abstain",)))}
+    choice = sem.StageChoice(frozenset(notified), sets["attended"], sets["yes"], sets["no"], sets["abstain"])
+    return [sem.Step(q.proc.name, (), (choice,))]
+
+
+def _sorted_order(q: Question, candidates) -> list[str] | None:
+    """Candidates by decreasing gains, if one order sorts every comparison's gains (else None)."""
+    order = sorted(candidates, key=lambda p: tuple(-g for g in q.gain(p)))
+    for a in range(len(q.atoms)):
+        column = [q.gain(p)[a] for p in order]
+        if any(x < y for x, y in zip(column, column[1:])):
+            return None
+    return order
+
+
+def _least_sorted(q: Question, order: list[str], candidates, size: int) -> frozenset[str] | None:
+    """The coalition the general path's canonical model shows, or None if no coalition forces P.
+
+    The canonical model leaves out each candidate in turn (in the spec's order) if a coalition
+    without it, keeping those it could not leave out, still forces P.  Along ``order`` (which sorts
+    every comparison's gains) the best such coalition is the kept ones plus the first others, so
+    each turn is one comparison of sums: the current best without the candidate, with the next one
+    in ``order`` instead.
+    """
+    top = order[: min(size, len(order))]
+    totals = q.totals(top)
+    if not q.holds(totals):
+        return None
+    chosen, excluded, after = set(top), set(), len(top)
+    for c in candidates:
+        if c not in chosen:
+            excluded.add(c)  # not among the best: leaving it out changes nothing
+            continue
+        while after < len(order) and order[after] in excluded:
+            after += 1
+        instead = order[after] if after < len(order) else None
+        trial = [t - g for t, g in zip(totals, q.gain(c))]
+        if instead is not None:
+            trial = [t + g for t, g in zip(trial, q.gain(instead))]
+        if q.holds(trial):
+            excluded.add(c)
+            chosen.discard(c)
+            totals = trial
+            if instead is not None:
+                chosen.add(instead)
+                after += 1
+    return frozenset(chosen)
+
+
+def _least_pseudo_boolean(q: Question, candidates, size: int, deadline: Deadline):
+    """("found", coalition) | ("none", None) | ("unknown", reason), by Z3 over integer-scaled gains;
+    the coalition made least as in :func:`_least_sorted` (one solver call per candidate)."""
+    relevant = [p for p in candidates if any(q.gain(p))]
+    chosen = {p: Bool(f"coalition[{p}]") for p in relevant}
+    solver = Solver()
+    solver.add(PbLe([(b, 1) for b in chosen.values()], size))
+    for a, atom in enumerate(q.atoms):
+        numbers = [q.gain(p)[a] for p in relevant] + [q.base[a]]
+        scale = math.lcm(*(x.denominator for x in numbers))
+        need = -q.base[a] * scale + (1 if atom.strict else 0)
+        terms = [(chosen[p], int(q.gain(p)[a] * scale)) for p in relevant if q.gain(p)[a]]
+        if need > 0:
+            solver.add(PbGe(terms, math.ceil(need)) if terms else BoolVal(False))
+
+    def check(*extra):
+        ms = deadline.remaining_ms()
+        if ms <= 0:
+            return unknown, "time limit reached"
+        solver.set("timeout", ms)
+        result = solver.check(*extra)
+        reason = solver.reason_unknown() if result == unknown else None
+        return result, ("time limit reached" if reason in ("canceled", "timeout") else reason)
+
+    def coalition():
+        zm = solver.model()
+        return frozenset(p for p, b in chosen.items() if is_true(zm.eval(b, model_completion=True)))
+
+    result, reason = check()
+    if result == unknown:
+        return "unknown", reason
+    if result != sat:
+        return "none", None
+    best = coalition()
+    for p in relevant:
+        result, _ = check(Not(chosen[p]))
+        if result == unknown:
+            break  # out of time: show the coalition found so far (it forces P; it is only not the least)
+        if result == sat:
+            best = coalition()
+        solver.add(Not(chosen[p]) if result == sat else chosen[p])
+    return "found", best
+
+
+@dataclass
+class Answer:
+    outcome: Outcome
+    method: str  # "sorted" | "pseudo-Boolean" | "fixed"
+
+
+def decide(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, spec: m.CoalitionSpec | None,
+           fixed: frozenset[str] | None) -> Answer | None:
+    """The engine's ``force`` question answered on the fast path, or None (the general path runs)."""
+    q = classify(model, goal, depth)
+    if q is None or (fixed is None and spec.size is None):
+        return None
+
+    def answer(coalition: frozenset[str] | None, method: str) -> Answer:
+        if coalition is None:
+            return Answer(Outcome("none", depth=depth), method)
+        if not q.forces(coalition):  # the method and the gains must agree; never show an unchecked coalition
+            raise AssertionError(f"weighted fast path: {sorted(coalition)} does not force {q.proc.name}")
+        return Answer(Outcome("found", witness(q, coalition), 1, coalition=coalition), method)
+
+    if fixed is not None:
+        return answer(fixed if q.forces(fixed) else None, "fixed")
+    if q.blocked:
+        return answer(None, "sorted")
+    order = _sorted_order(q, spec.candidates)
+    if order is not None:
+        return answer(_least_sorted(q, order, spec.candidates, spec.size), "sorted")
+    status, detail = _least_pseudo_boolean(q, spec.candidates, spec.size, deadline)
+    if status == "unknown":
+        return Answer(Outcome("unknown", depth=1, reason=f"{detail} (pseudo-Boolean constraints)"), "pseudo-Boolean")
+    return answer(detail, "pseudo-Boolean")
+
+
+def decide_reachable(model: m.Model, procedure: str, depth: int, phase: str = "pass") -> Answer | None:
+    """Can the procedure pass in some behaviour?  With everyone in the body as the coalition there
+    are no outsiders, so "forced" is "some choice of the members carries the vote"; the depth
+    argument of the module docstring is the same.  None when the fast path does not apply."""
+    q = classify(model, m.Goal(procedure, None, procedure, phase), depth)
+    if q is None:
+        return None
+    everyone = frozenset(q.weights)
+    if not q.forces(everyone):
+        return Answer(Outcome("none", depth=depth), "sorted")
+    return Answer(Outcome("found", witness(q, everyone), 1), "sorted")
