@@ -131,6 +131,7 @@ class PersonDecl(Node):
     weight: Fraction
     cite: str | None
     count: int | None = None  # set for anonymous groups ("group holders of 1000")
+    principal: str | None = None  # "for acme": whom this person's seats and keys belong to
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,8 @@ class BodyDecl(Node):
     seats_span: Span | None
     members: tuple[Name, ...]
     cite: str | None
+    cap: int | None = None  # "at most K seats per principal"
+    cap_span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +219,7 @@ class CoalitionBound(Node):
     within: tuple[Name, ...]  # "in board"
     tagged: tuple[Name, ...]
     excluding: tuple[Name, ...]
+    principals: bool = False  # "of at most 2 principals": count principals, each with all its keys
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,8 @@ class _Checker:
                 continue
             self.tags.update(decl.tags)
             if decl.count is None:
-                self.people[decl.name] = m.Person(decl.name, frozenset(decl.tags), decl.weight, decl.span)
+                self.people[decl.name] = m.Person(decl.name, frozenset(decl.tags), decl.weight, decl.span,
+                                                  principal=decl.principal or decl.name)
                 total += 1
             else:
                 total += decl.count
@@ -144,7 +145,8 @@ class _Checker:
                 names = tuple(f"{decl.name}[{i}]" for i in range(1, decl.count + 1))
                 self.groups[decl.name] = names
                 for n in names:
-                    self.people[n] = m.Person(n, frozenset(decl.tags), decl.weight, decl.span, decl.name)
+                    self.people[n] = m.Person(n, frozenset(decl.tags), decl.weight, decl.span, decl.name,
+                                              principal=decl.principal or n)
         for decl in org.bodies:
             if not claim(decl.name, decl.span, "body"):
                 continue
@@ -168,7 +170,16 @@ class _Checker:
                     "GOV301", f"body '{decl.name}' has {len(members)} members but only {seats} seats",
                     decl.seats_span or decl.span,
                 )
-            self.bodies[decl.name] = m.Body(decl.name, seats if seats is not None else len(members), tuple(members), decl.span, decl.cite)
+            if decl.cap is not None:
+                held: dict[str, int] = {}
+                for n in members:
+                    held[self.people[n].principal] = held.get(self.people[n].principal, 0) + 1
+                over = sorted(p for p, k in held.items() if k > decl.cap)
+                if over:
+                    self.error("GOV318", f"'{over[0]}' holds {held[over[0]]} seats of body '{decl.name}', "
+                               f"more than its cap of {decl.cap} per principal", decl.cap_span)
+            self.bodies[decl.name] = m.Body(decl.name, seats if seats is not None else len(members), tuple(members),
+                                            decl.span, decl.cite, decl.cap)
         for decl in org.offices:
             if not claim(decl.name, decl.span, "office"):
                 continue
@@ -709,7 +720,11 @@ class _Checker:
                 self.error("GOV311", f"there are only {len(candidates)} people to draw a coalition of {b.size} from", b.span)
                 return None
             # "no coalition of 2" means at most 2 (a larger coalition can do whatever a smaller one can)
-            spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind == "every_coalition")
+            if b.principals and decl.kind == "every_coalition" and b.size > len({self.people[c].principal for c in candidates}):
+                self.error("GOV311", f"there are fewer than {b.size} principals to draw a coalition from", b.span)
+                return None
+            spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind == "every_coalition",
+                                   principals=b.principals)
             return m.Property(kind=decl.kind, coalition=spec, goal=goal, **common)
         cs = decl.coalition
         if cs.tag is not None:

@@ -63,6 +63,7 @@ CODES: dict[str, str] = {
     "GOV315": "a coalition names a person twice or an unknown tag",
     "GOV316": "a timing rule is misused (veto windows, timelocks, P.executed / P.approved_at)",
     "GOV317": "a token or proposal rule is misused (transfer, mint, delegate, flash loan, proposal lifecycle)",
+    "GOV318": "a principal holds more seats of a body than its cap ('at most K seats per principal')",
 }
 
 

@@ -210,6 +210,7 @@ class Person:
     weight: Fraction
     span: Span
     group: str | None = None  # the anonymous group this member was counted in
+    principal: str = ""  # whom their seats and keys belong to ("for acme"); their own name by default
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,7 @@ class Body:
     members: tuple[str, ...]  # members in office at the start
     span: Span
     cite: str | None
+    cap: int | None = None  # at most this many seats held for one principal
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,12 +352,14 @@ class CoalitionSpec:
     candidates: tuple[str, ...]  # people the coalition is drawn from
     size: int | None  # None: the coalition is exactly ``candidates``
     exactly: bool = False
+    principals: bool = False  # ``size`` counts principals; a coalition holds all their candidate keys
 
     def describe(self) -> str:
         if self.size is None:
             return "{" + ", ".join(self.candidates) + "}"
         word = "exactly" if self.exactly else "at most"
-        return f"{word} {self.size} of {{{', '.join(self.candidates)}}}"
+        unit = " principal" + ("s" if self.size != 1 else "") if self.principals else ""
+        return f"{word} {self.size}{unit} of {{{', '.join(self.candidates)}}}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -364,12 +364,23 @@ def run_effects(model: m.Model, proc: m.Procedure, env: Env) -> tuple[list[str],
                 problems.append(f"'{eff.text}': {who} is already a member of {eff.target}")
             elif len(body) >= model.bodies[eff.target].seats:
                 problems.append(f"'{eff.text}': every seat of {eff.target} is filled")
+            elif _at_cap(model, eff.target, body, who):
+                principal = model.person(who).principal
+                problems.append(f"'{eff.text}': {principal} already holds {model.bodies[eff.target].cap} seat(s) of "
+                                f"{eff.target}, its cap")
             else:
                 body.add(who)
     after = env.state.replace({b: frozenset(v) for b, v in members.items()}, offices, params)
     if env.state.balances:
         after = after.replace(balances=held, delegates=delegated)
     return problems, after
+
+
+def _at_cap(model: m.Model, body_name: str, body, who: str) -> bool:
+    """Would ``who`` joining exceed the body's cap of seats per principal?"""
+    cap = model.bodies[body_name].cap
+    principal = model.person(who).principal
+    return cap is not None and sum(1 for x in body if model.person(x).principal == principal) >= cap
 
 
 def _token_effect(eff: m.Effect, env: Env, held: dict[str, Fraction], delegated: dict[str, str]) -> list[str]:

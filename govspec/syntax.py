@@ -171,18 +171,33 @@ class _Builder(Transformer):
     def weight_attr(self, meta, items):
         return ("weight", items[0])
 
+    def principal_attr(self, meta, items):
+        return ("principal", str(items[0]))
+
+    def principals(self, meta, items):
+        return ("principals", True)
+
+    def cap_decl(self, meta, items):
+        items, _ = _cite(items)
+        if int(items[0]) < 1:
+            raise SpecError([Diagnostic("GOV310", "a seat cap is at least one seat", self.t(items[0]))])
+        return ("cap", int(items[0]), self.s(meta))
+
     def _person(self, meta, items, count):
         items, cite = _cite(items)
         tags: list[str] = []
         weight = Fraction(1)
+        principal = None
         for attr in items[1:]:
             if attr[0] == "tags":
                 tags.extend(attr[1])
+            elif attr[0] == "principal":
+                principal = attr[1]
             else:
                 weight = attr[1].value
                 if weight <= 0:
                     raise SpecError([Diagnostic("GOV310", "a weight must be positive", attr[1].span)])
-        return ast.PersonDecl(self.s(meta), str(items[0]), tuple(tags), weight, cite, count)
+        return ast.PersonDecl(self.s(meta), str(items[0]), tuple(tags), weight, cite, count, principal)
 
     def person_decl(self, meta, items):
         return self._person(meta, items, None)
@@ -367,14 +382,18 @@ class _Builder(Transformer):
 
     def _bound(self, meta, items, exactly):
         within, tagged, excluding = [], [], []
+        principals = False
         for kind, value in items[1:]:
-            if kind == "in":
+            if kind == "principals":
+                principals = True
+            elif kind == "in":
                 within.append(value)
             elif kind == "tagged":
                 tagged.append(value)
             else:
                 excluding.extend(value)
-        return ast.CoalitionBound(self.s(meta), exactly, int(items[0]), tuple(within), tuple(tagged), tuple(excluding))
+        return ast.CoalitionBound(self.s(meta), exactly, int(items[0]), tuple(within), tuple(tagged), tuple(excluding),
+                                  principals)
 
     def bound_at_most(self, meta, items):
         return self._bound(meta, items, False)
@@ -689,6 +708,7 @@ def _raw_body(tree: Tree, path: str) -> ast.BodyDecl:
     name_tok = tree.children[0]
     cite = None
     seats = seats_span = None
+    cap = cap_span = None
     members: tuple = ()
     for child in tree.children[1:]:
         if isinstance(child, tuple) and child[0] == "cite":
@@ -700,4 +720,8 @@ def _raw_body(tree: Tree, path: str) -> ast.BodyDecl:
             seats, seats_span = child[1], child[2]
         elif isinstance(child, tuple) and child[0] == "members":
             members = members + tuple(child[1])
-    return ast.BodyDecl(_span(path, tree.meta), str(name_tok), seats, seats_span, members, cite)
+        elif isinstance(child, tuple) and child[0] == "cap":
+            if cap is not None:
+                raise SpecError([Diagnostic("GOV305", f"a seat cap is given twice for body '{name_tok}'", child[2])])
+            cap, cap_span = child[1], child[2]
+    return ast.BodyDecl(_span(path, tree.meta), str(name_tok), seats, seats_span, members, cite, cap, cap_span)

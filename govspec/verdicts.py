@@ -152,6 +152,30 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
         return done(PROVED, summary, vacuous=vacuous)
 
     goal, spec = prop.goal, prop.coalition
+    if prop.kind == "no_coalition" and spec.principals:
+        # the largest allowed coalitions of principals, each with all its candidate keys
+        groups = _principal_coalitions(model, spec, min(spec.size, len(_principals(model, spec))))
+        if groups is None:
+            return done(UNKNOWN, "too many coalitions to enumerate",
+                        reason=f"more than {MAX_COALITIONS} coalitions of {spec.size} principals")
+        best = None
+        for members in groups:
+            out = engine.force(model, goal, depth, deadline, None, members)
+            if out.status == "unknown":
+                return undecided(out, coalition=_sorted(members))
+            if out.status == "found" and (best is None or out.depth < best[1].depth):
+                best = (members, out)
+        if best is not None:
+            members, out = best
+            replay_force(model, out.steps, members, goal)
+            return done(REFUTED, f"coalition {_set(members)} ({_principal_names(model, members)}) can force {goal.text} "
+                        f"in {out.depth} step(s)", trace=describe(model, out.steps, members),
+                        coalition=_sorted(members), scope=Scope(out.depth))
+        vacuous = goal.procedure is not None and passable is not None and passable.get(_key(goal.procedure, goal.phase)) is False
+        summary = (f"no coalition of {spec.describe()} can force {goal.text} within {depth} steps" if not vacuous else
+                   f"holds only vacuously: '{goal.procedure}' can never pass within {depth} steps")
+        return done(PROVED, summary, vacuous=vacuous)
+
     if prop.kind == "no_coalition":
         out = engine.force(model, goal, depth, deadline, spec, None)
         if out.status == "found":
@@ -191,7 +215,10 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
                     coalition=_sorted(members))
 
     if prop.kind == "every_coalition":
-        combos = list(itertools.islice(itertools.combinations(spec.candidates, spec.size), MAX_COALITIONS + 1))
+        if spec.principals:
+            combos = _principal_coalitions(model, spec, spec.size) or [None] * (MAX_COALITIONS + 1)
+        else:
+            combos = list(itertools.islice(itertools.combinations(spec.candidates, spec.size), MAX_COALITIONS + 1))
         if len(combos) > MAX_COALITIONS:
             return done(UNKNOWN, "too many coalitions to enumerate",
                         reason=f"more than {MAX_COALITIONS} coalitions of {spec.size}; symmetry reduction is future work")
@@ -208,10 +235,29 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
             if witness is None:
                 witness = (members, out)
         members, out = witness
-        return done(PROVED, f"each of the {len(combos)} coalitions of {spec.size} can force {goal.text} "
+        unit = " principals" if spec.principals else ""
+        return done(PROVED, f"each of the {len(combos)} coalitions of {spec.size}{unit} can force {goal.text} "
                     f"(e.g. {_set(members)} in {out.depth} step(s))",
                     trace=describe(model, out.steps, members), coalition=_sorted(members))
     raise AssertionError(prop.kind)
+
+
+def _principals(model: m.Model, spec: m.CoalitionSpec) -> list[str]:
+    """The principals of a coalition's candidates, in declaration order."""
+    return list(dict.fromkeys(model.person(c).principal for c in spec.candidates))
+
+
+def _principal_coalitions(model: m.Model, spec: m.CoalitionSpec, size: int) -> list[frozenset[str]] | None:
+    """Every coalition of ``size`` principals, as the set of their candidate keys (None: too many)."""
+    combos = list(itertools.islice(itertools.combinations(_principals(model, spec), size), MAX_COALITIONS + 1))
+    if len(combos) > MAX_COALITIONS:
+        return None
+    return [frozenset(c for c in spec.candidates if model.person(c).principal in combo) for combo in combos]
+
+
+def _principal_names(model: m.Model, members) -> str:
+    names = sorted({model.person(p).principal for p in members})
+    return ("principal " if len(names) == 1 else "principals ") + ", ".join(names)
 
 
 def sanity(engine: Engine, model: m.Model, depth: int, seconds: float) -> tuple[list[SanityResult], dict[str, bool]]:

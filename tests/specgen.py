@@ -213,3 +213,36 @@ def token_specs(draw, max_people: int = 4) -> str:
     ]
     props = [f"property prop{k}: {draw(st.sampled_from(forms))}" for k in range(draw(st.integers(1, 3)))]
     return "\n".join(lines + props) + "\n"
+
+
+@st.composite
+def principal_specs(draw) -> str:
+    """Specs of :func:`specs` whose people hold seats for principals (organisations), with a cap on
+    seats per principal in the board, and coalition properties counted in principals."""
+    import re
+
+    text = draw(specs())
+    lines = text.split("\n")
+    principal_of = {}
+    for i, line in enumerate(lines):
+        found = re.match(r"  person (p\d+)", line)
+        if found and draw(st.booleans()):
+            org = draw(st.sampled_from(["org_a", "org_b"]))
+            principal_of[found.group(1)] = org
+            lines[i] = line + f" for {org}"
+    for i, line in enumerate(lines):
+        found = re.match(r"  body board \{ seats (\d+) members ([^}]*) \}", line)
+        if found and draw(st.booleans()):
+            members = [m.strip() for m in found.group(2).split(",")]
+            held = {}
+            for p in members:
+                held[principal_of.get(p, p)] = held.get(principal_of.get(p, p), 0) + 1
+            lines[i] = line[:-2] + f" at most {max(held.values()) + draw(st.integers(0, 1))} seats per principal }}"
+    procs = re.findall(r"procedure (proc\d)", text)
+    form = draw(st.sampled_from([
+        f"no coalition of at most {draw(st.integers(1, 2))} principals in board can force {draw(st.sampled_from(procs))}",
+        f"every coalition of 1 principal in board can force {draw(st.sampled_from(procs))}",
+        f"no coalition of at most 1 principal can force ceo is vacant",
+        "always size(board.members) <= 3",
+    ]))
+    return "\n".join(lines) + f"property principals: {form}\n"

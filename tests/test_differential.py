@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from govspec import api
 from govspec.explicit import ExplicitEngine
 from govspec.verdicts import check_property, sanity
-from specgen import specs, token_specs
+from specgen import principal_specs, specs, token_specs
 from verifier import Z3Engine
 
 DEPTH = 2
@@ -78,6 +78,13 @@ def test_engines_agree_on_tokens(text):
 @given(token_specs(max_people=5))
 def test_engines_agree_on_tokens_slow(text):
     assert compare(text, depth=3) == [], text
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_PRINCIPAL_EXAMPLES", 60)), derandomize=True, **COMMON)
+@given(principal_specs())
+def test_engines_agree_with_principals_and_seat_caps(text):
+    """Seats held for principals, a cap of seats per principal, coalitions counted in principals."""
+    assert compare(text) == [], text
 
 
 # Specs on which the engines once disagreed (kept as regression tests).

@@ -199,3 +199,21 @@ def test_a_proposal_is_cancellable_once_its_proposer_falls_below_the_threshold(t
     assert sem.step_problems(tokens, poorer, cancel) == []
     assert sem.apply(tokens, poorer, cancel).proposals == ()
     assert sem.veto_threat(tokens, poorer, S("b")) is not None  # a forcing sequence cannot go through it
+
+
+def test_a_seat_cap_per_principal_limits_who_can_join():
+    model = api.load_text("""
+organization "cap" {
+  person k1 for acme
+  person k2 for acme
+  person bea
+  person cy
+  body council { seats 4 members k1, bea at most 1 seats per principal }
+  procedure admit(x not in council) { decided by council by written consent effect add x to council }
+}
+""", "cap.gov")
+    state = sem.initial_state(model)
+    everyone = StageChoice(S("k1", "bea"), S("k1", "bea"), S("k1", "bea"))
+    assert sem.step_problems(model, state, Step("admit", (("x", "k2"),), (everyone,))) == [
+        "'add x to council': acme already holds 1 seat(s) of council, its cap"]
+    assert sem.step_problems(model, state, Step("admit", (("x", "cy"),), (everyone,))) == []

@@ -67,6 +67,11 @@ BRIEF_VERDICTS = {
     ("specs/dao/flash_loan_live.gov", "a_flash_loan_cannot_pass_a_proposal"): "refuted",
     ("specs/dao/flash_loan_snapshot.gov", "a_flash_loan_cannot_pass_a_proposal"): "proved",
     ("specs/dao/governor_quorum.gov", "a_proposal_that_reaches_quorum_passes"): "refuted",
+    # issue 4: keys versus principals, and a cap of seats per principal
+    ("specs/bridge/ronin_2022.gov", "four_keys_cannot_withdraw"): "proved",
+    ("specs/bridge/ronin_2022.gov", "one_organisation_cannot_withdraw"): "refuted",
+    ("specs/bridge/ronin_capped.gov", "two_organisations_cannot_withdraw"): "proved",
+    ("specs/bridge/ronin_capped.gov", "sky_mavis_never_gets_a_third_seat"): "proved",
 }
 
 

@@ -524,6 +524,12 @@ class Unrolling:
                     seats = self.model.bodies[eff.target].seats
                     count = Sum([If(b, 1, 0) for b in body.values()]) if body else IntVal(0)
                     pre += [who != VACANT, Not(inside), count < seats]
+                    cap = self.model.bodies[eff.target].cap
+                    if cap is not None:  # at most ``cap`` seats held for the joiner's principal
+                        principal = [self.model.person(n).principal for n in self.people]
+                        pre.append(And([Implies(who == j, Sum([If(b, 1, 0) for i, b in body.items()
+                                                               if principal[i] == principal[j]] or [IntVal(0)]) < cap)
+                                        for j in range(len(self.people))]))
                     members[eff.target] = {i: Or(b, who == i) for i, b in body.items()}
         return pre, _with(state, members=members, offices=offices, params=params, balances=balances,
                           delegates=delegates, counting=None)
