@@ -173,4 +173,4 @@ def test_mutant_is_killed(name, monkeypatch):
 @pytest.mark.parametrize("name", list(TOKEN_MUTANTS))
 def test_token_mutant_is_killed(name, monkeypatch):
     _apply(TOKEN_MUTANTS[name], monkeypatch)
-    assert _search(token_specs(), lambda text: _disagrees(text, 3), 300)
+    assert _search(token_specs(), lambda text: _disagrees(text, 3), 1000)
