@@ -413,6 +413,7 @@ class _Checker:
         recusals, guards, effects = [], [], []
         timelock = timelock_rule = None
         lifecycle: dict[str, ast.Clause] = {}  # voting_delay / voting_period / threshold / counted
+        grace = None  # "expires after N days"
         vote_in_event = False  # reported once per event: its stage lines and their clauses
         misplaced: set[str] = set()  # clauses reported before any stage (not reported again as missing)
         for item in decl.items:
@@ -466,6 +467,12 @@ class _Checker:
                     self.error("GOV305", "'timelock' is given twice", item.span)
                 timelock = item.days
                 timelock_rule = m.Rule(m.BoolConst(True), f"timelock {_days(item.days)}", item.span, item.cite)
+            elif item.kind == "expires":
+                if grace is not None:
+                    self.error("GOV305", "'expires after' is given twice", item.span)
+                elif item.days < 1:
+                    self.error("GOV316", "a decision expires at least one day after it may take effect", item.span)
+                grace = item
             elif item.kind in ("voting_delay", "voting_period", "threshold", "counted"):
                 if decl.is_event:
                     self.error("GOV313", "an event happens at once, without a proposal or a vote", item.span)
@@ -506,8 +513,11 @@ class _Checker:
             return None
         notice_days = [c["notice"] for _, c in ordered if "notice" in c and c["notice"].days is not None]
         life = self.lifecycle(decl, lifecycle, notice_days)
+        if grace is not None and not (timelock or window_stage):
+            self.error("GOV316", "only a decision that waits (a timelock or a veto window) can expire", grace.span)
         return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
-                           decl.span, decl.cite, decl.is_event, timelock or 0, window_stage, timelock_rule, life)
+                           decl.span, decl.cite, decl.is_event, timelock or 0, window_stage, timelock_rule, life,
+                           grace.days if grace is not None else None)
 
     def lifecycle(self, decl, clauses: dict[str, ast.Clause], notice_days: list[ast.Clause]) -> m.Lifecycle | None:
         """The proposal lifecycle of a procedure (see :class:`govspec.model.Lifecycle`), if it has one.

@@ -153,7 +153,7 @@ def _preconditions_hold(model: m.Model, proc: m.Procedure, state: sem.State, arg
     if not all(sem.eval_bool(g.expr, env) for g in proc.guards):
         return False
     if proc.timed:  # approval: the effects wait; one decision of a procedure waits at a time
-        return state.pending_of(proc.name) is None
+        return not proc.waiting(state.pending_of(proc.name), state.now)
     return not sem.effect_problems(model, proc, env)
 
 
@@ -206,7 +206,7 @@ def time_horizon(model: m.Model) -> int:
     for prop in model.properties:
         exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None) if e is not None]
     bound = max((_bound(x, model) for e in exprs for x in _numbers(e)), default=Fraction(0))
-    delays = sum(p.delay + (p.lifecycle.delay + (p.lifecycle.period or 0) if p.lifecycle else 0)
+    delays = sum(p.delay + (p.grace or 0) + (p.lifecycle.delay + (p.lifecycle.period or 0) if p.lifecycle else 0)
                  for p in model.procedures.values())
     horizon = int(bound) + delays + 2
     if horizon > LIMITS["days"]:

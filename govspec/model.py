@@ -326,6 +326,7 @@ class Procedure:
     window_stage: Stage | None = None  # "vetoed by ... within N days"
     timelock_rule: "Rule | None" = None  # where the timelock is written (for scenarios)
     lifecycle: Lifecycle | None = None  # proposed first, then voted on (see Lifecycle)
+    grace: int | None = None  # an approved decision expires unless it takes effect before delay + grace days
 
     @property
     def kind_word(self) -> str:
@@ -335,6 +336,17 @@ class Procedure:
     def timed(self) -> bool:
         """Approval and effect are separate steps (a timelock or a veto window lies between)."""
         return self.timelock > 0 or self.window_stage is not None
+
+    def expires_on(self, approved: int) -> int | None:
+        """The first day on which a decision approved on ``approved`` can no longer take effect."""
+        return None if self.grace is None else approved + self.delay + self.grace
+
+    def waiting(self, state_pending, now: int) -> bool:
+        """Does a decision of this procedure wait (approved, not yet in effect, not expired)?"""
+        if state_pending is None:
+            return False
+        closes = self.expires_on(state_pending[1])
+        return closes is None or now < closes
 
     @property
     def delay(self) -> int:

@@ -41,7 +41,7 @@ def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
         changes.append(f"day {before.now} -> day {after.now}")
     old_pending = {p[0]: p for p in before.pending}
     new_pending = {p[0]: p for p in after.pending}
-    for name in sorted(set(new_pending) - set(old_pending)):
+    for name in sorted(n for n in new_pending if old_pending.get(n) != new_pending[n]):
         changes.append(f"'{name}' approved on day {new_pending[name][2]}, waiting to take effect")
     for name in sorted(set(old_pending) - set(new_pending)):
         changes.append(f"'{name}' no longer waiting")

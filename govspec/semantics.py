@@ -445,7 +445,7 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
         if stage.kind != "vetoed" and not carries:
             problems.append(f"the {stage.kind} stage by {stage.body} does not carry")
     if proc.timed:
-        if state.pending_of(proc.name) is not None:
+        if proc.waiting(state.pending_of(proc.name), state.now):
             problems.append(f"a decision of '{proc.name}' is already waiting to take effect")
     else:
         problems += effect_problems(model, proc, env)
@@ -565,6 +565,8 @@ def _execute_problems(model: m.Model, proc: m.Procedure, state: State, step: Ste
         return problems
     if state.now < at + proc.delay:
         return [f"'{proc.name}' may take effect from day {at + proc.delay}, it is day {state.now}"]
+    if not proc.waiting(state.pending_of(proc.name), state.now):
+        return [f"the decision of '{proc.name}' expired on day {proc.expires_on(at)}"]
     return effect_problems(model, proc, Env(model, state, dict(step.args)))
 
 
@@ -610,7 +612,8 @@ def apply(model: m.Model, state: State, step: Step) -> State:
     if proc.lifecycle is not None and step.phase == "pass":  # the vote uses up the proposal
         state = state.replace(proposals=others)
     if proc.timed and step.phase == "pass":  # approved: the effects wait
-        return state.replace(pending=state.pending + ((proc.name, step.args, state.now),))
+        kept = tuple(p for p in state.pending if p[0] != proc.name)  # an expired decision is replaced
+        return state.replace(pending=kept + ((proc.name, step.args, state.now),))
     if step.phase == "veto":
         return state.replace(pending=tuple(p for p in state.pending if p[0] != proc.name))
     after = run_effects(model, proc, Env(model, state, dict(step.args)))[1]
@@ -847,7 +850,7 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     env = Env(model, state, args)
     problems = [f"guard fails: {g.text}" for g in proc.guards if not eval_bool(g.expr, env)]
     if proc.timed:
-        if state.pending_of(proc.name) is not None:
+        if proc.waiting(state.pending_of(proc.name), state.now):
             problems.append(f"a decision of '{proc.name}' is already waiting to take effect")
     else:
         problems += effect_problems(model, proc, env)

@@ -283,6 +283,7 @@ class _Builder(Transformer):
 
     voting_delay = _days_clause("voting_delay")
     voting_period = _days_clause("voting_period")
+    expires_after = _days_clause("expires")
 
     def proposal_threshold(self, meta, items):
         items, cite = _cite(items)

@@ -243,6 +243,9 @@ def principal_specs(draw) -> str:
             for p in members:
                 held[principal_of.get(p, p)] = held.get(principal_of.get(p, p), 0) + 1
             lines[i] = line[:-2] + f" at most {max(held.values()) + draw(st.integers(0, 1))} seats per principal }}"
+    for i, line in enumerate(lines):  # some waiting decisions expire
+        if re.match(r"    timelock \d days", line) and draw(st.integers(0, 2)) > 0:
+            lines[i] = line + f"\n    expires after {draw(st.integers(1, 2))} days"
     procs = re.findall(r"procedure (proc\d)", text)
     form = draw(st.sampled_from([
         f"no coalition of at most {draw(st.integers(1, 2))} principals in board can force {draw(st.sampled_from(procs))}",

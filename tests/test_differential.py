@@ -83,7 +83,8 @@ def test_engines_agree_on_tokens_slow(text):
 @settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_PRINCIPAL_EXAMPLES", 60)), derandomize=True, **COMMON)
 @given(principal_specs())
 def test_engines_agree_with_principals_and_seat_caps(text):
-    """Seats held for principals, a cap of seats per principal, coalitions counted in principals."""
+    """Seats held for principals, a cap of seats per principal, coalitions counted in principals,
+    and waiting decisions that expire."""
     assert compare(text) == [], text
 
 

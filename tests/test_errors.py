@@ -191,6 +191,8 @@ CASES = [
     case("too-few-principals", spec(("  person cat\n", "  person cat for bob\n"),
                                     append="property p: every coalition of 3 principals in board can force fire\n"),
          "GOV311", 17, 29, "fewer than 3 principals"),
+    case("expiry-without-waiting", spec(("    effect ceo", "    expires after 3 days\n    effect ceo")), "GOV316", 14, 5,
+         "only a decision that waits (a timelock or a veto window) can expire"),
     case("seats-given-twice", spec(("    seats 3\n", "    seats 3\n    seats 5\n")), "GOV305", 7, 11,
          "'seats' is given twice for body 'board'"),
     case("formal-not-in-people", spec(("procedure fire {", "procedure fire(x not in people) {")), "GOV309", 11, 18,

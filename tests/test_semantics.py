@@ -217,3 +217,29 @@ organization "cap" {
     assert sem.step_problems(model, state, Step("admit", (("x", "k2"),), (everyone,))) == [
         "'add x to council': acme already holds 1 seat(s) of council, its cap"]
     assert sem.step_problems(model, state, Step("admit", (("x", "cy"),), (everyone,))) == []
+
+
+def test_a_waiting_decision_expires_and_may_be_approved_again():
+    model = api.load_text("""
+organization "exp" {
+  person a
+  body board { members a }
+  office ceo = a
+  procedure fire {
+    decided by board at meeting
+      passes when yes >= 1
+    timelock 2 days
+    expires after 1 day
+    effect ceo = vacant
+  }
+}
+""", "exp.gov")
+    vote = Step("fire", (), (StageChoice(S("a"), S("a"), S("a")),))
+    approved = sem.apply(model, sem.initial_state(model), vote)
+    assert "already waiting" in sem.step_problems(model, approved, vote)[0]
+    late = sem.apply(model, approved, Step(sem.WAIT, days=3))
+    assert sem.step_problems(model, late, Step("fire", phase="execute")) == ["the decision of 'fire' expired on day 3"]
+    again = sem.apply(model, late, vote)
+    assert again.pending == (("fire", (), 3),)
+    on_time = sem.apply(model, approved, Step(sem.WAIT, days=2))
+    assert sem.step_problems(model, on_time, Step("fire", phase="execute")) == []

@@ -460,7 +460,9 @@ class Unrolling:
         waiting, at, pending_args = state.pending[proc.name]
         same_args = [args[f.name] == pending_args[f.name] for f in proc.formals]
         # its vote approves: the decision waits (one at a time)
-        rules_for[proc.name].append(Not(waiting))
+        expires = at + proc.delay + proc.grace if proc.grace is not None else None
+        live = waiting if expires is None else And(waiting, state.now < expires)
+        rules_for[proc.name].append(Not(live))
         approved = dict(state.pending)
         approved[proc.name] = (BoolVal(True), state.now, dict(args))
         post[proc.name] = _with(state, pending=approved)
@@ -469,7 +471,7 @@ class Unrolling:
         # it takes effect once the timelock and any veto window have passed
         key = action_key(proc.name, "execute")
         pre, after = self._effects(proc, state, args)
-        rules_for[key] = [waiting, *same_args, state.now >= at + proc.delay, *pre]
+        rules_for[key] = [live, *same_args, state.now >= at + proc.delay, *pre]
         post[key] = _with(after, pending=cleared)
         if proc.window_stage is not None:
             key = action_key(proc.name, "veto")
