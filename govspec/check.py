@@ -795,10 +795,17 @@ class _Checker:
                                f"'{close[0]}' keeps its imported value unless this spec declares it by that name")
 
     def procedure_attribute(self, name: str, attr: str, span: Span):
-        """P.executed, P.vetoed (phases of a timed procedure, as events) and P.approved_at (a day)."""
-        if attr not in ("executed", "vetoed", "approved_at"):
-            self.error("GOV103", f"a procedure has 'executed', 'vetoed' and 'approved_at', not '{attr}'", span)
+        """P.executed, P.vetoed (phases of a timed procedure, as events), P.approved_at and P.proposed_at (days)."""
+        if attr not in ("executed", "vetoed", "approved_at", "proposed_at"):
+            self.error("GOV103", f"a procedure has 'executed', 'vetoed', 'approved_at' and 'proposed_at', not '{attr}'",
+                       span)
             return None
+        if attr == "proposed_at":
+            if not _has_lifecycle(self.procs[name]):
+                self.error("GOV317", f"'{name}' has no proposal step; 'proposed_at' belongs to procedures with a "
+                           "voting delay, voting period, proposal threshold, counting rule or notice period", span)
+                return None
+            return "num", m.ProposedAt(name)
         if not _is_timed(self.procs[name]):
             self.error("GOV316", f"'{name}' takes effect when it passes; '{attr}' belongs to procedures with a "
                        "timelock or a veto window", span)
@@ -925,6 +932,11 @@ def _days(n: int) -> str:
 
 def _window_header(decl: ast.ProcedureDecl):
     return next((i for i in decl.items if isinstance(i, ast.StageHeader) and i.window is not None), None)
+
+
+def _has_lifecycle(decl: ast.ProcedureDecl) -> bool:
+    return any(isinstance(i, ast.Clause) and (i.kind in _LIFECYCLE_WORDS or (i.kind == "notice" and i.days is not None))
+               for i in decl.items)
 
 
 def _is_timed(decl: ast.ProcedureDecl) -> bool:

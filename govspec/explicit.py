@@ -186,7 +186,7 @@ def _supply_bound(model: m.Model) -> Fraction:
 def _numbers(e):
     """The two sides of every comparison that involves a day."""
     for x in m.walk(e):
-        if isinstance(x, m.Compare) and any(isinstance(y, (m.Now, m.ApprovedAt)) for side in (x.left, x.right)
+        if isinstance(x, m.Compare) and any(isinstance(y, (m.Now, m.ApprovedAt, m.ProposedAt)) for side in (x.left, x.right)
                                             for y in m.walk(side)):
             yield x.left
             yield x.right

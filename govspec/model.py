@@ -62,6 +62,13 @@ class ApprovedAt:
 
 
 @dataclass(frozen=True, slots=True)
+class ProposedAt:
+    """The day of the procedure's latest proposal (-1 before any)."""
+
+    procedure: str
+
+
+@dataclass(frozen=True, slots=True)
 class Supply:
     """Every token in existence: the people's balances and the flash-loan pool."""
 
@@ -73,7 +80,7 @@ class Arith:
     right: "NumExpr"
 
 
-NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt | Supply
+NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt | Supply | ProposedAt
 
 
 @dataclass(frozen=True, slots=True)

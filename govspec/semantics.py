@@ -46,6 +46,7 @@ class State:
     delegates: tuple[tuple[str, str], ...] = ()  # holder -> delegate, for holders who delegated to another
     # (procedure, args, proposed on day, proposer, voting power of each person at the proposal or ())
     proposals: tuple[tuple[str, tuple[tuple[str, str], ...], int, str, tuple[tuple[str, Fraction], ...]], ...] = ()
+    proposed: tuple[tuple[str, int], ...] = ()  # procedure -> day of its latest proposal (kept after the vote)
 
     def pending_of(self, procedure: str):
         """(args, approved_at) of the procedure's approved decision waiting to take effect, or None."""
@@ -71,7 +72,7 @@ class State:
         return dict(self.params)[name]
 
     def replace(self, members=None, offices=None, params=None, now=None, pending=None, balances=None,
-                delegates=None, proposals=None) -> "State":
+                delegates=None, proposals=None, proposed=None) -> "State":
         return State(
             tuple(sorted((members or dict(self.members)).items())),
             tuple(sorted((offices or dict(self.offices)).items())),
@@ -81,6 +82,7 @@ class State:
             self.balances if balances is None else tuple(sorted(balances.items())),
             self.delegates if delegates is None else tuple(sorted((h, d) for h, d in delegates.items() if h != d)),
             self.proposals if proposals is None else tuple(sorted(proposals)),
+            self.proposed if proposed is None else tuple(sorted(proposed.items())),
         )
 
 
@@ -205,6 +207,8 @@ def eval_num(e: m.NumExpr, env: Env) -> Fraction:
             return Fraction(len(people))
         case m.Supply():
             return supply(env.model, env.state)
+        case m.ProposedAt(procedure=p):
+            return Fraction(dict(env.state.proposed).get(p, -1))
         case m.Arith(op=op, left=a, right=b):
             x, y = eval_num(a, env), eval_num(b, env)
             return x + y if op == "+" else x - y if op == "-" else x * y
@@ -606,7 +610,8 @@ def apply(model: m.Model, state: State, step: Step) -> State:
     others = tuple(p for p in state.proposals if p[0] != proc.name)
     if step.phase == "propose":
         snapshot = tuple(sorted(powers(model, state).items())) if proc.lifecycle.snapshot else ()
-        return state.replace(proposals=others + ((proc.name, step.args, state.now, step.proposer, snapshot),))
+        return state.replace(proposals=others + ((proc.name, step.args, state.now, step.proposer, snapshot),),
+                             proposed={**dict(state.proposed), proc.name: state.now})
     if step.phase == "cancel":
         return state.replace(proposals=others)
     if proc.lifecycle is not None and step.phase == "pass":  # the vote uses up the proposal

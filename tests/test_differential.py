@@ -150,6 +150,28 @@ property c_never_joins: always c not in board.members
 }
 
 
+def test_days_since_the_proposal_agree():
+    """P.proposed_at: the day of the latest proposal, kept through the vote to the effect."""
+    text = """organization "Treasury" {
+  person a weight 3
+  person b weight 2
+  body holders { members a, b }
+  parameter paid = 0
+  procedure pay {
+    voting delay 2 days
+    voting period 3 days
+    decided by holders at meeting
+      passes when weight(yes) > weight(no)
+    timelock 2 days
+    effect paid = 1
+  }
+}
+property seven_days: always (pay.executed -> now - pay.proposed_at >= 7)
+property four_days: always (pay.executed -> now - pay.proposed_at >= 4)
+"""
+    assert compare(text, depth=5) == []
+
+
 @pytest.mark.parametrize("name", list(REGRESSIONS))
 def test_regressions(name):
     assert compare(REGRESSIONS[name], depth=3) == []

@@ -193,6 +193,8 @@ CASES = [
          "GOV311", 17, 29, "fewer than 3 principals"),
     case("expiry-without-waiting", spec(("    effect ceo", "    expires after 3 days\n    effect ceo")), "GOV316", 14, 5,
          "only a decision that waits (a timelock or a veto window) can expire"),
+    case("proposed-at-without-proposal", prop("property p: always fire.proposed_at <= 3"), "GOV317", 17, 20,
+         "'fire' has no proposal step"),
     case("seats-given-twice", spec(("    seats 3\n", "    seats 3\n    seats 5\n")), "GOV305", 7, 11,
          "'seats' is given twice for body 'board'"),
     case("formal-not-in-people", spec(("procedure fire {", "procedure fire(x not in people) {")), "GOV309", 11, 18,

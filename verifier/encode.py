@@ -170,7 +170,7 @@ class Unrolling:
                    for p in mm.procedures.values() if p.timed}
         balances = {i: _q(w) for i, w in enumerate(self.weights)} if mm.tokens else None
         delegates = {i: IntVal(i) for i in range(len(self.people))} if self.delegation else None
-        proposals = {p.name: (BoolVal(False), IntVal(0), IntVal(0), {f.name: IntVal(0) for f in p.formals},
+        proposals = {p.name: (BoolVal(False), IntVal(-1), IntVal(0), {f.name: IntVal(0) for f in p.formals},
                               {i: RealVal(0) for i in range(len(self.people))} if p.lifecycle.snapshot else None)
                      for p in mm.procedures.values() if p.lifecycle is not None}
         return SymState(members, offices, params, IntVal(0), pending, balances, delegates, proposals)
@@ -254,6 +254,8 @@ class Unrolling:
                 return Sum(list(state.balances.values())) + pool
             case m.Now():
                 return state.now
+            case m.ProposedAt(procedure=p):  # -1 before any proposal; the day stays after the vote
+                return state.proposals[p][1]
             case m.ApprovedAt(procedure=p):  # -1 when no decision waits (as in the reference semantics)
                 waiting, at, _ = state.pending[p]
                 return If(waiting, at, IntVal(-1))
