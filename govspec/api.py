@@ -33,6 +33,7 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT  # seconds per property (every solver call gets what is left)
     sanity: bool = True
     engine: str = "z3"  # or "explicit": enumeration on the reference semantics, no Z3
+    unbounded: bool = True  # also try proofs for behaviours of any length (engines that can: Z3)
 
 
 def engine_for(name: str):
@@ -110,7 +111,7 @@ def check_model(model: m.Model, options: Options = Options(), progress=None) -> 
     for n, p in enumerate(model.properties, start=1):
         if progress:
             progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
-        results.append(check_property(engine, model, p, options.depth, options.timeout, passable))
+        results.append(check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded))
     return FileReport(model.path, tuple(results), tuple(sanity_results))
 
 

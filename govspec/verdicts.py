@@ -118,7 +118,10 @@ def _sorted(names) -> tuple[str, ...]:
 
 
 def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int, seconds: float,
-                   passable: dict[str, bool] | None = None) -> PropertyResult:
+                   passable: dict[str, bool] | None = None, unbounded: bool = False) -> PropertyResult:
+    """The verdict on one property.  With ``unbounded``, a property with no counterexample up to
+    ``depth`` is also tried for behaviours of any length (engines with ``prove_unbounded``): PROVED
+    then has scope ``depth: null``; otherwise the bounded verdict stands and says why."""
     start = time.monotonic()
     deadline = Deadline(seconds)
     scope = Scope(depth)
@@ -131,6 +134,15 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
 
     def undecided(out: Outcome, **kw):
         return done(UNKNOWN, f"the {engine.name} engine could not decide", reason=out.reason, **kw)
+
+    def proved(bounded: str, any_length: str, vacuous: bool = False):
+        """PROVED within the depth, and for any length when an unbounded proof is found."""
+        if not unbounded or vacuous or not hasattr(engine, "prove_unbounded"):
+            return done(PROVED, bounded, vacuous=vacuous)
+        ok, why = engine.prove_unbounded(model, prop, deadline)
+        if ok:
+            return done(PROVED, any_length, scope=Scope(None))
+        return done(PROVED, f"{bounded} (no proof for longer behaviours: {why})")
 
     if prop.kind in ("invariant", "step"):
         out = engine.violation(model, prop, depth, deadline)
@@ -149,7 +161,8 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
                    and passable.get(_key(prop.procedure, prop.phase)) is False)
         summary = (f"holds in every behaviour of at most {depth} steps" if not vacuous
                    else f"holds only vacuously: '{prop.procedure}' can never pass within {depth} steps")
-        return done(PROVED, summary, vacuous=vacuous)
+        return proved(summary, "holds in every behaviour, of any length (an inductive invariant excludes every violation)",
+                      vacuous)
 
     goal, spec = prop.goal, prop.coalition
     if prop.kind == "no_coalition" and spec.principals:
@@ -188,7 +201,8 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
         vacuous = goal.procedure is not None and passable is not None and passable.get(_key(goal.procedure, goal.phase)) is False
         summary = (f"no coalition of {spec.describe()} can force {goal.text} within {depth} steps" if not vacuous else
                    f"holds only vacuously: '{goal.procedure}' can never pass within {depth} steps")
-        return done(PROVED, summary, vacuous=vacuous)
+        return proved(summary, f"no coalition of {spec.describe()} can force {goal.text}, in behaviours of any length",
+                      vacuous)
 
     if prop.kind == "coalition_block":
         blockers = frozenset(spec.candidates)
@@ -200,15 +214,17 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
                         trace=describe(model, out.steps, others), coalition=_sorted(others), scope=Scope(out.depth))
         if out.status == "unknown":
             return undecided(out)
-        return done(PROVED, f"{_set(blockers)} can block {goal.text} within {depth} steps")
+        return proved(f"{_set(blockers)} can block {goal.text} within {depth} steps",
+                      f"{_set(blockers)} can block {goal.text}, in behaviours of any length")
 
     if prop.kind == "coalition_force":
         members = frozenset(spec.candidates)
         out = engine.force(model, goal, depth, deadline, None, members)
         if out.status == "found":
             replay_force(model, out.steps, members, goal)
+            # a forcing sequence is a proof for behaviours of any length: it exists
             return done(PROVED, f"{_set(members)} can force {goal.text} in {out.depth} step(s)",
-                        trace=describe(model, out.steps, members), coalition=_sorted(members), scope=Scope(out.depth))
+                        trace=describe(model, out.steps, members), coalition=_sorted(members), scope=Scope(None))
         if out.status == "unknown":
             return undecided(out)
         return done(REFUTED, f"{_set(members)} has no forcing sequence of at most {depth} steps for {goal.text}",
@@ -238,7 +254,7 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
         unit = " principals" if spec.principals else ""
         return done(PROVED, f"each of the {len(combos)} coalitions of {spec.size}{unit} can force {goal.text} "
                     f"(e.g. {_set(members)} in {out.depth} step(s))",
-                    trace=describe(model, out.steps, members), coalition=_sorted(members))
+                    trace=describe(model, out.steps, members), coalition=_sorted(members), scope=Scope(None))
     raise AssertionError(prop.kind)
 
 

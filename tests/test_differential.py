@@ -175,3 +175,37 @@ property four_days: always (pay.executed -> now - pay.proposed_at >= 4)
 @pytest.mark.parametrize("name", list(REGRESSIONS))
 def test_regressions(name):
     assert compare(REGRESSIONS[name], depth=3) == []
+
+
+def unbounded_disagreements(text: str, depth: int = DEPTH, deeper: int = DEPTH + 3) -> list[str]:
+    """Proofs for behaviours of any length hold deeper: no engine finds a counterexample up to ``deeper``.
+
+    Every property the Z3 engine proves for any length (scope depth null) is checked again by the
+    bounded Z3 search up to ``deeper`` steps and by the explicit engine up to ``depth + 1`` steps.
+    """
+    model = api.load_text(text, "random.gov")
+    z3, explicit = Z3Engine(), ExplicitEngine()
+    _, passable = sanity(z3, model, depth, TIMEOUT)
+    problems = []
+    for prop in model.properties:
+        result = check_property(z3, model, prop, depth, TIMEOUT, passable, unbounded=True)
+        if result.status != "proved" or result.scope.depth is not None or prop.kind not in (
+                "invariant", "step", "no_coalition", "coalition_block"):
+            continue
+        for engine, d in ((z3, deeper), (explicit, depth + 1)):
+            again = check_property(engine, model, prop, d, TIMEOUT, None)
+            if again.status == "refuted":
+                problems.append(f"{prop.name}: proved for any length, refuted by {engine.name} at depth {again.scope.depth}")
+    return problems
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 60)), derandomize=True, **COMMON)
+@given(specs())
+def test_unbounded_proofs_hold_deeper(text):
+    assert unbounded_disagreements(text) == [], text
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 30)), derandomize=True, **COMMON)
+@given(token_specs())
+def test_unbounded_proofs_hold_deeper_with_tokens(text):
+    assert unbounded_disagreements(text, depth=3, deeper=5) == [], text

@@ -174,3 +174,21 @@ def test_mutant_is_killed(name, monkeypatch):
 def test_token_mutant_is_killed(name, monkeypatch):
     _apply(TOKEN_MUTANTS[name], monkeypatch)
     assert _search(token_specs(), lambda text: _disagrees(text, 3), 1000)
+
+
+def _no_step_clause(original):
+    """An unsound proof for any length: the invariant need not be closed under steps."""
+    def clause(body, head):
+        if len(body) > 1 and hasattr(head, "decl") and head.decl().name() == "Inv":
+            return BoolVal(True)
+        return original(body, head)
+    return clause
+
+
+@pytest.mark.slow
+def test_unbounded_mutant_is_killed(monkeypatch):
+    from test_differential import unbounded_disagreements
+    from verifier import unbounded
+
+    monkeypatch.setattr(unbounded, "_clause", _no_step_clause(unbounded._clause))
+    assert _search(specs(), lambda text: unbounded_disagreements(text) != [], 1000)

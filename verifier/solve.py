@@ -15,7 +15,7 @@ from govspec import model as m
 from govspec import semantics as sem
 from govspec.verdicts import Deadline, Outcome
 
-from . import weighted
+from . import unbounded, weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
@@ -295,6 +295,19 @@ class Z3Engine:
         def target(unroll: Unrolling, k: int):
             return unroll.steps[k - 1].selected[key]
         return _search(self._unrolled(model), depth, deadline, target, from_zero=False)
+
+    def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
+        """Does a property the bounded search proved hold for behaviours of any length? (see unbounded.py)"""
+        spec = prop.coalition
+        if prop.kind in ("invariant", "step"):
+            return unbounded.prove(model, prop, deadline)
+        if prop.kind == "no_coalition" and not spec.principals:
+            return unbounded.prove(model, prop, deadline, goal=prop.goal, coalition_candidates=spec.candidates,
+                                   coalition_size=spec.size)
+        if prop.kind == "coalition_block":
+            others = frozenset(p.name for p in model.people) - frozenset(spec.candidates)
+            return unbounded.prove(model, prop, deadline, goal=prop.goal, fixed=others)
+        return False, "no proof of any length is attempted for this kind of property"
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome:

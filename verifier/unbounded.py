@@ -1,0 +1,177 @@
+"""Unbounded proofs: a property that holds in behaviours of any length, by an inductive invariant.
+
+Assumes the bounded search (:mod:`verifier.solve`) found no counterexample.  Guarantees: "proved"
+only when Z3's Horn-clause engine (Spacer) finds an inductive invariant of the same transition
+relation the bounded search unrolls, strong enough to exclude every bad step or state:
+
+    Inv(initial state)
+    Inv(s) and one step from s to s'        ->  Inv(s')
+    Inv(s) and a bad state or step from s   ->  false
+
+The step is :meth:`encode.Unrolling.add_step` (or ``add_forced_step`` for coalition questions,
+with the coalition as part of the state) built from a state of fresh variables; its constraints
+are collected instead of asserted.  Spacer answers sat (the invariant exists: proved for every
+length), unsat (some behaviour is bad: longer than the bounded search looked) or unknown; only sat
+is a proof, anything else leaves the bounded verdict as it was.  Every call has a time limit.
+"""
+
+from __future__ import annotations
+
+from z3 import (
+    And, Bool, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, PbLe, SolverFor, Z3_OP_UNINTERPRETED, is_app,
+    is_const, is_quantifier, sat, unknown,
+)
+
+from govspec import model as m
+from govspec.verdicts import Deadline
+
+from .encode import SymState, Unrolling, action_key
+
+
+# Z3's deterministic resource limit for one proof attempt: the proofs of specs/ need under 500,000;
+# a count rather than seconds, so whether a proof is found does not depend on the machine's load
+# (the property's time limit still applies on top).
+RLIMIT = 5_000_000
+
+
+class _Collect:
+    """Stands in for a solver: keeps the constraints a step asserts."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+
+    def add(self, *constraints) -> None:
+        self.items.extend(constraints)
+
+
+def _leaves(state: SymState) -> list:
+    """Every leaf term of a symbolic state, in a fixed order."""
+    out = [state.members[b][i] for b in sorted(state.members) for i in sorted(state.members[b])]
+    out += [state.offices[o] for o in sorted(state.offices)]
+    out += [state.params[p] for p in sorted(state.params)]
+    out.append(state.now)
+    for p in sorted(state.pending):
+        waiting, at, args = state.pending[p]
+        out += [waiting, at, *[args[f] for f in sorted(args)]]
+    if state.balances is not None:
+        out += [state.balances[i] for i in sorted(state.balances)]
+    if state.delegates is not None:
+        out += [state.delegates[i] for i in sorted(state.delegates)]
+    for p in sorted(state.proposals):
+        exists, day, proposer, args, snapshot = state.proposals[p]
+        out += [exists, day, proposer, *[args[f] for f in sorted(args)]]
+        if snapshot is not None:
+            out += [snapshot[i] for i in sorted(snapshot)]
+    return out
+
+
+def _fresh(state: SymState) -> SymState:
+    """A state of the same shape whose every leaf is a fresh variable."""
+    count = iter(range(1_000_000))
+
+    def v(term):
+        return Const(f"s{next(count)}", term.sort())
+
+    pending = {p: (v(w), v(at), {f: v(a) for f, a in args.items()}) for p, (w, at, args) in state.pending.items()}
+    proposals = {p: (v(e), v(d), v(pr), {f: v(a) for f, a in args.items()},
+                     None if snap is None else {i: v(x) for i, x in snap.items()})
+                 for p, (e, d, pr, args, snap) in state.proposals.items()}
+    return SymState({b: {i: v(x) for i, x in ms.items()} for b, ms in state.members.items()},
+                    {o: v(x) for o, x in state.offices.items()}, {p: v(x) for p, x in state.params.items()},
+                    v(state.now), pending,
+                    None if state.balances is None else {i: v(x) for i, x in state.balances.items()},
+                    None if state.delegates is None else {i: v(x) for i, x in state.delegates.items()},
+                    proposals)
+
+
+def _variables(formulas) -> list:
+    """The free constants of some formulas (they are universally quantified in a Horn clause)."""
+    seen, out, todo = set(), [], list(formulas)
+    while todo:
+        e = todo.pop()
+        if is_quantifier(e):
+            todo.append(e.body())
+            continue
+        if not is_app(e):
+            continue
+        if is_const(e) and e.decl().kind() == Z3_OP_UNINTERPRETED:
+            if e.get_id() not in seen:
+                seen.add(e.get_id())
+                out.append(e)
+            continue
+        todo.extend(e.children())
+    return out
+
+
+def _clause(body: list, head) -> object:
+    formula = Implies(And(body), head)
+    variables = _variables([formula])
+    return ForAll(variables, formula) if variables else formula
+
+
+def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | None = None,
+          coalition_candidates: tuple[str, ...] | None = None, coalition_size: int | None = None,
+          fixed: frozenset[str] | None = None) -> tuple[bool, str]:
+    """(True, "") when the property holds in behaviours of any length; else (False, why not).
+
+    For an invariant or a step property, ``prop`` says what is bad.  For a coalition question,
+    ``goal`` is what no coalition (of ``coalition_size`` among the candidates, or the ``fixed``
+    one) may force.
+    """
+    unroll = Unrolling(model)
+    initial = unroll.states[0]
+    start = _fresh(initial)
+    unroll.states = [start]
+    collected = _Collect()
+    names = unroll.people
+    extra_state: list = []  # the coalition, constant along a behaviour
+    init_body: list = []
+    if goal is not None:
+        if fixed is not None:
+            coalition = {i: BoolVal(n in fixed) for i, n in enumerate(names)}
+        else:
+            coalition = {i: (Bool(f"coalition[{n}]") if n in coalition_candidates else BoolVal(False))
+                         for i, n in enumerate(names)}
+            chosen = [coalition[unroll.index[n]] for n in coalition_candidates]
+            extra_state = chosen
+            init_body.append(PbLe([(c, 1) for c in chosen], coalition_size))
+        step = unroll.add_forced_step(collected, coalition)
+    else:
+        step = unroll.add_step(collected)
+    after = unroll.states[1]
+    before_leaves, after_leaves = _leaves(start) + extra_state, _leaves(after) + extra_state
+    inv = Function("Inv", *[x.sort() for x in before_leaves], BoolSort())
+    transition = [*collected.items, step.active]
+    clauses = [
+        _clause(init_body, inv(*(_leaves(initial) + extra_state))),
+        _clause([inv(*before_leaves), *transition], inv(*after_leaves)),
+    ]
+    if goal is not None:
+        if goal.procedure is not None:
+            bad = [inv(*before_leaves), *transition, step.selected[action_key(goal.procedure, goal.phase)]]
+        else:
+            bad = [inv(*before_leaves), unroll.boolean(goal.state, start, {}, None)]
+    elif prop.kind == "invariant":
+        bad = [inv(*before_leaves), Not(unroll.boolean(prop.state, start, {}, None))]
+    else:
+        proc = model.procedures[prop.procedure]
+        state, args, sets = unroll.step_env(step, proc, prop.phase)
+        bad = [inv(*before_leaves), *transition, step.selected[action_key(proc.name, prop.phase)],
+               Not(unroll.boolean(prop.step, state, args, sets, step))]
+    clauses.append(_clause(bad, BoolVal(False)))
+    ms = deadline.remaining_ms()
+    if ms <= 0:
+        return False, "no time left for a proof of any length"
+    solver = SolverFor("HORN")
+    solver.set("timeout", ms)
+    solver.add(*clauses)
+    solver.set("rlimit", RLIMIT)
+    result = solver.check()
+    if result == sat:
+        return True, ""
+    if result == unknown:
+        reason = solver.reason_unknown()
+        if reason in ("canceled", "timeout"):
+            return False, "time limit reached"
+        return False, "resource limit reached" if "resource" in reason or "rlimit" in reason else reason
+    return False, "a longer behaviour may violate it"
