@@ -114,10 +114,10 @@ class Table:
     plans: dict[str, tuple[Fraction, ...]]  # per notification choice, the outsider's worst response
     best: str  # the dominant option
     plan: str  # the dominant notification choice
+    gain: tuple[Fraction, ...] = ()  # best minus worst: what joining the coalition adds
 
-    @property
-    def gain(self) -> tuple[Fraction, ...]:
-        return tuple(g - b for g, b in zip(self.own[self.best], self.plans[self.plan]))
+    def __post_init__(self):
+        object.__setattr__(self, "gain", tuple(g - b for g, b in zip(self.own[self.best], self.plans[self.plan])))
 
 
 @dataclass(frozen=True)
@@ -312,9 +312,10 @@ def witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
 
 def _sorted_order(q: Question, candidates) -> list[str] | None:
     """Candidates by decreasing gains, if one order sorts every comparison's gains (else None)."""
-    order = sorted(candidates, key=lambda p: tuple(-g for g in q.gain(p)))
+    gains = {p: q.gain(p) for p in candidates}
+    order = sorted(candidates, key=lambda p: tuple(-g for g in gains[p]))
     for a in range(len(q.atoms)):
-        column = [q.gain(p)[a] for p in order]
+        column = [gains[p][a] for p in order]
         if any(x < y for x, y in zip(column, column[1:])):
             return None
     return order
