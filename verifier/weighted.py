@@ -443,3 +443,22 @@ def decide_reachable(model: m.Model, procedure: str, depth: int, phase: str = "p
     if not q.forces(everyone):
         return Answer(Outcome("none", depth=depth), "sorted")
     return Answer(Outcome("found", witness(q, everyone), 1), "sorted")
+
+
+def decide_every(model: m.Model, goal: m.Goal, depth: int, spec: m.CoalitionSpec) -> frozenset[str] | None:
+    """For "every coalition of exactly k candidates can force P": a coalition that cannot, if one
+    exists, else the first k candidates (which then can); None when the fast path does not apply.
+
+    A coalition of k fails iff some comparison fails for it, so some coalition of k fails iff for some
+    comparison the k candidates with the smallest gains fail it (a coalition's sum of gains decides)."""
+    q = classify(model, goal, depth)
+    if q is None or spec.size is None or spec.size > len(spec.candidates):
+        return None
+    k, candidates = spec.size, spec.candidates
+    if q.blocked:
+        return frozenset(candidates[:k])
+    for a, atom in enumerate(q.atoms):
+        weakest = sorted(candidates, key=lambda p: q.gain(p)[a])[:k]
+        if not atom.holds(q.base[a] + sum((q.gain(p)[a] for p in weakest), Fraction(0))):
+            return frozenset(weakest)
+    return frozenset(candidates[:k])
