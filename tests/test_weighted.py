@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from govspec import api
 from govspec.explicit import ExplicitEngine
-from govspec.verdicts import check_property, sanity
+from govspec.verdicts import Deadline, check_property, sanity
 from verifier import Z3Engine
 from verifier import weighted
 
@@ -231,3 +231,38 @@ def test_moving_weights_send_the_question_to_the_general_path():
     result, path = _check(flash)
     assert (result.status, path) == ("refuted", "general")
     assert any("flash loan" in change for step in result.trace for change in step.changes)
+
+
+def _two_classes(k: int) -> str:
+    """12 holders of weight 1 and 8 of weight 5 (total 52): more coalitions of k than are enumerated."""
+    return f"""organization "two classes" {{
+  group small of 12 weight 1
+  group large of 8 weight 5
+  body holders {{ members small, large }}
+  parameter executed = 0
+  procedure execute {{
+    decided by holders at meeting
+      notice all
+      passes when weight(yes) > weight(no)
+    effect executed = 1
+  }}
+}}
+property p: every coalition of {k} in holders can force execute
+"""
+
+
+@pytest.mark.parametrize("k,status", [(10, "refuted"), (14, "refuted"), (15, "proved")])
+def test_every_coalition_beyond_enumeration(k, status):
+    # weight(yes) > weight(no) with the rest voting no: a coalition of weight w needs w > 52 - w, w >= 27;
+    # the weakest coalition of k takes the small holders first: 12 + 5 (k - 12) >= 27 iff k >= 15
+    model = api.load_text(_two_classes(k), "two.gov")
+    z3 = Z3Engine()
+    result = check_property(z3, model, model.properties[0], 2, TIMEOUT)
+    assert result.status == status
+    if status == "refuted":  # the coalition named cannot force it, by the explicit engine too
+        out = ExplicitEngine().force(model, model.properties[0].goal, 2, Deadline(TIMEOUT), None, frozenset(result.coalition))
+        assert out.status == "none" and len(result.coalition) == k
+    else:
+        assert result.summary.startswith("each of the 15504 coalitions of 15")  # C(20, 15), beyond the 500 enumerated
+        weakest = frozenset([f"small[{i}]" for i in range(1, 13)] + ["large[1]", "large[2]", "large[3]"])
+        assert ExplicitEngine().force(model, model.properties[0].goal, 2, Deadline(TIMEOUT), None, weakest).status == "found"

@@ -316,3 +316,8 @@ class Z3Engine:
         if answer is not None:
             return answer.outcome
         return _search_force(model, depth, deadline, goal, spec, fixed)
+
+    def every_coalition(self, model: m.Model, goal: m.Goal, depth: int, spec: m.CoalitionSpec):
+        """For "every coalition of k": a coalition that cannot force the goal if there is one, else any
+        (the verdict then checks it with :meth:`force`); None to enumerate them all."""
+        return weighted.decide_every(model, goal, depth, spec)

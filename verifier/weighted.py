@@ -114,10 +114,10 @@ class Table:
     plans: dict[str, tuple[Fraction, ...]]  # per notification choice, the outsider's worst response
     best: str  # the dominant option
     plan: str  # the dominant notification choice
+    gain: tuple[Fraction, ...] = ()  # best minus worst: what joining the coalition adds
 
-    @property
-    def gain(self) -> tuple[Fraction, ...]:
-        return tuple(g - b for g, b in zip(self.own[self.best], self.plans[self.plan]))
+    def __post_init__(self):
+        object.__setattr__(self, "gain", tuple(g - b for g, b in zip(self.own[self.best], self.plans[self.plan])))
 
 
 @dataclass(frozen=True)
@@ -312,9 +312,10 @@ def witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
 
 def _sorted_order(q: Question, candidates) -> list[str] | None:
     """Candidates by decreasing gains, if one order sorts every comparison's gains (else None)."""
-    order = sorted(candidates, key=lambda p: tuple(-g for g in q.gain(p)))
+    gains = {p: q.gain(p) for p in candidates}
+    order = sorted(candidates, key=lambda p: tuple(-g for g in gains[p]))
     for a in range(len(q.atoms)):
-        column = [q.gain(p)[a] for p in order]
+        column = [gains[p][a] for p in order]
         if any(x < y for x, y in zip(column, column[1:])):
             return None
     return order
@@ -442,3 +443,22 @@ def decide_reachable(model: m.Model, procedure: str, depth: int, phase: str = "p
     if not q.forces(everyone):
         return Answer(Outcome("none", depth=depth), "sorted")
     return Answer(Outcome("found", witness(q, everyone), 1), "sorted")
+
+
+def decide_every(model: m.Model, goal: m.Goal, depth: int, spec: m.CoalitionSpec) -> frozenset[str] | None:
+    """For "every coalition of exactly k candidates can force P": a coalition that cannot, if one
+    exists, else the first k candidates (which then can); None when the fast path does not apply.
+
+    A coalition of k fails iff some comparison fails for it, so some coalition of k fails iff for some
+    comparison the k candidates with the smallest gains fail it (a coalition's sum of gains decides)."""
+    q = classify(model, goal, depth)
+    if q is None or spec.size is None or spec.size > len(spec.candidates):
+        return None
+    k, candidates = spec.size, spec.candidates
+    if q.blocked:
+        return frozenset(candidates[:k])
+    for a, atom in enumerate(q.atoms):
+        weakest = sorted(candidates, key=lambda p: q.gain(p)[a])[:k]
+        if not atom.holds(q.base[a] + sum((q.gain(p)[a] for p in weakest), Fraction(0))):
+            return frozenset(weakest)
+    return frozenset(candidates[:k])
