@@ -62,6 +62,7 @@ def _measure(job: dict) -> dict:
         from verifier import weighted
 
         weighted.decide = lambda *args: None
+        weighted.classify = lambda *args: None  # nor its any-length argument: Spacer on the general encoding
         engine = "z3"
 
     api.load_text(specs.interchangeable(2, 1), "warm-up.gov")  # the parser is built once per process, not timed
@@ -70,9 +71,11 @@ def _measure(job: dict) -> dict:
     text = specs.weighted(n, K_HOLDERS) if case == "weighted" else specs.interchangeable(n, K_BOARD)
     model = api.load_text(text, f"{case}_{n}.gov")
     loaded = time.monotonic() - start
-    result = check_property(eng, model, model.properties[0], depth, limit)
+    # "unbounded": the bounded search to depth 4, then the proof for behaviours of any length
+    result = check_property(eng, model, model.properties[0], depth or 4, limit, None, unbounded=depth is None)
     return {"status": result.status, "seconds": time.monotonic() - start, "load_seconds": loaded,
-            "reason": result.reason, "path": getattr(eng, "last_path", None)}
+            "reason": result.reason, "path": getattr(eng, "last_path", None),
+            "any_length": result.scope.depth is None}
 
 
 def measure(case: str, engine: str, n: int, depth: int, limit: float) -> dict:
@@ -109,6 +112,8 @@ def _cell(r: dict | None) -> str:
     if r["seconds"] is None:
         return r["status"]
     word = {"proved": "", "refuted": " refuted"}.get(r["status"], f" {r['status'].upper()}")
+    if r.get("depth", 0) is None and r["status"] == "proved":
+        word = " any length" if r.get("any_length") else " bounded only"
     return f"{r['seconds']:.{3 if r['seconds'] < 0.1 else 2}f} s{word}"
 
 
@@ -138,7 +143,7 @@ def rows(args) -> list[dict]:
         for n in args.sizes:
             for depth in args.depths:
                 plan.append(("interchangeable", n, depth))
-            plan.append(("interchangeable", n, None))  # unbounded: not implemented yet
+            plan.append(("interchangeable", n, None))  # unbounded: bounded to depth 4, then any length
     if "issue" in args.only:
         plan.append(("issue", 20, 3))
     if "weighted" in args.only:
@@ -147,19 +152,18 @@ def rows(args) -> list[dict]:
     out = []
     for case, n, depth in plan:
         row = {"case": case, "n": n, "depth": depth if depth is not None else "unbounded"}
-        if depth is None:
-            row.update(verifier=None, general=None, baseline=None, explicit=None,
-                       note="unbounded proofs are not implemented yet (issue 5 item 2)")
-        else:
-            spec_case = "interchangeable" if case == "issue" else case
-            for engine in ENGINES:
-                if engine not in args.engines:
-                    row[ENGINES[engine]] = {"engine": engine, "status": "not run", "seconds": None}
-                    continue
-                r = measure(spec_case, engine, n, depth, args.limit)
-                row[ENGINES[engine]] = r
-                print(f"  {case} N={n} depth={depth} {engine}: {_cell(r)}"
-                      + (f" ({r['reason']})" if r.get("reason") else ""), file=sys.stderr, flush=True)
+        spec_case = "interchangeable" if case == "issue" else case
+        for engine in ENGINES:
+            if depth is None and engine in ("baseline", "explicit"):
+                row[ENGINES[engine]] = None  # bounded only: no proofs of any length
+                continue
+            if engine not in args.engines:
+                row[ENGINES[engine]] = {"engine": engine, "status": "not run", "seconds": None}
+                continue
+            r = measure(spec_case, engine, n, depth, args.limit)
+            row[ENGINES[engine]] = r
+            print(f"  {case} N={n} depth={depth} {engine}: {_cell(r)}"
+                  + (f" ({r['reason']})" if r.get("reason") else ""), file=sys.stderr, flush=True)
         out.append(row)
     return out
 

@@ -65,7 +65,7 @@ def test_an_edit_that_changes_a_verdict_is_named(recorded):
     spec, _ = recorded
     code, out = verify_after_edit(recorded, "quorum majority of members ", "quorum majority of seats   ")
     assert code == 1
-    assert f"{spec}:34: ceo_removal_needs_three_or_notice: recorded REFUTED (depth 2), now PROVED (depth 3)" in out
+    assert f"{spec}:34: ceo_removal_needs_three_or_notice: recorded REFUTED (depth 2), now PROVED (any length)" in out
 
 
 def test_an_edited_report_is_caught(recorded):

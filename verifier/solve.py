@@ -19,6 +19,7 @@ from . import unbounded, weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
+UNBOUNDED_PEOPLE = 200  # above this, no proof of any length is attempted (the per-member encoding is too large)
 
 
 def _solver(deadline: Deadline) -> Solver:
@@ -264,6 +265,7 @@ class Z3Engine:
 
     def __init__(self) -> None:
         self._shared: _Unrolled | None = None
+        self._behaviours = None  # (model, unbounded.System) for proofs of any length
         self.last_path: str | None = None  # which path answered the last force question (for tests and bench)
 
     def _unrolled(self, model: m.Model) -> _Unrolled:
@@ -299,8 +301,14 @@ class Z3Engine:
     def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Does a property the bounded search proved hold for behaviours of any length? (see unbounded.py)"""
         spec = prop.coalition
-        if prop.kind in ("invariant", "step"):
-            return unbounded.prove(model, prop, deadline)
+        if prop.kind == "no_coalition" and not spec.principals and weighted.classify(model, prop.goal, 1) is not None:
+            return True, ""  # one vote nothing else changes: forced at some length iff at once (weighted.py)
+        if len(model.people) > UNBOUNDED_PEOPLE:
+            return False, f"more than {UNBOUNDED_PEOPLE} people (proofs of any length need the symmetry reduction, not built yet)"
+        if prop.kind in ("invariant", "step"):  # one set of clauses per model, shared by its properties
+            if self._behaviours is None or self._behaviours[0] is not model:
+                self._behaviours = (model, unbounded.system(model))
+            return unbounded.prove(model, prop, deadline, built=self._behaviours[1])
         if prop.kind == "no_coalition" and not spec.principals:
             return unbounded.prove(model, prop, deadline, goal=prop.goal, coalition_candidates=spec.candidates,
                                    coalition_size=spec.size)

@@ -17,6 +17,8 @@ is a proof, anything else leaves the bounded verdict as it was.  Every call has 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from z3 import (
     And, Bool, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, PbLe, SolverFor, Z3_OP_UNINTERPRETED, is_app,
     is_const, is_quantifier, sat, unknown,
@@ -109,15 +111,22 @@ def _clause(body: list, head) -> object:
     return ForAll(variables, formula) if variables else formula
 
 
-def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | None = None,
-          coalition_candidates: tuple[str, ...] | None = None, coalition_size: int | None = None,
-          fixed: frozenset[str] | None = None) -> tuple[bool, str]:
-    """(True, "") when the property holds in behaviours of any length; else (False, why not).
+@dataclass
+class System:
+    """The Horn clauses of a transition system (initial state, one step) and what a bad clause needs."""
 
-    For an invariant or a step property, ``prop`` says what is bad.  For a coalition question,
-    ``goal`` is what no coalition (of ``coalition_size`` among the candidates, or the ``fixed``
-    one) may force.
-    """
+    unroll: Unrolling
+    start: SymState
+    step: object
+    inv: object
+    before: list
+    transition: list
+    clauses: list
+
+
+def system(model: m.Model, forced: bool = False, coalition_candidates: tuple[str, ...] | None = None,
+           coalition_size: int | None = None, fixed: frozenset[str] | None = None) -> System:
+    """Every behaviour (or, ``forced``, every forcing sequence of the coalition) as Horn clauses."""
     unroll = Unrolling(model)
     initial = unroll.states[0]
     start = _fresh(initial)
@@ -126,7 +135,7 @@ def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | N
     names = unroll.people
     extra_state: list = []  # the coalition, constant along a behaviour
     init_body: list = []
-    if goal is not None:
+    if forced:
         if fixed is not None:
             coalition = {i: BoolVal(n in fixed) for i, n in enumerate(names)}
         else:
@@ -146,6 +155,22 @@ def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | N
         _clause(init_body, inv(*(_leaves(initial) + extra_state))),
         _clause([inv(*before_leaves), *transition], inv(*after_leaves)),
     ]
+    return System(unroll, start, step, inv, before_leaves, transition, clauses)
+
+
+def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | None = None,
+          coalition_candidates: tuple[str, ...] | None = None, coalition_size: int | None = None,
+          fixed: frozenset[str] | None = None, built: System | None = None) -> tuple[bool, str]:
+    """(True, "") when the property holds in behaviours of any length; else (False, why not).
+
+    For an invariant or a step property, ``prop`` says what is bad (``built``: the behaviours'
+    clauses, when already made for the model).  For a coalition question, ``goal`` is what no
+    coalition (of ``coalition_size`` among the candidates, or the ``fixed`` one) may force.
+    """
+    sys_ = built or system(model, goal is not None, coalition_candidates, coalition_size, fixed)
+    unroll, start, step, inv, before_leaves, transition = (sys_.unroll, sys_.start, sys_.step, sys_.inv,
+                                                           sys_.before, sys_.transition)
+    clauses = list(sys_.clauses)
     if goal is not None:
         if goal.procedure is not None:
             bad = [inv(*before_leaves), *transition, step.selected[action_key(goal.procedure, goal.phase)]]
