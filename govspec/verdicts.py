@@ -25,6 +25,10 @@ from .scenario import describe, natural_key
 MAX_COALITIONS = 500
 
 
+class Unconfirmed(Exception):
+    """A scenario too large for the reference semantics to confirm: the verdict is UNKNOWN, never shown unchecked."""
+
+
 class ReplayError(Exception):
     """An engine produced a behaviour the reference semantics rejects: an engine bug."""
 
@@ -79,7 +83,7 @@ def replay_force(model: m.Model, steps: list[sem.Step], coalition: frozenset[str
         try:
             problems = sem.forced_problems(model, state, step, coalition)
         except sem.ReplayLimit as err:
-            raise ReplayError(f"step {i}: cannot confirm the forcing step: {err}") from None
+            raise Unconfirmed(f"step {i} of the scenario found cannot be confirmed: {err}") from None
         if problems:
             raise ReplayError(f"forcing step {i} ({step.procedure}) rejected by the reference semantics: {'; '.join(problems)}")
         state = sem.apply(model, state, step)
@@ -120,6 +124,20 @@ def _sorted(names) -> tuple[str, ...]:
 
 def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int, seconds: float,
                    passable: dict[str, bool] | None = None, unbounded: bool = False) -> PropertyResult:
+    """The verdict on one property (see :func:`_verdict`); UNKNOWN when a scenario found cannot be confirmed."""
+    start = time.monotonic()
+    try:
+        return _verdict(engine, model, prop, depth, seconds, passable, unbounded)
+    except Unconfirmed as err:
+        return PropertyResult(name=prop.name, kind=prop.kind, line=prop.span.line, cite=prop.cite,
+                              path=None if prop.span.path == model.path else prop.span.path, status=UNKNOWN,
+                              scope=Scope(depth), seconds=time.monotonic() - start,
+                              summary=f"the {engine.name} engine found a scenario the reference semantics cannot confirm",
+                              reason=str(err))
+
+
+def _verdict(engine: Engine, model: m.Model, prop: m.Property, depth: int, seconds: float,
+             passable: dict[str, bool] | None = None, unbounded: bool = False) -> PropertyResult:
     """The verdict on one property.  With ``unbounded``, a property with no counterexample up to
     ``depth`` is also tried for behaviours of any length (engines with ``prove_unbounded``): PROVED
     then has scope ``depth: null``; otherwise the bounded verdict stands and says why."""
@@ -186,7 +204,8 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
                         f"in {out.depth} step(s)", trace=describe(model, out.steps, members),
                         coalition=_sorted(members), scope=Scope(out.depth))
         vacuous = goal.procedure is not None and passable is not None and passable.get(_key(goal.procedure, goal.phase)) is False
-        summary = (f"no coalition of {spec.describe()} can force {goal.text} within {depth} steps" if not vacuous else
+        summary = (f"no coalition of {spec.describe()} can force {goal.text} within {depth} steps"
+                   " (coalitions counted in principals are checked within the depth only)" if not vacuous else
                    f"holds only vacuously: '{goal.procedure}' can never pass within {depth} steps")
         return done(PROVED, summary, vacuous=vacuous)
 

@@ -108,3 +108,21 @@ def test_depth_zero_checks_only_the_initial_state(tmp_path):
     props = {p["name"]: p for p in json.loads(out)["files"][0]["properties"]}
     assert props["board_never_empty"]["status"] == PROVED
     assert props["board_never_empty"]["scope"] == {"depth": 0, "sizes": "as-written"}
+
+
+def test_a_scenario_too_large_to_confirm_is_unknown_not_an_error(tmp_path):
+    """13 outsiders of distinct weights: more responses than the reference semantics enumerates."""
+    people = "\n".join(f"  person h{i} weight {i}" for i in range(1, 16))
+    spec = tmp_path / "big.gov"
+    spec.write_text(f"""organization "big" {{
+{people}
+  body holders {{ members {', '.join(f'h{i}' for i in range(1, 16))} }}
+  parameter x = 0
+  procedure execute {{ decided by holders at meeting notice all
+                       passes when weight(yes) >= 1/5 of weight(members) effect x = 1 }}
+}}
+property p: no coalition of at most 2 in holders can force execute
+""")
+    code, out, err = run_cli("check", "--no-sanity", str(spec))
+    assert code == 4, out + err
+    assert "cannot be confirmed: more than 200000 outsider responses" in out
