@@ -102,3 +102,12 @@ def test_a_story_without_state_snapshots_still_counts_days():
     bare = tuple(replace(s, before=None, after=None) for s in r.trace)
     assert [s.split(":")[0] for s in story(bare)] == ["Day 0", "Day 1", "Day 1"]
 
+
+
+def test_the_html_report_lists_the_story():
+    from govspec.html import render_html
+
+    report = api.check_files([str(ROOT / "specs/openai/board_2023.gov")])
+    page = render_html(report)
+    assert '<ol class="story"><li>Day 0: the event resign with d = altman happens' in page
+    assert "dangelo and mccauley vote yes, toner votes no, so remove_ceo passes" in page
