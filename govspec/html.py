@@ -17,6 +17,7 @@ from .outputs import options_text
 from .render import FORCING_KINDS, STATUS_WORD, detail_lines, has_details, sanity_warnings, scenario_lines
 from .report import PropertyResult, Report, StageRecord, TraceStep
 from .scenario import natural_key
+from .story import story
 
 MAX_ROWS = 40  # people shown in one timeline; more are summarised in a note
 LABEL_W, COL_W, ROW_H, HEAD_H, LINE_H = 130, 160, 22, 50, 14
@@ -144,7 +145,7 @@ def environment():
     env = jinja2.Environment(loader=jinja2.PackageLoader("govspec", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.globals.update(STATUS_WORD=STATUS_WORD, timeline=timeline, wrap=wrap, has_details=has_details,
-                       detail_lines=detail_lines, scenario_lines=scenario_lines, FORCING_KINDS=FORCING_KINDS,
+                       detail_lines=detail_lines, scenario_lines=scenario_lines, story=story, FORCING_KINDS=FORCING_KINDS,
                        render_diagnostic=render_diagnostic, rows=rows, counts=counts, options_text=options_text,
                        sanity_warnings=sanity_warnings, version=__version__, LABEL_W=LABEL_W, COL_W=COL_W, ROW_H=ROW_H, HEAD_H=HEAD_H, LINE_H=LINE_H)
     return env

@@ -9,6 +9,7 @@ import json
 
 from .diagnostics import render as render_diagnostic
 from .report import PROVED, REFUTED, FileReport, PropertyResult, Report, TraceStep
+from .story import story
 
 STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "unknown": "UNKNOWN"}
 
@@ -94,6 +95,9 @@ def detail_lines(r: PropertyResult) -> list[str]:
             out.append(f"  coalition: {_people(r.coalition)}")
         out.append("  scenario:" if r.status == REFUTED else "  witness:")
         out.extend("  " + line for line in scenario_lines(r.trace, forcing))
+        if r.status == REFUTED:
+            out.append("  story:")
+            out.extend("  " + sentence for sentence in story(r.trace))
     return out
 
 

@@ -1,0 +1,161 @@
+"""Tell a trace as a short story: one plain-prose sentence per step.
+
+Assumes report trace steps as :mod:`govspec.scenario` builds them (names, phases, stages, changes
+and rule references; the state snapshots are used when present, for the day and for who was not
+told).  Guarantees: one sentence per step, each starting ``Day N:``, naming who met or signed, who
+was not told, how they voted, the rule lines that allowed the step with their citations in
+parentheses, and then only what changed.  Pure function of the frozen report objects.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .report import RuleRef, StageRecord, TraceStep
+
+
+def _people(names) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return names[0] if names else "nobody"
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _verb(names, one: str, many: str) -> str:
+    return f"{_people(names)} {one if len(names) == 1 else many}"
+
+
+def _rule(ref: RuleRef) -> str:
+    where = f"line {ref.line}" + (f" of {ref.path}" if ref.path else "")
+    return f"{ref.cite}, {where}" if ref.cite else f"{ref.text}, {where}"
+
+
+def _citations(step: TraceStep) -> str:
+    own = [RuleRef(step.name, step.line, step.cite, step.path)] if step.cite else []
+    refs = "; ".join(dict.fromkeys(_rule(r) for r in own + list(step.rules)))  # a clause once, in order
+    return f" ({refs})" if refs else ""
+
+
+_MOVE = re.compile(r"^(\S+): (.+) -> (.+)$")
+_HOLDS = re.compile(r"^(\S+) holds (.+) -> (.+) tokens$")
+
+
+def _change(text: str) -> str:
+    """'ceo: altman -> vacant' reads 'ceo goes from altman to vacant'; other changes read as written."""
+    if m := _HOLDS.match(text):
+        return f"{m[1]}'s tokens go from {m[2]} to {m[3]}"
+    if m := _MOVE.match(text):
+        return f"{m[1]} goes from {m[2]} to {m[3]}"
+    return text
+
+
+def _changed(step: TraceStep) -> str:
+    if not step.changes:
+        return " Nothing changes."
+    return " Changed: " + "; ".join(_change(c) for c in step.changes) + "."
+
+
+def _members(step: TraceStep, body: str) -> tuple[str, ...] | None:
+    return dict(step.before.members).get(body) if step.before is not None else None
+
+
+def _votes(stage: StageRecord) -> str:
+    if len(stage.present) > 1 and stage.yes == stage.present:
+        return "all vote yes"
+    parts = [_verb(stage.yes, "votes yes", "vote yes")] if stage.yes else []
+    if stage.no:
+        parts.append(_verb(stage.no, "votes no", "vote no"))
+    if stage.abstain:
+        parts.append(_verb(stage.abstain, "abstains", "abstain"))
+    return ", ".join(parts) if parts else "nobody votes"
+
+
+def _meeting(step: TraceStep, stage: StageRecord, veto: bool) -> str:
+    members = _members(step, stage.body)
+    untold = [p for p in members if p not in stage.notified] if members is not None else []
+    present = stage.present
+    who = _verb(present, "meets", "meet") if present else "nobody comes"
+    text = f"{who} as the {stage.body}" + (f" to veto {_procedure(step)}" if veto else "")
+    if untold:
+        text += f" without notice to {_people(untold)}"
+    elif members is not None:
+        text += " with notice to every member"
+    away = [p for p in stage.notified if p not in present]
+    if away and not stage.outsiders_free:
+        text += f"; {_verb(away, 'is', 'are')} told but {'stays' if len(away) == 1 else 'stay'} away"
+    if stage.recused:
+        text += f"; {_verb(stage.recused, 'is', 'are')} recused"
+    return text + "; " + _votes(stage)
+
+
+def _procedure(step: TraceStep) -> str:
+    for suffix in (" vetoed", " takes effect"):
+        if step.name.endswith(suffix):
+            return step.name[: -len(suffix)]
+    return step.name
+
+
+def _args(step: TraceStep) -> str:
+    return " with " + ", ".join(f"{k} = {v}" for k, v in step.args) if step.args else ""
+
+
+def _stage(step: TraceStep, stage: StageRecord) -> str:
+    name = _procedure(step) + _args(step)
+    vetoing = step.phase == "veto"
+    if stage.mode == "consent" and stage.kind == "vetoed":
+        if vetoing:
+            return f"{_verb(stage.yes, 'signs', 'sign')} the veto petition of the {stage.body} against {name}, and the veto carries"
+        if stage.outsiders_free:
+            return f"the veto of the {stage.body} fails whether or not the other members sign"
+        return f"the veto petition of the {stage.body}, signed by {_people(stage.yes)}, does not carry"
+    if stage.mode == "consent":
+        text = f"{_verb(stage.yes, 'signs', 'sign')} a written consent of the {stage.body} to {name}"
+        members = _members(step, stage.body)
+        others = [p for p in members if p not in stage.yes] if members is not None else []
+        if stage.outsiders_free:
+            text += ", which passes whether or not the other members sign"
+        elif others:
+            text += f" ({_people(others)} {'does' if len(others) == 1 else 'do'} not sign)"
+        return text
+    text = _meeting(step, stage, veto=vetoing or stage.kind == "vetoed")
+    if stage.kind == "vetoed":
+        if vetoing:
+            return text + ", and the veto carries"
+        extra = " whatever the other members do" if stage.outsiders_free else ""
+        return text + f", and the veto fails{extra}"
+    outcome = f"so {name} passes" if stage.kind == "decided" else f"so {stage.body} approves {name}"
+    if stage.outsiders_free:
+        outcome += " whether the other notified members stay away, vote no or abstain"
+    return f"{text}, {outcome}"
+
+
+def _sentence(step: TraceStep, day: int) -> str:
+    if step.phase == "wait":
+        days = int(dict(step.args)["days"])
+        others = [_change(c) for c in step.changes if not c.startswith("day ")]
+        return f"Day {day}: {days} day{'s pass' if days != 1 else ' passes'}" + (f"; {'; '.join(others)}." if others else ".")
+    name = _procedure(step) + _args(step)
+    if step.phase == "execute":
+        body = f"{name} takes effect, its waiting time over"
+    elif step.phase == "propose":
+        proc, _, proposer = step.name.partition(" proposed by ")
+        body = f"{proposer} proposes {proc}{_args(step)}"
+    elif step.phase == "cancel":
+        body = f"the proposal of {step.name.removesuffix(' proposal cancelled')}{_args(step)} is withdrawn"
+    elif step.kind == "event" and not step.stages:
+        body = f"the event {name} happens"
+    else:
+        body = "; then ".join(_stage(step, s) for s in step.stages)
+    return f"Day {day}: {body}{_citations(step)}.{_changed(step)}"
+
+
+def story(trace: tuple[TraceStep, ...]) -> list[str]:
+    """The trace as sentences, one per step, each starting 'Day N:'."""
+    out, day = [], 0
+    for step in trace:
+        if step.phase == "wait":
+            day = step.after.day if step.after is not None else day + int(dict(step.args)["days"])
+        elif step.before is not None:
+            day = step.before.day
+        out.append(_sentence(step, day))
+    return out

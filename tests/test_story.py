@@ -1,0 +1,113 @@
+"""Counterexamples as stories: one plain-prose sentence per step, with the clauses it passed through.
+
+The OpenAI story is a golden (issue 6: "a counterexample for the OpenAI spec reads as plain prose
+with clause citations"); the other tests ask a small question of a shipped spec to get a trace with
+a veto window, a timelock, a proposal with a flash loan, and written consent.
+"""
+
+from pathlib import Path
+
+from conftest import ROOT
+from govspec import api
+from govspec.story import story
+
+OPENAI_STORY = [
+    "Day 0: the event resign with d = altman happens (Bylaws art. 3.5: a director may resign at any time,"
+    " line 20; effect remove d from board, line 21). Changed: altman leaves board.",
+    "Day 0: dangelo, mccauley and toner meet as the board without notice to brockman and sutskever;"
+    " dangelo and mccauley vote yes, toner votes no, so remove_ceo passes (Bylaws art. 5 (reported), line 24;"
+    " decided by board at meeting, notice none, line 25; Bylaws art. 3.6: quorum is a majority of directors"
+    " in office, line 27; Bylaws art. 3.7: act of a majority of those present, line 28; require ceo is not"
+    " vacant, line 29; effect ceo = vacant, line 30). Changed: ceo goes from altman to vacant.",
+]
+
+
+def _result(spec: str, question: str | None = None, name: str | None = None):
+    """The result of one property: the spec's own, or ``question`` put in place of its properties."""
+    path = ROOT / spec
+    text = Path(path).read_text()
+    if question is not None:
+        text = text[: text.index("\nproperty ")] + "\nproperty q:\n  " + question + "\n"
+        name = "q"
+    report = api.check_model(api.load_text(text, str(path)), api.Options(sanity=False))
+    return next(p for p in report.properties if p.name == name)
+
+
+def test_openai_counterexample_reads_as_plain_prose_with_citations():
+    r = _result("specs/openai/board_2023.gov", name="ceo_removal_needs_three_or_notice")
+    assert r.status == "refuted"
+    assert story(r.trace) == OPENAI_STORY
+
+
+def test_the_text_report_tells_the_story_under_the_scenario():
+    from govspec.render import detail_lines
+
+    r = _result("specs/openai/board_2023.gov", name="ceo_removal_needs_three_or_notice")
+    lines = detail_lines(r)
+    assert lines.index("  story:") > lines.index("  scenario:")
+    assert lines[-2:] == ["  " + s for s in OPENAI_STORY]
+
+
+def test_veto_window():
+    r = _result("specs/openai/dao_veto_window.gov", "never remove_ceo.vetoed")
+    told = story(r.trace)
+    assert r.status == "refuted" and len(told) == 2
+    assert told[1].startswith("Day 0: ")
+    assert "sign the veto petition of the employees against remove_ceo, and the veto carries" in told[1]
+    assert "(Bylaws art. 5 (reported), amended by alternative art. 5, line 28; alt. art. 5.3: a petition within" \
+           " 7 days blocks the removal, line 33; passes when yes >= 1/3 of members, line 34)" in told[1]
+    assert told[1].endswith("Changed: 'remove_ceo' no longer waiting.")
+
+
+def test_timelock_counts_the_days():
+    r = _result("specs/openai/dao_token_timelock.gov", "never remove_ceo.executed")
+    told = story(r.trace)
+    assert [s.split(":")[0] for s in told] == ["Day 0", "Day 7", "Day 7"]
+    assert "with notice to every member" in told[0]
+    assert told[0].endswith("Changed: 'remove_ceo' approved on day 0, waiting to take effect.")
+    assert told[1] == "Day 7: 7 days pass."
+    assert told[2] == ("Day 7: remove_ceo takes effect, its waiting time over (Charter art. 6, line 24;"
+                       " art. 6.4: effect 7 days after approval, line 29; effect ceo = vacant, line 31)."
+                       " Changed: ceo goes from altman to vacant; 'remove_ceo' no longer waiting.")
+
+
+def test_proposal_and_flash_loan():
+    r = _result("specs/dao/flash_loan_live.gov", name="a_flash_loan_cannot_pass_a_proposal")
+    told = story(r.trace)
+    assert told[0] == ("Day 0: farmers[3] proposes emergency_commit (BIP commit with a supermajority, line 22;"
+                       " a proposal may be committed from one day after it is made, line 23)."
+                       " Changed: 'emergency_commit' proposed by farmers[3] on day 0.")
+    assert told[1] == "Day 1: 1 day passes."
+    assert told[2].startswith("Day 1: farmers[3] meets as the holders with notice to every member;"
+                              " farmers[3] votes yes, so emergency_commit passes whether the other notified"
+                              " members stay away, vote no or abstain (")
+    assert "Changed: farmers[3] borrows 200 tokens (flash loan), votes with them and repays them in this step;" \
+           " funds_sent goes from 0 to 1;" in told[2]
+
+
+def test_written_consent():
+    r = _result("specs/delaware/written_consent.gov", "never remove_ceo_by_consent")
+    assert story(r.trace) == [
+        "Day 0: ada, ben, cy, dee, eve and fay sign a written consent of the board to remove_ceo_by_consent"
+        " (DGCL 141(f), line 18; all members of the board consent in writing, line 19; require ceo is not vacant,"
+        " line 20; effect ceo = vacant, line 21). Changed: ceo goes from ceo_person to vacant."
+    ]
+
+
+def test_a_story_without_state_snapshots_still_counts_days():
+    """Reports read back from JSON have no snapshots: the days come from the waits."""
+    from dataclasses import replace
+
+    r = _result("specs/dao/flash_loan_live.gov", name="a_flash_loan_cannot_pass_a_proposal")
+    bare = tuple(replace(s, before=None, after=None) for s in r.trace)
+    assert [s.split(":")[0] for s in story(bare)] == ["Day 0", "Day 1", "Day 1"]
+
+
+
+def test_the_html_report_lists_the_story():
+    from govspec.html import render_html
+
+    report = api.check_files([str(ROOT / "specs/openai/board_2023.gov")])
+    page = render_html(report)
+    assert '<ol class="story"><li>Day 0: the event resign with d = altman happens' in page
+    assert "dangelo and mccauley vote yes, toner votes no, so remove_ceo passes" in page
