@@ -34,6 +34,7 @@ class Options:
     sanity: bool = True
     engine: str = "z3"  # or "explicit": enumeration on the reference semantics, no Z3
     unbounded: bool = True  # also try proofs for behaviours of any length (engines that can: Z3)
+    explain: bool = False  # for each PROVED property, find the rules it relies on (govspec/reliance.py)
 
 
 def engine_for(name: str):
@@ -111,8 +112,27 @@ def check_model(model: m.Model, options: Options = Options(), progress=None) -> 
     for n, p in enumerate(model.properties, start=1):
         if progress:
             progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
-        results.append(check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded))
+        result = check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded)
+        if options.explain and result.status == "proved" and not result.vacuous:
+            if progress:
+                progress(f"{model.path}: {p.name}: which rules does the proof rely on?")
+            result = _explained(result, model, p, options)
+        results.append(result)
     return FileReport(model.path, tuple(results), tuple(sanity_results))
+
+
+def _explained(result, model: m.Model, prop: m.Property, options: Options):
+    """The result with the rules its proof relies on (each rule removed in turn, checked again)."""
+    from dataclasses import replace
+
+    from .reliance import relied_on
+    from .verdicts import check_property
+
+    def check(weakened: m.Model):
+        return check_property(engine_for(options.engine), weakened, prop, options.depth, options.timeout)
+
+    needed, undecided = relied_on(check, model)
+    return replace(result, relied_on=needed, relied_on_undecided=undecided)
 
 
 def file_sha256(path: str) -> str | None:

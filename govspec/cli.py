@@ -62,13 +62,16 @@ def _check_options(command):
                      help="z3: symbolic search (default). explicit: enumerate behaviours on the reference "
                           "semantics (a second opinion for small specs; no Z3)."),
         click.option("--no-sanity", is_flag=True, help="Skip the check that every procedure can pass."),
+        click.option("--explain", is_flag=True,
+                     help="For each PROVED property, list the rules the proof relies on (each is removed in "
+                          "turn and the property checked again; slower)."),
         click.option("-q", "--quiet", is_flag=True, help="No progress and no notes on standard error."),
     ]):
         command = option(command)
     return command
 
 
-def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet):
+def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet, explain=False):
     """Check FILES; returns (report, sources of the files with errors), or exits 2 on an engine bug."""
     from . import api
     from .progress import progress_for
@@ -79,6 +82,7 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
         timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout,
         sanity=not no_sanity,
         engine=engine,
+        explain=explain,
     )
     try:
         with progress_for(_Streams.err, quiet) as progress:
@@ -116,11 +120,11 @@ def _errors_to_stderr(report, sources) -> None:
                    "{property} and {file} in FILE are replaced.")
 @_check_options
 @click.pass_context
-def check(ctx: click.Context, files, fmt, trace_out, depth, timeout, engine, no_sanity, quiet) -> None:
+def check(ctx: click.Context, files, fmt, trace_out, depth, timeout, engine, no_sanity, explain, quiet) -> None:
     """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
     from . import render
 
-    report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet)
+    report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain)
     if fmt != "text":
         _Streams.out.write(_formatted(report, fmt, sources))
     else:
@@ -139,13 +143,13 @@ def check(ctx: click.Context, files, fmt, trace_out, depth, timeout, engine, no_
               help="The HTML file to write ('-': standard output).")
 @_check_options
 @click.pass_context
-def report(ctx: click.Context, file, output, depth, timeout, engine, no_sanity, quiet) -> None:
+def report(ctx: click.Context, file, output, depth, timeout, engine, no_sanity, explain, quiet) -> None:
     """Check FILE and write an HTML page: a Markdown review rendered with each govspec block's
     verdicts and scenarios after it, or the report of a spec."""
     from .html import render_html
     from .review import is_review, render_review
 
-    checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet)
+    checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain)
     from .imports import source_of
 
     text = source_of(file) if is_review(file) else None

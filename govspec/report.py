@@ -112,9 +112,11 @@ class PropertyResult:
     vacuous: bool = False
     cite: str | None = None
     path: str | None = None  # set when the property comes from an imported file
+    relied_on: "tuple[RuleRef, ...] | None" = None  # --explain: rules the proof needs (govspec/reliance.py)
+    relied_on_undecided: int = 0  # --explain: removals whose check was UNKNOWN
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "name": self.name, "kind": self.kind, "line": self.line, "path": self.path, "status": self.status,
             "scope": {"depth": self.scope.depth, "sizes": self.scope.sizes},
             "seconds": round(self.seconds, 3), "summary": self.summary,
@@ -122,6 +124,10 @@ class PropertyResult:
             "coalition": list(self.coalition) if self.coalition is not None else None,
             "reason": self.reason, "vacuous": self.vacuous, "cite": self.cite,
         }
+        if self.relied_on is not None:
+            out["relied_on"] = [r.as_dict() for r in self.relied_on]
+            out["relied_on_undecided"] = self.relied_on_undecided
+        return out
 
 
 @dataclass(frozen=True)
