@@ -5,6 +5,7 @@
   a majority of those present), and the property "no coalition of at most K directors can
   force the removal".  With N >= 2K it holds (the outsiders stay away and deny the quorum), so a
   bounded check must search every depth.
+- :func:`resignations`: the same board where any director may resign at any time.
 - :func:`weighted`: N token holders with N distinct weights (1, 2, ..., N), one proposal carried
   by two thirds of the total weight, and "no coalition of at most K holders can force it".
 """
@@ -33,6 +34,18 @@ organization "Interchangeable board of {n}" {{
 property at_most_{k}_cannot_remove_ceo:
   no coalition of at most {k} in board can force remove_ceo
 """
+
+
+def resignations(n: int, k: int = 3) -> str:
+    """The interchangeable board with resignations: the board changes from step to step, so the
+    question is not one vote (the weighted fast path declines) and the counted encoding answers."""
+    text = interchangeable(n, k).replace("  office ceo = chief\n", """  office ceo = chief
+
+  event resign(x in board) {
+    effect remove x from board
+  }
+""")
+    return text.replace("# benchmark: ", "# benchmark (with resignations): ")
 
 
 def weighted(n: int, k: int = 2, fraction: str = "2/3") -> str:

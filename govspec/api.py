@@ -79,12 +79,18 @@ def read_source(path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_text(text: str, path: str = "<input>") -> m.Model:
-    """Parse, join imports, resolve and check a spec given as text (imports resolve from ``path``)."""
+def load_text(text: str, path: str = "<input>", sizes: dict[str, int] | None = None) -> m.Model:
+    """Parse, join imports, resolve and check a spec given as text (imports resolve from ``path``);
+    ``sizes``: the size of groups of variable size (the instance of the spec with those sizes)."""
     from .imports import resolve
 
     spec, sources = resolve(parse(text, path), path)
-    return build_model(spec, text, path, sources)
+    return build_model(spec, text, path, sources, sizes)
+
+
+def instance(model: m.Model, sizes: dict[str, int]) -> m.Model:
+    """The spec of ``model`` with its groups of variable size at ``sizes`` (the others at their least)."""
+    return load_text(model.source, model.path, sizes)
 
 
 def load(path: str) -> m.Model:

@@ -132,6 +132,8 @@ class PersonDecl(Node):
     cite: str | None
     count: int | None = None  # set for anonymous groups ("group holders of 1000")
     principal: str | None = None  # "for acme": whom this person's seats and keys belong to
+    variable: bool = False  # "group d of at least 5" / "of 5 to 20": the size is a parameter, ``count`` its least value
+    upper: int | None = None  # its greatest value (None: no bound)
 
 
 @dataclass(frozen=True, slots=True)

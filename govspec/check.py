@@ -66,6 +66,8 @@ class _Checker:
         self.procs: dict[str, ast.ProcedureDecl] = {}
         self.tags: set[str] = set()
         self.kinds: dict[str, str] = {}  # every declared name -> what it names, for "X is a Y" messages
+        self.size_overrides: dict[str, int] = {}  # group -> size: one instance of a spec with groups of variable size
+        self.sizes: dict[str, tuple[int, int | None]] = {}  # group of variable size -> (least, greatest or None)
         self._line_starts: list[int] | None = None
 
     # ---------------------------------------------------------------- helpers
@@ -138,11 +140,18 @@ class _Checker:
                                                   principal=decl.principal or decl.name)
                 total += 1
             else:
-                total += decl.count
+                total += self.size_overrides.get(decl.name, decl.count)
                 if total > MAX_PEOPLE:
                     self.error("GOV003", f"more than {MAX_PEOPLE} people in one organisation", decl.span)
                     return
-                names = tuple(f"{decl.name}[{i}]" for i in range(1, decl.count + 1))
+                count = self.size_overrides.get(decl.name, decl.count)
+                if count != decl.count and not (decl.variable and count >= decl.count
+                                                and (decl.upper is None or count <= decl.upper)):
+                    self.error("GOV310", f"group '{decl.name}' cannot have {count} members", decl.span)
+                    return
+                if decl.variable and decl.name not in self.size_overrides:
+                    self.sizes[decl.name] = (decl.count, decl.upper)
+                names = tuple(f"{decl.name}[{i}]" for i in range(1, count + 1))
                 self.groups[decl.name] = names
                 for n in names:
                     self.people[n] = m.Person(n, frozenset(decl.tags), decl.weight, decl.span, decl.name,
@@ -167,7 +176,12 @@ class _Checker:
                         members.append(n)
                         listed.add(n)
             seats = decl.seats
-            if seats is not None and len(members) > seats:
+            variable = [r.name for r in decl.members if r.name in self.sizes or r.name in self.size_overrides]
+            if seats is not None and variable:
+                self.error("GOV319", f"body '{decl.name}' declares its seats but holds '{variable[0]}', a group "
+                           "of variable size", decl.seats_span or decl.span,
+                           "its seats are then its members at the start: remove the 'seats' line")
+            elif seats is not None and len(members) > seats:
                 self.error(
                     "GOV301", f"body '{decl.name}' has {len(members)} members but only {seats} seats",
                     decl.seats_span or decl.span,
@@ -917,7 +931,7 @@ class _Checker:
         if self.diags:
             raise SpecError(sorted(self.diags, key=lambda d: (d.span.line, d.span.column)))
         return m.Model(self.path, org.title, tuple(self.people.values()), self.bodies, self.offices, params,
-                       procedures, tuple(props), self.source, flash)
+                       procedures, tuple(props), self.source, flash, dict(self.sizes))
 
 
 _LIFECYCLE_WORDS = {"voting_delay": "voting delay", "voting_period": "voting period",
@@ -964,11 +978,14 @@ def _a(kind: str) -> str:
     return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
-def build_model(spec: ast.SpecFile, source: str, path: str, sources: dict[str, str] | None = None) -> m.Model:
-    """``sources``: the text of every imported file by the path its spans carry."""
+def build_model(spec: ast.SpecFile, source: str, path: str, sources: dict[str, str] | None = None,
+                sizes: dict[str, int] | None = None) -> m.Model:
+    """``sources``: the text of every imported file by the path its spans carry; ``sizes``: the
+    size of some groups of variable size (the model is then that instance of the spec)."""
     try:
         checker = _Checker(spec, source, path)
         checker.sources = dict(sources or {})
+        checker.size_overrides = dict(sizes or {})
         return checker.run()
     except RecursionError:  # the parser bounds nesting; this is a last line of defence
         raise SpecError([Diagnostic("GOV003", "the spec is nested too deeply to check", Span.point(path))]) from None

@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "GOV316": "a timing rule is misused (veto windows, timelocks, P.executed / P.approved_at)",
     "GOV317": "a token or proposal rule is misused (transfer, mint, delegate, flash loan, proposal lifecycle)",
     "GOV318": "a principal holds more seats of a body than its cap ('at most K seats per principal')",
+    "GOV319": "a body holding a group of variable size declares its seats",
 }
 
 

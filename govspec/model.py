@@ -418,6 +418,8 @@ class Model:
     properties: tuple[Property, ...]
     source: str = field(repr=False, default="")
     flash_loan: Fraction = Fraction(0)  # tokens a flash loan lends for one step (0: no pool)
+    # groups of variable size -> (least size, greatest or None); the model is the instance at the least
+    sizes: dict[str, tuple[int, int | None]] = field(default_factory=dict)
 
     @property
     def timed(self) -> bool:

@@ -23,6 +23,7 @@ is not and a seat is free).
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterator
@@ -655,12 +656,18 @@ def _outsider_options(stage: m.Stage, voter: bool) -> tuple[str, ...]:
 
 def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: State, args: dict[str, str],
                        coalition_choice: StageChoice, coalition: frozenset[str], limit: int = 200_000,
-                       stage: m.Stage | None = None, power: dict[str, Fraction] | None = None) -> Iterator[StageChoice]:
+                       stage: m.Stage | None = None, power: dict[str, Fraction] | None = None,
+                       vertices: bool = False) -> Iterator[StageChoice]:
     """Every way the notified outsiders can respond at one stage, up to interchangeability.
 
     Outsiders who are alike for every rule (same weight, same bodies, same recusal, not named by
     any office, argument or rule) are grouped; one representative assignment per count vector is
     produced, which is exact because every rule's value is invariant under swapping them.
+
+    With ``vertices``, only the responses in which each group acts as one (all its members take
+    the same option): enough for a question "does every response keep a conjunction of linear
+    comparisons true" (see :func:`linear_stage`), since a linear function of the counts takes its
+    least value over all count vectors at such a response.
     """
     stage = stage or proc.stages[index]
     members = state.body(stage.body)
@@ -673,10 +680,13 @@ def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: Sta
     total = 1
     for key, people in classes.items():
         options = _outsider_options(stage, people[0] not in r_vote)
-        splits = list(_compositions(len(people), len(options)))
-        total *= len(splits)
-        if total > limit:
+        total *= len(options) if vertices else math.comb(len(people) + len(options) - 1, len(options) - 1)
+        if total > limit:  # (counted before the compositions are made: there may be millions)
             raise ReplayLimit(f"more than {limit} outsider responses to enumerate")
+        if vertices:
+            splits = [tuple(len(people) if j == k else 0 for j in range(len(options))) for k in range(len(options))]
+        else:
+            splits = list(_compositions(len(people), len(options)))
         per_class.append((people, options, splits))
     for combo in itertools.product(*[[(people, options, split) for split in splits] for people, options, splits in per_class]):
         yield assemble_choice(combo, notified, coalition_choice)
@@ -686,6 +696,48 @@ def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: Sta
 # "told": notified but absent; the others attend (and vote, or sign, as named).
 OPTION_SETS = {"out": (), "told": (), "absent": (), "none": (), "attend": ("attended",), "yes": ("attended", "yes"),
                "no": ("attended", "no"), "abstain": ("attended", "abstain"), "sign": ("attended", "yes")}
+
+
+def _steps_in(e) -> bool:
+    return any(isinstance(x, m.StepSet) for x in m.walk(e))
+
+
+def _linear(e) -> bool:
+    """Is a number linear in the counts of step sets (sums, differences, products by a step-free factor)?"""
+    if isinstance(e, m.Arith):
+        if e.op == "*":
+            return (not _steps_in(e.left) and _linear(e.right)) or (not _steps_in(e.right) and _linear(e.left))
+        return _linear(e.left) and _linear(e.right)
+    return True  # a count (of a step set or not), or a number that does not depend on the stage's choices
+
+
+def conjunction(e) -> list | None:
+    """The comparisons of a rule that is a conjunction of comparisons, else None."""
+    if isinstance(e, m.Compare):
+        return [e]
+    if isinstance(e, m.And):
+        out = []
+        for item in e.items:
+            sub = conjunction(item)
+            if sub is None:
+                return None
+            out += sub
+        return out
+    return [] if isinstance(e, m.BoolConst) and e.value else None
+
+
+def linear_stage(stage: m.Stage) -> bool:
+    """Is "the stage carries" (for a veto: "it does not") a conjunction of linear comparisons of the
+    stage's counts, so that the responses of :func:`outsider_responses` with ``vertices`` decide
+    whether every response lets it through?"""
+    atoms = conjunction(stage.passes.expr)
+    quorum = conjunction(stage.quorum.expr) if stage.quorum is not None else []
+    if atoms is None or quorum is None:
+        return False
+    atoms = quorum + atoms
+    if stage.kind == "vetoed" and len(atoms) != 1:
+        return False  # (the negation of one comparison is one comparison)
+    return all(a.op != "!=" and _linear(a.left) and _linear(a.right) for a in atoms)
 
 
 def assemble_choice(combo, notified: frozenset[str] | None = None, base: StageChoice | None = None) -> StageChoice:
@@ -817,6 +869,18 @@ def coalition_part(choice: StageChoice, coalition: frozenset[str]) -> StageChoic
                        choice.no & coalition, choice.abstain & coalition)
 
 
+def _responses(model: m.Model, proc: m.Procedure, i: int, state: State, args: dict[str, str], c: StageChoice,
+               coalition: frozenset[str], counted, stage: m.Stage) -> Iterator[StageChoice]:
+    """The outsiders' responses a forcing step must withstand: all of them, or, when there are too
+    many to enumerate and the stage's rule is linear, the responses where each group acts as one."""
+    try:
+        yield from outsider_responses(model, proc, i, state, args, c, coalition, power=counted)
+    except ReplayLimit:
+        if not linear_stage(stage):
+            raise
+        yield from outsider_responses(model, proc, i, state, args, c, coalition, power=counted, vertices=True)
+
+
 def forced_problems(model: m.Model, state: State, step: Step, coalition: frozenset[str]) -> list[str]:
     """Why ``step`` is not forced by ``coalition`` from ``state`` (empty: whatever outsiders do, it passes).
 
@@ -862,7 +926,7 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     if problems:
         return problems
     for i, (stage, c) in enumerate(zip(proc.stages, base.stages)):
-        for response in outsider_responses(model, proc, i, state, args, c, coalition, power=counted):
+        for response in _responses(model, proc, i, state, args, c, coalition, counted, stage):
             bad = choice_problems(proc, stage, state, args, response)
             if bad:
                 return [f"stage {i}: {b}" for b in bad]

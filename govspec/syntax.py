@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
@@ -203,10 +204,23 @@ class _Builder(Transformer):
         return self._person(meta, items, None)
 
     def group_decl(self, meta, items):
-        count = int(items[1])
+        count, upper, variable, token = items[1]
         if count <= 0:
-            raise SpecError([Diagnostic("GOV310", "a group must have at least one member", self.t(items[1]))])
-        return self._person(meta, [items[0]] + list(items[2:]), count)
+            raise SpecError([Diagnostic("GOV310", "a group must have at least one member", self.t(token))])
+        if upper is not None and upper < count:
+            raise SpecError([Diagnostic("GOV310", f"a group's size range must not be empty ({count} to {upper})",
+                                        self.t(token))])
+        decl = self._person(meta, [items[0]] + list(items[2:]), count)
+        return replace(decl, variable=variable, upper=upper) if variable else decl
+
+    def size_exact(self, meta, items):
+        return (int(items[0]), None, False, items[0])
+
+    def size_at_least(self, meta, items):
+        return (int(items[0]), None, True, items[0])
+
+    def size_between(self, meta, items):
+        return (int(items[0]), int(items[1]), True, items[1])
 
     def seats_decl(self, meta, items):
         items, _ = _cite(items)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from . import model as m
@@ -127,13 +127,58 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int,
     """The verdict on one property (see :func:`_verdict`); UNKNOWN when a scenario found cannot be confirmed."""
     start = time.monotonic()
     try:
-        return _verdict(engine, model, prop, depth, seconds, passable, unbounded)
+        result = _verdict(engine, model, prop, depth, seconds, passable, unbounded)
+        if model.sizes:
+            result = _every_size(engine, model, prop, result, depth, seconds - (time.monotonic() - start), unbounded)
+        return result
     except Unconfirmed as err:
         return PropertyResult(name=prop.name, kind=prop.kind, line=prop.span.line, cite=prop.cite,
                               path=None if prop.span.path == model.path else prop.span.path, status=UNKNOWN,
                               scope=Scope(depth), seconds=time.monotonic() - start,
                               summary=f"the {engine.name} engine found a scenario the reference semantics cannot confirm",
                               reason=str(err))
+
+
+def _sizes_text(sizes: dict[str, int]) -> str:
+    return ", ".join(f"{g} of {n}" for g, n in sorted(sizes.items()))
+
+
+def _ranges_text(model: m.Model) -> str:
+    return ", ".join(f"{g} of {low} to {high}" if high is not None else f"{g} of at least {low}"
+                     for g, (low, high) in sorted(model.sizes.items()))
+
+
+def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: PropertyResult, depth: int,
+                seconds: float, unbounded: bool) -> PropertyResult:
+    """A spec with groups of variable size stands for one organisation per size; ``result`` is the
+    verdict on the instance at the least sizes.  PROVED becomes PROVED for every size (scope
+    ``sizes: all``) when the engine searches every size at once and finds nothing; when it finds a
+    counterexample at some sizes, the spec at those sizes is checked like any spec, so the
+    counterexample shown is replayed on the reference semantics, and its summary names the sizes."""
+    least = {g: low for g, (low, _) in model.sizes.items()}
+    if result.status != PROVED:
+        return replace(result, summary=f"{result.summary} (with {_sizes_text(least)})")
+    search = getattr(engine, "all_sizes", None)
+    answer = search(model, prop, depth, Deadline(max(seconds, 0.001)), unbounded) if search is not None else None
+    if answer is not None and answer.status == "holds":
+        every = f"for every size ({_ranges_text(model)})"
+        if answer.depth is None or result.scope.depth is not None:
+            return replace(result, scope=Scope(answer.depth, "all"), summary=f"{result.summary}, {every}")
+        return replace(result, scope=Scope(answer.depth, "all"),  # any length was shown at the least sizes only
+                       summary=f"holds in every behaviour of at most {depth} steps, {every}; in behaviours of any "
+                               f"length with {_sizes_text(least)} (not for every size: {answer.reason})")
+    if answer is not None and answer.status == "fails":
+        from .api import instance  # (the spec at other sizes is loaded like any spec)
+
+        at = instance(model, answer.sizes)
+        again = check_property(engine, at, next(p for p in at.properties if p.name == prop.name), depth,
+                               max(seconds, 0.001), None, unbounded)
+        if again.status == REFUTED:
+            return replace(again, summary=f"with {_sizes_text(answer.sizes)}: {again.summary}")
+        raise Unconfirmed(f"the search over every size found a counterexample with {_sizes_text(answer.sizes)}, "
+                          f"which checking the spec at those sizes does not confirm ({again.status})")
+    why = answer.reason if answer is not None else f"the {engine.name} engine checks the sizes as written only"
+    return replace(result, summary=f"{result.summary} (with {_sizes_text(least)} only; not for every size: {why})")
 
 
 def _verdict(engine: Engine, model: m.Model, prop: m.Property, depth: int, seconds: float,
@@ -185,8 +230,7 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, depth: int, secon
 
     goal, spec = prop.goal, prop.coalition
     if prop.kind == "no_coalition" and spec.principals:
-        # the largest allowed coalitions of principals, each with all its candidate keys
-        groups = _principal_coalitions(model, spec, min(spec.size, len(_principals(model, spec))))
+        groups = largest_principal_coalitions(model, spec)
         if groups is None:
             return done(UNKNOWN, "too many coalitions to enumerate",
                         reason=f"more than {MAX_COALITIONS} coalitions of {spec.size} principals")
@@ -204,10 +248,10 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, depth: int, secon
                         f"in {out.depth} step(s)", trace=describe(model, out.steps, members),
                         coalition=_sorted(members), scope=Scope(out.depth))
         vacuous = goal.procedure is not None and passable is not None and passable.get(_key(goal.procedure, goal.phase)) is False
-        summary = (f"no coalition of {spec.describe()} can force {goal.text} within {depth} steps"
-                   " (coalitions counted in principals are checked within the depth only)" if not vacuous else
+        summary = (f"no coalition of {spec.describe()} can force {goal.text} within {depth} steps" if not vacuous else
                    f"holds only vacuously: '{goal.procedure}' can never pass within {depth} steps")
-        return done(PROVED, summary, vacuous=vacuous)
+        return proved(summary, f"no coalition of {spec.describe()} can force {goal.text}, in behaviours of any length",
+                      vacuous)
 
     if prop.kind == "no_coalition":
         out = engine.force(model, goal, depth, deadline, spec, None)
@@ -253,20 +297,20 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, depth: int, secon
     if prop.kind == "every_coalition":
         if spec.principals:
             combos = _principal_coalitions(model, spec, spec.size) or [None] * (MAX_COALITIONS + 1)
-            count = len(combos)
-            if count > MAX_COALITIONS:
+            if len(combos) > MAX_COALITIONS:
                 return done(UNKNOWN, "too many coalitions to enumerate",
-                            reason=f"more than {MAX_COALITIONS} coalitions of {spec.size} principals")
+                            reason=f"more than {MAX_COALITIONS} coalitions of {spec.size} principals up to symmetry")
+            count = math.comb(len(_principals(model, spec)), spec.size)
         else:
-            combos = list(itertools.islice(itertools.combinations(spec.candidates, spec.size), MAX_COALITIONS + 1))
-            count = len(combos)
-        if count > MAX_COALITIONS:
+            keys = _symmetry_keys(model)
+            combos, count = _coalitions_up_to_symmetry(list(spec.candidates), spec.size, keys.__getitem__)
+        if len(combos) > MAX_COALITIONS:
             # an engine may name the one coalition that decides it (one that cannot force, else any)
             every = getattr(engine, "every_coalition", None)
             decisive = every(model, goal, depth, spec) if every is not None else None
             if decisive is None:
                 return done(UNKNOWN, "too many coalitions to enumerate",
-                            reason=f"more than {MAX_COALITIONS} coalitions of {spec.size}; symmetry reduction is future work")
+                            reason=f"more than {MAX_COALITIONS} coalitions of {spec.size}, up to symmetry")
             combos, count = [tuple(decisive)], math.comb(len(spec.candidates), spec.size)
         witness = None
         for combo in combos:
@@ -288,14 +332,79 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, depth: int, secon
     raise AssertionError(prop.kind)
 
 
+def largest_principal_coalitions(model: m.Model, spec: m.CoalitionSpec) -> list[frozenset[str]] | None:
+    """The largest coalitions of principals a 'no coalition of at most K principals' allows, up to
+    symmetry, each with all its candidate keys (None: too many)."""
+    return _principal_coalitions(model, spec, min(spec.size, len(_principals(model, spec))))
+
+
 def _principals(model: m.Model, spec: m.CoalitionSpec) -> list[str]:
     """The principals of a coalition's candidates, in declaration order."""
     return list(dict.fromkeys(model.person(c).principal for c in spec.candidates))
 
 
+def _symmetry_keys(model: m.Model) -> dict[str, object]:
+    """person -> a key such that swapping two people with the same key maps the spec onto itself
+    (the same weight, tags, principal and bodies at the start; named by no office, rule, effect or
+    property); a person the spec tells apart is keyed by their own name."""
+    named = {o.holder for o in model.offices.values() if o.holder}
+    exprs = []
+    for proc in model.procedures.values():
+        stages = [*proc.stages, *([proc.window_stage] if proc.window_stage else [])]
+        exprs += [r.expr for r in [*proc.guards, *[s.passes for s in stages], *[s.quorum for s in stages if s.quorum]]]
+        exprs += [e for eff in proc.effects for e in (eff.person, eff.other, eff.amount) if e is not None]
+        if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
+            exprs.append(proc.lifecycle.threshold)
+    for prop in model.properties:
+        exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None) if e is not None]
+    for e in exprs:
+        named |= {x.name for x in m.walk(e) if isinstance(x, m.PersonConst)}
+    bodies = {p.name: [] for p in model.people}
+    for b in model.bodies.values():
+        for n in b.members:
+            bodies[n].append(b.name)
+    return {p.name: p.name if p.name in named else
+            ("alike", p.weight, p.tags, tuple(bodies[p.name]), p.principal if p.principal != p.name else None)
+            for p in model.people}
+
+
+def _coalitions_up_to_symmetry(items: list[str], size: int, key) -> tuple[list[tuple[str, ...]], int]:
+    """One coalition of ``size`` items per class of coalitions that a symmetry of the spec maps onto
+    each other (items with equal ``key(item)`` are interchangeable), and how many coalitions there
+    are in all.  The one kept is the first of its class in the order of itertools.combinations,
+    and they come in that order, so the first coalition with a property is the one a full
+    enumeration finds first.  At most MAX_COALITIONS + 1 are made."""
+    groups: dict[object, list[str]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    position = {item: i for i, item in enumerate(items)}
+    found = []
+
+    def shapes(rest: list[list[str]], left: int, chosen: list[str]):
+        if len(found) > MAX_COALITIONS:
+            return
+        if not rest:
+            if left == 0:
+                found.append(tuple(sorted(chosen, key=position.__getitem__)))
+            return
+        for c in range(min(left, len(rest[0])), -1, -1):
+            shapes(rest[1:], left - c, chosen + rest[0][:c])
+
+    shapes(list(groups.values()), size, [])
+    return sorted(found, key=lambda combo: [position[x] for x in combo]), math.comb(len(items), size)
+
+
 def _principal_coalitions(model: m.Model, spec: m.CoalitionSpec, size: int) -> list[frozenset[str]] | None:
-    """Every coalition of ``size`` principals, as the set of their candidate keys (None: too many)."""
-    combos = list(itertools.islice(itertools.combinations(_principals(model, spec), size), MAX_COALITIONS + 1))
+    """Every coalition of ``size`` principals up to symmetry, as the set of their candidate keys
+    (None: too many).  A principal with one candidate key, a person alike others, is
+    interchangeable with the principals of the others."""
+    keys = _symmetry_keys(model)
+    held: dict[str, list[str]] = {}
+    for c in spec.candidates:
+        held.setdefault(model.person(c).principal, []).append(c)
+    combos, _ = _coalitions_up_to_symmetry(
+        _principals(model, spec), size,
+        lambda pr: keys[held[pr][0]] if len(held[pr]) == 1 and held[pr][0] == pr and keys[pr] != pr else pr)
     if len(combos) > MAX_COALITIONS:
         return None
     return [frozenset(c for c in spec.candidates if model.person(c).principal in combo) for combo in combos]
@@ -323,7 +432,9 @@ def sanity(engine: Engine, model: m.Model, depth: int, seconds: float) -> tuple[
                 results.append(SanityResult(key, proc.span.line, "ok", f"can {verb} (after {out.depth} step(s))", out.depth, **where))
             elif out.status == "none":
                 passable[key] = False
-                results.append(SanityResult(key, proc.span.line, "warning", f"can never {verb} within {depth} steps", depth, **where))
+                at = f" with {_sizes_text({g: low for g, (low, _) in model.sizes.items()})}" if model.sizes else ""
+                results.append(SanityResult(key, proc.span.line, "warning", f"can never {verb} within {depth} steps{at}",
+                                            depth, **where))
             else:
                 results.append(SanityResult(key, proc.span.line, "unknown", f"undecided: {out.reason}", out.depth, **where))
     return results, passable

@@ -11,6 +11,27 @@ from hypothesis import strategies as st
 FRACTIONS = ["1/3", "1/2", "2/3", "3/4"]
 
 
+def _council_stage(draw, body: list[str]) -> None:
+    """Append an approval or veto by the council, by written consent or at a meeting."""
+    kind = draw(st.sampled_from(["approved", "vetoed"]))
+    if draw(st.booleans()):
+        body.append(f"{kind} by council by written consent")
+        if kind == "vetoed":
+            body.append("passes when yes >= 1")
+    else:
+        body += [f"{kind} by council at meeting", "notice all",
+                 f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}"]
+
+
+def _procedure(draw, lines: list[str], name: str, formal: str, body: list[str], effects: list[str]) -> None:
+    """Append a procedure with its body lines and one or two of ``effects``."""
+    for e in draw(st.lists(st.sampled_from(effects), min_size=1, max_size=2, unique=True)):
+        body.append(f"effect {e}")
+    lines.append(f"  procedure {name}{formal} {{")
+    lines += [f"    {b}" for b in body]
+    lines.append("  }")
+
+
 @st.composite
 def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
     n = draw(st.integers(3, max_people))
@@ -68,15 +89,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         if formal and draw(st.booleans()):
             body.append(f"recuse x from {draw(st.sampled_from(['vote', 'quorum', 'vote and quorum']))}")
         if council and draw(st.integers(0, 2)) == 0:
-            kind = draw(st.sampled_from(["approved", "vetoed"]))
-            if draw(st.booleans()):
-                body.append(f"{kind} by council by written consent")
-                if kind == "vetoed":
-                    body.append("passes when yes >= 1")
-            else:
-                body.append(f"{kind} by council at meeting")
-                body.append("notice all")
-                body.append(f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}")
+            _council_stage(draw, body)
         if draw(st.integers(0, 3)) == 0:  # time: a timelock and/or a veto window
             kind = draw(st.sampled_from(["timelock", "window", "both"]))
             if kind in ("timelock", "both"):
@@ -101,11 +114,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                 effects += ["add x to board"]
             if "x in board" in formal or "people" in formal:
                 effects += ["remove x from board"]
-        for e in draw(st.lists(st.sampled_from(effects), min_size=1, max_size=2, unique=True)):
-            body.append(f"effect {e}")
-        lines.append(f"  procedure {name}{formal} {{")
-        lines += [f"    {b}" for b in body]
-        lines.append("  }")
+        _procedure(draw, lines, name, formal, body, effects)
     lines.append("}")
     props = []
     for k in range(draw(st.integers(1, 3))):
@@ -254,3 +263,91 @@ def principal_specs(draw) -> str:
         "always size(board.members) <= 3",
     ]))
     return "\n".join(lines) + f"property principals: {form}\n"
+
+
+@st.composite
+def group_specs(draw, variable: bool = False, every: bool = False) -> str:
+    """Specs with interchangeable members (``group``), inside the fragment the counted encoding
+    supports (verifier/counting.py): named people, one or two groups on the board, a council that
+    may be a group, resignations, removals by vote, meetings and written consent, approvals and
+    vetoes, timelocks; properties that name nobody in the groups, or name one member of a group.
+    With ``variable``, group d has a variable size (``of 1 to 3``, ``of at least 2``, ...)."""
+    lines = ['organization "groups" {', "  person chief", "  person ann"]
+    n = draw(st.integers(1 if variable else 2, 4))
+    weight = draw(st.sampled_from(["", " weight 2"]))
+    size = draw(st.sampled_from([f"at least {n}", f"{n} to {n + 1}", f"{n} to {n + 3}"])) if variable else str(n)
+    lines.append(f"  group d of {size}{weight}")
+    board = ["d"]
+    if draw(st.booleans()):
+        lines.append(f"  group e of {draw(st.integers(2, 3))}{draw(st.sampled_from(['', ' weight 3']))}")
+        board.append("e")
+    if draw(st.booleans()):
+        board.insert(draw(st.sampled_from([0, len(board)])), "ann")
+    lines.append(f"  body board {{ members {', '.join(board)} }}")
+    council = draw(st.sampled_from([None, "c", "ann"]))
+    if council == "c":
+        lines.append("  group c of 2")
+    if council:
+        lines.append(f"  body council {{ members {council} }}")
+    lines.append(f"  office ceo = {draw(st.sampled_from(['chief', 'ann', 'vacant']))}")
+    lines.append("  parameter q = 1/2")
+    if draw(st.booleans()):
+        lines.append("  event resign(x in board) { effect remove x from board }")
+    procs, timed = [], []
+    for k in range(draw(st.integers(1, 2))):
+        name = f"proc{k}"
+        procs.append(name)
+        formal = draw(st.sampled_from(["", "", "(x in board)"]))
+        body = []
+        if draw(st.integers(0, 2)) > 0:
+            body.append("decided by board at meeting")
+            body.append(f"notice {draw(st.sampled_from(['all', 'none']))}")
+            quorum = draw(st.sampled_from([None, "majority of members", "2", f"present >= {draw(st.sampled_from(FRACTIONS))} of members",
+                                           "weight(present) > half of weight(members)", "present >= q * size(members)"]))
+            if quorum:
+                body.append(f"quorum {quorum}")
+            body.append("passes when " + draw(st.sampled_from([
+                "yes > half of present", f"yes >= {draw(st.sampled_from(FRACTIONS))} of cast", "yes > no",
+                f"yes >= {draw(st.sampled_from(FRACTIONS))} of members", "yes >= 2", "weight(yes) > half of weight(present)",
+                "majority of cast", "yes > no and yes >= 1", "yes >= 2 or yes == eligible", "yes > q * size(present)",
+                "notified == board.members and yes >= 1", "abstain < yes", "yes >= 1 and ann in present",
+            ])))
+        else:
+            body.append("decided by board by written consent")
+            if draw(st.booleans()):
+                body.append(f"passes when yes >= {draw(st.sampled_from(FRACTIONS))} of members")
+        if council and draw(st.integers(0, 2)) == 0:
+            _council_stage(draw, body)
+        if not formal and draw(st.integers(0, 3)) == 0:
+            body.append(f"timelock {draw(st.integers(1, 2))} days")
+            timed.append(name)
+        guard = draw(st.sampled_from([None, "ceo is not vacant", "size(board) >= 3", "q == 1/2", "x in board"
+                                      if formal else None, f"size(board.members) >= {n + 1}", f"size(board.members) >= {n + 2}"]))
+        if guard:
+            body.append(f"require {guard}")
+        effects = ["ceo = vacant", "q = 2/3"] + (["remove x from board"] if formal else [])
+        _procedure(draw, lines, name, formal, body, effects)
+    lines.append("}")
+    props = []
+    for k in range(draw(st.integers(1, 3))):
+        p = draw(st.sampled_from(procs))
+        form = draw(st.sampled_from([
+            f"always size(board.members) >= {draw(st.integers(1, 4))}",
+            "always ceo is not vacant",
+            "always q == 1/2",
+            f"always ({p} -> yes >= {draw(st.integers(1, 3))})",
+            f"always ({p} -> notified == board.members or yes >= {draw(st.integers(2, 3))})",
+            f"always ({p} -> weight(yes) >= 3)",
+            f"always ({p} -> abstain == 0 or present >= 3)",
+            f"never {p}",
+            *[f"never {t}.executed" for t in timed],
+            f"no coalition of at most {draw(st.integers(1, 3))} in board can force {p}",
+            f"no coalition of at most {draw(st.integers(1, 3))} in board can force ceo is vacant",
+            f"no coalition of at most {draw(st.integers(1, 2))} can force {p}",
+            f"coalition {{ann}} can block {p}",
+            f"coalition {{{draw(st.sampled_from(['ann, d', 'd', 'ann']))}}} can force {p}",
+            f"no coalition of at most 2 in board can force {draw(st.sampled_from(timed))}.executed" if timed else "never q == 2",
+        ] if not every else [f"every coalition of {draw(st.integers(1, 2))} in board can force {p}",
+                             f"every coalition of {draw(st.integers(1, 2))} can force ceo is vacant"]))
+        props.append(f"property prop{k}: {form}")
+    return "\n".join(lines + props) + "\n"

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from govspec import api
 from govspec.explicit import ExplicitEngine
 from govspec.verdicts import check_property, sanity
-from specgen import principal_specs, specs, token_specs
-from verifier import Z3Engine
+from specgen import group_specs, principal_specs, specs, token_specs
+from verifier import Z3Engine, counting
 
 DEPTH = 2
 TIMEOUT = 30.0
@@ -209,3 +209,133 @@ def test_unbounded_proofs_hold_deeper(text):
 @given(token_specs())
 def test_unbounded_proofs_hold_deeper_with_tokens(text):
     assert unbounded_disagreements(text, depth=3, deeper=5) == [], text
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_GROUP_EXAMPLES", 80)), derandomize=True, **COMMON)
+@given(group_specs())
+def test_engines_agree_with_interchangeable_members(text):
+    """The counted encoding (symmetry reduction) against the explicit engine, which enumerates
+    every member: the generator stays inside the counted fragment, so the reduction is used."""
+    model = api.load_text(text, "random.gov")
+    classes, why = counting.classes(model)
+    assert classes or why == "a set equality between step sets", why
+    assert compare(text) == [], text
+
+
+def size_disagreements(text: str, depth: int = DEPTH, sizes_checked: int = 3) -> list[str]:
+    """Verdicts for every size (group d of variable size) against the explicit engine at each of
+    the first ``sizes_checked`` sizes: PROVED for every size must hold at each; REFUTED "with d of
+    s" must be refuted at s, at the same depth, and at no smaller size within that depth."""
+    model = api.load_text(text, "random.gov")
+    low, high = model.sizes["d"]
+    z3, explicit = Z3Engine(), ExplicitEngine()
+    instances = {s: api.instance(model, {"d": s}) for s in range(low, min(high or low + sizes_checked - 1, low + sizes_checked - 1) + 1)}
+    problems = []
+    for prop in model.properties:
+        result = check_property(z3, model, prop, depth, TIMEOUT, None)
+        if result.status == "unknown":
+            continue
+        if result.status == "proved" and result.scope.sizes != "all":
+            assert "not for every size" in result.summary, result.summary
+            continue
+        needed = low
+        if result.status == "refuted" and result.summary.startswith("with d of "):
+            needed = int(result.summary.split()[3].rstrip(":"))
+            if needed < low or (high is not None and needed > high):
+                problems.append(f"{prop.name}: refuted with d of {needed}, outside {low} to {high}")
+        for s, inst in instances.items():
+            again = check_property(explicit, inst, next(p for p in inst.properties if p.name == prop.name), depth, TIMEOUT, None)
+            if again.status == "unknown":
+                continue
+            if result.status == "proved" and again.status == "refuted":
+                problems.append(f"{prop.name}: proved for every size, refuted by the explicit engine with d of {s}")
+            if result.status == "refuted" and result.kind not in ("coalition_force", "every_coalition"):
+                if s < needed and again.status == "refuted" and again.scope.depth <= result.scope.depth:
+                    problems.append(f"{prop.name}: refuted with d of {needed}, already with d of {s}")
+                if s == needed and (again.status, again.scope.depth) != ("refuted", result.scope.depth):
+                    problems.append(f"{prop.name}: refuted with d of {s} at depth {result.scope.depth}; "
+                                    f"explicit {again.status} {again.scope}")
+    return problems
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SIZE_EXAMPLES", 40)), derandomize=True, **COMMON)
+@given(group_specs(variable=True))
+def test_every_size_agrees_with_the_explicit_engine_at_each_size(text):
+    assert size_disagreements(text) == [], text
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 30)), derandomize=True, **COMMON)
+@given(group_specs())
+def test_unbounded_proofs_hold_deeper_with_interchangeable_members(text):
+    assert unbounded_disagreements(text) == [], text
+
+
+def _every_coalition(items, size, key):
+    """The full enumeration the symmetry reduction of coalitions replaces (for the test below)."""
+    import itertools
+    import math
+
+    from govspec import verdicts
+    return list(itertools.islice(itertools.combinations(items, size), verdicts.MAX_COALITIONS + 1)), math.comb(len(items), size)
+
+
+def _enumerated_both_ways(text: str) -> list[str]:
+    model = api.load_text(text, "random.gov")
+    problems = []
+    for prop in model.properties:
+        if prop.kind != "every_coalition" and not (prop.coalition is not None and prop.coalition.principals):
+            continue
+        reduced = check_property(ExplicitEngine(), model, prop, DEPTH, TIMEOUT, None)
+        with pytest.MonkeyPatch.context() as patch:
+            from govspec import verdicts
+            patch.setattr(verdicts, "_coalitions_up_to_symmetry", _every_coalition)
+            full = check_property(ExplicitEngine(), model, prop, DEPTH, TIMEOUT, None)
+        if "unknown" in (reduced.status, full.status):
+            continue
+        seen = [(r.status, r.scope, r.coalition, r.summary) for r in (reduced, full)]
+        if seen[0] != seen[1]:
+            problems.append(f"{prop.name}: up to symmetry {seen[0]}; every coalition {seen[1]}")
+    return problems
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_PRINCIPAL_EXAMPLES", 60)), derandomize=True, **COMMON)
+@given(principal_specs())
+def test_coalitions_up_to_symmetry_give_the_verdicts_of_every_coalition(text):
+    """Coalitions that a symmetry of the spec maps onto each other are checked once; the verdict,
+    coalition shown and summary are those of checking every coalition (with the explicit engine,
+    which shares no code with the symmetry argument)."""
+    assert _enumerated_both_ways(text) == [], text
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_GROUP_EXAMPLES", 80)) // 2, derandomize=True, **COMMON)
+@given(group_specs(every=True))
+def test_coalitions_of_interchangeable_members_up_to_symmetry(text):
+    assert _enumerated_both_ways(text) == [], text
+
+
+def test_a_named_member_is_not_interchangeable_with_a_group():
+    """ann is named by a rule: the coalition {ann} is not the coalition {d[1]} under a symmetry."""
+    text = """organization "sym" {
+  person ann
+  group d of 3
+  body board { members ann, d }
+  parameter done = 0
+  procedure p {
+    decided by board at meeting
+      notice none
+      passes when yes >= 1 and ann in present
+    effect done = 1
+  }
+}
+property every_one: every coalition of 1 in board can force p
+"""
+    assert _enumerated_both_ways(text) == []
+    model = api.load_text(text, "sym.gov")
+    result = check_property(Z3Engine(), model, model.properties[0], DEPTH, TIMEOUT, None)
+    assert (result.status, result.coalition) == ("refuted", ("d[1]",))
+
+
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 30)) // 2, derandomize=True, **COMMON)
+@given(principal_specs())
+def test_unbounded_proofs_hold_deeper_with_principals(text):
+    assert unbounded_disagreements(text) == [], text

@@ -243,3 +243,61 @@ organization "exp" {
     assert again.pending == (("fire", (), 3),)
     on_time = sem.apply(model, approved, Step(sem.WAIT, days=2))
     assert sem.step_problems(model, on_time, Step("fire", phase="execute")) == []
+
+
+@pytest.mark.parametrize("rules", [
+    "quorum majority of members\n      passes when yes > half of present",
+    "quorum present >= 2/3 of members\n      passes when yes >= 3 and yes > no",
+    "passes when weight(yes) >= 1/2 of weight(members) and abstain <= 2",
+    "passes when yes - no >= 2",
+    "quorum 4\n      passes when yes - no == 3",
+])
+@pytest.mark.parametrize("notice", ["all", "none"])
+def test_responses_where_each_group_acts_as_one_decide_linear_rules(rules, notice):
+    """For a conjunction of linear comparisons, "every response of the outsiders lets the stage
+    through" is decided by the responses where each group of alike outsiders acts as one (used
+    by the replay when the responses are too many to enumerate): checked against all responses."""
+    text = f"""organization "o" {{
+  person chief
+  group a of 5
+  group b of 4 weight 2
+  body board {{ members a, b }}
+  office ceo = chief
+  procedure p {{
+    decided by board at meeting
+      notice {notice}
+      {rules}
+    effect ceo = vacant
+  }}
+}}
+"""
+    model = api.load_text(text, "o.gov")
+    proc, state = model.procedures["p"], sem.initial_state(model)
+    assert sem.linear_stage(proc.stages[0])
+    people = [p.name for p in model.people if p.name != "chief"]
+    members = frozenset(people)
+    for k in range(len(people) + 1):
+        for coalition in (frozenset(people[:k]), frozenset(people[len(people) - k:])):
+            for told_extra in (0, 2, len(people)):
+                notified = members if notice == "all" else coalition | frozenset((members - coalition) and sorted(members - coalition)[:told_extra])
+                own = StageChoice(notified, coalition, coalition, frozenset(), frozenset())
+                verdicts = []
+                for vertices in (False, True):
+                    responses = list(sem.outsider_responses(model, proc, 0, state, {}, own, coalition, vertices=vertices))
+                    verdicts.append(all(sem.stage_carries(proc, 0, state, {}, r, model) for r in responses))
+                assert verdicts[0] == verdicts[1], (k, sorted(coalition), sorted(notified))
+
+
+def test_a_rule_with_a_disjunction_is_not_decided_by_groups_acting_as_one():
+    text = """organization "o" {
+  group a of 3
+  body board { members a }
+  parameter x = 0
+  procedure p {
+    decided by board at meeting
+      passes when yes >= 2 or no >= 1
+    effect x = 1
+  }
+}
+"""
+    assert not sem.linear_stage(api.load_text(text, "o.gov").procedures["p"].stages[0])

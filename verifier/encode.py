@@ -16,29 +16,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from z3 import (
-    And, BoolRef, BoolVal, Bool, ForAll, If, Implies, Int, IntVal, Not, Or, PbLe, Q, Real, RealVal, Sum,
+    And, BoolRef, BoolVal, Bool, ForAll, If, Implies, Int, IntVal, Not, Or, PbLe, Q, Real, RealVal, Sum, ToReal, is_bool,
 )
 
 from govspec import model as m
+from govspec.semantics import conjunction
+
+from .counting import Class
 
 VACANT = -1
-
-
-def _conjunction(e) -> list | None:
-    """The comparisons of a rule that is a conjunction of comparisons, else None."""
-    if isinstance(e, m.Compare):
-        return [e]
-    if isinstance(e, m.BoolConst) and e.value:
-        return []
-    if isinstance(e, m.And):
-        out = []
-        for item in e.items:
-            sub = _conjunction(item)
-            if sub is None:
-                return None
-            out += sub
-        return out
-    return None
 
 
 _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
@@ -91,6 +77,16 @@ def _with(state: "SymState", **changes) -> "SymState":
     return SymState(**parts)
 
 
+def _has(x):
+    """"Someone is in it": a member's Boolean, or a class count at least one."""
+    return x if is_bool(x) else x >= 1
+
+
+def _amount(x, unit):
+    """What a member's Boolean or a class's count adds to a count: ``unit`` per person in it."""
+    return If(x, unit, RealVal(0)) if is_bool(x) else ToReal(x) * unit
+
+
 def _q(x: Fraction):
     return Q(x.numerator, x.denominator) if x.denominator != 1 else RealVal(x.numerator)
 
@@ -120,6 +116,7 @@ def action_key(procedure: str, phase: str) -> str:
 
 @dataclass
 class StageVars:
+    # per member a Boolean; per class slot (see Unrolling.slots) a count
     notified: dict[int, BoolRef]
     attended: dict[int, BoolRef]
     yes: dict[int, BoolRef]
@@ -142,12 +139,59 @@ class StepVars:
 NOBODY = -1
 
 
+@dataclass(frozen=True)
+class Slot:
+    """Part of an interchangeable class, encoded by how many of its people are in its body."""
+
+    cls: Class
+    part: str  # "all"; or, for a coalition question, "coalition" or "others"
+    total: object  # Int term: how many people the slot stands for
+
+
 class Unrolling:
-    def __init__(self, model: m.Model):
+    """The bounded unrolling.  With ``classes`` (from :func:`verifier.counting.classes`) the people
+    of each class are not encoded one by one: each class is a *slot*, an index after the named
+    people whose membership and stage choices are counts (``split``: two slots per class, the
+    coalition's part and the others', whose sizes are the variables ``coalition_counts``)."""
+
+    def __init__(self, model: m.Model, classes: tuple[Class, ...] = (), split: bool = False,
+                 all_sizes: bool = False):
+        """``all_sizes``: a class that is a group of variable size has a size variable (in
+        ``sizes``, constrained by ``size_rules``) instead of the size of the model's instance."""
         self.model = model
-        self.people = [p.name for p in model.people]
+        counted = {n for c in classes for n in c.members}
+        self.people = [p.name for p in model.people if p.name not in counted]
         self.index = {n: i for i, n in enumerate(self.people)}
-        self.weights = [p.weight for p in model.people]
+        self.weights = [p.weight for p in model.people if p.name not in counted]
+        self.named = len(self.people)
+        declared = {p.name: i for i, p in enumerate(model.people)}
+        # index -> place in the declaration order (a slot: its class's first member), for canonical models
+        self.position = {i: declared[n] for i, n in enumerate(self.people)}
+        self.slots: dict[int, Slot] = {}
+        self.coalition_counts: dict[str, object] = {}  # class name -> Int: how many of it the coalition holds
+        self.sizes: dict[str, object] = {}  # class name -> its size (a variable only with all_sizes)
+        self.size_rules: list = []
+        self.size_vars: list = []
+        self.extra_seats: dict[str, object] = {}  # body -> seats beyond the instance's, from variable sizes
+        for c in classes:
+            size = IntVal(len(c.members))
+            if all_sizes and c.variable is not None:
+                size = Int(f"size[{c.name}]")
+                self.size_vars.append(size)
+                low, high = c.variable
+                self.size_rules += [size >= low] + ([size <= high] if high is not None else [])
+                self.extra_seats[c.body] = self.extra_seats.get(c.body, IntVal(0)) + size - len(c.members)
+            self.sizes[c.name] = size
+            if split:
+                k = self.coalition_counts[c.name] = Int(f"coalition[{c.name}]")
+                parts = [("coalition", k), ("others", size - k)]
+            else:
+                parts = [("all", size)]
+            for part, total in parts:
+                self.slots[len(self.people)] = Slot(c, part, total)
+                self.position[len(self.people)] = declared[c.members[0]]
+                self.people.append(f"{c.name}:{part}")
+                self.weights.append(c.weight)
         # who can ever sit in each body: the initial members, plus anyone if some effect adds to it
         addable = {e.target for p in model.procedures.values() for e in p.effects if e.kind == "add"}
         self.potential: dict[str, list[int]] = {}
@@ -155,15 +199,44 @@ class Unrolling:
             if b.name in addable:
                 self.potential[b.name] = list(range(len(self.people)))
             else:
-                self.potential[b.name] = [self.index[n] for n in b.members]
+                self.potential[b.name] = [self.index[n] for n in b.members if n in self.index]
+            self.potential[b.name] += [i for i, s in self.slots.items() if s.cls.body == b.name]
         self.delegation = any(e.kind == "delegate" for p in model.procedures.values() for e in p.effects)
         self.states: list[SymState] = [self._initial()]
         self.steps: list[StepVars] = []
 
+    def coalition(self, candidates: tuple[str, ...] | None, size: int | None, fixed: frozenset[str] | None):
+        """The coalition of a forcing question: (index -> Boolean, constraints on who is in it, the
+        named candidates' literals).  A class slot is in it or not by its part; the size of the
+        coalition's part of each class is a variable (``coalition_counts``)."""
+        if fixed is not None:
+            coalition = {i: BoolVal(n in fixed) for i, n in enumerate(self.people[:self.named])}
+        else:
+            coalition = {i: (Bool(f"coalition[{n}]") if n in candidates else BoolVal(False))
+                         for i, n in enumerate(self.people[:self.named])}
+        coalition.update({i: BoolVal(s.part == "coalition") for i, s in self.slots.items()})
+        named = [coalition[self.index[n]] for n in (candidates or ()) if n in self.index] if fixed is None else []
+        rules = []
+        for c in {s.cls for s in self.slots.values()}:
+            k = self.coalition_counts[c.name]
+            if fixed is not None:
+                rules.append(k == (self.sizes[c.name] if c.members[0] in fixed else 0))
+            elif c.members[0] in candidates:  # (a class is wholly inside or outside: counting.classes)
+                rules.append(And(k >= 0, k <= self.sizes[c.name]) if size is not None else k == self.sizes[c.name])
+            else:
+                rules.append(k == 0)
+        if fixed is None and size is not None:
+            counts = [self.coalition_counts[c] for c in sorted(self.coalition_counts)]
+            rules.append(Sum([If(b, 1, 0) for b in named] + counts) <= size if named or counts else BoolVal(True))
+        elif fixed is None:
+            rules += named
+        return coalition, rules, named
+
     # ------------------------------------------------------------ states
     def _initial(self) -> SymState:
         mm = self.model
-        members = {b: {i: BoolVal(self.people[i] in mm.bodies[b].members) for i in self.potential[b]} for b in mm.bodies}
+        members = {b: {i: self.slots[i].total if i in self.slots else BoolVal(self.people[i] in mm.bodies[b].members)
+                       for i in self.potential[b]} for b in mm.bodies}
         offices = {o.name: IntVal(self.index[o.holder] if o.holder else VACANT) for o in mm.offices.values()}
         params = {p.name: _q(p.initial) for p in mm.params.values()}
         pending = {p.name: (BoolVal(False), IntVal(0), {f.name: IntVal(0) for f in p.formals})
@@ -228,10 +301,10 @@ class Unrolling:
             case m.Members(body=b):
                 return state.members[b]
             case m.Everyone():
-                return {i: BoolVal(True) for i in range(len(self.people))}
-            case m.SetOf(people=ps):
+                return {i: self.slots[i].total if i in self.slots else BoolVal(True) for i in range(len(self.people))}
+            case m.SetOf(people=ps):  # (never a class member: see counting.classes)
                 terms = [self.person(p, state, args) for p in ps]
-                return {i: Or([t == i for t in terms]) for i in range(len(self.people)) if terms}
+                return {i: Or([t == i for t in terms]) for i in range(self.named) if terms}
         raise AssertionError(e)
 
     def num(self, e: m.NumExpr, state: SymState, args, sets):
@@ -240,13 +313,14 @@ class Unrolling:
                 return _q(v)
             case m.ParamRef(name=n):
                 return state.params[n]
-            case m.Seats(body=b):
-                return RealVal(self.model.bodies[b].seats)
+            case m.Seats(body=b):  # (a body with a group of variable size has its members at the start as seats)
+                extra = self.extra_seats.get(b)
+                return RealVal(self.model.bodies[b].seats) + (ToReal(extra) if extra is not None else RealVal(0))
             case m.Count(set=s, weighted=w):
                 members = self.set_(s, state, args, sets)
                 if not members:
                     return RealVal(0)
-                return Sum([If(b, self.weight_of(state, i) if w else RealVal(1), RealVal(0)) for i, b in members.items()])
+                return Sum([_amount(b, self.weight_of(state, i) if w else RealVal(1)) for i, b in members.items()])
             case m.Supply():
                 pool = _q(self.model.flash_loan)
                 if state.balances is None:
@@ -288,7 +362,9 @@ class Unrolling:
             case m.SetCompare(op=op, left=a, right=b):
                 x, y = self.set_(a, state, args, sets), self.set_(b, state, args, sets)
                 keys = set(x) | set(y)
-                eq = And([x.get(i, BoolVal(False)) == y.get(i, BoolVal(False)) for i in keys]) if keys else BoolVal(True)
+                # a class's counts are equal exactly when its sets are: one side is a body or everyone,
+                # which contains the other side's part of the class (counting.unsupported)
+                eq = And([x.get(i, self._none(i)) == y.get(i, self._none(i)) for i in keys]) if keys else BoolVal(True)
                 return eq if op == "==" else Not(eq)
             case m.SameHolder(op=op, left=a, right=b):
                 x, y = self.person(a, state, args), self.person(b, state, args)
@@ -297,7 +373,7 @@ class Unrolling:
             case m.InSet(person=p, set=s):
                 x = self.person(p, state, args)
                 members = self.set_(s, state, args, sets)
-                return Or([And(x == i, b) for i, b in members.items()]) if members else BoolVal(False)
+                return Or([And(x == i, _has(b)) for i, b in members.items()]) if members else BoolVal(False)
             case m.Vacant(office=o):
                 return state.offices[o] == VACANT
             case m.And(items=items):
@@ -310,8 +386,13 @@ class Unrolling:
                 return step.selected.get(action_key(p, phase), BoolVal(False)) if step is not None else BoolVal(False)
         raise AssertionError(e)
 
+    def _none(self, i: int):
+        return IntVal(0) if i in self.slots else BoolVal(False)
+
     # ------------------------------------------------------------ one stage
     def _recused(self, proc: m.Procedure, args, which: str, i: int):
+        if i in self.slots:  # a class member is never an argument that recuses (counting.classes)
+            return BoolVal(False)
         terms = [args[r.formal] == i for r in proc.recusals if (r.from_vote if which == "vote" else r.from_quorum)]
         return Or(terms) if terms else BoolVal(False)
 
@@ -319,6 +400,11 @@ class Unrolling:
         members = state.members[stage.body]
         sets = {k: {} for k in m.STEP_SETS}
         for i, member in members.items():
+            if i in self.slots:
+                sets["notified"][i], sets["present"][i] = v.notified[i], v.attended[i]
+                sets["yes"][i], sets["no"][i], sets["abstain"][i] = v.yes[i], v.no[i], v.abstain[i]
+                sets["cast"][i], sets["eligible"][i], sets["recused"][i] = v.yes[i] + v.no[i], member, IntVal(0)
+                continue
             rv = And(member, self._recused(proc, args, "vote", i))
             rq = And(member, self._recused(proc, args, "quorum", i))
             sets["notified"][i] = v.notified[i]
@@ -334,6 +420,8 @@ class Unrolling:
     def person_valid(self, proc, stage: m.Stage, state: SymState, args, v: StageVars, i: int, outsider: bool = False):
         """The per-member rules of a stage (see govspec.semantics.choice_problems)."""
         member = state.members[stage.body][i]
+        if i in self.slots:
+            return self._slot_valid(stage, member, v, i, outsider)
         rv = self._recused(proc, args, "vote", i)
         n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
         rules = [Implies(a, n), Implies(n, member)]
@@ -352,6 +440,22 @@ class Unrolling:
                 rules.append(Not(y))
         return And(rules)
 
+    @staticmethod
+    def _slot_valid(stage: m.Stage, member, v: StageVars, i: int, outsider: bool):
+        """The rules of a stage for a class slot, as counts: each of its people is notified or not,
+        attends or not, and an attending one casts exactly one vote (nobody in a class is recused)."""
+        n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
+        rules = [0 <= a, a <= n, n <= member, y >= 0, no >= 0, ab >= 0]
+        if stage.notice == "all" or stage.mode == "consent":
+            rules.append(n == member)
+        if stage.mode == "consent":
+            rules += [no == 0, ab == 0, a == y]
+        else:
+            rules.append(y + no + ab == a)
+        if outsider and stage.kind != "vetoed":
+            rules.append(y == 0)
+        return And(rules)
+
     def carries(self, proc, index: int, state: SymState, args, v: StageVars, stage: m.Stage | None = None):
         stage = stage or proc.stages[index]
         sets: list = [None] * max(1, len(proc.stages))
@@ -364,7 +468,8 @@ class Unrolling:
     # ------------------------------------------------------------ one step
     def _stage_vars(self, prefix: str, t: int, proc: str, index: int, body: str) -> StageVars:
         def mk(kind):
-            return {i: Bool(f"{kind}@{t}[{prefix}{proc}.{index}:{self.people[i]}]") for i in self.potential[body]}
+            return {i: (Int if i in self.slots else Bool)(f"{kind}@{t}[{prefix}{proc}.{index}:{self.people[i]}]")
+                    for i in self.potential[body]}
         return StageVars(mk("notified"), mk("attended"), mk("yes"), mk("no"), mk("abstain"))
 
     def _new_step(self, t: int, procedures) -> StepVars:
@@ -496,7 +601,7 @@ class Unrolling:
             rules.append(And(a >= 0, a < len(self.people)))
             if f.domain != "people":
                 members = state.members[f.domain]
-                inside = Or([And(a == i, b) for i, b in members.items()]) if members else BoolVal(False)
+                inside = Or([And(a == i, _has(b)) for i, b in members.items()]) if members else BoolVal(False)
                 rules.append(Not(inside) if f.negated else inside)
         return rules
 
@@ -520,10 +625,11 @@ class Unrolling:
             else:
                 who = self.person(eff.person, state, args)
                 body = members[eff.target]
-                inside = Or([And(who == i, b) for i, b in body.items()]) if body else BoolVal(False)
-                if eff.kind == "remove":
+                inside = Or([And(who == i, _has(b)) for i, b in body.items()]) if body else BoolVal(False)
+                if eff.kind == "remove":  # from a class: one of its people in the body leaves it
                     pre.append(inside)
-                    members[eff.target] = {i: And(b, who != i) for i, b in body.items()}
+                    members[eff.target] = {i: And(b, who != i) if i not in self.slots else b - If(who == i, 1, 0)
+                                           for i, b in body.items()}
                 else:
                     seats = self.model.bodies[eff.target].seats
                     count = Sum([If(b, 1, 0) for b in body.values()]) if body else IntVal(0)
@@ -651,7 +757,8 @@ class Unrolling:
         rules = [Implies(coalition.get(j, BoolVal(False)), self.person_valid(proc, stage, state, args, v, j))
                  for j in v.notified]
         # the coalition chooses whom to notify; that choice must be legal for everyone
-        rules += [Implies(v.notified[j], state.members[stage.body][j]) for j in v.notified]
+        rules += [Implies(v.notified[j], state.members[stage.body][j]) if j not in self.slots
+                  else And(0 <= v.notified[j], v.notified[j] <= state.members[stage.body][j]) for j in v.notified]
         if stage.notice == "all" or stage.mode == "consent":
             rules += [v.notified[j] == state.members[stage.body][j] for j in v.notified]
         worst = self.worst_case(proc, index, state, args, v, coalition, stage=stage, carry=outcome_wanted)
@@ -738,9 +845,9 @@ class Unrolling:
         """
         stage = stage or proc.stages[index]
         carry = (stage.kind != "vetoed") if carry is None else carry
-        atoms = _conjunction(stage.passes.expr) if stage.quorum is None else None
+        atoms = conjunction(stage.passes.expr) if stage.quorum is None else None
         if stage.quorum is not None:
-            q, p = _conjunction(stage.quorum.expr), _conjunction(stage.passes.expr)
+            q, p = conjunction(stage.quorum.expr), conjunction(stage.passes.expr)
             atoms = None if q is None or p is None else q + p
         if atoms is None:
             return None
@@ -767,9 +874,13 @@ class Unrolling:
                 total = [rest]
                 for j in v.notified:
                     def contribution(sets):
-                        terms = [self._scaled(c, If(sets[kind][j], self.weight_of(state, j) if weighted else RealVal(1), RealVal(0)), state)
+                        terms = [self._scaled(c, _amount(sets[kind][j], self.weight_of(state, j) if weighted else RealVal(1)), state)
                                  for (kind, weighted), c in coeffs.items()]
                         return Sum(terms) if terms else RealVal(0)
+                    if j in self.slots:
+                        worst = self._slot_worst(stage, state, v, j, coeffs, pick)
+                        total.append(If(coalition.get(j, BoolVal(False)), contribution(sets_own), worst))
+                        continue
                     rv = And(state.members[stage.body][j], self._recused(proc, args, "vote", j))
                     worst_voter = pick([contribution(per_option[o]) for o in self.outsider_options(stage, False)])
                     worst_recused = pick([contribution(per_option[o]) for o in self.outsider_options(stage, True)])
@@ -778,6 +889,35 @@ class Unrolling:
                 d = Sum(total)
                 parts.append({">=": d >= 0, ">": d > 0, "<=": d <= 0, "<": d < 0}[op])
         return And(parts) if parts else BoolVal(True)
+
+    # what one person's option puts them in, for the step sets that depend on the option
+    _OPTION_KINDS = {"present": 0, "yes": 1, "no": 2, "abstain": 3}
+
+    def _slot_worst(self, stage: m.Stage, state: SymState, v: StageVars, j: int, coeffs: dict, pick):
+        """The outsiders of a class slot at their worst for one comparison: every notified one takes
+        the option worst for it (they are alike, so it is the same option), the others are absent."""
+        member, n = state.members[stage.body][j], v.notified[j]
+        fixed, per_person = [], {}
+        for (kind, weighted), c in coeffs.items():
+            unit = self.weight_of(state, j) if weighted else RealVal(1)
+            if kind == "notified":
+                fixed.append(self._scaled(c, ToReal(n) * unit, state))
+            elif kind == "eligible":
+                fixed.append(self._scaled(c, ToReal(member) * unit, state))
+            elif kind != "recused":
+                per_person[kind] = (c, unit)
+
+        def value(option: str):
+            flags = self.OPTIONS[option]
+            terms = []
+            for kind, (c, unit) in per_person.items():
+                on = flags[2] or flags[1] if kind == "cast" else flags[self._OPTION_KINDS[kind]]
+                if on:  # n of them (a parameter's factor is an If over its values: kept linear)
+                    terms.append(self._scaled(c, ToReal(n) * unit, state))
+            return Sum(terms) if terms else RealVal(0)
+
+        worst = pick([value(o) for o in self.outsider_options(stage, False)])
+        return Sum(fixed + [worst]) if fixed else worst
 
     def _linear(self, e):
         """e as ({(step set, weighted): coefficient}, rest) with coefficients constant or a parameter

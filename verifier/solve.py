@@ -9,17 +9,19 @@ read back as reference-semantics steps (:mod:`govspec.verdicts` replays them bef
 
 from __future__ import annotations
 
-from z3 import And, Bool, BoolVal, Not, PbLe, Solver, is_true, sat, unknown
+from dataclasses import dataclass
+
+from z3 import And, Not, Solver, is_true, sat, unknown
 
 from govspec import model as m
 from govspec import semantics as sem
-from govspec.verdicts import Deadline, Outcome
+from govspec.verdicts import Deadline, Outcome, largest_principal_coalitions
 
-from . import unbounded, weighted
+from . import counting, unbounded, weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
-UNBOUNDED_PEOPLE = 200  # above this, no proof of any length is attempted (the per-member encoding is too large)
+UNBOUNDED_PEOPLE = 200  # above this many encoded people, no proof of any length is attempted (too large)
 
 
 def _solver(deadline: Deadline) -> Solver:
@@ -51,25 +53,74 @@ def _split_key(key: str) -> tuple[str, str]:
     return key, "pass"
 
 
-def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] | None = None) -> sem.Step:
+def _slot_people(unroll: Unrolling, zm) -> dict[int, list[str]]:
+    """The people each class slot stands for."""
+    out = {}
+    for i, slot in unroll.slots.items():
+        members = list(slot.cls.members)
+        k = zm.eval(slot.total, model_completion=True).as_long() if slot.part == "coalition" else None
+        if slot.part == "coalition":  # its last members, as the per-member canonical model chooses
+            out[i] = members[len(members) - k:] if k > 0 else []
+        elif slot.part == "others":
+            k = zm.eval(unroll.coalition_counts[slot.cls.name], model_completion=True).as_long()
+            out[i] = members[:len(members) - k]
+        else:
+            out[i] = members
+    return out
+
+
+def _read_trace(unroll: Unrolling, zm, steps: list[StepVars], coalition: frozenset[str] | None = None) -> list[sem.Step]:
+    """The steps of a model as reference-semantics steps.  A class slot's counts become people of
+    the slot still in its body (they are interchangeable, so any would do), chosen as the
+    per-member encoding's canonical model would choose them: the last n in declaration order are
+    notified, the last a of those attend, the first of those vote yes, then no, then abstain; an
+    argument is the first."""
+    slot_people = _slot_people(unroll, zm)
+    state = sem.initial_state(unroll.model)
+    out = []
+    for step in steps:
+        present = {i: [p for p in ps if p in state.body(unroll.slots[i].cls.body)] for i, ps in slot_people.items()}
+        read = _read_step(unroll, zm, step, coalition, present)
+        out.append(read)
+        state = sem.apply(unroll.model, state, read)
+    return out
+
+
+def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] | None = None,
+               present: dict[int, list[str]] | None = None) -> sem.Step:
     model = unroll.model
+    present = present or {}
+
+    def val(term) -> int:
+        return zm.eval(term, model_completion=True).as_long()
+
+    def who(i: int) -> str:
+        return present[i][0] if i in unroll.slots else unroll.people[i]
+
     chosen = [n for n, b in step.selected.items() if is_true(zm.eval(b, model_completion=True))]
     if chosen[0] == WAIT_KEY:
-        return sem.Step(sem.WAIT, days=zm.eval(step.days, model_completion=True).as_long())
+        return sem.Step(sem.WAIT, days=val(step.days))
     name, phase = _split_key(chosen[0])
     proc = model.procedures[name]
-    args = tuple((f.name, unroll.people[zm.eval(step.args[proc.name][f.name], model_completion=True).as_long()])
-                 for f in proc.formals)
+    args = tuple((f.name, who(val(step.args[proc.name][f.name]))) for f in proc.formals)
     stages = []
     for v in step.stages.get(chosen[0], []):
-        def people(d):
-            chosen = {unroll.people[i] for i, b in d.items() if is_true(zm.eval(b, model_completion=True))}
+        counts = {i: [val(d[i]) for d in (v.notified, v.attended, v.yes, v.no, v.abstain)] for i in v.notified
+                  if i in unroll.slots}
+
+        def people(d, kind=None):
+            chosen = {unroll.people[i] for i, b in d.items() if i not in unroll.slots and is_true(zm.eval(b, model_completion=True))}
+            for i, (n, a, y, no, ab) in counts.items():
+                told = present[i][len(present[i]) - n:] if n > 0 else []
+                came = told[len(told) - a:] if a > 0 else []
+                chosen |= set({"notified": told, "attended": came, "yes": came[:y], "no": came[y:y + no],
+                               "abstain": came[y + no:y + no + ab]}[kind])
             return frozenset(chosen)
 
-        notified = people(v.notified)
+        notified = people(v.notified, "notified")
         keep = (lambda s: s & coalition) if coalition is not None else (lambda s: s)
-        stages.append(sem.StageChoice(notified, keep(people(v.attended)), keep(people(v.yes)),
-                                      keep(people(v.no)), keep(people(v.abstain))))
+        stages.append(sem.StageChoice(notified, keep(people(v.attended, "attended")), keep(people(v.yes, "yes")),
+                                      keep(people(v.no, "no")), keep(people(v.abstain, "abstain"))))
     loan = zm.eval(step.loan, model_completion=True).as_long()
     proposer = None
     if phase == "propose":
@@ -79,6 +130,25 @@ def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] 
 
 
 # ------------------------------------------------------------------ canonical models
+
+
+def _bisect(solver: Solver, term, low: int, high: int, deadline: Deadline, most: bool = False) -> int | None:
+    """The least value of ``term`` in [low, high] with the constraints satisfiable, given that they
+    are at ``high`` (``most``: the greatest, given that they are at ``low``); a monotone question,
+    answered by bisection.  None when the solver cannot tell in time."""
+    while low < high:
+        mid = (low + high + 1) // 2 if most else (low + high) // 2
+        solver.push()
+        solver.add(term >= mid if most else term <= mid)
+        result, _ = _check(solver, deadline)
+        solver.pop()
+        if result == unknown:
+            return None
+        if most:
+            low, high = (mid, high) if result == sat else (low, mid - 1)
+        else:
+            low, high = (low, mid) if result == sat else (mid + 1, high)
+    return low
 
 
 def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, first: list | None = None,
@@ -112,9 +182,21 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
         solver.add(Not(want))
         return False
 
+    def least(term, bound: int, most: bool = False) -> None:
+        """Fix ``term`` to its least feasible value down to ``bound`` (``most``: greatest, up to
+        ``bound``), by bisection (a monotone question) from the value in the model found."""
+        value = best.eval(term, model_completion=True).as_long()
+        found = _bisect(solver, term, value, max(value, bound), deadline, most=True) if most else \
+            _bisect(solver, term, min(value, bound), value, deadline)
+        if found is None:
+            raise _OutOfTime
+        decide(term == found, True)
+
     try:
         for lit, prefer in decisions:
             decide(lit, prefer)
+        for cls_name in sorted(unroll.coalition_counts):  # the fewest of each class in the coalition
+            least(unroll.coalition_counts[cls_name], 0)
         for step in unroll.steps[:steps]:
             chosen = key = None
             for name, lit in step.selected.items():
@@ -124,17 +206,7 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
             if key is None:
                 break
             if key == WAIT_KEY:  # the shortest wait that works, by bisection up to the one found
-                low, high = 1, max(1, best.eval(step.days, model_completion=True).as_long())
-                while low < high:
-                    mid = (low + high) // 2
-                    solver.push()
-                    solver.add(step.days <= mid)
-                    result, _ = _check(solver, deadline)
-                    solver.pop()
-                    if result == unknown:
-                        raise _OutOfTime
-                    low, high = (low, mid) if result == sat else (mid + 1, high)
-                decide(step.days == low, True)
+                least(step.days, 1)
                 continue
             chosen = unroll.model.procedures[_split_key(key)[0]]
             people = [step.args[chosen.name][f.name] for f in chosen.formals]
@@ -142,24 +214,18 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
                 people.append(step.proposer[chosen.name])
             if unroll.model.flash_loan > 0 and not decide(step.loan == NOBODY, True):
                 people.append(step.loan)
-            for term in people:
-                # the least feasible person index, by bisection (a monotone question)
-                low, high = 0, len(unroll.people) - 1
-                while low < high:
-                    mid = (low + high) // 2
-                    solver.push()
-                    solver.add(term <= mid)
-                    result, _ = _check(solver, deadline)
-                    solver.pop()
-                    if result == unknown:
-                        raise _OutOfTime
-                    if result == sat:
-                        high = mid
-                    else:
-                        low = mid + 1
-                decide(term == low, True)
+            for term in people:  # the least feasible person index
+                least(term, 0)
             for v in step.stages.get(key, []):
-                for j in v.notified:
+                for j in sorted(v.notified, key=unroll.position.__getitem__):
+                    if j in unroll.slots:  # counts: as few notified and attending, as many yes and no
+                        least(v.notified[j], 0)
+                        if unroll.slots[j].part != "others":  # (the others' own choices are not used)
+                            size = len(unroll.slots[j].cls.members)
+                            least(v.attended[j], 0)
+                            least(v.yes[j], size, most=True)
+                            least(v.no[j], size, most=True)
+                        continue
                     decide(v.notified[j], False)
                     decide(v.attended[j], False)
                     decide(v.yes[j], True)
@@ -187,7 +253,7 @@ class _Unrolled:
 
     def __init__(self, model: m.Model):
         self.model = model
-        self.unroll = Unrolling(model)
+        self.unroll = Unrolling(model, counting.classes(model)[0])
         self.solver = Solver()
 
     def ensure(self, k: int) -> None:
@@ -209,7 +275,7 @@ def _search(shared: _Unrolled, depth: int, deadline: Deadline, target, *, from_z
             result, reason = _check(solver, deadline)
             if result == sat:
                 zm = _canonical_model(solver, unroll, deadline, steps=k)
-                return _Outcome("found", [_read_step(unroll, zm, s) for s in unroll.steps[:k]], k)
+                return _Outcome("found", _read_trace(unroll, zm, unroll.steps[:k]), k)
         finally:
             solver.pop()
         if result == unknown:
@@ -220,14 +286,13 @@ def _search(shared: _Unrolled, depth: int, deadline: Deadline, target, *, from_z
 def _search_force(model: m.Model, depth: int, deadline: Deadline, goal: m.Goal, spec: m.CoalitionSpec | None,
                   fixed: frozenset[str] | None) -> _Outcome:
     """Shortest forcing sequence for some coalition allowed by ``spec`` (or the ``fixed`` one)."""
-    unroll = Unrolling(model)
+    classes, _ = counting.classes(model, spec.candidates if spec is not None else None, fixed)
+    unroll = Unrolling(model, classes, split=True)
     solver = _solver(deadline)
     names = unroll.people
-    if fixed is not None:
-        coalition = {i: BoolVal(n in fixed) for i, n in enumerate(names)}
-    else:
-        coalition = {i: (Bool(f"coalition[{n}]") if n in spec.candidates else BoolVal(False)) for i, n in enumerate(names)}
-        solver.add(PbLe([(coalition[unroll.index[n]], 1) for n in spec.candidates], spec.size))
+    coalition, rules, named = unroll.coalition(spec.candidates if spec is not None else None,
+                                               spec.size if spec is not None else None, fixed)
+    solver.add(*rules)
     if not model.procedures:
         depth = 0
     for k in range(0, depth + 1):
@@ -243,16 +308,105 @@ def _search_force(model: m.Model, depth: int, deadline: Deadline, goal: m.Goal, 
             solver.add(unroll.boolean(goal.state, unroll.states[k], {}, None))
         result, reason = _check(solver, deadline)
         if result == sat:
-            free = [] if fixed is not None else [coalition[unroll.index[n]] for n in spec.candidates]
-            zm = _canonical_model(solver, unroll, deadline, free)
+            zm = _canonical_model(solver, unroll, deadline, named)
             members = fixed if fixed is not None else frozenset(
-                n for i, n in enumerate(names) if is_true(zm.eval(coalition[i], model_completion=True)))
-            steps = [_read_step(unroll, zm, s, members) for s in unroll.steps]
+                n for i, n in enumerate(names[:unroll.named]) if is_true(zm.eval(coalition[i], model_completion=True))
+            ) | {p for i, ps in _slot_people(unroll, zm).items() if unroll.slots[i].part == "coalition" for p in ps}
+            steps = _read_trace(unroll, zm, unroll.steps, members)
             return _Outcome("found", steps, k, coalition=members)
         solver.pop()
         if result == unknown:
             return _Outcome("unknown", depth=k, reason=f"{reason} at depth {k}")
     return _Outcome("none", depth=depth)
+
+
+# ------------------------------------------------------------------ every size
+
+
+@dataclass(frozen=True)
+class SizesAnswer:
+    """Does a property hold for every size of the spec's groups of variable size?"""
+
+    status: str  # "holds" | "fails" | "unknown"
+    sizes: dict[str, int] | None = None  # fails: sizes at which a counterexample exists
+    depth: int | None = None  # holds: within this depth (None: for behaviours of any length)
+    reason: str | None = None  # unknown: why not; holds within a depth: why not for any length
+
+
+def _goal_target(unroll: Unrolling, goal: m.Goal, k: int):
+    if goal.procedure is not None:
+        return unroll.steps[k - 1].selected[action_key(goal.procedure, goal.phase)] if k > 0 else None
+    return unroll.boolean(goal.state, unroll.states[k], {}, None)
+
+
+def _bad_target(unroll: Unrolling, prop: m.Property, k: int):
+    if prop.kind == "invariant":
+        return Not(unroll.boolean(prop.state, unroll.states[k], {}, None))
+    if k == 0:
+        return None
+    proc = unroll.model.procedures[prop.procedure]
+    step = unroll.steps[k - 1]
+    state, args, sets = unroll.step_env(step, proc, prop.phase)
+    return And(step.selected[action_key(proc.name, prop.phase)], Not(unroll.boolean(prop.step, state, args, sets, step)))
+
+
+def _least_sizes(solver: Solver, unroll: Unrolling, classes: list, deadline: Deadline) -> SizesAnswer:
+    """The least sizes (group by group, in declaration order) at which the target is satisfiable."""
+    sizes = {}
+    for c in classes:
+        term = unroll.sizes[c.name]
+        low = _bisect(solver, term, c.variable[0], solver.model().eval(term, model_completion=True).as_long(), deadline)
+        if low is None:
+            return SizesAnswer("unknown", reason="time limit reached")
+        solver.add(term == low)
+        if _check(solver, deadline)[0] != sat:
+            return SizesAnswer("unknown", reason="time limit reached")
+        sizes[c.name] = low
+    return SizesAnswer("fails", sizes)
+
+
+def all_sizes(model: m.Model, prop: m.Property, depth: int, deadline: Deadline, unbounded_too: bool) -> SizesAnswer:
+    """Search every size at once: the groups of variable size are classes of the counted encoding
+    whose sizes are variables (verifier/counting.py); a model gives the sizes a counterexample
+    needs (the verdict then checks the spec at those sizes, as any other instance)."""
+    spec = prop.coalition
+    if prop.kind not in ("invariant", "step", "no_coalition", "coalition_block") or (spec is not None and spec.principals):
+        return SizesAnswer("unknown", reason="every size is searched only for 'always', 'never', 'no coalition' and 'can block'")
+    forced = prop.kind in ("no_coalition", "coalition_block")
+    candidates = spec.candidates if prop.kind == "no_coalition" else None
+    fixed = frozenset(p.name for p in model.people) - frozenset(spec.candidates) if prop.kind == "coalition_block" else None
+    classes, why = counting.classes(model, candidates, fixed)
+    missing = set(model.sizes) - {c.name for c in classes if c.variable is not None}
+    if missing:
+        return SizesAnswer("unknown", reason=f"group '{sorted(missing)[0]}' cannot be counted ({why or 'it is not interchangeable'})")
+    unroll = Unrolling(model, classes, split=forced, all_sizes=True)
+    solver = _solver(deadline)
+    solver.add(*unroll.size_rules)
+    coalition = None
+    if forced:
+        coalition, rules, _ = unroll.coalition(candidates, spec.size if prop.kind == "no_coalition" else None, fixed)
+        solver.add(*rules)
+    for k in range(0, depth + 1 if model.procedures else 1):
+        if k > 0:
+            step = unroll.add_forced_step(solver, coalition) if forced else unroll.add_step(solver)
+            solver.add(step.active)
+        target = _goal_target(unroll, prop.goal, k) if forced else _bad_target(unroll, prop, k)
+        if target is None:
+            continue
+        solver.push()
+        solver.add(target)
+        result, reason = _check(solver, deadline)
+        if result == sat:
+            return _least_sizes(solver, unroll, [c for c in classes if c.variable is not None], deadline)
+        solver.pop()
+        if result == unknown:
+            return SizesAnswer("unknown", reason=f"{reason} at depth {k}")
+    if not unbounded_too:
+        return SizesAnswer("holds", depth=depth)
+    ok, why = unbounded.prove(model, prop, deadline, goal=prop.goal if forced else None, coalition_candidates=candidates,
+                              coalition_size=spec.size if prop.kind == "no_coalition" else None, fixed=fixed,
+                              all_sizes=True)
+    return SizesAnswer("holds", depth=None if ok else depth, reason=None if ok else why)
 
 
 # ------------------------------------------------------------------ the engine
@@ -267,6 +421,7 @@ class Z3Engine:
         self._shared: _Unrolled | None = None
         self._behaviours = None  # (model, unbounded.System) for proofs of any length
         self.last_path: str | None = None  # which path answered the last force question (for tests and bench)
+        self.last_counted = False  # ... and, on the general path, whether interchangeable people were counted
 
     def _unrolled(self, model: m.Model) -> _Unrolled:
         if self._shared is None or self._shared.model is not model:
@@ -303,8 +458,9 @@ class Z3Engine:
         spec = prop.coalition
         if prop.kind == "no_coalition" and not spec.principals and weighted.classify(model, prop.goal, 1) is not None:
             return True, ""  # one vote nothing else changes: forced at some length iff at once (weighted.py)
-        if len(model.people) > UNBOUNDED_PEOPLE:
-            return False, f"more than {UNBOUNDED_PEOPLE} people (proofs of any length need the symmetry reduction, not built yet)"
+        if counting.encoded_size(model, prop) > UNBOUNDED_PEOPLE:
+            return False, (f"more than {UNBOUNDED_PEOPLE} people the rules can tell apart (proofs of any length "
+                           "encode each of them; interchangeable people count as one)")
         if prop.kind in ("invariant", "step"):  # one set of clauses per model, shared by its properties
             if self._behaviours is None or self._behaviours[0] is not model:
                 self._behaviours = (model, unbounded.system(model))
@@ -312,6 +468,15 @@ class Z3Engine:
         if prop.kind == "no_coalition" and not spec.principals:
             return unbounded.prove(model, prop, deadline, goal=prop.goal, coalition_candidates=spec.candidates,
                                    coalition_size=spec.size)
+        if prop.kind == "no_coalition":  # each largest coalition of principals the verdict checked, up to symmetry
+            groups = largest_principal_coalitions(model, spec)
+            if groups is None:
+                return False, "too many coalitions of principals"
+            for members in groups:
+                ok, why = unbounded.prove(model, prop, deadline, goal=prop.goal, fixed=members)
+                if not ok:
+                    return False, why
+            return True, ""
         if prop.kind == "coalition_block":
             others = frozenset(p.name for p in model.people) - frozenset(spec.candidates)
             return unbounded.prove(model, prop, deadline, goal=prop.goal, fixed=others)
@@ -319,11 +484,18 @@ class Z3Engine:
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome:
+        self.last_counted = False
         answer = weighted.decide(model, goal, depth, deadline, spec, fixed)  # one weighted vote: no unrolling
-        self.last_path = f"weighted ({answer.method})" if answer is not None else "general"
         if answer is not None:
+            self.last_path = f"weighted ({answer.method})"
             return answer.outcome
+        self.last_path = "general"
+        self.last_counted = bool(counting.classes(model, spec.candidates if spec is not None else None, fixed)[0])
         return _search_force(model, depth, deadline, goal, spec, fixed)
+
+    def all_sizes(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline, unbounded_too: bool) -> SizesAnswer:
+        """For a spec with groups of variable size: does the property hold at every size?"""
+        return all_sizes(model, prop, depth, deadline, unbounded_too)
 
     def every_coalition(self, model: m.Model, goal: m.Goal, depth: int, spec: m.CoalitionSpec):
         """For "every coalition of k": a coalition that cannot force the goal if there is one, else any

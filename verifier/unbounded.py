@@ -20,13 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from z3 import (
-    And, Bool, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, PbLe, SolverFor, Z3_OP_UNINTERPRETED, is_app,
+    And, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, SolverFor, Z3_OP_UNINTERPRETED, is_app,
     is_const, is_quantifier, sat, unknown,
 )
 
 from govspec import model as m
 from govspec.verdicts import Deadline
 
+from . import counting
 from .encode import SymState, Unrolling, action_key
 
 
@@ -125,25 +126,25 @@ class System:
 
 
 def system(model: m.Model, forced: bool = False, coalition_candidates: tuple[str, ...] | None = None,
-           coalition_size: int | None = None, fixed: frozenset[str] | None = None) -> System:
-    """Every behaviour (or, ``forced``, every forcing sequence of the coalition) as Horn clauses."""
-    unroll = Unrolling(model)
+           coalition_size: int | None = None, fixed: frozenset[str] | None = None, all_sizes: bool = False) -> System:
+    """Every behaviour (or, ``forced``, every forcing sequence of the coalition) as Horn clauses;
+    ``all_sizes``: of every instance (the sizes of groups of variable size are part of the state)."""
+    if forced:
+        classes, _ = counting.classes(model, coalition_candidates, fixed)
+    else:
+        classes, _ = counting.classes(model)
+    unroll = Unrolling(model, classes, split=forced, all_sizes=all_sizes)
     initial = unroll.states[0]
     start = _fresh(initial)
     unroll.states = [start]
     collected = _Collect()
-    names = unroll.people
-    extra_state: list = []  # the coalition, constant along a behaviour
-    init_body: list = []
+    # the coalition and the sizes of groups of variable size, constant along a behaviour
+    extra_state: list = list(unroll.size_vars)
+    init_body: list = list(unroll.size_rules)
     if forced:
-        if fixed is not None:
-            coalition = {i: BoolVal(n in fixed) for i, n in enumerate(names)}
-        else:
-            coalition = {i: (Bool(f"coalition[{n}]") if n in coalition_candidates else BoolVal(False))
-                         for i, n in enumerate(names)}
-            chosen = [coalition[unroll.index[n]] for n in coalition_candidates]
-            extra_state = chosen
-            init_body.append(PbLe([(c, 1) for c in chosen], coalition_size))
+        coalition, rules, named = unroll.coalition(coalition_candidates, coalition_size, fixed)
+        extra_state += named + [unroll.coalition_counts[c] for c in sorted(unroll.coalition_counts)]
+        init_body += rules
         step = unroll.add_forced_step(collected, coalition)
     else:
         step = unroll.add_step(collected)
@@ -160,14 +161,14 @@ def system(model: m.Model, forced: bool = False, coalition_candidates: tuple[str
 
 def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | None = None,
           coalition_candidates: tuple[str, ...] | None = None, coalition_size: int | None = None,
-          fixed: frozenset[str] | None = None, built: System | None = None) -> tuple[bool, str]:
+          fixed: frozenset[str] | None = None, built: System | None = None, all_sizes: bool = False) -> tuple[bool, str]:
     """(True, "") when the property holds in behaviours of any length; else (False, why not).
 
     For an invariant or a step property, ``prop`` says what is bad (``built``: the behaviours'
     clauses, when already made for the model).  For a coalition question, ``goal`` is what no
     coalition (of ``coalition_size`` among the candidates, or the ``fixed`` one) may force.
     """
-    sys_ = built or system(model, goal is not None, coalition_candidates, coalition_size, fixed)
+    sys_ = built or system(model, goal is not None, coalition_candidates, coalition_size, fixed, all_sizes)
     unroll, start, step, inv, before_leaves, transition = (sys_.unroll, sys_.start, sys_.step, sys_.inv,
                                                            sys_.before, sys_.transition)
     clauses = list(sys_.clauses)

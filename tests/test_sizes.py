@@ -1,0 +1,98 @@
+"""Groups of variable size: one proof for every size, counterexamples that name their size.
+
+The differential test (tests/test_differential.py, ``test_every_size_agrees_...``) compares these
+verdicts with the explicit engine at each size on generated specs; here are the fixed cases.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from govspec import api
+from govspec.diagnostics import SpecError
+from govspec.explicit import ExplicitEngine
+from govspec.verdicts import check_property
+from verifier import Z3Engine
+
+BOARD = """\
+organization "Board of {size}" {{
+  person chief
+  group d of {size}
+  body board {{ members d }}
+  office ceo = chief
+
+  procedure remove_ceo {{
+    decided by board at meeting
+      notice none
+      quorum 3
+      passes when yes > half of present
+    require size(board.members) >= 8
+    require ceo is not vacant
+    effect ceo = vacant
+  }}
+}}
+
+property three_cannot:
+  no coalition of at most 3 in board can force remove_ceo
+property ceo_stays:
+  always ceo is not vacant
+"""
+
+
+def verdicts(size: str, engine=None) -> dict:
+    model = api.load_text(BOARD.format(size=size), "board.gov")
+    engine = engine or Z3Engine()
+    return {p.name: check_property(engine, model, p, 3, 60.0, None, unbounded=True) for p in model.properties}
+
+
+def test_a_range_that_never_reaches_the_guard_is_proved_for_every_size():
+    for result in verdicts("5 to 7").values():
+        assert (result.status, result.scope.depth, result.scope.sizes) == ("proved", None, "all"), result.summary
+        assert "for every size (d of 5 to 7)" in result.summary
+
+
+def test_a_counterexample_names_the_least_size_it_needs():
+    results = verdicts("at least 5")
+    force, state = results["three_cannot"], results["ceo_stays"]
+    assert force.status == state.status == "refuted"
+    assert force.summary.startswith("with d of 8: coalition {d[6], d[7], d[8]} can force remove_ceo")
+    assert force.coalition == ("d[6]", "d[7]", "d[8]")
+    assert state.summary.startswith("with d of 8: ")
+    # the same at the size it names, and at no smaller size (checked one size at a time)
+    assert verdicts("8")["three_cannot"].status == "refuted"
+    assert verdicts("7", ExplicitEngine())["three_cannot"].status == "proved"
+
+
+def test_an_upper_bound_is_respected():
+    result = verdicts("5 to 8")["three_cannot"]
+    assert result.summary.startswith("with d of 8: ")
+    assert verdicts("5 to 7")["three_cannot"].status == "proved"
+
+
+def test_as_written_sizes_are_unchanged():
+    assert {r.scope.sizes for r in verdicts("9").values()} == {"as-written"}
+
+
+def test_properties_outside_the_counted_fragment_say_so():
+    text = BOARD.format(size="at least 5").replace(
+        "property three_cannot:\n  no coalition of at most 3 in board can force remove_ceo",
+        "property three_cannot:\n  every coalition of 3 in board can force remove_ceo")
+    model = api.load_text(text, "board.gov")
+    result = check_property(Z3Engine(), model, model.properties[0], 3, 60.0, None)
+    assert result.scope.sizes == "as-written"
+    assert "(with d of 5" in result.summary
+
+
+def test_the_json_report_says_all_sizes():
+    text = BOARD.format(size="at least 5").replace("require size(board.members) >= 8\n", "")
+    model = api.load_text(text.replace("at most 3", "at most 2"), "b.gov")
+    report = api.check_model(model, api.Options(depth=2, timeout=60.0))
+    scopes = {p["name"]: p["scope"] for p in report.as_dict()["properties"]}
+    assert scopes["three_cannot"] == {"depth": None, "sizes": "all"}
+
+
+def test_an_instance_outside_the_range_is_refused():
+    model = api.load_text(BOARD.format(size="5 to 7"), "board.gov")
+    assert len(api.instance(model, {"d": 7}).people) == 8
+    with pytest.raises(SpecError):
+        api.instance(model, {"d": 9})

@@ -1,0 +1,180 @@
+"""Symmetry reduction: interchangeable members encoded by counts instead of one variable each.
+
+Assumes a checked :class:`govspec.model.Model`.  Guarantees: :func:`classes` returns the classes of
+interchangeable people only when the spec lies in the fragment the counted encoding of
+:mod:`verifier.encode` supports (else an empty tuple and a reason), and every person it puts in a
+class is indistinguishable from the others of that class by every rule, guard, effect and
+property: swapping two of them maps every behaviour to a behaviour with the same verdicts.
+
+A class is a set of at least two people with the same tags, weight and principal, who sit in
+exactly one body at the start, hold no office, and are named by no rule, guard, effect, property,
+office or (for coalition questions) coalition list that does not include the whole class.  The
+counted encoding keeps, per class, the number of its people in their body (a *slot*); for coalition
+questions each class is split into the coalition's part and the others' part, whose sizes are
+variables (how many of the class the coalition holds).
+
+The fragment, chosen so that a member of a class never needs an identity of its own:
+
+- weights do not move (no token effects, flash loans or snapshots) and no proposal lifecycle;
+- nobody is ever added to a body (removals only: resignations, removals from office);
+- no seat cap per principal; no coalition counted in principals;
+- an argument that may denote a member of a class (a formal ``x in B`` of the class's body) is
+  used only to remove them from a body or in ``x in B`` tests, in a procedure without a timelock;
+  formals over ``people`` or ``not in B`` exclude counting when a class exists;
+- set equalities compare a step set or body with a body or with everyone only.
+
+Outside the fragment the per-member encoding is used unchanged: the reduction is an optimisation,
+never a requirement, and the differential tests compare both with the explicit engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govspec import model as m
+
+MIN_CLASS = 2  # smaller classes are encoded per member
+
+
+@dataclass(frozen=True)
+class Class:
+    """Interchangeable people: all sit in ``body`` at the start."""
+
+    name: str  # a label for constants and messages: the group's name, else the first member's
+    body: str
+    members: tuple[str, ...]  # in declaration order
+    weight: object  # their (fixed) voting weight
+    variable: tuple[int, int | None] | None = None  # a group of variable size: its range (members: the least)
+
+
+def _exprs(model: m.Model):
+    """Every expression of the spec, with the procedure it belongs to (None for properties)."""
+    for proc in model.procedures.values():
+        rules = [*proc.guards, *[s.passes for s in proc.stages], *[s.quorum for s in proc.stages if s.quorum]]
+        if proc.window_stage is not None:
+            rules += [r for r in (proc.window_stage.passes, proc.window_stage.quorum) if r is not None]
+        for rule in rules:
+            yield proc, rule.expr
+        for eff in proc.effects:
+            for e in (eff.person, eff.other, eff.amount):
+                if e is not None:
+                    yield proc, e
+    for prop in model.properties:
+        for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
+            if e is not None:
+                yield None, e
+
+
+def unsupported(model: m.Model) -> str | None:
+    """Why the spec is outside the counted fragment (None: inside)."""
+    if model.tokens:
+        return "weights move (tokens)"
+    procs = model.procedures.values()
+    if any(p.lifecycle is not None for p in procs):
+        return "a proposal lifecycle"
+    if any(e.kind == "add" for p in procs for e in p.effects):
+        return "someone may be added to a body"
+    if any(b.cap is not None for b in model.bodies.values()):
+        return "a seat cap per principal"
+    for prop in model.properties:
+        if prop.coalition is not None and prop.coalition.principals:
+            return "a coalition counted in principals"
+    for _, e in _exprs(model):
+        for x in m.walk(e):
+            if isinstance(x, m.SetCompare) and not any(isinstance(s, (m.Members, m.Everyone)) for s in (x.left, x.right)):
+                return "a set equality between step sets"
+    return None
+
+
+def _arg_uses_ok(proc: m.Procedure, formal: str) -> bool:
+    """Is the argument only removed from bodies or tested with ``x in B``?"""
+    if proc.timed or any(r.formal == formal for r in proc.recusals):
+        return False
+    for eff in proc.effects:
+        for e in (eff.person, eff.other):
+            if isinstance(e, m.Arg) and e.name == formal and eff.kind != "remove":
+                return False
+    rules = [*proc.guards, *[s.passes for s in proc.stages], *[s.quorum for s in proc.stages if s.quorum]]
+    if proc.window_stage is not None:
+        rules += [r for r in (proc.window_stage.passes, proc.window_stage.quorum) if r is not None]
+    for rule in rules:
+        allowed = {id(x.person) for x in m.walk(rule.expr)
+                   if isinstance(x, m.InSet) and isinstance(x.set, m.Members)}
+        for x in m.walk(rule.expr):
+            if isinstance(x, m.Arg) and x.name == formal and id(x) not in allowed:
+                return False
+    return True
+
+
+def _step_properties_name_args(model: m.Model) -> bool:
+    return any(isinstance(x, m.Arg) for prop in model.properties if prop.step is not None for x in m.walk(prop.step))
+
+
+def classes(model: m.Model, candidates: tuple[str, ...] | None = None,
+            fixed: frozenset[str] | None = None) -> tuple[tuple[Class, ...], str | None]:
+    """The interchangeable classes of the model (empty, with a reason, outside the fragment).
+
+    ``candidates`` or ``fixed``: a coalition question's candidates or fixed coalition; a class must
+    lie wholly inside or wholly outside them.
+    """
+    key = (candidates, fixed)
+    cache = model.__dict__.setdefault("_counting_classes", {})
+    if key not in cache:
+        cache[key] = _classes(model, frozenset(candidates) if candidates is not None else None, fixed)
+    return cache[key]
+
+
+def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset[str] | None):
+    why = unsupported(model)
+    if why is not None:
+        return (), why
+    named: set[str] = {o.holder for o in model.offices.values() if o.holder}
+    for _, e in _exprs(model):
+        named |= {x.name for x in m.walk(e) if isinstance(x, m.PersonConst)}
+    bodies_of: dict[str, list[str]] = {p.name: [] for p in model.people}
+    for b in model.bodies.values():
+        for n in b.members:
+            bodies_of[n].append(b.name)
+    groups: dict[tuple, list[m.Person]] = {}
+    for p in model.people:
+        if p.name in named or len(bodies_of[p.name]) != 1:
+            continue
+        key = (bodies_of[p.name][0], p.tags, p.weight, p.principal != p.name and p.principal,
+               candidates is not None and p.name in candidates, fixed is not None and p.name in fixed,
+               p.group if p.group in model.sizes else None)  # a group of variable size is a class of its own
+        groups.setdefault(key, []).append(p)
+    found = tuple(Class(ps[0].group or ps[0].name, key[0], tuple(p.name for p in ps), ps[0].weight,
+                        model.sizes.get(key[-1]) if key[-1] else None)
+                  for key, ps in groups.items() if len(ps) >= MIN_CLASS or key[-1])
+    if not found:
+        return (), "no interchangeable people"
+    counted_bodies = {c.body for c in found}
+    for proc in model.procedures.values():
+        for f in proc.formals:
+            may_denote = f.domain == "people" or f.negated or f.domain in counted_bodies
+            if may_denote and (f.domain == "people" or f.negated or not _arg_uses_ok(proc, f.name)):
+                return (), f"argument {f.name} of {proc.name} may name one of them"
+    if _step_properties_name_args(model):
+        return (), "a step property names an argument"
+    return _unique_names(found), None
+
+
+def _unique_names(found: tuple[Class, ...]) -> tuple[Class, ...]:
+    seen: dict[str, int] = {}
+    out = []
+    for c in found:
+        seen[c.name] = seen.get(c.name, 0) + 1
+        out.append(c if seen[c.name] == 1 else Class(f"{c.name}#{seen[c.name]}", c.body, c.members, c.weight, c.variable))
+    return tuple(out)
+
+
+def encoded_size(model: m.Model, prop: m.Property) -> int:
+    """How many people the encoding of a property's question has: named ones, and two slots per class."""
+    spec = prop.coalition
+    if prop.kind == "coalition_block":
+        found, _ = classes(model, fixed=frozenset(p.name for p in model.people) - frozenset(spec.candidates))
+    elif spec is not None:
+        found, _ = classes(model, spec.candidates)
+    else:
+        found, _ = classes(model)
+    return len(model.people) - sum(len(c.members) for c in found) + 2 * len(found)
