@@ -162,6 +162,10 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
     answer = search(model, prop, depth, Deadline(max(seconds, 0.001)), unbounded) if search is not None else None
     if answer is not None and answer.status == "holds":
         every = f"for every size ({_ranges_text(model)})"
+        if result.vacuous:  # (found at the least size only: at larger sizes the procedure may pass)
+            return replace(result, scope=Scope(answer.depth, "all"), vacuous=False,
+                           summary=f"no counterexample at any size ({_ranges_text(model)}); with "
+                                   f"{_sizes_text(least)} it {result.summary}")
         if answer.depth is None or result.scope.depth is not None:
             return replace(result, scope=Scope(answer.depth, "all"), summary=f"{result.summary}, {every}")
         return replace(result, scope=Scope(answer.depth, "all"),  # any length was shown at the least sizes only
@@ -359,6 +363,7 @@ def _symmetry_keys(model: m.Model) -> dict[str, object]:
         exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None) if e is not None]
     for e in exprs:
         named |= {x.name for x in m.walk(e) if isinstance(x, m.PersonConst)}
+    named |= {p.principal for p in model.people if p.principal != p.name}  # whoever holds others' keys
     bodies = {p.name: [] for p in model.people}
     for b in model.bodies.values():
         for n in b.members:

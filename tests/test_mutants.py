@@ -14,16 +14,16 @@ from z3 import BoolVal, RealVal, Sum, If
 
 from govspec import model as m
 from govspec.verdicts import ReplayError
-from specgen import specs, token_specs
+from specgen import group_specs, specs, token_specs
 from test_differential import compare
-from verifier import encode, weighted
+from verifier import counting, encode, weighted
 
 class Original:
     """The unmutated methods, captured before any test patches the class."""
 
 
 for _name in ("boolean", "num", "_recused", "stage_sets", "person_valid", "_effects", "outsider_options",
-              "_timed_actions", "counting_state", "_token_effect", "_lifecycle_actions"):
+              "_timed_actions", "counting_state", "_token_effect", "_lifecycle_actions", "_slot_valid", "_slot_worst"):
     setattr(Original, _name, staticmethod(getattr(encode.Unrolling, _name)))
 
 
@@ -146,9 +146,11 @@ def _disagrees(text: str, depth: int | None = None) -> bool:
         return True  # the reference semantics rejected a trace of the mutant
 
 
-def _apply(patches, monkeypatch) -> None:
+def _apply(patches, monkeypatch, counted: bool = False) -> None:
     for fast_path in ("decide", "decide_reachable"):  # mutants of the general encoding: no fast path
         monkeypatch.setattr(weighted, fast_path, lambda *args: None)
+    if not counted:  # mutants of the per-member encoding: no symmetry reduction
+        monkeypatch.setattr(counting, "classes", lambda *args, **kw: ((), "switched off"))
     for attribute, replacement in (patches if isinstance(patches[0], tuple) else [patches]):
         if attribute.startswith("module:"):
             monkeypatch.setattr(encode, attribute[len("module:"):], replacement)
@@ -174,6 +176,28 @@ def test_mutant_is_killed(name, monkeypatch):
 def test_token_mutant_is_killed(name, monkeypatch):
     _apply(TOKEN_MUTANTS[name], monkeypatch)
     assert _search(token_specs(), lambda text: _disagrees(text, 3), 1000)
+
+
+def _slot_outsiders_ignored(self, stage, state, v, j, coeffs, pick):
+    return RealVal(0)
+
+
+def _slot_notified_unbounded(stage, member, v, i, outsider):
+    return Original._slot_valid(stage, member + 1, v, i, outsider)
+
+
+# wrong variants of the counted encoding (symmetry reduction), found by the generator with groups
+COUNTED_MUTANTS = {
+    "outsiders of a class ignored in the worst case": ("_slot_worst", _slot_outsiders_ignored),
+    "a class's notified count not bounded by its members": ("_slot_valid", staticmethod(_slot_notified_unbounded)),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(COUNTED_MUTANTS))
+def test_counted_mutant_is_killed(name, monkeypatch):
+    _apply(COUNTED_MUTANTS[name], monkeypatch, counted=True)
+    assert _search(group_specs(), _disagrees, 1000)
 
 
 def _no_step_clause(original):

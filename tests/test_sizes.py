@@ -11,7 +11,7 @@ import pytest
 from govspec import api
 from govspec.diagnostics import SpecError
 from govspec.explicit import ExplicitEngine
-from govspec.verdicts import check_property
+from govspec.verdicts import check_property, sanity
 from verifier import Z3Engine
 
 BOARD = """\
@@ -96,3 +96,15 @@ def test_an_instance_outside_the_range_is_refused():
     assert len(api.instance(model, {"d": 7}).people) == 8
     with pytest.raises(SpecError):
         api.instance(model, {"d": 9})
+
+
+def test_vacuity_at_the_least_size_is_not_claimed_for_every_size():
+    """remove_ceo cannot pass with d of 5 (it needs 8 members), but can with 8 or more: the proof
+    for every size is not vacuous, and the summary says where the vacuity was found."""
+    text = BOARD.format(size="5 to 12").replace("at most 3", "at most 2")
+    model = api.load_text(text, "board.gov")
+    engine = Z3Engine()
+    _, passable = sanity(engine, model, 3, 60.0)
+    result = check_property(engine, model, model.properties[0], 3, 60.0, passable, unbounded=True)
+    assert (result.status, result.scope.sizes, result.vacuous) == ("proved", "all", False)
+    assert result.summary.startswith("no counterexample at any size (d of 5 to 12); with d of 5 it holds only vacuously")

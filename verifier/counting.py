@@ -129,6 +129,7 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
     if why is not None:
         return (), why
     named: set[str] = {o.holder for o in model.offices.values() if o.holder}
+    named |= {p.principal for p in model.people if p.principal != p.name}  # whoever holds others' keys
     for _, e in _exprs(model):
         named |= {x.name for x in m.walk(e) if isinstance(x, m.PersonConst)}
     bodies_of: dict[str, list[str]] = {p.name: [] for p in model.people}

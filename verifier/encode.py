@@ -323,8 +323,9 @@ class Unrolling:
                 return Sum([_amount(b, self.weight_of(state, i) if w else RealVal(1)) for i, b in members.items()])
             case m.Supply():
                 pool = _q(self.model.flash_loan)
-                if state.balances is None:
-                    return _q(sum(self.weights, Fraction(0))) + pool
+                if state.balances is None:  # (a class slot weighs its weight for each person it stands for)
+                    named = _q(sum(self.weights[:self.named], Fraction(0)))
+                    return Sum([named + pool] + [ToReal(s.total) * _q(self.weights[i]) for i, s in self.slots.items()])
                 return Sum(list(state.balances.values())) + pool
             case m.Now():
                 return state.now

@@ -94,8 +94,15 @@ def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] 
     def val(term) -> int:
         return zm.eval(term, model_completion=True).as_long()
 
+    taken: dict[int, int] = {}
+
     def who(i: int) -> str:
-        return present[i][0] if i in unroll.slots else unroll.people[i]
+        """A named person, or the next person of a slot not yet an argument of this step (two
+        arguments in one class stand for two of its people when it has them)."""
+        if i not in unroll.slots:
+            return unroll.people[i]
+        k = taken[i] = taken.get(i, -1) + 1
+        return present[i][min(k, len(present[i]) - 1)]
 
     chosen = [n for n, b in step.selected.items() if is_true(zm.eval(b, model_completion=True))]
     if chosen[0] == WAIT_KEY:
