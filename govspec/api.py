@@ -20,8 +20,9 @@ from .diagnostics import Diagnostic, Span, SpecError
 from .report import FileReport, Report
 from .syntax import MAX_SOURCE_BYTES, parse
 
-DEFAULT_DEPTH = 4
+DEFAULT_DEPTH = None  # no cap: each property is searched until decided or its budget runs out
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_EFFORT = 1.0
 
 
 ENGINES = ("z3", "explicit")
@@ -29,8 +30,10 @@ ENGINES = ("z3", "explicit")
 
 @dataclass(frozen=True)
 class Options:
-    depth: int = DEFAULT_DEPTH
+    depth: int | None = DEFAULT_DEPTH  # the deepest search (None: no cap; deeper until decided or out of budget)
     timeout: float = DEFAULT_TIMEOUT  # seconds per property (every solver call gets what is left)
+    effort: float = DEFAULT_EFFORT  # the search budget per property beyond the first search (verdicts.Budget)
+    accept_bounded: bool = False  # bounded results do not make the exit code 4 (the output says so)
     sanity: bool = True
     engine: str = "z3"  # or "explicit": enumeration on the reference semantics, no Z3
     unbounded: bool = True  # also try proofs for behaviours of any length (engines that can: Z3)
@@ -118,7 +121,8 @@ def check_model(model: m.Model, options: Options = Options(), progress=None) -> 
     for n, p in enumerate(model.properties, start=1):
         if progress:
             progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
-        result = check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded)
+        result = check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded,
+                                options.effort)
         if options.explain and result.status == "proved" and not result.vacuous:
             if progress:
                 progress(f"{model.path}: {p.name}: which rules does the proof rely on?")
@@ -135,6 +139,7 @@ def _explained(result, model: m.Model, prop: m.Property, options: Options):
     from .verdicts import check_property
 
     def check(weakened: m.Model):
+        # a bounded search suffices: only a counterexample (REFUTED) shows a rule necessary
         return check_property(engine_for(options.engine), weakened, prop, options.depth, options.timeout)
 
     needed, undecided = relied_on(check, model)
@@ -168,7 +173,8 @@ def z3_version() -> str | None:
 
 def options_dict(options: Options) -> dict:
     """The options as recorded in a report (enough for ``govspec verify-report`` to re-run)."""
-    return {"depth": options.depth, "timeout": options.timeout, "engine": options.engine, "sanity": options.sanity}
+    return {"depth": options.depth, "timeout": options.timeout, "effort": options.effort, "engine": options.engine,
+            "sanity": options.sanity, "accept_bounded": options.accept_bounded}
 
 
 def check_files(paths, options: Options = Options(), progress=None) -> Report:

@@ -2,12 +2,14 @@
 
 ``main(argv, stdout, stderr) -> int`` parses arguments, calls the API, renders and returns the
 exit code, so tests call it directly.  Exit codes: 0 all proved, 1 a property refuted, 2 usage
-error or internal error, 3 invalid spec, 4 inconclusive (some UNKNOWN, none refuted).
+error or internal error, 3 invalid spec, 4 inconclusive (some bounded or UNKNOWN, none refuted;
+``--accept-bounded`` lets bounded results pass).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 from typing import TextIO
 
@@ -18,6 +20,7 @@ from . import __version__
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 DEPTH_RANGE = (0, 50)  # what the options accept (verify-report holds a report's options to the same)
 TIMEOUT_RANGE = (0.1, 86400)
+EFFORT_RANGE = (0.0, 1000.0)
 
 
 FORMATS = ["text", "json", "markdown", "html", "sarif", "junit"]
@@ -54,10 +57,18 @@ def cli() -> None:
 def _check_options(command):
     """The options shared by ``check`` and ``report``: what to explore, how long, with which engine."""
     for option in reversed([
-        click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="4",
-                      help="Longest behaviour (number of steps) to explore."),
+        click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
+                     help="Cap the search at behaviours of this many steps. By default each property is "
+                          "searched deeper until it is PROVED or REFUTED, or its budget runs out."),
+        click.option("--effort", type=click.FloatRange(*EFFORT_RANGE), default=None, show_default="1",
+                     help="The search budget per property beyond the first search to depth 4, as a multiple "
+                          "of a fixed amount of solver work (not seconds: the same check gives the same "
+                          "verdict on a busy machine)."),
         click.option("--timeout", type=click.FloatRange(*TIMEOUT_RANGE), default=None, show_default="60",
-                     help="Time limit per property, in seconds; past it the verdict is UNKNOWN."),
+                     help="Time limit per property, in seconds; a search it stops is bounded (or UNKNOWN)."),
+        click.option("--accept-bounded", is_flag=True,
+                     help="Exit 0 (not 4) when results are PROVED or bounded (HOLDS UP TO N STEPS ...); "
+                          "the output says that bounded results were accepted. They are still not proofs."),
         click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
                      help="z3: symbolic search (default). explicit: enumerate behaviours on the reference "
                           "semantics (a second opinion for small specs; no Z3)."),
@@ -71,7 +82,8 @@ def _check_options(command):
     return command
 
 
-def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet, explain=False):
+def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet, explain=False, effort=None,
+               accept_bounded=False):
     """Check FILES; returns (report, sources of the files with errors), or exits 2 on an engine bug."""
     from . import api
     from .progress import progress_for
@@ -80,6 +92,8 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
     options = api.Options(
         depth=api.DEFAULT_DEPTH if depth is None else depth,
         timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout,
+        effort=api.DEFAULT_EFFORT if effort is None else effort,
+        accept_bounded=accept_bounded,
         sanity=not no_sanity,
         engine=engine,
         explain=explain,
@@ -120,15 +134,16 @@ def _errors_to_stderr(report, sources) -> None:
                    "{property} and {file} in FILE are replaced.")
 @_check_options
 @click.pass_context
-def check(ctx: click.Context, files, fmt, trace_out, depth, timeout, engine, no_sanity, explain, quiet) -> None:
+def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, accept_bounded, engine, no_sanity, explain,
+          quiet) -> None:
     """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
     from . import render
 
-    report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain)
+    report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded)
     if fmt != "text":
         _Streams.out.write(_formatted(report, fmt, sources))
     else:
-        ok_files = type(report)(tuple(f for f in report.files if not f.errors))
+        ok_files = dataclasses.replace(report, files=tuple(f for f in report.files if not f.errors))
         if ok_files.files:
             _Streams.out.write(render.text(ok_files))
     _errors_to_stderr(report, sources)
@@ -143,13 +158,14 @@ def check(ctx: click.Context, files, fmt, trace_out, depth, timeout, engine, no_
               help="The HTML file to write ('-': standard output).")
 @_check_options
 @click.pass_context
-def report(ctx: click.Context, file, output, depth, timeout, engine, no_sanity, explain, quiet) -> None:
+def report(ctx: click.Context, file, output, depth, effort, timeout, accept_bounded, engine, no_sanity, explain,
+           quiet) -> None:
     """Check FILE and write an HTML page: a Markdown review rendered with each govspec block's
     verdicts and scenarios after it, or the report of a spec."""
     from .html import render_html
     from .review import is_review, render_review
 
-    checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain)
+    checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded)
     from .imports import source_of
 
     text = source_of(file) if is_review(file) else None

@@ -416,7 +416,9 @@ class ExplicitEngine:
 
     name = "explicit"
 
-    def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline) -> Outcome:
+    # (``start``: the depths below it were searched; a breadth-first search finds the shortest anyway)
+
+    def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline, start: int = 0) -> Outcome:
         if prop.kind == "invariant":
             return _bfs(model, depth, deadline, state_bad=lambda s: not sem.eval_bool(prop.state, sem.Env(model, s)))
 
@@ -430,7 +432,7 @@ class ExplicitEngine:
                     step_bad=lambda state, step: (step.procedure, step.phase) == (procedure, phase))
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
-              spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome:
+              spec: m.CoalitionSpec | None, fixed: frozenset[str] | None, start: int = 0) -> Outcome:
         if depth > LIMITS["depth"]:
             return Outcome("unknown", reason=f"depth {depth} is beyond the explicit engine's limit of {LIMITS['depth']}")
         if fixed is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from .diagnostics import render as render_diagnostic
 from .outputs import options_text
-from .render import FORCING_KINDS, STATUS_WORD, detail_lines, has_details, sanity_warnings, scenario_lines
+from .render import FORCING_KINDS, STATUS_WORD, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines
 from .report import PropertyResult, Report, StageRecord, TraceStep
 from .scenario import natural_key
 from .story import story
@@ -136,7 +136,8 @@ def rows(report: Report) -> list[tuple[str, PropertyResult]]:
 def counts(f) -> list[tuple[str, int]]:
     """('proved', 2), ('refuted', 1), ...: how many properties of a file have each verdict."""
     statuses = [r.status for r in f.properties]
-    return [(STATUS_WORD[s].lower(), statuses.count(s)) for s in ("proved", "refuted", "unknown") if s in statuses] or [("properties", 0)]
+    return [(STATUS_WORD[s].lower(), statuses.count(s)) for s in ("proved", "refuted", "bounded", "unknown")
+            if s in statuses] or [("properties", 0)]
 
 
 def environment():
@@ -144,7 +145,7 @@ def environment():
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("govspec", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.globals.update(STATUS_WORD=STATUS_WORD, timeline=timeline, wrap=wrap, has_details=has_details,
+    env.globals.update(STATUS_WORD=STATUS_WORD, closing_notes=closing_notes, timeline=timeline, wrap=wrap, has_details=has_details,
                        detail_lines=detail_lines, scenario_lines=scenario_lines, story=story, FORCING_KINDS=FORCING_KINDS,
                        render_diagnostic=render_diagnostic, rows=rows, counts=counts, options_text=options_text,
                        sanity_warnings=sanity_warnings, version=__version__, LABEL_W=LABEL_W, COL_W=COL_W, ROW_H=ROW_H, HEAD_H=HEAD_H, LINE_H=LINE_H)

@@ -13,17 +13,14 @@ from pathlib import PurePath
 from . import __version__
 from .diagnostics import CODES
 from .diagnostics import render as render_diagnostic
-from .render import FORCING_KINDS, STATUS_WORD, detail_lines, has_details, sanity_warnings, scenario_lines
-from .report import PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
+from .render import FORCING_KINDS, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines, verdict_phrase
+from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
 
 TOOL_URI = "https://github.com/govspec/govspec"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
-def verdict_phrase(r: PropertyResult) -> str:
-    """``REFUTED (depth 2, 0.02 s)``: the verdict with its scope, as in the text output."""
-    extra = ", vacuous" if r.vacuous else ""
-    return f"{STATUS_WORD[r.status]} ({r.scope.describe()}{extra}, {r.seconds:.2f} s)"
+__all__ = ["markdown", "sarif", "sarif_text", "junit", "verdict_phrase"]
 
 
 def _md_cell(text: str) -> str:
@@ -41,7 +38,8 @@ def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
         for r in f.properties:
             vacuous = " (vacuous)" if r.vacuous else ""
             out.append(f"| `{_md_cell(r.path or f.path)}` | {r.line} | `{_md_cell(r.name)}` | "
-                       f"**{STATUS_WORD[r.status]}**{vacuous} | {r.scope.describe()} | {r.seconds:.2f} |")
+                       f"**{r.word}**{vacuous} | {'not proved' if r.status == BOUNDED else r.scope.describe()} | "
+                       f"{r.seconds:.2f} |")
         if f.errors:
             out.append(f"| `{_md_cell(f.path)}` | {f.errors[0].span.line} | | **INVALID SPEC** | | |")
     for f in report.files:
@@ -52,11 +50,14 @@ def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
         for r in f.properties:
             if not has_details(r):
                 continue
-            out += ["", f"## `{r.name}`: {STATUS_WORD[r.status]}", "", f"{r.summary}.", ""]
+            out += ["", f"## `{r.name}`: {r.word}", "", f"{r.summary}.", ""]
             out += ["```text", *(line[2:] for line in detail_lines(r)), "```"]
     warnings = [line for f in report.files for line in sanity_warnings(f)]
     if warnings:
         out += ["", "Warnings:", "", *(f"- {line}" for line in warnings)]
+    notes = closing_notes(report)
+    if notes:
+        out += ["", *(f"**Note:** {line[len('note: '):]}" for line in notes)]
     out += ["", stamp_line(report)]
     return "\n".join(out) + "\n"
 
@@ -96,7 +97,7 @@ def _code_flow(f: FileReport, r: PropertyResult) -> dict:
     return {"message": {"text": r.summary}, "threadFlows": [{"locations": locations}]}
 
 
-SARIF_LEVEL = {REFUTED: "error", UNKNOWN: "warning"}
+SARIF_LEVEL = {REFUTED: "error", BOUNDED: "warning", UNKNOWN: "warning"}
 
 
 def sarif(report: Report) -> dict:
@@ -115,12 +116,13 @@ def sarif(report: Report) -> dict:
             rules.setdefault(r.name, {"id": r.name, "shortDescription": {"text": r.cite or f"property {r.name}"}})
             if r.status == PROVED:
                 continue
-            text = f"{r.name}: {STATUS_WORD[r.status]}: {r.summary}"
+            text = f"{r.name}: {r.word}: {r.summary}"
             if r.reason:
                 text += f" ({r.reason})"
             result = {"ruleId": r.name, "level": SARIF_LEVEL[r.status], "kind": "fail" if r.status == REFUTED else "open",
                       "message": {"text": text}, "locations": [_location(r.path or f.path, r.line)],
-                      "properties": {"scope": {"depth": r.scope.depth, "sizes": r.scope.sizes}, "seconds": round(r.seconds, 3)}}
+                      "properties": {"status": r.status, "verdict": r.word, "scope": r.scope.as_dict(),
+                                     "seconds": round(r.seconds, 3)}}
             if r.trace:
                 result["codeFlows"] = [_code_flow(f, r)]
             results.append(result)
@@ -143,7 +145,7 @@ def sarif_text(report: Report) -> str:
 
 def junit(report: Report, sources: dict[str, str] | None = None) -> str:
     """One ``testsuite`` per file, one ``testcase`` per property: refuted is a ``failure``,
-    unknown an ``error`` (never a pass, never skipped); an invalid file is one failing case."""
+    bounded and unknown an ``error`` (never a pass, never skipped); an invalid file is one failing case."""
     import xml.etree.ElementTree as ET
 
     suites = ET.Element("testsuites", name="govspec")
@@ -166,7 +168,7 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
             if r.status != PROVED:
                 tag = "failure" if r.status == REFUTED else "error"
                 counts["failures" if tag == "failure" else "errors"] += 1
-                element = ET.SubElement(case, tag, message=f"{STATUS_WORD[r.status]}: {r.summary}", type=r.status)
+                element = ET.SubElement(case, tag, message=f"{r.word}: {r.summary}", type=r.status)
                 element.text = "\n".join(line[2:] for line in detail_lines(r))
             elif has_details(r):
                 ET.SubElement(case, "system-out").text = "\n".join(line[2:] for line in detail_lines(r))

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 
 from .diagnostics import render as render_diagnostic
-from .report import PROVED, REFUTED, FileReport, PropertyResult, Report, TraceStep
+from .report import BOUNDED, PROVED, REFUTED, FileReport, PropertyResult, Report, TraceStep
 from .story import story
 
-STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "unknown": "UNKNOWN"}
+STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "bounded": "BOUNDED", "unknown": "UNKNOWN"}  # (the status; r.word says more)
 
 
 def _people(names) -> str:
@@ -105,6 +105,27 @@ def detail_lines(r: PropertyResult) -> list[str]:
     return out
 
 
+def verdict_phrase(r: PropertyResult) -> str:
+    """``REFUTED (depth 2, 0.02 s)``, ``HOLDS UP TO 6 STEPS (not proved, 3.10 s)``: the verdict as
+    every format prints it, the limit of a bounded result in the word itself."""
+    extra = ", vacuous" if r.vacuous else ""
+    scope = "not proved" if r.status == BOUNDED else r.scope.describe()
+    return f"{r.word} ({scope}{extra}, {r.seconds:.2f} s)"
+
+
+def closing_notes(report: Report) -> list[str]:
+    """What the exit code means when some results are bounded."""
+    n = report.bounded_count
+    if not n:
+        return []
+    results = "1 result is" if n == 1 else f"{n} results are"
+    if report.accept_bounded:
+        return [f"note: {results} bounded (no counterexample within the scope shown, but no proof); "
+                "--accept-bounded counts them as passing for the exit code"]
+    return [f"note: {results} bounded (no counterexample within the scope shown, but no proof)"
+            + (": exit code 4 (--accept-bounded would let them pass)" if report.exit_code == 4 else "")]
+
+
 def sanity_warnings(f: FileReport) -> list[str]:
     """One line per procedure whose sanity check did not come out 'ok'."""
     return [f"{s.path or f.path}:{s.line}: warning: procedure '{s.procedure}' {s.message}"
@@ -121,20 +142,21 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
         if not f.properties:
             out.append(f"{f.path}: no properties to check")
         for r in f.properties:
-            word = STATUS_WORD[r.status]
-            extra = ", vacuous" if r.vacuous else ""
-            out.append(f"{r.path or f.path}:{r.line}: {r.name} ... {word} ({r.scope.describe()}{extra}, {r.seconds:.2f} s)")
+            out.append(f"{r.path or f.path}:{r.line}: {r.name} ... {verdict_phrase(r)}")
         for r in f.properties:
             if not has_details(r):
                 continue
             out.append("")
             where = f"{r.path or f.path}:{r.line}: " if len(report.files) > 1 or r.path else ""
-            out.append(f"{where}{r.name}: {STATUS_WORD[r.status]}: {r.summary}")
+            out.append(f"{where}{r.name}: {r.word}: {r.summary}")
             out.extend(detail_lines(r))
         warnings = sanity_warnings(f)
         if warnings:
             out.append("")
             out.extend(warnings)
+    notes = closing_notes(report)
+    if notes:
+        out += ["", *notes]
     return "\n".join(out) + "\n"
 
 

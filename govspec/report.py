@@ -1,4 +1,4 @@
-"""Report objects: frozen results of a check, and their JSON form (``govspec-report/1``).
+"""Report objects: frozen results of a check, and their JSON form (``govspec-report/2``).
 
 Produced by :mod:`verifier.solve` and :mod:`govspec.api`; rendered by :mod:`govspec.render`.
 The JSON names are a public contract (see ``govspec/schemas/report.schema.json``).
@@ -9,19 +9,62 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-SCHEMA_ID = "govspec-report/1"
+SCHEMA_ID = "govspec-report/2"
+READABLE_SCHEMAS = ("govspec-report/1", SCHEMA_ID)  # version 1 had no "bounded" status
 
-PROVED, REFUTED, UNKNOWN = "proved", "refuted", "unknown"
+# PROVED: for behaviours of any length and every size the spec allows.  BOUNDED: no counterexample
+# (or, for "can force", no witness) was found, but the search that looked was limited (a depth, the
+# sizes of a group): not a proof, and never shown or counted as one.
+PROVED, REFUTED, BOUNDED, UNKNOWN = "proved", "refuted", "bounded", "unknown"
+STATUSES = (PROVED, REFUTED, BOUNDED, UNKNOWN)
+
+WITNESS_KINDS = ("coalition_force", "every_coalition")  # properties that a witness proves
 
 
 @dataclass(frozen=True)
 class Scope:
+    """What a verdict covers.  ``depth``: behaviours of at most that many steps (None: of any
+    length).  ``sizes``: "as-written" (no group of variable size), "all" (every size the spec
+    allows), or the sizes searched, as ``((group, least, greatest), ...)`` (a bounded result)."""
+
     depth: int | None  # None: behaviours of any length
-    sizes: str = "as-written"  # or "all"
+    sizes: str | tuple = "as-written"
+
+    def sizes_text(self) -> str:
+        """``d of 5`` or ``d of 5 to 9``: the sizes searched ('' when they are not limited)."""
+        if isinstance(self.sizes, str):
+            return ""
+        return ", ".join(f"{g} of {low}" if low == high else f"{g} of {low} to {high}" for g, low, high in self.sizes)
 
     def describe(self) -> str:
         depth = "any length" if self.depth is None else f"depth {self.depth}"
-        return depth if self.sizes == "as-written" else f"{depth}, all sizes"
+        if self.sizes == "all":
+            return f"{depth}, all sizes"
+        return depth if self.sizes == "as-written" else f"{depth}, {self.sizes_text()} only"
+
+    def as_dict(self) -> dict:
+        sizes = self.sizes if isinstance(self.sizes, str) else {g: [low, high] for g, low, high in self.sizes}
+        return {"depth": self.depth, "sizes": sizes}
+
+
+def steps_text(n: int) -> str:
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
+def verdict_word(status: str, kind: str, scope: Scope) -> str:
+    """The verdict in words, as every format prints it: PROVED, REFUTED, UNKNOWN, or for a bounded
+    result what was searched (``HOLDS UP TO 6 STEPS``, ``HOLDS FOR d OF 5 ONLY``, ``NO WITNESS UP TO
+    6 STEPS``): the limit is in the word itself, so it cannot be read as a proof."""
+    if status != BOUNDED:
+        return status.upper()
+    limits = []
+    if scope.depth is not None:
+        limits.append(f"UP TO {steps_text(scope.depth).upper()}")
+    if not isinstance(scope.sizes, str):
+        limits.append(f"FOR {scope.sizes_text()} ONLY".replace(" of ", " OF ").replace(" to ", " TO "))
+    # a "can force" bounded in depth found no witness; one bounded in sizes only has one at each size searched
+    head = "NO WITNESS" if kind in WITNESS_KINDS and scope.depth is not None else "HOLDS"
+    return " ".join([head, *limits]) if limits else f"{head} (BOUNDED)"
 
 
 @dataclass(frozen=True)
@@ -114,11 +157,18 @@ class PropertyResult:
     path: str | None = None  # set when the property comes from an imported file
     relied_on: "tuple[RuleRef, ...] | None" = None  # --explain: rules the proof needs (govspec/reliance.py)
     relied_on_undecided: int = 0  # --explain: removals whose check was UNKNOWN
+    searched: int | None = None  # the deepest complete search (steps), when the search went deeper than the scope
+    how: str | None = None  # PROVED: how (e.g. "inductive invariant, re-checked"); others: None
+
+    @property
+    def word(self) -> str:
+        """The verdict as printed: PROVED, REFUTED, UNKNOWN or what a bounded search covered."""
+        return verdict_word(self.status, self.kind, self.scope)
 
     def as_dict(self) -> dict:
         out = {
             "name": self.name, "kind": self.kind, "line": self.line, "path": self.path, "status": self.status,
-            "scope": {"depth": self.scope.depth, "sizes": self.scope.sizes},
+            "verdict": self.word, "scope": self.scope.as_dict(), "searched": self.searched, "how": self.how,
             "seconds": round(self.seconds, 3), "summary": self.summary,
             "trace": [s.as_dict() for s in self.trace],
             "coalition": list(self.coalition) if self.coalition is not None else None,
@@ -169,8 +219,18 @@ class Report:
     z3_version: str | None = None  # of the Z3 installed when the report was made (the proof stamp)
 
     @property
+    def accept_bounded(self) -> bool:
+        """--accept-bounded: bounded results do not make the exit code 4 (the output says so)."""
+        return bool(self.options.get("accept_bounded"))
+
+    @property
+    def bounded_count(self) -> int:
+        return sum(p.status == BOUNDED for f in self.files for p in f.properties)
+
+    @property
     def exit_code(self) -> int:
-        """0 all proved, 1 something refuted, 2 a file cannot be read, 3 invalid spec, 4 inconclusive."""
+        """0 all proved, 1 something refuted, 2 a file cannot be read, 3 invalid spec, 4 inconclusive
+        (a bounded or UNKNOWN result; bounded ones count as passing only with --accept-bounded)."""
         codes = {d.code for f in self.files for d in f.errors}
         if "GOV001" in codes:
             return 2
@@ -179,7 +239,7 @@ class Report:
         statuses = [p.status for f in self.files for p in f.properties]
         if REFUTED in statuses:
             return 1
-        if UNKNOWN in statuses:
+        if UNKNOWN in statuses or (BOUNDED in statuses and not self.accept_bounded):
             return 4
         return 0
 

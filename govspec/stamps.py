@@ -1,6 +1,6 @@
 """Proof stamps: re-check a saved JSON report (``govspec verify-report``).
 
-A ``govspec-report/1`` report records each spec's SHA-256, the GovSpec and Z3 versions, the
+A ``govspec-report/2`` report (or a ``govspec-report/1`` one, before the "bounded" status) records each spec's SHA-256, the GovSpec and Z3 versions, the
 options and the verdicts.  :func:`verify` re-runs the check with the recorded options and lists
 every difference: a spec whose content changed, a verdict (status, scope or vacuity) that differs,
 a property added or removed, a spec that can no longer be checked (missing or invalid).  It never trusts the report's
@@ -14,23 +14,29 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from .api import ENGINES, Options, check_files, file_sha256, read_source
-from .cli import DEPTH_RANGE, TIMEOUT_RANGE
+from .cli import DEPTH_RANGE, EFFORT_RANGE, TIMEOUT_RANGE
 from .diagnostics import Diagnostic, Span, SpecError
-from .report import PROVED, REFUTED, SCHEMA_ID, UNKNOWN, PropertyResult, Report
-
-STATUSES = (PROVED, REFUTED, UNKNOWN)
+from .report import READABLE_SCHEMAS, SCHEMA_ID, STATUSES, PropertyResult, Report, Scope, verdict_word
 
 EXIT_HOLDS, EXIT_DIFFERS, EXIT_INVALID = 0, 1, 3
 
 
-def _verdict(status: str, scope: dict, vacuous: bool) -> str:
-    depth = "any length" if scope.get("depth") is None else f"depth {scope['depth']}"
-    sizes = ", all sizes" if scope.get("sizes") == "all" else ""
-    return f"{status.upper()} ({depth}{sizes}{', vacuous' if vacuous else ''})"
+def _scope(scope: dict) -> Scope:
+    sizes = scope.get("sizes", "as-written")
+    if isinstance(sizes, dict):
+        sizes = tuple((g, int(v[0]), int(v[1])) for g, v in sorted(sizes.items()))
+    elif not isinstance(sizes, str):
+        sizes = "as-written"
+    return Scope(scope.get("depth"), sizes)
+
+
+def _verdict(status: str, kind: str, scope: dict, vacuous: bool) -> str:
+    s = _scope(scope)
+    return f"{verdict_word(status, kind, s)} ({s.describe()}{', vacuous' if vacuous else ''})"
 
 
 def _result_verdict(r: PropertyResult) -> str:
-    return _verdict(r.status, {"depth": r.scope.depth, "sizes": r.scope.sizes}, r.vacuous)
+    return _verdict(r.status, r.kind, r.scope.as_dict(), r.vacuous)
 
 
 def _not_a_report(path: str, why: str, line: int = 1, column: int = 1) -> SpecError:
@@ -45,8 +51,8 @@ def load_report(path: str) -> dict:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise _not_a_report(path, f"invalid JSON ({err.msg})", err.lineno, err.colno) from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA_ID:
-        raise _not_a_report(path, f"no \"schema\": \"{SCHEMA_ID}\" at the top level")
+    if not isinstance(data, dict) or data.get("schema") not in READABLE_SCHEMAS:
+        raise _not_a_report(path, f"no \"schema\": \"{SCHEMA_ID}\" (or \"{READABLE_SCHEMAS[0]}\") at the top level")
     files = data.get("files")
     if not isinstance(files, list) or not files or not all(
             isinstance(f, dict) and isinstance(f.get("path"), str) and isinstance(f.get("properties"), list)
@@ -57,7 +63,8 @@ def load_report(path: str) -> dict:
     for f in files:
         for p in f["properties"]:
             if not (isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("status") in STATUSES
-                    and isinstance(p.get("scope", {}), dict)):
+                    and isinstance(p.get("scope", {}), dict)
+                    and (p.get("status") != "bounded" or data["schema"] != READABLE_SCHEMAS[0])):
                 raise _not_a_report(path, f"a property of {f['path']} has no name, status or scope")
     return data
 
@@ -66,11 +73,16 @@ def recorded_options(data: dict, path: str) -> Options:
     opts = data["options"]
     defaults = Options()
     try:
-        options = Options(depth=int(opts.get("depth", defaults.depth)), timeout=float(opts.get("timeout", defaults.timeout)),
-                          sanity=bool(opts.get("sanity", defaults.sanity)), engine=str(opts.get("engine", defaults.engine)))
+        depth = opts.get("depth", defaults.depth)
+        options = Options(depth=None if depth is None else int(depth),
+                          timeout=float(opts.get("timeout", defaults.timeout)),
+                          effort=float(opts.get("effort", defaults.effort)),
+                          sanity=bool(opts.get("sanity", defaults.sanity)), engine=str(opts.get("engine", defaults.engine)),
+                          accept_bounded=bool(opts.get("accept_bounded", defaults.accept_bounded)))
     except (TypeError, ValueError) as err:
         raise _not_a_report(path, f"bad options ({err})") from None
-    if not (DEPTH_RANGE[0] <= options.depth <= DEPTH_RANGE[1] and TIMEOUT_RANGE[0] <= options.timeout <= TIMEOUT_RANGE[1]):
+    if not ((options.depth is None or DEPTH_RANGE[0] <= options.depth <= DEPTH_RANGE[1])
+            and TIMEOUT_RANGE[0] <= options.timeout <= TIMEOUT_RANGE[1] and EFFORT_RANGE[0] <= options.effort <= EFFORT_RANGE[1]):
         raise _not_a_report(path, f"options out of range (depth {DEPTH_RANGE[0]} to {DEPTH_RANGE[1]}, "
                                   f"timeout {TIMEOUT_RANGE[0]} to {TIMEOUT_RANGE[1]:g} s)")
     return options
@@ -128,7 +140,7 @@ def _compare_properties(v: Verification, path: str, recorded: list, now: tuple[P
     for old in recorded:
         name = old["name"]
         names.add(name)
-        was = _verdict(old["status"], old.get("scope") or {}, bool(old.get("vacuous")))
+        was = _verdict(old["status"], str(old.get("kind", "")), old.get("scope") or {}, bool(old.get("vacuous")))
         r = current.get(name)
         if r is None:
             v.differ(f"{path}: {name}: recorded {was}, now no such property")

@@ -332,7 +332,7 @@ property every_one: every coalition of 1 in board can force p
 """
     assert _enumerated_both_ways(text) == []
     model = api.load_text(text, "sym.gov")
-    result = check_property(Z3Engine(), model, model.properties[0], DEPTH, TIMEOUT, None)
+    result = check_property(Z3Engine(), model, model.properties[0], DEPTH, TIMEOUT, None, unbounded=True)
     assert (result.status, result.coalition) == ("refuted", ("d[1]",))
 
 
@@ -375,5 +375,6 @@ def test_a_principal_of_other_keys_is_not_interchangeable():
     text = 'organization "cap symmetry" {\n  person bob\n  person ada\n  person cy\n  person key1 for ada\n  body board {\n    seats 4\n    members bob, ada, cy\n    at most 1 seats per principal\n  }\n  event resign(x in board) {\n    effect remove x from board\n  }\n  procedure appoint(p not in board) {\n    decided by board at meeting\n      notice none\n      passes when yes >= 0\n    effect add p to board\n  }\n}\n\nproperty no_single_principal_seats_key1:\n  no coalition of at most 1 principal in board can force key1 in board\n\nproperty no_single_seats_key1:\n  no coalition of at most 1 in board can force key1 in board\n\nproperty every_single_seats_key1:\n  every coalition of 1 in board can force key1 in board\n'
     assert _enumerated_both_ways(text) == []
     model = api.load_text(text, "cap.gov")
-    assert {p.name: check_property(Z3Engine(), model, p, 3, TIMEOUT, None).status for p in model.properties} == {
+    assert {p.name: check_property(Z3Engine(), model, p, 3, TIMEOUT, None, unbounded=True).status
+            for p in model.properties} == {
         "no_single_principal_seats_key1": "refuted", "no_single_seats_key1": "refuted", "every_single_seats_key1": "refuted"}

@@ -14,8 +14,8 @@ SPEC = "specs/openai/board_2023_seat_quorum.gov"
 def test_the_seat_quorum_proof_relies_on_the_quorum_and_the_threshold():
     code, out, _ = run_cli("check", "--explain", SPEC)
     assert code == 0
-    assert ("ceo_removal_needs_three_or_notice: PROVED: holds in every behaviour, of any length (an inductive "
-            "invariant excludes every violation)\n  (the question asked in November 2023)\n"
+    assert ("ceo_removal_needs_three_or_notice: PROVED: holds in every behaviour, of any length (shown by an "
+            "inductive invariant found by Z3's Horn-clause engine)\n  (the question asked in November 2023)\n"
             "  relied on: quorum majority of seats (line 27, variant: quorum is a majority of the 9 authorised seats); "
             "passes when yes > half of present (line 28, Bylaws art. 3.7: act of a majority of those present)\n") in out
 

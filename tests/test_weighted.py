@@ -182,7 +182,7 @@ property p: no coalition of at most {k} in holders can force execute
 def _check(text: str, depth: int = 4):
     model = api.load_text(text, "holders.gov")
     engine = Z3Engine()
-    result = check_property(engine, model, model.properties[0], depth, 120.0)
+    result = check_property(engine, model, model.properties[0], depth, 120.0, unbounded=True)  # (proofs of any length too)
     return result, engine.last_path
 
 
@@ -259,7 +259,7 @@ def test_every_coalition_beyond_enumeration(k, status):
     # the weakest coalition of k takes the small holders first: 12 + 5 (k - 12) >= 27 iff k >= 15
     model = api.load_text(_two_classes(k), "two.gov")
     z3 = Z3Engine()
-    result = check_property(z3, model, model.properties[0], 2, TIMEOUT)
+    result = check_property(z3, model, model.properties[0], 2, TIMEOUT, unbounded=True)
     assert result.status == status
     if status == "refuted":  # the coalition named cannot force it, by the explicit engine too
         out = ExplicitEngine().force(model, model.properties[0].goal, 2, Deadline(TIMEOUT), None, frozenset(result.coalition))

@@ -30,12 +30,37 @@ def _solver(deadline: Deadline) -> Solver:
     return s
 
 
+# Z3's resource counter ("rlimit count", one count for the whole process, advanced by every
+# solver): the deterministic measure of work the search budget is spent in (verdicts.py), so
+# whether a search goes one step deeper does not depend on the machine's load.
+_work = [0]
+
+
+_probe: list = []
+
+
+def work_done() -> int:
+    """Z3's resource count now (monotone; read from a solver's statistics, which show the process's count)."""
+    if not _probe:
+        _probe.append(Solver())
+    _note_work(_probe[0])
+    return _work[0]
+
+
+def _note_work(solver) -> None:
+    try:
+        _work[0] = max(_work[0], int(solver.statistics().get_key_value("rlimit count")))
+    except Exception:  # (a solver that did no work yet has no such statistic)
+        pass
+
+
 def _check(solver: Solver, deadline: Deadline):
     ms = deadline.remaining_ms()
     if ms <= 0:
         return unknown, "time limit reached"
     solver.set("timeout", ms)
     result = solver.check()
+    _note_work(solver)
     reason = solver.reason_unknown() if result == unknown else None
     if result == unknown and reason in ("canceled", "timeout"):
         reason = "time limit reached"
@@ -268,12 +293,13 @@ class _Unrolled:
             self.unroll.add_step(self.solver)
 
 
-def _search(shared: _Unrolled, depth: int, deadline: Deadline, target, *, from_zero: bool) -> _Outcome:
-    """Shortest behaviour (up to ``depth`` steps) whose last state/step satisfies ``target``."""
+def _search(shared: _Unrolled, depth: int, deadline: Deadline, target, *, from_zero: bool, start: int = 0) -> _Outcome:
+    """Shortest behaviour of ``start`` to ``depth`` steps whose last state/step satisfies ``target``
+    (the caller has searched the shorter ones)."""
     model, solver = shared.model, shared.solver
     if not model.procedures:
         depth = 0
-    for k in range(0 if from_zero else 1, depth + 1):
+    for k in range(max(start, 0 if from_zero else 1), depth + 1):
         shared.ensure(k)
         unroll = shared.unroll
         solver.push()
@@ -290,41 +316,52 @@ def _search(shared: _Unrolled, depth: int, deadline: Deadline, target, *, from_z
     return _Outcome("none", depth=depth)
 
 
-def _search_force(model: m.Model, depth: int, deadline: Deadline, goal: m.Goal, spec: m.CoalitionSpec | None,
-                  fixed: frozenset[str] | None) -> _Outcome:
-    """Shortest forcing sequence for some coalition allowed by ``spec`` (or the ``fixed`` one)."""
-    classes, _ = counting.classes(model, spec.candidates if spec is not None else None, fixed)
-    unroll = Unrolling(model, classes, split=True)
-    solver = _solver(deadline)
-    names = unroll.people
-    coalition, rules, named = unroll.coalition(spec.candidates if spec is not None else None,
-                                               spec.size if spec is not None else None, fixed)
-    solver.add(*rules)
-    if not model.procedures:
-        depth = 0
-    for k in range(0, depth + 1):
-        if k > 0:
-            solver.add(unroll.add_forced_step(solver, coalition).active)
-        solver.push()
-        if goal.procedure is not None:
-            if k == 0:
-                solver.pop()
+class _ForceSearch:
+    """One incremental search for forcing sequences of one question (a goal, and the coalitions a
+    spec allows or one fixed coalition), kept by the engine so that a deeper search goes on from
+    the depth the last one reached instead of encoding every step again."""
+
+    def __init__(self, model: m.Model, goal: m.Goal, spec: m.CoalitionSpec | None, fixed: frozenset[str] | None):
+        self.model, self.goal, self.fixed = model, goal, fixed
+        classes, _ = counting.classes(model, spec.candidates if spec is not None else None, fixed)
+        self.unroll = Unrolling(model, classes, split=True)
+        self.solver = Solver()
+        self.coalition, rules, self.named = self.unroll.coalition(spec.candidates if spec is not None else None,
+                                                                  spec.size if spec is not None else None, fixed)
+        self.solver.add(*rules)
+        self.done = -1  # every depth up to this one has been searched, and found nothing
+
+    def run(self, depth: int, deadline: Deadline, start: int = 0) -> _Outcome:
+        """Shortest forcing sequence of ``start`` to ``depth`` steps (the shorter ones were searched)."""
+        model, goal, unroll, solver = self.model, self.goal, self.unroll, self.solver
+        if not model.procedures:
+            depth = 0
+        for k in range(max(start, 0), depth + 1):
+            while len(unroll.steps) < k:
+                solver.add(unroll.add_forced_step(solver, self.coalition).active)
+            if goal.procedure is not None and k == 0:
                 continue
-            solver.add(unroll.steps[-1].selected[action_key(goal.procedure, goal.phase)])
-        else:
-            solver.add(unroll.boolean(goal.state, unroll.states[k], {}, None))
-        result, reason = _check(solver, deadline)
-        if result == sat:
-            zm = _canonical_model(solver, unroll, deadline, named)
-            members = fixed if fixed is not None else frozenset(
-                n for i, n in enumerate(names[:unroll.named]) if is_true(zm.eval(coalition[i], model_completion=True))
-            ) | {p for i, ps in _slot_people(unroll, zm).items() if unroll.slots[i].part == "coalition" for p in ps}
-            steps = _read_trace(unroll, zm, unroll.steps, members)
-            return _Outcome("found", steps, k, coalition=members)
-        solver.pop()
-        if result == unknown:
-            return _Outcome("unknown", depth=k, reason=f"{reason} at depth {k}")
-    return _Outcome("none", depth=depth)
+            solver.push()
+            if goal.procedure is not None:
+                solver.add(unroll.steps[k - 1].selected[action_key(goal.procedure, goal.phase)])
+            else:
+                solver.add(unroll.boolean(goal.state, unroll.states[k], {}, None))
+            result, reason = _check(solver, deadline)
+            if result == sat:
+                zm = _canonical_model(solver, unroll, deadline, self.named)
+                solver.pop()
+                members = self.fixed if self.fixed is not None else frozenset(
+                    n for i, n in enumerate(unroll.people[:unroll.named])
+                    if is_true(zm.eval(self.coalition[i], model_completion=True))
+                ) | {p for i, ps in _slot_people(unroll, zm).items() if unroll.slots[i].part == "coalition" for p in ps}
+                steps = _read_trace(unroll, zm, unroll.steps[:k], members)
+                return _Outcome("found", steps, k, coalition=members)
+            solver.pop()
+            if result == unknown:
+                return _Outcome("unknown", depth=k, reason=f"{reason} at depth {k}")
+            self.done = k
+        self.done = max(self.done, depth)
+        return _Outcome("none", depth=depth)
 
 
 # ------------------------------------------------------------------ every size
@@ -426,7 +463,9 @@ class Z3Engine:
 
     def __init__(self) -> None:
         self._shared: _Unrolled | None = None
+        self._forcing: tuple[m.Model, dict] | None = None  # (model, question -> _ForceSearch) to deepen
         self._behaviours = None  # (model, unbounded.System) for proofs of any length
+        self.last_proof = ""  # how the last proof of any length was found (shown with PROVED)
         self.last_path: str | None = None  # which path answered the last force question (for tests and bench)
         self.last_counted = False  # ... and, on the general path, whether interchangeable people were counted
 
@@ -435,11 +474,15 @@ class Z3Engine:
             self._shared = _Unrolled(model)
         return self._shared
 
-    def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline) -> Outcome:
+    def work(self) -> int:
+        """Work done so far, in Z3's resource units (the search budget's measure: deterministic)."""
+        return work_done()
+
+    def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline, start: int = 0) -> Outcome:
         if prop.kind == "invariant":
             def target(unroll: Unrolling, k: int):
                 return Not(unroll.boolean(prop.state, unroll.states[k], {}, None))
-            return _search(self._unrolled(model), depth, deadline, target, from_zero=True)
+            return _search(self._unrolled(model), depth, deadline, target, from_zero=True, start=start)
         proc = model.procedures[prop.procedure]
 
         key = action_key(proc.name, prop.phase)
@@ -448,7 +491,7 @@ class Z3Engine:
             step = unroll.steps[k - 1]
             state, args, sets = unroll.step_env(step, proc, prop.phase)
             return And(step.selected[key], Not(unroll.boolean(prop.step, state, args, sets, step)))
-        return _search(self._unrolled(model), depth, deadline, target, from_zero=False)
+        return _search(self._unrolled(model), depth, deadline, target, from_zero=False, start=start)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:
         answer = weighted.decide_reachable(model, procedure, depth, phase)  # one weighted vote: no unrolling
@@ -463,7 +506,9 @@ class Z3Engine:
     def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Does a property the bounded search proved hold for behaviours of any length? (see unbounded.py)"""
         spec = prop.coalition
+        self.last_proof = "an inductive invariant found by Z3's Horn-clause engine"
         if prop.kind == "no_coalition" and not spec.principals and weighted.classify(model, prop.goal, 1) is not None:
+            self.last_proof = "one vote that nothing else changes: a coalition forces it at some length only if at once"
             return True, ""  # one vote nothing else changes: forced at some length iff at once (weighted.py)
         if counting.encoded_size(model, prop) > UNBOUNDED_PEOPLE:
             return False, (f"more than {UNBOUNDED_PEOPLE} people the rules can tell apart (proofs of any length "
@@ -489,8 +534,21 @@ class Z3Engine:
             return unbounded.prove(model, prop, deadline, goal=prop.goal, fixed=others)
         return False, "no proof of any length is attempted for this kind of property"
 
+    def prove_cannot_force(self, model: m.Model, goal: m.Goal, members: frozenset[str], deadline: Deadline) -> tuple[bool, str]:
+        """Is there no forcing sequence of any length for ``members`` and ``goal``?  (True, "") when
+        an inductive invariant of the coalition's forcing steps excludes the goal; else (False, why)."""
+        self.last_proof = "an inductive invariant found by Z3's Horn-clause engine"
+        if weighted.classify(model, goal, 1) is not None:
+            self.last_proof = "one vote that nothing else changes: a coalition forces it at some length only if at once"
+            return True, ""
+        found, _ = counting.classes(model, fixed=members)
+        if len(model.people) - sum(len(c.members) for c in found) + 2 * len(found) > UNBOUNDED_PEOPLE:
+            return False, (f"more than {UNBOUNDED_PEOPLE} people the rules can tell apart (proofs of any length "
+                           "encode each of them; interchangeable people count as one)")
+        return unbounded.prove(model, None, deadline, goal=goal, fixed=members)
+
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
-              spec: m.CoalitionSpec | None, fixed: frozenset[str] | None) -> Outcome:
+              spec: m.CoalitionSpec | None, fixed: frozenset[str] | None, start: int = 0) -> Outcome:
         self.last_counted = False
         answer = weighted.decide(model, goal, depth, deadline, spec, fixed)  # one weighted vote: no unrolling
         if answer is not None:
@@ -498,7 +556,14 @@ class Z3Engine:
             return answer.outcome
         self.last_path = "general"
         self.last_counted = bool(counting.classes(model, spec.candidates if spec is not None else None, fixed)[0])
-        return _search_force(model, depth, deadline, goal, spec, fixed)
+        if self._forcing is None or self._forcing[0] is not model:
+            self._forcing = (model, {})
+        key = (goal, spec, fixed)
+        search = self._forcing[1].get(key)
+        if search is None or search.done != start - 1:  # (it can go on only from where it stopped)
+            search = self._forcing[1][key] = _ForceSearch(model, goal, spec, fixed)
+            start = 0
+        return search.run(depth, deadline, start)
 
     def all_sizes(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline, unbounded_too: bool) -> SizesAnswer:
         """For a spec with groups of variable size: does the property hold at every size?"""
