@@ -19,7 +19,7 @@ from govspec import model as m
 from govspec import semantics as sem
 from govspec.report import PROVED, REFUTED
 from govspec.semantics import StageChoice, Step
-from govspec.verdicts import Deadline, confirm_violation
+from govspec.verdicts import Deadline, ReplayError, confirm_violation
 from test_differential import compare
 
 TREASURY = """organization "Treasury" {{
@@ -166,7 +166,7 @@ def test_a_later_proposal_does_not_refute_what_the_decision_satisfies():
     model = api.load_text(HOLDS, "treasury.gov")
     prop = next(p for p in model.properties if p.name == "seven_days")
     steps = _issue_scenario(model)[:7]
-    with pytest.raises(Exception, match="satisfies the property"):
+    with pytest.raises(ReplayError, match="satisfies the property"):
         confirm_violation(model, prop, steps)
 
 
@@ -175,3 +175,20 @@ def test_the_engines_agree_on_the_proposal_day(text):
     """Differential: verdicts and depths agree, including on invariants about a waiting decision and on expiry."""
     extra = "property latest: always pay.proposed_at <= now - 1\n"  # refuted: a proposal on day 0, on day 0
     assert compare(text + extra, depth=5) == []
+
+
+def test_the_differential_test_catches_the_old_reading(monkeypatch):
+    """A mutant Z3 encoding with the old reading (the latest proposal, always) is caught on the
+    issue's spec: its counterexample is rejected by the replay on the reference semantics."""
+    from verifier import encode
+
+    original = encode.Unrolling.num
+
+    def latest_proposal(self, e, state, args, sets):
+        if isinstance(e, m.ProposedAt):
+            return state.proposals[e.procedure][1]
+        return original(self, e, state, args, sets)
+
+    monkeypatch.setattr(encode.Unrolling, "num", latest_proposal)
+    with pytest.raises(ReplayError, match="satisfies the property"):
+        compare(HOLDS, depth=DEPTH)
