@@ -220,7 +220,7 @@ def timed_steps(model: m.Model, state: sem.State) -> Iterator[sem.Step]:
         return
     for days in range(1, time_horizon(model) + 1):
         yield sem.Step(sem.WAIT, days=days)
-    for name, args, at in state.pending:
+    for name, args, _, _ in state.pending:
         step = sem.Step(name, args, phase="execute")
         if not sem.step_problems(model, state, step):
             yield step

@@ -41,7 +41,8 @@ class State:
     offices: tuple[tuple[str, str | None], ...]
     params: tuple[tuple[str, Fraction], ...]
     now: int = 0  # the current day
-    pending: tuple[tuple[str, tuple[tuple[str, str], ...], int], ...] = ()  # (procedure, args, approved on day)
+    # (procedure, args, approved on day, day of the proposal it came from or -1 without a proposal step)
+    pending: tuple[tuple[str, tuple[tuple[str, str], ...], int, int], ...] = ()
     # token balances (empty when weights do not move: each person's power is their declared weight)
     balances: tuple[tuple[str, Fraction], ...] = ()
     delegates: tuple[tuple[str, str], ...] = ()  # holder -> delegate, for holders who delegated to another
@@ -50,10 +51,11 @@ class State:
     proposed: tuple[tuple[str, int], ...] = ()  # procedure -> day of its latest proposal (kept after the vote)
 
     def pending_of(self, procedure: str):
-        """(args, approved_at) of the procedure's approved decision waiting to take effect, or None."""
-        for name, args, at in self.pending:
+        """(args, approved on day, proposed on day) of the procedure's approved decision recorded as
+        waiting to take effect (it may have expired: see :meth:`Procedure.waiting`), or None."""
+        for name, args, at, proposed in self.pending:
             if name == procedure:
-                return args, at
+                return args, at, proposed
         return None
 
     def proposal_of(self, procedure: str):
@@ -208,16 +210,19 @@ def eval_num(e: m.NumExpr, env: Env) -> Fraction:
             return Fraction(len(people))
         case m.Supply():
             return supply(env.model, env.state)
-        case m.ProposedAt(procedure=p):
+        case m.ProposedAt(procedure=p):  # the waiting decision's proposal, else the latest proposal
+            pending = env.state.pending_of(p)
+            if env.model.procedures[p].waiting(pending, env.state.now):
+                return Fraction(pending[2])
             return Fraction(dict(env.state.proposed).get(p, -1))
         case m.Arith(op=op, left=a, right=b):
             x, y = eval_num(a, env), eval_num(b, env)
             return x + y if op == "+" else x - y if op == "-" else x * y
         case m.Now():
             return Fraction(env.state.now)
-        case m.ApprovedAt(procedure=p):
+        case m.ApprovedAt(procedure=p):  # -1 when no decision waits (none recorded, or it expired)
             pending = env.state.pending_of(p)
-            return Fraction(pending[1] if pending else -1)
+            return Fraction(pending[1] if env.model.procedures[p].waiting(pending, env.state.now) else -1)
     raise AssertionError(e)
 
 
@@ -609,6 +614,7 @@ def apply(model: m.Model, state: State, step: Step) -> State:
         return state.replace(now=state.now + step.days)
     proc = model.procedures[step.procedure]
     others = tuple(p for p in state.proposals if p[0] != proc.name)
+    voted_on = state.proposal_of(proc.name) if proc.lifecycle is not None else None
     if step.phase == "propose":
         snapshot = tuple(sorted(powers(model, state).items())) if proc.lifecycle.snapshot else ()
         return state.replace(proposals=others + ((proc.name, step.args, state.now, step.proposer, snapshot),),
@@ -617,9 +623,10 @@ def apply(model: m.Model, state: State, step: Step) -> State:
         return state.replace(proposals=others)
     if proc.lifecycle is not None and step.phase == "pass":  # the vote uses up the proposal
         state = state.replace(proposals=others)
-    if proc.timed and step.phase == "pass":  # approved: the effects wait
+    if proc.timed and step.phase == "pass":  # approved: the effects wait, with the day of their proposal
         kept = tuple(p for p in state.pending if p[0] != proc.name)  # an expired decision is replaced
-        return state.replace(pending=kept + ((proc.name, step.args, state.now),))
+        proposed = voted_on[1] if voted_on is not None else -1
+        return state.replace(pending=kept + ((proc.name, step.args, state.now, proposed),))
     if step.phase == "veto":
         return state.replace(pending=tuple(p for p in state.pending if p[0] != proc.name))
     after = run_effects(model, proc, Env(model, state, dict(step.args)))[1]
@@ -833,7 +840,7 @@ def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, ar
 
 def open_windows(model: m.Model, state: State):
     """(procedure, arguments, approved on day) of every waiting decision whose veto window is open."""
-    for name, args_t, at in state.pending:
+    for name, args_t, at, _ in state.pending:
         proc = model.procedures[name]
         if proc.window_stage is not None and state.now < at + proc.window_stage.window:
             yield proc, args_t, at

@@ -97,7 +97,7 @@ class SymState:
     offices: dict[str, object]  # office -> Int term (person index or VACANT)
     params: dict[str, object]  # parameter -> Real term
     now: object = None  # Int term: the current day
-    # timed procedure -> (waiting?, approved on day, its arguments)
+    # timed procedure -> (waiting?, approved on day, its arguments, day of its proposal or -1 without a proposal step)
     pending: dict[str, tuple] = field(default_factory=dict)
     balances: dict[int, object] | None = None  # person -> Real term (None: weights do not move)
     delegates: dict[int, object] | None = None  # person -> Int term, whom they delegate to (None: nobody delegates)
@@ -239,7 +239,7 @@ class Unrolling:
                        for i in self.potential[b]} for b in mm.bodies}
         offices = {o.name: IntVal(self.index[o.holder] if o.holder else VACANT) for o in mm.offices.values()}
         params = {p.name: _q(p.initial) for p in mm.params.values()}
-        pending = {p.name: (BoolVal(False), IntVal(0), {f.name: IntVal(0) for f in p.formals})
+        pending = {p.name: (BoolVal(False), IntVal(0), {f.name: IntVal(0) for f in p.formals}, IntVal(-1))
                    for p in mm.procedures.values() if p.timed}
         balances = {i: _q(w) for i, w in enumerate(self.weights)} if mm.tokens else None
         delegates = {i: IntVal(i) for i in range(len(self.people))} if self.delegation else None
@@ -329,11 +329,13 @@ class Unrolling:
                 return Sum(list(state.balances.values())) + pool
             case m.Now():
                 return state.now
-            case m.ProposedAt(procedure=p):  # -1 before any proposal; the day stays after the vote
-                return state.proposals[p][1]
+            case m.ProposedAt(procedure=p):  # the waiting decision's proposal, else the latest (-1 before any)
+                latest = state.proposals[p][1]
+                if p not in state.pending:
+                    return latest
+                return If(self._live(self.model.procedures[p], state), state.pending[p][3], latest)
             case m.ApprovedAt(procedure=p):  # -1 when no decision waits (as in the reference semantics)
-                waiting, at, _ = state.pending[p]
-                return If(waiting, at, IntVal(-1))
+                return If(self._live(self.model.procedures[p], state), state.pending[p][1], IntVal(-1))
             case m.Arith(op=op, left=a, right=b):
                 if op == "*":
                     return self._mul(a, b, state, args, sets)
@@ -562,20 +564,26 @@ class Unrolling:
         return [exists, *same_args, state.now >= opens] + (
             [state.now < opens + life.period] if life.period is not None else []), used
 
+    def _live(self, proc: m.Procedure, state: SymState):
+        """A decision of a timed procedure waits: approved, not in effect, not vetoed, not expired
+        (semantics: Procedure.waiting)."""
+        waiting, at = state.pending[proc.name][:2]
+        return waiting if proc.grace is None else And(waiting, state.now < at + proc.delay + proc.grace)
+
     def _timed_actions(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict) -> None:
         """The approval's bookkeeping, and the steps in which a timed procedure takes effect or is vetoed."""
         args = step.args[proc.name]
-        waiting, at, pending_args = state.pending[proc.name]
+        waiting, at, pending_args, proposed = state.pending[proc.name]
         same_args = [args[f.name] == pending_args[f.name] for f in proc.formals]
-        # its vote approves: the decision waits (one at a time)
-        expires = at + proc.delay + proc.grace if proc.grace is not None else None
-        live = waiting if expires is None else And(waiting, state.now < expires)
+        # its vote approves: the decision waits (one at a time), with the day of the proposal voted on
+        live = self._live(proc, state)
         rules_for[proc.name].append(Not(live))
         approved = dict(state.pending)
-        approved[proc.name] = (BoolVal(True), state.now, dict(args))
+        voted_on = state.proposals[proc.name][1] if proc.lifecycle is not None else IntVal(-1)
+        approved[proc.name] = (BoolVal(True), state.now, dict(args), voted_on)
         post[proc.name] = _with(state, pending=approved)
         cleared = dict(state.pending)
-        cleared[proc.name] = (BoolVal(False), at, pending_args)
+        cleared[proc.name] = (BoolVal(False), at, pending_args, proposed)
         # it takes effect once the timelock and any veto window have passed
         key = action_key(proc.name, "execute")
         pre, after = self._effects(proc, state, args)
@@ -679,7 +687,8 @@ class Unrolling:
         params = {p: pick(lambda s, p=p: s.params[p]) for p in state.params}
         now = pick(lambda s: s.now)
         pending = {p: (pick(lambda s, p=p: s.pending[p][0]), pick(lambda s, p=p: s.pending[p][1]),
-                       {f: pick(lambda s, p=p, f=f: s.pending[p][2][f]) for f in state.pending[p][2]})
+                       {f: pick(lambda s, p=p, f=f: s.pending[p][2][f]) for f in state.pending[p][2]},
+                       pick(lambda s, p=p: s.pending[p][3]))
                    for p in state.pending}
         balances = delegates = None
         if state.balances is not None:
@@ -781,7 +790,7 @@ class Unrolling:
             stage = proc.window_stage
             if stage is None:
                 continue
-            waiting, at, pending_args = state.pending[proc.name]
+            waiting, at, pending_args, _ = state.pending[proc.name]
             v = self._stage_vars("defend:", t, proc.name, 0, stage.body)
             defence = self._forced_stage(proc, stage, 0, state, pending_args, v, coalition, t, "defend:", False)
             rules.append(Implies(And(waiting, state.now < at + stage.window), And(defence)))

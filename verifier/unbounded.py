@@ -54,8 +54,8 @@ def _leaves(state: SymState) -> list:
     out += [state.params[p] for p in sorted(state.params)]
     out.append(state.now)
     for p in sorted(state.pending):
-        waiting, at, args = state.pending[p]
-        out += [waiting, at, *[args[f] for f in sorted(args)]]
+        waiting, at, args, proposed = state.pending[p]
+        out += [waiting, at, *[args[f] for f in sorted(args)], proposed]
     if state.balances is not None:
         out += [state.balances[i] for i in sorted(state.balances)]
     if state.delegates is not None:
@@ -75,7 +75,8 @@ def _fresh(state: SymState) -> SymState:
     def v(term):
         return Const(f"s{next(count)}", term.sort())
 
-    pending = {p: (v(w), v(at), {f: v(a) for f, a in args.items()}) for p, (w, at, args) in state.pending.items()}
+    pending = {p: (v(w), v(at), {f: v(a) for f, a in args.items()}, v(pr))
+               for p, (w, at, args, pr) in state.pending.items()}
     proposals = {p: (v(e), v(d), v(pr), {f: v(a) for f, a in args.items()},
                      None if snap is None else {i: v(x) for i, x in snap.items()})
                  for p, (e, d, pr, args, snap) in state.proposals.items()}
