@@ -223,10 +223,31 @@ def main(argv=None) -> int:
     parser.add_argument("--engines", nargs="+", choices=tuple(ENGINES), default=tuple(ENGINES),
                         help="which columns to measure (default all)")
     parser.add_argument("--json", default=os.path.join(HERE, "results.json"), help="where to write the results")
+    parser.add_argument("--specs", action="store_true",
+                        help="time all of specs/ at default options against another revision (bench/specs_time.py)")
+    parser.add_argument("--against", default=None, help="with --specs: the revision to compare with")
+    parser.add_argument("--repeat", type=int, default=3, help="with --specs: runs of each spec per revision")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--spec-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(_measure(json.loads(args.worker))))
+        return 0
+    if args.spec_worker:
+        import specs_time
+
+        print(json.dumps(specs_time.worker(json.loads(args.spec_worker))))
+        return 0
+    if args.specs:
+        import specs_time
+
+        result = specs_time.compare(args.against or specs_time.BASELINE_REV, args.repeat, args.limit or 600.0)
+        print(specs_time.table(result))
+        out = args.json if args.json != os.path.join(HERE, "results.json") else os.path.join(HERE, "specs_results.json")
+        with open(out, "w") as f:
+            json.dump({"schema": "govspec-bench-specs/1", "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                       "machine": machine(), **result}, f, indent=2)
+        print(f"\nwritten: {out}")
         return 0
     args.limit = args.limit or (20.0 if args.quick else 60.0)
     args.sizes = args.sizes or ([9, 100, 1000] if args.quick else [9, 100, 1000, 10000])

@@ -233,12 +233,11 @@ def size_disagreements(text: str, depth: int = DEPTH, sizes_checked: int = 3) ->
     instances = {s: api.instance(model, {"d": s}) for s in range(low, min(high or low + sizes_checked - 1, low + sizes_checked - 1) + 1)}
     problems = []
     for prop in model.properties:
-        result = check_property(z3, model, prop, depth, TIMEOUT, None)
+        result = check_property(z3, model, prop, depth, TIMEOUT, None, unbounded=True)
         if result.status == "unknown":
             continue
-        if result.status == "proved" and result.scope.sizes != "all":
-            assert "not for every size" in result.summary, result.summary
-            continue
+        if result.status == "proved":  # PROVED is for every size, or it is not PROVED
+            assert result.scope.sizes == "all", result
         needed = low
         if result.status == "refuted" and result.summary.startswith("with d of "):
             needed = int(result.summary.split()[3].rstrip(":"))
@@ -248,8 +247,9 @@ def size_disagreements(text: str, depth: int = DEPTH, sizes_checked: int = 3) ->
             again = check_property(explicit, inst, next(p for p in inst.properties if p.name == prop.name), depth, TIMEOUT, None)
             if again.status == "unknown":
                 continue
-            if result.status == "proved" and again.status == "refuted":
-                problems.append(f"{prop.name}: proved for every size, refuted by the explicit engine with d of {s}")
+            if result.status in ("proved", "bounded") and again.status == "refuted":
+                problems.append(f"{prop.name}: {result.word} (sizes {result.scope.sizes}), refuted by the explicit "
+                                f"engine with d of {s}")
             if result.status == "refuted" and result.kind not in ("coalition_force", "every_coalition"):
                 if s < needed and again.status == "refuted" and again.scope.depth <= result.scope.depth:
                     problems.append(f"{prop.name}: refuted with d of {needed}, already with d of {s}")

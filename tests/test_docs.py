@@ -69,3 +69,54 @@ def test_transcript(doc, block, update_goldens):
         while want and not want[-1].strip():
             want.pop()
         assert got == want, f"{' '.join(argv)} printed:\n" + "\n".join(got)
+
+
+# ------------------------------------------------------------------ verdicts claimed in prose
+
+WORD = r"(PROVED|REFUTED|UNKNOWN|HOLDS UP TO \d+ STEPS?|HOLDS FOR [^*`|]+? ONLY|NO WITNESS UP TO \d+ STEPS?)"
+CLAIMS = [  # `name` is **PROVED (any length)**, `name` PROVED; **REFUTED** in 2 steps (`name`), PROVED (`name`)
+    re.compile(r"`(?P<name>[a-z_][a-z0-9_]*)`(?: is)? \**" + WORD + r"(?: \((?P<scope>[a-z0-9 ,]+)\))?"),
+    re.compile(r"\**" + WORD + r"\**(?: in \d+ steps?)?(?:, for [^(|]{0,40})? \(`(?P<name>[a-z_][a-z0-9_]*)`\)"),
+]
+
+
+def _known_verdicts() -> dict[str, set[tuple[str, str]]]:
+    """property name -> {(verdict word, scope as printed)} over every spec's expected JSON output."""
+    import json
+
+    from govspec.report import Scope, verdict_word
+
+    known: dict[str, set[tuple[str, str]]] = {}
+    for path in ROOT.glob("specs/*/*.expected.json"):
+        for f in json.loads(path.read_text())["files"]:
+            for p in f["properties"]:
+                sizes = p["scope"]["sizes"]
+                scope = Scope(p["scope"]["depth"], sizes if isinstance(sizes, str) else
+                              tuple((g, lo, hi) for g, (lo, hi) in sorted(sizes.items())))
+                known.setdefault(p["name"], set()).add((verdict_word(p["status"], p["kind"], scope), scope.describe()))
+    return known
+
+
+def prose_claims():
+    for doc in sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]:
+        text = BLOCK.sub("", doc.read_text(encoding="utf-8"))  # transcripts are run by test_transcript
+        text = re.sub(r"```.*?```", "", text, flags=re.S)
+        for n, line in enumerate(text.splitlines(), start=1):
+            for pattern in CLAIMS:
+                for match in pattern.finditer(line):
+                    yield doc.name, n, match.group("name"), match.group(2 if pattern is CLAIMS[0] else 1), \
+                        match.groupdict().get("scope")
+
+
+def test_verdicts_claimed_in_prose_match_a_run():
+    """Every verdict the docs' prose claims for a property of specs/ is the verdict its checked-in
+    expected output (which test_specs repeats) gives: prose cannot drift from the tool."""
+    known = _known_verdicts()
+    claims = [c for c in prose_claims() if c[2] in known]
+    assert len(claims) >= 5  # the pattern finds the claims (a pattern that matches nothing checks nothing)
+    wrong = []
+    for doc, line, name, word, scope in claims:
+        if not any(w == word and (scope is None or scope == s or scope.startswith(s.split(",")[0]))
+                   for w, s in known[name]):
+            wrong.append(f"{doc}:{line}: `{name}` claimed {word}{f' ({scope})' if scope else ''}, runs give {sorted(known[name])}")
+    assert not wrong, "\n".join(wrong)
