@@ -13,11 +13,16 @@ with the coalition as part of the state) built from a state of fresh variables; 
 are collected instead of asserted.  Spacer answers sat (the invariant exists: proved for every
 length), unsat (some behaviour is bad: longer than the bounded search looked) or unknown; only sat
 is a proof, anything else leaves the bounded verdict as it was.  Every call has a time limit.
+
+A sat answer is not taken on trust: the invariant Spacer found is checked again by a fresh solver
+(:mod:`verifier.certificate`: initiation, consecution and safety, each an unsat query), and only
+when all three pass is the property proved; the certificate is kept for a second solver (cvc5).
+Every reason returned is one short line (:func:`certificate.one_line`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from z3 import (
     And, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, SolverFor, Z3_OP_UNINTERPRETED, is_app,
@@ -27,6 +32,7 @@ from z3 import (
 from govspec import model as m
 from govspec.verdicts import Deadline
 
+from . import certificate as cert
 from . import counting
 from .encode import SymState, Unrolling, action_key
 
@@ -35,6 +41,9 @@ from .encode import SymState, Unrolling, action_key
 # a count rather than seconds, so whether a proof is found does not depend on the machine's load
 # (the property's time limit still applies on top).
 RLIMIT = 5_000_000
+
+# time limit (seconds) for each of the three checks of an invariant by a fresh solver, at most
+RECHECK_SECONDS = 20.0
 
 
 class _Collect:
@@ -123,6 +132,9 @@ class System:
     before: list
     transition: list
     clauses: list
+    init_body: list = field(default_factory=list)  # what holds of the initial state
+    init_leaves: list = field(default_factory=list)  # Inv's arguments at the initial state
+    after: list = field(default_factory=list)  # Inv's arguments after the step
 
 
 def system(model: m.Model, forced: bool = False, coalition_candidates: tuple[str, ...] | None = None,
@@ -156,13 +168,28 @@ def system(model: m.Model, forced: bool = False, coalition_candidates: tuple[str
         _clause(init_body, inv(*(_leaves(initial) + extra_state))),
         _clause([inv(*before_leaves), *transition], inv(*after_leaves)),
     ]
-    return System(unroll, start, step, inv, before_leaves, transition, clauses)
+    return System(unroll, start, step, inv, before_leaves, transition, clauses,
+                  init_body, _leaves(initial) + extra_state, after_leaves)
 
 
 def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | None = None,
           coalition_candidates: tuple[str, ...] | None = None, coalition_size: int | None = None,
           fixed: frozenset[str] | None = None, built: System | None = None, all_sizes: bool = False) -> tuple[bool, str]:
-    """(True, "") when the property holds in behaviours of any length; else (False, why not).
+    """(True, "") when the property holds in behaviours of any length; else (False, why not, one line).
+
+    See :func:`prove_with_certificate` for the arguments."""
+    ok, why, _ = prove_with_certificate(model, prop, deadline, goal, coalition_candidates, coalition_size, fixed,
+                                        built, all_sizes)
+    return ok, why
+
+
+def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | None = None,
+                           coalition_candidates: tuple[str, ...] | None = None, coalition_size: int | None = None,
+                           fixed: frozenset[str] | None = None, built: System | None = None,
+                           all_sizes: bool = False) -> tuple[bool, str, cert.Certificate | None]:
+    """(True, "", certificate) when the property holds in behaviours of any length, the invariant
+    checked again by a fresh solver; else (False, why not in one line, the certificate if Spacer
+    found an invariant that the check rejected, else None).
 
     For an invariant or a step property, ``prop`` says what is bad (``built``: the behaviours'
     clauses, when already made for the model).  For a coalition question, ``goal`` is what no
@@ -187,17 +214,30 @@ def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | N
     clauses.append(_clause(bad, BoolVal(False)))
     ms = deadline.remaining_ms()
     if ms <= 0:
-        return False, "no time left for a proof of any length"
+        return False, "no time left for a proof of any length", None
     solver = SolverFor("HORN")
     solver.set("timeout", ms)
     solver.add(*clauses)
     solver.set("rlimit", RLIMIT)
     result = solver.check()
-    if result == sat:
-        return True, ""
     if result == unknown:
-        reason = solver.reason_unknown()
-        if reason in ("canceled", "timeout"):
-            return False, "time limit reached"
-        return False, "resource limit reached" if "resource" in reason or "rlimit" in reason else reason
-    return False, "a longer behaviour may violate it"
+        return False, cert.one_line(solver.reason_unknown()), None
+    if result != sat:
+        return False, "a longer behaviour may violate it", None
+    certificate = cert.make(solver.model(), inv,
+                            initiation=[*sys_.init_body, Not(inv(*sys_.init_leaves))],
+                            consecution=[inv(*before_leaves), *transition, Not(inv(*sys_.after))],
+                            safety=bad)
+    seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
+    if seconds <= 0:
+        return False, "no time left to check the invariant found", certificate
+    ok, why = recheck(certificate, seconds)
+    if not ok:
+        return False, cert.one_line(f"invariant rejected by a fresh solver: {why}"), certificate
+    return True, "", certificate
+
+
+def recheck(certificate: cert.Certificate, seconds: float) -> tuple[bool, str]:
+    """The check of an invariant before a proof is claimed (a module attribute so that tests of
+    the differential test's teeth can switch it off)."""
+    return cert.recheck(certificate, seconds)

@@ -1,0 +1,262 @@
+"""Certificates of proofs of any length: an inductive invariant anyone can check again.
+
+Assumes Spacer (:mod:`verifier.unbounded`) answered sat and gave an interpretation of ``Inv``.
+Guarantees: a :class:`Certificate` holds the invariant as an SMT-LIB 2 ``define-fun`` and three
+self-contained SMT-LIB 2 scripts, one per proof obligation, each of which must be *unsat*:
+
+* initiation:  the initial state and not Inv(initial state);
+* consecution: Inv(s) and one step from s to s' and not Inv(s');
+* safety:      Inv(s) and a bad state or step from s.
+
+If all three are unsat, the invariant holds in the initial state, is kept by every step, and
+excludes every bad state or step: the property holds in behaviours of any length.  The scripts use
+the same step encoding as the bounded search (:mod:`verifier.encode`), so a certificate says the
+proof is right *for that encoding*; it does not check the encoding against the bylaws (the
+differential tests do that).
+
+:func:`recheck` checks a certificate with a fresh Z3 context parsed from the text (so what is
+checked is exactly what is kept); :func:`recheck_with_cvc5` checks the same text with cvc5, an
+independent solver, when it is installed (``pip install 'govspec[cvc5]'``).  Every check has a
+time limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import z3
+
+OBLIGATIONS = ("initiation", "consecution", "safety")
+
+# the solver's own words for why it gave up, mapped to words a reader can act on
+_KNOWN_REASONS = (
+    ("quantifier in a recursive rule", "the rules need a quantifier the Horn engine does not support"),
+    ("canceled", "time limit reached"),
+    ("timeout", "time limit reached"),
+    ("max. resource limit", "resource limit reached"),
+    ("resource limit", "resource limit reached"),
+    ("rlimit", "resource limit reached"),
+    ("memory", "memory limit reached"),
+    ("non-linear", "the rules multiply two unknowns, which the Horn engine does not support"),
+    ("nonlinear", "the rules multiply two unknowns, which the Horn engine does not support"),
+    ("incomplete", "the solver is incomplete for these rules"),
+)
+
+MAX_REASON = 120
+
+
+def one_line(reason: str, limit: int = MAX_REASON) -> str:
+    """A solver's reason as one short line: a known message in words, anything else cut short."""
+    text = " ".join(str(reason).split())
+    low = text.lower()
+    for needle, words in _KNOWN_REASONS:
+        if needle in low:
+            return words
+    if not text:
+        return "the solver gave no reason"
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """An inductive invariant and the three obligations that make it a proof (all SMT-LIB 2).
+
+    ``invariant`` is ``(define-fun Inv ((x0 S0) ...) Bool body)``; ``declarations`` declare the
+    sorts and constants the obligations use (everything but ``Inv``); ``obligations`` pairs each
+    name of :data:`OBLIGATIONS` with its assertions.  Replace ``invariant`` (``dataclasses.replace``)
+    to check another candidate against the same obligations."""
+
+    invariant: str
+    declarations: str
+    obligations: tuple[tuple[str, str], ...]
+
+    def script(self, name: str) -> str:
+        """The SMT-LIB 2 script of one obligation; it is unsat when the obligation holds."""
+        body = dict(self.obligations)[name]
+        return f"(set-logic ALL)\n{self.declarations}\n{self.invariant}\n{body}\n(check-sat)\n"
+
+    def scripts(self) -> dict[str, str]:
+        return {name: self.script(name) for name, _ in self.obligations}
+
+
+def _interpretation(model: z3.ModelRef, inv: z3.FuncDeclRef) -> tuple[list, z3.ExprRef]:
+    """The interpretation of ``inv`` in ``model`` as (parameters, body over the parameters)."""
+    params = [z3.Const(f"inv_arg_{i}", inv.domain(i)) for i in range(inv.arity())]
+    interp = model[inv]
+    if interp is None:  # (no constraint on Inv at all: any interpretation, take true)
+        return params, z3.BoolVal(True)
+    if isinstance(interp, z3.FuncInterp):
+        body = z3.substitute_vars(interp.else_value(), *params) if params else interp.else_value()
+        for k in reversed(range(interp.num_entries())):
+            entry = interp.entry(k)
+            same = z3.And([p == entry.arg_value(j) for j, p in enumerate(params)])
+            body = z3.If(same, entry.value(), body)
+        return params, body
+    return params, interp  # (arity 0: a Boolean)
+
+
+# Z3's pseudo-Boolean operators (at-most, at-least, pble, pbge, pbeq) are not standard SMT-LIB
+_PB = {2304: "at-most", 2305: "at-least", 2306: "<=", 2307: ">=", 2308: "=="}
+
+
+def standard(e: z3.ExprRef, _memo: dict | None = None) -> z3.ExprRef:
+    """``e`` in standard SMT-LIB 2 operators only: Z3's pseudo-Boolean constraints become sums of
+    if-then-else terms (same meaning), so that another solver can read the text."""
+    memo = {} if _memo is None else _memo
+    key = e.get_id()
+    if key in memo:
+        return memo[key]
+    if z3.is_quantifier(e):
+        n = e.num_vars()
+        bound = [z3.FreshConst(e.var_sort(i), e.var_name(i)) for i in range(n)]
+        body = standard(z3.substitute_vars(e.body(), *reversed(bound)), memo)
+        out = (z3.ForAll if e.is_forall() else z3.Exists)(bound, body)
+    elif z3.is_app(e) and e.num_args() > 0:
+        args = [standard(a, memo) for a in e.children()]
+        kind = e.decl().kind()
+        if kind in _PB:
+            params = e.decl().params()
+            k = params[0]
+            coeffs = [1] * len(args) if kind in (2304, 2305) else params[1:]
+            total = z3.Sum([z3.If(a, z3.IntVal(c), z3.IntVal(0)) for a, c in zip(args, coeffs)])
+            op = _PB[kind]
+            out = {"at-most": total <= k, "<=": total <= k, "at-least": total >= k, ">=": total >= k,
+                   "==": total == k}[op]
+        elif len(args) == 1 and (z3.is_add(e) or z3.is_mul(e) or z3.is_and(e) or z3.is_or(e)):
+            out = args[0]  # (a sum of one term: not SMT-LIB)
+        elif any(a.get_id() != b.get_id() for a, b in zip(args, e.children())):
+            out = e.decl()(*args)
+        else:
+            out = e
+    elif z3.is_and(e):  # (Z3 writes an empty conjunction as a bare "and", not SMT-LIB)
+        out = z3.BoolVal(True)
+    elif z3.is_or(e):
+        out = z3.BoolVal(False)
+    else:
+        out = e
+    memo[key] = out
+    return out
+
+
+def _define_fun(params: list, body: z3.ExprRef) -> str:
+    args = " ".join(f"({p.sexpr()} {p.sort().sexpr()})" for p in params)
+    return f"(define-fun Inv ({args}) Bool\n  {standard(body).sexpr()})"
+
+
+_INV_DECLARATION = re.compile(r"^\(declare-fun Inv \([^)]*\) Bool\)\s*$", re.MULTILINE)
+
+
+def _split_smt2(formulas: list) -> tuple[list[str], str]:
+    """Z3's SMT-LIB text of some formulas: (declaration lines without Inv, assertions)."""
+    s = z3.Solver()
+    memo: dict = {}
+    s.add(*[standard(f, memo) for f in formulas])
+    text = _INV_DECLARATION.sub("", s.to_smt2())
+    decls, asserts, current, depth = [], [], [], 0
+    # split top-level commands (to_smt2 writes one per line, but a command may span lines)
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        current.append(line)
+        depth += _depth_change(line)
+        if depth <= 0:
+            command = "\n".join(current)
+            current, depth = [], 0
+            head = command.lstrip()
+            if head.startswith("(assert"):
+                asserts.append(command)
+            elif head.startswith(("(declare", "(define")):
+                decls.append(command)
+            # (set-info, check-sat: left out; Certificate.script adds its own)
+    return decls, "\n".join(asserts)
+
+
+def _depth_change(line: str) -> int:
+    """Parenthesis depth change of one line, ignoring quoted symbols and strings."""
+    depth, quoted, string = 0, False, False
+    for ch in line:
+        if quoted:
+            quoted = ch != "|"
+        elif string:
+            string = ch != '"'
+        elif ch == "|":
+            quoted = True
+        elif ch == '"':
+            string = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+    return depth
+
+
+def make(model: z3.ModelRef, inv: z3.FuncDeclRef, initiation: list, consecution: list, safety: list) -> Certificate:
+    """The certificate of Spacer's ``model``: each obligation is a list of formulas (in which
+    ``inv`` is uninterpreted) whose conjunction must be unsat."""
+    params, body = _interpretation(model, inv)
+    decls: list[str] = []
+    obligations = []
+    for name, formulas in zip(OBLIGATIONS, (initiation, consecution, safety)):
+        d, a = _split_smt2(formulas)
+        decls += [x for x in d if x not in decls]
+        obligations.append((name, a))
+    return Certificate(_define_fun(params, body), "\n".join(decls), tuple(obligations))
+
+
+def recheck(certificate: Certificate, seconds: float) -> tuple[bool, str]:
+    """(True, "") when a fresh Z3 solver finds each obligation unsat within ``seconds`` each;
+    else (False, a one-line reason naming the first obligation that failed)."""
+    for name, _ in certificate.obligations:
+        ctx = z3.Context()
+        try:
+            assertions = z3.parse_smt2_string(certificate.script(name), ctx=ctx)
+        except z3.Z3Exception as e:
+            return False, f"the {name} check could not be read: {one_line(str(e), 80)}"
+        s = z3.Solver(ctx=ctx)
+        s.set("timeout", max(1, int(seconds * 1000)))
+        s.add(assertions)
+        result = s.check()
+        if result == z3.sat:
+            return False, f"the invariant fails its {name} check"
+        if result != z3.unsat:
+            return False, f"the {name} check of the invariant was not decided ({one_line(s.reason_unknown(), 60)})"
+    return True, ""
+
+
+def recheck_with_cvc5(certificate: Certificate, seconds: float) -> tuple[str, str]:
+    """Check a certificate with cvc5: ("valid", "") when cvc5 finds all three obligations unsat;
+    ("invalid", which failed) when it finds one sat; ("unknown", why) when it gives up or runs
+    out of time (``seconds`` per obligation); ("unavailable", why) when cvc5 is not installed."""
+    try:
+        import cvc5  # noqa: PLC0415 - optional: pip install 'govspec[cvc5]'
+    except ImportError:
+        return "unavailable", "cvc5 is not installed (pip install 'govspec[cvc5]')"
+    for name, _ in certificate.obligations:
+        try:
+            answer = _cvc5_check(cvc5, certificate.script(name), seconds)
+        except Exception as e:  # noqa: BLE001 - a parse error or a crash of the bindings is "unknown"
+            return "unknown", f"cvc5 could not check {name}: {one_line(str(e), 80)}"
+        if answer == "sat":
+            return "invalid", f"cvc5: the invariant fails its {name} check"
+        if answer != "unsat":
+            return "unknown", f"cvc5 did not decide the {name} check ({one_line(answer, 60)})"
+    return "valid", ""
+
+
+def _cvc5_check(cvc5, script: str, seconds: float) -> str:
+    tm = cvc5.TermManager()
+    solver = cvc5.Solver(tm)
+    solver.setOption("tlimit-per", str(max(1, int(seconds * 1000))))
+    parser = cvc5.InputParser(solver)
+    parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, script, "certificate")
+    symbols = parser.getSymbolManager()
+    answer = "no check-sat"
+    while True:
+        command = parser.nextCommand()
+        if command.isNull():
+            break
+        out = command.invoke(solver, symbols).strip()
+        if out:
+            answer = out
+    return answer.split("\n")[-1].strip()
