@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 
 import z3
+from z3 import z3core as C
+from z3.z3 import _to_expr_ref as _expr
 
 OBLIGATIONS = ("initiation", "consecution", "safety")
 
@@ -100,43 +102,104 @@ def _interpretation(model: z3.ModelRef, inv: z3.FuncDeclRef) -> tuple[list, z3.E
 _PB = {2304: "at-most", 2305: "at-least", 2306: "<=", 2307: ">=", 2308: "=="}
 
 
-def standard(e: z3.ExprRef, _memo: dict | None = None) -> z3.ExprRef:
-    """``e`` in standard SMT-LIB 2 operators only: Z3's pseudo-Boolean constraints become sums of
-    if-then-else terms (same meaning), so that another solver can read the text."""
-    memo = {} if _memo is None else _memo
-    key = e.get_id()
-    if key in memo:
-        return memo[key]
-    if z3.is_quantifier(e):
-        n = e.num_vars()
-        bound = [z3.FreshConst(e.var_sort(i), e.var_name(i)) for i in range(n)]
-        body = standard(z3.substitute_vars(e.body(), *reversed(bound)), memo)
-        out = (z3.ForAll if e.is_forall() else z3.Exists)(bound, body)
-    elif z3.is_app(e) and e.num_args() > 0:
-        args = [standard(a, memo) for a in e.children()]
-        kind = e.decl().kind()
-        if kind in _PB:
-            params = e.decl().params()
-            k = params[0]
-            coeffs = [1] * len(args) if kind in (2304, 2305) else params[1:]
-            total = z3.Sum([z3.If(a, z3.IntVal(c), z3.IntVal(0)) for a, c in zip(args, coeffs)])
-            op = _PB[kind]
-            out = {"at-most": total <= k, "<=": total <= k, "at-least": total >= k, ">=": total >= k,
-                   "==": total == k}[op]
-        elif len(args) == 1 and (z3.is_add(e) or z3.is_mul(e) or z3.is_and(e) or z3.is_or(e)):
-            out = args[0]  # (a sum of one term: not SMT-LIB)
-        elif any(a.get_id() != b.get_id() for a, b in zip(args, e.children())):
-            out = e.decl()(*args)
+def standard(e: z3.ExprRef, memo: dict | None = None) -> z3.ExprRef:
+    """``e`` in standard SMT-LIB 2 operators only, same meaning, so that another solver can read the
+    text: Z3's pseudo-Boolean constraints become sums of if-then-else terms, empty conjunctions and
+    disjunctions constants, sums of one term that term.  ``memo`` may be shared between calls.
+
+    (Walks the term with Z3's C API, without a Python object per node: the step formulas are large.)"""
+    memo = {} if memo is None else memo  # ast id -> the rewritten term, or None when unchanged
+    ctx = e.ctx
+    r = ctx.ref()
+    stack = [(e.as_ast(), False)]
+    while stack:
+        a, children_done = stack.pop()
+        key = C.Z3_get_ast_id(r, a)
+        if key in memo:
+            continue
+        kind = C.Z3_get_ast_kind(r, a)
+        if kind == z3.Z3_QUANTIFIER_AST:
+            q = z3.QuantifierRef(a, ctx)
+            if q.is_lambda():
+                memo[key] = None
+                continue
+            n = q.num_vars()
+            bound = [z3.FreshConst(q.var_sort(i), q.var_name(i)) for i in range(n)]
+            body = standard(z3.substitute_vars(q.body(), *reversed(bound)), memo)
+            memo[key] = (z3.ForAll if q.is_forall() else z3.Exists)(bound, body)
+            continue
+        if kind != z3.Z3_APP_AST:
+            memo[key] = None
+            continue
+        n = C.Z3_get_app_num_args(r, a)
+        children = [C.Z3_get_app_arg(r, a, i) for i in range(n)]
+        if not children_done:
+            stack.append((a, True))
+            stack.extend((c, False) for c in children if C.Z3_get_ast_id(r, c) not in memo)
+            continue
+        news = [memo[C.Z3_get_ast_id(r, c)] for c in children]
+        op = C.Z3_get_decl_kind(r, C.Z3_get_app_decl(r, a))
+        if op in _PB or (n == 0 and op in (z3.Z3_OP_AND, z3.Z3_OP_OR)) or (
+                n == 1 and op in (z3.Z3_OP_ADD, z3.Z3_OP_MUL, z3.Z3_OP_AND, z3.Z3_OP_OR)) or any(
+                x is not None for x in news):
+            expr = _expr(a, ctx)
+            args = [x if x is not None else _expr(c, ctx) for x, c in zip(news, children)]
+            memo[key] = _rewrite(expr, op, args)
         else:
-            out = e
-    elif z3.is_and(e):  # (Z3 writes an empty conjunction as a bare "and", not SMT-LIB)
-        out = z3.BoolVal(True)
-    elif z3.is_or(e):
-        out = z3.BoolVal(False)
-    else:
-        out = e
-    memo[key] = out
-    return out
+            memo[key] = None
+    out = memo[e.get_id()]
+    return e if out is None else out
+
+
+def _rewrite(e: z3.ExprRef, op: int, args: list) -> z3.ExprRef:
+    if op in _PB:
+        params = e.decl().params()
+        coeffs = [1] * len(args) if op in (2304, 2305) else params[1:]
+        terms = [z3.If(a, z3.IntVal(c), z3.IntVal(0)) for a, c in zip(args, coeffs)]
+        total = z3.IntVal(0) if not terms else terms[0] if len(terms) == 1 else z3.Sum(terms)
+        k = params[0]
+        return {"at-most": total <= k, "<=": total <= k, "at-least": total >= k, ">=": total >= k,
+                "==": total == k}[_PB[op]]
+    if not args and op in (z3.Z3_OP_AND, z3.Z3_OP_OR):  # (Z3 writes an empty one as a bare "and")
+        return z3.BoolVal(op == z3.Z3_OP_AND)
+    if len(args) == 1 and op in (z3.Z3_OP_ADD, z3.Z3_OP_MUL, z3.Z3_OP_AND, z3.Z3_OP_OR):
+        return args[0]  # (a sum of one term: not SMT-LIB)
+    return e.decl()(*args)
+
+
+def _has_quantifier(e: z3.ExprRef) -> bool:
+    return any(C.Z3_get_ast_kind(e.ctx.ref(), x.as_ast()) == z3.Z3_QUANTIFIER_AST for x in _subterms(e))
+
+
+def _subterms(e: z3.ExprRef):
+    seen, todo = set(), [e]
+    while todo:
+        x = todo.pop()
+        if x.get_id() in seen:
+            continue
+        seen.add(x.get_id())
+        yield x
+        if z3.is_quantifier(x):
+            todo.append(x.body())
+        elif z3.is_app(x):
+            todo.extend(x.children())
+
+
+def quantifier_free(body: z3.ExprRef, ms: int = 5000) -> z3.ExprRef:
+    """An invariant without quantifiers when Z3 can eliminate them (``qe2``) within ``ms``; else as
+    it is.  (Spacer may describe its invariant with an existential over variables its
+    preprocessing removed; with the quantifier, the negated invariant in the consecution check is
+    a universal, which a plain solver handles badly.)  The result is checked like any other
+    candidate: an invariant is accepted only when its three obligations hold."""
+    if not _has_quantifier(body):
+        return body
+    try:
+        goal = z3.Goal(ctx=body.ctx)
+        goal.add(body)
+        out = z3.TryFor(z3.Tactic("qe2", ctx=body.ctx), ms)(goal).as_expr()
+    except z3.Z3Exception:
+        return body
+    return body if _has_quantifier(out) else out
 
 
 def _define_fun(params: list, body: z3.ExprRef) -> str:
@@ -147,10 +210,9 @@ def _define_fun(params: list, body: z3.ExprRef) -> str:
 _INV_DECLARATION = re.compile(r"^\(declare-fun Inv \([^)]*\) Bool\)\s*$", re.MULTILINE)
 
 
-def _split_smt2(formulas: list) -> tuple[list[str], str]:
+def _split_smt2(formulas: list, memo: dict) -> tuple[list[str], str]:
     """Z3's SMT-LIB text of some formulas: (declaration lines without Inv, assertions)."""
     s = z3.Solver()
-    memo: dict = {}
     s.add(*[standard(f, memo) for f in formulas])
     text = _INV_DECLARATION.sub("", s.to_smt2())
     decls, asserts, current, depth = [], [], [], 0
@@ -195,10 +257,12 @@ def make(model: z3.ModelRef, inv: z3.FuncDeclRef, initiation: list, consecution:
     """The certificate of Spacer's ``model``: each obligation is a list of formulas (in which
     ``inv`` is uninterpreted) whose conjunction must be unsat."""
     params, body = _interpretation(model, inv)
+    body = quantifier_free(body)
     decls: list[str] = []
     obligations = []
+    memo: dict = {}  # (the step is in two obligations: rewritten once)
     for name, formulas in zip(OBLIGATIONS, (initiation, consecution, safety)):
-        d, a = _split_smt2(formulas)
+        d, a = _split_smt2(formulas, memo)
         decls += [x for x in d if x not in decls]
         obligations.append((name, a))
     return Certificate(_define_fun(params, body), "\n".join(decls), tuple(obligations))
