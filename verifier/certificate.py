@@ -48,11 +48,12 @@ _KNOWN_REASONS = (
 MAX_REASON = 120
 
 
-def one_line(reason: str, limit: int = MAX_REASON) -> str:
-    """A solver's reason as one short line: a known message in words, anything else cut short."""
+def one_line(reason: str, limit: int = MAX_REASON, translate: bool = True) -> str:
+    """A solver's reason as one short line: a known message in words (``translate``), anything
+    else on one line, cut short."""
     text = " ".join(str(reason).split())
     low = text.lower()
-    for needle, words in _KNOWN_REASONS:
+    for needle, words in _KNOWN_REASONS if translate else ():
         if needle in low:
             return words
     if not text:
@@ -72,6 +73,7 @@ class Certificate:
     invariant: str
     declarations: str
     obligations: tuple[tuple[str, str], ...]
+    quantified: bool = False  # does the invariant contain a quantifier?
 
     def script(self, name: str) -> str:
         """The SMT-LIB 2 script of one obligation; it is unsat when the obligation holds."""
@@ -253,11 +255,14 @@ def _depth_change(line: str) -> int:
     return depth
 
 
-def make(model: z3.ModelRef, inv: z3.FuncDeclRef, initiation: list, consecution: list, safety: list) -> Certificate:
+def make(model: z3.ModelRef, inv: z3.FuncDeclRef, initiation: list, consecution: list, safety: list,
+         eliminate_quantifiers_ms: int = 0) -> Certificate:
     """The certificate of Spacer's ``model``: each obligation is a list of formulas (in which
-    ``inv`` is uninterpreted) whose conjunction must be unsat."""
+    ``inv`` is uninterpreted) whose conjunction must be unsat.  ``eliminate_quantifiers_ms``: time
+    to try to make the invariant quantifier-free (:func:`quantifier_free`), 0 not to try."""
     params, body = _interpretation(model, inv)
-    body = quantifier_free(body)
+    if eliminate_quantifiers_ms > 0:
+        body = quantifier_free(body, eliminate_quantifiers_ms)
     decls: list[str] = []
     obligations = []
     memo: dict = {}  # (the step is in two obligations: rewritten once)
@@ -265,27 +270,34 @@ def make(model: z3.ModelRef, inv: z3.FuncDeclRef, initiation: list, consecution:
         d, a = _split_smt2(formulas, memo)
         decls += [x for x in d if x not in decls]
         obligations.append((name, a))
-    return Certificate(_define_fun(params, body), "\n".join(decls), tuple(obligations))
+    return Certificate(_define_fun(params, body), "\n".join(decls), tuple(obligations), _has_quantifier(body))
 
 
-def recheck(certificate: Certificate, seconds: float) -> tuple[bool, str]:
-    """(True, "") when a fresh Z3 solver finds each obligation unsat within ``seconds`` each;
-    else (False, a one-line reason naming the first obligation that failed)."""
+def check(certificate: Certificate, seconds: float) -> tuple[str, str]:
+    """A fresh Z3 solver, in a context of its own, reads the certificate's text and checks each
+    obligation (``seconds`` each): ("valid", "") when all three are unsat; ("invalid", which one
+    failed) when one is sat; ("unknown", why) when one is not decided or cannot be read."""
     for name, _ in certificate.obligations:
         ctx = z3.Context()
         try:
             assertions = z3.parse_smt2_string(certificate.script(name), ctx=ctx)
         except z3.Z3Exception as e:
-            return False, f"the {name} check could not be read: {one_line(str(e), 80)}"
+            return "unknown", f"the {name} check could not be read: {one_line(str(e), 80)}"
         s = z3.Solver(ctx=ctx)
         s.set("timeout", max(1, int(seconds * 1000)))
         s.add(assertions)
         result = s.check()
         if result == z3.sat:
-            return False, f"the invariant fails its {name} check"
+            return "invalid", f"the invariant fails its {name} check"
         if result != z3.unsat:
-            return False, f"the {name} check of the invariant was not decided ({one_line(s.reason_unknown(), 60)})"
-    return True, ""
+            return "unknown", f"the {name} check of the invariant was not decided ({one_line(s.reason_unknown(), 60)})"
+    return "valid", ""
+
+
+def recheck(certificate: Certificate, seconds: float) -> tuple[bool, str]:
+    """(True, "") when :func:`check` finds the certificate valid; else (False, one-line reason)."""
+    status, why = check(certificate, seconds)
+    return status == "valid", why
 
 
 def recheck_with_cvc5(certificate: Certificate, seconds: float) -> tuple[str, str]:

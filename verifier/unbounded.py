@@ -47,6 +47,10 @@ SPACER_PARAMS: dict[str, object] = {}
 
 # time limit (seconds) for each of the three checks of an invariant by a fresh solver, at most
 RECHECK_SECONDS = 20.0
+# ... for an invariant with a quantifier, first as it is for at most this long, then, if undecided,
+# made quantifier-free (at most QE_SECONDS) and checked again
+FIRST_RECHECK_SECONDS = 2.0
+QE_SECONDS = 5.0
 
 
 class _Collect:
@@ -229,20 +233,31 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
         return False, cert.one_line(solver.reason_unknown()), None
     if result != sat:
         return False, "a longer behaviour may violate it", None
-    certificate = cert.make(solver.model(), inv,
-                            initiation=[*sys_.init_body, Not(inv(*sys_.init_leaves))],
-                            consecution=[inv(*before_leaves), *transition, Not(inv(*sys_.after))],
-                            safety=bad)
+    obligations = dict(initiation=[*sys_.init_body, Not(inv(*sys_.init_leaves))],
+                       consecution=[inv(*before_leaves), *transition, Not(inv(*sys_.after))],
+                       safety=bad)
+    spacer_model = solver.model()
+    certificate = cert.make(spacer_model, inv, **obligations)
     seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
     if seconds <= 0:
         return False, "no time left to check the invariant found", certificate
-    ok, why = recheck(certificate, seconds)
-    if not ok:
-        return False, cert.one_line(f"invariant rejected by a fresh solver: {why}"), certificate
+    status, why = recheck(certificate, min(seconds, FIRST_RECHECK_SECONDS) if certificate.quantified else seconds)
+    if status == "unknown" and certificate.quantified:
+        # the invariant has a quantifier the plain solver could not handle in time: eliminate it, check again
+        seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
+        plain = cert.make(spacer_model, inv, **obligations, eliminate_quantifiers_ms=int(min(seconds, QE_SECONDS) * 1000))
+        if not plain.quantified:
+            certificate = plain
+            seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
+            status, why = recheck(certificate, seconds) if seconds > 0 else ("unknown", "no time left")
+    if status == "invalid":
+        return False, cert.one_line(f"the invariant found was rejected by a fresh solver: {why}", translate=False), certificate
+    if status != "valid":
+        return False, cert.one_line(f"the invariant found could not be checked again: {why}", translate=False), certificate
     return True, "", certificate
 
 
-def recheck(certificate: cert.Certificate, seconds: float) -> tuple[bool, str]:
-    """The check of an invariant before a proof is claimed (a module attribute so that tests of
-    the differential test's teeth can switch it off)."""
-    return cert.recheck(certificate, seconds)
+def recheck(certificate: cert.Certificate, seconds: float) -> tuple[str, str]:
+    """The check of an invariant before a proof is claimed: ("valid"|"invalid"|"unknown", why)
+    (a module attribute so that tests of the differential test's teeth can switch it off)."""
+    return cert.check(certificate, seconds)
