@@ -84,9 +84,9 @@ class Certificate:
         return {name: self.script(name) for name, _ in self.obligations}
 
 
-def _interpretation(model: z3.ModelRef, inv: z3.FuncDeclRef) -> tuple[list, z3.ExprRef]:
+def _interpretation(model: z3.ModelRef, inv: z3.FuncDeclRef, prefix: str = "inv_arg_") -> tuple[list, z3.ExprRef]:
     """The interpretation of ``inv`` in ``model`` as (parameters, body over the parameters)."""
-    params = [z3.Const(f"inv_arg_{i}", inv.domain(i)) for i in range(inv.arity())]
+    params = [z3.Const(f"{prefix}{i}", inv.domain(i)) for i in range(inv.arity())]
     interp = model[inv]
     if interp is None:  # (no constraint on Inv at all: any interpretation, take true)
         return params, z3.BoolVal(True)
@@ -255,12 +255,18 @@ def _depth_change(line: str) -> int:
     return depth
 
 
-def make(model: z3.ModelRef, inv: z3.FuncDeclRef, initiation: list, consecution: list, safety: list,
+def interpretation(model: z3.ModelRef, inv: z3.FuncDeclRef, prefix: str = "inv_arg_") -> tuple[list, z3.ExprRef]:
+    """The interpretation of ``inv`` in Spacer's ``model``: (parameters, body over them)."""
+    return _interpretation(model, inv, prefix)
+
+
+def make(interp: tuple[list, z3.ExprRef], initiation: list, consecution: list, safety: list,
          eliminate_quantifiers_ms: int = 0) -> Certificate:
-    """The certificate of Spacer's ``model``: each obligation is a list of formulas (in which
-    ``inv`` is uninterpreted) whose conjunction must be unsat.  ``eliminate_quantifiers_ms``: time
-    to try to make the invariant quantifier-free (:func:`quantifier_free`), 0 not to try."""
-    params, body = _interpretation(model, inv)
+    """The certificate of an invariant ``interp`` (parameters, body) for a predicate ``Inv``: each
+    obligation is a list of formulas (in which ``Inv`` is uninterpreted) whose conjunction must be
+    unsat.  ``eliminate_quantifiers_ms``: time to try to make the invariant quantifier-free
+    (:func:`quantifier_free`), 0 not to try."""
+    params, body = interp
     if eliminate_quantifiers_ms > 0:
         body = quantifier_free(body, eliminate_quantifiers_ms)
     decls: list[str] = []

@@ -25,9 +25,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from z3 import (
-    And, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, SolverFor, Z3_OP_UNINTERPRETED, is_app,
-    is_const, is_quantifier, sat, unknown,
+    And, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, Solver, SolverFor, Z3_OP_UNINTERPRETED, is_app,
+    is_const, is_false, is_int_value, is_quantifier, is_rational_value, is_true, sat, simplify, substitute, unknown,
+    unsat,
 )
+
+from z3.z3 import _to_expr_ref
+from z3.z3core import (
+    Z3_get_app_arg, Z3_get_app_decl, Z3_get_app_num_args, Z3_get_ast_id, Z3_get_ast_kind, Z3_get_decl_kind,
+    Z3_get_quantifier_body,
+)
+from z3 import Z3_APP_AST, Z3_QUANTIFIER_AST
 
 from govspec import model as m
 from govspec.verdicts import Deadline
@@ -42,8 +50,12 @@ from .encode import SymState, Unrolling, action_key
 # (the property's time limit still applies on top).
 RLIMIT = 5_000_000
 
+# replace the leaves of the state that never change by their values before Spacer runs (see _constants)
+REDUCE = True
+CONSTANT_RLIMIT = 200_000  # for each "does this leaf ever change" question
+
 # options of the Horn engine for every proof attempt (see the measurements in docs/reliability.md)
-SPACER_PARAMS: dict[str, object] = {}
+SPACER_PARAMS: dict[str, object] = {"fp.spacer.use_inductive_generalizer": False}
 
 # time limit (seconds) for each of the three checks of an invariant by a fresh solver, at most
 RECHECK_SECONDS = 20.0
@@ -104,27 +116,36 @@ def _fresh(state: SymState) -> SymState:
 
 
 def _variables(formulas) -> list:
-    """The free constants of some formulas (they are universally quantified in a Horn clause)."""
-    seen, out, todo = set(), [], list(formulas)
-    while todo:
-        e = todo.pop()
-        if is_quantifier(e):
-            todo.append(e.body())
-            continue
-        if not is_app(e):
-            continue
-        if is_const(e) and e.decl().kind() == Z3_OP_UNINTERPRETED:
-            if e.get_id() not in seen:
-                seen.add(e.get_id())
-                out.append(e)
-            continue
-        todo.extend(e.children())
+    """The free constants of some formulas (they are universally quantified in a Horn clause).
+
+    (Walks the terms with Z3's C API, without a Python object per node: the step formulas are large.)"""
+    seen, out = set(), []
+    for f in formulas:
+        ctx = f.ctx
+        r = ctx.ref()
+        todo = [f.as_ast()]
+        while todo:
+            a = todo.pop()
+            key = Z3_get_ast_id(r, a)
+            if key in seen:
+                continue
+            seen.add(key)
+            kind = Z3_get_ast_kind(r, a)
+            if kind == Z3_QUANTIFIER_AST:
+                todo.append(Z3_get_quantifier_body(r, a))
+            elif kind == Z3_APP_AST:
+                n = Z3_get_app_num_args(r, a)
+                if n == 0:
+                    if Z3_get_decl_kind(r, Z3_get_app_decl(r, a)) == Z3_OP_UNINTERPRETED:
+                        out.append(_to_expr_ref(a, ctx))
+                else:
+                    todo.extend(Z3_get_app_arg(r, a, i) for i in range(n))
     return out
 
 
 def _clause(body: list, head) -> object:
     formula = Implies(And(body), head)
-    variables = _variables([formula])
+    variables = [x for x in _variables([formula]) if x.decl().name() != "Inv"]  # (a predicate of no arguments)
     return ForAll(variables, formula) if variables else formula
 
 
@@ -142,6 +163,7 @@ class System:
     init_body: list = field(default_factory=list)  # what holds of the initial state
     init_leaves: list = field(default_factory=list)  # Inv's arguments at the initial state
     after: list = field(default_factory=list)  # Inv's arguments after the step
+    constants: dict | None = None  # (see _constants)
 
 
 def system(model: m.Model, forced: bool = False, coalition_candidates: tuple[str, ...] | None = None,
@@ -222,6 +244,22 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
     ms = deadline.remaining_ms()
     if ms <= 0:
         return False, "no time left for a proof of any length", None
+    constants = _constants(sys_) if REDUCE else {}
+    keep = [k for k in range(len(before_leaves)) if k not in constants] or [0]
+    constants = {k: v for k, v in constants.items() if k not in keep}
+    horn_inv = inv
+    if constants:  # Spacer solves the clauses with the leaves that never change replaced by their values
+        sub = [(before_leaves[k], constants[k]) for k in sorted(constants)]
+
+        def fixed_(e):
+            return simplify(substitute(e, *sub))
+        horn_inv = Function("Inv", *[before_leaves[k].sort() for k in keep], BoolSort())
+        red_before = horn_inv(*[before_leaves[k] for k in keep])
+        clauses = [
+            _clause(sys_.init_body, horn_inv(*[sys_.init_leaves[k] for k in keep])),
+            _clause([red_before, *[fixed_(t) for t in transition]], horn_inv(*[fixed_(sys_.after[k]) for k in keep])),
+            _clause([red_before, *[fixed_(b) for b in bad[1:]]], BoolVal(False)),
+        ]
     solver = SolverFor("HORN")
     solver.set("timeout", ms)
     solver.add(*clauses)
@@ -237,7 +275,15 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
                        consecution=[inv(*before_leaves), *transition, Not(inv(*sys_.after))],
                        safety=bad)
     spacer_model = solver.model()
-    certificate = cert.make(spacer_model, inv, **obligations)
+
+    def interp():  # the invariant of the full state (the leaves that never change: their values)
+        if not constants:
+            return cert.interpretation(spacer_model, inv)
+        params = [Const(f"inv_arg_{i}", x.sort()) for i, x in enumerate(before_leaves)]
+        red_params, red_body = cert.interpretation(spacer_model, horn_inv, prefix="reduced_arg_")
+        body = substitute(red_body, *[(p, params[k]) for p, k in zip(red_params, keep)]) if red_params else red_body
+        return params, And(body, *[params[k] == constants[k] for k in sorted(constants)])
+    certificate = cert.make(interp(), **obligations)
     seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
     if seconds <= 0:
         return False, "no time left to check the invariant found", certificate
@@ -245,7 +291,7 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
     if status == "unknown" and certificate.quantified:
         # the invariant has a quantifier the plain solver could not handle in time: eliminate it, check again
         seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
-        plain = cert.make(spacer_model, inv, **obligations, eliminate_quantifiers_ms=int(min(seconds, QE_SECONDS) * 1000))
+        plain = cert.make(interp(), **obligations, eliminate_quantifiers_ms=int(min(seconds, QE_SECONDS) * 1000))
         if not plain.quantified:
             certificate = plain
             seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
@@ -255,6 +301,34 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
     if status != "valid":
         return False, cert.one_line(f"the invariant found could not be checked again: {why}", translate=False), certificate
     return True, "", certificate
+
+
+def _constants(sys_: System) -> dict[int, object]:
+    """The leaves of the state that keep their initial value in every step, by index: the initial
+    value is a constant and one step from *any* state leaves it as it was (checked by Z3, a short
+    limit each; undecided: not constant).  Such leaves are parameters no procedure changes, weights
+    nobody transfers, members nobody removes, ...  (cached on the system)."""
+    if sys_.constants is not None:
+        return sys_.constants
+    out: dict[int, object] = {}
+    solver = None
+    for k, (before, init, after) in enumerate(zip(sys_.before, sys_.init_leaves, sys_.after)):
+        if not (is_int_value(init) or is_rational_value(init) or is_true(init) or is_false(init)):
+            continue
+        if after.eq(before) or is_true(simplify(after == before)):
+            out[k] = init
+            continue
+        if solver is None:
+            solver = Solver()
+            solver.set("rlimit", CONSTANT_RLIMIT)
+            solver.add(*sys_.transition)
+        solver.push()
+        solver.add(after != before)
+        if solver.check() == unsat:
+            out[k] = init
+        solver.pop()
+    sys_.constants = out
+    return out
 
 
 def recheck(certificate: cert.Certificate, seconds: float) -> tuple[str, str]:
