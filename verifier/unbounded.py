@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from z3 import (
-    And, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, Solver, SolverFor, Z3_OP_UNINTERPRETED, is_app,
+    And, BoolSort, BoolVal, Const, Context, ForAll, Function, Implies, Not, Solver, SolverFor, Z3_OP_UNINTERPRETED, is_app,
     is_const, is_false, is_int_value, is_quantifier, is_rational_value, is_true, sat, simplify, substitute, unknown,
     unsat,
 )
@@ -45,10 +45,12 @@ from . import counting
 from .encode import SymState, Unrolling, action_key
 
 
-# Z3's deterministic resource limit for one proof attempt: the proofs of specs/ need under 500,000;
-# a count rather than seconds, so whether a proof is found does not depend on the machine's load
-# (the property's time limit still applies on top).
-RLIMIT = 5_000_000
+# Z3's deterministic resource limit for one proof attempt (Spacer runs in a fresh context, so the
+# count does not depend on what ran before): the proofs of specs/ need under 4,600,000 (the largest,
+# new_user_governor's the_whale_alone_cannot_execute); 10,000,000 leaves a margin of two.  A count
+# rather than seconds, so whether a proof is found does not depend on the machine's load (the
+# property's time limit still applies on top).
+RLIMIT = 10_000_000
 
 # replace the leaves of the state that never change by their values before Spacer runs (see _constants)
 REDUCE = True
@@ -260,9 +262,13 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
             _clause([red_before, *[fixed_(t) for t in transition]], horn_inv(*[fixed_(sys_.after[k]) for k in keep])),
             _clause([red_before, *[fixed_(b) for b in bad[1:]]], BoolVal(False)),
         ]
-    solver = SolverFor("HORN")
+    # Spacer runs in a context of its own: its search depends on the order of terms, which in the
+    # shared context depends on everything built before; in a fresh one, a proof does not depend
+    # on what else ran in the process
+    horn_ctx = Context()
+    solver = SolverFor("HORN", ctx=horn_ctx)
     solver.set("timeout", ms)
-    solver.add(*clauses)
+    solver.add(*[c.translate(horn_ctx) for c in clauses])
     solver.set("rlimit", RLIMIT)
     for key, value in SPACER_PARAMS.items():
         solver.set(key, value)
@@ -276,11 +282,15 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
                        safety=bad)
     spacer_model = solver.model()
 
+    def interpretation(decl, prefix="inv_arg_"):  # (back in the shared context)
+        params, body = cert.interpretation(spacer_model, decl.translate(horn_ctx), prefix)
+        return [x.translate(inv.ctx) for x in params], body.translate(inv.ctx)
+
     def interp():  # the invariant of the full state (the leaves that never change: their values)
         if not constants:
-            return cert.interpretation(spacer_model, inv)
+            return interpretation(inv)
         params = [Const(f"inv_arg_{i}", x.sort()) for i, x in enumerate(before_leaves)]
-        red_params, red_body = cert.interpretation(spacer_model, horn_inv, prefix="reduced_arg_")
+        red_params, red_body = interpretation(horn_inv, prefix="reduced_arg_")
         body = substitute(red_body, *[(p, params[k]) for p, k in zip(red_params, keep)]) if red_params else red_body
         return params, And(body, *[params[k] == constants[k] for k in sorted(constants)])
     certificate = cert.make(interp(), **obligations)
