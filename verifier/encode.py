@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from z3 import (
-    And, BoolRef, BoolVal, Bool, ForAll, If, Implies, Int, IntVal, Not, Or, PbLe, Q, Real, RealVal, Sum, ToReal, is_bool,
+    And, BoolRef, BoolVal, Bool, ForAll, If, Implies, Int, IntVal, Not, Or, PbLe, Q, Real, RealVal, Sum, ToReal, is_bool, is_false,
+    simplify,
 )
 
 from govspec import model as m
-from govspec.semantics import conjunction
 
 from .counting import Class
 
@@ -52,6 +52,22 @@ def _constant_scale(e):
         if a and b and (a[1] is None or b[1] is None):
             return (a[0] * b[0], a[1] or b[1])
     return None
+
+
+def _atoms(e) -> list | None:
+    """The atoms of a rule that is a conjunction of comparisons and of tests that a person is (or is
+    not) in a set, else None (see :meth:`Unrolling.worst_case`)."""
+    if isinstance(e, (m.Compare, m.InSet)) or (isinstance(e, m.NotE) and isinstance(e.item, m.InSet)):
+        return [e]
+    if isinstance(e, m.And):
+        out = []
+        for item in e.items:
+            sub = _atoms(item)
+            if sub is None:
+                return None
+            out += sub
+        return out
+    return [] if isinstance(e, m.BoolConst) and e.value else None
 
 
 def _min(terms):
@@ -855,14 +871,14 @@ class Unrolling:
         """
         stage = stage or proc.stages[index]
         carry = (stage.kind != "vetoed") if carry is None else carry
-        atoms = conjunction(stage.passes.expr) if stage.quorum is None else None
+        atoms = _atoms(stage.passes.expr) if stage.quorum is None else None
         if stage.quorum is not None:
-            q, p = conjunction(stage.quorum.expr), conjunction(stage.passes.expr)
+            q, p = _atoms(stage.quorum.expr), _atoms(stage.passes.expr)
             atoms = None if q is None or p is None else q + p
         if atoms is None:
             return None
         if not carry:  # the stage (a veto) must fail: the negation of a single comparison
-            if len(atoms) != 1:
+            if len(atoms) != 1 or not isinstance(atoms[0], m.Compare):
                 return None
             atoms = [_negate(atoms[0])]
         sets_own = self.stage_sets(proc, stage, state, args, v)
@@ -871,9 +887,15 @@ class Unrolling:
             fixed = StageVars(v.notified, *[{j: BoolVal(val) for j in v.notified} for val in (a, y, n, ab)])
             per_option[name] = self.stage_sets(proc, stage, state, args, fixed)
         parts = []
-        if any(a.op == "!=" for a in atoms):
+        if any(isinstance(a, m.Compare) and a.op == "!=" for a in atoms):
             return None
         for atom in atoms:
+            if not isinstance(atom, m.Compare):  # a person in (or not in) a step set
+                part = self._membership_worst(proc, stage, index, state, args, v, coalition, atom, sets_own, per_option)
+                if part is None:
+                    return None
+                parts.append(part)
+                continue
             for op, lhs, rhs in _split_equality(atom):
                 lin = self._linear(m.Arith("-", lhs, rhs))
                 if lin is None:
@@ -899,6 +921,41 @@ class Unrolling:
                 d = Sum(total)
                 parts.append({">=": d >= 0, ">": d > 0, "<=": d <= 0, "<": d < 0}[op])
         return And(parts) if parts else BoolVal(True)
+
+    def _membership_worst(self, proc: m.Procedure, stage: m.Stage, index: int, state: SymState, args, v: StageVars,
+                          coalition, atom, sets_own, per_option):
+        """"x in S" (or "x not in S") whatever the outsiders do, without a quantifier.
+
+        x does not depend on the votes, so "for every response, x is in S" is "for the member j that
+        x is, j is in S in every response", and j's membership of a step set depends on j's own
+        option only: a coalition member's own choice, or, for an outsider, every option open to
+        it (its worst case).  None when x may be a class slot (the caller then quantifies)."""
+        negated = isinstance(atom, m.NotE)
+        inset = atom.item if negated else atom
+        if not isinstance(inset.set, m.StepSet):  # (no step set: nothing the outsiders choose)
+            return self.boolean(atom, state, args, [None] * max(1, len(proc.stages)))
+        if inset.set.stage != index:
+            return None
+        kind = inset.set.kind
+        x = self.person(inset.person, state, args)
+        parts = []
+        for j in v.notified:
+            if j in self.slots:
+                if is_false(simplify(x == j)):
+                    continue
+                return None
+
+            def holds(sets):
+                return Not(sets[kind][j]) if negated else sets[kind][j]
+            rv = And(state.members[stage.body][j], self._recused(proc, args, "vote", j))
+            voter = And([holds(per_option[o]) for o in self.outsider_options(stage, False)])
+            recused = And([holds(per_option[o]) for o in self.outsider_options(stage, True)])
+            outsider = If(v.notified[j], If(rv, recused, voter), holds(per_option["absent"]))
+            value = If(coalition.get(j, BoolVal(False)), holds(sets_own), outsider)
+            parts.append(Implies(x == j, value) if negated else And(x == j, value))
+        if negated:
+            return And(parts) if parts else BoolVal(True)
+        return Or(parts) if parts else BoolVal(False)
 
     # what one person's option puts them in, for the step sets that depend on the option
     _OPTION_KINDS = {"present": 0, "yes": 1, "no": 2, "abstain": 3}

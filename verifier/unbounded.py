@@ -13,28 +13,58 @@ with the coalition as part of the state) built from a state of fresh variables; 
 are collected instead of asserted.  Spacer answers sat (the invariant exists: proved for every
 length), unsat (some behaviour is bad: longer than the bounded search looked) or unknown; only sat
 is a proof, anything else leaves the bounded verdict as it was.  Every call has a time limit.
+
+A sat answer is not taken on trust: the invariant Spacer found is checked again by a fresh solver
+(:mod:`verifier.certificate`: initiation, consecution and safety, each an unsat query), and only
+when all three pass is the property proved; the certificate is kept for a second solver (cvc5).
+Every reason returned is one short line (:func:`certificate.one_line`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from z3 import (
-    And, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, SolverFor, Z3_OP_UNINTERPRETED, is_app,
-    is_const, is_quantifier, sat, unknown,
+    And, BoolSort, BoolVal, Const, Context, ForAll, Function, Implies, Not, Solver, SolverFor, Z3_OP_UNINTERPRETED, is_app,
+    is_const, is_false, is_int_value, is_quantifier, is_rational_value, is_true, sat, simplify, substitute, unknown,
+    unsat,
 )
+
+from z3.z3 import _to_expr_ref
+from z3.z3core import (
+    Z3_get_app_arg, Z3_get_app_decl, Z3_get_app_num_args, Z3_get_ast_id, Z3_get_ast_kind, Z3_get_decl_kind,
+    Z3_get_quantifier_body,
+)
+from z3 import Z3_APP_AST, Z3_QUANTIFIER_AST
 
 from govspec import model as m
 from govspec.verdicts import Deadline
 
+from . import certificate as cert
 from . import counting
 from .encode import SymState, Unrolling, action_key
 
 
-# Z3's deterministic resource limit for one proof attempt: the proofs of specs/ need under 500,000;
-# a count rather than seconds, so whether a proof is found does not depend on the machine's load
-# (the property's time limit still applies on top).
-RLIMIT = 5_000_000
+# Z3's deterministic resource limit for one proof attempt (Spacer runs in a fresh context, so the
+# count does not depend on what ran before): the proofs of specs/ need under 4,600,000 (the largest,
+# new_user_governor's the_whale_alone_cannot_execute); 10,000,000 leaves a margin of two.  A count
+# rather than seconds, so whether a proof is found does not depend on the machine's load (the
+# property's time limit still applies on top).
+RLIMIT = 10_000_000
+
+# replace the leaves of the state that never change by their values before Spacer runs (see _constants)
+REDUCE = True
+CONSTANT_RLIMIT = 200_000  # for each "does this leaf ever change" question
+
+# options of the Horn engine for every proof attempt (see the measurements in docs/reliability.md)
+SPACER_PARAMS: dict[str, object] = {"fp.spacer.use_inductive_generalizer": False}
+
+# time limit (seconds) for each of the three checks of an invariant by a fresh solver, at most
+RECHECK_SECONDS = 20.0
+# ... for an invariant with a quantifier, first as it is for at most this long, then, if undecided,
+# made quantifier-free (at most QE_SECONDS) and checked again
+FIRST_RECHECK_SECONDS = 2.0
+QE_SECONDS = 5.0
 
 
 class _Collect:
@@ -89,27 +119,36 @@ def _fresh(state: SymState) -> SymState:
 
 
 def _variables(formulas) -> list:
-    """The free constants of some formulas (they are universally quantified in a Horn clause)."""
-    seen, out, todo = set(), [], list(formulas)
-    while todo:
-        e = todo.pop()
-        if is_quantifier(e):
-            todo.append(e.body())
-            continue
-        if not is_app(e):
-            continue
-        if is_const(e) and e.decl().kind() == Z3_OP_UNINTERPRETED:
-            if e.get_id() not in seen:
-                seen.add(e.get_id())
-                out.append(e)
-            continue
-        todo.extend(e.children())
+    """The free constants of some formulas (they are universally quantified in a Horn clause).
+
+    (Walks the terms with Z3's C API, without a Python object per node: the step formulas are large.)"""
+    seen, out = set(), []
+    for f in formulas:
+        ctx = f.ctx
+        r = ctx.ref()
+        todo = [f.as_ast()]
+        while todo:
+            a = todo.pop()
+            key = Z3_get_ast_id(r, a)
+            if key in seen:
+                continue
+            seen.add(key)
+            kind = Z3_get_ast_kind(r, a)
+            if kind == Z3_QUANTIFIER_AST:
+                todo.append(Z3_get_quantifier_body(r, a))
+            elif kind == Z3_APP_AST:
+                n = Z3_get_app_num_args(r, a)
+                if n == 0:
+                    if Z3_get_decl_kind(r, Z3_get_app_decl(r, a)) == Z3_OP_UNINTERPRETED:
+                        out.append(_to_expr_ref(a, ctx))
+                else:
+                    todo.extend(Z3_get_app_arg(r, a, i) for i in range(n))
     return out
 
 
 def _clause(body: list, head) -> object:
     formula = Implies(And(body), head)
-    variables = _variables([formula])
+    variables = [x for x in _variables([formula]) if x.decl().name() != "Inv"]  # (a predicate of no arguments)
     return ForAll(variables, formula) if variables else formula
 
 
@@ -124,6 +163,10 @@ class System:
     before: list
     transition: list
     clauses: list
+    init_body: list = field(default_factory=list)  # what holds of the initial state
+    init_leaves: list = field(default_factory=list)  # Inv's arguments at the initial state
+    after: list = field(default_factory=list)  # Inv's arguments after the step
+    constants: dict | None = None  # (see _constants)
 
 
 def system(model: m.Model, forced: bool = False, coalition_candidates: tuple[str, ...] | None = None,
@@ -157,13 +200,28 @@ def system(model: m.Model, forced: bool = False, coalition_candidates: tuple[str
         _clause(init_body, inv(*(_leaves(initial) + extra_state))),
         _clause([inv(*before_leaves), *transition], inv(*after_leaves)),
     ]
-    return System(unroll, start, step, inv, before_leaves, transition, clauses)
+    return System(unroll, start, step, inv, before_leaves, transition, clauses,
+                  init_body, _leaves(initial) + extra_state, after_leaves)
 
 
 def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | None = None,
           coalition_candidates: tuple[str, ...] | None = None, coalition_size: int | None = None,
           fixed: frozenset[str] | None = None, built: System | None = None, all_sizes: bool = False) -> tuple[bool, str]:
-    """(True, "") when the property holds in behaviours of any length; else (False, why not).
+    """(True, "") when the property holds in behaviours of any length; else (False, why not, one line).
+
+    See :func:`prove_with_certificate` for the arguments."""
+    ok, why, _ = prove_with_certificate(model, prop, deadline, goal, coalition_candidates, coalition_size, fixed,
+                                        built, all_sizes)
+    return ok, why
+
+
+def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | None = None,
+                           coalition_candidates: tuple[str, ...] | None = None, coalition_size: int | None = None,
+                           fixed: frozenset[str] | None = None, built: System | None = None,
+                           all_sizes: bool = False) -> tuple[bool, str, cert.Certificate | None]:
+    """(True, "", certificate) when the property holds in behaviours of any length, the invariant
+    checked again by a fresh solver; else (False, why not in one line, the certificate if Spacer
+    found an invariant that the check rejected, else None).
 
     For an invariant or a step property, ``prop`` says what is bad (``built``: the behaviours'
     clauses, when already made for the model).  For a coalition question, ``goal`` is what no
@@ -188,17 +246,103 @@ def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | N
     clauses.append(_clause(bad, BoolVal(False)))
     ms = deadline.remaining_ms()
     if ms <= 0:
-        return False, "no time left for a proof of any length"
-    solver = SolverFor("HORN")
+        return False, "no time left for a proof of any length", None
+    constants = _constants(sys_) if REDUCE else {}
+    keep = [k for k in range(len(before_leaves)) if k not in constants] or [0]
+    constants = {k: v for k, v in constants.items() if k not in keep}
+    horn_inv = inv
+    if constants:  # Spacer solves the clauses with the leaves that never change replaced by their values
+        sub = [(before_leaves[k], constants[k]) for k in sorted(constants)]
+
+        def fixed_(e):
+            return simplify(substitute(e, *sub))
+        horn_inv = Function("Inv", *[before_leaves[k].sort() for k in keep], BoolSort())
+        red_before = horn_inv(*[before_leaves[k] for k in keep])
+        clauses = [
+            _clause(sys_.init_body, horn_inv(*[sys_.init_leaves[k] for k in keep])),
+            _clause([red_before, *[fixed_(t) for t in transition]], horn_inv(*[fixed_(sys_.after[k]) for k in keep])),
+            _clause([red_before, *[fixed_(b) for b in bad[1:]]], BoolVal(False)),
+        ]
+    # Spacer runs in a context of its own: its search depends on the order of terms, which in the
+    # shared context depends on everything built before; in a fresh one, a proof does not depend
+    # on what else ran in the process
+    horn_ctx = Context()
+    solver = SolverFor("HORN", ctx=horn_ctx)
     solver.set("timeout", ms)
-    solver.add(*clauses)
+    solver.add(*[c.translate(horn_ctx) for c in clauses])
     solver.set("rlimit", RLIMIT)
+    for key, value in SPACER_PARAMS.items():
+        solver.set(key, value)
     result = solver.check()
-    if result == sat:
-        return True, ""
     if result == unknown:
-        reason = solver.reason_unknown()
-        if reason in ("canceled", "timeout"):
-            return False, "time limit reached"
-        return False, "resource limit reached" if "resource" in reason or "rlimit" in reason else reason
-    return False, "a longer behaviour may violate it"
+        return False, cert.one_line(solver.reason_unknown()), None
+    if result != sat:
+        return False, "a longer behaviour may violate it", None
+    obligations = dict(initiation=[*sys_.init_body, Not(inv(*sys_.init_leaves))],
+                       consecution=[inv(*before_leaves), *transition, Not(inv(*sys_.after))],
+                       safety=bad)
+    spacer_model = solver.model()
+
+    def interpretation(decl, prefix="inv_arg_"):  # (back in the shared context)
+        params, body = cert.interpretation(spacer_model, decl.translate(horn_ctx), prefix)
+        return [x.translate(inv.ctx) for x in params], body.translate(inv.ctx)
+
+    def interp():  # the invariant of the full state (the leaves that never change: their values)
+        if not constants:
+            return interpretation(inv)
+        params = [Const(f"inv_arg_{i}", x.sort()) for i, x in enumerate(before_leaves)]
+        red_params, red_body = interpretation(horn_inv, prefix="reduced_arg_")
+        body = substitute(red_body, *[(p, params[k]) for p, k in zip(red_params, keep)]) if red_params else red_body
+        return params, And(body, *[params[k] == constants[k] for k in sorted(constants)])
+    certificate = cert.make(interp(), **obligations)
+    seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
+    if seconds <= 0:
+        return False, "no time left to check the invariant found", certificate
+    status, why = recheck(certificate, min(seconds, FIRST_RECHECK_SECONDS) if certificate.quantified else seconds)
+    if status == "unknown" and certificate.quantified:
+        # the invariant has a quantifier the plain solver could not handle in time: eliminate it, check again
+        seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
+        plain = cert.make(interp(), **obligations, eliminate_quantifiers_ms=int(min(seconds, QE_SECONDS) * 1000))
+        if not plain.quantified:
+            certificate = plain
+            seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
+            status, why = recheck(certificate, seconds) if seconds > 0 else ("unknown", "no time left")
+    if status == "invalid":
+        return False, cert.one_line(f"the invariant found was rejected by a fresh solver: {why}", translate=False), certificate
+    if status != "valid":
+        return False, cert.one_line(f"the invariant found could not be checked again: {why}", translate=False), certificate
+    return True, "", certificate
+
+
+def _constants(sys_: System) -> dict[int, object]:
+    """The leaves of the state that keep their initial value in every step, by index: the initial
+    value is a constant and one step from *any* state leaves it as it was (checked by Z3, a short
+    limit each; undecided: not constant).  Such leaves are parameters no procedure changes, weights
+    nobody transfers, members nobody removes, ...  (cached on the system)."""
+    if sys_.constants is not None:
+        return sys_.constants
+    out: dict[int, object] = {}
+    solver = None
+    for k, (before, init, after) in enumerate(zip(sys_.before, sys_.init_leaves, sys_.after)):
+        if not (is_int_value(init) or is_rational_value(init) or is_true(init) or is_false(init)):
+            continue
+        if after.eq(before) or is_true(simplify(after == before)):
+            out[k] = init
+            continue
+        if solver is None:
+            solver = Solver()
+            solver.set("rlimit", CONSTANT_RLIMIT)
+            solver.add(*sys_.transition)
+        solver.push()
+        solver.add(after != before)
+        if solver.check() == unsat:
+            out[k] = init
+        solver.pop()
+    sys_.constants = out
+    return out
+
+
+def recheck(certificate: cert.Certificate, seconds: float) -> tuple[str, str]:
+    """The check of an invariant before a proof is claimed: ("valid"|"invalid"|"unknown", why)
+    (a module attribute so that tests of the differential test's teeth can switch it off)."""
+    return cert.check(certificate, seconds)
