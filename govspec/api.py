@@ -34,6 +34,7 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT  # seconds per property (every solver call gets what is left)
     effort: float = DEFAULT_EFFORT  # the search budget per property beyond the first search (verdicts.Budget)
     accept_bounded: bool = False  # bounded results do not make the exit code 4 (the output says so)
+    recheck_cvc5: bool = False  # re-check each proof's invariant with cvc5 too (the cvc5 extra)
     sanity: bool = True
     engine: str = "z3"  # or "explicit": enumeration on the reference semantics, no Z3
     unbounded: bool = True  # also try proofs for behaviours of any length (engines that can: Z3)
@@ -122,7 +123,7 @@ def check_model(model: m.Model, options: Options = Options(), progress=None) -> 
         if progress:
             progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
         result = check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded,
-                                options.effort)
+                                options.effort, options.recheck_cvc5)
         if options.explain and result.status == "proved" and not result.vacuous:
             if progress:
                 progress(f"{model.path}: {p.name}: which rules does the proof rely on?")
@@ -174,7 +175,7 @@ def z3_version() -> str | None:
 def options_dict(options: Options) -> dict:
     """The options as recorded in a report (enough for ``govspec verify-report`` to re-run)."""
     return {"depth": options.depth, "timeout": options.timeout, "effort": options.effort, "engine": options.engine,
-            "sanity": options.sanity, "accept_bounded": options.accept_bounded}
+            "sanity": options.sanity, "accept_bounded": options.accept_bounded, "recheck_cvc5": options.recheck_cvc5}
 
 
 def check_files(paths, options: Options = Options(), progress=None) -> Report:

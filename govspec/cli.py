@@ -69,6 +69,9 @@ def _check_options(command):
         click.option("--accept-bounded", is_flag=True,
                      help="Exit 0 (not 4) when results are PROVED or bounded (HOLDS UP TO N STEPS ...); "
                           "the output says that bounded results were accepted. They are still not proofs."),
+        click.option("--recheck-cvc5", is_flag=True,
+                     help="Also re-check the invariant of each proof of any length with a second solver, cvc5 "
+                          "(pip install 'govspec[cvc5]'); a proof cvc5 rejects is not PROVED."),
         click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
                      help="z3: symbolic search (default). explicit: enumerate behaviours on the reference "
                           "semantics (a second opinion for small specs; no Z3)."),
@@ -83,17 +86,23 @@ def _check_options(command):
 
 
 def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet, explain=False, effort=None,
-               accept_bounded=False):
+               accept_bounded=False, recheck_cvc5=False):
     """Check FILES; returns (report, sources of the files with errors), or exits 2 on an engine bug."""
     from . import api
     from .progress import progress_for
     from .verdicts import ReplayError
 
+    if recheck_cvc5:
+        import importlib.util
+
+        if importlib.util.find_spec("cvc5") is None:
+            raise click.UsageError("--recheck-cvc5 needs cvc5: pip install 'govspec[cvc5]'")
     options = api.Options(
         depth=api.DEFAULT_DEPTH if depth is None else depth,
         timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout,
         effort=api.DEFAULT_EFFORT if effort is None else effort,
         accept_bounded=accept_bounded,
+        recheck_cvc5=recheck_cvc5,
         sanity=not no_sanity,
         engine=engine,
         explain=explain,
@@ -134,12 +143,13 @@ def _errors_to_stderr(report, sources) -> None:
                    "{property} and {file} in FILE are replaced.")
 @_check_options
 @click.pass_context
-def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, accept_bounded, engine, no_sanity, explain,
-          quiet) -> None:
+def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, accept_bounded, recheck_cvc5, engine,
+          no_sanity, explain, quiet) -> None:
     """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
     from . import render
 
-    report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded)
+    report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
+                                 recheck_cvc5)
     if fmt != "text":
         _Streams.out.write(_formatted(report, fmt, sources))
     else:
@@ -158,14 +168,15 @@ def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, acc
               help="The HTML file to write ('-': standard output).")
 @_check_options
 @click.pass_context
-def report(ctx: click.Context, file, output, depth, effort, timeout, accept_bounded, engine, no_sanity, explain,
-           quiet) -> None:
+def report(ctx: click.Context, file, output, depth, effort, timeout, accept_bounded, recheck_cvc5, engine, no_sanity,
+           explain, quiet) -> None:
     """Check FILE and write an HTML page: a Markdown review rendered with each govspec block's
     verdicts and scenarios after it, or the report of a spec."""
     from .html import render_html
     from .review import is_review, render_review
 
-    checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded)
+    checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
+                                  recheck_cvc5)
     from .imports import source_of
 
     text = source_of(file) if is_review(file) else None

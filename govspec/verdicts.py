@@ -141,6 +141,7 @@ class Budget:
     effort: float
     deadline: Deadline
     prove: bool = True  # also try proofs for behaviours of any length (False: a bounded search only)
+    recheck: bool = False  # re-check each invariant with a second solver (cvc5) before PROVED (--recheck-cvc5)
 
     @property
     def first(self) -> int:
@@ -215,8 +216,18 @@ def _any_length(engine: Engine, model: m.Model, budget: Budget, attempt) -> tupl
         answer = attempt(engine)
         if answer is not None:
             ok, reason = answer
+            how = getattr(engine, "last_proof", "") or "an inductive invariant"
+            if ok and budget.recheck and hasattr(engine, "recheck_second_solver"):
+                seconds = max(1.0, budget.deadline.remaining_ms() / 1000)
+                status, detail = engine.recheck_second_solver(seconds)
+                if status == "invalid":
+                    ok, reason = False, f"cvc5 rejects the invariant ({_one_line(detail)})"
+                elif status == "valid":
+                    how += ", and by cvc5"
+                else:
+                    how += f" (cvc5 did not re-check it: {_one_line(detail)})"
             if ok:
-                return True, "", getattr(engine, "last_proof", "") or "an inductive invariant"
+                return True, "", how
             why.append(_one_line(reason))
     if engine.name != "explicit":
         from . import explicit
@@ -235,7 +246,7 @@ def _any_length(engine: Engine, model: m.Model, budget: Budget, attempt) -> tupl
 
 def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int | None, seconds: float,
                    passable: dict[str, bool] | None = None, unbounded: bool = False,
-                   effort: float = 1.0) -> PropertyResult:
+                   effort: float = 1.0, recheck: bool = False) -> PropertyResult:
     """The verdict on one property.
 
     ``depth`` caps the search (None: no cap).  With ``unbounded``, the search goes on until the
@@ -245,7 +256,7 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int 
     proof) or UNKNOWN.  Without ``unbounded``, one bounded search to ``depth`` (never PROVED for a
     property that needs a proof of any length).  UNKNOWN when a scenario found cannot be confirmed."""
     start = time.monotonic()
-    budget = Budget(depth, effort, Deadline(seconds), prove=unbounded)
+    budget = Budget(depth, effort, Deadline(seconds), prove=unbounded, recheck=recheck)
     if not unbounded and depth is None:
         budget.cap = FIRST_DEPTH
     try:
@@ -303,7 +314,7 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
     def refuted_at(sizes: dict[str, int], seconds: float, cap: int | None, prove: bool) -> PropertyResult:
         at = instance(model, sizes)
         again = _verdict(engine, at, next(p for p in at.properties if p.name == prop.name),
-                         Budget(cap, budget.effort, Deadline(max(seconds, 0.001)), prove), None)
+                         Budget(cap, budget.effort, Deadline(max(seconds, 0.001)), prove, budget.recheck), None)
         return again
 
     why_not_all = ""

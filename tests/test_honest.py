@@ -240,3 +240,20 @@ def test_solver_messages_are_one_line():
     raw = "spacer: quantifier in a recursive rule: " + "(forall ((x Int))\n  (and p q))" * 2000
     line = _one_line(raw)
     assert "\n" not in line and len(line) <= 160
+
+
+def test_recheck_with_cvc5(tmp_path, monkeypatch):
+    pytest.importorskip("cvc5")
+    spec = str(ROOT / "specs" / "openai" / "board_2023_seat_quorum.gov")
+    code, out, _ = run_cli("check", "-q", "--no-sanity", "--recheck-cvc5", "--format", "json", spec)
+    props = json.loads(out)["files"][0]["properties"]
+    assert code == 0 and json.loads(out)["options"]["recheck_cvc5"] is True
+    assert all(p["status"] == "proved" and p["how"].endswith("and by cvc5") for p in props)
+    # a proof whose invariant the second solver rejects is not PROVED
+    from verifier import certificate
+
+    monkeypatch.setattr(certificate, "recheck_with_cvc5", lambda cert, seconds: ("invalid", "the consecution check"))
+    code, out, _ = run_cli("check", "-q", "--no-sanity", "--recheck-cvc5", "--format", "json", spec)
+    props = json.loads(out)["files"][0]["properties"]
+    assert code == 4
+    assert all(p["status"] == "bounded" and "cvc5 rejects the invariant" in p["reason"] for p in props)

@@ -29,7 +29,7 @@ def test_the_report_records_hash_versions_and_options(recorded):
     assert data["files"][0]["sha256"] == hashlib.sha256(spec.read_bytes()).hexdigest()
     assert data["z3_version"] and data["govspec_version"]
     assert data["options"] == {"depth": 3, "timeout": 60.0, "effort": 1.0, "engine": "z3", "sanity": True,
-                               "accept_bounded": False}
+                               "accept_bounded": False, "recheck_cvc5": False}
 
 
 def test_html_report_carries_the_stamp(recorded):

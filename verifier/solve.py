@@ -466,6 +466,29 @@ class Z3Engine:
         self._forcing: tuple[m.Model, dict] | None = None  # (model, question -> _ForceSearch) to deepen
         self._behaviours = None  # (model, unbounded.System) for proofs of any length
         self.last_proof = ""  # how the last proof of any length was found (shown with PROVED)
+        self.last_certificates: list = []  # the certificates (verifier/certificate.py) of the last proof
+
+    def recheck_second_solver(self, seconds: float) -> tuple[str, str]:
+        """Re-check the certificates of the last proof with cvc5 (the ``cvc5`` extra):
+        ("valid" | "invalid" | "unknown" | "unavailable" | "none", detail); "none": the proof has no
+        certificate (the one-vote argument of weighted.py)."""
+        from .certificate import recheck_with_cvc5
+
+        if not self.last_certificates:
+            return "none", "this proof has no invariant to re-check"
+        for certificate in self.last_certificates:
+            status, detail = recheck_with_cvc5(certificate, seconds)
+            if status != "valid":
+                return status, detail
+        return "valid", ""
+
+    def _prove(self, *args, **kw) -> tuple[bool, str]:
+        """unbounded.prove, keeping the certificate of a proof (its invariant, re-checked by a fresh
+        solver before it counts) for a second solver's re-check."""
+        ok, why, certificate = unbounded.prove_with_certificate(*args, **kw)
+        if ok and certificate is not None:
+            self.last_certificates.append(certificate)
+        return ok, why
         self.last_path: str | None = None  # which path answered the last force question (for tests and bench)
         self.last_counted = False  # ... and, on the general path, whether interchangeable people were counted
 
@@ -506,7 +529,8 @@ class Z3Engine:
     def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Does a property the bounded search proved hold for behaviours of any length? (see unbounded.py)"""
         spec = prop.coalition
-        self.last_proof = "an inductive invariant found by Z3's Horn-clause engine"
+        self.last_proof = "an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver"
+        self.last_certificates = []
         if prop.kind == "no_coalition" and not spec.principals and weighted.classify(model, prop.goal, 1) is not None:
             self.last_proof = "one vote that nothing else changes: a coalition forces it at some length only if at once"
             return True, ""  # one vote nothing else changes: forced at some length iff at once (weighted.py)
@@ -516,28 +540,29 @@ class Z3Engine:
         if prop.kind in ("invariant", "step"):  # one set of clauses per model, shared by its properties
             if self._behaviours is None or self._behaviours[0] is not model:
                 self._behaviours = (model, unbounded.system(model))
-            return unbounded.prove(model, prop, deadline, built=self._behaviours[1])
+            return self._prove(model, prop, deadline, built=self._behaviours[1])
         if prop.kind == "no_coalition" and not spec.principals:
-            return unbounded.prove(model, prop, deadline, goal=prop.goal, coalition_candidates=spec.candidates,
+            return self._prove(model, prop, deadline, goal=prop.goal, coalition_candidates=spec.candidates,
                                    coalition_size=spec.size)
         if prop.kind == "no_coalition":  # each largest coalition of principals the verdict checked, up to symmetry
             groups = largest_principal_coalitions(model, spec)
             if groups is None:
                 return False, "too many coalitions of principals"
             for members in groups:
-                ok, why = unbounded.prove(model, prop, deadline, goal=prop.goal, fixed=members)
+                ok, why = self._prove(model, prop, deadline, goal=prop.goal, fixed=members)
                 if not ok:
                     return False, why
             return True, ""
         if prop.kind == "coalition_block":
             others = frozenset(p.name for p in model.people) - frozenset(spec.candidates)
-            return unbounded.prove(model, prop, deadline, goal=prop.goal, fixed=others)
+            return self._prove(model, prop, deadline, goal=prop.goal, fixed=others)
         return False, "no proof of any length is attempted for this kind of property"
 
     def prove_cannot_force(self, model: m.Model, goal: m.Goal, members: frozenset[str], deadline: Deadline) -> tuple[bool, str]:
         """Is there no forcing sequence of any length for ``members`` and ``goal``?  (True, "") when
         an inductive invariant of the coalition's forcing steps excludes the goal; else (False, why)."""
-        self.last_proof = "an inductive invariant found by Z3's Horn-clause engine"
+        self.last_proof = "an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver"
+        self.last_certificates = []
         if weighted.classify(model, goal, 1) is not None:
             self.last_proof = "one vote that nothing else changes: a coalition forces it at some length only if at once"
             return True, ""
@@ -545,7 +570,7 @@ class Z3Engine:
         if len(model.people) - sum(len(c.members) for c in found) + 2 * len(found) > UNBOUNDED_PEOPLE:
             return False, (f"more than {UNBOUNDED_PEOPLE} people the rules can tell apart (proofs of any length "
                            "encode each of them; interchangeable people count as one)")
-        return unbounded.prove(model, None, deadline, goal=goal, fixed=members)
+        return self._prove(model, None, deadline, goal=goal, fixed=members)
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None, start: int = 0) -> Outcome:
