@@ -571,7 +571,7 @@ def _linear_days(e, model: m.Model) -> tuple[dict, Fraction]:
     raise Refused(f"a day inside a {type(e).__name__} that the abstraction of time does not know")
 
 
-def _comparison_needs(cmp: m.Compare, model: m.Model) -> list[tuple[str, int]]:
+def _comparison_needs(cmp: m.Compare, model: m.Model, present: frozenset = frozenset()) -> list[tuple[str, int]]:
     """What a comparison involving days needs of the key: (quantity, least cap), the quantity "now"
     or "age"; Refused if its value is not decided by capped ages and a capped ``now``.
 
@@ -579,6 +579,7 @@ def _comparison_needs(cmp: m.Compare, model: m.Model) -> list[tuple[str, int]]:
     (adding |c_v| to B) and is now - age_v when present.  Each pattern of presence leaves a linear
     form in ``now`` and the ages; when at most one of them, t, has a coefficient c != 0, the sign of
     c*t + rest is fixed once t > B/|c|, so a cap above B/|c| decides it.  Two or more left: refuse.
+    Day variables in ``present`` are known to be present wherever the comparison is evaluated.
     """
     left, r1 = _linear_days(cmp.left, model)
     right, r2 = _linear_days(cmp.right, model)
@@ -588,9 +589,9 @@ def _comparison_needs(cmp: m.Compare, model: m.Model) -> list[tuple[str, int]]:
     coeffs = {v: c for v, c in coeffs.items() if c != 0}
     stored = [v for v in coeffs if v != "now"]
     needs = []
-    for present in itertools.product((False, True), repeat=len(stored)):
+    for pattern in itertools.product(*[(True,) if v in present else (False, True) for v in stored]):
         on_now, bound, ages = coeffs.get("now", Fraction(0)), r1 + r2, {}
-        for v, here in zip(stored, present):
+        for v, here in zip(stored, pattern):
             if here:
                 on_now += coeffs[v]
                 ages[v] = -coeffs[v]
@@ -632,7 +633,8 @@ def _rule_exprs(model: m.Model) -> list:
 class Abstraction:
     """The key of a state with absolute days replaced by ages capped at :attr:`cap` (see above).
 
-    ``exprs``: the expressions besides the spec's rules whose values must be kept (the property's).
+    ``exprs``: the expressions besides the spec's rules whose values must be kept (the property's),
+    each with the day variables known to be present where it is evaluated (see :func:`_exprs_of`).
     """
 
     def __init__(self, model: m.Model, exprs=()):
@@ -644,10 +646,10 @@ class Abstraction:
         if not self.timed:  # no waits, no waiting decisions, no proposals: now stays 0, states are exact
             return
         needs = []
-        for e in [*_rule_exprs(model), *exprs]:
+        for e, present in [*((r, frozenset()) for r in _rule_exprs(model)), *exprs]:
             for x in m.walk(e):
                 if isinstance(x, m.Compare) and (_has_days(x.left) or _has_days(x.right)):
-                    needs += _comparison_needs(x, model)
+                    needs += _comparison_needs(x, model, present)
         self.cap = max([t for _, t in needs] + _interpreter_constants(model) + [0]) + 1
         self.with_now = any(q == "now" for q, _ in needs)
         if self.cap > LIMITS["days"]:
@@ -732,7 +734,14 @@ def _coalitions(model: m.Model, prop: m.Property) -> list[frozenset[str]]:
 
 
 def _exprs_of(prop: m.Property) -> list:
-    return [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None) if e is not None]
+    """The property's expressions, each with the day variables present wherever it is evaluated: a
+    rule about P taking effect or being vetoed is read while P's decision waits (P.approved_at is
+    its day, never -1)."""
+    out = [(e, frozenset()) for e in (prop.state, prop.goal.state if prop.goal else None) if e is not None]
+    if prop.step is not None:
+        waiting = prop.phase in ("execute", "veto")
+        out.append((prop.step, frozenset({("approved", prop.procedure)}) if waiting else frozenset()))
+    return out
 
 
 def _guarded(run) -> tuple[bool, str]:
