@@ -803,15 +803,27 @@ def prove_by_exhaustion(model: m.Model, prop: m.Property, deadline: Deadline) ->
 
 
 def refute_by_exhaustion(model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
-    """Show that a "coalition C can force G" property fails for behaviours of any length: ``(True, "")``
-    when no forcing sequence of any length by C reaches G (every abstract state reachable by C's
-    forcing steps explored); otherwise ``(False, one-line reason)``.  Same scope as
-    :func:`prove_by_exhaustion` (the instance as loaded for groups of variable size)."""
+    """Show that a "can force" claim fails for behaviours of any length: ``(True, "")`` when no
+    forcing sequence of any length reaches the goal (every abstract state reachable by the
+    coalition's forcing steps explored), for "coalition C can force G" by C, for "every coalition
+    of K can force G" by some coalition of K; otherwise ``(False, one-line reason)``.  Same scope
+    as :func:`prove_by_exhaustion` (the instance as loaded for groups of variable size)."""
     def run():
-        if prop.kind != "coalition_force":
-            return False, f"no refutation by exhaustion for a '{prop.kind}' property"
+        spec = prop.coalition
+        if prop.kind == "coalition_force":
+            coalitions = [frozenset(spec.candidates)]
+        elif prop.kind == "every_coalition" and not spec.principals:
+            coalitions = []
+            for combo in itertools.combinations(spec.candidates, spec.size):
+                if len(coalitions) >= LIMITS["coalitions"]:
+                    raise TooLarge(f"more than {LIMITS['coalitions']} coalitions")
+                coalitions.append(frozenset(combo))
+        else:
+            return False, f"no refutation by exhaustion for a '{prop.kind}' property" + (
+                " of principals" if prop.kind == "every_coalition" else "")
         abstraction = Abstraction(model, _exprs_of(prop))
-        if _cannot_force(model, prop.goal, frozenset(prop.coalition.candidates), deadline, abstraction):
-            return True, ""
-        return False, "a forcing sequence exists"
+        for coalition in coalitions:
+            if _cannot_force(model, prop.goal, coalition, deadline, abstraction):
+                return True, ""
+        return False, "a forcing sequence exists" + ("" if len(coalitions) == 1 else " for every coalition")
     return _guarded(run)
