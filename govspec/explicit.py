@@ -645,6 +645,9 @@ class Abstraction:
         self.cap, self.with_now = 0, False
         if not self.timed:  # no waits, no waiting decisions, no proposals: now stays 0, states are exact
             return
+        for proc in model.procedures.values():  # (amounts and thresholds are numbers or parameters)
+            if any(_has_days(x) for x in [*(e.amount for e in proc.effects), proc.lifecycle and proc.lifecycle.threshold]):
+                raise Refused(f"an amount or threshold of '{proc.name}' depends on the day")
         needs = []
         for e, present in [*((r, frozenset()) for r in _rule_exprs(model)), *exprs]:
             for x in m.walk(e):
