@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 
 from govspec import api
 from govspec import explicit
@@ -24,6 +24,7 @@ from verifier import Z3Engine
 
 TIMEOUT = 30.0
 DEEP = 8  # the bounded Z3 search that must not contradict a proof by exhaustion
+Z3_DEPTH = 3  # the depth of the Z3 verdicts (bounded search, then any length) compared with exhaustion
 
 # ------------------------------------------------------------------ fixed specs: both engines prove
 
@@ -257,7 +258,9 @@ def disagreements(text: str, depth: int = DEEP, seconds: float = TIMEOUT) -> lis
     - proved by exhaustion (or a "can force" refuted by it): the bounded Z3 search up to ``depth``
       finds no counterexample (no forcing sequence; for "every coalition", the Z3 verdict within
       ``depth`` is not PROVED);
-    - proved for any length by Z3: exhaustion does not find a violation.
+    - proved for any length by the Z3 engine (its verdict PROVED with scope depth null, the bounded
+      search first: ``prove_unbounded`` alone presupposes that it found nothing): exhaustion does
+      not find a violation.
 
     ``seconds``: the time exhaustion gets per property (a spec that mints tokens may have no
     fixpoint; it then runs out of time, which is not a disagreement).
@@ -281,9 +284,10 @@ def disagreements(text: str, depth: int = DEEP, seconds: float = TIMEOUT) -> lis
             found = [o for o in _bounded(z3, model, prop, depth) if o.status == "found"]
             if found:
                 problems.append(f"{prop.name}: proved by exhaustion, Z3 finds a counterexample of {found[0].depth} step(s)")
-        if z3.prove_unbounded(model, prop, Deadline(TIMEOUT)) == (True, "") and why.startswith(
-                ("a violation exists", "a forcing sequence exists")):
-            problems.append(f"{prop.name}: Z3 proves it for any length, exhaustion says: {why}")
+        if why.startswith(("a violation exists", "a forcing sequence exists")):
+            verdict = check_property(z3, model, prop, Z3_DEPTH, TIMEOUT, None, unbounded=True)
+            if (verdict.status, verdict.scope.depth) == ("proved", None):
+                problems.append(f"{prop.name}: Z3 proves it for any length, exhaustion says: {why}")
     return problems
 
 
@@ -394,3 +398,44 @@ property b_and_c: coalition {b, c} can force ceo is vacant
     assert refute_by_exhaustion(model, every, Deadline(TIMEOUT)) == (True, "")
     assert refute_by_exhaustion(model, pair, Deadline(TIMEOUT)) == (False, "a forcing sequence exists")
     assert check_property(Z3Engine(), model, every, 3, TIMEOUT, None).status == "refuted"
+
+
+def test_a_proof_of_any_length_by_z3_is_its_verdict_not_prove_unbounded_alone():
+    """Z3's prove_unbounded presupposes that the bounded search found nothing (here, the whole board
+    of 3 can obviously force proc0, and prove_unbounded alone may say yes, as it does today); the differential check
+    compares with the Z3 verdict, so this is no disagreement (found by a search for mutants)."""
+    text = """organization "random" {
+  person p1 tags t1 weight 3
+  person p2 tags t1
+  person p3 tags t2
+  body board { seats 4 members p1, p2, p3 }
+  office ceo = p2
+  parameter q = 1/2
+  procedure proc0 {
+    decided by board at meeting
+    notice all
+    quorum majority of members
+    passes when yes > q * size(present)
+    effect q = 2/3
+    effect ceo = vacant
+  }
+}
+property prop0: no coalition of at most 3 in board can force proc0
+"""
+    model = api.load_text(text, "random.gov")
+    prop = model.properties[0]
+    assert prove_by_exhaustion(model, prop, Deadline(TIMEOUT))[1].startswith("a forcing sequence exists")
+    assert check_property(Z3Engine(), model, prop, Z3_DEPTH, TIMEOUT, None, unbounded=True).status == "refuted"
+    assert disagreements(text) == []
+
+
+def test_the_generated_differential_catches_a_cap_of_one_day(monkeypatch):
+    """The hypothesis check itself has teeth: with ages capped at one day, it finds a generated spec
+    on which exhaustion contradicts Z3."""
+    _cap_too_low(monkeypatch, 1)
+    text = find(specs(), lambda t: disagreements(t, depth=4) != [],
+                settings=settings(max_examples=200, database=None, derandomize=True, deadline=None,
+                                  suppress_health_check=list(HealthCheck), phases=[Phase.generate]))
+    assert disagreements(text, depth=4) != []
+    monkeypatch.undo()
+    assert disagreements(text, depth=4) == [], text
