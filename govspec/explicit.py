@@ -13,6 +13,10 @@ forcing steps uses).
 
 The engine is for small specs.  It refuses, with an UNKNOWN naming the limit, a problem whose
 step choices, visited states or coalitions exceed :data:`LIMITS` rather than run for hours.
+
+Besides the bounded search, :func:`prove_by_exhaustion` (``ExplicitEngine.prove_unbounded``) proves
+properties for behaviours of any length by exploring every state reachable once absolute days are
+abstracted into capped ages, to a fixpoint (see "proofs by exhaustion" below).
 """
 
 from __future__ import annotations
