@@ -462,13 +462,29 @@ class ExplicitEngine:
             return Outcome("unknown", reason="time limit reached" if isinstance(err, TimeoutError) else str(err))
         return best if best is not None else Outcome("none", depth=depth)
 
+    last_proof = "every reachable abstract state explored on the reference semantics (clocks capped)"
+
     def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Does the property hold for behaviours of any length?  See :func:`prove_by_exhaustion`."""
+        self.last_proof = "every reachable abstract state explored on the reference semantics (clocks capped)"
         return prove_by_exhaustion(model, prop, deadline)
 
     def refute_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Is a "can force" claim false for behaviours of any length?  See :func:`refute_by_exhaustion`."""
         return refute_by_exhaustion(model, prop, deadline)
+
+    def prove_cannot_force(self, model: m.Model, goal: m.Goal, members: frozenset[str],
+                           deadline: Deadline) -> tuple[bool, str]:
+        """Has ``members`` no forcing sequence of any length for ``goal``?  (True, "") when every
+        abstract state its forcing steps reach is explored and none reaches the goal."""
+        self.last_proof = "every abstract state the coalition's forcing steps reach, explored on the reference semantics"
+
+        def run():
+            abstraction = Abstraction(model, [(goal.state, frozenset())] if goal.state is not None else [])
+            if _cannot_force(model, goal, members, deadline, abstraction):
+                return True, ""
+            return False, "a forcing sequence exists"
+        return _guarded(run)
 
 
 # ------------------------------------------------------------------ proofs by exhaustion
@@ -673,7 +689,8 @@ class Abstraction:
             return min(n - day, cap)
 
         return (s.members, s.offices, s.params, min(n, cap) if self.with_now else None,
-                tuple((name, args, age(at)) for name, args, at in s.pending), s.balances, s.delegates,
+                tuple((name, args, age(at), age(proposed) if proposed >= 0 else None)
+                      for name, args, at, proposed in s.pending), s.balances, s.delegates,
                 tuple((name, args, age(day), who, snap) for name, args, day, who, snap in s.proposals),
                 tuple((name, age(day)) for name, day in s.proposed))
 

@@ -128,6 +128,7 @@ FIRST_DEPTH = 4  # the first bounded search; deeper ones follow while the proper
 SIZE_ROUNDS = 4  # a group of variable size not searched at every size at once: its next sizes, one box at a time
 EFFORT_UNITS = {"Z3": 20_000_000, "explicit": 200_000}  # the search budget at effort 1, in each engine's work units
 EFFORT_DEPTH = 8  # ... and at most this many steps deeper than the first search (12 at effort 1)
+EXHAUSTION_SECONDS = 10.0  # at effort 1, the time a proof by exhaustion may take after Z3's prover found none
 
 
 @dataclass
@@ -208,12 +209,12 @@ def _one_line(text: str, limit: int = 160) -> str:
 def _any_length(engine: Engine, model: m.Model, budget: Budget, attempt) -> tuple[bool, str, str]:
     """(proved, why not, how): a proof for behaviours of any length, by the engine's own prover,
     then (for an engine that has none that succeeded) by exhausting the finite state space on the
-    reference semantics.  ``attempt(prover)`` asks one prover; None: it cannot ask this."""
+    reference semantics.  ``attempt(prover, deadline)`` asks one prover; None: it cannot ask this."""
     if not budget.prove:
         return False, "a bounded search was asked for", ""
     why = []
     if hasattr(engine, "prove_unbounded"):
-        answer = attempt(engine)
+        answer = attempt(engine, budget.deadline)
         if answer is not None:
             ok, reason = answer
             how = getattr(engine, "last_proof", "") or "an inductive invariant"
@@ -235,7 +236,10 @@ def _any_length(engine: Engine, model: m.Model, budget: Budget, attempt) -> tupl
         exhaust = getattr(explicit, "ExplicitEngine", None)
         if exhaust is not None and hasattr(exhaust, "prove_unbounded") and not budget.deadline.expired():
             second = exhaust()
-            answer = attempt(second)
+            # its own share of the time: exploring states that never end (tokens minted without end)
+            # must not eat the deeper search's time
+            share = Deadline(min(budget.deadline.remaining_ms() / 1000, EXHAUSTION_SECONDS * max(budget.effort, 0.1)))
+            answer = attempt(second, share)
             if answer is not None:
                 ok, reason = answer
                 if ok:
@@ -406,7 +410,11 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
         if out.status == "unknown" and search.searched < 1:
             return undecided(out, **kw)
         why = ""
-        if out.status == "none":
+        if out.status == "none" and search.searched < 1 and prop.goal is not None:
+            # (a coalition's proofs of any length presume the first steps were searched: the one-vote argument does)
+            why = "no step was searched (--depth 0)"
+            search.deeper()
+        elif out.status == "none":
             ok, why, how = _any_length(engine, model, budget, attempt)
             if ok:
                 return done(PROVED, holds_always, Scope(None), vacuous=vacuous, how=how, **kw)
@@ -440,7 +448,7 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
                   f"holds only vacuously: '{prop.procedure}' can never pass " + "within {steps}")
         always = "holds in every behaviour, of any length (shown by {how})" if not vacuous else \
             _vacuously(prop.procedure)
-        result = safety(search, lambda eng: eng.prove_unbounded(model, prop, deadline), refuted, within,
+        result = safety(search, lambda eng, limit: eng.prove_unbounded(model, prop, limit), refuted, within,
                         always, vacuous)
         return _with_how(result)
 
@@ -487,7 +495,7 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
             (f"holds only vacuously: '{goal.procedure}' can never pass " + "within {steps}")
         always = (f"no coalition of {spec.describe()} can force {goal.text}, in behaviours of any length (shown by "
                   + "{how})") if not vacuous else _vacuously(goal.procedure)
-        return _with_how(safety(_Deepening(engine, budget, ask), lambda eng: eng.prove_unbounded(model, prop, deadline),
+        return _with_how(safety(_Deepening(engine, budget, ask), lambda eng, limit: eng.prove_unbounded(model, prop, limit),
                                 refuted, within, always, vacuous))
 
     if prop.kind == "coalition_block":
@@ -502,7 +510,7 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
 
         search = _Deepening(engine, budget, lambda s, d: engine.force(model, goal, d, deadline, None, others, start=s)
                             if s else engine.force(model, goal, d, deadline, None, others))
-        return _with_how(safety(search, lambda eng: eng.prove_unbounded(model, prop, deadline), refuted,
+        return _with_how(safety(search, lambda eng, limit: eng.prove_unbounded(model, prop, limit), refuted,
                                 f"{_set(blockers)} can block {goal.text} " + "within {steps}",
                                 f"{_set(blockers)} can block {goal.text}, in behaviours of any length (shown by " + "{how})"))
 
@@ -525,8 +533,9 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
                 return undecided(out, coalition=_sorted(members))
             why = ""
             if out.status == "none":
-                ok, why, how = _any_length(engine, model, budget, lambda eng, members=members: (
-                    eng.prove_cannot_force(model, goal, members, deadline) if hasattr(eng, "prove_cannot_force") else None))
+                ok, why, how = (False, "no step was searched (--depth 0)", "") if search.searched < 1 else \
+                    _any_length(engine, model, budget, lambda eng, limit, members=members: (
+                        eng.prove_cannot_force(model, goal, members, limit) if hasattr(eng, "prove_cannot_force") else None))
                 if ok:
                     return done(REFUTED, f"{_set(members)} cannot force {goal.text}: no forcing sequence of any length "
                                 f"exists (shown by {how})", Scope(None), coalition=_sorted(members), how=how)

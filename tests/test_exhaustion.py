@@ -397,7 +397,7 @@ property b_and_c: coalition {b, c} can force ceo is vacant
     every, pair = model.properties
     assert refute_by_exhaustion(model, every, Deadline(TIMEOUT)) == (True, "")
     assert refute_by_exhaustion(model, pair, Deadline(TIMEOUT)) == (False, "a forcing sequence exists")
-    assert check_property(Z3Engine(), model, every, 3, TIMEOUT, None).status == "refuted"
+    assert check_property(Z3Engine(), model, every, 3, TIMEOUT, None, unbounded=True).status == "refuted"
 
 
 def test_a_proof_of_any_length_by_z3_is_its_verdict_not_prove_unbounded_alone():

@@ -255,5 +255,36 @@ def test_recheck_with_cvc5(tmp_path, monkeypatch):
     monkeypatch.setattr(certificate, "recheck_with_cvc5", lambda cert, seconds: ("invalid", "the consecution check"))
     code, out, _ = run_cli("check", "-q", "--no-sanity", "--recheck-cvc5", "--format", "json", spec)
     props = json.loads(out)["files"][0]["properties"]
+    assert all(p["status"] == "bounded" and "cvc5 rejects the invariant" in p["reason"]
+               or p["status"] == "proved" and "cvc5" not in p["how"] for p in props)  # (shown another way: exhaustion)
+    assert any(p["status"] == "bounded" for p in props) and code == 4
+
+
+TINY = """\
+organization "tiny" {
+  person a
+  person b
+  person c
+  body board { members a, b, c }
+  parameter done = 0
+  procedure proc0 {
+    decided by board at meeting
+      notice none
+      passes when yes >= 2
+    effect done = 1
+  }
+}
+property three_cannot: no coalition of at most 3 in board can force proc0
+property ab_can: coalition {a, b} can force proc0
+"""
+
+
+def test_depth_zero_never_proves_a_coalition_question(tmp_path):
+    """The one-vote argument (forced at some length only if at once) presumes the first step was
+    searched: with --depth 0 nothing is PROVED or REFUTED for a coalition."""
+    spec = _spec(tmp_path, TINY)
+    code, out, _ = run_cli("check", "-q", "--no-sanity", "--depth", "0", spec)
     assert code == 4
-    assert all(p["status"] == "bounded" and "cvc5 rejects the invariant" in p["reason"] for p in props)
+    assert "three_cannot ... HOLDS UP TO 0 STEPS" in out and "ab_can ... NO WITNESS UP TO 0 STEPS" in out
+    code, out, _ = run_cli("check", "-q", "--no-sanity", spec)
+    assert code == 1 and "three_cannot ... REFUTED (depth 1," in out and "ab_can ... PROVED (any length," in out
