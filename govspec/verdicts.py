@@ -126,17 +126,16 @@ def _sorted(names) -> tuple[str, ...]:
 
 FIRST_DEPTH = 4  # the first bounded search; deeper ones follow while the property is undecided
 SIZE_ROUNDS = 4  # a group of variable size not searched at every size at once: its next sizes, one box at a time
-EFFORT_UNITS = {"Z3": 20_000_000, "explicit": 200_000}  # the search budget at effort 1, in each engine's work units
-EFFORT_DEPTH = 8  # ... and at most this many steps deeper than the first search (12 at effort 1)
+EFFORT_DEPTH = 8  # at effort 1, how many steps deeper than the first search the search may go (depth 12)
 EXHAUSTION_SECONDS = 10.0  # at effort 1, the time a proof by exhaustion may take after Z3's prover found none
 
 
 @dataclass
 class Budget:
     """How far one property's search may go: ``cap`` steps at most (None: no cap, ``--depth``), and
-    after the first search, ``effort`` times the engine's unit of work in deeper searches (a count
-    of solver resources or states, not seconds, so the same check gives the same verdict on a busy
-    machine); the deadline (``--timeout``) bounds it all."""
+    after the first search, at most ``effort`` times EFFORT_DEPTH steps deeper (a count of steps,
+    not of seconds or solver work, so the same check gives the same verdict on a busy machine and
+    whatever ran before it); the deadline (``--timeout``) bounds it all."""
 
     cap: int | None
     effort: float
@@ -169,10 +168,8 @@ class _Deepening:
     def deeper(self) -> Outcome:
         """Search one step deeper at a time until something is found, or the cap, the budget or
         the time runs out (then an outcome "none" whose depth is the deepest complete search)."""
-        b, work = self.budget, getattr(self.engine, "work", lambda: 0)
-        units = b.effort * EFFORT_UNITS.get(self.engine.name, EFFORT_UNITS["Z3"])
+        b = self.budget
         deepest = b.first + round(b.effort * EFFORT_DEPTH)
-        start = work()
         while True:
             k = self.searched + 1
             if b.cap is not None and k > b.cap:
@@ -181,8 +178,8 @@ class _Deepening:
             if not b.prove:
                 self.stopped = "a bounded search was asked for"
                 break
-            if work() - start >= units or k > deepest:
-                self.stopped = "the search budget ran out (--effort)"
+            if k > deepest:
+                self.stopped = f"the search budget ran out at depth {deepest} (--effort)"
                 break
             if b.deadline.expired():
                 self.stopped = "the time limit was reached (--timeout)"

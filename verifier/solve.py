@@ -30,37 +30,12 @@ def _solver(deadline: Deadline) -> Solver:
     return s
 
 
-# Z3's resource counter ("rlimit count", one count for the whole process, advanced by every
-# solver): the deterministic measure of work the search budget is spent in (verdicts.py), so
-# whether a search goes one step deeper does not depend on the machine's load.
-_work = [0]
-
-
-_probe: list = []
-
-
-def work_done() -> int:
-    """Z3's resource count now (monotone; read from a solver's statistics, which show the process's count)."""
-    if not _probe:
-        _probe.append(Solver())
-    _note_work(_probe[0])
-    return _work[0]
-
-
-def _note_work(solver) -> None:
-    try:
-        _work[0] = max(_work[0], int(solver.statistics().get_key_value("rlimit count")))
-    except Exception:  # (a solver that did no work yet has no such statistic)
-        pass
-
-
 def _check(solver: Solver, deadline: Deadline):
     ms = deadline.remaining_ms()
     if ms <= 0:
         return unknown, "time limit reached"
     solver.set("timeout", ms)
     result = solver.check()
-    _note_work(solver)
     reason = solver.reason_unknown() if result == unknown else None
     if result == unknown and reason in ("canceled", "timeout"):
         reason = "time limit reached"
@@ -496,10 +471,6 @@ class Z3Engine:
         if self._shared is None or self._shared.model is not model:
             self._shared = _Unrolled(model)
         return self._shared
-
-    def work(self) -> int:
-        """Work done so far, in Z3's resource units (the search budget's measure: deterministic)."""
-        return work_done()
 
     def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline, start: int = 0) -> Outcome:
         if prop.kind == "invariant":
