@@ -125,6 +125,8 @@ def notices(draw, depths=(5, 12)) -> Deep:
         notice = max(notice, 1)
     if not notice and not timelock:
         timelock = draw(st.integers(1, 7))
+    if notice and timelock and depths[1] < 6:
+        timelock = 0  # room for a resignation
     tail = (2 if notice else 0) + (2 if timelock else 0) + 1  # call + wait, the vote, wait + take effect
     if style == "depleted":
         r = draw(st.integers(max(1, depths[0] - tail), min(n - 1, depths[1] - tail)))
