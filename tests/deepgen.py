@@ -21,7 +21,9 @@ construction (the answer is computed from the parameters, not by running a check
 - :func:`forcings`: the committee of :func:`cascades` with a majority coalition that can force
   the committee down to G members: its shortest forcing sequence has N-G (5..8) steps (it
   expels the others first, then its own), so ``can force`` is PROVED (a witness) and never
-  REFUTED; a minority coalition can force nothing (others stay away to deny quorum).
+  REFUTED.
+- :func:`minorities`: the same with a coalition of at most half the committee, which can force
+  nothing at any length (the others stay away to deny quorum): REFUTED for any length.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Deep:
     text: str
     prop: str  # the property whose verdict is known
     status: str  # the verdict at default options (given enough budget): REFUTED, or PROVED for a witness
-    depth: int  # the length of the shortest counterexample (or forcing sequence)
+    depth: int | None  # the length of the shortest counterexample (or forcing sequence); None: none of any length
     size: int | None = None  # the least size of the open group at which it fails
     kind: str = ""  # which family, for messages
 
@@ -117,30 +119,32 @@ def _least_resignations(n: int, yes: int) -> int:
 
 @st.composite
 def notices(draw, depths=(5, 12)) -> Deep:
-    n = draw(st.integers(5, 9))
     style = draw(st.sampled_from(["depleted", "yes"]))
-    notice = draw(st.integers(0, 7))  # days of notice (0: none)
-    timelock = 0 if style == "yes" else draw(st.integers(0, 7))
-    if style == "yes":
-        notice = max(notice, 1)
-    if not notice and not timelock:
-        timelock = draw(st.integers(1, 7))
-    if notice and timelock and depths[1] < 6:
-        timelock = 0  # room for a resignation
-    tail = (2 if notice else 0) + (2 if timelock else 0) + 1  # call + wait, the vote, wait + take effect
+    if style == "yes":  # a notice period, no timelock: r resignations, the call, time passes, the meeting
+        notice, timelock, tail = draw(st.integers(1, 7)), 0, 3
+        # a rule on the yes votes that only a board of n - r can break
+        options = [(n, y) for n in range(5, 10) for y in range(2, n // 2 + 2)
+                   if depths[0] <= _least_resignations(n, y) + tail <= depths[1]]
+        if options:
+            n, y = draw(st.sampled_from(options))
+            r = _least_resignations(n, y)
+            rule = ""
+            prop = f"property ceo_needs: always (remove_ceo -> yes >= {y})"
+        else:  # too deep for 9 directors: a depleted board instead
+            style = "depleted"
     if style == "depleted":
+        notice, timelock = draw(st.integers(0, 7)), draw(st.integers(0, 7))
+        if not notice and not timelock:
+            timelock = draw(st.integers(1, 7))
+        if notice and timelock and depths[1] < 6:
+            timelock = 0  # room for a resignation
+        if depths[0] > 3 + 8:  # 9 directors, at most 8 resign: both delays
+            notice, timelock = max(notice, 1), max(timelock, 1)
+        tail = (2 if notice else 0) + (2 if timelock else 0) + 1  # call + wait, the vote, wait + take effect
+        n = draw(st.integers(max(5, depths[0] - tail + 1), 9))
         r = draw(st.integers(max(1, depths[0] - tail), min(n - 1, depths[1] - tail)))
         rule = f"    require size(board.members) <= {n - r}     \"art. 9: an emergency power of a depleted board\"\n"
         prop = "property ceo_stays: always ceo is not vacant"
-    else:
-        # a rule on the yes votes that only a board of n - r can break
-        choices = [y for y in range(2, n // 2 + 2) if depths[0] <= _least_resignations(n, y) + tail <= depths[1]]
-        if not choices:
-            n, choices = 9, [2]  # 9 directors, fewer than 2 yes: 7 resign (depth 10)
-        y = draw(st.sampled_from(choices))
-        r = _least_resignations(n, y)
-        rule = ""
-        prop = f"property ceo_needs: always (remove_ceo -> yes >= {y})"
     names = [f"d{i}" for i in range(1, n + 1)]
     text = f"""organization "Board of {n}" {{
 {_people(names)}
@@ -230,3 +234,18 @@ def forcings(draw, depths=(5, 8)) -> Deep:
 property shrink: coalition {{{", ".join(sorted(coalition, key=lambda s: int(s[1:])))}}} can force size(committee.members) <= {goal}
 """
     return Deep(text, "shrink", PROVED, steps, kind="forcing")
+
+
+@st.composite
+def minorities(draw) -> Deep:
+    """A coalition of at most half the committee can force no expulsion at any length (the others
+    stay away and the meeting has no quorum): 'can force' is REFUTED for any length (depth None)."""
+    deep = draw(forcings())
+    n = deep.text.count("  person ")
+    c = draw(st.integers(1, n // 2))
+    names = [f"a{i}" for i in range(1, n + 1)]
+    coalition = sorted(draw(st.permutations(names))[:c], key=lambda s: int(s[1:]))
+    start = deep.text.index("property shrink: coalition {")
+    end = deep.text.index("}", start)
+    text = deep.text[:start] + "property shrink: coalition {" + ", ".join(coalition) + deep.text[end:]
+    return Deep(text, "shrink", REFUTED, None, kind="minority")

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, assume, find, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from deepgen import PROVED, REFUTED, Deep, cascades, forcings, notices, open_sizes
+from deepgen import PROVED, REFUTED, Deep, cascades, forcings, minorities, notices, open_sizes
 from govspec import api
 from govspec import verdicts
 from govspec.explicit import ExplicitEngine
@@ -45,7 +45,9 @@ def verdict(deep: Deep, engine=None, effort: float = 1.0):
 
 def assert_known(deep: Deep, result) -> None:
     assert result.status == deep.status, f"{result.status} ({result.summary}; {result.reason}) for\n{deep}"
-    if deep.status == REFUTED:
+    if deep.status == REFUTED and deep.depth is None:  # a 'can force' shown impossible
+        assert result.scope.depth is None and "no forcing sequence of any length exists" in result.summary, result
+    elif deep.status == REFUTED:
         assert result.scope.depth == deep.depth, f"depth {result.scope.depth} for\n{deep}"
         assert len(result.trace) == deep.depth, deep
         if deep.size is not None:
@@ -60,7 +62,7 @@ def honest(deep: Deep, result) -> None:
     bounded result never claims a search past the counterexample."""
     if deep.status == REFUTED:
         assert result.status != "proved", f"PROVED ({result.summary}) for\n{deep}"
-        if result.status == "bounded" and result.scope.depth is not None:
+        if result.status == "bounded" and result.scope.depth is not None and deep.depth is not None:
             assert result.scope.depth < deep.depth, f"searched to {result.scope.depth} for\n{deep}"
     else:
         assert result.status != "refuted", f"REFUTED ({result.summary}) for\n{deep}"
@@ -69,7 +71,7 @@ def honest(deep: Deep, result) -> None:
 # ------------------------------------------------------------------ known answers, Z3 at default options
 
 DEFAULT = {  # examples per generator in the default run (the whole file: about a minute on 2 cores)
-    "cascade": 12, "notice": 10, "open size": 12, "forcing": 8,
+    "cascade": 12, "notice": 10, "open size": 12, "forcing": 8, "minority": 5,
 }
 
 
@@ -97,16 +99,10 @@ def test_deep_forcing_sequences_prove_can_force(deep):
     assert_known(deep, verdict(deep))
 
 
-def test_a_minority_can_force_nothing_and_is_never_proved():
-    """Others stay away to deny quorum: one member alone can force no expulsion, at any length."""
-    import re
-
-    deep = find(forcings(), lambda d: True, settings=settings(database=None, derandomize=True))
-    text = re.sub(r"coalition \{[^}]*\}", "coalition {a1}", deep.text)
-    result = verdict(replace(deep, text=text, status=REFUTED))
-    assert result.status in ("refuted", "bounded"), result
-    if result.status == "refuted":
-        assert result.scope.depth is None and "no forcing sequence of any length exists" in result.summary
+@given(minorities())
+@_settings(DEFAULT["minority"])
+def test_a_minority_can_force_nothing_at_any_length(deep):
+    assert_known(deep, verdict(deep))
 
 
 @pytest.mark.parametrize("family", [cascades(), notices(depths=(5, 7)), open_sizes(deep=True)])
@@ -175,22 +171,61 @@ def test_the_explicit_engine_agrees_at_the_predicted_depth(family):
 
 
 @pytest.mark.slow
-@given(st.one_of(cascades(), notices(depths=(5, 12)), open_sizes(), forcings()))
+@given(st.one_of(cascades(), notices(depths=(5, 9)), open_sizes(), forcings(), minorities()))
 @_settings(60)
 def test_slow_known_answers_at_default_options(deep):
+    assert_known(deep, verdict(deep))
+
+
+@pytest.mark.slow
+@given(notices(depths=(10, 12)))
+@_settings(8)
+def test_slow_counterexamples_of_10_to_12_steps(deep):
+    """At default options: REFUTED, or (the work budget spent first) BOUNDED below the depth of the
+    counterexample, never PROVED; with twice the effort, REFUTED at the predicted depth."""
     result = verdict(deep)
     honest(deep, result)
-    if result.status != deep.status:  # the default budget ran out before the depth: a larger one decides
-        assert result.status == "bounded" and deep.depth > 9, f"{result.status}: {result.summary} for\n{deep}"
+    if result.status != REFUTED:
+        assert result.status == "bounded" and "the search budget ran out (--effort)" in result.reason, result
         result = verdict(deep, effort=2.0)
     assert_known(deep, result)
 
 
+# A board of 9 directors that must not fire its CEO with fewer than 2 yes votes: 8 resign, the
+# last one calls a meeting, a day passes, and 1 yes carries it (11 steps).
+NINE_DIRECTORS = Deep(
+    "organization \"Board of 9\" {\n" + "".join(f"  person d{i}\n" for i in range(1, 10)) + """\
+  person boss
+  body board { members d1, d2, d3, d4, d5, d6, d7, d8, d9 }
+  office ceo = boss
+  event resign(d in board) { effect remove d from board }
+  procedure remove_ceo "art. 5" {
+    decided by board at meeting
+      notice all 1 days
+      quorum majority of members
+      passes when yes > half of members
+    effect ceo = vacant
+  }
+}
+property ceo_needs: always (remove_ceo -> yes >= 2)
+""", "ceo_needs", REFUTED, 11, kind="notice/yes")
+
+
+@pytest.mark.xfail(strict=True, reason="product limitation (reported): at default options (effort 1) the Z3 work "
+                   "budget of the deeper searches runs out after depth 10 for this 10-person spec, so a counterexample "
+                   "of 11 steps is HOLDS UP TO 10 STEPS, not REFUTED, although the brief says the search goes to depth "
+                   "12 at effort 1 (with --effort 2 it is REFUTED at depth 11)")
+def test_a_counterexample_of_11_steps_is_refuted_at_default_options():
+    result = verdict(NINE_DIRECTORS)
+    honest(NINE_DIRECTORS, result)  # never PROVED: what fails is the REFUTED below
+    assert_known(NINE_DIRECTORS, result)
+
+
 @pytest.mark.slow
 @given(st.one_of(cascades(), notices(depths=(5, 8)), open_sizes(), forcings()))
-@_settings(25)
+@_settings(20)
 def test_slow_the_explicit_engine_agrees(deep):
-    explicit_agrees(deep, 60.0)
+    explicit_agrees(deep, 30.0)  # False (not checked) where it gives up
 
 
 # ------------------------------------------------------------------ mutants the deep generators kill
