@@ -137,7 +137,8 @@ def explicit_agrees(deep: Deep, seconds: float) -> bool:
     if out.status == "unknown":
         return False
     assert (out.status, out.depth) == ("found", deep.depth), f"{out.status} at {out.depth} for\n{deep}"
-    verdicts.replay_trace(model, out.steps) if deep.status == REFUTED else None
+    if deep.status == REFUTED:
+        verdicts.confirm_violation(model, prop, out.steps)  # the reference semantics agrees
     if deep.size is not None:  # and nothing at the size below, at the same depth
         below = api.instance(api.load_text(deep.text), {"d": deep.size - 1})
         out = engine.violation(below, below.properties[0], deep.depth, Deadline(seconds))
