@@ -89,6 +89,8 @@ def detail_lines(r: PropertyResult) -> list[str]:
         out.append(f"  ({r.cite})")
     if r.reason:
         out.append(f"  reason: {r.reason}")
+    if r.relied_on is not None and r.invariant:  # (--explain)
+        out.append(f"  invariant: {r.invariant}")
     if r.relied_on is not None:
         out.append("  relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on
                                       else "no single rule (removing any one leaves it true within the depth)")

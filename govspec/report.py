@@ -159,6 +159,7 @@ class PropertyResult:
     relied_on_undecided: int = 0  # --explain: removals whose check was UNKNOWN
     searched: int | None = None  # the deepest complete search (steps), when the search went deeper than the scope
     how: str | None = None  # PROVED: how (e.g. "inductive invariant, re-checked"); others: None
+    invariant: str | None = None  # the inductive invariant of a proof, in GovSpec terms where it can be shown
 
     @property
     def word(self) -> str:
@@ -174,7 +175,8 @@ class PropertyResult:
             "coalition": list(self.coalition) if self.coalition is not None else None,
             "reason": self.reason, "vacuous": self.vacuous, "cite": self.cite,
         }
-        if self.relied_on is not None:
+        if self.relied_on is not None:  # --explain
+            out["invariant"] = self.invariant
             out["relied_on"] = [r.as_dict() for r in self.relied_on]
             out["relied_on_undecided"] = self.relied_on_undecided
         return out

@@ -142,6 +142,7 @@ class Budget:
     deadline: Deadline
     prove: bool = True  # also try proofs for behaviours of any length (False: a bounded search only)
     recheck: bool = False  # re-check each invariant with a second solver (cvc5) before PROVED (--recheck-cvc5)
+    invariant: str | None = None  # set by the last proof of any length: its invariant in GovSpec terms
 
     @property
     def first(self) -> int:
@@ -207,6 +208,7 @@ def _any_length(engine: Engine, model: m.Model, budget: Budget, attempt) -> tupl
     """(proved, why not, how): a proof for behaviours of any length, by the engine's own prover,
     then (for an engine that has none that succeeded) by exhausting the finite state space on the
     reference semantics.  ``attempt(prover, deadline)`` asks one prover; None: it cannot ask this."""
+    budget.invariant = None
     if not budget.prove:
         return False, "a bounded search was asked for", ""
     why = []
@@ -225,9 +227,12 @@ def _any_length(engine: Engine, model: m.Model, budget: Budget, attempt) -> tupl
                 else:
                     how += f" (cvc5 did not re-check it: {_one_line(detail)})"
             if ok:
+                shown = [c.readable for c in getattr(engine, "last_certificates", []) if getattr(c, "readable", "")]
+                budget.invariant = "; ".join(shown) or None
                 return True, "", how
             why.append(_one_line(reason))
-    if engine.name != "explicit":
+    if engine.name != "explicit" and not any(w.startswith(LONGER) for w in why):
+        # (when the Horn-clause engine found that a violation exists, exploring states cannot prove it)
         from . import explicit
 
         exhaust = getattr(explicit, "ExplicitEngine", None)
@@ -414,7 +419,7 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
         elif out.status == "none":
             ok, why, how = _any_length(engine, model, budget, attempt)
             if ok:
-                return done(PROVED, holds_always, Scope(None), vacuous=vacuous, how=how, **kw)
+                return done(PROVED, holds_always, Scope(None), vacuous=vacuous, how=how, invariant=budget.invariant, **kw)
             out = search.deeper()
             if out.status == "found":
                 return refuted(out)
@@ -535,7 +540,8 @@ def _verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
                         eng.prove_cannot_force(model, goal, members, limit) if hasattr(eng, "prove_cannot_force") else None))
                 if ok:
                     return done(REFUTED, f"{_set(members)} cannot force {goal.text}: no forcing sequence of any length "
-                                f"exists (shown by {how})", Scope(None), coalition=_sorted(members), how=how)
+                                f"exists (shown by {how})", Scope(None), coalition=_sorted(members), how=how,
+                                invariant=budget.invariant)
                 out = search.deeper()
             elif out.status == "unknown":
                 search.stopped = f"the {engine.name} engine gave up at depth {out.depth} ({_one_line(out.reason or 'unknown')})"

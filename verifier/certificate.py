@@ -74,6 +74,7 @@ class Certificate:
     declarations: str
     obligations: tuple[tuple[str, str], ...]
     quantified: bool = False  # does the invariant contain a quantifier?
+    readable: str = ""  # the invariant found, over the state named in GovSpec terms (for --explain)
 
     def script(self, name: str) -> str:
         """The SMT-LIB 2 script of one obligation; it is unsat when the obligation holds."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from z3 import And, Not, Solver, is_true, sat, unknown
+from z3 import And, BoolVal, Not, Solver, is_true, sat, unknown
 
 from govspec import model as m
 from govspec import semantics as sem
@@ -317,8 +317,8 @@ class _ForceSearch:
             if goal.procedure is not None and k == 0:
                 continue
             solver.push()
-            if goal.procedure is not None:
-                solver.add(unroll.steps[k - 1].selected[action_key(goal.procedure, goal.phase)])
+            if goal.procedure is not None:  # (no such step, say 'P.executed' once P has no timelock: never)
+                solver.add(unroll.steps[k - 1].selected.get(action_key(goal.procedure, goal.phase), BoolVal(False)))
             else:
                 solver.add(unroll.boolean(goal.state, unroll.states[k], {}, None))
             result, reason = _check(solver, deadline)
@@ -483,6 +483,8 @@ class Z3Engine:
 
         def target(unroll: Unrolling, k: int):
             step = unroll.steps[k - 1]
+            if key not in step.selected:  # no such step (say, 'P.executed' once --explain removed P's timelock)
+                return BoolVal(False)
             state, args, sets = unroll.step_env(step, proc, prop.phase)
             return And(step.selected[key], Not(unroll.boolean(prop.step, state, args, sets, step)))
         return _search(self._unrolled(model), depth, deadline, target, from_zero=False, start=start)

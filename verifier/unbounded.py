@@ -22,6 +22,8 @@ Every reason returned is one short line (:func:`certificate.one_line`).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 
 from z3 import (
@@ -98,6 +100,48 @@ def _leaves(state: SymState) -> list:
     return out
 
 
+def _leaf_names(unroll: Unrolling, state: SymState) -> list[str]:
+    """What each leaf of :func:`_leaves` stands for, in GovSpec terms, in the same order (a person
+    held by an office, an argument or a proposer is a number: see :func:`_people_legend`)."""
+    who = unroll.people
+    out = [(f"{who[i]} in {b}" if i not in unroll.slots else f"number of {who[i]} in {b}")
+           for b in sorted(state.members) for i in sorted(state.members[b])]
+    out += [o for o in sorted(state.offices)]
+    out += [p for p in sorted(state.params)]
+    out.append("now")
+    for p in sorted(state.pending):
+        _, _, args, _ = state.pending[p]
+        out += [f"{p} waiting", f"{p}.approved_at", *[f"{p}.{f}" for f in sorted(args)], f"{p}.proposed_at"]
+    if state.balances is not None:
+        out += [f"balance of {who[i]}" for i in sorted(state.balances)]
+    if state.delegates is not None:
+        out += [f"delegate of {who[i]}" for i in sorted(state.delegates)]
+    for p in sorted(state.proposals):
+        _, _, _, args, snapshot = state.proposals[p]
+        out += [f"{p} proposed", f"{p} proposal day", f"{p} proposer", *[f"{p} proposal.{f}" for f in sorted(args)]]
+        if snapshot is not None:
+            out += [f"{p} snapshot of {who[i]}" for i in sorted(snapshot)]
+    return out
+
+
+def _people_legend(unroll: Unrolling) -> str:
+    return "people by number: " + ", ".join(f"{i} = {n}" for i, n in enumerate(unroll.people[:unroll.named]))
+
+
+def _readable(sys_: "System", params: list, body, indices: list[int]) -> str:
+    """The invariant's formula with each argument named in GovSpec terms, on one line."""
+    if not sys_.names:
+        return ""
+    named = [Const(sys_.names[k] if k < len(sys_.names) else str(sys_.before[k]), p.sort())
+             for p, k in zip(params, indices)]
+    text = " ".join(str(simplify(substitute(body, *zip(params, named)) if params else body)).split())
+    if text == "True":
+        return "true: what no step changes keeps its initial value, and that alone excludes every violation"
+    person_valued = [n for n in sys_.names if n in sys_.start.offices or n.endswith("proposer") or n.startswith("delegate of")]
+    mentioned = any(re.search(rf"(?<![\w.\[]){re.escape(n)}(?![\w.\]])", text) for n in person_valued)
+    return text + (f" ({_people_legend(sys_.unroll)})" if mentioned else "")
+
+
 def _fresh(state: SymState) -> SymState:
     """A state of the same shape whose every leaf is a fresh variable."""
     count = iter(range(1_000_000))
@@ -167,6 +211,7 @@ class System:
     init_leaves: list = field(default_factory=list)  # Inv's arguments at the initial state
     after: list = field(default_factory=list)  # Inv's arguments after the step
     constants: dict | None = None  # (see _constants)
+    names: list = field(default_factory=list)  # Inv's arguments in GovSpec terms (see _leaf_names)
 
 
 def system(model: m.Model, forced: bool = False, coalition_candidates: tuple[str, ...] | None = None,
@@ -200,8 +245,9 @@ def system(model: m.Model, forced: bool = False, coalition_candidates: tuple[str
         _clause(init_body, inv(*(_leaves(initial) + extra_state))),
         _clause([inv(*before_leaves), *transition], inv(*after_leaves)),
     ]
+    names = _leaf_names(unroll, start) + [str(x) for x in extra_state]
     return System(unroll, start, step, inv, before_leaves, transition, clauses,
-                  init_body, _leaves(initial) + extra_state, after_leaves)
+                  init_body, _leaves(initial) + extra_state, after_leaves, names=names)
 
 
 def prove(model: m.Model, prop: m.Property, deadline: Deadline, goal: m.Goal | None = None,
@@ -295,6 +341,11 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
         body = substitute(red_body, *[(p, params[k]) for p, k in zip(red_params, keep)]) if red_params else red_body
         return params, And(body, *[params[k] == constants[k] for k in sorted(constants)])
     certificate = cert.make(interp(), **obligations)
+    try:  # what Spacer found (without the leaves that never change), in GovSpec terms, for --explain
+        shown = interpretation(horn_inv if constants else inv)
+        readable = _readable(sys_, shown[0], shown[1], keep if constants else list(range(len(before_leaves))))
+    except Exception:  # noqa: BLE001 - a name that cannot be shown costs the explanation, never the proof
+        readable = ""
     seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
     if seconds <= 0:
         return False, "no time left to check the invariant found", certificate
@@ -311,7 +362,7 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
         return False, cert.one_line(f"the invariant found was rejected by a fresh solver: {why}", translate=False), certificate
     if status != "valid":
         return False, cert.one_line(f"the invariant found could not be checked again: {why}", translate=False), certificate
-    return True, "", certificate
+    return True, "", dataclasses.replace(certificate, readable=readable)
 
 
 def _constants(sys_: System) -> dict[int, object]:
