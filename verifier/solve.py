@@ -442,6 +442,7 @@ class Z3Engine:
         self._behaviours = None  # (model, unbounded.System) for proofs of any length
         self.last_proof = ""  # how the last proof of any length was found (shown with PROVED)
         self.last_certificates: list = []  # the certificates (verifier/certificate.py) of the last proof
+        self._proofs: tuple[m.Model, dict] | None = None  # (model, question -> answer of prove_unbounded)
 
     def recheck_second_solver(self, seconds: float) -> tuple[str, str]:
         """Re-check the certificates of the last proof with cvc5 (the ``cvc5`` extra):
@@ -501,6 +502,20 @@ class Z3Engine:
 
     def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Does a property the bounded search proved hold for behaviours of any length? (see unbounded.py)"""
+        # the same question asked twice of one model (2,000 copies of one property, say) is proved once
+        key = (prop.kind, prop.state, prop.step, prop.procedure, prop.phase, prop.goal, prop.coalition)
+        if self._proofs is None or self._proofs[0] is not model:
+            self._proofs = (model, {})
+        if key not in self._proofs[1]:
+            answer = self._prove_unbounded(model, prop, deadline)
+            if answer[0] or answer[1] != "time limit reached":  # (a time-out may go otherwise with more time)
+                self._proofs[1][key] = (answer, self.last_proof, list(self.last_certificates))
+            return answer
+        answer, self.last_proof, certificates = self._proofs[1][key]
+        self.last_certificates = list(certificates)
+        return answer
+
+    def _prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         spec = prop.coalition
         self.last_proof = "an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver"
         self.last_certificates = []
