@@ -29,3 +29,16 @@ def test_baseline_agrees_with_the_verifier(case, n, k, depth):
     ours = check_property(Z3Engine(), model, model.properties[0], depth, 30.0).status
     answer, _ = getattr(baseline, case)(n, k, depth, 30.0)
     assert VERDICT[answer] == ours
+
+
+def test_the_specs_benchmark_times_a_spec_and_tabulates_the_ratio():
+    import specs_time
+
+    run = specs_time.worker({"root": str(ROOT), "file": str(ROOT / "specs" / "openai" / "board_2023.gov")})
+    assert run["statuses"] == ["refuted", "proved", "proved"] and run["exit"] == 1 and run["seconds"] > 0
+    result = {"against": "v0", "repeat": 1, "rows": [
+        {"spec": "a.gov", "now": [{"seconds": 3.0, "statuses": ["proved"]}], "then": [{"seconds": 2.0, "statuses": ["proved"]}]},
+        {"spec": "b.gov", "now": [{"seconds": 1.0, "statuses": ["refuted"]}], "then": [{"seconds": 2.0, "statuses": ["bounded"]}]}]}
+    table = specs_time.table(result)
+    assert "| a.gov | 3.00 | 2.00 | 1.50x | proved | proved |" in table
+    assert "| **all of specs/** | **4.00** | **4.00** | **1.00x** | | |" in table

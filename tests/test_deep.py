@@ -71,7 +71,7 @@ def honest(deep: Deep, result) -> None:
 # ------------------------------------------------------------------ known answers, Z3 at default options
 
 DEFAULT = {  # examples per generator in the default run (the whole file: about a minute on 2 cores)
-    "cascade": 12, "notice": 10, "open size": 12, "forcing": 8, "minority": 5,
+    "cascade": 10, "notice": 8, "open size": 10, "forcing": 5, "minority": 3,
 }
 
 

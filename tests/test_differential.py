@@ -212,7 +212,7 @@ def test_unbounded_proofs_hold_deeper_with_tokens(text):
     assert unbounded_disagreements(text, depth=3, deeper=5) == [], text
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_GROUP_EXAMPLES", 80)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_GROUP_EXAMPLES", 50)), derandomize=True, **COMMON)
 @given(group_specs())
 def test_engines_agree_with_interchangeable_members(text):
     """The counted encoding (symmetry reduction) against the explicit engine, which enumerates
@@ -259,7 +259,7 @@ def size_disagreements(text: str, depth: int = DEPTH, sizes_checked: int = 3) ->
     return problems
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SIZE_EXAMPLES", 40)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SIZE_EXAMPLES", 20)), derandomize=True, **COMMON)
 @given(group_specs(variable=True))
 def test_every_size_agrees_with_the_explicit_engine_at_each_size(text):
     assert size_disagreements(text) == [], text

@@ -301,21 +301,21 @@ def test_exhaustion_agrees_with_z3(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=600, **COMMON)
+@settings(max_examples=300, **COMMON)
 @given(specs(max_people=6))
 def test_exhaustion_agrees_with_z3_slow(text):
     assert disagreements(text) == [], text
 
 
 @pytest.mark.slow
-@settings(max_examples=150, **COMMON)
+@settings(max_examples=80, **COMMON)
 @given(token_specs())
 def test_exhaustion_agrees_with_z3_on_tokens_slow(text):
     assert disagreements(text, depth=6, seconds=5.0) == [], text
 
 
 @pytest.mark.slow
-@settings(max_examples=150, **COMMON)
+@settings(max_examples=80, **COMMON)
 @given(principal_specs())
 def test_exhaustion_agrees_with_z3_with_principals_slow(text):
     assert disagreements(text) == [], text
