@@ -2,7 +2,7 @@
 
 Both engines answer at the same depth; verdicts, refutation depths and sanity results must
 match, and every trace either engine returns has been replayed on the reference semantics
-(``govspec.verdicts`` does that before building any verdict).  The default run checks 300
+(``govspec.verdicts`` does that before building any verdict).  The default run checks 150
 generated specs; the slow run (``-m slow``, part of CI) checks 3,000 more (and more specs with groups
 and with groups of variable size).
 """
@@ -54,7 +54,7 @@ def compare(text: str, depth: int | None = None, z3=None, explicit=None) -> list
 COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], database=None)
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_EXAMPLES", 300)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_EXAMPLES", 150)), derandomize=True, **COMMON)
 @given(specs())
 def test_engines_agree(text):
     assert compare(text) == [], text
@@ -200,7 +200,7 @@ def unbounded_disagreements(text: str, depth: int = DEPTH, deeper: int = DEPTH +
     return problems
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 60)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 40)), derandomize=True, **COMMON)
 @given(specs())
 def test_unbounded_proofs_hold_deeper(text):
     assert unbounded_disagreements(text) == [], text
@@ -212,7 +212,7 @@ def test_unbounded_proofs_hold_deeper_with_tokens(text):
     assert unbounded_disagreements(text, depth=3, deeper=5) == [], text
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_GROUP_EXAMPLES", 50)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_GROUP_EXAMPLES", 30)), derandomize=True, **COMMON)
 @given(group_specs())
 def test_engines_agree_with_interchangeable_members(text):
     """The counted encoding (symmetry reduction) against the explicit engine, which enumerates
@@ -259,7 +259,7 @@ def size_disagreements(text: str, depth: int = DEPTH, sizes_checked: int = 3) ->
     return problems
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SIZE_EXAMPLES", 20)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SIZE_EXAMPLES", 12)), derandomize=True, **COMMON)
 @given(group_specs(variable=True))
 def test_every_size_agrees_with_the_explicit_engine_at_each_size(text):
     assert size_disagreements(text) == [], text
