@@ -86,7 +86,7 @@ def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, ar
     members = state.body(stage.body)
     r_vote = sem.recused(proc, args, "vote") & members
     r_quorum = sem.recused(proc, args, "quorum") & members
-    named = sem._named_people(model, state, args)
+    named = sem.named_people(model, state, args)
     classes: dict[tuple, list[str]] = {}
     for p in sorted(members):
         role = "free" if coalition is None else ("coalition" if p in coalition else "outsider")
@@ -644,14 +644,6 @@ def _interpreter_constants(model: m.Model) -> list[int]:
     return out
 
 
-def _rule_exprs(model: m.Model) -> list:
-    exprs = []
-    for proc in model.procedures.values():
-        stages = [*proc.stages, *([proc.window_stage] if proc.window_stage else [])]
-        exprs += [r.expr for r in [*proc.guards, *[st.passes for st in stages], *[st.quorum for st in stages if st.quorum]]]
-    return exprs
-
-
 class Abstraction:
     """The key of a state with absolute days replaced by ages capped at :attr:`cap` (see above).
 
@@ -671,7 +663,7 @@ class Abstraction:
             if any(_has_days(x) for x in [*(e.amount for e in proc.effects), proc.lifecycle and proc.lifecycle.threshold]):
                 raise Refused(f"an amount or threshold of '{proc.name}' depends on the day")
         needs = []
-        for e, present in [*((r, frozenset()) for r in _rule_exprs(model)), *exprs]:
+        for e, present in [*((r, frozenset()) for r in (rule.expr for rule in model.rules())), *exprs]:
             for x in m.walk(e):
                 if isinstance(x, m.Compare) and (_has_days(x.left) or _has_days(x.right)):
                     needs += _comparison_needs(x, model, present)

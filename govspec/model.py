@@ -344,6 +344,14 @@ class Procedure:
         """Approval and effect are separate steps (a timelock or a veto window lies between)."""
         return self.timelock > 0 or self.window_stage is not None
 
+    def rules(self):
+        """Its guards, then the passing rule and quorum of each stage, the veto window's last."""
+        yield from self.guards
+        for st in [*self.stages, *([self.window_stage] if self.window_stage else [])]:
+            yield st.passes
+            if st.quorum is not None:
+                yield st.quorum
+
     def expires_on(self, approved: int) -> int | None:
         """The first day on which a decision approved on ``approved`` can no longer take effect."""
         return None if self.grace is None else approved + self.delay + self.grace
@@ -444,7 +452,40 @@ class Model:
             object.__setattr__(self, "_pidx", idx)
         return idx
 
+    def rules(self):
+        """Every rule of every procedure (:meth:`Procedure.rules`)."""
+        for proc in self.procedures.values():
+            yield from proc.rules()
+
+    def expressions(self):
+        """Every expression of the spec, with the procedure it belongs to (None for a property's):
+        the rules, the effects' people and amounts, proposal thresholds, and the properties."""
+        for proc in self.procedures.values():
+            for rule in proc.rules():
+                yield proc, rule.expr
+            for eff in proc.effects:
+                for e in (eff.person, eff.other, eff.amount):
+                    if e is not None:
+                        yield proc, e
+            if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
+                yield proc, proc.lifecycle.threshold
+        for prop in self.properties:
+            for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
+                if e is not None:
+                    yield None, e
+
     def named_in_rules(self) -> frozenset[str]:
-        """People a rule or property names directly (they are never interchangeable)."""
-        names: set[str] = {o.holder for o in self.offices.values() if o.holder}
-        return frozenset(names)
+        """The people the spec tells apart by name, so that they are never interchangeable with
+        anyone: an office's first holder, anyone an expression names (:meth:`expressions`), and
+        every principal who holds someone else's keys.  The one place this is decided: the counted
+        encoding, coalitions up to symmetry and the reference semantics' responses up to symmetry
+        all start from it."""
+        cached = self.__dict__.get("_named")
+        if cached is None:
+            names: set[str] = {o.holder for o in self.offices.values() if o.holder}
+            names |= {p.principal for p in self.people if p.principal != p.name}
+            for _, e in self.expressions():
+                names |= {x.name for x in walk(e) if isinstance(x, PersonConst)}
+            cached = frozenset(names)
+            object.__setattr__(self, "_named", cached)
+        return cached

@@ -782,7 +782,7 @@ def member_key(model: m.Model, state: State, person: str, power: dict[str, Fract
 def _classes(model: m.Model, state: State, args: dict[str, str], people, r_vote, r_quorum,
              power: dict[str, Fraction] | None = None) -> dict[tuple, list[str]]:
     """Members grouped by what the rules can see of them; named people are alone in their group."""
-    named = _named_people(model, state, args)
+    named = named_people(model, state, args)
     classes: dict[tuple, list[str]] = {}
     for p in people:
         key = (p,) if p in named else ("class", member_key(model, state, p, power), p in r_vote, p in r_quorum)
@@ -790,20 +790,10 @@ def _classes(model: m.Model, state: State, args: dict[str, str], people, r_vote,
     return classes
 
 
-def _named_people(model: m.Model, state: State, args: dict[str, str]) -> set[str]:
-    named = {h for _, h in state.offices if h} | set(args.values())
-    for proc in model.procedures.values():
-        for rule in [*proc.guards, *[s.passes for s in proc.stages], *[s.quorum for s in proc.stages if s.quorum]]:
-            named |= _consts(rule.expr)
-    for prop in model.properties:
-        for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
-            if e is not None:
-                named |= _consts(e)
-    return named
-
-
-def _consts(e) -> set[str]:
-    return {x.name for x in m.walk(e) if isinstance(x, m.PersonConst)}
+def named_people(model: m.Model, state: State, args: dict[str, str]) -> set[str]:
+    """The people a step tells apart: those the spec names (:meth:`Model.named_in_rules`), the
+    holders of offices now and the step's arguments."""
+    return set(model.named_in_rules()) | {h for _, h in state.offices if h} | set(args.values())
 
 
 def _compositions(n: int, k: int) -> Iterator[tuple[int, ...]]:

@@ -619,19 +619,7 @@ def _symmetry_keys(model: m.Model) -> dict[str, object]:
     """person -> a key such that swapping two people with the same key maps the spec onto itself
     (the same weight, tags, principal and bodies at the start; named by no office, rule, effect or
     property); a person the spec tells apart is keyed by their own name."""
-    named = {o.holder for o in model.offices.values() if o.holder}
-    exprs = []
-    for proc in model.procedures.values():
-        stages = [*proc.stages, *([proc.window_stage] if proc.window_stage else [])]
-        exprs += [r.expr for r in [*proc.guards, *[s.passes for s in stages], *[s.quorum for s in stages if s.quorum]]]
-        exprs += [e for eff in proc.effects for e in (eff.person, eff.other, eff.amount) if e is not None]
-        if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
-            exprs.append(proc.lifecycle.threshold)
-    for prop in model.properties:
-        exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None) if e is not None]
-    for e in exprs:
-        named |= {x.name for x in m.walk(e) if isinstance(x, m.PersonConst)}
-    named |= {p.principal for p in model.people if p.principal != p.name}  # whoever holds others' keys
+    named = model.named_in_rules()
     bodies = {p.name: [] for p in model.people}
     for b in model.bodies.values():
         for n in b.members:

@@ -47,24 +47,6 @@ class Class:
     variable: tuple[int, int | None] | None = None  # a group of variable size: its range (members: the least)
 
 
-def _exprs(model: m.Model):
-    """Every expression of the spec, with the procedure it belongs to (None for properties)."""
-    for proc in model.procedures.values():
-        rules = [*proc.guards, *[s.passes for s in proc.stages], *[s.quorum for s in proc.stages if s.quorum]]
-        if proc.window_stage is not None:
-            rules += [r for r in (proc.window_stage.passes, proc.window_stage.quorum) if r is not None]
-        for rule in rules:
-            yield proc, rule.expr
-        for eff in proc.effects:
-            for e in (eff.person, eff.other, eff.amount):
-                if e is not None:
-                    yield proc, e
-    for prop in model.properties:
-        for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
-            if e is not None:
-                yield None, e
-
-
 def unsupported(model: m.Model) -> str | None:
     """Why the spec is outside the counted fragment (None: inside)."""
     if model.tokens:
@@ -79,7 +61,7 @@ def unsupported(model: m.Model) -> str | None:
     for prop in model.properties:
         if prop.coalition is not None and prop.coalition.principals:
             return "a coalition counted in principals"
-    for _, e in _exprs(model):
+    for _, e in model.expressions():
         for x in m.walk(e):
             if isinstance(x, m.SetCompare) and not any(isinstance(s, (m.Members, m.Everyone)) for s in (x.left, x.right)):
                 return "a set equality between step sets"
@@ -94,10 +76,7 @@ def _arg_uses_ok(proc: m.Procedure, formal: str) -> bool:
         for e in (eff.person, eff.other):
             if isinstance(e, m.Arg) and e.name == formal and eff.kind != "remove":
                 return False
-    rules = [*proc.guards, *[s.passes for s in proc.stages], *[s.quorum for s in proc.stages if s.quorum]]
-    if proc.window_stage is not None:
-        rules += [r for r in (proc.window_stage.passes, proc.window_stage.quorum) if r is not None]
-    for rule in rules:
+    for rule in proc.rules():
         allowed = {id(x.person) for x in m.walk(rule.expr)
                    if isinstance(x, m.InSet) and isinstance(x.set, m.Members)}
         for x in m.walk(rule.expr):
@@ -128,10 +107,7 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
     why = unsupported(model)
     if why is not None:
         return (), why
-    named: set[str] = {o.holder for o in model.offices.values() if o.holder}
-    named |= {p.principal for p in model.people if p.principal != p.name}  # whoever holds others' keys
-    for _, e in _exprs(model):
-        named |= {x.name for x in m.walk(e) if isinstance(x, m.PersonConst)}
+    named = model.named_in_rules()
     bodies_of: dict[str, list[str]] = {p.name: [] for p in model.people}
     for b in model.bodies.values():
         for n in b.members:
