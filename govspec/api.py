@@ -15,10 +15,10 @@ import os
 from dataclasses import dataclass, replace
 
 from . import model as m
-from .check import build_model
 from .diagnostics import Diagnostic, Span, SpecError
+from .load import instance, load_text
 from .report import FileReport, Report
-from .syntax import MAX_SOURCE_BYTES, parse
+from .syntax import MAX_SOURCE_BYTES
 
 DEFAULT_DEPTH = None  # no cap: each property is searched until decided or its budget runs out
 DEFAULT_TIMEOUT = 60.0
@@ -81,20 +81,6 @@ def read_source(path: str) -> str:
         raise SpecError([Diagnostic("GOV002", f"invalid UTF-8 at byte {err.start}", Span.point(path, line),
                                     notes=("GovSpec reads specs as UTF-8; save the file in that encoding",))]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def load_text(text: str, path: str = "<input>", sizes: dict[str, int] | None = None) -> m.Model:
-    """Parse, join imports, resolve and check a spec given as text (imports resolve from ``path``);
-    ``sizes``: the size of groups of variable size (the instance of the spec with those sizes)."""
-    from .imports import resolve
-
-    spec, sources = resolve(parse(text, path), path)
-    return build_model(spec, text, path, sources, sizes)
-
-
-def instance(model: m.Model, sizes: dict[str, int]) -> m.Model:
-    """The spec of ``model`` with its groups of variable size at ``sizes`` (the others at their least)."""
-    return load_text(model.source, model.path, sizes)
 
 
 def load(path: str) -> m.Model:

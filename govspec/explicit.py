@@ -29,7 +29,7 @@ from typing import Iterator
 
 from . import model as m
 from . import semantics as sem
-from .verdicts import Deadline, Outcome
+from .engine import Deadline, Outcome
 
 LIMITS = {
     "choices per stage": 20_000,
@@ -736,7 +736,7 @@ def _coalitions(model: m.Model, prop: m.Property) -> list[frozenset[str]]:
     a larger coalition can do whatever a smaller one can)."""
     spec = prop.coalition
     if spec.principals:
-        from .verdicts import largest_principal_coalitions
+        from .coalitions import largest_principal_coalitions
 
         groups = largest_principal_coalitions(model, spec)
         if groups is None:

@@ -23,6 +23,7 @@ from conftest import run_cli
 from deepgen import PROVED, REFUTED, Deep, cascades, forcings, minorities, notices, open_sizes
 from govspec import api
 from govspec import verdicts
+from govspec.verdicts import deepening, sizes
 from govspec.explicit import ExplicitEngine
 from govspec.report import Scope
 from govspec.verdicts import Deadline, check_property
@@ -251,7 +252,7 @@ def _wrong(family, verdict_of, examples: int = 20) -> Deep:
 
 
 def test_mutant_stop_at_the_first_depth_and_call_it_proved_is_killed(monkeypatch):
-    monkeypatch.setattr(verdicts, "_any_length", lambda *args, **kw: (True, "", "the mutant"))
+    monkeypatch.setattr(deepening, "any_length", lambda *args, **kw: (True, "", "the mutant"))
     deep = _wrong(cascades(), verdict)
     assert verdict(deep).status == "proved"  # a false property, its counterexample 5+ steps deep
     assert deep.depth > verdicts.FIRST_DEPTH
@@ -265,8 +266,8 @@ def test_mutant_unsound_prover_of_any_length_is_killed(monkeypatch):
 
 
 def test_mutant_stop_deepening_and_call_it_proved_is_killed(monkeypatch):
-    monkeypatch.setattr(verdicts._Deepening, "deeper", lambda self: verdicts.Outcome("none", depth=self.searched))
-    monkeypatch.setattr(verdicts, "_any_length",
+    monkeypatch.setattr(deepening.Deepening, "deeper", lambda self: verdicts.Outcome("none", depth=self.searched))
+    monkeypatch.setattr(deepening, "any_length",
                         lambda engine, model, budget, attempt: (True, "", "the mutant") if budget.prove else
                         (False, "bounded", ""))
     deep = _wrong(notices(depths=(5, 9)), verdict)
@@ -280,7 +281,7 @@ def _least_size_for_all(engine, model, prop, result, budget, passable):
 
 
 def test_mutant_claim_every_size_from_the_least_size_is_killed(monkeypatch):
-    monkeypatch.setattr(verdicts, "_every_size", _least_size_for_all)
+    monkeypatch.setattr(sizes, "every_size", _least_size_for_all)
     deep = _wrong(open_sizes(), verdict)
     result = verdict(deep)
     assert (result.status, result.scope.sizes) == ("proved", "all") and deep.size > 5

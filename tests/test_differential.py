@@ -276,8 +276,8 @@ def _every_coalition(items, size, key):
     import itertools
     import math
 
-    from govspec import verdicts
-    return list(itertools.islice(itertools.combinations(items, size), verdicts.MAX_COALITIONS + 1)), math.comb(len(items), size)
+    from govspec import coalitions
+    return list(itertools.islice(itertools.combinations(items, size), coalitions.MAX_COALITIONS + 1)), math.comb(len(items), size)
 
 
 def _enumerated_both_ways(text: str) -> list[str]:
@@ -288,8 +288,8 @@ def _enumerated_both_ways(text: str) -> list[str]:
             continue
         reduced = check_property(ExplicitEngine(), model, prop, DEPTH, TIMEOUT, None)
         with pytest.MonkeyPatch.context() as patch:
-            from govspec import verdicts
-            patch.setattr(verdicts, "_coalitions_up_to_symmetry", _every_coalition)
+            from govspec import coalitions
+            patch.setattr(coalitions, "coalitions_up_to_symmetry", _every_coalition)
             full = check_property(ExplicitEngine(), model, prop, DEPTH, TIMEOUT, None)
         if "unknown" in (reduced.status, full.status):
             continue

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from govspec import api
 from govspec import explicit
 from govspec.explicit import Abstraction, ExplicitEngine, prove_by_exhaustion, refute_by_exhaustion
-from govspec.verdicts import Deadline, check_property, largest_principal_coalitions
+from govspec.coalitions import largest_principal_coalitions
+from govspec.verdicts import Deadline, check_property
 from specgen import principal_specs, specs, token_specs
 from verifier import Z3Engine
 

@@ -235,7 +235,7 @@ def test_a_v1_proof_within_a_depth_no_longer_holds(tmp_path):
 
 
 def test_solver_messages_are_one_line():
-    from govspec.verdicts import _one_line
+    from govspec.verdicts.words import one_line as _one_line
 
     raw = "spacer: quantifier in a recursive rule: " + "(forall ((x Int))\n  (and p q))" * 2000
     line = _one_line(raw)

@@ -4,7 +4,7 @@ Assumes a checked model.  Guarantees: every solver call runs under the remaining
 property's time limit and a Z3 ``unknown`` becomes an ``unknown`` outcome with the solver's reason;
 depths are tried in increasing order, so the first behaviour found is a shortest one; traces are
 read back as reference-semantics steps (:mod:`govspec.verdicts` replays them before any verdict).
-:class:`Z3Engine` is the engine protocol of :mod:`govspec.verdicts`.
+:class:`Z3Engine` implements the engine interface of :mod:`govspec.engine`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from z3 import And, BoolVal, Not, Solver, is_true, sat, unknown
 
 from govspec import model as m
 from govspec import semantics as sem
-from govspec.verdicts import Deadline, Outcome, largest_principal_coalitions
+from govspec.coalitions import largest_principal_coalitions
+from govspec.engine import Deadline, Outcome
 
 from . import counting, unbounded, weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key

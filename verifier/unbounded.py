@@ -40,7 +40,7 @@ from z3.z3core import (
 from z3 import Z3_APP_AST, Z3_QUANTIFIER_AST
 
 from govspec import model as m
-from govspec.verdicts import Deadline
+from govspec.engine import Deadline
 
 from . import certificate as cert
 from . import counting

@@ -75,7 +75,7 @@ from z3 import Bool, BoolVal, Not, PbGe, PbLe, Solver, is_true, sat, unknown
 
 from govspec import model as m
 from govspec import semantics as sem
-from govspec.verdicts import Deadline, Outcome
+from govspec.engine import Deadline, Outcome
 
 # The step sets each option puts a member in (no recusal: everyone in B is eligible).
 MEETING = {

@@ -1,0 +1,26 @@
+"""Loading a spec: text to a checked model, through every pass of the front end.
+
+parse (:mod:`govspec.syntax`) -> join imports (:mod:`govspec.imports`) -> check and build the
+model (:mod:`govspec.check`).  Assumes nothing of the text; guarantees a checked
+:class:`~govspec.model.Model`, or :class:`~govspec.diagnostics.SpecError` with every diagnostic.
+The verdict logic loads the instances of a spec at other sizes here, like any spec.
+"""
+
+from __future__ import annotations
+
+from . import model as m
+from .check import build_model
+from .imports import resolve
+from .syntax import parse
+
+
+def load_text(text: str, path: str = "<input>", sizes: dict[str, int] | None = None) -> m.Model:
+    """Parse, join imports, resolve and check a spec given as text (imports resolve from ``path``);
+    ``sizes``: the size of groups of variable size (the instance of the spec with those sizes)."""
+    spec, sources = resolve(parse(text, path), path)
+    return build_model(spec, text, path, sources, sizes)
+
+
+def instance(model: m.Model, sizes: dict[str, int]) -> m.Model:
+    """The spec of ``model`` with its groups of variable size at ``sizes`` (the others at their least)."""
+    return load_text(model.source, model.path, sizes)

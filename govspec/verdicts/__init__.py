@@ -1,0 +1,60 @@
+"""From searches to verdicts, the same for every engine.
+
+An engine (:mod:`govspec.engine`) answers questions about a model within a depth and a deadline;
+this package turns its outcomes into :class:`~govspec.report.PropertyResult` verdicts with honest
+scopes, replaying every trace on the reference semantics first.  Modules:
+
+- :mod:`.replay`: traces checked on the reference semantics (:class:`ReplayError`: an engine bug);
+- :mod:`.deepening`: the search until decided (growing depths, proofs of any length, the budget);
+- :mod:`.properties`: the verdict on one property of one instance, one function per kind;
+- :mod:`.sizes`: groups of variable size (every size at once, else the next sizes one by one);
+- :mod:`.sanity`: can each procedure pass at all (vacuity warnings);
+- :mod:`.words`: how verdicts name things.
+
+:func:`check_property` is the entry point.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from .. import model as m
+from ..engine import Deadline, Engine, Outcome
+from ..report import UNKNOWN, PropertyResult, Scope
+from . import properties, sizes
+from .deepening import EFFORT_DEPTH, EXHAUSTION_SECONDS, FIRST_DEPTH, Budget
+from .replay import ReplayError, Unconfirmed, confirm_violation, replay_force, replay_trace
+from .sanity import SANITY_DEPTH, sanity
+
+__all__ = ["Budget", "Deadline", "EFFORT_DEPTH", "EXHAUSTION_SECONDS", "Engine", "FIRST_DEPTH", "Outcome",
+           "ReplayError", "SANITY_DEPTH", "Unconfirmed", "check_property", "confirm_violation", "replay_force",
+           "replay_trace", "sanity"]
+
+
+def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int | None, seconds: float,
+                   passable: dict[str, bool] | None = None, unbounded: bool = False,
+                   effort: float = 1.0, recheck: bool = False) -> PropertyResult:
+    """The verdict on one property.
+
+    ``depth`` caps the search (None: no cap).  With ``unbounded``, the search goes on until the
+    property is decided (PROVED for any length and every size, or REFUTED) or the budget
+    (``effort``) or ``seconds`` run out, interleaving deeper bounded searches with the provers of
+    any length; what it could not decide is BOUNDED (with the scope searched and why it is not a
+    proof) or UNKNOWN.  Without ``unbounded``, one bounded search to ``depth`` (never PROVED for a
+    property that needs a proof of any length).  UNKNOWN when a scenario found cannot be confirmed."""
+    start = time.monotonic()
+    budget = Budget(depth, effort, Deadline(seconds), prove=unbounded, recheck=recheck)
+    if not unbounded and depth is None:
+        budget.cap = FIRST_DEPTH
+    try:
+        result = properties.verdict(engine, model, prop, budget, passable)
+        if model.sizes:
+            result = sizes.every_size(engine, model, prop, result, budget, passable)
+        return replace(result, seconds=time.monotonic() - start)
+    except Unconfirmed as err:
+        return PropertyResult(name=prop.name, kind=prop.kind, line=prop.span.line, cite=prop.cite,
+                              path=None if prop.span.path == model.path else prop.span.path, status=UNKNOWN,
+                              scope=Scope(depth), seconds=time.monotonic() - start,
+                              summary=f"the {engine.name} engine found a scenario the reference semantics cannot confirm",
+                              reason=str(err))

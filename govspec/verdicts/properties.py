@@ -1,0 +1,268 @@
+"""The verdict on one property of one instance, one function per kind of property.
+
+Each function turns the engine's outcomes into a :class:`PropertyResult` with an honest scope:
+REFUTED with a replayed trace, PROVED only for behaviours of any length (or, for a coalition's
+power, with a forcing sequence replayed against every response of the others), BOUNDED with the
+depth searched and why it is not a proof, UNKNOWN with the engine's reason.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+
+from .. import coalitions as co
+from .. import model as m
+from ..engine import Engine, Outcome
+from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope
+from ..scenario import describe
+from . import deepening
+from .deepening import LONGER, Budget, Deepening
+from .replay import confirm_violation, replay_force
+from .words import one_line, phase_key, set_text, sorted_names, steps_text
+
+
+class Question:
+    """One property of one instance, under one budget: what every kind's verdict shares."""
+
+    def __init__(self, engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
+                 passable: dict[str, bool] | None):
+        self.engine, self.model, self.prop, self.budget, self.passable = engine, model, prop, budget, passable
+        self.deadline = budget.deadline
+        self.start = time.monotonic()
+        self.common = dict(name=prop.name, kind=prop.kind, line=prop.span.line, cite=prop.cite,
+                           path=None if prop.span.path == model.path else prop.span.path)
+
+    def done(self, status, summary, scope, **kw) -> PropertyResult:
+        return PropertyResult(status=status, scope=scope, seconds=time.monotonic() - self.start,
+                              summary=summary, **self.common, **kw)
+
+    def undecided(self, out: Outcome, **kw) -> PropertyResult:
+        return self.done(UNKNOWN, f"the {self.engine.name} engine could not decide", Scope(out.depth),
+                         reason=one_line(out.reason or "unknown"), **kw)
+
+    def never_passes(self, procedure: str, phase: str) -> bool:
+        return self.passable is not None and self.passable.get(phase_key(procedure, phase)) is False
+
+    def prover(self, eng, limit):
+        """Ask an engine's prover of any length about this property."""
+        return eng.prove_unbounded(self.model, self.prop, limit)
+
+    def safety(self, search: Deepening, refuted, holds_within: str, holds_always: str, vacuous: bool = False,
+               **kw) -> PropertyResult:
+        """A property that no behaviour (or no forcing sequence) may violate: REFUTED with the
+        shortest violation found, PROVED with a proof of any length, else BOUNDED."""
+        out = search.first()
+        if out.status == "found":
+            return refuted(out)
+        if out.status == "unknown" and search.searched < 1:
+            return self.undecided(out, **kw)
+        why = ""
+        if out.status == "none" and search.searched < 1 and self.prop.goal is not None:
+            # (a coalition's proofs of any length presume the first steps were searched: the one-vote argument does)
+            why = "no step was searched (--depth 0)"
+            search.deeper()
+        elif out.status == "none":
+            ok, why, how = deepening.any_length(self.engine, self.model, self.budget, self.prover)
+            if ok:
+                return self.done(PROVED, holds_always, Scope(None), vacuous=vacuous, how=how,
+                                 invariant=self.budget.invariant, **kw)
+            out = search.deeper()
+            if out.status == "found":
+                return refuted(out)
+        else:
+            search.stopped = f"the {self.engine.name} engine gave up at depth {out.depth} ({one_line(out.reason or 'unknown')})"
+        k = search.searched
+        reason = f"not a proof: no proof of any length ({why or 'not attempted'}); {search.stopped}"
+        return self.done(BOUNDED, holds_within.replace("{steps}", steps_text(k)), Scope(k), vacuous=vacuous,
+                         reason=reason, searched=k, **kw)
+
+    def forced(self, out: Outcome, members: frozenset[str]) -> Outcome:
+        if out.status == "found":
+            replay_force(self.model, out.steps, members, self.prop.goal)
+        return out
+
+
+def trace_property(q: Question) -> PropertyResult:
+    """``always`` (an invariant) and step rules (``never``, ``whenever``): no behaviour violates it."""
+    engine, model, prop, deadline = q.engine, q.model, q.prop, q.deadline
+    search = Deepening(engine, q.budget, lambda s, d: engine.violation(model, prop, d, deadline, start=s)
+                       if s else engine.violation(model, prop, d, deadline))
+
+    def refuted(out: Outcome) -> PropertyResult:
+        confirm_violation(model, prop, out.steps)
+        if prop.kind == "invariant":
+            what = ("the initial state violates it" if out.depth == 0
+                    else f"a state reached after {steps_text(out.depth)} violates it")
+        else:
+            label = prop.procedure + {"pass": "", "execute": ".executed", "veto": ".vetoed"}[prop.phase]
+            what = f"a passing '{label}' step violates it after {steps_text(out.depth)}"
+        return q.done(REFUTED, what, Scope(out.depth), trace=describe(model, out.steps))
+
+    # "never P" says exactly that P cannot pass: it is the one step rule that is not vacuous then
+    vacuous = prop.kind == "step" and prop.step != m.BoolConst(False) and q.never_passes(prop.procedure, prop.phase)
+    within = ("holds in every behaviour of at most {steps}" if not vacuous else
+              f"holds only vacuously: '{prop.procedure}' can never pass " + "within {steps}")
+    always = "holds in every behaviour, of any length (shown by {how})" if not vacuous else \
+        _vacuously(prop.procedure)
+    return _with_how(q.safety(search, refuted, within, always, vacuous))
+
+
+def no_coalition(q: Question) -> PropertyResult:
+    """``no coalition of at most K ... can force G``: no forcing sequence by any such coalition."""
+    engine, model, deadline, budget = q.engine, q.model, q.deadline, q.budget
+    goal, spec = q.prop.goal, q.prop.coalition
+    groups = None
+    if spec.principals:
+        groups = co.largest_principal_coalitions(model, spec)
+        if groups is None:
+            return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first),
+                          reason=f"more than {co.MAX_COALITIONS} coalitions of {spec.size} principals")
+
+    def ask(s: int, d: int) -> Outcome:
+        if groups is None:
+            return engine.force(model, goal, d, deadline, spec, None, start=s) if s else \
+                engine.force(model, goal, d, deadline, spec, None)
+        best = None
+        for members in groups:
+            out = (engine.force(model, goal, d, deadline, None, members, start=s) if s else
+                   engine.force(model, goal, d, deadline, None, members))
+            if out.status == "unknown":
+                out.coalition = members
+                return out
+            if out.status == "found" and (best is None or out.depth < best.depth):
+                out.coalition = members
+                best = out
+        return best or Outcome("none", depth=d)
+
+    def refuted(out: Outcome) -> PropertyResult:
+        replay_force(model, out.steps, out.coalition, goal)
+        who = f" ({co.principal_names(model, out.coalition)})" if groups is not None else ""
+        return q.done(REFUTED, f"coalition {set_text(out.coalition)}{who} can force {goal.text} in {steps_text(out.depth)}",
+                      Scope(out.depth), trace=describe(model, out.steps, out.coalition),
+                      coalition=sorted_names(out.coalition))
+
+    vacuous = goal.procedure is not None and q.never_passes(goal.procedure, goal.phase)
+    within = (f"no coalition of {spec.describe()} can force {goal.text} " + "within {steps}") if not vacuous else \
+        (f"holds only vacuously: '{goal.procedure}' can never pass " + "within {steps}")
+    always = (f"no coalition of {spec.describe()} can force {goal.text}, in behaviours of any length (shown by "
+              + "{how})") if not vacuous else _vacuously(goal.procedure)
+    return _with_how(q.safety(Deepening(engine, budget, ask), refuted, within, always, vacuous))
+
+
+def coalition_block(q: Question) -> PropertyResult:
+    """``coalition {...} can block G``: everyone else together cannot force G against them."""
+    engine, model, deadline = q.engine, q.model, q.deadline
+    goal, spec = q.prop.goal, q.prop.coalition
+    blockers = frozenset(spec.candidates)
+    others = frozenset(p.name for p in model.people) - blockers
+
+    def refuted(out: Outcome) -> PropertyResult:
+        replay_force(model, out.steps, others, goal)
+        return q.done(REFUTED, f"everyone else together can force {goal.text} against {set_text(blockers)} in "
+                      f"{steps_text(out.depth)}", Scope(out.depth), trace=describe(model, out.steps, others),
+                      coalition=sorted_names(others))
+
+    search = Deepening(engine, q.budget, lambda s, d: engine.force(model, goal, d, deadline, None, others, start=s)
+                       if s else engine.force(model, goal, d, deadline, None, others))
+    return _with_how(q.safety(search, refuted, f"{set_text(blockers)} can block {goal.text} " + "within {steps}",
+                              f"{set_text(blockers)} can block {goal.text}, in behaviours of any length (shown by "
+                              + "{how})"))
+
+
+def coalition_force(q: Question) -> PropertyResult:
+    """``coalition {...} can force G`` and ``every coalition of K ... can force G``: a forcing
+    sequence for each coalition (up to symmetry), REFUTED only by a proof that none of any length exists."""
+    engine, model, deadline, budget, prop = q.engine, q.model, q.deadline, q.budget, q.prop
+    goal, spec = prop.goal, prop.coalition
+    if prop.kind == "coalition_force":
+        combos, count = [tuple(spec.candidates)], 1
+    else:
+        made = _every_coalition_combos(engine, model, goal, spec, budget)
+        if isinstance(made, str):
+            return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first), reason=made)
+        combos, count = made
+    witness = None
+    for combo in combos:
+        members = frozenset(combo)
+        search = Deepening(engine, budget, lambda s, d, members=members: q.forced(
+            engine.force(model, goal, d, deadline, None, members, start=s) if s else
+            engine.force(model, goal, d, deadline, None, members), members))
+        out = search.first()
+        if out.status == "unknown" and search.searched < 1:
+            return q.undecided(out, coalition=sorted_names(members))
+        why = ""
+        if out.status == "none":
+            ok, why, how = (False, "no step was searched (--depth 0)", "") if search.searched < 1 else \
+                deepening.any_length(engine, model, budget, lambda eng, limit, members=members: (
+                    eng.prove_cannot_force(model, goal, members, limit) if hasattr(eng, "prove_cannot_force") else None))
+            if ok:
+                return q.done(REFUTED, f"{set_text(members)} cannot force {goal.text}: no forcing sequence of any length "
+                              f"exists (shown by {how})", Scope(None), coalition=sorted_names(members), how=how,
+                              invariant=budget.invariant)
+            out = search.deeper()
+        elif out.status == "unknown":
+            search.stopped = f"the {engine.name} engine gave up at depth {out.depth} ({one_line(out.reason or 'unknown')})"
+        if out.status != "found":
+            k = search.searched
+            why = ("the Horn-clause engine finds that a longer one exists" if why.startswith(LONGER) else
+                   f"no proof that none does: {why or 'not attempted'}")
+            return q.done(BOUNDED, f"{set_text(members)} has no forcing sequence of at most {steps_text(k)} for {goal.text}",
+                          Scope(k), coalition=sorted_names(members), searched=k,
+                          reason=f"not a refutation: a longer forcing sequence may exist ({why}); {search.stopped}")
+        if witness is None:
+            witness = (members, out)
+    members, out = witness
+    if prop.kind == "coalition_force":
+        summary = f"{set_text(members)} can force {goal.text} in {steps_text(out.depth)}"
+    else:
+        unit = " principals" if spec.principals else ""
+        summary = (f"each of the {count} coalitions of {spec.size}{unit} can force {goal.text} "
+                   f"(e.g. {set_text(members)} in {steps_text(out.depth)})")
+    # a forcing sequence is a proof for behaviours of any length: it exists
+    return q.done(PROVED, summary, Scope(None), trace=describe(model, out.steps, members), coalition=sorted_names(members),
+                  how="a forcing sequence, replayed on the reference semantics against every response of the others")
+
+
+KINDS = {"invariant": trace_property, "step": trace_property, "no_coalition": no_coalition,
+         "coalition_block": coalition_block, "coalition_force": coalition_force, "every_coalition": coalition_force}
+
+
+def verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
+            passable: dict[str, bool] | None = None) -> PropertyResult:
+    """The verdict on one property of one instance (see :func:`govspec.verdicts.check_property`)."""
+    return KINDS[prop.kind](Question(engine, model, prop, budget, passable))
+
+
+def _vacuously(procedure: str) -> str:
+    return (f"holds only vacuously: the sanity check found no behaviour where '{procedure}' passes (the property "
+            "holds in behaviours of any length)")
+
+
+def _with_how(result: PropertyResult) -> PropertyResult:
+    """Fill the '{how}' of a PROVED summary."""
+    if "{how}" in result.summary:
+        return replace(result, summary=result.summary.replace("{how}", result.how or "a proof of any length"))
+    return result
+
+
+def _every_coalition_combos(engine: Engine, model: m.Model, goal: m.Goal, spec: m.CoalitionSpec, budget: Budget):
+    """The coalitions an 'every coalition' property checks, up to symmetry, and how many there are
+    in all; a string (why) when there are too many."""
+    if spec.principals:
+        combos = co.principal_coalitions(model, spec, spec.size) or [None] * (co.MAX_COALITIONS + 1)
+        if len(combos) > co.MAX_COALITIONS:
+            return f"more than {co.MAX_COALITIONS} coalitions of {spec.size} principals up to symmetry"
+        count = math.comb(len(co.principals(model, spec)), spec.size)
+    else:
+        keys = co.symmetry_keys(model)
+        combos, count = co.coalitions_up_to_symmetry(list(spec.candidates), spec.size, keys.__getitem__)
+    if len(combos) > co.MAX_COALITIONS:
+        # an engine may name the one coalition that decides it (one that cannot force, else any)
+        every = getattr(engine, "every_coalition", None)
+        decisive = every(model, goal, budget.first, spec) if every is not None else None
+        if decisive is None:
+            return f"more than {co.MAX_COALITIONS} coalitions of {spec.size}, up to symmetry"
+        combos, count = [tuple(decisive)], math.comb(len(spec.candidates), spec.size)
+    return combos, count

@@ -1,0 +1,124 @@
+"""Every size: a spec with groups of variable size stands for one organisation per size.
+
+PROVED only when the engine searches every size at once and proves the property for any length;
+otherwise the next sizes are checked one by one (growing boxes) within the budget, and a
+counterexample at some sizes is checked on the spec at those sizes, like any spec.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+from .. import model as m
+from ..engine import Deadline, Engine
+from ..load import instance  # (the spec at other sizes is loaded like any spec)
+from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope
+from . import properties
+from .deepening import Budget
+from .replay import Unconfirmed
+from .words import one_line, ranges_text, sizes_text
+
+SIZE_ROUNDS = 4  # a group of variable size not searched at every size at once: its next sizes, one box at a time
+def sizes_text(sizes: dict[str, int]) -> str:
+    return ", ".join(f"{g} of {n}" for g, n in sorted(sizes.items()))
+
+
+def ranges_text(model: m.Model) -> str:
+    return ", ".join(f"{g} of {low} to {high}" if high is not None else f"{g} of at least {low}"
+                     for g, (low, high) in sorted(model.sizes.items()))
+
+
+def _size_boxes(model: m.Model):
+    """Growing boxes of sizes beyond the least: each round, every group one size larger (up to its
+    greatest), with the instances the box adds.  Yields (box, new instances)."""
+    least = {g: low for g, (low, _) in model.sizes.items()}
+    box = dict(least)
+    for _ in range(SIZE_ROUNDS):
+        grown = {g: n + 1 if model.sizes[g][1] is None or n < model.sizes[g][1] else n for g, n in box.items()}
+        if grown == box:
+            return
+        groups = sorted(grown)
+        fresh = [dict(zip(groups, combo)) for combo in itertools.product(*[range(least[g], grown[g] + 1) for g in groups])
+                 if any(combo[i] > box[g] for i, g in enumerate(groups))]
+        box = grown
+        yield dict(box), fresh
+
+
+def every_size(engine: Engine, model: m.Model, prop: m.Property, result: PropertyResult, budget: Budget,
+                passable: dict[str, bool] | None) -> PropertyResult:
+    """A spec with groups of variable size stands for one organisation per size; ``result`` is the
+    verdict on the instance at the least sizes.  It is PROVED only when the engine searches every
+    size at once and proves it for any length (scope ``sizes: all``).  A counterexample at some
+    sizes is checked on the spec at those sizes, like any spec, so what is shown is replayed.
+    Otherwise the next sizes are checked one by one within the budget: a counterexample there
+    refutes it; else the verdict is BOUNDED, naming the sizes searched."""
+    least = {g: low for g, (low, _) in model.sizes.items()}
+    at_least = tuple((g, n, n) for g, n in sorted(least.items()))
+    if result.status in (REFUTED, UNKNOWN):
+        return replace(result, summary=f"{result.summary} (with {sizes_text(least)})")
+
+    def refuted_at(sizes: dict[str, int], seconds: float, cap: int | None, prove: bool) -> PropertyResult:
+        at = instance(model, sizes)
+        again = properties.verdict(engine, at, next(p for p in at.properties if p.name == prop.name),
+                         Budget(cap, budget.effort, Deadline(max(seconds, 0.001)), prove, budget.recheck), None)
+        return again
+
+    why_not_all = ""
+    if result.status == PROVED and result.kind not in ("coalition_force", "every_coalition"):
+        search = getattr(engine, "all_sizes", None)
+        answer = (search(model, prop, budget.first, budget.deadline, budget.prove)
+                  if search is not None else None)
+        if answer is not None and answer.status == "holds":
+            every = f"for every size ({ranges_text(model)})"
+            if answer.depth is None:
+                return replace(result, scope=Scope(None, "all"), vacuous=False if result.vacuous else result.vacuous,
+                               summary=(f"no counterexample at any size ({ranges_text(model)}), in behaviours of "
+                                        f"any length; with {sizes_text(least)} it {result.summary}") if result.vacuous
+                               else f"{result.summary}, {every}")
+            why_not_all = f"every size was searched to depth {answer.depth} only ({one_line(answer.reason or '')})"
+            result = replace(result, status=BOUNDED, scope=Scope(answer.depth, "all"),
+                             summary=f"holds in every behaviour of at most {answer.depth} steps, {every}; "
+                                     f"in behaviours of any length with {sizes_text(least)}",
+                             reason=f"not a proof: {why_not_all}")
+            return result
+        if answer is not None and answer.status == "fails":
+            again = refuted_at(answer.sizes, budget.deadline.remaining_ms() / 1000, budget.cap, budget.prove)
+            if again.status == REFUTED:
+                return replace(again, summary=f"with {sizes_text(answer.sizes)}: {again.summary}")
+            raise Unconfirmed(f"the search over every size found a counterexample with {sizes_text(answer.sizes)}, "
+                              f"which checking the spec at those sizes does not confirm ({again.status})")
+        why_not_all = one_line(answer.reason if answer is not None else
+                                f"the {engine.name} engine checks the sizes as written only")
+    elif result.kind in ("coalition_force", "every_coalition"):
+        why_not_all = "a coalition's power is checked at each size separately"
+    else:
+        why_not_all = "no proof at the least sizes"
+    # the next sizes, one box at a time, while the budget lasts: a counterexample there refutes it
+    box, depth = dict(least), result.scope.depth
+    searched_all_lengths = result.scope.depth is None
+    for grown, fresh in _size_boxes(model):
+        if budget.deadline.expired() or not budget.prove:
+            break
+        for sizes in fresh:
+            share = budget.deadline.remaining_ms() / 1000 / max(1, len(fresh))
+            again = refuted_at(sizes, share, result.scope.depth if result.scope.depth is not None else budget.cap,
+                               budget.prove)
+            if again.status == REFUTED:
+                return replace(again, summary=f"with {sizes_text(sizes)}: {again.summary}")
+            if again.status not in (PROVED, BOUNDED):
+                return replace(result, status=BOUNDED, scope=Scope(depth, tuple((g, least[g], box[g]) for g in sorted(box))),
+                               reason=f"not a proof: {why_not_all}; with {sizes_text(sizes)} the check was "
+                                      f"{again.status} ({one_line(again.reason or '')})")
+            if again.scope.depth is not None:
+                searched_all_lengths = False
+                depth = again.scope.depth if depth is None else min(depth, again.scope.depth)
+        box = grown
+    sizes = tuple((g, least[g], box[g]) for g in sorted(box))
+    if not searched_all_lengths and depth is None:
+        depth = budget.first
+    shown = "it " + result.summary if result.status == PROVED else result.summary
+    return replace(result, status=BOUNDED, scope=Scope(depth, sizes),
+                   summary=f"with {Scope(None, sizes).sizes_text()}: {shown}" if result.status == PROVED else
+                   f"{result.summary} (with {Scope(None, sizes).sizes_text()})",
+                   reason=f"not a proof for every size: {why_not_all}" + (f"; {result.reason}" if result.reason else ""))
