@@ -12,34 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from . import model as m
 from .diagnostics import Diagnostic, Span, SpecError
 from .load import instance, load_text
+from .options import DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIMEOUT, ENGINES, Options, options_dict
 from .report import FileReport, Report
 from .syntax import MAX_SOURCE_BYTES
-
-DEFAULT_DEPTH = None  # no cap: each property is searched until decided or its budget runs out
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_EFFORT = 1.0
-
-
-ENGINES = ("z3", "explicit")
-
-
-@dataclass(frozen=True)
-class Options:
-    depth: int | None = DEFAULT_DEPTH  # the deepest search (None: no cap; deeper until decided or out of budget)
-    timeout: float = DEFAULT_TIMEOUT  # seconds per property (every solver call gets what is left)
-    effort: float = DEFAULT_EFFORT  # the search budget per property beyond the first search (verdicts.Budget)
-    accept_bounded: bool = False  # bounded results do not make the exit code 4 (the output says so)
-    recheck_cvc5: bool = False  # re-check each proof's invariant with cvc5 too (the cvc5 extra)
-    sanity: bool = True
-    engine: str = "z3"  # or "explicit": enumeration on the reference semantics, no Z3
-    unbounded: bool = True  # also try proofs for behaviours of any length (engines that can: Z3)
-    explain: bool = False  # for each PROVED property, find the rules it relies on (govspec/reliance.py)
-
 
 def engine_for(name: str):
     if name == "explicit":
@@ -158,11 +138,14 @@ def z3_version() -> str | None:
     return version()
 
 
-def options_dict(options: Options) -> dict:
-    """The options as recorded in a report (enough for ``govspec verify-report`` to re-run)."""
-    return {"depth": options.depth, "timeout": options.timeout, "effort": options.effort, "engine": options.engine,
-            "sanity": options.sanity, "accept_bounded": options.accept_bounded, "recheck_cvc5": options.recheck_cvc5}
-
-
 def check_files(paths, options: Options = Options(), progress=None) -> Report:
     return Report(tuple(check_file(p, options, progress) for p in paths), options_dict(options), z3_version())
+
+
+def _html_fragment(report: Report) -> str:
+    from .formats.html import render_html  # (jinja2: loaded only when a report is shown)
+
+    return render_html(report, fragment=True)
+
+
+Report.html_fragment = _html_fragment  # Jupyter shows a report as its HTML page

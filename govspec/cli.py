@@ -16,11 +16,9 @@ from typing import TextIO
 import click
 
 from . import __version__
+from .options import DEPTH_RANGE, EFFORT_RANGE, TIMEOUT_RANGE
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3, 4
-DEPTH_RANGE = (0, 50)  # what the options accept (verify-report holds a report's options to the same)
-TIMEOUT_RANGE = (0.1, 86400)
-EFFORT_RANGE = (0.0, 1000.0)
 
 
 FORMATS = ["text", "json", "markdown", "html", "sarif", "junit"]
@@ -29,14 +27,14 @@ FORMATS = ["text", "json", "markdown", "html", "sarif", "junit"]
 def _formatted(report, fmt: str, sources: dict[str, str]) -> str:
     """The report in one of the machine or reader formats (everything but ``text``)."""
     if fmt == "json":
-        from .render import json_text
+        from .formats.render import json_text
 
         return json_text(report)
     if fmt == "html":
-        from .html import render_html
+        from .formats.html import render_html
 
         return render_html(report, sources)
-    from . import outputs
+    from .formats import outputs
 
     if fmt == "sarif":
         return outputs.sarif_text(report)
@@ -127,7 +125,7 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
 
 
 def _errors_to_stderr(report, sources) -> None:
-    from . import render
+    from .formats import render
 
     bad_files = type(report)(tuple(f for f in report.files if f.errors))
     if bad_files.files:
@@ -146,7 +144,7 @@ def _errors_to_stderr(report, sources) -> None:
 def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, accept_bounded, recheck_cvc5, engine,
           no_sanity, explain, quiet) -> None:
     """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
-    from . import render
+    from .formats import render
 
     report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
                                  recheck_cvc5)
@@ -172,8 +170,9 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, accept_boun
            explain, quiet) -> None:
     """Check FILE and write an HTML page: a Markdown review rendered with each govspec block's
     verdicts and scenarios after it, or the report of a spec."""
-    from .html import render_html
-    from .review import is_review, render_review
+    from .formats.html import render_html
+    from .formats.review import render_review
+    from .review import is_review
 
     checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
                                   recheck_cvc5)
@@ -197,7 +196,7 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, accept_boun
 
 
 def _write_traces(report, pattern: str, quiet: bool) -> bool:
-    from .itf import write_traces
+    from .formats.itf import write_traces
 
     try:
         for path in write_traces(report, pattern):

@@ -1,6 +1,6 @@
 """Report objects: frozen results of a check, and their JSON form (``govspec-report/2``).
 
-Produced by :mod:`verifier.solve` and :mod:`govspec.api`; rendered by :mod:`govspec.render`.
+Produced by :mod:`verifier.solve` and :mod:`govspec.api`; rendered by :mod:`govspec.formats`.
 The JSON names are a public contract (see ``govspec/schemas/report.schema.json``).
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Callable, ClassVar
 
 SCHEMA_ID = "govspec-report/2"
 READABLE_SCHEMAS = ("govspec-report/1", SCHEMA_ID)  # version 1 had no "bounded" status
@@ -251,8 +252,11 @@ class Report:
         return {"schema": SCHEMA_ID, "govspec_version": __version__, "z3_version": self.z3_version,
                 "options": dict(self.options), "files": [f.as_dict() for f in self.files]}
 
-    def _repr_html_(self) -> str:
-        """Jupyter shows a report as its HTML page (summary table, scenarios, timelines)."""
-        from .html import render_html
+    # how a report shows itself in Jupyter: set by the layer above (govspec.api), so that report
+    # objects never import their renderers
+    html_fragment: ClassVar[Callable[[Report], str] | None] = None
 
-        return render_html(self, fragment=True)
+    def _repr_html_(self) -> str | None:
+        """Jupyter shows a report as its HTML page (summary table, scenarios, timelines)."""
+        render = type(self).html_fragment
+        return render(self) if render is not None else None

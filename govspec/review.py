@@ -3,15 +3,14 @@
 :func:`spec_text` turns the Markdown into spec text with the same line and column numbers: every
 line outside a govspec block becomes empty, every line inside keeps its place (a block's
 indentation or quote markers become spaces), so diagnostics point into the Markdown file's own
-lines.  :func:`render_review` renders the document to one HTML page with each block's verdicts
-and scenarios inserted after the block.  Markdown is read with markdown-it-py (CommonMark); raw
+lines.  :func:`govspec.formats.review.render_review` renders the document to one HTML page with each
+block's verdicts and scenarios inserted after the block.  Markdown is read with markdown-it-py (CommonMark); raw
 HTML in a review is shown as text, never passed through.
 """
 
 from __future__ import annotations
 
 from .diagnostics import Diagnostic, Span, SpecError
-from .report import FileReport, Report
 
 EXTENSIONS = (".md", ".markdown")
 LANGUAGE = "govspec"
@@ -21,19 +20,19 @@ def is_review(path: str) -> bool:
     return path.lower().endswith(EXTENSIONS)
 
 
-def _parser():
+def markdown_parser():
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
-def _is_spec_block(token) -> bool:
+def is_spec_block(token) -> bool:
     return token.type == "fence" and token.info.strip().split(" ")[0] == LANGUAGE and token.map is not None
 
 
 def blocks(text: str) -> list[tuple[int, int]]:
     """The 1-based (first, last) line of each govspec fence, the fence lines included."""
-    return [(t.map[0] + 1, t.map[1]) for t in _parser().parse(text) if _is_spec_block(t)]
+    return [(t.map[0] + 1, t.map[1]) for t in markdown_parser().parse(text) if is_spec_block(t)]
 
 
 def spec_text(text: str, path: str) -> str:
@@ -41,8 +40,8 @@ def spec_text(text: str, path: str) -> str:
     lines = text.split("\n")
     out = [""] * len(lines)
     found = False
-    for token in _parser().parse(text):
-        if not _is_spec_block(token):
+    for token in markdown_parser().parse(text):
+        if not is_spec_block(token):
             continue
         found = True
         first = token.map[0] + 1  # the line after the opening fence (0-based index)
@@ -55,29 +54,3 @@ def spec_text(text: str, path: str) -> str:
         raise SpecError([Diagnostic("GOV005", f"no '{LANGUAGE}' code blocks in this Markdown file", Span.point(path),
                                     notes=(f"a review's spec is written in fenced code blocks whose info string is '{LANGUAGE}'",))])
     return "\n".join(out)
-
-
-def render_review(text: str, report: Report, sources: dict[str, str] | None = None) -> str:
-    """The review as one self-contained HTML page, each block followed by its results."""
-    from .html import environment, render_results
-
-    file_report: FileReport = report.files[0]
-    md = _parser()
-    default_fence = md.renderer.rules["fence"]
-
-    def fence(renderer, tokens, idx, options, env):
-        html = default_fence(tokens, idx, options, env)
-        token = tokens[idx]
-        if not _is_spec_block(token) or file_report.errors:
-            return html
-        first, last = token.map[0] + 1, token.map[1]
-        results = [(r.path or file_report.path, r) for r in file_report.properties
-                   if r.path is None and first < r.line <= last]
-        return html + (render_results(results) if results else "")
-
-    md.add_render_rule("fence", fence)
-    tokens = md.parse(text)
-    title = next((tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"),
-                 file_report.path)
-    return environment().get_template("review.html.j2").render(
-        body=md.renderer.render(tokens, md.options, {}), report=report, title=title, sources=sources or {})

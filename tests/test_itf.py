@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, run_cli
-from govspec.itf import target_paths
+from govspec.formats.itf import target_paths
 
 itf_py = pytest.importorskip("itf_py", reason="itf-py is in the test extra: pip install -e '.[test]'")
 

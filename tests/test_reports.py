@@ -15,8 +15,8 @@ import pytest
 
 from conftest import ROOT, run_cli
 from govspec import api
-from govspec.html import render_html, timeline
-from govspec.outputs import junit, markdown, sarif
+from govspec.formats.html import render_html, timeline
+from govspec.formats.outputs import junit, markdown, sarif
 
 OPENAI = "specs/openai/board_2023.gov"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())

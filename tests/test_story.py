@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import ROOT
 from govspec import api
-from govspec.story import story
+from govspec.formats.story import story
 
 OPENAI_STORY = [
     "Day 0: the event resign with d = altman happens (Bylaws art. 3.5: a director may resign at any time,"
@@ -40,7 +40,7 @@ def test_openai_counterexample_reads_as_plain_prose_with_citations():
 
 
 def test_the_text_report_tells_the_story_under_the_scenario():
-    from govspec.render import detail_lines
+    from govspec.formats.render import detail_lines
 
     r = _result("specs/openai/board_2023.gov", name="ceo_removal_needs_three_or_notice")
     lines = detail_lines(r)
@@ -105,7 +105,7 @@ def test_a_story_without_state_snapshots_still_counts_days():
 
 
 def test_the_html_report_lists_the_story():
-    from govspec.html import render_html
+    from govspec.formats.html import render_html
 
     report = api.check_files([str(ROOT / "specs/openai/board_2023.gov")])
     page = render_html(report)

@@ -1,7 +1,7 @@
 """Report formats for people and CI tools: Markdown, SARIF 2.1.0 and JUnit XML.
 
-Pure functions of the frozen report objects (like :mod:`govspec.render`, which keeps text and
-JSON; :mod:`govspec.html` keeps HTML).  Guarantees: every property of every file appears once;
+Pure functions of the frozen report objects (like :mod:`govspec.formats.render`, which keeps text and
+JSON; :mod:`govspec.formats.html` keeps HTML).  Guarantees: every property of every file appears once;
 invalid files appear with their diagnostics; scenarios are the same words as the text output.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import PurePath
 
-from . import __version__
-from .diagnostics import CODES
-from .diagnostics import render as render_diagnostic
+from .. import __version__
+from ..diagnostics import CODES
+from ..diagnostics import render as render_diagnostic
 from .render import FORCING_KINDS, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines, verdict_phrase
-from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
+from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
 
 TOOL_URI = "https://github.com/govspec/govspec"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -13,7 +13,7 @@ import json
 import os
 from fractions import Fraction
 
-from .report import REFUTED, PropertyResult, Report, StageRecord, StateSnapshot, TraceStep
+from ..report import REFUTED, PropertyResult, Report, StageRecord, StateSnapshot, TraceStep
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 VARS = ["members", "offices", "params", "day", "pending", "balances", "proposals", "mbt::actionTaken", "step"]

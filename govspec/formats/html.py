@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import __version__
-from .diagnostics import render as render_diagnostic
+from .. import __version__
+from ..diagnostics import render as render_diagnostic
 from .outputs import options_text
 from .render import FORCING_KINDS, STATUS_WORD, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines
-from .report import PropertyResult, Report, StageRecord, TraceStep
-from .scenario import natural_key
+from ..report import PropertyResult, Report, StageRecord, TraceStep
+from ..scenario import natural_key
 from .story import story
 
 MAX_ROWS = 40  # people shown in one timeline; more are summarised in a note

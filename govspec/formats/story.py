@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .report import RuleRef, StageRecord, TraceStep
+from ..report import RuleRef, StageRecord, TraceStep
 
 
 def _people(names) -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 
-from .diagnostics import render as render_diagnostic
-from .report import BOUNDED, PROVED, REFUTED, FileReport, PropertyResult, Report, TraceStep
+from ..diagnostics import render as render_diagnostic
+from ..report import BOUNDED, PROVED, REFUTED, FileReport, PropertyResult, Report, TraceStep
 from .story import story
 
 STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "bounded": "BOUNDED", "unknown": "UNKNOWN"}  # (the status; r.word says more)

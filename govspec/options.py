@@ -1,0 +1,39 @@
+"""The options of a check: what they mean, their defaults and the values they accept.
+
+The CLI's flags, the Python API (:class:`Options`) and proof stamps (a report's recorded options,
+re-run by ``govspec verify-report``) all read them here, so that the three cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEPTH_RANGE = (0, 50)  # what the options accept (verify-report holds a report's options to the same)
+TIMEOUT_RANGE = (0.1, 86400)
+EFFORT_RANGE = (0.0, 1000.0)
+
+DEFAULT_DEPTH = None  # no cap: each property is searched until decided or its budget runs out
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_EFFORT = 1.0
+
+
+ENGINES = ("z3", "explicit")
+
+
+@dataclass(frozen=True)
+class Options:
+    depth: int | None = DEFAULT_DEPTH  # the deepest search (None: no cap; deeper until decided or out of budget)
+    timeout: float = DEFAULT_TIMEOUT  # seconds per property (every solver call gets what is left)
+    effort: float = DEFAULT_EFFORT  # the search budget per property beyond the first search (verdicts.Budget)
+    accept_bounded: bool = False  # bounded results do not make the exit code 4 (the output says so)
+    recheck_cvc5: bool = False  # re-check each proof's invariant with cvc5 too (the cvc5 extra)
+    sanity: bool = True
+    engine: str = "z3"  # or "explicit": enumeration on the reference semantics, no Z3
+    unbounded: bool = True  # also try proofs for behaviours of any length (engines that can: Z3)
+    explain: bool = False  # for each PROVED property, find the rules it relies on (govspec/reliance.py)
+
+
+def options_dict(options: Options) -> dict:
+    """The options as recorded in a report (enough for ``govspec verify-report`` to re-run)."""
+    return {"depth": options.depth, "timeout": options.timeout, "effort": options.effort, "engine": options.engine,
+            "sanity": options.sanity, "accept_bounded": options.accept_bounded, "recheck_cvc5": options.recheck_cvc5}
