@@ -1,0 +1,24 @@
+"""Parsing: text -> :class:`govspec.ast.SpecFile`.
+
+Assumes: :func:`parse` is given decoded text (a ``str``).  Guarantees: either an ``ast.SpecFile``
+with a span on every node, or :class:`~govspec.diagnostics.SpecError` carrying located diagnostics
+(GOV003: over a limit; GOV1xx: syntax; GOV3xx: a value the grammar admits but the language
+refuses), never a Lark exception or a RecursionError.  The grammar (``govspec/grammar.lark``) is
+LALR(1) and conflict-free.
+
+The modules, in the order a spec goes through them:
+
+- ``grammar``: the grammar, loaded once as an LALR parser.
+- ``parser``: :func:`parse`: the limits on size, nesting and number length, then parse and build.
+- ``mistakes``: the table of known mistakes; Lark's errors as GOV1xx diagnostics.
+- ``builder``: parse tree -> AST: one Transformer composed of the construct mixins below.
+- ``tokens``: spans from tokens and rule positions, the ``cite`` annotation, name lists.
+- ``declarations``: organisations, people, groups, bodies, offices, parameters, flash loans, imports.
+- ``procedures``: procedures and events, their stages, clauses and effects.
+- ``expressions``: expressions, numbers, sets.
+- ``properties``: properties and coalitions.
+"""
+
+from .parser import MAX_SOURCE_BYTES, parse
+
+__all__ = ["MAX_SOURCE_BYTES", "parse"]
