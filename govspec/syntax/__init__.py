@@ -1,13 +1,14 @@
-"""Parsing: text -> :class:`govspec.ast.SpecFile`.
+"""Parsing: a spec file or its text -> :class:`govspec.ast.SpecFile`.
 
-Assumes: :func:`parse` is given decoded text (a ``str``).  Guarantees: either an ``ast.SpecFile``
-with a span on every node, or :class:`~govspec.diagnostics.SpecError` carrying located diagnostics
-(GOV003: over a limit; GOV1xx: syntax; GOV3xx: a value the grammar admits but the language
-refuses), never a Lark exception or a RecursionError.  The grammar (``govspec/grammar.lark``) is
-LALR(1) and conflict-free.
+Assumes: :func:`parse` is given decoded text (a ``str``), :func:`read_source` a path.  Guarantees:
+either an ``ast.SpecFile`` with a span on every node, or :class:`~govspec.diagnostics.SpecError`
+carrying located diagnostics (GOV0xx: the file cannot be read, is not UTF-8 text or is over a
+limit; GOV1xx: syntax; GOV3xx: a value the grammar admits but the language refuses), never a Lark
+exception or a RecursionError.  The grammar (``govspec/grammar.lark``) is LALR(1) and conflict-free.
 
 The modules, in the order a spec goes through them:
 
+- ``source``: reading a spec file (UTF-8, byte order mark, line ends, the size limit) into text.
 - ``grammar``: the grammar, loaded once as an LALR parser.
 - ``parser``: :func:`parse`: the limits on size, nesting and number length, then parse and build.
 - ``mistakes``: the table of known mistakes; Lark's errors as GOV1xx diagnostics.
@@ -19,6 +20,7 @@ The modules, in the order a spec goes through them:
 - ``properties``: properties and coalitions.
 """
 
-from .parser import MAX_SOURCE_BYTES, parse
+from .parser import parse
+from .source import MAX_SOURCE_BYTES, read_source
 
-__all__ = ["MAX_SOURCE_BYTES", "parse"]
+__all__ = ["MAX_SOURCE_BYTES", "parse", "read_source"]

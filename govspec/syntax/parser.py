@@ -16,9 +16,9 @@ from ..diagnostics import Diagnostic, Span, SpecError
 from . import grammar
 from .builder import build
 from .mistakes import syntax_error
+from .source import MAX_SOURCE_BYTES
 from .tokens import token_span
 
-MAX_SOURCE_BYTES = 4_000_000
 MAX_NESTING = 200
 MAX_NUMBER_CHARS = 100
 _NUMBER_TOKENS = {"INT", "DECIMAL", "FRACTION", "PERCENT"}
