@@ -11,15 +11,18 @@ The CLI (:mod:`govspec.cli`) only parses arguments, calls these functions and re
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import replace
 
 from . import model as m
-from .diagnostics import Diagnostic, Span, SpecError
-from .load import instance, load_text
+from .diagnostics import SpecError
+from .load import instance, load, load_text
 from .options import DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIMEOUT, ENGINES, Options, options_dict
 from .report import FileReport, Report
-from .syntax import MAX_SOURCE_BYTES
+from .syntax import MAX_SOURCE_BYTES, read_source
+
+__all__ = ["DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Options", "check_file", "check_files",
+           "check_model", "engine_for", "file_sha256", "instance", "load", "load_text", "options_dict", "read_source",
+           "z3_version"]
 
 def engine_for(name: str):
     if name == "explicit":
@@ -29,46 +32,6 @@ def engine_for(name: str):
     from verifier import Z3Engine  # heavy (z3): imported only when checking
 
     return Z3Engine()
-
-
-def read_source(path: str) -> str:
-    """Read a spec file as UTF-8 text (a BOM is dropped, CRLF accepted); SpecError otherwise."""
-    where = Span.point(path)
-    try:
-        if os.path.isdir(path):
-            raise SpecError([Diagnostic("GOV001", f"'{path}' is a directory, not a spec file", where)])
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_SOURCE_BYTES + 1)  # bounded: a huge file or a device is refused, not read
-    except SpecError:
-        raise
-    except FileNotFoundError:
-        raise SpecError([Diagnostic("GOV001", f"no such file: '{path}'", where)]) from None
-    except OSError as err:
-        raise SpecError([Diagnostic("GOV001", f"cannot read '{path}': {err.strerror or err}", where)]) from None
-    except ValueError as err:  # e.g. a NUL character in the path
-        raise SpecError([Diagnostic("GOV001", f"cannot read '{path}': {err}", where)]) from None
-    if len(data) > MAX_SOURCE_BYTES:
-        raise SpecError([Diagnostic("GOV003", f"the file is larger than {MAX_SOURCE_BYTES} bytes", where)])
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SpecError([Diagnostic("GOV002", "this file is UTF-16 text; GovSpec reads UTF-8", where,
-                                    notes=("save the file as UTF-8",))])
-    if b"\x00" in data:
-        raise SpecError([Diagnostic("GOV002", "this looks like a binary file, not a spec", where)])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise SpecError([Diagnostic("GOV002", f"invalid UTF-8 at byte {err.start}", Span.point(path, line),
-                                    notes=("GovSpec reads specs as UTF-8; save the file in that encoding",))]) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def load(path: str) -> m.Model:
-    """Load a spec file, or a Markdown review document whose ```govspec blocks form the spec."""
-    from .review import is_review, spec_text
-
-    text = read_source(path)
-    return load_text(spec_text(text, path) if is_review(path) else text, path)
 
 
 def check_model(model: m.Model, options: Options = Options(), progress=None) -> FileReport:

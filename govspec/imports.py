@@ -18,7 +18,7 @@ from importlib import resources
 
 from . import ast
 from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
-from .syntax import parse
+from .syntax import parse, read_source  # one reader for every file: encodings, limits and errors alike
 
 MAX_IMPORTED_FILES = 64
 
@@ -30,12 +30,6 @@ def library_names() -> list[str]:
 
 def library_path(name: str) -> str:
     return str(resources.files("govspec").joinpath("library").joinpath(f"{name}.gov"))
-
-
-def _read(path: str) -> str:
-    from .api import read_source  # one reader for every file: encodings, limits and errors alike
-
-    return read_source(path)
 
 
 class _Resolver:
@@ -81,7 +75,7 @@ class _Resolver:
                 raise SpecError([Diagnostic("GOV003", f"more than {MAX_IMPORTED_FILES} imported files", imp.span)])
             # spans name library files by a stable name, other files relative to where govspec runs
             shown = f"<library>/{imp.library}.gov" if imp.library is not None else os.path.relpath(target)
-            text = _read(target)
+            text = read_source(target)
             sub = parse(text, shown)
             self.sources[shown] = text
             if sub.organizations:
@@ -99,8 +93,8 @@ def source_of(path: str) -> str | None:
     """The text behind a span's path (a spec file, or ``<library>/NAME.gov``), for error display."""
     try:
         if path.startswith("<library>/"):
-            return _read(library_path(path[len("<library>/"):-len(".gov")]))
-        return _read(path)
+            return read_source(library_path(path[len("<library>/"):-len(".gov")]))
+        return read_source(path)
     except (SpecError, OSError, ValueError):
         return None
 

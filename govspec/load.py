@@ -11,7 +11,8 @@ from __future__ import annotations
 from . import model as m
 from .check import build_model
 from .imports import resolve
-from .syntax import parse
+from .review import is_review, spec_text
+from .syntax import parse, read_source
 
 
 def load_text(text: str, path: str = "<input>", sizes: dict[str, int] | None = None) -> m.Model:
@@ -24,3 +25,9 @@ def load_text(text: str, path: str = "<input>", sizes: dict[str, int] | None = N
 def instance(model: m.Model, sizes: dict[str, int]) -> m.Model:
     """The spec of ``model`` with its groups of variable size at ``sizes`` (the others at their least)."""
     return load_text(model.source, model.path, sizes)
+
+
+def load(path: str) -> m.Model:
+    """Load a spec file, or a Markdown review document whose ```govspec blocks form the spec."""
+    text = read_source(path)
+    return load_text(spec_text(text, path) if is_review(path) else text, path)

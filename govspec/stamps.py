@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass, field
 
 from . import __version__
-from .api import check_files, file_sha256, read_source
+from .api import check_files, file_sha256
+from .syntax import read_source
 from .options import DEPTH_RANGE, EFFORT_RANGE, ENGINES, TIMEOUT_RANGE, Options
 from .diagnostics import Diagnostic, Span, SpecError
 from .report import READABLE_SCHEMAS, SCHEMA_ID, STATUSES, PropertyResult, Report, Scope, verdict_word

@@ -1,0 +1,26 @@
+"""Parsing: a spec file or its text -> :class:`govspec.ast.SpecFile`.
+
+Assumes: :func:`parse` is given decoded text (a ``str``), :func:`read_source` a path.  Guarantees:
+either an ``ast.SpecFile`` with a span on every node, or :class:`~govspec.diagnostics.SpecError`
+carrying located diagnostics (GOV0xx: the file cannot be read, is not UTF-8 text or is over a
+limit; GOV1xx: syntax; GOV3xx: a value the grammar admits but the language refuses), never a Lark
+exception or a RecursionError.  The grammar (``govspec/grammar.lark``) is LALR(1) and conflict-free.
+
+The modules, in the order a spec goes through them:
+
+- ``source``: reading a spec file (UTF-8, byte order mark, line ends, the size limit) into text.
+- ``grammar``: the grammar, loaded once as an LALR parser.
+- ``parser``: :func:`parse`: the limits on size, nesting and number length, then parse and build.
+- ``mistakes``: the table of known mistakes; Lark's errors as GOV1xx diagnostics.
+- ``builder``: parse tree -> AST: one Transformer composed of the construct mixins below.
+- ``tokens``: spans from tokens and rule positions, the ``cite`` annotation, name lists.
+- ``declarations``: organisations, people, groups, bodies, offices, parameters, flash loans, imports.
+- ``procedures``: procedures and events, their stages, clauses and effects.
+- ``expressions``: expressions, numbers, sets.
+- ``properties``: properties and coalitions.
+"""
+
+from .parser import parse
+from .source import MAX_SOURCE_BYTES, read_source
+
+__all__ = ["MAX_SOURCE_BYTES", "parse", "read_source"]

@@ -1,0 +1,83 @@
+"""Properties and coalitions: ``always``, ``never``, and what coalitions can force or block.
+
+Assumes: the children are already built (expressions, names, cites).  Guarantees: an
+``ast.PropertyDecl`` with spans, with its coalition bound (size, restrictions) or named coalition.
+"""
+
+from __future__ import annotations
+
+from lark import v_args
+
+from .. import ast
+from .tokens import Located
+
+
+@v_args(meta=True)
+class PropertyRules(Located):
+    """The callbacks of the property rules and their coalitions."""
+
+    def principals(self, meta, items):
+        return ("principals", True)
+
+    def restrict_in(self, meta, items):
+        return ("in", ast.Name(self.t(items[0]), str(items[0])))
+
+    def restrict_tagged(self, meta, items):
+        return ("tagged", ast.Name(self.t(items[0]), str(items[0])))
+
+    def restrict_excluding(self, meta, items):
+        return ("excluding", items[0])
+
+    def _bound(self, meta, items, exactly):
+        within, tagged, excluding = [], [], []
+        principals = False
+        for kind, value in items[1:]:
+            if kind == "principals":
+                principals = True
+            elif kind == "in":
+                within.append(value)
+            elif kind == "tagged":
+                tagged.append(value)
+            else:
+                excluding.extend(value)
+        return ast.CoalitionBound(self.s(meta), exactly, int(items[0]), tuple(within), tuple(tagged), tuple(excluding),
+                                  principals)
+
+    def bound_at_most(self, meta, items):
+        return self._bound(meta, items, False)
+
+    def bound_exactly(self, meta, items):
+        return self._bound(meta, items, True)
+
+    def coalition_named(self, meta, items):
+        return ast.CoalitionSet(self.s(meta), items[0], None)
+
+    def coalition_tagged(self, meta, items):
+        return ast.CoalitionSet(self.s(meta), (), ast.Name(self.t(items[0]), str(items[0])))
+
+    def prop_always(self, meta, items):
+        return ("always", items[0], None, None)
+
+    def prop_never(self, meta, items):
+        return ("never", items[0], None, None)
+
+    def prop_no_coalition(self, meta, items):
+        return ("no_coalition", items[1], items[0], None)
+
+    def prop_every_coalition(self, meta, items):
+        return ("every_coalition", items[1], items[0], None)
+
+    def prop_coalition_force(self, meta, items):
+        return ("coalition_force", items[1], None, items[0])
+
+    def prop_coalition_block(self, meta, items):
+        return ("coalition_block", items[1], None, items[0])
+
+    def property_decl(self, meta, items):
+        items, _ = list(items), None
+        name = str(items[0])
+        cite = None
+        if len(items) == 3:
+            cite = items[1][1]
+        kind, body, bound, coalition = items[-1]
+        return ast.PropertyDecl(self.s(meta), name, kind, body, cite, bound, coalition)

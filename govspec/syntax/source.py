@@ -1,0 +1,48 @@
+"""Reading a spec file: the bytes on disk -> the text :func:`govspec.syntax.parse` takes.
+
+Assumes: a path, any string (a missing file, a directory or a NUL character in the path is an
+error, not a crash; a device is read no further than the limit).  Guarantees: UTF-8 text with a
+byte order mark dropped and every line ending as ``\\n``, or SpecError with one diagnostic: GOV001
+(cannot be read), GOV002 (not UTF-8 text) or GOV003 (larger than ``MAX_SOURCE_BYTES`` bytes).  At
+most ``MAX_SOURCE_BYTES + 1`` bytes are read.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..diagnostics import Diagnostic, Span, SpecError
+
+MAX_SOURCE_BYTES = 4_000_000  # the largest spec: bytes of a file here, characters of text in parse()
+
+
+def read_source(path: str) -> str:
+    """Read a spec file as UTF-8 text (a BOM is dropped, CRLF accepted); SpecError otherwise."""
+    where = Span.point(path)
+    try:
+        if os.path.isdir(path):
+            raise SpecError([Diagnostic("GOV001", f"'{path}' is a directory, not a spec file", where)])
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)  # bounded: a huge file or a device is refused, not read
+    except SpecError:
+        raise
+    except FileNotFoundError:
+        raise SpecError([Diagnostic("GOV001", f"no such file: '{path}'", where)]) from None
+    except OSError as err:
+        raise SpecError([Diagnostic("GOV001", f"cannot read '{path}': {err.strerror or err}", where)]) from None
+    except ValueError as err:  # e.g. a NUL character in the path
+        raise SpecError([Diagnostic("GOV001", f"cannot read '{path}': {err}", where)]) from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SpecError([Diagnostic("GOV003", f"the file is larger than {MAX_SOURCE_BYTES} bytes", where)])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SpecError([Diagnostic("GOV002", "this file is UTF-16 text; GovSpec reads UTF-8", where,
+                                    notes=("save the file as UTF-8",))])
+    if b"\x00" in data:
+        raise SpecError([Diagnostic("GOV002", "this looks like a binary file, not a spec", where)])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise SpecError([Diagnostic("GOV002", f"invalid UTF-8 at byte {err.start}", Span.point(path, line),
+                                    notes=("GovSpec reads specs as UTF-8; save the file in that encoding",))]) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")

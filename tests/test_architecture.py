@@ -1,0 +1,79 @@
+"""The import graph keeps one room per concern: no cycle, and every arrow points down the layers.
+
+The layers are the contracts in pyproject.toml (``[tool.importlinter]``), checked with
+import-linter; the cycle check below covers every module of ``govspec`` and ``verifier``,
+inside packages too.  Run ``lint-imports`` for the same contracts from the shell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import grimp
+from importlinter import configuration
+from importlinter.application import use_cases
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _graph():
+    return grimp.build_graph("govspec", "verifier", include_external_packages=False, cache_dir=None)
+
+
+def _cycles(graph) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm)."""
+    index, low, on_stack, stack, found = {}, {}, set(), [], []
+    modules = sorted(graph.modules)
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.find_modules_directly_imported_by(v)):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in modules:
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycle():
+    graph = _graph()
+    cycles = _cycles(graph)
+    detail = []
+    for component in cycles:
+        members = set(component)
+        detail.append(" <-> ".join(component) + ": " + "; ".join(
+            f"{a} -> {b}" for a in component for b in sorted(graph.find_modules_directly_imported_by(a)) if b in members))
+    assert not cycles, "import cycles:\n" + "\n".join(detail)
+
+
+def test_the_cycle_check_finds_a_cycle():
+    """(the check has teeth: a graph with a cycle is caught)"""
+    graph = grimp.ImportGraph()
+    for a, b in [("x.a", "x.b"), ("x.b", "x.c"), ("x.c", "x.a"), ("x.c", "x.d")]:
+        graph.add_import(importer=a, imported=b)
+    assert _cycles(graph) == [["x.a", "x.b", "x.c"]]
+
+
+def test_layers_contract():
+    """Every import points down the layers of pyproject.toml (import-linter's contracts; on a
+    failure, the captured output names each import that breaks one)."""
+    configuration.configure()
+    kept = use_cases.lint_imports(config_filename=str(ROOT / "pyproject.toml"), cache_dir=None, no_logo=True)
+    assert kept, "an import breaks the layers of pyproject.toml [tool.importlinter] (see the output above)"
