@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from . import ast
-from . import model as m
-from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
+from .. import ast
+from .. import model as m
+from ..diagnostics import Diagnostic, Span, SpecError, did_you_mean
 
 RESERVED = {
     "yes", "no", "abstain", "cast", "present", "notified", "eligible", "recused", "members", "seats",
