@@ -407,11 +407,11 @@ def test_documented_codes_are_the_registry():
 
 def test_codes_used_in_the_front_end_are_registered():
     used = set()
-    for source in (ROOT / "govspec").glob("*.py"):
+    for source in (ROOT / "govspec").rglob("*.py"):
         if source.name == "diagnostics.py":
             continue
         used |= set(re.findall(r"[\"'](GOV\d{3})[\"']", source.read_text(encoding="utf-8")))
-    assert used, "no diagnostic codes found in govspec/*.py"
+    assert used, "no diagnostic codes found in govspec/**/*.py"
     assert used <= set(CODES), f"codes used but not registered: {sorted(used - set(CODES))}"
 
 

@@ -1,0 +1,68 @@
+"""Name resolution, typing and semantic checks: :class:`ast.SpecFile` -> :class:`model.Model`.
+
+Assumes: a syntactically valid AST (from :mod:`govspec.syntax`) with its imports joined in (by
+:mod:`govspec.imports`).  Guarantees: a model in which every name is resolved and every expression
+has the kind its position needs, or a :class:`SpecError` listing every problem found (each located,
+coded and, for names, with a "did you mean" note), sorted by position.
+
+Its modules, each importing only modules listed above it:
+
+- :mod:`.context`: the shared state: source, diagnostics and their helpers, the tables of declared names.
+- :mod:`.declarations`: the one organisation and what it declares (people, groups, bodies, offices,
+  parameters, procedures, flash loan), and what a procedure's declaration says about its timing.
+- :mod:`.names`: scopes and name resolution (what a name written in a rule stands for).
+- :mod:`.expressions`: the kind of every expression (number, condition, person, set, procedure event).
+- :mod:`.effects`: what a procedure changes (seats, offices, parameters, tokens).
+- :mod:`.procedures`: procedures, their stages, rules, requirements, timing and proposal lifecycle.
+- :mod:`.properties`: properties, coalition goals and candidates.
+- :mod:`.overrides`: a parameter no rule uses, named like an imported one (a misspelled override).
+
+:func:`build_model` (here) runs the passes in this order, each reporting into one shared
+:class:`~.context.Context`: the organisation's declarations, the procedures (with their effects),
+the properties, the overrides; then, if nothing was reported, it assembles the model.
+"""
+
+from __future__ import annotations
+
+from .. import ast
+from .. import model as m
+from ..diagnostics import Diagnostic, Span, SpecError
+from .context import Context
+from .declarations import declare, flash_loan, organization
+from .overrides import check_overrides
+from .procedures import check_procedures
+from .properties import check_properties
+
+__all__ = ["build_model"]
+
+
+def build_model(spec: ast.SpecFile, source: str, path: str, sources: dict[str, str] | None = None,
+                sizes: dict[str, int] | None = None) -> m.Model:
+    """``sources``: the text of every imported file by the path its spans carry; ``sizes``: the
+    size of some groups of variable size (the model is then that instance of the spec)."""
+    try:
+        return _run(spec, Context(source, path, sources=dict(sources or {}), size_overrides=dict(sizes or {})))
+    except RecursionError:  # the parser bounds nesting; this is a last line of defence
+        raise SpecError([Diagnostic("GOV003", "the spec is nested too deeply to check", Span.point(path))]) from None
+
+
+def _run(spec: ast.SpecFile, cx: Context) -> m.Model:
+    org = organization(cx, spec)
+    declare(cx, org)
+    procedures = check_procedures(cx, org)
+    props = check_properties(cx, spec.properties)
+    check_overrides(cx, org, procedures, props)
+    _stop_if_any(cx)
+    params = {
+        name: m.Parameter(name, d.value, tuple(sorted(cx.param_values[name])), d.span, d.cite)
+        for name, d in cx.params.items()
+    }
+    flash = flash_loan(cx, org)
+    _stop_if_any(cx)
+    return m.Model(cx.path, org.title, tuple(cx.people.values()), cx.bodies, cx.offices, params,
+                   procedures, tuple(props), cx.source, flash, dict(cx.sizes))
+
+
+def _stop_if_any(cx: Context) -> None:
+    if cx.diags:
+        raise SpecError(sorted(cx.diags, key=lambda d: (d.span.line, d.span.column)))

@@ -1,0 +1,96 @@
+"""The state one check shares between its passes: the source, the diagnostics so far, the names declared.
+
+Assumes: nothing beyond the spec's text and path (and those of its imports, by the path their spans
+carry).  Guarantees: every pass reports through :meth:`Context.error` and :meth:`Context.unknown`,
+so a problem becomes one located, coded :class:`Diagnostic` (for names with a "did you mean" note);
+the tables of declared names are filled by :func:`govspec.check.declarations.declare` and only read
+afterwards (except the values a parameter can take, which effects add to).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from .. import ast
+from .. import model as m
+from ..diagnostics import Diagnostic, Span, did_you_mean
+
+
+def snippet(source: str, span: Span) -> str:
+    lines = source.split("\n")  # as the parser counts lines (not str.splitlines)
+    if not (1 <= span.line <= len(lines)):
+        return ""
+    if span.end_line == span.line:
+        text = lines[span.line - 1][span.column - 1 : span.end_column - 1]
+    else:
+        parts = [lines[span.line - 1][span.column - 1 :]]
+        parts += lines[span.line : span.end_line - 1]
+        if span.end_line - 1 < len(lines):
+            parts.append(lines[span.end_line - 1][: span.end_column - 1])
+        text = " ".join(p.strip() for p in parts)
+    return " ".join(text.split())
+
+
+@dataclass
+class Context:
+    source: str
+    path: str
+    sources: dict[str, str] = field(default_factory=dict)  # the text of every imported file by its path
+    # group -> size: one instance of a spec with groups of variable size
+    size_overrides: dict[str, int] = field(default_factory=dict)
+    diags: list[Diagnostic] = field(default_factory=list)
+    people: dict[str, m.Person] = field(default_factory=dict)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bodies: dict[str, m.Body] = field(default_factory=dict)
+    offices: dict[str, m.Office] = field(default_factory=dict)
+    params: dict[str, ast.ParamDecl] = field(default_factory=dict)
+    param_values: dict[str, set[Fraction]] = field(default_factory=dict)
+    procs: dict[str, ast.ProcedureDecl] = field(default_factory=dict)
+    tags: set[str] = field(default_factory=set)
+    kinds: dict[str, str] = field(default_factory=dict)  # every declared name -> what it names, for "X is a Y" messages
+    sizes: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # group of variable size -> (least, greatest or None)
+    _line_starts: list[int] | None = field(default=None, init=False, repr=False)  # cache of name_span
+
+    def error(self, code: str, message: str, span: Span, *notes: str) -> None:
+        self.diags.append(Diagnostic(code, message, span, notes=tuple(notes)))
+
+    def unknown(self, code: str, what: str, name: str, span: Span, candidates) -> None:
+        kind = self.kinds.get(name)
+        if what != "name" and kind is not None and kind != what:  # declared, but as something else
+            self.error(code, f"'{name}' is {_a(kind)}, not {_a(what)}", span)
+            return
+        close = did_you_mean(name, candidates)
+        notes = []
+        if span.path != self.path:  # a rule imported from elsewhere names something this spec lacks
+            library = span.path.removeprefix("<library>/").removesuffix(".gov")
+            notes.append(f"the imported rules '{library}' expect your organization to declare {what} '{name}'")
+            close = ()
+        message = f"unknown {what} '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+        self.error(code, message, span, *notes)
+
+    def name_span(self, decl_span: Span, name: str) -> Span:
+        """Where ``name`` is written in a declaration ``keyword name ...`` spanning ``decl_span``."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [match.end() for match in re.finditer("\n", self.source)]
+        if not 1 <= decl_span.line <= len(self._line_starts):
+            return decl_span
+        offset = self._line_starts[decl_span.line - 1] + decl_span.column - 1
+        found = re.compile(r"\w+\s+(" + re.escape(name) + r")(?!\w)").match(self.source, offset)
+        if found is None:
+            return decl_span
+        start = found.start(1)
+        line = decl_span.line + self.source.count("\n", offset, start)
+        column = start - self._line_starts[line - 1] + 1
+        return Span(self.path, line, column, line, column + len(name))
+
+    def text(self, span: Span) -> str:
+        return snippet(self.sources.get(span.path, self.source), span)
+
+    def all_names(self):
+        return [*self.people, *self.groups, *self.bodies, *self.offices, *self.params, *self.procs]
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind

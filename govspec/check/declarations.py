@@ -1,0 +1,177 @@
+"""The organisation's declarations: people, groups, bodies, offices, parameters, procedures, flash loans.
+
+Assumes: one ``organization`` block of a parsed AST with its imports joined in, and a fresh
+:class:`~govspec.check.context.Context`.  Guarantees: each name is claimed once (a reserved word or
+a second declaration is reported, GOV110 and GOV109, and left out); the context's tables hold every
+person (a group of N as N people ``g[1]``..``g[N]``, at its size in this instance), group, body (its
+members known people, listed once, within its seats and its cap per principal), office (its holder a
+known person), parameter (non-negative) and procedure; ``kinds`` says what every declared name
+names, even one left out.  Also answers what a procedure's declaration says about its timing (a
+proposal lifecycle, a timelock, a veto window), which decides what ``P.attribute`` may name.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .. import ast
+from .. import model as m
+from ..diagnostics import Span, SpecError
+from .context import Context
+
+RESERVED = {
+    "yes", "no", "abstain", "cast", "present", "notified", "eligible", "recused", "members", "seats",
+    "people", "vacant", "all", "none", "half", "majority", "true", "false", "and", "or", "not", "in",
+    "is", "of", "weight", "size", "quorum", "passes", "when", "notice", "effect", "require", "recuse",
+    "now", "timelock", "within", "supply", "transfer", "mint", "delegate", "flash",
+}
+
+MAX_PEOPLE = 100_000
+
+
+def organization(cx: Context, spec: ast.SpecFile) -> ast.Organization:
+    """The spec's one organisation; SpecError if it declares none or several."""
+    orgs = spec.organizations
+    if len(orgs) != 1:
+        span = orgs[1].span if len(orgs) > 1 else spec.span
+        cx.error("GOV300", "a spec must declare exactly one 'organization \"...\" { ... }' block, "
+                 f"found {len(orgs)}", span)
+        raise SpecError(cx.diags)
+    return orgs[0]
+
+
+def declare(cx: Context, org: ast.Organization) -> None:
+    seen: dict[str, Span] = {}
+    for decls, kind in ((org.people, "person"), (org.bodies, "body"), (org.offices, "office"),
+                        (org.params, "parameter"), (org.procedures, "procedure")):
+        for d in decls:
+            what = "group" if getattr(d, "count", None) is not None else "event" if getattr(d, "is_event", False) else kind
+            cx.kinds.setdefault(d.name, what)
+
+    def claim(name: str, span: Span, what: str) -> bool:
+        span = cx.name_span(span, name)
+        if name in RESERVED:
+            cx.error("GOV110", f"'{name}' is a reserved word and cannot name a {what}", span)
+            return False
+        if name in seen:
+            first = seen[name]
+            cx.error("GOV109", f"duplicate name '{name}'", span, f"first declared at {first}")
+            return False
+        seen[name] = span
+        return True
+
+    total = 0
+    for decl in org.people:
+        if not claim(decl.name, decl.span, "person"):
+            continue
+        cx.tags.update(decl.tags)
+        if decl.count is None:
+            cx.people[decl.name] = m.Person(decl.name, frozenset(decl.tags), decl.weight, decl.span,
+                                            principal=decl.principal or decl.name)
+            total += 1
+        else:
+            total += cx.size_overrides.get(decl.name, decl.count)
+            if total > MAX_PEOPLE:
+                cx.error("GOV003", f"more than {MAX_PEOPLE} people in one organisation", decl.span)
+                return
+            count = cx.size_overrides.get(decl.name, decl.count)
+            if count != decl.count and not (decl.variable and count >= decl.count
+                                            and (decl.upper is None or count <= decl.upper)):
+                cx.error("GOV310", f"group '{decl.name}' cannot have {count} members", decl.span)
+                return
+            if decl.variable and decl.name not in cx.size_overrides:
+                cx.sizes[decl.name] = (decl.count, decl.upper)
+            names = tuple(f"{decl.name}[{i}]" for i in range(1, count + 1))
+            cx.groups[decl.name] = names
+            for n in names:
+                cx.people[n] = m.Person(n, frozenset(decl.tags), decl.weight, decl.span, decl.name,
+                                        principal=decl.principal or n)
+    for decl in org.bodies:
+        if not claim(decl.name, decl.span, "body"):
+            continue
+        members: list[str] = []
+        listed: set[str] = set()  # a list alone made 10,000 members cost 50 million comparisons
+        for ref in decl.members:
+            if ref.name in cx.groups:
+                names = cx.groups[ref.name]
+            elif ref.name in cx.people:
+                names = (ref.name,)
+            else:
+                cx.unknown("GOV105", "person", ref.name, ref.span, [*cx.people, *cx.groups])
+                continue
+            for n in names:
+                if n in listed:
+                    cx.error("GOV302", f"'{n}' is listed twice in body '{decl.name}'", ref.span)
+                else:
+                    members.append(n)
+                    listed.add(n)
+        seats = decl.seats
+        variable = [r.name for r in decl.members if r.name in cx.sizes or r.name in cx.size_overrides]
+        if seats is not None and variable:
+            cx.error("GOV319", f"body '{decl.name}' declares its seats but holds '{variable[0]}', a group "
+                     "of variable size", decl.seats_span or decl.span,
+                     "its seats are then its members at the start: remove the 'seats' line")
+        elif seats is not None and len(members) > seats:
+            cx.error(
+                "GOV301", f"body '{decl.name}' has {len(members)} members but only {seats} seats",
+                decl.seats_span or decl.span,
+            )
+        if decl.cap is not None:
+            held: dict[str, int] = {}
+            for n in members:
+                held[cx.people[n].principal] = held.get(cx.people[n].principal, 0) + 1
+            over = sorted(p for p, k in held.items() if k > decl.cap)
+            if over:
+                cx.error("GOV318", f"'{over[0]}' holds {held[over[0]]} seats of body '{decl.name}', "
+                         f"more than its cap of {decl.cap} per principal", decl.cap_span)
+        cx.bodies[decl.name] = m.Body(decl.name, seats if seats is not None else len(members), tuple(members),
+                                      decl.span, decl.cite, decl.cap)
+    for decl in org.offices:
+        if not claim(decl.name, decl.span, "office"):
+            continue
+        holder = None
+        if decl.holder is not None:
+            if decl.holder.name in cx.people:
+                holder = decl.holder.name
+            else:
+                cx.unknown("GOV105", "person", decl.holder.name, decl.holder.span, cx.people)
+        cx.offices[decl.name] = m.Office(decl.name, holder, decl.span, decl.cite)
+    for decl in org.params:
+        if claim(decl.name, decl.span, "parameter"):
+            if decl.value < 0:
+                cx.error("GOV312", "a parameter must be non-negative", decl.span)
+            cx.params[decl.name] = decl
+            cx.param_values[decl.name] = {decl.value}
+    for decl in org.procedures:
+        if claim(decl.name, decl.span, "procedure" if not decl.is_event else "event"):
+            cx.procs[decl.name] = decl
+
+
+def flash_loan(cx: Context, org: ast.Organization) -> Fraction:
+    """The tokens a flash loan lends for one step (0: no 'flash loan' line, no pool)."""
+    flash = Fraction(0)
+    for extra in org.flash[1:]:
+        cx.error("GOV305", "'flash loan' is given twice", extra.span, f"first given at {org.flash[0].span}")
+    if org.flash:
+        flash = org.flash[0].amount
+    return flash
+
+
+# ---------------------------------------------------------------- what a procedure's declaration says about its timing
+
+LIFECYCLE_WORDS = {"voting_delay": "voting delay", "voting_period": "voting period",
+                   "threshold": "proposal threshold", "counted": "counted"}
+
+
+def window_header(decl: ast.ProcedureDecl):
+    return next((i for i in decl.items if isinstance(i, ast.StageHeader) and i.window is not None), None)
+
+
+def has_lifecycle(decl: ast.ProcedureDecl) -> bool:
+    return any(isinstance(i, ast.Clause) and (i.kind in LIFECYCLE_WORDS or (i.kind == "notice" and i.days is not None))
+               for i in decl.items)
+
+
+def is_timed(decl: ast.ProcedureDecl) -> bool:
+    return window_header(decl) is not None or any(
+        isinstance(i, ast.Clause) and i.kind == "timelock" and (i.days or 0) > 0 for i in decl.items)

@@ -1,0 +1,251 @@
+"""The kinds of expressions: each written expression becomes a model expression of the kind its place needs.
+
+Assumes: the context's tables are filled (:func:`govspec.check.declarations.declare` has run) and a
+:class:`~govspec.check.names.Scope` saying where the expression stands.  Guarantees: :func:`expr`
+gives a kind (num | bool | person | set | proc) and a model expression, or reports why not (and
+then mostly gives None); :func:`num`, :func:`boolean` and :func:`token_amount` also require their
+kind (a set counts as its size where a number is expected), so what they return is ready for the
+model.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .. import ast
+from .. import model as m
+from ..diagnostics import Span
+from .context import Context
+from .declarations import has_lifecycle, is_timed, window_header
+from .names import Scope, resolve
+
+
+def expr(cx: Context, e: ast.Expr, scope: Scope):
+    """Return (kind, ir) with kind in num | bool | person | set | proc | office, or None on error."""
+    match e:
+        case ast.Number(value=v):
+            return "num", m.Num(v)
+        case ast.BoolLit(value=v):
+            return "bool", m.BoolConst(v)
+        case ast.Name(name=name, span=span):
+            return resolve(cx, name, span, scope)
+        case ast.Now():
+            return "num", m.Now()
+        case ast.Supply():
+            return "num", m.Supply()
+        case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span) if owner in cx.procs:
+            return procedure_attribute(cx, owner, attr, span)
+        case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span):
+            if owner not in cx.bodies:
+                cx.unknown("GOV104", "body", owner, ospan, cx.bodies)
+                return None
+            if attr == "members":
+                return "set", m.Members(owner)
+            if attr == "seats":
+                return "num", m.Seats(owner)
+            cx.error("GOV103", f"a body has 'members' and 'seats', not '{attr}'", span)
+            return None
+        case ast.StepSet(kind=kind, span=span):
+            if kind == "members":
+                if scope.stage_body is None:
+                    cx.error("GOV201", "'members' alone means the deciding body's members; outside a "
+                             "procedure name the body: 'board.members'", span)
+                    return None
+                return "set", m.Members(scope.stage_body)
+            if scope.stage is None:
+                cx.error(scope.step_code, f"'{kind}' describes a vote and is only meaningful {scope.where}", span)
+                return None
+            return "set", m.StepSet(kind, scope.stage)
+        case ast.Seats(span=span):
+            if scope.stage_body is None:
+                cx.error("GOV201", "'seats' alone means the deciding body's seats; outside a procedure "
+                         "name the body: 'board.seats'", span)
+                return None
+            return "num", m.Seats(scope.stage_body)
+        case ast.AllPeople():
+            return "set", m.Everyone()
+        case ast.SetLiteral(names=names):
+            people = []
+            for n in names:
+                r = resolve(cx, n.name, n.span, scope)
+                if r is None:
+                    continue
+                if r[0] == "person":
+                    people.append(r[1])
+                elif r[0] == "set" and isinstance(r[1], m.SetOf):
+                    people.extend(r[1].people)
+                else:
+                    cx.error("GOV200", f"'{n.name}' is not a person", n.span)
+            return "set", m.SetOf(tuple(people))
+        case ast.Call(function=fn, argument=arg, span=span):
+            r = expr(cx, arg, scope)
+            if r is None:
+                return None
+            if r[0] != "set":
+                cx.error("GOV200", f"{fn}(...) needs a set of people, such as 'yes' or 'board.members'", arg.span)
+                return None
+            return "num", m.Count(r[1], weighted=(fn == "weight"))
+        case ast.FractionOf(fraction=f, base=base):
+            r = num(cx, base, scope)
+            return None if r is None else ("num", m.Arith("*", m.Num(f), r))
+        case ast.Majority(base=base, span=span):
+            r = num(cx, base, scope)
+            if r is None:
+                return None
+            subject = {"quorum": "present", "passes": "yes"}.get(scope.clause or "")
+            if subject is None or scope.stage is None:
+                cx.error("GOV200", "'majority of ...' is a quorum or 'passes when' rule; elsewhere write "
+                         "the comparison, e.g. 'yes > half of present'", span)
+                return None
+            # "majority of weight(members)" compares weights: the subject is weighted too
+            subject_count = m.Count(m.StepSet(subject, scope.stage), weighted=weighted(r))
+            return "bool", m.Compare(">", subject_count, m.Arith("*", m.Num(Fraction(1, 2)), r))
+        case ast.Not(operand=op):
+            r = boolean(cx, op, scope)
+            return None if r is None else ("bool", m.NotE(r))
+        case ast.Vacancy(operand=op, vacant=vacant, span=span):
+            if not (isinstance(op, ast.Name) and op.name in cx.offices):
+                if isinstance(op, ast.Name) and op.name not in cx.all_names():
+                    cx.unknown("GOV106", "office", op.name, op.span, cx.offices)
+                else:
+                    cx.error("GOV309", "only an office can be vacant", op.span)
+                return None
+            v = m.Vacant(op.name)
+            return "bool", (v if vacant else m.NotE(v))
+        case ast.Binary(op=op, left=left, right=right, span=span):
+            return binary(cx, op, left, right, span, scope)
+    raise AssertionError(f"unhandled expression {e!r}")
+
+
+def num(cx: Context, e: ast.Expr, scope: Scope):
+    r = expr(cx, e, scope)
+    if r is None:
+        return None
+    kind, ir = r
+    if kind == "num":
+        return ir
+    if kind == "set":
+        return m.Count(ir)
+    cx.error("GOV200", f"expected a number, found {kind_word(kind)}", e.span)
+    return None
+
+
+def boolean(cx: Context, e: ast.Expr, scope: Scope):
+    r = expr(cx, e, scope)
+    if r is None:
+        return None
+    kind, ir = r
+    if kind == "bool":
+        return ir
+    if kind == "proc":
+        cx.error("GOV314", f"'{ir.procedure}' can only be used as 'always ({ir.procedure} -> ...)', "
+                 f"'never {ir.procedure}' or as a coalition goal", e.span)
+        return None
+    cx.error("GOV200", f"expected a condition (true or false), found {kind_word(kind)}", e.span)
+    return None
+
+
+def kind_word(kind: str) -> str:
+    return {"num": "a number", "bool": "a condition", "person": "a person or office", "set": "a set of people",
+            "proc": "a procedure"}.get(kind, kind)
+
+
+def binary(cx: Context, op: str, left, right, span: Span, scope: Scope):
+    if op in ("and", "or"):
+        a, b = boolean(cx, left, scope), boolean(cx, right, scope)
+        if a is None or b is None:
+            return None
+        return "bool", (m.And((a, b)) if op == "and" else m.Or((a, b)))
+    if op == "->":
+        a, b = boolean(cx, left, scope), boolean(cx, right, scope)
+        if a is None or b is None:
+            return None
+        return "bool", m.implies(a, b)
+    if op in ("+", "-", "*"):
+        a, b = num(cx, left, scope), num(cx, right, scope)
+        if a is None or b is None:
+            return None
+        if op == "*" and not (constantish(a) or constantish(b)):
+            cx.error("GOV203", "one side of '*' must be a number or a parameter", span)
+            return None
+        return "num", m.Arith(op, a, b)
+    if op in ("in", "not in"):
+        rp, rs = expr(cx, left, scope), expr(cx, right, scope)
+        if rp is None or rs is None:
+            return None
+        if rp[0] != "person":
+            cx.error("GOV200", f"the left of '{op}' must be a person or office, found {kind_word(rp[0])}", left.span)
+            return None
+        if rs[0] != "set":
+            cx.error("GOV200", f"the right of '{op}' must be a set of people, found {kind_word(rs[0])}", right.span)
+            return None
+        inset = m.InSet(rp[1], rs[1])
+        return "bool", (inset if op == "in" else m.NotE(inset))
+    # comparisons
+    ra, rb = expr(cx, left, scope), expr(cx, right, scope)
+    if ra is None or rb is None:
+        return None
+    ka, kb = ra[0], rb[0]
+    if ka == "set" and kb == "set" and op in ("==", "!="):
+        return "bool", m.SetCompare(op, ra[1], rb[1])
+    if ka == "person" and kb == "person" and op in ("==", "!="):
+        return "bool", m.SameHolder(op, ra[1], rb[1])
+    if ka in ("num", "set") and kb in ("num", "set"):
+        a = ra[1] if ka == "num" else m.Count(ra[1])
+        b = rb[1] if kb == "num" else m.Count(rb[1])
+        return "bool", m.Compare(op, a, b)
+    cx.error("GOV202", f"cannot compare {kind_word(ka)} with {kind_word(kb)} using '{op}'", span)
+    return None
+
+
+def procedure_attribute(cx: Context, name: str, attr: str, span: Span):
+    """P.executed, P.vetoed (phases of a timed procedure, as events), P.approved_at and P.proposed_at (days)."""
+    if attr not in ("executed", "vetoed", "approved_at", "proposed_at"):
+        cx.error("GOV103", f"a procedure has 'executed', 'vetoed', 'approved_at' and 'proposed_at', not '{attr}'",
+                 span)
+        return None
+    if attr == "proposed_at":
+        if not has_lifecycle(cx.procs[name]):
+            cx.error("GOV317", f"'{name}' has no proposal step; 'proposed_at' belongs to procedures with a "
+                     "voting delay, voting period, proposal threshold, counting rule or notice period", span)
+            return None
+        return "num", m.ProposedAt(name)
+    if not is_timed(cx.procs[name]):
+        cx.error("GOV316", f"'{name}' takes effect when it passes; '{attr}' belongs to procedures with a "
+                 "timelock or a veto window", span)
+        return None
+    if attr == "approved_at":
+        return "num", m.ApprovedAt(name)
+    if attr == "vetoed" and not window_header(cx.procs[name]):
+        cx.error("GOV316", f"'{name}' has no veto window ('vetoed by ... within N days')", span)
+        return None
+    return "proc", m.Passed(name, "execute" if attr == "executed" else "veto")
+
+
+def token_amount(cx: Context, e: ast.Expr, scope: Scope):
+    """A number of tokens: a non-negative constant or a parameter (Num or ParamRef), else None."""
+    r = expr(cx, e, scope)
+    if r is None:
+        return None
+    kind, ir = r
+    if kind != "num" or not isinstance(ir, (m.Num, m.ParamRef)):
+        cx.error("GOV317", "an amount of tokens is a constant number or a parameter", e.span)
+        return None
+    if isinstance(ir, m.Num) and ir.value < 0:
+        cx.error("GOV317", "an amount of tokens cannot be negative", e.span)
+        return None
+    return ir
+
+
+def weighted(e) -> bool:
+    """Does an amount count weights (weight(...)) rather than heads?"""
+    if isinstance(e, m.Count):
+        return e.weighted
+    if isinstance(e, m.Arith):
+        return weighted(e.left) or weighted(e.right)
+    return False
+
+
+def constantish(e) -> bool:
+    return isinstance(e, (m.Num, m.ParamRef)) or (
+        isinstance(e, m.Arith) and constantish(e.left) and constantish(e.right))

@@ -1,0 +1,239 @@
+"""Procedures: their formals, stages, rules, requirements, timing and proposal lifecycle.
+
+Assumes: the context's tables are filled (:func:`govspec.check.declarations.declare` has run).
+Guarantees: every problem with a procedure is reported; when none is, :func:`procedure` has given
+a :class:`~govspec.model.Procedure` with its one 'decided by' stage first, then the other stages in
+order, its veto window (at most one) kept apart, every quorum and 'passes when' rule a condition on
+its stage's vote, and every clause given once and where it belongs.  After a problem it may give
+None (the orchestrator builds no model then).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .. import ast
+from .. import model as m
+from .context import Context
+from .declarations import LIFECYCLE_WORDS, RESERVED
+from .effects import effect
+from .expressions import boolean, expr, kind_word, token_amount, weighted
+from .names import Scope
+
+
+def check_procedures(cx: Context, org: ast.Organization) -> dict[str, m.Procedure]:
+    """Each procedure declared once (a duplicate was reported when names were claimed), by name."""
+    procedures: dict[str, m.Procedure] = {}
+    for decl in org.procedures:
+        if decl.name in cx.procs and cx.procs[decl.name] is decl:
+            p = procedure(cx, decl)
+            if p is not None:
+                procedures[p.name] = p
+    return procedures
+
+
+def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
+    formals = []
+    names = set()
+    for f in decl.formals:
+        if f.name in names:
+            cx.error("GOV109", f"duplicate parameter '{f.name}'", f.span)
+        names.add(f.name)
+        if f.domain != "people" and f.domain not in cx.bodies:
+            cx.unknown("GOV104", "body", f.domain, f.domain_span, cx.bodies)
+        if f.domain == "people" and f.negated:
+            cx.error("GOV309", f"nobody is outside 'people'; write '{f.name} in people' or name a body", f.span)
+        if f.name in RESERVED:
+            cx.error("GOV110", f"'{f.name}' is a reserved word", f.span)
+        formals.append(m.Formal(f.name, f.domain, f.negated, f.span))
+    stages_raw: list[tuple[ast.StageHeader, dict[str, ast.Clause]]] = []
+    recusals, guards, effects = [], [], []
+    timelock = timelock_rule = None
+    lifecycle: dict[str, ast.Clause] = {}  # voting_delay / voting_period / threshold / counted
+    grace = None  # "expires after N days"
+    vote_in_event = False  # reported once per event: its stage lines and their clauses
+    misplaced: set[str] = set()  # clauses reported before any stage (not reported again as missing)
+    for item in decl.items:
+        if isinstance(item, ast.StageHeader):
+            if decl.is_event:
+                if not vote_in_event:
+                    cx.error("GOV313", f"an event happens without a vote; '{item.kind} by' belongs in a "
+                             "procedure", item.span)
+                vote_in_event = True
+                continue
+            if item.body not in cx.bodies:
+                cx.unknown("GOV104", "body", item.body, item.body_span, cx.bodies)
+            stages_raw.append((item, {}))
+        elif item.kind in ("notice", "quorum", "passes"):
+            if decl.is_event:
+                if not vote_in_event:
+                    cx.error("GOV313", f"an event happens without a vote, so it has no '{item.kind}' rule; "
+                             "declare a procedure instead", item.span)
+                vote_in_event = True
+                continue
+            if not stages_raw:
+                misplaced.add(item.kind)
+                cx.error("GOV304", f"'{item.kind}' must follow a 'decided by', 'approved by' or 'vetoed by' line",
+                         item.span)
+                continue
+            clauses = stages_raw[-1][1]
+            if item.kind in clauses:
+                cx.error("GOV305", f"'{item.kind}' is given twice for this stage", item.span,
+                         f"first given at {clauses[item.kind].span}")
+                continue
+            clauses[item.kind] = item
+        elif item.kind == "recuse":
+            if item.recused not in names:
+                cx.error("GOV308", f"'{item.recused}' is not a parameter of '{decl.name}'; recusal names the "
+                         "person a procedure is about, e.g. 'procedure remove(d in board)'", item.recused_span)
+                continue
+            recusals.append(m.Recusal(item.recused, "vote" in item.recuse_from, "quorum" in item.recuse_from, item.span, item.cite))
+        elif item.kind == "require":
+            scope = Scope(procedure=decl, where="in a stage's quorum or 'passes when' rule")
+            r = boolean(cx, item.expr, scope)
+            if r is not None:
+                guards.append(m.Rule(r, cx.text(item.expr.span), item.span, item.cite))
+        elif item.kind == "effect":
+            eff = effect(cx, item, decl)
+            if eff is not None:
+                effects.append(eff)
+        elif item.kind == "timelock":
+            if decl.is_event:
+                cx.error("GOV313", "an event happens at once; a timelock belongs in a procedure", item.span)
+            elif timelock is not None:
+                cx.error("GOV305", "'timelock' is given twice", item.span)
+            timelock = item.days
+            timelock_rule = m.Rule(m.BoolConst(True), f"timelock {_days(item.days)}", item.span, item.cite)
+        elif item.kind == "expires":
+            if grace is not None:
+                cx.error("GOV305", "'expires after' is given twice", item.span)
+            elif item.days < 1:
+                cx.error("GOV316", "a decision expires at least one day after it may take effect", item.span)
+            grace = item
+        elif item.kind in ("voting_delay", "voting_period", "threshold", "counted"):
+            if decl.is_event:
+                cx.error("GOV313", "an event happens at once, without a proposal or a vote", item.span)
+            elif item.kind in lifecycle:
+                cx.error("GOV305", f"'{LIFECYCLE_WORDS[item.kind]}' is given twice", item.span,
+                         f"first given at {lifecycle[item.kind].span}")
+            else:
+                lifecycle[item.kind] = item
+    windowed = [s for s in stages_raw if s[0].window is not None]
+    for header, clauses in windowed:
+        if header.kind != "vetoed":
+            cx.error("GOV316", "only a veto has a window ('vetoed by BODY ... within N days')", header.span)
+        elif header.mode == "meeting" and "notice" in clauses and clauses["notice"].notice == "none":
+            cx.error("GOV316", "a veto window is open to every member: its meeting needs 'notice all'",
+                     clauses["notice"].span)
+        elif header.window < 1:
+            cx.error("GOV316", "a veto window lasts at least one day", header.span)
+    if len(windowed) > 1:
+        cx.error("GOV316", "a procedure has at most one veto window", windowed[1][0].span)
+    window_stage = None
+    if windowed and windowed[0][0].kind == "vetoed":
+        window_stage = _stage(cx, decl, 0, windowed[0][0], windowed[0][1], misplaced)
+        if window_stage is None:
+            return None
+    stages_raw = [s for s in stages_raw if s[0].window is None or s[0].kind != "vetoed"]
+    decided = [s for s in stages_raw if s[0].kind == "decided"]
+    if not decl.is_event and len(decided) != 1:
+        cx.error("GOV303", f"procedure '{decl.name}' needs exactly one 'decided by' line, found {len(decided)}",
+                 decided[1][0].span if len(decided) > 1 else cx.name_span(decl.span, decl.name))
+        return None
+    ordered = decided + [s for s in stages_raw if s[0].kind != "decided"]
+    stages = []
+    for index, (header, clauses) in enumerate(ordered):
+        stage = _stage(cx, decl, index, header, clauses, misplaced)
+        if stage is not None:
+            stages.append(stage)
+    if len(stages) != len(ordered):
+        return None
+    notice_days = [c["notice"] for _, c in ordered if "notice" in c and c["notice"].days is not None]
+    life = _lifecycle(cx, decl, lifecycle, notice_days)
+    if grace is not None and not (timelock or window_stage):
+        cx.error("GOV316", "only a decision that waits (a timelock or a veto window) can expire", grace.span)
+    return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
+                       decl.span, decl.cite, decl.is_event, timelock or 0, window_stage, timelock_rule, life,
+                       grace.days if grace is not None else None)
+
+
+def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: list[ast.Clause]) -> m.Lifecycle | None:
+    """The proposal lifecycle of a procedure (see :class:`govspec.model.Lifecycle`), if it has one.
+
+    A notice period ("notice all 5 days") is the same thing for a meeting: it is called (the
+    proposal step) at least that many days before it is held.
+    """
+    if not clauses and not notice_days:
+        return None
+    for c in ("voting_delay", "voting_period"):
+        if c in clauses and clauses[c].days < (1 if c == "voting_period" else 0):
+            cx.error("GOV317", "a voting period lasts at least one day", clauses[c].span)
+    for c in notice_days:
+        if c.days < 1:
+            cx.error("GOV317", "a notice period lasts at least one day", c.span)
+    delay = max([clauses["voting_delay"].days if "voting_delay" in clauses else 0, *[c.days for c in notice_days]])
+    period = clauses["voting_period"].days if "voting_period" in clauses else None
+    threshold = None
+    if "threshold" in clauses:
+        threshold = token_amount(cx, clauses["threshold"].expr, Scope(procedure=decl))
+    snapshot = "counted" in clauses and clauses["counted"].counting == "snapshot"
+    first = min([*clauses.values(), *notice_days], key=lambda c: (c.span.line, c.span.column))
+    parts = [f"proposed {_days(delay)} ahead" if delay else "proposed first"]
+    if period is not None:
+        parts.append(f"voting period {_days(period)}")
+    if threshold is not None:
+        parts.append(f"proposal threshold {cx.text(clauses['threshold'].expr.span)}")
+    parts.append("counted at the snapshot" if snapshot else "counted live")
+    rule = m.Rule(m.BoolConst(True), ", ".join(parts), first.span, first.cite)
+    return m.Lifecycle(delay, period, threshold, snapshot, rule)
+
+
+def _stage(cx: Context, decl, index, header: ast.StageHeader, clauses, misplaced=frozenset()) -> m.Stage | None:
+    body = header.body if header.body in cx.bodies else None
+    if body is None:
+        return None
+    notice = "all"
+    if "notice" in clauses:
+        if header.mode == "consent":
+            cx.error("GOV307", "notice applies to meetings; written consent goes to every member", clauses["notice"].span)
+        notice = clauses["notice"].notice
+    quorum = passes = None
+    if "quorum" in clauses:
+        c = clauses["quorum"]
+        scope = Scope(procedure=decl, stage=index, stage_body=body, clause="quorum")
+        quorum = _rule(cx, c, scope, subject="present")
+    if "passes" in clauses:
+        c = clauses["passes"]
+        scope = Scope(procedure=decl, stage=index, stage_body=body, clause="passes")
+        passes = _rule(cx, c, scope, subject="yes")
+    elif header.mode == "consent":
+        yes, eligible = m.Count(m.StepSet("yes", index)), m.Count(m.StepSet("eligible", index))
+        passes = m.Rule(m.And((m.Compare("==", yes, eligible), m.Compare(">=", yes, m.Num(Fraction(1))))),
+                        "unanimous written consent", header.span, header.cite)
+    else:
+        if "passes" in misplaced:  # its 'passes when' came before the stage line: already reported
+            return None
+        cx.error("GOV306", f"this meeting needs a 'passes when' rule (e.g. 'passes when yes > half of cast')", header.span)
+        return None
+    if passes is None or ("quorum" in clauses and quorum is None):
+        return None
+    return m.Stage(header.kind, body, header.mode, notice, quorum, passes, header.span, header.cite, header.window)
+
+
+def _rule(cx: Context, clause: ast.Clause, scope: Scope, subject: str) -> m.Rule | None:
+    r = expr(cx, clause.expr, scope)
+    if r is None:
+        return None
+    kind, ir = r
+    if kind == "set":
+        kind, ir = "num", m.Count(ir)
+    if kind == "num":  # "quorum 3", "passes when 2/3 of members": the subject reaches the amount
+        ir = m.Compare(">=", m.Count(m.StepSet(subject, scope.stage), weighted=weighted(ir)), ir)
+    elif kind != "bool":
+        cx.error("GOV200", f"a {clause.kind} rule must be a condition or an amount, found {kind_word(kind)}", clause.expr.span)
+        return None
+    return m.Rule(ir, cx.text(clause.expr.span), clause.span, clause.cite)
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"

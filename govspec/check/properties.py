@@ -1,0 +1,191 @@
+"""Properties: invariants, conditions on a procedure's step, and what coalitions can or cannot force.
+
+Assumes: the context's tables are filled (:func:`govspec.check.declarations.declare` has run).
+Guarantees: every problem with a property is reported (a second property of the same name too);
+when none is, :func:`prop` has given a :class:`~govspec.model.Property` whose conditions are checked
+in the scope they speak of (a procedure's vote, its veto window, or any state), whose goal is a
+procedure, 'P.executed' or a condition, and whose coalition is drawn from people who exist (a size
+of at least one, within the bound GovSpec checks).
+"""
+
+from __future__ import annotations
+
+from .. import ast
+from .. import model as m
+from ..diagnostics import Span
+from .context import Context
+from .declarations import MAX_PEOPLE, window_header
+from .expressions import boolean, expr
+from .names import Scope, resolve, unknown_procedure
+
+
+def check_properties(cx: Context, decls: tuple[ast.PropertyDecl, ...]) -> list[m.Property]:
+    """Each property, in order; a second property of the same name is reported (GOV109) and left out."""
+    props: list[m.Property] = []
+    seen: dict[str, Span] = {}
+    for decl in decls:
+        where = cx.name_span(decl.span, decl.name)
+        if decl.name in seen:
+            cx.error("GOV109", f"duplicate property name '{decl.name}'", where, f"first declared at {seen[decl.name]}")
+            continue
+        seen[decl.name] = where
+        p = prop(cx, decl)
+        if p is not None:
+            props.append(p)
+    return props
+
+
+def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
+    text = cx.text(decl.span)
+    common = dict(name=decl.name, span=decl.span, cite=decl.cite, text=text)
+    if decl.kind in ("always", "never"):
+        body = decl.body
+        subject = body.left if isinstance(body, ast.Binary) and body.op == "->" and decl.kind == "always" else \
+            body if decl.kind == "never" else None
+        if unknown_procedure(cx, subject):
+            return None
+        phase_subject = subject if isinstance(subject, ast.Dotted) and subject.owner in cx.procs else None
+        if phase_subject is not None:
+            r = expr(cx, phase_subject, Scope())
+            if r is None:
+                return None
+            if r[0] != "proc":
+                cx.error("GOV200", "expected a procedure event such as 'P.executed'", phase_subject.span)
+                return None
+            proc = cx.procs[phase_subject.owner]
+            phase = r[1].phase
+            if decl.kind == "never":
+                return m.Property(kind="step", procedure=proc.name, step=m.BoolConst(False), phase=phase, **common)
+            scope = _window_scope(proc) if phase == "veto" else Scope(procedure=proc, where="in the vote (write 'P -> ...')")
+            r = boolean(cx, body.right, scope)
+            return None if r is None else m.Property(kind="step", procedure=proc.name, step=r, phase=phase, **common)
+        if isinstance(body, ast.Binary) and body.op == "->" and isinstance(body.left, ast.Name) \
+                and body.left.name in cx.procs and decl.kind == "always":
+            proc = cx.procs[body.left.name]
+            scope = _step_scope(cx, proc)
+            r = boolean(cx, body.right, scope)
+            return None if r is None else m.Property(kind="step", procedure=proc.name, step=r, **common)
+        if isinstance(body, ast.Name) and body.name in cx.procs and decl.kind == "never":
+            return m.Property(kind="step", procedure=body.name, step=m.BoolConst(False), **common)
+        scope = Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314")
+        r = boolean(cx, body, scope)
+        if r is None:
+            return None
+        return m.Property(kind="invariant", state=(r if decl.kind == "always" else m.NotE(r)), **common)
+    goal = _goal(cx, decl.body)
+    if goal is None:
+        return None
+    if decl.kind in ("no_coalition", "every_coalition"):
+        b = decl.bound
+        if decl.kind == "every_coalition" and not b.exactly:
+            cx.error("GOV311", "'every coalition' needs a size, e.g. 'every coalition of 4 in board' "
+                     "(larger coalitions can do at least as much)", b.span)
+            return None
+        if b.size < 1:
+            cx.error("GOV311", "a coalition has at least one member", b.span)
+            return None
+        if b.size > MAX_PEOPLE:
+            cx.error("GOV311", f"a coalition of {b.size} is larger than any organisation GovSpec checks "
+                     f"(at most {MAX_PEOPLE} people)", b.span)
+            return None
+        candidates = _candidates(cx, b.within, b.tagged, b.excluding)
+        if candidates is None:
+            return None
+        if decl.kind == "every_coalition" and b.size > len(candidates):
+            cx.error("GOV311", f"there are only {len(candidates)} people to draw a coalition of {b.size} from", b.span)
+            return None
+        # "no coalition of 2" means at most 2 (a larger coalition can do whatever a smaller one can)
+        if b.principals and decl.kind == "every_coalition" and b.size > len({cx.people[c].principal for c in candidates}):
+            cx.error("GOV311", f"there are fewer than {b.size} principals to draw a coalition from", b.span)
+            return None
+        spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind == "every_coalition",
+                               principals=b.principals)
+        return m.Property(kind=decl.kind, coalition=spec, goal=goal, **common)
+    cs = decl.coalition
+    if cs.tag is not None:
+        candidates = _candidates(cx, (), (cs.tag,), ())
+        if candidates is None:
+            return None
+        if not candidates:
+            cx.error("GOV315", f"nobody is tagged '{cs.tag.name}'", cs.tag.span)
+            return None
+    else:
+        candidates = []
+        for n in cs.names:
+            r = resolve(cx, n.name, n.span, Scope())
+            if r is None:
+                continue
+            if r[0] == "person" and isinstance(r[1], m.PersonConst):
+                group = [r[1].name]
+            elif r[0] == "set" and isinstance(r[1], m.SetOf):
+                group = [p.name for p in r[1].people]
+            else:
+                cx.error("GOV200", f"'{n.name}' is not a person", n.span)
+                continue
+            for p in group:
+                if p in candidates:
+                    cx.error("GOV315", f"'{p}' is named twice in the coalition", n.span)
+                candidates.append(p)
+    return m.Property(kind=decl.kind, coalition=m.CoalitionSpec(tuple(candidates), None), goal=goal, **common)
+
+
+def _step_scope(cx: Context, proc: ast.ProcedureDecl) -> Scope:
+    stage_body = None
+    for item in proc.items:
+        if isinstance(item, ast.StageHeader) and item.kind == "decided" and item.body in cx.bodies:
+            stage_body = item.body
+    if proc.is_event or stage_body is None:
+        return Scope(procedure=proc, where="for procedures decided by a vote")
+    return Scope(procedure=proc, stage=0, stage_body=stage_body)
+
+
+def _window_scope(proc: ast.ProcedureDecl) -> Scope:
+    header = window_header(proc)
+    return Scope(procedure=proc, stage=0, stage_body=header.body if header else None)
+
+
+def _goal(cx: Context, e: ast.Expr) -> m.Goal | None:
+    if unknown_procedure(cx, e):
+        return None
+    if isinstance(e, ast.Name) and e.name in cx.procs:
+        return m.Goal(e.name, None, e.name)
+    if isinstance(e, ast.Dotted) and e.owner in cx.procs:
+        r = expr(cx, e, Scope())
+        if r is None:
+            return None
+        if r[0] != "proc" or r[1].phase != "execute":
+            cx.error("GOV200", f"a coalition goal is a procedure, 'P.executed' or a condition", e.span)
+            return None
+        return m.Goal(e.owner, None, cx.text(e.span), "execute")
+    r = boolean(cx, e, Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314"))
+    return None if r is None else m.Goal(None, r, cx.text(e.span))
+
+
+def _candidates(cx: Context, within, tagged, excluding) -> list[str] | None:
+    pool: list[str] | None = None
+    for b in within:
+        if b.name not in cx.bodies:
+            cx.unknown("GOV104", "body", b.name, b.span, cx.bodies)
+            return None
+        members = list(cx.bodies[b.name].members)
+        pool = members if pool is None else [p for p in pool if p in members]
+    if pool is None:
+        pool = list(cx.people)
+    for t in tagged:
+        if t.name not in cx.tags:
+            cx.unknown("GOV315", "tag", t.name, t.span, cx.tags)
+            return None
+        pool = [p for p in pool if t.name in cx.people[p].tags]
+    for x in excluding:
+        r = resolve(cx, x.name, x.span, Scope())
+        if r is None:
+            return None
+        if r[0] == "person" and isinstance(r[1], m.PersonConst):
+            pool = [p for p in pool if p != r[1].name]
+        elif r[0] == "person" and isinstance(r[1], m.Holder):
+            holder = cx.offices[r[1].office].holder
+            pool = [p for p in pool if p != holder]
+        else:
+            cx.error("GOV200", f"'{x.name}' is not a person or office", x.span)
+            return None
+    return pool
