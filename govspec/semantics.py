@@ -693,7 +693,7 @@ def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: Sta
         if vertices:
             splits = [tuple(len(people) if j == k else 0 for j in range(len(options))) for k in range(len(options))]
         else:
-            splits = list(_compositions(len(people), len(options)))
+            splits = list(compositions(len(people), len(options)))
         per_class.append((people, options, splits))
     for combo in itertools.product(*[[(people, options, split) for split in splits] for people, options, splits in per_class]):
         yield assemble_choice(combo, notified, coalition_choice)
@@ -796,13 +796,13 @@ def named_people(model: m.Model, state: State, args: dict[str, str]) -> set[str]
     return set(model.named_in_rules()) | {h for _, h in state.offices if h} | set(args.values())
 
 
-def _compositions(n: int, k: int) -> Iterator[tuple[int, ...]]:
+def compositions(n: int, k: int) -> Iterator[tuple[int, ...]]:
     """All ways to write n as an ordered sum of k non-negative integers."""
     if k == 1:
         yield (n,)
         return
     for first in range(n + 1):
-        for rest in _compositions(n - first, k - 1):
+        for rest in compositions(n - first, k - 1):
             yield (first,) + rest
 
 
@@ -823,7 +823,7 @@ def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, ar
             options = ("none",) if people[0] in r_vote else ("none", "sign")
         else:
             options = ("absent", "attend") if people[0] in r_vote else ("absent", "yes", "no", "abstain")
-        per_class.append([(people, options, split) for split in _compositions(len(people), len(options))])
+        per_class.append([(people, options, split) for split in compositions(len(people), len(options))])
     for combo in itertools.product(*per_class):
         yield assemble_choice(combo, members)
 
