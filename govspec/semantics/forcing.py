@@ -7,9 +7,11 @@ time" (veto windows open to the outsiders) and section 12 "Coalition power with 
 coalition's own proposals and loans; a proposal anyone may cancel).
 
 Assumes passive opposition.  Guarantees: :func:`forced_problems` is empty exactly when the step
-passes whatever the outsiders do; grouping interchangeable outsiders is exact, and with too many
-responses to enumerate it raises :class:`ReplayLimit`, unless the stage's rule is linear
-(:func:`linear_stage`), where the responses in which each group acts as one decide.
+passes whatever the outsiders do, from a state in which they cannot carry a veto in an open
+window and nobody can cancel an open proposal (:func:`veto_threat`); grouping interchangeable
+outsiders is exact, and with too many responses to enumerate it raises :class:`ReplayLimit`,
+unless the stage's rule is linear (:func:`linear_stage`), where the responses in which each group
+acts as one decide.
 """
 
 from __future__ import annotations
