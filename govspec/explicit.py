@@ -97,7 +97,7 @@ def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, ar
     for key, people in classes.items():
         role = "free" if coalition is None else ("coalition" if people[0] in coalition else "outsider")
         options = _options(stage, people[0] in r_vote, role)
-        splits = list(sem._compositions(len(people), len(options)))
+        splits = list(sem.compositions(len(people), len(options)))
         total *= len(splits)
         if total > LIMITS["choices per stage"]:
             raise TooLarge(f"more than {LIMITS['choices per stage']} choices at one stage of '{proc.name}'")

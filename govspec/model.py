@@ -6,9 +6,9 @@ and the meaning of each construct is fixed here and in :mod:`govspec.semantics` 
 interpreter).  The Z3 encoder in :mod:`verifier` reads the same objects.
 
 Where a rule's meaning lives (one place each):
-- who may vote, who counts as present, recusal: :func:`govspec.semantics.stage_sets`
+- who may vote, who counts as present, recusal: :func:`govspec.semantics.meetings.stage_sets`
 - quorum and threshold: the ``quorum`` and ``passes`` expressions of :class:`Stage`, evaluated by
-  :func:`govspec.semantics.eval_expr` on the sets of that stage.
+  :func:`govspec.semantics.evaluate.eval_bool` on the sets of that stage.
 """
 
 from __future__ import annotations

@@ -1,0 +1,312 @@
+"""Coalition force: the outsiders' responses a forcing step must withstand.
+
+Implements docs/semantics.md section 7 (Coalition power: "Forcing", "The passive-opposition
+assumption"), the replay of forcing steps of section 9 "Every scenario is checked twice" (every
+response tried, outsiders the rules cannot tell apart grouped), section 10 "Coalition power over
+time" (veto windows open to the outsiders) and section 12 "Coalition power with tokens" (the
+coalition's own proposals and loans; a proposal anyone may cancel).
+
+Assumes passive opposition.  Guarantees: :func:`forced_problems` is empty exactly when the step
+passes whatever the outsiders do, from a state in which they cannot carry a veto in an open
+window and nobody can cancel an open proposal (:func:`veto_threat`); grouping interchangeable
+outsiders is exact, and with too many responses to enumerate it raises :class:`ReplayLimit`,
+unless the stage's rule is linear (:func:`linear_stage`), where the responses in which each group
+acts as one decide.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from fractions import Fraction
+from typing import Iterator
+
+from .. import model as m
+from .effects import counting_powers, effect_problems, loan_problems
+from .evaluate import Env, eval_bool
+from .meetings import args_problems, choice_problems, recused, stage_carries, window_carries
+from .proposals import cancel_problems, open_proposal, vote_window_problems
+from .state import WAIT, ReplayLimit, StageChoice, State, Step, powers
+from .step import step_problems
+
+
+def _outsider_options(stage: m.Stage, voter: bool) -> tuple[str, ...]:
+    """What an outsider may do at a stage under passive opposition (never a yes to the coalition's motion)."""
+    if stage.mode == "consent":
+        return ("sign", "none") if stage.kind == "vetoed" and voter else ("none",)
+    if not voter:
+        return ("absent", "attend")
+    if stage.kind == "vetoed":
+        return ("absent", "yes", "no", "abstain")
+    return ("absent", "no", "abstain")
+
+
+def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: State, args: dict[str, str],
+                       coalition_choice: StageChoice, coalition: frozenset[str], limit: int = 200_000,
+                       stage: m.Stage | None = None, power: dict[str, Fraction] | None = None,
+                       vertices: bool = False) -> Iterator[StageChoice]:
+    """Every way the notified outsiders can respond at one stage, up to interchangeability.
+
+    Outsiders who are alike for every rule (same weight, same bodies, same recusal, not named by
+    any office, argument or rule) are grouped; one representative assignment per count vector is
+    produced, which is exact because every rule's value is invariant under swapping them.
+
+    With ``vertices``, only the responses in which each group acts as one (all its members take
+    the same option): enough for a question "does every response keep a conjunction of linear
+    comparisons true" (see :func:`linear_stage`), since a linear function of the counts takes its
+    least value over all count vectors at such a response.
+    """
+    stage = stage or proc.stages[index]
+    members = state.body(stage.body)
+    r_vote = recused(proc, args, "vote") & members
+    r_quorum = recused(proc, args, "quorum") & members
+    notified = coalition_choice.notified
+    outsiders = sorted((notified - coalition) & members)
+    classes = _classes(model, state, args, outsiders, r_vote, r_quorum, power)
+    per_class = []
+    total = 1
+    for key, people in classes.items():
+        options = _outsider_options(stage, people[0] not in r_vote)
+        total *= len(options) if vertices else math.comb(len(people) + len(options) - 1, len(options) - 1)
+        if total > limit:  # (counted before the compositions are made: there may be millions)
+            raise ReplayLimit(f"more than {limit} outsider responses to enumerate")
+        if vertices:
+            splits = [tuple(len(people) if j == k else 0 for j in range(len(options))) for k in range(len(options))]
+        else:
+            splits = list(compositions(len(people), len(options)))
+        per_class.append((people, options, splits))
+    for combo in itertools.product(*[[(people, options, split) for split in splits] for people, options, splits in per_class]):
+        yield assemble_choice(combo, notified, coalition_choice)
+
+
+# What each option of one member puts them in.  "out": not notified (a meeting without notice);
+# "told": notified but absent; the others attend (and vote, or sign, as named).
+OPTION_SETS = {"out": (), "told": (), "absent": (), "none": (), "attend": ("attended",), "yes": ("attended", "yes"),
+               "no": ("attended", "no"), "abstain": ("attended", "abstain"), "sign": ("attended", "yes")}
+
+
+def _steps_in(e) -> bool:
+    return any(isinstance(x, m.StepSet) for x in m.walk(e))
+
+
+def _linear(e) -> bool:
+    """Is a number linear in the counts of step sets (sums, differences, products by a step-free factor)?"""
+    if isinstance(e, m.Arith):
+        if e.op == "*":
+            return (not _steps_in(e.left) and _linear(e.right)) or (not _steps_in(e.right) and _linear(e.left))
+        return _linear(e.left) and _linear(e.right)
+    return True  # a count (of a step set or not), or a number that does not depend on the stage's choices
+
+
+def conjunction(e) -> list | None:
+    """The comparisons of a rule that is a conjunction of comparisons, else None."""
+    if isinstance(e, m.Compare):
+        return [e]
+    if isinstance(e, m.And):
+        out = []
+        for item in e.items:
+            sub = conjunction(item)
+            if sub is None:
+                return None
+            out += sub
+        return out
+    return [] if isinstance(e, m.BoolConst) and e.value else None
+
+
+def linear_stage(stage: m.Stage) -> bool:
+    """Is "the stage carries" (for a veto: "it does not") a conjunction of linear comparisons of the
+    stage's counts, so that the responses of :func:`outsider_responses` with ``vertices`` decide
+    whether every response lets it through?"""
+    atoms = conjunction(stage.passes.expr)
+    quorum = conjunction(stage.quorum.expr) if stage.quorum is not None else []
+    if atoms is None or quorum is None:
+        return False
+    atoms = quorum + atoms
+    if stage.kind == "vetoed" and len(atoms) != 1:
+        return False  # (the negation of one comparison is one comparison)
+    return all(a.op != "!=" and _linear(a.left) and _linear(a.right) for a in atoms)
+
+
+def assemble_choice(combo, notified: frozenset[str] | None = None, base: StageChoice | None = None) -> StageChoice:
+    """A stage choice from (people, options, how many take each option) triples, added to ``base``.
+
+    Without ``notified``, everyone whose option is not "out" is notified (a free or coalition choice).
+    """
+    chosen = {"notified": set(), "attended": set(), "yes": set(), "no": set(), "abstain": set()}
+    if base is not None:
+        for key in ("attended", "yes", "no", "abstain"):
+            chosen[key].update(getattr(base, key))
+    for people, options, split in combo:
+        i = 0
+        for option, count in zip(options, split):
+            group = people[i : i + count]
+            i += count
+            if option != "out":
+                chosen["notified"].update(group)
+            for key in OPTION_SETS[option]:
+                chosen[key].update(group)
+    told = frozenset(chosen["notified"]) if notified is None else notified
+    return StageChoice(told, frozenset(chosen["attended"]), frozenset(chosen["yes"]), frozenset(chosen["no"]),
+                       frozenset(chosen["abstain"]))
+
+
+def member_key(model: m.Model, state: State, person: str, power: dict[str, Fraction] | None = None) -> tuple:
+    """What a stage's rules can see of a member within one step: the bodies they sit in and the
+    voting power counted (``power``, else the state's).  Choices within a step do not change the
+    next state, so members alike in this are interchangeable for the step."""
+    bodies = frozenset(b for b, ms in state.members if person in ms)
+    counted = power if power is not None else powers(model, state) if state.balances else None
+    return (counted[person] if counted is not None else model.person(person).weight, bodies)
+
+
+def _classes(model: m.Model, state: State, args: dict[str, str], people, r_vote, r_quorum,
+             power: dict[str, Fraction] | None = None) -> dict[tuple, list[str]]:
+    """Members grouped by what the rules can see of them; named people are alone in their group."""
+    named = named_people(model, state, args)
+    classes: dict[tuple, list[str]] = {}
+    for p in people:
+        key = (p,) if p in named else ("class", member_key(model, state, p, power), p in r_vote, p in r_quorum)
+        classes.setdefault(key, []).append(p)
+    return classes
+
+
+def named_people(model: m.Model, state: State, args: dict[str, str]) -> set[str]:
+    """The people a step tells apart: those the spec names (:meth:`Model.named_in_rules`), the
+    holders of offices now and the step's arguments."""
+    return set(model.named_in_rules()) | {h for _, h in state.offices if h} | set(args.values())
+
+
+def compositions(n: int, k: int) -> Iterator[tuple[int, ...]]:
+    """All ways to write n as an ordered sum of k non-negative integers."""
+    if k == 1:
+        yield (n,)
+        return
+    for first in range(n + 1):
+        for rest in compositions(n - first, k - 1):
+            yield (first,) + rest
+
+
+def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str],
+                             coalition: frozenset[str]) -> Iterator[StageChoice]:
+    """Every way the coalition's members can respond to a veto attempt in a window (up to
+    interchangeability), everyone being notified (a veto window is open to every member)."""
+    stage = proc.window_stage
+    members = state.body(stage.body)
+    r_vote = recused(proc, args, "vote") & members
+    r_quorum = recused(proc, args, "quorum") & members
+    classes = _classes(model, state, args, sorted(members & coalition), r_vote, r_quorum)
+    per_class = []
+    for people in classes.values():
+        if stage.mode == "consent":
+            options = ("none",) if people[0] in r_vote else ("none", "sign")
+        else:
+            options = ("absent", "attend") if people[0] in r_vote else ("absent", "yes", "no", "abstain")
+        per_class.append([(people, options, split) for split in compositions(len(people), len(options))])
+    for combo in itertools.product(*per_class):
+        yield assemble_choice(combo, members)
+
+
+def open_windows(model: m.Model, state: State):
+    """(procedure, arguments, approved on day) of every waiting decision whose veto window is open."""
+    for name, args_t, at, _ in state.pending:
+        proc = model.procedures[name]
+        if proc.window_stage is not None and state.now < at + proc.window_stage.window:
+            yield proc, args_t, at
+
+
+def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str | None:
+    """Why outsiders could veto one of the coalition's pending decisions now (None: they cannot).
+
+    While a veto window is open, the outsiders may use it (the spec gives them that procedure), so
+    a forcing sequence may only pass through states where some response of the coalition's own
+    members defeats every veto attempt.
+    """
+    for proc, args_t, at in open_windows(model, state):
+        name, stage, args = proc.name, proc.window_stage, dict(args_t)
+        safe = False
+        for own in coalition_veto_responses(model, proc, state, args, coalition):
+            if not any(window_carries(model, proc, state, args, r)
+                       for r in outsider_responses(model, proc, 0, state, args, own, coalition, stage=stage)):
+                safe = True
+                break
+        if not safe:
+            return f"on day {state.now} the outsiders can veto '{name}' ({stage.body}, window until day {at + stage.window})"
+    for proc in model.procedures.values():
+        if proc.lifecycle is not None and open_proposal(proc, state) is not None:
+            step = Step(proc.name, state.proposal_of(proc.name)[0], phase="cancel")
+            if not cancel_problems(model, proc, state, step):
+                return f"on day {state.now} anyone can cancel the proposal of '{proc.name}' (its proposer is below the threshold)"
+    return None
+
+
+def coalition_part(choice: StageChoice, coalition: frozenset[str]) -> StageChoice:
+    return StageChoice(choice.notified, choice.attended & coalition, choice.yes & coalition,
+                       choice.no & coalition, choice.abstain & coalition)
+
+
+def _responses(model: m.Model, proc: m.Procedure, i: int, state: State, args: dict[str, str], c: StageChoice,
+               coalition: frozenset[str], counted, stage: m.Stage) -> Iterator[StageChoice]:
+    """The outsiders' responses a forcing step must withstand: all of them, or, when there are too
+    many to enumerate and the stage's rule is linear, the responses where each group acts as one."""
+    try:
+        yield from outsider_responses(model, proc, i, state, args, c, coalition, power=counted)
+    except ReplayLimit:
+        if not linear_stage(stage):
+            raise
+        yield from outsider_responses(model, proc, i, state, args, c, coalition, power=counted, vertices=True)
+
+
+def forced_problems(model: m.Model, state: State, step: Step, coalition: frozenset[str]) -> list[str]:
+    """Why ``step`` is not forced by ``coalition`` from ``state`` (empty: whatever outsiders do, it passes).
+
+    The step's coalition part (procedure, arguments, whom to notify, coalition members' votes) is
+    kept; every outsider response at every stage is tried.
+    """
+    threat = veto_threat(model, state, coalition)
+    if threat:
+        return [threat]
+    if step.procedure == WAIT:
+        return step_problems(model, state, step)
+    proc = model.procedures.get(step.procedure)
+    if proc is None:
+        return [f"unknown procedure {step.procedure}"]
+    if step.phase == "veto":
+        return ["a veto is the outsiders' move, not the coalition's"]
+    if step.phase in ("execute", "cancel"):
+        return step_problems(model, state, step)
+    outside = [who for who in (step.proposer, step.loan) if who is not None and who not in coalition]
+    if outside:
+        return [f"{outside[0]} is not in the coalition (only its members propose and borrow)"]
+    if step.phase == "propose":
+        return step_problems(model, state, step)
+    args = dict(step.args)
+    if proc.is_event:
+        if not set(args.values()) <= coalition:
+            return ["an event not on the coalition's own members is outside its control"]
+        return step_problems(model, state, step)
+    base = Step(step.procedure, step.args, tuple(coalition_part(c, coalition) for c in step.stages))
+    problems = args_problems(model, proc, state, args) + loan_problems(model, proc, step)
+    if problems:
+        return problems
+    if proc.lifecycle is not None:
+        problems += vote_window_problems(proc, state, step.args)
+    counted = counting_powers(model, proc, state, step.loan)
+    env = Env(model, state, args)
+    problems = [f"guard fails: {g.text}" for g in proc.guards if not eval_bool(g.expr, env)]
+    if proc.timed:
+        if proc.waiting(state.pending_of(proc.name), state.now):
+            problems.append(f"a decision of '{proc.name}' is already waiting to take effect")
+    else:
+        problems += effect_problems(model, proc, env)
+    if problems:
+        return problems
+    for i, (stage, c) in enumerate(zip(proc.stages, base.stages)):
+        for response in _responses(model, proc, i, state, args, c, coalition, counted, stage):
+            bad = choice_problems(proc, stage, state, args, response)
+            if bad:
+                return [f"stage {i}: {b}" for b in bad]
+            carries = stage_carries(proc, i, state, args, response, model, counted)
+            if carries == (stage.kind == "vetoed"):
+                return [f"outsiders can stop it at the {stage.kind} stage by {stage.body}: "
+                        f"present {sorted(response.attended)}, yes {sorted(response.yes)}, no {sorted(response.no)}"]
+    return []

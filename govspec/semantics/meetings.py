@@ -1,0 +1,114 @@
+"""Meetings and stages: one body's decision within a step, and the arguments it is taken on.
+
+Implements docs/semantics.md section 3 (One stage: notice, attendance, votes), condition 1 of
+section 4 (the arguments fit the parameters) and the veto stage of a window (section 10 "Steps
+over time").
+
+The meaning of one stage of a procedure (one body's decision within a step):
+
+- ``notified`` are members of the stage's body told of the meeting (all of them under
+  ``notice all`` and for written consent);
+- attendance is a subset of the notified; for written consent the signers attend and vote yes;
+- members recused *from quorum* are not counted in ``present``; members recused *from the vote*
+  do not vote and are not ``eligible``;
+- every attending, eligible member votes exactly one of yes, no, abstain; ``cast`` = yes + no;
+- the stage carries when its quorum (if any) and its ``passes when`` rule both hold.
+
+Assumes every stage of a step is decided on the state before the step (section 4).  Guarantees:
+:func:`choice_problems` says why a stage choice breaks these rules (empty: it keeps them) and
+:func:`args_problems` why arguments do not fit; :func:`stage_carries` and :func:`window_carries`
+evaluate the stage's rules on :func:`stage_sets`, for choices that keep the rules.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .. import model as m
+from .evaluate import Env, eval_bool
+from .state import StageChoice, State
+
+
+def recused(proc: m.Procedure, args: dict[str, str], which: str) -> frozenset[str]:
+    return frozenset(args[r.formal] for r in proc.recusals if (r.from_vote if which == "vote" else r.from_quorum))
+
+
+def stage_sets(proc: m.Procedure, stage: m.Stage, state: State, args: dict[str, str], choice: StageChoice) -> dict[str, frozenset[str]]:
+    """The sets a stage's rules speak of, computed from the members' choices (see module docstring)."""
+    members = state.body(stage.body)
+    r_vote = recused(proc, args, "vote") & members
+    r_quorum = recused(proc, args, "quorum") & members
+    return {
+        "notified": choice.notified,
+        "present": choice.attended - r_quorum,
+        "yes": choice.yes,
+        "no": choice.no,
+        "abstain": choice.abstain,
+        "cast": choice.yes | choice.no,
+        "eligible": members - r_vote,
+        "recused": r_vote | r_quorum,
+    }
+
+
+def choice_problems(proc: m.Procedure, stage: m.Stage, state: State, args: dict[str, str], c: StageChoice) -> list[str]:
+    members = state.body(stage.body)
+    r_vote = recused(proc, args, "vote") & members
+    problems = []
+    if not c.notified <= members:
+        problems.append(f"notified non-members of {stage.body}: {sorted(c.notified - members)}")
+    if (stage.notice == "all" or stage.mode == "consent") and c.notified != members:
+        problems.append(f"not every member of {stage.body} was notified")
+    if not c.attended <= c.notified:
+        problems.append(f"attended without notice: {sorted(c.attended - c.notified)}")
+    if (c.yes & c.no) or (c.yes & c.abstain) or (c.no & c.abstain):
+        problems.append("someone voted twice")
+    voters = c.yes | c.no | c.abstain
+    if voters & r_vote:
+        problems.append(f"recused members voted: {sorted(voters & r_vote)}")
+    if stage.mode == "consent":
+        if c.no or c.abstain:
+            problems.append("written consent has only signatures")
+        if c.attended != c.yes:
+            problems.append("for written consent the signers are the participants")
+    elif voters != c.attended - r_vote:
+        problems.append("every attending eligible member votes exactly once (yes, no or abstain)")
+    return problems
+
+
+def stage_carries(proc: m.Procedure, index: int, state: State, args: dict[str, str], c: StageChoice, model: m.Model,
+                  power: dict[str, Fraction] | None = None) -> bool:
+    """Does stage ``index`` carry with these choices, weights counted with ``power`` (see :func:`counting_powers`)?"""
+    stage = proc.stages[index]
+    sets = [dict() for _ in proc.stages]
+    sets[index] = stage_sets(proc, stage, state, args, c)
+    env = Env(model, state, args, sets, powers=power)
+    if stage.quorum is not None and not eval_bool(stage.quorum.expr, env):
+        return False
+    return eval_bool(stage.passes.expr, env)
+
+
+def args_problems(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str]) -> list[str]:
+    problems = []
+    if set(args) != {f.name for f in proc.formals}:
+        return [f"arguments {sorted(args)} do not match parameters {[f.name for f in proc.formals]}"]
+    people = {p.name for p in model.people}
+    for f in proc.formals:
+        who = args[f.name]
+        if who not in people:
+            problems.append(f"{f.name}={who} is not a person")
+            continue
+        if f.domain != "people":
+            inside = who in state.body(f.domain)
+            if inside == f.negated:
+                problems.append(f"{f.name}={who} is {'' if inside else 'not '}a member of {f.domain}")
+    return problems
+
+
+def window_carries(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str], choice: StageChoice) -> bool:
+    """Does the veto (the window stage) carry with these choices?"""
+    stage = proc.window_stage
+    sets = [stage_sets(proc, stage, state, args, choice)]
+    env = Env(model, state, args, sets)
+    if stage.quorum is not None and not eval_bool(stage.quorum.expr, env):
+        return False
+    return eval_bool(stage.passes.expr, env)

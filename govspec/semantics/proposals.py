@@ -1,0 +1,128 @@
+"""Proposals and time: proposing, cancelling and the voting period; a waiting decision taking
+effect or vetoed in its window.
+
+Implements docs/semantics.md section 10 "Steps over time" (taking effect, being vetoed) and
+section 12 "Proposal steps" (propose, the vote's days, cancel) and "Expiry".
+
+Assumes a step of one of these phases, on a procedure of the model.  Guarantees: each
+``*_problems`` function says why its step is not allowed from the state (empty: it is allowed);
+:func:`open_proposal` is the proposal that can still be voted on.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .. import model as m
+from .effects import effect_problems, loan_problems
+from .evaluate import Env, eval_num
+from .meetings import args_problems, choice_problems, window_carries
+from .state import State, Step, powers
+
+
+def voting_closes(proc: m.Procedure, day: int) -> int | None:
+    """The first day on which a proposal made on ``day`` can no longer be voted on (None: never)."""
+    life = proc.lifecycle
+    return None if life.period is None else day + life.delay + life.period
+
+
+def vote_window_problems(proc: m.Procedure, state: State, args: tuple) -> list[str]:
+    proposal = state.proposal_of(proc.name)
+    if proposal is None:
+        return [f"'{proc.name}' has not been proposed"]
+    if proposal[0] != args:
+        return [f"the proposal of '{proc.name}' has arguments {dict(proposal[0])}"]
+    opens, closes = proposal[1] + proc.lifecycle.delay, voting_closes(proc, proposal[1])
+    if state.now < opens:
+        return [f"the vote on '{proc.name}' opens on day {opens}, it is day {state.now}"]
+    if closes is not None and state.now >= closes:
+        return [f"the vote on '{proc.name}' closed on day {closes}"]
+    return []
+
+
+def open_proposal(proc: m.Procedure, state: State):
+    """The procedure's proposal if it can still be voted on, else None."""
+    proposal = state.proposal_of(proc.name)
+    if proposal is None:
+        return None
+    closes = voting_closes(proc, proposal[1])
+    return proposal if closes is None or state.now < closes else None
+
+
+def threshold(model: m.Model, proc: m.Procedure, state: State) -> Fraction:
+    life = proc.lifecycle
+    return Fraction(0) if life.threshold is None else eval_num(life.threshold, Env(model, state))
+
+
+def propose_problems(model: m.Model, proc: m.Procedure, state: State, step: Step) -> list[str]:
+    if proc.lifecycle is None:
+        return [f"'{proc.name}' is decided without a proposal step"]
+    args = dict(step.args)
+    problems = args_problems(model, proc, state, args) + loan_problems(model, proc, step)
+    if problems:
+        return problems
+    body = proc.stages[0].body
+    if step.proposer not in state.body(body):
+        return [f"{step.proposer} is not a member of {body}, who may propose '{proc.name}'"]
+    power = powers(model, state, step.loan)[step.proposer]
+    if power < threshold(model, proc, state):
+        problems.append(f"{step.proposer} has voting power {power}, below the proposal threshold "
+                        f"{threshold(model, proc, state)}")
+    previous = state.proposal_of(proc.name)
+    if previous is not None and proc.lifecycle.period is not None and open_proposal(proc, state) is not None:
+        problems.append(f"a proposal of '{proc.name}' is open until day {voting_closes(proc, previous[1])}")
+    return problems
+
+
+def cancel_problems(model: m.Model, proc: m.Procedure, state: State, step: Step) -> list[str]:
+    if proc.lifecycle is None or proc.lifecycle.threshold is None:
+        return [f"'{proc.name}' has no proposal threshold, so no cancellation"]
+    proposal = open_proposal(proc, state)
+    if proposal is None:
+        return [f"no open proposal of '{proc.name}'"]
+    if proposal[0] != step.args:
+        return [f"the proposal of '{proc.name}' has arguments {dict(proposal[0])}"]
+    power = powers(model, state)[proposal[2]]
+    if power >= threshold(model, proc, state):
+        return [f"the proposer {proposal[2]} still has voting power {power}, at or above the threshold"]
+    return []
+
+
+def _pending_problems(proc: m.Procedure, state: State, step: Step) -> tuple[list[str], int]:
+    pending = state.pending_of(proc.name)
+    if pending is None:
+        return [f"no approved decision of '{proc.name}' is waiting"], 0
+    if pending[0] != step.args:
+        return [f"the waiting decision of '{proc.name}' has arguments {dict(pending[0])}"], 0
+    return [], pending[1]
+
+
+def execute_problems(model: m.Model, proc: m.Procedure, state: State, step: Step) -> list[str]:
+    if not proc.timed or step.stages:
+        return [f"'{proc.name}' takes effect when it passes"] if not proc.timed else ["taking effect has no vote"]
+    problems, at = _pending_problems(proc, state, step)
+    if problems:
+        return problems
+    if state.now < at + proc.delay:
+        return [f"'{proc.name}' may take effect from day {at + proc.delay}, it is day {state.now}"]
+    if not proc.waiting(state.pending_of(proc.name), state.now):
+        return [f"the decision of '{proc.name}' expired on day {proc.expires_on(at)}"]
+    return effect_problems(model, proc, Env(model, state, dict(step.args)))
+
+
+def veto_problems(model: m.Model, proc: m.Procedure, state: State, step: Step) -> list[str]:
+    stage = proc.window_stage
+    if stage is None:
+        return [f"'{proc.name}' has no veto window"]
+    problems, at = _pending_problems(proc, state, step)
+    if problems:
+        return problems
+    if state.now >= at + stage.window:
+        return [f"the veto window of '{proc.name}' closed on day {at + stage.window}"]
+    if len(step.stages) != 1:
+        return ["a veto has one stage"]
+    args = dict(step.args)
+    problems = choice_problems(proc, stage, state, args, step.stages[0])
+    if not window_carries(model, proc, state, args, step.stages[0]):
+        problems.append(f"the veto by {stage.body} does not carry")
+    return problems

@@ -1,0 +1,142 @@
+"""States and steps: what can change, and one move that changes it.
+
+Implements docs/semantics.md section 1 (States) and section 2 (Steps), with what time and tokens
+add to them: section 10 "States over time" (the day, the waiting decisions; a time passes step,
+:data:`WAIT`) and section 12 "States with tokens" (balances, delegations, proposals), with what a
+state says of tokens: each person's balance, their voting power and the supply.
+
+Assumes a checked :class:`govspec.model.Model`.  Guarantees: a state is an immutable value; the
+states :func:`initial_state` and :meth:`State.replace` make have every field sorted, so equal
+states compare and hash alike.  :func:`initial_state` is the state the declarations describe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .. import model as m
+
+
+class ReplayLimit(Exception):
+    """The interpreter would have to enumerate too many responses to confirm a step."""
+
+
+@dataclass(frozen=True)
+class State:
+    members: tuple[tuple[str, frozenset[str]], ...]
+    offices: tuple[tuple[str, str | None], ...]
+    params: tuple[tuple[str, Fraction], ...]
+    now: int = 0  # the current day
+    # (procedure, args, approved on day, day of the proposal it came from or -1 without a proposal step)
+    pending: tuple[tuple[str, tuple[tuple[str, str], ...], int, int], ...] = ()
+    # token balances (empty when weights do not move: each person's power is their declared weight)
+    balances: tuple[tuple[str, Fraction], ...] = ()
+    delegates: tuple[tuple[str, str], ...] = ()  # holder -> delegate, for holders who delegated to another
+    # (procedure, args, proposed on day, proposer, voting power of each person at the proposal or ())
+    proposals: tuple[tuple[str, tuple[tuple[str, str], ...], int, str, tuple[tuple[str, Fraction], ...]], ...] = ()
+    proposed: tuple[tuple[str, int], ...] = ()  # procedure -> day of its latest proposal (kept after the vote)
+
+    def pending_of(self, procedure: str):
+        """(args, approved on day, proposed on day) of the procedure's approved decision recorded as
+        waiting to take effect (it may have expired: see :meth:`Procedure.waiting`), or None."""
+        for name, args, at, proposed in self.pending:
+            if name == procedure:
+                return args, at, proposed
+        return None
+
+    def proposal_of(self, procedure: str):
+        """(args, proposed on day, proposer, snapshot) of the procedure's latest proposal, or None."""
+        for name, args, day, proposer, snapshot in self.proposals:
+            if name == procedure:
+                return args, day, proposer, snapshot
+        return None
+
+    def body(self, name: str) -> frozenset[str]:
+        return dict(self.members)[name]
+
+    def holder(self, office: str) -> str | None:
+        return dict(self.offices)[office]
+
+    def param(self, name: str) -> Fraction:
+        return dict(self.params)[name]
+
+    def replace(self, members=None, offices=None, params=None, now=None, pending=None, balances=None,
+                delegates=None, proposals=None, proposed=None) -> "State":
+        return State(
+            tuple(sorted((members or dict(self.members)).items())),
+            tuple(sorted((offices or dict(self.offices)).items())),
+            tuple(sorted((params or dict(self.params)).items())),
+            self.now if now is None else now,
+            self.pending if pending is None else tuple(sorted(pending)),
+            self.balances if balances is None else tuple(sorted(balances.items())),
+            self.delegates if delegates is None else tuple(sorted((h, d) for h, d in delegates.items() if h != d)),
+            self.proposals if proposals is None else tuple(sorted(proposals)),
+            self.proposed if proposed is None else tuple(sorted(proposed.items())),
+        )
+
+
+def initial_state(model: m.Model) -> State:
+    return State(
+        tuple(sorted((b.name, frozenset(b.members)) for b in model.bodies.values())),
+        tuple(sorted((o.name, o.holder) for o in model.offices.values())),
+        tuple(sorted((p.name, p.initial) for p in model.params.values())),
+        balances=tuple(sorted((p.name, p.weight) for p in model.people)) if model.tokens else (),
+    )
+
+
+def balances(model: m.Model, state: State) -> dict[str, Fraction]:
+    """Each person's tokens (their declared weight when weights do not move)."""
+    if state.balances:
+        return dict(state.balances)
+    return {p.name: p.weight for p in model.people}
+
+
+def powers(model: m.Model, state: State, loan: str | None = None) -> dict[str, Fraction]:
+    """Each person's voting power: the tokens of everyone who delegated to them (themselves unless
+    they delegated away), plus a flash loan taken by ``loan`` in this step."""
+    held = balances(model, state)
+    if not state.delegates and loan is None:
+        return held
+    delegated = dict(state.delegates)
+    power = {p: Fraction(0) for p in held}
+    for holder, amount in held.items():
+        power[delegated.get(holder, holder)] += amount
+    if loan is not None:
+        power[loan] += model.flash_loan
+    return power
+
+
+def supply(model: m.Model, state: State) -> Fraction:
+    """Every token in existence: the balances and the flash-loan pool."""
+    return sum(balances(model, state).values(), Fraction(0)) + model.flash_loan
+
+
+@dataclass(frozen=True)
+class StageChoice:
+    notified: frozenset[str] = frozenset()
+    attended: frozenset[str] = frozenset()
+    yes: frozenset[str] = frozenset()
+    no: frozenset[str] = frozenset()
+    abstain: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: a procedure's vote passing (phase "pass"; for a timed procedure its approval), a timed
+    procedure taking effect ("execute") or being vetoed in its window ("veto"), an event, or time
+    passing (procedure :data:`WAIT`, ``days`` >= 1)."""
+
+    procedure: str
+    args: tuple[tuple[str, str], ...] = ()
+    stages: tuple[StageChoice, ...] = ()
+    phase: str = "pass"  # pass | execute | veto | propose | cancel
+    days: int = 0
+    proposer: str | None = None  # who proposes (phase "propose")
+    loan: str | None = None  # who takes the flash loan in this step (a proposal or a vote counted live)
+
+    def arg(self, name: str) -> str:
+        return dict(self.args)[name]
+
+
+WAIT = "time passes"

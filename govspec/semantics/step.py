@@ -1,0 +1,110 @@
+"""One step: why it is not allowed, the state after it, and what a step rule sees of it.
+
+Implements docs/semantics.md section 4 (When a procedure passes) for a procedure or an event
+(section 2), and of section 10 "Steps over time" the vote of a timed procedure and time passing;
+taking effect, a veto and the proposal steps of section 12 are checked in
+:mod:`govspec.semantics.proposals`.  :func:`step_env` is what a step rule reads (section 6, and
+section 10 "Properties over time").  A behaviour (section 5) is a sequence of steps, each allowed
+in the state :func:`apply` left.
+
+A procedure passes when its guards hold, every ``decided``/``approved`` stage carries, no
+``vetoed`` stage carries, and its effects can apply (a removed person is a member, an added person
+is not and a seat is free).
+
+Assumes a checked model.  Guarantees: :func:`step_problems` says exactly why a step is not
+allowed (an empty list means it is a legal, passing step); :func:`apply` computes the next state
+of a legal step (it does not check the step).
+"""
+
+from __future__ import annotations
+
+from .. import model as m
+from .effects import counting_powers, effect_problems, loan_problems, run_effects
+from .evaluate import Env, eval_bool
+from .meetings import args_problems, choice_problems, stage_carries, stage_sets
+from .proposals import cancel_problems, execute_problems, propose_problems, veto_problems, vote_window_problems
+from .state import WAIT, State, Step, powers
+
+
+def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
+    """Why ``step`` is not a legal passing step from ``state`` (empty: it is one)."""
+    if step.procedure == WAIT:
+        if not model.timed:
+            return ["time is not part of this spec (no timelock or veto window)"]
+        return [] if step.days >= 1 else ["time passes by at least one day"]
+    proc = model.procedures.get(step.procedure)
+    if proc is None:
+        return [f"unknown procedure {step.procedure}"]
+    if step.phase == "execute":
+        return execute_problems(model, proc, state, step)
+    if step.phase == "veto":
+        return veto_problems(model, proc, state, step)
+    if step.phase == "propose":
+        return propose_problems(model, proc, state, step)
+    if step.phase == "cancel":
+        return cancel_problems(model, proc, state, step)
+    args = dict(step.args)
+    problems = args_problems(model, proc, state, args) + loan_problems(model, proc, step)
+    if problems:
+        return problems
+    if proc.lifecycle is not None:
+        problems += vote_window_problems(proc, state, step.args)
+    env = Env(model, state, args)
+    for g in proc.guards:
+        if not eval_bool(g.expr, env):
+            problems.append(f"guard fails: {g.text}")
+    if len(step.stages) != len(proc.stages):
+        return problems + ["wrong number of stage choices"]
+    counted = counting_powers(model, proc, state, step.loan)
+    for i, (stage, c) in enumerate(zip(proc.stages, step.stages)):
+        problems += choice_problems(proc, stage, state, args, c)
+        carries = stage_carries(proc, i, state, args, c, model, counted)
+        if stage.kind == "vetoed" and carries:
+            problems.append(f"vetoed by {stage.body}")
+        if stage.kind != "vetoed" and not carries:
+            problems.append(f"the {stage.kind} stage by {stage.body} does not carry")
+    if proc.timed:
+        if proc.waiting(state.pending_of(proc.name), state.now):
+            problems.append(f"a decision of '{proc.name}' is already waiting to take effect")
+    else:
+        problems += effect_problems(model, proc, env)
+    return problems
+
+
+def apply(model: m.Model, state: State, step: Step) -> State:
+    """The state after a legal step (see :func:`run_effects`)."""
+    if step.procedure == WAIT:
+        return state.replace(now=state.now + step.days)
+    proc = model.procedures[step.procedure]
+    others = tuple(p for p in state.proposals if p[0] != proc.name)
+    voted_on = state.proposal_of(proc.name) if proc.lifecycle is not None else None
+    if step.phase == "propose":
+        snapshot = tuple(sorted(powers(model, state).items())) if proc.lifecycle.snapshot else ()
+        return state.replace(proposals=others + ((proc.name, step.args, state.now, step.proposer, snapshot),),
+                             proposed={**dict(state.proposed), proc.name: state.now})
+    if step.phase == "cancel":
+        return state.replace(proposals=others)
+    if proc.lifecycle is not None and step.phase == "pass":  # the vote uses up the proposal
+        state = state.replace(proposals=others)
+    if proc.timed and step.phase == "pass":  # approved: the effects wait, with the day of their proposal
+        kept = tuple(p for p in state.pending if p[0] != proc.name)  # an expired decision is replaced
+        proposed = voted_on[1] if voted_on is not None else -1
+        return state.replace(pending=kept + ((proc.name, step.args, state.now, proposed),))
+    if step.phase == "veto":
+        return state.replace(pending=tuple(p for p in state.pending if p[0] != proc.name))
+    after = run_effects(model, proc, Env(model, state, dict(step.args)))[1]
+    if step.phase == "execute":
+        after = after.replace(pending=tuple(p for p in state.pending if p[0] != proc.name))
+    return after
+
+
+def step_env(model: m.Model, state: State, step: Step) -> Env:
+    """The environment in which a step property is evaluated: pre-state, arguments, stage sets."""
+    if step.procedure == WAIT:
+        return Env(model, state, passed=WAIT, phase="wait")
+    proc = model.procedures[step.procedure]
+    args = dict(step.args)
+    stages = (proc.window_stage,) if step.phase == "veto" else proc.stages
+    sets = [stage_sets(proc, s, state, args, c) for s, c in zip(stages, step.stages)]
+    counted = counting_powers(model, proc, state, step.loan) if step.phase == "pass" else None
+    return Env(model, state, args, sets, passed=step.procedure, phase=step.phase, powers=counted)
