@@ -1,4 +1,4 @@
-"""Proofs by exhaustion (govspec/explicit.py, ``prove_by_exhaustion``): no Z3, any length.
+"""Proofs by exhaustion (govspec/explicit/exhaustion.py, ``prove_by_exhaustion``): no Z3, any length.
 
 The explicit engine explores every state reachable once absolute days are abstracted into capped
 ages, to a fixpoint.  These tests check it against the Z3 engine: on fixed specs both prove for

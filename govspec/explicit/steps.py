@@ -1,0 +1,312 @@
+"""Enumerating one step on the reference semantics: every procedure and event, argument, and
+choice of whom to notify, who attends and how each votes (up to interchangeable members), and a
+coalition's moves of a forcing step.  Refuses, with :class:`TooLarge`, more than :data:`LIMITS`."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from typing import Iterator
+
+from .. import model as m
+from .. import semantics as sem
+from ..engine import Deadline
+
+LIMITS = {
+    "choices per stage": 20_000,
+    "states": 50_000,
+    "coalitions": 2_000,
+    "depth": 8,
+    "days": 400,
+}
+
+
+class TooLarge(Exception):
+    pass
+
+
+
+
+def _arg_tuples(model: m.Model, proc: m.Procedure, state: sem.State) -> Iterator[dict[str, str]]:
+    domains = []
+    everyone = [p.name for p in model.people]
+    for f in proc.formals:
+        if f.domain == "people":
+            domains.append(everyone)
+        else:
+            inside = state.body(f.domain)
+            domains.append([p for p in everyone if (p in inside) != f.negated])
+    for combo in itertools.product(*domains):
+        yield dict(zip((f.name for f in proc.formals), combo))
+
+
+def _options(stage: m.Stage, recused_from_vote: bool, role: str) -> tuple[str, ...]:
+    """What one member may do at a stage.  role: free (a trace), coalition, outsider (notice only)."""
+    if stage.mode == "consent":
+        if role == "outsider":
+            return ("told",)
+        return ("told",) if recused_from_vote else ("told", "sign")
+    told = ("told",) if stage.notice == "all" else ("out", "told")
+    if role == "outsider":
+        return told
+    if recused_from_vote:
+        return told + ("attend",)
+    return told + ("yes", "no", "abstain")
+
+
+def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, args: dict[str, str],
+             coalition: frozenset[str] | None = None, stage: m.Stage | None = None,
+             power: dict[str, Fraction] | None = None) -> Iterator[sem.StageChoice]:
+    """Every choice at one stage, up to interchangeable members.
+
+    With ``coalition``, only the coalition's part is chosen (whom to notify, and the coalition
+    members' attendance and votes); outsiders are only notified or not.
+    """
+    stage = stage or proc.stages[index]
+    members = state.body(stage.body)
+    r_vote = sem.recused(proc, args, "vote") & members
+    r_quorum = sem.recused(proc, args, "quorum") & members
+    named = sem.named_people(model, state, args)
+    classes: dict[tuple, list[str]] = {}
+    for p in sorted(members):
+        role = "free" if coalition is None else ("coalition" if p in coalition else "outsider")
+        key = (p,) if p in named else ("class", role, sem.member_key(model, state, p, power), p in r_vote, p in r_quorum)
+        classes.setdefault(key, []).append(p)
+    per_class = []
+    total = 1
+    for key, people in classes.items():
+        role = "free" if coalition is None else ("coalition" if people[0] in coalition else "outsider")
+        options = _options(stage, people[0] in r_vote, role)
+        splits = list(sem.compositions(len(people), len(options)))
+        total *= len(splits)
+        if total > LIMITS["choices per stage"]:
+            raise TooLarge(f"more than {LIMITS['choices per stage']} choices at one stage of '{proc.name}'")
+        per_class.append([(people, options, split) for split in splits])
+    for combo in itertools.product(*per_class):
+        yield sem.assemble_choice(combo)
+
+
+def _stage_ok(model, proc, index, state, args, choice, power=None) -> bool:
+    carries = sem.stage_carries(proc, index, state, args, choice, model, power)
+    return carries != (proc.stages[index].kind == "vetoed")
+
+
+def _loans(model: m.Model, proc: m.Procedure, borrowers) -> list[str | None]:
+    """Who may take the flash loan in a proposal or vote of ``proc`` (None: nobody does)."""
+    if model.flash_loan == 0 or (proc.lifecycle is not None and proc.lifecycle.snapshot):
+        return [None]
+    return [None, *borrowers]
+
+
+def _vote_args(model: m.Model, proc: m.Procedure, state: sem.State) -> Iterator[dict[str, str]]:
+    """The arguments a vote may have: any, or for a proposal, the open proposal's."""
+    if proc.lifecycle is None:
+        yield from _arg_tuples(model, proc, state)
+    elif not sem.vote_window_problems(proc, state, (state.proposal_of(proc.name) or ((),))[0]):
+        yield dict(state.proposal_of(proc.name)[0])
+
+
+def lifecycle_steps(model: m.Model, state: sem.State, borrowers=None) -> Iterator[sem.Step]:
+    """Proposals (one per procedure, arguments and proposer) and cancellations that are legal now.
+
+    ``borrowers`` limits who proposes and borrows (a coalition); None: anyone.
+    """
+    for proc in model.procedures.values():
+        if proc.lifecycle is None:
+            continue
+        proposers = sorted(state.body(proc.stages[0].body))
+        if borrowers is not None:
+            proposers = [p for p in proposers if p in borrowers]
+        for args in _arg_tuples(model, proc, state):
+            for proposer in proposers:
+                for loan in _loans(model, proc, proposers if borrowers is None else sorted(borrowers)):
+                    step = sem.Step(proc.name, tuple(args.items()), phase="propose", proposer=proposer, loan=loan)
+                    if not sem.step_problems(model, state, step):
+                        yield step
+                        break
+        proposal = state.proposal_of(proc.name)
+        if proposal is not None:
+            step = sem.Step(proc.name, proposal[0], phase="cancel")
+            if not sem.step_problems(model, state, step):
+                yield step
+
+
+def _preconditions_hold(model: m.Model, proc: m.Procedure, state: sem.State, args: dict[str, str]) -> bool:
+    if proc.lifecycle is not None and sem.vote_window_problems(proc, state, tuple(args.items())):
+        return False
+    env = sem.Env(model, state, args)
+    if not all(sem.eval_bool(g.expr, env) for g in proc.guards):
+        return False
+    if proc.timed:  # approval: the effects wait; one decision of a procedure waits at a time
+        return not proc.waiting(state.pending_of(proc.name), state.now)
+    return not sem.effect_problems(model, proc, env)
+
+
+def _bound(e, model: m.Model) -> Fraction:
+    """An upper bound on the absolute value of a number-valued expression in any state."""
+    match e:
+        case m.Num(value=v):
+            return abs(v)
+        case m.ParamRef(name=n):
+            return max(abs(v) for v in model.params[n].values)
+        case m.Seats(body=b):
+            return Fraction(model.bodies[b].seats)
+        case m.Count(weighted=w):
+            return _supply_bound(model) if w else Fraction(len(model.people))
+        case m.Supply():
+            return _supply_bound(model)
+        case m.Arith(op=op, left=a, right=b):
+            x, y = _bound(a, model), _bound(b, model)
+            return x * y if op == "*" else x + y
+    return Fraction(0)  # now, approved_at: the days themselves
+
+
+def _supply_bound(model: m.Model) -> Fraction:
+    """No weight or supply exceeds the declared weights, the pool and every mint at every step."""
+    mints = sum((max(model.params[e.amount.name].values) if isinstance(e.amount, m.ParamRef) else e.amount.value
+                 for p in model.procedures.values() for e in p.effects if e.kind == "mint"), Fraction(0))
+    return sum((p.weight for p in model.people), Fraction(0)) + model.flash_loan + mints * LIMITS["depth"]
+
+
+def _numbers(e):
+    """The two sides of every comparison that involves a day."""
+    for x in m.walk(e):
+        if isinstance(x, m.Compare) and any(isinstance(y, (m.Now, m.ApprovedAt, m.ProposedAt)) for side in (x.left, x.right)
+                                            for y in m.walk(side)):
+            yield x.left
+            yield x.right
+
+
+def time_horizon(model: m.Model) -> int:
+    """Waits of 1..H days suffice.
+
+    Days enter rules only in comparisons with other quantities, each bounded by B in every state
+    (constants, parameters, seats, counts, weights); H exceeds every such bound and every delay, so
+    after any longer wait every comparison that involves a day comes out as after a wait of H days.
+    """
+    exprs = []
+    for proc in model.procedures.values():
+        stages = [*proc.stages, *([proc.window_stage] if proc.window_stage else [])]
+        exprs += [r.expr for r in [*proc.guards, *[st.passes for st in stages], *[st.quorum for st in stages if st.quorum]]]
+    for prop in model.properties:
+        exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None) if e is not None]
+    bound = max((_bound(x, model) for e in exprs for x in _numbers(e)), default=Fraction(0))
+    delays = sum(p.delay + (p.grace or 0) + (p.lifecycle.delay + (p.lifecycle.period or 0) if p.lifecycle else 0)
+                 for p in model.procedures.values())
+    horizon = int(bound) + delays + 2
+    if horizon > LIMITS["days"]:
+        raise TooLarge(f"rules compare days with quantities up to {horizon}, beyond {LIMITS['days']} days")
+    return horizon
+
+
+def timed_steps(model: m.Model, state: sem.State, horizon: int | None = None) -> Iterator[sem.Step]:
+    """Waits (of 1 to ``horizon`` days, by default :func:`time_horizon`), and the waiting decisions
+    that may take effect now (no vote involved)."""
+    if not model.timed:
+        return
+    for days in range(1, (time_horizon(model) if horizon is None else horizon) + 1):
+        yield sem.Step(sem.WAIT, days=days)
+    for name, args, _, _ in state.pending:
+        step = sem.Step(name, args, phase="execute")
+        if not sem.step_problems(model, state, step):
+            yield step
+
+
+def veto_steps(model: m.Model, state: sem.State) -> Iterator[sem.Step]:
+    """One step per waiting decision whose veto window is open and whose veto can carry, per choice."""
+    for proc, args_t, _ in sem.open_windows(model, state):
+        stage, args = proc.window_stage, dict(args_t)
+        for c in _choices(model, proc, 0, state, args, stage=stage):
+            step = sem.Step(proc.name, args_t, (c,), phase="veto")
+            if sem.window_carries(model, proc, state, args, c) and not sem.choice_problems(proc, stage, state, args, c):
+                yield step
+
+
+def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
+               violates=None, horizon: int | None = None) -> Iterator[tuple[sem.Step, bool]]:
+    """One legal passing step per (procedure, arguments) from ``state``, with whether it violates.
+
+    ``violates(step) -> bool`` (for a step property) makes the search look, among all passing
+    choices of that procedure and arguments, for one that violates; otherwise any passing choice
+    represents them all (the next state depends only on the procedure and its arguments).
+    """
+    everyone = [p.name for p in model.people]
+    for proc in model.procedures.values():
+        for args in _vote_args(model, proc, state):
+            if deadline.expired():
+                raise TimeoutError
+            if not _preconditions_hold(model, proc, state, args):
+                continue
+            arg_items = tuple(args.items())
+            if proc.is_event:
+                step = sem.Step(proc.name, arg_items)
+                yield step, bool(violates and violates(step))
+                continue
+            found = None  # a passing step, and whether it violates
+            for loan in _loans(model, proc, everyone):
+                counted = sem.counting_powers(model, proc, state, loan)
+                picks = [next((c for c in _choices(model, proc, i, state, args, power=counted)
+                               if _stage_ok(model, proc, i, state, args, c, counted)), None)
+                         for i in range(len(proc.stages))]
+                if any(p is None for p in picks):
+                    continue
+                step = sem.Step(proc.name, arg_items, tuple(picks), loan=loan)
+                found = found or (step, False)
+                if violates is None:
+                    break
+                bad = next((sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]), loan=loan)
+                            for c in _choices(model, proc, 0, state, args, power=counted)
+                            if _stage_ok(model, proc, 0, state, args, c, counted)
+                            and violates(sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]), loan=loan))), None)
+                if bad is not None:
+                    found = (bad, True)
+                    break
+            if found is not None:
+                yield found
+    for step in lifecycle_steps(model, state):
+        yield step, bool(violates and violates(step))
+    for step in timed_steps(model, state, horizon):
+        yield step, bool(violates and violates(step))
+    representatives: dict[str, sem.Step] = {}
+    violating: dict[str, sem.Step] = {}
+    for step in veto_steps(model, state):
+        representatives.setdefault(step.procedure, step)
+        if violates is not None and step.procedure not in violating and violates(step):
+            violating[step.procedure] = step
+    for name, step in representatives.items():  # any carrying veto leads to the same next state
+        yield (violating[name], True) if name in violating else (step, False)
+
+
+def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], deadline: Deadline,
+                 horizon: int | None = None) -> Iterator[sem.Step]:
+    """Every step the coalition can force from ``state`` (one per procedure and arguments)."""
+    yield from timed_steps(model, state, horizon)  # time passes whatever anyone does; taking effect needs no vote
+    yield from lifecycle_steps(model, state, coalition)
+    for proc in model.procedures.values():
+        for args in _vote_args(model, proc, state):
+            if deadline.expired():
+                raise TimeoutError
+            arg_items = tuple(args.items())
+            if proc.is_event:
+                step = sem.Step(proc.name, arg_items)
+                if not sem.forced_problems(model, state, step, coalition):
+                    yield step
+                continue
+            if not _preconditions_hold(model, proc, state, args):
+                continue
+            for loan in _loans(model, proc, sorted(coalition)):
+                counted = sem.counting_powers(model, proc, state, loan)
+                picks = []
+                for i in range(len(proc.stages)):
+                    pick = None
+                    for c in _choices(model, proc, i, state, args, coalition, power=counted):
+                        if all(_stage_ok(model, proc, i, state, args, r, counted)
+                               for r in sem.outsider_responses(model, proc, i, state, args, c, coalition, power=counted)):
+                            pick = c
+                            break
+                    if pick is None:
+                        break
+                    picks.append(pick)
+                if len(picks) == len(proc.stages):
+                    yield sem.Step(proc.name, arg_items, tuple(picks), loan=loan)
+                    break
