@@ -3,13 +3,15 @@
 Assumes a checked :class:`govspec.model.Model`.  Guarantees: for every step ``t`` the constraints
 of :meth:`Unrolling.add_step` hold exactly when the step's choices form a legal passing step of the
 reference semantics (:mod:`govspec.semantics`), and the state after it is the one
-:func:`govspec.semantics.apply` computes.  Constants are named after the source and the step
+:func:`govspec.semantics.step.apply` computes.  Constants are named after the source and the step
 (``yes@3[remove_ceo.0:altman]``) so a model reads back directly into a trace.
 
 For coalition checks, :meth:`Unrolling.add_forced_step` keeps the coalition's choices existential
 and quantifies universally over every outsider response at each stage (passive opposition).
 
-The modules, by concern:
+Where a function decides a rule of the language that the reference semantics also decides, its
+docstring names the function it mirrors: a line ``Mirrors`` and a ``:func:`` reference into the
+package :mod:`govspec.semantics` (tests/test_mirrors.py checks that each exists).  The modules:
 
 - :mod:`.state`: the symbolic state, the variables of a stage and of a step, class slots, selection keys;
 - :mod:`.expressions`: persons, sets, numbers and conditions as terms, and linear forms of counts;

@@ -30,7 +30,10 @@ class EffectsMixin:
 
     # ------------------------------------------------------------ voting power
     def powers(self, state: SymState, loan=None) -> list:
-        """Each person's voting power (see semantics.powers): delegated balances plus a flash loan."""
+        """Each person's voting power: delegated balances plus a flash loan.
+
+        Mirrors :func:`govspec.semantics.effects.powers`.
+        """
         if state.balances is None:
             base = [rational(w) for w in self.weights]
         elif state.delegates is None:
@@ -55,7 +58,10 @@ class EffectsMixin:
         return cached[i]
 
     def counting_state(self, proc: m.Procedure, state: SymState, loan) -> SymState:
-        """The state a procedure's vote is counted in: the proposal's snapshot, or live powers with a flash loan."""
+        """The state a procedure's vote is counted in: the proposal's snapshot, or live powers with a flash loan.
+
+        Mirrors :func:`govspec.semantics.effects.counting_powers`.
+        """
         life = proc.lifecycle
         if life is not None and life.snapshot:
             return replaced(state, counting=state.proposals[proc.name][4])
@@ -64,7 +70,10 @@ class EffectsMixin:
         return state
 
     def _loan_ok(self, proc: m.Procedure, step: StepVars, may_borrow) -> list:
-        """The flash loan of a vote or proposal: nobody, or someone ``may_borrow(i)`` (semantics.loan_problems)."""
+        """The flash loan of a vote or proposal: nobody, or someone ``may_borrow(i)``.
+
+        Mirrors :func:`govspec.semantics.effects.loan_problems`.
+        """
         if self.model.flash_loan == 0:
             return []
         if proc.is_event or (proc.lifecycle is not None and proc.lifecycle.snapshot):
@@ -72,15 +81,21 @@ class EffectsMixin:
         return [Or(step.loan == NOBODY, Or([And(step.loan == i, may_borrow(i)) for i in range(len(self.people))]))]
 
     def _no_loan(self, step: StepVars, rules_for: dict, keys) -> None:
+        """No flash loan in the actions of ``keys``."""
         if self.model.flash_loan > 0:
             for key in keys:
                 rules_for[key].append(step.loan == NOBODY)
 
     def _power_of(self, powers: list, who):
+        """The power of the person ``who`` (an Int term) in ``powers``."""
         return Sum([If(who == i, p, RealVal(0)) for i, p in enumerate(powers)])
 
     def _effects(self, proc: m.Procedure, state: SymState, args) -> tuple[list, SymState]:
-        """Preconditions of the effects and the state they produce."""
+        """Preconditions of the effects and the state they produce.
+
+        Mirrors :func:`govspec.semantics.effects.run_effects`.
+        Mirrors :func:`govspec.semantics.effects.effect_problems`.
+        """
         pre = []
         members = {b: dict(v) for b, v in state.members.items()}
         offices = dict(state.offices)
@@ -119,7 +134,10 @@ class EffectsMixin:
                           delegates=delegates, counting=None)
 
     def _token_effect(self, eff: m.Effect, state: SymState, args, balances: dict, delegates: dict | None) -> list:
-        """One transfer, mint or delegation (see semantics._token_effect), applied to the dicts in place."""
+        """One transfer, mint or delegation, applied to the dicts in place.
+
+        Mirrors :func:`govspec.semantics.effects.run_effects` (its token effects).
+        """
         who = self.person(eff.person, state, args)
         other = self.person(eff.other, state, args) if eff.other is not None else None
         pre = [who != VACANT] + ([other != VACANT] if other is not None else [])
@@ -138,7 +156,10 @@ class EffectsMixin:
         return pre
 
     def _frame(self, step: StepVars, post: dict[str, SymState], state: SymState) -> SymState:
-        """The state after the step: the selected action's post-state (unchanged if none is)."""
+        """The state after the step: the selected action's post-state (unchanged if none is).
+
+        Mirrors :func:`govspec.semantics.step.apply`.
+        """
         names = list(post)
 
         def pick(get):

@@ -44,6 +44,10 @@ class ExpressionsMixin:
 
     # ------------------------------------------------------------ expressions
     def person(self, e: m.PersonExpr, state: SymState, args: dict[str, object]):
+        """A person as an Int term: an index into ``people``, or ``VACANT`` for a vacant office.
+
+        Mirrors :func:`govspec.semantics.evaluate.eval_person`.
+        """
         match e:
             case m.PersonConst(name=n):
                 return IntVal(self.index[n])
@@ -54,6 +58,10 @@ class ExpressionsMixin:
         raise AssertionError(e)
 
     def set_(self, e: m.SetExpr, state: SymState, args, sets) -> dict[int, BoolRef]:
+        """A set as index -> Boolean (a class slot: how many of its people are in the set).
+
+        Mirrors :func:`govspec.semantics.evaluate.eval_set`.
+        """
         match e:
             case m.StepSet(kind=k, stage=i):
                 return sets[i][k]
@@ -67,6 +75,11 @@ class ExpressionsMixin:
         raise AssertionError(e)
 
     def num(self, e: m.NumExpr, state: SymState, args, sets):
+        """A number as a Real term (a weighted count counts :meth:`weight_of`).
+
+        Mirrors :func:`govspec.semantics.evaluate.eval_num`.
+        Mirrors :func:`govspec.semantics.effects.supply` (``supply``).
+        """
         match e:
             case m.Num(value=v):
                 return rational(v)
@@ -115,6 +128,10 @@ class ExpressionsMixin:
         return self.num(a, state, args, sets) * self.num(b, state, args, sets)
 
     def boolean(self, e: m.BoolExpr, state: SymState, args, sets, step: StepVars | None = None):
+        """A condition as a Bool term (``step``: the step a ``P.passed`` of a step property speaks of).
+
+        Mirrors :func:`govspec.semantics.evaluate.eval_bool`.
+        """
         match e:
             case m.BoolConst(value=v):
                 return BoolVal(v)

@@ -107,7 +107,10 @@ class ForcingMixin:
     def _forced_stage(self, proc: m.Procedure, stage: m.Stage, index: int, state: SymState, args, v: StageVars,
                       coalition, t: int, tag: str, outcome_wanted: bool) -> list:
         """The coalition's choices at a stage are legal, and whatever the outsiders do the stage
-        carries (``outcome_wanted``) or does not."""
+        carries (``outcome_wanted``) or does not.
+
+        Mirrors :func:`govspec.semantics.forcing.forced_problems` (its check of each stage).
+        """
         outs = self._stage_vars(f"out:{tag}", t, proc.name, index, stage.body)
         mixed = StageVars(v.notified, *[
             {j: If(coalition.get(j, BoolVal(False)), getattr(v, k)[j], getattr(outs, k)[j]) for j in v.notified}
@@ -133,7 +136,10 @@ class ForcingMixin:
 
     def veto_safe(self, state: SymState, coalition, t: int) -> list:
         """While a veto window is open the outsiders may use it: some response of the coalition's
-        members must defeat every veto attempt (see semantics.veto_threat)."""
+        members must defeat every veto attempt.
+
+        Mirrors :func:`govspec.semantics.forcing.veto_threat`.
+        """
         rules = []
         for proc in self.model.procedures.values():
             stage = proc.window_stage
@@ -149,12 +155,16 @@ class ForcingMixin:
         return rules
 
     # ------------------------------------------------------------ worst-case outsiders
-    # (attended, yes, no, abstain) for each thing one member can do at a stage
+    # (attended, yes, no, abstain) for each thing one member can do at a stage (the reference semantics:
+    # govspec.semantics.forcing.OPTION_SETS, where a consent stage's options are named "none" and "sign")
     OPTIONS = {"absent": (False, False, False, False), "attend": (True, False, False, False),
                "yes": (True, True, False, False), "no": (True, False, True, False), "abstain": (True, False, False, True)}
 
     def outsider_options(self, stage: m.Stage, recused_from_vote: bool) -> tuple[str, ...]:
-        """What an outsider may do under passive opposition (see semantics._outsider_options)."""
+        """What an outsider may do under passive opposition.
+
+        Mirrors :func:`govspec.semantics.forcing.outsider_responses` (the options of each outsider).
+        """
         if stage.mode == "consent":
             return ("absent", "yes") if stage.kind == "vetoed" and not recused_from_vote else ("absent",)
         if recused_from_vote:
@@ -170,6 +180,8 @@ class ForcingMixin:
         each comparison is a sum over members, so its worst case picks each outsider's worst
         option separately (the minimum for >= and >, the maximum for <= and <).  Returns None when
         the rule has another shape; the caller then quantifies explicitly.
+
+        Mirrors :func:`govspec.semantics.forcing.outsider_responses`.
         """
         stage = stage or proc.stages[index]
         carry = (stage.kind != "vetoed") if carry is None else carry
@@ -231,7 +243,10 @@ class ForcingMixin:
         x does not depend on the votes, so "for every response, x is in S" is "for the member j that
         x is, j is in S in every response", and j's membership of a step set depends on j's own
         option only: a coalition member's own choice, or, for an outsider, every option open to
-        it (its worst case).  None when x may be a class slot (the caller then quantifies)."""
+        it (its worst case).  None when x may be a class slot (the caller then quantifies).
+
+        Mirrors :func:`govspec.semantics.forcing.outsider_responses`.
+        """
         negated = isinstance(atom, m.NotE)
         inset = atom.item if negated else atom
         if not isinstance(inset.set, m.StepSet):  # (no step set: nothing the outsiders choose)
@@ -264,7 +279,10 @@ class ForcingMixin:
 
     def _slot_worst(self, stage: m.Stage, state: SymState, v: StageVars, j: int, coeffs: dict, pick):
         """The outsiders of a class slot at their worst for one comparison: every notified one takes
-        the option worst for it (they are alike, so it is the same option), the others are absent."""
+        the option worst for it (they are alike, so it is the same option), the others are absent.
+
+        Mirrors :func:`govspec.semantics.forcing.outsider_responses` (a group of alike outsiders).
+        """
         member, n = state.members[stage.body][j], v.notified[j]
         fixed, per_person = [], {}
         for (kind, weighted), c in coeffs.items():

@@ -30,12 +30,20 @@ class MeetingsMixin:
 
     # ------------------------------------------------------------ one stage
     def _recused(self, proc: m.Procedure, args, which: str, i: int):
+        """Is person ``i`` recused from the vote or from the quorum (``which``) by the step's arguments?
+
+        Mirrors :func:`govspec.semantics.meetings.recused`.
+        """
         if i in self.slots:  # a class member is never an argument that recuses (counting.classes)
             return BoolVal(False)
         terms = [args[r.formal] == i for r in proc.recusals if (r.from_vote if which == "vote" else r.from_quorum)]
         return Or(terms) if terms else BoolVal(False)
 
     def stage_sets(self, proc: m.Procedure, stage: m.Stage, state: SymState, args, v: StageVars):
+        """The sets a stage's rules speak of, from the members' choices (a class slot: counts).
+
+        Mirrors :func:`govspec.semantics.meetings.stage_sets`.
+        """
         members = state.members[stage.body]
         sets = {k: {} for k in m.STEP_SETS}
         for i, member in members.items():
@@ -57,7 +65,11 @@ class MeetingsMixin:
         return sets
 
     def person_valid(self, proc, stage: m.Stage, state: SymState, args, v: StageVars, i: int, outsider: bool = False):
-        """The per-member rules of a stage (see govspec.semantics.choice_problems)."""
+        """The per-member rules of a stage; with ``outsider``, those of passive opposition as well.
+
+        Mirrors :func:`govspec.semantics.meetings.choice_problems`.
+        Mirrors :func:`govspec.semantics.forcing.outsider_responses` (with ``outsider``).
+        """
         member = state.members[stage.body][i]
         if i in self.slots:
             return self._slot_valid(stage, member, v, i, outsider)
@@ -82,7 +94,10 @@ class MeetingsMixin:
     @staticmethod
     def _slot_valid(stage: m.Stage, member, v: StageVars, i: int, outsider: bool):
         """The rules of a stage for a class slot, as counts: each of its people is notified or not,
-        attends or not, and an attending one casts exactly one vote (nobody in a class is recused)."""
+        attends or not, and an attending one casts exactly one vote (nobody in a class is recused).
+
+        Mirrors :func:`govspec.semantics.meetings.choice_problems`.
+        """
         n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
         rules = [0 <= a, a <= n, n <= member, y >= 0, no >= 0, ab >= 0]
         if stage.notice == "all" or stage.mode == "consent":
@@ -96,6 +111,11 @@ class MeetingsMixin:
         return And(rules)
 
     def carries(self, proc, index: int, state: SymState, args, v: StageVars, stage: m.Stage | None = None):
+        """Stage ``index`` carries: its quorum, if any, and its passing rule hold (``stage``: a veto window).
+
+        Mirrors :func:`govspec.semantics.meetings.stage_carries`.
+        Mirrors :func:`govspec.semantics.meetings.window_carries` (with ``stage``).
+        """
         stage = stage or proc.stages[index]
         sets: list = [None] * max(1, len(proc.stages))
         sets[index] = self.stage_sets(proc, stage, state, args, v)
@@ -105,12 +125,17 @@ class MeetingsMixin:
         return And(parts)
 
     def _stage_vars(self, prefix: str, t: int, proc: str, index: int, body: str) -> StageVars:
+        """One stage's variables at step ``t`` for everyone who can sit in ``body`` (a class slot: counts)."""
         def mk(kind):
             return {i: (Int if i in self.slots else Bool)(f"{kind}@{t}[{prefix}{proc}.{index}:{self.people[i]}]")
                     for i in self.potential[body]}
         return StageVars(mk("notified"), mk("attended"), mk("yes"), mk("no"), mk("abstain"))
 
     def _args_ok(self, proc: m.Procedure, state: SymState, args) -> list:
+        """The step's arguments are people, each in (or, negated, not in) the body it ranges over.
+
+        Mirrors :func:`govspec.semantics.meetings.args_problems`.
+        """
         rules = []
         for f in proc.formals:
             a = args[f.name]

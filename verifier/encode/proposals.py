@@ -28,6 +28,11 @@ class ProposalsMixin:
     with no state of its own)."""
 
     def _voting_open(self, proc: m.Procedure, state: SymState):
+        """The procedure has a proposal that can still be voted on (its voting period, if any, not over).
+
+        Mirrors :func:`govspec.semantics.proposals.open_proposal`.
+        Mirrors :func:`govspec.semantics.proposals.voting_closes`.
+        """
         exists, day, _, _, _ = state.proposals[proc.name]
         life = proc.lifecycle
         if life.period is None:
@@ -35,7 +40,10 @@ class ProposalsMixin:
         return And(exists, state.now < day + life.delay + life.period)
 
     def _cancellable(self, proc: m.Procedure, state: SymState):
-        """The proposal is open and its proposer's power is below the threshold (semantics.cancel_problems)."""
+        """The proposal is open and its proposer's power is below the threshold.
+
+        Mirrors :func:`govspec.semantics.proposals.cancel_problems`.
+        """
         proposer = state.proposals[proc.name][2]
         below = self._power_of(self.powers(state), proposer) < self.num(proc.lifecycle.threshold, state, {}, None)
         return And(self._voting_open(proc, state), below)
@@ -43,7 +51,13 @@ class ProposalsMixin:
     def _lifecycle_actions(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict,
                            may_propose) -> list:
         """The proposal and cancellation steps of a procedure with a lifecycle; returns the rules its
-        vote needs (an open proposal with these arguments, voting open)."""
+        vote needs (an open proposal with these arguments, voting open).
+
+        Mirrors :func:`govspec.semantics.proposals.propose_problems`.
+        Mirrors :func:`govspec.semantics.proposals.threshold`.
+        Mirrors :func:`govspec.semantics.proposals.vote_window_problems`.
+        Mirrors :func:`govspec.semantics.step.apply` (a proposal, a cancellation, a vote using it up).
+        """
         life, args = proc.lifecycle, step.args[proc.name]
         exists, day, proposer, p_args, snapshot = state.proposals[proc.name]
         same_args = [args[f.name] == p_args[f.name] for f in proc.formals]
@@ -78,12 +92,16 @@ class ProposalsMixin:
 
     def _live(self, proc: m.Procedure, state: SymState):
         """A decision of a timed procedure waits: approved, not in effect, not vetoed, not expired
-        (semantics: Procedure.waiting)."""
+        (:meth:`govspec.model.Procedure.waiting`, as the reference semantics asks it)."""
         waiting, at = state.pending[proc.name][:2]
         return waiting if proc.grace is None else And(waiting, state.now < at + proc.delay + proc.grace)
 
     def _timed_actions(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict) -> None:
-        """The approval's bookkeeping, and the steps in which a timed procedure takes effect or is vetoed."""
+        """The approval's bookkeeping, and the steps in which a timed procedure takes effect or is vetoed.
+
+        Mirrors :func:`govspec.semantics.step.step_problems` (a timed procedure's vote, execute and veto).
+        Mirrors :func:`govspec.semantics.step.apply` (approved, taken effect, vetoed).
+        """
         args = step.args[proc.name]
         waiting, at, pending_args, proposed = state.pending[proc.name]
         same_args = [args[f.name] == pending_args[f.name] for f in proc.formals]
@@ -111,6 +129,11 @@ class ProposalsMixin:
             post[key] = replaced(state, pending=cleared)
 
     def _wait(self, step: StepVars, state: SymState, post: dict, rules_for: dict) -> None:
+        """A step in which time passes, by at least one day.
+
+        Mirrors :func:`govspec.semantics.step.step_problems` (a step of ``WAIT``).
+        Mirrors :func:`govspec.semantics.step.apply` (the day moves on).
+        """
         if step.days is not None:
             rules_for[WAIT_KEY] = [step.days >= 1]
             post[WAIT_KEY] = replaced(state, now=state.now + step.days)

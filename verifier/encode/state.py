@@ -43,11 +43,14 @@ def tally(x, unit):
 
 
 def rational(x: Fraction):
+    """A fraction as an exact Z3 real."""
     return Q(x.numerator, x.denominator) if x.denominator != 1 else RealVal(x.numerator)
 
 
 @dataclass
 class SymState:
+    """A state as Z3 terms, the counterpart of :class:`govspec.semantics.state.State` (a class slot's
+    membership of a body is a count)."""
     members: dict[str, dict[int, BoolRef]]  # body -> person index -> in office?
     offices: dict[str, object]  # office -> Int term (person index or VACANT)
     params: dict[str, object]  # parameter -> Real term
@@ -72,6 +75,7 @@ def action_key(procedure: str, phase: str) -> str:
 @dataclass
 class StageVars:
     # per member a Boolean; per class slot (see Unrolling.slots) a count
+    """One stage's choices as Z3 constants, the counterpart of :class:`govspec.semantics.state.StageChoice`."""
     notified: dict[int, BoolRef]
     attended: dict[int, BoolRef]
     yes: dict[int, BoolRef]
@@ -81,6 +85,8 @@ class StageVars:
 
 @dataclass
 class StepVars:
+    """One step's choices as Z3 constants (those of every action; at most one is selected), the
+    counterpart of :class:`govspec.semantics.state.Step`."""
     t: int
     selected: dict[str, BoolRef]
     args: dict[str, dict[str, object]]

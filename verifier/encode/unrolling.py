@@ -92,6 +92,11 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
 
     # ------------------------------------------------------------ states
     def _initial(self) -> SymState:
+        """The initial state: bodies, offices and parameters as declared, nothing waiting or proposed,
+        balances the declared weights, nobody delegating.
+
+        Mirrors :func:`govspec.semantics.state.initial_state`.
+        """
         mm = self.model
         members = {b: {i: self.slots[i].total if i in self.slots else BoolVal(self.people[i] in mm.bodies[b].members)
                        for i in self.potential[b]} for b in mm.bodies}
@@ -108,6 +113,8 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
 
     # ------------------------------------------------------------ one step
     def _new_step(self, t: int, procedures) -> StepVars:
+        """The variables of step ``t``: a selection literal per action, arguments, stage choices, the days
+        time passes, proposers and the loan."""
         selected, stages = {}, {}
         for p in procedures:
             selected[p.name] = Bool(f"select@{t}[{p.name}]")
@@ -132,6 +139,7 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
         return StepVars(t, selected, args, stages, Bool(f"active@{t}"), days, proposer, loan)
 
     def _finish(self, solver, step: StepVars, state: SymState, post: dict, rules_for: dict) -> StepVars:
+        """Add each action's rules (when it is selected) and the state after the step."""
         if self.model.flash_loan > 0:  # a loan is taken only in a vote or a proposal (they say who may borrow)
             for key in rules_for:
                 proc, phase = key.rsplit("@", 1) if "@" in key else (key, "pass")
@@ -148,6 +156,9 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
 
         The step happens when its ``active`` literal holds; searches assert it for the steps they
         look at, so later steps added for deeper searches never constrain shallower ones.
+
+        Mirrors :func:`govspec.semantics.step.step_problems`.
+        Mirrors :func:`govspec.semantics.step.apply`.
         """
         procs = list(procedures if procedures is not None else self.model.procedures.values())
         t = len(self.steps) + 1
@@ -175,7 +186,10 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
         return self._finish(solver, step, state, post, rules_for)
 
     def _outcome(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict, used) -> None:
-        """What a passing vote does: a timed decision waits, else the effects apply; a proposal is used up."""
+        """What a passing vote does: a timed decision waits, else the effects apply; a proposal is used up.
+
+        Mirrors :func:`govspec.semantics.step.apply`.
+        """
         if proc.timed:
             self._timed_actions(proc, step, state, post, rules_for)
         else:
@@ -185,7 +199,10 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
             post[proc.name] = replaced(post[proc.name], proposals=used)
 
     def add_forced_step(self, solver, coalition: dict[int, BoolRef]) -> StepVars:
-        """Add one step the coalition forces: its own choices exist, every outsider response passes."""
+        """Add one step the coalition forces: its own choices exist, every outsider response passes.
+
+        Mirrors :func:`govspec.semantics.forcing.forced_problems`.
+        """
         procs = list(self.model.procedures.values())
         t = len(self.steps) + 1
         state = self.states[-1]
@@ -216,7 +233,10 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
         return self._finish(solver, step, state, post, rules_for)
 
     def step_env(self, step: StepVars, proc: m.Procedure, phase: str = "pass"):
-        """Terms to evaluate a step property of ``proc`` at ``step`` (pre-state, args, stage sets)."""
+        """Terms to evaluate a step property of ``proc`` at ``step`` (pre-state, args, stage sets).
+
+        Mirrors :func:`govspec.semantics.step.step_env`.
+        """
         state = self.states[step.t - 1]
         args = step.args[proc.name]
         if phase == "veto":
