@@ -26,17 +26,21 @@ STARTS = re.compile(r"Mirrors\s*:func:")  # whatever starts like a reference mus
 OTHER = re.compile(r":(?:class|func|data):`govspec\.semantics\.(\w+)\.(\w+)`")
 
 # FALLBACK (delete with _resolve's fallback branch once govspec/semantics/ is a package on this branch):
-# the module of the semantics package each name moves to, as the split of govspec/semantics.py plans it.
+# the module of the semantics package that defines each name, as the split of govspec/semantics.py has it
+# on main (balances, powers and supply in state; execute_problems and veto_problems made public) ...
 PLANNED = {
-    "state": "ReplayLimit State initial_state StageChoice Step WAIT",
+    "state": "ReplayLimit State initial_state StageChoice Step WAIT balances powers supply",
     "evaluate": "Env eval_person eval_set eval_num eval_bool",
     "meetings": "recused stage_sets choice_problems stage_carries args_problems window_carries",
-    "effects": "balances powers supply counting_powers run_effects effect_problems loan_problems",
-    "proposals": "voting_closes vote_window_problems open_proposal threshold propose_problems cancel_problems",
+    "effects": "counting_powers run_effects effect_problems loan_problems",
+    "proposals": "voting_closes vote_window_problems open_proposal threshold propose_problems cancel_problems "
+                 "execute_problems veto_problems",
     "step": "step_problems apply step_env",
     "forcing": "outsider_responses OPTION_SETS conjunction linear_stage assemble_choice member_key named_people "
                "compositions coalition_veto_responses open_windows veto_threat coalition_part forced_problems",
 }
+# ... and the names the single module gives those it had as private
+FORMERLY = {"execute_problems": "_execute_problems", "veto_problems": "_veto_problems"}
 
 
 def _sources() -> list[tuple[str, str]]:
@@ -56,18 +60,21 @@ def _docstrings(text: str) -> list[tuple[str, str]]:
 
 
 def _resolve(module: str, name: str) -> str | None:
-    """Why ``govspec.semantics.<module>.<name>`` does not exist (None: it does)."""
+    """Why ``govspec.semantics.<module>.<name>`` is not defined there (None: it is)."""
     if not hasattr(semantics, "__path__"):
         # FALLBACK, only while govspec/semantics.py is a single module: the name must be in it, and be
         # one that the split puts in ``module``.  Delete this branch once the package has landed.
         if name not in PLANNED.get(module, "").split():
             return f"the split of the semantics does not put {name} in govspec.semantics.{module}"
-        return None if hasattr(semantics, name) else f"govspec.semantics has no {name}"
+        return None if hasattr(semantics, FORMERLY.get(name, name)) else f"govspec.semantics has no {name}"
     try:
         found = importlib.import_module(f"govspec.semantics.{module}")
     except ImportError as err:
         return f"cannot import govspec.semantics.{module}: {err}"
-    return None if hasattr(found, name) else f"govspec.semantics.{module} has no {name}"
+    if not hasattr(found, name):
+        return f"govspec.semantics.{module} has no {name}"
+    home = getattr(getattr(found, name), "__module__", found.__name__)  # (a constant has no home of its own)
+    return None if home == found.__name__ else f"{name} is defined in {home}, not in govspec.semantics.{module}"
 
 
 def _mirrors() -> list[tuple[str, str, str, str]]:

@@ -32,7 +32,7 @@ class EffectsMixin:
     def powers(self, state: SymState, loan=None) -> list:
         """Each person's voting power: delegated balances plus a flash loan.
 
-        Mirrors :func:`govspec.semantics.effects.powers`.
+        Mirrors :func:`govspec.semantics.state.powers`.
         """
         if state.balances is None:
             base = [rational(w) for w in self.weights]

@@ -78,7 +78,7 @@ class ExpressionsMixin:
         """A number as a Real term (a weighted count counts :meth:`weight_of`).
 
         Mirrors :func:`govspec.semantics.evaluate.eval_num`.
-        Mirrors :func:`govspec.semantics.effects.supply` (``supply``).
+        Mirrors :func:`govspec.semantics.state.supply` (``supply``).
         """
         match e:
             case m.Num(value=v):

@@ -99,7 +99,9 @@ class ProposalsMixin:
     def _timed_actions(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict) -> None:
         """The approval's bookkeeping, and the steps in which a timed procedure takes effect or is vetoed.
 
-        Mirrors :func:`govspec.semantics.step.step_problems` (a timed procedure's vote, execute and veto).
+        Mirrors :func:`govspec.semantics.step.step_problems` (a timed procedure's vote: one decision waits at a time).
+        Mirrors :func:`govspec.semantics.proposals.execute_problems`.
+        Mirrors :func:`govspec.semantics.proposals.veto_problems`.
         Mirrors :func:`govspec.semantics.step.apply` (approved, taken effect, vetoed).
         """
         args = step.args[proc.name]
