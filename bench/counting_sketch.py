@@ -1,6 +1,6 @@
 """Measurements for the design note in docs/performance.md: counts instead of members, and unbounded proofs.
 
-Not part of GovSpec, and not a proposal for encode.py's code: a hand-written encoding of one
+Not part of GovSpec, and not a proposal for verifier/encode/'s code: a hand-written encoding of one
 question, to measure what a counting encoding and an unbounded proof would cost before anyone
 builds them.  The question is the benchmark's (bench/specs.py) with resignations added, so that
 the state changes from step to step:
@@ -74,7 +74,7 @@ def bounded(big_n: int, k: int, depth: int, seconds: float) -> tuple[str, float]
 
 def _worst_case_removal(m, r, a, y, n):
     """The universally quantified outsiders replaced by their worst case per comparison (as
-    encode.worst_case does per member): for the quorum, nobody attends; for the majority of those
+    Unrolling.worst_case does per member): for the quorum, nobody attends; for the majority of those
     present, every notified outsider attends and votes no."""
     return And(removal_choice(m, r, a, y, n), 2 * a > m, 2 * y > a + n)
 

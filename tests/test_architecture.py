@@ -77,3 +77,23 @@ def test_layers_contract():
     configuration.configure()
     kept = use_cases.lint_imports(config_filename=str(ROOT / "pyproject.toml"), cache_dir=None, no_logo=True)
     assert kept, "an import breaks the layers of pyproject.toml [tool.importlinter] (see the output above)"
+
+
+def _layout_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Layout")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end != -1 else len(text)]
+
+
+def test_readme_layout_names_every_module_in_one_line():
+    """README "Layout" gives each module of govspec/ and verifier/ its job in one line, and names no
+    module that is not in the tree."""
+    import re
+
+    listed = re.findall(r"^- `((?:govspec|verifier)/[\w/]+\.py)`: \S", _layout_section(), flags=re.M)
+    tree = sorted(str(p.relative_to(ROOT)) for package in ("govspec", "verifier")
+                  for p in (ROOT / package).rglob("*.py") if "__pycache__" not in p.parts)
+    assert len(listed) == len(set(listed)), "a module is listed twice"
+    assert sorted(listed) == tree, (f"missing from README Layout: {sorted(set(tree) - set(listed))}; "
+                                    f"listed but not in the tree: {sorted(set(listed) - set(tree))}")

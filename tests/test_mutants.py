@@ -17,6 +17,7 @@ from govspec.verdicts import ReplayError
 from specgen import group_specs, specs, token_specs
 from test_differential import compare
 from verifier import counting, encode, weighted
+from verifier.encode import forcing
 
 class Original:
     """The unmutated methods, captured before any test patches the class."""
@@ -126,7 +127,7 @@ TOKEN_MUTANTS = {
 MUTANTS = {
     "open veto windows ignored in forcing sequences": ("veto_safe", _no_veto_threats),
     "timelock ignored": ("_timed_actions", _timelock_ignored),
-    "worst case of outsiders taken as their best case": ("module:_min", encode._max),
+    "worst case of outsiders taken as their best case": ("forcing:_min", forcing._max),
     "threshold > read as >=": ("boolean", _strict_to_weak),
     "quorum on seats read as members in office": ("num", _seats_as_members),
     "recusal ignored": ("_recused", _no_recusal),
@@ -152,8 +153,8 @@ def _apply(patches, monkeypatch, counted: bool = False) -> None:
     if not counted:  # mutants of the per-member encoding: no symmetry reduction
         monkeypatch.setattr(counting, "classes", lambda *args, **kw: ((), "switched off"))
     for attribute, replacement in (patches if isinstance(patches[0], tuple) else [patches]):
-        if attribute.startswith("module:"):
-            monkeypatch.setattr(encode, attribute[len("module:"):], replacement)
+        if attribute.startswith("forcing:"):  # a function of the module verifier/encode/forcing.py
+            monkeypatch.setattr(forcing, attribute[len("forcing:"):], replacement)
         else:
             monkeypatch.setattr(encode.Unrolling, attribute, replacement)
 

@@ -1,0 +1,307 @@
+"""Forcing: what a coalition brings about whatever the outsiders do (passive opposition).
+
+Encodes: the coalition of a forcing question (who may be in it, its part of each class); a forced
+stage: the coalition's own choices legal, and the stage going the coalition's way for every
+response of the notified outsiders, either under an explicit universal quantifier or, when the
+stage's rule is a conjunction of linear comparisons of counts and of tests of a person against a
+step set, without one, each outsider at its worst option separately; and veto safety: while a veto
+window is open, some response of the coalition's members defeats every veto attempt, and no open
+proposal may be cancelled.
+
+Assumes: the attributes :class:`~verifier.encode.unrolling.Unrolling` sets up (``model``,
+``people``, ``index``, ``named``, ``slots``, ``sizes``, ``coalition_counts``) and its ``person``,
+``num``, ``boolean``, ``_linear``, ``_scaled`` (:mod:`.expressions`), ``stage_sets``,
+``person_valid``, ``carries``, ``_recused``, ``_stage_vars`` (:mod:`.meetings`), ``weight_of``
+(:mod:`.effects`) and ``_cancellable`` (:mod:`.proposals`).  Outsiders never add a yes to the
+coalition's motion; they may stay away, vote no, abstain, and use a veto window.
+
+Guarantees: a forced stage's constraints hold exactly when every outsider response the reference
+semantics tries lets the stage go the coalition's way; the worst case without a quantifier is
+equivalent to the quantified form it replaces.
+"""
+
+from __future__ import annotations
+
+from z3 import And, Bool, BoolVal, ForAll, If, Implies, Not, Or, RealVal, Sum, ToReal, is_false, simplify
+
+from govspec import model as m
+
+from .state import StageVars, SymState, tally
+
+
+_NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+
+
+def _negate(c: "m.Compare") -> "m.Compare":
+    return m.Compare(_NEGATED[c.op], c.left, c.right)
+
+
+def _split_equality(c: "m.Compare") -> list:
+    """== is >= and <= (!= has no per-member worst case; callers refuse it)."""
+    if c.op == "==":
+        return [(">=", c.left, c.right), ("<=", c.left, c.right)]
+    return [(c.op, c.left, c.right)]
+
+
+def _atoms(e) -> list | None:
+    """The atoms of a rule that is a conjunction of comparisons and of tests that a person is (or is
+    not) in a set, else None (see :meth:`Unrolling.worst_case`)."""
+    if isinstance(e, (m.Compare, m.InSet)) or (isinstance(e, m.NotE) and isinstance(e.item, m.InSet)):
+        return [e]
+    if isinstance(e, m.And):
+        out = []
+        for item in e.items:
+            sub = _atoms(item)
+            if sub is None:
+                return None
+            out += sub
+        return out
+    return [] if isinstance(e, m.BoolConst) and e.value else None
+
+
+def _min(terms):
+    best = terms[0]
+    for t in terms[1:]:
+        best = If(t < best, t, best)
+    return best
+
+
+def _max(terms):
+    best = terms[0]
+    for t in terms[1:]:
+        best = If(t > best, t, best)
+    return best
+
+
+class ForcingMixin:
+    """The coalitions and forced stages of :class:`~verifier.encode.unrolling.Unrolling` (a mixin, with
+    no state of its own)."""
+
+    def coalition(self, candidates: tuple[str, ...] | None, size: int | None, fixed: frozenset[str] | None):
+        """The coalition of a forcing question: (index -> Boolean, constraints on who is in it, the
+        named candidates' literals).  A class slot is in it or not by its part; the size of the
+        coalition's part of each class is a variable (``coalition_counts``)."""
+        if fixed is not None:
+            coalition = {i: BoolVal(n in fixed) for i, n in enumerate(self.people[:self.named])}
+        else:
+            coalition = {i: (Bool(f"coalition[{n}]") if n in candidates else BoolVal(False))
+                         for i, n in enumerate(self.people[:self.named])}
+        coalition.update({i: BoolVal(s.part == "coalition") for i, s in self.slots.items()})
+        named = [coalition[self.index[n]] for n in (candidates or ()) if n in self.index] if fixed is None else []
+        rules = []
+        for c in {s.cls for s in self.slots.values()}:
+            k = self.coalition_counts[c.name]
+            if fixed is not None:
+                rules.append(k == (self.sizes[c.name] if c.members[0] in fixed else 0))
+            elif c.members[0] in candidates:  # (a class is wholly inside or outside: counting.classes)
+                rules.append(And(k >= 0, k <= self.sizes[c.name]) if size is not None else k == self.sizes[c.name])
+            else:
+                rules.append(k == 0)
+        if fixed is None and size is not None:
+            counts = [self.coalition_counts[c] for c in sorted(self.coalition_counts)]
+            rules.append(Sum([If(b, 1, 0) for b in named] + counts) <= size if named or counts else BoolVal(True))
+        elif fixed is None:
+            rules += named
+        return coalition, rules, named
+
+    def _forced_stage(self, proc: m.Procedure, stage: m.Stage, index: int, state: SymState, args, v: StageVars,
+                      coalition, t: int, tag: str, outcome_wanted: bool) -> list:
+        """The coalition's choices at a stage are legal, and whatever the outsiders do the stage
+        carries (``outcome_wanted``) or does not.
+
+        Mirrors :func:`govspec.semantics.forcing.forced_problems` (its check of each stage).
+        """
+        outs = self._stage_vars(f"out:{tag}", t, proc.name, index, stage.body)
+        mixed = StageVars(v.notified, *[
+            {j: If(coalition.get(j, BoolVal(False)), getattr(v, k)[j], getattr(outs, k)[j]) for j in v.notified}
+            for k in ("attended", "yes", "no", "abstain")
+        ])
+        rules = [Implies(coalition.get(j, BoolVal(False)), self.person_valid(proc, stage, state, args, v, j))
+                 for j in v.notified]
+        # the coalition chooses whom to notify; that choice must be legal for everyone
+        rules += [Implies(v.notified[j], state.members[stage.body][j]) if j not in self.slots
+                  else And(0 <= v.notified[j], v.notified[j] <= state.members[stage.body][j]) for j in v.notified]
+        if stage.notice == "all" or stage.mode == "consent":
+            rules += [v.notified[j] == state.members[stage.body][j] for j in v.notified]
+        worst = self.worst_case(proc, index, state, args, v, coalition, stage=stage, carry=outcome_wanted)
+        if worst is not None:
+            return rules + [worst]
+        hyp = And([Implies(Not(coalition.get(j, BoolVal(False))),
+                           self.person_valid(proc, stage, state, args, mixed, j, outsider=True))
+                   for j in v.notified]) if v.notified else BoolVal(True)
+        carries = self.carries(proc, index, state, args, mixed, stage=stage)
+        goal = carries if outcome_wanted else Not(carries)
+        bound = [getattr(outs, k)[j] for k in ("attended", "yes", "no", "abstain") for j in v.notified]
+        return rules + [ForAll(bound, Implies(hyp, goal)) if bound else Implies(hyp, goal)]
+
+    def veto_safe(self, state: SymState, coalition, t: int) -> list:
+        """While a veto window is open the outsiders may use it: some response of the coalition's
+        members must defeat every veto attempt.
+
+        Mirrors :func:`govspec.semantics.forcing.veto_threat`.
+        """
+        rules = []
+        for proc in self.model.procedures.values():
+            stage = proc.window_stage
+            if stage is None:
+                continue
+            waiting, at, pending_args, _ = state.pending[proc.name]
+            v = self._stage_vars("defend:", t, proc.name, 0, stage.body)
+            defence = self._forced_stage(proc, stage, 0, state, pending_args, v, coalition, t, "defend:", False)
+            rules.append(Implies(And(waiting, state.now < at + stage.window), And(defence)))
+        for proc in self.model.procedures.values():  # an open proposal anyone may cancel (semantics.veto_threat)
+            if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
+                rules.append(Not(self._cancellable(proc, state)))
+        return rules
+
+    # ------------------------------------------------------------ worst-case outsiders
+    # (attended, yes, no, abstain) for each thing one member can do at a stage (the reference semantics:
+    # govspec.semantics.forcing.OPTION_SETS, where a consent stage's options are named "none" and "sign")
+    OPTIONS = {"absent": (False, False, False, False), "attend": (True, False, False, False),
+               "yes": (True, True, False, False), "no": (True, False, True, False), "abstain": (True, False, False, True)}
+
+    def outsider_options(self, stage: m.Stage, recused_from_vote: bool) -> tuple[str, ...]:
+        """What an outsider may do under passive opposition.
+
+        Mirrors :func:`govspec.semantics.forcing.outsider_responses` (the options of each outsider).
+        """
+        if stage.mode == "consent":
+            return ("absent", "yes") if stage.kind == "vetoed" and not recused_from_vote else ("absent",)
+        if recused_from_vote:
+            return ("absent", "attend")
+        return ("absent", "yes", "no", "abstain") if stage.kind == "vetoed" else ("absent", "no", "abstain")
+
+    def worst_case(self, proc: m.Procedure, index: int, state: SymState, args, v: StageVars, coalition,
+                   stage: m.Stage | None = None, carry: bool | None = None):
+        """"The stage goes the coalition's way whatever the outsiders do", without a quantifier.
+
+        When the stage's rule is a conjunction of linear comparisons of counts, a universally
+        quantified conjunction is the conjunction of each comparison at its own worst case, and
+        each comparison is a sum over members, so its worst case picks each outsider's worst
+        option separately (the minimum for >= and >, the maximum for <= and <).  Returns None when
+        the rule has another shape; the caller then quantifies explicitly.
+
+        Mirrors :func:`govspec.semantics.forcing.outsider_responses`.
+        """
+        stage = stage or proc.stages[index]
+        carry = (stage.kind != "vetoed") if carry is None else carry
+        atoms = _atoms(stage.passes.expr) if stage.quorum is None else None
+        if stage.quorum is not None:
+            q, p = _atoms(stage.quorum.expr), _atoms(stage.passes.expr)
+            atoms = None if q is None or p is None else q + p
+        if atoms is None:
+            return None
+        if not carry:  # the stage (a veto) must fail: the negation of a single comparison
+            if len(atoms) != 1 or not isinstance(atoms[0], m.Compare):
+                return None
+            atoms = [_negate(atoms[0])]
+        sets_own = self.stage_sets(proc, stage, state, args, v)
+        per_option = {}
+        for name, (a, y, n, ab) in self.OPTIONS.items():
+            fixed = StageVars(v.notified, *[{j: BoolVal(val) for j in v.notified} for val in (a, y, n, ab)])
+            per_option[name] = self.stage_sets(proc, stage, state, args, fixed)
+        parts = []
+        if any(isinstance(a, m.Compare) and a.op == "!=" for a in atoms):
+            return None
+        for atom in atoms:
+            if not isinstance(atom, m.Compare):  # a person in (or not in) a step set
+                part = self._membership_worst(proc, stage, index, state, args, v, coalition, atom, sets_own, per_option)
+                if part is None:
+                    return None
+                parts.append(part)
+                continue
+            for op, lhs, rhs in _split_equality(atom):
+                lin = self._linear(m.Arith("-", lhs, rhs))
+                if lin is None:
+                    return None
+                coeffs, rest_ir = lin
+                rest = self.num(rest_ir, state, args, [None] * len(proc.stages))
+                pick = _min if op in (">=", ">") else _max
+                total = [rest]
+                for j in v.notified:
+                    def contribution(sets):
+                        terms = [self._scaled(c, tally(sets[kind][j], self.weight_of(state, j) if weighted else RealVal(1)), state)
+                                 for (kind, weighted), c in coeffs.items()]
+                        return Sum(terms) if terms else RealVal(0)
+                    if j in self.slots:
+                        worst = self._slot_worst(stage, state, v, j, coeffs, pick)
+                        total.append(If(coalition.get(j, BoolVal(False)), contribution(sets_own), worst))
+                        continue
+                    rv = And(state.members[stage.body][j], self._recused(proc, args, "vote", j))
+                    worst_voter = pick([contribution(per_option[o]) for o in self.outsider_options(stage, False)])
+                    worst_recused = pick([contribution(per_option[o]) for o in self.outsider_options(stage, True)])
+                    worst = If(v.notified[j], If(rv, worst_recused, worst_voter), contribution(per_option["absent"]))
+                    total.append(If(coalition.get(j, BoolVal(False)), contribution(sets_own), worst))
+                d = Sum(total)
+                parts.append({">=": d >= 0, ">": d > 0, "<=": d <= 0, "<": d < 0}[op])
+        return And(parts) if parts else BoolVal(True)
+
+    def _membership_worst(self, proc: m.Procedure, stage: m.Stage, index: int, state: SymState, args, v: StageVars,
+                          coalition, atom, sets_own, per_option):
+        """"x in S" (or "x not in S") whatever the outsiders do, without a quantifier.
+
+        x does not depend on the votes, so "for every response, x is in S" is "for the member j that
+        x is, j is in S in every response", and j's membership of a step set depends on j's own
+        option only: a coalition member's own choice, or, for an outsider, every option open to
+        it (its worst case).  None when x may be a class slot (the caller then quantifies).
+
+        Mirrors :func:`govspec.semantics.forcing.outsider_responses`.
+        """
+        negated = isinstance(atom, m.NotE)
+        inset = atom.item if negated else atom
+        if not isinstance(inset.set, m.StepSet):  # (no step set: nothing the outsiders choose)
+            return self.boolean(atom, state, args, [None] * max(1, len(proc.stages)))
+        if inset.set.stage != index:
+            return None
+        kind = inset.set.kind
+        x = self.person(inset.person, state, args)
+        parts = []
+        for j in v.notified:
+            if j in self.slots:
+                if is_false(simplify(x == j)):
+                    continue
+                return None
+
+            def holds(sets):
+                return Not(sets[kind][j]) if negated else sets[kind][j]
+            rv = And(state.members[stage.body][j], self._recused(proc, args, "vote", j))
+            voter = And([holds(per_option[o]) for o in self.outsider_options(stage, False)])
+            recused = And([holds(per_option[o]) for o in self.outsider_options(stage, True)])
+            outsider = If(v.notified[j], If(rv, recused, voter), holds(per_option["absent"]))
+            value = If(coalition.get(j, BoolVal(False)), holds(sets_own), outsider)
+            parts.append(Implies(x == j, value) if negated else And(x == j, value))
+        if negated:
+            return And(parts) if parts else BoolVal(True)
+        return Or(parts) if parts else BoolVal(False)
+
+    # what one person's option puts them in, for the step sets that depend on the option
+    _OPTION_KINDS = {"present": 0, "yes": 1, "no": 2, "abstain": 3}
+
+    def _slot_worst(self, stage: m.Stage, state: SymState, v: StageVars, j: int, coeffs: dict, pick):
+        """The outsiders of a class slot at their worst for one comparison: every notified one takes
+        the option worst for it (they are alike, so it is the same option), the others are absent.
+
+        Mirrors :func:`govspec.semantics.forcing.outsider_responses` (a group of alike outsiders).
+        """
+        member, n = state.members[stage.body][j], v.notified[j]
+        fixed, per_person = [], {}
+        for (kind, weighted), c in coeffs.items():
+            unit = self.weight_of(state, j) if weighted else RealVal(1)
+            if kind == "notified":
+                fixed.append(self._scaled(c, ToReal(n) * unit, state))
+            elif kind == "eligible":
+                fixed.append(self._scaled(c, ToReal(member) * unit, state))
+            elif kind != "recused":
+                per_person[kind] = (c, unit)
+
+        def value(option: str):
+            flags = self.OPTIONS[option]
+            terms = []
+            for kind, (c, unit) in per_person.items():
+                on = flags[2] or flags[1] if kind == "cast" else flags[self._OPTION_KINDS[kind]]
+                if on:  # n of them (a parameter's factor is an If over its values: kept linear)
+                    terms.append(self._scaled(c, ToReal(n) * unit, state))
+            return Sum(terms) if terms else RealVal(0)
+
+        worst = pick([value(o) for o in self.outsider_options(stage, False)])
+        return Sum(fixed + [worst]) if fixed else worst

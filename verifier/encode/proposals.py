@@ -1,0 +1,141 @@
+"""Proposals and their voting windows and thresholds; timelocks, expiry and veto windows; waiting.
+
+Encodes: the steps besides a vote and an event: proposing and cancelling (a procedure with a
+lifecycle), and what a vote needs of its proposal (the same arguments, voting open); a timed
+procedure's approved decision waiting, taking effect after its timelock, vetoed in its window;
+a step in which time passes.  Each action's rules go to ``rules_for[key]`` and its post-state to
+``post[key]``, under its selection key (:func:`~verifier.encode.state.action_key`).
+
+Assumes: the attributes :class:`~verifier.encode.unrolling.Unrolling` sets up (``model``) and its
+``num`` (:mod:`.expressions`), ``person_valid``, ``carries``, ``_args_ok`` (:mod:`.meetings`),
+``powers``, ``_power_of``, ``_loan_ok``, ``_no_loan`` and ``_effects`` (:mod:`.effects`).
+
+Guarantees: an action's rules hold exactly when the reference semantics allows it, and its
+post-state is the one the reference semantics computes.
+"""
+
+from __future__ import annotations
+
+from z3 import And, BoolVal, IntVal, Not, Or
+
+from govspec import model as m
+
+from .state import WAIT_KEY, StepVars, SymState, action_key, replaced
+
+
+class ProposalsMixin:
+    """The proposals and timed decisions of :class:`~verifier.encode.unrolling.Unrolling` (a mixin,
+    with no state of its own)."""
+
+    def _voting_open(self, proc: m.Procedure, state: SymState):
+        """The procedure has a proposal that can still be voted on (its voting period, if any, not over).
+
+        Mirrors :func:`govspec.semantics.proposals.open_proposal`.
+        Mirrors :func:`govspec.semantics.proposals.voting_closes`.
+        """
+        exists, day, _, _, _ = state.proposals[proc.name]
+        life = proc.lifecycle
+        if life.period is None:
+            return exists
+        return And(exists, state.now < day + life.delay + life.period)
+
+    def _cancellable(self, proc: m.Procedure, state: SymState):
+        """The proposal is open and its proposer's power is below the threshold.
+
+        Mirrors :func:`govspec.semantics.proposals.cancel_problems`.
+        """
+        proposer = state.proposals[proc.name][2]
+        below = self._power_of(self.powers(state), proposer) < self.num(proc.lifecycle.threshold, state, {}, None)
+        return And(self._voting_open(proc, state), below)
+
+    def _lifecycle_actions(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict,
+                           may_propose) -> list:
+        """The proposal and cancellation steps of a procedure with a lifecycle; returns the rules its
+        vote needs (an open proposal with these arguments, voting open).
+
+        Mirrors :func:`govspec.semantics.proposals.propose_problems`.
+        Mirrors :func:`govspec.semantics.proposals.threshold`.
+        Mirrors :func:`govspec.semantics.proposals.vote_window_problems`.
+        Mirrors :func:`govspec.semantics.step.apply` (a proposal, a cancellation, a vote using it up).
+        """
+        life, args = proc.lifecycle, step.args[proc.name]
+        exists, day, proposer, p_args, snapshot = state.proposals[proc.name]
+        same_args = [args[f.name] == p_args[f.name] for f in proc.formals]
+        # the proposal
+        key = action_key(proc.name, "propose")
+        who = step.proposer[proc.name]
+        body = state.members[proc.stages[0].body]
+        rules = self._args_ok(proc, state, args) + self._loan_ok(proc, step, may_propose)
+        rules.append(Or([And(who == i, b, may_propose(i)) for i, b in body.items()]) if body else BoolVal(False))
+        if life.threshold is not None:
+            power = self.powers(state, None if life.snapshot else step.loan)
+            rules.append(self._power_of(power, who) >= self.num(life.threshold, state, {}, None))
+        if life.period is not None:
+            rules.append(Not(self._voting_open(proc, state)))
+        rules_for[key] = rules
+        new = dict(state.proposals)
+        new[proc.name] = (BoolVal(True), state.now, who, dict(args),
+                          dict(enumerate(self.powers(state))) if life.snapshot else None)
+        post[key] = replaced(state, proposals=new)
+        used = dict(state.proposals)
+        used[proc.name] = (BoolVal(False), day, proposer, p_args, snapshot)
+        # the cancellation
+        if life.threshold is not None:
+            key = action_key(proc.name, "cancel")
+            rules_for[key] = [*same_args, self._cancellable(proc, state)]
+            self._no_loan(step, rules_for, [key])
+            post[key] = replaced(state, proposals=used)
+        # the vote
+        opens = day + life.delay
+        return [exists, *same_args, state.now >= opens] + (
+            [state.now < opens + life.period] if life.period is not None else []), used
+
+    def _live(self, proc: m.Procedure, state: SymState):
+        """A decision of a timed procedure waits: approved, not in effect, not vetoed, not expired
+        (:meth:`govspec.model.Procedure.waiting`, as the reference semantics asks it)."""
+        waiting, at = state.pending[proc.name][:2]
+        return waiting if proc.grace is None else And(waiting, state.now < at + proc.delay + proc.grace)
+
+    def _timed_actions(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict) -> None:
+        """The approval's bookkeeping, and the steps in which a timed procedure takes effect or is vetoed.
+
+        Mirrors :func:`govspec.semantics.step.step_problems` (a timed procedure's vote: one decision waits at a time).
+        Mirrors :func:`govspec.semantics.proposals.execute_problems`.
+        Mirrors :func:`govspec.semantics.proposals.veto_problems`.
+        Mirrors :func:`govspec.semantics.step.apply` (approved, taken effect, vetoed).
+        """
+        args = step.args[proc.name]
+        waiting, at, pending_args, proposed = state.pending[proc.name]
+        same_args = [args[f.name] == pending_args[f.name] for f in proc.formals]
+        # its vote approves: the decision waits (one at a time), with the day of the proposal voted on
+        live = self._live(proc, state)
+        rules_for[proc.name].append(Not(live))
+        approved = dict(state.pending)
+        voted_on = state.proposals[proc.name][1] if proc.lifecycle is not None else IntVal(-1)
+        approved[proc.name] = (BoolVal(True), state.now, dict(args), voted_on)
+        post[proc.name] = replaced(state, pending=approved)
+        cleared = dict(state.pending)
+        cleared[proc.name] = (BoolVal(False), at, pending_args, proposed)
+        # it takes effect once the timelock and any veto window have passed
+        key = action_key(proc.name, "execute")
+        pre, after = self._effects(proc, state, args)
+        rules_for[key] = [live, *same_args, state.now >= at + proc.delay, *pre]
+        post[key] = replaced(after, pending=cleared)
+        if proc.window_stage is not None:
+            key = action_key(proc.name, "veto")
+            stage, v = proc.window_stage, step.stages[key][0]
+            rules = [waiting, *same_args, state.now < at + stage.window]
+            rules += [self.person_valid(proc, stage, state, args, v, j) for j in v.notified]
+            rules.append(self.carries(proc, 0, state, args, v, stage=stage))
+            rules_for[key] = rules
+            post[key] = replaced(state, pending=cleared)
+
+    def _wait(self, step: StepVars, state: SymState, post: dict, rules_for: dict) -> None:
+        """A step in which time passes, by at least one day.
+
+        Mirrors :func:`govspec.semantics.step.step_problems` (a step of ``WAIT``).
+        Mirrors :func:`govspec.semantics.step.apply` (the day moves on).
+        """
+        if step.days is not None:
+            rules_for[WAIT_KEY] = [step.days >= 1]
+            post[WAIT_KEY] = replaced(state, now=state.now + step.days)
