@@ -97,3 +97,37 @@ def test_readme_layout_names_every_module_in_one_line():
     assert len(listed) == len(set(listed)), "a module is listed twice"
     assert sorted(listed) == tree, (f"missing from README Layout: {sorted(set(tree) - set(listed))}; "
                                     f"listed but not in the tree: {sorted(set(listed) - set(tree))}")
+
+
+def _relative_imports():
+    """(file, line, the module it names) of every relative import, at the top or inside a function."""
+    import re
+
+    for path in sorted([*(ROOT / "govspec").rglob("*.py"), *(ROOT / "verifier").rglob("*.py")]):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        package = parts[:-1]  # (an __init__.py is in its package, like the modules beside it)
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            found = re.match(r"\s*from (\.+)([\w.]*) import ([\w, ()]+)", line)
+            if found:
+                base = package[:len(package) - (len(found.group(1)) - 1)]
+                names = [] if found.group(2) else [x.split(" as ")[0].strip() for x in found.group(3).strip("()").split(",")
+                                                   if x.strip()]
+                yield path, n, ".".join([*base, *filter(None, [found.group(2)])]), names
+
+
+def test_every_relative_import_names_a_module_that_exists():
+    """A module moved into a package leaves no import (a lazy one inside a function included)
+    pointing where it used to be: the graph above cannot see those."""
+    import importlib
+    import importlib.util
+
+    problems = []
+    for path, n, module, names in _relative_imports():
+        if importlib.util.find_spec(module) is None:
+            problems.append(f"{path.relative_to(ROOT)}:{n}: no module {module}")
+            continue
+        for name in names:  # from . import x: a module of the package, or a name its __init__ defines
+            if importlib.util.find_spec(f"{module}.{name}") is None and not hasattr(importlib.import_module(module), name):
+                problems.append(f"{path.relative_to(ROOT)}:{n}: {module} has no {name}")
+    assert len(list(_relative_imports())) > 100  # (the scan finds the package's imports)
+    assert not problems, "\n".join(problems)

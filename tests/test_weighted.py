@@ -268,3 +268,32 @@ def test_every_coalition_beyond_enumeration(k, status):
         assert result.summary.startswith("each of the 15504 coalitions of 15")  # C(20, 15), beyond the 500 enumerated
         weakest = frozenset([f"small[{i}]" for i in range(1, 13)] + ["large[1]", "large[2]", "large[3]"])
         assert ExplicitEngine().force(model, model.properties[0].goal, 2, Deadline(TIMEOUT), None, weakest).status == "found"
+
+
+@pytest.mark.parametrize("mode", ["meeting", "consent"])
+def test_the_option_table_is_the_reference_semantics_stage_sets(mode):
+    """One home for each rule: the step sets the fast path gives each option are those the reference
+    semantics' stage_sets gives a member who takes it."""
+    from govspec import semantics as sem
+
+    stage_clause = "at meeting\n      notice none" if mode == "meeting" else "by written consent"
+    model = api.load_text(f"""organization "o" {{
+  person a
+  body b {{ members a }}
+  procedure p {{
+    decided by b {stage_clause}
+      passes when yes >= 1
+  }}
+}}
+""")
+    proc = model.procedures["p"]
+    state = sem.initial_state(model)
+    one = frozenset({"a"})
+    choices = {"out": sem.StageChoice(), "told": sem.StageChoice(notified=one),
+               "yes": sem.StageChoice(one, one, yes=one), "no": sem.StageChoice(one, one, no=one),
+               "abstain": sem.StageChoice(one, one, abstain=one), "sign": sem.StageChoice(one, one, yes=one)}
+    table = weighted.option_sets(mode)
+    assert table  # (the comparison below is over every option of the table)
+    for option, sets in table.items():
+        semantics = sem.stage_sets(proc, proc.stages[0], state, {}, choices[option])
+        assert {name for name, people in semantics.items() if "a" in people} == set(sets), option

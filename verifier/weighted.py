@@ -77,7 +77,9 @@ from govspec import model as m
 from govspec import semantics as sem
 from govspec.engine import Deadline, Outcome
 
-# The step sets each option puts a member in (no recusal: everyone in B is eligible).
+# The step sets each option puts a member in (no recusal: everyone in B is eligible): the same as the
+# reference semantics' stage_sets gives a member who takes that option (tests/test_weighted.py
+# compares them), see :func:`option_sets`.
 MEETING = {
     "out": frozenset({"eligible"}),
     "told": frozenset({"eligible", "notified"}),
@@ -89,6 +91,13 @@ CONSENT = {
     "told": frozenset({"eligible", "notified"}),
     "sign": frozenset({"eligible", "notified", "present", "yes", "cast"}),
 }
+
+
+def option_sets(mode: str) -> dict[str, frozenset[str]]:
+    """The step sets each option of a ``meeting`` or ``consent`` stage puts a member in.
+
+    Mirrors :func:`govspec.semantics.meetings.stage_sets` for one member with no recusal."""
+    return MEETING if mode == "meeting" else CONSENT
 
 
 @dataclass(frozen=True)
@@ -260,9 +269,9 @@ def classify(model: m.Model, goal: m.Goal, depth: int) -> Question | None:
         atoms += sub
     # options in the order the general encoding's canonical model tries them (least first)
     if stage.mode == "consent":
-        options, own, plans = CONSENT, ("told", "sign"), {"notified": ("told",)}
+        options, own, plans = option_sets("consent"), ("told", "sign"), {"notified": ("told",)}
     else:
-        options = MEETING
+        options = option_sets("meeting")
         own = (("out",) if stage.notice == "none" else ()) + ("told", "yes", "no", "abstain")
         plans = ({"not notified": ("out",)} if stage.notice == "none" else {}) | {"notified": ("told", "no", "abstain")}
     blocked = bool([g for g in proc.guards if not sem.eval_bool(g.expr, env)] or sem.effect_problems(model, proc, env))

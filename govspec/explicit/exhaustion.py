@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from .. import model as m
 from .. import semantics as sem
+from ..coalitions import largest_principal_coalitions
 from ..engine import Deadline
 from .steps import LIMITS, TooLarge, forced_steps, steps_from
 
@@ -262,8 +263,6 @@ def _coalitions(model: m.Model, prop: m.Property) -> list[frozenset[str]]:
     a larger coalition can do whatever a smaller one can)."""
     spec = prop.coalition
     if spec.principals:
-        from .coalitions import largest_principal_coalitions
-
         groups = largest_principal_coalitions(model, spec)
         if groups is None:
             raise TooLarge("too many coalitions of principals")

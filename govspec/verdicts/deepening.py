@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .. import model as m
 from ..engine import Deadline, Engine, Outcome
+from ..explicit import ExplicitEngine
 from .words import one_line
 
 FIRST_DEPTH = 4  # the first bounded search; deeper ones follow while the property is undecided
@@ -116,11 +117,8 @@ def any_length(engine: Engine, model: m.Model, budget: Budget, attempt) -> tuple
             why.append(one_line(reason))
     if engine.name != "explicit" and not any(w.startswith(LONGER) for w in why):
         # (when the Horn-clause engine found that a violation exists, exploring states cannot prove it)
-        from .. import explicit
-
-        exhaust = getattr(explicit, "ExplicitEngine", None)
-        if exhaust is not None and hasattr(exhaust, "prove_unbounded") and not budget.deadline.expired():
-            second = exhaust()
+        if not budget.deadline.expired():
+            second = ExplicitEngine()
             # its own share of the time: exploring states that never end (tokens minted without end)
             # must not eat the deeper search's time
             share = Deadline(min(budget.deadline.remaining_ms() / 1000, EXHAUSTION_SECONDS * max(budget.effort, 0.1)))
