@@ -9,6 +9,7 @@ markup; JSON (and ITF) keep the exact text as data.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -243,3 +244,17 @@ def test_uris_encode_the_bytes_of_the_path():
     assert uri("a b/c:d#e?f%.gov") == "a%20b/c%3Ad%23e%3Ff%25.gov"
     assert uri("/tmp/é `x`.gov") == "file:///tmp/%C3%A9%20%60x%60.gov"
     assert uri(os.fsdecode(b"bad\xff.gov")) == "bad%FF.gov"  # (a file name that is not UTF-8)
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_shows_the_path_escaped_and_takes_no_markup_from_it(folder):
+    """The progress line names the file: rich would read '[/x]' in it as markup (and fail) and pass ESC through."""
+    (folder / "x[").mkdir(exist_ok=True)
+    (folder / "x[" / "y].gov").write_text(BOARD, encoding="utf-8")
+    code, out, err = run_cli("check", "--no-sanity", NAME, "x[/y].gov", cwd=folder, stderr=Terminal())
+    assert code == 1 and "internal error" not in err, err
+    assert "\u202e" not in err and "\x9b" not in err and "\n.gov" not in err  # (rich writes its own ESC sequences)
