@@ -3,13 +3,16 @@
 Every error the front end can report is a :class:`Diagnostic` with a code from :data:`CODES`
 (documented in ``docs/errors.md``), a message and a :class:`Span` pointing at the cause.
 Rendering follows one format, ``path:line:col: error[GOVnnn]: message``, then the source line
-with carets, then ``note:`` lines.  Nothing here knows about Lark or Z3.
+with carets, then ``note:`` lines; user text in it (paths, messages, the source line) is shown
+with :func:`govspec.safe.shown`, the caret under the escaped line.  Nothing here knows about Lark or Z3.
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+
+from .safe import shown
 
 # The registry of diagnostic codes.  Each code has a one-line explanation; docs/errors.md is
 # generated from (and checked against) this table by the test suite.
@@ -83,7 +86,7 @@ class Span:
         return Span(path, line, column, line, column + 1)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{shown(self.path)}:{self.line}:{self.column}"
 
 
 SEVERITIES = ("error", "warning", "note")
@@ -134,7 +137,7 @@ def did_you_mean(name: str, candidates) -> tuple[str, ...]:
 
 def render(diag: Diagnostic, source: str | None) -> str:
     """Render one diagnostic in the project's single error format."""
-    lines = [f"{diag.span}: {diag.severity}[{diag.code}]: {diag.message}"]
+    lines = [f"{diag.span}: {diag.severity}[{diag.code}]: {shown(diag.message)}"]
     if source is not None:
         # Split on "\n" only: that is how the parser counts lines (str.splitlines would also break
         # at form feeds, U+0085 or U+2028 and show the wrong line under the message).
@@ -151,9 +154,13 @@ def render(diag: Diagnostic, source: str | None) -> str:
             if diag.span.end_line == diag.span.line:
                 width = max(1, diag.span.end_column - diag.span.column)
             width = min(width, max(1, len(text) - col + 1))
+            # the caret goes under the escaped line: what stands before it and under it, escaped
+            start = max(0, col - 1)
+            indent = len(shown(text[:start])) + max(0, start - len(text))
+            width = len(shown(text[start : start + width])) or width
             gutter = str(diag.span.line)
-            lines.append(f" {gutter} | {text}")
-            lines.append(f" {' ' * len(gutter)} | {' ' * (col - 1)}{'^' * width}")
+            lines.append(f" {gutter} | {shown(text)}")
+            lines.append(f" {' ' * len(gutter)} | {' ' * indent}{'^' * width}")
     for note in diag.notes:
-        lines.append(f"note: {note}")
+        lines.append(f"note: {shown(note)}")
     return "\n".join(lines)

@@ -4,7 +4,9 @@ A summary table of verdicts, the proof stamp (content hashes, versions, options)
 scenario or witness its steps in words and an SVG timeline: one column per step (per stage of a
 step), one row per person, each cell saying whether that person was notified, present, voted yes,
 no or abstained, or was recused, with what the step changed underneath.  Templates live in
-``govspec/templates``; this module only lays out the timeline and calls Jinja2.
+``govspec/templates``; this module only lays out the timeline and calls Jinja2.  Jinja2 escapes the
+markup of every value (autoescape); before that, every string value has its control characters shown
+escaped (:func:`govspec.safe.shown`, the environment's ``finalize``), in the SVG too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ..diagnostics import render as render_diagnostic
 from .outputs import options_text
 from .render import FORCING_KINDS, STATUS_WORD, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines
 from ..report import PropertyResult, Report, StageRecord, TraceStep
+from ..safe import shown
 from ..scenario import natural_key
 from .story import story
 
@@ -140,11 +143,19 @@ def counts(f) -> list[tuple[str, int]]:
             if s in statuses] or [("properties", 0)]
 
 
+def _finalize(value):
+    """Each ``{{ value }}`` of a template: a string (not markup made by a macro) with its controls
+    shown escaped; the line breaks are the template's (a path's own are escaped where it is placed)."""
+    from markupsafe import Markup
+
+    return shown(value, keep="\n") if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def environment():
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("govspec", "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
     env.globals.update(STATUS_WORD=STATUS_WORD, closing_notes=closing_notes, timeline=timeline, wrap=wrap, has_details=has_details,
                        detail_lines=detail_lines, scenario_lines=scenario_lines, story=story, FORCING_KINDS=FORCING_KINDS,
                        render_diagnostic=render_diagnostic, rows=rows, counts=counts, options_text=options_text,

@@ -9,11 +9,11 @@ Assumes trace steps carry whole-state snapshots (:mod:`govspec.scenario` attache
 
 from __future__ import annotations
 
-import json
 import os
 from fractions import Fraction
 
 from ..report import REFUTED, PropertyResult, Report, StageRecord, StateSnapshot, TraceStep
+from ..safe import json_text
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 VARS = ["members", "offices", "params", "day", "pending", "balances", "proposals", "mbt::actionTaken", "step"]
@@ -115,6 +115,5 @@ def write_traces(report: Report, pattern: str) -> list[str]:
     paths = target_paths(pattern, found)
     for path, (source, result) in zip(paths, found):
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump(trace(result, source), handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
+            handle.write(json_text(trace(result, source)) + "\n")
     return paths

@@ -2,29 +2,27 @@
 
 Pure functions of the frozen report objects (like :mod:`govspec.formats.render`, which keeps text and
 JSON; :mod:`govspec.formats.html` keeps HTML).  Guarantees: every property of every file appears once;
-invalid files appear with their diagnostics; scenarios are the same words as the text output.
+invalid files appear with their diagnostics; scenarios are the same words as the text output; user
+text is escaped by the rules of :mod:`govspec.safe` (Markdown: code spans, fences and prose that make
+no HTML; SARIF: percent-encoded uris, messages with controls shown escaped; JUnit: well-formed XML).
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import PurePath
 
 from .. import __version__
 from ..diagnostics import CODES
 from ..diagnostics import render as render_diagnostic
 from .render import FORCING_KINDS, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines, verdict_phrase
 from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
+from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown, uri
 
 TOOL_URI = "https://github.com/govspec/govspec"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
 __all__ = ["markdown", "sarif", "sarif_text", "junit", "verdict_phrase"]
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -37,24 +35,23 @@ def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
     for f in report.files:
         for r in f.properties:
             vacuous = " (vacuous)" if r.vacuous else ""
-            out.append(f"| `{_md_cell(r.path or f.path)}` | {r.line} | `{_md_cell(r.name)}` | "
+            out.append(f"| {markdown_code(r.path or f.path, cell=True)} | {r.line} | {markdown_code(r.name, cell=True)} | "
                        f"**{r.word}**{vacuous} | {'not proved' if r.status == BOUNDED else r.scope.describe()} | "
                        f"{r.seconds:.2f} |")
         if f.errors:
-            out.append(f"| `{_md_cell(f.path)}` | {f.errors[0].span.line} | | **INVALID SPEC** | | |")
+            out.append(f"| {markdown_code(f.path, cell=True)} | {f.errors[0].span.line} | | **INVALID SPEC** | | |")
     for f in report.files:
         if f.errors:
-            out += ["", f"## `{f.path}`: invalid spec", "", "```text"]
-            out += [render_diagnostic(d, (sources or {}).get(d.span.path)) for d in f.errors]
-            out.append("```")
+            out += ["", f"## {markdown_code(f.path)}: invalid spec", ""]
+            out += markdown_fence([render_diagnostic(d, (sources or {}).get(d.span.path)) for d in f.errors])
         for r in f.properties:
             if not has_details(r):
                 continue
-            out += ["", f"## `{r.name}`: {r.word}", "", f"{r.summary}.", ""]
-            out += ["```text", *(line[2:] for line in detail_lines(r)), "```"]
+            out += ["", f"## {markdown_code(r.name)}: {r.word}", "", f"{markdown_text(r.summary)}.", ""]
+            out += markdown_fence([line[2:] for line in detail_lines(r)])
     warnings = [line for f in report.files for line in sanity_warnings(f)]
     if warnings:
-        out += ["", "Warnings:", "", *(f"- {line}" for line in warnings)]
+        out += ["", "Warnings:", "", *(f"- {markdown_text(line)}" for line in warnings)]
     notes = closing_notes(report)
     if notes:
         out += ["", *(f"**Note:** {line[len('note: '):]}" for line in notes)]
@@ -69,7 +66,7 @@ def options_text(options: dict) -> str:
 
 def stamp_line(report: Report) -> str:
     opts = options_text(report.options)
-    hashes = "; ".join(f"`{f.path}` sha256 `{f.sha256}`" for f in report.files if f.sha256)
+    hashes = "; ".join(f"{markdown_code(f.path)} sha256 `{f.sha256}`" for f in report.files if f.sha256)
     return f"GovSpec {__version__}, Z3 {report.z3_version or 'not used'}; options: {opts}. {hashes}"
 
 
@@ -77,15 +74,14 @@ def stamp_line(report: Report) -> str:
 # SARIF 2.1.0
 
 
-def _uri(path: str) -> str:
-    p = PurePath(path)
-    return p.as_uri() if p.is_absolute() else p.as_posix()
+def _message(text: str) -> dict:
+    return {"text": shown(text)}
 
 
 def _location(path: str, line: int, message: str | None = None) -> dict:
-    loc: dict = {"physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": {"startLine": max(1, line)}}}
+    loc: dict = {"physicalLocation": {"artifactLocation": {"uri": uri(path)}, "region": {"startLine": max(1, line)}}}
     if message:
-        loc["message"] = {"text": message}
+        loc["message"] = _message(message)
     return loc
 
 
@@ -94,7 +90,7 @@ def _code_flow(f: FileReport, r: PropertyResult) -> dict:
     for order, step in enumerate(r.trace, start=1):
         words = " ".join(line.strip() for line in scenario_lines((step,), r.kind in ("no_coalition", "every_coalition", "coalition_force", "coalition_block")))
         locations.append({"location": _location(step.path or f.path, step.line, words), "executionOrder": order})
-    return {"message": {"text": r.summary}, "threadFlows": [{"locations": locations}]}
+    return {"message": _message(r.summary), "threadFlows": [{"locations": locations}]}
 
 
 SARIF_LEVEL = {REFUTED: "error", BOUNDED: "warning", UNKNOWN: "warning"}
@@ -106,21 +102,21 @@ def sarif(report: Report) -> dict:
     results = []
     for f in report.files:
         for d in f.errors:
-            rules.setdefault(d.code, {"id": d.code, "shortDescription": {"text": CODES[d.code]}})
-            loc = {"physicalLocation": {"artifactLocation": {"uri": _uri(d.span.path)}, "region": {
+            rules.setdefault(d.code, {"id": d.code, "shortDescription": _message(CODES[d.code])})
+            loc = {"physicalLocation": {"artifactLocation": {"uri": uri(d.span.path)}, "region": {
                 "startLine": d.span.line, "startColumn": d.span.column,
                 "endLine": d.span.end_line, "endColumn": d.span.end_column}}}
             results.append({"ruleId": d.code, "level": "error", "kind": "fail",
-                            "message": {"text": d.message}, "locations": [loc]})
+                            "message": _message(d.message), "locations": [loc]})
         for r in f.properties:
-            rules.setdefault(r.name, {"id": r.name, "shortDescription": {"text": r.cite or f"property {r.name}"}})
+            rules.setdefault(r.name, {"id": r.name, "shortDescription": _message(r.cite or f"property {r.name}")})
             if r.status == PROVED:
                 continue
             text = f"{r.name}: {r.word}: {r.summary}"
             if r.reason:
                 text += f" ({r.reason})"
             result = {"ruleId": r.name, "level": SARIF_LEVEL[r.status], "kind": "fail" if r.status == REFUTED else "open",
-                      "message": {"text": text}, "locations": [_location(r.path or f.path, r.line)],
+                      "message": _message(text), "locations": [_location(r.path or f.path, r.line)],
                       "properties": {"status": r.status, "verdict": r.word, "scope": r.scope.as_dict(),
                                      "seconds": round(r.seconds, 3)}}
             if r.trace:
@@ -136,7 +132,7 @@ def sarif(report: Report) -> dict:
 
 
 def sarif_text(report: Report) -> str:
-    return json.dumps(sarif(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(sarif(report)) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,5 +175,9 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
         suite.set("time", f"{seconds:.3f}")
     for key, value in totals.items():
         suites.set(key, str(value))
+    for element in suites.iter():  # XML 1.0 has no control characters but tab and line breaks: escape them all
+        element.attrib.update((key, shown(value)) for key, value in element.attrib.items())
+        if element.text:
+            element.text = shown(element.text, keep="\n")
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -1,14 +1,15 @@
 """Render reports: text (one line per property, then scenarios in plain words) and JSON.
 
-Pure functions of the frozen report objects; nothing here checks anything.
+Pure functions of the frozen report objects; nothing here checks anything.  User text is escaped
+as it is written (:mod:`govspec.safe`): paths where they are placed (a file name may hold a line
+break), the whole text output for controls; JSON keeps the exact text.
 """
 
 from __future__ import annotations
 
-import json
-
 from ..diagnostics import render as render_diagnostic
 from ..report import BOUNDED, PROVED, REFUTED, FileReport, PropertyResult, Report, TraceStep
+from ..safe import json_text as safe_json, shown
 from .story import story
 
 STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "bounded": "BOUNDED", "unknown": "UNKNOWN"}  # (the status; r.word says more)
@@ -24,7 +25,7 @@ def _people(names) -> str:
 
 
 def _clause(ref) -> str:
-    where = f"line {ref.line}" + (f" of {ref.path}" if ref.path else "")
+    where = f"line {ref.line}" + (f" of {shown(ref.path)}" if ref.path else "")
     if ref.cite:
         where += f", {ref.cite}"
     return f"{ref.text} ({where})"
@@ -130,11 +131,12 @@ def closing_notes(report: Report) -> list[str]:
 
 def sanity_warnings(f: FileReport) -> list[str]:
     """One line per procedure whose sanity check did not come out 'ok'."""
-    return [f"{s.path or f.path}:{s.line}: warning: procedure '{s.procedure}' {s.message}"
+    return [f"{shown(s.path or f.path)}:{s.line}: warning: procedure '{s.procedure}' {s.message}"
             for s in f.sanity if s.status != "ok"]
 
 
 def text(report: Report, sources: dict[str, str] | None = None, color: bool = False) -> str:
+    """The text output; every control character in it but its own line breaks shown escaped."""
     out: list[str] = []
     for f in report.files:
         if f.errors:
@@ -142,14 +144,14 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
                 out.append(render_diagnostic(d, (sources or {}).get(d.span.path)))
             continue
         if not f.properties:
-            out.append(f"{f.path}: no properties to check")
+            out.append(f"{shown(f.path)}: no properties to check")
         for r in f.properties:
-            out.append(f"{r.path or f.path}:{r.line}: {r.name} ... {verdict_phrase(r)}")
+            out.append(f"{shown(r.path or f.path)}:{r.line}: {r.name} ... {verdict_phrase(r)}")
         for r in f.properties:
             if not has_details(r):
                 continue
             out.append("")
-            where = f"{r.path or f.path}:{r.line}: " if len(report.files) > 1 or r.path else ""
+            where = f"{shown(r.path or f.path)}:{r.line}: " if len(report.files) > 1 or r.path else ""
             out.append(f"{where}{r.name}: {r.word}: {r.summary}")
             out.extend(detail_lines(r))
         warnings = sanity_warnings(f)
@@ -159,8 +161,8 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
     notes = closing_notes(report)
     if notes:
         out += ["", *notes]
-    return "\n".join(out) + "\n"
+    return shown("\n".join(out) + "\n", keep="\n")
 
 
 def json_text(report: Report) -> str:
-    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    return safe_json(report.as_dict()) + "\n"

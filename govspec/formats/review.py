@@ -1,13 +1,15 @@
 """A review document rendered: the Markdown as one HTML page, each govspec block followed by its results.
 
 Reading a review (its spec blocks) is :mod:`govspec.review`; this module renders it with the
-HTML report's templates.  HTML in a review is shown as text, never passed through.
+HTML report's templates.  HTML in a review is shown as text, never passed through; its control
+characters are shown escaped (:func:`govspec.safe.shown`) but for line breaks and tabs, the document's layout.
 """
 
 from __future__ import annotations
 
 from ..report import FileReport, Report
 from ..review import is_spec_block, markdown_parser
+from ..safe import shown
 from .html import environment, render_results
 
 
@@ -32,4 +34,4 @@ def render_review(text: str, report: Report, sources: dict[str, str] | None = No
     title = next((tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"),
                  file_report.path)
     return environment().get_template("review.html.j2").render(
-        body=md.renderer.render(tokens, md.options, {}), report=report, title=title, sources=sources or {})
+        body=shown(md.renderer.render(tokens, md.options, {}), keep="\n\t"), report=report, title=title, sources=sources or {})

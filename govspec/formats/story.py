@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..report import RuleRef, StageRecord, TraceStep
+from ..safe import shown
 
 
 def _people(names) -> str:
@@ -26,7 +27,7 @@ def _verb(names, one: str, many: str) -> str:
 
 
 def _rule(ref: RuleRef) -> str:
-    where = f"line {ref.line}" + (f" of {ref.path}" if ref.path else "")
+    where = f"line {ref.line}" + (f" of {shown(ref.path)}" if ref.path else "")
     return f"{ref.cite}, {where}" if ref.cite else f"{ref.text}, {where}"
 
 
