@@ -15,14 +15,14 @@ from dataclasses import replace
 
 from . import model as m
 from .diagnostics import SpecError
-from .load import instance, load, load_text
+from .load import inputs, instance, load, load_text
 from .options import DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIMEOUT, ENGINES, Options, options_dict
 from .report import FileReport, Report
 from .syntax import MAX_SOURCE_BYTES, read_source
 
 __all__ = ["DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Interrupted", "Options", "check_file",
-           "check_files", "check_model", "engine_for", "file_sha256", "instance", "load", "load_text", "options_dict",
-           "read_source", "stop_engines", "z3_version"]
+           "check_files", "check_model", "engine_for", "file_sha256", "inputs", "instance", "load", "load_text",
+           "options_dict", "read_source", "stop_engines", "z3_version"]
 
 
 class Interrupted(KeyboardInterrupt):
@@ -137,7 +137,8 @@ def check_files(paths, options: Options = Options(), progress=None) -> Report:
         try:
             done.append(check_file(path, options, progress))
         except KeyboardInterrupt as stop:
-            partial, left = (stop.report.files, stop.unchecked) if isinstance(stop, Interrupted) else ((), ((path, None),))
+            cut = isinstance(stop, Interrupted)  # (else: Ctrl-C while loading the file)
+            partial, left = (stop.report.files, stop.unchecked) if cut else ((), ((path, None),))
             raise Interrupted(Report(tuple(done) + partial, options_dict(options), z3_version()),
                               left + tuple((p, None) for p in paths[n + 1:])) from None
     return Report(tuple(done), options_dict(options), z3_version())

@@ -176,7 +176,7 @@ def _errors_to_stderr(report, sources) -> None:
               help="Output format (see docs/cli.md).")
 @click.option("--trace-out", metavar="FILE", default=None,
               help="Write each counterexample as an ITF trace (Apalache/Quint JSON) to FILE; "
-                   "{property} and {file} in FILE are replaced.")
+                   "{property} and {file} in FILE are replaced. Never over a file the check reads.")
 @_check_options
 @click.pass_context
 def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, accept_bounded, recheck_cvc5, engine,
@@ -191,15 +191,17 @@ def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, acc
     else:
         _print_text(report, _Streams.out)
     _errors_to_stderr(report, sources)
-    if trace_out is not None and not _write_traces(report, trace_out, quiet):
-        ctx.exit(EXIT_USAGE)
+    if trace_out is not None:
+        from .formats.itf import trace_files
+
+        _write(ctx, trace_files(report, trace_out), _inputs(files), quiet, "ITF trace")
     ctx.exit(report.exit_code)
 
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("-o", "--output", metavar="OUT", default="-", show_default=True,
-              help="The HTML file to write ('-': standard output).")
+              help="The HTML file to write ('-': standard output); never a file the check reads.")
 @_check_options
 @click.pass_context
 def report(ctx: click.Context, file, output, depth, effort, timeout, accept_bounded, recheck_cvc5, engine, no_sanity,
@@ -210,6 +212,9 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, accept_boun
     from .formats.review import render_review
     from .review import is_review
 
+    inputs = _inputs([file]) if output != "-" else []
+    if output != "-":
+        _write(ctx, [], inputs, quiet, refuse=output)  # before checking: a refusal costs no check
     checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
                                   recheck_cvc5)
     from .imports import source_of
@@ -220,28 +225,40 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, accept_boun
     if output == "-":
         _Streams.out.write(page)
     else:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(page)
-        except OSError as err:
-            _Streams.err.write(f"govspec: cannot write '{output}': {err.strerror or err}\n")
-            ctx.exit(EXIT_USAGE)
-        if not quiet:
-            _Streams.err.write(f"govspec: wrote {output}\n")
+        _write(ctx, [(output, page)], inputs, quiet)
     ctx.exit(checked.exit_code)
 
 
-def _write_traces(report, pattern: str, quiet: bool) -> bool:
-    from .formats.itf import write_traces
+def _inputs(files) -> list[tuple[str, str]]:
+    """The inputs of a run on FILES, which no output may overwrite: each file and what it imports."""
+    from .api import inputs
+
+    return [found for f in files for found in inputs(f)]
+
+
+def _write(ctx: click.Context, outputs, inputs, quiet: bool, kind: str = "", refuse: str | None = None) -> None:
+    """Write each (path, text) of ``outputs`` through :mod:`govspec.writing` (never over an input,
+    always whole), naming each on stderr; exits 3 if one would overwrite an input (nothing is
+    written), 2 if one cannot be written.  ``refuse``: a path only checked, nothing written."""
+    from .diagnostics import SpecError
+    from .diagnostics import render as render_diagnostic
+    from .writing import refuse_inputs, write_outputs
 
     try:
-        for path in write_traces(report, pattern):
-            if not quiet:
-                _Streams.err.write(f"govspec: wrote ITF trace {path}\n")
+        if refuse is not None:
+            refuse_inputs(refuse, inputs)
+        write_outputs(outputs, inputs)
+    except SpecError as err:
+        for d in err.diagnostics:
+            _Streams.err.write(render_diagnostic(d, None) + "\n")
+        ctx.exit(EXIT_INVALID)
     except OSError as err:
-        _Streams.err.write(f"govspec: cannot write the ITF trace '{err.filename or pattern}': {err.strerror or err}\n")
-        return False
-    return True
+        _Streams.err.write(f"govspec: cannot write {f'the {kind} ' if kind else ''}'{err.filename}': "
+                           f"{err.strerror or err}\n")
+        ctx.exit(EXIT_USAGE)
+    if not quiet:
+        for path, _ in outputs:
+            _Streams.err.write(f"govspec: wrote {f'{kind} ' if kind else ''}{path}\n")
 
 
 @cli.command("verify-report")

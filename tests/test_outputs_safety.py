@@ -312,7 +312,8 @@ def test_ctrl_c_inside_a_z3_call_stops_the_check_at_once(folder):
     assert child.returncode == 130, err
     assert seconds < 10, f"{seconds:.1f} s from Ctrl-C to exit"
     assert "main.gov:10: two_can_fire ... PROVED" in out and "fire_never_passes ..." not in out
-    assert err.splitlines()[-1] == "govspec: interrupted (Ctrl-C); not checked: main.gov: fire_never_passes, fire_needs_two"
+    assert err.splitlines()[-1] == ("govspec: interrupted (Ctrl-C); not checked: main.gov: fire_never_passes, "
+                                    "fire_needs_two")
 
 
 def test_every_z3_context_can_be_stopped():

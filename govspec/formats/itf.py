@@ -109,12 +109,9 @@ def target_paths(pattern: str, found: list[tuple[str, PropertyResult]]) -> list[
     return [pattern.replace("{file}", stem).replace("{property}", r.name) for stem, (_, r) in zip(stems, found)]
 
 
-def write_traces(report: Report, pattern: str) -> list[str]:
-    """Write one ITF file per counterexample; returns the paths written (none if none refuted)."""
+def trace_files(report: Report, pattern: str) -> list[tuple[str, str]]:
+    """(path, ITF text) of one file per counterexample (none if none refuted), for the CLI to write
+    (:mod:`govspec.writing`: never over an input, always whole)."""
     found = counterexamples(report)
-    paths = target_paths(pattern, found)
-    for path, (source, result) in zip(paths, found):
-        with open(path, "w", encoding="utf-8") as handle:
-            json.dump(trace(result, source), handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-    return paths
+    return [(path, json.dumps(trace(result, source), indent=2, ensure_ascii=False) + "\n")
+            for path, (source, result) in zip(target_paths(pattern, found), found)]
