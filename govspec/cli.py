@@ -212,9 +212,10 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, accept_boun
     from .formats.review import render_review
     from .review import is_review
 
-    inputs = _inputs([file]) if output != "-" else []
-    if output != "-":
-        _write(ctx, [], inputs, quiet, refuse=output)  # before checking: a refusal costs no check
+    inputs = []
+    if output != "-":  # refused before checking, a refusal costs no check
+        inputs = _inputs([file])
+        _write(ctx, [], inputs, quiet, refuse=output)
     checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
                                   recheck_cvc5)
     from .imports import source_of
@@ -318,10 +319,10 @@ def _ctrl_c_kept():
                 stop_engines()
 
     read_end, write_end = os.pipe()
-    os.set_blocking(write_end, False)
     try:
+        os.set_blocking(write_end, False)
         previous_fd = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
-    except ValueError:  # not the main thread
+    except (ValueError, OSError):  # not the main thread (or a platform that wants a socket)
         previous_fd = None
     watcher = threading.Thread(target=watch, args=(read_end,), daemon=True)
     watcher.start()

@@ -57,7 +57,7 @@ def _write_whole(path: str, text: str) -> None:
     fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
                                      dir=os.path.dirname(target))
     try:
-        os.fchmod(fd, _mode(target))
+        os.chmod(temporary, _mode(target))
         handle = open(fd, "w", encoding="utf-8")  # the handle owns fd from here
     except BaseException:
         os.close(fd)
