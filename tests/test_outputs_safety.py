@@ -5,10 +5,10 @@ refused (GOV006, exit 3, nothing written) when it would overwrite an input of th
 review document or a file either imports, by whatever path it is named (a symbolic or hard link,
 ``./``, ``..``).  A write goes through a temporary file renamed over the target, so a write that
 fails half-way (simulated here: ``open`` returns files whose ``write`` stops half-way and raises)
-leaves the old file and no temporary file.  Ctrl-C during a check (simulated: ``check_property``
-raises KeyboardInterrupt, as a real Ctrl-C does between solver calls, and
-:func:`verifier.interrupts.check` in them) prints the results finished, names the properties left
-and exits 130.
+leaves the old file and no temporary file.  Ctrl-C during a check prints the results finished,
+names the properties left and exits 130: simulated in ``check_property``, in a ctypes conversion
+and in a ``__del__`` (where Python drops it), and a real SIGINT in the middle of a long Z3 call in
+a process of its own (Z3 used to catch it and answer "unknown").
 """
 
 from __future__ import annotations
