@@ -15,14 +15,26 @@ from dataclasses import replace
 
 from . import model as m
 from .diagnostics import SpecError
-from .load import instance, load, load_text
+from .load import inputs, instance, load, load_text
 from .options import DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIMEOUT, ENGINES, Options, options_dict
 from .report import FileReport, Report
 from .syntax import MAX_SOURCE_BYTES, read_source
 
-__all__ = ["DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Options", "check_file", "check_files",
-           "check_model", "engine_for", "file_sha256", "instance", "load", "load_text", "options_dict", "read_source",
-           "z3_version"]
+__all__ = ["DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Interrupted", "Options", "check_file",
+           "check_files", "check_model", "engine_for", "file_sha256", "inputs", "instance", "load", "load_text",
+           "options_dict", "read_source", "stop_engines", "z3_version"]
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`check_files` or :func:`check_model`: still a ``KeyboardInterrupt``, with
+    what was done.  ``report``: the results finished before it (a property is finished with its
+    ``--explain`` reliance, if asked); ``unchecked``: ``(path, property name)`` for each property
+    left, ``(path, None)`` for a file not loaded yet."""
+
+    def __init__(self, report: Report, unchecked):
+        super().__init__("interrupted")
+        self.report = report
+        self.unchecked = tuple(unchecked)
 
 def engine_for(name: str):
     if name == "explicit":
@@ -34,6 +46,18 @@ def engine_for(name: str):
     return Z3Engine()
 
 
+def stop_engines(owed: bool = False) -> None:
+    """Ctrl-C: end the engines' running solver calls at once, so that the pending KeyboardInterrupt
+    is raised now (thread-safe: for a thread watching for the signal).  ``owed``: Python dropped the
+    KeyboardInterrupt (raised in a ``__del__`` or a ctypes callback); the Z3 engine raises it at its
+    next step.  The explicit engine is Python and stops by itself.  If Z3 is not loaded, nothing runs."""
+    import sys
+
+    interrupts = sys.modules.get("verifier.interrupts")
+    if interrupts is not None:
+        interrupts.stop(owed)
+
+
 def check_model(model: m.Model, options: Options = Options(), progress=None) -> FileReport:
     """Check every property of ``model``; raises :class:`govspec.verdicts.ReplayError` on an engine bug.
 
@@ -43,21 +67,26 @@ def check_model(model: m.Model, options: Options = Options(), progress=None) -> 
     engine = engine_for(options.engine)
     passable: dict[str, bool] = {}
     sanity_results: list = []
-    if options.sanity:
-        if progress:
-            progress(f"{model.path}: can each procedure pass?")
-        sanity_results, passable = sanity(engine, model, options.depth, options.timeout)
     results = []
-    for n, p in enumerate(model.properties, start=1):
-        if progress:
-            progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
-        result = check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded,
-                                options.effort, options.recheck_cvc5)
-        if options.explain and result.status == "proved" and not result.vacuous:
+    try:
+        if options.sanity:
             if progress:
-                progress(f"{model.path}: {p.name}: which rules does the proof rely on?")
-            result = _explained(result, model, p, options)
-        results.append(result)
+                progress(f"{model.path}: can each procedure pass?")
+            sanity_results, passable = sanity(engine, model, options.depth, options.timeout)
+        for n, p in enumerate(model.properties, start=1):
+            if progress:
+                progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
+            result = check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded,
+                                    options.effort, options.recheck_cvc5)
+            if options.explain and result.status == "proved" and not result.vacuous:
+                if progress:
+                    progress(f"{model.path}: {p.name}: which rules does the proof rely on?")
+                result = _explained(result, model, p, options)
+            results.append(result)
+    except KeyboardInterrupt:
+        done = FileReport(model.path, tuple(results), tuple(sanity_results))
+        left = [(model.path, p.name) for p in model.properties[len(results):]]
+        raise Interrupted(Report((done,), options_dict(options)), left) from None
     return FileReport(model.path, tuple(results), tuple(sanity_results))
 
 
@@ -102,7 +131,17 @@ def z3_version() -> str | None:
 
 
 def check_files(paths, options: Options = Options(), progress=None) -> Report:
-    return Report(tuple(check_file(p, options, progress) for p in paths), options_dict(options), z3_version())
+    """Check each file in turn; on Ctrl-C, :class:`Interrupted` with the files and results done."""
+    paths, done = list(paths), []
+    for n, path in enumerate(paths):
+        try:
+            done.append(check_file(path, options, progress))
+        except KeyboardInterrupt as stop:
+            cut = isinstance(stop, Interrupted)  # (else: Ctrl-C while loading the file)
+            partial, left = (stop.report.files, stop.unchecked) if cut else ((), ((path, None),))
+            raise Interrupted(Report(tuple(done) + partial, options_dict(options), z3_version()),
+                              left + tuple((p, None) for p in paths[n + 1:])) from None
+    return Report(tuple(done), options_dict(options), z3_version())
 
 
 def _html_fragment(report: Report) -> str:

@@ -3,14 +3,17 @@
 ``main(argv, stdout, stderr) -> int`` parses arguments, calls the API, renders and returns the
 exit code, so tests call it directly.  Exit codes: 0 all proved, 1 a property refuted, 2 usage
 error or internal error, 3 invalid spec, 4 inconclusive (some bounded or UNKNOWN, none refuted;
-``--accept-bounded`` lets bounded results pass).
+``--accept-bounded`` lets bounded results pass), 130 interrupted (Ctrl-C: the results finished
+are printed, then the properties left).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import sys
+import threading
 from typing import TextIO
 
 import click
@@ -19,6 +22,7 @@ from . import __version__
 from .options import DEPTH_RANGE, EFFORT_RANGE, TIMEOUT_RANGE
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
 FORMATS = ["text", "json", "markdown", "html", "sarif", "junit"]
@@ -84,8 +88,10 @@ def _check_options(command):
 
 
 def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet, explain=False, effort=None,
-               accept_bounded=False, recheck_cvc5=False):
-    """Check FILES; returns (report, sources of the files with errors), or exits 2 on an engine bug."""
+               accept_bounded=False, recheck_cvc5=False, partial_out: TextIO | None = None):
+    """Check FILES; returns (report, sources of the files with errors), or exits 2 on an engine bug,
+    or 130 on Ctrl-C after printing the results finished as text on ``partial_out`` (standard error
+    if None) and the properties left."""
     from . import api
     from .progress import progress_for
     from .verdicts import ReplayError
@@ -112,16 +118,48 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
         _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
                            f"reference semantics ({err}).\nThis is a verifier bug; please report it with the spec.\n")
         ctx.exit(EXIT_USAGE)
+    except api.Interrupted as stop:
+        cut = {path for path, _ in stop.unchecked}  # (a file cut before its first result is not "no properties")
+        _print_text(dataclasses.replace(stop.report, files=tuple(
+            f for f in stop.report.files if f.properties or f.path not in cut)), partial_out or _Streams.err)
+        _errors_to_stderr(stop.report, _error_sources(stop.report))
+        _Streams.err.write(f"govspec: interrupted (Ctrl-C){_unchecked(stop.unchecked)}\n")
+        ctx.exit(EXIT_INTERRUPTED)
+    return report, _error_sources(report)
+
+
+def _error_sources(report) -> dict[str, str]:
+    """The text of each file an error of ``report`` points into (errors may sit in an imported file)."""
     from .imports import source_of
 
     sources = {}
     for f in report.files:
         for d in f.errors:
             if d.span.path not in sources:
-                text = source_of(d.span.path)  # errors may sit in an imported file
+                text = source_of(d.span.path)
                 if text is not None:
                     sources[d.span.path] = text
-    return report, sources
+    return sources
+
+
+def _unchecked(left) -> str:
+    """``; not checked: a.gov: p, q; b.gov (every property)``: what Ctrl-C left (a None name: the whole file)."""
+    by_file: dict[str, list] = {}
+    for path, name in left:
+        by_file.setdefault(path, []).append(name)
+    if not by_file:
+        return ""
+    return "; not checked: " + "; ".join(f"{path} (every property)" if None in names else f"{path}: {', '.join(names)}"
+                                         for path, names in by_file.items())
+
+
+def _print_text(report, out: TextIO) -> None:
+    """The text report of the valid files (the invalid ones go to standard error, with their errors)."""
+    from .formats import render
+
+    ok_files = dataclasses.replace(report, files=tuple(f for f in report.files if not f.errors))
+    if ok_files.files:
+        out.write(render.text(ok_files))
 
 
 def _errors_to_stderr(report, sources) -> None:
@@ -138,32 +176,32 @@ def _errors_to_stderr(report, sources) -> None:
               help="Output format (see docs/cli.md).")
 @click.option("--trace-out", metavar="FILE", default=None,
               help="Write each counterexample as an ITF trace (Apalache/Quint JSON) to FILE; "
-                   "{property} and {file} in FILE are replaced.")
+                   "{property} and {file} in FILE are replaced. Never over a file the check reads.")
 @_check_options
 @click.pass_context
 def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, accept_bounded, recheck_cvc5, engine,
           no_sanity, explain, quiet) -> None:
     """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
-    from .formats import render
-
+    # on Ctrl-C, only text shows the results so far: a partial JSON, SARIF, JUnit, Markdown or HTML
+    # report would pass for a whole one (a proof stamp, a green CI view), so that text goes to stderr
     report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
-                                 recheck_cvc5)
+                                 recheck_cvc5, partial_out=_Streams.out if fmt == "text" else _Streams.err)
     if fmt != "text":
         _Streams.out.write(_formatted(report, fmt, sources))
     else:
-        ok_files = dataclasses.replace(report, files=tuple(f for f in report.files if not f.errors))
-        if ok_files.files:
-            _Streams.out.write(render.text(ok_files))
+        _print_text(report, _Streams.out)
     _errors_to_stderr(report, sources)
-    if trace_out is not None and not _write_traces(report, trace_out, quiet):
-        ctx.exit(EXIT_USAGE)
+    if trace_out is not None:
+        from .formats.itf import trace_files
+
+        _write(ctx, trace_files(report, trace_out), _inputs(files), quiet, "ITF trace")
     ctx.exit(report.exit_code)
 
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("-o", "--output", metavar="OUT", default="-", show_default=True,
-              help="The HTML file to write ('-': standard output).")
+              help="The HTML file to write ('-': standard output); never a file the check reads.")
 @_check_options
 @click.pass_context
 def report(ctx: click.Context, file, output, depth, effort, timeout, accept_bounded, recheck_cvc5, engine, no_sanity,
@@ -174,6 +212,10 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, accept_boun
     from .formats.review import render_review
     from .review import is_review
 
+    inputs = []
+    if output != "-":  # refused before checking, a refusal costs no check
+        inputs = _inputs([file])
+        _write(ctx, [], inputs, quiet, refuse=output)
     checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
                                   recheck_cvc5)
     from .imports import source_of
@@ -184,28 +226,40 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, accept_boun
     if output == "-":
         _Streams.out.write(page)
     else:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(page)
-        except OSError as err:
-            _Streams.err.write(f"govspec: cannot write '{output}': {err.strerror or err}\n")
-            ctx.exit(EXIT_USAGE)
-        if not quiet:
-            _Streams.err.write(f"govspec: wrote {output}\n")
+        _write(ctx, [(output, page)], inputs, quiet)
     ctx.exit(checked.exit_code)
 
 
-def _write_traces(report, pattern: str, quiet: bool) -> bool:
-    from .formats.itf import write_traces
+def _inputs(files) -> list[tuple[str, str]]:
+    """The inputs of a run on FILES, which no output may overwrite: each file and what it imports."""
+    from .api import inputs
+
+    return [found for f in files for found in inputs(f)]
+
+
+def _write(ctx: click.Context, outputs, inputs, quiet: bool, kind: str = "", refuse: str | None = None) -> None:
+    """Write each (path, text) of ``outputs`` through :mod:`govspec.writing` (never over an input,
+    always whole), naming each on stderr; exits 3 if one would overwrite an input (nothing is
+    written), 2 if one cannot be written.  ``refuse``: a path only checked, nothing written."""
+    from .diagnostics import SpecError
+    from .diagnostics import render as render_diagnostic
+    from .writing import refuse_inputs, write_outputs
 
     try:
-        for path in write_traces(report, pattern):
-            if not quiet:
-                _Streams.err.write(f"govspec: wrote ITF trace {path}\n")
+        if refuse is not None:
+            refuse_inputs(refuse, inputs)
+        write_outputs(outputs, inputs)
+    except SpecError as err:
+        for d in err.diagnostics:
+            _Streams.err.write(render_diagnostic(d, None) + "\n")
+        ctx.exit(EXIT_INVALID)
     except OSError as err:
-        _Streams.err.write(f"govspec: cannot write the ITF trace '{err.filename or pattern}': {err.strerror or err}\n")
-        return False
-    return True
+        _Streams.err.write(f"govspec: cannot write {f'the {kind} ' if kind else ''}'{err.filename}': "
+                           f"{err.strerror or err}\n")
+        ctx.exit(EXIT_USAGE)
+    if not quiet:
+        for path, _ in outputs:
+            _Streams.err.write(f"govspec: wrote {f'{kind} ' if kind else ''}{path}\n")
 
 
 @cli.command("verify-report")
@@ -239,13 +293,58 @@ def verify_report(ctx: click.Context, report_file: str) -> None:
     ctx.exit(outcome.exit_code)
 
 
+@contextlib.contextmanager
+def _ctrl_c_kept():
+    """Ctrl-C always stops the run, and at once.  Z3 leaves SIGINT to Python
+    (:mod:`verifier.interrupts`), which raises KeyboardInterrupt only when the running Z3 call
+    returns: a thread woken by the signal (Python's wakeup fd) asks the engines to end that call
+    now.  And Python drops a KeyboardInterrupt raised in a ``__del__`` or a ctypes callback (Z3's
+    error handler), where a Ctrl-C lands now and then: the engines are told it is owed.  Outside
+    the main thread (where Python handles no signal), only the second applies."""
+    import signal
+
+    from .api import stop_engines
+
+    previous_hook = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            stop_engines(owed=True)
+        else:
+            previous_hook(unraisable)
+
+    def watch(read_end: int) -> None:
+        while data := os.read(read_end, 64):
+            if signal.SIGINT in data:
+                stop_engines()
+
+    read_end, write_end = os.pipe()
+    try:
+        os.set_blocking(write_end, False)
+        previous_fd = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    except (ValueError, OSError):  # not the main thread (or a platform that wants a socket)
+        previous_fd = None
+    watcher = threading.Thread(target=watch, args=(read_end,), daemon=True)
+    watcher.start()
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous_hook
+        if previous_fd is not None:
+            signal.set_wakeup_fd(previous_fd)
+        os.close(write_end)  # the watcher reads the end of the pipe and stops
+        watcher.join()
+        os.close(read_end)
+
+
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting."""
     _Streams.out = stdout or sys.stdout
     _Streams.err = stderr or sys.stderr
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        with contextlib.redirect_stdout(_Streams.out), contextlib.redirect_stderr(_Streams.err):
+        with contextlib.redirect_stdout(_Streams.out), contextlib.redirect_stderr(_Streams.err), _ctrl_c_kept():
             code = cli.main(args=args, prog_name="govspec", standalone_mode=False)
         return code if isinstance(code, int) else EXIT_OK
     except click.exceptions.NoArgsIsHelpError as err:  # pragma: no cover - click >= 8.2
@@ -256,8 +355,12 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         return EXIT_USAGE
     except click.exceptions.Exit as err:
         return err.exit_code
-    except click.Abort:
+    except click.Abort as err:
+        if isinstance(err.__cause__, KeyboardInterrupt):  # Ctrl-C outside a check (click turns it into Abort)
+            return _interrupted()
         return EXIT_USAGE
+    except KeyboardInterrupt:  # Ctrl-C as the run ends, outside click
+        return _interrupted()
     except click.ClickException as err:
         _Streams.err.write(f"Error: {err.format_message()}\n")
         return EXIT_USAGE
@@ -266,5 +369,17 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         return EXIT_USAGE
 
 
+def _interrupted() -> int:
+    _Streams.err.write("govspec: interrupted (Ctrl-C)\n")
+    return EXIT_INTERRUPTED
+
+
 def entry_point() -> None:
-    sys.exit(main())
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        # leave at once: Z3 objects cut half-built by Ctrl-C would complain while the interpreter
+        # tears down ("Exception ignored in ... __del__"), after the last line printed
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

@@ -99,6 +99,17 @@ def source_of(path: str) -> str | None:
         return None
 
 
+def imported_files(spec: ast.SpecFile, path: str) -> list[str]:
+    """The real path of every file ``spec`` (read from ``path``) imports, directly or not, as far
+    as its imports resolve: an import that fails ends the list (the error is :func:`resolve`'s)."""
+    resolver = _Resolver(path)
+    try:
+        resolver.visit(spec, path, [os.path.realpath(path)])
+    except SpecError:
+        pass
+    return list(resolver.loaded)
+
+
 def resolve(spec: ast.SpecFile, path: str) -> tuple[ast.SpecFile, dict[str, str]]:
     """Join every imported rules block (and the file's own rules blocks) into its organisation.
 

@@ -8,9 +8,12 @@ The verdict logic loads the instances of a spec at other sizes here, like any sp
 
 from __future__ import annotations
 
+import os
+
 from . import model as m
 from .check import build_model
-from .imports import resolve
+from .diagnostics import SpecError
+from .imports import imported_files, resolve
 from .review import is_review, spec_text
 from .syntax import parse, read_source
 
@@ -25,6 +28,25 @@ def load_text(text: str, path: str = "<input>", sizes: dict[str, int] | None = N
 def instance(model: m.Model, sizes: dict[str, int]) -> m.Model:
     """The spec of ``model`` with its groups of variable size at ``sizes`` (the others at their least)."""
     return load_text(model.source, model.path, sizes)
+
+
+def inputs(path: str) -> list[tuple[str, str]]:
+    """Every file that loading ``path`` reads, with what it is: the spec (or review document)
+    itself, then each file it imports, as far as they can be read and parsed (outputs must not
+    overwrite any of them)."""
+    found = [(path, "the review being checked" if is_review(path) else "the spec being checked")]
+    try:
+        text = read_source(path)
+        spec = parse(spec_text(text, path) if is_review(path) else text, path)
+    except SpecError:
+        return found
+    return found + [(_shown(f), f"imported by {path}") for f in imported_files(spec, path)]
+
+
+def _shown(path: str) -> str:
+    """A path as a person reads it: relative to the current folder when inside it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def load(path: str) -> m.Model:

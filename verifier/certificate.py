@@ -29,6 +29,8 @@ import z3
 from z3 import z3core as C
 from z3.z3 import _to_expr_ref as _expr
 
+from . import interrupts
+
 OBLIGATIONS = ("initiation", "consecution", "safety")
 
 # the solver's own words for why it gave up, mapped to words a reader can act on
@@ -285,7 +287,7 @@ def check(certificate: Certificate, seconds: float) -> tuple[str, str]:
     obligation (``seconds`` each): ("valid", "") when all three are unsat; ("invalid", which one
     failed) when one is sat; ("unknown", why) when one is not decided or cannot be read."""
     for name, _ in certificate.obligations:
-        ctx = z3.Context()
+        ctx = interrupts.context()
         try:
             assertions = z3.parse_smt2_string(certificate.script(name), ctx=ctx)
         except z3.Z3Exception as e:

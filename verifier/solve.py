@@ -18,7 +18,7 @@ from govspec import semantics as sem
 from govspec.coalitions import largest_principal_coalitions
 from govspec.engine import Deadline, Outcome
 
-from . import counting, unbounded, weighted
+from . import counting, interrupts, unbounded, weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
@@ -432,6 +432,7 @@ def all_sizes(model: m.Model, prop: m.Property, depth: int, deadline: Deadline, 
 # ------------------------------------------------------------------ the engine
 
 
+@interrupts.keyboard_safe
 class Z3Engine:
     """Symbolic bounded search with Z3 (the default engine)."""
 

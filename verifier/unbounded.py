@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from z3 import (
-    And, BoolSort, BoolVal, Const, Context, ForAll, Function, Implies, Not, Solver, SolverFor, Z3_OP_UNINTERPRETED, is_app,
+    And, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, Solver, SolverFor, Z3_OP_UNINTERPRETED, is_app,
     is_const, is_false, is_int_value, is_quantifier, is_rational_value, is_true, sat, simplify, substitute, unknown,
     unsat,
 )
@@ -43,7 +43,7 @@ from govspec import model as m
 from govspec.engine import Deadline
 
 from . import certificate as cert
-from . import counting
+from . import counting, interrupts
 from .encode import SymState, Unrolling, action_key
 
 
@@ -312,7 +312,7 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
     # Spacer runs in a context of its own: its search depends on the order of terms, which in the
     # shared context depends on everything built before; in a fresh one, a proof does not depend
     # on what else ran in the process
-    horn_ctx = Context()
+    horn_ctx = interrupts.context()
     solver = SolverFor("HORN", ctx=horn_ctx)
     solver.set("timeout", ms)
     solver.add(*[c.translate(horn_ctx) for c in clauses])
@@ -344,7 +344,9 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
     try:  # what Spacer found (without the leaves that never change), in GovSpec terms, for --explain
         shown = interpretation(horn_inv if constants else inv)
         readable = _readable(sys_, shown[0], shown[1], keep if constants else list(range(len(before_leaves))))
-    except Exception:  # noqa: BLE001 - a name that cannot be shown costs the explanation, never the proof
+    except Exception as err:  # noqa: BLE001 - a name that cannot be shown costs the explanation, never the proof
+        if interrupts.disguised(err):
+            raise KeyboardInterrupt from None
         readable = ""
     seconds = min(RECHECK_SECONDS, deadline.remaining_ms() / 1000)
     if seconds <= 0:

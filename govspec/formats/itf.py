@@ -109,11 +109,9 @@ def target_paths(pattern: str, found: list[tuple[str, PropertyResult]]) -> list[
     return [pattern.replace("{file}", stem).replace("{property}", r.name) for stem, (_, r) in zip(stems, found)]
 
 
-def write_traces(report: Report, pattern: str) -> list[str]:
-    """Write one ITF file per counterexample; returns the paths written (none if none refuted)."""
+def trace_files(report: Report, pattern: str) -> list[tuple[str, str]]:
+    """(path, ITF text) of one file per counterexample (none if none refuted), for the CLI to write
+    (:mod:`govspec.writing`: never over an input, always whole)."""
     found = counterexamples(report)
-    paths = target_paths(pattern, found)
-    for path, (source, result) in zip(paths, found):
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(json_text(trace(result, source)) + "\n")
-    return paths
+    return [(path, json_text(trace(result, source)) + "\n")
+            for path, (source, result) in zip(target_paths(pattern, found), found)]

@@ -1,0 +1,85 @@
+"""Writing output files: never over an input of the run, always whole.
+
+Every file GovSpec writes (``govspec report -o``, ``govspec check --trace-out``) goes through
+:func:`write_outputs`.  Assumes the inputs of the run as (path, what it is) pairs: the specs and
+review documents checked and every file they import.  Guarantees:
+
+- an output that names an input, by any path (``./``, ``..``, a symbolic or a hard link: the same
+  file by :func:`os.path.samefile`), is refused with GOV006 before anything is written;
+- each output is written to a temporary file in the target's folder, flushed to disk, then renamed
+  over the target (:func:`os.replace`, atomic): an interrupted or failed write (a full disk,
+  Ctrl-C) leaves the old file as it was and no temporary file.  A target that is a symbolic link is
+  written where it points, and a file rewritten keeps its permissions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+
+from .diagnostics import Diagnostic, Span, SpecError
+
+
+def refuse_inputs(target: str, inputs) -> None:
+    """SpecError (GOV006) if writing ``target`` would overwrite one of ``inputs`` ((path, what) pairs)."""
+    for path, what in inputs:
+        if _same_file(target, path):
+            same = "" if target == path else f" is the same file as '{path}', which"
+            raise SpecError([Diagnostic(
+                "GOV006", f"'{target}'{same} is an input of this run ({what}): an output may not overwrite it",
+                Span.point(target), notes=("nothing was written; give the output another name",))])
+
+
+def write_outputs(outputs, inputs=()) -> None:
+    """Write each (path, text) of ``outputs``, whole, after checking that none overwrites an input
+    (:func:`refuse_inputs`: if one would, none is written).  OSError names the target, never the
+    temporary file."""
+    outputs = list(outputs)
+    for path, _ in outputs:
+        refuse_inputs(path, inputs)
+    for path, text in outputs:
+        try:
+            _write_whole(path, text)
+        except OSError as err:
+            raise OSError(err.errno, err.strerror, path) from None
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): not the same file
+        return False
+
+
+def _write_whole(path: str, text: str) -> None:
+    target = os.path.realpath(path)  # through a symbolic link, the file it points to
+    fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
+                                     dir=os.path.dirname(target))
+    try:
+        os.chmod(temporary, _mode(target))
+        handle = open(fd, "w", encoding="utf-8")  # the handle owns fd from here
+    except BaseException:
+        os.close(fd)
+        os.unlink(temporary)
+        raise
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:  # (KeyboardInterrupt too) the old file stays, the temporary one goes
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _mode(target: str) -> int:
+    """The permissions the file gets: those of the file it replaces, else the default for a new file."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -1,0 +1,368 @@
+"""Outputs never destroy input, are written whole or not at all, and Ctrl-C keeps what was done.
+
+Issue 15, defects 3 and 6.  Every file GovSpec writes (``report -o``, ``check --trace-out``) is
+refused (GOV006, exit 3, nothing written) when it would overwrite an input of the run: a spec, a
+review document or a file either imports, by whatever path it is named (a symbolic or hard link,
+``./``, ``..``).  A write goes through a temporary file renamed over the target, so a write that
+fails half-way (simulated here: ``open`` returns files whose ``write`` stops half-way and raises)
+leaves the old file and no temporary file.  Ctrl-C during a check prints the results finished,
+names the properties left and exits 130: simulated in ``check_property``, in a ctypes conversion
+and in a ``__del__`` (where Python drops it), and a real SIGINT in the middle of a long Z3 call in
+a process of its own (Z3 used to catch it and answer "unknown").
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from test_imports import ORG, RULES
+
+# main.gov: line 1 imports rules/acme.gov (the procedure 'fire'); its properties are on lines 10 to 12
+SPEC = 'import "rules/acme.gov"\n' + ORG + """\
+property two_can_fire: coalition {ann, bob} can force fire
+property fire_never_passes: never fire
+property fire_needs_two: always (fire -> yes >= 2)
+"""
+
+REVIEW = "# Review\n\nThe board:\n\n```govspec\n" + SPEC + "```\n"
+
+FAST = ["--no-sanity", "--depth", "2"]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """main.gov importing rules/acme.gov, and review.md holding the same spec."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "acme.gov").write_text(RULES)
+    (tmp_path / "main.gov").write_text(SPEC)
+    (tmp_path / "review.md").write_text(REVIEW)
+    return tmp_path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def symlink(folder: Path) -> None:
+    (folder / "link.html").symlink_to("main.gov")
+
+
+def hard_link(folder: Path) -> None:
+    os.link(folder / "main.gov", folder / "hard.html")
+
+
+# Outputs naming an input: the command (run in the folder), the input named in the error, and any
+# link to make first.  Index 1 is the code (tests/test_errors.py collects the codes produced).
+OUTPUT_CASES = [
+    pytest.param(["report", "main.gov", "-o", "main.gov"], "GOV006", "main.gov", None, id="report-over-the-spec"),
+    pytest.param(["report", "main.gov", "-o", "rules/acme.gov"], "GOV006", "rules/acme.gov", None,
+                 id="report-over-an-imported-file"),
+    pytest.param(["report", "review.md", "-o", "review.md"], "GOV006", "review.md", None, id="report-over-the-review"),
+    pytest.param(["report", "review.md", "-o", "rules/acme.gov"], "GOV006", "rules/acme.gov", None,
+                 id="report-over-a-file-the-review-imports"),
+    pytest.param(["report", "main.gov", "-o", "./rules/../main.gov"], "GOV006", "main.gov", None,
+                 id="report-over-the-spec-by-another-path"),
+    pytest.param(["report", "main.gov", "-o", "link.html"], "GOV006", "main.gov", symlink,
+                 id="report-through-a-symlink-to-the-spec"),
+    pytest.param(["report", "main.gov", "-o", "hard.html"], "GOV006", "main.gov", hard_link,
+                 id="report-over-a-hard-link-to-the-spec"),
+    pytest.param(["check", "main.gov", "--trace-out", "main.gov"], "GOV006", "main.gov", None,
+                 id="trace-over-the-spec"),
+    pytest.param(["check", "main.gov", "--trace-out", "{file}.gov"], "GOV006", "main.gov", None,
+                 id="trace-pattern-hitting-the-spec"),
+    pytest.param(["check", "main.gov", "--trace-out", "rules/acme.gov"], "GOV006", "rules/acme.gov", None,
+                 id="trace-over-an-imported-file"),
+    pytest.param(["check", "main.gov", "--trace-out", "link.html"], "GOV006", "main.gov", symlink,
+                 id="trace-through-a-symlink-to-the-spec"),
+]
+
+
+@pytest.mark.parametrize("args,code,victim,prepare", OUTPUT_CASES)
+def test_an_output_never_overwrites_an_input(folder, args, code, victim, prepare):
+    if prepare:
+        prepare(folder)
+    before = snapshot(folder)
+    exit_code, out, err = run_cli(*args, *FAST, cwd=folder)
+    assert exit_code == 3, err
+    assert snapshot(folder) == before, "a file was written or changed"
+    target = args[-1] if "{" not in args[-1] else args[-1].replace("{file}", "main")
+    first = err.splitlines()[0] if err else ""
+    assert first.startswith(f"{target}:1:1: error[{code}]: "), err
+    assert f"'{victim}'" in first and "input" in first, err
+    assert "nothing was written" in err and "Traceback" not in err
+    assert "wrote" not in err
+    if args[0] == "report":  # refused before checking: no verdict is computed for nothing
+        assert out == ""
+
+
+def test_outputs_elsewhere_are_still_written(folder):
+    code, _, err = run_cli("report", "main.gov", "-o", "out.html", *FAST, cwd=folder)
+    assert code == 1 and err == "govspec: wrote out.html\n"
+    assert (folder / "out.html").read_text().startswith("<!DOCTYPE html>")
+    code, _, err = run_cli("check", "main.gov", "--trace-out", "{file}.itf.json", *FAST, cwd=folder)
+    assert code == 1 and err == "govspec: wrote ITF trace main.itf.json\n"
+
+
+def test_a_rewritten_output_keeps_its_permissions(folder):
+    page = folder / "out.html"
+    page.write_text("old")
+    page.chmod(0o640)
+    assert run_cli("report", "main.gov", "-o", "out.html", *FAST, cwd=folder)[0] == 1
+    assert page.stat().st_mode & 0o777 == 0o640 and page.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_an_output_through_a_symlink_writes_where_it_points(folder):
+    (folder / "site").mkdir()
+    (folder / "site" / "page.html").write_text("old")
+    (folder / "page.html").symlink_to("site/page.html")
+    assert run_cli("report", "main.gov", "-o", "page.html", *FAST, cwd=folder)[0] == 1
+    assert (folder / "page.html").is_symlink()
+    assert (folder / "site" / "page.html").read_text().startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in (folder / "site").iterdir()) == ["page.html"]
+
+
+# ---------------------------------------------------------------- writes are whole or not at all
+
+
+class _HalfWriter:
+    """A file whose ``write`` writes half its text, then fails (a full disk, a Ctrl-C)."""
+
+    def __init__(self, handle, error: BaseException):
+        self._handle, self._error = handle, error
+
+    def write(self, text):
+        self._handle.write(text[: len(text) // 2])
+        self._handle.flush()
+        raise self._error
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._handle.close()
+
+
+def _failing_writes(monkeypatch, error: BaseException) -> None:
+    real_open = builtins.open
+
+    def fake_open(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        return _HalfWriter(handle, error) if "w" in mode else handle
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+
+
+WRITERS = [
+    pytest.param(["report", "main.gov", "-o", "out.json"], id="report"),
+    pytest.param(["check", "main.gov", "--trace-out", "out.json"], id="trace-out"),
+]
+
+
+@pytest.mark.parametrize("args", WRITERS)
+@pytest.mark.parametrize("error,exit_code", [(OSError(errno.ENOSPC, "No space left on device"), 2),
+                                             (KeyboardInterrupt(), 130)], ids=["disk-full", "ctrl-c"])
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(folder, monkeypatch, args, error, exit_code):
+    (folder / "out.json").write_text("the old output\n")
+    before = snapshot(folder)
+    with monkeypatch.context() as patch:
+        _failing_writes(patch, error)
+        code, _, err = run_cli(*args, *FAST, cwd=folder)
+    assert code == exit_code, err
+    assert snapshot(folder) == before, "the old output was damaged, or a temporary file was left"
+    assert "wrote" not in err and "Traceback" not in err
+    if exit_code == 2:
+        assert "cannot write" in err and "No space left on device" in err
+
+
+# ---------------------------------------------------------------- Ctrl-C
+
+
+def _interrupt_after(monkeypatch, finished: int) -> list[str]:
+    """``check_property`` finishes ``finished`` properties, then raises KeyboardInterrupt."""
+    import govspec.verdicts as verdicts
+
+    real, calls = verdicts.check_property, []
+
+    def check_property(engine, model, prop, *args, **kwargs):
+        calls.append(prop.name)
+        if len(calls) > finished:
+            raise KeyboardInterrupt
+        return real(engine, model, prop, *args, **kwargs)
+
+    monkeypatch.setattr(verdicts, "check_property", check_property)
+    return calls
+
+
+def test_ctrl_c_prints_the_results_so_far_and_what_is_left(folder, monkeypatch):
+    (folder / "other.gov").write_text(SPEC)
+    calls = _interrupt_after(monkeypatch, 1)
+    code, out, err = run_cli("check", "main.gov", "other.gov", *FAST, cwd=folder)
+    assert code == 130, err
+    assert calls == ["two_can_fire", "fire_never_passes"]
+    assert re.search(r"^main\.gov:10: two_can_fire \.\.\. PROVED", out, re.M), out
+    assert "fire_never_passes ..." not in out and "other.gov" not in out
+    assert err.splitlines()[-1] == ("govspec: interrupted (Ctrl-C); not checked: main.gov: fire_never_passes, "
+                                    "fire_needs_two; other.gov (every property)"), err
+    assert "Traceback" not in err
+
+
+def test_ctrl_c_before_any_result(folder, monkeypatch):
+    _interrupt_after(monkeypatch, 0)
+    code, out, err = run_cli("check", "main.gov", *FAST, cwd=folder)
+    assert (code, out) == (130, "")
+    assert err.splitlines()[-1] == ("govspec: interrupted (Ctrl-C); not checked: main.gov: two_can_fire, "
+                                    "fire_never_passes, fire_needs_two"), err
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "markdown", "html"])
+def test_ctrl_c_never_writes_a_partial_report(folder, monkeypatch, fmt):
+    """A partial JSON, SARIF, JUnit, Markdown or HTML report would be read as a whole one (a proof
+    stamp, a green CI view): the results so far go to standard error, as text."""
+    _interrupt_after(monkeypatch, 1)
+    code, out, err = run_cli("check", "--format", fmt, "main.gov", *FAST, cwd=folder)
+    assert (code, out) == (130, "")
+    assert "main.gov:10: two_can_fire ... PROVED" in err
+    assert err.splitlines()[-1].startswith("govspec: interrupted (Ctrl-C); not checked: main.gov: fire_never_passes")
+
+
+def test_ctrl_c_during_report_writes_no_page(folder, monkeypatch):
+    _interrupt_after(monkeypatch, 2)
+    code, out, err = run_cli("report", "main.gov", "-o", "out.html", *FAST, cwd=folder)
+    assert (code, out) == (130, "")
+    assert not (folder / "out.html").exists()
+    assert "main.gov:11: fire_never_passes ... REFUTED" in err
+    assert err.splitlines()[-1] == "govspec: interrupted (Ctrl-C); not checked: main.gov: fire_needs_two"
+
+
+def test_ctrl_c_through_the_api_carries_the_partial_report(folder, monkeypatch):
+    from govspec import api
+
+    _interrupt_after(monkeypatch, 2)
+    with pytest.raises(KeyboardInterrupt) as caught:  # still a KeyboardInterrupt for callers
+        api.check_files([str(folder / "main.gov")], api.Options(depth=2, sanity=False))
+    stop = caught.value
+    assert isinstance(stop, api.Interrupted)
+    assert [r.name for f in stop.report.files for r in f.properties] == ["two_can_fire", "fire_never_passes"]
+    assert stop.unchecked == ((str(folder / "main.gov"), "fire_needs_two"),)
+
+
+# A check whose second property makes a long Z3 call (a pigeonhole problem, many seconds), run by
+# the real entry point in a process of its own; "ready" on stderr when the call starts.
+CHILD = textwrap.dedent("""
+    import sys
+    import z3
+    from verifier import solve
+    from govspec import cli
+    from govspec.engine import Deadline
+
+    real = solve.Z3Engine.violation
+
+    def violation(self, model, prop, depth, deadline, *args):
+        if prop.name == "fire_never_passes":
+            n = 13
+            x = [[z3.Bool(f"x{i}_{j}") for j in range(n - 1)] for i in range(n)]
+            solver = z3.Solver()
+            for i in range(n):
+                solver.add(z3.Or(x[i]))
+            for j in range(n - 1):
+                for i in range(n):
+                    for k in range(i + 1, n):
+                        solver.add(z3.Not(z3.And(x[i][j], x[k][j])))
+            print("ready", file=sys.stderr, flush=True)
+            solve._check(solver, Deadline(60))
+        return real(self, model, prop, depth, deadline, *args)
+
+    solve.Z3Engine.violation = violation
+    sys.argv = ["govspec", "check", "--no-sanity", "--depth", "2", "main.gov"]
+    cli.entry_point()
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
+def test_ctrl_c_inside_a_z3_call_stops_the_check_at_once(folder):
+    """Z3 used to catch SIGINT itself and end the call with "unknown" ("interrupted from keyboard"):
+    Ctrl-C became an UNKNOWN or weaker verdict, and the check went on to the next property."""
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", CHILD], cwd=folder, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert child.stderr.readline().strip() == "ready"
+        time.sleep(0.5)
+        signalled = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+        seconds = time.monotonic() - signalled
+    finally:
+        child.kill()
+    assert child.returncode == 130, err
+    assert seconds < 10, f"{seconds:.1f} s from Ctrl-C to exit"
+    assert "main.gov:10: two_can_fire ... PROVED" in out and "fire_never_passes ..." not in out
+    assert err.splitlines()[-1] == ("govspec: interrupted (Ctrl-C); not checked: main.gov: fire_never_passes, "
+                                    "fire_needs_two")
+
+
+def test_every_z3_context_can_be_stopped():
+    """(a context made otherwise would go on with its search after Ctrl-C)"""
+    made = []
+    for path in sorted((ROOT / "verifier").rglob("*.py")):
+        if path.name == "interrupts.py":
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), start=1):
+            if re.search(r"\bContext\(", line):
+                made.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert not made, "Z3 contexts made outside verifier/interrupts.context():\n" + "\n".join(made)
+
+def test_ctrl_c_wrapped_by_ctypes_is_still_ctrl_c(folder, monkeypatch):
+    """Python raises KeyboardInterrupt in the next Python code that runs; when that converts the
+    arguments of a Z3 call, ctypes wraps it (``ArgumentError: argument 1: KeyboardInterrupt: ``),
+    which was an internal error (exit 2) and lost every result."""
+    import ctypes
+
+    from verifier.solve import Z3Engine
+
+    def unrolled(self, model):
+        raise ctypes.ArgumentError("argument 1: KeyboardInterrupt: ")
+
+    monkeypatch.setattr(Z3Engine, "_unrolled", unrolled)
+    code, _, err = run_cli("check", "main.gov", *FAST, cwd=folder)
+    assert code == 130 and "internal error" not in err, err
+    assert err.splitlines()[-1].startswith("govspec: interrupted (Ctrl-C); not checked: main.gov: "), err
+
+
+def test_ctrl_c_that_python_drops_still_stops_the_check(folder, monkeypatch):
+    """A KeyboardInterrupt raised in a ``__del__`` or a ctypes callback (Z3's error handler) is
+    printed as "Exception ignored" and dropped by Python: the check went on and Ctrl-C was lost."""
+    import govspec.verdicts as verdicts
+
+    real, calls = verdicts.check_property, []
+
+    class Dropped:
+        def __del__(self):
+            raise KeyboardInterrupt
+
+    def check_property(engine, model, prop, *args, **kwargs):
+        calls.append(prop.name)
+        if len(calls) == 2:
+            Dropped()  # the Ctrl-C lands in a destructor
+        return real(engine, model, prop, *args, **kwargs)
+
+    monkeypatch.setattr(verdicts, "check_property", check_property)
+    code, out, err = run_cli("check", "main.gov", *FAST, cwd=folder)
+    assert code == 130, err
+    assert "two_can_fire ... PROVED" in out and "fire_needs_two ..." not in out
+    assert "not checked: main.gov: " in err.splitlines()[-1]
