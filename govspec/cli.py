@@ -55,8 +55,9 @@ class _Streams:
 def cli() -> None:
     """GovSpec: check governance rules (bylaws, boards, DAOs) with a theorem prover.
 
-    Exit codes: 0 all proved, 1 a property refuted, 2 usage or internal error, 3 invalid spec,
-    4 bounded or unknown. `govspec explain GOV104` explains an error code."""
+    Exit codes of check and report: 0 all proved, 1 a property refuted, 2 usage or internal error,
+    3 invalid spec, 4 bounded or unknown, 130 interrupted (Ctrl-C). `govspec explain GOV104`
+    explains an error code."""
 
 
 def _check_options(command):
