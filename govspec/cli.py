@@ -53,7 +53,11 @@ class _Streams:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="govspec", message="%(prog)s %(version)s")
 def cli() -> None:
-    """GovSpec: check governance rules (bylaws, boards, DAOs) with a theorem prover."""
+    """GovSpec: check governance rules (bylaws, boards, DAOs) with a theorem prover.
+
+    Exit codes of check and report: 0 all proved, 1 a property refuted, 2 usage or internal error,
+    3 invalid spec, 4 bounded or unknown, 130 interrupted (Ctrl-C). `govspec explain GOV104`
+    explains an error code."""
 
 
 def _check_options(command):
@@ -173,7 +177,9 @@ def _errors_to_stderr(report, sources) -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format (see docs/cli.md).")
+              help="text: verdicts and scenarios in plain words; json: the machine-readable report "
+                   "(re-checked by verify-report); markdown, html: for readers; sarif: code scanning; "
+                   "junit: CI test views.")
 @click.option("--trace-out", metavar="FILE", default=None,
               help="Write each counterexample as an ITF trace (Apalache/Quint JSON) to FILE; "
                    "{property} and {file} in FILE are replaced. Never over a file the check reads.")
@@ -297,6 +303,27 @@ def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> 
         checked = sum(len(f.properties) for f in outcome.rechecked.files)
         _Streams.out.write(f"{shown(report_file)}: the report holds ({checked} verdict(s) re-checked)\n")
     ctx.exit(outcome.exit_code)
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.pass_context
+def explain(ctx: click.Context, code: str | None) -> None:
+    """Explain an error code (GOV104, gov104 or 104), with an example; without CODE, list the codes."""
+    from .diagnostics import CODES, code_named, did_you_mean, explanations
+    from .safe import shown
+
+    if code is None:
+        _Streams.out.write("".join(f"{c}  {meaning}\n" for c, meaning in CODES.items()))
+        ctx.exit(EXIT_OK)
+    known = explanations()
+    name = code_named(code)
+    if name not in known:
+        close = did_you_mean(name, known)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise click.UsageError(f"no error code {shown(code)!r}{hint}; `govspec explain` lists the codes")
+    _Streams.out.write(known[name])
+    ctx.exit(EXIT_OK)
 
 
 @contextlib.contextmanager

@@ -1,7 +1,8 @@
 """Diagnostics as data, rendering kept separate.
 
 Every error the front end can report is a :class:`Diagnostic` with a code from :data:`CODES`
-(documented in ``docs/errors.md``), a message and a :class:`Span` pointing at the cause.
+(documented in ``docs/errors.md``, which :func:`explanations` reads for ``govspec explain``), a
+message and a :class:`Span` pointing at the cause.
 Rendering follows one format, ``path:line:col: error[GOVnnn]: message``, then the source line
 with carets, then ``note:`` lines; user text in it (paths, messages, the source line) is shown
 with :func:`govspec.safe.shown`, the caret under the escaped line.  Nothing here knows about Lark or Z3.
@@ -10,12 +11,15 @@ with :func:`govspec.safe.shown`, the caret under the escaped line.  Nothing here
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 
 from .safe import shown
 
-# The registry of diagnostic codes.  Each code has a one-line explanation; docs/errors.md is
-# generated from (and checked against) this table by the test suite.
+# The registry of diagnostic codes.  Each code has a one-line explanation; the test suite checks
+# that docs/errors.md documents exactly these codes, each with this line as its meaning.
 CODES: dict[str, str] = {
     # GOV0xx: reading the input
     "GOV001": "the file cannot be read (missing, a directory, unreadable)",
@@ -71,6 +75,27 @@ CODES: dict[str, str] = {
     "GOV318": "a principal holds more seats of a body than its cap ('at most K seats per principal')",
     "GOV319": "a body holding a group of variable size declares its seats",
 }
+
+
+# docs/errors.md explains each code in a section of its own; a wheel ships it as govspec/errors.md
+# (setup.py copies it there, links made absolute), a checkout has only docs/errors.md
+_SECTION = re.compile(r"^## (GOV\d{3})[ \t]*\n(.*?)(?=^## |\Z)", re.S | re.M)
+
+
+def explanations() -> dict[str, str]:
+    """Each documented code's section of the registry of codes, its ``## GOVnnn`` heading first."""
+    shipped = resources.files(__package__).joinpath("errors.md")
+    if shipped.is_file():
+        text = shipped.read_text(encoding="utf-8")
+    else:  # a checkout, or an editable install of one
+        text = (Path(__file__).resolve().parent.parent / "docs" / "errors.md").read_text(encoding="utf-8")
+    return {m[1]: f"## {m[1]}\n{m[2]}".rstrip() + "\n" for m in _SECTION.finditer(text)}
+
+
+def code_named(text: str) -> str:
+    """A code as a user may type it, ``GOV104``, ``gov104`` or ``104``, as ``GOV104``."""
+    text = text.strip().upper()
+    return f"GOV{text}" if re.fullmatch(r"\d{3}", text) else text
 
 
 @dataclass(frozen=True, slots=True)

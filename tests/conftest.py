@@ -37,3 +37,7 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_goldens(request) -> bool:
     return request.config.getoption("--update-goldens") or os.environ.get("GOVSPEC_UPDATE_GOLDENS") == "1"
+
+
+# Moving Hypothesis seeds: tests/seeding.py (its hooks, imported here so pytest finds them).
+from seeding import pytest_collection_modifyitems, pytest_configure, pytest_terminal_summary  # noqa: E402,F401
