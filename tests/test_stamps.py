@@ -108,6 +108,9 @@ REPORT_CASES = [
     pytest.param(write("r.json", '{"schema": "govspec-report/1", "options": {"depth": 100000}, "files": [{"path": "x.gov",'
                        ' "properties": []}]}'), "GOV004", 1, 1, "options out of range", id="huge-depth"),
     pytest.param(lambda tmp_path: tmp_path / "missing.json", "GOV001", 1, 1, "no such file", id="missing"),
+    pytest.param(write("r.json", '{"schema": "govspec-report/2", "options": {}, "files": [{"path": "/etc/passwd",'
+                       ' "properties": []}]}'), "GOV007", 1, 58, "the report names a spec outside its folder: "
+                 "'/etc/passwd'", id="outside"),
 ]
 
 
@@ -118,7 +121,7 @@ def test_unusable_reports_get_located_errors(tmp_path, make, code, line, column,
     assert exit_code == (2 if code == "GOV001" else 3)
     assert out == "" and "Traceback" not in err
     assert err.startswith(f"{path}:{line}:{column}: error[{code}]: ") and message in err, err
-    if code == "GOV004":
+    if code in ("GOV004", "GOV007"):
         assert err.splitlines()[2].strip().endswith("^"), err  # the caret under the cause
 
 
