@@ -10,18 +10,17 @@ The CLI (:mod:`govspec.cli`) only parses arguments, calls these functions and re
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 from . import model as m
 from .diagnostics import SpecError
-from .load import inputs, instance, load, load_text
+from .load import Read, inputs, instance, load, load_text
 from .options import DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIMEOUT, ENGINES, Options, options_dict
 from .report import FileReport, Report
-from .syntax import MAX_SOURCE_BYTES, read_source
+from .syntax import read_source
 
-__all__ = ["DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Interrupted", "Options", "check_file",
-           "check_files", "check_model", "engine_for", "file_sha256", "inputs", "instance", "load", "load_text",
+__all__ = ["DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Interrupted", "Options", "Read", "check_file",
+           "check_files", "check_model", "engine_for", "inputs", "instance", "limits", "load", "load_text",
            "options_dict", "read_source", "stop_engines", "z3_version"]
 
 
@@ -105,21 +104,20 @@ def _explained(result, model: m.Model, prop: m.Property, options: Options):
     return replace(result, relied_on=needed, relied_on_undecided=undecided)
 
 
-def file_sha256(path: str) -> str | None:
-    """The SHA-256 of a file's bytes (the spec's content hash in proof stamps); None if unreadable."""
+def check_file(path: str, options: Options = Options(), progress=None, read: Read | None = None) -> FileReport:
+    """Check one file; its proof stamp holds the hashes of the bytes loaded (read once: an edit
+    while it is checked is not hashed beside verdicts of the text before).  ``read``: also record
+    there what was read (whether the file parsed as a spec, for :mod:`govspec.stamps`)."""
+    read = read if read is not None else Read()
     try:
-        with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read(MAX_SOURCE_BYTES + 1)).hexdigest()
-    except (OSError, ValueError):
-        return None
-
-
-def check_file(path: str, options: Options = Options(), progress=None) -> FileReport:
-    try:
-        model = load(path)
+        model = load(path, read)
     except SpecError as err:
-        return FileReport(path, errors=tuple(err.diagnostics), sha256=file_sha256(path))
-    return replace(check_model(model, options, progress), sha256=file_sha256(path))
+        return FileReport(path, errors=tuple(err.diagnostics), sha256=read.sha256, imports=_imports(read))
+    return replace(check_model(model, options, progress), sha256=read.sha256, imports=_imports(read))
+
+
+def _imports(read: Read) -> tuple[tuple[str, str], ...]:
+    return tuple(read.imported.hashes.items())
 
 
 def z3_version() -> str | None:
@@ -128,6 +126,18 @@ def z3_version() -> str | None:
     except ImportError:  # pragma: no cover - z3 is a dependency
         return None
     return version()
+
+
+def limits() -> dict:
+    """The fixed limits the verdicts are found within (recorded in proof stamps): how deep the
+    search goes at effort 1 and how long a proof by exhaustion may take (:mod:`govspec.verdicts`),
+    and Z3's resource limits (:func:`verifier.limits`)."""
+    from verifier import limits as z3_limits
+
+    from .verdicts.deepening import EFFORT_DEPTH, EXHAUSTION_SECONDS, FIRST_DEPTH
+
+    return {"first_depth": FIRST_DEPTH, "effort_depth": EFFORT_DEPTH, "exhaustion_seconds": EXHAUSTION_SECONDS,
+            **z3_limits()}
 
 
 def check_files(paths, options: Options = Options(), progress=None) -> Report:
@@ -139,9 +149,9 @@ def check_files(paths, options: Options = Options(), progress=None) -> Report:
         except KeyboardInterrupt as stop:
             cut = isinstance(stop, Interrupted)  # (else: Ctrl-C while loading the file)
             partial, left = (stop.report.files, stop.unchecked) if cut else ((), ((path, None),))
-            raise Interrupted(Report(tuple(done) + partial, options_dict(options), z3_version()),
+            raise Interrupted(Report(tuple(done) + partial, options_dict(options), z3_version(), limits()),
                               left + tuple((p, None) for p in paths[n + 1:])) from None
-    return Report(tuple(done), options_dict(options), z3_version())
+    return Report(tuple(done), options_dict(options), z3_version(), limits())
 
 
 def _html_fragment(report: Report) -> str:

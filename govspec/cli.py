@@ -270,17 +270,23 @@ def _write(ctx: click.Context, outputs, inputs, quiet: bool, kind: str = "", ref
 
 @cli.command("verify-report")
 @click.argument("report_file", metavar="REPORT", type=click.Path(dir_okay=True))
+@click.option("--allow-outside", is_flag=True,
+              help="Also read specs outside REPORT's folder tree (absolute paths elsewhere, '..', symbolic "
+                   "links leading out); by default such a report is refused. Only for reports you trust.")
 @click.pass_context
-def verify_report(ctx: click.Context, report_file: str) -> None:
-    """Re-check a JSON report: same spec content, same verdicts with the recorded options.
+def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> None:
+    """Re-check a JSON report: same content of each spec and of every file it imports, same
+    verdicts with the recorded options.
 
-    Exit 0 the report holds, 1 a spec changed or a verdict differs, 2 REPORT cannot be read,
-    3 REPORT is not a GovSpec JSON report or a spec can no longer be checked."""
+    Exit 0 the report holds, 1 a spec or an imported file changed, a hash is missing or a verdict
+    differs, 2 REPORT cannot be read, 3 REPORT is not a GovSpec JSON report, names a spec outside
+    its folder, or a spec can no longer be checked."""
     from .diagnostics import SpecError
+    from .safe import shown
     from .stamps import load_report, verify
 
     try:
-        outcome = verify(load_report(report_file), report_file)
+        outcome = verify(load_report(report_file), report_file, allow_outside)
     except SpecError as err:
         from .diagnostics import render as render_diagnostic
         from .imports import source_of
@@ -290,12 +296,12 @@ def verify_report(ctx: click.Context, report_file: str) -> None:
         ctx.exit(EXIT_USAGE if any(d.code == "GOV001" for d in err.diagnostics) else EXIT_INVALID)
         return
     for line in outcome.lines:
-        _Streams.out.write(line + "\n")
+        _Streams.out.write(shown(line) + "\n")
     if outcome.differences:
-        _Streams.out.write(f"{report_file}: the report no longer holds ({outcome.differences} difference(s))\n")
+        _Streams.out.write(f"{shown(report_file)}: the report no longer holds ({outcome.differences} difference(s))\n")
     else:
         checked = sum(len(f.properties) for f in outcome.rechecked.files)
-        _Streams.out.write(f"{report_file}: the report holds ({checked} verdict(s) re-checked)\n")
+        _Streams.out.write(f"{shown(report_file)}: the report holds ({checked} verdict(s) re-checked)\n")
     ctx.exit(outcome.exit_code)
 
 

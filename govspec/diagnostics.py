@@ -28,6 +28,7 @@ CODES: dict[str, str] = {
     "GOV004": "the file is not a GovSpec JSON report (govspec verify-report)",
     "GOV005": "a Markdown review document has no govspec blocks",
     "GOV006": "an output file would overwrite an input of the run (a spec, a review or a file they import)",
+    "GOV007": "a report names a spec outside the report's folder (govspec verify-report)",
     # GOV1xx: syntax and names
     "GOV100": "syntax error: unexpected token",
     "GOV101": "syntax error: unexpected character",

@@ -13,12 +13,12 @@ Nothing is executed; cycles, unknown names and escapes are located errors.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from . import ast
 from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
-from .syntax import parse, read_source  # one reader for every file: encodings, limits and errors alike
+from .syntax import parse, read_source, read_source_hashed  # one reader for every file: encodings, limits and errors alike
 
 MAX_IMPORTED_FILES = 64
 
@@ -32,12 +32,25 @@ def library_path(name: str) -> str:
     return str(resources.files("govspec").joinpath("library").joinpath(f"{name}.gov"))
 
 
+@dataclass
+class Imported:
+    """What :func:`resolve` read: ``texts``, each imported file's text by its real path (given back
+    to :func:`resolve`, it is used instead of reading the file again); ``hashes``, the SHA-256 of
+    the bytes of each file read, by the path its spans carry (``<library>/NAME.gov`` for the
+    standard library), filled as the files are read, so it holds them even when an import fails."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+
+
 class _Resolver:
-    def __init__(self, root_path: str):
+    def __init__(self, root_path: str, imported: Imported | None = None):
         self.root = os.path.realpath(os.path.dirname(os.path.abspath(root_path)) or ".")
         self.loaded: dict[str, ast.SpecFile] = {}
         self.order: list[str] = []
         self.sources: dict[str, str] = {}
+        imported = imported if imported is not None else Imported()
+        self.texts, self.hashes = imported.texts, imported.hashes  # (shared: filled as files are read)
 
     def target(self, imp: ast.Import, importer: str) -> str:
         if imp.library is not None:
@@ -75,7 +88,9 @@ class _Resolver:
                 raise SpecError([Diagnostic("GOV003", f"more than {MAX_IMPORTED_FILES} imported files", imp.span)])
             # spans name library files by a stable name, other files relative to where govspec runs
             shown = f"<library>/{imp.library}.gov" if imp.library is not None else os.path.relpath(target)
-            text = read_source(target)
+            if target not in self.texts:
+                self.texts[target], self.hashes[shown] = read_source_hashed(target)
+            text = self.texts[target]
             sub = parse(text, shown)
             self.sources[shown] = text
             if sub.organizations:
@@ -110,12 +125,13 @@ def imported_files(spec: ast.SpecFile, path: str) -> list[str]:
     return list(resolver.loaded)
 
 
-def resolve(spec: ast.SpecFile, path: str) -> tuple[ast.SpecFile, dict[str, str]]:
+def resolve(spec: ast.SpecFile, path: str, imported: Imported | None = None) -> tuple[ast.SpecFile, dict[str, str]]:
     """Join every imported rules block (and the file's own rules blocks) into its organisation.
 
     Returns the joined spec and the text of each imported file (by the path its spans carry).
+    ``imported``: the texts read before (read no file again), and where to record what is read.
     """
-    resolver = _Resolver(path)
+    resolver = _Resolver(path, imported)
     resolver.visit(spec, path, [os.path.realpath(path)])
     joined = _join(spec, resolver)
     return joined, resolver.sources

@@ -4,30 +4,51 @@ parse (:mod:`govspec.syntax`) -> join imports (:mod:`govspec.imports`) -> check 
 model (:mod:`govspec.check`).  Assumes nothing of the text; guarantees a checked
 :class:`~govspec.model.Model`, or :class:`~govspec.diagnostics.SpecError` with every diagnostic.
 The verdict logic loads the instances of a spec at other sizes here, like any spec.
+
+Each file is read once: the SHA-256 in a proof stamp is of the bytes that were checked (a
+:class:`Read` records them as loading goes), and an instance at other sizes joins the imported
+texts the model was built from, not the files as they are by then.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field, replace
 
 from . import model as m
 from .check import build_model
 from .diagnostics import SpecError
-from .imports import imported_files, resolve
+from .imports import Imported, imported_files, resolve
 from .review import is_review, spec_text
-from .syntax import parse, read_source
+from .syntax import parse, read_source, read_source_hashed
+
+
+@dataclass
+class Read:
+    """What loading a file read, recorded as it goes (so it holds what was read before an error):
+    ``sha256`` of the file's bytes (None: not read), ``parsed`` once its text parsed as a spec, and
+    ``imported``: each imported file's hash by the path its spans carry."""
+
+    sha256: str | None = None
+    parsed: bool = False
+    imported: Imported = field(default_factory=Imported)
 
 
 def load_text(text: str, path: str = "<input>", sizes: dict[str, int] | None = None) -> m.Model:
     """Parse, join imports, resolve and check a spec given as text (imports resolve from ``path``);
     ``sizes``: the size of groups of variable size (the instance of the spec with those sizes)."""
-    spec, sources = resolve(parse(text, path), path)
-    return build_model(spec, text, path, sources, sizes)
+    return _built(parse(text, path), text, path, sizes, Imported())
+
+
+def _built(spec, text: str, path: str, sizes: dict[str, int] | None, imported: Imported) -> m.Model:
+    joined, sources = resolve(spec, path, imported)
+    return replace(build_model(joined, text, path, sources, sizes), imported=dict(imported.texts))
 
 
 def instance(model: m.Model, sizes: dict[str, int]) -> m.Model:
-    """The spec of ``model`` with its groups of variable size at ``sizes`` (the others at their least)."""
-    return load_text(model.source, model.path, sizes)
+    """The spec of ``model`` with its groups of variable size at ``sizes`` (the others at their least),
+    joined with the imported texts ``model`` was built from."""
+    return _built(parse(model.source, model.path), model.source, model.path, sizes, Imported(dict(model.imported)))
 
 
 def inputs(path: str) -> list[tuple[str, str]]:
@@ -49,7 +70,12 @@ def _shown(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def load(path: str) -> m.Model:
-    """Load a spec file, or a Markdown review document whose ```govspec blocks form the spec."""
-    text = read_source(path)
-    return load_text(spec_text(text, path) if is_review(path) else text, path)
+def load(path: str, read: Read | None = None) -> m.Model:
+    """Load a spec file, or a Markdown review document whose ```govspec blocks form the spec;
+    ``read``: where to record the hashes of the bytes read (the proof stamp)."""
+    read = read if read is not None else Read()
+    text, read.sha256 = read_source_hashed(path)
+    text = spec_text(text, path) if is_review(path) else text
+    spec = parse(text, path)
+    read.parsed = True
+    return _built(spec, text, path, None, read.imported)

@@ -428,6 +428,9 @@ class Model:
     flash_loan: Fraction = Fraction(0)  # tokens a flash loan lends for one step (0: no pool)
     # groups of variable size -> (least size, greatest or None); the model is the instance at the least
     sizes: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    # the text of each imported file by its real path, as read when the spec was loaded: an instance
+    # of the spec at other sizes joins these, never the files as they are by then (govspec.load)
+    imported: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def timed(self) -> bool:

@@ -204,11 +204,13 @@ class FileReport:
     sanity: tuple[SanityResult, ...] = ()
     errors: tuple = ()  # Diagnostic objects when the spec is invalid
     sha256: str | None = None  # of the file's bytes as checked; None when it could not be read
+    imports: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each imported file read, as checked
 
     def as_dict(self) -> dict:
         return {
             "path": self.path,
             "sha256": self.sha256,
+            "imports": [{"path": path, "sha256": digest} for path, digest in self.imports],
             "properties": [p.as_dict() for p in self.properties],
             "sanity": [s.as_dict() for s in self.sanity],
             "errors": [d.as_dict() for d in self.errors],
@@ -220,6 +222,7 @@ class Report:
     files: tuple[FileReport, ...]
     options: dict = field(default_factory=dict)
     z3_version: str | None = None  # of the Z3 installed when the report was made (the proof stamp)
+    limits: dict = field(default_factory=dict)  # the fixed search and solver limits behind the verdicts (the stamp)
 
     @property
     def accept_bounded(self) -> bool:
@@ -250,7 +253,7 @@ class Report:
         from . import __version__
 
         return {"schema": SCHEMA_ID, "govspec_version": __version__, "z3_version": self.z3_version,
-                "options": dict(self.options), "files": [f.as_dict() for f in self.files]}
+                "limits": dict(self.limits), "options": dict(self.options), "files": [f.as_dict() for f in self.files]}
 
     # how a report shows itself in Jupyter: set by the layer above (govspec.api), so that report
     # objects never import their renderers

@@ -1,21 +1,30 @@
 """Proof stamps: re-check a saved JSON report (``govspec verify-report``).
 
-A ``govspec-report/2`` report (or a ``govspec-report/1`` one, before the "bounded" status) records each spec's SHA-256, the GovSpec and Z3 versions, the
-options and the verdicts.  :func:`verify` re-runs the check with the recorded options and lists
-every difference: a spec whose content changed, a verdict (status, scope or vacuity) that differs,
-a property added or removed, a spec that can no longer be checked (missing or invalid).  It never trusts the report's
-verdicts for anything but the comparison.
+A ``govspec-report/2`` report (or a ``govspec-report/1`` one, before the "bounded" status) records
+the SHA-256 of each spec and of each file it imports (standard library files too), the GovSpec and
+Z3 versions, the fixed search and solver limits, the options and the verdicts.  :func:`verify`
+re-runs the check with the recorded options and lists every difference: a spec or imported file
+whose content changed (the hashes compared are of the bytes the re-check read), a hash the report
+lacks, a verdict (status, scope or vacuity) that differs, a property added or removed, a spec that
+can no longer be checked (missing or invalid).  It never trusts the report's verdicts for anything
+but the comparison.  A report comes from anyone (a pull request): the specs it names must lie in
+the report's folder tree unless the caller allows otherwise (:func:`refuse_outside`), and the text
+of a file that does not parse as a spec is never shown.  Other versions or limits are warnings: the
+report holds only if every verdict is found again.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, field
 
 from . import __version__
-from .api import check_files, file_sha256
+from .api import Read, check_file, limits, z3_version
+from .safe import json_text
 from .syntax import read_source
-from .options import DEPTH_RANGE, EFFORT_RANGE, ENGINES, TIMEOUT_RANGE, Options
+from .options import DEPTH_RANGE, EFFORT_RANGE, ENGINES, TIMEOUT_RANGE, Options, options_dict
 from .diagnostics import Diagnostic, Span, SpecError
 from .report import READABLE_SCHEMAS, SCHEMA_ID, STATUSES, PropertyResult, Report, Scope, verdict_word
 
@@ -61,6 +70,10 @@ def load_report(path: str) -> dict:
         raise _not_a_report(path, "\"files\" must be a non-empty list of files with a path and properties")
     if not isinstance(data.get("options"), dict):
         raise _not_a_report(path, "no \"options\" object")
+    if not all(isinstance(f.get("imports", []), list) and all(
+            isinstance(i, dict) and isinstance(i.get("path"), str) and isinstance(i.get("sha256"), str)
+            for i in f.get("imports", [])) for f in files):
+        raise _not_a_report(path, "\"imports\" must be a list of files with a path and a sha256")
     for f in files:
         for p in f["properties"]:
             if not (isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("status") in STATUSES
@@ -108,32 +121,133 @@ class Verification:
         self.differences += 1
 
 
-def verify(data: dict, report_path: str) -> Verification:
-    """Re-run the check recorded in ``data`` (read from ``report_path``) and compare."""
+def refuse_outside(data: dict, report_path: str, text: str | None = None) -> None:
+    """SpecError (GOV007) if a spec the report names lies outside the report's folder tree (an
+    absolute path elsewhere, a ``..`` escape, a symbolic link leading out): a report from a pull
+    request must not make ``verify-report`` read other files.  Paths are read as ``verify`` reads
+    them, relative to the current folder; ``text``: the report's text, to locate the path in it."""
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(report_path)))
+    for f in data["files"]:
+        path = f["path"]
+        try:
+            real = os.path.realpath(path)
+            inside = os.path.commonpath([real, folder]) == folder
+        except ValueError:  # a NUL character, another drive
+            inside = False
+        if not inside:
+            line, column = _position(text, path)
+            raise SpecError([Diagnostic(
+                "GOV007", f"the report names a spec outside its folder: '{path}'",
+                Span.point(report_path, line, column),
+                notes=(f"verify-report reads only specs under {folder}, the report's folder "
+                       "(symbolic links followed); nothing was checked",
+                       "if you trust the report, pass --allow-outside"))])
+
+
+def _position(text: str | None, path: str) -> tuple[int, int]:
+    """Line and column of ``"path": "<path>"`` in the report's text (1, 1 if not found)."""
+    found = re.search(re.escape(f'"path": {json_text(path, None)}'), text or "")
+    if found is None:
+        return 1, 1
+    before = text[: found.start()]
+    return before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1
+
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def verify(data: dict, report_path: str, allow_outside: bool = False) -> Verification:
+    """Re-run the check recorded in ``data`` (read from ``report_path``) and compare; with
+    ``allow_outside``, specs outside the report's folder tree are read too."""
     options = recorded_options(data, report_path)
     if options.engine not in ENGINES:
         raise _not_a_report(report_path, f"unknown engine '{options.engine}'")
+    if not allow_outside:
+        refuse_outside(data, report_path, _text_of(report_path))
     v = Verification()
-    if data.get("govspec_version") not in (None, __version__):
-        v.lines.append(f"note: the report was made by GovSpec {data['govspec_version']}; this is {__version__}")
-    report = check_files([f["path"] for f in data["files"]], options)
-    v.rechecked = report
-    if data.get("z3_version") and report.z3_version and data["z3_version"] != report.z3_version:
-        v.lines.append(f"note: the report was made with Z3 {data['z3_version']}; this is Z3 {report.z3_version}")
-    for recorded, now in zip(data["files"], report.files):
-        path = recorded["path"]
-        old_hash, new_hash = recorded.get("sha256"), file_sha256(path)
-        if old_hash is None:
-            v.lines.append(f"note: {path}: the report records no content hash")
-        elif old_hash != new_hash:
-            v.differ(f"{path}: the spec changed since the report "
-                     f"(sha256 {old_hash[:12]}... recorded, {new_hash[:12] + '...' if new_hash else 'unreadable'} now)")
+    _compare_tools(v, data)
+    files = []
+    for recorded in data["files"]:
+        path, read = recorded["path"], Read()
+        now = check_file(path, options, read=read)
+        files.append(now)
+        _compare_hashes(v, recorded, now)
         if now.errors:
             v.invalid = True
-            v.differ(f"{path}: the spec cannot be checked now: {now.errors[0].span}: {now.errors[0].message}")
+            v.differ(f"{path}: {_cannot_check(now.errors[0], read)}")
             continue
         _compare_properties(v, path, recorded["properties"], now.properties)
+    v.rechecked = Report(tuple(files), options_dict(options), z3_version(), limits())
     return v
+
+
+def _text_of(path: str) -> str | None:
+    try:
+        return read_source(path)
+    except SpecError:
+        return None
+
+
+def _compare_tools(v: Verification, data: dict) -> None:
+    """Warnings when the report was made by another GovSpec or Z3, or under other limits: not a
+    difference by itself (the verdicts decide), but the likely cause of one."""
+    cause = "a verdict that differs may be due to that"
+    if data.get("govspec_version") not in (None, __version__):
+        v.lines.append(f"warning: the report was made by GovSpec {data['govspec_version']}; this is {__version__}: {cause}")
+    z3_now = z3_version()
+    if data.get("z3_version") and z3_now and data["z3_version"] != z3_now:
+        v.lines.append(f"warning: the report was made with Z3 {data['z3_version']}; this is Z3 {z3_now}: {cause}")
+    recorded, now = data.get("limits"), limits()
+    if not isinstance(recorded, dict):
+        v.lines.append("warning: the report records no search and solver limits (made by an older GovSpec): "
+                       f"{cause}")
+    elif recorded != now:
+        changed = ", ".join(f"{key} {recorded.get(key, 'none')} recorded, {now.get(key, 'none')} now"
+                            for key in sorted(set(recorded) | set(now)) if recorded.get(key) != now.get(key))
+        v.lines.append(f"warning: the report was made under other limits ({changed}): {cause}")
+
+
+def _short(digest) -> str:
+    return f"{digest[:12]}..." if isinstance(digest, str) else "unreadable"
+
+
+def _compare_hashes(v: Verification, recorded: dict, now) -> None:
+    """The spec's hash and each imported file's, recorded against those of the bytes checked now.
+    A hash the report lacks is a difference: what it does not record cannot be verified."""
+    path, old = recorded["path"], recorded.get("sha256")
+    if not (isinstance(old, str) and SHA256.fullmatch(old)):
+        v.differ(f"{path}: the report records no content hash of the spec (sha256 missing, null or malformed): "
+                 "it cannot be verified")
+    elif old != now.sha256:
+        v.differ(f"{path}: the spec changed since the report (sha256 {_short(old)} recorded, {_short(now.sha256)} now)")
+    imports_now = dict(now.imports)
+    if "imports" not in recorded:
+        if imports_now:
+            v.differ(f"{path}: the report records no hashes of the files the spec imports (made by an older "
+                     f"GovSpec), and it imports {len(imports_now)} now: it cannot be verified; make a new report")
+        return
+    imports_then = {i["path"]: i["sha256"] for i in recorded["imports"]}
+    for imported in sorted(set(imports_then) | set(imports_now)):
+        then, current = imports_then.get(imported), imports_now.get(imported)
+        if then is None:
+            v.differ(f"{imported}: imported by {path} now, not in the report")
+        elif current is None:
+            v.differ(f"{imported}: imported by {path} in the report, not now")
+        elif then != current:
+            v.differ(f"{imported}: imported by {path}: changed since the report "
+                     f"(sha256 {_short(then)} recorded, {_short(current)} now)")
+
+
+READING = ("GOV001", "GOV002", "GOV003", "GOV005")  # their messages show nothing of the file's text
+
+
+def _cannot_check(error: Diagnostic, read: Read) -> str:
+    """Why a spec cannot be checked now.  A file that does not parse as a spec may be anything (a
+    report names any path): its text is not shown, only where parsing stopped."""
+    if read.parsed or error.code in READING:
+        return f"the spec cannot be checked now: {error.span}: {error.message}"
+    return (f"not a GovSpec spec now: it does not parse (error[{error.code}] at line {error.span.line}, "
+            f"column {error.span.column}); its text is not shown")
 
 
 def _compare_properties(v: Verification, path: str, recorded: list, now: tuple[PropertyResult, ...]) -> None:

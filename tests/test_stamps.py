@@ -2,11 +2,13 @@
 
 import hashlib
 import json
+import os
 import shutil
 
 import pytest
 
 from conftest import ROOT, run_cli
+from test_imports import ORG, RULES
 
 OPENAI = ROOT / "specs" / "openai" / "board_2023.gov"
 
@@ -106,6 +108,9 @@ REPORT_CASES = [
     pytest.param(write("r.json", '{"schema": "govspec-report/1", "options": {"depth": 100000}, "files": [{"path": "x.gov",'
                        ' "properties": []}]}'), "GOV004", 1, 1, "options out of range", id="huge-depth"),
     pytest.param(lambda tmp_path: tmp_path / "missing.json", "GOV001", 1, 1, "no such file", id="missing"),
+    pytest.param(write("r.json", '{"schema": "govspec-report/2", "options": {}, "files": [{"path": "/etc/passwd",'
+                       ' "properties": []}]}'), "GOV007", 1, 58, "the report names a spec outside its folder: "
+                 "'/etc/passwd'", id="outside"),
 ]
 
 
@@ -116,7 +121,7 @@ def test_unusable_reports_get_located_errors(tmp_path, make, code, line, column,
     assert exit_code == (2 if code == "GOV001" else 3)
     assert out == "" and "Traceback" not in err
     assert err.startswith(f"{path}:{line}:{column}: error[{code}]: ") and message in err, err
-    if code == "GOV004":
+    if code in ("GOV004", "GOV007"):
         assert err.splitlines()[2].strip().endswith("^"), err  # the caret under the cause
 
 
@@ -130,3 +135,246 @@ def test_verify_report_of_a_review_document_catches_an_edit_of_its_prose(tmp_pat
     review.write_text(review.read_text().replace("## Conclusion", "## Conclusions"))
     code, out, _ = run_cli("verify-report", str(report))
     assert code == 1 and "the spec changed since the report" in out and "now PROVED" not in out
+
+
+# ---------------------------------------------------------------------------------------------
+# Stamps that cannot be bypassed (issue 15, item 2) and reproducibility (item 8)
+
+def _report_data(report):
+    return json.loads(report.read_text())
+
+
+def _rewrite(report, change) -> None:
+    data = _report_data(report)
+    change(data)
+    report.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda f: f.update(sha256=None), id="null"),
+    pytest.param(lambda f: f.pop("sha256"), id="deleted"),
+    pytest.param(lambda f: f.update(sha256="0" * 12), id="malformed"),
+])
+def test_a_report_without_the_spec_hash_fails(recorded, change):
+    """Before: an edited spec with ``"sha256": null`` in the report printed a note and held (exit 0)."""
+    spec, report = recorded
+    spec.write_text(spec.read_text().replace("# OpenAI, Inc.", "# OpenAI Inc."))
+    _rewrite(report, lambda data: change(data["files"][0]))
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1, out
+    assert f"{spec}: the report records no content hash of the spec (sha256 missing, null or malformed)" in out
+    assert "the report holds" not in out and out.endswith("the report no longer holds (1 difference(s))\n")
+
+
+IMPORTING = 'import "rules/acme.gov"\n' + ORG + "property p: always (fire -> yes >= 2)\n"
+ACME_RULES = RULES
+
+
+@pytest.fixture
+def importing(tmp_path):
+    """A spec that imports a rules file of its folder, and its JSON report."""
+    (tmp_path / "rules").mkdir()
+    rules = tmp_path / "rules" / "acme.gov"
+    rules.write_text(ACME_RULES)
+    spec = tmp_path / "main.gov"
+    spec.write_text(IMPORTING)
+    code, out, _ = run_cli("check", "--format", "json", "--depth", "3", str(spec))
+    assert code == 0, out  # PROVED (quorum 2 of 3 seats, majority of those present)
+    report = tmp_path / "main-report.json"
+    report.write_text(out)
+    return spec, rules, report
+
+
+def test_the_report_records_each_imported_file_and_the_limits(importing):
+    spec, rules, report = importing
+    data = _report_data(report)
+    assert data["files"][0]["imports"] == [{"path": os.path.relpath(rules, ROOT),
+                                           "sha256": hashlib.sha256(rules.read_bytes()).hexdigest()}]
+    assert data["limits"]["z3_rlimit"] > 0 and data["limits"]["first_depth"] == 4
+
+
+def test_a_standard_library_file_is_hashed_too(tmp_path):
+    from govspec.imports import library_path
+
+    spec = tmp_path / "board.gov"
+    shutil.copy(ROOT / "specs" / "delaware" / "imported_board.gov", spec)
+    code, out, _ = run_cli("check", "--format", "json", "--depth", "2", "--no-sanity", str(spec))
+    imports = json.loads(out)["files"][0]["imports"]
+    assert {"path": "<library>/delaware_board.gov",
+            "sha256": hashlib.sha256(open(library_path("delaware_board"), "rb").read()).hexdigest()} in imports
+
+
+def test_an_edited_import_is_named_even_when_verdicts_stay(importing):
+    """Before: a rule changed in an imported file left the report holding (imports were not hashed)."""
+    spec, rules, report = importing
+    rules.write_text(ACME_RULES.replace('rules "Acme rules"', 'rules "Acme rules, 2024"'))
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1, out
+    assert f"{os.path.relpath(rules, ROOT)}: imported by {spec}: changed since the report (sha256 " in out
+    assert f"{spec}: the spec changed" not in out  # the spec itself is as it was
+    assert out.endswith("the report no longer holds (1 difference(s))\n")
+
+
+def test_an_import_added_or_dropped_is_a_difference(importing):
+    spec, rules, report = importing
+    _rewrite(report, lambda data: data["files"][0]["imports"].append({"path": "gone.gov", "sha256": "a" * 64}))
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1 and f"gone.gov: imported by {spec} in the report, not now" in out
+
+
+def test_an_old_report_without_import_hashes_cannot_hold_for_a_spec_that_imports(importing, recorded):
+    spec, _, report = importing
+    _rewrite(report, lambda data: (data["files"][0].pop("imports"), data.pop("limits")))
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1, out
+    assert (f"{spec}: the report records no hashes of the files the spec imports (made by an older GovSpec), "
+            "and it imports 1 now: it cannot be verified; make a new report") in out
+    # a spec that imports nothing is covered by its own hash: the old report still holds, with a warning
+    _, plain = recorded
+    _rewrite(plain, lambda data: (data["files"][0].pop("imports"), data.pop("limits")))
+    code, out, _ = run_cli("verify-report", str(plain))
+    assert code == 0, out
+    assert out.startswith("warning: the report records no search and solver limits (made by an older GovSpec)")
+
+
+def test_the_bytes_hashed_are_the_bytes_checked(tmp_path, monkeypatch):
+    """Before: the spec was read again after the check to hash it, so an edit made during the check
+    got the new hash beside the verdicts of the old text."""
+    from govspec import api
+
+    (tmp_path / "rules").mkdir()
+    rules = tmp_path / "rules" / "acme.gov"
+    rules.write_text(ACME_RULES)
+    spec = tmp_path / "main.gov"
+    spec.write_text(IMPORTING)
+    checked = {f: hashlib.sha256(f.read_bytes()).hexdigest() for f in (spec, rules)}
+    real_check_model = api.check_model
+
+    def check_then_edit(model, *args, **kwargs):
+        result = real_check_model(model, *args, **kwargs)
+        spec.write_text(IMPORTING.replace("fire -> yes >= 2", "fire -> yes >= 3"))  # edited mid-check
+        rules.write_text(ACME_RULES.replace("1/2", "1/3"))
+        return result
+
+    monkeypatch.setattr(api, "check_model", check_then_edit)
+    report = api.check_file(str(spec), api.Options(depth=2, sanity=False))
+    assert report.sha256 == checked[spec]
+    assert dict(report.imports) == {os.path.relpath(rules): checked[rules]}
+
+
+def test_an_instance_at_other_sizes_joins_the_imports_as_loaded(tmp_path):
+    """An instance of the spec (another size of a group) is built from the imported text the model
+    was built from: an import edited (here: broken) after loading changes nothing."""
+    from govspec import api
+
+    (tmp_path / "rules").mkdir()
+    rules = tmp_path / "rules" / "acme.gov"
+    rules.write_text(ACME_RULES)
+    spec = tmp_path / "main.gov"
+    spec.write_text(IMPORTING)
+    model = api.load(str(spec))
+    rules.write_text("this is no longer a spec {")
+    again = api.instance(model, {})
+    assert again.procedures.keys() == model.procedures.keys() and str(again.params["q"].initial) == "1/2"
+
+
+# A report names the files verify-report reads: one from a pull request must not read (and print)
+# files elsewhere.
+
+SECRET = "operator:x:11:0:hunter2:/secret:/sbin/nologin"
+
+
+def _report_naming(tmp_path, recorded, path: str):
+    """The report of ``recorded``, in a folder of its own, naming ``path`` as its spec."""
+    _, report = recorded
+    folder = tmp_path / "reports"
+    folder.mkdir(exist_ok=True)
+    moved = folder / "report.json"
+    data = _report_data(report)
+    data["files"][0]["path"] = path
+    moved.write_text(json.dumps(data, indent=2))
+    return moved
+
+
+@pytest.mark.parametrize("where", ["absolute", "dotdot", "symlink"])
+def test_a_spec_outside_the_reports_folder_is_refused(tmp_path, recorded, where):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET + "\n")
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    if where == "symlink":
+        (folder / "board.gov").symlink_to(secret)
+        path = str(folder / "board.gov")
+    else:
+        path = str(secret) if where == "absolute" else os.path.relpath(secret, ROOT)
+    report = _report_naming(tmp_path, recorded, path)
+    code, out, err = run_cli("verify-report", str(report))
+    assert code == 3 and out == "", out
+    assert "hunter2" not in err
+    line = next(n for n, text in enumerate(report.read_text().split("\n"), 1) if '"path": ' in text)
+    assert err.startswith(f"{report}:{line}:7: error[GOV007]: the report names a spec outside its folder: '{path}'"), err
+    assert "if you trust the report, pass --allow-outside" in err
+
+
+def test_allowed_outside_a_file_that_is_not_a_spec_is_never_quoted(tmp_path, recorded):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET + "\n")
+    report = _report_naming(tmp_path, recorded, str(secret))
+    code, out, err = run_cli("verify-report", "--allow-outside", str(report))
+    assert code == 3, out + err
+    assert "hunter2" not in out + err and "operator" not in out + err
+    assert f"{secret}: not a GovSpec spec now: it does not parse (error[GOV1" in out
+    assert "its text is not shown" in out
+
+
+def test_allowed_outside_a_spec_elsewhere_is_checked(tmp_path, recorded):
+    spec, _ = recorded
+    report = _report_naming(tmp_path, recorded, str(spec))  # the spec stays in tmp_path, above reports/
+    assert run_cli("verify-report", str(report))[0] == 3
+    code, out, _ = run_cli("verify-report", "--allow-outside", str(report))
+    assert code == 0 and out.endswith("the report holds (3 verdict(s) re-checked)\n"), out
+
+
+def test_paths_from_a_report_are_escaped_on_the_terminal(tmp_path, recorded):
+    spec, report = recorded
+    hostile = tmp_path / "board\x1b[2J\u202e.gov"
+    shutil.copy(spec, hostile)
+    hostile.write_text(hostile.read_text().replace("# OpenAI, Inc.", "# OpenAI Inc."))
+    _rewrite(report, lambda data: data["files"][0].update(path=str(hostile)))
+    code, out, err = run_cli("verify-report", str(report))
+    assert code == 1
+    assert "\x1b" not in out + err and "\u202e" not in out + err
+    assert "board\\x1b[2J\\u202e.gov: the spec changed since the report" in out
+    outside = _report_naming(tmp_path, recorded, "/tmp/\x1b[31mred.gov")
+    code, out, err = run_cli("verify-report", str(outside))
+    assert code == 3 and "\x1b" not in err and "\\x1b[31mred.gov" in err
+
+
+def test_another_z3_or_other_limits_warn_and_the_verdicts_decide(recorded):
+    spec, report = recorded
+
+    def older(data):
+        data["z3_version"] = "4.8.5"
+        data["limits"]["z3_rlimit"] = 1
+    _rewrite(report, older)
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 0, out
+    assert ("warning: the report was made with Z3 4.8.5; this is Z3 " in out
+            and ": a verdict that differs may be due to that" in out)
+    assert "warning: the report was made under other limits (z3_rlimit 1 recorded, 10000000 now)" in out
+    assert out.endswith("the report holds (3 verdict(s) re-checked)\n")
+
+
+def test_z3_is_pinned_to_the_tested_minor_release():
+    """Verdicts depend on Z3's resource limits: a Z3 release outside the tested range may turn a
+    proof of any length into a bounded result, so the dependency has an upper bound, and the Z3
+    installed (the one the tests ran with) is inside it."""
+    import tomllib
+    from importlib.metadata import version
+
+    from packaging.requirements import Requirement
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    z3 = next(Requirement(d) for d in deps if Requirement(d).name == "z3-solver")
+    assert any(s.operator == "<" for s in z3.specifier), z3
+    assert version("z3-solver") in z3.specifier

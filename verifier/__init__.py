@@ -14,4 +14,15 @@ def z3_version() -> str:
     return get_version_string()
 
 
-__all__ = ["Z3Engine", "z3_version"]
+def limits() -> dict:
+    """Z3's fixed limits behind a proof of any length (recorded in proof stamps): the resource
+    limits, the options of the Horn engine, the time limits of the re-check of an invariant."""
+    from . import unbounded as u
+
+    return {"z3_rlimit": u.RLIMIT, "z3_constant_rlimit": u.CONSTANT_RLIMIT,
+            **{f"z3_{key}": value for key, value in u.SPACER_PARAMS.items()},
+            "z3_recheck_seconds": u.RECHECK_SECONDS, "z3_first_recheck_seconds": u.FIRST_RECHECK_SECONDS,
+            "z3_qe_seconds": u.QE_SECONDS}
+
+
+__all__ = ["Z3Engine", "limits", "z3_version"]

@@ -21,6 +21,6 @@ The modules, in the order a spec goes through them:
 """
 
 from .parser import parse
-from .source import MAX_SOURCE_BYTES, read_source
+from .source import MAX_SOURCE_BYTES, read_source, read_source_hashed
 
-__all__ = ["MAX_SOURCE_BYTES", "parse", "read_source"]
+__all__ = ["MAX_SOURCE_BYTES", "parse", "read_source", "read_source_hashed"]

@@ -9,6 +9,7 @@ most ``MAX_SOURCE_BYTES + 1`` bytes are read.
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 from ..diagnostics import Diagnostic, Span, SpecError
@@ -18,6 +19,12 @@ MAX_SOURCE_BYTES = 4_000_000  # the largest spec: bytes of a file here, characte
 
 def read_source(path: str) -> str:
     """Read a spec file as UTF-8 text (a BOM is dropped, CRLF accepted); SpecError otherwise."""
+    return read_source_hashed(path)[0]
+
+
+def read_source_hashed(path: str) -> tuple[str, str]:
+    """:func:`read_source`, and the SHA-256 of the bytes the text was decoded from (one read: the
+    bytes hashed in a proof stamp are the bytes checked)."""
     where = Span.point(path)
     try:
         if os.path.isdir(path):
@@ -45,4 +52,4 @@ def read_source(path: str) -> str:
         line = data[: err.start].count(b"\n") + 1
         raise SpecError([Diagnostic("GOV002", f"invalid UTF-8 at byte {err.start}", Span.point(path, line),
                                     notes=("GovSpec reads specs as UTF-8; save the file in that encoding",))]) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(data).hexdigest()
