@@ -72,7 +72,7 @@ def honest(deep: Deep, result) -> None:
 # ------------------------------------------------------------------ known answers, Z3 at default options
 
 DEFAULT = {  # examples per generator in the default run (the whole file: about a minute on 2 cores)
-    "cascade": 10, "notice": 8, "open size": 10, "forcing": 5, "minority": 3,
+    "cascade": 5, "notice": 4, "open size": 6, "forcing": 5, "minority": 3,
 }
 
 

@@ -93,7 +93,12 @@ def test_brief_reference_verdicts(key, status):
     assert props[name]["status"] == status
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=str)
+# The explicit engine's second opinion on the two governors takes most of this test's time: the slow run.
+SLOW_EXPLICIT = {"specs/dao/new_user_governor.gov", "specs/dao/governor_quorum.gov"}
+
+
+@pytest.mark.parametrize("spec", [pytest.param(s, marks=pytest.mark.slow) if str(s) in SLOW_EXPLICIT else s
+                                  for s in SPECS], ids=str)
 def test_explicit_engine_gives_the_same_verdicts(spec):
     """The second opinion: enumeration on the reference semantics, no Z3, both capped at depth 4.
 

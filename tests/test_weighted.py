@@ -154,10 +154,18 @@ def compare(text: str, expected: str) -> list[str]:
     return problems
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_WEIGHTED_EXAMPLES", 100)), derandomize=True, deadline=None,
+@settings(max_examples=int(os.environ.get("GOVSPEC_WEIGHTED_EXAMPLES", 30)), derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(weighted_specs())
 def test_fast_path_agrees_with_explicit_engine(case):
+    text, expected = case
+    assert compare(text, expected) == [], text
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+@given(weighted_specs())
+def test_fast_path_agrees_with_explicit_engine_slow(case):
     text, expected = case
     assert compare(text, expected) == [], text
 
