@@ -428,6 +428,7 @@ class Model:
     flash_loan: Fraction = Fraction(0)  # tokens a flash loan lends for one step (0: no pool)
     # groups of variable size -> (least size, greatest or None); the model is the instance at the least
     sizes: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    warnings: tuple = ()  # Diagnostic objects of severity "warning" (look-alike names): shown, the check goes on
 
     @property
     def timed(self) -> bool:

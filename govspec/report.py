@@ -204,6 +204,7 @@ class FileReport:
     sanity: tuple[SanityResult, ...] = ()
     errors: tuple = ()  # Diagnostic objects when the spec is invalid
     sha256: str | None = None  # of the file's bytes as checked; None when it could not be read
+    warnings: tuple = ()  # Diagnostic objects of severity "warning": on standard error, not in the JSON report
 
     def as_dict(self) -> dict:
         return {

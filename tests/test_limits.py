@@ -111,3 +111,52 @@ def test_seats_over_the_limit(tmp_path):
     spec.write_text(BOARD.replace("seats 9", "seats 100001"))
     [line] = errors(spec)
     assert line == f"{spec}:14:11: error[GOV003]: body 'board' has more than 100000 seats"
+
+
+NFD_E = "e\u0301"  # 'é' decomposed: 'e' and a combining acute accent (as some keyboards and file systems write it)
+
+
+def test_a_decomposed_name_is_its_composed_form(tmp_path):
+    # a decomposed 'é' was refused as an unexpected character (GOV101)
+    spec = tmp_path / "nfd.gov"
+    spec.write_text(f'organization "x" {{\n  person caf{NFD_E}\n  person ann\n  body b {{ members café, ann }}\n}}\n'
+                    f"property p: always size(b.members) == 2 and caf{NFD_E} in b.members\n")
+    code, out, err = run_cli("check", "--no-sanity", str(spec))
+    assert (code, err) == (0, "") and "p ... PROVED" in out
+
+
+def test_columns_after_a_decomposed_name_are_those_of_the_file(tmp_path):
+    spec = tmp_path / "nfd.gov"
+    spec.write_text(f'organization "x" {{\n  person caf{NFD_E}\n  body b {{ members caf{NFD_E}, zed }}\n}}\n')
+    [line] = errors(spec)
+    assert line == f"{spec}:3:27: error[GOV105]: unknown person 'zed'"  # 'zed' is the 27th character as written
+
+
+LOOKALIKE = ('organization "x" {\n  person ann\n  person \u0430nn\n  body board { members ann, \u0430nn }\n'
+             "  procedure act { decided by board at meeting notice none quorum present >= 1 passes when yes >= 1 }\n"
+             "}\nproperty p: always size(board.members) >= 0\n")
+WARNING_CASES = [pytest.param(LOOKALIKE, "GOV112", id="cyrillic-a")]  # (test_errors: every code has a case)
+
+
+@pytest.mark.parametrize("text,code", WARNING_CASES)
+def test_lookalike_names_are_warned_about_with_both_places(tmp_path, text, code):
+    # Cyrillic 'аnn' (U+0430) and Latin 'ann' were two people printed identically, without a word
+    spec = tmp_path / "look.gov"
+    spec.write_text(text)
+    exit_code, out, err = run_cli("check", "--no-sanity", str(spec))
+    assert exit_code == 0 and "p ... PROVED" in out  # a warning: the check goes on, the exit code is unchanged
+    assert err.splitlines() == [
+        f"{spec}:3:10: warning[{code}]: '\u0430nn' looks like 'ann' but is a different name "
+        "(U+0430 CYRILLIC SMALL LETTER A in '\u0430nn')",
+        " 3 |   person \u0430nn",
+        "   |          ^^^",
+        f"note: 'ann' is declared at {spec}:2:10",
+    ]
+    assert "```text\n" + err.replace(str(spec), "look.gov") + "```" in (ROOT / "docs" / "errors.md").read_text()
+
+
+def test_distinct_names_that_do_not_look_alike_are_not_warned_about(tmp_path):
+    spec = tmp_path / "intl.gov"
+    spec.write_text(BOARD.replace("dangelo", "d_angélo").replace("mccauley", "麦考利").replace("toner", "тонер"))
+    code, out, err = run_cli("check", "--no-sanity", str(spec))
+    assert code == 1 and err == ""
