@@ -86,7 +86,7 @@ def check_model(model: m.Model, options: Options = Options(), progress=None) -> 
         done = FileReport(model.path, tuple(results), tuple(sanity_results))
         left = [(model.path, p.name) for p in model.properties[len(results):]]
         raise Interrupted(Report((done,), options_dict(options)), left) from None
-    return FileReport(model.path, tuple(results), tuple(sanity_results))
+    return FileReport(model.path, tuple(results), tuple(sanity_results), warnings=model.warnings)
 
 
 def _explained(result, model: m.Model, prop: m.Property, options: Options):

@@ -138,7 +138,7 @@ def _error_sources(report) -> dict[str, str]:
 
     sources = {}
     for f in report.files:
-        for d in f.errors:
+        for d in (*f.errors, *f.warnings):
             if d.span.path not in sources:
                 text = source_of(d.span.path)
                 if text is not None:
@@ -167,8 +167,13 @@ def _print_text(report, out: TextIO) -> None:
 
 
 def _errors_to_stderr(report, sources) -> None:
+    """The errors of invalid files, and the warnings of valid ones (look-alike names), on standard error."""
+    from .diagnostics import render as render_diagnostic
     from .formats import render
 
+    for f in report.files:
+        for d in f.warnings:
+            _Streams.err.write(render_diagnostic(d, sources.get(d.span.path)) + "\n")
     bad_files = type(report)(tuple(f for f in report.files if f.errors))
     if bad_files.files:
         _Streams.err.write(render.text(bad_files, sources))

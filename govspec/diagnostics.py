@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "GOV109": "duplicate name",
     "GOV110": "a reserved word is used as a name",
     "GOV111": "unknown property form or keyword",
+    "GOV112": "warning: two different names look alike (Unicode confusables, such as Cyrillic 'а' and Latin 'a')",
     "GOV120": "unknown standard-library rules",
     "GOV121": "an import path is absolute, outside the spec's folder, or not a .gov file",
     "GOV122": "an import cycle",

@@ -431,6 +431,7 @@ class Model:
     # the text of each imported file by its real path, as read when the spec was loaded: an instance
     # of the spec at other sizes joins these, never the files as they are by then (govspec.load)
     imported: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    warnings: tuple = ()  # Diagnostic objects of severity "warning" (look-alike names): shown, the check goes on
 
     @property
     def timed(self) -> bool:

@@ -205,6 +205,7 @@ class FileReport:
     errors: tuple = ()  # Diagnostic objects when the spec is invalid
     sha256: str | None = None  # of the file's bytes as checked; None when it could not be read
     imports: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each imported file read, as checked
+    warnings: tuple = ()  # Diagnostic objects of severity "warning": on standard error, not in the JSON report
 
     def as_dict(self) -> dict:
         return {

@@ -16,10 +16,12 @@ Its modules, each importing only modules listed above it:
 - :mod:`.procedures`: procedures, their stages, rules, requirements, timing and proposal lifecycle.
 - :mod:`.properties`: properties, coalition goals and candidates.
 - :mod:`.overrides`: a parameter no rule uses, named like an imported one (a misspelled override).
+- :mod:`.lookalikes`: names that print alike (Unicode confusables): warnings, not errors.
 
 :func:`build_model` (here) runs the passes in this order, each reporting into one shared
 :class:`~.context.Context`: the organisation's declarations, the procedures (with their effects),
-the properties, the overrides; then, if nothing was reported, it assembles the model.
+the properties, the overrides; then, if nothing was reported, it assembles the model, with the
+warnings about look-alike names.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .. import model as m
 from ..diagnostics import Diagnostic, Span, SpecError
 from .context import Context
 from .declarations import declare, flash_loan, organization
+from .lookalikes import lookalike_warnings
 from .overrides import check_overrides
 from .procedures import check_procedures
 from .properties import check_properties
@@ -60,7 +63,8 @@ def _run(spec: ast.SpecFile, cx: Context) -> m.Model:
     flash = flash_loan(cx, org)
     _stop_if_any(cx)
     return m.Model(cx.path, org.title, tuple(cx.people.values()), cx.bodies, cx.offices, params,
-                   procedures, tuple(props), cx.source, flash, dict(cx.sizes))
+                   procedures, tuple(props), cx.source, flash, dict(cx.sizes),
+                   tuple(lookalike_warnings(cx, org, spec.properties)))
 
 
 def _stop_if_any(cx: Context) -> None:

@@ -17,6 +17,7 @@ from fractions import Fraction
 from .. import ast
 from .. import model as m
 from ..diagnostics import Span, SpecError
+from ..syntax import MAX_PEOPLE, PEOPLE_NOTE
 from .context import Context
 
 RESERVED = {
@@ -26,7 +27,6 @@ RESERVED = {
     "now", "timelock", "within", "supply", "transfer", "mint", "delegate", "flash",
 }
 
-MAX_PEOPLE = 100_000
 
 
 def organization(cx: Context, spec: ast.SpecFile) -> ast.Organization:
@@ -65,15 +65,15 @@ def declare(cx: Context, org: ast.Organization) -> None:
         if not claim(decl.name, decl.span, "person"):
             continue
         cx.tags.update(decl.tags)
+        total += 1 if decl.count is None else cx.size_overrides.get(decl.name, decl.count)
+        if total > MAX_PEOPLE:  # refused alone: what names these people would only add "unknown" errors
+            cx.error("GOV003", f"more than {MAX_PEOPLE} people in one organisation", cx.name_span(decl.span, decl.name),
+                     PEOPLE_NOTE)
+            raise SpecError(cx.diags)
         if decl.count is None:
             cx.people[decl.name] = m.Person(decl.name, frozenset(decl.tags), decl.weight, decl.span,
                                             principal=decl.principal or decl.name)
-            total += 1
         else:
-            total += cx.size_overrides.get(decl.name, decl.count)
-            if total > MAX_PEOPLE:
-                cx.error("GOV003", f"more than {MAX_PEOPLE} people in one organisation", decl.span)
-                return
             count = cx.size_overrides.get(decl.name, decl.count)
             if count != decl.count and not (decl.variable and count >= decl.count
                                             and (decl.upper is None or count <= decl.upper)):
@@ -106,6 +106,10 @@ def declare(cx: Context, org: ast.Organization) -> None:
                     members.append(n)
                     listed.add(n)
         seats = decl.seats
+        if seats is not None and seats > MAX_PEOPLE:
+            cx.error("GOV003", f"body '{decl.name}' has more than {MAX_PEOPLE} seats", decl.seats_span or decl.span,
+                     "GovSpec limits the seats of a body, like the people of an organisation, to keep checking safe")
+            seats = None
         variable = [r.name for r in decl.members if r.name in cx.sizes or r.name in cx.size_overrides]
         if seats is not None and variable:
             cx.error("GOV319", f"body '{decl.name}' declares its seats but holds '{variable[0]}', a group "

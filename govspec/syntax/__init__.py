@@ -20,7 +20,7 @@ The modules, in the order a spec goes through them:
 - ``properties``: properties and coalitions.
 """
 
-from .parser import parse
+from .parser import MAX_PEOPLE, PEOPLE_NOTE, parse
 from .source import MAX_SOURCE_BYTES, read_source, read_source_hashed
 
-__all__ = ["MAX_SOURCE_BYTES", "parse", "read_source", "read_source_hashed"]
+__all__ = ["MAX_PEOPLE", "MAX_SOURCE_BYTES", "PEOPLE_NOTE", "parse", "read_source", "read_source_hashed"]

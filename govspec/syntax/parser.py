@@ -2,8 +2,13 @@
 
 Assumes: the text is a decoded ``str``.  Guarantees: either an AST with a span on every node, or
 :class:`SpecError` carrying located diagnostics (never a Lark exception or a RecursionError).
-Hostile input is refused before it can hurt: text over ``MAX_SOURCE_BYTES`` characters, brackets
-or trees nested deeper than ``MAX_NESTING``, numbers longer than ``MAX_NUMBER_CHARS`` (GOV003).
+Hostile input is refused before it can hurt, with one GOV003 error: text over ``MAX_SOURCE_BYTES``
+characters; then, while the tokens are read (at the first token over a limit, not after parsing
+the whole file), brackets nested deeper than ``MAX_NESTING``, more than ``MAX_OPERATORS``
+operators in one declaration, clause or property, more than ``MAX_PEOPLE`` people declared or
+names in one list, more than ``MAX_DECLARATIONS`` declarations of other kinds; after the parse,
+trees nested deeper than ``MAX_NESTING`` and numbers longer than ``MAX_NUMBER_CHARS``.  (The people in groups are counted when the spec is checked,
+:mod:`govspec.check.declarations`.)
 """
 
 from __future__ import annotations
@@ -19,27 +24,73 @@ from .mistakes import syntax_error
 from .source import MAX_SOURCE_BYTES
 from .tokens import token_span
 
-MAX_NESTING = 200
+MAX_NESTING = 200  # brackets, and levels of the parse tree (each operator in a chain adds one)
 MAX_NUMBER_CHARS = 100
+MAX_OPERATORS = 1_000  # operators in one declaration, clause or property
+MAX_PEOPLE = 100_000  # people in one organisation: named, and members of groups; also names in one list
+MAX_DECLARATIONS = 10_000  # bodies, offices, parameters, procedures, events and properties together
+PEOPLE_NOTE = "named people and the members of groups count together; GovSpec limits them to keep checking safe"
 _NUMBER_TOKENS = {"INT", "DECIMAL", "FRACTION", "PERCENT"}
 
 
-def _nesting_check(text: str, path: str) -> None:
-    depth = 0
-    line, col = 1, 0
-    for ch in text:
-        col += 1
-        if ch == "\n":
-            line, col = line + 1, 0
-        elif ch in "({":
+# Tokens that start a declaration or a clause (none can stand inside an expression): each starts a
+# new count of operators and of names in a list.  The operators that chain: each adds a tree level.
+_STARTS = {"ORGANIZATION", "RULES", "IMPORT", "PERSON", "GROUP", "BODY", "OFFICE", "PARAMETER", "FLASH", "EVENT",
+           "PROCEDURE", "PROPERTY", "STAGE_KIND", "TIMELOCK", "VOTING", "PROPOSAL", "COUNTED", "EXPIRES", "NOTICE",
+           "QUORUM", "PASSES", "RECUSE", "REQUIRE", "EFFECT"}
+_OPERATORS = {"PLUS", "MINUS", "STAR", "AND", "OR", "NOT", "IMPLIES"}
+_DECLARATIONS = {"BODY", "OFFICE", "PARAMETER", "EVENT", "PROCEDURE", "PROPERTY"}
+
+
+def _over(message: str, path: str, tok, *notes: str) -> SpecError:
+    return SpecError([Diagnostic("GOV003", message, token_span(path, tok), notes=notes)])
+
+
+def _watched(tokens, path: str):
+    """The tokens, passed on one at a time as the parser reads them, refusing the first that goes over
+    a limit: brackets nested deeper than MAX_NESTING, more than MAX_OPERATORS operators or
+    MAX_PEOPLE names in one declaration or clause, more than MAX_PEOPLE people or MAX_DECLARATIONS
+    other declarations.  So hostile input fails after the parse of what is within the limits, not
+    of the whole file (parsing takes seconds per megabyte)."""
+    depth = operators = names = people = declarations = 0
+    for tok in tokens:
+        kind = "IMPLIES" if tok == "->" else tok.type
+        if kind in ("LPAR", "LBRACE"):
             depth += 1
             if depth > MAX_NESTING:
-                raise SpecError([Diagnostic(
-                    "GOV003", f"brackets nested deeper than {MAX_NESTING} levels", Span.point(path, line, col),
-                    notes=("GovSpec limits nesting to keep checking safe on hostile input",),
-                )])
-        elif ch in ")}":
-            depth = max(0, depth - 1)
+                raise _over(f"brackets nested deeper than {MAX_NESTING} levels", path, tok,
+                            "GovSpec limits nesting to keep checking safe on hostile input")
+        elif kind in ("RPAR", "RBRACE"):
+            depth -= 1
+        elif kind in _OPERATORS:
+            operators += 1
+            if operators > MAX_OPERATORS:
+                raise _over(f"more than {MAX_OPERATORS} operators in one expression", path, tok,
+                            "'and', 'or', 'not', '->', '+', '-' and '*' each count; split the rule or property")
+        elif kind == "COMMA":
+            names += 1
+            if names >= MAX_PEOPLE:
+                raise _over(f"more than {MAX_PEOPLE} names in one list", path, tok)
+        elif kind in _STARTS:
+            operators = names = 0
+            if kind == "PERSON":
+                people += 1
+                if people > MAX_PEOPLE:
+                    raise _over(f"more than {MAX_PEOPLE} people in one organisation", path, tok, PEOPLE_NOTE)
+            elif kind in _DECLARATIONS:
+                declarations += 1
+                if declarations > MAX_DECLARATIONS:
+                    raise _over(f"more than {MAX_DECLARATIONS} declarations of bodies, offices, parameters, "
+                                "procedures, events and properties", path, tok)
+        yield tok
+
+
+def _parse_watched(text: str, path: str) -> Tree:
+    session = grammar.parser().parse_interactive(text)
+    last = None
+    for last in _watched(session.iter_parse(), path):
+        pass
+    return session.feed_eof(last)
 
 
 def _limits_check(tree: Tree, path: str) -> None:
@@ -69,9 +120,8 @@ def _limits_check(tree: Tree, path: str) -> None:
 def parse(text: str, path: str = "<input>") -> ast.SpecFile:
     if len(text) > MAX_SOURCE_BYTES:
         raise SpecError([Diagnostic("GOV003", f"the spec is larger than {MAX_SOURCE_BYTES} characters", Span.point(path))])
-    _nesting_check(text, path)
     try:
-        tree = grammar.parser().parse(text)
+        tree = _parse_watched(text, path)
     except UnexpectedInput as err:
         raise SpecError([syntax_error(err, path, text)]) from None
     _limits_check(tree, path)
