@@ -77,10 +77,11 @@ class Context:
         if not 1 <= decl_span.line <= len(self._line_starts):
             return decl_span
         offset = self._line_starts[decl_span.line - 1] + decl_span.column - 1
-        found = re.compile(r"\w+\s+(" + re.escape(name) + r")(?!\w)").match(self.source, offset)
-        if found is None:
+        keyword = _KEYWORD.match(self.source, offset)  # (no pattern per name: 60,000 names took 38 s)
+        start = keyword.end() if keyword else -1
+        end = start + len(name)
+        if keyword is None or not self.source.startswith(name, start) or _WORD.match(self.source, end):
             return decl_span
-        start = found.start(1)
         line = decl_span.line + self.source.count("\n", offset, start)
         column = start - self._line_starts[line - 1] + 1
         return Span(self.path, line, column, line, column + len(name))
@@ -90,6 +91,10 @@ class Context:
 
     def all_names(self):
         return [*self.people, *self.groups, *self.bodies, *self.offices, *self.params, *self.procs]
+
+
+_KEYWORD = re.compile(r"\w+\s+")
+_WORD = re.compile(r"\w")
 
 
 def _a(kind: str) -> str:

@@ -52,6 +52,13 @@ def _declared(cx: Context, org: ast.Organization, properties) -> list[tuple[str,
     return sorted(set(names), key=lambda item: (item[1].path != cx.path, item[1].line, item[1].column))
 
 
+def _all_ascii(org: ast.Organization, properties) -> bool:
+    """Whether every declared name is ASCII (then none looks like another: the common case, decided
+    before any name is located)."""
+    decls = (*org.people, *org.bodies, *org.offices, *org.params, *org.procedures, *properties)
+    return all(d.name.isascii() for d in decls) and all(f.name.isascii() for p in org.procedures for f in p.formals)
+
+
 def _differing(name: str, other: str) -> str:
     odd = [c for c in dict.fromkeys(name + other) if not c.isascii() and (c in name) != (c in other)]
     return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" + (f" in '{name}'" if c in name else f" in '{other}'")
@@ -59,9 +66,9 @@ def _differing(name: str, other: str) -> str:
 
 
 def lookalike_warnings(cx: Context, org: ast.Organization, properties) -> list[Diagnostic]:
-    names = _declared(cx, org, properties)
-    if all(name.isascii() for name, _ in names):
+    if _all_ascii(org, properties):
         return []
+    names = _declared(cx, org, properties)
     first: dict[str, tuple[str, Span]] = {}
     warnings = []
     for name, span in names:
