@@ -16,11 +16,11 @@ from dataclasses import replace
 from . import model as m
 from .diagnostics import SpecError
 from .load import inputs, instance, load, load_text
-from .options import DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIMEOUT, ENGINES, Options, options_dict
+from .options import DEFAULT_BUDGET, DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIMEOUT, ENGINES, Options, options_dict
 from .report import FileReport, Report
 from .syntax import MAX_SOURCE_BYTES, read_source
 
-__all__ = ["DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Interrupted", "Options", "check_file",
+__all__ = ["DEFAULT_BUDGET", "DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Interrupted", "Options", "check_file",
            "check_files", "check_model", "engine_for", "file_sha256", "inputs", "instance", "load", "load_text",
            "options_dict", "read_source", "stop_engines", "z3_version"]
 
@@ -58,12 +58,17 @@ def stop_engines(owed: bool = False) -> None:
         interrupts.stop(owed)
 
 
-def check_model(model: m.Model, options: Options = Options(), progress=None) -> FileReport:
+def check_model(model: m.Model, options: Options = Options(), progress=None, within=None) -> FileReport:
     """Check every property of ``model``; raises :class:`govspec.verdicts.ReplayError` on an engine bug.
 
-    ``progress``, if given, is called with a short description before each step of the work."""
+    ``progress``, if given, is called with a short description before each step of the work.
+    ``within``: the run's budget (a :class:`govspec.engine.Deadline`; :func:`check_files` gives
+    one to all its files); without it, ``options.budget`` starts here.  Once it runs out, every
+    property left is UNKNOWN with the reason (each is still reported)."""
+    from .engine import run_budget
     from .verdicts import check_property, sanity
 
+    run = within if within is not None else run_budget(options.budget)
     engine = engine_for(options.engine)
     passable: dict[str, bool] = {}
     sanity_results: list = []
@@ -72,16 +77,16 @@ def check_model(model: m.Model, options: Options = Options(), progress=None) -> 
         if options.sanity:
             if progress:
                 progress(f"{model.path}: can each procedure pass?")
-            sanity_results, passable = sanity(engine, model, options.depth, options.timeout)
+            sanity_results, passable = sanity(engine, model, options.depth, options.timeout, run)
         for n, p in enumerate(model.properties, start=1):
             if progress:
                 progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
             result = check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded,
-                                    options.effort, options.recheck_cvc5)
+                                    options.effort, options.recheck_cvc5, run)
             if options.explain and result.status == "proved" and not result.vacuous:
                 if progress:
                     progress(f"{model.path}: {p.name}: which rules does the proof rely on?")
-                result = _explained(result, model, p, options)
+                result = _explained(result, model, p, options, run)
             results.append(result)
     except KeyboardInterrupt:
         done = FileReport(model.path, tuple(results), tuple(sanity_results))
@@ -90,7 +95,7 @@ def check_model(model: m.Model, options: Options = Options(), progress=None) -> 
     return FileReport(model.path, tuple(results), tuple(sanity_results))
 
 
-def _explained(result, model: m.Model, prop: m.Property, options: Options):
+def _explained(result, model: m.Model, prop: m.Property, options: Options, run=None):
     """The result with the rules its proof relies on (each rule removed in turn, checked again)."""
     from dataclasses import replace
 
@@ -99,7 +104,7 @@ def _explained(result, model: m.Model, prop: m.Property, options: Options):
 
     def check(weakened: m.Model):
         # a bounded search suffices: only a counterexample (REFUTED) shows a rule necessary
-        return check_property(engine_for(options.engine), weakened, prop, options.depth, options.timeout)
+        return check_property(engine_for(options.engine), weakened, prop, options.depth, options.timeout, within=run)
 
     needed, undecided = relied_on(check, model)
     return replace(result, relied_on=needed, relied_on_undecided=undecided)
@@ -114,12 +119,13 @@ def file_sha256(path: str) -> str | None:
         return None
 
 
-def check_file(path: str, options: Options = Options(), progress=None) -> FileReport:
+def check_file(path: str, options: Options = Options(), progress=None, within=None) -> FileReport:
+    """Load and check one file (``within``: the run's budget, as for :func:`check_model`)."""
     try:
         model = load(path)
     except SpecError as err:
         return FileReport(path, errors=tuple(err.diagnostics), sha256=file_sha256(path))
-    return replace(check_model(model, options, progress), sha256=file_sha256(path))
+    return replace(check_model(model, options, progress, within), sha256=file_sha256(path))
 
 
 def z3_version() -> str | None:
@@ -131,11 +137,15 @@ def z3_version() -> str | None:
 
 
 def check_files(paths, options: Options = Options(), progress=None) -> Report:
-    """Check each file in turn; on Ctrl-C, :class:`Interrupted` with the files and results done."""
-    paths, done = list(paths), []
+    """Check each file in turn; on Ctrl-C, :class:`Interrupted` with the files and results done.
+    ``options.budget`` bounds them all: once it runs out, each property left (in this file or the
+    next ones, which are still loaded) is UNKNOWN with the reason."""
+    from .engine import run_budget
+
+    paths, done, run = list(paths), [], run_budget(options.budget)
     for n, path in enumerate(paths):
         try:
-            done.append(check_file(path, options, progress))
+            done.append(check_file(path, options, progress, run))
         except KeyboardInterrupt as stop:
             cut = isinstance(stop, Interrupted)  # (else: Ctrl-C while loading the file)
             partial, left = (stop.report.files, stop.unchecked) if cut else ((), ((path, None),))
