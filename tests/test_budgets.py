@@ -19,26 +19,25 @@ from govspec.engine import Deadline
 
 BIG = """organization "A token DAO of 100,000 holders" {
   group holders of 100000 weight 1
-  person ceo_person tags executive
 
   body dao {
     members holders
   }
-  office ceo = ceo_person
+  parameter treasury_sent = 0
 
-  procedure remove_ceo {
+  procedure send_treasury {
     decided by dao at meeting
       notice all
       quorum present >= 1/3 of members
       passes when yes > half of present
-    require ceo is not vacant
-    effect ceo = vacant
+    require treasury_sent == 0
+    effect treasury_sent = 1
   }
 }
 
-property one_cannot_remove_ceo:
-  no coalition of at most 1 in dao can force remove_ceo
-"""
+property one_cannot_send_the_treasury:
+  no coalition of at most 1 in dao can force send_treasury
+"""  # (100,000 people: the most a spec may have, docs/language.md section 9)
 
 SMALL = """organization "A board of three" {
   person a
@@ -93,7 +92,7 @@ def test_timeout_unknown_shows_in_text(tmp_path):
     spec.write_text(BIG)
     code, out, _ = run_cli("check", "--timeout", "0.1", "--no-sanity", str(spec))
     assert code == 4
-    assert "one_cannot_remove_ceo ... UNKNOWN" in out and f"reason: {TIMEOUT_REASON}" in out, out
+    assert "one_cannot_send_the_treasury ... UNKNOWN" in out and f"reason: {TIMEOUT_REASON}" in out, out
 
 
 def slow_verdicts(monkeypatch, seconds: float) -> list[str]:
