@@ -198,3 +198,59 @@ def test_deadline_within_a_budget_takes_its_words():
     inner = Deadline(60, "the time limit of 60 s", "--timeout", within=budget)
     assert inner.ran_out() == "the run's budget of 0.5 s ran out (--budget)"
     assert Deadline(0.1, "the time limit of 0.1 s", within=budget).ran_out() == "the time limit of 0.1 s ran out (--timeout)"
+
+
+def distinct(n: int) -> str:
+    """A body of ``n`` people of distinct weights who may resign: no two alike, so the Z3 encoding
+    has every one of them (the one-vote shortcut does not apply: resigning changes the body)."""
+    people = "\n".join(f"  person p{i} weight {i + 1}" for i in range(n))
+    return f"""organization "Distinct" {{
+{people}
+  body dao {{
+    members {", ".join(f"p{i}" for i in range(n))}
+  }}
+  parameter sent = 0
+  procedure send {{
+    decided by dao at meeting
+      notice all
+      passes when yes > half of present
+    effect sent = 1
+  }}
+  event resign(x in dao) {{
+    effect remove x from dao
+  }}
+}}
+
+property never_sent:
+  always sent == 0
+"""
+
+
+def test_a_step_cut_by_the_deadline_is_never_reused(monkeypatch):
+    """The encoding of a step looks at the clock per member; a step cut half-way must not be kept
+    (the shared unrolling would then hold half a step): the next search builds it again and finds
+    what a fresh engine finds."""
+    from govspec.engine import OutOfTime
+    from verifier.encode import meetings
+
+    model = api.load_text(distinct(60), "d.gov")
+    engine = api.engine_for("z3")
+    calls = []
+
+    def cut_after_50():
+        calls.append(1)
+        if len(calls) > 50:
+            raise OutOfTime(Deadline(0, "the test's limit"))
+
+    monkeypatch.setattr(meetings, "check_time", cut_after_50)
+    try:
+        engine.reachable(model, "send", 2, Deadline(60))
+    except OutOfTime:
+        pass
+    else:
+        raise AssertionError("the cut did not happen")
+    monkeypatch.undo()
+    again = engine.reachable(model, "send", 2, Deadline(60))
+    fresh = api.engine_for("z3").reachable(model, "send", 2, Deadline(60))
+    assert (again.status, again.depth, again.steps) == (fresh.status, fresh.depth, fresh.steps) == (again.status, 1, again.steps)
+    assert again.status == "found"
