@@ -15,12 +15,13 @@ from dataclasses import replace
 from . import model as m
 from .diagnostics import SpecError
 from .load import Read, inputs, instance, load, load_text
-from .options import DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIMEOUT, ENGINES, Options, options_dict
+from .options import DEFAULT_BUDGET, DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIMEOUT, ENGINES, Options, options_dict
 from .report import FileReport, Report
 from .syntax import read_source
 
-__all__ = ["DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Interrupted", "Options", "Read", "check_file",
-           "check_files", "check_model", "engine_for", "inputs", "instance", "limits", "load", "load_text",
+__all__ = ["DEFAULT_BUDGET", "DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Interrupted", "Options",
+           "Read", "check_file", "check_files", "check_model", "engine_for", "inputs", "instance", "limits", "load",
+           "load_text",
            "options_dict", "read_source", "stop_engines", "z3_version"]
 
 
@@ -57,12 +58,17 @@ def stop_engines(owed: bool = False) -> None:
         interrupts.stop(owed)
 
 
-def check_model(model: m.Model, options: Options = Options(), progress=None) -> FileReport:
+def check_model(model: m.Model, options: Options = Options(), progress=None, within=None) -> FileReport:
     """Check every property of ``model``; raises :class:`govspec.verdicts.ReplayError` on an engine bug.
 
-    ``progress``, if given, is called with a short description before each step of the work."""
+    ``progress``, if given, is called with a short description before each step of the work.
+    ``within``: the run's budget (a :class:`govspec.engine.Deadline`; :func:`check_files` gives
+    one to all its files); without it, ``options.budget`` starts here.  Once it runs out, every
+    property left is UNKNOWN with the reason (each is still reported)."""
+    from .engine import run_budget
     from .verdicts import check_property, sanity
 
+    run = within if within is not None else run_budget(options.budget)
     engine = engine_for(options.engine)
     passable: dict[str, bool] = {}
     sanity_results: list = []
@@ -71,16 +77,16 @@ def check_model(model: m.Model, options: Options = Options(), progress=None) -> 
         if options.sanity:
             if progress:
                 progress(f"{model.path}: can each procedure pass?")
-            sanity_results, passable = sanity(engine, model, options.depth, options.timeout)
+            sanity_results, passable = sanity(engine, model, options.depth, options.timeout, run)
         for n, p in enumerate(model.properties, start=1):
             if progress:
                 progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
             result = check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded,
-                                    options.effort, options.recheck_cvc5)
+                                    options.effort, options.recheck_cvc5, run)
             if options.explain and result.status == "proved" and not result.vacuous:
                 if progress:
                     progress(f"{model.path}: {p.name}: which rules does the proof rely on?")
-                result = _explained(result, model, p, options)
+                result = _explained(result, model, p, options, run)
             results.append(result)
     except KeyboardInterrupt:
         done = FileReport(model.path, tuple(results), tuple(sanity_results))
@@ -89,7 +95,7 @@ def check_model(model: m.Model, options: Options = Options(), progress=None) -> 
     return FileReport(model.path, tuple(results), tuple(sanity_results), warnings=model.warnings)
 
 
-def _explained(result, model: m.Model, prop: m.Property, options: Options):
+def _explained(result, model: m.Model, prop: m.Property, options: Options, run=None):
     """The result with the rules its proof relies on (each rule removed in turn, checked again)."""
     from dataclasses import replace
 
@@ -98,22 +104,24 @@ def _explained(result, model: m.Model, prop: m.Property, options: Options):
 
     def check(weakened: m.Model):
         # a bounded search suffices: only a counterexample (REFUTED) shows a rule necessary
-        return check_property(engine_for(options.engine), weakened, prop, options.depth, options.timeout)
+        return check_property(engine_for(options.engine), weakened, prop, options.depth, options.timeout, within=run)
 
     needed, undecided = relied_on(check, model)
     return replace(result, relied_on=needed, relied_on_undecided=undecided)
 
 
-def check_file(path: str, options: Options = Options(), progress=None, read: Read | None = None) -> FileReport:
+def check_file(path: str, options: Options = Options(), progress=None, read: Read | None = None,
+               within=None) -> FileReport:
     """Check one file; its proof stamp holds the hashes of the bytes loaded (read once: an edit
     while it is checked is not hashed beside verdicts of the text before).  ``read``: also record
-    there what was read (whether the file parsed as a spec, for :mod:`govspec.stamps`)."""
+    there what was read (whether the file parsed as a spec, for :mod:`govspec.stamps`); ``within``:
+    the run's budget, as for :func:`check_model`."""
     read = read if read is not None else Read()
     try:
         model = load(path, read)
     except SpecError as err:
         return FileReport(path, errors=tuple(err.diagnostics), sha256=read.sha256, imports=_imports(read))
-    return replace(check_model(model, options, progress), sha256=read.sha256, imports=_imports(read))
+    return replace(check_model(model, options, progress, within), sha256=read.sha256, imports=_imports(read))
 
 
 def _imports(read: Read) -> tuple[tuple[str, str], ...]:
@@ -141,11 +149,15 @@ def limits() -> dict:
 
 
 def check_files(paths, options: Options = Options(), progress=None) -> Report:
-    """Check each file in turn; on Ctrl-C, :class:`Interrupted` with the files and results done."""
-    paths, done = list(paths), []
+    """Check each file in turn; on Ctrl-C, :class:`Interrupted` with the files and results done.
+    ``options.budget`` bounds them all: once it runs out, each property left (in this file or the
+    next ones, which are still loaded) is UNKNOWN with the reason."""
+    from .engine import run_budget
+
+    paths, done, run = list(paths), [], run_budget(options.budget)
     for n, path in enumerate(paths):
         try:
-            done.append(check_file(path, options, progress))
+            done.append(check_file(path, options, progress, within=run))
         except KeyboardInterrupt as stop:
             cut = isinstance(stop, Interrupted)  # (else: Ctrl-C while loading the file)
             partial, left = (stop.report.files, stop.unchecked) if cut else ((), ((path, None),))

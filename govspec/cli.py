@@ -19,7 +19,7 @@ from typing import TextIO
 import click
 
 from . import __version__
-from .options import DEPTH_RANGE, EFFORT_RANGE, TIMEOUT_RANGE
+from .options import BUDGET_RANGE, DEPTH_RANGE, EFFORT_RANGE, TIMEOUT_RANGE
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -71,7 +71,11 @@ def _check_options(command):
                           "of a fixed amount of solver work (not seconds: the same check gives the same "
                           "verdict on a busy machine)."),
         click.option("--timeout", type=click.FloatRange(*TIMEOUT_RANGE), default=None, show_default="60",
-                     help="Time limit per property, in seconds; a search it stops is bounded (or UNKNOWN)."),
+                     help="Time limit per property (and per sanity check of a procedure), in seconds, for all "
+                          "its work; a search it stops is bounded (or UNKNOWN)."),
+        click.option("--budget", type=click.FloatRange(*BUDGET_RANGE), default=None, show_default="none",
+                     help="Time limit for the whole run, in seconds; once it runs out, every property left "
+                          "is UNKNOWN (each is still reported)."),
         click.option("--accept-bounded", is_flag=True,
                      help="Exit 0 (not 4) when results are PROVED or bounded (HOLDS UP TO N STEPS ...); "
                           "the output says that bounded results were accepted. They are still not proofs."),
@@ -92,7 +96,7 @@ def _check_options(command):
 
 
 def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet, explain=False, effort=None,
-               accept_bounded=False, recheck_cvc5=False, partial_out: TextIO | None = None):
+               accept_bounded=False, recheck_cvc5=False, partial_out: TextIO | None = None, budget=None):
     """Check FILES; returns (report, sources of the files with errors), or exits 2 on an engine bug,
     or 130 on Ctrl-C after printing the results finished as text on ``partial_out`` (standard error
     if None) and the properties left."""
@@ -108,6 +112,7 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
     options = api.Options(
         depth=api.DEFAULT_DEPTH if depth is None else depth,
         timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout,
+        budget=budget,
         effort=api.DEFAULT_EFFORT if effort is None else effort,
         accept_bounded=accept_bounded,
         recheck_cvc5=recheck_cvc5,
@@ -190,13 +195,13 @@ def _errors_to_stderr(report, sources) -> None:
                    "{property} and {file} in FILE are replaced. Never over a file the check reads.")
 @_check_options
 @click.pass_context
-def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, accept_bounded, recheck_cvc5, engine,
-          no_sanity, explain, quiet) -> None:
+def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, budget, accept_bounded, recheck_cvc5,
+          engine, no_sanity, explain, quiet) -> None:
     """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
     # on Ctrl-C, only text shows the results so far: a partial JSON, SARIF, JUnit, Markdown or HTML
     # report would pass for a whole one (a proof stamp, a green CI view), so that text goes to stderr
     report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
-                                 recheck_cvc5, partial_out=_Streams.out if fmt == "text" else _Streams.err)
+                                 recheck_cvc5, partial_out=_Streams.out if fmt == "text" else _Streams.err, budget=budget)
     if fmt != "text":
         _Streams.out.write(_formatted(report, fmt, sources))
     else:
@@ -215,8 +220,8 @@ def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, acc
               help="The HTML file to write ('-': standard output); never a file the check reads.")
 @_check_options
 @click.pass_context
-def report(ctx: click.Context, file, output, depth, effort, timeout, accept_bounded, recheck_cvc5, engine, no_sanity,
-           explain, quiet) -> None:
+def report(ctx: click.Context, file, output, depth, effort, timeout, budget, accept_bounded, recheck_cvc5, engine,
+           no_sanity, explain, quiet) -> None:
     """Check FILE and write an HTML page: a Markdown review rendered with each govspec block's
     verdicts and scenarios after it, or the report of a spec."""
     from .formats.html import render_html
@@ -228,7 +233,7 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, accept_boun
         inputs = _inputs([file])
         _write(ctx, [], inputs, quiet, refuse=output)
     checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
-                                  recheck_cvc5)
+                                  recheck_cvc5, budget=budget)
     from .imports import source_of
 
     text = source_of(file) if is_review(file) else None

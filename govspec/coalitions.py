@@ -3,7 +3,8 @@
 Two people the spec cannot tell apart (the same weight, tags, principal and bodies at the start,
 and not named by the rules: :meth:`govspec.model.Model.named_in_rules`) can be swapped in any
 coalition without changing what it can force, so one coalition per class of such swaps is enough.
-Used by the verdict logic ("every coalition", "no coalition of at most K principals") and by the
+The work is under the deadline applied (:func:`govspec.engine.check_time`: a spec may have
+100,000 people).  Used by the verdict logic ("every coalition", "no coalition of at most K principals") and by the
 engines that ask about principals' coalitions; it depends on the model only.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 
 from . import model as m
+from .engine import check_time
 
 MAX_COALITIONS = 500  # beyond this many coalitions up to symmetry, a question is not enumerated
 
@@ -36,9 +38,12 @@ def symmetry_keys(model: m.Model) -> dict[str, object]:
     for b in model.bodies.values():
         for n in b.members:
             bodies[n].append(b.name)
-    return {p.name: p.name if p.name in named else
+    keys = {}
+    for p in model.people:
+        check_time()
+        keys[p.name] = p.name if p.name in named else \
             ("alike", p.weight, p.tags, tuple(bodies[p.name]), p.principal if p.principal != p.name else None)
-            for p in model.people}
+    return keys
 
 
 def coalitions_up_to_symmetry(items: list[str], size: int, key) -> tuple[list[tuple[str, ...]], int]:
@@ -49,11 +54,13 @@ def coalitions_up_to_symmetry(items: list[str], size: int, key) -> tuple[list[tu
     enumeration finds first.  At most MAX_COALITIONS + 1 are made."""
     groups: dict[object, list[str]] = {}
     for item in items:
+        check_time()
         groups.setdefault(key(item), []).append(item)
     position = {item: i for i, item in enumerate(items)}
     found = []
 
     def shapes(rest: list[list[str]], left: int, chosen: list[str]):
+        check_time()
         if len(found) > MAX_COALITIONS:
             return
         if not rest:
@@ -74,6 +81,7 @@ def principal_coalitions(model: m.Model, spec: m.CoalitionSpec, size: int) -> li
     keys = symmetry_keys(model)
     held: dict[str, list[str]] = {}
     for c in spec.candidates:
+        check_time()
         held.setdefault(model.person(c).principal, []).append(c)
     combos, _ = coalitions_up_to_symmetry(
         principals(model, spec), size,

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 DEPTH_RANGE = (0, 50)  # what the options accept (verify-report holds a report's options to the same)
 TIMEOUT_RANGE = (0.1, 86400)
+BUDGET_RANGE = (0.1, 604800)  # a week
 EFFORT_RANGE = (0.0, 1000.0)
 
 DEFAULT_DEPTH = None  # no cap: each property is searched until decided or its budget runs out
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_EFFORT = 1.0
+DEFAULT_BUDGET = None  # no total limit: each property and each sanity check has its --timeout
 
 
 ENGINES = ("z3", "explicit")
@@ -23,7 +25,8 @@ ENGINES = ("z3", "explicit")
 @dataclass(frozen=True)
 class Options:
     depth: int | None = DEFAULT_DEPTH  # the deepest search (None: no cap; deeper until decided or out of budget)
-    timeout: float = DEFAULT_TIMEOUT  # seconds per property (every solver call gets what is left)
+    timeout: float = DEFAULT_TIMEOUT  # seconds per property, and per sanity check of a procedure (docs/cli.md)
+    budget: float | None = DEFAULT_BUDGET  # seconds for the whole run; then what is left is UNKNOWN (None: no limit)
     effort: float = DEFAULT_EFFORT  # the search budget per property beyond the first search (verdicts.Budget)
     accept_bounded: bool = False  # bounded results do not make the exit code 4 (the output says so)
     recheck_cvc5: bool = False  # re-check each proof's invariant with cvc5 too (the cvc5 extra)
@@ -35,5 +38,8 @@ class Options:
 
 def options_dict(options: Options) -> dict:
     """The options as recorded in a report (enough for ``govspec verify-report`` to re-run)."""
-    return {"depth": options.depth, "timeout": options.timeout, "effort": options.effort, "engine": options.engine,
-            "sanity": options.sanity, "accept_bounded": options.accept_bounded, "recheck_cvc5": options.recheck_cvc5}
+    recorded = {"depth": options.depth, "timeout": options.timeout, "effort": options.effort, "engine": options.engine,
+                "sanity": options.sanity, "accept_bounded": options.accept_bounded, "recheck_cvc5": options.recheck_cvc5}
+    if options.budget is not None:  # (recorded only when given: a run's budget cuts verdicts short)
+        recorded["budget"] = options.budget
+    return recorded

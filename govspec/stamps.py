@@ -93,7 +93,8 @@ def recorded_options(data: dict, path: str) -> Options:
                           effort=float(opts.get("effort", defaults.effort)),
                           sanity=bool(opts.get("sanity", defaults.sanity)), engine=str(opts.get("engine", defaults.engine)),
                           accept_bounded=bool(opts.get("accept_bounded", defaults.accept_bounded)),
-                          recheck_cvc5=bool(opts.get("recheck_cvc5", defaults.recheck_cvc5)))
+                          recheck_cvc5=bool(opts.get("recheck_cvc5", defaults.recheck_cvc5)),
+                          budget=None if opts.get("budget") is None else float(opts["budget"]))
     except (TypeError, ValueError) as err:
         raise _not_a_report(path, f"bad options ({err})") from None
     if not ((options.depth is None or DEPTH_RANGE[0] <= options.depth <= DEPTH_RANGE[1])

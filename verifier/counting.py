@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from govspec import model as m
+from govspec.engine import check_time
 
 MIN_CLASS = 2  # smaller classes are encoded per member
 
@@ -114,6 +115,7 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
             bodies_of[n].append(b.name)
     groups: dict[tuple, list[m.Person]] = {}
     for p in model.people:
+        check_time()
         if p.name in named or len(bodies_of[p.name]) != 1:
             continue
         key = (bodies_of[p.name][0], p.tags, p.weight, p.principal != p.name and p.principal,

@@ -16,7 +16,7 @@ from z3 import And, BoolVal, Not, Solver, is_true, sat, unknown
 from govspec import model as m
 from govspec import semantics as sem
 from govspec.coalitions import largest_principal_coalitions
-from govspec.engine import Deadline, Outcome
+from govspec.engine import Deadline, OutOfTime, Outcome
 
 from . import counting, interrupts, unbounded, weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
@@ -263,10 +263,15 @@ class _Unrolled:
         self.model = model
         self.unroll = Unrolling(model, counting.classes(model)[0])
         self.solver = Solver()
+        self.broken = False  # a step cut half-way by the deadline (check_time): never used again
 
     def ensure(self, k: int) -> None:
         while len(self.unroll.steps) < k:
-            self.unroll.add_step(self.solver)
+            try:
+                self.unroll.add_step(self.solver)
+            except OutOfTime:
+                self.broken = True
+                raise
 
 
 def _search(shared: _Unrolled, depth: int, deadline: Deadline, target, *, from_zero: bool, start: int = 0) -> _Outcome:
@@ -306,9 +311,17 @@ class _ForceSearch:
                                                                   spec.size if spec is not None else None, fixed)
         self.solver.add(*rules)
         self.done = -1  # every depth up to this one has been searched, and found nothing
+        self.broken = False  # a step cut half-way by the deadline (check_time): never used again
 
     def run(self, depth: int, deadline: Deadline, start: int = 0) -> _Outcome:
         """Shortest forcing sequence of ``start`` to ``depth`` steps (the shorter ones were searched)."""
+        try:
+            return self._run(depth, deadline, start)
+        except OutOfTime:  # (cut in a step's encoding, or inside push and pop)
+            self.broken = True
+            raise
+
+    def _run(self, depth: int, deadline: Deadline, start: int) -> _Outcome:
         model, goal, unroll, solver = self.model, self.goal, self.unroll, self.solver
         if not model.procedures:
             depth = 0
@@ -471,7 +484,7 @@ class Z3Engine:
         self.last_counted = False  # ... and, on the general path, whether interchangeable people were counted
 
     def _unrolled(self, model: m.Model) -> _Unrolled:
-        if self._shared is None or self._shared.model is not model:
+        if self._shared is None or self._shared.model is not model or self._shared.broken:
             self._shared = _Unrolled(model)
         return self._shared
 
@@ -575,7 +588,7 @@ class Z3Engine:
             self._forcing = (model, {})
         key = (goal, spec, fixed)
         search = self._forcing[1].get(key)
-        if search is None or search.done != start - 1:  # (it can go on only from where it stopped)
+        if search is None or search.done != start - 1 or search.broken:  # (it goes on only from where it stopped)
             search = self._forcing[1][key] = _ForceSearch(model, goal, spec, fixed)
             start = 0
         return search.run(depth, deadline, start)

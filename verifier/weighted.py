@@ -75,7 +75,7 @@ from z3 import Bool, BoolVal, Not, PbGe, PbLe, Solver, is_true, sat, unknown
 
 from govspec import model as m
 from govspec import semantics as sem
-from govspec.engine import Deadline, Outcome
+from govspec.engine import Deadline, Outcome, check_time
 
 # The step sets each option puts a member in (no recusal: everyone in B is eligible): the same as the
 # reference semantics' stage_sets gives a member who takes that option (tests/test_weighted.py
@@ -152,6 +152,7 @@ class Question:
     def totals(self, coalition) -> list[Fraction]:
         totals = list(self.base)
         for p in coalition:
+            check_time()
             totals = [t + g for t, g in zip(totals, self.gain(p))]
         return totals
 
@@ -276,7 +277,10 @@ def classify(model: m.Model, goal: m.Goal, depth: int) -> Question | None:
         plans = ({"not notified": ("out",)} if stage.notice == "none" else {}) | {"notified": ("told", "no", "abstain")}
     blocked = bool([g for g in proc.guards if not sem.eval_bool(g.expr, env)] or sem.effect_problems(model, proc, env))
     members = state.body(stage.body)
-    weights = {p: model.person(p).weight for p in members}
+    weights = {}
+    for p in members:
+        check_time()
+        weights[p] = model.person(p).weight
     tables: dict[Fraction, Table] = {}
     for w in set(weights.values()):
         own_values = {o: tuple(a.value(options[o], w) for a in atoms) for o in own}
@@ -287,6 +291,7 @@ def classify(model: m.Model, goal: m.Goal, depth: int) -> Question | None:
         tables[w] = Table(own_values, plan_values, mine, theirs)
     base = [a.const for a in atoms]
     for p, w in weights.items():
+        check_time()
         base = [b + v for b, v in zip(base, tables[w].plans[tables[w].plan])]
     addable = any(e.kind == "add" and e.target == stage.body for pr in model.procedures.values() for e in pr.effects)
     order = tuple(p.name for p in model.people if p.name in members) if addable else model.bodies[stage.body].members
@@ -303,6 +308,7 @@ def witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
     totals = q.totals(coalition)
     picked = {}
     for p in q.order:
+        check_time()
         t = q.tables[q.weights[p]]
         values, current = (t.own, t.own[t.best]) if p in coalition else (t.plans, t.plans[t.plan])
         for name, vector in values.items():
@@ -321,7 +327,10 @@ def witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
 
 def _sorted_order(q: Question, candidates) -> list[str] | None:
     """Candidates by decreasing gains, if one order sorts every comparison's gains (else None)."""
-    gains = {p: q.gain(p) for p in candidates}
+    gains = {}
+    for p in candidates:
+        check_time()
+        gains[p] = q.gain(p)
     order = sorted(candidates, key=lambda p: tuple(-g for g in gains[p]))
     for a in range(len(q.atoms)):
         column = [gains[p][a] for p in order]
@@ -345,6 +354,7 @@ def _least_sorted(q: Question, order: list[str], candidates, size: int) -> froze
         return None
     chosen, excluded, after = set(top), set(), len(top)
     for c in candidates:
+        check_time()
         if c not in chosen:
             excluded.add(c)  # not among the best: leaving it out changes nothing
             continue
@@ -467,6 +477,7 @@ def decide_every(model: m.Model, goal: m.Goal, depth: int, spec: m.CoalitionSpec
     if q.blocked:
         return frozenset(candidates[:k])
     for a, atom in enumerate(q.atoms):
+        check_time()
         weakest = sorted(candidates, key=lambda p: q.gain(p)[a])[:k]
         if not atom.holds(q.base[a] + sum((q.gain(p)[a] for p in weakest), Fraction(0))):
             return frozenset(weakest)

@@ -20,21 +20,21 @@ import time
 from dataclasses import replace
 
 from .. import model as m
-from ..engine import Deadline, Engine, Outcome
+from ..engine import Deadline, Engine, OutOfTime, Outcome, time_limit
 from ..report import UNKNOWN, PropertyResult, Scope
 from . import properties, sizes
 from .deepening import EFFORT_DEPTH, EXHAUSTION_SECONDS, FIRST_DEPTH, Budget
 from .replay import ReplayError, Unconfirmed, confirm_violation, replay_force, replay_trace
 from .sanity import SANITY_DEPTH, sanity
 
-__all__ = ["Budget", "Deadline", "EFFORT_DEPTH", "EXHAUSTION_SECONDS", "Engine", "FIRST_DEPTH", "Outcome",
+__all__ = ["Budget", "Deadline", "EFFORT_DEPTH", "EXHAUSTION_SECONDS", "Engine", "FIRST_DEPTH", "OutOfTime", "Outcome",
            "ReplayError", "SANITY_DEPTH", "Unconfirmed", "check_property", "confirm_violation", "replay_force",
            "replay_trace", "sanity"]
 
 
 def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int | None, seconds: float,
                    passable: dict[str, bool] | None = None, unbounded: bool = False,
-                   effort: float = 1.0, recheck: bool = False) -> PropertyResult:
+                   effort: float = 1.0, recheck: bool = False, within: Deadline | None = None) -> PropertyResult:
     """The verdict on one property.
 
     ``depth`` caps the search (None: no cap).  With ``unbounded``, the search goes on until the
@@ -42,19 +42,31 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int 
     (``effort``) or ``seconds`` run out, interleaving deeper bounded searches with the provers of
     any length; what it could not decide is BOUNDED (with the scope searched and why it is not a
     proof) or UNKNOWN.  Without ``unbounded``, one bounded search to ``depth`` (never PROVED for a
-    property that needs a proof of any length).  UNKNOWN when a scenario found cannot be confirmed."""
+    property that needs a proof of any length).  UNKNOWN when a scenario found cannot be confirmed.
+
+    ``seconds`` bounds all of it (the engine's searches and the Python work around them), and so
+    does ``within`` (the run's budget) when it ends first: UNKNOWN, with the limit that ran out as
+    the reason, when not even the first search was done in time (or the budget had run out before)."""
     start = time.monotonic()
-    budget = Budget(depth, effort, Deadline(seconds), prove=unbounded, recheck=recheck)
+    deadline = time_limit(seconds, within)
+    budget = Budget(depth, effort, deadline, prove=unbounded, recheck=recheck)
     if not unbounded and depth is None:
         budget.cap = FIRST_DEPTH
+    common = dict(name=prop.name, kind=prop.kind, line=prop.span.line, cite=prop.cite,
+                  path=None if prop.span.path == model.path else prop.span.path)
+    if deadline.expired():  # (the run's budget ran out before this property's turn)
+        return PropertyResult(**common, status=UNKNOWN, scope=Scope(0), seconds=0.0, summary="not checked",
+                              reason=f"{deadline.ran_out()} before its check began")
     try:
-        result = properties.verdict(engine, model, prop, budget, passable)
-        if model.sizes:
-            result = sizes.every_size(engine, model, prop, result, budget, passable)
+        with deadline.applies():
+            result = properties.verdict(engine, model, prop, budget, passable)
+            if model.sizes:
+                result = sizes.every_size(engine, model, prop, result, budget, passable)
         return replace(result, seconds=time.monotonic() - start)
     except Unconfirmed as err:
-        return PropertyResult(name=prop.name, kind=prop.kind, line=prop.span.line, cite=prop.cite,
-                              path=None if prop.span.path == model.path else prop.span.path, status=UNKNOWN,
-                              scope=Scope(depth), seconds=time.monotonic() - start,
+        return PropertyResult(**common, status=UNKNOWN, scope=Scope(depth), seconds=time.monotonic() - start,
                               summary=f"the {engine.name} engine found a scenario the reference semantics cannot confirm",
                               reason=str(err))
+    except OutOfTime as err:
+        return PropertyResult(**common, status=UNKNOWN, scope=Scope(0), seconds=time.monotonic() - start,
+                              summary="the time ran out before it was decided", reason=str(err))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import model as m
-from ..engine import Deadline, Engine, Outcome
+from ..engine import Deadline, Engine, OutOfTime, Outcome
 from ..explicit import ExplicitEngine
 from .words import one_line
 
@@ -73,9 +73,13 @@ class Deepening:
                 self.stopped = f"the search budget ran out at depth {deepest} (--effort)"
                 break
             if b.deadline.expired():
-                self.stopped = "the time limit was reached (--timeout)"
+                self.stopped = b.deadline.ran_out()
                 break
-            out = self.ask(k, k)
+            try:
+                out = self.ask(k, k)
+            except OutOfTime as err:  # (in the Python work around the solver: the depths before k stand)
+                self.stopped = str(err)
+                break
             if out.status == "found":
                 return out
             if out.status == "unknown":
@@ -97,13 +101,17 @@ def any_length(engine: Engine, model: m.Model, budget: Budget, attempt) -> tuple
         return False, "a bounded search was asked for", ""
     why = []
     if hasattr(engine, "prove_unbounded"):
-        answer = attempt(engine, budget.deadline)
+        try:
+            answer = attempt(engine, budget.deadline)
+        except OutOfTime as err:
+            return False, str(err), ""
         if answer is not None:
             ok, reason = answer
             how = getattr(engine, "last_proof", "") or "an inductive invariant"
             if ok and budget.recheck and hasattr(engine, "recheck_second_solver"):
-                seconds = max(1.0, budget.deadline.remaining_ms() / 1000)
-                status, detail = engine.recheck_second_solver(seconds)
+                seconds = budget.deadline.remaining_ms() / 1000
+                status, detail = (engine.recheck_second_solver(seconds) if seconds > 0 else
+                                  ("unknown", budget.deadline.ran_out()))
                 if status == "invalid":
                     ok, reason = False, f"cvc5 rejects the invariant ({one_line(detail)})"
                 elif status == "valid":
@@ -121,8 +129,12 @@ def any_length(engine: Engine, model: m.Model, budget: Budget, attempt) -> tuple
             second = ExplicitEngine()
             # its own share of the time: exploring states that never end (tokens minted without end)
             # must not eat the deeper search's time
-            share = Deadline(min(budget.deadline.remaining_ms() / 1000, EXHAUSTION_SECONDS * max(budget.effort, 0.1)))
-            answer = attempt(second, share)
+            share = budget.deadline.share(EXHAUSTION_SECONDS * max(budget.effort, 0.1), "the exploration's share of the time")
+            try:
+                with share.applies():
+                    answer = attempt(second, share)
+            except OutOfTime as err:
+                answer = (False, str(err))
             if answer is not None:
                 ok, reason = answer
                 if ok:

@@ -2,13 +2,15 @@
 
 A trace the reference semantics rejects raises :class:`ReplayError`, an internal error (an engine
 bug) that is never shown as a finding; a scenario too large for the reference semantics to
-confirm raises :class:`Unconfirmed`, and its verdict is UNKNOWN.
+confirm raises :class:`Unconfirmed`, and its verdict is UNKNOWN.  A replay is work under the
+property's deadline like any other (:func:`govspec.engine.check_time` before each step).
 """
 
 from __future__ import annotations
 
 from .. import model as m
 from .. import semantics as sem
+from ..engine import check_time
 
 
 class Unconfirmed(Exception):
@@ -22,6 +24,7 @@ class ReplayError(Exception):
 def replay_trace(model: m.Model, steps: list[sem.Step]) -> list[sem.State]:
     states = [sem.initial_state(model)]
     for i, step in enumerate(steps, start=1):
+        check_time()
         problems = sem.step_problems(model, states[-1], step)
         if problems:
             raise ReplayError(f"step {i} ({step.procedure}) rejected by the reference semantics: {'; '.join(problems)}")
@@ -32,6 +35,7 @@ def replay_trace(model: m.Model, steps: list[sem.Step]) -> list[sem.State]:
 def replay_force(model: m.Model, steps: list[sem.Step], coalition: frozenset[str], goal: m.Goal) -> None:
     state = sem.initial_state(model)
     for i, step in enumerate(steps, start=1):
+        check_time()
         try:
             problems = sem.forced_problems(model, state, step, coalition)
         except sem.ReplayLimit as err:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import model as m
-from ..engine import Deadline, Engine
+from ..engine import Deadline, Engine, OutOfTime, Outcome, time_limit
 from ..report import SanityResult
 from .replay import replay_trace
 from .words import one_line, phase_key, sizes_text
@@ -12,9 +12,12 @@ from .words import one_line, phase_key, sizes_text
 SANITY_DEPTH = 6  # how deep the sanity check looks for a behaviour where a procedure passes (no --depth)
 
 
-def sanity(engine: Engine, model: m.Model, depth: int | None, seconds: float) -> tuple[list[SanityResult], dict[str, bool]]:
+def sanity(engine: Engine, model: m.Model, depth: int | None, seconds: float,
+           within: Deadline | None = None) -> tuple[list[SanityResult], dict[str, bool]]:
     """Can each procedure pass in some behaviour of at most ``depth`` steps (None: SANITY_DEPTH)?
-    (Vacuity checks for the properties: a warning, never a verdict.)"""
+    (Vacuity checks for the properties: a warning, never a verdict.)  Each procedure's check has
+    ``seconds`` (``--timeout``), within the run's budget ``within`` if any: one that runs out is
+    undecided, with the limit that ran out as its reason."""
     depth = SANITY_DEPTH if depth is None else depth
     results, passable = [], {}
     for proc in model.procedures.values():
@@ -24,9 +27,16 @@ def sanity(engine: Engine, model: m.Model, depth: int | None, seconds: float) ->
         for phase in ("pass", "execute") if proc.timed else ("pass",):
             key = phase_key(proc.name, phase)
             verb = "pass" if phase == "pass" else "take effect"
-            out = engine.reachable(model, proc.name, depth, Deadline(seconds), phase)
+            deadline = time_limit(seconds, within)
+            try:
+                with deadline.applies():
+                    deadline.check()
+                    out = engine.reachable(model, proc.name, depth, deadline, phase)
+                    if out.status == "found":
+                        replay_trace(model, out.steps)
+            except OutOfTime as err:
+                out = Outcome("unknown", depth=0, reason=str(err))
             if out.status == "found":
-                replay_trace(model, out.steps)
                 passable[key] = True
                 results.append(SanityResult(key, proc.span.line, "ok", f"can {verb} (after {out.depth} step(s))", out.depth, **where))
             elif out.status == "none":

@@ -11,7 +11,7 @@ import itertools
 from dataclasses import replace
 
 from .. import model as m
-from ..engine import Deadline, Engine
+from ..engine import Engine, OutOfTime
 from ..load import instance  # (the spec at other sizes is loaded like any spec)
 from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope
 from . import properties
@@ -59,16 +59,25 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
         return replace(result, summary=f"{result.summary} (with {sizes_text(least)})")
 
     def refuted_at(sizes: dict[str, int], seconds: float, cap: int | None, prove: bool) -> PropertyResult:
-        at = instance(model, sizes)
-        again = properties.verdict(engine, at, next(p for p in at.properties if p.name == prop.name),
-                         Budget(cap, budget.effort, Deadline(max(seconds, 0.001)), prove, budget.recheck), None)
-        return again
+        """The verdict on the spec at ``sizes``, within ``seconds`` of the property's time (raises
+        :class:`OutOfTime` when they run out: loading the spec at those sizes counts too)."""
+        share = budget.deadline.share(seconds, f"the time for {sizes_text(sizes)}")
+        with share.applies():
+            share.check()
+            at = instance(model, sizes)
+            share.check()
+            return properties.verdict(engine, at, next(p for p in at.properties if p.name == prop.name),
+                                      Budget(cap, budget.effort, share, prove, budget.recheck), None)
 
     why_not_all = ""
     if result.status == PROVED and result.kind not in ("coalition_force", "every_coalition"):
         search = getattr(engine, "all_sizes", None)
-        answer = (search(model, prop, budget.first, budget.deadline, budget.prove)
-                  if search is not None else None)
+        cut = f"the {engine.name} engine checks the sizes as written only"
+        try:
+            answer = (search(model, prop, budget.first, budget.deadline, budget.prove)
+                      if search is not None else None)
+        except OutOfTime as err:  # (the verdict at the least sizes stands, bounded to them)
+            answer, cut = None, str(err)
         if answer is not None and answer.status == "holds":
             every = f"for every size ({ranges_text(model)})"
             if answer.depth is None:
@@ -88,8 +97,7 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
                 return replace(again, summary=f"with {sizes_text(answer.sizes)}: {again.summary}")
             raise Unconfirmed(f"the search over every size found a counterexample with {sizes_text(answer.sizes)}, "
                               f"which checking the spec at those sizes does not confirm ({again.status})")
-        why_not_all = one_line(answer.reason if answer is not None else
-                                f"the {engine.name} engine checks the sizes as written only")
+        why_not_all = one_line(answer.reason if answer is not None else cut)
     elif result.kind in ("coalition_force", "every_coalition"):
         why_not_all = "a coalition's power is checked at each size separately"
     else:
@@ -98,12 +106,18 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
     box, depth = dict(least), result.scope.depth
     searched_all_lengths = result.scope.depth is None
     for grown, fresh in _size_boxes(model):
-        if budget.deadline.expired() or not budget.prove:
+        if budget.deadline.expired():
+            why_not_all += f"; the next sizes were not searched: {budget.deadline.ran_out()}"
+            break
+        if not budget.prove:
             break
         for sizes in fresh:
             share = budget.deadline.remaining_ms() / 1000 / max(1, len(fresh))
-            again = refuted_at(sizes, share, result.scope.depth if result.scope.depth is not None else budget.cap,
-                               budget.prove)
+            try:
+                again = refuted_at(sizes, share, result.scope.depth if result.scope.depth is not None else budget.cap,
+                                   budget.prove)
+            except OutOfTime as err:
+                again = replace(result, status=UNKNOWN, reason=str(err))
             if again.status == REFUTED:
                 return replace(again, summary=f"with {sizes_text(sizes)}: {again.summary}")
             if again.status not in (PROVED, BOUNDED):

@@ -22,6 +22,7 @@ from fractions import Fraction
 from z3 import And, BoolRef, BoolVal, If, IntVal, Not, Or, RealVal, Sum, ToReal
 
 from govspec import model as m
+from govspec.engine import check_time
 
 from .state import VACANT, StepVars, SymState, action_key, occupied, rational, tally
 
@@ -92,7 +93,8 @@ class ExpressionsMixin:
                 members = self.set_(s, state, args, sets)
                 if not members:
                     return RealVal(0)
-                return Sum([tally(b, self.weight_of(state, i) if w else RealVal(1)) for i, b in members.items()])
+                return Sum([tally(b, self.weight_of(state, i) if w else RealVal(1)) for i, b in members.items()
+                            if check_time() is None])
             case m.Supply():
                 pool = rational(self.model.flash_loan)
                 if state.balances is None:  # (a class slot weighs its weight for each person it stands for)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from z3 import And, Bool, BoolVal, If, Implies, Int, IntVal, Not, Or
 
 from govspec import model as m
+from govspec.engine import check_time
 
 from .state import StageVars, SymState, occupied
 
@@ -47,6 +48,7 @@ class MeetingsMixin:
         members = state.members[stage.body]
         sets = {k: {} for k in m.STEP_SETS}
         for i, member in members.items():
+            check_time()
             if i in self.slots:
                 sets["notified"][i], sets["present"][i] = v.notified[i], v.attended[i]
                 sets["yes"][i], sets["no"][i], sets["abstain"][i] = v.yes[i], v.no[i], v.abstain[i]
@@ -70,6 +72,7 @@ class MeetingsMixin:
         Mirrors :func:`govspec.semantics.meetings.choice_problems`.
         Mirrors :func:`govspec.semantics.forcing.outsider_responses` (with ``outsider``).
         """
+        check_time()
         member = state.members[stage.body][i]
         if i in self.slots:
             return self._slot_valid(stage, member, v, i, outsider)

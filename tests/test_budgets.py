@@ -1,0 +1,256 @@
+"""Time limits that hold: ``--timeout`` bounds all of a property's work (not only its solver
+calls), and ``--budget`` bounds the whole run, after which every property left is UNKNOWN,
+reported with the reason, never dropped.
+
+The timings asserted are generous multiples of the limits (the machine is shared and noisy): what
+is checked is that the limit is not ignored, as it was (a group of 100,000 and ``--timeout 0.1``
+took 27 s), and that what ran out says so.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from conftest import run_cli
+
+from govspec import api, verdicts
+from govspec.engine import Deadline
+
+BIG = """organization "A token DAO of 100,000 holders" {
+  group holders of 100000 weight 1
+
+  body dao {
+    members holders
+  }
+  parameter treasury_sent = 0
+
+  procedure send_treasury {
+    decided by dao at meeting
+      notice all
+      quorum present >= 1/3 of members
+      passes when yes > half of present
+    require treasury_sent == 0
+    effect treasury_sent = 1
+  }
+}
+
+property one_cannot_send_the_treasury:
+  no coalition of at most 1 in dao can force send_treasury
+"""  # (100,000 people: the most a spec may have, docs/language.md section 9)
+
+SMALL = """organization "A board of three" {
+  person a
+  person b
+  person c
+  body board {
+    members a, b, c
+  }
+  parameter level = 0
+  procedure raise_level {
+    decided by board at meeting
+      notice all
+      passes when yes > half of members
+    effect level = 1
+  }
+}
+
+property p1:
+  no coalition of at most 1 in board can force raise_level
+property p2:
+  no coalition of at most 1 in board can force raise_level
+property p3:
+  always level <= 1
+property p4:
+  always level <= 1
+"""
+
+TIMEOUT_REASON = "the time limit of 0.1 s ran out (--timeout)"
+
+
+def test_timeout_bounds_a_group_of_100000(tmp_path):
+    """The weighted fast path, the sanity check and the replay each walked 100,000 holders with no
+    look at the clock: PROVED after seconds with --timeout 0.1.  Now UNKNOWN with the reason."""
+    spec = tmp_path / "big.gov"
+    spec.write_text(BIG)
+    start = time.monotonic()
+    code, out, err = run_cli("check", "--timeout", "0.1", "--format", "json", str(spec))
+    elapsed = time.monotonic() - start
+    assert "Traceback" not in err
+    data = json.loads(out)
+    [prop] = data["files"][0]["properties"]
+    [check] = data["files"][0]["sanity"]
+    assert prop["status"] == "unknown" and prop["reason"] == TIMEOUT_REASON, prop
+    assert prop["seconds"] < 5
+    assert check["status"] == "unknown" and TIMEOUT_REASON in check["message"], check
+    assert code == 4
+    assert elapsed < 10, f"--timeout 0.1 took {elapsed:.1f} s (loading 100,000 people included)"
+
+
+def test_timeout_unknown_shows_in_text(tmp_path):
+    spec = tmp_path / "big.gov"
+    spec.write_text(BIG)
+    code, out, _ = run_cli("check", "--timeout", "0.1", "--no-sanity", str(spec))
+    assert code == 4
+    assert "one_cannot_send_the_treasury ... UNKNOWN" in out and f"reason: {TIMEOUT_REASON}" in out, out
+
+
+def slow_verdicts(monkeypatch, seconds: float) -> list[str]:
+    """Each property's verdict takes ``seconds`` more (looking at the clock as it waits, as the
+    Python work of a large spec does); returns the names of the properties whose work began."""
+    from govspec.engine import check_time
+
+    began = []
+    real = verdicts.properties.verdict
+
+    def slow(engine, model, prop, budget, passable=None):
+        began.append(prop.name)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            check_time()
+            time.sleep(0.01)
+        return real(engine, model, prop, budget, passable)
+
+    monkeypatch.setattr(verdicts.properties, "verdict", slow)
+    return began
+
+
+BUDGET_REASON = "the run's budget of 4 s ran out (--budget)"
+
+
+def test_budget_leaves_the_rest_unknown_and_reported(tmp_path, monkeypatch):
+    """Four properties of 2.5 s each and a budget of 4 s: the first is decided, the second is cut
+    by the budget, the last two never begin; all four are reported, exit 4."""
+    began = slow_verdicts(monkeypatch, 2.5)
+    spec = tmp_path / "small.gov"
+    spec.write_text(SMALL)
+    start = time.monotonic()
+    code, out, _ = run_cli("check", "--budget", "4", "--no-sanity", "--format", "json", str(spec))
+    elapsed = time.monotonic() - start
+    props = {p["name"]: p for p in json.loads(out)["files"][0]["properties"]}
+    assert list(props) == ["p1", "p2", "p3", "p4"]
+    assert props["p1"]["status"] == "proved"
+    assert props["p2"]["status"] == "unknown" and props["p2"]["reason"] == BUDGET_REASON, props["p2"]
+    for name in ("p3", "p4"):
+        assert props[name]["status"] == "unknown"
+        assert props[name]["reason"] == f"{BUDGET_REASON} before its check began"
+    assert began == ["p1", "p2"]
+    assert code == 4
+    assert elapsed < 10
+
+
+def test_budget_spans_files_and_sanity(tmp_path, monkeypatch):
+    """The budget is for the whole run: a file after it ran out is still loaded and each of its
+    properties and sanity checks reported as not checked."""
+    slow_verdicts(monkeypatch, 1.5)
+    first, second = tmp_path / "first.gov", tmp_path / "second.gov"
+    first.write_text(SMALL)
+    second.write_text(SMALL)
+    code, out, _ = run_cli("check", "--budget", "1", "--format", "json", str(first), str(second))
+    files = json.loads(out)["files"]
+    assert [f["path"] for f in files] == [str(first), str(second)]
+    later = files[1]
+    assert [p["name"] for p in later["properties"]] == ["p1", "p2", "p3", "p4"]
+    assert all(p["status"] == "unknown" and "the run's budget of 1 s ran out (--budget)" in p["reason"]
+               for p in later["properties"])
+    assert all(s["status"] == "unknown" and "the run's budget of 1 s ran out (--budget)" in s["message"]
+               for s in later["sanity"])
+    assert code == 4
+
+
+def test_budget_in_the_api(monkeypatch):
+    slow_verdicts(monkeypatch, 1.5)
+    report = api.check_model(api.load_text(SMALL, "small.gov"), api.Options(budget=1, sanity=False))
+    assert [p.status for p in report.properties] == ["unknown"] * 4
+    assert report.properties[0].reason == "the run's budget of 1 s ran out (--budget)"
+
+
+def test_budget_range_is_checked():
+    code, _, err = run_cli("check", "--budget", "0", "specs/dao/governor_quorum.gov")
+    assert code == 2 and "--budget" in err and "is not in the range" in err
+
+
+def test_time_running_out_mid_search_keeps_the_depths_searched(monkeypatch):
+    """Out of time in the Python work of a deeper search (not in a solver call): the depths already
+    searched stand, the verdict is bounded at them, with the limit that ran out as the reason."""
+    from govspec.verdicts.deepening import LONGER
+    from govspec.engine import OutOfTime
+
+    model = api.load_text(SMALL, "small.gov")
+    prop = next(p for p in model.properties if p.name == "p3")
+    engine = api.engine_for("z3")
+    real = engine.violation
+
+    def violation(model, prop, depth, deadline, start=0):
+        if start > 4:
+            raise OutOfTime(deadline)
+        return real(model, prop, depth, deadline, start=start) if start else real(model, prop, depth, deadline)
+
+    monkeypatch.setattr(engine, "violation", violation)
+    monkeypatch.setattr(engine, "prove_unbounded", lambda *a: (False, f"{LONGER} (the test says so)"))
+    result = verdicts.check_property(engine, model, prop, None, 60, unbounded=True)
+    assert result.status == "bounded" and result.scope.depth == 4, result
+    assert result.reason.endswith("the time limit of 60 s ran out (--timeout)"), result.reason
+
+
+def test_deadline_within_a_budget_takes_its_words():
+    budget = Deadline(0.5, "the run's budget of 0.5 s", "--budget")
+    inner = Deadline(60, "the time limit of 60 s", "--timeout", within=budget)
+    assert inner.ran_out() == "the run's budget of 0.5 s ran out (--budget)"
+    assert Deadline(0.1, "the time limit of 0.1 s", within=budget).ran_out() == "the time limit of 0.1 s ran out (--timeout)"
+
+
+def distinct(n: int) -> str:
+    """A body of ``n`` people of distinct weights who may resign: no two alike, so the Z3 encoding
+    has every one of them (the one-vote shortcut does not apply: resigning changes the body)."""
+    people = "\n".join(f"  person p{i} weight {i + 1}" for i in range(n))
+    return f"""organization "Distinct" {{
+{people}
+  body dao {{
+    members {", ".join(f"p{i}" for i in range(n))}
+  }}
+  parameter sent = 0
+  procedure send {{
+    decided by dao at meeting
+      notice all
+      passes when yes > half of present
+    effect sent = 1
+  }}
+  event resign(x in dao) {{
+    effect remove x from dao
+  }}
+}}
+
+property never_sent:
+  always sent == 0
+"""
+
+
+def test_a_step_cut_by_the_deadline_is_never_reused(monkeypatch):
+    """The encoding of a step looks at the clock per member; a step cut half-way must not be kept
+    (the shared unrolling would then hold half a step): the next search builds it again and finds
+    what a fresh engine finds."""
+    from govspec.engine import OutOfTime
+    from verifier.encode import meetings
+
+    model = api.load_text(distinct(60), "d.gov")
+    engine = api.engine_for("z3")
+    calls = []
+
+    def cut_after_50():
+        calls.append(1)
+        if len(calls) > 50:
+            raise OutOfTime(Deadline(0, "the test's limit"))
+
+    monkeypatch.setattr(meetings, "check_time", cut_after_50)
+    try:
+        engine.reachable(model, "send", 2, Deadline(60))
+    except OutOfTime:
+        pass
+    else:
+        raise AssertionError("the cut did not happen")
+    monkeypatch.undo()
+    again = engine.reachable(model, "send", 2, Deadline(60))
+    fresh = api.engine_for("z3").reachable(model, "send", 2, Deadline(60))
+    assert (again.status, again.depth, again.steps) == (fresh.status, fresh.depth, fresh.steps) == (again.status, 1, again.steps)
+    assert again.status == "found"
