@@ -148,16 +148,18 @@ def limits() -> dict:
             **z3_limits()}
 
 
-def check_files(paths, options: Options = Options(), progress=None) -> Report:
+def check_files(paths, options: Options = Options(), progress=None, reads: dict[str, Read] | None = None) -> Report:
     """Check each file in turn; on Ctrl-C, :class:`Interrupted` with the files and results done.
     ``options.budget`` bounds them all: once it runs out, each property left (in this file or the
-    next ones, which are still loaded) is UNKNOWN with the reason."""
+    next ones, which are still loaded) is UNKNOWN with the reason.  ``reads``: filled with what was
+    read of each file (:class:`Read`), for output made from the text checked."""
     from .engine import run_budget
 
     paths, done, run = list(paths), [], run_budget(options.budget)
+    reads = reads if reads is not None else {}
     for n, path in enumerate(paths):
         try:
-            done.append(check_file(path, options, progress, within=run))
+            done.append(check_file(path, options, progress, reads.setdefault(path, Read()), within=run))
         except KeyboardInterrupt as stop:
             cut = isinstance(stop, Interrupted)  # (else: Ctrl-C while loading the file)
             partial, left = (stop.report.files, stop.unchecked) if cut else ((), ((path, None),))

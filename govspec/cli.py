@@ -96,10 +96,10 @@ def _check_options(command):
 
 
 def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet, explain=False, effort=None,
-               accept_bounded=False, recheck_cvc5=False, partial_out: TextIO | None = None, budget=None):
+               accept_bounded=False, recheck_cvc5=False, partial_out: TextIO | None = None, budget=None, reads=None):
     """Check FILES; returns (report, sources of the files with errors), or exits 2 on an engine bug,
     or 130 on Ctrl-C after printing the results finished as text on ``partial_out`` (standard error
-    if None) and the properties left."""
+    if None) and the properties left.  ``reads``: filled with what was read of each file."""
     from . import api
     from .progress import progress_for
     from .verdicts import ReplayError
@@ -122,7 +122,7 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
     )
     try:
         with progress_for(_Streams.err, quiet) as progress:
-            report = api.check_files(list(files), options, progress)
+            report = api.check_files(list(files), options, progress, reads)
     except ReplayError as err:
         _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
                            f"reference semantics ({err}).\nThis is a verifier bug; please report it with the spec.\n")
@@ -232,11 +232,10 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, budget, acc
     if output != "-":  # refused before checking, a refusal costs no check
         inputs = _inputs([file])
         _write(ctx, [], inputs, quiet, refuse=output)
+    reads: dict = {}
     checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
-                                  recheck_cvc5, budget=budget)
-    from .imports import source_of
-
-    text = source_of(file) if is_review(file) else None
+                                  recheck_cvc5, budget=budget, reads=reads)
+    text = reads[file].text if is_review(file) else None  # (the Markdown checked: read once)
     page = render_review(text, checked, sources) if text is not None else render_html(checked, sources)
     _errors_to_stderr(checked, sources)
     if output == "-":

@@ -26,10 +26,13 @@ from .syntax import parse, read_source, read_source_hashed
 @dataclass
 class Read:
     """What loading a file read, recorded as it goes (so it holds what was read before an error):
-    ``sha256`` of the file's bytes (None: not read), ``parsed`` once its text parsed as a spec, and
-    ``imported``: each imported file's hash by the path its spans carry."""
+    ``sha256`` of the file's bytes (None: not read), ``text``: those bytes decoded (a review
+    document's whole Markdown: its page is rendered from the text checked, never a second read),
+    ``parsed`` once its text parsed as a spec, and ``imported``: each imported file's hash by the
+    path its spans carry."""
 
     sha256: str | None = None
+    text: str | None = None
     parsed: bool = False
     imported: Imported = field(default_factory=Imported)
 
@@ -74,8 +77,8 @@ def load(path: str, read: Read | None = None) -> m.Model:
     """Load a spec file, or a Markdown review document whose ```govspec blocks form the spec;
     ``read``: where to record the hashes of the bytes read (the proof stamp)."""
     read = read if read is not None else Read()
-    text, read.sha256 = read_source_hashed(path)
-    text = spec_text(text, path) if is_review(path) else text
+    read.text, read.sha256 = read_source_hashed(path)
+    text = spec_text(read.text, path) if is_review(path) else read.text
     spec = parse(text, path)
     read.parsed = True
     return _built(spec, text, path, None, read.imported)

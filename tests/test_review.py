@@ -94,6 +94,23 @@ def test_report_inserts_verdicts_and_scenarios_after_each_block(tmp_path):
     assert page.count('<svg class="timeline"') == 2 and "sha256" in page
 
 
+def test_the_page_shows_the_review_as_checked_not_as_edited_after(review, monkeypatch):
+    """Read once: a review edited while it is checked is rendered as it was checked (the page was
+    made from a second read, so new prose stood beside verdicts of the old text)."""
+    from govspec import api
+
+    checked = api.check_files
+
+    def check_then_edit(*args, **kwargs):
+        report = checked(*args, **kwargs)
+        review.write_text(review.read_text().replace("Conclusion", "EDITED AFTER THE CHECK"))
+        return report
+
+    monkeypatch.setattr(api, "check_files", check_then_edit)
+    code, page, _ = run_cli("report", str(review))
+    assert code == 1 and "<h2>Conclusion</h2>" in page and "EDITED AFTER THE CHECK" not in page
+
+
 def test_raw_html_in_a_review_is_text(review, tmp_path):
     review.write_text(review.read_text() + '\n<script>alert("x")</script>\n')
     code, page, _ = run_cli("report", str(review))
