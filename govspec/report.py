@@ -205,10 +205,10 @@ class FileReport:
     errors: tuple = ()  # Diagnostic objects when the spec is invalid
     sha256: str | None = None  # of the file's bytes as checked; None when it could not be read
     imports: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each imported file read, as checked
-    warnings: tuple = ()  # Diagnostic objects of severity "warning": on standard error, not in the JSON report
+    warnings: tuple = ()  # Diagnostic objects of severity "warning" (look-alike names): the check goes on
 
     def as_dict(self) -> dict:
-        return {
+        found = {
             "path": self.path,
             "sha256": self.sha256,
             "imports": [{"path": path, "sha256": digest} for path, digest in self.imports],
@@ -216,6 +216,9 @@ class FileReport:
             "sanity": [s.as_dict() for s in self.sanity],
             "errors": [d.as_dict() for d in self.errors],
         }
+        if self.warnings:  # (only when there are some)
+            found["warnings"] = [d.as_dict() for d in self.warnings]
+        return found
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ Unicode: NFC and NFD spellings are one name, look-alike names are warned about (
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -160,3 +161,19 @@ def test_distinct_names_that_do_not_look_alike_are_not_warned_about(tmp_path):
     spec.write_text(BOARD.replace("dangelo", "d_angélo").replace("mccauley", "麦考利").replace("toner", "тонер"))
     code, out, err = run_cli("check", "--no-sanity", str(spec))
     assert code == 1 and err == ""
+
+
+def test_lookalike_warnings_are_in_the_json_and_sarif_reports(tmp_path):
+    """A warning shown on standard error only was lost to whoever reads the report a CI job keeps."""
+    import jsonschema
+
+    spec = tmp_path / "look.gov"
+    spec.write_text(LOOKALIKE)
+    code, out, _ = run_cli("check", "--no-sanity", "--format", "json", str(spec))
+    report = json.loads(out)
+    jsonschema.validate(report, json.loads((ROOT / "govspec" / "schemas" / "report.schema.json").read_text()))
+    [warning] = report["files"][0]["warnings"]
+    assert code == 0 and (warning["code"], warning["severity"], warning["line"]) == ("GOV112", "warning", 3)
+    _, out, _ = run_cli("check", "--no-sanity", "--format", "sarif", str(spec))
+    [result] = [r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "GOV112"]
+    assert result["level"] == "warning"

@@ -101,12 +101,12 @@ def sarif(report: Report) -> dict:
     rules: dict[str, dict] = {}
     results = []
     for f in report.files:
-        for d in f.errors:
+        for d in (*f.errors, *f.warnings):
             rules.setdefault(d.code, {"id": d.code, "shortDescription": _message(CODES[d.code])})
             loc = {"physicalLocation": {"artifactLocation": {"uri": uri(d.span.path)}, "region": {
                 "startLine": d.span.line, "startColumn": d.span.column,
                 "endLine": d.span.end_line, "endColumn": d.span.end_column}}}
-            results.append({"ruleId": d.code, "level": "error", "kind": "fail",
+            results.append({"ruleId": d.code, "level": d.severity, "kind": "fail",
                             "message": _message(d.message), "locations": [loc]})
         for r in f.properties:
             rules.setdefault(r.name, {"id": r.name, "shortDescription": _message(r.cite or f"property {r.name}")})
