@@ -254,3 +254,18 @@ def test_a_step_cut_by_the_deadline_is_never_reused(monkeypatch):
     fresh = api.engine_for("z3").reachable(model, "send", 2, Deadline(60))
     assert (again.status, again.depth, again.steps) == (fresh.status, fresh.depth, fresh.steps) == (again.status, 1, again.steps)
     assert again.status == "found"
+
+
+def test_loading_at_other_sizes_looks_at_the_clock():
+    """A spec loaded again within a property (a group of variable size at its next sizes) is parsed
+    under the property's deadline: a large spec stops at the limit, not after its whole parse
+    (the clock was read only before and after the load)."""
+    import pytest
+
+    from govspec.engine import OutOfTime
+    from govspec.syntax import parse
+
+    text = 'organization "x" {\n' + "".join(f"  person p{i}\n" for i in range(20000)) + "}\n"
+    parse(text, "x.gov")  # no deadline applied: loaded whole
+    with Deadline(0.0, "the time limit of 0 s").applies(), pytest.raises(OutOfTime, match="the time limit of 0 s ran out"):
+        parse(text, "x.gov")

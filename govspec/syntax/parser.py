@@ -17,6 +17,7 @@ from lark import Tree
 from lark.exceptions import UnexpectedInput
 
 from .. import ast
+from ..clock import check_time
 from ..diagnostics import Diagnostic, Span, SpecError
 from . import grammar
 from .builder import build
@@ -51,9 +52,11 @@ def _watched(tokens, path: str):
     a limit: brackets nested deeper than MAX_NESTING, more than MAX_OPERATORS operators or
     MAX_PEOPLE names in one declaration or clause, more than MAX_PEOPLE people or MAX_DECLARATIONS
     other declarations.  So hostile input fails after the parse of what is within the limits, not
-    of the whole file (parsing takes seconds per megabyte)."""
+    of the whole file (parsing takes seconds per megabyte).  Within a property's time limit (a spec
+    loaded at other sizes of its groups), the clock is read at each token (:func:`check_time`)."""
     depth = operators = names = people = declarations = 0
     for tok in tokens:
+        check_time()
         kind = "IMPLIES" if tok == "->" else tok.type
         if kind in ("LPAR", "LBRACE"):
             depth += 1
