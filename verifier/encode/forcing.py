@@ -89,7 +89,8 @@ class ForcingMixin:
         coalition.update({i: BoolVal(s.part == "coalition") for i, s in self.slots.items()})
         named = [coalition[self.index[n]] for n in (candidates or ()) if n in self.index] if fixed is None else []
         rules = []
-        for c in {s.cls for s in self.slots.values()}:
+        for c in sorted({s.cls for s in self.slots.values()}, key=lambda c: c.name):  # (a fixed order: the
+            # hash of a Class holding None varies by process, and so did the order of these constraints)
             k = self.coalition_counts[c.name]
             if fixed is not None:
                 rules.append(k == (self.sizes[c.name] if c.members[0] in fixed else 0))
