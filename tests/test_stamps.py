@@ -378,3 +378,15 @@ def test_z3_is_pinned_to_the_tested_minor_release():
     z3 = next(Requirement(d) for d in deps if Requirement(d).name == "z3-solver")
     assert any(s.operator == "<" for s in z3.specifier), z3
     assert version("z3-solver") in z3.specifier
+
+
+def test_markdown_and_html_stamps_name_every_file_hashed():
+    """The stamp a review embeds lists each imported file's hash too, as the JSON report does (it
+    named the spec's own hash only)."""
+    spec = "specs/delaware/imported_board.gov"
+    _, out, _ = run_cli("check", "--format", "json", spec)
+    [imported] = json.loads(out)["files"][0]["imports"]
+    _, markdown, _ = run_cli("check", "--format", "markdown", spec)
+    _, page, _ = run_cli("check", "--format", "html", spec)
+    assert f"`{imported['path']}` sha256 `{imported['sha256']}`" in markdown
+    assert f"&lt;library&gt;/delaware_board.gov (imported by {spec}): sha256 <code>{imported['sha256']}</code>" in page

@@ -66,7 +66,8 @@ def options_text(options: dict) -> str:
 
 def stamp_line(report: Report) -> str:
     opts = options_text(report.options)
-    hashes = "; ".join(f"{markdown_code(f.path)} sha256 `{f.sha256}`" for f in report.files if f.sha256)
+    hashes = "; ".join(f"{markdown_code(path)} sha256 `{digest}`" for f in report.files if f.sha256
+                       for path, digest in ((f.path, f.sha256), *f.imports))
     return f"GovSpec {__version__}, Z3 {report.z3_version or 'not used'}; options: {opts}. {hashes}"
 
 
