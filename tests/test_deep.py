@@ -44,6 +44,17 @@ def verdict(deep: Deep, engine=None, effort: float = 1.0, seconds: float = SECON
     return check_property(engine or Z3Engine(), model, prop, None, seconds, None, unbounded=True, effort=effort)
 
 
+def decided(deep: Deep, engine=None, effort: float = 1.0):
+    """The verdict at default options, given more time once when the time limit (not the search
+    budget) stopped it: on a busy machine 60 s can run out first. What ran out of time must still
+    be honest; the verdict asserted is the one found with the time it needs."""
+    result = verdict(deep, engine, effort)
+    if result.status != deep.status and result.reason and "the time limit" in result.reason:
+        honest(deep, result)
+        result = verdict(deep, engine, effort, seconds=4 * SECONDS)
+    return result
+
+
 def assert_known(deep: Deep, result) -> None:
     assert result.status == deep.status, f"{result.status} ({result.summary}; {result.reason}) for\n{deep}"
     if deep.status == REFUTED and deep.depth is None:  # a 'can force' shown impossible
@@ -79,31 +90,31 @@ DEFAULT = {  # examples per generator in the default run (the whole file: about 
 @given(cascades(distractor=False))
 @_settings(DEFAULT["cascade"])
 def test_cascades_of_expulsions_are_refuted_at_their_depth(deep):
-    assert_known(deep, verdict(deep))
+    assert_known(deep, decided(deep))
 
 
 @given(notices(depths=(5, 8)))  # (9 steps and more: see the slow run and the xfails below)
 @_settings(DEFAULT["notice"])
 def test_resignations_then_notice_or_timelock_are_refuted_at_their_depth(deep):
-    assert_known(deep, verdict(deep))
+    assert_known(deep, decided(deep))
 
 
 @given(open_sizes())
 @_settings(DEFAULT["open size"])
 def test_open_size_counterexamples_are_found_at_their_size(deep):
-    assert_known(deep, verdict(deep))
+    assert_known(deep, decided(deep))
 
 
 @given(forcings())
 @_settings(DEFAULT["forcing"])
 def test_deep_forcing_sequences_prove_can_force(deep):
-    assert_known(deep, verdict(deep))
+    assert_known(deep, decided(deep))
 
 
 @given(minorities())
 @_settings(DEFAULT["minority"])
 def test_a_minority_can_force_nothing_at_any_length(deep):
-    assert_known(deep, verdict(deep))
+    assert_known(deep, decided(deep))
 
 
 @pytest.mark.parametrize("family", [cascades(), notices(depths=(5, 7)), open_sizes(deep=True)])
@@ -176,7 +187,7 @@ def test_the_explicit_engine_agrees_at_the_predicted_depth(family):
 @given(st.one_of(cascades(), notices(depths=(5, 8)), open_sizes(), forcings(), minorities()))
 @_settings(60)
 def test_slow_known_answers_at_default_options(deep):
-    assert_known(deep, verdict(deep))
+    assert_known(deep, decided(deep))
 
 
 @pytest.mark.slow
