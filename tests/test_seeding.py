@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from seeding import exploration_seed
 
 TESTS = Path(__file__).resolve().parent
@@ -52,27 +54,33 @@ def test_the_seed_comes_from_the_date_unless_given():
     assert exploration_seed("7", day) == (7, True)
 
 
-def test_a_given_seed_repeats_the_run_and_is_printed(tmp_path):
-    first, output = run(tmp_path, "--hypothesis-seed=12345")
-    again, _ = run(tmp_path, "--hypothesis-seed=12345")
-    assert first == again
-    assert "Hypothesis exploration seed: 12345 (given); repeat with --hypothesis-seed=12345" in output
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Four runs of the inner tests: without a seed (under xdist, then not), with the seed the first
+    printed, and with the day before's."""
+    folder = tmp_path_factory.mktemp("seeding")
+    today, output = run(folder, workers="1")
+    found = re.search(r"Hypothesis exploration seed: (\d+) \(today's date\); repeat with --hypothesis-seed=(\d+)", output)
+    seed = int(found.group(1))
+    again, _ = run(folder)
+    given, given_output = run(folder, f"--hypothesis-seed={seed}")
+    other, _ = run(folder, f"--hypothesis-seed={seed - 1}")
+    return {"seed": seed, "repeat": int(found.group(2)), "today": today, "again": again, "given": given,
+            "given output": given_output, "other": other}
 
 
-def test_another_seed_explores_other_examples_fixed_ones_too(tmp_path):
-    one, _ = run(tmp_path, "--hypothesis-seed=1")
-    other, _ = run(tmp_path, "--hypothesis-seed=2")
-    assert one["MOVING"] != other["MOVING"]
-    assert one["FIXED"] != other["FIXED"]  # a given seed reaches the derandomized tests too
+def test_without_a_seed_the_date_seeds_the_exploration_and_is_printed(runs):
+    assert runs["seed"] == runs["repeat"] == int(datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d"))
+    assert runs["again"] == runs["today"]  # the same day: the same exploration, the same fixed examples
 
 
-def test_without_a_seed_todays_date_moves_the_exploration_and_keeps_the_fixed_examples(tmp_path):
-    today, output = run(tmp_path, workers="1")
-    seed = int(re.search(r"Hypothesis exploration seed: (\d+) \(today's date\)", output).group(1))
-    assert seed == int(datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d"))
-    repeated, _ = run(tmp_path, f"--hypothesis-seed={seed}")
-    assert repeated["MOVING"] == today["MOVING"]  # the printed seed repeats the exploration
-    yesterday, _ = run(tmp_path, f"--hypothesis-seed={seed - 1}")
-    assert yesterday["MOVING"] != today["MOVING"]
-    fixed_again, _ = run(tmp_path)
-    assert fixed_again["FIXED"] == today["FIXED"]
+def test_the_printed_seed_repeats_the_exploration(runs):
+    assert runs["given"]["MOVING"] == runs["today"]["MOVING"]
+    seed = runs["seed"]
+    assert f"Hypothesis exploration seed: {seed} (given); repeat with --hypothesis-seed={seed}" in runs["given output"]
+
+
+def test_another_seed_explores_other_examples_fixed_ones_too(runs):
+    assert runs["other"]["MOVING"] != runs["given"]["MOVING"]
+    assert runs["other"]["FIXED"] != runs["given"]["FIXED"]
+    assert runs["given"]["FIXED"] != runs["today"]["FIXED"]  # a given seed reaches the derandomized tests too
