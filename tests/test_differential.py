@@ -91,7 +91,7 @@ def test_engines_agree_with_principals_and_seat_caps(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=150, **COMMON)
+@settings(max_examples=100, **COMMON)
 @given(principal_specs())
 def test_engines_agree_with_principals_and_seat_caps_slow(text):
     assert compare(text) == [], text
@@ -215,7 +215,7 @@ def test_unbounded_proofs_hold_deeper(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=80, **COMMON)
+@settings(max_examples=50, **COMMON)
 @given(st.one_of(specs(), token_specs()))
 def test_unbounded_proofs_hold_deeper_slow(text):
     assert unbounded_disagreements(text) == [], text

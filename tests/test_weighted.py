@@ -163,7 +163,7 @@ def test_fast_path_agrees_with_explicit_engine(case):
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(weighted_specs())
 def test_fast_path_agrees_with_explicit_engine_slow(case):
     text, expected = case
