@@ -80,7 +80,7 @@ FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalitio
 
 def has_details(r: PropertyResult) -> bool:
     """Whether a result has more to say than its verdict line: not a plain PROVED."""
-    return not (r.status == PROVED and not r.trace and not r.vacuous and r.relied_on is None)
+    return not (r.status == PROVED and not r.trace and not r.vacuous and r.relied_on is None and r.kind != "possible")
 
 
 def detail_lines(r: PropertyResult) -> list[str]:
@@ -96,6 +96,8 @@ def detail_lines(r: PropertyResult) -> list[str]:
         out.append("  relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on
                                       else "no single rule (removing any one leaves it true within the depth)")
                    + (f"; {r.relied_on_undecided} rule(s) undecided in time" if r.relied_on_undecided else ""))
+    if r.kind == "possible" and r.status == PROVED and not r.trace:
+        out.append("  witness: the initial state, before any step")
     if r.trace:
         forcing = r.kind in FORCING_KINDS
         if forcing and r.coalition:
