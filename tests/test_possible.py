@@ -222,3 +222,16 @@ def test_a_witness_the_reference_semantics_does_not_confirm_is_never_shown(model
         verdict(model, "board_can_shrink_to_one", engine)
     code, out, err = run_cli("check", "--engine", engine, "--no-sanity", str(spec_file))
     assert code == 2 and "PROVED" not in out and "internal error" in err
+
+
+def test_misuse_is_a_located_error(tmp_path):
+    head = SPEC.split("property")[0]
+    bad = tmp_path / "bad.gov"
+    bad.write_text(head + "property p: possible remove_ceo or yes >= 2\n")
+    code, out, err = run_cli("check", str(bad))
+    assert code == 3 and "Traceback" not in out + err
+    assert "bad.gov:23:22: error[GOV314]: 'remove_ceo' can only be used as 'always (remove_ceo -> ...)', " \
+           "'never remove_ceo', 'possible remove_ceo' or as a coalition goal" in out + err
+    bad.write_text(head + "property p: possible resign and yes >= 2\n")  # an event has no votes
+    code, out, err = run_cli("check", str(bad))
+    assert code == 3 and "error[GOV201]: 'yes' describes a vote" in out + err and "^^^" in out + err
