@@ -125,6 +125,7 @@ def test_the_command_line_exit_codes(spec_file):
     lone.write_text(SPEC.split("property")[0] + "property board_can_shrink_to_one: possible size(board.members) <= 1\n")
     code, out, _ = run_cli("check", "--depth", "1", str(lone))
     assert code == 4 and "NO WITNESS UP TO 1 STEP" in out
+    assert "note: 1 result is bounded (no witness within the scope shown, but no proof): exit code 4" in out
     code, out, _ = run_cli("check", str(lone))
     assert code == 0 and "PROVED" in out
     for engine in ENGINES:
