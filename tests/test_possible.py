@@ -236,3 +236,18 @@ def test_misuse_is_a_located_error(tmp_path):
     bad.write_text(head + "property p: possible resign and yes >= 2\n")  # an event has no votes
     code, out, err = run_cli("check", str(bad))
     assert code == 3 and "error[GOV201]: 'yes' describes a vote" in out + err and "^^^" in out + err
+
+
+def test_a_witness_is_written_as_an_itf_trace(spec_file, tmp_path):
+    itf_py = pytest.importorskip("itf_py")
+    code, _, err = run_cli("check", str(spec_file), "--trace-out", str(tmp_path / "{property}.itf.json"))
+    assert code == 1
+    written = sorted(p.name for p in tmp_path.iterdir())
+    # the witnesses of at least one step; a refutation (a proof) and the witness of no step have no trace
+    assert written == ["board_can_shrink_to_one.itf.json", "removal.itf.json", "removal_by_two.itf.json"], err
+    data = json.loads((tmp_path / "board_can_shrink_to_one.itf.json").read_text())
+    jsonschema.validate(data, json.loads((ROOT / "tests" / "schemas" / "itf.schema.json").read_text()))
+    assert data["#meta"]["description"].startswith("GovSpec witness for property 'board_can_shrink_to_one'")
+    states = itf_py.trace_from_json(data).states
+    assert [s.values["mbt::actionTaken"] for s in states] == ["init", "resign", "resign"]
+    assert len(states[-1].values["members"]["board"]) == 1
