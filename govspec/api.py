@@ -83,7 +83,8 @@ def check_model(model: m.Model, options: Options = Options(), progress=None, wit
                 progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
             result = check_property(engine, model, p, options.depth, options.timeout, passable, options.unbounded,
                                     options.effort, options.recheck_cvc5, run)
-            if options.explain and result.status == "proved" and not result.vacuous:
+            # (a "possible" PROVED rests on its witness, not on a proof whose rules could be removed)
+            if options.explain and result.status == "proved" and not result.vacuous and result.kind != "possible":
                 if progress:
                     progress(f"{model.path}: {p.name}: which rules does the proof rely on?")
                 result = _explained(result, model, p, options, run)

@@ -233,7 +233,7 @@ class CoalitionSet(Node):
 @dataclass(frozen=True, slots=True)
 class PropertyDecl(Node):
     name: str
-    kind: str  # always | never | no_coalition | every_coalition | coalition_force | coalition_block
+    kind: str  # always | never | possible | no_coalition | every_coalition | coalition_force | coalition_block
     body: Expr
     cite: str | None
     bound: CoalitionBound | None = None

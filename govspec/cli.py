@@ -191,7 +191,8 @@ def _errors_to_stderr(report, sources) -> None:
                    "(re-checked by verify-report); markdown, html: for readers; sarif: code scanning; "
                    "junit: CI test views.")
 @click.option("--trace-out", metavar="FILE", default=None,
-              help="Write each counterexample as an ITF trace (Apalache/Quint JSON) to FILE; "
+              help="Write each counterexample (and each witness of a 'possible') as an ITF trace "
+                   "(Apalache/Quint JSON) to FILE; "
                    "{property} and {file} in FILE are replaced. Never over a file the check reads.")
 @_check_options
 @click.pass_context

@@ -69,7 +69,7 @@ CODES: dict[str, str] = {
     "GOV311": "a coalition bound is invalid",
     "GOV312": "a number is invalid (a fraction with a zero denominator)",
     "GOV313": "an event may not have voting stages",
-    "GOV314": "a property uses a procedure, or the votes in one, outside 'always (P -> ...)', 'never P' or a goal",
+    "GOV314": "a property uses a procedure, or the votes in one, outside 'always (P -> ...)', 'never P', 'possible P' or a goal",
     "GOV315": "a coalition names a person twice or an unknown tag",
     "GOV316": "a timing rule is misused (veto windows, timelocks, P.executed / P.approved_at)",
     "GOV317": "a token or proposal rule is misused (transfer, mint, delegate, flash loan, proposal lifecycle)",

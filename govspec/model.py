@@ -412,6 +412,9 @@ class Property:
     phase: str = "pass"  # ... in this phase (see Passed)
     coalition: CoalitionSpec | None = None
     goal: Goal | None = None
+    # "possible X": searched as "never X" (an invariant or step property, as above), the verdict
+    # flipped (govspec.verdicts.properties.possible): a violation found is a witness that X is reached
+    possible: bool = False
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ READABLE_SCHEMAS = ("govspec-report/1", SCHEMA_ID)  # version 1 had no "bounded"
 PROVED, REFUTED, BOUNDED, UNKNOWN = "proved", "refuted", "bounded", "unknown"
 STATUSES = (PROVED, REFUTED, BOUNDED, UNKNOWN)
 
-WITNESS_KINDS = ("coalition_force", "every_coalition")  # properties that a witness proves
+WITNESS_KINDS = ("coalition_force", "every_coalition", "possible")  # properties that a witness proves
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,8 @@ def verdict_word(status: str, kind: str, scope: Scope) -> str:
     if not isinstance(scope.sizes, str):
         limits.append(f"FOR {scope.sizes_text()} ONLY".replace(" of ", " OF ").replace(" to ", " TO "))
     # a "can force" bounded in depth found no witness; one bounded in sizes only has one at each size searched
-    head = "NO WITNESS" if kind in WITNESS_KINDS and scope.depth is not None else "HOLDS"
+    # ("possible" bounded in sizes only: no behaviour of any length reaches it at the sizes searched)
+    head = "NO WITNESS" if kind in WITNESS_KINDS and (scope.depth is not None or kind == "possible") else "HOLDS"
     return " ".join([head, *limits]) if limits else f"{head} (BOUNDED)"
 
 

@@ -10,6 +10,7 @@ and with groups of variable size).
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -49,6 +50,8 @@ def compare(text: str, depth: int | None = None, z3=None, explicit=None) -> list
         if (r_z3.status, r_z3.scope, r_z3.vacuous) != (r_ex.status, r_ex.scope, r_ex.vacuous):
             problems.append(f"{prop.name}: z3 {r_z3.status} {r_z3.scope} vacuous={r_z3.vacuous}; "
                             f"explicit {r_ex.status} {r_ex.scope} vacuous={r_ex.vacuous}")
+        elif prop.possible and len(r_z3.trace) != len(r_ex.trace):  # (the shortest witness: its scope is any length)
+            problems.append(f"{prop.name}: z3 witness of {len(r_z3.trace)} steps; explicit of {len(r_ex.trace)}")
     return problems
 
 
@@ -198,12 +201,14 @@ def unbounded_disagreements(text: str, depth: int = DEPTH, deeper: int = DEPTH +
     problems = []
     for prop in model.properties:
         result = check_property(z3, model, prop, depth, TIMEOUT, passable, unbounded=True)
-        if result.status != "proved" or result.scope.depth is not None or prop.kind not in (
+        # ("possible X" REFUTED is the proof of "never X" for any length: a deeper witness contradicts it)
+        claimed, contradicted = ("refuted", "proved") if prop.possible else ("proved", "refuted")
+        if result.status != claimed or result.scope.depth is not None or prop.kind not in (
                 "invariant", "step", "no_coalition", "coalition_block"):
             continue
         for engine, d in ((z3, deeper), (explicit, depth + 1)):
             again = check_property(engine, model, prop, d, TIMEOUT, None)
-            if again.status == "refuted":
+            if again.status == contradicted:
                 problems.append(f"{prop.name}: proved for any length, refuted by {engine.name} at depth {again.scope.depth}")
     return problems
 
@@ -248,7 +253,7 @@ def size_disagreements(text: str, depth: int = DEPTH, sizes_checked: int = 3) ->
     instances = {s: api.instance(model, {"d": s}) for s in range(low, min(high or low + sizes_checked - 1, low + sizes_checked - 1) + 1)}
     problems = []
     for prop in model.properties:
-        result = check_property(z3, model, prop, depth, TIMEOUT, None, unbounded=True)
+        result = _as_never(prop, check_property(z3, model, prop, depth, TIMEOUT, None, unbounded=True))
         if result.status == "unknown":
             continue
         if result.status == "proved":  # PROVED is for every size, or it is not PROVED
@@ -259,7 +264,8 @@ def size_disagreements(text: str, depth: int = DEPTH, sizes_checked: int = 3) ->
             if needed < low or (high is not None and needed > high):
                 problems.append(f"{prop.name}: refuted with d of {needed}, outside {low} to {high}")
         for s, inst in instances.items():
-            again = check_property(explicit, inst, next(p for p in inst.properties if p.name == prop.name), depth, TIMEOUT, None)
+            again = _as_never(prop, check_property(explicit, inst, next(p for p in inst.properties if p.name == prop.name),
+                                                   depth, TIMEOUT, None))
             if again.status == "unknown":
                 continue
             if result.status in ("proved", "bounded") and again.status == "refuted":
@@ -272,6 +278,16 @@ def size_disagreements(text: str, depth: int = DEPTH, sizes_checked: int = 3) ->
                     problems.append(f"{prop.name}: refuted with d of {s} at depth {result.scope.depth}; "
                                     f"explicit {again.status} {again.scope}")
     return problems
+
+
+def _as_never(prop, result):
+    """A verdict on "possible X" as the verdict on "never X" it turned round (the same for any other
+    property): a witness of n steps is a counterexample at depth n, a refutation a proof."""
+    if not prop.possible or result.status not in ("proved", "refuted"):
+        return result
+    if result.status == "proved":
+        return replace(result, status="refuted", scope=replace(result.scope, depth=len(result.trace)))
+    return replace(result, status="proved")
 
 
 @settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SIZE_EXAMPLES", 5)), derandomize=True, **COMMON)

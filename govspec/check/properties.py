@@ -10,6 +10,8 @@ of at least one, within the bound GovSpec checks).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import ast
 from .. import model as m
 from ..diagnostics import Span
@@ -38,40 +40,12 @@ def check_properties(cx: Context, decls: tuple[ast.PropertyDecl, ...]) -> list[m
 def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
     text = cx.text(decl.span)
     common = dict(name=decl.name, span=decl.span, cite=decl.cite, text=text)
+    if decl.kind == "possible":
+        # searched as "never X" (and "possible P and C" as "always (P -> not C)"), the verdict flipped
+        p = _trace_property(cx, decl, common)
+        return None if p is None else replace(p, possible=True)
     if decl.kind in ("always", "never"):
-        body = decl.body
-        subject = body.left if isinstance(body, ast.Binary) and body.op == "->" and decl.kind == "always" else \
-            body if decl.kind == "never" else None
-        if unknown_procedure(cx, subject):
-            return None
-        phase_subject = subject if isinstance(subject, ast.Dotted) and subject.owner in cx.procs else None
-        if phase_subject is not None:
-            r = expr(cx, phase_subject, Scope())
-            if r is None:
-                return None
-            if r[0] != "proc":
-                cx.error("GOV200", "expected a procedure event such as 'P.executed'", phase_subject.span)
-                return None
-            proc = cx.procs[phase_subject.owner]
-            phase = r[1].phase
-            if decl.kind == "never":
-                return m.Property(kind="step", procedure=proc.name, step=m.BoolConst(False), phase=phase, **common)
-            scope = _window_scope(proc) if phase == "veto" else Scope(procedure=proc, where="in the vote (write 'P -> ...')")
-            r = boolean(cx, body.right, scope)
-            return None if r is None else m.Property(kind="step", procedure=proc.name, step=r, phase=phase, **common)
-        if isinstance(body, ast.Binary) and body.op == "->" and isinstance(body.left, ast.Name) \
-                and body.left.name in cx.procs and decl.kind == "always":
-            proc = cx.procs[body.left.name]
-            scope = _step_scope(cx, proc)
-            r = boolean(cx, body.right, scope)
-            return None if r is None else m.Property(kind="step", procedure=proc.name, step=r, **common)
-        if isinstance(body, ast.Name) and body.name in cx.procs and decl.kind == "never":
-            return m.Property(kind="step", procedure=body.name, step=m.BoolConst(False), **common)
-        scope = Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314")
-        r = boolean(cx, body, scope)
-        if r is None:
-            return None
-        return m.Property(kind="invariant", state=(r if decl.kind == "always" else m.NotE(r)), **common)
+        return _trace_property(cx, decl, common)
     goal = _goal(cx, decl.body)
     if goal is None:
         return None
@@ -127,6 +101,56 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
                     cx.error("GOV315", f"'{p}' is named twice in the coalition", n.span)
                 candidates.append(p)
     return m.Property(kind=decl.kind, coalition=m.CoalitionSpec(tuple(candidates), None), goal=goal, **common)
+
+
+def _trace_property(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Property | None:
+    """``always``, ``never`` and ``possible`` (as the ``never`` it flips): an invariant or a condition on a step."""
+    body = decl.body
+    arrow = "->" if decl.kind == "always" else "and" if decl.kind == "possible" else None
+    if decl.kind == "possible" and not (isinstance(body, ast.Binary) and _names_procedure(cx, body.left)):
+        arrow = None  # ("possible A and B" of two conditions: a state where both hold)
+    ruled = isinstance(body, ast.Binary) and body.op == arrow
+    subject = body.left if ruled else body if decl.kind != "always" else None
+    if unknown_procedure(cx, subject):
+        return None
+    phase_subject = subject if isinstance(subject, ast.Dotted) and subject.owner in cx.procs else None
+    if phase_subject is not None:
+        r = expr(cx, phase_subject, Scope())
+        if r is None:
+            return None
+        if r[0] != "proc":
+            cx.error("GOV200", "expected a procedure event such as 'P.executed'", phase_subject.span)
+            return None
+        proc = cx.procs[phase_subject.owner]
+        phase = r[1].phase
+        if not ruled:
+            return m.Property(kind="step", procedure=proc.name, step=m.BoolConst(False), phase=phase, **common)
+        scope = _window_scope(proc) if phase == "veto" else Scope(procedure=proc, where="in the vote (write 'P -> ...')")
+        r = boolean(cx, body.right, scope)
+        return None if r is None else m.Property(kind="step", procedure=proc.name, step=_ruled(decl, r), phase=phase,
+                                                 **common)
+    if ruled and isinstance(body.left, ast.Name) and body.left.name in cx.procs:
+        proc = cx.procs[body.left.name]
+        scope = _step_scope(cx, proc)
+        r = boolean(cx, body.right, scope)
+        return None if r is None else m.Property(kind="step", procedure=proc.name, step=_ruled(decl, r), **common)
+    if isinstance(body, ast.Name) and body.name in cx.procs and decl.kind != "always":
+        return m.Property(kind="step", procedure=body.name, step=m.BoolConst(False), **common)
+    scope = Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314")
+    r = boolean(cx, body, scope)
+    if r is None:
+        return None
+    return m.Property(kind="invariant", state=(r if decl.kind == "always" else m.NotE(r)), **common)
+
+
+def _ruled(decl: ast.PropertyDecl, condition: m.BoolExpr) -> m.BoolExpr:
+    """The condition every step of the procedure must meet: ``C`` of ``always (P -> C)``; ``not C``
+    of ``possible P and C`` (a step where C holds is the witness)."""
+    return m.NotE(condition) if decl.kind == "possible" else condition
+
+
+def _names_procedure(cx: Context, e: ast.Expr) -> bool:
+    return (isinstance(e, ast.Name) and e.name in cx.procs) or (isinstance(e, ast.Dotted) and e.owner in cx.procs)
 
 
 def _step_scope(cx: Context, proc: ast.ProcedureDecl) -> Scope:

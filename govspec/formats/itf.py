@@ -1,4 +1,5 @@
-"""Counterexamples in the Informal Trace Format (ITF), the JSON trace format of Apalache and Quint.
+"""Counterexamples (and witnesses of ``possible``) in the Informal Trace Format (ITF), the JSON
+trace format of Apalache and Quint.
 
 ITF (Apalache ADR-015): ``{"#meta": {...}, "vars": [...], "states": [{"#meta": {"index": i},
 VAR: VALUE, ...}]}`` where integers are ``{"#bigint": "N"}``, sets ``{"#set": [...]}``, maps
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 from fractions import Fraction
 
-from ..report import REFUTED, PropertyResult, Report, StageRecord, StateSnapshot, TraceStep
+from ..report import PROVED, REFUTED, PropertyResult, Report, StageRecord, StateSnapshot, TraceStep
 from ..safe import json_text
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
@@ -91,8 +92,10 @@ def trace(result: PropertyResult, source: str) -> dict:
 
 
 def counterexamples(report: Report) -> list[tuple[str, PropertyResult]]:
-    """(spec path, result) for every refuted property that has a scenario."""
-    return [(f.path, r) for f in report.files for r in f.properties if r.status == REFUTED and r.trace]
+    """(spec path, result) for every refuted property that has a scenario, and every ``possible``
+    proved by a witness of at least one step (the same kind of trace: a behaviour reaching X)."""
+    return [(f.path, r) for f in report.files for r in f.properties
+            if r.trace and (r.status == REFUTED or (r.status == PROVED and r.kind == "possible"))]
 
 
 def target_paths(pattern: str, found: list[tuple[str, PropertyResult]]) -> list[str]:

@@ -8,7 +8,7 @@ break), the whole text output for controls; JSON keeps the exact text.
 from __future__ import annotations
 
 from ..diagnostics import render as render_diagnostic
-from ..report import BOUNDED, PROVED, REFUTED, FileReport, PropertyResult, Report, TraceStep
+from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, TraceStep
 from ..safe import json_text as safe_json, shown
 from .story import story
 
@@ -80,7 +80,7 @@ FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalitio
 
 def has_details(r: PropertyResult) -> bool:
     """Whether a result has more to say than its verdict line: not a plain PROVED."""
-    return not (r.status == PROVED and not r.trace and not r.vacuous and r.relied_on is None)
+    return not (r.status == PROVED and not r.trace and not r.vacuous and r.relied_on is None and r.kind != "possible")
 
 
 def detail_lines(r: PropertyResult) -> list[str]:
@@ -96,6 +96,8 @@ def detail_lines(r: PropertyResult) -> list[str]:
         out.append("  relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on
                                       else "no single rule (removing any one leaves it true within the depth)")
                    + (f"; {r.relied_on_undecided} rule(s) undecided in time" if r.relied_on_undecided else ""))
+    if r.kind == "possible" and r.status == PROVED and not r.trace:
+        out.append("  witness: the initial state, before any step")
     if r.trace:
         forcing = r.kind in FORCING_KINDS
         if forcing and r.coalition:
@@ -122,10 +124,14 @@ def closing_notes(report: Report) -> list[str]:
     if not n:
         return []
     results = "1 result is" if n == 1 else f"{n} results are"
+    # (a bounded "can force" or "possible" found no witness; any other found no counterexample)
+    witness = {r.kind in WITNESS_KINDS for f in report.files for r in f.properties if r.status == BOUNDED}
+    found = {frozenset({False}): "no counterexample", frozenset({True}): "no witness"}.get(
+        frozenset(witness), "no counterexample or witness")
     if report.accept_bounded:
-        return [f"note: {results} bounded (no counterexample within the scope shown, but no proof); "
+        return [f"note: {results} bounded ({found} within the scope shown, but no proof); "
                 "--accept-bounded counts them as passing for the exit code"]
-    return [f"note: {results} bounded (no counterexample within the scope shown, but no proof)"
+    return [f"note: {results} bounded ({found} within the scope shown, but no proof)"
             + (": exit code 4 (--accept-bounded would let them pass)" if report.exit_code == 4 else "")]
 
 

@@ -1,4 +1,4 @@
-"""Properties and coalitions: ``always``, ``never``, and what coalitions can force or block.
+"""Properties and coalitions: ``always``, ``never``, ``possible``, and what coalitions can force or block.
 
 Assumes: the children are already built (expressions, names, cites).  Guarantees: an
 ``ast.PropertyDecl`` with spans, with its coalition bound (size, restrictions) or named coalition.
@@ -60,6 +60,9 @@ class PropertyRules(Located):
 
     def prop_never(self, meta, items):
         return ("never", items[0], None, None)
+
+    def prop_possible(self, meta, items):
+        return ("possible", items[0], None, None)
 
     def prop_no_coalition(self, meta, items):
         return ("no_coalition", items[1], items[0], None)

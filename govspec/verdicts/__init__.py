@@ -52,7 +52,7 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int 
     budget = Budget(depth, effort, deadline, prove=unbounded, recheck=recheck)
     if not unbounded and depth is None:
         budget.cap = FIRST_DEPTH
-    common = dict(name=prop.name, kind=prop.kind, line=prop.span.line, cite=prop.cite,
+    common = dict(name=prop.name, kind="possible" if prop.possible else prop.kind, line=prop.span.line, cite=prop.cite,
                   path=None if prop.span.path == model.path else prop.span.path)
     if deadline.expired():  # (the run's budget ran out before this property's turn)
         return PropertyResult(**common, status=UNKNOWN, scope=Scope(0), seconds=0.0, summary="not checked",
@@ -62,6 +62,8 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int 
             result = properties.verdict(engine, model, prop, budget, passable)
             if model.sizes:
                 result = sizes.every_size(engine, model, prop, result, budget, passable)
+            if prop.possible:
+                result = properties.possible(result)
         return replace(result, seconds=time.monotonic() - start)
     except Unconfirmed as err:
         return PropertyResult(**common, status=UNKNOWN, scope=Scope(depth), seconds=time.monotonic() - start,

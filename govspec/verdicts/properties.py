@@ -92,7 +92,10 @@ def trace_property(q: Question) -> PropertyResult:
 
     def refuted(out: Outcome) -> PropertyResult:
         confirm_violation(model, prop, out.steps)
-        if prop.kind == "invariant":
+        if prop.possible:  # (a violation of "never X" is a witness for "possible X")
+            what = ("the initial state reaches it" if out.depth == 0 else
+                    f"a behaviour of {steps_text(out.depth)} reaches it")
+        elif prop.kind == "invariant":
             what = ("the initial state violates it" if out.depth == 0
                     else f"a state reached after {steps_text(out.depth)} violates it")
         else:
@@ -100,6 +103,9 @@ def trace_property(q: Question) -> PropertyResult:
             what = f"a passing '{label}' step violates it after {steps_text(out.depth)}"
         return q.done(REFUTED, what, Scope(out.depth), trace=describe(model, out.steps))
 
+    if prop.possible:  # (the words of the verdict on "never X", which :func:`possible` flips)
+        return _with_how(q.safety(search, refuted, "no behaviour of at most {steps} reaches it",
+                                  "no behaviour of any length reaches it (shown by {how})"))
     # "never P" says exactly that P cannot pass: it is the one step rule that is not vacuous then
     vacuous = prop.kind == "step" and prop.step != m.BoolConst(False) and q.never_passes(prop.procedure, prop.phase)
     within = ("holds in every behaviour of at most {steps}" if not vacuous else
@@ -223,6 +229,21 @@ def coalition_force(q: Question) -> PropertyResult:
     # a forcing sequence is a proof for behaviours of any length: it exists
     return q.done(PROVED, summary, Scope(None), trace=describe(model, out.steps, members), coalition=sorted_names(members),
                   how="a forcing sequence, replayed on the reference semantics against every response of the others")
+
+
+def possible(result: PropertyResult) -> PropertyResult:
+    """``possible X``: the verdict on ``never X`` (every size included), flipped.  A behaviour that
+    violates ``never X`` (replayed on the reference semantics) is the witness: PROVED, a behaviour
+    of that length exists; a proof that ``never X`` holds for any length (and every size) REFUTES
+    it; what is bounded for ``never X`` is bounded for ``possible X`` (no witness up to the scope
+    searched); UNKNOWN stays UNKNOWN."""
+    flipped = {REFUTED: PROVED, PROVED: REFUTED}.get(result.status, result.status)
+    if flipped == PROVED:  # (a witness is a proof for behaviours of any length: it exists)
+        return replace(result, kind="possible", status=PROVED, scope=replace(result.scope, depth=None),
+                       how="a witness, replayed on the reference semantics")
+    if flipped == REFUTED:
+        return replace(result, kind="possible", status=REFUTED, vacuous=False)
+    return replace(result, kind="possible", vacuous=False)
 
 
 KINDS = {"invariant": trace_property, "step": trace_property, "no_coalition": no_coalition,

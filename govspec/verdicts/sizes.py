@@ -86,8 +86,9 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
                                         f"any length; with {sizes_text(least)} it {result.summary}") if result.vacuous
                                else f"{result.summary}, {every}")
             why_not_all = f"every size was searched to depth {answer.depth} only ({one_line(answer.reason or '')})"
+            held = "no behaviour of at most {} steps reaches it" if prop.possible else "holds in every behaviour of at most {} steps"
             result = replace(result, status=BOUNDED, scope=Scope(answer.depth, "all"),
-                             summary=f"holds in every behaviour of at most {answer.depth} steps, {every}; "
+                             summary=f"{held.format(answer.depth)}, {every}; "
                                      f"in behaviours of any length with {sizes_text(least)}",
                              reason=f"not a proof: {why_not_all}")
             return result
@@ -131,7 +132,7 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
     sizes = tuple((g, least[g], box[g]) for g in sorted(box))
     if not searched_all_lengths and depth is None:
         depth = budget.first
-    shown = "it " + result.summary if result.status == PROVED else result.summary
+    shown = "it " + result.summary if result.status == PROVED and not prop.possible else result.summary
     return replace(result, status=BOUNDED, scope=Scope(depth, sizes),
                    summary=f"with {Scope(None, sizes).sizes_text()}: {shown}" if result.status == PROVED else
                    f"{result.summary} (with {Scope(None, sizes).sizes_text()})",
