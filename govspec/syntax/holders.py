@@ -37,6 +37,7 @@ from .parser import MAX_NUMBER_CHARS, MAX_PEOPLE, PEOPLE_NOTE
 MAX_DATA_BYTES = 64_000_000  # a data file: 100,000 rows of up to 640 bytes
 MAX_REPORTED = 10  # bad rows reported at once
 COLUMNS = ("name", "address", "weight", "tags", "principal")
+_COLUMN_SET = frozenset(COLUMNS)
 ADDRESS_PREFIX = "addr_"
 
 _ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -60,10 +61,10 @@ class _Bad(Exception):
 
 def name_of(text: str, what: str = "name") -> str:
     """A cell as a name of the language: a name (NFC), or an address ``0x...`` as ``addr_0x...``."""
+    if text.startswith(("0x", "0X")) and _ADDRESS.fullmatch(text):
+        return ADDRESS_PREFIX + text.lower()
     if _ASCII_NAME.fullmatch(text):
         return text
-    if _ADDRESS.fullmatch(text):
-        return ADDRESS_PREFIX + text.lower()
     normal = unicodedata.normalize("NFC", text)
     if text and not text.isascii() and _name_pattern().fullmatch(normal):
         return normal
@@ -72,25 +73,30 @@ def name_of(text: str, what: str = "name") -> str:
 
 
 def weight_of(text: str) -> Fraction:
-    """A cell as a weight: a number written as in the language (3, 2.5, 2/3, 4%), exact."""
-    if text.isdigit() and len(text) <= MAX_NUMBER_CHARS:
-        value = Fraction(int(text))
-    elif len(text) > MAX_NUMBER_CHARS:
+    """A cell as a weight: a number written as in the language (3, 2.5, 2/3, 4%; ASCII digits), exact."""
+    if len(text) > MAX_NUMBER_CHARS:
         raise _Bad(f"this number is longer than {MAX_NUMBER_CHARS} characters", "weight", "GOV003")
-    elif _NUMBER.fullmatch(text):
-        try:
-            value = number_value(text)
-        except ValueError:
-            raise _Bad("a fraction cannot have a zero denominator", "weight", "GOV312") from None
-    else:
+    whole, dot, part = text.partition(".")
+    if whole.isascii() and whole.isdigit() and (not dot or (part.isascii() and part.isdigit())):
+        numerator = int(whole + part)  # (the common forms, without the slower general reading)
+        if numerator == 0:
+            raise _Bad("a weight must be positive", "weight", "GOV310")
+        return Fraction(numerator, 10 ** len(part)) if dot else Fraction(numerator)
+    if not (text.isascii() and _NUMBER.fullmatch(text)):
         raise _Bad(f"'{text}' is not a number: write a whole number, a decimal, a fraction or a "
                    "percentage (3, 2.5, 2/3, 4%), without signs, exponents or separators", "weight")
+    try:
+        value = number_value(text)
+    except ValueError:
+        raise _Bad("a fraction cannot have a zero denominator", "weight", "GOV312") from None
     if value <= 0:
         raise _Bad("a weight must be positive", "weight", "GOV310")
     return value
 
 
 def _tags(value, extra: tuple[str, ...]) -> tuple[str, ...]:
+    if isinstance(value, str) and _ASCII_NAME.fullmatch(value):
+        return extra + (value,)  # (one tag: the common case)
     if isinstance(value, list):
         parts = value
     elif isinstance(value, str):
@@ -106,22 +112,25 @@ def _tags(value, extra: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _text(value, column: str) -> str:
-    if not isinstance(value, str):
+    if type(value) is not str:
         raise _Bad(f"the {column} must be text, not {json.dumps(value)}", column)
     return value.strip()
 
 
-def person(row: dict, span: Span, load: ast.PeopleFrom) -> ast.PersonDecl:
-    """One row (column -> cell) as the person it declares."""
-    key = "name" if "name" in row else "address"
-    name = name_of(_text(row[key], key), key)
-    weight = Fraction(1)
-    if "weight" in row:
-        weight = weight_of(_text(row["weight"], "weight"))
-    tags = _tags(row["tags"], load.tags) if "tags" in row else load.tags
-    principal = None
-    if row.get("principal") not in (None, ""):
-        principal = name_of(_text(row["principal"], "principal"), "principal")
+_ABSENT = object()
+_ONE = Fraction(1)
+
+
+def person(key: str, name, weight, tags, principal, span: Span, load: ast.PeopleFrom) -> ast.PersonDecl:
+    """One row as the person it declares: its ``key`` (``name`` or ``address``) and cells, each
+    ``_ABSENT`` when the file has no such column."""
+    name = name_of(_text(name, key), key)
+    weight = _ONE if weight is _ABSENT else weight_of(_text(weight, "weight"))
+    tags = load.tags if tags is _ABSENT or tags == "" else _tags(tags, load.tags)
+    if principal is _ABSENT or principal is None or principal == "":
+        principal = None
+    else:
+        principal = name_of(_text(principal, "principal"), "principal")
     return ast.PersonDecl(span, name, tags, weight, load.cite, None, principal)
 
 
@@ -201,32 +210,31 @@ def _csv_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnos
             raise SpecError([Diagnostic("GOV126", "the file is empty: its first line must name the columns",
                                         Span.point(path), notes=("for example: name,weight,tags,principal",))])
         keys = _columns(header, path, lines[reader.line_num - 1:])
-        at = keys.index("name" if "name" in keys else "address")
+        key = "name" if "name" in keys else "address"
+        at = keys.index(key)
+        wi, ti, pi = (keys.index(c) if c in keys else None for c in ("weight", "tags", "principal"))
         width = len(keys)
         people = []
         previous = reader.line_num
         for cells in reader:
             line, previous = previous + 1, reader.line_num
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue  # a blank line
-            if len(people) >= MAX_PEOPLE:
-                raise SpecError([Diagnostic("GOV003", f"more than {MAX_PEOPLE} people in one organisation",
-                                            Span.point(path, line),
-                                            notes=(PEOPLE_NOTE,))])
             if len(cells) != width:
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue  # a blank line
                 errors.append(Diagnostic("GOV126", f"this row has {len(cells)} cells, the header {width}",
                                          Span.point(path, line), notes=("header: " + ",".join(keys),)))
             else:
+                if len(people) >= MAX_PEOPLE:
+                    raise SpecError([Diagnostic("GOV003", f"more than {MAX_PEOPLE} people in one organisation",
+                                                Span.point(path, line), notes=(PEOPLE_NOTE,))])
+                cell = cells[at]
+                if at == 0 and cell and not cell[0].isspace() and not cell[-1].isspace() and lines[line - 1][0] != '"':
+                    span = Span(path, line, 1, line, 1 + len(cell))  # (the common case: no need to look further)
+                else:
+                    span = _cell(path, line, _cell_spans(lines[line - 1]), at)
                 try:
-                    raw = lines[line - 1]
-                    if '"' not in raw and "," not in cells[at]:
-                        start = sum(len(c) for c in cells[:at]) + at
-                        cell = cells[at]
-                        lead = len(cell) - len(cell.lstrip())
-                        span = Span(path, line, start + lead + 1, line, start + lead + 1 + max(1, len(cell.strip())))
-                    else:
-                        span = _cell(path, line, _cell_spans(raw), at)
-                    people.append(person(dict(zip(keys, cells)), span, load))
+                    people.append(person(key, cell, _ABSENT if wi is None else cells[wi], _ABSENT if ti is None else cells[ti],
+                                         _ABSENT if pi is None else cells[pi], span, load))
                 except _Bad as bad:
                     errors.append(Diagnostic(bad.code, bad.message,
                                              _cell(path, line, _cell_spans(lines[line - 1]), keys.index(bad.column)
@@ -238,7 +246,45 @@ def _csv_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnos
     return people
 
 
+_KEY = re.compile(r'"(name|address)"\s*:\s*')
+
+
+def _constant(word: str):
+    raise ValueError(f"{word} is not a number")
+
+
 def _json_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnostic]) -> list[ast.PersonDecl]:
+    """The people of a JSON file: decoded whole, each name located by one scan of the text; any
+    doubt (a bad row, a key met more or less often than rows) and :func:`_json_walk` reads it again,
+    element by element, to locate each problem."""
+    decoder = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=_constant)
+    try:
+        data = decoder.decode(text)
+    except ValueError:
+        data = None
+    if not (isinstance(data, list) and len(data) <= MAX_PEOPLE):
+        return _json_walk(text, path, load, errors)
+    found = list(_KEY.finditer(text))
+    if len(found) != len(data):
+        return _json_walk(text, path, load, errors)
+    lines = _Lines(text)
+    people = []
+    try:
+        for row, key in zip(data, found):
+            column = key[1]
+            if not (isinstance(row, dict) and column in row and ("name" in row) != ("address" in row)
+                    and row.keys() <= _COLUMN_SET):
+                return _json_walk(text, path, load, errors)
+            at = key.end()
+            end = text.find('"', at + 1) + 1 if text.startswith('"', at) else at + 1
+            people.append(person(column, row[column], row.get("weight", _ABSENT), row.get("tags", _ABSENT),
+                                 row.get("principal", _ABSENT), lines.span(path, at, end), load))
+    except _Bad:
+        return _json_walk(text, path, load, errors)
+    return people
+
+
+def _json_walk(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnostic]) -> list[ast.PersonDecl]:
     lines = _Lines(text)
 
     def refuse(message: str, offset: int = 0, code: str = "GOV126") -> SpecError:
@@ -246,10 +292,7 @@ def _json_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagno
                                      notes=('a people file in JSON is a list of objects: [{"name": "ann", "weight": 3, '
                                             '"tags": ["founder"], "principal": "acme"}, ...]',))])
 
-    def constant(word: str):
-        raise ValueError(f"{word} is not a number")
-
-    decoder = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=constant)
+    decoder = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=_constant)
     space = re.compile(r"\s*")
     i = space.match(text).end()
     if not text.startswith("[", i):
@@ -286,14 +329,7 @@ def _json_row(row: dict, text: str, start: int, end: int, path: str, lines: _Lin
     def value_span(key: str | None) -> Span:
         found = re.compile(r'"' + re.escape(key or "") + r'"\s*:\s*').search(text, start, end) if key else None
         at = found.end() if found else start
-        value = decoder_end(at) if found else at + 1
-        return lines.span(path, at, value)
-
-    def decoder_end(at: int) -> int:
-        try:
-            return json.JSONDecoder().raw_decode(text, at)[1]
-        except ValueError:
-            return at + 1
+        return lines.span(path, at, _value_end(text, at) if found else at + 1)
 
     unknown = [k for k in row if k not in COLUMNS]
     if unknown:
@@ -308,10 +344,18 @@ def _json_row(row: dict, text: str, start: int, end: int, path: str, lines: _Lin
         return []
     try:
         key = "name" if "name" in row else "address"
-        return [person(row, value_span(key), load)]
+        cells = (row.get(column, _ABSENT) for column in ("weight", "tags", "principal"))
+        return [person(key, row[key], *cells, value_span(key), load)]
     except _Bad as bad:
         errors.append(Diagnostic(bad.code, bad.message, value_span(bad.column)))
         return []
+
+
+def _value_end(text: str, at: int) -> int:
+    try:
+        return json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=_constant).raw_decode(text, at)[1]
+    except ValueError:
+        return at + 1
 
 
 def _key_span(text: str, key: str, start: int, end: int, path: str, lines: _Lines) -> Span:
