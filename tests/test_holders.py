@@ -282,3 +282,14 @@ def test_loaded_people_count_with_the_persons_of_the_spec(tmp_path):
         api.load(str(tmp_path / "dao.gov"))
     [diag] = err.value.diagnostics
     assert diag.code == "GOV003" and diag.span.path.endswith("h.csv") and diag.span.line == 100_001
+
+
+def test_a_duplicate_row_is_located_in_the_data_file_whatever_the_spec_holds_at_that_place(tmp_path):
+    """Before: the checker looked for the name at the row's line and column in the *spec's* text and,
+    the spec holding 'body ann' there, reported the duplicate row at dao.gov:3:6."""
+    main = write(tmp_path, {"dao.gov": 'organization "DAO" {\n  people from "h.csv"\nbody ann { }\n}\n',
+                            "h.csv": "name\nann\nann\n"})
+    exit_code, _, err = run_cli("check", str(main))
+    firsts = [line for line in err.splitlines() if "error[" in line]
+    assert exit_code == 3 and firsts == [f"{os.path.relpath(tmp_path / 'h.csv', ROOT)}:3:1: error[GOV109]: duplicate name 'ann'",
+                                         f"{main}:3:6: error[GOV109]: duplicate name 'ann'"], err
