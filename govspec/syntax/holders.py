@@ -201,7 +201,8 @@ def _cell(path: str, line: int, cells: list[tuple[int, int]], index: int) -> Spa
 
 def _csv_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnostic]) -> list[ast.PersonDecl]:
     lines = text.split("\n")
-    reader = csv.reader(lines)
+    reader = csv.reader(lines, strict=True)  # (an unclosed quote is an error, not a cell running to the end)
+    previous = 0  # the line the record read last ends on (the next one starts after it)
     try:
         header = next(reader, None)
         while header == []:
@@ -242,7 +243,7 @@ def _csv_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnos
             if len(errors) >= MAX_REPORTED:
                 break
     except csv.Error as err:
-        raise SpecError([Diagnostic("GOV126", f"not a CSV file: {err}", Span.point(path, reader.line_num or 1))]) from None
+        raise SpecError([Diagnostic("GOV126", f"not a CSV file: {err}", Span.point(path, previous + 1))]) from None
     return people
 
 
@@ -260,7 +261,7 @@ def _json_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagno
     decoder = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=_constant)
     try:
         data = decoder.decode(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if not (isinstance(data, list) and len(data) <= MAX_PEOPLE):
         return _json_walk(text, path, load, errors)
@@ -306,6 +307,8 @@ def _json_walk(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnost
             raise refuse(f"invalid JSON: {err.msg}", err.pos) from None
         except ValueError as err:
             raise refuse(f"invalid JSON: {err}", i) from None
+        except RecursionError:
+            raise refuse("the JSON is nested too deeply", i, "GOV003") from None
         if len(people) >= MAX_PEOPLE:
             raise refuse(f"more than {MAX_PEOPLE} people in one organisation", i, "GOV003")
         if not isinstance(row, dict):
