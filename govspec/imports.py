@@ -125,6 +125,8 @@ class _Resolver:
     def _rows(self, load: ast.PeopleFrom, importer: str) -> tuple[ast.PersonDecl, ...]:
         target = self.confined(load.path, load.path_span, importer, "people")
         shown = os.path.relpath(target)
+        if target not in self.data and len(self.data) >= MAX_IMPORTED_FILES:
+            raise SpecError([Diagnostic("GOV003", f"more than {MAX_IMPORTED_FILES} people files", load.span)])
         if target not in self.texts:
             self.texts[target], self.hashes[shown] = read_source_hashed(target, MAX_DATA_BYTES)
         if target not in self.data:

@@ -298,3 +298,13 @@ def test_a_duplicate_row_is_located_in_the_data_file_whatever_the_spec_holds_at_
     firsts = [line for line in err.splitlines() if "error[" in line]
     assert exit_code == 3 and firsts == [f"{os.path.relpath(tmp_path / 'h.csv', ROOT)}:3:1: error[GOV109]: duplicate name 'ann'",
                                          f"{main}:3:6: error[GOV109]: duplicate name 'ann'"], err
+
+
+def test_at_most_64_people_files(tmp_path):
+    lines = "".join(f'  people from "h{i}.csv"\n' for i in range(65))
+    files = {"dao.gov": 'organization "DAO" {\n' + lines + "}\n"}
+    files.update({f"h{i}.csv": f"name\np{i}\n" for i in range(65)})
+    exit_code, _, err = run_cli("check", str(write(tmp_path, files)))
+    assert exit_code == 3 and err.startswith(f"{tmp_path / 'dao.gov'}:66:3: error[GOV003]: more than 64 people files"), err
+    (tmp_path / "dao.gov").write_text('organization "DAO" {\n' + lines.replace('  people from "h64.csv"\n', "") + "}\n")
+    assert len(api.load(str(tmp_path / "dao.gov")).people) == 64
