@@ -93,6 +93,13 @@ def test_people_stand_where_the_line_stands_among_the_persons(tmp_path):
     assert [p.name for p in model.people] == ["guardian", "ann", "addr_0xabc123", "bob", "cy", "zed"]
 
 
+def test_tags_and_into_in_either_order(tmp_path):
+    text = HEAD + '  people from "holders.csv" tags holder into holders tags vip\n' + TAIL
+    model = api.load(str(spec(tmp_path, text=text)))
+    assert next(p for p in model.people if p.name == "ann").tags == frozenset({"holder", "vip", "founder"})
+    assert len(model.bodies["holders"].members) == 5
+
+
 def test_without_into_or_tags_the_people_join_no_body(tmp_path):
     text = HEAD + '  people from "holders.csv"\n' + TAIL
     model = api.load(str(spec(tmp_path, text=text)))
@@ -163,6 +170,8 @@ HOLDER_CASES = [
                  "no people file at 'missing.csv'", 13, id="missing"),
     pytest.param({"dao.gov": dao("h.csv").replace('"h.csv"', '"h.csv" into holdrs'), "h.csv": "name\nann\n"},
                  "GOV104", "dao.gov", 3, 28, "unknown body 'holdrs' (did you mean 'holders'?)", 6, id="unknown-body"),
+    pytest.param({"dao.gov": dao("h.csv").replace('"h.csv"', '"h.csv" into holders into holders'), "h.csv": "name\nann\n"},
+                 "GOV305", "dao.gov", 3, 41, "'into' is given twice", 7, id="into-twice"),
     pytest.param({"dao.gov": dao("h.csv"), "h.csv": b"name\nann\xff\n"}, "GOV002", "h.csv", 2, 1,
                  "invalid UTF-8", 1, id="not-utf8"),
 ]

@@ -112,9 +112,12 @@ class DeclarationRules(Located):
 
     def people_from(self, meta, items):
         items, cite = split_cite(items)
-        into = next((i[1] for i in items[1:] if i[0] == "into"), None)
-        tags = next((i[1] for i in items[1:] if i[0] == "tags"), ())
-        return ast.PeopleFrom(self.s(meta), str(items[0])[1:-1], self.t(items[0]), into, tags, cite)
+        into = [i[1] for i in items[1:] if i[0] == "into"]
+        if len(into) > 1:
+            raise SpecError([Diagnostic("GOV305", "'into' is given twice", into[1].span,
+                                        notes=(f"first given at {into[0].span}",))])
+        tags = tuple(t for i in items[1:] if i[0] == "tags" for t in i[1])
+        return ast.PeopleFrom(self.s(meta), str(items[0])[1:-1], self.t(items[0]), into[0] if into else None, tags, cite)
 
     def import_library(self, meta, items):
         items, cite = split_cite(items)
