@@ -204,14 +204,43 @@ def test_several_bad_rows_are_reported_at_once(tmp_path):
     assert exit_code == 3 and err.count("error[GOV127]") == 10
 
 
-def test_the_doc_example_of_gov126_is_what_the_tool_says(tmp_path):
+@pytest.mark.parametrize("code,after", [("GOV126", "## GOV127"), ("GOV127", "\n## GOV2")])
+def test_the_doc_examples_are_what_the_tool_says(tmp_path, code, after):
+    """docs/errors.md shows, for GOV126 and GOV127, a holders.csv and the error it gives; language.md
+    shows the GOV127 one again."""
     doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
-    section = doc[doc.index("## GOV126"):doc.index("## GOV127")]
+    section = doc[doc.index(f"## {code}"):doc.index(after, doc.index(f"## {code}"))]
     data = re.search(r"```csv\n(.*?)```", section, re.S)[1]
     shown = re.search(r"```text\n(.*?)```", section, re.S)[1]
-    main = write(tmp_path, {"dao.gov": dao("holders.csv"), "holders.csv": data})
+    write(tmp_path, {"dao.gov": dao("holders.csv"), "holders.csv": data})
     _, _, err = run_cli("check", "dao.gov", cwd=tmp_path)
     assert err == shown
+    if code == "GOV127":
+        assert f"```text\n{shown}```" in (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+
+
+def test_the_language_reference_shows_the_example_file_as_it_is():
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    section = text[text.index("### people from a file"):text.index("### body")]
+    assert "```text\n" + (ROOT / "specs" / "dao" / "holders.csv").read_text() + "```" in section
+    assert 'people from "holders.csv" into holders tags holder "snapshot at block 19,000,000"' in (
+        ROOT / "specs" / "dao" / "holders_from_csv.gov").read_text()
+
+
+def test_the_bench_prints_the_table_the_performance_page_shows(capsys):
+    """bench/holders.py at a small size: its header and rows have the form docs/performance.md quotes."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import holders as bench
+
+    assert bench.main(["--rows", "50", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    header = out[0]
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert f"```text\n{header}\n" in doc
+    assert [line.split()[:2] for line in out[1:3]] == [["csv", "50"], ["json", "50"]]
+    assert out[3].startswith("load average (1, 5, 15 min): ")
 
 
 def test_a_symbolic_link_out_of_the_folder_is_refused(tmp_path):
