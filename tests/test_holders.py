@@ -346,3 +346,21 @@ def test_at_most_64_people_files(tmp_path):
     assert exit_code == 3 and err.startswith(f"{tmp_path / 'dao.gov'}:66:3: error[GOV003]: more than 64 people files"), err
     (tmp_path / "dao.gov").write_text('organization "DAO" {\n' + lines.replace('  people from "h64.csv"\n', "") + "}\n")
     assert len(api.load(str(tmp_path / "dao.gov")).people) == 64
+
+
+def test_loading_leaves_the_cycle_collector_as_it_was(tmp_path):
+    import gc
+
+    assert gc.isenabled()
+    api.load(str(spec(tmp_path)))
+    assert gc.isenabled()
+    (tmp_path / "holders.csv").write_text("name,weight\nann,-1\n")
+    with pytest.raises(SpecError):
+        api.load(str(tmp_path / "dao.gov"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        api.load_text('organization "x" { person a }')
+        assert not gc.isenabled()  # (paused by the caller: left paused)
+    finally:
+        gc.enable()
