@@ -137,6 +137,19 @@ class PersonDecl(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class PeopleFrom(Node):
+    """``people from "PATH" [into BODY] [tags T, ...]``: one person per row of a CSV or JSON file,
+    replaced by those people's declarations when imports are joined (:mod:`govspec.imports`)."""
+
+    path: str
+    path_span: Span
+    into: Name | None
+    tags: tuple[str, ...]
+    cite: str | None
+    after: int = 0  # the people (and groups) its block declares before it: where the loaded people stand
+
+
+@dataclass(frozen=True, slots=True)
 class BodyDecl(Node):
     name: str
     seats: int | None
@@ -250,6 +263,7 @@ class Organization(Node):
     params: tuple[ParamDecl, ...]
     procedures: tuple[ProcedureDecl, ...]
     flash: tuple["FlashDecl", ...] = ()
+    loads: tuple[PeopleFrom, ...] = ()  # "people from": none left once imports are joined
 
 
 @dataclass(frozen=True, slots=True)

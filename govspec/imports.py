@@ -8,6 +8,11 @@ spec overrides a default, e.g. ``parameter quorum_fraction = 1/10``).
 Safety: a library import names a file of ``govspec/library``; a path import must be relative,
 end in ``.gov`` and resolve (symbolic links included) inside the folder of the spec being checked.
 Nothing is executed; cycles, unknown names and escapes are located errors.
+
+``people from "PATH"`` (in an organisation or a rules block) is confined the same way (a ``.csv`` or
+``.json`` file), read once and hashed like an imported file (so a proof stamp records it), and
+replaced by the people of its rows (:func:`govspec.syntax.read_people`), at its place among the
+block's people; ``into BODY`` adds them, in row order, to the members of that body of the same block.
 """
 
 from __future__ import annotations
@@ -18,9 +23,16 @@ from importlib import resources
 
 from . import ast
 from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
-from .syntax import parse, read_source, read_source_hashed  # one reader for every file: encodings, limits and errors alike
+from .syntax import (MAX_DATA_BYTES, MAX_PEOPLE, PEOPLE_NOTE, parse, read_people, read_source,  # one reader for every
+                     read_source_hashed)  # file: encodings, limits and errors alike
 
 MAX_IMPORTED_FILES = 64
+DATA_SUFFIXES = (".csv", ".json")
+_WHAT = {  # what a confined path names: imports, people files
+    "import": ("import paths", "an imported file must be a .gov spec", "imports", "no file to import"),
+    "people": ("the paths of people files", "a people file must be a .csv or .json file", "people files",
+               "no people file"),
+}
 
 
 def library_names() -> list[str]:
@@ -51,6 +63,8 @@ class _Resolver:
         self.sources: dict[str, str] = {}
         imported = imported if imported is not None else Imported()
         self.texts, self.hashes = imported.texts, imported.hashes  # (shared: filled as files are read)
+        self.data: list[str] = []  # the real path of each people file read
+        self.loaded_people = 0
 
     def target(self, imp: ast.Import, importer: str) -> str:
         if imp.library is not None:
@@ -62,19 +76,68 @@ class _Resolver:
                     + (f" (did you mean '{close[0]}'?)" if close else ""), imp.span,
                     notes=("available: " + ", ".join(names),))])
             return library_path(imp.library)
-        raw = imp.path
+        return self.confined(imp.path, imp.span, importer, "import")
+
+    def confined(self, raw: str, span: Span, importer: str, kind: str) -> str:
+        """The real path of ``raw`` (relative to ``importer``), a file inside the spec's folder tree
+        with the suffix of its ``kind`` (``import`` or ``people``); SpecError (GOV121, GOV123) otherwise."""
+        paths, suffix, reach, missing = _WHAT[kind]
         if not raw or os.path.isabs(raw) or raw.startswith(("~", "\\")) or ":" in raw:
-            raise SpecError([Diagnostic("GOV121", f"import paths are relative to the spec's folder, not '{raw}'", imp.span)])
-        if not raw.endswith(".gov"):
-            raise SpecError([Diagnostic("GOV121", f"an imported file must be a .gov spec, not '{raw}'", imp.span)])
+            raise SpecError([Diagnostic("GOV121", f"{paths} are relative to the spec's folder, not '{raw}'", span)])
+        if not raw.lower().endswith(".gov" if kind == "import" else DATA_SUFFIXES):
+            raise SpecError([Diagnostic("GOV121", f"{suffix}, not '{raw}'", span)])
         base = os.path.dirname(os.path.abspath(importer))
         candidate = os.path.realpath(os.path.join(base, raw))
         if os.path.commonpath([candidate, self.root]) != self.root:
-            raise SpecError([Diagnostic("GOV121", f"'{raw}' is outside the folder of the spec being checked", imp.span,
-                                        notes=(f"imports may only reach files under {self.root}",))])
+            raise SpecError([Diagnostic("GOV121", f"'{raw}' is outside the folder of the spec being checked", span,
+                                        notes=(f"{reach} may only reach files under {self.root}",))])
         if not os.path.isfile(candidate):
-            raise SpecError([Diagnostic("GOV123", f"no file to import at '{raw}'", imp.span)])
+            raise SpecError([Diagnostic("GOV123", f"{missing} at '{raw}'", span)])
         return candidate
+
+    def expand(self, spec: ast.SpecFile, path: str) -> ast.SpecFile:
+        """``spec`` (read from ``path``) with each ``people from`` replaced by the people it loads."""
+        if not any(block.loads for block in (*spec.organizations, *spec.rules)):
+            return spec
+        return replace(spec, organizations=tuple(self._loaded(o, path) for o in spec.organizations),
+                       rules=tuple(self._loaded(r, path) for r in spec.rules))
+
+    def _loaded(self, block: ast.Organization, path: str) -> ast.Organization:
+        if not block.loads:
+            return block
+        people, bodies = list(block.people), list(block.bodies)
+        rows = [self._rows(load, path) for load in block.loads]
+        for load, loaded in reversed(list(zip(block.loads, rows))):  # (from the last: earlier places stay put)
+            people[load.after:load.after] = loaded
+        for load, loaded in zip(block.loads, rows):
+            if load.into is None:
+                continue
+            at = next((i for i, b in enumerate(bodies) if b.name == load.into.name), None)
+            if at is None:
+                close = did_you_mean(load.into.name, [b.name for b in bodies])
+                raise SpecError([Diagnostic(
+                    "GOV104", f"unknown body '{load.into.name}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                    load.into.span, notes=("'people from ... into BODY' adds to a body declared in the same block",))])
+            members = bodies[at].members + tuple(ast.Name(p.span, p.name) for p in loaded)
+            bodies[at] = replace(bodies[at], members=members)
+        return replace(block, people=tuple(people), bodies=tuple(bodies), loads=())
+
+    def _rows(self, load: ast.PeopleFrom, importer: str) -> tuple[ast.PersonDecl, ...]:
+        target = self.confined(load.path, load.path_span, importer, "people")
+        shown = os.path.relpath(target)
+        if target not in self.data and len(self.data) >= MAX_IMPORTED_FILES:
+            raise SpecError([Diagnostic("GOV003", f"more than {MAX_IMPORTED_FILES} people files", load.span)])
+        if target not in self.texts:
+            self.texts[target], self.hashes[shown] = read_source_hashed(target, MAX_DATA_BYTES)
+        if target not in self.data:
+            self.data.append(target)
+        people = read_people(self.texts[target], shown, load)
+        self.sources[shown] = self.texts[target]
+        if self.loaded_people + len(people) > MAX_PEOPLE:  # (several files: each within the limit, not together)
+            raise SpecError([Diagnostic("GOV003", f"more than {MAX_PEOPLE} people in one organisation",
+                                        people[MAX_PEOPLE - self.loaded_people].span, notes=(PEOPLE_NOTE,))])
+        self.loaded_people += len(people)
+        return people
 
     def visit(self, spec: ast.SpecFile, path: str, stack: list[str]) -> None:
         for imp in spec.imports:
@@ -96,6 +159,7 @@ class _Resolver:
             if sub.organizations:
                 raise SpecError([Diagnostic("GOV124", "an imported file may hold 'rules' blocks, not an organization",
                                             sub.organizations[0].span)])
+            sub = self.expand(sub, target)
             self.loaded[target] = sub
             self.visit(sub, target, stack + [target])
             self.order.append(target)
@@ -109,20 +173,24 @@ def source_of(path: str) -> str | None:
     try:
         if path.startswith("<library>/"):
             return read_source(library_path(path[len("<library>/"):-len(".gov")]))
+        if path.lower().endswith(DATA_SUFFIXES):
+            return read_source_hashed(path, MAX_DATA_BYTES)[0]
         return read_source(path)
     except (SpecError, OSError, ValueError):
         return None
 
 
 def imported_files(spec: ast.SpecFile, path: str) -> list[str]:
-    """The real path of every file ``spec`` (read from ``path``) imports, directly or not, as far
-    as its imports resolve: an import that fails ends the list (the error is :func:`resolve`'s)."""
+    """The real path of every file ``spec`` (read from ``path``) imports, directly or not, and of
+    every people file they load, as far as they resolve: an import that fails ends the list (the
+    error is :func:`resolve`'s)."""
     resolver = _Resolver(path)
-    try:
-        resolver.visit(spec, path, [os.path.realpath(path)])
-    except SpecError:
-        pass
-    return list(resolver.loaded)
+    for step in (lambda: resolver.expand(spec, path), lambda: resolver.visit(spec, path, [os.path.realpath(path)])):
+        try:
+            step()
+        except SpecError:
+            pass
+    return list(resolver.loaded) + [f for f in resolver.data if f not in resolver.loaded]
 
 
 def resolve(spec: ast.SpecFile, path: str, imported: Imported | None = None) -> tuple[ast.SpecFile, dict[str, str]]:
@@ -132,6 +200,7 @@ def resolve(spec: ast.SpecFile, path: str, imported: Imported | None = None) -> 
     ``imported``: the texts read before (read no file again), and where to record what is read.
     """
     resolver = _Resolver(path, imported)
+    spec = resolver.expand(spec, path)
     resolver.visit(spec, path, [os.path.realpath(path)])
     joined = _join(spec, resolver)
     return joined, resolver.sources

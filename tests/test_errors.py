@@ -311,6 +311,7 @@ def test_unreadable_file(tmp_path, make, code, line, message):
 
 
 def test_every_code_is_produced_by_a_case():
+    from test_holders import HOLDER_CASES
     from test_imports import IMPORT_CASES
     from test_limits import WARNING_CASES
     from test_outputs_safety import OUTPUT_CASES
@@ -320,6 +321,7 @@ def test_every_code_is_produced_by_a_case():
     produced = {p.values[1] for p in CASES} | {p.values[1] for p in FILE_CASES} | {p.values[1] for p in IMPORT_CASES}
     produced |= {p.values[1] for p in REPORT_CASES} | {p.values[1] for p in REVIEW_CASES}
     produced |= {p.values[1] for p in OUTPUT_CASES} | {p.values[1] for p in WARNING_CASES}
+    produced |= {p.values[1] for p in HOLDER_CASES}
     assert produced == set(CODES), f"codes never produced: {sorted(set(CODES) - produced)}"
 
 

@@ -71,7 +71,10 @@ class Context:
         self.error(code, message, span, *notes)
 
     def name_span(self, decl_span: Span, name: str) -> Span:
-        """Where ``name`` is written in a declaration ``keyword name ...`` spanning ``decl_span``."""
+        """Where ``name`` is written in a declaration ``keyword name ...`` spanning ``decl_span``
+        (in the spec's own text; a person loaded from a people file is spanned by the name's cell)."""
+        if decl_span.path != self.path:
+            return decl_span
         if self._line_starts is None:
             self._line_starts = [0] + [match.end() for match in re.finditer("\n", self.source)]
         if not 1 <= decl_span.line <= len(self._line_starts):

@@ -42,8 +42,10 @@ def organization(cx: Context, spec: ast.SpecFile) -> ast.Organization:
 
 def declare(cx: Context, org: ast.Organization) -> None:
     seen: dict[str, Span] = {}
-    for decls, kind in ((org.people, "person"), (org.bodies, "body"), (org.offices, "office"),
-                        (org.params, "parameter"), (org.procedures, "procedure")):
+    for d in org.people:
+        cx.kinds.setdefault(d.name, "person" if d.count is None else "group")
+    for decls, kind in ((org.bodies, "body"), (org.offices, "office"), (org.params, "parameter"),
+                        (org.procedures, "procedure")):
         for d in decls:
             what = "group" if getattr(d, "count", None) is not None else "event" if getattr(d, "is_event", False) else kind
             cx.kinds.setdefault(d.name, what)
@@ -61,6 +63,7 @@ def declare(cx: Context, org: ast.Organization) -> None:
         return True
 
     total = 0
+    frozen: dict[tuple[str, ...], frozenset[str]] = {}  # (one frozenset per set of tags: 100,000 people share a few)
     for decl in org.people:
         if not claim(decl.name, decl.span, "person"):
             continue
@@ -71,8 +74,10 @@ def declare(cx: Context, org: ast.Organization) -> None:
                      PEOPLE_NOTE)
             raise SpecError(cx.diags)
         if decl.count is None:
-            cx.people[decl.name] = m.Person(decl.name, frozenset(decl.tags), decl.weight, decl.span,
-                                            principal=decl.principal or decl.name)
+            tags = frozen.get(decl.tags)
+            if tags is None:
+                tags = frozen[decl.tags] = frozenset(decl.tags)
+            cx.people[decl.name] = m.Person(decl.name, tags, decl.weight, decl.span, None, decl.principal or decl.name)
         else:
             count = cx.size_overrides.get(decl.name, decl.count)
             if count != decl.count and not (decl.variable and count >= decl.count

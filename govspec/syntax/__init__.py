@@ -18,9 +18,13 @@ The modules, in the order a spec goes through them:
 - ``procedures``: procedures and events, their stages, clauses and effects.
 - ``expressions``: expressions, numbers, sets.
 - ``properties``: properties and coalitions.
+- ``holders``: ``people from "FILE"``: the rows of a CSV or JSON file as people (read by
+  :mod:`govspec.imports`, which confines and hashes the file).
 """
 
+from .holders import MAX_DATA_BYTES, read_people
 from .parser import MAX_PEOPLE, PEOPLE_NOTE, parse
 from .source import MAX_SOURCE_BYTES, read_source, read_source_hashed
 
-__all__ = ["MAX_PEOPLE", "MAX_SOURCE_BYTES", "PEOPLE_NOTE", "parse", "read_source", "read_source_hashed"]
+__all__ = ["MAX_DATA_BYTES", "MAX_PEOPLE", "MAX_SOURCE_BYTES", "PEOPLE_NOTE", "parse", "read_people", "read_source",
+           "read_source_hashed"]

@@ -1,5 +1,5 @@
 """Declarations: organisations and rules blocks, people, groups, bodies, offices, parameters,
-flash loans and imports.
+flash loans, imports and ``people from`` a data file (read later, by :mod:`.holders`).
 
 Assumes: the children are already built (names, numbers, cites).  Guarantees: ``ast`` declaration
 nodes with spans; values the grammar admits but the language refuses are GOV310 (weights, group
@@ -107,6 +107,18 @@ class DeclarationRules(Located):
             raise SpecError([Diagnostic("GOV310", "a flash loan lends a positive amount", items[0].span)])
         return ast.FlashDecl(self.s(meta), items[0].value, cite)
 
+    def people_into(self, meta, items):
+        return ("into", ast.Name(self.t(items[0]), str(items[0])))
+
+    def people_from(self, meta, items):
+        items, cite = split_cite(items)
+        into = [i[1] for i in items[1:] if i[0] == "into"]
+        if len(into) > 1:
+            raise SpecError([Diagnostic("GOV305", "'into' is given twice", into[1].span,
+                                        notes=(f"first given at {into[0].span}",))])
+        tags = tuple(t for i in items[1:] if i[0] == "tags" for t in i[1])
+        return ast.PeopleFrom(self.s(meta), str(items[0])[1:-1], self.t(items[0]), into[0] if into else None, tags, cite)
+
     def import_library(self, meta, items):
         items, cite = split_cite(items)
         return ast.Import(self.s(meta), str(items[0]), None, cite)
@@ -127,7 +139,7 @@ def mark_bodies(tree: Tree) -> Tree:
 def assemble_organization(tree: Tree, path: str) -> tuple[ast.Organization, tuple[ast.PropertyDecl, ...]]:
     title_tok = tree.children[0]
     cite = None
-    people, bodies, offices, params, procedures, properties, flash = [], [], [], [], [], [], []
+    people, bodies, offices, params, procedures, properties, flash, loads = [], [], [], [], [], [], [], []
     for child in tree.children[1:]:
         if isinstance(child, tuple) and child[0] == "cite":
             cite = child[1]
@@ -143,11 +155,13 @@ def assemble_organization(tree: Tree, path: str) -> tuple[ast.Organization, tupl
             properties.append(child)
         elif isinstance(child, ast.FlashDecl):
             flash.append(child)
+        elif isinstance(child, ast.PeopleFrom):
+            loads.append(replace(child, after=len(people)))
         elif isinstance(child, Tree) and child.data == "body_raw":
             bodies.append(_raw_body(child, path))
     org = ast.Organization(
         meta_span(path, tree.meta), str(title_tok)[1:-1], cite, tuple(people), tuple(bodies), tuple(offices),
-        tuple(params), tuple(procedures), tuple(flash),
+        tuple(params), tuple(procedures), tuple(flash), tuple(loads),
     )
     return org, tuple(properties)
 

@@ -18,7 +18,7 @@ from ..diagnostics import Diagnostic, SpecError
 from .tokens import Located
 
 
-def _number(text: str) -> Fraction:
+def number_value(text: str) -> Fraction:
     if text.endswith("%"):
         return Fraction(Decimal(text[:-1])) / 100
     if "/" in text:
@@ -38,16 +38,16 @@ class ExpressionRules(Located):
         return ast.Number(self.s(meta), Fraction(int(items[0])))
 
     def decimal(self, meta, items):
-        return ast.Number(self.s(meta), _number(str(items[0])))
+        return ast.Number(self.s(meta), number_value(str(items[0])))
 
     def frac(self, meta, items):
         try:
-            return ast.Number(self.s(meta), _number(str(items[0])))
+            return ast.Number(self.s(meta), number_value(str(items[0])))
         except ValueError:
             raise SpecError([Diagnostic("GOV312", "a fraction cannot have a zero denominator", self.s(meta))])
 
     def percent(self, meta, items):
-        return ast.Number(self.s(meta), _number(str(items[0])))
+        return ast.Number(self.s(meta), number_value(str(items[0])))
 
     def half(self, meta, items):
         return ast.Number(self.s(meta), Fraction(1, 2))

@@ -30,7 +30,8 @@ MAX_NUMBER_CHARS = 100
 MAX_OPERATORS = 1_000  # operators in one declaration, clause or property
 MAX_PEOPLE = 100_000  # people in one organisation: named, and members of groups; also names in one list
 MAX_DECLARATIONS = 10_000  # bodies, offices, parameters, procedures, events and properties together
-PEOPLE_NOTE = "named people and the members of groups count together; GovSpec limits them to keep checking safe"
+PEOPLE_NOTE = ("named people, people loaded from files and the members of groups count together; GovSpec limits "
+               "them to keep checking safe")
 _NUMBER_TOKENS = {"INT", "DECIMAL", "FRACTION", "PERCENT"}
 
 

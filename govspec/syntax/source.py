@@ -22,15 +22,16 @@ def read_source(path: str) -> str:
     return read_source_hashed(path)[0]
 
 
-def read_source_hashed(path: str) -> tuple[str, str]:
+def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES) -> tuple[str, str]:
     """:func:`read_source`, and the SHA-256 of the bytes the text was decoded from (one read: the
-    bytes hashed in a proof stamp are the bytes checked)."""
+    bytes hashed in a proof stamp are the bytes checked); ``limit``: the most bytes accepted (a
+    people file may be larger than a spec)."""
     where = Span.point(path)
     try:
         if os.path.isdir(path):
             raise SpecError([Diagnostic("GOV001", f"'{path}' is a directory, not a spec file", where)])
         with open(path, "rb") as handle:
-            data = handle.read(MAX_SOURCE_BYTES + 1)  # bounded: a huge file or a device is refused, not read
+            data = handle.read(limit + 1)  # bounded: a huge file or a device is refused, not read
     except SpecError:
         raise
     except FileNotFoundError:
@@ -39,8 +40,8 @@ def read_source_hashed(path: str) -> tuple[str, str]:
         raise SpecError([Diagnostic("GOV001", f"cannot read '{path}': {err.strerror or err}", where)]) from None
     except ValueError as err:  # e.g. a NUL character in the path
         raise SpecError([Diagnostic("GOV001", f"cannot read '{path}': {err}", where)]) from None
-    if len(data) > MAX_SOURCE_BYTES:
-        raise SpecError([Diagnostic("GOV003", f"the file is larger than {MAX_SOURCE_BYTES} bytes", where)])
+    if len(data) > limit:
+        raise SpecError([Diagnostic("GOV003", f"the file is larger than {limit} bytes", where)])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SpecError([Diagnostic("GOV002", "this file is UTF-16 text; GovSpec reads UTF-8", where,
                                     notes=("save the file as UTF-8",))])
