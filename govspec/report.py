@@ -20,6 +20,7 @@ PROVED, REFUTED, BOUNDED, UNKNOWN = "proved", "refuted", "bounded", "unknown"
 STATUSES = (PROVED, REFUTED, BOUNDED, UNKNOWN)
 
 WITNESS_KINDS = ("coalition_force", "every_coalition", "possible")  # properties that a witness proves
+WITNESSED = "a witness, replayed on the reference semantics"  # the ``how`` of a "possible" shown by a witness
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,11 @@ def steps_text(n: int) -> str:
     return f"{n} step" if n == 1 else f"{n} steps"
 
 
-def verdict_word(status: str, kind: str, scope: Scope) -> str:
+def verdict_word(status: str, kind: str, scope: Scope, witness: bool = False) -> str:
     """The verdict in words, as every format prints it: PROVED, REFUTED, UNKNOWN, or for a bounded
     result what was searched (``HOLDS UP TO 6 STEPS``, ``HOLDS FOR d OF 5 ONLY``, ``NO WITNESS UP TO
-    6 STEPS``): the limit is in the word itself, so it cannot be read as a proof."""
+    6 STEPS``): the limit is in the word itself, so it cannot be read as a proof.  ``witness``: a
+    ``possible`` bounded to the sizes of the witness found (``HOLDS FOR d OF 5 ONLY``)."""
     if status != BOUNDED:
         return status.upper()
     limits = []
@@ -65,7 +67,10 @@ def verdict_word(status: str, kind: str, scope: Scope) -> str:
         limits.append(f"FOR {scope.sizes_text()} ONLY".replace(" of ", " OF ").replace(" to ", " TO "))
     # a "can force" bounded in depth found no witness; one bounded in sizes only has one at each size searched
     # ("possible" bounded in sizes only: no behaviour of any length reaches it at the sizes searched)
+    # ("possible" with a witness at some sizes only: it holds at those sizes)
     head = "NO WITNESS" if kind in WITNESS_KINDS and (scope.depth is not None or kind == "possible") else "HOLDS"
+    if witness:
+        head = "HOLDS"
     return " ".join([head, *limits]) if limits else f"{head} (BOUNDED)"
 
 
@@ -166,7 +171,12 @@ class PropertyResult:
     @property
     def word(self) -> str:
         """The verdict as printed: PROVED, REFUTED, UNKNOWN or what a bounded search covered."""
-        return verdict_word(self.status, self.kind, self.scope)
+        return verdict_word(self.status, self.kind, self.scope, self.witnessed)
+
+    @property
+    def witnessed(self) -> bool:
+        """A ``possible`` with a witness at some sizes only (bounded to them): ``HOLDS FOR d OF 5 ONLY``."""
+        return self.kind == "possible" and self.status == BOUNDED and self.how == WITNESSED
 
     def as_dict(self) -> dict:
         out = {

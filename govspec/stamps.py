@@ -26,7 +26,7 @@ from .safe import json_text
 from .syntax import read_source
 from .options import DEPTH_RANGE, EFFORT_RANGE, ENGINES, TIMEOUT_RANGE, Options, options_dict
 from .diagnostics import Diagnostic, Span, SpecError
-from .report import READABLE_SCHEMAS, SCHEMA_ID, STATUSES, PropertyResult, Report, Scope, verdict_word
+from .report import READABLE_SCHEMAS, SCHEMA_ID, STATUSES, PropertyResult, Report, Scope, WITNESSED, verdict_word
 
 EXIT_HOLDS, EXIT_DIFFERS, EXIT_INVALID = 0, 1, 3
 
@@ -40,13 +40,13 @@ def _scope(scope: dict) -> Scope:
     return Scope(scope.get("depth"), sizes)
 
 
-def _verdict(status: str, kind: str, scope: dict, vacuous: bool) -> str:
+def _verdict(status: str, kind: str, scope: dict, vacuous: bool, witness: bool = False) -> str:
     s = _scope(scope)
-    return f"{verdict_word(status, kind, s)} ({s.describe()}{', vacuous' if vacuous else ''})"
+    return f"{verdict_word(status, kind, s, witness)} ({s.describe()}{', vacuous' if vacuous else ''})"
 
 
 def _result_verdict(r: PropertyResult) -> str:
-    return _verdict(r.status, r.kind, r.scope.as_dict(), r.vacuous)
+    return _verdict(r.status, r.kind, r.scope.as_dict(), r.vacuous, r.witnessed)
 
 
 def _not_a_report(path: str, why: str, line: int = 1, column: int = 1) -> SpecError:
@@ -257,7 +257,8 @@ def _compare_properties(v: Verification, path: str, recorded: list, now: tuple[P
     for old in recorded:
         name = old["name"]
         names.add(name)
-        was = _verdict(old["status"], str(old.get("kind", "")), old.get("scope") or {}, bool(old.get("vacuous")))
+        was = _verdict(old["status"], str(old.get("kind", "")), old.get("scope") or {}, bool(old.get("vacuous")),
+                       old.get("kind") == "possible" and old.get("status") == "bounded" and old.get("how") == WITNESSED)
         r = current.get(name)
         if r is None:
             v.differ(f"{path}: {name}: recorded {was}, now no such property")

@@ -282,10 +282,11 @@ def size_disagreements(text: str, depth: int = DEPTH, sizes_checked: int = 3) ->
 
 def _as_never(prop, result):
     """A verdict on "possible X" as the verdict on "never X" it turned round (the same for any other
-    property): a witness of n steps is a counterexample at depth n, a refutation a proof."""
-    if not prop.possible or result.status not in ("proved", "refuted"):
+    property): a witness of n steps is a counterexample at depth n (a witness at some sizes of an
+    open group is bounded to them: HOLDS FOR d OF 6 ONLY), a refutation a proof."""
+    if not prop.possible or not (result.status in ("proved", "refuted") or result.witnessed):
         return result
-    if result.status == "proved":
+    if result.status == "proved" or result.witnessed:
         return replace(result, status="refuted", scope=replace(result.scope, depth=len(result.trace)))
     return replace(result, status="proved")
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from .. import coalitions as co
 from .. import model as m
 from ..engine import Engine, Outcome
-from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope
+from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, WITNESSED, PropertyResult, Scope
 from ..scenario import describe
 from . import deepening
 from .deepening import LONGER, Budget, Deepening
@@ -240,7 +240,7 @@ def possible(result: PropertyResult) -> PropertyResult:
     flipped = {REFUTED: PROVED, PROVED: REFUTED}.get(result.status, result.status)
     if flipped == PROVED:  # (a witness is a proof for behaviours of any length: it exists)
         return replace(result, kind="possible", status=PROVED, scope=replace(result.scope, depth=None),
-                       how="a witness, replayed on the reference semantics")
+                       how=WITNESSED)  # (at fixed sizes: see sizes.every_size)
     if flipped == REFUTED:
         return replace(result, kind="possible", status=REFUTED, vacuous=False)
     return replace(result, kind="possible", vacuous=False)

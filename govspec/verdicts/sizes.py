@@ -13,20 +13,25 @@ from dataclasses import replace
 from .. import model as m
 from ..engine import Engine, OutOfTime
 from ..load import instance  # (the spec at other sizes is loaded like any spec)
-from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope
+from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, WITNESSED, PropertyResult, Scope
 from . import properties
 from .deepening import Budget
 from .replay import Unconfirmed
 from .words import one_line, ranges_text, sizes_text
 
 SIZE_ROUNDS = 4  # a group of variable size not searched at every size at once: its next sizes, one box at a time
-def sizes_text(sizes: dict[str, int]) -> str:
-    return ", ".join(f"{g} of {n}" for g, n in sorted(sizes.items()))
 
 
-def ranges_text(model: m.Model) -> str:
-    return ", ".join(f"{g} of {low} to {high}" if high is not None else f"{g} of at least {low}"
-                     for g, (low, high) in sorted(model.sizes.items()))
+def _found_at(result: PropertyResult, prop: m.Property, sizes: dict[str, int], summary: str) -> PropertyResult:
+    """A counterexample to ``never X`` found at ``sizes``: REFUTED for ``never X``.  For ``possible X``
+    it is a witness at those sizes only, and PROVED means every size the spec allows: bounded
+    (``HOLDS FOR d OF 5 ONLY``), the witness shown, whether one exists at the other sizes not searched."""
+    found = replace(result, summary=summary)
+    if not prop.possible:
+        return found
+    return replace(found, status=BOUNDED, scope=Scope(None, tuple((g, n, n) for g, n in sorted(sizes.items()))),
+                   how=WITNESSED, reason=f"not a proof for every size: a behaviour reaches it with {sizes_text(sizes)}, "
+                                       "and whether one does at every size the spec allows was not searched")
 
 
 def _size_boxes(model: m.Model):
@@ -55,7 +60,9 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
     refutes it; else the verdict is BOUNDED, naming the sizes searched."""
     least = {g: low for g, (low, _) in model.sizes.items()}
     at_least = tuple((g, n, n) for g, n in sorted(least.items()))
-    if result.status in (REFUTED, UNKNOWN):
+    if result.status == REFUTED:
+        return _found_at(result, prop, least, f"{result.summary} (with {sizes_text(least)})")
+    if result.status == UNKNOWN:
         return replace(result, summary=f"{result.summary} (with {sizes_text(least)})")
 
     def refuted_at(sizes: dict[str, int], seconds: float, cap: int | None, prove: bool) -> PropertyResult:
@@ -95,7 +102,7 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
         if answer is not None and answer.status == "fails":
             again = refuted_at(answer.sizes, budget.deadline.remaining_ms() / 1000, budget.cap, budget.prove)
             if again.status == REFUTED:
-                return replace(again, summary=f"with {sizes_text(answer.sizes)}: {again.summary}")
+                return _found_at(again, prop, answer.sizes, f"with {sizes_text(answer.sizes)}: {again.summary}")
             raise Unconfirmed(f"the search over every size found a counterexample with {sizes_text(answer.sizes)}, "
                               f"which checking the spec at those sizes does not confirm ({again.status})")
         why_not_all = one_line(answer.reason if answer is not None else cut)
@@ -120,7 +127,7 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
             except OutOfTime as err:
                 again = replace(result, status=UNKNOWN, reason=str(err))
             if again.status == REFUTED:
-                return replace(again, summary=f"with {sizes_text(sizes)}: {again.summary}")
+                return _found_at(again, prop, sizes, f"with {sizes_text(sizes)}: {again.summary}")
             if again.status not in (PROVED, BOUNDED):
                 return replace(result, status=BOUNDED, scope=Scope(depth, tuple((g, least[g], box[g]) for g in sorted(box))),
                                reason=f"not a proof: {why_not_all}; with {sizes_text(sizes)} the check was "
