@@ -65,7 +65,7 @@ def test_engines_agree(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=3000, **COMMON)
+@settings(max_examples=2000, **COMMON)  # (3,000 until the seed moved: coverage now adds up across days)
 @given(specs(max_people=6))
 def test_engines_agree_slow(text):
     assert compare(text, depth=3) == [], text
@@ -382,7 +382,7 @@ def test_engines_agree_with_interchangeable_members_slow(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=200, **COMMON)
+@settings(max_examples=150, **COMMON)
 @given(group_specs(variable=True))
 def test_every_size_agrees_with_the_explicit_engine_at_each_size_slow(text):
     assert size_disagreements(text) == [], text
