@@ -310,8 +310,10 @@ def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> 
     if outcome.differences:
         _Streams.out.write(f"{shown(report_file)}: the report no longer holds ({outcome.differences} difference(s))\n")
     else:
-        checked = sum(len(f.properties) for f in outcome.rechecked.files)
-        _Streams.out.write(f"{shown(report_file)}: the report holds ({checked} verdict(s) re-checked)\n")
+        checked = [p for f in outcome.rechecked.files for p in f.properties]
+        decided = sum(p.status in ("proved", "refuted") for p in checked)
+        _Streams.out.write(f"{shown(report_file)}: the report holds ({len(checked)} verdict(s) re-checked, "
+                           f"{decided} of them decided)\n")
     ctx.exit(outcome.exit_code)
 
 

@@ -24,7 +24,7 @@ from . import __version__
 from .api import Read, check_file, limits, z3_version
 from .safe import json_text
 from .syntax import read_source
-from .options import DEPTH_RANGE, EFFORT_RANGE, ENGINES, TIMEOUT_RANGE, Options, options_dict
+from .options import BUDGET_RANGE, DEPTH_RANGE, EFFORT_RANGE, ENGINES, TIMEOUT_RANGE, Options, options_dict
 from .diagnostics import Diagnostic, Span, SpecError
 from .report import READABLE_SCHEMAS, SCHEMA_ID, STATUSES, PropertyResult, Report, Scope, WITNESSED, verdict_word
 
@@ -33,8 +33,8 @@ EXIT_HOLDS, EXIT_DIFFERS, EXIT_INVALID = 0, 1, 3
 
 def _scope(scope: dict) -> Scope:
     sizes = scope.get("sizes", "as-written")
-    if isinstance(sizes, dict):
-        sizes = tuple((g, int(v[0]), int(v[1])) for g, v in sorted(sizes.items()))
+    if isinstance(sizes, dict):  # (a malformed one raises TypeError or ValueError: load_report refuses it)
+        sizes = tuple((str(g), int(v[0]), int(v[1])) for g, v in sorted(sizes.items()))
     elif not isinstance(sizes, str):
         sizes = "as-written"
     return Scope(scope.get("depth"), sizes)
@@ -80,6 +80,10 @@ def load_report(path: str) -> dict:
                     and isinstance(p.get("scope", {}), dict)
                     and (p.get("status") != "bounded" or data["schema"] != READABLE_SCHEMAS[0])):
                 raise _not_a_report(path, f"a property of {f['path']} has no name, status or scope")
+            try:
+                _scope(p.get("scope", {}))
+            except (TypeError, ValueError, IndexError, AttributeError):
+                raise _not_a_report(path, f"a property of {f['path']} has a malformed scope") from None
     return data
 
 
@@ -98,9 +102,11 @@ def recorded_options(data: dict, path: str) -> Options:
     except (TypeError, ValueError) as err:
         raise _not_a_report(path, f"bad options ({err})") from None
     if not ((options.depth is None or DEPTH_RANGE[0] <= options.depth <= DEPTH_RANGE[1])
-            and TIMEOUT_RANGE[0] <= options.timeout <= TIMEOUT_RANGE[1] and EFFORT_RANGE[0] <= options.effort <= EFFORT_RANGE[1]):
+            and TIMEOUT_RANGE[0] <= options.timeout <= TIMEOUT_RANGE[1] and EFFORT_RANGE[0] <= options.effort <= EFFORT_RANGE[1]
+            and (options.budget is None or BUDGET_RANGE[0] <= options.budget <= BUDGET_RANGE[1])):
         raise _not_a_report(path, f"options out of range (depth {DEPTH_RANGE[0]} to {DEPTH_RANGE[1]}, "
-                                  f"timeout {TIMEOUT_RANGE[0]} to {TIMEOUT_RANGE[1]:g} s)")
+                                  f"timeout {TIMEOUT_RANGE[0]} to {TIMEOUT_RANGE[1]:g} s, "
+                                  f"budget {BUDGET_RANGE[0]} to {BUDGET_RANGE[1]:g} s)")
     return options
 
 

@@ -45,7 +45,7 @@ def test_an_unchanged_report_holds(recorded):
     code, out, err = run_cli("verify-report", str(report))
     assert (code, err) == (0, "")
     assert f"{spec}:34: ceo_removal_needs_three_or_notice: REFUTED (depth 2), as recorded" in out
-    assert out.endswith(f"{report}: the report holds (3 verdict(s) re-checked)\n")
+    assert out.endswith(f"{report}: the report holds (3 verdict(s) re-checked, 3 of them decided)\n")
 
 
 def verify_after_edit(recorded, old: str, new: str) -> tuple[int, str]:
@@ -332,7 +332,7 @@ def test_allowed_outside_a_spec_elsewhere_is_checked(tmp_path, recorded):
     report = _report_naming(tmp_path, recorded, str(spec))  # the spec stays in tmp_path, above reports/
     assert run_cli("verify-report", str(report))[0] == 3
     code, out, _ = run_cli("verify-report", "--allow-outside", str(report))
-    assert code == 0 and out.endswith("the report holds (3 verdict(s) re-checked)\n"), out
+    assert code == 0 and out.endswith("the report holds (3 verdict(s) re-checked, 3 of them decided)\n"), out
 
 
 def test_paths_from_a_report_are_escaped_on_the_terminal(tmp_path, recorded):
@@ -362,7 +362,7 @@ def test_another_z3_or_other_limits_warn_and_the_verdicts_decide(recorded):
     assert ("warning: the report was made with Z3 4.8.5; this is Z3 " in out
             and ": a verdict that differs may be due to that" in out)
     assert "warning: the report was made under other limits (z3_rlimit 1 recorded, 10000000 now)" in out
-    assert out.endswith("the report holds (3 verdict(s) re-checked)\n")
+    assert out.endswith("the report holds (3 verdict(s) re-checked, 3 of them decided)\n")
 
 
 def test_z3_is_pinned_to_the_tested_minor_release():
@@ -390,3 +390,19 @@ def test_markdown_and_html_stamps_name_every_file_hashed():
     _, page, _ = run_cli("check", "--format", "html", spec)
     assert f"`{imported['path']}` sha256 `{imported['sha256']}`" in markdown
     assert f"&lt;library&gt;/delaware_board.gov (imported by {spec}): sha256 <code>{imported['sha256']}</code>" in page
+
+
+def test_a_forged_budget_or_scope_is_not_a_report(recorded, tmp_path):
+    """A budget recorded out of range (negative, NaN) made every property UNKNOWN at once, and the
+    forged report 'held' with nothing checked; a malformed scope was an internal error (exit 2)."""
+    spec, report = recorded
+    for name, edit in (("negative", lambda d: d["options"].__setitem__("budget", -5)),
+                       ("nan", lambda d: d["options"].__setitem__("budget", float("nan"))),
+                       ("sizes", lambda d: d["files"][0]["properties"][0]["scope"].__setitem__("sizes", {"d": 5}))):
+        data = json.loads(report.read_text())
+        edit(data)
+        forged = report.parent / f"forged_{name}.json"
+        forged.write_text(json.dumps(data))
+        code, out, err = run_cli("verify-report", str(forged))
+        assert code == 3 and "GOV004" in err and "Traceback" not in err, (name, out, err)
+
