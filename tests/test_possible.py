@@ -256,3 +256,13 @@ def test_a_witness_is_written_as_an_itf_trace(spec_file, tmp_path):
     states = itf_py.trace_from_json(data).states
     assert [s.values["mbt::actionTaken"] for s in states] == ["init", "resign", "resign"]
     assert len(states[-1].values["members"]["board"]) == 1
+
+
+def test_a_witness_at_some_sizes_is_written_and_named_as_such(tmp_path):
+    """A witness at one size of an open group (HOLDS FOR d OF 5 ONLY) is a trace like any witness:
+    --trace-out writes it, and the closing note does not say no witness was found."""
+    spec = ROOT / "specs" / "delaware" / "board_reachable.gov"
+    code, out, err = run_cli("check", "--trace-out", str(tmp_path / "{property}.itf.json"), str(spec))
+    assert code == 1 and (tmp_path / "a_board_of_six_removes_its_ceo.itf.json").exists(), err
+    assert "note: 3 results are bounded (a witness at the sizes shown only, but no proof)" in out
+    assert "no witness" not in out.split("note:")[1]

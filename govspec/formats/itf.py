@@ -93,9 +93,10 @@ def trace(result: PropertyResult, source: str) -> dict:
 
 def counterexamples(report: Report) -> list[tuple[str, PropertyResult]]:
     """(spec path, result) for every refuted property that has a scenario, and every ``possible``
-    proved by a witness of at least one step (the same kind of trace: a behaviour reaching X)."""
+    shown by a witness of at least one step (proved, or held at some sizes only: the same kind of
+    trace, a behaviour reaching X)."""
     return [(f.path, r) for f in report.files for r in f.properties
-            if r.trace and (r.status == REFUTED or (r.status == PROVED and r.kind == "possible"))]
+            if r.trace and (r.status == REFUTED or (r.status == PROVED and r.kind == "possible") or r.witnessed)]
 
 
 def target_paths(pattern: str, found: list[tuple[str, PropertyResult]]) -> list[str]:

@@ -125,13 +125,17 @@ def closing_notes(report: Report) -> list[str]:
         return []
     results = "1 result is" if n == 1 else f"{n} results are"
     # (a bounded "can force" or "possible" found no witness; any other found no counterexample)
-    witness = {r.kind in WITNESS_KINDS for f in report.files for r in f.properties if r.status == BOUNDED}
+    # (a "possible" witnessed at some sizes only found one: it holds at those sizes)
+    bounded = [r for f in report.files for r in f.properties if r.status == BOUNDED]
+    witness = {r.kind in WITNESS_KINDS for r in bounded if not r.witnessed}
     found = {frozenset({False}): "no counterexample", frozenset({True}): "no witness"}.get(
         frozenset(witness), "no counterexample or witness")
+    found = "; ".join(([f"{found} within the scope shown"] if witness else [])
+                      + (["a witness at the sizes shown only"] if any(r.witnessed for r in bounded) else []))
     if report.accept_bounded:
-        return [f"note: {results} bounded ({found} within the scope shown, but no proof); "
+        return [f"note: {results} bounded ({found}, but no proof); "
                 "--accept-bounded counts them as passing for the exit code"]
-    return [f"note: {results} bounded ({found} within the scope shown, but no proof)"
+    return [f"note: {results} bounded ({found}, but no proof)"
             + (": exit code 4 (--accept-bounded would let them pass)" if report.exit_code == 4 else "")]
 
 
