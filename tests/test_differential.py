@@ -256,14 +256,19 @@ def size_disagreements(text: str, depth: int = DEPTH, sizes_checked: int = 3) ->
         result = _as_never(prop, check_property(z3, model, prop, depth, TIMEOUT, None, unbounded=True))
         if result.status == "unknown":
             continue
-        if result.status == "proved":  # PROVED is for every size, or it is not PROVED
+        checked = instances
+        if prop.possible and result.status == "proved" and result.scope.sizes != "all":
+            # "possible X" refuted at the least sizes (no witness there; one may exist at others)
+            assert result.summary.startswith(f"with d of {low}: "), result
+            checked = {low: instances[low]}
+        elif result.status == "proved":  # PROVED is for every size, or it is not PROVED
             assert result.scope.sizes == "all", result
         needed = low
         if result.status == "refuted" and result.summary.startswith("with d of "):
             needed = int(result.summary.split()[3].rstrip(":"))
             if needed < low or (high is not None and needed > high):
                 problems.append(f"{prop.name}: refuted with d of {needed}, outside {low} to {high}")
-        for s, inst in instances.items():
+        for s, inst in checked.items():
             again = _as_never(prop, check_property(explicit, inst, next(p for p in inst.properties if p.name == prop.name),
                                                    depth, TIMEOUT, None))
             if again.status == "unknown":

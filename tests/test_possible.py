@@ -144,16 +144,20 @@ def test_open_sizes_use_the_counted_encoding_and_name_the_witness_size():
     """A witness at one size of an open group is not PROVED (that would claim every size): it holds
     for the witness's sizes only, in the word itself (it was PROVED, with the size in the summary)."""
     model = api.load(str(ROOT / "specs" / "delaware" / "board_reachable.gov"))
+    shrink = verdict(model, "the_board_can_shrink_to_two")
+    assert (shrink.status, shrink.word, shrink.scope.depth) == ("bounded", "HOLDS FOR d OF 5 ONLY", None)
+    assert len(shrink.trace) == 3 and "not a proof for every size" in shrink.reason
+    # at d of 5 no board of six exists (nobody joins): possible at every size is refuted there, though
+    # a witness exists at d of 6 (the search over every size finds that one first)
     six = verdict(model, "a_board_of_six_removes_its_ceo")
-    assert (six.status, six.word, six.scope.depth) == ("bounded", "HOLDS FOR d OF 6 ONLY", None)
-    assert six.summary.startswith("with d of 6: ") and len(six.trace) == 1 and "not a proof for every size" in six.reason
+    assert (six.status, six.scope.depth) == ("refuted", None) and six.summary.startswith("with d of 5: no behaviour")
     five = verdict(model, "two_directors_can_remove_the_ceo", "explicit")  # (at the least size: either engine)
     assert (five.status, five.word) == ("bounded", "HOLDS FOR d OF 5 ONLY") and len(five.trace) == 1
     never = verdict(model, "no_removal_without_a_yes_vote")
     assert (never.status, never.scope.depth, never.scope.sizes) == ("refuted", None, "all")
-    # the explicit engine checks the sizes as written only: it cannot refute it for every size
-    bounded = verdict(model, "no_removal_without_a_yes_vote", "explicit")
-    assert bounded.status == "bounded" and bounded.word.startswith("NO WITNESS FOR d OF 5 TO ")
+    # the explicit engine checks the sizes as written only: it refutes it at the least size, by exhaustion
+    least = verdict(model, "no_removal_without_a_yes_vote", "explicit")
+    assert least.status == "refuted" and least.summary.startswith("with d of 5: no behaviour of any length")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,6 +267,6 @@ def test_a_witness_at_some_sizes_is_written_and_named_as_such(tmp_path):
     --trace-out writes it, and the closing note does not say no witness was found."""
     spec = ROOT / "specs" / "delaware" / "board_reachable.gov"
     code, out, err = run_cli("check", "--trace-out", str(tmp_path / "{property}.itf.json"), str(spec))
-    assert code == 1 and (tmp_path / "a_board_of_six_removes_its_ceo.itf.json").exists(), err
-    assert "note: 3 results are bounded (a witness at the sizes shown only, but no proof)" in out
+    assert code == 1 and (tmp_path / "the_board_can_shrink_to_two.itf.json").exists(), err
+    assert "note: 2 results are bounded (a witness at the sizes shown only, but no proof)" in out
     assert "no witness" not in out.split("note:")[1]

@@ -22,6 +22,13 @@ from .words import one_line, ranges_text, sizes_text
 SIZE_ROUNDS = 4  # a group of variable size not searched at every size at once: its next sizes, one box at a time
 
 
+def _none_at_least(result: PropertyResult, least: dict[str, int]) -> PropertyResult:
+    """``never X`` proved for any length at the least sizes, though not at every size: for
+    ``possible X``, which claims a witness at every size, that size is one with none (REFUTED once
+    turned round by :func:`properties.possible`)."""
+    return replace(result, scope=Scope(None, "as-written"), summary=f"with {sizes_text(least)}: {result.summary}")
+
+
 def _found_at(result: PropertyResult, prop: m.Property, sizes: dict[str, int], summary: str) -> PropertyResult:
     """A counterexample to ``never X`` found at ``sizes``: REFUTED for ``never X``.  For ``possible X``
     it is a witness at those sizes only, and PROVED means every size the spec allows: bounded
@@ -51,6 +58,17 @@ def _size_boxes(model: m.Model):
 
 
 def every_size(engine: Engine, model: m.Model, prop: m.Property, result: PropertyResult, budget: Budget,
+                passable: dict[str, bool] | None) -> PropertyResult:
+    """The verdict for every size (:func:`_every_size`).  For ``possible X``, which claims a witness
+    at every size, a proof that none exists at the least sizes refutes it, unless the sizes all
+    together prove that none exists at any (the stronger REFUTED, ``all sizes``)."""
+    found = _every_size(engine, model, prop, result, budget, passable)
+    if prop.possible and result.status == PROVED and result.scope.depth is None and found.status != PROVED:
+        return _none_at_least(result, {g: low for g, (low, _) in model.sizes.items()})
+    return found
+
+
+def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: PropertyResult, budget: Budget,
                 passable: dict[str, bool] | None) -> PropertyResult:
     """A spec with groups of variable size stands for one organisation per size; ``result`` is the
     verdict on the instance at the least sizes.  It is PROVED only when the engine searches every
