@@ -364,3 +364,15 @@ def test_loading_leaves_the_cycle_collector_as_it_was(tmp_path):
         assert not gc.isenabled()  # (paused by the caller: left paused)
     finally:
         gc.enable()
+
+
+def test_a_row_refused_for_its_name_is_one_error_not_a_cascade(tmp_path):
+    """A reserved word in a people file loaded 'into' a body gave GOV110 and then a GOV105 'unknown
+    person', with a note blaming 'the imported rules' of the CSV file."""
+    (tmp_path / "h.csv").write_text("name,weight\nann,1\nvacant,2\n")
+    spec = tmp_path / "h.gov"
+    spec.write_text('organization "x" {\n  person z\n  body b { members z }\n  people from "h.csv" into b\n}\n'
+                    "property p: always size(b.members) >= 0\n")
+    code, _, err = run_cli("check", str(spec))
+    assert code == 3 and re.findall(r"error\[(GOV\d+)\]", err) == ["GOV110"], err
+    assert "imported rules" not in err

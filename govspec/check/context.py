@@ -51,19 +51,23 @@ class Context:
     tags: set[str] = field(default_factory=set)
     kinds: dict[str, str] = field(default_factory=dict)  # every declared name -> what it names, for "X is a Y" messages
     sizes: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # group of variable size -> (least, greatest or None)
+    refused: set[Span] = field(default_factory=set)  # where a declared name was refused (GOV110): no second error there
     _line_starts: list[int] | None = field(default=None, init=False, repr=False)  # cache of name_span
 
     def error(self, code: str, message: str, span: Span, *notes: str) -> None:
         self.diags.append(Diagnostic(code, message, span, notes=tuple(notes)))
 
     def unknown(self, code: str, what: str, name: str, span: Span, candidates) -> None:
+        if span in self.refused:  # (a loaded person refused for its name, then named in 'into': one error)
+            return
         kind = self.kinds.get(name)
         if what != "name" and kind is not None and kind != what:  # declared, but as something else
             self.error(code, f"'{name}' is {_a(kind)}, not {_a(what)}", span)
             return
         close = did_you_mean(name, candidates)
         notes = []
-        if span.path != self.path:  # a rule imported from elsewhere names something this spec lacks
+        if span.path != self.path and (span.path.endswith(".gov") or span.path.startswith("<library>/")):
+            # (a rule imported from elsewhere names something this spec lacks; not a people file's row)
             library = span.path.removeprefix("<library>/").removesuffix(".gov")
             notes.append(f"the imported rules '{library}' expect your organization to declare {what} '{name}'")
             close = ()

@@ -54,6 +54,7 @@ def declare(cx: Context, org: ast.Organization) -> None:
         span = cx.name_span(span, name)
         if name in RESERVED:
             cx.error("GOV110", f"'{name}' is a reserved word and cannot name a {what}", span)
+            cx.refused.add(span)
             return False
         if name in seen:
             first = seen[name]
