@@ -287,7 +287,8 @@ def disagreements(text: str, depth: int = DEEP, seconds: float = TIMEOUT) -> lis
                 problems.append(f"{prop.name}: proved by exhaustion, Z3 finds a counterexample of {found[0].depth} step(s)")
         if why.startswith(("a violation exists", "a forcing sequence exists")):
             verdict = check_property(z3, model, prop, Z3_DEPTH, TIMEOUT, None, unbounded=True)
-            if (verdict.status, verdict.scope.depth) == ("proved", None):
+            # ("possible X" is checked as "never X": its proof for any length is "possible X" REFUTED)
+            if (verdict.status, verdict.scope.depth) == ("refuted" if prop.possible else "proved", None):
                 problems.append(f"{prop.name}: Z3 proves it for any length, exhaustion says: {why}")
     return problems
 
