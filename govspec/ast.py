@@ -216,6 +216,10 @@ class Effect(Node):
     body: str | None = None  # the body (remove/add) or the receiving person (transfer/delegate)
     body_span: Span | None = None
     value: Expr | None = None  # assigned value, or the amount of tokens (transfer/mint)
+    # "effect if C then E else F" (kind "if"): the condition and the effects of each branch
+    condition: Expr | None = None
+    then: "Effect | None" = None
+    otherwise: "Effect | None" = None
 
 
 @dataclass(frozen=True, slots=True)

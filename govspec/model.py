@@ -298,6 +298,10 @@ class Effect:
     cite: str | None
     other: PersonExpr | None = None  # the receiver (transfer) or the delegate (delegate)
     amount: "Num | ParamRef | None" = None  # tokens moved or minted
+    # numbers in procedures (issue 13.4): a "set" effect's new value (``value`` is it when constant),
+    # and the condition, on the state before the step, under which the effect applies (None: always)
+    expr: "NumExpr | None" = None
+    when: "BoolExpr | None" = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,7 +475,7 @@ class Model:
             for rule in proc.rules():
                 yield proc, rule.expr
             for eff in proc.effects:
-                for e in (eff.person, eff.other, eff.amount):
+                for e in (eff.person, eff.other, eff.amount, eff.expr, eff.when):
                     if e is not None:
                         yield proc, e
             if proc.lifecycle is not None and proc.lifecycle.threshold is not None:

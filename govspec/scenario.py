@@ -91,7 +91,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 days = proc.window_stage.window
                 rules.append(ref(f"veto window of {days} day{'s' if days != 1 else ''} closed", proc.window_stage.span,
                                  proc.window_stage.cite))
-            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects]
+            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc)]
             out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", step.args, (),
                                  state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
                                  None if proc.span.path == model.path else proc.span.path, phase="execute"))
@@ -130,7 +130,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules.append(ref(f"recuse {r.formal} from {what}", r.span, r.cite))
         if step.phase == "pass":
             rules += [ref(f"require {g.text}", g.span, g.cite) for g in proc.guards]
-            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects if not proc.timed]
+            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc) if not proc.timed]
         if proc.timelock_rule and step.phase == "pass":
             rules.append(ref(proc.timelock_rule.text, proc.timelock_rule.span, proc.timelock_rule.cite))
         if proc.lifecycle is not None and step.phase == "pass":
@@ -157,3 +157,8 @@ def _loan(model: m.Model, step: sem.Step) -> tuple[str, ...]:
     if step.loan is None:
         return ()
     return (f"{step.loan} borrows {model.flash_loan} tokens (flash loan), votes with them and repays them in this step",)
+
+
+def _effect_clauses(proc):
+    """One effect per clause: the two branches of 'effect if C then E else F' are one rule."""
+    return list({e.span: e for e in proc.effects}.values())

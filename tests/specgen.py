@@ -107,13 +107,16 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         guard = draw(st.sampled_from([None, "ceo is not vacant", "size(board) >= 2", "q == 1/2"]))
         if guard:
             body.append(f"require {guard}")
-        effects = ["ceo = vacant", "q = 2/3"]
+        effects = ["ceo = vacant", "q = 2/3",
+                   # numbers in procedures: a parameter set from an expression, effects under a condition
+                   "q = size(board.members) - 1", "q = board.seats - size(board.members)",
+                   "if ceo is vacant then q = 2/3 else q = 1/2", "if q == 1/2 then ceo = vacant"]
         if formal:
-            effects += ["ceo = x"]
+            effects += ["ceo = x", "if x in board then ceo = x else q = size(board.members)"]
             if "not in" in formal or "people" in formal:
                 effects += ["add x to board"]
             if "x in board" in formal or "people" in formal:
-                effects += ["remove x from board"]
+                effects += ["remove x from board", "if size(board.members) >= 3 then remove x from board"]
         _procedure(draw, lines, name, formal, body, effects)
     lines.append("}")
     props = []
@@ -142,6 +145,8 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             f"always size(board.members) >= {draw(st.integers(1, 3))}",
             "always ceo is not vacant",
             "always q == 1/2",
+            f"always q <= {draw(st.integers(1, 3))}",
+            f"always q >= 1/2 or size(board.members) <= {draw(st.integers(1, 3))}",
             f"always ({p} -> yes >= {draw(st.integers(1, 3))})",
             f"always ({p} -> notified == board.members or yes >= {draw(st.integers(2, 3))})",
             f"always ({p} -> {draw(st.sampled_from(people))} in present or cast >= 2)",
@@ -340,6 +345,8 @@ def group_specs(draw, variable: bool = False, every: bool = False) -> str:
             f"always size(board.members) >= {draw(st.integers(1, 4))}",
             "always ceo is not vacant",
             "always q == 1/2",
+            f"always q <= {draw(st.integers(1, 3))}",
+            f"always q >= 1/2 or size(board.members) <= {draw(st.integers(1, 3))}",
             f"always ({p} -> yes >= {draw(st.integers(1, 3))})",
             f"always ({p} -> notified == board.members or yes >= {draw(st.integers(2, 3))})",
             f"always ({p} -> weight(yes) >= 3)",

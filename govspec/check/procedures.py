@@ -16,7 +16,7 @@ from .. import ast
 from .. import model as m
 from .context import Context
 from .declarations import LIFECYCLE_WORDS, RESERVED
-from .effects import effect
+from .effects import clause_effects
 from .expressions import boolean, expr, kind_word, token_amount, weighted
 from .names import Scope
 
@@ -94,9 +94,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
             if r is not None:
                 guards.append(m.Rule(r, cx.text(item.expr.span), item.span, item.cite))
         elif item.kind == "effect":
-            eff = effect(cx, item, decl)
-            if eff is not None:
-                effects.append(eff)
+            effects.extend(clause_effects(cx, item, decl))
         elif item.kind == "timelock":
             if decl.is_event:
                 cx.error("GOV313", "an event happens at once; a timelock belongs in a procedure", item.span)
