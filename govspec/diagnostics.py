@@ -80,6 +80,7 @@ CODES: dict[str, str] = {
     # numbers in procedures (issue 13.4)
     "GOV340": "a parameter is set from something whose values cannot be listed (now, supply, weights)",
     "GOV341": "an effect can give a parameter too many values (it grows without bound)",
+    "GOV342": "a numeric argument's range is empty ('t in 4 to 1')",
 }
 
 

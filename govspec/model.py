@@ -80,7 +80,14 @@ class Arith:
     right: "NumExpr"
 
 
-NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt | Supply | ProposedAt
+@dataclass(frozen=True, slots=True)
+class NumArg:
+    """A whole-number argument of the procedure the expression sits in ("t in 1 to 4")."""
+
+    name: str
+
+
+NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt | Supply | ProposedAt | NumArg
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,9 +257,15 @@ class Parameter:
 @dataclass(frozen=True, slots=True)
 class Formal:
     name: str
-    domain: str  # a body name, or "people"
+    domain: str  # a body name, or "people"; "number" for a whole number from low to high
     negated: bool  # "x not in board"
     span: Span
+    low: int | None = None
+    high: int | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.domain == "number"
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,6 +468,10 @@ class Model:
 
     def person(self, name: str) -> Person:
         return self._people_index()[name]
+
+    def arg_bound(self, name: str) -> int:
+        """The largest value a whole-number argument of this name can take (in any procedure)."""
+        return max(f.high for p in self.procedures.values() for f in p.formals if f.numeric and f.name == name)
 
     def _people_index(self) -> dict[str, Person]:
         idx = self.__dict__.get("_pidx")

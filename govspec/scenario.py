@@ -92,7 +92,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 rules.append(ref(f"veto window of {days} day{'s' if days != 1 else ''} closed", proc.window_stage.span,
                                  proc.window_stage.cite))
             rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc)]
-            out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", step.args, (),
+            out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", _shown(step.args), (),
                                  state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
                                  None if proc.span.path == model.path else proc.span.path, phase="execute"))
             state = after
@@ -101,7 +101,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             life = proc.lifecycle
             rules = [ref(life.rule.text, life.rule.span, life.rule.cite)]
             name = f"{proc.name} proposed by {step.proposer}" if step.phase == "propose" else f"{proc.name} proposal cancelled"
-            out.append(TraceStep(index, "procedure", name, step.args, (), _loan(model, step) + state_changes(state, after),
+            out.append(TraceStep(index, "procedure", name, _shown(step.args), (), _loan(model, step) + state_changes(state, after),
                                  tuple(rules), proc.span.line, proc.cite,
                                  None if proc.span.path == model.path else proc.span.path, phase=step.phase))
             state = after
@@ -136,7 +136,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
         if proc.lifecycle is not None and step.phase == "pass":
             rules.append(ref(proc.lifecycle.rule.text, proc.lifecycle.rule.span, proc.lifecycle.rule.cite))
         name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
-        out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, step.args, tuple(records),
+        out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, _shown(step.args), tuple(records),
                              _loan(model, step) + state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
                              None if proc.span.path == model.path else proc.span.path, phase=step.phase))
         state = after
@@ -162,3 +162,8 @@ def _loan(model: m.Model, step: sem.Step) -> tuple[str, ...]:
 def _effect_clauses(proc):
     """One effect per clause: the two branches of 'effect if C then E else F' are one rule."""
     return list({e.span: e for e in proc.effects}.values())
+
+
+def _shown(args) -> tuple[tuple[str, str], ...]:
+    """A step's arguments as words: a person's name, a whole number's digits (``t = 2``)."""
+    return tuple((k, str(v)) for k, v in args)

@@ -110,7 +110,8 @@ def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] 
         return sem.Step(sem.WAIT, days=val(step.days))
     name, phase = _split_key(chosen[0])
     proc = model.procedures[name]
-    args = tuple((f.name, who(val(step.args[proc.name][f.name]))) for f in proc.formals)
+    args = tuple((f.name, val(step.args[proc.name][f.name]) if f.numeric else who(val(step.args[proc.name][f.name])))
+                 for f in proc.formals)
     stages = []
     for v in step.stages.get(chosen[0], []):
         counts = {i: [val(d[i]) for d in (v.notified, v.attended, v.yes, v.no, v.abstain)] for i in v.notified

@@ -136,13 +136,13 @@ def list_param_values(cx: Context, procedures: dict[str, m.Procedure]) -> None:
     people.  Conditions are not consulted, so the list is a superset of the values reached; it is
     grown until nothing changes.  More than VALUE_LIMIT values (``t = t + 1``) is GOV341.
     """
-    setting = [e for p in procedures.values() for e in p.effects if e.kind == "set" and e.value is None]
+    setting = [(p, e) for p in procedures.values() for e in p.effects if e.kind == "set" and e.value is None]
     people = len(cx.people)
     changed = True
     while changed:
         changed = False
-        for eff in setting:
-            values = _values(eff.expr, cx, people)
+        for proc, eff in setting:
+            values = _values(eff.expr, cx, people, {f.name: f for f in proc.formals})
             known = cx.param_values[eff.target]
             if values is None or len(known | values) > VALUE_LIMIT:
                 cx.error("GOV341", f"'{eff.text}' can give '{eff.target}' more than {VALUE_LIMIT} values", eff.span,
@@ -154,7 +154,7 @@ def list_param_values(cx: Context, procedures: dict[str, m.Procedure]) -> None:
                 changed = True
 
 
-def _values(e, cx: Context, people: int) -> set[Fraction] | None:
+def _values(e, cx: Context, people: int, formals: dict[str, m.Formal]) -> set[Fraction] | None:
     """Every value ``e`` can take (a superset), or None when there are more than VALUE_LIMIT."""
     match e:
         case m.Num(value=v):
@@ -165,8 +165,11 @@ def _values(e, cx: Context, people: int) -> set[Fraction] | None:
             return {Fraction(cx.bodies[b].seats or 0)}
         case m.Count():
             return {Fraction(k) for k in range(people + 1)}
+        case m.NumArg(name=n):
+            f = formals[n]
+            return {Fraction(k) for k in range(f.low, f.high + 1)} if f.high - f.low < VALUE_LIMIT else None
         case m.Arith(op=op, left=a, right=b):
-            x, y = _values(a, cx, people), _values(b, cx, people)
+            x, y = _values(a, cx, people, formals), _values(b, cx, people, formals)
             if x is None or y is None or len(x) * len(y) > VALUE_LIMIT ** 2:
                 return None
             f = {"+": lambda u, v: u + v, "-": lambda u, v: u - v, "*": lambda u, v: u * v}[op]

@@ -71,6 +71,8 @@ def _day_free_bound(e, model: m.Model) -> Fraction:
             return abs(v)
         case m.ParamRef(name=n):
             return max(abs(v) for v in model.params[n].values)
+        case m.NumArg(name=n):
+            return Fraction(model.arg_bound(n))
         case m.Seats(body=b):
             if model.bodies[b].seats is None:
                 raise Refused(f"the seats of '{b}' have no bound")

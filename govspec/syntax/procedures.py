@@ -33,6 +33,10 @@ class ProcedureRules(Located):
     def formal_not_in(self, meta, items):
         return ast.Formal(self.s(meta), str(items[0]), True, items[1][0], items[1][1])
 
+    def formal_range(self, meta, items):
+        return ast.Formal(self.s(meta), str(items[0]), False, "number", self.t(items[1]), low=int(items[1]),
+                          high=int(items[2]))
+
     def mode_meeting(self, meta, items):
         return "meeting"
 
