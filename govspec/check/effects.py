@@ -137,6 +137,12 @@ def list_param_values(cx: Context, procedures: dict[str, m.Procedure]) -> None:
     grown until nothing changes.  More than VALUE_LIMIT values (``t = t + 1``) is GOV341.
     """
     setting = [(p, e) for p in procedures.values() for e in p.effects if e.kind == "set" and e.value is None]
+    amounts = {x.name for p in procedures.values()
+               for x in [*(e.amount for e in p.effects), p.lifecycle and p.lifecycle.threshold] if isinstance(x, m.ParamRef)}
+    for _, eff in setting:  # an amount of tokens is never negative: its parameter takes constants only
+        if eff.target in amounts:
+            cx.error("GOV340", f"'{eff.target}' is an amount of tokens; it can be set only to a constant", eff.span)
+            return
     people = len(cx.people)
     changed = True
     while changed:
