@@ -504,3 +504,18 @@ def test_mangled_specs_give_located_diagnostics(spec_path, edits):
             assert render(d, text).startswith(f"mangled.gov:{d.span.line}:{d.span.column}: error[{d.code}]: ")
             assert 1 <= d.span.line <= len(lines), d
             assert 1 <= d.span.column <= len(lines[d.span.line - 1]) + 1, d
+
+
+@pytest.mark.parametrize("formals,clause,note", [
+    ("(t in 1..4)", "effect ceo = vacant", "a range is written 't in 1 to 4'"),
+    ("(t in 1 to size(board))", "effect ceo = vacant", "the bounds of a whole-number argument are written out"),
+    ("(t in k to 4)", "effect ceo = vacant", "the bounds of a whole-number argument are written out"),
+    ("", "effect if k > 1 ceo = vacant", "write 'then' before the effect"),
+])
+def test_numbers_in_procedures_syntax_notes(tmp_path, formals, clause, note):
+    """A range or a conditional effect written another way: GOV100 with a note saying what to write."""
+    path = tmp_path / "bad.gov"
+    path.write_text(spec(("procedure fire {", f"procedure fire{formals} {{"), ("effect ceo = vacant", clause)),
+                    encoding="utf-8")
+    exit_code, out, err = run_check(path)
+    assert exit_code == 3 and "error[GOV100]" in err and f"note: {note}" in err, err

@@ -162,4 +162,21 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
         notes.append("to compare, write '=='")
     elif str(tok) == "of" and re.search(r"\d(\.\d+)?\s*$", text[: tok.start_pos]):
         notes.append("'... of' takes a fraction or a percentage, e.g. '2/3 of members' or '50% of present'")
+    notes += _numbers_in_procedures(str(tok), words, text[: tok.start_pos])
     return Diagnostic("GOV100", f"unexpected {str(tok)!r}", span, notes=tuple(notes))
+
+
+# numbers in procedures (issue 13.4): a range written another way, an 'if' effect without 'then'
+_RANGE_BOUNDS = "the bounds of a whole-number argument are written out, e.g. 't in 1 to 4'; for a bound that " \
+                "depends on the state add a rule, e.g. 'require t <= size(owners)'"
+
+
+def _numbers_in_procedures(tok: str, words: list[str], before: str) -> list[str]:
+    line = before[before.rfind("\n") + 1:]
+    if re.search(r"\(.*\bin\s+\d+\s*$", line) and tok == ".":
+        return ["a range is written 't in 1 to 4'"]
+    if re.search(r"\(.*\bin\s+\d+\s+to\s*$", line) or (tok == "to" and re.search(r"\(.*\bin\s+\w+\s*$", line)):
+        return [_RANGE_BOUNDS]
+    if "'then'" in words and re.search(r"\beffect\s+if\b", line):
+        return ["write 'then' before the effect: 'effect if CONDITION then EFFECT'"]
+    return []
