@@ -178,7 +178,7 @@ class ParamDecl(Node):
 class Formal(Node):
     name: str
     negated: bool  # "x not in board"
-    domain: str  # body name or "people"; "number" for a range
+    domain: str  # body name or "people"; "number" for a range (low is set)
     domain_span: Span
     low: int | None = None  # "t in 1 to 4": a whole number from low to high
     high: int | None = None

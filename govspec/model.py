@@ -257,7 +257,7 @@ class Parameter:
 @dataclass(frozen=True, slots=True)
 class Formal:
     name: str
-    domain: str  # a body name, or "people"; "number" for a whole number from low to high
+    domain: str  # a body name, or "people"; "number" for a whole number from low to high (low is set)
     negated: bool  # "x not in board"
     span: Span
     low: int | None = None
@@ -265,7 +265,7 @@ class Formal:
 
     @property
     def numeric(self) -> bool:
-        return self.domain == "number"
+        return self.low is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,6 +231,19 @@ property reached: always q != 2
 property votes: always (set -> yes >= t - 1 and t <= 3)
 property low: possible set and t == 2
 """,
+    # a body may be called 'number': its members are people, not a range
+    "a body called number": """organization "N" {
+  person a
+  person b
+  body number { members a, b }
+  procedure p(x in number) {
+    decided by number at meeting
+      passes when yes >= 1
+    effect remove x from number
+  }
+}
+property number_body: always size(number.members) >= 1
+""",
 }
 
 
@@ -243,7 +256,7 @@ def test_numbers_in_procedures_agree(name):
     results = {p.name: check_property(Z3Engine(), model, p, 3, TIMEOUT, sanity(Z3Engine(), model, 3, TIMEOUT)[1]).status
                for p in model.properties}
     expected = {"never7": "bounded", "stays": "bounded", "two": "proved", "before": "bounded", "after": "refuted",
-                "not4": "bounded", "reached": "refuted", "votes": "bounded", "low": "proved"}  # (bounded: holds to depth 3)
+                "not4": "bounded", "reached": "refuted", "votes": "bounded", "low": "proved", "number_body": "refuted"}  # (bounded: holds to depth 3)
     assert results == {k: v for k, v in expected.items() if k in results}
 
 

@@ -39,7 +39,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
         if f.name in names:
             cx.error("GOV109", f"duplicate parameter '{f.name}'", f.span)
         names.add(f.name)
-        if f.domain == "number":
+        if f.low is not None:  # a whole number in a range
             if f.low > f.high:
                 cx.error("GOV342", f"the range of '{f.name}' is empty ({f.low} to {f.high})", f.domain_span)
         elif f.domain != "people" and f.domain not in cx.bodies:
@@ -90,7 +90,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
                 cx.error("GOV308", f"'{item.recused}' is not a parameter of '{decl.name}'; recusal names the "
                          "person a procedure is about, e.g. 'procedure remove(d in board)'", item.recused_span)
                 continue
-            if any(f.name == item.recused and f.domain == "number" for f in decl.formals):
+            if any(f.name == item.recused and f.low is not None for f in decl.formals):
                 cx.error("GOV308", f"'{item.recused}' is a number; recusal names the person a procedure is about",
                          item.recused_span)
                 continue
