@@ -14,39 +14,19 @@ import re
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostic, Span
-from . import grammar
+from .expected import expected_terminals, keywords, misspelt_keyword, expected_words, terminal_words
 from .tokens import token_span
 
 
-_FRIENDLY = {
-    "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "COLON": "':'", "COMMA": "','",
-    "EQUAL": "'='", "NAME": "a name", "INT": "a whole number", "STRING": "a quoted string",
-    "CMP": "a comparison", "STEP_SET": "a vote quantity", "FRACTION": "a fraction", "PERCENT": "a percentage",
-    "DECIMAL": "a number", "MORETHAN": "'>'", "DOT": "'.'", "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'",
-    "$END": "end of file",
-}
-
-
-def _expected_words(expected) -> list[str]:
-    words = set()
-    p = grammar.parser()
-    for term in expected:
-        if term in _FRIENDLY:
-            words.add(_FRIENDLY[term])
-            continue
-        try:
-            pattern = p.get_terminal(term).pattern
-        except KeyError:
-            words.add(term.lower())
-            continue
-        if pattern.type == "str":
-            words.add(f"'{pattern.value}'")
-        else:
-            words.add(term.lower())
-    return sorted(words)
+def _shown(words: list[str], limit: int = 40) -> str:
+    """A list of expected words, cut to its first ``limit`` items when longer."""
+    return ", ".join(words) if len(words) <= limit else ", ".join(words[:limit - 4]) + ", ..."
 
 
 _PROPERTY_FORMS = {"ALWAYS", "NEVER", "NO", "EVERY", "COALITION"}
+_PROPERTY_NOTE = ("a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
+                  "coalition {...} can force|block ...")
+_POSSIBILITY_WORDS = {"sometimes", "eventually", "exists", "some", "reachable", "can", "may", "maybe"}
 
 # Characters people type from other languages, with what GovSpec spells instead.
 _CHARACTER_HINTS = {
@@ -56,7 +36,61 @@ _CHARACTER_HINTS = {
     "'": "quoted strings use double quotes: \"...\"",
     "%": "write a percentage without a space: '50%'",
     ";": "declarations and clauses need no separator; start each on its own line",
+    "[": "a set of people is written in braces: {ann, bob}",
+    "]": "a set of people is written in braces: {ann, bob}",
+    "/": "write a fraction without spaces: '2/3'; a comment starts with '#'",
 }
+
+
+def _character_hint(text: str, pos: int) -> str | None:
+    char = text[pos] if pos < len(text) else ""
+    if char == "/" and text.startswith("//", pos) or char == "/" and text.startswith("/*", pos):
+        return "a comment starts with '#' and runs to the end of the line"
+    if char == "%" and not re.search(r"\d\s+$", text[:pos]):
+        return "a percentage is a number followed by '%' with no space ('50%'), and takes 'of': '50% of cast'"
+    return _CHARACTER_HINTS.get(char)
+
+
+# Words other languages use for counting and summing, with GovSpec's spelling.
+_COUNTING = {"count": "size", "len": "size", "length": "size", "number": "size", "card": "size",
+             "cardinality": "size", "sum": "weight", "total": "weight", "votes": "weight"}
+_LAST_WORD = re.compile(r"(\S+?)\s*$")
+_IF_THEN = "for 'if A then B' in a condition, write 'A -> B'"
+
+
+def _instead(word: str, before: str, after: str, accepted: set[str]) -> list[str]:
+    """Notes saying what to write instead, when the text reaches for a form GovSpec spells
+    otherwise: the table of known mistakes, keyed on the unexpected token, the word before it and
+    the words that could have come (``words``, the texts a user could type there)."""
+    words = {w for terminal in accepted for w in terminal_words(terminal)}
+    last = _LAST_WORD.search(before)
+    previous = last.group(1) if last else ""
+    if after.startswith(("=>", "=<")) and ">=" in words:
+        return [f"for 'at least' write '>=', for 'at most' write '<=' (not '{after[:2]}')"]
+    if word == "=" and "==" in words:
+        return ["to compare, write '=='"]
+    if word == "==" and "=" in words or word == "=" and previous == "=":
+        return ["to declare or assign, write '=' ('==' compares)"]
+    if word == ">" and previous.endswith("<"):
+        return ["for 'differs from', write '!='"]
+    if word == "vacant" and previous in ("==", "!="):
+        return ["to test an office, write 'OFFICE is vacant' or 'OFFICE is not vacant'"]
+    if word == "of" and re.search(r"\d(\.\d+)?\s*$", before):
+        return ["'... of' takes a fraction or a percentage, e.g. '2/3 of members' or '50% of present'"]
+    if word == "of" and previous in ("members", "seats"):
+        return [f"for a body's {previous}, write 'BODY.{previous}'; '{previous}' alone is the deciding body's"]
+    if word != "of" and "of" in words and (re.fullmatch(r"\d+/\d+|\d+(\.\d+)?%", previous) or previous == "half"):
+        return [f"a fraction takes 'of' before what it is a fraction of: '{previous} of {word}'"]
+    if word != "of" and previous == "majority" and "of" in words:
+        return ["write 'majority of' and what it is a majority of: 'majority of cast' (more than half of the votes cast)"]
+    if word == "majority":
+        return ["'majority of X' is a whole condition (more than half of X); for another share, "
+                "compare: 'yes >= 2/3 of cast'"]
+    if "->" in words and (word == "then" or previous == "if"):
+        return [_IF_THEN]
+    if word == "(" and previous in _COUNTING:
+        return [f"write '{_COUNTING[previous]}(...)' for the {'number of people in' if _COUNTING[previous] == 'size' else 'total weight of'} a set"]
+    return []
 
 
 def _unclosed_bracket(text: str, guess: bool = True) -> tuple[str, int, int, int | None] | None:
@@ -106,7 +140,7 @@ def _unclosed_bracket(text: str, guess: bool = True) -> tuple[str, int, int, int
 
 
 def _eof_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
-    expected = f"expected {', '.join(_expected_words(getattr(err, 'expected', ()) or ()))}"
+    expected = f"expected {_shown(expected_words(expected_terminals(err)))}"
     bracket = _unclosed_bracket(text)
     if bracket is not None:
         char, line, column, closer_line = bracket
@@ -137,29 +171,26 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
         if char == '"':
             return Diagnostic("GOV101", "unterminated string", where,
                               notes=("a quoted string must end with '\"' on the same line",))
-        hint = _CHARACTER_HINTS.get(char)
+        hint = _character_hint(text, err.pos_in_stream)
         return Diagnostic("GOV101", f"unexpected character {char!r}", where, notes=(hint,) if hint else ())
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
         return _eof_error(err, path, text)
     assert isinstance(err, UnexpectedToken)
     tok = err.token
     span = token_span(path, tok)
-    expected = set(err.expected)
-    if expected & _PROPERTY_FORMS and "ALWAYS" in expected:
-        return Diagnostic(
-            "GOV111", f"unknown property form {str(tok)!r}", span,
-            notes=("a property is one of: always ..., never ..., no coalition ..., every coalition ..., "
-                   "coalition {...} can force|block ...",),
-        )
-    words = _expected_words(expected)
-    shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
-    notes = [f"expected {shown}"]
-    if "RPAR" in expected and tok.type != "RPAR":
+    accepted = expected_terminals(err)
+    close = misspelt_keyword(str(tok), keywords(accepted)) if str(tok).isalpha() else None
+    meant = f" (did you mean '{close}'?)" if close else ""
+    if accepted & _PROPERTY_FORMS and "ALWAYS" in accepted:
+        notes = [_PROPERTY_NOTE]
+        if not close and str(tok) in _POSSIBILITY_WORDS:
+            notes.append("for 'some behaviour reaches X', write 'possible X'")
+        return Diagnostic("GOV111", f"unknown property form {str(tok)!r}{meant}", span, notes=tuple(notes))
+    notes = [f"expected {_shown(expected_words(accepted))}"]
+    if "RPAR" in accepted and tok.type != "RPAR":
         bracket = _unclosed_bracket(text[: tok.start_pos], guess=False)
         if bracket is not None and bracket[0] == "(" and bracket[1] < tok.line:  # the line ended inside it
             notes.append(f"the '(' on line {bracket[1]}, column {bracket[2]} is not closed")
-    if str(tok) == "=" and "CMP" in expected:
-        notes.append("to compare, write '=='")
-    elif str(tok) == "of" and re.search(r"\d(\.\d+)?\s*$", text[: tok.start_pos]):
-        notes.append("'... of' takes a fraction or a percentage, e.g. '2/3 of members' or '50% of present'")
-    return Diagnostic("GOV100", f"unexpected {str(tok)!r}", span, notes=tuple(notes))
+    if not close:
+        notes += _instead(str(tok), text[: tok.start_pos], text[tok.start_pos:], accepted)
+    return Diagnostic("GOV100", f"unexpected {str(tok)!r}{meant}", span, notes=tuple(notes))
