@@ -216,6 +216,9 @@ def test_no_did_you_mean_for_a_word_far_from_every_keyword():
     ("always size(board) % 2 == 0", "a percentage is a number followed by '%' with no space ('50%'), "
                                     "and takes 'of': '50% of cast'"),
     ("always ceo == vacant", "to test an office, write 'OFFICE is vacant' or 'OFFICE is not vacant'"),
+    ("always fire -> yes > 1/2 of votes", "the votes cast are 'cast' (yes and no; abstentions are not cast); "
+                                          "the yes votes are 'yes'"),
+    ("always fire -> unanimous", "for a unanimous vote, write 'yes == members' (every member in office voted yes)"),
     ("sometimes fire", "for 'some behaviour reaches X', write 'possible X'"),
 ])
 def test_what_to_write_instead(line, note):
@@ -226,7 +229,22 @@ def test_what_to_write_instead(line, note):
 @pytest.mark.parametrize("old,new,note", [
     ("office ceo = ann", "office ceo == ann", "to declare or assign, write '=' ('==' compares)"),
     ("effect ceo = vacant", "effect ceo == vacant", "to declare or assign, write '=' ('==' compares)"),
+    ("passes when yes >= 2", "notice 5 days\n      passes when yes >= 2",
+     "say who is told: 'notice all 5 days' (every member, 5 days ahead) or 'notice none'"),
+    ("passes when yes >= 2", "timelock 2 weeks\n      passes when yes >= 2", "write the time in '14 days'"),
+    ("passes when yes >= 2", "timelock 1 month\n      passes when yes >= 2", "write the time in days"),
+    ("decided by board at meeting", "decided by board at a meeting", "GovSpec writes no articles: leave out 'a'"),
+    ("decided by board at meeting", "decided by the board at meeting", "GovSpec writes no articles: leave out 'the'"),
 ])
 def test_what_to_write_instead_in_declarations(old, new, note):
     diag = _error(SPEC.replace(old, new))
     assert note in diag.notes, (diag.message, diag.notes)
+
+
+def test_keyword_suggestions_for_names_parse_a_bounded_amount(monkeypatch):
+    """An unknown name is compared with the keywords that could stand there by parsing the text up
+    to it; past a budget of characters parsed (a large file full of unknown names) it is not."""
+    text = SPEC.replace("passes when yes >= 2", "passes when yes >= 2/3 of membres")
+    assert _error(text).message == "unknown name 'membres' (did you mean 'members'?)"
+    monkeypatch.setattr("govspec.check.context._KEYWORD_LOOKUP_CHARS", 100)
+    assert _error(text).message == "unknown name 'membres'"

@@ -54,6 +54,8 @@ def _character_hint(text: str, pos: int) -> str | None:
 # Words other languages use for counting and summing, with GovSpec's spelling.
 _COUNTING = {"count": "size", "len": "size", "length": "size", "number": "size", "card": "size",
              "cardinality": "size", "sum": "weight", "total": "weight", "votes": "weight"}
+_TIME_UNITS = {"week": 7, "weeks": 7, "month": 0, "months": 0, "year": 0, "years": 0}  # (0: not a fixed number of days)
+_ARTICLES = {"a", "an", "the"}
 _LAST_WORD = re.compile(r"(\S+?)\s*$")
 _IF_THEN = "for 'if A then B' in a condition, write 'A -> B'"
 
@@ -86,6 +88,14 @@ def _instead(word: str, before: str, after: str, accepted: set[str]) -> list[str
     if word == "majority":
         return ["'majority of X' is a whole condition (more than half of X); for another share, "
                 "compare: 'yes >= 2/3 of cast'"]
+    if previous == "notice" and re.fullmatch(r"\d+", word) and "all" in words:
+        return [f"say who is told: 'notice all {word} days' (every member, {word} days ahead) or 'notice none'"]
+    if word in _TIME_UNITS and "days" in words and re.fullmatch(r"\d+", previous):
+        days = f"'{int(previous) * _TIME_UNITS[word]} days'" if _TIME_UNITS[word] else "days"
+        return [f"write the time in {days}"]
+    if word in _ARTICLES or previous in _ARTICLES and word.isalpha():
+        article = word if word in _ARTICLES else previous
+        return [f"GovSpec writes no articles: leave out '{article}'"]
     if "->" in words and (word == "then" or previous == "if"):
         return [_IF_THEN]
     if word == "(" and previous in _COUNTING:
