@@ -248,3 +248,8 @@ def test_keyword_suggestions_for_names_parse_a_bounded_amount(monkeypatch):
     assert _error(text).message == "unknown name 'membres' (did you mean 'members'?)"
     monkeypatch.setattr("govspec.check.context._KEYWORD_LOOKUP_CHARS", 100)
     assert _error(text).message == "unknown name 'membres'"
+
+
+def test_no_article_note_for_a_person_named_a():
+    diag = _error(SPEC.replace("person bob", "person a").replace("members ann, bob", "members ann a bob"))
+    assert diag.message == "unexpected 'a'" and not any("article" in note for note in diag.notes), diag.notes

@@ -93,8 +93,8 @@ def _instead(word: str, before: str, after: str, accepted: set[str]) -> list[str
     if word in _TIME_UNITS and "days" in words and re.fullmatch(r"\d+", previous):
         days = f"'{int(previous) * _TIME_UNITS[word]} days'" if _TIME_UNITS[word] else "days"
         return [f"write the time in {days}"]
-    if word in _ARTICLES or previous in _ARTICLES and word.isalpha():
-        article = word if word in _ARTICLES else previous
+    article = word if word in _ARTICLES else previous if previous in _ARTICLES and word.isalpha() else None
+    if article and not re.search(rf"\b(person|group|body|office|parameter|procedure|event)\s+{article}\b", before + after):
         return [f"GovSpec writes no articles: leave out '{article}'"]
     if "->" in words and (word == "then" or previous == "if"):
         return [_IF_THEN]
