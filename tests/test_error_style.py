@@ -253,3 +253,10 @@ def test_keyword_suggestions_for_names_parse_a_bounded_amount(monkeypatch):
 def test_no_article_note_for_a_person_named_a():
     diag = _error(SPEC.replace("person bob", "person a").replace("members ann, bob", "members ann a bob"))
     assert diag.message == "unexpected 'a'" and not any("article" in note for note in diag.notes), diag.notes
+
+
+def test_property_forms_the_note_does_not_name_are_added_from_the_grammar(monkeypatch):
+    """A property form added to the grammar after the hand-written note appears in it by itself."""
+    monkeypatch.setattr("govspec.syntax.mistakes._PROPERTY_NOTE_WORDS", {"always", "never", "no", "every", "coalition"})
+    diag = _error(SPEC + "property p: sometimes fire\n")
+    assert diag.notes[0].endswith("coalition {...} can force|block ..., possible ..."), diag.notes

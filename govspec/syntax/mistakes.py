@@ -26,6 +26,7 @@ def _shown(words: list[str], limit: int = 40) -> str:
 _PROPERTY_FORMS = {"ALWAYS", "NEVER", "NO", "EVERY", "COALITION"}
 _PROPERTY_NOTE = ("a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
                   "coalition {...} can force|block ...")
+_PROPERTY_NOTE_WORDS = {"always", "never", "possible", "no", "every", "coalition"}
 _POSSIBILITY_WORDS = {"sometimes", "eventually", "exists", "some", "reachable", "can", "may", "maybe"}
 
 # Characters people type from other languages, with what GovSpec spells instead.
@@ -192,7 +193,8 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
     close = misspelt_keyword(str(tok), keywords(accepted)) if str(tok).isalpha() else None
     meant = f" (did you mean '{close}'?)" if close else ""
     if accepted & _PROPERTY_FORMS and "ALWAYS" in accepted:
-        notes = [_PROPERTY_NOTE]
+        others = sorted(keywords(accepted) - _PROPERTY_NOTE_WORDS)  # (forms added to the grammar since the note)
+        notes = [_PROPERTY_NOTE + "".join(f", {word} ..." for word in others)]
         if not close and str(tok) in _POSSIBILITY_WORDS:
             notes.append("for 'some behaviour reaches X', write 'possible X'")
         return Diagnostic("GOV111", f"unknown property form {str(tok)!r}{meant}", span, notes=tuple(notes))
