@@ -4,7 +4,9 @@ Assumes: an error Lark raised while parsing ``text`` (the whole source, for find
 Guarantees: one located :class:`Diagnostic`: GOV101 an unexpected character (with a hint for
 characters from other languages), GOV102 an unexpected end of file (pointing at the bracket most
 likely left open), GOV111 an unknown property form, GOV100 any other unexpected token, with what
-could come next and notes for common mistakes.
+could come next (in words a user types, read from the parser's state by :mod:`.expected`), "did you
+mean" when the word is close to a keyword that could come there, and notes saying what to write
+instead for forms from other languages (``=>``, ``&&``, ``if A then B``, ``2/3 members``...).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostic, Span
-from .expected import expected_terminals, keywords, misspelt_keyword, expected_words, terminal_words
+from .expected import expected_terminals, expected_words, keywords, misspelt_keyword, terminal_words
 from .tokens import token_span
 
 
@@ -57,7 +59,7 @@ _COUNTING = {"count": "size", "len": "size", "length": "size", "number": "size",
              "cardinality": "size", "sum": "weight", "total": "weight", "votes": "weight"}
 _TIME_UNITS = {"week": 7, "weeks": 7, "month": 0, "months": 0, "year": 0, "years": 0}  # (0: not a fixed number of days)
 _ARTICLES = {"a", "an", "the"}
-_LAST_WORD = re.compile(r"(\S+?)\s*$")
+_LAST_WORD = re.compile(r"([\w/.%]+|[^\w\s]+)\s*$")  # the last word, number or run of symbols
 _IF_THEN = "for 'if A then B' in a condition, write 'A -> B'"
 
 
@@ -76,8 +78,6 @@ def _instead(word: str, before: str, after: str, accepted: set[str]) -> list[str
         return ["to declare or assign, write '=' ('==' compares)"]
     if word == ">" and previous.endswith("<"):
         return ["for 'differs from', write '!='"]
-    if word == "vacant" and previous in ("==", "!="):
-        return ["to test an office, write 'OFFICE is vacant' or 'OFFICE is not vacant'"]
     if word == "of" and re.search(r"\d(\.\d+)?\s*$", before):
         return ["'... of' takes a fraction or a percentage, e.g. '2/3 of members' or '50% of present'"]
     if word == "of" and previous in ("members", "seats"):
@@ -85,7 +85,8 @@ def _instead(word: str, before: str, after: str, accepted: set[str]) -> list[str
     if word != "of" and "of" in words and (re.fullmatch(r"\d+/\d+|\d+(\.\d+)?%", previous) or previous == "half"):
         return [f"a fraction takes 'of' before what it is a fraction of: '{previous} of {word}'"]
     if word != "of" and previous == "majority" and "of" in words:
-        return ["write 'majority of' and what it is a majority of: 'majority of cast' (more than half of the votes cast)"]
+        return ["write 'majority of' and what it is a majority of: "
+                "'majority of cast' (more than half of the votes cast)"]
     if word == "majority":
         return ["'majority of X' is a whole condition (more than half of X); for another share, "
                 "compare: 'yes >= 2/3 of cast'"]
@@ -95,12 +96,14 @@ def _instead(word: str, before: str, after: str, accepted: set[str]) -> list[str
         days = f"'{int(previous) * _TIME_UNITS[word]} days'" if _TIME_UNITS[word] else "days"
         return [f"write the time in {days}"]
     article = word if word in _ARTICLES else previous if previous in _ARTICLES and word.isalpha() else None
-    if article and not re.search(rf"\b(person|group|body|office|parameter|procedure|event)\s+{article}\b", before + after):
+    declared = rf"\b(person|group|body|office|parameter|procedure|event)\s+{article}\b"
+    if article and not re.search(declared, before + after):
         return [f"GovSpec writes no articles: leave out '{article}'"]
     if "->" in words and (word == "then" or previous == "if"):
         return [_IF_THEN]
     if word == "(" and previous in _COUNTING:
-        return [f"write '{_COUNTING[previous]}(...)' for the {'number of people in' if _COUNTING[previous] == 'size' else 'total weight of'} a set"]
+        what = "number of people in" if _COUNTING[previous] == "size" else "total weight of"
+        return [f"write '{_COUNTING[previous]}(...)' for the {what} a set"]
     return []
 
 
