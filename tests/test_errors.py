@@ -374,8 +374,9 @@ ISSUE_CASES = {
         "{path}:17:13: error[GOV111]: unknown property form 'sometimes'\n"
         " 17 | property p: sometimes ceo is vacant\n"
         "    |             ^^^^^^^^^\n"
-        "note: a property is one of: always ..., never ..., no coalition ..., every coalition ..., "
-        "coalition {{...}} can force|block ...\n",
+        "note: a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
+        "coalition {{...}} can force|block ...\n"
+        "note: for 'some behaviour reaches X', write 'possible X'\n",
     ),
 }
 
@@ -510,7 +511,7 @@ def test_mangled_specs_give_located_diagnostics(spec_path, edits):
     ("(t in 1..4)", "effect ceo = vacant", "a range is written 't in 1 to 4'"),
     ("(t in 1 to size(board))", "effect ceo = vacant", "the bounds of a whole-number argument are written out"),
     ("(t in k to 4)", "effect ceo = vacant", "the bounds of a whole-number argument are written out"),
-    ("", "effect if k > 1 ceo = vacant", "write 'then' before the effect"),
+    ("", "effect if k > 1 ceo = vacant", "write 'then' before the effect, e.g. 'effect if threshold > 3 then"),
 ])
 def test_numbers_in_procedures_syntax_notes(tmp_path, formals, clause, note):
     """A range or a conditional effect written another way: GOV100 with a note saying what to write."""
