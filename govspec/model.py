@@ -104,7 +104,33 @@ class SetOf:
     people: tuple["PersonExpr", ...]
 
 
-SetExpr = StepSet | Members | Everyone | SetOf
+# ---- set algebra (issue 13)
+SET_OPS = {"union": "union", "except": "difference", "intersect": "intersection"}  # operator -> its name
+
+
+@dataclass(frozen=True, slots=True)
+class SetOp:
+    """``A union B``, ``A except B`` (difference), ``A intersect B`` of two sets."""
+
+    op: str  # one of SET_OPS
+    left: "SetExpr"
+    right: "SetExpr"
+
+
+@dataclass(frozen=True, slots=True)
+class Having:
+    """The people of ``set`` with a tag (``attribute`` "tag") or held for a principal ("principal").
+    Tags and principals never change, so this filters by what a person is declared with."""
+
+    set: "SetExpr"
+    attribute: str  # "tag" | "principal"
+    value: str
+
+    def admits(self, person: "Person") -> bool:
+        return self.value in person.tags if self.attribute == "tag" else person.principal == self.value
+
+
+SetExpr = StepSet | Members | Everyone | SetOf | SetOp | Having
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,13 +406,15 @@ class CoalitionSpec:
     size: int | None  # None: the coalition is exactly ``candidates``
     exactly: bool = False
     principals: bool = False  # ``size`` counts principals; a coalition holds all their candidate keys
+    including: tuple[str, ...] = ()  # in every coalition (among ``candidates``; counted in ``size``)
 
     def describe(self) -> str:
         if self.size is None:
             return "{" + ", ".join(self.candidates) + "}"
         word = "exactly" if self.exactly else "at most"
         unit = " principal" + ("s" if self.size != 1 else "") if self.principals else ""
-        return f"{word} {self.size}{unit} of {{{', '.join(self.candidates)}}}"
+        including = f" including {{{', '.join(self.including)}}}" if self.including else ""
+        return f"{word} {self.size}{unit} of {{{', '.join(self.candidates)}}}{including}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +431,7 @@ class Goal:
 class Property:
     name: str
     kind: str  # invariant | step | no_coalition | every_coalition | coalition_force | coalition_block
+    # | every_coalition_block ("every coalition of K ... can block", "each of S can block")
     span: Span
     cite: str | None
     text: str
@@ -480,6 +509,16 @@ class Model:
             for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
                 if e is not None:
                     yield None, e
+
+    def filters(self) -> frozenset[str]:
+        """What of a person the rules read besides bodies and weight: "tag" and "principal" when some
+        expression filters by them (``S tagged T``, ``S held for P``); members alike in everything
+        else are then told apart by these too."""
+        cached = self.__dict__.get("_filters")
+        if cached is None:
+            cached = frozenset(x.attribute for _, e in self.expressions() for x in walk(e) if isinstance(x, Having))
+            object.__setattr__(self, "_filters", cached)
+        return cached
 
     def named_in_rules(self) -> frozenset[str]:
         """The people the spec tells apart by name, so that they are never interchangeable with

@@ -125,6 +125,12 @@ def no_coalition(q: Question) -> PropertyResult:
         if groups is None:
             return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first),
                           reason=f"more than {co.MAX_COALITIONS} coalitions of {spec.size} principals")
+    elif spec.including:  # (the largest coalitions that include them: a larger one can do whatever a smaller can)
+        combos, _ = co.including_coalitions(model, spec, min(spec.size, len(spec.candidates)))
+        if len(combos) > co.MAX_COALITIONS:
+            return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first),
+                          reason=f"more than {co.MAX_COALITIONS} coalitions of {spec.size} up to symmetry")
+        groups = [frozenset(c) for c in combos]
 
     def ask(s: int, d: int) -> Outcome:
         if groups is None:
@@ -144,7 +150,7 @@ def no_coalition(q: Question) -> PropertyResult:
 
     def refuted(out: Outcome) -> PropertyResult:
         replay_force(model, out.steps, out.coalition, goal)
-        who = f" ({co.principal_names(model, out.coalition)})" if groups is not None else ""
+        who = f" ({co.principal_names(model, out.coalition)})" if spec.principals else ""
         return q.done(REFUTED, f"coalition {set_text(out.coalition)}{who} can force {goal.text} in {steps_text(out.depth)}",
                       Scope(out.depth), trace=describe(model, out.steps, out.coalition),
                       coalition=sorted_names(out.coalition))
@@ -223,12 +229,45 @@ def coalition_force(q: Question) -> PropertyResult:
     if prop.kind == "coalition_force":
         summary = f"{set_text(members)} can force {goal.text} in {steps_text(out.depth)}"
     else:
-        unit = " principals" if spec.principals else ""
+        unit = " principals" if spec.principals else _including(spec)
         summary = (f"each of the {count} coalitions of {spec.size}{unit} can force {goal.text} "
                    f"(e.g. {set_text(members)} in {steps_text(out.depth)})")
     # a forcing sequence is a proof for behaviours of any length: it exists
     return q.done(PROVED, summary, Scope(None), trace=describe(model, out.steps, members), coalition=sorted_names(members),
                   how="a forcing sequence, replayed on the reference semantics against every response of the others")
+
+
+def every_coalition_block(q: Question) -> PropertyResult:
+    """``every coalition of K ... can block G`` and ``each of S can block G``: each coalition (up to
+    symmetry) can block G, the verdict of :func:`coalition_block` on each: REFUTED by the first that
+    cannot (everyone else forces G against it), PROVED when each is proved, else the first
+    coalition's verdict that is neither (bounded or unknown)."""
+    model, prop, budget = q.model, q.prop, q.budget
+    spec, goal = prop.coalition, prop.goal
+    made = _every_coalition_combos(q.engine, model, goal, spec, budget, shortcut=False)
+    if isinstance(made, str):
+        return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first), reason=made)
+    combos, count = made
+    undecided = None
+    for combo in combos:
+        one = replace(prop, kind="coalition_block", coalition=m.CoalitionSpec(tuple(combo), None))
+        result = coalition_block(Question(q.engine, model, one, budget, q.passable))
+        if result.status == REFUTED:
+            return replace(result, kind=prop.kind, seconds=time.monotonic() - q.start,
+                           summary=f"{set_text(frozenset(combo))} cannot block {goal.text}: {result.summary}")
+        if result.status != PROVED and undecided is None:
+            undecided = result
+    if undecided is not None:
+        return replace(undecided, kind=prop.kind, seconds=time.monotonic() - q.start,
+                       summary=f"of the {count} coalitions, {undecided.summary}")
+    unit = "coalition" if count == 1 else "coalitions"
+    return q.done(PROVED, f"each of the {count} {unit} of {spec.size}{_including(spec)} can block {goal.text}, in behaviours of any "
+                  f"length (shown by {result.how or 'a proof of any length'})", Scope(None), how=result.how,
+                  invariant=result.invariant)
+
+
+def _including(spec: m.CoalitionSpec) -> str:
+    return f" including {set_text(frozenset(spec.including))}" if spec.including else ""
 
 
 def possible(result: PropertyResult) -> PropertyResult:
@@ -247,7 +286,8 @@ def possible(result: PropertyResult) -> PropertyResult:
 
 
 KINDS = {"invariant": trace_property, "step": trace_property, "no_coalition": no_coalition,
-         "coalition_block": coalition_block, "coalition_force": coalition_force, "every_coalition": coalition_force}
+         "coalition_block": coalition_block, "coalition_force": coalition_force, "every_coalition": coalition_force,
+         "every_coalition_block": every_coalition_block}
 
 
 def verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
@@ -268,7 +308,8 @@ def _with_how(result: PropertyResult) -> PropertyResult:
     return result
 
 
-def _every_coalition_combos(engine: Engine, model: m.Model, goal: m.Goal, spec: m.CoalitionSpec, budget: Budget):
+def _every_coalition_combos(engine: Engine, model: m.Model, goal: m.Goal, spec: m.CoalitionSpec, budget: Budget,
+                            shortcut: bool = True):
     """The coalitions an 'every coalition' property checks, up to symmetry, and how many there are
     in all; a string (why) when there are too many."""
     if spec.principals:
@@ -276,12 +317,16 @@ def _every_coalition_combos(engine: Engine, model: m.Model, goal: m.Goal, spec: 
         if len(combos) > co.MAX_COALITIONS:
             return f"more than {co.MAX_COALITIONS} coalitions of {spec.size} principals up to symmetry"
         count = math.comb(len(co.principals(model, spec)), spec.size)
+    elif spec.including:
+        combos, count = co.including_coalitions(model, spec, spec.size)
+        if len(combos) > co.MAX_COALITIONS:  # (the engines' shortcut knows nothing of 'including')
+            return f"more than {co.MAX_COALITIONS} coalitions of {spec.size}, up to symmetry"
     else:
         keys = co.symmetry_keys(model)
         combos, count = co.coalitions_up_to_symmetry(list(spec.candidates), spec.size, keys.__getitem__)
     if len(combos) > co.MAX_COALITIONS:
         # an engine may name the one coalition that decides it (one that cannot force, else any)
-        every = getattr(engine, "every_coalition", None)
+        every = getattr(engine, "every_coalition", None) if shortcut else None
         decisive = every(model, goal, budget.first, spec) if every is not None else None
         if decisive is None:
             return f"more than {co.MAX_COALITIONS} coalitions of {spec.size}, up to symmetry"
