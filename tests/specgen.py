@@ -328,7 +328,11 @@ def principal_specs(draw) -> str:
         if re.match(r"    timelock \d days", line) and draw(st.integers(0, 2)) > 0:
             lines[i] = line + f"\n    expires after {draw(st.integers(1, 2))} days"
     procs = re.findall(r"procedure (proc\d)", text)
+    orgs = sorted(set(principal_of.values()))  # (issue 13: the keys held for a principal, as a set)
+    held = [f"always size(board.members held for {o}) <= {draw(st.integers(0, 2))}" for o in orgs]
+    held += [f"always ({draw(st.sampled_from(procs))} -> size(yes held for {o}) <= 1)" for o in orgs]
     form = draw(st.sampled_from([
+        *held,
         f"no coalition of at most {draw(st.integers(1, 2))} principals in board can force {draw(st.sampled_from(procs))}",
         f"every coalition of 1 principal in board can force {draw(st.sampled_from(procs))}",
         f"no coalition of at most 1 principal can force ceo is vacant",
