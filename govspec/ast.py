@@ -251,6 +251,7 @@ class CoalitionBound(Node):
 class CoalitionSet(Node):
     names: tuple[Name, ...]
     tag: Name | None
+    expr: "Expr | None" = None  # "coalition (SET) can ...": any set expression, read in the initial state
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,6 +223,8 @@ def _set_properties(draw, p: str, people: list[str], tagged: dict[str, str], boa
     if on_board:
         t = draw(st.sampled_from(on_board))
         forms += [f"each of board.members tagged {t} can block {p}", f"each of tagged {t} can force {p}",
+                  f"coalition (board.members except tagged {t}) can force {p}",
+                  f"coalition (board.members tagged {t}) can block {p}",
                   f"each of (board.members except tagged {t}) can block {p}" if any(b not in tagged or tagged[b] != t for b in board)
                   else f"each of board can block {p}"]
     if with_x:

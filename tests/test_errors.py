@@ -258,6 +258,8 @@ CASES = [
          "for the people of a set other than some, write 'yes except {x}'"),
     case("each-of-nobody", prop("property p: each of board.members tagged exec except board.members can block fire"),
          "GOV100", 17, 47, "a set other than a name, a body's members, a tag or a list goes in brackets"),
+    case("coalition-of-nobody", prop("property p: coalition (board.members tagged exec except board.members) can force fire"),
+         "GOV315", 17, 24, "holds nobody at the start"),
     case("each-of-empty", prop("property p: each of (board.members except board.members) can block fire"),
          "GOV315", 17, 22, "holds nobody at the start"),
     case("including-outsider", spec(("person cat", "person cat\n  person dan")) + prop_line(

@@ -170,6 +170,8 @@ organization "Veto" {
     ("each of tagged veto can force amend", "refuted"),
     ("each of (council.members except tagged veto) can block amend", "refuted"),
     ("every coalition of 3 in council can block amend", "proved"),
+    ("coalition (council.members tagged veto) can block amend", "proved"),
+    ("coalition (council.members except tagged veto) can force amend", "refuted"),
     ("every coalition of 2 in council can block amend", "refuted"),
     ("every coalition of 2 in council including alice can block amend", "proved"),
     ("every coalition of 3 in council including alice, bob can force amend", "proved"),

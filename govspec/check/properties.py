@@ -81,7 +81,11 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
                                principals=b.principals, including=including)
         return m.Property(kind=decl.kind, coalition=spec, goal=goal, **common)
     cs = decl.coalition
-    if cs.tag is not None:
+    if cs.expr is not None:
+        candidates = _static_set(cx, cs.expr, "a coalition")
+        if candidates is None:
+            return None
+    elif cs.tag is not None:
         candidates = _candidates(cx, (), (cs.tag,), ())
         if candidates is None:
             return None
@@ -189,19 +193,27 @@ def _goal(cx: Context, e: ast.Expr) -> m.Goal | None:
 def _each(cx: Context, decl: ast.PropertyDecl, goal: m.Goal, common: dict) -> m.Property | None:
     """``each of S can force G`` / ``can block G``: every coalition of one drawn from S, a set of
     people fixed before any step (read in the initial state)."""
-    scope = Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314")
-    r = expr(cx, decl.each, scope)
-    if r is None:
-        return None
-    if r[0] not in ("set", "person"):
-        cx.error("GOV230", f"'each of' needs a set of people, found {kind_word(r[0])}", decl.each.span)
-        return None
-    people = static_people(cx, as_set(r))
-    if not people:
-        cx.error("GOV315", f"'{cx.text(decl.each.span)}' holds nobody at the start", decl.each.span)
+    people = _static_set(cx, decl.each, "'each of'")
+    if people is None:
         return None
     kind = "every_coalition" if decl.kind == "each_force" else "every_coalition_block"
     return m.Property(kind=kind, coalition=m.CoalitionSpec(tuple(people), 1, exactly=True), goal=goal, **common)
+
+
+def _static_set(cx: Context, e: ast.Expr, what: str) -> list[str] | None:
+    """The people of a set written in a property, read in the initial state; at least one."""
+    scope = Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314")
+    r = expr(cx, e, scope)
+    if r is None:
+        return None
+    if r[0] not in ("set", "person"):
+        cx.error("GOV230", f"{what} needs a set of people, found {kind_word(r[0])}", e.span)
+        return None
+    people = static_people(cx, as_set(r))
+    if not people:
+        cx.error("GOV315", f"'{cx.text(e.span)}' holds nobody at the start", e.span)
+        return None
+    return people
 
 
 def static_people(cx: Context, e) -> list[str]:

@@ -60,6 +60,9 @@ class PropertyRules(Located):
     def coalition_tagged(self, meta, items):
         return ast.CoalitionSet(self.s(meta), (), ast.Name(self.t(items[0]), str(items[0])))
 
+    def coalition_expr(self, meta, items):
+        return ast.CoalitionSet(self.s(meta), (), None, expr=items[0])
+
     def prop_always(self, meta, items):
         return ("always", items[0], None, None)
 
