@@ -215,6 +215,7 @@ class Clause(Node):
     effect: "Effect | None" = None
     days: int | None = None  # timelock, voting delay/period, notice period
     counting: str | None = None  # "counted at snapshot" / "counted live"
+    recused_set: "Expr | None" = None  # "recuse tagged T from vote": a set instead of a parameter
 
 
 @dataclass(frozen=True, slots=True)

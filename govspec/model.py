@@ -306,11 +306,12 @@ class Stage:
 
 @dataclass(frozen=True, slots=True)
 class Recusal:
-    formal: str
+    formal: str  # the parameter recused; for a recusal by a set, the set as written
     from_vote: bool
     from_quorum: bool
     span: Span
     cite: str | None
+    people: frozenset[str] | None = None  # a recusal by a set (issue 13): these people, fixed by the declarations
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,6 +530,7 @@ class Model:
         cached = self.__dict__.get("_named")
         if cached is None:
             names: set[str] = {o.holder for o in self.offices.values() if o.holder}
+            names |= {n for proc in self.procedures.values() for r in proc.recusals for n in (r.people or ())}
             names |= {p.principal for p in self.people if p.principal != p.name}
             for _, e in self.expressions():
                 names |= {x.name for x in walk(e) if isinstance(x, PersonConst)}

@@ -91,6 +91,10 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                 body.append(f"passes when yes >= {draw(st.sampled_from(FRACTIONS))} of members")
         if formal and draw(st.booleans()):
             body.append(f"recuse x from {draw(st.sampled_from(['vote', 'quorum', 'vote and quorum']))}")
+        if tagged and draw(st.integers(0, 3)) == 0:  # (issue 13: a recusal by a set)
+            who = draw(st.sampled_from([f"tagged {draw(st.sampled_from(sorted(set(tagged.values()))))}",
+                                        f"({{{draw(st.sampled_from(people))}}} union tagged {draw(st.sampled_from(sorted(set(tagged.values()))))})"]))
+            body.append(f"recuse {who} from {draw(st.sampled_from(['vote', 'quorum', 'vote and quorum']))}")
         if council and draw(st.integers(0, 2)) == 0:
             _council_stage(draw, body)
         if draw(st.integers(0, 3)) == 0:  # time: a timelock and/or a veto window

@@ -260,6 +260,8 @@ CASES = [
          "GOV100", 17, 47, "a set other than a name, a body's members, a tag or a list goes in brackets"),
     case("coalition-of-nobody", prop("property p: coalition (board.members tagged exec except board.members) can force fire"),
          "GOV315", 17, 24, "holds nobody at the start"),
+    case("recusal-by-a-changing-set", spec(("    effect ceo", "    recuse (board.members) from vote\n    effect ceo")), "GOV308",
+         14, 13, "a recusal by a set names people the declarations fix"),
     case("each-of-empty", prop("property p: each of (board.members except board.members) can block fire"),
          "GOV315", 17, 22, "holds nobody at the start"),
     case("including-outsider", spec(("person cat", "person cat\n  person dan")) + prop_line(

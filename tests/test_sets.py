@@ -190,6 +190,45 @@ def test_quantified_coalitions(engine, claim, verdict):
         assert "carol" in result.coalition
 
 
+RECUSAL = """\
+organization "Recusal" {
+  person chief tags employee
+  person cto tags employee
+  person ann
+  person bob
+  person cat
+  body board { members chief, cto, ann, bob, cat }
+  procedure pay_executives {
+    decided by board at meeting
+      quorum 3
+      passes when yes > half of eligible
+    recuse RECUSED from vote
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("engine", [Z3Engine, ExplicitEngine], ids=["z3", "explicit"])
+@pytest.mark.parametrize("recused,claim,verdict", [
+    ("tagged employee", "always (pay_executives -> size(yes tagged employee) == 0)", "proved"),
+    ("tagged employee", "always (pay_executives -> size(eligible) == 3)", "proved"),
+    ("tagged employee", "coalition {ann, bob} can force pay_executives", "refuted"),  # (quorum 3: the others stay away)
+    ("tagged employee", "coalition {ann, bob, chief} can force pay_executives", "proved"),
+    ("({ann} union tagged employee)", "coalition {bob, cat} can force pay_executives", "refuted"),
+    ("({ann} union tagged employee)", "coalition {ann, bob, cat} can force pay_executives", "proved"),
+    ("({ann} union tagged employee)", "possible pay_executives and ann in yes", "refuted"),
+])
+def test_recusal_by_a_set(engine, recused, claim, verdict):
+    model = api.load_text(RECUSAL.replace("RECUSED", recused) + f"property p: {claim}\n", "recusal.gov")
+    result = check_property(engine(), model, model.properties[0], 2, 30.0, unbounded=True)
+    assert result.status == verdict, result.summary
+
+
+def test_a_recusal_by_a_set_leaves_the_counted_encoding():
+    model = api.load_text(GROUPS.replace("PASSES", "yes >= 2").replace("      passes when yes >= 2", "      passes when yes >= 2\n    recuse tagged staff from vote"), "groups.gov")
+    assert counting.classes(model) == ((), "a recusal by a set of people")
+
+
 def test_each_of_reads_the_set_in_the_initial_state():
     model = api.load_text(VETO + "property p: each of (council.members except {alice}) tagged veto can block amend\n",
                           "veto.gov")

@@ -61,6 +61,8 @@ def unsupported(model: m.Model) -> str | None:
         return "someone may be added to a body"
     if any(b.cap is not None for b in model.bodies.values()):
         return "a seat cap per principal"
+    if any(r.people is not None for p in procs for r in p.recusals):
+        return "a recusal by a set of people"
     for prop in model.properties:
         if prop.coalition is not None and prop.coalition.principals:
             return "a coalition counted in principals"
@@ -92,7 +94,7 @@ def _named_only(s) -> bool:
 
 def _arg_uses_ok(proc: m.Procedure, formal: str) -> bool:
     """Is the argument only removed from bodies or tested with ``x in B``?"""
-    if proc.timed or any(r.formal == formal for r in proc.recusals):
+    if proc.timed or any(r.formal == formal and r.people is None for r in proc.recusals):
         return False
     for eff in proc.effects:
         for e in (eff.person, eff.other):

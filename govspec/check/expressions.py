@@ -228,6 +228,28 @@ def set_operation(cx: Context, op: str, left, right, scope: Scope):
     return "set", m.SetOp(op, as_set(ra), as_set(rb))
 
 
+def static_people(cx: Context, e) -> list[str]:
+    """The people of a set expression with no step set in it, in the initial state, in declaration
+    order (bodies as declared, offices' first holders)."""
+    def people_of(e) -> set[str]:
+        match e:
+            case m.Members(body=b):
+                return set(cx.bodies[b].members)
+            case m.Everyone():
+                return set(cx.people)
+            case m.SetOf(people=ps):
+                return {x for x in (p.name if isinstance(p, m.PersonConst) else cx.offices[p.office].holder
+                                    for p in ps) if x}
+            case m.SetOp(op=op, left=a, right=b):
+                x, y = people_of(a), people_of(b)
+                return x | y if op == "union" else x - y if op == "except" else x & y
+            case m.Having() as having:
+                return {p for p in people_of(having.set) if having.admits(cx.people[p])}
+        raise AssertionError(e)
+    found = people_of(e)
+    return [p for p in cx.people if p in found]
+
+
 def set_filter(cx: Context, e: ast.SetFilter, scope: Scope):
     """``S tagged T``, ``S held for P``, and ``tagged T``, ``held for P`` alone (of everyone)."""
     base = m.Everyone()

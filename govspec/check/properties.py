@@ -17,7 +17,7 @@ from .. import model as m
 from ..diagnostics import Span
 from .context import Context
 from .declarations import MAX_PEOPLE, window_header
-from .expressions import as_set, boolean, expr, kind_word
+from .expressions import as_set, boolean, expr, kind_word, static_people
 from .names import Scope, resolve, unknown_procedure
 
 
@@ -214,28 +214,6 @@ def _static_set(cx: Context, e: ast.Expr, what: str) -> list[str] | None:
         cx.error("GOV315", f"'{cx.text(e.span)}' holds nobody at the start", e.span)
         return None
     return people
-
-
-def static_people(cx: Context, e) -> list[str]:
-    """The people of a set expression with no step set in it, in the initial state, in declaration
-    order (bodies as declared, offices' first holders)."""
-    def people_of(e) -> set[str]:
-        match e:
-            case m.Members(body=b):
-                return set(cx.bodies[b].members)
-            case m.Everyone():
-                return set(cx.people)
-            case m.SetOf(people=ps):
-                return {x for x in (p.name if isinstance(p, m.PersonConst) else cx.offices[p.office].holder
-                                    for p in ps) if x}
-            case m.SetOp(op=op, left=a, right=b):
-                x, y = people_of(a), people_of(b)
-                return x | y if op == "union" else x - y if op == "except" else x & y
-            case m.Having() as having:
-                return {p for p in people_of(having.set) if having.admits(cx.people[p])}
-        raise AssertionError(e)
-    found = people_of(e)
-    return [p for p in cx.people if p in found]
 
 
 def _named_people(cx: Context, n: ast.Name) -> list[str] | None:
