@@ -229,8 +229,7 @@ def coalition_force(q: Question) -> PropertyResult:
     if prop.kind == "coalition_force":
         summary = f"{set_text(members)} can force {goal.text} in {steps_text(out.depth)}"
     else:
-        unit = " principals" if spec.principals else _including(spec)
-        summary = (f"each of the {count} coalitions of {spec.size}{unit} can force {goal.text} "
+        summary = (f"{_each(spec, count)} can force {goal.text} "
                    f"(e.g. {set_text(members)} in {steps_text(out.depth)})")
     # a forcing sequence is a proof for behaviours of any length: it exists
     return q.done(PROVED, summary, Scope(None), trace=describe(model, out.steps, members), coalition=sorted_names(members),
@@ -248,7 +247,7 @@ def every_coalition_block(q: Question) -> PropertyResult:
     if isinstance(made, str):
         return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first), reason=made)
     combos, count = made
-    undecided = None
+    undecided, hows = None, []
     for combo in combos:
         one = replace(prop, kind="coalition_block", coalition=m.CoalitionSpec(tuple(combo), None))
         result = coalition_block(Question(q.engine, model, one, budget, q.passable))
@@ -257,17 +256,26 @@ def every_coalition_block(q: Question) -> PropertyResult:
                            summary=f"{set_text(frozenset(combo))} cannot block {goal.text}: {result.summary}")
         if result.status != PROVED and undecided is None:
             undecided = result
+        if result.how and result.how not in hows:
+            hows.append(result.how)
     if undecided is not None:
         return replace(undecided, kind=prop.kind, seconds=time.monotonic() - q.start,
                        summary=f"of the {count} coalitions, {undecided.summary}")
-    unit = "coalition" if count == 1 else "coalitions"
-    return q.done(PROVED, f"each of the {count} {unit} of {spec.size}{_including(spec)} can block {goal.text}, in behaviours of any "
-                  f"length (shown by {result.how or 'a proof of any length'})", Scope(None), how=result.how,
-                  invariant=result.invariant)
+    how = "; ".join(hows) or "a proof of any length"
+    return q.done(PROVED, f"{_each(spec, count)} can block {goal.text}, in behaviours of any length (shown by {how})",
+                  Scope(None), how=how, invariant=result.invariant if len(combos) == 1 else None)
 
 
-def _including(spec: m.CoalitionSpec) -> str:
-    return f" including {set_text(frozenset(spec.including))}" if spec.including else ""
+def _each(spec: m.CoalitionSpec, count: int) -> str:
+    """Who a quantified coalition property speaks of: "each of the 6 coalitions of 2", "each of the
+    3 people alone", "the one coalition of 3 including {a}"."""
+    unit = " principals" if spec.principals else ""
+    including = f" including {set_text(frozenset(spec.including))}" if spec.including else ""
+    if spec.size == 1 and not spec.principals:
+        return "the one person alone" if count == 1 else f"each of the {count} people alone"
+    if count == 1:
+        return f"the one coalition of {spec.size}{unit}{including}"
+    return f"each of the {count} coalitions of {spec.size}{unit}{including}"
 
 
 def possible(result: PropertyResult) -> PropertyResult:
