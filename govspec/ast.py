@@ -259,7 +259,7 @@ class CoalitionSet(Node):
 class PropertyDecl(Node):
     name: str
     kind: str  # always | never | possible | no_coalition | every_coalition | coalition_force | coalition_block
-    # | every_coalition_block | each_force | each_block
+    # | every_coalition_block | no_coalition_block | each_force | each_block
     body: Expr
     cite: str | None
     bound: CoalitionBound | None = None

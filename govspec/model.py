@@ -433,6 +433,7 @@ class Property:
     name: str
     kind: str  # invariant | step | no_coalition | every_coalition | coalition_force | coalition_block
     # | every_coalition_block ("every coalition of K ... can block", "each of S can block")
+    # | no_coalition_block ("no coalition of at most K ... can block")
     span: Span
     cite: str | None
     text: str

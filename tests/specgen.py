@@ -222,6 +222,8 @@ def _set_properties(draw, p: str, people: list[str], tagged: dict[str, str], boa
         f"every coalition of 2 in board including {board[0]} can force {p}",
         f"no coalition of at most 2 in board including {board[-1]} can force {p}",
         f"every coalition of 2 in board including {board[0]} can block ceo is vacant",
+        f"no coalition of at most 1 in board can block {p}",
+        f"no coalition of at most 2 in board can block ceo is vacant",
     ]
     on_board = sorted({tagged[b] for b in board if b in tagged})
     if on_board:

@@ -262,6 +262,8 @@ CASES = [
          "GOV315", 17, 24, "holds nobody at the start"),
     case("recusal-by-a-changing-set", spec(("    effect ceo", "    recuse (board.members) from vote\n    effect ceo")), "GOV308",
          14, 13, "a recusal by a set names people the declarations fix"),
+    case("block-in-principals", prop("property p: no coalition of at most 1 principal can block fire"), "GOV311", 17, 26,
+         "'can block' counts people; it cannot be combined with 'principals'"),
     case("each-of-empty", prop("property p: each of (board.members except board.members) can block fire"),
          "GOV315", 17, 22, "holds nobody at the start"),
     case("including-outsider", spec(("person cat", "person cat\n  person dan")) + prop_line(

@@ -178,6 +178,9 @@ organization "Veto" {
     ("every coalition of 3 in council including carol can force amend", "refuted"),
     ("no coalition of at most 3 in council including carol can force amend", "refuted"),
     ("no coalition of at most 2 in council including carol can force amend", "proved"),
+    ("no coalition of at most 1 in council can block amend", "refuted"),
+    ("no coalition of at most 2 in council excluding alice, bob can block amend", "proved"),
+    ("no coalition of at most 3 in council excluding alice, bob can block amend", "refuted"),
 ])
 def test_quantified_coalitions(engine, claim, verdict):
     """'every coalition of 3 ... including carol can force' fails for {carol, dave, erin}: without a

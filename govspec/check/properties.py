@@ -51,9 +51,9 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
         return None
     if decl.kind in ("each_force", "each_block"):
         return _each(cx, decl, goal, common)
-    if decl.kind in ("no_coalition", "every_coalition", "every_coalition_block"):
+    if decl.kind in ("no_coalition", "every_coalition", "every_coalition_block", "no_coalition_block"):
         b = decl.bound
-        if decl.kind != "no_coalition" and not b.exactly:
+        if decl.kind.startswith("every") and not b.exactly:
             cx.error("GOV311", "'every coalition' needs a size, e.g. 'every coalition of 4 in board' "
                      "(larger coalitions can do at least as much)", b.span)
             return None
@@ -70,14 +70,17 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
         including = _including(cx, b, candidates)
         if including is None:
             return None
-        if decl.kind != "no_coalition" and b.size > len(candidates):
+        if decl.kind.startswith("every") and b.size > len(candidates):
             cx.error("GOV311", f"there are only {len(candidates)} people to draw a coalition of {b.size} from", b.span)
             return None
         # "no coalition of 2" means at most 2 (a larger coalition can do whatever a smaller one can)
         if b.principals and decl.kind == "every_coalition" and b.size > len({cx.people[c].principal for c in candidates}):
             cx.error("GOV311", f"there are fewer than {b.size} principals to draw a coalition from", b.span)
             return None
-        spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind != "no_coalition",
+        if b.principals and decl.kind.endswith("_block"):
+            cx.error("GOV311", "'can block' counts people; it cannot be combined with 'principals'", b.span)
+            return None
+        spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind.startswith("every"),
                                principals=b.principals, including=including)
         return m.Property(kind=decl.kind, coalition=spec, goal=goal, **common)
     cs = decl.coalition

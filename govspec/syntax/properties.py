@@ -87,6 +87,9 @@ class PropertyRules(Located):
     def prop_every_coalition_block(self, meta, items):
         return ("every_coalition_block", items[1], items[0], None)
 
+    def prop_no_coalition_block(self, meta, items):
+        return ("no_coalition_block", items[1], items[0], None)
+
     def prop_each_force(self, meta, items):
         return ("each_force", items[1], None, None, items[0])
 

@@ -266,6 +266,40 @@ def every_coalition_block(q: Question) -> PropertyResult:
                   Scope(None), how=how, invariant=result.invariant if len(combos) == 1 else None)
 
 
+def no_coalition_block(q: Question) -> PropertyResult:
+    """``no coalition of at most K ... can block G``: against each coalition of K (the largest: a
+    coalition blocks whatever a smaller one inside it blocks), everyone else together can force G;
+    the verdict of :func:`coalition_force` for everyone else, coalition by coalition (up to
+    symmetry): PROVED with each forcing sequence found, REFUTED by the first coalition that
+    can block (no forcing sequence of any length against it), else that coalition's bounded or
+    unknown verdict, named."""
+    model, prop, budget = q.model, q.prop, q.budget
+    spec, goal = prop.coalition, prop.goal
+    largest = replace(spec, size=min(spec.size, len(spec.candidates)))
+    made = _every_coalition_combos(q.engine, model, goal, largest, budget, shortcut=False)
+    if isinstance(made, str):
+        return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first), reason=made)
+    combos, count = made
+    everyone = [p.name for p in model.people]
+    witness = None
+    for combo in combos:
+        others = tuple(p for p in everyone if p not in combo)
+        one = replace(prop, kind="coalition_force", coalition=m.CoalitionSpec(others, None))
+        result = coalition_force(Question(q.engine, model, one, budget, q.passable))
+        blockers = set_text(frozenset(combo))
+        if result.status == REFUTED:
+            why = result.summary.split(": ", 1)[-1]
+            return replace(result, kind=prop.kind, seconds=time.monotonic() - q.start,
+                           summary=f"{blockers} can block {goal.text}: everyone else together cannot force it ({why})")
+        if result.status != PROVED:
+            return replace(result, kind=prop.kind, seconds=time.monotonic() - q.start,
+                           summary=f"against {blockers}: {result.summary}")
+        witness = witness or result
+    return replace(witness, kind=prop.kind, seconds=time.monotonic() - q.start,
+                   summary=f"no coalition of {spec.describe()} can block {goal.text}: against {_each(largest, count)}, "
+                           f"everyone else can force it (e.g. {witness.summary})")
+
+
 def _each(spec: m.CoalitionSpec, count: int) -> str:
     """Who a quantified coalition property speaks of: "each of the 6 coalitions of 2", "each of the
     3 people alone", "the one coalition of 3 including {a}"."""
@@ -295,7 +329,7 @@ def possible(result: PropertyResult) -> PropertyResult:
 
 KINDS = {"invariant": trace_property, "step": trace_property, "no_coalition": no_coalition,
          "coalition_block": coalition_block, "coalition_force": coalition_force, "every_coalition": coalition_force,
-         "every_coalition_block": every_coalition_block}
+         "every_coalition_block": every_coalition_block, "no_coalition_block": no_coalition_block}
 
 
 def verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
