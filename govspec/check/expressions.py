@@ -210,7 +210,7 @@ def binary(cx: Context, op: str, left, right, span: Span, scope: Scope):
 
 
 def as_set(r):
-    """A set, or a person as the set of that one person (``yes - x``)."""
+    """A set, or a person as the set of that one person (``yes except x``)."""
     kind, ir = r
     return ir if kind == "set" else m.SetOf((ir,))
 
