@@ -56,6 +56,8 @@ CODES: dict[str, str] = {
     "GOV201": "step quantities (yes, present, members, seats, ...) used outside a stage's rules",
     "GOV202": "comparison between incompatible values",
     "GOV203": "multiplication needs a constant or parameter on one side",
+    "GOV230": "a set operation on something that is not a set of people",
+    "GOV231": "unknown principal",
     # GOV3xx: rules about the organisation
     "GOV300": "an organisation must be declared exactly once",
     "GOV301": "a body has more members than seats",

@@ -104,7 +104,33 @@ class SetOf:
     people: tuple["PersonExpr", ...]
 
 
-SetExpr = StepSet | Members | Everyone | SetOf
+# ---- set algebra (issue 13)
+SET_OPS = {"union": "union", "except": "difference", "intersect": "intersection"}  # operator -> its name
+
+
+@dataclass(frozen=True, slots=True)
+class SetOp:
+    """``A union B``, ``A except B`` (difference), ``A intersect B`` of two sets."""
+
+    op: str  # one of SET_OPS
+    left: "SetExpr"
+    right: "SetExpr"
+
+
+@dataclass(frozen=True, slots=True)
+class Having:
+    """The people of ``set`` with a tag (``attribute`` "tag") or held for a principal ("principal").
+    Tags and principals never change, so this filters by what a person is declared with."""
+
+    set: "SetExpr"
+    attribute: str  # "tag" | "principal"
+    value: str
+
+    def admits(self, person: "Person") -> bool:
+        return self.value in person.tags if self.attribute == "tag" else person.principal == self.value
+
+
+SetExpr = StepSet | Members | Everyone | SetOf | SetOp | Having
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,11 +306,12 @@ class Stage:
 
 @dataclass(frozen=True, slots=True)
 class Recusal:
-    formal: str
+    formal: str  # the parameter recused; for a recusal by a set, the set as written
     from_vote: bool
     from_quorum: bool
     span: Span
     cite: str | None
+    people: frozenset[str] | None = None  # a recusal by a set (issue 13): these people, fixed by the declarations
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,13 +407,15 @@ class CoalitionSpec:
     size: int | None  # None: the coalition is exactly ``candidates``
     exactly: bool = False
     principals: bool = False  # ``size`` counts principals; a coalition holds all their candidate keys
+    including: tuple[str, ...] = ()  # in every coalition (among ``candidates``; counted in ``size``)
 
     def describe(self) -> str:
         if self.size is None:
             return "{" + ", ".join(self.candidates) + "}"
         word = "exactly" if self.exactly else "at most"
         unit = " principal" + ("s" if self.size != 1 else "") if self.principals else ""
-        return f"{word} {self.size}{unit} of {{{', '.join(self.candidates)}}}"
+        including = f" including {{{', '.join(self.including)}}}" if self.including else ""
+        return f"{word} {self.size}{unit} of {{{', '.join(self.candidates)}}}{including}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +432,8 @@ class Goal:
 class Property:
     name: str
     kind: str  # invariant | step | no_coalition | every_coalition | coalition_force | coalition_block
+    # | every_coalition_block ("every coalition of K ... can block", "each of S can block")
+    # | no_coalition_block ("no coalition of at most K ... can block")
     span: Span
     cite: str | None
     text: str
@@ -481,6 +512,16 @@ class Model:
                 if e is not None:
                     yield None, e
 
+    def filters(self) -> frozenset[str]:
+        """What of a person the rules read besides bodies and weight: "tag" and "principal" when some
+        expression filters by them (``S tagged T``, ``S held for P``); members alike in everything
+        else are then told apart by these too."""
+        cached = self.__dict__.get("_filters")
+        if cached is None:
+            cached = frozenset(x.attribute for _, e in self.expressions() for x in walk(e) if isinstance(x, Having))
+            object.__setattr__(self, "_filters", cached)
+        return cached
+
     def named_in_rules(self) -> frozenset[str]:
         """The people the spec tells apart by name, so that they are never interchangeable with
         anyone: an office's first holder, anyone an expression names (:meth:`expressions`), and
@@ -490,6 +531,7 @@ class Model:
         cached = self.__dict__.get("_named")
         if cached is None:
             names: set[str] = {o.holder for o in self.offices.values() if o.holder}
+            names |= {n for proc in self.procedures.values() for r in proc.recusals for n in (r.people or ())}
             names |= {p.principal for p in self.people if p.principal != p.name}
             for _, e in self.expressions():
                 names |= {x.name for x in walk(e) if isinstance(x, PersonConst)}

@@ -19,7 +19,7 @@ READABLE_SCHEMAS = ("govspec-report/1", SCHEMA_ID)  # version 1 had no "bounded"
 PROVED, REFUTED, BOUNDED, UNKNOWN = "proved", "refuted", "bounded", "unknown"
 STATUSES = (PROVED, REFUTED, BOUNDED, UNKNOWN)
 
-WITNESS_KINDS = ("coalition_force", "every_coalition", "possible")  # properties that a witness proves
+WITNESS_KINDS = ("coalition_force", "every_coalition", "possible", "no_coalition_block")  # properties that a witness proves
 WITNESSED = "a witness, replayed on the reference semantics"  # the ``how`` of a "possible" shown by a witness
 
 

@@ -55,6 +55,10 @@ def prop(line: str) -> str:
     return spec(append=line + "\n")
 
 
+def prop_line(line: str) -> str:
+    return line + "\n"
+
+
 def run_check(path) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(["check", str(path)], out, err)
@@ -239,6 +243,34 @@ CASES = [
          "unknown tag 'execs' (did you mean 'exec'?)"),
     case("person-twice-in-coalition", prop("property p: coalition {ann, ann} can force fire"), "GOV315", 17, 29,
          "'ann' is named twice in the coalition"),
+    # ---- set expressions and quantified coalitions (issue 13)
+    case("set-operation-on-number", prop("property p: always size(board.members except 1) >= 1"), "GOV230", 17, 46,
+         "'except' combines sets of people; this is a number"),
+    case("filter-on-condition", prop("property p: always size((ceo is vacant) tagged exec) >= 1"), "GOV230", 17, 26,
+         "'tagged' filters a set of people; this is a condition"),
+    case("each-of-number", prop("property p: each of (k) can block fire"), "GOV230", 17, 22,
+         "'each of' needs a set of people, found a number"),
+    case("unknown-tag-in-filter", prop("property p: always size(board.members tagged execs) >= 1"), "GOV315", 17, 46,
+         "unknown tag 'execs' (did you mean 'exec'?)"),
+    case("unknown-principal", prop("property p: always size(held for acme) >= 1"), "GOV231", 17, 34,
+         "unknown principal 'acme'"),
+    case("minus-inside-weight", prop("property p: always (fire -> weight(yes - {ann}) >= 1)"), "GOV200", 17, 36,
+         "for the people of a set other than some, write 'yes except {x}'"),
+    case("each-of-nobody", prop("property p: each of board.members tagged exec except board.members can block fire"),
+         "GOV100", 17, 47, "a set other than a name, a body's members, a tag or a list goes in brackets"),
+    case("coalition-of-nobody", prop("property p: coalition (board.members tagged exec except board.members) can force fire"),
+         "GOV315", 17, 24, "holds nobody at the start"),
+    case("recusal-by-a-changing-set", spec(("    effect ceo", "    recuse (board.members) from vote\n    effect ceo")), "GOV308",
+         14, 13, "a recusal by a set names people the declarations fix"),
+    case("block-in-principals", prop("property p: no coalition of at most 1 principal can block fire"), "GOV311", 17, 26,
+         "'can block' counts people; it cannot be combined with 'principals'"),
+    case("each-of-empty", prop("property p: each of (board.members except board.members) can block fire"),
+         "GOV315", 17, 22, "holds nobody at the start"),
+    case("including-outsider", spec(("person cat", "person cat\n  person dan")) + prop_line(
+        "property p: every coalition of 2 in board including dan can force fire"), "GOV311", 18, 53,
+         "'dan' is not among the people the coalition is drawn from"),
+    case("including-too-many", prop("property p: every coalition of 1 in board including ann, bob can block fire"),
+         "GOV311", 17, 29, "a coalition of 1 cannot include all 2 people named"),
     # ---- limits (GOV003): hostile input fails cleanly
     case("long-chain", prop("property p: always " + " or ".join(["true"] * 400)), "GOV003", 17, 1,
          "nested too deeply"),

@@ -403,7 +403,8 @@ def all_sizes(model: m.Model, prop: m.Property, depth: int, deadline: Deadline, 
     whose sizes are variables (verifier/counting.py); a model gives the sizes a counterexample
     needs (the verdict then checks the spec at those sizes, as any other instance)."""
     spec = prop.coalition
-    if prop.kind not in ("invariant", "step", "no_coalition", "coalition_block") or (spec is not None and spec.principals):
+    if prop.kind not in ("invariant", "step", "no_coalition", "coalition_block") or (
+            spec is not None and (spec.principals or spec.including)):
         return SizesAnswer("unknown", reason="every size is searched only for 'always', 'never', 'no coalition' and 'can block'")
     forced = prop.kind in ("no_coalition", "coalition_block")
     candidates = spec.candidates if prop.kind == "no_coalition" else None

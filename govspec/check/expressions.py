@@ -82,7 +82,11 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
             if r is None:
                 return None
             if r[0] != "set":
-                cx.error("GOV200", f"{fn}(...) needs a set of people, such as 'yes' or 'board.members'", arg.span)
+                hint = ""
+                if isinstance(arg, ast.Binary) and arg.op in "+-":  # (weight(yes - {x}): '-' subtracts numbers)
+                    hint = (f"; '{arg.op}' adds or subtracts numbers: for the people of a set other than some, "
+                            "write 'yes except {x}'; for the people of either set, 'A union B'")
+                cx.error("GOV200", f"{fn}(...) needs a set of people, such as 'yes' or 'board.members'{hint}", arg.span)
                 return None
             return "num", m.Count(r[1], weighted=(fn == "weight"))
         case ast.FractionOf(fraction=f, base=base):
@@ -114,6 +118,8 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
             return "bool", (v if vacant else m.NotE(v))
         case ast.Binary(op=op, left=left, right=right, span=span):
             return binary(cx, op, left, right, span, scope)
+        case ast.SetFilter():
+            return set_filter(cx, e, scope)
     raise AssertionError(f"unhandled expression {e!r}")
 
 
@@ -161,6 +167,8 @@ def binary(cx: Context, op: str, left, right, span: Span, scope: Scope):
         if a is None or b is None:
             return None
         return "bool", m.implies(a, b)
+    if op in m.SET_OPS:
+        return set_operation(cx, op, left, right, scope)
     if op in ("+", "-", "*"):
         a, b = num(cx, left, scope), num(cx, right, scope)
         if a is None or b is None:
@@ -196,6 +204,74 @@ def binary(cx: Context, op: str, left, right, span: Span, scope: Scope):
         return "bool", m.Compare(op, a, b)
     cx.error("GOV202", f"cannot compare {kind_word(ka)} with {kind_word(kb)} using '{op}'", span)
     return None
+
+
+# ---- set algebra (issue 13)
+
+
+def as_set(r):
+    """A set, or a person as the set of that one person (``yes except x``)."""
+    kind, ir = r
+    return ir if kind == "set" else m.SetOf((ir,))
+
+
+def set_operation(cx: Context, op: str, left, right, scope: Scope):
+    """``A union B``, ``A except B``, ``A intersect B``: two sets (a person stands for the set of that
+    one person, as in ``yes except x``)."""
+    ra, rb = expr(cx, left, scope), expr(cx, right, scope)
+    if ra is None or rb is None:
+        return None
+    for r, side in ((ra, left), (rb, right)):
+        if r[0] not in ("set", "person"):
+            cx.error("GOV230", f"'{op}' combines sets of people; this is {kind_word(r[0])}", side.span)
+            return None
+    return "set", m.SetOp(op, as_set(ra), as_set(rb))
+
+
+def static_people(cx: Context, e) -> list[str]:
+    """The people of a set expression with no step set in it, in the initial state, in declaration
+    order (bodies as declared, offices' first holders)."""
+    def people_of(e) -> set[str]:
+        match e:
+            case m.Members(body=b):
+                return set(cx.bodies[b].members)
+            case m.Everyone():
+                return set(cx.people)
+            case m.SetOf(people=ps):
+                return {x for x in (p.name if isinstance(p, m.PersonConst) else cx.offices[p.office].holder
+                                    for p in ps) if x}
+            case m.SetOp(op=op, left=a, right=b):
+                x, y = people_of(a), people_of(b)
+                return x | y if op == "union" else x - y if op == "except" else x & y
+            case m.Having() as having:
+                return {p for p in people_of(having.set) if having.admits(cx.people[p])}
+        raise AssertionError(e)
+    found = people_of(e)
+    return [p for p in cx.people if p in found]
+
+
+def set_filter(cx: Context, e: ast.SetFilter, scope: Scope):
+    """``S tagged T``, ``S held for P``, and ``tagged T``, ``held for P`` alone (of everyone)."""
+    base = m.Everyone()
+    if e.operand is not None:
+        r = expr(cx, e.operand, scope)
+        if r is None:
+            return None
+        if r[0] not in ("set", "person"):
+            word = "tagged" if e.attribute == "tag" else "held for"
+            cx.error("GOV230", f"'{word}' filters a set of people; this is {kind_word(r[0])}", e.operand.span)
+            return None
+        base = as_set(r)
+    value = e.value
+    if e.attribute == "tag":
+        if value.name not in cx.tags:
+            cx.unknown("GOV315", "tag", value.name, value.span, cx.tags)
+            return None
+    elif value.name not in {p.principal or p.name for p in cx.people.values()}:
+        cx.unknown("GOV231", "principal", value.name, value.span,
+                   sorted({p.principal for p in cx.people.values() if p.principal}))
+        return None
+    return "set", m.Having(base, e.attribute, value.name)
 
 
 def procedure_attribute(cx: Context, name: str, attr: str, span: Span):

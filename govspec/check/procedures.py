@@ -17,7 +17,7 @@ from .. import model as m
 from .context import Context
 from .declarations import LIFECYCLE_WORDS, RESERVED
 from .effects import effect
-from .expressions import boolean, expr, kind_word, token_amount, weighted
+from .expressions import as_set, boolean, expr, kind_word, static_people, token_amount, weighted
 from .names import Scope
 
 
@@ -82,6 +82,11 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
                          f"first given at {clauses[item.kind].span}")
                 continue
             clauses[item.kind] = item
+        elif item.kind == "recuse" and item.recused_set is not None:
+            people = recusal_people(cx, item.recused_set)
+            if people is not None:
+                recusals.append(m.Recusal(cx.text(item.recused_set.span), "vote" in item.recuse_from,
+                                          "quorum" in item.recuse_from, item.span, item.cite, people=people))
         elif item.kind == "recuse":
             if item.recused not in names:
                 cx.error("GOV308", f"'{item.recused}' is not a parameter of '{decl.name}'; recusal names the "
@@ -233,6 +238,26 @@ def _rule(cx: Context, clause: ast.Clause, scope: Scope, subject: str) -> m.Rule
         cx.error("GOV200", f"a {clause.kind} rule must be a condition or an amount, found {kind_word(kind)}", clause.expr.span)
         return None
     return m.Rule(ir, cx.text(clause.expr.span), clause.span, clause.cite)
+
+
+def recusal_people(cx: Context, e: ast.Expr) -> frozenset[str] | None:
+    """The people of a recusal by a set (issue 13): a set the declarations fix (tags, principals,
+    people, groups, everyone), never one that a step changes (a body's members, an office's holder,
+    a vote)."""
+    r = expr(cx, e, Scope(where="in a stage's quorum or 'passes when' rule"))
+    if r is None:
+        return None
+    if r[0] not in ("set", "person"):
+        cx.error("GOV230", f"a recusal needs a set of people, found {kind_word(r[0])}", e.span)
+        return None
+    ir = as_set(r)
+    changing = next((x for x in m.walk(ir) if isinstance(x, (m.Members, m.Holder, m.StepSet))), None)
+    if changing is not None:
+        cx.error("GOV308", "a recusal by a set names people the declarations fix: tags ('tagged T'), principals "
+                 "('held for P'), people and groups; not a body's members or an office's holder, which "
+                 "change", e.span)
+        return None
+    return frozenset(static_people(cx, ir))
 
 
 def _days(n: int) -> str:

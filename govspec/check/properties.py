@@ -17,7 +17,7 @@ from .. import model as m
 from ..diagnostics import Span
 from .context import Context
 from .declarations import MAX_PEOPLE, window_header
-from .expressions import boolean, expr
+from .expressions import as_set, boolean, expr, kind_word, static_people
 from .names import Scope, resolve, unknown_procedure
 
 
@@ -49,9 +49,11 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
     goal = _goal(cx, decl.body)
     if goal is None:
         return None
-    if decl.kind in ("no_coalition", "every_coalition"):
+    if decl.kind in ("each_force", "each_block"):
+        return _each(cx, decl, goal, common)
+    if decl.kind in ("no_coalition", "every_coalition", "every_coalition_block", "no_coalition_block"):
         b = decl.bound
-        if decl.kind == "every_coalition" and not b.exactly:
+        if decl.kind.startswith("every") and not b.exactly:
             cx.error("GOV311", "'every coalition' needs a size, e.g. 'every coalition of 4 in board' "
                      "(larger coalitions can do at least as much)", b.span)
             return None
@@ -65,18 +67,28 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
         candidates = _candidates(cx, b.within, b.tagged, b.excluding)
         if candidates is None:
             return None
-        if decl.kind == "every_coalition" and b.size > len(candidates):
+        including = _including(cx, b, candidates)
+        if including is None:
+            return None
+        if decl.kind.startswith("every") and b.size > len(candidates):
             cx.error("GOV311", f"there are only {len(candidates)} people to draw a coalition of {b.size} from", b.span)
             return None
         # "no coalition of 2" means at most 2 (a larger coalition can do whatever a smaller one can)
         if b.principals and decl.kind == "every_coalition" and b.size > len({cx.people[c].principal for c in candidates}):
             cx.error("GOV311", f"there are fewer than {b.size} principals to draw a coalition from", b.span)
             return None
-        spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind == "every_coalition",
-                               principals=b.principals)
+        if b.principals and decl.kind.endswith("_block"):
+            cx.error("GOV311", "'can block' counts people; it cannot be combined with 'principals'", b.span)
+            return None
+        spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind.startswith("every"),
+                               principals=b.principals, including=including)
         return m.Property(kind=decl.kind, coalition=spec, goal=goal, **common)
     cs = decl.coalition
-    if cs.tag is not None:
+    if cs.expr is not None:
+        candidates = _static_set(cx, cs.expr, "a coalition")
+        if candidates is None:
+            return None
+    elif cs.tag is not None:
         candidates = _candidates(cx, (), (cs.tag,), ())
         if candidates is None:
             return None
@@ -86,15 +98,8 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
     else:
         candidates = []
         for n in cs.names:
-            r = resolve(cx, n.name, n.span, Scope())
-            if r is None:
-                continue
-            if r[0] == "person" and isinstance(r[1], m.PersonConst):
-                group = [r[1].name]
-            elif r[0] == "set" and isinstance(r[1], m.SetOf):
-                group = [p.name for p in r[1].people]
-            else:
-                cx.error("GOV200", f"'{n.name}' is not a person", n.span)
+            group = _named_people(cx, n)
+            if group is None:
                 continue
             for p in group:
                 if p in candidates:
@@ -185,9 +190,76 @@ def _goal(cx: Context, e: ast.Expr) -> m.Goal | None:
     return None if r is None else m.Goal(None, r, cx.text(e.span))
 
 
+# ---- quantified coalitions (issue 13): "each of S", "including", "in GROUP"
+
+
+def _each(cx: Context, decl: ast.PropertyDecl, goal: m.Goal, common: dict) -> m.Property | None:
+    """``each of S can force G`` / ``can block G``: every coalition of one drawn from S, a set of
+    people fixed before any step (read in the initial state)."""
+    people = _static_set(cx, decl.each, "'each of'")
+    if people is None:
+        return None
+    kind = "every_coalition" if decl.kind == "each_force" else "every_coalition_block"
+    return m.Property(kind=kind, coalition=m.CoalitionSpec(tuple(people), 1, exactly=True), goal=goal, **common)
+
+
+def _static_set(cx: Context, e: ast.Expr, what: str) -> list[str] | None:
+    """The people of a set written in a property, read in the initial state; at least one."""
+    scope = Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314")
+    r = expr(cx, e, scope)
+    if r is None:
+        return None
+    if r[0] not in ("set", "person"):
+        cx.error("GOV230", f"{what} needs a set of people, found {kind_word(r[0])}", e.span)
+        return None
+    people = static_people(cx, as_set(r))
+    if not people:
+        cx.error("GOV315", f"'{cx.text(e.span)}' holds nobody at the start", e.span)
+        return None
+    return people
+
+
+def _named_people(cx: Context, n: ast.Name) -> list[str] | None:
+    """The people a name in a coalition's list stands for: a person, or a group's members."""
+    r = resolve(cx, n.name, n.span, Scope())
+    if r is None:
+        return None
+    if r[0] == "person" and isinstance(r[1], m.PersonConst):
+        return [r[1].name]
+    if r[0] == "set" and isinstance(r[1], m.SetOf):
+        return [p.name for p in r[1].people]
+    cx.error("GOV200", f"'{n.name}' is not a person", n.span)
+    return None
+
+
+def _including(cx: Context, b: ast.CoalitionBound, candidates: list[str]) -> tuple[str, ...] | None:
+    """The people every coalition must include: among the candidates, fewer than the size allows."""
+    out: list[str] = []
+    for x in b.including:
+        names = _named_people(cx, x)
+        if names is None:
+            return None
+        for n in names:
+            if n not in candidates:
+                cx.error("GOV311", f"'{n}' is not among the people the coalition is drawn from", x.span)
+                return None
+            out += [n] if n not in out else []
+    if out and b.principals:
+        cx.error("GOV311", "'including' counts people; it cannot be combined with 'principals'", b.span)
+        return None
+    if len(out) > b.size:
+        cx.error("GOV311", f"a coalition of {b.size} cannot include all {len(out)} people named", b.span)
+        return None
+    return tuple(out)
+
+
 def _candidates(cx: Context, within, tagged, excluding) -> list[str] | None:
     pool: list[str] | None = None
     for b in within:
+        if b.name in cx.groups:  # "in d": drawn from the members of a group
+            members = list(cx.groups[b.name])
+            pool = members if pool is None else [p for p in pool if p in members]
+            continue
         if b.name not in cx.bodies:
             cx.unknown("GOV104", "body", b.name, b.span, cx.bodies)
             return None

@@ -42,7 +42,8 @@ class ExplicitEngine:
         else:
             # a larger coalition can do whatever a smaller one can, so the largest allowed size suffices
             size = min(spec.size, len(spec.candidates))
-            coalitions = itertools.islice(itertools.combinations(spec.candidates, size), LIMITS["coalitions"] + 1)
+            coalitions = itertools.islice((c for c in itertools.combinations(spec.candidates, size)
+                                           if set(spec.including) <= set(c)), LIMITS["coalitions"] + 1)
         best = None
         try:
             for count, combo in enumerate(coalitions):

@@ -270,6 +270,8 @@ def _coalitions(model: m.Model, prop: m.Property) -> list[frozenset[str]]:
     size = len(spec.candidates) if spec.size is None else min(spec.size, len(spec.candidates))
     out = []
     for combo in itertools.combinations(spec.candidates, size):
+        if not set(spec.including) <= set(combo):  # ("including a, b": only the coalitions with them)
+            continue
         if len(out) >= LIMITS["coalitions"]:
             raise TooLarge(f"more than {LIMITS['coalitions']} coalitions")
         out.append(frozenset(combo))
@@ -358,6 +360,8 @@ def refute_by_exhaustion(model: m.Model, prop: m.Property, deadline: Deadline) -
         elif prop.kind == "every_coalition" and not spec.principals:
             coalitions = []
             for combo in itertools.combinations(spec.candidates, spec.size):
+                if not set(spec.including) <= set(combo):
+                    continue
                 if len(coalitions) >= LIMITS["coalitions"]:
                     raise TooLarge(f"more than {LIMITS['coalitions']} coalitions")
                 coalitions.append(frozenset(combo))

@@ -75,7 +75,8 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
     return lines
 
 
-FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalition_block")
+FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalition_block", "every_coalition_block",
+                 "no_coalition_block")
 
 
 def has_details(r: PropertyResult) -> bool:

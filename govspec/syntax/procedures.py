@@ -100,6 +100,11 @@ class ProcedureRules(Located):
             recuse_from=tuple(sorted({str(x) for x in items[1:]})),
         )
 
+    def recuse_set_clause(self, meta, items):
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "recuse", cite, recused=None, recused_span=items[0].span,
+                          recuse_from=tuple(sorted({str(x) for x in items[1:]})), recused_set=items[0])
+
     def effect_clause(self, meta, items):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "effect", cite, effect=items[0])
