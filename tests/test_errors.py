@@ -380,7 +380,7 @@ ISSUE_CASES = {
         " 17 | property p: sometimes ceo is vacant\n"
         "    |             ^^^^^^^^^\n"
         "note: a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
-        "coalition {{...}} can force|block ...\n"
+        "coalition {{...}} can force|block ..., each of ... can force|block ...\n"
         "note: for 'some behaviour reaches X', write 'possible X'\n",
     ),
 }

@@ -27,8 +27,8 @@ def _shown(words: list[str], limit: int = 40) -> str:
 
 _PROPERTY_FORMS = {"ALWAYS", "NEVER", "NO", "EVERY", "COALITION"}
 _PROPERTY_NOTE = ("a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
-                  "coalition {...} can force|block ...")
-_PROPERTY_NOTE_WORDS = {"always", "never", "possible", "no", "every", "coalition"}
+                  "coalition {...} can force|block ..., each of ... can force|block ...")
+_PROPERTY_NOTE_WORDS = {"always", "never", "possible", "no", "every", "coalition", "each"}
 _POSSIBILITY_WORDS = {"sometimes", "eventually", "exists", "some", "reachable", "can", "may", "maybe"}
 
 # Characters people type from other languages, with what GovSpec spells instead.
