@@ -288,3 +288,13 @@ class SpecFile(Node):
     properties: tuple[PropertyDecl, ...]
     imports: tuple[Import, ...] = ()
     rules: tuple[Organization, ...] = ()  # "rules" blocks: fragments joined to the importing organisation
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureSet(Node):
+    """``{p, q}.executed``: the steps of any of these procedures in one phase, the subject of a step
+    rule (a plain ``{p, q}`` there is a SetLiteral naming procedures)."""
+
+    names: tuple[Name, ...]
+    attribute: str
+    attribute_span: Span

@@ -415,6 +415,23 @@ class Property:
     # "possible X": searched as "never X" (an invariant or step property, as above), the verdict
     # flipped (govspec.verdicts.properties.possible): a violation found is a witness that X is reached
     possible: bool = False
+    # a step rule over a set of procedures ("always ({p, q}.executed -> C)"): the other procedures,
+    # each with its phase and C as read in its own step; ``subject`` is the set as written
+    also: tuple[tuple[str, str, "BoolExpr"], ...] = ()
+    subject: str = ""
+
+    @property
+    def cases(self) -> tuple[tuple[str, str, "BoolExpr"], ...]:
+        """A step rule's (procedure, phase, condition) triples: a step of the procedure in the phase
+        violates the rule when the condition fails of it (one triple unless over a set)."""
+        if self.kind != "step":
+            return ()
+        return ((self.procedure, self.phase, self.step), *self.also)
+
+    @property
+    def label(self) -> str:
+        """The steps a step rule speaks of, as the user wrote them: 'P', 'P.executed', '{p, q}'."""
+        return self.subject or self.procedure + {"pass": "", "execute": ".executed", "veto": ".vetoed"}[self.phase]
 
 
 @dataclass(frozen=True)
@@ -477,7 +494,7 @@ class Model:
             if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
                 yield proc, proc.lifecycle.threshold
         for prop in self.properties:
-            for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
+            for e in (prop.state, prop.step, prop.goal.state if prop.goal else None, *(c[2] for c in prop.also)):
                 if e is not None:
                     yield None, e
 
