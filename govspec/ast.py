@@ -206,6 +206,7 @@ class Clause(Node):
     effect: "Effect | None" = None
     days: int | None = None  # timelock, voting delay/period, notice period
     counting: str | None = None  # "counted at snapshot" / "counted live"
+    checked: str = "approval"  # require: when it is checked: approval | execution | approval and execution
 
 
 @dataclass(frozen=True, slots=True)

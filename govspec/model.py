@@ -334,6 +334,10 @@ class Procedure:
     timelock_rule: "Rule | None" = None  # where the timelock is written (for scenarios)
     lifecycle: Lifecycle | None = None  # proposed first, then voted on (see Lifecycle)
     grace: int | None = None  # an approved decision expires unless it takes effect before delay + grace days
+    # 'at execution require C' (and '... at approval and execution', whose Rule is in guards too):
+    # checked when a timed decision takes effect, on the state then; if one fails it cannot take
+    # effect now and keeps waiting (docs/semantics.md section 10 "Requirements at execution")
+    execution_guards: tuple[Rule, ...] = ()
 
     @property
     def kind_word(self) -> str:
@@ -345,12 +349,18 @@ class Procedure:
         return self.timelock > 0 or self.window_stage is not None
 
     def rules(self):
-        """Its guards, then the passing rule and quorum of each stage, the veto window's last."""
-        yield from self.guards
+        """Its guards (those checked at execution only after the others), then the passing rule and
+        quorum of each stage, the veto window's last."""
+        yield from self.requirements()
         for st in [*self.stages, *([self.window_stage] if self.window_stage else [])]:
             yield st.passes
             if st.quorum is not None:
                 yield st.quorum
+
+    def requirements(self):
+        """Each ``require`` once: those checked at approval, then those checked at execution only."""
+        yield from self.guards
+        yield from (g for g in self.execution_guards if not any(g is x for x in self.guards))
 
     def expires_on(self, approved: int) -> int | None:
         """The first day on which a decision approved on ``approved`` can no longer take effect."""

@@ -187,7 +187,8 @@ def time_horizon(model: m.Model) -> int:
     exprs = []
     for proc in model.procedures.values():
         stages = [*proc.stages, *([proc.window_stage] if proc.window_stage else [])]
-        exprs += [r.expr for r in [*proc.guards, *[st.passes for st in stages], *[st.quorum for st in stages if st.quorum]]]
+        exprs += [r.expr for r in [*proc.guards, *proc.execution_guards, *[st.passes for st in stages],
+                                   *[st.quorum for st in stages if st.quorum]]]
     for prop in model.properties:
         exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None, *(c[2] for c in prop.also))
                   if e is not None]
