@@ -164,6 +164,11 @@ CASES = [
          "'fire' has no veto window"),
     case("executed-in-vote-terms", prop("property p: always (fire.executed -> yes >= 2)"), "GOV201", 17, 38,
          "'yes' describes a vote"),
+    case("votes-in-a-requirement-at-execution",
+         spec(("    effect ceo = vacant\n  }", "    at execution require yes >= 2\n    effect ceo = vacant\n  }")),
+         "GOV201", 14, 26, "'yes' describes a vote"),
+    case("requirement-when-misspelt", spec(("    effect ceo = vacant\n  }", "    at executon require k == 1\n    effect ceo = vacant\n  }")),
+         "GOV100", 14, 8, "unexpected 'executon'"),
     # ---- step rules over a set of procedures
     case("set-names-a-body", prop("property p: always ({fire, board} -> true)"), "GOV314", 17, 28,
          "'board' is not a procedure or event"),
