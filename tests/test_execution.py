@@ -53,7 +53,7 @@ ORG = """organization "Protocol" {
 """
 
 PROPERTIES = """
-property upgrades_take_a_week: always (upgrade.executed -> now - upgrade.approved_at >= 7)
+property upgrades_take_two_days: always (upgrade.executed -> now - upgrade.approved_at >= 2)
 property upgrades_keep_a_council_member: always (upgrade.executed -> x in council)
 property upgrades_happen: possible upgrade.executed
 property never_upgraded: never upgrade.executed
@@ -73,7 +73,7 @@ def model_with(timing: str):
 
 
 UNTIMED = ""
-TIMED = "timelock 7 days"
+TIMED = "timelock 2 days"
 
 
 def verdict(model, name, engine="z3"):
@@ -93,7 +93,7 @@ def model(request):
 def test_the_same_text_before_and_after_a_timelock(model, engine):
     timing, mdl = model
     # untimed: the upgrade takes effect in the step it passes, 0 days after its approval
-    assert verdict(mdl, "upgrades_take_a_week", engine).status == ("refuted" if timing == UNTIMED else "proved")
+    assert verdict(mdl, "upgrades_take_two_days", engine).status == ("refuted" if timing == UNTIMED else "proved")
     # the argument is checked when the upgrade passes; with a timelock, x may leave in the meantime
     assert verdict(mdl, "upgrades_keep_a_council_member", engine).status == (
         "proved" if timing == UNTIMED else "refuted")
@@ -104,9 +104,9 @@ def test_the_same_text_before_and_after_a_timelock(model, engine):
 
 def test_an_untimed_execution_is_its_vote_named_as_written():
     mdl = model_with(UNTIMED)
-    prop = next(p for p in mdl.properties if p.name == "upgrades_take_a_week")
+    prop = next(p for p in mdl.properties if p.name == "upgrades_take_two_days")
     assert (prop.procedure, prop.phase, prop.label) == ("upgrade", "pass", "upgrade.executed")
-    r = verdict(mdl, "upgrades_take_a_week")
+    r = verdict(mdl, "upgrades_take_two_days")
     assert r.summary == "a passing 'upgrade.executed' step violates it after 1 step"
     assert [s.name for s in r.trace] == ["upgrade"]
 
@@ -266,9 +266,10 @@ def test_requirements_at_execution_in_every_engine(engine):
     assert verdict(mdl, "approved_while_paused", engine).status == "proved"  # checked at execution only
     r = verdict(mdl, "executed_after_a_pause", engine)
     assert r.status == "proved" and r.trace[-1].name == "upgrade takes effect"
-    ok, why = prove_by_exhaustion(mdl, next(p for p in mdl.properties if p.name == "never_executed_while_paused"),
-                                  Deadline(30.0))
-    assert (ok, why) == (True, "")
+    if engine == "z3":  # (the explicit engine's proofs of any length are this exhaustion already)
+        ok, why = prove_by_exhaustion(mdl, next(p for p in mdl.properties if p.name == "never_executed_while_paused"),
+                                      Deadline(30.0))
+        assert (ok, why) == (True, "")
 
 
 def test_a_scenario_says_when_a_due_decision_is_held_back():
