@@ -370,8 +370,9 @@ ISSUE_CASES = {
         "{path}:17:13: error[GOV111]: unknown property form 'sometimes'\n"
         " 17 | property p: sometimes ceo is vacant\n"
         "    |             ^^^^^^^^^\n"
-        "note: a property is one of: always ..., never ..., no coalition ..., every coalition ..., "
-        "coalition {{...}} can force|block ...\n",
+        "note: a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
+        "coalition {{...}} can force|block ...\n"
+        "note: for 'some behaviour reaches X', write 'possible X'\n",
     ),
 }
 

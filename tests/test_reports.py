@@ -145,7 +145,7 @@ def test_timeline_of_waits_vetoes_and_delayed_effects():
 
 def test_sanity_warnings_appear_in_markdown_and_html():
     report = api.check_files([str(ROOT / "specs" / "delaware" / "imported_board.gov")])
-    line = "<library>/delaware_board.gov:33: warning: procedure 'fill_vacancy' can never pass within 6 steps"
+    line = "<library>/delaware_board.gov:34: warning: procedure 'fill_vacancy' can never pass within 6 steps"
     assert "- " + line.replace("<", "\\<").replace(">", "\\>") in markdown(report)  # (not a raw <library> tag)
     assert f"<li>{line.replace('<', '&lt;').replace('>', '&gt;')}</li>" in MarkdownIt("commonmark").render(markdown(report))
     assert line.replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;") in render_html(report)

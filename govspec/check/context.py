@@ -16,6 +16,7 @@ from fractions import Fraction
 from .. import ast
 from .. import model as m
 from ..diagnostics import Diagnostic, Span, did_you_mean
+from ..syntax.expected import keywords_at, misspelt_keyword
 
 
 def snippet(source: str, span: Span) -> str:
@@ -53,6 +54,7 @@ class Context:
     sizes: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # group of variable size -> (least, greatest or None)
     refused: set[Span] = field(default_factory=set)  # where a declared name was refused (GOV110): no second error there
     _line_starts: list[int] | None = field(default=None, init=False, repr=False)  # cache of name_span
+    _keyword_chars_parsed: int = field(default=0, init=False, repr=False)  # characters parsed to compare unknown names with keywords
 
     def error(self, code: str, message: str, span: Span, *notes: str) -> None:
         self.diags.append(Diagnostic(code, message, span, notes=tuple(notes)))
@@ -64,8 +66,8 @@ class Context:
         if what != "name" and kind is not None and kind != what:  # declared, but as something else
             self.error(code, f"'{name}' is {_a(kind)}, not {_a(what)}", span)
             return
-        close = did_you_mean(name, candidates)
-        notes = []
+        close = did_you_mean(name, candidates) or self._misspelt_keyword(name, span)
+        notes = [_KEYWORD_MISUSES[name]] if what == "name" and name in _KEYWORD_MISUSES else []
         if span.path != self.path and (span.path.endswith(".gov") or span.path.startswith("<library>/")):
             # (a rule imported from elsewhere names something this spec lacks; not a people file's row)
             library = span.path.removeprefix("<library>/").removesuffix(".gov")
@@ -73,6 +75,24 @@ class Context:
             close = ()
         message = f"unknown {what} '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
         self.error(code, message, span, *notes)
+
+    def _misspelt_keyword(self, name: str, span: Span) -> tuple[str, ...]:
+        """The keyword that could stand where ``name`` is written and that it most likely misspells
+        (``ceo = vacnt``: 'vacant'), from the grammar's parser state there.  Each parses the text up
+        to the name, so all of them together parse at most ``_KEYWORD_LOOKUP_CHARS`` characters (a
+        large file with many unknown names is not parsed again and again)."""
+        source = self.sources.get(span.path, self.source if span.path == self.path else None)
+        if source is None:
+            return ()
+        lines = source.split("\n", span.line - 1)
+        if not 1 <= span.line <= len(lines):
+            return ()
+        offset = sum(len(line) + 1 for line in lines[: span.line - 1]) + span.column - 1
+        if not source.startswith(name, offset) or self._keyword_chars_parsed + offset > _KEYWORD_LOOKUP_CHARS:
+            return ()
+        self._keyword_chars_parsed += offset
+        close = misspelt_keyword(name, keywords_at(source, offset))
+        return (close,) if close else ()
 
     def name_span(self, decl_span: Span, name: str) -> Span:
         """Where ``name`` is written in a declaration ``keyword name ...`` spanning ``decl_span``
@@ -100,6 +120,15 @@ class Context:
         return [*self.people, *self.groups, *self.bodies, *self.offices, *self.params, *self.procs]
 
 
+_KEYWORD_LOOKUP_CHARS = 1_000_000
+# Words written as names where GovSpec has a word or form of its own, with what to write instead.
+_KEYWORD_MISUSES = {
+    "vacant": "to test an office, write 'OFFICE is vacant' or 'OFFICE is not vacant'",
+    "votes": "the votes cast are 'cast' (yes and no; abstentions are not cast); the yes votes are 'yes'",
+    "unanimous": "for a unanimous vote, write 'yes == members' (every member in office voted yes)",
+    "unanimously": "for a unanimous vote, write 'yes == members' (every member in office voted yes)",
+    "quorate": "write the quorum rule itself, e.g. 'present >= 1/2 of members'",
+}
 _KEYWORD = re.compile(r"\w+\s+")
 _WORD = re.compile(r"\w")
 

@@ -12,6 +12,8 @@ The modules, in the order a spec goes through them:
 - ``grammar``: the grammar, loaded once as an LALR parser.
 - ``parser``: :func:`parse`: the limits on size, nesting and number length, then parse and build.
 - ``mistakes``: the table of known mistakes; Lark's errors as GOV1xx diagnostics.
+- ``expected``: what may come next at an error (read from the parser's state), in words a user
+  types; the keyword a misspelt word most likely means.
 - ``builder``: parse tree -> AST: one Transformer composed of the construct mixins below.
 - ``tokens``: spans from tokens and rule positions, the ``cite`` annotation, name lists.
 - ``declarations``: organisations, people, groups, bodies, offices, parameters, flash loans, imports.

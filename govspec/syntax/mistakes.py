@@ -4,7 +4,9 @@ Assumes: an error Lark raised while parsing ``text`` (the whole source, for find
 Guarantees: one located :class:`Diagnostic`: GOV101 an unexpected character (with a hint for
 characters from other languages), GOV102 an unexpected end of file (pointing at the bracket most
 likely left open), GOV111 an unknown property form, GOV100 any other unexpected token, with what
-could come next and notes for common mistakes.
+could come next (in words a user types, read from the parser's state by :mod:`.expected`), "did you
+mean" when the word is close to a keyword that could come there, and notes saying what to write
+instead for forms from other languages (``=>``, ``&&``, ``if A then B``, ``2/3 members``...).
 """
 
 from __future__ import annotations
@@ -14,39 +16,20 @@ import re
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostic, Span
-from . import grammar
+from .expected import expected_terminals, expected_words, keywords, misspelt_keyword, terminal_words
 from .tokens import token_span
 
 
-_FRIENDLY = {
-    "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "COLON": "':'", "COMMA": "','",
-    "EQUAL": "'='", "NAME": "a name", "INT": "a whole number", "STRING": "a quoted string",
-    "CMP": "a comparison", "STEP_SET": "a vote quantity", "FRACTION": "a fraction", "PERCENT": "a percentage",
-    "DECIMAL": "a number", "MORETHAN": "'>'", "DOT": "'.'", "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'",
-    "$END": "end of file",
-}
-
-
-def _expected_words(expected) -> list[str]:
-    words = set()
-    p = grammar.parser()
-    for term in expected:
-        if term in _FRIENDLY:
-            words.add(_FRIENDLY[term])
-            continue
-        try:
-            pattern = p.get_terminal(term).pattern
-        except KeyError:
-            words.add(term.lower())
-            continue
-        if pattern.type == "str":
-            words.add(f"'{pattern.value}'")
-        else:
-            words.add(term.lower())
-    return sorted(words)
+def _shown(words: list[str], limit: int = 40) -> str:
+    """A list of expected words, cut to its first ``limit`` items when longer."""
+    return ", ".join(words) if len(words) <= limit else ", ".join(words[:limit - 4]) + ", ..."
 
 
 _PROPERTY_FORMS = {"ALWAYS", "NEVER", "NO", "EVERY", "COALITION"}
+_PROPERTY_NOTE = ("a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
+                  "coalition {...} can force|block ...")
+_PROPERTY_NOTE_WORDS = {"always", "never", "possible", "no", "every", "coalition"}
+_POSSIBILITY_WORDS = {"sometimes", "eventually", "exists", "some", "reachable", "can", "may", "maybe"}
 
 # Characters people type from other languages, with what GovSpec spells instead.
 _CHARACTER_HINTS = {
@@ -56,7 +39,72 @@ _CHARACTER_HINTS = {
     "'": "quoted strings use double quotes: \"...\"",
     "%": "write a percentage without a space: '50%'",
     ";": "declarations and clauses need no separator; start each on its own line",
+    "[": "a set of people is written in braces: {ann, bob}",
+    "]": "a set of people is written in braces: {ann, bob}",
+    "/": "write a fraction without spaces: '2/3'; a comment starts with '#'",
 }
+
+
+def _character_hint(text: str, pos: int) -> str | None:
+    char = text[pos] if pos < len(text) else ""
+    if char == "/" and text.startswith("//", pos) or char == "/" and text.startswith("/*", pos):
+        return "a comment starts with '#' and runs to the end of the line"
+    if char == "%" and not re.search(r"\d\s+$", text[:pos]):
+        return "a percentage is a number followed by '%' with no space ('50%'), and takes 'of': '50% of cast'"
+    return _CHARACTER_HINTS.get(char)
+
+
+# Words other languages use for counting and summing, with GovSpec's spelling.
+_COUNTING = {"count": "size", "len": "size", "length": "size", "number": "size", "card": "size",
+             "cardinality": "size", "sum": "weight", "total": "weight", "votes": "weight"}
+_TIME_UNITS = {"week": 7, "weeks": 7, "month": 0, "months": 0, "year": 0, "years": 0}  # (0: not a fixed number of days)
+_ARTICLES = {"a", "an", "the"}
+_LAST_WORD = re.compile(r"([\w/.%]+|[^\w\s]+)\s*$")  # the last word, number or run of symbols
+_IF_THEN = "for 'if A then B' in a condition, write 'A -> B'"
+
+
+def _instead(word: str, before: str, after: str, accepted: set[str]) -> list[str]:
+    """Notes saying what to write instead, when the text reaches for a form GovSpec spells
+    otherwise: the table of known mistakes, keyed on the unexpected token, the word before it and
+    the words that could have come (``words``, the texts a user could type there)."""
+    words = {w for terminal in accepted for w in terminal_words(terminal)}
+    last = _LAST_WORD.search(before)
+    previous = last.group(1) if last else ""
+    if after.startswith(("=>", "=<")) and ">=" in words:
+        return [f"for 'at least' write '>=', for 'at most' write '<=' (not '{after[:2]}')"]
+    if word == "=" and "==" in words:
+        return ["to compare, write '=='"]
+    if word == "==" and "=" in words or word == "=" and previous == "=":
+        return ["to declare or assign, write '=' ('==' compares)"]
+    if word == ">" and previous.endswith("<"):
+        return ["for 'differs from', write '!='"]
+    if word == "of" and re.search(r"\d(\.\d+)?\s*$", before):
+        return ["'... of' takes a fraction or a percentage, e.g. '2/3 of members' or '50% of present'"]
+    if word == "of" and previous in ("members", "seats"):
+        return [f"for a body's {previous}, write 'BODY.{previous}'; '{previous}' alone is the deciding body's"]
+    if word != "of" and "of" in words and (re.fullmatch(r"\d+/\d+|\d+(\.\d+)?%", previous) or previous == "half"):
+        return [f"a fraction takes 'of' before what it is a fraction of: '{previous} of {word}'"]
+    if word != "of" and previous == "majority" and "of" in words:
+        return ["write 'majority of' and what it is a majority of: "
+                "'majority of cast' (more than half of the votes cast)"]
+    if word == "majority":
+        return ["'majority of X' is a whole condition (more than half of X); for another share, "
+                "compare: 'yes >= 2/3 of cast'"]
+    if previous == "notice" and re.fullmatch(r"\d+", word) and "all" in words:
+        return [f"say who is told: 'notice all {word} days' (every member, {word} days ahead) or 'notice none'"]
+    if word in _TIME_UNITS and "days" in words and re.fullmatch(r"\d+", previous):
+        days = f"'{int(previous) * _TIME_UNITS[word]} days'" if _TIME_UNITS[word] else "days"
+        return [f"write the time in {days}"]
+    article = word if word in _ARTICLES else previous if previous in _ARTICLES and word.isalpha() else None
+    declared = rf"\b(person|group|body|office|parameter|procedure|event)\s+{article}\b"
+    if article and not re.search(declared, before + after):
+        return [f"GovSpec writes no articles: leave out '{article}'"]
+    if "->" in words and (word == "then" or previous == "if"):
+        return [_IF_THEN]
+    if word == "(" and previous in _COUNTING:
+        what = "number of people in" if _COUNTING[previous] == "size" else "total weight of"
+        return [f"write '{_COUNTING[previous]}(...)' for the {what} a set"]
+    return []
 
 
 def _unclosed_bracket(text: str, guess: bool = True) -> tuple[str, int, int, int | None] | None:
@@ -106,7 +154,7 @@ def _unclosed_bracket(text: str, guess: bool = True) -> tuple[str, int, int, int
 
 
 def _eof_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
-    expected = f"expected {', '.join(_expected_words(getattr(err, 'expected', ()) or ()))}"
+    expected = f"expected {_shown(expected_words(expected_terminals(err)))}"
     bracket = _unclosed_bracket(text)
     if bracket is not None:
         char, line, column, closer_line = bracket
@@ -137,29 +185,27 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
         if char == '"':
             return Diagnostic("GOV101", "unterminated string", where,
                               notes=("a quoted string must end with '\"' on the same line",))
-        hint = _CHARACTER_HINTS.get(char)
+        hint = _character_hint(text, err.pos_in_stream)
         return Diagnostic("GOV101", f"unexpected character {char!r}", where, notes=(hint,) if hint else ())
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
         return _eof_error(err, path, text)
     assert isinstance(err, UnexpectedToken)
     tok = err.token
     span = token_span(path, tok)
-    expected = set(err.expected)
-    if expected & _PROPERTY_FORMS and "ALWAYS" in expected:
-        return Diagnostic(
-            "GOV111", f"unknown property form {str(tok)!r}", span,
-            notes=("a property is one of: always ..., never ..., no coalition ..., every coalition ..., "
-                   "coalition {...} can force|block ...",),
-        )
-    words = _expected_words(expected)
-    shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
-    notes = [f"expected {shown}"]
-    if "RPAR" in expected and tok.type != "RPAR":
+    accepted = expected_terminals(err)
+    close = misspelt_keyword(str(tok), keywords(accepted)) if str(tok).isalpha() else None
+    meant = f" (did you mean '{close}'?)" if close else ""
+    if accepted & _PROPERTY_FORMS and "ALWAYS" in accepted:
+        others = sorted(keywords(accepted) - _PROPERTY_NOTE_WORDS)  # (forms added to the grammar since the note)
+        notes = [_PROPERTY_NOTE + "".join(f", {word} ..." for word in others)]
+        if not close and str(tok) in _POSSIBILITY_WORDS:
+            notes.append("for 'some behaviour reaches X', write 'possible X'")
+        return Diagnostic("GOV111", f"unknown property form {str(tok)!r}{meant}", span, notes=tuple(notes))
+    notes = [f"expected {_shown(expected_words(accepted))}"]
+    if "RPAR" in accepted and tok.type != "RPAR":
         bracket = _unclosed_bracket(text[: tok.start_pos], guess=False)
         if bracket is not None and bracket[0] == "(" and bracket[1] < tok.line:  # the line ended inside it
             notes.append(f"the '(' on line {bracket[1]}, column {bracket[2]} is not closed")
-    if str(tok) == "=" and "CMP" in expected:
-        notes.append("to compare, write '=='")
-    elif str(tok) == "of" and re.search(r"\d(\.\d+)?\s*$", text[: tok.start_pos]):
-        notes.append("'... of' takes a fraction or a percentage, e.g. '2/3 of members' or '50% of present'")
-    return Diagnostic("GOV100", f"unexpected {str(tok)!r}", span, notes=tuple(notes))
+    if not close:
+        notes += _instead(str(tok), text[: tok.start_pos], text[tok.start_pos:], accepted)
+    return Diagnostic("GOV100", f"unexpected {str(tok)!r}{meant}", span, notes=tuple(notes))

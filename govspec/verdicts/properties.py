@@ -105,9 +105,12 @@ def trace_property(q: Question) -> PropertyResult:
     if prop.possible:  # (the words of the verdict on "never X", which :func:`possible` flips)
         return _with_how(q.safety(search, refuted, "no behaviour of at most {steps} reaches it",
                                   "no behaviour of any length reaches it (shown by {how})"))
-    # "never P" says exactly that P cannot pass: it is the one step rule that is not vacuous then
+    # "never P" says exactly that P cannot pass: it is the one step rule that is not vacuous then.
+    # About P.executed or P.vetoed, vacuous only if P can never even be approved: a decision that
+    # cannot take effect within the sanity check's steps may still do so later (docs/semantics.md §8).
+    # Over a set of procedures: vacuous only if none of them can ever be approved.
     vacuous = prop.kind == "step" and any(c[2] != m.BoolConst(False) for c in prop.cases) and all(
-        q.never_passes(procedure, phase) for procedure, phase, _ in prop.cases)
+        q.never_passes(procedure, "pass") for procedure, _, _ in prop.cases)
     who = prop.procedure if not prop.also else prop.label  # (a set: none of them can pass)
     within = ("holds in every behaviour of at most {steps}" if not vacuous else
               f"holds only vacuously: '{who}' can never pass " + "within {steps}")
@@ -150,7 +153,7 @@ def no_coalition(q: Question) -> PropertyResult:
                       Scope(out.depth), trace=describe(model, out.steps, out.coalition),
                       coalition=sorted_names(out.coalition))
 
-    vacuous = goal.procedure is not None and q.never_passes(goal.procedure, goal.phase)
+    vacuous = goal.procedure is not None and q.never_passes(goal.procedure, "pass")  # (approved: as above)
     within = (f"no coalition of {spec.describe()} can force {goal.text} " + "within {steps}") if not vacuous else \
         (f"holds only vacuously: '{goal.procedure}' can never pass " + "within {steps}")
     always = (f"no coalition of {spec.describe()} can force {goal.text}, in behaviours of any length (shown by "

@@ -17,7 +17,7 @@ from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, WITNESSED, PropertyResul
 from . import properties
 from .deepening import Budget
 from .replay import Unconfirmed
-from .words import one_line, ranges_text, sizes_text
+from .words import one_line, ranges_text, sizes_text, steps_text
 
 SIZE_ROUNDS = 4  # a group of variable size not searched at every size at once: its next sizes, one box at a time
 
@@ -68,6 +68,25 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
     return found
 
 
+def _procedure(prop: m.Property) -> str:
+    return prop.procedure if prop.kind == "step" else prop.goal.procedure
+
+
+def _never_at_any_size(search, model: m.Model, prop: m.Property, budget: Budget):
+    """Is a result that is vacuous at the least sizes (its procedure cannot pass there) vacuous at
+    every size: does ``never P`` hold at every size?  Searched like the property itself: the answer
+    that it holds (its ``depth``: how far, None for any length), or None for a procedure that can
+    pass at some larger size, or an answer not had in time (then the result is not marked)."""
+    name = _procedure(prop)  # (approved, as the mark at the least sizes: verdicts/properties.py)
+    never = m.Property(f"{prop.name} (can '{name}' pass?)", "step", prop.span, None, f"never {name}",
+                       procedure=name, step=m.BoolConst(False))
+    try:
+        answer = search(model, never, budget.first, budget.deadline, budget.prove)
+    except OutOfTime:
+        return None
+    return answer if answer is not None and answer.status == "holds" else None
+
+
 def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: PropertyResult, budget: Budget,
                 passable: dict[str, bool] | None) -> PropertyResult:
     """A spec with groups of variable size stands for one organisation per size; ``result`` is the
@@ -105,11 +124,19 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
             answer, cut = None, str(err)
         if answer is not None and answer.status == "holds":
             every = f"for every size ({ranges_text(model)})"
+            never = _never_at_any_size(search, model, prop, budget) if result.vacuous else None
+            vacuous = never is not None
             if answer.depth is None:
-                return replace(result, scope=Scope(None, "all"), vacuous=False if result.vacuous else result.vacuous,
+                if vacuous:
+                    within = "in behaviours of any length" if never.depth is None else f"within {steps_text(never.depth)}"
+                    return replace(result, scope=Scope(None, "all"),
+                                   summary=f"holds only vacuously: '{_procedure(prop)}' can never pass, at any size "
+                                           f"({ranges_text(model)}), {within}")
+                return replace(result, scope=Scope(None, "all"), vacuous=False,
                                summary=(f"no counterexample at any size ({ranges_text(model)}), in behaviours of "
                                         f"any length; with {sizes_text(least)} it {result.summary}") if result.vacuous
                                else f"{result.summary}, {every}")
+            result = replace(result, vacuous=vacuous)
             why_not_all = f"every size was searched to depth {answer.depth} only ({one_line(answer.reason or '')})"
             held = "no behaviour of at most {} steps reaches it" if prop.possible else "holds in every behaviour of at most {} steps"
             result = replace(result, status=BOUNDED, scope=Scope(answer.depth, "all"),

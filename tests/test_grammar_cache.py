@@ -1,0 +1,148 @@
+"""The built parser kept in the user's cache directory (govspec/syntax/grammar.py).
+
+Building the LALR parser (grammar analysis, the terminal-collision check) cost more than the rest
+of checking a small spec, in every process.  The cache must never change what is parsed, never be
+read when stale or from a directory others can write to, and never be left half-written."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from govspec.syntax import grammar
+from govspec.syntax.parser import parse
+
+SPECS = sorted(ROOT.glob("specs/**/*.gov")) + sorted((ROOT / "govspec" / "library").glob("*.gov"))
+
+
+@pytest.fixture
+def fresh(monkeypatch, tmp_path):
+    """A cache directory of this test's own, and a parser built again on the next call."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GOVSPEC_CACHE", str(folder))
+    grammar.parser.cache_clear()
+    grammar.combining_marks.cache_clear()  # (computed only when the parser is built)
+    yield folder, Builds()
+    grammar.parser.cache_clear()
+
+
+class Builds:
+    """How many times the parser was built (not read from the cache) since the test began."""
+
+    def __len__(self) -> int:
+        return grammar.combining_marks.cache_info().misses
+
+    def __eq__(self, other) -> bool:
+        return len(self) == other
+
+
+def kept(folder: Path) -> list[Path]:
+    return sorted(folder.iterdir())
+
+
+def test_the_parser_is_built_once_then_read_from_the_cache(fresh):
+    folder, builds = fresh
+    grammar.parser()
+    assert len(builds) == 1 and [p.name for p in kept(folder)] == [grammar.cache_file(_text()).name]
+    grammar.parser.cache_clear()
+    grammar.combining_marks.cache_clear()
+    grammar.parser()
+    assert len(builds) == 0, "the second process built the parser again instead of reading the cache"
+    assert len(kept(folder)) == 1, "no temporary file may be left"
+
+
+def test_a_cached_parser_parses_every_bundled_spec_as_a_built_one(fresh, monkeypatch):
+    folder, builds = fresh
+    grammar.parser()
+    grammar.parser.cache_clear()
+    grammar.combining_marks.cache_clear()
+    cached = [parse(p.read_text(encoding="utf-8"), str(p)) for p in SPECS]
+    assert len(builds) == 0
+    monkeypatch.setenv("GOVSPEC_CACHE", "off")
+    grammar.parser.cache_clear()
+    built = [parse(p.read_text(encoding="utf-8"), str(p)) for p in SPECS]
+    assert len(builds) == 1 and cached == built and len(SPECS) > 10
+
+
+def test_a_damaged_cache_file_is_rebuilt_not_trusted(fresh):
+    folder, builds = fresh
+    grammar.parser()
+    (path,) = kept(folder)
+    path.write_bytes(path.read_bytes()[:200])  # cut short, as by a full disk
+    grammar.parser.cache_clear()
+    grammar.combining_marks.cache_clear()
+    assert parse("organization \"x\" { person a }").organizations
+    assert len(builds) == 1
+    grammar.parser.cache_clear()
+    grammar.combining_marks.cache_clear()
+    grammar.parser()
+    assert len(builds) == 0, "the rebuilt parser was not written back whole"
+
+
+def test_a_changed_grammar_or_lark_never_reads_an_old_parser(fresh, monkeypatch):
+    text = _text()
+    first = grammar.cache_file(text)
+    assert grammar.cache_file(text + "\n// a new rule\n") != first
+    import lark
+
+    monkeypatch.setattr(lark, "__version__", "0.0.0")
+    assert grammar.cache_file(text) != first
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_directory_others_may_write_to_is_not_used(fresh):
+    """The cache is a pickle: one planted by another user would run as code."""
+    folder, builds = fresh
+    folder.mkdir()
+    folder.chmod(0o777)
+    assert grammar.cache_file(_text()) is None
+    grammar.parser()
+    assert kept(folder) == [] and len(builds) == 1
+
+
+def test_no_cache_where_none_can_be_made(fresh, monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("GOVSPEC_CACHE", str(blocker / "cache"))
+    assert grammar.cache_file(_text()) is None
+    assert parse("organization \"x\" { person a }").organizations
+
+
+@pytest.mark.parametrize("value", ["off", "0", ""])
+def test_the_cache_can_be_turned_off(monkeypatch, value):
+    monkeypatch.setenv("GOVSPEC_CACHE", value)
+    assert grammar.cache_dir() is None
+
+
+def test_the_default_place_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("GOVSPEC_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert grammar.cache_dir() == tmp_path / "govspec"
+
+
+def test_a_new_cache_directory_is_private(fresh):
+    folder, _ = fresh
+    grammar.parser()
+    if hasattr(os, "getuid"):
+        assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
+
+
+def _text() -> str:
+    return (ROOT / "govspec" / "grammar.lark").read_text(encoding="utf-8")
+
+
+def test_a_cached_parser_still_gives_names_in_nfc_and_their_places(fresh):
+    """The lexer's callbacks and positions are not in the cache file: they must be given again."""
+    grammar.parser()
+    grammar.parser.cache_clear()
+    grammar.combining_marks.cache_clear()
+    composed = parse('organization "x" {\n  person \u00e9mile\n}')
+    decomposed = parse('organization "x" {\n  person e\u0301mile\n}')
+    assert len(Builds()) == 0
+    (a,), (b,) = composed.organizations[0].people, decomposed.organizations[0].people
+    assert a.name == b.name == "\u00e9mile"
+    assert (a.span.line, a.span.column) == (b.span.line, b.span.column) == (2, 3)

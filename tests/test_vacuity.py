@@ -1,0 +1,104 @@
+"""Vacuity marks as docs/semantics.md §8 states them, for every property form (issue 19 point 6).
+
+A proof is marked vacuous when it holds only because a procedure can never pass: a step rule
+``always (P -> C)`` (also ``P.executed``) and ``no coalition ... can force P``.  ``never P`` is
+the claim that P cannot pass, so its proof is never marked.  With a group of open size, a mark
+found at the least sizes must hold at every size to stand beside a proof for every size."""
+
+from __future__ import annotations
+
+import pytest
+
+from govspec import api
+
+FIXED = """
+organization "V" {
+  person a
+  person b
+  person c
+  body board { members a, b, c }
+  procedure act { decided by board at meeting  passes when yes >= 4 }
+  procedure slow { decided by board at meeting  passes when yes >= 4  timelock 2 days }
+  procedure ok { decided by board at meeting  passes when yes >= 2 }
+  property never_act: never act
+  property rule_act: always (act -> yes >= 2)
+  property force_act: no coalition of at most 1 can force act
+  property rule_slow: always (slow.executed -> now >= 0)
+  property never_slow: never slow.executed
+  property rule_ok: always (ok -> yes >= 2)
+  property state: always size(board) == 3
+}
+"""
+
+OPEN = """
+organization "V" {
+  group d of at least 3
+  body board { members d }
+  procedure act { decided by board at meeting  passes when yes > size(board.members) }
+  procedure big { decided by board at meeting  passes when yes >= 2 and size(board.members) >= 4 }
+  property rule_act: always (act -> yes >= 2)
+  property rule_big: always (big -> yes >= 2)
+  property force_act: no coalition of at most 1 can force act
+  property force_big: no coalition of at most 1 can force big
+}
+"""
+
+
+def results(text: str) -> dict:
+    report = api.check_model(api.load_text(text, "v.gov"), api.Options(timeout=60.0))
+    return {r.name: r for r in report.properties}
+
+
+@pytest.fixture(scope="module")
+def fixed():
+    return results(FIXED)
+
+
+@pytest.mark.parametrize("name, vacuous", [
+    ("never_act", False),   # the claim is that act cannot pass: not vacuous
+    ("never_slow", False),
+    ("rule_act", True),
+    ("force_act", True),
+    ("rule_slow", True),
+    ("rule_ok", False),
+    ("state", False),       # invariants are never marked: the sanity warnings speak for them
+])
+def test_marks_at_fixed_sizes(fixed, name, vacuous):
+    assert fixed[name].status == "proved"
+    assert fixed[name].vacuous is vacuous
+
+
+@pytest.fixture(scope="module")
+def open_sizes():
+    return results(OPEN)
+
+
+def test_a_procedure_that_can_pass_at_no_size_keeps_the_mark_for_every_size(open_sizes):
+    """Was PROVED for every size without the mark (found only at the least size, then dropped)."""
+    r = open_sizes["rule_act"]
+    assert (r.status, r.scope.sizes, r.vacuous) == ("proved", "all", True)
+    assert r.summary == ("holds only vacuously: 'act' can never pass, at any size (d of at least 3), "
+                         "in behaviours of any length")
+
+
+def test_a_procedure_that_can_pass_at_a_larger_size_is_not_vacuous(open_sizes):
+    """big cannot pass with d of 3 but can with 4: neither result is vacuous for every size (the
+    bounded coalition result was marked from the least size alone)."""
+    assert (open_sizes["rule_big"].status, open_sizes["rule_big"].vacuous) == ("proved", False)
+    assert open_sizes["force_big"].vacuous is False
+    assert open_sizes["force_act"].vacuous is True
+
+
+def test_a_decision_that_cannot_take_effect_within_the_depth_is_not_vacuous():
+    """With --depth 2, 'slow' can be approved but cannot take effect within 2 steps (approving,
+    waiting and taking effect take three): the results were marked vacuous and said "'slow' can
+    never pass", which is false; docs/semantics.md §8 marks them only if P can never be approved."""
+    text = FIXED.replace("passes when yes >= 4  timelock", "passes when yes >= 2  timelock") + """
+property force_slow: no coalition of at most 1 can force slow.executed
+"""
+    model = api.load_text(text, "v.gov")
+    report = api.check_model(model, api.Options(depth=2, timeout=60.0))
+    got = {r.name: r for r in report.properties}
+    assert got["rule_slow"].vacuous is False and "never pass" not in got["rule_slow"].summary
+    assert got["force_slow"].vacuous is False and "vacuously" not in got["force_slow"].summary
+    assert any(s.status == "warning" and "take effect" in s.message for s in report.sanity)
