@@ -216,6 +216,7 @@ class Clause(Node):
     days: int | None = None  # timelock, voting delay/period, notice period
     counting: str | None = None  # "counted at snapshot" / "counted live"
     recused_set: "Expr | None" = None  # "recuse tagged T from vote": a set instead of a parameter
+    checked: str = "approval"  # require: when it is checked: approval | execution | approval and execution
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,3 +303,13 @@ class SpecFile(Node):
     properties: tuple[PropertyDecl, ...]
     imports: tuple[Import, ...] = ()
     rules: tuple[Organization, ...] = ()  # "rules" blocks: fragments joined to the importing organisation
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureSet(Node):
+    """``{p, q}.executed``: the steps of any of these procedures in one phase, the subject of a step
+    rule (a plain ``{p, q}`` there is a SetLiteral naming procedures)."""
+
+    names: tuple[Name, ...]
+    attribute: str
+    attribute_span: Span

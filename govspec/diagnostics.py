@@ -75,7 +75,7 @@ CODES: dict[str, str] = {
     "GOV313": "an event may not have voting stages",
     "GOV314": "a property uses a procedure, or the votes in one, outside 'always (P -> ...)', 'never P', 'possible P' or a goal",
     "GOV315": "a coalition names a person twice or an unknown tag",
-    "GOV316": "a timing rule is misused (veto windows, timelocks, P.executed / P.approved_at)",
+    "GOV316": "a timing rule is misused (veto windows, timelocks, P.vetoed)",
     "GOV317": "a token or proposal rule is misused (transfer, mint, delegate, flash loan, proposal lifecycle)",
     "GOV318": "a principal holds more seats of a body than its cap ('at most K seats per principal')",
     "GOV319": "a body holding a group of variable size declares its seats",

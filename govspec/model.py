@@ -361,6 +361,10 @@ class Procedure:
     timelock_rule: "Rule | None" = None  # where the timelock is written (for scenarios)
     lifecycle: Lifecycle | None = None  # proposed first, then voted on (see Lifecycle)
     grace: int | None = None  # an approved decision expires unless it takes effect before delay + grace days
+    # 'at execution require C' (and '... at approval and execution', whose Rule is in guards too):
+    # checked when a timed decision takes effect, on the state then; if one fails it cannot take
+    # effect now and keeps waiting (docs/semantics.md section 10 "Requirements at execution")
+    execution_guards: tuple[Rule, ...] = ()
 
     @property
     def kind_word(self) -> str:
@@ -372,12 +376,18 @@ class Procedure:
         return self.timelock > 0 or self.window_stage is not None
 
     def rules(self):
-        """Its guards, then the passing rule and quorum of each stage, the veto window's last."""
-        yield from self.guards
+        """Its guards (those checked at execution only after the others), then the passing rule and
+        quorum of each stage, the veto window's last."""
+        yield from self.requirements()
         for st in [*self.stages, *([self.window_stage] if self.window_stage else [])]:
             yield st.passes
             if st.quorum is not None:
                 yield st.quorum
+
+    def requirements(self):
+        """Each ``require`` once: those checked at approval, then those checked at execution only."""
+        yield from self.guards
+        yield from (g for g in self.execution_guards if not any(g is x for x in self.guards))
 
     def expires_on(self, approved: int) -> int | None:
         """The first day on which a decision approved on ``approved`` can no longer take effect."""
@@ -446,6 +456,23 @@ class Property:
     # "possible X": searched as "never X" (an invariant or step property, as above), the verdict
     # flipped (govspec.verdicts.properties.possible): a violation found is a witness that X is reached
     possible: bool = False
+    # a step rule over a set of procedures ("always ({p, q}.executed -> C)"): the other procedures,
+    # each with its phase and C as read in its own step; ``subject`` is the set as written
+    also: tuple[tuple[str, str, "BoolExpr"], ...] = ()
+    subject: str = ""
+
+    @property
+    def cases(self) -> tuple[tuple[str, str, "BoolExpr"], ...]:
+        """A step rule's (procedure, phase, condition) triples: a step of the procedure in the phase
+        violates the rule when the condition fails of it (one triple unless over a set)."""
+        if self.kind != "step":
+            return ()
+        return ((self.procedure, self.phase, self.step), *self.also)
+
+    @property
+    def label(self) -> str:
+        """The steps a step rule speaks of, as the user wrote them: 'P', 'P.executed', '{p, q}'."""
+        return self.subject or self.procedure + {"pass": "", "execute": ".executed", "veto": ".vetoed"}[self.phase]
 
 
 @dataclass(frozen=True)
@@ -508,7 +535,7 @@ class Model:
             if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
                 yield proc, proc.lifecycle.threshold
         for prop in self.properties:
-            for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
+            for e in (prop.state, prop.step, prop.goal.state if prop.goal else None, *(c[2] for c in prop.also)):
                 if e is not None:
                     yield None, e
 

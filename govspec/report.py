@@ -136,6 +136,9 @@ class TraceStep:
     # what moved), used by the ITF export and the HTML timeline.
     before: StateSnapshot | None = field(default=None, compare=False, repr=False)
     after: StateSnapshot | None = field(default=None, compare=False, repr=False)
+    # waiting decisions that could take effect after this step but for a requirement checked at
+    # execution that fails then ('require C at execution'): each ("P(x = a)", "at execution require C (line N)")
+    held: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict:
         return {

@@ -112,8 +112,9 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             if any(b.startswith(("timelock", "vetoed by council by written consent within", "vetoed by council at meeting within")) for b in body):
                 timed.append((name, any("within" in b for b in body)))
         guard = draw(st.sampled_from([None, "ceo is not vacant", "size(board) >= 2", "q == 1/2", *sets["require"]]))
-        if guard:
-            body.append(f"require {guard}")
+        if guard:  # (when: an untimed procedure checks every requirement in the step it passes)
+            when = draw(st.sampled_from(["", "", "at execution ", "at approval and execution "]))
+            body.append(f"{when}require {guard}")
         effects = ["ceo = vacant", "q = 2/3"]
         if formal:
             effects += ["ceo = x"]
@@ -124,9 +125,32 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         _procedure(draw, lines, name, formal, body, effects)
     lines.append("}")
     props = []
+    resign = "event resign" in "\n".join(lines)
     for k in range(draw(st.integers(1, 3))):
         p = draw(st.sampled_from(procs))
         about_x = [f"always ({p} -> x in board.members)", f"always ({p} -> x != ceo)"] if p in with_x else []
+        # '.executed' of any procedure (an untimed one: its vote), and step rules over a set of them
+        executed = [
+            f"always ({p}.executed -> now - {p}.approved_at >= {draw(st.integers(0, 2))})",
+            f"always ({p}.executed -> ceo is not vacant or q == 1/2)",
+            f"never {p}.executed",
+            f"possible {p}.executed and q == 2/3",
+            f"no coalition of at most {draw(st.integers(1, 3))} in board can force {p}.executed",
+        ]
+        if len(procs) == 2:
+            both = "{proc0, proc1}"
+            executed += [
+                f"always ({both} -> yes >= {draw(st.integers(1, 3))})",
+                f"always ({both}.executed -> ceo is not vacant)",
+                f"always ({both}.executed -> q == 1/2 or now >= 1)",
+                f"never {both}.executed",
+                f"possible {both}.executed and size(board.members) <= {draw(st.integers(1, 3))}",
+            ]
+            if set(procs) <= set(with_x):
+                executed.append(f"always ({both}.executed -> x in board.members)")
+        if resign:
+            executed += [f"always ({{{p}, resign}} -> size(board.members) >= {draw(st.integers(2, 3))})",
+                         f"never {{resign, {p}}}"]
         about_time = []
         for name, windowed in timed:
             about_time += [
@@ -145,7 +169,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         if about_time and draw(st.booleans()):
             props.append(f"property prop{k}: {draw(st.sampled_from(about_time))}")
             continue
-        form = draw(st.sampled_from(about_time + about_x + [
+        form = draw(st.sampled_from(about_time + about_x + executed + [
             f"always size(board.members) >= {draw(st.integers(1, 3))}",
             "always ceo is not vacant",
             "always q == 1/2",

@@ -110,7 +110,7 @@ def _arg_uses_ok(proc: m.Procedure, formal: str) -> bool:
 
 
 def _step_properties_name_args(model: m.Model) -> bool:
-    return any(isinstance(x, m.Arg) for prop in model.properties if prop.step is not None for x in m.walk(prop.step))
+    return any(isinstance(x, m.Arg) for prop in model.properties for *_, e in prop.cases for x in m.walk(e))
 
 
 def classes(model: m.Model, candidates: tuple[str, ...] | None = None,

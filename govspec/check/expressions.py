@@ -34,7 +34,7 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
         case ast.Supply():
             return "num", m.Supply()
         case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span) if owner in cx.procs:
-            return procedure_attribute(cx, owner, attr, span)
+            return procedure_attribute(cx, owner, attr, span, scope)
         case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span):
             if owner not in cx.bodies:
                 cx.unknown("GOV104", "body", owner, ospan, cx.bodies)
@@ -64,6 +64,10 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
             return "num", m.Seats(scope.stage_body)
         case ast.AllPeople():
             return "set", m.Everyone()
+        case ast.ProcedureSet(span=span):
+            cx.error("GOV314", "a set of procedures such as '{p, q}.executed' is only the subject of a step rule: "
+                     "'always ({p, q}.executed -> ...)', 'never {p, q}.executed' or 'possible {p, q}.executed'", span)
+            return None
         case ast.SetLiteral(names=names):
             people = []
             for n in names:
@@ -74,6 +78,9 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
                     people.append(r[1])
                 elif r[0] == "set" and isinstance(r[1], m.SetOf):
                     people.extend(r[1].people)
+                elif r[0] == "proc":
+                    cx.error("GOV314", f"'{n.name}' is a procedure: a set of procedures is the subject of a step "
+                             "rule, as in 'always ({p, q} -> ...)' or 'never {p, q}.executed'", n.span)
                 else:
                     cx.error("GOV200", f"'{n.name}' is not a person", n.span)
             return "set", m.SetOf(tuple(people))
@@ -274,8 +281,13 @@ def set_filter(cx: Context, e: ast.SetFilter, scope: Scope):
     return "set", m.Having(base, e.attribute, value.name)
 
 
-def procedure_attribute(cx: Context, name: str, attr: str, span: Span):
-    """P.executed, P.vetoed (phases of a timed procedure, as events), P.approved_at and P.proposed_at (days)."""
+def procedure_attribute(cx: Context, name: str, attr: str, span: Span, scope: Scope | None = None):
+    """P.executed, P.vetoed (phases of a procedure, as events), P.approved_at and P.proposed_at (days).
+
+    An untimed procedure takes effect in the step it passes: its ``executed`` is its vote, and its
+    ``approved_at`` is ``now`` in a rule about its own step and -1 elsewhere (no decision of it ever
+    waits), so a rule reads the same before and after a timelock is added (docs/semantics.md,
+    section 10 "Every procedure takes effect")."""
     if attr not in ("executed", "vetoed", "approved_at", "proposed_at"):
         cx.error("GOV103", f"a procedure has 'executed', 'vetoed', 'approved_at' and 'proposed_at', not '{attr}'",
                  span)
@@ -286,16 +298,15 @@ def procedure_attribute(cx: Context, name: str, attr: str, span: Span):
                      "voting delay, voting period, proposal threshold, counting rule or notice period", span)
             return None
         return "num", m.ProposedAt(name)
-    if not is_timed(cx.procs[name]):
-        cx.error("GOV316", f"'{name}' takes effect when it passes; '{attr}' belongs to procedures with a "
-                 "timelock or a veto window", span)
-        return None
-    if attr == "approved_at":
-        return "num", m.ApprovedAt(name)
     if attr == "vetoed" and not window_header(cx.procs[name]):
         cx.error("GOV316", f"'{name}' has no veto window ('vetoed by ... within N days')", span)
         return None
-    return "proc", m.Passed(name, "execute" if attr == "executed" else "veto")
+    timed = is_timed(cx.procs[name])
+    if attr == "approved_at":
+        if timed:
+            return "num", m.ApprovedAt(name)
+        return "num", (m.Now() if scope is not None and scope.executing == name else m.Num(Fraction(-1)))
+    return "proc", m.Passed(name, "pass" if not timed else "execute" if attr == "executed" else "veto")
 
 
 def token_amount(cx: Context, e: ast.Expr, scope: Scope):

@@ -15,7 +15,7 @@ from fractions import Fraction
 from .. import ast
 from .. import model as m
 from .context import Context
-from .declarations import LIFECYCLE_WORDS, RESERVED
+from .declarations import LIFECYCLE_WORDS, RESERVED, is_timed
 from .effects import effect
 from .expressions import as_set, boolean, expr, kind_word, static_people, token_amount, weighted
 from .names import Scope
@@ -48,6 +48,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
         formals.append(m.Formal(f.name, f.domain, f.negated, f.span))
     stages_raw: list[tuple[ast.StageHeader, dict[str, ast.Clause]]] = []
     recusals, guards, effects = [], [], []
+    execution_guards = []  # 'at execution require ...' of a timed procedure (issue 13.5)
     timelock = timelock_rule = None
     lifecycle: dict[str, ast.Clause] = {}  # voting_delay / voting_period / threshold / counted
     grace = None  # "expires after N days"
@@ -97,7 +98,12 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
             scope = Scope(procedure=decl, where="in a stage's quorum or 'passes when' rule")
             r = boolean(cx, item.expr, scope)
             if r is not None:
-                guards.append(m.Rule(r, cx.text(item.expr.span), item.span, item.cite))
+                rule = m.Rule(r, cx.text(item.expr.span), item.span, item.cite)
+                # an untimed procedure takes effect as it passes: every requirement is checked then
+                if item.checked != "approval" and is_timed(decl):
+                    execution_guards.append(rule)
+                if item.checked != "execution" or not is_timed(decl):
+                    guards.append(rule)
         elif item.kind == "effect":
             eff = effect(cx, item, decl)
             if eff is not None:
@@ -159,7 +165,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
         cx.error("GOV316", "only a decision that waits (a timelock or a veto window) can expire", grace.span)
     return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
                        decl.span, decl.cite, decl.is_event, timelock or 0, window_stage, timelock_rule, life,
-                       grace.days if grace is not None else None)
+                       grace.days if grace is not None else None, execution_guards=tuple(execution_guards))
 
 
 def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: list[ast.Clause]) -> m.Lifecycle | None:

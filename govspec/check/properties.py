@@ -10,14 +10,14 @@ of at least one, within the bound GovSpec checks).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 
 from .. import ast
 from .. import model as m
 from ..diagnostics import Span
 from .context import Context
 from .declarations import MAX_PEOPLE, window_header
-from .expressions import as_set, boolean, expr, kind_word, static_people
+from .expressions import as_set, boolean, expr, kind_word, procedure_attribute, static_people
 from .names import Scope, resolve, unknown_procedure
 
 
@@ -118,6 +118,8 @@ def _trace_property(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Prop
     subject = body.left if ruled else body if decl.kind != "always" else None
     if unknown_procedure(cx, subject):
         return None
+    if procedure_set(cx, subject):
+        return _set_property(cx, decl, common, subject, body.right if ruled else None)
     phase_subject = subject if isinstance(subject, ast.Dotted) and subject.owner in cx.procs else None
     if phase_subject is not None:
         r = expr(cx, phase_subject, Scope())
@@ -128,9 +130,12 @@ def _trace_property(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Prop
             return None
         proc = cx.procs[phase_subject.owner]
         phase = r[1].phase
+        if phase == "pass":  # 'P.executed' of an untimed P is its vote, named as written
+            common = dict(common, subject=f"{proc.name}.executed")
         if not ruled:
             return m.Property(kind="step", procedure=proc.name, step=m.BoolConst(False), phase=phase, **common)
-        scope = _window_scope(proc) if phase == "veto" else Scope(procedure=proc, where="in the vote (write 'P -> ...')")
+        scope = _window_scope(proc) if phase == "veto" else Scope(
+            procedure=proc, where="in the vote (write 'P -> ...')", executing=proc.name)
         r = boolean(cx, body.right, scope)
         return None if r is None else m.Property(kind="step", procedure=proc.name, step=_ruled(decl, r), phase=phase,
                                                  **common)
@@ -155,7 +160,86 @@ def _ruled(decl: ast.PropertyDecl, condition: m.BoolExpr) -> m.BoolExpr:
 
 
 def _names_procedure(cx: Context, e: ast.Expr) -> bool:
-    return (isinstance(e, ast.Name) and e.name in cx.procs) or (isinstance(e, ast.Dotted) and e.owner in cx.procs)
+    return ((isinstance(e, ast.Name) and e.name in cx.procs) or (isinstance(e, ast.Dotted) and e.owner in cx.procs)
+            or procedure_set(cx, e))
+
+
+# ---- step rules over a set of procedures (issue 13.5): "always ({p, q}.executed -> C)", "never {p, q}"
+
+
+def procedure_set(cx: Context, e) -> bool:
+    """Is ``e`` a set of procedures: ``{p, q}.executed``, or ``{p, q}`` naming a procedure?"""
+    return isinstance(e, ast.ProcedureSet) or (
+        isinstance(e, ast.SetLiteral) and any(n.name in cx.procs for n in e.names))
+
+
+def _set_property(cx: Context, decl: ast.PropertyDecl, common: dict, subject, condition) -> m.Property | None:
+    """A step rule over a set of procedures: one (procedure, phase, condition) case per procedure,
+    the condition read in that procedure's step as in a rule about it alone.  A parameter may be
+    used only if every procedure of the set has one of that name (GOV314)."""
+    attribute = getattr(subject, "attribute", None)
+    if attribute not in (None, "executed", "vetoed"):
+        cx.error("GOV314", f"a set of procedures takes '.executed' or '.vetoed', not '.{attribute}'",
+                 subject.attribute_span)
+        return None
+    procs: list[ast.ProcedureDecl] = []
+    for n in subject.names:
+        if n.name not in cx.procs:
+            if not unknown_procedure(cx, n):
+                cx.error("GOV314", f"'{n.name}' is not a procedure or event; a set in a step rule lists procedures",
+                         n.span)
+            return None
+        if any(p.name == n.name for p in procs):
+            cx.error("GOV314", f"'{n.name}' is named twice in the set", n.span)
+            return None
+        procs.append(cx.procs[n.name])
+    if condition is not None and not _common_parameters(cx, procs, condition):
+        return None
+    cases = []
+    for proc, n in zip(procs, subject.names):
+        if attribute is None:
+            phase, scope = "pass", _step_scope(cx, proc)
+        else:
+            r = procedure_attribute(cx, proc.name, attribute, n.span)
+            if r is None:
+                return None
+            phase = r[1].phase
+            scope = _window_scope(proc) if phase == "veto" else Scope(
+                procedure=proc, where="in the vote (write '{p, q} -> ...')", executing=proc.name)
+        if condition is None:
+            cases.append((proc.name, phase, m.BoolConst(False)))
+            continue
+        r = boolean(cx, condition, scope)
+        if r is None:
+            return None
+        cases.append((proc.name, phase, _ruled(decl, r)))
+    (procedure, phase, step), *also = cases
+    return m.Property(kind="step", procedure=procedure, phase=phase, step=step, also=tuple(also),
+                      subject=cx.text(subject.span), **common)
+
+
+def _common_parameters(cx: Context, procs: list[ast.ProcedureDecl], condition) -> bool:
+    """Every parameter the condition names is a parameter of every procedure of the set."""
+    ok = True
+    for n in _names_in(condition):
+        having = [p.name for p in procs if any(f.name == n.name for f in p.formals)]
+        if having and len(having) < len(procs):
+            lacking = [p.name for p in procs if p.name not in having]
+            cx.error("GOV314", f"'{n.name}' is a parameter of {', '.join(having)} but not of {', '.join(lacking)}",
+                     n.span, "a rule over a set of procedures may use only the parameters every one of them has")
+            ok = False
+    return ok
+
+
+def _names_in(e):
+    """Every name written in an expression's syntax tree."""
+    if isinstance(e, ast.Name):
+        yield e
+    for f in fields(e) if is_dataclass(e) else ():
+        value = getattr(e, f.name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, ast.Node):
+                yield from _names_in(item)
 
 
 def _step_scope(cx: Context, proc: ast.ProcedureDecl) -> Scope:
@@ -164,8 +248,8 @@ def _step_scope(cx: Context, proc: ast.ProcedureDecl) -> Scope:
         if isinstance(item, ast.StageHeader) and item.kind == "decided" and item.body in cx.bodies:
             stage_body = item.body
     if proc.is_event or stage_body is None:
-        return Scope(procedure=proc, where="for procedures decided by a vote")
-    return Scope(procedure=proc, stage=0, stage_body=stage_body)
+        return Scope(procedure=proc, where="for procedures decided by a vote", executing=proc.name)
+    return Scope(procedure=proc, stage=0, stage_body=stage_body, executing=proc.name)
 
 
 def _window_scope(proc: ast.ProcedureDecl) -> Scope:
@@ -176,16 +260,20 @@ def _window_scope(proc: ast.ProcedureDecl) -> Scope:
 def _goal(cx: Context, e: ast.Expr) -> m.Goal | None:
     if unknown_procedure(cx, e):
         return None
+    if procedure_set(cx, e):
+        cx.error("GOV314", "a coalition goal is one procedure; write one property for each procedure of the set",
+                 e.span)
+        return None
     if isinstance(e, ast.Name) and e.name in cx.procs:
         return m.Goal(e.name, None, e.name)
     if isinstance(e, ast.Dotted) and e.owner in cx.procs:
         r = expr(cx, e, Scope())
         if r is None:
             return None
-        if r[0] != "proc" or r[1].phase != "execute":
+        if r[0] != "proc" or e.attribute != "executed":
             cx.error("GOV200", f"a coalition goal is a procedure, 'P.executed' or a condition", e.span)
             return None
-        return m.Goal(e.owner, None, cx.text(e.span), "execute")
+        return m.Goal(e.owner, None, cx.text(e.span), r[1].phase)
     r = boolean(cx, e, Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314"))
     return None if r is None else m.Goal(None, r, cx.text(e.span))
 

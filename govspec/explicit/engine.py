@@ -25,8 +25,7 @@ class ExplicitEngine:
             return bfs(model, depth, deadline, state_bad=lambda s: not sem.eval_bool(prop.state, sem.Env(model, s)))
 
         def step_bad(state, step):
-            return ((step.procedure, step.phase) == (prop.procedure, prop.phase)
-                    and not sem.eval_bool(prop.step, sem.step_env(model, state, step)))
+            return sem.violates(model, prop, state, step)
         return bfs(model, depth, deadline, step_bad=step_bad)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:

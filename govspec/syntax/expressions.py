@@ -83,6 +83,9 @@ class ExpressionRules(Located):
     def set_literal(self, meta, items):
         return ast.SetLiteral(self.s(meta), items[0])
 
+    def procedure_set_phase(self, meta, items):
+        return ast.ProcedureSet(self.s(meta), items[0], str(items[1]), self.t(items[1]))
+
     def true(self, meta, items):
         return ast.BoolLit(self.s(meta), True)
 

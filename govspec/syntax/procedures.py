@@ -91,7 +91,14 @@ class ProcedureRules(Located):
 
     def require_clause(self, meta, items):
         items, cite = split_cite(items)
-        return ast.Clause(self.s(meta), "require", cite, expr=items[0])
+        when = items[0] if isinstance(items[0], str) else "approval"
+        return ast.Clause(self.s(meta), "require", cite, expr=items[-1], checked=when)
+
+    def at_execution(self, meta, items):
+        return "execution"
+
+    def at_approval_and_execution(self, meta, items):
+        return "approval and execution"
 
     def recuse_clause(self, meta, items):
         items, cite = split_cite(items)

@@ -99,8 +99,7 @@ def trace_property(q: Question) -> PropertyResult:
             what = ("the initial state violates it" if out.depth == 0
                     else f"a state reached after {steps_text(out.depth)} violates it")
         else:
-            label = prop.procedure + {"pass": "", "execute": ".executed", "veto": ".vetoed"}[prop.phase]
-            what = f"a passing '{label}' step violates it after {steps_text(out.depth)}"
+            what = f"a passing '{prop.label}' step violates it after {steps_text(out.depth)}"
         return q.done(REFUTED, what, Scope(out.depth), trace=describe(model, out.steps))
 
     if prop.possible:  # (the words of the verdict on "never X", which :func:`possible` flips)
@@ -108,12 +107,15 @@ def trace_property(q: Question) -> PropertyResult:
                                   "no behaviour of any length reaches it (shown by {how})"))
     # "never P" says exactly that P cannot pass: it is the one step rule that is not vacuous then.
     # About P.executed or P.vetoed, vacuous only if P can never even be approved: a decision that
-    # cannot take effect within the sanity check's steps may still do so later (docs/semantics.md §8)
-    vacuous = prop.kind == "step" and prop.step != m.BoolConst(False) and q.never_passes(prop.procedure, "pass")
+    # cannot take effect within the sanity check's steps may still do so later (docs/semantics.md §8).
+    # Over a set of procedures: vacuous only if none of them can ever be approved.
+    vacuous = prop.kind == "step" and any(c[2] != m.BoolConst(False) for c in prop.cases) and all(
+        q.never_passes(procedure, "pass") for procedure, _, _ in prop.cases)
+    who = prop.procedure if not prop.also else prop.label  # (a set: none of them can pass)
     within = ("holds in every behaviour of at most {steps}" if not vacuous else
-              f"holds only vacuously: '{prop.procedure}' can never pass " + "within {steps}")
+              f"holds only vacuously: '{who}' can never pass " + "within {steps}")
     always = "holds in every behaviour, of any length (shown by {how})" if not vacuous else \
-        _vacuously(prop.procedure)
+        _vacuously(who)
     return _with_how(q.safety(search, refuted, within, always, vacuous))
 
 
