@@ -252,10 +252,12 @@ def _set_properties(draw, p: str, people: list[str], tagged: dict[str, str], boa
     on_board = sorted({tagged[b] for b in board if b in tagged})
     if on_board:
         t = draw(st.sampled_from(on_board))
+        untagged = any(b not in tagged or tagged[b] != t for b in board)  # (a coalition is never empty)
         forms += [f"each of board.members tagged {t} can block {p}", f"each of tagged {t} can force {p}",
-                  f"coalition (board.members except tagged {t}) can force {p}",
+                  f"coalition (board.members except tagged {t}) can force {p}" if untagged
+                  else f"coalition (board.members) can force {p}",
                   f"coalition (board.members tagged {t}) can block {p}",
-                  f"each of (board.members except tagged {t}) can block {p}" if any(b not in tagged or tagged[b] != t for b in board)
+                  f"each of (board.members except tagged {t}) can block {p}" if untagged
                   else f"each of board can block {p}"]
     if with_x:
         forms.append(f"always ({p} -> size(yes except x) >= 1)")
