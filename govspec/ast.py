@@ -206,6 +206,7 @@ class Clause(Node):
     effect: "Effect | None" = None
     days: int | None = None  # timelock, voting delay/period, notice period
     counting: str | None = None  # "counted at snapshot" / "counted live"
+    hours: int | None = None  # a notice period written in hours ("notice all 48 hours"; ``days`` rounds it up)
 
 
 @dataclass(frozen=True, slots=True)

@@ -276,6 +276,8 @@ class Stage:
     span: Span
     cite: str | None
     window: int | None = None  # a veto window (days after approval): the stage is its own step
+    waiver: "Rule | None" = None  # "attendance waives notice": a member not notified who attends waives it
+    notice_days: int | None = None  # a notice period ("notice all 2 days", "notice all 48 hours": 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +318,9 @@ class Lifecycle:
     threshold: "Num | ParamRef | None"
     snapshot: bool
     rule: Rule  # where the lifecycle is written (for scenarios)
+    # a meeting may be held on short notice, before ``delay`` days, if nobody had due notice and every member
+    # attends: its delay is its notice periods' alone, each waived by attendance (docs/semantics.md)
+    waivable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,11 +115,13 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             records.append(StageRecord(
                 stage.body, stage.kind, stage.mode, _names(choice.notified), _names(choice.attended),
                 _names(choice.yes), _names(choice.no), _names(choice.abstain), _names(sets["recused"]),
-                outsiders_free=coalition is not None,
+                outsiders_free=coalition is not None, objected=_names(choice.objected),
             ))
             mode = "at meeting" if stage.mode == "meeting" else "by written consent"
             notice = f", notice {stage.notice}" if stage.mode == "meeting" else ""
             rules.append(ref(f"{stage.kind} by {stage.body} {mode}{notice}", stage.span, stage.cite))
+            if stage.waiver is not None:
+                rules.append(ref(stage.waiver.text, stage.waiver.span, stage.waiver.cite))
             if stage.quorum is not None:
                 rules.append(ref(f"quorum {stage.quorum.text}", stage.quorum.span, stage.quorum.cite))
             default_consent = stage.mode == "consent" and stage.passes.text == "unanimous written consent"

@@ -59,6 +59,8 @@ def unsupported(model: m.Model) -> str | None:
         return "someone may be added to a body"
     if any(b.cap is not None for b in model.bodies.values()):
         return "a seat cap per principal"
+    if any(st.waiver is not None for p in procs for st in [*p.stages, *([p.window_stage] if p.window_stage else [])]):
+        return "attendance that waives notice"  # (who attended and who was notified overlap: not counts)
     for prop in model.properties:
         if prop.coalition is not None and prop.coalition.principals:
             return "a coalition counted in principals"

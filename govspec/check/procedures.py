@@ -10,6 +10,7 @@ None (the orchestrator builds no model then).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 from .. import ast
@@ -19,6 +20,10 @@ from .declarations import LIFECYCLE_WORDS, RESERVED
 from .effects import effect
 from .expressions import boolean, expr, kind_word, token_amount, weighted
 from .names import Scope
+
+
+# the words of a stage's clause where they differ from its kind
+STAGE_CLAUSE_WORDS = {"waiver": "attendance waives notice"}
 
 
 def check_procedures(cx: Context, org: ast.Organization) -> dict[str, m.Procedure]:
@@ -64,7 +69,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
             if item.body not in cx.bodies:
                 cx.unknown("GOV104", "body", item.body, item.body_span, cx.bodies)
             stages_raw.append((item, {}))
-        elif item.kind in ("notice", "quorum", "passes"):
+        elif item.kind in ("notice", "quorum", "passes", "waiver"):
             if decl.is_event:
                 if not vote_in_event:
                     cx.error("GOV313", f"an event happens without a vote, so it has no '{item.kind}' rule; "
@@ -73,12 +78,13 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
                 continue
             if not stages_raw:
                 misplaced.add(item.kind)
-                cx.error("GOV304", f"'{item.kind}' must follow a 'decided by', 'approved by' or 'vetoed by' line",
+                cx.error("GOV304", f"'{STAGE_CLAUSE_WORDS.get(item.kind, item.kind)}' must follow a 'decided by', "
+                         "'approved by' or 'vetoed by' line",
                          item.span)
                 continue
             clauses = stages_raw[-1][1]
             if item.kind in clauses:
-                cx.error("GOV305", f"'{item.kind}' is given twice for this stage", item.span,
+                cx.error("GOV305", f"'{STAGE_CLAUSE_WORDS.get(item.kind, item.kind)}' is given twice for this stage", item.span,
                          f"first given at {clauses[item.kind].span}")
                 continue
             clauses[item.kind] = item
@@ -150,6 +156,9 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
         return None
     notice_days = [c["notice"] for _, c in ordered if "notice" in c and c["notice"].days is not None]
     life = _lifecycle(cx, decl, lifecycle, notice_days)
+    if life is not None and notice_days and "voting_delay" not in lifecycle and all(
+            s.waiver is not None for s in stages if s.notice_days is not None):
+        life = replace(life, waivable=True)
     if grace is not None and not (timelock or window_stage):
         cx.error("GOV316", "only a decision that waits (a timelock or a veto window) can expire", grace.span)
     return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
@@ -179,6 +188,10 @@ def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: l
     snapshot = "counted" in clauses and clauses["counted"].counting == "snapshot"
     first = min([*clauses.values(), *notice_days], key=lambda c: (c.span.line, c.span.column))
     parts = [f"proposed {_days(delay)} ahead" if delay else "proposed first"]
+    hours = [c.hours for c in notice_days if c.hours is not None and c.days == delay and "voting_delay" not in clauses]
+    if hours:  # (a notice in hours: say how it counts in the model's whole days)
+        whole = f", so {_days(delay)} in whole days" if delay * 24 != hours[0] else f" ({_days(delay)})"
+        parts[0] = f"meeting called {hours[0]} hours ahead{whole}"
     if period is not None:
         parts.append(f"voting period {_days(period)}")
     if threshold is not None:
@@ -217,7 +230,24 @@ def _stage(cx: Context, decl, index, header: ast.StageHeader, clauses, misplaced
         return None
     if passes is None or ("quorum" in clauses and quorum is None):
         return None
-    return m.Stage(header.kind, body, header.mode, notice, quorum, passes, header.span, header.cite, header.window)
+    waiver = _waiver(cx, header, clauses, notice)
+    notice_days = clauses["notice"].days if "notice" in clauses else None
+    return m.Stage(header.kind, body, header.mode, notice, quorum, passes, header.span, header.cite, header.window,
+                   waiver=waiver, notice_days=notice_days)
+
+
+def _waiver(cx: Context, header: ast.StageHeader, clauses, notice: str) -> m.Rule | None:
+    """"attendance waives notice": only where notice to every member is required, at a meeting (GOV330)."""
+    clause = clauses.get("waiver")
+    if clause is None:
+        return None
+    if header.mode == "consent":
+        cx.error("GOV330", "attendance waives the notice of a meeting; written consent goes to every member",
+                 clause.span)
+    elif notice != "all":
+        cx.error("GOV330", "with 'notice none' no notice is required, so there is none to waive", clause.span,
+                 "write 'notice all' (or a notice period) for a meeting that every member must be told of")
+    return m.Rule(m.BoolConst(True), "attendance waives notice", clause.span, clause.cite)
 
 
 def _rule(cx: Context, clause: ast.Clause, scope: Scope, subject: str) -> m.Rule | None:

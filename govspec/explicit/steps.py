@@ -46,12 +46,14 @@ def _options(stage: m.Stage, recused_from_vote: bool, role: str) -> tuple[str, .
         if role == "outsider":
             return ("told",)
         return ("told",) if recused_from_vote else ("told", "sign")
-    told = ("told",) if stage.notice == "all" else ("out", "told")
+    told = ("told",) if stage.notice == "all" and stage.waiver is None else ("out", "told")
     if role == "outsider":
         return told
-    if recused_from_vote:
-        return told + ("attend",)
-    return told + ("yes", "no", "abstain")
+    acts = ("attend",) if recused_from_vote else ("yes", "no", "abstain")
+    if stage.waiver is not None:  # a member not notified may attend anyway (waiving notice)
+        # (or come only to object: every rule and step set reads that as staying away, "out", so it is left out)
+        return told + acts + tuple(f"waive_{a}" for a in acts)
+    return told + acts
 
 
 def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, args: dict[str, str],
@@ -87,6 +89,8 @@ def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, ar
 
 
 def _stage_ok(model, proc, index, state, args, choice, power=None) -> bool:
+    if choice.notified and proc.stages[index].notice_days is not None and sem.short_notice(proc, state):
+        return False  # (on short notice nobody had due notice: sem.vote_window_problems)
     carries = sem.stage_carries(proc, index, state, args, choice, model, power)
     return carries != (proc.stages[index].kind == "vetoed")
 

@@ -9,10 +9,13 @@ The meaning of one stage of a procedure (one body's decision within a step):
 - ``notified`` are members of the stage's body told of the meeting (all of them under
   ``notice all`` and for written consent);
 - attendance is a subset of the notified; for written consent the signers attend and vote yes;
+  under ``attendance waives notice`` anyone may attend, and a member not notified may instead come
+  only to object (``objected``: not present, not voting);
 - members recused *from quorum* are not counted in ``present``; members recused *from the vote*
   do not vote and are not ``eligible``;
 - every attending, eligible member votes exactly one of yes, no, abstain; ``cast`` = yes + no;
-- the stage carries when its quorum (if any) and its ``passes when`` rule both hold.
+- the stage carries when its quorum (if any) and its ``passes when`` rule both hold, and, under
+  ``attendance waives notice``, every member was notified or attended (:func:`notice_defect`).
 
 Assumes every stage of a step is decided on the state before the step (section 4).  Guarantees:
 :func:`choice_problems` says why a stage choice breaks these rules (empty: it keeps them) and
@@ -56,10 +59,18 @@ def choice_problems(proc: m.Procedure, stage: m.Stage, state: State, args: dict[
     problems = []
     if not c.notified <= members:
         problems.append(f"notified non-members of {stage.body}: {sorted(c.notified - members)}")
-    if (stage.notice == "all" or stage.mode == "consent") and c.notified != members:
+    if (stage.notice == "all" and not stage.waiver or stage.mode == "consent") and c.notified != members:
         problems.append(f"not every member of {stage.body} was notified")
-    if not c.attended <= c.notified:
-        problems.append(f"attended without notice: {sorted(c.attended - c.notified)}")
+    if stage.waiver:
+        if not c.attended <= members:
+            problems.append(f"non-members of {stage.body} attended: {sorted(c.attended - members)}")
+        if not c.objected <= members - c.notified - c.attended:
+            problems.append(f"only a member not notified, and not attending, objects: {sorted(c.objected)}")
+    else:
+        if not c.attended <= c.notified:
+            problems.append(f"attended without notice: {sorted(c.attended - c.notified)}")
+        if c.objected:
+            problems.append("only under 'attendance waives notice' does a member object to the notice")
     if (c.yes & c.no) or (c.yes & c.abstain) or (c.no & c.abstain):
         problems.append("someone voted twice")
     voters = c.yes | c.no | c.abstain
@@ -75,10 +86,19 @@ def choice_problems(proc: m.Procedure, stage: m.Stage, state: State, args: dict[
     return problems
 
 
+def notice_defect(stage: m.Stage, state: State, c: StageChoice) -> bool:
+    """Under ``attendance waives notice``: a member was neither notified nor attended (an objector
+    came only to object, so does not attend), and the meeting cannot act (docs/semantics.md
+    "Attendance waives notice")."""
+    return stage.waiver is not None and not state.body(stage.body) <= c.notified | c.attended
+
+
 def stage_carries(proc: m.Procedure, index: int, state: State, args: dict[str, str], c: StageChoice, model: m.Model,
                   power: dict[str, Fraction] | None = None) -> bool:
     """Does stage ``index`` carry with these choices, weights counted with ``power`` (see :func:`counting_powers`)?"""
     stage = proc.stages[index]
+    if notice_defect(stage, state, c):
+        return False
     sets = [dict() for _ in proc.stages]
     sets[index] = stage_sets(proc, stage, state, args, c)
     env = Env(model, state, args, sets, powers=power)
@@ -107,6 +127,8 @@ def args_problems(model: m.Model, proc: m.Procedure, state: State, args: dict[st
 def window_carries(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str], choice: StageChoice) -> bool:
     """Does the veto (the window stage) carry with these choices?"""
     stage = proc.window_stage
+    if notice_defect(stage, state, choice):
+        return False
     sets = [stage_sets(proc, stage, state, args, choice)]
     env = Env(model, state, args, sets)
     if stage.quorum is not None and not eval_bool(stage.quorum.expr, env):

@@ -48,7 +48,7 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
     if problems:
         return problems
     if proc.lifecycle is not None:
-        problems += vote_window_problems(proc, state, step.args)
+        problems += vote_window_problems(proc, state, step.args, step.stages)
     env = Env(model, state, args)
     for g in proc.guards:
         if not eval_bool(g.expr, env):

@@ -78,8 +78,11 @@ class MeetingsMixin:
             return self._slot_valid(stage, member, v, i, outsider)
         rv = self._recused(proc, args, "vote", i)
         n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
-        rules = [Implies(a, n), Implies(n, member)]
-        if stage.notice == "all" or stage.mode == "consent":
+        if stage.waiver is not None:  # anyone may attend; one who comes only to object is absent here
+            rules = [Implies(a, member), Implies(n, member)]  # (objecting and staying away carry alike)
+        else:
+            rules = [Implies(a, n), Implies(n, member)]
+        if (stage.notice == "all" and stage.waiver is None) or stage.mode == "consent":
             rules.append(n == member)
         votes = [y, no, ab]
         one_vote = Or(And(y, Not(no), Not(ab)), And(no, Not(y), Not(ab)), And(ab, Not(y), Not(no)))
@@ -101,6 +104,7 @@ class MeetingsMixin:
 
         Mirrors :func:`govspec.semantics.meetings.choice_problems`.
         """
+        assert stage.waiver is None, "counting.unsupported refuses 'attendance waives notice'"
         n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
         rules = [0 <= a, a <= n, n <= member, y >= 0, no >= 0, ab >= 0]
         if stage.notice == "all" or stage.mode == "consent":
@@ -118,6 +122,7 @@ class MeetingsMixin:
 
         Mirrors :func:`govspec.semantics.meetings.stage_carries`.
         Mirrors :func:`govspec.semantics.meetings.window_carries` (with ``stage``).
+        Mirrors :func:`govspec.semantics.meetings.notice_defect` (attendance that waives notice).
         """
         stage = stage or proc.stages[index]
         sets: list = [None] * max(1, len(proc.stages))
@@ -125,6 +130,9 @@ class MeetingsMixin:
         parts = [self.boolean(stage.passes.expr, state, args, sets)]
         if stage.quorum is not None:
             parts.insert(0, self.boolean(stage.quorum.expr, state, args, sets))
+        if stage.waiver is not None:  # no notice defect: every member notified or attending
+            members = state.members[stage.body]
+            parts += [Implies(member, Or(v.notified[i], v.attended[i])) for i, member in members.items()]
         return And(parts)
 
     def _stage_vars(self, prefix: str, t: int, proc: str, index: int, body: str) -> StageVars:
