@@ -207,6 +207,7 @@ class Clause(Node):
     days: int | None = None  # timelock, voting delay/period, notice period
     counting: str | None = None  # "counted at snapshot" / "counted live"
     hours: int | None = None  # a notice period written in hours ("notice all 48 hours"; ``days`` rounds it up)
+    callers: tuple = ()  # "called by chair or 2 members": ("office", NAME, span) and ("members", K, span)
 
 
 @dataclass(frozen=True, slots=True)

@@ -278,6 +278,8 @@ class Stage:
     window: int | None = None  # a veto window (days after approval): the stage is its own step
     waiver: "Rule | None" = None  # "attendance waives notice": a member not notified who attends waives it
     notice_days: int | None = None  # a notice period ("notice all 2 days", "notice all 48 hours": 2)
+    chair: str | None = None  # "chaired by OFFICE": its holder chairs the meeting
+    casting: "Rule | None" = None  # "casting vote": on a tie the chair's side carries (already in ``passes.expr``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +326,16 @@ class Lifecycle:
 
 
 @dataclass(frozen=True, slots=True)
+class Calling:
+    """Who may call a procedure's meeting ("called by chair or 2 members"): the holder of one of
+    ``offices``, or any ``members`` members of the deciding body together (None: not that way)."""
+
+    offices: tuple[str, ...]
+    members: int | None
+    rule: Rule
+
+
+@dataclass(frozen=True, slots=True)
 class Procedure:
     name: str
     formals: tuple[Formal, ...]
@@ -339,6 +351,7 @@ class Procedure:
     timelock_rule: "Rule | None" = None  # where the timelock is written (for scenarios)
     lifecycle: Lifecycle | None = None  # proposed first, then voted on (see Lifecycle)
     grace: int | None = None  # an approved decision expires unless it takes effect before delay + grace days
+    calling: "Calling | None" = None  # who may call its meeting (None: any member, as before)
 
     @property
     def kind_word(self) -> str:

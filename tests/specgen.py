@@ -71,6 +71,9 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         body = []
         mode = draw(st.sampled_from(["meeting", "meeting", "consent"]))
         if mode == "meeting":
+            calling = draw(st.sampled_from([None, None, "ceo", "2 members", "ceo or 2 members", "1 member"]))
+            if calling:  # who may call the meeting (the coalition, in a forcing step)
+                body.append(f"called by {calling}")
             body.append("decided by board at meeting")
             notice = draw(st.sampled_from(['all', 'none', 'all', 'all waived', 'all hours']))
             if notice == "all hours":  # a notice period in hours (a proposal step: 1 or 2 days ahead)
@@ -90,6 +93,9 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                 "majority of cast", "yes > no and yes >= 1", "yes >= 2 or yes == eligible", "yes > q * size(present)",
                 "yes >= 2/3 of eligible",
             ])))
+            chair = draw(st.sampled_from([None, None, "chaired by ceo", "casting"]))
+            if chair:  # the CEO chairs the meeting; with a casting vote, on a tie the CEO's side carries
+                body += ["chaired by ceo"] + (["casting vote"] if chair == "casting" else [])
         else:
             body.append("decided by board by written consent")
             if draw(st.booleans()):
@@ -155,6 +161,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             f"always ({p} -> yes >= {draw(st.integers(1, 3))})",
             f"always ({p} -> notified == board.members or yes >= {draw(st.integers(2, 3))})",
             f"always ({p} -> notified + present >= size(board.members))",
+            f"always ({p} -> yes > no or ceo in yes)",
             f"always ({p} -> {draw(st.sampled_from(people))} in present or cast >= 2)",
             f"always ({p} -> weight(yes) >= 2)",
             f"always ({p} -> cast == yes + no)",

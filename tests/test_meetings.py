@@ -143,3 +143,103 @@ def test_verdicts_in_both_engines(model, ahead, engine):
         "not_before_two_days_unless_all_come": PROVED,
         "strict_not_before_two_days": PROVED,
     }, engine
+
+
+CALLED = """
+organization "t" {
+  person a
+  person b
+  person c
+  body board { members a, b, c }
+  office chair = a
+  procedure by_chair {
+    called by chair
+    decided by board at meeting
+      quorum majority of members
+      passes when yes > half of present
+  }
+  procedure by_chair_or_two {
+    called by chair or 2 members
+    decided by board at meeting
+      quorum majority of members
+      passes when yes > half of present
+  }
+  procedure vacate_chair { decided by board by written consent  effect chair = vacant }
+}
+property chair_needed: coalition {b, c} can force by_chair
+property with_chair: coalition {a, b} can force by_chair
+property two_call: coalition {b, c} can force by_chair_or_two
+property no_call_once_vacant: always (by_chair -> chair is not vacant)
+"""
+
+
+@pytest.fixture(scope="module")
+def called():
+    return api.load_text(CALLED, "t.gov")
+
+
+def test_who_may_call_a_meeting(called):
+    state = sem.initial_state(called)
+    by_chair, either = called.procedures["by_chair"], called.procedures["by_chair_or_two"]
+    assert sem.callers(by_chair, state) == ("a",)
+    assert sem.call_problems(by_chair, state, S("b", "c"))  # the coalition calls its own meetings
+    assert sem.callers(either, state, S("b", "c")) == ("b", "c")
+    assert sem.call_problems(either, state, S("b"))
+    vacant = state.replace(offices={o: None for o, _ in state.offices})
+    assert sem.call_problems(by_chair, vacant) and not sem.call_problems(either, vacant)
+    told = StageChoice(S("a", "b", "c"), S("a", "b", "c"), S("a", "b", "c"))
+    assert any("may call" in p for p in sem.step_problems(called, vacant, Step("by_chair", (), (told,))))
+    assert sem.step_problems(called, state, Step("by_chair", (), (told,))) == []
+
+
+@pytest.mark.parametrize("engine", ["z3", "explicit"])
+def test_calling_verdicts_in_both_engines(called, engine):
+    report = api.check_model(called, api.Options(depth=4, timeout=60, engine=engine))
+    assert {p.name: p.status for p in report.properties} == {
+        "chair_needed": REFUTED,  # b and c are a majority, but only the chair calls that meeting
+        "with_chair": PROVED,
+        "two_call": PROVED,
+        "no_call_once_vacant": PROVED,
+    }, engine
+
+
+CASTING = """
+organization "t" {
+  person a
+  person b
+  person c
+  person d
+  body board { members a, b, c, d }
+  office chair = a
+  procedure act {
+    decided by board at meeting
+      chaired by chair
+      casting vote
+      quorum 2
+      passes when yes > half of cast
+  }
+  procedure vacate_chair { decided by board by written consent  effect chair = vacant }
+}
+property majority: always (act -> yes > no)
+property majority_or_the_chair: always (act -> yes > no or chair in yes)
+property with_the_chair: coalition {a, b} can force act
+property against_the_chair: coalition {b, c} can force act
+"""
+
+
+def test_the_chairs_side_carries_on_a_tie():
+    model = api.load_text(CASTING, "t.gov")
+    state = sem.initial_state(model)
+
+    def votes(yes, no):
+        return Step("act", (), (StageChoice(S("a", "b", "c", "d"), S(*yes, *no), S(*yes), S(*no)),))
+    assert sem.step_problems(model, state, votes("ab", "cd")) == []  # 2 to 2, the chair voted yes
+    assert sem.step_problems(model, state, votes("cd", "ab"))  # 2 to 2, the chair voted no
+    assert sem.step_problems(model, state, votes("bc", "d")) == []  # no tie: the rule as written
+    vacant = state.replace(offices={"chair": None})
+    assert sem.step_problems(model, vacant, votes("ab", "cd"))  # no chair, no casting vote: 2 is not > 2
+    for engine in ("z3", "explicit"):
+        report = api.check_model(model, api.Options(depth=3, timeout=60, engine=engine))
+        assert {p.name: p.status for p in report.properties} == {
+            "majority": REFUTED, "majority_or_the_chair": PROVED, "with_the_chair": PROVED, "against_the_chair": REFUTED,
+        }, engine

@@ -125,7 +125,8 @@ def lifecycle_steps(model: m.Model, state: sem.State, borrowers=None) -> Iterato
             for proposer in proposers:
                 for loan in _loans(model, proc, proposers if borrowers is None else sorted(borrowers)):
                     step = sem.Step(proc.name, tuple(args.items()), phase="propose", proposer=proposer, loan=loan)
-                    if not sem.step_problems(model, state, step):
+                    if not sem.step_problems(model, state, step) and not (
+                            borrowers is not None and sem.call_problems(proc, state, frozenset(borrowers))):
                         yield step
                         break
         proposal = state.proposal_of(proc.name)
@@ -137,6 +138,8 @@ def lifecycle_steps(model: m.Model, state: sem.State, borrowers=None) -> Iterato
 
 def _preconditions_hold(model: m.Model, proc: m.Procedure, state: sem.State, args: dict[str, str]) -> bool:
     if proc.lifecycle is not None and sem.vote_window_problems(proc, state, tuple(args.items())):
+        return False
+    if proc.lifecycle is None and sem.call_problems(proc, state):
         return False
     env = sem.Env(model, state, args)
     if not all(sem.eval_bool(g.expr, env) for g in proc.guards):
@@ -298,6 +301,8 @@ def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], de
                 continue
             if not _preconditions_hold(model, proc, state, args):
                 continue
+            if proc.lifecycle is None and sem.call_problems(proc, state, coalition):
+                continue  # (the coalition calls its own meetings)
             for loan in _loans(model, proc, sorted(coalition)):
                 counted = sem.counting_powers(model, proc, state, loan)
                 picks = []

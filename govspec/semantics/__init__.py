@@ -24,7 +24,8 @@ One module per concern, each importing only the ones listed before it:
 
 from .state import WAIT, ReplayLimit, StageChoice, State, Step, balances, initial_state, powers, supply
 from .evaluate import Env, eval_bool, eval_num, eval_person, eval_set
-from .meetings import args_problems, choice_problems, recused, stage_carries, stage_sets, window_carries
+from .meetings import (args_problems, call_problems, callers, choice_problems, recused, stage_carries, stage_sets,
+                       window_carries)
 from .effects import counting_powers, effect_problems, loan_problems, run_effects
 from .proposals import (cancel_problems, execute_problems, open_proposal, propose_problems, short_notice,
                         threshold, veto_problems, vote_window_problems, voting_closes)

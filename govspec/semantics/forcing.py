@@ -24,7 +24,7 @@ from typing import Iterator
 from .. import model as m
 from .effects import counting_powers, effect_problems, loan_problems
 from .evaluate import Env, eval_bool
-from .meetings import args_problems, choice_problems, recused, stage_carries, window_carries
+from .meetings import args_problems, call_problems, choice_problems, recused, stage_carries, window_carries
 from .proposals import cancel_problems, open_proposal, vote_window_problems
 from .state import WAIT, ReplayLimit, StageChoice, State, Step, powers
 from .step import step_problems
@@ -293,8 +293,8 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     outside = [who for who in (step.proposer, step.loan) if who is not None and who not in coalition]
     if outside:
         return [f"{outside[0]} is not in the coalition (only its members propose and borrow)"]
-    if step.phase == "propose":
-        return step_problems(model, state, step)
+    if step.phase == "propose":  # (the call of a meeting with a notice period: the coalition calls it)
+        return step_problems(model, state, step) + call_problems(proc, state, coalition)
     args = dict(step.args)
     if proc.is_event:
         if not set(args.values()) <= coalition:
@@ -306,6 +306,8 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
         return problems
     if proc.lifecycle is not None:
         problems += vote_window_problems(proc, state, step.args, step.stages)
+    else:  # the coalition calls the meeting: outsiders do not start procedures
+        problems += call_problems(proc, state, coalition)
     counted = counting_powers(model, proc, state, step.loan)
     env = Env(model, state, args)
     problems = [f"guard fails: {g.text}" for g in proc.guards if not eval_bool(g.expr, env)]

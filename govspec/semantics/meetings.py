@@ -107,6 +107,34 @@ def stage_carries(proc: m.Procedure, index: int, state: State, args: dict[str, s
     return eval_bool(stage.passes.expr, env)
 
 
+def callers(proc: m.Procedure, state: State, coalition: frozenset[str] | None = None) -> tuple[str, ...] | None:
+    """Who calls the procedure's meeting (docs/semantics.md "Who calls a meeting"): the holder of a
+    calling office, else the first K members of the deciding body; within ``coalition`` when given
+    (a forcing step: the coalition calls its own meetings).  None: nobody may call it now; () when
+    the procedure has no calling rule (any member may call)."""
+    calling = proc.calling
+    if calling is None:
+        return ()
+    inside = (lambda who: True) if coalition is None else (lambda who: who in coalition)  # noqa: E731
+    for office in calling.offices:
+        holder = state.holder(office)
+        if holder is not None and inside(holder):
+            return (holder,)
+    if calling.members is not None:
+        able = [p for p in sorted(state.body(proc.stages[0].body)) if inside(p)]
+        if len(able) >= calling.members:
+            return tuple(able[:calling.members])
+    return None
+
+
+def call_problems(proc: m.Procedure, state: State, coalition: frozenset[str] | None = None) -> list[str]:
+    """Why nobody (in ``coalition``, when given) may call the procedure's meeting now (empty: someone may)."""
+    if callers(proc, state, coalition) is not None:
+        return []
+    who = "the coalition" if coalition is not None else "nobody"
+    return [f"{who} may call the meeting of '{proc.name}' ({proc.calling.rule.text})"]
+
+
 def args_problems(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str]) -> list[str]:
     problems = []
     if set(args) != {f.name for f in proc.formals}:

@@ -16,7 +16,7 @@ from fractions import Fraction
 from .. import model as m
 from .effects import effect_problems, loan_problems
 from .evaluate import Env, eval_num
-from .meetings import args_problems, choice_problems, window_carries
+from .meetings import args_problems, call_problems, choice_problems, window_carries
 from .state import State, Step, powers
 
 
@@ -82,6 +82,7 @@ def propose_problems(model: m.Model, proc: m.Procedure, state: State, step: Step
     problems = args_problems(model, proc, state, args) + loan_problems(model, proc, step)
     if problems:
         return problems
+    problems += call_problems(proc, state)
     body = proc.stages[0].body
     if step.proposer not in state.body(body):
         return [f"{step.proposer} is not a member of {body}, who may propose '{proc.name}'"]

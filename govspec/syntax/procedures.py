@@ -67,6 +67,24 @@ class ProcedureRules(Located):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "waiver", cite)
 
+    def call_clause(self, meta, items):
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "called", cite, callers=tuple(items))
+
+    def chair_clause(self, meta, items):
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "chaired", cite, recused=str(items[0]), recused_span=self.t(items[0]))
+
+    def casting_clause(self, meta, items):
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "casting", cite)
+
+    def caller_office(self, meta, items):
+        return ("office", str(items[0]), self.t(items[0]))
+
+    def caller_members(self, meta, items):
+        return ("members", int(items[0]), self.t(items[0]))
+
     def _days_clause(kind):  # noqa: N805 - a small factory for "N days" clause builders
         def build(self, meta, items):
             items, cite = split_cite(items)

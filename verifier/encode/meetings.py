@@ -18,7 +18,7 @@ reads back into stage choices.
 
 from __future__ import annotations
 
-from z3 import And, Bool, BoolVal, If, Implies, Int, IntVal, Not, Or
+from z3 import And, Bool, BoolVal, If, Implies, Int, IntVal, Not, Or, Sum
 
 from govspec import model as m
 from govspec.engine import check_time
@@ -134,6 +134,22 @@ class MeetingsMixin:
             members = state.members[stage.body]
             parts += [Implies(member, Or(v.notified[i], v.attended[i])) for i, member in members.items()]
         return And(parts)
+
+    def called(self, proc: m.Procedure, state: SymState, caller):
+        """Someone for whom ``caller(i)`` holds may call the procedure's meeting: the holder of a
+        calling office, or at least K members of the deciding body (True without a calling rule).
+
+        Mirrors :func:`govspec.semantics.meetings.call_problems`.
+        """
+        calling = proc.calling
+        if calling is None:
+            return BoolVal(True)
+        ways = [Or([And(state.offices[o] == i, caller(i)) for i in range(len(self.people))]) for o in calling.offices]
+        if calling.members is not None:
+            members = state.members[proc.stages[0].body]
+            assert not any(i in self.slots for i in members), "counting.unsupported refuses 'called by'"
+            ways.append(Sum([If(And(b, caller(i)), 1, 0) for i, b in members.items()] or [IntVal(0)]) >= calling.members)
+        return Or(ways) if ways else BoolVal(False)
 
     def _stage_vars(self, prefix: str, t: int, proc: str, index: int, body: str) -> StageVars:
         """One stage's variables at step ``t`` for everyone who can sit in ``body`` (a class slot: counts)."""
