@@ -243,3 +243,13 @@ def test_the_chairs_side_carries_on_a_tie():
         assert {p.name: p.status for p in report.properties} == {
             "majority": REFUTED, "majority_or_the_chair": PROVED, "with_the_chair": PROVED, "against_the_chair": REFUTED,
         }, engine
+
+
+def test_a_proof_relies_on_who_may_call(called):
+    """--explain: without 'called by chair' any member may call, and b and c carry it 2 to 1."""
+    text = CALLED + "property chair_calls: no coalition of at most 2 excluding a can force by_chair\n"
+    model = api.load_text(text, "t.gov")
+    report = api.check_model(model, api.Options(depth=2, timeout=60, explain=True))
+    result = {p.name: p for p in report.properties}["chair_calls"]
+    assert result.status == PROVED
+    assert "called by chair" in [r.text for r in result.relied_on]
