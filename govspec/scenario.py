@@ -70,9 +70,9 @@ def snapshot(state: sem.State) -> StateSnapshot:
                          tuple(p[0] for p in state.proposals))
 
 
-def _called_ref(ref, proc: m.Procedure, state, coalition):
+def _called_ref(ref, proc: m.Procedure, state, coalition, proposer=None):
     """The calling rule, with who called the meeting (:func:`govspec.semantics.callers`)."""
-    who = sem.callers(proc, state, coalition) or ()
+    who = sem.callers(proc, state, coalition, proposer) or ()
     holders = {o: state.holder(o) for o in proc.calling.offices}
     office = next((o for o, h in holders.items() if (h,) == who), None)
     named = f"{who[0]}, as {office}" if office else _people_words(who)
@@ -116,7 +116,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             life = proc.lifecycle
             rules = [ref(life.rule.text, life.rule.span, life.rule.cite)]
             if step.phase == "propose" and proc.calling is not None:
-                rules.append(_called_ref(ref, proc, state, coalition))
+                rules.append(_called_ref(ref, proc, state, coalition, step.proposer))
             name = f"{proc.name} proposed by {step.proposer}" if step.phase == "propose" else f"{proc.name} proposal cancelled"
             out.append(TraceStep(index, "procedure", name, step.args, (), _loan(model, step) + state_changes(state, after),
                                  tuple(rules), proc.span.line, proc.cite,

@@ -107,24 +107,29 @@ def stage_carries(proc: m.Procedure, index: int, state: State, args: dict[str, s
     return eval_bool(stage.passes.expr, env)
 
 
-def callers(proc: m.Procedure, state: State, coalition: frozenset[str] | None = None) -> tuple[str, ...] | None:
+def callers(proc: m.Procedure, state: State, coalition: frozenset[str] | None = None,
+            first: str | None = None) -> tuple[str, ...] | None:
     """Who calls the procedure's meeting (docs/semantics.md "Who calls a meeting"): the holder of a
-    calling office, else the first K members of the deciding body; within ``coalition`` when given
-    (a forcing step: the coalition calls its own meetings).  None: nobody may call it now; () when
-    the procedure has no calling rule (any member may call)."""
+    calling office, else K members of the deciding body, ``first`` among them where it can be (the
+    proposer of a meeting called ahead); within ``coalition`` when given (a forcing step: the
+    coalition calls its own meetings).  None: nobody may call it now; () when the procedure has no
+    calling rule (any member may call)."""
     calling = proc.calling
     if calling is None:
         return ()
     inside = (lambda who: True) if coalition is None else (lambda who: who in coalition)  # noqa: E731
-    for office in calling.offices:
-        holder = state.holder(office)
-        if holder is not None and inside(holder):
-            return (holder,)
-    if calling.members is not None:
-        able = [p for p in sorted(state.body(proc.stages[0].body)) if inside(p)]
-        if len(able) >= calling.members:
-            return tuple(able[:calling.members])
-    return None
+    holders = [h for h in (state.holder(o) for o in calling.offices) if h is not None and inside(h)]
+    if first in holders:
+        return (first,)
+    able = [p for p in sorted(state.body(proc.stages[0].body)) if inside(p)]
+    if first in able:
+        able.remove(first)
+        able.insert(0, first)
+    if holders and (first not in able or calling.members is None or len(able) < calling.members):
+        return (holders[0],)
+    if calling.members is not None and len(able) >= calling.members:
+        return tuple(able[:calling.members])
+    return (holders[0],) if holders else None
 
 
 def call_problems(proc: m.Procedure, state: State, coalition: frozenset[str] | None = None) -> list[str]:
