@@ -70,6 +70,14 @@ def snapshot(state: sem.State) -> StateSnapshot:
                          tuple(p[0] for p in state.proposals))
 
 
+def _casting(stage: m.Stage, state, choice) -> str | None:
+    """The chair, if their casting vote decided a tie at this stage (docs/semantics.md)."""
+    chair = state.holder(stage.chair) if stage.casting is not None else None
+    if chair is not None and len(choice.yes) == len(choice.no) and chair in choice.yes | choice.no:
+        return chair
+    return None
+
+
 def _called_ref(ref, proc: m.Procedure, state, coalition, proposer=None):
     """The calling rule, with who called the meeting (:func:`govspec.semantics.callers`)."""
     who = sem.callers(proc, state, coalition, proposer) or ()
@@ -133,6 +141,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 stage.body, stage.kind, stage.mode, _names(choice.notified), _names(choice.attended),
                 _names(choice.yes), _names(choice.no), _names(choice.abstain), _names(sets["recused"]),
                 outsiders_free=coalition is not None, objected=_names(choice.objected),
+                casting=_casting(stage, state, choice),
             ))
             mode = "at meeting" if stage.mode == "meeting" else "by written consent"
             notice = f", notice {stage.notice}" if stage.mode == "meeting" else ""

@@ -65,6 +65,8 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
                 if stage.objected:
                     lines.append(f"      came only to object to the notice: {_people(stage.objected)}")
                 lines.append(f"      votes: yes {_people(stage.yes)}; no {_people(stage.no)}; abstain {_people(stage.abstain)}")
+                if stage.casting:
+                    lines.append(f"      a tie: {stage.casting}'s casting vote as chair decides it")
             if stage.recused:
                 lines.append(f"      recused: {_people(stage.recused)}")
             if forcing and stage.kind == "vetoed":

@@ -92,7 +92,8 @@ def _meeting(step: TraceStep, stage: StageRecord, veto: bool) -> str:
         text += f"; {_verb(away, 'is', 'are')} told but {'stays' if len(away) == 1 else 'stay'} away"
     if stage.recused:
         text += f"; {_verb(stage.recused, 'is', 'are')} recused"
-    return text + "; " + _votes(stage)
+    tie = f", a tie that {stage.casting}'s casting vote as chair decides" if stage.casting else ""
+    return text + "; " + _votes(stage) + tie
 
 
 def _procedure(step: TraceStep) -> str:
