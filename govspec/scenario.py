@@ -70,12 +70,30 @@ def snapshot(state: sem.State) -> StateSnapshot:
                          tuple(p[0] for p in state.proposals))
 
 
+def rule_ref(model: m.Model, text: str, span, cite) -> RuleRef:
+    """A rule as reports cite it: its line, and its file when imported; an amending clause is
+    marked with the imported line it replaces, removes or adds to (:class:`govspec.model.Amendment`)."""
+    a = model.amendments.get(span)
+    marks = {} if a is None else {"change": a.change, "amends_line": a.replaced.line,
+                                  "amends_path": None if a.replaced.path == model.path else a.replaced.path}
+    return RuleRef(text, span.line, cite, None if span.path == model.path else span.path, **marks)
+
+
+LIFECYCLE_KINDS = ("voting_delay", "voting_period", "threshold", "counted", "expires")
+
+
 def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | None = None) -> tuple[TraceStep, ...]:
     state = sem.initial_state(model)
     out = []
 
     def ref(text: str, span, cite) -> RuleRef:
-        return RuleRef(text, span.line, cite, None if span.path == model.path else span.path)
+        return rule_ref(model, text, span, cite)
+
+    def folded(proc, kinds, stage=None) -> list[RuleRef]:
+        """Amending clauses a rule of the step folds into its own words (a notice into its stage's
+        line, a voting period into the lifecycle, a dropped effect into nothing): cited on their own."""
+        return [ref(a.text, a.span, a.cite) for a in model.amendments.values()
+                if a.procedure == proc.name and a.kind in kinds and (stage is None or a.stage == stage.span)]
 
     for index, step in enumerate(steps, start=1):
         after = sem.apply(model, state, step)
@@ -91,7 +109,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 days = proc.window_stage.window
                 rules.append(ref(f"veto window of {days} day{'s' if days != 1 else ''} closed", proc.window_stage.span,
                                  proc.window_stage.cite))
-            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects]
+            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects] + folded(proc, ("drop",))
             out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", step.args, (),
                                  state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
                                  None if proc.span.path == model.path else proc.span.path, phase="execute"))
@@ -99,7 +117,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             continue
         if step.phase in ("propose", "cancel"):
             life = proc.lifecycle
-            rules = [ref(life.rule.text, life.rule.span, life.rule.cite)]
+            rules = [ref(life.rule.text, life.rule.span, life.rule.cite), *folded(proc, LIFECYCLE_KINDS)]
             name = f"{proc.name} proposed by {step.proposer}" if step.phase == "propose" else f"{proc.name} proposal cancelled"
             out.append(TraceStep(index, "procedure", name, step.args, (), _loan(model, step) + state_changes(state, after),
                                  tuple(rules), proc.span.line, proc.cite,
@@ -118,8 +136,10 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 outsiders_free=coalition is not None,
             ))
             mode = "at meeting" if stage.mode == "meeting" else "by written consent"
-            notice = f", notice {stage.notice}" if stage.mode == "meeting" else ""
+            amended_notice = folded(proc, ("notice",), stage)  # (then cited on its own, not as the stage line's)
+            notice = f", notice {stage.notice}" if stage.mode == "meeting" and not amended_notice else ""
             rules.append(ref(f"{stage.kind} by {stage.body} {mode}{notice}", stage.span, stage.cite))
+            rules += amended_notice
             if stage.quorum is not None:
                 rules.append(ref(f"quorum {stage.quorum.text}", stage.quorum.span, stage.quorum.cite))
             default_consent = stage.mode == "consent" and stage.passes.text == "unanimous written consent"
@@ -131,10 +151,12 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
         if step.phase == "pass":
             rules += [ref(f"require {g.text}", g.span, g.cite) for g in proc.guards]
             rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects if not proc.timed]
+            rules += folded(proc, ("drop",)) if not proc.timed else []
         if proc.timelock_rule and step.phase == "pass":
             rules.append(ref(proc.timelock_rule.text, proc.timelock_rule.span, proc.timelock_rule.cite))
         if proc.lifecycle is not None and step.phase == "pass":
             rules.append(ref(proc.lifecycle.rule.text, proc.lifecycle.rule.span, proc.lifecycle.rule.cite))
+            rules += folded(proc, LIFECYCLE_KINDS)
         name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
         out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, step.args, tuple(records),
                              _loan(model, step) + state_changes(state, after), tuple(rules), proc.span.line, proc.cite,

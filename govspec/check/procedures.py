@@ -177,7 +177,8 @@ def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: l
     if "threshold" in clauses:
         threshold = token_amount(cx, clauses["threshold"].expr, Scope(procedure=decl))
     snapshot = "counted" in clauses and clauses["counted"].counting == "snapshot"
-    first = min([*clauses.values(), *notice_days], key=lambda c: (c.span.line, c.span.column))
+    # cited at its first clause in the procedure's own file (an amended clause is cited on its own)
+    first = min([*clauses.values(), *notice_days], key=lambda c: (c.span.path != decl.span.path, c.span.line, c.span.column))
     parts = [f"proposed {_days(delay)} ahead" if delay else "proposed first"]
     if period is not None:
         parts.append(f"voting period {_days(period)}")
