@@ -163,3 +163,52 @@ def test_an_unknown_clause_word_gets_a_suggestion(tmp_path):
     code, out, err = run_cli("check", str(main))
     assert code == 3 and out == ""
     assert err.startswith(f"{main}:14:5: error[GOV100]: unexpected 'quorom' (did you mean 'quorum'?)"), err
+
+
+COUNCIL = """
+rules "Shared rules" {{
+{procedure}
+}}
+
+organization "Board and council" {{
+  person a
+  person b
+  person c
+  person d
+  person e
+  person chief
+  body board {{ members a, b, c }}
+  body council {{ members d, e }}
+  office ceo = chief
+{extra}
+}}
+
+property vetoable_for_two_days: always (replace_ceo.executed -> now - replace_ceo.approved_at >= 2)
+property one_councillor_vetoes: always (replace_ceo.vetoed -> yes >= 1)
+property not_the_target: always (replace_ceo -> x != ceo)
+"""
+
+COUNCIL_PROCEDURE = """  procedure replace_ceo(x in people) "Charter 7" {
+    decided by board at meeting
+      notice all
+      passes when yes > half of present
+    vetoed by council by written consent within 2 days
+      passes when yes >= 2
+    recuse x from vote
+    effect ceo = x
+  }"""
+
+
+@pytest.mark.parametrize("engine", ["z3", "explicit"])
+def test_a_stage_line_names_the_stage_its_clauses_amend(engine):
+    block = ("  amend replace_ceo {\n    vetoed by council by written consent within 1 day\n"
+             "      passes when yes >= 1\n    recuse x from vote and quorum\n  }")
+    rewritten = (COUNCIL_PROCEDURE.replace("within 2 days", "within 1 day").replace("yes >= 2", "yes >= 1")
+                 .replace("recuse x from vote", "recuse x from vote and quorum"))
+    amended = statuses(COUNCIL.format(procedure=COUNCIL_PROCEDURE, extra=block), engine)
+    assert amended == statuses(COUNCIL.format(procedure=rewritten, extra=""), engine)
+    if engine == "z3":
+        assert amended != statuses(COUNCIL.format(procedure=COUNCIL_PROCEDURE, extra=""), engine)
+    model = api.load_text(COUNCIL.format(procedure=COUNCIL_PROCEDURE, extra=block), "amend.gov")
+    proc = model.procedures["replace_ceo"]
+    assert proc.window_stage.window == 1 and proc.stages[0].notice == "all" and proc.recusals[0].from_quorum
