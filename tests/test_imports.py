@@ -125,6 +125,8 @@ IMPORT_CASES = [
                   "acme.gov": RULES}, "GOV128", "main.gov", 11, 9, "'own' is declared by this organization", id="amend-own"),
     pytest.param({"main.gov": 'import "acme.gov"\n' + ORG, "acme.gov": RULES.replace("}\n}", "}\n  amend fire { notice none }\n}")},
                  "GOV128", "acme.gov", 10, 3, "'amend' belongs in the organization block", id="amend-in-rules"),
+    pytest.param({"main.gov": 'import "acme.gov"\n' + amended("amend fire { notice none\n  decided by board by written consent }"),
+                  "acme.gov": RULES}, "GOV128", "main.gov", 10, 3, "which written consent cannot have", id="amend-consent-notice"),
     pytest.param({"main.gov": 'import "acme.gov"\n' + amended("amend fire { expires after 3 days }"), "acme.gov": RULES},
                  "GOV316", "main.gov", 9, 16, "only a decision that waits", id="amend-checked-like-the-rest"),
 ]
