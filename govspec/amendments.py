@@ -136,7 +136,7 @@ def _amend(proc: ast.ProcedureDecl, block: ast.Amend, seen: dict, changes: list)
             cleared.add(item.kind)
             _put(items, old, item, proc, record)
         else:
-            once((item.kind,), item, f"'{_WORDS[item.kind]}'")
+            once((item.kind,), item, f"'{_WORDS.get(item.kind, item.kind)}'")  # (clause kinds added later: one each)
             old = [k for k, i in enumerate(items) if isinstance(i, ast.Clause) and i.kind == item.kind]
             _put(items, old, item, proc, record)
     return replace(proc, items=tuple(items))
