@@ -92,8 +92,9 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
     def folded(proc, kinds, stage=None) -> list[RuleRef]:
         """Amending clauses a rule of the step folds into its own words (a notice into its stage's
         line, a voting period into the lifecycle, a dropped effect into nothing): cited on their own."""
-        return [ref(a.text, a.span, a.cite) for a in model.amendments.values()
-                if a.procedure == proc.name and a.kind in kinds and (stage is None or a.stage == stage.span)]
+        cited = proc.lifecycle.rule.span if proc.lifecycle is not None else None  # (cited there already)
+        return [ref(a.text, a.span, a.cite) for a in model.amendments.values() if a.procedure == proc.name
+                and a.kind in kinds and (stage is None or a.stage == stage.span) and a.span != cited]
 
     for index, step in enumerate(steps, start=1):
         after = sem.apply(model, state, step)

@@ -212,3 +212,16 @@ def test_a_stage_line_names_the_stage_its_clauses_amend(engine):
     model = api.load_text(COUNCIL.format(procedure=COUNCIL_PROCEDURE, extra=block), "amend.gov")
     proc = model.procedures["replace_ceo"]
     assert proc.window_stage.window == 1 and proc.stages[0].notice == "all" and proc.recusals[0].from_quorum
+
+
+def test_a_clause_added_to_a_procedure_without_one_is_cited_once(tmp_path):
+    """A voting period added to Delaware's remove_ceo gives it a proposal step; the lifecycle rule
+    is then the amending clause itself, cited once and marked."""
+    main = tmp_path / "main.gov"
+    main.write_text(BOARD.format(extra="  amend remove_ceo {\n    voting period 3 days\n  }"))
+    code, out, _ = run_cli("check", "--format", "json", str(main))
+    steps = [s for p in json.loads(out)["files"][0]["properties"] for s in p["trace"] if s["phase"] == "propose"]
+    assert steps
+    for step in steps:
+        [rule] = step["rules"]
+        assert rule["line"] == 14 and rule["amends"]["change"] == "adds to"
