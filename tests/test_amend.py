@@ -225,3 +225,14 @@ def test_a_clause_added_to_a_procedure_without_one_is_cited_once(tmp_path):
     for step in steps:
         [rule] = step["rules"]
         assert rule["line"] == 14 and rule["amends"]["change"] == "adds to"
+
+
+def test_explain_marks_an_amending_clause_a_proof_relies_on(tmp_path):
+    main = tmp_path / "main.gov"
+    main.write_text(BOARD.format(extra="  amend remove_ceo {\n    quorum 4\n  }").split("property")[0]
+                    + "property all_present: always (remove_ceo -> present >= 4)\n")
+    code, out, _ = run_cli("check", "--explain", "--depth", "1", "--format", "json", str(main))
+    [prop] = json.loads(out)["files"][0]["properties"]
+    assert prop["status"] == "proved"
+    [quorum] = [r for r in prop["relied_on"] if r["text"].startswith("quorum")]
+    assert quorum["line"] == 14 and quorum["amends"]["change"] == "replaces"
