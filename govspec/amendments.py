@@ -4,7 +4,9 @@ Assumes: the organisation's imported procedures have joined it (:mod:`govspec.im
 :func:`apply`).  Guarantees: each amended procedure is the imported one with the amending clauses
 put where the clauses they replace stood (or added), so the checks and engines see an ordinary
 procedure; every change is recorded as an :class:`ast.Amended` for the reports; a procedure that is
-not imported, a stage it lacks, an effect it lacks or a clause amended twice is GOV128.
+not imported (or is the organisation's own), a stage or an effect it lacks, a clause amended twice,
+or a notice left in a stage turned into written consent is GOV128.  The amended procedure is not
+checked here: :mod:`govspec.check` checks it like any other, at each clause's own line.
 
 Which clause an amending clause replaces (docs/language.md, "Amending one clause"):
 - ``notice``, ``quorum``, ``passes when``: that clause of the stage named by the latest stage line
