@@ -15,7 +15,7 @@ Which clause an amending clause replaces (docs/language.md, "Amending one clause
 - ``timelock``, ``voting delay``, ``voting period``, ``proposal threshold``, ``counted ...``,
   ``expires after``: the procedure's clause of that kind, else added;
 - ``require``, ``recuse``: all the procedure's clauses of that kind (the block's clauses of that
-  kind replace them together), else added;
+  kind replace them together; a ``require`` checked at execution only those checked alike), else added;
 - ``effect``: the effects on the same name (the office or parameter set, the body of an ``add`` or
   ``remove``, the person whose tokens a token effect moves first), else added; ``no effect NAME``
   drops them.
@@ -71,7 +71,7 @@ def _amend(proc: ast.ProcedureDecl, block: ast.Amend, seen: dict, changes: list)
     items = list(proc.items)
     headers = [i for i in items if isinstance(i, ast.StageHeader)]
     stage = next((h for h in headers if h.kind == "decided"), headers[0] if headers else None)
-    cleared: set[str] = set()  # require / recuse: the imported clauses already replaced
+    cleared: set[tuple] = set()  # require / recuse: the groups of imported clauses already replaced
 
     def once(key, item, what):
         key = (proc.name, *key)
@@ -133,9 +133,10 @@ def _amend(proc: ast.ProcedureDecl, block: ast.Amend, seen: dict, changes: list)
                    and effect_name(i.effect) == name]
             _put(items, old, item, proc, record)
         elif item.kind in MANY:
-            old = [] if item.kind in cleared else [k for k, i in enumerate(items)
-                                                   if isinstance(i, ast.Clause) and i.kind == item.kind]
-            cleared.add(item.kind)
+            group = (item.kind, getattr(item, "checked", None))  # ('at execution require' apart from 'require')
+            old = [] if group in cleared else [k for k, i in enumerate(items) if isinstance(i, ast.Clause)
+                                               and (i.kind, getattr(i, "checked", None)) == group]
+            cleared.add(group)
             _put(items, old, item, proc, record)
         else:
             once((item.kind,), item, f"'{_WORDS.get(item.kind, item.kind)}'")  # (clause kinds added later: one each)

@@ -104,6 +104,15 @@ class Majority(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class SetFilter(Node):
+    """``S tagged T`` and ``S held for P`` (``operand`` None: everyone, as in ``tagged T`` alone)."""
+
+    operand: "Expr | None"
+    attribute: str  # "tag" | "principal"
+    value: Name
+
+
+@dataclass(frozen=True, slots=True)
 class Not(Node):
     operand: "Expr"
 
@@ -118,7 +127,7 @@ class Vacancy(Node):
 
 Expr = (
     Number | Name | Dotted | StepSet | Seats | AllPeople | Now | SetLiteral | Call | BoolLit | Binary
-    | FractionOf | Majority | Not | Vacancy
+    | FractionOf | Majority | Not | Vacancy | SetFilter
 )
 
 # ---------------------------------------------------------------- declarations
@@ -206,6 +215,8 @@ class Clause(Node):
     effect: "Effect | None" = None
     days: int | None = None  # timelock, voting delay/period, notice period
     counting: str | None = None  # "counted at snapshot" / "counted live"
+    recused_set: "Expr | None" = None  # "recuse tagged T from vote": a set instead of a parameter
+    checked: str = "approval"  # require: when it is checked: approval | execution | approval and execution
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,22 +246,26 @@ class CoalitionBound(Node):
     tagged: tuple[Name, ...]
     excluding: tuple[Name, ...]
     principals: bool = False  # "of at most 2 principals": count principals, each with all its keys
+    including: tuple[Name, ...] = ()  # "including a, b": in every coalition counted
 
 
 @dataclass(frozen=True, slots=True)
 class CoalitionSet(Node):
     names: tuple[Name, ...]
     tag: Name | None
+    expr: "Expr | None" = None  # "coalition (SET) can ...": any set expression, read in the initial state
 
 
 @dataclass(frozen=True, slots=True)
 class PropertyDecl(Node):
     name: str
     kind: str  # always | never | possible | no_coalition | every_coalition | coalition_force | coalition_block
+    # | every_coalition_block | no_coalition_block | each_force | each_block
     body: Expr
     cite: str | None
     bound: CoalitionBound | None = None
     coalition: CoalitionSet | None = None
+    each: Expr | None = None  # "each of S can ...": the set S
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,3 +340,13 @@ class SpecFile(Node):
     properties: tuple[PropertyDecl, ...]
     imports: tuple[Import, ...] = ()
     rules: tuple[Organization, ...] = ()  # "rules" blocks: fragments joined to the importing organisation
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureSet(Node):
+    """``{p, q}.executed``: the steps of any of these procedures in one phase, the subject of a step
+    rule (a plain ``{p, q}`` there is a SetLiteral naming procedures)."""
+
+    names: tuple[Name, ...]
+    attribute: str
+    attribute_span: Span

@@ -74,6 +74,17 @@ def coalitions_up_to_symmetry(items: list[str], size: int, key) -> tuple[list[tu
     return sorted(found, key=lambda combo: [position[x] for x in combo]), math.comb(len(items), size)
 
 
+def including_coalitions(model: m.Model, spec: m.CoalitionSpec, size: int) -> tuple[list[tuple[str, ...]], int]:
+    """The coalitions of ``size`` drawn from the candidates that include every one of
+    ``spec.including``, up to symmetry (the included are fixed; the others are chosen as
+    :func:`coalitions_up_to_symmetry` chooses), in candidate order, and how many there are in all."""
+    keys = symmetry_keys(model)
+    rest = [c for c in spec.candidates if c not in spec.including]
+    combos, count = coalitions_up_to_symmetry(rest, size - len(spec.including), keys.__getitem__)
+    position = {c: i for i, c in enumerate(spec.candidates)}
+    return [tuple(sorted(spec.including + combo, key=position.__getitem__)) for combo in combos], count
+
+
 def principal_coalitions(model: m.Model, spec: m.CoalitionSpec, size: int) -> list[frozenset[str]] | None:
     """Every coalition of ``size`` principals up to symmetry, as the set of their candidate keys
     (None: too many).  A principal with one candidate key, a person alike others, is

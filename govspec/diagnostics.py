@@ -57,6 +57,8 @@ CODES: dict[str, str] = {
     "GOV201": "step quantities (yes, present, members, seats, ...) used outside a stage's rules",
     "GOV202": "comparison between incompatible values",
     "GOV203": "multiplication needs a constant or parameter on one side",
+    "GOV230": "a set operation on something that is not a set of people",
+    "GOV231": "unknown principal",
     # GOV3xx: rules about the organisation
     "GOV300": "an organisation must be declared exactly once",
     "GOV301": "a body has more members than seats",
@@ -74,7 +76,7 @@ CODES: dict[str, str] = {
     "GOV313": "an event may not have voting stages",
     "GOV314": "a property uses a procedure, or the votes in one, outside 'always (P -> ...)', 'never P', 'possible P' or a goal",
     "GOV315": "a coalition names a person twice or an unknown tag",
-    "GOV316": "a timing rule is misused (veto windows, timelocks, P.executed / P.approved_at)",
+    "GOV316": "a timing rule is misused (veto windows, timelocks, P.vetoed)",
     "GOV317": "a token or proposal rule is misused (transfer, mint, delegate, flash loan, proposal lifecycle)",
     "GOV318": "a principal holds more seats of a body than its cap ('at most K seats per principal')",
     "GOV319": "a body holding a group of variable size declares its seats",

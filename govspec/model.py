@@ -104,7 +104,33 @@ class SetOf:
     people: tuple["PersonExpr", ...]
 
 
-SetExpr = StepSet | Members | Everyone | SetOf
+# ---- set algebra (issue 13)
+SET_OPS = {"union": "union", "except": "difference", "intersect": "intersection"}  # operator -> its name
+
+
+@dataclass(frozen=True, slots=True)
+class SetOp:
+    """``A union B``, ``A except B`` (difference), ``A intersect B`` of two sets."""
+
+    op: str  # one of SET_OPS
+    left: "SetExpr"
+    right: "SetExpr"
+
+
+@dataclass(frozen=True, slots=True)
+class Having:
+    """The people of ``set`` with a tag (``attribute`` "tag") or held for a principal ("principal").
+    Tags and principals never change, so this filters by what a person is declared with."""
+
+    set: "SetExpr"
+    attribute: str  # "tag" | "principal"
+    value: str
+
+    def admits(self, person: "Person") -> bool:
+        return self.value in person.tags if self.attribute == "tag" else person.principal == self.value
+
+
+SetExpr = StepSet | Members | Everyone | SetOf | SetOp | Having
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,11 +306,12 @@ class Stage:
 
 @dataclass(frozen=True, slots=True)
 class Recusal:
-    formal: str
+    formal: str  # the parameter recused; for a recusal by a set, the set as written
     from_vote: bool
     from_quorum: bool
     span: Span
     cite: str | None
+    people: frozenset[str] | None = None  # a recusal by a set (issue 13): these people, fixed by the declarations
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +361,10 @@ class Procedure:
     timelock_rule: "Rule | None" = None  # where the timelock is written (for scenarios)
     lifecycle: Lifecycle | None = None  # proposed first, then voted on (see Lifecycle)
     grace: int | None = None  # an approved decision expires unless it takes effect before delay + grace days
+    # 'at execution require C' (and '... at approval and execution', whose Rule is in guards too):
+    # checked when a timed decision takes effect, on the state then; if one fails it cannot take
+    # effect now and keeps waiting (docs/semantics.md section 10 "Requirements at execution")
+    execution_guards: tuple[Rule, ...] = ()
 
     @property
     def kind_word(self) -> str:
@@ -345,12 +376,18 @@ class Procedure:
         return self.timelock > 0 or self.window_stage is not None
 
     def rules(self):
-        """Its guards, then the passing rule and quorum of each stage, the veto window's last."""
-        yield from self.guards
+        """Its guards (those checked at execution only after the others), then the passing rule and
+        quorum of each stage, the veto window's last."""
+        yield from self.requirements()
         for st in [*self.stages, *([self.window_stage] if self.window_stage else [])]:
             yield st.passes
             if st.quorum is not None:
                 yield st.quorum
+
+    def requirements(self):
+        """Each ``require`` once: those checked at approval, then those checked at execution only."""
+        yield from self.guards
+        yield from (g for g in self.execution_guards if not any(g is x for x in self.guards))
 
     def expires_on(self, approved: int) -> int | None:
         """The first day on which a decision approved on ``approved`` can no longer take effect."""
@@ -380,13 +417,15 @@ class CoalitionSpec:
     size: int | None  # None: the coalition is exactly ``candidates``
     exactly: bool = False
     principals: bool = False  # ``size`` counts principals; a coalition holds all their candidate keys
+    including: tuple[str, ...] = ()  # in every coalition (among ``candidates``; counted in ``size``)
 
     def describe(self) -> str:
         if self.size is None:
             return "{" + ", ".join(self.candidates) + "}"
         word = "exactly" if self.exactly else "at most"
         unit = " principal" + ("s" if self.size != 1 else "") if self.principals else ""
-        return f"{word} {self.size}{unit} of {{{', '.join(self.candidates)}}}"
+        including = f" including {{{', '.join(self.including)}}}" if self.including else ""
+        return f"{word} {self.size}{unit} of {{{', '.join(self.candidates)}}}{including}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +442,8 @@ class Goal:
 class Property:
     name: str
     kind: str  # invariant | step | no_coalition | every_coalition | coalition_force | coalition_block
+    # | every_coalition_block ("every coalition of K ... can block", "each of S can block")
+    # | no_coalition_block ("no coalition of at most K ... can block")
     span: Span
     cite: str | None
     text: str
@@ -415,6 +456,23 @@ class Property:
     # "possible X": searched as "never X" (an invariant or step property, as above), the verdict
     # flipped (govspec.verdicts.properties.possible): a violation found is a witness that X is reached
     possible: bool = False
+    # a step rule over a set of procedures ("always ({p, q}.executed -> C)"): the other procedures,
+    # each with its phase and C as read in its own step; ``subject`` is the set as written
+    also: tuple[tuple[str, str, "BoolExpr"], ...] = ()
+    subject: str = ""
+
+    @property
+    def cases(self) -> tuple[tuple[str, str, "BoolExpr"], ...]:
+        """A step rule's (procedure, phase, condition) triples: a step of the procedure in the phase
+        violates the rule when the condition fails of it (one triple unless over a set)."""
+        if self.kind != "step":
+            return ()
+        return ((self.procedure, self.phase, self.step), *self.also)
+
+    @property
+    def label(self) -> str:
+        """The steps a step rule speaks of, as the user wrote them: 'P', 'P.executed', '{p, q}'."""
+        return self.subject or self.procedure + {"pass": "", "execute": ".executed", "veto": ".vetoed"}[self.phase]
 
 
 @dataclass(frozen=True)
@@ -495,9 +553,19 @@ class Model:
             if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
                 yield proc, proc.lifecycle.threshold
         for prop in self.properties:
-            for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
+            for e in (prop.state, prop.step, prop.goal.state if prop.goal else None, *(c[2] for c in prop.also)):
                 if e is not None:
                     yield None, e
+
+    def filters(self) -> frozenset[str]:
+        """What of a person the rules read besides bodies and weight: "tag" and "principal" when some
+        expression filters by them (``S tagged T``, ``S held for P``); members alike in everything
+        else are then told apart by these too."""
+        cached = self.__dict__.get("_filters")
+        if cached is None:
+            cached = frozenset(x.attribute for _, e in self.expressions() for x in walk(e) if isinstance(x, Having))
+            object.__setattr__(self, "_filters", cached)
+        return cached
 
     def named_in_rules(self) -> frozenset[str]:
         """The people the spec tells apart by name, so that they are never interchangeable with
@@ -508,6 +576,7 @@ class Model:
         cached = self.__dict__.get("_named")
         if cached is None:
             names: set[str] = {o.holder for o in self.offices.values() if o.holder}
+            names |= {n for proc in self.procedures.values() for r in proc.recusals for n in (r.people or ())}
             names |= {p.principal for p in self.people if p.principal != p.name}
             for _, e in self.expressions():
                 names |= {x.name for x in walk(e) if isinstance(x, PersonConst)}

@@ -58,9 +58,10 @@ def candidates(model: m.Model) -> list[tuple[RuleRef, Callable[[], m.Model]]]:
             if st.mode == "meeting" and st.notice == "all":
                 add(f"{st.kind} by {st.body} at meeting, notice all", st.span, st.cite,
                     lambda p=proc, i=i: _stage(model, p, i, notice="none"))
-        for g in proc.guards:
+        for g in proc.requirements():
             add(f"require {g.text}", g.span, g.cite,
-                lambda p=proc, g=g: _procs(model, p, guards=tuple(x for x in p.guards if x is not g)))
+                lambda p=proc, g=g: _procs(model, p, guards=tuple(x for x in p.guards if x is not g),
+                                           execution_guards=tuple(x for x in p.execution_guards if x is not g)))
         for r in proc.recusals:
             add(f"recuse {r.formal}", r.span, r.cite,
                 lambda p=proc, r=r: _procs(model, p, recusals=tuple(x for x in p.recusals if x is not r)))

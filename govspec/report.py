@@ -21,7 +21,7 @@ READABLE_SCHEMAS = ("govspec-report/1", SCHEMA_ID)  # version 1 had no "bounded"
 PROVED, REFUTED, BOUNDED, UNKNOWN = "proved", "refuted", "bounded", "unknown"
 STATUSES = (PROVED, REFUTED, BOUNDED, UNKNOWN)
 
-WITNESS_KINDS = ("coalition_force", "every_coalition", "possible")  # properties that a witness proves
+WITNESS_KINDS = ("coalition_force", "every_coalition", "possible", "no_coalition_block")  # properties that a witness proves
 WITNESSED = "a witness, replayed on the reference semantics"  # the ``how`` of a "possible" shown by a witness
 
 
@@ -154,6 +154,9 @@ class TraceStep:
     # what moved), used by the ITF export and the HTML timeline.
     before: StateSnapshot | None = field(default=None, compare=False, repr=False)
     after: StateSnapshot | None = field(default=None, compare=False, repr=False)
+    # waiting decisions that could take effect after this step but for a requirement checked at
+    # execution that fails then ('require C at execution'): each ("P(x = a)", "at execution require C (line N)")
+    held: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict:
         return {

@@ -110,6 +110,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 days = proc.window_stage.window
                 rules.append(ref(f"veto window of {days} day{'s' if days != 1 else ''} closed", proc.window_stage.span,
                                  proc.window_stage.cite))
+            rules += [ref(f"at execution require {g.text}", g.span, g.cite) for g in proc.execution_guards]
             rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects] + folded(proc, ("drop",))
             out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", step.args, (),
                                  state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
@@ -172,8 +173,25 @@ def _with_states(model: m.Model, steps: list[sem.Step], described: list[TraceSte
     state = sem.initial_state(model)
     for step, record in zip(steps, described):
         after = sem.apply(model, state, step)
-        yield replace(record, before=snapshot(state), after=snapshot(after))
+        yield replace(record, before=snapshot(state), after=snapshot(after), held=held(model, after))
         state = after
+
+
+def held(model: m.Model, state: sem.State) -> tuple[tuple[str, str], ...]:
+    """The waiting decisions whose delay is over but which cannot take effect in ``state`` because a
+    requirement checked at execution fails (they keep waiting; docs/semantics.md section 10)."""
+    out = []
+    for name, args, at, _ in state.pending:
+        proc = model.procedures[name]
+        if not proc.execution_guards or state.now < at + proc.delay or not proc.waiting((args, at), state.now):
+            continue
+        env = sem.Env(model, state, dict(args))
+        failing = [g for g in proc.execution_guards if not sem.eval_bool(g.expr, env)]
+        if failing:
+            shown = ", ".join(f"{k} = {v}" for k, v in args)
+            out.append((name + (f"({shown})" if shown else ""),
+                        " and ".join(f"at execution require {g.text} (line {g.span.line})" for g in failing)))
+    return tuple(out)
 
 
 def _loan(model: m.Model, step: sem.Step) -> tuple[str, ...]:

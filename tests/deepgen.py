@@ -10,7 +10,8 @@ construction (the answer is computed from the parameters, not by running a check
   shortest counterexample has exactly k steps (invariant) or k steps whose last one is the k-th
   expulsion (step rule: the k-th expulsion starts from N-k+1 members).
 - :func:`notices`: a board whose CEO may be removed only once it is depleted (a ``require`` on its
-  size) or a rule about the yes votes that only a smaller board can break; directors may resign.
+  size, checked at the vote, when the removal takes effect, or both) or a rule about the yes votes
+  that only a smaller board can break; directors may resign.
   The removal has a notice period (``notice all N days``: a call step, a time step, the meeting)
   and/or a timelock (the vote, a time step, the decision taking effect), so the violation needs
   r resignations and then 3 or 5 more steps.
@@ -143,7 +144,10 @@ def notices(draw, depths=(5, 12)) -> Deep:
         tail = (2 if notice else 0) + (2 if timelock else 0) + 1  # call + wait, the vote, wait + take effect
         n = draw(st.integers(max(5, depths[0] - tail + 1), 9))
         r = draw(st.integers(max(1, depths[0] - tail), min(n - 1, depths[1] - tail)))
-        rule = f"    require size(board.members) <= {n - r}     \"art. 9: an emergency power of a depleted board\"\n"
+        # checked at the vote, when the removal takes effect, or both: r resignations are needed
+        # before it takes effect either way, so the depth is the same (issue 13.5)
+        when = draw(st.sampled_from(["", "at execution ", "at approval and execution "]))
+        rule = f"    {when}require size(board.members) <= {n - r}     \"art. 9: an emergency power of a depleted board\"\n"
         prop = "property ceo_stays: always ceo is not vacant"
     names = [f"d{i}" for i in range(1, n + 1)]
     text = f"""organization "Board of {n}" {{

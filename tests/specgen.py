@@ -37,10 +37,12 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
     n = draw(st.integers(3, max_people))
     people = [f"p{i}" for i in range(1, n + 1)]
     lines = ['organization "random" {']
+    tagged: dict[str, str] = {}  # person -> their tag
     for p in people:
         attrs = ""
         if draw(st.booleans()):
-            attrs += f" tags {draw(st.sampled_from(['t1', 't2']))}"
+            tagged[p] = draw(st.sampled_from(['t1', 't2']))
+            attrs += f" tags {tagged[p]}"
         if draw(st.integers(0, 3)) == 0:
             attrs += f" weight {draw(st.integers(2, 3))}"
         lines.append(f"  person {p}{attrs}")
@@ -66,13 +68,14 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         if formal:
             with_x.append(name)
         body = []
+        sets = _set_rules(draw, people, tagged, formal)  # (issue 13: set operations in the rules)
         mode = draw(st.sampled_from(["meeting", "meeting", "consent"]))
         if mode == "meeting":
             body.append("decided by board at meeting")
             body.append(f"notice {draw(st.sampled_from(['all', 'none']))}")
             quorum = draw(st.sampled_from([
                 None, "majority of members", "majority of seats", "2", f"present >= {draw(st.sampled_from(FRACTIONS))} of members",
-                "weight(present) > half of weight(members)", "present >= q * size(members)",
+                "weight(present) > half of weight(members)", "present >= q * size(members)", *sets["quorum"],
             ]))
             if quorum:
                 body.append(f"quorum {quorum}")
@@ -80,7 +83,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                 "yes > half of present", f"yes >= {draw(st.sampled_from(FRACTIONS))} of cast", "yes > no",
                 f"yes >= {draw(st.sampled_from(FRACTIONS))} of members", "yes >= 2", "weight(yes) > half of weight(present)",
                 "majority of cast", "yes > no and yes >= 1", "yes >= 2 or yes == eligible", "yes > q * size(present)",
-                "yes >= 2/3 of eligible",
+                "yes >= 2/3 of eligible", *sets["passes"],
             ])))
         else:
             body.append("decided by board by written consent")
@@ -88,6 +91,10 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                 body.append(f"passes when yes >= {draw(st.sampled_from(FRACTIONS))} of members")
         if formal and draw(st.booleans()):
             body.append(f"recuse x from {draw(st.sampled_from(['vote', 'quorum', 'vote and quorum']))}")
+        if tagged and draw(st.integers(0, 3)) == 0:  # (issue 13: a recusal by a set)
+            who = draw(st.sampled_from([f"tagged {draw(st.sampled_from(sorted(set(tagged.values()))))}",
+                                        f"({{{draw(st.sampled_from(people))}}} union tagged {draw(st.sampled_from(sorted(set(tagged.values()))))})"]))
+            body.append(f"recuse {who} from {draw(st.sampled_from(['vote', 'quorum', 'vote and quorum']))}")
         if council and draw(st.integers(0, 2)) == 0:
             _council_stage(draw, body)
         if draw(st.integers(0, 3)) == 0:  # time: a timelock and/or a veto window
@@ -104,9 +111,10 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                     body.append(f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}")
             if any(b.startswith(("timelock", "vetoed by council by written consent within", "vetoed by council at meeting within")) for b in body):
                 timed.append((name, any("within" in b for b in body)))
-        guard = draw(st.sampled_from([None, "ceo is not vacant", "size(board) >= 2", "q == 1/2"]))
-        if guard:
-            body.append(f"require {guard}")
+        guard = draw(st.sampled_from([None, "ceo is not vacant", "size(board) >= 2", "q == 1/2", *sets["require"]]))
+        if guard:  # (when: an untimed procedure checks every requirement in the step it passes)
+            when = draw(st.sampled_from(["", "", "at execution ", "at approval and execution "]))
+            body.append(f"{when}require {guard}")
         effects = ["ceo = vacant", "q = 2/3"]
         if formal:
             effects += ["ceo = x"]
@@ -117,9 +125,32 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         _procedure(draw, lines, name, formal, body, effects)
     lines.append("}")
     props = []
+    resign = "event resign" in "\n".join(lines)
     for k in range(draw(st.integers(1, 3))):
         p = draw(st.sampled_from(procs))
         about_x = [f"always ({p} -> x in board.members)", f"always ({p} -> x != ceo)"] if p in with_x else []
+        # '.executed' of any procedure (an untimed one: its vote), and step rules over a set of them
+        executed = [
+            f"always ({p}.executed -> now - {p}.approved_at >= {draw(st.integers(0, 2))})",
+            f"always ({p}.executed -> ceo is not vacant or q == 1/2)",
+            f"never {p}.executed",
+            f"possible {p}.executed and q == 2/3",
+            f"no coalition of at most {draw(st.integers(1, 3))} in board can force {p}.executed",
+        ]
+        if len(procs) == 2:
+            both = "{proc0, proc1}"
+            executed += [
+                f"always ({both} -> yes >= {draw(st.integers(1, 3))})",
+                f"always ({both}.executed -> ceo is not vacant)",
+                f"always ({both}.executed -> q == 1/2 or now >= 1)",
+                f"never {both}.executed",
+                f"possible {both}.executed and size(board.members) <= {draw(st.integers(1, 3))}",
+            ]
+            if set(procs) <= set(with_x):
+                executed.append(f"always ({both}.executed -> x in board.members)")
+        if resign:
+            executed += [f"always ({{{p}, resign}} -> size(board.members) >= {draw(st.integers(2, 3))})",
+                         f"never {{resign, {p}}}"]
         about_time = []
         for name, windowed in timed:
             about_time += [
@@ -138,7 +169,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         if about_time and draw(st.booleans()):
             props.append(f"property prop{k}: {draw(st.sampled_from(about_time))}")
             continue
-        form = draw(st.sampled_from(about_time + about_x + [
+        form = draw(st.sampled_from(about_time + about_x + executed + [
             f"always size(board.members) >= {draw(st.integers(1, 3))}",
             "always ceo is not vacant",
             "always q == 1/2",
@@ -158,6 +189,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             f"coalition {{{', '.join(draw(st.lists(st.sampled_from(people), min_size=1, max_size=3, unique=True)))}}} can force {p}",
             f"coalition {{{', '.join(draw(st.lists(st.sampled_from(people), min_size=1, max_size=2, unique=True)))}}} can block {p}",
             f"every coalition of {draw(st.integers(1, 2))} in board can force {p}",
+            *_set_properties(draw, p, people, tagged, board, p in with_x),
         ]))
         props.append(f"property prop{k}: {form}")
     return "\n".join(_amended(draw, lines) + props) + "\n"
@@ -178,6 +210,73 @@ def _amended(draw, lines: list[str]) -> list[str]:
                                   ["passes when yes >= 1/2 of members", "require size(board) >= 3", "effect ceo = vacant"]))
     rest = lines[:start] + lines[end + 1:]
     return ['rules "shared" {', *proc, "}"] + rest[:-1] + [f"  amend proc0 {{ {clause} }}", rest[-1]]
+
+
+# ---- set operations and quantified coalitions (issue 13)
+
+
+def _some_set(draw, people: list[str], tagged: dict[str, str], step: bool) -> str:
+    """A set expression: a base (a step set when ``step``, the board, a tag, a list), filtered or combined."""
+    bases = ["board.members", "people", f"{{{draw(st.sampled_from(people))}}}"]
+    bases += ["yes", "present", "no", "cast"] if step else []
+    bases += [f"tagged {t}" for t in sorted(set(tagged.values()))]
+    first, second = draw(st.sampled_from(bases)), draw(st.sampled_from(bases))
+    op = draw(st.sampled_from(["union", "except", "intersect", None]))
+    text = first if op is None else f"{first} {op} {second}"
+    if tagged and draw(st.booleans()):
+        text = f"({text}) tagged {draw(st.sampled_from(sorted(set(tagged.values()))))}"
+    return text
+
+
+def _set_rules(draw, people: list[str], tagged: dict[str, str], formal: str) -> dict[str, list[str]]:
+    """Quorum, passing and guard rules over set expressions."""
+    out = {
+        "quorum": [f"size({_some_set(draw, people, tagged, True)}) >= 1",
+                   f"present >= {draw(st.sampled_from(FRACTIONS))} of members except {{{draw(st.sampled_from(people))}}}"],
+        "passes": [f"size({_some_set(draw, people, tagged, True)}) >= {draw(st.integers(1, 2))} and yes >= 1",
+                   f"weight(yes except {{{draw(st.sampled_from(people))}}}) >= 2",
+                   f"yes > no and {_some_set(draw, people, tagged, True)} == yes"],
+        "require": [f"size({_some_set(draw, people, tagged, False)}) >= 2"],
+    }
+    if tagged:
+        t = draw(st.sampled_from(sorted(set(tagged.values()))))
+        out["passes"].append(f"yes tagged {t} >= 1 and yes >= 2")
+        out["quorum"].append(f"present except tagged {t} >= 1")
+    if formal:
+        out["passes"].append("size(yes except x) >= 2")
+        out["require"].append("x in board.members union people tagged t1" if "t1" in tagged.values() else "x in people")
+    return out
+
+
+def _set_properties(draw, p: str, people: list[str], tagged: dict[str, str], board: list[str], with_x: bool) -> list[str]:
+    """Properties over set expressions, and coalitions quantified over sets."""
+    forms = [
+        f"always size({_some_set(draw, people, tagged, False)}) >= {draw(st.integers(1, 3))}",
+        f"possible size({_some_set(draw, people, tagged, False)}) == {draw(st.integers(0, 2))}",
+        f"always ({p} -> size({_some_set(draw, people, tagged, True)}) <= {draw(st.integers(1, 3))})",
+        f"always ({p} -> cast == yes union no)",
+        f"always ({p} -> {draw(st.sampled_from(people))} in present except yes)",
+        f"every coalition of 1 in board can block {p}",
+        f"every coalition of 2 in board can block {p}",
+        f"each of board can force {p}",
+        f"each of {{{', '.join(board[:2])}}} can block {p}",
+        f"every coalition of 2 in board including {board[0]} can force {p}",
+        f"no coalition of at most 2 in board including {board[-1]} can force {p}",
+        f"every coalition of 2 in board including {board[0]} can block ceo is vacant",
+        f"no coalition of at most 1 in board can block {p}",
+        f"no coalition of at most 2 in board can block ceo is vacant",
+    ]
+    on_board = sorted({tagged[b] for b in board if b in tagged})
+    if on_board:
+        t = draw(st.sampled_from(on_board))
+        others = any(b not in tagged or tagged[b] != t for b in board)  # (else 'except tagged t' is nobody: GOV315)
+        forms += [f"each of board.members tagged {t} can block {p}", f"each of tagged {t} can force {p}",
+                  f"coalition (board.members except tagged {t}) can force {p}" if others else f"coalition (board.members) can force {p}",
+                  f"coalition (board.members tagged {t}) can block {p}",
+                  f"each of (board.members except tagged {t}) can block {p}" if others else f"each of board can block {p}"]
+    if with_x:
+        forms.append(f"always ({p} -> size(yes except x) >= 1)")
+    return forms
 
 
 @st.composite
@@ -278,7 +377,11 @@ def principal_specs(draw) -> str:
         if re.match(r"    timelock \d days", line) and draw(st.integers(0, 2)) > 0:
             lines[i] = line + f"\n    expires after {draw(st.integers(1, 2))} days"
     procs = re.findall(r"procedure (proc\d)", text)
+    orgs = sorted(set(principal_of.values()))  # (issue 13: the keys held for a principal, as a set)
+    held = [f"always size(board.members held for {o}) <= {draw(st.integers(0, 2))}" for o in orgs]
+    held += [f"always ({draw(st.sampled_from(procs))} -> size(yes held for {o}) <= 1)" for o in orgs]
     form = draw(st.sampled_from([
+        *held,
         f"no coalition of at most {draw(st.integers(1, 2))} principals in board can force {draw(st.sampled_from(procs))}",
         f"every coalition of 1 principal in board can force {draw(st.sampled_from(procs))}",
         f"no coalition of at most 1 principal can force ceo is vacant",
@@ -298,7 +401,7 @@ def group_specs(draw, variable: bool = False, every: bool = False) -> str:
     n = draw(st.integers(1 if variable else 2, 4))
     weight = draw(st.sampled_from(["", " weight 2"]))
     size = draw(st.sampled_from([f"at least {n}", f"{n} to {n + 1}", f"{n} to {n + 3}"])) if variable else str(n)
-    lines.append(f"  group d of {size}{weight}")
+    lines.append(f"  group d of {size}{weight}{draw(st.sampled_from(['', ' tags t1']))}")
     board = ["d"]
     if draw(st.booleans()):
         lines.append(f"  group e of {draw(st.integers(2, 3))}{draw(st.sampled_from(['', ' weight 3']))}")
@@ -333,6 +436,7 @@ def group_specs(draw, variable: bool = False, every: bool = False) -> str:
                 f"yes >= {draw(st.sampled_from(FRACTIONS))} of members", "yes >= 2", "weight(yes) > half of weight(present)",
                 "majority of cast", "yes > no and yes >= 1", "yes >= 2 or yes == eligible", "yes > q * size(present)",
                 "notified == board.members and yes >= 1", "abstain < yes", "yes >= 1 and ann in present",
+                "size(yes except {ann}) >= 2", "yes tagged t1 >= 1 and yes > no" if "tags t1" in lines[3] else "yes >= 1",
             ])))
         else:
             body.append("decided by board by written consent")
@@ -371,6 +475,9 @@ def group_specs(draw, variable: bool = False, every: bool = False) -> str:
             f"coalition {{ann}} can block {p}",
             f"coalition {{{draw(st.sampled_from(['ann, d', 'd', 'ann']))}}} can force {p}",
             f"no coalition of at most 2 in board can force {draw(st.sampled_from(timed))}.executed" if timed else "never q == 2",
+            f"always size(board.members except {{ann}}) >= {draw(st.integers(1, 3))}",
+            f"every coalition of 1 in d can block {p}",
+            f"each of d can block {p}",
         ] if not every else [f"every coalition of {draw(st.integers(1, 2))} in board can force {p}",
                              f"every coalition of {draw(st.integers(1, 2))} can force ceo is vacant"]))
         props.append(f"property prop{k}: {form}")

@@ -257,6 +257,6 @@ def test_no_article_note_for_a_person_named_a():
 
 def test_property_forms_the_note_does_not_name_are_added_from_the_grammar(monkeypatch):
     """A property form added to the grammar after the hand-written note appears in it by itself."""
-    monkeypatch.setattr("govspec.syntax.mistakes._PROPERTY_NOTE_WORDS", {"always", "never", "no", "every", "coalition"})
+    monkeypatch.setattr("govspec.syntax.mistakes._PROPERTY_NOTE_WORDS", {"always", "never", "no", "every", "coalition", "each"})
     diag = _error(SPEC + "property p: sometimes fire\n")
-    assert diag.notes[0].endswith("coalition {...} can force|block ..., possible ..."), diag.notes
+    assert diag.notes[0].endswith("each of ... can force|block ..., possible ..."), diag.notes

@@ -55,6 +55,10 @@ def prop(line: str) -> str:
     return spec(append=line + "\n")
 
 
+def prop_line(line: str) -> str:
+    return line + "\n"
+
+
 def run_check(path) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(["check", str(path)], out, err)
@@ -160,8 +164,31 @@ CASES = [
          "GOV305", 14, 7, "'passes' is given twice for this stage"),
     case("window-on-a-decision", spec(("decided by board at meeting", "decided by board at meeting within 3 days")),
          "GOV316", 12, 5, "only a veto has a window"),
-    case("executed-without-timelock", prop("property p: never fire.executed"), "GOV316", 17, 19,
-         "'fire' takes effect when it passes"),
+    case("vetoed-without-window", prop("property p: never fire.vetoed"), "GOV316", 17, 19,
+         "'fire' has no veto window"),
+    case("executed-in-vote-terms", prop("property p: always (fire.executed -> yes >= 2)"), "GOV201", 17, 38,
+         "'yes' describes a vote"),
+    case("votes-in-a-requirement-at-execution",
+         spec(("    effect ceo = vacant\n  }", "    at execution require yes >= 2\n    effect ceo = vacant\n  }")),
+         "GOV201", 14, 26, "'yes' describes a vote"),
+    case("requirement-when-misspelt", spec(("    effect ceo = vacant\n  }", "    at executon require k == 1\n    effect ceo = vacant\n  }")),
+         "GOV100", 14, 8, "unexpected 'executon'"),
+    # ---- step rules over a set of procedures
+    case("set-names-a-body", prop("property p: always ({fire, board} -> true)"), "GOV314", 17, 28,
+         "'board' is not a procedure or event"),
+    case("set-names-twice", prop("property p: never {fire, fire}"), "GOV314", 17, 26, "'fire' is named twice"),
+    case("set-unknown-procedure", prop("property p: never {fire, frie}"), "GOV107", 17, 26,
+         "unknown procedure 'frie' (did you mean 'fire'?)"),
+    case("set-attribute", prop("property p: never {fire}.approved_at"), "GOV314", 17, 26,
+         "takes '.executed' or '.vetoed', not '.approved_at'"),
+    case("set-as-condition", prop("property p: always {fire}.executed"), "GOV314", 17, 20,
+         "only the subject of a step rule"),
+    case("set-as-goal", prop("property p: coalition {ann, bob} can force {fire}"), "GOV314", 17, 44,
+         "a coalition goal is one procedure"),
+    case("set-parameter-not-common",
+         spec(("  procedure fire {", "  event quit(d in board) { effect remove d from board }\n  procedure fire {"),
+              append="property p: always ({fire, quit} -> d != ann)\n"), "GOV314", 18, 37,
+         "'d' is a parameter of quit but not of fire"),
     case("negative-token-amount", spec(("    effect ceo = vacant", "    effect mint 0 - 1 to ann")), "GOV100", 14, 19, "unexpected '-'"),
     case("token-amount-expression", spec(("    effect ceo = vacant", "    effect mint k + 1 to ann")), "GOV100", 14, 19,
          "unexpected '+'"),
@@ -239,6 +266,34 @@ CASES = [
          "unknown tag 'execs' (did you mean 'exec'?)"),
     case("person-twice-in-coalition", prop("property p: coalition {ann, ann} can force fire"), "GOV315", 17, 29,
          "'ann' is named twice in the coalition"),
+    # ---- set expressions and quantified coalitions (issue 13)
+    case("set-operation-on-number", prop("property p: always size(board.members except 1) >= 1"), "GOV230", 17, 46,
+         "'except' combines sets of people; this is a number"),
+    case("filter-on-condition", prop("property p: always size((ceo is vacant) tagged exec) >= 1"), "GOV230", 17, 26,
+         "'tagged' filters a set of people; this is a condition"),
+    case("each-of-number", prop("property p: each of (k) can block fire"), "GOV230", 17, 22,
+         "'each of' needs a set of people, found a number"),
+    case("unknown-tag-in-filter", prop("property p: always size(board.members tagged execs) >= 1"), "GOV315", 17, 46,
+         "unknown tag 'execs' (did you mean 'exec'?)"),
+    case("unknown-principal", prop("property p: always size(held for acme) >= 1"), "GOV231", 17, 34,
+         "unknown principal 'acme'"),
+    case("minus-inside-weight", prop("property p: always (fire -> weight(yes - {ann}) >= 1)"), "GOV200", 17, 36,
+         "for the people of a set other than some, write 'yes except {x}'"),
+    case("each-of-nobody", prop("property p: each of board.members tagged exec except board.members can block fire"),
+         "GOV100", 17, 47, "a set other than a name, a body's members, a tag or a list goes in brackets"),
+    case("coalition-of-nobody", prop("property p: coalition (board.members tagged exec except board.members) can force fire"),
+         "GOV315", 17, 24, "holds nobody at the start"),
+    case("recusal-by-a-changing-set", spec(("    effect ceo", "    recuse (board.members) from vote\n    effect ceo")), "GOV308",
+         14, 13, "a recusal by a set names people the declarations fix"),
+    case("block-in-principals", prop("property p: no coalition of at most 1 principal can block fire"), "GOV311", 17, 26,
+         "'can block' counts people; it cannot be combined with 'principals'"),
+    case("each-of-empty", prop("property p: each of (board.members except board.members) can block fire"),
+         "GOV315", 17, 22, "holds nobody at the start"),
+    case("including-outsider", spec(("person cat", "person cat\n  person dan")) + prop_line(
+        "property p: every coalition of 2 in board including dan can force fire"), "GOV311", 18, 53,
+         "'dan' is not among the people the coalition is drawn from"),
+    case("including-too-many", prop("property p: every coalition of 1 in board including ann, bob can block fire"),
+         "GOV311", 17, 29, "a coalition of 1 cannot include all 2 people named"),
     # ---- limits (GOV003): hostile input fails cleanly
     case("long-chain", prop("property p: always " + " or ".join(["true"] * 400)), "GOV003", 17, 1,
          "nested too deeply"),
@@ -348,7 +403,7 @@ ISSUE_CASES = {
         " 17 | property p: sometimes ceo is vacant\n"
         "    |             ^^^^^^^^^\n"
         "note: a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
-        "coalition {{...}} can force|block ...\n"
+        "coalition {{...}} can force|block ..., each of ... can force|block ...\n"
         "note: for 'some behaviour reaches X', write 'possible X'\n",
     ),
 }

@@ -21,7 +21,9 @@ The fragment, chosen so that a member of a class never needs an identity of its 
 - an argument that may denote a member of a class (a formal ``x in B`` of the class's body) is
   used only to remove them from a body or in ``x in B`` tests, in a procedure without a timelock;
   formals over ``people`` or ``not in B`` exclude counting when a class exists;
-- set equalities compare a step set or body with a body or with everyone only.
+- set equalities compare a step set or body with a body or with everyone only;
+- a union, difference or intersection has a side that holds named people only (``yes except {x}``);
+  filters by tag or principal are exact (a class shares its tags and principal).
 
 Outside the fragment the per-member encoding is used unchanged: the reduction is an optimisation,
 never a requirement, and the differential tests compare both with the explicit engine.
@@ -59,6 +61,8 @@ def unsupported(model: m.Model) -> str | None:
         return "someone may be added to a body"
     if any(b.cap is not None for b in model.bodies.values()):
         return "a seat cap per principal"
+    if any(r.people is not None for p in procs for r in p.recusals):
+        return "a recusal by a set of people"
     for prop in model.properties:
         if prop.coalition is not None and prop.coalition.principals:
             return "a coalition counted in principals"
@@ -66,12 +70,31 @@ def unsupported(model: m.Model) -> str | None:
         for x in m.walk(e):
             if isinstance(x, m.SetCompare) and not any(isinstance(s, (m.Members, m.Everyone)) for s in (x.left, x.right)):
                 return "a set equality between step sets"
+            if isinstance(x, m.SetOp) and not (_named_only(x.left) or _named_only(x.right)):
+                return f"a {m.SET_OPS[x.op]} of two sets that may both hold interchangeable people"
     return None
+
+
+def _named_only(s) -> bool:
+    """Does the set hold named people only (never a class member), whatever the state?  Then a
+    union, difference or intersection with it is exact on a class's count: the class is on one side."""
+    match s:
+        case m.SetOf():
+            return True
+        case m.Having(set=inner):
+            return _named_only(inner)
+        case m.SetOp(op="except", left=a):
+            return _named_only(a)
+        case m.SetOp(op="intersect", left=a, right=b):
+            return _named_only(a) or _named_only(b)
+        case m.SetOp(left=a, right=b):
+            return _named_only(a) and _named_only(b)
+    return False
 
 
 def _arg_uses_ok(proc: m.Procedure, formal: str) -> bool:
     """Is the argument only removed from bodies or tested with ``x in B``?"""
-    if proc.timed or any(r.formal == formal for r in proc.recusals):
+    if proc.timed or any(r.formal == formal and r.people is None for r in proc.recusals):
         return False
     for eff in proc.effects:
         for e in (eff.person, eff.other):
@@ -87,7 +110,7 @@ def _arg_uses_ok(proc: m.Procedure, formal: str) -> bool:
 
 
 def _step_properties_name_args(model: m.Model) -> bool:
-    return any(isinstance(x, m.Arg) for prop in model.properties if prop.step is not None for x in m.walk(prop.step))
+    return any(isinstance(x, m.Arg) for prop in model.properties for *_, e in prop.cases for x in m.walk(e))
 
 
 def classes(model: m.Model, candidates: tuple[str, ...] | None = None,

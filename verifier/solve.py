@@ -377,10 +377,8 @@ def _bad_target(unroll: Unrolling, prop: m.Property, k: int):
         return Not(unroll.boolean(prop.state, unroll.states[k], {}, None))
     if k == 0:
         return None
-    proc = unroll.model.procedures[prop.procedure]
-    step = unroll.steps[k - 1]
-    state, args, sets = unroll.step_env(step, proc, prop.phase)
-    return And(step.selected[action_key(proc.name, prop.phase)], Not(unroll.boolean(prop.step, state, args, sets, step)))
+    return unroll.violation(unroll.steps[k - 1], prop)
+
 
 
 def _least_sizes(solver: Solver, unroll: Unrolling, classes: list, deadline: Deadline) -> SizesAnswer:
@@ -403,7 +401,8 @@ def all_sizes(model: m.Model, prop: m.Property, depth: int, deadline: Deadline, 
     whose sizes are variables (verifier/counting.py); a model gives the sizes a counterexample
     needs (the verdict then checks the spec at those sizes, as any other instance)."""
     spec = prop.coalition
-    if prop.kind not in ("invariant", "step", "no_coalition", "coalition_block") or (spec is not None and spec.principals):
+    if prop.kind not in ("invariant", "step", "no_coalition", "coalition_block") or (
+            spec is not None and (spec.principals or spec.including)):
         return SizesAnswer("unknown", reason="every size is searched only for 'always', 'never', 'no coalition' and 'can block'")
     forced = prop.kind in ("no_coalition", "coalition_block")
     candidates = spec.candidates if prop.kind == "no_coalition" else None
@@ -493,16 +492,8 @@ class Z3Engine:
             def target(unroll: Unrolling, k: int):
                 return Not(unroll.boolean(prop.state, unroll.states[k], {}, None))
             return _search(self._unrolled(model), depth, deadline, target, from_zero=True, start=start)
-        proc = model.procedures[prop.procedure]
-
-        key = action_key(proc.name, prop.phase)
-
         def target(unroll: Unrolling, k: int):
-            step = unroll.steps[k - 1]
-            if key not in step.selected:  # no such step (say, 'P.executed' once --explain removed P's timelock)
-                return BoolVal(False)
-            state, args, sets = unroll.step_env(step, proc, prop.phase)
-            return And(step.selected[key], Not(unroll.boolean(prop.step, state, args, sets, step)))
+            return unroll.violation(unroll.steps[k - 1], prop)
         return _search(self._unrolled(model), depth, deadline, target, from_zero=False, start=start)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:
@@ -518,7 +509,7 @@ class Z3Engine:
     def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Does a property the bounded search proved hold for behaviours of any length? (see unbounded.py)"""
         # the same question asked twice of one model (2,000 copies of one property, say) is proved once
-        key = (prop.kind, prop.state, prop.step, prop.procedure, prop.phase, prop.goal, prop.coalition)
+        key = (prop.kind, prop.state, prop.cases, prop.goal, prop.coalition)
         if self._proofs is None or self._proofs[0] is not model:
             self._proofs = (model, {})
         if key not in self._proofs[1]:

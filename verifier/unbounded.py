@@ -285,10 +285,7 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
     elif prop.kind == "invariant":
         bad = [inv(*before_leaves), Not(unroll.boolean(prop.state, start, {}, None))]
     else:
-        proc = model.procedures[prop.procedure]
-        state, args, sets = unroll.step_env(step, proc, prop.phase)
-        bad = [inv(*before_leaves), *transition, step.selected[action_key(proc.name, prop.phase)],
-               Not(unroll.boolean(prop.step, state, args, sets, step))]
+        bad = [inv(*before_leaves), *transition, unroll.violation(step, prop)]
     clauses.append(_clause(bad, BoolVal(False)))
     ms = deadline.remaining_ms()
     if ms <= 0:

@@ -34,7 +34,7 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
         case ast.Supply():
             return "num", m.Supply()
         case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span) if owner in cx.procs:
-            return procedure_attribute(cx, owner, attr, span)
+            return procedure_attribute(cx, owner, attr, span, scope)
         case ast.Dotted(owner=owner, attribute=attr, owner_span=ospan, span=span):
             if owner not in cx.bodies:
                 cx.unknown("GOV104", "body", owner, ospan, cx.bodies)
@@ -64,6 +64,10 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
             return "num", m.Seats(scope.stage_body)
         case ast.AllPeople():
             return "set", m.Everyone()
+        case ast.ProcedureSet(span=span):
+            cx.error("GOV314", "a set of procedures such as '{p, q}.executed' is only the subject of a step rule: "
+                     "'always ({p, q}.executed -> ...)', 'never {p, q}.executed' or 'possible {p, q}.executed'", span)
+            return None
         case ast.SetLiteral(names=names):
             people = []
             for n in names:
@@ -74,6 +78,9 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
                     people.append(r[1])
                 elif r[0] == "set" and isinstance(r[1], m.SetOf):
                     people.extend(r[1].people)
+                elif r[0] == "proc":
+                    cx.error("GOV314", f"'{n.name}' is a procedure: a set of procedures is the subject of a step "
+                             "rule, as in 'always ({p, q} -> ...)' or 'never {p, q}.executed'", n.span)
                 else:
                     cx.error("GOV200", f"'{n.name}' is not a person", n.span)
             return "set", m.SetOf(tuple(people))
@@ -82,7 +89,11 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
             if r is None:
                 return None
             if r[0] != "set":
-                cx.error("GOV200", f"{fn}(...) needs a set of people, such as 'yes' or 'board.members'", arg.span)
+                hint = ""
+                if isinstance(arg, ast.Binary) and arg.op in "+-":  # (weight(yes - {x}): '-' subtracts numbers)
+                    hint = (f"; '{arg.op}' adds or subtracts numbers: for the people of a set other than some, "
+                            "write 'yes except {x}'; for the people of either set, 'A union B'")
+                cx.error("GOV200", f"{fn}(...) needs a set of people, such as 'yes' or 'board.members'{hint}", arg.span)
                 return None
             return "num", m.Count(r[1], weighted=(fn == "weight"))
         case ast.FractionOf(fraction=f, base=base):
@@ -114,6 +125,8 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
             return "bool", (v if vacant else m.NotE(v))
         case ast.Binary(op=op, left=left, right=right, span=span):
             return binary(cx, op, left, right, span, scope)
+        case ast.SetFilter():
+            return set_filter(cx, e, scope)
     raise AssertionError(f"unhandled expression {e!r}")
 
 
@@ -161,6 +174,8 @@ def binary(cx: Context, op: str, left, right, span: Span, scope: Scope):
         if a is None or b is None:
             return None
         return "bool", m.implies(a, b)
+    if op in m.SET_OPS:
+        return set_operation(cx, op, left, right, scope)
     if op in ("+", "-", "*"):
         a, b = num(cx, left, scope), num(cx, right, scope)
         if a is None or b is None:
@@ -198,8 +213,81 @@ def binary(cx: Context, op: str, left, right, span: Span, scope: Scope):
     return None
 
 
-def procedure_attribute(cx: Context, name: str, attr: str, span: Span):
-    """P.executed, P.vetoed (phases of a timed procedure, as events), P.approved_at and P.proposed_at (days)."""
+# ---- set algebra (issue 13)
+
+
+def as_set(r):
+    """A set, or a person as the set of that one person (``yes except x``)."""
+    kind, ir = r
+    return ir if kind == "set" else m.SetOf((ir,))
+
+
+def set_operation(cx: Context, op: str, left, right, scope: Scope):
+    """``A union B``, ``A except B``, ``A intersect B``: two sets (a person stands for the set of that
+    one person, as in ``yes except x``)."""
+    ra, rb = expr(cx, left, scope), expr(cx, right, scope)
+    if ra is None or rb is None:
+        return None
+    for r, side in ((ra, left), (rb, right)):
+        if r[0] not in ("set", "person"):
+            cx.error("GOV230", f"'{op}' combines sets of people; this is {kind_word(r[0])}", side.span)
+            return None
+    return "set", m.SetOp(op, as_set(ra), as_set(rb))
+
+
+def static_people(cx: Context, e) -> list[str]:
+    """The people of a set expression with no step set in it, in the initial state, in declaration
+    order (bodies as declared, offices' first holders)."""
+    def people_of(e) -> set[str]:
+        match e:
+            case m.Members(body=b):
+                return set(cx.bodies[b].members)
+            case m.Everyone():
+                return set(cx.people)
+            case m.SetOf(people=ps):
+                return {x for x in (p.name if isinstance(p, m.PersonConst) else cx.offices[p.office].holder
+                                    for p in ps) if x}
+            case m.SetOp(op=op, left=a, right=b):
+                x, y = people_of(a), people_of(b)
+                return x | y if op == "union" else x - y if op == "except" else x & y
+            case m.Having() as having:
+                return {p for p in people_of(having.set) if having.admits(cx.people[p])}
+        raise AssertionError(e)
+    found = people_of(e)
+    return [p for p in cx.people if p in found]
+
+
+def set_filter(cx: Context, e: ast.SetFilter, scope: Scope):
+    """``S tagged T``, ``S held for P``, and ``tagged T``, ``held for P`` alone (of everyone)."""
+    base = m.Everyone()
+    if e.operand is not None:
+        r = expr(cx, e.operand, scope)
+        if r is None:
+            return None
+        if r[0] not in ("set", "person"):
+            word = "tagged" if e.attribute == "tag" else "held for"
+            cx.error("GOV230", f"'{word}' filters a set of people; this is {kind_word(r[0])}", e.operand.span)
+            return None
+        base = as_set(r)
+    value = e.value
+    if e.attribute == "tag":
+        if value.name not in cx.tags:
+            cx.unknown("GOV315", "tag", value.name, value.span, cx.tags)
+            return None
+    elif value.name not in {p.principal or p.name for p in cx.people.values()}:
+        cx.unknown("GOV231", "principal", value.name, value.span,
+                   sorted({p.principal for p in cx.people.values() if p.principal}))
+        return None
+    return "set", m.Having(base, e.attribute, value.name)
+
+
+def procedure_attribute(cx: Context, name: str, attr: str, span: Span, scope: Scope | None = None):
+    """P.executed, P.vetoed (phases of a procedure, as events), P.approved_at and P.proposed_at (days).
+
+    An untimed procedure takes effect in the step it passes: its ``executed`` is its vote, and its
+    ``approved_at`` is ``now`` in a rule about its own step and -1 elsewhere (no decision of it ever
+    waits), so a rule reads the same before and after a timelock is added (docs/semantics.md,
+    section 10 "Every procedure takes effect")."""
     if attr not in ("executed", "vetoed", "approved_at", "proposed_at"):
         cx.error("GOV103", f"a procedure has 'executed', 'vetoed', 'approved_at' and 'proposed_at', not '{attr}'",
                  span)
@@ -210,16 +298,15 @@ def procedure_attribute(cx: Context, name: str, attr: str, span: Span):
                      "voting delay, voting period, proposal threshold, counting rule or notice period", span)
             return None
         return "num", m.ProposedAt(name)
-    if not is_timed(cx.procs[name]):
-        cx.error("GOV316", f"'{name}' takes effect when it passes; '{attr}' belongs to procedures with a "
-                 "timelock or a veto window", span)
-        return None
-    if attr == "approved_at":
-        return "num", m.ApprovedAt(name)
     if attr == "vetoed" and not window_header(cx.procs[name]):
         cx.error("GOV316", f"'{name}' has no veto window ('vetoed by ... within N days')", span)
         return None
-    return "proc", m.Passed(name, "execute" if attr == "executed" else "veto")
+    timed = is_timed(cx.procs[name])
+    if attr == "approved_at":
+        if timed:
+            return "num", m.ApprovedAt(name)
+        return "num", (m.Now() if scope is not None and scope.executing == name else m.Num(Fraction(-1)))
+    return "proc", m.Passed(name, "pass" if not timed else "execute" if attr == "executed" else "veto")
 
 
 def token_amount(cx: Context, e: ast.Expr, scope: Scope):

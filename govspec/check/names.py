@@ -27,6 +27,7 @@ class Scope:
     clause: str | None = None  # quorum | passes | None
     where: str = "here"  # for messages about step quantities
     step_code: str = "GOV201"  # GOV314 in properties
+    executing: str | None = None  # a rule about this procedure's step: an untimed one's approved_at is now
 
 
 def resolve(cx: Context, name: str, span: Span, scope: Scope):

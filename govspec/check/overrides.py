@@ -21,11 +21,12 @@ def check_overrides(cx: Context, org: ast.Organization, procedures: dict, props:
         return
     used = set()
     for proc in procedures.values():
-        for rule in [*proc.guards, *[s.passes for s in proc.stages], *[s.quorum for s in proc.stages if s.quorum]]:
+        for rule in [*proc.guards, *proc.execution_guards, *[s.passes for s in proc.stages],
+                     *[s.quorum for s in proc.stages if s.quorum]]:
             used |= _param_refs(rule.expr)
         used |= {e.target for e in proc.effects if e.kind == "set"}
     for prop in props:
-        for e in (prop.state, prop.step, prop.goal.state if prop.goal else None):
+        for e in (prop.state, prop.step, prop.goal.state if prop.goal else None, *(c[2] for c in prop.also)):
             used |= _param_refs(e) if e is not None else set()
     for d in org.params:
         if d.span.path == cx.path and d.name not in used:

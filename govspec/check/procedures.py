@@ -15,9 +15,9 @@ from fractions import Fraction
 from .. import ast
 from .. import model as m
 from .context import Context
-from .declarations import LIFECYCLE_WORDS, RESERVED
+from .declarations import LIFECYCLE_WORDS, RESERVED, is_timed
 from .effects import effect
-from .expressions import boolean, expr, kind_word, token_amount, weighted
+from .expressions import as_set, boolean, expr, kind_word, static_people, token_amount, weighted
 from .names import Scope
 
 
@@ -48,6 +48,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
         formals.append(m.Formal(f.name, f.domain, f.negated, f.span))
     stages_raw: list[tuple[ast.StageHeader, dict[str, ast.Clause]]] = []
     recusals, guards, effects = [], [], []
+    execution_guards = []  # 'at execution require ...' of a timed procedure (issue 13.5)
     timelock = timelock_rule = None
     lifecycle: dict[str, ast.Clause] = {}  # voting_delay / voting_period / threshold / counted
     grace = None  # "expires after N days"
@@ -82,6 +83,11 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
                          f"first given at {clauses[item.kind].span}")
                 continue
             clauses[item.kind] = item
+        elif item.kind == "recuse" and item.recused_set is not None:
+            people = recusal_people(cx, item.recused_set)
+            if people is not None:
+                recusals.append(m.Recusal(cx.text(item.recused_set.span), "vote" in item.recuse_from,
+                                          "quorum" in item.recuse_from, item.span, item.cite, people=people))
         elif item.kind == "recuse":
             if item.recused not in names:
                 cx.error("GOV308", f"'{item.recused}' is not a parameter of '{decl.name}'; recusal names the "
@@ -92,7 +98,12 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
             scope = Scope(procedure=decl, where="in a stage's quorum or 'passes when' rule")
             r = boolean(cx, item.expr, scope)
             if r is not None:
-                guards.append(m.Rule(r, cx.text(item.expr.span), item.span, item.cite))
+                rule = m.Rule(r, cx.text(item.expr.span), item.span, item.cite)
+                # an untimed procedure takes effect as it passes: every requirement is checked then
+                if item.checked != "approval" and is_timed(decl):
+                    execution_guards.append(rule)
+                if item.checked != "execution" or not is_timed(decl):
+                    guards.append(rule)
         elif item.kind == "effect":
             eff = effect(cx, item, decl)
             if eff is not None:
@@ -154,7 +165,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
         cx.error("GOV316", "only a decision that waits (a timelock or a veto window) can expire", grace.span)
     return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
                        decl.span, decl.cite, decl.is_event, timelock or 0, window_stage, timelock_rule, life,
-                       grace.days if grace is not None else None)
+                       grace.days if grace is not None else None, execution_guards=tuple(execution_guards))
 
 
 def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: list[ast.Clause]) -> m.Lifecycle | None:
@@ -234,6 +245,26 @@ def _rule(cx: Context, clause: ast.Clause, scope: Scope, subject: str) -> m.Rule
         cx.error("GOV200", f"a {clause.kind} rule must be a condition or an amount, found {kind_word(kind)}", clause.expr.span)
         return None
     return m.Rule(ir, cx.text(clause.expr.span), clause.span, clause.cite)
+
+
+def recusal_people(cx: Context, e: ast.Expr) -> frozenset[str] | None:
+    """The people of a recusal by a set (issue 13): a set the declarations fix (tags, principals,
+    people, groups, everyone), never one that a step changes (a body's members, an office's holder,
+    a vote)."""
+    r = expr(cx, e, Scope(where="in a stage's quorum or 'passes when' rule"))
+    if r is None:
+        return None
+    if r[0] not in ("set", "person"):
+        cx.error("GOV230", f"a recusal needs a set of people, found {kind_word(r[0])}", e.span)
+        return None
+    ir = as_set(r)
+    changing = next((x for x in m.walk(ir) if isinstance(x, (m.Members, m.Holder, m.StepSet))), None)
+    if changing is not None:
+        cx.error("GOV308", "a recusal by a set names people the declarations fix: tags ('tagged T'), principals "
+                 "('held for P'), people and groups; not a body's members or an office's holder, which "
+                 "change", e.span)
+        return None
+    return frozenset(static_people(cx, ir))
 
 
 def _days(n: int) -> str:

@@ -10,14 +10,14 @@ of at least one, within the bound GovSpec checks).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 
 from .. import ast
 from .. import model as m
 from ..diagnostics import Span
 from .context import Context
 from .declarations import MAX_PEOPLE, window_header
-from .expressions import boolean, expr
+from .expressions import as_set, boolean, expr, kind_word, procedure_attribute, static_people
 from .names import Scope, resolve, unknown_procedure
 
 
@@ -49,9 +49,11 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
     goal = _goal(cx, decl.body)
     if goal is None:
         return None
-    if decl.kind in ("no_coalition", "every_coalition"):
+    if decl.kind in ("each_force", "each_block"):
+        return _each(cx, decl, goal, common)
+    if decl.kind in ("no_coalition", "every_coalition", "every_coalition_block", "no_coalition_block"):
         b = decl.bound
-        if decl.kind == "every_coalition" and not b.exactly:
+        if decl.kind.startswith("every") and not b.exactly:
             cx.error("GOV311", "'every coalition' needs a size, e.g. 'every coalition of 4 in board' "
                      "(larger coalitions can do at least as much)", b.span)
             return None
@@ -65,18 +67,28 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
         candidates = _candidates(cx, b.within, b.tagged, b.excluding)
         if candidates is None:
             return None
-        if decl.kind == "every_coalition" and b.size > len(candidates):
+        including = _including(cx, b, candidates)
+        if including is None:
+            return None
+        if decl.kind.startswith("every") and b.size > len(candidates):
             cx.error("GOV311", f"there are only {len(candidates)} people to draw a coalition of {b.size} from", b.span)
             return None
         # "no coalition of 2" means at most 2 (a larger coalition can do whatever a smaller one can)
         if b.principals and decl.kind == "every_coalition" and b.size > len({cx.people[c].principal for c in candidates}):
             cx.error("GOV311", f"there are fewer than {b.size} principals to draw a coalition from", b.span)
             return None
-        spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind == "every_coalition",
-                               principals=b.principals)
+        if b.principals and decl.kind.endswith("_block"):
+            cx.error("GOV311", "'can block' counts people; it cannot be combined with 'principals'", b.span)
+            return None
+        spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind.startswith("every"),
+                               principals=b.principals, including=including)
         return m.Property(kind=decl.kind, coalition=spec, goal=goal, **common)
     cs = decl.coalition
-    if cs.tag is not None:
+    if cs.expr is not None:
+        candidates = _static_set(cx, cs.expr, "a coalition")
+        if candidates is None:
+            return None
+    elif cs.tag is not None:
         candidates = _candidates(cx, (), (cs.tag,), ())
         if candidates is None:
             return None
@@ -86,15 +98,8 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
     else:
         candidates = []
         for n in cs.names:
-            r = resolve(cx, n.name, n.span, Scope())
-            if r is None:
-                continue
-            if r[0] == "person" and isinstance(r[1], m.PersonConst):
-                group = [r[1].name]
-            elif r[0] == "set" and isinstance(r[1], m.SetOf):
-                group = [p.name for p in r[1].people]
-            else:
-                cx.error("GOV200", f"'{n.name}' is not a person", n.span)
+            group = _named_people(cx, n)
+            if group is None:
                 continue
             for p in group:
                 if p in candidates:
@@ -113,6 +118,8 @@ def _trace_property(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Prop
     subject = body.left if ruled else body if decl.kind != "always" else None
     if unknown_procedure(cx, subject):
         return None
+    if procedure_set(cx, subject):
+        return _set_property(cx, decl, common, subject, body.right if ruled else None)
     phase_subject = subject if isinstance(subject, ast.Dotted) and subject.owner in cx.procs else None
     if phase_subject is not None:
         r = expr(cx, phase_subject, Scope())
@@ -123,9 +130,12 @@ def _trace_property(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Prop
             return None
         proc = cx.procs[phase_subject.owner]
         phase = r[1].phase
+        if phase == "pass":  # 'P.executed' of an untimed P is its vote, named as written
+            common = dict(common, subject=f"{proc.name}.executed")
         if not ruled:
             return m.Property(kind="step", procedure=proc.name, step=m.BoolConst(False), phase=phase, **common)
-        scope = _window_scope(proc) if phase == "veto" else Scope(procedure=proc, where="in the vote (write 'P -> ...')")
+        scope = _window_scope(proc) if phase == "veto" else Scope(
+            procedure=proc, where="in the vote (write 'P -> ...')", executing=proc.name)
         r = boolean(cx, body.right, scope)
         return None if r is None else m.Property(kind="step", procedure=proc.name, step=_ruled(decl, r), phase=phase,
                                                  **common)
@@ -150,7 +160,86 @@ def _ruled(decl: ast.PropertyDecl, condition: m.BoolExpr) -> m.BoolExpr:
 
 
 def _names_procedure(cx: Context, e: ast.Expr) -> bool:
-    return (isinstance(e, ast.Name) and e.name in cx.procs) or (isinstance(e, ast.Dotted) and e.owner in cx.procs)
+    return ((isinstance(e, ast.Name) and e.name in cx.procs) or (isinstance(e, ast.Dotted) and e.owner in cx.procs)
+            or procedure_set(cx, e))
+
+
+# ---- step rules over a set of procedures (issue 13.5): "always ({p, q}.executed -> C)", "never {p, q}"
+
+
+def procedure_set(cx: Context, e) -> bool:
+    """Is ``e`` a set of procedures: ``{p, q}.executed``, or ``{p, q}`` naming a procedure?"""
+    return isinstance(e, ast.ProcedureSet) or (
+        isinstance(e, ast.SetLiteral) and any(n.name in cx.procs for n in e.names))
+
+
+def _set_property(cx: Context, decl: ast.PropertyDecl, common: dict, subject, condition) -> m.Property | None:
+    """A step rule over a set of procedures: one (procedure, phase, condition) case per procedure,
+    the condition read in that procedure's step as in a rule about it alone.  A parameter may be
+    used only if every procedure of the set has one of that name (GOV314)."""
+    attribute = getattr(subject, "attribute", None)
+    if attribute not in (None, "executed", "vetoed"):
+        cx.error("GOV314", f"a set of procedures takes '.executed' or '.vetoed', not '.{attribute}'",
+                 subject.attribute_span)
+        return None
+    procs: list[ast.ProcedureDecl] = []
+    for n in subject.names:
+        if n.name not in cx.procs:
+            if not unknown_procedure(cx, n):
+                cx.error("GOV314", f"'{n.name}' is not a procedure or event; a set in a step rule lists procedures",
+                         n.span)
+            return None
+        if any(p.name == n.name for p in procs):
+            cx.error("GOV314", f"'{n.name}' is named twice in the set", n.span)
+            return None
+        procs.append(cx.procs[n.name])
+    if condition is not None and not _common_parameters(cx, procs, condition):
+        return None
+    cases = []
+    for proc, n in zip(procs, subject.names):
+        if attribute is None:
+            phase, scope = "pass", _step_scope(cx, proc)
+        else:
+            r = procedure_attribute(cx, proc.name, attribute, n.span)
+            if r is None:
+                return None
+            phase = r[1].phase
+            scope = _window_scope(proc) if phase == "veto" else Scope(
+                procedure=proc, where="in the vote (write '{p, q} -> ...')", executing=proc.name)
+        if condition is None:
+            cases.append((proc.name, phase, m.BoolConst(False)))
+            continue
+        r = boolean(cx, condition, scope)
+        if r is None:
+            return None
+        cases.append((proc.name, phase, _ruled(decl, r)))
+    (procedure, phase, step), *also = cases
+    return m.Property(kind="step", procedure=procedure, phase=phase, step=step, also=tuple(also),
+                      subject=cx.text(subject.span), **common)
+
+
+def _common_parameters(cx: Context, procs: list[ast.ProcedureDecl], condition) -> bool:
+    """Every parameter the condition names is a parameter of every procedure of the set."""
+    ok = True
+    for n in _names_in(condition):
+        having = [p.name for p in procs if any(f.name == n.name for f in p.formals)]
+        if having and len(having) < len(procs):
+            lacking = [p.name for p in procs if p.name not in having]
+            cx.error("GOV314", f"'{n.name}' is a parameter of {', '.join(having)} but not of {', '.join(lacking)}",
+                     n.span, "a rule over a set of procedures may use only the parameters every one of them has")
+            ok = False
+    return ok
+
+
+def _names_in(e):
+    """Every name written in an expression's syntax tree."""
+    if isinstance(e, ast.Name):
+        yield e
+    for f in fields(e) if is_dataclass(e) else ():
+        value = getattr(e, f.name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, ast.Node):
+                yield from _names_in(item)
 
 
 def _step_scope(cx: Context, proc: ast.ProcedureDecl) -> Scope:
@@ -159,8 +248,8 @@ def _step_scope(cx: Context, proc: ast.ProcedureDecl) -> Scope:
         if isinstance(item, ast.StageHeader) and item.kind == "decided" and item.body in cx.bodies:
             stage_body = item.body
     if proc.is_event or stage_body is None:
-        return Scope(procedure=proc, where="for procedures decided by a vote")
-    return Scope(procedure=proc, stage=0, stage_body=stage_body)
+        return Scope(procedure=proc, where="for procedures decided by a vote", executing=proc.name)
+    return Scope(procedure=proc, stage=0, stage_body=stage_body, executing=proc.name)
 
 
 def _window_scope(proc: ast.ProcedureDecl) -> Scope:
@@ -171,23 +260,94 @@ def _window_scope(proc: ast.ProcedureDecl) -> Scope:
 def _goal(cx: Context, e: ast.Expr) -> m.Goal | None:
     if unknown_procedure(cx, e):
         return None
+    if procedure_set(cx, e):
+        cx.error("GOV314", "a coalition goal is one procedure; write one property for each procedure of the set",
+                 e.span)
+        return None
     if isinstance(e, ast.Name) and e.name in cx.procs:
         return m.Goal(e.name, None, e.name)
     if isinstance(e, ast.Dotted) and e.owner in cx.procs:
         r = expr(cx, e, Scope())
         if r is None:
             return None
-        if r[0] != "proc" or r[1].phase != "execute":
+        if r[0] != "proc" or e.attribute != "executed":
             cx.error("GOV200", f"a coalition goal is a procedure, 'P.executed' or a condition", e.span)
             return None
-        return m.Goal(e.owner, None, cx.text(e.span), "execute")
+        return m.Goal(e.owner, None, cx.text(e.span), r[1].phase)
     r = boolean(cx, e, Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314"))
     return None if r is None else m.Goal(None, r, cx.text(e.span))
+
+
+# ---- quantified coalitions (issue 13): "each of S", "including", "in GROUP"
+
+
+def _each(cx: Context, decl: ast.PropertyDecl, goal: m.Goal, common: dict) -> m.Property | None:
+    """``each of S can force G`` / ``can block G``: every coalition of one drawn from S, a set of
+    people fixed before any step (read in the initial state)."""
+    people = _static_set(cx, decl.each, "'each of'")
+    if people is None:
+        return None
+    kind = "every_coalition" if decl.kind == "each_force" else "every_coalition_block"
+    return m.Property(kind=kind, coalition=m.CoalitionSpec(tuple(people), 1, exactly=True), goal=goal, **common)
+
+
+def _static_set(cx: Context, e: ast.Expr, what: str) -> list[str] | None:
+    """The people of a set written in a property, read in the initial state; at least one."""
+    scope = Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314")
+    r = expr(cx, e, scope)
+    if r is None:
+        return None
+    if r[0] not in ("set", "person"):
+        cx.error("GOV230", f"{what} needs a set of people, found {kind_word(r[0])}", e.span)
+        return None
+    people = static_people(cx, as_set(r))
+    if not people:
+        cx.error("GOV315", f"'{cx.text(e.span)}' holds nobody at the start", e.span)
+        return None
+    return people
+
+
+def _named_people(cx: Context, n: ast.Name) -> list[str] | None:
+    """The people a name in a coalition's list stands for: a person, or a group's members."""
+    r = resolve(cx, n.name, n.span, Scope())
+    if r is None:
+        return None
+    if r[0] == "person" and isinstance(r[1], m.PersonConst):
+        return [r[1].name]
+    if r[0] == "set" and isinstance(r[1], m.SetOf):
+        return [p.name for p in r[1].people]
+    cx.error("GOV200", f"'{n.name}' is not a person", n.span)
+    return None
+
+
+def _including(cx: Context, b: ast.CoalitionBound, candidates: list[str]) -> tuple[str, ...] | None:
+    """The people every coalition must include: among the candidates, fewer than the size allows."""
+    out: list[str] = []
+    for x in b.including:
+        names = _named_people(cx, x)
+        if names is None:
+            return None
+        for n in names:
+            if n not in candidates:
+                cx.error("GOV311", f"'{n}' is not among the people the coalition is drawn from", x.span)
+                return None
+            out += [n] if n not in out else []
+    if out and b.principals:
+        cx.error("GOV311", "'including' counts people; it cannot be combined with 'principals'", b.span)
+        return None
+    if len(out) > b.size:
+        cx.error("GOV311", f"a coalition of {b.size} cannot include all {len(out)} people named", b.span)
+        return None
+    return tuple(out)
 
 
 def _candidates(cx: Context, within, tagged, excluding) -> list[str] | None:
     pool: list[str] | None = None
     for b in within:
+        if b.name in cx.groups:  # "in d": drawn from the members of a group
+            members = list(cx.groups[b.name])
+            pool = members if pool is None else [p for p in pool if p in members]
+            continue
         if b.name not in cx.bodies:
             cx.unknown("GOV104", "body", b.name, b.span, cx.bodies)
             return None

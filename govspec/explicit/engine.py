@@ -25,8 +25,7 @@ class ExplicitEngine:
             return bfs(model, depth, deadline, state_bad=lambda s: not sem.eval_bool(prop.state, sem.Env(model, s)))
 
         def step_bad(state, step):
-            return ((step.procedure, step.phase) == (prop.procedure, prop.phase)
-                    and not sem.eval_bool(prop.step, sem.step_env(model, state, step)))
+            return sem.violates(model, prop, state, step)
         return bfs(model, depth, deadline, step_bad=step_bad)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:
@@ -42,7 +41,8 @@ class ExplicitEngine:
         else:
             # a larger coalition can do whatever a smaller one can, so the largest allowed size suffices
             size = min(spec.size, len(spec.candidates))
-            coalitions = itertools.islice(itertools.combinations(spec.candidates, size), LIMITS["coalitions"] + 1)
+            coalitions = itertools.islice((c for c in itertools.combinations(spec.candidates, size)
+                                           if set(spec.including) <= set(c)), LIMITS["coalitions"] + 1)
         best = None
         try:
             for count, combo in enumerate(coalitions):

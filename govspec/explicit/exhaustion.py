@@ -270,6 +270,8 @@ def _coalitions(model: m.Model, prop: m.Property) -> list[frozenset[str]]:
     size = len(spec.candidates) if spec.size is None else min(spec.size, len(spec.candidates))
     out = []
     for combo in itertools.combinations(spec.candidates, size):
+        if not set(spec.including) <= set(combo):  # ("including a, b": only the coalitions with them)
+            continue
         if len(out) >= LIMITS["coalitions"]:
             raise TooLarge(f"more than {LIMITS['coalitions']} coalitions")
         out.append(frozenset(combo))
@@ -281,9 +283,9 @@ def _exprs_of(prop: m.Property) -> list:
     rule about P taking effect or being vetoed is read while P's decision waits (P.approved_at is
     its day, never -1)."""
     out = [(e, frozenset()) for e in (prop.state, prop.goal.state if prop.goal else None) if e is not None]
-    if prop.step is not None:
-        waiting = prop.phase in ("execute", "veto")
-        out.append((prop.step, frozenset({("approved", prop.procedure)}) if waiting else frozenset()))
+    for procedure, phase, condition in prop.cases:
+        waiting = phase in ("execute", "veto")
+        out.append((condition, frozenset({("approved", procedure)}) if waiting else frozenset()))
     return out
 
 
@@ -328,8 +330,7 @@ def prove_by_exhaustion(model: m.Model, prop: m.Property, deadline: Deadline) ->
             return (False, "a violation exists (a reachable state violates it)") if found else (True, "")
         if prop.kind == "step":
             def bad(state, step):
-                return ((step.procedure, step.phase) == (prop.procedure, prop.phase)
-                        and not sem.eval_bool(prop.step, sem.step_env(model, state, step)))
+                return sem.violates(model, prop, state, step)
             found = _explore(model, deadline, abstraction,
                              lambda s: steps_from(model, s, deadline, lambda step, s=s: bad(s, step), abstraction.cap),
                              lambda s: False)
@@ -358,6 +359,8 @@ def refute_by_exhaustion(model: m.Model, prop: m.Property, deadline: Deadline) -
         elif prop.kind == "every_coalition" and not spec.principals:
             coalitions = []
             for combo in itertools.combinations(spec.candidates, spec.size):
+                if not set(spec.including) <= set(combo):
+                    continue
                 if len(coalitions) >= LIMITS["coalitions"]:
                     raise TooLarge(f"more than {LIMITS['coalitions']} coalitions")
                 coalitions.append(frozenset(combo))

@@ -187,9 +187,11 @@ def time_horizon(model: m.Model) -> int:
     exprs = []
     for proc in model.procedures.values():
         stages = [*proc.stages, *([proc.window_stage] if proc.window_stage else [])]
-        exprs += [r.expr for r in [*proc.guards, *[st.passes for st in stages], *[st.quorum for st in stages if st.quorum]]]
+        exprs += [r.expr for r in [*proc.guards, *proc.execution_guards, *[st.passes for st in stages],
+                                   *[st.quorum for st in stages if st.quorum]]]
     for prop in model.properties:
-        exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None) if e is not None]
+        exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None, *(c[2] for c in prop.also))
+                  if e is not None]
     bound = max((_bound(x, model) for e in exprs for x in _numbers(e)), default=Fraction(0))
     delays = sum(p.delay + (p.grace or 0) + (p.lifecycle.delay + (p.lifecycle.period or 0) if p.lifecycle else 0)
                  for p in model.procedures.values())

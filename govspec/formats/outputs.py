@@ -89,7 +89,7 @@ def _location(path: str, line: int, message: str | None = None) -> dict:
 def _code_flow(f: FileReport, r: PropertyResult) -> dict:
     locations = []
     for order, step in enumerate(r.trace, start=1):
-        words = " ".join(line.strip() for line in scenario_lines((step,), r.kind in ("no_coalition", "every_coalition", "coalition_force", "coalition_block")))
+        words = " ".join(line.strip() for line in scenario_lines((step,), r.kind in FORCING_KINDS))
         locations.append({"location": _location(step.path or f.path, step.line, words), "executionOrder": order})
     return {"message": _message(r.summary), "threadFlows": [{"locations": locations}]}
 

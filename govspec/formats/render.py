@@ -39,6 +39,7 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
         if step.phase == "wait":
             lines.append(f"{step.index}. Time passes: {dict(step.args)['days']} day(s)")
             lines.append("   changes: " + "; ".join(step.changes))
+            lines += [f"   {who} cannot take effect now: {why} fails" for who, why in step.held]
             continue
         args = ", ".join(f"{k} = {v}" for k, v in step.args)
         head = f"{step.index}. {'Event' if step.kind == 'event' else 'Procedure'} {step.name}" + (f"({args})" if args else "")
@@ -74,10 +75,12 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
         if step.rules:
             lines.append("   allowed by: " + "; ".join(_clause(r) for r in step.rules))
         lines.append("   changes: " + ("; ".join(step.changes) if step.changes else "nothing"))
+        lines += [f"   {who} cannot take effect now: {why} fails" for who, why in step.held]
     return lines
 
 
-FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalition_block")
+FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalition_block", "every_coalition_block",
+                 "no_coalition_block")
 
 
 def has_details(r: PropertyResult) -> bool:

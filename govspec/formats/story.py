@@ -160,5 +160,6 @@ def story(trace: tuple[TraceStep, ...]) -> list[str]:
             day = step.after.day if step.after is not None else day + int(dict(step.args)["days"])
         elif step.before is not None:
             day = step.before.day
-        out.append(_sentence(step, day))
+        out.append(_sentence(step, day) + "".join(
+            f" {who} cannot take effect now: {why} fails, so it keeps waiting." for who, why in step.held))
     return out

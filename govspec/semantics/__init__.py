@@ -28,7 +28,7 @@ from .meetings import args_problems, choice_problems, recused, stage_carries, st
 from .effects import counting_powers, effect_problems, loan_problems, run_effects
 from .proposals import (cancel_problems, execute_problems, open_proposal, propose_problems, threshold,
                         veto_problems, vote_window_problems, voting_closes)
-from .step import apply, step_env, step_problems
+from .step import apply, step_env, step_problems, violates
 from .forcing import (OPTION_SETS, assemble_choice, coalition_part, coalition_veto_responses, compositions,
                       conjunction, forced_problems, linear_stage, member_key, named_people, open_windows,
                       outsider_responses, veto_threat)

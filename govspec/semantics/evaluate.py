@@ -53,6 +53,11 @@ def eval_set(e: m.SetExpr, env: Env) -> frozenset[str]:
             return frozenset(p.name for p in env.model.people)
         case m.SetOf(people=ps):
             return frozenset(x for x in (eval_person(p, env) for p in ps) if x is not None)
+        case m.SetOp(op=op, left=a, right=b):
+            x, y = eval_set(a, env), eval_set(b, env)
+            return x | y if op == "union" else x - y if op == "except" else x & y
+        case m.Having() as having:
+            return frozenset(p for p in eval_set(having.set, env) if having.admits(env.model.person(p)))
     raise AssertionError(e)
 
 

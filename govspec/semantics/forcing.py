@@ -151,12 +151,18 @@ def assemble_choice(combo, notified: frozenset[str] | None = None, base: StageCh
 
 
 def member_key(model: m.Model, state: State, person: str, power: dict[str, Fraction] | None = None) -> tuple:
-    """What a stage's rules can see of a member within one step: the bodies they sit in and the
-    voting power counted (``power``, else the state's).  Choices within a step do not change the
+    """What a stage's rules can see of a member within one step: the bodies they sit in, the
+    voting power counted (``power``, else the state's), and their tags or principal when a rule
+    filters by them (:meth:`govspec.model.Model.filters`).  Choices within a step do not change the
     next state, so members alike in this are interchangeable for the step."""
     bodies = frozenset(b for b, ms in state.members if person in ms)
     counted = power if power is not None else powers(model, state) if state.balances else None
-    return (counted[person] if counted is not None else model.person(person).weight, bodies)
+    key = (counted[person] if counted is not None else model.person(person).weight, bodies)
+    filters = model.filters()  # (rules that filter by tag or principal see those too)
+    if filters:
+        p = model.person(person)
+        key += (p.tags if "tag" in filters else None, p.principal if "principal" in filters else None)
+    return key
 
 
 def _classes(model: m.Model, state: State, args: dict[str, str], people, r_vote, r_quorum,

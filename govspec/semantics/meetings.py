@@ -30,7 +30,13 @@ from .state import StageChoice, State
 
 
 def recused(proc: m.Procedure, args: dict[str, str], which: str) -> frozenset[str]:
-    return frozenset(args[r.formal] for r in proc.recusals if (r.from_vote if which == "vote" else r.from_quorum))
+    """Who is recused from the vote or from quorum (``which``): the parameters recused, and the
+    people of every recusal by a set."""
+    out: set[str] = set()
+    for r in proc.recusals:
+        if r.from_vote if which == "vote" else r.from_quorum:
+            out |= r.people if r.people is not None else {args[r.formal]}
+    return frozenset(out)
 
 
 def stage_sets(proc: m.Procedure, stage: m.Stage, state: State, args: dict[str, str], choice: StageChoice) -> dict[str, frozenset[str]]:

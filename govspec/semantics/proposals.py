@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from .. import model as m
 from .effects import effect_problems, loan_problems
-from .evaluate import Env, eval_num
+from .evaluate import Env, eval_bool, eval_num
 from .meetings import args_problems, choice_problems, window_carries
 from .state import State, Step, powers
 
@@ -107,7 +107,14 @@ def execute_problems(model: m.Model, proc: m.Procedure, state: State, step: Step
         return [f"'{proc.name}' may take effect from day {at + proc.delay}, it is day {state.now}"]
     if not proc.waiting(state.pending_of(proc.name), state.now):
         return [f"the decision of '{proc.name}' expired on day {proc.expires_on(at)}"]
-    return effect_problems(model, proc, Env(model, state, dict(step.args)))
+    env = Env(model, state, dict(step.args))
+    return execution_guard_problems(proc, env) + effect_problems(model, proc, env)
+
+
+def execution_guard_problems(proc: m.Procedure, env: Env) -> list[str]:
+    """The requirements checked at execution that fail on the state in ``env`` (with the waiting
+    decision's arguments): the decision cannot take effect now, and keeps waiting."""
+    return [f"guard fails at execution: {g.text}" for g in proc.execution_guards if not eval_bool(g.expr, env)]
 
 
 def veto_problems(model: m.Model, proc: m.Procedure, state: State, step: Step) -> list[str]:

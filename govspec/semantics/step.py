@@ -108,3 +108,12 @@ def step_env(model: m.Model, state: State, step: Step) -> Env:
     sets = [stage_sets(proc, s, state, args, c) for s, c in zip(stages, step.stages)]
     counted = counting_powers(model, proc, state, step.loan) if step.phase == "pass" else None
     return Env(model, state, args, sets, passed=step.procedure, phase=step.phase, powers=counted)
+
+
+def violates(model: m.Model, prop: m.Property, state: State, step: Step) -> bool:
+    """Does a legal step from ``state`` violate the step rule ``prop``?  It does when it is a step of
+    one of the rule's procedures in that procedure's phase, and the condition for it fails
+    (section 6; a rule over a set of procedures has one condition per procedure)."""
+    return any((step.procedure, step.phase) == (procedure, phase)
+               and not eval_bool(condition, step_env(model, state, step))
+               for procedure, phase, condition in prop.cases)

@@ -83,6 +83,9 @@ class ExpressionRules(Located):
     def set_literal(self, meta, items):
         return ast.SetLiteral(self.s(meta), items[0])
 
+    def procedure_set_phase(self, meta, items):
+        return ast.ProcedureSet(self.s(meta), items[0], str(items[1]), self.t(items[1]))
+
     def true(self, meta, items):
         return ast.BoolLit(self.s(meta), True)
 
@@ -101,6 +104,9 @@ class ExpressionRules(Located):
     add = _bin("+")
     sub = _bin("-")
     mul = _bin("*")
+    set_union = _bin("union")
+    set_difference = _bin("except")
+    set_intersection = _bin("intersect")
     member_of = _bin("in")
     not_member_of = _bin("not in")
 
@@ -121,6 +127,19 @@ class ExpressionRules(Located):
 
     def fraction_of(self, meta, items):
         return ast.FractionOf(self.s(meta), items[0].value, items[1])
+
+    # ---- set filters (issue 13)
+    def set_tagged(self, meta, items):
+        return ast.SetFilter(self.s(meta), items[0], "tag", ast.Name(self.t(items[1]), str(items[1])))
+
+    def set_held_for(self, meta, items):
+        return ast.SetFilter(self.s(meta), items[0], "principal", ast.Name(self.t(items[1]), str(items[1])))
+
+    def tag_set(self, meta, items):
+        return ast.SetFilter(self.s(meta), None, "tag", ast.Name(self.t(items[0]), str(items[0])))
+
+    def principal_set(self, meta, items):
+        return ast.SetFilter(self.s(meta), None, "principal", ast.Name(self.t(items[0]), str(items[0])))
 
     def now(self, meta, items):
         return ast.Now(self.s(meta))

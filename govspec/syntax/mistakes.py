@@ -27,8 +27,8 @@ def _shown(words: list[str], limit: int = 40) -> str:
 
 _PROPERTY_FORMS = {"ALWAYS", "NEVER", "NO", "EVERY", "COALITION"}
 _PROPERTY_NOTE = ("a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
-                  "coalition {...} can force|block ...")
-_PROPERTY_NOTE_WORDS = {"always", "never", "possible", "no", "every", "coalition"}
+                  "coalition {...} can force|block ..., each of ... can force|block ...")
+_PROPERTY_NOTE_WORDS = {"always", "never", "possible", "no", "every", "coalition", "each"}
 _POSSIBILITY_WORDS = {"sometimes", "eventually", "exists", "some", "reachable", "can", "may", "maybe"}
 
 # Characters people type from other languages, with what GovSpec spells instead.
@@ -206,6 +206,9 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
         bracket = _unclosed_bracket(text[: tok.start_pos], guess=False)
         if bracket is not None and bracket[0] == "(" and bracket[1] < tok.line:  # the line ended inside it
             notes.append(f"the '(' on line {bracket[1]}, column {bracket[2]} is not closed")
+    if "CAN" in accepted and "TAGGED" in accepted and str(tok) != "tagged":  # (issue 13: 'each of S can ...')
+        notes.append("after 'each of', a set other than a name, a body's members, a tag or a list goes in "
+                     "brackets: 'each of (board.members except {ann}) can ...'")
     if not close:
         notes += _instead(str(tok), text[: tok.start_pos], text[tok.start_pos:], accepted)
     return Diagnostic("GOV100", f"unexpected {str(tok)!r}{meant}", span, notes=tuple(notes))

@@ -91,7 +91,14 @@ class ProcedureRules(Located):
 
     def require_clause(self, meta, items):
         items, cite = split_cite(items)
-        return ast.Clause(self.s(meta), "require", cite, expr=items[0])
+        when = items[0] if isinstance(items[0], str) else "approval"
+        return ast.Clause(self.s(meta), "require", cite, expr=items[-1], checked=when)
+
+    def at_execution(self, meta, items):
+        return "execution"
+
+    def at_approval_and_execution(self, meta, items):
+        return "approval and execution"
 
     def recuse_clause(self, meta, items):
         items, cite = split_cite(items)
@@ -99,6 +106,11 @@ class ProcedureRules(Located):
             self.s(meta), "recuse", cite, recused=str(items[0]), recused_span=self.t(items[0]),
             recuse_from=tuple(sorted({str(x) for x in items[1:]})),
         )
+
+    def recuse_set_clause(self, meta, items):
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "recuse", cite, recused=None, recused_span=items[0].span,
+                          recuse_from=tuple(sorted({str(x) for x in items[1:]})), recused_set=items[0])
 
     def effect_clause(self, meta, items):
         items, cite = split_cite(items)

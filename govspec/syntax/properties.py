@@ -28,8 +28,11 @@ class PropertyRules(Located):
     def restrict_excluding(self, meta, items):
         return ("excluding", items[0])
 
+    def restrict_including(self, meta, items):
+        return ("including", items[0])
+
     def _bound(self, meta, items, exactly):
-        within, tagged, excluding = [], [], []
+        within, tagged, excluding, including = [], [], [], []
         principals = False
         for kind, value in items[1:]:
             if kind == "principals":
@@ -38,10 +41,12 @@ class PropertyRules(Located):
                 within.append(value)
             elif kind == "tagged":
                 tagged.append(value)
+            elif kind == "including":
+                including.extend(value)
             else:
                 excluding.extend(value)
         return ast.CoalitionBound(self.s(meta), exactly, int(items[0]), tuple(within), tuple(tagged), tuple(excluding),
-                                  principals)
+                                  principals, including=tuple(including))
 
     def bound_at_most(self, meta, items):
         return self._bound(meta, items, False)
@@ -54,6 +59,9 @@ class PropertyRules(Located):
 
     def coalition_tagged(self, meta, items):
         return ast.CoalitionSet(self.s(meta), (), ast.Name(self.t(items[0]), str(items[0])))
+
+    def coalition_expr(self, meta, items):
+        return ast.CoalitionSet(self.s(meta), (), None, expr=items[0])
 
     def prop_always(self, meta, items):
         return ("always", items[0], None, None)
@@ -76,11 +84,23 @@ class PropertyRules(Located):
     def prop_coalition_block(self, meta, items):
         return ("coalition_block", items[1], None, items[0])
 
+    def prop_every_coalition_block(self, meta, items):
+        return ("every_coalition_block", items[1], items[0], None)
+
+    def prop_no_coalition_block(self, meta, items):
+        return ("no_coalition_block", items[1], items[0], None)
+
+    def prop_each_force(self, meta, items):
+        return ("each_force", items[1], None, None, items[0])
+
+    def prop_each_block(self, meta, items):
+        return ("each_block", items[1], None, None, items[0])
+
     def property_decl(self, meta, items):
         items, _ = list(items), None
         name = str(items[0])
         cite = None
         if len(items) == 3:
             cite = items[1][1]
-        kind, body, bound, coalition = items[-1]
-        return ast.PropertyDecl(self.s(meta), name, kind, body, cite, bound, coalition)
+        kind, body, bound, coalition, *each = items[-1]
+        return ast.PropertyDecl(self.s(meta), name, kind, body, cite, bound, coalition, each=each[0] if each else None)

@@ -99,8 +99,7 @@ def trace_property(q: Question) -> PropertyResult:
             what = ("the initial state violates it" if out.depth == 0
                     else f"a state reached after {steps_text(out.depth)} violates it")
         else:
-            label = prop.procedure + {"pass": "", "execute": ".executed", "veto": ".vetoed"}[prop.phase]
-            what = f"a passing '{label}' step violates it after {steps_text(out.depth)}"
+            what = f"a passing '{prop.label}' step violates it after {steps_text(out.depth)}"
         return q.done(REFUTED, what, Scope(out.depth), trace=describe(model, out.steps))
 
     if prop.possible:  # (the words of the verdict on "never X", which :func:`possible` flips)
@@ -108,12 +107,15 @@ def trace_property(q: Question) -> PropertyResult:
                                   "no behaviour of any length reaches it (shown by {how})"))
     # "never P" says exactly that P cannot pass: it is the one step rule that is not vacuous then.
     # About P.executed or P.vetoed, vacuous only if P can never even be approved: a decision that
-    # cannot take effect within the sanity check's steps may still do so later (docs/semantics.md §8)
-    vacuous = prop.kind == "step" and prop.step != m.BoolConst(False) and q.never_passes(prop.procedure, "pass")
+    # cannot take effect within the sanity check's steps may still do so later (docs/semantics.md §8).
+    # Over a set of procedures: vacuous only if none of them can ever be approved.
+    vacuous = prop.kind == "step" and any(c[2] != m.BoolConst(False) for c in prop.cases) and all(
+        q.never_passes(procedure, "pass") for procedure, _, _ in prop.cases)
+    who = prop.procedure if not prop.also else prop.label  # (a set: none of them can pass)
     within = ("holds in every behaviour of at most {steps}" if not vacuous else
-              f"holds only vacuously: '{prop.procedure}' can never pass " + "within {steps}")
+              f"holds only vacuously: '{who}' can never pass " + "within {steps}")
     always = "holds in every behaviour, of any length (shown by {how})" if not vacuous else \
-        _vacuously(prop.procedure)
+        _vacuously(who)
     return _with_how(q.safety(search, refuted, within, always, vacuous))
 
 
@@ -127,6 +129,12 @@ def no_coalition(q: Question) -> PropertyResult:
         if groups is None:
             return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first),
                           reason=f"more than {co.MAX_COALITIONS} coalitions of {spec.size} principals")
+    elif spec.including:  # (the largest coalitions that include them: a larger one can do whatever a smaller can)
+        combos, _ = co.including_coalitions(model, spec, min(spec.size, len(spec.candidates)))
+        if len(combos) > co.MAX_COALITIONS:
+            return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first),
+                          reason=f"more than {co.MAX_COALITIONS} coalitions of {spec.size} up to symmetry")
+        groups = [frozenset(c) for c in combos]
 
     def ask(s: int, d: int) -> Outcome:
         if groups is None:
@@ -146,7 +154,7 @@ def no_coalition(q: Question) -> PropertyResult:
 
     def refuted(out: Outcome) -> PropertyResult:
         replay_force(model, out.steps, out.coalition, goal)
-        who = f" ({co.principal_names(model, out.coalition)})" if groups is not None else ""
+        who = f" ({co.principal_names(model, out.coalition)})" if spec.principals else ""
         return q.done(REFUTED, f"coalition {set_text(out.coalition)}{who} can force {goal.text} in {steps_text(out.depth)}",
                       Scope(out.depth), trace=describe(model, out.steps, out.coalition),
                       coalition=sorted_names(out.coalition))
@@ -225,12 +233,87 @@ def coalition_force(q: Question) -> PropertyResult:
     if prop.kind == "coalition_force":
         summary = f"{set_text(members)} can force {goal.text} in {steps_text(out.depth)}"
     else:
-        unit = " principals" if spec.principals else ""
-        summary = (f"each of the {count} coalitions of {spec.size}{unit} can force {goal.text} "
+        summary = (f"{_each(spec, count)} can force {goal.text} "
                    f"(e.g. {set_text(members)} in {steps_text(out.depth)})")
     # a forcing sequence is a proof for behaviours of any length: it exists
     return q.done(PROVED, summary, Scope(None), trace=describe(model, out.steps, members), coalition=sorted_names(members),
                   how="a forcing sequence, replayed on the reference semantics against every response of the others")
+
+
+def every_coalition_block(q: Question) -> PropertyResult:
+    """``every coalition of K ... can block G`` and ``each of S can block G``: each coalition (up to
+    symmetry) can block G, the verdict of :func:`coalition_block` on each: REFUTED by the first that
+    cannot (everyone else forces G against it), PROVED when each is proved, else the first
+    coalition's verdict that is neither (bounded or unknown)."""
+    model, prop, budget = q.model, q.prop, q.budget
+    spec, goal = prop.coalition, prop.goal
+    made = _every_coalition_combos(q.engine, model, goal, spec, budget, shortcut=False)
+    if isinstance(made, str):
+        return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first), reason=made)
+    combos, count = made
+    undecided, hows = None, []
+    for combo in combos:
+        one = replace(prop, kind="coalition_block", coalition=m.CoalitionSpec(tuple(combo), None))
+        result = coalition_block(Question(q.engine, model, one, budget, q.passable))
+        if result.status == REFUTED:
+            return replace(result, kind=prop.kind, seconds=time.monotonic() - q.start,
+                           summary=f"{set_text(frozenset(combo))} cannot block {goal.text}: {result.summary}")
+        if result.status != PROVED and undecided is None:
+            undecided = result
+        if result.how and result.how not in hows:
+            hows.append(result.how)
+    if undecided is not None:
+        return replace(undecided, kind=prop.kind, seconds=time.monotonic() - q.start,
+                       summary=f"of the {count} coalitions, {undecided.summary}")
+    how = "; ".join(hows) or "a proof of any length"
+    return q.done(PROVED, f"{_each(spec, count)} can block {goal.text}, in behaviours of any length (shown by {how})",
+                  Scope(None), how=how, invariant=result.invariant if len(combos) == 1 else None)
+
+
+def no_coalition_block(q: Question) -> PropertyResult:
+    """``no coalition of at most K ... can block G``: against each coalition of K (the largest: a
+    coalition blocks whatever a smaller one inside it blocks), everyone else together can force G;
+    the verdict of :func:`coalition_force` for everyone else, coalition by coalition (up to
+    symmetry): PROVED with each forcing sequence found, REFUTED by the first coalition that
+    can block (no forcing sequence of any length against it), else that coalition's bounded or
+    unknown verdict, named."""
+    model, prop, budget = q.model, q.prop, q.budget
+    spec, goal = prop.coalition, prop.goal
+    largest = replace(spec, size=min(spec.size, len(spec.candidates)))
+    made = _every_coalition_combos(q.engine, model, goal, largest, budget, shortcut=False)
+    if isinstance(made, str):
+        return q.done(UNKNOWN, "too many coalitions to enumerate", Scope(budget.first), reason=made)
+    combos, count = made
+    everyone = [p.name for p in model.people]
+    witness = None
+    for combo in combos:
+        others = tuple(p for p in everyone if p not in combo)
+        one = replace(prop, kind="coalition_force", coalition=m.CoalitionSpec(others, None))
+        result = coalition_force(Question(q.engine, model, one, budget, q.passable))
+        blockers = set_text(frozenset(combo))
+        if result.status == REFUTED:
+            why = result.summary.split(": ", 1)[-1]
+            return replace(result, kind=prop.kind, seconds=time.monotonic() - q.start,
+                           summary=f"{blockers} can block {goal.text}: everyone else together cannot force it ({why})")
+        if result.status != PROVED:
+            return replace(result, kind=prop.kind, seconds=time.monotonic() - q.start,
+                           summary=f"against {blockers}: {result.summary}")
+        witness = witness or result
+    return replace(witness, kind=prop.kind, seconds=time.monotonic() - q.start,
+                   summary=f"no coalition of {spec.describe()} can block {goal.text}: against {_each(largest, count)}, "
+                           f"everyone else can force it (e.g. {witness.summary})")
+
+
+def _each(spec: m.CoalitionSpec, count: int) -> str:
+    """Who a quantified coalition property speaks of: "each of the 6 coalitions of 2", "each of the
+    3 people alone", "the one coalition of 3 including {a}"."""
+    unit = " principals" if spec.principals else ""
+    including = f" including {set_text(frozenset(spec.including))}" if spec.including else ""
+    if spec.size == 1 and not spec.principals:
+        return "the one person alone" if count == 1 else f"each of the {count} people alone"
+    if count == 1:
+        return f"the one coalition of {spec.size}{unit}{including}"
+    return f"each of the {count} coalitions of {spec.size}{unit}{including}"
 
 
 def possible(result: PropertyResult) -> PropertyResult:
@@ -249,7 +332,8 @@ def possible(result: PropertyResult) -> PropertyResult:
 
 
 KINDS = {"invariant": trace_property, "step": trace_property, "no_coalition": no_coalition,
-         "coalition_block": coalition_block, "coalition_force": coalition_force, "every_coalition": coalition_force}
+         "coalition_block": coalition_block, "coalition_force": coalition_force, "every_coalition": coalition_force,
+         "every_coalition_block": every_coalition_block, "no_coalition_block": no_coalition_block}
 
 
 def verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
@@ -270,7 +354,8 @@ def _with_how(result: PropertyResult) -> PropertyResult:
     return result
 
 
-def _every_coalition_combos(engine: Engine, model: m.Model, goal: m.Goal, spec: m.CoalitionSpec, budget: Budget):
+def _every_coalition_combos(engine: Engine, model: m.Model, goal: m.Goal, spec: m.CoalitionSpec, budget: Budget,
+                            shortcut: bool = True):
     """The coalitions an 'every coalition' property checks, up to symmetry, and how many there are
     in all; a string (why) when there are too many."""
     if spec.principals:
@@ -278,12 +363,16 @@ def _every_coalition_combos(engine: Engine, model: m.Model, goal: m.Goal, spec: 
         if len(combos) > co.MAX_COALITIONS:
             return f"more than {co.MAX_COALITIONS} coalitions of {spec.size} principals up to symmetry"
         count = math.comb(len(co.principals(model, spec)), spec.size)
+    elif spec.including:
+        combos, count = co.including_coalitions(model, spec, spec.size)
+        if len(combos) > co.MAX_COALITIONS:  # (the engines' shortcut knows nothing of 'including')
+            return f"more than {co.MAX_COALITIONS} coalitions of {spec.size}, up to symmetry"
     else:
         keys = co.symmetry_keys(model)
         combos, count = co.coalitions_up_to_symmetry(list(spec.candidates), spec.size, keys.__getitem__)
     if len(combos) > co.MAX_COALITIONS:
         # an engine may name the one coalition that decides it (one that cannot force, else any)
-        every = getattr(engine, "every_coalition", None)
+        every = getattr(engine, "every_coalition", None) if shortcut else None
         decisive = every(model, goal, budget.first, spec) if every is not None else None
         if decisive is None:
             return f"more than {co.MAX_COALITIONS} coalitions of {spec.size}, up to symmetry"

@@ -57,6 +57,5 @@ def confirm_violation(model: m.Model, prop: m.Property, steps: list[sem.Step]) -
             raise ReplayError("the replayed final state satisfies the invariant")
     else:
         last = steps[-1] if steps else None
-        if (last is None or (last.procedure, last.phase) != (prop.procedure, prop.phase)
-                or sem.eval_bool(prop.step, sem.step_env(model, states[-2], last))):
+        if last is None or not sem.violates(model, prop, states[-2], last):
             raise ReplayError("the replayed last step satisfies the property")

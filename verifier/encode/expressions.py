@@ -73,7 +73,32 @@ class ExpressionsMixin:
             case m.SetOf(people=ps):  # (never a class member: see counting.classes)
                 terms = [self.person(p, state, args) for p in ps]
                 return {i: Or([t == i for t in terms]) for i in range(self.named) if terms}
+            case m.SetOp(op=op, left=a, right=b):
+                return self._set_op(op, self.set_(a, state, args, sets), self.set_(b, state, args, sets))
+            case m.Having() as having:  # (a class slot's people share their tags and principal)
+                inner = self.set_(having.set, state, args, sets)
+                return {i: b for i, b in inner.items() if having.admits(self._someone(i))}
         raise AssertionError(e)
+
+    def _someone(self, i: int) -> m.Person:
+        """The person at index i, or for a class slot one of the people it stands for."""
+        return self.model.person(self.slots[i].cls.members[0] if i in self.slots else self.people[i])
+
+    def _set_op(self, op: str, x: dict, y: dict) -> dict:
+        """Union, difference or intersection, index by index (an absent index: nobody of it).  A class
+        slot holds a count, so it may be on one side only (counting.unsupported keeps the counted
+        encoding away from the rest)."""
+        out = {}
+        for i in sorted(set(x) | set(y)):
+            if i in x and i in y:
+                assert i not in self.slots, "a set operation on two counts of one class"
+                a, b = x[i], y[i]
+                out[i] = Or(a, b) if op == "union" else And(a, Not(b)) if op == "except" else And(a, b)
+            elif i in x and op != "intersect":
+                out[i] = x[i]
+            elif i in y and op == "union":
+                out[i] = y[i]
+        return out
 
     def num(self, e: m.NumExpr, state: SymState, args, sets):
         """A number as a Real term (a weighted count counts :meth:`weight_of`).
@@ -176,6 +201,8 @@ class ExpressionsMixin:
         match e:
             case m.Count(set=m.StepSet(kind=k), weighted=w):
                 return {(k, w): (Fraction(1), None)}, m.Num(Fraction(0))
+            case m.Count(set=s) if any(isinstance(x, m.StepSet) for x in m.walk(s)):
+                return None  # (a step set filtered or combined: the caller quantifies over the responses)
             case m.Num() | m.ParamRef() | m.Seats() | m.Count():
                 return {}, e
             case m.Arith(op=op, left=a, right=b) if op in "+-":

@@ -250,10 +250,10 @@ class ForcingMixin:
         """
         negated = isinstance(atom, m.NotE)
         inset = atom.item if negated else atom
-        if not isinstance(inset.set, m.StepSet):  # (no step set: nothing the outsiders choose)
+        if not any(isinstance(x, m.StepSet) for x in m.walk(inset.set)):  # (nothing the outsiders choose)
             return self.boolean(atom, state, args, [None] * max(1, len(proc.stages)))
-        if inset.set.stage != index:
-            return None
+        if not isinstance(inset.set, m.StepSet) or inset.set.stage != index:
+            return None  # (a step set filtered or combined: the caller quantifies)
         kind = inset.set.kind
         x = self.person(inset.person, state, args)
         parts = []

@@ -35,9 +35,10 @@ class MeetingsMixin:
 
         Mirrors :func:`govspec.semantics.meetings.recused`.
         """
-        if i in self.slots:  # a class member is never an argument that recuses (counting.classes)
+        if i in self.slots:  # a class member is never recused (counting.classes, counting.unsupported)
             return BoolVal(False)
-        terms = [args[r.formal] == i for r in proc.recusals if (r.from_vote if which == "vote" else r.from_quorum)]
+        terms = [BoolVal(self.people[i] in r.people) if r.people is not None else args[r.formal] == i
+                 for r in proc.recusals if (r.from_vote if which == "vote" else r.from_quorum)]
         return Or(terms) if terms else BoolVal(False)
 
     def stage_sets(self, proc: m.Procedure, stage: m.Stage, state: SymState, args, v: StageVars):

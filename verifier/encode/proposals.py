@@ -119,7 +119,8 @@ class ProposalsMixin:
         # it takes effect once the timelock and any veto window have passed
         key = action_key(proc.name, "execute")
         pre, after = self._effects(proc, state, args)
-        rules_for[key] = [live, *same_args, state.now >= at + proc.delay, *pre]
+        checked = [self.boolean(g.expr, state, args, None) for g in proc.execution_guards]
+        rules_for[key] = [live, *same_args, state.now >= at + proc.delay, *checked, *pre]
         post[key] = replaced(after, pending=cleared)
         if proc.window_stage is not None:
             key = action_key(proc.name, "veto")

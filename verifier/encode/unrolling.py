@@ -248,3 +248,18 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
             state = self.counting_state(proc, state, step.loan)
         sets = [self.stage_sets(proc, s, state, args, v) for s, v in zip(stages, vars_)]
         return state, args, sets
+
+    def violation(self, step: StepVars, prop: m.Property):
+        """The step violates the step rule ``prop``: a step of one of its procedures, in that
+        procedure's phase, of which the condition fails.
+
+        Mirrors :func:`govspec.semantics.step.violates`.
+        """
+        cases = []
+        for procedure, phase, condition in prop.cases:
+            key = action_key(procedure, phase)
+            if key not in step.selected:  # no such step (say, 'P.executed' once --explain removed P's timelock)
+                continue
+            state, args, sets = self.step_env(step, self.model.procedures[procedure], phase)
+            cases.append(And(step.selected[key], Not(self.boolean(condition, state, args, sets, step))))
+        return Or(cases) if cases else BoolVal(False)
