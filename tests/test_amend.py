@@ -236,3 +236,13 @@ def test_explain_marks_an_amending_clause_a_proof_relies_on(tmp_path):
     assert prop["status"] == "proved"
     [quorum] = [r for r in prop["relied_on"] if r["text"].startswith("quorum")]
     assert quorum["line"] == 14 and quorum["amends"]["change"] == "replaces"
+
+
+def test_a_requirement_checked_at_execution_replaces_only_those_checked_alike():
+    procedure = COUNCIL_PROCEDURE.replace("    effect ceo = x", "    require ceo is not vacant\n"
+                                          "    at execution require x in council.members\n    effect ceo = x")
+    block = "  amend replace_ceo {\n    at execution require x not in board.members\n  }"
+    model = api.load_text(COUNCIL.format(procedure=procedure, extra=block), "amend.gov")
+    proc = model.procedures["replace_ceo"]
+    assert [g.text for g in proc.guards] == ["ceo is not vacant"]
+    assert [g.text for g in proc.execution_guards] == ["x not in board.members"]
