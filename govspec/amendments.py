@@ -9,11 +9,12 @@ or a notice left in a stage turned into written consent is GOV128.  The amended 
 checked here: :mod:`govspec.check` checks it like any other, at each clause's own line.
 
 Which clause an amending clause replaces (docs/language.md, "Amending one clause"):
-- ``notice``, ``quorum``, ``passes when``: that clause of the stage named by the latest stage line
+- ``notice``, ``quorum``, ``passes when`` (and a meeting's ``attendance waives notice``, ``chaired
+  by``, ``casting vote``): that clause of the stage named by the latest stage line
   of the block (``decided by BODY ...``, which also replaces that stage's line), else of the
   ``decided by`` stage; added to the stage when it has none;
 - ``timelock``, ``voting delay``, ``voting period``, ``proposal threshold``, ``counted ...``,
-  ``expires after``: the procedure's clause of that kind, else added;
+  ``expires after``, ``called by``: the procedure's clause of that kind, else added;
 - ``require``, ``recuse``: all the procedure's clauses of that kind (the block's clauses of that
   kind replace them together; a ``require`` checked at execution only those checked alike), else added;
 - ``effect``: the effects on the same name (the office or parameter set, the body of an ``add`` or
@@ -28,11 +29,12 @@ from dataclasses import replace
 from . import ast
 from .diagnostics import Diagnostic, SpecError, did_you_mean
 
-STAGE_CLAUSES = ("notice", "quorum", "passes")
+STAGE_CLAUSES = ("notice", "quorum", "passes", "waiver", "chaired", "casting")  # each a stage's own
 MANY = ("require", "recuse")
 _WORDS = {"notice": "notice", "quorum": "quorum", "passes": "passes when", "timelock": "timelock",
           "voting_delay": "voting delay", "voting_period": "voting period", "threshold": "proposal threshold",
-          "counted": "counted", "expires": "expires after", "require": "require", "recuse": "recuse"}
+          "counted": "counted", "expires": "expires after", "require": "require", "recuse": "recuse",
+          "waiver": "attendance waives notice", "chaired": "chaired by", "casting": "casting vote", "called": "called by"}
 
 
 def _error(message: str, span, *notes: str) -> SpecError:

@@ -217,6 +217,8 @@ class Clause(Node):
     counting: str | None = None  # "counted at snapshot" / "counted live"
     recused_set: "Expr | None" = None  # "recuse tagged T from vote": a set instead of a parameter
     checked: str = "approval"  # require: when it is checked: approval | execution | approval and execution
+    hours: int | None = None  # a notice period written in hours ("notice all 48 hours"; ``days`` rounds it up)
+    callers: tuple = ()  # "called by chair or 2 members": ("office", NAME, span) and ("members", K, span)
 
 
 @dataclass(frozen=True, slots=True)

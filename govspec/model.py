@@ -302,6 +302,10 @@ class Stage:
     span: Span
     cite: str | None
     window: int | None = None  # a veto window (days after approval): the stage is its own step
+    waiver: "Rule | None" = None  # "attendance waives notice": a member not notified who attends waives it
+    notice_days: int | None = None  # a notice period ("notice all 2 days", "notice all 48 hours": 2)
+    chair: str | None = None  # "chaired by OFFICE": its holder chairs the meeting
+    casting: "Rule | None" = None  # "casting vote": on a tie the chair's side carries (already in ``passes.expr``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +347,19 @@ class Lifecycle:
     threshold: "Num | ParamRef | None"
     snapshot: bool
     rule: Rule  # where the lifecycle is written (for scenarios)
+    # a meeting may be held on short notice, before ``delay`` days, if nobody had due notice and every member
+    # attends: its delay is its notice periods' alone, each waived by attendance (docs/semantics.md)
+    waivable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Calling:
+    """Who may call a procedure's meeting ("called by chair or 2 members"): the holder of one of
+    ``offices``, or any ``members`` members of the deciding body together (None: not that way)."""
+
+    offices: tuple[str, ...]
+    members: int | None
+    rule: Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +382,7 @@ class Procedure:
     # checked when a timed decision takes effect, on the state then; if one fails it cannot take
     # effect now and keeps waiting (docs/semantics.md section 10 "Requirements at execution")
     execution_guards: tuple[Rule, ...] = ()
+    calling: "Calling | None" = None  # who may call its meeting (None: any member, as before)
 
     @property
     def kind_word(self) -> str:

@@ -115,13 +115,16 @@ class StageRecord:
     abstain: tuple[str, ...]
     recused: tuple[str, ...]
     outsiders_free: bool = False  # a forcing step: outsiders' response is universally quantified
+    objected: tuple[str, ...] = ()  # not notified, came only to object (attendance waives notice)
+    casting: str | None = None  # the chair whose casting vote decided a tie
 
     def as_dict(self) -> dict:
         return {
             "body": self.body, "kind": self.kind, "mode": self.mode, "notified": list(self.notified),
             "present": list(self.present), "yes": list(self.yes), "no": list(self.no),
             "abstain": list(self.abstain), "recused": list(self.recused), "outsiders_free": self.outsiders_free,
-        }
+        } | ({"objected": list(self.objected)} if self.objected else {}) | (
+            {"casting": self.casting} if self.casting else {})
 
 
 @dataclass(frozen=True)

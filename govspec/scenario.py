@@ -82,6 +82,29 @@ def rule_ref(model: m.Model, text: str, span, cite) -> RuleRef:
 LIFECYCLE_KINDS = ("voting_delay", "voting_period", "threshold", "counted", "expires")
 
 
+def _casting(stage: m.Stage, state, choice) -> str | None:
+    """The chair, if their casting vote decided a tie at this stage (docs/semantics.md)."""
+    chair = state.holder(stage.chair) if stage.casting is not None else None
+    if chair is not None and len(choice.yes) == len(choice.no) and chair in choice.yes | choice.no:
+        return chair
+    return None
+
+
+def _called_ref(ref, proc: m.Procedure, state, coalition, proposer=None):
+    """The calling rule, with who called the meeting (:func:`govspec.semantics.callers`)."""
+    who = sem.callers(proc, state, coalition, proposer) or ()
+    holders = {o: state.holder(o) for o in proc.calling.offices}
+    office = next((o for o, h in holders.items() if (h,) == who), None)
+    named = f"{who[0]}, as {office}" if office else _people_words(who)
+    rule = proc.calling.rule
+    return ref(f"{rule.text} (here: {named})", rule.span, rule.cite)
+
+
+def _people_words(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else "nobody"
+
+
 def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | None = None) -> tuple[TraceStep, ...]:
     state = sem.initial_state(model)
     out = []
@@ -120,6 +143,8 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
         if step.phase in ("propose", "cancel"):
             life = proc.lifecycle
             rules = [ref(life.rule.text, life.rule.span, life.rule.cite), *folded(proc, LIFECYCLE_KINDS)]
+            if step.phase == "propose" and proc.calling is not None:
+                rules.append(_called_ref(ref, proc, state, coalition, step.proposer))
             name = f"{proc.name} proposed by {step.proposer}" if step.phase == "propose" else f"{proc.name} proposal cancelled"
             out.append(TraceStep(index, "procedure", name, step.args, (), _loan(model, step) + state_changes(state, after),
                                  tuple(rules), proc.span.line, proc.cite,
@@ -135,18 +160,25 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             records.append(StageRecord(
                 stage.body, stage.kind, stage.mode, _names(choice.notified), _names(choice.attended),
                 _names(choice.yes), _names(choice.no), _names(choice.abstain), _names(sets["recused"]),
-                outsiders_free=coalition is not None,
+                outsiders_free=coalition is not None, objected=_names(choice.objected),
+                casting=_casting(stage, state, choice),
             ))
             mode = "at meeting" if stage.mode == "meeting" else "by written consent"
             amended_notice = folded(proc, ("notice",), stage)  # (then cited on its own, not as the stage line's)
             notice = f", notice {stage.notice}" if stage.mode == "meeting" and not amended_notice else ""
             rules.append(ref(f"{stage.kind} by {stage.body} {mode}{notice}", stage.span, stage.cite))
             rules += amended_notice
+            if stage.waiver is not None:
+                rules.append(ref(stage.waiver.text, stage.waiver.span, stage.waiver.cite))
+            if stage.casting is not None:
+                rules.append(ref(stage.casting.text, stage.casting.span, stage.casting.cite))
             if stage.quorum is not None:
                 rules.append(ref(f"quorum {stage.quorum.text}", stage.quorum.span, stage.quorum.cite))
             default_consent = stage.mode == "consent" and stage.passes.text == "unanimous written consent"
             rules.append(ref(stage.passes.text if default_consent else f"passes when {stage.passes.text}",
                              stage.passes.span, stage.passes.cite))
+        if step.phase == "pass" and proc.lifecycle is None and proc.calling is not None:
+            rules.append(_called_ref(ref, proc, state, coalition))
         for r in proc.recusals:
             what = " and ".join(w for w, on in (("vote", r.from_vote), ("quorum", r.from_quorum)) if on)
             rules.append(ref(f"recuse {r.formal} from {what}", r.span, r.cite))

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 FRACTIONS = ["1/3", "1/2", "2/3", "3/4"]
 
 
-def _council_stage(draw, body: list[str]) -> None:
-    """Append an approval or veto by the council, by written consent or at a meeting."""
+def _council_stage(draw, body: list[str], waiver: bool = False) -> None:
+    """Append an approval or veto by the council, by written consent or at a meeting (with
+    ``waiver``, perhaps one where attendance waives notice)."""
     kind = draw(st.sampled_from(["approved", "vetoed"]))
     if draw(st.booleans()):
         body.append(f"{kind} by council by written consent")
@@ -21,6 +22,8 @@ def _council_stage(draw, body: list[str]) -> None:
     else:
         body += [f"{kind} by council at meeting", "notice all",
                  f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}"]
+        if waiver and draw(st.integers(0, 2)) == 0:
+            body.append("attendance waives notice")
 
 
 def _procedure(draw, lines: list[str], name: str, formal: str, body: list[str], effects: list[str]) -> None:
@@ -71,8 +74,16 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         sets = _set_rules(draw, people, tagged, formal)  # (issue 13: set operations in the rules)
         mode = draw(st.sampled_from(["meeting", "meeting", "consent"]))
         if mode == "meeting":
+            calling = draw(st.sampled_from([None, None, "ceo", "2 members", "ceo or 2 members", "1 member"]))
+            if calling:  # who may call the meeting (the coalition, in a forcing step)
+                body.append(f"called by {calling}")
             body.append("decided by board at meeting")
-            body.append(f"notice {draw(st.sampled_from(['all', 'none']))}")
+            notice = draw(st.sampled_from(['all', 'none', 'all', 'all waived', 'all hours']))
+            if notice == "all hours":  # a notice period in hours (a proposal step: 1 or 2 days ahead)
+                notice = f"all {draw(st.sampled_from([1, 24, 30, 48]))} hours"
+            body.append(f"notice {notice.removesuffix(' waived')}")
+            if notice.endswith("waived") or (notice.endswith("hours") and draw(st.booleans())):
+                body.append("attendance waives notice")
             quorum = draw(st.sampled_from([
                 None, "majority of members", "majority of seats", "2", f"present >= {draw(st.sampled_from(FRACTIONS))} of members",
                 "weight(present) > half of weight(members)", "present >= q * size(members)", *sets["quorum"],
@@ -85,6 +96,9 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                 "majority of cast", "yes > no and yes >= 1", "yes >= 2 or yes == eligible", "yes > q * size(present)",
                 "yes >= 2/3 of eligible", *sets["passes"],
             ])))
+            chair = draw(st.sampled_from([None, None, "chaired by ceo", "casting"]))
+            if chair:  # the CEO chairs the meeting; with a casting vote, on a tie the CEO's side carries
+                body += ["chaired by ceo"] + (["casting vote"] if chair == "casting" else [])
         else:
             body.append("decided by board by written consent")
             if draw(st.booleans()):
@@ -96,7 +110,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                                         f"({{{draw(st.sampled_from(people))}}} union tagged {draw(st.sampled_from(sorted(set(tagged.values()))))})"]))
             body.append(f"recuse {who} from {draw(st.sampled_from(['vote', 'quorum', 'vote and quorum']))}")
         if council and draw(st.integers(0, 2)) == 0:
-            _council_stage(draw, body)
+            _council_stage(draw, body, waiver=True)
         if draw(st.integers(0, 3)) == 0:  # time: a timelock and/or a veto window
             kind = draw(st.sampled_from(["timelock", "window", "both"]))
             if kind in ("timelock", "both"):
@@ -108,6 +122,8 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                 else:
                     body.append(f"vetoed by council at meeting within {draw(st.integers(1, 3))} days")
                     body.append("notice all")
+                    if draw(st.integers(0, 2)) == 0:
+                        body.append("attendance waives notice")
                     body.append(f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}")
             if any(b.startswith(("timelock", "vetoed by council by written consent within", "vetoed by council at meeting within")) for b in body):
                 timed.append((name, any("within" in b for b in body)))
@@ -175,6 +191,8 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             "always q == 1/2",
             f"always ({p} -> yes >= {draw(st.integers(1, 3))})",
             f"always ({p} -> notified == board.members or yes >= {draw(st.integers(2, 3))})",
+            f"always ({p} -> notified + present >= size(board.members))",
+            f"always ({p} -> yes > no or ceo in yes)",
             f"always ({p} -> {draw(st.sampled_from(people))} in present or cast >= 2)",
             f"always ({p} -> weight(yes) >= 2)",
             f"always ({p} -> cast == yes + no)",
@@ -269,11 +287,13 @@ def _set_properties(draw, p: str, people: list[str], tagged: dict[str, str], boa
     on_board = sorted({tagged[b] for b in board if b in tagged})
     if on_board:
         t = draw(st.sampled_from(on_board))
-        others = any(b not in tagged or tagged[b] != t for b in board)  # (else 'except tagged t' is nobody: GOV315)
+        untagged = any(b not in tagged or tagged[b] != t for b in board)  # (a coalition is never empty)
         forms += [f"each of board.members tagged {t} can block {p}", f"each of tagged {t} can force {p}",
-                  f"coalition (board.members except tagged {t}) can force {p}" if others else f"coalition (board.members) can force {p}",
+                  f"coalition (board.members except tagged {t}) can force {p}" if untagged
+                  else f"coalition (board.members) can force {p}",
                   f"coalition (board.members tagged {t}) can block {p}",
-                  f"each of (board.members except tagged {t}) can block {p}" if others else f"each of board can block {p}"]
+                  f"each of (board.members except tagged {t}) can block {p}" if untagged
+                  else f"each of board can block {p}"]
     if with_x:
         forms.append(f"always ({p} -> size(yes except x) >= 1)")
     return forms

@@ -71,6 +71,10 @@ CASES = [
     pytest.param(BOARD, "remove_ceo", "delaware_board",
                  "  amend remove_ceo {\n    no effect ceo\n    effect chair = vacant\n  }",
                  {"effect ceo": None, "effect chair": "effect chair = vacant"}, id="delaware-effect-dropped"),
+    pytest.param(BOARD, "remove_ceo", "delaware_board",
+                 "  amend remove_ceo {\n    notice none\n    chaired by chair\n    casting vote\n    passes when yes >= no\n  }",
+                 {"notice": "notice none", "chaired by": "chaired by chair", "casting vote": "casting vote",
+                  "passes when": "passes when yes >= no"}, id="delaware-meeting-clauses"),
     pytest.param(BRAVO, "execute_proposal", "compound_bravo",
                  '  amend execute_proposal {\n    voting period 7 days "Bylaw 4.2"\n  }',
                  {"voting period": "voting period 7 days"}, id="bravo-voting-period"),
@@ -118,7 +122,7 @@ def test_an_amendment_means_the_rewritten_procedure(spec, name, library, block, 
 
 
 def test_the_amended_procedure_keeps_its_other_clauses():
-    model = api.load_text(BRAVO.format(extra=CASES[3].values[3]), "amend.gov")
+    model = api.load_text(BRAVO.format(extra=CASES[-1].values[3]), "amend.gov")
     proc = model.procedures["execute_proposal"]
     assert proc.lifecycle.period == 7 and proc.lifecycle.delay == 2 and proc.timelock == 2
     assert proc.span.path == "<library>/compound_bravo.gov" and proc.stages[0].passes.span.path == proc.span.path

@@ -63,6 +63,12 @@ def unsupported(model: m.Model) -> str | None:
         return "a seat cap per principal"
     if any(r.people is not None for p in procs for r in p.recusals):
         return "a recusal by a set of people"
+    if any(st.waiver is not None for p in procs for st in [*p.stages, *([p.window_stage] if p.window_stage else [])]):
+        return "attendance that waives notice"  # (who attended and who was notified overlap: not counts)
+    if any(p.calling is not None for p in procs):
+        return "who may call a meeting"
+    if any(st.casting is not None for p in procs for st in p.stages):
+        return "a chair's casting vote"
     for prop in model.properties:
         if prop.coalition is not None and prop.coalition.principals:
             return "a coalition counted in principals"

@@ -252,11 +252,11 @@ def classify(model: m.Model, goal: m.Goal, depth: int) -> Question | None:
     """The question as gains (see the module docstring), or None when the fast path does not apply."""
     proc = model.procedures.get(goal.procedure) if goal.procedure else None
     if (proc is None or goal.phase != "pass" or depth < 1 or model.timed or model.tokens or proc.is_event or proc.formals
-            or proc.recusals or len(proc.stages) != 1 or proc.window_stage is not None):
+            or proc.recusals or len(proc.stages) != 1 or proc.window_stage is not None or proc.calling is not None):
         return None
     stage = proc.stages[0]
-    if stage.kind != "decided" or stage.mode not in ("meeting", "consent"):
-        return None
+    if stage.kind != "decided" or stage.mode not in ("meeting", "consent") or stage.waiver is not None:
+        return None  # (attendance that waives notice: an outsider not notified blocks by staying away)
     reads = _reads(proc)
     if any(_writes(other) & reads for other in model.procedures.values() if other is not proc):
         return None

@@ -10,6 +10,7 @@ None (the orchestrator builds no model then).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 from .. import ast
@@ -19,6 +20,10 @@ from .declarations import LIFECYCLE_WORDS, RESERVED, is_timed
 from .effects import effect
 from .expressions import as_set, boolean, expr, kind_word, static_people, token_amount, weighted
 from .names import Scope
+
+
+# the words of a stage's clause where they differ from its kind
+STAGE_CLAUSE_WORDS = {"waiver": "attendance waives notice", "chaired": "chaired by", "casting": "casting vote"}
 
 
 def check_procedures(cx: Context, org: ast.Organization) -> dict[str, m.Procedure]:
@@ -52,6 +57,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
     timelock = timelock_rule = None
     lifecycle: dict[str, ast.Clause] = {}  # voting_delay / voting_period / threshold / counted
     grace = None  # "expires after N days"
+    called = None  # "called by ..."
     vote_in_event = False  # reported once per event: its stage lines and their clauses
     misplaced: set[str] = set()  # clauses reported before any stage (not reported again as missing)
     for item in decl.items:
@@ -65,7 +71,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
             if item.body not in cx.bodies:
                 cx.unknown("GOV104", "body", item.body, item.body_span, cx.bodies)
             stages_raw.append((item, {}))
-        elif item.kind in ("notice", "quorum", "passes"):
+        elif item.kind in ("notice", "quorum", "passes", "waiver", "chaired", "casting"):
             if decl.is_event:
                 if not vote_in_event:
                     cx.error("GOV313", f"an event happens without a vote, so it has no '{item.kind}' rule; "
@@ -74,12 +80,13 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
                 continue
             if not stages_raw:
                 misplaced.add(item.kind)
-                cx.error("GOV304", f"'{item.kind}' must follow a 'decided by', 'approved by' or 'vetoed by' line",
+                cx.error("GOV304", f"'{STAGE_CLAUSE_WORDS.get(item.kind, item.kind)}' must follow a 'decided by', "
+                         "'approved by' or 'vetoed by' line",
                          item.span)
                 continue
             clauses = stages_raw[-1][1]
             if item.kind in clauses:
-                cx.error("GOV305", f"'{item.kind}' is given twice for this stage", item.span,
+                cx.error("GOV305", f"'{STAGE_CLAUSE_WORDS.get(item.kind, item.kind)}' is given twice for this stage", item.span,
                          f"first given at {clauses[item.kind].span}")
                 continue
             clauses[item.kind] = item
@@ -115,6 +122,13 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
                 cx.error("GOV305", "'timelock' is given twice", item.span)
             timelock = item.days
             timelock_rule = m.Rule(m.BoolConst(True), f"timelock {_days(item.days)}", item.span, item.cite)
+        elif item.kind == "called":
+            if decl.is_event:
+                cx.error("GOV313", "an event happens without a meeting, so nobody calls one", item.span)
+            elif called is not None:
+                cx.error("GOV305", "'called by' is given twice", item.span, f"first given at {called.span}")
+            else:
+                called = item
         elif item.kind == "expires":
             if grace is not None:
                 cx.error("GOV305", "'expires after' is given twice", item.span)
@@ -161,11 +175,52 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
         return None
     notice_days = [c["notice"] for _, c in ordered if "notice" in c and c["notice"].days is not None]
     life = _lifecycle(cx, decl, lifecycle, notice_days)
+    if life is not None and notice_days and "voting_delay" not in lifecycle and all(
+            s.waiver is not None for s in stages if s.notice_days is not None):
+        life = replace(life, waivable=True)
     if grace is not None and not (timelock or window_stage):
         cx.error("GOV316", "only a decision that waits (a timelock or a veto window) can expire", grace.span)
+    calling = _calling(cx, called, stages[0]) if called is not None and stages else None
+    if called is not None and stages and calling is None:
+        return None
     return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
                        decl.span, decl.cite, decl.is_event, timelock or 0, window_stage, timelock_rule, life,
-                       grace.days if grace is not None else None, execution_guards=tuple(execution_guards))
+                       grace.days if grace is not None else None, execution_guards=tuple(execution_guards),
+                       calling=calling)
+
+
+def _calling(cx: Context, clause: ast.Clause, decided: m.Stage) -> m.Calling | None:
+    """"called by chair or 2 members": the holder of an office, or K members of the deciding body (GOV330)."""
+    offices, members, ok = [], None, True
+    if decided.mode != "meeting":
+        cx.error("GOV330", "only a meeting is called; written consent goes to every member", clause.span)
+        return None
+    seats = cx.bodies[decided.body].seats if decided.body in cx.bodies else None
+    for kind, value, span in clause.callers:
+        if kind == "office":
+            if value not in cx.offices:
+                cx.unknown("GOV106", "office", value, span, cx.offices)
+                ok = False
+            elif value in offices:
+                cx.error("GOV330", f"'{value}' is named twice in 'called by'", span)
+                ok = False
+            offices.append(value)
+        elif members is not None:
+            cx.error("GOV330", "'called by' names a number of members once", span)
+            ok = False
+        elif value < 1:
+            cx.error("GOV330", "a meeting is called by at least one member", span)
+            ok = False
+        elif seats is not None and value > seats:
+            cx.error("GOV330", f"{value} members cannot call a meeting of '{decided.body}': it has {seats} seats", span,
+                     "write a number of members no larger than the seats")
+            ok = False
+        else:
+            members = value
+    if not ok:
+        return None
+    text = " or ".join([*offices, *([f"{members} member{'s' if members != 1 else ''}"] if members else [])])
+    return m.Calling(tuple(offices), members, m.Rule(m.BoolConst(True), f"called by {text}", clause.span, clause.cite))
 
 
 def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: list[ast.Clause]) -> m.Lifecycle | None:
@@ -191,6 +246,10 @@ def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: l
     # cited at its first clause in the procedure's own file (an amended clause is cited on its own)
     first = min([*clauses.values(), *notice_days], key=lambda c: (c.span.path != decl.span.path, c.span.line, c.span.column))
     parts = [f"proposed {_days(delay)} ahead" if delay else "proposed first"]
+    hours = [c.hours for c in notice_days if c.hours is not None and c.days == delay and "voting_delay" not in clauses]
+    if hours:  # (a notice in hours: say how it counts in the model's whole days)
+        whole = f", so {_days(delay)} in whole days" if delay * 24 != hours[0] else f" ({_days(delay)})"
+        parts[0] = f"meeting called {hours[0]} hours ahead{whole}"
     if period is not None:
         parts.append(f"voting period {_days(period)}")
     if threshold is not None:
@@ -229,7 +288,57 @@ def _stage(cx: Context, decl, index, header: ast.StageHeader, clauses, misplaced
         return None
     if passes is None or ("quorum" in clauses and quorum is None):
         return None
-    return m.Stage(header.kind, body, header.mode, notice, quorum, passes, header.span, header.cite, header.window)
+    waiver = _waiver(cx, header, clauses, notice)
+    notice_days = clauses["notice"].days if "notice" in clauses else None
+    chair, casting = _chair(cx, header, clauses)
+    if casting is not None and chair is not None:
+        passes = replace(passes, expr=casting_rule(chair, index, passes.expr))
+    return m.Stage(header.kind, body, header.mode, notice, quorum, passes, header.span, header.cite, header.window,
+                   waiver=waiver, notice_days=notice_days, chair=chair, casting=casting)
+
+
+def _chair(cx: Context, header: ast.StageHeader, clauses) -> tuple[str | None, m.Rule | None]:
+    """"chaired by OFFICE" and "casting vote": an office's holder chairs a meeting (GOV106, GOV330)."""
+    chaired, casting = clauses.get("chaired"), clauses.get("casting")
+    chair = None
+    if chaired is not None:
+        if header.mode != "meeting":
+            cx.error("GOV330", "only a meeting has a chair; written consent is signed, not chaired", chaired.span)
+        elif chaired.recused not in cx.offices:
+            cx.unknown("GOV106", "office", chaired.recused, chaired.recused_span, cx.offices)
+        else:
+            chair = chaired.recused
+    if casting is None:
+        return chair, None
+    if chaired is None:
+        cx.error("GOV330", "a casting vote is the chair's: name the chair of the meeting ('chaired by OFFICE')",
+                 casting.span)
+        return chair, None
+    return chair, m.Rule(m.BoolConst(True), f"chaired by {chaired.recused}, with a casting vote", casting.span, casting.cite)
+
+
+def casting_rule(office: str, index: int, passes):
+    """The passing rule with the chair's casting vote (docs/semantics.md "The chair's casting vote"):
+    on a tie of yes and no (heads) at which the chair voted, the chair's side carries; otherwise
+    the rule as written."""
+    def step(kind):
+        return m.StepSet(kind, index)
+    tie = m.And((m.Compare("==", m.Count(step("yes")), m.Count(step("no"))), m.InSet(m.Holder(office), step("cast"))))
+    return m.Or((m.And((tie, m.InSet(m.Holder(office), step("yes")))), m.And((m.NotE(tie), passes))))
+
+
+def _waiver(cx: Context, header: ast.StageHeader, clauses, notice: str) -> m.Rule | None:
+    """"attendance waives notice": only where notice to every member is required, at a meeting (GOV330)."""
+    clause = clauses.get("waiver")
+    if clause is None:
+        return None
+    if header.mode == "consent":
+        cx.error("GOV330", "attendance waives the notice of a meeting; written consent goes to every member",
+                 clause.span)
+    elif notice != "all":
+        cx.error("GOV330", "with 'notice none' no notice is required, so there is none to waive", clause.span,
+                 "write 'notice all' (or a notice period) for a meeting that every member must be told of")
+    return m.Rule(m.BoolConst(True), "attendance waives notice", clause.span, clause.cite)
 
 
 def _rule(cx: Context, clause: ast.Clause, scope: Scope, subject: str) -> m.Rule | None:

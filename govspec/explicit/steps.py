@@ -46,12 +46,14 @@ def _options(stage: m.Stage, recused_from_vote: bool, role: str) -> tuple[str, .
         if role == "outsider":
             return ("told",)
         return ("told",) if recused_from_vote else ("told", "sign")
-    told = ("told",) if stage.notice == "all" else ("out", "told")
+    told = ("told",) if stage.notice == "all" and stage.waiver is None else ("out", "told")
     if role == "outsider":
         return told
-    if recused_from_vote:
-        return told + ("attend",)
-    return told + ("yes", "no", "abstain")
+    acts = ("attend",) if recused_from_vote else ("yes", "no", "abstain")
+    if stage.waiver is not None:  # a member not notified may attend anyway (waiving notice)
+        # (or come only to object: every rule and step set reads that as staying away, "out", so it is left out)
+        return told + acts + tuple(f"waive_{a}" for a in acts)
+    return told + acts
 
 
 def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, args: dict[str, str],
@@ -87,6 +89,8 @@ def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, ar
 
 
 def _stage_ok(model, proc, index, state, args, choice, power=None) -> bool:
+    if choice.notified and proc.stages[index].notice_days is not None and sem.short_notice(proc, state):
+        return False  # (on short notice nobody had due notice: sem.vote_window_problems)
     carries = sem.stage_carries(proc, index, state, args, choice, model, power)
     return carries != (proc.stages[index].kind == "vetoed")
 
@@ -121,7 +125,8 @@ def lifecycle_steps(model: m.Model, state: sem.State, borrowers=None) -> Iterato
             for proposer in proposers:
                 for loan in _loans(model, proc, proposers if borrowers is None else sorted(borrowers)):
                     step = sem.Step(proc.name, tuple(args.items()), phase="propose", proposer=proposer, loan=loan)
-                    if not sem.step_problems(model, state, step):
+                    if not sem.step_problems(model, state, step) and not (
+                            borrowers is not None and sem.call_problems(proc, state, frozenset(borrowers))):
                         yield step
                         break
         proposal = state.proposal_of(proc.name)
@@ -133,6 +138,8 @@ def lifecycle_steps(model: m.Model, state: sem.State, borrowers=None) -> Iterato
 
 def _preconditions_hold(model: m.Model, proc: m.Procedure, state: sem.State, args: dict[str, str]) -> bool:
     if proc.lifecycle is not None and sem.vote_window_problems(proc, state, tuple(args.items())):
+        return False
+    if proc.lifecycle is None and sem.call_problems(proc, state):
         return False
     env = sem.Env(model, state, args)
     if not all(sem.eval_bool(g.expr, env) for g in proc.guards):
@@ -296,6 +303,8 @@ def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], de
                 continue
             if not _preconditions_hold(model, proc, state, args):
                 continue
+            if proc.lifecycle is None and sem.call_problems(proc, state, coalition):
+                continue  # (the coalition calls its own meetings)
             for loan in _loans(model, proc, sorted(coalition)):
                 counted = sem.counting_powers(model, proc, state, loan)
                 picks = []

@@ -62,7 +62,14 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
                 lines.append(f"   {stage.body} meeting{veto}: notified {_people(stage.notified)}")
                 who = "coalition present" if forcing else "present"
                 lines.append(f"      {who}: {_people(stage.present)}")
+                waived = [p for p in stage.present if p not in stage.notified]
+                if waived:
+                    lines.append(f"      attended without notice, waiving it: {_people(waived)}")
+                if stage.objected:
+                    lines.append(f"      came only to object to the notice: {_people(stage.objected)}")
                 lines.append(f"      votes: yes {_people(stage.yes)}; no {_people(stage.no)}; abstain {_people(stage.abstain)}")
+                if stage.casting:
+                    lines.append(f"      a tie: {stage.casting}'s casting vote as chair decides it")
             if stage.recused:
                 lines.append(f"      recused: {_people(stage.recused)}")
             if forcing and stage.kind == "vetoed":
@@ -70,6 +77,9 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
                 lines.append(f"      the veto fails whatever the other members do ({others})")
             elif forcing and stage.mode == "consent":
                 lines.append("      it passes whatever the other members do (they need not sign)")
+            elif forcing and any(r.text == "attendance waives notice" for r in step.rules):
+                lines.append("      it passes whatever the other members do (stay away, vote no or abstain; "
+                             "those not notified may also attend, waiving notice, or come to object)")
             elif forcing:
                 lines.append("      it passes whatever the other notified members do (stay away, vote no or abstain)")
         if step.rules:

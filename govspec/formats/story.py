@@ -75,20 +75,27 @@ def _votes(stage: StageRecord) -> str:
 
 def _meeting(step: TraceStep, stage: StageRecord, veto: bool) -> str:
     members = _members(step, stage.body)
-    untold = [p for p in members if p not in stage.notified] if members is not None else []
     present = stage.present
+    # (under "attendance waives notice" a member not notified may come: they waive it, unless they object)
+    waived = [p for p in present if p not in stage.notified]
+    untold = [p for p in members if p not in stage.notified and p not in waived] if members is not None else []
     who = _verb(present, "meets", "meet") if present else "nobody comes"
     text = f"{who} as the {stage.body}" + (f" to veto {_procedure(step)}" if veto else "")
     if untold:
         text += f" without notice to {_people(untold)}"
-    elif members is not None:
+    elif members is not None and not waived:
         text += " with notice to every member"
+    if waived:
+        text += f"; {_verb(waived, 'attends', 'attend')} without notice, waiving it"
+    if stage.objected:
+        text += f"; {_verb(stage.objected, 'comes', 'come')} only to object that no notice was given"
     away = [p for p in stage.notified if p not in present]
     if away and not stage.outsiders_free:
         text += f"; {_verb(away, 'is', 'are')} told but {'stays' if len(away) == 1 else 'stay'} away"
     if stage.recused:
         text += f"; {_verb(stage.recused, 'is', 'are')} recused"
-    return text + "; " + _votes(stage)
+    tie = f", a tie that {stage.casting}'s casting vote as chair decides" if stage.casting else ""
+    return text + "; " + _votes(stage) + tie
 
 
 def _procedure(step: TraceStep) -> str:

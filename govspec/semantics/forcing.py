@@ -24,21 +24,29 @@ from typing import Iterator
 from .. import model as m
 from .effects import counting_powers, effect_problems, loan_problems
 from .evaluate import Env, eval_bool
-from .meetings import args_problems, choice_problems, recused, stage_carries, window_carries
+from .meetings import args_problems, call_problems, choice_problems, recused, stage_carries, window_carries
 from .proposals import cancel_problems, open_proposal, vote_window_problems
 from .state import WAIT, ReplayLimit, StageChoice, State, Step, powers
 from .step import step_problems
 
 
-def _outsider_options(stage: m.Stage, voter: bool) -> tuple[str, ...]:
-    """What an outsider may do at a stage under passive opposition (never a yes to the coalition's motion)."""
+def _outsider_options(stage: m.Stage, voter: bool, told: bool = True) -> tuple[str, ...]:
+    """What an outsider may do at a stage under passive opposition (never a yes to the coalition's motion).
+
+    Not notified (``told`` false, only under ``attendance waives notice``): stay away, come only to
+    object, or attend anyway (waiving notice) and act as a notified outsider may.
+    """
     if stage.mode == "consent":
         return ("sign", "none") if stage.kind == "vetoed" and voter else ("none",)
     if not voter:
-        return ("absent", "attend")
-    if stage.kind == "vetoed":
-        return ("absent", "yes", "no", "abstain")
-    return ("absent", "no", "abstain")
+        options = ("absent", "attend")
+    elif stage.kind == "vetoed":
+        options = ("absent", "yes", "no", "abstain")
+    else:
+        options = ("absent", "no", "abstain")
+    if told:
+        return options
+    return ("out", "object") + tuple(f"waive_{o}" for o in options[1:])
 
 
 def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: State, args: dict[str, str],
@@ -62,11 +70,14 @@ def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: Sta
     r_quorum = recused(proc, args, "quorum") & members
     notified = coalition_choice.notified
     outsiders = sorted((notified - coalition) & members)
-    classes = _classes(model, state, args, outsiders, r_vote, r_quorum, power)
+    groups = [(people, True) for people in _classes(model, state, args, outsiders, r_vote, r_quorum, power).values()]
+    if stage.waiver is not None:  # the outsiders not notified respond too: they may come anyway, or object
+        untold = sorted(members - notified - coalition)
+        groups += [(people, False) for people in _classes(model, state, args, untold, r_vote, r_quorum, power).values()]
     per_class = []
     total = 1
-    for key, people in classes.items():
-        options = _outsider_options(stage, people[0] not in r_vote)
+    for people, told in groups:
+        options = _outsider_options(stage, people[0] not in r_vote, told)
         total *= len(options) if vertices else math.comb(len(people) + len(options) - 1, len(options) - 1)
         if total > limit:  # (counted before the compositions are made: there may be millions)
             raise ReplayLimit(f"more than {limit} outsider responses to enumerate")
@@ -80,9 +91,14 @@ def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: Sta
 
 
 # What each option of one member puts them in.  "out": not notified (a meeting without notice);
-# "told": notified but absent; the others attend (and vote, or sign, as named).
+# "told": notified but absent; the others attend (and vote, or sign, as named).  Under "attendance
+# waives notice", "waive_X" is X by a member not notified, and "object" a member not notified who
+# comes only to object (NOT_TOLD: the options of a member not notified).
 OPTION_SETS = {"out": (), "told": (), "absent": (), "none": (), "attend": ("attended",), "yes": ("attended", "yes"),
-               "no": ("attended", "no"), "abstain": ("attended", "abstain"), "sign": ("attended", "yes")}
+               "no": ("attended", "no"), "abstain": ("attended", "abstain"), "sign": ("attended", "yes"),
+               "object": ("objected",), "waive_attend": ("attended",), "waive_yes": ("attended", "yes"),
+               "waive_no": ("attended", "no"), "waive_abstain": ("attended", "abstain")}
+NOT_TOLD = frozenset({"out", "object", "waive_attend", "waive_yes", "waive_no", "waive_abstain"})
 
 
 def _steps_in(e) -> bool:
@@ -119,7 +135,7 @@ def linear_stage(stage: m.Stage) -> bool:
     whether every response lets it through?"""
     atoms = conjunction(stage.passes.expr)
     quorum = conjunction(stage.quorum.expr) if stage.quorum is not None else []
-    if atoms is None or quorum is None:
+    if atoms is None or quorum is None or stage.waiver is not None:  # (a notice defect is no comparison)
         return False
     atoms = quorum + atoms
     if stage.kind == "vetoed" and len(atoms) != 1:
@@ -132,22 +148,22 @@ def assemble_choice(combo, notified: frozenset[str] | None = None, base: StageCh
 
     Without ``notified``, everyone whose option is not "out" is notified (a free or coalition choice).
     """
-    chosen = {"notified": set(), "attended": set(), "yes": set(), "no": set(), "abstain": set()}
+    chosen = {"notified": set(), "attended": set(), "yes": set(), "no": set(), "abstain": set(), "objected": set()}
     if base is not None:
-        for key in ("attended", "yes", "no", "abstain"):
+        for key in ("attended", "yes", "no", "abstain", "objected"):
             chosen[key].update(getattr(base, key))
     for people, options, split in combo:
         i = 0
         for option, count in zip(options, split):
             group = people[i : i + count]
             i += count
-            if option != "out":
+            if option not in NOT_TOLD:
                 chosen["notified"].update(group)
             for key in OPTION_SETS[option]:
                 chosen[key].update(group)
     told = frozenset(chosen["notified"]) if notified is None else notified
     return StageChoice(told, frozenset(chosen["attended"]), frozenset(chosen["yes"]), frozenset(chosen["no"]),
-                       frozenset(chosen["abstain"]))
+                       frozenset(chosen["abstain"]), objected=frozenset(chosen["objected"]))
 
 
 def member_key(model: m.Model, state: State, person: str, power: dict[str, Fraction] | None = None) -> tuple:
@@ -247,7 +263,7 @@ def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str 
 
 def coalition_part(choice: StageChoice, coalition: frozenset[str]) -> StageChoice:
     return StageChoice(choice.notified, choice.attended & coalition, choice.yes & coalition,
-                       choice.no & coalition, choice.abstain & coalition)
+                       choice.no & coalition, choice.abstain & coalition, objected=choice.objected & coalition)
 
 
 def _responses(model: m.Model, proc: m.Procedure, i: int, state: State, args: dict[str, str], c: StageChoice,
@@ -283,8 +299,8 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     outside = [who for who in (step.proposer, step.loan) if who is not None and who not in coalition]
     if outside:
         return [f"{outside[0]} is not in the coalition (only its members propose and borrow)"]
-    if step.phase == "propose":
-        return step_problems(model, state, step)
+    if step.phase == "propose":  # (the call of a meeting with a notice period: the coalition calls it)
+        return step_problems(model, state, step) + call_problems(proc, state, coalition)
     args = dict(step.args)
     if proc.is_event:
         if not set(args.values()) <= coalition:
@@ -295,7 +311,9 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     if problems:
         return problems
     if proc.lifecycle is not None:
-        problems += vote_window_problems(proc, state, step.args)
+        problems += vote_window_problems(proc, state, step.args, step.stages)
+    else:  # the coalition calls the meeting: outsiders do not start procedures
+        problems += call_problems(proc, state, coalition)
     counted = counting_powers(model, proc, state, step.loan)
     env = Env(model, state, args)
     problems = [f"guard fails: {g.text}" for g in proc.guards if not eval_bool(g.expr, env)]

@@ -9,10 +9,13 @@ The meaning of one stage of a procedure (one body's decision within a step):
 - ``notified`` are members of the stage's body told of the meeting (all of them under
   ``notice all`` and for written consent);
 - attendance is a subset of the notified; for written consent the signers attend and vote yes;
+  under ``attendance waives notice`` anyone may attend, and a member not notified may instead come
+  only to object (``objected``: not present, not voting);
 - members recused *from quorum* are not counted in ``present``; members recused *from the vote*
   do not vote and are not ``eligible``;
 - every attending, eligible member votes exactly one of yes, no, abstain; ``cast`` = yes + no;
-- the stage carries when its quorum (if any) and its ``passes when`` rule both hold.
+- the stage carries when its quorum (if any) and its ``passes when`` rule both hold, and, under
+  ``attendance waives notice``, every member was notified or attended (:func:`notice_defect`).
 
 Assumes every stage of a step is decided on the state before the step (section 4).  Guarantees:
 :func:`choice_problems` says why a stage choice breaks these rules (empty: it keeps them) and
@@ -62,10 +65,18 @@ def choice_problems(proc: m.Procedure, stage: m.Stage, state: State, args: dict[
     problems = []
     if not c.notified <= members:
         problems.append(f"notified non-members of {stage.body}: {sorted(c.notified - members)}")
-    if (stage.notice == "all" or stage.mode == "consent") and c.notified != members:
+    if (stage.notice == "all" and not stage.waiver or stage.mode == "consent") and c.notified != members:
         problems.append(f"not every member of {stage.body} was notified")
-    if not c.attended <= c.notified:
-        problems.append(f"attended without notice: {sorted(c.attended - c.notified)}")
+    if stage.waiver:
+        if not c.attended <= members:
+            problems.append(f"non-members of {stage.body} attended: {sorted(c.attended - members)}")
+        if not c.objected <= members - c.notified - c.attended:
+            problems.append(f"only a member not notified, and not attending, objects: {sorted(c.objected)}")
+    else:
+        if not c.attended <= c.notified:
+            problems.append(f"attended without notice: {sorted(c.attended - c.notified)}")
+        if c.objected:
+            problems.append("only under 'attendance waives notice' does a member object to the notice")
     if (c.yes & c.no) or (c.yes & c.abstain) or (c.no & c.abstain):
         problems.append("someone voted twice")
     voters = c.yes | c.no | c.abstain
@@ -81,16 +92,58 @@ def choice_problems(proc: m.Procedure, stage: m.Stage, state: State, args: dict[
     return problems
 
 
+def notice_defect(stage: m.Stage, state: State, c: StageChoice) -> bool:
+    """Under ``attendance waives notice``: a member was neither notified nor attended (an objector
+    came only to object, so does not attend), and the meeting cannot act (docs/semantics.md
+    "Attendance waives notice")."""
+    return stage.waiver is not None and not state.body(stage.body) <= c.notified | c.attended
+
+
 def stage_carries(proc: m.Procedure, index: int, state: State, args: dict[str, str], c: StageChoice, model: m.Model,
                   power: dict[str, Fraction] | None = None) -> bool:
     """Does stage ``index`` carry with these choices, weights counted with ``power`` (see :func:`counting_powers`)?"""
     stage = proc.stages[index]
+    if notice_defect(stage, state, c):
+        return False
     sets = [dict() for _ in proc.stages]
     sets[index] = stage_sets(proc, stage, state, args, c)
     env = Env(model, state, args, sets, powers=power)
     if stage.quorum is not None and not eval_bool(stage.quorum.expr, env):
         return False
     return eval_bool(stage.passes.expr, env)
+
+
+def callers(proc: m.Procedure, state: State, coalition: frozenset[str] | None = None,
+            first: str | None = None) -> tuple[str, ...] | None:
+    """Who calls the procedure's meeting (docs/semantics.md "Who calls a meeting"): the holder of a
+    calling office, else K members of the deciding body, ``first`` among them where it can be (the
+    proposer of a meeting called ahead); within ``coalition`` when given (a forcing step: the
+    coalition calls its own meetings).  None: nobody may call it now; () when the procedure has no
+    calling rule (any member may call)."""
+    calling = proc.calling
+    if calling is None:
+        return ()
+    inside = (lambda who: True) if coalition is None else (lambda who: who in coalition)  # noqa: E731
+    holders = [h for h in (state.holder(o) for o in calling.offices) if h is not None and inside(h)]
+    if first in holders:
+        return (first,)
+    able = [p for p in sorted(state.body(proc.stages[0].body)) if inside(p)]
+    if first in able:
+        able.remove(first)
+        able.insert(0, first)
+    if holders and (first not in able or calling.members is None or len(able) < calling.members):
+        return (holders[0],)
+    if calling.members is not None and len(able) >= calling.members:
+        return tuple(able[:calling.members])
+    return (holders[0],) if holders else None
+
+
+def call_problems(proc: m.Procedure, state: State, coalition: frozenset[str] | None = None) -> list[str]:
+    """Why nobody (in ``coalition``, when given) may call the procedure's meeting now (empty: someone may)."""
+    if callers(proc, state, coalition) is not None:
+        return []
+    who = "the coalition" if coalition is not None else "nobody"
+    return [f"{who} may call the meeting of '{proc.name}' ({proc.calling.rule.text})"]
 
 
 def args_problems(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str]) -> list[str]:
@@ -113,6 +166,8 @@ def args_problems(model: m.Model, proc: m.Procedure, state: State, args: dict[st
 def window_carries(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str], choice: StageChoice) -> bool:
     """Does the veto (the window stage) carry with these choices?"""
     stage = proc.window_stage
+    if notice_defect(stage, state, choice):
+        return False
     sets = [stage_sets(proc, stage, state, args, choice)]
     env = Env(model, state, args, sets)
     if stage.quorum is not None and not eval_bool(stage.quorum.expr, env):

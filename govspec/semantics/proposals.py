@@ -16,7 +16,7 @@ from fractions import Fraction
 from .. import model as m
 from .effects import effect_problems, loan_problems
 from .evaluate import Env, eval_bool, eval_num
-from .meetings import args_problems, choice_problems, window_carries
+from .meetings import args_problems, call_problems, choice_problems, window_carries
 from .state import State, Step, powers
 
 
@@ -26,13 +26,34 @@ def voting_closes(proc: m.Procedure, day: int) -> int | None:
     return None if life.period is None else day + life.delay + life.period
 
 
-def vote_window_problems(proc: m.Procedure, state: State, args: tuple) -> list[str]:
+def short_notice(proc: m.Procedure, state: State) -> bool:
+    """Is a vote now one on short notice: before the notice period of its proposal is over, where
+    attendance waives it (the meeting can then act only if nobody had due notice and every member
+    attends; docs/semantics.md "Attendance waives notice")?"""
+    proposal = state.proposal_of(proc.name)
+    return (proc.lifecycle is not None and proc.lifecycle.waivable and proposal is not None
+            and state.now < proposal[1] + proc.lifecycle.delay)
+
+
+def short_notice_problems(proc: m.Procedure, state: State, choices) -> list[str]:
+    """On short notice nobody had due notice: at each stage with a notice period, nobody is notified."""
+    if not short_notice(proc, state):
+        return []
+    return [f"on short notice nobody had due notice, yet {sorted(c.notified)} are notified by {stage.body}"
+            for stage, c in zip(proc.stages, choices) if stage.notice_days is not None and c.notified]
+
+
+def vote_window_problems(proc: m.Procedure, state: State, args: tuple, choices=None) -> list[str]:
+    """Why the vote on the open proposal cannot be held now with ``args`` (and ``choices``, the
+    stages' choices; None: some choices that keep the rules, as :func:`short_notice_problems` asks)."""
     proposal = state.proposal_of(proc.name)
     if proposal is None:
         return [f"'{proc.name}' has not been proposed"]
     if proposal[0] != args:
         return [f"the proposal of '{proc.name}' has arguments {dict(proposal[0])}"]
     opens, closes = proposal[1] + proc.lifecycle.delay, voting_closes(proc, proposal[1])
+    if state.now < opens and short_notice(proc, state):
+        return short_notice_problems(proc, state, choices) if choices is not None else []
     if state.now < opens:
         return [f"the vote on '{proc.name}' opens on day {opens}, it is day {state.now}"]
     if closes is not None and state.now >= closes:
@@ -61,6 +82,7 @@ def propose_problems(model: m.Model, proc: m.Procedure, state: State, step: Step
     problems = args_problems(model, proc, state, args) + loan_problems(model, proc, step)
     if problems:
         return problems
+    problems += call_problems(proc, state)
     body = proc.stages[0].body
     if step.proposer not in state.body(body):
         return [f"{step.proposer} is not a member of {body}, who may propose '{proc.name}'"]

@@ -119,6 +119,7 @@ class StageChoice:
     yes: frozenset[str] = frozenset()
     no: frozenset[str] = frozenset()
     abstain: frozenset[str] = frozenset()
+    objected: frozenset[str] = frozenset()  # not notified, came only to object (attendance waives notice)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from .. import model as m
 from .effects import counting_powers, effect_problems, loan_problems, run_effects
 from .evaluate import Env, eval_bool
-from .meetings import args_problems, choice_problems, stage_carries, stage_sets
+from .meetings import args_problems, call_problems, choice_problems, stage_carries, stage_sets
 from .proposals import cancel_problems, execute_problems, propose_problems, veto_problems, vote_window_problems
 from .state import WAIT, State, Step, powers
 
@@ -48,7 +48,9 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
     if problems:
         return problems
     if proc.lifecycle is not None:
-        problems += vote_window_problems(proc, state, step.args)
+        problems += vote_window_problems(proc, state, step.args, step.stages)
+    else:  # (the meeting is called in this step; with a proposal step, there: proposals.propose_problems)
+        problems += call_problems(proc, state)
     env = Env(model, state, args)
     for g in proc.guards:
         if not eval_bool(g.expr, env):

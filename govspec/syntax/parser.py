@@ -39,7 +39,7 @@ _NUMBER_TOKENS = {"INT", "DECIMAL", "FRACTION", "PERCENT"}
 # new count of operators and of names in a list.  The operators that chain: each adds a tree level.
 _STARTS = {"ORGANIZATION", "RULES", "IMPORT", "PERSON", "GROUP", "BODY", "OFFICE", "PARAMETER", "FLASH", "EVENT",
            "PROCEDURE", "PROPERTY", "STAGE_KIND", "TIMELOCK", "VOTING", "PROPOSAL", "COUNTED", "EXPIRES", "NOTICE",
-           "QUORUM", "PASSES", "RECUSE", "REQUIRE", "EFFECT"}
+           "QUORUM", "PASSES", "RECUSE", "REQUIRE", "EFFECT", "ATTENDANCE", "CALLED", "CHAIRED", "CASTING"}
 _OPERATORS = {"PLUS", "MINUS", "STAR", "AND", "OR", "NOT", "IMPLIES"}
 _DECLARATIONS = {"BODY", "OFFICE", "PARAMETER", "EVENT", "PROCEDURE", "PROPERTY"}
 

@@ -53,11 +53,37 @@ class ProcedureRules(Located):
 
     def notice_clause(self, meta, items):
         items, cite = split_cite(items)
-        days = int(items[1]) if len(items) > 1 else None
+        days = hours = None
+        if len(items) > 1:
+            hours = int(items[1]) * 24 if items[2].type == "DAYS" else int(items[1])
+            days = -(-hours // 24)  # the model's clock counts whole days: see docs/semantics.md "Notice in hours"
         if days is not None and str(items[0]) != "all":
             raise SpecError([Diagnostic("GOV307", "a notice period needs notice to all members ('notice all N days')",
                                         self.s(meta))])
-        return ast.Clause(self.s(meta), "notice", cite, notice=str(items[0]), days=days)
+        return ast.Clause(self.s(meta), "notice", cite, notice=str(items[0]), days=days,
+                          hours=hours if hours is not None and items[2].type == "HOURS" else None)
+
+    def waiver_clause(self, meta, items):
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "waiver", cite)
+
+    def call_clause(self, meta, items):
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "called", cite, callers=tuple(items))
+
+    def chair_clause(self, meta, items):
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "chaired", cite, recused=str(items[0]), recused_span=self.t(items[0]))
+
+    def casting_clause(self, meta, items):
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "casting", cite)
+
+    def caller_office(self, meta, items):
+        return ("office", str(items[0]), self.t(items[0]))
+
+    def caller_members(self, meta, items):
+        return ("members", int(items[0]), self.t(items[0]))
 
     def _days_clause(kind):  # noqa: N805 - a small factory for "N days" clause builders
         def build(self, meta, items):

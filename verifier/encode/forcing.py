@@ -122,9 +122,11 @@ class ForcingMixin:
         # the coalition chooses whom to notify; that choice must be legal for everyone
         rules += [Implies(v.notified[j], state.members[stage.body][j]) if j not in self.slots
                   else And(0 <= v.notified[j], v.notified[j] <= state.members[stage.body][j]) for j in v.notified]
-        if stage.notice == "all" or stage.mode == "consent":
+        # (a veto window's attempt is the outsiders' call: it goes to every member, as in the reference semantics)
+        if (stage.notice == "all" and (stage.waiver is None or stage.window is not None)) or stage.mode == "consent":
             rules += [v.notified[j] == state.members[stage.body][j] for j in v.notified]
-        worst = self.worst_case(proc, index, state, args, v, coalition, stage=stage, carry=outcome_wanted)
+        worst = None if stage.waiver is not None else self.worst_case(proc, index, state, args, v, coalition,
+                                                                      stage=stage, carry=outcome_wanted)
         if worst is not None:
             return rules + [worst]
         hyp = And([Implies(Not(coalition.get(j, BoolVal(False))),

@@ -18,7 +18,7 @@ reads back into stage choices.
 
 from __future__ import annotations
 
-from z3 import And, Bool, BoolVal, If, Implies, Int, IntVal, Not, Or
+from z3 import And, Bool, BoolVal, If, Implies, Int, IntVal, Not, Or, Sum
 
 from govspec import model as m
 from govspec.engine import check_time
@@ -79,8 +79,11 @@ class MeetingsMixin:
             return self._slot_valid(stage, member, v, i, outsider)
         rv = self._recused(proc, args, "vote", i)
         n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
-        rules = [Implies(a, n), Implies(n, member)]
-        if stage.notice == "all" or stage.mode == "consent":
+        if stage.waiver is not None:  # anyone may attend; one who comes only to object is absent here
+            rules = [Implies(a, member), Implies(n, member)]  # (objecting and staying away carry alike)
+        else:
+            rules = [Implies(a, n), Implies(n, member)]
+        if (stage.notice == "all" and stage.waiver is None) or stage.mode == "consent":
             rules.append(n == member)
         votes = [y, no, ab]
         one_vote = Or(And(y, Not(no), Not(ab)), And(no, Not(y), Not(ab)), And(ab, Not(y), Not(no)))
@@ -102,6 +105,7 @@ class MeetingsMixin:
 
         Mirrors :func:`govspec.semantics.meetings.choice_problems`.
         """
+        assert stage.waiver is None, "counting.unsupported refuses 'attendance waives notice'"
         n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
         rules = [0 <= a, a <= n, n <= member, y >= 0, no >= 0, ab >= 0]
         if stage.notice == "all" or stage.mode == "consent":
@@ -119,6 +123,7 @@ class MeetingsMixin:
 
         Mirrors :func:`govspec.semantics.meetings.stage_carries`.
         Mirrors :func:`govspec.semantics.meetings.window_carries` (with ``stage``).
+        Mirrors :func:`govspec.semantics.meetings.notice_defect` (attendance that waives notice).
         """
         stage = stage or proc.stages[index]
         sets: list = [None] * max(1, len(proc.stages))
@@ -126,7 +131,26 @@ class MeetingsMixin:
         parts = [self.boolean(stage.passes.expr, state, args, sets)]
         if stage.quorum is not None:
             parts.insert(0, self.boolean(stage.quorum.expr, state, args, sets))
+        if stage.waiver is not None:  # no notice defect: every member notified or attending
+            members = state.members[stage.body]
+            parts += [Implies(member, Or(v.notified[i], v.attended[i])) for i, member in members.items()]
         return And(parts)
+
+    def called(self, proc: m.Procedure, state: SymState, caller):
+        """Someone for whom ``caller(i)`` holds may call the procedure's meeting: the holder of a
+        calling office, or at least K members of the deciding body (True without a calling rule).
+
+        Mirrors :func:`govspec.semantics.meetings.call_problems`.
+        """
+        calling = proc.calling
+        if calling is None:
+            return BoolVal(True)
+        ways = [Or([And(state.offices[o] == i, caller(i)) for i in range(len(self.people))]) for o in calling.offices]
+        if calling.members is not None:
+            members = state.members[proc.stages[0].body]
+            assert not any(i in self.slots for i in members), "counting.unsupported refuses 'called by'"
+            ways.append(Sum([If(And(b, caller(i)), 1, 0) for i, b in members.items()] or [IntVal(0)]) >= calling.members)
+        return Or(ways) if ways else BoolVal(False)
 
     def _stage_vars(self, prefix: str, t: int, proc: str, index: int, body: str) -> StageVars:
         """One stage's variables at step ``t`` for everyone who can sit in ``body`` (a class slot: counts)."""

@@ -56,6 +56,7 @@ class ProposalsMixin:
         Mirrors :func:`govspec.semantics.proposals.propose_problems`.
         Mirrors :func:`govspec.semantics.proposals.threshold`.
         Mirrors :func:`govspec.semantics.proposals.vote_window_problems`.
+        Mirrors :func:`govspec.semantics.proposals.short_notice_problems`.
         Mirrors :func:`govspec.semantics.step.apply` (a proposal, a cancellation, a vote using it up).
         """
         life, args = proc.lifecycle, step.args[proc.name]
@@ -85,9 +86,14 @@ class ProposalsMixin:
             rules_for[key] = [*same_args, self._cancellable(proc, state)]
             self._no_loan(step, rules_for, [key])
             post[key] = replaced(state, proposals=used)
-        # the vote
+        # the vote (on short notice, where attendance waives it, when nobody is duly notified)
         opens = day + life.delay
-        return [exists, *same_args, state.now >= opens] + (
+        on_time = state.now >= opens
+        if life.waivable:
+            untold = [Not(n) for stage, v in zip(proc.stages, step.stages[proc.name]) if stage.notice_days is not None
+                      for n in v.notified.values()]
+            on_time = Or(on_time, And(untold))
+        return [exists, *same_args, on_time] + (
             [state.now < opens + life.period] if life.period is not None else []), used
 
     def _live(self, proc: m.Procedure, state: SymState):

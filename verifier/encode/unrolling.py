@@ -175,6 +175,9 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
             if proc.lifecycle is not None:
                 vote, used = self._lifecycle_actions(proc, step, state, post, rules_for, anyone)
                 rules += vote
+                rules_for[action_key(proc.name, "propose")].append(self.called(proc, state, anyone))
+            else:
+                rules.append(self.called(proc, state, anyone))
             counted = self.counting_state(proc, state, step.loan)
             for i, (stage, v) in enumerate(zip(proc.stages, step.stages[proc.name])):
                 rules += [self.person_valid(proc, stage, state, args, v, j) for j in v.notified]
@@ -222,6 +225,9 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
             if proc.lifecycle is not None:
                 vote, used = self._lifecycle_actions(proc, step, state, post, rules_for, member)
                 rules += vote
+                rules_for[action_key(proc.name, "propose")].append(self.called(proc, state, member))
+            else:  # the coalition calls the meeting (outsiders do not start procedures)
+                rules.append(self.called(proc, state, member))
             counted = self.counting_state(proc, state, step.loan)
             for i, (stage, v) in enumerate(zip(proc.stages, step.stages[proc.name])):
                 rules += self._forced_stage(proc, stage, i, counted, args, v, coalition, t, "", stage.kind != "vetoed")
