@@ -177,3 +177,14 @@ def test_lookalike_warnings_are_in_the_json_and_sarif_reports(tmp_path):
     _, out, _ = run_cli("check", "--no-sanity", "--format", "sarif", str(spec))
     [result] = [r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "GOV112"]
     assert result["level"] == "warning"
+
+
+def test_set_words_count_as_operators(tmp_path):
+    """1,200 'union's in one property were accepted (only arithmetic and logic were counted)."""
+    spec = tmp_path / "sets.gov"
+    head = "property p: always size(board.members "
+    spec.write_text(BOARD + head + "union board.members " * 1200 + ") >= 0\n")
+    [line] = errors(spec)
+    line_no = BOARD.count("\n") + 1
+    column = len(head) + len("union board.members ") * 1000 + 1  # the 1001st 'union'
+    assert line == f"{spec}:{line_no}:{column}: error[GOV003]: more than 1000 operators in one expression"

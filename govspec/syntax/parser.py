@@ -40,7 +40,7 @@ _NUMBER_TOKENS = {"INT", "DECIMAL", "FRACTION", "PERCENT"}
 _STARTS = {"ORGANIZATION", "RULES", "IMPORT", "PERSON", "GROUP", "BODY", "OFFICE", "PARAMETER", "FLASH", "EVENT",
            "PROCEDURE", "PROPERTY", "STAGE_KIND", "TIMELOCK", "VOTING", "PROPOSAL", "COUNTED", "EXPIRES", "NOTICE",
            "QUORUM", "PASSES", "RECUSE", "REQUIRE", "EFFECT", "ATTENDANCE", "CALLED", "CHAIRED", "CASTING"}
-_OPERATORS = {"PLUS", "MINUS", "STAR", "AND", "OR", "NOT", "IMPLIES"}
+_OPERATORS = {"PLUS", "MINUS", "STAR", "AND", "OR", "NOT", "IMPLIES", "UNION", "EXCEPT", "INTERSECT", "TAGGED"}
 _DECLARATIONS = {"BODY", "OFFICE", "PARAMETER", "EVENT", "PROCEDURE", "PROPERTY"}
 
 
@@ -70,7 +70,8 @@ def _watched(tokens, path: str):
             operators += 1
             if operators > MAX_OPERATORS:
                 raise _over(f"more than {MAX_OPERATORS} operators in one expression", path, tok,
-                            "'and', 'or', 'not', '->', '+', '-' and '*' each count; split the rule or property")
+                            "'and', 'or', 'not', '->', '+', '-', '*', 'union', 'except', 'intersect' and 'tagged' each count; "
+                            "split the rule or property")
         elif kind == "COMMA":
             names += 1
             if names >= MAX_PEOPLE:
@@ -110,7 +111,7 @@ def _limits_check(tree: Tree, path: str) -> None:
             raise SpecError([Diagnostic(
                 "GOV003", f"the spec is nested too deeply (more than {MAX_NESTING} levels)", where or Span.point(path),
                 notes=("GovSpec limits nesting to keep checking safe on hostile input; "
-                       "each 'and', 'or', 'not', '+' or '-' in a chain adds a level",),
+                       "each 'and', 'or', 'not', '+', '-', 'union', 'except' or 'intersect' in a chain adds a level",),
             )])
         for child in node.children:
             if isinstance(child, Tree):
