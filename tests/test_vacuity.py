@@ -27,6 +27,8 @@ organization "V" {
   property never_slow: never slow.executed
   property rule_ok: always (ok -> yes >= 2)
   property state: always size(board) == 3
+  property rule_both: always ({act, slow} -> yes >= 2)
+  property rule_either: always ({act, ok} -> yes >= 2)
 }
 """
 
@@ -40,6 +42,7 @@ organization "V" {
   property rule_big: always (big -> yes >= 2)
   property force_act: no coalition of at most 1 can force act
   property force_big: no coalition of at most 1 can force big
+  property rule_act_big: always ({act, big} -> yes >= 2)
 }
 """
 
@@ -62,6 +65,8 @@ def fixed():
     ("rule_slow", True),
     ("rule_ok", False),
     ("state", False),       # invariants are never marked: the sanity warnings speak for them
+    ("rule_both", True),    # over a set: vacuous when none of them can pass
+    ("rule_either", False),
 ])
 def test_marks_at_fixed_sizes(fixed, name, vacuous):
     assert fixed[name].status == "proved"
@@ -87,6 +92,7 @@ def test_a_procedure_that_can_pass_at_a_larger_size_is_not_vacuous(open_sizes):
     assert (open_sizes["rule_big"].status, open_sizes["rule_big"].vacuous) == ("proved", False)
     assert open_sizes["force_big"].vacuous is False
     assert open_sizes["force_act"].vacuous is True
+    assert (open_sizes["rule_act_big"].status, open_sizes["rule_act_big"].vacuous) == ("proved", False)
 
 
 def test_a_decision_that_cannot_take_effect_within_the_depth_is_not_vacuous():

@@ -69,17 +69,24 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
 
 
 def _procedure(prop: m.Property) -> str:
-    return prop.procedure if prop.kind == "step" else prop.goal.procedure
+    """The procedure a vacuous result is about, or the set of them as written."""
+    if prop.kind != "step":
+        return prop.goal.procedure
+    return prop.label if prop.also else prop.procedure
 
 
 def _never_at_any_size(search, model: m.Model, prop: m.Property, budget: Budget):
     """Is a result that is vacuous at the least sizes (its procedure cannot pass there) vacuous at
-    every size: does ``never P`` hold at every size?  Searched like the property itself: the answer
-    that it holds (its ``depth``: how far, None for any length), or None for a procedure that can
-    pass at some larger size, or an answer not had in time (then the result is not marked)."""
-    name = _procedure(prop)  # (approved, as the mark at the least sizes: verdicts/properties.py)
+    every size: does ``never P`` hold at every size (over a set of procedures: none of them)?
+    Searched like the property itself: the answer that it holds (its ``depth``: how far, None for
+    any length), or None for a procedure that can pass at some larger size, or an answer not had
+    in time (then the result is not marked)."""
+    # (approved, as the mark at the least sizes: verdicts/properties.py)
+    names = [c[0] for c in prop.cases] if prop.kind == "step" else [prop.goal.procedure]
+    name = _procedure(prop)
     never = m.Property(f"{prop.name} (can '{name}' pass?)", "step", prop.span, None, f"never {name}",
-                       procedure=name, step=m.BoolConst(False))
+                       procedure=names[0], step=m.BoolConst(False),
+                       also=tuple((n, "pass", m.BoolConst(False)) for n in names[1:]), subject=prop.subject)
     try:
         answer = search(model, never, budget.first, budget.deadline, budget.prove)
     except OutOfTime:
