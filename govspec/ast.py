@@ -187,8 +187,10 @@ class ParamDecl(Node):
 class Formal(Node):
     name: str
     negated: bool  # "x not in board"
-    domain: str  # body name or "people"
+    domain: str  # body name or "people"; "number" for a range (low is set)
     domain_span: Span
+    low: int | None = None  # "t in 1 to 4": a whole number from low to high
+    high: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +231,10 @@ class Effect(Node):
     body: str | None = None  # the body (remove/add) or the receiving person (transfer/delegate)
     body_span: Span | None = None
     value: Expr | None = None  # assigned value, or the amount of tokens (transfer/mint)
+    # "effect if C then E else F" (kind "if"): the condition and the effects of each branch
+    condition: Expr | None = None
+    then: "Effect | None" = None
+    otherwise: "Effect | None" = None
 
 
 @dataclass(frozen=True, slots=True)

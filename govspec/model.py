@@ -80,7 +80,14 @@ class Arith:
     right: "NumExpr"
 
 
-NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt | Supply | ProposedAt
+@dataclass(frozen=True, slots=True)
+class NumArg:
+    """A whole-number argument of the procedure the expression sits in ("t in 1 to 4")."""
+
+    name: str
+
+
+NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt | Supply | ProposedAt | NumArg
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,9 +283,15 @@ class Parameter:
 @dataclass(frozen=True, slots=True)
 class Formal:
     name: str
-    domain: str  # a body name, or "people"
+    domain: str  # a body name, or "people"; "number" for a whole number from low to high (low is set)
     negated: bool  # "x not in board"
     span: Span
+    low: int | None = None
+    high: int | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.low is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +342,10 @@ class Effect:
     cite: str | None
     other: PersonExpr | None = None  # the receiver (transfer) or the delegate (delegate)
     amount: "Num | ParamRef | None" = None  # tokens moved or minted
+    # numbers in procedures (issue 13.4): a "set" effect's new value (``value`` is it when constant),
+    # and the condition, on the state before the step, under which the effect applies (None: always)
+    expr: "NumExpr | None" = None
+    when: "BoolExpr | None" = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,6 +545,10 @@ class Model:
     def person(self, name: str) -> Person:
         return self._people_index()[name]
 
+    def arg_bound(self, name: str) -> int:
+        """The largest value a whole-number argument of this name can take (in any procedure)."""
+        return max(f.high for p in self.procedures.values() for f in p.formals if f.numeric and f.name == name)
+
     def _people_index(self) -> dict[str, Person]:
         idx = self.__dict__.get("_pidx")
         if idx is None:
@@ -547,7 +568,7 @@ class Model:
             for rule in proc.rules():
                 yield proc, rule.expr
             for eff in proc.effects:
-                for e in (eff.person, eff.other, eff.amount):
+                for e in (eff.person, eff.other, eff.amount, eff.expr, eff.when):
                     if e is not None:
                         yield proc, e
             if proc.lifecycle is not None and proc.lifecycle.threshold is not None:

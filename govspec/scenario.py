@@ -115,8 +115,8 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 rules.append(ref(f"veto window of {days} day{'s' if days != 1 else ''} closed", proc.window_stage.span,
                                  proc.window_stage.cite))
             rules += [ref(f"at execution require {g.text}", g.span, g.cite) for g in proc.execution_guards]
-            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects]
-            out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", step.args, (),
+            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc)]
+            out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", _shown(step.args), (),
                                  state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
                                  None if proc.span.path == model.path else proc.span.path, phase="execute"))
             state = after
@@ -127,7 +127,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             if step.phase == "propose" and proc.calling is not None:
                 rules.append(_called_ref(ref, proc, state, coalition, step.proposer))
             name = f"{proc.name} proposed by {step.proposer}" if step.phase == "propose" else f"{proc.name} proposal cancelled"
-            out.append(TraceStep(index, "procedure", name, step.args, (), _loan(model, step) + state_changes(state, after),
+            out.append(TraceStep(index, "procedure", name, _shown(step.args), (), _loan(model, step) + state_changes(state, after),
                                  tuple(rules), proc.span.line, proc.cite,
                                  None if proc.span.path == model.path else proc.span.path, phase=step.phase))
             state = after
@@ -163,13 +163,13 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules.append(ref(f"recuse {r.formal} from {what}", r.span, r.cite))
         if step.phase == "pass":
             rules += [ref(f"require {g.text}", g.span, g.cite) for g in proc.guards]
-            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in proc.effects if not proc.timed]
+            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc) if not proc.timed]
         if proc.timelock_rule and step.phase == "pass":
             rules.append(ref(proc.timelock_rule.text, proc.timelock_rule.span, proc.timelock_rule.cite))
         if proc.lifecycle is not None and step.phase == "pass":
             rules.append(ref(proc.lifecycle.rule.text, proc.lifecycle.rule.span, proc.lifecycle.rule.cite))
         name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
-        out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, step.args, tuple(records),
+        out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, _shown(step.args), tuple(records),
                              _loan(model, step) + state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
                              None if proc.span.path == model.path else proc.span.path, phase=step.phase))
         state = after
@@ -207,3 +207,13 @@ def _loan(model: m.Model, step: sem.Step) -> tuple[str, ...]:
     if step.loan is None:
         return ()
     return (f"{step.loan} borrows {model.flash_loan} tokens (flash loan), votes with them and repays them in this step",)
+
+
+def _effect_clauses(proc):
+    """One effect per clause: the two branches of 'effect if C then E else F' are one rule."""
+    return list({e.span: e for e in proc.effects}.values())
+
+
+def _shown(args) -> tuple[tuple[str, str], ...]:
+    """A step's arguments as words: a person's name, a whole number's digits (``t = 2``)."""
+    return tuple((k, str(v)) for k, v in args)

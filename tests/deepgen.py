@@ -25,6 +25,10 @@ construction (the answer is computed from the parameters, not by running a check
   REFUTED.
 - :func:`minorities`: the same with a coalition of at most half the committee, which can force
   nothing at any length (the others stay away to deny quorum): REFUTED for any length.
+- :func:`counters`: a level raised by a procedure with a whole-number argument ``t in 1 to s``
+  and one conditional effect per level (``effect if level == i then level = i + t``, issue 13,
+  point 4): each step raises it by at most s, so ``always level < k`` first fails after ceil(k/s)
+  steps.
 """
 
 from __future__ import annotations
@@ -253,3 +257,25 @@ def minorities(draw) -> Deep:
     end = deep.text.index("}", start)
     text = deep.text[:start] + "property shrink: coalition {" + ", ".join(coalition) + deep.text[end:]
     return Deep(text, "shrink", REFUTED, None, kind="minority")
+
+
+@st.composite
+def counters(draw, depths=(5, 8)) -> Deep:
+    step = draw(st.sampled_from([1, 2]))
+    depth = draw(st.integers(*depths))
+    k = step * (depth - 1) + draw(st.integers(1, step))  # ceil(k / step) == depth
+    top = k + draw(st.integers(0, 2))  # levels beyond k have effects too
+    effects = "\n".join(f"    effect if level == {i} then level = {i} + t" for i in range(top))
+    text = f"""organization "counter" {{
+{_people(["a", "b", "c"])}
+  body board {{ members a, b, c }}
+  parameter level = 0
+  procedure advance(t in 1 to {step}) {{
+    decided by board at meeting
+      passes when yes >= 2
+{effects}
+  }}
+}}
+property below: always level < {k}
+"""
+    return Deep(text, "below", REFUTED, depth, kind="counter")

@@ -63,13 +63,16 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
     lines.append("  parameter q = 1/2")
     if draw(st.booleans()):
         lines.append("  event resign(d in board) { effect remove d from board }")
-    procs, with_x, timed = [], [], []
+    procs, with_x, with_t, timed = [], [], [], []
     for k in range(draw(st.integers(1, 2))):
         name = f"proc{k}"
         procs.append(name)
         formal = draw(st.sampled_from(["", "(x in board)", "(x not in board)", "(x in people)"]))
         if formal:
             with_x.append(name)
+        numeric = draw(st.sampled_from(["", "", "t in 0 to 2", "t in 1 to 3"]))  # a whole-number argument
+        if numeric:
+            with_t.append(name)
         body = []
         sets = _set_rules(draw, people, tagged, formal)  # (issue 13: set operations in the rules)
         mode = draw(st.sampled_from(["meeting", "meeting", "consent"]))
@@ -87,7 +90,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             quorum = draw(st.sampled_from([
                 None, "majority of members", "majority of seats", "2", f"present >= {draw(st.sampled_from(FRACTIONS))} of members",
                 "weight(present) > half of weight(members)", "present >= q * size(members)", *sets["quorum"],
-            ]))
+            ] + (["t", "present >= t * q"] if numeric else [])))
             if quorum:
                 body.append(f"quorum {quorum}")
             body.append("passes when " + draw(st.sampled_from([
@@ -127,24 +130,36 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                     body.append(f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}")
             if any(b.startswith(("timelock", "vetoed by council by written consent within", "vetoed by council at meeting within")) for b in body):
                 timed.append((name, any("within" in b for b in body)))
-        guard = draw(st.sampled_from([None, "ceo is not vacant", "size(board) >= 2", "q == 1/2", *sets["require"]]))
+        guards = [None, "ceo is not vacant", "size(board) >= 2", "q == 1/2", *sets["require"]]
+        if numeric:
+            guards += ["t <= size(board.members)", "t >= 1 or ceo is vacant"]
+        guard = draw(st.sampled_from(guards))
         if guard:  # (when: an untimed procedure checks every requirement in the step it passes)
             when = draw(st.sampled_from(["", "", "at execution ", "at approval and execution "]))
             body.append(f"{when}require {guard}")
-        effects = ["ceo = vacant", "q = 2/3"]
+        effects = ["ceo = vacant", "q = 2/3",
+                   # numbers in procedures: a parameter set from an expression, effects under a condition
+                   "q = size(board.members) - 1", "q = board.seats - size(board.members)",
+                   "if ceo is vacant then q = 2/3 else q = 1/2", "if q == 1/2 then ceo = vacant"]
         if formal:
-            effects += ["ceo = x"]
+            effects += ["ceo = x", "if x in board then ceo = x else q = size(board.members)"]
             if "not in" in formal or "people" in formal:
                 effects += ["add x to board"]
             if "x in board" in formal or "people" in formal:
-                effects += ["remove x from board"]
-        _procedure(draw, lines, name, formal, body, effects)
+                effects += ["remove x from board", "if size(board.members) >= 3 then remove x from board"]
+        if numeric:
+            effects += ["q = t", "q = t * 1/2", "if t >= 2 then q = size(board.members) - t", "if t == 1 then ceo = vacant"]
+        if timed and timed[-1][0] == name:  # a condition read when the decision takes effect
+            effects += ["if now >= 2 then q = 2/3 else ceo = vacant"]
+        signature = f"({formal[1:-1]}, {numeric})" if formal and numeric else formal or (numeric and f"({numeric})")
+        _procedure(draw, lines, name, signature, body, effects)
     lines.append("}")
     props = []
     resign = "event resign" in "\n".join(lines)
     for k in range(draw(st.integers(1, 3))):
         p = draw(st.sampled_from(procs))
         about_x = [f"always ({p} -> x in board.members)", f"always ({p} -> x != ceo)"] if p in with_x else []
+        about_x += [f"always ({p} -> t >= 2)", f"always ({p} -> yes >= t)", f"possible {p} and t == 2"] if p in with_t else []
         # '.executed' of any procedure (an untimed one: its vote), and step rules over a set of them
         executed = [
             f"always ({p}.executed -> now - {p}.approved_at >= {draw(st.integers(0, 2))})",
@@ -189,6 +204,8 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             f"always size(board.members) >= {draw(st.integers(1, 3))}",
             "always ceo is not vacant",
             "always q == 1/2",
+            f"always q <= {draw(st.integers(1, 3))}",
+            f"always q >= 1/2 or size(board.members) <= {draw(st.integers(1, 3))}",
             f"always ({p} -> yes >= {draw(st.integers(1, 3))})",
             f"always ({p} -> notified == board.members or yes >= {draw(st.integers(2, 3))})",
             f"always ({p} -> notified + present >= size(board.members))",
@@ -426,6 +443,7 @@ def group_specs(draw, variable: bool = False, every: bool = False) -> str:
         name = f"proc{k}"
         procs.append(name)
         formal = draw(st.sampled_from(["", "", "(x in board)"]))
+        numeric = draw(st.sampled_from(["", "", "t in 1 to 3"]))  # a whole-number argument
         body = []
         if draw(st.integers(0, 2)) > 0:
             body.append("decided by board at meeting")
@@ -447,15 +465,19 @@ def group_specs(draw, variable: bool = False, every: bool = False) -> str:
                 body.append(f"passes when yes >= {draw(st.sampled_from(FRACTIONS))} of members")
         if council and draw(st.integers(0, 2)) == 0:
             _council_stage(draw, body)
-        if not formal and draw(st.integers(0, 3)) == 0:
+        if not formal and not numeric and draw(st.integers(0, 3)) == 0:
             body.append(f"timelock {draw(st.integers(1, 2))} days")
             timed.append(name)
         guard = draw(st.sampled_from([None, "ceo is not vacant", "size(board) >= 3", "q == 1/2", "x in board"
                                       if formal else None, f"size(board.members) >= {n + 1}", f"size(board.members) >= {n + 2}"]))
         if guard:
             body.append(f"require {guard}")
-        effects = ["ceo = vacant", "q = 2/3"] + (["remove x from board"] if formal else [])
-        _procedure(draw, lines, name, formal, body, effects)
+        effects = ["ceo = vacant", "q = 2/3", "q = size(board.members) - 1", "if ceo is vacant then q = 2/3 else q = 1/2"]
+        effects += ["remove x from board", "if size(board.members) >= 3 then remove x from board"] if formal else []
+        if numeric:
+            effects += ["q = t", "q = t * 1/2", "if t >= 2 then q = size(board.members) - t", "if t == 1 then ceo = vacant"]
+        signature = f"({formal[1:-1]}, {numeric})" if formal and numeric else formal or (numeric and f"({numeric})")
+        _procedure(draw, lines, name, signature, body, effects)
     lines.append("}")
     props = []
     for k in range(draw(st.integers(1, 3))):
@@ -464,6 +486,8 @@ def group_specs(draw, variable: bool = False, every: bool = False) -> str:
             f"always size(board.members) >= {draw(st.integers(1, 4))}",
             "always ceo is not vacant",
             "always q == 1/2",
+            f"always q <= {draw(st.integers(1, 3))}",
+            f"always q >= 1/2 or size(board.members) <= {draw(st.integers(1, 3))}",
             f"always ({p} -> yes >= {draw(st.integers(1, 3))})",
             f"always ({p} -> notified == board.members or yes >= {draw(st.integers(2, 3))})",
             f"always ({p} -> weight(yes) >= 3)",

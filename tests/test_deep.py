@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, assume, find, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from deepgen import PROVED, REFUTED, Deep, cascades, forcings, minorities, notices, open_sizes
+from deepgen import PROVED, REFUTED, Deep, cascades, counters, forcings, minorities, notices, open_sizes
 from govspec import api
 from govspec import verdicts
 from govspec.verdicts import deepening, sizes
@@ -90,6 +90,12 @@ DEFAULT = {  # examples per generator in the default run (the whole file: about 
 @given(cascades(distractor=False))
 @_settings(DEFAULT["cascade"])
 def test_cascades_of_expulsions_are_refuted_at_their_depth(deep):
+    assert_known(deep, decided(deep))
+
+
+@given(counters())
+@_settings(3)
+def test_counters_of_conditional_effects_are_refuted_at_their_depth(deep):
     assert_known(deep, decided(deep))
 
 
@@ -166,11 +172,14 @@ def _cheap(deep: Deep) -> bool:
         return deep.depth <= 5 and deep.text.count("person ") <= 7
     if deep.kind == "open size":
         return deep.depth == 1 and deep.size <= 7
+    if deep.kind == "counter":  # three people, one level a step: a few states per depth
+        return True
     return False
 
 
-@pytest.mark.parametrize("family", [cascades(distractor=False), notices(depths=(5, 5)), open_sizes(deep=False)],
-                         ids=["cascade", "notice", "open size"])
+@pytest.mark.parametrize("family", [cascades(distractor=False), notices(depths=(5, 5)), open_sizes(deep=False),
+                                    counters(depths=(5, 6))],
+                         ids=["cascade", "notice", "open size", "counter"])
 def test_the_explicit_engine_agrees_at_the_predicted_depth(family):
     @given(family.filter(_cheap))
     @_settings(3)
@@ -184,7 +193,7 @@ def test_the_explicit_engine_agrees_at_the_predicted_depth(family):
 
 
 @pytest.mark.slow
-@given(st.one_of(cascades(), notices(depths=(5, 8)), open_sizes(), forcings(), minorities()))
+@given(st.one_of(cascades(), notices(depths=(5, 8)), open_sizes(), forcings(), minorities(), counters()))
 @_settings(60)
 def test_slow_known_answers_at_default_options(deep):
     assert_known(deep, decided(deep))
@@ -248,7 +257,7 @@ def test_the_same_check_gives_the_same_verdict_in_one_process():
 
 
 @pytest.mark.slow
-@given(st.one_of(cascades(), notices(depths=(5, 8)), open_sizes(), forcings()))
+@given(st.one_of(cascades(), notices(depths=(5, 8)), open_sizes(), forcings(), counters()))
 @_settings(20)
 def test_slow_the_explicit_engine_agrees(deep):
     explicit_agrees(deep, 30.0)  # False (not checked) where it gives up

@@ -267,8 +267,35 @@ CASES = [
          "an office is filled by a person, not a number"),
     case("parameter-removed-from-body", spec(("effect ceo = vacant", "effect remove k from board")), "GOV309", 14, 19,
          "only a person can be removed from a body"),
-    case("parameter-set-to-expression", spec(("effect ceo = vacant", "effect k = k")), "GOV309", 14, 16,
-         "a parameter can only be set to a constant number"),
+    case("parameter-set-to-person", spec(("effect ceo = vacant", "effect k = ann")), "GOV309", 14, 16,
+         "a parameter is set to a number, not a person or office"),
+    case("parameter-vacated", spec(("effect ceo = vacant", "effect k = vacant")), "GOV309", 14, 12,
+         "a parameter is set to a number"),
+    case("parameter-set-from-now", spec(("effect ceo = vacant", "effect k = now + 1")), "GOV340", 14, 16,
+         "a parameter can be set from numbers, parameters, seats and sizes of sets, not from 'now'"),
+    case("parameter-set-from-weight", spec(("effect ceo = vacant", "effect k = weight(board)")), "GOV340", 14, 16,
+         "not from 'weight(...)'"),
+    case("token-amount-set-from-expression",
+         spec(("effect ceo = vacant", "effect k = size(board)"),
+              ("  parameter k = 1\n", "  parameter k = 1\n  event give(x in board) { effect transfer k from x to ann }\n")),
+         "GOV340", 15, 5, "'k' is an amount of tokens; it can be set only to a constant"),
+    case("parameter-grows-without-bound", spec(("effect ceo = vacant", "effect k = k + 1")), "GOV341", 14, 5,
+         "'k = k + 1' can give 'k' more than 1000 values"),
+    case("empty-numeric-range", spec(("procedure fire {", "procedure fire(t in 3 to 1) {")), "GOV342", 11, 23,
+         "the range of 't' is empty (3 to 1)"),
+    case("numeric-argument-as-person", spec(("procedure fire {", "procedure fire(t in 1 to 3) {"),
+                                            ("effect ceo = vacant", "effect ceo = t")), "GOV309", 14, 18,
+         "an office is filled by a person, not a number"),
+    case("numeric-argument-recused", spec(("procedure fire {", "procedure fire(t in 1 to 3) {"),
+                                          ("effect ceo = vacant", "recuse t from vote")), "GOV308", 14, 12,
+         "'t' is a number; recusal names the person a procedure is about"),
+    case("person-argument-in-arithmetic", spec(("procedure fire {", "procedure fire(x in board) {"),
+                                               ("effect ceo = vacant", "effect k = x + 1")), "GOV200", 14, 16,
+         "expected a number, found a person or office"),
+    case("conditional-effect-on-a-person", spec(("effect ceo = vacant", "effect if ann then ceo = vacant")), "GOV200", 14, 15,
+         "expected a condition (true or false), found a person or office"),
+    case("conditional-effect-on-a-vote", spec(("effect ceo = vacant", "effect if yes >= 2 then ceo = vacant")), "GOV201", 14, 15,
+         "'yes' describes a vote"),
     case("person-vacant", prop("property p: always ann is vacant"), "GOV309", 17, 20, "only an office can be vacant"),
     case("zero-weight", spec(("person cat", "person cat weight 0")), "GOV310", 4, 21, "a weight must be positive"),
     case("empty-group", spec(("person cat", "person cat\n  group staff of 0")), "GOV310", 5, 18,
@@ -558,3 +585,18 @@ def test_mangled_specs_give_located_diagnostics(spec_path, edits):
             assert render(d, text).startswith(f"mangled.gov:{d.span.line}:{d.span.column}: error[{d.code}]: ")
             assert 1 <= d.span.line <= len(lines), d
             assert 1 <= d.span.column <= len(lines[d.span.line - 1]) + 1, d
+
+
+@pytest.mark.parametrize("formals,clause,note", [
+    ("(t in 1..4)", "effect ceo = vacant", "a range is written 't in 1 to 4'"),
+    ("(t in 1 to size(board))", "effect ceo = vacant", "the bounds of a whole-number argument are written out"),
+    ("(t in k to 4)", "effect ceo = vacant", "the bounds of a whole-number argument are written out"),
+    ("", "effect if k > 1 ceo = vacant", "write 'then' before the effect, e.g. 'effect if threshold > 3 then"),
+])
+def test_numbers_in_procedures_syntax_notes(tmp_path, formals, clause, note):
+    """A range or a conditional effect written another way: GOV100 with a note saying what to write."""
+    path = tmp_path / "bad.gov"
+    path.write_text(spec(("procedure fire {", f"procedure fire{formals} {{"), ("effect ceo = vacant", clause)),
+                    encoding="utf-8")
+    exit_code, out, err = run_check(path)
+    assert exit_code == 3 and "error[GOV100]" in err and f"note: {note}" in err, err

@@ -106,10 +106,11 @@ def _arg_uses_ok(proc: m.Procedure, formal: str) -> bool:
         for e in (eff.person, eff.other):
             if isinstance(e, m.Arg) and e.name == formal and eff.kind != "remove":
                 return False
-    for rule in proc.rules():
-        allowed = {id(x.person) for x in m.walk(rule.expr)
+    # the conditions of conditional effects and a parameter's new value are read like rules
+    for cond in [rule.expr for rule in proc.rules()] + [e for eff in proc.effects for e in (eff.when, eff.expr) if e]:
+        allowed = {id(x.person) for x in m.walk(cond)
                    if isinstance(x, m.InSet) and isinstance(x.set, m.Members)}
-        for x in m.walk(rule.expr):
+        for x in m.walk(cond):
             if isinstance(x, m.Arg) and x.name == formal and id(x) not in allowed:
                 return False
     return True

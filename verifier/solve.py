@@ -110,7 +110,8 @@ def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] 
         return sem.Step(sem.WAIT, days=val(step.days))
     name, phase = _split_key(chosen[0])
     proc = model.procedures[name]
-    args = tuple((f.name, who(val(step.args[proc.name][f.name]))) for f in proc.formals)
+    args = tuple((f.name, val(step.args[proc.name][f.name]) if f.numeric else who(val(step.args[proc.name][f.name])))
+                 for f in proc.formals)
     stages = []
     for v in step.stages.get(chosen[0], []):
         counts = {i: [val(d[i]) for d in (v.notified, v.attended, v.yes, v.no, v.abstain)] for i in v.notified
@@ -404,6 +405,9 @@ def all_sizes(model: m.Model, prop: m.Property, depth: int, deadline: Deadline, 
     if prop.kind not in ("invariant", "step", "no_coalition", "coalition_block") or (
             spec is not None and (spec.principals or spec.including)):
         return SizesAnswer("unknown", reason="every size is searched only for 'always', 'never', 'no coalition' and 'can block'")
+    if any(e.kind == "set" and e.value is None for p in model.procedures.values() for e in p.effects):
+        # its values are listed for the sizes of one instance (govspec.check.effects.list_param_values)
+        return SizesAnswer("unknown", reason="a parameter is set from an expression, whose values are listed one size at a time")
     forced = prop.kind in ("no_coalition", "coalition_block")
     candidates = spec.candidates if prop.kind == "no_coalition" else None
     fixed = frozenset(p.name for p in model.people) - frozenset(spec.candidates) if prop.kind == "coalition_block" else None

@@ -220,7 +220,7 @@ def _atoms(e, env: sem.Env) -> list[Atom] | None:
 
 def _reads(proc: m.Procedure) -> set[tuple[str, str]]:
     exprs = [g.expr for g in proc.guards] + [r.expr for s in proc.stages for r in (s.quorum, s.passes) if r]
-    exprs += [e.person for e in proc.effects if e.person is not None]
+    exprs += [x for e in proc.effects for x in (e.person, e.when, e.expr) if x is not None]
     out = {("body", s.body) for s in proc.stages}
     out |= {("body", e.target) for e in proc.effects if e.kind in ("remove", "add")}
     for e in exprs:

@@ -31,6 +31,7 @@ from .. import model as m
 from ..diagnostics import Diagnostic, Span, SpecError
 from .context import Context
 from .declarations import declare, flash_loan, organization
+from .effects import list_param_values
 from .lookalikes import lookalike_warnings
 from .overrides import check_overrides
 from .procedures import check_procedures
@@ -55,6 +56,8 @@ def _run(spec: ast.SpecFile, cx: Context) -> m.Model:
     procedures = check_procedures(cx, org)
     props = check_properties(cx, spec.properties)
     check_overrides(cx, org, procedures, props)
+    _stop_if_any(cx)
+    list_param_values(cx, procedures)
     _stop_if_any(cx)
     params = {
         name: m.Parameter(name, d.value, tuple(sorted(cx.param_values[name])), d.span, d.cite)

@@ -32,6 +32,8 @@ class Scope:
 
 def resolve(cx: Context, name: str, span: Span, scope: Scope):
     if scope.procedure is not None and any(f.name == name for f in scope.procedure.formals):
+        if any(f.name == name and f.low is not None for f in scope.procedure.formals):
+            return "num", m.NumArg(name)
         return "person", m.Arg(name)
     if name in cx.people:
         return "person", m.PersonConst(name)

@@ -17,7 +17,7 @@ from .. import ast
 from .. import model as m
 from .context import Context
 from .declarations import LIFECYCLE_WORDS, RESERVED, is_timed
-from .effects import effect
+from .effects import clause_effects
 from .expressions import as_set, boolean, expr, kind_word, static_people, token_amount, weighted
 from .names import Scope
 
@@ -44,13 +44,16 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
         if f.name in names:
             cx.error("GOV109", f"duplicate parameter '{f.name}'", f.span)
         names.add(f.name)
-        if f.domain != "people" and f.domain not in cx.bodies:
+        if f.low is not None:  # a whole number in a range
+            if f.low > f.high:
+                cx.error("GOV342", f"the range of '{f.name}' is empty ({f.low} to {f.high})", f.domain_span)
+        elif f.domain != "people" and f.domain not in cx.bodies:
             cx.unknown("GOV104", "body", f.domain, f.domain_span, cx.bodies)
         if f.domain == "people" and f.negated:
             cx.error("GOV309", f"nobody is outside 'people'; write '{f.name} in people' or name a body", f.span)
         if f.name in RESERVED:
             cx.error("GOV110", f"'{f.name}' is a reserved word", f.span)
-        formals.append(m.Formal(f.name, f.domain, f.negated, f.span))
+        formals.append(m.Formal(f.name, f.domain, f.negated, f.span, low=f.low, high=f.high))
     stages_raw: list[tuple[ast.StageHeader, dict[str, ast.Clause]]] = []
     recusals, guards, effects = [], [], []
     execution_guards = []  # 'at execution require ...' of a timed procedure (issue 13.5)
@@ -100,6 +103,10 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
                 cx.error("GOV308", f"'{item.recused}' is not a parameter of '{decl.name}'; recusal names the "
                          "person a procedure is about, e.g. 'procedure remove(d in board)'", item.recused_span)
                 continue
+            if any(f.name == item.recused and f.low is not None for f in decl.formals):
+                cx.error("GOV308", f"'{item.recused}' is a number; recusal names the person a procedure is about",
+                         item.recused_span)
+                continue
             recusals.append(m.Recusal(item.recused, "vote" in item.recuse_from, "quorum" in item.recuse_from, item.span, item.cite))
         elif item.kind == "require":
             scope = Scope(procedure=decl, where="in a stage's quorum or 'passes when' rule")
@@ -112,9 +119,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
                 if item.checked != "execution" or not is_timed(decl):
                     guards.append(rule)
         elif item.kind == "effect":
-            eff = effect(cx, item, decl)
-            if eff is not None:
-                effects.append(eff)
+            effects.extend(clause_effects(cx, item, decl))
         elif item.kind == "timelock":
             if decl.is_event:
                 cx.error("GOV313", "an event happens at once; a timelock belongs in a procedure", item.span)

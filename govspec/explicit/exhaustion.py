@@ -71,6 +71,8 @@ def _day_free_bound(e, model: m.Model) -> Fraction:
             return abs(v)
         case m.ParamRef(name=n):
             return max(abs(v) for v in model.params[n].values)
+        case m.NumArg(name=n):
+            return Fraction(model.arg_bound(n))
         case m.Seats(body=b):
             if model.bodies[b].seats is None:
                 raise Refused(f"the seats of '{b}' have no bound")
@@ -190,7 +192,8 @@ class Abstraction:
             if any(_has_days(x) for x in [*(e.amount for e in proc.effects), proc.lifecycle and proc.lifecycle.threshold]):
                 raise Refused(f"an amount or threshold of '{proc.name}' depends on the day")
         needs = []
-        for e, present in [*((r, frozenset()) for r in (rule.expr for rule in model.rules())), *exprs]:
+        conditions = [eff.when for proc in model.procedures.values() for eff in proc.effects if eff.when is not None]
+        for e, present in [*((r, frozenset()) for r in [*(rule.expr for rule in model.rules()), *conditions]), *exprs]:
             for x in m.walk(e):
                 if isinstance(x, m.Compare) and (_has_days(x.left) or _has_days(x.right)):
                     needs += _comparison_needs(x, model, present)

@@ -31,7 +31,9 @@ def _arg_tuples(model: m.Model, proc: m.Procedure, state: sem.State) -> Iterator
     domains = []
     everyone = [p.name for p in model.people]
     for f in proc.formals:
-        if f.domain == "people":
+        if f.numeric:
+            domains.append(range(f.low, f.high + 1))
+        elif f.domain == "people":
             domains.append(everyone)
         else:
             inside = state.body(f.domain)
@@ -156,6 +158,8 @@ def _bound(e, model: m.Model) -> Fraction:
             return abs(v)
         case m.ParamRef(name=n):
             return max(abs(v) for v in model.params[n].values)
+        case m.NumArg(name=n):
+            return Fraction(model.arg_bound(n))
         case m.Seats(body=b):
             return Fraction(model.bodies[b].seats)
         case m.Count(weighted=w):
@@ -196,6 +200,7 @@ def time_horizon(model: m.Model) -> int:
         stages = [*proc.stages, *([proc.window_stage] if proc.window_stage else [])]
         exprs += [r.expr for r in [*proc.guards, *proc.execution_guards, *[st.passes for st in stages],
                                    *[st.quorum for st in stages if st.quorum]]]
+        exprs += [eff.when for eff in proc.effects if eff.when is not None]
     for prop in model.properties:
         exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None, *(c[2] for c in prop.also))
                   if e is not None]

@@ -16,14 +16,15 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .. import model as m
-from .evaluate import Env, eval_num, eval_person
+from .evaluate import Env, eval_bool, eval_num, eval_person
 from .state import State, Step, powers
 
 
 def run_effects(model: m.Model, proc: m.Procedure, env: Env) -> tuple[list[str], State]:
     """Apply the effects in order; say which cannot apply.
 
-    People named in effects (``x``, ``ceo``) are read in the state before the step; each effect's
+    People named in effects (``x``, ``ceo``), a parameter's new value (``threshold = size(owners)
+    - 1``) and the condition of a conditional effect are read in the state before the step; each effect's
     own condition (a removed person is a member, an added person is not and a seat is free) is
     checked on the state left by the effects before it, so "remove x, then add y" replaces a
     director on a full board.
@@ -35,6 +36,8 @@ def run_effects(model: m.Model, proc: m.Procedure, env: Env) -> tuple[list[str],
     held = dict(env.state.balances)
     delegated = dict(env.state.delegates)
     for eff in proc.effects:
+        if eff.when is not None and not eval_bool(eff.when, env):
+            continue  # a conditional effect whose condition (on the state before the step) is false
         if eff.kind in m.TOKEN_EFFECTS:
             problems += _token_effect(eff, env, held, delegated)
         elif eff.kind == "vacate":
@@ -42,7 +45,7 @@ def run_effects(model: m.Model, proc: m.Procedure, env: Env) -> tuple[list[str],
         elif eff.kind == "fill":
             offices[eff.target] = eval_person(eff.person, env)
         elif eff.kind == "set":
-            params[eff.target] = eff.value
+            params[eff.target] = eval_num(eff.expr, env)
         else:
             who = eval_person(eff.person, env)
             body = members[eff.target]

@@ -67,6 +67,8 @@ def eval_num(e: m.NumExpr, env: Env) -> Fraction:
             return v
         case m.ParamRef(name=n):
             return env.state.param(n)
+        case m.NumArg(name=n):  # a whole-number argument (an int in the step's arguments)
+            return Fraction(env.args[n])
         case m.Seats(body=b):
             return Fraction(env.model.bodies[b].seats)
         case m.Count(set=s, weighted=w):

@@ -195,7 +195,7 @@ def _classes(model: m.Model, state: State, args: dict[str, str], people, r_vote,
 def named_people(model: m.Model, state: State, args: dict[str, str]) -> set[str]:
     """The people a step tells apart: those the spec names (:meth:`Model.named_in_rules`), the
     holders of offices now and the step's arguments."""
-    return set(model.named_in_rules()) | {h for _, h in state.offices if h} | set(args.values())
+    return set(model.named_in_rules()) | {h for _, h in state.offices if h} | {a for a in args.values() if type(a) is str}
 
 
 def compositions(n: int, k: int) -> Iterator[tuple[int, ...]]:
@@ -303,7 +303,7 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
         return step_problems(model, state, step) + call_problems(proc, state, coalition)
     args = dict(step.args)
     if proc.is_event:
-        if not set(args.values()) <= coalition:
+        if not {args[f.name] for f in proc.formals if not f.numeric} <= coalition:
             return ["an event not on the coalition's own members is outside its control"]
         return step_problems(model, state, step)
     base = Step(step.procedure, step.args, tuple(coalition_part(c, coalition) for c in step.stages))

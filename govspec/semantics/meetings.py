@@ -153,6 +153,10 @@ def args_problems(model: m.Model, proc: m.Procedure, state: State, args: dict[st
     people = {p.name for p in model.people}
     for f in proc.formals:
         who = args[f.name]
+        if f.numeric:
+            if type(who) is not int or not f.low <= who <= f.high:
+                problems.append(f"{f.name}={who} is not a whole number from {f.low} to {f.high}")
+            continue
         if who not in people:
             problems.append(f"{f.name}={who} is not a person")
             continue

@@ -211,4 +211,24 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
                      "brackets: 'each of (board.members except {ann}) can ...'")
     if not close:
         notes += _instead(str(tok), text[: tok.start_pos], text[tok.start_pos:], accepted)
+        notes += [n for n in _numbers_in_procedures(str(tok), expected_words(accepted), text[: tok.start_pos])
+                  if n not in notes]
     return Diagnostic("GOV100", f"unexpected {str(tok)!r}{meant}", span, notes=tuple(notes))
+
+
+# numbers in procedures (issue 13.4): a range written another way, an 'if' effect without 'then'
+_RANGE_BOUNDS = "the bounds of a whole-number argument are written out, e.g. 't in 1 to 4'; for a bound that " \
+                "depends on the state add a rule, e.g. 'require t <= size(owners)'"
+
+
+def _numbers_in_procedures(tok: str, words: list[str], before: str) -> list[str]:
+    line = before[before.rfind("\n") + 1:]
+    if re.search(r"\(.*\bin\s+\d+\s*$", line) and tok == ".":
+        return ["a range is written 't in 1 to 4'"]
+    if re.search(r"\(.*\bin\s+\d+\s+to\s*$", line) or (tok == "to" and re.search(r"\(.*\bin\s+\w+\s*$", line)):
+        return [_RANGE_BOUNDS]
+    if "'then'" in words and re.search(r"\beffect\s+if\b", line):
+        return ["write 'then' before the effect, e.g. 'effect if threshold > 3 then threshold = 3'"]
+    if tok == "then" and not re.search(r"\beffect\s+if\b", line):  # ('then' is a word of effects only)
+        return [_IF_THEN]
+    return []

@@ -33,6 +33,10 @@ class ProcedureRules(Located):
     def formal_not_in(self, meta, items):
         return ast.Formal(self.s(meta), str(items[0]), True, items[1][0], items[1][1])
 
+    def formal_range(self, meta, items):
+        return ast.Formal(self.s(meta), str(items[0]), False, "number", self.t(items[1]), low=int(items[1]),
+                          high=int(items[2]))
+
     def mode_meeting(self, meta, items):
         return "meeting"
 
@@ -141,6 +145,13 @@ class ProcedureRules(Located):
     def effect_clause(self, meta, items):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "effect", cite, effect=items[0])
+
+    def effect_if_clause(self, meta, items):
+        """effect if C then E [else F]: one clause whose effect is kind "if"."""
+        items, cite = split_cite(items)
+        otherwise = items[2] if len(items) > 2 else None
+        eff = ast.Effect(self.s(meta), "if", "", self.s(meta), condition=items[0], then=items[1], otherwise=otherwise)
+        return ast.Clause(self.s(meta), "effect", cite, effect=eff)
 
     def effect_assign(self, meta, items):
         return ast.Effect(self.s(meta), "assign", str(items[0]), self.t(items[0]), value=items[1])

@@ -17,7 +17,7 @@ condition on the state the effects before it left), and the post-state is the on
 
 from __future__ import annotations
 
-from z3 import And, BoolVal, If, Implies, IntVal, Not, Or, RealVal, Sum
+from z3 import And, BoolVal, If, Implies, IntVal, Not, Or, RealVal, Sum, ToReal
 
 from govspec import model as m
 
@@ -103,35 +103,54 @@ class EffectsMixin:
         balances = dict(state.balances) if state.balances is not None else None
         delegates = dict(state.delegates) if state.delegates is not None else None
         for eff in proc.effects:
-            if eff.kind in m.TOKEN_EFFECTS:
-                pre += self._token_effect(eff, state, args, balances, delegates)
-            elif eff.kind == "vacate":
-                offices[eff.target] = IntVal(VACANT)
-            elif eff.kind == "fill":
-                offices[eff.target] = self.person(eff.person, state, args)
-            elif eff.kind == "set":
-                params[eff.target] = rational(eff.value)
-            else:
-                who = self.person(eff.person, state, args)
-                body = members[eff.target]
-                inside = Or([And(who == i, occupied(b)) for i, b in body.items()]) if body else BoolVal(False)
-                if eff.kind == "remove":  # from a class: one of its people in the body leaves it
-                    pre.append(inside)
-                    members[eff.target] = {i: And(b, who != i) if i not in self.slots else b - If(who == i, 1, 0)
-                                           for i, b in body.items()}
-                else:
-                    seats = self.model.bodies[eff.target].seats
-                    count = Sum([If(b, 1, 0) for b in body.values()]) if body else IntVal(0)
-                    pre += [who != VACANT, Not(inside), count < seats]
-                    cap = self.model.bodies[eff.target].cap
-                    if cap is not None:  # at most ``cap`` seats held for the joiner's principal
-                        principal = [self.model.person(n).principal for n in self.people]
-                        pre.append(And([Implies(who == j, Sum([If(b, 1, 0) for i, b in body.items()
-                                                               if principal[i] == principal[j]] or [IntVal(0)]) < cap)
-                                        for j in range(len(self.people))]))
-                    members[eff.target] = {i: Or(b, who == i) for i, b in body.items()}
+            if eff.when is None:
+                pre += self._effect(eff, state, args, members, offices, params, balances, delegates)
+                continue
+            # a conditional effect: its condition read in the state before the step, as its values are
+            cond = self.boolean(eff.when, state, args, None)
+            flat = (offices, params, balances, delegates)
+            was_flat = [None if d is None else dict(d) for d in flat]
+            was_members = {b: dict(v) for b, v in members.items()}
+            pre += [Implies(cond, p) for p in self._effect(eff, state, args, members, offices, params, balances, delegates)]
+            for now_, was in [*zip(flat, was_flat), *((members[b], was_members[b]) for b in members)]:
+                for k in (now_ or {}):
+                    if now_[k] is not was[k]:
+                        now_[k] = If(cond, now_[k], was[k])
         return pre, replaced(state, members=members, offices=offices, params=params, balances=balances,
                           delegates=delegates, counting=None)
+
+    def _effect(self, eff: m.Effect, state: SymState, args, members, offices, params, balances, delegates) -> list:
+        """One effect applied to the dicts in place; its preconditions."""
+        pre = []
+        if eff.kind in m.TOKEN_EFFECTS:
+            return self._token_effect(eff, state, args, balances, delegates)
+        if eff.kind == "vacate":
+            offices[eff.target] = IntVal(VACANT)
+        elif eff.kind == "fill":
+            offices[eff.target] = self.person(eff.person, state, args)
+        elif eff.kind == "set":
+            value = self.num(eff.expr, state, args, None)
+            params[eff.target] = ToReal(value) if value.is_int() else value
+        else:
+            who = self.person(eff.person, state, args)
+            body = members[eff.target]
+            inside = Or([And(who == i, occupied(b)) for i, b in body.items()]) if body else BoolVal(False)
+            if eff.kind == "remove":  # from a class: one of its people in the body leaves it
+                pre.append(inside)
+                members[eff.target] = {i: And(b, who != i) if i not in self.slots else b - If(who == i, 1, 0)
+                                       for i, b in body.items()}
+            else:
+                seats = self.model.bodies[eff.target].seats
+                count = Sum([If(b, 1, 0) for b in body.values()]) if body else IntVal(0)
+                pre += [who != VACANT, Not(inside), count < seats]
+                cap = self.model.bodies[eff.target].cap
+                if cap is not None:  # at most ``cap`` seats held for the joiner's principal
+                    principal = [self.model.person(n).principal for n in self.people]
+                    pre.append(And([Implies(who == j, Sum([If(b, 1, 0) for i, b in body.items()
+                                                           if principal[i] == principal[j]] or [IntVal(0)]) < cap)
+                                    for j in range(len(self.people))]))
+                members[eff.target] = {i: Or(b, who == i) for i, b in body.items()}
+        return pre
 
     def _token_effect(self, eff: m.Effect, state: SymState, args, balances: dict, delegates: dict | None) -> list:
         """One transfer, mint or delegation, applied to the dicts in place.

@@ -111,6 +111,8 @@ class ExpressionsMixin:
                 return rational(v)
             case m.ParamRef(name=n):
                 return state.params[n]
+            case m.NumArg(name=n):  # a whole-number argument: an Int of the step
+                return ToReal(args[n])
             case m.Seats(body=b):  # (a body with a group of variable size has its members at the start as seats)
                 extra = self.extra_seats.get(b)
                 return RealVal(self.model.bodies[b].seats) + (ToReal(extra) if extra is not None else RealVal(0))
@@ -151,6 +153,16 @@ class ExpressionsMixin:
             term = RealVal(0)
             for v in self.model.params[a.name].values:
                 term = If(state.params[a.name] == rational(v), rational(v) * other, term)
+            return term
+        if isinstance(a, m.NumArg) and not isinstance(b, m.Num):
+            # keep it linear: the argument takes a value of its range (of every formal of that name:
+            # the argument constraints keep it inside its own procedure's)
+            values = {v for p in self.model.procedures.values() for f in p.formals if f.numeric and f.name == a.name
+                      for v in range(f.low, f.high + 1)}
+            other = self.num(b, state, args, sets)
+            term = RealVal(0)
+            for v in sorted(values):
+                term = If(args[a.name] == v, v * other, term)
             return term
         return self.num(a, state, args, sets) * self.num(b, state, args, sets)
 
@@ -203,7 +215,7 @@ class ExpressionsMixin:
                 return {(k, w): (Fraction(1), None)}, m.Num(Fraction(0))
             case m.Count(set=s) if any(isinstance(x, m.StepSet) for x in m.walk(s)):
                 return None  # (a step set filtered or combined: the caller quantifies over the responses)
-            case m.Num() | m.ParamRef() | m.Seats() | m.Count():
+            case m.Num() | m.ParamRef() | m.Seats() | m.Count() | m.NumArg():
                 return {}, e
             case m.Arith(op=op, left=a, right=b) if op in "+-":
                 la, lb = self._linear(a), self._linear(b)

@@ -167,6 +167,9 @@ class MeetingsMixin:
         rules = []
         for f in proc.formals:
             a = args[f.name]
+            if f.numeric:  # a whole number in its range
+                rules.append(And(a >= f.low, a <= f.high))
+                continue
             rules.append(And(a >= 0, a < len(self.people)))
             if f.domain != "people":
                 members = state.members[f.domain]

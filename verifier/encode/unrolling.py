@@ -220,7 +220,8 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
             rules += [self.boolean(g.expr, state, args, None) for g in proc.guards]
             if proc.is_event:  # the coalition may only trigger events on its own members
                 for f in proc.formals:
-                    rules.append(Or([And(args[f.name] == i, c) for i, c in coalition.items()]))
+                    if not f.numeric:
+                        rules.append(Or([And(args[f.name] == i, c) for i, c in coalition.items()]))
             used = None
             if proc.lifecycle is not None:
                 vote, used = self._lifecycle_actions(proc, step, state, post, rules_for, member)
