@@ -287,6 +287,43 @@ class Organization(Node):
     procedures: tuple[ProcedureDecl, ...]
     flash: tuple["FlashDecl", ...] = ()
     loads: tuple[PeopleFrom, ...] = ()  # "people from": none left once imports are joined
+    amends: tuple["Amend", ...] = ()  # "amend P { ... }": none left once imports are joined
+    amended: tuple["Amended", ...] = ()  # what the amend blocks changed, set when imports are joined
+
+
+@dataclass(frozen=True, slots=True)
+class DropEffect(Node):
+    """``no effect NAME`` in an ``amend`` block: the imported procedure's effects on NAME are dropped."""
+
+    target: str
+    target_span: Span
+    cite: str | None
+    kind: str = "drop"
+
+
+@dataclass(frozen=True, slots=True)
+class Amend(Node):
+    """``amend NAME { clauses }``: clauses of an imported procedure replaced, added or dropped, in
+    place (:mod:`govspec.amendments`); the procedure keeps every other clause as imported."""
+
+    name: str
+    name_span: Span
+    items: tuple[StageHeader | Clause | DropEffect, ...]
+    cite: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Amended(Node):
+    """One change an ``amend`` block made (``span``: the amending clause's): ``change`` is
+    "replaces" (``replaced``: the imported clause), "adds to" (``replaced``: the procedure) or
+    "removes" (``replaced``: the dropped clause); ``stage``: the stage line a stage clause belongs to."""
+
+    procedure: str
+    kind: str  # the clause kind (Clause.kind), "stage" or "drop"
+    change: str
+    replaced: Span
+    stage: Span | None = None
+    cite: str | None = None  # the amending clause's citation
 
 
 @dataclass(frozen=True, slots=True)

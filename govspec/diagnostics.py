@@ -51,6 +51,7 @@ CODES: dict[str, str] = {
     "GOV125": "a parameter no rule uses, named like an imported one (a misspelled override?)",
     "GOV126": "a people file (CSV or JSON) is not a list of people: a missing or unknown column, a row of the wrong width",
     "GOV127": "a cell of a people file is not a name, number or tag GovSpec accepts",
+    "GOV128": "an amendment names no imported procedure, a stage or effect the procedure lacks, or a clause twice",
     # GOV2xx: types
     "GOV200": "type error: the expression has the wrong kind of value",
     "GOV201": "step quantities (yes, present, members, seats, ...) used outside a stage's rules",

@@ -3,7 +3,8 @@
 Assumes a parsed :class:`ast.SpecFile`.  Guarantees: the returned SpecFile has no imports and no
 rules blocks; everything they declared has joined its organisation, in import order, and the
 importing organisation's own declarations replace imported ones of the same name (that is how a
-spec overrides a default, e.g. ``parameter quorum_fraction = 1/10``).
+spec overrides a default, e.g. ``parameter quorum_fraction = 1/10``); then the organisation's
+``amend`` blocks change single clauses of the joined procedures (:mod:`govspec.amendments`).
 
 Safety: a library import names a file of ``govspec/library``; a path import must be relative,
 end in ``.gov`` and resolve (symbolic links included) inside the folder of the spec being checked.
@@ -21,7 +22,7 @@ import os
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
-from . import ast
+from . import amendments, ast
 from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
 from .syntax import (MAX_DATA_BYTES, MAX_PEOPLE, PEOPLE_NOTE, parse, read_people, read_source,  # one reader for every
                      read_source_hashed)  # file: encodings, limits and errors alike
@@ -214,8 +215,13 @@ def _join(spec: ast.SpecFile, resolver: _Resolver) -> ast.SpecFile:
         fragments.extend(sub.rules)
         properties.extend(sub.properties)
     fragments.extend(spec.rules)
+    for fragment in fragments:
+        if fragment.amends:
+            raise SpecError([Diagnostic("GOV128", "'amend' belongs in the organization block, not in a rules block",
+                                        fragment.amends[0].span)])
     if not fragments or len(spec.organizations) != 1:
-        return replace(spec, imports=(), rules=(), properties=tuple(properties) + spec.properties)
+        own_only = tuple(amendments.apply(o, {p.name for p in o.procedures}) for o in spec.organizations)
+        return replace(spec, organizations=own_only, imports=(), rules=(), properties=tuple(properties) + spec.properties)
     org = spec.organizations[0]
     own = {kind: {d.name for d in getattr(org, kind)} for kind in _KINDS}
     merged = {kind: [] for kind in _KINDS}
@@ -231,4 +237,5 @@ def _join(spec: ast.SpecFile, resolver: _Resolver) -> ast.SpecFile:
                 seen[decl.name] = decl.span
                 merged[kind].append(decl)
     joined = replace(org, **{kind: tuple(merged[kind]) + tuple(getattr(org, kind)) for kind in _KINDS})
+    joined = amendments.apply(joined, own["procedures"])
     return replace(spec, organizations=(joined,), imports=(), rules=(), properties=tuple(properties) + spec.properties)

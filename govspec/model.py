@@ -511,6 +511,22 @@ class Property:
 
 
 @dataclass(frozen=True)
+class Amendment:
+    """A clause an ``amend`` block changed in an imported procedure (:mod:`govspec.amendments`):
+    ``change`` is "replaces", "adds to" (``replaced``: the procedure's line) or "removes";
+    ``text`` the amending clause as written; ``stage``: the stage line a notice belongs to."""
+
+    procedure: str
+    kind: str
+    change: str
+    replaced: Span
+    text: str
+    cite: str | None
+    span: Span
+    stage: Span | None = None
+
+
+@dataclass(frozen=True)
 class Model:
     path: str
     title: str
@@ -528,6 +544,8 @@ class Model:
     # of the spec at other sizes joins these, never the files as they are by then (govspec.load)
     imported: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     warnings: tuple = ()  # Diagnostic objects of severity "warning" (look-alike names): shown, the check goes on
+    # the clauses "amend" blocks changed in imported procedures, by the amending clause's span (reports mark them)
+    amendments: dict[Span, "Amendment"] = field(default_factory=dict, compare=False)
 
     @property
     def timed(self) -> bool:

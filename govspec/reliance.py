@@ -22,6 +22,7 @@ from typing import Callable
 
 from . import model as m
 from .report import REFUTED, UNKNOWN, PropertyResult, RuleRef
+from .scenario import rule_ref
 
 ALWAYS, NEVER = m.BoolConst(True), m.BoolConst(False)
 
@@ -43,7 +44,7 @@ def candidates(model: m.Model) -> list[tuple[RuleRef, Callable[[], m.Model]]]:
     out: list[tuple[RuleRef, Callable[[], m.Model]]] = []
 
     def add(text: str, span, cite, make) -> None:
-        out.append((RuleRef(text, span.line, cite, None if span.path == model.path else span.path), make))
+        out.append((rule_ref(model, text, span, cite), make))
 
     for proc in model.procedures.values():
         for i, st in enumerate(proc.stages):

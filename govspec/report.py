@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, ClassVar
 
+from .safe import shown
+
 SCHEMA_ID = "govspec-report/2"
 READABLE_SCHEMAS = ("govspec-report/1", SCHEMA_ID)  # version 1 had no "bounded" status
 
@@ -80,9 +82,25 @@ class RuleRef:
     line: int
     cite: str | None = None
     path: str | None = None  # set when the rule comes from an imported file
+    # an "amend" clause: how it changed the imported procedure ("replaces", "adds to", "removes"),
+    # and the line and file of the imported clause it replaces or removes (or of the procedure)
+    change: str | None = None
+    amends_line: int | None = None
+    amends_path: str | None = None
 
     def as_dict(self) -> dict:
-        return {"text": self.text, "line": self.line, "cite": self.cite, "path": self.path}
+        out = {"text": self.text, "line": self.line, "cite": self.cite, "path": self.path}
+        if self.change is not None:
+            out["amends"] = {"change": self.change, "line": self.amends_line, "path": self.amends_path}
+        return out
+
+    @property
+    def amendment(self) -> str | None:
+        """'replaces line 16 of <library>/compound_bravo.gov' for an amending clause, else None."""
+        if self.change is None:
+            return None
+        what = "the procedure at " if self.change == "adds to" else ""
+        return f"{self.change} {what}line {self.amends_line}" + (f" of {shown(self.amends_path)}" if self.amends_path else "")
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,18 @@ def snapshot(state: sem.State) -> StateSnapshot:
                          tuple(p[0] for p in state.proposals))
 
 
+def rule_ref(model: m.Model, text: str, span, cite) -> RuleRef:
+    """A rule as reports cite it: its line, and its file when imported; an amending clause is
+    marked with the imported line it replaces, removes or adds to (:class:`govspec.model.Amendment`)."""
+    a = model.amendments.get(span)
+    marks = {} if a is None else {"change": a.change, "amends_line": a.replaced.line,
+                                  "amends_path": None if a.replaced.path == model.path else a.replaced.path}
+    return RuleRef(text, span.line, cite, None if span.path == model.path else span.path, **marks)
+
+
+LIFECYCLE_KINDS = ("voting_delay", "voting_period", "threshold", "counted", "expires")
+
+
 def _casting(stage: m.Stage, state, choice) -> str | None:
     """The chair, if their casting vote decided a tie at this stage (docs/semantics.md)."""
     chair = state.holder(stage.chair) if stage.casting is not None else None
@@ -98,7 +110,14 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
     out = []
 
     def ref(text: str, span, cite) -> RuleRef:
-        return RuleRef(text, span.line, cite, None if span.path == model.path else span.path)
+        return rule_ref(model, text, span, cite)
+
+    def folded(proc, kinds, stage=None) -> list[RuleRef]:
+        """Amending clauses a rule of the step folds into its own words (a notice into its stage's
+        line, a voting period into the lifecycle, a dropped effect into nothing): cited on their own."""
+        cited = proc.lifecycle.rule.span if proc.lifecycle is not None else None  # (cited there already)
+        return [ref(a.text, a.span, a.cite) for a in model.amendments.values() if a.procedure == proc.name
+                and a.kind in kinds and (stage is None or a.stage == stage.span) and a.span != cited]
 
     for index, step in enumerate(steps, start=1):
         after = sem.apply(model, state, step)
@@ -115,7 +134,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 rules.append(ref(f"veto window of {days} day{'s' if days != 1 else ''} closed", proc.window_stage.span,
                                  proc.window_stage.cite))
             rules += [ref(f"at execution require {g.text}", g.span, g.cite) for g in proc.execution_guards]
-            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc)]
+            rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc)] + folded(proc, ("drop",))
             out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", _shown(step.args), (),
                                  state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
                                  None if proc.span.path == model.path else proc.span.path, phase="execute"))
@@ -123,7 +142,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             continue
         if step.phase in ("propose", "cancel"):
             life = proc.lifecycle
-            rules = [ref(life.rule.text, life.rule.span, life.rule.cite)]
+            rules = [ref(life.rule.text, life.rule.span, life.rule.cite), *folded(proc, LIFECYCLE_KINDS)]
             if step.phase == "propose" and proc.calling is not None:
                 rules.append(_called_ref(ref, proc, state, coalition, step.proposer))
             name = f"{proc.name} proposed by {step.proposer}" if step.phase == "propose" else f"{proc.name} proposal cancelled"
@@ -145,8 +164,10 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 casting=_casting(stage, state, choice),
             ))
             mode = "at meeting" if stage.mode == "meeting" else "by written consent"
-            notice = f", notice {stage.notice}" if stage.mode == "meeting" else ""
+            amended_notice = folded(proc, ("notice",), stage)  # (then cited on its own, not as the stage line's)
+            notice = f", notice {stage.notice}" if stage.mode == "meeting" and not amended_notice else ""
             rules.append(ref(f"{stage.kind} by {stage.body} {mode}{notice}", stage.span, stage.cite))
+            rules += amended_notice
             if stage.waiver is not None:
                 rules.append(ref(stage.waiver.text, stage.waiver.span, stage.waiver.cite))
             if stage.casting is not None:
@@ -164,10 +185,12 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
         if step.phase == "pass":
             rules += [ref(f"require {g.text}", g.span, g.cite) for g in proc.guards]
             rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc) if not proc.timed]
+            rules += folded(proc, ("drop",)) if not proc.timed else []
         if proc.timelock_rule and step.phase == "pass":
             rules.append(ref(proc.timelock_rule.text, proc.timelock_rule.span, proc.timelock_rule.cite))
         if proc.lifecycle is not None and step.phase == "pass":
             rules.append(ref(proc.lifecycle.rule.text, proc.lifecycle.rule.span, proc.lifecycle.rule.cite))
+            rules += folded(proc, LIFECYCLE_KINDS)
         name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
         out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, _shown(step.args), tuple(records),
                              _loan(model, step) + state_changes(state, after), tuple(rules), proc.span.line, proc.cite,

@@ -227,7 +227,24 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             *_set_properties(draw, p, people, tagged, board, p in with_x),
         ]))
         props.append(f"property prop{k}: {form}")
-    return "\n".join(lines + props) + "\n"
+    return "\n".join(_amended(draw, lines) + props) + "\n"
+
+
+def _amended(draw, lines: list[str]) -> list[str]:
+    """Sometimes ``proc0`` moved to a rules block of the file and one clause of it amended from
+    the organisation (``amend``): the engines and the reference semantics must read the amended
+    procedure alike."""
+    if draw(st.integers(0, 4)) != 4:
+        return lines
+    start = lines.index(next(line for line in lines if line.startswith("  procedure proc0")))
+    end = lines.index("  }", start)
+    proc = lines[start:end + 1]
+    meeting = "    decided by board at meeting" in proc
+    clause = draw(st.sampled_from(["notice none", "notice all", "quorum 2", "passes when yes >= 2", "passes when yes > no",
+                                   "require ceo is vacant", "effect q = 1/3"] if meeting else
+                                  ["passes when yes >= 1/2 of members", "require size(board) >= 3", "effect ceo = vacant"]))
+    rest = lines[:start] + lines[end + 1:]
+    return ['rules "shared" {', *proc, "}"] + rest[:-1] + [f"  amend proc0 {{ {clause} }}", rest[-1]]
 
 
 # ---- set operations and quantified coalitions (issue 13)

@@ -34,6 +34,11 @@ rules "Acme rules" {
 """
 
 
+def amended(lines: str) -> str:
+    """ORG with ``lines`` after its office (line 9 of a file that starts with an import)."""
+    return ORG.replace("office ceo = ann", "office ceo = ann\n  " + lines)
+
+
 def write(tmp_path, files: dict[str, str]):
     for name, text in files.items():
         path = tmp_path / name
@@ -103,6 +108,27 @@ IMPORT_CASES = [
                  "parameter 'qq' is used by no rule; did you mean to override 'q'?", id="misspelled-override"),
     pytest.param({"main.gov": 'import "bad.gov"\n' + ORG, "bad.gov": RULES.replace("board at", "bord at")},
                  "GOV104", "bad.gov", 5, 16, "unknown body 'bord'", id="error-inside-import"),
+    # amend (tests/test_amend.py): each problem at the amending line
+    pytest.param({"main.gov": 'import "acme.gov"\n' + amended("amend fyre { notice none }"), "acme.gov": RULES},
+                 "GOV128", "main.gov", 9, 9, "no imported procedure 'fyre' to amend (did you mean 'fire'?)", id="amend-unknown"),
+    pytest.param({"main.gov": 'import "acme.gov"\n' + amended("amend fire { notice none\n  notice all }"), "acme.gov": RULES},
+                 "GOV128", "main.gov", 10, 3, "'notice' of the 'decided by board' stage of 'fire' is amended twice",
+                 id="amend-twice"),
+    pytest.param({"main.gov": 'import "acme.gov"\n' + amended("amend fire { vetoed by board by written consent }"),
+                  "acme.gov": RULES}, "GOV128", "main.gov", 9, 16, "'fire' has no 'vetoed by board' stage to amend",
+                 id="amend-missing-stage"),
+    pytest.param({"main.gov": 'import "acme.gov"\n' + amended("amend fire { no effect cfo }"), "acme.gov": RULES},
+                 "GOV128", "main.gov", 9, 26, "'fire' has no effect on 'cfo' to drop (did you mean 'ceo'?)",
+                 id="amend-missing-effect"),
+    pytest.param({"main.gov": 'import "acme.gov"\n' + amended("procedure own { decided by board at meeting\n"
+                                                                "  passes when yes > half of present }\n  amend own { notice none }"),
+                  "acme.gov": RULES}, "GOV128", "main.gov", 11, 9, "'own' is declared by this organization", id="amend-own"),
+    pytest.param({"main.gov": 'import "acme.gov"\n' + ORG, "acme.gov": RULES.replace("}\n}", "}\n  amend fire { notice none }\n}")},
+                 "GOV128", "acme.gov", 10, 3, "'amend' belongs in the organization block", id="amend-in-rules"),
+    pytest.param({"main.gov": 'import "acme.gov"\n' + amended("amend fire { notice none\n  decided by board by written consent }"),
+                  "acme.gov": RULES}, "GOV128", "main.gov", 10, 3, "which written consent cannot have", id="amend-consent-notice"),
+    pytest.param({"main.gov": 'import "acme.gov"\n' + amended("amend fire { expires after 3 days }"), "acme.gov": RULES},
+                 "GOV316", "main.gov", 9, 16, "only a decision that waits", id="amend-checked-like-the-rest"),
 ]
 
 

@@ -67,7 +67,15 @@ def _run(spec: ast.SpecFile, cx: Context) -> m.Model:
     _stop_if_any(cx)
     return m.Model(cx.path, org.title, tuple(cx.people.values()), cx.bodies, cx.offices, params,
                    procedures, tuple(props), cx.source, flash, dict(cx.sizes),
-                   warnings=tuple(lookalike_warnings(cx, org, spec.properties)))
+                   warnings=tuple(lookalike_warnings(cx, org, spec.properties)),
+                   amendments={a.span: _amendment(cx, a) for a in org.amended})
+
+
+def _amendment(cx: Context, a: ast.Amended) -> m.Amendment:
+    text = cx.text(a.span)  # the amending clause as written, without its citation
+    if a.cite is not None and text.endswith(f'"{a.cite}"'):
+        text = text[:-len(a.cite) - 2]
+    return m.Amendment(a.procedure, a.kind, a.change, a.replaced, " ".join(text.split()), a.cite, a.span, a.stage)
 
 
 def _stop_if_any(cx: Context) -> None:

@@ -248,7 +248,8 @@ def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: l
     if "threshold" in clauses:
         threshold = token_amount(cx, clauses["threshold"].expr, Scope(procedure=decl))
     snapshot = "counted" in clauses and clauses["counted"].counting == "snapshot"
-    first = min([*clauses.values(), *notice_days], key=lambda c: (c.span.line, c.span.column))
+    # cited at its first clause in the procedure's own file (an amended clause is cited on its own)
+    first = min([*clauses.values(), *notice_days], key=lambda c: (c.span.path != decl.span.path, c.span.line, c.span.column))
     parts = [f"proposed {_days(delay)} ahead" if delay else "proposed first"]
     hours = [c.hours for c in notice_days if c.hours is not None and c.days == delay and "voting_delay" not in clauses]
     if hours:  # (a notice in hours: say how it counts in the model's whole days)

@@ -28,6 +28,8 @@ def _clause(ref) -> str:
     where = f"line {ref.line}" + (f" of {shown(ref.path)}" if ref.path else "")
     if ref.cite:
         where += f", {ref.cite}"
+    if ref.amendment:
+        where += f"; amendment: {ref.amendment}"
     return f"{ref.text} ({where})"
 
 

@@ -28,6 +28,8 @@ def _verb(names, one: str, many: str) -> str:
 
 def _rule(ref: RuleRef) -> str:
     where = f"line {ref.line}" + (f" of {shown(ref.path)}" if ref.path else "")
+    if ref.amendment:
+        where += f", an amendment that {ref.amendment}"
     return f"{ref.cite}, {where}" if ref.cite else f"{ref.text}, {where}"
 
 

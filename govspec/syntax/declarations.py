@@ -140,6 +140,7 @@ def assemble_organization(tree: Tree, path: str) -> tuple[ast.Organization, tupl
     title_tok = tree.children[0]
     cite = None
     people, bodies, offices, params, procedures, properties, flash, loads = [], [], [], [], [], [], [], []
+    amends = []
     for child in tree.children[1:]:
         if isinstance(child, tuple) and child[0] == "cite":
             cite = child[1]
@@ -157,11 +158,13 @@ def assemble_organization(tree: Tree, path: str) -> tuple[ast.Organization, tupl
             flash.append(child)
         elif isinstance(child, ast.PeopleFrom):
             loads.append(replace(child, after=len(people)))
+        elif isinstance(child, ast.Amend):
+            amends.append(child)
         elif isinstance(child, Tree) and child.data == "body_raw":
             bodies.append(_raw_body(child, path))
     org = ast.Organization(
         meta_span(path, tree.meta), str(title_tok)[1:-1], cite, tuple(people), tuple(bodies), tuple(offices),
-        tuple(params), tuple(procedures), tuple(flash), tuple(loads),
+        tuple(params), tuple(procedures), tuple(flash), tuple(loads), amends=tuple(amends),
     )
     return org, tuple(properties)
 

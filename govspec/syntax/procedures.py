@@ -189,6 +189,15 @@ class ProcedureRules(Located):
                 body.append(item)
         return ast.ProcedureDecl(self.s(meta), name, formals, tuple(body), cite, is_event)
 
+    def amend_decl(self, meta, items):
+        has_cite = len(items) > 1 and isinstance(items[1], tuple) and items[1][0] == "cite"
+        cite = items[1][1] if has_cite else None
+        return ast.Amend(self.s(meta), str(items[0]), self.t(items[0]), tuple(items[2 if has_cite else 1:]), cite)
+
+    def amend_drop(self, meta, items):
+        items, cite = split_cite(items)
+        return ast.DropEffect(self.s(meta), str(items[0]), self.t(items[0]), cite)
+
     def procedure_decl(self, meta, items):
         return self._procedure(meta, items, False)
 
