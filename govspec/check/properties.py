@@ -307,8 +307,9 @@ def _static_set(cx: Context, e: ast.Expr, what: str) -> list[str] | None:
     return people
 
 
-def _named_people(cx: Context, n: ast.Name) -> list[str] | None:
-    """The people a name in a coalition's list stands for: a person, or a group's members."""
+def _named_people(cx: Context, n: ast.Name, office: bool = False) -> list[str] | None:
+    """The people a name in a coalition's list stands for: a person, or a group's members (and with
+    ``office``, an office's holder at the start, as 'excluding' reads it)."""
     r = resolve(cx, n.name, n.span, Scope())
     if r is None:
         return None
@@ -316,7 +317,13 @@ def _named_people(cx: Context, n: ast.Name) -> list[str] | None:
         return [r[1].name]
     if r[0] == "set" and isinstance(r[1], m.SetOf):
         return [p.name for p in r[1].people]
-    cx.error("GOV200", f"'{n.name}' is not a person", n.span)
+    if office and r[0] == "person" and isinstance(r[1], m.Holder):
+        holder = cx.offices[r[1].office].holder
+        if holder is None:
+            cx.error("GOV200", f"'{n.name}' is vacant at the start: 'including' needs the person it names", n.span)
+            return None
+        return [holder]
+    cx.error("GOV200", f"'{n.name}' is not a person" + (" or office" if office else ""), n.span)
     return None
 
 
@@ -324,7 +331,7 @@ def _including(cx: Context, b: ast.CoalitionBound, candidates: list[str]) -> tup
     """The people every coalition must include: among the candidates, fewer than the size allows."""
     out: list[str] = []
     for x in b.including:
-        names = _named_people(cx, x)
+        names = _named_people(cx, x, office=True)
         if names is None:
             return None
         for n in names:
