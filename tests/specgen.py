@@ -240,7 +240,8 @@ def _amended(draw, lines: list[str]) -> list[str]:
     end = lines.index("  }", start)
     proc = lines[start:end + 1]
     meeting = "    decided by board at meeting" in proc
-    clause = draw(st.sampled_from(["notice none", "notice all", "quorum 2", "passes when yes >= 2", "passes when yes > no",
+    waived = any("attendance waives notice" in line for line in proc)  # (no 'notice none' then: GOV330)
+    clause = draw(st.sampled_from([*([] if waived else ["notice none"]), "notice all", "quorum 2", "passes when yes >= 2", "passes when yes > no",
                                    "require ceo is vacant", "effect q = 1/3"] if meeting else
                                   ["passes when yes >= 1/2 of members", "require size(board) >= 3", "effect ceo = vacant"]))
     rest = lines[:start] + lines[end + 1:]
