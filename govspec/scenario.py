@@ -190,7 +190,7 @@ def held(model: m.Model, state: sem.State) -> tuple[tuple[str, str], ...]:
     """The waiting decisions whose delay is over but which cannot take effect in ``state`` because a
     requirement checked at execution fails (they keep waiting; docs/semantics.md section 10)."""
     out = []
-    for name, args, at, _ in state.pending:
+    for name, args, at, _, _ in state.pending:
         proc = model.procedures[name]
         if not proc.execution_guards or state.now < at + proc.delay or not proc.waiting((args, at), state.now):
             continue
