@@ -69,3 +69,31 @@ def test_both_engines_read_the_kept_tally(engine):
     # a unanimous vote may be executed: the decision is not held back for ever
     assert status["two_suffice"] == REFUTED
     assert status["never_done"] == REFUTED
+
+
+VETOED = """organization "Acme" {
+  person ann
+  person bob
+  person cy
+  person vic
+  body board { members ann, bob, cy }
+  body council { members vic }
+  parameter done = 0
+  procedure fire {
+    decided by board at meeting
+      passes when yes >= 2
+    vetoed by council by written consent within 2 days
+      passes when yes >= 1
+    effect done = 1
+  }
+}
+property a_vetoed_decision_had_two_votes_for: always (fire.vetoed -> fire.yes >= 2 and fire.present >= fire.yes)
+property only_thin_decisions_are_vetoed: always (fire.vetoed -> fire.yes <= 2)
+"""
+
+
+@pytest.mark.parametrize("engine", ["z3", "explicit"])
+def test_both_engines_read_the_tally_of_a_vetoed_decision(engine):
+    report = api.check_model(api.load_text(VETOED, "vetoed.gov"), api.Options(depth=4, engine=engine))
+    status = {r.name: r.status for r in report.properties}
+    assert status == {"a_vetoed_decision_had_two_votes_for": PROVED, "only_thin_decisions_are_vetoed": REFUTED}
