@@ -245,6 +245,9 @@ def _tallied_steps(model: m.Model, proc: m.Procedure, state: sem.State, args: di
         counted = sem.counting_powers(model, proc, state, loan)
         passing = [[c for c in _choices(model, proc, i, state, args, power=counted)
                     if _stage_ok(model, proc, i, state, args, c, counted)] for i in range(len(proc.stages))]
+        if len(passing) > 1 and sum(1 for _ in itertools.islice(itertools.product(*passing), LIMITS["choices per stage"] + 1)) \
+                > LIMITS["choices per stage"]:
+            raise TooLarge(f"more than {LIMITS['choices per stage']} passing votes of '{proc.name}' to keep tallies of")
         for picks in itertools.product(*passing):
             step = sem.Step(proc.name, arg_items, tuple(picks), loan=loan)
             after = sem.apply(model, state, step)
