@@ -79,8 +79,8 @@ CODES: dict[str, str] = {
     "GOV317": "a token or proposal rule is misused (transfer, mint, delegate, flash loan, proposal lifecycle)",
     "GOV318": "a principal holds more seats of a body than its cap ('at most K seats per principal')",
     "GOV319": "a body holding a group of variable size declares its seats",
-    "GOV340": "a decision's kept tally (P.yes, P.weight_yes, ...) is read where no decision of P is spoken of",
     "GOV330": "a meeting rule is misused (notice waived by attendance, who may call a meeting, its chair and casting vote)",
+    "GOV350": "a decision's kept tally (P.yes, P.weight_yes, ...) is read where no decision of P is spoken of",
 }
 
 

@@ -64,7 +64,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
     if draw(st.booleans()):
         lines.append("  event resign(d in board) { effect remove d from board }")
     procs, with_x, timed = [], [], []
-    gated = False  # an 'at execution require' reads a kept tally: no coalition properties (GOV340)
+    gated = False  # an 'at execution require' reads a kept tally: no coalition properties (GOV350)
     for k in range(draw(st.integers(1, 2))):
         name = f"proc{k}"
         procs.append(name)
@@ -224,7 +224,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             *_set_properties(draw, p, people, tagged, board, p in with_x),
         ]))
         props.append(f"property prop{k}: {form}")
-    if gated:  # (coalition power is not checked where a kept tally gates an execution: GOV340)
+    if gated:  # (coalition power is not checked where a kept tally gates an execution: GOV350)
         props = [p if "coalition" not in p else p.split(":")[0] + ": always q == 1/2" for p in props]
     return "\n".join(lines + props) + "\n"
 
@@ -405,7 +405,7 @@ def principal_specs(draw) -> str:
         f"no coalition of at most 1 principal can force ceo is vacant",
     ]
     if re.search(r"at execution require proc\d\.(yes|no|present|weight_|total_weight)", text):
-        coalitions = []  # (a kept tally gates an execution: no coalition properties, GOV340)
+        coalitions = []  # (a kept tally gates an execution: no coalition properties, GOV350)
     form = draw(st.sampled_from([*held, *coalitions, "always size(board.members) <= 3"]))
     return "\n".join(lines) + f"property principals: {form}\n"
 

@@ -70,13 +70,13 @@ def _run(spec: ast.SpecFile, cx: Context) -> m.Model:
 
 def _coalitions_without_kept_guards(cx: Context, procedures, props) -> None:
     """Coalition power is decided over votes whose outsiders' answers are not fixed, so a decision's
-    kept tally is not one number there: a coalition property is refused (GOV340) in a spec where a
+    kept tally is not one number there: a coalition property is refused (GOV350) in a spec where a
     requirement at execution reads one (issue 13.6; docs/semantics.md section 10)."""
     gated = sorted(p.name for p in procedures.values() for g in p.execution_guards
                    if any(isinstance(x, m.Tally) for x in m.walk(g.expr)))
     for prop in props:
         if gated and prop.kind not in ("invariant", "step"):
-            cx.error("GOV340", f"coalition power cannot be checked while '{gated[0]}' has an 'at execution require' "
+            cx.error("GOV350", f"coalition power cannot be checked while '{gated[0]}' has an 'at execution require' "
                      "that reads its decision's tally; state the rule as a property 'always (P.executed -> ...)' "
                      "or check coalitions in a copy of the spec without it", prop.span)
 

@@ -318,7 +318,7 @@ def kept_tally(cx: Context, name: str, attr: str, span: Span, scope: Scope | Non
     'at execution require C'.  A timed P keeps it with its waiting decision (:class:`m.Tally`); an
     untimed P takes effect in the step of its vote, so there it is that vote's count."""
     if scope is None or scope.kept != name:
-        cx.error("GOV340", f"'{name}.{attr}' is the tally of the vote that approved a decision of '{name}'; "
+        cx.error("GOV350", f"'{name}.{attr}' is the tally of the vote that approved a decision of '{name}'; "
                  f"read it where that decision takes effect or is vetoed: 'always ({name}.executed -> ...)', "
                  f"'always ({name}.vetoed -> ...)', or an 'at execution require' of '{name}'", span)
         return None
