@@ -85,6 +85,7 @@ CODES: dict[str, str] = {
     "GOV340": "a parameter is set from something whose values cannot be listed (now, supply, weights)",
     "GOV341": "an effect can give a parameter too many values (it grows without bound)",
     "GOV342": "a numeric argument's range is empty ('t in 4 to 1')",
+    "GOV350": "a decision's kept tally (P.yes, P.weight_yes, ...) is read where no decision of P is spoken of",
 }
 
 

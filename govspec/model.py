@@ -69,6 +69,15 @@ class ProposedAt:
 
 
 @dataclass(frozen=True, slots=True)
+class Tally:
+    """A number kept with a timed procedure's waiting decision: its vote's tally (issue 13.6).
+    ``field`` is one of :data:`TALLIES`; it reads :func:`tally_count` as counted in the vote."""
+
+    procedure: str
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
 class Supply:
     """Every token in existence: the people's balances and the flash-loan pool."""
 
@@ -87,7 +96,7 @@ class NumArg:
     name: str
 
 
-NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt | Supply | ProposedAt | NumArg
+NumExpr = Num | ParamRef | Seats | Count | Arith | Now | ApprovedAt | Supply | ProposedAt | NumArg | Tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -510,6 +519,19 @@ class Property:
         return self.subject or self.procedure + {"pass": "", "execute": ".executed", "veto": ".vetoed"}[self.phase]
 
 
+# The numbers a timed procedure's decision keeps from its vote (issue 13.6): read as P.yes, ...
+TALLIES = ("yes", "no", "present", "weight_yes", "weight_no", "total_weight")
+
+
+def tally_count(field: str) -> "NumExpr":
+    """What a kept number counted in the vote, as an expression of the vote's step (its ``decided by``
+    stage, stage 0): evaluated in the approval step's environment by every engine."""
+    if field == "total_weight":
+        return Count(Everyone(), True)
+    kind = field.removeprefix("weight_")
+    return Count(StepSet(kind, 0), field.startswith("weight_"))
+
+
 @dataclass(frozen=True)
 class Amendment:
     """A clause an ``amend`` block changed in an imported procedure (:mod:`govspec.amendments`):
@@ -595,6 +617,15 @@ class Model:
             for e in (prop.state, prop.step, prop.goal.state if prop.goal else None, *(c[2] for c in prop.also)):
                 if e is not None:
                     yield None, e
+
+    def kept_tallies(self) -> frozenset[str]:
+        """The timed procedures whose decisions keep their vote's tally: those of which some
+        expression reads ``P.yes``, ``P.weight_yes``, ... (:class:`Tally`)."""
+        cached = self.__dict__.get("_kept")
+        if cached is None:
+            cached = frozenset(x.procedure for _, e in self.expressions() for x in walk(e) if isinstance(x, Tally))
+            object.__setattr__(self, "_kept", cached)
+        return cached
 
     def filters(self) -> frozenset[str]:
         """What of a person the rules read besides bodies and weight: "tag" and "principal" when some

@@ -42,7 +42,9 @@ def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
     old_pending = {p[0]: p for p in before.pending}
     new_pending = {p[0]: p for p in after.pending}
     for name in sorted(n for n in new_pending if old_pending.get(n) != new_pending[n]):
-        changes.append(f"'{name}' approved on day {new_pending[name][2]}, waiting to take effect")
+        tally = new_pending[name][4]  # (issue 13.6: kept only when a rule reads it)
+        kept = " (its vote kept: " + ", ".join(f"{name}.{f} = {v}" for f, v in zip(m.TALLIES, tally)) + ")" if tally else ""
+        changes.append(f"'{name}' approved on day {new_pending[name][2]}, waiting to take effect{kept}")
     for name in sorted(set(old_pending) - set(new_pending)):
         changes.append(f"'{name}' no longer waiting")
     old_held, new_held = dict(before.balances), dict(after.balances)
@@ -213,7 +215,7 @@ def held(model: m.Model, state: sem.State) -> tuple[tuple[str, str], ...]:
     """The waiting decisions whose delay is over but which cannot take effect in ``state`` because a
     requirement checked at execution fails (they keep waiting; docs/semantics.md section 10)."""
     out = []
-    for name, args, at, _ in state.pending:
+    for name, args, at, _, _ in state.pending:
         proc = model.procedures[name]
         if not proc.execution_guards or state.now < at + proc.delay or not proc.waiting((args, at), state.now):
             continue

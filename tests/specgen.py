@@ -64,6 +64,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
     if draw(st.booleans()):
         lines.append("  event resign(d in board) { effect remove d from board }")
     procs, with_x, with_t, timed = [], [], [], []
+    gated = False  # an 'at execution require' reads a kept tally: no coalition properties (GOV350)
     for k in range(draw(st.integers(1, 2))):
         name = f"proc{k}"
         procs.append(name)
@@ -137,6 +138,11 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
         if guard:  # (when: an untimed procedure checks every requirement in the step it passes)
             when = draw(st.sampled_from(["", "", "at execution ", "at approval and execution "]))
             body.append(f"{when}require {guard}")
+        if timed and timed[-1][0] == name and draw(st.integers(0, 3)) == 0:  # (issue 13.6: the kept tally)
+            gated = True
+            body.append("at execution require " + draw(st.sampled_from([
+                f"{name}.yes >= {draw(st.integers(1, 3))}", f"{name}.no == 0", f"{name}.present >= 2",
+                f"{name}.weight_yes > {name}.weight_no", f"{name}.total_weight >= {draw(st.integers(3, 8))}"])))
         effects = ["ceo = vacant", "q = 2/3",
                    # numbers in procedures: a parameter set from an expression, effects under a condition
                    "q = size(board.members) - 1", "q = board.seats - size(board.members)",
@@ -166,6 +172,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             f"always ({p}.executed -> ceo is not vacant or q == 1/2)",
             f"never {p}.executed",
             f"possible {p}.executed and q == 2/3",
+            f"always ({p}.executed -> {p}.yes >= {draw(st.integers(1, 3))} or {p}.present <= 1)",  # (issue 13.6)
             f"no coalition of at most {draw(st.integers(1, 3))} in board can force {p}.executed",
         ]
         if len(procs) == 2:
@@ -193,9 +200,16 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                 f"always now <= {draw(st.integers(2, 6))}",
                 f"always {name}.approved_at <= {draw(st.integers(0, 2))}",
                 "always now <= size(board.members) + 2",
+                # (issue 13.6: the tally kept with the waiting decision)
+                f"always ({name}.executed -> {name}.yes >= {draw(st.integers(1, 3))})",
+                f"always ({name}.executed -> {name}.weight_yes > {name}.weight_no or {name}.present >= {draw(st.integers(2, 3))})",
+                f"always ({name}.executed -> {name}.no + {name}.yes <= {name}.present or q == 2/3)",
+                f"always ({name}.executed -> {name}.total_weight >= {draw(st.integers(3, 8))} or now - {name}.approved_at >= {name}.yes)",
+                f"possible {name}.executed and {name}.no >= 1",
             ]
             if windowed:
                 about_time += [f"never {name}.vetoed", f"always ({name}.vetoed -> yes >= 2)",
+                               f"always ({name}.vetoed -> {name}.yes <= yes + 1)",
                                f"coalition {{{', '.join(board)}}} can force {name}.executed"]
         if about_time and draw(st.booleans()):
             props.append(f"property prop{k}: {draw(st.sampled_from(about_time))}")
@@ -227,6 +241,9 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             *_set_properties(draw, p, people, tagged, board, p in with_x),
         ]))
         props.append(f"property prop{k}: {form}")
+    if gated:  # (coalition power is not checked where a kept tally gates an execution: GOV350)
+        props = [p.split(":")[0] + ": always q == 1/2" if any(w in p for w in ("coalition", "can force", "can block")) else p
+                 for p in props]
     return "\n".join(_amended(draw, lines) + props) + "\n"
 
 
@@ -418,13 +435,14 @@ def principal_specs(draw) -> str:
     orgs = sorted(set(principal_of.values()))  # (issue 13: the keys held for a principal, as a set)
     held = [f"always size(board.members held for {o}) <= {draw(st.integers(0, 2))}" for o in orgs]
     held += [f"always ({draw(st.sampled_from(procs))} -> size(yes held for {o}) <= 1)" for o in orgs]
-    form = draw(st.sampled_from([
-        *held,
+    coalitions = [
         f"no coalition of at most {draw(st.integers(1, 2))} principals in board can force {draw(st.sampled_from(procs))}",
         f"every coalition of 1 principal in board can force {draw(st.sampled_from(procs))}",
         f"no coalition of at most 1 principal can force ceo is vacant",
-        "always size(board.members) <= 3",
-    ]))
+    ]
+    if re.search(r"at execution require proc\d\.(yes|no|present|weight_|total_weight)", text):
+        coalitions = []  # (a kept tally gates an execution: no coalition properties, GOV350)
+    form = draw(st.sampled_from([*held, *coalitions, "always size(board.members) <= 3"]))
     return "\n".join(lines) + f"property principals: {form}\n"
 
 

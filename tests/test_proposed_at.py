@@ -79,14 +79,14 @@ def test_the_waiting_decision_keeps_its_own_proposal_day():
     assert _days(model, states[0]) == (-1, -1)  # nothing proposed, nothing waits
     assert _days(model, states[1]) == (0, -1)  # proposed on day 0, nothing waits
     assert _days(model, states[2], steps[2]) == (0, -1)  # at the vote: the proposal voted on; none waits yet
-    assert states[3].pending == (("pay", (), 2, 0),)  # the decision carries its proposal day
+    assert states[3].pending == (("pay", (), 2, 0, ()),)  # the decision carries its proposal day
     assert _days(model, states[3]) == (0, 2)
     assert _days(model, states[4], steps[4]) == (0, 2)  # at the second proposal step: still the waiting decision's
     assert _days(model, states[5]) == (0, 2)  # a new proposal is open, the waiting decision's day is unchanged
     assert _days(model, states[6], steps[6]) == (0, 2)  # at the execute step: its own proposal, 7 days before
     assert _days(model, states[7]) == (3, -1)  # nothing waits: the latest proposal
     assert _days(model, states[7], steps[7]) == (3, -1)  # at the second vote: the proposal voted on
-    assert states[8].pending == (("pay", (), 7, 3),)
+    assert states[8].pending == (("pay", (), 7, 3, ()),)
     assert _days(model, states[8]) == (3, 7)
     # the step property holds at the execute step; under the old reading it read day 3 and failed
     prop = next(p for p in model.properties if p.name == "seven_days")
@@ -104,7 +104,7 @@ def test_an_expired_decision_no_longer_waits():
     assert _days(model, state) == (0, 2)  # day 3: the decision approved on day 2 waits until day 8
     state = sem.apply(model, state, Step(sem.WAIT, days=5))  # day 8: expired
     assert sem.step_problems(model, state, Step("pay", (), phase="execute")) == ["the decision of 'pay' expired on day 8"]
-    assert state.pending_of("pay") == ((), 2, 0)  # still recorded
+    assert state.pending_of("pay") == ((), 2, 0, ())  # still recorded (no tally kept: no rule reads it)
     assert _days(model, state) == (3, -1)
 
 

@@ -240,7 +240,7 @@ organization "exp" {
     late = sem.apply(model, approved, Step(sem.WAIT, days=3))
     assert sem.step_problems(model, late, Step("fire", phase="execute")) == ["the decision of 'fire' expired on day 3"]
     again = sem.apply(model, late, vote)
-    assert again.pending == (("fire", (), 3, -1),)
+    assert again.pending == (("fire", (), 3, -1, ()),)  # (no rule reads its tally: none kept)
     on_time = sem.apply(model, approved, Step(sem.WAIT, days=2))
     assert sem.step_problems(model, on_time, Step("fire", phase="execute")) == []
 

@@ -69,6 +69,8 @@ def unsupported(model: m.Model) -> str | None:
         return "who may call a meeting"
     if any(st.casting is not None for p in procs for st in p.stages):
         return "a chair's casting vote"
+    if model.kept_tallies():
+        return "a decision's kept tally (P.yes, P.weight_yes, ...)"
     for prop in model.properties:
         if prop.coalition is not None and prop.coalition.principals:
             return "a coalition counted in principals"

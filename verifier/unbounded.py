@@ -86,8 +86,8 @@ def _leaves(state: SymState) -> list:
     out += [state.params[p] for p in sorted(state.params)]
     out.append(state.now)
     for p in sorted(state.pending):
-        waiting, at, args, proposed = state.pending[p]
-        out += [waiting, at, *[args[f] for f in sorted(args)], proposed]
+        waiting, at, args, proposed, tally = state.pending[p]
+        out += [waiting, at, *[args[f] for f in sorted(args)], proposed, *[tally[f] for f in sorted(tally)]]
     if state.balances is not None:
         out += [state.balances[i] for i in sorted(state.balances)]
     if state.delegates is not None:
@@ -110,8 +110,9 @@ def _leaf_names(unroll: Unrolling, state: SymState) -> list[str]:
     out += [p for p in sorted(state.params)]
     out.append("now")
     for p in sorted(state.pending):
-        _, _, args, _ = state.pending[p]
-        out += [f"{p} waiting", f"{p}.approved_at", *[f"{p}.{f}" for f in sorted(args)], f"{p}.proposed_at"]
+        _, _, args, _, tally = state.pending[p]
+        out += [f"{p} waiting", f"{p}.approved_at", *[f"{p}.{f}" for f in sorted(args)], f"{p}.proposed_at",
+                *[f"{p}.{f}" for f in sorted(tally)]]
     if state.balances is not None:
         out += [f"balance of {who[i]}" for i in sorted(state.balances)]
     if state.delegates is not None:
@@ -149,8 +150,8 @@ def _fresh(state: SymState) -> SymState:
     def v(term):
         return Const(f"s{next(count)}", term.sort())
 
-    pending = {p: (v(w), v(at), {f: v(a) for f, a in args.items()}, v(pr))
-               for p, (w, at, args, pr) in state.pending.items()}
+    pending = {p: (v(w), v(at), {f: v(a) for f, a in args.items()}, v(pr), {f: v(x) for f, x in tally.items()})
+               for p, (w, at, args, pr, tally) in state.pending.items()}
     proposals = {p: (v(e), v(d), v(pr), {f: v(a) for f, a in args.items()},
                      None if snap is None else {i: v(x) for i, x in snap.items()})
                  for p, (e, d, pr, args, snap) in state.proposals.items()}

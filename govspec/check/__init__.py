@@ -56,6 +56,7 @@ def _run(spec: ast.SpecFile, cx: Context) -> m.Model:
     procedures = check_procedures(cx, org)
     props = check_properties(cx, spec.properties)
     check_overrides(cx, org, procedures, props)
+    _coalitions_without_kept_guards(cx, procedures, props)
     _stop_if_any(cx)
     list_param_values(cx, procedures)
     _stop_if_any(cx)
@@ -76,6 +77,19 @@ def _amendment(cx: Context, a: ast.Amended) -> m.Amendment:
     if a.cite is not None and text.endswith(f'"{a.cite}"'):
         text = text[:-len(a.cite) - 2]
     return m.Amendment(a.procedure, a.kind, a.change, a.replaced, " ".join(text.split()), a.cite, a.span, a.stage)
+
+
+def _coalitions_without_kept_guards(cx: Context, procedures, props) -> None:
+    """Coalition power is decided over votes whose outsiders' answers are not fixed, so a decision's
+    kept tally is not one number there: a coalition property is refused (GOV350) in a spec where a
+    requirement at execution reads one (issue 13.6; docs/semantics.md section 10)."""
+    gated = sorted(p.name for p in procedures.values() for g in p.execution_guards
+                   if any(isinstance(x, m.Tally) for x in m.walk(g.expr)))
+    for prop in props:
+        if gated and prop.kind not in ("invariant", "step"):
+            cx.error("GOV350", f"coalition power cannot be checked while '{gated[0]}' has an 'at execution require' "
+                     "that reads its decision's tally; state the rule as a property 'always (P.executed -> ...)' "
+                     "or check coalitions in a copy of the spec without it", prop.span)
 
 
 def _stop_if_any(cx: Context) -> None:

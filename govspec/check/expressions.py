@@ -288,9 +288,11 @@ def procedure_attribute(cx: Context, name: str, attr: str, span: Span, scope: Sc
     ``approved_at`` is ``now`` in a rule about its own step and -1 elsewhere (no decision of it ever
     waits), so a rule reads the same before and after a timelock is added (docs/semantics.md,
     section 10 "Every procedure takes effect")."""
+    if attr in m.TALLIES:
+        return kept_tally(cx, name, attr, span, scope)
     if attr not in ("executed", "vetoed", "approved_at", "proposed_at"):
-        cx.error("GOV103", f"a procedure has 'executed', 'vetoed', 'approved_at' and 'proposed_at', not '{attr}'",
-                 span)
+        cx.error("GOV103", f"a procedure has 'executed', 'vetoed', 'approved_at', 'proposed_at' and its "
+                 f"decision's tally ({', '.join(m.TALLIES)}), not '{attr}'", span)
         return None
     if attr == "proposed_at":
         if not has_lifecycle(cx.procs[name]):
@@ -307,6 +309,22 @@ def procedure_attribute(cx: Context, name: str, attr: str, span: Span, scope: Sc
             return "num", m.ApprovedAt(name)
         return "num", (m.Now() if scope is not None and scope.executing == name else m.Num(Fraction(-1)))
     return "proc", m.Passed(name, "pass" if not timed else "execute" if attr == "executed" else "veto")
+
+
+def kept_tally(cx: Context, name: str, attr: str, span: Span, scope: Scope | None):
+    """P.yes, P.no, P.present, P.weight_yes, P.weight_no, P.total_weight: the tally of the vote that
+    approved the decision of P spoken of (issue 13.6; docs/semantics.md section 10 "The tally a
+    decision keeps").  Readable in 'always (P.executed -> C)', 'always (P.vetoed -> C)' and P's own
+    'at execution require C'.  A timed P keeps it with its waiting decision (:class:`m.Tally`); an
+    untimed P takes effect in the step of its vote, so there it is that vote's count."""
+    if scope is None or scope.kept != name:
+        cx.error("GOV350", f"'{name}.{attr}' is the tally of the vote that approved a decision of '{name}'; "
+                 f"read it where that decision takes effect or is vetoed: 'always ({name}.executed -> ...)', "
+                 f"'always ({name}.vetoed -> ...)', or an 'at execution require' of '{name}'", span)
+        return None
+    if is_timed(cx.procs[name]):
+        return "num", m.Tally(name, attr)
+    return "num", m.tally_count(attr)
 
 
 def token_amount(cx: Context, e: ast.Expr, scope: Scope):

@@ -28,6 +28,7 @@ class Scope:
     where: str = "here"  # for messages about step quantities
     step_code: str = "GOV201"  # GOV314 in properties
     executing: str | None = None  # a rule about this procedure's step: an untimed one's approved_at is now
+    kept: str | None = None  # a rule about this procedure's decision taking effect or vetoed: its tally is readable
 
 
 def resolve(cx: Context, name: str, span: Span, scope: Scope):

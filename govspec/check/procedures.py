@@ -109,7 +109,9 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
                 continue
             recusals.append(m.Recusal(item.recused, "vote" in item.recuse_from, "quorum" in item.recuse_from, item.span, item.cite))
         elif item.kind == "require":
-            scope = Scope(procedure=decl, where="in a stage's quorum or 'passes when' rule")
+            # only a timed procedure's 'at execution require' reads its waiting decision's tally (issue 13.6)
+            scope = Scope(procedure=decl, where="in a stage's quorum or 'passes when' rule",
+                          kept=decl.name if item.checked == "execution" and is_timed(decl) else None)
             r = boolean(cx, item.expr, scope)
             if r is not None:
                 rule = m.Rule(r, cx.text(item.expr.span), item.span, item.cite)

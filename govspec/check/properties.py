@@ -135,7 +135,7 @@ def _trace_property(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Prop
         if not ruled:
             return m.Property(kind="step", procedure=proc.name, step=m.BoolConst(False), phase=phase, **common)
         scope = _window_scope(proc) if phase == "veto" else Scope(
-            procedure=proc, where="in the vote (write 'P -> ...')", executing=proc.name)
+            procedure=proc, where="in the vote (write 'P -> ...')", executing=proc.name, kept=proc.name)
         r = boolean(cx, body.right, scope)
         return None if r is None else m.Property(kind="step", procedure=proc.name, step=_ruled(decl, r), phase=phase,
                                                  **common)
@@ -254,7 +254,7 @@ def _step_scope(cx: Context, proc: ast.ProcedureDecl) -> Scope:
 
 def _window_scope(proc: ast.ProcedureDecl) -> Scope:
     header = window_header(proc)
-    return Scope(procedure=proc, stage=0, stage_body=header.body if header else None)
+    return Scope(procedure=proc, stage=0, stage_body=header.body if header else None, kept=proc.name)
 
 
 def _goal(cx: Context, e: ast.Expr) -> m.Goal | None:

@@ -84,6 +84,8 @@ def _day_free_bound(e, model: m.Model) -> Fraction:
                 raise Refused("a rule compares a day with a weight, and minting leaves weights without bound")
             # no token is created: every weight counted is at most the balances and the flash-loan pool
             return sum((abs(p.weight) for p in model.people), Fraction(0)) + abs(model.flash_loan)
+        case m.Tally(field=f):  # a count or weight kept from a vote: bounded as the vote counted it
+            return _day_free_bound(m.tally_count(f), model)
         case m.Arith(op=op, left=a, right=b):
             x, y = _day_free_bound(a, model), _day_free_bound(b, model)
             return x * y if op == "*" else x + y
@@ -211,8 +213,8 @@ class Abstraction:
             return min(n - day, cap)
 
         return (s.members, s.offices, s.params, min(n, cap) if self.with_now else None,
-                tuple((name, args, age(at), age(proposed) if proposed >= 0 else None)
-                      for name, args, at, proposed in s.pending), s.balances, s.delegates,
+                tuple((name, args, age(at), age(proposed) if proposed >= 0 else None, tally)
+                      for name, args, at, proposed, tally in s.pending), s.balances, s.delegates,
                 tuple((name, args, age(day), who, snap) for name, args, day, who, snap in s.proposals),
                 tuple((name, age(day)) for name, day in s.proposed))
 

@@ -166,6 +166,8 @@ def _bound(e, model: m.Model) -> Fraction:
             return _supply_bound(model) if w else Fraction(len(model.people))
         case m.Supply():
             return _supply_bound(model)
+        case m.Tally(field=f):  # a count or weight kept from a vote
+            return _bound(m.tally_count(f), model)
         case m.Arith(op=op, left=a, right=b):
             x, y = _bound(a, model), _bound(b, model)
             return x * y if op == "*" else x + y
@@ -220,7 +222,7 @@ def timed_steps(model: m.Model, state: sem.State, horizon: int | None = None) ->
         return
     for days in range(1, (time_horizon(model) if horizon is None else horizon) + 1):
         yield sem.Step(sem.WAIT, days=days)
-    for name, args, _, _ in state.pending:
+    for name, args, _, _, _ in state.pending:
         step = sem.Step(name, args, phase="execute")
         if not sem.step_problems(model, state, step):
             yield step
@@ -234,6 +236,30 @@ def veto_steps(model: m.Model, state: sem.State) -> Iterator[sem.Step]:
             step = sem.Step(proc.name, args_t, (c,), phase="veto")
             if sem.window_carries(model, proc, state, args, c) and not sem.choice_problems(proc, stage, state, args, c):
                 yield step
+
+
+def _tallied_steps(model: m.Model, proc: m.Procedure, state: sem.State, args: dict[str, str],
+                   violates) -> Iterator[tuple[sem.Step, bool]]:
+    """The approvals of a timed procedure whose decision keeps its vote's tally (issue 13.6): the next
+    state depends on the tally too, so one passing step per distinct next state (a violating one
+    first among those that lead to it)."""
+    everyone = [p.name for p in model.people]
+    arg_items = tuple(args.items())
+    seen: dict[sem.State, tuple[sem.Step, bool]] = {}
+    for loan in _loans(model, proc, everyone):
+        counted = sem.counting_powers(model, proc, state, loan)
+        passing = [[c for c in _choices(model, proc, i, state, args, power=counted)
+                    if _stage_ok(model, proc, i, state, args, c, counted)] for i in range(len(proc.stages))]
+        if len(passing) > 1 and sum(1 for _ in itertools.islice(itertools.product(*passing), LIMITS["choices per stage"] + 1)) \
+                > LIMITS["choices per stage"]:
+            raise TooLarge(f"more than {LIMITS['choices per stage']} passing votes of '{proc.name}' to keep tallies of")
+        for picks in itertools.product(*passing):
+            step = sem.Step(proc.name, arg_items, tuple(picks), loan=loan)
+            after = sem.apply(model, state, step)
+            if after in seen and (seen[after][1] or violates is None):
+                continue
+            seen[after] = (step, bool(violates and violates(step)))
+    yield from seen.values()
 
 
 def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
@@ -255,6 +281,9 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
             if proc.is_event:
                 step = sem.Step(proc.name, arg_items)
                 yield step, bool(violates and violates(step))
+                continue
+            if proc.timed and proc.name in model.kept_tallies():
+                yield from _tallied_steps(model, proc, state, args, violates)
                 continue
             found = None  # a passing step, and whether it violates
             for loan in _loans(model, proc, everyone):

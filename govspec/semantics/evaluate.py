@@ -89,6 +89,11 @@ def eval_num(e: m.NumExpr, env: Env) -> Fraction:
             return x + y if op == "+" else x - y if op == "-" else x * y
         case m.Now():
             return Fraction(env.state.now)
+        case m.Tally(procedure=p, field=f):  # kept from the waiting decision's vote; 0 when none waits
+            pending = env.state.pending_of(p)
+            if env.model.procedures[p].waiting(pending, env.state.now):
+                return pending[3][m.TALLIES.index(f)]
+            return Fraction(0)
         case m.ApprovedAt(procedure=p):  # -1 when no decision waits (none recorded, or it expired)
             pending = env.state.pending_of(p)
             return Fraction(pending[1] if env.model.procedures[p].waiting(pending, env.state.now) else -1)

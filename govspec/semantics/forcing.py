@@ -230,7 +230,7 @@ def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, ar
 
 def open_windows(model: m.Model, state: State):
     """(procedure, arguments, approved on day) of every waiting decision whose veto window is open."""
-    for name, args_t, at, _ in state.pending:
+    for name, args_t, at, _, _ in state.pending:
         proc = model.procedures[name]
         if proc.window_stage is not None and state.now < at + proc.window_stage.window:
             yield proc, args_t, at

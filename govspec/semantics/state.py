@@ -28,8 +28,9 @@ class State:
     offices: tuple[tuple[str, str | None], ...]
     params: tuple[tuple[str, Fraction], ...]
     now: int = 0  # the current day
-    # (procedure, args, approved on day, day of the proposal it came from or -1 without a proposal step)
-    pending: tuple[tuple[str, tuple[tuple[str, str], ...], int, int], ...] = ()
+    # (procedure, args, approved on day, day of the proposal it came from or -1 without a proposal step,
+    # the vote's tally kept with it: the values of model.TALLIES, or () when no rule reads them)
+    pending: tuple[tuple[str, tuple[tuple[str, str], ...], int, int, tuple[Fraction, ...]], ...] = ()
     # token balances (empty when weights do not move: each person's power is their declared weight)
     balances: tuple[tuple[str, Fraction], ...] = ()
     delegates: tuple[tuple[str, str], ...] = ()  # holder -> delegate, for holders who delegated to another
@@ -38,11 +39,11 @@ class State:
     proposed: tuple[tuple[str, int], ...] = ()  # procedure -> day of its latest proposal (kept after the vote)
 
     def pending_of(self, procedure: str):
-        """(args, approved on day, proposed on day) of the procedure's approved decision recorded as
-        waiting to take effect (it may have expired: see :meth:`Procedure.waiting`), or None."""
-        for name, args, at, proposed in self.pending:
+        """(args, approved on day, proposed on day, kept tally) of the procedure's approved decision
+        recorded as waiting to take effect (it may have expired: see :meth:`Procedure.waiting`), or None."""
+        for name, args, at, proposed, tally in self.pending:
             if name == procedure:
-                return args, at, proposed
+                return args, at, proposed, tally
         return None
 
     def proposal_of(self, procedure: str):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from .. import model as m
 from .effects import counting_powers, effect_problems, loan_problems, run_effects
-from .evaluate import Env, eval_bool
+from .evaluate import Env, eval_bool, eval_num
 from .meetings import args_problems, call_problems, choice_problems, stage_carries, stage_sets
 from .proposals import cancel_problems, execute_problems, propose_problems, veto_problems, vote_window_problems
 from .state import WAIT, State, Step, powers
@@ -78,6 +78,10 @@ def apply(model: m.Model, state: State, step: Step) -> State:
     if step.procedure == WAIT:
         return state.replace(now=state.now + step.days)
     proc = model.procedures[step.procedure]
+    tally = ()  # the vote's tally, kept with a timed decision when a rule reads it (issue 13.6)
+    if proc.timed and step.phase == "pass" and proc.name in model.kept_tallies():
+        env = step_env(model, state, step)
+        tally = tuple(eval_num(m.tally_count(f), env) for f in m.TALLIES)
     others = tuple(p for p in state.proposals if p[0] != proc.name)
     voted_on = state.proposal_of(proc.name) if proc.lifecycle is not None else None
     if step.phase == "propose":
@@ -91,7 +95,7 @@ def apply(model: m.Model, state: State, step: Step) -> State:
     if proc.timed and step.phase == "pass":  # approved: the effects wait, with the day of their proposal
         kept = tuple(p for p in state.pending if p[0] != proc.name)  # an expired decision is replaced
         proposed = voted_on[1] if voted_on is not None else -1
-        return state.replace(pending=kept + ((proc.name, step.args, state.now, proposed),))
+        return state.replace(pending=kept + ((proc.name, step.args, state.now, proposed, tally),))
     if step.phase == "veto":
         return state.replace(pending=tuple(p for p in state.pending if p[0] != proc.name))
     after = run_effects(model, proc, Env(model, state, dict(step.args)))[1]

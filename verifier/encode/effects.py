@@ -193,7 +193,8 @@ class EffectsMixin:
         now = pick(lambda s: s.now)
         pending = {p: (pick(lambda s, p=p: s.pending[p][0]), pick(lambda s, p=p: s.pending[p][1]),
                        {f: pick(lambda s, p=p, f=f: s.pending[p][2][f]) for f in state.pending[p][2]},
-                       pick(lambda s, p=p: s.pending[p][3]))
+                       pick(lambda s, p=p: s.pending[p][3]),
+                       {f: pick(lambda s, p=p, f=f: s.pending[p][4][f]) for f in state.pending[p][4]})
                    for p in state.pending}
         balances = delegates = None
         if state.balances is not None:

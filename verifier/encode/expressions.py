@@ -135,6 +135,8 @@ class ExpressionsMixin:
                 if p not in state.pending:
                     return latest
                 return If(self._live(self.model.procedures[p], state), state.pending[p][3], latest)
+            case m.Tally(procedure=p, field=f):  # kept from the waiting decision's vote; 0 when none waits
+                return If(self._live(self.model.procedures[p], state), state.pending[p][4][f], RealVal(0))
             case m.ApprovedAt(procedure=p):  # -1 when no decision waits (as in the reference semantics)
                 return If(self._live(self.model.procedures[p], state), state.pending[p][1], IntVal(-1))
             case m.Arith(op=op, left=a, right=b):

@@ -148,7 +148,7 @@ class ForcingMixin:
             stage = proc.window_stage
             if stage is None:
                 continue
-            waiting, at, pending_args, _ = state.pending[proc.name]
+            waiting, at, pending_args = state.pending[proc.name][:3]
             v = self._stage_vars("defend:", t, proc.name, 0, stage.body)
             defence = self._forced_stage(proc, stage, 0, state, pending_args, v, coalition, t, "defend:", False)
             rules.append(Implies(And(waiting, state.now < at + stage.window), And(defence)))

@@ -111,17 +111,22 @@ class ProposalsMixin:
         Mirrors :func:`govspec.semantics.step.apply` (approved, taken effect, vetoed).
         """
         args = step.args[proc.name]
-        waiting, at, pending_args, proposed = state.pending[proc.name]
+        waiting, at, pending_args, proposed, tally = state.pending[proc.name]
         same_args = [args[f.name] == pending_args[f.name] for f in proc.formals]
         # its vote approves: the decision waits (one at a time), with the day of the proposal voted on
         live = self._live(proc, state)
         rules_for[proc.name].append(Not(live))
         approved = dict(state.pending)
         voted_on = state.proposals[proc.name][1] if proc.lifecycle is not None else IntVal(-1)
-        approved[proc.name] = (BoolVal(True), state.now, dict(args), voted_on)
+        if tally:  # the vote's tally, counted as its stages are, kept with the decision (issue 13.6)
+            counted, _, sets = self.step_env(step, proc)
+            kept = {f: self.num(m.tally_count(f), counted, args, sets) for f in m.TALLIES}
+        else:
+            kept = {}
+        approved[proc.name] = (BoolVal(True), state.now, dict(args), voted_on, kept)
         post[proc.name] = replaced(state, pending=approved)
         cleared = dict(state.pending)
-        cleared[proc.name] = (BoolVal(False), at, pending_args, proposed)
+        cleared[proc.name] = (BoolVal(False), at, pending_args, proposed, tally)
         # it takes effect once the timelock and any veto window have passed
         key = action_key(proc.name, "execute")
         pre, after = self._effects(proc, state, args)

@@ -102,7 +102,9 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
                        for i in self.potential[b]} for b in mm.bodies}
         offices = {o.name: IntVal(self.index[o.holder] if o.holder else VACANT) for o in mm.offices.values()}
         params = {p.name: rational(p.initial) for p in mm.params.values()}
-        pending = {p.name: (BoolVal(False), IntVal(0), {f.name: IntVal(0) for f in p.formals}, IntVal(-1))
+        kept = mm.kept_tallies()  # (the vote's tally a decision keeps, when a rule reads it: issue 13.6)
+        pending = {p.name: (BoolVal(False), IntVal(0), {f.name: IntVal(0) for f in p.formals}, IntVal(-1),
+                            {f: RealVal(0) for f in m.TALLIES} if p.name in kept else {})
                    for p in mm.procedures.values() if p.timed}
         balances = {i: rational(w) for i, w in enumerate(self.weights)} if mm.tokens else None
         delegates = {i: IntVal(i) for i in range(len(self.people))} if self.delegation else None
