@@ -43,24 +43,42 @@ class Deadline:
         if within is not None and within.end <= self.end:
             self.end, self.limit, self.option = within.end, within.limit, within.option
 
+    cpu_end: float | None = None  # (a share of processor time, :meth:`cpu_share`: its end on process_time)
+    cpu_limit = ""
+
     def remaining_ms(self) -> int:
         return max(0, int((self.end - time.monotonic()) * 1000))
 
+    def _cpu_spent(self) -> bool:
+        return self.cpu_end is not None and time.process_time() >= self.cpu_end
+
     def expired(self) -> bool:
-        return self.remaining_ms() <= 0
+        return self.remaining_ms() <= 0 or self._cpu_spent()
 
     def ran_out(self) -> str:
         """Why work stopped, in the words verdicts show: ``the time limit of 60 s per property ran out (--timeout)``."""
+        if self._cpu_spent() and time.monotonic() < self.end:
+            return f"{self.cpu_limit} ran out ({self.option})"
         return f"{self.limit} ran out ({self.option})"
 
     def check(self) -> None:
         """Raise :class:`OutOfTime` if this deadline has passed."""
-        if time.monotonic() >= self.end:
+        if time.monotonic() >= self.end or self._cpu_spent():
             raise OutOfTime(self)
 
     def share(self, seconds: float, limit: str) -> Deadline:
         """A part of what is left: at most ``seconds``, named ``limit`` when it is its own end that comes first."""
         return Deadline(seconds, limit, self.option, within=self)
+
+    def cpu_share(self, seconds: float, limit: str) -> Deadline:
+        """A part of what is left, measured in this process's processor time: at most ``seconds`` of
+        it (named ``limit`` when that ends first), and never past this deadline.  For pure-Python
+        work (exploring states) whose share must not depend on how busy the machine is: on a
+        loaded machine the clock runs on while the process waits, its processor time does not, so
+        the same check gets the same share of work (a golden output stays the same under load)."""
+        out = Deadline(self.remaining_ms() / 1000 + 1, self.limit, self.option, within=self)
+        out.cpu_end, out.cpu_limit = time.process_time() + seconds, limit
+        return out
 
     @contextmanager
     def applies(self):
@@ -86,5 +104,5 @@ def check_time() -> None:
     """Raise :class:`OutOfTime` if the deadline applied (:meth:`Deadline.applies`) has passed; called
     in the loops of long Python work (a few dozen nanoseconds a call; nothing when none applies)."""
     deadline = _applying.get()
-    if deadline is not None and time.monotonic() >= deadline.end:
+    if deadline is not None and (time.monotonic() >= deadline.end or deadline._cpu_spent()):
         raise OutOfTime(deadline)

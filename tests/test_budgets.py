@@ -269,3 +269,21 @@ def test_loading_at_other_sizes_looks_at_the_clock():
     parse(text, "x.gov")  # no deadline applied: loaded whole
     with Deadline(0.0, "the time limit of 0 s").applies(), pytest.raises(OutOfTime, match="the time limit of 0 s ran out"):
         parse(text, "x.gov")
+
+
+def test_the_exploration_share_is_processor_time():
+    """The share a proof by exhaustion gets (``Deadline.cpu_share``) is the process's own processor
+    time: waiting on a busy machine does not spend it, work does, and it never outlasts the deadline
+    it is made within (a golden verdict once changed under load: the share was wall-clock time)."""
+    outer = Deadline(60, "the time limit of 60 s", "--timeout")
+    share = outer.cpu_share(0.2, "the exploration's share of the time")
+    time.sleep(0.4)  # the clock runs, the process does no work
+    assert not share.expired()
+    share.check()
+    spent = time.monotonic()
+    while not share.expired():
+        assert time.monotonic() - spent < 30, "processor time never ran out"
+    assert share.ran_out() == "the exploration's share of the time ran out (--timeout)"
+    short = Deadline(0.05, "the time limit of 0.05 s", "--timeout").cpu_share(100, "the share")
+    time.sleep(0.1)
+    assert short.expired() and short.ran_out() == "the time limit of 0.05 s ran out (--timeout)"

@@ -128,8 +128,10 @@ def any_length(engine: Engine, model: m.Model, budget: Budget, attempt) -> tuple
         if not budget.deadline.expired():
             second = ExplicitEngine()
             # its own share of the time: exploring states that never end (tokens minted without end)
-            # must not eat the deeper search's time
-            share = budget.deadline.share(EXHAUSTION_SECONDS * max(budget.effort, 0.1), "the exploration's share of the time")
+            # must not eat the deeper search's time; processor time, so that the same check explores
+            # as far on a busy machine as on an idle one (pure Python: the process's time is its work)
+            share = budget.deadline.cpu_share(EXHAUSTION_SECONDS * max(budget.effort, 0.1),
+                                              "the exploration's share of the time")
             try:
                 with share.applies():
                     answer = attempt(second, share)
