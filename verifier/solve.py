@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from z3 import And, BoolVal, Not, Solver, is_true, sat, unknown
+from z3 import And, BoolVal, Not, Solver, Tactic, is_true, sat, unknown
 
 from govspec import model as m
 from govspec import semantics as sem
@@ -298,6 +298,17 @@ def _search(shared: _Unrolled, depth: int, deadline: Deadline, target, *, from_z
     return _Outcome("none", depth=depth)
 
 
+def _restarting(solver: Solver) -> Solver:
+    """A solver holding ``solver``'s assertions that solves each check afresh (Z3's 'smt' tactic as
+    a solver): its push and pop only mark the assertions, and each check runs, time limit and all,
+    on all of them.  For forced steps that quantify over the outsiders' responses: the incremental
+    solver internalizes those at ``push``, which takes no time limit and cannot be interrupted (25
+    to 190 s were measured under a 2 s ``--timeout``, tests/test_sets.py)."""
+    fresh = Tactic("smt").solver()
+    fresh.add(*solver.assertions())
+    return fresh
+
+
 class _ForceSearch:
     """One incremental search for forcing sequences of one question (a goal, and the coalitions a
     spec allows or one fixed coalition), kept by the engine so that a deeper search goes on from
@@ -313,6 +324,7 @@ class _ForceSearch:
         self.solver.add(*rules)
         self.done = -1  # every depth up to this one has been searched, and found nothing
         self.broken = False  # a step cut half-way by the deadline (check_time): never used again
+        self.restarting = False  # moved to a solver that starts afresh at each check (see _restarting)
 
     def run(self, depth: int, deadline: Deadline, start: int = 0) -> _Outcome:
         """Shortest forcing sequence of ``start`` to ``depth`` steps (the shorter ones were searched)."""
@@ -331,6 +343,9 @@ class _ForceSearch:
                 solver.add(unroll.add_forced_step(solver, self.coalition).active)
             if goal.procedure is not None and k == 0:
                 continue
+            if unroll.quantified and not self.restarting:
+                solver = self.solver = _restarting(solver)
+                self.restarting = True
             solver.push()
             if goal.procedure is not None:  # (no such step, say 'P.executed' once P has no timelock: never)
                 solver.add(unroll.steps[k - 1].selected.get(action_key(goal.procedure, goal.phase), BoolVal(False)))

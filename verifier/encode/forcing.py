@@ -74,8 +74,8 @@ def _max(terms):
 
 
 class ForcingMixin:
-    """The coalitions and forced stages of :class:`~verifier.encode.unrolling.Unrolling` (a mixin, with
-    no state of its own)."""
+    """The coalitions and forced stages of :class:`~verifier.encode.unrolling.Unrolling` (a mixin,
+    whose one piece of state is the unrolling's ``quantified``)."""
 
     def coalition(self, candidates: tuple[str, ...] | None, size: int | None, fixed: frozenset[str] | None):
         """The coalition of a forcing question: (index -> Boolean, constraints on who is in it, the
@@ -135,6 +135,7 @@ class ForcingMixin:
         carries = self.carries(proc, index, state, args, mixed, stage=stage)
         goal = carries if outcome_wanted else Not(carries)
         bound = [getattr(outs, k)[j] for k in ("attended", "yes", "no", "abstain") for j in v.notified]
+        self.quantified = self.quantified or bool(bound)
         return rules + [ForAll(bound, Implies(hyp, goal)) if bound else Implies(hyp, goal)]
 
     def veto_safe(self, state: SymState, coalition, t: int) -> list:

@@ -57,6 +57,7 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
         self.sizes: dict[str, object] = {}  # class name -> its size (a variable only with all_sizes)
         self.size_rules: list = []
         self.size_vars: list = []
+        self.quantified = False  # a forced stage quantifies over the outsiders' responses (ForAll)
         self.extra_seats: dict[str, object] = {}  # body -> seats beyond the instance's, from variable sizes
         for c in classes:
             size = IntVal(len(c.members))
