@@ -54,7 +54,7 @@ organization "Five holders" {{
 {extra}
 }}
 
-property votes_within_five_days: always (execute_proposal -> now < execute_proposal.proposed_at + 5)
+property counted_after_a_nine_day_vote: always (execute_proposal -> now >= execute_proposal.proposed_at + 9)
 property whale_and_fund_can_execute: coalition {{whale, fund}} can force execute_proposal
 """
 
@@ -76,8 +76,8 @@ CASES = [
                  {"notice": "notice none", "chaired by": "chaired by chair", "casting vote": "casting vote",
                   "passes when": "passes when yes >= no"}, id="delaware-meeting-clauses"),
     pytest.param(BRAVO, "execute_proposal", "compound_bravo",
-                 '  amend execute_proposal {\n    voting period 7 days "Bylaw 4.2"\n  }',
-                 {"voting period": "voting period 7 days"}, id="bravo-voting-period"),
+                 '  amend execute_proposal {\n    voting delay 9 days "Bylaw 4.2"\n  }',
+                 {"voting delay": "voting delay 9 days"}, id="bravo-voting-delay"),
 ]
 
 
@@ -124,11 +124,11 @@ def test_an_amendment_means_the_rewritten_procedure(spec, name, library, block, 
 def test_the_amended_procedure_keeps_its_other_clauses():
     model = api.load_text(BRAVO.format(extra=CASES[-1].values[3]), "amend.gov")
     proc = model.procedures["execute_proposal"]
-    assert proc.lifecycle.period == 7 and proc.lifecycle.delay == 2 and proc.timelock == 2
+    assert proc.lifecycle.period is None and proc.lifecycle.delay == 9 and proc.timelock == 2
     assert proc.span.path == "<library>/compound_bravo.gov" and proc.stages[0].passes.span.path == proc.span.path
     [a] = model.amendments.values()
     assert (a.change, a.kind, a.text, a.cite, a.replaced.path) == (
-        "replaces", "voting_period", "voting period 7 days", "Bylaw 4.2", "<library>/compound_bravo.gov")
+        "replaces", "voting_delay", "voting delay 9 days", "Bylaw 4.2", "<library>/compound_bravo.gov")
 
 
 def test_reports_mark_the_amending_clauses(tmp_path):
