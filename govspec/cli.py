@@ -332,7 +332,8 @@ def power(ctx: click.Context, file, outcome, by, fmt) -> None:
     Shapley-Shubik and Coleman indices, minimal winning and blocking coalitions, dummies, vetoes.
 
     Exit 0 every outcome analysed, 3 invalid spec, 4 some outcome outside what the analysis can
-    yet do exactly (named on standard error, no number given for it), 2 usage error."""
+    yet do exactly (named on standard error, no number given for it), 2 usage error (FILE cannot
+    be read, no procedure P)."""
     import json
 
     from . import api
@@ -346,7 +347,8 @@ def power(ctx: click.Context, file, outcome, by, fmt) -> None:
     except SpecError as err:
         for d in err.diagnostics:
             _Streams.err.write(render_diagnostic(d, source_of(d.span.path)) + "\n")
-        ctx.exit(EXIT_INVALID)
+        # a path that cannot be read is a usage error, as for check; a spec in error is invalid
+        ctx.exit(EXIT_USAGE if any(d.code == "GOV001" for d in err.diagnostics) else EXIT_INVALID)
         return
     except ValueError as err:
         raise click.UsageError(str(err)) from None

@@ -290,4 +290,11 @@ def test_power_command_errors():
     code, _, err = _run(str(NASSAU), "--outcome", "nothing")
     assert code == 2 and "no procedure 'nothing'" in err
     code, _, err = _run(str(ROOT / "missing.gov"))
-    assert code == 3 and "error[GOV001]" in err
+    assert code == 2 and "error[GOV001]" in err  # (as for check: the path is wrong, not the spec)
+
+
+def test_power_command_invalid_spec(tmp_path):
+    spec = tmp_path / "bad.gov"
+    spec.write_text('organization "X" {\n  body board { members bob }\n}\n', encoding="utf-8")
+    code, out, err = _run(str(spec))
+    assert code == 3 and out == "" and "error[GOV" in err and "^" in err
