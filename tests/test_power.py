@@ -298,3 +298,14 @@ def test_power_command_invalid_spec(tmp_path):
     spec.write_text('organization "X" {\n  body board { members bob }\n}\n', encoding="utf-8")
     code, out, err = _run(str(spec))
     assert code == 3 and out == "" and "error[GOV" in err and "^" in err
+
+
+@settings(max_examples=40, deadline=None)
+@given(multi_criteria_games())
+def test_the_dense_path_agrees_with_the_sparse_one(game):
+    """Games with head counts and at most one weight take the dense path; both paths agree on them."""
+    from govspec.power.games import _one_weight, _pivots_dense, _pivots_sparse
+
+    weight = _one_weight(game)
+    if weight is not None:
+        assert _pivots_dense(game, weight) == _pivots_sparse(game)

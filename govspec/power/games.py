@@ -151,24 +151,84 @@ class Analysis:
         return [(name, c, ix) for c, ix in zip(self.game.classes, self.per_class) for name in c.names()]
 
 
+def _pivots_sparse(game: Game) -> tuple[int, list[dict[int, int]]]:
+    """The number of winning coalitions, and per class, by size, the coalitions of the others a
+    member turns from losing to winning: over the generating function of every criterion."""
+    f = _generating(game)
+    winning = sum(v for key, v in f.items() if game.wins(key[1:]))
+    per_class = []
+    for c in game.classes:
+        check_time()
+        by_size: dict[int, int] = {}
+        for key, count in _without_one(f, c).items():
+            if _pivotal(game, key[1:], c):
+                by_size[key[0]] = by_size.get(key[0], 0) + count
+        per_class.append(by_size)
+    return winning, per_class
+
+
+def _one_weight(game: Game) -> int | None:
+    """The one criterion that is not a head count (every weight 1), -1 if all are, None if several."""
+    weighted_criteria = [j for j in range(len(game.quotas)) if any(c.weights[j] != 1 for c in game.classes)]
+    return -1 if not weighted_criteria else weighted_criteria[0] if len(weighted_criteria) == 1 else None
+
+
+def _pivots_dense(game: Game, weight: int) -> tuple[int, list[dict[int, int]]]:
+    """:func:`_pivots_sparse` for a game whose criteria are head counts and at most one weight
+    (``weight``, -1 for none): one dense row of weight sums per size.  For each size k the game is
+    monotone in the weight sum s, so it wins from a threshold t(k) on, and a member of weight w
+    swings the coalitions of the others of size k with t(k+1) - w <= s < t(k)."""
+    n = game.players
+    w_of = [c.weights[weight] if weight >= 0 else 0 for c in game.classes]
+    top = sum(c.count * w for c, w in zip(game.classes, w_of))
+    heads = {j for j in range(len(game.quotas)) if j != weight}
+
+    def wins(k: int, s: int) -> bool:
+        return game.wins(tuple(k if j in heads else s for j in range(len(game.quotas))))
+
+    thresholds = []
+    for k in range(n + 1):
+        low, high = 0, top + 1  # the least s in [0, top] that wins, top + 1 if none
+        while low < high:
+            mid = (low + high) // 2
+            low, high = (low, mid) if wins(k, mid) else (mid + 1, high)
+        thresholds.append(low)
+    rows = [[0] * (top + 1) for _ in range(n + 1)]
+    rows[0][0] = 1
+    added = 0
+    for c, w in zip(game.classes, w_of):
+        for _ in range(c.count):
+            check_time()
+            for k in range(added, -1, -1):  # multiply by (1 + y x^w), in place from the largest size
+                shifted = [0] * w + rows[k][:top + 1 - w]
+                rows[k + 1] = [a + b for a, b in zip(rows[k + 1], shifted)]
+            added += 1
+    winning = sum(sum(row[t:]) for row, t in zip(rows, thresholds))
+    per_class = []
+    for w in w_of:
+        check_time()
+        by_size, previous = {}, [0] * (top + 1)
+        for k in range(n):  # the others: rows divided by (1 + y x^w), size by size
+            others = [a - b for a, b in zip(rows[k], [0] * w + previous[:top + 1 - w])]
+            swings = sum(others[max(0, thresholds[k + 1] - w):thresholds[k]])
+            if swings:
+                by_size[k] = swings
+            previous = others
+        per_class.append(by_size)
+    return winning, per_class
+
+
 def analyse(game: Game) -> Analysis:
     """Exact Banzhaf, Shapley-Shubik and Coleman indices of every class (see the module docstring)."""
     n = game.players
-    f = _generating(game)
-    winning = sum(v for key, v in f.items() if game.wins(key[1:]))
+    weight = _one_weight(game)
+    winning, pivots = _pivots_sparse(game) if weight is None else _pivots_dense(game, weight)
     losing = 2 ** n - winning
     swings, shapley, vetoes = [], [], []
-    for c in game.classes:
-        check_time()
-        g = _without_one(f, c)
-        s, sh = 0, Fraction(0)
-        for key, count in g.items():
-            if _pivotal(game, key[1:], c):
-                s += count
-                size = key[0]
-                sh += Fraction(count * math.factorial(size) * math.factorial(n - 1 - size), math.factorial(n))
-        swings.append(s)
-        shapley.append(sh)
+    for c, by_size in zip(game.classes, pivots):
+        swings.append(sum(by_size.values()))
+        shapley.append(sum((Fraction(count * math.factorial(size) * math.factorial(n - 1 - size), math.factorial(n))
+                            for size, count in by_size.items()), Fraction(0)))
         everyone_else = tuple(t - w for t, w in zip(game.totals(), c.weights))
         vetoes.append(winning > 0 and not game.wins(everyone_else))
     total = sum(s * c.count for s, c in zip(swings, game.classes))
