@@ -242,11 +242,48 @@ def analyse(game: Game) -> Analysis:
 def banzhaf_swings(game: Game) -> list[int]:
     """The swings of a member of each class, counting coalitions by sums only (Banzhaf needs no
     sizes): the cheaper analysis for large single votes."""
+    if len(game.quotas) == 1 and game.minority is None:
+        return _swings_one_weight(game)
     f = _generating(game, sized=False)
     out = []
     for c in game.classes:
         check_time()
         out.append(sum(v for key, v in _without_one(f, c, sized=False).items() if _pivotal(game, key, c)))
+    return out
+
+
+def _swings_one_weight(game: Game) -> list[int]:
+    """:func:`banzhaf_swings` of [q; w]: the coalitions by weight sum below q only (f), and its prefix
+    sums P.  The others of a member of weight w have g = f / (1 + x^w), g[s] = sum_j (-1)^j f[s - jw],
+    so the member's swings, the others' coalitions with q - w <= s < q, are the alternating sum over
+    blocks of width w down from q - 1: sum_j (-1)^j (P(q-1-jw) - P(q-1-(j+1)w)), q/w terms."""
+    (q,) = game.quotas
+    if q <= 0:
+        return [0] * len(game.classes)  # everyone wins, even alone: nobody swings
+    f = [1] + [0] * (q - 1)
+    for c in game.classes:
+        (w,) = c.weights
+        if w == 0:  # (1 + x^0) = 2 for each member
+            f = [a * 2 ** c.count for a in f]
+        for _ in range(c.count if 0 < w < q else 0):  # (a member of weight q or more counts nowhere below q)
+            check_time()
+            f = [a + b for a, b in zip(f, [0] * w + f[:q - w])]
+    prefix, running = [], 0
+    for x in f:
+        running += x
+        prefix.append(running)
+
+    def below(x: int) -> int:  # P(x): the coalitions of weight at most x (below q)
+        return prefix[x] if x >= 0 else 0
+
+    out = []
+    for c in game.classes:
+        (w,) = c.weights
+        swings, top, sign = 0, q - 1, 1
+        while w > 0 and top >= 0:
+            swings += sign * (below(top) - below(top - w))
+            top, sign = top - w, -sign
+        out.append(swings)
     return out
 
 
