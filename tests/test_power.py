@@ -309,3 +309,25 @@ def test_the_dense_path_agrees_with_the_sparse_one(game):
     weight = _one_weight(game)
     if weight is not None:
         assert _pivots_dense(game, weight) == _pivots_sparse(game)
+
+
+def test_coalitions_of_interchangeable_members_are_told_by_class(tmp_path):
+    """A group's members are one class: "any 4 of the 8 elected", counted with binomials."""
+    spec = tmp_path / "council.gov"
+    spec.write_text("""organization "Council" {
+  person founder_a weight 3
+  person founder_b weight 3
+  group elected of 8
+  body council { members founder_a, founder_b, elected }
+  procedure amend {
+    decided by council at meeting
+      passes when weight(yes) >= 10 and yes >= 6
+  }
+}
+""", encoding="utf-8")
+    code, out, _ = _run(str(spec))
+    assert code == 0
+    assert "  minimal winning (86 coalitions):\n    both of {founder_a, founder_b}, any 4 of the 8 elected\n" \
+           "    any 1 of {founder_a, founder_b}, any 7 of the 8 elected\n" in out
+    assert "    any 5 of the 8 elected\n" in out  # (blocking: the other 3 elected and both founders have 9 votes)
+    assert 86 == math.comb(8, 4) + 2 * math.comb(8, 7)
