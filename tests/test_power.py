@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govspec.cli import main
-from govspec.load import load
+from govspec.load import load, load_text
 from govspec.model import Goal
 from govspec.power.games import (Game, PlayerClass, analyse, banzhaf_swings, minimal_blocking, minimal_winning, multi_weighted,
                                  weighted)
@@ -23,6 +23,21 @@ from govspec.power.vote import game_of, reduction
 
 ROOT = Path(__file__).resolve().parent.parent
 NASSAU = ROOT / "specs" / "power" / "nassau_1958.gov"
+QUORATE = """organization "Quorate" {
+  person a weight 4
+  person b weight 2
+  person c
+  person d
+  person e
+  body board { members a, b, c, d, e }
+  procedure act {
+    decided by board at meeting
+      notice none
+      quorum 3
+      passes when yes > half of present and weight(yes) >= 5
+  }
+}
+"""
 
 # electoral votes by the 2020 apportionment (elections of 2024 and 2028), 50 states and DC
 ELECTORAL = {
@@ -217,8 +232,9 @@ def test_the_game_of_a_vote_is_the_forcing_question():
     """Every coalition of the board wins the game read from the spec iff it forces the procedure
     on the weighted fast path's gains (the same reduction the verifier answers with)."""
     for path, procedure in ((NASSAU, "adopt"), (ROOT / "specs/arbitrum/security_council.gov", "emergency_action"),
-                            (ROOT / "specs/arbitrum/security_council.gov", "non_emergency_action")):
-        model = load(str(path))
+                            (ROOT / "specs/arbitrum/security_council.gov", "non_emergency_action"),
+                            (QUORATE, "act")):
+        model = load(str(path)) if isinstance(path, Path) else load_text(path)
         q = reduction(model, Goal(procedure, None, procedure))
         assert not isinstance(q, str), q
         game = game_of(model, q)
@@ -331,3 +347,13 @@ def test_coalitions_of_interchangeable_members_are_told_by_class(tmp_path):
            "    any 1 of {founder_a, founder_b}, any 7 of the 8 elected\n" in out
     assert "    any 5 of the 8 elected\n" in out  # (blocking: the other 3 elected and both founders have 9 votes)
     assert 86 == math.comb(8, 4) + 2 * math.comb(8, 7)
+
+
+def test_an_outcome_nobody_can_pass_has_no_index(tmp_path):
+    spec = tmp_path / "closed.gov"
+    spec.write_text(QUORATE.replace("      notice none\n", "      notice none\n    require size(board) >= 9\n"),
+                    encoding="utf-8")
+    code, out, _ = _run(str(spec), "--format", "json")
+    assert code == 0
+    (act,) = json.loads(out)["outcomes"]
+    assert act["passable"] is False and "players" not in act
