@@ -357,3 +357,27 @@ def test_an_outcome_nobody_can_pass_has_no_index(tmp_path):
     assert code == 0
     (act,) = json.loads(out)["outcomes"]
     assert act["passable"] is False and "players" not in act
+
+
+def test_a_large_group_of_equal_members_takes_the_counted_path():
+    """5,000 interchangeable members: one class, 5,001 states (not 5,001 rows of 5,001 sums)."""
+    game = Game((PlayerClass("the 5000 holders", 5000, (1,)),), (2501,))
+    (ix,) = analyse(game).per_class
+    assert ix.swings == math.comb(4999, 2500) and ix.shapley == Fraction(1, 5000)
+
+
+def test_a_vote_too_large_for_the_exact_analysis_is_refused(tmp_path):
+    people = "\n".join(f"  person h{i} weight {1_000_003 + 7 * i}" for i in range(30))
+    spec = tmp_path / "big.gov"
+    spec.write_text(f"""organization "Big" {{
+{people}
+  body holders {{ members {", ".join(f"h{i}" for i in range(30))} }}
+  procedure act {{
+    decided by holders by written consent
+      passes when weight(yes) > half of weight(holders.members)
+  }}
+}}
+""", encoding="utf-8")
+    code, out, err = _run(str(spec))
+    assert code == 4 and out == ""
+    assert "too large for the exact analysis" in err and "no index is given" in err

@@ -61,6 +61,15 @@ class Game:
             return self.totals()[j] - sums[j] < m
         return False
 
+    def profiles(self) -> int:
+        """How many coalitions differ by more than interchangeable members: a bound on the states of
+        the generating function (it also has at most one state per size and sums)."""
+        return math.prod(c.count + 1 for c in self.classes)
+
+    def states(self) -> int:
+        """A bound on the states of the generating function (what the analysis costs)."""
+        return min(self.profiles(), (self.players + 1) * math.prod(t + 1 for t in self.totals()))
+
     def profile_sums(self, profile) -> tuple[int, ...]:
         """The sums of a coalition taking ``profile[c]`` members of each class c."""
         return tuple(sum(t * c.weights[j] for t, c in zip(profile, self.classes)) for j in range(len(self.quotas)))
@@ -173,6 +182,10 @@ def _one_weight(game: Game) -> int | None:
     return -1 if not weighted_criteria else weighted_criteria[0] if len(weighted_criteria) == 1 else None
 
 
+def _top(game: Game, weight: int) -> int:
+    return game.totals()[weight] if weight >= 0 else 0
+
+
 def _pivots_dense(game: Game, weight: int) -> tuple[int, list[dict[int, int]]]:
     """:func:`_pivots_sparse` for a game whose criteria are head counts and at most one weight
     (``weight``, -1 for none): one dense row of weight sums per size.  For each size k the game is
@@ -180,7 +193,7 @@ def _pivots_dense(game: Game, weight: int) -> tuple[int, list[dict[int, int]]]:
     swings the coalitions of the others of size k with t(k+1) - w <= s < t(k)."""
     n = game.players
     w_of = [c.weights[weight] if weight >= 0 else 0 for c in game.classes]
-    top = sum(c.count * w for c, w in zip(game.classes, w_of))
+    top = _top(game, weight)
     heads = {j for j in range(len(game.quotas)) if j != weight}
 
     def wins(k: int, s: int) -> bool:
@@ -222,7 +235,9 @@ def analyse(game: Game) -> Analysis:
     """Exact Banzhaf, Shapley-Shubik and Coleman indices of every class (see the module docstring)."""
     n = game.players
     weight = _one_weight(game)
-    winning, pivots = _pivots_sparse(game) if weight is None else _pivots_dense(game, weight)
+    # the dense path multiplies every row once per member; the sparse one each state once per class
+    dense = weight is not None and n * (n + 1) * (_top(game, weight) + 1) <= game.states() * len(game.classes)
+    winning, pivots = _pivots_dense(game, weight) if dense else _pivots_sparse(game)
     losing = 2 ** n - winning
     swings, shapley, vetoes = [], [], []
     for c, by_size in zip(game.classes, pivots):

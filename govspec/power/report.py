@@ -18,6 +18,7 @@ from .vote import Question, game_of, reduction
 
 SCHEMA = "govspec-power/1"
 BY = ("person", "tag", "principal")
+STATES = 20_000_000  # the exact analysis refuses a vote whose generating function may have more states
 LISTED = 1000  # minimal coalitions listed at most per outcome (more: "complete": false)
 INDICES = (("banzhaf", "Banzhaf"), ("normalised", "normalised"), ("shapley", "Shapley-Shubik"),
            ("initiate", "Coleman initiate"), ("prevent", "Coleman prevent"))
@@ -79,6 +80,10 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person") -> dict:
     if q.blocked:  # a requirement or an effect fails at the start: nobody can pass it, no index is defined
         return out
     game = game_of(model, q, by_principal=by == "principal")
+    if game.states() > STATES:
+        raise Unsupported(procedure, f"its vote is too large for the exact analysis (up to {game.states():,} states of "
+                                     f"its generating function; the limit is {STATES:,}); approximate indices are not "
+                                     f"yet supported")
     analysis = analyse(game)
     place = {name: i for i, name in enumerate(q.order)}
     rows = sorted(_rows(analysis), key=lambda r: place.get(r["name"], len(place)))
