@@ -3,6 +3,7 @@
     python bench/run.py                 # the full table (about a quarter of an hour on 2 cores)
     python bench/run.py --quick         # 9, 100 and 1,000 members, depth 2, 20 s limit (a few minutes)
     python bench/run.py --limit 30 --sizes 9 100 --depths 2 --only interchangeable
+    python bench/run.py --power         # power indices against brute force and powerindex (bench/power.py)
 
 Prints a table and writes it as JSON (``bench/results.json`` unless ``--json`` says otherwise).
 Each measurement runs in a fresh Python process with a hard time limit: a run that does not
@@ -227,6 +228,8 @@ def main(argv=None) -> int:
                         help="time all of specs/ at default options against another revision (bench/specs_time.py)")
     parser.add_argument("--against", default=None, help="with --specs: the revision to compare with")
     parser.add_argument("--repeat", type=int, default=3, help="with --specs: runs of each spec per revision")
+    parser.add_argument("--power", action="store_true",
+                        help="power indices against brute force and powerindex instead (bench/power.py)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spec-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -238,6 +241,10 @@ def main(argv=None) -> int:
 
         print(json.dumps(specs_time.worker(json.loads(args.spec_worker))))
         return 0
+    if args.power:
+        import power
+
+        return power.main([])
     if args.specs:
         import specs_time
 

@@ -176,3 +176,11 @@ def _html_fragment(report: Report) -> str:
 
 
 Report.html_fragment = _html_fragment  # Jupyter shows a report as its HTML page
+
+
+def power(path: str, outcome: str | None = None, by: str = "person") -> dict:
+    """The power analysis of the spec at ``path`` (:func:`govspec.power.report.power_report`):
+    SpecError if it is invalid, ValueError if ``outcome`` names no procedure of it."""
+    from .power.report import power_report
+
+    return power_report(load(path), outcome, by)

@@ -1,0 +1,168 @@
+"""Power indices (govspec.power) against brute force and the ``powerindex`` package, in the same run.
+
+    python bench/run.py --power                     # every row below
+    python bench/power.py --holders 100 300 1000    # the holder rows at other sizes
+
+Rows:
+- an EU-Council-like double majority of 27 members (55% of the members, i.e. 15, and 65% of the
+  population, in units of 100,000 people, Eurostat 2023 rounded; a blocking minority needs at
+  least 4 members): every index exact; brute force over all 2^27 coalitions is out of reach in
+  Python, so brute force is timed on the council of the 16 most populous members, where both run;
+- the US Electoral College (51 weights of the 2020 apportionment, quota 270): Banzhaf and
+  Shapley-Shubik against powerindex;
+- holders of distinct weights (a random sample of distinct integers below 3n, quota half the total
+  plus one): exact Banzhaf against powerindex.  The generating function has one entry per weight
+  sum below the quota (each of up to n bits), so the time grows like n^2 x (the quota): 10,000
+  holders of distinct weights (a quota of at least 25 million) are beyond this pure-Python method;
+  the row is printed as not attempted unless asked for with --holders.
+
+Nothing is asserted: the figures are measured and printed with the ratios (tests/test_power.py
+checks the values).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sys
+import time
+from itertools import combinations
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from govspec.power.games import analyse, banzhaf_swings, minimal_blocking, multi_weighted, weighted  # noqa: E402
+
+EU_POPULATION = {  # thousands, 1 January 2023 (Eurostat, rounded)
+    "DE": 84359, "FR": 68173, "IT": 58997, "ES": 48059, "PL": 36754, "RO": 19055, "NL": 17811, "BE": 11743,
+    "CZ": 10828, "SE": 10522, "PT": 10467, "GR": 10414, "HU": 9600, "AT": 9105, "BG": 6448, "DK": 5933,
+    "FI": 5564, "SK": 5429, "IE": 5271, "HR": 3851, "LT": 2857, "SI": 2117, "LV": 1883, "EE": 1366, "CY": 921,
+    "LU": 661, "MT": 542,
+}
+ELECTORAL = [9, 3, 11, 6, 54, 10, 7, 3, 3, 30, 16, 4, 4, 19, 11, 6, 6, 8, 8, 4, 10, 11, 15, 10, 6, 10, 4, 5, 6, 4,
+             14, 5, 28, 16, 3, 17, 7, 8, 19, 4, 9, 3, 11, 40, 6, 3, 13, 12, 4, 10, 3]
+
+
+def council(states: dict[str, int]):
+    """A double majority: 55% of the members, 65% of the population, a blocking minority of 4 members."""
+    population = [round(p / 100) for p in states.values()]
+    members = math.ceil(len(states) * 55 / 100)
+    quota = math.ceil(sum(population) * 65 / 100)
+    return multi_weighted([([1] * len(states), members), (population, quota)], names=list(states), minority=(0, 4))
+
+
+def brute_swings(game) -> dict[str, int]:
+    """Banzhaf swings by enumerating every coalition (pure Python)."""
+    players = [(name, c.weights) for c in game.classes for name in c.names()]
+    k = len(game.quotas)
+    swings = dict.fromkeys((n for n, _ in players), 0)
+    for size in range(len(players)):
+        for coalition in combinations(range(len(players)), size):
+            sums = [sum(players[i][1][j] for i in coalition) for j in range(k)]
+            if game.wins(tuple(sums)):
+                continue
+            inside = set(coalition)
+            for i, (name, w) in enumerate(players):
+                if i not in inside and game.wins(tuple(s + x for s, x in zip(sums, w))):
+                    swings[name] += 1
+    return swings
+
+
+def _timed(f, *args):
+    start = time.perf_counter()
+    value = f(*args)
+    return value, time.perf_counter() - start
+
+
+def _powerindex(ws, quota):
+    try:
+        import powerindex
+    except ImportError:
+        return None, None
+    start = time.perf_counter()
+    game = powerindex.Game(quota, weights=list(ws))
+    game.calc_banzhaf()
+    if len(ws) <= 100:
+        game.calc_shapley_shubik()
+    return game, time.perf_counter() - start
+
+
+def eu_rows() -> list[dict]:
+    game = council(EU_POPULATION)
+    analysis, seconds = _timed(analyse, game)
+    blocking, block_seconds = _timed(minimal_blocking, game, 1000)
+    listed = f"the first {len(blocking.profiles)}" if not blocking.complete else f"all {len(blocking.profiles)}"
+    rows = [{"case": "EU-like double majority, 27 members", "ours": seconds,
+             "note": f"every index; {listed} kinds of minimal blocking coalition in {block_seconds:.2f} s",
+             "other": None, "agrees": None}]
+    small = dict(list(EU_POPULATION.items())[:16])
+    game16 = council(small)
+    mine, seconds16 = _timed(lambda: {n: ix.swings for n, _, ix in analyse(game16).by_player()})
+    theirs, brute16 = _timed(brute_swings, game16)
+    rows.append({"case": "EU-like double majority, 16 members", "ours": seconds16, "other": brute16,
+                 "other_name": "brute force", "agrees": mine == theirs, "note": "Banzhaf swings, exact"})
+    return rows
+
+
+def weighted_row(case: str, ws: list[int], quota: int, shapley: bool) -> dict:
+    game = weighted(ws, quota)
+    if shapley:
+        analysis, seconds = _timed(analyse, game)
+        ours = {n: (float(ix.normalised), float(ix.shapley)) for n, _, ix in analysis.by_player()}
+    else:
+        swings, seconds = _timed(banzhaf_swings, game)
+        total = sum(s * c.count for s, c in zip(swings, game.classes))
+        ours = {n: (s / total, None) for c, s in zip(game.classes, swings) for n in c.names()}
+    theirs, other = _powerindex(ws, quota)
+    agrees = None
+    if theirs is not None:
+        diffs = [abs(ours[f"p{i + 1}"][0] - theirs.banzhaf[i]) for i in range(len(ws))]
+        if shapley:
+            diffs += [abs(ours[f"p{i + 1}"][1] - theirs.shapley_shubik[i]) for i in range(len(ws))]
+        agrees = max(diffs) < 1e-9
+    return {"case": case, "ours": seconds, "other": other, "other_name": "powerindex", "agrees": agrees,
+            "note": "Banzhaf and Shapley-Shubik" if shapley else "Banzhaf"}
+
+
+def holder_weights(n: int) -> list[int]:
+    return random.Random(n).sample(range(1, 3 * n), n)
+
+
+def rows(holders: list[int]) -> list[dict]:
+    out = eu_rows()
+    out.append(weighted_row("US Electoral College, 51 weights", ELECTORAL, 270, True))
+    for n in holders:
+        ws = holder_weights(n)
+        out.append(weighted_row(f"{n:,} holders, distinct weights", ws, sum(ws) // 2 + 1, False))
+    if 10000 not in holders:
+        out.append({"case": "10,000 holders, distinct weights", "ours": None, "other": None, "agrees": None,
+                    "note": "not attempted: a quota of at least 25 million weight units, each entry up to "
+                            "10,000 bits (see the docstring)"})
+    return out
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| case | govspec (s) | compared with | its time (s) | ratio | agrees | note |",
+             "|---|---:|---|---:|---:|---|---|"]
+    for r in results:
+        ours = "-" if r["ours"] is None else f"{r['ours']:.3f}"
+        other = "-" if r.get("other") is None else f"{r['other']:.3f}"
+        ratio = f"{r['other'] / r['ours']:.1f}x" if r.get("other") and r["ours"] else "-"
+        agrees = {True: "yes", False: "NO", None: "-"}[r["agrees"]]
+        lines.append(f"| {r['case']} | {ours} | {r.get('other_name', '-')} | {other} | {ratio} | {agrees} | {r['note']} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--holders", type=int, nargs="*", default=[100, 300],
+                        help="numbers of holders of distinct weights (default 100 300)")
+    args = parser.parse_args(argv)
+    print(table(rows(args.holders)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+"""Power analysis, no Z3: who can pass or block an outcome, and how much each member weighs in it.
+
+- :mod:`govspec.power.games`: simple games (classes of interchangeable players, several weighted
+  criteria, a blocking minority), their exact indices and minimal coalitions.
+- :mod:`govspec.power.vote`: a procedure decided by one vote of one body, as such a game (the
+  fragment where the game is exact), or the reason it is not yet supported.
+"""

@@ -1,0 +1,374 @@
+"""Simple games and their exact power indices, by generating functions over classes of members.
+
+Assumes a game given as classes of interchangeable players (each class: how many members, one
+non-negative integer weight per criterion) with a quota per criterion, and optionally a blocking
+minority: a coalition wins when it reaches every quota, or when fewer than ``m`` players (counted
+by the minority's criterion) stand outside it.  Such a game is monotone.  Guarantees: every number
+is exact (integers and Fractions); members of a class are counted with binomials, never listed.
+
+The generating function counts coalitions by (size, sum of each criterion): ``F[size, s]`` is the
+number of coalitions of that size and sums.  A player's swings are read off the generating function
+of the others, obtained from ``F`` by dividing out ``(1 + y x^w)`` (exact integer deconvolution),
+so the whole analysis costs one pass over the states per class.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..clock import check_time
+
+
+@dataclass(frozen=True)
+class PlayerClass:
+    """``count`` interchangeable players, each with ``weights`` (one per criterion); ``members``
+    names them when they are named (else ``label`` speaks for them, e.g. "elected")."""
+
+    label: str
+    count: int
+    weights: tuple[int, ...]
+    members: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        return self.members or tuple(f"{self.label}[{i + 1}]" for i in range(self.count))
+
+
+@dataclass(frozen=True)
+class Game:
+    """A multi-criteria weighted game: a coalition wins iff its sum of each criterion reaches that
+    criterion's quota, or (``minority``: (criterion, m)) the players outside it total less than m."""
+
+    classes: tuple[PlayerClass, ...]
+    quotas: tuple[int, ...]
+    minority: tuple[int, int] | None = None
+    criteria: tuple[str, ...] = ()  # what each criterion counts, for the reader
+
+    @property
+    def players(self) -> int:
+        return sum(c.count for c in self.classes)
+
+    def totals(self) -> tuple[int, ...]:
+        return tuple(sum(c.count * c.weights[j] for c in self.classes) for j in range(len(self.quotas)))
+
+    def wins(self, sums) -> bool:
+        """Does a coalition with these sums (one per criterion) win?"""
+        if all(s >= q for s, q in zip(sums, self.quotas)):
+            return True
+        if self.minority is not None:
+            j, m = self.minority
+            return self.totals()[j] - sums[j] < m
+        return False
+
+    def profiles(self) -> int:
+        """How many coalitions differ by more than interchangeable members: a bound on the states of
+        the generating function (it also has at most one state per size and sums)."""
+        return math.prod(c.count + 1 for c in self.classes)
+
+    def states(self) -> int:
+        """A bound on the states of the generating function (what the analysis costs)."""
+        return min(self.profiles(), (self.players + 1) * math.prod(t + 1 for t in self.totals()))
+
+    def profile_sums(self, profile) -> tuple[int, ...]:
+        """The sums of a coalition taking ``profile[c]`` members of each class c."""
+        return tuple(sum(t * c.weights[j] for t, c in zip(profile, self.classes)) for j in range(len(self.quotas)))
+
+
+def weighted(weights, quota: int, names=None) -> Game:
+    """The weighted game [quota; weights], players of equal weight grouped in one class."""
+    return multi_weighted([(weights, quota)], names=names)
+
+
+def multi_weighted(criteria, names=None, minority: tuple[int, int] | None = None) -> Game:
+    """A game from ``criteria``: a list of (weights per player, quota); players with the same
+    weight vector form one class (named players keep their names)."""
+    vectors = list(zip(*(tuple(w) for w, _ in criteria)))
+    names = list(names) if names is not None else [f"p{i + 1}" for i in range(len(vectors))]
+    grouped: dict[tuple[int, ...], list[str]] = {}
+    for name, vector in zip(names, vectors):
+        if any(x < 0 for x in vector):
+            raise ValueError(f"negative weight for {name}")
+        grouped.setdefault(tuple(int(x) for x in vector), []).append(name)
+    classes = tuple(PlayerClass(members[0] if len(members) == 1 else "{" + ", ".join(members) + "}",
+                                len(members), vector, tuple(members)) for vector, members in grouped.items())
+    return Game(classes, tuple(int(q) for _, q in criteria), minority)
+
+
+# ------------------------------------------------------------------ generating functions
+
+
+def _generating(game: Game, sized: bool = True) -> dict[tuple[int, ...], int]:
+    """(size, sums...) -> number of coalitions; without ``sized``, (sums...) -> number."""
+    f = {(0,) * (sized + len(game.quotas)): 1}
+    for c in game.classes:
+        check_time()
+        step = [(math.comb(c.count, t), ((t,) if sized else ()) + tuple(t * w for w in c.weights))
+                for t in range(c.count + 1)]
+        g: dict[tuple[int, ...], int] = {}
+        for key, n in f.items():
+            for ways, shift in step:
+                k = tuple(a + b for a, b in zip(key, shift))
+                g[k] = g.get(k, 0) + n * ways
+        f = g
+    return f
+
+
+def _without_one(f: dict, c: PlayerClass, sized: bool = True) -> dict:
+    """The generating function of the others, one member of class c left out: g with
+    f = g * (1 + y x^w), solved for g in increasing (lexicographic) order of the keys (exact)."""
+    shift = ((1,) if sized else ()) + c.weights
+    if not any(shift):  # f = 2 g
+        return {key: v // 2 for key, v in f.items()}
+    g: dict[tuple[int, ...], int] = {}
+    for key in sorted(f):
+        value = f[key] - g.get(tuple(a - b for a, b in zip(key, shift)), 0)
+        if value:
+            g[key] = value
+    return g
+
+
+def _pivotal(game: Game, sums, c: PlayerClass) -> bool:
+    """Does a member of c turn a coalition with these sums from losing to winning?"""
+    return not game.wins(sums) and game.wins(tuple(a + w for a, w in zip(sums, c.weights)))
+
+
+@dataclass(frozen=True)
+class Indices:
+    """The indices of one member of a class (every member of a class has the same)."""
+
+    swings: int  # coalitions of the others that this member turns from losing to winning
+    banzhaf: Fraction  # raw: swings / 2^(n-1)
+    normalised: Fraction  # swings / total swings of all players
+    shapley: Fraction
+    prevent: Fraction  # Coleman: swings / winning coalitions
+    initiate: Fraction  # Coleman: swings / losing coalitions
+
+
+@dataclass(frozen=True)
+class Analysis:
+    game: Game
+    per_class: tuple[Indices, ...]
+    winning: int  # the number of winning coalitions
+    vetoes: tuple[bool, ...]  # per class: is each member in every winning coalition?
+
+    @property
+    def dummies(self) -> tuple[bool, ...]:
+        return tuple(ix.swings == 0 for ix in self.per_class)
+
+    def by_player(self) -> list[tuple[str, PlayerClass, Indices]]:
+        return [(name, c, ix) for c, ix in zip(self.game.classes, self.per_class) for name in c.names()]
+
+
+def _pivots_sparse(game: Game) -> tuple[int, list[dict[int, int]]]:
+    """The number of winning coalitions, and per class, by size, the coalitions of the others a
+    member turns from losing to winning: over the generating function of every criterion."""
+    f = _generating(game)
+    winning = sum(v for key, v in f.items() if game.wins(key[1:]))
+    per_class = []
+    for c in game.classes:
+        check_time()
+        by_size: dict[int, int] = {}
+        for key, count in _without_one(f, c).items():
+            if _pivotal(game, key[1:], c):
+                by_size[key[0]] = by_size.get(key[0], 0) + count
+        per_class.append(by_size)
+    return winning, per_class
+
+
+def _one_weight(game: Game) -> int | None:
+    """The one criterion that is not a head count (every weight 1), -1 if all are, None if several."""
+    weighted_criteria = [j for j in range(len(game.quotas)) if any(c.weights[j] != 1 for c in game.classes)]
+    return -1 if not weighted_criteria else weighted_criteria[0] if len(weighted_criteria) == 1 else None
+
+
+def _top(game: Game, weight: int) -> int:
+    return game.totals()[weight] if weight >= 0 else 0
+
+
+def _pivots_dense(game: Game, weight: int) -> tuple[int, list[dict[int, int]]]:
+    """:func:`_pivots_sparse` for a game whose criteria are head counts and at most one weight
+    (``weight``, -1 for none): one dense row of weight sums per size.  For each size k the game is
+    monotone in the weight sum s, so it wins from a threshold t(k) on, and a member of weight w
+    swings the coalitions of the others of size k with t(k+1) - w <= s < t(k)."""
+    n = game.players
+    w_of = [c.weights[weight] if weight >= 0 else 0 for c in game.classes]
+    top = _top(game, weight)
+    heads = {j for j in range(len(game.quotas)) if j != weight}
+
+    def wins(k: int, s: int) -> bool:
+        return game.wins(tuple(k if j in heads else s for j in range(len(game.quotas))))
+
+    thresholds = []
+    for k in range(n + 1):
+        low, high = 0, top + 1  # the least s in [0, top] that wins, top + 1 if none
+        while low < high:
+            mid = (low + high) // 2
+            low, high = (low, mid) if wins(k, mid) else (mid + 1, high)
+        thresholds.append(low)
+    rows = [[0] * (top + 1) for _ in range(n + 1)]
+    rows[0][0] = 1
+    added = 0
+    for c, w in zip(game.classes, w_of):
+        for _ in range(c.count):
+            check_time()
+            for k in range(added, -1, -1):  # multiply by (1 + y x^w), in place from the largest size
+                shifted = [0] * w + rows[k][:top + 1 - w]
+                rows[k + 1] = [a + b for a, b in zip(rows[k + 1], shifted)]
+            added += 1
+    winning = sum(sum(row[t:]) for row, t in zip(rows, thresholds))
+    per_class = []
+    for w in w_of:
+        check_time()
+        by_size, previous = {}, [0] * (top + 1)
+        for k in range(n):  # the others: rows divided by (1 + y x^w), size by size
+            others = [a - b for a, b in zip(rows[k], [0] * w + previous[:top + 1 - w])]
+            swings = sum(others[max(0, thresholds[k + 1] - w):thresholds[k]])
+            if swings:
+                by_size[k] = swings
+            previous = others
+        per_class.append(by_size)
+    return winning, per_class
+
+
+def analyse(game: Game) -> Analysis:
+    """Exact Banzhaf, Shapley-Shubik and Coleman indices of every class (see the module docstring)."""
+    n = game.players
+    weight = _one_weight(game)
+    # the dense path multiplies every row once per member; the sparse one each state once per class
+    dense = weight is not None and n * (n + 1) * (_top(game, weight) + 1) <= game.states() * len(game.classes)
+    winning, pivots = _pivots_dense(game, weight) if dense else _pivots_sparse(game)
+    losing = 2 ** n - winning
+    swings, shapley, vetoes = [], [], []
+    for c, by_size in zip(game.classes, pivots):
+        swings.append(sum(by_size.values()))
+        shapley.append(sum((Fraction(count * math.factorial(size) * math.factorial(n - 1 - size), math.factorial(n))
+                            for size, count in by_size.items()), Fraction(0)))
+        everyone_else = tuple(t - w for t, w in zip(game.totals(), c.weights))
+        vetoes.append(winning > 0 and not game.wins(everyone_else))
+    total = sum(s * c.count for s, c in zip(swings, game.classes))
+    per_class = tuple(Indices(s, Fraction(s, 2 ** (n - 1)), Fraction(s, total) if total else Fraction(0), sh,
+                              Fraction(s, winning) if winning else Fraction(0),
+                              Fraction(s, losing) if losing else Fraction(0))
+                      for s, sh in zip(swings, shapley))
+    return Analysis(game, per_class, winning, tuple(vetoes))
+
+
+def banzhaf_swings(game: Game) -> list[int]:
+    """The swings of a member of each class, counting coalitions by sums only (Banzhaf needs no
+    sizes): the cheaper analysis for large single votes."""
+    if len(game.quotas) == 1 and game.minority is None:
+        return _swings_one_weight(game)
+    f = _generating(game, sized=False)
+    out = []
+    for c in game.classes:
+        check_time()
+        out.append(sum(v for key, v in _without_one(f, c, sized=False).items() if _pivotal(game, key, c)))
+    return out
+
+
+def _swings_one_weight(game: Game) -> list[int]:
+    """:func:`banzhaf_swings` of [q; w]: the coalitions by weight sum below q only (f), and its prefix
+    sums P.  The others of a member of weight w have g = f / (1 + x^w), g[s] = sum_j (-1)^j f[s - jw],
+    so the member's swings, the others' coalitions with q - w <= s < q, are the alternating sum over
+    blocks of width w down from q - 1: sum_j (-1)^j (P(q-1-jw) - P(q-1-(j+1)w)), q/w terms."""
+    (q,) = game.quotas
+    if q <= 0:
+        return [0] * len(game.classes)  # everyone wins, even alone: nobody swings
+    f = [1] + [0] * (q - 1)
+    for c in game.classes:
+        (w,) = c.weights
+        if w == 0:  # (1 + x^0) = 2 for each member
+            f = [a * 2 ** c.count for a in f]
+        for _ in range(c.count if 0 < w < q else 0):  # (a member of weight q or more counts nowhere below q)
+            check_time()
+            f = [a + b for a, b in zip(f, [0] * w + f[:q - w])]
+    prefix, running = [], 0
+    for x in f:
+        running += x
+        prefix.append(running)
+
+    def below(x: int) -> int:  # P(x): the coalitions of weight at most x (below q)
+        return prefix[x] if x >= 0 else 0
+
+    out = []
+    for c in game.classes:
+        (w,) = c.weights
+        swings, top, sign = 0, q - 1, 1
+        while w > 0 and top >= 0:
+            swings += sign * (below(top) - below(top - w))
+            top, sign = top - w, -sign
+        out.append(swings)
+    return out
+
+
+# ------------------------------------------------------------------ minimal coalitions
+
+
+@dataclass
+class Minimal:
+    """Minimal coalitions as profiles (how many of each class); ``complete`` False when the
+    enumeration stopped at its limit (then more exist than are listed)."""
+
+    profiles: list[tuple[int, ...]] = field(default_factory=list)
+    complete: bool = True
+
+    def coalitions(self, game: Game) -> int:
+        """How many coalitions the profiles listed stand for."""
+        return sum(math.prod(math.comb(c.count, t) for c, t in zip(game.classes, p)) for p in self.profiles)
+
+
+def _minimal(game: Game, good, limit: int) -> Minimal:
+    """The minimal profiles for which the monotone ``good(profile)`` holds, by depth-first search
+    over classes (most members first), pruned when even every remaining member cannot make it good."""
+    k = len(game.classes)
+    found = Minimal()
+
+    def minimal(profile) -> bool:
+        return all(profile[i] == 0 or not good(profile[:i] + (profile[i] - 1,) + profile[i + 1:]) for i in range(k))
+
+    def visit(prefix: tuple[int, ...]) -> bool:
+        check_time()
+        i = len(prefix)
+        if good(prefix + (0,) * (k - i)):
+            full = prefix + (0,) * (k - i)
+            if minimal(full):
+                if len(found.profiles) >= limit:
+                    found.complete = False
+                    return False
+                found.profiles.append(full)
+            return True
+        if i == k or not good(prefix + tuple(c.count for c in game.classes[i:])):
+            return True
+        for t in range(game.classes[i].count, -1, -1):
+            if not visit(prefix + (t,)):
+                return False
+        return True
+
+    visit(())
+    return found
+
+
+def minimal_winning(game: Game, limit: int = 1000) -> Minimal:
+    return _minimal(game, lambda p: game.wins(game.profile_sums(p)), limit)
+
+
+def minimal_blocking(game: Game, limit: int = 1000) -> Minimal:
+    """Coalitions whose members, all voting against, leave the rest unable to win."""
+    full = tuple(c.count for c in game.classes)
+    return _minimal(game, lambda p: not game.wins(game.profile_sums(tuple(a - b for a, b in zip(full, p)))), limit)
+
+
+def describe(game: Game, profile) -> str:
+    """A profile in words: "any 4 of the 8 elected, with both of {a, b}" ."""
+    parts = []
+    for c, t in zip(game.classes, profile):
+        if t == 0:
+            continue
+        if c.count == 1:
+            parts.append(c.label)
+        elif t == c.count:
+            parts.append(f"{'both' if t == 2 else 'all ' + str(t)} of {c.label}")
+        else:
+            parts.append(f"any {t} of {c.label}")
+    return ", ".join(parts) if parts else "nobody"

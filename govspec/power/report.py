@@ -1,0 +1,148 @@
+"""The power analysis of a checked model: per outcome, the indices, minimal coalitions, dummies and
+vetoes, as plain data (JSON-ready) and as text.
+
+Assumes a model from :mod:`govspec.load`.  Guarantees: a number is given only for a procedure whose
+vote is exactly a weighted (or multi-criteria weighted) game (:func:`govspec.power.vote.reduction`);
+for any other, :class:`Unsupported` names the procedure and the reason.  A coalition wins when it
+can force the procedure to pass in the sense of ``can force`` (outsiders passive opponents); it
+blocks when the others together cannot force it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .. import model as m
+from .games import Analysis, Game, Minimal, analyse, describe, minimal_blocking, minimal_winning
+from .vote import Question, game_of, reduction
+
+SCHEMA = "govspec-power/1"
+BY = ("person", "tag", "principal")
+STATES = 20_000_000  # the exact analysis refuses a vote whose generating function may have more states
+LISTED = 1000  # minimal coalitions listed at most per outcome (more: "complete": false)
+INDICES = (("banzhaf", "Banzhaf"), ("normalised", "normalised"), ("shapley", "Shapley-Shubik"),
+           ("initiate", "Coleman initiate"), ("prevent", "Coleman prevent"))
+SHARES = INDICES[1:3]  # the indices that are shares of a whole: a tag's is the sum of its members'
+
+
+class Unsupported(Exception):
+    """A procedure whose power the analysis cannot yet give exactly."""
+
+    def __init__(self, procedure: str, reason: str):
+        super().__init__(f"procedure '{procedure}': {reason}")
+        self.procedure, self.reason = procedure, reason
+
+
+def outcomes(model: m.Model) -> list[str]:
+    """The procedures (not events) of the spec, in order."""
+    return [p.name for p in model.procedures.values() if not p.is_event]
+
+
+def _exact(x: Fraction) -> dict:
+    return {"exact": str(x), "value": float(x)}
+
+
+def _coalitions(game: Game, found: Minimal) -> dict:
+    return {"complete": found.complete, "coalitions": found.coalitions(game),
+            "profiles": [{"text": describe(game, p),
+                          "take": {c.label: t for c, t in zip(game.classes, p) if t}} for p in found.profiles]}
+
+
+def _rows(analysis: Analysis) -> list[dict]:
+    rows = []
+    for c, ix, veto in zip(analysis.game.classes, analysis.per_class, analysis.vetoes):
+        for name in c.names():
+            rows.append({"name": name, "swings": ix.swings, "dummy": ix.swings == 0, "veto": veto,
+                         **{key: _exact(getattr(ix, key)) for key, _ in INDICES}})
+    return rows
+
+
+def _by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
+    """Per tag, its members' shares (normalised Banzhaf, Shapley-Shubik) added up: a share of the
+    whole, not the power the members would have as a bloc."""
+    tags: dict[str, list[dict]] = {}
+    for row in rows:
+        for tag in sorted(model.person(row["name"]).tags):
+            tags.setdefault(tag, []).append(row)
+    return [{"tag": tag, "members": [r["name"] for r in members],
+             **{key: _exact(sum((Fraction(r[key]["exact"]) for r in members), Fraction(0))) for key, _ in SHARES}}
+            for tag, members in tags.items()]
+
+
+def analyse_outcome(model: m.Model, procedure: str, by: str = "person") -> dict:
+    """The analysis of one procedure passing, or :class:`Unsupported`."""
+    if model.sizes:
+        raise Unsupported(procedure, "a group's size is left open (the analysis needs fixed sizes)")
+    q = reduction(model, m.Goal(procedure, None, procedure))
+    if not isinstance(q, Question):
+        raise Unsupported(procedure, q)
+    out = {"procedure": procedure, "body": q.body, "by": by, "passable": not q.blocked}
+    if q.blocked:  # a requirement or an effect fails at the start: nobody can pass it, no index is defined
+        return out
+    game = game_of(model, q, by_principal=by == "principal")
+    if game.states() > STATES:
+        raise Unsupported(procedure, f"its vote is too large for the exact analysis (up to {game.states():,} states of "
+                                     f"its generating function; the limit is {STATES:,}); approximate indices are not "
+                                     f"yet supported")
+    analysis = analyse(game)
+    place = {name: i for i, name in enumerate(q.order)}
+    rows = sorted(_rows(analysis), key=lambda r: place.get(r["name"], len(place)))
+    out |= {"players": rows, "winning_coalitions": analysis.winning, "all_coalitions": 2 ** game.players,
+            "dummies": [r["name"] for r in rows if r["dummy"]], "vetoes": [r["name"] for r in rows if r["veto"]],
+            "minimal_winning": _coalitions(game, minimal_winning(game, LISTED)),
+            "minimal_blocking": _coalitions(game, minimal_blocking(game, LISTED))}
+    if by == "tag":
+        out["tags"] = _by_tag(model, rows)
+    return out
+
+
+def _table(rows: list[dict], key: str, columns=INDICES) -> list[str]:
+    """Raw Banzhaf as a probability, the other indices in percent."""
+    width = max([len(r[key]) for r in rows] + [6])
+    lines = [f"    {'':{width}}  " + "  ".join(f"{title:>16}" for _, title in columns)]
+    for r in rows:
+        cells = [f"{r[k]['value']:>16.4f}" if k == "banzhaf" else f"{r[k]['value']:>16.2%}" for k, _ in columns]
+        lines.append(f"    {r[key]:{width}}  " + "  ".join(cells))
+    return lines
+
+
+def _coalition_lines(title: str, found: dict) -> list[str]:
+    more = "" if found["complete"] else f", the first {len(found['profiles'])} kinds listed"
+    lines = [f"  {title} ({found['coalitions']} coalitions{more}):"]
+    return lines + [f"    {p['text']}" for p in found["profiles"]]
+
+
+def text(path: str, results: list[dict]) -> str:
+    lines = []
+    for r in results:
+        lines.append(f"{path}: {r['procedure']} (decided by {r['body']})")
+        if not r["passable"]:
+            lines.append("  nobody can pass it: a requirement or an effect fails at the start (no index is defined)")
+            continue
+        lines.append(f"  winning coalitions: {r['winning_coalitions']} of {r['all_coalitions']}")
+        lines.append("  indices" + (" (the keys held for one principal vote together)" if r["by"] == "principal" else ""))
+        lines += _table(r["players"], "name")
+        if "tags" in r:
+            lines.append("  per tag (the shares of the members with the tag, added up)")
+            lines += _table(r["tags"], "tag", SHARES)
+        lines += _coalition_lines("minimal winning", r["minimal_winning"])
+        lines += _coalition_lines("minimal blocking", r["minimal_blocking"])
+        lines.append(f"  dummies: {', '.join(r['dummies']) or 'none'}")
+        lines.append(f"  vetoes: {', '.join(r['vetoes']) or 'none'}")
+    return "\n".join(lines) + "\n"
+
+
+def power_report(model: m.Model, outcome: str | None = None, by: str = "person") -> dict:
+    """Every outcome's analysis (or only ``outcome``'s), those outside the fragment listed with
+    the reason under "unsupported"; ValueError for an outcome that is not a procedure of the spec."""
+    names = outcomes(model)
+    if outcome is not None and outcome not in names:
+        raise ValueError(f"no procedure '{outcome}' in {model.path}" +
+                         (f"; its procedures: {', '.join(names)}" if names else " (it has none)"))
+    report: dict = {"schema": SCHEMA, "path": model.path, "outcomes": [], "unsupported": []}
+    for name in [outcome] if outcome is not None else names:
+        try:
+            report["outcomes"].append(analyse_outcome(model, name, by))
+        except Unsupported as refused:
+            report["unsupported"].append({"procedure": name, "reason": refused.reason})
+    return report

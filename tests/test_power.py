@@ -1,0 +1,383 @@
+"""Power indices and minimal coalitions (govspec.power): every method against brute force over all
+coalitions, two classic games against the ``powerindex`` package, and ``govspec power``."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from fractions import Fraction
+from itertools import combinations, product
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govspec.cli import main
+from govspec.load import load, load_text
+from govspec.model import Goal
+from govspec.power.games import (Game, PlayerClass, analyse, banzhaf_swings, minimal_blocking, minimal_winning, multi_weighted,
+                                 weighted)
+from govspec.power.vote import game_of, reduction
+
+ROOT = Path(__file__).resolve().parent.parent
+NASSAU = ROOT / "specs" / "power" / "nassau_1958.gov"
+QUORATE = """organization "Quorate" {
+  person a weight 4
+  person b weight 2
+  person c
+  person d
+  person e
+  body board { members a, b, c, d, e }
+  procedure act {
+    decided by board at meeting
+      notice none
+      quorum 3
+      passes when yes > half of present and weight(yes) >= 5
+  }
+}
+"""
+
+# electoral votes by the 2020 apportionment (elections of 2024 and 2028), 50 states and DC
+ELECTORAL = {
+    "AL": 9, "AK": 3, "AZ": 11, "AR": 6, "CA": 54, "CO": 10, "CT": 7, "DE": 3, "DC": 3, "FL": 30, "GA": 16,
+    "HI": 4, "ID": 4, "IL": 19, "IN": 11, "IA": 6, "KS": 6, "KY": 8, "LA": 8, "ME": 4, "MD": 10, "MA": 11,
+    "MI": 15, "MN": 10, "MS": 6, "MO": 10, "MT": 4, "NE": 5, "NV": 6, "NH": 4, "NJ": 14, "NM": 5, "NY": 28,
+    "NC": 16, "ND": 3, "OH": 17, "OK": 7, "OR": 8, "PA": 19, "RI": 4, "SC": 9, "SD": 3, "TN": 11, "TX": 40,
+    "UT": 6, "VT": 3, "VA": 13, "WA": 12, "WV": 4, "WI": 10, "WY": 3,
+}
+
+
+# ------------------------------------------------------------------ brute force, by the definitions
+
+
+def _players(game: Game):
+    return [(name, c.weights) for c in game.classes for name in c.names()]
+
+
+def _wins(game: Game, players, coalition) -> bool:
+    return game.wins(tuple(sum(w[j] for name, w in players if name in coalition) for j in range(len(game.quotas))))
+
+
+def brute_force(game: Game) -> dict:
+    """Every index of every player, the vetoes and the minimal coalitions, every coalition enumerated."""
+    players = _players(game)
+    names = [n for n, _ in players]
+    n = len(names)
+    wins = {frozenset(c): _wins(game, players, frozenset(c)) for k in range(n + 1) for c in combinations(names, k)}
+    winning = sum(wins.values())
+    swings, shapley = {}, {}
+    for p in names:
+        pivots = [c for c, w in wins.items() if p not in c and not w and wins[c | {p}]]
+        swings[p] = len(pivots)
+        shapley[p] = sum((Fraction(math.factorial(len(c)) * math.factorial(n - 1 - len(c)), math.factorial(n))
+                          for c in pivots), Fraction(0))
+    everyone = frozenset(names)
+    blocking = {c: not wins[everyone - c] for c in wins}
+    return {
+        "swings": swings, "shapley": shapley, "winning": winning,
+        "vetoes": {p for p in names if winning and not wins[everyone - {p}]},
+        "min_winning": {c for c, w in wins.items() if w and all(not wins[c - {p}] for p in c)},
+        "min_blocking": {c for c, b in blocking.items() if b and all(not blocking[c - {p}] for p in c)},
+    }
+
+
+def _expanded(game: Game, profiles) -> set[frozenset[str]]:
+    """The coalitions a list of profiles stands for (each class's members chosen every way)."""
+    out = set()
+    for profile in profiles:
+        for picks in product(*(combinations(c.names(), t) for c, t in zip(game.classes, profile))):
+            out.add(frozenset(name for pick in picks for name in pick))
+    return out
+
+
+def _agrees_with_brute_force(game: Game) -> None:
+    expected = brute_force(game)
+    analysis = analyse(game)
+    n = game.players
+    total = sum(expected["swings"].values())
+    assert analysis.winning == expected["winning"]
+    for name, c, ix in analysis.by_player():
+        s = expected["swings"][name]
+        assert ix.swings == s
+        assert ix.banzhaf == Fraction(s, 2 ** (n - 1))
+        assert ix.normalised == (Fraction(s, total) if total else 0)
+        assert ix.shapley == expected["shapley"][name]
+        assert ix.prevent == (Fraction(s, expected["winning"]) if expected["winning"] else 0)
+        losing = 2 ** n - expected["winning"]
+        assert ix.initiate == (Fraction(s, losing) if losing else 0)
+    vetoes = {name for c, veto in zip(game.classes, analysis.vetoes) if veto for name in c.names()}
+    assert vetoes == expected["vetoes"]
+    dummies = {name for c, d in zip(game.classes, analysis.dummies) if d for name in c.names()}
+    assert dummies == {p for p, s in expected["swings"].items() if s == 0}
+    assert [s for s in banzhaf_swings(game)] == list(ix.swings for ix in analysis.per_class)
+    won, blocked = minimal_winning(game), minimal_blocking(game)
+    assert won.complete and blocked.complete
+    assert _expanded(game, won.profiles) == expected["min_winning"]
+    assert _expanded(game, blocked.profiles) == expected["min_blocking"]
+    assert won.coalitions(game) == len(expected["min_winning"])  # (each coalition stands in one profile)
+    assert blocked.coalitions(game) == len(expected["min_blocking"])
+
+
+weights = st.integers(min_value=0, max_value=9)
+
+
+@st.composite
+def weighted_games(draw):
+    ws = draw(st.lists(weights, min_size=1, max_size=12))
+    quota = draw(st.integers(min_value=1, max_value=sum(ws) + 1))
+    return weighted(ws, quota)
+
+
+@st.composite
+def multi_criteria_games(draw):
+    n = draw(st.integers(min_value=1, max_value=12))
+    k = draw(st.integers(min_value=1, max_value=3))
+    criteria = []
+    for _ in range(k):
+        ws = draw(st.lists(weights, min_size=n, max_size=n))
+        criteria.append((ws, draw(st.integers(min_value=0, max_value=sum(ws) + 1))))
+    if draw(st.booleans()):  # a head count, as in double-majority councils
+        criteria.append(([1] * n, draw(st.integers(min_value=0, max_value=n + 1))))
+    minority = None
+    if draw(st.booleans()):
+        j = draw(st.integers(min_value=0, max_value=len(criteria) - 1))
+        minority = (j, draw(st.integers(min_value=1, max_value=sum(criteria[j][0]) + 1)))
+    return multi_weighted(criteria, minority=minority)
+
+
+@settings(max_examples=60, deadline=None)
+@given(weighted_games())
+def test_weighted_games_agree_with_brute_force(game):
+    _agrees_with_brute_force(game)
+
+
+@settings(max_examples=60, deadline=None)
+@given(multi_criteria_games())
+def test_multi_criteria_games_agree_with_brute_force(game):
+    _agrees_with_brute_force(game)
+
+
+def test_shapley_shubik_is_the_pivot_over_orders():
+    """(the subset formula of the brute force is the definition: pivots over every order of a small game)"""
+    from itertools import permutations
+
+    game = multi_weighted([([4, 3, 2, 2, 1], 7), ([1, 1, 1, 1, 1], 3)])
+    players = _players(game)
+    names = [n for n, _ in players]
+    pivots = dict.fromkeys(names, 0)
+    for order in permutations(names):
+        for i, p in enumerate(order):
+            if _wins(game, players, frozenset(order[: i + 1])):
+                pivots[p] += 1
+                break
+    shapley = {name: ix.shapley for name, _, ix in analyse(game).by_player()}
+    assert shapley == {p: Fraction(k, math.factorial(len(names))) for p, k in pivots.items()}
+
+
+def test_interchangeable_members_are_counted_by_class_not_listed():
+    """A class of 200 members is one class: the analysis needs no enumeration of its coalitions."""
+    game = Game((PlayerClass("the 200 elected", 200, (1,)),), (101,))
+    analysis = analyse(game)
+    assert analysis.per_class[0].swings == math.comb(199, 100)
+    assert analysis.per_class[0].shapley == Fraction(1, 200)
+    won = minimal_winning(game)
+    assert won.profiles == [(101,)] and won.coalitions(game) == math.comb(200, 101)
+
+
+# ------------------------------------------------------------------ classic games
+
+
+def test_nassau_county_1958_three_members_have_no_power():
+    """Banzhaf (1965): weights 9, 9, 7, 3, 1, 1, quota 16; the members with 3, 1 and 1 votes are dummies,
+    the other three share the power equally."""
+    game = weighted([9, 9, 7, 3, 1, 1], 16, names=["h1", "h2", "nh", "ob", "gc", "lb"])
+    analysis = analyse(game)
+    by_name = {name: ix for name, _, ix in analysis.by_player()}
+    assert {n for n, ix in by_name.items() if ix.swings == 0} == {"ob", "gc", "lb"}
+    assert all(by_name[n].normalised == Fraction(1, 3) == by_name[n].shapley for n in ("h1", "h2", "nh"))
+    _agrees_with_powerindex([9, 9, 7, 3, 1, 1], 16)
+
+
+def test_us_electoral_college_2020_apportionment():
+    assert sum(ELECTORAL.values()) == 538
+    game = weighted(list(ELECTORAL.values()), 270, names=list(ELECTORAL))
+    analysis = analyse(game)
+    by_name = {name: ix for name, _, ix in analysis.by_player()}
+    assert sum(ix.normalised for ix in by_name.values()) == 1
+    assert sum(ix.shapley for ix in by_name.values()) == 1
+    assert not any(analysis.dummies) and not any(analysis.vetoes)
+    assert by_name["CA"].normalised > by_name["TX"].normalised > by_name["FL"].normalised > by_name["WY"].normalised
+    _agrees_with_powerindex(list(ELECTORAL.values()), 270)
+
+
+def _agrees_with_powerindex(ws: list[int], quota: int) -> None:
+    px = pytest.importorskip("powerindex")
+    theirs = px.Game(quota, weights=ws)
+    theirs.calc_banzhaf()
+    theirs.calc_shapley_shubik()
+    ours = analyse(weighted(ws, quota))
+    mine = {name: ix for name, _, ix in ours.by_player()}
+    for i, _ in enumerate(ws):
+        ix = mine[f"p{i + 1}"]
+        assert abs(float(ix.normalised) - theirs.banzhaf[i]) < 1e-9
+        assert abs(float(ix.shapley) - theirs.shapley_shubik[i]) < 1e-9
+
+
+# ------------------------------------------------------------------ from a spec
+
+
+def test_the_game_of_a_vote_is_the_forcing_question():
+    """Every coalition of the board wins the game read from the spec iff it forces the procedure
+    on the weighted fast path's gains (the same reduction the verifier answers with)."""
+    for path, procedure in ((NASSAU, "adopt"), (ROOT / "specs/arbitrum/security_council.gov", "emergency_action"),
+                            (ROOT / "specs/arbitrum/security_council.gov", "non_emergency_action"),
+                            (QUORATE, "act")):
+        model = load(str(path)) if isinstance(path, Path) else load_text(path)
+        q = reduction(model, Goal(procedure, None, procedure))
+        assert not isinstance(q, str), q
+        game = game_of(model, q)
+        members = list(q.order)
+        for k in range(len(members) + 1):
+            for coalition in combinations(members, k):
+                assert _wins(game, _players(game), frozenset(coalition)) == q.forces(frozenset(coalition))
+
+
+def _run(*args) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["power", *args], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_power_command_on_nassau():
+    code, out, err = _run(str(NASSAU))
+    assert code == 0 and err == ""
+    assert "dummies: oyster_bay, glen_cove, long_beach" in out
+    assert "vetoes: none" in out
+
+
+def test_power_json_follows_its_schema():
+    import jsonschema
+
+    code, out, _ = _run(str(NASSAU), "--format", "json", "--by", "tag")
+    assert code == 0
+    data = json.loads(out)
+    schema = json.loads((ROOT / "govspec/schemas/power.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    (adopt,) = data["outcomes"]
+    assert adopt["dummies"] == ["oyster_bay", "glen_cove", "long_beach"]
+    assert adopt["minimal_winning"]["coalitions"] == 3
+    assert {row["name"]: row["normalised"]["exact"] for row in adopt["players"]}["hempstead_1"] == "1/3"
+
+
+def test_power_by_principal_merges_keys_and_by_tag_adds_shares(tmp_path):
+    spec = tmp_path / "keys.gov"
+    spec.write_text("""organization "Keys" {
+  person a1 tags core for acme
+  person a2 tags core for acme
+  person b tags core
+  person c
+  body council { members a1, a2, b, c }
+  procedure act {
+    decided by council by written consent
+      passes when yes >= 3
+  }
+}
+""", encoding="utf-8")
+    code, out, _ = _run(str(spec), "--format", "json", "--by", "principal")
+    assert code == 0
+    rows = {r["name"]: r for r in json.loads(out)["outcomes"][0]["players"]}
+    assert set(rows) == {"acme", "b", "c"}  # acme's two keys are one player of weight 2
+    assert rows["acme"]["veto"] and rows["acme"]["normalised"]["exact"] == "3/5"
+    code, out, _ = _run(str(spec), "--format", "json", "--by", "tag")
+    (core,) = json.loads(out)["outcomes"][0]["tags"]
+    assert core["tag"] == "core" and core["normalised"]["exact"] == "3/4"  # a1, a2, b: 1/4 each
+
+
+def test_outside_the_fragment_no_number_is_given():
+    code, out, err = _run(str(ROOT / "specs/openai/board_2023.gov"))
+    assert code == 4 and out == ""
+    assert "'remove_ceo' is not yet supported" in err
+    assert "procedural analysis (timing, vetoes, quorum interplay) is not yet supported" in err
+
+
+def test_power_command_errors():
+    code, _, err = _run(str(NASSAU), "--outcome", "nothing")
+    assert code == 2 and "no procedure 'nothing'" in err
+    code, _, err = _run(str(ROOT / "missing.gov"))
+    assert code == 2 and "error[GOV001]" in err  # (as for check: the path is wrong, not the spec)
+
+
+def test_power_command_invalid_spec(tmp_path):
+    spec = tmp_path / "bad.gov"
+    spec.write_text('organization "X" {\n  body board { members bob }\n}\n', encoding="utf-8")
+    code, out, err = _run(str(spec))
+    assert code == 3 and out == "" and "error[GOV" in err and "^" in err
+
+
+@settings(max_examples=40, deadline=None)
+@given(multi_criteria_games())
+def test_the_dense_path_agrees_with_the_sparse_one(game):
+    """Games with head counts and at most one weight take the dense path; both paths agree on them."""
+    from govspec.power.games import _one_weight, _pivots_dense, _pivots_sparse
+
+    weight = _one_weight(game)
+    if weight is not None:
+        assert _pivots_dense(game, weight) == _pivots_sparse(game)
+
+
+def test_coalitions_of_interchangeable_members_are_told_by_class(tmp_path):
+    """A group's members are one class: "any 4 of the 8 elected", counted with binomials."""
+    spec = tmp_path / "council.gov"
+    spec.write_text("""organization "Council" {
+  person founder_a weight 3
+  person founder_b weight 3
+  group elected of 8
+  body council { members founder_a, founder_b, elected }
+  procedure amend {
+    decided by council at meeting
+      passes when weight(yes) >= 10 and yes >= 6
+  }
+}
+""", encoding="utf-8")
+    code, out, _ = _run(str(spec))
+    assert code == 0
+    assert "  minimal winning (86 coalitions):\n    both of {founder_a, founder_b}, any 4 of the 8 elected\n" \
+           "    any 1 of {founder_a, founder_b}, any 7 of the 8 elected\n" in out
+    assert "    any 5 of the 8 elected\n" in out  # (blocking: the other 3 elected and both founders have 9 votes)
+    assert 86 == math.comb(8, 4) + 2 * math.comb(8, 7)
+
+
+def test_an_outcome_nobody_can_pass_has_no_index(tmp_path):
+    spec = tmp_path / "closed.gov"
+    spec.write_text(QUORATE.replace("      notice none\n", "      notice none\n    require size(board) >= 9\n"),
+                    encoding="utf-8")
+    code, out, _ = _run(str(spec), "--format", "json")
+    assert code == 0
+    (act,) = json.loads(out)["outcomes"]
+    assert act["passable"] is False and "players" not in act
+
+
+def test_a_large_group_of_equal_members_takes_the_counted_path():
+    """5,000 interchangeable members: one class, 5,001 states (not 5,001 rows of 5,001 sums)."""
+    game = Game((PlayerClass("the 5000 holders", 5000, (1,)),), (2501,))
+    (ix,) = analyse(game).per_class
+    assert ix.swings == math.comb(4999, 2500) and ix.shapley == Fraction(1, 5000)
+
+
+def test_a_vote_too_large_for_the_exact_analysis_is_refused(tmp_path):
+    people = "\n".join(f"  person h{i} weight {1_000_003 + 7 * i}" for i in range(30))
+    spec = tmp_path / "big.gov"
+    spec.write_text(f"""organization "Big" {{
+{people}
+  body holders {{ members {", ".join(f"h{i}" for i in range(30))} }}
+  procedure act {{
+    decided by holders by written consent
+      passes when weight(yes) > half of weight(holders.members)
+  }}
+}}
+""", encoding="utf-8")
+    code, out, err = _run(str(spec))
+    assert code == 4 and out == ""
+    assert "too large for the exact analysis" in err and "no index is given" in err
