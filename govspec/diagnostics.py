@@ -86,6 +86,7 @@ CODES: dict[str, str] = {
     "GOV341": "an effect can give a parameter too many values (it grows without bound)",
     "GOV342": "a numeric argument's range is empty ('t in 4 to 1')",
     "GOV350": "a decision's kept tally (P.yes, P.weight_yes, ...) is read where no decision of P is spoken of",
+    "GOV351": "'at most K live proposals' misused: K not from 1 to 4, on a procedure with nothing to keep several of, or a reading (P.approved_at, P.yes, ...) that would not say which live decision",
 }
 
 

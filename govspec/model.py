@@ -409,6 +409,9 @@ class Procedure:
     # effect now and keeps waiting (docs/semantics.md section 10 "Requirements at execution")
     execution_guards: tuple[Rule, ...] = ()
     calling: "Calling | None" = None  # who may call its meeting (None: any member, as before)
+    # 'at most K live proposals' (issue 13.6): up to K proposals open for the vote at once, each with its
+    # own snapshot, and up to K approved decisions waiting, each with its own approval day and timelock
+    live: int = 1
 
     @property
     def kind_word(self) -> str:
@@ -626,6 +629,15 @@ class Model:
             cached = frozenset(x.procedure for _, e in self.expressions() for x in walk(e) if isinstance(x, Tally))
             object.__setattr__(self, "_kept", cached)
         return cached
+
+    def several_live(self) -> str | None:
+        """Why some encodings refuse this model: a procedure may have several live proposals ('at most
+        K live proposals' with K > 1, issue 13.6), which they do not encode; None when none may."""
+        names = [p.name for p in self.procedures.values() if p.live > 1]
+        if not names:
+            return None
+        return (f"'{names[0]}' may have several live proposals (at most {self.procedures[names[0]].live}), which "
+                "only the explicit engine's bounded search handles (the Z3 encodings and proofs of any length do not)")
 
     def filters(self) -> frozenset[str]:
         """What of a person the rules read besides bodies and weight: "tag" and "principal" when some

@@ -8,6 +8,7 @@ the rule lines (with their citations) that allowed the step.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from . import model as m
@@ -39,14 +40,15 @@ def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
             changes.append(f"{param}: {old} -> {new}")
     if before.now != after.now:
         changes.append(f"day {before.now} -> day {after.now}")
-    old_pending = {p[0]: p for p in before.pending}
-    new_pending = {p[0]: p for p in after.pending}
-    for name in sorted(n for n in new_pending if old_pending.get(n) != new_pending[n]):
-        tally = new_pending[name][4]  # (issue 13.6: kept only when a rule reads it)
+    # (entries compared as multisets: a procedure with several live proposals has several, issue 13.6)
+    added, gone = _entries(after.pending, before.pending), _entries(before.pending, after.pending)
+    for entry in added:
+        name, tally = entry[0], entry[4]  # (issue 13.6: the tally is kept only when a rule reads it)
         kept = " (its vote kept: " + ", ".join(f"{name}.{f} = {v}" for f, v in zip(m.TALLIES, tally)) + ")" if tally else ""
-        changes.append(f"'{name}' approved on day {new_pending[name][2]}, waiting to take effect{kept}")
-    for name in sorted(set(old_pending) - set(new_pending)):
-        changes.append(f"'{name}' no longer waiting")
+        changes.append(f"'{name}' approved on day {entry[2]}, waiting to take effect{kept}")
+    for name in sorted({e[0] for e in gone} - {e[0] for e in added}):
+        changes.append(f"'{name}' no longer waiting" if not after.pendings_of(name) else
+                       f"a decision of '{name}' approved on day {next(e[2] for e in gone if e[0] == name)} no longer waiting")
     old_held, new_held = dict(before.balances), dict(after.balances)
     for person in sorted(new_held, key=natural_key):
         if old_held.get(person) != new_held[person]:
@@ -55,15 +57,22 @@ def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
     for person in sorted(set(old_del) | set(new_del), key=natural_key):
         if old_del.get(person) != new_del.get(person):
             changes.append(f"{person} delegates to {new_del.get(person, person)}")
-    old_prop = {p[0]: p for p in before.proposals}
-    new_prop = {p[0]: p for p in after.proposals}
-    for name in sorted(set(old_prop) | set(new_prop)):
-        if old_prop.get(name) != new_prop.get(name):
-            if name in new_prop:
-                changes.append(f"'{name}' proposed by {new_prop[name][3]} on day {new_prop[name][2]}")
-            else:
-                changes.append(f"the proposal of '{name}' is used up or withdrawn")
+    added, gone = _entries(after.proposals, before.proposals), _entries(before.proposals, after.proposals)
+    for name in sorted({e[0] for e in added} | {e[0] for e in gone}):
+        made = [e for e in added if e[0] == name]
+        for entry in made:
+            changes.append(f"'{name}' proposed by {entry[3]} on day {entry[2]}")
+        if not made:
+            changes.append(f"the proposal of '{name}' is used up or withdrawn" if not after.proposals_of(name) else
+                           f"the proposal of '{name}' made on day {next(e[2] for e in gone if e[0] == name)} "
+                           "is used up or withdrawn")
     return tuple(changes)
+
+
+def _entries(these: tuple, but_not: tuple) -> list:
+    """The entries of ``these`` that ``but_not`` lacks, counted with their repetitions, sorted."""
+    left = Counter(these) - Counter(but_not)
+    return sorted(left.elements())
 
 
 def snapshot(state: sem.State) -> StateSnapshot:

@@ -417,6 +417,8 @@ def all_sizes(model: m.Model, prop: m.Property, depth: int, deadline: Deadline, 
     whose sizes are variables (verifier/counting.py); a model gives the sizes a counterexample
     needs (the verdict then checks the spec at those sizes, as any other instance)."""
     spec = prop.coalition
+    if model.several_live():  # (issue 13.6: several live proposals of one procedure are not encoded)
+        return SizesAnswer("unknown", reason=model.several_live())
     if prop.kind not in ("invariant", "step", "no_coalition", "coalition_block") or (
             spec is not None and (spec.principals or spec.including)):
         return SizesAnswer("unknown", reason="every size is searched only for 'always', 'never', 'no coalition' and 'can block'")
@@ -506,7 +508,14 @@ class Z3Engine:
             self._shared = _Unrolled(model)
         return self._shared
 
+    # Several live proposals of one procedure (issue 13.6: 'at most K live proposals', K > 1) are not
+    # encoded: the symbolic state keeps one proposal and one waiting decision per procedure.  Every
+    # question about such a model is refused (UNKNOWN with the reason), never answered for K = 1;
+    # the API hands such a model to the explicit engine (govspec.api.check_model).
+
     def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline, start: int = 0) -> Outcome:
+        if model.several_live():
+            return Outcome("unknown", reason=model.several_live())
         if prop.kind == "invariant":
             def target(unroll: Unrolling, k: int):
                 return Not(unroll.boolean(prop.state, unroll.states[k], {}, None))
@@ -516,6 +525,8 @@ class Z3Engine:
         return _search(self._unrolled(model), depth, deadline, target, from_zero=False, start=start)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:
+        if model.several_live():
+            return Outcome("unknown", reason=model.several_live())
         answer = weighted.decide_reachable(model, procedure, depth, phase)  # one weighted vote: no unrolling
         if answer is not None:
             return answer.outcome
@@ -527,6 +538,8 @@ class Z3Engine:
 
     def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Does a property the bounded search proved hold for behaviours of any length? (see unbounded.py)"""
+        if model.several_live():
+            return False, model.several_live()
         # the same question asked twice of one model (2,000 copies of one property, say) is proved once
         key = (prop.kind, prop.state, prop.cases, prop.goal, prop.coalition)
         if self._proofs is None or self._proofs[0] is not model:
@@ -576,6 +589,8 @@ class Z3Engine:
         an inductive invariant of the coalition's forcing steps excludes the goal; else (False, why)."""
         self.last_proof = "an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver"
         self.last_certificates = []
+        if model.several_live():
+            return False, model.several_live()
         if weighted.classify(model, goal, 1) is not None:
             self.last_proof = "one vote that nothing else changes: a coalition forces it at some length only if at once"
             return True, ""
@@ -588,6 +603,8 @@ class Z3Engine:
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None, start: int = 0) -> Outcome:
         self.last_counted = False
+        if model.several_live():
+            return Outcome("unknown", reason=model.several_live())
         answer = weighted.decide(model, goal, depth, deadline, spec, fixed)  # one weighted vote: no unrolling
         if answer is not None:
             self.last_path = f"weighted ({answer.method})"
@@ -610,4 +627,6 @@ class Z3Engine:
     def every_coalition(self, model: m.Model, goal: m.Goal, depth: int, spec: m.CoalitionSpec):
         """For "every coalition of k": a coalition that cannot force the goal if there is one, else any
         (the verdict then checks it with :meth:`force`); None to enumerate them all."""
+        if model.several_live():
+            return None
         return weighted.decide_every(model, goal, depth, spec)

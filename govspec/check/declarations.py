@@ -182,6 +182,11 @@ def has_lifecycle(decl: ast.ProcedureDecl) -> bool:
                for i in decl.items)
 
 
+def live_limit(decl: ast.ProcedureDecl) -> int:
+    """K of a procedure's 'at most K live proposals' (1 without it: issue 13.6)."""
+    return max([i.days for i in decl.items if isinstance(i, ast.Clause) and i.kind == "live"], default=1)
+
+
 def is_timed(decl: ast.ProcedureDecl) -> bool:
     return window_header(decl) is not None or any(
         isinstance(i, ast.Clause) and i.kind == "timelock" and (i.days or 0) > 0 for i in decl.items)

@@ -16,7 +16,7 @@ from .. import ast
 from .. import model as m
 from ..diagnostics import Span
 from .context import Context
-from .declarations import has_lifecycle, is_timed, window_header
+from .declarations import has_lifecycle, is_timed, live_limit, window_header
 from .names import Scope, resolve
 
 
@@ -288,11 +288,17 @@ def procedure_attribute(cx: Context, name: str, attr: str, span: Span, scope: Sc
     ``approved_at`` is ``now`` in a rule about its own step and -1 elsewhere (no decision of it ever
     waits), so a rule reads the same before and after a timelock is added (docs/semantics.md,
     section 10 "Every procedure takes effect")."""
-    if attr in m.TALLIES:
+    if attr in m.TALLIES and live_limit(cx.procs[name]) == 1:
         return kept_tally(cx, name, attr, span, scope)
-    if attr not in ("executed", "vetoed", "approved_at", "proposed_at"):
+    if attr not in m.TALLIES and attr not in ("executed", "vetoed", "approved_at", "proposed_at"):
         cx.error("GOV103", f"a procedure has 'executed', 'vetoed', 'approved_at', 'proposed_at' and its "
                  f"decision's tally ({', '.join(m.TALLIES)}), not '{attr}'", span)
+        return None
+    if (attr in ("proposed_at", *m.TALLIES) or (attr == "approved_at" and is_timed(cx.procs[name]))) \
+            and live_limit(cx.procs[name]) > 1:
+        cx.error("GOV351", f"'{name}' may have several live proposals and waiting decisions ('at most "
+                 f"{live_limit(cx.procs[name])} live proposals'): '{name}.{attr}' would not say which one", span,
+                 "these readings are for procedures with one live proposal at a time")
         return None
     if attr == "proposed_at":
         if not has_lifecycle(cx.procs[name]):

@@ -61,6 +61,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
     lifecycle: dict[str, ast.Clause] = {}  # voting_delay / voting_period / threshold / counted
     grace = None  # "expires after N days"
     called = None  # "called by ..."
+    live = None  # "at most K live proposals" (issue 13.6)
     vote_in_event = False  # reported once per event: its stage lines and their clauses
     misplaced: set[str] = set()  # clauses reported before any stage (not reported again as missing)
     for item in decl.items:
@@ -136,6 +137,11 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
                 cx.error("GOV305", "'called by' is given twice", item.span, f"first given at {called.span}")
             else:
                 called = item
+        elif item.kind == "live":
+            if live is not None:
+                cx.error("GOV305", "'at most K live proposals' is given twice", item.span, f"first given at {live.span}")
+            else:
+                live = item
         elif item.kind == "expires":
             if grace is not None:
                 cx.error("GOV305", "'expires after' is given twice", item.span)
@@ -190,10 +196,32 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
     calling = _calling(cx, called, stages[0]) if called is not None and stages else None
     if called is not None and stages and calling is None:
         return None
+    if live is not None and not _live_ok(cx, decl, live, life is not None or bool(timelock or window_stage)):
+        return None
     return m.Procedure(decl.name, tuple(formals), tuple(stages), tuple(recusals), tuple(guards), tuple(effects),
                        decl.span, decl.cite, decl.is_event, timelock or 0, window_stage, timelock_rule, life,
                        grace.days if grace is not None else None, execution_guards=tuple(execution_guards),
-                       calling=calling)
+                       calling=calling, live=live.days if live is not None else 1)
+
+
+MOST_LIVE = 4  # the explicit engine enumerates every order of K proposals: keep K small
+
+
+def _live_ok(cx: Context, decl, clause: ast.Clause, waits: bool) -> bool:
+    """'at most K live proposals' (issue 13.6): 1 <= K <= MOST_LIVE, on a procedure that is proposed
+    first or whose decisions wait (a proposal step, a timelock or a veto window); else GOV351."""
+    if decl.is_event:
+        cx.error("GOV351", "an event happens at once: it has no proposals", clause.span)
+    elif not waits:
+        cx.error("GOV351", f"'{decl.name}' passes in the step of its vote: it has no proposals or waiting decisions "
+                 "to keep several of", clause.span,
+                 "give it a proposal step ('voting delay', 'voting period', ...) or a 'timelock'")
+    elif not 1 <= clause.days <= MOST_LIVE:
+        cx.error("GOV351", f"at most {clause.days} live proposals: write a number from 1 to {MOST_LIVE}", clause.span)
+    else:
+        return True
+    return False
+
 
 
 def _calling(cx: Context, clause: ast.Clause, decided: m.Stage) -> m.Calling | None:

@@ -90,8 +90,8 @@ def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, ar
         yield sem.assemble_choice(combo)
 
 
-def _stage_ok(model, proc, index, state, args, choice, power=None) -> bool:
-    if choice.notified and proc.stages[index].notice_days is not None and sem.short_notice(proc, state):
+def _stage_ok(model, proc, index, state, args, choice, power=None, which: int = 0) -> bool:
+    if choice.notified and proc.stages[index].notice_days is not None and sem.short_notice(proc, state, which):
         return False  # (on short notice nobody had due notice: sem.vote_window_problems)
     carries = sem.stage_carries(proc, index, state, args, choice, model, power)
     return carries != (proc.stages[index].kind == "vetoed")
@@ -104,12 +104,16 @@ def _loans(model: m.Model, proc: m.Procedure, borrowers) -> list[str | None]:
     return [None, *borrowers]
 
 
-def _vote_args(model: m.Model, proc: m.Procedure, state: sem.State) -> Iterator[dict[str, str]]:
-    """The arguments a vote may have: any, or for a proposal, the open proposal's."""
+def _vote_args(model: m.Model, proc: m.Procedure, state: sem.State) -> Iterator[tuple[dict[str, str], int]]:
+    """The arguments a vote may have: any, or for a proposal, an open proposal's; each with the
+    number of the proposal voted on (``Step.which``; 0 without a proposal step)."""
     if proc.lifecycle is None:
-        yield from _arg_tuples(model, proc, state)
-    elif not sem.vote_window_problems(proc, state, (state.proposal_of(proc.name) or ((),))[0]):
-        yield dict(state.proposal_of(proc.name)[0])
+        for args in _arg_tuples(model, proc, state):
+            yield args, 0
+        return
+    for which, proposal in enumerate(state.proposals_of(proc.name)):
+        if not sem.vote_window_problems(proc, state, proposal[0], which=which):
+            yield dict(proposal[0]), which
 
 
 def lifecycle_steps(model: m.Model, state: sem.State, borrowers=None) -> Iterator[sem.Step]:
@@ -131,23 +135,22 @@ def lifecycle_steps(model: m.Model, state: sem.State, borrowers=None) -> Iterato
                             borrowers is not None and sem.call_problems(proc, state, frozenset(borrowers))):
                         yield step
                         break
-        proposal = state.proposal_of(proc.name)
-        if proposal is not None:
-            step = sem.Step(proc.name, proposal[0], phase="cancel")
+        for which, proposal in enumerate(state.proposals_of(proc.name)):
+            step = sem.Step(proc.name, proposal[0], phase="cancel", which=which)
             if not sem.step_problems(model, state, step):
                 yield step
 
 
-def _preconditions_hold(model: m.Model, proc: m.Procedure, state: sem.State, args: dict[str, str]) -> bool:
-    if proc.lifecycle is not None and sem.vote_window_problems(proc, state, tuple(args.items())):
+def _preconditions_hold(model: m.Model, proc: m.Procedure, state: sem.State, args: dict[str, str], which: int = 0) -> bool:
+    if proc.lifecycle is not None and sem.vote_window_problems(proc, state, tuple(args.items()), which=which):
         return False
     if proc.lifecycle is None and sem.call_problems(proc, state):
         return False
     env = sem.Env(model, state, args)
     if not all(sem.eval_bool(g.expr, env) for g in proc.guards):
         return False
-    if proc.timed:  # approval: the effects wait; one decision of a procedure waits at a time
-        return not proc.waiting(state.pending_of(proc.name), state.now)
+    if proc.timed:  # approval: the effects wait; up to its 'at most K live proposals' (1) at a time
+        return len(sem.waiting_decisions(proc, state)) < proc.live
     return not sem.effect_problems(model, proc, env)
 
 
@@ -222,24 +225,26 @@ def timed_steps(model: m.Model, state: sem.State, horizon: int | None = None) ->
         return
     for days in range(1, (time_horizon(model) if horizon is None else horizon) + 1):
         yield sem.Step(sem.WAIT, days=days)
+    seen: dict[str, int] = {}
     for name, args, _, _, _ in state.pending:
-        step = sem.Step(name, args, phase="execute")
+        which = seen[name] = seen.get(name, -1) + 1  # (its number among the procedure's decisions)
+        step = sem.Step(name, args, phase="execute", which=which)
         if not sem.step_problems(model, state, step):
             yield step
 
 
 def veto_steps(model: m.Model, state: sem.State) -> Iterator[sem.Step]:
     """One step per waiting decision whose veto window is open and whose veto can carry, per choice."""
-    for proc, args_t, _ in sem.open_windows(model, state):
+    for proc, args_t, _, which in sem.open_windows(model, state):
         stage, args = proc.window_stage, dict(args_t)
         for c in _choices(model, proc, 0, state, args, stage=stage):
-            step = sem.Step(proc.name, args_t, (c,), phase="veto")
+            step = sem.Step(proc.name, args_t, (c,), phase="veto", which=which)
             if sem.window_carries(model, proc, state, args, c) and not sem.choice_problems(proc, stage, state, args, c):
                 yield step
 
 
 def _tallied_steps(model: m.Model, proc: m.Procedure, state: sem.State, args: dict[str, str],
-                   violates) -> Iterator[tuple[sem.Step, bool]]:
+                   violates, which: int = 0) -> Iterator[tuple[sem.Step, bool]]:
     """The approvals of a timed procedure whose decision keeps its vote's tally (issue 13.6): the next
     state depends on the tally too, so one passing step per distinct next state (a violating one
     first among those that lead to it)."""
@@ -247,14 +252,14 @@ def _tallied_steps(model: m.Model, proc: m.Procedure, state: sem.State, args: di
     arg_items = tuple(args.items())
     seen: dict[sem.State, tuple[sem.Step, bool]] = {}
     for loan in _loans(model, proc, everyone):
-        counted = sem.counting_powers(model, proc, state, loan)
+        counted = sem.counting_powers(model, proc, state, loan, which)
         passing = [[c for c in _choices(model, proc, i, state, args, power=counted)
-                    if _stage_ok(model, proc, i, state, args, c, counted)] for i in range(len(proc.stages))]
+                    if _stage_ok(model, proc, i, state, args, c, counted, which)] for i in range(len(proc.stages))]
         if len(passing) > 1 and sum(1 for _ in itertools.islice(itertools.product(*passing), LIMITS["choices per stage"] + 1)) \
                 > LIMITS["choices per stage"]:
             raise TooLarge(f"more than {LIMITS['choices per stage']} passing votes of '{proc.name}' to keep tallies of")
         for picks in itertools.product(*passing):
-            step = sem.Step(proc.name, arg_items, tuple(picks), loan=loan)
+            step = sem.Step(proc.name, arg_items, tuple(picks), loan=loan, which=which)
             after = sem.apply(model, state, step)
             if after in seen and (seen[after][1] or violates is None):
                 continue
@@ -272,10 +277,10 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
     """
     everyone = [p.name for p in model.people]
     for proc in model.procedures.values():
-        for args in _vote_args(model, proc, state):
+        for args, which in _vote_args(model, proc, state):
             if deadline.expired():
                 raise TimeoutError
-            if not _preconditions_hold(model, proc, state, args):
+            if not _preconditions_hold(model, proc, state, args, which):
                 continue
             arg_items = tuple(args.items())
             if proc.is_event:
@@ -283,24 +288,25 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
                 yield step, bool(violates and violates(step))
                 continue
             if proc.timed and proc.name in model.kept_tallies():
-                yield from _tallied_steps(model, proc, state, args, violates)
+                yield from _tallied_steps(model, proc, state, args, violates, which)
                 continue
             found = None  # a passing step, and whether it violates
             for loan in _loans(model, proc, everyone):
-                counted = sem.counting_powers(model, proc, state, loan)
+                counted = sem.counting_powers(model, proc, state, loan, which)
                 picks = [next((c for c in _choices(model, proc, i, state, args, power=counted)
-                               if _stage_ok(model, proc, i, state, args, c, counted)), None)
+                               if _stage_ok(model, proc, i, state, args, c, counted, which)), None)
                          for i in range(len(proc.stages))]
                 if any(p is None for p in picks):
                     continue
-                step = sem.Step(proc.name, arg_items, tuple(picks), loan=loan)
+                step = sem.Step(proc.name, arg_items, tuple(picks), loan=loan, which=which)
                 found = found or (step, False)
                 if violates is None:
                     break
-                bad = next((sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]), loan=loan)
+                bad = next((sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]), loan=loan, which=which)
                             for c in _choices(model, proc, 0, state, args, power=counted)
-                            if _stage_ok(model, proc, 0, state, args, c, counted)
-                            and violates(sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]), loan=loan))), None)
+                            if _stage_ok(model, proc, 0, state, args, c, counted, which)
+                            and violates(sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]), loan=loan,
+                                                  which=which))), None)
                 if bad is not None:
                     found = (bad, True)
                     break
@@ -310,13 +316,14 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
         yield step, bool(violates and violates(step))
     for step in timed_steps(model, state, horizon):
         yield step, bool(violates and violates(step))
-    representatives: dict[str, sem.Step] = {}
-    violating: dict[str, sem.Step] = {}
+    representatives: dict[tuple[str, int], sem.Step] = {}
+    violating: dict[tuple[str, int], sem.Step] = {}
     for step in veto_steps(model, state):
-        representatives.setdefault(step.procedure, step)
-        if violates is not None and step.procedure not in violating and violates(step):
-            violating[step.procedure] = step
-    for name, step in representatives.items():  # any carrying veto leads to the same next state
+        key = (step.procedure, step.which)
+        representatives.setdefault(key, step)
+        if violates is not None and key not in violating and violates(step):
+            violating[key] = step
+    for name, step in representatives.items():  # any carrying veto of one decision leads to the same next state
         yield (violating[name], True) if name in violating else (step, False)
 
 
@@ -326,7 +333,7 @@ def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], de
     yield from timed_steps(model, state, horizon)  # time passes whatever anyone does; taking effect needs no vote
     yield from lifecycle_steps(model, state, coalition)
     for proc in model.procedures.values():
-        for args in _vote_args(model, proc, state):
+        for args, _ in _vote_args(model, proc, state):
             if deadline.expired():
                 raise TimeoutError
             arg_items = tuple(args.items())

@@ -27,8 +27,8 @@ from .evaluate import Env, eval_bool, eval_num, eval_person, eval_set
 from .meetings import (args_problems, call_problems, callers, choice_problems, recused, stage_carries, stage_sets,
                        window_carries)
 from .effects import counting_powers, effect_problems, loan_problems, run_effects
-from .proposals import (cancel_problems, execute_problems, open_proposal, propose_problems, short_notice,
-                        threshold, veto_problems, vote_window_problems, voting_closes)
+from .proposals import (cancel_problems, execute_problems, open_proposal, open_proposals, propose_problems, short_notice,
+                        threshold, waiting_decisions, veto_problems, vote_window_problems, voting_closes)
 from .step import apply, step_env, step_problems, violates
 from .forcing import (OPTION_SETS, assemble_choice, coalition_part, coalition_veto_responses, compositions,
                       conjunction, forced_problems, linear_stage, member_key, named_people, open_windows,

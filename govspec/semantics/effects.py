@@ -102,11 +102,12 @@ def effect_problems(model: m.Model, proc: m.Procedure, env: Env) -> list[str]:
     return run_effects(model, proc, env)[0]
 
 
-def counting_powers(model: m.Model, proc: m.Procedure, state: State, loan: str | None = None) -> dict[str, Fraction]:
-    """The voting power a procedure's vote counts: the proposal's snapshot, or the power now (live)
-    with the step's flash loan."""
+def counting_powers(model: m.Model, proc: m.Procedure, state: State, loan: str | None = None,
+                    which: int = 0) -> dict[str, Fraction]:
+    """The voting power a procedure's vote counts: the snapshot of the proposal voted on (number
+    ``which`` of its live proposals), or the power now (live) with the step's flash loan."""
     if proc.lifecycle is not None and proc.lifecycle.snapshot:
-        proposal = state.proposal_of(proc.name)
+        proposal = state.proposal_at(proc.name, which)
         if proposal is not None:
             return dict(proposal[3])
     return powers(model, state, loan)

@@ -229,11 +229,14 @@ def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, ar
 
 
 def open_windows(model: m.Model, state: State):
-    """(procedure, arguments, approved on day) of every waiting decision whose veto window is open."""
+    """(procedure, arguments, approved on day, which) of every waiting decision whose veto window is open
+    (``which``: its index among the procedure's decisions, :meth:`State.pendings_of`)."""
+    seen: dict[str, int] = {}
     for name, args_t, at, _, _ in state.pending:
-        proc = model.procedures[name]
+        proc, which = model.procedures[name], seen.get(name, 0)
+        seen[name] = which + 1
         if proc.window_stage is not None and state.now < at + proc.window_stage.window:
-            yield proc, args_t, at
+            yield proc, args_t, at, which
 
 
 def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str | None:
@@ -243,7 +246,7 @@ def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str 
     a forcing sequence may only pass through states where some response of the coalition's own
     members defeats every veto attempt.
     """
-    for proc, args_t, at in open_windows(model, state):
+    for proc, args_t, at, _ in open_windows(model, state):
         name, stage, args = proc.name, proc.window_stage, dict(args_t)
         safe = False
         for own in coalition_veto_responses(model, proc, state, args, coalition):
@@ -292,6 +295,8 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     proc = model.procedures.get(step.procedure)
     if proc is None:
         return [f"unknown procedure {step.procedure}"]
+    if proc.live > 1:  # (issue 13.6: the engines do not decide coalition power with several live proposals)
+        return [f"'{proc.name}' may have several live proposals: forcing is not modelled for it"]
     if step.phase == "veto":
         return ["a veto is the outsiders' move, not the coalition's"]
     if step.phase in ("execute", "cancel"):

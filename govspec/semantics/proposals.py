@@ -26,34 +26,34 @@ def voting_closes(proc: m.Procedure, day: int) -> int | None:
     return None if life.period is None else day + life.delay + life.period
 
 
-def short_notice(proc: m.Procedure, state: State) -> bool:
+def short_notice(proc: m.Procedure, state: State, which: int = 0) -> bool:
     """Is a vote now one on short notice: before the notice period of its proposal is over, where
     attendance waives it (the meeting can then act only if nobody had due notice and every member
     attends; docs/semantics.md "Attendance waives notice")?"""
-    proposal = state.proposal_of(proc.name)
+    proposal = state.proposal_at(proc.name, which)
     return (proc.lifecycle is not None and proc.lifecycle.waivable and proposal is not None
             and state.now < proposal[1] + proc.lifecycle.delay)
 
 
-def short_notice_problems(proc: m.Procedure, state: State, choices) -> list[str]:
+def short_notice_problems(proc: m.Procedure, state: State, choices, which: int = 0) -> list[str]:
     """On short notice nobody had due notice: at each stage with a notice period, nobody is notified."""
-    if not short_notice(proc, state):
+    if not short_notice(proc, state, which):
         return []
     return [f"on short notice nobody had due notice, yet {sorted(c.notified)} are notified by {stage.body}"
             for stage, c in zip(proc.stages, choices) if stage.notice_days is not None and c.notified]
 
 
-def vote_window_problems(proc: m.Procedure, state: State, args: tuple, choices=None) -> list[str]:
-    """Why the vote on the open proposal cannot be held now with ``args`` (and ``choices``, the
-    stages' choices; None: some choices that keep the rules, as :func:`short_notice_problems` asks)."""
-    proposal = state.proposal_of(proc.name)
+def vote_window_problems(proc: m.Procedure, state: State, args: tuple, choices=None, which: int = 0) -> list[str]:
+    """Why the vote on the open proposal number ``which`` cannot be held now with ``args`` (and ``choices``,
+    the stages' choices; None: some choices that keep the rules, as :func:`short_notice_problems` asks)."""
+    proposal = state.proposal_at(proc.name, which)
     if proposal is None:
         return [f"'{proc.name}' has not been proposed"]
     if proposal[0] != args:
         return [f"the proposal of '{proc.name}' has arguments {dict(proposal[0])}"]
     opens, closes = proposal[1] + proc.lifecycle.delay, voting_closes(proc, proposal[1])
-    if state.now < opens and short_notice(proc, state):
-        return short_notice_problems(proc, state, choices) if choices is not None else []
+    if state.now < opens and short_notice(proc, state, which):
+        return short_notice_problems(proc, state, choices, which) if choices is not None else []
     if state.now < opens:
         return [f"the vote on '{proc.name}' opens on day {opens}, it is day {state.now}"]
     if closes is not None and state.now >= closes:
@@ -61,13 +61,23 @@ def vote_window_problems(proc: m.Procedure, state: State, args: tuple, choices=N
     return []
 
 
-def open_proposal(proc: m.Procedure, state: State):
-    """The procedure's proposal if it can still be voted on, else None."""
-    proposal = state.proposal_of(proc.name)
+def open_proposal(proc: m.Procedure, state: State, which: int = 0):
+    """The procedure's proposal number ``which`` if it can still be voted on, else None."""
+    proposal = state.proposal_at(proc.name, which)
     if proposal is None:
         return None
     closes = voting_closes(proc, proposal[1])
     return proposal if closes is None or state.now < closes else None
+
+
+def open_proposals(proc: m.Procedure, state: State) -> list:
+    """The procedure's proposals that can still be voted on (issue 13.6: up to its 'at most K live proposals')."""
+    return [p for i in range(len(state.proposals_of(proc.name))) if (p := open_proposal(proc, state, i)) is not None]
+
+
+def waiting_decisions(proc: m.Procedure, state: State) -> list:
+    """The procedure's recorded decisions still waiting (approved, not in effect, not expired)."""
+    return [p for p in state.pendings_of(proc.name) if proc.waiting(p, state.now)]
 
 
 def threshold(model: m.Model, proc: m.Procedure, state: State) -> Fraction:
@@ -90,16 +100,17 @@ def propose_problems(model: m.Model, proc: m.Procedure, state: State, step: Step
     if power < threshold(model, proc, state):
         problems.append(f"{step.proposer} has voting power {power}, below the proposal threshold "
                         f"{threshold(model, proc, state)}")
-    previous = state.proposal_of(proc.name)
-    if previous is not None and proc.lifecycle.period is not None and open_proposal(proc, state) is not None:
-        problems.append(f"a proposal of '{proc.name}' is open until day {voting_closes(proc, previous[1])}")
+    live = open_proposals(proc, state)
+    if proc.lifecycle.period is not None and len(live) >= proc.live:
+        problems.append(f"a proposal of '{proc.name}' is open until day {voting_closes(proc, live[0][1])}" if proc.live == 1
+                        else f"{len(live)} proposals of '{proc.name}' are open, at most {proc.live} may be live")
     return problems
 
 
 def cancel_problems(model: m.Model, proc: m.Procedure, state: State, step: Step) -> list[str]:
     if proc.lifecycle is None or proc.lifecycle.threshold is None:
         return [f"'{proc.name}' has no proposal threshold, so no cancellation"]
-    proposal = open_proposal(proc, state)
+    proposal = open_proposal(proc, state, step.which)
     if proposal is None:
         return [f"no open proposal of '{proc.name}'"]
     if proposal[0] != step.args:
@@ -111,7 +122,7 @@ def cancel_problems(model: m.Model, proc: m.Procedure, state: State, step: Step)
 
 
 def _pending_problems(proc: m.Procedure, state: State, step: Step) -> tuple[list[str], int]:
-    pending = state.pending_of(proc.name)
+    pending = state.pending_at(proc.name, step.which)
     if pending is None:
         return [f"no approved decision of '{proc.name}' is waiting"], 0
     if pending[0] != step.args:
@@ -127,7 +138,7 @@ def execute_problems(model: m.Model, proc: m.Procedure, state: State, step: Step
         return problems
     if state.now < at + proc.delay:
         return [f"'{proc.name}' may take effect from day {at + proc.delay}, it is day {state.now}"]
-    if not proc.waiting(state.pending_of(proc.name), state.now):
+    if not proc.waiting(state.pending_at(proc.name, step.which), state.now):
         return [f"the decision of '{proc.name}' expired on day {proc.expires_on(at)}"]
     env = Env(model, state, dict(step.args))
     return execution_guard_problems(proc, env) + effect_problems(model, proc, env)

@@ -53,6 +53,27 @@ class State:
                 return args, day, proposer, snapshot
         return None
 
+    # several live proposals (issue 13.6): a procedure with 'at most K live proposals' has up to K of
+    # each; a step names the one it votes on, cancels, executes or vetoes by ``Step.which``, its index
+    # among the procedure's entries in this (sorted) state
+    def proposals_of(self, procedure: str) -> list:
+        """(args, proposed on day, proposer, snapshot) of each of the procedure's recorded proposals."""
+        return [(args, day, proposer, snap) for name, args, day, proposer, snap in self.proposals if name == procedure]
+
+    def pendings_of(self, procedure: str) -> list:
+        """(args, approved on day, proposed on day, kept tally) of each decision of the procedure recorded as waiting."""
+        return [(args, at, proposed, tally) for name, args, at, proposed, tally in self.pending if name == procedure]
+
+    def proposal_at(self, procedure: str, which: int = 0):
+        """The procedure's proposal number ``which`` (see :meth:`proposals_of`), or None."""
+        mine = self.proposals_of(procedure)
+        return mine[which] if 0 <= which < len(mine) else None
+
+    def pending_at(self, procedure: str, which: int = 0):
+        """The procedure's recorded decision number ``which`` (see :meth:`pendings_of`), or None."""
+        mine = self.pendings_of(procedure)
+        return mine[which] if 0 <= which < len(mine) else None
+
     def body(self, name: str) -> frozenset[str]:
         return dict(self.members)[name]
 
@@ -136,6 +157,9 @@ class Step:
     days: int = 0
     proposer: str | None = None  # who proposes (phase "propose")
     loan: str | None = None  # who takes the flash loan in this step (a proposal or a vote counted live)
+    # which of the procedure's live proposals (a vote, a cancel) or waiting decisions (taking effect, a veto)
+    # the step is about: its index in State.proposals_of / State.pendings_of (issue 13.6; 0 with one)
+    which: int = 0
 
     def arg(self, name: str) -> str:
         return dict(self.args)[name]

@@ -22,7 +22,8 @@ from .. import model as m
 from .effects import counting_powers, effect_problems, loan_problems, run_effects
 from .evaluate import Env, eval_bool, eval_num
 from .meetings import args_problems, call_problems, choice_problems, stage_carries, stage_sets
-from .proposals import cancel_problems, execute_problems, propose_problems, veto_problems, vote_window_problems
+from .proposals import (cancel_problems, execute_problems, open_proposals, propose_problems, veto_problems,
+                        vote_window_problems, waiting_decisions)
 from .state import WAIT, State, Step, powers
 
 
@@ -48,7 +49,7 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
     if problems:
         return problems
     if proc.lifecycle is not None:
-        problems += vote_window_problems(proc, state, step.args, step.stages)
+        problems += vote_window_problems(proc, state, step.args, step.stages, step.which)
     else:  # (the meeting is called in this step; with a proposal step, there: proposals.propose_problems)
         problems += call_problems(proc, state)
     env = Env(model, state, args)
@@ -57,7 +58,7 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
             problems.append(f"guard fails: {g.text}")
     if len(step.stages) != len(proc.stages):
         return problems + ["wrong number of stage choices"]
-    counted = counting_powers(model, proc, state, step.loan)
+    counted = counting_powers(model, proc, state, step.loan, step.which)
     for i, (stage, c) in enumerate(zip(proc.stages, step.stages)):
         problems += choice_problems(proc, stage, state, args, c)
         carries = stage_carries(proc, i, state, args, c, model, counted)
@@ -66,8 +67,9 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
         if stage.kind != "vetoed" and not carries:
             problems.append(f"the {stage.kind} stage by {stage.body} does not carry")
     if proc.timed:
-        if proc.waiting(state.pending_of(proc.name), state.now):
-            problems.append(f"a decision of '{proc.name}' is already waiting to take effect")
+        if len(waiting_decisions(proc, state)) >= proc.live:
+            problems.append(f"a decision of '{proc.name}' is already waiting to take effect" if proc.live == 1
+                            else f"{proc.live} decisions of '{proc.name}' are already waiting to take effect")
     else:
         problems += effect_problems(model, proc, env)
     return problems
@@ -83,24 +85,32 @@ def apply(model: m.Model, state: State, step: Step) -> State:
         env = step_env(model, state, step)
         tally = tuple(eval_num(m.tally_count(f), env) for f in m.TALLIES)
     others = tuple(p for p in state.proposals if p[0] != proc.name)
-    voted_on = state.proposal_of(proc.name) if proc.lifecycle is not None else None
+    voted_on = state.proposal_at(proc.name, step.which) if proc.lifecycle is not None else None
+    # (with several live proposals, issue 13.6, the step's own entry goes and the procedure's others stay)
+    mine = tuple((proc.name, *p) for p in state.proposals_of(proc.name))
     if step.phase == "propose":
         snapshot = tuple(sorted(powers(model, state).items())) if proc.lifecycle.snapshot else ()
-        return state.replace(proposals=others + ((proc.name, step.args, state.now, step.proposer, snapshot),),
+        live = tuple((proc.name, *p) for p in open_proposals(proc, state))  # a closed proposal is replaced
+        if len(live) >= proc.live:  # (no voting period: proposals never close, the oldest is replaced)
+            live = tuple(sorted(live, key=lambda p: p[2])[1:])
+        return state.replace(proposals=others + live + ((proc.name, step.args, state.now, step.proposer, snapshot),),
                              proposed={**dict(state.proposed), proc.name: state.now})
-    if step.phase == "cancel":
-        return state.replace(proposals=others)
-    if proc.lifecycle is not None and step.phase == "pass":  # the vote uses up the proposal
-        state = state.replace(proposals=others)
+    if step.phase == "cancel" or (proc.lifecycle is not None and step.phase == "pass"):  # the vote uses up the proposal
+        state = state.replace(proposals=others + mine[:step.which] + mine[step.which + 1:])
+        if step.phase == "cancel":
+            return state
+    pending_others = tuple(p for p in state.pending if p[0] != proc.name)
+    pending_mine = tuple((proc.name, *p) for p in state.pendings_of(proc.name))
     if proc.timed and step.phase == "pass":  # approved: the effects wait, with the day of their proposal
-        kept = tuple(p for p in state.pending if p[0] != proc.name)  # an expired decision is replaced
+        kept = tuple((proc.name, *p) for p in waiting_decisions(proc, state))  # an expired decision is replaced
         proposed = voted_on[1] if voted_on is not None else -1
-        return state.replace(pending=kept + ((proc.name, step.args, state.now, proposed, tally),))
+        return state.replace(pending=pending_others + kept + ((proc.name, step.args, state.now, proposed, tally),))
+    without = pending_others + pending_mine[:step.which] + pending_mine[step.which + 1:]
     if step.phase == "veto":
-        return state.replace(pending=tuple(p for p in state.pending if p[0] != proc.name))
+        return state.replace(pending=without)
     after = run_effects(model, proc, Env(model, state, dict(step.args)))[1]
     if step.phase == "execute":
-        after = after.replace(pending=tuple(p for p in state.pending if p[0] != proc.name))
+        after = after.replace(pending=without)
     return after
 
 
@@ -112,7 +122,7 @@ def step_env(model: m.Model, state: State, step: Step) -> Env:
     args = dict(step.args)
     stages = (proc.window_stage,) if step.phase == "veto" else proc.stages
     sets = [stage_sets(proc, s, state, args, c) for s, c in zip(stages, step.stages)]
-    counted = counting_powers(model, proc, state, step.loan) if step.phase == "pass" else None
+    counted = counting_powers(model, proc, state, step.loan, step.which) if step.phase == "pass" else None
     return Env(model, state, args, sets, passed=step.procedure, phase=step.phase, powers=counted)
 
 

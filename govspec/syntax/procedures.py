@@ -111,6 +111,10 @@ class ProcedureRules(Located):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "counted", cite, counting="live")
 
+    def live_clause(self, meta, items):  # several live proposals (issue 13.6)
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "live", cite, days=int(items[0]))
+
     def quorum_clause(self, meta, items):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "quorum", cite, expr=items[0])
