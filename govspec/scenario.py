@@ -156,7 +156,10 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules = [ref(life.rule.text, life.rule.span, life.rule.cite), *folded(proc, LIFECYCLE_KINDS)]
             if step.phase == "propose" and proc.calling is not None:
                 rules.append(_called_ref(ref, proc, state, coalition, step.proposer))
-            name = f"{proc.name} proposed by {step.proposer}" if step.phase == "propose" else f"{proc.name} proposal cancelled"
+            if step.phase == "propose":  # (a meeting that someone calls is called, not proposed: the trial's finding)
+                name = f"{proc.name} {'meeting called' if proc.calling is not None else 'proposed'} by {step.proposer}"
+            else:
+                name = f"{proc.name} proposal cancelled"
             out.append(TraceStep(index, "procedure", name, _shown(step.args), (), _loan(model, step) + state_changes(state, after),
                                  tuple(rules), proc.span.line, proc.cite,
                                  None if proc.span.path == model.path else proc.span.path, phase=step.phase))

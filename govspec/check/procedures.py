@@ -289,7 +289,8 @@ def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: l
         parts.append(f"voting period {_days(period)}")
     if threshold is not None:
         parts.append(f"proposal threshold {cx.text(clauses['threshold'].expr.span)}")
-    parts.append("counted at the snapshot" if snapshot else "counted live")
+    if "counted" in clauses:  # (only where written: "counted live" said of a board without tokens misled the trial)
+        parts.append("counted at the snapshot" if snapshot else "counted live")
     rule = m.Rule(m.BoolConst(True), ", ".join(parts), first.span, first.cite)
     return m.Lifecycle(delay, period, threshold, snapshot, rule)
 

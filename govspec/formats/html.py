@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .. import __version__
 from ..diagnostics import render as render_diagnostic
 from .outputs import options_text
-from .render import FORCING_KINDS, STATUS_WORD, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines
+from .render import FORCING_KINDS, STATUS_WORD, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines, with_args
 from ..report import PropertyResult, Report, StageRecord, TraceStep
 from ..safe import shown
 from ..scenario import natural_key
@@ -91,7 +91,7 @@ def timeline(trace: tuple[TraceStep, ...]) -> Timeline:
     columns: list[Column] = []
     for step in trace:
         args = ", ".join(v for _, v in step.args)
-        title = f"{step.index}. {step.name}" + (f"({args})" if args and step.phase != "wait" else "")
+        title = f"{step.index}. " + (with_args(step.name, args) if step.phase != "wait" else step.name)
         if step.phase == "wait":
             title = f"{step.index}. {dict(step.args)['days']} day(s) pass"
         members = {body: set(p) for body, p in step.before.members} if step.before else {}

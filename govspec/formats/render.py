@@ -15,6 +15,15 @@ from .story import story
 STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "bounded": "BOUNDED", "unknown": "UNKNOWN"}  # (the status; r.word says more)
 
 
+
+def with_args(name: str, args: str) -> str:
+    """A step's name with its arguments after the procedure's own name: ``pay(x = carol) takes
+    effect``, not ``pay takes effect(x = carol)`` (found by the new-user trial, docs/trials.md)."""
+    if not args:
+        return name
+    own, _, rest = name.partition(" ")
+    return f"{own}({args})" + (f" {rest}" if rest else "")
+
 def _people(names) -> str:
     names = list(names)
     if not names:
@@ -42,7 +51,7 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
             lines += [f"   {who} cannot take effect now: {why} fails" for who, why in step.held]
             continue
         args = ", ".join(f"{k} = {v}" for k, v in step.args)
-        head = f"{step.index}. {'Event' if step.kind == 'event' else 'Procedure'} {step.name}" + (f"({args})" if args else "")
+        head = f"{step.index}. {'Event' if step.kind == 'event' else 'Procedure'} {with_args(step.name, args)}"
         if step.phase == "veto":
             head = f"{step.index}. Veto of {step.name[:-len(' vetoed')]}" + (f"({args})" if args else "")
         cite = f" [{step.cite}]" if step.cite else ""

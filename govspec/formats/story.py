@@ -148,8 +148,12 @@ def _sentence(step: TraceStep, day: int) -> str:
     if step.phase == "execute":
         body = f"{name} takes effect, its waiting time over"
     elif step.phase == "propose":
-        proc, _, proposer = step.name.partition(" proposed by ")
-        body = f"{proposer} proposes {proc}{_args(step)}"
+        if " meeting called by " in step.name:
+            proc, _, caller = step.name.partition(" meeting called by ")
+            body = f"{caller} calls a meeting for {proc}{_args(step)}"
+        else:
+            proc, _, proposer = step.name.partition(" proposed by ")
+            body = f"{proposer} proposes {proc}{_args(step)}"
     elif step.phase == "cancel":
         body = f"the proposal of {step.name.removesuffix(' proposal cancelled')}{_args(step)} is withdrawn"
     elif step.kind == "event" and not step.stages:
