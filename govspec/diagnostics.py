@@ -59,6 +59,7 @@ CODES: dict[str, str] = {
     "GOV203": "multiplication needs a constant or parameter on one side",
     "GOV230": "a set operation on something that is not a set of people",
     "GOV231": "unknown principal",
+    "GOV232": "warning: two sets of the vote compared with == or != (who, not how many)",
     # GOV3xx: rules about the organisation
     "GOV300": "an organisation must be declared exactly once",
     "GOV301": "a body has more members than seats",

@@ -253,3 +253,32 @@ def test_a_proof_relies_on_who_may_call(called):
     result = {p.name: p for p in report.properties}["chair_calls"]
     assert result.status == PROVED
     assert "called by chair" in [r.text for r in result.relied_on]
+
+
+CALLED_BY_CHAIR = """\
+organization "Chair calls" {
+  person a
+  person b
+  person c
+  body board { members a, b, c }
+  office chair = c
+  procedure act {
+    called by chair
+    decided by board at meeting
+      notice all
+      passes when yes >= 2
+  }
+}
+"""
+
+
+def test_a_forced_meeting_must_be_called_by_whom_the_rules_say():
+    """The replay of a forcing witness checks who called the meeting: a coalition of a and b
+    cannot force a meeting only the chair (c) may call.  The check was computed and then
+    overwritten by the guards' (semantics/forcing.py), so a witness's call went unchecked."""
+    model = api.load_text(CALLED_BY_CHAIR, "t.gov")
+    state = sem.initial_state(model)
+    everyone = StageChoice(S("a", "b", "c"), S("a", "b"), S("a", "b"))
+    problems = sem.forced_problems(model, state, Step("act", (), (everyone,)), S("a", "b"))
+    assert any("call" in p for p in problems), problems
+    assert sem.forced_problems(model, state, Step("act", (), (everyone,)), S("a", "b", "c")) == []

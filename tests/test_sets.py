@@ -12,6 +12,7 @@ from govspec import semantics as sem
 from govspec.explicit import ExplicitEngine
 from govspec.verdicts import check_property
 from verifier import Z3Engine, counting
+from conftest import ROOT, run_cli
 
 BOARD = """\
 organization "Sets" {
@@ -272,3 +273,33 @@ property p: every coalition of 2 in board including {who} can force adopt
     assert (by_office.status, by_office.summary) == (by_name.status, by_name.summary)
     with pytest.raises(SpecError, match="'chair' is vacant at the start"):
         verdict("vacant", "chair")
+
+
+TIE = """\
+organization "Tie" {
+  person ann
+  person bob
+  body board { members ann, bob }
+  procedure adopt {
+    decided by board at meeting
+      passes when yes > no
+  }
+}
+property no_tie: always (adopt -> yes != no)
+"""
+SET_WARNING_CASES = [pytest.param(TIE, "GOV232", id="yes-not-no")]  # (test_errors: every code has a case)
+
+
+def test_two_sets_of_the_vote_compared_get_a_warning(tmp_path):
+    """'yes != no' compares who voted, not how many (the new-user trial read it as a tie): a warning
+    GOV232 with the counts to write instead, exactly as docs/errors.md shows it; comparing a set of
+    the vote with a body's members (everyone was told) gives none."""
+    (tmp_path / "tie.gov").write_text(TIE)
+    code, out, err = run_cli("check", "tie.gov", cwd=tmp_path)
+    assert code == 0, out
+    doc = (ROOT / "docs" / "errors.md").read_text()
+    shown = doc.split("## GOV232", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    assert err == shown
+    (tmp_path / "told.gov").write_text(TIE.replace("yes != no", "notified == board.members"))
+    code, out, err = run_cli("check", "told.gov", cwd=tmp_path)
+    assert "GOV232" not in err

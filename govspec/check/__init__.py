@@ -68,7 +68,7 @@ def _run(spec: ast.SpecFile, cx: Context) -> m.Model:
     _stop_if_any(cx)
     return m.Model(cx.path, org.title, tuple(cx.people.values()), cx.bodies, cx.offices, params,
                    procedures, tuple(props), cx.source, flash, dict(cx.sizes),
-                   warnings=tuple(lookalike_warnings(cx, org, spec.properties)),
+                   warnings=tuple(lookalike_warnings(cx, org, spec.properties)) + tuple(cx.warned),
                    amendments={a.span: _amendment(cx, a) for a in org.amended})
 
 

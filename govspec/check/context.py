@@ -55,6 +55,7 @@ class Context:
     refused: set[Span] = field(default_factory=set)  # where a declared name was refused (GOV110): no second error there
     _line_starts: list[int] | None = field(default=None, init=False, repr=False)  # cache of name_span
     _keyword_chars_parsed: int = field(default=0, init=False, repr=False)  # characters parsed to compare unknown names with keywords
+    warned: list[Diagnostic] = field(default_factory=list)  # warnings: the check goes on (GOV232)
 
     def error(self, code: str, message: str, span: Span, *notes: str) -> None:
         self.diags.append(Diagnostic(code, message, span, notes=tuple(notes)))

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from .. import ast
 from .. import model as m
-from ..diagnostics import Span
+from ..diagnostics import Diagnostic, Span
 from .context import Context
 from .declarations import has_lifecycle, is_timed, live_limit, window_header
 from .names import Scope, resolve
@@ -202,6 +202,12 @@ def binary(cx: Context, op: str, left, right, span: Span, scope: Scope):
         return None
     ka, kb = ra[0], rb[0]
     if ka == "set" and kb == "set" and op in ("==", "!="):
+        if isinstance(ra[1], m.StepSet) and isinstance(rb[1], m.StepSet) and ra[1] != rb[1]:
+            # (found by the new-user trial: 'yes == no' read as a tie; it means the same people)
+            a_text, b_text = cx.text(left.span), cx.text(right.span)
+            cx.warned.append(Diagnostic(
+                "GOV232", f"'{a_text} {op} {b_text}' compares who is in each set, not how many", span, "warning",
+                (f"for the counts, write 'size({a_text}) {op} size({b_text})'",)))
         return "bool", m.SetCompare(op, ra[1], rb[1])
     if ka == "person" and kb == "person" and op in ("==", "!="):
         return "bool", m.SameHolder(op, ra[1], rb[1])

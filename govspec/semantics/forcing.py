@@ -321,7 +321,7 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
         problems += call_problems(proc, state, coalition)
     counted = counting_powers(model, proc, state, step.loan)
     env = Env(model, state, args)
-    problems = [f"guard fails: {g.text}" for g in proc.guards if not eval_bool(g.expr, env)]
+    problems += [f"guard fails: {g.text}" for g in proc.guards if not eval_bool(g.expr, env)]
     if proc.timed:
         if proc.waiting(state.pending_of(proc.name), state.now):
             problems.append(f"a decision of '{proc.name}' is already waiting to take effect")
