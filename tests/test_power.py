@@ -381,3 +381,54 @@ def test_a_vote_too_large_for_the_exact_analysis_is_refused(tmp_path):
     code, out, err = _run(str(spec))
     assert code == 4 and out == ""
     assert "too large for the exact analysis" in err and "no index is given" in err
+
+
+UNDEFINED = """\
+organization "Three" {
+  person a
+  person b
+  person c
+  body board { members a, b, c }
+  procedure act {
+    decided by board at meeting
+      passes when yes >= THRESHOLD
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("threshold,passable,why", [
+    ("4", False, "no coalition wins its vote"),
+    ("0", True, "every coalition, the empty one included, passes it"),
+])
+def test_no_index_is_given_where_none_is_defined(tmp_path, threshold, passable, why):
+    """A vote nobody can win (or everybody wins, the empty coalition too) has 0 / 0 for its shares
+    and for one of Coleman's indices: no number is printed, the reason is (found in review: every
+    index printed as 0, everyone a dummy, exit 0)."""
+    (tmp_path / "three.gov").write_text(UNDEFINED.replace("THRESHOLD", threshold))
+    code, out, err = _run("--format", "json", str(tmp_path / "three.gov"))
+    report = json.loads(out)
+    import jsonschema
+
+    jsonschema.validate(report, json.loads((ROOT / "govspec" / "schemas" / "power.schema.json").read_text()))
+    act = report["outcomes"][0]
+    assert act["passable"] is passable and why in act["why"] and "players" not in act, act
+    code, out, err = _run(str(tmp_path / "three.gov"))
+    assert why in out and "%" not in out, out
+
+
+def test_the_limit_counts_the_work_not_only_the_states():
+    """100 holders of weights 1 to 100 took 33 s under a limit on states alone: the limit is on the
+    table entries the analysis computes (states times classes, or the dense path's rows)."""
+    from govspec.power.games import analysis_cost
+
+    people = "".join(f"  person h{i} weight {i}\n" for i in range(1, 301))
+    members = ", ".join(f"h{i}" for i in range(1, 301))
+    spec = (f'organization "Holders" {{\n{people}  body dao {{ members {members} }}\n'
+            "  procedure act {\n    decided by dao at meeting\n      passes when weight(yes) >= 22576\n  }\n}\n")
+    model = load_text(spec, "holders.gov")
+    from govspec.power.report import WORK, Unsupported, analyse_outcome
+    with pytest.raises(Unsupported, match="too large"):
+        analyse_outcome(model, "act")
+    q = reduction(model, Goal("act", None, "act"))
+    assert analysis_cost(game_of(model, q)) > WORK

@@ -231,11 +231,18 @@ def _pivots_dense(game: Game, weight: int) -> tuple[int, list[dict[int, int]]]:
     return winning, per_class
 
 
+def analysis_cost(game: Game) -> int:
+    """The work of :func:`analyse`, in table entries touched, of the cheaper of its two paths: the
+    dense path multiplies every row once per member; the sparse one each state once per class."""
+    sparse = game.states() * max(1, len(game.classes))
+    weight = _one_weight(game)
+    return sparse if weight is None else min(sparse, game.players * (game.players + 1) * (_top(game, weight) + 1))
+
+
 def analyse(game: Game) -> Analysis:
     """Exact Banzhaf, Shapley-Shubik and Coleman indices of every class (see the module docstring)."""
     n = game.players
     weight = _one_weight(game)
-    # the dense path multiplies every row once per member; the sparse one each state once per class
     dense = weight is not None and n * (n + 1) * (_top(game, weight) + 1) <= game.states() * len(game.classes)
     winning, pivots = _pivots_dense(game, weight) if dense else _pivots_sparse(game)
     losing = 2 ** n - winning

@@ -13,12 +13,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .. import model as m
-from .games import Analysis, Game, Minimal, analyse, describe, minimal_blocking, minimal_winning
+from .games import Analysis, Game, Minimal, analyse, analysis_cost, describe, minimal_blocking, minimal_winning
 from .vote import Question, game_of, reduction
 
 SCHEMA = "govspec-power/1"
 BY = ("person", "tag", "principal")
-STATES = 20_000_000  # the exact analysis refuses a vote whose generating function may have more states
+WORK = 20_000_000  # the exact analysis refuses a vote whose generating function costs more table entries to compute
 LISTED = 1000  # minimal coalitions listed at most per outcome (more: "complete": false)
 INDICES = (("banzhaf", "Banzhaf"), ("normalised", "normalised"), ("shapley", "Shapley-Shubik"),
            ("initiate", "Coleman initiate"), ("prevent", "Coleman prevent"))
@@ -78,13 +78,18 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person") -> dict:
         raise Unsupported(procedure, q)
     out = {"procedure": procedure, "body": q.body, "by": by, "passable": not q.blocked}
     if q.blocked:  # a requirement or an effect fails at the start: nobody can pass it, no index is defined
-        return out
+        return out | {"why": "a requirement or an effect fails at the start"}
     game = game_of(model, q, by_principal=by == "principal")
-    if game.states() > STATES:
-        raise Unsupported(procedure, f"its vote is too large for the exact analysis (up to {game.states():,} states of "
-                                     f"its generating function; the limit is {STATES:,}); approximate indices are not "
-                                     f"yet supported")
+    cost = analysis_cost(game)
+    if cost > WORK:  # (the work, not only the states: states times classes is what the analysis touches)
+        raise Unsupported(procedure, f"its vote is too large for the exact analysis ({cost:,} table entries to compute; "
+                                     f"the limit is {WORK:,}); approximate indices are not yet supported")
     analysis = analyse(game)
+    if analysis.winning == 0:  # (every index would be 0 / 0 or 0: none is defined)
+        return out | {"passable": False, "why": "no coalition wins its vote, not even the whole body"}
+    if analysis.winning == 2 ** game.players:
+        return out | {"why": "every coalition, the empty one included, passes it: no vote changes the outcome, and "
+                             "the shares and Coleman's power to initiate are undefined (0 / 0)"}
     place = {name: i for i, name in enumerate(q.order)}
     rows = sorted(_rows(analysis), key=lambda r: place.get(r["name"], len(place)))
     out |= {"players": rows, "winning_coalitions": analysis.winning, "all_coalitions": 2 ** game.players,
@@ -116,8 +121,8 @@ def text(path: str, results: list[dict]) -> str:
     lines = []
     for r in results:
         lines.append(f"{path}: {r['procedure']} (decided by {r['body']})")
-        if not r["passable"]:
-            lines.append("  nobody can pass it: a requirement or an effect fails at the start (no index is defined)")
+        if "why" in r:
+            lines.append(f"  {'nobody can pass it: ' if not r['passable'] else ''}{r['why']} (no index is defined)")
             continue
         lines.append(f"  winning coalitions: {r['winning_coalitions']} of {r['all_coalitions']}")
         lines.append("  indices" + (" (the keys held for one principal vote together)" if r["by"] == "principal" else ""))
