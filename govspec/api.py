@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import model as m
-from .diagnostics import SpecError
+from .diagnostics import Diagnostic, SpecError
 from .load import Read, inputs, instance, load, load_text
 from .options import DEFAULT_BUDGET, DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIMEOUT, ENGINES, Options, options_dict
 from .report import FileReport, Report
@@ -70,8 +70,13 @@ def check_model(model: m.Model, options: Options = Options(), progress=None, wit
 
     run = within if within is not None else run_budget(options.budget)
     engine = engine_for(options.engine)
+    warnings = model.warnings
     if model.several_live():  # (issue 13.6: the Z3 encodings do not encode several live proposals; the reasons say so)
         engine = engine_for("explicit")
+        if options.engine != "explicit":  # (said where every format shows it: the options name the engine asked for)
+            several = next(p for p in model.procedures.values() if p.live > 1)
+            warnings += (Diagnostic("GOV352", f"checked by the explicit engine, not {options.engine}: {model.several_live()}",
+                                    several.span, "warning"),)
     passable: dict[str, bool] = {}
     sanity_results: list = []
     results = []
@@ -95,7 +100,7 @@ def check_model(model: m.Model, options: Options = Options(), progress=None, wit
         done = FileReport(model.path, tuple(results), tuple(sanity_results))
         left = [(model.path, p.name) for p in model.properties[len(results):]]
         raise Interrupted(Report((done,), options_dict(options)), left) from None
-    return FileReport(model.path, tuple(results), tuple(sanity_results), warnings=model.warnings)
+    return FileReport(model.path, tuple(results), tuple(sanity_results), warnings=warnings)
 
 
 def _explained(result, model: m.Model, prop: m.Property, options: Options, run=None):

@@ -637,7 +637,8 @@ class Model:
         if not names:
             return None
         return (f"'{names[0]}' may have several live proposals (at most {self.procedures[names[0]].live}), which "
-                "only the explicit engine's bounded search handles (the Z3 encodings and proofs of any length do not)")
+                "only the explicit engine's bounded search handles (the Z3 encodings, proofs of any length and "
+                "coalition questions do not)")
 
     def filters(self) -> frozenset[str]:
         """What of a person the rules read besides bodies and weight: "tag" and "principal" when some

@@ -8,11 +8,12 @@ refuses it with the reason, never answering as if K were 1), and its errors (GOV
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_cli
 from govspec import api
 from govspec import semantics as sem
 from govspec.diagnostics import SpecError
@@ -189,3 +190,20 @@ def test_fraction_powers_are_kept_per_snapshot():
     model = api.load_text(SNAPSHOTS, "snapshots.gov")
     state = sem.apply(model, sem.initial_state(model), Step("pay", phase="propose", proposer="alice"))
     assert sem.counting_powers(model, model.procedures["pay"], state, which=0)["whale"] == Fraction(60)
+
+
+LIVE_WARNING_CASES = [pytest.param(RACE, "GOV352", id="several-live")]  # (test_errors: every code has a case)
+
+
+def test_the_engine_that_checked_the_file_is_said_in_every_format():
+    """A file with several live proposals is checked by the explicit engine whatever --engine says:
+    a warning GOV352 on standard error (as docs/errors.md shows it) and in the JSON report, whose
+    options name the engine asked for (found in review: the swap was silent)."""
+    code, out, err = run_cli("check", "--depth", "2", "--no-sanity", "specs/dao/live_proposals.gov")
+    doc = (ROOT / "docs" / "errors.md").read_text()
+    assert err == doc.split("## GOV352", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    code, out, err = run_cli("check", "--depth", "2", "--no-sanity", "--format", "json", "specs/dao/live_proposals.gov")
+    warned = json.loads(out)["files"][0]["warnings"]
+    assert [w["code"] for w in warned] == ["GOV352"], warned
+    code, out, err = run_cli("check", "--depth", "2", "--no-sanity", "--engine", "explicit", "specs/dao/live_proposals.gov")
+    assert "GOV352" not in err
