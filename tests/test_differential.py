@@ -59,7 +59,7 @@ def compare(text: str, depth: int | None = None, z3=None, explicit=None) -> list
 COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], database=None)
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_EXAMPLES", 40)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_EXAMPLES", 30)), derandomize=True, **COMMON)
 @given(specs())
 def test_engines_agree(text):
     assert compare(text) == [], text
@@ -72,7 +72,7 @@ def test_engines_agree_slow(text):
     assert compare(text, depth=3) == [], text
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_TOKEN_EXAMPLES", 20)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_TOKEN_EXAMPLES", 12)), derandomize=True, **COMMON)
 @given(token_specs())
 def test_engines_agree_on_tokens(text):
     """Moving weights: transfers, delegation, minting, flash loans, snapshots, proposal lifecycles."""
@@ -290,7 +290,7 @@ def unbounded_disagreements(text: str, depth: int = DEPTH, deeper: int = DEPTH +
     return problems
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 20)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 8)), derandomize=True, **COMMON)
 @given(specs())
 def test_unbounded_proofs_hold_deeper(text):
     assert unbounded_disagreements(text) == [], text
@@ -303,7 +303,7 @@ def test_unbounded_proofs_hold_deeper_slow(text):
     assert unbounded_disagreements(text) == [], text
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 8)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 5)), derandomize=True, **COMMON)
 @given(token_specs())
 def test_unbounded_proofs_hold_deeper_with_tokens(text):
     assert unbounded_disagreements(text, depth=3, deeper=5) == [], text
@@ -450,7 +450,7 @@ property every_one: every coalition of 1 in board can force p
     assert (result.status, result.coalition) == ("refuted", ("d[1]",))
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 30)) // 2, derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 12)) // 2, derandomize=True, **COMMON)
 @given(principal_specs())
 def test_unbounded_proofs_hold_deeper_with_principals(text):
     assert unbounded_disagreements(text) == [], text
