@@ -303,7 +303,7 @@ def test_exhaustion_agrees_with_z3(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=300, **COMMON)
+@settings(max_examples=150, **COMMON)
 @given(specs(max_people=6))
 def test_exhaustion_agrees_with_z3_slow(text):
     assert disagreements(text) == [], text
