@@ -101,13 +101,19 @@ def _named_only(s) -> bool:
 
 
 def _arg_uses_ok(proc: m.Procedure, formal: str) -> bool:
-    """Is the argument only removed from bodies or tested with ``x in B``?"""
+    """Is the argument only removed from bodies (once from each) or tested with ``x in B``?"""
     if proc.timed or any(r.formal == formal and r.people is None for r in proc.recusals):
         return False
+    removed_from = []
     for eff in proc.effects:
         for e in (eff.person, eff.other):
             if isinstance(e, m.Arg) and e.name == formal and eff.kind != "remove":
                 return False
+        if eff.kind == "remove" and isinstance(eff.person, m.Arg) and eff.person.name == formal:
+            removed_from.append(eff.target)
+    if len(removed_from) != len(set(removed_from)):
+        # removed twice from one body: a class's count cannot tell the same person from another one
+        return False
     # the conditions of conditional effects and a parameter's new value are read like rules
     for cond in [rule.expr for rule in proc.rules()] + [e for eff in proc.effects for e in (eff.when, eff.expr) if e]:
         allowed = {id(x.person) for x in m.walk(cond)

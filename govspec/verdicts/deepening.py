@@ -36,7 +36,11 @@ class Budget:
 
     @property
     def first(self) -> int:
-        return FIRST_DEPTH if self.cap is None else min(self.cap, FIRST_DEPTH)
+        """The depth of the first search: FIRST_DEPTH (deeper ones follow), or the cap when no deeper
+        search follows (a bounded search asked for: one search to the depth asked for)."""
+        if self.cap is None:
+            return FIRST_DEPTH
+        return self.cap if not self.prove else min(self.cap, FIRST_DEPTH)
 
 
 class Deepening:
