@@ -194,13 +194,18 @@ def _errors_to_stderr(report, sources) -> None:
               help="Write each counterexample (and each witness of a 'possible') as an ITF trace "
                    "(Apalache/Quint JSON) to FILE; "
                    "{property} and {file} in FILE are replaced. Never over a file the check reads.")
+@click.option("--json-out", metavar="FILE", default=None,
+              help="Also write the JSON report (the one --format json prints) to FILE, from the same check: "
+                   "text in a CI log and JSON as an artifact. Never over a file the check reads.")
 @_check_options
 @click.pass_context
-def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, budget, accept_bounded, recheck_cvc5,
-          engine, no_sanity, explain, quiet) -> None:
+def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, timeout, budget, accept_bounded,
+          recheck_cvc5, engine, no_sanity, explain, quiet) -> None:
     """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
     # on Ctrl-C, only text shows the results so far: a partial JSON, SARIF, JUnit, Markdown or HTML
     # report would pass for a whole one (a proof stamp, a green CI view), so that text goes to stderr
+    if json_out is not None:  # refused before checking: a refusal costs no check
+        _write(ctx, [], _inputs(files), quiet, refuse=json_out)
     report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
                                  recheck_cvc5, partial_out=_Streams.out if fmt == "text" else _Streams.err, budget=budget)
     if fmt != "text":
@@ -208,6 +213,8 @@ def check(ctx: click.Context, files, fmt, trace_out, depth, effort, timeout, bud
     else:
         _print_text(report, _Streams.out)
     _errors_to_stderr(report, sources)
+    if json_out is not None:
+        _write(ctx, [(json_out, _formatted(report, "json", sources))], _inputs(files), quiet, "JSON report")
     if trace_out is not None:
         from .formats.itf import trace_files
 

@@ -85,6 +85,10 @@ OUTPUT_CASES = [
                  id="trace-over-an-imported-file"),
     pytest.param(["check", "main.gov", "--trace-out", "link.html"], "GOV006", "main.gov", symlink,
                  id="trace-through-a-symlink-to-the-spec"),
+    pytest.param(["check", "main.gov", "--json-out", "main.gov"], "GOV006", "main.gov", None,
+                 id="json-report-over-the-spec"),
+    pytest.param(["check", "main.gov", "--json-out", "rules/acme.gov"], "GOV006", "rules/acme.gov", None,
+                 id="json-report-over-an-imported-file"),
 ]
 
 
@@ -102,7 +106,7 @@ def test_an_output_never_overwrites_an_input(folder, args, code, victim, prepare
     assert f"'{victim}'" in first and "input" in first, err
     assert "nothing was written" in err and "Traceback" not in err
     assert "wrote" not in err
-    if args[0] == "report":  # refused before checking: no verdict is computed for nothing
+    if args[0] == "report" or "--json-out" in args:  # refused before checking: no verdict computed for nothing
         assert out == ""
 
 
@@ -112,6 +116,26 @@ def test_outputs_elsewhere_are_still_written(folder):
     assert (folder / "out.html").read_text().startswith("<!DOCTYPE html>")
     code, _, err = run_cli("check", "main.gov", "--trace-out", "{file}.itf.json", *FAST, cwd=folder)
     assert code == 1 and err == "govspec: wrote ITF trace main.itf.json\n"
+
+
+def test_json_out_writes_the_json_report_of_the_same_check(folder):
+    """--json-out: the text on standard output and the JSON report in a file, from one check; the
+    file is the report --format json prints (timings aside)."""
+    code, out, err = run_cli("check", "main.gov", "--json-out", "report.json", *FAST, cwd=folder)
+    assert code == 1 and err == "govspec: wrote JSON report report.json\n"
+    assert "main.gov:11: fire_never_passes ... REFUTED" in out
+    code_j, out_j, _ = run_cli("check", "--format", "json", "main.gov", *FAST, cwd=folder)
+    assert code_j == code
+
+    def masked(text):
+        return re.sub(r'"seconds": [0-9.e-]+', '"seconds": 0', text)
+    assert masked((folder / "report.json").read_text()) == masked(out_j)
+
+
+def test_ctrl_c_never_writes_the_json_out_file(folder, monkeypatch):
+    _interrupt_after(monkeypatch, 1)
+    code, out, err = run_cli("check", "main.gov", "--json-out", "report.json", *FAST, cwd=folder)
+    assert code == 130 and not (folder / "report.json").exists()
 
 
 def test_a_rewritten_output_keeps_its_permissions(folder):

@@ -204,3 +204,11 @@ def test_messages_point_at_nothing_a_wheel_lacks():
     for template in (ROOT / "govspec" / "templates").glob("*"):
         found += [str(template.relative_to(ROOT)) for _ in re.finditer(r"docs/|\w\.md\b", template.read_text())]
     assert found == []
+
+
+def test_python_dash_m_govspec_is_the_command_line():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "govspec", "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("Usage: govspec "), done.stderr
