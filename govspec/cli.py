@@ -324,6 +324,17 @@ def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> 
     ctx.exit(outcome.exit_code)
 
 
+def _spec_error_exit(ctx: click.Context, err) -> None:
+    """Each error of a spec that did not load, located, on standard error; exit 3 (invalid), or 2
+    when a path cannot be read (a usage error, as for check)."""
+    from .diagnostics import render as render_diagnostic
+    from .imports import source_of
+
+    for d in err.diagnostics:
+        _Streams.err.write(render_diagnostic(d, source_of(d.span.path)) + "\n")
+    ctx.exit(EXIT_USAGE if any(d.code == "GOV001" for d in err.diagnostics) else EXIT_INVALID)
+
+
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("--outcome", metavar="P", default=None,
@@ -345,17 +356,12 @@ def power(ctx: click.Context, file, outcome, by, fmt) -> None:
 
     from . import api
     from .diagnostics import SpecError
-    from .diagnostics import render as render_diagnostic
-    from .imports import source_of
     from .power.report import text
 
     try:
         result = api.power(file, outcome, by)
     except SpecError as err:
-        for d in err.diagnostics:
-            _Streams.err.write(render_diagnostic(d, source_of(d.span.path)) + "\n")
-        # a path that cannot be read is a usage error, as for check; a spec in error is invalid
-        ctx.exit(EXIT_USAGE if any(d.code == "GOV001" for d in err.diagnostics) else EXIT_INVALID)
+        _spec_error_exit(ctx, err)
         return
     except ValueError as err:
         raise click.UsageError(str(err)) from None
@@ -369,6 +375,52 @@ def power(ctx: click.Context, file, outcome, by, fmt) -> None:
                            f"exactly; the procedural analysis (timing, vetoes, quorum interplay) is not yet "
                            f"supported, so no index is given for it.\n")
     ctx.exit(EXIT_UNKNOWN if result["unsupported"] else EXIT_OK)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(dir_okay=True))
+@click.argument("new", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: the changes in words, with the scenario of each flip; json: the diff (schema govspec-diff/1).")
+@click.option("--no-power", is_flag=True, help="Skip the fewest people who can force or block each procedure.")
+@click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
+              help="Cap every search at behaviours of this many steps (as for check).")
+@click.option("--timeout", type=click.FloatRange(*TIMEOUT_RANGE), default=None, show_default="60",
+              help="Time limit per check, in seconds (as for check).")
+@click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
+              help="The engine of every check (as for check).")
+@click.pass_context
+def diff(ctx: click.Context, old, new, fmt, no_power, depth, timeout, engine) -> None:
+    """What changing the rules from OLD to NEW changes: the rules side by side, every property of
+    either file checked under both, and the fewest people who can force or block each procedure.
+
+    Exit 0 no property lost, 1 a property that held under OLD fails under NEW, 4 none lost but one
+    could not be decided, 3 invalid spec, 2 usage error or internal error, 130 interrupted."""
+    from . import api
+    from .diagnostics import SpecError
+    from .diff import diff_files
+    from .diff.render import json as diff_json
+    from .diff.render import text as diff_text
+    from .verdicts import ReplayError
+
+    options = api.Options(depth=api.DEFAULT_DEPTH if depth is None else depth,
+                          timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
+    try:
+        found = diff_files(old, new, options, power=not no_power)
+    except SpecError as err:
+        _spec_error_exit(ctx, err)
+        return
+    except ReplayError as err:
+        _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
+                           f"reference semantics ({err}).\nThis is a verifier bug; please report it with the specs.\n")
+        ctx.exit(EXIT_USAGE)
+        return
+    except KeyboardInterrupt:
+        _Streams.err.write("govspec: interrupted (Ctrl-C); no diff printed (a partial one would pass for a whole one)\n")
+        ctx.exit(EXIT_INTERRUPTED)
+        return
+    _Streams.out.write(diff_json(found) if fmt == "json" else diff_text(found))
+    ctx.exit(found.exit_code)
 
 
 @cli.command()

@@ -1,0 +1,141 @@
+"""``govspec diff OLD NEW``: what a change to the rules changes.
+
+Three parts, each from the two specs as loaded (imports joined):
+
+1. **Rules** (:mod:`.rules`): declarations matched by name, clauses as written, each change in one line.
+2. **Properties**: every property of either file, checked under the old rules and under the new
+   ones (a property that names something one side lacks does not apply there, and says why). A
+   property is **lost** when it holds under the old rules (PROVED) and fails under the new
+   (REFUTED), and **gained** the other way round, whatever it states (a guarantee such as
+   ``no coalition of at most 2 ... can force``, or a power such as ``coalition {...} can force``);
+   each flip carries the scenario of its REFUTED side.
+3. **Power** (:mod:`.coalitions`): for each procedure, the fewest people who can force it and the
+   fewest who can block it, under each set of rules, each with a coalition that can (its forcing
+   sequence is the witness); from ``no coalition of at most K ... can force/block P``, so under the
+   semantics of ``can force``: passive opposition, timing, vetoes.
+
+Nothing is assumed across the two sides: every verdict is a check of its own, with its scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import model as m
+from ..load import load
+from ..options import Options
+from ..report import PropertyResult, SanityResult
+from .coalitions import Power, least_coalitions
+from .respec import own_properties, with_properties
+from .rules import RuleChange, rule_changes
+
+__all__ = ["Diff", "Guarantee", "Power", "RuleChange", "diff_files", "diff_models"]
+
+LOST, GAINED, KEPT, UNDECIDED, ONE_SIDE = "lost", "gained", "unchanged", "undecided", "one side only"
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    """One property under both sets of rules (None: it does not apply there, ``why_not`` says why)."""
+
+    name: str
+    text: str  # the property as written (in the file it comes from)
+    origin: str  # "old", "new" or "both" (the same text in both files)
+    before: PropertyResult | None
+    after: PropertyResult | None
+    why_not_before: str | None = None
+    why_not_after: str | None = None
+
+    @property
+    def change(self) -> str:
+        if self.before is None or self.after is None:
+            return ONE_SIDE
+        a, b = self.before.status, self.after.status  # (PROVED: the property holds, whatever its kind)
+        if (a, b) == ("proved", "refuted"):
+            return LOST
+        if (a, b) == ("refuted", "proved"):
+            return GAINED
+        if a == b and a in ("proved", "refuted"):
+            return KEPT
+        return UNDECIDED
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "text": self.text, "origin": self.origin, "change": self.change,
+                "before": self.before.as_dict() if self.before else None,
+                "after": self.after.as_dict() if self.after else None,
+                "why_not_before": self.why_not_before, "why_not_after": self.why_not_after}
+
+
+@dataclass(frozen=True)
+class Diff:
+    old: str
+    new: str
+    rules: tuple[RuleChange, ...]
+    guarantees: tuple[Guarantee, ...]
+    power: tuple[Power, ...]
+    passable: tuple[tuple[str, str | None, str | None], ...] = ()  # (procedure, sanity before, after)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def exit_code(self) -> int:
+        """1 a guarantee lost; 4 none lost but one could not be decided on a side; 0 otherwise."""
+        changes = [g.change for g in self.guarantees]
+        if LOST in changes:
+            return 1
+        return 4 if UNDECIDED in changes else 0
+
+    def as_dict(self) -> dict:
+        return {"format": "govspec-diff/1", "old": self.old, "new": self.new,
+                "rules": [r.as_dict() for r in self.rules],
+                "guarantees": [g.as_dict() for g in self.guarantees],
+                "power": [p.as_dict() for p in self.power],
+                "passable": [{"procedure": p, "before": a, "after": b} for p, a, b in self.passable],
+                "notes": list(self.notes), "exit_code": self.exit_code}
+
+
+def diff_files(old: str, new: str, options: Options = Options(), power: bool = True) -> Diff:
+    """The diff of two spec files (SpecError if either is invalid)."""
+    return diff_models(load(old), load(new), options, power)
+
+
+def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power: bool = True) -> Diff:
+    from ..api import check_model
+
+    props_old, props_new = own_properties(old), own_properties(new)
+    union: dict[str, tuple[str, str]] = {}  # name -> (text, origin)
+    for name, text in props_old.items():
+        union[name] = (text, "both" if props_new.get(name) == text else "old")
+    for name, text in props_new.items():
+        if name not in union:
+            union[name] = (text, "new")
+        elif union[name][1] == "old":  # the same name, another text: two properties
+            union[f"{name}__new"] = (_renamed(text, name, f"{name}__new"), "new")
+            union[name] = (union[name][0], "old")
+    results, why_not, passable = {}, {}, {}
+    for side, model in (("old", old), ("new", new)):
+        rechecked, refused = with_properties(model, union)
+        why_not[side] = refused
+        report = check_model(rechecked, options)
+        results[side] = {r.name: r for r in report.properties}
+        passable[side] = {s.procedure: s for s in report.sanity}
+    guarantees = tuple(Guarantee(name, text, origin, results["old"].get(name), results["new"].get(name),
+                                 why_not["old"].get(name), why_not["new"].get(name))
+                       for name, (text, origin) in union.items())
+    procs = [p for p in old.procedures] + [p for p in new.procedures if p not in old.procedures]
+    sanity = tuple((p, _sanity_word(passable["old"].get(p)), _sanity_word(passable["new"].get(p))) for p in procs
+                   if not (old.procedures.get(p) or new.procedures.get(p)).is_event)
+    powers, notes = (least_coalitions(old, new, options) if power else ((), ("power not computed (--no-power)",)))
+    return Diff(old.path, new.path, tuple(rule_changes(old, new)), guarantees, tuple(powers), sanity, tuple(notes))
+
+
+def _sanity_word(result: SanityResult | None) -> str | None:
+    if result is None:
+        return None
+    return {"ok": "can pass", "warning": "cannot pass", "unknown": "unknown"}.get(result.status, result.status)
+
+
+def _renamed(text: str, name: str, new_name: str) -> str:
+    head, rest = text.split(name, 1)
+    return head + new_name + rest
+
+

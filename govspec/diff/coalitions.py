@@ -1,0 +1,148 @@
+"""Who can force or block each procedure, under each set of rules: the fewest people, with a coalition.
+
+The fewest people who can force P is the least K for which ``no coalition of at most K can force
+P`` is REFUTED (its witness is a coalition of at most K and its forcing sequence); likewise for
+``can block``.  Both questions are monotone in K (a coalition of at most K is one of at most K + 1),
+so the least K is found by a search over K that starts from the other side's answer and halves
+the interval; each K asked is a check of its own, with the options of the run.  A K that is
+neither PROVED nor REFUTED (bounded, unknown) stops the search: the answer is then a range, and
+says which K and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import model as m
+from ..options import Options
+from ..report import PropertyResult
+from .respec import with_properties
+
+KINDS = ("force", "block")
+
+
+@dataclass(frozen=True)
+class Least:
+    """The fewest people who can force (or block) a procedure under one set of rules.
+
+    ``size``: the least K found (None: no coalition of at most ``upto`` people can, everyone
+    included); ``exact``: every smaller K was PROVED impossible; ``coalition`` and ``result``: the
+    check that found a coalition of ``size`` (its forcing sequence is the witness); ``note``: why
+    the answer is not exact."""
+
+    size: int | None
+    upto: int
+    exact: bool
+    coalition: tuple[str, ...] | None = None
+    result: PropertyResult | None = None
+    note: str | None = None
+    checks: int = 0
+
+    def as_dict(self) -> dict:
+        return {"size": self.size, "of": self.upto, "exact": self.exact,
+                "coalition": list(self.coalition) if self.coalition is not None else None,
+                "witness": self.result.as_dict() if self.result is not None else None,
+                "note": self.note, "checks": self.checks}
+
+    def words(self) -> str:
+        if self.size is None:
+            return f"nobody (not even all {self.upto} people together)" if self.exact else f"undecided ({self.note})"
+        people = "person" if self.size == 1 else "people"
+        return f"{self.size} {people}" if self.exact else f"at most {self.size} {people} ({self.note})"
+
+
+@dataclass(frozen=True)
+class Power:
+    procedure: str
+    kind: str  # force | block
+    before: Least | None  # None: the procedure is not in that spec, or the question was not asked
+    after: Least | None
+    why_not: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        sizes = [x.size if x is not None else "absent" for x in (self.before, self.after)]
+        return sizes[0] != sizes[1]
+
+    def as_dict(self) -> dict:
+        return {"procedure": self.procedure, "kind": self.kind, "changed": self.changed,
+                "before": self.before.as_dict() if self.before else None,
+                "after": self.after.as_dict() if self.after else None, "why_not": self.why_not}
+
+
+def _unsupported(model: m.Model) -> str | None:
+    if model.sizes:
+        return "a group of variable size: the fewest people may depend on its size"
+    if model.several_live():
+        return "several live proposals: coalition questions are not yet checked with them"
+    return None
+
+
+def least_coalitions(old: m.Model, new: m.Model, options: Options) -> tuple[list[Power], list[str]]:
+    """For each procedure of either spec (events aside), the fewest people who can force it and who
+    can block it, before and after; and notes on what was not computed."""
+    notes = []
+    refused = {side: _unsupported(model) for side, model in (("old", old), ("new", new))}
+    for side, why in refused.items():
+        if why:
+            notes.append(f"power not computed for the {side} spec: {why}")
+    names = [p for p, proc in old.procedures.items() if not proc.is_event]
+    names += [p for p, proc in new.procedures.items() if not proc.is_event and p not in names]
+    found = []
+    for name in names:
+        for kind in KINDS:
+            before = after = None
+            if name in old.procedures and not refused["old"]:
+                before = least(old, name, kind, options)
+            if name in new.procedures and not refused["new"]:
+                after = least(new, name, kind, options, hint=before.size if before else None)
+            found.append(Power(name, kind, before, after))
+    return found, notes
+
+
+def least(model: m.Model, procedure: str, kind: str, options: Options, hint: int | None = None) -> Least:
+    """The fewest people of ``model`` who can force (or block) ``procedure``."""
+    from ..api import check_model
+
+    n = len(model.people)
+    asked: dict[int, PropertyResult] = {}
+
+    def can(k: int) -> str:
+        name = f"least_{kind}_{k}"
+        text = f"property {name}: no coalition of at most {k} can {kind} {procedure}"
+        checked, refused = with_properties(model, {name: (text, "diff")})
+        if refused:
+            raise ValueError(refused[name])
+        report = check_model(checked, Options(**{**options.__dict__, "sanity": False}))
+        asked[k] = next(r for r in report.properties if r.name == name)
+        return asked[k].status
+
+    lo, hi = 0, n + 1  # no coalition of at most lo can (0: none asked yet); one of at most hi can (n + 1: unknown)
+    probe = hint if hint is not None and 1 <= hint <= n else max(1, (n + 1) // 2)
+    note = None
+    step_from_hint = hint is not None
+    while hi - lo > 1:
+        status = can(probe)
+        if status == "refuted":
+            hi = probe
+        elif status == "proved":
+            lo = probe
+        else:
+            r = asked[probe]
+            note = f"K = {probe} is {r.word}" + (f": {r.reason}" if r.reason else "")
+            break
+        if step_from_hint:  # the other side's answer, then its neighbour: most changes move it by one
+            step_from_hint = False
+            probe = probe - 1 if status == "refuted" else probe + 1
+            if not lo < probe < hi:
+                probe = (lo + hi) // 2
+        else:
+            probe = (lo + hi) // 2
+    exact = note is None and hi - lo == 1
+    if hi > n:
+        return Least(None, n, exact and lo == n, note=note, checks=len(asked))
+    witness = asked[hi]
+    coalition = witness.coalition
+    if kind == "block" and coalition is not None:  # (the check names the others, who cannot force P against it)
+        coalition = tuple(p.name for p in model.people if p.name not in coalition)
+    return Least(hi, n, exact, coalition, witness, note, len(asked))

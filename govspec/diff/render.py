@@ -1,0 +1,78 @@
+"""The diff in text (for a reader, with each flip's scenario) and JSON (schema ``govspec-diff/1``)."""
+
+from __future__ import annotations
+
+import re
+
+from ..formats.render import detail_lines
+from ..safe import json_text, shown
+from . import GAINED, KEPT, LOST, ONE_SIDE, UNDECIDED, Diff
+
+HEAD = re.compile(r'^property\s+\w+\s*(?:"(?:[^"\\\n]|\\.)*")?\s*:\s*')
+CHANGE_WORDS = {LOST: "held before, fails now", GAINED: "failed before, holds now", KEPT: "unchanged",
+                UNDECIDED: "not decided on both sides", ONE_SIDE: "checked on one side only"}
+
+
+def text(diff: Diff) -> str:
+    out = [f"govspec diff: {shown(diff.old)} -> {shown(diff.new)}", ""]
+    out.append(f"Rules ({len(diff.rules)} change{'s' if len(diff.rules) != 1 else ''}):")
+    out += [f"  {c.line()}" for c in diff.rules] or ["  none"]
+    out += ["", "Properties (each checked under the old rules, then the new):"]
+    width = max((len(g.name) for g in diff.guarantees), default=0)
+    for g in diff.guarantees:
+        before = g.before.word if g.before else "does not apply"
+        after = g.after.word if g.after else "does not apply"
+        out.append(f"  {g.name:<{width}}  {before} -> {after}   ({CHANGE_WORDS[g.change]})")
+    if not diff.guarantees:
+        out.append("  none (neither file states a property)")
+    flips = [g for g in diff.guarantees if g.change in (LOST, GAINED)]
+    for g in flips:
+        refuted, side = (g.after, "new") if g.change == LOST else (g.before, "old")
+        out += ["", f"{g.name} ({CHANGE_WORDS[g.change]}): {statement(g.text)}",
+                f"  under the {side} rules, {refuted.word}: {refuted.summary}"]
+        out += detail_lines(refuted)
+    for g in diff.guarantees:
+        for side, why in (("old", g.why_not_before), ("new", g.why_not_after)):
+            if why:
+                out.append(f"  note: {g.name} does not apply to the {side} rules: {why}")
+    if diff.power or diff.notes:
+        out += ["", "Power (the fewest people who can force or block each procedure, from everyone declared):"]
+    for p in diff.power:
+        before = p.before.words() if p.before else "absent"
+        after = p.after.words() if p.after else "absent"
+        mark = "changed" if p.changed else "unchanged"
+        out.append(f"  to {p.kind} {p.procedure}: {before} -> {after}   ({mark})")
+        for side, least in (("old", p.before), ("new", p.after)):
+            if p.changed and least is not None and least.coalition is not None:
+                out.append(f"    {side} rules: {{{', '.join(least.coalition)}}} can {p.kind} it"
+                           + (f": {_first(least.result.summary)}" if p.kind == "block" else ""))
+                if p.kind == "force":
+                    out += ["    " + line for line in _without_story(detail_lines(least.result))]
+    for note in diff.notes:
+        out.append(f"  note: {note}")
+    moved = [(n, a, b) for n, a, b in diff.passable if a != b]
+    if moved:
+        out += ["", "Procedures that can pass:"]
+        out += [f"  {n}: {a or 'absent'} -> {b or 'absent'}" for n, a, b in moved]
+    lost = [g.name for g in diff.guarantees if g.change == LOST]
+    out += ["", f"{len(lost)} propert{'y' if len(lost) == 1 else 'ies'} lost" + (f": {', '.join(lost)}" if lost else "")
+            + f"; exit code {diff.exit_code}"]
+    return shown("\n".join(out) + "\n", keep="\n")
+
+
+def statement(text: str) -> str:
+    """A property as written, on one line, without its name and citation."""
+    return " ".join(HEAD.sub("", text.strip(), count=1).split())
+
+
+def _without_story(lines: list[str]) -> list[str]:
+    """The scenario of a witness without its story (the diff shows the steps; check shows both)."""
+    return lines[:next((i for i, line in enumerate(lines) if line.strip() == "story:"), len(lines))]
+
+
+def _first(summary: str) -> str:
+    return summary.split(": ", 1)[1] if ": " in summary else summary
+
+
+def json(diff: Diff) -> str:
+    return json_text(diff.as_dict()) + "\n"

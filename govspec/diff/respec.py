@@ -1,0 +1,72 @@
+"""A spec's rules with other properties in place of its own: how the diff checks one side's
+properties under the other side's rules, and asks its own coalition questions."""
+
+from __future__ import annotations
+
+from .. import model as m
+from ..diagnostics import Diagnostic, SpecError
+from ..load import load_text
+from .rules import joined
+
+
+def own_properties(model: m.Model) -> dict[str, str]:
+    """The properties written in the file itself (not imported), by name, as written."""
+    spec, sources = joined(model)
+    return {p.name: _raw(p.span, sources) for p in spec.properties if p.span.path == model.path}
+
+
+def _raw(span, sources) -> str:
+    lines = sources[span.path].splitlines()
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column - 1:span.end_column - 1]
+    return "\n".join([lines[span.line - 1][span.column - 1:], *lines[span.line:span.end_line - 1],
+                      lines[span.end_line - 1][:span.end_column - 1]])
+
+
+def _blanked(source: str, spans) -> str:
+    """``source`` with the text of ``spans`` replaced by spaces (lines kept)."""
+    lines = source.split("\n")
+    for s in spans:
+        for ln in range(s.line, s.end_line + 1):
+            start = s.column - 1 if ln == s.line else 0
+            end = s.end_column - 1 if ln == s.end_line else len(lines[ln - 1])
+            lines[ln - 1] = lines[ln - 1][:start] + " " * (end - start) + lines[ln - 1][end:]
+    return "\n".join(lines)
+
+
+def with_properties(model: m.Model, union: dict[str, tuple[str, str]]) -> tuple[m.Model, dict[str, str]]:
+    """``model``'s rules with the properties of ``union`` in place of its own; those that do not
+    apply to these rules (an unknown name, say) are left out, each with the error that says why."""
+    base = model.__dict__.get("_diff_rules_only")
+    if base is None:  # (the rules without the file's own properties: made once per model)
+        spec, _ = joined(model)
+        base = model.__dict__["_diff_rules_only"] = _blanked(
+            model.source, [p.span for p in spec.properties if p.span.path == model.path])
+    refused: dict[str, str] = {}
+    while True:
+        kept = [(n, t) for n, (t, _) in union.items() if n not in refused]
+        text, starts = base.rstrip("\n") + "\n", []
+        for name, prop in kept:
+            starts.append((text.count("\n") + 1, name))
+            text += "\n" + prop + "\n"
+        try:
+            return load_text(text, model.path), refused
+        except SpecError as err:
+            blamed = {_owner(d, starts, model.path) for d in err.diagnostics if d.severity == "error"}
+            if None in blamed or not blamed:
+                raise  # an error in the rules themselves (cannot happen: they loaded before)
+            for diag in err.diagnostics:
+                name = _owner(diag, starts, model.path)
+                if name is not None:
+                    refused.setdefault(name, f"[{diag.code}] {diag.message}")
+
+
+def _owner(diag: Diagnostic, starts: list[tuple[int, str]], path: str) -> str | None:
+    """The appended property a diagnostic points into (None: it points elsewhere)."""
+    if diag.span.path != path:
+        return None
+    owner = None
+    for line, name in starts:
+        if diag.span.line >= line:
+            owner = name
+    return owner

@@ -1,0 +1,121 @@
+"""govspec diff OLD NEW (issue 18.1): the rules side by side, properties under both, power before and after.
+
+The OpenAI board and its variant with quorum on the nine seats are the issue's case: one clause
+changes; four directors can no longer remove the CEO alone (five are needed), and two can now
+stop a removal by staying away (three were needed).  Every answer here is also checked directly.
+"""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from conftest import ROOT, run_cli
+from govspec import api
+from govspec.diff import diff_files, render
+from govspec.diff.respec import with_properties
+
+OLD, NEW = "specs/openai/board_2023.gov", "specs/openai/board_2023_seat_quorum.gov"
+SCHEMA = json.loads((ROOT / "govspec" / "schemas" / "diff.schema.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def openai():
+    """One diff of the issue's case, rendered as the CLI renders it in both formats (the CLI itself
+    is run by the tests below on cheaper cases)."""
+    found = diff_files(OLD, NEW)
+    return found.exit_code, render.text(found), "", found.exit_code, json.loads(render.json(found))
+
+
+def test_the_rule_change_in_one_line(openai):
+    _, out, _, _, data = openai
+    assert "procedure remove_ceo: `quorum majority of members` becomes `quorum majority of seats`" in out
+    clauses = [r for r in data["rules"] if r["where"] == "procedure remove_ceo"]
+    assert clauses == [{"where": "procedure remove_ceo", "before": "quorum majority of members",
+                        "after": "quorum majority of seats", "line_before": 27, "line_after": 27}]
+
+
+def test_each_property_under_both_sets_of_rules(openai):
+    code, out, _, code_j, data = openai
+    changes = {g["name"]: (g["before"]["verdict"], g["after"]["verdict"], g["change"]) for g in data["guarantees"]}
+    assert changes == {
+        "ceo_removal_needs_three_or_notice": ("REFUTED", "PROVED", "gained"),
+        "two_cannot_fire_ceo": ("PROVED", "PROVED", "unchanged"),
+        "four_can_fire_ceo": ("PROVED", "REFUTED", "lost"),
+        "four_cannot_fire_ceo": ("REFUTED", "PROVED", "gained"),
+    }
+    assert code == code_j == data["exit_code"] == 1  # a property that held fails under the new rules
+    assert "1 property lost: four_can_fire_ceo; exit code 1" in out
+    # the flip's witness: the REFUTED side's scenario, under the rules where it fails
+    assert "four_cannot_fire_ceo (failed before, holds now): no coalition of at most 4 in board can force remove_ceo" in out
+    assert "under the old rules, REFUTED: coalition {dangelo, mccauley, sutskever, toner} can force remove_ceo in 1 step" in out
+
+
+def test_four_directors_can_no_longer_act_and_two_can_now_block(openai):
+    _, out, _, _, data = openai
+    power = {(p["procedure"], p["kind"]): p for p in data["power"]}
+    force, block = power[("remove_ceo", "force")], power[("remove_ceo", "block")]
+    assert (force["before"]["size"], force["after"]["size"]) == (4, 5)
+    assert (block["before"]["size"], block["after"]["size"]) == (3, 2)
+    assert all(p[side]["exact"] for p in (force, block) for side in ("before", "after"))
+    assert "to force remove_ceo: 4 people -> 5 people   (changed)" in out
+    assert "to block remove_ceo: 3 people -> 2 people   (changed)" in out
+    # each coalition named is checked again, directly, on the spec it belongs to
+    for path, least, kind in ((OLD, force["before"], "force"), (NEW, force["after"], "force"),
+                              (OLD, block["before"], "block"), (NEW, block["after"], "block")):
+        assert len(least["coalition"]) == least["size"]
+        names = ", ".join(least["coalition"])
+        smaller = least["size"] - 1
+        model, refused = with_properties(api.load(path), {
+            "can": (f"property can: coalition {{{names}}} can {kind} remove_ceo", ""),
+            "fewer": (f"property fewer: no coalition of at most {smaller} can {kind} remove_ceo", "")})
+        assert not refused
+        verdicts = {r.name: r.status for r in api.check_model(model, api.Options(sanity=False)).properties}
+        assert (verdicts["can"], verdicts["fewer"]) == ("proved", "proved"), (path, kind, verdicts)
+
+
+def test_the_json_follows_its_schema(openai):
+    jsonschema.validate(openai[4], SCHEMA)
+
+
+def test_a_spec_against_itself_changes_nothing():
+    code, out, err = run_cli("diff", "--no-power", OLD, OLD)
+    assert code == 0, err
+    assert "Rules (0 changes):\n  none" in out
+    assert "0 properties lost; exit code 0" in out
+    assert "(held before" not in out and "(failed before" not in out
+
+
+def test_a_property_that_does_not_apply_to_one_side(tmp_path):
+    old = tmp_path / "old.gov"
+    new = tmp_path / "new.gov"
+    rules = (ROOT / OLD).read_text().split("property ceo_removal")[0]
+    old.write_text(rules + "property stays: always ceo is not vacant\n")
+    new.write_text(rules.replace("  office chair = brockman\n", "  office chair = brockman\n  office cfo = toner\n")
+                   + "property cfo_stays: always cfo is not vacant\n")
+    diff = diff_files(str(old), str(new), api.Options(depth=2), power=False)
+    by_name = {g.name: g for g in diff.guarantees}
+    assert by_name["cfo_stays"].before is None and "cfo" in by_name["cfo_stays"].why_not_before
+    assert by_name["cfo_stays"].change == "one side only"
+    assert [r.line() for r in diff.rules] == ["office cfo: added `office cfo = toner`"]
+    jsonschema.validate(diff.as_dict(), SCHEMA)
+
+
+def test_one_name_two_statements_are_two_properties(tmp_path):
+    rules = (ROOT / OLD).read_text().split("property ceo_removal")[0]
+    (tmp_path / "a.gov").write_text(rules + "property p: always ceo is not vacant\n")
+    (tmp_path / "b.gov").write_text(rules + "property p: never remove_ceo\n")
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=2), power=False)
+    assert sorted((g.name, g.origin) for g in diff.guarantees) == [("p", "old"), ("p__new", "new")]
+
+
+def test_bad_input_is_a_located_error(tmp_path):
+    bad = tmp_path / "bad.gov"
+    bad.write_text('organization "x" {\n  person a\n  body b { members a, zed }\n}\n')
+    code, out, err = run_cli("diff", OLD, str(bad))
+    assert code == 3 and out == ""
+    assert f"{bad}:3:" in err and "error[GOV" in err and "^" in err and "Traceback" not in err
+    code, _, err = run_cli("diff", OLD, str(tmp_path / "missing.gov"))
+    assert code == 2 and "Traceback" not in err
