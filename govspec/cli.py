@@ -19,7 +19,7 @@ from typing import TextIO
 import click
 
 from . import __version__
-from .options import BUDGET_RANGE, DEPTH_RANGE, EFFORT_RANGE, TIMEOUT_RANGE
+from .options import BUDGET_RANGE, DEPTH_RANGE, EFFORT_RANGE, JOBS_RANGE, TIMEOUT_RANGE
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INVALID, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -89,6 +89,9 @@ def _check_options(command):
         click.option("--explain", is_flag=True,
                      help="For each PROVED property, list the rules the proof relies on (each is removed in "
                           "turn and the property checked again; slower)."),
+        click.option("-j", "--jobs", type=click.IntRange(*JOBS_RANGE), default=1, show_default=True,
+                     help="Check on this many processes (files, sanity checks and properties in parallel); "
+                          "the results and their order are the same for every number."),
         click.option("-q", "--quiet", is_flag=True, help="No progress and no notes on standard error."),
     ]):
         command = option(command)
@@ -96,7 +99,8 @@ def _check_options(command):
 
 
 def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet, explain=False, effort=None,
-               accept_bounded=False, recheck_cvc5=False, partial_out: TextIO | None = None, budget=None, reads=None):
+               accept_bounded=False, recheck_cvc5=False, partial_out: TextIO | None = None, budget=None, reads=None,
+               jobs: int = 1):
     """Check FILES; returns (report, sources of the files with errors), or exits 2 on an engine bug,
     or 130 on Ctrl-C after printing the results finished as text on ``partial_out`` (standard error
     if None) and the properties left.  ``reads``: filled with what was read of each file."""
@@ -119,6 +123,7 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
         sanity=not no_sanity,
         engine=engine,
         explain=explain,
+        jobs=jobs,
     )
     try:
         with progress_for(_Streams.err, quiet) as progress:
@@ -200,14 +205,15 @@ def _errors_to_stderr(report, sources) -> None:
 @_check_options
 @click.pass_context
 def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, timeout, budget, accept_bounded,
-          recheck_cvc5, engine, no_sanity, explain, quiet) -> None:
+          recheck_cvc5, engine, no_sanity, explain, jobs, quiet) -> None:
     """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
     # on Ctrl-C, only text shows the results so far: a partial JSON, SARIF, JUnit, Markdown or HTML
     # report would pass for a whole one (a proof stamp, a green CI view), so that text goes to stderr
     if json_out is not None:  # refused before checking: a refusal costs no check
         _write(ctx, [], _inputs(files), quiet, refuse=json_out)
     report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
-                                 recheck_cvc5, partial_out=_Streams.out if fmt == "text" else _Streams.err, budget=budget)
+                                 recheck_cvc5, partial_out=_Streams.out if fmt == "text" else _Streams.err, budget=budget,
+                                 jobs=jobs)
     if fmt != "text":
         _Streams.out.write(_formatted(report, fmt, sources))
     else:
@@ -229,7 +235,7 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
 @_check_options
 @click.pass_context
 def report(ctx: click.Context, file, output, depth, effort, timeout, budget, accept_bounded, recheck_cvc5, engine,
-           no_sanity, explain, quiet) -> None:
+           no_sanity, explain, jobs, quiet) -> None:
     """Check FILE and write an HTML page: a Markdown review rendered with each govspec block's
     verdicts and scenarios after it, or the report of a spec."""
     from .formats.html import render_html
@@ -242,7 +248,7 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, budget, acc
         _write(ctx, [], inputs, quiet, refuse=output)
     reads: dict = {}
     checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
-                                  recheck_cvc5, budget=budget, reads=reads)
+                                  recheck_cvc5, budget=budget, reads=reads, jobs=jobs)
     text = reads[file].text if is_review(file) else None  # (the Markdown checked: read once)
     page = render_review(text, checked, sources) if text is not None else render_html(checked, sources)
     _errors_to_stderr(checked, sources)

@@ -12,6 +12,7 @@ DEPTH_RANGE = (0, 50)  # what the options accept (verify-report holds a report's
 TIMEOUT_RANGE = (0.1, 86400)
 BUDGET_RANGE = (0.1, 604800)  # a week
 EFFORT_RANGE = (0.0, 1000.0)
+JOBS_RANGE = (1, 256)
 
 DEFAULT_DEPTH = None  # no cap: each property is searched until decided or its budget runs out
 DEFAULT_TIMEOUT = 60.0
@@ -34,6 +35,7 @@ class Options:
     engine: str = "z3"  # or "explicit": enumeration on the reference semantics, no Z3
     unbounded: bool = True  # also try proofs for behaviours of any length (engines that can: Z3)
     explain: bool = False  # for each PROVED property, find the rules it relies on (govspec/reliance.py)
+    jobs: int = 1  # processes (govspec/parallel.py); never recorded: the results are the same for every number
 
 
 def options_dict(options: Options) -> dict:
