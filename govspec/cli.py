@@ -330,14 +330,19 @@ def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> 
     ctx.exit(outcome.exit_code)
 
 
-def _spec_error_exit(ctx: click.Context, err) -> None:
+def _spec_error_exit(ctx: click.Context, err, shown: dict[str, str] | None = None) -> None:
     """Each error of a spec that did not load, located, on standard error; exit 3 (invalid), or 2
-    when a path cannot be read (a usage error, as for check)."""
+    when a path cannot be read (a usage error, as for check).  ``shown``: the name to show for a
+    path (a file read at a git revision: FILE@REV, not its temporary copy)."""
     from .diagnostics import render as render_diagnostic
     from .imports import source_of
 
     for d in err.diagnostics:
-        _Streams.err.write(render_diagnostic(d, source_of(d.span.path)) + "\n")
+        source = source_of(d.span.path)
+        named = next((name for copy, name in (shown or {}).items() if d.span.path == copy), None)
+        if named is not None:
+            d = dataclasses.replace(d, span=dataclasses.replace(d.span, path=named))
+        _Streams.err.write(render_diagnostic(d, source) + "\n")
     ctx.exit(EXIT_USAGE if any(d.code == "GOV001" for d in err.diagnostics) else EXIT_INVALID)
 
 
@@ -385,7 +390,11 @@ def power(ctx: click.Context, file, outcome, by, fmt) -> None:
 
 @cli.command()
 @click.argument("old", type=click.Path(dir_okay=True))
-@click.argument("new", type=click.Path(dir_okay=True))
+@click.argument("new", type=click.Path(dir_okay=True), required=False)
+@click.option("--rev", metavar="REV", default=None,
+              help="Take OLD as it was at this git revision (its folder, with what it imports); NEW defaults to "
+                   "OLD as it is now.")
+@click.option("--new-rev", metavar="REV", default=None, help="Take NEW as it was at this git revision.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: the changes in words, with the scenario of each flip; json: the diff (schema govspec-diff/1).")
 @click.option("--no-power", is_flag=True, help="Skip the fewest people who can force or block each procedure.")
@@ -396,9 +405,10 @@ def power(ctx: click.Context, file, outcome, by, fmt) -> None:
 @click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
               help="The engine of every check (as for check).")
 @click.pass_context
-def diff(ctx: click.Context, old, new, fmt, no_power, depth, timeout, engine) -> None:
+def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeout, engine) -> None:
     """What changing the rules from OLD to NEW changes: the rules side by side, every property of
     either file checked under both, and the fewest people who can force or block each procedure.
+    With --rev, OLD is read as it was at a git revision (and NEW is OLD as it is now, unless given).
 
     Exit 0 no property lost, 1 a property that held under OLD fails under NEW, 4 none lost but one
     could not be decided, 3 invalid spec, 2 usage error or internal error, 130 interrupted."""
@@ -409,12 +419,28 @@ def diff(ctx: click.Context, old, new, fmt, no_power, depth, timeout, engine) ->
     from .diff.render import text as diff_text
     from .verdicts import ReplayError
 
+    from .diff.revisions import at_revision, temporary_folder
+
+    if new is None and rev is None:
+        raise click.UsageError("give NEW, or --rev REV to compare OLD as it was at REV with OLD as it is now")
+    new = old if new is None else new
     options = api.Options(depth=api.DEFAULT_DEPTH if depth is None else depth,
                           timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
+    shown = {}  # the temporary copy of a file at a revision -> FILE@REV
     try:
-        found = diff_files(old, new, options, power=not no_power)
+        with temporary_folder() as folder:
+            paths = []
+            for side, (path, at) in enumerate(((old, rev), (new, new_rev))):
+                if at is None:
+                    paths.append(path)
+                    continue
+                copy = at_revision(path, at, os.path.join(folder, str(side)))
+                shown[copy] = f"{path}@{at}"
+                paths.append(copy)
+            found = diff_files(paths[0], paths[1], options, power=not no_power)
+            found = dataclasses.replace(found, old=shown.get(found.old, found.old), new=shown.get(found.new, found.new))
     except SpecError as err:
-        _spec_error_exit(ctx, err)
+        _spec_error_exit(ctx, err, shown)
         return
     except ReplayError as err:
         _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "

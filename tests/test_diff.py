@@ -119,3 +119,31 @@ def test_bad_input_is_a_located_error(tmp_path):
     assert f"{bad}:3:" in err and "error[GOV" in err and "^" in err and "Traceback" not in err
     code, _, err = run_cli("diff", OLD, str(tmp_path / "missing.gov"))
     assert code == 2 and "Traceback" not in err
+
+
+def _git(folder, *args):
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(folder), "PATH": __import__("os").environ["PATH"]}
+    subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+
+
+def test_a_file_at_a_git_revision_against_itself_now(tmp_path):
+    """--rev: the spec's folder as it was at the revision (imports too), never the working tree."""
+    (tmp_path / "rules").mkdir()
+    rules = (ROOT / OLD).read_text().split("property ceo_removal")[0]
+    (tmp_path / "rules" / "board.gov").write_text(rules + "property stays: always ceo is not vacant\n")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "the board")
+    spec = tmp_path / "rules" / "board.gov"
+    spec.write_text(spec.read_text().replace("quorum majority of members", "quorum majority of seats"))
+    code, out, err = run_cli("diff", "--no-power", "--depth", "2", str(spec), "--rev", "HEAD")
+    assert code == 0, err
+    assert f"govspec diff: {spec}@HEAD -> {spec}" in out
+    assert "procedure remove_ceo: `quorum majority of members` becomes `quorum majority of seats`" in out
+    code, out, err = run_cli("diff", "--no-power", str(spec), "--rev", "no-such-revision")
+    assert code == 2 and "error[GOV001]" in err and "no-such-revision" in err and "Traceback" not in err
+    code, out, err = run_cli("diff", str(spec))
+    assert code == 2 and "--rev" in err
