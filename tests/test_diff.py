@@ -26,7 +26,7 @@ def openai():
     """One diff of the issue's case, rendered as the CLI renders it in both formats (the CLI itself
     is run by the tests below on cheaper cases)."""
     found = diff_files(OLD, NEW)
-    return found.exit_code, render.text(found), "", found.exit_code, json.loads(render.json(found))
+    return found.exit_code, render.text(found), render.markdown(found), found.exit_code, json.loads(render.json(found))
 
 
 def test_the_rule_change_in_one_line(openai):
@@ -78,6 +78,19 @@ def test_four_directors_can_no_longer_act_and_two_can_now_block(openai):
 
 def test_the_json_follows_its_schema(openai):
     jsonschema.validate(openai[4], SCHEMA)
+
+
+def test_markdown_has_the_same_content_and_no_html(openai):
+    from markdown_it import MarkdownIt
+
+    page = openai[2]
+    assert "| procedure remove_ceo | `quorum majority of members` | `quorum majority of seats` |" in page
+    assert "| `four_can_fire_ceo` | **PROVED** | **REFUTED** | held before, fails now |" in page
+    assert "| `remove_ceo` | block | 3 people | 2 people | changed |" in page
+    assert "**1 property lost**: `four_can_fire_ceo`; exit code 1." in page
+    tokens = MarkdownIt("commonmark").enable("table").parse(page)
+    assert not [t for t in tokens if t.type in ("html_block", "html_inline")]
+    assert sum(t.type == "table_open" for t in tokens) == 3
 
 
 def test_a_spec_against_itself_changes_nothing():

@@ -1,11 +1,12 @@
-"""The diff in text (for a reader, with each flip's scenario) and JSON (schema ``govspec-diff/1``)."""
+"""The diff in text (for a reader, with each flip's scenario), Markdown (for a review or a pull request,
+escaped by the rules of :mod:`govspec.safe`) and JSON (schema ``govspec-diff/1``)."""
 
 from __future__ import annotations
 
 import re
 
 from ..formats.render import detail_lines
-from ..safe import json_text, shown
+from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown
 from . import GAINED, KEPT, LOST, ONE_SIDE, UNDECIDED, Diff
 
 HEAD = re.compile(r'^property\s+\w+\s*(?:"(?:[^"\\\n]|\\.)*")?\s*:\s*')
@@ -76,3 +77,61 @@ def _first(summary: str) -> str:
 
 def json(diff: Diff) -> str:
     return json_text(diff.as_dict()) + "\n"
+
+
+def markdown(diff: Diff) -> str:
+    """The diff as Markdown: the same content as the text, as tables and fenced scenarios."""
+    out = [f"# What the change does: {markdown_code(shown(diff.old))} to {markdown_code(shown(diff.new))}", "",
+           f"## Rules ({len(diff.rules)} change{'s' if len(diff.rules) != 1 else ''})", ""]
+    if diff.rules:
+        out += ["| Where | Before | After |", "| --- | --- | --- |"]
+        out += [f"| {markdown_text(c.where)} | {_cell(c.before)} | {_cell(c.after)} |" for c in diff.rules]
+    else:
+        out.append("No rule changed.")
+    out += ["", "## Properties under the old rules and the new", ""]
+    if diff.guarantees:
+        out += ["| Property | Old rules | New rules | Change |", "| --- | --- | --- | --- |"]
+        for g in diff.guarantees:
+            before = f"**{g.before.word}**" if g.before else "does not apply"
+            after = f"**{g.after.word}**" if g.after else "does not apply"
+            out.append(f"| {markdown_code(g.name, cell=True)} | {before} | {after} | {CHANGE_WORDS[g.change]} |")
+    else:
+        out.append("Neither file states a property.")
+    for g in diff.guarantees:
+        if g.change not in (LOST, GAINED):
+            continue
+        refuted, side = (g.after, "new") if g.change == LOST else (g.before, "old")
+        out += ["", f"### {markdown_code(g.name)}: {CHANGE_WORDS[g.change]}", "",
+                f"{markdown_code(statement(g.text))}", "",
+                f"Under the {side} rules, **{refuted.word}**: {markdown_text(refuted.summary)}.", ""]
+        out += markdown_fence([line[2:] for line in detail_lines(refuted)])
+    for g in diff.guarantees:
+        for side, why in (("old", g.why_not_before), ("new", g.why_not_after)):
+            if why:
+                out += ["", f"**Note:** {markdown_code(g.name)} does not apply to the {side} rules: {markdown_text(why)}"]
+    if diff.power or diff.notes:
+        out += ["", "## Power: the fewest people who can force or block each procedure", ""]
+    if diff.power:
+        out += ["| Procedure | To | Old rules | New rules | |", "| --- | --- | --- | --- | --- |"]
+        for p in diff.power:
+            before = p.before.words() if p.before else "absent"
+            after = p.after.words() if p.after else "absent"
+            out.append(f"| {markdown_code(p.procedure, cell=True)} | {p.kind} | {markdown_text(before)} | "
+                       f"{markdown_text(after)} | {'changed' if p.changed else 'unchanged'} |")
+        for p in diff.power:
+            for side, least in (("old", p.before), ("new", p.after)):
+                if p.changed and least is not None and least.coalition is not None:
+                    out += ["", f"Under the {side} rules, {markdown_code('{' + ', '.join(least.coalition) + '}')} "
+                                f"can {p.kind} {markdown_code(p.procedure)}"
+                                + (f": {markdown_text(_first(least.result.summary))}." if p.kind == "block" else ":")]
+                    if p.kind == "force":
+                        out += ["", *markdown_fence([line[2:] for line in _without_story(detail_lines(least.result))])]
+    out += [f"\n**Note:** {markdown_text(note)}" for note in diff.notes]
+    lost = [g.name for g in diff.guarantees if g.change == LOST]
+    out += ["", f"**{len(lost)} propert{'y' if len(lost) == 1 else 'ies'} lost**"
+            + (f": {', '.join(markdown_code(n) for n in lost)}" if lost else "") + f"; exit code {diff.exit_code}."]
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str | None) -> str:
+    return "(none)" if text is None else markdown_code(text, cell=True)
