@@ -143,27 +143,34 @@ def linear_stage(stage: m.Stage) -> bool:
     return all(a.op != "!=" and _linear(a.left) and _linear(a.right) for a in atoms)
 
 
+_SETS = ("notified", "attended", "yes", "no", "abstain", "objected")
+# each option: the indexes in _SETS of the sets its people join (notified unless the option is not told)
+_OPTION_INDEXES = {option: ((0,) if option not in NOT_TOLD else ()) + tuple(_SETS.index(k) for k in keys)
+                   for option, keys in OPTION_SETS.items()}
+
+
 def assemble_choice(combo, notified: frozenset[str] | None = None, base: StageChoice | None = None) -> StageChoice:
     """A stage choice from (people, options, how many take each option) triples, added to ``base``.
 
     Without ``notified``, everyone whose option is not "out" is notified (a free or coalition choice).
+    (The explicit engine builds hundreds of thousands of these on meeting specs: one pass over the
+    groups that take an option, no set built twice.)
     """
-    chosen = {"notified": set(), "attended": set(), "yes": set(), "no": set(), "abstain": set(), "objected": set()}
-    if base is not None:
-        for key in ("attended", "yes", "no", "abstain", "objected"):
-            chosen[key].update(getattr(base, key))
+    chosen: tuple[list, ...] = ([], [], [], [], [], [])
     for people, options, split in combo:
         i = 0
         for option, count in zip(options, split):
-            group = people[i : i + count]
-            i += count
-            if option not in NOT_TOLD:
-                chosen["notified"].update(group)
-            for key in OPTION_SETS[option]:
-                chosen[key].update(group)
-    told = frozenset(chosen["notified"]) if notified is None else notified
-    return StageChoice(told, frozenset(chosen["attended"]), frozenset(chosen["yes"]), frozenset(chosen["no"]),
-                       frozenset(chosen["abstain"]), objected=frozenset(chosen["objected"]))
+            if count:
+                group = people[i : i + count]
+                i += count
+                for index in _OPTION_INDEXES[option]:
+                    chosen[index].extend(group)
+    told = frozenset(chosen[0]) if notified is None else notified
+    if base is None:
+        return StageChoice(told, frozenset(chosen[1]), frozenset(chosen[2]), frozenset(chosen[3]),
+                           frozenset(chosen[4]), objected=frozenset(chosen[5]))
+    return StageChoice(told, base.attended.union(chosen[1]), base.yes.union(chosen[2]), base.no.union(chosen[3]),
+                       base.abstain.union(chosen[4]), objected=base.objected.union(chosen[5]))
 
 
 def member_key(model: m.Model, state: State, person: str, power: dict[str, Fraction] | None = None) -> tuple:
