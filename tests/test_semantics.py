@@ -1,5 +1,6 @@
 """The reference semantics on hand-written steps: what is allowed, what is not, and why."""
 
+import dataclasses
 from fractions import Fraction
 
 import pytest
@@ -335,3 +336,15 @@ def test_a_strict_threshold_needs_power_above_it_and_cancels_only_below_it():
     assert "still has voting power 4, at or above the threshold" in sem.step_problems(model, at_threshold, cancel)[0]
     below = sem.apply(model, at_threshold, Step("give", (("x", "a"), ("y", "c"))))
     assert sem.step_problems(model, below, cancel) == []
+
+
+def test_a_strict_flag_without_a_threshold_is_no_threshold():
+    """`--explain` drops a procedure's threshold to see whether a proof relies on it (govspec/reliance.py);
+    what is left must be no threshold at all, as the Z3 encoding reads it, not "power above 0"."""
+    model = api.load_text(STRICT, "strict.gov")
+    proc = model.procedures["bravo"]
+    dropped = dataclasses.replace(model, procedures={**model.procedures, "bravo": dataclasses.replace(
+        proc, lifecycle=dataclasses.replace(proc.lifecycle, threshold=None))})
+    poor = sem.apply(dropped, sem.initial_state(dropped), Step("give", (("x", "c"), ("y", "a"))))
+    assert sem.powers(dropped, poor)["c"] == 0
+    assert sem.step_problems(dropped, poor, Step("bravo", phase="propose", proposer="c")) == []
