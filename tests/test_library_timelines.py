@@ -6,7 +6,9 @@ state Succeeded, after endBlock; Timelock.executeTransaction needs block.timesta
 OpenZeppelin Governor, voting delay + voting period (Governor.state is Succeeded only after
 proposalDeadline), plus TimelockController.getMinDelay with a timelock controller.  Each case is
 checked by both engines: never before the minimum is PROVED (any length), never before one day
-more is REFUTED, and an execution on the very day of the minimum is possible (PROVED)."""
+more is REFUTED, and an execution on the very day of the minimum is possible (PROVED).  The other
+templates (Safe, Delaware, MBCA, Robert's Rules) follow, from a meeting's call or a decision's
+first signature to its effect."""
 
 from __future__ import annotations
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 from govspec import api
+from govspec.power import vote
+from verifier import counting
 
 SPEC = """
 organization "Two holders" {{
@@ -75,3 +77,11 @@ def test_bravo_needs_votes_above_the_proposal_threshold(engine, threshold, amend
     assert report.properties[0].status == verdict
     if verdict == "proved":
         assert report.properties[0].scope.depth is None
+
+
+def test_the_fast_paths_refuse_a_strict_threshold():
+    """The counted encoding and the weighted fast path do not encode proposal steps: they refuse any
+    lifecycle, the strict threshold included, and the general encoding decides."""
+    model = api.load_text(SPEC.format(above="above "), "above.gov")
+    assert counting.unsupported(model) == "a proposal lifecycle"
+    assert vote._outside(model, model.procedures["by_the_whale"]).startswith("the spec has timing")
