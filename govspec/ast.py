@@ -221,6 +221,7 @@ class Clause(Node):
     checked: str = "approval"  # require: when it is checked: approval | execution | approval and execution
     hours: int | None = None  # a notice period written in hours ("notice all 48 hours"; ``days`` rounds it up)
     callers: tuple = ()  # "called by chair or 2 members": ("office", NAME, span) and ("members", K, span)
+    strict: bool = False  # "proposal threshold above A": the proposer's power must exceed A (issue 19.2)
 
 
 @dataclass(frozen=True, slots=True)

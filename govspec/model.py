@@ -362,7 +362,7 @@ class Lifecycle:
     """A proposal step before the vote: who may propose, how long until and during the vote, how votes count.
 
     The proposal is made by a member of the first stage's body whose voting power reaches
-    ``threshold``; the vote may take place from ``delay`` days after the proposal until ``delay +
+    ``threshold`` (exceeds it, with ``threshold_strict``); the vote may take place from ``delay`` days after the proposal until ``delay +
     period`` days (exclusive; no end without a period); with ``snapshot`` every weight in the vote's
     rules is the voting power at the proposal step, otherwise the power at the vote (live), where
     a flash loan counts.  A proposal whose proposer has fallen below the threshold may be cancelled.
@@ -376,6 +376,9 @@ class Lifecycle:
     # a meeting may be held on short notice, before ``delay`` days, if nobody had due notice and every member
     # attends: its delay is its notice periods' alone, each waived by attendance (docs/semantics.md)
     waivable: bool = False
+    # "proposal threshold above A" (Compound Bravo's propose: votes > proposalThreshold); a proposal may
+    # still be cancelled only while its proposer is below A (Bravo's cancel: votes < proposalThreshold)
+    threshold_strict: bool = False
 
 
 @dataclass(frozen=True, slots=True)

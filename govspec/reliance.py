@@ -83,7 +83,7 @@ def candidates(model: m.Model) -> list[tuple[RuleRef, Callable[[], m.Model]]]:
                     lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, delay=0)))
             if life.threshold is not None:
                 add(f"{proc.name}: proposal threshold", life.rule.span, life.rule.cite,
-                    lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, threshold=None)))
+                    lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, threshold=None, threshold_strict=False)))
             if life.snapshot:
                 add(f"{proc.name}: counted at the snapshot", life.rule.span, life.rule.cite,
                     lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, snapshot=False)))

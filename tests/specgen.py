@@ -362,7 +362,8 @@ def token_specs(draw, max_people: int = 4) -> str:
     lifecycle = draw(st.booleans())
     if lifecycle:
         if draw(st.booleans()):
-            body.append(f"proposal threshold {draw(st.sampled_from(['1', '3', 'amt']))}")
+            above = draw(st.sampled_from(["", "above "]))  # (issue 19.2: a strict threshold, Bravo's)
+            body.append(f"proposal threshold {above}{draw(st.sampled_from(['1', '3', 'amt']))}")
         if draw(st.booleans()):
             body.append(f"voting delay {draw(st.sampled_from([0, 0, 1, 2]))} days")
         if draw(st.booleans()):

@@ -6,7 +6,9 @@ state Succeeded, after endBlock; Timelock.executeTransaction needs block.timesta
 OpenZeppelin Governor, voting delay + voting period (Governor.state is Succeeded only after
 proposalDeadline), plus TimelockController.getMinDelay with a timelock controller.  Each case is
 checked by both engines: never before the minimum is PROVED (any length), never before one day
-more is REFUTED, and an execution on the very day of the minimum is possible (PROVED)."""
+more is REFUTED, and an execution on the very day of the minimum is possible (PROVED).  The other
+templates (Safe, Delaware, MBCA, Robert's Rules) follow, from a meeting's call or a decision's
+first signature to its effect."""
 
 from __future__ import annotations
 
@@ -56,3 +58,118 @@ def test_the_earliest_execution_is_the_sources_minimum(template, extra, minimum,
                         "on_the_day_of_the_minimum": "proved"}
     proved = next(p for p in report.properties if p.name == "never_before_the_minimum")
     assert proved.scope.depth is None  # any length, not a bounded search
+
+
+BOARD_SPEC = """
+import {template}
+
+organization "Three directors" {{
+  person ada
+  person ben
+  person cy
+  person chief
+{org}
+}}
+
+property never_before_the_minimum:
+  always ({procedure}.executed -> now - {procedure}.{set_in_motion} >= {minimum})
+property never_before_a_day_more:
+  always ({procedure}.executed -> now - {procedure}.{set_in_motion} >= {minimum} + 1)
+property on_the_day_of_the_minimum:
+  possible {procedure}.executed and now - {procedure}.{set_in_motion} == {minimum}
+"""
+
+BOARD = "  body board { members ada, ben, cy }\n  office ceo = chief"
+OWNERS = "  body owners { members ada, ben, cy }"
+ASSEMBLY = "  body assembly { members ada, ben, cy }\n  parameter motion_in_force = 0"
+BYLAW_NOTICE = ('\n  amend remove_ceo {\n    notice all 48 hours "Bylaws: 48 hours\' notice of a special meeting"\n'
+                '  }')
+
+OTHER_CASES = [
+    # template, the organisation's own lines, procedure, the day it was set in motion, the minimum
+    pytest.param("safe_multisig", OWNERS, "execute_transaction", "approved_at", 0, id="safe-at-once"),
+    pytest.param("delaware_board", BOARD, "remove_ceo", "approved_at", 0, id="delaware-meeting"),
+    pytest.param("delaware_board", BOARD, "remove_ceo_by_consent", "approved_at", 0, id="delaware-consent"),
+    pytest.param("delaware_board", BOARD + BYLAW_NOTICE, "remove_ceo", "proposed_at", 2,
+                 id="delaware-bylaw-48-hours"),
+    pytest.param("mbca_board", BOARD, "remove_ceo_by_consent", "approved_at", 0, id="mbca-consent"),
+    pytest.param("roberts_rules", ASSEMBLY, "adopt_motion", "approved_at", 0, id="roberts-adopt"),
+    pytest.param("roberts_rules", ASSEMBLY, "rescind_motion", "approved_at", 0, id="roberts-rescind"),
+]
+
+
+@pytest.mark.parametrize("engine", ["z3", "explicit"])
+@pytest.mark.parametrize("template, org, procedure, set_in_motion, minimum", OTHER_CASES)
+def test_the_earliest_effect_of_the_other_templates(template, org, procedure, set_in_motion, minimum, engine):
+    """The other templates' timelines, from the call of a meeting (or the first signature) to the
+    decision taking effect.  None of them has a timelock, so the decision takes effect in the step
+    that decides it.  A meeting with a notice period is called in a step of its own, its proposal
+    step, so `P.proposed_at` is the day of the call; without a notice period the meeting is called
+    in the step in which it is held, as written consent and Safe signatures are collected, and the
+    day it is set in motion is the day it decides (`P.approved_at`, which is `now` in a step rule
+    about P):
+
+    - Safe (v1.4): `execTransaction` executes as soon as `checkSignatures` finds `threshold`
+      signatures; no delay (a delay module is not part of the Safe): 0 days.
+    - MBCA 8.21: action without meeting, by written consent, has no notice: 0 days (its special
+      meeting is tested below).
+    - DGCL: 141(b) and 141(f) set no notice period for board meetings or written consent; the
+      bylaws do.  The template's `notice all` has none: 0 days; a bylaw of 48 hours' notice
+      (`amend remove_ceo { notice all 48 hours }`) makes it 2 days from the call.
+    - Robert's Rules (12th ed.): RONR 9:13 requires notice of a special meeting "a reasonable
+      number of days in advance", leaving the period to the bylaws; the template has none: 0 days.
+    """
+    model = api.load_text(BOARD_SPEC.format(template=template, org=org, procedure=procedure,
+                                            set_in_motion=set_in_motion, minimum=minimum), "timeline.gov")
+    report = api.check_model(model, api.Options(engine=engine, timeout=120.0, sanity=False))
+    statuses = {p.name: p.status for p in report.properties}
+    assert statuses == {"never_before_the_minimum": "proved", "never_before_a_day_more": "refuted",
+                        "on_the_day_of_the_minimum": "proved"}
+    proved = next(p for p in report.properties if p.name == "never_before_the_minimum")
+    assert proved.scope.depth is None
+
+
+MBCA_SPEC = """
+import mbca_board
+
+organization "Three directors" {
+  person ada
+  person ben
+  person cy
+  person chief
+  body board { members ada, ben, cy }
+  office ceo = chief
+}
+
+property two_days_after_the_call_unless_all_attend:
+  always (remove_ceo -> now - remove_ceo.proposed_at >= 2 or present == 3)
+property three_days_after_the_call_unless_all_attend:
+  always (remove_ceo -> now - remove_ceo.proposed_at >= 3 or present == 3)
+property on_the_second_day:
+  possible remove_ceo.executed and now - remove_ceo.proposed_at == 2
+property never_on_the_day_of_the_call:
+  always (remove_ceo.executed -> now - remove_ceo.proposed_at >= 1)
+property on_the_day_of_the_call:
+  possible remove_ceo.executed and now - remove_ceo.proposed_at == 0
+"""
+
+
+@pytest.mark.parametrize("engine", ["z3", "explicit"])
+def test_an_mbca_special_meeting_needs_two_days_notice_unless_every_director_attends(engine):
+    """MBCA 8.22(b): "Unless the articles of incorporation or bylaws provide for a longer or shorter
+    period, special meetings of the board of directors must be preceded by at least two days'
+    notice of the date, time, and place of the meeting"; 8.23(b): a director's attendance waives
+    notice unless the director objects.  The template's `remove_ceo` (a special meeting) is called
+    (its proposal step) at least 2 days before it is held, or held at once on short notice when
+    every director attends.  Before, it had no notice period: a removal on the day of the call with
+    two of three directors present was possible."""
+    model = api.load_text(MBCA_SPEC, "mbca.gov")
+    report = api.check_model(model, api.Options(engine=engine, timeout=120.0, sanity=False))
+    statuses = {p.name: p.status for p in report.properties}
+    assert statuses == {"two_days_after_the_call_unless_all_attend": "proved",
+                        "three_days_after_the_call_unless_all_attend": "refuted",
+                        "on_the_second_day": "proved",
+                        "never_on_the_day_of_the_call": "refuted",
+                        "on_the_day_of_the_call": "proved"}
+    proved = next(p for p in report.properties if p.name == "two_days_after_the_call_unless_all_attend")
+    assert proved.scope.depth is None

@@ -1,5 +1,6 @@
 """The reference semantics on hand-written steps: what is allowed, what is not, and why."""
 
+import dataclasses
 from fractions import Fraction
 
 import pytest
@@ -301,3 +302,49 @@ def test_a_rule_with_a_disjunction_is_not_decided_by_groups_acting_as_one():
 }
 """
     assert not sem.linear_stage(api.load_text(text, "o.gov").procedures["p"].stages[0])
+
+
+STRICT = """
+organization "strict" {
+  person a weight 5
+  person b weight 4
+  person c weight 1
+  body holders { members a, b, c }
+  parameter spent = 0
+  event give(x in holders, y in people) { effect transfer 1 from x to y }
+  procedure bravo {
+    proposal threshold above 4     "GovernorBravoDelegate.propose: getPriorVotes > proposalThreshold"
+    decided by holders at meeting
+      passes when weight(yes) > weight(no)
+    effect spent = 1
+  }
+}
+"""
+
+
+def test_a_strict_threshold_needs_power_above_it_and_cancels_only_below_it():
+    """Compound Bravo: `propose` requires votes > proposalThreshold, `cancel` (by anyone) votes <
+    proposalThreshold; a proposer left exactly at the threshold can neither propose nor be cancelled."""
+    model = api.load_text(STRICT, "strict.gov")
+    state = sem.initial_state(model)
+    assert sem.step_problems(model, state, Step("bravo", phase="propose", proposer="b")) == [
+        "b has voting power 4, not above the proposal threshold 4"]
+    proposed = sem.apply(model, state, Step("bravo", phase="propose", proposer="a"))
+    cancel = Step("bravo", phase="cancel")
+    at_threshold = sem.apply(model, proposed, Step("give", (("x", "a"), ("y", "c"))))
+    assert sem.powers(model, at_threshold)["a"] == 4
+    assert "still has voting power 4, at or above the threshold" in sem.step_problems(model, at_threshold, cancel)[0]
+    below = sem.apply(model, at_threshold, Step("give", (("x", "a"), ("y", "c"))))
+    assert sem.step_problems(model, below, cancel) == []
+
+
+def test_a_strict_flag_without_a_threshold_is_no_threshold():
+    """`--explain` drops a procedure's threshold to see whether a proof relies on it (govspec/reliance.py);
+    what is left must be no threshold at all, as the Z3 encoding reads it, not "power above 0"."""
+    model = api.load_text(STRICT, "strict.gov")
+    proc = model.procedures["bravo"]
+    dropped = dataclasses.replace(model, procedures={**model.procedures, "bravo": dataclasses.replace(
+        proc, lifecycle=dataclasses.replace(proc.lifecycle, threshold=None))})
+    poor = sem.apply(dropped, sem.initial_state(dropped), Step("give", (("x", "c"), ("y", "a"))))
+    assert sem.powers(dropped, poor)["c"] == 0
+    assert sem.step_problems(dropped, poor, Step("bravo", phase="propose", proposer="c")) == []

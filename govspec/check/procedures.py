@@ -288,11 +288,13 @@ def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: l
     if period is not None:
         parts.append(f"voting period {_days(period)}")
     if threshold is not None:
-        parts.append(f"proposal threshold {cx.text(clauses['threshold'].expr.span)}")
+        above = "above " if clauses["threshold"].strict else ""
+        parts.append(f"proposal threshold {above}{cx.text(clauses['threshold'].expr.span)}")
     if "counted" in clauses:  # (only where written: "counted live" said of a board without tokens misled the trial)
         parts.append("counted at the snapshot" if snapshot else "counted live")
     rule = m.Rule(m.BoolConst(True), ", ".join(parts), first.span, first.cite)
-    return m.Lifecycle(delay, period, threshold, snapshot, rule)
+    return m.Lifecycle(delay, period, threshold, snapshot, rule,
+                       threshold_strict=threshold is not None and clauses["threshold"].strict)
 
 
 def _stage(cx: Context, decl, index, header: ast.StageHeader, clauses, misplaced=frozenset()) -> m.Stage | None:

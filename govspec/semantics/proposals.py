@@ -97,7 +97,11 @@ def propose_problems(model: m.Model, proc: m.Procedure, state: State, step: Step
     if step.proposer not in state.body(body):
         return [f"{step.proposer} is not a member of {body}, who may propose '{proc.name}'"]
     power = powers(model, state, step.loan)[step.proposer]
-    if power < threshold(model, proc, state):
+    strict = proc.lifecycle.threshold is not None and proc.lifecycle.threshold_strict  # (issue 19.2: Bravo's >)
+    if strict and power <= threshold(model, proc, state):
+        problems.append(f"{step.proposer} has voting power {power}, not above the proposal threshold "
+                        f"{threshold(model, proc, state)}")
+    elif power < threshold(model, proc, state):
         problems.append(f"{step.proposer} has voting power {power}, below the proposal threshold "
                         f"{threshold(model, proc, state)}")
     live = open_proposals(proc, state)

@@ -103,6 +103,10 @@ class ProcedureRules(Located):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "threshold", cite, expr=items[0])
 
+    def proposal_threshold_above(self, meta, items):  # (issue 19.2: the proposer's power must exceed it)
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "threshold", cite, expr=items[0], strict=True)
+
     def counted_snapshot(self, meta, items):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "counted", cite, counting="snapshot")

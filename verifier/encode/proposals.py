@@ -70,7 +70,9 @@ class ProposalsMixin:
         rules.append(Or([And(who == i, b, may_propose(i)) for i, b in body.items()]) if body else BoolVal(False))
         if life.threshold is not None:
             power = self.powers(state, None if life.snapshot else step.loan)
-            rules.append(self._power_of(power, who) >= self.num(life.threshold, state, {}, None))
+            amount = self.num(life.threshold, state, {}, None)
+            power_of = self._power_of(power, who)
+            rules.append(power_of > amount if life.threshold_strict else power_of >= amount)
         if life.period is not None:
             rules.append(Not(self._voting_open(proc, state)))
         rules_for[key] = rules
