@@ -91,7 +91,8 @@ def _check_options(command):
                           "turn and the property checked again; slower)."),
         click.option("-j", "--jobs", type=click.IntRange(*JOBS_RANGE), default=1, show_default=True,
                      help="Check on this many processes (files, sanity checks and properties in parallel); "
-                          "the results and their order are the same for every number."),
+                          "the results and their order are the same for every number, unless a time limit "
+                          "cuts a check short (limits are clock time)."),
         click.option("-q", "--quiet", is_flag=True, help="No progress and no notes on standard error."),
     ]):
         command = option(command)
@@ -332,16 +333,17 @@ def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> 
 
 def _spec_error_exit(ctx: click.Context, err, shown: dict[str, str] | None = None) -> None:
     """Each error of a spec that did not load, located, on standard error; exit 3 (invalid), or 2
-    when a path cannot be read (a usage error, as for check).  ``shown``: the name to show for a
-    path (a file read at a git revision: FILE@REV, not its temporary copy)."""
+    when a path cannot be read (a usage error, as for check).  ``shown``: temporary folders of files
+    read at a git revision, with the revision (such a file is shown by its path in the repository, @REV)."""
     from .diagnostics import render as render_diagnostic
     from .imports import source_of
 
     for d in err.diagnostics:
         source = source_of(d.span.path)
-        named = next((name for copy, name in (shown or {}).items() if d.span.path == copy), None)
-        if named is not None:
-            d = dataclasses.replace(d, span=dataclasses.replace(d.span, path=named))
+        for folder, rev in (shown or {}).items():  # a file read at a revision: its path in the repository, @REV
+            if d.span.path.startswith(folder + os.sep):
+                d = dataclasses.replace(d, span=dataclasses.replace(
+                    d.span, path=f"{os.path.relpath(d.span.path, folder)}@{rev}"))
         _Streams.err.write(render_diagnostic(d, source) + "\n")
     ctx.exit(EXIT_USAGE if any(d.code == "GOV001" for d in err.diagnostics) else EXIT_INVALID)
 
@@ -428,31 +430,33 @@ def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeo
     new = old if new is None else new
     options = api.Options(depth=api.DEFAULT_DEPTH if depth is None else depth,
                           timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
-    shown = {}  # the temporary copy of a file at a revision -> FILE@REV
-    try:
-        with temporary_folder() as folder:
+    shown = {}  # the temporary folder of a side read at a revision -> REV (its files are shown PATH@REV)
+    with temporary_folder() as folder:
+        try:
             paths = []
             for side, (path, at) in enumerate(((old, rev), (new, new_rev))):
                 if at is None:
                     paths.append(path)
                     continue
-                copy = at_revision(path, at, os.path.join(folder, str(side)))
-                shown[copy] = f"{path}@{at}"
-                paths.append(copy)
+                shown[os.path.join(folder, str(side))] = at
+                paths.append(at_revision(path, at, os.path.join(folder, str(side))))
             found = diff_files(paths[0], paths[1], options, power=not no_power)
-            found = dataclasses.replace(found, old=shown.get(found.old, found.old), new=shown.get(found.new, found.new))
-    except SpecError as err:
-        _spec_error_exit(ctx, err, shown)
-        return
-    except ReplayError as err:
-        _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
-                           f"reference semantics ({err}).\nThis is a verifier bug; please report it with the specs.\n")
-        ctx.exit(EXIT_USAGE)
-        return
-    except KeyboardInterrupt:
-        _Streams.err.write("govspec: interrupted (Ctrl-C); no diff printed (a partial one would pass for a whole one)\n")
-        ctx.exit(EXIT_INTERRUPTED)
-        return
+            named = {p: f"{given}@{at}" for p, given, at in ((paths[0], old, rev), (paths[1], new, new_rev)) if at}
+            found = dataclasses.replace(found, old=named.get(found.old, found.old), new=named.get(found.new, found.new))
+        except SpecError as err:  # (shown while the copies are there: each error with its source line)
+            _spec_error_exit(ctx, err, shown)
+            return
+        except ReplayError as err:
+            _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
+                               f"reference semantics ({err}).\nThis is a verifier bug; please report it with the "
+                               f"specs.\n")
+            ctx.exit(EXIT_USAGE)
+            return
+        except KeyboardInterrupt:
+            _Streams.err.write("govspec: interrupted (Ctrl-C); no diff printed (a partial one would pass for a whole "
+                               "one)\n")
+            ctx.exit(EXIT_INTERRUPTED)
+            return
     _Streams.out.write({"json": diff_json, "markdown": diff_markdown, "text": diff_text}[fmt](found))
     ctx.exit(found.exit_code)
 

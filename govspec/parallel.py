@@ -7,7 +7,10 @@ verdict may rest on which procedures can pass).  A worker rebuilds the model fro
 parent read (the file and every file it imports: an edit during the run changes nothing) and
 runs exactly what :func:`govspec.api.check_model` runs for that task.  Results are put back in the
 files' and the properties' order; every verdict depends only on the spec and the options (the
-search budget counts steps, not seconds), so the report is the one ``-j 1`` gives, timings aside.
+search budget counts steps, not seconds), so the report is the one ``-j 1`` gives, timings aside,
+unless a time limit cuts a check short (``--timeout`` and ``--budget`` are clock time: on a machine
+with fewer free cores than N, a check near its limit may end UNKNOWN or bounded where one process
+decided it).
 
 The run's ``--budget`` is one deadline for all processes (a monotonic clock the machine shares).
 On Ctrl-C the parent stops the workers at once and raises :class:`govspec.api.Interrupted` with
@@ -117,7 +120,7 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
                             results[(i, k)] = value
                             if progress:
                                 progress(f"{models[i].path}: {value.name} ({len(results)} of {total} done)")
-            except KeyboardInterrupt:
+            except BaseException:  # Ctrl-C, or a worker's error (an engine bug): stop the rest at once
                 workers = list((getattr(pool, "_processes", None) or {}).values())
                 for process in workers:
                     process.terminate()  # (stop the workers at once: a long solver call would not listen)

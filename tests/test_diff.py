@@ -160,3 +160,45 @@ def test_a_file_at_a_git_revision_against_itself_now(tmp_path):
     assert code == 2 and "error[GOV001]" in err and "no-such-revision" in err and "Traceback" not in err
     code, out, err = run_cli("diff", str(spec))
     assert code == 2 and "--rev" in err
+
+
+def test_review_findings_a_form_feed_a_hash_in_a_citation_and_a_short_name(tmp_path):
+    """Lines are counted as the parser counts them (a form feed in a comment moved every slice);
+    a '#' inside a citation is text, not a comment; a property named 'per' is renamed as a name,
+    not inside the word 'property'."""
+    rules = (ROOT / OLD).read_text().split("property ceo_removal")[0]
+    rules = "# page\x0cbreak\n" + rules.replace('procedure remove_ceo "Bylaws art. 5 (reported)"',
+                                                'procedure remove_ceo "Bylaws art. #5"')
+    (tmp_path / "a.gov").write_text(rules + "property per: always ceo is not vacant\n")
+    (tmp_path / "b.gov").write_text(rules.replace("passes when yes > half of present", "passes when yes >= 3")
+                                    + "property per: never remove_ceo\n")
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=2), power=False)
+    assert [r.line() for r in diff.rules] == [
+        "procedure remove_ceo: `passes when yes > half of present` becomes `passes when yes >= 3`"]
+    assert sorted((g.name, g.origin) for g in diff.guarantees) == [("per", "old"), ("per__new", "new")]
+    # both apply to both sets of rules: each is checked on each side, none refused
+    assert all(g.before is not None and g.after is not None for g in diff.guarantees)
+    assert all(g.why_not_before is None and g.why_not_after is None for g in diff.guarantees)
+
+
+def test_a_proved_property_whose_subject_is_gone_is_not_kept(tmp_path):
+    rules = (ROOT / OLD).read_text().split("property ceo_removal")[0]
+    (tmp_path / "a.gov").write_text(rules + "property stays: always chair is not vacant\n")
+    (tmp_path / "b.gov").write_text(rules.replace("  office chair = brockman\n", ""))
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=2), power=False)
+    assert [g.change for g in diff.guarantees] == ["no longer applies"]
+    assert diff.exit_code == 4
+
+
+def test_a_coalition_question_the_spec_refuses_is_reported_not_a_crash():
+    code, out, err = run_cli("diff", "--depth", "2", "specs/dao/tally_kept.gov", "specs/dao/tally_kept.gov")
+    assert code in (0, 4) and "Traceback" not in err and "internal error" not in err, err
+    assert "to force spend: not computed: [GOV350]" in out
+
+
+def test_a_revision_that_looks_like_an_option_is_refused(tmp_path):
+    spec = tmp_path / "board.gov"
+    spec.write_text((ROOT / OLD).read_text())
+    _git(tmp_path, "init", "-q")
+    code, _, err = run_cli("diff", str(spec), f"--rev=--output={tmp_path / 'injected.tar'}")
+    assert code == 2 and "error[GOV001]" in err and not (tmp_path / "injected.tar").exists()

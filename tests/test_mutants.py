@@ -211,14 +211,23 @@ def disagrees(text: str, mutant: Mutant) -> bool:
         return True  # the reference semantics rejected a trace of the mutant
 
 
+def configure(mutant: Mutant, monkeypatch) -> None:
+    """The encoding the mutant is a variant of: the general one (no weighted fast path), and for the
+    per-member mutants no symmetry reduction.  The witness must agree in this configuration too, so
+    that a disagreement comes from the mutant, not from the configuration."""
+    if callable(mutant.patches):
+        return
+    for fast_path in ("decide", "decide_reachable"):
+        monkeypatch.setattr(weighted, fast_path, lambda *args: None)
+    if not mutant.counted:
+        monkeypatch.setattr(counting, "classes", lambda *args, **kw: ((), "switched off"))
+
+
 def apply(mutant: Mutant, monkeypatch) -> None:
+    """The mutant itself (after :func:`configure`)."""
     if callable(mutant.patches):
         mutant.patches(monkeypatch)
         return
-    for fast_path in ("decide", "decide_reachable"):  # mutants of the general encoding: no fast path
-        monkeypatch.setattr(weighted, fast_path, lambda *args: None)
-    if not mutant.counted:  # mutants of the per-member encoding: no symmetry reduction
-        monkeypatch.setattr(counting, "classes", lambda *args, **kw: ((), "switched off"))
     patches = mutant.patches
     for attribute, replacement in (patches if isinstance(patches[0], tuple) else [patches]):
         if attribute.startswith("forcing:"):  # a function of the module verifier/encode/forcing.py
@@ -233,6 +242,8 @@ def test_mutant_is_killed_by_its_witness(name, monkeypatch):
     assert path.exists(), f"no witness for {name!r}: run python tests/mutants/find.py"
     text, mutant = path.read_text(), ALL[name]
     assert agrees(text, mutant), "the unmutated engines disagree on the witness"
+    configure(mutant, monkeypatch)
+    assert agrees(text, mutant), "the unmutated engines disagree on the witness in the mutant's configuration"
     apply(mutant, monkeypatch)
     assert disagrees(text, mutant), f"the mutant {name!r} survives its witness {path.name}"
 

@@ -19,6 +19,7 @@ Nothing is assumed across the two sides: every verdict is a check of its own, wi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .. import model as m
@@ -32,6 +33,7 @@ from .rules import RuleChange, rule_changes
 __all__ = ["Diff", "Guarantee", "Power", "RuleChange", "diff_files", "diff_models"]
 
 LOST, GAINED, KEPT, UNDECIDED, ONE_SIDE = "lost", "gained", "unchanged", "undecided", "one side only"
+NO_LONGER_APPLIES = "no longer applies"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Guarantee:
 
     @property
     def change(self) -> str:
+        if self.before is not None and self.after is None and self.before.status == "proved":
+            return NO_LONGER_APPLIES  # (a guarantee whose subject is gone: not known to be kept)
         if self.before is None or self.after is None:
             return ONE_SIDE
         a, b = self.before.status, self.after.status  # (PROVED: the property holds, whatever its kind)
@@ -78,11 +82,12 @@ class Diff:
 
     @property
     def exit_code(self) -> int:
-        """1 a guarantee lost; 4 none lost but one could not be decided on a side; 0 otherwise."""
+        """1 a property lost; 4 none lost but one undecided on a side, or held under the old rules and
+        not applicable to the new (what it speaks of is gone); 0 otherwise."""
         changes = [g.change for g in self.guarantees]
         if LOST in changes:
             return 1
-        return 4 if UNDECIDED in changes else 0
+        return 4 if UNDECIDED in changes or NO_LONGER_APPLIES in changes else 0
 
     def as_dict(self) -> dict:
         return {"format": "govspec-diff/1", "old": self.old, "new": self.new,
@@ -135,7 +140,7 @@ def _sanity_word(result: SanityResult | None) -> str | None:
 
 
 def _renamed(text: str, name: str, new_name: str) -> str:
-    head, rest = text.split(name, 1)
-    return head + new_name + rest
+    """The property declaration ``text`` with its name (the word after ``property``) replaced."""
+    return re.sub(rf"^(\s*property\s+){re.escape(name)}\b", lambda mt: mt[1] + new_name, text, count=1)
 
 

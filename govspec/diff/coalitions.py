@@ -21,6 +21,10 @@ from .respec import with_properties
 KINDS = ("force", "block")
 
 
+class Refused(Exception):
+    """The spec does not allow the coalition question (the error that says why)."""
+
+
 @dataclass(frozen=True)
 class Least:
     """The fewest people who can force (or block) a procedure under one set of rules.
@@ -61,8 +65,9 @@ class Power:
 
     @property
     def changed(self) -> bool:
-        sizes = [x.size if x is not None else "absent" for x in (self.before, self.after)]
-        return sizes[0] != sizes[1]
+        """Did the answer change (an exact size against a range or an undecided one counts as a change)?"""
+        answers = [(x.size, x.exact) if x is not None else "absent" for x in (self.before, self.after)]
+        return answers[0] != answers[1]
 
     def as_dict(self) -> dict:
         return {"procedure": self.procedure, "kind": self.kind, "changed": self.changed,
@@ -92,10 +97,14 @@ def least_coalitions(old: m.Model, new: m.Model, options: Options) -> tuple[list
     for name in names:
         for kind in KINDS:
             before = after = None
-            if name in old.procedures and not refused["old"]:
-                before = least(old, name, kind, options)
-            if name in new.procedures and not refused["new"]:
-                after = least(new, name, kind, options, hint=before.size if before else None)
+            try:
+                if name in old.procedures and not refused["old"]:
+                    before = least(old, name, kind, options)
+                if name in new.procedures and not refused["new"]:
+                    after = least(new, name, kind, options, hint=before.size if before else None)
+            except Refused as err:  # (a coalition question the spec's constructs do not allow)
+                found.append(Power(name, kind, None, None, why_not=str(err)))
+                continue
             found.append(Power(name, kind, before, after))
     return found, notes
 
@@ -112,7 +121,7 @@ def least(model: m.Model, procedure: str, kind: str, options: Options, hint: int
         text = f"property {name}: no coalition of at most {k} can {kind} {procedure}"
         checked, refused = with_properties(model, {name: (text, "diff")})
         if refused:
-            raise ValueError(refused[name])
+            raise Refused(refused[name])
         report = check_model(checked, Options(**{**options.__dict__, "sanity": False}))
         asked[k] = next(r for r in report.properties if r.name == name)
         return asked[k].status

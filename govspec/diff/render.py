@@ -7,11 +7,12 @@ import re
 
 from ..formats.render import detail_lines
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown
-from . import GAINED, KEPT, LOST, ONE_SIDE, UNDECIDED, Diff
+from . import GAINED, KEPT, LOST, NO_LONGER_APPLIES, ONE_SIDE, UNDECIDED, Diff
 
 HEAD = re.compile(r'^property\s+\w+\s*(?:"(?:[^"\\\n]|\\.)*")?\s*:\s*')
 CHANGE_WORDS = {LOST: "held before, fails now", GAINED: "failed before, holds now", KEPT: "unchanged",
-                UNDECIDED: "not decided on both sides", ONE_SIDE: "checked on one side only"}
+                UNDECIDED: "not decided on both sides", ONE_SIDE: "checked on one side only",
+                NO_LONGER_APPLIES: "held before, does not apply now"}
 
 
 def text(diff: Diff) -> str:
@@ -39,6 +40,9 @@ def text(diff: Diff) -> str:
     if diff.power or diff.notes:
         out += ["", "Power (the fewest people who can force or block each procedure, from everyone declared):"]
     for p in diff.power:
+        if p.why_not:
+            out.append(f"  to {p.kind} {p.procedure}: not computed: {p.why_not}")
+            continue
         before = p.before.words() if p.before else "absent"
         after = p.after.words() if p.after else "absent"
         mark = "changed" if p.changed else "unchanged"
@@ -114,8 +118,8 @@ def markdown(diff: Diff) -> str:
     if diff.power:
         out += ["| Procedure | To | Old rules | New rules | |", "| --- | --- | --- | --- | --- |"]
         for p in diff.power:
-            before = p.before.words() if p.before else "absent"
-            after = p.after.words() if p.after else "absent"
+            before = p.before.words() if p.before else ("not computed" if p.why_not else "absent")
+            after = p.after.words() if p.after else ("not computed" if p.why_not else "absent")
             out.append(f"| {markdown_code(p.procedure, cell=True)} | {p.kind} | {markdown_text(before)} | "
                        f"{markdown_text(after)} | {'changed' if p.changed else 'unchanged'} |")
         for p in diff.power:

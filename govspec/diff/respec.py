@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import model as m
 from ..diagnostics import Diagnostic, SpecError
 from ..load import load_text
-from .rules import joined
+from .rules import joined, sliced
 
 
 def own_properties(model: m.Model) -> dict[str, str]:
@@ -16,11 +16,7 @@ def own_properties(model: m.Model) -> dict[str, str]:
 
 
 def _raw(span, sources) -> str:
-    lines = sources[span.path].splitlines()
-    if span.line == span.end_line:
-        return lines[span.line - 1][span.column - 1:span.end_column - 1]
-    return "\n".join([lines[span.line - 1][span.column - 1:], *lines[span.line:span.end_line - 1],
-                      lines[span.end_line - 1][:span.end_column - 1]])
+    return sliced(sources[span.path], span)
 
 
 def _blanked(source: str, spans) -> str:
@@ -56,7 +52,7 @@ def with_properties(model: m.Model, union: dict[str, tuple[str, str]]) -> tuple[
             if None in blamed or not blamed:
                 raise  # an error in the rules themselves (cannot happen: they loaded before)
             for diag in err.diagnostics:
-                name = _owner(diag, starts, model.path)
+                name = _owner(diag, starts, model.path) if diag.severity == "error" else None
                 if name is not None:
                     refused.setdefault(name, f"[{diag.code}] {diag.message}")
 

@@ -33,20 +33,31 @@ def at_revision(path: str, rev: str, into: str) -> str:
     if top.returncode != 0:
         raise _refused(path, f"not in a git repository: cannot read it at revision '{rev}'")
     root = top.stdout.strip()
-    inside = os.path.relpath(folder, root)
+    inside = os.path.relpath(os.path.realpath(folder), os.path.realpath(root))
     spec = os.path.join(inside, os.path.basename(path)).replace(os.sep, "/")
-    archive = subprocess.run(["git", "archive", "--format=tar", rev, "--", inside], cwd=root, capture_output=True,
-                             timeout=600)
+    if rev.startswith("-"):  # (never an option of git's)
+        raise _refused(path, f"'{rev}' is not a revision")
+    try:
+        tree = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{tree}}"], cwd=root,
+                              capture_output=True, text=True, timeout=60)
+        if tree.returncode != 0:
+            raise _refused(path, f"git knows no revision '{rev}'")
+        pathspec = f":(literal){inside.replace(os.sep, '/')}" if inside != "." else "."
+        archive = subprocess.run(["git", "archive", "--format=tar", tree.stdout.strip(), "--", pathspec], cwd=root,
+                                 capture_output=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise _refused(path, f"cannot run git to read it at revision '{rev}': {err}") from None
     if archive.returncode != 0:
         reason = archive.stderr.decode("utf-8", "replace").strip().splitlines()
         raise _refused(path, f"git cannot give its folder at revision '{rev}'"
                              + (f": {reason[-1]}" if reason else ""))
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        # only files and folders, inside: a link (absolute, or out of the folder) is left out
+        members = [t for t in tar.getmembers() if (t.isfile() or t.isdir()) and not os.path.isabs(t.name)
+                   and ".." not in t.name.split("/")]
         if hasattr(tarfile, "data_filter"):
-            tar.extractall(into, filter="data")
-        else:  # (Python 3.11.0 to 3.11.3: no extraction filters; git writes only files and folders inside)
-            members = [t for t in tar.getmembers() if (t.isfile() or t.isdir()) and not os.path.isabs(t.name)
-                       and ".." not in t.name.split("/")]
+            tar.extractall(into, members=members, filter="data")
+        else:  # (Python 3.11.0 to 3.11.3: no extraction filters)
             tar.extractall(into, members=members)
     found = os.path.join(into, spec)
     if not os.path.isfile(found):

@@ -17,7 +17,7 @@ from .. import model as m
 from ..imports import Imported, resolve
 from ..syntax import parse
 
-CITATION = re.compile(r'\s*"(?:[^"\\\n]|\\.)*"')  # a citation (or a title) in double quotes
+STRING_OR_COMMENT = re.compile(r'(\s*"[^"\n]*")|#[^\n]*')  # a citation (or a title: group 1), or a comment
 
 
 @dataclass(frozen=True)
@@ -52,16 +52,19 @@ def joined(model: m.Model) -> tuple[ast.SpecFile, dict[str, str]]:
 
 def written(span, sources: dict[str, str], cite: bool = False) -> str:
     """The text a span covers, on one line; without citations unless ``cite``."""
-    lines = sources[span.path].splitlines()
-    if span.line == span.end_line:
-        text = lines[span.line - 1][span.column - 1:span.end_column - 1]
-    else:
-        text = "\n".join([lines[span.line - 1][span.column - 1:], *lines[span.line:span.end_line - 1],
-                          lines[span.end_line - 1][:span.end_column - 1]])
-    text = re.sub(r"#[^\n]*", "", text)  # comments
-    if not cite:
-        text = CITATION.sub("", text)
+    text = sliced(sources[span.path], span)
+    # comments dropped and, unless asked for, citations: strings first, so a '#' inside one is text
+    text = STRING_OR_COMMENT.sub(lambda mt: (mt[1] if cite else "") if mt[1] is not None else "", text)
     return " ".join(text.split())
+
+
+def sliced(source: str, span) -> str:
+    """The text a span covers, lines counted as the parser counts them (at '\\n' only)."""
+    lines = source.split("\n")
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column - 1:span.end_column - 1]
+    return "\n".join([lines[span.line - 1][span.column - 1:], *lines[span.line:span.end_line - 1],
+                      lines[span.end_line - 1][:span.end_column - 1]])
 
 
 def _declarations(spec: ast.SpecFile) -> dict[str, list]:

@@ -58,6 +58,9 @@ def kills(name: str, text: str, seconds: int) -> bool | None:
     if not _AGREES[key]:
         return False
     with pytest.MonkeyPatch.context() as mp:
+        tm.configure(mutant, mp)  # (the witness must agree in the mutant's configuration too)
+        if _timed(lambda: tm.agrees(text, mutant), seconds) is not True:
+            return False
         tm.apply(mutant, mp)
         return _timed(lambda: tm.disagrees(text, mutant), seconds) is True
 
