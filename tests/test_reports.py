@@ -149,3 +149,35 @@ def test_sanity_warnings_appear_in_markdown_and_html():
     assert "- " + line.replace("<", "\\<").replace(">", "\\>") in markdown(report)  # (not a raw <library> tag)
     assert f"<li>{line.replace('<', '&lt;').replace('>', '&gt;')}</li>" in MarkdownIt("commonmark").render(markdown(report))
     assert line.replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;") in render_html(report)
+
+
+# ---------------------------------------------------------------- numbers as written (issue 16.5)
+
+WRITTEN = "specs/dao/numbers_as_written.gov"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "sarif", "junit"])
+def test_numbers_are_shown_as_the_spec_wrote_them_in_every_format(fmt):
+    """4/100 in a parameter, a quorum and a threshold, and a constant effect of 5/100: never 1/25, 1/20."""
+    code, out, _ = run_cli("check", "-q", "--format", fmt, WRITTEN)
+    assert code == 1
+    assert "4/100" in out and "5/100" in out
+    assert "1/25" not in out and "1/20" not in out
+    change = "q: 4/100 -&gt; 5/100" if fmt in ("html", "junit") else "q: 4/100 -> 5/100"
+    assert change in out
+
+
+ONE_PARAMETER = ('organization "x" {{\n  person a\n  body board {{ members a }}\n  parameter q = {initial}\n'
+                 '  parameter r = 6/100\n  procedure set_q {{\n    decided by board at meeting\n      notice all\n'
+                 '      passes when yes >= 1\n    effect q = {new}\n  }}\n}}\nproperty q_stays:\n  always q == {initial}\n')
+
+
+@pytest.mark.parametrize("initial,new,shown", [
+    ("20%", "12.5%", "q: 20% -> 12.5%"),  # a percentage stays a percentage
+    ("4/100", "r", "q: 4/100 -> 3/50"),   # only text from the spec keeps its spelling: q = r is computed
+])
+def test_parameter_values_as_written_or_computed(tmp_path, initial, new, shown):
+    spec = tmp_path / "one_parameter.gov"
+    spec.write_text(ONE_PARAMETER.format(initial=initial, new=new))
+    code, out, _ = run_cli("check", "-q", str(spec))
+    assert code == 1 and shown in out
