@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, ClassVar
 
-from .safe import shown
+from .safe import counted, shown
 
 SCHEMA_ID = "govspec-report/2"
 READABLE_SCHEMAS = ("govspec-report/1", SCHEMA_ID)  # version 1 had no "bounded" status
@@ -52,7 +52,7 @@ class Scope:
 
 
 def steps_text(n: int) -> str:
-    return f"{n} step" if n == 1 else f"{n} steps"
+    return counted(n, "step")
 
 
 def verdict_word(status: str, kind: str, scope: Scope, witness: bool = False) -> str:

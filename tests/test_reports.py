@@ -139,7 +139,7 @@ def test_timeline_of_waits_vetoes_and_delayed_effects():
     (witness,) = [r for r in report.files[0].properties if r.name == "four_directors_with_the_staff_can"]
     t = timeline(witness.trace)
     assert "7" not in t.people and t.people[0] == "altman"
-    assert [c.title for c in t.columns] == ["1. remove_ceo", "2. 7 day(s) pass", "3. remove_ceo takes effect"]
+    assert [c.title for c in t.columns] == ["1. remove_ceo", "2. 7 days pass", "3. remove_ceo takes effect"]
     assert t.columns[1].cells == [] and t.columns[1].changes == ["day 0 -> day 7"]
 
 

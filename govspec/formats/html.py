@@ -18,7 +18,7 @@ from ..diagnostics import render as render_diagnostic
 from .outputs import options_text
 from .render import FORCING_KINDS, STATUS_WORD, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines, with_args
 from ..report import PropertyResult, Report, StageRecord, TraceStep
-from ..safe import shown
+from ..safe import counted, shown
 from ..scenario import natural_key
 from .story import story
 
@@ -93,7 +93,8 @@ def timeline(trace: tuple[TraceStep, ...]) -> Timeline:
         args = ", ".join(v for _, v in step.args)
         title = f"{step.index}. " + (with_args(step.name, args) if step.phase != "wait" else step.name)
         if step.phase == "wait":
-            title = f"{step.index}. {dict(step.args)['days']} day(s) pass"
+            days = int(dict(step.args)['days'])
+            title = f"{step.index}. {counted(days, 'day')} {'passes' if days == 1 else 'pass'}"
         members = {body: set(p) for body, p in step.before.members} if step.before else {}
         stages = step.stages or (None,)
         for n, stage in enumerate(stages):

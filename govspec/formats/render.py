@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..diagnostics import render as render_diagnostic
 from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, TraceStep
-from ..safe import json_text as safe_json, shown
+from ..safe import counted, json_text as safe_json, shown
 from .story import story
 
 STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "bounded": "BOUNDED", "unknown": "UNKNOWN"}  # (the status; r.word says more)
@@ -46,7 +46,7 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
     lines = []
     for step in trace:
         if step.phase == "wait":
-            lines.append(f"{step.index}. Time passes: {dict(step.args)['days']} day(s)")
+            lines.append(f"{step.index}. Time passes: {counted(int(dict(step.args)['days']), 'day')}")
             lines.append("   changes: " + "; ".join(step.changes))
             lines += [f"   {who} cannot take effect now: {why} fails" for who, why in step.held]
             continue
@@ -119,7 +119,7 @@ def detail_lines(r: PropertyResult) -> list[str]:
     if r.relied_on is not None:
         out.append("  relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on
                                       else "no single rule (removing any one leaves it true within the depth)")
-                   + (f"; {r.relied_on_undecided} rule(s) undecided in time" if r.relied_on_undecided else ""))
+                   + (f"; {counted(r.relied_on_undecided, 'rule')} undecided in time" if r.relied_on_undecided else ""))
     if r.kind == "possible" and r.status == PROVED and not r.trace:
         out.append("  witness: the initial state, before any step")
     if r.trace:

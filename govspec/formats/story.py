@@ -79,7 +79,8 @@ def _meeting(step: TraceStep, stage: StageRecord, veto: bool) -> str:
     # (under "attendance waives notice" a member not notified may come: they waive it, unless they object)
     waived = [p for p in present if p not in stage.notified]
     untold = [p for p in members if p not in stage.notified and p not in waived] if members is not None else []
-    who = _verb(present, "meets", "meet") if present else "nobody comes"
+    # (one person "meets alone as the board": "p3 meets as the board" read as a slip, issue 16.4)
+    who = f"{present[0]} meets alone" if len(present) == 1 else _verb(present, "meets", "meet") if present else "nobody comes"
     text = f"{who} as the {stage.body}" + (f" to veto {_procedure(step)}" if veto else "")
     if untold:
         text += f" without notice to {_people(untold)}"
