@@ -181,3 +181,24 @@ def test_parameter_values_as_written_or_computed(tmp_path, initial, new, shown):
     spec.write_text(ONE_PARAMETER.format(initial=initial, new=new))
     code, out, _ = run_cli("check", "-q", str(spec))
     assert code == 1 and shown in out
+
+
+# ---------------------------------------------------------------- forcing wording (issue 16)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "sarif", "junit"])
+def test_forcing_steps_name_the_members_outside_the_coalition(fmt):
+    """'the other notified members' was read to include coalition members who stayed away by choice."""
+    code, out, _ = run_cli("check", "-q", "--no-sanity", "--format", fmt, "specs/arbitrum/security_council.gov")
+    assert code == 1
+    assert "whatever the members outside the coalition do (they need not sign)" in out
+    assert "other notified members" not in out and "the other members" not in out
+
+
+def test_a_coalition_member_who_stays_away_is_absent_not_any_response():
+    r = next(p for p in api.check_files([str(ROOT / "specs/arbitrum/security_council.gov")]).files[0].properties
+             if p.name == "three_organisations_can_act_non_emergency")
+    t = timeline(r.trace, r.coalition)
+    cells = {t.people[row]: label for row, label, _ in t.columns[0].cells}
+    assert cells["a1"] == cells["a2"] == "did not sign" and cells["a3"] == "signed"  # (coalition members)
+    assert cells["d1"] == "any response"  # (outside the coalition)

@@ -83,8 +83,8 @@ def test_proposal_and_flash_loan():
                        " Changed: 'emergency_commit' proposed by farmers[3] on day 0.")
     assert told[1] == "Day 1: 1 day passes."
     assert told[2].startswith("Day 1: farmers[3] meets alone as the holders with notice to every member;"
-                              " farmers[3] votes yes, so emergency_commit passes whether the other notified"
-                              " members stay away, vote no or abstain (")
+                              " farmers[3] votes yes, so emergency_commit passes whether the members outside"
+                              " the coalition stay away, vote no or abstain (")
     assert "Changed: farmers[3] borrows 200 tokens (flash loan), votes with them and repays them in this step;" \
            " funds_sent goes from 0 to 1;" in told[2]
 

@@ -83,14 +83,14 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
                 lines.append(f"      recused: {_people(stage.recused)}")
             if forcing and stage.kind == "vetoed":
                 others = "they may sign" if stage.mode == "consent" else "attend, vote either way, abstain or stay away"
-                lines.append(f"      the veto fails whatever the other members do ({others})")
+                lines.append(f"      the veto fails whatever the members outside the coalition do ({others})")
             elif forcing and stage.mode == "consent":
-                lines.append("      it passes whatever the other members do (they need not sign)")
+                lines.append("      it passes whatever the members outside the coalition do (they need not sign)")
             elif forcing and any(r.text == "attendance waives notice" for r in step.rules):
-                lines.append("      it passes whatever the other members do (stay away, vote no or abstain; "
+                lines.append("      it passes whatever the members outside the coalition do (stay away, vote no or abstain; "
                              "those not notified may also attend, waiving notice, or come to object)")
             elif forcing:
-                lines.append("      it passes whatever the other notified members do (stay away, vote no or abstain)")
+                lines.append("      it passes whatever the members outside the coalition do (stay away, vote no or abstain)")
         if step.rules:
             lines.append("   allowed by: " + "; ".join(_clause(r) for r in step.rules))
         lines.append("   changes: " + ("; ".join(step.changes) if step.changes else "nothing"))
