@@ -202,3 +202,18 @@ def test_a_coalition_member_who_stays_away_is_absent_not_any_response():
     cells = {t.people[row]: label for row, label, _ in t.columns[0].cells}
     assert cells["a1"] == cells["a2"] == "did not sign" and cells["a3"] == "signed"  # (coalition members)
     assert cells["d1"] == "any response"  # (outside the coalition)
+
+
+# ---------------------------------------------------------------- a PROVED 'no coalition' says why (issue 16)
+
+
+def test_a_proved_no_coalition_says_why_in_text_markdown_and_junit(openai_report):
+    """Its summary: the largest coalitions checked, that none can force the goal for any length, how shown."""
+    why = ("two_cannot_fire_ceo: PROVED: no coalition of at most 2 of {altman, brockman, sutskever, dangelo, mccauley,"
+           " toner} can force remove_ceo, in behaviours of any length (shown by an inductive invariant")
+    code, out, _ = run_cli("check", "-q", "--no-sanity", OPENAI)
+    assert code == 1 and "\n\n" + why in out
+    md = markdown(openai_report)
+    assert "## `two_cannot_fire_ceo`: PROVED\n\nno coalition of at most 2 of" in md and "```text\n```" not in md
+    case = ET.fromstring(junit(openai_report)).find(".//testcase[@name='two_cannot_fire_ceo']")
+    assert case.find("system-out").text.startswith(why.removeprefix("two_cannot_fire_ceo: "))

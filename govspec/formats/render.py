@@ -103,8 +103,10 @@ FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalitio
 
 
 def has_details(r: PropertyResult) -> bool:
-    """Whether a result has more to say than its verdict line: not a plain PROVED."""
-    return not (r.status == PROVED and not r.trace and not r.vacuous and r.relied_on is None and r.kind != "possible")
+    """Whether a result has more to say than its verdict line: not a plain PROVED.  A PROVED ``no
+    coalition`` says why, its summary: the largest coalitions checked, for what length, how shown."""
+    return not (r.status == PROVED and not r.trace and not r.vacuous and r.relied_on is None
+                and r.kind not in ("possible", "no_coalition"))
 
 
 def detail_lines(r: PropertyResult) -> list[str]:
