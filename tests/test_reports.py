@@ -216,4 +216,46 @@ def test_a_proved_no_coalition_says_why_in_text_markdown_and_junit(openai_report
     md = markdown(openai_report)
     assert "## `two_cannot_fire_ceo`: PROVED\n\nno coalition of at most 2 of" in md and "```text\n```" not in md
     case = ET.fromstring(junit(openai_report)).find(".//testcase[@name='two_cannot_fire_ceo']")
-    assert case.find("system-out").text.startswith(why.removeprefix("two_cannot_fire_ceo: "))
+    assert case.find("system-out").text == next(line for line in out.splitlines() if line.startswith(why)).removeprefix(
+        "two_cannot_fire_ceo: ")
+
+
+# ---------------------------------------------------------------- JSON: sizes and the reason for every status (issue 16.6)
+
+REPORT_SCHEMA = json.loads((ROOT / "govspec" / "schemas" / "report.schema.json").read_text())
+
+
+def _json_properties(*args: str) -> list[dict]:
+    _, out, _ = run_cli("check", "-q", "--no-sanity", "--format", "json", *args)
+    data = json.loads(out)
+    jsonschema.validate(data, REPORT_SCHEMA)
+    return data["files"][0]["properties"]
+
+
+def test_json_gives_the_sizes_a_counterexample_needs_as_a_field(tmp_path):
+    """The sizes were only inside the summary sentence ('with d of 4: ...')."""
+    spec = tmp_path / "grows.gov"
+    spec.write_text('organization "x" {\n  group d of at least 3\n  body board { members d }\n  parameter removed = 0\n'
+                    '  procedure remove {\n    decided by board at meeting\n      notice all\n      passes when yes >= 4\n'
+                    '    effect removed = 1\n  }\n}\nproperty nobody_is_removed:\n  never remove\n')
+    (grows,) = _json_properties(str(spec))
+    assert grows["status"] == "refuted" and grows["sizes"] == {"d": 4}  # (found beyond the least size, 3)
+    props = {p["name"]: p for p in _json_properties("specs/delaware/board_any_size.gov")}
+    assert props["three_directors_cannot_remove_ceo"]["sizes"] == {"d": 5}
+    assert props["one_director_cannot_remove_ceo"]["sizes"] is None  # (proved for every size: no trace)
+    assert all(p["sizes"] is None for p in _json_properties(OPENAI))  # (sizes as written)
+
+
+def test_json_gives_the_reason_for_every_status_as_a_field(mixed_report):
+    from govspec.formats.render import json_text
+
+    data = json.loads(json_text(mixed_report))
+    jsonschema.validate(data, REPORT_SCHEMA)
+    props = {p["status"]: p for p in data["files"][0]["properties"]}
+    assert set(props) == {"refuted", "unknown", "proved"}
+    assert props["unknown"]["why"] == "time limit reached at depth 3" == props["unknown"]["reason"]
+    assert props["refuted"]["why"] == "a passing 'remove_ceo' step violates it after 2 steps"
+    assert props["proved"]["why"].startswith("{dangelo, mccauley, sutskever, toner} can force remove_ceo")
+    bounded = [p for p in _json_properties("specs/delaware/board_reachable.gov") if p["status"] == "bounded"]
+    assert bounded and all(p["why"] == p["reason"] and p["why"].startswith("not a proof") for p in bounded)
+    assert all(p["sizes"] == {"d": 5} for p in bounded)  # (a witness at d of 5 only: the sizes it needs)

@@ -169,7 +169,9 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
                 element = ET.SubElement(case, tag, message=f"{r.word}: {r.summary}", type=r.status)
                 element.text = "\n".join(line[2:] for line in detail_lines(r))
             elif has_details(r):
-                ET.SubElement(case, "system-out").text = "\n".join([f"{r.word}: {r.summary}"] + [line[2:] for line in detail_lines(r)])
+                # (a PROVED 'no coalition' has no more lines than its summary, its reason)
+                ET.SubElement(case, "system-out").text = ("\n".join(line[2:] for line in detail_lines(r))
+                                                          or f"{r.word}: {r.summary}")
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
