@@ -24,6 +24,7 @@ class Node:
 @dataclass(frozen=True, slots=True)
 class Number(Node):
     value: Fraction
+    text: str | None = None  # as written ('4/100', '4%'), for reports (issue 16.5); None: implied
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,7 @@ class ParamDecl(Node):
     name: str
     value: Fraction
     cite: str | None
+    text: str | None = None  # the value as written (issue 16.5)
 
 
 @dataclass(frozen=True, slots=True)

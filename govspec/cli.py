@@ -306,7 +306,7 @@ def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> 
     differs, 2 REPORT cannot be read, 3 REPORT is not a GovSpec JSON report, names a spec outside
     its folder, or a spec can no longer be checked."""
     from .diagnostics import SpecError
-    from .safe import shown
+    from .safe import counted, shown
     from .stamps import load_report, verify
 
     try:
@@ -322,11 +322,11 @@ def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> 
     for line in outcome.lines:
         _Streams.out.write(shown(line) + "\n")
     if outcome.differences:
-        _Streams.out.write(f"{shown(report_file)}: the report no longer holds ({outcome.differences} difference(s))\n")
+        _Streams.out.write(f"{shown(report_file)}: the report no longer holds ({counted(outcome.differences, 'difference')})\n")
     else:
         checked = [p for f in outcome.rechecked.files for p in f.properties]
         decided = sum(p.status in ("proved", "refuted") for p in checked)
-        _Streams.out.write(f"{shown(report_file)}: the report holds ({len(checked)} verdict(s) re-checked, "
+        _Streams.out.write(f"{shown(report_file)}: the report holds ({counted(len(checked), 'verdict')} re-checked, "
                            f"{decided} of them decided)\n")
     ctx.exit(outcome.exit_code)
 

@@ -287,6 +287,7 @@ class Parameter:
     values: tuple[Fraction, ...]  # every value the parameter can take (initial and effect constants)
     span: Span
     cite: str | None
+    written: str | None = None  # the initial value as the spec wrote it ('4/100'), for reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +356,7 @@ class Effect:
     # and the condition, on the state before the step, under which the effect applies (None: always)
     expr: "NumExpr | None" = None
     when: "BoolExpr | None" = None
+    written: str | None = None  # a constant "set" value as the spec wrote it ('5/100'), for reports
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, ClassVar
 
-from .safe import shown
+from .safe import counted, shown
 
 SCHEMA_ID = "govspec-report/2"
 READABLE_SCHEMAS = ("govspec-report/1", SCHEMA_ID)  # version 1 had no "bounded" status
@@ -52,7 +52,7 @@ class Scope:
 
 
 def steps_text(n: int) -> str:
-    return f"{n} step" if n == 1 else f"{n} steps"
+    return counted(n, "step")
 
 
 def verdict_word(status: str, kind: str, scope: Scope, witness: bool = False) -> str:
@@ -191,6 +191,15 @@ class PropertyResult:
     searched: int | None = None  # the deepest complete search (steps), when the search went deeper than the scope
     how: str | None = None  # PROVED: how (e.g. "inductive invariant, re-checked"); others: None
     invariant: str | None = None  # the inductive invariant of a proof, in GovSpec terms where it can be shown
+    # groups of variable size: the size of each group in the organisation its trace (counterexample or
+    # witness) happens in; None when it has no trace or the spec's sizes are fixed
+    sizes: tuple[tuple[str, int], ...] | None = None
+
+    @property
+    def why(self) -> str:
+        """The reason for its status, whatever the status: why a bounded result is not a proof, why an
+        UNKNOWN was not decided; for PROVED and REFUTED the summary, which says what was shown and how."""
+        return self.reason or self.summary
 
     @property
     def word(self) -> str:
@@ -210,6 +219,7 @@ class PropertyResult:
             "trace": [s.as_dict() for s in self.trace],
             "coalition": list(self.coalition) if self.coalition is not None else None,
             "reason": self.reason, "vacuous": self.vacuous, "cite": self.cite,
+            "why": self.why, "sizes": dict(self.sizes) if self.sizes is not None else None,
         }
         if self.relied_on is not None:  # --explain
             out["invariant"] = self.invariant

@@ -10,6 +10,7 @@ imports from GovSpec (diagnostics render with them, below every format).
 - :func:`markdown_code`, :func:`markdown_fence`, :func:`markdown_text`: Markdown that shows the text
   and never makes HTML, a link or a table cell of it.
 - :func:`uri`: a path as a percent-encoded URI reference (RFC 3986); a relative path stays relative.
+- :func:`counted`: a number with its noun in the right number, ``1 step``, ``2 steps`` (never ``step(s)``).
 """
 
 from __future__ import annotations
@@ -109,3 +110,8 @@ def uri(path: str) -> str:
     if p.is_absolute():
         return p.as_uri()  # (percent-encodes the same way)
     return quote(os.fsencode(p.as_posix()), safe="/")
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``n`` with its noun: ``counted(1, "day")`` is ``1 day``, ``counted(2, "day")`` ``2 days``."""
+    return f"{n} {one if n == 1 else many or one + 's'}"

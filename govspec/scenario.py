@@ -25,7 +25,10 @@ def _names(people) -> tuple[str, ...]:
     return tuple(sorted(people, key=natural_key))
 
 
-def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
+def state_changes(before: sem.State, after: sem.State,
+                  spelled: tuple[dict[str, str], dict[str, str]] = ({}, {})) -> tuple[str, ...]:
+    """What changed, in words; ``spelled`` gives parameter values as the spec wrote them, before and
+    after (:func:`written_params`), so ``4/100`` is not shown as ``1/25``."""
     changes = []
     for (body, old), (_, new) in zip(before.members, after.members):
         for p in sorted(old - new):
@@ -37,7 +40,7 @@ def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
             changes.append(f"{office}: {old or 'vacant'} -> {new or 'vacant'}")
     for (param, old), (_, new) in zip(before.params, after.params):
         if old != new:
-            changes.append(f"{param}: {old} -> {new}")
+            changes.append(f"{param}: {spelled[0].get(param, old)} -> {spelled[1].get(param, new)}")
     if before.now != after.now:
         changes.append(f"day {before.now} -> day {after.now}")
     # (entries compared as multisets: a procedure with several live proposals has several, issue 13.6)
@@ -67,6 +70,26 @@ def state_changes(before: sem.State, after: sem.State) -> tuple[str, ...]:
                            f"the proposal of '{name}' made on day {next(e[2] for e in gone if e[0] == name)} "
                            "is used up or withdrawn")
     return tuple(changes)
+
+
+def written_params(model: m.Model, step: sem.Step | None, before: sem.State, after: sem.State,
+                   spelled: dict[str, str]) -> dict[str, str]:
+    """The parameters' values as the spec wrote them once ``step`` is done (``step`` None: in the
+    initial state): a value from the declaration or from a constant effect keeps its text ('4/100');
+    a value computed from an expression has none, and is shown reduced (issue 16.5)."""
+    if step is None:
+        return {n: p.written for n, p in model.params.items() if p.written is not None}
+    proc = model.procedures.get(step.procedure)
+    effects = proc.effects if proc is not None else ()
+    out = dict(spelled)
+    for (param, old), (_, new) in zip(before.params, after.params):
+        if old != new:
+            out.pop(param, None)
+            text = next((e.written for e in effects if e.kind == "set" and e.target == param and e.value == new
+                         and e.written is not None), None)
+            if text is not None:
+                out[param] = text
+    return out
 
 
 def _entries(these: tuple, but_not: tuple) -> list:
@@ -119,6 +142,7 @@ def _people_words(names) -> str:
 def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | None = None) -> tuple[TraceStep, ...]:
     state = sem.initial_state(model)
     out = []
+    spelled = written_params(model, None, state, state, {})
 
     def ref(text: str, span, cite) -> RuleRef:
         return rule_ref(model, text, span, cite)
@@ -132,9 +156,12 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
 
     for index, step in enumerate(steps, start=1):
         after = sem.apply(model, state, step)
+        now_spelled = written_params(model, step, state, after, spelled)
+        changes = state_changes(state, after, (spelled, now_spelled))
+        spelled = now_spelled
         if step.procedure == sem.WAIT:
             out.append(TraceStep(index, "event", sem.WAIT, (("days", str(step.days)),), (),
-                                 state_changes(state, after), (), 1, None, phase="wait"))
+                                 changes, (), 1, None, phase="wait"))
             state = after
             continue
         proc = model.procedures[step.procedure]
@@ -147,7 +174,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules += [ref(f"at execution require {g.text}", g.span, g.cite) for g in proc.execution_guards]
             rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc)] + folded(proc, ("drop",))
             out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", _shown(step.args), (),
-                                 state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
+                                 changes, tuple(rules), proc.span.line, proc.cite,
                                  None if proc.span.path == model.path else proc.span.path, phase="execute"))
             state = after
             continue
@@ -160,7 +187,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 name = f"{proc.name} {'meeting called' if proc.calling is not None else 'proposed'} by {step.proposer}"
             else:
                 name = f"{proc.name} proposal cancelled"
-            out.append(TraceStep(index, "procedure", name, _shown(step.args), (), _loan(model, step) + state_changes(state, after),
+            out.append(TraceStep(index, "procedure", name, _shown(step.args), (), _loan(model, step) + changes,
                                  tuple(rules), proc.span.line, proc.cite,
                                  None if proc.span.path == model.path else proc.span.path, phase=step.phase))
             state = after
@@ -207,7 +234,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules += folded(proc, LIFECYCLE_KINDS)
         name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
         out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, _shown(step.args), tuple(records),
-                             _loan(model, step) + state_changes(state, after), tuple(rules), proc.span.line, proc.cite,
+                             _loan(model, step) + changes, tuple(rules), proc.span.line, proc.cite,
                              None if proc.span.path == model.path else proc.span.path, phase=step.phase))
         state = after
     return tuple(_with_states(model, steps, out))

@@ -284,7 +284,7 @@ def disagreements(text: str, depth: int = DEEP, seconds: float = TIMEOUT) -> lis
         if ok:
             found = [o for o in _bounded(z3, model, prop, depth) if o.status == "found"]
             if found:
-                problems.append(f"{prop.name}: proved by exhaustion, Z3 finds a counterexample of {found[0].depth} step(s)")
+                problems.append(f"{prop.name}: proved by exhaustion, Z3 finds a counterexample of {found[0].depth} steps")
         if why.startswith(("a violation exists", "a forcing sequence exists")):
             verdict = check_property(z3, model, prop, Z3_DEPTH, TIMEOUT, None, unbounded=True)
             # ("possible X" is checked as "never X": its proof for any length is "possible X" REFUTED)

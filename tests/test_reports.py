@@ -139,7 +139,7 @@ def test_timeline_of_waits_vetoes_and_delayed_effects():
     (witness,) = [r for r in report.files[0].properties if r.name == "four_directors_with_the_staff_can"]
     t = timeline(witness.trace)
     assert "7" not in t.people and t.people[0] == "altman"
-    assert [c.title for c in t.columns] == ["1. remove_ceo", "2. 7 day(s) pass", "3. remove_ceo takes effect"]
+    assert [c.title for c in t.columns] == ["1. remove_ceo", "2. 7 days pass", "3. remove_ceo takes effect"]
     assert t.columns[1].cells == [] and t.columns[1].changes == ["day 0 -> day 7"]
 
 
@@ -149,3 +149,113 @@ def test_sanity_warnings_appear_in_markdown_and_html():
     assert "- " + line.replace("<", "\\<").replace(">", "\\>") in markdown(report)  # (not a raw <library> tag)
     assert f"<li>{line.replace('<', '&lt;').replace('>', '&gt;')}</li>" in MarkdownIt("commonmark").render(markdown(report))
     assert line.replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;") in render_html(report)
+
+
+# ---------------------------------------------------------------- numbers as written (issue 16.5)
+
+WRITTEN = "specs/dao/numbers_as_written.gov"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "sarif", "junit"])
+def test_numbers_are_shown_as_the_spec_wrote_them_in_every_format(fmt):
+    """4/100 in a parameter, a quorum and a threshold, and a constant effect of 5/100: never 1/25, 1/20."""
+    code, out, _ = run_cli("check", "-q", "--format", fmt, WRITTEN)
+    assert code == 1
+    assert "4/100" in out and "5/100" in out
+    assert "1/25" not in out and "1/20" not in out
+    change = "q: 4/100 -&gt; 5/100" if fmt in ("html", "junit") else "q: 4/100 -> 5/100"
+    assert change in out
+
+
+ONE_PARAMETER = ('organization "x" {{\n  person a\n  body board {{ members a }}\n  parameter q = {initial}\n'
+                 '  parameter r = 6/100\n  procedure set_q {{\n    decided by board at meeting\n      notice all\n'
+                 '      passes when yes >= 1\n    effect q = {new}\n  }}\n}}\nproperty q_stays:\n  always q == {initial}\n')
+
+
+@pytest.mark.parametrize("initial,new,shown", [
+    ("20%", "12.5%", "q: 20% -> 12.5%"),  # a percentage stays a percentage
+    ("4/100", "r", "q: 4/100 -> 3/50"),   # only text from the spec keeps its spelling: q = r is computed
+])
+def test_parameter_values_as_written_or_computed(tmp_path, initial, new, shown):
+    spec = tmp_path / "one_parameter.gov"
+    spec.write_text(ONE_PARAMETER.format(initial=initial, new=new))
+    code, out, _ = run_cli("check", "-q", str(spec))
+    assert code == 1 and shown in out
+
+
+# ---------------------------------------------------------------- forcing wording (issue 16)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "sarif", "junit"])
+def test_forcing_steps_name_the_members_outside_the_coalition(fmt):
+    """'the other notified members' was read to include coalition members who stayed away by choice."""
+    code, out, _ = run_cli("check", "-q", "--no-sanity", "--format", fmt, "specs/arbitrum/security_council.gov")
+    assert code == 1
+    assert "whatever the members outside the coalition do (they need not sign)" in out
+    assert "other notified members" not in out and "the other members" not in out
+
+
+def test_a_coalition_member_who_stays_away_is_absent_not_any_response():
+    r = next(p for p in api.check_files([str(ROOT / "specs/arbitrum/security_council.gov")]).files[0].properties
+             if p.name == "three_organisations_can_act_non_emergency")
+    t = timeline(r.trace, r.coalition)
+    cells = {t.people[row]: label for row, label, _ in t.columns[0].cells}
+    assert cells["a1"] == cells["a2"] == "did not sign" and cells["a3"] == "signed"  # (coalition members)
+    assert cells["d1"] == "any response"  # (outside the coalition)
+
+
+# ---------------------------------------------------------------- a PROVED 'no coalition' says why (issue 16)
+
+
+def test_a_proved_no_coalition_says_why_in_text_markdown_and_junit(openai_report):
+    """Its summary: the largest coalitions checked, that none can force the goal for any length, how shown."""
+    why = ("two_cannot_fire_ceo: PROVED: no coalition of at most 2 of {altman, brockman, sutskever, dangelo, mccauley,"
+           " toner} can force remove_ceo, in behaviours of any length (shown by an inductive invariant")
+    code, out, _ = run_cli("check", "-q", "--no-sanity", OPENAI)
+    assert code == 1 and "\n\n" + why in out
+    md = markdown(openai_report)
+    assert "## `two_cannot_fire_ceo`: PROVED\n\nno coalition of at most 2 of" in md and "```text\n```" not in md
+    case = ET.fromstring(junit(openai_report)).find(".//testcase[@name='two_cannot_fire_ceo']")
+    assert case.find("system-out").text == next(line for line in out.splitlines() if line.startswith(why)).removeprefix(
+        "two_cannot_fire_ceo: ")
+
+
+# ---------------------------------------------------------------- JSON: sizes and the reason for every status (issue 16.6)
+
+REPORT_SCHEMA = json.loads((ROOT / "govspec" / "schemas" / "report.schema.json").read_text())
+
+
+def _json_properties(*args: str) -> list[dict]:
+    _, out, _ = run_cli("check", "-q", "--no-sanity", "--format", "json", *args)
+    data = json.loads(out)
+    jsonschema.validate(data, REPORT_SCHEMA)
+    return data["files"][0]["properties"]
+
+
+def test_json_gives_the_sizes_a_counterexample_needs_as_a_field(tmp_path):
+    """The sizes were only inside the summary sentence ('with d of 4: ...')."""
+    spec = tmp_path / "grows.gov"
+    spec.write_text('organization "x" {\n  group d of at least 3\n  body board { members d }\n  parameter removed = 0\n'
+                    '  procedure remove {\n    decided by board at meeting\n      notice all\n      passes when yes >= 4\n'
+                    '    effect removed = 1\n  }\n}\nproperty nobody_is_removed:\n  never remove\n')
+    (grows,) = _json_properties(str(spec))
+    assert grows["status"] == "refuted" and grows["sizes"] == {"d": 4}  # (found beyond the least size, 3)
+    props = {p["name"]: p for p in _json_properties("specs/delaware/board_any_size.gov")}
+    assert props["three_directors_cannot_remove_ceo"]["sizes"] == {"d": 5}
+    assert props["one_director_cannot_remove_ceo"]["sizes"] is None  # (proved for every size: no trace)
+    assert all(p["sizes"] is None for p in _json_properties(OPENAI))  # (sizes as written)
+
+
+def test_json_gives_the_reason_for_every_status_as_a_field(mixed_report):
+    from govspec.formats.render import json_text
+
+    data = json.loads(json_text(mixed_report))
+    jsonschema.validate(data, REPORT_SCHEMA)
+    props = {p["status"]: p for p in data["files"][0]["properties"]}
+    assert set(props) == {"refuted", "unknown", "proved"}
+    assert props["unknown"]["why"] == "time limit reached at depth 3" == props["unknown"]["reason"]
+    assert props["refuted"]["why"] == "a passing 'remove_ceo' step violates it after 2 steps"
+    assert props["proved"]["why"].startswith("{dangelo, mccauley, sutskever, toner} can force remove_ceo")
+    bounded = [p for p in _json_properties("specs/delaware/board_reachable.gov") if p["status"] == "bounded"]
+    assert bounded and all(p["why"] == p["reason"] and p["why"].startswith("not a proof") for p in bounded)
+    assert all(p["sizes"] == {"d": 5} for p in bounded)  # (a witness at d of 5 only: the sizes it needs)

@@ -216,7 +216,7 @@ organization "cap" {
     state = sem.initial_state(model)
     everyone = StageChoice(S("k1", "bea"), S("k1", "bea"), S("k1", "bea"))
     assert sem.step_problems(model, state, Step("admit", (("x", "k2"),), (everyone,))) == [
-        "'add x to council': acme already holds 1 seat(s) of council, its cap"]
+        "'add x to council': acme already holds 1 seat of council, its cap"]
     assert sem.step_problems(model, state, Step("admit", (("x", "cy"),), (everyone,))) == []
 
 

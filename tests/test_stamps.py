@@ -45,7 +45,7 @@ def test_an_unchanged_report_holds(recorded):
     code, out, err = run_cli("verify-report", str(report))
     assert (code, err) == (0, "")
     assert f"{spec}:34: ceo_removal_needs_three_or_notice: REFUTED (depth 2), as recorded" in out
-    assert out.endswith(f"{report}: the report holds (3 verdict(s) re-checked, 3 of them decided)\n")
+    assert out.endswith(f"{report}: the report holds (3 verdicts re-checked, 3 of them decided)\n")
 
 
 def verify_after_edit(recorded, old: str, new: str) -> tuple[int, str]:
@@ -61,7 +61,7 @@ def test_an_edited_spec_is_caught_even_when_verdicts_stay(recorded):
     code, out = verify_after_edit(recorded, "# OpenAI, Inc.", "# OpenAI Inc.")
     assert code == 1
     assert f"{spec}: the spec changed since the report (sha256 " in out
-    assert out.endswith("the report no longer holds (1 difference(s))\n")
+    assert out.endswith("the report no longer holds (1 difference)\n")
 
 
 def test_an_edit_that_changes_a_verdict_is_named(recorded):
@@ -163,7 +163,7 @@ def test_a_report_without_the_spec_hash_fails(recorded, change):
     code, out, _ = run_cli("verify-report", str(report))
     assert code == 1, out
     assert f"{spec}: the report records no content hash of the spec (sha256 missing, null or malformed)" in out
-    assert "the report holds" not in out and out.endswith("the report no longer holds (1 difference(s))\n")
+    assert "the report holds" not in out and out.endswith("the report no longer holds (1 difference)\n")
 
 
 IMPORTING = 'import "rules/acme.gov"\n' + ORG + "property p: always (fire -> yes >= 2)\n"
@@ -212,7 +212,7 @@ def test_an_edited_import_is_named_even_when_verdicts_stay(importing):
     assert code == 1, out
     assert f"{os.path.relpath(rules, ROOT)}: imported by {spec}: changed since the report (sha256 " in out
     assert f"{spec}: the spec changed" not in out  # the spec itself is as it was
-    assert out.endswith("the report no longer holds (1 difference(s))\n")
+    assert out.endswith("the report no longer holds (1 difference)\n")
 
 
 def test_an_import_added_or_dropped_is_a_difference(importing):
@@ -332,7 +332,7 @@ def test_allowed_outside_a_spec_elsewhere_is_checked(tmp_path, recorded):
     report = _report_naming(tmp_path, recorded, str(spec))  # the spec stays in tmp_path, above reports/
     assert run_cli("verify-report", str(report))[0] == 3
     code, out, _ = run_cli("verify-report", "--allow-outside", str(report))
-    assert code == 0 and out.endswith("the report holds (3 verdict(s) re-checked, 3 of them decided)\n"), out
+    assert code == 0 and out.endswith("the report holds (3 verdicts re-checked, 3 of them decided)\n"), out
 
 
 def test_paths_from_a_report_are_escaped_on_the_terminal(tmp_path, recorded):
@@ -362,7 +362,7 @@ def test_another_z3_or_other_limits_warn_and_the_verdicts_decide(recorded):
     assert ("warning: the report was made with Z3 4.8.5; this is Z3 " in out
             and ": a verdict that differs may be due to that" in out)
     assert "warning: the report was made under other limits (z3_rlimit 1 recorded, 10000000 now)" in out
-    assert out.endswith("the report holds (3 verdict(s) re-checked, 3 of them decided)\n")
+    assert out.endswith("the report holds (3 verdicts re-checked, 3 of them decided)\n")
 
 
 def test_z3_is_pinned_to_the_tested_minor_release():

@@ -5,9 +5,13 @@ with clause citations"); the other tests ask a small question of a shipped spec 
 a veto window, a timelock, a proposal with a flash loan, and written consent.
 """
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
-from conftest import ROOT
+import pytest
+
+from conftest import ROOT, run_cli
 from govspec import api
 from govspec.formats.story import story
 
@@ -78,9 +82,9 @@ def test_proposal_and_flash_loan():
                        " a proposal may be committed from one day after it is made, line 23)."
                        " Changed: 'emergency_commit' proposed by farmers[3] on day 0.")
     assert told[1] == "Day 1: 1 day passes."
-    assert told[2].startswith("Day 1: farmers[3] meets as the holders with notice to every member;"
-                              " farmers[3] votes yes, so emergency_commit passes whether the other notified"
-                              " members stay away, vote no or abstain (")
+    assert told[2].startswith("Day 1: farmers[3] meets alone as the holders with notice to every member;"
+                              " farmers[3] votes yes, so emergency_commit passes whether the members outside"
+                              " the coalition stay away, vote no or abstain (")
     assert "Changed: farmers[3] borrows 200 tokens (flash loan), votes with them and repays them in this step;" \
            " funds_sent goes from 0 to 1;" in told[2]
 
@@ -111,3 +115,50 @@ def test_the_html_report_lists_the_story():
     page = render_html(report)
     assert '<ol class="story"><li>Day 0: the event resign with d = altman happens' in page
     assert "dangelo and mccauley vote yes, toner votes no, so remove_ceo passes" in page
+
+
+# ---------------------------------------------------------------- plurals and grammar (issue 16.4)
+
+
+def test_counted_puts_the_noun_in_the_right_number():
+    from govspec.safe import counted
+
+    assert [counted(n, "day") for n in (0, 1, 2)] == ["0 days", "1 day", "2 days"]
+    assert counted(1, "person", "people") == "1 person" and counted(3, "person", "people") == "3 people"
+
+
+def test_one_person_meets_alone():
+    """'carol meets as the holders' read as a slip: one attendee meets alone."""
+    r = _result("specs/dao/governor_quorum.gov", name="a_proposal_that_reaches_quorum_passes")
+    (meeting,) = [s for s in story(r.trace) if " as the holders" in s]
+    assert meeting.startswith("Day 8: carol meets alone as the holders with notice to every member;")
+
+
+def test_a_wait_of_one_day_and_of_several_days():
+    from govspec.formats.html import timeline
+    from govspec.formats.render import scenario_lines
+
+    r = _result("specs/dao/governor_quorum.gov", name="a_proposal_that_reaches_quorum_passes")
+    wait = next(s for s in r.trace if s.phase == "wait")
+    assert "2. Time passes: 8 days" in scenario_lines(r.trace, False)
+    assert timeline(r.trace).columns[1].title == "2. 8 days pass"
+    one = replace(wait, args=(("days", "1"),))
+    assert scenario_lines((one,), False)[0] == "2. Time passes: 1 day"
+    assert timeline((one,)).columns[0].title == "2. 1 day passes"
+
+
+GOLDENS = sorted((ROOT / "specs").rglob("*.expected.*")) + sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
+
+
+def test_no_golden_and_no_doc_says_step_s_or_day_s():
+    """The text and JSON of every spec in specs/ and every transcript: '1 step', '2 days', never '(s)'."""
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in GOLDENS
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1) if re.search(r"[a-z]{3,}\(s\)", line)]
+    assert not found, found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", sorted(p.relative_to(ROOT) for p in (ROOT / "specs").rglob("*.gov")), ids=str)
+def test_no_markdown_report_says_step_s_or_day_s(spec):
+    code, out, _ = run_cli("check", "-q", "--format", "markdown", str(spec))
+    assert out and not re.search(r"[a-z]{3,}\(s\)", out)

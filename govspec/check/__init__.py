@@ -61,7 +61,8 @@ def _run(spec: ast.SpecFile, cx: Context) -> m.Model:
     list_param_values(cx, procedures)
     _stop_if_any(cx)
     params = {
-        name: m.Parameter(name, d.value, tuple(sorted(cx.param_values[name])), d.span, d.cite)
+        name: m.Parameter(name, d.value, tuple(sorted(cx.param_values[name])), d.span, d.cite,
+                            written=d.text)
         for name, d in cx.params.items()
     }
     flash = flash_loan(cx, org)

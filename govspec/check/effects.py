@@ -74,7 +74,8 @@ def effect(cx: Context, clause: ast.Clause, decl: ast.ProcedureDecl, e: ast.Effe
             return None
         if isinstance(e.value, ast.Number):
             cx.param_values[e.target].add(e.value.value)
-            return m.Effect("set", e.target, None, e.value.value, text, clause.span, clause.cite, expr=m.Num(e.value.value))
+            return m.Effect("set", e.target, None, e.value.value, text, clause.span, clause.cite, expr=m.Num(e.value.value),
+                            written=e.value.text)
         r = expr(cx, e.value, scope)
         if r is None:
             return None

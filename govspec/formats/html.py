@@ -18,7 +18,7 @@ from ..diagnostics import render as render_diagnostic
 from .outputs import options_text
 from .render import FORCING_KINDS, STATUS_WORD, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines, with_args
 from ..report import PropertyResult, Report, StageRecord, TraceStep
-from ..safe import shown
+from ..safe import counted, shown
 from ..scenario import natural_key
 from .story import story
 
@@ -45,7 +45,7 @@ class Timeline:
     rows_bottom: int = 0
 
 
-def _cell(person: str, stage: StageRecord, members: set[str] | None) -> tuple[str, str]:
+def _cell(person: str, stage: StageRecord, members: set[str] | None, coalition=()) -> tuple[str, str]:
     if person in stage.recused:
         return "recused", "recused"
     for names, label in ((stage.yes, "yes"), (stage.no, "no"), (stage.abstain, "abstained")):
@@ -57,8 +57,8 @@ def _cell(person: str, stage: StageRecord, members: set[str] | None) -> tuple[st
         return "not a member", "out"
     if stage.mode == "meeting" and person not in stage.notified:
         return "not notified", "unnotified"
-    if stage.outsiders_free:  # a forcing step: checked against every response of the others
-        return "any response", "any"
+    if stage.outsiders_free and person not in coalition:  # a forcing step: checked against every response of the others
+        return "any response", "any"  # (a coalition member who stays away does so by choice: absent)
     return ("absent", "absent") if stage.mode == "meeting" else ("did not sign", "absent")
 
 
@@ -83,7 +83,7 @@ def _people(trace: tuple[TraceStep, ...]) -> list[str]:
     return sorted(named, key=natural_key)
 
 
-def timeline(trace: tuple[TraceStep, ...]) -> Timeline:
+def timeline(trace: tuple[TraceStep, ...], coalition: tuple[str, ...] | None = None) -> Timeline:
     people = _people(trace)
     hidden = max(0, len(people) - MAX_ROWS)
     people = people[:MAX_ROWS]
@@ -93,7 +93,8 @@ def timeline(trace: tuple[TraceStep, ...]) -> Timeline:
         args = ", ".join(v for _, v in step.args)
         title = f"{step.index}. " + (with_args(step.name, args) if step.phase != "wait" else step.name)
         if step.phase == "wait":
-            title = f"{step.index}. {dict(step.args)['days']} day(s) pass"
+            days = int(dict(step.args)['days'])
+            title = f"{step.index}. {counted(days, 'day')} {'passes' if days == 1 else 'pass'}"
         members = {body: set(p) for body, p in step.before.members} if step.before else {}
         stages = step.stages or (None,)
         for n, stage in enumerate(stages):
@@ -103,7 +104,7 @@ def timeline(trace: tuple[TraceStep, ...]) -> Timeline:
                 col.cells = [(row[v], "acts", "acts") for v in _actors(step) if v in row]
             else:
                 for p in people:
-                    label, css = _cell(p, stage, members.get(stage.body))
+                    label, css = _cell(p, stage, members.get(stage.body), coalition or ())
                     col.cells.append((row[p], label, css))
             if n == len(stages) - 1:
                 col.changes = list(step.changes) or ["nothing changes"]

@@ -47,8 +47,9 @@ def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
         for r in f.properties:
             if not has_details(r):
                 continue
-            out += ["", f"## {markdown_code(r.name)}: {r.word}", "", f"{markdown_text(r.summary)}.", ""]
-            out += markdown_fence([line[2:] for line in detail_lines(r)])
+            out += ["", f"## {markdown_code(r.name)}: {r.word}", "", f"{markdown_text(r.summary)}."]
+            details = [line[2:] for line in detail_lines(r)]
+            out += ["", *markdown_fence(details)] if details else []
     warnings = [line for f in report.files for line in sanity_warnings(f)]
     if warnings:
         out += ["", "Warnings:", "", *(f"- {markdown_text(line)}" for line in warnings)]
@@ -168,7 +169,9 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
                 element = ET.SubElement(case, tag, message=f"{r.word}: {r.summary}", type=r.status)
                 element.text = "\n".join(line[2:] for line in detail_lines(r))
             elif has_details(r):
-                ET.SubElement(case, "system-out").text = "\n".join(line[2:] for line in detail_lines(r))
+                # (a PROVED 'no coalition' has no more lines than its summary, its reason)
+                ET.SubElement(case, "system-out").text = ("\n".join(line[2:] for line in detail_lines(r))
+                                                          or f"{r.word}: {r.summary}")
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..diagnostics import render as render_diagnostic
 from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, TraceStep
-from ..safe import json_text as safe_json, shown
+from ..safe import counted, json_text as safe_json, shown
 from .story import story
 
 STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "bounded": "BOUNDED", "unknown": "UNKNOWN"}  # (the status; r.word says more)
@@ -46,7 +46,7 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
     lines = []
     for step in trace:
         if step.phase == "wait":
-            lines.append(f"{step.index}. Time passes: {dict(step.args)['days']} day(s)")
+            lines.append(f"{step.index}. Time passes: {counted(int(dict(step.args)['days']), 'day')}")
             lines.append("   changes: " + "; ".join(step.changes))
             lines += [f"   {who} cannot take effect now: {why} fails" for who, why in step.held]
             continue
@@ -83,14 +83,14 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
                 lines.append(f"      recused: {_people(stage.recused)}")
             if forcing and stage.kind == "vetoed":
                 others = "they may sign" if stage.mode == "consent" else "attend, vote either way, abstain or stay away"
-                lines.append(f"      the veto fails whatever the other members do ({others})")
+                lines.append(f"      the veto fails whatever the members outside the coalition do ({others})")
             elif forcing and stage.mode == "consent":
-                lines.append("      it passes whatever the other members do (they need not sign)")
+                lines.append("      it passes whatever the members outside the coalition do (they need not sign)")
             elif forcing and any(r.text == "attendance waives notice" for r in step.rules):
-                lines.append("      it passes whatever the other members do (stay away, vote no or abstain; "
+                lines.append("      it passes whatever the members outside the coalition do (stay away, vote no or abstain; "
                              "those not notified may also attend, waiving notice, or come to object)")
             elif forcing:
-                lines.append("      it passes whatever the other notified members do (stay away, vote no or abstain)")
+                lines.append("      it passes whatever the members outside the coalition do (stay away, vote no or abstain)")
         if step.rules:
             lines.append("   allowed by: " + "; ".join(_clause(r) for r in step.rules))
         lines.append("   changes: " + ("; ".join(step.changes) if step.changes else "nothing"))
@@ -103,8 +103,10 @@ FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalitio
 
 
 def has_details(r: PropertyResult) -> bool:
-    """Whether a result has more to say than its verdict line: not a plain PROVED."""
-    return not (r.status == PROVED and not r.trace and not r.vacuous and r.relied_on is None and r.kind != "possible")
+    """Whether a result has more to say than its verdict line: not a plain PROVED.  A PROVED ``no
+    coalition`` says why, its summary: the largest coalitions checked, for what length, how shown."""
+    return not (r.status == PROVED and not r.trace and not r.vacuous and r.relied_on is None
+                and r.kind not in ("possible", "no_coalition"))
 
 
 def detail_lines(r: PropertyResult) -> list[str]:
@@ -119,7 +121,7 @@ def detail_lines(r: PropertyResult) -> list[str]:
     if r.relied_on is not None:
         out.append("  relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on
                                       else "no single rule (removing any one leaves it true within the depth)")
-                   + (f"; {r.relied_on_undecided} rule(s) undecided in time" if r.relied_on_undecided else ""))
+                   + (f"; {counted(r.relied_on_undecided, 'rule')} undecided in time" if r.relied_on_undecided else ""))
     if r.kind == "possible" and r.status == PROVED and not r.trace:
         out.append("  witness: the initial state, before any step")
     if r.trace:

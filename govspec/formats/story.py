@@ -79,7 +79,8 @@ def _meeting(step: TraceStep, stage: StageRecord, veto: bool) -> str:
     # (under "attendance waives notice" a member not notified may come: they waive it, unless they object)
     waived = [p for p in present if p not in stage.notified]
     untold = [p for p in members if p not in stage.notified and p not in waived] if members is not None else []
-    who = _verb(present, "meets", "meet") if present else "nobody comes"
+    # (one person "meets alone as the board": "p3 meets as the board" read as a slip, issue 16.4)
+    who = f"{present[0]} meets alone" if len(present) == 1 else _verb(present, "meets", "meet") if present else "nobody comes"
     text = f"{who} as the {stage.body}" + (f" to veto {_procedure(step)}" if veto else "")
     if untold:
         text += f" without notice to {_people(untold)}"
@@ -116,14 +117,14 @@ def _stage(step: TraceStep, stage: StageRecord) -> str:
         if vetoing:
             return f"{_verb(stage.yes, 'signs', 'sign')} the veto petition of the {stage.body} against {name}, and the veto carries"
         if stage.outsiders_free:
-            return f"the veto of the {stage.body} fails whether or not the other members sign"
+            return f"the veto of the {stage.body} fails whether or not the members outside the coalition sign"
         return f"the veto petition of the {stage.body}, signed by {_people(stage.yes)}, does not carry"
     if stage.mode == "consent":
         text = f"{_verb(stage.yes, 'signs', 'sign')} a written consent of the {stage.body} to {name}"
         members = _members(step, stage.body)
         others = [p for p in members if p not in stage.yes] if members is not None else []
         if stage.outsiders_free:
-            text += ", which passes whether or not the other members sign"
+            text += ", which passes whether or not the members outside the coalition sign"
         elif others:
             text += f" ({_people(others)} {'does' if len(others) == 1 else 'do'} not sign)"
         return text
@@ -131,11 +132,11 @@ def _stage(step: TraceStep, stage: StageRecord) -> str:
     if stage.kind == "vetoed":
         if vetoing:
             return text + ", and the veto carries"
-        extra = " whatever the other members do" if stage.outsiders_free else ""
+        extra = " whatever the members outside the coalition do" if stage.outsiders_free else ""
         return text + f", and the veto fails{extra}"
     outcome = f"so {name} passes" if stage.kind == "decided" else f"so {stage.body} approves {name}"
     if stage.outsiders_free:
-        outcome += " whether the other notified members stay away, vote no or abstain"
+        outcome += " whether the members outside the coalition stay away, vote no or abstain"
     return f"{text}, {outcome}"
 
 

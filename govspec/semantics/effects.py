@@ -16,6 +16,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .. import model as m
+from ..safe import counted
 from .evaluate import Env, eval_bool, eval_num, eval_person
 from .state import State, Step, powers
 
@@ -61,7 +62,7 @@ def run_effects(model: m.Model, proc: m.Procedure, env: Env) -> tuple[list[str],
                 problems.append(f"'{eff.text}': every seat of {eff.target} is filled")
             elif _at_cap(model, eff.target, body, who):
                 principal = model.person(who).principal
-                problems.append(f"'{eff.text}': {principal} already holds {model.bodies[eff.target].cap} seat(s) of "
+                problems.append(f"'{eff.text}': {principal} already holds {counted(model.bodies[eff.target].cap, 'seat')} of "
                                 f"{eff.target}, its cap")
             else:
                 body.add(who)

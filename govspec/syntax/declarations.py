@@ -99,7 +99,7 @@ class DeclarationRules(Located):
 
     def param_decl(self, meta, items):
         items, cite = split_cite(items)
-        return ast.ParamDecl(self.s(meta), str(items[0]), items[1].value, cite)
+        return ast.ParamDecl(self.s(meta), str(items[0]), items[1].value, cite, text=items[1].text)
 
     def flash_decl(self, meta, items):
         items, cite = split_cite(items)

@@ -35,19 +35,19 @@ class ExpressionRules(Located):
 
     # ---- numbers
     def int_(self, meta, items):
-        return ast.Number(self.s(meta), Fraction(int(items[0])))
+        return ast.Number(self.s(meta), Fraction(int(items[0])), text=str(items[0]))
 
     def decimal(self, meta, items):
-        return ast.Number(self.s(meta), number_value(str(items[0])))
+        return ast.Number(self.s(meta), number_value(str(items[0])), text=str(items[0]))
 
     def frac(self, meta, items):
         try:
-            return ast.Number(self.s(meta), number_value(str(items[0])))
+            return ast.Number(self.s(meta), number_value(str(items[0])), text=str(items[0]))
         except ValueError:
             raise SpecError([Diagnostic("GOV312", "a fraction cannot have a zero denominator", self.s(meta))])
 
     def percent(self, meta, items):
-        return ast.Number(self.s(meta), number_value(str(items[0])))
+        return ast.Number(self.s(meta), number_value(str(items[0])), text=str(items[0]))
 
     def half(self, meta, items):
         return ast.Number(self.s(meta), Fraction(1, 2))

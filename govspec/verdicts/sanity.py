@@ -6,7 +6,7 @@ from .. import model as m
 from ..engine import Deadline, Engine, OutOfTime, Outcome, time_limit
 from ..report import SanityResult
 from .replay import replay_trace
-from .words import one_line, phase_key, sizes_text
+from .words import one_line, phase_key, sizes_text, steps_text
 
 
 SANITY_DEPTH = 6  # how deep the sanity check looks for a behaviour where a procedure passes (no --depth)
@@ -38,7 +38,7 @@ def sanity(engine: Engine, model: m.Model, depth: int | None, seconds: float,
                 out = Outcome("unknown", depth=0, reason=str(err))
             if out.status == "found":
                 passable[key] = True
-                results.append(SanityResult(key, proc.span.line, "ok", f"can {verb} (after {out.depth} step(s))", out.depth, **where))
+                results.append(SanityResult(key, proc.span.line, "ok", f"can {verb} (after {steps_text(out.depth)})", out.depth, **where))
             elif out.status == "none":
                 passable[key] = False
                 at = f" with {sizes_text({g: low for g, (low, _) in model.sizes.items()})}" if model.sizes else ""

@@ -33,7 +33,7 @@ def _found_at(result: PropertyResult, prop: m.Property, sizes: dict[str, int], s
     """A counterexample to ``never X`` found at ``sizes``: REFUTED for ``never X``.  For ``possible X``
     it is a witness at those sizes only, and PROVED means every size the spec allows: bounded
     (``HOLDS FOR d OF 5 ONLY``), the witness shown, whether one exists at the other sizes not searched."""
-    found = replace(result, summary=summary)
+    found = replace(result, summary=summary, sizes=tuple(sorted(sizes.items())))
     if not prop.possible:
         return found
     return replace(found, status=BOUNDED, scope=Scope(None, tuple((g, n, n) for g, n in sorted(sizes.items()))),
@@ -62,10 +62,12 @@ def every_size(engine: Engine, model: m.Model, prop: m.Property, result: Propert
     """The verdict for every size (:func:`_every_size`).  For ``possible X``, which claims a witness
     at every size, a proof that none exists at the least sizes refutes it, unless the sizes all
     together prove that none exists at any (the stronger REFUTED, ``all sizes``)."""
+    least = {g: low for g, (low, _) in model.sizes.items()}
     found = _every_size(engine, model, prop, result, budget, passable)
     if prop.possible and result.status == PROVED and result.scope.depth is None and found.status != PROVED:
-        return _none_at_least(result, {g: low for g, (low, _) in model.sizes.items()})
-    return found
+        found = _none_at_least(result, least)
+    # (a scenario not found at other sizes by _found_at is the least instance's, the model checked first)
+    return replace(found, sizes=tuple(sorted(least.items()))) if found.trace and found.sizes is None else found
 
 
 def _procedure(prop: m.Property) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import model as m
+from ..safe import counted
 from ..scenario import natural_key
 
 
@@ -20,7 +21,7 @@ def sorted_names(names) -> tuple[str, ...]:
 
 
 def steps_text(n: int) -> str:
-    return f"{n} step" if n == 1 else f"{n} steps"
+    return counted(n, "step")
 
 
 def one_line(text: str, limit: int = 160) -> str:
