@@ -397,9 +397,10 @@ def power(ctx: click.Context, file, outcome, by, fmt) -> None:
               help="Take OLD as it was at this git revision (its folder, with what it imports); NEW defaults to "
                    "OLD as it is now.")
 @click.option("--new-rev", metavar="REV", default=None, help="Take NEW as it was at this git revision.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
+              show_default=True,
               help="text: the changes in words, with the scenario of each flip; markdown: the same for a review or "
-                   "a pull request; json: the diff (schema govspec-diff/1).")
+                   "a pull request; html: that as a page; json: the diff (schema govspec-diff/1).")
 @click.option("--no-power", is_flag=True, help="Skip the fewest people who can force or block each procedure.")
 @click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
               help="Cap every search at behaviours of this many steps (as for check).")
@@ -418,6 +419,7 @@ def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeo
     from . import api
     from .diagnostics import SpecError
     from .diff import diff_files
+    from .diff.render import html as diff_html
     from .diff.render import json as diff_json
     from .diff.render import markdown as diff_markdown
     from .diff.render import text as diff_text
@@ -457,7 +459,7 @@ def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeo
                                "one)\n")
             ctx.exit(EXIT_INTERRUPTED)
             return
-    _Streams.out.write({"json": diff_json, "markdown": diff_markdown, "text": diff_text}[fmt](found))
+    _Streams.out.write({"json": diff_json, "markdown": diff_markdown, "html": diff_html, "text": diff_text}[fmt](found))
     ctx.exit(found.exit_code)
 
 

@@ -26,11 +26,12 @@ def openai():
     """One diff of the issue's case, rendered as the CLI renders it in both formats (the CLI itself
     is run by the tests below on cheaper cases)."""
     found = diff_files(OLD, NEW)
-    return found.exit_code, render.text(found), render.markdown(found), found.exit_code, json.loads(render.json(found))
+    return (found.exit_code, render.text(found), render.markdown(found), found.exit_code, json.loads(render.json(found)),
+            render.html(found))
 
 
 def test_the_rule_change_in_one_line(openai):
-    _, out, _, _, data = openai
+    _, out, _, _, data, _ = openai
     assert "procedure remove_ceo: `quorum majority of members` becomes `quorum majority of seats`" in out
     clauses = [r for r in data["rules"] if r["where"] == "procedure remove_ceo"]
     assert clauses == [{"where": "procedure remove_ceo", "before": "quorum majority of members",
@@ -38,7 +39,7 @@ def test_the_rule_change_in_one_line(openai):
 
 
 def test_each_property_under_both_sets_of_rules(openai):
-    code, out, _, code_j, data = openai
+    code, out, _, code_j, data, _ = openai
     changes = {g["name"]: (g["before"]["verdict"], g["after"]["verdict"], g["change"]) for g in data["guarantees"]}
     assert changes == {
         "ceo_removal_needs_three_or_notice": ("REFUTED", "PROVED", "gained"),
@@ -54,7 +55,7 @@ def test_each_property_under_both_sets_of_rules(openai):
 
 
 def test_four_directors_can_no_longer_act_and_two_can_now_block(openai):
-    _, out, _, _, data = openai
+    _, out, _, _, data, _ = openai
     power = {(p["procedure"], p["kind"]): p for p in data["power"]}
     force, block = power[("remove_ceo", "force")], power[("remove_ceo", "block")]
     assert (force["before"]["size"], force["after"]["size"]) == (4, 5)
@@ -202,3 +203,19 @@ def test_a_revision_that_looks_like_an_option_is_refused(tmp_path):
     _git(tmp_path, "init", "-q")
     code, _, err = run_cli("diff", str(spec), f"--rev=--output={tmp_path / 'injected.tar'}")
     assert code == 2 and "error[GOV001]" in err and not (tmp_path / "injected.tar").exists()
+
+
+def test_html_is_the_markdown_as_a_page(openai):
+    from html.parser import HTMLParser
+
+    page, tags = openai[5], []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append(tag)
+
+    Tags().feed(page)
+    assert page.startswith("<!DOCTYPE html>") and "<title>What the change does: specs/openai/board_2023.gov to" in page
+    assert tags.count("table") == 3 and "script" not in tags
+    assert "<td><code>quorum majority of members</code></td>" in page
+    assert "exit code 1." in page

@@ -1,5 +1,6 @@
 """The diff in text (for a reader, with each flip's scenario), Markdown (for a review or a pull request,
-escaped by the rules of :mod:`govspec.safe`) and JSON (schema ``govspec-diff/1``)."""
+escaped by the rules of :mod:`govspec.safe`), HTML (that Markdown as a page) and JSON (schema
+``govspec-diff/1``)."""
 
 from __future__ import annotations
 
@@ -139,3 +140,15 @@ def markdown(diff: Diff) -> str:
 
 def _cell(text: str | None) -> str:
     return "(none)" if text is None else markdown_code(text, cell=True)
+
+
+def html(diff: Diff) -> str:
+    """The diff as an HTML page: its Markdown rendered with raw HTML off (every user string escaped)."""
+    from markupsafe import Markup
+
+    from ..formats.html import environment
+    from ..review import markdown_parser
+
+    body = Markup(markdown_parser().render(markdown(diff)))
+    return environment().get_template("diff.html.j2").render(
+        title=f"What the change does: {shown(diff.old)} to {shown(diff.new)}", body=body, exit_code=diff.exit_code)
