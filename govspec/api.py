@@ -62,10 +62,10 @@ def check_model(model: m.Model, options: Options = Options(), progress=None, wit
                 progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
             results.append(check_one(engine, model, p, options, passable, run, progress))
     except KeyboardInterrupt:
-        done = FileReport(model.path, tuple(results), tuple(sanity_results))
+        done = FileReport(model.path, tuple(results), tuple(sanity_results), title=model.title)
         left = [(model.path, p.name) for p in model.properties[len(results):]]
         raise Interrupted(Report((done,), options_dict(options)), left) from None
-    return FileReport(model.path, tuple(results), tuple(sanity_results), warnings=warnings)
+    return FileReport(model.path, tuple(results), tuple(sanity_results), warnings=warnings, title=model.title)
 
 
 def check_file(path: str, options: Options = Options(), progress=None, read: Read | None = None,

@@ -87,7 +87,7 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
                 models.append(None)
                 continue
             files.append(FileReport(path, sha256=read.sha256, imports=_imports(read),
-                                    warnings=engine_of(model, options)[1]))
+                                    warnings=engine_of(model, options)[1], title=model.title))
             models.append(model)
         specs = [(mo.path, mo.source, tuple(mo.imported.items())) if mo is not None else None for mo in models]
         total = sum(len(mo.properties) for mo in models if mo is not None)

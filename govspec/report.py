@@ -251,6 +251,7 @@ class FileReport:
     sha256: str | None = None  # of the file's bytes as checked; None when it could not be read
     imports: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each imported file read, as checked
     warnings: tuple = ()  # Diagnostic objects of severity "warning" (look-alike names): the check goes on
+    title: str | None = None  # the organisation's name (HTML page titles; not in the JSON report)
 
     def as_dict(self) -> dict:
         found = {

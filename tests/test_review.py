@@ -125,7 +125,11 @@ def test_report_of_an_invalid_review_shows_the_errors(review):
 
 def test_report_of_a_spec_file_is_the_html_report():
     code, page, _ = run_cli("report", "specs/openai/board_2023.gov")
-    assert code == 1 and "<h1>GovSpec report</h1>" in page and page.count('<svg class="timeline"') == 2
+    assert code == 1 and page.count('<svg class="timeline"') == 2
+    # (issue 16.3) the organisation and the file name the page, and a count of verdicts opens it
+    assert "<title>OpenAI, Inc. (17 November 2023, reported): specs/openai/board_2023.gov</title>" in page
+    assert "<h1>OpenAI, Inc. (17 November 2023, reported): specs/openai/board_2023.gov</h1>" in page
+    assert '<p class="stamp">Checked by GovSpec: 2 proved, 1 refuted.</p>' in page
 
 
 def test_report_to_an_unwritable_file_is_a_usage_error(tmp_path):

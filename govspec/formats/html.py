@@ -164,10 +164,21 @@ def environment():
     return env
 
 
+def page_title(report: Report) -> str:
+    """The organisation and the file (``OpenAI, Inc. (...): specs/openai/board_2023.gov``) for a report
+    of one valid file; for several, how many; "GovSpec report" when no name is known."""
+    named = [f for f in report.files if f.title]
+    if len(report.files) == 1 and named:
+        return f"{named[0].title}: {shown(named[0].path)}"
+    if len(report.files) > 1:
+        return f"GovSpec report: {len(report.files)} files"
+    return "GovSpec report"
+
+
 def render_html(report: Report, sources: dict[str, str] | None = None, fragment: bool = False,
-                title: str = "GovSpec report") -> str:
+                title: str | None = None) -> str:
     return environment().get_template("report.html.j2").render(
-        report=report, sources=sources or {}, fragment=fragment, title=title)
+        report=report, sources=sources or {}, fragment=fragment, title=title or page_title(report))
 
 
 def render_results(results: list[tuple[str, PropertyResult]]) -> str:
