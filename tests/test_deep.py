@@ -211,7 +211,8 @@ def test_slow_counterexamples_of_9_to_12_steps(deep):
     if result.status != REFUTED:
         assert result.status == "bounded", result
         assert ("the search budget ran out at depth" in result.reason
-                or "the time limit was reached" in result.reason), result
+                or "the time limit was reached" in result.reason  # (the limit ran out between two searches)
+                or "time limit reached at depth" in result.reason), result  # (... or during one: Z3 gave up)
         result = verdict(deep, effort=3.0, seconds=3 * SECONDS)
     assert_known(deep, result)
 
