@@ -154,4 +154,6 @@ def least(model: m.Model, procedure: str, kind: str, options: Options, hint: int
     coalition = witness.coalition
     if kind == "block" and coalition is not None:  # (the check names the others, who cannot force P against it)
         coalition = tuple(p.name for p in model.people if p.name not in coalition)
-    return Least(hi, n, exact, coalition, witness, note, len(asked))
+    # (K = 0 is never asked: a witness smaller than hi, the empty coalition, is the least itself)
+    size = min(hi, len(coalition)) if coalition is not None else hi
+    return Least(size, n, exact or size < hi, coalition, witness, note, len(asked))
