@@ -156,4 +156,4 @@ def least(model: m.Model, procedure: str, kind: str, options: Options, hint: int
         coalition = tuple(p.name for p in model.people if p.name not in coalition)
     # (K = 0 is never asked: a witness smaller than hi, the empty coalition, is the least itself)
     size = min(hi, len(coalition)) if coalition is not None else hi
-    return Least(size, n, exact or size < hi, coalition, witness, note, len(asked))
+    return Least(size, n, exact or size == 0, coalition, witness, note, len(asked))
