@@ -43,12 +43,17 @@ def compare(text: str, depth: int | None = None, z3=None, explicit=None) -> list
     for a, b in zip(s_z3, s_ex):
         if "unknown" not in (a.status, b.status) and (a.status, a.depth) != (b.status, b.depth):
             problems.append(f"sanity {a.procedure}: z3 {a.status}@{a.depth} explicit {b.status}@{b.depth}")
+    # Vacuity rests on the sanity check: when one engine's sanity check of a procedure ran out of time
+    # (no entry in its passable), the engines' vacuity marks are not comparable (found by the slow run
+    # of 2 December 2026: the explicit engine's sanity check took 29 s of its 30, and both were right).
+    vacuity_comparable = set(pass_z3) == set(pass_ex)
     for prop in model.properties:
         r_z3 = check_property(z3, model, prop, depth, TIMEOUT, pass_z3)
         r_ex = check_property(explicit, model, prop, depth, TIMEOUT, pass_ex)
         if "unknown" in (r_z3.status, r_ex.status):
             continue
-        if (r_z3.status, r_z3.scope, r_z3.vacuous) != (r_ex.status, r_ex.scope, r_ex.vacuous):
+        if (r_z3.status, r_z3.scope) != (r_ex.status, r_ex.scope) or (
+                vacuity_comparable and r_z3.vacuous != r_ex.vacuous):
             problems.append(f"{prop.name}: z3 {r_z3.status} {r_z3.scope} vacuous={r_z3.vacuous}; "
                             f"explicit {r_ex.status} {r_ex.scope} vacuous={r_ex.vacuous}")
         elif prop.possible and len(r_z3.trace) != len(r_ex.trace):  # (the shortest witness: its scope is any length)
@@ -323,7 +328,7 @@ def test_unbounded_proofs_hold_deeper_slow(text):
     assert unbounded_disagreements(text) == [], text
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 3)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 2)), derandomize=True, **COMMON)
 @given(token_specs())
 def test_unbounded_proofs_hold_deeper_with_tokens(text):
     assert unbounded_disagreements(text, depth=3, deeper=5) == [], text
