@@ -121,12 +121,7 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
                             if progress:
                                 progress(f"{models[i].path}: {value.name} ({len(results)} of {total} done)")
             except BaseException:  # Ctrl-C, or a worker's error (an engine bug): stop the rest at once
-                workers = list((getattr(pool, "_processes", None) or {}).values())
-                for process in workers:
-                    process.terminate()  # (stop the workers at once: a long solver call would not listen)
-                pool.shutdown(wait=False, cancel_futures=True)
-                for process in workers:
-                    process.join(5)
+                _stop(pool)
                 raise
     except KeyboardInterrupt:
         done_files, left = [], []
@@ -149,3 +144,48 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
         out.append(replace(f, properties=tuple(results[(i, k)] for k in range(len(mo.properties))),
                            sanity=tuple(sanity[i][0])))
     return Report(tuple(out), options_dict(options), z3_version(), limits())
+
+
+def map_ordered(fn, items, jobs: int = 1, progress=None):
+    """``[fn(item) for item in items]`` on ``jobs`` processes, the results in the items' order.
+
+    ``fn`` is a module-level function (workers import it by name) and each item is picklable; a
+    worker ignores Ctrl-C (the parent stops the pool at once).  ``progress``, if given, is called
+    with ``(done, total)`` as results come in.  With ``jobs == 1`` (or one item) nothing is spawned.
+    Used by sweeps of many independent checks (``govspec tune``)."""
+    import multiprocessing
+
+    items = list(items)
+    if jobs <= 1 or len(items) <= 1:
+        out = []
+        for item in items:
+            out.append(fn(item))
+            if progress:
+                progress(len(out), len(items))
+        return out
+    results: dict[int, object] = {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context,
+                             initializer=_quiet_worker) as pool:
+        pending = {pool.submit(fn, item): i for i, item in enumerate(items)}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    results[pending.pop(future)] = future.result()
+                    if progress:
+                        progress(len(results), len(items))
+        except BaseException:
+            _stop(pool)
+            raise
+    return [results[i] for i in range(len(items))]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers at once (a long solver call would not listen) and drop its queue."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    for process in workers:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.join(5)

@@ -60,3 +60,13 @@ def test_ctrl_c_stops_every_process_and_keeps_what_was_finished():
 def test_jobs_out_of_range_is_a_usage_error():
     code, _, err = run_cli("check", "-j", "0", FILES[1])
     assert code == 2 and "Traceback" not in err
+
+
+def test_map_ordered_keeps_the_items_order_on_any_number_of_processes():
+    from govspec.parallel import map_ordered
+
+    items = [-5, 3, -2, 0, 7, -1]
+    seen = []
+    assert map_ordered(abs, items, jobs=2, progress=lambda done, total: seen.append((done, total))) \
+        == [abs(i) for i in items] == map_ordered(abs, items, jobs=1)
+    assert seen[-1] == (6, 6) and len(seen) == 6
