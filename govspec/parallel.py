@@ -21,6 +21,7 @@ parent decides.
 from __future__ import annotations
 
 import signal
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import replace
 
@@ -183,9 +184,24 @@ def map_ordered(fn, items, jobs: int = 1, progress=None):
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop a pool's workers at once (a long solver call would not listen) and drop its queue."""
-    workers = list((getattr(pool, "_processes", None) or {}).values())
-    for process in workers:
+    table = getattr(pool, "_processes", None) or {}  # (the pool's own table: shutdown drops its name for it)
+
+    def workers():
+        return list(table.values())
+
+    seen = workers()
+    for process in seen:
         process.terminate()
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in workers:
+    for process in workers():  # (a worker the pool was starting as it stopped: stopped too)
+        if process not in seen:
+            seen.append(process)
+            process.terminate()
+    for process in seen:
         process.join(5)
+        # (join returns once the worker's pipe closes, which may come a moment before the process can be
+        # reaped: wait for that too, so that no worker outlives the stop)
+        for _ in range(500):
+            if process.exitcode is not None:
+                break
+            time.sleep(0.01)
