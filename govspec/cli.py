@@ -390,6 +390,20 @@ def power(ctx: click.Context, file, outcome, by, fmt) -> None:
     ctx.exit(EXIT_UNKNOWN if result["unsupported"] else EXIT_OK)
 
 
+def _each_check_options(command):
+    """--depth, --timeout and --engine of a command that runs many checks (diff, tune): as for check."""
+    for option in reversed([
+        click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
+                     help="Cap every search at behaviours of this many steps (as for check)."),
+        click.option("--timeout", type=click.FloatRange(*TIMEOUT_RANGE), default=None, show_default="60",
+                     help="Time limit per check, in seconds (as for check)."),
+        click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
+                     help="The engine of every check (as for check)."),
+    ]):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("old", type=click.Path(dir_okay=True))
 @click.argument("new", type=click.Path(dir_okay=True), required=False)
@@ -402,12 +416,7 @@ def power(ctx: click.Context, file, outcome, by, fmt) -> None:
               help="text: the changes in words, with the scenario of each flip; markdown: the same for a review or "
                    "a pull request; html: that as a page; json: the diff (schema govspec-diff/1).")
 @click.option("--no-power", is_flag=True, help="Skip the fewest people who can force or block each procedure.")
-@click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
-              help="Cap every search at behaviours of this many steps (as for check).")
-@click.option("--timeout", type=click.FloatRange(*TIMEOUT_RANGE), default=None, show_default="60",
-              help="Time limit per check, in seconds (as for check).")
-@click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
-              help="The engine of every check (as for check).")
+@_each_check_options
 @click.pass_context
 def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeout, engine) -> None:
     """What changing the rules from OLD to NEW changes: the rules side by side, every property of
@@ -460,6 +469,67 @@ def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeo
             ctx.exit(EXIT_INTERRUPTED)
             return
     _Streams.out.write({"json": diff_json, "markdown": diff_markdown, "html": diff_html, "text": diff_text}[fmt](found))
+    ctx.exit(found.exit_code)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--vary", "knobs", metavar="NAME=LOW..HIGH[:STEP]", multiple=True, required=True,
+              help="A parameter the spec declares (or imports), or a procedure's P.timelock, P.voting_delay or "
+                   "P.voting_period in days, and the values to try: 1..9, 1%..50%:1%, 1/10..1/2:1/10 (step 1 by "
+                   "default). Once: the lowest (or highest) value; twice: the region, drawn in HTML.")
+@click.option("--property", "names", metavar="NAME", multiple=True,
+              help="A property that must hold (repeat for several; default: every property of the file).")
+@click.option("--lowest/--highest", "lowest", default=True, show_default=True,
+              help="The objective for the first knob: its lowest or its highest value where every property holds.")
+@click.option("--sweep", is_flag=True,
+              help="Check every value, even where monotonicity is shown (a check of the bisection).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
+              show_default=True,
+              help="text: the answer, the values and the witness at the boundary; markdown: the same for a "
+                   "review; html: that as a page with the values drawn as a map; json: schema govspec-tune/1.")
+@_each_check_options
+@click.option("-j", "--jobs", type=click.IntRange(*JOBS_RANGE), default=1, show_default=True,
+              help="Check this many values at once, on as many processes (the answer is the same for every number).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
+@click.pass_context
+def tune(ctx: click.Context, file, knobs, names, lowest, sweep, fmt, depth, timeout, engine, jobs, quiet) -> None:
+    """The values of a parameter (or two) for which the properties hold: the lowest or highest
+    value, with the witness of why the next value fails; two knobs give a region.  A property
+    shown to be monotone in the knob is searched by bisection; the others at every value.
+
+    Exit 0 a value found (two knobs: every point decided, one holds), 1 no value in the range holds,
+    4 a value that matters was not decided, 3 invalid spec, 2 usage error, 130 interrupted."""
+    from . import api
+    from .diagnostics import SpecError
+    from .progress import progress_for
+    from .tune import TuneError, parse_knob, tune_file
+    from .tune import render
+    from .verdicts import ReplayError
+
+    options = api.Options(depth=api.DEFAULT_DEPTH if depth is None else depth,
+                          timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
+    try:
+        parsed = [parse_knob(k) for k in knobs]
+        with progress_for(_Streams.err, quiet) as progress:
+            found = tune_file(file, parsed, list(names) or None, "lowest" if lowest else "highest", options,
+                              jobs=jobs, sweep=sweep, progress=progress)
+    except TuneError as err:
+        raise click.UsageError(str(err))
+    except SpecError as err:
+        _spec_error_exit(ctx, err)
+        return
+    except ReplayError as err:
+        _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
+                           f"reference semantics ({err}).\nThis is a verifier bug; please report it with the spec.\n")
+        ctx.exit(EXIT_USAGE)
+        return
+    except KeyboardInterrupt:
+        _Streams.err.write("govspec: interrupted (Ctrl-C); no answer printed (a partial search answers nothing)\n")
+        ctx.exit(EXIT_INTERRUPTED)
+        return
+    _Streams.out.write({"json": render.json, "markdown": render.markdown, "html": render.html,
+                        "text": render.text}[fmt](found))
     ctx.exit(found.exit_code)
 
 

@@ -60,9 +60,13 @@ def load_text(text: str, path: str = "<input>", sizes: dict[str, int] | None = N
         return _built(parse(text, path), text, path, sizes, Imported())
 
 
-def _built(spec, text: str, path: str, sizes: dict[str, int] | None, imported: Imported) -> m.Model:
+def _built(spec, text: str, path: str, sizes: dict[str, int] | None, imported: Imported, edit=None) -> m.Model:
+    """``edit``: a function of the joined spec (imports joined) to the spec checked (``govspec tune``
+    sets the values it tries there, on what the file and its imports declare)."""
     with _without_cycle_collection():
         joined, sources = resolve(spec, path, imported)
+        if edit is not None:
+            joined = edit(joined)
         return replace(build_model(joined, text, path, sources, sizes), imported=dict(imported.texts))
 
 

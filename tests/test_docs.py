@@ -2,7 +2,8 @@
 
 A transcript is a fenced block with info string ``console``: lines starting with ``$ govspec``
 are commands (run from the repository root), the lines after are the expected standard output
-and standard error, and a last line ``[exit N]`` gives the exit code.  Timings are masked.
+and standard error, and a last line ``[exit N]`` gives the exit code.  Timings are masked.  A
+transcript right after a line ``<!-- slow: why -->`` is run with the slow tests.
 """
 
 import re
@@ -22,7 +23,10 @@ def transcripts():
         text = doc.read_text(encoding="utf-8")
         for match in BLOCK.finditer(text):
             line = text[: match.start()].count("\n") + 1
-            yield pytest.param(doc, match.group(1), id=f"{doc.name}:{line}")
+            # a transcript after a line "<!-- slow: ... -->" runs with the slow tests (-m slow)
+            slow = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].startswith("<!-- slow")
+            yield pytest.param(doc, match.group(1), id=f"{doc.name}:{line}",
+                               marks=[pytest.mark.slow] if slow else [])
 
 
 def parse_block(block: str):

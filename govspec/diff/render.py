@@ -4,13 +4,11 @@ escaped by the rules of :mod:`govspec.safe`), HTML (that Markdown as a page) and
 
 from __future__ import annotations
 
-import re
 
-from ..formats.render import detail_lines
+from ..formats.render import detail_lines, statement
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown
 from . import GAINED, KEPT, LOST, NO_LONGER_APPLIES, ONE_SIDE, UNDECIDED, Diff
 
-HEAD = re.compile(r'^property\s+\w+\s*(?:"(?:[^"\\\n]|\\.)*")?\s*:\s*')
 CHANGE_WORDS = {LOST: "held before, fails now", GAINED: "failed before, holds now", KEPT: "unchanged",
                 UNDECIDED: "not decided on both sides", ONE_SIDE: "checked on one side only",
                 NO_LONGER_APPLIES: "held before, does not apply now"}
@@ -64,11 +62,6 @@ def text(diff: Diff) -> str:
     out += ["", f"{len(lost)} propert{'y' if len(lost) == 1 else 'ies'} lost" + (f": {', '.join(lost)}" if lost else "")
             + f"; exit code {diff.exit_code}"]
     return shown("\n".join(out) + "\n", keep="\n")
-
-
-def statement(text: str) -> str:
-    """A property as written, on one line, without its name and citation."""
-    return " ".join(HEAD.sub("", text.strip(), count=1).split())
 
 
 def _without_story(lines: list[str]) -> list[str]:

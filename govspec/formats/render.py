@@ -7,6 +7,8 @@ break), the whole text output for controls; JSON keeps the exact text.
 
 from __future__ import annotations
 
+import re
+
 from ..diagnostics import render as render_diagnostic
 from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, TraceStep
 from ..safe import counted, json_text as safe_json, shown
@@ -202,3 +204,11 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
 
 def json_text(report: Report) -> str:
     return safe_json(report.as_dict()) + "\n"
+
+
+_HEAD = re.compile(r'^property\s+\w+\s*(?:"(?:[^"\\\n]|\\.)*")?\s*:\s*')
+
+
+def statement(text: str) -> str:
+    """A property as written, on one line, without its name and citation."""
+    return " ".join(_HEAD.sub("", text.strip(), count=1).split())
