@@ -14,7 +14,7 @@ import json
 from .. import __version__
 from ..diagnostics import CODES
 from ..diagnostics import render as render_diagnostic
-from .render import FORCING_KINDS, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines, verdict_phrase
+from .render import FORCING_KINDS, closing_notes, demoted, detail_lines, has_details, sanity_warnings, scenario_lines, verdict_phrase
 from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown, uri
 
@@ -50,6 +50,8 @@ def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
             out += ["", f"## {markdown_code(r.name)}: {r.word}", "", f"{markdown_text(r.summary)}."]
             details = [line[2:] for line in detail_lines(r)]
             out += ["", *markdown_fence(details)] if details else []
+        for d in f.diffs:  # a review's diff blocks, as `govspec diff --format markdown` writes them
+            out += ["", demoted(d.markdown, 1).rstrip("\n")]
     warnings = [line for f in report.files for line in sanity_warnings(f)]
     if warnings:
         out += ["", "Warnings:", "", *(f"- {markdown_text(line)}" for line in warnings)]
