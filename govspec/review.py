@@ -70,6 +70,7 @@ def spec_text(text: str, path: str) -> str:
 DIFF_LANGUAGE = "govspec-diff"
 DIFF_KEYS = ("old", "new")
 DIFF_SUFFIX = ".gov"
+MAX_DIFF_BLOCKS = 16  # each is two checks and a power analysis: a review is not a batch of diffs
 
 
 @dataclass(frozen=True)
@@ -101,62 +102,75 @@ def diff_blocks(text: str, path: str) -> list[DiffBlock]:
     """Every ```govspec-diff block of the review at ``path``, checked: each line ``old: PATH`` or
     ``new: PATH`` (blank lines and ``#`` comments aside), both keys once, each path relative, a
     ``.gov`` file inside the review's folder tree (symbolic links followed), as imports are.  Nothing
-    is read but whether the files exist.  SpecError (GOV008) with every fault, each located."""
+    is read but whether the files exist.  SpecError (GOV008) with every fault, each located; GOV003
+    for more than :data:`MAX_DIFF_BLOCKS` blocks."""
     lines = text.split("\n")
+    tokens = [t for t in markdown_parser().parse(text) if is_diff_block(t)]
+    if len(tokens) > MAX_DIFF_BLOCKS:
+        raise SpecError([Diagnostic("GOV003", f"more than {MAX_DIFF_BLOCKS} diff blocks in one review",
+                                    _fence_span(path, lines, tokens[MAX_DIFF_BLOCKS]))])
     found, errors = [], []
-    root = os.path.realpath(os.path.dirname(os.path.abspath(path)) or ".")
-    for token in markdown_parser().parse(text):
-        if not is_diff_block(token):
-            continue
-        first = token.map[0] + 1  # 0-based index of the block's first content line
-        given: dict[str, tuple[str, Span]] = {}
-        before = len(errors)
-        for offset, content in enumerate(token.content.split("\n")[:-1]):
-            index = first + offset
-            original = lines[index] if index < len(lines) else content
-            indent = len(original) - len(content) if original.endswith(content) else 0
-            stripped = content.strip()
-            if not stripped or stripped.startswith("#"):
-                continue
-            column = indent + len(content) - len(content.lstrip()) + 1
-            key, colon, value = stripped.partition(":")
-            key_span = Span(path, index + 1, column, index + 1, column + len(key.rstrip()))
-            if not colon or key.strip() not in DIFF_KEYS:
-                close = did_you_mean(key.strip(), DIFF_KEYS) if colon else ()
-                errors.append(Diagnostic(
-                    "GOV008", (f"unknown key '{key.strip()}' in a diff block" if colon else
-                               f"a diff block line is 'old: PATH' or 'new: PATH', not '{stripped}'")
-                    + (f" (did you mean '{close[0]}'?)" if close else ""), key_span,
-                    notes=("a diff block holds two lines, 'old: PATH' and 'new: PATH' (paths relative to the review's folder)",)))
-                continue
-            key = key.strip()
-            raw = value.strip()
-            value_column = column + len(stripped) - len(value.lstrip()) if raw else column
-            span = Span(path, index + 1, value_column, index + 1, value_column + max(len(raw), 1))
-            if key in given:
-                errors.append(Diagnostic("GOV008", f"'{key}' is given twice in this diff block", key_span))
-                continue
-            fault = _confined_fault(raw, path, root)
-            if fault is not None:
-                errors.append(Diagnostic("GOV008", fault[0], span if raw else key_span, notes=fault[1]))
-            given[key] = (raw, span)
-        missing = [k for k in DIFF_KEYS if k not in given]
-        if missing and len(errors) == before:  # (a misspelled key is reported as such, not as one missing)
-            fence_line = lines[token.map[0]]
-            fence = max(fence_line.find(token.markup), 0) + 1  # (the column of the opening fence, in a list or quote too)
-            errors.append(Diagnostic("GOV008", "this diff block lacks " + " and ".join(f"'{k}: PATH'" for k in missing),
-                                     Span(path, token.map[0] + 1, fence, token.map[0] + 1, len(fence_line.rstrip()) + 1),
-                                     notes=("a diff block names the spec before the change ('old: PATH') and after "
-                                            "it ('new: PATH')",)))
-        if missing or len(errors) > before:
+    for token in tokens:
+        given = _diff_keys(token, lines, path, errors)
+        if given is None:
             continue
         folder = os.path.dirname(path)
-        found.append(DiffBlock(token.map[0] + 1, token.map[1], given["old"][0], given["new"][0],
-                               os.path.normpath(os.path.join(folder, given["old"][0])),
-                               os.path.normpath(os.path.join(folder, given["new"][0]))))
+        found.append(DiffBlock(token.map[0] + 1, token.map[1], given["old"], given["new"],
+                               os.path.normpath(os.path.join(folder, given["old"])),
+                               os.path.normpath(os.path.join(folder, given["new"]))))
     if errors:
         raise SpecError(sorted(errors, key=lambda d: (d.span.line, d.span.column)))
     return found
+
+
+def _diff_keys(token, lines: list[str], path: str, errors: list[Diagnostic]) -> dict[str, str] | None:
+    """The paths of one diff block by key, or None after adding its faults to ``errors``."""
+    root = os.path.realpath(os.path.dirname(os.path.abspath(path)) or ".")
+    given: dict[str, str] = {}
+    before = len(errors)
+    first = token.map[0] + 1  # 0-based index of the block's first content line
+    for offset, content in enumerate(token.content.split("\n")[:-1]):
+        index = first + offset
+        original = lines[index] if index < len(lines) else content
+        indent = len(original) - len(content) if original.endswith(content) else 0  # (a list's or a quote's)
+        stripped = content.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        column = indent + len(content) - len(content.lstrip()) + 1
+        key, colon, value = stripped.partition(":")
+        key, raw = key.strip(), value.strip()
+        key_span = Span(path, index + 1, column, index + 1, column + max(len(key), 1))
+        if not colon or key not in DIFF_KEYS:
+            close = did_you_mean(key, DIFF_KEYS) if colon else ()
+            errors.append(Diagnostic(
+                "GOV008", (f"unknown key '{key}' in a diff block" if colon else
+                           f"a diff block line is 'old: PATH' or 'new: PATH', not '{stripped}'")
+                + (f" (did you mean '{close[0]}'?)" if close else ""), key_span,
+                notes=("a diff block holds two lines, 'old: PATH' and 'new: PATH' (paths relative to the review's "
+                       "folder)",)))
+            continue
+        if key in given:
+            errors.append(Diagnostic("GOV008", f"'{key}' is given twice in this diff block", key_span))
+            continue
+        value_column = column + len(stripped) - len(value.lstrip())
+        fault = _confined_fault(raw, path, root)
+        if fault is not None:
+            span = Span(path, index + 1, value_column, index + 1, value_column + len(raw)) if raw else key_span
+            errors.append(Diagnostic("GOV008", fault[0], span, notes=fault[1]))
+        given[key] = raw
+    missing = [k for k in DIFF_KEYS if k not in given]
+    if missing and len(errors) == before:  # (a misspelled key is reported as such, not as one missing)
+        errors.append(Diagnostic("GOV008", "this diff block lacks " + " and ".join(f"'{k}: PATH'" for k in missing),
+                                 _fence_span(path, lines, token),
+                                 notes=("a diff block names the spec before the change ('old: PATH') and after it "
+                                        "('new: PATH')",)))
+    return None if len(errors) > before else given
+
+
+def _fence_span(path: str, lines: list[str], token) -> Span:
+    """The opening fence of a block, from its first backtick or tilde (in a list or a quote too)."""
+    fence = lines[token.map[0]]
+    return Span(path, token.map[0] + 1, max(fence.find(token.markup), 0) + 1, token.map[0] + 1, len(fence.rstrip()) + 1)
 
 
 def _confined_fault(raw: str, review: str, root: str) -> tuple[str, tuple[str, ...]] | None:

@@ -216,3 +216,46 @@ def test_an_invalid_spec_named_by_a_block_is_an_error_of_the_review(folder):
                           " 11 |     decided by bord at meeting\n")
     assert f"note: {folder / 'after.gov'} is the new spec of the diff block at {path}:{diff_line(path)}\n" in err
 
+
+
+def test_sarif_and_junit_report_a_lost_property_at_the_block(folder):
+    path = review(folder, spec=OWN_SPEC)
+    code, out, _ = run_cli("check", "-q", "--format", "sarif", str(path))
+    log = json.loads(out)
+    jsonschema.Draft4Validator(json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())).validate(log)
+    [result] = log["runs"][0]["results"]  # (the review's own property holds: no result)
+    assert code == 1 and (result["ruleId"], result["level"], result["kind"]) == ("one_cannot_fire_ceo", "error", "fail")
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": diff_line(path)}
+    assert result["message"]["text"].startswith(f"one_cannot_fire_ceo: held under {folder / 'before.gov'}, fails under ")
+    code, out, _ = run_cli("check", "-q", "--format", "junit", str(path))
+    assert code == 1 and '<testsuite name="%s" tests="2" failures="1" errors="0"' % path in out
+    assert f'name="diff {folder / "before.gov"} -&gt; {folder / "after.gov"}"' in out and 'type="property lost"' in out
+    path = review(folder, old="after.gov", new="before.gov")  # nothing lost: a passing case
+    code, out, _ = run_cli("check", "-q", "--format", "junit", str(path))
+    assert code == 0 and 'tests="1" failures="0" errors="0"' in out
+    assert run_cli("check", "-q", "--format", "sarif", str(path))[1].count('"ruleId"') == 0
+
+
+def test_ctrl_c_during_a_diff_prints_no_partial_diff(folder, monkeypatch):
+    import govspec.diff.review
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(govspec.diff.review, "diff_models", interrupted)
+    path = review(folder, spec=OWN_SPEC)
+    code, out, err = run_cli("check", "-q", str(path))
+    assert code == 130 and "ceo_stays ... PROVED" in out and "govspec diff:" not in out + err
+    assert err.endswith(f"govspec: interrupted (Ctrl-C); not checked: {path}: the diff block at line {diff_line(path)}\n")
+
+
+def test_too_many_diff_blocks_and_a_fence_in_a_list(folder):
+    block = "```govspec-diff\nold: before.gov\nnew: after.gov\n```\n\n"
+    path = folder / "many.md"
+    path.write_text("# t\n\n" + block * 17)
+    code, _, err = run_cli("check", "-q", str(path))
+    assert code == 3 and err.startswith(f"{path}:{3 + 16 * 5}:1: error[GOV003]: more than 16 diff blocks in one review\n")
+    path.write_text("# t\n\n- item\n\n  > ```govspec-diff\n  > old: before.gov\n  > ```\n")
+    code, _, err = run_cli("check", "-q", str(path))
+    assert code == 3 and err.startswith(f"{path}:5:5: error[GOV008]: this diff block lacks 'new: PATH'\n"
+                                        " 5 |   > ```govspec-diff\n   |     ^^^^^^^^^^^^^^^\n"), err
