@@ -259,3 +259,13 @@ def test_too_many_diff_blocks_and_a_fence_in_a_list(folder):
     code, _, err = run_cli("check", "-q", str(path))
     assert code == 3 and err.startswith(f"{path}:5:5: error[GOV008]: this diff block lacks 'new: PATH'\n"
                                         " 5 |   > ```govspec-diff\n   |     ^^^^^^^^^^^^^^^\n"), err
+
+
+def test_an_output_never_overwrites_a_spec_a_diff_block_compares(folder):
+    path = review(folder)
+    before = (folder / "before.gov").read_text()
+    for args in (["report", str(path), "-o", str(folder / "before.gov")],
+                 ["check", str(path), "--json-out", str(folder / "after.gov")]):
+        code, _, err = run_cli(*args)
+        assert code == 3 and "error[GOV006]" in err and "spec of a diff block of" in err, err
+    assert (folder / "before.gov").read_text() == before and "quorum 1/3" in (folder / "after.gov").read_text()
