@@ -269,3 +269,18 @@ def test_an_output_never_overwrites_a_spec_a_diff_block_compares(folder):
         code, _, err = run_cli(*args)
         assert code == 3 and "error[GOV006]" in err and "spec of a diff block of" in err, err
     assert (folder / "before.gov").read_text() == before and "quorum 1/3" in (folder / "after.gov").read_text()
+
+
+def test_ctrl_c_names_the_later_reviews_diff_blocks_as_left(folder, monkeypatch):
+    import govspec.diff.review
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(govspec.diff.review, "diff_models", interrupted)
+    first = review(folder, spec=OWN_SPEC)
+    second = folder / "second.md"
+    second.write_text(first.read_text())
+    code, out, err = run_cli("check", "-q", str(first), str(second))
+    assert code == 130 and out.count("ceo_stays ... PROVED") == 2  # (both reviews' own properties were checked)
+    assert err.endswith(f"not checked: {first}: the diff block at line {diff_line(first)}; {second}: its diff blocks\n")

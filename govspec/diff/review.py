@@ -29,23 +29,23 @@ from ..api import Interrupted, Options
 from ..diagnostics import SpecError
 from ..load import Read, load
 from ..report import FileReport, Report, ReviewDiff
-from ..review import diff_blocks, is_review
+from ..review import diff_blocks, is_diff_block, is_review, markdown_parser
 from ..syntax import read_source
-from . import diff_models
-from . import render
+from . import diff_models, render
+
 
 def with_diff_blocks(report: Report, options: Options, reads: dict[str, Read] | None = None, progress=None) -> Report:
     """``report`` with the diff blocks of each review in it done (``reads``: what the check read of
     each file, so that the blocks are those of the text checked)."""
+    reads = reads or {}
     done: list[FileReport] = []
-    left: list[tuple[str, str | None]] = []  # (review, the block being diffed and those after it)
+    left: list[tuple[str, str]] = []  # (review, each block not done yet), while a review's blocks are diffed
     try:
         for f in report.files:
-            done.append(_with_diffs(f, options, (reads or {}).get(f.path), progress, left))
+            done.append(_with_diffs(f, options, reads.get(f.path), progress, left))
     except KeyboardInterrupt:
-        later = report.files[len(done) + 1:]
-        raise Interrupted(replace(report, files=tuple(done) + report.files[len(done):]),
-                          left + [(g.path, None) for g in later if _may_hold_diffs(g)]) from None
+        later = [(g.path, "its diff blocks") for g in report.files[len(done) + 1:] if _has_diff_blocks(g, reads.get(g.path))]
+        raise Interrupted(replace(report, files=tuple(done) + report.files[len(done):]), left + later) from None
     return replace(report, files=tuple(done))
 
 
@@ -53,12 +53,27 @@ def _may_hold_diffs(f: FileReport) -> bool:
     return is_review(f.path) and not f.errors
 
 
+def _has_diff_blocks(f: FileReport, read: Read | None) -> bool:
+    text = _text(f, read) if _may_hold_diffs(f) else None
+    return text is not None and any(is_diff_block(t) for t in markdown_parser().parse(text))
+
+
+def _text(f: FileReport, read: Read | None) -> str | None:
+    """The review's text as checked (read again only if the check did not keep it)."""
+    if read is not None and read.text is not None:
+        return read.text
+    try:
+        return read_source(f.path)
+    except SpecError:
+        return None
+
+
 def _with_diffs(f: FileReport, options: Options, read: Read | None, progress, left: list) -> FileReport:
     if not _may_hold_diffs(f):
         return f
-    text = read.text if read is not None and read.text is not None else read_source(f.path)
+    text = _text(f, read)
     try:
-        blocks = diff_blocks(text, f.path)
+        blocks = diff_blocks(text, f.path) if text is not None else []
     except SpecError as err:  # (the load found them first, unless the file changed since)
         return replace(f, errors=tuple(err.diagnostics))
     if not blocks:
