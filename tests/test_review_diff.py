@@ -5,6 +5,8 @@ import json
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, run_cli
 from govspec.diagnostics import SpecError
@@ -284,3 +286,28 @@ def test_ctrl_c_names_the_later_reviews_diff_blocks_as_left(folder, monkeypatch)
     code, out, err = run_cli("check", "-q", str(first), str(second))
     assert code == 130 and out.count("ceo_stays ... PROVED") == 2  # (both reviews' own properties were checked)
     assert err.endswith(f"not checked: {first}: the diff block at line {diff_line(first)}; {second}: its diff blocks\n")
+
+
+PIECES = ["```govspec-diff\n", "```\n", "~~~govspec-diff\n", "~~~\n", "> ", "- ", "  ", "\t", "old: before.gov\n",
+          "new: after.gov\n", "new: ../x.gov\n", "old:\n", "nwe: x\n", "x\n", ": \n", "# c\n", "\n", "`", "```govspec\n"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_any_markdown_gives_diff_blocks_or_located_errors(tmp_path_factory, text):
+    """Whatever the Markdown, reading its diff blocks gives blocks or GOV008/GOV003 errors, each on a
+    line of the file, never an exception of another kind."""
+    folder = tmp_path_factory.getbasetemp() / "any-markdown"
+    folder.mkdir(exist_ok=True)
+    for name in ("before.gov", "after.gov"):
+        (folder / name).write_text("")
+    lines = text.split("\n")
+    try:
+        found = diff_blocks(text, str(folder / "review.md"))
+    except SpecError as err:
+        for d in err.diagnostics:
+            assert d.code in ("GOV008", "GOV003") and 1 <= d.span.line <= len(lines) and d.span.column >= 1
+            assert d.span.column <= len(lines[d.span.line - 1].expandtabs(1)) + 1 or d.span.column == 1
+        return
+    for block in found:
+        assert block.old_path.endswith(".gov") and block.new_path.endswith(".gov") and 1 <= block.line <= block.last
