@@ -106,6 +106,7 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
     or 130 on Ctrl-C after printing the results finished as text on ``partial_out`` (standard error
     if None) and the properties left.  ``reads``: filled with what was read of each file."""
     from . import api
+    from .diff.review import with_diff_blocks
     from .progress import progress_for
     from .verdicts import ReplayError
 
@@ -128,7 +129,9 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
     )
     try:
         with progress_for(_Streams.err, quiet) as progress:
+            reads = reads if reads is not None else {}
             report = api.check_files(list(files), options, progress, reads)
+            report = with_diff_blocks(report, options, reads, progress)  # a review's govspec-diff blocks
     except ReplayError as err:
         _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
                            f"reference semantics ({err}).\nThis is a verifier bug; please report it with the spec.\n")

@@ -21,7 +21,7 @@ from . import model as m
 from .check import build_model
 from .diagnostics import SpecError
 from .imports import Imported, imported_files, resolve
-from .review import is_review, spec_text
+from .review import diff_blocks, is_review, spec_text
 from .syntax import parse, read_source, read_source_hashed
 
 
@@ -83,10 +83,21 @@ def inputs(path: str) -> list[tuple[str, str]]:
     found = [(path, "the review being checked" if is_review(path) else "the spec being checked")]
     try:
         text = read_source(path)
+        found += _compared(text, path) if is_review(path) else []
         spec = parse(spec_text(text, path) if is_review(path) else text, path)
     except SpecError:
         return found
     return found + [(_shown(f), f"imported by {path}") for f in imported_files(spec, path)]
+
+
+def _compared(text: str, review: str) -> list[tuple[str, str]]:
+    """The specs a review's diff blocks compare, and what they import (inputs of the run too)."""
+    found = []
+    for block in diff_blocks(text, review):
+        for side, spec in (("old", block.old_path), ("new", block.new_path)):
+            found += [(f, f"the {side} spec of a diff block of {review}" if n == 0 else what)
+                      for n, (f, what) in enumerate(inputs(spec))]
+    return found
 
 
 def _shown(path: str) -> str:

@@ -243,6 +243,26 @@ class SanityResult:
 
 
 @dataclass(frozen=True)
+class ReviewDiff:
+    """A review's ```govspec-diff block, done: ``govspec diff OLD NEW`` (:mod:`govspec.diff`) as data
+    (``data``: its JSON, schema ``govspec-diff/1``), as text and as Markdown, rendered by the diff's
+    own renderers; ``exit_code`` is that of ``govspec diff`` (1 a property lost, 4 undecided, 0 none).
+    ``line``, ``last``: the block's fence lines in the review."""
+
+    line: int
+    last: int
+    old: str
+    new: str
+    exit_code: int
+    data: dict = field(compare=False)
+    text: str = field(compare=False, repr=False)
+    markdown: str = field(compare=False, repr=False)
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "old": self.old, "new": self.new, "exit_code": self.exit_code, "diff": self.data}
+
+
+@dataclass(frozen=True)
 class FileReport:
     path: str
     properties: tuple[PropertyResult, ...] = ()
@@ -252,6 +272,7 @@ class FileReport:
     imports: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each imported file read, as checked
     warnings: tuple = ()  # Diagnostic objects of severity "warning" (look-alike names): the check goes on
     title: str | None = None  # the organisation's name (HTML page titles; not in the JSON report)
+    diffs: tuple[ReviewDiff, ...] = ()  # a review's diff blocks, each done (govspec.diff.review)
 
     def as_dict(self) -> dict:
         found = {
@@ -264,6 +285,8 @@ class FileReport:
         }
         if self.warnings:  # (only when there are some)
             found["warnings"] = [d.as_dict() for d in self.warnings]
+        if self.diffs:  # (only a review with diff blocks)
+            found["diffs"] = [d.as_dict() for d in self.diffs]
         return found
 
 
@@ -286,16 +309,18 @@ class Report:
     @property
     def exit_code(self) -> int:
         """0 all proved, 1 something refuted, 2 a file cannot be read, 3 invalid spec, 4 inconclusive
-        (a bounded or UNKNOWN result; bounded ones count as passing only with --accept-bounded)."""
+        (a bounded or UNKNOWN result; bounded ones count as passing only with --accept-bounded).  A
+        review's diff block counts as ``govspec diff`` does: 1 a property lost, 4 one undecided."""
         codes = {d.code for f in self.files for d in f.errors}
         if "GOV001" in codes:
             return 2
         if codes:
             return 3
         statuses = [p.status for f in self.files for p in f.properties]
-        if REFUTED in statuses:
+        diffs = {d.exit_code for f in self.files for d in f.diffs}
+        if REFUTED in statuses or 1 in diffs:
             return 1
-        if UNKNOWN in statuses or (BOUNDED in statuses and not self.accept_bounded):
+        if UNKNOWN in statuses or (BOUNDED in statuses and not self.accept_bounded) or 4 in diffs:
             return 4
         return 0
 

@@ -6,11 +6,18 @@ indentation or quote markers become spaces), so diagnostics point into the Markd
 lines.  :func:`govspec.formats.review.render_review` renders the document to one HTML page with each
 block's verdicts and scenarios inserted after the block.  Markdown is read with markdown-it-py (CommonMark); raw
 HTML in a review is shown as text, never passed through.
+
+A ```govspec-diff block names two specs (``old: PATH``, ``new: PATH``, relative to the review's
+folder and confined to its folder tree, as imports are); :func:`diff_blocks` reads and checks them
+(GOV008), and :mod:`govspec.diff.review` renders each as ``govspec diff OLD NEW`` in the review.
 """
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostic, Span, SpecError
+import os
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
 
 EXTENSIONS = (".md", ".markdown")
 LANGUAGE = "govspec"
@@ -50,7 +57,133 @@ def spec_text(text: str, path: str) -> str:
             original = lines[index] if index < len(lines) else content
             # keep the column: whatever stands before the content (indentation, "> ") becomes spaces
             out[index] = " " * (len(original) - len(content)) + content if original.endswith(content) else content
+    diff_blocks(text, path)  # (a bad diff block is an error of the review, located, before anything is checked)
     if not found:
         raise SpecError([Diagnostic("GOV005", f"no '{LANGUAGE}' code blocks in this Markdown file", Span.point(path),
                                     notes=(f"a review's spec is written in fenced code blocks whose info string is '{LANGUAGE}'",))])
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Diff blocks: ```govspec-diff fences naming two specs, rendered as `govspec diff OLD NEW` (issue 18)
+
+DIFF_LANGUAGE = "govspec-diff"
+DIFF_KEYS = ("old", "new")
+DIFF_SUFFIX = ".gov"
+MAX_DIFF_BLOCKS = 16  # each is two checks and a power analysis: a review is not a batch of diffs
+
+
+@dataclass(frozen=True)
+class DiffBlock:
+    """One ```govspec-diff block: ``old`` and ``new`` as written (relative to the review's folder)
+    and as paths to read (``old_path``, ``new_path``: the review's folder joined, normalised);
+    ``line``: the 1-based line of its opening fence, ``last``: of its closing fence (or the last line)."""
+
+    line: int
+    last: int
+    old: str
+    new: str
+    old_path: str
+    new_path: str
+
+
+def is_diff_block(token) -> bool:
+    return token.type == "fence" and token.info.strip().split(" ")[0] == DIFF_LANGUAGE and token.map is not None
+
+
+def reviews_other_specs(path: str, text: str | None, diagnostics) -> bool:
+    """Whether loading the review at ``path`` failed only for want of a govspec block (GOV005) and it
+    holds diff blocks: a review of other specs, with no spec of its own, which is no error."""
+    return (is_review(path) and text is not None and [d.code for d in diagnostics] == ["GOV005"]
+            and any(is_diff_block(t) for t in markdown_parser().parse(text)))
+
+
+def diff_blocks(text: str, path: str) -> list[DiffBlock]:
+    """Every ```govspec-diff block of the review at ``path``, checked: each line ``old: PATH`` or
+    ``new: PATH`` (blank lines and ``#`` comments aside), both keys once, each path relative, a
+    ``.gov`` file inside the review's folder tree (symbolic links followed), as imports are.  Nothing
+    is read but whether the files exist.  SpecError (GOV008) with every fault, each located; GOV003
+    for more than :data:`MAX_DIFF_BLOCKS` blocks."""
+    lines = text.split("\n")
+    tokens = [t for t in markdown_parser().parse(text) if is_diff_block(t)]
+    if len(tokens) > MAX_DIFF_BLOCKS:
+        raise SpecError([Diagnostic("GOV003", f"more than {MAX_DIFF_BLOCKS} diff blocks in one review",
+                                    _fence_span(path, lines, tokens[MAX_DIFF_BLOCKS]))])
+    found, errors = [], []
+    for token in tokens:
+        given = _diff_keys(token, lines, path, errors)
+        if given is None:
+            continue
+        folder = os.path.dirname(path)
+        found.append(DiffBlock(token.map[0] + 1, token.map[1], given["old"], given["new"],
+                               os.path.normpath(os.path.join(folder, given["old"])),
+                               os.path.normpath(os.path.join(folder, given["new"]))))
+    if errors:
+        raise SpecError(sorted(errors, key=lambda d: (d.span.line, d.span.column)))
+    return found
+
+
+def _diff_keys(token, lines: list[str], path: str, errors: list[Diagnostic]) -> dict[str, str] | None:
+    """The paths of one diff block by key, or None after adding its faults to ``errors``."""
+    root = os.path.realpath(os.path.dirname(os.path.abspath(path)) or ".")
+    given: dict[str, str] = {}
+    before = len(errors)
+    first = token.map[0] + 1  # 0-based index of the block's first content line
+    for offset, content in enumerate(token.content.split("\n")[:-1]):
+        index = first + offset
+        original = lines[index] if index < len(lines) else content
+        indent = len(original) - len(content) if original.endswith(content) else 0  # (a list's or a quote's)
+        stripped = content.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        column = indent + len(content) - len(content.lstrip()) + 1
+        key, colon, value = stripped.partition(":")
+        key, raw = key.strip(), value.strip()
+        key_span = Span(path, index + 1, column, index + 1, column + max(len(key), 1))
+        if not colon or key not in DIFF_KEYS:
+            close = did_you_mean(key, DIFF_KEYS) if colon else ()
+            errors.append(Diagnostic(
+                "GOV008", (f"unknown key '{key}' in a diff block" if colon else
+                           f"a diff block line is 'old: PATH' or 'new: PATH', not '{stripped}'")
+                + (f" (did you mean '{close[0]}'?)" if close else ""), key_span,
+                notes=("a diff block holds two lines, 'old: PATH' and 'new: PATH' (paths relative to the review's "
+                       "folder)",)))
+            continue
+        if key in given:
+            errors.append(Diagnostic("GOV008", f"'{key}' is given twice in this diff block", key_span))
+            continue
+        value_column = column + len(stripped) - len(value.lstrip())
+        fault = _confined_fault(raw, path, root)
+        if fault is not None:
+            span = Span(path, index + 1, value_column, index + 1, value_column + len(raw)) if raw else key_span
+            errors.append(Diagnostic("GOV008", fault[0], span, notes=fault[1]))
+        given[key] = raw
+    missing = [k for k in DIFF_KEYS if k not in given]
+    if missing and len(errors) == before:  # (a misspelled key is reported as such, not as one missing)
+        errors.append(Diagnostic("GOV008", "this diff block lacks " + " and ".join(f"'{k}: PATH'" for k in missing),
+                                 _fence_span(path, lines, token),
+                                 notes=("a diff block names the spec before the change ('old: PATH') and after it "
+                                        "('new: PATH')",)))
+    return None if len(errors) > before else given
+
+
+def _fence_span(path: str, lines: list[str], token) -> Span:
+    """The opening fence of a block, from its first backtick or tilde (in a list or a quote too)."""
+    fence = lines[token.map[0]]
+    return Span(path, token.map[0] + 1, max(fence.find(token.markup), 0) + 1, token.map[0] + 1, len(fence.rstrip()) + 1)
+
+
+def _confined_fault(raw: str, review: str, root: str) -> tuple[str, tuple[str, ...]] | None:
+    """Why ``raw`` cannot be a diff block's path (message, notes), or None: it names a ``.gov`` file
+    under ``root``, the review's folder, as an import path must."""
+    if not raw or os.path.isabs(raw) or raw.startswith(("~", "\\")) or ":" in raw:
+        return f"a diff block's paths are relative to the review's folder, not '{raw}'", ()
+    if not raw.lower().endswith(DIFF_SUFFIX):
+        return f"a diff block compares two .gov specs, not '{raw}'", ()
+    candidate = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(review)), raw))
+    if os.path.commonpath([candidate, root]) != root:
+        return (f"'{raw}' is outside the folder of the review", (f"a diff block may only name specs under {root}, "
+                                                                  "as imports may",))
+    if not os.path.isfile(candidate):
+        return f"no spec at '{raw}'", ()
+    return None

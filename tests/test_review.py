@@ -60,6 +60,8 @@ def test_only_govspec_blocks_are_the_spec():
 # Review documents that are not specs: the code, line and message (see tests/test_errors.py).
 REVIEW_CASES = [
     pytest.param("# Notes\n\nNo spec here.\n", "GOV005", 1, "no 'govspec' code blocks in this Markdown file", id="no-blocks"),
+    pytest.param("# Notes\n\n```govspec-diff\n```\n", "GOV008", 3, "this diff block lacks 'old: PATH' and 'new: PATH'",
+                 id="empty-diff-block"),
 ]
 
 

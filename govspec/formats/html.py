@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from .. import __version__
 from ..diagnostics import render as render_diagnostic
 from .outputs import options_text
-from .render import FORCING_KINDS, STATUS_WORD, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines, with_args
-from ..report import PropertyResult, Report, StageRecord, TraceStep
+from .render import FORCING_KINDS, STATUS_WORD, closing_notes, demoted, detail_lines, has_details, sanity_warnings, scenario_lines, with_args
+from ..report import PropertyResult, Report, ReviewDiff, StageRecord, TraceStep
 from ..safe import counted, shown
 from ..scenario import natural_key
 from .story import story
@@ -157,7 +157,7 @@ def environment():
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("govspec", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
-    env.globals.update(STATUS_WORD=STATUS_WORD, closing_notes=closing_notes, timeline=timeline, wrap=wrap, has_details=has_details,
+    env.globals.update(STATUS_WORD=STATUS_WORD, closing_notes=closing_notes, diff_html=diff_html, timeline=timeline, wrap=wrap, has_details=has_details,
                        detail_lines=detail_lines, scenario_lines=scenario_lines, story=story, FORCING_KINDS=FORCING_KINDS,
                        render_diagnostic=render_diagnostic, rows=rows, counts=counts, options_text=options_text,
                        sanity_warnings=sanity_warnings, version=__version__, LABEL_W=LABEL_W, COL_W=COL_W, ROW_H=ROW_H, HEAD_H=HEAD_H, LINE_H=LINE_H)
@@ -179,6 +179,17 @@ def render_html(report: Report, sources: dict[str, str] | None = None, fragment:
                 title: str | None = None) -> str:
     return environment().get_template("report.html.j2").render(
         report=report, sources=sources or {}, fragment=fragment, title=title or page_title(report))
+
+
+def diff_html(diff: ReviewDiff, levels: int = 1):
+    """A review's diff block as HTML: the diff's Markdown (``govspec diff --format markdown``, user text
+    escaped there) rendered with raw HTML off, its headings ``levels`` deeper."""
+    from markupsafe import Markup
+
+    from ..review import markdown_parser
+
+    return Markup('<section class="govspec-diff">\n' + markdown_parser().render(demoted(diff.markdown, levels))
+                  + "</section>\n")
 
 
 def render_results(results: list[tuple[str, PropertyResult]]) -> str:

@@ -14,7 +14,7 @@ import json
 from .. import __version__
 from ..diagnostics import CODES
 from ..diagnostics import render as render_diagnostic
-from .render import FORCING_KINDS, closing_notes, detail_lines, has_details, sanity_warnings, scenario_lines, verdict_phrase
+from .render import FORCING_KINDS, closing_notes, demoted, detail_lines, has_details, sanity_warnings, scenario_lines, verdict_phrase
 from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown, uri
 
@@ -50,6 +50,8 @@ def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
             out += ["", f"## {markdown_code(r.name)}: {r.word}", "", f"{markdown_text(r.summary)}."]
             details = [line[2:] for line in detail_lines(r)]
             out += ["", *markdown_fence(details)] if details else []
+        for d in f.diffs:  # a review's diff blocks, as `govspec diff --format markdown` writes them
+            out += ["", demoted(d.markdown, 1).rstrip("\n")]
     warnings = [line for f in report.files for line in sanity_warnings(f)]
     if warnings:
         out += ["", "Warnings:", "", *(f"- {markdown_text(line)}" for line in warnings)]
@@ -124,6 +126,12 @@ def sarif(report: Report) -> dict:
             if r.trace:
                 result["codeFlows"] = [_code_flow(f, r)]
             results.append(result)
+        for d in f.diffs:  # a review's diff block: each property lost (or undecided), at the block
+            for name, level, kind, text in _diff_findings(d):
+                rules.setdefault(name, {"id": name, "shortDescription": _message(f"property {name}")})
+                results.append({"ruleId": name, "level": level, "kind": kind, "message": _message(text),
+                                "locations": [_location(f.path, d.line)],
+                                "properties": {"diff": {"old": d.old, "new": d.new, "exit_code": d.exit_code}}})
     run = {
         "tool": {"driver": {"name": "GovSpec", "version": __version__, "informationUri": TOOL_URI,
                             "rules": list(rules.values())}},
@@ -131,6 +139,19 @@ def sarif(report: Report) -> dict:
         "properties": {"options": dict(report.options), "z3_version": report.z3_version},
     }
     return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _diff_findings(d) -> list[tuple[str, str, str, str]]:
+    """(property, SARIF level, kind, message) for each property a diff block loses (an error) or
+    leaves undecided or no longer applying (a warning), from the diff's JSON."""
+    found = []
+    for g in d.data["guarantees"]:
+        if g["change"] == "lost":
+            found.append((g["name"], "error", "fail", f"{g['name']}: held under {d.old}, fails under {d.new}: "
+                                                      f"{g['after']['summary']}"))
+        elif g["change"] in ("undecided", "no longer applies"):
+            found.append((g["name"], "warning", "open", f"{g['name']}: {g['change']} from {d.old} to {d.new}"))
+    return found
 
 
 def sarif_text(report: Report) -> str:
@@ -172,6 +193,17 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
                 # (a PROVED 'no coalition' has no more lines than its summary, its reason)
                 ET.SubElement(case, "system-out").text = ("\n".join(line[2:] for line in detail_lines(r))
                                                           or f"{r.word}: {r.summary}")
+        for d in f.diffs:  # a review's diff block: one case, failing when a property is lost
+            case = ET.SubElement(suite, "testcase", classname=f.path, name=f"diff {d.old} -> {d.new}", time="0",
+                                 file=f.path, line=str(d.line))
+            counts["tests"] += 1
+            if d.exit_code:
+                tag = "failure" if d.exit_code == 1 else "error"
+                counts["failures" if tag == "failure" else "errors"] += 1
+                findings = _diff_findings(d)
+                element = ET.SubElement(case, tag, type="property lost" if tag == "failure" else "undecided",
+                                        message=findings[0][3] if findings else f"exit code {d.exit_code}")
+                element.text = d.text
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

@@ -181,7 +181,7 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
             for d in f.errors:
                 out.append(render_diagnostic(d, (sources or {}).get(d.span.path)))
             continue
-        if not f.properties:
+        if not f.properties and not f.diffs:
             out.append(f"{shown(f.path)}: no properties to check")
         for r in f.properties:
             out.append(f"{shown(r.path or f.path)}:{r.line}: {r.name} ... {verdict_phrase(r)}")
@@ -196,10 +196,29 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
         if warnings:
             out.append("")
             out.extend(warnings)
+        for d in f.diffs:  # a review's diff blocks, as `govspec diff` prints them, located
+            out += ([""] if out else []) + [f"{shown(f.path)}:{d.line}: {d.text.rstrip()}"]
     notes = closing_notes(report)
     if notes:
         out += ["", *notes]
     return shown("\n".join(out) + "\n", keep="\n")
+
+
+def demoted(markdown: str, levels: int) -> str:
+    """Markdown with each heading outside fenced blocks ``levels`` deeper (at most 6): a document
+    such as a diff nested in another (a review's report) under that document's own headings."""
+    out, fence = [], ""
+    for line in markdown.split("\n"):
+        mark = line[:3] if line[:3] in ("```", "~~~") else ""
+        if fence and line.strip() and set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence):
+            fence = ""
+        elif not fence and mark:
+            fence = line[:len(line) - len(line.lstrip(mark[0]))]
+        elif not fence and line.startswith("#"):
+            hashes = len(line) - len(line.lstrip("#"))
+            line = "#" * min(6, hashes + levels) + line[hashes:]
+        out.append(line)
+    return "\n".join(out)
 
 
 def json_text(report: Report) -> str:

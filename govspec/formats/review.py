@@ -1,4 +1,5 @@
-"""A review document rendered: the Markdown as one HTML page, each govspec block followed by its results.
+"""A review document rendered: the Markdown as one HTML page, each govspec block followed by its results
+(and each govspec-diff block by its diff).
 
 Reading a review (its spec blocks) is :mod:`govspec.review`; this module renders it with the
 HTML report's templates.  HTML in a review is shown as text, never passed through; its control
@@ -8,9 +9,9 @@ characters are shown escaped (:func:`govspec.safe.shown`) but for line breaks an
 from __future__ import annotations
 
 from ..report import FileReport, Report
-from ..review import is_spec_block, markdown_parser
+from ..review import is_diff_block, is_spec_block, markdown_parser
 from ..safe import shown
-from .html import environment, render_results
+from .html import diff_html, environment, render_results
 
 
 def render_review(text: str, report: Report, sources: dict[str, str] | None = None) -> str:
@@ -22,6 +23,8 @@ def render_review(text: str, report: Report, sources: dict[str, str] | None = No
     def fence(renderer, tokens, idx, options, env):
         html = default_fence(tokens, idx, options, env)
         token = tokens[idx]
+        if is_diff_block(token) and not file_report.errors:  # a diff block: the diff after it
+            return html + "".join(diff_html(d, 2) for d in file_report.diffs if d.line == token.map[0] + 1)
         if not is_spec_block(token) or file_report.errors:
             return html
         first, last = token.map[0] + 1, token.map[1]
