@@ -26,7 +26,7 @@ from conftest import ROOT, run_cli
 from govspec import __version__
 from govspec.cli import cli
 from govspec.diagnostics import CODES, explanations
-from govspec.formats.outputs import TOOL_URI
+from govspec.formats.outputs import ERRORS_URI, TOOL_URI
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # the Apache License 2.0 as published at https://www.apache.org/licenses/LICENSE-2.0.txt (11,358
@@ -94,6 +94,7 @@ def test_the_wheel_carries_the_license_and_the_metadata(wheel):
     assert {"governance", "bylaws", "DAO", "Z3"} <= set(meta["Keywords"].split(","))
     urls = dict(entry.split(", ", 1) for entry in meta.get_all("Project-URL"))
     assert urls["Homepage"] == TOOL_URI  # the address SARIF reports give for the tool
+    assert urls["Error codes"] == ERRORS_URI  # SARIF's link (helpUri) to a code's entry is under it
     assert all(url.startswith(TOOL_URI) for url in urls.values())
     assert meta["Description-Content-Type"] == "text/markdown"
 

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from conftest import ROOT, run_cli
 from govspec import api
 from govspec.formats.html import render_html, timeline
-from govspec.formats.outputs import junit, markdown, sarif
+from govspec.formats.outputs import ERRORS_URI, junit, markdown, sarif
 
 OPENAI = "specs/openai/board_2023.gov"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
@@ -68,6 +68,10 @@ def test_sarif_of_unknown_and_invalid_files_validates(mixed_report):
     levels = {(r["ruleId"], r["level"], r.get("kind")) for r in log["runs"][0]["results"]}
     assert ("two_cannot_fire_ceo", "warning", "open") in levels
     assert any(rule.startswith("GOV") and level == "error" for rule, level, _ in levels)
+    # each code's rule links to the code's entry in docs/errors.md (its heading "## GOVnnn", anchor govnnn)
+    codes = [rule for rule in log["runs"][0]["tool"]["driver"]["rules"] if rule["id"].startswith("GOV")]
+    assert codes and all(rule["helpUri"] == f"{ERRORS_URI}#{rule['id'].lower()}" for rule in codes)
+    assert all(f"\n## {rule['id']}\n" in (ROOT / "docs" / "errors.md").read_text() for rule in codes)
 
 
 def test_sarif_from_the_command_line_validates():

@@ -19,6 +19,7 @@ from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResu
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown, uri
 
 TOOL_URI = "https://github.com/govspec/govspec"
+ERRORS_URI = TOOL_URI + "/blob/main/docs/errors.md"  # the registry of codes; each code's entry is #govnnn
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
@@ -106,7 +107,8 @@ def sarif(report: Report) -> dict:
     results = []
     for f in report.files:
         for d in (*f.errors, *f.warnings):
-            rules.setdefault(d.code, {"id": d.code, "shortDescription": _message(CODES[d.code])})
+            rules.setdefault(d.code, {"id": d.code, "shortDescription": _message(CODES[d.code]),
+                                      "helpUri": f"{ERRORS_URI}#{d.code.lower()}"})
             loc = {"physicalLocation": {"artifactLocation": {"uri": uri(d.span.path)}, "region": {
                 "startLine": d.span.line, "startColumn": d.span.column,
                 "endLine": d.span.end_line, "endColumn": d.span.end_column}}}
