@@ -99,6 +99,16 @@ def test_the_wheel_carries_the_license_and_the_metadata(wheel):
     assert meta["Description-Content-Type"] == "text/markdown"
 
 
+def test_the_wheel_registers_the_govspec_lexer_with_pygments(wheel):
+    """```govspec blocks are highlighted wherever the package is installed (govspec/lexer.py)."""
+    import configparser
+
+    entry_points = configparser.ConfigParser()
+    entry_points.read_string(wheel.read(f"{DIST_INFO}/entry_points.txt").decode("utf-8"))
+    assert dict(entry_points["pygments.lexers"]) == {"govspec": "govspec.lexer:GovSpecLexer"}
+    assert "govspec/lexer.py" in wheel.namelist()
+
+
 def test_the_description_on_an_index_has_only_absolute_links(wheel):
     description = metadata(wheel).get_payload()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResu
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown, uri
 
 TOOL_URI = "https://github.com/govspec/govspec"
-ERRORS_URI = TOOL_URI + "/blob/main/docs/errors.md"  # the registry of codes; each code's entry is #govnnn
+ERRORS_URI = "https://github.com/govspec/govspec/blob/main/docs/errors.md"  # the registry of codes; an entry: #gov104
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
