@@ -120,7 +120,9 @@ def test_every_error_code_has_an_anchor_and_the_pages_link_to_it(site):
     assert {f"gov{code[3:]}" for code in CODES} <= page.ids
     cli = (site / "cli" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../errors/#gov006">GOV006</a>' in cli  # a code named in prose links to its entry
-    assert '<h2 id="gov104">GOV104<a class="headerlink"' in (site / "errors" / "index.html").read_text(encoding="utf-8")
+    errors = (site / "errors" / "index.html").read_text(encoding="utf-8")
+    assert '<h2 id="gov104">GOV104<a class="headerlink"' in errors  # a heading is left as it is
+    assert "example.gov:6:16: error[GOV104]: unknown body" in errors  # and so is a code block
 
 
 def test_govspec_blocks_are_highlighted_by_the_packages_lexer(site):
