@@ -113,10 +113,11 @@ def sarif(report: Report) -> dict:
             results.append({"ruleId": d.code, "level": d.severity, "kind": "fail",
                             "message": _message(d.message), "locations": [loc]})
         for r in f.properties:
-            rules.setdefault(r.name, {"id": r.name, "shortDescription": _message(r.cite or f"property {r.name}")})
+            rules.setdefault(r.name, {"id": r.name, "shortDescription": _message(r.cite or f"property {r.name}"),
+                                      **({"fullDescription": _message(f"{r.words} ({r.statement})")} if r.words else {})})
             if r.status == PROVED:
                 continue
-            text = f"{r.name}: {r.word}: {r.summary}"
+            text = f"{r.name}: {r.word}: {r.summary}" + (f". The property: {r.words}" if r.words else "")
             if r.reason:
                 text += f" ({r.reason})"
             result = {"ruleId": r.name, "level": SARIF_LEVEL[r.status], "kind": "fail" if r.status == REFUTED else "open",
