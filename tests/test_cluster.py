@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,22 @@ def test_a_worker_with_another_govspec_or_z3_is_refused(scheduler, monkeypatch):
     monkeypatch.setattr(parallel, "versions", versions)
     code, out, err = run_cli("power", "--cluster", scheduler, POWER)
     _no_traceback(code, err, "runs GovSpec 0.1.0 with Z3 4.8.0", "verdicts could differ")
+
+
+def test_the_diff_checks_the_imported_texts_the_run_read(tmp_path):
+    """The rules rebuilt with other properties (each side of a diff, each coalition question, on a
+    worker too) join the imported files as the run read them, never read again from disk."""
+    from govspec import api
+    from govspec.diff.respec import with_properties
+
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "board_rules.gov").write_text((root / "govspec" / "library" / "delaware_board.gov").read_text())
+    spec = tmp_path / "board.gov"
+    spec.write_text((root / "specs" / "delaware" / "imported_board.gov").read_text()
+                    .replace("import delaware_board", 'import "board_rules.gov"'))
+    model = api.load(str(spec))
+    (tmp_path / "board_rules.gov").write_text("this is not a spec\n")  # (edited after the run read it)
+    name = model.properties[0].name
+    rebuilt, refused = with_properties(model, {name: (f"property {name}: always ceo is not vacant", "old")})
+    assert not refused and [p.name for p in rebuilt.properties] == [name]
+    assert rebuilt.imported == model.imported
