@@ -534,11 +534,11 @@ def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeo
               help="text: the answer, the values and the witness at the boundary; markdown: the same for a "
                    "review; html: that as a page with the values drawn as a map; json: schema govspec-tune/1.")
 @_each_check_options
-@click.option("-j", "--jobs", type=click.IntRange(*JOBS_RANGE), default=1, show_default=True,
-              help="Check this many values at once, on as many processes (the answer is the same for every number).")
+@_with_options(_parallel_options("parameter points"))
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 @click.pass_context
-def tune(ctx: click.Context, file, knobs, names, lowest, sweep, fmt, depth, timeout, engine, jobs, quiet) -> None:
+def tune(ctx: click.Context, file, knobs, names, lowest, sweep, fmt, depth, timeout, engine, jobs, cluster,
+         quiet) -> None:
     """The values of a parameter (or two) for which the properties hold: the lowest or highest
     value, with the witness of why the next value fails; two knobs give a region.  A property
     shown to be monotone in the knob is searched by bisection; the others at every value.
@@ -556,9 +556,9 @@ def tune(ctx: click.Context, file, knobs, names, lowest, sweep, fmt, depth, time
                           timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
     try:
         parsed = [parse_knob(k) for k in knobs]
-        with progress_for(_Streams.err, quiet) as progress:
+        with progress_for(_Streams.err, quiet) as progress, _cluster_errors():
             found = tune_file(file, parsed, list(names) or None, "lowest" if lowest else "highest", options,
-                              jobs=jobs, sweep=sweep, progress=progress)
+                              jobs=jobs, sweep=sweep, progress=progress, cluster=cluster)
     except TuneError as err:
         raise click.UsageError(str(err))
     except SpecError as err:

@@ -60,6 +60,16 @@ def test_diff_on_a_cluster_gives_the_diff_of_one_process(scheduler, tmp_path):
     assert [p["procedure"] for p in _timeless(dask[1])["power"]]  # (the coalition questions were asked)
 
 
+def test_tune_on_a_cluster_gives_the_answer_of_one_process(scheduler):
+    args = ("tune", "specs/openai/board_2023_tunable.gov", "--vary", "board_quorum=3..6", "--property",
+            "four_cannot_fire_ceo", "--sweep", "--format", "json")
+    one, dask = run_cli(*args), run_cli(*args, "--cluster", scheduler)
+    assert one[0] == dask[0] == 0
+    strip = lambda data: [{k: v for k, v in p.items()} for p in data["points"]]  # noqa: E731
+    assert strip(json.loads(one[1])) == strip(json.loads(dask[1]))
+    assert json.loads(dask[1])["answer"] == {"board_quorum": "5"}
+
+
 def test_map_ordered_on_a_cluster_keeps_the_items_order(scheduler):
     items = [-5, 3, -2, 0, 7, -1]
     seen = []
@@ -85,10 +95,11 @@ def _no_traceback(code: int, err: str, *words: str) -> None:
         assert word in err, err
 
 
-@pytest.mark.parametrize("command", ["check", "power", "diff"])
+@pytest.mark.parametrize("command", ["check", "power", "diff", "tune"])
 def test_without_dask_the_cluster_option_is_a_usage_error(monkeypatch, command, tmp_path):
     monkeypatch.setattr(parallel, "dask_installed", lambda: False)
-    files = {"check": [FILES[1]], "power": [POWER], "diff": amendment(tmp_path)}[command]
+    files = {"check": [FILES[1]], "power": [POWER], "diff": amendment(tmp_path),
+             "tune": ["specs/openai/board_2023_tunable.gov", "--vary", "board_quorum=3..4"]}[command]
     code, out, err = run_cli(command, *files, "--cluster", "tcp://127.0.0.1:8786")
     _no_traceback(code, err, "pip install 'govspec[cluster]'")
     assert out == ""
