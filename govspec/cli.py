@@ -273,16 +273,28 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("-o", "--output", metavar="OUT", default="-", show_default=True,
               help="The HTML file to write ('-': standard output); never a file the check reads.")
+@click.option("--pdf", is_flag=True,
+              help="Write the page as a PDF instead (to -o OUT, a file), printed by a headless Chromium or Chrome "
+                   "found on the machine (GOVSPEC_CHROMIUM: its path).")
 @_check_options
 @click.pass_context
-def report(ctx: click.Context, file, output, depth, effort, timeout, budget, accept_bounded, recheck_cvc5, engine,
-           no_sanity, explain, jobs, cluster, quiet) -> None:
-    """Check FILE and write an HTML page: a Markdown review rendered with each govspec block's
-    verdicts and scenarios after it, or the report of a spec."""
+def report(ctx: click.Context, file, output, pdf, depth, effort, timeout, budget, accept_bounded, recheck_cvc5,
+           engine, no_sanity, explain, jobs, cluster, quiet) -> None:
+    """Check FILE and write an HTML page (or with --pdf, a PDF): a Markdown review rendered with
+    each govspec block's verdicts and scenarios after it, or the report of a spec."""
     from .formats.html import render_html
     from .formats.review import render_review
     from .review import is_review
 
+    if pdf:
+        from .formats.pdf import NoBrowser, browser
+
+        if output == "-":
+            raise click.UsageError("--pdf writes a file: give -o OUT.pdf")
+        try:
+            browser()  # (refused before checking: a missing browser costs no check)
+        except NoBrowser as err:
+            raise click.UsageError(str(err)) from None
     inputs = []
     if output != "-":  # refused before checking, a refusal costs no check
         inputs = _inputs([file])
@@ -293,6 +305,15 @@ def report(ctx: click.Context, file, output, depth, effort, timeout, budget, acc
     text = reads[file].text if is_review(file) else None  # (the Markdown checked: read once)
     page = render_review(text, checked, sources) if text is not None else render_html(checked, sources)
     _errors_to_stderr(checked, sources)
+    if pdf:
+        from .formats.pdf import NoBrowser, html_to_pdf
+
+        try:
+            page = html_to_pdf(page)
+        except NoBrowser as err:
+            _Streams.err.write(f"govspec: {err}; nothing written\n")
+            ctx.exit(EXIT_USAGE)
+            return
     if output == "-":
         _Streams.out.write(page)
     else:
