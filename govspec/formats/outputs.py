@@ -192,8 +192,8 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
                 element.text = "\n".join(line[2:] for line in detail_lines(r))
             elif has_details(r):
                 # (a PROVED 'no coalition' has no more lines than its summary, its reason)
-                ET.SubElement(case, "system-out").text = ("\n".join(line[2:] for line in detail_lines(r))
-                                                          or f"{r.word}: {r.summary}")
+                ET.SubElement(case, "system-out").text = "\n".join([f"{r.word}: {r.summary}"]
+                                                                  + [line[2:] for line in detail_lines(r)])
         for d in f.diffs:  # a review's diff block: one case, failing when a property is lost
             case = ET.SubElement(suite, "testcase", classname=f.path, name=f"diff {d.old} -> {d.new}", time="0",
                                  file=f.path, line=str(d.line))
