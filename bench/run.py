@@ -4,6 +4,7 @@
     python bench/run.py --quick         # 9, 100 and 1,000 members, depth 2, 20 s limit (a few minutes)
     python bench/run.py --limit 30 --sizes 9 100 --depths 2 --only interchangeable
     python bench/run.py --power         # power indices against brute force and powerindex (bench/power.py)
+    python bench/run.py --sweep         # 200 parameter points on -j 1, -j 2 and a local Dask cluster (bench/sweep.py)
 
 Prints a table and writes it as JSON (``bench/results.json`` unless ``--json`` says otherwise).
 Each measurement runs in a fresh Python process with a hard time limit: a run that does not
@@ -230,6 +231,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="with --specs: runs of each spec per revision")
     parser.add_argument("--power", action="store_true",
                         help="power indices against brute force and powerindex instead (bench/power.py)")
+    parser.add_argument("--sweep", action="store_true",
+                        help="200 parameter points with -j 1, -j 2 and --cluster on a local Dask cluster (bench/sweep.py)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spec-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -245,6 +248,10 @@ def main(argv=None) -> int:
         import power
 
         return power.main([])
+    if args.sweep:
+        import sweep
+
+        return sweep.main([])
     if args.specs:
         import specs_time
 

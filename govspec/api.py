@@ -92,7 +92,7 @@ def check_files(paths, options: Options = Options(), progress=None, reads: dict[
     read of each file (:class:`Read`), for output made from the text checked."""
     from .engine import run_budget
 
-    if options.jobs > 1:  # (-j N: the same report from N processes)
+    if options.jobs > 1 or options.cluster:  # (-j N, --cluster: the same report from N processes or a cluster)
         from .parallel import check_files_jobs
 
         return check_files_jobs(paths, options, options.jobs, progress, reads)
@@ -118,9 +118,17 @@ def _html_fragment(report: Report) -> str:
 Report.html_fragment = _html_fragment  # Jupyter shows a report as its HTML page
 
 
-def power(path: str, outcome: str | None = None, by: str = "person") -> dict:
+def power(path: str, outcome: str | None = None, by: str = "person", jobs: int = 1,
+          cluster: str | None = None) -> dict:
     """The power analysis of the spec at ``path`` (:func:`govspec.power.report.power_report`):
-    SpecError if it is invalid, ValueError if ``outcome`` names no procedure of it."""
+    SpecError if it is invalid, ValueError if ``outcome`` names no procedure of it.  ``jobs``,
+    ``cluster``: each outcome analysed on one of ``jobs`` processes or on the Dask cluster at that
+    address (:func:`govspec.parallel.map_ordered`; the same result)."""
+    from .parallel import map_ordered, power_task, spec_of
     from .power.report import power_report
 
-    return power_report(load(path), outcome, by)
+    model = load(path)
+    if jobs <= 1 and cluster is None:
+        return power_report(model, outcome, by)
+    return power_report(model, outcome, by, each=lambda names: map_ordered(
+        power_task, [(spec_of(model), name, by) for name in names], jobs, cluster=cluster))

@@ -60,9 +60,50 @@ def cli() -> None:
     explains an error code."""
 
 
+def _parallel_options(work: str) -> list:
+    """``-j N`` and ``--cluster ADDRESS``, shared by every command whose work is independent tasks
+    (:func:`govspec.parallel.run_tasks`); ``work``: what runs in parallel, in the help."""
+    return [
+        click.option("-j", "--jobs", type=click.IntRange(*JOBS_RANGE), default=1, show_default=True,
+                     help=f"Run on this many processes ({work} in parallel); the results and their order are "
+                          f"the same for every number, unless a time limit cuts a check short (limits are clock "
+                          f"time)."),
+        click.option("--cluster", metavar="tcp://HOST:PORT", default=None, callback=_dask_needed,
+                     help="Run the same tasks on the workers of the Dask scheduler at this address, with the same "
+                          "results (pip install 'govspec[cluster]'; the workers need the same GovSpec and Z3)."),
+    ]
+
+
+def _dask_needed(ctx: click.Context, param, address: str | None) -> str | None:
+    from .parallel import DASK_MISSING, dask_installed
+
+    if address is not None and not dask_installed():
+        raise click.UsageError(DASK_MISSING, ctx)
+    return address
+
+
+@contextlib.contextmanager
+def _cluster_errors():
+    """A Dask cluster that cannot be used (unreachable, no worker, other versions): a message, exit 2."""
+    from .parallel import ClusterError
+
+    try:
+        yield
+    except ClusterError as err:
+        raise click.ClickException(f"--cluster: {err}") from None
+
+
+def _with_options(options: list):
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return decorate
+
+
 def _check_options(command):
     """The options shared by ``check`` and ``report``: what to explore, how long, with which engine."""
-    for option in reversed([
+    return _with_options([
         click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
                      help="Cap the search at behaviours of this many steps. By default each property is "
                           "searched deeper until it is PROVED or REFUTED, or its budget runs out."),
@@ -89,19 +130,14 @@ def _check_options(command):
         click.option("--explain", is_flag=True,
                      help="For each PROVED property, list the rules the proof relies on (each is removed in "
                           "turn and the property checked again; slower)."),
-        click.option("-j", "--jobs", type=click.IntRange(*JOBS_RANGE), default=1, show_default=True,
-                     help="Check on this many processes (files, sanity checks and properties in parallel); "
-                          "the results and their order are the same for every number, unless a time limit "
-                          "cuts a check short (limits are clock time)."),
+        *_parallel_options("files, sanity checks and properties"),
         click.option("-q", "--quiet", is_flag=True, help="No progress and no notes on standard error."),
-    ]):
-        command = option(command)
-    return command
+    ])(command)
 
 
 def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, quiet, explain=False, effort=None,
                accept_bounded=False, recheck_cvc5=False, partial_out: TextIO | None = None, budget=None, reads=None,
-               jobs: int = 1):
+               jobs: int = 1, cluster: str | None = None):
     """Check FILES; returns (report, sources of the files with errors), or exits 2 on an engine bug,
     or 130 on Ctrl-C after printing the results finished as text on ``partial_out`` (standard error
     if None) and the properties left.  ``reads``: filled with what was read of each file."""
@@ -126,9 +162,10 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
         engine=engine,
         explain=explain,
         jobs=jobs,
+        cluster=cluster,
     )
     try:
-        with progress_for(_Streams.err, quiet) as progress:
+        with progress_for(_Streams.err, quiet) as progress, _cluster_errors():
             reads = reads if reads is not None else {}
             report = api.check_files(list(files), options, progress, reads)
             report = with_diff_blocks(report, options, reads, progress)  # a review's govspec-diff blocks
@@ -209,7 +246,7 @@ def _errors_to_stderr(report, sources) -> None:
 @_check_options
 @click.pass_context
 def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, timeout, budget, accept_bounded,
-          recheck_cvc5, engine, no_sanity, explain, jobs, quiet) -> None:
+          recheck_cvc5, engine, no_sanity, explain, jobs, cluster, quiet) -> None:
     """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
     # on Ctrl-C, only text shows the results so far: a partial JSON, SARIF, JUnit, Markdown or HTML
     # report would pass for a whole one (a proof stamp, a green CI view), so that text goes to stderr
@@ -217,7 +254,7 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
         _write(ctx, [], _inputs(files), quiet, refuse=json_out)
     report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
                                  recheck_cvc5, partial_out=_Streams.out if fmt == "text" else _Streams.err, budget=budget,
-                                 jobs=jobs)
+                                 jobs=jobs, cluster=cluster)
     if fmt != "text":
         _Streams.out.write(_formatted(report, fmt, sources))
     else:
@@ -236,26 +273,47 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("-o", "--output", metavar="OUT", default="-", show_default=True,
               help="The HTML file to write ('-': standard output); never a file the check reads.")
+@click.option("--pdf", is_flag=True,
+              help="Write the page as a PDF instead (to -o OUT, a file), printed by a headless Chromium or Chrome "
+                   "found on the machine (GOVSPEC_CHROMIUM: its path).")
 @_check_options
 @click.pass_context
-def report(ctx: click.Context, file, output, depth, effort, timeout, budget, accept_bounded, recheck_cvc5, engine,
-           no_sanity, explain, jobs, quiet) -> None:
-    """Check FILE and write an HTML page: a Markdown review rendered with each govspec block's
-    verdicts and scenarios after it, or the report of a spec."""
+def report(ctx: click.Context, file, output, pdf, depth, effort, timeout, budget, accept_bounded, recheck_cvc5,
+           engine, no_sanity, explain, jobs, cluster, quiet) -> None:
+    """Check FILE and write an HTML page (or with --pdf, a PDF): a Markdown review rendered with
+    each govspec block's verdicts and scenarios after it, or the report of a spec."""
     from .formats.html import render_html
     from .formats.review import render_review
     from .review import is_review
 
+    if pdf:
+        from .formats.pdf import NoBrowser, browser
+
+        if output == "-":
+            raise click.UsageError("--pdf writes a file: give -o OUT.pdf")
+        try:
+            browser()  # (refused before checking: a missing browser costs no check)
+        except NoBrowser as err:
+            raise click.UsageError(str(err)) from None
     inputs = []
     if output != "-":  # refused before checking, a refusal costs no check
         inputs = _inputs([file])
         _write(ctx, [], inputs, quiet, refuse=output)
     reads: dict = {}
     checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
-                                  recheck_cvc5, budget=budget, reads=reads, jobs=jobs)
+                                  recheck_cvc5, budget=budget, reads=reads, jobs=jobs, cluster=cluster)
     text = reads[file].text if is_review(file) else None  # (the Markdown checked: read once)
     page = render_review(text, checked, sources) if text is not None else render_html(checked, sources)
     _errors_to_stderr(checked, sources)
+    if pdf:
+        from .formats.pdf import NoBrowser, html_to_pdf
+
+        try:
+            page = html_to_pdf(page)
+        except NoBrowser as err:
+            _Streams.err.write(f"govspec: {err}; nothing written\n")
+            ctx.exit(EXIT_USAGE)
+            return
     if output == "-":
         _Streams.out.write(page)
     else:
@@ -360,8 +418,9 @@ def _spec_error_exit(ctx: click.Context, err, shown: dict[str, str] | None = Non
                    "principal: the keys held for one principal vote together, as one player.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: tables and coalitions in words; json: the analysis (schema govspec-power/1).")
+@_with_options(_parallel_options("the outcomes"))
 @click.pass_context
-def power(ctx: click.Context, file, outcome, by, fmt) -> None:
+def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster) -> None:
     """Who holds the power over each outcome of FILE decided by one vote: exact Banzhaf,
     Shapley-Shubik and Coleman indices, minimal winning and blocking coalitions, dummies, vetoes.
 
@@ -375,7 +434,8 @@ def power(ctx: click.Context, file, outcome, by, fmt) -> None:
     from .power.report import text
 
     try:
-        result = api.power(file, outcome, by)
+        with _cluster_errors():
+            result = api.power(file, outcome, by, jobs, cluster)
     except SpecError as err:
         _spec_error_exit(ctx, err)
         return
@@ -420,8 +480,9 @@ def _each_check_options(command):
                    "a pull request; html: that as a page; json: the diff (schema govspec-diff/1).")
 @click.option("--no-power", is_flag=True, help="Skip the fewest people who can force or block each procedure.")
 @_each_check_options
+@_with_options(_parallel_options("each side's checks and each coalition question"))
 @click.pass_context
-def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeout, engine) -> None:
+def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeout, engine, jobs, cluster) -> None:
     """What changing the rules from OLD to NEW changes: the rules side by side, every property of
     either file checked under both, and the fewest people who can force or block each procedure.
     With --rev, OLD is read as it was at a git revision (and NEW is OLD as it is now, unless given).
@@ -443,7 +504,8 @@ def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeo
         raise click.UsageError("give NEW, or --rev REV to compare OLD as it was at REV with OLD as it is now")
     new = old if new is None else new
     options = api.Options(depth=api.DEFAULT_DEPTH if depth is None else depth,
-                          timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
+                          timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine,
+                          jobs=jobs, cluster=cluster)
     shown = {}  # the temporary folder of a side read at a revision -> REV (its files are shown PATH@REV)
     with temporary_folder() as folder:
         try:
@@ -454,7 +516,8 @@ def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeo
                     continue
                 shown[os.path.join(folder, str(side))] = at
                 paths.append(at_revision(path, at, os.path.join(folder, str(side))))
-            found = diff_files(paths[0], paths[1], options, power=not no_power)
+            with _cluster_errors():
+                found = diff_files(paths[0], paths[1], options, power=not no_power)
             named = {p: f"{given}@{at}" for p, given, at in ((paths[0], old, rev), (paths[1], new, new_rev)) if at}
             found = dataclasses.replace(found, old=named.get(found.old, found.old), new=named.get(found.new, found.new))
         except SpecError as err:  # (shown while the copies are there: each error with its source line)
@@ -492,11 +555,11 @@ def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeo
               help="text: the answer, the values and the witness at the boundary; markdown: the same for a "
                    "review; html: that as a page with the values drawn as a map; json: schema govspec-tune/1.")
 @_each_check_options
-@click.option("-j", "--jobs", type=click.IntRange(*JOBS_RANGE), default=1, show_default=True,
-              help="Check this many values at once, on as many processes (the answer is the same for every number).")
+@_with_options(_parallel_options("parameter points"))
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 @click.pass_context
-def tune(ctx: click.Context, file, knobs, names, lowest, sweep, fmt, depth, timeout, engine, jobs, quiet) -> None:
+def tune(ctx: click.Context, file, knobs, names, lowest, sweep, fmt, depth, timeout, engine, jobs, cluster,
+         quiet) -> None:
     """The values of a parameter (or two) for which the properties hold: the lowest or highest
     value, with the witness of why the next value fails; two knobs give a region.  A property
     shown to be monotone in the knob is searched by bisection; the others at every value.
@@ -514,9 +577,9 @@ def tune(ctx: click.Context, file, knobs, names, lowest, sweep, fmt, depth, time
                           timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
     try:
         parsed = [parse_knob(k) for k in knobs]
-        with progress_for(_Streams.err, quiet) as progress:
+        with progress_for(_Streams.err, quiet) as progress, _cluster_errors():
             found = tune_file(file, parsed, list(names) or None, "lowest" if lowest else "highest", options,
-                              jobs=jobs, sweep=sweep, progress=progress)
+                              jobs=jobs, sweep=sweep, progress=progress, cluster=cluster)
     except TuneError as err:
         raise click.UsageError(str(err))
     except SpecError as err:

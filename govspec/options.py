@@ -36,6 +36,7 @@ class Options:
     unbounded: bool = True  # also try proofs for behaviours of any length (engines that can: Z3)
     explain: bool = False  # for each PROVED property, find the rules it relies on (govspec/reliance.py)
     jobs: int = 1  # processes (govspec/parallel.py); never recorded: the results are the same for every number
+    cluster: str | None = None  # a Dask scheduler's address (--cluster): the tasks run on its workers; never recorded
 
 
 def options_dict(options: Options) -> dict:

@@ -16,55 +16,99 @@ The run's ``--budget`` is one deadline for all processes (a monotonic clock the 
 On Ctrl-C the parent stops the workers at once and raises :class:`govspec.api.Interrupted` with
 every result finished (in order) and the properties left.  Workers ignore Ctrl-C themselves: the
 parent decides.
+
+``--cluster ADDRESS`` runs the same tasks on the workers of a Dask distributed scheduler
+(:func:`run_tasks` holds the one path for "run these tasks on the chosen executor": this process,
+a pool of N processes, or a Dask cluster).  Dask is an optional extra, imported only then; each
+worker runs one task at a time (Z3 shares state within a process) and must run the same GovSpec
+and Z3 as this process (checked on connecting: verdicts depend on Z3's version).  A deadline sent
+to a worker is moved onto the worker's own clock.
 """
 
 from __future__ import annotations
 
+import copy
 import signal
+import threading
 import time
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import replace
 
 from . import model as m
+from .clock import Deadline
 from .options import Options
 
-_MODELS: dict = {}  # in a worker: the models rebuilt, by (path, text)
+_MODELS: dict = {}  # in a worker: the models rebuilt, by their texts (the last KEPT_MODELS of them)
+KEPT_MODELS = 64  # (a Dask worker lives on from run to run: its cache must not grow without end)
+CONNECT_SECONDS = 10.0  # how long to wait for a Dask scheduler to answer, and for its first worker
+DASK_MISSING = "--cluster needs Dask: pip install 'govspec[cluster]'"
+_ONE_TASK = threading.Lock()  # a Dask worker with several threads: one task at a time (Z3 shares state)
+
+
+class ClusterError(Exception):
+    """``--cluster ADDRESS`` cannot be used: Dask is not installed, the scheduler cannot be reached or
+    has no worker, or a worker runs another GovSpec or Z3 (``str(err)`` says which; the CLI exits 2)."""
+
+
+def dask_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
 
 
 def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
-def _rebuilt(spec: tuple) -> m.Model:
+def spec_of(model: m.Model) -> tuple:
+    """What a worker needs to rebuild ``model`` (:func:`rebuilt`): its path, its text and the texts it imports."""
+    return model.path, model.source, tuple(model.imported.items())
+
+
+def rebuilt(spec: tuple) -> m.Model:
+    """The model of :func:`spec_of`, built from the texts the parent read (kept for the next tasks)."""
     path, source, imported = spec
-    key = (path, source)
+    key = spec  # (the imported texts too: a worker lives on while files are edited)
     if key not in _MODELS:
         from .imports import Imported
         from .load import _built
         from .syntax import parse
 
+        while len(_MODELS) >= KEPT_MODELS:
+            _MODELS.pop(next(iter(_MODELS)))
         _MODELS[key] = _built(parse(source, path), source, path, None, Imported(dict(imported)))
     return _MODELS[key]
 
 
-def _sanity_task(spec: tuple, options: Options, run):
+def sanity_task(spec: tuple, options: Options, run):
+    """The sanity check of the model of ``spec``: (results, passable), as :func:`govspec.tasks.sanity_of`."""
     from .tasks import engine_of, sanity_of
 
-    model = _rebuilt(spec)
+    model = rebuilt(spec)
     return sanity_of(engine_of(model, options)[0], model, options, run)
 
 
-def _property_task(spec: tuple, index: int, options: Options, passable: dict, run):
+def property_task(spec: tuple, index: int, options: Options, passable: dict, run):
+    """The result of the model's property number ``index``, as :func:`govspec.tasks.check_one`."""
     from .tasks import check_one, engine_of
 
-    model = _rebuilt(spec)
+    model = rebuilt(spec)
     return check_one(engine_of(model, options)[0], model, model.properties[index], options, passable, run)
 
 
-def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=None):
-    """:func:`govspec.api.check_files` on ``jobs`` processes (same report, same order)."""
-    import multiprocessing
+def power_task(item: tuple):
+    """``(spec, procedure, by)``: :func:`govspec.power.report.answer` for that procedure."""
+    from .power.report import answer
 
+    spec, procedure, by = item
+    return answer(rebuilt(spec), procedure, by)
+
+
+def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=None):
+    """:func:`govspec.api.check_files` on ``jobs`` processes, or on the Dask cluster of
+    ``options.cluster`` (same report, same order)."""
     from .tasks import Interrupted, _imports, engine_of, limits, z3_version
     from .diagnostics import SpecError
     from .engine import run_budget
@@ -93,40 +137,34 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
             files.append(FileReport(path, sha256=read.sha256, imports=_imports(read),
                                     warnings=engine_of(model, options)[1], title=model.title))
             models.append(model)
-        specs = [(mo.path, mo.source, tuple(mo.imported.items())) if mo is not None else None for mo in models]
+        specs = [spec_of(mo) if mo is not None else None for mo in models]
         total = sum(len(mo.properties) for mo in models if mo is not None)
         if progress:
-            progress(f"{total} properties in {len(paths)} file(s) on {jobs} processes")
-        context = multiprocessing.get_context("spawn")  # (no fork of a process that may hold Z3's threads)
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_quiet_worker) as pool:
-            pending = {}
-            for i, mo in enumerate(models):
-                if mo is None:
-                    continue
-                if options.sanity:
-                    pending[pool.submit(_sanity_task, specs[i], options, run)] = ("sanity", i, None)
-                else:
-                    sanity[i] = ((), {})
-                    for k in range(len(mo.properties)):
-                        pending[pool.submit(_property_task, specs[i], k, options, {}, run)] = ("property", i, k)
-            try:
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        kind, i, k = pending.pop(future)
-                        value = future.result()
-                        if kind == "sanity":
-                            sanity[i] = value
-                            for k2 in range(len(models[i].properties)):
-                                pending[pool.submit(_property_task, specs[i], k2, options, value[1], run)] = \
-                                    ("property", i, k2)
-                        else:
-                            results[(i, k)] = value
-                            if progress:
-                                progress(f"{models[i].path}: {value.name} ({len(results)} of {total} done)")
-            except BaseException:  # Ctrl-C, or a worker's error (an engine bug): stop the rest at once
-                _stop(pool)
-                raise
+            where = f"the Dask cluster at {options.cluster}" if options.cluster else f"{jobs} processes"
+            progress(f"{total} properties in {len(paths)} file(s) on {where}")
+        first = []
+        for i, mo in enumerate(models):
+            if mo is None:
+                continue
+            if options.sanity:
+                first.append((("sanity", i, None), sanity_task, (specs[i], options, run)))
+            else:
+                sanity[i] = ((), {})
+                first += [(("property", i, k), property_task, (specs[i], k, options, {}, run))
+                          for k in range(len(mo.properties))]
+
+        def done(key, value):
+            kind, i, k = key
+            if kind == "sanity":  # (each property once its file's sanity is known)
+                sanity[i] = value
+                return [(("property", i, k2), property_task, (specs[i], k2, options, value[1], run))
+                        for k2 in range(len(models[i].properties))]
+            results[(i, k)] = value
+            if progress:
+                progress(f"{models[i].path}: {value.name} ({len(results)} of {total} done)")
+            return ()
+
+        run_tasks(first, jobs, options.cluster, done)
     except KeyboardInterrupt:
         done_files, left = [], []
         for i, f in enumerate(files):
@@ -150,39 +188,183 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
     return Report(tuple(out), options_dict(options), z3_version(), limits())
 
 
-def map_ordered(fn, items, jobs: int = 1, progress=None):
-    """``[fn(item) for item in items]`` on ``jobs`` processes, the results in the items' order.
+def map_ordered(fn, items, jobs: int = 1, progress=None, cluster: str | None = None):
+    """``[fn(item) for item in items]`` on ``jobs`` processes (or on the Dask cluster at ``cluster``),
+    the results in the items' order.
 
     ``fn`` is a module-level function (workers import it by name) and each item is picklable; a
     worker ignores Ctrl-C (the parent stops the pool at once).  ``progress``, if given, is called
-    with ``(done, total)`` as results come in.  With ``jobs == 1`` (or one item) nothing is spawned.
-    Used by sweeps of many independent checks (``govspec tune``)."""
-    import multiprocessing
-
+    with ``(done, total)`` as results come in.  With ``jobs == 1`` and no cluster (or one item and
+    no cluster) nothing is spawned.  Used by sweeps of many independent checks (``govspec power``,
+    ``govspec tune``)."""
     items = list(items)
-    if jobs <= 1 or len(items) <= 1:
-        out = []
-        for item in items:
-            out.append(fn(item))
-            if progress:
-                progress(len(out), len(items))
-        return out
     results: dict[int, object] = {}
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context,
-                             initializer=_quiet_worker) as pool:
-        pending = {pool.submit(fn, item): i for i, item in enumerate(items)}
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    results[pending.pop(future)] = future.result()
-                    if progress:
-                        progress(len(results), len(items))
-        except BaseException:
-            _stop(pool)
-            raise
+
+    def done(i, value):
+        results[i] = value
+        if progress:
+            progress(len(results), len(items))
+
+    run_tasks([(i, fn, (item,)) for i, item in enumerate(items)], min(jobs, len(items)), cluster, done)
     return [results[i] for i in range(len(items))]
+
+
+def run_tasks(first, jobs: int = 1, cluster: str | None = None, done=None) -> None:
+    """Run tasks on the chosen executor: in this process (``jobs`` 1 and no ``cluster``), on a pool of
+    ``jobs`` processes, or on the workers of the Dask scheduler at ``cluster``.
+
+    Each task is ``(key, fn, args)``: ``fn`` a module-level function, ``args`` picklable (texts, not
+    models: see :func:`spec_of`).  ``done(key, value)`` is called here as each result comes (in
+    order of completion; in this process, in order of submission) and may return more tasks, the
+    ones that needed that result.  On an error or Ctrl-C every worker is stopped at once (a Dask
+    worker finishes the task it is running) and the exception goes on; :class:`ClusterError` if the
+    cluster cannot be used."""
+    queue, done = deque(first), done or (lambda key, value: ())
+    if cluster is None and jobs <= 1:
+        while queue:
+            key, fn, args = queue.popleft()
+            queue.extend(done(key, fn(*args)) or ())
+        return
+    with _executor(jobs, cluster) as pool:
+        pending = {}
+        try:
+            while queue or pending:
+                while queue:
+                    key, fn, args = queue.popleft()
+                    pending[pool.submit(fn, *args)] = key
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    queue.extend(done(pending.pop(future), future.result()) or ())
+        except BaseException:
+            pool.stop()
+            raise
+
+
+class _Processes:
+    """A pool of worker processes (spawned: no fork of a process that may hold Z3's threads)."""
+
+    def __init__(self, jobs: int):
+        import multiprocessing
+
+        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_quiet_worker)
+        self.submit = self.pool.submit
+
+    def stop(self) -> None:
+        _stop(self.pool)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+class _Dask:
+    """The workers of a Dask scheduler, through its ``concurrent.futures`` executor."""
+
+    def __init__(self, address: str):
+        self.client = _connected(address)
+        self.executor = self.client.get_executor(pure=False)  # (pure: equal tasks would be run once)
+        self.offset = _clock_offset()
+
+    def submit(self, fn, *args):
+        return self.executor.submit(_on_worker, self.offset, fn, *args)
+
+    def stop(self) -> None:
+        self.executor.shutdown(wait=False)  # (cancels what is queued; a running task ends by itself)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@contextmanager
+def _executor(jobs: int, cluster: str | None):
+    pool = _Dask(cluster) if cluster is not None else _Processes(jobs)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+def _connected(address: str):
+    """A Dask client of the scheduler at ``address``, with a worker that runs this GovSpec and Z3."""
+    if not dask_installed():
+        raise ClusterError(DASK_MISSING)
+    import logging
+
+    from distributed import Client
+
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)  # (its retries are not ours to print)
+    _check_address(address)
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except Exception as err:  # (OSError, TimeoutError, ValueError for an address it cannot read)
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {err or type(err).__name__}") from None
+    try:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        except Exception:
+            raise ClusterError(f"the Dask scheduler at {address} has no worker (none joined within "
+                               f"{CONNECT_SECONDS:g} s)") from None
+        try:
+            theirs = client.run(versions)
+        except Exception as err:
+            raise ClusterError(f"the workers of the Dask scheduler at {address} cannot run GovSpec "
+                               f"(pip install govspec on them): {err}") from None
+        ours = versions()
+        for worker, found in sorted(theirs.items()):
+            if found != ours:
+                raise ClusterError(f"worker {worker} of the Dask scheduler at {address} runs GovSpec "
+                                   f"{found[0]} with Z3 {found[1]}, this process GovSpec {ours[0]} with Z3 "
+                                   f"{ours[1]}: verdicts could differ")
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def _check_address(address: str) -> None:
+    """A scheduler's address Dask can read (checked first: a client made from one it cannot read
+    would print its own traceback as the process ends)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(address, strict=True)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss") and not 0 < parse_host_port(location)[1] < 65536:
+            raise ValueError("a port is a number from 1 to 65535")
+    except ValueError as err:
+        raise ClusterError(f"{address!r} is not the address of a Dask scheduler (tcp://HOST:PORT): {err}") from None
+
+
+def versions() -> tuple[str, str]:
+    """The GovSpec and Z3 versions this process runs (a worker must run the same: verdicts depend on them)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    try:
+        z3 = version("z3-solver")
+    except PackageNotFoundError:
+        z3 = "none"
+    return __version__, z3
+
+
+def _clock_offset() -> float:
+    return time.time() - time.monotonic()
+
+
+def _on_worker(offset: float, fn, *args):
+    """``fn(*args)`` on a Dask worker: one task at a time, and each deadline (the run's ``--budget``,
+    on the sender's monotonic clock) moved onto this machine's monotonic clock."""
+    shift = offset - _clock_offset()
+    moved = []
+    for arg in args:
+        if isinstance(arg, Deadline):
+            arg = copy.copy(arg)
+            arg.end += shift
+        moved.append(arg)
+    with _ONE_TASK:
+        return fn(*moved)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

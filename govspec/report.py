@@ -194,6 +194,9 @@ class PropertyResult:
     # groups of variable size: the size of each group in the organisation its trace (counterexample or
     # witness) happens in; None when it has no trace or the spec's sizes are fixed
     sizes: tuple[tuple[str, int], ...] | None = None
+    # the property as written (its formula, without name and citation) and in plain words (issue 16.1)
+    statement: str | None = None
+    words: str | None = None
 
     @property
     def why(self) -> str:
@@ -220,6 +223,7 @@ class PropertyResult:
             "coalition": list(self.coalition) if self.coalition is not None else None,
             "reason": self.reason, "vacuous": self.vacuous, "cite": self.cite,
             "why": self.why, "sizes": dict(self.sizes) if self.sizes is not None else None,
+            "statement": self.statement, "words": self.words,
         }
         if self.relied_on is not None:  # --explain
             out["invariant"] = self.invariant

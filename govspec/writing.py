@@ -52,13 +52,14 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def _write_whole(path: str, text: str) -> None:
+def _write_whole(path: str, text: str | bytes) -> None:
     target = os.path.realpath(path)  # through a symbolic link, the file it points to
     fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
                                      dir=os.path.dirname(target))
     try:
         os.chmod(temporary, _mode(target))
-        handle = open(fd, "w", encoding="utf-8")  # the handle owns fd from here
+        # the handle owns fd from here (bytes: a binary file, as a PDF; text: UTF-8)
+        handle = open(fd, "wb") if isinstance(text, bytes) else open(fd, "w", encoding="utf-8")
     except BaseException:
         os.close(fd)
         os.unlink(temporary)

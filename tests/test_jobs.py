@@ -70,3 +70,35 @@ def test_map_ordered_keeps_the_items_order_on_any_number_of_processes():
     assert map_ordered(abs, items, jobs=2, progress=lambda done, total: seen.append((done, total))) \
         == [abs(i) for i in items] == map_ordered(abs, items, jobs=1)
     assert seen[-1] == (6, 6) and len(seen) == 6
+
+
+def amendment(folder) -> list[str]:
+    """A small amendment (quorum on the members in office becomes quorum on the seats) with one
+    coalition property: a diff with both sides' checks and coalition questions, in a few seconds."""
+    rules = (ROOT / FILES[0]).read_text().split("property ceo_removal")[0]
+    prop = "property two_cannot_fire_ceo: no coalition of at most 2 in board can force remove_ceo\n"
+    (folder / "old.gov").write_text(rules + prop)
+    (folder / "new.gov").write_text(rules.replace("quorum majority of members", "quorum majority of seats") + prop)
+    return ["--depth", "2", str(folder / "old.gov"), str(folder / "new.gov")]
+
+
+def _timeless(out: str) -> dict:
+    return json.loads(re.sub(r'"seconds": [-0-9.e+]+', '"seconds": 0', out))
+
+
+def test_diff_on_two_processes_gives_the_diff_of_one(tmp_path):
+    args = amendment(tmp_path)
+    one = run_cli("diff", "--format", "json", *args)
+    two = run_cli("diff", "-j", "2", "--format", "json", *args)
+    assert one[0] == two[0] == 0 and one[2] == two[2]
+    assert _timeless(one[1]) == _timeless(two[1])
+    power = {(p["procedure"], p["kind"]): (p["before"]["size"], p["after"]["size"]) for p in _timeless(two[1])["power"]}
+    assert power == {("remove_ceo", "force"): (4, 5), ("remove_ceo", "block"): (3, 2)}  # (each question answered)
+
+
+def test_power_on_two_processes_gives_the_analysis_of_one():
+    spec = "specs/arbitrum/security_council.gov"  # (two outcomes, each analysed exactly)
+    one, two = run_cli("power", "--format", "json", spec), run_cli("power", "-j", "2", "--format", "json", spec)
+    assert one[0] == two[0] == 0 and len(json.loads(one[1])["outcomes"]) == 2
+    assert one == two
+    assert run_cli("power", spec) == run_cli("power", "-j", "2", spec)

@@ -173,8 +173,11 @@ def test_text_and_markdown_show_a_witness(spec_file, report):
     code, out, _ = run_cli("check", str(spec_file))
     assert code == 1
     block = out.split("board_can_shrink_to_one: PROVED: a behaviour of 2 steps reaches it\n")[1].split("\n\n")[0]
-    assert block.startswith("  witness:\n  1. Event resign") and "scenario" not in block and "story" not in block
-    assert "full_board_at_start: PROVED: the initial state reaches it\n  witness: the initial state, before any step" in out
+    assert block.startswith("  in words: It can happen that the number of members of board is at most 1.\n"
+                            "  as written: possible size(board.members) <= 1\n  witness:\n  1. Event resign")
+    assert "scenario" not in block and "story" not in block
+    assert "full_board_at_start: PROVED: the initial state reaches it\n  in words: " in out
+    assert "\n  witness: the initial state, before any step" in out.split("full_board_at_start: PROVED")[1]
     assert "board_can_grow: REFUTED: no behaviour of any length reaches it" in out
     md = markdown(report)
     assert "## `board_can_shrink_to_one`: PROVED" in md and "witness:" in md and "scenario:" not in md
@@ -204,7 +207,7 @@ def test_sarif_junit_and_html(report):
     cases = {c.get("name"): c for c in suite.findall("testcase")}
     assert cases["board_can_grow"].find("failure") is not None
     assert cases["board_can_shrink_to_one"].find("failure") is None
-    assert cases["board_can_shrink_to_one"].find("system-out").text.startswith("witness:")
+    assert "\nwitness:\n" in cases["board_can_shrink_to_one"].find("system-out").text
     page = render_html(report)
     section = page.split('id="board_can_shrink_to_one"')[1].split("</section>")[0]
     assert "<h4>Witness</h4>" in section and "Scenario" not in section and "Story" not in section

@@ -26,7 +26,8 @@ from .. import model as m
 from ..load import load
 from ..options import Options
 from ..report import PropertyResult, SanityResult
-from .coalitions import Power, least_coalitions
+from .coalitions import Power
+from .jobs import checked
 from .respec import own_properties, with_properties
 from .rules import RuleChange, rule_changes
 
@@ -104,8 +105,6 @@ def diff_files(old: str, new: str, options: Options = Options(), power: bool = T
 
 
 def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power: bool = True) -> Diff:
-    from ..api import check_model
-
     props_old, props_new = own_properties(old), own_properties(new)
     union: dict[str, tuple[str, str]] = {}  # name -> (text, origin)
     for name, text in props_old.items():
@@ -116,20 +115,20 @@ def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power:
         elif union[name][1] == "old":  # the same name, another text: two properties
             union[f"{name}__new"] = (_renamed(text, name, f"{name}__new"), "new")
             union[name] = (union[name][0], "old")
-    results, why_not, passable = {}, {}, {}
+    results, why_not, passable, rechecked = {}, {}, {}, {}
     for side, model in (("old", old), ("new", new)):
-        rechecked, refused = with_properties(model, union)
-        why_not[side] = refused
-        report = check_model(rechecked, options)
-        results[side] = {r.name: r for r in report.properties}
-        passable[side] = {s.procedure: s for s in report.sanity}
+        rechecked[side], why_not[side] = with_properties(model, union)
+    # (every check a task: on this process, -j N processes or a Dask cluster, the same results)
+    checks, powers, notes = checked(rechecked, old, new, options, power)
+    for side, (sanity_results, properties) in checks.items():
+        results[side] = {r.name: r for r in properties}
+        passable[side] = {s.procedure: s for s in sanity_results}
     guarantees = tuple(Guarantee(name, text, origin, results["old"].get(name), results["new"].get(name),
                                  why_not["old"].get(name), why_not["new"].get(name))
                        for name, (text, origin) in union.items())
     procs = [p for p in old.procedures] + [p for p in new.procedures if p not in old.procedures]
     sanity = tuple((p, _sanity_word(passable["old"].get(p)), _sanity_word(passable["new"].get(p))) for p in procs
                    if not (old.procedures.get(p) or new.procedures.get(p)).is_event)
-    powers, notes = (least_coalitions(old, new, options) if power else ((), ("power not computed (--no-power)",)))
     return Diff(old.path, new.path, tuple(rule_changes(old, new)), guarantees, tuple(powers), sanity, tuple(notes))
 
 

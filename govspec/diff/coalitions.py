@@ -86,6 +86,13 @@ def _unsupported(model: m.Model) -> str | None:
 def least_coalitions(old: m.Model, new: m.Model, options: Options) -> tuple[list[Power], list[str]]:
     """For each procedure of either spec (events aside), the fewest people who can force it and who
     can block it, before and after; and notes on what was not computed."""
+    asked, refused, notes = questions(old, new)
+    return [power_question(old, new, name, kind, options, refused) for name, kind in asked], notes
+
+
+def questions(old: m.Model, new: m.Model) -> tuple[list[tuple[str, str]], dict[str, str | None], list[str]]:
+    """The questions of :func:`least_coalitions`, ``(procedure, kind)`` each (independent of one
+    another: ``govspec diff -j N`` asks them in parallel); why a side is not asked any; the notes."""
     notes = []
     refused = {side: _unsupported(model) for side, model in (("old", old), ("new", new))}
     for side, why in refused.items():
@@ -93,20 +100,22 @@ def least_coalitions(old: m.Model, new: m.Model, options: Options) -> tuple[list
             notes.append(f"power not computed for the {side} spec: {why}")
     names = [p for p, proc in old.procedures.items() if not proc.is_event]
     names += [p for p, proc in new.procedures.items() if not proc.is_event and p not in names]
-    found = []
-    for name in names:
-        for kind in KINDS:
-            before = after = None
-            try:
-                if name in old.procedures and not refused["old"]:
-                    before = least(old, name, kind, options)
-                if name in new.procedures and not refused["new"]:
-                    after = least(new, name, kind, options, hint=before.size if before else None)
-            except Refused as err:  # (a coalition question the spec's constructs do not allow)
-                found.append(Power(name, kind, None, None, why_not=str(err)))
-                continue
-            found.append(Power(name, kind, before, after))
-    return found, notes
+    return [(name, kind) for name in names for kind in KINDS], refused, notes
+
+
+def power_question(old: m.Model, new: m.Model, name: str, kind: str, options: Options,
+                   refused: dict[str, str | None]) -> Power:
+    """The fewest people who can force (or block) procedure ``name``, before and after (the answer
+    before is where the search after starts)."""
+    before = after = None
+    try:
+        if name in old.procedures and not refused["old"]:
+            before = least(old, name, kind, options)
+        if name in new.procedures and not refused["new"]:
+            after = least(new, name, kind, options, hint=before.size if before else None)
+    except Refused as err:  # (a coalition question the spec's constructs do not allow)
+        return Power(name, kind, None, None, why_not=str(err))
+    return Power(name, kind, before, after)
 
 
 def least(model: m.Model, procedure: str, kind: str, options: Options, hint: int | None = None) -> Least:

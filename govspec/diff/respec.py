@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from .. import model as m
 from ..diagnostics import Diagnostic, SpecError
-from ..load import load_text
+from ..imports import Imported
+from ..load import _built
+from ..syntax import parse
 from .rules import joined, sliced
 
 
@@ -46,7 +48,8 @@ def with_properties(model: m.Model, union: dict[str, tuple[str, str]]) -> tuple[
             starts.append((text.count("\n") + 1, name))
             text += "\n" + prop + "\n"
         try:
-            return load_text(text, model.path), refused
+            # (the imported files as the run read them, not read again: the same texts on a cluster's worker)
+            return _built(parse(text, model.path), text, model.path, None, Imported(dict(model.imported))), refused
         except SpecError as err:
             blamed = {_owner(d, starts, model.path) for d in err.diagnostics if d.severity == "error"}
             if None in blamed or not blamed:

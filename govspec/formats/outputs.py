@@ -115,10 +115,11 @@ def sarif(report: Report) -> dict:
             results.append({"ruleId": d.code, "level": d.severity, "kind": "fail",
                             "message": _message(d.message), "locations": [loc]})
         for r in f.properties:
-            rules.setdefault(r.name, {"id": r.name, "shortDescription": _message(r.cite or f"property {r.name}")})
+            rules.setdefault(r.name, {"id": r.name, "shortDescription": _message(r.cite or f"property {r.name}"),
+                                      **({"fullDescription": _message(f"{r.words} ({r.statement})")} if r.words else {})})
             if r.status == PROVED:
                 continue
-            text = f"{r.name}: {r.word}: {r.summary}"
+            text = f"{r.name}: {r.word}: {r.summary}" + (f". The property: {r.words}" if r.words else "")
             if r.reason:
                 text += f" ({r.reason})"
             result = {"ruleId": r.name, "level": SARIF_LEVEL[r.status], "kind": "fail" if r.status == REFUTED else "open",
@@ -193,8 +194,8 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
                 element.text = "\n".join(line[2:] for line in detail_lines(r))
             elif has_details(r):
                 # (a PROVED 'no coalition' has no more lines than its summary, its reason)
-                ET.SubElement(case, "system-out").text = ("\n".join(line[2:] for line in detail_lines(r))
-                                                          or f"{r.word}: {r.summary}")
+                ET.SubElement(case, "system-out").text = "\n".join([f"{r.word}: {r.summary}"]
+                                                                  + [line[2:] for line in detail_lines(r)])
         for d in f.diffs:  # a review's diff block: one case, failing when a property is lost
             case = ET.SubElement(suite, "testcase", classname=f.path, name=f"diff {d.old} -> {d.new}", time="0",
                                  file=f.path, line=str(d.line))

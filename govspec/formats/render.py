@@ -7,11 +7,10 @@ break), the whole text output for controls; JSON keeps the exact text.
 
 from __future__ import annotations
 
-import re
-
 from ..diagnostics import render as render_diagnostic
 from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, TraceStep
 from ..safe import counted, json_text as safe_json, shown
+from ..wording import statement  # noqa: F401 (re-exported: the diff and tune renderings use it)
 from .story import story
 
 STATUS_WORD = {"proved": "PROVED", "refuted": "REFUTED", "bounded": "BOUNDED", "unknown": "UNKNOWN"}  # (the status; r.word says more)
@@ -112,8 +111,12 @@ def has_details(r: PropertyResult) -> bool:
 
 
 def detail_lines(r: PropertyResult) -> list[str]:
-    """The citation, reason, coalition and scenario of one result, indented by two spaces."""
+    """The property in words and as written, its citation, reason, coalition and scenario, indented by two spaces."""
     out = []
+    if r.words:
+        out.append(f"  in words: {r.words}")
+    if r.statement:
+        out.append(f"  as written: {r.statement}")
     if r.cite:
         out.append(f"  ({r.cite})")
     if r.reason:
@@ -223,11 +226,3 @@ def demoted(markdown: str, levels: int) -> str:
 
 def json_text(report: Report) -> str:
     return safe_json(report.as_dict()) + "\n"
-
-
-_HEAD = re.compile(r'^property\s+\w+\s*(?:"(?:[^"\\\n]|\\.)*")?\s*:\s*')
-
-
-def statement(text: str) -> str:
-    """A property as written, on one line, without its name and citation."""
-    return " ".join(_HEAD.sub("", text.strip(), count=1).split())

@@ -137,17 +137,28 @@ def text(path: str, results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def power_report(model: m.Model, outcome: str | None = None, by: str = "person") -> dict:
+def power_report(model: m.Model, outcome: str | None = None, by: str = "person", each=None) -> dict:
     """Every outcome's analysis (or only ``outcome``'s), those outside the fragment listed with
-    the reason under "unsupported"; ValueError for an outcome that is not a procedure of the spec."""
+    the reason under "unsupported"; ValueError for an outcome that is not a procedure of the spec.
+    ``each(names)``: the :func:`answer` for each procedure named, in order (``govspec power -j N``
+    computes them in parallel); by default one after the other here."""
     names = outcomes(model)
     if outcome is not None and outcome not in names:
         raise ValueError(f"no procedure '{outcome}' in {model.path}" +
                          (f"; its procedures: {', '.join(names)}" if names else " (it has none)"))
     report: dict = {"schema": SCHEMA, "path": model.path, "outcomes": [], "unsupported": []}
-    for name in [outcome] if outcome is not None else names:
-        try:
-            report["outcomes"].append(analyse_outcome(model, name, by))
-        except Unsupported as refused:
-            report["unsupported"].append({"procedure": name, "reason": refused.reason})
+    asked = [outcome] if outcome is not None else names
+    for name, (kind, found) in zip(asked, each(asked) if each else [answer(model, n, by) for n in asked]):
+        if kind == "unsupported":
+            report["unsupported"].append({"procedure": name, "reason": found})
+        else:
+            report["outcomes"].append(found)
     return report
+
+
+def answer(model: m.Model, procedure: str, by: str = "person") -> tuple[str, object]:
+    """``("outcome", analysis)`` of one procedure, or ``("unsupported", reason)``: a task of its own."""
+    try:
+        return "outcome", analyse_outcome(model, procedure, by)
+    except Unsupported as refused:
+        return "unsupported", refused.reason

@@ -350,9 +350,10 @@ class Tuning:
 
 
 def tune_file(path: str, knobs: list[Knob], names: list[str] | None = None, objective: str = "lowest",
-              options: Options = Options(), jobs: int = 1, sweep: bool = False, progress=None) -> Tuning:
-    """Tune ``knobs`` (one or two) of the spec at ``path`` for the properties ``names`` (all by default).
-    SpecError if the file is invalid; TuneError if a knob or a property name is not in it."""
+              options: Options = Options(), jobs: int = 1, sweep: bool = False, progress=None,
+              cluster: str | None = None) -> Tuning:
+    """Tune ``knobs`` (one or two) of the spec at ``path`` for the properties ``names`` (all by default),
+    the checks on ``jobs`` processes or the Dask scheduler at ``cluster``.  SpecError if the file is invalid; TuneError if a knob or a property name is not in it."""
     from ..load import load
 
     if not 1 <= len(knobs) <= 2:
@@ -371,7 +372,9 @@ def tune_file(path: str, knobs: list[Knob], names: list[str] | None = None, obje
         props.append(found)
     if not props:
         raise TuneError(f"{path} states no property to tune for")
-    spec = (model.path, model.source, tuple(model.imported.items()))
+    from ..parallel import spec_of
+
+    spec = spec_of(model)
     chosen = tuple(p.name for p in props)
     texts = tuple((p.name, p.text) for p in props)
     points: dict[tuple[int, ...], dict[str, PropertyResult]] = {}
@@ -381,7 +384,7 @@ def tune_file(path: str, knobs: list[Knob], names: list[str] | None = None, obje
 
         said = (lambda done, total: progress(f"{done} of {total} checks done")) if progress else None
         results = map_ordered(_point, [(spec, tuple(knobs), index, group, options) for index, group in tasks],
-                              jobs, said)
+                              jobs, said, cluster=cluster)
         for (index, _), got in zip(tasks, results):
             points.setdefault(index, {}).update({r.name: r for r in got})
 

@@ -52,8 +52,9 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int 
     budget = Budget(depth, effort, deadline, prove=unbounded, recheck=recheck)
     if not unbounded and depth is None:
         budget.cap = FIRST_DEPTH
+    said = _said(model, prop)
     common = dict(name=prop.name, kind="possible" if prop.possible else prop.kind, line=prop.span.line, cite=prop.cite,
-                  path=None if prop.span.path == model.path else prop.span.path)
+                  path=None if prop.span.path == model.path else prop.span.path, **said)
     if deadline.expired():  # (the run's budget ran out before this property's turn)
         return PropertyResult(**common, status=UNKNOWN, scope=Scope(0), seconds=0.0, summary="not checked",
                               reason=f"{deadline.ran_out()} before its check began")
@@ -64,7 +65,7 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int 
                 result = sizes.every_size(engine, model, prop, result, budget, passable)
             if prop.possible:
                 result = properties.possible(result)
-        return replace(result, seconds=time.monotonic() - start)
+        return replace(result, seconds=time.monotonic() - start, **said)
     except Unconfirmed as err:
         return PropertyResult(**common, status=UNKNOWN, scope=Scope(depth), seconds=time.monotonic() - start,
                               summary=f"the {engine.name} engine found a scenario the reference semantics cannot confirm",
@@ -72,3 +73,14 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int 
     except OutOfTime as err:
         return PropertyResult(**common, status=UNKNOWN, scope=Scope(0), seconds=time.monotonic() - start,
                               summary="the time ran out before it was decided", reason=str(err))
+
+
+def _said(model: m.Model, prop: m.Property) -> dict:
+    """The property as written and in words (issue 16.1), as every result of it carries them."""
+    from ..wording import NoWording, in_words, statement
+
+    try:
+        words = in_words(model, prop)
+    except NoWording:  # (a construct without words yet: a defect tests/test_wording.py looks for; no crash)
+        words = None
+    return {"statement": statement(prop.text), "words": words}
