@@ -4,6 +4,9 @@
   relative links, which work on GitHub and in a checkout but point nowhere on the site: there each
   becomes the file's address in the repository (``repo_url``/blob/main/...), as setup.py does for
   the package's description.  A link inside docs/ is left to MkDocs, which checks it (``--strict``).
+- Headings get GitHub's anchors (``## Many processes (-j N, --cluster)`` is
+  ``#many-processes--j-n---cluster``, where Python-Markdown would fold the hyphens), so a link to
+  an anchor works on GitHub and on the site alike.
 - Each error code named in a page's text (``GOV104``, in prose or in inline code) links to its
   entry in the registry of codes, errors.md, whose ``## GOV104`` heading has the anchor ``gov104``;
   code blocks, headings and existing links are left as they are.
@@ -24,6 +27,16 @@ _ENTRY = re.compile(r"^## (GOV\d{3})[ \t]*$", re.M)  # an entry of the registry,
 _CODE = re.compile(r"\bGOV\d{3}\b")
 _TAG = re.compile(r"(<[^>]*>)")
 _LEFT_ALONE = re.compile(r"<(/?)(pre|a|h[1-6])\b", re.I)  # elements whose text is not linked
+
+
+def github_slug(value: str, separator: str = "-") -> str:
+    """A heading's anchor as GitHub makes it: lower case, punctuation but hyphens dropped, each space a hyphen."""
+    return re.sub(r"[^\w\- ]", "", value.strip().lower()).replace(" ", separator)
+
+
+def on_config(config):
+    config.mdx_configs.setdefault("toc", {})["slugify"] = github_slug
+    return config
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -5,6 +5,7 @@ Needs the ``docs`` extra (``pip install -e '.[docs]'``): skipped without MkDocs,
 (``CI`` set, as .ci/run runs), where the site is part of what is checked.
 """
 
+import importlib.util
 import os
 import posixpath
 import re
@@ -138,3 +139,21 @@ def test_links_out_of_docs_point_into_the_repository(site):
     home = _config()["repo_url"]
     assert f'href="{home}/blob/main/specs/dao/governor_tunable.gov"' in (site / "tune" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'href="\.\./+specs/', (site / "tune" / "index.html").read_text(encoding="utf-8")) is None
+
+
+def test_headings_get_githubs_anchors(site):
+    """A link to a heading's anchor works on GitHub and on the site alike: the site's anchors are
+    GitHub's (hyphens kept, not folded as Python-Markdown's own slugs would)."""
+    spec = importlib.util.spec_from_file_location("mkdocs_hooks", ROOT / "mkdocs_hooks.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    assert hooks.github_slug("Many processes or a Dask cluster (-j N, --cluster)") == \
+        "many-processes-or-a-dask-cluster--j-n---cluster"
+    assert hooks.github_slug("Power analysis: govspec power") == "power-analysis-govspec-power"
+    assert hooks.github_slug("Größe & Quorum") == "größe--quorum"
+    page = _Page()
+    page.feed((site / "cli" / "index.html").read_text(encoding="utf-8"))
+    headings = re.findall(r"^#{2,6} (.+)$", re.sub(r"```.*?```", "", (ROOT / "docs" / "cli.md").read_text(encoding="utf-8"),
+                                                   flags=re.S), re.M)
+    assert len(headings) > 10
+    assert {hooks.github_slug(re.sub(r"`", "", h)) for h in headings} <= page.ids
