@@ -180,7 +180,9 @@ def _confined_fault(raw: str, review: str, root: str) -> tuple[str, tuple[str, .
         return f"a diff block's paths are relative to the review's folder, not '{raw}'", ()
     if not raw.lower().endswith(DIFF_SUFFIX):
         return f"a diff block compares two .gov specs, not '{raw}'", ()
-    candidate = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(review)), raw))
+    # (the path as it will be read: normalised first, as diff_blocks gives it, so that 's/../x.gov' with
+    # 's' a symbolic link is checked as the file that is read, not as the one the link's target holds)
+    candidate = os.path.realpath(os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(review)), raw)))
     if os.path.commonpath([candidate, root]) != root:
         return (f"'{raw}' is outside the folder of the review", (f"a diff block may only name specs under {root}, "
                                                                   "as imports may",))

@@ -311,3 +311,21 @@ def test_any_markdown_gives_diff_blocks_or_located_errors(tmp_path_factory, text
         return
     for block in found:
         assert block.old_path.endswith(".gov") and block.new_path.endswith(".gov") and 1 <= block.line <= block.last
+
+
+def test_a_path_through_a_symbolic_link_is_confined_as_it_is_read(tmp_path):
+    """(review) 's/../evil.gov', with 's' a link to d1/d2: the file read is the review folder's evil.gov,
+    a link to a spec outside; it must be refused, as 'evil.gov' is."""
+    rev, outside = tmp_path / "rev", tmp_path / "outside"
+    (rev / "d1" / "d2").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.gov").write_text(BOARD.format(quorum="majority"))
+    (rev / "d1" / "evil.gov").write_text(BOARD.format(quorum="majority"))
+    (rev / "after.gov").write_text(BOARD.format(quorum="majority"))
+    (rev / "s").symlink_to(rev / "d1" / "d2")
+    (rev / "evil.gov").symlink_to(outside / "secret.gov")
+    for raw in ("evil.gov", "s/../evil.gov"):
+        path = rev / "review.md"
+        path.write_text(f"# t\n\n```govspec-diff\nold: {raw}\nnew: after.gov\n```\n")
+        code, out, err = run_cli("check", "-q", str(path))
+        assert code == 3 and f"'{raw}' is outside the folder of the review" in err, (raw, err)

@@ -54,7 +54,7 @@ class Knob:
         return f"{self.written[0]} to {self.written[-1]}"
 
 
-_NUMBER = r"\d+(?:\.\d+)?%|\d+/\d+|\d+(?:\.\d+)?"
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?%|[0-9]+/[0-9]+|[0-9]+(?:\.[0-9]+)?"
 _KNOB = re.compile(rf"^\s*([^\W\d]\w*(?:\.[^\W\d]\w*)?)\s*=\s*({_NUMBER})\s*\.\.\s*({_NUMBER})\s*(?::\s*({_NUMBER}))?\s*$")
 
 
@@ -73,6 +73,8 @@ def _written(value: Fraction, style: str) -> str:
     if style == "percent":
         pct = value * 100
         return (str(pct.numerator) if pct.denominator == 1 else str(float(pct))) + "%"
+    if style == "decimal" and value.denominator != 1 and 10 ** 6 % value.denominator == 0:
+        return str(float(value))
     if value.denominator == 1:
         return str(value.numerator)
     return f"{value.numerator}/{value.denominator}"
@@ -87,14 +89,16 @@ def parse_knob(text: str) -> Knob:
     name, low_t, high_t, step_t = match.groups()
     low, high = _value(low_t), _value(high_t)
     step = _value(step_t) if step_t else Fraction(1)
-    style = "percent" if any(t and t.endswith("%") for t in (low_t, high_t, step_t)) else "number"
+    texts = (low_t, high_t, step_t)
+    style = ("percent" if any(t and t.endswith("%") for t in texts) else
+             "decimal" if any(t and "." in t for t in texts) else "number")
     if step <= 0:
         raise TuneError(f"{name}: the step must be above 0")
     if low > high:
         raise TuneError(f"{name}: the range {low_t}..{high_t} is empty (the lower end is above the upper)")
     count = (high - low) / step
     if count.denominator != 1:
-        raise TuneError(f"{name}: the step {step_t} does not reach {high_t} from {low_t} in whole steps")
+        raise TuneError(f"{name}: the step {step_t or '1'} does not reach {high_t} from {low_t} in whole steps")
     if count + 1 > MAX_POINTS:
         raise TuneError(f"{name}: {count + 1} values, more than {MAX_POINTS}")
     values = tuple(low + i * step for i in range(int(count) + 1))
@@ -180,9 +184,15 @@ def _point(task) -> tuple[PropertyResult, ...]:
     from ..load import _built
     from ..syntax import parse
 
+    from ..diagnostics import SpecError
+
     (path, source, imported), knobs, index, names, options = task
-    model = _built(parse(source, path), source, path, None, Imported(dict(imported)),
-                   edit=_edit(tuple(zip(knobs, index))))
+    try:
+        model = _built(parse(source, path), source, path, None, Imported(dict(imported)),
+                       edit=_edit(tuple(zip(knobs, index))))
+    except SpecError as err:  # (the spec is not valid at this setting: said by the parent, naming it)
+        d = err.diagnostics[0]
+        return f"{d.code} {d.message} (line {d.span.line}{'' if d.span.path == path else ' of ' + d.span.path})"
     model = replace(model, properties=tuple(p for p in model.properties if p.name in names))
     return check_model(model, options).properties
 
@@ -295,9 +305,13 @@ class Tuning:
         return "UNDECIDED: " + self.undecided_why()
 
     def undecided_why(self) -> str:
-        missing = [i for i, s in self.statuses.items() if s not in (HOLDS, FAILS)]
-        shown = ", ".join(self.setting(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
-        return f"not decided at {shown}"
+        said = []
+        for status, words in ((UNDECIDED, "not decided at"), (None, "not checked at")):
+            missing = [i for i, s in self.statuses.items() if s == status]
+            if missing:
+                said.append(f"{words} " + ", ".join(self.setting(i) for i in missing[:5])
+                            + (", ..." if len(missing) > 5 else ""))
+        return "; ".join(said)
 
     def setting(self, index: tuple[int, ...]) -> str:
         return ", ".join(f"{k.name} = {k.written[i]}" for k, i in zip(self.knobs, index))
@@ -361,10 +375,13 @@ def tune_file(path: str, knobs: list[Knob], names: list[str] | None = None, obje
     if len(knobs) == 2 and knobs[0].name == knobs[1].name:
         raise TuneError(f"{knobs[0].name} is given twice")
     model = load(path)
+    if model.sizes:
+        raise TuneError(f"{path} has groups of variable size ({', '.join(sorted(model.sizes))}): tune checks one "
+                        "organisation at each value; give each group a fixed size")
     for knob in knobs:
         _check_knob(model, knob)
-    props = model.properties if names is None else []
-    for name in names or []:
+    props = list(model.properties) if names is None else []
+    for name in dict.fromkeys(names or []):
         found = next((p for p in model.properties if p.name == name), None)
         if found is None:
             raise TuneError(f"there is no property '{name}' (properties: "
@@ -386,6 +403,9 @@ def tune_file(path: str, knobs: list[Knob], names: list[str] | None = None, obje
         results = map_ordered(_point, [(spec, tuple(knobs), index, group, options) for index, group in tasks],
                               jobs, said, cluster=cluster)
         for (index, _), got in zip(tasks, results):
+            if isinstance(got, str):
+                setting = ", ".join(f"{k.name} = {k.written[i]}" for k, i in zip(knobs, index))
+                raise TuneError(f"at {setting} the spec is not valid: {got}; narrow the range")
             points.setdefault(index, {}).update({r.name: r for r in got})
 
     if len(knobs) == 2 or sweep:
@@ -405,13 +425,17 @@ def tune_file(path: str, knobs: list[Knob], names: list[str] | None = None, obje
     _bisect(bisected, arguments, n, points, run)
     result = Tuning(path, tuple(knobs), texts, objective, points, arguments,
                     searched="bisection" if not swept else ("every value" if not bisected else "mixed"))
+    if result.verdict == "none" and bisected:  # (no value holds: confirmed at every value, every property)
+        run([((i,), chosen) for i in range(n)])
+        return replace(result, points=points, searched="every value",
+                       notes=("no value held by bisection: every value was checked to confirm it",))
     answer = result.answer
     if answer is not None and bisected:  # the answer checked with every property at once
         missing = tuple(name for name in chosen if name not in points.get(answer, {}))
         if missing:
             run([(answer, missing)])
         result = replace(result, points=points)
-        if any(points[answer][name].status != PROVED for name in chosen):
+        if any(points[answer][name].status == REFUTED for name in chosen):
             points.clear()
             run([((i,), chosen) for i in range(n)])
             return Tuning(path, tuple(knobs), texts, objective, points, arguments, searched="every value",
@@ -447,6 +471,15 @@ def _bisect(names: list[str], arguments: dict[str, Argument], n: int, points, ru
                     bounds[name] = [lo, mid]
                 else:
                     bounds[name] = [mid + 1, hi]
+    # a property whose probe was neither PROVED nor REFUTED: every value left in its interval is checked
+    rest: dict[tuple[int, ...], list[str]] = {}
+    for name in stopped:
+        lo, hi = bounds[name]
+        for i in range(lo, hi):
+            if name not in points.get((i,), {}):
+                rest.setdefault((i,), []).append(name)
+    if rest:
+        run([(index, tuple(group)) for index, group in sorted(rest.items())])
     # the failing value next to each boundary, for its witness (already checked, unless at an end)
     extra: dict[tuple[int, ...], list[str]] = {}
     for name, (lo, hi) in bounds.items():

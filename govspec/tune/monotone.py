@@ -52,13 +52,19 @@ def _neg(signs: set[int]) -> set[int]:
     return {-s for s in signs}
 
 
-def _nonnegative(e) -> bool:
+def _nonnegative(e, model: m.Model | None = None) -> bool:
     if isinstance(e, m.Num):
         return e.value >= 0
-    if isinstance(e, (m.ParamRef, m.Seats, m.Count, m.Supply, m.Now, m.Tally)):
-        return True  # (parameters are non-negative: GOV312; days count from 0)
+    if isinstance(e, m.ParamRef):
+        # (declared values are not negative, but an effect may set one to an expression: t = size(X) - 3)
+        p = model.params.get(e.name) if model is not None else None
+        return p is not None and all(v >= 0 for v in p.values) and not any(
+            x.kind == "set" and x.target == e.name and x.value is None
+            for proc in model.procedures.values() for x in proc.effects)
+    if isinstance(e, (m.Seats, m.Count, m.Supply, m.Now, m.Tally)):
+        return True  # (sizes, weights and days are never negative)
     if isinstance(e, m.Arith) and e.op in "+*":
-        return _nonnegative(e.left) and _nonnegative(e.right)
+        return _nonnegative(e.left, model) and _nonnegative(e.right, model)
     return False
 
 
@@ -66,12 +72,12 @@ def _mentions(e, name: str) -> bool:
     return any(isinstance(x, m.ParamRef) and x.name == name for x in m.walk(e))
 
 
-def number_signs(e, name: str) -> set[int]:
+def number_signs(e, name: str, model: m.Model | None = None) -> set[int]:
     """The signs of d e / d q over q's occurrences in a number expression (0: no sign)."""
     if isinstance(e, m.ParamRef):
         return {1} if e.name == name else set()
     if isinstance(e, m.Arith):
-        left, right = number_signs(e.left, name), number_signs(e.right, name)
+        left, right = number_signs(e.left, name, model), number_signs(e.right, name, model)
         if e.op == "+":
             return left | right
         if e.op == "-":
@@ -79,34 +85,39 @@ def number_signs(e, name: str) -> set[int]:
         if left and right:
             return {0}
         factor, signs = (e.right, left) if left else (e.left, right)
-        return signs if _nonnegative(factor) else ({0} if signs else set())
+        return signs if _nonnegative(factor, model) else ({0} if signs else set())
     return {0} if _mentions(e, name) else set()
 
 
-def rule_signs(e, name: str) -> set[int]:
+def rule_signs(e, name: str, model: m.Model | None = None) -> set[int]:
     """The signs, over q's occurrences in a rule, of how the rule's truth moves as q grows:
     1 easier to satisfy, -1 harder, 0 no sign."""
     if isinstance(e, m.Compare):
-        left, right = number_signs(e.left, name), number_signs(e.right, name)
+        left, right = number_signs(e.left, name, model), number_signs(e.right, name, model)
         if e.op in (">=", ">"):
             return left | _neg(right)
         if e.op in ("<=", "<"):
             return _neg(left) | right
         return {0} if left or right else set()
     if isinstance(e, (m.And, m.Or)):
-        return set().union(*(rule_signs(x, name) for x in e.items))
+        return set().union(*(rule_signs(x, name, model) for x in e.items))
     if isinstance(e, m.NotE):
-        return _neg(rule_signs(e.item, name))
+        return _neg(rule_signs(e.item, name, model))
     return {0} if _mentions(e, name) else set()
 
 
 def _gates(p: m.Procedure):
-    """The rules of ``p`` that only allow or forbid one of its steps."""
-    yield from p.requirements()
+    """The rules of ``p`` that allow or forbid one of its steps, each with its sign: 1 when the rule
+    must hold for the step, -1 for a veto stage decided with the vote (the procedure passes only when
+    the veto does not carry, so a harder veto rule is an easier procedure).  A veto window is a step
+    of its own, which its rules allow: sign 1."""
+    for rule in p.requirements():
+        yield rule, 1
     for st in [*p.stages, *([p.window_stage] if p.window_stage else [])]:
-        yield st.passes
+        sign = -1 if st.kind == "vetoed" and st is not p.window_stage else 1
+        yield st.passes, sign
         if st.quorum is not None:
-            yield st.quorum
+            yield st.quorum, sign
 
 
 def _elsewhere(p: m.Procedure, name: str) -> str | None:
@@ -144,14 +155,15 @@ def argument(model: m.Model, name: str, prop: m.Property) -> Argument:
         where = _elsewhere(p, name)
         if where is not None:
             return Argument(None, where)
-        used = [r for r in _gates(p) if _mentions(r.expr, name)]
-        if not used:
+        gated = [(r, sign) for r, sign in _gates(p) if _mentions(r.expr, name)]
+        if not gated:
             continue
         if p.lifecycle is not None:
             return Argument(None, f"{p.name} reads it and has a proposal step (a failed vote uses the proposal up)")
+        used = [r for r, _ in gated]
         readers.append((p, used))
-        for r in used:
-            signs |= rule_signs(r.expr, name)
+        for r, sign in gated:
+            signs |= {s * sign for s in rule_signs(r.expr, name, model)}
     if not readers:
         return Argument(None, f"no rule reads {name}")
     if signs != {1} and signs != {-1}:
@@ -174,5 +186,5 @@ def argument(model: m.Model, name: str, prop: m.Property) -> Argument:
         return Argument(None, f"no argument for a property of kind {prop.kind}")
     closed = UP if restrictive == harder else DOWN
     kind = "a possible" if prop.possible else {"invariant": "an always", "step": "an always"}.get(prop.kind, "a coalition")
-    return Argument(closed, f"every rule that reads {name} is {moves} to meet as it grows ({where}); "
+    return Argument(closed, f"every step whose rules read {name} is {moves} to take as it grows ({where}); "
                             f"{kind} property holds more often under {'harder' if restrictive else 'easier'} rules")
