@@ -3,7 +3,8 @@
 The parent loads every file (its errors, hashes and warnings are its own, as on one process), then
 hands out tasks to a pool of N worker processes: first each valid file's sanity check (can each
 procedure pass?), then each of its properties once that file's sanity is known (a property's
-verdict may rest on which procedures can pass).  A worker rebuilds the model from the text the
+verdict may rest on which procedures can pass); with many files (at least :data:`WHOLE_FILES` per
+process), each file's whole check is one task instead.  A worker rebuilds the model from the text the
 parent read (the file and every file it imports: an edit during the run changes nothing) and
 runs exactly what :func:`govspec.api.check_model` runs for that task.  Results are put back in the
 files' and the properties' order; every verdict depends only on the spec and the options (the
@@ -98,6 +99,21 @@ def property_task(spec: tuple, index: int, options: Options, passable: dict, run
     return check_one(engine_of(model, options)[0], model, model.properties[index], options, passable, run)
 
 
+def file_task(spec: tuple, options: Options, run):
+    """One file's whole check, as one process does it: ((sanity results, passable), each property's
+    result in order).  The unit of work when there are many files (fewer, larger tasks: no model
+    rebuilt on a second worker, fewer round trips to a cluster's scheduler)."""
+    from .tasks import check_one, engine_of, sanity_of
+
+    model = rebuilt(spec)
+    engine = engine_of(model, options)[0]
+    checked = sanity_of(engine, model, options, run) if options.sanity else ((), {})
+    return checked, [check_one(engine, model, p, options, checked[1], run) for p in model.properties]
+
+
+WHOLE_FILES = 8  # at least this many files per process (or per cluster, 16): each file is one task
+
+
 def power_task(item: tuple):
     """``(spec, procedure, by)``: :func:`govspec.power.report.answer` for that procedure."""
     from .power.report import answer
@@ -143,10 +159,14 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
             where = f"the Dask cluster at {options.cluster}" if options.cluster else f"{jobs} processes"
             progress(f"{total} properties in {len(paths)} file(s) on {where}")
         first = []
+        valid = [i for i, mo in enumerate(models) if mo is not None]
+        whole = len(valid) >= WHOLE_FILES * (2 if options.cluster else jobs)
         for i, mo in enumerate(models):
             if mo is None:
                 continue
-            if options.sanity:
+            if whole:
+                first.append((("file", i, None), file_task, (specs[i], options, run)))
+            elif options.sanity:
                 first.append((("sanity", i, None), sanity_task, (specs[i], options, run)))
             else:
                 sanity[i] = ((), {})
@@ -155,6 +175,13 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
 
         def done(key, value):
             kind, i, k = key
+            if kind == "file":
+                sanity[i] = value[0]
+                for k2, result in enumerate(value[1]):
+                    results[(i, k2)] = result
+                if progress:
+                    progress(f"{models[i].path}: checked ({len(results)} of {total} properties done)")
+                return ()
             if kind == "sanity":  # (each property once its file's sanity is known)
                 sanity[i] = value
                 return [(("property", i, k2), property_task, (specs[i], k2, options, value[1], run))

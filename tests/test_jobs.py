@@ -35,6 +35,25 @@ def test_two_processes_give_the_report_of_one(tmp_path):
     assert normalize(text_one[1]) == normalize(text_two[1]) and text_one[0] == text_two[0]
 
 
+def test_many_files_one_task_each_give_the_report_of_one(tmp_path):
+    """16 files or more on 2 processes: each file's whole check is one task (parallel.WHOLE_FILES)."""
+    from govspec.parallel import WHOLE_FILES
+
+    text = ('organization "o" {\n  person a\n  person b\n  person c\n  body board { seats 3 members a, b, c }\n'
+            '  office ceo = a\n  procedure fire { decided by board at meeting notice none quorum QUORUM of seats\n'
+            '    passes when yes > half of present effect ceo = vacant }\n}\n'
+            'property two_needed: no coalition of at most 1 in board can force fire\n')
+    files = []
+    for n in range(1, 2 * WHOLE_FILES + 1):
+        path = tmp_path / f"q{n:02d}.gov"
+        path.write_text(text.replace("QUORUM", f"{n}/{2 * WHOLE_FILES}"))
+        files.append(str(path))
+    one = run_cli("check", "-q", "--format", "json", *files)
+    two = run_cli("check", "-q", "-j", "2", "--format", "json", *files)
+    assert one[0] == two[0] == 1 and _masked(one[1]) == _masked(two[1])
+    assert {p["status"] for f in json.loads(two[1])["files"] for p in f["properties"]} == {"proved", "refuted"}
+
+
 def test_jobs_are_not_recorded_in_the_report():
     code, out, _ = run_cli("check", "-q", "-j", "2", "--no-sanity", "--format", "json", FILES[1])
     assert "jobs" not in json.loads(out)["options"]
