@@ -247,6 +247,7 @@ def test_a_counterexample_of_11_steps_is_refuted_at_default_options():
     assert_known(NINE_DIRECTORS, result)
 
 
+@pytest.mark.slow  # (17 s: the slow run keeps it, the default run has its 5 minutes)
 def test_the_same_check_gives_the_same_verdict_in_one_process():
     """The budget counts steps: what ran before in the same process does not move where the search
     stops (it did when the budget was Z3's process-wide resource count); twice in one process."""
