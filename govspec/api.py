@@ -119,16 +119,21 @@ Report.html_fragment = _html_fragment  # Jupyter shows a report as its HTML page
 
 
 def power(path: str, outcome: str | None = None, by: str = "person", jobs: int = 1,
-          cluster: str | None = None) -> dict:
+          cluster: str | None = None, options: Options = Options(), progress=None) -> dict:
     """The power analysis of the spec at ``path`` (:func:`govspec.power.report.power_report`):
     SpecError if it is invalid, ValueError if ``outcome`` names no procedure of it.  ``jobs``,
-    ``cluster``: each outcome analysed on one of ``jobs`` processes or on the Dask cluster at that
-    address (:func:`govspec.parallel.map_ordered`; the same result)."""
+    ``cluster``: each single vote analysed on one of ``jobs`` processes or on the Dask cluster at
+    that address (:func:`govspec.parallel.map_ordered`; the same result).  Every outcome outside
+    the single vote is then analysed procedurally, here, with the checks' ``options``
+    (:func:`govspec.procedural.with_procedural`)."""
     from .parallel import map_ordered, power_task, spec_of
     from .power.report import power_report
+    from .procedural import with_procedural
 
     model = load(path)
     if jobs <= 1 and cluster is None:
-        return power_report(model, outcome, by)
-    return power_report(model, outcome, by, each=lambda names: map_ordered(
-        power_task, [(spec_of(model), name, by) for name in names], jobs, cluster=cluster))
+        report = power_report(model, outcome, by)
+    else:
+        report = power_report(model, outcome, by, each=lambda names: map_ordered(
+            power_task, [(spec_of(model), name, by) for name in names], jobs, cluster=cluster))
+    return with_procedural(report, model, replace(options, sanity=False), by, progress)

@@ -409,50 +409,6 @@ def _spec_error_exit(ctx: click.Context, err, shown: dict[str, str] | None = Non
     ctx.exit(EXIT_USAGE if any(d.code == "GOV001" for d in err.diagnostics) else EXIT_INVALID)
 
 
-@cli.command()
-@click.argument("file", type=click.Path(dir_okay=True))
-@click.option("--outcome", metavar="P", default=None,
-              help="Analyse only procedure P passing (default: every procedure of the spec).")
-@click.option("--by", type=click.Choice(["person", "tag", "principal"]), default="person", show_default=True,
-              help="person: every member; tag: also each tag's share (its members' shares added up); "
-                   "principal: the keys held for one principal vote together, as one player.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: tables and coalitions in words; json: the analysis (schema govspec-power/1).")
-@_with_options(_parallel_options("the outcomes"))
-@click.pass_context
-def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster) -> None:
-    """Who holds the power over each outcome of FILE decided by one vote: exact Banzhaf,
-    Shapley-Shubik and Coleman indices, minimal winning and blocking coalitions, dummies, vetoes.
-
-    Exit 0 every outcome analysed, 3 invalid spec, 4 some outcome outside what the analysis can
-    yet do exactly (named on standard error, no number given for it), 2 usage error (FILE cannot
-    be read, no procedure P)."""
-    import json
-
-    from . import api
-    from .diagnostics import SpecError
-    from .power.report import text
-
-    try:
-        with _cluster_errors():
-            result = api.power(file, outcome, by, jobs, cluster)
-    except SpecError as err:
-        _spec_error_exit(ctx, err)
-        return
-    except ValueError as err:
-        raise click.UsageError(str(err)) from None
-    if result["outcomes"]:
-        _Streams.out.write(json.dumps(result, indent=2) + "\n" if fmt == "json" else text(file, result["outcomes"]))
-    elif fmt == "json":
-        _Streams.out.write(json.dumps(result, indent=2) + "\n")
-    for refused in result["unsupported"]:
-        _Streams.err.write(f"govspec: power: {file}: procedure '{refused['procedure']}' is not yet supported: "
-                           f"{refused['reason']}. Only a procedure decided by one vote of one body is analysed "
-                           f"exactly; the procedural analysis (timing, vetoes, quorum interplay) is not yet "
-                           f"supported, so no index is given for it.\n")
-    ctx.exit(EXIT_UNKNOWN if result["unsupported"] else EXIT_OK)
-
-
 def _each_check_options(command):
     """--depth, --timeout and --engine of a command that runs many checks (diff, tune): as for check."""
     for option in reversed([
@@ -465,6 +421,54 @@ def _each_check_options(command):
     ]):
         command = option(command)
     return command
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--outcome", metavar="P", default=None,
+              help="Analyse only procedure P passing (default: every procedure of the spec).")
+@click.option("--by", type=click.Choice(["person", "tag", "principal"]), default="person", show_default=True,
+              help="person: every member; tag: also each tag's share (its members' shares added up); "
+                   "principal: the keys held for one principal vote together, as one player.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: tables and coalitions in words; json: the analysis (schema govspec-power/1).")
+@_with_options(_parallel_options("the outcomes"))
+@_each_check_options
+@click.pass_context
+def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, timeout, engine) -> None:
+    """Who holds the power over each outcome of FILE: exact Banzhaf, Shapley-Shubik and Coleman
+    indices, minimal winning and blocking coalitions, dummies, vetoes.  A single vote is solved
+    as a weighted game; any other procedure coalition by coalition with the verifier's `can force`
+    (--depth, --timeout and --engine apply to those checks).
+
+    Exit 0 every outcome analysed exactly, 3 invalid spec, 4 some outcome bounded (labelled so) or
+    outside what the analysis can do (named on standard error, no number given for it), 2 usage
+    error (FILE cannot be read, no procedure P)."""
+    import json
+
+    from . import api
+    from .diagnostics import SpecError
+    from .power.report import text
+
+    try:
+        with _cluster_errors():
+            options = api.Options(depth=api.DEFAULT_DEPTH if depth is None else depth,
+                                  timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
+            result = api.power(file, outcome, by, jobs, cluster, options)
+    except SpecError as err:
+        _spec_error_exit(ctx, err)
+        return
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    if result["outcomes"]:
+        _Streams.out.write(json.dumps(result, indent=2) + "\n" if fmt == "json" else text(file, result["outcomes"]))
+    elif fmt == "json":
+        _Streams.out.write(json.dumps(result, indent=2) + "\n")
+    for refused in result["unsupported"]:
+        _Streams.err.write(f"govspec: power: {file}: '{refused['procedure']}' is not analysed: "
+                           f"{refused['reason']}; no index is given for it.\n")
+    bounded = any("bounded" in r for r in result["outcomes"])
+    ctx.exit(EXIT_UNKNOWN if result["unsupported"] or bounded else EXIT_OK)
 
 
 @cli.command()

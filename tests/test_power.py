@@ -20,6 +20,7 @@ from govspec.model import Goal
 from govspec.power.games import (Game, PlayerClass, analyse, banzhaf_swings, minimal_blocking, minimal_winning, multi_weighted,
                                  weighted)
 from govspec.power.vote import game_of, reduction
+from specgen import specs as random_specs
 
 ROOT = Path(__file__).resolve().parent.parent
 NASSAU = ROOT / "specs" / "power" / "nassau_1958.gov"
@@ -295,11 +296,108 @@ def test_power_by_principal_merges_keys_and_by_tag_adds_shares(tmp_path):
     assert core["tag"] == "core" and core["normalised"]["exact"] == "3/4"  # a1, a2, b: 1/4 each
 
 
-def test_outside_the_fragment_no_number_is_given():
-    code, out, err = _run(str(ROOT / "specs/openai/board_2023.gov"))
-    assert code == 4 and out == ""
-    assert "'remove_ceo' is not yet supported" in err
-    assert "procedural analysis (timing, vetoes, quorum interplay) is not yet supported" in err
+def test_the_openai_board_2023_the_procedural_answer():
+    """Issue 17's done-when: the 2023 board's removal of the CEO is not a single vote (directors may
+    resign), so it is analysed procedurally: any 4 of the 6 directors can remove the CEO, with the
+    verifier's scenario (a meeting of the 4, six in office), and any 3 can block it."""
+    import jsonschema
+
+    code, out, err = _run(str(ROOT / "specs/openai/board_2023.gov"), "--format", "json")
+    assert code == 0 and err == ""
+    report = json.loads(out)
+    jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))
+    (removal,) = report["outcomes"]
+    assert removal["method"] == "procedural" and removal["exact"] and "bounded" not in removal
+    directors = "{altman, brockman, sutskever, dangelo, mccauley, toner}"
+    (four,) = removal["minimal_winning"]["profiles"]
+    assert four["text"] == f"any 4 of {directors}" and removal["minimal_winning"]["coalitions"] == math.comb(6, 4)
+    assert [p["text"] for p in removal["minimal_blocking"]["profiles"]] == [f"any 3 of {directors}"]
+    witness = four["witness"]
+    assert len(witness["coalition"]) == 4 and len(witness["steps"]) == 1 and "can force remove_ceo in 1 step" in witness["summary"]
+    assert all(r["normalised"]["exact"] == "1/6" for r in removal["players"])
+    assert removal["winning_coalitions"] == sum(math.comb(6, k) for k in (4, 5, 6))
+    code, text, _ = _run(str(ROOT / "specs/openai/board_2023.gov"))
+    assert code == 0 and f"    any 4 of {directors}\n      scenario: " in text
+
+
+VETOED = """organization "Vetoed" {
+  person a
+  person b
+  person c
+  person v
+  body board { members a, b, c }
+  body council { members v }
+  procedure act {
+    decided by board at meeting
+      notice none
+      passes when yes >= 2
+    vetoed by council by written consent
+      passes when yes >= 1
+  }
+}
+"""
+
+
+def test_a_veto_stage_makes_its_holder_a_veto_player(tmp_path):
+    """Two stages: the board's vote and the council's veto petition (outsiders may sign it): v is in
+    every winning coalition, a veto; the game is v and any 2 of the board."""
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    code, out, _ = _run(str(spec), "--format", "json")
+    assert code == 0
+    (act,) = json.loads(out)["outcomes"]
+    assert act["vetoes"] == ["v"] and act["dummies"] == []
+    assert [p["text"] for p in act["minimal_winning"]["profiles"]] == ["any 2 of {a, b, c}, v"]
+    rows = {r["name"]: r for r in act["players"]}
+    assert rows["v"]["swings"] == 4 and rows["a"]["swings"] == 2  # v: with 2 or 3 of the board; a: with v and one other
+
+
+def _brute_force(model, goal, options):
+    """Every coalition of people, each checked on its own: name set -> status."""
+    from govspec import model as m
+    from govspec.tasks import check_one, engine_of
+
+    engine, _ = engine_of(model, options)
+    people = [p.name for p in model.people]
+    out = {}
+    for k in range(len(people) + 1):
+        for combo in combinations(people, k):
+            prop = m.Property(name="q", kind="coalition_force", span=model.procedures[goal.procedure].span, cite=None,
+                              text="q", coalition=m.CoalitionSpec(combo, None), goal=goal)
+            out[frozenset(combo)] = check_one(engine, model, prop, options, {}).status
+    return out
+
+
+@settings(max_examples=5, deadline=None)
+@given(random_specs(max_people=4))
+def test_the_procedural_game_agrees_with_each_coalition_checked_alone(text):
+    """On random procedural specs: the game the analysis decides (asking only coalitions with no
+    winning coalition inside, in order of size, up to interchangeable people) agrees with
+    ``coalition {...} can force P`` checked for every coalition of people; and what every
+    coalition can force is monotone (each superset of a coalition that can also can)."""
+    from govspec.options import Options
+    from govspec.power.report import Unsupported
+    from govspec.procedural import decide_game, outcomes
+
+    model = load_text(text, "random.gov")
+    goal = outcomes(model)[0]
+    options = Options(timeout=20)
+    try:
+        decided = decide_game(model, goal, options)
+    except Unsupported:
+        return
+    every = _brute_force(model, goal, options)
+    place = {name: i for i, ms in enumerate(decided.members) for name, _ in ms}
+    for coalition, status in every.items():
+        if status not in ("proved", "refuted"):
+            continue
+        profile = [0] * len(decided.members)
+        for name in coalition:
+            profile[place[name]] += 1
+        if all(r.status in ("proved", "refuted") for r in decided.results.values()):
+            assert decided.game.wins_profile(tuple(profile)) == (status == "proved"), (coalition, text)
+        if status == "proved":  # monotone: no superset is shown unable
+            assert all(every[c] != "refuted" for c in every if c >= coalition), (coalition, text)
 
 
 def test_power_command_errors():

@@ -14,6 +14,7 @@ so the whole analysis costs one pass over the states per class.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -245,14 +246,21 @@ def analyse(game: Game) -> Analysis:
     weight = _one_weight(game)
     dense = weight is not None and n * (n + 1) * (_top(game, weight) + 1) <= game.states() * len(game.classes)
     winning, pivots = _pivots_dense(game, weight) if dense else _pivots_sparse(game)
+    vetoes = [winning > 0 and not game.wins(tuple(t - w for t, w in zip(game.totals(), c.weights)))
+              for c in game.classes]
+    return _indices(game, winning, pivots, vetoes)
+
+
+def _indices(game, winning: int, pivots: list[dict[int, int]], vetoes: list[bool]) -> Analysis:
+    """The indices of every class from the number of winning coalitions and, per class, by size,
+    the coalitions of the others a member turns from losing to winning."""
+    n = game.players
     losing = 2 ** n - winning
-    swings, shapley, vetoes = [], [], []
+    swings, shapley = [], []
     for c, by_size in zip(game.classes, pivots):
         swings.append(sum(by_size.values()))
         shapley.append(sum((Fraction(count * math.factorial(size) * math.factorial(n - 1 - size), math.factorial(n))
                             for size, count in by_size.items()), Fraction(0)))
-        everyone_else = tuple(t - w for t, w in zip(game.totals(), c.weights))
-        vetoes.append(winning > 0 and not game.wins(everyone_else))
     total = sum(s * c.count for s, c in zip(swings, game.classes))
     per_class = tuple(Indices(s, Fraction(s, 2 ** (n - 1)), Fraction(s, total) if total else Fraction(0), sh,
                               Fraction(s, winning) if winning else Fraction(0),
@@ -307,6 +315,110 @@ def _swings_one_weight(game: Game) -> list[int]:
             top, sign = top - w, -sign
         out.append(swings)
     return out
+
+
+# ------------------------------------------------------------------ games given by a table
+
+
+@dataclass(frozen=True)
+class TableGame:
+    """A monotone simple game given by which profiles (how many members of each class) win: the
+    game of a procedure, decided coalition by coalition (:mod:`govspec.procedural`).  ``winning``
+    holds every winning profile."""
+
+    classes: tuple[PlayerClass, ...]
+    winning: frozenset[tuple[int, ...]]
+
+    @property
+    def players(self) -> int:
+        return sum(c.count for c in self.classes)
+
+    def wins_profile(self, profile) -> bool:
+        return tuple(profile) in self.winning
+
+
+def profiles_of(classes) -> "itertools.product":
+    """Every profile of ``classes`` (how many members of each), in lexicographic order."""
+    return itertools.product(*(range(c.count + 1) for c in classes))
+
+
+def analyse_table(game: TableGame) -> Analysis:
+    """:func:`analyse` of a game given by a table: one pass over the profiles per class, each
+    profile standing for the product of binomials of coalitions it counts."""
+    winning = sum(_ways(game.classes, p) for p in game.winning)
+    full = tuple(c.count for c in game.classes)
+    pivots, vetoes = [], []
+    for i, c in enumerate(game.classes):
+        check_time()
+        others = tuple(cl if j != i else PlayerClass(cl.label, cl.count - 1, cl.weights) for j, cl in enumerate(game.classes))
+        by_size: dict[int, int] = {}
+        for p in profiles_of(others):
+            joined = p[:i] + (p[i] + 1,) + p[i + 1:]
+            if not game.wins_profile(p) and game.wins_profile(joined):
+                by_size[sum(p)] = by_size.get(sum(p), 0) + _ways(others, p)
+        pivots.append(by_size)
+        vetoes.append(winning > 0 and not game.wins_profile(full[:i] + (full[i] - 1,) + full[i + 1:]))
+    return _indices(game, winning, pivots, vetoes)
+
+
+def _ways(classes, profile) -> int:
+    """How many coalitions a profile stands for."""
+    return math.prod(math.comb(c.count, t) for c, t in zip(classes, profile))
+
+
+def merged(game: TableGame) -> tuple[TableGame, list[list[int]]]:
+    """The game with classes merged whose members the game itself cannot tell apart (for every
+    coalition S of neither, S with one wins iff S with the other does), and per merged class the
+    classes it merges.  A merged profile wins iff its members taken from the merged classes in
+    order do (any other choice is the same by the symmetry)."""
+    groups: list[list[int]] = []
+    for i, c in enumerate(game.classes):
+        for g in groups:
+            if _alike(game, g[0], i):
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    classes = tuple(_joined([game.classes[i] for i in g]) for g in groups)
+    winning = frozenset(p for p in profiles_of(classes) if game.wins_profile(spread_profile(game, groups, p)))
+    return TableGame(classes, winning), groups
+
+
+def spread_profile(game: TableGame, groups: list[list[int]], profile) -> tuple[int, ...]:
+    """A merged profile as a profile of the classes before merging (members taken in order)."""
+    out = [0] * sum(len(g) for g in groups)
+    for g, t in zip(groups, profile):
+        for i in g:
+            out[i] = min(t, game.classes[i].count)
+            t -= out[i]
+    return tuple(out)
+
+
+def _alike(game: TableGame, i: int, j: int) -> bool:
+    """Are a member of class i and one of class j interchangeable in the game?"""
+    room = tuple(c.count - (k in (i, j)) for k, c in enumerate(game.classes))
+    for p in itertools.product(*(range(r + 1) for r in room)):
+        check_time()
+        with_i = p[:i] + (p[i] + 1,) + p[i + 1:]
+        with_j = p[:j] + (p[j] + 1,) + p[j + 1:]
+        if game.wins_profile(with_i) != game.wins_profile(with_j):
+            return False
+    return True
+
+
+def _joined(classes: list[PlayerClass]) -> PlayerClass:
+    if len(classes) == 1:
+        return classes[0]
+    names = tuple(n for c in classes for n in c.names())
+    return PlayerClass("{" + ", ".join(names) + "}", len(names), (), names)
+
+
+def minimal_of_table(game: TableGame, blocking: bool, limit: int = 1000) -> Minimal:
+    """The minimal winning (or blocking: the others lose) profiles of a game given by a table."""
+    full = tuple(c.count for c in game.classes)
+    if blocking:
+        return _minimal(game, lambda p: not game.wins_profile(tuple(a - b for a, b in zip(full, p))), limit)
+    return _minimal(game, game.wins_profile, limit)
 
 
 # ------------------------------------------------------------------ minimal coalitions

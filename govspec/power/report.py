@@ -42,13 +42,13 @@ def _exact(x: Fraction) -> dict:
     return {"exact": str(x), "value": float(x)}
 
 
-def _coalitions(game: Game, found: Minimal) -> dict:
+def coalition_data(game, found: Minimal) -> dict:
     return {"complete": found.complete, "coalitions": found.coalitions(game),
             "profiles": [{"text": describe(game, p),
                           "take": {c.label: t for c, t in zip(game.classes, p) if t}} for p in found.profiles]}
 
 
-def _rows(analysis: Analysis) -> list[dict]:
+def player_rows(analysis: Analysis) -> list[dict]:
     rows = []
     for c, ix, veto in zip(analysis.game.classes, analysis.per_class, analysis.vetoes):
         for name in c.names():
@@ -57,7 +57,7 @@ def _rows(analysis: Analysis) -> list[dict]:
     return rows
 
 
-def _by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
+def by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
     """Per tag, its members' shares (normalised Banzhaf, Shapley-Shubik) added up: a share of the
     whole, not the power the members would have as a bloc."""
     tags: dict[str, list[dict]] = {}
@@ -91,13 +91,13 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person") -> dict:
         return out | {"why": "every coalition, the empty one included, passes it: no vote changes the outcome, and "
                              "the shares and Coleman's power to initiate are undefined (0 / 0)"}
     place = {name: i for i, name in enumerate(q.order)}
-    rows = sorted(_rows(analysis), key=lambda r: place.get(r["name"], len(place)))
+    rows = sorted(player_rows(analysis), key=lambda r: place.get(r["name"], len(place)))
     out |= {"players": rows, "winning_coalitions": analysis.winning, "all_coalitions": 2 ** game.players,
             "dummies": [r["name"] for r in rows if r["dummy"]], "vetoes": [r["name"] for r in rows if r["veto"]],
-            "minimal_winning": _coalitions(game, minimal_winning(game, LISTED)),
-            "minimal_blocking": _coalitions(game, minimal_blocking(game, LISTED))}
+            "minimal_winning": coalition_data(game, minimal_winning(game, LISTED)),
+            "minimal_blocking": coalition_data(game, minimal_blocking(game, LISTED))}
     if by == "tag":
-        out["tags"] = _by_tag(model, rows)
+        out["tags"] = by_tag(model, rows)
     return out
 
 
@@ -114,26 +114,44 @@ def _table(rows: list[dict], key: str, columns=INDICES) -> list[str]:
 def _coalition_lines(title: str, found: dict) -> list[str]:
     more = "" if found["complete"] else f", the first {len(found['profiles'])} kinds listed"
     lines = [f"  {title} ({found['coalitions']} coalitions{more}):"]
-    return lines + [f"    {p['text']}" for p in found["profiles"]]
+    for p in found["profiles"]:
+        lines.append(f"    {p['text']}")
+        if "witness" in p:  # (the procedural analysis: the forcing sequence of the coalition checked)
+            lines.append(f"      scenario: {p['witness']['summary']}")
+            lines += [f"      {line}" for line in p["witness"]["lines"]]
+    return lines
+
+
+def _head(path: str, r: dict) -> list[str]:
+    """The outcome's first lines: what decides it and, for the procedural analysis, how exact it is."""
+    if r.get("method") != "procedural":
+        return [f"{path}: {r['procedure']} (decided by {r['body']})"]
+    lines = [f"{path}: {r['outcome']} (procedure over {r['body']}: the game of `can force`, "
+             f"{r['checks']} checks of the verifier)"]
+    if "bounded" in r:
+        lines.append(f"  BOUNDED TO DEPTH {r['bounded']['depth']}, NOT EXACT: {r['bounded']['reason']} "
+                     f"({'; '.join(r['bounded']['coalitions'])})")
+    return lines
 
 
 def text(path: str, results: list[dict]) -> str:
     lines = []
     for r in results:
-        lines.append(f"{path}: {r['procedure']} (decided by {r['body']})")
+        lines += _head(path, r)
+        bounded = f" (bounded to depth {r['bounded']['depth']})" if "bounded" in r else ""
         if "why" in r:
             lines.append(f"  {'nobody can pass it: ' if not r['passable'] else ''}{r['why']} (no index is defined)")
             continue
-        lines.append(f"  winning coalitions: {r['winning_coalitions']} of {r['all_coalitions']}")
-        lines.append("  indices" + (" (the keys held for one principal vote together)" if r["by"] == "principal" else ""))
+        lines.append(f"  winning coalitions{bounded}: {r['winning_coalitions']} of {r['all_coalitions']}")
+        lines.append(f"  indices{bounded}" + (" (the keys held for one principal vote together)" if r["by"] == "principal" else ""))
         lines += _table(r["players"], "name")
         if "tags" in r:
             lines.append("  per tag (the shares of the members with the tag, added up)")
             lines += _table(r["tags"], "tag", SHARES)
-        lines += _coalition_lines("minimal winning", r["minimal_winning"])
-        lines += _coalition_lines("minimal blocking", r["minimal_blocking"])
-        lines.append(f"  dummies: {', '.join(r['dummies']) or 'none'}")
-        lines.append(f"  vetoes: {', '.join(r['vetoes']) or 'none'}")
+        lines += _coalition_lines(f"minimal winning{bounded}", r["minimal_winning"])
+        lines += _coalition_lines(f"minimal blocking{bounded}", r["minimal_blocking"])
+        lines.append(f"  dummies{bounded}: {', '.join(r['dummies']) or 'none'}")
+        lines.append(f"  vetoes{bounded}: {', '.join(r['vetoes']) or 'none'}")
     return "\n".join(lines) + "\n"
 
 

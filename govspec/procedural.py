@@ -1,0 +1,235 @@
+"""The procedural power analysis: the simple game of an outcome as ``can force`` defines it, decided
+coalition by coalition by the verifier, where a single weighted vote does not describe it (timing,
+vetoes, several stages, a body that other procedures or events change).
+
+Assumes a checked model (:mod:`govspec.load`) with every group's size fixed.  The players are every
+declared person (``can block`` counts everyone else too), grouped into classes of interchangeable
+people (:func:`govspec.coalitions.symmetry_keys`; with ``by="principal"``, the keys held for one
+principal are one player).  A coalition *wins* when ``coalition {...} can force P`` is PROVED (a
+forcing sequence, replayed on the reference semantics against every response of the others); it
+*loses* when it is REFUTED (a proof that no forcing sequence of any length exists).
+
+``can force`` is monotone (docs/power.md, "The procedural analysis"): a forcing sequence of a
+coalition is one of every larger coalition, whose extra members act as an outsider would.  So
+coalitions are asked in order of increasing size, up to interchangeable members, and a coalition
+that contains a winning one is not asked (it wins); each one asked is either a minimal winning
+coalition or a losing one.  Only PROVED and REFUTED answers make the figures exact.  A coalition
+whose check is bounded (no forcing sequence of at most N steps, no proof that none exists) is
+counted as losing and every figure of the outcome is labelled "bounded to depth N"; an UNKNOWN
+check leaves the game undecided: no figure is given (:class:`~govspec.power.report.Unsupported`).
+
+Guarantees: the game, its minimal coalitions and indices (:func:`govspec.power.games.analyse_table`),
+and for each minimal winning coalition the forcing sequence the verifier found, in words and as
+data; at most :data:`MAX_PROFILES` coalitions up to interchangeable members and :data:`MAX_CHECKS`
+checks, beyond which the outcome is refused with the reason.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from . import model as m
+from .coalitions import symmetry_keys
+from .engine import check_time
+from .formats.render import scenario_lines
+from .options import Options
+from .power.games import (PlayerClass, TableGame, analyse_table, describe, merged, minimal_of_table, profiles_of,
+                          spread_profile)
+from .power.report import LISTED, Unsupported, by_tag, coalition_data, player_rows
+from .power.vote import _label
+from .report import BOUNDED, PROVED, REFUTED
+from .tasks import check_one, engine_of
+
+MAX_PROFILES = 4096  # coalitions up to interchangeable members: the game's table (and the indices' work)
+MAX_CHECKS = 400  # checks of the verifier per outcome (each a proof or a forcing sequence)
+
+
+def outcomes(model: m.Model) -> list[m.Goal]:
+    """Per procedure (events aside), its passing, and for a timed one also its taking effect."""
+    goals = []
+    for proc in model.procedures.values():
+        if proc.is_event:
+            continue
+        goals.append(m.Goal(proc.name, None, proc.name))
+        if proc.timed:
+            goals.append(m.Goal(proc.name, None, f"{proc.name}.executed", "execute"))
+    return goals
+
+
+def _players(model: m.Model, by: str) -> list[tuple[str, tuple[str, ...], object]]:
+    """(name, the people who act for it, symmetry key) per player, in the order of the people."""
+    keys = symmetry_keys(model)
+    if by != "principal":
+        return [(p.name, (p.name,), keys[p.name]) for p in model.people]
+    held: dict[str, list[str]] = {}
+    for p in model.people:
+        held.setdefault(p.principal, []).append(p.name)
+    return [(pr, tuple(ks), keys[ks[0]] if len(ks) == 1 and ks[0] == pr and keys[pr] != pr else pr)
+            for pr, ks in held.items()]
+
+
+def _classes(model: m.Model, players) -> tuple[list[PlayerClass], list[list[tuple[str, tuple[str, ...]]]]]:
+    """Classes of interchangeable players, with each class's players (and their people) in order."""
+    grouped: dict[object, list[tuple[str, tuple[str, ...]]]] = {}
+    for name, people, key in players:
+        grouped.setdefault(key, []).append((name, people))
+    classes = []
+    for members in grouped.values():
+        names = tuple(n for n, _ in members)
+        persons = [model.person(n) for n in names] if all(n in model._people_index() for n in names) else None
+        label = _label(persons) if persons else names[0] if len(names) == 1 else "{" + ", ".join(names) + "}"
+        classes.append(PlayerClass(label, len(names), (), names))
+    return classes, list(grouped.values())
+
+
+@dataclass
+class Decided:
+    """The game of one outcome as the verifier decided it: ``game`` (winning: every profile that
+    contains a PROVED one), ``members`` (per class, its players and the people who act for each),
+    ``results`` (the check of each profile asked, keyed by profile), ``winners`` (the minimal
+    winning profiles, each asked) and ``everyone`` (the check of the whole of everyone)."""
+
+    game: TableGame
+    members: list[list[tuple[str, tuple[str, ...]]]]
+    results: dict
+    winners: list[tuple[int, ...]]
+    everyone: object
+
+    def coalition(self, profile) -> tuple[str, ...]:
+        """The people of the coalition asked for ``profile`` (the first players of each class)."""
+        return tuple(p for ms, t in zip(self.members, profile) for _, ps in ms[:t] for p in ps)
+
+
+def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
+                progress=None) -> Decided:
+    """Ask the verifier, coalition by coalition in order of increasing size (up to interchangeable
+    players), whether each coalition that contains no winning one can force ``goal``; or
+    :class:`Unsupported`."""
+    name = goal.text
+    if model.sizes:
+        raise Unsupported(name, "a group's size is left open (the analysis needs fixed sizes)")
+    if model.several_live():
+        raise Unsupported(name, f"coalition questions are not yet checked with {model.several_live()}")
+    classes, members = _classes(model, _players(model, by))
+    count = math.prod(c.count + 1 for c in classes)
+    if count > MAX_PROFILES:
+        raise Unsupported(name, f"too many coalitions for the procedural analysis ({count:,} up to "
+                                f"interchangeable members; the limit is {MAX_PROFILES:,})")
+    profiles = sorted(profiles_of(classes), key=lambda p: (sum(p), p))
+    engine, _ = engine_of(model, options)
+    proc = model.procedures[goal.procedure]
+    decided = Decided(TableGame(tuple(classes), frozenset()), members, {}, [], None)
+
+    def ask(profile):
+        if len(decided.results) >= MAX_CHECKS:
+            raise Unsupported(name, f"the procedural analysis needs more than {MAX_CHECKS} checks of the verifier")
+        people = decided.coalition(profile)
+        text = f"coalition {{{', '.join(people)}}} can force {goal.text}"
+        if progress:
+            progress(f"{model.path}: power over {goal.text}: {text}")
+        prop = m.Property(name=f"power_{goal.text}", kind="coalition_force", span=proc.span, cite=None, text=text,
+                          coalition=m.CoalitionSpec(people, None), goal=goal)
+        decided.results[profile] = check_one(engine, model, prop, options, {})
+        return decided.results[profile]
+
+    def contains_winner(profile) -> bool:
+        return any(all(a >= b for a, b in zip(profile, w)) for w in decided.winners)
+
+    # the whole of everyone first: when even they cannot force it, nobody can (one check)
+    decided.everyone = ask(tuple(c.count for c in classes))
+    if decided.everyone.status == PROVED:
+        for profile in profiles:
+            check_time()
+            if contains_winner(profile):
+                continue  # contains a winning coalition: wins (monotone)
+            if (decided.results[profile] if profile in decided.results else ask(profile)).status == PROVED:
+                decided.winners.append(profile)
+    decided.game = TableGame(tuple(classes), frozenset(p for p in profiles if contains_winner(p)))
+    return decided
+
+
+def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
+                      progress=None) -> dict:
+    """The procedural analysis of one outcome (see the module docstring), or :class:`Unsupported`."""
+    name = goal.text
+    decided = decide_game(model, goal, options, by, progress)
+    game = original = decided.game
+    results, winners, everyone, proc = decided.results, decided.winners, decided.everyone, model.procedures[goal.procedure]
+    undecided = [(p, r) for p, r in results.items() if r.status not in (PROVED, REFUTED)]
+    unknown = [(p, r) for p, r in undecided if r.status != BOUNDED]
+    if unknown:
+        p, r = unknown[0]
+        raise Unsupported(name, f"the verifier could not decide whether {describe(game, p)} can force it "
+                                f"({r.word}: {r.reason or r.summary}), so the game is undecided")
+    depth = min((r.scope.depth for _, r in undecided), default=None)
+    out = {"procedure": goal.procedure, "outcome": goal.text, "method": "procedural",
+           "body": ", ".join(dict.fromkeys(s.body for s in proc.stages)), "by": by,
+           "passable": bool(winners), "exact": not undecided, "checks": len(results)}
+    if undecided:
+        out["bounded"] = {"depth": depth, "coalitions": [describe(game, p) for p, _ in undecided],
+                          "reason": f"no forcing sequence of at most {depth} steps was found for "
+                                    f"{len(undecided)} coalition(s), nor a proof that none exists; they are "
+                                    f"counted as losing, so every figure is bounded to depth {depth}, not exact"}
+    if not winners:
+        why = ("no coalition can force it, not even everyone together" if everyone.status == REFUTED else
+               f"no forcing sequence of at most {depth} steps was found, even for everyone together")
+        return out | {"why": why}
+    if winners == [(0,) * len(game.classes)]:
+        return out | {"why": "nobody is needed: the empty coalition forces it, so no vote changes the outcome and "
+                             "the shares and Coleman's power to initiate are undefined (0 / 0)"}
+    game, groups = merged(game)
+    game = TableGame(tuple(replace(c, label=_label([model.person(n) for n in c.names()]))
+                           if len(g) > 1 and by != "principal" else c for c, g in zip(game.classes, groups)),
+                     game.winning)
+    analysis = analyse_table(game)
+    rows = player_rows(analysis)
+    found_winning = minimal_of_table(game, False, LISTED)
+    winning = coalition_data(game, found_winning)
+    for entry, profile in zip(winning["profiles"], found_winning.profiles):
+        r = results[spread_profile(original, groups, profile)]
+        entry["witness"] = {"coalition": list(r.coalition or ()), "summary": r.summary,
+                            "steps": [s.as_dict() for s in r.trace],
+                            "lines": scenario_lines(r.trace, forcing=True)}
+    out |= {"players": rows, "winning_coalitions": analysis.winning, "all_coalitions": 2 ** game.players,
+            "dummies": [r["name"] for r in rows if r["dummy"]], "vetoes": [r["name"] for r in rows if r["veto"]],
+            "minimal_winning": winning,
+            "minimal_blocking": coalition_data(game, minimal_of_table(game, True, LISTED))}
+    if by == "tag":
+        out["tags"] = by_tag(model, rows)
+    return out
+
+
+def procedural_answers(model: m.Model, names: list[str], options: Options = Options(), by: str = "person",
+                       progress=None) -> list[tuple[str, object]]:
+    """For each outcome text of ``names``: ``("outcome", analysis)`` or ``("unsupported", reason)``."""
+    goals = {g.text: g for g in outcomes(model)}
+    answers = []
+    for name in names:
+        try:
+            answers.append(("outcome", analyse_procedure(model, goals[name], options, by, progress)))
+        except Unsupported as refused:
+            answers.append(("unsupported", refused.reason))
+    return answers
+
+
+def with_procedural(report: dict, model: m.Model, options: Options = Options(), by: str = "person",
+                    progress=None) -> dict:
+    """The report of :func:`govspec.power.report.power_report` with each outcome outside the single
+    vote analysed procedurally (and, for a timed procedure, its taking effect too), in the order
+    of the procedures."""
+    order = [g.text for g in outcomes(model)]
+    asked = [u["procedure"] for u in report["unsupported"]]
+    asked += [g.text for g in outcomes(model) if g.phase == "execute" and g.procedure in asked]
+    done = {o["outcome"] if "outcome" in o else o["procedure"]: o for o in report["outcomes"]}
+    before = {u["procedure"]: u["reason"] for u in report["unsupported"]}
+    refused = {}
+    for name, (kind, found) in zip(asked, procedural_answers(model, asked, options, by, progress)):
+        if kind == "outcome":
+            done[name] = found
+        elif before.get(name, found) != found:  # (why the single vote is not analysed, then why this is not)
+            refused[name] = f"{before[name]}; the procedural analysis: {found}"
+        else:
+            refused[name] = found
+    return {**report, "outcomes": [done[n] for n in order if n in done],
+            "unsupported": [{"procedure": n, "reason": refused[n]} for n in order if n in refused]}
