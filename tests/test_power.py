@@ -530,3 +530,49 @@ def test_the_limit_counts_the_work_not_only_the_states():
         analyse_outcome(model, "act")
     q = reduction(model, Goal("act", None, "act"))
     assert analysis_cost(game_of(model, q)) > WORK
+
+
+def test_a_bounded_check_labels_every_figure_bounded(tmp_path):
+    """Without proofs of any length (bounded searches only), a coalition that cannot force the
+    outcome is only bounded: it is counted as losing and every figure says "bounded to depth N",
+    in the text and in JSON (never presented as exact)."""
+    from govspec import api
+    from govspec.options import Options
+    from govspec.power.report import text
+
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    report = api.power(str(spec), options=Options(unbounded=False, depth=2))
+    (act,) = report["outcomes"]
+    assert act["exact"] is False and act["bounded"]["depth"] == 2 and act["bounded"]["coalitions"]
+    out = text(str(spec), report["outcomes"])
+    assert "BOUNDED TO DEPTH 2, NOT EXACT" in out
+    for heading in ("winning coalitions", "indices", "minimal winning", "minimal blocking", "dummies", "vetoes"):
+        assert f"  {heading} (bounded to depth 2)" in out, heading
+
+
+def test_an_undecided_check_gives_no_figure(tmp_path):
+    """A check that runs out of time is UNKNOWN: the game is undecided and no figure is given."""
+    from govspec import api
+    from govspec.options import Options
+
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    report = api.power(str(spec), options=Options(timeout=1e-9))
+    assert report["outcomes"] == []
+    (refused,) = report["unsupported"]
+    assert refused["procedure"] == "act" and "the game is undecided" in refused["reason"]
+
+
+def test_too_many_coalitions_for_the_procedural_analysis_are_refused(tmp_path):
+    """13 people the spec tells apart: 8,192 coalitions up to symmetry, over the limit: refused
+    before any check, with the reason, exit 4."""
+    people = "".join(f"  person p{i} weight {i + 1}\n" for i in range(13))
+    spec = tmp_path / "many.gov"
+    spec.write_text(f'organization "Many" {{\n{people}  body board {{ members {", ".join(f"p{i}" for i in range(13))} }}\n'
+                    "  event leave(d in board) { effect remove d from board }\n"
+                    "  procedure act {\n    decided by board at meeting\n      passes when yes >= 7\n  }\n}\n",
+                    encoding="utf-8")
+    code, out, err = _run(str(spec))
+    assert code == 4 and out == ""
+    assert "too many coalitions for the procedural analysis (8,192" in err and "no index is given" in err
