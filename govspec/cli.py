@@ -430,8 +430,9 @@ def _each_check_options(command):
 @click.option("--by", type=click.Choice(["person", "tag", "principal"]), default="person", show_default=True,
               help="person: every member; tag: also each tag's share (its members' shares added up); "
                    "principal: the keys held for one principal vote together, as one player.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: tables and coalitions in words; json: the analysis (schema govspec-power/1).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
+              show_default=True, help="text: tables and coalitions in words; json: the analysis (schema "
+                                      "govspec-power/1); markdown: a Power section; html: a page with a bar chart per outcome.")
 @_with_options(_parallel_options("the outcomes"))
 @_each_check_options
 @click.pass_context
@@ -460,15 +461,20 @@ def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, time
         return
     except ValueError as err:
         raise click.UsageError(str(err)) from None
-    if result["outcomes"]:
+    bounded = any("bounded" in r for r in result["outcomes"])
+    code = EXIT_UNKNOWN if result["unsupported"] or bounded else EXIT_OK
+    if fmt in ("markdown", "html"):
+        from .formats import power as power_formats
+
+        _Streams.out.write(getattr(power_formats, fmt)(result, code))
+    elif result["outcomes"]:
         _Streams.out.write(json.dumps(result, indent=2) + "\n" if fmt == "json" else text(file, result["outcomes"]))
     elif fmt == "json":
         _Streams.out.write(json.dumps(result, indent=2) + "\n")
     for refused in result["unsupported"]:
         _Streams.err.write(f"govspec: power: {file}: '{refused['procedure']}' is not analysed: "
                            f"{refused['reason']}; no index is given for it.\n")
-    bounded = any("bounded" in r for r in result["outcomes"])
-    ctx.exit(EXIT_UNKNOWN if result["unsupported"] or bounded else EXIT_OK)
+    ctx.exit(code)
 
 
 @cli.command()

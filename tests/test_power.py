@@ -576,3 +576,47 @@ def test_too_many_coalitions_for_the_procedural_analysis_are_refused(tmp_path):
     code, out, err = _run(str(spec))
     assert code == 4 and out == ""
     assert "too many coalitions for the procedural analysis (8,192" in err and "no index is given" in err
+
+
+def test_power_as_markdown_and_as_a_page_with_a_chart_per_outcome(tmp_path):
+    """--format markdown: a Power section (the table of indices, the minimal coalitions, each
+    procedural scenario fenced); --format html: the same, with one SVG bar per player, its
+    normalised Banzhaf index."""
+    from html.parser import HTMLParser
+
+    code, md, _ = _run(str(NASSAU), "--format", "markdown")
+    assert code == 0 and md.startswith("# Power in `") and "nassau_1958.gov`\n\n## adopt: decided by board\n" in md
+    assert "| `north_hempstead` | 0.5000 | 33.33% | 33.33% | 50.00% | 50.00% |" in md
+    assert "Dummies: oyster_bay, glen_cove, long_beach." in md and md.endswith("Exit code 0.\n")
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    code, md, _ = _run(str(spec), "--format", "markdown")
+    assert code == 0 and "- any 2 of {a, b, c}, v\n\n  Scenario: " in md and "  ```text\n  1. Procedure act" in md
+    code, page, _ = _run(str(spec), "--format", "html")
+    assert code == 0
+
+    class Bars(HTMLParser):
+        bars: list = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "rect":
+                self.bars.append(dict(attrs))
+
+    parser = Bars()
+    parser.feed(page)
+    shares = {bar["data-player"]: bar["data-value"] for bar in parser.bars}
+    assert shares == {"a": "1/5", "b": "1/5", "c": "1/5", "v": "2/5"}  # (swings 2, 2, 2 and 4 of 10)
+
+
+def test_a_bounded_analysis_says_so_in_markdown_and_in_its_chart(tmp_path):
+    from govspec import api
+    from govspec.formats.power import html, markdown
+    from govspec.options import Options
+
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    report = api.power(str(spec), options=Options(unbounded=False, depth=2))
+    md = markdown(report, 4)
+    assert "**Bounded to depth 2, not exact**" in md and "Winning coalitions (bounded to depth 2)" in md
+    assert 'aria-label="Banzhaf index, normalised, per player: act' in html(report, 4)
+    assert "(bounded to depth 2)</text>" in html(report, 4)

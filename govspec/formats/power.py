@@ -1,0 +1,108 @@
+"""The power analysis (``govspec power``) as Markdown, and as an HTML page with one SVG bar chart
+per outcome: each player's normalised Banzhaf index.
+
+Assumes a report of :func:`govspec.power.report.power_report` (and the procedural analysis).
+Guarantees: every user string is escaped (Markdown with :mod:`govspec.safe`, the page renders that
+Markdown with raw HTML off, the charts escape every label); a bounded outcome says so in its
+heading, above its chart and in the chart's label, as the text format does.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..power.report import INDICES
+from ..safe import markdown_code, markdown_fence, markdown_text, shown
+
+BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels
+
+
+def _bounded(r: dict) -> str:
+    return f" (bounded to depth {r['bounded']['depth']})" if "bounded" in r else ""
+
+
+def _title(r: dict) -> str:
+    if r.get("method") == "procedural":
+        return f"{r['outcome']}: procedure over {r['body']}, the game of `can force` ({r['checks']} checks)"
+    return f"{r['procedure']}: decided by {r['body']}"
+
+
+def markdown(report: dict, exit_code: int) -> str:
+    """The whole analysis: per outcome the indices as a table, the minimal coalitions (with each
+    scenario of the procedural analysis), dummies and vetoes; then the outcomes not analysed."""
+    out = [f"# Power in {markdown_code(shown(report['path']))}", ""]
+    for r in report["outcomes"]:
+        out += [f"## {markdown_text(_title(r))}", ""]
+        bounded = _bounded(r)
+        if "bounded" in r:
+            out += [f"**Bounded to depth {r['bounded']['depth']}, not exact**: {markdown_text(r['bounded']['reason'])}.", ""]
+        if "why" in r:
+            out += [markdown_text(("Nobody can pass it: " if not r["passable"] else "") + r["why"]) +
+                    " (no index is defined).", ""]
+            continue
+        out += [f"Winning coalitions{bounded}: {r['winning_coalitions']} of {r['all_coalitions']}.", ""]
+        out += ["| Player | " + " | ".join(title for _, title in INDICES) + " |",
+                "| --- | " + " | ".join("---:" for _ in INDICES) + " |"]
+        for p in r["players"]:
+            cells = [f"{p[k]['value']:.4f}" if k == "banzhaf" else f"{p[k]['value']:.2%}" for k, _ in INDICES]
+            out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
+        for key, title in (("minimal_winning", "Minimal winning"), ("minimal_blocking", "Minimal blocking")):
+            found = r[key]
+            more = "" if found["complete"] else f", the first {len(found['profiles'])} kinds listed"
+            out += ["", f"{title}{bounded} ({found['coalitions']} coalitions{more}):", ""]
+            for p in found["profiles"]:
+                out.append(f"- {markdown_text(p['text'])}")
+                if "witness" in p:
+                    out += ["", f"  Scenario: {markdown_text(p['witness']['summary'])}", ""]
+                    out += ["  " + line for line in markdown_fence(p["witness"]["lines"])]
+        out += ["", f"Dummies{bounded}: {markdown_text(', '.join(r['dummies']) or 'none')}.",
+                f"Vetoes{bounded}: {markdown_text(', '.join(r['vetoes']) or 'none')}.", ""]
+    if report["unsupported"]:
+        out += ["## Not analysed", ""]
+        out += [f"- {markdown_code(u['procedure'])}: {markdown_text(u['reason'])}; no index is given for it."
+                for u in report["unsupported"]]
+        out.append("")
+    out.append(f"Exit code {exit_code}.")
+    return "\n".join(out) + "\n"
+
+
+def svg(r: dict) -> str:
+    """One bar per player: its normalised Banzhaf index (its share of all swings), with the value
+    written beside it and as a tooltip; the longest bar is the largest share."""
+    players = r.get("players", [])
+    top = max([p["normalised"]["value"] for p in players] + [1e-9])
+    height = 26 + ROW_H * len(players) + 8
+    label = f"Banzhaf index, normalised, per player: {_title(r)}{_bounded(r)}"
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="power-chart" width="{CHART_W}" height="{height}" '
+           f'role="img" aria-label="{escape(shown(label))}">',
+           f'<text x="4" y="16" font-size="12">{escape("Banzhaf (normalised)" + _bounded(r))}</text>']
+    for i, p in enumerate(players):
+        y = 26 + ROW_H * i
+        value = p["normalised"]["value"]
+        name = escape(shown(p["name"]))
+        out.append(f'<text x="{LABEL_W - 6}" y="{y + ROW_H - 6}" font-size="11" text-anchor="end">{name}</text>')
+        out.append(f'<rect x="{LABEL_W}" y="{y + 2}" width="{value / top * BAR_W:.1f}" height="{ROW_H - 4}" fill="#4a7bd0" '
+                   f'data-player="{name}" data-value="{escape(p["normalised"]["exact"])}">'
+                   f'<title>{name}: {value:.2%}</title></rect>')
+        out.append(f'<text x="{LABEL_W + value / top * BAR_W + 4:.1f}" y="{y + ROW_H - 6}" font-size="11">{value:.2%}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def html(report: dict, exit_code: int) -> str:
+    """The analysis as an HTML page: each outcome's chart, then its Markdown rendered with raw HTML
+    off (every user string escaped)."""
+    from markupsafe import Markup
+
+    from ..review import markdown_parser
+    from .html import environment
+
+    sections = []
+    for r in report["outcomes"]:
+        one = {**report, "outcomes": [r], "unsupported": []}
+        body = markdown(one, exit_code).split("\n", 2)[2].rsplit("\nExit code", 1)[0]  # (the heading and exit line are the page's)
+        sections.append({"svg": Markup(svg(r)) if "players" in r else None, "body": Markup(markdown_parser().render(body))})
+    rest = {**report, "outcomes": []}
+    tail = Markup(markdown_parser().render(markdown(rest, exit_code).split("\n", 2)[2]))
+    return environment().get_template("power.html.j2").render(
+        title=f"Power in {shown(report['path'])}", sections=sections, tail=tail)
