@@ -10,10 +10,11 @@ forcing sequence, replayed on the reference semantics against every response of 
 *loses* when it is REFUTED (a proof that no forcing sequence of any length exists).
 
 ``can force`` is monotone (docs/power.md, "The procedural analysis"): a forcing sequence of a
-coalition is one of every larger coalition, whose extra members act as an outsider would.  So
-coalitions are asked in order of increasing size, up to interchangeable members, and a coalition
-that contains a winning one is not asked (it wins); each one asked is either a minimal winning
-coalition or a losing one.  Only PROVED and REFUTED answers make the figures exact.  A coalition
+coalition is one of every larger coalition, whose extra members act as an outsider would.  So a
+coalition that contains a winning one wins, and one inside a losing one loses: neither is asked.
+Coalitions are taken up to interchangeable members, and along the largest class, for each choice of
+the other classes (in order of size), the fewest members of it that win are found by halving.
+Every minimal winning coalition is asked (none contains a smaller winning one to infer it from).  Only PROVED and REFUTED answers make the figures exact.  A coalition
 whose check is bounded (no forcing sequence of at most N steps, no proof that none exists) is
 counted as losing and every figure of the outcome is labelled "bounded to depth N"; an UNKNOWN
 check leaves the game undecided: no figure is given (:class:`~govspec.power.report.Unsupported`).
@@ -87,8 +88,8 @@ def _classes(model: m.Model, players) -> tuple[list[PlayerClass], list[list[tupl
 class Decided:
     """The game of one outcome as the verifier decided it: ``game`` (winning: every profile that
     contains a PROVED one), ``members`` (per class, its players and the people who act for each),
-    ``results`` (the check of each profile asked, keyed by profile), ``winners`` (the minimal
-    winning profiles, each asked) and ``everyone`` (the check of the whole of everyone)."""
+    ``results`` (the check of each profile asked, keyed by profile), ``winners`` (the profiles
+    asked that won: every minimal winning profile is among them) and ``everyone`` (the check of the whole of everyone)."""
 
     game: TableGame
     members: list[list[tuple[str, tuple[str, ...]]]]
@@ -103,8 +104,8 @@ class Decided:
 
 def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
                 progress=None) -> Decided:
-    """Ask the verifier, coalition by coalition in order of increasing size (up to interchangeable
-    players), whether each coalition that contains no winning one can force ``goal``; or
+    """Ask the verifier, coalition by coalition (up to interchangeable players, as the module
+    docstring says), whether each coalition not known by monotonicity can force ``goal``; or
     :class:`Unsupported`."""
     name = goal.text
     if model.sizes:
@@ -136,15 +137,29 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
     def contains_winner(profile) -> bool:
         return any(all(a >= b for a, b in zip(profile, w)) for w in decided.winners)
 
+    def wins(profile) -> bool:
+        """Known from a winner inside it or a loser around it (monotone), else asked."""
+        if contains_winner(profile):
+            return True
+        if any(all(a <= b for a, b in zip(profile, x)) for x, r in decided.results.items() if r.status != PROVED):
+            return False  # (inside a coalition that cannot force it, or has no forcing sequence within N steps)
+        if ask(profile).status == PROVED:
+            decided.winners.append(profile)
+            return True
+        return False
+
     # the whole of everyone first: when even they cannot force it, nobody can (one check)
     decided.everyone = ask(tuple(c.count for c in classes))
     if decided.everyone.status == PROVED:
-        for profile in profiles:
+        # along the largest class, for each choice of the others in order of size: the fewest of it
+        # that win, by halving (the rest of the line is known by monotonicity)
+        free = max(range(len(classes)), key=lambda i: classes[i].count)
+        for rest in sorted(profiles_of(classes[:free] + classes[free + 1:]), key=lambda p: (sum(p), p)):
             check_time()
-            if contains_winner(profile):
-                continue  # contains a winning coalition: wins (monotone)
-            if (decided.results[profile] if profile in decided.results else ask(profile)).status == PROVED:
-                decided.winners.append(profile)
+            low, high = 0, classes[free].count + 1
+            while low < high:
+                mid = (low + high) // 2
+                low, high = (low, mid) if wins(rest[:free] + (mid,) + rest[free:]) else (mid + 1, high)
     decided.game = TableGame(tuple(classes), frozenset(p for p in profiles if contains_winner(p)))
     return decided
 
@@ -169,13 +184,13 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
     if undecided:
         out["bounded"] = {"depth": depth, "coalitions": [describe(game, p) for p, _ in undecided],
                           "reason": f"no forcing sequence of at most {depth} steps was found for "
-                                    f"{len(undecided)} coalition(s), nor a proof that none exists; they are "
-                                    f"counted as losing, so every figure is bounded to depth {depth}, not exact"}
+                                    f"{len(undecided)} coalition(s) checked, nor a proof that none exists; they "
+                                    f"(and every coalition inside one of them) are counted as losing, so every figure is bounded to depth {depth}, not exact"}
     if not winners:
         why = ("no coalition can force it, not even everyone together" if everyone.status == REFUTED else
                f"no forcing sequence of at most {depth} steps was found, even for everyone together")
         return out | {"why": why}
-    if winners == [(0,) * len(game.classes)]:
+    if (0,) * len(game.classes) in game.winning:
         return out | {"why": "nobody is needed: the empty coalition forces it, so no vote changes the outcome and "
                              "the shares and Coleman's power to initiate are undefined (0 / 0)"}
     game, groups = merged(game)

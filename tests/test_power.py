@@ -620,3 +620,41 @@ def test_a_bounded_analysis_says_so_in_markdown_and_in_its_chart(tmp_path):
     assert "**Bounded to depth 2, not exact**" in md and "Winning coalitions (bounded to depth 2)" in md
     assert 'aria-label="Banzhaf index, normalised, per player: act' in html(report, 4)
     assert "(bounded to depth 2)</text>" in html(report, 4)
+
+
+PETITION = """organization "Petition" {
+  person a
+  person b
+  group staff of 3
+  body board { members a, b }
+  body floor { members staff }
+  procedure act {
+    decided by board at meeting
+      notice none
+      passes when yes >= 1
+    vetoed by floor by written consent
+      passes when yes >= 2
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("text", [VETOED, PETITION], ids=["veto", "petition"])
+def test_the_halving_search_agrees_with_every_coalition_checked_alone(text):
+    """Classes of 3 people: the fewest of the largest class that win are found by halving, and the
+    game agrees with every coalition of people checked on its own, with fewer checks than coalitions."""
+    from govspec.options import Options
+    from govspec.procedural import decide_game, outcomes
+
+    model = load_text(text, "halving.gov")
+    goal = outcomes(model)[0]
+    decided = decide_game(model, goal, Options())
+    every = _brute_force(model, goal, Options())
+    place = {name: i for i, ms in enumerate(decided.members) for name, _ in ms}
+    assert set(every.values()) == {"proved", "refuted"}
+    for coalition, status in every.items():
+        profile = [0] * len(decided.members)
+        for name in coalition:
+            profile[place[name]] += 1
+        assert decided.game.wins_profile(tuple(profile)) == (status == "proved"), coalition
+    assert len(decided.results) < len(every)
