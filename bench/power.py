@@ -10,6 +10,11 @@ Rows:
   Python, so brute force is timed on the council of the 16 most populous members, where both run;
 - the US Electoral College (51 weights of the 2020 apportionment, quota 270): Banzhaf and
   Shapley-Shubik against powerindex;
+- a procedural rule: a council of 16 adopts by 9 yes votes at a meeting, and any one of 4 vetoers
+  may veto it by written consent; the game of `can force`, found by the procedural analysis
+  (govspec.procedural, with its halving), against every coalition up to interchangeable members
+  checked alone (brute force over the 17 x 5 classes of coalitions; over all 2^20 coalitions of
+  people it would be a million checks);
 - holders of distinct weights (a random sample of distinct integers below 3n, quota half the total
   plus one): exact Banzhaf against powerindex.  The generating function has one entry per weight
   sum below the quota (each of up to n bits), so the time grows like n^2 x (the quota): 10,000
@@ -126,6 +131,53 @@ def weighted_row(case: str, ws: list[int], quota: int, shapley: bool) -> dict:
             "note": "Banzhaf and Shapley-Shubik" if shapley else "Banzhaf"}
 
 
+PROCEDURAL = """organization "Council with vetoes" {
+  group elected of 16
+  group vetoers of 4
+  body council { members elected }
+  body veto { members vetoers }
+  procedure adopt {
+    decided by council at meeting
+      notice none
+      passes when yes >= 9
+    vetoed by veto by written consent
+      passes when yes >= 1
+  }
+}
+"""
+
+
+def procedural_row() -> dict:
+    from govspec import model as m
+    from govspec.load import load_text
+    from govspec.options import Options
+    from govspec.power.games import profiles_of
+    from govspec.procedural import analyse_procedure, decide_game, outcomes
+    from govspec.tasks import check_one, engine_of
+
+    model = load_text(PROCEDURAL, "council_vetoes.gov")
+    goal = outcomes(model)[0]
+    analysis, seconds = _timed(analyse_procedure, model, goal, Options())
+    decided = decide_game(model, goal, Options())
+    engine, _ = engine_of(model, Options())
+
+    def every_profile() -> set:
+        won = set()
+        for profile in profiles_of(decided.game.classes):
+            people = decided.coalition(profile)
+            prop = m.Property(name="q", kind="coalition_force", span=model.procedures["adopt"].span, cite=None,
+                              text="q", coalition=m.CoalitionSpec(people, None), goal=goal)
+            if check_one(engine, model, prop, Options(), {}).status == "proved":
+                won.add(profile)
+        return won
+
+    won, brute = _timed(every_profile)
+    return {"case": "procedural: 16 vote, 4 may veto", "ours": seconds, "other": brute,
+            "other_name": "every coalition checked", "agrees": won == set(decided.game.winning),
+            "note": f"the game of can force: {analysis['checks']} checks against "
+                    f"{math.prod(c.count + 1 for c in decided.game.classes)}; vetoes {len(analysis['vetoes'])}"}
+
+
 def holder_weights(n: int) -> list[int]:
     return random.Random(n).sample(range(1, 3 * n), n)
 
@@ -133,6 +185,7 @@ def holder_weights(n: int) -> list[int]:
 def rows(holders: list[int]) -> list[dict]:
     out = eu_rows()
     out.append(weighted_row("US Electoral College, 51 weights", ELECTORAL, 270, True))
+    out.append(procedural_row())
     for n in holders:
         ws = holder_weights(n)
         out.append(weighted_row(f"{n:,} holders, distinct weights", ws, sum(ws) // 2 + 1, False))
