@@ -435,8 +435,9 @@ def _each_check_options(command):
                                       "govspec-power/1); markdown: a Power section; html: a page with a bar chart per outcome.")
 @_with_options(_parallel_options("the outcomes"))
 @_each_check_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 @click.pass_context
-def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, timeout, engine) -> None:
+def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, timeout, engine, quiet) -> None:
     """Who holds the power over each outcome of FILE: exact Banzhaf, Shapley-Shubik and Coleman
     indices, minimal winning and blocking coalitions, dummies, vetoes.  A single vote is solved
     as a weighted game; any other procedure coalition by coalition with the verifier's `can force`
@@ -451,11 +452,13 @@ def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, time
     from .diagnostics import SpecError
     from .power.report import text
 
+    from .progress import progress_for
+
     try:
-        with _cluster_errors():
+        with progress_for(_Streams.err, quiet) as progress, _cluster_errors():
             options = api.Options(depth=api.DEFAULT_DEPTH if depth is None else depth,
                                   timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
-            result = api.power(file, outcome, by, jobs, cluster, options)
+            result = api.power(file, outcome, by, jobs, cluster, options, progress)
     except SpecError as err:
         _spec_error_exit(ctx, err)
         return

@@ -658,3 +658,16 @@ def test_the_halving_search_agrees_with_every_coalition_checked_alone(text):
             profile[place[name]] += 1
         assert decided.game.wins_profile(tuple(profile)) == (status == "proved"), coalition
     assert len(decided.results) < len(every)
+
+
+def test_the_procedural_analysis_reports_progress(tmp_path):
+    """Each check is announced to the progress callback (on a terminal, `govspec power` shows it
+    on standard error unless -q)."""
+    from govspec import api
+
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    said: list[str] = []
+    report = api.power(str(spec), progress=said.append)
+    assert len(said) == report["outcomes"][0]["checks"]
+    assert said[0].endswith("power over act: coalition {a, b, c, v} can force act")
