@@ -671,3 +671,22 @@ def test_the_procedural_analysis_reports_progress(tmp_path):
     report = api.power(str(spec), progress=said.append)
     assert len(said) == report["outcomes"][0]["checks"]
     assert said[0].endswith("power over act: coalition {a, b, c, v} can force act")
+
+
+@pytest.mark.parametrize("text", [NASSAU.read_text(encoding="utf-8"), QUORATE], ids=["nassau", "quorate"])
+def test_the_procedural_analysis_agrees_with_the_weighted_game_on_a_single_vote(text):
+    """A single vote has both analyses: the weighted game (exact, no solver) and the game of `can
+    force` decided check by check. They give the same indices, coalitions, dummies and vetoes."""
+    from govspec.options import Options
+    from govspec.power.report import analyse_outcome
+    from govspec.procedural import analyse_procedure, outcomes
+
+    model = load_text(text, "vote.gov")
+    goal = outcomes(model)[0]
+    weighted_answer = analyse_outcome(model, goal.procedure)
+    procedural = analyse_procedure(model, goal, Options())
+    assert procedural["exact"]
+    for key in ("players", "winning_coalitions", "all_coalitions", "dummies", "vetoes"):
+        assert procedural[key] == weighted_answer[key], key
+    for key in ("minimal_winning", "minimal_blocking"):
+        assert procedural[key]["coalitions"] == weighted_answer[key]["coalitions"], key
