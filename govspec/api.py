@@ -121,7 +121,8 @@ Report.html_fragment = _html_fragment  # Jupyter shows a report as its HTML page
 def power(path: str, outcome: str | None = None, by: str = "person", jobs: int = 1,
           cluster: str | None = None, options: Options = Options(), progress=None) -> dict:
     """The power analysis of the spec at ``path`` (:func:`govspec.power.report.power_report`):
-    SpecError if it is invalid, ValueError if ``outcome`` names no procedure of it.  ``jobs``,
+    SpecError if it is invalid, ValueError if ``outcome`` names no procedure of it (``P.executed``:
+    only a timed procedure's taking effect).  ``jobs``,
     ``cluster``: each single vote analysed on one of ``jobs`` processes or on the Dask cluster at
     that address (:func:`govspec.parallel.map_ordered`; the same result).  Every outcome outside
     the single vote is then analysed procedurally, here, with the checks' ``options``
@@ -130,10 +131,15 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     from .power.report import power_report
     from .procedural import with_procedural
 
+    from .procedural import outcomes
+
     model = load(path)
+    taking_effect = outcome in [g.text for g in outcomes(model) if g.phase == "execute"]
+    asked = outcome.removesuffix(".executed") if taking_effect else outcome  # (P.executed: P's analysis, that outcome kept)
     if jobs <= 1 and cluster is None:
-        report = power_report(model, outcome, by)
+        report = power_report(model, asked, by)
     else:
-        report = power_report(model, outcome, by, each=lambda names: map_ordered(
+        report = power_report(model, asked, by, each=lambda names: map_ordered(
             power_task, [(spec_of(model), name, by) for name in names], jobs, cluster=cluster))
-    return with_procedural(report, model, replace(options, sanity=False), by, progress)
+    report = with_procedural(report, model, replace(options, sanity=False), by, progress, only=outcome)
+    return report

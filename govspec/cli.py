@@ -426,7 +426,8 @@ def _each_check_options(command):
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("--outcome", metavar="P", default=None,
-              help="Analyse only procedure P passing (default: every procedure of the spec).")
+              help="Analyse only procedure P (default: every procedure of the spec); P.executed: only a "
+                   "timed procedure's taking effect.")
 @click.option("--by", type=click.Choice(["person", "tag", "principal"]), default="person", show_default=True,
               help="person: every member; tag: also each tag's share (its members' shares added up); "
                    "principal: the keys held for one principal vote together, as one player.")

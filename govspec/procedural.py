@@ -229,13 +229,14 @@ def procedural_answers(model: m.Model, names: list[str], options: Options = Opti
 
 
 def with_procedural(report: dict, model: m.Model, options: Options = Options(), by: str = "person",
-                    progress=None) -> dict:
+                    progress=None, only: str | None = None) -> dict:
     """The report of :func:`govspec.power.report.power_report` with each outcome outside the single
     vote analysed procedurally (and, for a timed procedure, its taking effect too), in the order
-    of the procedures."""
-    order = [g.text for g in outcomes(model)]
-    asked = [u["procedure"] for u in report["unsupported"]]
-    asked += [g.text for g in outcomes(model) if g.phase == "execute" and g.procedure in asked]
+    of the procedures; with ``only``, that outcome alone (a procedure or ``P.executed``)."""
+    order = [g.text for g in outcomes(model) if only is None or g.text == only or g.procedure == only]
+    asked = [u["procedure"] for u in report["unsupported"] if u["procedure"] in order]
+    asked += [g.text for g in outcomes(model) if g.phase == "execute" and g.procedure in
+              [u["procedure"] for u in report["unsupported"]] and g.text in order]
     done = {o["outcome"] if "outcome" in o else o["procedure"]: o for o in report["outcomes"]}
     before = {u["procedure"]: u["reason"] for u in report["unsupported"]}
     refused = {}

@@ -690,3 +690,16 @@ def test_the_procedural_analysis_agrees_with_the_weighted_game_on_a_single_vote(
         assert procedural[key] == weighted_answer[key], key
     for key in ("minimal_winning", "minimal_blocking"):
         assert procedural[key]["coalitions"] == weighted_answer[key]["coalitions"], key
+
+
+def test_a_timed_procedure_has_two_outcomes_and_each_can_be_asked_alone():
+    """A procedure with a delay is analysed passing and taking effect; --outcome P.executed asks
+    for the second alone, and P.executed of an untimed procedure is no outcome (exit 2)."""
+    timed = str(ROOT / "specs/trial/safe_timelock.gov")
+    code, out, _ = _run(timed, "--outcome", "schedule_upgrade", "--format", "json")
+    assert code == 0 and [o["outcome"] for o in json.loads(out)["outcomes"]] == ["schedule_upgrade",
+                                                                                 "schedule_upgrade.executed"]
+    code, out, _ = _run(timed, "--outcome", "schedule_upgrade.executed", "--format", "json")
+    assert code == 0 and [o["outcome"] for o in json.loads(out)["outcomes"]] == ["schedule_upgrade.executed"]
+    code, _, err = _run(str(NASSAU), "--outcome", "adopt.executed")
+    assert code == 2 and "no procedure 'adopt.executed'" in err
