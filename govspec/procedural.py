@@ -185,7 +185,8 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
         out["bounded"] = {"depth": depth, "coalitions": [describe(game, p) for p, _ in undecided],
                           "reason": f"no forcing sequence of at most {depth} steps was found for "
                                     f"{len(undecided)} coalition(s) checked, nor a proof that none exists; they "
-                                    f"(and every coalition inside one of them) are counted as losing, so every figure is bounded to depth {depth}, not exact"}
+                                    f"(and every coalition inside one of them) are counted as losing, so every "
+                                    f"figure is bounded to depth {depth}, not exact"}
     if not winners:
         why = ("no coalition can force it, not even everyone together" if everyone.status == REFUTED else
                f"no forcing sequence of at most {depth} steps was found, even for everyone together")
@@ -198,7 +199,8 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
                            if len(g) > 1 and by != "principal" else c for c, g in zip(game.classes, groups)),
                      game.winning)
     analysis = analyse_table(game)
-    rows = player_rows(analysis)
+    place = {n: i for i, (n, _, _) in enumerate(_players(model, by))}
+    rows = sorted(player_rows(analysis), key=lambda r: place[r["name"]])  # (in the order of the spec)
     found_winning = minimal_of_table(game, False, LISTED)
     winning = coalition_data(game, found_winning)
     for entry, profile in zip(winning["profiles"], found_winning.profiles):
