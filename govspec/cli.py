@@ -143,6 +143,7 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
     if None) and the properties left.  ``reads``: filled with what was read of each file."""
     from . import api
     from .diff.review import with_diff_blocks
+    from .power_review import with_power_blocks
     from .progress import progress_for
     from .verdicts import ReplayError
 
@@ -169,6 +170,7 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
             reads = reads if reads is not None else {}
             report = api.check_files(list(files), options, progress, reads)
             report = with_diff_blocks(report, options, reads, progress)  # a review's govspec-diff blocks
+            report = with_power_blocks(report, options, reads, progress)  # and its govspec-power blocks
     except ReplayError as err:
         _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
                            f"reference semantics ({err}).\nThis is a verifier bug; please report it with the spec.\n")
@@ -451,8 +453,8 @@ def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, time
 
     from . import api
     from .diagnostics import SpecError
+    from .power.report import exit_code as power_exit_code
     from .power.report import text
-
     from .progress import progress_for
 
     try:
@@ -465,12 +467,12 @@ def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, time
         return
     except ValueError as err:
         raise click.UsageError(str(err)) from None
-    bounded = any("bounded" in r for r in result["outcomes"])
-    code = EXIT_UNKNOWN if result["unsupported"] or bounded else EXIT_OK
+    code = power_exit_code(result)  # (EXIT_UNKNOWN or EXIT_OK)
     if fmt in ("markdown", "html"):
-        from .formats import power as power_formats
+        from .formats.html import power_page
+        from .formats.power import markdown
 
-        _Streams.out.write(getattr(power_formats, fmt)(result, code))
+        _Streams.out.write(markdown(result, code) if fmt == "markdown" else power_page(result, code))
     elif result["outcomes"]:
         _Streams.out.write(json.dumps(result, indent=2) + "\n" if fmt == "json" else text(file, result["outcomes"]))
     elif fmt == "json":

@@ -267,6 +267,24 @@ class ReviewDiff:
 
 
 @dataclass(frozen=True)
+class ReviewPower:
+    """A review's ```govspec-power block, done: ``govspec power SPEC`` as data (``data``: its JSON,
+    schema ``govspec-power/1``) and as Markdown; ``exit_code`` is that of ``govspec power`` (4 some
+    outcome bounded or not analysed, 0 every one exact).  ``line``, ``last``: the block's fence lines."""
+
+    line: int
+    last: int
+    spec: str
+    exit_code: int
+    data: dict = field(compare=False)
+    markdown: str = field(compare=False, repr=False)
+    text: str = field(compare=False, repr=False, default="")
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "spec": self.spec, "exit_code": self.exit_code, "power": self.data}
+
+
+@dataclass(frozen=True)
 class FileReport:
     path: str
     properties: tuple[PropertyResult, ...] = ()
@@ -277,6 +295,7 @@ class FileReport:
     warnings: tuple = ()  # Diagnostic objects of severity "warning" (look-alike names): the check goes on
     title: str | None = None  # the organisation's name (HTML page titles; not in the JSON report)
     diffs: tuple[ReviewDiff, ...] = ()  # a review's diff blocks, each done (govspec.diff.review)
+    powers: tuple[ReviewPower, ...] = ()  # a review's power blocks, each done (govspec.power_review)
 
     def as_dict(self) -> dict:
         found = {
@@ -291,6 +310,8 @@ class FileReport:
             found["warnings"] = [d.as_dict() for d in self.warnings]
         if self.diffs:  # (only a review with diff blocks)
             found["diffs"] = [d.as_dict() for d in self.diffs]
+        if self.powers:  # (only a review with power blocks)
+            found["powers"] = [p.as_dict() for p in self.powers]
         return found
 
 
@@ -321,7 +342,7 @@ class Report:
         if codes:
             return 3
         statuses = [p.status for f in self.files for p in f.properties]
-        diffs = {d.exit_code for f in self.files for d in f.diffs}
+        diffs = {d.exit_code for f in self.files for d in (*f.diffs, *f.powers)}  # (a power block's code: 0 or 4)
         if REFUTED in statuses or 1 in diffs:
             return 1
         if UNKNOWN in statuses or (BOUNDED in statuses and not self.accept_bounded) or 4 in diffs:

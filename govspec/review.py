@@ -58,6 +58,7 @@ def spec_text(text: str, path: str) -> str:
             # keep the column: whatever stands before the content (indentation, "> ") becomes spaces
             out[index] = " " * (len(original) - len(content)) + content if original.endswith(content) else content
     diff_blocks(text, path)  # (a bad diff block is an error of the review, located, before anything is checked)
+    power_blocks(text, path)  # (and a bad power block)
     if not found:
         raise SpecError([Diagnostic("GOV005", f"no '{LANGUAGE}' code blocks in this Markdown file", Span.point(path),
                                     notes=(f"a review's spec is written in fenced code blocks whose info string is '{LANGUAGE}'",))])
@@ -93,9 +94,9 @@ def is_diff_block(token) -> bool:
 
 def reviews_other_specs(path: str, text: str | None, diagnostics) -> bool:
     """Whether loading the review at ``path`` failed only for want of a govspec block (GOV005) and it
-    holds diff blocks: a review of other specs, with no spec of its own, which is no error."""
+    holds diff or power blocks: a review of other specs, with no spec of its own, which is no error."""
     return (is_review(path) and text is not None and [d.code for d in diagnostics] == ["GOV005"]
-            and any(is_diff_block(t) for t in markdown_parser().parse(text)))
+            and any(is_diff_block(t) or is_power_block(t) for t in markdown_parser().parse(text)))
 
 
 def diff_blocks(text: str, path: str) -> list[DiffBlock]:
@@ -125,6 +126,32 @@ def diff_blocks(text: str, path: str) -> list[DiffBlock]:
 
 def _diff_keys(token, lines: list[str], path: str, errors: list[Diagnostic]) -> dict[str, str] | None:
     """The paths of one diff block by key, or None after adding its faults to ``errors``."""
+    return _block_keys(token, lines, path, errors, DIFF_FORM)
+
+
+@dataclass(frozen=True)
+class BlockForm:
+    """What the lines of a block naming specs may be: its ``kind`` (in messages), its ``keys``, those
+    ``required``, which of them are paths (``paths``), and the words of its faults."""
+
+    kind: str
+    keys: tuple[str, ...]
+    required: tuple[str, ...]
+    paths: tuple[str, ...]
+    line_form: str  # "'old: PATH' or 'new: PATH'"
+    holds: str  # the note: what the block holds
+    lacks_note: str  # the note when a required key is missing
+    names: str  # "compares two .gov specs": what its path must be
+
+
+DIFF_FORM = BlockForm("diff", DIFF_KEYS, DIFF_KEYS, DIFF_KEYS, "'old: PATH' or 'new: PATH'",
+                      "a diff block holds two lines, 'old: PATH' and 'new: PATH' (paths relative to the review's folder)",
+                      "a diff block names the spec before the change ('old: PATH') and after it ('new: PATH')",
+                      "compares two .gov specs")
+
+
+def _block_keys(token, lines: list[str], path: str, errors: list[Diagnostic], form: BlockForm) -> dict[str, str] | None:
+    """The values of one block by key, or None after adding its faults to ``errors``."""
     root = os.path.realpath(os.path.dirname(os.path.abspath(path)) or ".")
     given: dict[str, str] = {}
     before = len(errors)
@@ -140,30 +167,26 @@ def _diff_keys(token, lines: list[str], path: str, errors: list[Diagnostic]) -> 
         key, colon, value = stripped.partition(":")
         key, raw = key.strip(), value.strip()
         key_span = Span(path, index + 1, column, index + 1, column + max(len(key), 1))
-        if not colon or key not in DIFF_KEYS:
-            close = did_you_mean(key, DIFF_KEYS) if colon else ()
+        if not colon or key not in form.keys:
+            close = did_you_mean(key, form.keys) if colon else ()
             errors.append(Diagnostic(
-                "GOV008", (f"unknown key '{key}' in a diff block" if colon else
-                           f"a diff block line is 'old: PATH' or 'new: PATH', not '{stripped}'")
-                + (f" (did you mean '{close[0]}'?)" if close else ""), key_span,
-                notes=("a diff block holds two lines, 'old: PATH' and 'new: PATH' (paths relative to the review's "
-                       "folder)",)))
+                "GOV008", (f"unknown key '{key}' in a {form.kind} block" if colon else
+                           f"a {form.kind} block line is {form.line_form}, not '{stripped}'")
+                + (f" (did you mean '{close[0]}'?)" if close else ""), key_span, notes=(form.holds,)))
             continue
         if key in given:
-            errors.append(Diagnostic("GOV008", f"'{key}' is given twice in this diff block", key_span))
+            errors.append(Diagnostic("GOV008", f"'{key}' is given twice in this {form.kind} block", key_span))
             continue
         value_column = column + len(stripped) - len(value.lstrip())
-        fault = _confined_fault(raw, path, root)
+        fault = _confined_fault(raw, path, root, form) if key in form.paths else None
         if fault is not None:
             span = Span(path, index + 1, value_column, index + 1, value_column + len(raw)) if raw else key_span
             errors.append(Diagnostic("GOV008", fault[0], span, notes=fault[1]))
         given[key] = raw
-    missing = [k for k in DIFF_KEYS if k not in given]
+    missing = [k for k in form.required if k not in given]
     if missing and len(errors) == before:  # (a misspelled key is reported as such, not as one missing)
-        errors.append(Diagnostic("GOV008", "this diff block lacks " + " and ".join(f"'{k}: PATH'" for k in missing),
-                                 _fence_span(path, lines, token),
-                                 notes=("a diff block names the spec before the change ('old: PATH') and after it "
-                                        "('new: PATH')",)))
+        errors.append(Diagnostic("GOV008", f"this {form.kind} block lacks " + " and ".join(f"'{k}: PATH'" for k in missing),
+                                 _fence_span(path, lines, token), notes=(form.lacks_note,)))
     return None if len(errors) > before else given
 
 
@@ -173,19 +196,66 @@ def _fence_span(path: str, lines: list[str], token) -> Span:
     return Span(path, token.map[0] + 1, max(fence.find(token.markup), 0) + 1, token.map[0] + 1, len(fence.rstrip()) + 1)
 
 
-def _confined_fault(raw: str, review: str, root: str) -> tuple[str, tuple[str, ...]] | None:
-    """Why ``raw`` cannot be a diff block's path (message, notes), or None: it names a ``.gov`` file
+def _confined_fault(raw: str, review: str, root: str, form: BlockForm = DIFF_FORM) -> tuple[str, tuple[str, ...]] | None:
+    """Why ``raw`` cannot be a block's path (message, notes), or None: it names a ``.gov`` file
     under ``root``, the review's folder, as an import path must."""
     if not raw or os.path.isabs(raw) or raw.startswith(("~", "\\")) or ":" in raw:
-        return f"a diff block's paths are relative to the review's folder, not '{raw}'", ()
+        return f"a {form.kind} block's paths are relative to the review's folder, not '{raw}'", ()
     if not raw.lower().endswith(DIFF_SUFFIX):
-        return f"a diff block compares two .gov specs, not '{raw}'", ()
+        return f"a {form.kind} block {form.names}, not '{raw}'", ()
     # (the path as it will be read: normalised first, as diff_blocks gives it, so that 's/../x.gov' with
     # 's' a symbolic link is checked as the file that is read, not as the one the link's target holds)
     candidate = os.path.realpath(os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(review)), raw)))
     if os.path.commonpath([candidate, root]) != root:
-        return (f"'{raw}' is outside the folder of the review", (f"a diff block may only name specs under {root}, "
+        return (f"'{raw}' is outside the folder of the review", (f"a {form.kind} block may only name specs under {root}, "
                                                                   "as imports may",))
     if not os.path.isfile(candidate):
         return f"no spec at '{raw}'", ()
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Power blocks: ```govspec-power fences naming a spec, rendered as `govspec power SPEC` (issue 17)
+
+POWER_LANGUAGE = "govspec-power"
+MAX_POWER_BLOCKS = 16  # each may be many checks of the verifier (the procedural analysis)
+POWER_FORM = BlockForm("power", ("spec", "outcome"), ("spec",), ("spec",), "'spec: PATH' or 'outcome: P'",
+                       "a power block holds 'spec: PATH' (relative to the review's folder) and may hold 'outcome: P'",
+                       "a power block names the spec whose power it shows ('spec: PATH')", "analyses a .gov spec")
+
+
+@dataclass(frozen=True)
+class PowerBlock:
+    """One ```govspec-power block: ``spec`` as written and as the path to read (``spec_path``), the
+    ``outcome`` asked (None: every outcome); ``line``, ``last``: its fence lines."""
+
+    line: int
+    last: int
+    spec: str
+    spec_path: str
+    outcome: str | None
+
+
+def is_power_block(token) -> bool:
+    return token.type == "fence" and token.info.strip().split(" ")[0] == POWER_LANGUAGE and token.map is not None
+
+
+def power_blocks(text: str, path: str) -> list[PowerBlock]:
+    """Every ```govspec-power block of the review at ``path``, checked as :func:`diff_blocks` checks
+    diff blocks (GOV008, GOV003 beyond :data:`MAX_POWER_BLOCKS`); whether the outcome is one of the
+    spec's is known only when the spec is loaded."""
+    lines = text.split("\n")
+    tokens = [t for t in markdown_parser().parse(text) if is_power_block(t)]
+    if len(tokens) > MAX_POWER_BLOCKS:
+        raise SpecError([Diagnostic("GOV003", f"more than {MAX_POWER_BLOCKS} power blocks in one review",
+                                    _fence_span(path, lines, tokens[MAX_POWER_BLOCKS]))])
+    found, errors = [], []
+    for token in tokens:
+        given = _block_keys(token, lines, path, errors, POWER_FORM)
+        if given is not None:
+            found.append(PowerBlock(token.map[0] + 1, token.map[1], given["spec"],
+                                    os.path.normpath(os.path.join(os.path.dirname(path), given["spec"])),
+                                    given.get("outcome") or None))
+    if errors:
+        raise SpecError(sorted(errors, key=lambda d: (d.span.line, d.span.column)))
+    return found

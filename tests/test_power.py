@@ -610,7 +610,8 @@ def test_power_as_markdown_and_as_a_page_with_a_chart_per_outcome(tmp_path):
 
 def test_a_bounded_analysis_says_so_in_markdown_and_in_its_chart(tmp_path):
     from govspec import api
-    from govspec.formats.power import html, markdown
+    from govspec.formats.html import power_page as html
+    from govspec.formats.power import markdown
     from govspec.options import Options
 
     spec = tmp_path / "vetoed.gov"

@@ -18,9 +18,10 @@ from ..diagnostics import render as render_diagnostic
 from .outputs import options_text
 from .render import FORCING_KINDS, STATUS_WORD, closing_notes, demoted, detail_lines, has_details, sanity_warnings, scenario_lines, with_args
 from ..report import PropertyResult, Report, ReviewDiff, StageRecord, TraceStep
-from ..safe import counted, shown
+from ..safe import counted, markdown_code, shown
 from ..scenario import natural_key
 from .story import story
+from .power import power_sections, power_tail  # (govspec power as a page; a review's power blocks)
 
 MAX_ROWS = 40  # people shown in one timeline; more are summarised in a note
 LABEL_W, COL_W, ROW_H, HEAD_H, LINE_H = 130, 160, 22, 50, 14
@@ -157,6 +158,7 @@ def environment():
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("govspec", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
+    env.globals.update(power_html=power_block)  # (a review's power blocks: power_section.html.j2)
     env.globals.update(STATUS_WORD=STATUS_WORD, closing_notes=closing_notes, diff_html=diff_html, timeline=timeline, wrap=wrap, has_details=has_details,
                        detail_lines=detail_lines, scenario_lines=scenario_lines, story=story, FORCING_KINDS=FORCING_KINDS,
                        render_diagnostic=render_diagnostic, rows=rows, counts=counts, options_text=options_text,
@@ -200,3 +202,29 @@ def render_results(results: list[tuple[str, PropertyResult]]) -> str:
 
 def style() -> str:
     return str(environment().get_template("parts.html.j2").module.style())
+
+
+def power_page(report: dict, exit_code: int) -> str:
+    """``govspec power --format html``: each outcome's Markdown rendered with raw HTML off (every
+    user string escaped), then its chart (:mod:`govspec.formats.power`)."""
+    return environment().get_template("power.html.j2").render(
+        title=f"Power in {shown(report['path'])}", sections=power_sections(report, exit_code),
+        tail=power_tail(report, exit_code))
+
+
+def power_block(power, levels: int = 1):
+    """A review's power block (:class:`govspec.report.ReviewPower`) as an HTML section: its title,
+    each outcome with its chart, headings ``levels`` deeper."""
+    from markupsafe import Markup
+
+    from ..review import markdown_parser
+
+    parts = [markdown_parser().render(demoted(f"# Power in {markdown_code(shown(power.spec))}\n", levels))]
+    for section in power_sections(power.data, power.exit_code):
+        body = str(section["body"])
+        for level in range(5, 0, -1):  # (each outcome's heading, levels deeper)
+            body = body.replace(f"<h{level}>", f"<h{min(level + levels, 6)}>").replace(f"</h{level}>", f"</h{min(level + levels, 6)}>")
+        chart = f'<figure class="power-chart">\n{section["svg"]}\n</figure>\n' if section["svg"] else ""
+        parts.append(body + chart)
+    parts.append(str(power_tail(power.data, power.exit_code)))
+    return Markup('<section class="govspec-power">\n' + "".join(parts) + "</section>\n")

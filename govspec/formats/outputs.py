@@ -53,6 +53,8 @@ def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
             out += ["", *markdown_fence(details)] if details else []
         for d in f.diffs:  # a review's diff blocks, as `govspec diff --format markdown` writes them
             out += ["", demoted(d.markdown, 1).rstrip("\n")]
+        for p in f.powers:  # a review's power blocks, as `govspec power --format markdown` writes them
+            out += ["", demoted(p.markdown, 1).rstrip("\n")]
     warnings = [line for f in report.files for line in sanity_warnings(f)]
     if warnings:
         out += ["", "Warnings:", "", *(f"- {markdown_text(line)}" for line in warnings)]

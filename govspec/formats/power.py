@@ -2,8 +2,9 @@
 per outcome: each player's normalised Banzhaf index.
 
 Assumes a report of :func:`govspec.power.report.power_report` (and the procedural analysis).
-Guarantees: every user string is escaped (Markdown with :mod:`govspec.safe`, the page renders that
-Markdown with raw HTML off, the charts escape every label); a bounded outcome says so in its
+Guarantees: every user string is escaped (Markdown with :mod:`govspec.safe`, the HTML renders that
+Markdown with raw HTML off, the charts escape every label; the page and a review's power block are
+:func:`govspec.formats.html.power_page` and :func:`govspec.formats.html.power_block`); a bounded outcome says so in its
 heading, above its chart and in the chart's label, as the text format does.
 """
 
@@ -89,20 +90,24 @@ def svg(r: dict) -> str:
     return "\n".join(out)
 
 
-def html(report: dict, exit_code: int) -> str:
-    """The analysis as an HTML page: each outcome's chart, then its Markdown rendered with raw HTML
-    off (every user string escaped)."""
+def power_sections(report: dict, exit_code: int) -> list[dict]:
+    """Per outcome: its chart (None where no index is defined) and its Markdown as HTML."""
     from markupsafe import Markup
 
     from ..review import markdown_parser
-    from .html import environment
 
     sections = []
     for r in report["outcomes"]:
         one = {**report, "outcomes": [r], "unsupported": []}
         body = markdown(one, exit_code).split("\n", 2)[2].rsplit("\nExit code", 1)[0]  # (the heading and exit line are the page's)
         sections.append({"svg": Markup(svg(r)) if "players" in r else None, "body": Markup(markdown_parser().render(body))})
-    rest = {**report, "outcomes": []}
-    tail = Markup(markdown_parser().render(markdown(rest, exit_code).split("\n", 2)[2]))
-    return environment().get_template("power.html.j2").render(
-        title=f"Power in {shown(report['path'])}", sections=sections, tail=tail)
+    return sections
+
+
+def power_tail(report: dict, exit_code: int):
+    """The outcomes not analysed and the exit code, as HTML."""
+    from markupsafe import Markup
+
+    from ..review import markdown_parser
+
+    return Markup(markdown_parser().render(markdown({**report, "outcomes": []}, exit_code).split("\n", 2)[2]))

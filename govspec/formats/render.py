@@ -184,7 +184,7 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
             for d in f.errors:
                 out.append(render_diagnostic(d, (sources or {}).get(d.span.path)))
             continue
-        if not f.properties and not f.diffs:
+        if not f.properties and not f.diffs and not f.powers:
             out.append(f"{shown(f.path)}: no properties to check")
         for r in f.properties:
             out.append(f"{shown(r.path or f.path)}:{r.line}: {r.name} ... {verdict_phrase(r)}")
@@ -201,6 +201,8 @@ def text(report: Report, sources: dict[str, str] | None = None, color: bool = Fa
             out.extend(warnings)
         for d in f.diffs:  # a review's diff blocks, as `govspec diff` prints them, located
             out += ([""] if out else []) + [f"{shown(f.path)}:{d.line}: {d.text.rstrip()}"]
+        for p in f.powers:  # a review's power blocks, as `govspec power` prints them, located
+            out += ([""] if out else []) + [f"{shown(f.path)}:{p.line}: {p.text.rstrip()}"]
     notes = closing_notes(report)
     if notes:
         out += ["", *notes]

@@ -9,9 +9,9 @@ characters are shown escaped (:func:`govspec.safe.shown`) but for line breaks an
 from __future__ import annotations
 
 from ..report import FileReport, Report
-from ..review import is_diff_block, is_spec_block, markdown_parser
+from ..review import is_diff_block, is_power_block, is_spec_block, markdown_parser
 from ..safe import shown
-from .html import diff_html, environment, render_results
+from .html import diff_html, environment, power_block, render_results
 
 
 def render_review(text: str, report: Report, sources: dict[str, str] | None = None) -> str:
@@ -25,6 +25,8 @@ def render_review(text: str, report: Report, sources: dict[str, str] | None = No
         token = tokens[idx]
         if is_diff_block(token) and not file_report.errors:  # a diff block: the diff after it
             return html + "".join(diff_html(d, 2) for d in file_report.diffs if d.line == token.map[0] + 1)
+        if is_power_block(token) and not file_report.errors:  # a power block: the analysis after it
+            return html + "".join(power_block(p, 2) for p in file_report.powers if p.line == token.map[0] + 1)
         if not is_spec_block(token) or file_report.errors:
             return html
         first, last = token.map[0] + 1, token.map[1]

@@ -174,6 +174,11 @@ def power_report(model: m.Model, outcome: str | None = None, by: str = "person",
     return report
 
 
+def exit_code(report: dict) -> int:
+    """That of ``govspec power``: 4 when some outcome is bounded or not analysed, else 0."""
+    return 4 if report["unsupported"] or any("bounded" in r for r in report["outcomes"]) else 0
+
+
 def answer(model: m.Model, procedure: str, by: str = "person") -> tuple[str, object]:
     """``("outcome", analysis)`` of one procedure, or ``("unsupported", reason)``: a task of its own."""
     try:

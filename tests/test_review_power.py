@@ -1,0 +1,71 @@
+"""Power blocks in review documents (```govspec-power): each done as `govspec power SPEC`, shown where
+the block stands in every format, counted in the exit code; malformed blocks are located errors."""
+
+import json
+
+import jsonschema
+
+from conftest import ROOT, run_cli
+from test_power import VETOED
+
+REVIEW = """# Who can pass the act
+
+```govspec-power
+spec: vetoed.gov
+{outcome}```
+
+The end.
+"""
+
+
+def _review(tmp_path, outcome: str = "", spec: str = VETOED):
+    (tmp_path / "vetoed.gov").write_text(spec, encoding="utf-8")
+    review = tmp_path / "review.md"
+    review.write_text(REVIEW.replace("{outcome}", outcome), encoding="utf-8")
+    return str(review)
+
+
+def test_a_power_block_is_shown_in_every_format(tmp_path):
+    review = _review(tmp_path, "outcome: act\n")
+    code, out, err = run_cli("check", review)
+    assert code == 0, err
+    assert f"{review}:3: power block:\nvetoed.gov: act (procedure over board, council" in out
+    assert "  vetoes: v\n" in out
+    code, out, _ = run_cli("check", "--format", "json", review)
+    report = json.loads(out)
+    jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/report.schema.json").read_text()))
+    (power,) = report["files"][0]["powers"]
+    assert power["line"] == 3 and power["spec"] == "vetoed.gov" and power["exit_code"] == 0
+    assert power["power"]["outcomes"][0]["vetoes"] == ["v"]
+    code, out, _ = run_cli("check", "--format", "markdown", review)
+    assert "## Power in `vetoed.gov`\n\n### act: procedure over board, council" in out and "| `v` |" in out
+    code, out, _ = run_cli("check", "--format", "html", review)
+    assert out.count("<rect") == 4 and 'data-player="v" data-value="2/5"' in out
+    page = tmp_path / "page.html"
+    code, _, _ = run_cli("report", review, "-o", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert code == 0 and html.index("spec: vetoed.gov") < html.index('class="govspec-power"') < html.index("The end.")
+
+
+def test_a_power_block_that_is_not_exact_makes_the_review_inconclusive(tmp_path):
+    people = "".join(f"  person p{i} weight {i + 1}\n" for i in range(13))
+    many = (f'organization "Many" {{\n{people}  body board {{ members {", ".join(f"p{i}" for i in range(13))} }}\n'
+            "  event leave(d in board) { effect remove d from board }\n"
+            "  procedure act {\n    decided by board at meeting\n      passes when yes >= 7\n  }\n}\n")
+    review = _review(tmp_path, spec=many)
+    code, out, _ = run_cli("check", "--format", "json", review)
+    assert code == 4
+    (power,) = json.loads(out)["files"][0]["powers"]
+    assert power["exit_code"] == 4 and "too many coalitions" in power["power"]["unsupported"][0]["reason"]
+
+
+def test_a_malformed_power_block_is_a_located_error(tmp_path):
+    review = _review(tmp_path, "outcom: act\n")
+    code, out, err = run_cli("check", review)
+    assert code == 3 and "review.md:5:1: error[GOV008]: unknown key 'outcom' in a power block (did you mean 'outcome'?)" in err
+    (tmp_path / "review.md").write_text(REVIEW.replace("spec: vetoed.gov\n", "spec: ../elsewhere.gov\n").replace("{outcome}", ""))
+    code, _, err = run_cli("check", str(tmp_path / "review.md"))
+    assert code == 3 and "review.md:4:7: error[GOV008]: '../elsewhere.gov' is outside the folder of the review" in err
+    review = _review(tmp_path, "outcome: nothing\n")
+    code, _, err = run_cli("check", review)
+    assert code == 3 and "review.md:3:1: error[GOV008]: no procedure 'nothing'" in err
