@@ -119,14 +119,15 @@ Report.html_fragment = _html_fragment  # Jupyter shows a report as its HTML page
 
 
 def power(path: str, outcome: str | None = None, by: str = "person", jobs: int = 1,
-          cluster: str | None = None, options: Options = Options(), progress=None) -> dict:
+          cluster: str | None = None, options: Options = Options(), progress=None, sample: int | None = None) -> dict:
     """The power analysis of the spec at ``path`` (:func:`govspec.power.report.power_report`):
     SpecError if it is invalid, ValueError if ``outcome`` names no procedure of it (``P.executed``:
     only a timed procedure's taking effect).  ``jobs``,
     ``cluster``: each single vote analysed on one of ``jobs`` processes or on the Dask cluster at
     that address (:func:`govspec.parallel.map_ordered`; the same result).  Every outcome outside
     the single vote is then analysed procedurally, here, with the checks' ``options``
-    (:func:`govspec.procedural.with_procedural`)."""
+    (:func:`govspec.procedural.with_procedural`).  ``sample``: a single vote too large for the exact
+    analysis gets Banzhaf indices estimated from that many random coalitions, labelled approximate."""
     from .parallel import map_ordered, power_task, spec_of
     from .power.report import power_report
     from .procedural import with_procedural
@@ -137,9 +138,9 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     taking_effect = outcome in [g.text for g in outcomes(model) if g.phase == "execute"]
     asked = outcome.removesuffix(".executed") if taking_effect else outcome  # (P.executed: P's analysis, that outcome kept)
     if jobs <= 1 and cluster is None:
-        report = power_report(model, asked, by)
+        report = power_report(model, asked, by, sample=sample)
     else:
         report = power_report(model, asked, by, each=lambda names: map_ordered(
-            power_task, [(spec_of(model), name, by) for name in names], jobs, cluster=cluster))
+            power_task, [(spec_of(model), name, by, sample) for name in names], jobs, cluster=cluster))
     report = with_procedural(report, model, replace(options, sanity=False), by, progress, only=outcome)
     return report

@@ -115,11 +115,11 @@ WHOLE_FILES = 8  # at least this many files per process (or per cluster, 16): ea
 
 
 def power_task(item: tuple):
-    """``(spec, procedure, by)``: :func:`govspec.power.report.answer` for that procedure."""
+    """``(spec, procedure, by[, sample])``: :func:`govspec.power.report.answer` for that procedure."""
     from .power.report import answer
 
-    spec, procedure, by = item
-    return answer(rebuilt(spec), procedure, by)
+    spec, procedure, by, *sample = item
+    return answer(rebuilt(spec), procedure, by, *sample)
 
 
 def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=None):

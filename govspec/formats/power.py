@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..power.report import INDICES
+from ..power.report import INDICES, approximate_words
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 
 BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels
@@ -41,6 +41,9 @@ def markdown(report: dict, exit_code: int) -> str:
             out += [markdown_text(("Nobody can pass it: " if not r["passable"] else "") + r["why"]) +
                     " (no index is defined).", ""]
             continue
+        if "approximate" in r:
+            out += _approximate(r["approximate"])
+            continue
         out += [f"Winning coalitions{bounded}: {r['winning_coalitions']} of {r['all_coalitions']}.", ""]
         out += ["| Player | " + " | ".join(title for _, title in INDICES) + " |",
                 "| --- | " + " | ".join("---:" for _ in INDICES) + " |"]
@@ -65,6 +68,17 @@ def markdown(report: dict, exit_code: int) -> str:
         out.append("")
     out.append(f"Exit code {exit_code}.")
     return "\n".join(out) + "\n"
+
+
+def _approximate(a: dict) -> list[str]:
+    out = [f"**{markdown_text(approximate_words(a))}**.", "",
+           f"| Player | Banzhaf (approx.) | {a['confidence']:.0%} interval | normalised (approx.) |",
+           "| --- | ---: | ---: | ---: |"]
+    for p in a["players"]:
+        b = p["banzhaf"]
+        out.append(f"| {markdown_code(p['name'], cell=True)} | {b['estimate']:.4f} | [{b['low']:.4f}, {b['high']:.4f}] | "
+                   f"{p['normalised']['estimate']:.2%} |")
+    return out + [""]
 
 
 def svg(r: dict) -> str:

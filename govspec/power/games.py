@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -491,3 +492,56 @@ def describe(game: Game, profile) -> str:
         else:
             parts.append(f"any {t} of {c.label}")
     return ", ".join(parts) if parts else "nobody"
+
+
+# ------------------------------------------------------------------ sampling, beyond exact reach
+
+
+@dataclass(frozen=True)
+class Sampled:
+    """Banzhaf indices estimated from ``samples`` random coalitions (each player in or out with even
+    odds): per class, the swings seen (``swings``, over every member and sample) and each member's
+    estimate with a Wilson score interval at ``confidence`` (per player, not simultaneous)."""
+
+    game: Game
+    samples: int
+    confidence: float
+    swings: tuple[int, ...]
+
+    def estimate(self, i: int) -> tuple[Fraction, float, float]:
+        """(estimate, low, high) of the raw Banzhaf index of a member of class i."""
+        trials = self.game.classes[i].count * self.samples
+        p = Fraction(self.swings[i], trials)
+        # (the members of a class share samples: the interval counts the samples, not members x samples)
+        return p, *_wilson(float(p), self.samples, self.confidence)
+
+
+def _wilson(p: float, n: int, confidence: float) -> tuple[float, float]:
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    centre, spread = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, (centre - spread) / (1 + z * z / n)), min(1.0, (centre + spread) / (1 + z * z / n))
+
+
+def sample_banzhaf(game: Game, samples: int, confidence: float = 0.95, seed: int = 0) -> Sampled:
+    """:class:`Sampled` by drawing ``samples`` coalitions (a seeded generator: the same figures each
+    run).  Each draw counts, for every player, whether the player swings against the others drawn
+    (in the coalition: it wins and loses without the player; out: it loses and wins with them)."""
+    rng = random.Random(seed)
+    swings = [0] * len(game.classes)
+    single = len(game.quotas) == 1 and game.minority is None
+    for _ in range(samples):
+        check_time()
+        taken = [rng.getrandbits(c.count).bit_count() if c.count else 0 for c in game.classes]
+        sums = game.profile_sums(taken)
+        won = game.wins(sums)
+        for i, (c, t) in enumerate(zip(game.classes, taken)):
+            if single:
+                (s,), (q,), (w,) = sums, game.quotas, c.weights
+                inside, outside = won and s - w < q, not won and s + w >= q
+            else:
+                inside = won and not game.wins(tuple(a - b for a, b in zip(sums, c.weights)))
+                outside = not won and game.wins(tuple(a + b for a, b in zip(sums, c.weights)))
+            swings[i] += t * inside + (c.count - t) * outside
+    return Sampled(game, samples, confidence, tuple(swings))

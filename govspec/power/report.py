@@ -13,7 +13,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .. import model as m
-from .games import Analysis, Game, Minimal, analyse, analysis_cost, describe, minimal_blocking, minimal_winning
+from .games import (Analysis, Game, Minimal, analyse, analysis_cost, describe, minimal_blocking, minimal_winning,
+                    sample_banzhaf)
 from .vote import Question, game_of, reduction
 
 SCHEMA = "govspec-power/1"
@@ -69,8 +70,10 @@ def by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
             for tag, members in tags.items()]
 
 
-def analyse_outcome(model: m.Model, procedure: str, by: str = "person") -> dict:
-    """The analysis of one procedure passing, or :class:`Unsupported`."""
+def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: int | None = None) -> dict:
+    """The analysis of one procedure passing, or :class:`Unsupported`; with ``sample``, a vote too
+    large for the exact analysis gets Banzhaf indices estimated from that many random coalitions
+    (:func:`sampled`), labelled approximate."""
     if model.sizes:
         raise Unsupported(procedure, "a group's size is left open (the analysis needs fixed sizes)")
     q = reduction(model, m.Goal(procedure, None, procedure))
@@ -82,8 +85,10 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person") -> dict:
     game = game_of(model, q, by_principal=by == "principal")
     cost = analysis_cost(game)
     if cost > WORK:  # (the work, not only the states: states times classes is what the analysis touches)
-        raise Unsupported(procedure, f"its vote is too large for the exact analysis ({cost:,} table entries to compute; "
-                                     f"the limit is {WORK:,}); approximate indices are not yet supported")
+        why = f"its vote is too large for the exact analysis ({cost:,} table entries to compute; the limit is {WORK:,})"
+        if sample:
+            return out | sampled(game, sample, why)
+        raise Unsupported(procedure, f"{why}; approximate indices: --sample N")
     analysis = analyse(game)
     if analysis.winning == 0:  # (every index would be 0 / 0 or 0: none is defined)
         return out | {"passable": False, "why": "no coalition wins its vote, not even the whole body"}
@@ -122,6 +127,23 @@ def _coalition_lines(title: str, found: dict) -> list[str]:
     return lines
 
 
+def approximate_words(a: dict) -> str:
+    return (f"APPROXIMATE, NOT EXACT: Banzhaf indices estimated from {a['samples']:,} random coalitions, each "
+            f"with its {a['confidence']:.0%} Wilson interval (per player); the normalised shares are estimates "
+            f"only ({a['why']})")
+
+
+def _approximate_lines(a: dict) -> list[str]:
+    width = max([len(p["name"]) for p in a["players"]] + [6])
+    lines = [f"  {approximate_words(a)}",
+             f"    {'':{width}}  {'Banzhaf (approx.)':>18}  {'interval':>20}  {'normalised (approx.)':>21}"]
+    for p in a["players"]:
+        b = p["banzhaf"]
+        lines.append(f"    {p['name']:{width}}  {b['estimate']:>18.4f}  {'[' + format(b['low'], '.4f') + ', ' + format(b['high'], '.4f') + ']':>20}"
+                     f"  {p['normalised']['estimate']:>21.2%}")
+    return lines
+
+
 def _head(path: str, r: dict) -> list[str]:
     """The outcome's first lines: what decides it and, for the procedural analysis, how exact it is."""
     if r.get("method") != "procedural":
@@ -142,6 +164,9 @@ def text(path: str, results: list[dict]) -> str:
         if "why" in r:
             lines.append(f"  {'nobody can pass it: ' if not r['passable'] else ''}{r['why']} (no index is defined)")
             continue
+        if "approximate" in r:
+            lines += _approximate_lines(r["approximate"])
+            continue
         lines.append(f"  winning coalitions{bounded}: {r['winning_coalitions']} of {r['all_coalitions']}")
         lines.append(f"  indices{bounded}" + (" (the keys held for one principal vote together)" if r["by"] == "principal" else ""))
         lines += _table(r["players"], "name")
@@ -155,7 +180,8 @@ def text(path: str, results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def power_report(model: m.Model, outcome: str | None = None, by: str = "person", each=None) -> dict:
+def power_report(model: m.Model, outcome: str | None = None, by: str = "person", each=None,
+                 sample: int | None = None) -> dict:
     """Every outcome's analysis (or only ``outcome``'s), those outside the fragment listed with
     the reason under "unsupported"; ValueError for an outcome that is not a procedure of the spec.
     ``each(names)``: the :func:`answer` for each procedure named, in order (``govspec power -j N``
@@ -166,7 +192,7 @@ def power_report(model: m.Model, outcome: str | None = None, by: str = "person",
                          (f"; its procedures: {', '.join(names)}" if names else " (it has none)"))
     report: dict = {"schema": SCHEMA, "path": model.path, "outcomes": [], "unsupported": []}
     asked = [outcome] if outcome is not None else names
-    for name, (kind, found) in zip(asked, each(asked) if each else [answer(model, n, by) for n in asked]):
+    for name, (kind, found) in zip(asked, each(asked) if each else [answer(model, n, by, sample) for n in asked]):
         if kind == "unsupported":
             report["unsupported"].append({"procedure": name, "reason": found})
         else:
@@ -176,12 +202,25 @@ def power_report(model: m.Model, outcome: str | None = None, by: str = "person",
 
 def exit_code(report: dict) -> int:
     """That of ``govspec power``: 4 when some outcome is bounded or not analysed, else 0."""
-    return 4 if report["unsupported"] or any("bounded" in r for r in report["outcomes"]) else 0
+    return 4 if report["unsupported"] or any("bounded" in r or "approximate" in r for r in report["outcomes"]) else 0
 
 
-def answer(model: m.Model, procedure: str, by: str = "person") -> tuple[str, object]:
+def sampled(game, samples: int, why: str) -> dict:
+    """The approximate part of an outcome: raw Banzhaf estimates with their intervals, and the
+    normalised ones (estimates only), per player (:func:`govspec.power.games.sample_banzhaf`)."""
+    found = sample_banzhaf(game, samples)
+    estimates = [found.estimate(i) for i in range(len(game.classes))]
+    total = sum(p * c.count for (p, _, _), c in zip(estimates, game.classes))
+    players = [{"name": name, "banzhaf": {"estimate": float(p), "low": low, "high": high},
+                "normalised": {"estimate": float(p / total) if total else 0.0}}
+               for c, (p, low, high) in zip(game.classes, estimates) for name in c.names()]
+    return {"exact": False, "approximate": {"samples": samples, "confidence": found.confidence, "why": why,
+                                            "players": players}}
+
+
+def answer(model: m.Model, procedure: str, by: str = "person", sample: int | None = None) -> tuple[str, object]:
     """``("outcome", analysis)`` of one procedure, or ``("unsupported", reason)``: a task of its own."""
     try:
-        return "outcome", analyse_outcome(model, procedure, by)
+        return "outcome", analyse_outcome(model, procedure, by, sample)
     except Unsupported as refused:
         return "unsupported", refused.reason
