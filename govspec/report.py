@@ -160,6 +160,9 @@ class TraceStep:
     # waiting decisions that could take effect after this step but for a requirement checked at
     # execution that fails then ('require C at execution'): each ("P(x = a)", "at execution require C (line N)")
     held: tuple[tuple[str, str], ...] = ()
+    # who called the step's meeting or made its proposal (a "called by" rule, a proposal): the HTML
+    # timeline's cells; the JSON report names them in the rules' words ("here: ada, as chair")
+    callers: tuple[str, ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict:
         return {
