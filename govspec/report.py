@@ -200,6 +200,9 @@ class PropertyResult:
     # the property as written (its formula, without name and citation) and in plain words (issue 16.1)
     statement: str | None = None
     words: str | None = None
+    # a REFUTED "can force": the others' answer at the first vote, as a one-step trace whose vote
+    # does not pass (govspec/explicit/response.py; the HTML report draws it; not in the JSON report)
+    response: tuple[TraceStep, ...] = field(default=(), compare=False)
 
     @property
     def why(self) -> str:

@@ -325,7 +325,7 @@ def test_group_members_are_counted_not_listed(tmp_path):
     page = render_html(report)
     assert "Coalition: all 75 of holders, whale" in page  # (the trace's states have every holder)
     assert "notified all 75 of holders and whale" in page  # (the scenario's lines, in the HTML only)
-    assert "{75 of holders} cannot force spend" in page  # (no trace: no state to say all of them)
+    assert "{all 75 of holders} cannot force spend" in page  # (the states of the others' answer show every holder)
     assert "holders[4]" not in re.sub(r"<title>[^<]*</title>", "", page)  # (a shared row's tooltip lists them)
 
 
@@ -348,3 +348,48 @@ def test_past_forty_rows_people_whose_cells_are_alike_share_a_row(tmp_path):
     assert r.status == "refuted" and len(t.people) < 10 and t.hidden == 0
     assert sorted(p for who in t.members for p in who) == sorted(f"p{i}" for i in range(1, 46))
     assert any(label.endswith(" people") for label in t.people)
+
+
+# ---------------------------------------------------------------- a refuted "can force" explained (issue 16.3)
+
+
+def test_a_refuted_can_force_shows_the_others_answer_with_its_timeline():
+    from govspec import semantics as sem
+    from govspec.explicit.response import defeat
+    from govspec.load import load as load_model
+
+    report = api.check_files([str(ROOT / "specs/openai/dao_token_timelock.gov")])
+    r = next(p for p in report.files[0].properties if p.name == "investors_together_can_remove_the_ceo")
+    assert r.status == "refuted" and not r.trace
+    (step,) = r.response
+    (stage,) = step.stages
+    assert stage.yes == ("investor_a", "investor_b", "investor_c") and stage.no == ("employee_pool", "founders_fund")
+    assert step.changes == ("remove_ceo does not pass: nothing changes",)
+    # the answer is the reference semantics': the vote does not carry
+    model = load_model(str(ROOT / "specs/openai/dao_token_timelock.gov"))
+    proc, args, choices = defeat(model, model.properties[3].goal, frozenset(r.coalition))
+    assert not sem.stage_carries(proc, 0, sem.initial_state(model), args, choices[0], model)
+    page = render_html(report)
+    assert "<h4>The others' answer</h4>" in page
+    assert ("the coalition&#39;s attempt: investor_a, investor_b and investor_c vote yes. The others&#39; answer: "
+            "employee_pool and founders_fund vote no. It does not pass: ") in page
+    assert 'aria-label="timeline of the scenario for investors_together_can_remove_the_ceo: the others&#39; answer"' in page
+
+
+def test_the_others_answer_to_a_large_coalition_is_its_plain_attempt(tmp_path):
+    """75 interchangeable holders have too many choices to list: the one where all of them vote yes."""
+    spec = tmp_path / "holders.gov"
+    spec.write_text(HOLDERS)
+    _, refuted = api.check_files([str(spec)]).files[0].properties
+    assert refuted.status == "refuted" and len(refuted.response) == 1
+    assert len(refuted.response[0].stages[0].yes) == 75
+    page = render_html(api.check_files([str(spec)]))
+    assert "the coalition&#39;s attempt: all 75 of holders vote yes. The others&#39; answer: whale " in page
+
+
+def test_the_others_answer_to_written_consent_is_not_to_sign():
+    report = api.check_files([str(ROOT / "specs/delaware/written_consent.gov")])
+    r = next(p for p in report.files[0].properties if p.name == "four_of_six_can_act_without_meeting")
+    assert r.status == "refuted" and r.response[0].stages[0].yes == ("ada", "ben", "cy", "dee")
+    assert ("the coalition&#39;s attempt: ada, ben, cy and dee sign. The others&#39; answer: eve and fay do not sign. "
+            "It does not pass: unanimous written consent (line 19).") in render_html(report)

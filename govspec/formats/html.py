@@ -211,8 +211,42 @@ def brief(text: str, known=()) -> str:
 
 
 def known_people(r: PropertyResult) -> set[str]:
-    """Who the states of ``r``'s trace name (none without a trace: then no count says "all")."""
-    return _known(r.trace)
+    """Who the states of ``r``'s trace (or response) name (none without: then no count says "all")."""
+    return _known(r.trace + r.response)
+
+
+_DOING = (("yes", "vote yes", "votes yes"), ("no", "vote no", "votes no"), ("abstain", "abstain", "abstains"),
+          ("present", "attend without voting", "attends without voting"), ("notified", "stay away", "stays away"))
+
+
+def response_words(r: PropertyResult) -> str:
+    """A refuted "can force" explained in words: at the first vote of its goal, what the coalition
+    and the others do (PropertyResult.response), and the rule it fails."""
+    step = r.response[-1]
+    stage = step.stages[-1]
+    ours = set(r.coalition or ())
+    members = dict(step.before.members).get(stage.body, ()) if step.before else ()
+    doing = _DOING if stage.mode == "meeting" else (("yes", "sign", "signs"),)
+    left = (("", "are not told", "is not told") if stage.mode == "meeting" else ("", "do not sign", "does not sign"),)
+    done: set[str] = set()
+    parts = {True: [], False: []}
+    for field_name, many, one in doing + left:
+        people = getattr(stage, field_name) if field_name else tuple(p for p in members if p not in done)
+        for inside in (True, False):
+            who = [p for p in people if (p in ours) == inside and p not in done]
+            if who:
+                parts[inside].append(f"{_people_words(compressed(who, _known(r.response)))} {one if len(who) == 1 else many}")
+        done.update(people)
+    rules = "; ".join(f"{ref.text} (line {ref.line})" for ref in step.rules)
+    where = f"{stage.body} {'meeting' if stage.mode == 'meeting' else 'written consent'}"
+    return (f"At the first vote on {with_args(step.name, ', '.join(v for _, v in step.args))} ({where}), the coalition's "
+            f"attempt: {'; '.join(parts[True]) or 'nothing'}. The others' answer: "
+            f"{'; '.join(parts[False]) or 'nothing'}. It does not pass: {rules}. No forcing sequence of any length gets "
+            "past the others (the verdict above); this is the answer at the first vote.")
+
+
+def _people_words(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _share_rows(people: list[str], grid: dict[str, tuple], known: set[str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -338,7 +372,7 @@ def environment():
                        render_diagnostic=render_diagnostic, rows=rows, counts=counts, options_text=options_text,
                        sanity_warnings=sanity_warnings, version=__version__, ROW_H=ROW_H, LINE_H=LINE_H, TITLE_LINE_H=TITLE_LINE_H,
                        FONT=FONT, TITLE_FONT=TITLE_FONT, PAD=PAD, GAP=GAP, TOP=TOP, compressed=compressed, brief=brief,
-                       known_people=known_people)
+                       known_people=known_people, response_words=response_words)
     return env
 
 
