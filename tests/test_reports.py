@@ -393,3 +393,9 @@ def test_the_others_answer_to_written_consent_is_not_to_sign():
     assert r.status == "refuted" and r.response[0].stages[0].yes == ("ada", "ben", "cy", "dee")
     assert ("the coalition&#39;s attempt: ada, ben, cy and dee sign. The others&#39; answer: eve and fay do not sign. "
             "It does not pass: unanimous written consent (line 19).") in render_html(report)
+
+
+def test_the_count_at_the_top_names_bounded_results_by_their_words():
+    """'2 bounded' was the JSON status, which a reader of the page does not know."""
+    page = render_html(api.check_files([str(ROOT / "specs/delaware/board_reachable.gov")]))
+    assert '<p class="stamp">Checked by GovSpec: 2 refuted, 2 HOLDS FOR d OF 5 ONLY (not proved).</p>' in page

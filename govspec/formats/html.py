@@ -348,10 +348,12 @@ def rows(report: Report) -> list[tuple[str, PropertyResult]]:
 
 
 def counts(f) -> list[tuple[str, int]]:
-    """('proved', 2), ('refuted', 1), ...: how many properties of a file have each verdict."""
-    statuses = [r.status for r in f.properties]
-    return [(STATUS_WORD[s].lower(), statuses.count(s)) for s in ("proved", "refuted", "bounded", "unknown")
-            if s in statuses] or [("properties", 0)]
+    """('proved', 2), ('refuted', 1), ...: how many properties of a file have each verdict; bounded
+    results by their words, which say what was searched ('HOLDS UP TO 6 STEPS (not proved)', 1)."""
+    words = [f"{r.word} (not proved)" if r.status == "bounded" else STATUS_WORD[r.status].lower() for r in f.properties]
+    order = {"proved": 0, "refuted": 1, "unknown": 3}
+    return sorted(((w, words.count(w)) for w in dict.fromkeys(words)), key=lambda wc: order.get(wc[0], 2)) \
+        or [("properties", 0)]
 
 
 def _finalize(value):
