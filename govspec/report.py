@@ -160,6 +160,9 @@ class TraceStep:
     # waiting decisions that could take effect after this step but for a requirement checked at
     # execution that fails then ('require C at execution'): each ("P(x = a)", "at execution require C (line N)")
     held: tuple[tuple[str, str], ...] = ()
+    # who called the step's meeting or made its proposal (a "called by" rule, a proposal): the HTML
+    # timeline's cells; the JSON report names them in the rules' words ("here: ada, as chair")
+    callers: tuple[str, ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict:
         return {
@@ -197,6 +200,9 @@ class PropertyResult:
     # the property as written (its formula, without name and citation) and in plain words (issue 16.1)
     statement: str | None = None
     words: str | None = None
+    # a REFUTED "can force": the others' answer at the first vote, as a one-step trace whose vote
+    # does not pass (govspec/explicit/response.py; the HTML report draws it; not in the JSON report)
+    response: tuple[TraceStep, ...] = field(default=(), compare=False)
 
     @property
     def why(self) -> str:

@@ -143,6 +143,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
     state = sem.initial_state(model)
     out = []
     spelled = written_params(model, None, state, state, {})
+    called: dict = {}  # (procedure, args) -> who called its meeting, for the meeting itself
 
     def ref(text: str, span, cite) -> RuleRef:
         return rule_ref(model, text, span, cite)
@@ -187,9 +188,14 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 name = f"{proc.name} {'meeting called' if proc.calling is not None else 'proposed'} by {step.proposer}"
             else:
                 name = f"{proc.name} proposal cancelled"
+            who = (sem.callers(proc, state, coalition, step.proposer) or () if proc.calling is not None
+                   else (step.proposer,)) if step.phase == "propose" else ()
+            if proc.calling is not None and who:
+                called[(proc.name, _shown(step.args))] = who  # (the meeting, held later, names them too)
             out.append(TraceStep(index, "procedure", name, _shown(step.args), (), _loan(model, step) + changes,
                                  tuple(rules), proc.span.line, proc.cite,
-                                 None if proc.span.path == model.path else proc.span.path, phase=step.phase))
+                                 None if proc.span.path == model.path else proc.span.path, phase=step.phase,
+                                 callers=_names(who)))
             state = after
             continue
         args = dict(step.args)
@@ -233,9 +239,14 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules.append(ref(proc.lifecycle.rule.text, proc.lifecycle.rule.span, proc.lifecycle.rule.cite))
             rules += folded(proc, LIFECYCLE_KINDS)
         name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
+        who = ()
+        if step.phase == "pass" and proc.calling is not None:
+            who = called.get((proc.name, _shown(step.args)), ()) if proc.lifecycle is not None else (
+                sem.callers(proc, state, coalition) or ())
         out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, _shown(step.args), tuple(records),
                              _loan(model, step) + changes, tuple(rules), proc.span.line, proc.cite,
-                             None if proc.span.path == model.path else proc.span.path, phase=step.phase))
+                             None if proc.span.path == model.path else proc.span.path, phase=step.phase,
+                             callers=_names(who)))
         state = after
     return tuple(_with_states(model, steps, out))
 
