@@ -1,8 +1,9 @@
 """Turn a replayed behaviour (reference-semantics steps) into report trace steps.
 
 Assumes the steps were already replayed successfully.  Guarantees: each :class:`TraceStep` names
-the procedure, arguments, each stage's notified/present/votes, only the state that changed, and
-the rule lines (with their citations) that allowed the step.
+the procedure, arguments, each stage's notified/present/votes, only the state that changed, the
+rule lines (with their citations) that allowed the step, and the numbers its rules compared
+(:class:`govspec.report.Arithmetic`), evaluated on the reference semantics (issue 16.2).
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from fractions import Fraction
 
 from . import model as m
 from . import semantics as sem
-from .report import RuleRef, StageRecord, StateSnapshot, TraceStep
+from .report import Arithmetic, Comparison, RuleRef, StageRecord, StateSnapshot, TraceStep
+from .wording import _Words
 
 
 def natural_key(name: str):
@@ -156,6 +159,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
 
     for index, step in enumerate(steps, start=1):
         after = sem.apply(model, state, step)
+        spelled_before = spelled
         now_spelled = written_params(model, step, state, after, spelled)
         changes = state_changes(state, after, (spelled, now_spelled))
         spelled = now_spelled
@@ -175,7 +179,8 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc)] + folded(proc, ("drop",))
             out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", _shown(step.args), (),
                                  changes, tuple(rules), proc.span.line, proc.cite,
-                                 None if proc.span.path == model.path else proc.span.path, phase="execute"))
+                                 None if proc.span.path == model.path else proc.span.path, phase="execute",
+                                 arithmetic=execute_arithmetic(proc, state, step)))
             state = after
             continue
         if step.phase in ("propose", "cancel"):
@@ -189,13 +194,15 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 name = f"{proc.name} proposal cancelled"
             out.append(TraceStep(index, "procedure", name, _shown(step.args), (), _loan(model, step) + changes,
                                  tuple(rules), proc.span.line, proc.cite,
-                                 None if proc.span.path == model.path else proc.span.path, phase=step.phase))
+                                 None if proc.span.path == model.path else proc.span.path, phase=step.phase,
+                                 arithmetic=propose_arithmetic(model, proc, state, step, spelled_before)))
             state = after
             continue
         args = dict(step.args)
         records = []
         rules: list[RuleRef] = []
         stages = (proc.window_stage,) if step.phase == "veto" else proc.stages
+        env = sem.step_env(model, state, step)  # (the sets and voting power the step was judged with)
         for stage, choice in zip(stages, step.stages):
             sets = sem.stage_sets(proc, stage, state, args, choice)
             records.append(StageRecord(
@@ -203,6 +210,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 _names(choice.yes), _names(choice.no), _names(choice.abstain), _names(sets["recused"]),
                 outsiders_free=coalition is not None, objected=_names(choice.objected),
                 casting=_casting(stage, state, choice),
+                arithmetic=stage_arithmetic(model, env, stage, spelled_before),
             ))
             mode = "at meeting" if stage.mode == "meeting" else "by written consent"
             amended_notice = folded(proc, ("notice",), stage)  # (then cited on its own, not as the stage line's)
@@ -235,7 +243,8 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
         name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
         out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, _shown(step.args), tuple(records),
                              _loan(model, step) + changes, tuple(rules), proc.span.line, proc.cite,
-                             None if proc.span.path == model.path else proc.span.path, phase=step.phase))
+                             None if proc.span.path == model.path else proc.span.path, phase=step.phase,
+                             arithmetic=vote_arithmetic(proc, state, step) if step.phase == "pass" else ()))
         state = after
     return tuple(_with_states(model, steps, out))
 
@@ -281,3 +290,188 @@ def _effect_clauses(proc):
 def _shown(args) -> tuple[tuple[str, str], ...]:
     """A step's arguments as words: a person's name, a whole number's digits (``t = 2``)."""
     return tuple((k, str(v)) for k, v in args)
+
+
+# ---------------------------------------------------------------- the arithmetic shown (issue 16.2)
+# A step's numbers are re-evaluated here on the reference semantics (the replay), with the same
+# sets and voting power the step was judged with (:func:`govspec.semantics.step_env`): never taken
+# from an engine's model, never made up.
+
+_OP_WORDS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than", "==": "equal to", "!=": "other than"}
+_NOT_OP = {">=": "less than", ">": "not more than", "<=": "more than", "<": "not less than", "==": "not equal to",
+           "!=": "equal to"}
+_COUNTED = {"notified": ("notified", "notified"), "present": ("present", "present"), "yes": ("yes vote", "yes votes"),
+            "no": ("no vote", "no votes"), "abstain": ("abstention", "abstentions"), "cast": ("vote cast", "votes cast"),
+            "eligible": ("eligible to vote", "eligible to vote"), "recused": ("recused", "recused")}
+_SIGNED = ("signature", "signatures")
+
+
+def figure(value: Fraction) -> str:
+    """An exact number as a board reads it: ``3``, ``2.5``, ``5/3`` (a decimal where one ends)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    d = value.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    if d == 1:
+        return format(value.numerator / value.denominator, "f").rstrip("0").rstrip(".") \
+            if len(str(value.denominator)) <= 6 else f"{value.numerator}/{value.denominator}"
+    return f"{value.numerator}/{value.denominator}"
+
+
+class _Quantities:
+    """A number of a rule, in words with its value: '3 present', 'half of 5 members (2.5)'."""
+
+    def __init__(self, model: m.Model, env: sem.Env, body: str, consent: bool, spelled: dict[str, str]):
+        self.model, self.env, self.body, self.consent, self.spelled = model, env, body, consent, spelled
+
+    def value(self, e) -> Fraction:
+        return sem.eval_num(e, self.env)
+
+    def words(self, e, top: bool = True) -> str:
+        v = self.value(e)
+        match e:
+            case m.Num():
+                return figure(v) if v != Fraction(1, 2) or top else "half"
+            case m.ParamRef(name=n):
+                return f"{n} ({self.spelled.get(n, figure(v))})"
+            case m.NumArg(name=n):
+                return f"{n} = {figure(v)}"
+            case m.Seats(body=b):
+                return f"{figure(v)} seats" + ("" if b == self.body else f" of {b}")
+            case m.Supply():
+                return f"a supply of {figure(v)} tokens"
+            case m.Now():
+                return f"day {figure(v)}"
+            case m.ApprovedAt(procedure=p):
+                return f"the day {p} was approved ({figure(v)})"
+            case m.ProposedAt(procedure=p):
+                return f"the day {p} was proposed ({figure(v)})"
+            case m.Tally(procedure=p, field=f):
+                return f"{p}.{f} ({figure(v)})"
+            case m.Count(set=s, weighted=weighted):
+                what = self._set(s, v)
+                the = "" if top else "the "
+                return f"{the}{what} weighing {figure(v)}" if weighted else f"{the}{figure(v)} {what}"
+            case m.Arith(op="*", left=m.Num() | m.ParamRef() as k, right=x):
+                text = f"{self.words(k, top=False)} of {self.words(x, top=False)}"
+            case m.Arith(op=op, left=a, right=b):
+                text = f"{self.words(a, top=False)} {dict(zip('+-*', ('plus', 'minus', 'times')))[op]} {self.words(b, top=False)}"
+            case _:
+                return figure(v)
+        return f"{text} ({figure(v)})" if top else text
+
+    def _set(self, s, v: Fraction) -> str:
+        one = v == 1
+        match s:
+            case m.StepSet(kind=k):
+                forms = _SIGNED if self.consent and k in ("yes", "present") else _COUNTED[k]
+                return forms[0] if one else forms[1]
+            case m.Members(body=b):
+                return ("member" if one else "members") + ("" if b == self.body else f" of {b}")
+        words = in_words_set(self.model, s).removeprefix("the ")
+        return f"member{words[7:]}" if one and words.startswith("members") else words
+
+
+def in_words_set(model: m.Model, s) -> str:
+    return _Words(model).set(s)  # (the property wording's names for sets: one vocabulary)
+
+
+def _decisive(e, env: sem.Env):
+    """The comparisons that decided a condition, in order: all of a conjunction that holds, its
+    first failing part when it fails; the first part that holds of a disjunction, all of its
+    parts when none does (a rule with cases shows the case that applied, not every case)."""
+    match e:
+        case m.Compare():
+            yield e
+        case m.And(items=items) | m.Or(items=items):
+            want = isinstance(e, m.Or)  # (the part that decides: one that holds for "or", fails for "and")
+            deciding = next((i for i in items if sem.eval_bool(i, env) == want), None)
+            for item in [deciding] if deciding is not None else items:
+                yield from _decisive(item, env)
+        case m.NotE(item=item):
+            yield from _decisive(item, env)
+
+
+def _counts(e) -> bool:
+    """Does a number count something of the step or the state (not only constants and parameters)?"""
+    return any(isinstance(x, (m.Count, m.Seats, m.Supply, m.Now, m.Tally, m.ApprovedAt, m.ProposedAt))
+               for x in m.walk(e))
+
+
+def _compared(q: _Quantities, e: m.Compare) -> Comparison:
+    left, right = q.value(e.left), q.value(e.right)
+    holds = sem.eval_bool(e, q.env)
+    op = (_OP_WORDS if holds else _NOT_OP)[e.op]
+    return Comparison(figure(left), e.op, figure(right), holds, f"{q.words(e.left)}, {op} {q.words(e.right)}")
+
+
+def rule_arithmetic(model: m.Model, env: sem.Env, stage: m.Stage, rule: m.Rule, label: str,
+                    spelled: dict[str, str]) -> Arithmetic | None:
+    """The numbers ``rule`` of ``stage`` compared in the step of ``env`` (None: it compares none)."""
+    if stage.mode == "consent" and rule.text == "unanimous written consent":
+        return None  # (every member signs: the signatures say it, no number does)
+    q = _Quantities(model, env, stage.body, stage.mode == "consent", spelled)
+    found = [_compared(q, c) for c in _decisive(rule.expr, env) if _counts(c)]
+    comparisons = tuple({c.words: c for c in found}.values())  # (a comparison said once)
+    if not comparisons:
+        return None
+    return Arithmetic(label, rule.text, sem.eval_bool(rule.expr, env), comparisons)
+
+
+def stage_arithmetic(model: m.Model, env: sem.Env, stage: m.Stage, spelled: dict[str, str]) -> tuple[Arithmetic, ...]:
+    """The quorum's and the passing rule's numbers at one stage."""
+    vote = "veto" if stage.kind == "vetoed" else "consent" if stage.mode == "consent" else "vote"
+    found = [rule_arithmetic(model, env, stage, r, label, spelled)
+             for r, label in ((stage.quorum, "quorum"), (stage.passes, vote)) if r is not None]
+    return tuple(a for a in found if a is not None)
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def execute_arithmetic(proc: m.Procedure, state: sem.State, step: sem.Step) -> tuple[Arithmetic, ...]:
+    """Days since approval against the waiting time (timelock or veto window) of a decision taking effect."""
+    pending = state.pending_at(proc.name, step.which)
+    if pending is None:
+        return ()
+    at, waited = pending[1], state.now - pending[1]
+    holds = waited >= proc.delay
+    words = (f"{_days(waited)} since its approval on day {at}, "
+             f"{'at least' if holds else 'less than'} the {_days(proc.delay)} it must wait")
+    rule = proc.timelock_rule.text if proc.timelock_rule is not None else f"veto window of {_days(proc.delay)}"
+    return (Arithmetic("timelock" if proc.timelock >= proc.delay else "veto window", rule, holds,
+                       (Comparison(str(waited), ">=", str(proc.delay), holds, words),)),)
+
+
+def vote_arithmetic(proc: m.Procedure, state: sem.State, step: sem.Step) -> tuple[Arithmetic, ...]:
+    """Days since the proposal against the voting delay, for a vote on a proposal."""
+    life = proc.lifecycle
+    proposal = state.proposal_at(proc.name, step.which) if life is not None else None
+    if proposal is None or not life.delay:
+        return ()
+    since = state.now - proposal[1]
+    holds = since >= life.delay
+    words = (f"{_days(since)} since the proposal on day {proposal[1]}, "
+             f"{'at least' if holds else 'less than'} the voting delay of {_days(life.delay)}")
+    return (Arithmetic("voting delay", life.rule.text, holds, (Comparison(str(since), ">=", str(life.delay), holds, words),)),)
+
+
+def propose_arithmetic(model: m.Model, proc: m.Procedure, state: sem.State, step: sem.Step,
+                       spelled: dict[str, str]) -> tuple[Arithmetic, ...]:
+    """The proposer's voting power against the proposal threshold."""
+    life = proc.lifecycle
+    if life is None or life.threshold is None or step.phase != "propose":
+        return ()
+    power = sem.powers(model, state, step.loan)[step.proposer]
+    env = sem.Env(model, state)
+    limit = sem.eval_num(life.threshold, env)
+    op = ">" if life.threshold_strict else ">="
+    holds = power > limit if life.threshold_strict else power >= limit
+    q = _Quantities(model, env, proc.stages[0].body, False, spelled)
+    words = (f"{step.proposer}'s voting power {figure(power)}, "
+             f"{(_OP_WORDS if holds else _NOT_OP)[op]} {q.words(life.threshold)}")
+    return (Arithmetic("proposal threshold", life.rule.text, holds,
+                       (Comparison(figure(power), op, figure(limit), holds, words),)),)
