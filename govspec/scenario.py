@@ -29,9 +29,11 @@ def _names(people) -> tuple[str, ...]:
 
 
 def state_changes(before: sem.State, after: sem.State,
-                  spelled: tuple[dict[str, str], dict[str, str]] = ({}, {})) -> tuple[str, ...]:
+                  spelled: tuple[dict[str, str], dict[str, str]] = ({}, {}),
+                  numbers: dict[Fraction, str] | None = None) -> tuple[str, ...]:
     """What changed, in words; ``spelled`` gives parameter values as the spec wrote them, before and
-    after (:func:`written_params`), so ``4/100`` is not shown as ``1/25``."""
+    after (:func:`written_params`), so ``4/100`` is not shown as ``1/25``; ``numbers`` token amounts
+    as written (:func:`written_numbers`)."""
     changes = []
     for (body, old), (_, new) in zip(before.members, after.members):
         for p in sorted(old - new):
@@ -58,7 +60,9 @@ def state_changes(before: sem.State, after: sem.State,
     old_held, new_held = dict(before.balances), dict(after.balances)
     for person in sorted(new_held, key=natural_key):
         if old_held.get(person) != new_held[person]:
-            changes.append(f"{person} holds {old_held.get(person)} -> {new_held[person]} tokens")
+            old = old_held.get(person)
+            changes.append(f"{person} holds {old if old is None else tokens(old, numbers)} -> "
+                           f"{tokens(new_held[person], numbers)} tokens")
     old_del, new_del = dict(before.delegates), dict(after.delegates)
     for person in sorted(set(old_del) | set(new_del), key=natural_key):
         if old_del.get(person) != new_del.get(person):
@@ -93,6 +97,26 @@ def written_params(model: m.Model, step: sem.Step | None, before: sem.State, aft
             if text is not None:
                 out[param] = text
     return out
+
+
+def written_numbers(model: m.Model) -> dict[Fraction, str]:
+    """Token amounts as the spec wrote them (issue 16.5): each declared weight, the flash loan and
+    each constant amount of a token effect, by value (the first text written for a value)."""
+    found = [(p.weight, p.written) for p in model.people]
+    found.append((model.flash_loan, model.flash_written))
+    found += [(e.amount.value, e.amount.written) for proc in model.procedures.values() for e in proc.effects
+              if isinstance(e.amount, m.Num)]
+    out: dict[Fraction, str] = {}
+    for value, text in found:
+        if text is not None:
+            out.setdefault(value, text)
+    return out
+
+
+def tokens(value: Fraction, numbers: dict[Fraction, str] | None) -> str:
+    """A number of tokens as the spec wrote it where it did, else :func:`figure` (a balance computed
+    by the scenario: ``1.5``, ``1/3``)."""
+    return (numbers or {}).get(value) or figure(value)
 
 
 def _entries(these: tuple, but_not: tuple) -> list:
@@ -146,6 +170,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
     state = sem.initial_state(model)
     out = []
     spelled = written_params(model, None, state, state, {})
+    numbers = written_numbers(model)
 
     def ref(text: str, span, cite) -> RuleRef:
         return rule_ref(model, text, span, cite)
@@ -161,7 +186,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
         after = sem.apply(model, state, step)
         spelled_before = spelled
         now_spelled = written_params(model, step, state, after, spelled)
-        changes = state_changes(state, after, (spelled, now_spelled))
+        changes = state_changes(state, after, (spelled, now_spelled), numbers)
         spelled = now_spelled
         if step.procedure == sem.WAIT:
             out.append(TraceStep(index, "event", sem.WAIT, (("days", str(step.days)),), (),
@@ -279,7 +304,8 @@ def held(model: m.Model, state: sem.State) -> tuple[tuple[str, str], ...]:
 def _loan(model: m.Model, step: sem.Step) -> tuple[str, ...]:
     if step.loan is None:
         return ()
-    return (f"{step.loan} borrows {model.flash_loan} tokens (flash loan), votes with them and repays them in this step",)
+    amount = model.flash_written or figure(model.flash_loan)  # (as written, issue 16.5)
+    return (f"{step.loan} borrows {amount} tokens (flash loan), votes with them and repays them in this step",)
 
 
 def _effect_clauses(proc):
@@ -325,6 +351,7 @@ class _Quantities:
 
     def __init__(self, model: m.Model, env: sem.Env, body: str, consent: bool, spelled: dict[str, str]):
         self.model, self.env, self.body, self.consent, self.spelled = model, env, body, consent, spelled
+        self.numbers = written_numbers(model)
 
     def value(self, e) -> Fraction:
         return sem.eval_num(e, self.env)
@@ -332,8 +359,8 @@ class _Quantities:
     def words(self, e, top: bool = True) -> str:
         v = self.value(e)
         match e:
-            case m.Num():
-                return figure(v) if v != Fraction(1, 2) or top else "half"
+            case m.Num(written=text):
+                return text or (figure(v) if v != Fraction(1, 2) or top else "half")
             case m.ParamRef(name=n):
                 return f"{n} ({self.spelled.get(n, figure(v))})"
             case m.NumArg(name=n):
@@ -341,7 +368,7 @@ class _Quantities:
             case m.Seats(body=b):
                 return f"{figure(v)} seats" + ("" if b == self.body else f" of {b}")
             case m.Supply():
-                return f"a supply of {figure(v)} tokens"
+                return f"a supply of {tokens(v, self.numbers)} tokens"
             case m.Now():
                 return f"day {figure(v)}"
             case m.ApprovedAt(procedure=p):
@@ -353,7 +380,7 @@ class _Quantities:
             case m.Count(set=s, weighted=weighted):
                 what = self._set(s, v)
                 the = "" if top else "the "
-                return f"{the}{what} weighing {figure(v)}" if weighted else f"{the}{figure(v)} {what}"
+                return f"{the}{what} weighing {tokens(v, self.numbers)}" if weighted else f"{the}{figure(v)} {what}"
             case m.Arith(op="*", left=m.Num() | m.ParamRef() as k, right=x):
                 text = f"{self.words(k, top=False)} of {self.words(x, top=False)}"
             case m.Arith(op=op, left=a, right=b):
@@ -471,7 +498,7 @@ def propose_arithmetic(model: m.Model, proc: m.Procedure, state: sem.State, step
     op = ">" if life.threshold_strict else ">="
     holds = power > limit if life.threshold_strict else power >= limit
     q = _Quantities(model, env, proc.stages[0].body, False, spelled)
-    words = (f"{step.proposer}'s voting power {figure(power)}, "
+    words = (f"{step.proposer}'s voting power {tokens(power, q.numbers)}, "
              f"{(_OP_WORDS if holds else _NOT_OP)[op]} {q.words(life.threshold)}")
     return (Arithmetic("proposal threshold", life.rule.text, holds,
                        (Comparison(figure(power), op, figure(limit), holds, words),)),)

@@ -303,3 +303,35 @@ def test_the_same_story_in_every_format():
     assert found["story"] == told
     for sentence in told:
         assert sentence in text and sentence in markdown
+
+
+# ---------------------------------------------------------------- numbers as written (issue 16.5)
+
+
+def test_token_weights_a_transfer_and_the_flash_loan_as_written():
+    """Weights 2.5 and 4/100, a transfer of 0.5 and a flash loan of 2.5 read as written, not 5/2, 1/25, 1/2."""
+    sale = _result("specs/dao/weights_as_written.gov", name="the_minnow_keeps_its_stake")
+    assert sale.trace[0].changes == ("minnow holds 4/100 -> 0.54 tokens", "whale holds 2.5 -> 2 tokens")
+    assert story(sale.trace)[0].endswith("Changed: minnow's tokens go from 4/100 to 0.54; whale's tokens go from 2.5 to 2.")
+    loan = _result("specs/dao/weights_as_written.gov", name="the_whale_must_vote_for_a_spend")
+    (borrowed,) = [c for c in loan.trace[0].changes if "flash loan" in c]
+    assert borrowed.endswith(" borrows 2.5 tokens (flash loan), votes with them and repays them in this step")
+
+
+def test_a_weight_alone_and_a_fraction_in_a_rule_as_written():
+    from govspec.scenario import tokens, written_numbers
+
+    model = api.load_text((ROOT / "specs/dao/weights_as_written.gov").read_text(), "w.gov")
+    numbers = written_numbers(model)
+    assert [tokens(Fraction(n, d), numbers) for n, d in ((1, 25), (5, 2), (1, 2), (27, 50), (1, 3))] == \
+        ["4/100", "2.5", "0.5", "0.54", "1/3"]
+    r = _result("specs/dao/numbers_as_written.gov", name="quorum_stays_at_4_percent")
+    assert _arithmetic(r.trace[0], "vote").words == \
+        "vote carries: yes votes weighing 20, at least 4/100 of the members weighing 100 (4)"
+
+
+def test_a_weight_from_a_data_file_as_written(tmp_path):
+    (tmp_path / "h.csv").write_text("name,weight\nann,0.25\nbo,3/4\n")
+    (tmp_path / "s.gov").write_text('organization "o" {\n  people from "h.csv" into holders\n  body holders { }\n}\n')
+    model = api.load_text((tmp_path / "s.gov").read_text(), str(tmp_path / "s.gov"))
+    assert {p.name: p.written for p in model.people} == {"ann": "0.25", "bo": "3/4"}
