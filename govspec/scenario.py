@@ -366,7 +366,7 @@ class _Quantities:
             case m.NumArg(name=n):
                 return f"{n} = {figure(v)}"
             case m.Seats(body=b):
-                return f"{figure(v)} seats" + ("" if b == self.body else f" of {b}")
+                return f"{figure(v)} seat{'' if v == 1 else 's'}" + ("" if b == self.body else f" of {b}")
             case m.Supply():
                 return f"a supply of {tokens(v, self.numbers)} tokens"
             case m.Now():

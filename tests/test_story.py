@@ -335,3 +335,27 @@ def test_a_weight_from_a_data_file_as_written(tmp_path):
     (tmp_path / "s.gov").write_text('organization "o" {\n  people from "h.csv" into holders\n  body holders { }\n}\n')
     model = api.load_text((tmp_path / "s.gov").read_text(), str(tmp_path / "s.gov"))
     assert {p.name: p.written for p in model.people} == {"ann": "0.25", "bo": "3/4"}
+
+
+def test_the_numbers_put_their_nouns_in_the_right_number():
+    """'1 seat', '1 yes vote', '1 member', '1 day': never '1 seats' or '(s)'."""
+    spec = """organization "one" {
+  person a
+  body board { seats 1 members a }
+  procedure act {
+    decided by board at meeting
+      notice all
+      quorum present >= seats
+      passes when yes >= 1 and yes >= size(members)
+    timelock 1 day
+  }
+}
+property q:
+  never act.executed
+"""
+    report = api.check_model(api.load_text(spec, "one.gov"), api.Options(sanity=False))
+    told = " ".join(story(report.properties[0].trace))
+    assert "quorum met: 1 present, at least 1 seat;" in told
+    assert "vote carries: 1 yes vote, at least 1; 1 yes vote, at least 1 member," in told
+    assert "1 day since its approval on day 0, at least the 1 day it must wait" in told
+    assert not re.search(r"\b1 (seats|members|yes votes|days)\b|\(s\)", told)
