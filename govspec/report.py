@@ -135,7 +135,9 @@ class Arithmetic:
         """'quorum met: 3 present, more than half of 5 members (2.5)'."""
         verdict = {"vote": ("carries", "does not carry"), "consent": ("carries", "does not carry"),
                    "veto": ("carries", "fails"), "timelock": ("over", "not over"), "veto window": ("over", "not over"),
-                   "voting delay": ("over", "not over")}.get(self.rule, ("met", "not met"))[0 if self.holds else 1]
+                   "voting delay": ("over", "not over"),
+                   # (a meeting on short notice acts when every member attends: its notice is waived)
+                   "notice period": ("over", "waived")}.get(self.rule, ("met", "not met"))[0 if self.holds else 1]
         return f"{self.rule} {verdict}: " + "; ".join(c.words for c in self.comparisons)
 
     def as_dict(self) -> dict:

@@ -474,16 +474,20 @@ def execute_arithmetic(proc: m.Procedure, state: sem.State, step: sem.Step) -> t
 
 
 def vote_arithmetic(proc: m.Procedure, state: sem.State, step: sem.Step) -> tuple[Arithmetic, ...]:
-    """Days since the proposal against the voting delay, for a vote on a proposal."""
+    """Days since the proposal against the voting delay, for a vote on a proposal; for a meeting
+    whose delay is its notice periods, days since it was called against the notice (waived, on
+    short notice, when every member attends: :func:`govspec.semantics.short_notice`)."""
     life = proc.lifecycle
     proposal = state.proposal_at(proc.name, step.which) if life is not None else None
     if proposal is None or not life.delay:
         return ()
     since = state.now - proposal[1]
     holds = since >= life.delay
-    words = (f"{_days(since)} since the proposal on day {proposal[1]}, "
-             f"{'at least' if holds else 'less than'} the voting delay of {_days(life.delay)}")
-    return (Arithmetic("voting delay", life.rule.text, holds, (Comparison(str(since), ">=", str(life.delay), holds, words),)),)
+    made = "the meeting was called" if proc.calling is not None else "the proposal"
+    delay = f"the notice of {_days(life.delay)}" if life.waivable else f"the voting delay of {_days(life.delay)}"
+    words = f"{_days(since)} since {made} on day {proposal[1]}, {'at least' if holds else 'less than'} {delay}"
+    return (Arithmetic("notice period" if life.waivable else "voting delay", life.rule.text, holds,
+                       (Comparison(str(since), ">=", str(life.delay), holds, words),)),)
 
 
 def propose_arithmetic(model: m.Model, proc: m.Procedure, state: sem.State, step: sem.Step,

@@ -359,3 +359,12 @@ property q:
     assert "vote carries: 1 yes vote, at least 1; 1 yes vote, at least 1 member," in told
     assert "1 day since its approval on day 0, at least the 1 day it must wait" in told
     assert not re.search(r"\b1 (seats|members|yes votes|days)\b|\(s\)", told)
+
+
+def test_a_meeting_on_short_notice_shows_its_notice_waived():
+    """A meeting held before its notice period is over acts only when every member attends: the
+    notice is 'waived', not a voting delay 'not over'."""
+    r = _result("specs/delaware/bylaw_meetings.gov", name="every_director_notified")
+    assert _arithmetic(r.trace[1], "notice period").words == \
+        "notice period waived: 0 days since the meeting was called on day 0, less than the notice of 2 days"
+    assert "voting delay" not in " ".join(story(r.trace))
