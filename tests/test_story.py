@@ -368,3 +368,17 @@ def test_a_meeting_on_short_notice_shows_its_notice_waived():
     assert _arithmetic(r.trace[1], "notice period").words == \
         "notice period waived: 0 days since the meeting was called on day 0, less than the notice of 2 days"
     assert "voting delay" not in " ".join(story(r.trace))
+
+
+def test_short_names_stay_unambiguous():
+    """Line 28 of the spec and line 28 of a library file: each short name names its file; two
+    clauses with one citation before the colon fall back to their lines."""
+    from govspec.report import RuleRef, TraceStep
+
+    rules = (RuleRef("require a", 28, None, None), RuleRef("require b", 28, None, "<library>/oz_governor.gov"),
+             RuleRef("quorum q", 30, "Art. 2: quorum", None), RuleRef("passes p", 31, "Art. 2: threshold", None),
+             RuleRef("effect e", 32, "Art. 3: effect", None))
+    step = TraceStep(1, "event", "e", (), (), (), rules, 5, None)
+    first, second = story((step, replace(step, index=2)))
+    assert "(require a, line 28; require b, line 28 of <library>/oz_governor.gov; Art. 2: quorum, line 30;" in first
+    assert second.endswith("(line 28 of this spec; line 28 of oz_governor.gov; line 30; line 31; Art. 3). Nothing changes.")

@@ -52,34 +52,35 @@ class _Citations:
     def __init__(self, trace: tuple[TraceStep, ...]):
         clauses = list(dict.fromkeys(_rule(r) for step in trace for r in _refs(step)))
         refs = {_rule(r): r for step in trace for r in _refs(step)}
-        files = {}
+        files: dict[int, set] = {}
         for r in refs.values():
             files.setdefault(r.line, set()).add(r.path)
+
         def line(r: RuleRef) -> str:
             name = PurePosixPath(shown(r.path)).name if r.path else None
             return f"line {r.line}" + (f" of {name or 'this spec'}" if len(files[r.line]) > 1 else "")
+
         named = {c: refs[c].cite.split(": ")[0] if refs[c].cite else None for c in clauses}
         taken = Counter(n for n in named.values() if n)
         self.short = {c: n if n and taken[n] == 1 else line(refs[c]) for c, n in named.items()}
-        # (two clauses of one line and no citation: the first one's line, the other's its text too)
+        # (clauses without a citation that share a line, as a stage line and its default rule: their text first)
         lines = Counter(self.short.values())
         for c in clauses:
             if lines[self.short[c]] > 1 and not named[c]:
                 self.short[c] = f"{refs[c].text}, {self.short[c]}"
         self.seen: set[str] = set()
-        self.here: set[str] = set()
 
     def of(self, step: TraceStep) -> str:
         """The step's clauses: in full at first use (a file named once in a row), else short; the
         procedure's own citation only the first time (the sentence names the procedure)."""
-        out, path, self.here = [], None, set()
+        out, path, here = [], None, set()
         refs = _refs(step)
         own = refs[0] if step.cite else None
         for ref in refs:
             clause = _rule(ref)
-            if clause in self.here:  # (a clause once in a step)
+            if clause in here:  # (a clause once in a step)
                 continue
-            self.here.add(clause)
+            here.add(clause)
             if clause not in self.seen:
                 out.append(_rule(ref, file=ref.path != path))
                 path = ref.path
