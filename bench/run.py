@@ -5,6 +5,7 @@
     python bench/run.py --limit 30 --sizes 9 100 --depths 2 --only interchangeable
     python bench/run.py --power         # power indices against brute force and powerindex (bench/power.py)
     python bench/run.py --sweep         # 200 parameter points on -j 1, -j 2 and a local Dask cluster (bench/sweep.py)
+    python bench/run.py --startup       # a one-procedure check against importing Z3, Lark and click (bench/startup.py)
 
 Prints a table and writes it as JSON (``bench/results.json`` unless ``--json`` says otherwise).
 Each measurement runs in a fresh Python process with a hard time limit: a run that does not
@@ -233,6 +234,8 @@ def main(argv=None) -> int:
                         help="power indices against brute force and powerindex instead (bench/power.py)")
     parser.add_argument("--sweep", action="store_true",
                         help="200 parameter points with -j 1, -j 2 and --cluster on a local Dask cluster (bench/sweep.py)")
+    parser.add_argument("--startup", action="store_true",
+                        help="a one-procedure check against importing Z3, Lark and click, as whole processes (bench/startup.py)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spec-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -252,6 +255,10 @@ def main(argv=None) -> int:
         import sweep
 
         return sweep.main([])
+    if args.startup:
+        import startup
+
+        return startup.main([])
     if args.specs:
         import specs_time
 

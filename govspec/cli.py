@@ -75,9 +75,11 @@ def _parallel_options(work: str) -> list:
 
 
 def _dask_needed(ctx: click.Context, param, address: str | None) -> str | None:
+    if address is None:
+        return None  # (without --cluster, nothing of the process pool is imported: a small check starts faster)
     from .parallel import DASK_MISSING, dask_installed
 
-    if address is not None and not dask_installed():
+    if not dask_installed():
         raise click.UsageError(DASK_MISSING, ctx)
     return address
 
@@ -85,11 +87,12 @@ def _dask_needed(ctx: click.Context, param, address: str | None) -> str | None:
 @contextlib.contextmanager
 def _cluster_errors():
     """A Dask cluster that cannot be used (unreachable, no worker, other versions): a message, exit 2."""
-    from .parallel import ClusterError
-
     try:
         yield
-    except ClusterError as err:
+    except Exception as err:
+        parallel = sys.modules.get("govspec.parallel")  # (only a module that was imported can have raised it)
+        if parallel is None or not isinstance(err, parallel.ClusterError):
+            raise
         raise click.ClickException(f"--cluster: {err}") from None
 
 
@@ -142,9 +145,8 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
     or 130 on Ctrl-C after printing the results finished as text on ``partial_out`` (standard error
     if None) and the properties left.  ``reads``: filled with what was read of each file."""
     from . import api
-    from .diff.review import with_diff_blocks
-    from .power_review import with_power_blocks
     from .progress import progress_for
+    from .review import is_review
     from .verdicts import ReplayError
 
     if recheck_cvc5:
@@ -169,8 +171,12 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
         with progress_for(_Streams.err, quiet) as progress, _cluster_errors():
             reads = reads if reads is not None else {}
             report = api.check_files(list(files), options, progress, reads)
-            report = with_diff_blocks(report, options, reads, progress)  # a review's govspec-diff blocks
-            report = with_power_blocks(report, options, reads, progress)  # and its govspec-power blocks
+            if any(is_review(f.path) for f in report.files):  # a review's govspec-diff and govspec-power blocks
+                from .diff.review import with_diff_blocks  # (imported only then: a small check starts faster)
+                from .power_review import with_power_blocks
+
+                report = with_diff_blocks(report, options, reads, progress)
+                report = with_power_blocks(report, options, reads, progress)
     except ReplayError as err:
         _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
                            f"reference semantics ({err}).\nThis is a verifier bug; please report it with the spec.\n")

@@ -29,6 +29,7 @@ STEP_SETS = ("notified", "present", "yes", "no", "abstain", "cast", "eligible", 
 @dataclass(frozen=True, slots=True)
 class Num:
     value: Fraction
+    written: str | None = field(default=None, compare=False)  # as written ('4/100', '20%'), for reports (issue 16.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +261,7 @@ class Person:
     span: Span
     group: str | None = None  # the anonymous group this member was counted in
     principal: str = ""  # whom their seats and keys belong to ("for acme"); their own name by default
+    written: str | None = None  # the weight as the spec (or its data file) wrote it ('1.5', '4/100'), for reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +383,10 @@ class Lifecycle:
     # "proposal threshold above A" (Compound Bravo's propose: votes > proposalThreshold); a proposal may
     # still be cancelled only while its proposer is below A (Bravo's cancel: votes < proposalThreshold)
     threshold_strict: bool = False
+    # "counted at snapshot N days after the proposal" (issue 19.2): the snapshot is the voting power as
+    # it stood when the day became ``proposed + snapshot_days`` (0: at the proposal step); it follows the
+    # live power at each time-passes step before that day and is fixed from then on (docs/semantics.md)
+    snapshot_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,6 +582,7 @@ class Model:
     warnings: tuple = ()  # Diagnostic objects of severity "warning" (look-alike names): shown, the check goes on
     # the clauses "amend" blocks changed in imported procedures, by the amending clause's span (reports mark them)
     amendments: dict[Span, "Amendment"] = field(default_factory=dict, compare=False)
+    flash_written: str | None = None  # the flash loan's amount as written, for reports (issue 16.5)
 
     @property
     def timed(self) -> bool:

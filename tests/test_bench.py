@@ -42,3 +42,21 @@ def test_the_specs_benchmark_times_a_spec_and_tabulates_the_ratio():
     table = specs_time.table(result)
     assert "| a.gov | 3.00 | 2.00 | 1.50x | proved | proved |" in table
     assert "| **all of specs/** | **4.00** | **4.00** | **1.00x** | | |" in table
+
+
+def test_the_startup_bench_times_the_check_against_its_imports(tmp_path, capsys):
+    """bench/startup.py with one pair: the check gives its known verdict, the table has the form
+    docs/performance.md quotes, and the page quotes the figures of bench/startup_results.json."""
+    import json
+
+    import startup
+
+    assert startup.main(["--pairs", "1", "--json", str(tmp_path / "startup.json")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    result = json.loads((tmp_path / "startup.json").read_text())
+    assert out[0] == f"1 pairs, Python {result['python']}, {result['cpus']} processors; medians:"
+    assert result["ratio_cpu"] > 0 and out[3].startswith("  ratio, pair by pair: ")
+    recorded = json.loads((ROOT / "bench" / "startup_results.json").read_text())
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert "\n".join(startup.table(recorded).splitlines()) in doc
+    assert f"**{recorded['ratio_cpu']:.2f}x** of the processor time" in doc

@@ -303,7 +303,7 @@ def test_exhaustion_agrees_with_z3(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=150, **COMMON)
+@settings(max_examples=100, **COMMON)  # (150 until CI outgrew its 45 minutes; the seed moves daily)
 @given(specs(max_people=6))
 def test_exhaustion_agrees_with_z3_slow(text):
     assert disagreements(text) == [], text
@@ -317,7 +317,7 @@ def test_exhaustion_agrees_with_z3_on_tokens_slow(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=80, **COMMON)
+@settings(max_examples=45, **COMMON)  # (80 took 9 minutes of CI's 45; the seed moves daily)
 @given(principal_specs())
 def test_exhaustion_agrees_with_z3_with_principals_slow(text):
     assert disagreements(text) == [], text
