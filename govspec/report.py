@@ -117,6 +117,7 @@ class StageRecord:
     outsiders_free: bool = False  # a forcing step: outsiders' response is universally quantified
     objected: tuple[str, ...] = ()  # not notified, came only to object (attendance waives notice)
     casting: str | None = None  # the chair whose casting vote decided a tie
+    signed_waiver: tuple[str, ...] = ()  # not notified, signed a written waiver of notice
 
     def as_dict(self) -> dict:
         return {
@@ -124,7 +125,8 @@ class StageRecord:
             "present": list(self.present), "yes": list(self.yes), "no": list(self.no),
             "abstain": list(self.abstain), "recused": list(self.recused), "outsiders_free": self.outsiders_free,
         } | ({"objected": list(self.objected)} if self.objected else {}) | (
-            {"casting": self.casting} if self.casting else {})
+            {"casting": self.casting} if self.casting else {}) | (
+            {"signed_waiver": list(self.signed_waiver)} if self.signed_waiver else {})
 
 
 @dataclass(frozen=True)

@@ -233,6 +233,18 @@ CASES = [
     case("waiver-in-written-consent", spec(("decided by board at meeting\n      passes when yes > half of present",
                                             "decided by board by written consent\n      attendance waives notice")),
          "GOV330", 13, 7, "attendance waives the notice of a meeting; written consent goes to every member"),
+    # a written waiver of notice (issue 13.3): where attendance waives notice may stand, once, after a stage line
+    case("written-waiver-without-notice", spec(("      passes when yes > half of present",
+                                                "      notice none\n      notice may be waived in writing\n      passes when yes > 1")),
+         "GOV330", 14, 7, "with 'notice none' no notice is required, so there is none to waive in writing"),
+    case("written-waiver-in-written-consent", spec(("decided by board at meeting\n      passes when yes > half of present",
+                                                    "decided by board by written consent\n      notice may be waived in writing")),
+         "GOV330", 13, 7, "a waiver of notice is of a meeting's notice; written consent goes to every member"),
+    case("written-waiver-twice", spec(("      passes when yes > half of present", "      notice may be waived in writing\n"
+                                       "      notice may be waived in writing\n      passes when yes > half of present")),
+         "GOV305", 14, 7, "'notice may be waived in writing' is given twice for this stage"),
+    case("written-waiver-before-stage", spec(("    decided by", "    notice may be waived in writing\n    decided by")),
+         "GOV304", 12, 5, "'notice may be waived in writing' must follow a 'decided by'"),
     case("caller-count-above-seats", spec(("    decided by", "    called by 4 members\n    decided by")), "GOV330", 12, 15,
          "4 members cannot call a meeting of 'board': it has 3 seats"),
     case("caller-office-unknown", spec(("    decided by", "    called by chair\n    decided by")), "GOV106", 12, 15,
