@@ -209,3 +209,27 @@ organization "t" {
     model = api.load_text(text, "t.gov")
     stage = model.procedures["act"].stages[0]
     assert stage.written_waiver is not None and stage.written_waiver.cite == "Bylaws 3.6"
+
+
+def test_a_proof_relies_on_notice_to_all_despite_the_waiver():
+    """--explain weakens 'notice all' to 'notice none', and drops the written waiver with it: a
+    waiver of a notice nobody need be given would still keep the meeting from acting."""
+    text = """
+organization "t" {
+  person a
+  person b
+  person c
+  body board { members a, b, c }
+  procedure solo {
+    decided by board at meeting
+      notice all
+      notice may be waived in writing
+      passes when yes > half of present
+  }
+}
+property alone: no coalition of at most 1 in board can force solo
+"""
+    report = api.check_model(api.load_text(text, "t.gov"), api.Options(depth=2, timeout=60, explain=True))
+    result = report.properties[0]
+    assert result.status == PROVED
+    assert "decided by board at meeting, notice all" in [r.text for r in result.relied_on]
