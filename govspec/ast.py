@@ -95,6 +95,7 @@ class Binary(Node):
 class FractionOf(Node):
     fraction: Fraction
     base: "Expr"
+    text: str | None = None  # the fraction as written ('4/100', '20%'), for reports (issue 16.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,7 @@ class PersonDecl(Node):
     principal: str | None = None  # "for acme": whom this person's seats and keys belong to
     variable: bool = False  # "group d of at least 5" / "of 5 to 20": the size is a parameter, ``count`` its least value
     upper: int | None = None  # its greatest value (None: no bound)
+    weight_text: str | None = None  # the weight as written ('1.5', '4/100'), for reports (issue 16.5); None: implied
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +338,7 @@ class FlashDecl(Node):
     amount: Fraction
     cite: str | None
     name: str = "flash loan"
+    text: str | None = None  # the amount as written, for reports (issue 16.5)
 
 
 @dataclass(frozen=True, slots=True)

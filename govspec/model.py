@@ -29,6 +29,7 @@ STEP_SETS = ("notified", "present", "yes", "no", "abstain", "cast", "eligible", 
 @dataclass(frozen=True, slots=True)
 class Num:
     value: Fraction
+    written: str | None = field(default=None, compare=False)  # as written ('4/100', '20%'), for reports (issue 16.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +261,7 @@ class Person:
     span: Span
     group: str | None = None  # the anonymous group this member was counted in
     principal: str = ""  # whom their seats and keys belong to ("for acme"); their own name by default
+    written: str | None = None  # the weight as the spec (or its data file) wrote it ('1.5', '4/100'), for reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,6 +585,7 @@ class Model:
     warnings: tuple = ()  # Diagnostic objects of severity "warning" (look-alike names): shown, the check goes on
     # the clauses "amend" blocks changed in imported procedures, by the amending clause's span (reports mark them)
     amendments: dict[Span, "Amendment"] = field(default_factory=dict, compare=False)
+    flash_written: str | None = None  # the flash loan's amount as written, for reports (issue 16.5)
 
     @property
     def timed(self) -> bool:

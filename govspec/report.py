@@ -104,6 +104,48 @@ class RuleRef:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """One comparison a rule made in a step, with the numbers compared (issue 16.2): ``left`` and
+    ``right`` are the values of its two sides (exact: ``3``, ``2.5``, ``5/3``), ``holds`` whether
+    it held, and ``words`` says it with what was counted ("3 present, more than half of 5 members (2.5)")."""
+
+    left: str
+    op: str
+    right: str
+    holds: bool
+    words: str
+
+    def as_dict(self) -> dict:
+        return {"left": self.left, "op": self.op, "right": self.right, "holds": self.holds, "words": self.words}
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    """The numbers one rule of a step compared, re-evaluated on the reference semantics (issue
+    16.2): ``rule`` is what the rule is (quorum, vote, veto, timelock, voting delay, proposal
+    threshold), ``text`` the rule as written, ``holds`` whether the rule held in the step."""
+
+    rule: str
+    text: str
+    holds: bool
+    comparisons: tuple[Comparison, ...]
+
+    @property
+    def words(self) -> str:
+        """'quorum met: 3 present, more than half of 5 members (2.5)'."""
+        verdict = {"vote": ("carries", "does not carry"), "consent": ("carries", "does not carry"),
+                   "veto": ("carries", "fails"), "timelock": ("over", "not over"), "veto window": ("over", "not over"),
+                   "voting delay": ("over", "not over"),
+                   # (a meeting on short notice acts when every member attends: its notice is waived)
+                   "notice period": ("over", "waived")}.get(self.rule, ("met", "not met"))[0 if self.holds else 1]
+        return f"{self.rule} {verdict}: " + "; ".join(c.words for c in self.comparisons)
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "text": self.text, "holds": self.holds, "words": self.words,
+                "comparisons": [c.as_dict() for c in self.comparisons]}
+
+
+@dataclass(frozen=True)
 class StageRecord:
     body: str
     kind: str  # decided | approved | vetoed
@@ -117,6 +159,8 @@ class StageRecord:
     outsiders_free: bool = False  # a forcing step: outsiders' response is universally quantified
     objected: tuple[str, ...] = ()  # not notified, came only to object (attendance waives notice)
     casting: str | None = None  # the chair whose casting vote decided a tie
+    # the numbers its quorum and its passing rule compared (issue 16.2; in a forcing step, the coalition's alone)
+    arithmetic: tuple[Arithmetic, ...] = ()
     signed_waiver: tuple[str, ...] = ()  # not notified, signed a written waiver of notice
 
     def as_dict(self) -> dict:
@@ -126,6 +170,7 @@ class StageRecord:
             "abstain": list(self.abstain), "recused": list(self.recused), "outsiders_free": self.outsiders_free,
         } | ({"objected": list(self.objected)} if self.objected else {}) | (
             {"casting": self.casting} if self.casting else {}) | (
+            {"arithmetic": [a.as_dict() for a in self.arithmetic]} if self.arithmetic else {}) | (
             {"signed_waiver": list(self.signed_waiver)} if self.signed_waiver else {})
 
 
@@ -162,6 +207,12 @@ class TraceStep:
     # waiting decisions that could take effect after this step but for a requirement checked at
     # execution that fails then ('require C at execution'): each ("P(x = a)", "at execution require C (line N)")
     held: tuple[tuple[str, str], ...] = ()
+    # who called the step's meeting or made its proposal (a "called by" rule, a proposal): the HTML
+    # timeline's cells; the JSON report names them in the rules' words ("here: ada, as chair")
+    callers: tuple[str, ...] = field(default=(), compare=False)
+    # the numbers its rules of time and weight compared (issue 16.2): days against a timelock or a
+    # voting delay, a proposer's voting power against the proposal threshold (a stage's: its record's)
+    arithmetic: tuple[Arithmetic, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -170,7 +221,7 @@ class TraceStep:
             "step": self.index, "kind": self.kind, "name": self.name, "args": dict(self.args),
             "stages": [s.as_dict() for s in self.stages], "changes": list(self.changes),
             "rules": [r.as_dict() for r in self.rules], "line": self.line, "cite": self.cite,
-        }
+        } | ({"arithmetic": [a.as_dict() for a in self.arithmetic]} if self.arithmetic else {})
 
 
 @dataclass(frozen=True)
@@ -199,6 +250,9 @@ class PropertyResult:
     # the property as written (its formula, without name and citation) and in plain words (issue 16.1)
     statement: str | None = None
     words: str | None = None
+    # a REFUTED "can force": the others' answer at the first vote, as a one-step trace whose vote
+    # does not pass (govspec/explicit/response.py; the HTML report draws it; not in the JSON report)
+    response: tuple[TraceStep, ...] = field(default=(), compare=False)
 
     @property
     def why(self) -> str:

@@ -1,8 +1,9 @@
 """Turn a replayed behaviour (reference-semantics steps) into report trace steps.
 
 Assumes the steps were already replayed successfully.  Guarantees: each :class:`TraceStep` names
-the procedure, arguments, each stage's notified/present/votes, only the state that changed, and
-the rule lines (with their citations) that allowed the step.
+the procedure, arguments, each stage's notified/present/votes, only the state that changed, the
+rule lines (with their citations) that allowed the step, and the numbers its rules compared
+(:class:`govspec.report.Arithmetic`), evaluated on the reference semantics (issue 16.2).
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from fractions import Fraction
 
 from . import model as m
 from . import semantics as sem
-from .report import RuleRef, StageRecord, StateSnapshot, TraceStep
+from .report import Arithmetic, Comparison, RuleRef, StageRecord, StateSnapshot, TraceStep
+from .wording import _Words
 
 
 def natural_key(name: str):
@@ -26,9 +29,11 @@ def _names(people) -> tuple[str, ...]:
 
 
 def state_changes(before: sem.State, after: sem.State,
-                  spelled: tuple[dict[str, str], dict[str, str]] = ({}, {})) -> tuple[str, ...]:
+                  spelled: tuple[dict[str, str], dict[str, str]] = ({}, {}),
+                  numbers: dict[Fraction, str] | None = None) -> tuple[str, ...]:
     """What changed, in words; ``spelled`` gives parameter values as the spec wrote them, before and
-    after (:func:`written_params`), so ``4/100`` is not shown as ``1/25``."""
+    after (:func:`written_params`), so ``4/100`` is not shown as ``1/25``; ``numbers`` token amounts
+    as written (:func:`written_numbers`)."""
     changes = []
     for (body, old), (_, new) in zip(before.members, after.members):
         for p in sorted(old - new):
@@ -55,7 +60,9 @@ def state_changes(before: sem.State, after: sem.State,
     old_held, new_held = dict(before.balances), dict(after.balances)
     for person in sorted(new_held, key=natural_key):
         if old_held.get(person) != new_held[person]:
-            changes.append(f"{person} holds {old_held.get(person)} -> {new_held[person]} tokens")
+            old = old_held.get(person)
+            changes.append(f"{person} holds {old if old is None else tokens(old, numbers)} -> "
+                           f"{tokens(new_held[person], numbers)} tokens")
     old_del, new_del = dict(before.delegates), dict(after.delegates)
     for person in sorted(set(old_del) | set(new_del), key=natural_key):
         if old_del.get(person) != new_del.get(person):
@@ -90,6 +97,26 @@ def written_params(model: m.Model, step: sem.Step | None, before: sem.State, aft
             if text is not None:
                 out[param] = text
     return out
+
+
+def written_numbers(model: m.Model) -> dict[Fraction, str]:
+    """Token amounts as the spec wrote them (issue 16.5): each declared weight, the flash loan and
+    each constant amount of a token effect, by value (the first text written for a value)."""
+    found = [(p.weight, p.written) for p in model.people]
+    found.append((model.flash_loan, model.flash_written))
+    found += [(e.amount.value, e.amount.written) for proc in model.procedures.values() for e in proc.effects
+              if isinstance(e.amount, m.Num)]
+    out: dict[Fraction, str] = {}
+    for value, text in found:
+        if text is not None:
+            out.setdefault(value, text)
+    return out
+
+
+def tokens(value: Fraction, numbers: dict[Fraction, str] | None) -> str:
+    """A number of tokens as the spec wrote it where it did, else :func:`figure` (a balance computed
+    by the scenario: ``1.5``, ``1/3``)."""
+    return (numbers or {}).get(value) or figure(value)
 
 
 def _entries(these: tuple, but_not: tuple) -> list:
@@ -143,6 +170,8 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
     state = sem.initial_state(model)
     out = []
     spelled = written_params(model, None, state, state, {})
+    called: dict = {}  # (procedure, args) -> who called its meeting, for the meeting itself
+    numbers = written_numbers(model)
 
     def ref(text: str, span, cite) -> RuleRef:
         return rule_ref(model, text, span, cite)
@@ -156,8 +185,9 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
 
     for index, step in enumerate(steps, start=1):
         after = sem.apply(model, state, step)
+        spelled_before = spelled
         now_spelled = written_params(model, step, state, after, spelled)
-        changes = state_changes(state, after, (spelled, now_spelled))
+        changes = state_changes(state, after, (spelled, now_spelled), numbers)
         spelled = now_spelled
         if step.procedure == sem.WAIT:
             out.append(TraceStep(index, "event", sem.WAIT, (("days", str(step.days)),), (),
@@ -175,7 +205,8 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules += [ref(f"effect {e.text}", e.span, e.cite) for e in _effect_clauses(proc)] + folded(proc, ("drop",))
             out.append(TraceStep(index, "procedure", f"{proc.name} takes effect", _shown(step.args), (),
                                  changes, tuple(rules), proc.span.line, proc.cite,
-                                 None if proc.span.path == model.path else proc.span.path, phase="execute"))
+                                 None if proc.span.path == model.path else proc.span.path, phase="execute",
+                                 arithmetic=execute_arithmetic(proc, state, step)))
             state = after
             continue
         if step.phase in ("propose", "cancel"):
@@ -187,22 +218,31 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 name = f"{proc.name} {'meeting called' if proc.calling is not None else 'proposed'} by {step.proposer}"
             else:
                 name = f"{proc.name} proposal cancelled"
+            who = (sem.callers(proc, state, coalition, step.proposer) or () if proc.calling is not None
+                   else (step.proposer,)) if step.phase == "propose" else ()
+            if proc.calling is not None and who:
+                called[(proc.name, _shown(step.args))] = who  # (the meeting, held later, names them too)
             out.append(TraceStep(index, "procedure", name, _shown(step.args), (), _loan(model, step) + changes,
                                  tuple(rules), proc.span.line, proc.cite,
-                                 None if proc.span.path == model.path else proc.span.path, phase=step.phase))
+                                 None if proc.span.path == model.path else proc.span.path, phase=step.phase,
+                                 callers=_names(who),
+                                 arithmetic=propose_arithmetic(model, proc, state, step, spelled_before)))
             state = after
             continue
         args = dict(step.args)
         records = []
         rules: list[RuleRef] = []
         stages = (proc.window_stage,) if step.phase == "veto" else proc.stages
+        env = sem.step_env(model, state, step)  # (the sets and voting power the step was judged with)
         for stage, choice in zip(stages, step.stages):
             sets = sem.stage_sets(proc, stage, state, args, choice)
             records.append(StageRecord(
                 stage.body, stage.kind, stage.mode, _names(choice.notified), _names(choice.attended),
                 _names(choice.yes), _names(choice.no), _names(choice.abstain), _names(sets["recused"]),
                 outsiders_free=coalition is not None, objected=_names(choice.objected),
-                casting=_casting(stage, state, choice), signed_waiver=_names(choice.signed_waiver),
+                casting=_casting(stage, state, choice),
+                arithmetic=stage_arithmetic(model, env, stage, spelled_before),
+                signed_waiver=_names(choice.signed_waiver),
             ))
             mode = "at meeting" if stage.mode == "meeting" else "by written consent"
             amended_notice = folded(proc, ("notice",), stage)  # (then cited on its own, not as the stage line's)
@@ -235,9 +275,15 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules.append(ref(proc.lifecycle.rule.text, proc.lifecycle.rule.span, proc.lifecycle.rule.cite))
             rules += folded(proc, LIFECYCLE_KINDS)
         name = f"{proc.name} vetoed" if step.phase == "veto" else proc.name
+        who = ()
+        if step.phase == "pass" and proc.calling is not None:
+            who = called.get((proc.name, _shown(step.args)), ()) if proc.lifecycle is not None else (
+                sem.callers(proc, state, coalition) or ())
         out.append(TraceStep(index, "event" if proc.is_event else "procedure", name, _shown(step.args), tuple(records),
                              _loan(model, step) + changes, tuple(rules), proc.span.line, proc.cite,
-                             None if proc.span.path == model.path else proc.span.path, phase=step.phase))
+                             None if proc.span.path == model.path else proc.span.path, phase=step.phase,
+                             callers=_names(who),
+                             arithmetic=vote_arithmetic(proc, state, step) if step.phase == "pass" else ()))
         state = after
     return tuple(_with_states(model, steps, out))
 
@@ -272,7 +318,8 @@ def held(model: m.Model, state: sem.State) -> tuple[tuple[str, str], ...]:
 def _loan(model: m.Model, step: sem.Step) -> tuple[str, ...]:
     if step.loan is None:
         return ()
-    return (f"{step.loan} borrows {model.flash_loan} tokens (flash loan), votes with them and repays them in this step",)
+    amount = model.flash_written or figure(model.flash_loan)  # (as written, issue 16.5)
+    return (f"{step.loan} borrows {amount} tokens (flash loan), votes with them and repays them in this step",)
 
 
 def _effect_clauses(proc):
@@ -283,3 +330,193 @@ def _effect_clauses(proc):
 def _shown(args) -> tuple[tuple[str, str], ...]:
     """A step's arguments as words: a person's name, a whole number's digits (``t = 2``)."""
     return tuple((k, str(v)) for k, v in args)
+
+
+# ---------------------------------------------------------------- the arithmetic shown (issue 16.2)
+# A step's numbers are re-evaluated here on the reference semantics (the replay), with the same
+# sets and voting power the step was judged with (:func:`govspec.semantics.step_env`): never taken
+# from an engine's model, never made up.
+
+_OP_WORDS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than", "==": "equal to", "!=": "other than"}
+_NOT_OP = {">=": "less than", ">": "not more than", "<=": "more than", "<": "not less than", "==": "not equal to",
+           "!=": "equal to"}
+_COUNTED = {"notified": ("notified", "notified"), "present": ("present", "present"), "yes": ("yes vote", "yes votes"),
+            "no": ("no vote", "no votes"), "abstain": ("abstention", "abstentions"), "cast": ("vote cast", "votes cast"),
+            "eligible": ("eligible to vote", "eligible to vote"), "recused": ("recused", "recused")}
+_SIGNED = ("signature", "signatures")
+
+
+def figure(value: Fraction) -> str:
+    """An exact number as a board reads it: ``3``, ``2.5``, ``5/3`` (a decimal where one ends)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    d = value.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    if d == 1:
+        return format(value.numerator / value.denominator, "f").rstrip("0").rstrip(".") \
+            if len(str(value.denominator)) <= 6 else f"{value.numerator}/{value.denominator}"
+    return f"{value.numerator}/{value.denominator}"
+
+
+class _Quantities:
+    """A number of a rule, in words with its value: '3 present', 'half of 5 members (2.5)'."""
+
+    def __init__(self, model: m.Model, env: sem.Env, body: str, consent: bool, spelled: dict[str, str]):
+        self.model, self.env, self.body, self.consent, self.spelled = model, env, body, consent, spelled
+        self.numbers = written_numbers(model)
+
+    def value(self, e) -> Fraction:
+        return sem.eval_num(e, self.env)
+
+    def words(self, e, top: bool = True) -> str:
+        v = self.value(e)
+        match e:
+            case m.Num(written=text):
+                return text or (figure(v) if v != Fraction(1, 2) or top else "half")
+            case m.ParamRef(name=n):
+                return f"{n} ({self.spelled.get(n, figure(v))})"
+            case m.NumArg(name=n):
+                return f"{n} = {figure(v)}"
+            case m.Seats(body=b):
+                return f"{figure(v)} seat{'' if v == 1 else 's'}" + ("" if b == self.body else f" of {b}")
+            case m.Supply():
+                return f"a supply of {tokens(v, self.numbers)} tokens"
+            case m.Now():
+                return f"day {figure(v)}"
+            case m.ApprovedAt(procedure=p):
+                return f"the day {p} was approved ({figure(v)})"
+            case m.ProposedAt(procedure=p):
+                return f"the day {p} was proposed ({figure(v)})"
+            case m.Tally(procedure=p, field=f):
+                return f"{p}.{f} ({figure(v)})"
+            case m.Count(set=s, weighted=weighted):
+                what = self._set(s, v)
+                the = "" if top else "the "
+                return f"{the}{what} weighing {tokens(v, self.numbers)}" if weighted else f"{the}{figure(v)} {what}"
+            case m.Arith(op="*", left=m.Num() | m.ParamRef() as k, right=x):
+                text = f"{self.words(k, top=False)} of {self.words(x, top=False)}"
+            case m.Arith(op=op, left=a, right=b):
+                text = f"{self.words(a, top=False)} {dict(zip('+-*', ('plus', 'minus', 'times')))[op]} {self.words(b, top=False)}"
+            case _:
+                return figure(v)
+        return f"{text} ({figure(v)})" if top else text
+
+    def _set(self, s, v: Fraction) -> str:
+        one = v == 1
+        match s:
+            case m.StepSet(kind=k):
+                forms = _SIGNED if self.consent and k in ("yes", "present") else _COUNTED[k]
+                return forms[0] if one else forms[1]
+            case m.Members(body=b):
+                return ("member" if one else "members") + ("" if b == self.body else f" of {b}")
+        words = in_words_set(self.model, s).removeprefix("the ")
+        return f"member{words[7:]}" if one and words.startswith("members") else words
+
+
+def in_words_set(model: m.Model, s) -> str:
+    return _Words(model).set(s)  # (the property wording's names for sets: one vocabulary)
+
+
+def _decisive(e, env: sem.Env):
+    """The comparisons that decided a condition, in order: all of a conjunction that holds, its
+    first failing part when it fails; the first part that holds of a disjunction, all of its
+    parts when none does (a rule with cases shows the case that applied, not every case)."""
+    match e:
+        case m.Compare():
+            yield e
+        case m.And(items=items) | m.Or(items=items):
+            want = isinstance(e, m.Or)  # (the part that decides: one that holds for "or", fails for "and")
+            deciding = next((i for i in items if sem.eval_bool(i, env) == want), None)
+            for item in [deciding] if deciding is not None else items:
+                yield from _decisive(item, env)
+        case m.NotE(item=item):
+            yield from _decisive(item, env)
+
+
+def _counts(e) -> bool:
+    """Does a number count something of the step or the state (not only constants and parameters)?"""
+    return any(isinstance(x, (m.Count, m.Seats, m.Supply, m.Now, m.Tally, m.ApprovedAt, m.ProposedAt))
+               for x in m.walk(e))
+
+
+def _compared(q: _Quantities, e: m.Compare) -> Comparison:
+    left, right = q.value(e.left), q.value(e.right)
+    holds = sem.eval_bool(e, q.env)
+    op = (_OP_WORDS if holds else _NOT_OP)[e.op]
+    return Comparison(figure(left), e.op, figure(right), holds, f"{q.words(e.left)}, {op} {q.words(e.right)}")
+
+
+def rule_arithmetic(model: m.Model, env: sem.Env, stage: m.Stage, rule: m.Rule, label: str,
+                    spelled: dict[str, str]) -> Arithmetic | None:
+    """The numbers ``rule`` of ``stage`` compared in the step of ``env`` (None: it compares none)."""
+    if stage.mode == "consent" and rule.text == "unanimous written consent":
+        return None  # (every member signs: the signatures say it, no number does)
+    q = _Quantities(model, env, stage.body, stage.mode == "consent", spelled)
+    found = [_compared(q, c) for c in _decisive(rule.expr, env) if _counts(c)]
+    comparisons = tuple({c.words: c for c in found}.values())  # (a comparison said once)
+    if not comparisons:
+        return None
+    return Arithmetic(label, rule.text, sem.eval_bool(rule.expr, env), comparisons)
+
+
+def stage_arithmetic(model: m.Model, env: sem.Env, stage: m.Stage, spelled: dict[str, str]) -> tuple[Arithmetic, ...]:
+    """The quorum's and the passing rule's numbers at one stage."""
+    vote = "veto" if stage.kind == "vetoed" else "consent" if stage.mode == "consent" else "vote"
+    found = [rule_arithmetic(model, env, stage, r, label, spelled)
+             for r, label in ((stage.quorum, "quorum"), (stage.passes, vote)) if r is not None]
+    return tuple(a for a in found if a is not None)
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def execute_arithmetic(proc: m.Procedure, state: sem.State, step: sem.Step) -> tuple[Arithmetic, ...]:
+    """Days since approval against the waiting time (timelock or veto window) of a decision taking effect."""
+    pending = state.pending_at(proc.name, step.which)
+    if pending is None:
+        return ()
+    at, waited = pending[1], state.now - pending[1]
+    holds = waited >= proc.delay
+    words = (f"{_days(waited)} since its approval on day {at}, "
+             f"{'at least' if holds else 'less than'} the {_days(proc.delay)} it must wait")
+    rule = proc.timelock_rule.text if proc.timelock_rule is not None else f"veto window of {_days(proc.delay)}"
+    return (Arithmetic("timelock" if proc.timelock >= proc.delay else "veto window", rule, holds,
+                       (Comparison(str(waited), ">=", str(proc.delay), holds, words),)),)
+
+
+def vote_arithmetic(proc: m.Procedure, state: sem.State, step: sem.Step) -> tuple[Arithmetic, ...]:
+    """Days since the proposal against the voting delay, for a vote on a proposal; for a meeting
+    whose delay is its notice periods, days since it was called against the notice (waived, on
+    short notice, when every member attends: :func:`govspec.semantics.short_notice`)."""
+    life = proc.lifecycle
+    proposal = state.proposal_at(proc.name, step.which) if life is not None else None
+    if proposal is None or not life.delay:
+        return ()
+    since = state.now - proposal[1]
+    holds = since >= life.delay
+    made = "the meeting was called" if proc.calling is not None else "the proposal"
+    delay = f"the notice of {_days(life.delay)}" if life.waivable else f"the voting delay of {_days(life.delay)}"
+    words = f"{_days(since)} since {made} on day {proposal[1]}, {'at least' if holds else 'less than'} {delay}"
+    return (Arithmetic("notice period" if life.waivable else "voting delay", life.rule.text, holds,
+                       (Comparison(str(since), ">=", str(life.delay), holds, words),)),)
+
+
+def propose_arithmetic(model: m.Model, proc: m.Procedure, state: sem.State, step: sem.Step,
+                       spelled: dict[str, str]) -> tuple[Arithmetic, ...]:
+    """The proposer's voting power against the proposal threshold."""
+    life = proc.lifecycle
+    if life is None or life.threshold is None or step.phase != "propose":
+        return ()
+    power = sem.powers(model, state, step.loan)[step.proposer]
+    env = sem.Env(model, state)
+    limit = sem.eval_num(life.threshold, env)
+    op = ">" if life.threshold_strict else ">="
+    holds = power > limit if life.threshold_strict else power >= limit
+    q = _Quantities(model, env, proc.stages[0].body, False, spelled)
+    words = (f"{step.proposer}'s voting power {tokens(power, q.numbers)}, "
+             f"{(_OP_WORDS if holds else _NOT_OP)[op]} {q.words(life.threshold)}")
+    return (Arithmetic("proposal threshold", life.rule.text, holds,
+                       (Comparison(figure(power), op, figure(limit), holds, words),)),)

@@ -99,7 +99,7 @@ class _Words:
     # ---- numbers
     def num(self, e) -> str:
         if isinstance(e, m.Num):
-            return _number(e.value)
+            return e.written or _number(e.value)  # (as written, issue 16.5)
         if isinstance(e, m.ParamRef):
             p = self.model.params.get(e.name)
             if p is None:
@@ -127,7 +127,7 @@ class _Words:
             return "the total supply of tokens"
         if isinstance(e, m.Arith):
             if e.op == "*" and isinstance(e.left, m.Num) and e.left.value < 1:
-                return f"{_number(e.left.value)} of {self.num(e.right)}"
+                return f"{e.left.written or _number(e.left.value)} of {self.num(e.right)}"
             word = {"+": "plus", "-": "minus", "*": "times"}[e.op]
             return f"{self.num(e.left)} {word} {self.num(e.right)}"
         raise NoWording(f"a number expression {type(e).__name__}")

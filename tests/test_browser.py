@@ -1,8 +1,16 @@
 """The HTML report as a person sees it: the docs review rendered by ``govspec report``, opened in
 headless Chromium (Debian's ``chromium`` package; .ci/run installs it), screenshotted, and checked
 for the verdict table and each scenario's timeline, in the DOM and in the pixels.
+
+And the timelines' text as laid out (issue 16.3): a copy of each page gets a script that measures
+the box of every text of every timeline in the browser and writes the boxes into the page, which
+``--dump-dom`` returns.  A label that intersects another, leaves its SVG or its cell, or shows
+smaller than 13 px fails the test: for the report of every spec in specs/ and for the review
+(with the slow tests), for a few of them in the default run.
 """
 
+import html
+import json
 import os
 import shutil
 import struct
@@ -12,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -68,13 +76,116 @@ def rendered(tmp_path_factory):
     code, _, _ = run_cli("report", "docs/review-openai.md", "-o", str(page))
     assert code == 1
     shot = tmp / "review.png"
+    dom = chromium(page, f"--screenshot={shot}")
+    return dom, shot.read_bytes()
+
+
+def chromium(page: Path, *options: str, timeout: int = 120) -> str:
+    """``page`` opened in headless Chromium with ``options`` (say ``--screenshot=...``): the DOM after load."""
+    profile = page.parent / f"profile-{page.stem}"
     command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp / 'profile'}",
-               "--window-size=1200,4000", "--hide-scrollbars", f"--screenshot={shot}", "--dump-dom", page.as_uri()]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    shutil.rmtree(tmp / "profile", ignore_errors=True)
+               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+               "--window-size=1200,4000", "--hide-scrollbars", *options, "--dump-dom", page.as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    shutil.rmtree(profile, ignore_errors=True)
     assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout, shot.read_bytes()
+    return done.stdout
+
+
+# Every text of every timeline: its box on the page, its font size as shown (the CSS size times the
+# SVG's scale), and the box of its cell (the rect before it) if it is a cell's label.
+MEASURE = """<script>
+(function () {
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const found = [...document.querySelectorAll("svg.timeline")].map((svg) => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return {name: svg.getAttribute("aria-label"), box: box(svg), texts: [...svg.querySelectorAll("text")].map((t) => ({
+      text: [...t.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join(""),
+      box: box(t), px: parseFloat(getComputedStyle(t).fontSize) * scale,
+      cell: t.classList.contains("cell") && t.previousElementSibling ? box(t.previousElementSibling) : null}))};
+  });
+  const out = document.createElement("pre");
+  out.id = "govspec-measured";
+  out.textContent = JSON.stringify(found);
+  document.body.appendChild(out);
+})();
+</script>"""
+
+
+def measured_timelines(page: Path) -> list[dict]:
+    """The timelines of an HTML page as Chromium lays them out (see MEASURE)."""
+    copy = page.with_name(page.stem + ".measured.html")
+    copy.write_text(page.read_text().replace("</body>", MEASURE + "\n</body>"))
+    dom = chromium(copy)
+    start = dom.index('<pre id="govspec-measured">') + len('<pre id="govspec-measured">')
+    return json.loads(html.unescape(dom[start:dom.index("</pre>", start)]))
+
+
+def _inside(inner, outer, slack=0.5) -> bool:
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
+
+
+def _intersect(a, b, slack=0.5) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > slack and min(a[3], b[3]) - max(a[1], b[1]) > slack
+
+
+def layout_problems(timelines: list[dict]) -> list[str]:
+    """Each label that overlaps another, is cut by its SVG or its cell, is shortened or is too small."""
+    problems = []
+    for svg in timelines:
+        texts = svg["texts"]
+        for i, t in enumerate(texts):
+            where = f"{svg['name']}: {t['text']!r}"
+            if t["px"] < 13 - 0.01:
+                problems.append(f"{where} is shown at {t['px']:.1f} px")
+            if not _inside(t["box"], svg["box"]):
+                problems.append(f"{where} overflows the timeline {svg['box']} at {t['box']}")
+            if t["cell"] is not None and not _inside(t["box"], t["cell"]):
+                problems.append(f"{where} overflows its cell {t['cell']} at {t['box']}")
+            if t["text"].rstrip().endswith(("…", "...")):
+                problems.append(f"{where} is cut short")
+            problems += [f"{where} overlaps {u['text']!r}" for u in texts[i + 1:] if _intersect(t["box"], u["box"])]
+    return problems
+
+
+def spec_page(spec: str, folder: Path) -> Path:
+    page = folder / (spec.replace("/", "_").removesuffix(".gov").removesuffix(".md") + ".html")
+    code, _, err = run_cli("report", spec, "-o", str(page))
+    assert code in (0, 1, 4), err
+    return page
+
+
+SPECS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "specs").rglob("*.gov"))
+# the default run: the review (its scenario and witness), a 3-step scenario whose meetings are
+# called (bylaw_meetings), a timeline of a group and a flash loan (flash_loan_live)
+QUICK = ["docs/review-openai.md", "specs/delaware/bylaw_meetings.gov", "specs/dao/flash_loan_live.gov"]
+
+
+def test_layout_problems_are_found():
+    """The measure itself: an overlap, an overflow, a label cut short and small text are each caught."""
+    svg = {"name": "t", "box": [0, 0, 100, 100], "texts": [
+        {"text": "a", "box": [0, 0, 50, 15], "px": 13, "cell": None},
+        {"text": "b", "box": [40, 5, 60, 20], "px": 13, "cell": None},
+        {"text": "c", "box": [90, 50, 120, 65], "px": 13, "cell": None},
+        {"text": "d...", "box": [0, 70, 10, 85], "px": 11, "cell": [0, 70, 8, 85]}]}
+    problems = layout_problems([svg])
+    assert problems == ["t: 'a' overlaps 'b'", "t: 'c' overflows the timeline [0, 0, 100, 100] at [90, 50, 120, 65]",
+                        "t: 'd...' is shown at 11.0 px", "t: 'd...' overflows its cell [0, 70, 8, 85] at [0, 70, 10, 85]",
+                        "t: 'd...' is cut short"]
+
+
+@pytest.mark.parametrize("spec", QUICK)
+def test_timeline_labels_neither_overlap_nor_overflow(spec, tmp_path):
+    timelines = measured_timelines(spec_page(spec, tmp_path))
+    assert timelines and all(svg["texts"] for svg in timelines)
+    assert layout_problems(timelines) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", [s for s in SPECS if s not in QUICK])
+def test_timeline_labels_of_every_spec_neither_overlap_nor_overflow(spec, tmp_path):
+    assert layout_problems(measured_timelines(spec_page(spec, tmp_path))) == []
 
 
 def test_the_page_shows_each_verdict_and_timeline_in_the_dom(rendered):

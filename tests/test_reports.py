@@ -6,6 +6,7 @@ by the golden tests (tests/test_specs.py), which these formats leave unchanged.
 """
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -16,7 +17,7 @@ from markdown_it import MarkdownIt
 
 from conftest import ROOT, run_cli
 from govspec import api
-from govspec.formats.html import render_html, timeline
+from govspec.formats.html import brief, compressed, render_html, text_width, timeline, wrap
 from govspec.formats.outputs import ERRORS_URI, junit, markdown, sarif
 
 OPENAI = "specs/openai/board_2023.gov"
@@ -263,3 +264,138 @@ def test_json_gives_the_reason_for_every_status_as_a_field(mixed_report):
     bounded = [p for p in _json_properties("specs/delaware/board_reachable.gov") if p["status"] == "bounded"]
     assert bounded and all(p["why"] == p["reason"] and p["why"].startswith("not a proof") for p in bounded)
     assert all(p["sizes"] == {"d": 5} for p in bounded)  # (a witness at d of 5 only: the sizes it needs)
+
+
+# ---------------------------------------------------------------- the HTML timeline (issue 16.3)
+# (tests/test_browser.py measures the laid-out text in Chromium; these check what is laid out)
+
+
+def test_timeline_shows_who_called_each_meeting():
+    """The members who called a meeting had an empty cell at the step they called it."""
+    r = next(p for p in api.check_files([str(ROOT / "specs/delaware/bylaw_meetings.gov")]).files[0].properties
+             if p.name == "three_can_remove_the_ceo")
+    t = timeline(r.trace, r.coalition)
+    called = {t.people[row]: label for row, label, _ in t.columns[0].cells}
+    assert called == {"ben": "called it", "cy": "called it"}
+    assert t.columns[0].subtitle_lines == ["meeting called"]
+    assert t.columns[2].subtitle_lines == ["board meeting", "called by ben and cy"]  # (the meeting, two days later)
+
+
+def test_timeline_names_time_steps_as_time_and_keeps_every_change_whole():
+    report = api.check_files([str(ROOT / "specs" / "openai" / "dao_token_timelock.gov")])
+    (witness,) = [r for r in report.files[0].properties if r.trace]
+    t = timeline(witness.trace, witness.coalition)
+    assert [c.title for c in t.columns] == ["1. remove_ceo", "2. 7 days pass", "3. remove_ceo takes effect"]
+    assert [c.subtitle_lines for c in t.columns] == [["holders meeting"], ["time passes"], ["the delay is over"]]
+    for c in t.columns:  # (the changes were cut at two lines with "...")
+        assert [" ".join(lines) for lines in c.change_lines] == c.changes
+        assert all(text_width(line) <= c.width for lines in c.change_lines for line in lines)
+    assert "'remove_ceo' approved on day 0, waiting to take effect" in t.columns[0].changes
+    page = render_html(report)
+    assert "…" not in page and "..." not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
+
+
+def test_wrap_breaks_at_spaces_and_a_word_only_when_it_must():
+    assert wrap("ceo: altman -> vacant", 1000) == ["ceo: altman -> vacant"]
+    lines = wrap("'remove_ceo' approved on day 0, waiting to take effect", 150)
+    assert len(lines) > 1 and " ".join(lines) == "'remove_ceo' approved on day 0, waiting to take effect"
+    assert all(text_width(line) <= 150 for line in lines)
+    long = "addr_0x1f9840a85d5af5bf1d1762f925bdaddc4201f984"
+    assert "".join(wrap(long, 120)) == long and all(text_width(part) <= 120 for part in wrap(long, 120))
+    assert wrap("1.\u00a0remove_ceo meeting called by ada", 125, 14, True)[0] == "1.\u00a0remove_ceo"  # (the number kept)
+
+
+HOLDERS = ('organization "Many holders" {\n  person whale weight 100\n  group holders of 75 weight 1 tags small\n'
+           '  body dao { members whale, holders }\n  parameter spent = 0\n  procedure spend {\n'
+           '    decided by dao at meeting\n      notice all\n      passes when weight(yes) > 1/2 of weight(members)\n'
+           '    effect spent = 1\n  }\n}\n'
+           'property all_can_spend:\n  coalition {whale, holders} can force spend\n'
+           'property smalls_can_spend:\n  coalition tagged small can force spend\n')
+
+
+def test_group_members_are_counted_not_listed(tmp_path):
+    """75 names per coalition (and 5,001 in another report) were listed one by one."""
+    spec = tmp_path / "holders.gov"
+    spec.write_text(HOLDERS)
+    report = api.check_files([str(spec)])
+    witness, refuted = report.files[0].properties
+    assert (witness.status, refuted.status) == ("proved", "refuted")
+    t = timeline(witness.trace, witness.coalition)
+    assert t.people == ["all 75 of holders", "whale"] and t.members[0][74] == "holders[75]" and t.hidden == 0
+    page = render_html(report)
+    assert "Coalition: all 75 of holders, whale" in page  # (the trace's states have every holder)
+    assert "notified all 75 of holders and whale" in page  # (the scenario's lines, in the HTML only)
+    assert "{all 75 of holders} cannot force spend" in page  # (the states of the others' answer show every holder)
+    assert "holders[4]" not in re.sub(r"<title>[^<]*</title>", "", page)  # (a shared row's tooltip lists them)
+
+
+def test_brief_counts_runs_of_more_than_three_members_of_a_group():
+    text = "notified whale, d[1], d[2], d[3], d[4] and zed; yes d[1], d[2] and d[3]"
+    assert brief(text) == "notified whale, 4 of d and zed; yes d[1], d[2] and d[3]"
+    assert brief(text, known={"d[1]", "d[2]", "d[3]", "d[4]"}).startswith("notified whale, all 4 of d and zed")
+    assert brief("{x[1], x[2], x[3], x[4], y[1]}") == "{4 of x, y[1]}"
+    assert compressed(["zed", "d[2]", "d[1]", "d[3]", "d[4]"], known={"d[5]"}) == ["4 of d", "zed"]
+
+
+def test_past_forty_rows_people_whose_cells_are_alike_share_a_row(tmp_path):
+    people = "".join(f"  person p{i}\n" for i in range(1, 46))
+    spec = tmp_path / "many.gov"
+    spec.write_text(f'organization "x" {{\n{people}  body board {{ members {", ".join(f"p{i}" for i in range(1, 46))} }}\n'
+                    '  parameter done = 0\n  procedure act {\n    decided by board at meeting\n      notice none\n'
+                    '      passes when yes >= 2\n    effect done = 1\n  }\n}\nproperty never_done:\n  always done == 0\n')
+    (r,) = api.check_files([str(spec)]).files[0].properties
+    t = timeline(r.trace)
+    assert r.status == "refuted" and len(t.people) < 10 and t.hidden == 0
+    assert sorted(p for who in t.members for p in who) == sorted(f"p{i}" for i in range(1, 46))
+    assert any(label.endswith(" people") for label in t.people)
+
+
+# ---------------------------------------------------------------- a refuted "can force" explained (issue 16.3)
+
+
+def test_a_refuted_can_force_shows_the_others_answer_with_its_timeline():
+    from govspec import semantics as sem
+    from govspec.explicit.response import defeat
+    from govspec.load import load as load_model
+
+    report = api.check_files([str(ROOT / "specs/openai/dao_token_timelock.gov")])
+    r = next(p for p in report.files[0].properties if p.name == "investors_together_can_remove_the_ceo")
+    assert r.status == "refuted" and not r.trace
+    (step,) = r.response
+    (stage,) = step.stages
+    assert stage.yes == ("investor_a", "investor_b", "investor_c") and stage.no == ("employee_pool", "founders_fund")
+    assert step.changes == ("remove_ceo does not pass: nothing changes",)
+    # the answer is the reference semantics': the vote does not carry
+    model = load_model(str(ROOT / "specs/openai/dao_token_timelock.gov"))
+    proc, args, choices = defeat(model, model.properties[3].goal, frozenset(r.coalition))
+    assert not sem.stage_carries(proc, 0, sem.initial_state(model), args, choices[0], model)
+    page = render_html(report)
+    assert "<h4>The others' answer</h4>" in page
+    assert ("the coalition&#39;s attempt: investor_a, investor_b and investor_c vote yes. The others&#39; answer: "
+            "employee_pool and founders_fund vote no. It does not pass: ") in page
+    assert 'aria-label="timeline of the scenario for investors_together_can_remove_the_ceo: the others&#39; answer"' in page
+
+
+def test_the_others_answer_to_a_large_coalition_is_its_plain_attempt(tmp_path):
+    """75 interchangeable holders have too many choices to list: the one where all of them vote yes."""
+    spec = tmp_path / "holders.gov"
+    spec.write_text(HOLDERS)
+    _, refuted = api.check_files([str(spec)]).files[0].properties
+    assert refuted.status == "refuted" and len(refuted.response) == 1
+    assert len(refuted.response[0].stages[0].yes) == 75
+    page = render_html(api.check_files([str(spec)]))
+    assert "the coalition&#39;s attempt: all 75 of holders vote yes. The others&#39; answer: whale " in page
+
+
+def test_the_others_answer_to_written_consent_is_not_to_sign():
+    report = api.check_files([str(ROOT / "specs/delaware/written_consent.gov")])
+    r = next(p for p in report.files[0].properties if p.name == "four_of_six_can_act_without_meeting")
+    assert r.status == "refuted" and r.response[0].stages[0].yes == ("ada", "ben", "cy", "dee")
+    assert ("the coalition&#39;s attempt: ada, ben, cy and dee sign. The others&#39; answer: eve and fay do not sign. "
+            "It does not pass: unanimous written consent (line 19).") in render_html(report)
+
+
+def test_the_count_at_the_top_names_bounded_results_by_their_words():
+    """'2 bounded' was the JSON status, which a reader of the page does not know."""
+    page = render_html(api.check_files([str(ROOT / "specs/delaware/board_reachable.gov")]))
+    assert '<p class="stamp">Checked by GovSpec: 2 refuted, 2 HOLDS FOR d OF 5 ONLY (not proved).</p>' in page

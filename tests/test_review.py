@@ -80,7 +80,7 @@ def test_report_inserts_verdicts_and_scenarios_after_each_block(tmp_path):
     assert (code, stdout, err) == (1, "", f"govspec: wrote {out}\n")
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
-    assert "<title>Review: could two directors have removed OpenAI&#39;s CEO?</title>" in page
+    assert "<title>Review: could two directors have removed OpenAI&#39;s CEO? (docs/review-openai.md)</title>" in page
     order = [page.index(marker) for marker in (
         "property ceo_removal_needs_three_or_notice",  # the block ...
         '<a href="#ceo_removal_needs_three_or_notice">',  # ... its verdict table ...

@@ -70,7 +70,8 @@ def _run(spec: ast.SpecFile, cx: Context) -> m.Model:
     return m.Model(cx.path, org.title, tuple(cx.people.values()), cx.bodies, cx.offices, params,
                    procedures, tuple(props), cx.source, flash, dict(cx.sizes),
                    warnings=tuple(lookalike_warnings(cx, org, spec.properties)) + tuple(cx.warned),
-                   amendments={a.span: _amendment(cx, a) for a in org.amended})
+                   amendments={a.span: _amendment(cx, a) for a in org.amended},
+                   flash_written=org.flash[0].text if org.flash else None)
 
 
 def _amendment(cx: Context, a: ast.Amended) -> m.Amendment:

@@ -78,7 +78,8 @@ def declare(cx: Context, org: ast.Organization) -> None:
             tags = frozen.get(decl.tags)
             if tags is None:
                 tags = frozen[decl.tags] = frozenset(decl.tags)
-            cx.people[decl.name] = m.Person(decl.name, tags, decl.weight, decl.span, None, decl.principal or decl.name)
+            cx.people[decl.name] = m.Person(decl.name, tags, decl.weight, decl.span, None, decl.principal or decl.name,
+                                            written=decl.weight_text)
         else:
             count = cx.size_overrides.get(decl.name, decl.count)
             if count != decl.count and not (decl.variable and count >= decl.count
@@ -91,7 +92,7 @@ def declare(cx: Context, org: ast.Organization) -> None:
             cx.groups[decl.name] = names
             for n in names:
                 cx.people[n] = m.Person(n, frozenset(decl.tags), decl.weight, decl.span, decl.name,
-                                        principal=decl.principal or n)
+                                        principal=decl.principal or n, written=decl.weight_text)
     for decl in org.bodies:
         if not claim(decl.name, decl.span, "body"):
             continue

@@ -23,8 +23,8 @@ from .names import Scope, resolve
 def expr(cx: Context, e: ast.Expr, scope: Scope):
     """Return (kind, ir) with kind in num | bool | person | set | proc | office, or None on error."""
     match e:
-        case ast.Number(value=v):
-            return "num", m.Num(v)
+        case ast.Number(value=v, text=text):
+            return "num", m.Num(v, written=text)
         case ast.BoolLit(value=v):
             return "bool", m.BoolConst(v)
         case ast.Name(name=name, span=span):
@@ -96,9 +96,9 @@ def expr(cx: Context, e: ast.Expr, scope: Scope):
                 cx.error("GOV200", f"{fn}(...) needs a set of people, such as 'yes' or 'board.members'{hint}", arg.span)
                 return None
             return "num", m.Count(r[1], weighted=(fn == "weight"))
-        case ast.FractionOf(fraction=f, base=base):
+        case ast.FractionOf(fraction=f, base=base, text=text):
             r = num(cx, base, scope)
-            return None if r is None else ("num", m.Arith("*", m.Num(f), r))
+            return None if r is None else ("num", m.Arith("*", m.Num(f, written=text), r))
         case ast.Majority(base=base, span=span):
             r = num(cx, base, scope)
             if r is None:

@@ -11,6 +11,7 @@ escaped (:func:`govspec.safe.shown`, the environment's ``finalize``), in the SVG
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .. import __version__
@@ -22,8 +23,64 @@ from ..safe import counted, shown
 from ..scenario import natural_key
 from .story import story
 
-MAX_ROWS = 40  # people shown in one timeline; more are summarised in a note
-LABEL_W, COL_W, ROW_H, HEAD_H, LINE_H = 130, 160, 22, 50, 14
+MAX_ROWS = 40  # rows of people in one timeline; beyond, people whose cells are alike share a row
+GROUPED = 3  # members of one group shown one by one up to this many; more: "4 of farmers"
+
+# The timeline's geometry, in pixels.  Text is at least 13 px at the SVG's own size, and the SVG is
+# never scaled down on screen (a wide one scrolls), so what a reader sees is at least that.
+FONT, TITLE_FONT = 13, 14
+ROW_H, LINE_H, TITLE_LINE_H = 26, 17, 18
+PAD, GAP, TOP = 6, 18, 4  # inside a cell; between columns; above the titles
+MIN_COL_W, WRAP_W, MAX_COL_W = 120, 210, 320  # a column's text is wrapped to WRAP_W, a long word widens it
+
+# Advance widths of ASCII 32..126 in DejaVu Sans, regular and bold, in hundredths of an em (measured
+# in Chromium): the sans-serif Linux falls back to and one of the widest, so text laid out with these
+# widths fits with other fonts too (they only leave more room).  Other characters: a wide letter's.
+_ADVANCE = (
+    (32, 40, 46, 84, 64, 95, 78, 27, 39, 39, 50, 84, 32, 36, 32, 34, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 34, 34,
+     84, 84, 84, 53, 100, 70, 69, 70, 77, 63, 58, 77, 75, 29, 29, 66, 56, 86, 75, 79, 60, 79, 69, 63, 60, 73, 68, 99,
+     69, 61, 69, 39, 34, 39, 84, 50, 50, 61, 63, 55, 63, 62, 34, 63, 63, 28, 28, 58, 28, 97, 63, 61, 63, 63, 40, 52,
+     39, 63, 59, 82, 59, 59, 52, 64, 34, 64, 84),
+    (35, 46, 52, 84, 70, 100, 87, 31, 46, 46, 52, 84, 38, 42, 38, 37, 70, 70, 70, 70, 70, 70, 70, 70, 70, 70, 40, 40,
+     84, 84, 84, 58, 100, 77, 76, 73, 83, 68, 68, 82, 84, 37, 37, 77, 64, 100, 84, 85, 73, 85, 77, 70, 69, 81, 77, 110,
+     77, 72, 73, 46, 37, 46, 84, 50, 50, 67, 72, 59, 72, 68, 41, 72, 71, 34, 34, 67, 34, 104, 71, 69, 72, 72, 49, 60,
+     48, 71, 65, 92, 65, 65, 58, 71, 37, 71, 84),
+)
+
+
+NBSP = "\u00a0"
+
+
+def text_width(text: str, size: int = FONT, bold: bool = False) -> float:
+    """The width in pixels of ``text`` as the page shows it (controls escaped), with 5% to spare."""
+    table = _ADVANCE[bold]
+    ems = sum(table[ord(c) - 32] if 32 <= ord(c) < 127 else 110 for c in shown(text).replace(NBSP, " "))
+    return ems * size / 100 * 1.05
+
+
+def wrap(text: str, width: float, size: int = FONT, bold: bool = False) -> list[str]:
+    """``text`` in lines of at most ``width`` pixels, broken at spaces but not at no-break spaces (a
+    word wider than a line is broken where it must be); nothing is left out."""
+    lines, current = [], ""
+    for word in text.replace("\n", " ").split(" "):
+        if not word:
+            continue
+        while text_width(word, size, bold) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            cut = max(1, max(n for n in range(1, len(word) + 1) if n == 1 or text_width(word[:n], size, bold) <= width))
+            lines.append(word[:cut])
+            word = word[cut:]
+        trial = f"{current} {word}" if current else word
+        if current and text_width(trial, size, bold) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    if current or not lines:
+        lines.append(current)
+    return lines
 
 
 @dataclass
@@ -33,16 +90,23 @@ class Column:
     subtitle: str
     cells: list[tuple[int, str, str]] = field(default_factory=list)  # (row, label, css class)
     changes: list[str] = field(default_factory=list)
+    width: int = MIN_COL_W
+    title_lines: list[str] = field(default_factory=list)  # as laid out (wrapped to the width)
+    subtitle_lines: list[str] = field(default_factory=list)
+    change_lines: list[list[str]] = field(default_factory=list)  # each change's lines
 
 
 @dataclass
 class Timeline:
-    people: list[str]
+    people: list[str]  # the rows' labels: a person, or "4 of farmers" for people whose cells are alike
     columns: list[Column]
-    hidden: int  # people left out (beyond MAX_ROWS)
+    hidden: int  # people left out (a timeline of more than MAX_ROWS rows after sharing)
     width: int = 0
     height: int = 0
     rows_bottom: int = 0
+    label_w: int = 0  # the people's column
+    head_h: int = 0  # the titles' band
+    members: list[tuple[str, ...]] = field(default_factory=list)  # who each row stands for
 
 
 def _cell(person: str, stage: StageRecord, members: set[str] | None, coalition=()) -> tuple[str, str]:
@@ -63,73 +127,219 @@ def _cell(person: str, stage: StageRecord, members: set[str] | None, coalition=(
 
 
 def _actors(step: TraceStep) -> list[str]:
-    """The people a step's arguments name (a wait's argument is a number of days, not a person)."""
-    return [] if step.phase == "wait" else [v for _, v in step.args]
+    """The people a step's arguments name (a wait's argument is a number of days, not a person; a
+    proposal's arguments are what it is about: its actors are who made it or called the meeting)."""
+    return [] if step.phase in ("wait", "propose") else [v for _, v in step.args]
 
 
 def _people(trace: tuple[TraceStep, ...]) -> list[str]:
     named: set[str] = set()
     bodies: set[str] = set()
     for step in trace:
-        named.update(_actors(step))
+        named.update(_actors(step) + list(step.callers))
         for st in step.stages:
             bodies.add(st.body)
             named.update(st.notified + st.present + st.yes + st.no + st.abstain + st.recused)
     snapshot = trace[0].before if trace else None
     if snapshot is not None:
-        members = {p for body, people in snapshot.members if body in bodies for p in people}
-        if len(members | named) <= MAX_ROWS:
-            named |= members
+        named |= {p for body, people in snapshot.members if body in bodies for p in people}
     return sorted(named, key=natural_key)
 
 
-def timeline(trace: tuple[TraceStep, ...], coalition: tuple[str, ...] | None = None) -> Timeline:
-    people = _people(trace)
-    hidden = max(0, len(people) - MAX_ROWS)
-    people = people[:MAX_ROWS]
-    row = {p: i for i, p in enumerate(people)}
-    columns: list[Column] = []
+def group_of(name: str) -> str | None:
+    """``farmers`` for ``farmers[3]``, a member of an anonymous group; None for a named person."""
+    head, bracket, rest = name.partition("[")
+    return head if bracket and rest[:-1].isdigit() and rest.endswith("]") else None
+
+
+def _known(trace: tuple[TraceStep, ...]) -> set[str]:
+    """Everyone the trace's states name (members, office holders, token holders)."""
+    known: set[str] = set()
     for step in trace:
-        args = ", ".join(v for _, v in step.args)
-        title = f"{step.index}. " + (with_args(step.name, args) if step.phase != "wait" else step.name)
-        if step.phase == "wait":
-            days = int(dict(step.args)['days'])
-            title = f"{step.index}. {counted(days, 'day')} {'passes' if days == 1 else 'pass'}"
+        for snap in (step.before, step.after):
+            if snap is not None:
+                known.update(p for _, people in snap.members for p in people)
+                known.update(h for _, h in snap.offices if h is not None)
+                known.update(p for p, _ in snap.balances)
+    return known
+
+
+def group_words(group: str, names, known=()) -> str:
+    """"4 of farmers", or "all 6 of farmers" when they are every member of the group ``known`` names."""
+    everyone = {p for p in known if group_of(p) == group}
+    return f"all {len(names)} of {group}" if everyone and everyone <= set(names) else f"{len(names)} of {group}"
+
+
+def compressed(names, known=()) -> list[str]:
+    """People as a reader takes them in: members of an anonymous group counted ("3 of farmers",
+    "all 75 of holders") when there are more than GROUPED of them, others by name."""
+    names = sorted(names, key=natural_key)
+    groups: dict[str, list[str]] = {}
+    for p in names:
+        if group_of(p) is not None:
+            groups.setdefault(group_of(p), []).append(p)
+    out, done = [], set()
+    for p in names:
+        g = group_of(p)
+        if g is None or len(groups[g]) <= GROUPED:
+            out.append(p)
+        elif g not in done:
+            done.add(g)
+            out.append(group_words(g, groups[g], known))
+    return out
+
+
+_MEMBER = re.compile(r"(?<![\w\]])([A-Za-z_][A-Za-z0-9_]*)\[(\d+)\]")
+
+
+def brief(text: str, known=()) -> str:
+    """``text`` with each list of more than GROUPED members of one group said as a count: "notified
+    whale, holders[1], holders[2], ... and holders[75]" becomes "notified whale, all 75 of holders"
+    (members listed one by one filled a page in the trials).  ``known``: see :func:`group_words`."""
+    found = list(_MEMBER.finditer(text))
+    out, at, i = [], 0, 0
+    while i < len(found):
+        j = i
+        while (j + 1 < len(found) and found[j + 1][1] == found[i][1]
+               and text[found[j].end():found[j + 1].start()] in (", ", " and ")):
+            j += 1
+        if j - i + 1 > GROUPED:
+            out += [text[at:found[i].start()], group_words(found[i][1], [m[0] for m in found[i:j + 1]], known)]
+            at = found[j].end()
+        i = j + 1
+    return "".join(out) + text[at:]
+
+
+def known_people(r: PropertyResult) -> set[str]:
+    """Who the states of ``r``'s trace (or response) name (none without: then no count says "all")."""
+    return _known(r.trace + r.response)
+
+
+_DOING = (("yes", "vote yes", "votes yes"), ("no", "vote no", "votes no"), ("abstain", "abstain", "abstains"),
+          ("present", "attend without voting", "attends without voting"), ("notified", "stay away", "stays away"))
+
+
+def response_words(r: PropertyResult) -> str:
+    """A refuted "can force" explained in words: at the first vote of its goal, what the coalition
+    and the others do (PropertyResult.response), and the rule it fails."""
+    step = r.response[-1]
+    stage = step.stages[-1]
+    ours = set(r.coalition or ())
+    members = dict(step.before.members).get(stage.body, ()) if step.before else ()
+    doing = _DOING if stage.mode == "meeting" else (("yes", "sign", "signs"),)
+    left = (("", "are not told", "is not told") if stage.mode == "meeting" else ("", "do not sign", "does not sign"),)
+    done: set[str] = set()
+    parts = {True: [], False: []}
+    for field_name, many, one in doing + left:
+        people = getattr(stage, field_name) if field_name else tuple(p for p in members if p not in done)
+        for inside in (True, False):
+            who = [p for p in people if (p in ours) == inside and p not in done]
+            if who:
+                parts[inside].append(f"{_people_words(compressed(who, _known(r.response)))} {one if len(who) == 1 else many}")
+        done.update(people)
+    rules = "; ".join(f"{ref.text} (line {ref.line})" for ref in step.rules)
+    where = f"{stage.body} {'meeting' if stage.mode == 'meeting' else 'written consent'}"
+    return (f"At the first vote on {with_args(step.name, ', '.join(v for _, v in step.args))} ({where}), the coalition's "
+            f"attempt: {'; '.join(parts[True]) or 'nothing'}. The others' answer: "
+            f"{'; '.join(parts[False]) or 'nothing'}. It does not pass: {rules}. No forcing sequence of any length gets "
+            "past the others (the verdict above); this is the answer at the first vote.")
+
+
+def _people_words(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _share_rows(people: list[str], grid: dict[str, tuple], known: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Rows of the timeline: members of one group whose cells are alike in every column share a row
+    ("4 of farmers"); past MAX_ROWS rows, so do any people whose cells are alike ("12 people")."""
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    alike: dict[tuple, list[str]] = {}
+    for p in people:
+        g = group_of(p)
+        key = (g, grid[p]) if g is not None else (p,)
+        alike.setdefault(key, []).append(p)
+    for key, who in alike.items():
+        if len(who) > GROUPED and key[0] is not None and len(key) == 2:
+            rows.append((group_words(key[0], who, known), tuple(who)))
+        else:
+            rows += [(p, (p,)) for p in who]
+    if len(rows) > MAX_ROWS:
+        by_cells: dict[tuple, list[tuple[str, tuple[str, ...]]]] = {}
+        for row in rows:
+            by_cells.setdefault(grid[row[1][0]], []).append(row)
+        rows = []
+        for same in by_cells.values():
+            who = tuple(p for _, members in same for p in members)
+            rows += same if len(same) == 1 else [(counted(len(who), "person", "people"), who)]
+    return rows
+
+
+def _subtitles(step: TraceStep, stage: StageRecord | None) -> list[str]:
+    if stage is not None:
+        head = f"{stage.body} {'meeting' if stage.mode == 'meeting' else 'consent'}"
+        return [head] + ([f"called by {' and '.join(step.callers)}"] if step.callers else [])
+    return [{"wait": "time passes", "execute": "the delay is over", "propose": "meeting called" if " meeting called by "
+             in step.name else "proposal made", "cancel": "proposal cancelled"}.get(step.phase, step.kind)]
+
+
+def _title(step: TraceStep) -> str:
+    if step.phase == "wait":
+        days = int(dict(step.args)["days"])
+        return f"{step.index}. {counted(days, 'day')} {'passes' if days == 1 else 'pass'}"
+    return f"{step.index}. " + with_args(step.name, ", ".join(v for _, v in step.args))
+
+
+def timeline(trace: tuple[TraceStep, ...], coalition: tuple[str, ...] | None = None) -> Timeline:
+    """The trace laid out: one column per stage of each step, one row per person (or per group of
+    people whose cells are alike), every text wrapped to its column so that none overlaps another."""
+    people = _people(trace)
+    columns: list[Column] = []
+    grid: dict[str, list[tuple[str, str]]] = {p: [] for p in people}
+    for step in trace:
         members = {body: set(p) for body, p in step.before.members} if step.before else {}
         stages = step.stages or (None,)
         for n, stage in enumerate(stages):
-            col = Column(LABEL_W + len(columns) * COL_W, title if n == 0 else "",
-                         f"{stage.body} {'meeting' if stage.mode == 'meeting' else 'consent'}" if stage else step.kind)
-            if stage is None:
-                col.cells = [(row[v], "acts", "acts") for v in _actors(step) if v in row]
-            else:
-                for p in people:
-                    label, css = _cell(p, stage, members.get(stage.body), coalition or ())
-                    col.cells.append((row[p], label, css))
+            col = Column(0, _title(step) if n == 0 else "", "\n".join(_subtitles(step, stage)))
+            acting = {v: "acts" for v in _actors(step)} | {v: "called it" if " meeting called by " in step.name
+                                                           else "proposed" for v in step.callers if stage is None}
+            for p in people:
+                if stage is None:
+                    grid[p].append((acting[p], "acts") if p in acting else ("", ""))
+                else:
+                    grid[p].append(_cell(p, stage, members.get(stage.body), coalition or ()))
             if n == len(stages) - 1:
                 col.changes = list(step.changes) or ["nothing changes"]
             columns.append(col)
-    t = Timeline(people, columns, hidden)
-    t.rows_bottom = HEAD_H + len(people) * ROW_H
-    change_lines = max((len(c.changes) for c in columns), default=0)
-    t.width = LABEL_W + max(1, len(columns)) * COL_W + 10
-    t.height = t.rows_bottom + 20 + change_lines * 2 * LINE_H + 10
+    cells = {p: tuple(grid[p]) for p in people}
+    shared = _share_rows(people, cells, _known(trace))
+    hidden = sum(len(who) for _, who in shared[MAX_ROWS:])
+    shared = shared[:MAX_ROWS]
+    for row, (_, who) in enumerate(shared):
+        for i, (label, css) in enumerate(cells[who[0]]):
+            if label:
+                columns[i].cells.append((row, label, css))
+    t = Timeline([label for label, _ in shared], columns, hidden, members=[who for _, who in shared])
+    t.label_w = int(max((text_width(p, FONT, True) for p in t.people), default=0)) + 2 * PAD + 4
+    x = t.label_w + GAP // 2
+    for col in columns:
+        texts = [(col.title.replace(" ", NBSP, 1), TITLE_FONT, True), *((s, FONT, False) for s in col.subtitle.split("\n")),
+                 *((c, FONT, False) for c in col.changes)]
+        widest_word = max((text_width(w, size, bold) for text, size, bold in texts for w in text.split(" ")), default=0)
+        widest_text = max((text_width(text, size, bold) for text, size, bold in texts), default=0)
+        widest_cell = max((text_width(label) + 2 * PAD for _, label, _ in col.cells), default=0)
+        col.width = int(min(MAX_COL_W, max(MIN_COL_W, widest_cell, min(widest_text, WRAP_W), widest_word))) + 1
+        col.title_lines = wrap(col.title.replace(" ", NBSP, 1), col.width, TITLE_FONT, True) if col.title else []  # ("3." with its name)
+        col.subtitle_lines = [line for s in col.subtitle.split("\n") for line in wrap(s, col.width)]
+        col.change_lines = [wrap(c, col.width) for c in col.changes]
+        col.x = x
+        x += col.width + GAP
+    t.head_h = TOP + max((len(c.title_lines) * TITLE_LINE_H + len(c.subtitle_lines) * LINE_H for c in columns),
+                         default=0) + 10
+    t.rows_bottom = t.head_h + len(t.people) * ROW_H
+    change_h = max((sum(len(lines) * LINE_H + 4 for lines in c.change_lines) for c in columns), default=0)
+    t.width = x + 10 - GAP
+    t.height = t.rows_bottom + 10 + change_h + 10
     return t
-
-
-def wrap(text: str, width: int = 24) -> list[str]:
-    """Two lines at most of about ``width`` characters (the full text is in the SVG title)."""
-    words, lines, current = text.split(), [], ""
-    for word in words:
-        if current and len(current) + 1 + len(word) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    lines.append(current)
-    if len(lines) > 2:
-        lines = [lines[0], (lines[1] + " …")[: width + 2]]
-    return lines
 
 
 def rows(report: Report) -> list[tuple[str, PropertyResult]]:
@@ -138,10 +348,12 @@ def rows(report: Report) -> list[tuple[str, PropertyResult]]:
 
 
 def counts(f) -> list[tuple[str, int]]:
-    """('proved', 2), ('refuted', 1), ...: how many properties of a file have each verdict."""
-    statuses = [r.status for r in f.properties]
-    return [(STATUS_WORD[s].lower(), statuses.count(s)) for s in ("proved", "refuted", "bounded", "unknown")
-            if s in statuses] or [("properties", 0)]
+    """('proved', 2), ('refuted', 1), ...: how many properties of a file have each verdict; bounded
+    results by their words, which say what was searched ('HOLDS UP TO 6 STEPS (not proved)', 1)."""
+    words = [f"{r.word} (not proved)" if r.status == "bounded" else STATUS_WORD[r.status].lower() for r in f.properties]
+    order = {"proved": 0, "refuted": 1, "unknown": 3}
+    return sorted(((w, words.count(w)) for w in dict.fromkeys(words)), key=lambda wc: order.get(wc[0], 2)) \
+        or [("properties", 0)]
 
 
 def _finalize(value):
@@ -160,7 +372,9 @@ def environment():
     env.globals.update(STATUS_WORD=STATUS_WORD, closing_notes=closing_notes, diff_html=diff_html, timeline=timeline, wrap=wrap, has_details=has_details,
                        detail_lines=detail_lines, scenario_lines=scenario_lines, story=story, FORCING_KINDS=FORCING_KINDS,
                        render_diagnostic=render_diagnostic, rows=rows, counts=counts, options_text=options_text,
-                       sanity_warnings=sanity_warnings, version=__version__, LABEL_W=LABEL_W, COL_W=COL_W, ROW_H=ROW_H, HEAD_H=HEAD_H, LINE_H=LINE_H)
+                       sanity_warnings=sanity_warnings, version=__version__, ROW_H=ROW_H, LINE_H=LINE_H, TITLE_LINE_H=TITLE_LINE_H,
+                       FONT=FONT, TITLE_FONT=TITLE_FONT, PAD=PAD, GAP=GAP, TOP=TOP, compressed=compressed, brief=brief,
+                       known_people=known_people, response_words=response_words)
     return env
 
 

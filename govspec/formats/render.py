@@ -84,6 +84,8 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
                     lines.append(f"      a tie: {stage.casting}'s casting vote as chair decides it")
             if stage.recused:
                 lines.append(f"      recused: {_people(stage.recused)}")
+            alone = "counting the coalition alone, " if stage.outsiders_free else ""
+            lines += [f"      {alone if i == 0 else ''}{a.words}" for i, a in enumerate(stage.arithmetic)]
             if forcing and stage.kind == "vetoed":
                 others = "they may sign" if stage.mode == "consent" else "attend, vote either way, abstain or stay away"
                 lines.append(f"      the veto fails whatever the members outside the coalition do ({others})")
@@ -98,6 +100,7 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
                              "those not notified may also attend, waiving notice, or come to object)")
             elif forcing:
                 lines.append("      it passes whatever the members outside the coalition do (stay away, vote no or abstain)")
+        lines += [f"   {a.words}" for a in step.arithmetic]
         if step.rules:
             lines.append("   allowed by: " + "; ".join(_clause(r) for r in step.rules))
         lines.append("   changes: " + ("; ".join(step.changes) if step.changes else "nothing"))
@@ -231,4 +234,11 @@ def demoted(markdown: str, levels: int) -> str:
 
 
 def json_text(report: Report) -> str:
-    return safe_json(report.as_dict()) + "\n"
+    """The JSON report; a refuted property's scenario is also told as its story, the same
+    sentences as in every other format (issue 16.4)."""
+    data = report.as_dict()
+    for f, found in zip(report.files, data["files"]):
+        for r, result in zip(f.properties, found["properties"]):
+            if r.status == REFUTED and r.trace:
+                result["story"] = story(r.trace)
+    return safe_json(data) + "\n"

@@ -34,7 +34,7 @@ def render_review(text: str, report: Report, sources: dict[str, str] | None = No
 
     md.add_render_rule("fence", fence)
     tokens = md.parse(text)
-    title = next((tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"),
-                 file_report.path)
+    heading = next((tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"), None)
+    title = f"{heading} ({shown(file_report.path)})" if heading else shown(file_report.path)  # (the file, as a report's title names it)
     return environment().get_template("review.html.j2").render(
         body=shown(md.renderer.render(tokens, md.options, {}), keep="\n\t"), report=report, title=title, sources=sources or {})

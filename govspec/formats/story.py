@@ -3,13 +3,17 @@
 Assumes report trace steps as :mod:`govspec.scenario` builds them (names, phases, stages, changes
 and rule references; the state snapshots are used when present, for the day and for who was not
 told).  Guarantees: one sentence per step, each starting ``Day N:``, naming who met or signed, who
-was not told, how they voted, the rule lines that allowed the step with their citations in
-parentheses, and then only what changed.  Pure function of the frozen report objects.
+was not told, how they voted, the numbers the step's rules compared (its ``arithmetic``), the
+rule lines that allowed the step with their citations in parentheses (each clause in full once
+per story, then by a short name: :class:`_Citations`), and then only what changed.  Pure function
+of the frozen report objects.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from pathlib import PurePosixPath
 
 from ..report import RuleRef, StageRecord, TraceStep
 from ..safe import shown
@@ -26,17 +30,64 @@ def _verb(names, one: str, many: str) -> str:
     return f"{_people(names)} {one if len(names) == 1 else many}"
 
 
-def _rule(ref: RuleRef) -> str:
-    where = f"line {ref.line}" + (f" of {shown(ref.path)}" if ref.path else "")
+def _rule(ref: RuleRef, file: bool = True) -> str:
+    where = f"line {ref.line}" + (f" of {shown(ref.path)}" if ref.path and file else "")
     if ref.amendment:
         where += f", an amendment that {ref.amendment}"
     return f"{ref.cite}, {where}" if ref.cite else f"{ref.text}, {where}"
 
 
-def _citations(step: TraceStep) -> str:
+def _refs(step: TraceStep) -> list[RuleRef]:
+    """The clauses a step cites: its procedure's own citation (when it has one), then its rules."""
     own = [RuleRef(step.name, step.line, step.cite, step.path)] if step.cite else []
-    refs = "; ".join(dict.fromkeys(_rule(r) for r in own + list(step.rules)))  # a clause once, in order
-    return f" ({refs})" if refs else ""
+    return own + list(step.rules)
+
+
+class _Citations:
+    """Each clause cited in full once per story, at its first use (its citation or text, its line
+    and file), and after that by a short name: its citation up to the first colon ('Bylaws art.
+    3.7'), else its line ('line 28'; 'line 28 of oz_governor.gov' where two files share the line
+    number); a short name two clauses would share is their line instead (issue 16.4)."""
+
+    def __init__(self, trace: tuple[TraceStep, ...]):
+        clauses = list(dict.fromkeys(_rule(r) for step in trace for r in _refs(step)))
+        refs = {_rule(r): r for step in trace for r in _refs(step)}
+        files: dict[int, set] = {}
+        for r in refs.values():
+            files.setdefault(r.line, set()).add(r.path)
+
+        def line(r: RuleRef) -> str:
+            name = PurePosixPath(shown(r.path)).name if r.path else None
+            return f"line {r.line}" + (f" of {name or 'this spec'}" if len(files[r.line]) > 1 else "")
+
+        named = {c: refs[c].cite.split(": ")[0] if refs[c].cite else None for c in clauses}
+        taken = Counter(n for n in named.values() if n)
+        self.short = {c: n if n and taken[n] == 1 else line(refs[c]) for c, n in named.items()}
+        # (clauses without a citation that share a line, as a stage line and its default rule: their text first)
+        lines = Counter(self.short.values())
+        for c in clauses:
+            if lines[self.short[c]] > 1 and not named[c]:
+                self.short[c] = f"{refs[c].text}, {self.short[c]}"
+        self.seen: set[str] = set()
+
+    def of(self, step: TraceStep) -> str:
+        """The step's clauses: in full at first use (a file named once in a row), else short; the
+        procedure's own citation only the first time (the sentence names the procedure)."""
+        out, path, here = [], None, set()
+        refs = _refs(step)
+        own = refs[0] if step.cite else None
+        for ref in refs:
+            clause = _rule(ref)
+            if clause in here:  # (a clause once in a step)
+                continue
+            here.add(clause)
+            if clause not in self.seen:
+                out.append(_rule(ref, file=ref.path != path))
+                path = ref.path
+            elif ref is not own:
+                out.append(self.short[clause])
+            self.seen.add(clause)
+        return f" ({'; '.join(dict.fromkeys(out))})" if out else ""
 
 
 _MOVE = re.compile(r"^(\S+): (.+) -> (.+)$")
@@ -112,15 +163,24 @@ def _args(step: TraceStep) -> str:
     return " with " + ", ".join(f"{k} = {v}" for k, v in step.args) if step.args else ""
 
 
+def _numbers(stage: StageRecord) -> str:
+    """'; quorum met: 3 present, more than half of 5 members (2.5)': what the stage's rules compared."""
+    if not stage.arithmetic:
+        return ""
+    alone = "counting the coalition alone, " if stage.outsiders_free else ""
+    return "".join(f"; {alone if i == 0 else ''}{a.words}" for i, a in enumerate(stage.arithmetic))
+
+
 def _stage(step: TraceStep, stage: StageRecord) -> str:
     name = _procedure(step) + _args(step)
     vetoing = step.phase == "veto"
     if stage.mode == "consent" and stage.kind == "vetoed":
         if vetoing:
-            return f"{_verb(stage.yes, 'signs', 'sign')} the veto petition of the {stage.body} against {name}, and the veto carries"
+            return (f"{_verb(stage.yes, 'signs', 'sign')} the veto petition of the {stage.body} against {name}"
+                    + (_numbers(stage) or ", and the veto carries"))
         if stage.outsiders_free:
-            return f"the veto of the {stage.body} fails whether or not the members outside the coalition sign"
-        return f"the veto petition of the {stage.body}, signed by {_people(stage.yes)}, does not carry"
+            return f"the veto of the {stage.body} fails whether or not the members outside the coalition sign" + _numbers(stage)
+        return f"the veto petition of the {stage.body}, signed by {_people(stage.yes)}, does not carry" + _numbers(stage)
     if stage.mode == "consent":
         text = f"{_verb(stage.yes, 'signs', 'sign')} a written consent of the {stage.body} to {name}"
         members = _members(step, stage.body)
@@ -129,20 +189,23 @@ def _stage(step: TraceStep, stage: StageRecord) -> str:
             text += ", which passes whether or not the members outside the coalition sign"
         elif others:
             text += f" ({_people(others)} {'does' if len(others) == 1 else 'do'} not sign)"
-        return text
+        return text + _numbers(stage)
     text = _meeting(step, stage, veto=vetoing or stage.kind == "vetoed")
     if stage.kind == "vetoed":
+        text += _numbers(stage)
         if vetoing:
-            return text + ", and the veto carries"
-        extra = " whatever the members outside the coalition do" if stage.outsiders_free else ""
-        return text + f", and the veto fails{extra}"
+            return text + ("" if stage.arithmetic else ", and the veto carries")
+        if stage.outsiders_free:
+            return text + ", and the veto fails whatever the members outside the coalition do"
+        return text + ("" if stage.arithmetic else ", and the veto fails")
+    text += _numbers(stage)
     outcome = f"so {name} passes" if stage.kind == "decided" else f"so {stage.body} approves {name}"
     if stage.outsiders_free:
         outcome += " whether the members outside the coalition stay away, vote no or abstain"
     return f"{text}, {outcome}"
 
 
-def _sentence(step: TraceStep, day: int) -> str:
+def _sentence(step: TraceStep, day: int, cited: _Citations) -> str:
     if step.phase == "wait":
         days = int(dict(step.args)["days"])
         others = [_change(c) for c in step.changes if not c.startswith("day ")]
@@ -150,6 +213,7 @@ def _sentence(step: TraceStep, day: int) -> str:
     name = _procedure(step) + _args(step)
     if step.phase == "execute":
         body = f"{name} takes effect, its waiting time over"
+        body += "".join(": " + "; ".join(c.words for c in a.comparisons) for a in step.arithmetic[:1])
     elif step.phase == "propose":
         if " meeting called by " in step.name:
             proc, _, caller = step.name.partition(" meeting called by ")
@@ -163,17 +227,20 @@ def _sentence(step: TraceStep, day: int) -> str:
         body = f"the event {name} happens"
     else:
         body = "; then ".join(_stage(step, s) for s in step.stages)
-    return f"Day {day}: {body}{_citations(step)}.{_changed(step)}"
+    if step.phase != "execute":
+        body += "".join(f"; {a.words}" for a in step.arithmetic)
+    return f"Day {day}: {body}{cited.of(step)}.{_changed(step)}"
 
 
 def story(trace: tuple[TraceStep, ...]) -> list[str]:
     """The trace as sentences, one per step, each starting 'Day N:'."""
     out, day = [], 0
+    cited = _Citations(trace)
     for step in trace:
         if step.phase == "wait":
             day = step.after.day if step.after is not None else day + int(dict(step.args)["days"])
         elif step.before is not None:
             day = step.before.day
-        out.append(_sentence(step, day) + "".join(
+        out.append(_sentence(step, day, cited) + "".join(
             f" {who} cannot take effect now: {why} fails, so it keeps waiting." for who, why in step.held))
     return out

@@ -43,7 +43,7 @@ class DeclarationRules(Located):
     def _person(self, meta, items, count):
         items, cite = split_cite(items)
         tags: list[str] = []
-        weight = Fraction(1)
+        weight, weight_text = Fraction(1), None
         principal = None
         for attr in items[1:]:
             if attr[0] == "tags":
@@ -51,10 +51,11 @@ class DeclarationRules(Located):
             elif attr[0] == "principal":
                 principal = attr[1]
             else:
-                weight = attr[1].value
+                weight, weight_text = attr[1].value, attr[1].text
                 if weight <= 0:
                     raise SpecError([Diagnostic("GOV310", "a weight must be positive", attr[1].span)])
-        return ast.PersonDecl(self.s(meta), str(items[0]), tuple(tags), weight, cite, count, principal)
+        return ast.PersonDecl(self.s(meta), str(items[0]), tuple(tags), weight, cite, count, principal,
+                              weight_text=weight_text)
 
     def person_decl(self, meta, items):
         return self._person(meta, items, None)
@@ -105,7 +106,7 @@ class DeclarationRules(Located):
         items, cite = split_cite(items)
         if items[0].value <= 0:
             raise SpecError([Diagnostic("GOV310", "a flash loan lends a positive amount", items[0].span)])
-        return ast.FlashDecl(self.s(meta), items[0].value, cite)
+        return ast.FlashDecl(self.s(meta), items[0].value, cite, text=items[0].text)
 
     def people_into(self, meta, items):
         return ("into", ast.Name(self.t(items[0]), str(items[0])))

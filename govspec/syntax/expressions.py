@@ -126,7 +126,7 @@ class ExpressionRules(Located):
         return ast.Majority(self.s(meta), items[0])
 
     def fraction_of(self, meta, items):
-        return ast.FractionOf(self.s(meta), items[0].value, items[1])
+        return ast.FractionOf(self.s(meta), items[0].value, items[1], text=items[0].text)
 
     # ---- set filters (issue 13)
     def set_tagged(self, meta, items):

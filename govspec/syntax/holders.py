@@ -125,13 +125,14 @@ def person(key: str, name, weight, tags, principal, span: Span, load: ast.People
     """One row as the person it declares: its ``key`` (``name`` or ``address``) and cells, each
     ``_ABSENT`` when the file has no such column."""
     name = name_of(_text(name, key), key)
-    weight = _ONE if weight is _ABSENT else weight_of(_text(weight, "weight"))
+    written = None if weight is _ABSENT else _text(weight, "weight")
+    weight = _ONE if written is None else weight_of(written)
     tags = load.tags if tags is _ABSENT or tags == "" else _tags(tags, load.tags)
     if principal is _ABSENT or principal is None or principal == "":
         principal = None
     else:
         principal = name_of(_text(principal, "principal"), "principal")
-    return ast.PersonDecl(span, name, tags, weight, load.cite, None, principal)
+    return ast.PersonDecl(span, name, tags, weight, load.cite, None, principal, weight_text=written)
 
 
 # ---------------------------------------------------------------- the rows of a file, located

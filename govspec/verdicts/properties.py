@@ -20,6 +20,7 @@ from ..scenario import describe
 from . import deepening
 from .deepening import LONGER, Budget, Deepening
 from .replay import confirm_violation, replay_force
+from .response import response_trace
 from .words import one_line, phase_key, set_text, sorted_names, steps_text
 
 
@@ -216,7 +217,7 @@ def coalition_force(q: Question) -> PropertyResult:
             if ok:
                 return q.done(REFUTED, f"{set_text(members)} cannot force {goal.text}: no forcing sequence of any length "
                               f"exists (shown by {how})", Scope(None), coalition=sorted_names(members), how=how,
-                              invariant=budget.invariant)
+                              invariant=budget.invariant, response=response_trace(model, goal, members))
             out = search.deeper()
         elif out.status == "unknown":
             search.stopped = f"the {engine.name} engine gave up at depth {out.depth} ({one_line(out.reason or 'unknown')})"
