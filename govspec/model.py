@@ -390,6 +390,10 @@ class Lifecycle:
     # "proposal threshold above A" (Compound Bravo's propose: votes > proposalThreshold); a proposal may
     # still be cancelled only while its proposer is below A (Bravo's cancel: votes < proposalThreshold)
     threshold_strict: bool = False
+    # "counted at snapshot N days after the proposal" (issue 19.2): the snapshot is the voting power as
+    # it stood when the day became ``proposed + snapshot_days`` (0: at the proposal step); it follows the
+    # live power at each time-passes step before that day and is fixed from then on (docs/semantics.md)
+    snapshot_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,13 +80,13 @@ def candidates(model: m.Model) -> list[tuple[RuleRef, Callable[[], m.Model]]]:
         if life is not None:
             if life.delay:
                 add(f"{proc.name}: proposed {life.delay} days ahead", life.rule.span, life.rule.cite,
-                    lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, delay=0)))
+                    lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, delay=0, snapshot_days=0)))
             if life.threshold is not None:
                 add(f"{proc.name}: proposal threshold", life.rule.span, life.rule.cite,
                     lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, threshold=None, threshold_strict=False)))
             if life.snapshot:
                 add(f"{proc.name}: counted at the snapshot", life.rule.span, life.rule.cite,
-                    lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, snapshot=False)))
+                    lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, snapshot=False, snapshot_days=0)))
     for body in model.bodies.values():
         if body.cap is not None:
             add(f"at most {body.cap} seats per principal in {body.name}", body.span, body.cite,

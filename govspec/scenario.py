@@ -68,6 +68,10 @@ def state_changes(before: sem.State, after: sem.State,
         if old_del.get(person) != new_del.get(person):
             changes.append(f"{person} delegates to {new_del.get(person, person)}")
     added, gone = _entries(after.proposals, before.proposals), _entries(before.proposals, after.proposals)
+    retaken = {e[:4] for e in added} & {e[:4] for e in gone}  # (time passes before a snapshot N days after the proposal)
+    for entry in sorted(retaken, key=lambda e: (e[0], e[2])):
+        changes.append(f"the snapshot of '{entry[0]}' (proposed on day {entry[2]}) counts the voting power as it stands now")
+    added, gone = [e for e in added if e[:4] not in retaken], [e for e in gone if e[:4] not in retaken]
     for name in sorted({e[0] for e in added} | {e[0] for e in gone}):
         made = [e for e in added if e[0] == name]
         for entry in made:

@@ -343,9 +343,11 @@ def _set_properties(draw, p: str, people: list[str], tagged: dict[str, str], boa
 
 
 @st.composite
-def token_specs(draw, max_people: int = 4) -> str:
+def token_specs(draw, max_people: int = 4, snapshot_after: bool = False) -> str:
     """Specs with moving weights: transfers, delegation, minting, flash loans, proposals counted
-    live or at a snapshot, proposal thresholds and cancellation, voting delays and periods."""
+    live or at a snapshot (at the proposal, or N days after it: issue 19.2), proposal thresholds and
+    cancellation, voting delays and periods.  With ``snapshot_after`` the procedure always has a
+    voting delay and is counted at a snapshot N days after the proposal (the token events too)."""
     n = draw(st.integers(3, max_people))
     people = [f"p{i}" for i in range(1, n + 1)]
     lines = ['organization "tokens" {']
@@ -361,22 +363,31 @@ def token_specs(draw, max_people: int = 4) -> str:
     # events are declared after the procedure (below), so that among shortest traces the Z3 engine's
     # canonical choice proposes first and moves tokens afterwards, where snapshot and live differ
     events = []
-    if draw(st.booleans()):
-        events.append(f"  event give(x in holders, y in people) {{ effect transfer {draw(st.sampled_from(['1', 'amt']))} from x to y }}")
+    # (with ``snapshot_after`` tokens move only once a proposal has been made: then a transfer the
+    # snapshot counts, and the snapshot at the proposal would not, is the only way to move them)
+    after = " require spend.proposed_at >= 0" if snapshot_after else ""
+    if snapshot_after or draw(st.booleans()):
+        events.append(f"  event give(x in holders, y in people) {{{after} effect transfer {draw(st.sampled_from(['1', 'amt']))} from x to y }}")
     if draw(st.booleans()):
         events.append("  event back(x in holders, y in holders) { effect delegate x to y }")
     formal = draw(st.sampled_from(["", "(x in people)", "(x in holders)"]))
     body = []
-    lifecycle = draw(st.booleans())
+    lifecycle = snapshot_after or draw(st.booleans())
     if lifecycle:
         if draw(st.booleans()):
             above = draw(st.sampled_from(["", "above "]))  # (issue 19.2: a strict threshold, Bravo's)
             body.append(f"proposal threshold {above}{draw(st.sampled_from(['1', '3', 'amt']))}")
-        if draw(st.booleans()):
-            body.append(f"voting delay {draw(st.sampled_from([0, 0, 1, 2]))} days")
+        delay = 0
+        if snapshot_after or draw(st.booleans()):
+            delay = draw(st.sampled_from([1, 2] if snapshot_after else [0, 0, 1, 2]))
+            body.append(f"voting delay {delay} days")
         if draw(st.booleans()):
             body.append(f"voting period {draw(st.integers(1, 2))} days")
-        body.append(draw(st.sampled_from(["counted at snapshot", "counted live"])))
+        counted = "counted at snapshot" if snapshot_after else draw(st.sampled_from(["counted at snapshot", "counted live"]))
+        if counted == "counted at snapshot" and delay >= 1 and (snapshot_after or draw(st.booleans())):
+            # (issue 19.2) the snapshot at the start of voting: the power as the day reaches proposed + N
+            counted += f" {draw(st.integers(1, delay))} days after the proposal"
+        body.append(counted)
     body.append("decided by holders at meeting")
     body.append("notice all")
     if draw(st.booleans()):
@@ -387,7 +398,7 @@ def token_specs(draw, max_people: int = 4) -> str:
     ])))
     if draw(st.integers(0, 3)) == 0:
         body.append("timelock 1 day")
-    if (lifecycle or "timelock 1 day" in body) and draw(st.integers(0, 3)) == 0:
+    if not snapshot_after and (lifecycle or "timelock 1 day" in body) and draw(st.integers(0, 3)) == 0:
         # several live proposals (issue 13.6): the Z3 engine refuses them, so test_differential compares
         # the explicit engine here with the Z3 engine on the same spec with one (every behaviour with
         # one live proposal is one with two: its shortest violations are no shorter)
@@ -415,6 +426,9 @@ def token_specs(draw, max_people: int = 4) -> str:
         f"never spend.executed" if "timelock" in " ".join(body) else "always spent == 0",
         f"no coalition of at most 1 can force spent == 1",
     ]
+    if snapshot_after:  # (the weights the vote counts, which a transfer during the delay changes)
+        forms = [f"always (spend -> weight(yes) <= {draw(st.integers(2, 6))})",
+                 f"always (spend -> weight(members) <= {draw(st.integers(3, 8))})", *forms[:3]]
     props = [f"property prop{k}: {draw(st.sampled_from(forms))}" for k in range(draw(st.integers(1, 3)))]
     return "\n".join(lines + props) + "\n"
 

@@ -84,6 +84,14 @@ def test_engines_agree_on_tokens(text):
     assert compare(text, depth=3) == [], text
 
 
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SNAPSHOT_EXAMPLES", 6)), derandomize=True, **COMMON)
+@given(token_specs(snapshot_after=True))
+def test_engines_agree_on_snapshots_after_the_proposal(text):
+    """`counted at snapshot N days after the proposal` (issue 19.2), to depth 4: a proposal, a
+    transfer, time passing and the vote, where the snapshot at the proposal and the later one differ."""
+    assert compare(text, depth=4) == [], text
+
+
 @pytest.mark.slow
 @settings(max_examples=100, **COMMON)  # (150 until CI outgrew its 45 minutes; the seed moves daily)
 @given(token_specs(max_people=5))

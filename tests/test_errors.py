@@ -200,6 +200,18 @@ CASES = [
          "an amount of tokens is a constant number or a parameter"),
     case("strict-threshold-not-an-amount", spec(("    decided by", "    proposal threshold above ceo\n    decided by")),
          "GOV317", 12, 30, "an amount of tokens is a constant number or a parameter"),
+    # (issue 19.2) a snapshot N days after the proposal is taken by the time the vote may open
+    case("snapshot-after-without-delay", spec(("    decided by", "    counted at snapshot 1 day after the proposal\n    decided by")),
+         "GOV317", 12, 5, "the snapshot 1 day after the proposal would come after the vote may open (no voting delay)"),
+    case("snapshot-after-beyond-delay",
+         spec(("    decided by", "    voting delay 1 day\n    counted at snapshot 2 days after the proposal\n    decided by")),
+         "GOV317", 13, 5, "the snapshot 2 days after the proposal would come after the vote may open (voting delay 1 day)"),
+    case("snapshot-zero-days-after", spec(("    decided by", "    voting delay 1 day\n    counted at snapshot 0 days after the proposal\n    decided by")),
+         "GOV317", 13, 5, "a snapshot after the proposal is taken at least one day after it"),
+    case("snapshot-after-a-waivable-notice",
+         spec(("    decided by board at meeting\n", "    counted at snapshot 1 day after the proposal\n    decided by board at meeting\n"
+               "      notice all 2 days\n      attendance waives notice\n")),
+         "GOV317", 12, 5, "a snapshot after the proposal needs a vote that cannot come before it"),
     case("threshold-both-ways", spec(("    decided by", "    proposal threshold 1\n    proposal threshold above 1\n    decided by")),
          "GOV305", 13, 5, "'proposal threshold' is given twice"),
     case("lifecycle-in-an-event", spec(("procedure fire {\n    decided by board at meeting\n      passes when yes > half of present\n",

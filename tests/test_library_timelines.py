@@ -174,3 +174,46 @@ def test_an_mbca_special_meeting_needs_two_days_notice_unless_every_director_att
                         "on_the_day_of_the_call": "proved"}
     proved = next(p for p in report.properties if p.name == "two_days_after_the_call_unless_all_attend")
     assert proved.scope.depth is None
+
+
+SALE_SPEC = """
+import {template}
+
+organization "A sale during the voting delay" {{
+  person whale weight 60
+  person ann weight 20
+  person bob weight 20
+  body holders {{ members whale, ann, bob }}
+  parameter proposal_threshold = 50
+  parameter quorum_votes = 10
+  parameter sold = 0
+  event sell {{ require sold == 0  effect transfer 25 from whale to ann  effect sold = 1 }}
+{extra}
+}}
+
+property the_whale_voting_against_defeats_a_proposal:
+  always (execute_proposal -> whale not in no)
+"""
+
+AT_THE_PROPOSAL = '  amend execute_proposal {\n    counted at snapshot "(the templates\' reading before issue 19.2)"\n  }'
+
+
+@pytest.mark.parametrize("engine", ["z3", "explicit"])
+@pytest.mark.parametrize("template", ["oz_governor", "compound_bravo"])
+@pytest.mark.parametrize("extra, status", [("", "refuted"), (AT_THE_PROPOSAL, "proved")], ids=["at-voting-start", "at-proposal"])
+def test_the_governors_read_voting_power_at_the_start_of_voting(template, extra, status, engine):
+    """The snapshot at the start of voting (issue 19.2): the OpenZeppelin Governor reads
+    `getVotes(voter, proposalSnapshot)`, proposalSnapshot = proposal + votingDelay (1 day), and Bravo
+    `getPriorVotes(voter, startBlock)`, startBlock = proposal + votingDelay (2 days).  Only the whale
+    (60 of 100) may propose (threshold 50); after its proposal it sells 25 tokens to ann, leaving
+    nobody able to propose again.  Under the templates the sale counts for ann, so ann and bob (65)
+    outvote the whale (35): REFUTED.  Counted at the proposal step, as the templates did before, the
+    whale's 60 against defeat every proposal: PROVED for any length."""
+    model = api.load_text(SALE_SPEC.format(template=template, extra=extra), "sale.gov")
+    report = api.check_model(model, api.Options(engine=engine, timeout=120.0, sanity=False))
+    [prop] = report.properties
+    assert prop.status == status
+    if status == "refuted":
+        assert [s.phase for s in prop.trace] == ["propose", "pass", "wait", "pass"]  # proposed, sold, waited, voted
+    else:
+        assert prop.scope.depth is None

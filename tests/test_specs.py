@@ -103,7 +103,8 @@ SLOW_EXPLICIT = {"specs/dao/new_user_governor.gov", "specs/dao/governor_quorum.g
                  "specs/dao/governor_tunable.gov",
                  "specs/delaware/bylaw_meetings.gov", "specs/trial/nonprofit_board.gov",
                  "specs/openai/dao_token_timelock.gov", "specs/dao/execution_gated.gov",
-                 "specs/delaware/amended_notice.gov", "specs/openai/dao_veto_window.gov"}
+                 "specs/delaware/amended_notice.gov", "specs/openai/dao_veto_window.gov",
+                 "specs/dao/snapshot_at_voting_start.gov"}  # (both engines: tests/test_snapshot_after_proposal.py)
 
 
 @pytest.mark.parametrize("spec", [pytest.param(s, marks=pytest.mark.slow) if str(s) in SLOW_EXPLICIT else s

@@ -275,11 +275,12 @@ def test_the_numbers_are_in_the_json_report():
 def test_each_clause_is_cited_in_full_once_then_by_its_short_name():
     r = _result("specs/dao/governor_quorum.gov", name="a_proposal_that_reaches_quorum_passes")
     told = " ".join(story(r.trace))
-    full = "proposed 8 days ahead, proposal threshold proposal_threshold, counted at the snapshot, line 28"
-    assert told.count(full) == 1 and told.count("line 28") == 2  # (in full, then 'line 28')
+    # (line 28, the proposal lifecycle, cites Governor.propose since issue 19.1: in full, then its short name)
+    full = "Governor.propose: getVotes(proposer, clock() - 1) >= proposalThreshold(), line 28"
+    assert told.count(full) == 1 and told.count("line 28") == 1 and told.count("Governor.propose") == 2
     assert told.count("Governor.state() == Defeated although quorum was reached") == 1  # (the procedure's own)
     assert told.count("<library>/oz_governor.gov") == 2  # (once in each sentence that cites the file)
-    assert told.endswith("GovernorCountingSimple._voteSucceeded fails: For <= Against, line 35; line 28)."
+    assert told.endswith("GovernorCountingSimple._voteSucceeded fails: For <= Against, line 35; Governor.propose)."
                          " Changed: the proposal of 'defeated_with_quorum' is used up or withdrawn.")
 
 

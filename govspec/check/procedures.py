@@ -192,6 +192,10 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
     if life is not None and notice_days and "voting_delay" not in lifecycle and all(
             s.waivable for s in stages if s.notice_days is not None):
         life = replace(life, waivable=True)
+        if life.snapshot_days:  # (issue 19.2) held on short notice, the vote could come before its snapshot
+            cx.error("GOV317", "a snapshot after the proposal needs a vote that cannot come before it: attendance "
+                     "may waive this meeting's notice", lifecycle["counted"].span,
+                     "write 'counted at snapshot', or a 'voting delay' that attendance does not waive")
     if grace is not None and not (timelock or window_stage):
         cx.error("GOV316", "only a decision that waits (a timelock or a veto window) can expire", grace.span)
     calling = _calling(cx, called, stages[0]) if called is not None and stages else None
@@ -279,6 +283,7 @@ def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: l
     if "threshold" in clauses:
         threshold = token_amount(cx, clauses["threshold"].expr, Scope(procedure=decl))
     snapshot = "counted" in clauses and clauses["counted"].counting == "snapshot"
+    snapshot_days = _snapshot_days(cx, clauses["counted"], delay) if snapshot else 0
     # cited at its first clause in the procedure's own file (an amended clause is cited on its own)
     first = min([*clauses.values(), *notice_days], key=lambda c: (c.span.path != decl.span.path, c.span.line, c.span.column))
     parts = [f"proposed {_days(delay)} ahead" if delay else "proposed first"]
@@ -292,10 +297,28 @@ def _lifecycle(cx: Context, decl, clauses: dict[str, ast.Clause], notice_days: l
         above = "above " if clauses["threshold"].strict else ""
         parts.append(f"proposal threshold {above}{cx.text(clauses['threshold'].expr.span)}")
     if "counted" in clauses:  # (only where written: "counted live" said of a board without tokens misled the trial)
-        parts.append("counted at the snapshot" if snapshot else "counted live")
+        parts.append(("counted at the snapshot" + (f" {_days(snapshot_days)} after the proposal" if snapshot_days else ""))
+                     if snapshot else "counted live")
     rule = m.Rule(m.BoolConst(True), ", ".join(parts), first.span, first.cite)
     return m.Lifecycle(delay, period, threshold, snapshot, rule,
-                       threshold_strict=threshold is not None and clauses["threshold"].strict)
+                       threshold_strict=threshold is not None and clauses["threshold"].strict,
+                       snapshot_days=snapshot_days)
+
+
+def _snapshot_days(cx: Context, clause: ast.Clause, delay: int) -> int:
+    """N of "counted at snapshot N days after the proposal" (0 for "counted at snapshot"), checked:
+    the snapshot is taken by the time the vote may open, so N is from 1 to the voting delay (GOV317)."""
+    if clause.days is None:
+        return 0
+    days = clause.days
+    if days < 1:
+        cx.error("GOV317", "a snapshot after the proposal is taken at least one day after it", clause.span,
+                 "write 'counted at snapshot' for the voting power at the proposal step")
+    elif days > delay:
+        cx.error("GOV317", f"the snapshot {_days(days)} after the proposal would come after the vote may open "
+                 f"({'no voting delay' if delay == 0 else 'voting delay ' + _days(delay)})", clause.span,
+                 f"declare 'voting delay {_days(days)}' or more: votes are counted at a snapshot taken before the vote")
+    return days
 
 
 def _stage(cx: Context, decl, index, header: ast.StageHeader, clauses, misplaced=frozenset()) -> m.Stage | None:

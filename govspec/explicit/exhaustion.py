@@ -169,7 +169,7 @@ def _interpreter_constants(model: m.Model) -> list[int]:
         if p.grace is not None:
             out.append(p.delay + p.grace)
         if p.lifecycle is not None:
-            out.append(p.lifecycle.delay)
+            out += [p.lifecycle.delay, p.lifecycle.snapshot_days]
             if p.lifecycle.period is not None:
                 out.append(p.lifecycle.delay + p.lifecycle.period)
     return out

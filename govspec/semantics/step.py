@@ -78,7 +78,7 @@ def step_problems(model: m.Model, state: State, step: Step) -> list[str]:
 def apply(model: m.Model, state: State, step: Step) -> State:
     """The state after a legal step (see :func:`run_effects`)."""
     if step.procedure == WAIT:
-        return state.replace(now=state.now + step.days)
+        return state.replace(now=state.now + step.days, proposals=snapshots_as_time_passes(model, state))
     proc = model.procedures[step.procedure]
     tally = ()  # the vote's tally, kept with a timed decision when a rule reads it (issue 13.6)
     if proc.timed and step.phase == "pass" and proc.name in model.kept_tallies():
@@ -112,6 +112,20 @@ def apply(model: m.Model, state: State, step: Step) -> State:
     if step.phase == "execute":
         after = after.replace(pending=without)
     return after
+
+
+def snapshots_as_time_passes(model: m.Model, state: State) -> tuple:
+    """The proposals as time passes: a snapshot taken N days after its proposal ("counted at snapshot N
+    days after the proposal") is still the live voting power until the day reaches proposed + N, so a
+    time-passes step from a day before that one records the power now (docs/semantics.md section 12,
+    "A snapshot after the proposal"); from that day on it is fixed."""
+    out = []
+    for name, args, day, proposer, snapshot in state.proposals:
+        life = model.procedures[name].lifecycle
+        if life.snapshot and life.snapshot_days and state.now < day + life.snapshot_days:
+            snapshot = tuple(sorted(powers(model, state).items()))
+        out.append((name, args, day, proposer, snapshot))
+    return tuple(out)
 
 
 def step_env(model: m.Model, state: State, step: Step) -> Env:

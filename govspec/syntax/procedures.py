@@ -115,6 +115,10 @@ class ProcedureRules(Located):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "counted", cite, counting="snapshot")
 
+    def counted_snapshot_after(self, meta, items):  # (issue 19.2: the snapshot N days after the proposal)
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "counted", cite, counting="snapshot", days=int(items[0]))
+
     def counted_live(self, meta, items):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "counted", cite, counting="live")

@@ -16,7 +16,7 @@ post-state is the one the reference semantics computes.
 
 from __future__ import annotations
 
-from z3 import And, BoolVal, IntVal, Not, Or
+from z3 import And, BoolVal, If, IntVal, Not, Or
 
 from govspec import model as m
 
@@ -149,7 +149,16 @@ class ProposalsMixin:
 
         Mirrors :func:`govspec.semantics.step.step_problems` (a step of ``WAIT``).
         Mirrors :func:`govspec.semantics.step.apply` (the day moves on).
+        Mirrors :func:`govspec.semantics.step.snapshots_as_time_passes`.
         """
         if step.days is not None:
             rules_for[WAIT_KEY] = [step.days >= 1]
-            post[WAIT_KEY] = replaced(state, now=state.now + step.days)
+            proposals = dict(state.proposals)
+            for proc in self.model.procedures.values():  # a snapshot N days after the proposal (issue 19.2)
+                if proc.lifecycle is not None and proc.lifecycle.snapshot and proc.lifecycle.snapshot_days:
+                    exists, day, proposer, p_args, snapshot = proposals[proc.name]
+                    before = state.now < day + proc.lifecycle.snapshot_days  # (still following the live power)
+                    live = self.powers(state)
+                    proposals[proc.name] = (exists, day, proposer, p_args,
+                                            {i: If(before, live[i], v) for i, v in snapshot.items()})
+            post[WAIT_KEY] = replaced(state, now=state.now + step.days, proposals=proposals)
