@@ -212,6 +212,10 @@ CASES = [
          spec(("    decided by board at meeting\n", "    counted at snapshot 1 day after the proposal\n    decided by board at meeting\n"
                "      notice all 2 days\n      attendance waives notice\n")),
          "GOV317", 12, 5, "a snapshot after the proposal needs a vote that cannot come before it"),
+    case("snapshot-after-a-notice-waived-in-writing",  # (issue 13.3: a written waiver allows short notice too)
+         spec(("    decided by board at meeting\n", "    counted at snapshot 1 day after the proposal\n    decided by board at meeting\n"
+               "      notice all 2 days\n      notice may be waived in writing\n")),
+         "GOV317", 12, 5, "needs a vote that cannot come before it: a written waiver may waive this meeting's notice"),
     case("threshold-both-ways", spec(("    decided by", "    proposal threshold 1\n    proposal threshold above 1\n    decided by")),
          "GOV305", 13, 5, "'proposal threshold' is given twice"),
     case("lifecycle-in-an-event", spec(("procedure fire {\n    decided by board at meeting\n      passes when yes > half of present\n",

@@ -193,9 +193,11 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
             s.waivable for s in stages if s.notice_days is not None):
         life = replace(life, waivable=True)
         if life.snapshot_days:  # (issue 19.2) held on short notice, the vote could come before its snapshot
-            cx.error("GOV317", "a snapshot after the proposal needs a vote that cannot come before it: attendance "
+            ways = " or ".join(dict.fromkeys(w for s in stages if s.notice_days is not None for w, on in (
+                ("attendance", s.waiver), ("a written waiver", s.written_waiver)) if on is not None))
+            cx.error("GOV317", f"a snapshot after the proposal needs a vote that cannot come before it: {ways} "
                      "may waive this meeting's notice", lifecycle["counted"].span,
-                     "write 'counted at snapshot', or a 'voting delay' that attendance does not waive")
+                     f"write 'counted at snapshot', or a 'voting delay' that {ways} does not waive")
     if grace is not None and not (timelock or window_stage):
         cx.error("GOV316", "only a decision that waits (a timelock or a veto window) can expire", grace.span)
     calling = _calling(cx, called, stages[0]) if called is not None and stages else None
