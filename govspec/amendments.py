@@ -10,7 +10,7 @@ checked here: :mod:`govspec.check` checks it like any other, at each clause's ow
 
 Which clause an amending clause replaces (docs/language.md, "Amending one clause"):
 - ``notice``, ``quorum``, ``passes when`` (and a meeting's ``attendance waives notice``, ``chaired
-  by``, ``casting vote``): that clause of the stage named by the latest stage line
+  by``, ``casting vote``, ``notice may be waived in writing``): that clause of the stage named by the latest stage line
   of the block (``decided by BODY ...``, which also replaces that stage's line), else of the
   ``decided by`` stage; added to the stage when it has none;
 - ``timelock``, ``voting delay``, ``voting period``, ``proposal threshold``, ``counted ...``,
@@ -29,12 +29,13 @@ from dataclasses import replace
 from . import ast
 from .diagnostics import Diagnostic, SpecError, did_you_mean
 
-STAGE_CLAUSES = ("notice", "quorum", "passes", "waiver", "chaired", "casting")  # each a stage's own
+STAGE_CLAUSES = ("notice", "quorum", "passes", "waiver", "chaired", "casting", "written_waiver")  # each a stage's own
 MANY = ("require", "recuse")
 _WORDS = {"notice": "notice", "quorum": "quorum", "passes": "passes when", "timelock": "timelock",
           "voting_delay": "voting delay", "voting_period": "voting period", "threshold": "proposal threshold",
           "counted": "counted", "expires": "expires after", "require": "require", "recuse": "recuse",
-          "waiver": "attendance waives notice", "chaired": "chaired by", "casting": "casting vote", "called": "called by"}
+          "waiver": "attendance waives notice", "chaired": "chaired by", "casting": "casting vote", "called": "called by",
+          "written_waiver": "notice may be waived in writing"}
 
 
 def _error(message: str, span, *notes: str) -> SpecError:

@@ -331,6 +331,13 @@ class Stage:
     notice_days: int | None = None  # a notice period ("notice all 2 days", "notice all 48 hours": 2)
     chair: str | None = None  # "chaired by OFFICE": its holder chairs the meeting
     casting: "Rule | None" = None  # "casting vote": on a tie the chair's side carries (already in ``passes.expr``)
+    # "notice may be waived in writing" (DGCL 229, MBCA 8.23(a)): a member not notified may sign a waiver
+    written_waiver: "Rule | None" = None
+
+    @property
+    def waivable(self) -> bool:
+        """May the caller leave members out of the notice, some waiving it (by attendance or in writing)?"""
+        return self.waiver is not None or self.written_waiver is not None
 
 
 @dataclass(frozen=True, slots=True)

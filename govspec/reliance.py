@@ -10,7 +10,7 @@ deletion-based rather than an unsat core: each rule listed is needed on its own;
 were not needed within the depth (two rules that each would suffice are both left out).
 
 Removing a rule means: no quorum; a ``passes when`` of an approval or decision always met; a veto
-stage that never carries; ``notice none`` (and no waiver by attendance); any member may call the
+stage that never carries; ``notice none`` (and no waiver by attendance or in writing); any member may call the
 meeting (no ``called by``); no ``require``; no recusal; no timelock; no veto window; no voting
 delay; no proposal threshold; live counting; no seat cap.
 """
@@ -58,7 +58,7 @@ def candidates(model: m.Model) -> list[tuple[RuleRef, Callable[[], m.Model]]]:
             add(label, st.passes.span, st.passes.cite, lambda p=proc, i=i, r=rule: _stage(model, p, i, passes=r, quorum=None))
             if st.mode == "meeting" and st.notice == "all":
                 add(f"{st.kind} by {st.body} at meeting, notice all", st.span, st.cite,
-                    lambda p=proc, i=i: _stage(model, p, i, notice="none", waiver=None))
+                    lambda p=proc, i=i: _stage(model, p, i, notice="none", waiver=None, written_waiver=None))
         if proc.calling is not None:  # (without it, any member may call the meeting)
             add(proc.calling.rule.text, proc.calling.rule.span, proc.calling.rule.cite,
                 lambda p=proc: _procs(model, p, calling=None))

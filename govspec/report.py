@@ -161,6 +161,7 @@ class StageRecord:
     casting: str | None = None  # the chair whose casting vote decided a tie
     # the numbers its quorum and its passing rule compared (issue 16.2; in a forcing step, the coalition's alone)
     arithmetic: tuple[Arithmetic, ...] = ()
+    signed_waiver: tuple[str, ...] = ()  # not notified, signed a written waiver of notice
 
     def as_dict(self) -> dict:
         return {
@@ -169,7 +170,8 @@ class StageRecord:
             "abstain": list(self.abstain), "recused": list(self.recused), "outsiders_free": self.outsiders_free,
         } | ({"objected": list(self.objected)} if self.objected else {}) | (
             {"casting": self.casting} if self.casting else {}) | (
-            {"arithmetic": [a.as_dict() for a in self.arithmetic]} if self.arithmetic else {})
+            {"arithmetic": [a.as_dict() for a in self.arithmetic]} if self.arithmetic else {}) | (
+            {"signed_waiver": list(self.signed_waiver)} if self.signed_waiver else {})
 
 
 @dataclass(frozen=True)

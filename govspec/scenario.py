@@ -246,6 +246,7 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
                 outsiders_free=coalition is not None, objected=_names(choice.objected),
                 casting=_casting(stage, state, choice),
                 arithmetic=stage_arithmetic(model, env, stage, spelled_before),
+                signed_waiver=_names(choice.signed_waiver),
             ))
             mode = "at meeting" if stage.mode == "meeting" else "by written consent"
             amended_notice = folded(proc, ("notice",), stage)  # (then cited on its own, not as the stage line's)
@@ -254,6 +255,8 @@ def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | 
             rules += amended_notice
             if stage.waiver is not None:
                 rules.append(ref(stage.waiver.text, stage.waiver.span, stage.waiver.cite))
+            if stage.written_waiver is not None:
+                rules.append(ref(stage.written_waiver.text, stage.written_waiver.span, stage.written_waiver.cite))
             if stage.casting is not None:
                 rules.append(ref(stage.casting.text, stage.casting.span, stage.casting.cite))
             if stage.quorum is not None:

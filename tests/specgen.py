@@ -13,7 +13,7 @@ FRACTIONS = ["1/3", "1/2", "2/3", "3/4"]
 
 def _council_stage(draw, body: list[str], waiver: bool = False) -> None:
     """Append an approval or veto by the council, by written consent or at a meeting (with
-    ``waiver``, perhaps one where attendance waives notice)."""
+    ``waiver``, perhaps one where attendance waives notice, or notice may be waived in writing)."""
     kind = draw(st.sampled_from(["approved", "vetoed"]))
     if draw(st.booleans()):
         body.append(f"{kind} by council by written consent")
@@ -24,6 +24,8 @@ def _council_stage(draw, body: list[str], waiver: bool = False) -> None:
                  f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}"]
         if waiver and draw(st.integers(0, 2)) == 0:
             body.append("attendance waives notice")
+        if waiver and draw(st.integers(0, 3)) == 0:  # (a written waiver of notice: alone or with the above)
+            body.append("notice may be waived in writing")
 
 
 def _procedure(draw, lines: list[str], name: str, formal: str, body: list[str], effects: list[str]) -> None:
@@ -88,6 +90,8 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             body.append(f"notice {notice.removesuffix(' waived')}")
             if notice.endswith("waived") or (notice.endswith("hours") and draw(st.booleans())):
                 body.append("attendance waives notice")
+            if notice != "none" and draw(st.integers(0, 3)) == 0:  # a written waiver of notice (DGCL 229)
+                body.append("notice may be waived in writing")
             quorum = draw(st.sampled_from([
                 None, "majority of members", "majority of seats", "2", f"present >= {draw(st.sampled_from(FRACTIONS))} of members",
                 "weight(present) > half of weight(members)", "present >= q * size(members)", *sets["quorum"],
@@ -128,6 +132,8 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                     body.append("notice all")
                     if draw(st.integers(0, 2)) == 0:
                         body.append("attendance waives notice")
+                    if draw(st.integers(0, 3)) == 0:
+                        body.append("notice may be waived in writing")
                     body.append(f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}")
             if any(b.startswith(("timelock", "vetoed by council by written consent within", "vetoed by council at meeting within")) for b in body):
                 timed.append((name, any("within" in b for b in body)))
@@ -257,9 +263,11 @@ def _amended(draw, lines: list[str]) -> list[str]:
     end = lines.index("  }", start)
     proc = lines[start:end + 1]
     meeting = "    decided by board at meeting" in proc
-    waived = any("attendance waives notice" in line for line in proc)  # (no 'notice none' then: GOV330)
+    waived = any(w in line for line in proc for w in ("attendance waives notice", "notice may be waived in writing"))
+    # (no 'notice none' then: GOV330; a written waiver of notice added where notice is to all, not given twice)
+    writing = [] if waived or "notice none" in "".join(proc) else ["notice may be waived in writing"]
     clause = draw(st.sampled_from([*([] if waived else ["notice none"]), "notice all", "quorum 2", "passes when yes >= 2", "passes when yes > no",
-                                   "require ceo is vacant", "effect q = 1/3"] if meeting else
+                                   "require ceo is vacant", "effect q = 1/3", *writing] if meeting else
                                   ["passes when yes >= 1/2 of members", "require size(board) >= 3", "effect ceo = vacant"]))
     rest = lines[:start] + lines[end + 1:]
     return ['rules "shared" {', *proc, "}"] + rest[:-1] + [f"  amend proc0 {{ {clause} }}", rest[-1]]

@@ -212,6 +212,10 @@ CASES = [
          spec(("    decided by board at meeting\n", "    counted at snapshot 1 day after the proposal\n    decided by board at meeting\n"
                "      notice all 2 days\n      attendance waives notice\n")),
          "GOV317", 12, 5, "a snapshot after the proposal needs a vote that cannot come before it"),
+    case("snapshot-after-a-notice-waived-in-writing",  # (issue 13.3: a written waiver allows short notice too)
+         spec(("    decided by board at meeting\n", "    counted at snapshot 1 day after the proposal\n    decided by board at meeting\n"
+               "      notice all 2 days\n      notice may be waived in writing\n")),
+         "GOV317", 12, 5, "needs a vote that cannot come before it: a written waiver may waive this meeting's notice"),
     case("threshold-both-ways", spec(("    decided by", "    proposal threshold 1\n    proposal threshold above 1\n    decided by")),
          "GOV305", 13, 5, "'proposal threshold' is given twice"),
     case("lifecycle-in-an-event", spec(("procedure fire {\n    decided by board at meeting\n      passes when yes > half of present\n",
@@ -245,6 +249,18 @@ CASES = [
     case("waiver-in-written-consent", spec(("decided by board at meeting\n      passes when yes > half of present",
                                             "decided by board by written consent\n      attendance waives notice")),
          "GOV330", 13, 7, "attendance waives the notice of a meeting; written consent goes to every member"),
+    # a written waiver of notice (issue 13.3): where attendance waives notice may stand, once, after a stage line
+    case("written-waiver-without-notice", spec(("      passes when yes > half of present",
+                                                "      notice none\n      notice may be waived in writing\n      passes when yes > 1")),
+         "GOV330", 14, 7, "with 'notice none' no notice is required, so there is none to waive in writing"),
+    case("written-waiver-in-written-consent", spec(("decided by board at meeting\n      passes when yes > half of present",
+                                                    "decided by board by written consent\n      notice may be waived in writing")),
+         "GOV330", 13, 7, "a waiver of notice is of a meeting's notice; written consent goes to every member"),
+    case("written-waiver-twice", spec(("      passes when yes > half of present", "      notice may be waived in writing\n"
+                                       "      notice may be waived in writing\n      passes when yes > half of present")),
+         "GOV305", 14, 7, "'notice may be waived in writing' is given twice for this stage"),
+    case("written-waiver-before-stage", spec(("    decided by", "    notice may be waived in writing\n    decided by")),
+         "GOV304", 12, 5, "'notice may be waived in writing' must follow a 'decided by'"),
     case("caller-count-above-seats", spec(("    decided by", "    called by 4 members\n    decided by")), "GOV330", 12, 15,
          "4 members cannot call a meeting of 'board': it has 3 seats"),
     case("caller-office-unknown", spec(("    decided by", "    called by chair\n    decided by")), "GOV106", 12, 15,

@@ -75,6 +75,16 @@ def _outsiders_always_attend(self, proc, stage, state, args, v, i, outsider=Fals
     return rule
 
 
+def _outsiders_never_sign_a_waiver(self, proc, stage, state, args, v, i, outsider=False):
+    """(issue 13.3) an outsider not notified never signs a written waiver of notice: unsound where
+    signing lets the outsiders carry a veto."""
+    rule = Original.person_valid(self, proc, stage, state, args, v, i, outsider)
+    if outsider and i in v.signed_waiver:
+        from z3 import And, Not
+        return And(rule, Not(v.signed_waiver[i]))
+    return rule
+
+
 def _outsider_options_without_absence(self, stage, recused_from_vote):
     options = Original.outsider_options(self, stage, recused_from_vote)
     return tuple(o for o in options if o != "absent" or stage.mode == "consent") or options
@@ -171,6 +181,7 @@ ALL = {
     "notice to all not enforced": Mutant(("person_valid", _notice_all_ignored)),
     "outsiders cannot stay away to deny quorum": Mutant((("person_valid", _outsiders_always_attend),
                                                          ("outsider_options", _outsider_options_without_absence))),
+    "outsiders never sign a written waiver of notice": Mutant(("person_valid", _outsiders_never_sign_a_waiver)),
     "token weights ignored": Mutant(("num", _unweighted)),
     "removal of a non-member allowed": Mutant(("_effects", _remove_without_membership)),
     # the token and proposal encoding, on generated token specs

@@ -65,6 +65,8 @@ def unsupported(model: m.Model) -> str | None:
         return "a recusal by a set of people"
     if any(st.waiver is not None for p in procs for st in [*p.stages, *([p.window_stage] if p.window_stage else [])]):
         return "attendance that waives notice"  # (who attended and who was notified overlap: not counts)
+    if any(st.written_waiver is not None for p in procs for st in [*p.stages, *([p.window_stage] if p.window_stage else [])]):
+        return "notice waived in writing"  # (who signed a waiver and who was notified: per member, not counts)
     if any(p.calling is not None for p in procs):
         return "who may call a meeting"
     if any(st.casting is not None for p in procs for st in p.stages):

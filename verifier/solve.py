@@ -128,8 +128,10 @@ def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] 
 
         notified = people(v.notified, "notified")
         keep = (lambda s: s & coalition) if coalition is not None else (lambda s: s)
+        signed = frozenset(unroll.people[i] for i, b in v.signed_waiver.items() if is_true(zm.eval(b, model_completion=True)))
         stages.append(sem.StageChoice(notified, keep(people(v.attended, "attended")), keep(people(v.yes, "yes")),
-                                      keep(people(v.no, "no")), keep(people(v.abstain, "abstain"))))
+                                      keep(people(v.no, "no")), keep(people(v.abstain, "abstain")),
+                                      signed_waiver=keep(signed)))
     loan = zm.eval(step.loan, model_completion=True).as_long()
     proposer = None
     if phase == "propose":
@@ -235,6 +237,8 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
                             least(v.yes[j], size, most=True)
                             least(v.no[j], size, most=True)
                         continue
+                    if j in v.signed_waiver:  # (no waiver signed without need: notice rather than a waiver)
+                        decide(v.signed_waiver[j], False)
                     decide(v.notified[j], False)
                     decide(v.attended[j], False)
                     decide(v.yes[j], True)

@@ -23,7 +23,8 @@ from .names import Scope
 
 
 # the words of a stage's clause where they differ from its kind
-STAGE_CLAUSE_WORDS = {"waiver": "attendance waives notice", "chaired": "chaired by", "casting": "casting vote"}
+STAGE_CLAUSE_WORDS = {"waiver": "attendance waives notice", "chaired": "chaired by", "casting": "casting vote",
+                      "written_waiver": "notice may be waived in writing"}
 
 
 def check_procedures(cx: Context, org: ast.Organization) -> dict[str, m.Procedure]:
@@ -75,7 +76,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
             if item.body not in cx.bodies:
                 cx.unknown("GOV104", "body", item.body, item.body_span, cx.bodies)
             stages_raw.append((item, {}))
-        elif item.kind in ("notice", "quorum", "passes", "waiver", "chaired", "casting"):
+        elif item.kind in ("notice", "quorum", "passes", "waiver", "chaired", "casting", "written_waiver"):
             if decl.is_event:
                 if not vote_in_event:
                     cx.error("GOV313", f"an event happens without a vote, so it has no '{item.kind}' rule; "
@@ -189,12 +190,14 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
     notice_days = [c["notice"] for _, c in ordered if "notice" in c and c["notice"].days is not None]
     life = _lifecycle(cx, decl, lifecycle, notice_days)
     if life is not None and notice_days and "voting_delay" not in lifecycle and all(
-            s.waiver is not None for s in stages if s.notice_days is not None):
+            s.waivable for s in stages if s.notice_days is not None):
         life = replace(life, waivable=True)
         if life.snapshot_days:  # (issue 19.2) held on short notice, the vote could come before its snapshot
-            cx.error("GOV317", "a snapshot after the proposal needs a vote that cannot come before it: attendance "
+            ways = " or ".join(dict.fromkeys(w for s in stages if s.notice_days is not None for w, on in (
+                ("attendance", s.waiver), ("a written waiver", s.written_waiver)) if on is not None))
+            cx.error("GOV317", f"a snapshot after the proposal needs a vote that cannot come before it: {ways} "
                      "may waive this meeting's notice", lifecycle["counted"].span,
-                     "write 'counted at snapshot', or a 'voting delay' that attendance does not waive")
+                     f"write 'counted at snapshot', or a 'voting delay' that {ways} does not waive")
     if grace is not None and not (timelock or window_stage):
         cx.error("GOV316", "only a decision that waits (a timelock or a veto window) can expire", grace.span)
     calling = _calling(cx, called, stages[0]) if called is not None and stages else None
@@ -350,12 +353,14 @@ def _stage(cx: Context, decl, index, header: ast.StageHeader, clauses, misplaced
     if passes is None or ("quorum" in clauses and quorum is None):
         return None
     waiver = _waiver(cx, header, clauses, notice)
+    written_waiver = _waiver(cx, header, clauses, notice, "written_waiver")
     notice_days = clauses["notice"].days if "notice" in clauses else None
     chair, casting = _chair(cx, header, clauses)
     if casting is not None and chair is not None:
         passes = replace(passes, expr=casting_rule(chair, index, passes.expr))
     return m.Stage(header.kind, body, header.mode, notice, quorum, passes, header.span, header.cite, header.window,
-                   waiver=waiver, notice_days=notice_days, chair=chair, casting=casting)
+                   waiver=waiver, notice_days=notice_days, chair=chair, casting=casting,
+                   written_waiver=written_waiver)
 
 
 def _chair(cx: Context, header: ast.StageHeader, clauses) -> tuple[str | None, m.Rule | None]:
@@ -388,18 +393,24 @@ def casting_rule(office: str, index: int, passes):
     return m.Or((m.And((tie, m.InSet(m.Holder(office), step("yes")))), m.And((m.NotE(tie), passes))))
 
 
-def _waiver(cx: Context, header: ast.StageHeader, clauses, notice: str) -> m.Rule | None:
-    """"attendance waives notice": only where notice to every member is required, at a meeting (GOV330)."""
-    clause = clauses.get("waiver")
+# the two waivers of a meeting's notice: (GOV330 in written consent, GOV330 after 'notice none')
+WAIVERS = {"waiver": ("attendance waives the notice of a meeting", "there is none to waive"),
+           "written_waiver": ("a waiver of notice is of a meeting's notice", "there is none to waive in writing")}
+
+
+def _waiver(cx: Context, header: ast.StageHeader, clauses, notice: str, kind: str = "waiver") -> m.Rule | None:
+    """"attendance waives notice" (``kind`` "waiver") or "notice may be waived in writing"
+    ("written_waiver"): only where notice to every member is required, at a meeting (GOV330)."""
+    clause = clauses.get(kind)
     if clause is None:
         return None
+    in_consent, after_none = WAIVERS[kind]
     if header.mode == "consent":
-        cx.error("GOV330", "attendance waives the notice of a meeting; written consent goes to every member",
-                 clause.span)
+        cx.error("GOV330", f"{in_consent}; written consent goes to every member", clause.span)
     elif notice != "all":
-        cx.error("GOV330", "with 'notice none' no notice is required, so there is none to waive", clause.span,
+        cx.error("GOV330", f"with 'notice none' no notice is required, so {after_none}", clause.span,
                  "write 'notice all' (or a notice period) for a meeting that every member must be told of")
-    return m.Rule(m.BoolConst(True), "attendance waives notice", clause.span, clause.cite)
+    return m.Rule(m.BoolConst(True), STAGE_CLAUSE_WORDS[kind], clause.span, clause.cite)
 
 
 def _rule(cx: Context, clause: ast.Clause, scope: Scope, subject: str) -> m.Rule | None:

@@ -48,14 +48,18 @@ def _options(stage: m.Stage, recused_from_vote: bool, role: str) -> tuple[str, .
         if role == "outsider":
             return ("told",)
         return ("told",) if recused_from_vote else ("told", "sign")
-    told = ("told",) if stage.notice == "all" and stage.waiver is None else ("out", "told")
+    told = ("told",) if stage.notice == "all" and not stage.waivable else ("out", "told")
     if role == "outsider":
         return told
     acts = ("attend",) if recused_from_vote else ("yes", "no", "abstain")
+    waived: tuple[str, ...] = ()
     if stage.waiver is not None:  # a member not notified may attend anyway (waiving notice)
         # (or come only to object: every rule and step set reads that as staying away, "out", so it is left out)
-        return told + acts + tuple(f"waive_{a}" for a in acts)
-    return told + acts
+        waived = tuple(f"waive_{a}" for a in acts)
+    if stage.written_waiver is not None:  # ... or sign a written waiver, and stay away or attend
+        # (signing and attending is attending alone where attendance waives notice: no rule tells them apart)
+        waived += ("signed",) + (() if stage.waiver is not None else tuple(f"signed_{a}" for a in acts))
+    return told + acts + waived
 
 
 def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, args: dict[str, str],

@@ -72,7 +72,9 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
                 lines.append(f"   {stage.body} meeting{veto}: notified {_people(stage.notified)}")
                 who = "coalition present" if forcing else "present"
                 lines.append(f"      {who}: {_people(stage.present)}")
-                waived = [p for p in stage.present if p not in stage.notified]
+                waived = [p for p in stage.present if p not in stage.notified and p not in stage.signed_waiver]
+                if stage.signed_waiver:
+                    lines.append(f"      signed a written waiver of notice: {_people(stage.signed_waiver)}")
                 if waived:
                     lines.append(f"      attended without notice, waiving it: {_people(waived)}")
                 if stage.objected:
@@ -89,6 +91,10 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
                 lines.append(f"      the veto fails whatever the members outside the coalition do ({others})")
             elif forcing and stage.mode == "consent":
                 lines.append("      it passes whatever the members outside the coalition do (they need not sign)")
+            elif forcing and any(r.text == "notice may be waived in writing" for r in step.rules):
+                also = "attend, waiving notice, come to object, or " if any(r.text == "attendance waives notice" for r in step.rules) else ""
+                lines.append("      it passes whatever the members outside the coalition do (stay away, vote no or abstain; "
+                             f"those not notified may also {also}sign a written waiver of notice, then come or stay away)")
             elif forcing and any(r.text == "attendance waives notice" for r in step.rules):
                 lines.append("      it passes whatever the members outside the coalition do (stay away, vote no or abstain; "
                              "those not notified may also attend, waiving notice, or come to object)")

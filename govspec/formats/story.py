@@ -128,19 +128,21 @@ def _meeting(step: TraceStep, stage: StageRecord, veto: bool) -> str:
     members = _members(step, stage.body)
     present = stage.present
     # (under "attendance waives notice" a member not notified may come: they waive it, unless they object)
-    waived = [p for p in present if p not in stage.notified]
+    waived = [p for p in present if p not in stage.notified and p not in stage.signed_waiver]
     untold = [p for p in members if p not in stage.notified and p not in waived] if members is not None else []
     # (one person "meets alone as the board": "p3 meets as the board" read as a slip, issue 16.4)
     who = f"{present[0]} meets alone" if len(present) == 1 else _verb(present, "meets", "meet") if present else "nobody comes"
     text = f"{who} as the {stage.body}" + (f" to veto {_procedure(step)}" if veto else "")
     if untold:
         text += f" without notice to {_people(untold)}"
-    elif members is not None and not waived:
+    elif members is not None and not waived and not stage.signed_waiver:
         text += " with notice to every member"
     if waived:
         text += f"; {_verb(waived, 'attends', 'attend')} without notice, waiving it"
     if stage.objected:
         text += f"; {_verb(stage.objected, 'comes', 'come')} only to object that no notice was given"
+    if stage.signed_waiver:  # (notice may be waived in writing)
+        text += f"; {_verb(stage.signed_waiver, 'signs', 'sign')} a written waiver of notice"
     away = [p for p in stage.notified if p not in present]
     if away and not stage.outsiders_free:
         text += f"; {_verb(away, 'is', 'are')} told but {'stays' if len(away) == 1 else 'stay'} away"

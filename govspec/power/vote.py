@@ -200,9 +200,10 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1) -> "Question | str":
     if refusal:
         return refusal
     stage = proc.stages[0]
-    if stage.kind != "decided" or stage.mode not in ("meeting", "consent") or stage.waiver is not None:
+    if stage.kind != "decided" or stage.mode not in ("meeting", "consent") or stage.waivable:
         # (attendance that waives notice: an outsider not notified blocks by staying away)
-        return "its meeting's notice can be waived by attendance" if stage.waiver else "its vote is not a plain meeting or consent"
+        return ("its meeting's notice can be waived by attendance" if stage.waiver else "its meeting's notice can be "
+                "waived in writing" if stage.written_waiver else "its vote is not a plain meeting or consent")
 
     reads = _reads(proc)
     if any(_writes(other) & reads for other in model.procedures.values() if other is not proc):

@@ -33,8 +33,12 @@ from .step import step_problems
 def _outsider_options(stage: m.Stage, voter: bool, told: bool = True) -> tuple[str, ...]:
     """What an outsider may do at a stage under passive opposition (never a yes to the coalition's motion).
 
-    Not notified (``told`` false, only under ``attendance waives notice``): stay away, come only to
-    object, or attend anyway (waiving notice) and act as a notified outsider may.
+    Not notified (``told`` false, only under ``attendance waives notice`` or ``notice may be waived
+    in writing``): stay away; under ``attendance waives notice``, come only to object, or attend
+    anyway (waiving notice) and act as a notified outsider may; under ``notice may be waived in
+    writing``, sign a waiver and stay away, or sign one and act as a notified outsider may (signing
+    never helps them against the coalition's motion, since not signing leaves the notice defect,
+    but it may help a veto carry: every response is tried).
     """
     if stage.mode == "consent":
         return ("sign", "none") if stage.kind == "vetoed" and voter else ("none",)
@@ -46,7 +50,12 @@ def _outsider_options(stage: m.Stage, voter: bool, told: bool = True) -> tuple[s
         options = ("absent", "no", "abstain")
     if told:
         return options
-    return ("out", "object") + tuple(f"waive_{o}" for o in options[1:])
+    untold: tuple[str, ...] = ("out",)
+    if stage.waiver is not None:
+        untold += ("object",) + tuple(f"waive_{o}" for o in options[1:])
+    if stage.written_waiver is not None:
+        untold += ("signed",) + tuple(f"signed_{o}" for o in options[1:])
+    return untold
 
 
 def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: State, args: dict[str, str],
@@ -71,7 +80,7 @@ def outsider_responses(model: m.Model, proc: m.Procedure, index: int, state: Sta
     notified = coalition_choice.notified
     outsiders = sorted((notified - coalition) & members)
     groups = [(people, True) for people in _classes(model, state, args, outsiders, r_vote, r_quorum, power).values()]
-    if stage.waiver is not None:  # the outsiders not notified respond too: they may come anyway, or object
+    if stage.waivable:  # the outsiders not notified respond too: come anyway, object, sign a waiver
         untold = sorted(members - notified - coalition)
         groups += [(people, False) for people in _classes(model, state, args, untold, r_vote, r_quorum, power).values()]
     per_class = []
@@ -98,7 +107,12 @@ OPTION_SETS = {"out": (), "told": (), "absent": (), "none": (), "attend": ("atte
                "no": ("attended", "no"), "abstain": ("attended", "abstain"), "sign": ("attended", "yes"),
                "object": ("objected",), "waive_attend": ("attended",), "waive_yes": ("attended", "yes"),
                "waive_no": ("attended", "no"), "waive_abstain": ("attended", "abstain")}
-NOT_TOLD = frozenset({"out", "object", "waive_attend", "waive_yes", "waive_no", "waive_abstain"})
+# under "notice may be waived in writing": "signed" a member not notified who signs a waiver and stays
+# away, "signed_X" one who signs a waiver and does X (the waiver stands for notice)
+OPTION_SETS |= {"signed": ("signed_waiver",)} | {f"signed_{o}": ("signed_waiver",) + OPTION_SETS[o]
+                                                 for o in ("attend", "yes", "no", "abstain")}
+NOT_TOLD = frozenset({"out", "object", "waive_attend", "waive_yes", "waive_no", "waive_abstain",
+                      "signed", "signed_attend", "signed_yes", "signed_no", "signed_abstain"})
 
 
 def _steps_in(e) -> bool:
@@ -135,7 +149,7 @@ def linear_stage(stage: m.Stage) -> bool:
     whether every response lets it through?"""
     atoms = conjunction(stage.passes.expr)
     quorum = conjunction(stage.quorum.expr) if stage.quorum is not None else []
-    if atoms is None or quorum is None or stage.waiver is not None:  # (a notice defect is no comparison)
+    if atoms is None or quorum is None or stage.waivable:  # (a notice defect is no comparison)
         return False
     atoms = quorum + atoms
     if stage.kind == "vetoed" and len(atoms) != 1:
@@ -143,7 +157,7 @@ def linear_stage(stage: m.Stage) -> bool:
     return all(a.op != "!=" and _linear(a.left) and _linear(a.right) for a in atoms)
 
 
-_SETS = ("notified", "attended", "yes", "no", "abstain", "objected")
+_SETS = ("notified", "attended", "yes", "no", "abstain", "objected", "signed_waiver")
 # each option: the indexes in _SETS of the sets its people join (notified unless the option is not told)
 _OPTION_INDEXES = {option: ((0,) if option not in NOT_TOLD else ()) + tuple(_SETS.index(k) for k in keys)
                    for option, keys in OPTION_SETS.items()}
@@ -156,7 +170,7 @@ def assemble_choice(combo, notified: frozenset[str] | None = None, base: StageCh
     (The explicit engine builds hundreds of thousands of these on meeting specs: one pass over the
     groups that take an option, no set built twice.)
     """
-    chosen: tuple[list, ...] = ([], [], [], [], [], [])
+    chosen: tuple[list, ...] = ([], [], [], [], [], [], [])
     for people, options, split in combo:
         i = 0
         for option, count in zip(options, split):
@@ -168,9 +182,10 @@ def assemble_choice(combo, notified: frozenset[str] | None = None, base: StageCh
     told = frozenset(chosen[0]) if notified is None else notified
     if base is None:
         return StageChoice(told, frozenset(chosen[1]), frozenset(chosen[2]), frozenset(chosen[3]),
-                           frozenset(chosen[4]), objected=frozenset(chosen[5]))
+                           frozenset(chosen[4]), objected=frozenset(chosen[5]), signed_waiver=frozenset(chosen[6]))
     return StageChoice(told, base.attended.union(chosen[1]), base.yes.union(chosen[2]), base.no.union(chosen[3]),
-                       base.abstain.union(chosen[4]), objected=base.objected.union(chosen[5]))
+                       base.abstain.union(chosen[4]), objected=base.objected.union(chosen[5]),
+                       signed_waiver=base.signed_waiver.union(chosen[6]))
 
 
 def member_key(model: m.Model, state: State, person: str, power: dict[str, Fraction] | None = None) -> tuple:
@@ -273,7 +288,8 @@ def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str 
 
 def coalition_part(choice: StageChoice, coalition: frozenset[str]) -> StageChoice:
     return StageChoice(choice.notified, choice.attended & coalition, choice.yes & coalition,
-                       choice.no & coalition, choice.abstain & coalition, objected=choice.objected & coalition)
+                       choice.no & coalition, choice.abstain & coalition, objected=choice.objected & coalition,
+                       signed_waiver=choice.signed_waiver & coalition)
 
 
 def _responses(model: m.Model, proc: m.Procedure, i: int, state: State, args: dict[str, str], c: StageChoice,

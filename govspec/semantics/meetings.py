@@ -14,8 +14,11 @@ The meaning of one stage of a procedure (one body's decision within a step):
 - members recused *from quorum* are not counted in ``present``; members recused *from the vote*
   do not vote and are not ``eligible``;
 - every attending, eligible member votes exactly one of yes, no, abstain; ``cast`` = yes + no;
+- under ``notice may be waived in writing`` a member not notified may sign a written waiver
+  (``signed_waiver``), whether or not they attend; a signer may attend (the waiver stands for notice);
 - the stage carries when its quorum (if any) and its ``passes when`` rule both hold, and, under
-  ``attendance waives notice``, every member was notified or attended (:func:`notice_defect`).
+  ``attendance waives notice`` or ``notice may be waived in writing``, every member was notified,
+  signed a waiver or (under ``attendance waives notice``) attended (:func:`notice_defect`).
 
 Assumes every stage of a step is decided on the state before the step (section 4).  Guarantees:
 :func:`choice_problems` says why a stage choice breaks these rules (empty: it keeps them) and
@@ -65,16 +68,17 @@ def choice_problems(proc: m.Procedure, stage: m.Stage, state: State, args: dict[
     problems = []
     if not c.notified <= members:
         problems.append(f"notified non-members of {stage.body}: {sorted(c.notified - members)}")
-    if (stage.notice == "all" and not stage.waiver or stage.mode == "consent") and c.notified != members:
+    if (stage.notice == "all" and not stage.waivable or stage.mode == "consent") and c.notified != members:
         problems.append(f"not every member of {stage.body} was notified")
+    problems += _written_waiver_problems(stage, members, c)
     if stage.waiver:
         if not c.attended <= members:
             problems.append(f"non-members of {stage.body} attended: {sorted(c.attended - members)}")
         if not c.objected <= members - c.notified - c.attended:
             problems.append(f"only a member not notified, and not attending, objects: {sorted(c.objected)}")
     else:
-        if not c.attended <= c.notified:
-            problems.append(f"attended without notice: {sorted(c.attended - c.notified)}")
+        if not c.attended <= c.notified | c.signed_waiver:
+            problems.append(f"attended without notice: {sorted(c.attended - c.notified - c.signed_waiver)}")
         if c.objected:
             problems.append("only under 'attendance waives notice' does a member object to the notice")
     if (c.yes & c.no) or (c.yes & c.abstain) or (c.no & c.abstain):
@@ -92,11 +96,24 @@ def choice_problems(proc: m.Procedure, stage: m.Stage, state: State, args: dict[
     return problems
 
 
+def _written_waiver_problems(stage: m.Stage, members: frozenset[str], c: StageChoice) -> list[str]:
+    """Who may sign a written waiver of notice: a member not notified, who does not object, at a
+    stage with ``notice may be waived in writing`` (docs/semantics.md "Notice waived in writing")."""
+    if not c.signed_waiver:
+        return []
+    if stage.written_waiver is None:
+        return ["only under 'notice may be waived in writing' does a member sign a waiver of notice"]
+    if not c.signed_waiver <= members - c.notified - c.objected:
+        return [f"only a member not notified, and not objecting, signs a waiver: {sorted(c.signed_waiver)}"]
+    return []
+
+
 def notice_defect(stage: m.Stage, state: State, c: StageChoice) -> bool:
-    """Under ``attendance waives notice``: a member was neither notified nor attended (an objector
-    came only to object, so does not attend), and the meeting cannot act (docs/semantics.md
-    "Attendance waives notice")."""
-    return stage.waiver is not None and not state.body(stage.body) <= c.notified | c.attended
+    """Under ``attendance waives notice`` or ``notice may be waived in writing``: a member was not
+    notified, did not sign a waiver, and did not attend (an objector came only to object, so does
+    not attend; without ``attendance waives notice`` only a signer attends without notice), and the
+    meeting cannot act (docs/semantics.md "Attendance waives notice", "Notice waived in writing")."""
+    return stage.waivable and not state.body(stage.body) <= c.notified | c.attended | c.signed_waiver
 
 
 def stage_carries(proc: m.Procedure, index: int, state: State, args: dict[str, str], c: StageChoice, model: m.Model,

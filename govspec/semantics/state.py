@@ -142,6 +142,7 @@ class StageChoice:
     no: frozenset[str] = frozenset()
     abstain: frozenset[str] = frozenset()
     objected: frozenset[str] = frozenset()  # not notified, came only to object (attendance waives notice)
+    signed_waiver: frozenset[str] = frozenset()  # not notified, signed a written waiver of notice (in writing)
 
 
 @dataclass(frozen=True)

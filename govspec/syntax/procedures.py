@@ -71,6 +71,10 @@ class ProcedureRules(Located):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "waiver", cite)
 
+    def written_waiver_clause(self, meta, items):  # "notice may be waived in writing"
+        items, cite = split_cite(items)
+        return ast.Clause(self.s(meta), "written_waiver", cite)
+
     def call_clause(self, meta, items):
         items, cite = split_cite(items)
         return ast.Clause(self.s(meta), "called", cite, callers=tuple(items))

@@ -130,7 +130,7 @@ def _elsewhere(p: m.Procedure, name: str) -> str | None:
     if p.lifecycle is not None and _mentions(p.lifecycle.threshold, name):
         return f"{p.name}'s proposal threshold reads it (a proposal step: a failed vote uses the proposal up)"
     for st in [*p.stages, *([p.window_stage] if p.window_stage else [])]:
-        for rule in (st.waiver, st.casting):
+        for rule in (st.waiver, st.casting, st.written_waiver):
             if rule is not None and _mentions(rule.expr, name):
                 return f"a rule of {p.name} other than a gate reads it ({rule.text})"
     if p.calling is not None and _mentions(p.calling.rule.expr, name):

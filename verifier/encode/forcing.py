@@ -112,20 +112,24 @@ class ForcingMixin:
 
         Mirrors :func:`govspec.semantics.forcing.forced_problems` (its check of each stage).
         """
-        outs = self._stage_vars(f"out:{tag}", t, proc.name, index, stage.body)
+        outs = self._stage_vars(f"out:{tag}", t, proc.name, index, stage.body,
+                                signing=stage.written_waiver is not None)
         mixed = StageVars(v.notified, *[
             {j: If(coalition.get(j, BoolVal(False)), getattr(v, k)[j], getattr(outs, k)[j]) for j in v.notified}
             for k in ("attended", "yes", "no", "abstain")
-        ])
+        ], signed_waiver={j: If(coalition.get(j, BoolVal(False)), v.signed_waiver[j], outs.signed_waiver[j])
+                          for j in outs.signed_waiver})
         rules = [Implies(coalition.get(j, BoolVal(False)), self.person_valid(proc, stage, state, args, v, j))
                  for j in v.notified]
         # the coalition chooses whom to notify; that choice must be legal for everyone
         rules += [Implies(v.notified[j], state.members[stage.body][j]) if j not in self.slots
                   else And(0 <= v.notified[j], v.notified[j] <= state.members[stage.body][j]) for j in v.notified]
         # (a veto window's attempt is the outsiders' call: it goes to every member, as in the reference semantics)
-        if (stage.notice == "all" and (stage.waiver is None or stage.window is not None)) or stage.mode == "consent":
+        if (stage.notice == "all" and (not stage.waivable or stage.window is not None)) or stage.mode == "consent":
             rules += [v.notified[j] == state.members[stage.body][j] for j in v.notified]
-        worst = None if stage.waiver is not None else self.worst_case(proc, index, state, args, v, coalition,
+        # (a notice waived by attendance or in writing: the outsiders not notified respond too, each
+        # choice of theirs, signing a waiver included, is quantified: the faithful enumeration)
+        worst = None if stage.waivable else self.worst_case(proc, index, state, args, v, coalition,
                                                                       stage=stage, carry=outcome_wanted)
         if worst is not None:
             return rules + [worst]
@@ -134,7 +138,8 @@ class ForcingMixin:
                    for j in v.notified]) if v.notified else BoolVal(True)
         carries = self.carries(proc, index, state, args, mixed, stage=stage)
         goal = carries if outcome_wanted else Not(carries)
-        bound = [getattr(outs, k)[j] for k in ("attended", "yes", "no", "abstain") for j in v.notified]
+        bound = [getattr(outs, k)[j] for k in ("attended", "yes", "no", "abstain") for j in v.notified] + \
+            list(outs.signed_waiver.values())
         self.quantified = self.quantified or bool(bound)
         return rules + [ForAll(bound, Implies(hyp, goal)) if bound else Implies(hyp, goal)]
 
@@ -150,7 +155,7 @@ class ForcingMixin:
             if stage is None:
                 continue
             waiting, at, pending_args = state.pending[proc.name][:3]
-            v = self._stage_vars("defend:", t, proc.name, 0, stage.body)
+            v = self._stage_vars("defend:", t, proc.name, 0, stage.body, signing=stage.written_waiver is not None)
             defence = self._forced_stage(proc, stage, 0, state, pending_args, v, coalition, t, "defend:", False)
             rules.append(Implies(And(waiting, state.now < at + stage.window), And(defence)))
         for proc in self.model.procedures.values():  # an open proposal anyone may cancel (semantics.veto_threat)

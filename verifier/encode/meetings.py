@@ -79,11 +79,14 @@ class MeetingsMixin:
             return self._slot_valid(stage, member, v, i, outsider)
         rv = self._recused(proc, args, "vote", i)
         n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
+        signed = self.signed_waiver(v, i)
         if stage.waiver is not None:  # anyone may attend; one who comes only to object is absent here
             rules = [Implies(a, member), Implies(n, member)]  # (objecting and staying away carry alike)
-        else:
-            rules = [Implies(a, n), Implies(n, member)]
-        if (stage.notice == "all" and stage.waiver is None) or stage.mode == "consent":
+        else:  # (a signed waiver of notice stands for notice)
+            rules = [Implies(a, Or(n, signed)), Implies(n, member)]
+        if stage.written_waiver is not None:  # only a member not notified signs a waiver (an objector: "out")
+            rules.append(Implies(signed, And(member, Not(n))))
+        if (stage.notice == "all" and not stage.waivable) or stage.mode == "consent":
             rules.append(n == member)
         votes = [y, no, ab]
         one_vote = Or(And(y, Not(no), Not(ab)), And(no, Not(y), Not(ab)), And(ab, Not(y), Not(no)))
@@ -105,7 +108,7 @@ class MeetingsMixin:
 
         Mirrors :func:`govspec.semantics.meetings.choice_problems`.
         """
-        assert stage.waiver is None, "counting.unsupported refuses 'attendance waives notice'"
+        assert not stage.waivable, "counting.unsupported refuses notice waived by attendance or in writing"
         n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
         rules = [0 <= a, a <= n, n <= member, y >= 0, no >= 0, ab >= 0]
         if stage.notice == "all" or stage.mode == "consent":
@@ -123,7 +126,7 @@ class MeetingsMixin:
 
         Mirrors :func:`govspec.semantics.meetings.stage_carries`.
         Mirrors :func:`govspec.semantics.meetings.window_carries` (with ``stage``).
-        Mirrors :func:`govspec.semantics.meetings.notice_defect` (attendance that waives notice).
+        Mirrors :func:`govspec.semantics.meetings.notice_defect` (notice waived by attendance or in writing).
         """
         stage = stage or proc.stages[index]
         sets: list = [None] * max(1, len(proc.stages))
@@ -131,9 +134,10 @@ class MeetingsMixin:
         parts = [self.boolean(stage.passes.expr, state, args, sets)]
         if stage.quorum is not None:
             parts.insert(0, self.boolean(stage.quorum.expr, state, args, sets))
-        if stage.waiver is not None:  # no notice defect: every member notified or attending
-            members = state.members[stage.body]
-            parts += [Implies(member, Or(v.notified[i], v.attended[i])) for i, member in members.items()]
+        if stage.waivable:  # no notice defect: every member notified, attending or a signer of a waiver
+            members = state.members[stage.body]  # (without attendance waiving it, only the notified and signers attend)
+            parts += [Implies(member, Or(v.notified[i], v.attended[i], self.signed_waiver(v, i)))
+                      for i, member in members.items()]
         return And(parts)
 
     def called(self, proc: m.Procedure, state: SymState, caller):
@@ -152,12 +156,20 @@ class MeetingsMixin:
             ways.append(Sum([If(And(b, caller(i)), 1, 0) for i, b in members.items()] or [IntVal(0)]) >= calling.members)
         return Or(ways) if ways else BoolVal(False)
 
-    def _stage_vars(self, prefix: str, t: int, proc: str, index: int, body: str) -> StageVars:
-        """One stage's variables at step ``t`` for everyone who can sit in ``body`` (a class slot: counts)."""
+    def _stage_vars(self, prefix: str, t: int, proc: str, index: int, body: str, signing: bool = False) -> StageVars:
+        """One stage's variables at step ``t`` for everyone who can sit in ``body`` (a class slot: counts);
+        ``signing``: a stage whose notice may be waived in writing (who signs a waiver)."""
         def mk(kind):
             return {i: (Int if i in self.slots else Bool)(f"{kind}@{t}[{prefix}{proc}.{index}:{self.people[i]}]")
                     for i in self.potential[body]}
-        return StageVars(mk("notified"), mk("attended"), mk("yes"), mk("no"), mk("abstain"))
+        signed = {i: Bool(f"signed_waiver@{t}[{prefix}{proc}.{index}:{self.people[i]}]")
+                  for i in self.potential[body] if i not in self.slots} if signing else {}
+        return StageVars(mk("notified"), mk("attended"), mk("yes"), mk("no"), mk("abstain"), signed_waiver=signed)
+
+    @staticmethod
+    def signed_waiver(v: StageVars, i: int):
+        """Did member ``i`` sign a written waiver of notice (False where the stage has no such clause)?"""
+        return v.signed_waiver.get(i, BoolVal(False))
 
     def _args_ok(self, proc: m.Procedure, state: SymState, args) -> list:
         """The step's arguments are people, each in (or, negated, not in) the body it ranges over.

@@ -81,6 +81,8 @@ class StageVars:
     yes: dict[int, BoolRef]
     no: dict[int, BoolRef]
     abstain: dict[int, BoolRef]
+    # "notice may be waived in writing": per named member, signed a waiver (empty without the clause)
+    signed_waiver: dict[int, BoolRef] = field(default_factory=dict)
 
 
 @dataclass

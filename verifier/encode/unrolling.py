@@ -121,13 +121,15 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
         selected, stages = {}, {}
         for p in procedures:
             selected[p.name] = Bool(f"select@{t}[{p.name}]")
-            stages[p.name] = [self._stage_vars("", t, p.name, i, s.body) for i, s in enumerate(p.stages)]
+            stages[p.name] = [self._stage_vars("", t, p.name, i, s.body, signing=s.written_waiver is not None)
+                              for i, s in enumerate(p.stages)]
             if p.timed:
                 selected[action_key(p.name, "execute")] = Bool(f"select@{t}[{p.name} takes effect]")
             if p.window_stage is not None:
                 key = action_key(p.name, "veto")
                 selected[key] = Bool(f"select@{t}[{p.name} vetoed]")
-                stages[key] = [self._stage_vars("veto:", t, p.name, 0, p.window_stage.body)]
+                stages[key] = [self._stage_vars("veto:", t, p.name, 0, p.window_stage.body,
+                                                signing=p.window_stage.written_waiver is not None)]
             if p.lifecycle is not None:
                 selected[action_key(p.name, "propose")] = Bool(f"select@{t}[{p.name} proposed]")
                 if p.lifecycle.threshold is not None:
