@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 FRACTIONS = ["1/3", "1/2", "2/3", "3/4"]
 
 
-def _council_stage(draw, body: list[str], waiver: bool = False) -> None:
+def _council_stage(draw, body: list[str], waiver: bool = False, written: bool = True) -> None:
     """Append an approval or veto by the council, by written consent or at a meeting (with
     ``waiver``, perhaps one where attendance waives notice, or notice may be waived in writing)."""
     kind = draw(st.sampled_from(["approved", "vetoed"]))
@@ -24,7 +24,7 @@ def _council_stage(draw, body: list[str], waiver: bool = False) -> None:
                  f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}"]
         if waiver and draw(st.integers(0, 2)) == 0:
             body.append("attendance waives notice")
-        if waiver and draw(st.integers(0, 3)) == 0:  # (a written waiver of notice: alone or with the above)
+        if waiver and written and draw(st.integers(0, 3)) == 0:  # (a written waiver of notice: alone or with the above)
             body.append("notice may be waived in writing")
 
 
@@ -38,7 +38,7 @@ def _procedure(draw, lines: list[str], name: str, formal: str, body: list[str], 
 
 
 @st.composite
-def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
+def specs(draw, max_people: int = 5, with_council: bool | None = None, written_waiver: bool = True) -> str:
     n = draw(st.integers(3, max_people))
     people = [f"p{i}" for i in range(1, n + 1)]
     lines = ['organization "random" {']
@@ -90,7 +90,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
             body.append(f"notice {notice.removesuffix(' waived')}")
             if notice.endswith("waived") or (notice.endswith("hours") and draw(st.booleans())):
                 body.append("attendance waives notice")
-            if notice != "none" and draw(st.integers(0, 3)) == 0:  # a written waiver of notice (DGCL 229)
+            if written_waiver and notice != "none" and draw(st.integers(0, 3)) == 0:  # a written waiver of notice (DGCL 229)
                 body.append("notice may be waived in writing")
             quorum = draw(st.sampled_from([
                 None, "majority of members", "majority of seats", "2", f"present >= {draw(st.sampled_from(FRACTIONS))} of members",
@@ -118,7 +118,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                                         f"({{{draw(st.sampled_from(people))}}} union tagged {draw(st.sampled_from(sorted(set(tagged.values()))))})"]))
             body.append(f"recuse {who} from {draw(st.sampled_from(['vote', 'quorum', 'vote and quorum']))}")
         if council and draw(st.integers(0, 2)) == 0:
-            _council_stage(draw, body, waiver=True)
+            _council_stage(draw, body, waiver=True, written=written_waiver)
         if draw(st.integers(0, 3)) == 0:  # time: a timelock and/or a veto window
             kind = draw(st.sampled_from(["timelock", "window", "both"]))
             if kind in ("timelock", "both"):
@@ -132,7 +132,7 @@ def specs(draw, max_people: int = 5, with_council: bool | None = None) -> str:
                     body.append("notice all")
                     if draw(st.integers(0, 2)) == 0:
                         body.append("attendance waives notice")
-                    if draw(st.integers(0, 3)) == 0:
+                    if written_waiver and draw(st.integers(0, 3)) == 0:
                         body.append("notice may be waived in writing")
                     body.append(f"passes when {draw(st.sampled_from(['yes > no', 'yes >= 1', 'majority of members']))}")
             if any(b.startswith(("timelock", "vetoed by council by written consent within", "vetoed by council at meeting within")) for b in body):

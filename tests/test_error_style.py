@@ -134,7 +134,7 @@ def test_expected_list_spells_out_keyword_terminals():
     assert {">=", "<=", "==", "!=", ">", "<"} <= set(terminal_words("CMP"))
     with pytest.raises(SpecError) as err:
         parse('organization "A" {\n procedure p {\n notice sometimes 5 days\n }\n}\n')
-    assert "expected 'all', 'none'" in err.value.diagnostics[0].notes
+    assert "expected 'all', 'may', 'none'" in err.value.diagnostics[0].notes  # ('may': notice may be waived in writing)
     with pytest.raises(SpecError) as err:
         parse('property p: always (fire -> yes = board.members)\n')
     expected = err.value.diagnostics[0].notes[0]
