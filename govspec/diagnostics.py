@@ -89,7 +89,6 @@ CODES: dict[str, str] = {
     "GOV342": "a numeric argument's range is empty ('t in 4 to 1')",
     "GOV350": "a decision's kept tally (P.yes, P.weight_yes, ...) is read where no decision of P is spoken of",
     "GOV351": "'at most K live proposals' misused: K not from 1 to 4, on a procedure with nothing to keep several of, or a reading (P.approved_at, P.yes, ...) that would not say which live decision",
-    "GOV352": "warning: a file with several live proposals is checked by the explicit engine, whatever --engine says",
 }
 
 

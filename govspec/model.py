@@ -650,14 +650,14 @@ class Model:
         return cached
 
     def several_live(self) -> str | None:
-        """Why some encodings refuse this model: a procedure may have several live proposals ('at most
-        K live proposals' with K > 1, issue 13.6), which they do not encode; None when none may."""
+        """Why some questions are refused for this model: a procedure may have several live proposals
+        ('at most K live proposals' with K > 1, issue 13.6), with which coalition questions, the counted
+        encoding and the explicit engine's proofs by exhaustion are not argued; None when none may.
+        Each refusal says which of these it is."""
         names = [p.name for p in self.procedures.values() if p.live > 1]
         if not names:
             return None
-        return (f"'{names[0]}' may have several live proposals (at most {self.procedures[names[0]].live}), which "
-                "only the explicit engine's bounded search handles (the Z3 encodings, proofs of any length and "
-                "coalition questions do not)")
+        return f"'{names[0]}' may have several live proposals (at most {self.procedures[names[0]].live})"
 
     def filters(self) -> frozenset[str]:
         """What of a person the rules read besides bodies and weight: "tag" and "principal" when some

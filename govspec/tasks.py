@@ -6,7 +6,6 @@ the public ones."""
 from __future__ import annotations
 
 from . import model as m
-from .diagnostics import Diagnostic
 from .load import Read
 from .options import Options
 
@@ -34,17 +33,9 @@ def engine_for(name: str):
 
 
 def engine_of(model: m.Model, options: Options):
-    """The engine that checks ``model`` and the warnings to show with its results: the explicit
-    engine, with warning GOV352, for a spec with several live proposals whatever the options ask."""
-    engine = engine_for(options.engine)
-    warnings = model.warnings
-    if model.several_live():  # (issue 13.6: the Z3 encodings do not encode several live proposals; the reasons say so)
-        engine = engine_for("explicit")
-        if options.engine != "explicit":  # (said where every format shows it: the options name the engine asked for)
-            several = next(p for p in model.procedures.values() if p.live > 1)
-            warnings += (Diagnostic("GOV352", f"checked by the explicit engine, not {options.engine}: {model.several_live()}",
-                                    several.span, "warning"),)
-    return engine, warnings
+    """The engine that checks ``model`` and the warnings to show with its results (both engines
+    check several live proposals since the Z3 engine encodes them, issue 13.6: no engine is swapped)."""
+    return engine_for(options.engine), model.warnings
 
 
 def sanity_of(engine, model: m.Model, options: Options, run=None):

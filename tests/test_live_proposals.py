@@ -2,8 +2,9 @@
 
 'at most K live proposals' lets up to K proposals of a procedure be open for the vote at once and up
 to K of its decisions wait at once, each with its own snapshot, approval day and timelock.  Checked
-on the reference semantics, with the explicit engine (which decides it) and the Z3 engine (which
-refuses it with the reason, never answering as if K were 1), and its errors (GOV351).
+on the reference semantics, with the explicit engine and the Z3 engine (which encodes K slots of
+each: verifier/encode/several.py; coalition questions are refused by both with the reason), and
+its errors (GOV351).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from govspec import api
+from govspec import model as m
 from govspec import semantics as sem
 from govspec.diagnostics import SpecError
 from govspec.engine import Deadline
@@ -155,25 +157,105 @@ def test_the_race_is_refuted_with_two_live_proposals_and_proved_with_one(engine)
     assert one.status == PROVED
 
 
-def test_the_z3_engine_refuses_several_live_proposals_rather_than_answer_for_one():
+def test_the_z3_engine_refuses_coalition_questions_rather_than_answer_for_one():
+    """Several live proposals are encoded for searches and proofs of any length (issue 13.6), but a
+    forcing step with several is modelled by neither engine: coalition questions are refused."""
+    from verifier import Z3Engine
+
+    model = api.load_text(RACE, "race.gov")
+    engine, goal = Z3Engine(), m.Goal("pay", None, "pay")
+    out = engine.force(model, goal, 3, Deadline(60), None, frozenset({"whale"}))
+    assert out.status == "unknown" and "coalition questions are not decided" in out.reason
+    assert "several live proposals" in out.reason
+    ok, why = engine.prove_cannot_force(model, goal, frozenset({"whale"}), Deadline(60))
+    assert not ok and "coalition questions are not decided" in why
+
+
+def test_the_z3_engine_searches_and_proves_with_several_live_proposals():
     from verifier import Z3Engine
 
     model = api.load_text(RACE, "race.gov")
     prop = next(p for p in model.properties if p.name == "never_overdrawn")
     engine = Z3Engine()
     out = engine.violation(model, prop, 7, Deadline(60))
-    assert out.status == "unknown" and "several live proposals" in out.reason
-    assert engine.reachable(model, "pay", 3, Deadline(60)).status == "unknown"
-    ok, why = engine.prove_unbounded(model, prop, Deadline(60))
-    assert not ok and "several live proposals" in why
+    assert out.status == "found" and len(out.steps) == 7
+    # the two decisions take effect one after the other, each named by its index in the state
+    assert [(s.phase, s.which) for s in out.steps[-2:]] == [("execute", 0), ("execute", 0)]
+    assert engine.reachable(model, "pay", 3, Deadline(60)).status == "found"
+    supply = api.load_text(SNAPSHOTS.replace("property never_paid: never paid == 1",
+                                             "property whole_supply: always (supply == 100)"), "s.gov")
+    ok, why = engine.prove_unbounded(supply, supply.properties[0], Deadline(60))
+    assert ok, why
 
 
-def test_without_a_counterexample_the_verdict_is_bounded_and_says_why():
+TWO_DAYS = SNAPSHOTS.replace("voting period 5 days", "voting delay 1 days\n    voting period 1 days")
+
+
+def _z3_allows(text: str, steps) -> bool:
+    """Does the Z3 encoding allow these steps in this order?  Each is (selection key, constraints of
+    the step's variables): a direct question to the unrolling, no search."""
+    from z3 import Solver, sat
+
+    from verifier.encode import Unrolling
+
+    unroll = Unrolling(api.load_text(text, "s.gov"))
+    solver = Solver()
+    for key, extra in steps:
+        step = unroll.add_step(solver)
+        solver.add(step.active, step.selected[key], *extra(unroll, step))
+    return solver.check() == sat
+
+
+def _alone(voter: str, slot: int):
+    """The vote on proposal slot ``slot`` with ``voter``'s yes only."""
+    def rules(unroll, step):
+        from z3 import Not
+        yes = step.stages["pay"][0].yes
+        return [step.which["pay"] == slot] + [yes[i] if n == voter else Not(yes[i]) for n, i in unroll.index.items()]
+    return rules
+
+
+def _two_proposals_around_the_sale(vote):
+    """A proposal (the whale holds 60), the sale to mallory, a second proposal (mallory holds 80), a
+    day: both are open for the vote at once, the first in slot 0 and the second in slot 1."""
+    return [("pay@propose", lambda u, s: []), ("sell", lambda u, s: []), ("pay@propose", lambda u, s: []),
+            ("@wait", lambda u, s: [s.days == 1]), ("pay", vote)]
+
+
+def test_each_live_proposal_keeps_its_own_snapshot_in_the_z3_encoding():
+    assert _z3_allows(TWO_DAYS, _two_proposals_around_the_sale(_alone("whale", 0)))
+    assert _z3_allows(TWO_DAYS, _two_proposals_around_the_sale(_alone("mallory", 1)))
+    assert not _z3_allows(TWO_DAYS, _two_proposals_around_the_sale(_alone("mallory", 0)))
+    assert not _z3_allows(TWO_DAYS, _two_proposals_around_the_sale(_alone("whale", 1)))
+
+
+def test_a_mutant_whose_live_proposals_share_one_snapshot_is_killed(monkeypatch):
+    """The mutant: a new proposal's snapshot is written over those of the procedure's other live
+    proposals (one snapshot shared by every slot).  The test above must fail for it: the whale can
+    no longer carry the first proposal alone once the second is made after the sale."""
+    from verifier.encode import Unrolling, state as symbolic
+
+    original = Unrolling._several_lifecycle_actions
+
+    def shared(self, proc, step, state, post, rules_for, may_propose):
+        out = original(self, proc, step, state, post, rules_for, may_propose)
+        after, snap = post["pay@propose"], dict(enumerate(self.powers(state)))
+        slots = [(*s[:4], snap) for s in self.proposal_slots(after, proc.name)]
+        post["pay@propose"] = symbolic.replaced(after, **self._with_proposals(after, proc.name, slots))
+        return out
+
+    monkeypatch.setattr(Unrolling, "_several_lifecycle_actions", shared)
+    with pytest.raises(AssertionError):
+        test_each_live_proposal_keeps_its_own_snapshot_in_the_z3_encoding()
+
+
+def test_without_a_counterexample_the_explicit_verdict_is_bounded_and_says_why():
     model = api.load_text(SNAPSHOTS.replace("property never_paid: never paid == 1",
                                             "property whole_supply: always (supply == 100)"), "s.gov")
-    result = api.check_model(model, api.Options(depth=3, sanity=False)).properties[0]
+    result = api.check_model(model, api.Options(depth=3, sanity=False, engine="explicit")).properties[0]
     assert result.status == BOUNDED
-    assert "several live proposals" in result.reason
+    assert "several live proposals" in result.reason and "proofs by exhaustion" in result.reason
+    # (the Z3 engine proves it for any length: test_the_z3_engine_searches_and_proves_with_several_live_proposals)
 
 
 @pytest.mark.parametrize("clause, message", [
@@ -192,18 +274,16 @@ def test_fraction_powers_are_kept_per_snapshot():
     assert sem.counting_powers(model, model.procedures["pay"], state, which=0)["whale"] == Fraction(60)
 
 
-LIVE_WARNING_CASES = [pytest.param(RACE, "GOV352", id="several-live")]  # (test_errors: every code has a case)
-
-
-def test_the_engine_that_checked_the_file_is_said_in_every_format():
-    """A file with several live proposals is checked by the explicit engine whatever --engine says:
-    a warning GOV352 on standard error (as docs/errors.md shows it) and in the JSON report, whose
-    options name the engine asked for (found in review: the swap was silent)."""
-    code, out, err = run_cli("check", "--depth", "2", "--no-sanity", "specs/dao/live_proposals.gov")
-    doc = (ROOT / "docs" / "errors.md").read_text()
-    assert err == doc.split("## GOV352", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
-    code, out, err = run_cli("check", "--depth", "2", "--no-sanity", "--format", "json", "specs/dao/live_proposals.gov")
-    warned = json.loads(out)["files"][0]["warnings"]
-    assert [w["code"] for w in warned] == ["GOV352"], warned
-    code, out, err = run_cli("check", "--depth", "2", "--no-sanity", "--engine", "explicit", "specs/dao/live_proposals.gov")
-    assert "GOV352" not in err
+def test_the_z3_engine_checks_the_file_itself():
+    """Until the Z3 engine encoded several live proposals, such a file was checked by the explicit
+    engine whatever --engine said (warning GOV352, now withdrawn): no engine is swapped any more, and
+    both give the same verdicts on specs/dao/live_proposals.gov."""
+    code, out, err = run_cli("check", "--depth", "7", "--no-sanity", "--format", "json", "specs/dao/live_proposals.gov")
+    report = json.loads(out)
+    assert err == "" and report["files"][0].get("warnings", []) == []
+    code_x, out_x, _ = run_cli("check", "--depth", "7", "--no-sanity", "--format", "json", "--engine", "explicit",
+                               "specs/dao/live_proposals.gov")
+    verdicts = [(p["name"], p["status"], p["scope"]["depth"]) for p in report["files"][0]["properties"]]
+    assert verdicts == [(p["name"], p["status"], p["scope"]["depth"]) for p in json.loads(out_x)["files"][0]["properties"]]
+    assert verdicts == [("never_overdrawn", "refuted", 7), ("the_buyer_carries_a_payment_alone", "proved", None)]
+    assert code == code_x == 1

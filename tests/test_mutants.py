@@ -16,6 +16,7 @@ from __future__ import annotations
 import pathlib
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 import pytest
@@ -33,7 +34,8 @@ class Original:
 
 
 for _name in ("boolean", "num", "_recused", "stage_sets", "person_valid", "_effects", "outsider_options",
-              "_timed_actions", "counting_state", "_token_effect", "_lifecycle_actions", "_slot_valid", "_slot_worst"):
+              "_timed_actions", "counting_state", "_token_effect", "_lifecycle_actions", "_slot_valid", "_slot_worst",
+              "_several_timed_actions"):
     setattr(Original, _name, staticmethod(getattr(encode.Unrolling, _name)))
 
 
@@ -119,6 +121,15 @@ def _snapshot_ignored(self, proc, state, loan):
     return Original.counting_state(self, proc, state, loan)
 
 
+def _one_execution_clears_every_decision(self, proc, step, state, post, rules_for):
+    """(issue 13.6) one of several waiting decisions taking effect clears the others too."""
+    Original._several_timed_actions(self, proc, step, state, post, rules_for)
+    key = encode.action_key(proc.name, "execute")
+    after = post[key]
+    cleared = [(BoolVal(False), *slot[1:]) for slot in self.pending_slots(after, proc.name)]
+    post[key] = encode.state.replaced(after, **self._with_pending(after, proc.name, cleared))
+
+
 def _transfer_without_balance(self, eff, state, args, balances, delegates):
     pre = Original._token_effect(self, eff, state, args, balances, delegates)
     return pre[:-1] if eff.kind == "transfer" else pre
@@ -189,6 +200,9 @@ ALL = {
     "a transfer needs no balance": Mutant(("_token_effect", _transfer_without_balance), token_specs, 3),
     "voting delay ignored": Mutant(("_lifecycle_actions", _voting_delay_ignored), token_specs, 3),
     "cancellation impossible": Mutant(("_cancellable", _no_cancellation), token_specs, 5),  # (its witness cancels at step 3 of 5)
+    # several live proposals (issue 13.6); the witness is the race of tests/test_live_proposals.py (7 steps)
+    "one of several waiting decisions taking effect clears them all": Mutant(
+        ("_several_timed_actions", _one_execution_clears_every_decision), partial(token_specs, several=True), 7),
     # the counted encoding (symmetry reduction), on generated specs with groups
     "outsiders of a class ignored in the worst case": Mutant(("_slot_worst", _slot_outsiders_ignored), group_specs,
                                                              counted=True),

@@ -32,8 +32,7 @@ def masked_json(text: str) -> dict:
 def test_spec_matches_expected_output(spec, update_goldens, tmp_path):
     # one check, its text on standard output and its JSON report in a file (--json-out)
     code, out, err = run_cli("check", "-q", "--json-out", str(tmp_path / "report.json"), str(spec))
-    # nothing on standard error but warnings, which the JSON golden holds too (GOV352: a file with
-    # several live proposals is checked by the explicit engine)
+    # nothing on standard error but warnings, which the JSON golden holds too
     assert all(" warning[" in line for line in err.splitlines() if line.startswith(str(spec))), err
     out_j = (tmp_path / "report.json").read_text()
     report = json.loads(out_j)

@@ -17,7 +17,7 @@ The fragment, chosen so that a member of a class never needs an identity of its 
 
 - weights do not move (no token effects, flash loans or snapshots) and no proposal lifecycle;
 - nobody is ever added to a body (removals only: resignations, removals from office);
-- no seat cap per principal; no coalition counted in principals;
+- no seat cap per principal; no coalition counted in principals; one live proposal per procedure;
 - an argument that may denote a member of a class (a formal ``x in B`` of the class's body) is
   used only to remove them from a body or in ``x in B`` tests, in a procedure without a timelock;
   formals over ``people`` or ``not in B`` exclude counting when a class exists;
@@ -71,6 +71,8 @@ def unsupported(model: m.Model) -> str | None:
         return "who may call a meeting"
     if any(st.casting is not None for p in procs for st in p.stages):
         return "a chair's casting vote"
+    if model.several_live():  # (issue 13.6: each live entry's arguments name a person: not counts)
+        return "several live proposals of one procedure"
     if model.kept_tallies():
         return "a decision's kept tally (P.yes, P.weight_yes, ...)"
     for prop in model.properties:

@@ -9,9 +9,10 @@ read back as reference-semantics steps (:mod:`govspec.verdicts` replays them bef
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
 
-from z3 import And, BoolVal, Not, Solver, Tactic, is_true, sat, unknown
+from z3 import And, BoolVal, Not, Solver, Tactic, is_rational_value, is_true, sat, unknown
 
 from govspec import model as m
 from govspec import semantics as sem
@@ -22,6 +23,11 @@ from . import counting, interrupts, unbounded, weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
+
+
+def _no_forcing(model: m.Model) -> str:
+    """Why a coalition question is refused with several live proposals (issue 13.6)."""
+    return f"coalition questions are not decided where {model.several_live()} (a forcing step is modelled with one)"
 UNBOUNDED_PEOPLE = 200  # above this many encoded people, no proof of any length is attempted (too large)
 
 
@@ -82,9 +88,48 @@ def _read_trace(unroll: Unrolling, zm, steps: list[StepVars], coalition: frozens
     for step in steps:
         present = {i: [p for p in ps if p in state.body(unroll.slots[i].cls.body)] for i, ps in slot_people.items()}
         read = _read_step(unroll, zm, step, coalition, present)
+        if read.procedure in step.which:  # (issue 13.6) the entry the step uses up, by its index in the state
+            read = replace(read, which=_which(unroll, zm, step, read, state))
         out.append(read)
         state = sem.apply(unroll.model, state, read)
     return out
+
+
+def _which(unroll: Unrolling, zm, step: StepVars, read: sem.Step, state: sem.State) -> int:
+    """The index, among the procedure's entries of the reference state ``state``, of the proposal or
+    waiting decision in the slot the step uses (``StepVars.which``, verifier/encode/several.py): the
+    entry with the same contents (entries alike in everything are the same entry).  The slot's own
+    number when none has them: the replay then says why."""
+    proc = unroll.model.procedures[read.procedure]
+    if read.phase == "propose" or (read.phase == "pass" and proc.lifecycle is None):
+        return 0  # (no entry is used up)
+    j = zm.eval(step.which[proc.name], model_completion=True).as_long()
+    before = unroll.states[step.t - 1]
+
+    def val(term):
+        v = zm.eval(term, model_completion=True)
+        return Fraction(v.numerator_as_long(), v.denominator_as_long()) if is_rational_value(v) else v.as_long()
+
+    def arguments(values: dict) -> tuple:
+        return tuple((f.name, val(values[f.name]) if f.numeric else unroll.people[val(values[f.name])])
+                     for f in proc.formals)
+
+    if read.phase in ("execute", "veto"):
+        slots = unroll.pending_slots(before, proc.name)
+        if not 0 <= j < len(slots):
+            return j
+        _, at, args, proposed, tally = slots[j]
+        entry = (arguments(args), val(at), val(proposed), tuple(val(tally[f]) for f in m.TALLIES) if tally else ())
+        entries = state.pendings_of(proc.name)
+    else:
+        slots = unroll.proposal_slots(before, proc.name)
+        if not 0 <= j < len(slots):
+            return j
+        _, day, proposer, args, snapshot = slots[j]
+        snap = () if snapshot is None else tuple(sorted((unroll.people[i], val(x)) for i, x in snapshot.items()))
+        entry = (arguments(args), val(day), unroll.people[val(proposer)], snap)
+        entries = state.proposals_of(proc.name)
+    return next((k for k, e in enumerate(entries) if tuple(e) == entry), j)
 
 
 def _read_step(unroll: Unrolling, zm, step: StepVars, coalition: frozenset[str] | None = None,
@@ -227,6 +272,8 @@ def _canonical_model(solver: Solver, unroll: Unrolling, deadline: Deadline, firs
                 people.append(step.loan)
             for term in people:  # the least feasible person index
                 least(term, 0)
+            if chosen.name in step.which and _split_key(key)[1] in ("pass", "cancel", "execute", "veto"):
+                least(step.which[chosen.name], 0)  # (issue 13.6: the first slot that works)
             for v in step.stages.get(key, []):
                 for j in sorted(v.notified, key=unroll.position.__getitem__):
                     if j in unroll.slots:  # counts: as few notified and attending, as many yes and no
@@ -421,8 +468,6 @@ def all_sizes(model: m.Model, prop: m.Property, depth: int, deadline: Deadline, 
     whose sizes are variables (verifier/counting.py); a model gives the sizes a counterexample
     needs (the verdict then checks the spec at those sizes, as any other instance)."""
     spec = prop.coalition
-    if model.several_live():  # (issue 13.6: several live proposals of one procedure are not encoded)
-        return SizesAnswer("unknown", reason=model.several_live())
     if prop.kind not in ("invariant", "step", "no_coalition", "coalition_block") or (
             spec is not None and (spec.principals or spec.including)):
         return SizesAnswer("unknown", reason="every size is searched only for 'always', 'never', 'no coalition' and 'can block'")
@@ -512,14 +557,12 @@ class Z3Engine:
             self._shared = _Unrolled(model)
         return self._shared
 
-    # Several live proposals of one procedure (issue 13.6: 'at most K live proposals', K > 1) are not
-    # encoded: the symbolic state keeps one proposal and one waiting decision per procedure.  Every
-    # question about such a model is refused (UNKNOWN with the reason), never answered for K = 1;
-    # the API hands such a model to the explicit engine (govspec.api.check_model).
+    # Several live proposals of one procedure (issue 13.6: 'at most K live proposals', K > 1) are
+    # encoded by the bounded unrolling and proofs of any length (K slots of each, verifier/encode/several.py);
+    # coalition questions are refused (UNKNOWN with the reason, never answered as for K = 1): a forcing
+    # step with several live proposals is modelled neither here nor by the reference semantics.
 
     def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline, start: int = 0) -> Outcome:
-        if model.several_live():
-            return Outcome("unknown", reason=model.several_live())
         if prop.kind == "invariant":
             def target(unroll: Unrolling, k: int):
                 return Not(unroll.boolean(prop.state, unroll.states[k], {}, None))
@@ -529,8 +572,6 @@ class Z3Engine:
         return _search(self._unrolled(model), depth, deadline, target, from_zero=False, start=start)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:
-        if model.several_live():
-            return Outcome("unknown", reason=model.several_live())
         answer = weighted.decide_reachable(model, procedure, depth, phase)  # one weighted vote: no unrolling
         if answer is not None:
             return answer.outcome
@@ -542,8 +583,8 @@ class Z3Engine:
 
     def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Does a property the bounded search proved hold for behaviours of any length? (see unbounded.py)"""
-        if model.several_live():
-            return False, model.several_live()
+        if model.several_live() and prop.coalition is not None:
+            return False, _no_forcing(model)
         # the same question asked twice of one model (2,000 copies of one property, say) is proved once
         key = (prop.kind, prop.state, prop.cases, prop.goal, prop.coalition)
         if self._proofs is None or self._proofs[0] is not model:
@@ -594,7 +635,7 @@ class Z3Engine:
         self.last_proof = "an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver"
         self.last_certificates = []
         if model.several_live():
-            return False, model.several_live()
+            return False, _no_forcing(model)
         if weighted.classify(model, goal, 1) is not None:
             self.last_proof = "one vote that nothing else changes: a coalition forces it at some length only if at once"
             return True, ""
@@ -608,7 +649,7 @@ class Z3Engine:
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None, start: int = 0) -> Outcome:
         self.last_counted = False
         if model.several_live():
-            return Outcome("unknown", reason=model.several_live())
+            return Outcome("unknown", reason=_no_forcing(model))
         answer = weighted.decide(model, goal, depth, deadline, spec, fixed)  # one weighted vote: no unrolling
         if answer is not None:
             self.last_path = f"weighted ({answer.method})"

@@ -97,6 +97,13 @@ def _leaves(state: SymState) -> list:
         out += [exists, day, proposer, *[args[f] for f in sorted(args)]]
         if snapshot is not None:
             out += [snapshot[i] for i in sorted(snapshot)]
+    for p in sorted(state.more_pending):  # (issue 13.6: the slots beyond the first, several live proposals)
+        for waiting, at, args, proposed, tally in state.more_pending[p]:
+            out += [waiting, at, *[args[f] for f in sorted(args)], proposed, *[tally[f] for f in sorted(tally)]]
+    for p in sorted(state.more_proposals):
+        for exists, day, proposer, args, snapshot in state.more_proposals[p]:
+            out += [exists, day, proposer, *[args[f] for f in sorted(args)]]
+            out += [snapshot[i] for i in sorted(snapshot)] if snapshot is not None else []
     return out
 
 
@@ -122,6 +129,16 @@ def _leaf_names(unroll: Unrolling, state: SymState) -> list[str]:
         out += [f"{p} proposed", f"{p} proposal day", f"{p} proposer", *[f"{p} proposal.{f}" for f in sorted(args)]]
         if snapshot is not None:
             out += [f"{p} snapshot of {who[i]}" for i in sorted(snapshot)]
+    for p in sorted(state.more_pending):  # (issue 13.6: P#2 is the second slot of P)
+        for j, (_, _, args, _, tally) in enumerate(state.more_pending[p], start=2):
+            q = f"{p}#{j}"
+            out += [f"{q} waiting", f"{q}.approved_at", *[f"{q}.{f}" for f in sorted(args)], f"{q}.proposed_at",
+                    *[f"{q}.{f}" for f in sorted(tally)]]
+    for p in sorted(state.more_proposals):
+        for j, (_, _, _, args, snapshot) in enumerate(state.more_proposals[p], start=2):
+            q = f"{p}#{j}"
+            out += [f"{q} proposed", f"{q} proposal day", f"{q} proposer", *[f"{q} proposal.{f}" for f in sorted(args)]]
+            out += [f"{q} snapshot of {who[i]}" for i in sorted(snapshot)] if snapshot is not None else []
     return out
 
 
@@ -150,17 +167,22 @@ def _fresh(state: SymState) -> SymState:
     def v(term):
         return Const(f"s{next(count)}", term.sort())
 
-    pending = {p: (v(w), v(at), {f: v(a) for f, a in args.items()}, v(pr), {f: v(x) for f, x in tally.items()})
-               for p, (w, at, args, pr, tally) in state.pending.items()}
-    proposals = {p: (v(e), v(d), v(pr), {f: v(a) for f, a in args.items()},
-                     None if snap is None else {i: v(x) for i, x in snap.items()})
-                 for p, (e, d, pr, args, snap) in state.proposals.items()}
+    def decision(w, at, args, pr, tally):
+        return v(w), v(at), {f: v(a) for f, a in args.items()}, v(pr), {f: v(x) for f, x in tally.items()}
+
+    def proposal(e, d, pr, args, snap):
+        return v(e), v(d), v(pr), {f: v(a) for f, a in args.items()}, None if snap is None else {i: v(x) for i, x in snap.items()}
+
+    pending = {p: decision(*slot) for p, slot in state.pending.items()}
+    proposals = {p: proposal(*slot) for p, slot in state.proposals.items()}
+    more_pending = {p: [decision(*slot) for slot in slots] for p, slots in state.more_pending.items()}
+    more_proposals = {p: [proposal(*slot) for slot in slots] for p, slots in state.more_proposals.items()}
     return SymState({b: {i: v(x) for i, x in ms.items()} for b, ms in state.members.items()},
                     {o: v(x) for o, x in state.offices.items()}, {p: v(x) for p, x in state.params.items()},
                     v(state.now), pending,
                     None if state.balances is None else {i: v(x) for i, x in state.balances.items()},
                     None if state.delegates is None else {i: v(x) for i, x in state.delegates.items()},
-                    proposals)
+                    proposals, more_pending=more_pending, more_proposals=more_proposals)
 
 
 def _variables(formulas) -> list:

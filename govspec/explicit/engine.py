@@ -13,6 +13,11 @@ from .search import bfs, force_bfs
 from .steps import LIMITS, TooLarge
 
 
+def _no_exhaustion(model: m.Model) -> str:
+    """Why the explicit engine proves nothing for any length with several live proposals (issue 13.6)."""
+    return f"{model.several_live()}: the explicit engine's proofs by exhaustion cap the clocks of one proposal per procedure"
+
+
 class ExplicitEngine:
     """Enumeration on the reference semantics; exact within its limits, refuses beyond them."""
 
@@ -35,7 +40,7 @@ class ExplicitEngine:
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None, start: int = 0) -> Outcome:
         if model.several_live():  # (issue 13.6: a forcing step with several live proposals is not modelled)
-            return Outcome("unknown", reason=f"coalition power: {model.several_live()}")
+            return Outcome("unknown", reason=f"coalition power is not decided where {model.several_live()}")
         if depth > LIMITS["depth"]:
             return Outcome("unknown", reason=f"depth {depth} is beyond the explicit engine's limit of {LIMITS['depth']}")
         if fixed is not None:
@@ -65,13 +70,13 @@ class ExplicitEngine:
         """Does the property hold for behaviours of any length?  See :func:`prove_by_exhaustion`."""
         self.last_proof = "every reachable abstract state explored on the reference semantics (clocks capped)"
         if model.several_live():  # (issue 13.6: the capped clocks are argued for one proposal per procedure)
-            return False, model.several_live()
+            return False, _no_exhaustion(model)
         return prove_by_exhaustion(model, prop, deadline)
 
     def refute_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Is a "can force" claim false for behaviours of any length?  See :func:`refute_by_exhaustion`."""
         if model.several_live():
-            return False, model.several_live()
+            return False, _no_exhaustion(model)
         return refute_by_exhaustion(model, prop, deadline)
 
     def prove_cannot_force(self, model: m.Model, goal: m.Goal, members: frozenset[str],
@@ -80,7 +85,7 @@ class ExplicitEngine:
         abstract state its forcing steps reach is explored and none reaches the goal."""
         self.last_proof = "every abstract state the coalition's forcing steps reach, explored on the reference semantics"
         if model.several_live():
-            return False, model.several_live()
+            return False, _no_exhaustion(model)
 
         def run():
             abstraction = Abstraction(model, [(goal.state, frozenset())] if goal.state is not None else [])

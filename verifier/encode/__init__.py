@@ -17,6 +17,7 @@ package :mod:`govspec.semantics` (tests/test_mirrors.py checks that each exists)
 - :mod:`.expressions`: persons, sets, numbers and conditions as terms, and linear forms of counts;
 - :mod:`.meetings`: one stage: its sets, the rules of each member's choice, whether it carries;
 - :mod:`.proposals`: proposals and their voting windows, timelocks and veto windows, time passing;
+- :mod:`.several`: several live proposals of one procedure: K slots of each, the entry a step uses;
 - :mod:`.effects`: voting power, flash loans, effects and token effects, the state after a step;
 - :mod:`.forcing`: the coalition, forced stages, veto safety and the outsiders' worst case;
 - :mod:`.unrolling`: :class:`Unrolling`, the mixins composed, the initial state, a free or forced step.

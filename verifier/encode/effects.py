@@ -57,12 +57,15 @@ class EffectsMixin:
             cached = state.__dict__["_powers"] = self.powers(state)
         return cached[i]
 
-    def counting_state(self, proc: m.Procedure, state: SymState, loan) -> SymState:
-        """The state a procedure's vote is counted in: the proposal's snapshot, or live powers with a flash loan.
+    def counting_state(self, proc: m.Procedure, state: SymState, loan, which=None) -> SymState:
+        """The state a procedure's vote is counted in: the proposal's snapshot (with several live
+        proposals, issue 13.6: that of the slot ``which``), or live powers with a flash loan.
 
         Mirrors :func:`govspec.semantics.effects.counting_powers`.
         """
         life = proc.lifecycle
+        if life is not None and life.snapshot and proc.live > 1:
+            return replaced(state, counting=self.snapshot_of(proc, state, which))
         if life is not None and life.snapshot:
             return replaced(state, counting=state.proposals[proc.name][4])
         if self.model.flash_loan > 0:
@@ -206,4 +209,21 @@ class EffectsMixin:
             proposals[p] = (*[pick(lambda s, p=p, k=k: s.proposals[p][k]) for k in range(3)],
                             {f: pick(lambda s, p=p, f=f: s.proposals[p][3][f]) for f in p_args},
                             None if snap is None else {i: pick(lambda s, p=p, i=i: s.proposals[p][4][i]) for i in snap})
-        return SymState(members, offices, params, now, pending, balances, delegates, proposals)
+        # (issue 13.6) the slots beyond the first of procedures with several live proposals
+        more_pending = {p: [self._picked(pick, lambda s, p=p, j=j: s.more_pending[p][j], slot)
+                            for j, slot in enumerate(slots)] for p, slots in state.more_pending.items()}
+        more_proposals = {p: [self._picked(pick, lambda s, p=p, j=j: s.more_proposals[p][j], slot)
+                              for j, slot in enumerate(slots)] for p, slots in state.more_proposals.items()}
+        return SymState(members, offices, params, now, pending, balances, delegates, proposals,
+                        more_pending=more_pending, more_proposals=more_proposals)
+
+    @staticmethod
+    def _picked(pick, get, shape):
+        """A slot's tuple (with its dicts) after the step: each leaf picked as :meth:`_frame` does."""
+        if shape is None:
+            return None
+        if isinstance(shape, tuple):
+            return tuple(EffectsMixin._picked(pick, lambda s, k=k: get(s)[k], x) for k, x in enumerate(shape))
+        if isinstance(shape, dict):
+            return {key: EffectsMixin._picked(pick, lambda s, key=key: get(s)[key], x) for key, x in shape.items()}
+        return pick(get)

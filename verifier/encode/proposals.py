@@ -48,6 +48,23 @@ class ProposalsMixin:
         below = self._power_of(self.powers(state), proposer) < self.num(proc.lifecycle.threshold, state, {}, None)
         return And(self._voting_open(proc, state), below)
 
+    def _proposer_rules(self, proc: m.Procedure, step: StepVars, state: SymState, may_propose) -> list:
+        """A proposal's arguments and loan, its proposer a member of the deciding body (one who
+        ``may_propose``) with the power the proposal threshold asks.
+
+        Mirrors :func:`govspec.semantics.proposals.propose_problems`.
+        """
+        life, args, who = proc.lifecycle, step.args[proc.name], step.proposer[proc.name]
+        body = state.members[proc.stages[0].body]
+        rules = self._args_ok(proc, state, args) + self._loan_ok(proc, step, may_propose)
+        rules.append(Or([And(who == i, b, may_propose(i)) for i, b in body.items()]) if body else BoolVal(False))
+        if life.threshold is not None:
+            power = self.powers(state, None if life.snapshot else step.loan)
+            amount = self.num(life.threshold, state, {}, None)
+            power_of = self._power_of(power, who)
+            rules.append(power_of > amount if life.threshold_strict else power_of >= amount)
+        return rules
+
     def _lifecycle_actions(self, proc: m.Procedure, step: StepVars, state: SymState, post: dict, rules_for: dict,
                            may_propose) -> list:
         """The proposal and cancellation steps of a procedure with a lifecycle; returns the rules its
@@ -59,20 +76,15 @@ class ProposalsMixin:
         Mirrors :func:`govspec.semantics.proposals.short_notice_problems`.
         Mirrors :func:`govspec.semantics.step.apply` (a proposal, a cancellation, a vote using it up).
         """
+        if proc.live > 1:  # (issue 13.6: K slots, verifier/encode/several.py)
+            return self._several_lifecycle_actions(proc, step, state, post, rules_for, may_propose)
         life, args = proc.lifecycle, step.args[proc.name]
         exists, day, proposer, p_args, snapshot = state.proposals[proc.name]
         same_args = [args[f.name] == p_args[f.name] for f in proc.formals]
         # the proposal
         key = action_key(proc.name, "propose")
         who = step.proposer[proc.name]
-        body = state.members[proc.stages[0].body]
-        rules = self._args_ok(proc, state, args) + self._loan_ok(proc, step, may_propose)
-        rules.append(Or([And(who == i, b, may_propose(i)) for i, b in body.items()]) if body else BoolVal(False))
-        if life.threshold is not None:
-            power = self.powers(state, None if life.snapshot else step.loan)
-            amount = self.num(life.threshold, state, {}, None)
-            power_of = self._power_of(power, who)
-            rules.append(power_of > amount if life.threshold_strict else power_of >= amount)
+        rules = self._proposer_rules(proc, step, state, may_propose)
         if life.period is not None:
             rules.append(Not(self._voting_open(proc, state)))
         rules_for[key] = rules
@@ -96,7 +108,7 @@ class ProposalsMixin:
                       for n in v.notified.values()]
             on_time = Or(on_time, And(untold))
         return [exists, *same_args, on_time] + (
-            [state.now < opens + life.period] if life.period is not None else []), used
+            [state.now < opens + life.period] if life.period is not None else []), {"proposals": used}
 
     def _live(self, proc: m.Procedure, state: SymState):
         """A decision of a timed procedure waits: approved, not in effect, not vetoed, not expired
@@ -112,6 +124,8 @@ class ProposalsMixin:
         Mirrors :func:`govspec.semantics.proposals.veto_problems`.
         Mirrors :func:`govspec.semantics.step.apply` (approved, taken effect, vetoed).
         """
+        if proc.live > 1:  # (issue 13.6: K slots, verifier/encode/several.py)
+            return self._several_timed_actions(proc, step, state, post, rules_for)
         args = step.args[proc.name]
         waiting, at, pending_args, proposed, tally = state.pending[proc.name]
         same_args = [args[f.name] == pending_args[f.name] for f in proc.formals]
@@ -154,11 +168,18 @@ class ProposalsMixin:
         if step.days is not None:
             rules_for[WAIT_KEY] = [step.days >= 1]
             proposals = dict(state.proposals)
+            several = {}  # (issue 13.6: the slots of procedures with several live proposals)
             for proc in self.model.procedures.values():  # a snapshot N days after the proposal (issue 19.2)
                 if proc.lifecycle is not None and proc.lifecycle.snapshot and proc.lifecycle.snapshot_days:
+                    if proc.live > 1:
+                        changes = self._several_snapshots_as_time_passes(proc, state)
+                        proposals[proc.name] = changes["proposals"][proc.name]
+                        several[proc.name] = changes["more_proposals"][proc.name]
+                        continue
                     exists, day, proposer, p_args, snapshot = proposals[proc.name]
                     before = state.now < day + proc.lifecycle.snapshot_days  # (still following the live power)
                     live = self.powers(state)
                     proposals[proc.name] = (exists, day, proposer, p_args,
                                             {i: If(before, live[i], v) for i, v in snapshot.items()})
-            post[WAIT_KEY] = replaced(state, now=state.now + step.days, proposals=proposals)
+            post[WAIT_KEY] = replaced(state, now=state.now + step.days, proposals=proposals,
+                                      more_proposals={**state.more_proposals, **several})

@@ -27,7 +27,8 @@ def replaced(state: "SymState", **changes) -> "SymState":
     """A copy of a symbolic state with some parts replaced."""
     parts = dict(members=state.members, offices=state.offices, params=state.params, now=state.now,
                  pending=state.pending, balances=state.balances, delegates=state.delegates,
-                 proposals=state.proposals, counting=state.counting)
+                 proposals=state.proposals, counting=state.counting, more_pending=state.more_pending,
+                 more_proposals=state.more_proposals)
     parts.update(changes)
     return SymState(**parts)
 
@@ -62,6 +63,11 @@ class SymState:
     # procedure with a lifecycle -> (proposed?, on day, proposer, its arguments, snapshot powers or None)
     proposals: dict[str, tuple] = field(default_factory=dict)
     counting: dict[int, object] | None = None  # the voting power a stage counts (None: the state's)
+    # several live proposals (issue 13.6): a procedure with 'at most K live proposals', K > 1, has K slots
+    # of each kind; slot 0 is in ``pending`` / ``proposals`` as above, slots 1 to K-1 here, each a tuple
+    # of the same shape (see verifier/encode/several.py)
+    more_pending: dict[str, list[tuple]] = field(default_factory=dict)
+    more_proposals: dict[str, list[tuple]] = field(default_factory=dict)
 
 
 WAIT_KEY = "@wait"
@@ -97,6 +103,9 @@ class StepVars:
     days: object = None  # Int term: how long time passes in a WAIT step
     proposer: dict[str, object] = field(default_factory=dict)  # procedure -> Int term (its proposal step)
     loan: object = None  # Int term: who takes the flash loan (NOBODY: no loan)
+    # procedure with several live proposals -> Int term: the slot its vote or cancellation uses up, or
+    # the waiting decision that takes effect or is vetoed (issue 13.6; verifier/encode/several.py)
+    which: dict[str, object] = field(default_factory=dict)
 
 
 NOBODY = -1

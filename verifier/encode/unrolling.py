@@ -25,10 +25,11 @@ from .expressions import ExpressionsMixin
 from .forcing import ForcingMixin
 from .meetings import MeetingsMixin
 from .proposals import ProposalsMixin
+from .several import SeveralLiveMixin
 from .state import NOBODY, VACANT, WAIT_KEY, Slot, StepVars, SymState, action_key, rational, replaced
 
 
-class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, ForcingMixin):
+class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, SeveralLiveMixin, EffectsMixin, ForcingMixin):
     """The bounded unrolling.  With ``classes`` (from :func:`verifier.counting.classes`) the people
     of each class are not encoded one by one: each class is a *slot*, an index after the named
     people whose membership and stage choices are counts (``split``: two slots per class, the
@@ -112,7 +113,11 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
         proposals = {p.name: (BoolVal(False), IntVal(-1), IntVal(0), {f.name: IntVal(0) for f in p.formals},
                               {i: RealVal(0) for i in range(len(self.people))} if p.lifecycle.snapshot else None)
                      for p in mm.procedures.values() if p.lifecycle is not None}
-        return SymState(members, offices, params, IntVal(0), pending, balances, delegates, proposals)
+        several = [p for p in mm.procedures.values() if p.live > 1]  # (issue 13.6: K - 1 more slots of each)
+        more_pending = {p.name: [pending[p.name]] * (p.live - 1) for p in several if p.timed}
+        more_proposals = {p.name: [proposals[p.name]] * (p.live - 1) for p in several if p.lifecycle is not None}
+        return SymState(members, offices, params, IntVal(0), pending, balances, delegates, proposals,
+                        more_pending=more_pending, more_proposals=more_proposals)
 
     # ------------------------------------------------------------ one step
     def _new_step(self, t: int, procedures) -> StepVars:
@@ -141,7 +146,8 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
         args = {p.name: {f.name: Int(f"arg@{t}[{p.name}.{f.name}]") for f in p.formals} for p in procedures}
         proposer = {p.name: Int(f"proposer@{t}[{p.name}]") for p in procedures if p.lifecycle is not None}
         loan = Int(f"loan@{t}") if self.model.flash_loan > 0 else IntVal(NOBODY)
-        return StepVars(t, selected, args, stages, Bool(f"active@{t}"), days, proposer, loan)
+        which = {p.name: Int(f"which@{t}[{p.name}]") for p in procedures if p.live > 1}
+        return StepVars(t, selected, args, stages, Bool(f"active@{t}"), days, proposer, loan, which=which)
 
     def _finish(self, solver, step: StepVars, state: SymState, post: dict, rules_for: dict) -> StepVars:
         """Add each action's rules (when it is selected) and the state after the step."""
@@ -183,7 +189,7 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
                 rules_for[action_key(proc.name, "propose")].append(self.called(proc, state, anyone))
             else:
                 rules.append(self.called(proc, state, anyone))
-            counted = self.counting_state(proc, state, step.loan)
+            counted = self.counting_state(proc, state, step.loan, step.which.get(proc.name))
             for i, (stage, v) in enumerate(zip(proc.stages, step.stages[proc.name])):
                 rules += [self.person_valid(proc, stage, state, args, v, j) for j in v.notified]
                 carries = self.carries(proc, i, counted, args, v)
@@ -204,7 +210,7 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
             pre, post[proc.name] = self._effects(proc, state, step.args[proc.name])
             rules_for[proc.name].extend(pre)
         if used is not None:
-            post[proc.name] = replaced(post[proc.name], proposals=used)
+            post[proc.name] = replaced(post[proc.name], **used)
 
     def add_forced_step(self, solver, coalition: dict[int, BoolRef]) -> StepVars:
         """Add one step the coalition forces: its own choices exist, every outsider response passes.
@@ -234,7 +240,7 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
                 rules_for[action_key(proc.name, "propose")].append(self.called(proc, state, member))
             else:  # the coalition calls the meeting (outsiders do not start procedures)
                 rules.append(self.called(proc, state, member))
-            counted = self.counting_state(proc, state, step.loan)
+            counted = self.counting_state(proc, state, step.loan, step.which.get(proc.name))
             for i, (stage, v) in enumerate(zip(proc.stages, step.stages[proc.name])):
                 rules += self._forced_stage(proc, stage, i, counted, args, v, coalition, t, "", stage.kind != "vetoed")
             rules_for[proc.name] = rules
@@ -257,7 +263,7 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, EffectsMixin, F
             stages, vars_ = (), []
         else:
             stages, vars_ = proc.stages, step.stages[proc.name]
-            state = self.counting_state(proc, state, step.loan)
+            state = self.counting_state(proc, state, step.loan, step.which.get(proc.name))
         sets = [self.stage_sets(proc, s, state, args, v) for s, v in zip(stages, vars_)]
         return state, args, sets
 
