@@ -157,18 +157,21 @@ def test_the_race_is_refuted_with_two_live_proposals_and_proved_with_one(engine)
     assert one.status == PROVED
 
 
-def test_the_z3_engine_refuses_coalition_questions_rather_than_answer_for_one():
-    """Several live proposals are encoded for searches and proofs of any length (issue 13.6), but a
-    forcing step with several is modelled by neither engine: coalition questions are refused."""
-    from verifier import Z3Engine
+FORCED_RACE = SMALL_RACE.replace("property never_overdrawn: always (overdrawn == 0)",
+                                 "property solo: no coalition of at most 1 in holders can force overdrawn == 1")
 
-    model = api.load_text(RACE, "race.gov")
-    engine, goal = Z3Engine(), m.Goal("pay", None, "pay")
-    out = engine.force(model, goal, 3, Deadline(60), None, frozenset({"whale"}))
-    assert out.status == "unknown" and "coalition questions are not decided" in out.reason
-    assert "several live proposals" in out.reason
-    ok, why = engine.prove_cannot_force(model, goal, frozenset({"whale"}), Deadline(60))
-    assert not ok and "coalition questions are not decided" in why
+
+@pytest.mark.parametrize("engine", ["explicit", "z3"])
+def test_a_coalition_forces_the_race_with_two_live_proposals_and_not_with_one(engine):
+    """Coalition power with several live proposals (issue 13.6): the whale alone forces two approvals
+    while the first waits, then both take effect (7 forced steps); with one live proposal it cannot
+    overdraw the treasury (PROVED for any length by the Z3 engine; the explicit engine, whose proofs
+    by exhaustion do not cover several live proposals, proves it with one)."""
+    two = _verdict(FORCED_RACE, engine, 7)
+    assert two.status == REFUTED and len(two.trace) == 7 and two.coalition == ("whale",)
+    assert [s.phase for s in two.trace][-2:] == ["execute", "execute"]
+    one = _verdict(FORCED_RACE.replace("at most 2 live", "at most 1 live"), engine, 7)
+    assert one.status == PROVED
 
 
 def test_the_z3_engine_searches_and_proves_with_several_live_proposals():

@@ -114,11 +114,11 @@ def _timelock_ignored(self, proc, step, state, post, rules_for):
     return Original._timed_actions(self, dataclasses.replace(proc, timelock=0), step, state, post, rules_for)
 
 
-def _snapshot_ignored(self, proc, state, loan):
+def _snapshot_ignored(self, proc, state, loan, which=None):
     import dataclasses
     if proc.lifecycle is not None:
         proc = dataclasses.replace(proc, lifecycle=dataclasses.replace(proc.lifecycle, snapshot=False))
-    return Original.counting_state(self, proc, state, loan)
+    return Original.counting_state(self, proc, state, loan, which)
 
 
 def _one_execution_clears_every_decision(self, proc, step, state, post, rules_for):

@@ -23,11 +23,6 @@ from . import counting, interrupts, unbounded, weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
-
-
-def _no_forcing(model: m.Model) -> str:
-    """Why a coalition question is refused with several live proposals (issue 13.6)."""
-    return f"coalition questions are not decided where {model.several_live()} (a forcing step is modelled with one)"
 UNBOUNDED_PEOPLE = 200  # above this many encoded people, no proof of any length is attempted (too large)
 
 
@@ -558,9 +553,8 @@ class Z3Engine:
         return self._shared
 
     # Several live proposals of one procedure (issue 13.6: 'at most K live proposals', K > 1) are
-    # encoded by the bounded unrolling and proofs of any length (K slots of each, verifier/encode/several.py);
-    # coalition questions are refused (UNKNOWN with the reason, never answered as for K = 1): a forcing
-    # step with several live proposals is modelled neither here nor by the reference semantics.
+    # encoded by the bounded unrolling, forced steps and proofs of any length (K slots of each,
+    # verifier/encode/several.py).
 
     def violation(self, model: m.Model, prop: m.Property, depth: int, deadline: Deadline, start: int = 0) -> Outcome:
         if prop.kind == "invariant":
@@ -583,8 +577,6 @@ class Z3Engine:
 
     def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Does a property the bounded search proved hold for behaviours of any length? (see unbounded.py)"""
-        if model.several_live() and prop.coalition is not None:
-            return False, _no_forcing(model)
         # the same question asked twice of one model (2,000 copies of one property, say) is proved once
         key = (prop.kind, prop.state, prop.cases, prop.goal, prop.coalition)
         if self._proofs is None or self._proofs[0] is not model:
@@ -634,8 +626,6 @@ class Z3Engine:
         an inductive invariant of the coalition's forcing steps excludes the goal; else (False, why)."""
         self.last_proof = "an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver"
         self.last_certificates = []
-        if model.several_live():
-            return False, _no_forcing(model)
         if weighted.classify(model, goal, 1) is not None:
             self.last_proof = "one vote that nothing else changes: a coalition forces it at some length only if at once"
             return True, ""
@@ -648,8 +638,6 @@ class Z3Engine:
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None, start: int = 0) -> Outcome:
         self.last_counted = False
-        if model.several_live():
-            return Outcome("unknown", reason=_no_forcing(model))
         answer = weighted.decide(model, goal, depth, deadline, spec, fixed)  # one weighted vote: no unrolling
         if answer is not None:
             self.last_path = f"weighted ({answer.method})"

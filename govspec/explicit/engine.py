@@ -39,8 +39,6 @@ class ExplicitEngine:
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,
               spec: m.CoalitionSpec | None, fixed: frozenset[str] | None, start: int = 0) -> Outcome:
-        if model.several_live():  # (issue 13.6: a forcing step with several live proposals is not modelled)
-            return Outcome("unknown", reason=f"coalition power is not decided where {model.several_live()}")
         if depth > LIMITS["depth"]:
             return Outcome("unknown", reason=f"depth {depth} is beyond the explicit engine's limit of {LIMITS['depth']}")
         if fixed is not None:

@@ -337,7 +337,7 @@ def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], de
     yield from timed_steps(model, state, horizon)  # time passes whatever anyone does; taking effect needs no vote
     yield from lifecycle_steps(model, state, coalition)
     for proc in model.procedures.values():
-        for args, _ in _vote_args(model, proc, state):
+        for args, which in _vote_args(model, proc, state):  # (which: the proposal voted on, issue 13.6)
             if deadline.expired():
                 raise TimeoutError
             arg_items = tuple(args.items())
@@ -346,17 +346,17 @@ def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], de
                 if not sem.forced_problems(model, state, step, coalition):
                     yield step
                 continue
-            if not _preconditions_hold(model, proc, state, args):
+            if not _preconditions_hold(model, proc, state, args, which):
                 continue
             if proc.lifecycle is None and sem.call_problems(proc, state, coalition):
                 continue  # (the coalition calls its own meetings)
             for loan in _loans(model, proc, sorted(coalition)):
-                counted = sem.counting_powers(model, proc, state, loan)
+                counted = sem.counting_powers(model, proc, state, loan, which)
                 picks = []
                 for i in range(len(proc.stages)):
                     pick = None
                     for c in _choices(model, proc, i, state, args, coalition, power=counted):
-                        if all(_stage_ok(model, proc, i, state, args, r, counted)
+                        if all(_stage_ok(model, proc, i, state, args, r, counted, which)
                                for r in sem.outsider_responses(model, proc, i, state, args, c, coalition, power=counted)):
                             pick = c
                             break
@@ -364,5 +364,5 @@ def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], de
                         break
                     picks.append(pick)
                 if len(picks) == len(proc.stages):
-                    yield sem.Step(proc.name, arg_items, tuple(picks), loan=loan)
+                    yield sem.Step(proc.name, arg_items, tuple(picks), loan=loan, which=which)
                     break

@@ -25,7 +25,7 @@ from .. import model as m
 from .effects import counting_powers, effect_problems, loan_problems
 from .evaluate import Env, eval_bool
 from .meetings import args_problems, call_problems, choice_problems, recused, stage_carries, window_carries
-from .proposals import cancel_problems, open_proposal, vote_window_problems
+from .proposals import cancel_problems, open_proposal, vote_window_problems, waiting_decisions
 from .state import WAIT, ReplayLimit, StageChoice, State, Step, powers
 from .step import step_problems
 
@@ -278,10 +278,12 @@ def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str 
                 break
         if not safe:
             return f"on day {state.now} the outsiders can veto '{name}' ({stage.body}, window until day {at + stage.window})"
-    for proc in model.procedures.values():
-        if proc.lifecycle is not None and open_proposal(proc, state) is not None:
-            step = Step(proc.name, state.proposal_of(proc.name)[0], phase="cancel")
-            if not cancel_problems(model, proc, state, step):
+    for proc in model.procedures.values():  # (each of its open proposals, with several live: issue 13.6)
+        if proc.lifecycle is None:
+            continue
+        for which, proposal in enumerate(state.proposals_of(proc.name)):
+            step = Step(proc.name, proposal[0], phase="cancel", which=which)
+            if open_proposal(proc, state, which) is not None and not cancel_problems(model, proc, state, step):
                 return f"on day {state.now} anyone can cancel the proposal of '{proc.name}' (its proposer is below the threshold)"
     return None
 
@@ -318,8 +320,6 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     proc = model.procedures.get(step.procedure)
     if proc is None:
         return [f"unknown procedure {step.procedure}"]
-    if proc.live > 1:  # (issue 13.6: the engines do not decide coalition power with several live proposals)
-        return [f"'{proc.name}' may have several live proposals: forcing is not modelled for it"]
     if step.phase == "veto":
         return ["a veto is the outsiders' move, not the coalition's"]
     if step.phase in ("execute", "cancel"):
@@ -339,15 +339,16 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     if problems:
         return problems
     if proc.lifecycle is not None:
-        problems += vote_window_problems(proc, state, step.args, step.stages)
+        problems += vote_window_problems(proc, state, step.args, step.stages, step.which)
     else:  # the coalition calls the meeting: outsiders do not start procedures
         problems += call_problems(proc, state, coalition)
-    counted = counting_powers(model, proc, state, step.loan)
+    counted = counting_powers(model, proc, state, step.loan, step.which)
     env = Env(model, state, args)
     problems += [f"guard fails: {g.text}" for g in proc.guards if not eval_bool(g.expr, env)]
     if proc.timed:
-        if proc.waiting(state.pending_of(proc.name), state.now):
-            problems.append(f"a decision of '{proc.name}' is already waiting to take effect")
+        if len(waiting_decisions(proc, state)) >= proc.live:  # (up to K, with several live proposals)
+            problems.append(f"a decision of '{proc.name}' is already waiting to take effect" if proc.live == 1
+                            else f"{proc.live} decisions of '{proc.name}' are already waiting to take effect")
     else:
         problems += effect_problems(model, proc, env)
     if problems:

@@ -154,13 +154,15 @@ class ForcingMixin:
             stage = proc.window_stage
             if stage is None:
                 continue
-            waiting, at, pending_args = state.pending[proc.name][:3]
-            v = self._stage_vars("defend:", t, proc.name, 0, stage.body, signing=stage.written_waiver is not None)
-            defence = self._forced_stage(proc, stage, 0, state, pending_args, v, coalition, t, "defend:", False)
-            rules.append(Implies(And(waiting, state.now < at + stage.window), And(defence)))
+            # (each waiting decision, with several live proposals: issue 13.6, verifier/encode/several.py)
+            for j, (waiting, at, pending_args) in enumerate(s[:3] for s in self.pending_slots(state, proc.name)):
+                prefix = "defend:" if j == 0 else f"defend#{j + 1}:"
+                v = self._stage_vars(prefix, t, proc.name, 0, stage.body, signing=stage.written_waiver is not None)
+                defence = self._forced_stage(proc, stage, 0, state, pending_args, v, coalition, t, prefix, False)
+                rules.append(Implies(And(waiting, state.now < at + stage.window), And(defence)))
         for proc in self.model.procedures.values():  # an open proposal anyone may cancel (semantics.veto_threat)
             if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
-                rules.append(Not(self._cancellable(proc, state)))
+                rules += [Not(c) for c in self._cancellable_slots(proc, state)]
         return rules
 
     # ------------------------------------------------------------ worst-case outsiders

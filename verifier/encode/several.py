@@ -14,7 +14,9 @@ multiset, and the trace reader (verifier/solve.py) finds the index of the slot's
 reference state.  Where the reference semantics' choice depends on the order of entries (a new
 proposal, without a voting period, when K are recorded, replaces the oldest: the least by day,
 then arguments, proposer and snapshot as the state sorts them), the order is encoded exactly
-(:meth:`SeveralLiveMixin._sorted_before`); a new entry takes the first free slot.
+(:meth:`SeveralLiveMixin._sorted_before`); a new entry takes the first free slot.  In a forced step
+(verifier/encode/forcing.py) the coalition votes on the slot of its choice, and every waiting
+decision's veto window and every open proposal's cancellation is a threat of its own.
 
 Assumes: the attributes :class:`~verifier.encode.unrolling.Unrolling` sets up (``model``,
 ``people``) and its ``num``, ``powers``, ``_power_of``, ``_proposer_rules`` (:mod:`.proposals`),
@@ -170,11 +172,9 @@ class SeveralLiveMixin:
         # the cancellation of an open proposal whose proposer is below the threshold
         if life.threshold is not None:
             key = action_key(proc.name, "cancel")
-            amount = self.num(life.threshold, state, {}, None)
-            live_powers = self.powers(state)
             rules_for[key] = [self._which_ok(proc, step)] + [
-                Or(which != j, And(opened[j], *same_args(s), self._power_of(live_powers, s[2]) < amount))
-                for j, s in enumerate(slots)]
+                Or(which != j, And(cancellable, *same_args(s)))
+                for j, (s, cancellable) in enumerate(zip(slots, self._cancellable_slots(proc, state)))]
             self._no_loan(step, rules_for, [key])
             post[key] = replaced(state, **used)
         # the vote on slot ``which`` (on short notice, where attendance waives it, when nobody is duly notified)
@@ -189,6 +189,18 @@ class SeveralLiveMixin:
             window = [state.now < opens + life.period] if life.period is not None else []
             vote.append(Or(which != j, And(s[0], *same_args(s), on_time, *window)))
         return vote, used
+
+    def _cancellable_slots(self, proc: m.Procedure, state: SymState) -> list:
+        """For each proposal slot: it is open and its proposer's power is below the threshold.
+
+        Mirrors :func:`govspec.semantics.proposals.cancel_problems`.
+        """
+        if proc.live == 1:
+            return [self._cancellable(proc, state)]
+        amount = self.num(proc.lifecycle.threshold, state, {}, None)
+        powers = self.powers(state)
+        return [And(self._several_open(proc, state, s), self._power_of(powers, s[2]) < amount)
+                for s in self.proposal_slots(state, proc.name)]
 
     # ------------------------------------------------------------ waiting decisions
     def _several_live(self, proc: m.Procedure, state: SymState, slot: tuple):
