@@ -111,7 +111,7 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
     if model.sizes:
         raise Unsupported(name, "a group's size is left open (the analysis needs fixed sizes)")
     if model.several_live():
-        raise Unsupported(name, f"coalition questions are not yet checked where {model.several_live()}")
+        raise Unsupported(name, f"the procedural power analysis does not yet cover a spec where {model.several_live()}")
     classes, members = _classes(model, _players(model, by))
     count = math.prod(c.count + 1 for c in classes)
     if count > MAX_PROFILES:

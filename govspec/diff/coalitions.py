@@ -79,7 +79,7 @@ def _unsupported(model: m.Model) -> str | None:
     if model.sizes:
         return "a group of variable size: the fewest people may depend on its size"
     if model.several_live():
-        return "several live proposals: coalition questions are not yet checked with them"
+        return "several live proposals: the search for the fewest people does not yet cover them"
     return None
 
 
