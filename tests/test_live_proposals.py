@@ -3,8 +3,7 @@
 'at most K live proposals' lets up to K proposals of a procedure be open for the vote at once and up
 to K of its decisions wait at once, each with its own snapshot, approval day and timelock.  Checked
 on the reference semantics, with the explicit engine and the Z3 engine (which encodes K slots of
-each: verifier/encode/several.py; coalition questions are refused by both with the reason), and
-its errors (GOV351).
+each: verifier/encode/several.py), coalition power included, and its errors (GOV351).
 """
 
 from __future__ import annotations
