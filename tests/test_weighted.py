@@ -154,7 +154,7 @@ def compare(text: str, expected: str) -> list[str]:
     return problems
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_WEIGHTED_EXAMPLES", 8)), derandomize=True, deadline=None,
+@settings(max_examples=int(os.environ.get("GOVSPEC_WEIGHTED_EXAMPLES", 5)), derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(weighted_specs())
 def test_fast_path_agrees_with_explicit_engine(case):
