@@ -103,10 +103,11 @@ class Decided:
 
 
 def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
-                progress=None) -> Decided:
+                progress=None, then: Options | None = None) -> Decided:
     """Ask the verifier, coalition by coalition (up to interchangeable players, as the module
     docstring says), whether each coalition not known by monotonicity can force ``goal``; or
-    :class:`Unsupported`."""
+    :class:`Unsupported`.  ``then``: a check that ``options`` leave neither PROVED nor REFUTED is
+    asked again with these (another engine: either engine's PROVED or REFUTED is a verdict)."""
     name = goal.text
     if model.sizes:
         raise Unsupported(name, "a group's size is left open (the analysis needs fixed sizes)")
@@ -131,8 +132,11 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
             progress(f"{model.path}: power over {goal.text}: {text}")
         prop = m.Property(name=f"power_{goal.text}", kind="coalition_force", span=proc.span, cite=None, text=text,
                           coalition=m.CoalitionSpec(people, None), goal=goal)
-        decided.results[profile] = check_one(engine, model, prop, options, {})
-        return decided.results[profile]
+        result = check_one(engine, model, prop, options, {})
+        if then is not None and result.status not in (PROVED, REFUTED):
+            result = check_one(engine_of(model, then)[0], model, prop, then, {})
+        decided.results[profile] = result
+        return result
 
     def contains_winner(profile) -> bool:
         return any(all(a >= b for a, b in zip(profile, w)) for w in decided.winners)
@@ -165,10 +169,11 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
 
 
 def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
-                      progress=None) -> dict:
-    """The procedural analysis of one outcome (see the module docstring), or :class:`Unsupported`."""
+                      progress=None, then: Options | None = None) -> dict:
+    """The procedural analysis of one outcome (see the module docstring), or :class:`Unsupported`;
+    ``then`` as for :func:`decide_game`."""
     name = goal.text
-    decided = decide_game(model, goal, options, by, progress)
+    decided = decide_game(model, goal, options, by, progress, then=then)
     game = original = decided.game
     results, winners, everyone, proc = decided.results, decided.winners, decided.everyone, model.procedures[goal.procedure]
     undecided = [(p, r) for p, r in results.items() if r.status not in (PROVED, REFUTED)]
