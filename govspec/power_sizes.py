@@ -31,7 +31,9 @@ from .coalitions import symmetry_keys
 from .explicit.steps import _arg_tuples
 from .options import Options
 from .power.report import Unsupported
-from .procedural import analyse_procedure, outcomes
+from .procedural import analyse_procedure, force_question, outcomes
+from .report import PROVED, REFUTED
+from .tasks import check_one, engine_of
 
 QUICK = 10.0  # seconds for the explicit engine's try of each check of a smaller size
 MAX_STATES = 64  # kinds of smaller body analysed per outcome (each a game of its own)
@@ -133,26 +135,32 @@ def _anyone(entry: dict, in_office: list[str], everyone: list[str]) -> int | Non
 
 def _entry(model: m.Model, state: sem.State, bodies: list[str], found: dict | None, refused: str | None) -> dict:
     gone, words = _without(model, state, bodies)
-    in_office = [p for b in bodies for p in model.bodies[b].members if p in state.body(b)]
     entry = {"size": {b: len(state.body(b)) for b in bodies},
              "members": {b: [p for p in model.bodies[b].members if p in state.body(b)] for b in bodies},
              "without": gone, "without_text": words}
     if refused is not None:
         return entry | {"unsupported": refused}
     entry |= {k: found[k] for k in KEPT if k in found}
-    k = _anyone(entry, list(dict.fromkeys(in_office)), [p.name for p in model.people])
-    if k is not None:
-        entry["any_of_members"] = k
+    for body in bodies:  # (the outcome may rest on one of its bodies alone: a veto window's may not matter)
+        k = _anyone(entry, entry["members"][body], [p.name for p in model.people])
+        if k is not None:
+            entry |= {"any_of_members": k} | ({"any_of_body": body} if len(bodies) > 1 else {})
+            break
     return entry
 
 
-def quick(options: Options) -> tuple[Options, Options | None]:
+def quick(model: m.Model, goal: m.Goal, options: Options) -> tuple[Options, Options | None]:
     """The options of each smaller size's checks, and those of a check they leave undecided: the
     explicit engine first (exact within its limits, and on a small body far quicker than Z3, which
-    builds an encoding per coalition), for at most :data:`QUICK` seconds, then the engine asked."""
+    builds an encoding per coalition), for at most :data:`QUICK` seconds, then the engine asked.
+    When the explicit engine cannot decide whether everyone together can force ``goal`` at the
+    declared size (the largest), every check goes to the engine asked."""
     if options.engine == "explicit":
         return options, None
-    return replace(options, engine="explicit", timeout=min(options.timeout, QUICK)), options
+    first = replace(options, engine="explicit", timeout=min(options.timeout, QUICK))
+    probe = force_question(model, goal, tuple(p.name for p in model.people))
+    decided = check_one(engine_of(model, first)[0], model, probe, first, {}).status in (PROVED, REFUTED)
+    return (first, options) if decided else (options, None)
 
 
 def with_sizes(report: dict, model: m.Model, options: Options = Options(), by: str = "person",
@@ -165,8 +173,9 @@ def with_sizes(report: dict, model: m.Model, options: Options = Options(), by: s
     for r in report["outcomes"]:
         goal = goals[r.get("outcome", r["procedure"])]
         proc = model.procedures[goal.procedure]
-        bodies = voting_bodies(proc)
         events = shrinking_events(model, proc)
+        removed = {x.target for e in events for x in e.effects}
+        bodies = [b for b in voting_bodies(proc) if b in removed] or voting_bodies(proc)  # (those that change)
         sizes: dict = {"bodies": bodies, "events": [e.name for e in events]}
         if not events:
             done.append(r | {"sizes": sizes | {"why": f"no event of the spec removes members of {' or '.join(bodies)}"}})
@@ -178,7 +187,7 @@ def with_sizes(report: dict, model: m.Model, options: Options = Options(), by: s
             continue
         states.sort(key=lambda s: -sum(len(s.body(b)) for b in bodies))  # (stable: the initial state first)
         entries, checks = [_entry(model, states[0], bodies, r, None)], 0
-        first, then = quick(options)
+        first, then = quick(model, goal, options)
         for state in states[1:]:
             at = model_at(model, state)
             try:

@@ -903,3 +903,56 @@ def test_each_size_beyond_its_limit_is_refused_with_the_reason(tmp_path, monkeyp
     code, out, _ = _run(str(spec), "--each-size", "--engine", "explicit")
     assert code == 4
     assert "  at each size of board: not analysed: the events reach more than 3 kinds of smaller body" in out
+
+
+WINDOW = """organization "Window" {
+  person a
+  person b
+  person c
+  person e
+  body board { members a, b, c }
+  body staff { members e }
+  event resign(d in board) {
+    effect remove d from board
+  }
+  procedure act {
+    decided by board at meeting
+      notice none
+      quorum majority of members
+      passes when yes > half of present
+    vetoed by staff by written consent within 7 days
+      passes when yes >= 1
+  }
+}
+"""
+
+
+def test_each_size_of_a_timed_outcome_and_its_taking_effect(tmp_path):
+    """A veto window: the approval is any majority of the board left at each size (the staff a dummy,
+    and not a size: no event changes it), the taking effect needs the staff member too (who can
+    petition), each size as the spec declared at that size (either outcome)."""
+    from govspec import api
+    from govspec.options import Options
+    from govspec.power.report import Unsupported
+    from govspec.procedural import analyse_procedure, outcomes
+
+    spec = tmp_path / "window.gov"
+    spec.write_text(WINDOW, encoding="utf-8")
+    options = Options(engine="explicit")
+    report = api.power(str(spec), options=options, each_size=True)
+    approval, effect = report["outcomes"]
+    assert approval["sizes"]["bodies"] == effect["sizes"]["bodies"] == ["board"]
+    assert [(s["size"]["board"], s.get("any_of_members")) for s in approval["sizes"]["states"]] == \
+        [(3, 2), (2, 2), (1, 1), (0, None)]
+    assert [[p["text"] for p in s.get("minimal_winning", {}).get("profiles", [])] for s in effect["sizes"]["states"]] == \
+        [["any 2 of {a, b, c}, e"], ["all 3 of {b, c, e}"], ["both of {c, e}"], []]
+    for r in (approval, effect):
+        for state in r["sizes"]["states"]:
+            model = load_text(_declared_at(WINDOW, state["members"]["board"]), "declared.gov")
+            goal = {g.text: g for g in outcomes(model)}[r["outcome"]]
+            try:
+                declared = analyse_procedure(model, goal, options)
+            except Unsupported:
+                raise AssertionError(state)
+            assert state.get("minimal_winning", {}).get("coalitions") == declared.get("minimal_winning", {}).get("coalitions")
+            assert state.get("vetoes") == declared.get("vetoes") and state.get("why") == declared.get("why")

@@ -204,7 +204,7 @@ def size_groups(sizes: dict) -> list[dict]:
     for i, state in enumerate(sizes.get("states", ())):
         size = tuple(state["size"].items())
         if "any_of_members" in state:
-            key, words = (size, "any", state["any_of_members"]), _any_words(state)
+            key, words = (size, "any", state["any_of_members"], state.get("any_of_body")), _any_words(state)
         elif "why" in state and "bounded" not in state:
             key, words = (size, "why", state["why"]), ("nobody can pass it: " if not state["passable"] else "") + state["why"]
         else:
@@ -215,8 +215,11 @@ def size_groups(sizes: dict) -> list[dict]:
 
 
 def _any_words(state: dict) -> str:
-    n, k = sum(state["size"].values()), state["any_of_members"]
-    return f"any {k} of the {n} in office" if k < n else {1: "the one in office", 2: "both in office"}.get(n, f"all {n} in office")
+    body = state.get("any_of_body")  # (several voting bodies: the one whose members decide it)
+    n, k = state["size"][body] if body else sum(state["size"].values()), state["any_of_members"]
+    office = f"of {body} in office" if body else "in office"
+    return (f"any {k} of the {n} {office}" if k < n else
+            {1: f"the one {office}", 2: f"both {office}"}.get(n, f"all {n} {office}"))
 
 
 def size_words(state: dict) -> str:
