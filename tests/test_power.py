@@ -885,6 +885,16 @@ def test_each_size_stops_where_the_events_allow_and_tells_kinds_apart(tmp_path):
            "        chairman, any 1 of {b, c}\n          scenario: " in words
 
 
+def test_each_size_says_which_sizes_are_bounded(tmp_path):
+    """No step searched (--depth 0): every size is bounded, says so where it is listed, exit 4."""
+    spec = tmp_path / "chaired.gov"
+    spec.write_text(CHAIRED, encoding="utf-8")
+    code, out, _ = _run(str(spec), "--each-size", "--engine", "explicit", "--depth", "0")
+    assert code == 4
+    assert "    board of 3, without chairman:\n      BOUNDED TO DEPTH 0, NOT EXACT: " in out
+    assert "whoever left" not in out  # (a bounded answer is never merged with another)
+
+
 def test_each_size_without_a_shrinking_event_says_why():
     code, out, _ = _run(str(NASSAU), "--each-size")
     assert code == 0 and "  at each size of board: not analysed: no event of the spec removes members of board" in out
