@@ -119,7 +119,8 @@ Report.html_fragment = _html_fragment  # Jupyter shows a report as its HTML page
 
 
 def power(path: str, outcome: str | None = None, by: str = "person", jobs: int = 1,
-          cluster: str | None = None, options: Options = Options(), progress=None, sample: int | None = None) -> dict:
+          cluster: str | None = None, options: Options = Options(), progress=None, sample: int | None = None,
+          each_size: bool = False) -> dict:
     """The power analysis of the spec at ``path`` (:func:`govspec.power.report.power_report`):
     SpecError if it is invalid, ValueError if ``outcome`` names no procedure of it (``P.executed``:
     only a timed procedure's taking effect).  ``jobs``,
@@ -127,7 +128,9 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     that address (:func:`govspec.parallel.map_ordered`; the same result).  Every outcome outside
     the single vote is then analysed procedurally, here, with the checks' ``options``
     (:func:`govspec.procedural.with_procedural`).  ``sample``: a single vote too large for the exact
-    analysis gets Banzhaf indices estimated from that many random coalitions, labelled approximate."""
+    analysis gets Banzhaf indices estimated from that many random coalitions, labelled approximate.
+    ``each_size``: also each outcome's game at each size of its body that the spec's events (resignations)
+    reach (:func:`govspec.power_sizes.with_sizes`)."""
     from .parallel import map_ordered, power_task, spec_of
     from .power.report import power_report
     from .procedural import with_procedural
@@ -143,4 +146,8 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
         report = power_report(model, asked, by, each=lambda names: map_ordered(
             power_task, [(spec_of(model), name, by, sample) for name in names], jobs, cluster=cluster))
     report = with_procedural(report, model, replace(options, sanity=False), by, progress, only=outcome)
+    if each_size:
+        from .power_sizes import with_sizes
+
+        report = with_sizes(report, model, replace(options, sanity=False), by, progress)
     return report

@@ -448,8 +448,12 @@ def _each_check_options(command):
 @click.option("--sample", type=click.IntRange(100, 10_000_000), default=None, metavar="N",
               help="A vote too large for the exact analysis: Banzhaf indices estimated from N random coalitions, "
                    "each with its 95% interval, labelled approximate (exit 4).")
+@click.option("--each-size", is_flag=True,
+              help="Also the game at each smaller size of the deciding body that the spec's events (resignations) "
+                   "reach, one state per kind of people left, with the minimal winning coalitions and a scenario each.")
 @click.pass_context
-def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, timeout, engine, quiet, sample) -> None:
+def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, timeout, engine, quiet, sample,
+          each_size) -> None:
     """Who holds the power over each outcome of FILE: exact Banzhaf, Shapley-Shubik and Coleman
     indices, minimal winning and blocking coalitions, dummies, vetoes.  A single vote is solved
     as a weighted game; any other procedure coalition by coalition with the verifier's `can force`
@@ -470,7 +474,7 @@ def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, time
         with progress_for(_Streams.err, quiet) as progress, _cluster_errors():
             options = api.Options(depth=api.DEFAULT_DEPTH if depth is None else depth,
                                   timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
-            result = api.power(file, outcome, by, jobs, cluster, options, progress, sample)
+            result = api.power(file, outcome, by, jobs, cluster, options, progress, sample, each_size=each_size)
     except SpecError as err:
         _spec_error_exit(ctx, err)
         return

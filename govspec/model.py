@@ -490,7 +490,16 @@ class CoalitionSpec:
         word = "exactly" if self.exactly else "at most"
         unit = " principal" + ("s" if self.size != 1 else "") if self.principals else ""
         including = f" including {{{', '.join(self.including)}}}" if self.including else ""
-        return f"{word} {self.size}{unit} of {{{', '.join(self.candidates)}}}{including}"
+        return f"{word} {self.size}{unit} of {_listed(self.candidates)}{including}"
+
+
+LISTED = 20  # a set of more candidates is named by its first few and how many more (10,000 holders)
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    if len(names) <= LISTED:
+        return "{" + ", ".join(names) + "}"
+    return "{" + ", ".join(names[:5]) + f" and {len(names) - 5:,} more}} ({len(names):,} people)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,11 +102,20 @@ class Decided:
         return tuple(p for ms, t in zip(self.members, profile) for _, ps in ms[:t] for p in ps)
 
 
+def force_question(model: m.Model, goal: m.Goal, people: tuple[str, ...]) -> m.Property:
+    """``coalition {people} can force goal``, as a property to check."""
+    return m.Property(name=f"power_{goal.text}", kind="coalition_force", span=model.procedures[goal.procedure].span,
+                      cite=None, text=f"coalition {{{', '.join(people)}}} can force {goal.text}",
+                      coalition=m.CoalitionSpec(people, None), goal=goal)
+
+
 def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
-                progress=None) -> Decided:
+                progress=None, then: Options | None = None) -> Decided:
     """Ask the verifier, coalition by coalition (up to interchangeable players, as the module
     docstring says), whether each coalition not known by monotonicity can force ``goal``; or
-    :class:`Unsupported`."""
+    :class:`Unsupported`.  ``then``: a check that ``options`` leave neither PROVED nor REFUTED is
+    asked again with these (another engine: either engine's PROVED or REFUTED is a verdict), and so
+    is every later check, directly."""
     name = goal.text
     if model.sizes:
         raise Unsupported(name, "a group's size is left open (the analysis needs fixed sizes)")
@@ -119,20 +128,21 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
                                 f"interchangeable members; the limit is {MAX_PROFILES:,})")
     profiles = sorted(profiles_of(classes), key=lambda p: (sum(p), p))
     engine, _ = engine_of(model, options)
-    proc = model.procedures[goal.procedure]
     decided = Decided(TableGame(tuple(classes), frozenset()), members, {}, [], None)
 
     def ask(profile):
         if len(decided.results) >= MAX_CHECKS:
             raise Unsupported(name, f"the procedural analysis needs more than {MAX_CHECKS} checks of the verifier")
-        people = decided.coalition(profile)
-        text = f"coalition {{{', '.join(people)}}} can force {goal.text}"
+        prop = force_question(model, goal, decided.coalition(profile))
         if progress:
-            progress(f"{model.path}: power over {goal.text}: {text}")
-        prop = m.Property(name=f"power_{goal.text}", kind="coalition_force", span=proc.span, cite=None, text=text,
-                          coalition=m.CoalitionSpec(people, None), goal=goal)
-        decided.results[profile] = check_one(engine, model, prop, options, {})
-        return decided.results[profile]
+            progress(f"{model.path}: power over {goal.text}: {prop.text}")
+        nonlocal engine, options, then
+        result = check_one(engine, model, prop, options, {})
+        if then is not None and result.status not in (PROVED, REFUTED):
+            (engine, _), options, then = engine_of(model, then), then, None  # (the first cannot decide: the rest go on)
+            result = check_one(engine, model, prop, options, {})
+        decided.results[profile] = result
+        return result
 
     def contains_winner(profile) -> bool:
         return any(all(a >= b for a, b in zip(profile, w)) for w in decided.winners)
@@ -165,10 +175,11 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
 
 
 def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
-                      progress=None) -> dict:
-    """The procedural analysis of one outcome (see the module docstring), or :class:`Unsupported`."""
+                      progress=None, then: Options | None = None) -> dict:
+    """The procedural analysis of one outcome (see the module docstring), or :class:`Unsupported`;
+    ``then`` as for :func:`decide_game`."""
     name = goal.text
-    decided = decide_game(model, goal, options, by, progress)
+    decided = decide_game(model, goal, options, by, progress, then=then)
     game = original = decided.game
     results, winners, everyone, proc = decided.results, decided.winners, decided.everyone, model.procedures[goal.procedure]
     undecided = [(p, r) for p, r in results.items() if r.status not in (PROVED, REFUTED)]

@@ -55,7 +55,7 @@ def _people(names, model: m.Model | None = None) -> str:
     if model is not None:
         for body in model.bodies.values():
             if len(names) > 2 and set(names) == set(body.members):
-                return f"the members of {body.name} ({len(names)} people)"
+                return f"the members of {body.name} ({len(names):,} people)"
     if len(names) > 8:
         return f"{len(names)} people ({', '.join(names[:3])}, ...)"
     return _join(names, "and")

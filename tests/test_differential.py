@@ -411,7 +411,7 @@ def _as_never(prop, result):
     return replace(result, status="proved")
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SIZE_EXAMPLES", 3)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SIZE_EXAMPLES", 2)), derandomize=True, **COMMON)
 @given(group_specs(variable=True))
 def test_every_size_agrees_with_the_explicit_engine_at_each_size(text):
     assert size_disagreements(text) == [], text

@@ -114,6 +114,7 @@ def test_enormous_number_of_seats(tmp_path):
         assert "REFUTED" in out
 
 
+@pytest.mark.slow  # (13 s: the slow run)
 def test_thousands_of_properties(tmp_path):
     spec = tmp_path / "many.gov"
     spec.write_text(BOARD + "".join(f"property p{i}: always size(board.members) >= 0\n" for i in range(2000)))

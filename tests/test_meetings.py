@@ -128,7 +128,7 @@ def test_short_notice_needs_everyone_and_nobody_duly_notified(ahead):
     assert any("opens on day 2" in p for p in sem.step_problems(model, strict, Step("called_ahead_strict", (), (told,))))
 
 
-@pytest.mark.parametrize("engine", ["z3", "explicit"])
+@pytest.mark.parametrize("engine", ["z3", pytest.param("explicit", marks=pytest.mark.slow)])  # (the explicit engine: 7.5 s, in the slow run)
 def test_verdicts_in_both_engines(model, ahead, engine):
     got = {}
     for spec in (model, ahead):

@@ -108,7 +108,7 @@ def test_an_expired_decision_no_longer_waits():
     assert _days(model, state) == (3, -1)
 
 
-@pytest.mark.parametrize("engine", ["z3", "explicit"])
+@pytest.mark.parametrize("engine", ["z3", pytest.param("explicit", marks=pytest.mark.slow)])  # (the explicit engine: 5 s, in the slow run)
 def test_both_engines_prove_it_through_the_api(engine):
     report = api.check_model(api.load_text(HOLDS, "treasury.gov"), api.Options(depth=DEPTH, engine=engine))
     for result in report.properties:
@@ -119,7 +119,7 @@ def test_both_engines_prove_it_through_the_api(engine):
         assert not result.vacuous
 
 
-@pytest.mark.parametrize("engine", ["z3", "explicit"])
+@pytest.mark.parametrize("engine", ["z3", pytest.param("explicit", marks=pytest.mark.slow)])  # (the explicit engine: 5 s, in the slow run)
 def test_both_engines_prove_it_on_the_command_line(engine, tmp_path):
     path = tmp_path / "treasury.gov"
     path.write_text(HOLDS)
@@ -133,7 +133,7 @@ def test_both_engines_prove_it_on_the_command_line(engine, tmp_path):
         assert f"proposed_before_approval ... HOLDS UP TO {DEPTH} STEPS" in out
 
 
-@pytest.mark.parametrize("engine", ["z3", "explicit"])
+@pytest.mark.parametrize("engine", ["z3", pytest.param("explicit", marks=pytest.mark.slow)])  # (the explicit engine: 7 s, in the slow run)
 def test_a_decision_taking_effect_six_days_after_its_proposal_is_refuted(engine, tmp_path):
     report = api.check_model(api.load_text(FAILS, "treasury.gov"), api.Options(depth=DEPTH, engine=engine))
     results = {r.name: r for r in report.properties}

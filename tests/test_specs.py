@@ -103,7 +103,12 @@ SLOW_EXPLICIT = {"specs/dao/new_user_governor.gov", "specs/dao/governor_quorum.g
                  "specs/delaware/bylaw_meetings.gov", "specs/trial/nonprofit_board.gov",
                  "specs/openai/dao_token_timelock.gov", "specs/dao/execution_gated.gov",
                  "specs/delaware/amended_notice.gov", "specs/openai/dao_veto_window.gov",
-                 "specs/dao/snapshot_at_voting_start.gov"}  # (both engines: tests/test_snapshot_after_proposal.py)
+                 "specs/dao/snapshot_at_voting_start.gov",  # (both engines: tests/test_snapshot_after_proposal.py)
+                 # (5 to 10 s each in the default run of 3 December 2026: a Safe with a timelock, a security
+                 # council, independent directors, a written waiver, a quorum of seats)
+                 "specs/trial/safe_timelock.gov", "specs/trial/security_council.gov",
+                 "specs/delaware/independent_directors.gov", "specs/delaware/written_waiver.gov",
+                 "specs/openai/board_2023_seat_quorum.gov"}
 
 
 @pytest.mark.parametrize("spec", [pytest.param(s, marks=pytest.mark.slow) if str(s) in SLOW_EXPLICIT else s

@@ -24,6 +24,7 @@ from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
 UNBOUNDED_PEOPLE = 200  # above this many encoded people, no proof of any length is attempted (too large)
+ANY_LENGTH = 10 ** 9  # a depth beyond every shortest forcing sequence (for the fast path's answer of any length)
 
 
 def _solver(deadline: Deadline) -> Solver:
@@ -594,9 +595,10 @@ class Z3Engine:
         spec = prop.coalition
         self.last_proof = "an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver"
         self.last_certificates = []
-        if prop.kind == "no_coalition" and not spec.principals and weighted.classify(model, prop.goal, 1) is not None:
-            self.last_proof = "one vote that nothing else changes: a coalition forces it at some length only if at once"
-            return True, ""  # one vote nothing else changes: forced at some length iff at once (weighted.py)
+        if prop.kind == "no_coalition" and not spec.principals:
+            proof = self._one_vote_proof(model, prop.goal, deadline, spec, None)
+            if proof is not None:
+                return proof
         if counting.encoded_size(model, prop) > UNBOUNDED_PEOPLE:
             return False, (f"more than {UNBOUNDED_PEOPLE} people the rules can tell apart (proofs of any length "
                            "encode each of them; interchangeable people count as one)")
@@ -618,17 +620,34 @@ class Z3Engine:
             return True, ""
         if prop.kind == "coalition_block":
             others = frozenset(p.name for p in model.people) - frozenset(spec.candidates)
-            return self._prove(model, prop, deadline, goal=prop.goal, fixed=others)
+            proof = self._one_vote_proof(model, prop.goal, deadline, None, others)
+            return proof if proof is not None else self._prove(model, prop, deadline, goal=prop.goal, fixed=others)
         return False, "no proof of any length is attempted for this kind of property"
+
+    def _one_vote_proof(self, model: m.Model, goal: m.Goal, deadline: Deadline, spec: m.CoalitionSpec | None,
+                        fixed: frozenset[str] | None) -> tuple[bool, str] | None:
+        """The fast path's answer for every length (verifier/weighted.py: one vote that nothing else
+        changes, perhaps after its proposal and the voting delay, is forced at some length iff it is
+        forced by its shortest sequence), or None when the fast path does not apply."""
+        answer = weighted.decide(model, goal, ANY_LENGTH, deadline, spec, fixed)
+        if answer is None or answer.outcome.status == "unknown":
+            return None
+        if answer.outcome.status == "found":
+            return False, f"a coalition forces it in {answer.outcome.depth} steps"
+        self.last_proof = ("one vote that nothing else changes: a coalition forces it at some length only if at once"
+                           if weighted.classify(model, goal, 1).proposers is None else
+                           "its proposal, the voting delay and one vote that nothing else changes, with voting power that "
+                           "never moves: a coalition forces it at some length only if by those steps")
+        return True, ""
 
     def prove_cannot_force(self, model: m.Model, goal: m.Goal, members: frozenset[str], deadline: Deadline) -> tuple[bool, str]:
         """Is there no forcing sequence of any length for ``members`` and ``goal``?  (True, "") when
         an inductive invariant of the coalition's forcing steps excludes the goal; else (False, why)."""
         self.last_proof = "an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver"
         self.last_certificates = []
-        if weighted.classify(model, goal, 1) is not None:
-            self.last_proof = "one vote that nothing else changes: a coalition forces it at some length only if at once"
-            return True, ""
+        proof = self._one_vote_proof(model, goal, deadline, None, members)
+        if proof is not None:
+            return proof
         found, _ = counting.classes(model, fixed=members)
         if len(model.people) - sum(len(c.members) for c in found) + 2 * len(found) > UNBOUNDED_PEOPLE:
             return False, (f"more than {UNBOUNDED_PEOPLE} people the rules can tell apart (proofs of any length "

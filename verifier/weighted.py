@@ -71,7 +71,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from z3 import Bool, BoolVal, Not, PbGe, PbLe, Solver, is_true, sat, unknown
+from z3 import Bool, BoolVal, Not, Or, PbGe, PbLe, Solver, is_true, sat, unknown
 
 from govspec import model as m
 from govspec import semantics as sem
@@ -102,15 +102,42 @@ def witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
             for k, opts in (("attended", ("yes", "no", "abstain", "sign")), ("yes", ("yes", "sign")),
                             ("no", ("no",)), ("abstain", ("abstain",)))}
     choice = sem.StageChoice(frozenset(notified), sets["attended"], sets["yes"], sets["no"], sets["abstain"])
-    return [sem.Step(q.proc.name, (), (choice,))]
+    lead = []
+    if q.proposers is not None:  # proposed by the first coalition member who may, then the voting delay
+        lead.append(sem.Step(q.proc.name, (), (), phase="propose", proposer=q.proposer(coalition)))
+        if q.delay > 0:
+            lead.append(sem.Step(sem.WAIT, days=q.delay))
+    return lead + [sem.Step(q.proc.name, (), (choice,))]
+
+
+def _scaled_gains(q: Question, candidates) -> dict[str, tuple[int, ...]] | None:
+    """With gains affine in the weight (thousands of distinct weights), every candidate's gains times
+    one positive integer, as integers: the same order as the fractions, far faster to sort."""
+    if q.gains is None:
+        return None
+    weights = [q.weights[p] for p in candidates if p in q.weights]
+    den_a = math.lcm(*(a.denominator for a, _ in q.gains))
+    den_b = math.lcm(*(b.denominator for _, b in q.gains))
+    den_w = math.lcm(*{w.denominator for w in weights}) if weights else 1
+    scale = den_a * den_b * den_w
+    lines = [(int(a * scale), b.numerator, scale // b.denominator) for a, b in q.gains]
+    zero = (0,) * len(q.gains)
+    out = {}
+    for p in candidates:
+        check_time()
+        w = q.weights.get(p)
+        out[p] = zero if w is None else tuple(a + bn * w.numerator * (unit // w.denominator) for a, bn, unit in lines)
+    return out
 
 
 def _sorted_order(q: Question, candidates) -> list[str] | None:
     """Candidates by decreasing gains, if one order sorts every comparison's gains (else None)."""
-    gains = {}
-    for p in candidates:
-        check_time()
-        gains[p] = q.gain(p)
+    gains = _scaled_gains(q, candidates)
+    if gains is None:
+        gains = {}
+        for p in candidates:
+            check_time()
+            gains[p] = q.gain(p)
     order = sorted(candidates, key=lambda p: tuple(-g for g in gains[p]))
     for a in range(len(q.atoms)):
         column = [gains[p][a] for p in order]
@@ -156,11 +183,15 @@ def _least_sorted(q: Question, order: list[str], candidates, size: int) -> froze
 
 def _least_pseudo_boolean(q: Question, candidates, size: int, deadline: Deadline):
     """("found", coalition) | ("none", None) | ("unknown", reason), by Z3 over integer-scaled gains;
-    the coalition made least as in :func:`_least_sorted` (one solver call per candidate)."""
-    relevant = [p for p in candidates if any(q.gain(p))]
+    the coalition made least as in :func:`_least_sorted` (one solver call per candidate).  With a
+    proposal step, one of the coalition must be a member who may propose."""
+    proposers = q.proposers if q.proposers is not None else frozenset()
+    relevant = [p for p in candidates if any(q.gain(p)) or p in proposers]
     chosen = {p: Bool(f"coalition[{p}]") for p in relevant}
     solver = Solver()
     solver.add(PbLe([(b, 1) for b in chosen.values()], size))
+    if q.proposers is not None:
+        solver.add(Or([b for p, b in chosen.items() if p in proposers]))
     for a, atom in enumerate(q.atoms):
         numbers = [q.gain(p)[a] for p in relevant] + [q.base[a]]
         scale = math.lcm(*(x.denominator for x in numbers))
@@ -212,11 +243,11 @@ def decide(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, spec: m
         return None
 
     def answer(coalition: frozenset[str] | None, method: str) -> Answer:
-        if coalition is None:
+        if coalition is None or q.steps > depth:  # (a forcing sequence has at least q.steps steps)
             return Answer(Outcome("none", depth=depth), method)
         if not q.forces(coalition):  # the method and the gains must agree; never show an unchecked coalition
             raise AssertionError(f"weighted fast path: {sorted(coalition)} does not force {q.proc.name}")
-        return Answer(Outcome("found", witness(q, coalition), 1, coalition=coalition), method)
+        return Answer(Outcome("found", witness(q, coalition), q.steps, coalition=coalition), method)
 
     if fixed is not None:
         return answer(fixed if q.forces(fixed) else None, "fixed")
@@ -224,7 +255,10 @@ def decide(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, spec: m
         return answer(None, "sorted")
     order = _sorted_order(q, spec.candidates)
     if order is not None:
-        return answer(_least_sorted(q, order, spec.candidates, spec.size), "sorted")
+        best = _least_sorted(q, order, spec.candidates, spec.size)
+        if best is None or q.proposer(best) is not None:
+            return answer(best, "sorted")
+        # (the best coalition by the vote has nobody who may propose: the pseudo-Boolean form decides)
     status, detail = _least_pseudo_boolean(q, spec.candidates, spec.size, deadline)
     if status == "unknown":
         return Answer(Outcome("unknown", depth=1, reason=f"{detail} (pseudo-Boolean constraints)"), "pseudo-Boolean")
@@ -239,9 +273,9 @@ def decide_reachable(model: m.Model, procedure: str, depth: int, phase: str = "p
     if q is None:
         return None
     everyone = frozenset(q.weights)
-    if not q.forces(everyone):
+    if not q.forces(everyone) or q.steps > depth:
         return Answer(Outcome("none", depth=depth), "sorted")
-    return Answer(Outcome("found", witness(q, everyone), 1), "sorted")
+    return Answer(Outcome("found", witness(q, everyone), q.steps), "sorted")
 
 
 def decide_every(model: m.Model, goal: m.Goal, depth: int, spec: m.CoalitionSpec) -> frozenset[str] | None:
@@ -253,6 +287,8 @@ def decide_every(model: m.Model, goal: m.Goal, depth: int, spec: m.CoalitionSpec
     q = classify(model, goal, depth)
     if q is None or spec.size is None or spec.size > len(spec.candidates):
         return None
+    if q.proposers is not None and not set(spec.candidates) <= q.proposers:
+        return None  # (a coalition of those who may not propose: the verdict checks them one by one)
     k, candidates = spec.size, spec.candidates
     if q.blocked:
         return frozenset(candidates[:k])

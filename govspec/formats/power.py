@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..power.report import INDICES, approximate_words
+from ..power.report import INDICES, approximate_words, size_items, sizes_heading
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 
 BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels
@@ -40,6 +40,7 @@ def markdown(report: dict, exit_code: int) -> str:
         if "why" in r:
             out += [markdown_text(("Nobody can pass it: " if not r["passable"] else "") + r["why"]) +
                     " (no index is defined).", ""]
+            out += _sizes(r["sizes"]) if "sizes" in r else []
             continue
         if "approximate" in r:
             out += _approximate(r["approximate"])
@@ -61,6 +62,8 @@ def markdown(report: dict, exit_code: int) -> str:
                     out += ["  " + line for line in markdown_fence(p["witness"]["lines"])]
         out += ["", f"Dummies{bounded}: {markdown_text(', '.join(r['dummies']) or 'none')}.",
                 f"Vetoes{bounded}: {markdown_text(', '.join(r['vetoes']) or 'none')}.", ""]
+        if "sizes" in r:
+            out += _sizes(r["sizes"])
     if report["unsupported"]:
         out += ["## Not analysed", ""]
         out += [f"- {markdown_code(u['procedure'])}: {markdown_text(u['reason'])}; no index is given for it."
@@ -68,6 +71,30 @@ def markdown(report: dict, exit_code: int) -> str:
         out.append("")
     out.append(f"Exit code {exit_code}.")
     return "\n".join(out) + "\n"
+
+
+def _sizes(sizes: dict) -> list[str]:
+    """``--each-size``: per group of states (:func:`govspec.power.report.size_items`), the answer,
+    or each minimal winning coalition, and a scenario."""
+    head = sizes_heading(sizes)
+    out = [f"### {markdown_text(head[0].upper() + head[1:])}", ""]
+    for item in size_items(sizes):
+        title = markdown_text(item["title"])
+        if item["answer"] is not None:
+            out.append(f"- {title}: {markdown_text(item['answer'])}.")
+            if item["scenario"] is not None:
+                heading, summary, steps = item["scenario"]
+                out += ["", f"  {markdown_text(heading[0].upper() + heading[1:])}: {markdown_text(summary)}", ""]
+                out += ["  " + line for line in markdown_fence(steps)]
+            continue
+        out.append(f"- {title}:")
+        out += [f"  {markdown_text(note)}." for note in item["notes"]]
+        for p in (item["coalitions"] or {}).get("profiles", ()):
+            out.append(f"  - {markdown_text(p['text'])}")
+            if "witness" in p:
+                out += ["", f"    Scenario: {markdown_text(p['witness']['summary'])}", ""]
+                out += ["    " + line for line in markdown_fence(p["witness"]["lines"])]
+    return out + [""]
 
 
 def _approximate(a: dict) -> list[str]:

@@ -163,6 +163,7 @@ def text(path: str, results: list[dict]) -> str:
         bounded = f" (bounded to depth {r['bounded']['depth']})" if "bounded" in r else ""
         if "why" in r:
             lines.append(f"  {'nobody can pass it: ' if not r['passable'] else ''}{r['why']} (no index is defined)")
+            lines += _sizes_lines(r["sizes"]) if "sizes" in r else []
             continue
         if "approximate" in r:
             lines += _approximate_lines(r["approximate"])
@@ -177,7 +178,129 @@ def text(path: str, results: list[dict]) -> str:
         lines += _coalition_lines(f"minimal blocking{bounded}", r["minimal_blocking"])
         lines.append(f"  dummies{bounded}: {', '.join(r['dummies']) or 'none'}")
         lines.append(f"  vetoes{bounded}: {', '.join(r['vetoes']) or 'none'}")
+        if "sizes" in r:
+            lines += _sizes_lines(r["sizes"])
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ --each-size (govspec.power_sizes)
+
+
+def sizes_heading(sizes: dict) -> str:
+    """What the sizes are, or why there are none."""
+    bodies = " and ".join(sizes["bodies"])
+    if "why" in sizes:
+        return f"at each size of {bodies}: not analysed: {sizes['why']}"
+    return (f"at each size of {bodies} that {', '.join(sizes['events'])} can bring about ({sizes['kinds']} kinds of "
+            f"{bodies}, one per kind of people left; {sizes['checks']} more checks of the verifier)")
+
+
+def size_groups(sizes: dict) -> list[dict]:
+    """The states of ``sizes`` grouped for the reader: the states of one size whose minimal winning
+    coalitions are any k of those in office (or that nobody can pass, for the same reason) are one
+    group; each other state is a group of its own.  Each group: its ``states``, ``words`` (the
+    common answer, or None) and ``start`` (it holds the declared state)."""
+    groups: dict[object, dict] = {}
+    for i, state in enumerate(sizes.get("states", ())):
+        size = tuple(state["size"].items())
+        if "any_of_members" in state:
+            key, words = (size, "any", state["any_of_members"], state.get("any_of_body")), _any_words(state)
+        elif "why" in state and "bounded" not in state:
+            key, words = (size, "why", state["why"]), ("nobody can pass it: " if not state["passable"] else "") + state["why"]
+        else:
+            key, words = i, None
+        group = groups.setdefault(key, {"states": [], "words": words, "start": i == 0})
+        group["states"].append(state)
+    return list(groups.values())
+
+
+def _any_words(state: dict) -> str:
+    body = state.get("any_of_body")  # (several voting bodies: the one whose members decide it)
+    n, k = state["size"][body] if body else sum(state["size"].values()), state["any_of_members"]
+    office = f"of {body} in office" if body else "in office"
+    return (f"any {k} of the {n} {office}" if k < n else
+            {1: f"the one {office}", 2: f"both {office}"}.get(n, f"all {n} {office}"))
+
+
+def size_words(state: dict) -> str:
+    """"board of 5" (each voting body's size)."""
+    return ", ".join(f"{body} of {n}" for body, n in state["size"].items())
+
+
+def group_title(group: dict) -> str:
+    """"board of 5, without altman" (one state; the declared one: "as declared"), or "board of 5,
+    whoever left (4 kinds, each analysed)"."""
+    states = group["states"]
+    if len(states) > 1:
+        return f"{size_words(states[0])}, whoever left ({len(states)} kinds, each analysed)"
+    return f"{size_words(states[0])}, " + (f"without {states[0]['without_text']}" if states[0]["without"] else "as declared")
+
+
+def left_words(state: dict) -> str:
+    """"after altman and toner left" (the state's own people)."""
+    gone = state["without"]
+    return "after " + (", ".join(gone[:-1]) + " and " + gone[-1] if len(gone) > 1 else gone[0]) + " left"
+
+
+def shown_witness(group: dict) -> tuple[dict, dict] | None:
+    """The group's scenario shown (a state of it, and its first minimal winning coalition's
+    witness); None for the declared state (its scenarios are the outcome's) or when none exists."""
+    for state in group["states"]:
+        if not state["without"]:
+            return None
+        for p in state.get("minimal_winning", {}).get("profiles", ()):
+            if "witness" in p:
+                return state, p["witness"]
+    return None
+
+
+def size_items(sizes: dict) -> list[dict]:
+    """Per group of states (:func:`size_groups`), what the text and Markdown show: ``title``, then
+    ``answer`` (the words of a group, or "the game above" for the declared state) with ``scenario``
+    (``(heading, summary, lines)`` or None), or else ``notes`` (not analysed, bounded, why) and
+    ``coalitions`` (the state's minimal winning ones, None when there are none to list)."""
+    items = []
+    for group in size_groups(sizes):
+        state = group["states"][0]
+        item = {"title": group_title(group), "answer": None, "scenario": None, "notes": [], "coalitions": None,
+                "bounded": f" (bounded to depth {state['bounded']['depth']})" if "bounded" in state else ""}
+        if group["words"] is not None:
+            each = "in each, " if len(group["states"]) > 1 else ""
+            item["answer"] = each + group["words"] + (" (above)" if group["start"] else "")
+            shown = shown_witness(group)
+            if shown is not None:
+                item["scenario"] = (f"scenario, {left_words(shown[0])}", shown[1]["summary"], shown[1]["lines"])
+        elif group["start"]:
+            item["answer"] = "the game above"
+        elif "unsupported" in state:
+            item["notes"].append(f"not analysed: {state['unsupported']}")
+        else:
+            if "bounded" in state:
+                item["notes"].append(f"BOUNDED TO DEPTH {state['bounded']['depth']}, NOT EXACT: {state['bounded']['reason']}")
+            if "why" in state:
+                item["notes"].append(("nobody can pass it: " if not state["passable"] else "") + state["why"])
+            else:
+                item["coalitions"] = state["minimal_winning"]
+                item["title"] += f" (each scenario {left_words(state)})"
+        items.append(item)
+    return items
+
+
+def _sizes_lines(sizes: dict) -> list[str]:
+    lines = [f"  {sizes_heading(sizes)}"]
+    for item in size_items(sizes):
+        if item["answer"] is not None:
+            lines.append(f"    {item['title']}: {item['answer']}")
+            if item["scenario"] is not None:
+                heading, summary, steps = item["scenario"]
+                lines.append(f"      {heading}: {summary}")
+                lines += [f"      {line}" for line in steps]
+            continue
+        lines.append(f"    {item['title']}:")
+        lines += [f"      {note}" for note in item["notes"]]
+        if item["coalitions"] is not None:
+            lines += ["    " + line for line in _coalition_lines(f"minimal winning{item['bounded']}", item["coalitions"])]
+    return lines
 
 
 def power_report(model: m.Model, outcome: str | None = None, by: str = "person", each=None,
@@ -202,7 +325,15 @@ def power_report(model: m.Model, outcome: str | None = None, by: str = "person",
 
 def exit_code(report: dict) -> int:
     """That of ``govspec power``: 4 when some outcome is bounded or not analysed, else 0."""
-    return 4 if report["unsupported"] or any("bounded" in r or "approximate" in r for r in report["outcomes"]) else 0
+    return 4 if report["unsupported"] or any("bounded" in r or "approximate" in r or _sizes_inexact(r)
+                                             for r in report["outcomes"]) else 0
+
+
+def _sizes_inexact(r: dict) -> bool:
+    """With ``--each-size``: some size bounded or not analysed (``govspec.power_sizes``)."""
+    sizes = r.get("sizes", {})
+    return "why" in sizes and bool(sizes.get("events")) or \
+        any("bounded" in s or "unsupported" in s for s in sizes.get("states", ()))
 
 
 def sampled(game, samples: int, why: str) -> dict:

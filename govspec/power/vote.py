@@ -84,10 +84,34 @@ class Question:
     weights: dict[str, Fraction]  # members of the body
     order: tuple[str, ...]  # the members in the order the general encoding decides them
     blocked: bool  # a guard or an effect fails in the initial state: nobody can force P
+    # (issue 14) P is proposed before its vote: who may propose it (members of B whose voting power,
+    # which never moves, reaches the threshold), and the days from the proposal to the vote's opening
+    # (a time-passes step when more than 0).  None: the vote is the only step.
+    proposers: frozenset[str] | None = None
+    delay: int = 0
+    # (issue 14) with thousands of distinct weights, each atom's gain as A + B * weight (see
+    # :func:`_affine_tables`); None: read from the member's table
+    gains: tuple[tuple[Fraction, Fraction], ...] | None = None
+
+    @property
+    def steps(self) -> int:
+        """The length of the shortest forcing sequence: the vote, after the proposal and the wait."""
+        return 1 if self.proposers is None else 2 + (self.delay > 0)
+
+    def proposer(self, coalition) -> str | None:
+        """The first member of the coalition (in the order of B) who may propose P; None if none may.
+        Without a proposal step, the empty string (nobody needs to)."""
+        if self.proposers is None:
+            return ""
+        return next((p for p in self.order if p in coalition and p in self.proposers), None)
 
     def gain(self, person: str) -> tuple[Fraction, ...]:
         w = self.weights.get(person)
-        return self.tables[w].gain if w is not None else (Fraction(0),) * len(self.atoms)
+        if w is None:
+            return (Fraction(0),) * len(self.atoms)
+        if self.gains is not None:
+            return tuple(a + b * w for a, b in self.gains)
+        return self.tables[w].gain
 
     def holds(self, totals) -> bool:
         return all(atom.holds(t) for atom, t in zip(self.atoms, totals))
@@ -100,7 +124,7 @@ class Question:
         return totals
 
     def forces(self, coalition) -> bool:
-        return not self.blocked and self.holds(self.totals(coalition))
+        return not self.blocked and self.proposer(coalition) is not None and self.holds(self.totals(coalition))
 
 
 # ------------------------------------------------------------------ rules as linear atoms
@@ -163,6 +187,8 @@ def _atoms(e, env: sem.Env) -> list[Atom] | None:
 
 def _reads(proc: m.Procedure) -> set[tuple[str, str]]:
     exprs = [g.expr for g in proc.guards] + [r.expr for s in proc.stages for r in (s.quorum, s.passes) if r]
+    if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
+        exprs.append(proc.lifecycle.threshold)
     exprs += [x for e in proc.effects for x in (e.person, e.when, e.expr) if x is not None]
     out = {("body", s.body) for s in proc.stages}
     out |= {("body", e.target) for e in proc.effects if e.kind in ("remove", "add")}
@@ -191,12 +217,16 @@ def _dominant(choices: dict[str, list[Fraction]]) -> str | None:
     return None
 
 
-def reduction(model: m.Model, goal: m.Goal, depth: int = 1) -> "Question | str":
-    """The question as gains (see the module docstring), or why the fragment does not hold, in words."""
+def reduction(model: m.Model, goal: m.Goal, depth: int = 1, lifecycles: bool = False) -> "Question | str":
+    """The question as gains (see the module docstring), or why the fragment does not hold, in words.
+
+    With ``lifecycles`` (the verifier's fast path, issue 14), P may also be proposed before its vote
+    and the spec may have time and snapshots, as long as voting power never moves (see
+    :mod:`verifier.weighted`).  A forcing sequence then has at least :attr:`Question.steps` steps."""
     proc = model.procedures.get(goal.procedure) if goal.procedure else None
     if proc is None or goal.phase != "pass" or depth < 1:
         return "the outcome is not a procedure passing"
-    refusal = _outside(model, proc)
+    refusal = _outside(model, proc, lifecycles)
     if refusal:
         return refusal
     stage = proc.stages[0]
@@ -229,27 +259,100 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1) -> "Question | str":
     for p in members:
         check_time()
         weights[p] = model.person(p).weight
-    tables: dict[Fraction, Table] = {}
-    for w in set(weights.values()):
+    def table(w: Fraction) -> Table | None:
         own_values = {o: tuple(a.value(options[o], w) for a in atoms) for o in own}
         plan_values = {p: tuple(min(a.value(options[r], w) for r in rs) for a in atoms) for p, rs in plans.items()}
         mine, theirs = _dominant(own_values), _dominant(plan_values)
-        if mine is None or theirs is None:
-            return "a member's best vote depends on the others' (no dominant choice)"
-        tables[w] = Table(own_values, plan_values, mine, theirs)
-    base = [a.const for a in atoms]
-    for p, w in weights.items():
-        check_time()
-        base = [b + v for b, v in zip(base, tables[w].plans[tables[w].plan])]
+        return None if mine is None or theirs is None else Table(own_values, plan_values, mine, theirs)
+
+    distinct = set(weights.values())
+    affine = _affine_tables(atoms, options, plans, table, distinct) if len(distinct) > AFFINE_FROM else None
+    if affine is not None:  # (thousands of distinct weights: tables made when asked, sums by formula)
+        tables, gains, plan_line = affine
+        total = sum(weights.values(), Fraction(0))
+        base = [a.const + len(weights) * alpha + beta * total for a, (alpha, beta) in zip(atoms, plan_line)]
+    else:
+        tables, gains = {}, None
+        for w in distinct:
+            check_time()
+            t = tables[w] = table(w)
+            if t is None:
+                return "a member's best vote depends on the others' (no dominant choice)"
+        base = [a.const for a in atoms]
+        for p, w in weights.items():
+            check_time()
+            base = [b + v for b, v in zip(base, tables[w].plans[tables[w].plan])]
     addable = any(e.kind == "add" and e.target == stage.body for pr in model.procedures.values() for e in pr.effects)
     order = tuple(p.name for p in model.people if p.name in members) if addable else model.bodies[stage.body].members
-    return Question(proc, stage.body, tuple(atoms), tuple(base), tables, weights, order, blocked)
+    life, proposers, delay = proc.lifecycle, None, 0
+    if life is not None:  # (only with ``lifecycles``: _outside refuses it otherwise)
+        bar = Fraction(0) if life.threshold is None else sem.eval_num(life.threshold, env)
+        strict = life.threshold is not None and life.threshold_strict
+        proposers = frozenset(p for p, w in weights.items() if (w > bar if strict else w >= bar))
+        delay = life.delay
+        blocked = blocked or (life.period is not None and life.period <= 0)
+    return Question(proc, stage.body, tuple(atoms), tuple(base), tables, weights, order, blocked,
+                    proposers=proposers, delay=delay, gains=gains)
 
 
-def _outside(model: m.Model, proc: m.Procedure) -> str:
+AFFINE_FROM = 64  # from this many distinct weights on, the tables are affine in the weight (when they are)
+
+
+class _LazyTables(dict):
+    """Tables made on first use (witnesses and the least coalition ask for a few of thousands)."""
+
+    def __init__(self, make):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, w):
+        t = self[w] = self._make(w)
+        return t
+
+
+def _affine_tables(atoms, options, plans, table, weights) -> tuple | None:
+    """For many distinct weights: (tables made when asked, the gain per atom as (A, B) with gain
+    A + B * w, the dominant plan's value per atom as (alpha, beta)), or None.
+
+    Every option's value in an atom is affine in the member's weight w (``value(sets, w)`` is a sum
+    of coefficients, some times w).  Take the tables at the least and the greatest weight: if the
+    same option is dominant at both, and the same plan, each plan taking at both ends an option
+    least for each atom, then the same choices are dominant and least at every weight between
+    (a difference of affine functions that is >= 0 at both ends of an interval is >= 0 on it), so
+    the gain and the plan's value are affine in w at every weight of the body."""
+    low, high = min(weights), max(weights)
+    t_low, t_high = table(low), table(high)
+    if t_low is None or t_high is None or (t_low.best, t_low.plan) != (t_high.best, t_high.plan):
+        return None
+
+    def line(sets):
+        return [(sum((c for (k, w), c in a.coeffs if k in sets and not w), Fraction(0)),
+                 sum((c for (k, w), c in a.coeffs if k in sets and w), Fraction(0))) for a in atoms]
+
+    lines = {o: line(sets) for o, sets in options.items()}
+    plan_lines = {}
+    for plan, responses in plans.items():  # every plan's value affine, so that dominance at the ends is enough
+        plan_lines[plan] = []
+        for a in range(len(atoms)):
+            least = [lines[r][a] for r in responses
+                     if lines[r][a][0] + lines[r][a][1] * low == t_low.plans[plan][a]
+                     and lines[r][a][0] + lines[r][a][1] * high == t_high.plans[plan][a]]
+            if not least:
+                return None
+            plan_lines[plan].append(least[0])
+    own, plan_line = lines[t_low.best], plan_lines[t_low.plan]
+    gains = tuple((oa - pa, ob - pb) for (oa, ob), (pa, pb) in zip(own, plan_line))
+    return _LazyTables(table), gains, plan_line
+
+
+def _outside(model: m.Model, proc: m.Procedure, lifecycles: bool = False) -> str:
     """Why the procedure is outside the fragment, or ""."""
-    for cause, reason in ((model.timed, "the spec has timing (timelocks, veto windows or proposal periods)"),
-                          (model.tokens, "voting power moves (token effects, flash loans or snapshots)"),
+    if lifecycles:
+        timing, tokens = _lifecycle_outside(model, proc), _power_moves(model)
+    else:
+        timing = model.timed and "the spec has timing (timelocks, veto windows or proposal periods)"
+        tokens = model.tokens and "voting power moves (token effects, flash loans or snapshots)"
+    for cause, reason in ((timing, timing), (tokens, tokens),
                           (proc.is_event, "it is an event"), (proc.formals, "it has arguments"),
                           (proc.recusals, "it has recusals"), (len(proc.stages) != 1, "it has several stages"),
                           (proc.window_stage is not None, "it has a veto window"),
@@ -259,9 +362,47 @@ def _outside(model: m.Model, proc: m.Procedure) -> str:
     return ""
 
 
+def _power_moves(model: m.Model) -> str:
+    """Why voting power may change from the initial state (a flash loan, or an effect that transfers,
+    mints or delegates tokens), or "".  Snapshots alone do not move it: each is the declared weight."""
+    if model.flash_loan > 0:
+        return "voting power moves (a flash loan)"
+    if any(e.kind in m.TOKEN_EFFECTS for p in model.procedures.values() for e in p.effects):
+        return "voting power moves (token effects)"
+    return ""
+
+
+def _lifecycle_outside(model: m.Model, proc: m.Procedure) -> str:
+    """Why the spec's timing keeps P's question off the fast path with proposals (issue 14), or "".
+
+    Allowed: P's proposal step (threshold, voting delay and period, snapshot) and timelocks (P's
+    passing is its vote; a decision taking effect later changes only what the reads-and-writes test
+    lets it).  Refused: veto windows anywhere (outsiders may act in them), meetings with notice
+    periods or short notice (a call before the vote), several live proposals."""
+    if any(p.window_stage is not None for p in model.procedures.values()):
+        return "the spec has a veto window (the outsiders may act in it)"
+    if any(s.notice_days is not None for s in proc.stages):
+        return "its meeting has a notice period"
+    life = proc.lifecycle
+    if life is not None and life.waivable:
+        return "its vote may be held on short notice"
+    if proc.live > 1:
+        return "it may have several live proposals"
+    return ""
+
+
+_LAST: list = [None, None, None]  # (model, goal, its reduction): the engine asks a question several times
+
+
 def classify(model: m.Model, goal: m.Goal, depth: int) -> Question | None:
-    """The question as gains, or None when the fragment does not hold (:func:`reduction`)."""
-    q = reduction(model, goal, depth)
+    """The question as gains, or None when the fragment does not hold (:func:`reduction`), proposals
+    before the vote included (the verifier's fast path).  The last model's answer is kept: the
+    reduction does not depend on the depth (at least 1), and a model never changes."""
+    if depth < 1:
+        return None
+    if _LAST[0] is not model or _LAST[1] != goal:
+        _LAST[:] = [model, goal, reduction(model, goal, depth, lifecycles=True)]
+    q = _LAST[2]
     return q if isinstance(q, Question) else None
 
 

@@ -210,11 +210,16 @@ class ExpressionsMixin:
         return IntVal(0) if i in self.slots else BoolVal(False)
 
     def _linear(self, e):
-        """e as ({(step set, weighted): coefficient}, rest) with coefficients constant or a parameter
-        times a constant, and rest free of this stage's step sets; None if not of that shape."""
+        """e as ({(step set, weighted, filter): coefficient}, rest) with coefficients constant or a
+        parameter times a constant, and rest free of this stage's step sets; None if not of that
+        shape.  ``filter`` is None, or the :class:`~govspec.model.Having` of a step set filtered by a
+        tag or a principal (``no tagged veto``): declared attributes never change, so each member's
+        term is still its own, zero for those it does not admit."""
         match e:
             case m.Count(set=m.StepSet(kind=k), weighted=w):
-                return {(k, w): (Fraction(1), None)}, m.Num(Fraction(0))
+                return {(k, w, None): (Fraction(1), None)}, m.Num(Fraction(0))
+            case m.Count(set=m.Having(set=m.StepSet(kind=k)) as having, weighted=w):
+                return {(k, w, having): (Fraction(1), None)}, m.Num(Fraction(0))
             case m.Count(set=s) if any(isinstance(x, m.StepSet) for x in m.walk(s)):
                 return None  # (a step set filtered or combined: the caller quantifies over the responses)
             case m.Num() | m.ParamRef() | m.Seats() | m.Count() | m.NumArg():

@@ -232,7 +232,7 @@ class ForcingMixin:
                 for j in v.notified:
                     def contribution(sets):
                         terms = [self._scaled(c, tally(sets[kind][j], self.weight_of(state, j) if weighted else RealVal(1)), state)
-                                 for (kind, weighted), c in coeffs.items()]
+                                 for (kind, weighted, having), c in coeffs.items() if self._admits(having, j)]
                         return Sum(terms) if terms else RealVal(0)
                     if j in self.slots:
                         worst = self._slot_worst(stage, state, v, j, coeffs, pick)
@@ -288,6 +288,14 @@ class ForcingMixin:
     # what one person's option puts them in, for the step sets that depend on the option
     _OPTION_KINDS = {"present": 0, "yes": 1, "no": 2, "abstain": 3}
 
+    def _admits(self, having: "m.Having | None", j: int) -> bool:
+        """Whether member ``j`` (a named person, or a class slot: its members are alike in what the
+        rules read) is in the filter of a step-set term (None: no filter)."""
+        if having is None:
+            return True
+        name = self.slots[j].cls.members[0] if j in self.slots else self.people[j]
+        return having.admits(self.model.person(name))
+
     def _slot_worst(self, stage: m.Stage, state: SymState, v: StageVars, j: int, coeffs: dict, pick):
         """The outsiders of a class slot at their worst for one comparison: every notified one takes
         the option worst for it (they are alike, so it is the same option), the others are absent.
@@ -296,7 +304,9 @@ class ForcingMixin:
         """
         member, n = state.members[stage.body][j], v.notified[j]
         fixed, per_person = [], {}
-        for (kind, weighted), c in coeffs.items():
+        for (kind, weighted, having), c in coeffs.items():
+            if not self._admits(having, j):
+                continue
             unit = self.weight_of(state, j) if weighted else RealVal(1)
             if kind == "notified":
                 fixed.append(self._scaled(c, ToReal(n) * unit, state))
