@@ -6,6 +6,7 @@
     python bench/run.py --power         # power indices against brute force and powerindex (bench/power.py)
     python bench/run.py --sweep         # 200 parameter points on -j 1, -j 2 and a local Dask cluster (bench/sweep.py)
     python bench/run.py --startup       # a one-procedure check against importing Z3, Lark and click (bench/startup.py)
+    python bench/run.py --governor      # a Governor DAO of 10 to 10,000 holders of distinct weights (bench/governor.py)
 
 Prints a table and writes it as JSON (``bench/results.json`` unless ``--json`` says otherwise).
 Each measurement runs in a fresh Python process with a hard time limit: a run that does not
@@ -30,9 +31,10 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
+
+from child import run_child
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -92,17 +94,7 @@ def _measure(job: dict) -> dict:
 def measure(case: str, engine: str, n: int, depth: int, limit: float) -> dict:
     """Run one measurement in a child process, killed after ``limit`` + GRACE seconds."""
     job = {"case": case, "engine": engine, "n": n, "depth": depth, "limit": limit}
-    start = time.monotonic()
-    try:
-        done = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", json.dumps(job)],
-                              capture_output=True, text=True, timeout=limit + GRACE)
-    except subprocess.TimeoutExpired:
-        return {**job, "status": "timeout", "seconds": None,
-                "reason": f"killed after {time.monotonic() - start:.0f} s (limit {limit:g} s)"}
-    if done.returncode != 0:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return {**job, "status": "error", "seconds": None, "reason": tail}
-    return {**job, **json.loads(done.stdout.strip().splitlines()[-1])}
+    return run_child(os.path.abspath(__file__), job, limit, GRACE)
 
 
 # ------------------------------------------------------------------ the table
@@ -234,6 +226,8 @@ def main(argv=None) -> int:
                         help="power indices against brute force and powerindex instead (bench/power.py)")
     parser.add_argument("--sweep", action="store_true",
                         help="200 parameter points with -j 1, -j 2 and --cluster on a local Dask cluster (bench/sweep.py)")
+    parser.add_argument("--governor", action="store_true",
+                        help="a Governor DAO of 10, 1,000 and 10,000 holders of distinct weights (bench/governor.py)")
     parser.add_argument("--startup", action="store_true",
                         help="a one-procedure check against importing Z3, Lark and click, as whole processes (bench/startup.py)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -255,6 +249,10 @@ def main(argv=None) -> int:
         import sweep
 
         return sweep.main([])
+    if args.governor:
+        import governor
+
+        return governor.main([])
     if args.startup:
         import startup
 

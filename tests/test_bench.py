@@ -60,3 +60,28 @@ def test_the_startup_bench_times_the_check_against_its_imports(tmp_path, capsys)
     doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
     assert "\n".join(startup.table(recorded).splitlines()) in doc
     assert f"**{recorded['ratio_cpu']:.2f}x** of the processor time" in doc
+
+
+def test_the_governor_bench_proves_at_every_size_and_the_page_quotes_its_run(tmp_path, capsys):
+    """bench/governor.py at 10 and 50 holders (the verifier only, once): the Governor template's
+    property is PROVED for any length on the fast path; docs/performance.md quotes the table of
+    bench/governor_results.json, the recorded run."""
+    import json
+
+    import governor
+
+    out = tmp_path / "governor.json"
+    assert governor.main(["--sizes", "10", "50", "--moving", "--repeat", "1", "--no-per-member",
+                          "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert [(r["n"], r["verifier"]["status"], r["verifier"]["any_length"], r["verifier"]["path"])
+            for r in result["rows"]] == [(10, "proved", True, "weighted (sorted)"), (50, "proved", True, "weighted (sorted)")]
+    assert governor.table(result) in capsys.readouterr().out
+    recorded = json.loads((ROOT / "bench" / "governor_results.json").read_text())
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert governor.table(recorded) in doc
+    assert f"The run of {recorded['date']}" in doc
+    rows = {(r["case"], r["n"]): r["verifier"] for r in recorded["rows"]}
+    big, small = rows[("governor", 10000)], rows[("governor", 10)]
+    assert (f"PROVED for any length in {big['seconds']:.2f} s, {big['seconds'] / small['seconds']:.1f}x the\n"
+            f"  {small['seconds']:.2f} s of 10 holders**") in doc

@@ -276,6 +276,7 @@ def test_fraction_powers_are_kept_per_snapshot():
     assert sem.counting_powers(model, model.procedures["pay"], state, which=0)["whale"] == Fraction(60)
 
 
+@pytest.mark.slow  # (27 s: the explicit engine needs depth 7 on the golden spec)
 def test_the_z3_engine_checks_the_file_itself():
     """Until the Z3 engine encoded several live proposals, such a file was checked by the explicit
     engine whatever --engine said (warning GOV352, now withdrawn): no engine is swapped any more, and

@@ -12,7 +12,11 @@ When the fast path is taken (every condition is checked by :func:`classify`)
 
 The goal is that a procedure P passes (phase "pass"), the search depth is at least 1, and:
 
-1. the spec has no time (no timelock, no veto window): no veto threat, no waiting decisions;
+1. no veto window anywhere (no veto threat) and voting power never moves (no token effect, no
+   flash loan; a snapshot then reads the declared weights).  Time is allowed (since issue 14):
+   timelocks (P's passing is its approval; what takes effect later is covered by (4)), and P's
+   proposal step (threshold, voting delay and period, snapshot), but not a meeting with a notice
+   period, a vote on short notice or several live proposals of P;
 2. P is a procedure (not an event) with no parameters (so no arguments to choose and no recusal),
    exactly one stage, a ``decided by`` stage of one body B held at a meeting or by written consent;
 3. its ``quorum`` and ``passes when`` rules are conjunctions of linear comparisons (``>=``, ``>``,
@@ -30,6 +34,19 @@ reads as in the initial state, and there is no veto window, so that first P step
 the initial state exactly when it is forced from the state it is taken in.  Hence a forcing
 sequence of any length exists iff P is forced in one step from the initial state; the shortest has
 depth 1.  (The argument holds for every length, so the bounded scope reported is an understatement.)
+
+*Proposals (issue 14).*  When P is proposed before its vote, the vote needs an open proposal, made
+by a member of B (in the coalition: outsiders start nothing) whose voting power reaches the
+threshold, and held from ``delay`` days after it until the period ends.  Voting power never moves,
+so every member's power at the proposal, at a snapshot and at the vote is its declared weight:
+the coalition can propose iff one of its members in B reaches the threshold (the threshold's
+parameter is read in the initial state, as (4) keeps it), and nothing the coalition does before
+changes the vote.  A proposer at or above the threshold never falls below it, so the proposal
+cannot be cancelled.  The shortest forcing sequence is then: the proposal, time passing ``delay``
+days (when more than 0), and the vote (a period of at least one day contains that day; a period
+of 0 days leaves no day to vote on: nobody can force P).  Hence a coalition forces P at some
+length iff it can propose and its vote is forced, and no sequence shorter than those steps forces
+P: a depth below them is answered "none" at that depth, which is exact.
 
 *Guards and effects.*  They do not read the votes; they are evaluated once, in the initial state,
 by the reference semantics itself (``eval_bool``, ``effect_problems``).  If one fails, no coalition
@@ -56,9 +73,18 @@ the candidates sorts every comparison's gains from largest to smallest (always s
 counts heads or weights with a positive sign), the first j candidates maximise every sum among
 coalitions of j, and the answer is found by sorting (domain reasoning).  Otherwise the question is
 handed to Z3 as pseudo-Boolean constraints (``PbLe`` for the size, one ``PbGe`` per comparison,
-scaled to integers), under the deadline; ``unknown`` stays unknown.
+scaled to integers), under the deadline; ``unknown`` stays unknown.  With a proposal step the
+coalition found by sorting must also hold someone who may propose; if it does not, the
+pseudo-Boolean form decides, with one more constraint (some chosen member may propose).
 
-The witness is one step: P with the coalition's notifications and votes.  :mod:`govspec.verdicts`
+*Thousands of distinct weights.*  Each option's value in a comparison is affine in the member's
+weight, so when the dominant choices and the outsiders' least responses are the same at the least
+and the greatest weight of B they are the same at every weight between, and each gain is
+``A + B * weight`` (:func:`govspec.power.vote._affine_tables`; ``tests/test_weighted.py`` checks it
+against the table of every weight, and kills mutants of it).  Sorting then compares integers.
+
+The witness is one step: P with the coalition's notifications and votes (after the proposal, by
+the first coalition member in B's order who may propose, and the wait, when P has a proposal step).  :mod:`govspec.verdicts`
 replays it against every outsider response on the reference semantics, as for every other engine.
 The coalition and the step shown are the least ones in the order the general path's canonical model
 uses (:func:`verifier.solve._canonical_model`), so a report does not depend on which path answered
@@ -115,19 +141,29 @@ def _scaled_gains(q: Question, candidates) -> dict[str, tuple[int, ...]] | None:
     one positive integer, as integers: the same order as the fractions, far faster to sort."""
     if q.gains is None:
         return None
-    weights = [q.weights[p] for p in candidates if p in q.weights]
+    if _SCALED[0] is q and _SCALED[1] == candidates:  # (the engine asks twice: the search, then the proof)
+        return _SCALED[2]
     den_a = math.lcm(*(a.denominator for a, _ in q.gains))
     den_b = math.lcm(*(b.denominator for _, b in q.gains))
-    den_w = math.lcm(*{w.denominator for w in weights}) if weights else 1
-    scale = den_a * den_b * den_w
-    lines = [(int(a * scale), b.numerator, scale // b.denominator) for a, b in q.gains]
+    den_w = math.lcm(*{w.denominator for w in q.weights.values()})
+    # gain * den_a * den_b * den_w = A' + K * (weight * den_w), all integers (no fraction is hashed:
+    # hashing 10,000 fractions took longer than the rest)
+    lines = [(int(a * den_a * den_b * den_w), b.numerator * den_a * (den_b // b.denominator)) for a, b in q.gains]
     zero = (0,) * len(q.gains)
     out = {}
     for p in candidates:
         check_time()
         w = q.weights.get(p)
-        out[p] = zero if w is None else tuple(a + bn * w.numerator * (unit // w.denominator) for a, bn, unit in lines)
+        if w is None:
+            out[p] = zero
+        else:
+            ws = w.numerator * (den_w // w.denominator)
+            out[p] = tuple([a + k * ws for a, k in lines])
+    _SCALED[:] = [q, candidates, out]
     return out
+
+
+_SCALED: list = [None, None, None]  # (question, candidates, their scaled gains) of the last call
 
 
 def _sorted_order(q: Question, candidates) -> list[str] | None:
@@ -138,7 +174,7 @@ def _sorted_order(q: Question, candidates) -> list[str] | None:
         for p in candidates:
             check_time()
             gains[p] = q.gain(p)
-    order = sorted(candidates, key=lambda p: tuple(-g for g in gains[p]))
+    order = sorted(candidates, key=gains.__getitem__, reverse=True)  # (stable: ties keep the candidates' order)
     for a in range(len(q.atoms)):
         column = [gains[p][a] for p in order]
         if any(x < y for x, y in zip(column, column[1:])):

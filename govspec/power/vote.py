@@ -265,15 +265,16 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1, lifecycles: bool = F
         mine, theirs = _dominant(own_values), _dominant(plan_values)
         return None if mine is None or theirs is None else Table(own_values, plan_values, mine, theirs)
 
-    distinct = set(weights.values())
-    affine = _affine_tables(atoms, options, plans, table, distinct) if len(distinct) > AFFINE_FROM else None
+    # (distinct weights told apart as pairs of integers: hashing 10,000 fractions is slow)
+    many = len({(w.numerator, w.denominator) for w in weights.values()}) > AFFINE_FROM
+    affine = _affine_tables(atoms, options, plans, table, list(weights.values())) if many else None
     if affine is not None:  # (thousands of distinct weights: tables made when asked, sums by formula)
         tables, gains, plan_line = affine
-        total = sum(weights.values(), Fraction(0))
+        total = sem.exact_sum(weights.values())
         base = [a.const + len(weights) * alpha + beta * total for a, (alpha, beta) in zip(atoms, plan_line)]
     else:
         tables, gains = {}, None
-        for w in distinct:
+        for w in set(weights.values()):
             check_time()
             t = tables[w] = table(w)
             if t is None:
@@ -298,6 +299,17 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1, lifecycles: bool = F
 AFFINE_FROM = 64  # from this many distinct weights on, the tables are affine in the weight (when they are)
 
 
+def _ends(values) -> tuple[int, int]:
+    """The least and the greatest of integers, in one pass."""
+    low = high = None
+    for v in values:
+        if low is None or v < low:
+            low = v
+        if high is None or v > high:
+            high = v
+    return low, high
+
+
 class _LazyTables(dict):
     """Tables made on first use (witnesses and the least coalition ask for a few of thousands)."""
 
@@ -320,7 +332,8 @@ def _affine_tables(atoms, options, plans, table, weights) -> tuple | None:
     least for each atom, then the same choices are dominant and least at every weight between
     (a difference of affine functions that is >= 0 at both ends of an interval is >= 0 on it), so
     the gain and the plan's value are affine in w at every weight of the body."""
-    low, high = min(weights), max(weights)
+    scale = math.lcm(*{w.denominator for w in weights})
+    low, high = (Fraction(x, scale) for x in _ends(w.numerator * (scale // w.denominator) for w in weights))
     t_low, t_high = table(low), table(high)
     if t_low is None or t_high is None or (t_low.best, t_low.plan) != (t_high.best, t_high.plan):
         return None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .. import model as m
-from .state import State, powers, supply
+from .state import State, exact_sum, powers, supply
 
 
 @dataclass
@@ -75,7 +75,7 @@ def eval_num(e: m.NumExpr, env: Env) -> Fraction:
             people = eval_set(s, env)
             if w:
                 power = env.powers if env.powers is not None else powers(env.model, env.state)
-                return sum((power[p] for p in people), Fraction(0))
+                return exact_sum(power[p] for p in people)
             return Fraction(len(people))
         case m.Supply():
             return supply(env.model, env.state)

@@ -107,6 +107,16 @@ def initial_state(model: m.Model) -> State:
     )
 
 
+def exact_sum(values) -> Fraction:
+    """The sum of fractions, exactly, but adding the numerators of equal denominators as integers
+    first (a weight of 10,000 holders is a sum of 10,000 fractions, mostly of denominator 1)."""
+    by_denominator: dict[int, int] = {}
+    for v in values:
+        d = v.denominator
+        by_denominator[d] = by_denominator.get(d, 0) + v.numerator
+    return sum((Fraction(n, d) for d, n in by_denominator.items()), Fraction(0))
+
+
 def balances(model: m.Model, state: State) -> dict[str, Fraction]:
     """Each person's tokens (their declared weight when weights do not move)."""
     if state.balances:
@@ -131,7 +141,7 @@ def powers(model: m.Model, state: State, loan: str | None = None) -> dict[str, F
 
 def supply(model: m.Model, state: State) -> Fraction:
     """Every token in existence: the balances and the flash-loan pool."""
-    return sum(balances(model, state).values(), Fraction(0)) + model.flash_loan
+    return exact_sum(balances(model, state).values()) + model.flash_loan
 
 
 @dataclass(frozen=True)
