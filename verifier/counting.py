@@ -31,10 +31,10 @@ never a requirement, and the differential tests compare both with the explicit e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from govspec import model as m
 from govspec.engine import check_time
+from govspec.records import dataclass
 
 MIN_CLASS = 2  # smaller classes are encoded per member
 

@@ -9,7 +9,6 @@ read back as reference-semantics steps (:mod:`govspec.verdicts` replays them bef
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from z3 import And, BoolVal, Not, Solver, Tactic, is_true, sat, unknown
 
@@ -17,6 +16,7 @@ from govspec import model as m
 from govspec import semantics as sem
 from govspec.coalitions import largest_principal_coalitions
 from govspec.engine import Deadline, OutOfTime, Outcome
+from govspec.records import dataclass
 
 from . import counting, interrupts, unbounded, weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
