@@ -146,3 +146,31 @@ def test_a_cached_parser_still_gives_names_in_nfc_and_their_places(fresh):
     (a,), (b,) = composed.organizations[0].people, decomposed.organizations[0].people
     assert a.name == b.name == "\u00e9mile"
     assert (a.span.line, a.span.column) == (b.span.line, b.span.column) == (2, 3)
+
+
+def test_the_cache_keeps_larks_objects_that_are_told_apart_by_identity(fresh):
+    """The parse table's actions are compared with ``is`` by Lark: a copy of them would make every
+    shift a reduction.  The kept parser holds Lark's own Shift and Reduce."""
+    from lark.parsers.lalr_analysis import Reduce, Shift
+
+    grammar.parser()
+    grammar.parser.cache_clear()
+    grammar.combining_marks.cache_clear()
+    table = grammar.parser().parser.parser.parser.parse_table
+    assert len(Builds()) == 0
+    actions = {id(action) for row in table.states.values() for action, _ in row.values()}
+    assert actions == {id(Shift), id(Reduce)}
+
+
+def test_a_parser_that_does_not_load_back_the_same_is_not_kept(fresh, monkeypatch):
+    folder, builds = fresh
+    real = grammar._parses_of
+    calls = []
+
+    def differs(parser):
+        calls.append(parser)
+        return real(parser) + ([] if len(calls) % 2 == 0 else ["a difference"])
+
+    monkeypatch.setattr(grammar, "_parses_of", differs)
+    assert parse("organization \"x\" { person a }").organizations
+    assert calls and kept(folder) == [], "a parser that parses otherwise once loaded back was kept"

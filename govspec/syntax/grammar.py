@@ -13,33 +13,46 @@ more than the rest of a small check, so the built parser is kept in the user's c
 (``$GOVSPEC_CACHE``, else ``$XDG_CACHE_HOME/govspec``, else ``~/.cache/govspec``;
 ``GOVSPEC_CACHE=off`` turns it off).  The file's name is a hash of everything the parser is built
 from (this module, the grammar, the Lark, Python and Unicode versions), so a changed grammar or
-Lark never reads a stale parser; a file that does not load is rebuilt (Lark checks its header), and
-a new one is written whole (to a temporary name, then renamed).  The cache is a pickle, so it is
-used only in a directory that the user owns and no one else can write to; anywhere else, and when
-it cannot be written, the parser is built in memory each time.
+Lark never reads a stale parser; a file that does not load is rebuilt, and a new one is written
+whole (to a temporary name, then renamed).  The file is a pickle of the parser's objects as built
+(loading it costs a third of rebuilding Lark's tables from Lark's own cache format, issue 14), kept
+only after a copy loaded back from it parsed the bundled specs as the built parser did.  Being a
+pickle, it is used only in a directory that the user owns and no one else can write to; anywhere
+else, and when it cannot be written, the parser is built in memory each time.  A wheel installed
+read-only needs nothing more: the cache is the user's, not the package's.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
+import io
 import itertools
 import os
+import pickle
 import stat
 import sys
 import tempfile
+import types
+import typing
 import unicodedata
 from pathlib import Path
 from importlib import resources
 
-from lark import Lark, Token
+from lark import Lark, Token, UnexpectedInput
 
 _MARKS = ("Mn", "Mc", "Me")
 
 
 @functools.lru_cache(maxsize=1)
 def combining_marks() -> str:
-    """A regular-expression character class of every combining mark (categories Mn, Mc, Me)."""
+    """A regular-expression character class of every combining mark (categories Mn, Mc, Me).
+
+    The marks are written as themselves, not as ``\\U`` escapes: Python's regular-expression
+    parser reads a character four times faster than an escape, and the contextual lexer compiles
+    this class again in every parser state where a name may come (issue 14).  No mark is one of
+    the characters a class treats specially (``]``, ``\\``, ``^``, ``-``)."""
     ranges: list[list[int]] = []
     for code in itertools.chain(range(0x20000), range(0xE0000, 0xE1000)):  # (no marks on planes 2 to 13)
         if unicodedata.category(chr(code)) in _MARKS:
@@ -47,7 +60,7 @@ def combining_marks() -> str:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}" for a, b in ranges) + "]"
+    return "[" + "".join(f"{chr(a)}-{chr(b)}" if a != b else chr(a) for a, b in ranges) + "]"
 
 
 def _with_marks(terminal) -> None:
@@ -97,7 +110,7 @@ def cache_file(grammar: str) -> Path | None:
     for part in (grammar, Path(__file__).read_text(encoding="utf-8"), lark.__version__,
                  sys.version, unicodedata.unidata_version):
         key.update(part.encode("utf-8") + b"\0")
-    return folder / f"parser-{key.hexdigest()[:32]}.lark"
+    return folder / f"parser-{key.hexdigest()[:32]}.pickle"
 
 
 _CALLBACKS = {"NAME": _nfc}
@@ -108,12 +121,77 @@ def _build(grammar: str) -> Lark:
                 edit_terminals=_with_marks, lexer_callbacks=_CALLBACKS)
 
 
+class _Pickler(pickle.Pickler):
+    """The parser's objects as they are, except what a process already holds: modules, and the
+    objects a module of Lark (or this one) holds by name, such as the parser's actions ``Shift``
+    and ``Reduce``, which Lark tells apart by identity.  Those are written as their names."""
+
+    def __init__(self, file, names: dict[int, tuple[str, ...]]):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.names = names
+
+    def persistent_id(self, obj):
+        if isinstance(obj, types.ModuleType):
+            return ("module", obj.__name__)
+        return self.names.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid):
+        module = importlib.import_module(pid[1])
+        return module if pid[0] == "module" else getattr(module, pid[2])
+
+
+def _held_by_name() -> dict[int, tuple[str, ...]]:
+    """id -> ("global", module, name) of each object a module of Lark or this module holds by name
+    (values of no identity that matters, strings and numbers, are left to pickle)."""
+    found: dict[int, tuple[str, ...]] = {}
+    for module_name, module in list(sys.modules.items()):
+        if module_name == "lark" or module_name.startswith("lark.") or module_name == __name__:
+            for name, value in vars(module).items():
+                if not isinstance(value, (str, bytes, int, float, type(None))):
+                    found.setdefault(id(value), ("global", module_name, name))
+    return found
+
+
+def _dumped(built: Lark) -> bytes:
+    """The parser as the cache keeps it (before it first parses: the lexers' regular expressions,
+    compiled on first use, would only be compiled again on loading).  Lark's own cache format
+    (``Lark.save``) rebuilds every table from plain data on loading, 0.03 s more in every process."""
+    f = io.BytesIO()
+    kept = {k: v for k, v in vars(built).items() if k not in ("grammar", "source_grammar")}  # (as Lark.save)
+    _Pickler(f, _held_by_name()).dump(kept)
+    return f.getvalue()
+
+
+def _loaded(data: typing.BinaryIO) -> Lark:
+    parser = Lark.__new__(Lark)
+    parser.__dict__.update(_Unpickler(data).load())
+    return parser
+
+
+def _parses_of(parser: Lark) -> list:
+    """What ``parser`` makes of the bundled specs and of a broken text: trees, tokens with their
+    kinds and places, and the error's place and expected terminals."""
+    texts = [f.read_text(encoding="utf-8") for f in sorted(resources.files("govspec").joinpath("library").iterdir())
+             if f.name.endswith(".gov")]
+    found = []
+    for text in [*texts, 'organization "x" {\n  person a\n  body b { members a, }\n}']:
+        try:
+            tree = parser.parse(text)
+        except UnexpectedInput as err:
+            found.append((type(err).__name__, err.line, err.column, sorted(getattr(err, "expected", ()))))
+        else:
+            found.append((tree, [(t.type, t, t.line, t.column, t.end_pos) for t in tree.scan_values(
+                lambda v: isinstance(v, Token))]))
+    return found
+
+
 def _read(path: Path) -> Lark | None:
     """The parser kept at ``path``, or None if there is none or it does not load."""
     try:
         with path.open("rb") as f:
-            # (what Lark's own cache does: its public Lark.load takes no lexer callbacks)
-            return Lark.__new__(Lark)._load(f, lexer_callbacks=_CALLBACKS)
+            return _loaded(f)
     except FileNotFoundError:
         return None
     except Exception:  # a damaged or foreign file: built again and replaced
@@ -121,11 +199,20 @@ def _read(path: Path) -> Lark | None:
 
 
 def _keep(built: Lark, path: Path) -> None:
-    """Write the parser whole: to a temporary name, then renamed (a reader never sees half a file)."""
+    """Write the parser whole: to a temporary name, then renamed (a reader never sees half a file).
+    It is kept only if, loaded back, it parses the bundled specs and a broken text exactly as the
+    parser just built (a Lark whose objects no longer survive a pickle is not trusted: it is
+    built in every process instead)."""
+    data = _dumped(built)
+    try:
+        if _parses_of(_loaded(io.BytesIO(data))) != _parses_of(built):
+            return
+    except Exception:
+        return
     handle, fresh = tempfile.mkstemp(prefix=".parser-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as f:
-            built.save(f, exclude_options=("lexer_callbacks", "edit_terminals"))
+            f.write(data)
         os.replace(fresh, path)
     except OSError:  # a full disk, a folder gone: the parser is still good, only not kept
         pass
