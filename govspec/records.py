@@ -90,12 +90,16 @@ def _frozen(cls, slots: bool):
             method.__module__ = cls.__module__
             setattr(cls, name, method)
     setattr(cls, _MARK, True)
-    if undocumented:
-        try:
-            cls.__doc__ = cls.__name__ + str(inspect.signature(cls)).replace(" -> None", "")
-        except (TypeError, ValueError):
-            cls.__doc__ = ""
+    if undocumented:  # (the standard library's: the class's name and signature, written as inspect writes it)
+        cls.__doc__ = cls.__name__ + "(" + ", ".join(map(_parameter, fields)) + ")"
     return cls
+
+
+def _parameter(f) -> str:
+    text = f"{f.name}: {inspect.formatannotation(f.type)}"
+    if f.default is not _MISSING:
+        return f"{text} = {f.default!r}"
+    return text + (" = <factory>" if f.default_factory is not _MISSING else "")
 
 
 def _tuple_of(names: tuple[str, ...]):

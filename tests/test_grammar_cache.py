@@ -174,3 +174,25 @@ def test_a_parser_that_does_not_load_back_the_same_is_not_kept(fresh, monkeypatc
     monkeypatch.setattr(grammar, "_parses_of", differs)
     assert parse("organization \"x\" { person a }").organizations
     assert calls and kept(folder) == [], "a parser that parses otherwise once loaded back was kept"
+
+
+def test_the_cached_parser_holds_every_lexer_compiled(fresh):
+    """The contextual lexer compiles a regular expression per parser state on first use, most of a
+    small parse; the cache keeps them compiled (their compiled programs), so reading a spec compiles none."""
+    import re
+
+    grammar.parser()
+    grammar.parser.cache_clear()
+    grammar.combining_marks.cache_clear()
+    lexer = grammar.parser().parser.lexer.lexer
+    assert len(Builds()) == 0
+    assert all(basic._scanner is not None for basic in lexer.lexers.values())
+    compiled = []
+    real = re._compiler.compile
+    try:
+        re._compiler.compile = lambda *a: compiled.append(a) or real(*a)
+        re.purge()
+        assert parse(next(p for p in SPECS if p.name == "board_2023.gov").read_text(encoding="utf-8")).organizations
+    finally:
+        re._compiler.compile = real
+    assert not [a for a in compiled if "(?P<" in str(a[0])], "a lexer's expression was compiled while parsing"

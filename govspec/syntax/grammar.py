@@ -31,6 +31,7 @@ import io
 import itertools
 import os
 import pickle
+import re
 import stat
 import sys
 import tempfile
@@ -39,8 +40,10 @@ import typing
 import unicodedata
 from pathlib import Path
 from importlib import resources
+from re import _compiler as re_compiler, _parser as re_parser
 
 from lark import Lark, Token, UnexpectedInput
+from lark.lark import PostLex
 
 _MARKS = ("Mn", "Mc", "Me")
 
@@ -113,52 +116,100 @@ def cache_file(grammar: str) -> Path | None:
     return folder / f"parser-{key.hexdigest()[:32]}.pickle"
 
 
-_CALLBACKS = {"NAME": _nfc}
+class _NamesInNfc(PostLex):
+    """Every NAME token in NFC, as the lexer gives it to the parser.  (A step after the lexer, not a
+    lexer callback: Lark chains a callback on NAME with its keyword check through a lambda, which
+    the cached parser could not keep.)"""
+
+    always_accept = ()
+
+    def process(self, stream):
+        for token in stream:
+            yield _nfc(token) if token.type == "NAME" else token
+
+
+_NFC = _NamesInNfc()
 
 
 def _build(grammar: str) -> Lark:
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
-                edit_terminals=_with_marks, lexer_callbacks=_CALLBACKS)
+                edit_terminals=_with_marks, postlex=_NFC)
 
 
 class _Pickler(pickle.Pickler):
     """The parser's objects as they are, except what a process already holds: modules, and the
     objects a module of Lark (or this one) holds by name, such as the parser's actions ``Shift``
-    and ``Reduce``, which Lark tells apart by identity.  Those are written as their names."""
+    and ``Reduce``, which Lark tells apart by identity.  Those are written as the module's import
+    and a ``getattr`` (each once: pickle remembers an object it has written)."""
 
-    def __init__(self, file, names: dict[int, tuple[str, ...]]):
+    def __init__(self, file, names: dict[int, tuple[str, str]]):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.names = names
 
-    def persistent_id(self, obj):
+    def reducer_override(self, obj):
         if isinstance(obj, types.ModuleType):
-            return ("module", obj.__name__)
-        return self.names.get(id(obj))
+            return importlib.import_module, (obj.__name__,)
+        held = self.names.get(id(obj))
+        if held is not None:
+            return getattr, (sys.modules[held[0]], held[1])
+        if isinstance(obj, re.Pattern):
+            return _compiled_reduced(obj)
+        return NotImplemented
 
 
-class _Unpickler(pickle.Unpickler):
-    def persistent_load(self, pid):
-        module = importlib.import_module(pid[1])
-        return module if pid[0] == "module" else getattr(module, pid[2])
+def _compiled_reduced(pattern: re.Pattern):
+    """A regular expression written with its compiled program, so that loading it does not compile
+    it again (Python's compiler is Python code: the lexers' expressions were most of a small
+    parse).  This is the private constructor ``re.compile`` ends with, for this Python only (the
+    cache file's name holds the Python version); written so only if the expression it makes is
+    equal to ``pattern`` (same text, flags and program), else pickled as usual (compiled on load)."""
+    try:
+        parsed = re_parser.parse(pattern.pattern, pattern.flags)
+        names = [None] * parsed.state.groups  # (what re.compile gives _sre: each group's name, None if unnamed)
+        for name, index in parsed.state.groupdict.items():
+            names[index] = name
+        args = (pattern.pattern, pattern.flags, [int(op) for op in re_compiler._code(parsed, pattern.flags)],
+                parsed.state.groups - 1, dict(parsed.state.groupdict), tuple(names))
+        made = re_compiler._sre.compile(*args)
+        if made == pattern and made.groupindex == pattern.groupindex and made.groups == pattern.groups:
+            return re_compiler._sre.compile, args
+    except Exception:
+        pass
+    return NotImplemented
 
 
-def _held_by_name() -> dict[int, tuple[str, ...]]:
-    """id -> ("global", module, name) of each object a module of Lark or this module holds by name
-    (values of no identity that matters, strings and numbers, are left to pickle)."""
-    found: dict[int, tuple[str, ...]] = {}
+def _with_scanners(built: Lark) -> None:
+    """Compile now the lexer of every parser state (Lark compiles each on first use), to be kept."""
+    try:
+        lexer = built.parser.lexer.lexer  # (inside the step after it, _NamesInNfc)
+        for basic in [*lexer.lexers.values(), lexer.root_lexer]:
+            basic.scanner  # noqa: B018 (builds it)
+    except AttributeError:  # (a Lark laid out otherwise: its lexers are compiled on first use)
+        pass
+
+
+# (values of no identity that matters, and what pickle writes by its own name: classes, functions, modules)
+_BY_VALUE_OR_OWN_NAME = (str, bytes, int, float, type(None), type, types.FunctionType, types.BuiltinFunctionType,
+                         types.ModuleType)
+
+
+def _held_by_name() -> dict[int, tuple[str, str]]:
+    """id -> (module, name) of each object a module of Lark or this module holds by name."""
+    found: dict[int, tuple[str, str]] = {}
     for module_name, module in list(sys.modules.items()):
         if module_name == "lark" or module_name.startswith("lark.") or module_name == __name__:
             for name, value in vars(module).items():
-                if not isinstance(value, (str, bytes, int, float, type(None))):
-                    found.setdefault(id(value), ("global", module_name, name))
+                if not isinstance(value, _BY_VALUE_OR_OWN_NAME):
+                    found.setdefault(id(value), (module_name, name))
     return found
 
 
 def _dumped(built: Lark) -> bytes:
-    """The parser as the cache keeps it (before it first parses: the lexers' regular expressions,
-    compiled on first use, would only be compiled again on loading).  Lark's own cache format
-    (``Lark.save``) rebuilds every table from plain data on loading, 0.03 s more in every process."""
+    """The parser as the cache keeps it, the lexer of every parser state compiled.  Lark's own cache
+    format (``Lark.save``) rebuilds every table from plain data on loading, and the lexers are
+    compiled on first use: together about 0.06 s more in every process."""
     f = io.BytesIO()
+    _with_scanners(built)
     kept = {k: v for k, v in vars(built).items() if k not in ("grammar", "source_grammar")}  # (as Lark.save)
     _Pickler(f, _held_by_name()).dump(kept)
     return f.getvalue()
@@ -166,7 +217,7 @@ def _dumped(built: Lark) -> bytes:
 
 def _loaded(data: typing.BinaryIO) -> Lark:
     parser = Lark.__new__(Lark)
-    parser.__dict__.update(_Unpickler(data).load())
+    parser.__dict__.update(pickle.load(data))
     return parser
 
 
