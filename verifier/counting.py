@@ -149,17 +149,27 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
     if why is not None:
         return (), why
     named = model.named_in_rules()
-    bodies_of: dict[str, list[str]] = {p.name: [] for p in model.people}
+    only_body: dict[str, str | None] = {}  # person -> the one body they sit on (None: several)
     for b in model.bodies.values():
         for n in b.members:
-            bodies_of[n].append(b.name)
+            only_body[n] = None if n in only_body else b.name
+    # (tags, weight, principal) as a small number: a group's members share those objects, so the
+    # value (a frozenset and a Fraction, slow to hash) is looked at once per group, not per member
+    alike_by_object: dict[tuple, int] = {}
+    alike: dict[tuple, int] = {}
     groups: dict[tuple, list[m.Person]] = {}
-    for p in model.people:
-        check_time()
-        if p.name in named or len(bodies_of[p.name]) != 1:
+    for i, p in enumerate(model.people):
+        if not i % 1024:
+            check_time()
+        body = only_body.get(p.name)
+        if body is None or p.name in named:
             continue
-        key = (bodies_of[p.name][0], p.tags, p.weight, p.principal != p.name and p.principal,
-               candidates is not None and p.name in candidates, fixed is not None and p.name in fixed,
+        principal = p.principal != p.name and p.principal
+        by_object = (id(p.tags), id(p.weight), principal)
+        number = alike_by_object.get(by_object)
+        if number is None:
+            number = alike_by_object[by_object] = alike.setdefault((p.tags, p.weight, principal), len(alike))
+        key = (body, number, candidates is not None and p.name in candidates, fixed is not None and p.name in fixed,
                p.group if p.group in model.sizes else None)  # a group of variable size is a class of its own
         groups.setdefault(key, []).append(p)
     found = tuple(Class(ps[0].group or ps[0].name, key[0], tuple(p.name for p in ps), ps[0].weight,
