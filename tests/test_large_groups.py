@@ -7,35 +7,27 @@ The results must be those of before: one class of all the members, the same erro
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
+from conftest import ROOT
 from govspec import api
 from govspec.diagnostics import SpecError
 from verifier import counting
 
-BOARD = """\
-organization "Big board" {{
-  group d of {n} tags independent
-  person chief
-  body board {{ members {members} }}
-  office ceo = chief
+sys.path.insert(0, str(ROOT / "bench"))
+import specs  # noqa: E402  (bench/ is not a package)
 
-  procedure remove_ceo {{
-    decided by board at meeting
-      notice none
-      quorum majority of members
-      passes when yes > half of present
-    require ceo is not vacant
-    effect ceo = vacant
-  }}
-}}
 
-property safe: no coalition of at most 3 in board can force remove_ceo
-"""
+def board(n: int, members: str = "d", people: str = "") -> str:
+    """The benchmark's board of a group of ``n`` (tagged), listed in the board as ``members``."""
+    return specs.interchangeable(n, 3).replace(f"group d of {n}", f"group d of {n} tags independent").replace(
+        "members d }", f"members {members} }}").replace("  person chief\n", f"  person chief\n{people}")
 
 
 def test_a_groups_members_share_their_tags_and_make_one_class():
-    model = api.load_text(BOARD.format(n=10_000, members="d"))
+    model = api.load_text(board(10_000))
     members = [p for p in model.people if p.group == "d"]
     assert len(members) == 10_000 and len({id(p.tags) for p in members}) == 1
     assert members[0].tags == frozenset({"independent"})
@@ -46,7 +38,7 @@ def test_a_groups_members_share_their_tags_and_make_one_class():
 
 def test_a_group_listed_twice_in_a_body_is_still_reported_member_by_member():
     with pytest.raises(SpecError) as err:
-        api.load_text(BOARD.format(n=3, members="d, d"))
+        api.load_text(board(3, "d, d"))
     assert [(d.code, d.message) for d in err.value.diagnostics] == [
         ("GOV302", f"'d[{i}]' is listed twice in body 'board'") for i in (1, 2, 3)]
 
@@ -54,8 +46,7 @@ def test_a_group_listed_twice_in_a_body_is_still_reported_member_by_member():
 def test_alike_people_declared_apart_still_make_one_class():
     """Equal tags and weights in different objects (a group's, and people declared one by one) are
     one class: the class is found by value, the shared objects only make it cheaper."""
-    people = "\n".join(f"  person p{i} tags independent" for i in range(6))
-    text = BOARD.format(n=2, members="d, " + ", ".join(f"p{i}" for i in range(6))).replace(
-        "  person chief\n", f"  person chief\n{people}\n")
+    people = "".join(f"  person p{i} tags independent\n" for i in range(6))
+    text = board(2, "d, " + ", ".join(f"p{i}" for i in range(6)), people)
     found, why = counting.classes(api.load_text(text))
     assert why is None and [len(c.members) for c in found] == [8]
