@@ -148,33 +148,24 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
     why = unsupported(model)
     if why is not None:
         return (), why
-    named = model.named_in_rules()
-    only_body: dict[str, str | None] = {}  # person -> the one body they sit on (None: several)
-    for b in model.bodies.values():
-        for n in b.members:
-            only_body[n] = None if n in only_body else b.name
-    # (tags, weight, principal) as a small number: a group's members share those objects, so the
-    # value (a frozenset and a Fraction, slow to hash) is looked at once per group, not per member
-    alike_by_object: dict[tuple, int] = {}
-    alike: dict[tuple, int] = {}
-    groups: dict[tuple, list[m.Person]] = {}
-    for i, p in enumerate(model.people):
-        if not i % 1024:
-            check_time()
-        body = only_body.get(p.name)
-        if body is None or p.name in named:
+    parts: list[tuple[int, tuple, list[m.Person]]] = []  # (the first one's place, key, people), as _alike gives them
+    for key, people, places in _alike(model):
+        check_time()
+        names = [p.name for p in people] if candidates is not None or fixed is not None else []
+        inside = _uniform(candidates, names)
+        held = _uniform(fixed, names)
+        if inside is not None and held is not None:  # (the whole class on one side: no member looked at)
+            parts.append((places[0], (*key[:2], inside, held, key[2]), people))
             continue
-        principal = p.principal != p.name and p.principal
-        by_object = (id(p.tags), id(p.weight), principal)
-        number = alike_by_object.get(by_object)
-        if number is None:
-            number = alike_by_object[by_object] = alike.setdefault((p.tags, p.weight, principal), len(alike))
-        key = (body, number, candidates is not None and p.name in candidates, fixed is not None and p.name in fixed,
-               p.group if p.group in model.sizes else None)  # a group of variable size is a class of its own
-        groups.setdefault(key, []).append(p)
+        split: dict[tuple, tuple[int, list[m.Person]]] = {}
+        for place, p in zip(places, people):
+            sides = (candidates is not None and p.name in candidates, fixed is not None and p.name in fixed)
+            split.setdefault(sides, (place, []))[1].append(p)
+        parts.extend((place, (*key[:2], *sides, key[2]), ps) for sides, (place, ps) in split.items())
+    parts.sort(key=lambda part: part[0])  # (in the order of the people, as the classes always were)
     found = tuple(Class(ps[0].group or ps[0].name, key[0], tuple(p.name for p in ps), ps[0].weight,
                         model.sizes.get(key[-1]) if key[-1] else None)
-                  for key, ps in groups.items() if len(ps) >= MIN_CLASS or key[-1])
+                  for _, key, ps in parts if len(ps) >= MIN_CLASS or key[-1])
     if not found:
         return (), "no interchangeable people"
     counted_bodies = {c.body for c in found}
@@ -186,6 +177,52 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
     if _step_properties_name_args(model):
         return (), "a step property names an argument"
     return _unique_names(found), None
+
+
+def _alike(model: m.Model) -> list[tuple[tuple, list[m.Person], list[int]]]:
+    """The people the rules cannot tell apart, whatever the question: by (the one body they sit on,
+    their tags, weight and principal as a small number, their group if its size is variable), each
+    with its people and their places in ``model.people``, in the order of the people.  Computed once
+    per model (the one pass over the members); :func:`_classes` then splits these by a question's
+    candidates and fixed coalition, class by class."""
+    cached = model.__dict__.get("_counting_alike")
+    if cached is not None:
+        return cached
+    named = model.named_in_rules()
+    only_body: dict[str, str | None] = {}  # person -> the one body they sit on (None: several)
+    for b in model.bodies.values():
+        for n in b.members:
+            only_body[n] = None if n in only_body else b.name
+    # (tags, weight, principal) as a small number: a group's members share those objects, so the
+    # value (a frozenset and a Fraction, slow to hash) is looked at once per group, not per member
+    alike_by_object: dict[tuple, int] = {}
+    alike: dict[tuple, int] = {}
+    groups: dict[tuple, tuple[list[m.Person], list[int]]] = {}
+    for i, p in enumerate(model.people):
+        if not i % 1024:
+            check_time()
+        body = only_body.get(p.name)
+        if body is None or p.name in named:
+            continue
+        principal = p.principal != p.name and p.principal
+        by_object = (id(p.tags), id(p.weight), principal)
+        number = alike_by_object.get(by_object)
+        if number is None:
+            number = alike_by_object[by_object] = alike.setdefault((p.tags, p.weight, principal), len(alike))
+        key = (body, number, p.group if p.group in model.sizes else None)  # a group of variable size: a class of its own
+        people, places = groups.setdefault(key, ([], []))
+        people.append(p)
+        places.append(i)
+    found = [(key, people, places) for key, (people, places) in groups.items()]
+    model.__dict__["_counting_alike"] = found
+    return found
+
+
+def _uniform(chosen: frozenset[str] | None, names: list[str]) -> bool | None:
+    """Whether all ``names`` are in ``chosen`` (False if it is None), or None if some are and some not."""
+    if chosen is None or chosen.isdisjoint(names):
+        return False
+    return True if chosen.issuperset(names) else None
 
 
 def _unique_names(found: tuple[Class, ...]) -> tuple[Class, ...]:
