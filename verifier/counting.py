@@ -31,6 +31,8 @@ never a requirement, and the differential tests compare both with the explicit e
 
 from __future__ import annotations
 
+import itertools
+from operator import attrgetter
 
 from govspec import model as m
 from govspec.engine import check_time
@@ -179,6 +181,9 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
     return _unique_names(found), None
 
 
+_NAME, _PRINCIPAL, _TAGS, _WEIGHT = (attrgetter(a) for a in ("name", "principal", "tags", "weight"))
+
+
 def _alike(model: m.Model) -> list[tuple[tuple, list[m.Person], list[int]]]:
     """The people the rules cannot tell apart, whatever the question: by (the one body they sit on,
     their tags, weight and principal as a small number, their group if its size is variable), each
@@ -191,28 +196,50 @@ def _alike(model: m.Model) -> list[tuple[tuple, list[m.Person], list[int]]]:
     named = model.named_in_rules()
     only_body: dict[str, str | None] = {}  # person -> the one body they sit on (None: several)
     for b in model.bodies.values():
-        for n in b.members:
-            only_body[n] = None if n in only_body else b.name
+        several = only_body.keys() & b.members
+        only_body.update(dict.fromkeys(b.members, b.name))
+        only_body.update(dict.fromkeys(several))
     # (tags, weight, principal) as a small number: a group's members share those objects, so the
     # value (a frozenset and a Fraction, slow to hash) is looked at once per group, not per member
     alike_by_object: dict[tuple, int] = {}
     alike: dict[tuple, int] = {}
     groups: dict[tuple, tuple[list[m.Person], list[int]]] = {}
-    for i, p in enumerate(model.people):
-        if not i % 1024:
-            check_time()
-        body = only_body.get(p.name)
-        if body is None or p.name in named:
-            continue
-        principal = p.principal != p.name and p.principal
-        by_object = (id(p.tags), id(p.weight), principal)
-        number = alike_by_object.get(by_object)
-        if number is None:
-            number = alike_by_object[by_object] = alike.setdefault((p.tags, p.weight, principal), len(alike))
-        key = (body, number, p.group if p.group in model.sizes else None)  # a group of variable size: a class of its own
-        people, places = groups.setdefault(key, ([], []))
-        people.append(p)
-        places.append(i)
+
+    def add(key: tuple, people: list[m.Person], places) -> None:
+        into = groups.setdefault(key, ([], []))
+        into[0].extend(people)
+        into[1].extend(places)
+
+    start = 0
+    for group, run in itertools.groupby(model.people, key=attrgetter("group")):
+        run = list(run)
+        places = range(start, start + len(run))
+        start += len(run)
+        check_time()
+        first = run[0]
+        if group is not None and len(run) > 1:  # a group's members, declared together: alike, if all share
+            names = list(map(_NAME, run))  # (their body, tags, weight and kind of principal; checked here)
+            bodies = set(map(only_body.get, names))
+            principals = list(map(_PRINCIPAL, run))
+            principal = first.principal != first.name and first.principal
+            if (len(bodies) == 1 and None not in bodies and named.isdisjoint(names)
+                    and set(map(id, map(_TAGS, run))) == {id(first.tags)}
+                    and set(map(id, map(_WEIGHT, run))) == {id(first.weight)}
+                    and (principals == names if principal is False  # (each their own principal, or all one other)
+                         else set(principals) == {principal} and principal not in names)):
+                number = alike.setdefault((first.tags, first.weight, principal), len(alike))
+                add((bodies.pop(), number, group if group in model.sizes else None), run, places)
+                continue
+        for i, p in zip(places, run):  # (people declared one by one, or a group whose members differ)
+            body = only_body.get(p.name)
+            if body is None or p.name in named:
+                continue
+            principal = p.principal != p.name and p.principal
+            by_object = (id(p.tags), id(p.weight), principal)
+            number = alike_by_object.get(by_object)
+            if number is None:
+                number = alike_by_object[by_object] = alike.setdefault((p.tags, p.weight, principal), len(alike))
+            add((body, number, p.group if p.group in model.sizes else None), [p], [i])
     found = [(key, people, places) for key, (people, places) in groups.items()]
     model.__dict__["_counting_alike"] = found
     return found
