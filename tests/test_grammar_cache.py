@@ -136,7 +136,7 @@ def _text() -> str:
 
 
 def test_a_cached_parser_still_gives_names_in_nfc_and_their_places(fresh):
-    """The lexer's callbacks and positions are not in the cache file: they must be given again."""
+    """Names in NFC (a step after the lexer, kept in the cache file by reference) and their places."""
     grammar.parser()
     grammar.parser.cache_clear()
     grammar.combining_marks.cache_clear()
