@@ -7,10 +7,10 @@ bylaws clause a rule implements) that flows into messages, scenarios and reports
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from .diagnostics import Span
+from .records import dataclass
 
 
 @dataclass(frozen=True, slots=True)

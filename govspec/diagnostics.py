@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from importlib import resources
 from pathlib import Path
 
+from .records import dataclass
 from .safe import shown
 
 # The registry of diagnostic codes.  Each code has a one-line explanation; the test suite checks

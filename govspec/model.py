@@ -13,10 +13,11 @@ Where a rule's meaning lives (one place each):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 
 from .diagnostics import Span
+from .records import dataclass
 
 # ------------------------------------------------------------------ expressions (typed IR)
 

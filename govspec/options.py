@@ -6,7 +6,7 @@ re-run by ``govspec verify-report``) all read them here, so that the three canno
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import dataclass
 
 DEPTH_RANGE = (0, 50)  # what the options accept (verify-report holds a report's options to the same)
 TIMEOUT_RANGE = (0.1, 86400)

@@ -6,10 +6,11 @@ The JSON names are a public contract (see ``govspec/schemas/report.schema.json``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from typing import Callable, ClassVar
 
+from .records import dataclass
 from .safe import counted, shown
 
 SCHEMA_ID = "govspec-report/2"

@@ -15,9 +15,9 @@ folder and confined to its folder tree, as imports are); :func:`diff_blocks` rea
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
+from .records import dataclass
 
 EXTENSIONS = (".md", ".markdown")
 LANGUAGE = "govspec"

@@ -136,7 +136,7 @@ def _text() -> str:
 
 
 def test_a_cached_parser_still_gives_names_in_nfc_and_their_places(fresh):
-    """The lexer's callbacks and positions are not in the cache file: they must be given again."""
+    """Names in NFC (a step after the lexer, kept in the cache file by reference) and their places."""
     grammar.parser()
     grammar.parser.cache_clear()
     grammar.combining_marks.cache_clear()
@@ -146,3 +146,53 @@ def test_a_cached_parser_still_gives_names_in_nfc_and_their_places(fresh):
     (a,), (b,) = composed.organizations[0].people, decomposed.organizations[0].people
     assert a.name == b.name == "\u00e9mile"
     assert (a.span.line, a.span.column) == (b.span.line, b.span.column) == (2, 3)
+
+
+def test_the_cache_keeps_larks_objects_that_are_told_apart_by_identity(fresh):
+    """The parse table's actions are compared with ``is`` by Lark: a copy of them would make every
+    shift a reduction.  The kept parser holds Lark's own Shift and Reduce."""
+    from lark.parsers.lalr_analysis import Reduce, Shift
+
+    grammar.parser()
+    grammar.parser.cache_clear()
+    grammar.combining_marks.cache_clear()
+    table = grammar.parser().parser.parser.parser.parse_table
+    assert len(Builds()) == 0
+    actions = {id(action) for row in table.states.values() for action, _ in row.values()}
+    assert actions == {id(Shift), id(Reduce)}
+
+
+def test_a_parser_that_does_not_load_back_the_same_is_not_kept(fresh, monkeypatch):
+    folder, builds = fresh
+    real = grammar._parses_of
+    calls = []
+
+    def differs(parser):
+        calls.append(parser)
+        return real(parser) + ([] if len(calls) % 2 == 0 else ["a difference"])
+
+    monkeypatch.setattr(grammar, "_parses_of", differs)
+    assert parse("organization \"x\" { person a }").organizations
+    assert calls and kept(folder) == [], "a parser that parses otherwise once loaded back was kept"
+
+
+def test_the_cached_parser_holds_every_lexer_compiled(fresh):
+    """The contextual lexer compiles a regular expression per parser state on first use, most of a
+    small parse; the cache keeps them compiled (their compiled programs), so reading a spec compiles none."""
+    import re
+
+    grammar.parser()
+    grammar.parser.cache_clear()
+    grammar.combining_marks.cache_clear()
+    lexer = grammar.parser().parser.lexer.lexer
+    assert len(Builds()) == 0
+    assert all(basic._scanner is not None for basic in lexer.lexers.values())
+    compiled = []
+    real = re._compiler.compile
+    try:
+        re._compiler.compile = lambda *a: compiled.append(a) or real(*a)
+        re.purge()
+        assert parse(next(p for p in SPECS if p.name == "board_2023.gov").read_text(encoding="utf-8")).organizations
+    finally:
+        re._compiler.compile = real
+    assert not [a for a in compiled if "(?P<" in str(a[0])], "a lexer's expression was compiled while parsing"

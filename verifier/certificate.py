@@ -23,11 +23,12 @@ time limit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import z3
 from z3 import z3core as C
 from z3.z3 import _to_expr_ref as _expr
+
+from govspec.records import dataclass
 
 from . import interrupts
 

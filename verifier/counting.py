@@ -31,10 +31,12 @@ never a requirement, and the differential tests compare both with the explicit e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from operator import attrgetter
 
 from govspec import model as m
 from govspec.engine import check_time
+from govspec.records import dataclass
 
 MIN_CLASS = 2  # smaller classes are encoded per member
 
@@ -150,23 +152,24 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
     why = unsupported(model)
     if why is not None:
         return (), why
-    named = model.named_in_rules()
-    bodies_of: dict[str, list[str]] = {p.name: [] for p in model.people}
-    for b in model.bodies.values():
-        for n in b.members:
-            bodies_of[n].append(b.name)
-    groups: dict[tuple, list[m.Person]] = {}
-    for p in model.people:
+    parts: list[tuple[int, tuple, list[m.Person]]] = []  # (the first one's place, key, people), as _alike gives them
+    for key, people, places in _alike(model):
         check_time()
-        if p.name in named or len(bodies_of[p.name]) != 1:
+        names = [p.name for p in people] if candidates is not None or fixed is not None else []
+        inside = _uniform(candidates, names)
+        held = _uniform(fixed, names)
+        if inside is not None and held is not None:  # (the whole class on one side: no member looked at)
+            parts.append((places[0], (*key[:2], inside, held, key[2]), people))
             continue
-        key = (bodies_of[p.name][0], p.tags, p.weight, p.principal != p.name and p.principal,
-               candidates is not None and p.name in candidates, fixed is not None and p.name in fixed,
-               p.group if p.group in model.sizes else None)  # a group of variable size is a class of its own
-        groups.setdefault(key, []).append(p)
+        split: dict[tuple, tuple[int, list[m.Person]]] = {}
+        for place, p in zip(places, people):
+            sides = (candidates is not None and p.name in candidates, fixed is not None and p.name in fixed)
+            split.setdefault(sides, (place, []))[1].append(p)
+        parts.extend((place, (*key[:2], *sides, key[2]), ps) for sides, (place, ps) in split.items())
+    parts.sort(key=lambda part: part[0])  # (in the order of the people, as the classes always were)
     found = tuple(Class(ps[0].group or ps[0].name, key[0], tuple(p.name for p in ps), ps[0].weight,
                         model.sizes.get(key[-1]) if key[-1] else None)
-                  for key, ps in groups.items() if len(ps) >= MIN_CLASS or key[-1])
+                  for _, key, ps in parts if len(ps) >= MIN_CLASS or key[-1])
     if not found:
         return (), "no interchangeable people"
     counted_bodies = {c.body for c in found}
@@ -178,6 +181,77 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
     if _step_properties_name_args(model):
         return (), "a step property names an argument"
     return _unique_names(found), None
+
+
+_NAME, _PRINCIPAL, _TAGS, _WEIGHT = (attrgetter(a) for a in ("name", "principal", "tags", "weight"))
+
+
+def _alike(model: m.Model) -> list[tuple[tuple, list[m.Person], list[int]]]:
+    """The people the rules cannot tell apart, whatever the question: by (the one body they sit on,
+    their tags, weight and principal as a small number, their group if its size is variable), each
+    with its people and their places in ``model.people``, in the order of the people.  Computed once
+    per model (the one pass over the members); :func:`_classes` then splits these by a question's
+    candidates and fixed coalition, class by class."""
+    cached = model.__dict__.get("_counting_alike")
+    if cached is not None:
+        return cached
+    named = model.named_in_rules()
+    only_body: dict[str, str | None] = {}  # person -> the one body they sit on (None: several)
+    for b in model.bodies.values():
+        several = only_body.keys() & b.members
+        only_body.update(dict.fromkeys(b.members, b.name))
+        only_body.update(dict.fromkeys(several))
+    # (tags, weight, principal) as a small number: a group's members share those objects, so the
+    # value (a frozenset and a Fraction, slow to hash) is looked at once per group, not per member
+    alike_by_object: dict[tuple, int] = {}
+    alike: dict[tuple, int] = {}
+    groups: dict[tuple, tuple[list[m.Person], list[int]]] = {}
+
+    def add(key: tuple, people: list[m.Person], places) -> None:
+        into = groups.setdefault(key, ([], []))
+        into[0].extend(people)
+        into[1].extend(places)
+
+    start = 0
+    for group, run in itertools.groupby(model.people, key=attrgetter("group")):
+        run = list(run)
+        places = range(start, start + len(run))
+        start += len(run)
+        check_time()
+        first = run[0]
+        if group is not None and len(run) > 1:  # a group's members, declared together: alike, if all share
+            names = list(map(_NAME, run))  # (their body, tags, weight and kind of principal; checked here)
+            bodies = set(map(only_body.get, names))
+            principals = list(map(_PRINCIPAL, run))
+            principal = first.principal != first.name and first.principal
+            if (len(bodies) == 1 and None not in bodies and named.isdisjoint(names)
+                    and set(map(id, map(_TAGS, run))) == {id(first.tags)}
+                    and set(map(id, map(_WEIGHT, run))) == {id(first.weight)}
+                    and (principals == names if principal is False  # (each their own principal, or all one other)
+                         else set(principals) == {principal} and principal not in names)):
+                number = alike.setdefault((first.tags, first.weight, principal), len(alike))
+                add((bodies.pop(), number, group if group in model.sizes else None), run, places)
+                continue
+        for i, p in zip(places, run):  # (people declared one by one, or a group whose members differ)
+            body = only_body.get(p.name)
+            if body is None or p.name in named:
+                continue
+            principal = p.principal != p.name and p.principal
+            by_object = (id(p.tags), id(p.weight), principal)
+            number = alike_by_object.get(by_object)
+            if number is None:
+                number = alike_by_object[by_object] = alike.setdefault((p.tags, p.weight, principal), len(alike))
+            add((body, number, p.group if p.group in model.sizes else None), [p], [i])
+    found = [(key, people, places) for key, (people, places) in groups.items()]
+    model.__dict__["_counting_alike"] = found
+    return found
+
+
+def _uniform(chosen: frozenset[str] | None, names: list[str]) -> bool | None:
+    """Whether all ``names`` are in ``chosen`` (False if it is None), or None if some are and some not."""
+    if chosen is None or chosen.isdisjoint(names):
+        return False
+    return True if chosen.issuperset(names) else None
 
 
 def _unique_names(found: tuple[Class, ...]) -> tuple[Class, ...]:

@@ -9,7 +9,7 @@ read back as reference-semantics steps (:mod:`govspec.verdicts` replays them bef
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 
 from z3 import And, BoolVal, Not, Solver, Tactic, is_rational_value, is_true, sat, unknown
@@ -18,6 +18,7 @@ from govspec import model as m
 from govspec import semantics as sem
 from govspec.coalitions import largest_principal_coalitions
 from govspec.engine import Deadline, OutOfTime, Outcome
+from govspec.records import dataclass
 
 from . import counting, interrupts, unbounded, weighted
 from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key

@@ -90,17 +90,23 @@ def declare(cx: Context, org: ast.Organization) -> None:
                 cx.sizes[decl.name] = (decl.count, decl.upper)
             names = tuple(f"{decl.name}[{i}]" for i in range(1, count + 1))
             cx.groups[decl.name] = names
-            for n in names:
-                cx.people[n] = m.Person(n, frozenset(decl.tags), decl.weight, decl.span, decl.name,
-                                        principal=decl.principal or n, written=decl.weight_text)
+            tags = frozenset(decl.tags)  # (one for the group: the counted encoding groups alike people by it)
+            cx.people.update((n, m.Person(n, tags, decl.weight, decl.span, decl.name, principal=decl.principal or n,
+                                          written=decl.weight_text)) for n in names)
     for decl in org.bodies:
         if not claim(decl.name, decl.span, "body"):
             continue
         members: list[str] = []
         listed: set[str] = set()  # a list alone made 10,000 members cost 50 million comparisons
+        listed_groups: set[str] = set()
         for ref in decl.members:
             if ref.name in cx.groups:
                 names = cx.groups[ref.name]
+                if ref.name not in listed_groups:  # (a group's first mention: none of its names can be listed yet)
+                    listed_groups.add(ref.name)
+                    members.extend(names)
+                    listed.update(names)
+                    continue
             elif ref.name in cx.people:
                 names = (ref.name,)
             else:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 
 from ..clock import check_time
+from ..records import dataclass
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ states compare and hash alike.  :func:`initial_state` is the state the declarati
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from .. import model as m
+from ..records import dataclass
 
 
 class ReplayLimit(Exception):

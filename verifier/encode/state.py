@@ -13,10 +13,12 @@ Guarantees: data and term helpers only; nothing here adds a constraint to a solv
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 
 from z3 import BoolRef, If, Q, RealVal, ToReal, is_bool
+
+from govspec.records import dataclass
 
 from ..counting import Class
 

@@ -46,13 +46,19 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, SeveralLiveMixi
         ``sizes``, constrained by ``size_rules``) instead of the size of the model's instance."""
         self.model = model
         counted = {n for c in classes for n in c.members}
-        self.people = [p.name for p in model.people if p.name not in counted]
+        firsts = {c.members[0] for c in classes}
+        kept, declared = [], {}  # (one pass over the people: 10,000 counted ones cost nothing more)
+        for place, p in enumerate(model.people):
+            if p.name not in counted:
+                kept.append((place, p))
+            elif p.name in firsts:
+                declared[p.name] = place
+        self.people = [p.name for _, p in kept]
         self.index = {n: i for i, n in enumerate(self.people)}
-        self.weights = [p.weight for p in model.people if p.name not in counted]
+        self.weights = [p.weight for _, p in kept]
         self.named = len(self.people)
-        declared = {p.name: i for i, p in enumerate(model.people)}
         # index -> place in the declaration order (a slot: its class's first member), for canonical models
-        self.position = {i: declared[n] for i, n in enumerate(self.people)}
+        self.position = {i: place for i, (place, _) in enumerate(kept)}
         self.slots: dict[int, Slot] = {}
         self.coalition_counts: dict[str, object] = {}  # class name -> Int: how many of it the coalition holds
         self.sizes: dict[str, object] = {}  # class name -> its size (a variable only with all_sizes)

@@ -1,0 +1,156 @@
+"""govspec.records: frozen dataclasses made without compiling five of their six methods (issue 14).
+
+Each class is made twice, by the standard library and by ``govspec.records.dataclass``, and the two
+must not be told apart: fields, signature, docstring, equality, hash, repr, assignment errors,
+pickling, copying, ``replace``, pattern matching."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+import pickle
+from fractions import Fraction
+
+import pytest
+
+from govspec import ast, diagnostics, model, records
+
+
+def _pair(slots: bool):
+    """The same classes from the standard library and from records, by module-level names (pickle)."""
+    made = {}
+    for maker, tag in ((dataclasses.dataclass, "std"), (records.dataclass, "rec")):
+        decorate = maker(frozen=True, slots=slots)
+
+        class Base:
+            span: int
+
+        Base = decorate(Base)
+
+        class Leaf(Base):
+            value: Fraction
+            text: str | None = None
+            notes: tuple = dataclasses.field(default_factory=tuple)
+            written: str = dataclasses.field(default="", compare=False, repr=False)
+            hidden: int = dataclasses.field(default=0, hash=False)
+
+        Leaf = decorate(Leaf)
+
+        class Empty:
+            """No fields."""
+
+        Empty = decorate(Empty)
+
+        class Checked:
+            n: int
+
+            def __post_init__(self):
+                if self.n < 0:
+                    raise ValueError("negative")
+
+        Checked = decorate(Checked)
+
+        class OwnHash:
+            n: int
+
+            def __hash__(self):
+                return 7
+
+        OwnHash = decorate(OwnHash)
+
+        class OwnEq:
+            n: int
+
+            def __eq__(self, other):
+                return True
+
+        OwnEq = decorate(OwnEq)
+        for cls in (Base, Leaf, Empty, Checked, OwnHash, OwnEq):
+            cls.__qualname__ = cls.__name__ = f"{cls.__name__}_{tag}_{int(slots)}"
+            globals()[cls.__name__] = cls
+        made[tag] = dict(Base=Base, Leaf=Leaf, Empty=Empty, Checked=Checked, OwnHash=OwnHash, OwnEq=OwnEq)
+    return made["std"], made["rec"]
+
+
+def _values(kinds):
+    Leaf = kinds["Leaf"]
+    return [Leaf(1, Fraction(1, 2)), Leaf(1, Fraction(1, 2), "½", ("a",), "x", 3), Leaf(2, Fraction(1))]
+
+
+def _shape(obj):
+    """What a user can observe of one value, without its class's name."""
+    name = type(obj).__name__
+    return repr(obj).replace(name, "C")
+
+
+@pytest.mark.parametrize("slots", [True, False])
+def test_records_behave_as_the_standard_librarys_frozen_dataclasses(slots):
+    std, rec = _pair(slots)
+    assert records.made_here(rec["Leaf"]) and not records.made_here(std["Leaf"])
+    for name in std:
+        a, b = std[name], rec[name]
+        assert [(f.name, f.type, f.default, f.compare, f.repr, f.hash) for f in dataclasses.fields(a)] == \
+               [(f.name, f.type, f.default, f.compare, f.repr, f.hash) for f in dataclasses.fields(b)]
+        assert str(inspect.signature(a)) == str(inspect.signature(b))
+        assert a.__match_args__ == b.__match_args__
+        assert (a.__doc__ or "").replace(a.__name__, "C") == (b.__doc__ or "").replace(b.__name__, "C")
+        assert ("__slots__" in a.__dict__) == ("__slots__" in b.__dict__) == slots
+    xs, ys = _values(std), _values(rec)
+    for x, y in zip(xs, ys):
+        assert _shape(x) == _shape(y)
+        assert hash(x) == hash(y)
+        for x2, y2 in zip(xs, ys):
+            assert (x == x2) == (y == y2) and (x != x2) == (y != y2)
+        assert pickle.loads(pickle.dumps(y)) == y and copy.deepcopy(y) == y and copy.copy(y) == y
+        assert dataclasses.replace(y, span=9) == type(y)(9, *[getattr(y, f.name) for f in dataclasses.fields(y)][1:])
+        assert dataclasses.asdict(x) == dataclasses.asdict(y)
+        leaf = rec["Leaf"]
+        match y:
+            case leaf(span, value):
+                assert (span, value) == (y.span, y.value)
+    assert ys[0] == type(ys[0])(1, Fraction(1, 2), written="other")  # (compare=False)
+    assert hash(ys[0]) == hash(type(ys[0])(1, Fraction(1, 2), hidden=5))  # (hash=False)
+    assert ys[0] != xs[0] and ys[0].__eq__(xs[0]) is NotImplemented  # another class
+    for kinds in (std, rec):
+        y = _values(kinds)[0]
+        with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'span'"):
+            y.span = 2
+        with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field 'value'"):
+            del y.value
+        with pytest.raises(ValueError, match="negative"):
+            kinds["Checked"](-1)
+        with pytest.raises(TypeError):
+            kinds["Leaf"](1)  # a field without default left out
+        assert kinds["Empty"]() == kinds["Empty"]() and hash(kinds["Empty"]()) == hash(())
+        assert hash(kinds["OwnHash"](1)) == 7 and kinds["OwnEq"](1) == kinds["OwnEq"](2)
+        assert kinds["OwnEq"].__hash__ is not None  # (a written __eq__ does not keep the hash from being made)
+
+
+def test_defaults_after_a_field_without_one_are_refused_as_by_the_standard_library():
+    class Bad:
+        a: int = 1
+        b: int
+
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+        records.dataclass(frozen=True)(Bad)
+
+
+def test_other_options_are_the_standard_librarys():
+    @records.dataclass
+    class Plain:
+        a: int
+
+    Plain(1).a = 2  # not frozen
+    assert not records.made_here(Plain)
+
+
+def test_the_syntax_tree_and_the_model_are_made_here():
+    """The speed-up is kept: the classes of every small check come from records (not silently
+    back to the standard library, which compiles six methods a class)."""
+    for module in (ast, model, diagnostics):
+        frozen = [c for c in vars(module).values() if isinstance(c, type) and dataclasses.is_dataclass(c)
+                  and c.__module__ == module.__name__]
+        assert frozen and all(records.made_here(c) for c in frozen), module.__name__
+    assert model.Num(Fraction(1)) == model.Num(Fraction(1), written="1") and repr(model.Num(Fraction(1))) == \
+        "Num(value=Fraction(1, 1), written=None)"
