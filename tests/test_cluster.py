@@ -51,6 +51,7 @@ def test_power_on_a_cluster_gives_the_analysis_of_one_process(scheduler):
     assert run_cli("power", POWER)[1] == run_cli("power", "--cluster", scheduler, POWER)[1]
 
 
+@pytest.mark.slow  # (8 s; check and power on the cluster stay in the default run)
 def test_diff_on_a_cluster_gives_the_diff_of_one_process(scheduler, tmp_path):
     args = amendment(tmp_path)
     one = run_cli("diff", "--format", "json", *args)

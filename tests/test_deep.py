@@ -117,6 +117,7 @@ def test_deep_forcing_sequences_prove_can_force(deep):
     assert_known(deep, decided(deep))
 
 
+@pytest.mark.slow  # (13 s for 2 examples: the slow run)
 @given(minorities())
 @_settings(DEFAULT["minority"])
 def test_a_minority_can_force_nothing_at_any_length(deep):

@@ -105,6 +105,7 @@ def _timeless(out: str) -> dict:
     return json.loads(re.sub(r'"seconds": [-0-9.e+]+', '"seconds": 0', out))
 
 
+@pytest.mark.slow  # (8 s: two processes for each revision's checks; report and check on two processes stay)
 def test_diff_on_two_processes_gives_the_diff_of_one(tmp_path):
     args = amendment(tmp_path)
     one = run_cli("diff", "--format", "json", *args)

@@ -394,6 +394,8 @@ def _lifecycle_outside(model: m.Model, proc: m.Procedure) -> str:
     periods or short notice (a call before the vote), several live proposals."""
     if any(p.window_stage is not None for p in model.procedures.values()):
         return "the spec has a veto window (the outsiders may act in it)"
+    if _reads_time(proc):
+        return "its rules read the date (time passing changes them)"
     if any(s.notice_days is not None for s in proc.stages):
         return "its meeting has a notice period"
     life = proc.lifecycle
@@ -405,6 +407,17 @@ def _lifecycle_outside(model: m.Model, proc: m.Procedure) -> str:
 
 
 _LAST: list = [None, None, None]  # (model, goal, its reduction): the engine asks a question several times
+
+
+def _reads_time(proc: m.Procedure) -> bool:
+    """Does anything P reads change as time passes: the date (``now``), the day a decision was
+    approved or proposed, a kept tally?  Then the initial state does not stand for the state of its
+    vote, and the argument of :mod:`verifier.weighted` does not hold."""
+    exprs = [g.expr for g in proc.guards] + [r.expr for s in proc.stages for r in (s.quorum, s.passes) if r]
+    exprs += [x for e in proc.effects for x in (e.person, e.when, e.expr) if x is not None]
+    if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
+        exprs.append(proc.lifecycle.threshold)
+    return any(isinstance(x, (m.Now, m.ApprovedAt, m.ProposedAt, m.Tally)) for e in exprs for x in m.walk(e))
 
 
 def classify(model: m.Model, goal: m.Goal, depth: int) -> Question | None:
