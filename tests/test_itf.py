@@ -70,3 +70,15 @@ def test_unwritable_trace_file_is_a_clear_usage_error(tmp_path):
     code, out, err = run_cli("check", OPENAI, "--trace-out", str(target))
     assert code == 2 and "REFUTED" in out
     assert err == f"govspec: cannot write the ITF trace '{target}': No such file or directory\n"
+
+
+def test_a_written_waiver_of_notice_shows_who_signed_it(tmp_path):
+    """Notice waived in writing (issue 13): the meeting's stage names the signers, as the text does."""
+    out = tmp_path / "waiver.itf.json"
+    code, _, _ = run_cli("check", "specs/delaware/written_waiver.gov", "--no-sanity", "--trace-out", str(out))
+    assert code == 1
+    data = json.loads(next(tmp_path.glob("waiver*.itf.json")).read_text())
+    jsonschema.validate(data, ITF_SCHEMA)
+    stages = [s for state in itf_py.trace_from_json(data).states if "step" in state.values
+              for s in getattr(state.values["step"], "stages", ())]
+    assert any(s.signed_waiver and not (s.signed_waiver & s.notified) for s in stages), stages

@@ -46,7 +46,8 @@ def _number(value: Fraction) -> dict:
 def _stage(stage: StageRecord) -> dict:
     return {"body": stage.body, "kind": stage.kind, "mode": stage.mode, "notified": _set(stage.notified),
             "present": _set(stage.present), "yes": _set(stage.yes), "no": _set(stage.no),
-            "abstain": _set(stage.abstain), "recused": _set(stage.recused), "outsiders_free": stage.outsiders_free}
+            "abstain": _set(stage.abstain), "recused": _set(stage.recused), "outsiders_free": stage.outsiders_free,
+            "signed_waiver": _set(stage.signed_waiver)}  # (notice waived in writing, issue 13)
 
 
 def _state(snap: StateSnapshot, index: int, action: str, step: dict) -> dict:
