@@ -113,7 +113,9 @@ def statuses(text: str, engine: str) -> tuple[str, ...]:
 
 # (the explicit engine's Bravo case takes 90 s: it runs with the slow tests)
 ENGINE_CASES = [pytest.param(*c.values, engine, id=f"{c.id}-{engine}",
-                             marks=[pytest.mark.slow] if engine == "explicit" and c.id.startswith("bravo") else [])
+                             marks=[pytest.mark.slow] if (engine == "explicit" and c.id.startswith("bravo"))
+                             or (engine == "z3" and c.id in ("delaware-notice-threshold-require", "delaware-added-clauses"))
+                             else [])  # (and 7 to 9 s each for two of Z3's Delaware cases, 3 December)
                 for engine in ("z3", "explicit") for c in CASES]
 
 
@@ -223,6 +225,7 @@ def test_a_stage_line_names_the_stage_its_clauses_amend(engine):
     assert proc.window_stage.window == 1 and proc.stages[0].notice == "all" and proc.recusals[0].from_quorum
 
 
+@pytest.mark.slow  # (6 s)
 def test_a_clause_added_to_a_procedure_without_one_is_cited_once(tmp_path):
     """A voting period added to Delaware's remove_ceo gives it a proposal step; the lifecycle rule
     is then the amending clause itself, cited once and marked."""

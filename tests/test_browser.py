@@ -156,10 +156,11 @@ def spec_page(spec: str, folder: Path) -> Path:
     return page
 
 
-SPECS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "specs").rglob("*.gov"))
-# the default run: the review (its scenario and witness), a 3-step scenario whose meetings are
-# called (bylaw_meetings), a timeline of a group and a flash loan (flash_loan_live)
-QUICK = ["docs/review-openai.md", "specs/delaware/bylaw_meetings.gov", "specs/dao/flash_loan_live.gov"]
+SPECS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "specs").rglob("*.gov")) + ["docs/review-openai.md"]
+# the default run: a 3-step scenario whose meetings are called (bylaw_meetings), a timeline of a group
+# and a flash loan (flash_loan_live); the review (docs/review-openai.md, 8 s) is measured in the slow
+# run, and its page is rendered in the default run by the screenshot test
+QUICK = ["specs/delaware/bylaw_meetings.gov", "specs/dao/flash_loan_live.gov"]
 
 
 def test_layout_problems_are_found():

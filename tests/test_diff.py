@@ -191,6 +191,7 @@ def test_a_proved_property_whose_subject_is_gone_is_not_kept(tmp_path):
     assert diff.exit_code == 4
 
 
+@pytest.mark.slow  # (7 s)
 def test_a_coalition_question_the_spec_refuses_is_reported_not_a_crash():
     code, out, err = run_cli("diff", "--depth", "2", "specs/dao/tally_kept.gov", "specs/dao/tally_kept.gov")
     assert code in (0, 4) and "Traceback" not in err and "internal error" not in err, err

@@ -89,7 +89,7 @@ def test_engines_agree_on_tokens(text):
     assert compare(text, depth=3) == [], text
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SNAPSHOT_EXAMPLES", 6)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_SNAPSHOT_EXAMPLES", 4)), derandomize=True, **COMMON)
 @given(token_specs(snapshot_after=True))
 def test_engines_agree_on_snapshots_after_the_proposal(text):
     """`counted at snapshot N days after the proposal` (issue 19.2), to depth 4: a proposal, a
@@ -104,7 +104,7 @@ def test_engines_agree_on_tokens_slow(text):
     assert compare(text, depth=3) == [], text
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_PRINCIPAL_EXAMPLES", 12)), derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_PRINCIPAL_EXAMPLES", 8)), derandomize=True, **COMMON)
 @given(principal_specs())
 def test_engines_agree_with_principals_and_seat_caps(text):
     """Seats held for principals, a cap of seats per principal, coalitions counted in principals,
@@ -489,7 +489,7 @@ property every_one: every coalition of 1 in board can force p
     assert (result.status, result.coalition) == ("refuted", ("d[1]",))
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 12)) // 2, derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_UNBOUNDED_EXAMPLES", 8)) // 2, derandomize=True, **COMMON)
 @given(principal_specs())
 def test_unbounded_proofs_hold_deeper_with_principals(text):
     assert unbounded_disagreements(text) == [], text

@@ -296,6 +296,7 @@ def test_power_by_principal_merges_keys_and_by_tag_adds_shares(tmp_path):
     assert core["tag"] == "core" and core["normalised"]["exact"] == "3/4"  # a1, a2, b: 1/4 each
 
 
+@pytest.mark.slow  # (7 s; docs/power.md's transcript of the same analysis stays in the default run)
 def test_the_openai_board_2023_the_procedural_answer():
     """Issue 17's done-when: the 2023 board's removal of the CEO is not a single vote (directors may
     resign), so it is analysed procedurally: any 4 of the 6 directors can remove the CEO, with the
@@ -700,6 +701,7 @@ def test_the_procedural_analysis_agrees_with_the_weighted_game_on_a_single_vote(
         assert procedural[key]["coalitions"] == weighted_answer[key]["coalitions"], key
 
 
+@pytest.mark.slow  # (5.5 s)
 def test_a_timed_procedure_has_two_outcomes_and_each_can_be_asked_alone():
     """A procedure with a delay is analysed passing and taking effect; --outcome P.executed asks
     for the second alone, and P.executed of an untimed procedure is no outcome (exit 2)."""
