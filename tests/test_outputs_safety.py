@@ -287,7 +287,17 @@ def test_ctrl_c_through_the_api_carries_the_partial_report(folder, monkeypatch):
 # A check whose second property makes a long Z3 call (a pigeonhole problem, many seconds), run by
 # the real entry point in a process of its own; "ready" on stderr when the call starts.
 CHILD = textwrap.dedent("""
+    import signal
     import sys
+    # A terminal's Ctrl-C reaches a process whose SIGINT is neither blocked nor ignored.  The child
+    # inherits both from the pytest worker that starts it; in the local CI runs of 3 December 2026
+    # (three attempts in a row, twice, in the full default run only; never alone) the Ctrl-C was
+    # lost.  The inherited state is reported on the "ready" line and then reset, so the test is about
+    # the check's own handling of Ctrl-C, as a user at a terminal meets it.
+    inherited = (sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])),
+                 str(signal.getsignal(signal.SIGINT)))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import z3
     from verifier import solve
     from govspec import cli
@@ -306,7 +316,7 @@ CHILD = textwrap.dedent("""
                 for i in range(n):
                     for k in range(i + 1, n):
                         solver.add(z3.Not(z3.And(x[i][j], x[k][j])))
-            print("ready", file=sys.stderr, flush=True)
+            print("ready", inherited, file=sys.stderr, flush=True)
             solve._check(solver, Deadline(60))
         return real(self, model, prop, depth, deadline, *args)
 
@@ -326,7 +336,8 @@ def test_ctrl_c_inside_a_z3_call_stops_the_check_at_once(folder):
         child = subprocess.Popen([sys.executable, "-c", CHILD], cwd=folder, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         try:
-            assert child.stderr.readline().strip() == "ready"
+            ready = child.stderr.readline().strip()
+            assert ready.startswith("ready"), ready
             time.sleep(1.5)  # (0.5 s until 3 December 2026: under a loaded CI run the child may not be in Z3 yet)
             signalled = time.monotonic()
             child.send_signal(signal.SIGINT)
@@ -339,7 +350,7 @@ def test_ctrl_c_inside_a_z3_call_stops_the_check_at_once(folder):
         # KNOWN RACE, not yet understood: the check then runs the Z3 call to its end (UNKNOWN, exit 4).
         # It was seen once in a fresh clone's run (2 December 2026), and twice in a row in the local CI
         # run of 3 December (both attempts, under -n 2 load); the third attempt must stop.
-    assert child.returncode == 130, err
+    assert child.returncode == 130, f"{ready} (signals blocked, SIGINT handler inherited)\n{err}"
     assert seconds < 10, f"{seconds:.1f} s from Ctrl-C to exit"
     assert "main.gov:10: two_can_fire ... PROVED" in out and "fire_never_passes ..." not in out
     assert err.splitlines()[-1] == ("govspec: interrupted (Ctrl-C); not checked: main.gov: fire_never_passes, "
