@@ -111,6 +111,7 @@ def test_open_size_counterexamples_are_found_at_their_size(deep):
     assert_known(deep, decided(deep))
 
 
+@pytest.mark.slow  # (17 s for 2 examples in the local CI run of 3 December: the slow run)
 @given(forcings())
 @_settings(DEFAULT["forcing"])
 def test_deep_forcing_sequences_prove_can_force(deep):

@@ -296,6 +296,7 @@ def disagreements(text: str, depth: int = DEEP, seconds: float = TIMEOUT) -> lis
 COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], database=None)
 
 
+@pytest.mark.slow  # (46 s of the local CI run of 3 December for 18 examples: the slow run, with its variant of 100)
 @settings(max_examples=int(os.environ.get("GOVSPEC_EXHAUSTION_EXAMPLES", 18)), derandomize=True, **COMMON)
 @given(specs(written_waiver=False))  # (a written waiver makes every subset of the unnotified sign: exhaustion of such specs took 20 to 50 s each; the differential test compares them at a bounded depth)
 def test_exhaustion_agrees_with_z3(text):
