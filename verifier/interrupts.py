@@ -39,6 +39,25 @@ def context() -> z3.Context:
     return ctx
 
 
+_engines: weakref.WeakSet = weakref.WeakSet()  # the engines alive: they hold terms of the main context
+
+
+def fresh_main_context(engine) -> None:
+    """Give the process a new main Z3 context for ``engine``, a new engine, unless another is alive.
+
+    Z3 orders the arguments of its terms by when they were first built in their context, and its
+    searches follow that order; in one shared context, a check's path (and, where a budget of
+    solver work cuts it short, its verdict) would depend on every check the process ran before:
+    in a test worker, or in ``govspec tune``, which checks many settings in one process.  With a
+    context of its own, a file's check does the same work in any process.  An engine made while
+    another is alive (the check without a clause of ``--explain``, a power analysis's second
+    engine) shares that one's context: terms of two contexts never meet (Z3 would refuse them with
+    "context mismatch").  Terms built before keep their old context alive as long as they live."""
+    if not list(_engines):
+        z3.z3._main_ctx = None  # (z3.main_ctx() makes the next one when first asked)
+    _engines.add(engine)
+
+
 def _all_contexts() -> list:
     try:
         return [z3.main_ctx(), *list(_contexts)]

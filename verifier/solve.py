@@ -518,6 +518,7 @@ class Z3Engine:
     name = "Z3"
 
     def __init__(self) -> None:
+        interrupts.fresh_main_context(self)  # (the same work in any process)
         self._shared: _Unrolled | None = None
         self._forcing: tuple[m.Model, dict] | None = None  # (model, question -> _ForceSearch) to deepen
         self._behaviours = None  # (model, unbounded.System) for proofs of any length
