@@ -5,6 +5,7 @@ A review document (:mod:`govspec.review`) may hold blocks such as::
     ```govspec-power
     spec: board_2023.gov
     outcome: remove_ceo
+    each-size: yes
     ```
 
 Their form is checked when the review loads (GOV008, :func:`govspec.review.power_blocks`); this
@@ -51,7 +52,7 @@ def _with_powers(f: FileReport, options: api.Options, read: Read | None, progres
         note = f"{block.spec} is the spec of the power block at {f.path}:{block.line}"
         try:
             data = api.power(block.spec_path, block.outcome, options=replace(options, explain=False, jobs=1),
-                             progress=progress)
+                             progress=progress, each_size=block.each_size)
         except SpecError as err:
             return replace(f, properties=(), sanity=(), diffs=(), powers=(),
                            errors=tuple(replace(d, notes=(*d.notes, note)) for d in err.diagnostics))

@@ -219,25 +219,43 @@ def _confined_fault(raw: str, review: str, root: str, form: BlockForm = DIFF_FOR
 
 POWER_LANGUAGE = "govspec-power"
 MAX_POWER_BLOCKS = 16  # each may be many checks of the verifier (the procedural analysis)
-POWER_FORM = BlockForm("power", ("spec", "outcome"), ("spec",), ("spec",), "'spec: PATH' or 'outcome: P'",
-                       "a power block holds 'spec: PATH' (relative to the review's folder) and may hold 'outcome: P'",
+POWER_FORM = BlockForm("power", ("spec", "outcome", "each-size"), ("spec",), ("spec",),
+                       "'spec: PATH', 'outcome: P' or 'each-size: yes'",
+                       "a power block holds 'spec: PATH' (relative to the review's folder) and may hold 'outcome: P' "
+                       "and 'each-size: yes' (as govspec power --each-size)",
                        "a power block names the spec whose power it shows ('spec: PATH')", "analyses a .gov spec")
 
 
 @dataclass(frozen=True)
 class PowerBlock:
     """One ```govspec-power block: ``spec`` as written and as the path to read (``spec_path``), the
-    ``outcome`` asked (None: every outcome); ``line``, ``last``: its fence lines."""
+    ``outcome`` asked (None: every outcome), ``each_size`` (``each-size: yes``: also the game at each
+    size of the deciding body, as ``govspec power --each-size``); ``line``, ``last``: its fence lines."""
 
     line: int
     last: int
     spec: str
     spec_path: str
     outcome: str | None
+    each_size: bool = False
 
 
 def is_power_block(token) -> bool:
     return token.type == "fence" and token.info.strip().split(" ")[0] == POWER_LANGUAGE and token.map is not None
+
+
+def _each_size_fault(token, lines: list[str], path: str, value: str) -> Diagnostic:
+    """GOV008 at the value of a block's ``each-size`` line that is neither ``yes`` nor ``no``."""
+    for index in range(token.map[0] + 1, token.map[1]):
+        key, colon, raw = lines[index].partition(":")
+        if colon and key.strip() == "each-size":
+            column = len(key) + 1 + len(raw) - len(raw.lstrip()) + 1
+            span = Span(path, index + 1, column, index + 1, column + max(len(value), 1))
+            break
+    else:  # (not found on a line of its own: the fence, as a last resort)
+        span = _fence_span(path, lines, token)
+    return Diagnostic("GOV008", f"'each-size' is 'yes' or 'no', not '{value}'", span,
+                      notes=("each-size: yes adds the game at each size of the deciding body (govspec power --each-size)",))
 
 
 def power_blocks(text: str, path: str) -> list[PowerBlock]:
@@ -252,10 +270,12 @@ def power_blocks(text: str, path: str) -> list[PowerBlock]:
     found, errors = [], []
     for token in tokens:
         given = _block_keys(token, lines, path, errors, POWER_FORM)
-        if given is not None:
+        if given is not None and given.get("each-size", "no") not in ("yes", "no"):
+            errors.append(_each_size_fault(token, lines, path, given["each-size"]))
+        elif given is not None:
             found.append(PowerBlock(token.map[0] + 1, token.map[1], given["spec"],
                                     os.path.normpath(os.path.join(os.path.dirname(path), given["spec"])),
-                                    given.get("outcome") or None))
+                                    given.get("outcome") or None, given.get("each-size") == "yes"))
     if errors:
         raise SpecError(sorted(errors, key=lambda d: (d.span.line, d.span.column)))
     return found

@@ -69,3 +69,33 @@ def test_a_malformed_power_block_is_a_located_error(tmp_path):
     review = _review(tmp_path, "outcome: nothing\n")
     code, _, err = run_cli("check", review)
     assert code == 3 and "review.md:3:1: error[GOV008]: no procedure 'nothing'" in err
+
+
+def test_a_power_block_may_ask_for_each_size(tmp_path):
+    """'each-size: yes' is `govspec power --each-size` at the block: the same game at each size the
+    resignations reach, in text, JSON and Markdown; 'each-size: no' and no line are the plain analysis."""
+    from test_power import CHAIRED
+
+    (tmp_path / "chaired.gov").write_text(CHAIRED, encoding="utf-8")
+    review = tmp_path / "review.md"
+    for line, sized in (("each-size: yes\n", True), ("each-size: no\n", False), ("", False)):
+        review.write_text(REVIEW.replace("vetoed.gov", "chaired.gov").replace("{outcome}", line), encoding="utf-8")
+        code, out, err = run_cli("check", "--engine", "explicit", str(review))
+        assert code == 0, err
+        assert ("board of 3, without any 1 of {a, b, c} (each scenario after a left):" in out) is sized
+        code, alone, _ = run_cli("power", "--engine", "explicit", *(["--each-size"] if sized else []),
+                                 str(tmp_path / "chaired.gov"))
+        assert alone.split(": ", 1)[1] in out.split("power block:\n", 1)[1]  # (as govspec power says it)
+        code, out, _ = run_cli("check", "--engine", "explicit", "--format", "json", str(review))
+        (power,) = json.loads(out)["files"][0]["powers"]
+        assert ("sizes" in power["power"]["outcomes"][0]) is sized
+        code, out, _ = run_cli("check", "--engine", "explicit", "--format", "markdown", str(review))
+        assert ("### At each size of board" in out or "#### At each size of board" in out) is sized
+
+
+def test_each_size_is_yes_or_no(tmp_path):
+    review = _review(tmp_path, "each-size: maybe\n")
+    code, _, err = run_cli("check", review)
+    assert code == 3
+    assert "review.md:5:12: error[GOV008]: 'each-size' is 'yes' or 'no', not 'maybe'" in err
+    assert "^^^^^" in err
