@@ -27,7 +27,8 @@ def _shown(words: list[str], limit: int = 40) -> str:
 
 _PROPERTY_FORMS = {"ALWAYS", "NEVER", "NO", "EVERY", "COALITION"}
 _PROPERTY_NOTE = ("a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
-                  "coalition {...} can force|block ..., each of ... can force|block ...")
+                  "coalition {...} can force|block ..., each of ... can force|block ..., "
+                  "X is [not] a dummy|veto player for P, banzhaf|shapley power of X over P <= ...")
 _PROPERTY_NOTE_WORDS = {"always", "never", "possible", "no", "every", "coalition", "each"}
 _POSSIBILITY_WORDS = {"sometimes", "eventually", "exists", "some", "reachable", "can", "may", "maybe"}
 
@@ -195,6 +196,18 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
     accepted = expected_terminals(err)
     close = misspelt_keyword(str(tok), keywords(accepted)) if str(tok).isalpha() else None
     meant = f" (did you mean '{close}'?)" if close else ""
+    if accepted == {"IS", "POWER"}:  # (a property's first word read as a person's name: a power property)
+        word = re.search(r"(\w+)\s*$", text[: tok.start_pos])
+        if word is not None and word.group(1) not in ("banzhaf", "shapley"):
+            line = text.count("\n", 0, word.start(1)) + 1
+            column = word.start(1) - (text.rfind("\n", 0, word.start(1)) + 1) + 1
+            first = word.group(1)
+            close = misspelt_keyword(first, _PROPERTY_NOTE_WORDS)
+            notes = [_PROPERTY_NOTE]
+            if not close and first in _POSSIBILITY_WORDS:
+                notes.append("for 'some behaviour reaches X', write 'possible X'")
+            return Diagnostic("GOV111", f"unknown property form {first!r}" + (f" (did you mean '{close}'?)" if close else ""),
+                              Span(path, line, column, line, column + len(first)), notes=tuple(notes))
     if accepted & _PROPERTY_FORMS and "ALWAYS" in accepted:
         others = sorted(keywords(accepted) - _PROPERTY_NOTE_WORDS)  # (forms added to the grammar since the note)
         notes = [_PROPERTY_NOTE + "".join(f", {word} ..." for word in others)]
