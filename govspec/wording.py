@@ -265,7 +265,7 @@ def _power(words: _Words, claim: m.PowerClaim, goal: m.Goal) -> str:
         if claim.negated:
             return f"Some coalition without {x} can {act}."
         return f"Every coalition that can {act} includes {x}: {x} can block it alone."
-    return (f"{x}'s share of the power over {goal.text} ({POWER_INDEX_NAMES[claim.index]}) is "
+    return (f"The share of the power over {goal.text} that {x} holds ({POWER_INDEX_NAMES[claim.index]}) is "
             f"{POWER_COMPARISON_WORDS[claim.op]} {claim.bound_text}.")
 
 
