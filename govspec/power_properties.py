@@ -24,7 +24,7 @@ from .options import Options
 from .power.games import describe
 from .power.report import Unsupported, analyse_outcome
 from .procedural import analyse_procedure
-from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope
+from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope, steps_text
 from .tasks import check_one
 from .wording import NoWording, in_words, statement
 
@@ -153,7 +153,7 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
     if "bounded" in a:
         depth = a["bounded"]["depth"]
         if holds:
-            return done(BOUNDED, f"{said} in the game of forcing sequences of at most {depth} steps: {about}",
+            return done(BOUNDED, f"{said} in the game of forcing sequences of at most {steps_text(depth)}: {about}",
                         Scope(depth), reason=f"not a proof: {a['bounded']['reason']}", searched=depth, **witness)
         return done(UNKNOWN, f"the power analysis of {goal.text} is bounded to depth {depth}", Scope(depth),
                     reason=f"in the game bounded to depth {depth}, {about}, so the property fails there; "

@@ -66,6 +66,8 @@ def test_nassau_index_bounds_and_vetoes():
 property b1: banzhaf power of north_hempstead over adopt <= 20%
 property b2: banzhaf power of north_hempstead over adopt >= 1/3
 property b3: banzhaf power of north_hempstead over adopt > 1/3
+property b4: banzhaf power of north_hempstead over adopt <= 1/3
+property b5: banzhaf power of north_hempstead over adopt < 1/3
 property s1: shapley power of hempstead_1 over adopt < 0.34
 property s2: shapley power of oyster_bay over adopt > 0
 property v1: hempstead_1 is a veto player for adopt
@@ -75,22 +77,25 @@ property v2: hempstead_1 is not a veto player for adopt
     assert got["b1"].status == "refuted"
     assert "banzhaf power of north_hempstead is 33.33% (1/3)" in got["b1"].summary  # the exact value
     assert got["b2"].status == "proved" and got["b3"].status == "refuted"  # exactly 1/3: the bound is exact
+    assert got["b4"].status == "proved" and got["b5"].status == "refuted"
     assert got["s1"].status == "proved" and got["s2"].status == "refuted"
     assert got["v1"].status == "refuted" and "everyone but hempstead_1 together can force adopt" in got["v1"].summary
     assert got["v2"].status == "proved"
 
 
 def test_a_veto_player_and_json_words():
-    text = NASSAU.replace("weight(yes) >= 16", "weight(yes) >= 19") + """\
+    text = NASSAU.replace("weight(yes) >= 16", "weight(yes) >= 22") + """\
 property v: hempstead_1 is a veto player for adopt
 property nv: oyster_bay is not a veto player for adopt
+property vn: north_hempstead is a veto player for adopt
 """
-    # quota 19 of 30: both Hempsteads (18) need one more, and neither can be left out (30 - 9 = 21 >= 19 ...)
+    # quota 22 of 30: everyone but a Hempstead holds 21 votes, so each Hempstead can block alone
     weights = {"hempstead_1": 9, "hempstead_2": 9, "north_hempstead": 7, "oyster_bay": 3, "glen_cove": 1, "long_beach": 1}
-    brute = _brute(weights, 19)
+    brute = _brute(weights, 22)
+    assert brute["veto"]["hempstead_1"] and not brute["veto"]["oyster_bay"] and not brute["veto"]["north_hempstead"]
     got = results(text)
-    assert (got["v"].status == "proved") == brute["veto"]["hempstead_1"]
-    assert (got["nv"].status == "proved") == (not brute["veto"]["oyster_bay"])
+    assert got["v"].status == "proved" and "in every one of the" in got["v"].summary
+    assert got["nv"].status == "proved" and got["vn"].status == "refuted"
     as_json = got["v"].as_dict()
     assert as_json["kind"] == "power" and as_json["statement"] == "hempstead_1 is a veto player for adopt"
     assert "Every coalition that can make adopt pass includes hempstead_1" in as_json["words"]
@@ -184,6 +189,17 @@ def test_procedural_outcome_agrees_with_govspec_power(tmp_path):
     assert "a" in got["d"].coalition and len(got["d"].coalition) == 2
     assert (got["v"].status == "proved") == (not rows["a"]["veto"]) is True
     assert (got["s"].status == "proved") == (Fraction(rows["b"]["shapley"]["exact"]) < Fraction(2, 5)) is True
+
+
+def test_a_bounded_procedural_analysis_never_proves_or_refutes():
+    """At depth 1 without proofs of any length, a coalition that cannot force the outcome in one
+    step is only bounded: a claim that holds in that game HOLDS UP TO 1 STEP, one that fails there
+    is UNKNOWN (a longer sequence could change the game)."""
+    got = results(PROCEDURAL, options=Options(sanity=False, depth=1, unbounded=False))
+    assert got["v"].status == "bounded" and got["v"].word == "HOLDS UP TO 1 STEP", got["v"].summary
+    assert got["s"].status == "bounded" and "not a proof" in got["s"].reason
+    assert got["d"].status == "unknown" and "bounded to depth 1" in got["d"].summary
+    assert not {r.status for r in got.values()} & {"proved", "refuted"}
 
 
 # ---- brute force over every coalition of random small weighted votes
