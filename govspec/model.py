@@ -533,7 +533,8 @@ class PowerClaim:
     def describe(self, outcome: str, holds: bool = True) -> str:
         """The claim as written (``holds``), or its denial."""
         if self.claim == "index":
-            return f"{self.index} power of {self.player} over {outcome} {'' if holds else 'is not '}{self.op} {self.bound_text}"
+            denied = "" if holds else "is not "
+            return f"{self.index} power of {self.player} over {outcome} {denied}{self.op} {self.bound_text}"
         what = "a dummy" if self.claim == "dummy" else "a veto player"
         return f"{self.player} is {'not ' if self.negated == holds else ''}{what} for {outcome}"
 

@@ -25,6 +25,7 @@ from .power.games import describe
 from .power.report import Unsupported, analyse_outcome
 from .procedural import analyse_procedure
 from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope, steps_text
+from .safe import counted
 from .tasks import check_one
 from .wording import NoWording, in_words, statement
 
@@ -79,7 +80,8 @@ def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tupl
     else:
         absent = ""
     if claim.claim == "dummy":
-        said = absent or (f"{x} has no swing" if row["dummy"] else f"{x} swings in {row['swings']:,} coalitions of the others")
+        swings = f"{x} swings in {counted(row['swings'], 'coalition')} of the others"
+        said = absent or (f"{x} has no swing" if row["dummy"] else swings)
         return row["dummy"] != claim.negated, said
     if claim.claim == "veto":
         said = (f"{x} is in every one of the {a['winning_coalitions']:,} winning coalitions" if row["veto"] else

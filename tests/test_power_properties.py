@@ -120,7 +120,8 @@ def test_every_format_renders_a_power_property(tmp_path):
 
 
 def test_open_sizes_and_events_give_unknown_or_errors():
-    text = NASSAU.replace("  person long_beach     weight 1\n", "  person long_beach     weight 1\n  group town of 1 to 3\n") \
+    town = "  person long_beach     weight 1\n  group town of 1 to 3\n"
+    text = NASSAU.replace("  person long_beach     weight 1\n", town) \
         .replace("glen_cove, long_beach\n", "glen_cove, long_beach, town\n")
     got = results(text + "property d: oyster_bay is a dummy for adopt\n")
     assert got["d"].status == "unknown" and got["d"].word == "UNKNOWN"

@@ -398,7 +398,8 @@ def _power(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Property | No
     if goal is None or player is None:
         return None
     if len(player) != 1:
-        cx.error("GOV200", f"'{claim.player.name}' is a group: a power property speaks of one person", claim.player.span)
+        cx.error("GOV200", f"'{claim.player.name}' is a group: a power property speaks of one person",
+                 claim.player.span)
         return None
     index = op = bound = text = None
     if claim.claim == "index":

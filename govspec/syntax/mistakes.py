@@ -206,7 +206,8 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
             notes = [_PROPERTY_NOTE]
             if not close and first in _POSSIBILITY_WORDS:
                 notes.append("for 'some behaviour reaches X', write 'possible X'")
-            return Diagnostic("GOV111", f"unknown property form {first!r}" + (f" (did you mean '{close}'?)" if close else ""),
+            meant = f" (did you mean '{close}'?)" if close else ""
+            return Diagnostic("GOV111", f"unknown property form {first!r}{meant}",
                               Span(path, line, column, line, column + len(first)), notes=tuple(notes))
     if accepted & _PROPERTY_FORMS and "ALWAYS" in accepted:
         others = sorted(keywords(accepted) - _PROPERTY_NOTE_WORDS)  # (forms added to the grammar since the note)
