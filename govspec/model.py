@@ -529,6 +529,7 @@ class PowerClaim:
     op: str | None = None  # < <= >= >
     bound: "Fraction | None" = None
     bound_text: str | None = None  # as written ("20%")
+    by: str = "person"  # "principal": ``player`` is a principal, its keys one player (``govspec power --by``)
 
     def describe(self, outcome: str, holds: bool = True) -> str:
         """The claim as written (``holds``), or its denial."""

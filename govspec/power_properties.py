@@ -42,16 +42,16 @@ def check_any(engine, model: m.Model, prop: m.Property, options: Options, passab
     return check_one(engine, model, prop, options, passable, run, progress)
 
 
-def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict) -> dict | str:
-    """The analysis ``govspec power`` gives of the outcome, or why there is none."""
+def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str) -> dict | str:
+    """The analysis ``govspec power --by BY`` gives of the outcome, or why there is none."""
     single = None
     if goal.phase == "pass":
         try:
-            return analyse_outcome(model, goal.procedure, keep=keep)
+            return analyse_outcome(model, goal.procedure, by, keep=keep)
         except Unsupported as refused:
             single = refused.reason
     try:
-        return analyse_procedure(model, goal, options, progress=progress, keep=keep)
+        return analyse_procedure(model, goal, options, by, progress=progress, keep=keep)
     except Unsupported as refused:
         if single is not None and single != refused.reason:
             return f"{single}; the procedural analysis: {refused.reason}"
@@ -132,7 +132,7 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
     if run is not None and run.expired():
         return done(UNKNOWN, "not checked", Scope(0), reason=f"{run.ran_out()} before its check began")
     keep: dict = {}
-    a = _analysis(model, goal, options, progress, keep)
+    a = _analysis(model, goal, options, progress, keep, claim.by)
     if isinstance(a, str):
         return done(UNKNOWN, f"the power analysis of {goal.text} cannot decide it", Scope(0),
                     reason=f"{a}; a power property is decided only by an exact power analysis")

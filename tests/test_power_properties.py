@@ -203,6 +203,32 @@ def test_a_bounded_procedural_analysis_never_proves_or_refutes():
     assert not {r.status for r in got.values()} & {"proved", "refuted"}
 
 
+def test_a_principal_is_one_player_as_with_by_principal():
+    """Sky Mavis's five keys of Ronin's nine (5 needed) vote together: it alone decides, while each
+    of its keys, counted one by one, is one of nine interchangeable signers."""
+    text = """\
+organization "Ronin" {
+  group sky_mavis of 4 for sky_mavis_inc
+  person axie_dao_key for sky_mavis_inc
+  group partners of 4
+  body validators {
+    members sky_mavis, axie_dao_key, partners
+  }
+  procedure withdraw {
+    decided by validators by written consent
+      passes when yes >= 5
+  }
+}
+property veto: sky_mavis_inc is a veto player for withdraw
+property all: banzhaf power of sky_mavis_inc over withdraw >= 100%
+property key: axie_dao_key is a veto player for withdraw
+property key_share: shapley power of axie_dao_key over withdraw <= 1/9
+"""
+    got = results(text)
+    assert got["veto"].status == "proved" and got["all"].status == "proved"
+    assert got["key"].status == "refuted" and got["key_share"].status == "proved"
+
+
 # ---- brute force over every coalition of random small weighted votes
 
 

@@ -390,11 +390,16 @@ POWER_COMPARISONS = ("<", "<=", ">=", ">")
 
 
 def _power(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Property | None:
-    """A power property: one declared person, an outcome the power analysis speaks of (a procedure
+    """A power property: one declared person (or a principal, whose keys are one player), an outcome the power analysis speaks of (a procedure
     passing, or 'P.executed'), and for a bound on an index, its name and a share from 0% to 100%."""
     claim, outcome = decl.power, decl.body
     goal = _power_goal(cx, outcome)
-    player = _named_people(cx, claim.player)
+    by = "person"
+    held = {p.principal for p in cx.people.values() if p.principal and p.principal != p.name}
+    if claim.player.name in held and claim.player.name not in cx.people:
+        by, player = "principal", [claim.player.name]  # (its keys vote together, as with --by principal)
+    else:
+        player = _named_people(cx, claim.player)
     if goal is None or player is None:
         return None
     if len(player) != 1:
@@ -416,7 +421,7 @@ def _power(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Property | No
             cx.error("GOV320", f"{text} is not a share of power: write one from 0% to 100% (or 0 to 1)",
                      claim.bound.span)
             return None
-    power = m.PowerClaim(claim.claim, player[0], claim.negated, index, op, bound, text)
+    power = m.PowerClaim(claim.claim, player[0], claim.negated, index, op, bound, text, by=by)
     return m.Property(kind="power", goal=goal, power=power, **common)
 
 
