@@ -42,8 +42,24 @@ def check_any(engine, model: m.Model, prop: m.Property, options: Options, passab
     return check_one(engine, model, prop, options, passable, run, progress)
 
 
+KEPT = 8  # analyses kept for the next power property (of the same model, outcome and options)
+_ANALYSES: list = []  # (model, goal, by, options, analysis, keep), the latest last
+
+
 def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str) -> dict | str:
-    """The analysis ``govspec power --by BY`` gives of the outcome, or why there is none."""
+    """The analysis ``govspec power --by BY`` gives of the outcome, or why there is none; computed
+    once for several properties of one outcome (the same model object, the same options)."""
+    for kept in _ANALYSES:
+        if kept[0] is model and kept[1:4] == (goal, by, options):
+            keep.update(kept[5])
+            return kept[4]
+    found = _analysed(model, goal, options, progress, keep, by)
+    _ANALYSES.append((model, goal, by, options, found, dict(keep)))
+    del _ANALYSES[:-KEPT]
+    return found
+
+
+def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str) -> dict | str:
     single = None
     if goal.phase == "pass":
         try:

@@ -192,6 +192,16 @@ def test_procedural_outcome_agrees_with_govspec_power(tmp_path):
     assert (got["s"].status == "proved") == (Fraction(rows["b"]["shapley"]["exact"]) < Fraction(2, 5)) is True
 
 
+def test_one_analysis_serves_every_property_of_an_outcome(monkeypatch):
+    import govspec.power_properties as power_properties
+
+    calls = []
+    real = power_properties.analyse_procedure
+    monkeypatch.setattr(power_properties, "analyse_procedure", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    got = results(PROCEDURAL.replace("property s:", "property s2: shapley power of c over act >= 1/3\nproperty s:"))
+    assert len(got) == 4 and len(calls) == 1, calls
+
+
 def test_a_bounded_procedural_analysis_never_proves_or_refutes():
     """At depth 1 without proofs of any length, a coalition that cannot force the outcome in one
     step is only bounded: a claim that holds in that game HOLDS UP TO 1 STEP, one that fails there
