@@ -6,8 +6,8 @@ Assumes a checked model and a property of kind "power" (:func:`govspec.check.pro
 Guarantees: the outcome is analysed as ``govspec power --outcome P`` analyses it (the exact single
 vote of :func:`govspec.power.report.analyse_outcome`, else the procedural analysis of
 :mod:`govspec.procedural`).  PROVED or REFUTED only when that analysis is exact; a refuted dummy
-(or a proved non-dummy) names a winning coalition in which the person swings, with the verifier's
-forcing sequence when the procedural analysis has one; a refuted bound names the exact value.  An
+(or a proved non-dummy) names a minimal winning coalition with the person in it (who swings there),
+with the verifier's forcing sequence of that coalition itself for a procedural outcome; a refuted bound names the exact value.  An
 analysis bounded to depth N gives HOLDS UP TO N STEPS when the claim holds in the bounded game, and
 UNKNOWN otherwise (a longer forcing sequence could make a coalition win).  An outcome outside the
 analysis (too large for the exact analysis, open sizes, too many coalitions) is UNKNOWN with the
@@ -23,10 +23,10 @@ from . import model as m
 from .options import Options
 from .power.games import describe
 from .power.report import Unsupported, analyse_outcome
-from .procedural import analyse_procedure
+from .procedural import analyse_procedure, force_question
 from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope, steps_text
 from .safe import counted
-from .tasks import check_one
+from .tasks import check_one, engine_of
 from .wording import NoWording, in_words, statement
 
 EXACT_VOTE = "the exact power analysis of the vote (every coalition counted)"
@@ -127,6 +127,12 @@ def _swing(keep: dict, x: str):
     return None
 
 
+def _own_check(model: m.Model, goal: m.Goal, people: list[str], options: Options):
+    """The forcing sequence of ``people`` themselves (PROVED), or None."""
+    result = check_one(engine_of(model, options)[0], model, force_question(model, goal, tuple(people)), options, {})
+    return result if result.status == PROVED else None
+
+
 def power_verdict(model: m.Model, prop: m.Property, options: Options = Options(), run=None,
                   progress=None) -> PropertyResult:
     """The verdict on one power property (see the module docstring)."""
@@ -163,10 +169,12 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
             people, kind, check = found
             about += (f"; e.g. {{{', '.join(people)}}} can force {goal.text} and cannot without {claim.player} "
                       f"(a minimal winning coalition: {kind})")
+            if check is not None and claim.player not in (check.coalition or ()):
+                check = _own_check(model, goal, people, options) or check  # (the coalition checked had a stand-in)
+                if claim.player not in (check.coalition or ()):
+                    about += (f"; the scenario is that of {{{', '.join(check.coalition)}}}, interchangeable with "
+                              "it in this game")
             if check is not None and check.trace:
-                stand_in = "" if claim.player in (check.coalition or ()) else (
-                    f"; the scenario is that of {{{', '.join(check.coalition)}}}, interchangeable with it in this game")
-                about += stand_in
                 witness = dict(trace=check.trace, coalition=check.coalition)
     if "bounded" in a:
         depth = a["bounded"]["depth"]

@@ -171,6 +171,7 @@ organization "Three" {
   }
 }
 property d: a is a dummy for act
+property dc: c is a dummy for act
 property v: a is not a veto player for act
 property s: shapley power of b over act < 40%
 """
@@ -188,6 +189,9 @@ def test_procedural_outcome_agrees_with_govspec_power(tmp_path):
     assert (got["d"].status == "proved") == rows["a"]["dummy"] is False
     assert got["d"].status == "refuted" and got["d"].trace, "a refuted dummy shows the forcing sequence"
     assert "a" in got["d"].coalition and len(got["d"].coalition) == 2
+    # c's class is checked with a and b first: c's own coalition is checked for its scenario
+    assert got["dc"].status == "refuted" and "c" in got["dc"].coalition and got["dc"].trace
+    assert "interchangeable" not in got["dc"].summary
     assert (got["v"].status == "proved") == (not rows["a"]["veto"]) is True
     assert (got["s"].status == "proved") == (Fraction(rows["b"]["shapley"]["exact"]) < Fraction(2, 5)) is True
 
@@ -199,7 +203,7 @@ def test_one_analysis_serves_every_property_of_an_outcome(monkeypatch):
     real = power_properties.analyse_procedure
     monkeypatch.setattr(power_properties, "analyse_procedure", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     got = results(PROCEDURAL.replace("property s:", "property s2: shapley power of c over act >= 1/3\nproperty s:"))
-    assert len(got) == 4 and len(calls) == 1, calls
+    assert len(got) == 5 and len(calls) == 1, calls
 
 
 def test_a_bounded_procedural_analysis_never_proves_or_refutes():
