@@ -163,6 +163,11 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
     if holds is None:
         return done(UNKNOWN, f"the power analysis of {goal.text} gives no figure for it", Scope(0), reason=about)
     witness = {}
+    if claim.claim == "veto" and row is not None and not row["veto"] and a.get("method") == "procedural":
+        others = [p.name for p in model.people if (p.principal if claim.by == "principal" else p.name) != claim.player]
+        check = _own_check(model, goal, others, options)  # (the scenario of everyone else forcing it)
+        if check is not None and check.trace:
+            witness = dict(trace=check.trace, coalition=check.coalition)
     if claim.claim == "dummy" and row is not None and not row["dummy"]:
         found = _swing(keep, claim.player)
         if found is not None:

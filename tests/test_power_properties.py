@@ -193,6 +193,7 @@ def test_procedural_outcome_agrees_with_govspec_power(tmp_path):
     assert got["dc"].status == "refuted" and "c" in got["dc"].coalition and got["dc"].trace
     assert "interchangeable" not in got["dc"].summary
     assert (got["v"].status == "proved") == (not rows["a"]["veto"]) is True
+    assert got["v"].coalition == ("b", "c") and got["v"].trace  # everyone else forcing it: the scenario
     assert (got["s"].status == "proved") == (Fraction(rows["b"]["shapley"]["exact"]) < Fraction(2, 5)) is True
 
 
