@@ -119,7 +119,31 @@ def test_every_format_renders_a_power_property(tmp_path):
     validate(report, json.loads((ROOT / "govspec/schemas/report.schema.json").read_text(encoding="utf-8")))
 
 
-def test_open_sizes_and_events_give_unknown_or_errors():
+@pytest.mark.parametrize("quota,veto", [(31, "proved"), (0, "refuted")])
+def test_a_vote_nobody_or_everybody_wins(quota, veto):
+    """Quota 31 of 30 (no coalition wins) or 0 (every one does, the empty one too): nobody swings,
+    so everyone is a dummy; everyone can block alone only when nobody can pass it; no share is defined."""
+    text = NASSAU.replace("weight(yes) >= 16", f"weight(yes) >= {quota}") + """\
+property d: hempstead_1 is a dummy for adopt
+property v: hempstead_1 is a veto player for adopt
+property b: banzhaf power of hempstead_1 over adopt <= 100%
+"""
+    got = results(text)
+    assert got["d"].status == "proved" and got["v"].status == veto
+    assert got["b"].status == "unknown" and got["b"].reason
+
+
+def test_an_event_is_not_an_outcome():
+    from govspec.diagnostics import SpecError
+
+    with pytest.raises(SpecError) as err:
+        load_text(PROCEDURAL + "property e: a is a dummy for resign\n", "p.gov")
+    diag = err.value.diagnostics[0]
+    assert (diag.code, diag.span.line, diag.span.column) == ("GOV320", 22, 30)
+    assert "'resign' is an event" in diag.message
+
+
+def test_open_sizes_give_unknown():
     town = "  person long_beach     weight 1\n  group town of 1 to 3\n"
     text = NASSAU.replace("  person long_beach     weight 1\n", town) \
         .replace("glen_cove, long_beach\n", "glen_cove, long_beach, town\n")
