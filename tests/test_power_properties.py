@@ -231,6 +231,30 @@ def test_one_analysis_serves_every_property_of_an_outcome(monkeypatch):
     assert len(got) == 5 and len(calls) == 1, calls
 
 
+def test_an_outcome_taking_effect():
+    text = """\
+organization "Timed" {
+  person a
+  person b
+  person c
+  body board {
+    members a, b, c
+  }
+  procedure act {
+    decided by board at meeting
+      passes when yes >= 2
+    timelock 2 days
+  }
+}
+property d: a is a dummy for act.executed
+property s: shapley power of a over act.executed >= 1/3
+"""
+    got = results(text)
+    assert got["d"].status == "refuted" and "can force act.executed" in got["d"].summary and got["d"].trace
+    assert any(step.phase == "execute" for step in got["d"].trace)  # the scenario takes effect
+    assert got["s"].status == "proved" and got["s"].how.startswith("the procedural power analysis")
+
+
 def test_a_bounded_procedural_analysis_never_proves_or_refutes():
     """At depth 1 without proofs of any length, a coalition that cannot force the outcome in one
     step is only bounded: a claim that holds in that game HOLDS UP TO 1 STEP, one that fails there
