@@ -60,6 +60,7 @@ def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: di
 
 
 def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str) -> dict | str:
+    """The single vote's analysis, else the procedural one, else why neither (as ``govspec power``)."""
     single = None
     if goal.phase == "pass":
         try:
@@ -127,6 +128,13 @@ def _swing(keep: dict, x: str):
     return None
 
 
+def _acting(model: m.Model, claim: m.PowerClaim, players: list[str]) -> dict[str, list[str]]:
+    """The people who act for each player (a principal's keys, with ``by`` "principal")."""
+    if claim.by != "principal":
+        return {x: [x] for x in players}
+    return {x: [p.name for p in model.people if p.principal == x] for x in players}
+
+
 def _own_check(model: m.Model, goal: m.Goal, people: list[str], options: Options):
     """The forcing sequence of ``people`` themselves (PROVED), or None."""
     result = check_one(engine_of(model, options)[0], model, force_question(model, goal, tuple(people)), options, {})
@@ -174,9 +182,12 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
             people, kind, check = found
             about += (f"; e.g. {{{', '.join(people)}}} can force {goal.text} and cannot without {claim.player} "
                       f"(a minimal winning coalition: {kind})")
-            if check is not None and claim.player not in (check.coalition or ()):
-                check = _own_check(model, goal, people, options) or check  # (the coalition checked had a stand-in)
-                if claim.player not in (check.coalition or ()):
+            acting = _acting(model, claim, people)
+            if check is not None and not set(acting[claim.player]) <= set(check.coalition or ()):
+                # (the coalition checked had someone interchangeable with the player in its place)
+                mine = _own_check(model, goal, [p for ps in acting.values() for p in ps], options)
+                check = mine or check
+                if mine is None:
                     about += (f"; the scenario is that of {{{', '.join(check.coalition)}}}, interchangeable with "
                               "it in this game")
             if check is not None and check.trace:

@@ -292,6 +292,14 @@ property key_share: shapley power of axie_dao_key over withdraw <= 1/9
     assert got["key"].status == "refuted" and got["key_share"].status == "proved"
 
 
+def test_a_principal_in_a_procedural_outcome_acts_with_all_its_keys():
+    text = PROCEDURAL.split("property")[0].replace("  person a\n  person b\n", "  person a for acme\n  person a2 for acme\n"
+                                                    "  person b\n").replace("members a, b, c", "members a, a2, b, c")
+    got = results(text + "property d: acme is a dummy for act\nproperty v: acme is a veto player for act\n")
+    assert got["d"].status == "refuted" and {"a", "a2"} <= set(got["d"].coalition) and got["d"].trace
+    assert got["v"].status == "proved"
+
+
 # ---- brute force over every coalition of random small weighted votes
 
 
