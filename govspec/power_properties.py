@@ -6,12 +6,13 @@ Assumes a checked model and a property of kind "power" (:func:`govspec.check.pro
 Guarantees: the outcome is analysed as ``govspec power --outcome P`` analyses it (the exact single
 vote of :func:`govspec.power.report.analyse_outcome`, else the procedural analysis of
 :mod:`govspec.procedural`).  PROVED or REFUTED only when that analysis is exact; a refuted dummy
-(or a proved non-dummy) names a minimal winning coalition with the person in it (who swings there),
-with the verifier's forcing sequence of that coalition itself for a procedural outcome; a refuted bound names the exact value.  An
-analysis bounded to depth N gives HOLDS UP TO N STEPS when the claim holds in the bounded game, and
-UNKNOWN otherwise (a longer forcing sequence could make a coalition win).  An outcome outside the
-analysis (too large for the exact analysis, open sizes, too many coalitions) is UNKNOWN with the
-reason; sampling decides nothing.  :func:`check_any` checks any property, this kind included.
+(or a proved non-dummy) names a minimal winning coalition with the person in it (who swings
+there), with the verifier's forcing sequence of that coalition itself for a procedural outcome; a
+refuted bound names the exact value.  An analysis bounded to depth N gives HOLDS UP TO N STEPS when
+the claim holds in the bounded game, and UNKNOWN otherwise (a longer forcing sequence could make a
+coalition win).  An outcome outside the analysis (too large for the exact analysis, open sizes, too
+many coalitions) is UNKNOWN with the reason; sampling decides nothing.  :func:`check_any` checks
+any property, this kind included.
 """
 
 from __future__ import annotations
