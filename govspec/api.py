@@ -19,7 +19,8 @@ from .options import DEFAULT_BUDGET, DEFAULT_DEPTH, DEFAULT_EFFORT, DEFAULT_TIME
 from .report import FileReport, Report
 from .review import reviews_other_specs
 from .syntax import read_source
-from .tasks import Interrupted, _imports, check_one, engine_for, engine_of, limits, sanity_of, z3_version
+from .power_properties import check_any
+from .tasks import Interrupted, _imports, engine_for, engine_of, limits, sanity_of, z3_version
 
 __all__ = ["DEFAULT_BUDGET", "DEFAULT_DEPTH", "DEFAULT_EFFORT", "DEFAULT_TIMEOUT", "ENGINES", "Interrupted", "Options",
            "Read", "check_file", "check_files", "check_model", "engine_for", "inputs", "instance", "limits", "load",
@@ -61,7 +62,7 @@ def check_model(model: m.Model, options: Options = Options(), progress=None, wit
         for n, p in enumerate(model.properties, start=1):
             if progress:
                 progress(f"{model.path}: {p.name} ({n} of {len(model.properties)})")
-            results.append(check_one(engine, model, p, options, passable, run, progress))
+            results.append(check_any(engine, model, p, options, passable, run, progress))
     except KeyboardInterrupt:
         done = FileReport(model.path, tuple(results), tuple(sanity_results), title=model.title)
         left = [(model.path, p.name) for p in model.properties[len(results):]]

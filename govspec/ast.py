@@ -270,15 +270,29 @@ class CoalitionSet(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class PowerClaim(Node):
+    """A power property (issue 17): ``X is [not] a dummy for P``, ``X is [not] a veto player for P``,
+    or ``INDEX power of X over P CMP BOUND``; the outcome P is the property's body."""
+
+    claim: str  # dummy | veto | index
+    player: Name
+    negated: bool = False
+    index: Name | None = None  # banzhaf | shapley, as written
+    op: str | None = None
+    bound: Number | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PropertyDecl(Node):
     name: str
     kind: str  # always | never | possible | no_coalition | every_coalition | coalition_force | coalition_block
-    # | every_coalition_block | no_coalition_block | each_force | each_block
+    # | every_coalition_block | no_coalition_block | each_force | each_block | power
     body: Expr
     cite: str | None
     bound: CoalitionBound | None = None
     coalition: CoalitionSet | None = None
     each: Expr | None = None  # "each of S can ...": the set S
+    power: PowerClaim | None = None  # kind "power": what is claimed of whom
 
 
 @dataclass(frozen=True, slots=True)

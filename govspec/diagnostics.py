@@ -83,6 +83,7 @@ CODES: dict[str, str] = {
     "GOV317": "a token or proposal rule is misused (transfer, mint, delegate, flash loan, proposal lifecycle)",
     "GOV318": "a principal holds more seats of a body than its cap ('at most K seats per principal')",
     "GOV319": "a body holding a group of variable size declares its seats",
+    "GOV320": "a power property is invalid (its outcome, index or bound)",
     "GOV330": "a meeting rule is misused (notice waived by attendance or in writing, who may call a meeting, its chair and casting vote)",
     # numbers in procedures (issue 13.4)
     "GOV340": "a parameter is set from something whose values cannot be listed (now, supply, weights)",

@@ -513,12 +513,39 @@ class Goal:
     phase: str = "pass"  # for a timed procedure: "pass" (approved) or "execute" (took effect)
 
 
+POWER_INDICES = {"banzhaf": "normalised", "shapley": "shapley"}  # as written -> the power analysis's key
+
+
+@dataclass(frozen=True, slots=True)
+class PowerClaim:
+    """A power property's claim about one person (issue 17), decided by the power analysis of the
+    goal's outcome: a dummy (no swing), a veto player (in every winning coalition), or a share of
+    power (normalised Banzhaf or Shapley-Shubik) compared with ``bound``."""
+
+    claim: str  # dummy | veto | index
+    player: str
+    negated: bool = False
+    index: str | None = None  # banzhaf | shapley
+    op: str | None = None  # < <= >= >
+    bound: "Fraction | None" = None
+    bound_text: str | None = None  # as written ("20%")
+    by: str = "person"  # "principal": ``player`` is a principal, its keys one player (``govspec power --by``)
+
+    def describe(self, outcome: str, holds: bool = True) -> str:
+        """The claim as written (``holds``), or its denial."""
+        if self.claim == "index":
+            denied = "" if holds else "is not "
+            return f"{self.index} power of {self.player} over {outcome} {denied}{self.op} {self.bound_text}"
+        what = "a dummy" if self.claim == "dummy" else "a veto player"
+        return f"{self.player} is {'not ' if self.negated == holds else ''}{what} for {outcome}"
+
+
 @dataclass(frozen=True, slots=True)
 class Property:
     name: str
     kind: str  # invariant | step | no_coalition | every_coalition | coalition_force | coalition_block
     # | every_coalition_block ("every coalition of K ... can block", "each of S can block")
-    # | no_coalition_block ("no coalition of at most K ... can block")
+    # | no_coalition_block ("no coalition of at most K ... can block") | power (a PowerClaim)
     span: Span
     cite: str | None
     text: str
@@ -535,6 +562,7 @@ class Property:
     # each with its phase and C as read in its own step; ``subject`` is the set as written
     also: tuple[tuple[str, str, "BoolExpr"], ...] = ()
     subject: str = ""
+    power: PowerClaim | None = None  # kind "power" (issue 17): decided by the power analysis of ``goal``
 
     @property
     def cases(self) -> tuple[tuple[str, str, "BoolExpr"], ...]:

@@ -92,23 +92,25 @@ def sanity_task(spec: tuple, options: Options, run):
 
 
 def property_task(spec: tuple, index: int, options: Options, passable: dict, run):
-    """The result of the model's property number ``index``, as :func:`govspec.tasks.check_one`."""
-    from .tasks import check_one, engine_of
+    """The result of the model's property number ``index``, as :func:`govspec.power_properties.check_any`."""
+    from .power_properties import check_any
+    from .tasks import engine_of
 
     model = rebuilt(spec)
-    return check_one(engine_of(model, options)[0], model, model.properties[index], options, passable, run)
+    return check_any(engine_of(model, options)[0], model, model.properties[index], options, passable, run)
 
 
 def file_task(spec: tuple, options: Options, run):
     """One file's whole check, as one process does it: ((sanity results, passable), each property's
     result in order).  The unit of work when there are many files (fewer, larger tasks: no model
     rebuilt on a second worker, fewer round trips to a cluster's scheduler)."""
-    from .tasks import check_one, engine_of, sanity_of
+    from .power_properties import check_any
+    from .tasks import engine_of, sanity_of
 
     model = rebuilt(spec)
     engine = engine_of(model, options)[0]
     checked = sanity_of(engine, model, options, run) if options.sanity else ((), {})
-    return checked, [check_one(engine, model, p, options, checked[1], run) for p in model.properties]
+    return checked, [check_any(engine, model, p, options, checked[1], run) for p in model.properties]
 
 
 WHOLE_FILES = 8  # at least this many files per process (or per cluster, 16): each file is one task

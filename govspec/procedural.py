@@ -175,9 +175,11 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
 
 
 def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
-                      progress=None, then: Options | None = None) -> dict:
+                      progress=None, then: Options | None = None, keep: dict | None = None) -> dict:
     """The procedural analysis of one outcome (see the module docstring), or :class:`Unsupported`;
-    ``then`` as for :func:`decide_game`."""
+    ``then`` as for :func:`decide_game`.  ``keep``: also given the game (its classes merged), its
+    minimal winning profiles and, per profile, the check behind it ("game", "winning", "checks"),
+    for a power property's witness (:mod:`govspec.power_properties`)."""
     name = goal.text
     decided = decide_game(model, goal, options, by, progress, then=then)
     game = original = decided.game
@@ -213,6 +215,9 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
     place = {n: i for i, (n, _, _) in enumerate(_players(model, by))}
     rows = sorted(player_rows(analysis), key=lambda r: place[r["name"]])  # (in the order of the spec)
     found_winning = minimal_of_table(game, False, LISTED)
+    if keep is not None:
+        keep.update(game=game, winning=found_winning,
+                    checks=[results[spread_profile(original, groups, p)] for p in found_winning.profiles])
     winning = coalition_data(game, found_winning)
     for entry, profile in zip(winning["profiles"], found_winning.profiles):
         r = results[spread_profile(original, groups, profile)]

@@ -225,6 +225,8 @@ def in_words(model: m.Model, prop: m.Property) -> str:
         if isinstance(prop.step, m.BoolConst) and not prop.step.value:
             return f"It never happens that {steps}."
         return f"Whenever {steps}, {words.cond(prop.step)}."
+    if kind == "power" and prop.power is not None:
+        return _power(words, prop.power, prop.goal)
     c, goal = prop.coalition, prop.goal
     if c is None or goal is None:
         raise NoWording(f"a property of kind {kind}")
@@ -245,6 +247,26 @@ def in_words(model: m.Model, prop: m.Property) -> str:
     if kind == "no_coalition_block":
         return f"No coalition of {_coalition(model, c)} can {_block(words, goal)}, {others}."
     raise NoWording(f"a property of kind {kind}")
+
+
+POWER_INDEX_NAMES = {"banzhaf": "normalised Banzhaf index", "shapley": "Shapley-Shubik index"}
+POWER_COMPARISON_WORDS = {"<": "less than", "<=": "at most", ">=": "at least", ">": "more than"}
+
+
+def _power(words: _Words, claim: m.PowerClaim, goal: m.Goal) -> str:
+    """A power property (issue 17) in words: what a coalition that can make the outcome happen needs."""
+    act = _goal(words, goal)
+    x = claim.player
+    if claim.claim == "dummy":
+        if claim.negated:
+            return f"Some coalition that can {act} can no longer do so without {x}."
+        return f"No coalition that can {act} needs {x}: {x} never changes the outcome."
+    if claim.claim == "veto":
+        if claim.negated:
+            return f"Some coalition without {x} can {act}."
+        return f"Every coalition that can {act} includes {x}: {x} can block it alone."
+    return (f"The share of the power over {goal.text} that {x} holds ({POWER_INDEX_NAMES[claim.index]}) is "
+            f"{POWER_COMPARISON_WORDS[claim.op]} {claim.bound_text}.")
 
 
 _HEAD = re.compile(r'^property\s+\w+\s*(?:"(?:[^"\\\n]|\\.)*")?\s*:\s*')

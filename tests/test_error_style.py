@@ -259,4 +259,4 @@ def test_property_forms_the_note_does_not_name_are_added_from_the_grammar(monkey
     """A property form added to the grammar after the hand-written note appears in it by itself."""
     monkeypatch.setattr("govspec.syntax.mistakes._PROPERTY_NOTE_WORDS", {"always", "never", "no", "every", "coalition", "each"})
     diag = _error(SPEC + "property p: sometimes fire\n")
-    assert diag.notes[0].endswith("each of ... can force|block ..., possible ..."), diag.notes
+    assert diag.notes[0].endswith("banzhaf|shapley power of X over P <= ..., possible ..."), diag.notes

@@ -166,6 +166,19 @@ CASES = [
          "GOV316", 12, 5, "only a veto has a window"),
     case("vetoed-without-window", prop("property p: never fire.vetoed"), "GOV316", 17, 19,
          "'fire' has no veto window"),
+    # ---- power properties (issue 17)
+    case("power-unknown-person", prop("property p: zed is a dummy for fire"), "GOV103", 17, 13, "unknown name 'zed'"),
+    case("power-unknown-outcome", prop("property p: ann is a dummy for fyre"), "GOV107", 17, 32,
+         "did you mean 'fire'?"),
+    case("power-outcome-not-a-procedure", prop("property p: ann is a veto player for ceo"), "GOV320", 17, 38,
+         "'ceo' is not a procedure"),
+    case("power-unknown-index", prop("property p: banzhof power of ann over fire <= 20%"), "GOV320", 17, 13,
+         "no power index 'banzhof'"),
+    case("power-equality", prop("property p: shapley power of ann over fire == 20%"), "GOV320", 17, 13,
+         "compared with <, <=, >= or >, not =="),
+    case("power-share-above-one", prop("property p: banzhaf power of ann over fire <= 120%"), "GOV320", 17, 47,
+         "120% is not a share of power"),
+    case("power-of-a-body", prop("property p: board is a dummy for fire"), "GOV200", 17, 13, "'board' is not a person"),
     case("executed-in-vote-terms", prop("property p: always (fire.executed -> yes >= 2)"), "GOV201", 17, 38,
          "'yes' describes a vote"),
     case("votes-in-a-requirement-at-execution",
@@ -512,7 +525,8 @@ ISSUE_CASES = {
         " 17 | property p: sometimes ceo is vacant\n"
         "    |             ^^^^^^^^^\n"
         "note: a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
-        "coalition {{...}} can force|block ..., each of ... can force|block ...\n"
+        "coalition {{...}} can force|block ..., each of ... can force|block ..., "
+        "X is [not] a dummy|veto player for P, banzhaf|shapley power of X over P <= ...\n"
         "note: for 'some behaviour reaches X', write 'possible X'\n",
     ),
 }

@@ -46,6 +46,8 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
         return None if p is None else replace(p, possible=True)
     if decl.kind in ("always", "never"):
         return _trace_property(cx, decl, common)
+    if decl.kind == "power":
+        return _power(cx, decl, common)
     goal = _goal(cx, decl.body)
     if goal is None:
         return None
@@ -380,3 +382,60 @@ def _candidates(cx: Context, within, tagged, excluding) -> list[str] | None:
             cx.error("GOV200", f"'{x.name}' is not a person or office", x.span)
             return None
     return pool
+
+
+# ---- power properties (issue 17): "x is a dummy for P", "banzhaf power of x over P <= 20%"
+
+POWER_COMPARISONS = ("<", "<=", ">=", ">")
+
+
+def _power(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Property | None:
+    """A power property: one declared person (or a principal, whose keys are one player), an outcome the power analysis speaks of (a procedure
+    passing, or 'P.executed'), and for a bound on an index, its name and a share from 0% to 100%."""
+    claim, outcome = decl.power, decl.body
+    goal = _power_goal(cx, outcome)
+    by = "person"
+    held = {p.principal for p in cx.people.values() if p.principal and p.principal != p.name}
+    if claim.player.name in held and claim.player.name not in cx.people:
+        by, player = "principal", [claim.player.name]  # (its keys vote together, as with --by principal)
+    else:
+        player = _named_people(cx, claim.player)
+    if goal is None or player is None:
+        return None
+    if len(player) != 1:
+        cx.error("GOV200", f"'{claim.player.name}' is a group: a power property speaks of one person",
+                 claim.player.span)
+        return None
+    index = op = bound = text = None
+    if claim.claim == "index":
+        index = claim.index.name
+        if index not in m.POWER_INDICES:
+            cx.error("GOV320", f"no power index '{index}': write 'banzhaf power of ...' (the normalised Banzhaf "
+                     "index) or 'shapley power of ...' (Shapley-Shubik)", claim.index.span)
+            return None
+        op, bound, text = claim.op, claim.bound.value, claim.bound.text or str(claim.bound.value)
+        if op not in POWER_COMPARISONS:
+            cx.error("GOV320", f"a power index is compared with <, <=, >= or >, not {op}", claim.span)
+            return None
+        if not 0 <= bound <= 1:
+            cx.error("GOV320", f"{text} is not a share of power: write one from 0% to 100% (or 0 to 1)",
+                     claim.bound.span)
+            return None
+    power = m.PowerClaim(claim.claim, player[0], claim.negated, index, op, bound, text, by=by)
+    return m.Property(kind="power", goal=goal, power=power, **common)
+
+
+def _power_goal(cx: Context, e: ast.Expr) -> m.Goal | None:
+    """The outcome of a power property: a procedure (not an event) passing, or its 'P.executed'."""
+    if unknown_procedure(cx, e):
+        return None
+    name = e.name if isinstance(e, ast.Name) else e.owner
+    if name not in cx.procs:
+        cx.error("GOV320", f"'{cx.text(e.span)}' is not a procedure: a power property speaks of a procedure "
+                 "passing, or of 'P.executed'", e.span)
+        return None
+    if cx.procs[name].is_event:
+        cx.error("GOV320", f"'{name}' is an event: the power analysis speaks of procedures, decided by votes",
+                 e.span)
+        return None
+    return _goal(cx, e)

@@ -109,7 +109,7 @@ def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
 
 
 FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalition_block", "every_coalition_block",
-                 "no_coalition_block")
+                 "no_coalition_block", "power")
 
 
 def has_details(r: PropertyResult) -> bool:

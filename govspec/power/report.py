@@ -70,10 +70,12 @@ def by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
             for tag, members in tags.items()]
 
 
-def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: int | None = None) -> dict:
+def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: int | None = None,
+                    keep: dict | None = None) -> dict:
     """The analysis of one procedure passing, or :class:`Unsupported`; with ``sample``, a vote too
     large for the exact analysis gets Banzhaf indices estimated from that many random coalitions
-    (:func:`sampled`), labelled approximate."""
+    (:func:`sampled`), labelled approximate.  ``keep``: also given the game and its minimal winning
+    profiles ("game", "winning"), for a power property's witness (:mod:`govspec.power_properties`)."""
     if model.sizes:
         raise Unsupported(procedure, "a group's size is left open (the analysis needs fixed sizes)")
     q = reduction(model, m.Goal(procedure, None, procedure))
@@ -97,9 +99,12 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
                              "the shares and Coleman's power to initiate are undefined (0 / 0)"}
     place = {name: i for i, name in enumerate(q.order)}
     rows = sorted(player_rows(analysis), key=lambda r: place.get(r["name"], len(place)))
+    found = minimal_winning(game, LISTED)
+    if keep is not None:
+        keep.update(game=game, winning=found)
     out |= {"players": rows, "winning_coalitions": analysis.winning, "all_coalitions": 2 ** game.players,
             "dummies": [r["name"] for r in rows if r["dummy"]], "vetoes": [r["name"] for r in rows if r["veto"]],
-            "minimal_winning": coalition_data(game, minimal_winning(game, LISTED)),
+            "minimal_winning": coalition_data(game, found),
             "minimal_blocking": coalition_data(game, minimal_blocking(game, LISTED))}
     if by == "tag":
         out["tags"] = by_tag(model, rows)

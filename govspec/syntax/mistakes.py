@@ -16,7 +16,7 @@ import re
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostic, Span
-from .expected import expected_terminals, expected_words, keywords, misspelt_keyword, terminal_words
+from .expected import expected_terminals, expected_words, keywords, keywords_at, misspelt_keyword, terminal_words
 from .tokens import token_span
 
 
@@ -27,7 +27,8 @@ def _shown(words: list[str], limit: int = 40) -> str:
 
 _PROPERTY_FORMS = {"ALWAYS", "NEVER", "NO", "EVERY", "COALITION"}
 _PROPERTY_NOTE = ("a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
-                  "coalition {...} can force|block ..., each of ... can force|block ...")
+                  "coalition {...} can force|block ..., each of ... can force|block ..., "
+                  "X is [not] a dummy|veto player for P, banzhaf|shapley power of X over P <= ...")
 _PROPERTY_NOTE_WORDS = {"always", "never", "possible", "no", "every", "coalition", "each"}
 _POSSIBILITY_WORDS = {"sometimes", "eventually", "exists", "some", "reachable", "can", "may", "maybe"}
 
@@ -178,6 +179,17 @@ def _eof_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
     return Diagnostic("GOV102", "unexpected end of file", Span.point(path, line, column), notes=(expected,))
 
 
+def _unknown_form(word: str, span: Span, forms: set[str]) -> Diagnostic:
+    """GOV111: ``word`` where a property's form begins (``forms``: the keywords that may begin one)."""
+    close = misspelt_keyword(word, forms) if word.isalpha() else None
+    meant = f" (did you mean '{close}'?)" if close else ""
+    others = sorted(forms - _PROPERTY_NOTE_WORDS)  # (forms added to the grammar since the note)
+    notes = [_PROPERTY_NOTE + "".join(f", {other} ..." for other in others)]
+    if not close and word in _POSSIBILITY_WORDS:
+        notes.append("for 'some behaviour reaches X', write 'possible X'")
+    return Diagnostic("GOV111", f"unknown property form {word!r}{meant}", span, notes=tuple(notes))
+
+
 def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
     if isinstance(err, UnexpectedCharacters):
         char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else "?"
@@ -195,12 +207,17 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
     accepted = expected_terminals(err)
     close = misspelt_keyword(str(tok), keywords(accepted)) if str(tok).isalpha() else None
     meant = f" (did you mean '{close}'?)" if close else ""
+    if accepted == {"IS", "POWER"} and str(tok)[:1].isalpha():
+        # a property's first word was read as a person's name (a power property), and a word follows:
+        # the first word is more likely an unknown property form ("sometimes ceo is vacant")
+        word = re.search(r"(\w+)\s*$", text[: tok.start_pos])
+        if word is not None:
+            line = text.count("\n", 0, word.start(1)) + 1
+            column = word.start(1) - (text.rfind("\n", 0, word.start(1)) + 1) + 1
+            span = Span(path, line, column, line, column + len(word.group(1)))
+            return _unknown_form(word.group(1), span, keywords_at(text, word.start(1)))
     if accepted & _PROPERTY_FORMS and "ALWAYS" in accepted:
-        others = sorted(keywords(accepted) - _PROPERTY_NOTE_WORDS)  # (forms added to the grammar since the note)
-        notes = [_PROPERTY_NOTE + "".join(f", {word} ..." for word in others)]
-        if not close and str(tok) in _POSSIBILITY_WORDS:
-            notes.append("for 'some behaviour reaches X', write 'possible X'")
-        return Diagnostic("GOV111", f"unknown property form {str(tok)!r}{meant}", span, notes=tuple(notes))
+        return _unknown_form(str(tok), span, keywords(accepted))
     notes = [f"expected {_shown(expected_words(accepted))}"]
     if "RPAR" in accepted and tok.type != "RPAR":
         bracket = _unclosed_bracket(text[: tok.start_pos], guess=False)

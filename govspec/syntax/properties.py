@@ -96,11 +96,35 @@ class PropertyRules(Located):
     def prop_each_block(self, meta, items):
         return ("each_block", items[1], None, None, items[0])
 
+    # ---- power properties (issue 17): decided by the power analysis
+    def _power(self, meta, items, claim, negated):
+        player = ast.Name(self.t(items[0]), str(items[0]))
+        return ("power", items[1], None, None, None, ast.PowerClaim(self.s(meta), claim, player, negated))
+
+    def prop_dummy(self, meta, items):
+        return self._power(meta, items, "dummy", False)
+
+    def prop_not_dummy(self, meta, items):
+        return self._power(meta, items, "dummy", True)
+
+    def prop_veto(self, meta, items):
+        return self._power(meta, items, "veto", False)
+
+    def prop_not_veto(self, meta, items):
+        return self._power(meta, items, "veto", True)
+
+    def prop_power_index(self, meta, items):
+        index, player, outcome, op, bound = items
+        claim = ast.PowerClaim(self.s(meta), "index", ast.Name(self.t(player), str(player)), False,
+                               ast.Name(self.t(index), str(index)), str(op), bound)
+        return ("power", outcome, None, None, None, claim)
+
     def property_decl(self, meta, items):
         items, _ = list(items), None
         name = str(items[0])
         cite = None
         if len(items) == 3:
             cite = items[1][1]
-        kind, body, bound, coalition, *each = items[-1]
-        return ast.PropertyDecl(self.s(meta), name, kind, body, cite, bound, coalition, each=each[0] if each else None)
+        kind, body, bound, coalition, *rest = items[-1]
+        each, power = (rest + [None, None])[:2]
+        return ast.PropertyDecl(self.s(meta), name, kind, body, cite, bound, coalition, each=each, power=power)

@@ -1,0 +1,207 @@
+"""Power properties (issue 17): ``x is a dummy for P``, ``x is a veto player for P`` (each also with
+``not``) and ``banzhaf power of x over P <= 20%`` (``shapley``; ``<``, ``<=``, ``>=``, ``>``),
+decided by the analysis ``govspec power`` gives for the outcome P, not by another one.
+
+Assumes a checked model and a property of kind "power" (:func:`govspec.check.properties.prop`).
+Guarantees: the outcome is analysed as ``govspec power --outcome P`` analyses it (the exact single
+vote of :func:`govspec.power.report.analyse_outcome`, else the procedural analysis of
+:mod:`govspec.procedural`).  PROVED or REFUTED only when that analysis is exact; a refuted dummy
+(or a proved non-dummy) names a minimal winning coalition with the person in it (who swings
+there), with the verifier's forcing sequence of that coalition itself for a procedural outcome; a
+refuted bound names the exact value.  An analysis bounded to depth N gives HOLDS UP TO N STEPS when
+the claim holds in the bounded game, and UNKNOWN otherwise (a longer forcing sequence could make a
+coalition win).  An outcome outside the analysis (too large for the exact analysis, open sizes, too
+many coalitions) is UNKNOWN with the reason; sampling decides nothing.  :func:`check_any` checks
+any property, this kind included.
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+from . import model as m
+from .options import Options
+from .power.games import describe
+from .power.report import Unsupported, analyse_outcome
+from .procedural import analyse_procedure, force_question
+from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope, steps_text
+from .safe import counted
+from .tasks import check_one, engine_of
+from .wording import NoWording, in_words, statement
+
+EXACT_VOTE = "the exact power analysis of the vote (every coalition counted)"
+EXACT_GAME = "the procedural power analysis ({checks} checks of the verifier, each PROVED or REFUTED)"
+
+
+def check_any(engine, model: m.Model, prop: m.Property, options: Options, passable: dict[str, bool], run=None,
+              progress=None) -> PropertyResult:
+    """One property's result: a power property by the power analysis, any other as
+    :func:`govspec.tasks.check_one` checks it."""
+    if prop.kind == "power":
+        return power_verdict(model, prop, options, run, progress)
+    return check_one(engine, model, prop, options, passable, run, progress)
+
+
+KEPT = 8  # analyses kept for the next power property (of the same model, outcome and options)
+_ANALYSES: list = []  # (model, goal, by, options, analysis, keep), the latest last
+
+
+def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str) -> dict | str:
+    """The analysis ``govspec power --by BY`` gives of the outcome, or why there is none; computed
+    once for several properties of one outcome (the same model object, the same options)."""
+    for kept in _ANALYSES:
+        if kept[0] is model and kept[1:4] == (goal, by, options):
+            keep.update(kept[5])
+            return kept[4]
+    found = _analysed(model, goal, options, progress, keep, by)
+    _ANALYSES.append((model, goal, by, options, found, dict(keep)))
+    del _ANALYSES[:-KEPT]
+    return found
+
+
+def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str) -> dict | str:
+    """The single vote's analysis, else the procedural one, else why neither (as ``govspec power``)."""
+    single = None
+    if goal.phase == "pass":
+        try:
+            return analyse_outcome(model, goal.procedure, by, keep=keep)
+        except Unsupported as refused:
+            single = refused.reason
+    try:
+        return analyse_procedure(model, goal, options, by, progress=progress, keep=keep)
+    except Unsupported as refused:
+        if single is not None and single != refused.reason:
+            return f"{single}; the procedural analysis: {refused.reason}"
+        return refused.reason
+
+
+def share(x: Fraction) -> str:
+    """A share as the power report prints it, with the exact fraction: ``33.33% (1/3)``."""
+    return f"{float(x) * 100:.2f}%" + ("" if x.denominator == 1 or (x * 100).denominator == 1 else f" ({x})")
+
+
+def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tuple[bool | None, str]:
+    """Does the claim hold in the analysed game, and what the game says of the person (None: the
+    game gives no figure for it, the reason in words)."""
+    x = claim.player
+    if row is None and "players" not in a:  # (no coalition wins, or every one does: nobody swings)
+        nobody = not a.get("passable", False)
+        if claim.claim == "dummy":
+            return not claim.negated, f"{x} has no swing: {a['why']}"
+        if claim.claim == "veto":  # (everyone else can force it unless nobody can)
+            return nobody != claim.negated, f"{x} {'can' if nobody else 'cannot'} block it alone: {a['why']}"
+        return None, f"no index is defined: {a['why']}"
+    if row is None:  # (a single vote: not among its voters)
+        row = {"swings": 0, "dummy": True, "veto": False, "normalised": {"exact": "0"}, "shapley": {"exact": "0"}}
+        absent = f"{x} does not vote on it"
+    else:
+        absent = ""
+    if claim.claim == "dummy":
+        swings = f"{x} swings in {counted(row['swings'], 'coalition')} of the others"
+        said = absent or (f"{x} has no swing" if row["dummy"] else swings)
+        return row["dummy"] != claim.negated, said
+    if claim.claim == "veto":
+        said = (f"{x} is in every one of the {a['winning_coalitions']:,} winning coalitions" if row["veto"] else
+                f"everyone but {x} together can force {goal.text}")
+        return row["veto"] != claim.negated, said
+    value = Fraction(row[m.POWER_INDICES[claim.index]]["exact"])
+    holds = {"<": value < claim.bound, "<=": value <= claim.bound, ">=": value >= claim.bound,
+             ">": value > claim.bound}[claim.op]
+    return holds, f"{claim.index} power of {x} is {share(value)}" + (f" ({absent})" if absent else "")
+
+
+def _swing(keep: dict, x: str):
+    """A minimal winning coalition with ``x`` in it (``x`` swings in it: without any member it loses),
+    as (the coalition, the kind of coalition in words, the check behind it or None), or None when
+    none of those listed has ``x``'s class."""
+    game, found = keep.get("game"), keep.get("winning")
+    if game is None:
+        return None
+    i = next((k for k, c in enumerate(game.classes) if x in c.names()), None)
+    for n, profile in enumerate(found.profiles if i is not None else ()):
+        if profile[i] >= 1:
+            people = [x]
+            for k, (c, t) in enumerate(zip(game.classes, profile)):
+                people += [p for p in c.names() if p != x][:t - 1 if k == i else t]
+            checks = keep.get("checks")
+            return people, describe(game, profile), checks[n] if checks else None
+    return None
+
+
+def _acting(model: m.Model, claim: m.PowerClaim, players: list[str]) -> dict[str, list[str]]:
+    """The people who act for each player (a principal's keys, with ``by`` "principal")."""
+    if claim.by != "principal":
+        return {x: [x] for x in players}
+    return {x: [p.name for p in model.people if p.principal == x] for x in players}
+
+
+def _own_check(model: m.Model, goal: m.Goal, people: list[str], options: Options):
+    """The forcing sequence of ``people`` themselves (PROVED), or None."""
+    result = check_one(engine_of(model, options)[0], model, force_question(model, goal, tuple(people)), options, {})
+    return result if result.status == PROVED else None
+
+
+def power_verdict(model: m.Model, prop: m.Property, options: Options = Options(), run=None,
+                  progress=None) -> PropertyResult:
+    """The verdict on one power property (see the module docstring)."""
+    start = time.monotonic()
+    claim, goal = prop.power, prop.goal
+    try:
+        words = in_words(model, prop)
+    except NoWording:
+        words = None
+    common = dict(name=prop.name, kind="power", line=prop.span.line, cite=prop.cite,
+                  path=None if prop.span.path == model.path else prop.span.path, statement=statement(prop.text),
+                  words=words)
+    said = claim.describe(goal.text)
+
+    def done(status, summary, scope=Scope(None), **kw) -> PropertyResult:
+        return PropertyResult(status=status, scope=scope, seconds=time.monotonic() - start, summary=summary,
+                              **common, **kw)
+
+    if run is not None and run.expired():
+        return done(UNKNOWN, "not checked", Scope(0), reason=f"{run.ran_out()} before its check began")
+    keep: dict = {}
+    a = _analysis(model, goal, options, progress, keep, claim.by)
+    if isinstance(a, str):
+        return done(UNKNOWN, f"the power analysis of {goal.text} cannot decide it", Scope(0),
+                    reason=f"{a}; a power property is decided only by an exact power analysis")
+    row = next((r for r in a.get("players", ()) if r["name"] == claim.player), None)
+    holds, about = _holds(claim, goal, row, a)
+    if holds is None:
+        return done(UNKNOWN, f"the power analysis of {goal.text} gives no figure for it", Scope(0), reason=about)
+    witness = {}
+    if claim.claim == "veto" and row is not None and not row["veto"] and a.get("method") == "procedural":
+        others = [p.name for p in model.people if (p.principal if claim.by == "principal" else p.name) != claim.player]
+        check = _own_check(model, goal, others, options)  # (the scenario of everyone else forcing it)
+        if check is not None and check.trace:
+            witness = dict(trace=check.trace, coalition=check.coalition)
+    if claim.claim == "dummy" and row is not None and not row["dummy"]:
+        found = _swing(keep, claim.player)
+        if found is not None:
+            people, kind, check = found
+            about += (f"; e.g. {{{', '.join(people)}}} can force {goal.text} and cannot without {claim.player} "
+                      f"(a minimal winning coalition: {kind})")
+            acting = _acting(model, claim, people)
+            if check is not None and not set(acting[claim.player]) <= set(check.coalition or ()):
+                # (the coalition checked had someone interchangeable with the player in its place)
+                mine = _own_check(model, goal, [p for ps in acting.values() for p in ps], options)
+                check = mine or check
+                if mine is None:
+                    about += (f"; the scenario is that of {{{', '.join(check.coalition)}}}, interchangeable with "
+                              "it in this game")
+            if check is not None and check.trace:
+                witness = dict(trace=check.trace, coalition=check.coalition)
+    if "bounded" in a:
+        depth = a["bounded"]["depth"]
+        if holds:
+            return done(BOUNDED, f"{said} in the game of forcing sequences of at most {steps_text(depth)}: {about}",
+                        Scope(depth), reason=f"not a proof: {a['bounded']['reason']}", searched=depth, **witness)
+        return done(UNKNOWN, f"the power analysis of {goal.text} is bounded to depth {depth}", Scope(depth),
+                    reason=f"in the game bounded to depth {depth}, {about}, so the property fails there; "
+                           f"{a['bounded']['reason']}", **witness)
+    how = EXACT_VOTE if a.get("method") != "procedural" else EXACT_GAME.format(checks=a["checks"])
+    if holds:
+        return done(PROVED, f"{said}: {about}", how=how, **witness)
+    return done(REFUTED, f"{claim.describe(goal.text, holds=False)}: {about}", **witness)

@@ -1,0 +1,363 @@
+"""Power properties (issue 17): ``x is a dummy for P``, ``x is a veto player for P``, bounds on the
+normalised Banzhaf and Shapley-Shubik indices, decided by the analysis ``govspec power`` gives.
+
+Each verdict is compared with a brute force over every coalition (the Nassau County board, and
+random small weighted votes), or with ``govspec power`` itself (a procedural outcome)."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import random
+from fractions import Fraction
+from itertools import combinations, permutations
+
+import pytest
+
+from govspec.api import Options, check_model, load_text
+from govspec.cli import main
+
+NASSAU = """\
+organization "Nassau County Board of Supervisors (1958)" {
+  person hempstead_1    weight 9
+  person hempstead_2    weight 9
+  person north_hempstead weight 7
+  person oyster_bay     weight 3
+  person glen_cove      weight 1
+  person long_beach     weight 1
+  body board {
+    members hempstead_1, hempstead_2, north_hempstead, oyster_bay, glen_cove, long_beach
+  }
+  procedure adopt {
+    decided by board at meeting
+      passes when weight(yes) >= 16
+  }
+}
+"""
+DUMMIES = ("oyster_bay", "glen_cove", "long_beach")
+
+
+def results(text: str, path: str = "spec.gov", options: Options = Options(sanity=False)) -> dict:
+    """Each property's result, by name."""
+    return {r.name: r for r in check_model(load_text(text, path), options).properties}
+
+
+def test_nassau_dummies_proved_and_a_powerful_member_refuted_with_a_swing():
+    props = "".join(f"property d_{x}: {x} is a dummy for adopt\n" for x in DUMMIES)
+    props += "property d_north: north_hempstead is a dummy for adopt\n"
+    props += "property nd_north: north_hempstead is not a dummy for adopt\n"
+    props += "property nd_glen: glen_cove is not a dummy for adopt\n"
+    got = results(NASSAU + props)
+    for x in DUMMIES:
+        assert got[f"d_{x}"].status == "proved", got[f"d_{x}"].summary
+        assert f"{x} has no swing" in got[f"d_{x}"].summary
+    refuted = got["d_north"]
+    assert refuted.status == "refuted" and refuted.word == "REFUTED"
+    # the witness: a winning coalition that loses without north_hempstead (brute force checks it)
+    assert "north_hempstead swings in 16 coalitions of the others" in refuted.summary
+    assert "e.g. {north_hempstead, hempstead_1} can force adopt and cannot without north_hempstead" in refuted.summary
+    assert 7 + 9 >= 16 > 9
+    assert got["nd_north"].status == "proved" and got["nd_glen"].status == "refuted"
+
+
+def test_nassau_index_bounds_and_vetoes():
+    props = """\
+property b1: banzhaf power of north_hempstead over adopt <= 20%
+property b2: banzhaf power of north_hempstead over adopt >= 1/3
+property b3: banzhaf power of north_hempstead over adopt > 1/3
+property b4: banzhaf power of north_hempstead over adopt <= 1/3
+property b5: banzhaf power of north_hempstead over adopt < 1/3
+property s1: shapley power of hempstead_1 over adopt < 0.34
+property s2: shapley power of oyster_bay over adopt > 0
+property v1: hempstead_1 is a veto player for adopt
+property v2: hempstead_1 is not a veto player for adopt
+"""
+    got = results(NASSAU + props)
+    assert got["b1"].status == "refuted"
+    assert "banzhaf power of north_hempstead is 33.33% (1/3)" in got["b1"].summary  # the exact value
+    assert got["b2"].status == "proved" and got["b3"].status == "refuted"  # exactly 1/3: the bound is exact
+    assert got["b4"].status == "proved" and got["b5"].status == "refuted"
+    assert got["s1"].status == "proved" and got["s2"].status == "refuted"
+    assert got["v1"].status == "refuted" and "everyone but hempstead_1 together can force adopt" in got["v1"].summary
+    assert got["v2"].status == "proved"
+
+
+def test_a_veto_player_and_json_words():
+    text = NASSAU.replace("weight(yes) >= 16", "weight(yes) >= 22") + """\
+property v: hempstead_1 is a veto player for adopt
+property nv: oyster_bay is not a veto player for adopt
+property vn: north_hempstead is a veto player for adopt
+"""
+    # quota 22 of 30: everyone but a Hempstead holds 21 votes, so each Hempstead can block alone
+    weights = {"hempstead_1": 9, "hempstead_2": 9, "north_hempstead": 7, "oyster_bay": 3, "glen_cove": 1, "long_beach": 1}
+    brute = _brute(weights, 22)
+    assert brute["veto"]["hempstead_1"] and not brute["veto"]["oyster_bay"] and not brute["veto"]["north_hempstead"]
+    got = results(text)
+    assert got["v"].status == "proved" and "in every one of the" in got["v"].summary
+    assert got["nv"].status == "proved" and got["vn"].status == "refuted"
+    as_json = got["v"].as_dict()
+    assert as_json["kind"] == "power" and as_json["statement"] == "hempstead_1 is a veto player for adopt"
+    assert "Every coalition that can make adopt pass includes hempstead_1" in as_json["words"]
+
+
+def test_every_format_renders_a_power_property(tmp_path):
+    path = tmp_path / "n.gov"
+    path.write_text(NASSAU + "property d: north_hempstead is a dummy for adopt\n", encoding="utf-8")
+    outputs = {}
+    for fmt in ("text", "json", "markdown", "html", "sarif"):
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["check", str(path), "--format", fmt], out, err)
+        assert code == 1, (fmt, err.getvalue())
+        outputs[fmt] = out.getvalue()
+    for fmt, text in outputs.items():
+        assert "north_hempstead" in text and "REFUTED" in text.upper(), fmt
+    report = json.loads(outputs["json"])
+    from jsonschema import validate
+    from conftest import ROOT
+
+    validate(report, json.loads((ROOT / "govspec/schemas/report.schema.json").read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("quota,veto", [(31, "proved"), (0, "refuted")])
+def test_a_vote_nobody_or_everybody_wins(quota, veto):
+    """Quota 31 of 30 (no coalition wins) or 0 (every one does, the empty one too): nobody swings,
+    so everyone is a dummy; everyone can block alone only when nobody can pass it; no share is defined."""
+    text = NASSAU.replace("weight(yes) >= 16", f"weight(yes) >= {quota}") + """\
+property d: hempstead_1 is a dummy for adopt
+property v: hempstead_1 is a veto player for adopt
+property b: banzhaf power of hempstead_1 over adopt <= 100%
+"""
+    got = results(text)
+    assert got["d"].status == "proved" and got["v"].status == veto
+    assert got["b"].status == "unknown" and got["b"].reason
+
+
+def test_an_event_is_not_an_outcome():
+    from govspec.diagnostics import SpecError
+
+    with pytest.raises(SpecError) as err:
+        load_text(PROCEDURAL + "property e: a is a dummy for resign\n", "p.gov")
+    diag = err.value.diagnostics[0]
+    assert (diag.code, diag.span.line, diag.span.column) == ("GOV320", 22, 30)
+    assert "'resign' is an event" in diag.message
+
+
+def test_open_sizes_give_unknown():
+    town = "  person long_beach     weight 1\n  group town of 1 to 3\n"
+    text = NASSAU.replace("  person long_beach     weight 1\n", town) \
+        .replace("glen_cove, long_beach\n", "glen_cove, long_beach, town\n")
+    got = results(text + "property d: oyster_bay is a dummy for adopt\n")
+    assert got["d"].status == "unknown" and got["d"].word == "UNKNOWN"
+    assert "a group's size is left open" in got["d"].reason
+
+
+def test_too_large_for_the_exact_analysis_falls_back_on_the_procedural_one(tmp_path, monkeypatch):
+    """As in ``govspec power``: a vote too large for the exact single-vote analysis is analysed
+    procedurally (exact here), then decided."""
+    import govspec.power.report as power_report
+
+    monkeypatch.setattr(power_report, "WORK", 1)
+    got = results(NASSAU + "property b: banzhaf power of oyster_bay over adopt <= 5%\n")["b"]
+    assert got.status == "proved" and got.how.startswith("the procedural power analysis")
+
+
+def test_outside_every_exact_analysis_is_unknown_and_exit_4(tmp_path, monkeypatch):
+    import govspec.power.report as power_report
+    import govspec.procedural as procedural
+
+    monkeypatch.setattr(power_report, "WORK", 1)
+    monkeypatch.setattr(procedural, "MAX_PROFILES", 1)
+    path = tmp_path / "n.gov"
+    path.write_text(NASSAU + "property b: banzhaf power of oyster_bay over adopt <= 5%\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", str(path), "--no-sanity"], out, err) == 4, out.getvalue() + err.getvalue()
+    assert "UNKNOWN" in out.getvalue() and "too large for the exact analysis" in out.getvalue()
+    assert "PROVED" not in out.getvalue()
+
+
+PROCEDURAL = """\
+organization "Three" {
+  person a
+  person b
+  person c
+  body board {
+    members a, b, c
+  }
+  event resign(d in board) {
+    effect remove d from board
+  }
+  procedure act {
+    decided by board at meeting
+      notice none
+      quorum majority of board.members
+      passes when yes > half of present
+  }
+}
+property d: a is a dummy for act
+property dc: c is a dummy for act
+property v: a is not a veto player for act
+property s: shapley power of b over act < 40%
+"""
+
+
+def test_procedural_outcome_agrees_with_govspec_power(tmp_path):
+    got = results(PROCEDURAL)
+    path = tmp_path / "p.gov"
+    path.write_text(PROCEDURAL, encoding="utf-8")
+    out = io.StringIO()
+    assert main(["power", str(path), "--format", "json"], out, io.StringIO()) == 0
+    power = json.loads(out.getvalue())["outcomes"][0]
+    assert power["method"] == "procedural" and power["exact"]
+    rows = {r["name"]: r for r in power["players"]}
+    assert (got["d"].status == "proved") == rows["a"]["dummy"] is False
+    assert got["d"].status == "refuted" and got["d"].trace, "a refuted dummy shows the forcing sequence"
+    assert "a" in got["d"].coalition and len(got["d"].coalition) == 2
+    # c's class is checked with a and b first: c's own coalition is checked for its scenario
+    assert got["dc"].status == "refuted" and "c" in got["dc"].coalition and got["dc"].trace
+    assert "interchangeable" not in got["dc"].summary
+    assert (got["v"].status == "proved") == (not rows["a"]["veto"]) is True
+    assert got["v"].coalition == ("b", "c") and got["v"].trace  # everyone else forcing it: the scenario
+    assert (got["s"].status == "proved") == (Fraction(rows["b"]["shapley"]["exact"]) < Fraction(2, 5)) is True
+
+
+def test_one_analysis_serves_every_property_of_an_outcome(monkeypatch):
+    import govspec.power_properties as power_properties
+
+    calls = []
+    real = power_properties.analyse_procedure
+    monkeypatch.setattr(power_properties, "analyse_procedure", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    got = results(PROCEDURAL.replace("property s:", "property s2: shapley power of c over act >= 1/3\nproperty s:"))
+    assert len(got) == 5 and len(calls) == 1, calls
+
+
+def test_an_outcome_taking_effect():
+    text = """\
+organization "Timed" {
+  person a
+  person b
+  person c
+  body board {
+    members a, b, c
+  }
+  procedure act {
+    decided by board at meeting
+      passes when yes >= 2
+    timelock 2 days
+  }
+}
+property d: a is a dummy for act.executed
+property s: shapley power of a over act.executed >= 1/3
+"""
+    got = results(text)
+    assert got["d"].status == "refuted" and "can force act.executed" in got["d"].summary and got["d"].trace
+    assert any(step.phase == "execute" for step in got["d"].trace)  # the scenario takes effect
+    assert got["s"].status == "proved" and got["s"].how.startswith("the procedural power analysis")
+
+
+def test_a_bounded_procedural_analysis_never_proves_or_refutes():
+    """At depth 1 without proofs of any length, a coalition that cannot force the outcome in one
+    step is only bounded: a claim that holds in that game HOLDS UP TO 1 STEP, one that fails there
+    is UNKNOWN (a longer sequence could change the game)."""
+    got = results(PROCEDURAL, options=Options(sanity=False, depth=1, unbounded=False))
+    assert got["v"].status == "bounded" and got["v"].word == "HOLDS UP TO 1 STEP", got["v"].summary
+    assert got["s"].status == "bounded" and "not a proof" in got["s"].reason
+    assert got["d"].status == "unknown" and "bounded to depth 1" in got["d"].summary
+    assert not {r.status for r in got.values()} & {"proved", "refuted"}
+
+
+def test_a_principal_is_one_player_as_with_by_principal():
+    """Sky Mavis's five keys of Ronin's nine (5 needed) vote together: it alone decides, while each
+    of its keys, counted one by one, is one of nine interchangeable signers."""
+    text = """\
+organization "Ronin" {
+  group sky_mavis of 4 for sky_mavis_inc
+  person axie_dao_key for sky_mavis_inc
+  group partners of 4
+  body validators {
+    members sky_mavis, axie_dao_key, partners
+  }
+  procedure withdraw {
+    decided by validators by written consent
+      passes when yes >= 5
+  }
+}
+property veto: sky_mavis_inc is a veto player for withdraw
+property all: banzhaf power of sky_mavis_inc over withdraw >= 100%
+property key: axie_dao_key is a veto player for withdraw
+property key_share: shapley power of axie_dao_key over withdraw <= 1/9
+"""
+    got = results(text)
+    assert got["veto"].status == "proved" and got["all"].status == "proved"
+    assert got["key"].status == "refuted" and got["key_share"].status == "proved"
+
+
+def test_a_principal_in_a_procedural_outcome_acts_with_all_its_keys():
+    text = PROCEDURAL.split("property")[0].replace("  person a\n  person b\n", "  person a for acme\n  person a2 for acme\n"
+                                                    "  person b\n").replace("members a, b, c", "members a, a2, b, c")
+    got = results(text + "property d: acme is a dummy for act\nproperty v: acme is a veto player for act\n")
+    assert got["d"].status == "refuted" and {"a", "a2"} <= set(got["d"].coalition) and got["d"].trace
+    assert got["v"].status == "proved"
+
+
+# ---- brute force over every coalition of random small weighted votes
+
+
+def _brute(weights: dict[str, int], quota: int) -> dict:
+    names = list(weights)
+
+    def wins(coalition) -> bool:
+        return sum(weights[p] for p in coalition) >= quota
+
+    swings = {x: sum(1 for k in range(len(names)) for s in combinations([p for p in names if p != x], k)
+                     if not wins(s) and wins((*s, x))) for x in names}
+    total = sum(swings.values())
+    pivots = dict.fromkeys(names, 0)
+    for order in permutations(names):
+        for k in range(len(order)):
+            if wins(order[:k + 1]) and not wins(order[:k]):
+                pivots[order[k]] += 1
+                break
+    return {"dummy": {x: swings[x] == 0 for x in names},
+            "veto": {x: not wins([p for p in names if p != x]) for x in names},
+            "banzhaf": {x: Fraction(swings[x], total) if total else None for x in names},
+            "shapley": {x: Fraction(pivots[x], math.factorial(len(names))) for x in names}}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_verdicts_agree_with_brute_force(seed):
+    rng = random.Random(seed)
+    n = rng.randint(3, 5)
+    weights = {f"p{i}": rng.randint(1, 6) for i in range(n)}
+    quota = rng.randint(1, sum(weights.values()))
+    bounds = [Fraction(rng.randint(0, 8), 8) for _ in range(n)]
+    ops = [rng.choice(["<", "<=", ">=", ">"]) for _ in range(n)]
+    text = 'organization "random" {\n' + "".join(f"  person {p} weight {w}\n" for p, w in weights.items())
+    text += f"  body board {{\n    members {', '.join(weights)}\n  }}\n"
+    text += f"  procedure adopt {{\n    decided by board at meeting\n      passes when weight(yes) >= {quota}\n  }}\n}}\n"
+    for i, p in enumerate(weights):
+        text += f"property d_{p}: {p} is a dummy for adopt\nproperty v_{p}: {p} is a veto player for adopt\n"
+        text += f"property b_{p}: banzhaf power of {p} over adopt {ops[i]} {bounds[i]}\n"
+        text += f"property s_{p}: shapley power of {p} over adopt {ops[i]} {bounds[i]}\n"
+    got = results(text)
+    brute = _brute(weights, quota)
+    compare = {"<": Fraction.__lt__, "<=": Fraction.__le__, ">=": Fraction.__ge__, ">": Fraction.__gt__}
+    for i, p in enumerate(weights):
+        assert got[f"d_{p}"].status == ("proved" if brute["dummy"][p] else "refuted"), (weights, quota, p)
+        assert got[f"v_{p}"].status == ("proved" if brute["veto"][p] else "refuted"), (weights, quota, p)
+        for index in ("banzhaf", "shapley"):
+            r = got[f"{index[0]}_{p}"]
+            value = brute[index][p]
+            if value is None:  # (nobody swings: the shares are 0 / 0)
+                assert r.status == "unknown", r.summary
+            else:
+                expected = "proved" if compare[ops[i]](value, bounds[i]) else "refuted"
+                assert r.status == expected, (weights, quota, p, index, value, ops[i], bounds[i], r.summary)
+
+
+def test_the_brute_force_has_teeth():
+    """(the brute force above finds Banzhaf's three dummies of Nassau County, and no veto)"""
+    brute = _brute({"h1": 9, "h2": 9, "nh": 7, "ob": 3, "gc": 1, "lb": 1}, 16)
+    assert [x for x, d in brute["dummy"].items() if d] == ["ob", "gc", "lb"]
+    assert not any(brute["veto"].values())
+    assert brute["banzhaf"]["nh"] == Fraction(1, 3) and brute["shapley"]["h1"] == Fraction(1, 3)
