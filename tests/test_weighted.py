@@ -54,7 +54,8 @@ CONSENT_RULES = [(None, "either"), ("weight(yes) >= 2/3 of weight(members)", "fa
 def weighted_specs(draw, lifecycle: bool = False) -> tuple[str, str]:
     """(spec text, expected path: fast | general | either).  With ``lifecycle`` (issue 14), the
     procedure is proposed before its vote (a threshold, a voting delay and period, a snapshot, a
-    timelock after), and sometimes voting power moves (a transfer or a flash loan: the general path)."""
+    timelock after), and sometimes voting power moves (a flash loan: the general path; a transfer
+    between holders: the fast path when every holder reaches the threshold alone, see moving_specs)."""
     n = draw(st.integers(2, 4 if lifecycle else 5))
     weights = draw(st.lists(st.integers(1, 4), min_size=n, max_size=n))
     people = [f"h{i}" for i in range(1, n + 1)]
@@ -106,9 +107,9 @@ def weighted_specs(draw, lifecycle: bool = False) -> tuple[str, str]:
         if draw(st.integers(0, 3)) == 0:
             body.append("timelock 1 days")
         moving = draw(st.sampled_from([None, None, "transfer", "flash"]))
-        if moving == "transfer":
+        if moving == "transfer":  # (the fast path when nobody needs to gather tokens to propose: moving_specs)
             lines.append(f"  event give(a in holders, b in holders) {{ effect transfer 1 from a to b }}")
-            path = "general"
+            path = "either" if path == "fast" else path
         elif moving == "flash":
             lines.append("  flash loan 3")
             path = "general"
@@ -680,3 +681,24 @@ def test_mutants_of_the_moving_tokens_logic_are_killed():
                 except Exception:  # (a witness the reference semantics refuses)
                     killed = True
         assert killed, f"mutant not killed: {name}"
+
+
+@pytest.mark.parametrize("change,reason", [
+    (("  event lend(a in holders, b in holders) { effect delegate a to b }\n", ""), "no event delegates"),
+    (("  event lend(a in holders, b in holders) { effect delegate a to b }\n",
+      "  event lend(a in holders, b in holders) { require executed == 0\n effect delegate a to b }\n"),
+     "event lend is not an unconditional transfer"),
+    (("passes when weight(yes) >= 1", "passes when weight(yes) >= 1 and weight({h1}) >= 1"),
+     "read the voting power of some of the members"),
+    (("  event give(a in holders, b in holders)", "  flash loan 5\n  event give(a in holders, b in holders)"),
+     "a flash loan"),
+    (("  procedure execute {", "  procedure pay {\n    decided by holders at meeting\n    passes when yes >= 1\n"
+      "    effect transfer 1 from h3 to h1\n  }\n  procedure execute {"), "procedure pay moves tokens"),
+])
+def test_moves_outside_the_fragment_are_refused_with_a_reason(change, reason):
+    text = POOLING.replace("THRESHOLD", "3")
+    assert change[0] in text
+    model = api.load_text(text.replace(*change), "refused.gov")
+    refusal = vote.reduction(model, model.properties[0].goal, 3, lifecycles=True)
+    assert isinstance(refusal, str) and reason in refusal, refusal
+    assert weighted.classify(model, model.properties[0].goal, 3) is None
