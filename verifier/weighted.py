@@ -39,9 +39,9 @@ depth 1.  (The argument holds for every length, so the bounded scope reported is
 
 *Proposals (issue 14).*  When P is proposed before its vote, the vote needs an open proposal, made
 by a member of B (in the coalition: outsiders start nothing) whose voting power reaches the
-threshold, and held from ``delay`` days after it until the period ends.  Voting power never moves,
-so every member's power at the proposal, at a snapshot and at the vote is its declared weight:
-the coalition can propose iff one of its members in B reaches the threshold (the threshold's
+threshold, and held from ``delay`` days after it until the period ends.  Where voting power never
+moves (for tokens that move, see below), every member's power at the proposal, at a snapshot and
+at the vote is its declared weight: the coalition can propose iff one of its members in B reaches the threshold (the threshold's
 parameter is read in the initial state, as (4) keeps it), and nothing the coalition does before
 changes the vote.  A proposer at or above the threshold never falls below it, so the proposal
 cannot be cancelled.  The shortest forcing sequence is then: the proposal, time passing ``delay``
