@@ -12,8 +12,9 @@ excluded):
 - ``governor``: the template as shipped (static voting power): the verifier as shipped (the
   weighted fast path with proposals, ``verifier/weighted.py``), and the same with that path
   switched off (``per-member``: one variable per holder, as before issue 14);
-- ``moving``: the same with transfers between holders and delegation (voting power moves): outside
-  the fast path's fragment, so both columns run the per-member encoding.
+- ``moving``: the same with transfers between holders and delegation (voting power moves by the
+  holders' own events): the fast path takes it too (tokens that move only between the coalition's
+  own members, ``govspec/power/vote.py`` ``_moves_outside``), the per-member column as above.
 
 The verifier's runs are repeated (``--repeat``, the median is printed) and their ratios to the
 10-holder run of the same row are taken in this run; the per-member runs are run once each (most

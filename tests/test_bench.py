@@ -85,3 +85,7 @@ def test_the_governor_bench_proves_at_every_size_and_the_page_quotes_its_run(tmp
     big, small = rows[("governor", 10000)], rows[("governor", 10)]
     assert (f"PROVED for any length in {big['seconds']:.2f} s, {big['seconds'] / small['seconds']:.1f}x the\n"
             f"  {small['seconds']:.2f} s of 10 holders**") in doc
+    moving, moving_small = rows[("moving", 1000)], rows[("moving", 10)]
+    assert moving["status"] == "proved" and moving["any_length"]
+    assert (f"PROVED for any length in\n  {moving['seconds']:.2f} s, {moving['seconds'] / moving_small['seconds']:.1f}x the "
+            f"{moving_small['seconds']:.2f} s of 10 holders with the same moves**") in doc

@@ -25,7 +25,7 @@ from .encode import NOBODY, WAIT_KEY, StepVars, Unrolling, action_key
 
 _Outcome = Outcome
 UNBOUNDED_PEOPLE = 200  # above this many encoded people, no proof of any length is attempted (too large)
-ANY_LENGTH = 10 ** 9  # a depth beyond every shortest forcing sequence (for the fast path's answer of any length)
+ANY_LENGTH = weighted.ANY_LENGTH  # a depth beyond every shortest forcing sequence (for the fast path's answer of any length)
 
 
 def _solver(deadline: Deadline) -> Solver:
@@ -636,8 +636,12 @@ class Z3Engine:
             return None
         if answer.outcome.status == "found":
             return False, f"a coalition forces it in {answer.outcome.depth} steps"
+        q = weighted.classify(model, goal, 1)
         self.last_proof = ("one vote that nothing else changes: a coalition forces it at some length only if at once"
-                           if weighted.classify(model, goal, 1).proposers is None else
+                           if q.proposers is None and not q.moves else
+                           "one vote that nothing else changes, with tokens that move only between the coalition's own "
+                           "members (the sums the vote reads do not change): a coalition forces it at some length only "
+                           "if with its tokens pooled" if q.moves else
                            "its proposal, the voting delay and one vote that nothing else changes, with voting power that "
                            "never moves: a coalition forces it at some length only if by those steps")
         return True, ""

@@ -12,8 +12,10 @@ When the fast path is taken (every condition is checked by :func:`classify`)
 
 The goal is that a procedure P passes (phase "pass"), the search depth is at least 1, and:
 
-1. no veto window anywhere (no veto threat) and voting power never moves (no token effect, no
-   flash loan; a snapshot then reads the declared weights).  Time is allowed (since issue 14):
+1. no veto window anywhere (no veto threat) and voting power moves at most between members of B by
+   their own events (no flash loan, no minting; every token effect is an unconditional transfer or
+   delegation of an event with no requirement whose arguments are all ``in B`` and name the
+   people moved from and to; see *Tokens that move* below).  Time is allowed (since issue 14):
    timelocks (P's passing is its approval; what takes effect later is covered by (4)), and P's
    proposal step (threshold, voting delay and period, snapshot), but not a meeting with a notice
    period, a vote on short notice or several live proposals of P;
@@ -37,9 +39,9 @@ depth 1.  (The argument holds for every length, so the bounded scope reported is
 
 *Proposals (issue 14).*  When P is proposed before its vote, the vote needs an open proposal, made
 by a member of B (in the coalition: outsiders start nothing) whose voting power reaches the
-threshold, and held from ``delay`` days after it until the period ends.  Voting power never moves,
-so every member's power at the proposal, at a snapshot and at the vote is its declared weight:
-the coalition can propose iff one of its members in B reaches the threshold (the threshold's
+threshold, and held from ``delay`` days after it until the period ends.  Where voting power never
+moves (for tokens that move, see below), every member's power at the proposal, at a snapshot and
+at the vote is its declared weight: the coalition can propose iff one of its members in B reaches the threshold (the threshold's
 parameter is read in the initial state, as (4) keeps it), and nothing the coalition does before
 changes the vote.  A proposer at or above the threshold never falls below it, so the proposal
 cannot be cancelled.  The shortest forcing sequence is then: the proposal, time passing ``delay``
@@ -47,6 +49,29 @@ days (when more than 0), and the vote (a period of at least one day contains tha
 of 0 days leaves no day to vote on: nobody can force P).  Hence a coalition forces P at some
 length iff it can propose and its vote is forced, and no sequence shorter than those steps forces
 P: a depth below them is answered "none" at that depth, which is exact.
+
+*Tokens that move (issue 14).*  Under (1) a coalition triggers a token event only when every
+argument is one of its members, and outsiders trigger nothing (passive opposition).  So the
+outsiders' balances never move and nobody delegates to a member of the coalition but a member of
+the coalition: the coalition's total voting power and each outsider's are those of the initial
+state in every state of a forcing sequence, at the proposal, at a snapshot and at the vote.  The
+fragment also asks that P read voting power only as sums over a step set, B's members, everyone or
+the supply (sums that do not change), and that every member's dominant option and the outsiders'
+least responses be the same at every voting power from 0 to the total of B (checked at both ends:
+values are affine in the power).  Then the vote's totals are ``base + sum of gains`` whatever the
+coalition's members hold among themselves (each gain is ``A + B * power`` and the powers of the
+coalition add up to the same total), so moving tokens never helps or hurts the vote.  What they
+change is who may propose: the coalition may gather its members' tokens on one of them.  By a
+delegation a whole balance moves in one step, and no sequence of k transfers and delegations gives
+one member more than the k + 1 largest balances of the coalition (tokens move only between the
+two people a step names), so the coalition can propose at some length iff its members of B
+together reach the threshold, with an event ``(a in B, b in B) { effect delegate a to b }``; where
+no such event exists and some member of B is below the threshold, the spec is refused (transfers
+of fixed amounts could gather the threshold by many steps).  The shortest forcing sequence is the
+one without moves when some member reaches the threshold alone (the answer at a bound is then
+exact, as above); when only a pooled coalition forces P, the fast path answers for every length
+(the delegations, fewest first, then the proposal, the wait and the vote) and leaves a bounded
+search to the general path, which finds the shortest.
 
 *Guards and effects.*  They do not read the votes; they are evaluated once, in the initial state,
 by the reference semantics itself (``eval_bool``, ``effect_problems``).  If one fails, no coalition
@@ -105,6 +130,31 @@ from govspec.engine import Deadline, Outcome, check_time
 from govspec.power.vote import Question, classify, option_sets  # noqa: F401 (option_sets: read by tests)
 
 # ------------------------------------------------------------------ answering
+
+
+ANY_LENGTH = 10 ** 9  # a depth beyond every shortest forcing sequence (for the fast path's answer of any length)
+
+
+def pooled_witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
+    """(issue 14, tokens that move) The coalition's members delegate to its proposer until it reaches
+    the threshold (:meth:`Question.pooled`), it proposes, the voting delay passes, and the vote:
+    every coalition member takes the option that is best at every voting power, every outsider is
+    notified as the plan says.  The sums the vote reads are those of the initial state."""
+    proposer, givers = q.pooled(coalition)
+    event, giver, taker = q.pool if q.pool is not None else ("", "", "")
+    lead = [sem.Step(event, tuple(sorted(((giver, g), (taker, proposer))))) for g in givers]
+    best, plan = q.choice
+    notified = frozenset(p for p in q.order if (best != "out" if p in coalition else plan != "not notified"))
+    own = frozenset(p for p in q.order if p in coalition)
+
+    def those(*options):
+        return frozenset(own) if best in options else frozenset()
+    choice = sem.StageChoice(notified, those("yes", "no", "abstain", "sign"), those("yes", "sign"), those("no"),
+                             those("abstain"))
+    lead.append(sem.Step(q.proc.name, (), (), phase="propose", proposer=proposer))
+    if q.delay > 0:
+        lead.append(sem.Step(sem.WAIT, days=q.delay))
+    return lead + [sem.Step(q.proc.name, (), (choice,))]
 
 
 def witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
@@ -217,16 +267,27 @@ def _least_sorted(q: Question, order: list[str], candidates, size: int) -> froze
     return frozenset(chosen)
 
 
-def _least_pseudo_boolean(q: Question, candidates, size: int, deadline: Deadline):
+def _least_pseudo_boolean(q: Question, candidates, size: int, deadline: Deadline, pooled: bool = False):
     """("found", coalition) | ("none", None) | ("unknown", reason), by Z3 over integer-scaled gains;
     the coalition made least as in :func:`_least_sorted` (one solver call per candidate).  With a
-    proposal step, one of the coalition must be a member who may propose."""
+    proposal step, one of the coalition must be a member who may propose; ``pooled`` (tokens that
+    move, :meth:`Question.pooled`): the coalition's members of B must reach the threshold together."""
     proposers = q.proposers if q.proposers is not None else frozenset()
-    relevant = [p for p in candidates if any(q.gain(p)) or p in proposers]
+    pooling = pooled and q.proposers is not None and q.pool is not None
+    relevant = [p for p in candidates if any(q.gain(p)) or p in proposers or (pooling and p in q.weights)]
     chosen = {p: Bool(f"coalition[{p}]") for p in relevant}
     solver = Solver()
     solver.add(PbLe([(b, 1) for b in chosen.values()], size))
-    if q.proposers is not None:
+    if pooling:  # (weights are at least 0: the coalition's members of B, pooled, reach the threshold)
+        bar, strict = q.bar
+        members = [p for p in relevant if p in q.weights]
+        scale = math.lcm(*(x.denominator for x in [bar, *(q.weights[p] for p in members)]))
+        need = bar * scale + (1 if strict else 0)
+        solver.add(Or([chosen[p] for p in members]) if members else BoolVal(False))
+        if need > 0:
+            terms = [(chosen[p], int(q.weights[p] * scale)) for p in members if q.weights[p]]
+            solver.add(PbGe(terms, math.ceil(need)) if terms else BoolVal(False))
+    elif q.proposers is not None:
         solver.add(Or([b for p, b in chosen.items() if p in proposers]))
     for a, atom in enumerate(q.atoms):
         numbers = [q.gain(p)[a] for p in relevant] + [q.base[a]]
@@ -285,11 +346,28 @@ def decide(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, spec: m
             raise AssertionError(f"weighted fast path: {sorted(coalition)} does not force {q.proc.name}")
         return Answer(Outcome("found", witness(q, coalition), q.steps, coalition=coalition), method)
 
+    def pooled(coalition: frozenset[str] | None, method: str) -> Answer | None:
+        """(tokens that move) No coalition forces P by its shortest sequence: ``coalition`` forces it
+        after pooling tokens on its proposer (None: no coalition forces it at any length).  A forcing
+        sequence longer than the shortest is answered only for every length; at a bound the general
+        path finds the shortest (None)."""
+        if coalition is None:
+            return answer(None, method)
+        if depth < ANY_LENGTH:
+            return None
+        if not q.forces_pooled(coalition):
+            raise AssertionError(f"weighted fast path: {sorted(coalition)} does not force {q.proc.name} with pooled tokens")
+        steps = pooled_witness(q, coalition)
+        return Answer(Outcome("found", steps, len(steps), coalition=coalition), method)
+
     if fixed is not None:
-        return answer(fixed if q.forces(fixed) else None, "fixed")
+        if q.forces(fixed) or not q.moves:
+            return answer(fixed if q.forces(fixed) else None, "fixed")
+        return pooled(fixed if q.forces_pooled(fixed) else None, "fixed")
     if q.blocked:
         return answer(None, "sorted")
     order = _sorted_order(q, spec.candidates)
+    best = None
     if order is not None:
         best = _least_sorted(q, order, spec.candidates, spec.size)
         if best is None or q.proposer(best) is not None:
@@ -298,7 +376,14 @@ def decide(model: m.Model, goal: m.Goal, depth: int, deadline: Deadline, spec: m
     status, detail = _least_pseudo_boolean(q, spec.candidates, spec.size, deadline)
     if status == "unknown":
         return Answer(Outcome("unknown", depth=1, reason=f"{detail} (pseudo-Boolean constraints)"), "pseudo-Boolean")
-    return answer(detail, "pseudo-Boolean")
+    if detail is not None or q.pool is None:
+        return answer(detail, "pseudo-Boolean")
+    if best is not None and q.forces_pooled(best):  # (the best by the vote, its tokens pooled)
+        return pooled(best, "sorted")
+    status, detail = _least_pseudo_boolean(q, spec.candidates, spec.size, deadline, pooled=True)
+    if status == "unknown":
+        return Answer(Outcome("unknown", depth=1, reason=f"{detail} (pseudo-Boolean constraints)"), "pseudo-Boolean")
+    return pooled(detail, "pseudo-Boolean")
 
 
 def decide_reachable(model: m.Model, procedure: str, depth: int, phase: str = "pass") -> Answer | None:
@@ -309,6 +394,8 @@ def decide_reachable(model: m.Model, procedure: str, depth: int, phase: str = "p
     if q is None:
         return None
     everyone = frozenset(q.weights)
+    if not q.forces(everyone) and q.forces_pooled(everyone):  # (tokens pooled first: the general path)
+        return None
     if not q.forces(everyone) or q.steps > depth:
         return Answer(Outcome("none", depth=depth), "sorted")
     return Answer(Outcome("found", witness(q, everyone), q.steps), "sorted")
@@ -325,6 +412,7 @@ def decide_every(model: m.Model, goal: m.Goal, depth: int, spec: m.CoalitionSpec
         return None
     if q.proposers is not None and not set(spec.candidates) <= q.proposers:
         return None  # (a coalition of those who may not propose: the verdict checks them one by one)
+    # (tokens that move, every candidate a proposer: pooling is never needed, the argument stands)
     k, candidates = spec.size, spec.candidates
     if q.blocked:
         return frozenset(candidates[:k])

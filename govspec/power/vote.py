@@ -92,6 +92,17 @@ class Question:
     # (issue 14) with thousands of distinct weights, each atom's gain as A + B * weight (see
     # :func:`_affine_tables`); None: read from the member's table
     gains: tuple[tuple[Fraction, Fraction], ...] | None = None
+    # (issue 14) voting power moves inside B (see :func:`_moves_outside`): the option every coalition
+    # member takes and the outsiders' notification plan, the same at every voting power
+    choice: tuple[str, str] | None = None
+    # ... and the coalition may pool its members' tokens on one proposer by this event ``(name, delegator
+    # formal, delegate formal)``; None: nobody needs to (every member of B reaches the threshold alone)
+    pool: tuple[str, str, str] | None = None
+    bar: tuple[Fraction, bool] = (Fraction(0), False)  # the proposal threshold and whether strict
+
+    @property
+    def moves(self) -> bool:
+        return self.choice is not None
 
     @property
     def steps(self) -> int:
@@ -104,6 +115,30 @@ class Question:
         if self.proposers is None:
             return ""
         return next((p for p in self.order if p in coalition and p in self.proposers), None)
+
+    def reaches(self, power: Fraction) -> bool:
+        """Does this voting power meet the proposal threshold?"""
+        bar, strict = self.bar
+        return power > bar if strict else power >= bar
+
+    def pooled(self, coalition) -> tuple[str, tuple[str, ...]] | None:
+        """With tokens that move (issue 14): the proposer and who delegates to it first, fewest first
+        (the coalition's members of B by decreasing weight, ties in B's order, the heaviest
+        proposing), when the coalition can gather the threshold on one member; None if it cannot.
+        Without a pooling event, the single proposer of :meth:`proposer` (nobody delegates)."""
+        if self.proposers is None:
+            return "", ()
+        alone = self.proposer(coalition)
+        if alone is not None or self.pool is None:
+            return None if alone is None else (alone, ())
+        members = sorted((p for p in self.order if p in coalition and p in self.weights),
+                         key=lambda p: -self.weights[p])
+        power = Fraction(0)
+        for i, p in enumerate(members):
+            power += self.weights[p]
+            if self.reaches(power):
+                return members[0], tuple(members[1:i + 1])
+        return None
 
     def gain(self, person: str) -> tuple[Fraction, ...]:
         w = self.weights.get(person)
@@ -124,7 +159,12 @@ class Question:
         return totals
 
     def forces(self, coalition) -> bool:
+        """Forced by the shortest sequence: the proposal by one member reaching the threshold alone."""
         return not self.blocked and self.proposer(coalition) is not None and self.holds(self.totals(coalition))
+
+    def forces_pooled(self, coalition) -> bool:
+        """Forced at some length, the coalition's tokens pooled on its proposer first when it must."""
+        return not self.blocked and self.pooled(coalition) is not None and self.holds(self.totals(coalition))
 
 
 # ------------------------------------------------------------------ rules as linear atoms
@@ -206,7 +246,7 @@ def _reads(proc: m.Procedure) -> set[tuple[str, str]]:
 
 def _writes(proc: m.Procedure) -> set[tuple[str, str]]:
     kind = {"vacate": "office", "fill": "office", "set": "param", "remove": "body", "add": "body"}
-    return {(kind[e.kind], e.target) for e in proc.effects}
+    return {(kind[e.kind], e.target) for e in proc.effects if e.kind in kind}  # (tokens: see _moves_outside)
 
 
 def _dominant(choices: dict[str, list[Fraction]]) -> str | None:
@@ -266,8 +306,15 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1, lifecycles: bool = F
         return None if mine is None or theirs is None else Table(own_values, plan_values, mine, theirs)
 
     # (distinct weights told apart as pairs of integers: hashing 10,000 fractions is slow)
+    moving = any(e.kind in m.TOKEN_EFFECTS for pr in model.procedures.values() for e in pr.effects)
     many = len({(w.numerator, w.denominator) for w in weights.values()}) > AFFINE_FROM
-    affine = _affine_tables(atoms, options, plans, table, list(weights.values())) if many else None
+    if moving:  # (issue 14) the same choices at every voting power a member may come to hold: 0 to all of B's
+        affine = _affine_tables(atoms, options, plans, table, [Fraction(0), sem.exact_sum(weights.values())])
+        if affine is None:
+            return ("voting power moves, and a member's best vote or the outsiders' least response is not "
+                    "the same at every voting power")
+    else:
+        affine = _affine_tables(atoms, options, plans, table, list(weights.values())) if many else None
     if affine is not None:  # (thousands of distinct weights: tables made when asked, sums by formula)
         tables, gains, plan_line = affine
         total = sem.exact_sum(weights.values())
@@ -286,14 +333,21 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1, lifecycles: bool = F
     addable = any(e.kind == "add" and e.target == stage.body for pr in model.procedures.values() for e in pr.effects)
     order = tuple(p.name for p in model.people if p.name in members) if addable else model.bodies[stage.body].members
     life, proposers, delay = proc.lifecycle, None, 0
+    bar, strict, pool = Fraction(0), False, None
     if life is not None:  # (only with ``lifecycles``: _outside refuses it otherwise)
         bar = Fraction(0) if life.threshold is None else sem.eval_num(life.threshold, env)
         strict = life.threshold is not None and life.threshold_strict
         proposers = frozenset(p for p, w in weights.items() if (w > bar if strict else w >= bar))
         delay = life.delay
         blocked = blocked or (life.period is not None and life.period <= 0)
+        if moving and proposers != frozenset(weights):
+            pool = _pool_event(model, stage.body)
+            if pool is None:
+                return ("voting power moves, some member is below the proposal threshold, and no event delegates "
+                        "one member's tokens to another (a coalition could gather them by transfers)")
     return Question(proc, stage.body, tuple(atoms), tuple(base), tables, weights, order, blocked,
-                    proposers=proposers, delay=delay, gains=gains)
+                    proposers=proposers, delay=delay, gains=gains, choice=tables.choice if moving else None,
+                    pool=pool, bar=(bar, strict))
 
 
 AFFINE_FROM = 64  # from this many distinct weights on, the tables are affine in the weight (when they are)
@@ -316,6 +370,7 @@ class _LazyTables(dict):
     def __init__(self, make):
         super().__init__()
         self._make = make
+        self.choice = None  # (the dominant option, the dominant plan) at every weight between the ends
 
     def __missing__(self, w):
         t = self[w] = self._make(w)
@@ -335,7 +390,11 @@ def _affine_tables(atoms, options, plans, table, weights) -> tuple | None:
     scale = math.lcm(*{w.denominator for w in weights})
     low, high = (Fraction(x, scale) for x in _ends(w.numerator * (scale // w.denominator) for w in weights))
     t_low, t_high = table(low), table(high)
-    if t_low is None or t_high is None or (t_low.best, t_low.plan) != (t_high.best, t_high.plan):
+    if t_low is None or t_high is None:
+        return None
+    # a choice dominant at both ends (by name: at a weight of 0 several options may tie)
+    best, chosen = _dominant_at_both(t_low.own, t_high.own), _dominant_at_both(t_low.plans, t_high.plans)
+    if best is None or chosen is None:
         return None
 
     def line(sets):
@@ -353,15 +412,25 @@ def _affine_tables(atoms, options, plans, table, weights) -> tuple | None:
             if not least:
                 return None
             plan_lines[plan].append(least[0])
-    own, plan_line = lines[t_low.best], plan_lines[t_low.plan]
+    own, plan_line = lines[best], plan_lines[chosen]
     gains = tuple((oa - pa, ob - pb) for (oa, ob), (pa, pb) in zip(own, plan_line))
-    return _LazyTables(table), gains, plan_line
+    tables = _LazyTables(table)
+    tables.choice = (best, chosen)
+    return tables, gains, plan_line
+
+
+def _dominant_at_both(low: dict, high: dict) -> str | None:
+    """A choice whose values are at least every other choice's at both ends."""
+    for name in low:
+        if all(all(v >= w for v, w in zip(values[name], other)) for values in (low, high) for other in values.values()):
+            return name
+    return None
 
 
 def _outside(model: m.Model, proc: m.Procedure, lifecycles: bool = False) -> str:
     """Why the procedure is outside the fragment, or ""."""
     if lifecycles:
-        timing, tokens = _lifecycle_outside(model, proc), _power_moves(model)
+        timing, tokens = _lifecycle_outside(model, proc), _moves_outside(model, proc)
     else:
         timing = model.timed and "the spec has timing (timelocks, veto windows or proposal periods)"
         tokens = model.tokens and "voting power moves (token effects, flash loans or snapshots)"
@@ -375,14 +444,64 @@ def _outside(model: m.Model, proc: m.Procedure, lifecycles: bool = False) -> str
     return ""
 
 
-def _power_moves(model: m.Model) -> str:
-    """Why voting power may change from the initial state (a flash loan, or an effect that transfers,
-    mints or delegates tokens), or "".  Snapshots alone do not move it: each is the declared weight."""
+def _moves_outside(model: m.Model, proc: m.Procedure) -> str:
+    """Why voting power may move in a way the fast path does not follow, or "" (issue 14).
+
+    Snapshots alone do not move it (each is the declared weight).  Followed: tokens moved only by
+    events, each with arguments that are all members of P's voting body B (``x in B``), no
+    requirement, and effects that are all unconditional transfers and delegations between its
+    arguments.  A coalition triggers such an event only when every argument is one of its members
+    (outsiders trigger nothing), so the tokens of B's members outside the coalition never move, and
+    every coalition member's balance counts for a coalition member: the coalition's total voting
+    power and the outsiders' are those of the initial state.  Refused: a flash loan, minting, a
+    token effect of a procedure with a vote (it may move an outsider's tokens), any other event
+    that moves tokens, and rules of P that read the voting power of anything but a step set, B's
+    members, everyone or the supply (those sums do not change; one holder's power does)."""
     if model.flash_loan > 0:
         return "voting power moves (a flash loan)"
-    if any(e.kind in m.TOKEN_EFFECTS for p in model.procedures.values() for e in p.effects):
-        return "voting power moves (token effects)"
+    movers = [p for p in model.procedures.values() if any(e.kind in m.TOKEN_EFFECTS for e in p.effects)]
+    if not movers or len(proc.stages) != 1:  # (several stages: refused for that reason)
+        return ""
+    if any(e.kind == "mint" for p in movers for e in p.effects):
+        return "voting power moves (tokens are minted)"
+    body = proc.stages[0].body
+    for p in movers:
+        if not p.is_event:
+            return f"voting power moves (procedure {p.name} moves tokens)"
+        if (p.guards or p.execution_guards or p.stages
+                or any(f.numeric or f.negated or f.domain != body for f in p.formals)
+                or any(e.kind not in m.TOKEN_EFFECTS or e.when is not None or not isinstance(e.person, m.Arg)
+                       or not isinstance(e.other, m.Arg) for e in p.effects)):
+            return (f"voting power moves (event {p.name} is not an unconditional transfer or delegation between "
+                    f"members of {body} named by its arguments)")
+    if _reads_power(proc, body):
+        return "voting power moves, and its rules read the voting power of some of the members"
     return ""
+
+
+def _reads_power(proc: m.Procedure, body: str) -> bool:
+    """Does P read the voting power of a set other than a step set, B's members or everyone?"""
+    exprs = [g.expr for g in proc.guards] + [r.expr for s in proc.stages for r in (s.quorum, s.passes) if r]
+    exprs += [x for e in proc.effects for x in (e.person, e.when, e.expr, e.amount) if x is not None]
+    if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
+        exprs.append(proc.lifecycle.threshold)
+    return any(isinstance(x, m.Count) and x.weighted and not isinstance(x.set, (m.StepSet, m.Everyone))
+               and x.set != m.Members(body) for e in exprs for x in m.walk(e))
+
+
+def _pool_event(model: m.Model, body: str) -> tuple[str, str, str] | None:
+    """An event ``(a in B, b in B) { effect delegate a to b }`` as (its name, a, b), or None: by it a
+    coalition gathers its members' voting power on one of them (a delegation moves a whole balance,
+    so no sequence of transfers and delegations gathers more in fewer steps)."""
+    for p in model.procedures.values():
+        if (p.is_event and len(p.formals) == 2 and len(p.effects) == 1 and p.effects[0].kind == "delegate"
+                and not p.guards and not p.execution_guards and all(f.domain == body and not f.negated
+                                                                    and not f.numeric for f in p.formals)):
+            a, b = p.effects[0].person, p.effects[0].other
+            names = [f.name for f in p.formals]
+            if isinstance(a, m.Arg) and isinstance(b, m.Arg) and a.name != b.name and {a.name, b.name} == set(names):
+                return p.name, a.name, b.name
+    return None
 
 
 def _lifecycle_outside(model: m.Model, proc: m.Procedure) -> str:
