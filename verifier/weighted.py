@@ -145,16 +145,8 @@ def pooled_witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
     lead = [sem.Step(event, tuple(sorted(((giver, g), (taker, proposer))))) for g in givers]
     best, plan = q.choice
     notified = frozenset(p for p in q.order if (best != "out" if p in coalition else plan != "not notified"))
-    own = frozenset(p for p in q.order if p in coalition)
-
-    def those(*options):
-        return frozenset(own) if best in options else frozenset()
-    choice = sem.StageChoice(notified, those("yes", "no", "abstain", "sign"), those("yes", "sign"), those("no"),
-                             those("abstain"))
-    lead.append(sem.Step(q.proc.name, (), (), phase="propose", proposer=proposer))
-    if q.delay > 0:
-        lead.append(sem.Step(sem.WAIT, days=q.delay))
-    return lead + [sem.Step(q.proc.name, (), (choice,))]
+    return lead + _proposed_and_voted(q, proposer if q.proposers is not None else None,
+                                      {p: best for p in q.order if p in coalition}, notified)
 
 
 def witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
@@ -173,14 +165,21 @@ def witness(q: Question, coalition: frozenset[str]) -> list[sem.Step]:
                 picked[p], totals = name, trial
                 break
     own = {p: o for p, o in picked.items() if p in coalition}
-    notified = {p for p, o in picked.items() if o not in ("out", "not notified")}
+    notified = frozenset(p for p, o in picked.items() if o not in ("out", "not notified"))
+    # proposed by the first coalition member who may, then the voting delay
+    return _proposed_and_voted(q, q.proposer(coalition) if q.proposers is not None else None, own, notified)
+
+
+def _proposed_and_voted(q: Question, proposer: str | None, own: dict[str, str], notified: frozenset[str]) -> list[sem.Step]:
+    """The proposal by ``proposer`` (None: P has no proposal step) and the voting delay, then the vote
+    where each coalition member takes its option in ``own`` and ``notified`` are told."""
     sets = {k: frozenset(p for p, o in own.items() if o in opts)
             for k, opts in (("attended", ("yes", "no", "abstain", "sign")), ("yes", ("yes", "sign")),
                             ("no", ("no",)), ("abstain", ("abstain",)))}
-    choice = sem.StageChoice(frozenset(notified), sets["attended"], sets["yes"], sets["no"], sets["abstain"])
+    choice = sem.StageChoice(notified, sets["attended"], sets["yes"], sets["no"], sets["abstain"])
     lead = []
-    if q.proposers is not None:  # proposed by the first coalition member who may, then the voting delay
-        lead.append(sem.Step(q.proc.name, (), (), phase="propose", proposer=q.proposer(coalition)))
+    if proposer is not None:
+        lead.append(sem.Step(q.proc.name, (), (), phase="propose", proposer=proposer))
         if q.delay > 0:
             lead.append(sem.Step(sem.WAIT, days=q.delay))
     return lead + [sem.Step(q.proc.name, (), (choice,))]
