@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import reprlib
+import types
 from operator import attrgetter
 
 __all__ = ["dataclass", "field", "made_here"]
@@ -112,6 +113,15 @@ def _tuple_of(names: tuple[str, ...]):
     return lambda self: ()
 
 
+def _slot(cls, name: str):
+    """The slot (member descriptor) that holds attribute ``name`` of ``cls``'s instances, or None."""
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            found = klass.__dict__[name]
+            return found if isinstance(found, types.MemberDescriptorType) else None
+    return None
+
+
 def _init(cls, fields):
     """The ``__init__`` the standard library writes for a frozen class, compiled once."""
     params, body, scope = [], [], {"__records_factory__": _FACTORY, "__records_set__": object.__setattr__}
@@ -129,7 +139,13 @@ def _init(cls, fields):
         else:
             params.append(f.name)
         defaulted = defaulted or f.default is not _MISSING or f.default_factory is not _MISSING
-    body += [f"  __records_set__(self, {f.name!r}, {f.name})" for f in fields]
+    for f in fields:  # (a slot is set by its own descriptor: about a third faster than object.__setattr__)
+        slot = _slot(cls, f.name)
+        if slot is None:
+            body.append(f"  __records_set__(self, {f.name!r}, {f.name})")
+        else:
+            scope[f"_set_{f.name}"] = slot.__set__
+            body.append(f"  _set_{f.name}(self, {f.name})")
     if hasattr(cls, "__post_init__"):
         body.append("  self.__post_init__()")
     exec(f"def __init__({', '.join(['self', *params])}):\n" + ("\n".join(body) or "  pass"), scope)
