@@ -68,7 +68,6 @@ def declare(cx: Context, org: ast.Organization) -> None:
     for decl in org.people:
         if not claim(decl.name, decl.span, "person"):
             continue
-        cx.tags.update(decl.tags)
         total += 1 if decl.count is None else cx.size_overrides.get(decl.name, decl.count)
         if total > MAX_PEOPLE:  # refused alone: what names these people would only add "unknown" errors
             cx.error("GOV003", f"more than {MAX_PEOPLE} people in one organisation", cx.name_span(decl.span, decl.name),
@@ -76,11 +75,13 @@ def declare(cx: Context, org: ast.Organization) -> None:
             raise SpecError(cx.diags)
         if decl.count is None:
             tags = frozen.get(decl.tags)
-            if tags is None:
+            if tags is None:  # (a new set of tags: the known tags grow)
                 tags = frozen[decl.tags] = frozenset(decl.tags)
+                cx.tags.update(decl.tags)
             cx.people[decl.name] = m.Person(decl.name, tags, decl.weight, decl.span, None, decl.principal or decl.name,
                                             written=decl.weight_text)
         else:
+            cx.tags.update(decl.tags)
             count = cx.size_overrides.get(decl.name, decl.count)
             if count != decl.count and not (decl.variable and count >= decl.count
                                             and (decl.upper is None or count <= decl.upper)):
@@ -99,7 +100,13 @@ def declare(cx: Context, org: ast.Organization) -> None:
         members: list[str] = []
         listed: set[str] = set()  # a list alone made 10,000 members cost 50 million comparisons
         listed_groups: set[str] = set()
-        for ref in decl.members:
+        refs = decl.members
+        written = [ref.name for ref in refs]
+        unique = set(written)
+        if len(unique) == len(written) and cx.people.keys() >= unique and cx.groups.keys().isdisjoint(unique):
+            # (the common case of thousands of holders: known people, none twice, no group; what the loop below does)
+            members, listed, refs = written, unique, ()
+        for ref in refs:
             if ref.name in cx.groups:
                 names = cx.groups[ref.name]
                 if ref.name not in listed_groups:  # (a group's first mention: none of its names can be listed yet)

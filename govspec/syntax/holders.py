@@ -76,6 +76,11 @@ def weight_of(text: str) -> Fraction:
     """A cell as a weight: a number written as in the language (3, 2.5, 2/3, 4%; ASCII digits), exact."""
     if len(text) > MAX_NUMBER_CHARS:
         raise _Bad(f"this number is longer than {MAX_NUMBER_CHARS} characters", "weight", "GOV003")
+    if text.isdigit() and text.isascii():  # (a whole number: the most common form)
+        numerator = int(text)
+        if numerator == 0:
+            raise _Bad("a weight must be positive", "weight", "GOV310")
+        return Fraction(numerator)
     whole, dot, part = text.partition(".")
     if whole.isascii() and whole.isdigit() and (not dot or (part.isascii() and part.isdigit())):
         numerator = int(whole + part)  # (the common forms, without the slower general reading)
@@ -124,8 +129,8 @@ _ONE = Fraction(1)
 def person(key: str, name, weight, tags, principal, span: Span, load: ast.PeopleFrom) -> ast.PersonDecl:
     """One row as the person it declares: its ``key`` (``name`` or ``address``) and cells, each
     ``_ABSENT`` when the file has no such column."""
-    name = name_of(_text(name, key), key)
-    written = None if weight is _ABSENT else _text(weight, "weight")
+    name = name_of(name.strip() if type(name) is str else _text(name, key), key)
+    written = None if weight is _ABSENT else weight.strip() if type(weight) is str else _text(weight, "weight")
     weight = _ONE if written is None else weight_of(written)
     tags = load.tags if tags is _ABSENT or tags == "" else _tags(tags, load.tags)
     if principal is _ABSENT or principal is None or principal == "":
