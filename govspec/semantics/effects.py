@@ -31,11 +31,14 @@ def run_effects(model: m.Model, proc: m.Procedure, env: Env) -> tuple[list[str],
     director on a full board.
     """
     problems = []
-    members = {b: set(ms) for b, ms in env.state.members}
+    # (only what the effects change is copied: a body or the balances may hold 10,000 holders)
+    touched = {eff.target for eff in proc.effects if eff.kind in ("remove", "add")}
+    tokens = any(eff.kind in m.TOKEN_EFFECTS for eff in proc.effects)
+    members = {b: set(ms) if b in touched else ms for b, ms in env.state.members}
     offices = dict(env.state.offices)
     params = dict(env.state.params)
-    held = dict(env.state.balances)
-    delegated = dict(env.state.delegates)
+    held = dict(env.state.balances) if tokens else {}
+    delegated = dict(env.state.delegates) if tokens else {}
     for eff in proc.effects:
         if eff.when is not None and not eval_bool(eff.when, env):
             continue  # a conditional effect whose condition (on the state before the step) is false
@@ -66,8 +69,8 @@ def run_effects(model: m.Model, proc: m.Procedure, env: Env) -> tuple[list[str],
                                 f"{eff.target}, its cap")
             else:
                 body.add(who)
-    after = env.state.replace({b: frozenset(v) for b, v in members.items()}, offices, params)
-    if env.state.balances:
+    after = env.state.replace({b: frozenset(v) if b in touched else v for b, v in members.items()}, offices, params)
+    if env.state.balances and tokens:
         after = after.replace(balances=held, delegates=delegated)
     return problems, after
 
