@@ -643,13 +643,14 @@ class Model:
         ) or any(p.lifecycle is not None and p.lifecycle.snapshot for p in self.procedures.values())
 
     def person(self, name: str) -> Person:
-        return self._people_index()[name]
+        return self.people_by_name()[name]
 
     def arg_bound(self, name: str) -> int:
         """The largest value a whole-number argument of this name can take (in any procedure)."""
         return max(f.high for p in self.procedures.values() for f in p.formals if f.numeric and f.name == name)
 
-    def _people_index(self) -> dict[str, Person]:
+    def people_by_name(self) -> dict[str, Person]:
+        """Every person by name (made once per model; not to be changed)."""
         idx = self.__dict__.get("_pidx")
         if idx is None:
             idx = {p.name: p for p in self.people}

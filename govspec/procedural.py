@@ -78,7 +78,7 @@ def _classes(model: m.Model, players) -> tuple[list[PlayerClass], list[list[tupl
     classes = []
     for members in grouped.values():
         names = tuple(n for n, _ in members)
-        persons = [model.person(n) for n in names] if all(n in model._people_index() for n in names) else None
+        persons = [model.person(n) for n in names] if all(n in model.people_by_name() for n in names) else None
         label = _label(persons) if persons else names[0] if len(names) == 1 else "{" + ", ".join(names) + "}"
         classes.append(PlayerClass(label, len(names), (), names))
     return classes, list(grouped.values())

@@ -13,6 +13,7 @@ semantics by govspec.verdicts before the comparison.
 
 from __future__ import annotations
 
+import functools
 import os
 from fractions import Fraction
 
@@ -467,6 +468,56 @@ def test_mutants_of_the_affine_gains_are_told_apart():
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(vote, "_affine_tables", lambda *args, mutate=mutate: (lambda r: r and mutate(r))(real(*args)))
             assert _affine_disagreements(text) != [], f"mutant not killed: {name}"
+
+
+# (issue 14) With affine gains whose weight terms share a sign, the order of decreasing gains is found by
+# sorting on the weight alone (verifier.weighted._order_by_weight); it must be the order the sort on the
+# gain vectors gives, ties and all, and None where it does not apply.
+@functools.lru_cache(maxsize=1)
+def _affine_question():
+    model = api.load_text(_many_weights_spec("weight(yes) > weight(no)", None, "all", list(range(100, 180))), "many.gov")
+    return vote.reduction(model, model.properties[0].goal, 3, lifecycles=True)
+
+
+def _vector_order(q, candidates):
+    gains = {p: q.gain(p) for p in candidates}
+    order = sorted(candidates, key=gains.__getitem__, reverse=True)
+    columns = [[gains[p][a] for p in order] for a in range(len(q.atoms))]
+    return None if any(x < y for c in columns for x, y in zip(c, c[1:])) else order
+
+
+@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-2, 2), st.integers(1, 2)), min_size=1, max_size=3),
+       st.lists(st.tuples(st.integers(1, 6), st.sampled_from([1, 1, 2, 3])), min_size=1, max_size=12))
+def test_the_order_by_weight_is_the_order_of_the_gains(lines, weights):
+    from dataclasses import replace
+
+    q = _affine_question()
+    atoms = tuple(q.atoms[0] for _ in lines)
+    gains = tuple((Fraction(a, d), Fraction(k)) for a, k, d in lines)
+    members = {f"m{i}": Fraction(n, d) for i, (n, d) in enumerate(weights)}  # (equal weights: ties)
+    q = replace(q, atoms=atoms, gains=gains, weights=members, order=tuple(members))
+    candidates = tuple(reversed(members))  # (an order of their own: ties keep it)
+    fast = weighted._order_by_weight(q, candidates)
+    expected = _vector_order(q, candidates)
+    signs = {k > 0 for _, k in gains if k != 0}
+    if len(signs) <= 1:
+        assert fast == expected  # (one sign: the sorted order, found from the weights)
+    else:
+        assert fast is None  # (both signs: the general sort decides)
+    assert weighted._order_by_weight(q, candidates + ("outsider",)) is None or len(signs) == 0
+
+
+def test_the_order_by_weight_falls_rises_and_keeps_ties():
+    q = _affine_question()
+    candidates = tuple(q.order)
+    assert weighted._order_by_weight(q, candidates) == _vector_order(q, candidates)
+    from dataclasses import replace
+
+    down = replace(q, gains=tuple((a, -k) for a, k in q.gains))  # (gains that fall as the weight grows)
+    assert weighted._order_by_weight(down, candidates) == _vector_order(down, candidates) != _vector_order(q, candidates)
+    tied = replace(q, weights={p: Fraction(7) for p in q.weights})
+    assert weighted._order_by_weight(tied, candidates) == list(candidates)  # (every tie keeps the candidates' order)
 
 
 # (issue 14) Tokens that move: transfers between holders and delegation (govspec.power.vote._moves_outside).

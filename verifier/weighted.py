@@ -213,10 +213,44 @@ def _scaled_gains(q: Question, candidates) -> dict[str, tuple[int, ...]] | None:
 
 
 _SCALED: list = [None, None, None]  # (question, candidates, their scaled gains) of the last call
+_ORDERED: list = [None, None, None]  # (question, candidates, their order by weight) of the last call
+
+
+def _order_by_weight(q: Question, candidates) -> list[str] | None:
+    """With gains affine in the weight (``A + K * weight`` per comparison) whose weight terms K are all
+    >= 0, or all <= 0: the candidates by decreasing gains, found by sorting on the weight alone, or
+    None when that does not apply (some K of each sign, or a candidate outside the body).
+
+    Along decreasing weight (increasing when every K <= 0) each comparison's gain A + K * weight
+    never increases, so the order sorts every comparison's gains, and it is the order of the gain
+    vectors: two candidates' vectors differ first where K != 0, in the weight's direction, and are
+    equal when their weights are.  Ties keep the candidates' order (a stable sort, as the vectors'
+    sort keeps it); when every K is 0 all vectors are equal and the order is the candidates'.
+    ``tests/test_weighted.py`` compares it with the sort on the vectors."""
+    if q.gains is None:
+        return None
+    if all(k == 0 for _, k in q.gains):
+        return list(candidates)
+    up, down = all(k >= 0 for _, k in q.gains), all(k <= 0 for _, k in q.gains)
+    if not (up or down):
+        return None
+    weights = q.weights
+    if not all(p in weights for p in candidates):
+        return None
+    ws = [weights[p] for p in candidates]
+    den = math.lcm(*{w.denominator for w in ws})  # (integers compare far faster than fractions)
+    keys = [w.numerator for w in ws] if den == 1 else [w.numerator * (den // w.denominator) for w in ws]
+    return [candidates[i] for i in sorted(range(len(keys)), key=keys.__getitem__, reverse=up)]
 
 
 def _sorted_order(q: Question, candidates) -> list[str] | None:
     """Candidates by decreasing gains, if one order sorts every comparison's gains (else None)."""
+    if _ORDERED[0] is q and _ORDERED[1] == candidates:  # (the engine asks twice: the search, then the proof)
+        return list(_ORDERED[2])
+    order = _order_by_weight(q, candidates)
+    if order is not None:
+        _ORDERED[:] = [q, candidates, tuple(order)]
+        return order
     gains = _scaled_gains(q, candidates)
     if gains is None:
         gains = {}

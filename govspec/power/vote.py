@@ -295,19 +295,16 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1, lifecycles: bool = F
         plans = ({"not notified": ("out",)} if stage.notice == "none" else {}) | {"notified": ("told", "no", "abstain")}
     blocked = bool([g for g in proc.guards if not sem.eval_bool(g.expr, env)] or sem.effect_problems(model, proc, env))
     members = state.body(stage.body)
-    weights = {}
-    for p in members:
-        check_time()
-        weights[p] = model.person(p).weight
+    people = model.people_by_name()
+    weights = {p: people[p].weight for p in members}
     def table(w: Fraction) -> Table | None:
         own_values = {o: tuple(a.value(options[o], w) for a in atoms) for o in own}
         plan_values = {p: tuple(min(a.value(options[r], w) for r in rs) for a in atoms) for p, rs in plans.items()}
         mine, theirs = _dominant(own_values), _dominant(plan_values)
         return None if mine is None or theirs is None else Table(own_values, plan_values, mine, theirs)
 
-    # (distinct weights told apart as pairs of integers: hashing 10,000 fractions is slow)
     moving = any(e.kind in m.TOKEN_EFFECTS for pr in model.procedures.values() for e in pr.effects)
-    many = len({(w.numerator, w.denominator) for w in weights.values()}) > AFFINE_FROM
+    many = _more_distinct(weights.values(), AFFINE_FROM)
     if moving:  # (issue 14) the same choices at every voting power a member may come to hold: 0 to all of B's
         affine = _affine_tables(atoms, options, plans, table, [Fraction(0), sem.exact_sum(weights.values())])
         if affine is None:
@@ -337,7 +334,10 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1, lifecycles: bool = F
     if life is not None:  # (only with ``lifecycles``: _outside refuses it otherwise)
         bar = Fraction(0) if life.threshold is None else sem.eval_num(life.threshold, env)
         strict = life.threshold is not None and life.threshold_strict
-        proposers = frozenset(p for p, w in weights.items() if (w > bar if strict else w >= bar))
+        if bar < 0 or (bar == 0 and not strict):  # (weights are positive: everyone reaches it)
+            proposers = frozenset(weights)
+        else:
+            proposers = frozenset(p for p, w in weights.items() if (w > bar if strict else w >= bar))
         delay = life.delay
         blocked = blocked or (life.period is not None and life.period <= 0)
         if moving and proposers != frozenset(weights):
@@ -351,6 +351,17 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1, lifecycles: bool = F
 
 
 AFFINE_FROM = 64  # from this many distinct weights on, the tables are affine in the weight (when they are)
+
+
+def _more_distinct(weights, bound: int) -> bool:
+    """Are there more than ``bound`` distinct weights?  (Stops at the first one past it; weights
+    told apart as pairs of integers: hashing 10,000 fractions is slow.)"""
+    seen = set()
+    for w in weights:
+        seen.add((w.numerator, w.denominator))
+        if len(seen) > bound:
+            return True
+    return False
 
 
 def _ends(values) -> tuple[int, int]:
