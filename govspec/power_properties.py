@@ -1,6 +1,8 @@
 """Power properties (issue 17): ``x is a dummy for P``, ``x is a veto player for P`` (each also with
 ``not``) and ``banzhaf power of x over P <= 20%`` (``shapley``; ``<``, ``<=``, ``>=``, ``>``),
-decided by the analysis ``govspec power`` gives for the outcome P, not by another one.
+decided by the analysis ``govspec power`` gives for the outcome P, not by another one.  The player
+x is a person, a principal (its keys one player, as ``--by principal``) or ``tagged T`` (the
+people with tag T one player, a bloc: :func:`bloc_of`).
 
 Assumes a checked model and a property of kind "power" (:func:`govspec.check.properties.prop`).
 Guarantees: the outcome is analysed as ``govspec power --outcome P`` analyses it (the exact single
@@ -47,29 +49,39 @@ KEPT = 8  # analyses kept for the next power property (of the same model, outcom
 _ANALYSES: list = []  # (model, goal, by, options, analysis, keep), the latest last
 
 
-def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str) -> dict | str:
-    """The analysis ``govspec power --by BY`` gives of the outcome, or why there is none; computed
-    once for several properties of one outcome (the same model object, the same options)."""
+def bloc_of(model: m.Model, claim: m.PowerClaim) -> tuple[str, tuple[str, ...]] | None:
+    """A tag's members as one player, named as written (``tagged founders``); None for a person or
+    a principal (``govspec power --by person`` or ``--by principal`` gives those players)."""
+    if claim.by != "tag":
+        return None
+    return claim.who, tuple(p.name for p in model.people if claim.player in p.tags)
+
+
+def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str,
+              bloc=None) -> dict | str:
+    """The analysis ``govspec power --by BY`` gives of the outcome (with ``bloc``, one whose players
+    are that bloc and everyone outside it), or why there is none; computed once for several
+    properties of one outcome (the same model object, the same options)."""
     for kept in _ANALYSES:
-        if kept[0] is model and kept[1:4] == (goal, by, options):
+        if kept[0] is model and kept[1:4] == (goal, (by, bloc), options):
             keep.update(kept[5])
             return kept[4]
-    found = _analysed(model, goal, options, progress, keep, by)
-    _ANALYSES.append((model, goal, by, options, found, dict(keep)))
+    found = _analysed(model, goal, options, progress, keep, by, bloc)
+    _ANALYSES.append((model, goal, (by, bloc), options, found, dict(keep)))
     del _ANALYSES[:-KEPT]
     return found
 
 
-def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str) -> dict | str:
+def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str, bloc) -> dict | str:
     """The single vote's analysis, else the procedural one, else why neither (as ``govspec power``)."""
     single = None
     if goal.phase == "pass":
         try:
-            return analyse_outcome(model, goal.procedure, by, keep=keep)
+            return analyse_outcome(model, goal.procedure, by, keep=keep, bloc=bloc)
         except Unsupported as refused:
             single = refused.reason
     try:
-        return analyse_procedure(model, goal, options, by, progress=progress, keep=keep)
+        return analyse_procedure(model, goal, options, by, progress=progress, keep=keep, bloc=bloc)
     except Unsupported as refused:
         if single is not None and single != refused.reason:
             return f"{single}; the procedural analysis: {refused.reason}"
@@ -84,7 +96,7 @@ def share(x: Fraction) -> str:
 def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tuple[bool | None, str]:
     """Does the claim hold in the analysed game, and what the game says of the person (None: the
     game gives no figure for it, the reason in words)."""
-    x = claim.player
+    x = claim.who
     if row is None and "players" not in a:  # (no coalition wins, or every one does: nobody swings)
         nobody = not a.get("passable", False)
         if claim.claim == "dummy":
@@ -130,7 +142,11 @@ def _swing(keep: dict, x: str):
 
 
 def _acting(model: m.Model, claim: m.PowerClaim, players: list[str]) -> dict[str, list[str]]:
-    """The people who act for each player (a principal's keys, with ``by`` "principal")."""
+    """The people who act for each player (a principal's keys, with ``by`` "principal"; a tag's
+    members for the bloc, with ``by`` "tag")."""
+    bloc = bloc_of(model, claim)
+    if bloc is not None:
+        return {x: list(bloc[1]) if x == bloc[0] else [x] for x in players}
     if claim.by != "principal":
         return {x: [x] for x in players}
     return {x: [p.name for p in model.people if p.principal == x] for x in players}
@@ -163,28 +179,31 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
     if run is not None and run.expired():
         return done(UNKNOWN, "not checked", Scope(0), reason=f"{run.ran_out()} before its check began")
     keep: dict = {}
-    a = _analysis(model, goal, options, progress, keep, claim.by)
+    bloc = bloc_of(model, claim)
+    a = _analysis(model, goal, options, progress, keep, "person" if bloc else claim.by, bloc)
     if isinstance(a, str):
         return done(UNKNOWN, f"the power analysis of {goal.text} cannot decide it", Scope(0),
                     reason=f"{a}; a power property is decided only by an exact power analysis")
-    row = next((r for r in a.get("players", ()) if r["name"] == claim.player), None)
+    x = claim.who
+    row = next((r for r in a.get("players", ()) if r["name"] == x), None)
     holds, about = _holds(claim, goal, row, a)
     if holds is None:
         return done(UNKNOWN, f"the power analysis of {goal.text} gives no figure for it", Scope(0), reason=about)
     witness = {}
     if claim.claim == "veto" and row is not None and not row["veto"] and a.get("method") == "procedural":
-        others = [p.name for p in model.people if (p.principal if claim.by == "principal" else p.name) != claim.player]
+        mine = set(_acting(model, claim, [x])[x])
+        others = [p.name for p in model.people if p.name not in mine]
         check = _own_check(model, goal, others, options)  # (the scenario of everyone else forcing it)
         if check is not None and check.trace:
             witness = dict(trace=check.trace, coalition=check.coalition)
     if claim.claim == "dummy" and row is not None and not row["dummy"]:
-        found = _swing(keep, claim.player)
+        found = _swing(keep, x)
         if found is not None:
             people, kind, check = found
-            about += (f"; e.g. {{{', '.join(people)}}} can force {goal.text} and cannot without {claim.player} "
+            about += (f"; e.g. {{{', '.join(people)}}} can force {goal.text} and cannot without {x} "
                       f"(a minimal winning coalition: {kind})")
             acting = _acting(model, claim, people)
-            if check is not None and not set(acting[claim.player]) <= set(check.coalition or ()):
+            if check is not None and not set(acting[x]) <= set(check.coalition or ()):
                 # (the coalition checked had someone interchangeable with the player in its place)
                 mine = _own_check(model, goal, [p for ps in acting.values() for p in ps], options)
                 check = mine or check

@@ -300,14 +300,88 @@ def test_a_principal_in_a_procedural_outcome_acts_with_all_its_keys():
     assert got["v"].status == "proved"
 
 
+# ---- a tag as the player: its members one player (a bloc)
+
+TAGGED = NASSAU.replace("weight 9\n", "weight 9 tags hempstead\n").replace("weight 1\n", "weight 1 tags small\n")
+
+
+def test_a_tag_is_one_player_not_the_sum_of_its_members():
+    """The two Hempsteads together hold 18 of the 16 needed: as one player they decide alone (100%),
+    while each of them alone has a third (``govspec power --by tag`` adds those up: 2/3)."""
+    got = results(TAGGED + """property v: tagged hempstead is a veto player for adopt
+property b: banzhaf power of tagged hempstead over adopt >= 100%
+property sum: banzhaf power of tagged hempstead over adopt <= 2/3
+property d: tagged small is a dummy for adopt
+property nd: tagged hempstead is a dummy for adopt
+""")
+    assert got["v"].status == "proved" and got["b"].status == "proved"
+    assert got["sum"].status == "refuted" and "banzhaf power of tagged hempstead is 100.00%" in got["sum"].summary
+    assert got["d"].status == "proved" and got["nd"].status == "refuted"
+    assert "e.g. {tagged hempstead} can force adopt and cannot without tagged hempstead" in got["nd"].summary
+    as_json = got["v"].as_dict()
+    assert as_json["statement"] == "tagged hempstead is a veto player for adopt"
+    assert "the bloc of the people tagged hempstead can block it alone" in as_json["words"]
+
+
+def test_a_tag_whose_members_do_not_vote_is_a_dummy():
+    text = TAGGED.replace("  body board", "  person mayor tags nobody_votes\n  body board") + """property d: tagged nobody_votes is a dummy for adopt
+property v: tagged nobody_votes is a veto player for adopt
+property s: shapley power of tagged nobody_votes over adopt <= 0
+"""
+    got = results(text)
+    assert got["d"].status == "proved" and "does not vote on it" in got["d"].summary
+    assert got["v"].status == "refuted" and got["s"].status == "proved"
+
+
+def test_an_unknown_tag_is_a_located_error(tmp_path):
+    path = tmp_path / "t.gov"
+    path.write_text(TAGGED + "property v: banzhaf power of tagged hempsted over adopt >= 1/2\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", str(path)], out, err) == 3
+    assert f"{path}:16:37: error[GOV315]: unknown tag 'hempsted' (did you mean 'hempstead'?)" in err.getvalue()
+    assert "^^^^^^^^" in err.getvalue() and "Traceback" not in err.getvalue()
+    # a person's name is not a tag
+    path.write_text(TAGGED + "property v: tagged glen_cove is a dummy for adopt\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", str(path)], out, err) == 3 and "'glen_cove' is a person, not a tag" in err.getvalue()
+
+
+def test_a_tag_in_a_procedural_outcome_agrees_with_its_coalitions():
+    """The bloc's game from ``can force`` itself: the bloc with a set S of the others wins exactly
+    when ``coalition {members, S} can force act`` is PROVED."""
+    text = PROCEDURAL.split("property")[0].replace("person a\n  person b\n", "person a tags founder\n  person b tags founder\n"
+                                                    "  person d\n").replace("members a, b, c", "members a, b, c, d")
+    others = ["c", "d"]
+    subsets = [s for k in range(3) for s in combinations(others, k)]
+    props = "".join(f"property w{i}: coalition {{{', '.join(('a', 'b') + s)}}} can force act\n" for i, s in enumerate(subsets))
+    props += "property wo: coalition {c, d} can force act\n"
+    got = results(text + props + """property d: tagged founder is a dummy for act
+property v: tagged founder is a veto player for act
+property s: shapley power of tagged founder over act >= 2/3
+property s2: shapley power of tagged founder over act > 2/3
+""")
+    wins = {s: got[f"w{i}"].status == "proved" for i, s in enumerate(subsets)}
+    assert wins == {(): False, ("c",): True, ("d",): True, ("c", "d"): True}
+    assert got["wo"].status == "refuted"  # the others alone cannot: the bloc is a veto player
+    assert got["v"].status == "proved" and got["d"].status == "refuted"
+    assert {"a", "b"} <= set(got["d"].coalition) and got["d"].trace
+    # Shapley-Shubik over the 6 orders of {F, c, d}: F pivots when second or third (4 of 6)
+    assert got["s"].status == "proved" and got["s2"].status == "refuted"
+    assert got["s"].how.startswith("the procedural power analysis")
+
+
 # ---- brute force over every coalition of random small weighted votes
 
 
-def _brute(weights: dict[str, int], quota: int) -> dict:
+def _brute(weights: dict[str, int], quota: int, people: dict[str, int] | None = None) -> dict:
+    """Every index of every player by listing coalitions; with ``people``, ``weights`` maps each
+    player to the people acting for it (a bloc), whose weights ``people`` gives."""
     names = list(weights)
+    acting = weights if people is not None else {x: (x,) for x in names}
+    people = people if people is not None else weights
 
     def wins(coalition) -> bool:
-        return sum(weights[p] for p in coalition) >= quota
+        return sum(people[p] for x in coalition for p in acting[x]) >= quota
 
     swings = {x: sum(1 for k in range(len(names)) for s in combinations([p for p in names if p != x], k)
                      if not wins(s) and wins((*s, x))) for x in names}
@@ -353,6 +427,43 @@ def test_verdicts_agree_with_brute_force(seed):
             else:
                 expected = "proved" if compare[ops[i]](value, bounds[i]) else "refuted"
                 assert r.status == expected, (weights, quota, p, index, value, ops[i], bounds[i], r.summary)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tag_verdicts_agree_with_brute_force(seed):
+    """Random weighted votes with random tags: the brute force takes each tag's members as one
+    player, winning with a set of the others when all of them together reach the quota."""
+    rng = random.Random(100 + seed)
+    n = rng.randint(3, 6)
+    weights = {f"p{i}": rng.randint(1, 6) for i in range(n)}
+    quota = rng.randint(1, sum(weights.values()))
+    tags = {f"t{j}": [p for p in weights if rng.random() < 0.5] or [rng.choice(list(weights))] for j in range(3)}
+    held = {p: [t for t, ms in tags.items() if p in ms] for p in weights}
+    text = 'organization "random" {\n' + "".join(
+        f"  person {p} weight {w}" + (f" tags {', '.join(held[p])}" if held[p] else "") + "\n" for p, w in weights.items())
+    text += f"  body board {{\n    members {', '.join(weights)}\n  }}\n"
+    text += f"  procedure adopt {{\n    decided by board at meeting\n      passes when weight(yes) >= {quota}\n  }}\n}}\n"
+    ops = {t: rng.choice(["<", "<=", ">=", ">"]) for t in tags}
+    bounds = {t: Fraction(rng.randint(0, 8), 8) for t in tags}
+    for t in tags:
+        text += f"property d_{t}: tagged {t} is a dummy for adopt\nproperty v_{t}: tagged {t} is a veto player for adopt\n"
+        text += f"property b_{t}: banzhaf power of tagged {t} over adopt {ops[t]} {bounds[t]}\n"
+        text += f"property s_{t}: shapley power of tagged {t} over adopt {ops[t]} {bounds[t]}\n"
+    got = results(text)
+    compare = {"<": Fraction.__lt__, "<=": Fraction.__le__, ">=": Fraction.__ge__, ">": Fraction.__gt__}
+    for t, members in tags.items():
+        players = {"BLOC": tuple(members), **{p: (p,) for p in weights if p not in members}}
+        brute = _brute(players, quota, weights)
+        case = (weights, quota, t, members)
+        assert got[f"d_{t}"].status == ("proved" if brute["dummy"]["BLOC"] else "refuted"), case
+        assert got[f"v_{t}"].status == ("proved" if brute["veto"]["BLOC"] else "refuted"), case
+        for index in ("banzhaf", "shapley"):
+            r, value = got[f"{index[0]}_{t}"], brute[index]["BLOC"]
+            if value is None:
+                assert r.status == "unknown", (case, r.summary)
+            else:
+                expected = "proved" if compare[ops[t]](value, bounds[t]) else "refuted"
+                assert r.status == expected, (case, index, value, ops[t], bounds[t], r.summary)
 
 
 def test_the_brute_force_has_teeth():
