@@ -392,7 +392,8 @@ def _brute(weights: dict[str, int], quota: int, people: dict[str, int] | None = 
             if wins(order[:k + 1]) and not wins(order[:k]):
                 pivots[order[k]] += 1
                 break
-    return {"dummy": {x: swings[x] == 0 for x in names},
+    return {"swings": swings, "pivots": pivots,
+            "dummy": {x: swings[x] == 0 for x in names},
             "veto": {x: not wins([p for p in names if p != x]) for x in names},
             "banzhaf": {x: Fraction(swings[x], total) if total else None for x in names},
             "shapley": {x: Fraction(pivots[x], math.factorial(len(names))) for x in names}}
@@ -472,3 +473,84 @@ def test_the_brute_force_has_teeth():
     assert [x for x, d in brute["dummy"].items() if d] == ["ob", "gc", "lb"]
     assert not any(brute["veto"].values())
     assert brute["banzhaf"]["nh"] == Fraction(1, 3) and brute["shapley"]["h1"] == Fraction(1, 3)
+
+
+# ---- --explain: the game a power property's verdict was read on, and why
+
+
+def explained(text: str, **options) -> dict:
+    """Each property's explanation (``--explain``), by name."""
+    got = results(text, options=Options(sanity=False, explain=True, **options))
+    return {name: r.explanation for name, r in got.items()}
+
+
+def test_explain_gives_the_figures_behind_each_verdict():
+    """Every figure the explanation gives is the brute force's: swings, all swings, pivotal orders,
+    the minimal winning coalitions a dummy is in none of."""
+    brute = _brute({"hempstead_1": 9, "hempstead_2": 9, "north_hempstead": 7, "oyster_bay": 3, "glen_cove": 1,
+                    "long_beach": 1}, 16)
+    nh, total = brute["swings"]["north_hempstead"], sum(brute["swings"].values())
+    got = explained(NASSAU + """property d: oyster_bay is a dummy for adopt
+property nd: north_hempstead is a dummy for adopt
+property b: banzhaf power of north_hempstead over adopt >= 1/3
+property s: shapley power of north_hempstead over adopt < 30%
+property v: hempstead_1 is a veto player for adopt
+""")
+    assert got["d"][0].startswith("the game: 6 players, 32 of the 64 coalitions can force adopt (the single vote")
+    assert got["d"][1] == ("oyster_bay is in none of the minimal winning coalitions (a dummy is exactly a player in "
+                           "none): both of {hempstead_1, hempstead_2}; any 1 of {hempstead_1, hempstead_2}, north_hempstead")
+    assert got["nd"][1].startswith(f"north_hempstead swings in {nh} of the 32 coalitions of the others")
+    assert got["nd"][2].startswith("one of them: {hempstead_1} (with north_hempstead, a minimal winning coalition")
+    assert 9 < 16 <= 9 + 7  # (hempstead_1 loses alone and wins with north_hempstead)
+    assert got["b"][1:] == (f"normalised Banzhaf index: north_hempstead swings in {nh} coalitions of the others, all 6 "
+                            f"players together in {total}; {nh} / {total} = 33.33% (1/3)", "33.33% (1/3) >= 1/3: true")
+    pivots = brute["pivots"]["north_hempstead"]
+    assert f"pivotal (joins a losing coalition and makes it win) in {pivots} of the 720 orders" in got["s"][1]
+    assert got["s"][2] == "33.33% (1/3) < 30%: false"
+    assert got["v"][1] == ("everyone but hempstead_1 together can force adopt; the fewest of them that can: "
+                           "{hempstead_2, north_hempstead} (a minimal winning coalition: any 1 of {hempstead_1, "
+                           "hempstead_2}, north_hempstead)")
+    assert 9 + 7 >= 16
+    assert all(r.explanation is None for r in results(NASSAU + "property d: oyster_bay is a dummy for adopt\n").values())
+
+
+def test_explain_a_bloc_that_blocks_in_a_procedural_outcome():
+    text = PROCEDURAL.split("property")[0].replace("person a\n  person b\n", "person a tags founder\n  person b tags founder\n"
+                                                    "  person d\n").replace("members a, b, c", "members a, b, c, d")
+    got = explained(text + "property v: tagged founder is a veto player for act\n")["v"]
+    assert "the procedural analysis:" in got[0] and "checks of the verifier" in got[0]
+    assert got[1] == "tagged founder is one player: a, b together (all of them in a coalition, or none)"
+    assert got[2] == ("everyone but tagged founder together cannot force act, so tagged founder alone blocks it; the "
+                      "minimal blocking coalitions: tagged founder; both of {d, c}")
+
+
+def test_explain_says_what_it_cannot_explain(monkeypatch):
+    nobody = explained(NASSAU.replace(">= 16", ">= 31") + "property b: banzhaf power of hempstead_1 over adopt <= 1\n")
+    assert nobody["b"] == ("not explained: the game has no player who changes the outcome (no coalition wins its vote, "
+                           "not even the whole body)",)
+    bounded = explained(PROCEDURAL, depth=1, unbounded=False)
+    assert bounded["v"][0].startswith("not an exact game: the analysis is bounded to depth 1")
+    import govspec.power.report as power_report
+    import govspec.procedural as procedural
+
+    monkeypatch.setattr(power_report, "WORK", 1)
+    monkeypatch.setattr(procedural, "MAX_PROFILES", 1)
+    outside = explained(NASSAU + "property b: banzhaf power of oyster_bay over adopt <= 5%\n")["b"]
+    assert len(outside) == 1 and outside[0].startswith("not explained: there is no exact power analysis of adopt")
+
+
+def test_explain_in_every_format(tmp_path):
+    path = tmp_path / "n.gov"
+    path.write_text(NASSAU + "property d: oyster_bay is a dummy for adopt\n", encoding="utf-8")
+    for fmt in ("text", "json", "markdown", "html"):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["check", str(path), "--no-sanity", "--explain", "--format", fmt], out, err) == 0, err.getvalue()
+        assert "oyster_bay is in none of the minimal winning coalitions" in out.getvalue(), fmt
+    out = io.StringIO()
+    main(["check", str(path), "--no-sanity", "--explain", "--format", "json"], out, io.StringIO())
+    report = json.loads(out.getvalue())
+    from jsonschema import validate
+    from conftest import ROOT
+
+    validate(report, json.loads((ROOT / "govspec/schemas/report.schema.json").read_text(encoding="utf-8")))
+    assert report["files"][0]["properties"][0]["explanation"][0].startswith("the game: 6 players")
