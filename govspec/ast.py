@@ -280,6 +280,7 @@ class PowerClaim(Node):
     index: Name | None = None  # banzhaf | shapley, as written
     op: str | None = None
     bound: Number | None = None
+    tag: bool = False  # "tagged X": the player is the members of tag X, as one player
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,7 +132,8 @@ def _check_options(command):
         click.option("--no-sanity", is_flag=True, help="Skip the check that every procedure can pass."),
         click.option("--explain", is_flag=True,
                      help="For each PROVED property, list the rules the proof relies on (each is removed in "
-                          "turn and the property checked again; slower)."),
+                          "turn and the property checked again; slower). For a power property, whatever its "
+                          "verdict: the game it was read on and why the claim holds or fails there."),
         *_parallel_options("files, sanity checks and properties"),
         click.option("-q", "--quiet", is_flag=True, help="No progress and no notes on standard error."),
     ])(command)

@@ -529,15 +529,21 @@ class PowerClaim:
     op: str | None = None  # < <= >= >
     bound: "Fraction | None" = None
     bound_text: str | None = None  # as written ("20%")
-    by: str = "person"  # "principal": ``player`` is a principal, its keys one player (``govspec power --by``)
+    by: str = "person"  # "principal": ``player`` is a principal, its keys one player (``govspec power --by``);
+    # "tag": ``player`` is a tag, its members one player (a bloc, named :attr:`who`)
+
+    @property
+    def who(self) -> str:
+        """The player as written and as the analysis names it: ``tagged founders`` for a tag."""
+        return f"tagged {self.player}" if self.by == "tag" else self.player
 
     def describe(self, outcome: str, holds: bool = True) -> str:
         """The claim as written (``holds``), or its denial."""
         if self.claim == "index":
             denied = "" if holds else "is not "
-            return f"{self.index} power of {self.player} over {outcome} {denied}{self.op} {self.bound_text}"
+            return f"{self.index} power of {self.who} over {outcome} {denied}{self.op} {self.bound_text}"
         what = "a dummy" if self.claim == "dummy" else "a veto player"
-        return f"{self.player} is {'not ' if self.negated == holds else ''}{what} for {outcome}"
+        return f"{self.who} is {'not ' if self.negated == holds else ''}{what} for {outcome}"
 
 
 @dataclass(frozen=True, slots=True)

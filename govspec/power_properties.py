@@ -1,6 +1,8 @@
 """Power properties (issue 17): ``x is a dummy for P``, ``x is a veto player for P`` (each also with
 ``not``) and ``banzhaf power of x over P <= 20%`` (``shapley``; ``<``, ``<=``, ``>=``, ``>``),
-decided by the analysis ``govspec power`` gives for the outcome P, not by another one.
+decided by the analysis ``govspec power`` gives for the outcome P, not by another one.  The player
+x is a person, a principal (its keys one player, as ``--by principal``) or ``tagged T`` (the
+people with tag T one player, a bloc: :func:`bloc_of`).
 
 Assumes a checked model and a property of kind "power" (:func:`govspec.check.properties.prop`).
 Guarantees: the outcome is analysed as ``govspec power --outcome P`` analyses it (the exact single
@@ -11,12 +13,15 @@ there), with the verifier's forcing sequence of that coalition itself for a proc
 refuted bound names the exact value.  An analysis bounded to depth N gives HOLDS UP TO N STEPS when
 the claim holds in the bounded game, and UNKNOWN otherwise (a longer forcing sequence could make a
 coalition win).  An outcome outside the analysis (too large for the exact analysis, open sizes, too
-many coalitions) is UNKNOWN with the reason; sampling decides nothing.  :func:`check_any` checks
-any property, this kind included.
+many coalitions) is UNKNOWN with the reason; sampling decides nothing.  Under ``--explain``,
+every verdict carries :func:`explanation`: the game it was read on and the figures behind the
+claim, or one sentence saying why there is nothing to explain.  :func:`check_any` checks any
+property, this kind included.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from fractions import Fraction
 
@@ -47,29 +52,39 @@ KEPT = 8  # analyses kept for the next power property (of the same model, outcom
 _ANALYSES: list = []  # (model, goal, by, options, analysis, keep), the latest last
 
 
-def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str) -> dict | str:
-    """The analysis ``govspec power --by BY`` gives of the outcome, or why there is none; computed
-    once for several properties of one outcome (the same model object, the same options)."""
+def bloc_of(model: m.Model, claim: m.PowerClaim) -> tuple[str, tuple[str, ...]] | None:
+    """A tag's members as one player, named as written (``tagged founders``); None for a person or
+    a principal (``govspec power --by person`` or ``--by principal`` gives those players)."""
+    if claim.by != "tag":
+        return None
+    return claim.who, tuple(p.name for p in model.people if claim.player in p.tags)
+
+
+def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str,
+              bloc=None) -> dict | str:
+    """The analysis ``govspec power --by BY`` gives of the outcome (with ``bloc``, one whose players
+    are that bloc and everyone outside it), or why there is none; computed once for several
+    properties of one outcome (the same model object, the same options)."""
     for kept in _ANALYSES:
-        if kept[0] is model and kept[1:4] == (goal, by, options):
+        if kept[0] is model and kept[1:4] == (goal, (by, bloc), options):
             keep.update(kept[5])
             return kept[4]
-    found = _analysed(model, goal, options, progress, keep, by)
-    _ANALYSES.append((model, goal, by, options, found, dict(keep)))
+    found = _analysed(model, goal, options, progress, keep, by, bloc)
+    _ANALYSES.append((model, goal, (by, bloc), options, found, dict(keep)))
     del _ANALYSES[:-KEPT]
     return found
 
 
-def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str) -> dict | str:
+def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str, bloc) -> dict | str:
     """The single vote's analysis, else the procedural one, else why neither (as ``govspec power``)."""
     single = None
     if goal.phase == "pass":
         try:
-            return analyse_outcome(model, goal.procedure, by, keep=keep)
+            return analyse_outcome(model, goal.procedure, by, keep=keep, bloc=bloc)
         except Unsupported as refused:
             single = refused.reason
     try:
-        return analyse_procedure(model, goal, options, by, progress=progress, keep=keep)
+        return analyse_procedure(model, goal, options, by, progress=progress, keep=keep, bloc=bloc)
     except Unsupported as refused:
         if single is not None and single != refused.reason:
             return f"{single}; the procedural analysis: {refused.reason}"
@@ -81,10 +96,14 @@ def share(x: Fraction) -> str:
     return f"{float(x) * 100:.2f}%" + ("" if x.denominator == 1 or (x * 100).denominator == 1 else f" ({x})")
 
 
+def _compare(value: Fraction, op: str, bound: Fraction) -> bool:
+    return {"<": value < bound, "<=": value <= bound, ">=": value >= bound, ">": value > bound}[op]
+
+
 def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tuple[bool | None, str]:
     """Does the claim hold in the analysed game, and what the game says of the person (None: the
     game gives no figure for it, the reason in words)."""
-    x = claim.player
+    x = claim.who
     if row is None and "players" not in a:  # (no coalition wins, or every one does: nobody swings)
         nobody = not a.get("passable", False)
         if claim.claim == "dummy":
@@ -106,9 +125,17 @@ def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tupl
                 f"everyone but {x} together can force {goal.text}")
         return row["veto"] != claim.negated, said
     value = Fraction(row[m.POWER_INDICES[claim.index]]["exact"])
-    holds = {"<": value < claim.bound, "<=": value <= claim.bound, ">=": value >= claim.bound,
-             ">": value > claim.bound}[claim.op]
+    holds = _compare(value, claim.op, claim.bound)
     return holds, f"{claim.index} power of {x} is {share(value)}" + (f" ({absent})" if absent else "")
+
+
+def _people_of(game, profile, x: str, with_x: bool) -> list[str]:
+    """The players of a coalition of kind ``profile``, ``x`` first (``with_x``) or left out."""
+    people = [x] if with_x else []
+    for c, t in zip(game.classes, profile):
+        names = [p for p in c.names() if p != x]
+        people += names[:t - 1] if with_x and x in c.names() else names[:t]
+    return people
 
 
 def _swing(keep: dict, x: str):
@@ -121,16 +148,98 @@ def _swing(keep: dict, x: str):
     i = next((k for k, c in enumerate(game.classes) if x in c.names()), None)
     for n, profile in enumerate(found.profiles if i is not None else ()):
         if profile[i] >= 1:
-            people = [x]
-            for k, (c, t) in enumerate(zip(game.classes, profile)):
-                people += [p for p in c.names() if p != x][:t - 1 if k == i else t]
             checks = keep.get("checks")
-            return people, describe(game, profile), checks[n] if checks else None
+            return _people_of(game, profile, x, True), describe(game, profile), checks[n] if checks else None
     return None
 
 
+def _without(keep: dict, x: str):
+    """A minimal winning coalition without ``x`` (as (its players, its kind in words)), or None
+    among those listed."""
+    game, found = keep.get("game"), keep.get("winning")
+    for profile in found.profiles if game is not None else ():
+        if all(t < c.count or x not in c.names() for c, t in zip(game.classes, profile)):
+            return _people_of(game, profile, x, False), describe(game, profile)
+    return None
+
+
+SHOWN = 4  # minimal coalitions an explanation lists
+
+
+def _listed(found: dict) -> str:
+    kinds = [p["text"] for p in found["profiles"]]
+    more = len(kinds) > SHOWN or not found["complete"]
+    return "; ".join(kinds[:SHOWN]) + ("; ..." if more else "")
+
+
+def explanation(model: m.Model, claim: m.PowerClaim, goal: m.Goal, a: dict | str, row: dict | None,
+                keep: dict) -> tuple[str, ...]:
+    """``--explain`` for a power property: the game the verdict was read on and why the claim holds
+    or fails in it, from that game's own figures (its minimal coalitions, a player's swings and
+    pivots); or why there is nothing to explain."""
+    x, outcome = claim.who, goal.text
+    if isinstance(a, str):
+        return (f"not explained: there is no exact power analysis of {outcome} ({a})",)
+    if "players" not in a:
+        return (f"not explained: the game has no player who changes the outcome ({a['why']})",)
+    lines = []
+    if "bounded" in a:
+        lines.append(f"not an exact game: the analysis is bounded to depth {a['bounded']['depth']}; the figures "
+                     "below are those of the game of forcing sequences of at most that length")
+    how = ("the single vote, every coalition counted by generating functions over classes of interchangeable players"
+           if a.get("method") != "procedural" else
+           f"the procedural analysis: {a['checks']} checks of the verifier, the other coalitions known by monotonicity")
+    n = len(a["players"])
+    lines.append(f"the game: {n} players, {a['winning_coalitions']:,} of the {a['all_coalitions']:,} coalitions can "
+                 f"force {outcome} ({how})")
+    bloc = bloc_of(model, claim)
+    if bloc is not None:
+        lines.append(f"{x} is one player: {', '.join(bloc[1])} together (all of them in a coalition, or none)")
+    if row is None:
+        lines.append(f"{x} does not vote on {outcome}: in no coalition's count, so no swing, no share and no veto")
+        return tuple(lines)
+    if claim.claim == "dummy" and row["dummy"]:
+        lines.append(f"{x} is in none of the minimal winning coalitions (a dummy is exactly a player in none): "
+                     + _listed(a["minimal_winning"]))
+    elif claim.claim == "dummy":
+        lines.append(f"{x} swings in {row['swings']:,} of the {2 ** (n - 1):,} coalitions of the others: each cannot "
+                     f"force {outcome} without {x} and can with {x}")
+        found = _swing(keep, x)
+        if found is not None:
+            rest = [p for p in found[0] if p != x]
+            lines.append(f"one of them: {{{', '.join(rest)}}} (with {x}, a minimal winning coalition: {found[1]}; "
+                         "without any one of its members it cannot)" if rest else
+                         f"one of them: nobody ({x} alone can force it, and the empty coalition cannot)")
+    elif claim.claim == "veto" and row["veto"]:
+        lines.append(f"everyone but {x} together cannot force {outcome}, so {x} alone blocks it; the minimal "
+                     f"blocking coalitions: {_listed(a['minimal_blocking'])}")
+    elif claim.claim == "veto":
+        found = _without(keep, x)
+        lines.append(f"everyone but {x} together can force {outcome}"
+                     + (f"; the fewest of them that can: {{{', '.join(found[0])}}} (a minimal winning coalition: "
+                        f"{found[1]})" if found else ""))
+    if claim.claim == "index":
+        value = Fraction(row[m.POWER_INDICES[claim.index]]["exact"])
+        if claim.index == "banzhaf":
+            total = sum(r["swings"] for r in a["players"])
+            lines.append(f"normalised Banzhaf index: {x} swings in {row['swings']:,} coalitions of the others, all "
+                         f"{n} players together in {total:,}; {row['swings']:,} / {total:,} = {share(value)}")
+        else:
+            orders = math.factorial(n)
+            lines.append(f"Shapley-Shubik index: {x} is pivotal (joins a losing coalition and makes it win) in "
+                         f"{int(value * orders):,} of the {orders:,} orders of the {n} players: "
+                         f"{int(value * orders):,} / {orders:,} = {share(value)}")
+        lines.append(f"{share(value)} {claim.op} {claim.bound_text}: "
+                     + ("true" if _compare(value, claim.op, claim.bound) else "false"))
+    return tuple(lines)
+
+
 def _acting(model: m.Model, claim: m.PowerClaim, players: list[str]) -> dict[str, list[str]]:
-    """The people who act for each player (a principal's keys, with ``by`` "principal")."""
+    """The people who act for each player (a principal's keys, with ``by`` "principal"; a tag's
+    members for the bloc, with ``by`` "tag")."""
+    bloc = bloc_of(model, claim)
+    if bloc is not None:
+        return {x: list(bloc[1]) if x == bloc[0] else [x] for x in players}
     if claim.by != "principal":
         return {x: [x] for x in players}
     return {x: [p.name for p in model.people if p.principal == x] for x in players}
@@ -156,35 +265,40 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
                   words=words)
     said = claim.describe(goal.text)
 
+    a, row, keep = "not checked", None, {}
+
     def done(status, summary, scope=Scope(None), **kw) -> PropertyResult:
+        explained = explanation(model, claim, goal, a, row, keep) if options.explain else None
         return PropertyResult(status=status, scope=scope, seconds=time.monotonic() - start, summary=summary,
-                              **common, **kw)
+                              explanation=explained, **common, **kw)
 
     if run is not None and run.expired():
         return done(UNKNOWN, "not checked", Scope(0), reason=f"{run.ran_out()} before its check began")
-    keep: dict = {}
-    a = _analysis(model, goal, options, progress, keep, claim.by)
+    bloc = bloc_of(model, claim)
+    a = _analysis(model, goal, options, progress, keep, "person" if bloc else claim.by, bloc)
     if isinstance(a, str):
         return done(UNKNOWN, f"the power analysis of {goal.text} cannot decide it", Scope(0),
                     reason=f"{a}; a power property is decided only by an exact power analysis")
-    row = next((r for r in a.get("players", ()) if r["name"] == claim.player), None)
+    x = claim.who
+    row = next((r for r in a.get("players", ()) if r["name"] == x), None)
     holds, about = _holds(claim, goal, row, a)
     if holds is None:
         return done(UNKNOWN, f"the power analysis of {goal.text} gives no figure for it", Scope(0), reason=about)
     witness = {}
     if claim.claim == "veto" and row is not None and not row["veto"] and a.get("method") == "procedural":
-        others = [p.name for p in model.people if (p.principal if claim.by == "principal" else p.name) != claim.player]
+        mine = set(_acting(model, claim, [x])[x])
+        others = [p.name for p in model.people if p.name not in mine]
         check = _own_check(model, goal, others, options)  # (the scenario of everyone else forcing it)
         if check is not None and check.trace:
             witness = dict(trace=check.trace, coalition=check.coalition)
     if claim.claim == "dummy" and row is not None and not row["dummy"]:
-        found = _swing(keep, claim.player)
+        found = _swing(keep, x)
         if found is not None:
             people, kind, check = found
-            about += (f"; e.g. {{{', '.join(people)}}} can force {goal.text} and cannot without {claim.player} "
+            about += (f"; e.g. {{{', '.join(people)}}} can force {goal.text} and cannot without {x} "
                       f"(a minimal winning coalition: {kind})")
             acting = _acting(model, claim, people)
-            if check is not None and not set(acting[claim.player]) <= set(check.coalition or ()):
+            if check is not None and not set(acting[x]) <= set(check.coalition or ()):
                 # (the coalition checked had someone interchangeable with the player in its place)
                 mine = _own_check(model, goal, [p for ps in acting.values() for p in ps], options)
                 check = mine or check

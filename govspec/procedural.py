@@ -44,6 +44,7 @@ from .tasks import check_one, engine_of
 
 MAX_PROFILES = 4096  # coalitions up to interchangeable members: the game's table (and the indices' work)
 MAX_CHECKS = 400  # checks of the verifier per outcome (each a proof or a forcing sequence)
+Bloc = tuple[str, tuple[str, ...]]  # people who act as one player: (its name, the people, in the spec's order)
 
 
 def outcomes(model: m.Model) -> list[m.Goal]:
@@ -58,9 +59,16 @@ def outcomes(model: m.Model) -> list[m.Goal]:
     return goals
 
 
-def _players(model: m.Model, by: str) -> list[tuple[str, tuple[str, ...], object]]:
-    """(name, the people who act for it, symmetry key) per player, in the order of the people."""
+def _players(model: m.Model, by: str, bloc: Bloc | None = None) -> list[tuple[str, tuple[str, ...], object]]:
+    """(name, the people who act for it, symmetry key) per player, in the order of the people; with
+    a ``bloc``, its members are one player in the place of the first of them (its own class: the
+    spec tells its members from everyone else by a tag, so the others stay interchangeable)."""
     keys = symmetry_keys(model)
+    if bloc is not None:
+        name, members = bloc
+        players = [(p.name, (p.name,), keys[p.name]) for p in model.people if p.name not in members]
+        first = next(i for i, p in enumerate(model.people) if p.name in members)
+        return players[:first] + [(name, tuple(members), ("bloc", name))] + players[first:]
     if by != "principal":
         return [(p.name, (p.name,), keys[p.name]) for p in model.people]
     held: dict[str, list[str]] = {}
@@ -110,18 +118,18 @@ def force_question(model: m.Model, goal: m.Goal, people: tuple[str, ...]) -> m.P
 
 
 def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
-                progress=None, then: Options | None = None) -> Decided:
+                progress=None, then: Options | None = None, bloc: Bloc | None = None) -> Decided:
     """Ask the verifier, coalition by coalition (up to interchangeable players, as the module
     docstring says), whether each coalition not known by monotonicity can force ``goal``; or
     :class:`Unsupported`.  ``then``: a check that ``options`` leave neither PROVED nor REFUTED is
     asked again with these (another engine: either engine's PROVED or REFUTED is a verdict), and so
-    is every later check, directly."""
+    is every later check, directly.  ``bloc``: (its name, its people), one player (a tag's members)."""
     name = goal.text
     if model.sizes:
         raise Unsupported(name, "a group's size is left open (the analysis needs fixed sizes)")
     if model.several_live():
         raise Unsupported(name, f"the procedural power analysis does not yet cover a spec where {model.several_live()}")
-    classes, members = _classes(model, _players(model, by))
+    classes, members = _classes(model, _players(model, by, bloc))
     count = math.prod(c.count + 1 for c in classes)
     if count > MAX_PROFILES:
         raise Unsupported(name, f"too many coalitions for the procedural analysis ({count:,} up to "
@@ -175,13 +183,14 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
 
 
 def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
-                      progress=None, then: Options | None = None, keep: dict | None = None) -> dict:
+                      progress=None, then: Options | None = None, keep: dict | None = None,
+                      bloc: Bloc | None = None) -> dict:
     """The procedural analysis of one outcome (see the module docstring), or :class:`Unsupported`;
     ``then`` as for :func:`decide_game`.  ``keep``: also given the game (its classes merged), its
     minimal winning profiles and, per profile, the check behind it ("game", "winning", "checks"),
-    for a power property's witness (:mod:`govspec.power_properties`)."""
+    for a power property's witness (:mod:`govspec.power_properties`); ``bloc`` as for :func:`decide_game`."""
     name = goal.text
-    decided = decide_game(model, goal, options, by, progress, then=then)
+    decided = decide_game(model, goal, options, by, progress, then=then, bloc=bloc)
     game = original = decided.game
     results, winners, everyone, proc = decided.results, decided.winners, decided.everyone, model.procedures[goal.procedure]
     undecided = [(p, r) for p, r in results.items() if r.status not in (PROVED, REFUTED)]
@@ -209,10 +218,11 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
                              "the shares and Coleman's power to initiate are undefined (0 / 0)"}
     game, groups = merged(game)
     game = TableGame(tuple(replace(c, label=_label([model.person(n) for n in c.names()]))
-                           if len(g) > 1 and by != "principal" else c for c, g in zip(game.classes, groups)),
+                           if len(g) > 1 and by != "principal" and all(n in model._people_index() for n in c.names())
+                           else c for c, g in zip(game.classes, groups)),
                      game.winning)
     analysis = analyse_table(game)
-    place = {n: i for i, (n, _, _) in enumerate(_players(model, by))}
+    place = {n: i for i, (n, _, _) in enumerate(_players(model, by, bloc))}
     rows = sorted(player_rows(analysis), key=lambda r: place[r["name"]])  # (in the order of the spec)
     found_winning = minimal_of_table(game, False, LISTED)
     if keep is not None:

@@ -242,6 +242,8 @@ class PropertyResult:
     path: str | None = None  # set when the property comes from an imported file
     relied_on: "tuple[RuleRef, ...] | None" = None  # --explain: rules the proof needs (govspec/reliance.py)
     relied_on_undecided: int = 0  # --explain: removals whose check was UNKNOWN
+    # --explain, a power property: the game its verdict was read on and why (govspec/power_properties.py)
+    explanation: tuple[str, ...] | None = None
     searched: int | None = None  # the deepest complete search (steps), when the search went deeper than the scope
     how: str | None = None  # PROVED: how (e.g. "inductive invariant, re-checked"); others: None
     invariant: str | None = None  # the inductive invariant of a proof, in GovSpec terms where it can be shown
@@ -286,6 +288,8 @@ class PropertyResult:
             out["invariant"] = self.invariant
             out["relied_on"] = [r.as_dict() for r in self.relied_on]
             out["relied_on_undecided"] = self.relied_on_undecided
+        if self.explanation is not None:  # --explain, a power property
+            out["explanation"] = list(self.explanation)
         return out
 
 

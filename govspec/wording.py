@@ -256,7 +256,7 @@ POWER_COMPARISON_WORDS = {"<": "less than", "<=": "at most", ">=": "at least", "
 def _power(words: _Words, claim: m.PowerClaim, goal: m.Goal) -> str:
     """A power property (issue 17) in words: what a coalition that can make the outcome happen needs."""
     act = _goal(words, goal)
-    x = claim.player
+    x = f"the bloc of the people tagged {claim.player}" if claim.by == "tag" else claim.player
     if claim.claim == "dummy":
         if claim.negated:
             return f"Some coalition that can {act} can no longer do so without {x}."

@@ -257,6 +257,7 @@ def test_no_article_note_for_a_person_named_a():
 
 def test_property_forms_the_note_does_not_name_are_added_from_the_grammar(monkeypatch):
     """A property form added to the grammar after the hand-written note appears in it by itself."""
-    monkeypatch.setattr("govspec.syntax.mistakes._PROPERTY_NOTE_WORDS", {"always", "never", "no", "every", "coalition", "each"})
+    monkeypatch.setattr("govspec.syntax.mistakes._PROPERTY_NOTE_WORDS",
+                        {"always", "never", "no", "every", "coalition", "each", "tagged"})
     diag = _error(SPEC + "property p: sometimes fire\n")
-    assert diag.notes[0].endswith("banzhaf|shapley power of X over P <= ..., possible ..."), diag.notes
+    assert diag.notes[0].endswith("(X a person, a principal or 'tagged T'), possible ..."), diag.notes

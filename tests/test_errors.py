@@ -385,6 +385,8 @@ CASES = [
          "an event happens without a vote"),
     case("unknown-tag", prop("property p: coalition tagged execs can force fire"), "GOV315", 17, 30,
          "unknown tag 'execs' (did you mean 'exec'?)"),
+    case("unknown-tag-as-power-player", prop("property p: tagged execs is a veto player for fire"), "GOV315", 17, 20,
+         "unknown tag 'execs' (did you mean 'exec'?)"),
     case("person-twice-in-coalition", prop("property p: coalition {ann, ann} can force fire"), "GOV315", 17, 29,
          "'ann' is named twice in the coalition"),
     # ---- set expressions and quantified coalitions (issue 13)
@@ -526,7 +528,8 @@ ISSUE_CASES = {
         "    |             ^^^^^^^^^\n"
         "note: a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
         "coalition {{...}} can force|block ..., each of ... can force|block ..., "
-        "X is [not] a dummy|veto player for P, banzhaf|shapley power of X over P <= ...\n"
+        "X is [not] a dummy|veto player for P, banzhaf|shapley power of X over P <= ... "
+        "(X a person, a principal or 'tagged T')\n"
         "note: for 'some behaviour reaches X', write 'possible X'\n",
     ),
 }

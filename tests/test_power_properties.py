@@ -300,14 +300,88 @@ def test_a_principal_in_a_procedural_outcome_acts_with_all_its_keys():
     assert got["v"].status == "proved"
 
 
+# ---- a tag as the player: its members one player (a bloc)
+
+TAGGED = NASSAU.replace("weight 9\n", "weight 9 tags hempstead\n").replace("weight 1\n", "weight 1 tags small\n")
+
+
+def test_a_tag_is_one_player_not_the_sum_of_its_members():
+    """The two Hempsteads together hold 18 of the 16 needed: as one player they decide alone (100%),
+    while each of them alone has a third (``govspec power --by tag`` adds those up: 2/3)."""
+    got = results(TAGGED + """property v: tagged hempstead is a veto player for adopt
+property b: banzhaf power of tagged hempstead over adopt >= 100%
+property sum: banzhaf power of tagged hempstead over adopt <= 2/3
+property d: tagged small is a dummy for adopt
+property nd: tagged hempstead is a dummy for adopt
+""")
+    assert got["v"].status == "proved" and got["b"].status == "proved"
+    assert got["sum"].status == "refuted" and "banzhaf power of tagged hempstead is 100.00%" in got["sum"].summary
+    assert got["d"].status == "proved" and got["nd"].status == "refuted"
+    assert "e.g. {tagged hempstead} can force adopt and cannot without tagged hempstead" in got["nd"].summary
+    as_json = got["v"].as_dict()
+    assert as_json["statement"] == "tagged hempstead is a veto player for adopt"
+    assert "the bloc of the people tagged hempstead can block it alone" in as_json["words"]
+
+
+def test_a_tag_whose_members_do_not_vote_is_a_dummy():
+    text = TAGGED.replace("  body board", "  person mayor tags nobody_votes\n  body board") + """property d: tagged nobody_votes is a dummy for adopt
+property v: tagged nobody_votes is a veto player for adopt
+property s: shapley power of tagged nobody_votes over adopt <= 0
+"""
+    got = results(text)
+    assert got["d"].status == "proved" and "does not vote on it" in got["d"].summary
+    assert got["v"].status == "refuted" and got["s"].status == "proved"
+
+
+def test_an_unknown_tag_is_a_located_error(tmp_path):
+    path = tmp_path / "t.gov"
+    path.write_text(TAGGED + "property v: banzhaf power of tagged hempsted over adopt >= 1/2\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", str(path)], out, err) == 3
+    assert f"{path}:16:37: error[GOV315]: unknown tag 'hempsted' (did you mean 'hempstead'?)" in err.getvalue()
+    assert "^^^^^^^^" in err.getvalue() and "Traceback" not in err.getvalue()
+    # a person's name is not a tag
+    path.write_text(TAGGED + "property v: tagged glen_cove is a dummy for adopt\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", str(path)], out, err) == 3 and "'glen_cove' is a person, not a tag" in err.getvalue()
+
+
+def test_a_tag_in_a_procedural_outcome_agrees_with_its_coalitions():
+    """The bloc's game from ``can force`` itself: the bloc with a set S of the others wins exactly
+    when ``coalition {members, S} can force act`` is PROVED."""
+    text = PROCEDURAL.split("property")[0].replace("person a\n  person b\n", "person a tags founder\n  person b tags founder\n"
+                                                    "  person d\n").replace("members a, b, c", "members a, b, c, d")
+    others = ["c", "d"]
+    subsets = [s for k in range(3) for s in combinations(others, k)]
+    props = "".join(f"property w{i}: coalition {{{', '.join(('a', 'b') + s)}}} can force act\n" for i, s in enumerate(subsets))
+    props += "property wo: coalition {c, d} can force act\n"
+    got = results(text + props + """property d: tagged founder is a dummy for act
+property v: tagged founder is a veto player for act
+property s: shapley power of tagged founder over act >= 2/3
+property s2: shapley power of tagged founder over act > 2/3
+""")
+    wins = {s: got[f"w{i}"].status == "proved" for i, s in enumerate(subsets)}
+    assert wins == {(): False, ("c",): True, ("d",): True, ("c", "d"): True}
+    assert got["wo"].status == "refuted"  # the others alone cannot: the bloc is a veto player
+    assert got["v"].status == "proved" and got["d"].status == "refuted"
+    assert {"a", "b"} <= set(got["d"].coalition) and got["d"].trace
+    # Shapley-Shubik over the 6 orders of {F, c, d}: F pivots when second or third (4 of 6)
+    assert got["s"].status == "proved" and got["s2"].status == "refuted"
+    assert got["s"].how.startswith("the procedural power analysis")
+
+
 # ---- brute force over every coalition of random small weighted votes
 
 
-def _brute(weights: dict[str, int], quota: int) -> dict:
+def _brute(weights: dict[str, int], quota: int, people: dict[str, int] | None = None) -> dict:
+    """Every index of every player by listing coalitions; with ``people``, ``weights`` maps each
+    player to the people acting for it (a bloc), whose weights ``people`` gives."""
     names = list(weights)
+    acting = weights if people is not None else {x: (x,) for x in names}
+    people = people if people is not None else weights
 
     def wins(coalition) -> bool:
-        return sum(weights[p] for p in coalition) >= quota
+        return sum(people[p] for x in coalition for p in acting[x]) >= quota
 
     swings = {x: sum(1 for k in range(len(names)) for s in combinations([p for p in names if p != x], k)
                      if not wins(s) and wins((*s, x))) for x in names}
@@ -318,7 +392,8 @@ def _brute(weights: dict[str, int], quota: int) -> dict:
             if wins(order[:k + 1]) and not wins(order[:k]):
                 pivots[order[k]] += 1
                 break
-    return {"dummy": {x: swings[x] == 0 for x in names},
+    return {"swings": swings, "pivots": pivots,
+            "dummy": {x: swings[x] == 0 for x in names},
             "veto": {x: not wins([p for p in names if p != x]) for x in names},
             "banzhaf": {x: Fraction(swings[x], total) if total else None for x in names},
             "shapley": {x: Fraction(pivots[x], math.factorial(len(names))) for x in names}}
@@ -355,9 +430,127 @@ def test_verdicts_agree_with_brute_force(seed):
                 assert r.status == expected, (weights, quota, p, index, value, ops[i], bounds[i], r.summary)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_tag_verdicts_agree_with_brute_force(seed):
+    """Random weighted votes with random tags: the brute force takes each tag's members as one
+    player, winning with a set of the others when all of them together reach the quota."""
+    rng = random.Random(100 + seed)
+    n = rng.randint(3, 6)
+    weights = {f"p{i}": rng.randint(1, 6) for i in range(n)}
+    quota = rng.randint(1, sum(weights.values()))
+    tags = {f"t{j}": [p for p in weights if rng.random() < 0.5] or [rng.choice(list(weights))] for j in range(3)}
+    held = {p: [t for t, ms in tags.items() if p in ms] for p in weights}
+    text = 'organization "random" {\n' + "".join(
+        f"  person {p} weight {w}" + (f" tags {', '.join(held[p])}" if held[p] else "") + "\n" for p, w in weights.items())
+    text += f"  body board {{\n    members {', '.join(weights)}\n  }}\n"
+    text += f"  procedure adopt {{\n    decided by board at meeting\n      passes when weight(yes) >= {quota}\n  }}\n}}\n"
+    ops = {t: rng.choice(["<", "<=", ">=", ">"]) for t in tags}
+    bounds = {t: Fraction(rng.randint(0, 8), 8) for t in tags}
+    for t in tags:
+        text += f"property d_{t}: tagged {t} is a dummy for adopt\nproperty v_{t}: tagged {t} is a veto player for adopt\n"
+        text += f"property b_{t}: banzhaf power of tagged {t} over adopt {ops[t]} {bounds[t]}\n"
+        text += f"property s_{t}: shapley power of tagged {t} over adopt {ops[t]} {bounds[t]}\n"
+    got = results(text)
+    compare = {"<": Fraction.__lt__, "<=": Fraction.__le__, ">=": Fraction.__ge__, ">": Fraction.__gt__}
+    for t, members in tags.items():
+        players = {"BLOC": tuple(members), **{p: (p,) for p in weights if p not in members}}
+        brute = _brute(players, quota, weights)
+        case = (weights, quota, t, members)
+        assert got[f"d_{t}"].status == ("proved" if brute["dummy"]["BLOC"] else "refuted"), case
+        assert got[f"v_{t}"].status == ("proved" if brute["veto"]["BLOC"] else "refuted"), case
+        for index in ("banzhaf", "shapley"):
+            r, value = got[f"{index[0]}_{t}"], brute[index]["BLOC"]
+            if value is None:
+                assert r.status == "unknown", (case, r.summary)
+            else:
+                expected = "proved" if compare[ops[t]](value, bounds[t]) else "refuted"
+                assert r.status == expected, (case, index, value, ops[t], bounds[t], r.summary)
+
+
 def test_the_brute_force_has_teeth():
     """(the brute force above finds Banzhaf's three dummies of Nassau County, and no veto)"""
     brute = _brute({"h1": 9, "h2": 9, "nh": 7, "ob": 3, "gc": 1, "lb": 1}, 16)
     assert [x for x, d in brute["dummy"].items() if d] == ["ob", "gc", "lb"]
     assert not any(brute["veto"].values())
     assert brute["banzhaf"]["nh"] == Fraction(1, 3) and brute["shapley"]["h1"] == Fraction(1, 3)
+
+
+# ---- --explain: the game a power property's verdict was read on, and why
+
+
+def explained(text: str, **options) -> dict:
+    """Each property's explanation (``--explain``), by name."""
+    got = results(text, options=Options(sanity=False, explain=True, **options))
+    return {name: r.explanation for name, r in got.items()}
+
+
+def test_explain_gives_the_figures_behind_each_verdict():
+    """Every figure the explanation gives is the brute force's: swings, all swings, pivotal orders,
+    the minimal winning coalitions a dummy is in none of."""
+    brute = _brute({"hempstead_1": 9, "hempstead_2": 9, "north_hempstead": 7, "oyster_bay": 3, "glen_cove": 1,
+                    "long_beach": 1}, 16)
+    nh, total = brute["swings"]["north_hempstead"], sum(brute["swings"].values())
+    got = explained(NASSAU + """property d: oyster_bay is a dummy for adopt
+property nd: north_hempstead is a dummy for adopt
+property b: banzhaf power of north_hempstead over adopt >= 1/3
+property s: shapley power of north_hempstead over adopt < 30%
+property v: hempstead_1 is a veto player for adopt
+""")
+    assert got["d"][0].startswith("the game: 6 players, 32 of the 64 coalitions can force adopt (the single vote")
+    assert got["d"][1] == ("oyster_bay is in none of the minimal winning coalitions (a dummy is exactly a player in "
+                           "none): both of {hempstead_1, hempstead_2}; any 1 of {hempstead_1, hempstead_2}, north_hempstead")
+    assert got["nd"][1].startswith(f"north_hempstead swings in {nh} of the 32 coalitions of the others")
+    assert got["nd"][2].startswith("one of them: {hempstead_1} (with north_hempstead, a minimal winning coalition")
+    assert 9 < 16 <= 9 + 7  # (hempstead_1 loses alone and wins with north_hempstead)
+    assert got["b"][1:] == (f"normalised Banzhaf index: north_hempstead swings in {nh} coalitions of the others, all 6 "
+                            f"players together in {total}; {nh} / {total} = 33.33% (1/3)", "33.33% (1/3) >= 1/3: true")
+    pivots = brute["pivots"]["north_hempstead"]
+    assert f"pivotal (joins a losing coalition and makes it win) in {pivots} of the 720 orders" in got["s"][1]
+    assert got["s"][2] == "33.33% (1/3) < 30%: false"
+    assert got["v"][1] == ("everyone but hempstead_1 together can force adopt; the fewest of them that can: "
+                           "{hempstead_2, north_hempstead} (a minimal winning coalition: any 1 of {hempstead_1, "
+                           "hempstead_2}, north_hempstead)")
+    assert 9 + 7 >= 16
+    assert all(r.explanation is None for r in results(NASSAU + "property d: oyster_bay is a dummy for adopt\n").values())
+
+
+def test_explain_a_bloc_that_blocks_in_a_procedural_outcome():
+    text = PROCEDURAL.split("property")[0].replace("person a\n  person b\n", "person a tags founder\n  person b tags founder\n"
+                                                    "  person d\n").replace("members a, b, c", "members a, b, c, d")
+    got = explained(text + "property v: tagged founder is a veto player for act\n")["v"]
+    assert "the procedural analysis:" in got[0] and "checks of the verifier" in got[0]
+    assert got[1] == "tagged founder is one player: a, b together (all of them in a coalition, or none)"
+    assert got[2] == ("everyone but tagged founder together cannot force act, so tagged founder alone blocks it; the "
+                      "minimal blocking coalitions: tagged founder; both of {d, c}")
+
+
+def test_explain_says_what_it_cannot_explain(monkeypatch):
+    nobody = explained(NASSAU.replace(">= 16", ">= 31") + "property b: banzhaf power of hempstead_1 over adopt <= 1\n")
+    assert nobody["b"] == ("not explained: the game has no player who changes the outcome (no coalition wins its vote, "
+                           "not even the whole body)",)
+    bounded = explained(PROCEDURAL, depth=1, unbounded=False)
+    assert bounded["v"][0].startswith("not an exact game: the analysis is bounded to depth 1")
+    import govspec.power.report as power_report
+    import govspec.procedural as procedural
+
+    monkeypatch.setattr(power_report, "WORK", 1)
+    monkeypatch.setattr(procedural, "MAX_PROFILES", 1)
+    outside = explained(NASSAU + "property b: banzhaf power of oyster_bay over adopt <= 5%\n")["b"]
+    assert len(outside) == 1 and outside[0].startswith("not explained: there is no exact power analysis of adopt")
+
+
+def test_explain_in_every_format(tmp_path):
+    path = tmp_path / "n.gov"
+    path.write_text(NASSAU + "property d: oyster_bay is a dummy for adopt\n", encoding="utf-8")
+    for fmt in ("text", "json", "markdown", "html"):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["check", str(path), "--no-sanity", "--explain", "--format", fmt], out, err) == 0, err.getvalue()
+        assert "oyster_bay is in none of the minimal winning coalitions" in out.getvalue(), fmt
+    out = io.StringIO()
+    main(["check", str(path), "--no-sanity", "--explain", "--format", "json"], out, io.StringIO())
+    report = json.loads(out.getvalue())
+    from jsonschema import validate
+    from conftest import ROOT
+
+    validate(report, json.loads((ROOT / "govspec/schemas/report.schema.json").read_text(encoding="utf-8")))
+    assert report["files"][0]["properties"][0]["explanation"][0].startswith("the game: 6 players")

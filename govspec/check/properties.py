@@ -390,13 +390,19 @@ POWER_COMPARISONS = ("<", "<=", ">=", ">")
 
 
 def _power(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Property | None:
-    """A power property: one declared person (or a principal, whose keys are one player), an outcome the power analysis speaks of (a procedure
-    passing, or 'P.executed'), and for a bound on an index, its name and a share from 0% to 100%."""
+    """A power property: one declared person (or a principal, whose keys are one player, or a tag,
+    whose members are one), an outcome the power analysis speaks of (a procedure passing, or
+    'P.executed'), and for a bound on an index, its name and a share from 0% to 100%."""
     claim, outcome = decl.power, decl.body
     goal = _power_goal(cx, outcome)
     by = "person"
     held = {p.principal for p in cx.people.values() if p.principal and p.principal != p.name}
-    if claim.player.name in held and claim.player.name not in cx.people:
+    if claim.tag:  # "tagged X": the tag's members, one player
+        if claim.player.name not in cx.tags:
+            cx.unknown("GOV315", "tag", claim.player.name, claim.player.span, cx.tags)
+            return None
+        by, player = "tag", [claim.player.name]
+    elif claim.player.name in held and claim.player.name not in cx.people:
         by, player = "principal", [claim.player.name]  # (its keys vote together, as with --by principal)
     else:
         player = _named_people(cx, claim.player)

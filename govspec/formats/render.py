@@ -115,7 +115,7 @@ FORCING_KINDS = ("no_coalition", "every_coalition", "coalition_force", "coalitio
 def has_details(r: PropertyResult) -> bool:
     """Whether a result has more to say than its verdict line: not a plain PROVED.  A PROVED ``no
     coalition`` says why, its summary: the largest coalitions checked, for what length, how shown."""
-    return not (r.status == PROVED and not r.trace and not r.vacuous and r.relied_on is None
+    return not (r.status == PROVED and not r.trace and not r.vacuous and r.relied_on is None and r.explanation is None
                 and r.kind not in ("possible", "no_coalition"))
 
 
@@ -136,6 +136,9 @@ def detail_lines(r: PropertyResult) -> list[str]:
         out.append("  relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on
                                       else "no single rule (removing any one leaves it true within the depth)")
                    + (f"; {counted(r.relied_on_undecided, 'rule')} undecided in time" if r.relied_on_undecided else ""))
+    if r.explanation is not None:  # (--explain, a power property)
+        out.append("  explained:")
+        out.extend(f"    {line}" for line in r.explanation)
     if r.kind == "possible" and r.status == PROVED and not r.trace:
         out.append("  witness: the initial state, before any step")
     if r.trace:

@@ -71,11 +71,12 @@ def by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
 
 
 def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: int | None = None,
-                    keep: dict | None = None) -> dict:
+                    keep: dict | None = None, bloc: tuple[str, tuple[str, ...]] | None = None) -> dict:
     """The analysis of one procedure passing, or :class:`Unsupported`; with ``sample``, a vote too
     large for the exact analysis gets Banzhaf indices estimated from that many random coalitions
     (:func:`sampled`), labelled approximate.  ``keep``: also given the game and its minimal winning
-    profiles ("game", "winning"), for a power property's witness (:mod:`govspec.power_properties`)."""
+    profiles ("game", "winning"), for a power property's witness (:mod:`govspec.power_properties`).
+    ``bloc`` (a name, its people): those of them who vote are one player of that name."""
     if model.sizes:
         raise Unsupported(procedure, "a group's size is left open (the analysis needs fixed sizes)")
     q = reduction(model, m.Goal(procedure, None, procedure))
@@ -84,7 +85,7 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     out = {"procedure": procedure, "body": q.body, "by": by, "passable": not q.blocked}
     if q.blocked:  # a requirement or an effect fails at the start: nobody can pass it, no index is defined
         return out | {"why": "a requirement or an effect fails at the start"}
-    game = game_of(model, q, by_principal=by == "principal")
+    game = game_of(model, q, by_principal=by == "principal", bloc=bloc)
     cost = analysis_cost(game)
     if cost > WORK:  # (the work, not only the states: states times classes is what the analysis touches)
         why = f"its vote is too large for the exact analysis ({cost:,} table entries to compute; the limit is {WORK:,})"

@@ -570,14 +570,16 @@ def _label(people: list[m.Person]) -> str:
     return people[0].name if len(people) == 1 else "{" + ", ".join(p.name for p in people) + "}"
 
 
-def game_of(model: m.Model, q: Question, by_principal: bool = False) -> Game:
+def game_of(model: m.Model, q: Question, by_principal: bool = False, bloc: tuple[str, tuple[str, ...]] | None = None) -> Game:
     """The vote as a game with integer weights: one criterion per atom (``base + gains >= 0``, or
     ``> 0``, scaled by the common denominator).  Members with the same gains form a class.  With
-    ``by_principal``, the keys held for one principal are one player (they vote together)."""
+    ``by_principal``, the keys held for one principal are one player (they vote together); with
+    ``bloc`` (a name, its people), the bloc's members who vote are one player of that name."""
     members = [model.person(p) for p in q.order]
     units: dict[str, list[m.Person]] = {}
     for p in members:
-        units.setdefault(p.principal if by_principal else p.name, []).append(p)
+        unit = bloc[0] if bloc is not None and p.name in bloc[1] else p.principal if by_principal else p.name
+        units.setdefault(unit, []).append(p)
     gains = {name: tuple(sum((q.gain(p.name)[a] for p in people), Fraction(0)) for a in range(len(q.atoms)))
              for name, people in units.items()}
     scales = [math.lcm(*(x.denominator for x in [q.base[a], *(g[a] for g in gains.values())]))

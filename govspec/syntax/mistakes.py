@@ -28,8 +28,9 @@ def _shown(words: list[str], limit: int = 40) -> str:
 _PROPERTY_FORMS = {"ALWAYS", "NEVER", "NO", "EVERY", "COALITION"}
 _PROPERTY_NOTE = ("a property is one of: always ..., never ..., possible ..., no coalition ..., every coalition ..., "
                   "coalition {...} can force|block ..., each of ... can force|block ..., "
-                  "X is [not] a dummy|veto player for P, banzhaf|shapley power of X over P <= ...")
-_PROPERTY_NOTE_WORDS = {"always", "never", "possible", "no", "every", "coalition", "each"}
+                  "X is [not] a dummy|veto player for P, banzhaf|shapley power of X over P <= ... "
+                  "(X a person, a principal or 'tagged T')")
+_PROPERTY_NOTE_WORDS = {"always", "never", "possible", "no", "every", "coalition", "each", "tagged"}
 _POSSIBILITY_WORDS = {"sometimes", "eventually", "exists", "some", "reachable", "can", "may", "maybe"}
 
 # Characters people type from other languages, with what GovSpec spells instead.

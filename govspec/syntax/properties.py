@@ -97,9 +97,15 @@ class PropertyRules(Located):
         return ("each_block", items[1], None, None, items[0])
 
     # ---- power properties (issue 17): decided by the power analysis
+    def power_person(self, meta, items):
+        return ast.Name(self.t(items[0]), str(items[0])), False
+
+    def power_tag(self, meta, items):  # ("tagged founders": the tag's members as one player)
+        return ast.Name(self.t(items[0]), str(items[0])), True
+
     def _power(self, meta, items, claim, negated):
-        player = ast.Name(self.t(items[0]), str(items[0]))
-        return ("power", items[1], None, None, None, ast.PowerClaim(self.s(meta), claim, player, negated))
+        player, tag = items[0]
+        return ("power", items[1], None, None, None, ast.PowerClaim(self.s(meta), claim, player, negated, tag=tag))
 
     def prop_dummy(self, meta, items):
         return self._power(meta, items, "dummy", False)
@@ -114,9 +120,9 @@ class PropertyRules(Located):
         return self._power(meta, items, "veto", True)
 
     def prop_power_index(self, meta, items):
-        index, player, outcome, op, bound = items
-        claim = ast.PowerClaim(self.s(meta), "index", ast.Name(self.t(player), str(player)), False,
-                               ast.Name(self.t(index), str(index)), str(op), bound)
+        index, (player, tag), outcome, op, bound = items
+        claim = ast.PowerClaim(self.s(meta), "index", player, False, ast.Name(self.t(index), str(index)), str(op),
+                               bound, tag=tag)
         return ("power", outcome, None, None, None, claim)
 
     def property_decl(self, meta, items):
