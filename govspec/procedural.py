@@ -218,7 +218,7 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
                              "the shares and Coleman's power to initiate are undefined (0 / 0)"}
     game, groups = merged(game)
     game = TableGame(tuple(replace(c, label=_label([model.person(n) for n in c.names()]))
-                           if len(g) > 1 and by != "principal" and all(n in model._people_index() for n in c.names())
+                           if len(g) > 1 and by != "principal" and all(n in model.people_by_name() for n in c.names())
                            else c for c, g in zip(game.classes, groups)),
                      game.winning)
     analysis = analyse_table(game)
