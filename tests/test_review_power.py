@@ -99,3 +99,19 @@ def test_each_size_is_yes_or_no(tmp_path):
     assert code == 3
     assert "review.md:5:12: error[GOV008]: 'each-size' is 'yes' or 'no', not 'maybe'" in err
     assert "^^^^^" in err
+
+
+def test_the_api_does_the_blocks_in_the_steps_docs_cli_md_names(tmp_path):
+    """docs/cli.md: api.check_files checks a review's own properties; the diff and power blocks are
+    done above the API by with_diff_blocks and with_power_blocks, as the command line does."""
+    from govspec import api
+    from govspec.diff.review import with_diff_blocks
+    from govspec.power_review import with_power_blocks
+
+    review = _review(tmp_path, "outcome: act\n")
+    reads = {}
+    report = api.check_files([review], api.Options(), reads=reads)
+    assert not report.files[0].powers  # (the API alone: no block done)
+    report = with_power_blocks(with_diff_blocks(report, api.Options(), reads), api.Options(), reads)
+    (power,) = report.files[0].powers
+    assert power.line == 3 and power.exit_code == 0 and report.exit_code == 0
