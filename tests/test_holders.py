@@ -13,6 +13,8 @@ import os
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, run_cli
 from govspec import api
@@ -376,3 +378,42 @@ def test_a_row_refused_for_its_name_is_one_error_not_a_cascade(tmp_path):
     code, _, err = run_cli("check", str(spec))
     assert code == 3 and re.findall(r"error\[(GOV\d+)\]", err) == ["GOV110"], err
     assert "imported rules" not in err
+
+
+# The plain rows of a "name,weight" file (an ASCII name, a whole-number weight) are read without the
+# general path (govspec.syntax.holders.PLAIN_ROWS); every other row takes the general one.  Both must
+# give the same declarations, spans and errors, row for row.
+_CELLS = ["ann", "b_2", "Zed", "x" * 40, "0xAbC123", "élan", " ann", "ann ", '"ann"', "", "7up", "a-b"]
+_WEIGHTS = ["1", "42", "007", "0", "00", "2.5", "1/3", "4%", "9" * 41, "-1", " 3", "3 ", "²", "", "1e3", '"5"']
+
+
+def _read_both(text: str):
+    from govspec import ast as syntax_tree
+    from govspec.syntax import holders
+
+    load = syntax_tree.PeopleFrom(None, "h.csv", None, None, ("holder",), "cited")  # (span, path, its span, into, tags, cite)
+    out = []
+    for plain in (True, False):
+        holders.PLAIN_ROWS = plain
+        try:
+            out.append(holders.read_people(text, "h.csv", load))
+        except SpecError as err:
+            out.append([(d.code, d.message, d.span) for d in err.diagnostics])
+        finally:
+            holders.PLAIN_ROWS = True
+    return out
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, database=None)
+@given(st.lists(st.one_of(st.tuples(st.sampled_from(_CELLS), st.sampled_from(_WEIGHTS)).map(lambda r: ",".join(r)),
+                          st.sampled_from(["", "ann,1,extra", "solo", "ann,\"1\n2\""])), max_size=12))
+def test_plain_rows_read_as_the_general_path_reads_them(rows):
+    text = "name,weight\n" + "\n".join(rows) + "\n"
+    plain, general = _read_both(text)
+    assert plain == general, text
+
+
+def test_the_plain_path_reads_a_plain_file_and_the_general_path_agrees():
+    plain, general = _read_both("name,weight\nann,6\nbob,17\n")
+    assert plain == general and [(p.name, p.weight, p.weight_text, p.tags, p.span.line) for p in plain] == \
+        [("ann", 6, "6", ("holder",), 2), ("bob", 17, "17", ("holder",), 3)]
