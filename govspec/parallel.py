@@ -100,6 +100,29 @@ def property_task(spec: tuple, index: int, options: Options, passable: dict, run
     return check_any(engine_of(model, options)[0], model, model.properties[index], options, passable, run)
 
 
+def properties_task(spec: tuple, indices: tuple[int, ...], options: Options, passable: dict, run):
+    """The results of several properties of the model, in order, on one process: the power
+    properties of one outcome and one kind of player, which share one power analysis (made once,
+    not once per process that checks one of them)."""
+    from .power_properties import check_any
+    from .tasks import engine_of
+
+    model = rebuilt(spec)
+    engine = engine_of(model, options)[0]
+    return [check_any(engine, model, model.properties[k], options, passable, run) for k in indices]
+
+
+def shared_analyses(model: m.Model) -> list[tuple[int, ...]]:
+    """The model's properties as units of work, in order: each power property with the others of the
+    same outcome and the same kind of player (one analysis decides them all), every other alone."""
+    units: dict[object, list[int]] = {}
+    for k, prop in enumerate(model.properties):
+        claim = prop.power if prop.kind == "power" else None
+        key = (prop.goal, claim.by, claim.player if claim.by == "tag" else None) if claim else k
+        units.setdefault(key, []).append(k)
+    return [tuple(ks) for ks in units.values()]
+
+
 def file_task(spec: tuple, options: Options, run):
     """One file's whole check, as one process does it: ((sanity results, passable), each property's
     result in order).  The unit of work when there are many files (fewer, larger tasks: no model
@@ -172,8 +195,7 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
                 first.append((("sanity", i, None), sanity_task, (specs[i], options, run)))
             else:
                 sanity[i] = ((), {})
-                first += [(("property", i, k), property_task, (specs[i], k, options, {}, run))
-                          for k in range(len(mo.properties))]
+                first += _property_tasks(i, mo, specs[i], options, {}, run)
 
         def done(key, value):
             kind, i, k = key
@@ -186,11 +208,11 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
                 return ()
             if kind == "sanity":  # (each property once its file's sanity is known)
                 sanity[i] = value
-                return [(("property", i, k2), property_task, (specs[i], k2, options, value[1], run))
-                        for k2 in range(len(models[i].properties))]
-            results[(i, k)] = value
-            if progress:
-                progress(f"{models[i].path}: {value.name} ({len(results)} of {total} done)")
+                return _property_tasks(i, models[i], specs[i], options, value[1], run)
+            for k2, result in zip(k, value) if kind == "properties" else ((k, value),):
+                results[(i, k2)] = result
+                if progress:
+                    progress(f"{models[i].path}: {result.name} ({len(results)} of {total} done)")
             return ()
 
         run_tasks(first, jobs, options.cluster, done)
@@ -215,6 +237,14 @@ def check_files_jobs(paths, options: Options, jobs: int, progress=None, reads=No
         out.append(replace(f, properties=tuple(results[(i, k)] for k in range(len(mo.properties))),
                            sanity=tuple(sanity[i][0])))
     return Report(tuple(out), options_dict(options), z3_version(), limits())
+
+
+def _property_tasks(i: int, model: m.Model, spec: tuple, options: Options, passable: dict, run) -> list:
+    """The tasks of file number ``i``'s properties: one per property, or one per group of power
+    properties that share an analysis (:func:`shared_analyses`)."""
+    return [(("property", i, ks[0]), property_task, (spec, ks[0], options, passable, run)) if len(ks) == 1 else
+            (("properties", i, ks), properties_task, (spec, ks, options, passable, run))
+            for ks in shared_analyses(model)]
 
 
 def map_ordered(fn, items, jobs: int = 1, progress=None, cluster: str | None = None):

@@ -122,3 +122,24 @@ def test_power_on_two_processes_gives_the_analysis_of_one():
     assert one[0] == two[0] == 0 and len(json.loads(one[1])["outcomes"]) == 2
     assert one == two
     assert run_cli("power", spec) == run_cli("power", "-j", "2", spec)
+
+
+def test_power_properties_of_one_outcome_share_one_task_and_give_the_report_of_one():
+    """-j N: the power properties of one outcome and one kind of player are one unit of work (one
+    power analysis decides them all), in the order of the spec; other properties one each."""
+    from govspec.parallel import shared_analyses
+
+    blocs = api.load(str(ROOT / "specs/power/nassau_blocs.gov"))
+    kinds = [(p.kind, p.power.by if p.power else None, p.power.player if p.power else None) for p in blocs.properties]
+    units = shared_analyses(blocs)
+    assert sorted(k for ks in units for k in ks) == list(range(len(kinds)))
+    for ks in units:  # (each unit one outcome and one player grouping; every power property with its kind)
+        assert len({(kinds[k][1], kinds[k][2] if kinds[k][1] == "tag" else None, blocs.properties[k].goal)
+                    for k in ks}) == 1 and list(ks) == sorted(ks)
+    assert any(len(ks) > 1 for ks in units)
+    board = api.load(str(ROOT / FILES[0]))
+    assert shared_analyses(board) == [(k,) for k in range(len(board.properties))]  # (no power property)
+    for spec in ("specs/power/nassau_properties.gov", "specs/power/nassau_blocs.gov"):
+        one = run_cli("check", "-q", "--format", "json", spec)
+        two = run_cli("check", "-q", "-j", "2", "--format", "json", spec)
+        assert one[0] == two[0] and _masked(one[1]) == _masked(two[1])
