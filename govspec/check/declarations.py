@@ -13,6 +13,7 @@ proposal lifecycle, a timelock, a veto window), which decides what ``P.attribute
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import repeat
 
 from .. import ast
 from .. import model as m
@@ -89,11 +90,15 @@ def declare(cx: Context, org: ast.Organization) -> None:
                 return
             if decl.variable and decl.name not in cx.size_overrides:
                 cx.sizes[decl.name] = (decl.count, decl.upper)
-            names = tuple(f"{decl.name}[{i}]" for i in range(1, count + 1))
+            group = decl.name
+            names = tuple([f"{group}[{i}]" for i in range(1, count + 1)])
             cx.groups[decl.name] = names
             tags = frozenset(decl.tags)  # (one for the group: the counted encoding groups alike people by it)
-            cx.people.update((n, m.Person(n, tags, decl.weight, decl.span, decl.name, principal=decl.principal or n,
-                                          written=decl.weight_text)) for n in names)
+            # (each member a Person alike but for its name and, without a principal, its own: made by map, a
+            # group of 10,000 in a few milliseconds)
+            same = (repeat(tags), repeat(decl.weight), repeat(decl.span), repeat(decl.name))
+            principals = names if decl.principal is None or decl.principal == "" else repeat(decl.principal)
+            cx.people.update(zip(names, map(m.Person, names, *same, principals, repeat(decl.weight_text))))
     for decl in org.bodies:
         if not claim(decl.name, decl.span, "body"):
             continue
