@@ -234,12 +234,14 @@ def _order_by_weight(q: Question, candidates) -> list[str] | None:
     up, down = all(k >= 0 for _, k in q.gains), all(k <= 0 for _, k in q.gains)
     if not (up or down):
         return None
-    weights = q.weights
-    if not all(p in weights for p in candidates):
+    try:
+        ws = list(map(q.weights.__getitem__, candidates))
+    except KeyError:  # (a candidate outside the body)
         return None
-    ws = [weights[p] for p in candidates]
-    den = math.lcm(*{w.denominator for w in ws})  # (integers compare far faster than fractions)
-    keys = [w.numerator for w in ws] if den == 1 else [w.numerator * (den // w.denominator) for w in ws]
+    keys = sem.whole_numbers(ws)  # (integers compare far faster than fractions)
+    if keys is None:
+        den = math.lcm(*{w.denominator for w in ws})
+        keys = [w.numerator * (den // w.denominator) for w in ws]
     return [candidates[i] for i in sorted(range(len(keys)), key=keys.__getitem__, reverse=up)]
 
 

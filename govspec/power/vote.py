@@ -398,8 +398,12 @@ def _affine_tables(atoms, options, plans, table, weights) -> tuple | None:
     least for each atom, then the same choices are dominant and least at every weight between
     (a difference of affine functions that is >= 0 at both ends of an interval is >= 0 on it), so
     the gain and the plan's value are affine in w at every weight of the body."""
-    scale = math.lcm(*{w.denominator for w in weights})
-    low, high = (Fraction(x, scale) for x in _ends(w.numerator * (scale // w.denominator) for w in weights))
+    whole = sem.whole_numbers(weights)
+    if whole is not None:  # (the least and the greatest of integers, at C speed)
+        low, high = Fraction(min(whole)), Fraction(max(whole))
+    else:
+        scale = math.lcm(*{w.denominator for w in weights})
+        low, high = (Fraction(x, scale) for x in _ends(w.numerator * (scale // w.denominator) for w in weights))
     t_low, t_high = table(low), table(high)
     if t_low is None or t_high is None:
         return None

@@ -22,7 +22,7 @@ One module per concern, each importing only the ones listed before it:
 ``from govspec import semantics as sem`` gives every public name of these modules.
 """
 
-from .state import WAIT, ReplayLimit, StageChoice, State, Step, balances, exact_sum, initial_state, powers, supply
+from .state import WAIT, ReplayLimit, StageChoice, State, Step, balances, exact_sum, initial_state, powers, supply, whole_numbers
 from .evaluate import Env, eval_bool, eval_num, eval_person, eval_set
 from .meetings import (args_problems, call_problems, callers, choice_problems, recused, stage_carries, stage_sets,
                        window_carries)
