@@ -128,8 +128,9 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     ``cluster``: each single vote analysed on one of ``jobs`` processes or on the Dask cluster at
     that address (:func:`govspec.parallel.map_ordered`; the same result).  Every outcome outside
     the single vote is then analysed procedurally, here, with the checks' ``options``
-    (:func:`govspec.procedural.with_procedural`).  ``sample``: a single vote too large for the exact
-    analysis gets Banzhaf indices estimated from that many random coalitions, labelled approximate.
+    (:func:`govspec.procedural.with_procedural`).  ``sample``: an outcome too large for the exact
+    analysis (a single vote, or the procedural analysis) gets Banzhaf indices estimated from that
+    many random coalitions, labelled approximate.
     ``each_size``: also each outcome's game at each size of its body that the spec's events (resignations)
     reach (:func:`govspec.power_sizes.with_sizes`)."""
     from .parallel import map_ordered, power_task, spec_of
@@ -146,7 +147,8 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     else:
         report = power_report(model, asked, by, each=lambda names: map_ordered(
             power_task, [(spec_of(model), name, by, sample) for name in names], jobs, cluster=cluster))
-    report = with_procedural(report, model, replace(options, sanity=False), by, progress, only=outcome)
+    report = with_procedural(report, model, replace(options, sanity=False), by, progress, only=outcome,
+                             sample=sample)
     if each_size:
         from .power_sizes import with_sizes
 

@@ -447,8 +447,8 @@ def _each_check_options(command):
 @_each_check_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 @click.option("--sample", type=click.IntRange(100, 10_000_000), default=None, metavar="N",
-              help="A vote too large for the exact analysis: Banzhaf indices estimated from N random coalitions, "
-                   "each with its 95% interval, labelled approximate (exit 4).")
+              help="An outcome too large for the exact analysis (a vote, or the procedural analysis): Banzhaf "
+                   "indices estimated from N random coalitions, each with its 95% interval, labelled approximate (exit 4).")
 @click.option("--each-size", is_flag=True,
               help="Also the game at each smaller size of the deciding body that the spec's events (resignations) "
                    "reach, one state per kind of people left, with the minimal winning coalitions and a scenario each.")

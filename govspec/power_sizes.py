@@ -180,6 +180,9 @@ def with_sizes(report: dict, model: m.Model, options: Options = Options(), by: s
         if not events:
             done.append(r | {"sizes": sizes | {"why": f"no event of the spec removes members of {' or '.join(bodies)}"}})
             continue
+        if "approximate" in r:  # (sampled: too large for the exact analysis, and so is each size near it)
+            done.append(r | {"sizes": sizes | {"why": "the outcome is sampled, not analysed exactly (each size is not analysed)"}})
+            continue
         try:
             states = reachable_kinds(model, events)
         except Unsupported as refused:

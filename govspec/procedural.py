@@ -22,7 +22,8 @@ check leaves the game undecided: no figure is given (:class:`~govspec.power.repo
 Guarantees: the game, its minimal coalitions and indices (:func:`govspec.power.games.analyse_table`),
 and for each minimal winning coalition the forcing sequence the verifier found, in words and as
 data; at most :data:`MAX_PROFILES` coalitions up to interchangeable members and :data:`MAX_CHECKS`
-checks, beyond which the outcome is refused with the reason.
+checks, beyond which the outcome is refused with the reason (:class:`TooLarge`), or, asked to,
+sampled (:func:`sample_procedure`: estimates labelled approximate, each coalition decided as here).
 """
 
 from __future__ import annotations
@@ -36,14 +37,15 @@ from .engine import check_time
 from .formats.render import scenario_lines
 from .options import Options
 from .power.games import (PlayerClass, TableGame, analyse_table, describe, merged, minimal_of_table, profiles_of,
-                          spread_profile)
-from .power.report import LISTED, Unsupported, by_tag, coalition_data, player_rows
+                          sample_profiles, spread_profile)
+from .power.report import LISTED, Unsupported, approximate_data, by_tag, coalition_data, player_rows
 from .power.vote import _label
 from .report import BOUNDED, PROVED, REFUTED
 from .tasks import check_one, engine_of
 
 MAX_PROFILES = 4096  # coalitions up to interchangeable members: the game's table (and the indices' work)
 MAX_CHECKS = 400  # checks of the verifier per outcome (each a proof or a forcing sequence)
+MAX_SAMPLE_CHECKS = 2000  # checks of the verifier per sampled outcome (--sample N): beyond, refused
 Bloc = tuple[str, tuple[str, ...]]  # people who act as one player: (its name, the people, in the spec's order)
 
 
@@ -117,57 +119,81 @@ def force_question(model: m.Model, goal: m.Goal, people: tuple[str, ...]) -> m.P
                       coalition=m.CoalitionSpec(people, None), goal=goal)
 
 
+class TooLarge(Unsupported):
+    """An outcome refused as too large for the exact procedural analysis (:data:`MAX_PROFILES`,
+    :data:`MAX_CHECKS`): ``govspec power --sample N`` samples it instead (:func:`sample_procedure`)."""
+
+
+def _setup(model: m.Model, goal: m.Goal, by: str, bloc: Bloc | None) -> Decided:
+    """The outcome's players in classes, nothing asked yet; or :class:`Unsupported`."""
+    if model.sizes:
+        raise Unsupported(goal.text, "a group's size is left open (the analysis needs fixed sizes)")
+    if model.several_live():
+        raise Unsupported(goal.text, f"the procedural power analysis does not yet cover a spec where {model.several_live()}")
+    classes, members = _classes(model, _players(model, by, bloc))
+    return Decided(TableGame(tuple(classes), frozenset()), members, {}, [], None)
+
+
+class _Checks:
+    """The verifier's answers about one outcome, coalition by coalition (up to interchangeable
+    players), kept in ``decided``: :meth:`wins` infers what monotonicity gives and asks the rest, at
+    most ``limit`` checks (then :class:`TooLarge`, saying ``what`` needs more).  ``then`` as for
+    :func:`decide_game`."""
+
+    def __init__(self, model, goal, decided: Decided, options, then, progress, limit: int, what: str):
+        self.model, self.goal, self.decided, self.progress, self.limit, self.what = model, goal, decided, progress, limit, what
+        self.engine, _ = engine_of(model, options)
+        self.options, self.then = options, then
+
+    def ask(self, profile):
+        decided = self.decided
+        if len(decided.results) >= self.limit:
+            raise TooLarge(self.goal.text, f"{self.what} needs more than {self.limit:,} checks of the verifier")
+        prop = force_question(self.model, self.goal, decided.coalition(profile))
+        if self.progress:
+            self.progress(f"{self.model.path}: power over {self.goal.text}: {prop.text}")
+        result = check_one(self.engine, self.model, prop, self.options, {})
+        if self.then is not None and result.status not in (PROVED, REFUTED):
+            # (the first cannot decide: the rest go on with the other)
+            (self.engine, _), self.options, self.then = engine_of(self.model, self.then), self.then, None
+            result = check_one(self.engine, self.model, prop, self.options, {})
+        decided.results[profile] = result
+        return result
+
+    def contains_winner(self, profile) -> bool:
+        return any(all(a >= b for a, b in zip(profile, w)) for w in self.decided.winners)
+
+    def wins(self, profile) -> bool:
+        """Known from a winner inside it or a loser around it (monotone), else asked."""
+        if self.contains_winner(profile):
+            return True
+        if any(all(a <= b for a, b in zip(profile, x)) for x, r in self.decided.results.items() if r.status != PROVED):
+            return False  # (inside a coalition that cannot force it, or has no forcing sequence within N steps)
+        if self.ask(profile).status == PROVED:
+            self.decided.winners.append(profile)
+            return True
+        return False
+
+
 def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
                 progress=None, then: Options | None = None, bloc: Bloc | None = None) -> Decided:
     """Ask the verifier, coalition by coalition (up to interchangeable players, as the module
     docstring says), whether each coalition not known by monotonicity can force ``goal``; or
-    :class:`Unsupported`.  ``then``: a check that ``options`` leave neither PROVED nor REFUTED is
-    asked again with these (another engine: either engine's PROVED or REFUTED is a verdict), and so
-    is every later check, directly.  ``bloc``: (its name, its people), one player (a tag's members)."""
+    :class:`Unsupported` (:class:`TooLarge` beyond the limits).  ``then``: a check that ``options``
+    leave neither PROVED nor REFUTED is asked again with these (another engine: either engine's
+    PROVED or REFUTED is a verdict), and so is every later check, directly.  ``bloc``: (its name,
+    its people), one player (a tag's members)."""
     name = goal.text
-    if model.sizes:
-        raise Unsupported(name, "a group's size is left open (the analysis needs fixed sizes)")
-    if model.several_live():
-        raise Unsupported(name, f"the procedural power analysis does not yet cover a spec where {model.several_live()}")
-    classes, members = _classes(model, _players(model, by, bloc))
+    decided = _setup(model, goal, by, bloc)
+    classes = decided.game.classes
     count = math.prod(c.count + 1 for c in classes)
     if count > MAX_PROFILES:
-        raise Unsupported(name, f"too many coalitions for the procedural analysis ({count:,} up to "
-                                f"interchangeable members; the limit is {MAX_PROFILES:,})")
+        raise TooLarge(name, f"too many coalitions for the procedural analysis ({count:,} up to "
+                             f"interchangeable members; the limit is {MAX_PROFILES:,})")
     profiles = sorted(profiles_of(classes), key=lambda p: (sum(p), p))
-    engine, _ = engine_of(model, options)
-    decided = Decided(TableGame(tuple(classes), frozenset()), members, {}, [], None)
-
-    def ask(profile):
-        if len(decided.results) >= MAX_CHECKS:
-            raise Unsupported(name, f"the procedural analysis needs more than {MAX_CHECKS} checks of the verifier")
-        prop = force_question(model, goal, decided.coalition(profile))
-        if progress:
-            progress(f"{model.path}: power over {goal.text}: {prop.text}")
-        nonlocal engine, options, then
-        result = check_one(engine, model, prop, options, {})
-        if then is not None and result.status not in (PROVED, REFUTED):
-            (engine, _), options, then = engine_of(model, then), then, None  # (the first cannot decide: the rest go on)
-            result = check_one(engine, model, prop, options, {})
-        decided.results[profile] = result
-        return result
-
-    def contains_winner(profile) -> bool:
-        return any(all(a >= b for a, b in zip(profile, w)) for w in decided.winners)
-
-    def wins(profile) -> bool:
-        """Known from a winner inside it or a loser around it (monotone), else asked."""
-        if contains_winner(profile):
-            return True
-        if any(all(a <= b for a, b in zip(profile, x)) for x, r in decided.results.items() if r.status != PROVED):
-            return False  # (inside a coalition that cannot force it, or has no forcing sequence within N steps)
-        if ask(profile).status == PROVED:
-            decided.winners.append(profile)
-            return True
-        return False
-
+    checks = _Checks(model, goal, decided, options, then, progress, MAX_CHECKS, "the procedural analysis")
     # the whole of everyone first: when even they cannot force it, nobody can (one check)
-    decided.everyone = ask(tuple(c.count for c in classes))
+    decided.everyone = checks.ask(tuple(c.count for c in classes))
     if decided.everyone.status == PROVED:
         # along the largest class, for each choice of the others in order of size: the fewest of it
         # that win, by halving (the rest of the line is known by monotonicity)
@@ -177,9 +203,41 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
             low, high = 0, classes[free].count + 1
             while low < high:
                 mid = (low + high) // 2
-                low, high = (low, mid) if wins(rest[:free] + (mid,) + rest[free:]) else (mid + 1, high)
-    decided.game = TableGame(tuple(classes), frozenset(p for p in profiles if contains_winner(p)))
+                low, high = (low, mid) if checks.wins(rest[:free] + (mid,) + rest[free:]) else (mid + 1, high)
+    decided.game = TableGame(tuple(classes), frozenset(p for p in profiles if checks.contains_winner(p)))
     return decided
+
+
+def _undecided(decided: Decided, name: str) -> tuple[list, int | None]:
+    """The profiles asked whose checks are bounded, and the least depth among them; or
+    :class:`Unsupported` when some check is neither PROVED, REFUTED nor bounded (the game is undecided)."""
+    undecided = [(p, r) for p, r in decided.results.items() if r.status not in (PROVED, REFUTED)]
+    unknown = [(p, r) for p, r in undecided if r.status != BOUNDED]
+    if unknown:
+        p, r = unknown[0]
+        raise Unsupported(name, f"the verifier could not decide whether {describe(decided.game, p)} can force it "
+                                f"({r.word}: {r.reason or r.summary}), so the game is undecided")
+    return undecided, min((r.scope.depth for _, r in undecided), default=None)
+
+
+def _outcome_head(model: m.Model, goal: m.Goal, decided: Decided, by: str) -> dict:
+    """An outcome's first fields (what decides it, how exact it is, "bounded" when some check is),
+    then, when no coalition wins, why no index is defined; or :class:`Unsupported` (:func:`_undecided`)."""
+    undecided, depth = _undecided(decided, goal.text)
+    proc, game = model.procedures[goal.procedure], decided.game
+    out = {"procedure": goal.procedure, "outcome": goal.text, "method": "procedural",
+           "body": ", ".join(dict.fromkeys(s.body for s in proc.stages)), "by": by,
+           "passable": bool(decided.winners), "exact": not undecided, "checks": len(decided.results)}
+    if undecided:
+        out["bounded"] = {"depth": depth, "coalitions": [describe(game, p) for p, _ in undecided],
+                          "reason": f"no forcing sequence of at most {depth} steps was found for "
+                                    f"{len(undecided)} coalition(s) checked, nor a proof that none exists; they "
+                                    f"(and every coalition inside one of them) are counted as losing, so every "
+                                    f"figure is bounded to depth {depth}, not exact"}
+    if not decided.winners:
+        out["why"] = ("no coalition can force it, not even everyone together" if decided.everyone.status == REFUTED else
+                      f"no forcing sequence of at most {depth} steps was found, even for everyone together")
+    return out
 
 
 def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",
@@ -189,33 +247,14 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
     ``then`` as for :func:`decide_game`.  ``keep``: also given the game (its classes merged), its
     minimal winning profiles and, per profile, the check behind it ("game", "winning", "checks"),
     for a power property's witness (:mod:`govspec.power_properties`); ``bloc`` as for :func:`decide_game`."""
-    name = goal.text
     decided = decide_game(model, goal, options, by, progress, then=then, bloc=bloc)
     game = original = decided.game
-    results, winners, everyone, proc = decided.results, decided.winners, decided.everyone, model.procedures[goal.procedure]
-    undecided = [(p, r) for p, r in results.items() if r.status not in (PROVED, REFUTED)]
-    unknown = [(p, r) for p, r in undecided if r.status != BOUNDED]
-    if unknown:
-        p, r = unknown[0]
-        raise Unsupported(name, f"the verifier could not decide whether {describe(game, p)} can force it "
-                                f"({r.word}: {r.reason or r.summary}), so the game is undecided")
-    depth = min((r.scope.depth for _, r in undecided), default=None)
-    out = {"procedure": goal.procedure, "outcome": goal.text, "method": "procedural",
-           "body": ", ".join(dict.fromkeys(s.body for s in proc.stages)), "by": by,
-           "passable": bool(winners), "exact": not undecided, "checks": len(results)}
-    if undecided:
-        out["bounded"] = {"depth": depth, "coalitions": [describe(game, p) for p, _ in undecided],
-                          "reason": f"no forcing sequence of at most {depth} steps was found for "
-                                    f"{len(undecided)} coalition(s) checked, nor a proof that none exists; they "
-                                    f"(and every coalition inside one of them) are counted as losing, so every "
-                                    f"figure is bounded to depth {depth}, not exact"}
-    if not winners:
-        why = ("no coalition can force it, not even everyone together" if everyone.status == REFUTED else
-               f"no forcing sequence of at most {depth} steps was found, even for everyone together")
-        return out | {"why": why}
+    results = decided.results
+    out = _outcome_head(model, goal, decided, by)
+    if "why" in out:
+        return out
     if (0,) * len(game.classes) in game.winning:
-        return out | {"why": "nobody is needed: the empty coalition forces it, so no vote changes the outcome and "
-                             "the shares and Coleman's power to initiate are undefined (0 / 0)"}
+        return out | {"why": NOBODY_NEEDED}
     game, groups = merged(game)
     game = TableGame(tuple(replace(c, label=_label([model.person(n) for n in c.names()]))
                            if len(g) > 1 and by != "principal" and all(n in model.people_by_name() for n in c.names())
@@ -243,24 +282,78 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
     return out
 
 
+NOBODY_NEEDED = ("nobody is needed: the empty coalition forces it, so no vote changes the outcome and the shares "
+                 "and Coleman's power to initiate are undefined (0 / 0)")
+
+
+def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, options: Options = Options(),
+                     by: str = "person", progress=None) -> dict:
+    """An outcome too large for the exact procedural analysis (``why``: the reason), its raw Banzhaf
+    indices estimated from ``samples`` coalitions drawn at random (seeded: the same figures each
+    run; :func:`govspec.power.games.sample_profiles`), each with its 95% Wilson interval; or
+    :class:`Unsupported`.  Each draw, and each draw with one member more or less of a class, is
+    decided as :func:`decide_game` decides a coalition (the same check of ``can force``, the same
+    inference by monotonicity, one decision per coalition up to interchangeable members), at most
+    :data:`MAX_SAMPLE_CHECKS` checks (then :class:`TooLarge`).  The whole of everyone and the empty
+    coalition are asked first: when everyone cannot force it, or nobody is needed, that is the
+    answer, as in :func:`analyse_procedure`.  A bounded check counts its coalition as losing and
+    labels the outcome bounded; an UNKNOWN one leaves it undecided (:func:`_undecided`)."""
+    decided = _setup(model, goal, by, None)
+    classes = decided.game.classes
+    checks = _Checks(model, goal, decided, options, None, progress, MAX_SAMPLE_CHECKS,
+                     f"sampling {samples:,} coalitions (fewer: a smaller --sample N)")
+    everyone = tuple(c.count for c in classes)
+    decided.everyone, found, nobody = checks.ask(everyone), None, False
+    if decided.everyone.status == PROVED:
+        decided.winners.append(everyone)
+        known: dict[tuple[int, ...], bool] = {}
+
+        def wins(profile) -> bool:
+            if profile not in known:
+                known[profile] = checks.wins(profile)
+            return known[profile]
+
+        nobody = wins((0,) * len(classes))
+        if not nobody:
+            found = sample_profiles(decided.game, wins, samples)
+    out = _outcome_head(model, goal, decided, by)
+    if "why" in out or nobody:
+        return out | ({} if "why" in out else {"why": NOBODY_NEEDED})
+    data = approximate_data(found, why)
+    place = {n: i for i, (n, _, _) in enumerate(_players(model, by))}
+    data["approximate"]["players"].sort(key=lambda r: place[r["name"]])  # (in the order of the spec)
+    return out | data
+
+
 def procedural_answers(model: m.Model, names: list[str], options: Options = Options(), by: str = "person",
-                       progress=None) -> list[tuple[str, object]]:
-    """For each outcome text of ``names``: ``("outcome", analysis)`` or ``("unsupported", reason)``."""
+                       progress=None, sample: int | None = None) -> list[tuple[str, object]]:
+    """For each outcome text of ``names``: ``("outcome", analysis)`` or ``("unsupported", reason)``;
+    with ``sample``, an outcome too large for the exact analysis is sampled (:func:`sample_procedure`)."""
     goals = {g.text: g for g in outcomes(model)}
     answers = []
     for name in names:
         try:
             answers.append(("outcome", analyse_procedure(model, goals[name], options, by, progress)))
+        except TooLarge as large:
+            if not sample:
+                answers.append(("unsupported", f"{large.reason}; approximate indices: --sample N"))
+                continue
+            try:
+                answers.append(("outcome", sample_procedure(model, goals[name], sample, large.reason, options, by,
+                                                            progress)))
+            except Unsupported as refused:
+                answers.append(("unsupported", f"{large.reason}; sampled: {refused.reason}"))
         except Unsupported as refused:
             answers.append(("unsupported", refused.reason))
     return answers
 
 
 def with_procedural(report: dict, model: m.Model, options: Options = Options(), by: str = "person",
-                    progress=None, only: str | None = None) -> dict:
+                    progress=None, only: str | None = None, sample: int | None = None) -> dict:
     """The report of :func:`govspec.power.report.power_report` with each outcome outside the single
     vote analysed procedurally (and, for a timed procedure, its taking effect too), in the order
-    of the procedures; with ``only``, that outcome alone (a procedure or ``P.executed``)."""
+    of the procedures; with ``only``, that outcome alone (a procedure or ``P.executed``); ``sample``
+    as for :func:`procedural_answers`."""
     order = [g.text for g in outcomes(model) if only is None or g.text == only or g.procedure == only]
     asked = [u["procedure"] for u in report["unsupported"] if u["procedure"] in order]
     asked += [g.text for g in outcomes(model) if g.phase == "execute" and g.procedure in
@@ -268,7 +361,7 @@ def with_procedural(report: dict, model: m.Model, options: Options = Options(), 
     done = {o["outcome"] if "outcome" in o else o["procedure"]: o for o in report["outcomes"]}
     before = {u["procedure"]: u["reason"] for u in report["unsupported"]}
     refused = {}
-    for name, (kind, found) in zip(asked, procedural_answers(model, asked, options, by, progress)):
+    for name, (kind, found) in zip(asked, procedural_answers(model, asked, options, by, progress, sample)):
         if kind == "outcome":
             done[name] = found
         elif before.get(name, found) != found:  # (why the single vote is not analysed, then why this is not)

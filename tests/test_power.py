@@ -753,6 +753,124 @@ def test_a_vote_too_large_is_sampled_when_asked_and_labelled_approximate(tmp_pat
     assert b["low"] <= b["estimate"] <= b["high"]
 
 
+# ------------------------------------------------------------------ sampling the procedural analysis
+
+
+def _sampled_procedure(tmp_path, monkeypatch, text, limit="MAX_PROFILES", **options):
+    """The report of ``text`` (VETOED or PETITION: small, exact within a second) with its procedural
+    outcome forced onto the sampling path (``limit`` set to 1), 400 draws."""
+    import govspec.procedural
+    from govspec import api
+    from govspec.options import Options
+
+    spec = tmp_path / "sampled.gov"
+    spec.write_text(text, encoding="utf-8")
+    exact = api.power(str(spec), options=Options(**options))
+    monkeypatch.setattr(govspec.procedural, limit, 1)
+    return spec, exact, api.power(str(spec), options=Options(**options), sample=400)
+
+
+@pytest.mark.parametrize("limit", ["MAX_PROFILES", "MAX_CHECKS"])
+@pytest.mark.parametrize("text", [VETOED, PETITION], ids=["veto", "petition"])
+def test_a_procedural_outcome_too_large_is_sampled_and_its_intervals_hold_the_exact_indices(tmp_path, monkeypatch,
+                                                                                              text, limit):
+    """--sample N past either limit of the exact procedural analysis: each player's raw Banzhaf
+    estimate has a 95% interval holding the exact index; the same seed, the same figures; each
+    coalition up to interchangeable members is decided once (fewer checks than kinds of draws)."""
+    from govspec import api
+    from govspec.options import Options
+
+    spec, exact, report = _sampled_procedure(tmp_path, monkeypatch, text, limit)
+    (truth,), (act,) = exact["outcomes"], report["outcomes"]
+    assert truth["exact"] and act["method"] == "procedural" and act["exact"] is False and "players" not in act
+    assert "bounded" not in act and report["unsupported"] == []
+    approximate = act["approximate"]
+    assert approximate["samples"] == 400 and approximate["why"].startswith(
+        "too many coalitions" if limit == "MAX_PROFILES" else "the procedural analysis needs more than 1 checks")
+    exact_index = {r["name"]: Fraction(r["banzhaf"]["exact"]) for r in truth["players"]}
+    assert [p["name"] for p in approximate["players"]] == list(exact_index)  # (in the order of the spec)
+    for p in approximate["players"]:
+        b = p["banzhaf"]
+        assert b["low"] <= exact_index[p["name"]] <= b["high"] and b["low"] <= b["estimate"] <= b["high"], p
+        assert b["high"] - b["low"] < 0.12
+    assert act["checks"] <= 12  # (8 and 12 kinds of coalitions up to interchangeable members, 400 draws)
+    again = api.power(str(spec), options=Options(), sample=400)
+    assert again == report
+
+
+def test_a_sampled_procedural_outcome_is_labelled_approximate_in_every_format(tmp_path, monkeypatch):
+    import jsonschema
+
+    import govspec.procedural
+
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    monkeypatch.setattr(govspec.procedural, "MAX_PROFILES", 1)
+    code, _, err = _run(str(spec))
+    assert code == 4 and "(8 up to interchangeable members; the limit is 1); approximate indices: --sample N" in err
+    code, out, err = _run(str(spec), "--sample", "400")
+    assert code == 4 and err == ""
+    assert out.splitlines()[1].startswith("  APPROXIMATE, NOT EXACT: Banzhaf indices estimated from 400 random coalitions")
+    assert "    v     " in out and "winning coalitions" not in out and "dummies" not in out
+    code, md, _ = _run(str(spec), "--sample", "400", "--format", "markdown")
+    assert code == 4 and "\n**APPROXIMATE, NOT EXACT: Banzhaf indices" in md and "| `v` |" in md and md.endswith("Exit code 4.\n")
+    code, page, _ = _run(str(spec), "--sample", "400", "--format", "html")
+    assert code == 4 and "<strong>APPROXIMATE, NOT EXACT" in page and "<rect" not in page  # (no chart of exact shares)
+    code, out, _ = _run(str(spec), "--sample", "400", "--format", "json")
+    report = json.loads(out)
+    jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))
+    assert code == 4 and report["outcomes"][0]["exact"] is False and "approximate" in report["outcomes"][0]
+
+
+def test_each_size_is_not_analysed_from_a_sampled_game(tmp_path, monkeypatch):
+    import govspec.procedural
+
+    spec = tmp_path / "leaving.gov"
+    spec.write_text(VETOED.replace("  procedure act", "  event leave(d in board) { effect remove d from board }\n"
+                                                      "  procedure act"), encoding="utf-8")
+    monkeypatch.setattr(govspec.procedural, "MAX_PROFILES", 1)
+    code, out, _ = _run(str(spec), "--sample", "400", "--format", "json", "--each-size")
+    (act,) = json.loads(out)["outcomes"]  # (--each-size: no size is analysed from a sampled game)
+    assert code == 4 and "approximate" in act and act["sizes"]["why"].startswith("the outcome is sampled")
+
+
+def test_a_bounded_check_labels_the_sampled_estimate_bounded(tmp_path, monkeypatch):
+    """Bounded searches only: a coalition that cannot force the outcome is bounded, counted as
+    losing (as the exact analysis counts it) and the estimate says "bounded to depth 2" in its word."""
+    from govspec.power.report import text as power_text
+
+    _, exact, report = _sampled_procedure(tmp_path, monkeypatch, VETOED, unbounded=False, depth=2)
+    (act,) = report["outcomes"]
+    assert act["exact"] is False and act["bounded"]["depth"] == 2 and act["bounded"]["coalitions"]
+    assert "approximate" in act and exact["outcomes"][0]["bounded"]["depth"] == 2
+    lines = power_text("sampled.gov", report["outcomes"]).splitlines()
+    assert lines[1].startswith("  BOUNDED TO DEPTH 2, NOT EXACT: ") and lines[2].startswith("  APPROXIMATE, NOT EXACT")
+
+
+def test_sampling_a_procedural_outcome_stops_at_its_cap_and_at_an_undecided_check(tmp_path, monkeypatch):
+    """Past MAX_SAMPLE_CHECKS checks the sampled outcome is refused with both reasons; an UNKNOWN
+    check (out of time) leaves it undecided: no figure, never a loss counted."""
+    import govspec.procedural
+
+    monkeypatch.setattr(govspec.procedural, "MAX_SAMPLE_CHECKS", 2)
+    _, _, report = _sampled_procedure(tmp_path, monkeypatch, VETOED)
+    (refused,) = report["unsupported"]
+    assert report["outcomes"] == [] and refused["reason"].endswith(
+        "; the procedural analysis: too many coalitions for the procedural analysis (8 up to interchangeable members; the limit is 1); sampled: "
+        "sampling 400 coalitions (fewer: a smaller --sample N) needs more than 2 checks of the verifier")
+    monkeypatch.setattr(govspec.procedural, "MAX_SAMPLE_CHECKS", 2000)
+    _, _, report = _sampled_procedure(tmp_path, monkeypatch, VETOED, timeout=1e-9)
+    (refused,) = report["unsupported"]
+    assert report["outcomes"] == [] and "; sampled: the verifier could not decide whether" in refused["reason"]
+    assert "so the game is undecided" in refused["reason"]
+
+
+@pytest.mark.parametrize("n", ["0", "-3", "99"])
+def test_a_sample_below_100_is_a_usage_error(n):
+    code, out, err = _run(str(NASSAU), "--sample", n)
+    assert code == 2 and out == "" and "Invalid value for '--sample'" in err and "100<=x<=10000000" in err
+
+
 # ------------------------------------------------------------------ --each-size (govspec.power_sizes)
 
 BOARD_2023 = ROOT / "specs/openai/board_2023.gov"

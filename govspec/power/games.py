@@ -504,7 +504,7 @@ class Sampled:
     odds): per class, the swings seen (``swings``, over every member and sample) and each member's
     estimate with a Wilson score interval at ``confidence`` (per player, not simultaneous)."""
 
-    game: Game
+    game: Game  # (or any game with ``classes``: :func:`sample_profiles` samples a TableGame's)
     samples: int
     confidence: float
     swings: tuple[int, ...]
@@ -525,6 +525,11 @@ def _wilson(p: float, n: int, confidence: float) -> tuple[float, float]:
     return max(0.0, (centre - spread) / (1 + z * z / n)), min(1.0, (centre + spread) / (1 + z * z / n))
 
 
+def _draw(rng: random.Random, classes) -> list[int]:
+    """One coalition at random, each player in or out with even odds: how many of each class it takes."""
+    return [rng.getrandbits(c.count).bit_count() if c.count else 0 for c in classes]
+
+
 def sample_banzhaf(game: Game, samples: int, confidence: float = 0.95, seed: int = 0) -> Sampled:
     """:class:`Sampled` by drawing ``samples`` coalitions (a seeded generator: the same figures each
     run).  Each draw counts, for every player, whether the player swings against the others drawn
@@ -534,7 +539,7 @@ def sample_banzhaf(game: Game, samples: int, confidence: float = 0.95, seed: int
     single = len(game.quotas) == 1 and game.minority is None
     for _ in range(samples):
         check_time()
-        taken = [rng.getrandbits(c.count).bit_count() if c.count else 0 for c in game.classes]
+        taken = _draw(rng, game.classes)
         sums = game.profile_sums(taken)
         won = game.wins(sums)
         for i, (c, t) in enumerate(zip(game.classes, taken)):
@@ -545,4 +550,24 @@ def sample_banzhaf(game: Game, samples: int, confidence: float = 0.95, seed: int
                 inside = won and not game.wins(tuple(a - b for a, b in zip(sums, c.weights)))
                 outside = not won and game.wins(tuple(a + b for a, b in zip(sums, c.weights)))
             swings[i] += t * inside + (c.count - t) * outside
+    return Sampled(game, samples, confidence, tuple(swings))
+
+
+def sample_profiles(game, wins, samples: int, confidence: float = 0.95, seed: int = 0) -> Sampled:
+    """:class:`Sampled` for a game given by ``wins(profile)`` (a monotone game over ``game.classes``,
+    e.g. a :class:`TableGame` still being decided), drawn as :func:`sample_banzhaf` draws: a member of
+    class i taken swings when the draw wins and loses without one of class i; one left out, when the
+    draw loses and wins with one more of class i.  ``wins`` is asked of each draw and its
+    neighbours (the caller caches its answers: draws repeat)."""
+    rng = random.Random(seed)
+    swings = [0] * len(game.classes)
+    for _ in range(samples):
+        check_time()
+        taken = tuple(_draw(rng, game.classes))
+        won = wins(taken)
+        for i, (c, t) in enumerate(zip(game.classes, taken)):
+            if won and t:
+                swings[i] += t * (not wins(taken[:i] + (t - 1,) + taken[i + 1:]))
+            elif not won and t < c.count:
+                swings[i] += (c.count - t) * wins(taken[:i] + (t + 1,) + taken[i + 1:])
     return Sampled(game, samples, confidence, tuple(swings))

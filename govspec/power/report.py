@@ -13,8 +13,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .. import model as m
-from .games import (Analysis, Game, Minimal, analyse, analysis_cost, describe, minimal_blocking, minimal_winning,
-                    sample_banzhaf)
+from .games import (Analysis, Game, Minimal, Sampled, analyse, analysis_cost, describe, minimal_blocking,
+                    minimal_winning, sample_banzhaf)
 from .vote import Question, game_of, reduction
 
 SCHEMA = "govspec-power/1"
@@ -345,7 +345,13 @@ def _sizes_inexact(r: dict) -> bool:
 def sampled(game, samples: int, why: str) -> dict:
     """The approximate part of an outcome: raw Banzhaf estimates with their intervals, and the
     normalised ones (estimates only), per player (:func:`govspec.power.games.sample_banzhaf`)."""
-    found = sample_banzhaf(game, samples)
+    return approximate_data(sample_banzhaf(game, samples), why)
+
+
+def approximate_data(found: Sampled, why: str) -> dict:
+    """:func:`sampled`'s data of any :class:`~govspec.power.games.Sampled` (the procedural analysis
+    samples its game too: :func:`govspec.procedural.sample_procedure`)."""
+    game, samples = found.game, found.samples
     estimates = [found.estimate(i) for i in range(len(game.classes))]
     total = sum(p * c.count for (p, _, _), c in zip(estimates, game.classes))
     players = [{"name": name, "banzhaf": {"estimate": float(p), "low": low, "high": high},
