@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from importlib import resources
+from operator import attrgetter
 
 from . import amendments, ast
 from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
@@ -34,6 +35,7 @@ _WHAT = {  # what a confined path names: imports, people files
     "people": ("the paths of people files", "a people file must be a .csv or .json file", "people files",
                "no people file"),
 }
+_SPAN, _NAME = attrgetter("span"), attrgetter("name")  # (of loaded people: their names, as a body lists them)
 
 
 def library_names() -> list[str]:
@@ -119,7 +121,7 @@ class _Resolver:
                 raise SpecError([Diagnostic(
                     "GOV104", f"unknown body '{load.into.name}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
                     load.into.span, notes=("'people from ... into BODY' adds to a body declared in the same block",))])
-            members = bodies[at].members + tuple(ast.Name(p.span, p.name) for p in loaded)
+            members = bodies[at].members + tuple(map(ast.Name, map(_SPAN, loaded), map(_NAME, loaded)))
             bodies[at] = replace(bodies[at], members=members)
         return replace(block, people=tuple(people), bodies=tuple(bodies), loads=())
 

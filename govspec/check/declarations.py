@@ -66,9 +66,13 @@ def declare(cx: Context, org: ast.Organization) -> None:
 
     total = 0
     frozen: dict[tuple[str, ...], frozenset[str]] = {}  # (one frozenset per set of tags: 100,000 people share a few)
+    name_span = cx.name_span
     for decl in org.people:
-        if not claim(decl.name, decl.span, "person"):
+        name = decl.name
+        if name in RESERVED or name in seen:
+            claim(name, decl.span, "person")  # (refused, and reported)
             continue
+        seen[name] = name_span(decl.span, name)  # (claimed: what claim does when it accepts, inline for 10,000 holders)
         total += 1 if decl.count is None else cx.size_overrides.get(decl.name, decl.count)
         if total > MAX_PEOPLE:  # refused alone: what names these people would only add "unknown" errors
             cx.error("GOV003", f"more than {MAX_PEOPLE} people in one organisation", cx.name_span(decl.span, decl.name),
@@ -79,8 +83,7 @@ def declare(cx: Context, org: ast.Organization) -> None:
             if tags is None:  # (a new set of tags: the known tags grow)
                 tags = frozen[decl.tags] = frozenset(decl.tags)
                 cx.tags.update(decl.tags)
-            cx.people[decl.name] = m.Person(decl.name, tags, decl.weight, decl.span, None, decl.principal or decl.name,
-                                            written=decl.weight_text)
+            cx.people[name] = m.Person(name, tags, decl.weight, decl.span, None, decl.principal or name, decl.weight_text)
         else:
             cx.tags.update(decl.tags)
             count = cx.size_overrides.get(decl.name, decl.count)
