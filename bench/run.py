@@ -7,6 +7,7 @@
     python bench/run.py --sweep         # 200 parameter points on -j 1, -j 2 and a local Dask cluster (bench/sweep.py)
     python bench/run.py --startup       # a one-procedure check against importing Z3, Lark and click (bench/startup.py)
     python bench/run.py --governor      # a Governor DAO of 10 to 10,000 holders of distinct weights (bench/governor.py)
+    python bench/run.py --groups        # 10,000 interchangeable members against 9, processor time (bench/groups.py)
 
 Prints a table and writes it as JSON (``bench/results.json`` unless ``--json`` says otherwise).
 Each measurement runs in a fresh Python process with a hard time limit: a run that does not
@@ -228,6 +229,8 @@ def main(argv=None) -> int:
                         help="200 parameter points with -j 1, -j 2 and --cluster on a local Dask cluster (bench/sweep.py)")
     parser.add_argument("--governor", action="store_true",
                         help="a Governor DAO of 10, 1,000 and 10,000 holders of distinct weights (bench/governor.py)")
+    parser.add_argument("--groups", action="store_true",
+                        help="10,000 interchangeable members against 9, in processor time (bench/groups.py)")
     parser.add_argument("--startup", action="store_true",
                         help="a one-procedure check against importing Z3, Lark and click, as whole processes (bench/startup.py)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -253,6 +256,10 @@ def main(argv=None) -> int:
         import governor
 
         return governor.main([])
+    if args.groups:
+        import groups
+
+        return groups.main([])
     if args.startup:
         import startup
 

@@ -89,3 +89,26 @@ def test_the_governor_bench_proves_at_every_size_and_the_page_quotes_its_run(tmp
     assert moving["status"] == "proved" and moving["any_length"]
     assert (f"PROVED for any length in\n  {moving['seconds']:.2f} s, {moving['seconds'] / moving_small['seconds']:.1f}x the "
             f"{moving_small['seconds']:.2f} s of 10 holders with the same moves**") in doc
+
+
+def test_the_groups_bench_measures_both_sizes_and_the_page_quotes_its_run(tmp_path, capsys):
+    """bench/groups.py at 9 and 30 members, once each: the counted encoding answers at every depth
+    (PROVED for any length), the table has the form docs/performance.md quotes, and the page quotes
+    the table of bench/groups_results.json, the recorded run."""
+    import json
+
+    import groups
+
+    out = tmp_path / "groups.json"
+    assert groups.main(["--sizes", "9", "30", "--repeat", "1", "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert [(r["n"], r["depth"], r["status"], r["path"]) for r in result["rows"]] == [
+        (9, "2", "bounded", "counted"), (30, "2", "bounded", "counted"), (9, "4", "bounded", "counted"),
+        (30, "4", "bounded", "counted"), (9, "any", "proved", "counted"), (30, "any", "proved", "counted")]
+    assert groups.table(result) in capsys.readouterr().out
+    recorded = json.loads((ROOT / "bench" / "groups_results.json").read_text())
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert groups.table(recorded) in doc and f"The run of {recorded['date']}" in doc
+    cell = {(r["n"], r["depth"]): r["least"] for r in recorded["rows"]}
+    for depth in ("2", "4", "any"):  # (the ratios the prose states are the recorded run's)
+        assert f"{cell[(10000, depth)] / cell[(9, depth)]:.2f}x" in doc
