@@ -54,7 +54,8 @@ def _people(names, model: m.Model | None = None) -> str:
     names = list(names)
     if model is not None:
         for body in model.bodies.values():
-            if len(names) > 2 and set(names) == set(body.members):
+            if len(names) > 2 and len(names) >= len(body.members) and (tuple(names) == body.members
+                                                                       or set(names) == set(body.members)):
                 return f"the members of {body.name} ({len(names):,} people)"
     if len(names) > 8:
         return f"{len(names)} people ({', '.join(names[:3])}, ...)"

@@ -167,7 +167,7 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
             split.setdefault(sides, (place, []))[1].append(p)
         parts.extend((place, (*key[:2], *sides, key[2]), ps) for sides, (place, ps) in split.items())
     parts.sort(key=lambda part: part[0])  # (in the order of the people, as the classes always were)
-    found = tuple(Class(ps[0].group or ps[0].name, key[0], tuple(p.name for p in ps), ps[0].weight,
+    found = tuple(Class(ps[0].group or ps[0].name, key[0], tuple(map(_NAME, ps)), ps[0].weight,
                         model.sizes.get(key[-1]) if key[-1] else None)
                   for _, key, ps in parts if len(ps) >= MIN_CLASS or key[-1])
     if not found:

@@ -15,6 +15,8 @@ happens only when its ``active`` literal holds, so later steps never constrain e
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from z3 import And, Bool, BoolRef, BoolVal, Implies, Int, IntVal, Not, Or, PbLe, RealVal
 
 from govspec import model as m
@@ -45,14 +47,12 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, SeveralLiveMixi
         """``all_sizes``: a class that is a group of variable size has a size variable (in
         ``sizes``, constrained by ``size_rules``) instead of the size of the model's instance."""
         self.model = model
-        counted = {n for c in classes for n in c.members}
+        counted = set().union(*(c.members for c in classes))
         firsts = {c.members[0] for c in classes}
-        kept, declared = [], {}  # (one pass over the people: 10,000 counted ones cost nothing more)
-        for place, p in enumerate(model.people):
-            if p.name not in counted:
-                kept.append((place, p))
-            elif p.name in firsts:
-                declared[p.name] = place
+        # (one pass over the names: 10,000 counted ones cost nothing more)
+        names = list(map(attrgetter("name"), model.people))
+        kept = [(place, model.people[place]) for place, n in enumerate(names) if n not in counted]
+        declared = {n: place for place, n in enumerate(names) if n in firsts}
         self.people = [p.name for _, p in kept]
         self.index = {n: i for i, n in enumerate(self.people)}
         self.weights = [p.weight for _, p in kept]
