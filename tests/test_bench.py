@@ -112,3 +112,16 @@ def test_the_groups_bench_measures_both_sizes_and_the_page_quotes_its_run(tmp_pa
     cell = {(r["n"], r["depth"]): r["least"] for r in recorded["rows"]}
     for depth in ("2", "4", "any"):  # (the ratios the prose states are the recorded run's)
         assert f"{cell[(10000, depth)] / cell[(9, depth)]:.2f}x" in doc
+
+
+@pytest.mark.slow
+def test_the_procedural_power_row_agrees_with_every_coalition_checked():
+    """bench/power.py's procedural row (20 members, 4 vetoes, a quorum and a timelock; about 30 s):
+    the analysis's game is the one every coalition checked alone gives, with the checks the page
+    quotes."""
+    import power
+
+    row = power.procedural_row()
+    assert row["agrees"] is True and row["note"] == "the game of can force: 22 checks against 85; vetoes 4"
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert f"| {row['case']} |" in doc and row["note"] in doc
