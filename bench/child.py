@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import platform
 import subprocess
 import sys
 import time
@@ -22,3 +24,19 @@ def run_child(script: str, job: dict, limit: float, grace: float) -> dict:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return {**job, "status": "error", "seconds": None, "reason": tail}
     return {**job, **json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+def header(schema: str) -> dict:
+    """The first fields of a recorded run: its schema, the day, and the machine as it was then."""
+    return {"schema": schema, "date": time.strftime("%Y-%m-%d"),
+            "machine": {"python": platform.python_version(), "processors": os.cpu_count(),
+                        "load_average": [round(x, 2) for x in os.getloadavg()]}}
+
+
+def record(data: dict, table: str, path: str) -> None:
+    """Print a run's table and the load average it ran under, and write the run to ``path`` (JSON)."""
+    print(table)
+    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in data['machine']['load_average'])}")
+    with open(path, "w") as f:
+        json.dump(data, f, indent=2)
+        f.write("\n")

@@ -26,14 +26,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import statistics
 import sys
 import tempfile
 import time
 
-from child import run_child
+from child import header, record, run_child
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -149,15 +148,9 @@ def main(argv=None) -> int:
             rows.append({"case": case, "n": n, "verifier": verifier, "runs": [r["seconds"] for r in runs],
                          "per_member": per_member})
             print(f"{case} {n}: {_cell(verifier)}; per-member: {_cell(per_member)}", file=sys.stderr)
-    data = {"schema": "govspec-bench-governor/1", "date": time.strftime("%Y-%m-%d"),
-            "machine": {"python": platform.python_version(), "processors": os.cpu_count(),
-                        "load_average": [round(x, 2) for x in os.getloadavg()]},
+    data = {**header("govspec-bench-governor/1"),
             "limit": args.limit, "repeat": args.repeat, "sizes": args.sizes, "rows": rows}
-    print(table(data))
-    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in data['machine']['load_average'])}")
-    with open(args.json, "w") as f:
-        json.dump(data, f, indent=2)
-        f.write("\n")
+    record(data, table(data), args.json)
     return 0
 
 

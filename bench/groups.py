@@ -17,11 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 
-from child import run_child
+from child import header, record, run_child
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -84,15 +83,9 @@ def main(argv=None) -> int:
         for n in args.sizes:
             rows.append(measure(n, depth, args.repeat, args.limit))
             print(f"{n} members, depth {depth}: {rows[-1]['least']} s", file=sys.stderr)
-    data = {"schema": "govspec-bench-groups/1", "date": time.strftime("%Y-%m-%d"),
-            "machine": {"python": platform.python_version(), "processors": os.cpu_count(),
-                        "load_average": [round(x, 2) for x in os.getloadavg()]},
+    data = {**header("govspec-bench-groups/1"),
             "repeat": args.repeat, "sizes": args.sizes, "depths": args.depths, "rows": rows}
-    print(table(data))
-    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in data['machine']['load_average'])}")
-    with open(args.json, "w") as f:
-        json.dump(data, f, indent=2)
-        f.write("\n")
+    record(data, table(data), args.json)
     return 0
 
 
