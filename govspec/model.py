@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import field
 from fractions import Fraction
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, ne
 
 from .diagnostics import Span
 from .records import dataclass
@@ -725,8 +726,8 @@ class Model:
         if cached is None:
             names: set[str] = {o.holder for o in self.offices.values() if o.holder}
             names |= {n for proc in self.procedures.values() for r in proc.recusals for n in (r.people or ())}
-            names |= {pr for pr, n in zip(map(attrgetter("principal"), self.people), map(attrgetter("name"), self.people))
-                      if pr != n}
+            principals = list(map(attrgetter("principal"), self.people))
+            names.update(compress(principals, map(ne, principals, map(attrgetter("name"), self.people))))
             for _, e in self.expressions():
                 names |= {x.name for x in walk(e) if isinstance(x, PersonConst)}
             cached = frozenset(names)

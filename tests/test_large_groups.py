@@ -50,3 +50,42 @@ def test_alike_people_declared_apart_still_make_one_class():
     text = board(2, "d, " + ", ".join(f"p{i}" for i in range(6)), people)
     found, why = counting.classes(api.load_text(text))
     assert why is None and [len(c.members) for c in found] == [8]
+
+
+def _class_places_cases():
+    """A group, people declared one by one (alike, some of them between the group's parts of a
+    body), and questions whose candidates or fixed coalition split the group."""
+    people = "".join(f"  person p{i} tags independent\n" for i in range(5))
+    model = api.load_text(board(6, "p0, p1, d, p2, p3, p4", people))
+    names = [p.name for p in model.people]
+    return model, [counting.classes(model), counting.classes(model, ("d[2]", "d[3]", "p1", "p4")),
+                   counting.classes(model, fixed=frozenset({"d[1]", "d[6]", "p0"})), counting.classes(model, tuple(names))]
+
+
+def test_a_class_knows_its_members_places_in_the_model():
+    """``Class.places`` (runs of places in ``model.people``) name exactly its members, in order: the
+    encoding sets the class apart from the named people by them, without a pass over the members."""
+    model, questions = _class_places_cases()
+    seen = 0
+    for found, why in questions:
+        assert why is None and found
+        for c in found:
+            assert all(isinstance(run, range) and run.step == 1 and len(run) for run in c.places)
+            assert [model.people[i].name for run in c.places for i in run] == list(c.members)
+            assert all(a.stop < b.start for a, b in zip(c.places, c.places[1:]))  # (runs apart, in order)
+            seen += len(c.places) > 1
+    assert seen  # (some class is made of several runs: the people declared one by one around the group)
+
+
+def test_the_unrolling_sets_classes_apart_by_their_places_as_by_their_names():
+    """The encoding's fast way (by places) and its way by names give the same named people and the
+    same first places of the classes."""
+    from dataclasses import replace
+
+    from verifier.encode.unrolling import _places
+
+    model, questions = _class_places_cases()
+    for found, _ in questions:
+        by_name = _places(model, tuple(replace(c, places=()) for c in found))
+        assert _places(model, found) == by_name
+        assert len(by_name[0]) == len(model.people) - sum(len(c.members) for c in found)

@@ -50,6 +50,10 @@ class Class:
     members: tuple[str, ...]  # in declaration order
     weight: object  # their (fixed) voting weight
     variable: tuple[int, int | None] | None = None  # a group of variable size: its range (members: the least)
+    # the members' places in ``model.people``, as runs of consecutive places (a group: one run), so
+    # that the encoding sets a class apart from the named people without a pass over its members;
+    # empty when not known (then the encoding finds them by name)
+    places: tuple[range, ...] = ()
 
 
 def unsupported(model: m.Model) -> str | None:
@@ -152,24 +156,27 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
     why = unsupported(model)
     if why is not None:
         return (), why
-    parts: list[tuple[int, tuple, list[m.Person]]] = []  # (the first one's place, key, people), as _alike gives them
-    for key, people, places in _alike(model):
+    # (the first one's place, key, people, their names, their places as runs), as _alike gives them
+    parts: list[tuple[int, tuple, list[m.Person], list[str], list[range]]] = []
+    for key, people, names, runs in _alike(model):
         check_time()
-        names = [p.name for p in people] if candidates is not None or fixed is not None else []
         inside = _uniform(candidates, names)
         held = _uniform(fixed, names)
         if inside is not None and held is not None:  # (the whole class on one side: no member looked at)
-            parts.append((places[0], (*key[:2], inside, held, key[2]), people))
+            parts.append((runs[0].start, (*key[:2], inside, held, key[2]), people, names, runs))
             continue
-        split: dict[tuple, tuple[int, list[m.Person]]] = {}
-        for place, p in zip(places, people):
+        split: dict[tuple, tuple[list[int], list[m.Person]]] = {}
+        for place, p in zip(itertools.chain.from_iterable(runs), people):
             sides = (candidates is not None and p.name in candidates, fixed is not None and p.name in fixed)
-            split.setdefault(sides, (place, []))[1].append(p)
-        parts.extend((place, (*key[:2], *sides, key[2]), ps) for sides, (place, ps) in split.items())
+            into = split.setdefault(sides, ([], []))
+            into[0].append(place)
+            into[1].append(p)
+        parts.extend((places[0], (*key[:2], *sides, key[2]), ps, list(map(_NAME, ps)), _as_runs(places))
+                     for sides, (places, ps) in split.items())
     parts.sort(key=lambda part: part[0])  # (in the order of the people, as the classes always were)
-    found = tuple(Class(ps[0].group or ps[0].name, key[0], tuple(map(_NAME, ps)), ps[0].weight,
-                        model.sizes.get(key[-1]) if key[-1] else None)
-                  for _, key, ps in parts if len(ps) >= MIN_CLASS or key[-1])
+    found = tuple(Class(ps[0].group or ps[0].name, key[0], tuple(names), ps[0].weight,
+                        model.sizes.get(key[-1]) if key[-1] else None, tuple(runs))
+                  for _, key, ps, names, runs in parts if len(ps) >= MIN_CLASS or key[-1])
     if not found:
         return (), "no interchangeable people"
     counted_bodies = {c.body for c in found}
@@ -183,54 +190,63 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
     return _unique_names(found), None
 
 
-_NAME, _PRINCIPAL, _TAGS, _WEIGHT = (attrgetter(a) for a in ("name", "principal", "tags", "weight"))
+_NAME, _PRINCIPAL, _TAGS, _WEIGHT, _GROUP = (attrgetter(a) for a in ("name", "principal", "tags", "weight", "group"))
 
 
-def _alike(model: m.Model) -> list[tuple[tuple, list[m.Person], list[int]]]:
+def _alike(model: m.Model) -> list[tuple[tuple, list[m.Person], list[str], list[range]]]:
     """The people the rules cannot tell apart, whatever the question: by (the one body they sit on,
     their tags, weight and principal as a small number, their group if its size is variable), each
-    with its people and their places in ``model.people``, in the order of the people.  Computed once
-    per model (the one pass over the members); :func:`_classes` then splits these by a question's
-    candidates and fixed coalition, class by class."""
+    with its people, their names and their places in ``model.people`` (as runs of consecutive
+    places), in the order of the people.  Computed once per model (the one pass over the members);
+    :func:`_classes` then splits these by a question's candidates and fixed coalition, class by
+    class."""
     cached = model.__dict__.get("_counting_alike")
     if cached is not None:
         return cached
     named = model.named_in_rules()
     only_body: dict[str, str | None] = {}  # person -> the one body they sit on (None: several)
     for b in model.bodies.values():
-        several = only_body.keys() & b.members
+        several = only_body.keys() & b.members if only_body else ()
         only_body.update(dict.fromkeys(b.members, b.name))
         only_body.update(dict.fromkeys(several))
     # (tags, weight, principal) as a small number: a group's members share those objects, so the
     # value (a frozenset and a Fraction, slow to hash) is looked at once per group, not per member
     alike_by_object: dict[tuple, int] = {}
     alike: dict[tuple, int] = {}
-    groups: dict[tuple, tuple[list[m.Person], list[int]]] = {}
+    groups: dict[tuple, tuple[list[m.Person], list[str], list[range]]] = {}
 
-    def add(key: tuple, people: list[m.Person], places) -> None:
-        into = groups.setdefault(key, ([], []))
+    def add(key: tuple, people: list[m.Person], names: list[str], places: range) -> None:
+        into = groups.setdefault(key, ([], [], []))
         into[0].extend(people)
-        into[1].extend(places)
+        into[1].extend(names)
+        runs = into[2]
+        if runs and runs[-1].stop == places.start:  # (people declared one by one, next to each other: one run)
+            runs[-1] = range(runs[-1].start, places.stop)
+        else:
+            runs.append(places)
 
     start = 0
-    for group, run in itertools.groupby(model.people, key=attrgetter("group")):
+    for group, run in itertools.groupby(model.people, key=_GROUP):
         run = list(run)
         places = range(start, start + len(run))
         start += len(run)
         check_time()
         first = run[0]
         if group is not None and len(run) > 1:  # a group's members, declared together: alike, if all share
-            names = list(map(_NAME, run))  # (their body, tags, weight and kind of principal; checked here)
-            bodies = set(map(only_body.get, names))
-            principals = list(map(_PRINCIPAL, run))
+            # their body, tags, weight and kind of principal; checked here, a pass each (list.count
+            # looks at the objects, which the group's members share, before their values)
+            names = list(map(_NAME, run))
+            body = only_body.get(first.name)
             principal = first.principal != first.name and first.principal
-            if (len(bodies) == 1 and None not in bodies and named.isdisjoint(names)
-                    and set(map(id, map(_TAGS, run))) == {id(first.tags)}
-                    and set(map(id, map(_WEIGHT, run))) == {id(first.weight)}
-                    and (principals == names if principal is False  # (each their own principal, or all one other)
-                         else set(principals) == {principal} and principal not in names)):
+            if (body is not None and list(map(only_body.get, names)).count(body) == len(run)
+                    and named.isdisjoint(names)
+                    and list(map(_TAGS, run)).count(first.tags) == len(run)
+                    and list(map(_WEIGHT, run)).count(first.weight) == len(run)
+                    and (list(map(_PRINCIPAL, run)) == names if principal is False  # (each their own, or
+                         else list(map(_PRINCIPAL, run)).count(principal) == len(run)  # all one other)
+                         and principal not in names)):
                 number = alike.setdefault((first.tags, first.weight, principal), len(alike))
-                add((bodies.pop(), number, group if group in model.sizes else None), run, places)
+                add((body, number, group if group in model.sizes else None), run, names, places)
                 continue
         for i, p in zip(places, run):  # (people declared one by one, or a group whose members differ)
             body = only_body.get(p.name)
@@ -241,10 +257,21 @@ def _alike(model: m.Model) -> list[tuple[tuple, list[m.Person], list[int]]]:
             number = alike_by_object.get(by_object)
             if number is None:
                 number = alike_by_object[by_object] = alike.setdefault((p.tags, p.weight, principal), len(alike))
-            add((body, number, p.group if p.group in model.sizes else None), [p], [i])
-    found = [(key, people, places) for key, (people, places) in groups.items()]
+            add((body, number, p.group if p.group in model.sizes else None), [p], [p.name], range(i, i + 1))
+    found = [(key, *into) for key, into in groups.items()]
     model.__dict__["_counting_alike"] = found
     return found
+
+
+def _as_runs(places: list[int]) -> list[range]:
+    """Increasing places as runs of consecutive ones."""
+    runs: list[range] = []
+    for place in places:
+        if runs and runs[-1].stop == place:
+            runs[-1] = range(runs[-1].start, place + 1)
+        else:
+            runs.append(range(place, place + 1))
+    return runs
 
 
 def _uniform(chosen: frozenset[str] | None, names: list[str]) -> bool | None:
@@ -259,7 +286,8 @@ def _unique_names(found: tuple[Class, ...]) -> tuple[Class, ...]:
     out = []
     for c in found:
         seen[c.name] = seen.get(c.name, 0) + 1
-        out.append(c if seen[c.name] == 1 else Class(f"{c.name}#{seen[c.name]}", c.body, c.members, c.weight, c.variable))
+        out.append(c if seen[c.name] == 1 else Class(f"{c.name}#{seen[c.name]}", c.body, c.members, c.weight, c.variable,
+                                                                  c.places))
     return tuple(out)
 
 

@@ -87,7 +87,8 @@ class ForcingMixin:
             coalition = {i: (Bool(f"coalition[{n}]") if n in candidates else BoolVal(False))
                          for i, n in enumerate(self.people[:self.named])}
         coalition.update({i: BoolVal(s.part == "coalition") for i, s in self.slots.items()})
-        named = [coalition[self.index[n]] for n in (candidates or ()) if n in self.index] if fixed is None else []
+        index = self.index  # (the named people: a few, when 10,000 candidates are counted in classes)
+        named = [coalition[index[n]] for n in filter(index.__contains__, candidates or ())] if fixed is None else []
         rules = []
         for c in sorted({s.cls for s in self.slots.values()}, key=lambda c: c.name):  # (a fixed order: the
             # hash of a Class holding None varies by process, and so did the order of these constraints)
