@@ -368,6 +368,29 @@ def test_loading_leaves_the_cycle_collector_as_it_was(tmp_path):
         gc.enable()
 
 
+def test_what_a_load_makes_joins_the_oldest_generation_and_a_programs_freeze_is_kept():
+    """The load's objects go to the cycle collector's oldest generation (the young generations'
+    passes would walk them all in the first checks after a load) and stay collectable; a program
+    that froze objects itself keeps them frozen (then nothing is moved)."""
+    import gc
+
+    text = 'organization "x" {\n  group d of 500\n  body board { members d }\n}\n'
+    model = api.load_text(text)
+    assert gc.get_freeze_count() == 0  # (moved, not kept frozen)
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(p) in oldest for p in model.people)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        young = api.load_text(text)
+        assert gc.get_freeze_count() == frozen  # (the program's frozen objects: still frozen)
+        oldest = {id(o) for o in gc.get_objects(generation=2)}
+        assert not any(id(p) in oldest for p in young.people)  # (and what this load made was left young)
+    finally:
+        gc.unfreeze()
+
+
 def test_a_row_refused_for_its_name_is_one_error_not_a_cascade(tmp_path):
     """A reserved word in a people file loaded 'into' a body gave GOV110 and then a GOV105 'unknown
     person', with a note blaming 'the imported rules' of the CSV file."""
