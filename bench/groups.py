@@ -7,9 +7,9 @@ answers, the weighted fast path does not apply), at depths 2 and 4 and for behav
 
 Each run is a fresh process (``bench/child.py``) that builds the parser and imports Z3 first, then
 measures its own processor time from the spec's text to the verdict (loading included): processor
-time, not the clock, so that other work on the machine weighs less; the least of ``--repeat``
-runs is kept (the run least disturbed).  The ratio is the largest size's against the smallest's at
-the same depth, taken in this run.  Nothing is asserted: the figures are measured.
+time, not the clock, so that other work on the machine weighs less; the cells run in turn, round
+after round, and the least of ``--repeat`` runs of each is kept (the run least disturbed).  The
+ratio is the largest size's against the smallest's at the same depth, taken in this run.  Nothing is asserted: the figures are measured.
 """
 
 from __future__ import annotations
@@ -44,12 +44,22 @@ def _worker(job: dict) -> dict:
             "cpu_seconds": time.process_time() - start, "path": "counted" if getattr(engine, "last_counted", False) else getattr(engine, "last_path", None)}
 
 
-def measure(n: int, depth: str, repeat: int, limit: float) -> dict:
-    runs = [run_child(os.path.abspath(__file__), {"n": n, "depth": depth, "limit": limit}, limit, 10.0)
-            for _ in range(repeat)]
-    timed = [r["cpu_seconds"] for r in runs if r.get("cpu_seconds") is not None]
-    return {"n": n, "depth": depth, "status": runs[0]["status"], "path": runs[0].get("path"),
-            "any_length": runs[0].get("any_length"), "runs": timed, "least": min(timed) if len(timed) == repeat else None}
+def measure(cells: list[tuple[int, str]], repeat: int, limit: float) -> list[dict]:
+    """Each cell (size, depth) run ``repeat`` times in fresh processes, the cells taken in turn
+    (round after round: a spell of other work on the machine weighs on every cell alike, not on
+    the one that happened to run then); the least processor time of each kept."""
+    runs: dict[tuple[int, str], list[dict]] = {cell: [] for cell in cells}
+    for _ in range(repeat):
+        for n, depth in cells:
+            runs[(n, depth)].append(run_child(os.path.abspath(__file__), {"n": n, "depth": depth, "limit": limit},
+                                              limit, 10.0))
+    rows = []
+    for (n, depth), done in runs.items():
+        timed = [r["cpu_seconds"] for r in done if r.get("cpu_seconds") is not None]
+        rows.append({"n": n, "depth": depth, "status": done[0]["status"], "path": done[0].get("path"),
+                     "any_length": done[0].get("any_length"), "runs": timed,
+                     "least": min(timed) if len(timed) == repeat else None})
+    return rows
 
 
 def table(data: dict) -> str:
@@ -78,11 +88,9 @@ def main(argv=None) -> int:
     if args.worker:
         print(json.dumps(_worker(json.loads(args.worker))))
         return 0
-    rows = []
-    for depth in args.depths:  # (both sizes of a depth one after the other: their ratio in like conditions)
-        for n in args.sizes:
-            rows.append(measure(n, depth, args.repeat, args.limit))
-            print(f"{n} members, depth {depth}: {rows[-1]['least']} s", file=sys.stderr)
+    rows = measure([(n, depth) for depth in args.depths for n in args.sizes], args.repeat, args.limit)
+    for row in rows:
+        print(f"{row['n']} members, depth {row['depth']}: {row['least']} s", file=sys.stderr)
     data = {**header("govspec-bench-groups/1"),
             "repeat": args.repeat, "sizes": args.sizes, "depths": args.depths, "rows": rows}
     record(data, table(data), args.json)
