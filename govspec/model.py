@@ -661,7 +661,7 @@ class Model:
         """Every person by name (made once per model; not to be changed)."""
         idx = self.__dict__.get("_pidx")
         if idx is None:
-            idx = {p.name: p for p in self.people}
+            idx = dict(zip(map(attrgetter("name"), self.people), self.people))
             object.__setattr__(self, "_pidx", idx)
         return idx
 

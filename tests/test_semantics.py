@@ -348,3 +348,25 @@ def test_a_strict_flag_without_a_threshold_is_no_threshold():
     poor = sem.apply(dropped, sem.initial_state(dropped), Step("give", (("x", "c"), ("y", "a"))))
     assert sem.powers(dropped, poor)["c"] == 0
     assert sem.step_problems(dropped, poor, Step("bravo", phase="propose", proposer="c")) == []
+
+
+def test_whole_numbers_reads_fractions_fields_and_falls_back_for_anything_else():
+    """``whole_numbers`` reads a Fraction's own fields (its fast way) and gives what the public
+    ``numerator`` and ``denominator`` give; a list holding an int (which has no such fields) takes
+    the public way, with the same answer."""
+    from hypothesis import given, strategies as st
+
+    def public(values):
+        return [v.numerator for v in values] if all(v.denominator == 1 for v in values) else None
+
+    @given(st.lists(st.fractions(max_denominator=3) | st.integers(-50, 50).map(Fraction), max_size=30),
+           st.booleans())
+    def agree(values, with_int):
+        if with_int and values and values[-1].denominator == 1:
+            values = values[:-1] + [int(values[-1])]  # (an int among fractions: the public way)
+        assert sem.whole_numbers(values) == public(values)
+        assert sem.whole_numbers(tuple(values)) == public(values)
+
+    agree()
+    assert sem.whole_numbers([Fraction(3), Fraction(1, 2)]) is None
+    assert sem.whole_numbers([Fraction(3), 4]) == [3, 4]

@@ -14,11 +14,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter
 
 from .. import model as m
 from .. import semantics as sem
 from ..clock import check_time
 from .games import Game, PlayerClass
+
+_WEIGHT = attrgetter("weight")
 
 # The step sets each option puts a member in (no recusal: everyone in B is eligible): the same as the
 # reference semantics' stage_sets gives a member who takes that option (tests/test_weighted.py
@@ -296,7 +299,7 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1, lifecycles: bool = F
     blocked = bool([g for g in proc.guards if not sem.eval_bool(g.expr, env)] or sem.effect_problems(model, proc, env))
     members = state.body(stage.body)
     people = model.people_by_name()
-    weights = {p: people[p].weight for p in members}
+    weights = dict(zip(members, map(_WEIGHT, map(people.__getitem__, members))))  # (10,000 holders: in C)
     def table(w: Fraction) -> Table | None:
         own_values = {o: tuple(a.value(options[o], w) for a in atoms) for o in own}
         plan_values = {p: tuple(min(a.value(options[r], w) for r in rs) for a in atoms) for p, rs in plans.items()}
@@ -305,16 +308,18 @@ def reduction(model: m.Model, goal: m.Goal, depth: int = 1, lifecycles: bool = F
 
     moving = any(e.kind in m.TOKEN_EFFECTS for pr in model.procedures.values() for e in pr.effects)
     many = _more_distinct(weights.values(), AFFINE_FROM)
+    values = list(weights.values())
+    whole = sem.whole_numbers(values) if moving or many else None  # (once: 10,000 weights, read twice below)
+    total = Fraction(sum(whole)) if whole is not None else sem.exact_sum(values) if moving or many else None
     if moving:  # (issue 14) the same choices at every voting power a member may come to hold: 0 to all of B's
-        affine = _affine_tables(atoms, options, plans, table, [Fraction(0), sem.exact_sum(weights.values())])
+        affine = _affine_tables(atoms, options, plans, table, [Fraction(0), total])
         if affine is None:
             return ("voting power moves, and a member's best vote or the outsiders' least response is not "
                     "the same at every voting power")
     else:
-        affine = _affine_tables(atoms, options, plans, table, list(weights.values())) if many else None
+        affine = _affine_tables(atoms, options, plans, table, values, whole) if many else None
     if affine is not None:  # (thousands of distinct weights: tables made when asked, sums by formula)
         tables, gains, plan_line = affine
-        total = sem.exact_sum(weights.values())
         base = [a.const + len(weights) * alpha + beta * total for a, (alpha, beta) in zip(atoms, plan_line)]
     else:
         tables, gains = {}, None
@@ -388,7 +393,7 @@ class _LazyTables(dict):
         return t
 
 
-def _affine_tables(atoms, options, plans, table, weights) -> tuple | None:
+def _affine_tables(atoms, options, plans, table, weights, whole=None) -> tuple | None:
     """For many distinct weights: (tables made when asked, the gain per atom as (A, B) with gain
     A + B * w, the dominant plan's value per atom as (alpha, beta)), or None.
 
@@ -397,8 +402,9 @@ def _affine_tables(atoms, options, plans, table, weights) -> tuple | None:
     same option is dominant at both, and the same plan, each plan taking at both ends an option
     least for each atom, then the same choices are dominant and least at every weight between
     (a difference of affine functions that is >= 0 at both ends of an interval is >= 0 on it), so
-    the gain and the plan's value are affine in w at every weight of the body."""
-    whole = sem.whole_numbers(weights)
+    the gain and the plan's value are affine in w at every weight of the body.  ``whole``: the
+    weights as integers (:func:`govspec.semantics.whole_numbers`), if the caller has them."""
+    whole = sem.whole_numbers(weights) if whole is None else whole
     if whole is not None:  # (the least and the greatest of integers, at C speed)
         low, high = Fraction(min(whole)), Fraction(max(whole))
     else:

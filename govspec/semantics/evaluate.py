@@ -75,7 +75,7 @@ def eval_num(e: m.NumExpr, env: Env) -> Fraction:
             people = eval_set(s, env)
             if w:
                 power = env.powers if env.powers is not None else powers(env.model, env.state)
-                return exact_sum(power[p] for p in people)
+                return exact_sum(list(map(power.__getitem__, people)))  # (10,000 holders: one pass in C)
             return Fraction(len(people))
         case m.Supply():
             return supply(env.model, env.state)
