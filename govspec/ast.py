@@ -166,7 +166,9 @@ class BodyDecl(Node):
     name: str
     seats: int | None
     seats_span: Span | None
-    members: tuple[Name, ...]
+    # each member as written (a Name); a person loaded 'into' the body by the declaration the people
+    # file made (a PersonDecl: the same name and span, without a Name per row of 10,000)
+    members: tuple[Name | PersonDecl, ...]
     cite: str | None
     cap: int | None = None  # "at most K seats per principal"
     cap_span: Span | None = None

@@ -138,7 +138,8 @@ def declare(cx: Context, org: ast.Organization) -> None:
             cx.error("GOV003", f"body '{decl.name}' has more than {MAX_PEOPLE} seats", decl.seats_span or decl.span,
                      "GovSpec limits the seats of a body, like the people of an organisation, to keep checking safe")
             seats = None
-        variable = [r.name for r in decl.members if r.name in cx.sizes or r.name in cx.size_overrides]
+        variable = ([r.name for r in decl.members if r.name in cx.sizes or r.name in cx.size_overrides]
+                    if cx.sizes or cx.size_overrides else [])  # (no group of variable size: no pass over 10,000)
         if seats is not None and variable:
             cx.error("GOV319", f"body '{decl.name}' declares its seats but holds '{variable[0]}', a group "
                      "of variable size", decl.seats_span or decl.span,

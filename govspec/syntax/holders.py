@@ -233,8 +233,8 @@ def _csv_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnos
                 name, weight = cells
                 if (_ASCII_NAME.fullmatch(name) and weight.isdigit() and weight.isascii() and weight[0] != "0"
                         and len(weight) <= MAX_NUMBER_CHARS and lines[line - 1][0] != '"'):
-                    people.append(ast.PersonDecl(Span(path, line, 1, line, 1 + len(name)), name, tags,
-                                                 Fraction(int(weight)), cite, None, None, weight_text=weight))
+                    people.append(ast.PersonDecl(Span(path, line, 1, line, 1 + len(name)), name, tags,  # (positional:
+                                                 Fraction(int(weight)), cite, None, None, False, None, weight))  # faster)
                     continue
             if len(cells) != width:
                 if not cells or (len(cells) == 1 and not cells[0].strip()):
