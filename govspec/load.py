@@ -45,21 +45,27 @@ def _without_cycle_collection():
     garbage cycles, and with 100,000 people (``people from``) the collector's passes over them took
     a third of the time (``bench/holders.py``).  Collection resumes as it was afterwards.
 
-    What the load made (a model lives as long as its checks) is then moved to the collector's oldest
-    generation, as if it had survived the young ones' passes: those passes would each walk all of
-    it (for 10,000 members, about 2 ms in the first checks).  It stays collectable: a freeze and
-    an unfreeze move objects, they do not keep them; skipped when the program has frozen objects
-    itself (an unfreeze would release them)."""
+    After a large load (more than ``PROMOTE_FROM`` new objects the collector tracks: thousands of
+    people), the young objects are moved to the collector's oldest generation, as if they had
+    survived the young generations' passes: those passes would each walk all of them (for 10,000
+    members, about 2 ms in the first checks).  The move (a freeze, then an unfreeze: constant time)
+    takes every young object of the process, the program's own as well as the load's; they stay
+    collectable, but a garbage cycle among them is then freed only by a full collection.  Hence
+    only after large loads, and never when the program has frozen objects itself (the unfreeze
+    would release them)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            if gc.get_freeze_count() == 0:
+            if gc.get_count()[0] > PROMOTE_FROM and gc.get_freeze_count() == 0:
                 gc.freeze()  # (every tracked object to the permanent generation: O(1), the young ones' count reset)
                 gc.unfreeze()  # (and all of them back, into the oldest generation)
             gc.enable()
+
+
+PROMOTE_FROM = 5_000  # new tracked objects from which a load's young objects are moved to the oldest generation
 
 
 def load_text(text: str, path: str = "<input>", sizes: dict[str, int] | None = None) -> m.Model:

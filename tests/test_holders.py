@@ -368,25 +368,36 @@ def test_loading_leaves_the_cycle_collector_as_it_was(tmp_path):
         gc.enable()
 
 
-def test_what_a_load_makes_joins_the_oldest_generation_and_a_programs_freeze_is_kept():
-    """The load's objects go to the cycle collector's oldest generation (the young generations'
-    passes would walk them all in the first checks after a load) and stay collectable; a program
-    that froze objects itself keeps them frozen (then nothing is moved)."""
+def test_what_a_large_load_makes_joins_the_oldest_generation_and_a_programs_freeze_is_kept():
+    """After a load of thousands of people, its objects go to the cycle collector's oldest
+    generation (the young generations' passes would walk them all in the first checks after it) and
+    stay collectable; after a small load nothing is moved (the program's young objects move too);
+    a program that froze objects itself keeps them frozen, and then nothing is moved."""
     import gc
 
-    text = 'organization "x" {\n  group d of 500\n  body board { members d }\n}\n'
-    model = api.load_text(text)
+    from govspec.load import PROMOTE_FROM
+
+    def spec(n):
+        return f'organization "x" {{\n  group d of {n}\n  body board {{ members d }}\n}}\n'
+
+    def oldest():
+        return {id(o) for o in gc.get_objects(generation=2)}
+
+    large = api.load_text(spec(PROMOTE_FROM + 1000))
     assert gc.get_freeze_count() == 0  # (moved, not kept frozen)
-    oldest = {id(o) for o in gc.get_objects(generation=2)}
-    assert all(id(p) in oldest for p in model.people)
+    known = oldest()
+    assert all(id(p) in known for p in large.people)
+    small = api.load_text(spec(50))
+    known = oldest()
+    assert not any(id(p) in known for p in small.people)  # (a small load: left young)
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
         assert frozen > 0
-        young = api.load_text(text)
+        young = api.load_text(spec(PROMOTE_FROM + 1000))
         assert gc.get_freeze_count() == frozen  # (the program's frozen objects: still frozen)
-        oldest = {id(o) for o in gc.get_objects(generation=2)}
-        assert not any(id(p) in oldest for p in young.people)  # (and what this load made was left young)
+        known = oldest()
+        assert not any(id(p) in known for p in young.people)  # (and what this load made was left young)
     finally:
         gc.unfreeze()
 
