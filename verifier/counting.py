@@ -219,11 +219,7 @@ def _alike(model: m.Model) -> list[tuple[tuple, list[m.Person], list[str], list[
         into = groups.setdefault(key, ([], [], []))
         into[0].extend(people)
         into[1].extend(names)
-        runs = into[2]
-        if runs and runs[-1].stop == places.start:  # (people declared one by one, next to each other: one run)
-            runs[-1] = range(runs[-1].start, places.stop)
-        else:
-            runs.append(places)
+        _extend(into[2], places)
 
     start = 0
     for group, run in itertools.groupby(model.people, key=_GROUP):
@@ -263,14 +259,19 @@ def _alike(model: m.Model) -> list[tuple[tuple, list[m.Person], list[str], list[
     return found
 
 
+def _extend(runs: list[range], places: range) -> None:
+    """Increasing places added to runs of consecutive ones (joined to the last run if next to it)."""
+    if runs and runs[-1].stop == places.start:
+        runs[-1] = range(runs[-1].start, places.stop)
+    else:
+        runs.append(places)
+
+
 def _as_runs(places: list[int]) -> list[range]:
     """Increasing places as runs of consecutive ones."""
     runs: list[range] = []
     for place in places:
-        if runs and runs[-1].stop == place:
-            runs[-1] = range(runs[-1].start, place + 1)
-        else:
-            runs.append(range(place, place + 1))
+        _extend(runs, range(place, place + 1))
     return runs
 
 

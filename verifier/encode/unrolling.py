@@ -287,7 +287,6 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, SeveralLiveMixi
         return Or(cases) if cases else BoolVal(False)
 
 
-
 def _places(model: m.Model, classes: tuple[Class, ...]) -> tuple[list[int], dict[str, int]]:
     """The places in ``model.people`` of the people in no class, in order, and each class's first
     member's place.  Classes that know their members' places (``Class.places``, runs of them) are
