@@ -121,7 +121,7 @@ Report.html_fragment = _html_fragment  # Jupyter shows a report as its HTML page
 
 def power(path: str, outcome: str | None = None, by: str = "person", jobs: int = 1,
           cluster: str | None = None, options: Options = Options(), progress=None, sample: int | None = None,
-          each_size: bool = False) -> dict:
+          each_size: bool = False, bloc: str | None = None) -> dict:
     """The power analysis of the spec at ``path`` (:func:`govspec.power.report.power_report`):
     SpecError if it is invalid, ValueError if ``outcome`` names no procedure of it (``P.executed``:
     only a timed procedure's taking effect).  ``jobs``,
@@ -132,25 +132,30 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     analysis (a single vote, or the procedural analysis) gets Banzhaf indices estimated from that
     many random coalitions, labelled approximate.
     ``each_size``: also each outcome's game at each size of its body that the spec's events (resignations)
-    reach (:func:`govspec.power_sizes.with_sizes`)."""
+    reach (:func:`govspec.power_sizes.with_sizes`).  ``bloc``: a tag whose people are one player,
+    ``tagged TAG``, in every analysis (:func:`govspec.power.report.tag_bloc`; ValueError when nobody
+    has it); with ``by`` "person" only."""
     from .parallel import map_ordered, power_task, spec_of
-    from .power.report import power_report
+    from .power.report import power_report, tag_bloc
     from .procedural import with_procedural
 
     from .procedural import outcomes
 
+    if bloc is not None and by != "person":
+        raise ValueError(f"a bloc is one player in the place of its people: give it with the players by person, not by {by}")
     model = load(path)
+    players = tag_bloc(model, bloc) if bloc is not None else None
     taking_effect = outcome in [g.text for g in outcomes(model) if g.phase == "execute"]
     asked = outcome.removesuffix(".executed") if taking_effect else outcome  # (P.executed: P's analysis, that outcome kept)
     if jobs <= 1 and cluster is None:
-        report = power_report(model, asked, by, sample=sample)
+        report = power_report(model, asked, by, sample=sample, bloc=players)
     else:
         report = power_report(model, asked, by, each=lambda names: map_ordered(
-            power_task, [(spec_of(model), name, by, sample) for name in names], jobs, cluster=cluster))
+            power_task, [(spec_of(model), name, by, sample, players) for name in names], jobs, cluster=cluster))
     report = with_procedural(report, model, replace(options, sanity=False), by, progress, only=outcome,
-                             sample=sample)
+                             sample=sample, bloc=players)
     if each_size:
         from .power_sizes import with_sizes
 
-        report = with_sizes(report, model, replace(options, sanity=False), by, progress)
+        report = with_sizes(report, model, replace(options, sanity=False), by, progress, bloc=players)
     return report

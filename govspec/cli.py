@@ -440,6 +440,9 @@ def _each_check_options(command):
 @click.option("--by", type=click.Choice(["person", "tag", "principal"]), default="person", show_default=True,
               help="person: every member; tag: also each tag's share (its members' shares added up); "
                    "principal: the keys held for one principal vote together, as one player.")
+@click.option("--bloc", metavar="TAG", default=None,
+              help="The people with tag TAG vote as one player, 'tagged TAG' (all of them in a coalition, or none); "
+                   "everyone else as they are (with --by person).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
               show_default=True, help="text: tables and coalitions in words; json: the analysis (schema "
                                       "govspec-power/1); markdown: a Power section; html: a page with a bar chart per outcome.")
@@ -453,7 +456,7 @@ def _each_check_options(command):
               help="Also the game at each smaller size of the deciding body that the spec's events (resignations) "
                    "reach, one state per kind of people left, with the minimal winning coalitions and a scenario each.")
 @click.pass_context
-def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, timeout, engine, quiet, sample,
+def power(ctx: click.Context, file, outcome, by, bloc, fmt, jobs, cluster, depth, timeout, engine, quiet, sample,
           each_size) -> None:
     """Who holds the power over each outcome of FILE: exact Banzhaf, Shapley-Shubik and Coleman
     indices, minimal winning and blocking coalitions, dummies, vetoes.  A single vote is solved
@@ -462,7 +465,7 @@ def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, time
 
     Exit 0 every outcome analysed exactly, 3 invalid spec, 4 some outcome bounded (labelled so) or
     outside what the analysis can do (named on standard error, no number given for it), 2 usage
-    error (FILE cannot be read, no procedure P)."""
+    error (FILE cannot be read, no procedure P, nobody with the tag of --bloc)."""
     import json
 
     from . import api
@@ -475,7 +478,8 @@ def power(ctx: click.Context, file, outcome, by, fmt, jobs, cluster, depth, time
         with progress_for(_Streams.err, quiet) as progress, _cluster_errors():
             options = api.Options(depth=api.DEFAULT_DEPTH if depth is None else depth,
                                   timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
-            result = api.power(file, outcome, by, jobs, cluster, options, progress, sample, each_size=each_size)
+            result = api.power(file, outcome, by, jobs, cluster, options, progress, sample, each_size=each_size,
+                               bloc=bloc)
     except SpecError as err:
         _spec_error_exit(ctx, err)
         return

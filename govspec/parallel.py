@@ -140,7 +140,7 @@ WHOLE_FILES = 8  # at least this many files per process (or per cluster, 16): ea
 
 
 def power_task(item: tuple):
-    """``(spec, procedure, by[, sample])``: :func:`govspec.power.report.answer` for that procedure."""
+    """``(spec, procedure, by[, sample[, bloc]])``: :func:`govspec.power.report.answer` for that procedure."""
     from .power.report import answer
 
     spec, procedure, by, *sample = item

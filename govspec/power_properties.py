@@ -28,7 +28,7 @@ from fractions import Fraction
 from . import model as m
 from .options import Options
 from .power.games import describe
-from .power.report import Unsupported, analyse_outcome
+from .power.report import Unsupported, analyse_outcome, tag_members
 from .procedural import analyse_procedure, force_question
 from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope, steps_text
 from .safe import counted
@@ -57,7 +57,7 @@ def bloc_of(model: m.Model, claim: m.PowerClaim) -> tuple[str, tuple[str, ...]] 
     a principal (``govspec power --by person`` or ``--by principal`` gives those players)."""
     if claim.by != "tag":
         return None
-    return claim.who, tuple(p.name for p in model.people if claim.player in p.tags)
+    return claim.who, tag_members(model, claim.player)
 
 
 def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str,

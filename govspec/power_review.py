@@ -6,6 +6,7 @@ A review document (:mod:`govspec.review`) may hold blocks such as::
     spec: board_2023.gov
     outcome: remove_ceo
     each-size: yes
+    bloc: independent
     ```
 
 Their form is checked when the review loads (GOV008, :func:`govspec.review.power_blocks`); this
@@ -52,11 +53,11 @@ def _with_powers(f: FileReport, options: api.Options, read: Read | None, progres
         note = f"{block.spec} is the spec of the power block at {f.path}:{block.line}"
         try:
             data = api.power(block.spec_path, block.outcome, options=replace(options, explain=False, jobs=1),
-                             progress=progress, each_size=block.each_size)
+                             progress=progress, each_size=block.each_size, bloc=block.bloc)
         except SpecError as err:
             return replace(f, properties=(), sanity=(), diffs=(), powers=(),
                            errors=tuple(replace(d, notes=(*d.notes, note)) for d in err.diagnostics))
-        except ValueError as err:  # (an outcome the spec does not have)
+        except ValueError as err:  # (an outcome the spec does not have, a bloc's tag that nobody has)
             return replace(f, properties=(), sanity=(), diffs=(), powers=(),
                            errors=(Diagnostic("GOV008", str(err), Span(f.path, block.line, 1, block.line, 4)),))
         code = exit_code(data)

@@ -164,10 +164,10 @@ def quick(model: m.Model, goal: m.Goal, options: Options) -> tuple[Options, Opti
 
 
 def with_sizes(report: dict, model: m.Model, options: Options = Options(), by: str = "person",
-               progress=None) -> dict:
+               progress=None, bloc=None) -> dict:
     """``report`` (that of :func:`govspec.procedural.with_procedural`) with, for each outcome,
     ``"sizes"``: the analysis at each kind of smaller body the shrinking events reach (the module
-    docstring), or why there is none."""
+    docstring), or why there is none; ``bloc`` as for :func:`govspec.procedural.decide_game`."""
     goals = {g.text: g for g in outcomes(model)}
     done = []
     for r in report["outcomes"]:
@@ -194,7 +194,7 @@ def with_sizes(report: dict, model: m.Model, options: Options = Options(), by: s
         for state in states[1:]:
             at = model_at(model, state)
             try:
-                found, refused = analyse_procedure(at, goal, first, by, progress, then=then), None
+                found, refused = analyse_procedure(at, goal, first, by, progress, then=then, bloc=bloc), None
                 checks += found["checks"]
             except Unsupported as no:
                 found, refused = None, no.reason

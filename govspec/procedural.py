@@ -38,7 +38,7 @@ from .formats.render import scenario_lines
 from .options import Options
 from .power.games import (PlayerClass, TableGame, analyse_table, describe, merged, minimal_of_table, profiles_of,
                           sample_profiles, spread_profile)
-from .power.report import LISTED, Unsupported, approximate_data, by_tag, coalition_data, player_rows
+from .power.report import LISTED, Unsupported, approximate_data, bloc_data, by_tag, coalition_data, player_rows
 from .power.vote import _label
 from .report import BOUNDED, PROVED, REFUTED
 from .tasks import check_one, engine_of
@@ -220,14 +220,16 @@ def _undecided(decided: Decided, name: str) -> tuple[list, int | None]:
     return undecided, min((r.scope.depth for _, r in undecided), default=None)
 
 
-def _outcome_head(model: m.Model, goal: m.Goal, decided: Decided, by: str) -> dict:
-    """An outcome's first fields (what decides it, how exact it is, "bounded" when some check is),
+def _outcome_head(model: m.Model, goal: m.Goal, decided: Decided, by: str, bloc: Bloc | None) -> dict:
+    """An outcome's first fields (what decides it, the bloc, how exact it is, "bounded" when some check is),
     then, when no coalition wins, why no index is defined; or :class:`Unsupported` (:func:`_undecided`)."""
     undecided, depth = _undecided(decided, goal.text)
     proc, game = model.procedures[goal.procedure], decided.game
     out = {"procedure": goal.procedure, "outcome": goal.text, "method": "procedural",
            "body": ", ".join(dict.fromkeys(s.body for s in proc.stages)), "by": by,
            "passable": bool(decided.winners), "exact": not undecided, "checks": len(decided.results)}
+    if bloc is not None:
+        out["bloc"] = bloc_data(bloc)
     if undecided:
         out["bounded"] = {"depth": depth, "coalitions": [describe(game, p) for p, _ in undecided],
                           "reason": f"no forcing sequence of at most {depth} steps was found for "
@@ -250,7 +252,7 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
     decided = decide_game(model, goal, options, by, progress, then=then, bloc=bloc)
     game = original = decided.game
     results = decided.results
-    out = _outcome_head(model, goal, decided, by)
+    out = _outcome_head(model, goal, decided, by, bloc)
     if "why" in out:
         return out
     if (0,) * len(game.classes) in game.winning:
@@ -287,7 +289,7 @@ NOBODY_NEEDED = ("nobody is needed: the empty coalition forces it, so no vote ch
 
 
 def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, options: Options = Options(),
-                     by: str = "person", progress=None) -> dict:
+                     by: str = "person", progress=None, bloc: Bloc | None = None) -> dict:
     """An outcome too large for the exact procedural analysis (``why``: the reason), its raw Banzhaf
     indices estimated from ``samples`` coalitions drawn at random (seeded: the same figures each
     run; :func:`govspec.power.games.sample_profiles`), each with its 95% Wilson interval; or
@@ -297,8 +299,9 @@ def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, optio
     :data:`MAX_SAMPLE_CHECKS` checks (then :class:`TooLarge`).  The whole of everyone and the empty
     coalition are asked first: when everyone cannot force it, or nobody is needed, that is the
     answer, as in :func:`analyse_procedure`.  A bounded check counts its coalition as losing and
-    labels the outcome bounded; an UNKNOWN one leaves it undecided (:func:`_undecided`)."""
-    decided = _setup(model, goal, by, None)
+    labels the outcome bounded; an UNKNOWN one leaves it undecided (:func:`_undecided`).  ``bloc`` as
+    for :func:`decide_game`."""
+    decided = _setup(model, goal, by, bloc)
     classes = decided.game.classes
     checks = _Checks(model, goal, decided, options, None, progress, MAX_SAMPLE_CHECKS,
                      f"sampling {samples:,} coalitions (fewer: a smaller --sample N)")
@@ -316,31 +319,32 @@ def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, optio
         nobody = wins((0,) * len(classes))
         if not nobody:
             found = sample_profiles(decided.game, wins, samples)
-    out = _outcome_head(model, goal, decided, by)
+    out = _outcome_head(model, goal, decided, by, bloc)
     if "why" in out or nobody:
         return out | ({} if "why" in out else {"why": NOBODY_NEEDED})
     data = approximate_data(found, why)
-    place = {n: i for i, (n, _, _) in enumerate(_players(model, by))}
+    place = {n: i for i, (n, _, _) in enumerate(_players(model, by, bloc))}
     data["approximate"]["players"].sort(key=lambda r: place[r["name"]])  # (in the order of the spec)
     return out | data
 
 
 def procedural_answers(model: m.Model, names: list[str], options: Options = Options(), by: str = "person",
-                       progress=None, sample: int | None = None) -> list[tuple[str, object]]:
+                       progress=None, sample: int | None = None, bloc: Bloc | None = None) -> list[tuple[str, object]]:
     """For each outcome text of ``names``: ``("outcome", analysis)`` or ``("unsupported", reason)``;
-    with ``sample``, an outcome too large for the exact analysis is sampled (:func:`sample_procedure`)."""
+    with ``sample``, an outcome too large for the exact analysis is sampled (:func:`sample_procedure`);
+    ``bloc`` as for :func:`decide_game`."""
     goals = {g.text: g for g in outcomes(model)}
     answers = []
     for name in names:
         try:
-            answers.append(("outcome", analyse_procedure(model, goals[name], options, by, progress)))
+            answers.append(("outcome", analyse_procedure(model, goals[name], options, by, progress, bloc=bloc)))
         except TooLarge as large:
             if not sample:
                 answers.append(("unsupported", f"{large.reason}; approximate indices: --sample N"))
                 continue
             try:
                 answers.append(("outcome", sample_procedure(model, goals[name], sample, large.reason, options, by,
-                                                            progress)))
+                                                            progress, bloc)))
             except Unsupported as refused:
                 answers.append(("unsupported", f"{large.reason}; sampled: {refused.reason}"))
         except Unsupported as refused:
@@ -349,11 +353,11 @@ def procedural_answers(model: m.Model, names: list[str], options: Options = Opti
 
 
 def with_procedural(report: dict, model: m.Model, options: Options = Options(), by: str = "person",
-                    progress=None, only: str | None = None, sample: int | None = None) -> dict:
+                    progress=None, only: str | None = None, sample: int | None = None, bloc: Bloc | None = None) -> dict:
     """The report of :func:`govspec.power.report.power_report` with each outcome outside the single
     vote analysed procedurally (and, for a timed procedure, its taking effect too), in the order
     of the procedures; with ``only``, that outcome alone (a procedure or ``P.executed``); ``sample``
-    as for :func:`procedural_answers`."""
+    and ``bloc`` as for :func:`procedural_answers`."""
     order = [g.text for g in outcomes(model) if only is None or g.text == only or g.procedure == only]
     asked = [u["procedure"] for u in report["unsupported"] if u["procedure"] in order]
     asked += [g.text for g in outcomes(model) if g.phase == "execute" and g.procedure in
@@ -361,7 +365,7 @@ def with_procedural(report: dict, model: m.Model, options: Options = Options(), 
     done = {o["outcome"] if "outcome" in o else o["procedure"]: o for o in report["outcomes"]}
     before = {u["procedure"]: u["reason"] for u in report["unsupported"]}
     refused = {}
-    for name, (kind, found) in zip(asked, procedural_answers(model, asked, options, by, progress, sample)):
+    for name, (kind, found) in zip(asked, procedural_answers(model, asked, options, by, progress, sample, bloc)):
         if kind == "outcome":
             done[name] = found
         elif before.get(name, found) != found:  # (why the single vote is not analysed, then why this is not)

@@ -219,10 +219,10 @@ def _confined_fault(raw: str, review: str, root: str, form: BlockForm = DIFF_FOR
 
 POWER_LANGUAGE = "govspec-power"
 MAX_POWER_BLOCKS = 16  # each may be many checks of the verifier (the procedural analysis)
-POWER_FORM = BlockForm("power", ("spec", "outcome", "each-size"), ("spec",), ("spec",),
-                       "'spec: PATH', 'outcome: P' or 'each-size: yes'",
-                       "a power block holds 'spec: PATH' (relative to the review's folder) and may hold 'outcome: P' "
-                       "and 'each-size: yes' (as govspec power --each-size)",
+POWER_FORM = BlockForm("power", ("spec", "outcome", "each-size", "bloc"), ("spec",), ("spec",),
+                       "'spec: PATH', 'outcome: P', 'each-size: yes' or 'bloc: TAG'",
+                       "a power block holds 'spec: PATH' (relative to the review's folder) and may hold 'outcome: P', "
+                       "'each-size: yes' (as govspec power --each-size) and 'bloc: TAG' (as govspec power --bloc TAG)",
                        "a power block names the spec whose power it shows ('spec: PATH')", "analyses a .gov spec")
 
 
@@ -230,7 +230,8 @@ POWER_FORM = BlockForm("power", ("spec", "outcome", "each-size"), ("spec",), ("s
 class PowerBlock:
     """One ```govspec-power block: ``spec`` as written and as the path to read (``spec_path``), the
     ``outcome`` asked (None: every outcome), ``each_size`` (``each-size: yes``: also the game at each
-    size of the deciding body, as ``govspec power --each-size``); ``line``, ``last``: its fence lines."""
+    size of the deciding body, as ``govspec power --each-size``), ``bloc`` (``bloc: TAG``: the people
+    with the tag as one player, as ``govspec power --bloc TAG``); ``line``, ``last``: its fence lines."""
 
     line: int
     last: int
@@ -238,6 +239,7 @@ class PowerBlock:
     spec_path: str
     outcome: str | None
     each_size: bool = False
+    bloc: str | None = None
 
 
 def is_power_block(token) -> bool:
@@ -275,7 +277,8 @@ def power_blocks(text: str, path: str) -> list[PowerBlock]:
         elif given is not None:
             found.append(PowerBlock(token.map[0] + 1, token.map[1], given["spec"],
                                     os.path.normpath(os.path.join(os.path.dirname(path), given["spec"])),
-                                    given.get("outcome") or None, given.get("each-size") == "yes"))
+                                    given.get("outcome") or None, given.get("each-size") == "yes",
+                                    given.get("bloc") or None))
     if errors:
         raise SpecError(sorted(errors, key=lambda d: (d.span.line, d.span.column)))
     return found

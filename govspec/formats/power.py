@@ -34,6 +34,9 @@ def markdown(report: dict, exit_code: int) -> str:
     out = [f"# Power in {markdown_code(shown(report['path']))}", ""]
     for r in report["outcomes"]:
         out += [f"## {markdown_text(_title(r))}", ""]
+        if "bloc" in r:
+            out += [f"{markdown_code(r['bloc']['player'])} is one player: {markdown_text(', '.join(r['bloc']['members']))} "
+                    "together (all of them in a coalition, or none).", ""]
         bounded = _bounded(r)
         if "bounded" in r:
             out += [f"**Bounded to depth {r['bounded']['depth']}, not exact**: {markdown_text(r['bounded']['reason'])}.", ""]

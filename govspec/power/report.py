@@ -70,6 +70,31 @@ def by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
             for tag, members in tags.items()]
 
 
+def tag_members(model: m.Model, tag: str) -> tuple[str, ...]:
+    """The people with ``tag``, in the spec's order (a bloc of them is one player named ``tagged TAG``)."""
+    return tuple(p.name for p in model.people if tag in p.tags)
+
+
+def tag_bloc(model: m.Model, tag: str) -> tuple[str, tuple[str, ...]]:
+    """``govspec power --bloc TAG``: the people with the tag as one player, ``("tagged TAG", its
+    people)``; ValueError when nobody of the spec has it (naming the tags it has)."""
+    members = tag_members(model, tag)
+    if not members:
+        tags = sorted({t for p in model.people for t in p.tags})
+        raise ValueError(f"nobody in {model.path} has the tag '{tag}'" +
+                         (f"; its tags: {', '.join(tags)}" if tags else " (it has no tags)"))
+    return f"tagged {tag}", members
+
+
+def bloc_data(bloc: tuple[str, tuple[str, ...]]) -> dict:
+    """The ``bloc`` of an outcome's data: the player's name and its people."""
+    return {"player": bloc[0], "members": list(bloc[1])}
+
+
+def bloc_words(bloc: dict) -> str:
+    return f"{bloc['player']} is one player: {', '.join(bloc['members'])} together (all of them in a coalition, or none)"
+
+
 def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: int | None = None,
                     keep: dict | None = None, bloc: tuple[str, tuple[str, ...]] | None = None) -> dict:
     """The analysis of one procedure passing, or :class:`Unsupported`; with ``sample``, a vote too
@@ -82,7 +107,8 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     q = reduction(model, m.Goal(procedure, None, procedure))
     if not isinstance(q, Question):
         raise Unsupported(procedure, q)
-    out = {"procedure": procedure, "body": q.body, "by": by, "passable": not q.blocked}
+    out = {"procedure": procedure, "body": q.body, "by": by, "passable": not q.blocked,
+           **({"bloc": bloc_data(bloc)} if bloc is not None else {})}
     if q.blocked:  # a requirement or an effect fails at the start: nobody can pass it, no index is defined
         return out | {"why": "a requirement or an effect fails at the start"}
     game = game_of(model, q, by_principal=by == "principal", bloc=bloc)
@@ -99,6 +125,8 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
         return out | {"why": "every coalition, the empty one included, passes it: no vote changes the outcome, and "
                              "the shares and Coleman's power to initiate are undefined (0 / 0)"}
     place = {name: i for i, name in enumerate(q.order)}
+    if bloc is not None:  # (the bloc in the place of the first of its people)
+        place[bloc[0]] = min((place[n] for n in bloc[1] if n in place), default=len(place))
     rows = sorted(player_rows(analysis), key=lambda r: place.get(r["name"], len(place)))
     found = minimal_winning(game, LISTED)
     if keep is not None:
@@ -166,6 +194,8 @@ def text(path: str, results: list[dict]) -> str:
     lines = []
     for r in results:
         lines += _head(path, r)
+        if "bloc" in r:
+            lines.append(f"  {bloc_words(r['bloc'])}")
         bounded = f" (bounded to depth {r['bounded']['depth']})" if "bounded" in r else ""
         if "why" in r:
             lines.append(f"  {'nobody can pass it: ' if not r['passable'] else ''}{r['why']} (no index is defined)")
@@ -310,18 +340,18 @@ def _sizes_lines(sizes: dict) -> list[str]:
 
 
 def power_report(model: m.Model, outcome: str | None = None, by: str = "person", each=None,
-                 sample: int | None = None) -> dict:
+                 sample: int | None = None, bloc: tuple[str, tuple[str, ...]] | None = None) -> dict:
     """Every outcome's analysis (or only ``outcome``'s), those outside the fragment listed with
     the reason under "unsupported"; ValueError for an outcome that is not a procedure of the spec.
     ``each(names)``: the :func:`answer` for each procedure named, in order (``govspec power -j N``
-    computes them in parallel); by default one after the other here."""
+    computes them in parallel); by default one after the other here.  ``bloc`` as for :func:`analyse_outcome`."""
     names = outcomes(model)
     if outcome is not None and outcome not in names:
         raise ValueError(f"no procedure '{outcome}' in {model.path}" +
                          (f"; its procedures: {', '.join(names)}" if names else " (it has none)"))
     report: dict = {"schema": SCHEMA, "path": model.path, "outcomes": [], "unsupported": []}
     asked = [outcome] if outcome is not None else names
-    for name, (kind, found) in zip(asked, each(asked) if each else [answer(model, n, by, sample) for n in asked]):
+    for name, (kind, found) in zip(asked, each(asked) if each else [answer(model, n, by, sample, bloc) for n in asked]):
         if kind == "unsupported":
             report["unsupported"].append({"procedure": name, "reason": found})
         else:
@@ -361,9 +391,10 @@ def approximate_data(found: Sampled, why: str) -> dict:
                                             "players": players}}
 
 
-def answer(model: m.Model, procedure: str, by: str = "person", sample: int | None = None) -> tuple[str, object]:
+def answer(model: m.Model, procedure: str, by: str = "person", sample: int | None = None,
+           bloc: tuple[str, tuple[str, ...]] | None = None) -> tuple[str, object]:
     """``("outcome", analysis)`` of one procedure, or ``("unsupported", reason)``: a task of its own."""
     try:
-        return "outcome", analyse_outcome(model, procedure, by, sample)
+        return "outcome", analyse_outcome(model, procedure, by, sample, bloc=bloc)
     except Unsupported as refused:
         return "unsupported", refused.reason
