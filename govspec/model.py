@@ -256,8 +256,15 @@ def walk(e):
 # ------------------------------------------------------------------ organisation
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, guarded=False)
 class Person:
+    """One person of the organisation.  Frozen by convention, not guarded (``guarded=False``,
+    :mod:`govspec.records`): a guarded class sets each field through its slot's setter, several
+    times slower than a plain assignment, and a group of 10,000 members is 10,000 of them (issue
+    14; ``bench/groups.py``).  Nothing assigns a field after creation (the model caches what it
+    computes from its people; a test in tests/test_holders.py reads the code for such an
+    assignment); equal and hashed by value."""
+
     name: str
     tags: frozenset[str]
     weight: Fraction

@@ -8,6 +8,10 @@ would make: the same fields (``dataclasses.fields``, ``replace``, ``asdict``, ``
 ``__delattr__`` that behave as the generated ones do (equality and hash over the same tuples of
 fields, the same ``repr``, :class:`dataclasses.FrozenInstanceError` on assignment, ``__post_init__``
 called, pickling of slotted classes).  Called otherwise, it is :func:`dataclasses.dataclass`.
+With ``guarded=False`` besides (this module's own option), the class is frozen by convention only:
+the same methods but no ``__setattr__`` or ``__delattr__``, and ``__init__`` assigns each field as
+a plain class does, several times faster than through a guard (for records made by the ten
+thousand, the members of a group: :class:`govspec.model.Person`); nothing may assign a field after.
 
 Why: the standard library writes each generated method as source text and compiles it, six methods
 for a frozen class, about 0.75 ms a class; the syntax tree, the model and the report have over a
@@ -54,12 +58,12 @@ def made_here(cls) -> bool:
 
 def dataclass(cls=None, /, **options):
     """:func:`dataclasses.dataclass`; with ``frozen=True`` (and ``slots``), made as the module says."""
-    fast = options.get("frozen") is True and set(options) <= {"frozen", "slots"}
+    fast = options.get("frozen") is True and set(options) <= {"frozen", "slots", "guarded"}
 
     def wrap(cls):
-        if not fast or not _only_bases_made_here(cls):
-            return dataclasses.dataclass(cls, **options)
-        return _frozen(cls, options.get("slots", False))
+        if not fast or not _only_bases_made_here(cls):  # (the standard library's class: guarded, frozen)
+            return dataclasses.dataclass(cls, **{k: v for k, v in options.items() if k != "guarded"})
+        return _frozen(cls, options.get("slots", False), options.get("guarded", True))
 
     return wrap if cls is None else wrap(cls)
 
@@ -69,7 +73,7 @@ def _only_bases_made_here(cls) -> bool:
     return all(made_here(b) for b in cls.__mro__[1:] if "__dataclass_fields__" in b.__dict__)
 
 
-def _frozen(cls, slots: bool):
+def _frozen(cls, slots: bool, guarded: bool = True):
     undocumented = not cls.__dict__.get("__doc__")
     if undocumented:
         cls.__doc__ = "-"  # (the standard library would describe it by the signature of an inherited __init__)
@@ -83,7 +87,7 @@ def _frozen(cls, slots: bool):
                         "use dataclasses.dataclass")
     if own & {"__setattr__", "__delattr__"}:
         raise TypeError(f"Cannot overwrite attribute __setattr__ or __delattr__ in class {cls.__name__}")
-    methods = {"__init__": _init(cls, fields), **_methods(cls, fields, slots)}
+    methods = {"__init__": _init(cls, fields, guarded), **_methods(cls, fields, slots, guarded)}
     for name, method in methods.items():
         # (the hash is set over a None that a written __eq__ leaves, as the standard library does)
         if name not in own or (name == "__hash__" and not explicit_hash):
@@ -122,8 +126,9 @@ def _slot(cls, name: str):
     return None
 
 
-def _init(cls, fields):
-    """The ``__init__`` the standard library writes for a frozen class, compiled once."""
+def _init(cls, fields, guarded: bool = True):
+    """The ``__init__`` the standard library writes for a frozen class, compiled once (unguarded:
+    as it writes it for a plain class)."""
     params, body, scope = [], [], {"__records_factory__": _FACTORY, "__records_set__": object.__setattr__}
     defaulted = False
     for f in fields:
@@ -141,7 +146,9 @@ def _init(cls, fields):
         defaulted = defaulted or f.default is not _MISSING or f.default_factory is not _MISSING
     for f in fields:  # (a slot is set by its own descriptor: about a third faster than object.__setattr__)
         slot = _slot(cls, f.name)
-        if slot is None:
+        if not guarded:
+            body.append(f"  self.{f.name} = {f.name}")
+        elif slot is None:
             body.append(f"  __records_set__(self, {f.name!r}, {f.name})")
         else:
             scope[f"_set_{f.name}"] = slot.__set__
@@ -154,7 +161,7 @@ def _init(cls, fields):
     return init
 
 
-def _methods(cls, fields, slots: bool) -> dict:
+def _methods(cls, fields, slots: bool, guarded: bool = True) -> dict:
     names = tuple(f.name for f in fields)
     compared = _tuple_of(tuple(f.name for f in fields if f.compare))
     hashed = _tuple_of(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash)))
@@ -182,8 +189,9 @@ def _methods(cls, fields, slots: bool) -> dict:
             raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
         super(cls, self).__delattr__(name)
 
-    methods = {"__eq__": __eq__, "__hash__": __hash__, "__repr__": __repr__, "__setattr__": __setattr__,
-               "__delattr__": __delattr__}
+    methods = {"__eq__": __eq__, "__hash__": __hash__, "__repr__": __repr__}
+    if guarded:
+        methods.update(__setattr__=__setattr__, __delattr__=__delattr__)
     if slots:  # (what the standard library adds to a frozen class with slots, for pickle and copy)
         def __getstate__(self):
             return [getattr(self, n) for n in names]

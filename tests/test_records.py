@@ -154,3 +154,40 @@ def test_the_syntax_tree_and_the_model_are_made_here():
         assert frozen and all(records.made_here(c) for c in frozen), module.__name__
     assert model.Num(Fraction(1)) == model.Num(Fraction(1), written="1") and repr(model.Num(Fraction(1))) == \
         "Num(value=Fraction(1, 1), written=None)"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _StdPerson:
+    name: str
+    weight: Fraction = Fraction(1)
+    written: str | None = dataclasses.field(default=None, compare=False)
+
+
+@records.dataclass(frozen=True, slots=True, guarded=False)
+class _Unguarded:
+    name: str
+    weight: Fraction = Fraction(1)
+    written: str | None = dataclasses.field(default=None, compare=False)
+
+
+def test_an_unguarded_record_is_the_frozen_one_but_for_the_guard():
+    """``guarded=False`` (govspec.model.Person): the same fields, signature, equality, hash, repr,
+    pickling, copying and ``replace`` as the standard library's frozen class; only assignment is
+    not refused (frozen by convention)."""
+    std, rec = _StdPerson("a", Fraction(2), "2"), _Unguarded("a", Fraction(2), "2")
+    assert [f.name for f in dataclasses.fields(rec)] == [f.name for f in dataclasses.fields(std)]
+    assert str(inspect.signature(_Unguarded)) == str(inspect.signature(_StdPerson))
+    assert repr(rec) == repr(std).replace("_StdPerson", "_Unguarded")
+    assert hash(rec) == hash(std) and rec == _Unguarded("a", Fraction(2), None) and rec != _Unguarded("b")
+    assert pickle.loads(pickle.dumps(rec)) == rec and copy.deepcopy(rec) == rec
+    assert dataclasses.replace(rec, weight=Fraction(3)).weight == 3 and rec.weight == 2
+    assert "__setattr__" not in vars(_Unguarded) and not hasattr(rec, "__dict__")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        std.name = "b"
+    rec.name = "b"  # (not refused: nothing in govspec does it, tests/test_holders.py reads the code for it)
+    assert rec.name == "b"
+    # the standard library's path (a base it made) takes the option as a frozen, guarded class
+    Leaf = records.dataclass(frozen=True, slots=True, guarded=False)(
+        type("Leaf", (_StdPerson,), {"__annotations__": {"x": int}, "x": 0}))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Leaf("a", Fraction(1), None, 3).x = 4

@@ -115,13 +115,16 @@ def declare(cx: Context, org: ast.Organization) -> None:
             # (the common case of thousands of holders: known people, none twice, no group; what the loop below does)
             members, listed, refs = written, unique, ()
         for ref in refs:
-            if ref.name in cx.groups:
+            if ref.name in cx.groups:  # (its members are listed only through it: 'g[1]' is no name that a
+                # spec or a data file can write; so ``listed`` holds none of them, listed_groups says it all)
                 names = cx.groups[ref.name]
-                if ref.name not in listed_groups:  # (a group's first mention: none of its names can be listed yet)
+                if ref.name not in listed_groups:
                     listed_groups.add(ref.name)
                     members.extend(names)
-                    listed.update(names)
-                    continue
+                else:  # (mentioned again: each member twice)
+                    for n in names:
+                        cx.error("GOV302", f"'{n}' is listed twice in body '{decl.name}'", ref.span)
+                continue
             elif ref.name in cx.people:
                 names = (ref.name,)
             else:
