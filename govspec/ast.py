@@ -135,8 +135,12 @@ Expr = (
 # ---------------------------------------------------------------- declarations
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, guarded=False)
 class PersonDecl(Node):
+    """``person NAME ...`` or ``group NAME of N ...``, or a row of a data file (``people from``).
+    Frozen by convention, not guarded (:mod:`govspec.records`): 10,000 rows are 10,000 of them;
+    nothing assigns a field after creation (tests/test_records.py reads the code for it)."""
+
     name: str
     tags: tuple[str, ...]
     weight: Fraction

@@ -115,9 +115,12 @@ def code_named(text: str) -> str:
     return f"GOV{text}" if re.fullmatch(r"\d{3}", text) else text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, guarded=False)
 class Span:
-    """A region of a source file: 1-based line and column of start and end (end exclusive)."""
+    """A region of a source file: 1-based line and column of start and end (end exclusive).
+    Frozen by convention, not guarded (:mod:`govspec.records`): one is made per node and per row
+    of a data file, and a guarded record is several times slower to make; nothing assigns a
+    field after creation (tests/test_records.py reads the code for it)."""
 
     path: str
     line: int

@@ -262,7 +262,7 @@ class Person:
     :mod:`govspec.records`): a guarded class sets each field through its slot's setter, several
     times slower than a plain assignment, and a group of 10,000 members is 10,000 of them (issue
     14; ``bench/groups.py``).  Nothing assigns a field after creation (the model caches what it
-    computes from its people; a test in tests/test_holders.py reads the code for such an
+    computes from its people; a test in tests/test_records.py reads the code for such an
     assignment); equal and hashed by value."""
 
     name: str

@@ -33,11 +33,12 @@ import reprlib
 import types
 from operator import attrgetter
 
-__all__ = ["dataclass", "field", "made_here"]
+__all__ = ["dataclass", "field", "made_here", "unguarded"]
 
 field = dataclasses.field
 _MISSING = dataclasses.MISSING
 _MARK = "__govspec_record__"  # set on each class made here
+_UNGUARDED = "__govspec_unguarded__"  # set on each class made here with guarded=False
 
 
 class _Factory:
@@ -54,6 +55,11 @@ _FACTORY = _Factory()
 
 def made_here(cls) -> bool:
     return cls.__dict__.get(_MARK, False)
+
+
+def unguarded(cls) -> bool:
+    """Made here with ``guarded=False``: frozen by convention only."""
+    return cls.__dict__.get(_UNGUARDED, False)
 
 
 def dataclass(cls=None, /, **options):
@@ -91,10 +97,12 @@ def _frozen(cls, slots: bool, guarded: bool = True):
     for name, method in methods.items():
         # (the hash is set over a None that a written __eq__ leaves, as the standard library does)
         if name not in own or (name == "__hash__" and not explicit_hash):
-            method.__qualname__ = f"{cls.__qualname__}.{name}"
-            method.__module__ = cls.__module__
+            if isinstance(method, types.FunctionType):  # (not object's own)
+                method.__qualname__ = f"{cls.__qualname__}.{name}"
+                method.__module__ = cls.__module__
             setattr(cls, name, method)
     setattr(cls, _MARK, True)
+    setattr(cls, _UNGUARDED, not guarded)
     if undocumented:  # (the standard library's: the class's name and signature, written as inspect writes it)
         cls.__doc__ = cls.__name__ + "(" + ", ".join(map(_parameter, fields)) + ")"
     return cls
@@ -192,6 +200,8 @@ def _methods(cls, fields, slots: bool, guarded: bool = True) -> dict:
     methods = {"__eq__": __eq__, "__hash__": __hash__, "__repr__": __repr__}
     if guarded:
         methods.update(__setattr__=__setattr__, __delattr__=__delattr__)
+    else:  # (object's own, over a guarded base's: the interpreter then assigns a slot directly)
+        methods.update(__setattr__=object.__setattr__, __delattr__=object.__delattr__)
     if slots:  # (what the standard library adds to a frozen class with slots, for pickle and copy)
         def __getstate__(self):
             return [getattr(self, n) for n in names]

@@ -453,42 +453,29 @@ def test_the_plain_path_reads_a_plain_file_and_the_general_path_agrees():
         [("ann", 6, "6", ("holder",), 2), ("bob", 17, "17", ("holder",), 3)]
 
 
-def test_a_person_is_equal_and_hashed_by_value_and_no_code_assigns_its_fields():
-    """``Person`` is frozen by convention, not guarded (a guarded one made a group of 10,000 several times
-    slower to create): it is still equal and hashed by its values, and nothing in govspec or
-    verifier assigns one of its fields after creation (the model caches what it computes from its
-    people), read from the code: an assignment to ``X.field`` (X not ``self``), or a setattr."""
-    import ast
-    import dataclasses
+
+@settings(max_examples=200, derandomize=True, deadline=None, database=None)
+@given(st.integers(min_value=-10 ** 30, max_value=10 ** 30), st.integers(min_value=1, max_value=10 ** 6))
+def test_a_whole_fraction_is_the_fraction(n, d):
+    """The plain rows' weights are made without ``Fraction.__new__`` (its two fields set): the
+    same value, hash, text and arithmetic as ``Fraction(n)``."""
     from fractions import Fraction
 
-    from govspec import model as m
-    from govspec.diagnostics import Span
+    from govspec.syntax.holders import whole_fraction
 
-    span = Span("s.gov", 1, 1, 1, 2)
-    a, b = (m.Person("a", frozenset({"t"}), Fraction(1), span) for _ in range(2))
-    assert a == b and a is not b and hash(a) == hash(b) and len({a, b}) == 1
-    assert a != dataclasses.replace(a, weight=Fraction(2))
-    fields = {f.name for f in dataclasses.fields(m.Person)}
-    assigned = []
-    for folder in ("govspec", "verifier"):
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                targets = (list(node.targets) if isinstance(node, ast.Assign) else
-                           [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
-                while targets:  # (the attributes stored to: through tuples and starred names, not subscripts)
-                    x = targets.pop()
-                    if isinstance(x, (ast.Tuple, ast.List)):
-                        targets += x.elts
-                    elif isinstance(x, ast.Starred):
-                        targets.append(x.value)
-                    elif (isinstance(x, ast.Attribute) and x.attr in fields
-                          and not (isinstance(x.value, ast.Name) and x.value.id in ("self", "cls"))):
-                        assigned.append(f"{path.relative_to(ROOT)}:{x.lineno}")
-                if (isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
-                        and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("setattr", "__setattr__")
-                        and not (len(node.args) > 1 and isinstance(node.args[1], ast.Constant)
-                                 and node.args[1].value not in fields)):  # (a cache of its own name: not a field)
-                    assigned.append(f"{path.relative_to(ROOT)}:{node.lineno} (setattr)")
-    # (the setattr calls that make classes: records.py builds dataclasses, interrupts.py wraps methods)
-    assert [a for a in assigned if not a.startswith(("govspec/records.py:", "verifier/interrupts.py:"))] == []
+    made, fraction = whole_fraction(n), Fraction(n)
+    assert type(made) is Fraction and made == fraction == n and hash(made) == hash(fraction)
+    assert (made.numerator, made.denominator, str(made), repr(made)) == (n, 1, str(n), repr(fraction))
+    assert made / d == fraction / d and made + Fraction(1, d) == fraction + Fraction(1, d) and (made < d) == (n < d)
+
+
+def test_a_python_whose_fractions_differ_makes_them_by_fraction(monkeypatch):
+    from govspec.syntax import holders
+
+    assert holders.whole_fraction is holders._whole and holders._fields_hold()
+
+    def differs(n):
+        raise AttributeError("'Fraction' object has no attribute '_numerator'")
+
+    monkeypatch.setattr(holders, "_whole", differs)
+    assert not holders._fields_hold()

@@ -181,7 +181,8 @@ def test_an_unguarded_record_is_the_frozen_one_but_for_the_guard():
     assert hash(rec) == hash(std) and rec == _Unguarded("a", Fraction(2), None) and rec != _Unguarded("b")
     assert pickle.loads(pickle.dumps(rec)) == rec and copy.deepcopy(rec) == rec
     assert dataclasses.replace(rec, weight=Fraction(3)).weight == 3 and rec.weight == 2
-    assert "__setattr__" not in vars(_Unguarded) and not hasattr(rec, "__dict__")
+    assert _Unguarded.__setattr__ is object.__setattr__ and not hasattr(rec, "__dict__")
+    assert records.unguarded(_Unguarded) and not records.unguarded(model.Office)
     with pytest.raises(dataclasses.FrozenInstanceError):
         std.name = "b"
     rec.name = "b"  # (not refused: nothing in govspec does it, tests/test_holders.py reads the code for it)
@@ -191,3 +192,51 @@ def test_an_unguarded_record_is_the_frozen_one_but_for_the_guard():
         type("Leaf", (_StdPerson,), {"__annotations__": {"x": int}, "x": 0}))
     with pytest.raises(dataclasses.FrozenInstanceError):
         Leaf("a", Fraction(1), None, 3).x = 4
+
+
+def test_no_code_assigns_a_field_of_an_unguarded_record():
+    """The records made by the ten thousand (``Person``, ``PersonDecl``, ``Span``) are frozen by
+    convention, not guarded: nothing in govspec or verifier assigns one of their fields after
+    creation (the model caches what it computes from them), read from the code: an assignment to
+    ``X.field`` (X not ``self``), or a setattr of such a name."""
+    import ast as syntax
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    made = [c for module in (ast, model, diagnostics) for c in vars(module).values()
+            if isinstance(c, type) and records.unguarded(c)]
+    assert {c.__name__ for c in made} >= {"Person", "PersonDecl", "Span"}
+    fields = {f.name for c in made for f in dataclasses.fields(c)}
+    assigned = []
+    for folder in ("govspec", "verifier"):
+        for path in sorted((root / folder).rglob("*.py")):
+            for node in syntax.walk(syntax.parse(path.read_text(encoding="utf-8"))):
+                targets = (list(node.targets) if isinstance(node, syntax.Assign) else
+                           [node.target] if isinstance(node, (syntax.AugAssign, syntax.AnnAssign)) else [])
+                while targets:  # (the attributes stored to: through tuples and starred names, not subscripts)
+                    x = targets.pop()
+                    if isinstance(x, (syntax.Tuple, syntax.List)):
+                        targets += x.elts
+                    elif isinstance(x, syntax.Starred):
+                        targets.append(x.value)
+                    elif (isinstance(x, syntax.Attribute) and x.attr in fields
+                          and not (isinstance(x.value, syntax.Name) and x.value.id in ("self", "cls"))):
+                        assigned.append(f"{path.relative_to(root)}:{x.lineno}")
+                if (isinstance(node, syntax.Call) and isinstance(node.func, (syntax.Name, syntax.Attribute))
+                        and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("setattr", "__setattr__")
+                        and not (len(node.args) > 1 and isinstance(node.args[1], syntax.Constant)
+                                 and node.args[1].value not in fields)):  # (a cache of its own name: not a field)
+                    assigned.append(f"{path.relative_to(root)}:{node.lineno} (setattr)")
+    # (the setattr calls that make classes: records.py builds dataclasses, interrupts.py wraps methods)
+    assert [a for a in assigned if not a.startswith(("govspec/records.py:", "verifier/interrupts.py:"))] == []
+
+
+def test_a_person_is_equal_and_hashed_by_value():
+    span = diagnostics.Span("s.gov", 1, 1, 1, 2)
+    a, b = (model.Person("a", frozenset({"t"}), Fraction(1), span) for _ in range(2))
+    assert a == b and a is not b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != dataclasses.replace(a, weight=Fraction(2))
+    decl = ast.PersonDecl(span, "a", (), Fraction(1), None)
+    assert decl == ast.PersonDecl(span, "a", (), Fraction(1), None) and hash(decl) == hash(dataclasses.replace(decl))
+    with pytest.raises(dataclasses.FrozenInstanceError):  # (a guarded base's fields stay guarded elsewhere)
+        ast.Name(span, "a").name = "b"
