@@ -19,6 +19,7 @@ from conftest import ROOT, run_cli
 from govspec import api
 from govspec.formats.html import brief, compressed, render_html, text_width, timeline, wrap
 from govspec.formats.outputs import ERRORS_URI, junit, markdown, sarif
+from govspec.formats.render import detail_lines
 
 OPENAI = "specs/openai/board_2023.gov"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
@@ -61,6 +62,11 @@ def test_sarif_puts_the_refuted_property_at_its_line_with_the_trace(openai_repor
     assert [s["location"]["physicalLocation"]["region"]["startLine"] for s in steps] == [20, 24]
     assert "resign(d = altman)" in steps[0]["location"]["message"]["text"]
     assert "votes: yes dangelo and mccauley; no toner" in steps[1]["location"]["message"]["text"]
+    # the lines the text and JUnit show under the verdict, one string a line
+    details = result["properties"]["details"]
+    assert details[0].startswith("in words: Whenever remove_ceo passes") and "scenario:" in details
+    (refuted,) = [r for r in openai_report.files[0].properties if r.name == result["ruleId"]]
+    assert details == [line[2:] for line in detail_lines(refuted)]  # (no control characters here to show)
 
 
 def test_sarif_of_unknown_and_invalid_files_validates(mixed_report):

@@ -128,6 +128,8 @@ def sarif(report: Report) -> dict:
                       "message": _message(text), "locations": [_location(r.path or f.path, r.line)],
                       "properties": {"status": r.status, "verdict": r.word, "scope": r.scope.as_dict(),
                                      "seconds": round(r.seconds, 3)}}
+            if has_details(r):  # (what the text and JUnit show under the verdict, line by line)
+                result["properties"]["details"] = [shown(line[2:]) for line in detail_lines(r)]
             if r.trace:
                 result["codeFlows"] = [_code_flow(f, r)]
             results.append(result)
