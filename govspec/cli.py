@@ -372,9 +372,11 @@ def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> 
     """Re-check a JSON report: same content of each spec and of every file it imports, same
     verdicts with the recorded options.
 
-    Exit 0 the report holds, 1 a spec or an imported file changed, a hash is missing or a verdict
-    differs, 2 REPORT cannot be read, 3 REPORT is not a GovSpec JSON report, names a spec outside
-    its folder, or a spec can no longer be checked."""
+    A review's diff and power blocks are done again and compared by what they found.
+
+    Exit 0 the report holds, 1 a spec or an imported file changed, a hash is missing, a verdict
+    or a review block's findings differ, 2 REPORT cannot be read, 3 REPORT is not a GovSpec JSON
+    report, names a spec outside its folder, or a spec can no longer be checked."""
     from .diagnostics import SpecError
     from .safe import counted, shown
     from .stamps import load_report, verify
@@ -396,8 +398,10 @@ def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> 
     else:
         checked = [p for f in outcome.rechecked.files for p in f.properties]
         decided = sum(p.status in ("proved", "refuted") for p in checked)
+        blocks = sum(len(f.diffs) + len(f.powers) for f in outcome.rechecked.files)
         _Streams.out.write(f"{shown(report_file)}: the report holds ({counted(len(checked), 'verdict')} re-checked, "
-                           f"{decided} of them decided)\n")
+                           f"{decided} of them decided" + (f"; {counted(blocks, 'review block')} done again, "
+                                                          "as recorded" if blocks else "") + ")\n")
     ctx.exit(outcome.exit_code)
 
 

@@ -6,7 +6,9 @@ Z3 versions, the fixed search and solver limits, the options and the verdicts.  
 re-runs the check with the recorded options and lists every difference: a spec or imported file
 whose content changed (the hashes compared are of the bytes the re-check read), a hash the report
 lacks, a verdict (status, scope or vacuity) that differs, a property added or removed, a spec that
-can no longer be checked (missing or invalid).  It never trusts the report's verdicts for anything
+can no longer be checked (missing or invalid); and for a review, each diff and power block done
+again and compared by what it found (:func:`_compare_blocks`), since the specs a block names are
+not hashed in the report: a block whose findings differ, or one added or removed.  It never trusts the report's verdicts for anything
 but the comparison.  A report comes from anyone (a pull request): the specs it names must lie in
 the report's folder tree unless the caller allows otherwise (:func:`refuse_outside`), and the text
 of a file that does not parse as a spec is never shown.  Other versions or limits are warnings: the
@@ -27,6 +29,7 @@ from .syntax import read_source
 from .options import BUDGET_RANGE, DEPTH_RANGE, EFFORT_RANGE, ENGINES, TIMEOUT_RANGE, Options, options_dict
 from .diagnostics import Diagnostic, Span, SpecError
 from .report import READABLE_SCHEMAS, SCHEMA_ID, STATUSES, PropertyResult, Report, Scope, WITNESSED, verdict_word
+from .review import is_review
 
 EXIT_HOLDS, EXIT_DIFFERS, EXIT_INVALID = 0, 1, 3
 
@@ -177,6 +180,12 @@ def verify(data: dict, report_path: str, allow_outside: bool = False) -> Verific
     for recorded in data["files"]:
         path, read = recorded["path"], Read()
         now = check_file(path, options, read=read)
+        if is_review(path) and not now.errors:  # (its diff and power blocks, done again as the check did them)
+            from .diff.review import with_diff_blocks
+            from .power_review import with_power_blocks
+
+            one = Report((now,), options_dict(options), z3_version(), limits())
+            now = with_power_blocks(with_diff_blocks(one, options, {path: read}), options, {path: read}).files[0]
         files.append(now)
         _compare_hashes(v, recorded, now)
         if now.errors:
@@ -184,6 +193,7 @@ def verify(data: dict, report_path: str, allow_outside: bool = False) -> Verific
             v.differ(f"{path}: {_cannot_check(now.errors[0], read)}")
             continue
         _compare_properties(v, path, recorded["properties"], now.properties)
+        _compare_blocks(v, path, recorded, now)
     v.rechecked = Report(tuple(files), options_dict(options), z3_version(), limits())
     return v
 
@@ -275,3 +285,92 @@ def _compare_properties(v: Verification, path: str, recorded: list, now: tuple[P
     for r in now:
         if r.name not in names:
             v.differ(f"{r.path or path}:{r.line}: {r.name}: not in the report, now {_result_verdict(r)}")
+
+
+# ------------------------------------------------------------------ a review's diff and power blocks
+
+
+def _compare_blocks(v: Verification, path: str, recorded: dict, now) -> None:
+    """Each diff and power block of a review, recorded against done again, by its line: what it
+    found (:func:`_diff_findings`, :func:`_power_findings`), not how long it took nor which
+    scenario the solver gave (as verdicts are compared, not traces)."""
+    for key, found, title in (("diffs", _diff_findings, _diff_title), ("powers", _power_findings, _power_title)):
+        then = {b.get("line"): b for b in recorded.get(key) or () if isinstance(b, dict)}
+        current = {b["line"]: b for b in (x.as_dict() for x in getattr(now, key))}
+        for line in sorted(set(then) | set(current), key=lambda n: (not isinstance(n, int), n if isinstance(n, int) else 0)):
+            old, new = then.get(line), current.get(line)
+            if old is None:
+                v.differ(f"{path}:{line}: {title(new)}: not in the report")
+                continue
+            if new is None:
+                v.differ(f"{path}:{line}: {title(old)}: in the report, no such block now")
+                continue
+            try:
+                was = found(old)
+            except (KeyError, TypeError, AttributeError):
+                v.differ(f"{path}:{line}: {title(new)}: the report records it malformed: it cannot be verified")
+                continue
+            differs = next(((a, b) for a, b in zip(was, found(new)) if a != b), None)
+            if differs is None and len(was) != len(found(new)):
+                differs = (was[len(found(new)):] or ["nothing more"])[0], (found(new)[len(was):] or ["nothing more"])[0]
+            if differs is None:
+                v.lines.append(f"{path}:{line}: {title(new)}: as recorded")
+            else:
+                v.differ(f"{path}:{line}: {title(new)}: recorded {differs[0]}, now {differs[1]}")
+
+
+def _diff_title(block: dict) -> str:
+    return f"diff block {block.get('old')} -> {block.get('new')}"
+
+
+def _power_title(block: dict) -> str:
+    return f"power block of {block.get('spec')}"
+
+
+def _verdict_of(result: dict | None) -> str:
+    if not result:
+        return "none"
+    return _verdict(result["status"], str(result.get("kind", "")), result.get("scope") or {},
+                    bool(result.get("vacuous")))
+
+
+def _diff_findings(block: dict) -> list[str]:
+    """What a diff block found, one finding a string: its exit code, each change of the rules, each
+    property's verdict under the old rules and the new, the fewest who can force or block each
+    procedure, whether each can pass."""
+    data = block["diff"]
+    out = [f"exit code {block['exit_code']}"]
+    out += [f"rule change at {r['where']}: {r['before']!r} -> {r['after']!r}" for r in data["rules"]]
+    out += [f"{g['name']} {g['change']} ({_verdict_of(g.get('before'))} -> {_verdict_of(g.get('after'))})"
+            for g in data["guarantees"]]
+    for p in data["power"]:
+        sides = [f"{s['size']} of {s['of']}{'' if s.get('exact') else ' (not exact)'}" if s else "none"
+                 for s in (p.get("before"), p.get("after"))]
+        out.append(f"fewest to {p['kind']} {p['procedure']}: {sides[0]} -> {sides[1]}"
+                   + (f" ({p['why_not']})" if p.get("why_not") else ""))
+    out += [f"{p['procedure']}: {p['before']} -> {p['after']}" for p in data.get("passable", ())]
+    return out
+
+
+def _power_findings(block: dict) -> list[str]:
+    """What a power block found: its exit code, and per outcome its figures (every index of every
+    player as an exact fraction, the winning coalitions, dummies, vetoes, how bounded, why none;
+    sampled estimates as recorded), then each outcome not analysed and why."""
+    data = block["power"]
+    out = [f"exit code {block['exit_code']}"]
+    for r in data["outcomes"]:
+        name = r.get("outcome", r["procedure"])
+        facts = [f"passable {r['passable']}"]
+        facts += [f"bounded to depth {r['bounded']['depth']}"] if "bounded" in r else []
+        facts += [f"no index: {r['why']}"] if "why" in r else []
+        if "players" in r:
+            facts.append(f"{r['winning_coalitions']} of {r['all_coalitions']} coalitions win")
+            facts += [f"{p['name']}: " + ", ".join(f"{k} {p[k]['exact']}" for k in ("banzhaf", "normalised", "shapley",
+                                                                                  "initiate", "prevent"))
+                      for p in r["players"]]
+            facts += [f"dummies {r['dummies']}", f"vetoes {r['vetoes']}"]
+        if "approximate" in r:
+            facts += [f"{p['name']}: Banzhaf about {p['banzhaf']['estimate']}" for p in r["approximate"]["players"]]
+        out += [f"{name}: {fact}" for fact in facts]
+    out += [f"{u['procedure']} not analysed: {u['reason']}" for u in data["unsupported"]]
+    return out

@@ -406,3 +406,67 @@ def test_a_forged_budget_or_scope_is_not_a_report(recorded, tmp_path):
         code, out, err = run_cli("verify-report", str(forged))
         assert code == 3 and "GOV004" in err and "Traceback" not in err, (name, out, err)
 
+
+
+# ---- a review's diff and power blocks: done again by verify-report and compared by what they found
+
+NASSAU = (ROOT / "specs" / "power" / "nassau_blocs.gov").read_text()
+
+
+@pytest.fixture
+def review_report(tmp_path):
+    """A review with a diff block (before.gov -> after.gov, a guarantee lost) and a power block (the
+    Nassau board), and the JSON report of checking it."""
+    from test_review_diff import BOARD
+
+    (tmp_path / "before.gov").write_text(BOARD.format(quorum="majority"))
+    (tmp_path / "after.gov").write_text(BOARD.format(quorum="1/3"))
+    (tmp_path / "nassau.gov").write_text(NASSAU)
+    review = tmp_path / "review.md"
+    review.write_text("# Amendment\n\n```govspec-diff\nold: before.gov\nnew: after.gov\n```\n\n"
+                      "```govspec-power\nspec: nassau.gov\n```\n")
+    code, out, _ = run_cli("check", "-q", "--format", "json", str(review))
+    assert code == 1
+    report = tmp_path / "report.json"
+    report.write_text(out)
+    return tmp_path, review, report
+
+
+def test_a_review_s_blocks_are_done_again_and_hold(review_report):
+    folder, review, report = review_report
+    code, out, err = run_cli("verify-report", str(report))
+    assert (code, err) == (0, "")
+    assert f"{review}:3: diff block {folder / 'before.gov'} -> {folder / 'after.gov'}: as recorded\n" in out
+    assert f"{review}:8: power block of nassau.gov: as recorded\n" in out
+    assert out.endswith("the report holds (0 verdicts re-checked, 0 of them decided; 2 review blocks done again, "
+                        "as recorded)\n")
+
+
+def test_a_spec_a_block_names_that_changes_what_it_finds_is_caught(review_report):
+    folder, review, report = review_report
+    after = folder / "after.gov"
+    after.write_text(after.read_text().replace("quorum 1/3", "quorum majority"))  # (the amendment undone)
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1 and (f"{review}:3: diff block {folder / 'before.gov'} -> {folder / 'after.gov'}: "
+                          "recorded exit code 1, now exit code 0\n") in out
+    assert f"{review}:8: power block of nassau.gov: as recorded\n" in out
+    assert "the report no longer holds (1 difference)" in out
+    nassau = folder / "nassau.gov"  # a quota that changes the indices: the power block differs
+    assert "passes when weight(yes) >= 16" in NASSAU
+    nassau.write_text(NASSAU.replace("passes when weight(yes) >= 16", "passes when weight(yes) >= 17"))
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1 and f"{review}:8: power block of nassau.gov: recorded " in out
+    assert "the report no longer holds (2 differences)" in out
+
+
+def test_a_block_the_report_does_not_hold_or_holds_malformed_is_a_difference(review_report):
+    folder, review, report = review_report
+    data = json.loads(report.read_text())
+    data["files"][0]["powers"] = []
+    del data["files"][0]["diffs"][0]["diff"]["guarantees"]
+    report.write_text(json.dumps(data))
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1
+    assert (f"{review}:3: diff block {folder / 'before.gov'} -> {folder / 'after.gov'}: the report records it "
+            "malformed: it cannot be verified\n") in out
+    assert f"{review}:8: power block of nassau.gov: not in the report\n" in out
