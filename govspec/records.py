@@ -9,8 +9,8 @@ would make: the same fields (``dataclasses.fields``, ``replace``, ``asdict``, ``
 fields, the same ``repr``, :class:`dataclasses.FrozenInstanceError` on assignment, ``__post_init__``
 called, pickling of slotted classes).  Called otherwise, it is :func:`dataclasses.dataclass`.
 With ``guarded=False`` besides (this module's own option), the class is frozen by convention only:
-the same methods but no ``__setattr__`` or ``__delattr__``, and ``__init__`` assigns each field as
-a plain class does, several times faster than through a guard (for records made by the ten
+the same methods but object's own ``__setattr__`` and ``__delattr__`` (over a guarded base's), and
+``__init__`` assigns each field as a plain class does, several times faster than through a guard (for records made by the ten
 thousand, the members of a group: :class:`govspec.model.Person`); nothing may assign a field after.
 
 Why: the standard library writes each generated method as source text and compiles it, six methods

@@ -163,3 +163,25 @@ def test_a_sampled_outcome_keeps_the_bloc(tmp_path):
     found = sample_procedure(model, goal, 200, "a test", bloc=tag_bloc(model, "founder"))
     assert found["bloc"]["player"] == "tagged founder"
     assert [p["name"] for p in found["approximate"]["players"]] == ["tagged founder", "d", "c"]
+
+
+def test_a_bloc_whose_people_do_not_all_vote_says_so(tmp_path):
+    """In a single vote only the bloc's people who vote are the player; the others are named as
+    not voting, and a bloc none of whose people vote is no player of the outcome."""
+    spec = tmp_path / "nv.gov"
+    spec.write_text('organization "x" {\n  person a tags t\n  person b tags t\n  person c\n  person d\n  person e\n'
+                    "  body board { members c, d, e }\n  body council { members a, c, d }\n"
+                    "  procedure adopt {\n    decided by board at meeting\n      passes when yes > half of members\n  }\n"
+                    "  procedure other {\n    decided by council at meeting\n      passes when yes > half of members\n  }\n}\n",
+                    encoding="utf-8")
+    adopt, other = api.power(str(spec), bloc="t")["outcomes"]
+    assert adopt["bloc"] == {"player": "tagged t", "members": [], "not_voting": ["a", "b"]}
+    assert "tagged t" not in _players(adopt)
+    assert other["bloc"] == {"player": "tagged t", "members": ["a"], "not_voting": ["b"]}
+    assert list(_players(other)) == ["tagged t", "c", "d"]
+    code, out, _ = run_cli("power", str(spec), "--bloc", "t")
+    assert code == 0 and "  tagged t is no player here: none of its people (a, b) votes on it\n" in out
+    assert ("  tagged t is one player: a together (all of them in a coalition, or none); b does not vote on it\n"
+            in out)
+    code, out, _ = run_cli("power", str(spec), "--bloc", "t", "--format", "json")
+    jsonschema.validate(json.loads(out), json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))

@@ -185,7 +185,7 @@ def test_an_unguarded_record_is_the_frozen_one_but_for_the_guard():
     assert records.unguarded(_Unguarded) and not records.unguarded(model.Office)
     with pytest.raises(dataclasses.FrozenInstanceError):
         std.name = "b"
-    rec.name = "b"  # (not refused: nothing in govspec does it, tests/test_holders.py reads the code for it)
+    rec.name = "b"  # (not refused: nothing in govspec does it, a test below reads the code for it)
     assert rec.name == "b"
     # the standard library's path (a base it made) takes the option as a frozen, guarded class
     Leaf = records.dataclass(frozen=True, slots=True, guarded=False)(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..power.report import INDICES, approximate_words, size_items, sizes_heading
+from ..power.report import INDICES, approximate_words, bloc_words, size_items, sizes_heading
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 
 BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels
@@ -34,9 +34,9 @@ def markdown(report: dict, exit_code: int) -> str:
     out = [f"# Power in {markdown_code(shown(report['path']))}", ""]
     for r in report["outcomes"]:
         out += [f"## {markdown_text(_title(r))}", ""]
-        if "bloc" in r:
-            out += [f"{markdown_code(r['bloc']['player'])} is one player: {markdown_text(', '.join(r['bloc']['members']))} "
-                    "together (all of them in a coalition, or none).", ""]
+        if "bloc" in r:  # (the player's name as code, then the words of the text format)
+            words = bloc_words(r["bloc"]).removeprefix(r["bloc"]["player"])
+            out += [f"{markdown_code(r['bloc']['player'])}{markdown_text(words)}.", ""]
         bounded = _bounded(r)
         if "bounded" in r:
             out += [f"**Bounded to depth {r['bounded']['depth']}, not exact**: {markdown_text(r['bounded']['reason'])}.", ""]

@@ -86,13 +86,23 @@ def tag_bloc(model: m.Model, tag: str) -> tuple[str, tuple[str, ...]]:
     return f"tagged {tag}", members
 
 
-def bloc_data(bloc: tuple[str, tuple[str, ...]]) -> dict:
-    """The ``bloc`` of an outcome's data: the player's name and its people."""
-    return {"player": bloc[0], "members": list(bloc[1])}
+def bloc_data(bloc: tuple[str, tuple[str, ...]], voting=None) -> dict:
+    """The ``bloc`` of an outcome's data: the player's name and its people who vote on it (all of
+    them unless ``voting`` says who votes), and those who do not ("not_voting", when some)."""
+    members = [n for n in bloc[1] if voting is None or n in voting]
+    absent = [n for n in bloc[1] if n not in members]
+    return {"player": bloc[0], "members": members, **({"not_voting": absent} if absent else {})}
 
 
 def bloc_words(bloc: dict) -> str:
-    return f"{bloc['player']} is one player: {', '.join(bloc['members'])} together (all of them in a coalition, or none)"
+    """What the bloc is in this outcome: one player, its people together; or no player, when none
+    of its people votes on it."""
+    absent = bloc.get("not_voting", ())
+    if not bloc["members"]:
+        return f"{bloc['player']} is no player here: none of its people ({', '.join(absent)}) votes on it"
+    return (f"{bloc['player']} is one player: {', '.join(bloc['members'])} together (all of them in a coalition, or "
+            f"none)" + (f"; {', '.join(absent)} {'does' if len(absent) == 1 else 'do'} not vote on it"
+                        if absent else ""))
 
 
 def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: int | None = None,
@@ -108,7 +118,7 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     if not isinstance(q, Question):
         raise Unsupported(procedure, q)
     out = {"procedure": procedure, "body": q.body, "by": by, "passable": not q.blocked,
-           **({"bloc": bloc_data(bloc)} if bloc is not None else {})}
+           **({"bloc": bloc_data(bloc, set(q.order))} if bloc is not None else {})}
     if q.blocked:  # a requirement or an effect fails at the start: nobody can pass it, no index is defined
         return out | {"why": "a requirement or an effect fails at the start"}
     game = game_of(model, q, by_principal=by == "principal", bloc=bloc)
