@@ -196,9 +196,11 @@ def test_an_unguarded_record_is_the_frozen_one_but_for_the_guard():
 
 def test_no_code_assigns_a_field_of_an_unguarded_record():
     """The records made by the ten thousand (``Person``, ``PersonDecl``, ``Span``) are frozen by
-    convention, not guarded: nothing in govspec or verifier assigns one of their fields after
-    creation (the model caches what it computes from them), read from the code: an assignment to
-    ``X.field`` (X not ``self``), or a setattr of such a name."""
+    convention, not guarded: nothing in govspec or verifier assigns or deletes one of their fields
+    after creation (the model caches what it computes from them), read from the code: an attribute
+    of such a name stored to or deleted (an assignment, ``del``, a ``for`` or ``with`` target, a
+    comprehension's), on anything but ``self`` outside those classes, or a setattr, ``__set__`` or
+    ``__delattr__`` call that may name one."""
     import ast as syntax
     from pathlib import Path
 
@@ -207,26 +209,26 @@ def test_no_code_assigns_a_field_of_an_unguarded_record():
             if isinstance(c, type) and records.unguarded(c)]
     assert {c.__name__ for c in made} >= {"Person", "PersonDecl", "Span"}
     fields = {f.name for c in made for f in dataclasses.fields(c)}
+    guarded_by_convention = {c.__name__ for c in made} | {b.__name__ for c in made for b in c.__mro__[1:-1]}
     assigned = []
+
+    def visit(node, inside: str | None, path) -> None:
+        if isinstance(node, syntax.ClassDef):
+            inside = node.name
+        if (isinstance(node, syntax.Attribute) and isinstance(node.ctx, (syntax.Store, syntax.Del)) and node.attr in fields
+                and not (isinstance(node.value, syntax.Name) and node.value.id in ("self", "cls")
+                         and inside not in guarded_by_convention)):
+            assigned.append(f"{path.relative_to(root)}:{node.lineno}")
+        called = getattr(node.func, "id", getattr(node.func, "attr", None)) if isinstance(node, syntax.Call) else None
+        if called == "__set__" or (called in ("setattr", "__setattr__", "delattr", "__delattr__") and not (
+                len(node.args) > 1 and isinstance(node.args[1], syntax.Constant) and node.args[1].value not in fields)):
+            assigned.append(f"{path.relative_to(root)}:{node.lineno} ({called})")  # (not: a cache of its own name)
+        for child in syntax.iter_child_nodes(node):
+            visit(child, inside, path)
+
     for folder in ("govspec", "verifier"):
         for path in sorted((root / folder).rglob("*.py")):
-            for node in syntax.walk(syntax.parse(path.read_text(encoding="utf-8"))):
-                targets = (list(node.targets) if isinstance(node, syntax.Assign) else
-                           [node.target] if isinstance(node, (syntax.AugAssign, syntax.AnnAssign)) else [])
-                while targets:  # (the attributes stored to: through tuples and starred names, not subscripts)
-                    x = targets.pop()
-                    if isinstance(x, (syntax.Tuple, syntax.List)):
-                        targets += x.elts
-                    elif isinstance(x, syntax.Starred):
-                        targets.append(x.value)
-                    elif (isinstance(x, syntax.Attribute) and x.attr in fields
-                          and not (isinstance(x.value, syntax.Name) and x.value.id in ("self", "cls"))):
-                        assigned.append(f"{path.relative_to(root)}:{x.lineno}")
-                if (isinstance(node, syntax.Call) and isinstance(node.func, (syntax.Name, syntax.Attribute))
-                        and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("setattr", "__setattr__")
-                        and not (len(node.args) > 1 and isinstance(node.args[1], syntax.Constant)
-                                 and node.args[1].value not in fields)):  # (a cache of its own name: not a field)
-                    assigned.append(f"{path.relative_to(root)}:{node.lineno} (setattr)")
+            visit(syntax.parse(path.read_text(encoding="utf-8")), None, path)
     # (the setattr calls that make classes: records.py builds dataclasses, interrupts.py wraps methods)
     assert [a for a in assigned if not a.startswith(("govspec/records.py:", "verifier/interrupts.py:"))] == []
 
