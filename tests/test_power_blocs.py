@@ -185,3 +185,23 @@ def test_a_bloc_whose_people_do_not_all_vote_says_so(tmp_path):
             in out)
     code, out, _ = run_cli("power", str(spec), "--bloc", "t", "--format", "json")
     jsonschema.validate(json.loads(out), json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))
+
+
+def test_a_large_bloc_is_named_in_part_and_a_sampled_vote_keeps_the_spec_s_order(tmp_path):
+    """100 holders of weights 1 to 100 (too large for the exact analysis: sampled), 30 of them
+    tagged: the line names 20 and counts the rest (the JSON lists all 30); the estimates come in
+    the order of the spec, the bloc where its first person stands; an NFD spelling of a tag is
+    the tag."""
+    people = "".join(f"  person h{i} weight {i}{' tags café' if i % 3 == 0 else ''}\n" for i in range(1, 101))
+    spec = tmp_path / "holders.gov"
+    spec.write_text('organization "x" {\n' + people + "  body holders { members "
+                    + ", ".join(f"h{i}" for i in range(1, 101)) + " }\n  procedure adopt {\n    decided by holders at meeting\n"
+                    "      passes when weight(yes) > half of weight(members)\n  }\n}\n", encoding="utf-8")
+    report = api.power(str(spec), bloc="cafe\u0301", sample=200)  # (NFD: "e" and a combining acute accent)
+    (outcome,) = report["outcomes"]
+    assert outcome["bloc"]["player"] == "tagged café" and len(outcome["bloc"]["members"]) == 33
+    names = [p["name"] for p in outcome["approximate"]["players"]]
+    assert names[:4] == ["h1", "h2", "tagged café", "h4"] and names[4:] == [f"h{i}" for i in range(5, 101) if i % 3]
+    code, out, _ = run_cli("power", str(spec), "--bloc", "café", "--sample", "200")
+    assert code == 4 and ("  tagged café is one player: " + ", ".join(f"h{i}" for i in range(3, 61, 3))
+                          + " and 13 more together (all of them in a coalition, or none)\n") in out

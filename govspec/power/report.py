@@ -10,6 +10,7 @@ blocks when the others together cannot force it.
 
 from __future__ import annotations
 
+import unicodedata
 from fractions import Fraction
 
 from .. import model as m
@@ -78,6 +79,7 @@ def tag_members(model: m.Model, tag: str) -> tuple[str, ...]:
 def tag_bloc(model: m.Model, tag: str) -> tuple[str, tuple[str, ...]]:
     """``govspec power --bloc TAG``: the people with the tag as one player, ``("tagged TAG", its
     people)``; ValueError when nobody of the spec has it (naming the tags it has)."""
+    tag = unicodedata.normalize("NFC", tag)  # (as the spec's names and a data file's tags are read)
     members = tag_members(model, tag)
     if not members:
         tags = sorted({t for p in model.people for t in p.tags})
@@ -99,10 +101,17 @@ def bloc_words(bloc: dict) -> str:
     of its people votes on it."""
     absent = bloc.get("not_voting", ())
     if not bloc["members"]:
-        return f"{bloc['player']} is no player here: none of its people ({', '.join(absent)}) votes on it"
-    return (f"{bloc['player']} is one player: {', '.join(bloc['members'])} together (all of them in a coalition, or "
-            f"none)" + (f"; {', '.join(absent)} {'does' if len(absent) == 1 else 'do'} not vote on it"
+        return f"{bloc['player']} is no player here: none of its people ({_some(absent)}) votes on it"
+    return (f"{bloc['player']} is one player: {_some(bloc['members'])} together (all of them in a coalition, or "
+            f"none)" + (f"; {_some(absent)} {'does' if len(absent) == 1 else 'do'} not vote on it"
                         if absent else ""))
+
+
+SHOWN = 20  # people named at most in a line about a bloc (the JSON lists them all)
+
+
+def _some(names: list[str]) -> str:
+    return ", ".join(names) if len(names) <= SHOWN else f"{', '.join(names[:SHOWN])} and {len(names) - SHOWN:,} more"
 
 
 def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: int | None = None,
@@ -122,11 +131,16 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     if q.blocked:  # a requirement or an effect fails at the start: nobody can pass it, no index is defined
         return out | {"why": "a requirement or an effect fails at the start"}
     game = game_of(model, q, by_principal=by == "principal", bloc=bloc)
+    place = {name: i for i, name in enumerate(q.order)}
+    if bloc is not None:  # (the bloc in the place of the first of its people)
+        place[bloc[0]] = min((place[n] for n in bloc[1] if n in place), default=len(place))
     cost = analysis_cost(game)
     if cost > WORK:  # (the work, not only the states: states times classes is what the analysis touches)
         why = f"its vote is too large for the exact analysis ({cost:,} table entries to compute; the limit is {WORK:,})"
         if sample:
-            return out | sampled(game, sample, why)
+            found = sampled(game, sample, why)
+            found["approximate"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))  # (the spec's order)
+            return out | found
         raise Unsupported(procedure, f"{why}; approximate indices: --sample N")
     analysis = analyse(game)
     if analysis.winning == 0:  # (every index would be 0 / 0 or 0: none is defined)
@@ -134,9 +148,6 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     if analysis.winning == 2 ** game.players:
         return out | {"why": "every coalition, the empty one included, passes it: no vote changes the outcome, and "
                              "the shares and Coleman's power to initiate are undefined (0 / 0)"}
-    place = {name: i for i, name in enumerate(q.order)}
-    if bloc is not None:  # (the bloc in the place of the first of its people)
-        place[bloc[0]] = min((place[n] for n in bloc[1] if n in place), default=len(place))
     rows = sorted(player_rows(analysis), key=lambda r: place.get(r["name"], len(place)))
     found = minimal_winning(game, LISTED)
     if keep is not None:
