@@ -173,11 +173,7 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
             reads = reads if reads is not None else {}
             report = api.check_files(list(files), options, progress, reads)
             if any(is_review(f.path) for f in report.files):  # a review's govspec-diff and govspec-power blocks
-                from .diff.review import with_diff_blocks  # (imported only then: a small check starts faster)
-                from .power_review import with_power_blocks
-
-                report = with_diff_blocks(report, options, reads, progress)
-                report = with_power_blocks(report, options, reads, progress)
+                report = _with_review_blocks(report, options, reads, progress)
     except ReplayError as err:
         _Streams.err.write(f"govspec: internal error: a trace from the {engine} engine failed to replay on the "
                            f"reference semantics ({err}).\nThis is a verifier bug; please report it with the spec.\n")
@@ -362,6 +358,14 @@ def _write(ctx: click.Context, outputs, inputs, quiet: bool, kind: str = "", ref
             _Streams.err.write(f"govspec: wrote {f'{kind} ' if kind else ''}{path}\n")
 
 
+def _with_review_blocks(report, options, reads, progress=None):
+    """The report with each review's diff and power blocks done (for check, and verify-report)."""
+    from .diff.review import with_diff_blocks  # (imported only then: a small check starts faster)
+    from .power_review import with_power_blocks
+
+    return with_power_blocks(with_diff_blocks(report, options, reads, progress), options, reads, progress)
+
+
 @cli.command("verify-report")
 @click.argument("report_file", metavar="REPORT", type=click.Path(dir_okay=True))
 @click.option("--allow-outside", is_flag=True,
@@ -382,7 +386,7 @@ def verify_report(ctx: click.Context, report_file: str, allow_outside: bool) -> 
     from .stamps import load_report, verify
 
     try:
-        outcome = verify(load_report(report_file), report_file, allow_outside)
+        outcome = verify(load_report(report_file), report_file, allow_outside, _with_review_blocks)
     except SpecError as err:
         from .diagnostics import render as render_diagnostic
         from .imports import source_of

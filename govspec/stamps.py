@@ -166,9 +166,12 @@ def _position(text: str | None, path: str) -> tuple[int, int]:
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def verify(data: dict, report_path: str, allow_outside: bool = False) -> Verification:
+def verify(data: dict, report_path: str, allow_outside: bool = False, blocks=None) -> Verification:
     """Re-run the check recorded in ``data`` (read from ``report_path``) and compare; with
-    ``allow_outside``, specs outside the report's folder tree are read too."""
+    ``allow_outside``, specs outside the report's folder tree are read too.  ``blocks(report,
+    options, reads)``: the report with its reviews' diff and power blocks done (the command line's,
+    a layer above this one); without it, a review's recorded blocks are a difference each, not
+    done again."""
     options = recorded_options(data, report_path)
     if options.engine not in ENGINES:
         raise _not_a_report(report_path, f"unknown engine '{options.engine}'")
@@ -180,12 +183,8 @@ def verify(data: dict, report_path: str, allow_outside: bool = False) -> Verific
     for recorded in data["files"]:
         path, read = recorded["path"], Read()
         now = check_file(path, options, read=read)
-        if is_review(path) and not now.errors:  # (its diff and power blocks, done again as the check did them)
-            from .diff.review import with_diff_blocks
-            from .power_review import with_power_blocks
-
-            one = Report((now,), options_dict(options), z3_version(), limits())
-            now = with_power_blocks(with_diff_blocks(one, options, {path: read}), options, {path: read}).files[0]
+        if is_review(path) and not now.errors and blocks is not None:  # (its blocks, done as the check did them)
+            now = blocks(Report((now,), options_dict(options), z3_version(), limits()), options, {path: read}).files[0]
         files.append(now)
         _compare_hashes(v, recorded, now)
         if now.errors:
@@ -193,7 +192,7 @@ def verify(data: dict, report_path: str, allow_outside: bool = False) -> Verific
             v.differ(f"{path}: {_cannot_check(now.errors[0], read)}")
             continue
         _compare_properties(v, path, recorded["properties"], now.properties)
-        _compare_blocks(v, path, recorded, now)
+        _compare_blocks(v, path, recorded, now, blocks)
     v.rechecked = Report(tuple(files), options_dict(options), z3_version(), limits())
     return v
 
@@ -290,7 +289,7 @@ def _compare_properties(v: Verification, path: str, recorded: list, now: tuple[P
 # ------------------------------------------------------------------ a review's diff and power blocks
 
 
-def _compare_blocks(v: Verification, path: str, recorded: dict, now) -> None:
+def _compare_blocks(v: Verification, path: str, recorded: dict, now, blocks) -> None:
     """Each diff and power block of a review, recorded against done again, by its line: what it
     found (:func:`_diff_findings`, :func:`_power_findings`), not how long it took nor which
     scenario the solver gave (as verdicts are compared, not traces)."""
@@ -303,7 +302,8 @@ def _compare_blocks(v: Verification, path: str, recorded: dict, now) -> None:
                 v.differ(f"{path}:{line}: {title(new)}: not in the report")
                 continue
             if new is None:
-                v.differ(f"{path}:{line}: {title(old)}: in the report, no such block now")
+                v.differ(f"{path}:{line}: {title(old)}: " + ("in the report, no such block now" if blocks is not None
+                                                             else "in the report, not done again (no block runner given)"))
                 continue
             try:
                 was = found(old)

@@ -470,3 +470,15 @@ def test_a_block_the_report_does_not_hold_or_holds_malformed_is_a_difference(rev
     assert (f"{review}:3: diff block {folder / 'before.gov'} -> {folder / 'after.gov'}: the report records it "
             "malformed: it cannot be verified\n") in out
     assert f"{review}:8: power block of nassau.gov: not in the report\n" in out
+
+
+def test_verify_without_a_block_runner_does_not_pass_a_review_s_blocks(review_report, monkeypatch):
+    """govspec.stamps.verify is below the layer that does blocks: called without ``blocks`` (the
+    command line gives it), a review's recorded blocks are differences, never "as recorded"."""
+    from govspec.stamps import load_report, verify
+
+    folder, review, report = review_report
+    monkeypatch.chdir(folder)
+    outcome = verify(load_report(str(report)), str(report))
+    assert outcome.exit_code == 1 and outcome.differences == 2
+    assert f"{review}:8: power block of nassau.gov: in the report, not done again (no block runner given)" in outcome.lines
