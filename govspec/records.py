@@ -12,6 +12,8 @@ With ``guarded=False`` besides (this module's own option), the class is frozen b
 the same methods but object's own ``__setattr__`` and ``__delattr__`` (over a guarded base's), and
 ``__init__`` assigns each field as a plain class does, several times faster than through a guard (for records made by the ten
 thousand, the members of a group: :class:`govspec.model.Person`); nothing may assign a field after.
+Where the standard library would make the class (a base it made, another option), ``guarded=False``
+is a TypeError at import, never a guarded class made silently.
 
 Why: the standard library writes each generated method as source text and compiles it, six methods
 for a frozen class, about 0.75 ms a class; the syntax tree, the model and the report have over a
@@ -67,8 +69,11 @@ def dataclass(cls=None, /, **options):
     fast = options.get("frozen") is True and set(options) <= {"frozen", "slots", "guarded"}
 
     def wrap(cls):
-        if not fast or not _only_bases_made_here(cls):  # (the standard library's class: guarded, frozen)
-            return dataclasses.dataclass(cls, **{k: v for k, v in options.items() if k != "guarded"})
+        if options.get("guarded", True) is not True and not (fast and _only_bases_made_here(cls)):
+            raise TypeError(f"{cls.__qualname__}: guarded=False makes a frozen class of this module's own (frozen=True, "
+                            "slots or not, and bases made here); the standard library's would be guarded")
+        if not fast or not _only_bases_made_here(cls):
+            return dataclasses.dataclass(cls, **options)
         return _frozen(cls, options.get("slots", False), options.get("guarded", True))
 
     return wrap if cls is None else wrap(cls)
