@@ -28,7 +28,7 @@ from fractions import Fraction
 from . import model as m
 from .options import Options
 from .power.games import describe
-from .power.report import Unsupported, analyse_outcome, tag_members
+from .power.report import Bloc, Unsupported, analyse_outcome, tag_members
 from .procedural import analyse_procedure, force_question
 from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope, steps_text
 from .safe import counted
@@ -52,7 +52,7 @@ KEPT = 8  # analyses kept for the next power property (of the same model, outcom
 _ANALYSES: list = []  # (model, goal, by, options, analysis, keep), the latest last
 
 
-def bloc_of(model: m.Model, claim: m.PowerClaim) -> tuple[str, tuple[str, ...]] | None:
+def bloc_of(model: m.Model, claim: m.PowerClaim) -> Bloc | None:
     """A tag's members as one player, named as written (``tagged founders``); None for a person or
     a principal (``govspec power --by person`` or ``--by principal`` gives those players)."""
     if claim.by != "tag":

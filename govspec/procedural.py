@@ -38,7 +38,7 @@ from .formats.render import scenario_lines
 from .options import Options
 from .power.games import (PlayerClass, TableGame, analyse_table, describe, merged, minimal_of_table, profiles_of,
                           sample_profiles, spread_profile)
-from .power.report import LISTED, Unsupported, approximate_data, bloc_data, by_tag, coalition_data, player_rows
+from .power.report import LISTED, Bloc, Unsupported, approximate_data, bloc_data, by_tag, coalition_data, player_rows
 from .power.vote import _label
 from .report import BOUNDED, PROVED, REFUTED
 from .tasks import check_one, engine_of
@@ -46,7 +46,6 @@ from .tasks import check_one, engine_of
 MAX_PROFILES = 4096  # coalitions up to interchangeable members: the game's table (and the indices' work)
 MAX_CHECKS = 400  # checks of the verifier per outcome (each a proof or a forcing sequence)
 MAX_SAMPLE_CHECKS = 2000  # checks of the verifier per sampled outcome (--sample N): beyond, refused
-Bloc = tuple[str, tuple[str, ...]]  # people who act as one player: (its name, the people, in the spec's order)
 
 
 def outcomes(model: m.Model) -> list[m.Goal]:

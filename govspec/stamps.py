@@ -17,6 +17,7 @@ report holds only if every verdict is found again.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -310,9 +311,8 @@ def _compare_blocks(v: Verification, path: str, recorded: dict, now, blocks) -> 
             except (KeyError, TypeError, AttributeError):
                 v.differ(f"{path}:{line}: {title(new)}: the report records it malformed: it cannot be verified")
                 continue
-            differs = next(((a, b) for a, b in zip(was, found(new)) if a != b), None)
-            if differs is None and len(was) != len(found(new)):
-                differs = (was[len(found(new)):] or ["nothing more"])[0], (found(new)[len(was):] or ["nothing more"])[0]
+            pairs = itertools.zip_longest(was, found(new), fillvalue="nothing more")
+            differs = next(((a, b) for a, b in pairs if a != b), None)
             if differs is None:
                 v.lines.append(f"{path}:{line}: {title(new)}: as recorded")
             else:

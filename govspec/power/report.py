@@ -22,6 +22,7 @@ SCHEMA = "govspec-power/1"
 BY = ("person", "tag", "principal")
 WORK = 20_000_000  # the exact analysis refuses a vote whose generating function costs more table entries to compute
 LISTED = 1000  # minimal coalitions listed at most per outcome (more: "complete": false)
+Bloc = tuple[str, tuple[str, ...]]  # people who act as one player: (its name, the people, in the spec's order)
 INDICES = (("banzhaf", "Banzhaf"), ("normalised", "normalised"), ("shapley", "Shapley-Shubik"),
            ("initiate", "Coleman initiate"), ("prevent", "Coleman prevent"))
 SHARES = INDICES[1:3]  # the indices that are shares of a whole: a tag's is the sum of its members'
@@ -76,7 +77,7 @@ def tag_members(model: m.Model, tag: str) -> tuple[str, ...]:
     return tuple(p.name for p in model.people if tag in p.tags)
 
 
-def tag_bloc(model: m.Model, tag: str) -> tuple[str, tuple[str, ...]]:
+def tag_bloc(model: m.Model, tag: str) -> Bloc:
     """``govspec power --bloc TAG``: the people with the tag as one player, ``("tagged TAG", its
     people)``; ValueError when nobody of the spec has it (naming the tags it has)."""
     tag = unicodedata.normalize("NFC", tag)  # (as the spec's names and a data file's tags are read)
@@ -88,7 +89,7 @@ def tag_bloc(model: m.Model, tag: str) -> tuple[str, tuple[str, ...]]:
     return f"tagged {tag}", members
 
 
-def bloc_data(bloc: tuple[str, tuple[str, ...]], voting=None) -> dict:
+def bloc_data(bloc: Bloc, voting=None) -> dict:
     """The ``bloc`` of an outcome's data: the player's name and its people who vote on it (all of
     them unless ``voting`` says who votes), and those who do not ("not_voting", when some)."""
     members = [n for n in bloc[1] if voting is None or n in voting]
@@ -115,7 +116,7 @@ def _some(names: list[str]) -> str:
 
 
 def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: int | None = None,
-                    keep: dict | None = None, bloc: tuple[str, tuple[str, ...]] | None = None) -> dict:
+                    keep: dict | None = None, bloc: Bloc | None = None) -> dict:
     """The analysis of one procedure passing, or :class:`Unsupported`; with ``sample``, a vote too
     large for the exact analysis gets Banzhaf indices estimated from that many random coalitions
     (:func:`sampled`), labelled approximate.  ``keep``: also given the game and its minimal winning
@@ -361,7 +362,7 @@ def _sizes_lines(sizes: dict) -> list[str]:
 
 
 def power_report(model: m.Model, outcome: str | None = None, by: str = "person", each=None,
-                 sample: int | None = None, bloc: tuple[str, tuple[str, ...]] | None = None) -> dict:
+                 sample: int | None = None, bloc: Bloc | None = None) -> dict:
     """Every outcome's analysis (or only ``outcome``'s), those outside the fragment listed with
     the reason under "unsupported"; ValueError for an outcome that is not a procedure of the spec.
     ``each(names)``: the :func:`answer` for each procedure named, in order (``govspec power -j N``
@@ -413,7 +414,7 @@ def approximate_data(found: Sampled, why: str) -> dict:
 
 
 def answer(model: m.Model, procedure: str, by: str = "person", sample: int | None = None,
-           bloc: tuple[str, tuple[str, ...]] | None = None) -> tuple[str, object]:
+           bloc: Bloc | None = None) -> tuple[str, object]:
     """``("outcome", analysis)`` of one procedure, or ``("unsupported", reason)``: a task of its own."""
     try:
         return "outcome", analyse_outcome(model, procedure, by, sample, bloc=bloc)
