@@ -95,7 +95,7 @@ def _worker(job: dict) -> dict:
         result = check_property(engine, model, model.properties[0], 4, job["limit"], None, unbounded=True)
         return {"status": result.status, "any_length": result.scope.depth is None,
                 "seconds": time.monotonic() - start, "cpu_seconds": time.process_time() - cpu,
-                "load_seconds": loaded, "reason": result.reason, "path": getattr(engine, "last_path", None)}
+                "load_seconds": loaded, "reason": result.reason, "path": engine.last_path}
 
 
 def measure(n: int, moving: bool, engine: str, limit: float) -> dict:

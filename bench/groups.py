@@ -41,7 +41,7 @@ def _worker(job: dict) -> dict:
     result = check_property(engine, model, model.properties[0], 4 if depth == "any" else int(depth), job["limit"],
                             None, unbounded=depth == "any")
     return {"status": result.status, "any_length": result.scope.depth is None,
-            "cpu_seconds": time.process_time() - start, "path": "counted" if getattr(engine, "last_counted", False) else getattr(engine, "last_path", None)}
+            "cpu_seconds": time.process_time() - start, "path": "counted" if engine.last_counted else engine.last_path}
 
 
 def measure(cells: list[tuple[int, str]], repeat: int, limit: float) -> list[dict]:

@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import copy
 import signal
+import sys
 import threading
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -289,11 +290,12 @@ def run_tasks(first, jobs: int = 1, cluster: str | None = None, done=None) -> No
         try:
             while queue or pending:
                 while queue:
-                    key, fn, args = queue.popleft()
-                    pending[pool.submit(fn, *args)] = key
+                    task = queue.popleft()
+                    pending[pool.submit(task[1], *task[2])] = task
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    queue.extend(done(pending.pop(future), future.result()) or ())
+                    key, fn, args = pending.pop(future)
+                    queue.extend(done(key, pool.result(future, fn, args)) or ())
         except BaseException:
             pool.stop()
             raise
@@ -308,6 +310,10 @@ class _Processes:
         self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_quiet_worker)
         self.submit = self.pool.submit
+
+    @staticmethod
+    def result(future, fn, args):
+        return future.result()
 
     def stop(self) -> None:
         _stop(self.pool)
@@ -326,6 +332,20 @@ class _Dask:
 
     def submit(self, fn, *args):
         return self.executor.submit(_on_worker, self.offset, fn, *args)
+
+    @staticmethod
+    def result(future, fn, args):
+        """The task's result; a task that failed on its worker is run again here, once, with a line
+        on standard error (a worker's fault, seen rarely under load as a Z3 error no run in one
+        process gives, does not stop the run; a task's own error fails here too, and goes on)."""
+        try:
+            return future.result()
+        except (CancelledError, KeyboardInterrupt):
+            raise
+        except Exception as err:
+            print(f"govspec: a task failed on a Dask worker ({type(err).__name__}: {err}); "
+                  "running it again in this process", file=sys.stderr)
+            return fn(*args)
 
     def stop(self) -> None:
         self.executor.shutdown(wait=False)  # (cancels what is queued; a running task ends by itself)

@@ -79,6 +79,40 @@ def test_map_ordered_on_a_cluster_keeps_the_items_order(scheduler):
     assert seen == [1, 2, 3, 4, 5, 6]
 
 
+def test_a_task_that_fails_on_a_worker_is_run_again_here_with_a_line(scheduler, capsys):
+    here = os.getpid()
+
+    def faulty(x):  # (sent by value: fails on a worker only, as a worker's fault does)
+        if os.getpid() != here and x % 2:
+            raise RuntimeError("sort mismatch")
+        return x * 10
+
+    assert parallel.map_ordered(faulty, [1, 2, 3], cluster=scheduler) == [10, 20, 30]
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == ["govspec: a task failed on a Dask worker (RuntimeError: sort mismatch); running it again in "
+                     "this process"] * 2
+
+
+def test_a_task_that_fails_here_too_stops_the_run_with_its_error(scheduler, capsys):
+    def broken(x):
+        raise ValueError(f"no good: {x}")
+
+    with pytest.raises(ValueError, match="no good: 4"):
+        parallel.map_ordered(broken, [4], cluster=scheduler)
+    assert "a task failed on a Dask worker (ValueError: no good: 4)" in capsys.readouterr().err
+    assert parallel.map_ordered(abs, [-1, -2], cluster=scheduler) == [1, 2]  # (the cluster still serves)
+
+
+def test_a_process_pool_does_not_run_a_failed_task_again(capsys):
+    with pytest.raises(ZeroDivisionError):
+        parallel.map_ordered(_inverse, [1, 0], jobs=2)
+    assert capsys.readouterr().err == ""
+
+
+def _inverse(x):
+    return 1 / x
+
+
 def test_a_deadline_sent_to_a_worker_is_moved_onto_its_clock():
     deadline = Deadline(30.0)
     moved = parallel._on_worker(parallel._clock_offset() + 100.0, _end, deadline, "kept")

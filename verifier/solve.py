@@ -525,6 +525,8 @@ class Z3Engine:
         self.last_proof = ""  # how the last proof of any length was found (shown with PROVED)
         self.last_certificates: list = []  # the certificates (verifier/certificate.py) of the last proof
         self._proofs: tuple[m.Model, dict] | None = None  # (model, question -> answer of prove_unbounded)
+        self.last_path: str | None = None  # which path answered the last force question (for tests and bench)
+        self.last_counted = False  # ... and, on the general path, whether interchangeable people were counted
 
     def recheck_second_solver(self, seconds: float) -> tuple[str, str]:
         """Re-check the certificates of the last proof with cvc5 (the ``cvc5`` extra):
@@ -547,8 +549,6 @@ class Z3Engine:
         if ok and certificate is not None:
             self.last_certificates.append(certificate)
         return ok, why
-        self.last_path: str | None = None  # which path answered the last force question (for tests and bench)
-        self.last_counted = False  # ... and, on the general path, whether interchangeable people were counted
 
     def _unrolled(self, model: m.Model) -> _Unrolled:
         if self._shared is None or self._shared.model is not model or self._shared.broken:
