@@ -136,7 +136,7 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     ``tagged TAG``, in every analysis (:func:`govspec.power.report.tag_bloc`; ValueError when nobody
     has it); with ``by`` "person" only."""
     from .parallel import map_ordered, power_task, spec_of
-    from .power.report import power_report, tag_bloc
+    from .power.report import power_report, tag_bloc, unknown_outcome
     from .procedural import with_procedural
 
     from .procedural import outcomes
@@ -144,9 +144,15 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     if bloc is not None and by != "person":
         raise ValueError(f"a bloc is one player in the place of its people: give it with the players by person, not by {by}")
     model = load(path)
-    players = tag_bloc(model, bloc) if bloc is not None else None
     taking_effect = outcome in [g.text for g in outcomes(model) if g.phase == "execute"]
     asked = outcome.removesuffix(".executed") if taking_effect else outcome  # (P.executed: P's analysis, that outcome kept)
+    wrong = [unknown_outcome(model, asked)]  # (both a wrong outcome and a wrong tag are named, not the first)
+    try:
+        players = tag_bloc(model, bloc) if bloc is not None else None
+    except ValueError as err:
+        wrong.append(str(err))
+    if any(wrong):
+        raise ValueError(". Also, ".join(filter(None, wrong)))
     if jobs <= 1 and cluster is None:
         report = power_report(model, asked, by, sample=sample, bloc=players)
     else:

@@ -118,6 +118,11 @@ def test_a_bloc_nobody_has_or_with_other_players_is_a_usage_error():
     assert "nobody in" in err and "has the tag 'hempsted'; its tags: hempstead, small_town" in err
     code, out, err = run_cli("power", NASSAU_BLOCS, "--bloc", "hempstead", "--by", "tag")
     assert code == 2 and "give it with the players by person, not by tag" in err
+    code, out, err = run_cli("power", NASSAU_BLOCS, "--outcome", "adpot", "--bloc", "hempsted")
+    assert code == 2 and not out and "Traceback" not in err  # (both named, not only the first found)
+    assert "no procedure 'adpot'" in err and ". Also, nobody in" in err and "has the tag 'hempsted'" in err
+    code, out, err = run_cli("power", NASSAU_BLOCS, "--outcome", "adpot", "--bloc", "hempstead")
+    assert code == 2 and "no procedure 'adpot'" in err and "Also" not in err
 
 
 def test_a_bloc_at_each_size(tmp_path):

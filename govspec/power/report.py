@@ -361,6 +361,15 @@ def _sizes_lines(sizes: dict) -> list[str]:
     return lines
 
 
+def unknown_outcome(model: m.Model, outcome: str | None, names: list[str] | None = None) -> str | None:
+    """Why ``outcome`` is not an outcome :func:`power_report` analyses (None: it is, or none was asked)."""
+    names = outcomes(model) if names is None else names
+    if outcome is None or outcome in names:
+        return None
+    return f"no procedure '{outcome}' in {model.path}" + (f"; its procedures: {', '.join(names)}" if names else
+                                                          " (it has none)")
+
+
 def power_report(model: m.Model, outcome: str | None = None, by: str = "person", each=None,
                  sample: int | None = None, bloc: Bloc | None = None) -> dict:
     """Every outcome's analysis (or only ``outcome``'s), those outside the fragment listed with
@@ -368,9 +377,9 @@ def power_report(model: m.Model, outcome: str | None = None, by: str = "person",
     ``each(names)``: the :func:`answer` for each procedure named, in order (``govspec power -j N``
     computes them in parallel); by default one after the other here.  ``bloc`` as for :func:`analyse_outcome`."""
     names = outcomes(model)
-    if outcome is not None and outcome not in names:
-        raise ValueError(f"no procedure '{outcome}' in {model.path}" +
-                         (f"; its procedures: {', '.join(names)}" if names else " (it has none)"))
+    unknown = unknown_outcome(model, outcome, names)
+    if unknown:
+        raise ValueError(unknown)
     report: dict = {"schema": SCHEMA, "path": model.path, "outcomes": [], "unsupported": []}
     asked = [outcome] if outcome is not None else names
     for name, (kind, found) in zip(asked, each(asked) if each else [answer(model, n, by, sample, bloc) for n in asked]):
