@@ -845,6 +845,11 @@ def test_a_bounded_check_labels_the_sampled_estimate_bounded(tmp_path, monkeypat
     assert "approximate" in act and exact["outcomes"][0]["bounded"]["depth"] == 2
     lines = power_text("sampled.gov", report["outcomes"]).splitlines()
     assert lines[1].startswith("  BOUNDED TO DEPTH 2, NOT EXACT: ") and lines[2].startswith("  APPROXIMATE, NOT EXACT")
+    from govspec.power.report import exit_code, inexact
+
+    limits = inexact(report)  # (what SARIF and JUnit show of a review's power block: each limit, its word first)
+    assert [line.split(":")[1] for line in limits] == [" BOUNDED TO DEPTH 2, NOT EXACT", " APPROXIMATE, NOT EXACT"]
+    assert exit_code(report) == 4 and inexact(exact)[0].startswith("act: BOUNDED TO DEPTH 2")
 
 
 def test_sampling_a_procedural_outcome_stops_at_its_cap_and_at_an_undecided_check(tmp_path, monkeypatch):

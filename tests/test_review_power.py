@@ -57,6 +57,28 @@ def test_a_power_block_that_is_not_exact_makes_the_review_inconclusive(tmp_path)
     assert code == 4
     (power,) = json.loads(out)["files"][0]["powers"]
     assert power["exit_code"] == 4 and "too many coalitions" in power["power"]["unsupported"][0]["reason"]
+    # SARIF and JUnit show the limit too: a warning at the block, a JUnit error (never a pass)
+    code, out, _ = run_cli("check", "--format", "sarif", review)
+    log = json.loads(out)
+    jsonschema.Draft4Validator(json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())).validate(log)
+    (result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "power"]
+    assert code == 4 and result["level"] == "warning" and result["kind"] == "open"
+    assert result["message"]["text"].startswith("power block vetoed.gov: 'act' is not analysed: ")
+    assert "too many coalitions" in result["message"]["text"]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    assert result["properties"]["power"] == {"spec": "vetoed.gov", "exit_code": 4}
+    code, out, _ = run_cli("check", "--format", "junit", review)
+    assert code == 4 and '<testcase classname="' in out and 'name="power vetoed.gov"' in out
+    assert '<error type="not exact" message="\'act\' is not analysed: ' in out.replace("&apos;", "\'")
+    assert 'errors="1"' in out
+
+
+def test_an_exact_power_block_is_a_passing_case_and_no_sarif_result(tmp_path):
+    review = _review(tmp_path, "outcome: act\n")
+    code, out, _ = run_cli("check", "--format", "sarif", review)
+    assert code == 0 and all(r["ruleId"] != "power" for r in json.loads(out)["runs"][0]["results"])
+    code, out, _ = run_cli("check", "--format", "junit", review)
+    assert code == 0 and 'name="power vetoed.gov"' in out and "<error" not in out and "<failure" not in out
 
 
 def test_a_malformed_power_block_is_a_located_error(tmp_path):

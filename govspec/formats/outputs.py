@@ -15,6 +15,7 @@ from .. import __version__
 from ..diagnostics import CODES
 from ..diagnostics import render as render_diagnostic
 from .render import FORCING_KINDS, closing_notes, demoted, detail_lines, has_details, sanity_warnings, scenario_lines, verdict_phrase
+from ..power.report import inexact
 from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown, uri
 
@@ -139,6 +140,14 @@ def sarif(report: Report) -> dict:
                 results.append({"ruleId": name, "level": level, "kind": kind, "message": _message(text),
                                 "locations": [_location(f.path, d.line)],
                                 "properties": {"diff": {"old": d.old, "new": d.new, "exit_code": d.exit_code}}})
+        for p in f.powers:  # a review's power block: each limit on its figures (bounded, approximate, not done)
+            for text in inexact(p.data):
+                rules.setdefault("power", {"id": "power", "shortDescription": _message(
+                    "a power block's analysis is bounded, approximate or not done for some outcome")})
+                results.append({"ruleId": "power", "level": "warning", "kind": "open",
+                                "message": _message(f"power block {p.spec}: {text}"),
+                                "locations": [_location(f.path, p.line)],
+                                "properties": {"power": {"spec": p.spec, "exit_code": p.exit_code}}})
     run = {
         "tool": {"driver": {"name": "GovSpec", "version": __version__, "informationUri": TOOL_URI,
                             "rules": list(rules.values())}},
@@ -211,6 +220,16 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
                 element = ET.SubElement(case, tag, type="property lost" if tag == "failure" else "undecided",
                                         message=findings[0][3] if findings else f"exit code {d.exit_code}")
                 element.text = d.text
+        for p in f.powers:  # a review's power block: one case, an error when a figure is not exact
+            case = ET.SubElement(suite, "testcase", classname=f.path, name=f"power {p.spec}", time="0",
+                                 file=f.path, line=str(p.line))
+            counts["tests"] += 1
+            if p.exit_code:
+                counts["errors"] += 1
+                limits = inexact(p.data)
+                element = ET.SubElement(case, "error", type="not exact",
+                                        message=limits[0] if limits else f"exit code {p.exit_code}")
+                element.text = p.text
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

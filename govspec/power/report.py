@@ -391,9 +391,25 @@ def power_report(model: m.Model, outcome: str | None = None, by: str = "person",
 
 
 def exit_code(report: dict) -> int:
-    """That of ``govspec power``: 4 when some outcome is bounded or not analysed, else 0."""
-    return 4 if report["unsupported"] or any("bounded" in r or "approximate" in r or _sizes_inexact(r)
-                                             for r in report["outcomes"]) else 0
+    """That of ``govspec power``: 4 when some outcome is bounded, approximate or not analysed
+    (:func:`inexact`), else 0."""
+    return 4 if inexact(report) else 0
+
+
+def inexact(report: dict) -> list[str]:
+    """What keeps the analysis from being exact, one line each: an outcome bounded, sampled, not
+    analysed, or not analysed exactly at some size (``--each-size``).  Empty: every figure is exact."""
+    found = [f"'{u['procedure']}' is not analysed: {u['reason']}; no index is given for it"
+             for u in report["unsupported"]]
+    for r in report["outcomes"]:
+        name = r.get("outcome", r["procedure"])
+        if "bounded" in r:
+            found.append(f"{name}: BOUNDED TO DEPTH {r['bounded']['depth']}, NOT EXACT: {r['bounded']['reason']}")
+        if "approximate" in r:
+            found.append(f"{name}: {approximate_words(r['approximate'])}")
+        if _sizes_inexact(r):
+            found.append(f"{name}: at some size of its body (--each-size) the analysis is bounded or not done")
+    return found
 
 
 def _sizes_inexact(r: dict) -> bool:
