@@ -336,8 +336,8 @@ class _Dask:
     @staticmethod
     def result(future, fn, args):
         """The task's result; a task that failed on its worker is run again here, once, with a line
-        on standard error (a worker's fault, seen rarely under load as a Z3 error no run in one
-        process gives, does not stop the run; a task's own error fails here too, and goes on)."""
+        on standard error (a worker's fault, such as a worker that died, does not stop the run; a
+        task's own error fails here too, and goes on)."""
         try:
             return future.result()
         except (CancelledError, KeyboardInterrupt):
@@ -442,8 +442,14 @@ def _on_worker(offset: float, fn, *args):
             arg = copy.copy(arg)
             arg.end += shift
         moved.append(arg)
+    from verifier import threads  # (the worker's other threads hold this one's frames: see there)
+
     with _ONE_TASK:
-        return fn(*moved)
+        threads.own()
+        try:
+            return fn(*moved)
+        finally:
+            threads.release_deferred()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -24,7 +24,10 @@ import weakref
 
 import z3
 
+from . import threads
+
 z3.set_param("ctrl_c", False)
+threads.install()  # (Z3 objects released only in the thread that does the Z3 work)
 
 _contexts: weakref.WeakSet = weakref.WeakSet()
 # poisoned: a context was interrupted outside a call (its next operation fails until a check resets
@@ -53,6 +56,7 @@ def fresh_main_context(engine) -> None:
     another is alive (the check without a clause of ``--explain``, a power analysis's second
     engine) shares that one's context: terms of two contexts never meet (Z3 would refuse them with
     "context mismatch").  Terms built before keep their old context alive as long as they live."""
+    threads.own()  # (the thread that makes an engine does its Z3 work)
     if not list(_engines):
         z3.z3._main_ctx = None  # (z3.main_ctx() makes the next one when first asked)
     _engines.add(engine)
