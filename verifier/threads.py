@@ -19,7 +19,6 @@ task thread at the start of each task.
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections import deque
 
@@ -57,7 +56,7 @@ def install() -> None:
     if _state["installed"]:
         return
     for cls in vars(z3.z3).values():
-        if inspect.isclass(cls) and cls.__module__ == z3.z3.__name__ and "__del__" in vars(cls):
+        if isinstance(cls, type) and cls.__module__ == z3.z3.__name__ and "__del__" in vars(cls):
             cls.__del__ = _in_owner(vars(cls)["__del__"])
     _state["installed"] = True
 
