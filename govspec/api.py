@@ -121,7 +121,7 @@ Report.html_fragment = _html_fragment  # Jupyter shows a report as its HTML page
 
 def power(path: str, outcome: str | None = None, by: str = "person", jobs: int = 1,
           cluster: str | None = None, options: Options = Options(), progress=None, sample: int | None = None,
-          each_size: bool = False, bloc: str | None = None) -> dict:
+          each_size: bool = False, bloc: str | None = None, read: Read | None = None) -> dict:
     """The power analysis of the spec at ``path`` (:func:`govspec.power.report.power_report`):
     SpecError if it is invalid, ValueError if ``outcome`` names no procedure of it (``P.executed``:
     only a timed procedure's taking effect).  ``jobs``,
@@ -134,7 +134,7 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     ``each_size``: also each outcome's game at each size of its body that the spec's events (resignations)
     reach (:func:`govspec.power_sizes.with_sizes`).  ``bloc``: a tag whose people are one player,
     ``tagged TAG``, in every analysis (:func:`govspec.power.report.tag_bloc`; ValueError when nobody
-    has it); with ``by`` "person" only."""
+    has it); with ``by`` "person" only.  ``read``: where to record the hashes of the files read."""
     from .parallel import map_ordered, power_task, spec_of
     from .power.report import power_report, tag_bloc, unknown_outcome
     from .procedural import with_procedural
@@ -143,7 +143,7 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
 
     if bloc is not None and by != "person":
         raise ValueError(f"a bloc is one player in the place of its people: give it with the players by person, not by {by}")
-    model = load(path)
+    model = load(path, read)
     taking_effect = outcome in [g.text for g in outcomes(model) if g.phase == "execute"]
     asked = outcome.removesuffix(".executed") if taking_effect else outcome  # (P.executed: P's analysis, that outcome kept)
     wrong = [unknown_outcome(model, asked)]  # (both a wrong outcome and a wrong tag are named, not the first)

@@ -38,6 +38,10 @@ class Read:
     parsed: bool = False
     imported: Imported = field(default_factory=Imported)
 
+    def files(self, path: str) -> tuple[tuple[str, str], ...]:
+        """``(path, sha256)`` of the file read as ``path`` and of each file it imports, as read."""
+        return ((path, self.sha256), *self.imported.hashes.items()) if self.sha256 is not None else ()
+
 
 @contextlib.contextmanager
 def _without_cycle_collection():

@@ -51,9 +51,10 @@ def _with_powers(f: FileReport, options: api.Options, read: Read | None, progres
     powers = []
     for block in blocks:
         note = f"{block.spec} is the spec of the power block at {f.path}:{block.line}"
+        read = Read()
         try:
             data = api.power(block.spec_path, block.outcome, options=replace(options, explain=False, jobs=1),
-                             progress=progress, each_size=block.each_size, bloc=block.bloc)
+                             progress=progress, each_size=block.each_size, bloc=block.bloc, read=read)
         except SpecError as err:
             return replace(f, properties=(), sanity=(), diffs=(), powers=(),
                            errors=tuple(replace(d, notes=(*d.notes, note)) for d in err.diagnostics))
@@ -66,5 +67,5 @@ def _with_powers(f: FileReport, options: api.Options, read: Read | None, progres
         lines += [f"'{u['procedure']}' is not analysed: {u['reason']}; no index is given for it."
                   for u in data["unsupported"]]
         powers.append(ReviewPower(block.line, block.last, block.spec, code, data, markdown(shown_as, code),
-                                  text="power block:\n" + "\n".join(lines)))
+                                  text="power block:\n" + "\n".join(lines), inputs=read.files(block.spec_path)))
     return replace(f, powers=tuple(powers))

@@ -322,9 +322,11 @@ class ReviewDiff:
     data: dict = field(compare=False)
     text: str = field(compare=False, repr=False)
     markdown: str = field(compare=False, repr=False)
+    inputs: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each file the block read: both specs, their imports
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "old": self.old, "new": self.new, "exit_code": self.exit_code, "diff": self.data}
+        return {"line": self.line, "old": self.old, "new": self.new, "exit_code": self.exit_code,
+                "inputs": inputs_data(self.inputs), "diff": self.data}
 
 
 @dataclass(frozen=True)
@@ -340,9 +342,16 @@ class ReviewPower:
     data: dict = field(compare=False)
     markdown: str = field(compare=False, repr=False)
     text: str = field(compare=False, repr=False, default="")
+    inputs: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each file the block read: the spec, its imports
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "spec": self.spec, "exit_code": self.exit_code, "power": self.data}
+        return {"line": self.line, "spec": self.spec, "exit_code": self.exit_code, "inputs": inputs_data(self.inputs),
+                "power": self.data}
+
+
+def inputs_data(inputs) -> list[dict]:
+    """The files a review block read, as the JSON report holds them (what verify-report compares)."""
+    return [{"path": path, "sha256": digest} for path, digest in inputs]
 
 
 @dataclass(frozen=True)

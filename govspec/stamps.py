@@ -313,10 +313,31 @@ def _compare_blocks(v: Verification, path: str, recorded: dict, now, blocks) -> 
                 continue
             pairs = itertools.zip_longest(was, found(new), fillvalue="nothing more")
             differs = next(((a, b) for a, b in pairs if a != b), None)
-            if differs is None:
-                v.lines.append(f"{path}:{line}: {title(new)}: as recorded")
-            else:
+            if differs is not None:
                 v.differ(f"{path}:{line}: {title(new)}: recorded {differs[0]}, now {differs[1]}")
+                continue
+            changed = _inputs_changed(old, new)
+            if changed:
+                v.differ(f"{path}:{line}: {title(new)}: {changed}")
+            else:
+                v.lines.append(f"{path}:{line}: {title(new)}: as recorded")
+
+
+def _inputs_changed(old: dict, new: dict) -> str | None:
+    """How the files a block read differ from those the report records (None: the same bytes).  A
+    block that records none cannot be verified (made by an older GovSpec), as a spec without a hash."""
+    recorded = old.get("inputs")
+    if not isinstance(recorded, list) or not all(isinstance(i, dict) and isinstance(i.get("path"), str)
+                                                 and isinstance(i.get("sha256"), str) for i in recorded):
+        return ("the report records no hashes of the files the block read (made by an older GovSpec, or "
+                "malformed): it cannot be verified")
+    then = {i["path"]: i["sha256"] for i in recorded}
+    now = {i["path"]: i["sha256"] for i in new["inputs"]}
+    found = [f"{p} changed since the report (sha256 {_short(then[p])} recorded, {_short(now[p])} now)"
+             for p in then if p in now and then[p] != now[p]]
+    found += [f"{p} was read then, not now" for p in then if p not in now]
+    found += [f"{p} is read now, not then" for p in now if p not in then]
+    return "; ".join(found) or None
 
 
 def _diff_title(block: dict) -> str:

@@ -459,6 +459,49 @@ def test_a_spec_a_block_names_that_changes_what_it_finds_is_caught(review_report
     assert "the report no longer holds (2 differences)" in out
 
 
+def test_a_spec_a_block_read_that_changed_at_all_is_a_difference(review_report):
+    """The files each block read are hashed in the report: an edit that changes nothing a block
+    finds (a comment) is still a difference, named with both hashes; a report that records no
+    hashes for a block (an older GovSpec) cannot verify it."""
+    folder, review, report = review_report
+    data = json.loads(report.read_text())
+    (diff,), (power,) = data["files"][0]["diffs"], data["files"][0]["powers"]
+    assert [i["path"] for i in diff["inputs"]] == [str(folder / "before.gov"), str(folder / "after.gov")]
+    assert [i["path"] for i in power["inputs"]] == [str(folder / "nassau.gov")]
+    nassau = folder / "nassau.gov"
+    nassau.write_text(NASSAU + "# a comment changes no finding\n")
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1 and f"{review}:8: power block of nassau.gov: {nassau} changed since the report (sha256 " in out
+    assert f"{review}:3: diff block {folder / 'before.gov'} -> {folder / 'after.gov'}: as recorded\n" in out
+    assert "the report no longer holds (1 difference)" in out
+    nassau.write_text(NASSAU)  # (the same bytes again: as recorded)
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 0 and f"{review}:8: power block of nassau.gov: as recorded\n" in out
+    del data["files"][0]["powers"][0]["inputs"]
+    report.write_text(json.dumps(data))
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1 and (f"{review}:8: power block of nassau.gov: the report records no hashes of the files the "
+                          "block read (made by an older GovSpec, or malformed): it cannot be verified") in out
+
+
+def test_a_file_a_block_s_spec_imports_is_hashed_too(tmp_path):
+    (tmp_path / "board_rules.gov").write_text((ROOT / "govspec" / "library" / "delaware_board.gov").read_text())
+    (tmp_path / "board.gov").write_text((ROOT / "specs" / "delaware" / "imported_board.gov").read_text()
+                                        .replace("import delaware_board", 'import "board_rules.gov"'))
+    review = tmp_path / "review.md"
+    review.write_text("# Power\n\n```govspec-power\nspec: board.gov\n```\n")
+    code, out, _ = run_cli("check", "-q", "--format", "json", str(review))
+    (power,) = json.loads(out)["files"][0]["powers"]
+    assert [os.path.realpath(i["path"]) for i in power["inputs"]] == [os.path.realpath(tmp_path / f)
+                                                                      for f in ("board.gov", "board_rules.gov")]
+    report = tmp_path / "report.json"
+    report.write_text(out)
+    rules = tmp_path / "board_rules.gov"
+    rules.write_text(rules.read_text() + "\n# edited\n")
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code == 1 and f"power block of board.gov: {power['inputs'][1]['path']} changed since the report (sha256 " in out
+
+
 def test_a_block_the_report_does_not_hold_or_holds_malformed_is_a_difference(review_report):
     folder, review, report = review_report
     data = json.loads(report.read_text())

@@ -84,16 +84,18 @@ def _with_diffs(f: FileReport, options: Options, read: Read | None, progress, le
         left[:] = [(f.path, f"the diff block at line {b.line}") for b in blocks[k:]]
         if progress:
             progress(f"{f.path}: the diff block at line {block.line}: {block.old} -> {block.new}")
-        models = []
+        models, inputs = [], []
         for side, path in (("old", block.old_path), ("new", block.new_path)):
+            read = Read()
             try:
-                models.append(load(path))
+                models.append(load(path, read))
+                inputs += read.files(path)
             except SpecError as err:
                 note = f"{path} is the {side} spec of the diff block at {f.path}:{block.line}"
                 return replace(f, properties=(), sanity=(), diffs=(),
                                errors=tuple(replace(d, notes=(*d.notes, note)) for d in err.diagnostics))
         diff = diff_models(*models, options)
         diffs.append(ReviewDiff(block.line, block.last, diff.old, diff.new, diff.exit_code, diff.as_dict(),
-                                render.text(diff), render.markdown(diff)))
+                                render.text(diff), render.markdown(diff), tuple(dict.fromkeys(inputs))))
     left.clear()
     return replace(f, diffs=tuple(diffs))
