@@ -445,7 +445,7 @@ def _on_worker(offset: float, fn, *args):
     from verifier import threads  # (the worker's other threads hold this one's frames: see there)
 
     with _ONE_TASK:
-        threads.own()
+        threads.adopt()
         try:
             return fn(*moved)
         finally:

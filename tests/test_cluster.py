@@ -103,6 +103,17 @@ def test_a_task_that_fails_here_too_stops_the_run_with_its_error(scheduler, caps
     assert parallel.map_ordered(abs, [-1, -2], cluster=scheduler) == [1, 2]  # (the cluster still serves)
 
 
+def test_a_task_that_fails_on_the_worker_and_here_is_exit_2_with_both_lines(scheduler, monkeypatch):
+    def broken(*args):  # (sent by value: fails on the worker, then here)
+        raise RuntimeError("out of order")
+
+    monkeypatch.setattr(parallel, "power_task", broken)
+    code, out, err = run_cli("power", "--cluster", scheduler, POWER)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.splitlines() == ["govspec: a task failed on a Dask worker (RuntimeError: out of order); running it "
+                                "again in this process", "govspec: internal error: RuntimeError: out of order"]
+
+
 def test_a_process_pool_does_not_run_a_failed_task_again(capsys):
     with pytest.raises(ZeroDivisionError):
         parallel.map_ordered(_inverse, [1, 0], jobs=2)

@@ -148,7 +148,7 @@ def test_a_capped_search_is_bounded_in_every_format(tmp_path):
 
     code, out, _ = run_cli("check", "-q", "--depth", "3", "--format", "sarif", spec)
     (result,) = json.loads(out)["runs"][0]["results"]
-    assert code == 4 and result["level"] == "warning" and result["kind"] == "open"
+    assert code == 4 and result["level"] == "warning" and result["kind"] == "fail"
     assert "HOLDS UP TO 3 STEPS" in result["message"]["text"]
 
     code, out, _ = run_cli("check", "-q", "--depth", "3", "--format", "html", spec)

@@ -7,6 +7,7 @@ import jsonschema
 
 from conftest import ROOT, run_cli
 from test_power import VETOED
+from test_reports import validate_sarif
 
 REVIEW = """# Who can pass the act
 
@@ -60,9 +61,9 @@ def test_a_power_block_that_is_not_exact_makes_the_review_inconclusive(tmp_path)
     # SARIF and JUnit show the limit too: a warning at the block, a JUnit error (never a pass)
     code, out, _ = run_cli("check", "--format", "sarif", review)
     log = json.loads(out)
-    jsonschema.Draft4Validator(json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())).validate(log)
-    (result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "power"]
-    assert code == 4 and result["level"] == "warning" and result["kind"] == "open"
+    validate_sarif(log)
+    (result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "govspec-power"]
+    assert code == 4 and result["level"] == "warning" and result["kind"] == "fail"
     assert result["message"]["text"].startswith("power block vetoed.gov: 'act' is not analysed: ")
     assert "too many coalitions" in result["message"]["text"]
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
@@ -76,7 +77,7 @@ def test_a_power_block_that_is_not_exact_makes_the_review_inconclusive(tmp_path)
 def test_an_exact_power_block_is_a_passing_case_and_no_sarif_result(tmp_path):
     review = _review(tmp_path, "outcome: act\n")
     code, out, _ = run_cli("check", "--format", "sarif", review)
-    assert code == 0 and all(r["ruleId"] != "power" for r in json.loads(out)["runs"][0]["results"])
+    assert code == 0 and all(r["ruleId"] != "govspec-power" for r in json.loads(out)["runs"][0]["results"])
     code, out, _ = run_cli("check", "--format", "junit", review)
     assert code == 0 and 'name="power vetoed.gov"' in out and "<error" not in out and "<failure" not in out
 

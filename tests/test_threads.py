@@ -25,7 +25,7 @@ STRESS = """
 import sys, threading, time
 import z3
 from verifier import threads
-threads.own()
+threads.own(z3.main_ctx())
 main, stop, most = threading.get_ident(), [False], [0]
 
 def profiler():
@@ -63,45 +63,80 @@ def test_a_thread_holding_the_frames_of_the_z3_thread_corrupts_nothing():
 
 
 def test_a_z3_object_dropped_in_another_thread_waits_for_the_owner():
-    threads.own()
-    threads.release_deferred()
+    threads.own(z3.main_ctx())
     box = [z3.Int("x") + 1]
     gone = weakref.ref(box[0])
-    other = threading.Thread(target=box.clear)
-    other.start()
-    other.join()
+    _in_a_thread(box.clear)
     assert gone() is not None and threads.deferred() >= 1  # (kept: not released in that thread)
     threads.release_deferred()
     assert threads.deferred() == 0 and gone() is None  # (released here, once)
 
 
 def test_in_the_owner_thread_a_z3_object_is_released_at_once():
-    threads.own()
+    threads.own(z3.main_ctx())
     term = z3.Int("y") * 2
     gone = weakref.ref(term)
     del term
     assert gone() is None and threads.deferred() == 0
 
 
+def test_a_program_s_own_contexts_are_left_as_z3py_leaves_them():
+    """One context per thread, as z3 recommends: GovSpec owns none of them, so their objects are
+    released where they are dropped (nothing waits for another thread, nothing grows)."""
+    ctx = z3.Context()
+    box = [z3.Int("x", ctx) + 1]
+    gone = weakref.ref(box[0])
+    _in_a_thread(box.clear)
+    assert gone() is None and threads.deferred() == 0
+
+    def theirs():
+        own_ctx = z3.Context()
+        s = z3.Solver(ctx=own_ctx)
+        s.add(z3.Int("z", own_ctx) > 1)
+        assert s.check() == z3.sat
+
+    _in_a_thread(theirs)
+    assert threads.deferred() == 0
+
+
+def test_an_owner_that_ended_leaves_nothing_waiting():
+    made = []
+
+    def engine_thread():
+        ctx = z3.Context()
+        threads.own(ctx)
+        made.append(z3.Int("w", ctx) + 1)
+
+    _in_a_thread(engine_thread)
+    gone = weakref.ref(made[0])
+    made.clear()  # (dropped here, after its owner ended: released here)
+    assert gone() is None and threads.deferred() == 0
+
+
 def test_a_dask_task_makes_its_thread_the_owner():
     seen = []
-    worker = threading.Thread(target=lambda: seen.append(parallel._on_worker(parallel._clock_offset(), _owner)))
-    worker.start()
-    worker.join()
+    _in_a_thread(lambda: seen.append(parallel._on_worker(parallel._clock_offset(), _owner)))
     try:
         assert seen == [True]
     finally:
-        threads.own()  # (this thread again)
+        threads.own(z3.main_ctx())  # (this thread again)
 
 
 def _owner() -> bool:
-    return threads._state["owner"] == threading.get_ident()
+    return getattr(z3.main_ctx(), "_govspec_owner", None) is threading.current_thread()
 
 
-def test_every_z3_class_with_a_finalizer_is_guarded():
+def _in_a_thread(fn) -> None:
+    other = threading.Thread(target=fn)
+    other.start()
+    other.join()
+
+
+def test_every_z3_class_with_a_finalizer_but_the_context_is_guarded():
     import inspect
 
     classes = [c for c in vars(z3.z3).values() if inspect.isclass(c) and "__del__" in vars(c)
-               and c.__module__ == z3.z3.__name__]
+               and c.__module__ == z3.z3.__name__ and c is not z3.Context]
     assert len(classes) >= 10
     assert all(hasattr(vars(c)["__del__"], "__wrapped__") for c in classes), classes
+    assert not hasattr(vars(z3.Context)["__del__"], "__wrapped__")  # (deleting an unused context is safe anywhere)

@@ -39,6 +39,7 @@ def context() -> z3.Context:
     """A fresh Z3 context that :func:`stop` reaches."""
     ctx = z3.Context()
     _contexts.add(ctx)
+    threads.own(ctx)  # (this thread works in it: objects dropped elsewhere wait for it)
     return ctx
 
 
@@ -56,9 +57,9 @@ def fresh_main_context(engine) -> None:
     another is alive (the check without a clause of ``--explain``, a power analysis's second
     engine) shares that one's context: terms of two contexts never meet (Z3 would refuse them with
     "context mismatch").  Terms built before keep their old context alive as long as they live."""
-    threads.own()  # (the thread that makes an engine does its Z3 work)
     if not list(_engines):
-        z3.z3._main_ctx = None  # (z3.main_ctx() makes the next one when first asked)
+        z3.z3._main_ctx = None  # (z3.main_ctx() makes the next one)
+    threads.own(z3.main_ctx())  # (the thread that makes an engine does its Z3 work)
     _engines.add(engine)
 
 

@@ -102,6 +102,7 @@ def _code_flow(f: FileReport, r: PropertyResult) -> dict:
 
 
 SARIF_LEVEL = {REFUTED: "error", BOUNDED: "warning", UNKNOWN: "warning"}
+POWER_RULE = "govspec-power"  # (the rule of power blocks' limits: no property name has a '-')
 
 
 def sarif(report: Report) -> dict:
@@ -125,7 +126,9 @@ def sarif(report: Report) -> dict:
             text = f"{r.name}: {r.word}: {r.summary}" + (f". The property: {r.words}" if r.words else "")
             if r.reason:
                 text += f" ({r.reason})"
-            result = {"ruleId": r.name, "level": SARIF_LEVEL[r.status], "kind": "fail" if r.status == REFUTED else "open",
+            # (kind "fail" for a warning too: SARIF 2.1.0 allows a level other than "none" only with "fail";
+            # the problem found is then that the property is not proved, as the message's first words say)
+            result = {"ruleId": r.name, "level": SARIF_LEVEL[r.status], "kind": "fail",
                       "message": _message(text), "locations": [_location(r.path or f.path, r.line)],
                       "properties": {"status": r.status, "verdict": r.word, "scope": r.scope.as_dict(),
                                      "seconds": round(r.seconds, 3)}}
@@ -142,9 +145,9 @@ def sarif(report: Report) -> dict:
                                 "properties": {"diff": {"old": d.old, "new": d.new, "exit_code": d.exit_code}}})
         for p in f.powers:  # a review's power block: each limit on its figures (bounded, approximate, not done)
             for text in inexact(p.data):
-                rules.setdefault("power", {"id": "power", "shortDescription": _message(
+                rules.setdefault(POWER_RULE, {"id": POWER_RULE, "shortDescription": _message(
                     "a power block's analysis is bounded, approximate or not done for some outcome")})
-                results.append({"ruleId": "power", "level": "warning", "kind": "open",
+                results.append({"ruleId": POWER_RULE, "level": "warning", "kind": "fail",
                                 "message": _message(f"power block {p.spec}: {text}"),
                                 "locations": [_location(f.path, p.line)],
                                 "properties": {"power": {"spec": p.spec, "exit_code": p.exit_code}}})
@@ -166,7 +169,7 @@ def _diff_findings(d) -> list[tuple[str, str, str, str]]:
             found.append((g["name"], "error", "fail", f"{g['name']}: held under {d.old}, fails under {d.new}: "
                                                       f"{g['after']['summary']}"))
         elif g["change"] in ("undecided", "no longer applies"):
-            found.append((g["name"], "warning", "open", f"{g['name']}: {g['change']} from {d.old} to {d.new}"))
+            found.append((g["name"], "warning", "fail", f"{g['name']}: {g['change']} from {d.old} to {d.new}"))
     return found
 
 
