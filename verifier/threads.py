@@ -28,15 +28,14 @@ from collections import deque
 
 import z3
 
-_OWNER = "_govspec_owner"  # the attribute of an owned context: its owner thread
-_owned: weakref.WeakSet = weakref.WeakSet()  # the contexts owned (for adopt)
+_owned: weakref.WeakSet = weakref.WeakSet()  # the contexts owned (each's _govspec_owner: its owner thread)
 _queues: dict[threading.Thread, deque] = {}  # owner -> (object, its own __del__) dropped elsewhere
 _state = {"installed": False}
 
 
 def own(ctx: z3.Context) -> None:
     """The current thread works in ``ctx`` from now on (and releases what other threads drop of it)."""
-    setattr(ctx, _OWNER, threading.current_thread())
+    ctx._govspec_owner = threading.current_thread()
     _owned.add(ctx)
     release_deferred()
 
@@ -46,7 +45,7 @@ def adopt() -> None:
     owner (a Dask worker's task thread, at the start of a task: one task runs at a time)."""
     me = threading.current_thread()
     for ctx in [z3.main_ctx(), *_owned]:  # (and the main context, whoever made it)
-        setattr(ctx, _OWNER, me)
+        ctx._govspec_owner = me
         _owned.add(ctx)
     for owner in list(_queues):
         if owner is not me:
@@ -85,7 +84,7 @@ def _in_owner(finalize):
     current = threading.current_thread
 
     def __del__(self):
-        owner = getattr(getattr(self, "ctx", None), _OWNER, None)
+        owner = getattr(getattr(self, "ctx", None), "_govspec_owner", None)
         me = current()
         if owner is not None and owner is not me and owner.is_alive():
             _queues.setdefault(owner, deque()).append((self, finalize))  # (kept alive until the owner releases it)
