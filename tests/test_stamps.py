@@ -485,9 +485,10 @@ def test_a_spec_a_block_read_that_changed_at_all_is_a_difference(review_report):
 
 
 def test_a_file_a_block_s_spec_imports_is_hashed_too(tmp_path):
-    (tmp_path / "board_rules.gov").write_text((ROOT / "govspec" / "library" / "delaware_board.gov").read_text())
-    (tmp_path / "board.gov").write_text((ROOT / "specs" / "delaware" / "imported_board.gov").read_text()
-                                        .replace("import delaware_board", 'import "board_rules.gov"'))
+    (tmp_path / "board_rules.gov").write_text('rules "tiny" {\n  procedure act {\n    decided by board at meeting\n'
+                                              '      passes when yes >= 2\n  }\n}\n')
+    (tmp_path / "board.gov").write_text('import "board_rules.gov"\n\norganization "x" {\n  person a\n  person b\n'
+                                        '  person c\n  body board { members a, b, c }\n}\n')
     review = tmp_path / "review.md"
     review.write_text("# Power\n\n```govspec-power\nspec: board.gov\n```\n")
     code, out, _ = run_cli("check", "-q", "--format", "json", str(review))
