@@ -113,6 +113,29 @@ def test_an_owner_that_ended_leaves_nothing_waiting():
     assert gone() is None and threads.deferred() == 0
 
 
+def test_what_waits_for_an_owner_that_ended_is_released_by_the_next_owner():
+    box = []
+    ready, dropped = threading.Event(), threading.Event()
+
+    def engine_thread():
+        ctx = z3.Context()
+        threads.own(ctx)
+        box.append(z3.Int("v", ctx) + 1)
+        ready.set()
+        dropped.wait(10)  # (ends without releasing what waits for it)
+
+    other = threading.Thread(target=engine_thread)
+    other.start()
+    ready.wait(10)
+    gone = weakref.ref(box[0])
+    box.clear()  # (dropped here while its owner lives: it waits for it)
+    assert gone() is not None and threads.deferred() >= 1
+    dropped.set()
+    other.join()
+    threads.own(z3.main_ctx())  # (any owner's next release)
+    assert gone() is None and threads.deferred() == 0
+
+
 def test_a_dask_task_makes_its_thread_the_owner():
     seen = []
     _in_a_thread(lambda: seen.append(parallel._on_worker(parallel._clock_offset(), _owner)))

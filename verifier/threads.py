@@ -54,8 +54,14 @@ def adopt() -> None:
 
 
 def release_deferred() -> None:
-    """Release the Z3 objects other threads dropped that wait for the current thread."""
-    queue = _queues.get(threading.current_thread())
+    """Release the Z3 objects other threads dropped that wait for the current thread, and those
+    that wait for a thread that has ended (nobody works in their context any more)."""
+    _drain(_queues.get(threading.current_thread()))
+    for owner in [o for o in list(_queues) if not o.is_alive()]:
+        _drain(_queues.pop(owner, None))
+
+
+def _drain(queue: deque | None) -> None:
     while queue:
         try:
             obj, finalize = queue.popleft()
