@@ -479,6 +479,7 @@ def power(ctx: click.Context, file, outcome, by, bloc, fmt, jobs, cluster, depth
     from . import api
     from .diagnostics import SpecError
     from .power.report import exit_code as power_exit_code
+    from .power.report import not_analysed_words
     from .power.report import text
     from .progress import progress_for
 
@@ -504,8 +505,7 @@ def power(ctx: click.Context, file, outcome, by, bloc, fmt, jobs, cluster, depth
     elif fmt == "json":
         _Streams.out.write(json.dumps(result, indent=2) + "\n")
     for refused in result["unsupported"]:
-        _Streams.err.write(f"govspec: power: {file}: '{refused['procedure']}' is not analysed: "
-                           f"{refused['reason']}; no index is given for it.\n")
+        _Streams.err.write(f"govspec: power: {file}: {not_analysed_words(refused)}.\n")
     ctx.exit(code)
 
 

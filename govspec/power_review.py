@@ -26,7 +26,7 @@ from . import api
 from .diagnostics import Diagnostic, Span, SpecError
 from .formats.power import markdown
 from .load import Read
-from .power.report import exit_code, text
+from .power.report import exit_code, not_analysed_words, text
 from .report import FileReport, Report, ReviewPower
 from .review import is_review, power_blocks
 from .syntax import read_source
@@ -64,8 +64,7 @@ def _with_powers(f: FileReport, options: api.Options, read: Read | None, progres
         code = exit_code(data)
         shown_as = {**data, "path": block.spec}  # (the spec as the block names it)
         lines = text(block.spec, data["outcomes"]).rstrip("\n").split("\n") if data["outcomes"] else []
-        lines += [f"'{u['procedure']}' is not analysed: {u['reason']}; no index is given for it."
-                  for u in data["unsupported"]]
+        lines += [f"{not_analysed_words(u)}." for u in data["unsupported"]]
         powers.append(ReviewPower(block.line, block.last, block.spec, code, data, markdown(shown_as, code),
                                   text="power block:\n" + "\n".join(lines), inputs=read.files(block.spec_path)))
     return replace(f, powers=tuple(powers))

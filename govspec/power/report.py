@@ -189,6 +189,16 @@ def approximate_words(a: dict) -> str:
             f"only ({a['why']})")
 
 
+def bounded_words(b: dict) -> str:
+    """An analysis bounded to a depth, in the words every format uses (``b``: an outcome's ``bounded``)."""
+    return f"BOUNDED TO DEPTH {b['depth']}, NOT EXACT: {b['reason']}"
+
+
+def not_analysed_words(u: dict) -> str:
+    """An outcome not analysed, in the words every format uses (``u``: an entry of ``unsupported``)."""
+    return f"'{u['procedure']}' is not analysed: {u['reason']}; no index is given for it"
+
+
 def _approximate_lines(a: dict) -> list[str]:
     width = max([len(p["name"]) for p in a["players"]] + [6])
     lines = [f"  {approximate_words(a)}",
@@ -207,8 +217,7 @@ def _head(path: str, r: dict) -> list[str]:
     lines = [f"{path}: {r['outcome']} (procedure over {r['body']}: the game of `can force`, "
              f"{r['checks']} checks of the verifier)"]
     if "bounded" in r:
-        lines.append(f"  BOUNDED TO DEPTH {r['bounded']['depth']}, NOT EXACT: {r['bounded']['reason']} "
-                     f"({'; '.join(r['bounded']['coalitions'])})")
+        lines.append(f"  {bounded_words(r['bounded'])} ({'; '.join(r['bounded']['coalitions'])})")
     return lines
 
 
@@ -334,7 +343,7 @@ def size_items(sizes: dict) -> list[dict]:
             item["notes"].append(f"not analysed: {state['unsupported']}")
         else:
             if "bounded" in state:
-                item["notes"].append(f"BOUNDED TO DEPTH {state['bounded']['depth']}, NOT EXACT: {state['bounded']['reason']}")
+                item["notes"].append(bounded_words(state["bounded"]))
             if "why" in state:
                 item["notes"].append(("nobody can pass it: " if not state["passable"] else "") + state["why"])
             else:
@@ -399,12 +408,11 @@ def exit_code(report: dict) -> int:
 def inexact(report: dict) -> list[str]:
     """What keeps the analysis from being exact, one line each: an outcome bounded, sampled, not
     analysed, or not analysed exactly at some size (``--each-size``).  Empty: every figure is exact."""
-    found = [f"'{u['procedure']}' is not analysed: {u['reason']}; no index is given for it"
-             for u in report["unsupported"]]
+    found = [not_analysed_words(u) for u in report["unsupported"]]
     for r in report["outcomes"]:
         name = r.get("outcome", r["procedure"])
         if "bounded" in r:
-            found.append(f"{name}: BOUNDED TO DEPTH {r['bounded']['depth']}, NOT EXACT: {r['bounded']['reason']}")
+            found.append(f"{name}: {bounded_words(r['bounded'])}")
         if "approximate" in r:
             found.append(f"{name}: {approximate_words(r['approximate'])}")
         if _sizes_inexact(r):
