@@ -1,7 +1,7 @@
 """What loading holders from a file costs: ``people from "FILE"`` with 100,000 rows (GovSpec issue 13, point 7).
 
     python bench/holders.py                       # 1,000, 10,000 and 100,000 rows, CSV and JSON, best of 3
-    python bench/holders.py --rows 100000 --repeat 5
+    python bench/holders.py --rows 100000 --repeat 5 --json /tmp/holders.json
 
 Each file holds distinct holders as a DAO's export does: an address (``0x`` and 40 hex digits), a
 weight with six decimals, a tag on one row in seven, a principal on one row in ten.  The spec loads
@@ -9,8 +9,10 @@ them ``into`` a body.  What is timed, in this process after a warm-up load (inte
 imports and building the parser excluded): the rows alone (:func:`govspec.syntax.read_people` on
 the text, the cycle collector paused as during a load), and the whole load (:func:`govspec.api.load`:
 read and hash the file, parse the spec, join, check, build the model), wall clock and processor
-time, the least of ``--repeat`` runs.  Prints a table and the machine's load average: figures are
-measured, never compared with a target here (``tests/test_holders.py`` asserts no timing).
+time, the least of ``--repeat`` runs.  Prints a table and the machine's load average, and writes
+the run to ``--json`` (default ``bench/holders_results.json``, the run docs/performance.md quotes):
+figures are measured, never compared with a target here (``tests/test_holders.py`` asserts no
+timing; it checks that the page quotes the recorded run).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import random
 import sys
 import tempfile
 import time
+
+from child import header, record
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -68,17 +72,32 @@ def best(repeat: int, run) -> tuple[float, float]:
     return min(wall), min(cpu)
 
 
+COLUMNS = f"{'format':<7}{'rows':>9}{'MB':>7}{'rows alone s':>14}{'whole load s':>14}{'(cpu s)':>9}"
+
+
+def line(row: dict) -> str:
+    return (f"{row['format']:<7}{row['rows']:>9,}{row['mb']:>7.1f}{row['rows_alone']:>14.3f}"
+            f"{row['whole_load']:>14.3f}{row['whole_load_cpu']:>9.3f}")
+
+
+def table(result: dict) -> str:
+    """The run as the text table docs/performance.md quotes."""
+    return "\n".join([COLUMNS, *map(line, result["rows"])])
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", default=os.path.join(HERE, "holders_results.json"),
+                        help="where to write the run (default bench/holders_results.json)")
     args = parser.parse_args(argv)
 
     from govspec import api
     from govspec.syntax import parse, read_people
 
     api.load_text('organization "warm-up" { person a }')
-    print(f"{'format':<7}{'rows':>9}{'MB':>7}{'rows alone s':>14}{'whole load s':>14}{'(cpu s)':>9}")
+    result = {**header("govspec-bench-holders/1"), "repeat": args.repeat, "rows": []}
     with tempfile.TemporaryDirectory() as folder:
         for n in args.rows:
             data = rows(n)
@@ -95,8 +114,11 @@ def main(argv=None) -> int:
                 model = api.load(spec)
                 assert len(model.people) == n and len(model.bodies["holders"].members) == n
                 whole, cpu = best(args.repeat, lambda: api.load(spec))
-                print(f"{ext:<7}{n:>9,}{size / 1e6:>7.1f}{alone:>14.3f}{whole:>14.3f}{cpu:>9.3f}")
-    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+                row = {"format": ext, "rows": n, "mb": round(size / 1e6, 1), "rows_alone": alone,
+                       "whole_load": whole, "whole_load_cpu": cpu}
+                result["rows"].append(row)
+    record(result, table(result), args.json)
+    print(f"written: {args.json}")
     return 0
 
 

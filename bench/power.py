@@ -25,7 +25,8 @@ Rows:
   to compare with.
 
 Nothing is asserted: the figures are measured and printed with the ratios (tests/test_power.py
-checks the values).
+checks the values), and the run is written to ``--json`` (default ``bench/power_results.json``, the
+run docs/performance.md quotes; tests/test_bench.py checks that the page quotes it).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from itertools import combinations
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
+
+from child import header, record  # noqa: E402
 
 from govspec.power.games import analyse, banzhaf_swings, minimal_blocking, multi_weighted, weighted  # noqa: E402
 
@@ -218,10 +221,11 @@ def rows(holders: list[int]) -> list[dict]:
     return out
 
 
-def table(results: list[dict]) -> str:
+def table(result: dict) -> str:
+    """A run's rows as the Markdown table docs/performance.md quotes."""
     lines = ["| case | govspec (s) | compared with | its time (s) | ratio | agrees | note |",
              "|---|---:|---|---:|---:|---|---|"]
-    for r in results:
+    for r in result["rows"]:
         ours = "-" if r["ours"] is None else f"{r['ours']:.3f}"
         other = "-" if r.get("other") is None else f"{r['other']:.3f}"
         ratio = f"{r['other'] / r['ours']:.1f}x" if r.get("other") and r["ours"] else "-"
@@ -235,8 +239,12 @@ def main(argv=None) -> int:
     parser.add_argument("--holders", type=int, nargs="*", default=[100, 300],
                         help="numbers of holders of distinct weights (default 100 300)")
     parser.add_argument("--procedural", action="store_true", help="the procedural row only")
+    parser.add_argument("--json", default=os.path.join(HERE, "power_results.json"),
+                        help="where to write the run (default bench/power_results.json)")
     args = parser.parse_args(argv)
-    print(table([procedural_row()] if args.procedural else rows(args.holders)))
+    result = {**header("govspec-bench-power/1"), "rows": [procedural_row()] if args.procedural else rows(args.holders)}
+    record(result, table(result), args.json)
+    print(f"written: {args.json}")
     return 0
 
 

@@ -114,6 +114,41 @@ def test_the_groups_bench_measures_both_sizes_and_the_page_quotes_its_run(tmp_pa
         assert f"{cell[(10000, depth)] / cell[(9, depth)]:.2f}x" in doc
 
 
+def test_the_performance_page_quotes_the_recorded_power_run():
+    """docs/performance.md's power table is the table of bench/power_results.json, the recorded run
+    of bench/power.py (its rows are computed by the slow test below and tests/test_power.py), and
+    the prose quotes that run's figures."""
+    import json
+
+    import power
+
+    recorded = json.loads((ROOT / "bench" / "power_results.json").read_text())
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert power.table(recorded) in doc and f"The run of {recorded['date']}" in doc
+    rows = {r["case"]: r for r in recorded["rows"]}
+    assert all(r["agrees"] in (True, None) for r in recorded["rows"])
+    sampled = rows["10,000 holders, distinct weights, sampled"]
+    assert f"10,000 holders with 5,000 samples, in {sampled['ours']:.1f} s" in doc
+    procedural = rows["procedural: 16 vote (quorum), 4 may veto, timelock"]
+    assert f"in {procedural['ours']:.1f} s (the issue asks under 10 s" in doc
+
+
+def test_the_double_majorities_take_the_dense_path(monkeypatch):
+    """As docs/performance.md says: the double majorities of bench/power.py (27 and 16 members) take
+    the dense path, and give the brute force's swings (16 members)."""
+    import power
+
+    from govspec.power import games
+
+    def refused(game):
+        raise AssertionError("the sparse path was taken")
+
+    monkeypatch.setattr(games, "_pivots_sparse", refused)
+    assert games.analyse(power.council(power.EU_POPULATION)).winning > 0
+    game16 = power.council(dict(list(power.EU_POPULATION.items())[:16]))
+    assert {n: ix.swings for n, _, ix in games.analyse(game16).by_player()} == power.brute_swings(game16)
+
+
 @pytest.mark.slow
 def test_the_procedural_power_row_agrees_with_every_coalition_checked():
     """bench/power.py's procedural row (20 members, 4 vetoes, a quorum and a timelock; about 30 s):
