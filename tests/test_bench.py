@@ -160,3 +160,33 @@ def test_the_procedural_power_row_agrees_with_every_coalition_checked():
     assert row["agrees"] is True and row["note"] == "the game of can force: 22 checks against 85; vetoes 4"
     doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
     assert f"| {row['case']} |" in doc and row["note"] in doc
+
+
+def test_the_performance_page_quotes_the_recorded_runs_of_run_sweep_and_specs():
+    """Every table docs/performance.md shows for bench/run.py (the main run and the fixed-costs run),
+    bench/sweep.py and bench/specs_time.py is the table of the run recorded in bench/ (the notes
+    under run.py's tables aside: the page explains them in prose), with the prose figures it draws
+    from them."""
+    import json
+
+    import run
+    import specs_time
+    import sweep
+
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+
+    def recorded(name: str) -> dict:
+        return json.loads((ROOT / "bench" / name).read_text())
+
+    for name in ("results.json", "results_fixed_costs.json"):
+        table = run.table(recorded(name)["rows"]).split("\n\n")[0]
+        assert table.startswith("| case ") and table in doc, name
+    assert "Measured on 26 November 2026" in doc and recorded("results.json")["started"].startswith("2026-11-26")
+    assert "Measured on 3 December 2026" in doc and recorded("results_fixed_costs.json")["started"].startswith("2026-12-03")
+    cell = {(r["n"], r["depth"]): r for r in recorded("results_fixed_costs.json")["rows"]}
+    ours, general = cell[(10000, 4)]["verifier"]["seconds"], cell[(10000, 4)]["general"]["seconds"]
+    assert f"({ours:.2f} s against {general:.3f} s at 10,000, depth 4)" in doc
+    sweeping = recorded("sweep_results.json")
+    assert sweep.table(sweeping) in doc
+    specs = recorded("specs_results.json")
+    assert specs_time.table(specs) in doc
