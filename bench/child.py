@@ -33,10 +33,15 @@ def header(schema: str) -> dict:
                         "load_average": [round(x, 2) for x in os.getloadavg()]}}
 
 
-def record(data: dict, table: str, path: str) -> None:
-    """Print a run's table and the load average it ran under, and write the run to ``path`` (JSON)."""
+def show(data: dict, table: str) -> None:
+    """Print a run's table and the load average it ran under."""
     print(table)
     print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in data['machine']['load_average'])}")
+
+
+def record(data: dict, table: str, path: str) -> None:
+    """Print a run's table and the load average it ran under, and write the run to ``path`` (JSON)."""
+    show(data, table)
     with open(path, "w") as f:
         json.dump(data, f, indent=2)
         f.write("\n")

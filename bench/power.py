@@ -22,7 +22,10 @@ Rows:
   holders of distinct weights (a quota of at least 25 million) are beyond this pure-Python method;
   the row is printed as not attempted unless asked for with --holders; instead, its Banzhaf indices
   are sampled (5,000 random coalitions, `govspec power --sample`), approximate, with no exact value
-  to compare with.
+  to compare with;
+- the two exact paths of ``analyse`` on the same games (``paths``): the entries each touches, the
+  time, and what an entry costs; the ground of ``SPARSE_ENTRY_COST`` (tests/test_bench.py checks
+  that it is at most the least ratio recorded).
 
 Nothing is asserted: the figures are measured and printed with the ratios (tests/test_power.py
 checks the values), and the run of the default rows is written to ``bench/power_results.json`` (the
@@ -43,7 +46,7 @@ from itertools import combinations
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from child import header, record  # noqa: E402
+from child import header, record, show  # noqa: E402
 
 from govspec.power.games import analyse, banzhaf_swings, minimal_blocking, multi_weighted, weighted  # noqa: E402
 
@@ -203,6 +206,43 @@ def sampled_row(n: int, samples: int) -> dict:
                     f"(raw Banzhaf)"}
 
 
+def path_rows() -> list[dict]:
+    """Both exact paths of :func:`govspec.power.games.analyse` on the same games, timed: the table
+    entries each touches and what an entry costs (the ground of ``SPARSE_ENTRY_COST``, the factor
+    by which analyse weighs a sparse entry against a dense one to take the faster path)."""
+    from govspec.power import games
+
+    five = random.Random(5)
+    cases = [("US Electoral College, 51 weights", weighted(ELECTORAL, 270)),
+             ("EU-like double majority, 16 members", council(dict(list(EU_POPULATION.items())[:16]))),
+             ("30 holders, distinct weights", weighted(holder_weights(30), sum(holder_weights(30)) // 2 + 1))]
+    ws = [five.choice([1, 2, 3, 5, 8]) for _ in range(200)]
+    cases.append(("200 holders, 5 weights", weighted(ws, sum(ws) // 2 + 1)))
+    out = []
+    for case, game in cases:
+        dense_entries, sparse_entries = games._entries(game)
+        dense, dense_s = _timed(games._pivots_dense, game, games._one_weight(game))
+        sparse, sparse_s = _timed(games._pivots_sparse, game)
+        dense_ns, sparse_ns = dense_s / dense_entries * 1e9, sparse_s / sparse_entries * 1e9
+        out.append({"case": case, "dense_entries": dense_entries, "dense_seconds": dense_s, "dense_ns": dense_ns,
+                    "sparse_entries": sparse_entries, "sparse_seconds": sparse_s, "sparse_ns": sparse_ns,
+                    "ratio": sparse_ns / dense_ns, "agrees": dense == sparse,
+                    "takes": "dense" if games.takes_dense(game) else "sparse"})
+    return out
+
+
+def paths_table(result: dict) -> str:
+    """The ``paths`` of a run as the Markdown table docs/performance.md quotes."""
+    lines = ["| game | dense entries | dense (s) | ns per entry | sparse entries | sparse (s) | ns per entry "
+             "| sparse / dense per entry | same table | analyse takes |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    for r in result["paths"]:
+        lines.append(f"| {r['case']} | {r['dense_entries']:,} | {r['dense_seconds']:.3f} | {r['dense_ns']:.0f} "
+                     f"| {r['sparse_entries']:,} | {r['sparse_seconds']:.3f} | {r['sparse_ns']:.0f} | {r['ratio']:.0f}x "
+                     f"| {'yes' if r['agrees'] else 'NO'} | {r['takes']} |")
+    return "\n".join(lines)
+
+
 def holder_weights(n: int) -> list[int]:
     return random.Random(n).sample(range(1, 3 * n), n)
 
@@ -222,6 +262,9 @@ def rows(holders: list[int]) -> list[dict]:
     return out
 
 
+DEFAULT_HOLDERS = [100, 300]
+
+
 def table(result: dict) -> str:
     """A run's rows as the Markdown table docs/performance.md quotes."""
     lines = ["| case | govspec (s) | compared with | its time (s) | ratio | agrees | note |",
@@ -237,20 +280,23 @@ def table(result: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--holders", type=int, nargs="*", default=[100, 300],
+    parser.add_argument("--holders", type=int, nargs="*", default=DEFAULT_HOLDERS,
                         help="numbers of holders of distinct weights (default 100 300)")
     parser.add_argument("--procedural", action="store_true", help="the procedural row only")
     parser.add_argument("--json", default=None,
                         help="where to write the run (default: bench/power_results.json for the default rows; "
                              "a run of other rows is written only where this says)")
     args = parser.parse_args(argv)
-    partial = args.procedural or args.holders != [100, 300]
+    partial = args.procedural or args.holders != DEFAULT_HOLDERS
     out = args.json or (None if partial else os.path.join(HERE, "power_results.json"))
     result = {**header("govspec-bench-power/1"), "rows": [procedural_row()] if args.procedural else rows(args.holders)}
+    if not args.procedural:
+        result["paths"] = path_rows()
+    shown = table(result) + ("\n\n" + paths_table(result) if "paths" in result else "")
     if out is None:  # (the recorded run, which docs/performance.md quotes, is the default rows' only)
-        print(table(result))
+        show(result, shown)
         return 0
-    record(result, table(result), out)
+    record(result, shown, out)
     print(f"written: {out}")
     return 0
 

@@ -429,9 +429,9 @@ def test_the_dense_path_agrees_with_the_sparse_one(game):
 
 def test_the_faster_path_is_taken_where_the_sparse_one_has_fewer_entries(monkeypatch):
     """The Electoral College (51 weights, quota 270) has fewer entries on the sparse path (560,560
-    against 1,429,428) but each costs far more (measured with this change: the dense path took 0.06 s,
-    the sparse one 0.9 s): analyse takes the dense path, with the same indices.  (Choosing by
-    entries alone made bench/power.py's Electoral College row 15 times slower.)"""
+    against 1,429,428) but each costs far more (bench/power.py's recorded ``paths``,
+    docs/performance.md): analyse takes the dense path, with the same indices.  (Choosing by
+    entries alone made bench/power.py's Electoral College row many times slower.)"""
     from govspec.power import games
 
     game = games.weighted(list(ELECTORAL.values()), 270, names=list(ELECTORAL))
@@ -560,6 +560,8 @@ def test_the_limit_counts_the_work_not_only_the_states():
         analyse_outcome(model, "act")
     q = reduction(model, Goal("act", None, "act"))
     assert analysis_cost(game_of(model, q)) > WORK
+    # (docs/performance.md: 100 holders of weights 1 to 100 need 51,015,100 entries, over the limit)
+    assert analysis_cost(weighted(list(range(1, 101)), 2526)) == 51_015_100 > WORK
 
 
 def test_a_bounded_check_labels_every_figure_bounded(tmp_path):

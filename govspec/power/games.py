@@ -54,10 +54,11 @@ class Game:
         return sum(c.count for c in self.classes)
 
     def totals(self) -> tuple[int, ...]:
+        """Each criterion's sum over every player."""
         return self._totals
 
     @cached_property
-    def _totals(self) -> tuple[int, ...]:  # (computed once: wins() reads it for every state of the analysis)
+    def _totals(self) -> tuple[int, ...]:  # (:meth:`totals`, computed once: wins() reads it for every state)
         return tuple(sum(c.count * c.weights[j] for c in self.classes) for j in range(len(self.quotas)))
 
     def wins(self, sums) -> bool:
@@ -239,33 +240,41 @@ def _pivots_dense(game: Game, weight: int) -> tuple[int, list[dict[int, int]]]:
     return winning, per_class
 
 
-def analysis_cost(game: Game) -> int:
-    """The work of :func:`analyse`, in table entries touched, of the path with fewer entries: the
-    dense path multiplies every row once per member; the sparse one each state once per class.
-    (:func:`analyse` takes the faster path, which may touch more of the dense path's cheaper
-    entries: :data:`SPARSE_ENTRY_COST`.)"""
-    sparse = game.states() * max(1, len(game.classes))
+def _entries(game: Game) -> tuple[int | None, int]:
+    """The table entries each exact path touches: the dense path's (None where it does not apply:
+    several weighted criteria), which multiplies every row once per member, and the sparse path's,
+    each state once per class."""
     weight = _one_weight(game)
-    return sparse if weight is None else min(sparse, game.players * (game.players + 1) * (_top(game, weight) + 1))
+    dense = None if weight is None else game.players * (game.players + 1) * (_top(game, weight) + 1)
+    return dense, game.states() * max(1, len(game.classes))
+
+
+def analysis_cost(game: Game) -> int:
+    """The work of :func:`analyse`, in table entries: those of the path with fewer entries (the
+    size limit of ``govspec power`` is on this).  :func:`analyse` takes the faster path, which may
+    be the dense one with more, cheaper entries (:data:`SPARSE_ENTRY_COST`)."""
+    dense, sparse = _entries(game)
+    return sparse if dense is None else min(dense, sparse)
 
 
 # What an entry of the sparse path costs against one of the dense path: a sparse entry is a dict
 # entry handled in Python (tuples of sums, the rules asked), a dense one an element of a list
-# comprehension over rows.  Measured on a 2-core machine in December 2026 with the games of
-# bench/power.py (the Electoral College, the double majorities of 16 and 27 members, holders of 30
-# to 100 distinct weights, 200 holders of 5 weights): 1,260 to 4,390 ns against 30 to 77 ns, 16x
-# to 146x.  Used only to choose the faster path (both are exact and give the same table:
-# tests/test_power.py); the size limit counts entries (analysis_cost).
+# comprehension over rows.  ``python bench/power.py`` times both paths on the same games and
+# records the cost per entry (``paths`` in bench/power_results.json, quoted in
+# docs/performance.md); this is at most the least ratio recorded there (tests/test_bench.py).
+# Used only to choose the faster path: both are exact and give the same table (tests/test_power.py).
 SPARSE_ENTRY_COST = 16
+
+
+def takes_dense(game: Game) -> bool:
+    """Does :func:`analyse` take the dense path (the one estimated faster, by entries and their cost)?"""
+    dense, sparse = _entries(game)
+    return dense is not None and dense <= SPARSE_ENTRY_COST * sparse
 
 
 def analyse(game: Game) -> Analysis:
     """Exact Banzhaf, Shapley-Shubik and Coleman indices of every class (see the module docstring)."""
-    n = game.players
-    weight = _one_weight(game)
-    dense = weight is not None and (n * (n + 1) * (_top(game, weight) + 1)
-                                    <= SPARSE_ENTRY_COST * game.states() * len(game.classes))
-    winning, pivots = _pivots_dense(game, weight) if dense else _pivots_sparse(game)
+    winning, pivots = _pivots_dense(game, _one_weight(game)) if takes_dense(game) else _pivots_sparse(game)
     vetoes = [winning > 0 and not game.wins(tuple(t - w for t, w in zip(game.totals(), c.weights)))
               for c in game.classes]
     return _indices(game, winning, pivots, vetoes)

@@ -137,7 +137,7 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
         place[bloc[0]] = min((place[n] for n in bloc[1] if n in place), default=len(place))
     cost = analysis_cost(game)
     if cost > WORK:  # (the work, not only the states: states times classes is what the analysis touches)
-        why = f"its vote is too large for the exact analysis ({cost:,} table entries to compute; the limit is {WORK:,})"
+        why = f"its vote is too large for the exact analysis (at least {cost:,} table entries to compute; the limit is {WORK:,})"
         if sample:
             found = sampled(game, sample, why)
             found["approximate"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))  # (the spec's order)
