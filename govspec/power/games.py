@@ -251,8 +251,8 @@ def _entries(game: Game) -> tuple[int | None, int]:
 
 def analysis_cost(game: Game) -> int:
     """The work of :func:`analyse`, in table entries: those of the path with fewer entries (the
-    size limit of ``govspec power`` is on this).  :func:`analyse` takes the faster path, which may
-    be the dense one with more, cheaper entries (:data:`SPARSE_ENTRY_COST`)."""
+    size limit of ``govspec power`` is on this).  :func:`analyse` takes the path estimated faster,
+    which may be the dense one with more, cheaper entries (:data:`SPARSE_ENTRY_COST`)."""
     dense, sparse = _entries(game)
     return sparse if dense is None else min(dense, sparse)
 
@@ -261,8 +261,9 @@ def analysis_cost(game: Game) -> int:
 # entry handled in Python (tuples of sums, the rules asked), a dense one an element of a list
 # comprehension over rows.  ``python bench/power.py`` times both paths on the same games and
 # records the cost per entry (``paths`` in bench/power_results.json, quoted in
-# docs/performance.md); this is at most the least ratio recorded there (tests/test_bench.py).
-# Used only to choose the faster path: both are exact and give the same table (tests/test_power.py).
+# docs/performance.md); this is at most the least ratio recorded there (tests/test_bench.py), a
+# cautious estimate: where the ratio is far larger the sparse path may be taken though slower.
+# Used only to choose a path: both are exact and give the same table (tests/test_power.py).
 SPARSE_ENTRY_COST = 16
 
 

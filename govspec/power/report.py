@@ -136,7 +136,7 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     if bloc is not None:  # (the bloc in the place of the first of its people)
         place[bloc[0]] = min((place[n] for n in bloc[1] if n in place), default=len(place))
     cost = analysis_cost(game)
-    if cost > WORK:  # (the work, not only the states: states times classes is what the analysis touches)
+    if cost > WORK:  # (the work, not only the states: the entries of the exact path with fewer, games.analysis_cost)
         why = f"its vote is too large for the exact analysis (at least {cost:,} table entries to compute; the limit is {WORK:,})"
         if sample:
             found = sampled(game, sample, why)
