@@ -496,7 +496,7 @@ def test_unbounded_proofs_hold_deeper_with_principals(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=400, **COMMON)
+@settings(max_examples=300, **COMMON)  # (400 took 526 to 553 s of CI's 45 minutes, the slowest test there; the seed moves daily)
 @given(group_specs())
 def test_engines_agree_with_interchangeable_members_slow(text):
     assert compare(text) == [], text

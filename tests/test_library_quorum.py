@@ -40,9 +40,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("template", ["delaware_board", "mbca_board"])
-@pytest.mark.parametrize("engine", ["z3", "explicit"])
-@pytest.mark.parametrize("bylaw, fewest", CASES)
+# (the explicit engine's second opinion on the MBCA board takes about 2 s a case, on the Delaware
+# board a tenth of that: the default run keeps the MBCA board's first case, the slow run the others)
+@pytest.mark.parametrize("template, engine, bylaw, fewest", [
+    pytest.param(template, engine, bylaw, fewest,
+                 marks=[pytest.mark.slow] if (engine, template) == ("explicit", "mbca_board") and bylaw else [])
+    for bylaw, fewest in CASES for engine in ("z3", "explicit") for template in ("delaware_board", "mbca_board")])
 def test_the_fewest_directors_present_at_a_removal(template, engine, bylaw, fewest):
     def verdict(present: int) -> str:
         model = api.load_text(SPEC.format(template=template, bylaw=bylaw, present=present), "six.gov")
