@@ -213,9 +213,10 @@ def path_rows() -> list[dict]:
     from govspec.power import games
 
     five = random.Random(5)
+    thirty = holder_weights(30)
     cases = [("US Electoral College, 51 weights", weighted(ELECTORAL, 270)),
              ("EU-like double majority, 16 members", council(dict(list(EU_POPULATION.items())[:16]))),
-             ("30 holders, distinct weights", weighted(holder_weights(30), sum(holder_weights(30)) // 2 + 1))]
+             ("30 holders, distinct weights", weighted(thirty, sum(thirty) // 2 + 1))]
     ws = [five.choice([1, 2, 3, 5, 8]) for _ in range(200)]
     cases.append(("200 holders, 5 weights", weighted(ws, sum(ws) // 2 + 1)))
     out = []

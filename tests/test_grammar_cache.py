@@ -7,6 +7,7 @@ read when stale or from a directory others can write to, and never be left half-
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -28,6 +29,31 @@ def fresh(monkeypatch, tmp_path):
     grammar.combining_marks.cache_clear()  # (computed only when the parser is built)
     yield folder, Builds()
     grammar.parser.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """A cache file written by one build for the module (a build takes about a second: the
+    terminal-collision check), for the tests that only read a cached parser."""
+    folder = tmp_path_factory.mktemp("built") / "cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOVSPEC_CACHE", str(folder))
+        grammar.parser.cache_clear()
+        grammar.parser()
+        grammar.parser.cache_clear()
+    (path,) = kept(folder)
+    return path
+
+
+@pytest.fixture
+def cached(fresh, built_once):
+    """As ``fresh``, with the cache file of a build already in the directory (as a process that
+    built the parser leaves it): the next call reads it."""
+    folder, builds = fresh
+    folder.mkdir(mode=0o700)
+    shutil.copy2(built_once, folder / built_once.name)
+    grammar.combining_marks.cache_clear()
+    return folder, builds
 
 
 class Builds:
@@ -55,11 +81,8 @@ def test_the_parser_is_built_once_then_read_from_the_cache(fresh):
     assert len(kept(folder)) == 1, "no temporary file may be left"
 
 
-def test_a_cached_parser_parses_every_bundled_spec_as_a_built_one(fresh, monkeypatch):
-    folder, builds = fresh
-    grammar.parser()
-    grammar.parser.cache_clear()
-    grammar.combining_marks.cache_clear()
+def test_a_cached_parser_parses_every_bundled_spec_as_a_built_one(cached, monkeypatch):
+    folder, builds = cached
     cached = [parse(p.read_text(encoding="utf-8"), str(p)) for p in SPECS]
     assert len(builds) == 0
     monkeypatch.setenv("GOVSPEC_CACHE", "off")
@@ -135,11 +158,8 @@ def _text() -> str:
     return (ROOT / "govspec" / "grammar.lark").read_text(encoding="utf-8")
 
 
-def test_a_cached_parser_still_gives_names_in_nfc_and_their_places(fresh):
+def test_a_cached_parser_still_gives_names_in_nfc_and_their_places(cached):
     """Names in NFC (a step after the lexer, kept in the cache file by reference) and their places."""
-    grammar.parser()
-    grammar.parser.cache_clear()
-    grammar.combining_marks.cache_clear()
     composed = parse('organization "x" {\n  person \u00e9mile\n}')
     decomposed = parse('organization "x" {\n  person e\u0301mile\n}')
     assert len(Builds()) == 0
@@ -148,14 +168,11 @@ def test_a_cached_parser_still_gives_names_in_nfc_and_their_places(fresh):
     assert (a.span.line, a.span.column) == (b.span.line, b.span.column) == (2, 3)
 
 
-def test_the_cache_keeps_larks_objects_that_are_told_apart_by_identity(fresh):
+def test_the_cache_keeps_larks_objects_that_are_told_apart_by_identity(cached):
     """The parse table's actions are compared with ``is`` by Lark: a copy of them would make every
     shift a reduction.  The kept parser holds Lark's own Shift and Reduce."""
     from lark.parsers.lalr_analysis import Reduce, Shift
 
-    grammar.parser()
-    grammar.parser.cache_clear()
-    grammar.combining_marks.cache_clear()
     table = grammar.parser().parser.parser.parser.parse_table
     assert len(Builds()) == 0
     actions = {id(action) for row in table.states.values() for action, _ in row.values()}
@@ -176,14 +193,11 @@ def test_a_parser_that_does_not_load_back_the_same_is_not_kept(fresh, monkeypatc
     assert calls and kept(folder) == [], "a parser that parses otherwise once loaded back was kept"
 
 
-def test_the_cached_parser_holds_every_lexer_compiled(fresh):
+def test_the_cached_parser_holds_every_lexer_compiled(cached):
     """The contextual lexer compiles a regular expression per parser state on first use, most of a
     small parse; the cache keeps them compiled (their compiled programs), so reading a spec compiles none."""
     import re
 
-    grammar.parser()
-    grammar.parser.cache_clear()
-    grammar.combining_marks.cache_clear()
     lexer = grammar.parser().parser.lexer.lexer
     assert len(Builds()) == 0
     assert all(basic._scanner is not None for basic in lexer.lexers.values())
