@@ -17,6 +17,7 @@ semantics' evaluator gives the expression in the corresponding state and step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from z3 import And, BoolRef, BoolVal, If, IntVal, Not, Or, RealVal, Sum, ToReal
@@ -25,6 +26,18 @@ from govspec import model as m
 from govspec.engine import check_time
 
 from .state import VACANT, StepVars, SymState, action_key, occupied, rational, tally
+
+
+@dataclass(frozen=True, slots=True)
+class Excluding:
+    """The filter of ``S except {a, b}`` for a step set S and named people: each member's term of
+    the count is its own, zero for the people named (as :class:`~govspec.model.Having` filters by
+    a tag).  Named people are never in a class, so a class slot is always admitted."""
+
+    names: frozenset[str]
+
+    def admits(self, person: m.Person) -> bool:
+        return person.name not in self.names
 
 
 def _constant_scale(e):
@@ -212,14 +225,18 @@ class ExpressionsMixin:
     def _linear(self, e):
         """e as ({(step set, weighted, filter): coefficient}, rest) with coefficients constant or a
         parameter times a constant, and rest free of this stage's step sets; None if not of that
-        shape.  ``filter`` is None, or the :class:`~govspec.model.Having` of a step set filtered by a
-        tag or a principal (``no tagged veto``): declared attributes never change, so each member's
+        shape.  ``filter`` is None, the :class:`~govspec.model.Having` of a step set filtered by a
+        tag or a principal (``no tagged veto``), or :class:`Excluding` for a step set less named
+        people (``yes except {ann}``): declared attributes and names never change, so each member's
         term is still its own, zero for those it does not admit."""
         match e:
             case m.Count(set=m.StepSet(kind=k), weighted=w):
                 return {(k, w, None): (Fraction(1), None)}, m.Num(Fraction(0))
             case m.Count(set=m.Having(set=m.StepSet(kind=k)) as having, weighted=w):
                 return {(k, w, having): (Fraction(1), None)}, m.Num(Fraction(0))
+            case m.Count(set=m.SetOp(op="except", left=m.StepSet(kind=k), right=m.SetOf(people=named)),
+                         weighted=w) if named and all(isinstance(p, m.PersonConst) for p in named):
+                return {(k, w, Excluding(frozenset(p.name for p in named))): (Fraction(1), None)}, m.Num(Fraction(0))
             case m.Count(set=s) if any(isinstance(x, m.StepSet) for x in m.walk(s)):
                 return None  # (a step set filtered or combined: the caller quantifies over the responses)
             case m.Num() | m.ParamRef() | m.Seats() | m.Count() | m.NumArg():

@@ -26,6 +26,7 @@ from z3 import And, Bool, BoolVal, ForAll, If, Implies, Not, Or, RealVal, Sum, T
 
 from govspec import model as m
 
+from .expressions import Excluding
 from .state import StageVars, SymState, tally
 
 
@@ -289,13 +290,17 @@ class ForcingMixin:
     # what one person's option puts them in, for the step sets that depend on the option
     _OPTION_KINDS = {"present": 0, "yes": 1, "no": 2, "abstain": 3}
 
-    def _admits(self, having: "m.Having | None", j: int) -> bool:
+    def _admits(self, having: "m.Having | Excluding | None", j: int) -> bool:
         """Whether member ``j`` (a named person, or a class slot: its members are alike in what the
-        rules read) is in the filter of a step-set term (None: no filter)."""
+        rules read, and none of them is named by a rule) is in the filter of a step-set term (None:
+        no filter)."""
         if having is None:
             return True
-        name = self.slots[j].cls.members[0] if j in self.slots else self.people[j]
-        return having.admits(self.model.person(name))
+        if j in self.slots:
+            members = self.slots[j].cls.members
+            assert not isinstance(having, Excluding) or having.names.isdisjoint(members), "a named person in a class"
+            return having.admits(self.model.person(members[0]))
+        return having.admits(self.model.person(self.people[j]))
 
     def _slot_worst(self, stage: m.Stage, state: SymState, v: StageVars, j: int, coeffs: dict, pick):
         """The outsiders of a class slot at their worst for one comparison: every notified one takes
