@@ -4,6 +4,8 @@ answers, the weighted fast path does not apply), at depths 2 and 4 and for behav
 
     python bench/run.py --groups                 # 9 and 10,000 members, 7 runs each (about a minute)
     python bench/groups.py --sizes 9 10000 --repeat 7
+    python bench/groups.py --sizes 9 99999 --json bench/groups_largest_results.json   # the largest group
+                                                 # an organisation may hold (100,000 people with the chief)
 
 Each run is a fresh process (``bench/child.py``) that builds the parser and imports Z3 first, then
 measures its own processor time from the spec's text to the verdict (loading included): processor

@@ -115,6 +115,26 @@ def test_the_groups_bench_measures_both_sizes_and_the_page_quotes_its_run(tmp_pa
         assert f"{cell[(10000, depth)] / cell[(9, depth)]:.2f}x" in doc
 
 
+def test_the_page_quotes_the_run_at_the_largest_group():
+    """What is still linear in the members (issue 14, point 3), at the largest group an organisation
+    may hold: the page quotes the table of bench/groups_largest_results.json and the figures its
+    prose draws from that run."""
+    import json
+
+    import groups
+
+    recorded = json.loads((ROOT / "bench" / "groups_largest_results.json").read_text())
+    assert recorded["sizes"] == [9, 99999] and recorded["depths"] == ["2", "4", "any"]
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert groups.table(recorded) in doc and f"The run of {recorded['date']} at the largest group" in doc
+    cell = {(r["n"], r["depth"]): r["least"] for r in recorded["rows"]}
+    added = [cell[(99999, d)] - cell[(9, d)] for d in ("2", "4", "any")]
+    assert f"{min(added) * 1000:.0f} to {max(added) * 1000:.0f} ms more than 9 members" in doc
+    assert f"about {max(added) / 99990 * 1e6:.1f} µs per member" in doc
+    load = ", ".join(f"{x:.2f}" for x in recorded["machine"]["load_average"])
+    assert f"load average {load}" in doc
+
+
 def test_the_performance_page_quotes_the_recorded_power_run():
     """docs/performance.md's power table is the table of bench/power_results.json, the recorded run
     of bench/power.py (its rows are computed by the slow test below and tests/test_power.py), and
