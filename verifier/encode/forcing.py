@@ -309,7 +309,9 @@ class ForcingMixin:
         Mirrors :func:`govspec.semantics.forcing.outsider_responses` (a group of alike outsiders).
         """
         member, n = state.members[stage.body][j], v.notified[j]
-        fixed, per_person = [], {}
+        # (every term the slot is admitted to, each its own: one comparison may count a kind of step
+        # set several times, weighted and not, filtered and not, as in size(no) - size(no except {ann}))
+        fixed, per_person = [], []
         for (kind, weighted, having), c in coeffs.items():
             if not self._admits(having, j):
                 continue
@@ -319,12 +321,12 @@ class ForcingMixin:
             elif kind == "eligible":
                 fixed.append(self._scaled(c, ToReal(member) * unit, state))
             elif kind != "recused":
-                per_person[kind] = (c, unit)
+                per_person.append((kind, c, unit))
 
         def value(option: str):
             flags = self.OPTIONS[option]
             terms = []
-            for kind, (c, unit) in per_person.items():
+            for kind, c, unit in per_person:
                 on = flags[2] or flags[1] if kind == "cast" else flags[self._OPTION_KINDS[kind]]
                 if on:  # n of them (a parameter's factor is an If over its values: kept linear)
                     terms.append(self._scaled(c, ToReal(n) * unit, state))
