@@ -131,6 +131,7 @@ def test_the_page_quotes_the_run_at_the_largest_group():
     added = [cell[(99999, d)] - cell[(9, d)] for d in ("2", "4", "any")]
     assert f"{min(added) * 1000:.0f} to {max(added) * 1000:.0f} ms more than 9 members" in doc
     assert f"about {max(added) / 99990 * 1e6:.1f} µs per member" in doc
+    assert f"at 99,999 members, {min(added) * 1000:.0f} to {max(added) * 1000:.0f} ms more than 9." in doc  # (the summary)
     load = ", ".join(f"{x:.2f}" for x in recorded["machine"]["load_average"])
     assert f"load average {load}" in doc
 
