@@ -478,6 +478,49 @@ def principal_specs(draw) -> str:
     return "\n".join(lines) + f"property principals: {form}\n"
 
 
+def counts_of_one_kind(draw, tagged: bool) -> str:
+    """A comparison that counts a kind of step set more than once: filtered and not, weighted and not,
+    added and subtracted (the counted encoding once kept one term per kind of step set: a wrong
+    PROVED, fixed on 4 December 2026; tests/test_differential.py's SAME_KIND_TWICE)."""
+    first, second = draw(st.sampled_from(["yes", "no", "present"])), draw(st.sampled_from(["yes", "no"]))
+    forms = [f"size({first})", f"weight({first})", f"size({second})", f"size({second} except {{ann}})",
+             f"weight({second} except {{chief}})"] + ([f"size({second} tagged t1)"] if tagged else [])
+    terms = draw(st.lists(st.sampled_from(forms), min_size=2, max_size=3, unique=True))
+    text = terms[0]
+    for term in terms[1:]:
+        text += draw(st.sampled_from([" + ", " - ", " + 2 * ", " - 2 * "])) + term
+    return f"{text} {draw(st.sampled_from(['>=', '<=', '>']))} {draw(st.integers(0, 3))}"
+
+
+# A board of two groups and ann, one stage whose rule is ``{rule}``, and three coalition properties.
+SAME_KIND_TWICE = """organization "groups" {{
+  person chief
+  person ann
+  group d of 2
+  group e of 3 tags t
+  body board {{ members d, e, ann }}
+  office ceo = chief
+  procedure proc0 {{
+    decided by board at meeting
+    notice all
+    passes when {rule}
+  }}
+}}
+property prop0: coalition {{d, ann}} can force proc0
+property prop1: no coalition of at most 2 in board can force proc0
+property prop2: coalition {{d}} can block proc0
+"""
+
+
+@st.composite
+def same_kind_specs(draw) -> str:
+    """SAME_KIND_TWICE with a rule from :func:`counts_of_one_kind` (a tag filter only where group e
+    has the tag): the counted encoding answers these (two classes, d and e)."""
+    tagged = draw(st.booleans())
+    text = SAME_KIND_TWICE.format(rule=counts_of_one_kind(draw, tagged).replace("tagged t1", "tagged t"))
+    return text if tagged else text.replace(" tags t\n", "\n")
+
+
 @st.composite
 def group_specs(draw, variable: bool = False, every: bool = False) -> str:
     """Specs with interchangeable members (``group``), inside the fragment the counted encoding
@@ -520,13 +563,15 @@ def group_specs(draw, variable: bool = False, every: bool = False) -> str:
                                            "weight(present) > half of weight(members)", "present >= q * size(members)"]))
             if quorum:
                 body.append(f"quorum {quorum}")
-            body.append("passes when " + draw(st.sampled_from([
+            rule = draw(st.sampled_from([
                 "yes > half of present", f"yes >= {draw(st.sampled_from(FRACTIONS))} of cast", "yes > no",
                 f"yes >= {draw(st.sampled_from(FRACTIONS))} of members", "yes >= 2", "weight(yes) > half of weight(present)",
                 "majority of cast", "yes > no and yes >= 1", "yes >= 2 or yes == eligible", "yes > q * size(present)",
                 "notified == board.members and yes >= 1", "abstain < yes", "yes >= 1 and ann in present",
                 "size(yes except {ann}) >= 2", "yes tagged t1 >= 1 and yes > no" if "tags t1" in lines[3] else "yes >= 1",
-            ])))
+                None,  # (drawn only when chosen: the other choices draw as before)
+            ]))
+            body.append("passes when " + (rule or counts_of_one_kind(draw, "tags t1" in lines[3])))
         else:
             body.append("decided by board by written consent")
             if draw(st.booleans()):
@@ -541,7 +586,8 @@ def group_specs(draw, variable: bool = False, every: bool = False) -> str:
         if guard:
             body.append(f"require {guard}")
         effects = ["ceo = vacant", "q = 2/3", "q = size(board.members) - 1", "if ceo is vacant then q = 2/3 else q = 1/2"]
-        effects += ["remove x from board", "if size(board.members) >= 3 then remove x from board"] if formal else []
+        # (one removal of x at most: removed twice from one body, x is outside the counted fragment)
+        effects += [draw(st.sampled_from(["remove x from board", "if size(board.members) >= 3 then remove x from board"]))] if formal else []
         if numeric:
             effects += ["q = t", "q = t * 1/2", "if t >= 2 then q = size(board.members) - t", "if t == 1 then ceo = vacant"]
         signature = f"({formal[1:-1]}, {numeric})" if formal and numeric else formal or (numeric and f"({numeric})")

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from govspec import api
 from govspec.explicit import ExplicitEngine
 from govspec.verdicts import check_property, sanity
-from specgen import group_specs, principal_specs, specs, token_specs
+from specgen import SAME_KIND_TWICE, group_specs, principal_specs, same_kind_specs, specs, token_specs
 from verifier import Z3Engine, counting
 
 DEPTH = 2
@@ -538,23 +538,7 @@ def test_a_step_set_less_named_people_has_a_worst_case_without_a_quantifier():
 # a tag filter that was so since tag filters were read as sums (3 December): on the tag rule below
 # `prop1` was PROVED for any length and `prop0` REFUTED, both wrong (d[1] and d[2] voting yes force
 # it; the explicit engine proves it).
-SAME_KIND_TWICE = """organization "groups" {{
-  person chief
-  person ann
-  group d of 2
-  group e of 3 tags t
-  body board {{ members d, e, ann }}
-  office ceo = chief
-  procedure proc0 {{
-    decided by board at meeting
-    notice all
-    passes when {rule}
-  }}
-}}
-property prop0: coalition {{d, ann}} can force proc0
-property prop1: no coalition of at most 2 in board can force proc0
-property prop2: coalition {{d}} can block proc0
-"""
+# (the spec is specgen.SAME_KIND_TWICE)
 
 
 @pytest.mark.parametrize("rule", ["size(yes) + size(no) - size(no except {ann}) >= 2",
@@ -564,6 +548,20 @@ property prop2: coalition {{d}} can block proc0
                                   "size(yes) + weight(yes) >= 4 and size(no) - size(no tagged t) <= 0"])
 def test_a_class_counts_each_term_of_a_kind_of_step_set(rule):
     assert compare(SAME_KIND_TWICE.format(rule=rule), depth=1) == []
+
+
+@settings(max_examples=12, derandomize=True, **COMMON)
+@given(same_kind_specs())
+def test_a_class_counts_each_term_of_drawn_rules(text):
+    assert counting.classes(api.load_text(text, "drawn.gov"))[0], "the counted encoding answers"
+    assert compare(text, depth=1) == [], text
+
+
+@pytest.mark.slow
+@settings(max_examples=150, **COMMON)  # (about 0.15 s each; the seed moves daily)
+@given(same_kind_specs())
+def test_a_class_counts_each_term_of_drawn_rules_slow(text):
+    assert compare(text, depth=1) == [], text
 
 
 @pytest.mark.slow

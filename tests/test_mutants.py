@@ -24,7 +24,7 @@ from z3 import BoolVal, RealVal, Sum, If
 
 from govspec import model as m
 from govspec.verdicts import ReplayError
-from specgen import group_specs, specs, token_specs
+from specgen import group_specs, same_kind_specs, specs, token_specs
 from test_differential import compare
 from verifier import counting, encode, weighted
 from verifier.encode import forcing
@@ -150,6 +150,15 @@ def _slot_outsiders_ignored(self, stage, state, v, j, coeffs, pick):
     return RealVal(0)
 
 
+def _slot_one_term_per_kind(self, stage, state, v, j, coeffs, pick):
+    """(the defect fixed on 4 December 2026) only the last admitted term of each kind of step set."""
+    last = {}
+    for (kind, weighted, having), c in coeffs.items():
+        if self._admits(having, j):
+            last[kind] = ((kind, weighted, having), c)
+    return Original._slot_worst(self, stage, state, v, j, dict(last.values()), pick)
+
+
 def _slot_notified_unbounded(stage, member, v, i, outsider):
     return Original._slot_valid(stage, member + 1, v, i, outsider)
 
@@ -208,6 +217,8 @@ ALL = {
                                                              counted=True),
     "a class's notified count not bounded by its members": Mutant(
         ("_slot_valid", staticmethod(_slot_notified_unbounded)), group_specs, counted=True),
+    "a class's worst case keeps one term per kind of step set": Mutant(
+        ("_slot_worst", _slot_one_term_per_kind), same_kind_specs, 1, counted=True),
     # an unsound proof for any length
     "invariant not closed under steps (any length)": Mutant(_unbounded_patches, unbounded=True),
 }
