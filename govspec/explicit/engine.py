@@ -34,7 +34,7 @@ class ExplicitEngine:
         return bfs(model, depth, deadline, step_bad=step_bad)
 
     def reachable(self, model: m.Model, procedure: str, depth: int, deadline: Deadline, phase: str = "pass") -> Outcome:
-        return bfs(model, depth, deadline,
+        return bfs(model, depth, deadline, blind=True,
                     step_bad=lambda state, step: (step.procedure, step.phase) == (procedure, phase))
 
     def force(self, model: m.Model, goal: m.Goal, depth: int, deadline: Deadline,

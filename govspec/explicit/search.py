@@ -35,8 +35,9 @@ class _Tree:
         return True
 
 
-def bfs(model: m.Model, depth: int, deadline: Deadline, state_bad=None, step_bad=None) -> Outcome:
-    """Breadth-first search for a shortest behaviour ending in a bad state or a bad step."""
+def bfs(model: m.Model, depth: int, deadline: Deadline, state_bad=None, step_bad=None, blind: bool = False) -> Outcome:
+    """Breadth-first search for a shortest behaviour ending in a bad state or a bad step (``blind``:
+    ``step_bad`` reads only the step's procedure and phase, not its votes; see :func:`steps_from`)."""
     if depth > LIMITS["depth"]:
         return Outcome("unknown", reason=f"depth {depth} is beyond the explicit engine's limit of {LIMITS['depth']}")
     start = sem.initial_state(model)
@@ -53,7 +54,7 @@ def bfs(model: m.Model, depth: int, deadline: Deadline, state_bad=None, step_bad
             nxt = []
             for s in layer:
                 check = (lambda step, s=s: step_bad(s, step)) if step_bad is not None else None
-                for step, bad in steps_from(model, s, deadline, check):
+                for step, bad in steps_from(model, s, deadline, check, blind=blind):
                     if bad:
                         return Outcome("found", tree.path(s) + [step], k + 1)
                     after = sem.apply(model, s, step)

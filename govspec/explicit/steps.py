@@ -64,11 +64,14 @@ def _options(stage: m.Stage, recused_from_vote: bool, role: str) -> tuple[str, .
 
 def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, args: dict[str, str],
              coalition: frozenset[str] | None = None, stage: m.Stage | None = None,
-             power: dict[str, Fraction] | None = None) -> Iterator[sem.StageChoice]:
-    """Every choice at one stage, up to interchangeable members.
+             power: dict[str, Fraction] | None = None, prefer: str | None = None) -> Iterator[sem.StageChoice]:
+    """Every choice at one stage, up to interchangeable members, each once.
 
     With ``coalition``, only the coalition's part is chosen (whom to notify, and the coalition
-    members' attendance and votes); outsiders are only notified or not.
+    members' attendance and votes); outsiders are only notified or not.  With ``prefer`` (an
+    option, "yes"), the choices where every member of a class who may take it does come first: a
+    search for any choice that carries the stage usually ends at the first (the order of the others
+    is unchanged; a search through all of them sees the same choices).
     """
     stage = stage or proc.stages[index]
     members = state.body(stage.body)
@@ -86,12 +89,23 @@ def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, ar
         role = "free" if coalition is None else ("coalition" if people[0] in coalition else "outsider")
         options = _options(stage, people[0] in r_vote, role)
         splits = list(sem.compositions(len(people), len(options)))
+        if prefer in options:  # (everyone of the class taking it, first)
+            first = tuple(len(people) if option == prefer else 0 for option in options)
+            splits.remove(first)
+            splits.insert(0, first)
         total *= len(splits)
         if total > LIMITS["choices per stage"]:
             raise TooLarge(f"more than {LIMITS['choices per stage']} choices at one stage of '{proc.name}'")
         per_class.append([(people, options, split) for split in splits])
     for combo in itertools.product(*per_class):
         yield sem.assemble_choice(combo)
+
+
+def _carrying(proc: m.Procedure, index: int) -> str | None:
+    """The option to try first in a search for a choice that lets a stage's decision go on: a vote
+    for it ("yes"), except at a veto stage, where the search wants the veto not to carry (the
+    first choice in the usual order, everyone in the last option, seldom carries one)."""
+    return None if proc.stages[index].kind == "vetoed" else "yes"
 
 
 def _stage_ok(model, proc, index, state, args, choice, power=None, which: int = 0) -> bool:
@@ -272,12 +286,14 @@ def _tallied_steps(model: m.Model, proc: m.Procedure, state: sem.State, args: di
 
 
 def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
-               violates=None, horizon: int | None = None) -> Iterator[tuple[sem.Step, bool]]:
+               violates=None, horizon: int | None = None, blind: bool = False) -> Iterator[tuple[sem.Step, bool]]:
     """One legal passing step per (procedure, arguments) from ``state``, with whether it violates.
 
     ``violates(step) -> bool`` (for a step property) makes the search look, among all passing
     choices of that procedure and arguments, for one that violates; otherwise any passing choice
-    represents them all (the next state depends only on the procedure and its arguments).
+    represents them all (the next state depends only on the procedure and its arguments).  With
+    ``blind``, ``violates`` reads only the step's procedure and phase (is this procedure passing?),
+    so any passing choice answers for all of them too.
     """
     everyone = [p.name for p in model.people]
     for proc in model.procedures.values():
@@ -297,7 +313,7 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
             found = None  # a passing step, and whether it violates
             for loan in _loans(model, proc, everyone):
                 counted = sem.counting_powers(model, proc, state, loan, which)
-                picks = [next((c for c in _choices(model, proc, i, state, args, power=counted)
+                picks = [next((c for c in _choices(model, proc, i, state, args, power=counted, prefer=_carrying(proc, i))
                                if _stage_ok(model, proc, i, state, args, c, counted, which)), None)
                          for i in range(len(proc.stages))]
                 if any(p is None for p in picks):
@@ -305,6 +321,9 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
                 step = sem.Step(proc.name, arg_items, tuple(picks), loan=loan, which=which)
                 found = found or (step, False)
                 if violates is None:
+                    break
+                if blind:  # (the same answer for every choice and loan)
+                    found = (step, bool(violates(step)))
                     break
                 bad = next((sem.Step(proc.name, arg_items, (c,) + tuple(picks[1:]), loan=loan, which=which)
                             for c in _choices(model, proc, 0, state, args, power=counted)
