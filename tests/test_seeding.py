@@ -84,3 +84,39 @@ def test_another_seed_explores_other_examples_fixed_ones_too(runs):
     assert runs["other"]["MOVING"] != runs["given"]["MOVING"]
     assert runs["other"]["FIXED"] != runs["given"]["FIXED"]
     assert runs["given"]["FIXED"] != runs["today"]["FIXED"]  # a given seed reaches the derandomized tests too
+
+
+
+ORDERED = """
+from hypothesis import given, settings, strategies as st
+
+def test_plain():
+    pass
+
+@settings(max_examples=2, database=None, derandomize=True)
+@given(st.binary())
+def test_fixed(data):
+    pass
+
+@settings(max_examples=2, database=None)
+@given(st.binary())
+def test_moving(data):
+    pass
+
+def test_plain_after():
+    pass
+"""
+
+
+def test_the_exploring_tests_start_first(tmp_path):
+    """The exploring tests (not derandomized) are collected first, the others in their order, so
+    that under work stealing the long ones do not start last."""
+    (tmp_path / "conftest.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(TESTS)!r})\n"
+        "from seeding import pytest_collection_modifyitems, pytest_configure, pytest_terminal_summary\n")
+    (tmp_path / "test_inner.py").write_text(ORDERED)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=",
+                           "--collect-only", "-q", "test_inner.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    order = re.findall(r"::(test_\w+)", done.stdout)
+    assert order == ["test_moving", "test_plain", "test_fixed", "test_plain_after"], done.stdout
