@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 
 import pytest
+import z3
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -531,6 +532,70 @@ def test_a_step_set_less_named_people_has_a_worst_case_without_a_quantifier():
     assert (result.status, result.scope.depth, engine.last_counted) == ("bounded", 2, True), result.reason
     with_ann = EXCEPT_NAMED.replace("members d, e", "members d, e, ann")  # (ann's vote, on the board, never counts)
     assert compare(with_ann) == []
+
+
+# Found by the slow run of 5 December 2026 (seed 20261205): the Z3 engine answered UNKNOWN after its
+# 30 s (and once overran them: 91 s in one check) where the explicit engine refuted at depth 1 at
+# once. The rule `notified == board.members and yes >= 1` compares whom the coalition notified with
+# the members, which no outsider's response changes; the outsiders' worst case did not read such a
+# part, so the forced step quantified over every outsider's response.
+NOTIFIED_ALL = """organization "groups" {
+  person chief
+  person ann
+  group d of 2 weight 2
+  group e of 2
+  body board { members ann, d, e }
+  office ceo = chief
+  parameter q = 1/2
+  event resign(x in board) { effect remove x from board }
+  procedure proc0 {
+    decided by board at meeting
+    notice all
+    passes when RULE
+    require ceo is not vacant
+    effect q = size(board.members) - 1
+  }
+}
+property prop0: no coalition of at most 2 can force proc0
+property prop1: coalition {ann} can force proc0
+property prop2: every coalition of 3 in board can block proc0
+"""
+
+
+@pytest.mark.parametrize("rule, verdicts", [
+    ("notified == board.members and yes >= 1", ("refuted", "proved", "refuted")),
+    ("yes >= 1 and (notified == board.members or size(eligible) >= 9)", ("refuted", "proved", "refuted")),
+    ("size(notified) != 3 and not (ann in recused) and yes >= 2", ("refuted", "bounded", "refuted")),
+    ("size(notified union eligible) >= 5 and yes >= 1", ("refuted", "proved", "refuted")),
+    # (settled parts that never hold, or ask three yes votes: nobody forces it in one step, any 3 block it)
+    ("notified != board.members and yes >= 1", ("bounded", "bounded", "bounded")),
+    ("eligible == board.members and yes >= 3", ("bounded", "bounded", "bounded")),
+])
+def test_a_part_no_outsider_changes_needs_no_quantifier(rule, verdicts):
+    from verifier.encode.unrolling import Unrolling
+
+    text = NOTIFIED_ALL.replace("RULE", rule)
+    assert compare(text) == []
+    model = api.load_text(text, "notified.gov")
+    got = tuple(check_property(Z3Engine(), model, p, 1, TIMEOUT, None).status for p in model.properties)
+    assert got == verdicts  # (the same at depth 2 on both engines: compare)
+    unroll = Unrolling(model, (), split=True)
+    coalition, _, _ = unroll.coalition(None, None, frozenset({"ann"}))
+    unroll.add_forced_step(z3.Solver(), coalition)
+    assert not unroll.quantified
+
+
+def test_a_part_the_outsiders_answer_still_quantifies():
+    """``yes == board.members`` is the outsiders' answer: read on the coalition's choices it would
+    let the coalition vote for them (the mutant "a step set the outsiders answer read as settled")."""
+    from verifier.encode.unrolling import Unrolling
+
+    text = NOTIFIED_ALL.replace("RULE", "yes == board.members")
+    model = api.load_text(text, "notified.gov")
+    unroll = Unrolling(model, (), split=True)
+    coalition, _, _ = unroll.coalition(None, None, frozenset({"ann"}))
+    unroll.add_forced_step(z3.Solver(), coalition)
+    assert unroll.quantified
 
 
 # Found by review of that fix: a counted class's worst case kept one term per kind of step set, the

@@ -220,6 +220,10 @@ ALL = {
     "a class's worst case keeps one term per kind of step set": Mutant(
         ("_slot_worst", _slot_one_term_per_kind), same_kind_specs, 1, counted=True),
     # an unsound proof for any length
+    # (a part of a rule no outsider's response changes is read on the coalition's own choices: read so
+    # with a step set the outsiders answer, the coalition would choose their votes too)
+    "a step set the outsiders answer read as settled": Mutant(("forcing:_UNANSWERED", frozenset(m.STEP_SETS)),
+                                                               group_specs),
     "invariant not closed under steps (any length)": Mutant(_unbounded_patches, unbounded=True),
 }
 
@@ -289,3 +293,17 @@ def test_mutant_is_killed_by_its_witness(name, monkeypatch):
 def test_every_witness_belongs_to_a_mutant():
     stored = {p.name for p in (pathlib.Path(__file__).parent / "mutants").glob("*.gov")}
     assert stored <= {witness_path(n).name for n in ALL}
+
+
+def test_the_docs_count_the_mutants():
+    """docs/reliability.md's table counts the mutants of each part of the encoding."""
+    kinds = {"the encoding": 0, "the token and proposal encoding": 0, "the counted encoding": 0, "proofs of any length": 0}
+    for mutant in ALL.values():
+        strategy = getattr(mutant.strategy, "func", mutant.strategy)
+        kind = ("proofs of any length" if mutant.unbounded else "the counted encoding" if mutant.counted
+                else "the token and proposal encoding" if strategy.__name__ == "token_specs" else "the encoding")
+        kinds[kind] += 1
+    row = next(line for line in (pathlib.Path(__file__).parent.parent / "docs" / "reliability.md").read_text().splitlines()
+               if line.startswith("| Mutation check |"))
+    stated = {kind: int(n) for n, kind in re.findall(r"(\d+) (?:mutants? )?of (the (?:[a-z ]+ )?encoding|proofs of any length)", row)}
+    assert stated == kinds, row

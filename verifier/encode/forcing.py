@@ -3,8 +3,9 @@
 Encodes: the coalition of a forcing question (who may be in it, its part of each class); a forced
 stage: the coalition's own choices legal, and the stage going the coalition's way for every
 response of the notified outsiders, either under an explicit universal quantifier or, when the
-stage's rule is a conjunction of linear comparisons of counts and of tests of a person against a
-step set, without one, each outsider at its worst option separately; and veto safety: while a veto
+stage's rule is a conjunction of linear comparisons of counts, of tests of a person against a
+step set and of parts no response changes, without one, each outsider at its worst option
+separately; and veto safety: while a veto
 window is open, some response of the coalition's members defeats every veto attempt, and no open
 proposal may be cancelled.
 
@@ -21,6 +22,8 @@ equivalent to the quantified form it replaces.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from z3 import And, Bool, BoolVal, ForAll, If, Implies, Not, Or, RealVal, Sum, ToReal, is_false, simplify
 
@@ -44,20 +47,45 @@ def _split_equality(c: "m.Compare") -> list:
     return [(c.op, c.left, c.right)]
 
 
-def _atoms(e) -> list | None:
-    """The atoms of a rule that is a conjunction of comparisons and of tests that a person is (or is
-    not) in a set, else None (see :meth:`Unrolling.worst_case`)."""
+# The step sets no outsider's response changes: whom the coalition notified (its choice, legal for
+# everyone), and who may vote or is recused (membership and the procedure's arguments).  The others
+# (present, yes, no, abstain, cast) are the responses.
+_UNANSWERED = frozenset({"notified", "eligible", "recused"})
+
+
+@dataclass(frozen=True)
+class _Settled:
+    """A part of a rule that no outsider's response changes (see :func:`_atoms`): it holds in every
+    response or in none, so it is its own worst case, whatever its shape."""
+
+    expr: object
+
+
+def _settled(e, stage: int) -> bool:
+    """Whether no outsider's response changes ``e``'s value: every step set in it is one of
+    :data:`_UNANSWERED`, of the stage being decided."""
+    return all(x.kind in _UNANSWERED and x.stage == stage for x in m.walk(e) if isinstance(x, m.StepSet))
+
+
+def _atoms(e, stage: int) -> list | None:
+    """The atoms of a rule that is a conjunction of comparisons, of tests that a person is (or is
+    not) in a set, and of parts no outsider's response changes (:class:`_Settled`, any shape, such
+    as ``notified == board.members``), else None (see :meth:`Unrolling.worst_case`)."""
+    if isinstance(e, m.Compare) and any(isinstance(x, m.StepSet) for x in m.walk(e)) and _settled(e, stage):
+        return [_Settled(e)]  # (a count of whom it notified, of any shape, or !=, which has no per-member worst case)
     if isinstance(e, (m.Compare, m.InSet)) or (isinstance(e, m.NotE) and isinstance(e.item, m.InSet)):
         return [e]
     if isinstance(e, m.And):
         out = []
         for item in e.items:
-            sub = _atoms(item)
+            sub = _atoms(item, stage)
             if sub is None:
                 return None
             out += sub
         return out
-    return [] if isinstance(e, m.BoolConst) and e.value else None
+    if isinstance(e, m.BoolConst) and e.value:
+        return []
+    return [_Settled(e)] if _settled(e, stage) else None
 
 
 def _min(terms):
@@ -191,16 +219,17 @@ class ForcingMixin:
         When the stage's rule is a conjunction of linear comparisons of counts, a universally
         quantified conjunction is the conjunction of each comparison at its own worst case, and
         each comparison is a sum over members, so its worst case picks each outsider's worst
-        option separately (the minimum for >= and >, the maximum for <= and <).  Returns None when
-        the rule has another shape; the caller then quantifies explicitly.
+        option separately (the minimum for >= and >, the maximum for <= and <).  A part that no
+        response changes (:class:`_Settled`) is its own worst case.  Returns None when the rule
+        has another shape; the caller then quantifies explicitly.
 
         Mirrors :func:`govspec.semantics.forcing.outsider_responses`.
         """
         stage = stage or proc.stages[index]
         carry = (stage.kind != "vetoed") if carry is None else carry
-        atoms = _atoms(stage.passes.expr) if stage.quorum is None else None
+        atoms = _atoms(stage.passes.expr, index) if stage.quorum is None else None
         if stage.quorum is not None:
-            q, p = _atoms(stage.quorum.expr), _atoms(stage.passes.expr)
+            q, p = _atoms(stage.quorum.expr, index), _atoms(stage.passes.expr, index)
             atoms = None if q is None or p is None else q + p
         if atoms is None:
             return None
@@ -217,6 +246,11 @@ class ForcingMixin:
         if any(isinstance(a, m.Compare) and a.op == "!=" for a in atoms):
             return None
         for atom in atoms:
+            if isinstance(atom, _Settled):  # (the same in every response: read on the coalition's notice)
+                sets: list = [None] * max(1, len(proc.stages))
+                sets[index] = sets_own
+                parts.append(self.boolean(atom.expr, state, args, sets))
+                continue
             if not isinstance(atom, m.Compare):  # a person in (or not in) a step set
                 part = self._membership_worst(proc, stage, index, state, args, v, coalition, atom, sets_own, per_option)
                 if part is None:
