@@ -244,3 +244,24 @@ def test_snapshot_proofs_reach_any_length_with_a_checked_certificate(path, name)
     assert cert.check(_with_body(c, f"(not {_body(c)})"), 20)[0] == "invalid"
     if _has_cvc5():
         assert cert.recheck_with_cvc5(c, 20) == ("valid", "")
+
+
+# ------------------------------------------------------------------ coalitions that must include someone
+
+def test_a_coalition_including_someone_is_proved_for_the_coalitions_that_include_them():
+    """'no coalition of at most 3 in board including chief can force remove_ceo' is proved for the
+    largest coalitions that include chief, as the bounded search enumerates them. Until 5 December
+    2026 the proof was asked of every coalition of 3, and {cto, bob, dan} can force the removal:
+    Spacer found it and the reason read "a longer behaviour may violate it" (which also kept the
+    exhaustive exploration from trying). It came to light when the rules of that spec stopped
+    needing a quantifier (the exploration had proved it until then)."""
+    text = (Path(__file__).parent.parent / "specs" / "delaware" / "independent_directors.gov").read_text()
+    model = api.load_text(text, "independent_directors.gov")
+    prop = next(p for p in model.properties if p.name == "ceo_and_two_independents_cannot_remove_the_ceo")
+    assert prop.coalition.including == ("chief",)
+    engine = solve.Z3Engine()
+    assert engine.prove_unbounded(model, prop, Deadline(30)) == (True, "")
+    # (without 'including' the same question is false: the proof must not have been of it)
+    everyone = dataclasses.replace(prop, coalition=dataclasses.replace(prop.coalition, including=()))
+    ok, why = solve.Z3Engine().prove_unbounded(model, everyone, Deadline(30))
+    assert (ok, why) == (False, "a longer behaviour may violate it")

@@ -534,6 +534,17 @@ def test_a_step_set_less_named_people_has_a_worst_case_without_a_quantifier():
     assert compare(with_ann) == []
 
 
+def _quantifies(model, coalition: set[str]) -> bool:
+    """Whether a step forced by ``coalition`` quantifies over the outsiders' responses (one
+    variable per member: no counted classes)."""
+    from verifier.encode.unrolling import Unrolling
+
+    unroll = Unrolling(model, (), split=True)
+    members, _, _ = unroll.coalition(None, None, frozenset(coalition))
+    unroll.add_forced_step(z3.Solver(), members)
+    return unroll.quantified
+
+
 # Found by the slow run of 5 December 2026 (seed 20261205): the Z3 engine answered UNKNOWN after its
 # 30 s (and once overran them: 91 s in one check) where the explicit engine refuted at depth 1 at
 # once. The rule `notified == board.members and yes >= 1` compares whom the coalition notified with
@@ -570,32 +581,86 @@ property prop2: every coalition of 3 in board can block proc0
     # (settled parts that never hold, or ask three yes votes: nobody forces it in one step, any 3 block it)
     ("notified != board.members and yes >= 1", ("bounded", "bounded", "bounded")),
     ("eligible == board.members and yes >= 3", ("bounded", "bounded", "bounded")),
+    # (a meeting without notice, whom the coalition tells; the tagged recused from the vote)
+    ("notified == board.members except {ann} and yes >= 2 | notice none", ("refuted", "bounded", "refuted")),
+    ("size(recused) == 1 and not (ann in eligible) and yes >= 1 | notice none\n    recuse tagged t from vote",
+     ("refuted", "bounded", "refuted")),
 ])
 def test_a_part_no_outsider_changes_needs_no_quantifier(rule, verdicts):
-    from verifier.encode.unrolling import Unrolling
-
-    text = NOTIFIED_ALL.replace("RULE", rule)
+    rule, _, notice = rule.partition(" | ")
+    text = NOTIFIED_ALL.replace("RULE", rule).replace("notice all", notice or "notice all")
+    text = text.replace("person ann", "person ann tags t")
     assert compare(text) == []
     model = api.load_text(text, "notified.gov")
     got = tuple(check_property(Z3Engine(), model, p, 1, TIMEOUT, None).status for p in model.properties)
     assert got == verdicts  # (the same at depth 2 on both engines: compare)
-    unroll = Unrolling(model, (), split=True)
-    coalition, _, _ = unroll.coalition(None, None, frozenset({"ann"}))
-    unroll.add_forced_step(z3.Solver(), coalition)
-    assert not unroll.quantified
+    assert not _quantifies(model, {"ann"})
 
 
-def test_a_part_the_outsiders_answer_still_quantifies():
-    """``yes == board.members`` is the outsiders' answer: read on the coalition's choices it would
-    let the coalition vote for them (the mutant "a step set the outsiders answer read as settled")."""
-    from verifier.encode.unrolling import Unrolling
+VETOED_IF_SETTLED = """organization "veto" {
+  person ann
+  person bob
+  person carol
+  person dave
+  person erin
+  body board { members ann, bob, carol }
+  body council { members dave, erin, carol }
+  parameter q = 0
+  procedure p {
+    decided by board at meeting
+      notice all
+      passes when yes >= 2
+    vetoed by council at meeting
+      notice all
+      passes when RULE
+    effect q = 1
+  }
+}
+property p0: coalition {ann, bob} can force p
+property p1: no coalition of at most 2 can force p
+property p2: coalition {ann, bob, carol} can force p
+"""
 
-    text = NOTIFIED_ALL.replace("RULE", "yes == board.members")
-    model = api.load_text(text, "notified.gov")
-    unroll = Unrolling(model, (), split=True)
-    coalition, _, _ = unroll.coalition(None, None, frozenset({"ann"}))
-    unroll.add_forced_step(z3.Solver(), coalition)
-    assert unroll.quantified
+
+@pytest.mark.parametrize("rule", ["size(eligible) >= 3", "size(eligible) >= 4", "notified != council.members"])
+def test_a_veto_decided_by_a_settled_part_needs_no_quantifier(rule):
+    """A veto that passes on a part no response changes fails for the coalition exactly when that
+    part is false (found by review: such a veto made the forced step quantify)."""
+    text = VETOED_IF_SETTLED.replace("RULE", rule)
+    assert compare(text) == []
+    model = api.load_text(text, "veto.gov")
+    assert not _quantifies(model, {"ann", "bob"})
+
+
+# A set the outsiders answer, combined or compared (`size(no union abstain)`, `yes == board.members`):
+# whether a person is in it depends on that person's own option only, so the worst case is still
+# each person's own (until 5 December 2026 such rules quantified over every response; with the
+# members of a counted class they still do: a class's count of a combined set is not a sum of its
+# members' own terms).
+@pytest.mark.parametrize("rule", [
+    "yes == board.members",
+    "size(no union abstain) == 0 and yes >= 1",
+    "size((yes union abstain) except {ann}) >= 2",
+    "weight(yes union no) >= 3 and size(no intersect tagged t) == 0",
+    "not (ann in no union abstain) and yes >= 1",
+    "ann in yes union abstain",
+    "size(people except no) >= 6 and yes >= 1",
+    "present == board.members except no",
+])
+def test_a_combined_set_of_the_outsiders_has_a_worst_case_per_person(rule):
+    text = NOTIFIED_ALL.replace("RULE", rule).replace("group e of 2", "group e of 2 tags t")
+    assert compare(text) == []
+    model = api.load_text(text, "combined.gov")
+    assert not _quantifies(model, {"ann"})
+
+
+@pytest.mark.parametrize("rule", ["yes >= 2 or no == 0", "not (size(no) >= 1) and yes >= 1", "yes != 0"])
+def test_a_rule_of_another_shape_still_quantifies(rule):
+    """A disjunction or negation of what the outsiders answer, != on it: no per-person worst case
+    (docs/performance.md lists these). Read on the coalition's choices they would let the coalition
+    vote for the outsiders (the mutant "a step set the outsiders answer read as settled")."""
+    model = api.load_text(NOTIFIED_ALL.replace("RULE", rule), "notified.gov")
+    assert _quantifies(model, {"ann"})
 
 
 # Found by review of that fix: a counted class's worst case kept one term per kind of step set, the

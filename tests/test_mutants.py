@@ -35,7 +35,7 @@ class Original:
 
 for _name in ("boolean", "num", "_recused", "stage_sets", "person_valid", "_effects", "outsider_options",
               "_timed_actions", "counting_state", "_token_effect", "_lifecycle_actions", "_slot_valid", "_slot_worst",
-              "_several_timed_actions"):
+              "_several_timed_actions", "_each_worst"):
     setattr(Original, _name, staticmethod(getattr(encode.Unrolling, _name)))
 
 
@@ -159,6 +159,13 @@ def _slot_one_term_per_kind(self, stage, state, v, j, coeffs, pick):
     return Original._slot_worst(self, stage, state, v, j, dict(last.values()), pick)
 
 
+def _combined_outsiders_stay_away(self, proc, stage, state, args, v, coalition, sets_own, per_option, holds):
+    """(5 December 2026) each notified outsider of a per-person worst case takes one option only:
+    staying away."""
+    return Original._each_worst(self, proc, stage, state, args, v, coalition, sets_own,
+                                {o: per_option["absent"] for o in per_option}, holds)
+
+
 def _slot_notified_unbounded(stage, member, v, i, outsider):
     return Original._slot_valid(stage, member + 1, v, i, outsider)
 
@@ -219,11 +226,13 @@ ALL = {
         ("_slot_valid", staticmethod(_slot_notified_unbounded)), group_specs, counted=True),
     "a class's worst case keeps one term per kind of step set": Mutant(
         ("_slot_worst", _slot_one_term_per_kind), same_kind_specs, 1, counted=True),
-    # an unsound proof for any length
-    # (a part of a rule no outsider's response changes is read on the coalition's own choices: read so
-    # with a step set the outsiders answer, the coalition would choose their votes too)
+    # the outsiders' worst case without a quantifier (5 December 2026): a part of a rule no outsider's
+    # response changes is read on the coalition's own choices (read so with a step set the outsiders
+    # answer, the coalition would choose their votes too); a set combined of step sets, person by person
     "a step set the outsiders answer read as settled": Mutant(("forcing:_UNANSWERED", frozenset(m.STEP_SETS)),
                                                                group_specs),
+    "outsiders of a combined set only stay away": Mutant(("_each_worst", _combined_outsiders_stay_away)),
+    # an unsound proof for any length
     "invariant not closed under steps (any length)": Mutant(_unbounded_patches, unbounded=True),
 }
 

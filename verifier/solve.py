@@ -16,7 +16,7 @@ from z3 import And, BoolVal, Not, Solver, Tactic, is_rational_value, is_true, sa
 
 from govspec import model as m
 from govspec import semantics as sem
-from govspec.coalitions import largest_principal_coalitions
+from govspec.coalitions import MAX_COALITIONS, including_coalitions, largest_principal_coalitions
 from govspec.engine import Deadline, OutOfTime, Outcome
 from govspec.records import dataclass
 
@@ -608,6 +608,18 @@ class Z3Engine:
             if self._behaviours is None or self._behaviours[0] is not model:
                 self._behaviours = (model, unbounded.system(model))
             return self._prove(model, prop, deadline, built=self._behaviours[1])
+        if prop.kind == "no_coalition" and spec.including and spec.size is not None:
+            # each largest coalition that includes them, as the verdict searched (a larger one can do
+            # whatever a smaller can); asked of every coalition of the size, the proof failed whenever
+            # one without them could force the goal, and said that a longer behaviour may violate it
+            combos, _ = including_coalitions(model, spec, min(spec.size, len(spec.candidates)))
+            if len(combos) > MAX_COALITIONS:
+                return False, f"more than {MAX_COALITIONS} coalitions to prove it for"
+            for members in combos:
+                ok, why = self._prove(model, prop, deadline, goal=prop.goal, fixed=frozenset(members))
+                if not ok:
+                    return False, why
+            return True, ""
         if prop.kind == "no_coalition" and not spec.principals:
             return self._prove(model, prop, deadline, goal=prop.goal, coalition_candidates=spec.candidates,
                                    coalition_size=spec.size)

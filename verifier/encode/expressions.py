@@ -40,6 +40,15 @@ class Excluding:
         return person.name not in self.names
 
 
+@dataclass(frozen=True, slots=True)
+class Combined:
+    """The term of ``size(S)`` for a set S of step sets combined (``no union abstain``) or filtered
+    otherwise (``(yes except x) tagged t``): each person's term is whether they are in S, which
+    depends on their own option at the stage only (a set operation is applied person by person)."""
+
+    expr: object
+
+
 def _constant_scale(e):
     """(factor, parameter or None) when e is a constant or a constant times a parameter."""
     if isinstance(e, m.Num):
@@ -228,7 +237,9 @@ class ExpressionsMixin:
         shape.  ``filter`` is None, the :class:`~govspec.model.Having` of a step set filtered by a
         tag or a principal (``no tagged veto``), or :class:`Excluding` for a step set less named
         people (``yes except {ann}``): declared attributes and names never change, so each member's
-        term is still its own, zero for those it does not admit."""
+        term is still its own, zero for those it does not admit.  Any other count of step sets has
+        the step set ``"set"`` and the filter :class:`Combined` (each person's term: whether they are
+        in the set)."""
         match e:
             case m.Count(set=m.StepSet(kind=k), weighted=w):
                 return {(k, w, None): (Fraction(1), None)}, m.Num(Fraction(0))
@@ -237,8 +248,11 @@ class ExpressionsMixin:
             case m.Count(set=m.SetOp(op="except", left=m.StepSet(kind=k), right=m.SetOf(people=named)),
                          weighted=w) if named and all(isinstance(p, m.PersonConst) for p in named):
                 return {(k, w, Excluding(frozenset(p.name for p in named))): (Fraction(1), None)}, m.Num(Fraction(0))
-            case m.Count(set=s) if any(isinstance(x, m.StepSet) for x in m.walk(s)):
-                return None  # (a step set filtered or combined: the caller quantifies over the responses)
+            case m.Count(set=s, weighted=w) if any(isinstance(x, m.StepSet) for x in m.walk(s)):
+                # (step sets combined, or filtered otherwise: still each member's own term, whether
+                # they are in the set, which depends on their own option only; per member, not per
+                # class: the caller quantifies over a class's responses)
+                return {("set", w, Combined(s)): (Fraction(1), None)}, m.Num(Fraction(0))
             case m.Num() | m.ParamRef() | m.Seats() | m.Count() | m.NumArg():
                 return {}, e
             case m.Arith(op=op, left=a, right=b) if op in "+-":

@@ -29,7 +29,7 @@ from z3 import And, Bool, BoolVal, ForAll, If, Implies, Not, Or, RealVal, Sum, T
 
 from govspec import model as m
 
-from .expressions import Excluding
+from .expressions import Combined, Excluding
 from .state import StageVars, SymState, tally
 
 
@@ -67,13 +67,20 @@ def _settled(e, stage: int) -> bool:
     return all(x.kind in _UNANSWERED and x.stage == stage for x in m.walk(e) if isinstance(x, m.StepSet))
 
 
+def _of_stage(e, stage: int) -> bool:
+    """Whether every step set in ``e`` is of the stage being decided."""
+    return all(x.stage == stage for x in m.walk(e) if isinstance(x, m.StepSet))
+
+
 def _atoms(e, stage: int) -> list | None:
     """The atoms of a rule that is a conjunction of comparisons, of tests that a person is (or is
     not) in a set, and of parts no outsider's response changes (:class:`_Settled`, any shape, such
     as ``notified == board.members``), else None (see :meth:`Unrolling.worst_case`)."""
-    if isinstance(e, m.Compare) and any(isinstance(x, m.StepSet) for x in m.walk(e)) and _settled(e, stage):
-        return [_Settled(e)]  # (a count of whom it notified, of any shape, or !=, which has no per-member worst case)
+    if not isinstance(e, (m.And, m.BoolConst)) and _settled(e, stage):
+        return [_Settled(e)]  # (whom it notified, of any shape, even !=, which has no per-member worst case)
     if isinstance(e, (m.Compare, m.InSet)) or (isinstance(e, m.NotE) and isinstance(e.item, m.InSet)):
+        return [e]
+    if isinstance(e, m.SetCompare) and e.op == "==":  # (two sets equal: each person in both or in neither)
         return [e]
     if isinstance(e, m.And):
         out = []
@@ -85,7 +92,7 @@ def _atoms(e, stage: int) -> list | None:
         return out
     if isinstance(e, m.BoolConst) and e.value:
         return []
-    return [_Settled(e)] if _settled(e, stage) else None
+    return None
 
 
 def _min(terms):
@@ -233,10 +240,13 @@ class ForcingMixin:
             atoms = None if q is None or p is None else q + p
         if atoms is None:
             return None
-        if not carry:  # the stage (a veto) must fail: the negation of a single comparison
-            if len(atoms) != 1 or not isinstance(atoms[0], m.Compare):
+        if not carry:  # the stage (a veto) must fail: the negation of a single comparison, or of a settled part
+            if len(atoms) == 1 and isinstance(atoms[0], _Settled):
+                atoms = [_Settled(m.NotE(atoms[0].expr))]
+            elif len(atoms) != 1 or not isinstance(atoms[0], m.Compare):
                 return None
-            atoms = [_negate(atoms[0])]
+            else:
+                atoms = [_negate(atoms[0])]
         sets_own = self.stage_sets(proc, stage, state, args, v)
         per_option = {}
         for name, (a, y, n, ab) in self.OPTIONS.items():
@@ -245,14 +255,24 @@ class ForcingMixin:
         parts = []
         if any(isinstance(a, m.Compare) and a.op == "!=" for a in atoms):
             return None
+        member = self._membership(proc, index, state, args)
         for atom in atoms:
             if isinstance(atom, _Settled):  # (the same in every response: read on the coalition's notice)
                 sets: list = [None] * max(1, len(proc.stages))
                 sets[index] = sets_own
                 parts.append(self.boolean(atom.expr, state, args, sets))
                 continue
+            if isinstance(atom, m.SetCompare):  # each person in both sets or in neither, whatever they do
+                if self.slots or not _of_stage(atom, index):
+                    return None
+                left, right = atom.left, atom.right
+                each = self._each_worst(proc, stage, state, args, v, coalition, sets_own, per_option,
+                                        lambda sets, j: member(left, sets, j) == member(right, sets, j))
+                parts.append(And(list(each.values())))
+                continue
             if not isinstance(atom, m.Compare):  # a person in (or not in) a step set
-                part = self._membership_worst(proc, stage, index, state, args, v, coalition, atom, sets_own, per_option)
+                part = self._membership_worst(proc, stage, index, state, args, v, coalition, atom, sets_own, per_option,
+                                              member)
                 if part is None:
                     return None
                 parts.append(part)
@@ -262,14 +282,18 @@ class ForcingMixin:
                 if lin is None:
                     return None
                 coeffs, rest_ir = lin
+                combined = [having.expr for kind, _, having in coeffs if kind == "set"]
+                if combined and (self.slots or not all(_of_stage(e, index) for e in combined)):
+                    return None  # (a class's count of a combined set is not its members' own terms)
                 rest = self.num(rest_ir, state, args, [None] * len(proc.stages))
                 pick = _min if op in (">=", ">") else _max
                 total = [rest]
+                if combined:  # (people who cannot sit in the body: in a combined set or not, whatever anyone does)
+                    total += [self._terms(coeffs, state, sets_own, j, member, True)
+                              for j in range(len(self.people)) if j not in v.notified]
                 for j in v.notified:
                     def contribution(sets):
-                        terms = [self._scaled(c, tally(sets[kind][j], self.weight_of(state, j) if weighted else RealVal(1)), state)
-                                 for (kind, weighted, having), c in coeffs.items() if self._admits(having, j)]
-                        return Sum(terms) if terms else RealVal(0)
+                        return self._terms(coeffs, state, sets, j, member)
                     if j in self.slots:
                         worst = self._slot_worst(stage, state, v, j, coeffs, pick)
                         total.append(If(coalition.get(j, BoolVal(False)), contribution(sets_own), worst))
@@ -283,8 +307,58 @@ class ForcingMixin:
                 parts.append({">=": d >= 0, ">": d > 0, "<=": d <= 0, "<": d < 0}[op])
         return And(parts) if parts else BoolVal(True)
 
+    def _membership(self, proc: m.Procedure, index: int, state: SymState, args):
+        """(set expression, the stage's sets, person j) -> whether j is in the set (named people only;
+        each set computed once for each of the stage's sets)."""
+        known: dict[tuple[int, int], dict] = {}
+
+        def member(expr, sets, j: int):
+            key = (id(expr), id(sets))
+            found = known.get(key)
+            if found is None:
+                staged: list = [None] * max(1, len(proc.stages))
+                staged[index] = sets
+                found = known[key] = self.set_(expr, state, args, staged)
+            return found.get(j, BoolVal(False))
+        return member
+
+    def _terms(self, coeffs: dict, state: SymState, sets, j: int, member, combined_only: bool = False):
+        """Member ``j``'s own term of a linear count (:meth:`_linear`'s coefficients) in the stage's
+        ``sets`` (``combined_only``: only the counts of combined sets, those of a person who cannot
+        sit in the body)."""
+        terms = []
+        for (kind, weighted, having), c in coeffs.items():
+            if kind == "set":
+                terms.append(self._scaled(c, tally(member(having.expr, sets, j),
+                                                   self.weight_of(state, j) if weighted else RealVal(1)), state))
+            elif not combined_only and self._admits(having, j):
+                terms.append(self._scaled(c, tally(sets[kind][j], self.weight_of(state, j) if weighted else RealVal(1)),
+                                          state))
+        return Sum(terms) if terms else RealVal(0)
+
+    def _each_worst(self, proc: m.Procedure, stage: m.Stage, state: SymState, args, v: StageVars, coalition,
+                    sets_own, per_option, holds) -> dict:
+        """For each person j (named people only), ``holds(sets, j)`` whatever the outsiders do: on the
+        coalition's own choice for its members, on every option open to a notified outsider, as
+        absent for one not notified, and as it is for someone who cannot sit in the body (whose
+        option no step set reads).  ``holds`` must read j's own option only.
+
+        Mirrors :func:`govspec.semantics.forcing.outsider_responses`.
+        """
+        each = {}
+        for j in range(len(self.people)):
+            if j not in v.notified:
+                each[j] = holds(sets_own, j)
+                continue
+            rv = And(state.members[stage.body][j], self._recused(proc, args, "vote", j))
+            voter = And([holds(per_option[o], j) for o in self.outsider_options(stage, False)])
+            recused = And([holds(per_option[o], j) for o in self.outsider_options(stage, True)])
+            outsider = If(v.notified[j], If(rv, recused, voter), holds(per_option["absent"], j))
+            each[j] = If(coalition.get(j, BoolVal(False)), holds(sets_own, j), outsider)
+        return each
+
     def _membership_worst(self, proc: m.Procedure, stage: m.Stage, index: int, state: SymState, args, v: StageVars,
-                          coalition, atom, sets_own, per_option):
+                          coalition, atom, sets_own, per_option, member):
         """"x in S" (or "x not in S") whatever the outsiders do, without a quantifier.
 
         x does not depend on the votes, so "for every response, x is in S" is "for the member j that
@@ -298,8 +372,16 @@ class ForcingMixin:
         inset = atom.item if negated else atom
         if not any(isinstance(x, m.StepSet) for x in m.walk(inset.set)):  # (nothing the outsiders choose)
             return self.boolean(atom, state, args, [None] * max(1, len(proc.stages)))
-        if not isinstance(inset.set, m.StepSet) or inset.set.stage != index:
-            return None  # (a step set filtered or combined: the caller quantifies)
+        if not isinstance(inset.set, m.StepSet) or inset.set.stage != index:  # (step sets filtered or combined)
+            if self.slots or not _of_stage(inset.set, index):
+                return None  # (a class's count: the caller quantifies)
+            x = self.person(inset.person, state, args)
+            each = self._each_worst(proc, stage, state, args, v, coalition, sets_own, per_option,
+                                    lambda sets, j: Not(member(inset.set, sets, j)) if negated
+                                    else member(inset.set, sets, j))
+            if negated:
+                return And([Implies(x == j, value) for j, value in each.items()])
+            return Or([And(x == j, value) for j, value in each.items()])
         kind = inset.set.kind
         x = self.person(inset.person, state, args)
         parts = []
