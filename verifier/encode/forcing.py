@@ -309,7 +309,8 @@ class ForcingMixin:
 
     def _membership(self, proc: m.Procedure, index: int, state: SymState, args):
         """(set expression, the stage's sets, person j) -> whether j is in the set (named people only;
-        each set computed once for each of the stage's sets)."""
+        each set computed once for each of the stage's sets, keyed by the objects' ids: the
+        expression is a part of the model and the sets live as long as the caller's worst case)."""
         known: dict[tuple[int, int], dict] = {}
 
         def member(expr, sets, j: int):
