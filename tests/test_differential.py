@@ -772,7 +772,7 @@ def test_several_live_proposals_include_one(text):
     assert compare_live(text) == [], _live(text, 2)
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_LIVE_EXAMPLES", 6)) // 2, derandomize=True, **COMMON)
+@settings(max_examples=int(os.environ.get("GOVSPEC_DIFF_LIVE_EXAMPLES", 6)) // 3, derandomize=True, **COMMON)  # (// 2 until the default run passed 5 minutes)
 @given(token_specs(several=True))
 def test_engines_agree_with_several_live_proposals(text):
     """'at most 2 (or 3) live proposals' (issue 13.6) in every spec: the Z3 engine's slots against the
