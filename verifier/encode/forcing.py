@@ -3,11 +3,11 @@
 Encodes: the coalition of a forcing question (who may be in it, its part of each class); a forced
 stage: the coalition's own choices legal, and the stage going the coalition's way for every
 response of the notified outsiders, either under an explicit universal quantifier or, when the
-stage's rule is a conjunction of linear comparisons of counts, of tests of a person against a
-step set and of parts no response changes, without one, each outsider at its worst option
-separately; and veto safety: while a veto
-window is open, some response of the coalition's members defeats every veto attempt, and no open
-proposal may be cancelled.
+stage's rule is a conjunction of linear comparisons of counts, of tests of a person against a set,
+of sets compared for equality and of parts no response changes, without one, each outsider at its
+worst option separately (person by person for a set combined of step sets); and veto safety:
+while a veto window is open, some response of the coalition's members defeats every veto attempt,
+and no open proposal may be cancelled.
 
 Assumes: the attributes :class:`~verifier.encode.unrolling.Unrolling` sets up (``model``,
 ``people``, ``index``, ``named``, ``slots``, ``sizes``, ``coalition_counts``) and its ``person``,
