@@ -19,6 +19,7 @@ from itertools import compress
 from operator import attrgetter, ne
 
 from .diagnostics import Span
+from .groups import Items, Names, chunks, member_of
 from .records import dataclass
 
 # ------------------------------------------------------------------ expressions (typed IR)
@@ -274,11 +275,49 @@ class Person:
     written: str | None = None  # the weight as the spec (or its data file) wrote it ('1.5', '4/100'), for reports
 
 
+class GroupPeople(Items):
+    """A group's members as :class:`Person` records, each made when it is read: a group of 10,000
+    is one of these, not 10,000 records (issue 14; :mod:`govspec.groups`).  Each member shares the
+    group's tags, weight, span and principal (their own name when the group has none)."""
+
+    __slots__ = ("names", "tags", "weight", "span", "principal", "written")
+
+    def __init__(self, names: Names, tags: frozenset[str], weight: Fraction, span: Span, principal: str | None,
+                 written: str | None):
+        self.names, self.tags, self.weight, self.span, self.principal, self.written = (
+            names, tags, weight, span, principal, written)
+
+    def __reduce__(self):
+        return GroupPeople, tuple(getattr(self, k) for k in self.__slots__)
+
+    def __len__(self) -> int:
+        return self.names.size
+
+    def _made(self, name: str) -> Person:
+        return Person(name, self.tags, self.weight, self.span, self.names.group, self.principal or name, self.written)
+
+    def _at(self, i: int) -> Person:
+        return self._made(self.names._at(i))
+
+    def __iter__(self):
+        return map(self._made, self.names)
+
+    def __contains__(self, p) -> bool:
+        return isinstance(p, Person) and p.name in self.names and p == self._made(p.name)
+
+    def named(self, name: str) -> Person | None:
+        """The member of this name, or None."""
+        return self._made(name) if name in self.names else None
+
+    def key(self) -> tuple:
+        return ("members", self.names.key(), self.tags, self.weight, self.span, self.principal, self.written)
+
+
 @dataclass(frozen=True, slots=True)
 class Body:
     name: str
     seats: int | None
-    members: tuple[str, ...]  # members in office at the start
+    members: tuple[str, ...]  # members in office at the start (a Chain when a group is among them: govspec.groups)
     span: Span
     cite: str | None
     cap: int | None = None  # at most this many seats held for one principal
@@ -626,7 +665,7 @@ class Amendment:
 class Model:
     path: str
     title: str
-    people: tuple[Person, ...]
+    people: tuple[Person, ...]  # or a Chain of tuples and groups' GroupPeople (govspec.groups): a sequence
     bodies: dict[str, Body]
     offices: dict[str, Office]
     params: dict[str, Parameter]
@@ -658,7 +697,19 @@ class Model:
         ) or any(p.lifecycle is not None and p.lifecycle.snapshot for p in self.procedures.values())
 
     def person(self, name: str) -> Person:
-        return self.people_by_name()[name]
+        """The person of this name (KeyError: none); a group's member is made, not looked up."""
+        idx = self.__dict__.get("_pidx")
+        if idx is None:
+            idx = self.__dict__.get("_named_idx")
+            if idx is None:  # (the people declared by name; a group's members are found by their name)
+                idx = {p.name: p for c in chunks(self.people) if not isinstance(c, GroupPeople) for p in c}
+                object.__setattr__(self, "_named_idx", idx)
+        found = idx.get(name)
+        if found is None:
+            found = next(filter(None, (c.named(name) for c in chunks(self.people) if isinstance(c, GroupPeople))), None)
+            if found is None:
+                raise KeyError(name)
+        return found
 
     def arg_bound(self, name: str) -> int:
         """The largest value a whole-number argument of this name can take (in any procedure)."""
@@ -733,8 +784,13 @@ class Model:
         if cached is None:
             names: set[str] = {o.holder for o in self.offices.values() if o.holder}
             names |= {n for proc in self.procedures.values() for r in proc.recusals for n in (r.people or ())}
-            principals = list(map(attrgetter("principal"), self.people))
-            names.update(compress(principals, map(ne, principals, map(attrgetter("name"), self.people))))
+            for c in chunks(self.people):
+                if isinstance(c, GroupPeople):  # (a group's members: one principal of another, or each their own)
+                    if c.principal:
+                        names.add(c.principal)
+                    continue
+                principals = list(map(attrgetter("principal"), c))
+                names.update(compress(principals, map(ne, principals, map(attrgetter("name"), c))))
             for _, e in self.expressions():
                 names |= {x.name for x in walk(e) if isinstance(x, PersonConst)}
             cached = frozenset(names)

@@ -14,6 +14,7 @@ import re
 from fractions import Fraction
 
 from . import model as m
+from .groups import Items, fingerprint
 
 
 class NoWording(ValueError):
@@ -51,15 +52,17 @@ def _join(items: list[str], word: str) -> str:
 
 
 def _people(names, model: m.Model | None = None) -> str:
-    names = list(names)
+    if not isinstance(names, (list, tuple, Items)):
+        names = list(names)
     if model is not None:
         for body in model.bodies.values():
-            if len(names) > 2 and len(names) >= len(body.members) and (tuple(names) == body.members
-                                                                       or set(names) == set(body.members)):
+            if len(names) > 2 and len(names) >= len(body.members) and (
+                    fingerprint(names) == fingerprint(body.members)  # (a group's members not read one by one)
+                    or tuple(names) == tuple(body.members) or set(names) == set(body.members)):
                 return f"the members of {body.name} ({len(names):,} people)"
     if len(names) > 8:
         return f"{len(names)} people ({', '.join(names[:3])}, ...)"
-    return _join(names, "and")
+    return _join(list(names), "and")
 
 
 class _Words:

@@ -89,3 +89,107 @@ def test_the_unrolling_sets_classes_apart_by_their_places_as_by_their_names():
         by_name = _places(model, tuple(replace(c, places=()) for c in found))
         assert _places(model, found) == by_name
         assert len(by_name[0]) == len(model.people) - sum(len(c.members) for c in found)
+
+
+# ---- a group held as one entry with a size (govspec.groups): no name or record made per member
+
+
+def test_a_groups_names_read_as_the_tuple_of_its_names():
+    """A group's names, and a sequence of parts holding it, read, compare, hash, slice, add and
+    pickle as the tuple of their items: a reader that iterates sees what it always saw."""
+    import pickle
+
+    from govspec.groups import Chain, Names, chain
+
+    names = Names("d", 4)
+    as_tuple = ("d[1]", "d[2]", "d[3]", "d[4]")
+    assert tuple(names) == as_tuple and names == as_tuple and as_tuple == names and hash(names) == hash(as_tuple)
+    assert len(names) == 4 and names[0] == "d[1]" and names[-1] == "d[4]" and names[1:3] == ("d[2]", "d[3]")
+    assert "d[4]" in names and all(x not in names for x in ("d[5]", "d[0]", "d[01]", "dd[1]", "d[1", "d", 4, None))
+    assert names.index("d[3]") == 2 and repr(names) == repr(as_tuple) and names + ("x",) == (*as_tuple, "x")
+    with pytest.raises(IndexError):
+        names[4]
+    with pytest.raises(ValueError):
+        names.index("d[9]")
+    both = chain([["a"], names, ["b", "c"]])
+    assert isinstance(both, Chain) and [type(c).__name__ for c in both.chunks] == ["tuple", "Names", "tuple"]
+    whole = ("a", *as_tuple, "b", "c")
+    assert both == whole and hash(both) == hash(whole) and list(both) == list(whole) and len(both) == 7
+    assert [both[i] for i in range(-7, 7)] == [*whole, *whole] and both[2:5] == whole[2:5]
+    assert "d[2]" in both and "b" in both and "d[5]" not in both and both != whole[:-1] and both != ("z",) * 7
+    assert pickle.loads(pickle.dumps(both)) == both and pickle.loads(pickle.dumps(names)).size == 4
+    assert chain([["a"], ["b"]]) == ("a", "b") and type(chain([["a"], ["b"]])) is tuple  # (no group: a tuple)
+
+
+def test_reading_a_group_a_part_at_a_time_agrees_with_reading_it_name_by_name():
+    """``present`` (the names of a sequence that an index knows), ``without`` (a sequence less some
+    names) and the class finding's share of a group held by a question's candidates, each against
+    the same computed over the names one by one."""
+    from govspec.groups import Names, chain, present, without
+    from verifier.counting import _Chosen
+
+    seq = chain([["a", "b"], Names("d", 6), ["c"], Names("e", 2)])
+    for known in ({"d[2]", "a", "d[6]", "e[1]", "x"}, {f"d[{i}]" for i in range(1, 7)}, set(), {"c", "e[2]", "e[3]"}):
+        assert present(seq, known) == [n for n in seq if n in known]
+        assert list(without(seq, known)) == [n for n in seq if n not in known]
+    chosen_seqs = [seq, Names("d", 6), ("d[1]", "d[4]", "a"), chain([["a"], Names("d", 6)]), (), ("d[7]", "e[1]", "e[2]")]
+    for chosen in chosen_seqs:
+        reads = _Chosen(chosen)
+        names = set(chosen)
+        for part in (Names("d", 6), Names("e", 2), ("a", "b"), chain([["c"], Names("e", 2)])):
+            inside = [n in names for n in part]
+            expected = True if all(inside) else False if not any(inside) else None
+            assert reads.share(part) == expected, (chosen, part)
+            assert [n in reads for n in part] == inside
+
+
+def _members_never_read(monkeypatch) -> list:
+    """Make reading a group's members one by one fail (their names or their records); the records
+    made one at a time (a class's first member, say) are counted in the list returned."""
+    from govspec import groups, model as gm
+
+    def refused(self, *args):
+        raise AssertionError("a group's members read one by one")
+
+    made = []
+    record = gm.GroupPeople._made
+    monkeypatch.setattr(groups.Names, "__iter__", refused)
+    monkeypatch.setattr(gm.GroupPeople, "__iter__", refused)
+    monkeypatch.setattr(gm.GroupPeople, "_made", lambda self, name: made.append(name) or record(self, name))
+    return made
+
+
+@pytest.mark.parametrize("n", [100, 99_999])
+def test_a_coalition_question_on_a_group_never_reads_its_members_one_by_one(n, monkeypatch):
+    """Issue 14, point 3: declaring a group, listing it in a body, finding its class, drawing a
+    coalition's candidates from the body and encoding the question at depth 2 and for any length
+    take the group as one entry: no name or record is made for any member, so the work does not
+    grow with the group (the times are in ``bench/groups.py``; this checks the reason)."""
+    from govspec.verdicts import check_property
+
+    engine = api.engine_for("z3")
+    text = specs.resignations(n, 3)
+    made = _members_never_read(monkeypatch)
+    model = api.load_text(text)
+    assert len(model.people) == n + 1 and len(model.bodies["board"].members) == n
+    found, why = counting.classes(model, model.properties[0].coalition.candidates)
+    assert why is None and [(c.name, len(c.members)) for c in found] == [("d", n)]
+    bounded = check_property(engine, model, model.properties[0], 2, 30, None)
+    proved = check_property(engine, model, model.properties[0], 4, 30, None, unbounded=True)
+    assert (bounded.status, proved.status, proved.scope.depth) == ("bounded", "proved", None)
+    assert engine.last_counted
+    assert len(made) <= 10, made  # (a class's first member, looked at for its weight and tags)
+
+
+def test_a_groups_member_is_found_by_name_and_reads_as_before():
+    """A member made when read has what a record of its own had: its group's tags, weight and span,
+    its own name as principal (or the group's), and the model finds it by name."""
+    model = api.load_text(board(5, "d", "  person p0 tags independent\n")
+                          .replace("group d of 5 tags independent", "group d of 5 tags independent weight 2"))
+    d3 = model.person("d[3]")
+    assert (d3.name, d3.group, d3.principal, d3.tags, d3.weight) == ("d[3]", "d", "d[3]", frozenset({"independent"}), 2)
+    assert d3 == model.people[4] and d3 in model.people and model.people.index(d3) == 4
+    assert [p.name for p in model.people] == ["chief", "p0", *(f"d[{i}]" for i in range(1, 6))]
+    for name in ("d[6]", "d[0]", "x"):
+        with pytest.raises(KeyError):
+            model.person(name)

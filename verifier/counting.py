@@ -32,9 +32,11 @@ never a requirement, and the differential tests compare both with the explicit e
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from operator import attrgetter
 
 from govspec import model as m
+from govspec.groups import Names, chain, chunks, fingerprint, member_of
 from govspec.engine import check_time
 from govspec.records import dataclass
 
@@ -138,30 +140,74 @@ def _step_properties_name_args(model: m.Model) -> bool:
     return any(isinstance(x, m.Arg) for prop in model.properties for *_, e in prop.cases for x in m.walk(e))
 
 
-def classes(model: m.Model, candidates: tuple[str, ...] | None = None,
+def classes(model: m.Model, candidates: Sequence[str] | None = None,
             fixed: frozenset[str] | None = None) -> tuple[tuple[Class, ...], str | None]:
     """The interchangeable classes of the model (empty, with a reason, outside the fragment).
 
     ``candidates`` or ``fixed``: a coalition question's candidates or fixed coalition; a class must
-    lie wholly inside or wholly outside them.
+    lie wholly inside or wholly outside them.  Either may be a sequence that holds groups whole
+    (:mod:`govspec.groups`: a body's members), read a group at a time.
     """
-    key = (candidates, fixed)
+    key = (fingerprint(candidates), fingerprint(fixed))
     cache = model.__dict__.setdefault("_counting_classes", {})
     if key not in cache:
-        cache[key] = _classes(model, frozenset(candidates) if candidates is not None else None, fixed)
+        cache[key] = _classes(model, _Chosen(candidates) if candidates is not None else None,
+                              _Chosen(fixed) if fixed is not None else None)
     return cache[key]
 
 
-def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset[str] | None):
+class _Chosen:
+    """A question's candidates or fixed coalition: the groups it holds whole, and its other names
+    (a set of them, and by group the numbers of the members among them), so that how much of a
+    group it holds is found without a pass over the group."""
+
+    def __init__(self, people) -> None:
+        self.whole = {c.group: c.size for c in chunks(people) if isinstance(c, Names)}
+        self.names = frozenset(itertools.chain.from_iterable(c for c in chunks(people) if not isinstance(c, Names)))
+        self.numbers: dict[str, set[int]] = {}
+        for n in self.names:
+            if isinstance(n, str) and n.endswith("]"):
+                group = n[:n.rfind("[")]
+                number = member_of(n, group)
+                if number is not None:
+                    self.numbers.setdefault(group, set()).add(number)
+
+    def __contains__(self, name) -> bool:
+        if name in self.names:
+            return True
+        if not (isinstance(name, str) and name.endswith("]")):
+            return False
+        group = name[:name.rfind("[")]
+        number = member_of(name, group)
+        return number is not None and number <= self.whole.get(group, 0)
+
+    def share(self, names) -> bool | None:
+        """Whether all of ``names`` are chosen (True), none (False), or some and not others (None)."""
+        inside = outside = False
+        for c in chunks(names):
+            if isinstance(c, Names):
+                whole = min(self.whole.get(c.group, 0), len(c))
+                held = whole + sum(1 for k in self.numbers.get(c.group, ()) if whole < k <= len(c))
+                inside = inside or held > 0
+                outside = outside or held < len(c)
+            else:
+                inside = inside or not self.names.isdisjoint(c)
+                outside = outside or not self.names.issuperset(c)
+            if inside and outside:
+                return None
+        return inside
+
+
+def _classes(model: m.Model, candidates: _Chosen | None, fixed: _Chosen | None):
     why = unsupported(model)
     if why is not None:
         return (), why
     # (the first one's place, key, people, their names, their places as runs), as _alike gives them
-    parts: list[tuple[int, tuple, list[m.Person], list[str], list[range]]] = []
+    parts: list[tuple[int, tuple, Sequence[m.Person], Sequence[str], list[range]]] = []
     for key, people, names, runs in _alike(model):
         check_time()
-        inside = _uniform(candidates, names)
-        held = _uniform(fixed, names)
+        inside = candidates.share(names) if candidates is not None else False
+        held = fixed.share(names) if fixed is not None else False
         if inside is not None and held is not None:  # (the whole class on one side: no member looked at)
             parts.append((runs[0].start, (*key[:2], inside, held, key[2]), people, names, runs))
             continue
@@ -171,10 +217,10 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
             into = split.setdefault(sides, ([], []))
             into[0].append(place)
             into[1].append(p)
-        parts.extend((places[0], (*key[:2], *sides, key[2]), ps, list(map(_NAME, ps)), _as_runs(places))
+        parts.extend((places[0], (*key[:2], *sides, key[2]), ps, tuple(map(_NAME, ps)), _as_runs(places))
                      for sides, (places, ps) in split.items())
     parts.sort(key=lambda part: part[0])  # (in the order of the people, as the classes always were)
-    found = tuple(Class(ps[0].group or ps[0].name, key[0], tuple(names), ps[0].weight,
+    found = tuple(Class(ps[0].group or ps[0].name, key[0], names, ps[0].weight,
                         model.sizes.get(key[-1]) if key[-1] else None, tuple(runs))
                   for _, key, ps, names, runs in parts if len(ps) >= MIN_CLASS or key[-1])
     if not found:
@@ -193,68 +239,84 @@ def _classes(model: m.Model, candidates: frozenset[str] | None, fixed: frozenset
 _NAME, _PRINCIPAL, _TAGS, _WEIGHT, _GROUP = (attrgetter(a) for a in ("name", "principal", "tags", "weight", "group"))
 
 
-def _alike(model: m.Model) -> list[tuple[tuple, list[m.Person], list[str], list[range]]]:
+def _alike(model: m.Model) -> list[tuple[tuple, Sequence[m.Person], Sequence[str], list[range]]]:
     """The people the rules cannot tell apart, whatever the question: by (the one body they sit on,
     their tags, weight and principal as a small number, their group if its size is variable), each
     with its people, their names and their places in ``model.people`` (as runs of consecutive
-    places), in the order of the people.  Computed once per model (the one pass over the members);
-    :func:`_classes` then splits these by a question's candidates and fixed coalition, class by
-    class."""
+    places), in the order of the people.  Computed once per model; :func:`_classes` then splits
+    these by a question's candidates and fixed coalition, class by class.  A group held as one
+    entry (:class:`govspec.model.GroupPeople`) is taken whole, its members never made: a group's
+    members share their tags, weight and principal, and sit in a body only all together (the
+    body lists the group); people declared by name are looked at one by one."""
     cached = model.__dict__.get("_counting_alike")
     if cached is not None:
         return cached
     named = model.named_in_rules()
     only_body: dict[str, str | None] = {}  # person -> the one body they sit on (None: several)
+    group_body: dict[str, str | None] = {}  # the same for a group held whole
     for b in model.bodies.values():
-        several = only_body.keys() & b.members if only_body else ()
-        only_body.update(dict.fromkeys(b.members, b.name))
-        only_body.update(dict.fromkeys(several))
+        for c in chunks(b.members):
+            into, keys = (group_body, (c.group,)) if isinstance(c, Names) else (only_body, c)
+            several = into.keys() & keys if into else ()
+            into.update(dict.fromkeys(keys, b.name))
+            into.update(dict.fromkeys(several))
     # (tags, weight, principal) as a small number: a group's members share those objects, so the
     # value (a frozenset and a Fraction, slow to hash) is looked at once per group, not per member
     alike_by_object: dict[tuple, int] = {}
     alike: dict[tuple, int] = {}
-    groups: dict[tuple, tuple[list[m.Person], list[str], list[range]]] = {}
+    groups: dict[tuple, tuple[list, list, list[range]]] = {}
 
-    def add(key: tuple, people: list[m.Person], names: list[str], places: range) -> None:
+    def add(key: tuple, people, names, places: range) -> None:
         into = groups.setdefault(key, ([], [], []))
-        into[0].extend(people)
-        into[1].extend(names)
+        into[0].append(people)
+        into[1].append(names)
         _extend(into[2], places)
 
     start = 0
-    for group, run in itertools.groupby(model.people, key=_GROUP):
-        run = list(run)
-        places = range(start, start + len(run))
-        start += len(run)
+    for c in chunks(model.people):
         check_time()
-        first = run[0]
-        if group is not None and len(run) > 1:  # a group's members, declared together: alike, if all share
-            # their body, tags, weight and kind of principal; checked here, a pass each (list.count
-            # looks at the objects, which the group's members share, before their values)
-            names = list(map(_NAME, run))
-            body = only_body.get(first.name)
-            principal = first.principal != first.name and first.principal
-            if (body is not None and list(map(only_body.get, names)).count(body) == len(run)
-                    and named.isdisjoint(names)
-                    and list(map(_TAGS, run)).count(first.tags) == len(run)
-                    and list(map(_WEIGHT, run)).count(first.weight) == len(run)
-                    and (list(map(_PRINCIPAL, run)) == names if principal is False  # (each their own, or
-                         else list(map(_PRINCIPAL, run)).count(principal) == len(run)  # all one other)
-                         and principal not in names)):
-                number = alike.setdefault((first.tags, first.weight, principal), len(alike))
-                add((body, number, group if group in model.sizes else None), run, names, places)
-                continue
-        for i, p in zip(places, run):  # (people declared one by one, or a group whose members differ)
-            body = only_body.get(p.name)
-            if body is None or p.name in named:
-                continue
-            principal = p.principal != p.name and p.principal
-            by_object = (id(p.tags), id(p.weight), principal)
-            number = alike_by_object.get(by_object)
-            if number is None:
-                number = alike_by_object[by_object] = alike.setdefault((p.tags, p.weight, principal), len(alike))
-            add((body, number, p.group if p.group in model.sizes else None), [p], [p.name], range(i, i + 1))
-    found = [(key, *into) for key, into in groups.items()]
+        if isinstance(c, m.GroupPeople):
+            places = range(start, start + len(c))
+            start += len(c)
+            body = group_body.get(c.names.group)
+            principal = c.principal or False  # (each their own, or all one other)
+            if body is not None and len(c) and not any(map(c.names.__contains__, named)) and principal not in c.names:
+                number = alike.setdefault((c.tags, c.weight, principal), len(alike))
+                group = c.names.group
+                add((body, number, group if group in model.sizes else None), c, c.names, places)
+            continue
+        for group, run in itertools.groupby(c, key=_GROUP):
+            run = list(run)
+            places = range(start, start + len(run))
+            start += len(run)
+            first = run[0]
+            if group is not None and len(run) > 1:  # a group's members, declared together: alike, if all share
+                # their body, tags, weight and kind of principal; checked here, a pass each (list.count
+                # looks at the objects, which the group's members share, before their values)
+                names = list(map(_NAME, run))
+                body = only_body.get(first.name)
+                principal = first.principal != first.name and first.principal
+                if (body is not None and list(map(only_body.get, names)).count(body) == len(run)
+                        and named.isdisjoint(names)
+                        and list(map(_TAGS, run)).count(first.tags) == len(run)
+                        and list(map(_WEIGHT, run)).count(first.weight) == len(run)
+                        and (list(map(_PRINCIPAL, run)) == names if principal is False  # (each their own, or
+                             else list(map(_PRINCIPAL, run)).count(principal) == len(run)  # all one other)
+                             and principal not in names)):
+                    number = alike.setdefault((first.tags, first.weight, principal), len(alike))
+                    add((body, number, group if group in model.sizes else None), run, names, places)
+                    continue
+            for i, p in zip(places, run):  # (people declared one by one, or a group whose members differ)
+                body = only_body.get(p.name)
+                if body is None or p.name in named:
+                    continue
+                principal = p.principal != p.name and p.principal
+                by_object = (id(p.tags), id(p.weight), principal)
+                number = alike_by_object.get(by_object)
+                if number is None:
+                    number = alike_by_object[by_object] = alike.setdefault((p.tags, p.weight, principal), len(alike))
+                add((body, number, p.group if p.group in model.sizes else None), [p], [p.name], range(i, i + 1))
+    found = [(key, chain(people), chain(names), runs) for key, (people, names, runs) in groups.items()]
     model.__dict__["_counting_alike"] = found
     return found
 
@@ -273,13 +335,6 @@ def _as_runs(places: list[int]) -> list[range]:
     for place in places:
         _extend(runs, range(place, place + 1))
     return runs
-
-
-def _uniform(chosen: frozenset[str] | None, names: list[str]) -> bool | None:
-    """Whether all ``names`` are in ``chosen`` (False if it is None), or None if some are and some not."""
-    if chosen is None or chosen.isdisjoint(names):
-        return False
-    return True if chosen.issuperset(names) else None
 
 
 def _unique_names(found: tuple[Class, ...]) -> tuple[Class, ...]:

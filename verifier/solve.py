@@ -18,6 +18,7 @@ from govspec import model as m
 from govspec import semantics as sem
 from govspec.coalitions import MAX_COALITIONS, including_coalitions, largest_principal_coalitions
 from govspec.engine import Deadline, OutOfTime, Outcome
+from govspec.groups import fingerprint
 from govspec.records import dataclass
 
 from . import counting, interrupts, unbounded, weighted
@@ -357,6 +358,14 @@ def _restarting(solver: Solver) -> Solver:
     return fresh
 
 
+def _coalition_key(spec: m.CoalitionSpec | None):
+    """A coalition question's candidates and bounds as a cache key: a group's members by their group,
+    not hashed one by one (:func:`govspec.groups.fingerprint`)."""
+    if spec is None:
+        return None
+    return fingerprint(spec.candidates), spec.size, spec.exactly, spec.principals, spec.including
+
+
 class _ForceSearch:
     """One incremental search for forcing sequences of one question (a goal, and the coalitions a
     spec allows or one fixed coalition), kept by the engine so that a deeper search goes on from
@@ -581,7 +590,7 @@ class Z3Engine:
     def prove_unbounded(self, model: m.Model, prop: m.Property, deadline: Deadline) -> tuple[bool, str]:
         """Does a property the bounded search proved hold for behaviours of any length? (see unbounded.py)"""
         # the same question asked twice of one model (2,000 copies of one property, say) is proved once
-        key = (prop.kind, prop.state, prop.cases, prop.goal, prop.coalition)
+        key = (prop.kind, prop.state, prop.cases, prop.goal, _coalition_key(prop.coalition))
         if self._proofs is None or self._proofs[0] is not model:
             self._proofs = (model, {})
         if key not in self._proofs[1]:
@@ -683,7 +692,7 @@ class Z3Engine:
         self.last_counted = bool(counting.classes(model, spec.candidates if spec is not None else None, fixed)[0])
         if self._forcing is None or self._forcing[0] is not model:
             self._forcing = (model, {})
-        key = (goal, spec, fixed)
+        key = (goal, _coalition_key(spec), fixed)
         search = self._forcing[1].get(key)
         if search is None or search.done != start - 1 or search.broken:  # (it goes on only from where it stopped)
             search = self._forcing[1][key] = _ForceSearch(model, goal, spec, fixed)

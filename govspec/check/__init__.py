@@ -67,7 +67,7 @@ def _run(spec: ast.SpecFile, cx: Context) -> m.Model:
     }
     flash = flash_loan(cx, org)
     _stop_if_any(cx)
-    return m.Model(cx.path, org.title, tuple(cx.people.values()), cx.bodies, cx.offices, params,
+    return m.Model(cx.path, org.title, cx.people.sequence(), cx.bodies, cx.offices, params,
                    procedures, tuple(props), cx.source, flash, dict(cx.sizes),
                    warnings=tuple(lookalike_warnings(cx, org, spec.properties)) + tuple(cx.warned),
                    amendments={a.span: _amendment(cx, a) for a in org.amended},

@@ -10,12 +10,15 @@ afterwards (except the values a parameter can take, which effects add to).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import attrgetter
 
 from .. import ast
 from .. import model as m
 from ..diagnostics import Diagnostic, Span, did_you_mean
+from ..groups import chain
 from ..syntax.expected import keywords_at, misspelt_keyword
 
 
@@ -34,6 +37,61 @@ def snippet(source: str, span: Span) -> str:
     return " ".join(text.split())
 
 
+class People(Mapping):
+    """Everyone declared, by name, in declaration order: a person declared by name is kept as a
+    record, a group's members through the group (:class:`govspec.model.GroupPeople`), so that declaring
+    a group of 10,000 costs what a group of 2 does (issue 14).  Read like a dict; filled only by
+    :func:`govspec.check.declarations.declare` (a name once)."""
+
+    def __init__(self) -> None:
+        self._named: dict[str, m.Person] = {}
+        self._groups: dict[str, m.GroupPeople] = {}
+        self._parts: list = []  # lists of people declared by name, and groups, in declaration order
+
+    def __setitem__(self, name: str, person: m.Person) -> None:
+        self._named[name] = person
+        if not self._parts or isinstance(self._parts[-1], m.GroupPeople):
+            self._parts.append([])
+        self._parts[-1].append(person)
+
+    def add_group(self, members: m.GroupPeople) -> None:
+        self._groups[members.names.group] = members
+        self._parts.append(members)
+
+    def _member(self, name) -> m.Person | None:
+        if not isinstance(name, str) or not name.endswith("]"):
+            return None
+        group = self._groups.get(name[:name.rfind("[")])
+        return None if group is None else group.named(name)
+
+    def __getitem__(self, name) -> m.Person:
+        found = self._named.get(name)
+        if found is None:
+            found = self._member(name)
+            if found is None:
+                raise KeyError(name)
+        return found
+
+    def __contains__(self, name) -> bool:
+        return name in self._named or self._member(name) is not None
+
+    def __iter__(self):
+        for part in self._parts:
+            yield from (part.names if isinstance(part, m.GroupPeople) else map(attrgetter("name"), part))
+
+    def __len__(self) -> int:
+        return sum(map(len, self._parts))
+
+    def named(self) -> dict[str, m.Person]:
+        """The people declared by name (no group's member)."""
+        return self._named
+
+    def sequence(self):
+        """Everyone, as the model holds them: a tuple of records, or a :class:`govspec.groups.Chain`
+        of them and the groups' :class:`govspec.model.GroupPeople`."""
+        return chain(self._parts)
+
+
 @dataclass
 class Context:
     source: str
@@ -42,8 +100,8 @@ class Context:
     # group -> size: one instance of a spec with groups of variable size
     size_overrides: dict[str, int] = field(default_factory=dict)
     diags: list[Diagnostic] = field(default_factory=list)
-    people: dict[str, m.Person] = field(default_factory=dict)
-    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    people: People = field(default_factory=People)  # everyone, by name (a group's members through the group)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> its members' names (groups.Names)
     bodies: dict[str, m.Body] = field(default_factory=dict)
     offices: dict[str, m.Office] = field(default_factory=dict)
     params: dict[str, ast.ParamDecl] = field(default_factory=dict)
@@ -118,7 +176,7 @@ class Context:
         return snippet(self.sources.get(span.path, self.source), span)
 
     def all_names(self):
-        return [*self.people, *self.groups, *self.bodies, *self.offices, *self.params, *self.procs]
+        return [*self.people.named(), *self.groups, *self.bodies, *self.offices, *self.params, *self.procs]
 
 
 _KEYWORD_LOOKUP_CHARS = 1_000_000

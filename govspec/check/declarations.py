@@ -13,11 +13,11 @@ proposal lifecycle, a timelock, a veto window), which decides what ``P.attribute
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import repeat
 
 from .. import ast
 from .. import model as m
 from ..diagnostics import Span, SpecError
+from ..groups import Names, chain
 from ..syntax import MAX_PEOPLE, PEOPLE_NOTE
 from .context import Context
 
@@ -93,25 +93,22 @@ def declare(cx: Context, org: ast.Organization) -> None:
                 return
             if decl.variable and decl.name not in cx.size_overrides:
                 cx.sizes[decl.name] = (decl.count, decl.upper)
-            group = decl.name
-            names = tuple([f"{group}[{i}]" for i in range(1, count + 1)])
+            names = Names(decl.name, count)  # (the group as one entry with a size: no name or record made per
+            # member, so a group of 100,000 is declared as fast as a group of 2)
             cx.groups[decl.name] = names
-            tags = frozenset(decl.tags)  # (one for the group: the counted encoding groups alike people by it)
-            # (each member a Person alike but for its name and, without a principal, its own: made by map, a
-            # group of 10,000 in a few milliseconds)
-            same = (repeat(tags), repeat(decl.weight), repeat(decl.span), repeat(decl.name))
-            principals = names if decl.principal is None or decl.principal == "" else repeat(decl.principal)
-            cx.people.update(zip(names, map(m.Person, names, *same, principals, repeat(decl.weight_text))))
+            # (one frozenset for the group: the counted encoding groups alike people by it)
+            cx.people.add_group(m.GroupPeople(names, frozenset(decl.tags), decl.weight, decl.span, decl.principal or None,
+                                          decl.weight_text))
     for decl in org.bodies:
         if not claim(decl.name, decl.span, "body"):
             continue
-        members: list[str] = []
+        members: list = []  # names listed one by one, and groups' Names (taken whole: govspec.groups)
         listed: set[str] = set()  # a list alone made 10,000 members cost 50 million comparisons
         listed_groups: set[str] = set()
         refs = decl.members
         written = [ref.name for ref in refs]
         unique = set(written)
-        if len(unique) == len(written) and cx.people.keys() >= unique and cx.groups.keys().isdisjoint(unique):
+        if len(unique) == len(written) and cx.people.named().keys() >= unique and cx.groups.keys().isdisjoint(unique):
             # (the common case of thousands of holders: known people, none twice, no group; what the loop below does)
             members, listed, refs = written, unique, ()
         for ref in refs:
@@ -120,22 +117,33 @@ def declare(cx: Context, org: ast.Organization) -> None:
                 names = cx.groups[ref.name]
                 if ref.name not in listed_groups:
                     listed_groups.add(ref.name)
-                    members.extend(names)
+                    members.append(names)
                 else:  # (mentioned again: each member twice)
                     for n in names:
                         cx.error("GOV302", f"'{n}' is listed twice in body '{decl.name}'", ref.span)
                 continue
-            elif ref.name in cx.people:
-                names = (ref.name,)
+            elif ref.name in cx.people.named():
+                n = ref.name
             else:
-                cx.unknown("GOV105", "person", ref.name, ref.span, [*cx.people, *cx.groups])
+                cx.unknown("GOV105", "person", ref.name, ref.span, [*cx.people.named(), *cx.groups])
                 continue
-            for n in names:
-                if n in listed:
-                    cx.error("GOV302", f"'{n}' is listed twice in body '{decl.name}'", ref.span)
+            if n in listed:
+                cx.error("GOV302", f"'{n}' is listed twice in body '{decl.name}'", ref.span)
+            else:
+                members.append(n)
+                listed.add(n)
+        if listed_groups:  # (the names listed one by one between the groups, as parts of one sequence)
+            parts: list = []
+            for x in members:
+                if isinstance(x, Names):
+                    parts.append(x)
+                elif parts and not isinstance(parts[-1], Names):
+                    parts[-1].append(x)
                 else:
-                    members.append(n)
-                    listed.add(n)
+                    parts.append([x])
+            members = chain(parts)
+        else:
+            members = tuple(members)
         seats = decl.seats
         if seats is not None and seats > MAX_PEOPLE:
             cx.error("GOV003", f"body '{decl.name}' has more than {MAX_PEOPLE} seats", decl.seats_span or decl.span,
@@ -160,7 +168,7 @@ def declare(cx: Context, org: ast.Organization) -> None:
             if over:
                 cx.error("GOV318", f"'{over[0]}' holds {held[over[0]]} seats of body '{decl.name}', "
                          f"more than its cap of {decl.cap} per principal", decl.cap_span)
-        cx.bodies[decl.name] = m.Body(decl.name, seats if seats is not None else len(members), tuple(members),
+        cx.bodies[decl.name] = m.Body(decl.name, seats if seats is not None else len(members), members,
                                       decl.span, decl.cite, decl.cap)
     for decl in org.offices:
         if not claim(decl.name, decl.span, "office"):

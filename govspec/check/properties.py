@@ -15,6 +15,7 @@ from dataclasses import fields, is_dataclass, replace
 from .. import ast
 from .. import model as m
 from ..diagnostics import Span
+from ..groups import frozen, without
 from .context import Context
 from .declarations import MAX_PEOPLE, window_header
 from .expressions import as_set, boolean, expr, kind_word, procedure_attribute, static_people
@@ -82,7 +83,7 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
         if b.principals and decl.kind.endswith("_block"):
             cx.error("GOV311", "'can block' counts people; it cannot be combined with 'principals'", b.span)
             return None
-        spec = m.CoalitionSpec(tuple(candidates), b.size, exactly=b.exactly and decl.kind.startswith("every"),
+        spec = m.CoalitionSpec(frozen(candidates), b.size, exactly=b.exactly and decl.kind.startswith("every"),
                                principals=b.principals, including=including)
         return m.Property(kind=decl.kind, coalition=spec, goal=goal, **common)
     cs = decl.coalition
@@ -354,13 +355,13 @@ def _candidates(cx: Context, within, tagged, excluding) -> list[str] | None:
     pool: list[str] | None = None
     for b in within:
         if b.name in cx.groups:  # "in d": drawn from the members of a group
-            members = list(cx.groups[b.name])
+            members = cx.groups[b.name]
             pool = members if pool is None else [p for p in pool if p in members]
             continue
         if b.name not in cx.bodies:
             cx.unknown("GOV104", "body", b.name, b.span, cx.bodies)
             return None
-        members = list(cx.bodies[b.name].members)
+        members = cx.bodies[b.name].members
         pool = members if pool is None else [p for p in pool if p in members]
     if pool is None:
         pool = list(cx.people)
@@ -374,10 +375,10 @@ def _candidates(cx: Context, within, tagged, excluding) -> list[str] | None:
         if r is None:
             return None
         if r[0] == "person" and isinstance(r[1], m.PersonConst):
-            pool = [p for p in pool if p != r[1].name]
+            pool = without(pool, {r[1].name})
         elif r[0] == "person" and isinstance(r[1], m.Holder):
             holder = cx.offices[r[1].office].holder
-            pool = [p for p in pool if p != holder]
+            pool = without(pool, {holder})
         else:
             cx.error("GOV200", f"'{x.name}' is not a person or office", x.span)
             return None

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from z3 import And, Bool, BoolVal, ForAll, If, Implies, Not, Or, RealVal, Sum, ToReal, is_false, simplify
 
 from govspec import model as m
+from govspec.groups import present
 
 from .expressions import Combined, Excluding
 from .state import StageVars, SymState, tally
@@ -124,9 +125,9 @@ class ForcingMixin:
                          for i, n in enumerate(self.people[:self.named])}
         coalition.update({i: BoolVal(s.part == "coalition") for i, s in self.slots.items()})
         index = self.index  # (the named people: a few, when 10,000 candidates are counted in classes)
-        named = [coalition[index[n]] for n in filter(index.__contains__, candidates or ())] if fixed is None else []
+        named = [coalition[index[n]] for n in present(candidates or (), index)] if fixed is None else []
         rules = []
-        for c in sorted({s.cls for s in self.slots.values()}, key=lambda c: c.name):  # (a fixed order: the
+        for c in sorted({s.cls.name: s.cls for s in self.slots.values()}.values(), key=lambda c: c.name):  # (a fixed order: the
             # hash of a Class holding None varies by process, and so did the order of these constraints)
             k = self.coalition_counts[c.name]
             if fixed is not None:

@@ -15,12 +15,12 @@ happens only when its ``active`` literal holds, so later steps never constrain e
 
 from __future__ import annotations
 
-from itertools import compress
 from operator import attrgetter
 
 from z3 import And, Bool, BoolRef, BoolVal, Implies, Int, IntVal, Not, Or, PbLe, RealVal
 
 from govspec import model as m
+from govspec.groups import present
 
 from ..counting import Class
 from .effects import EffectsMixin
@@ -90,7 +90,7 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, SeveralLiveMixi
                 self.potential[b.name] = list(range(len(self.people)))
             else:
                 # (the named members only: counted ones sit in their class's slots, added below)
-                self.potential[b.name] = list(map(self.index.__getitem__, filter(self.index.__contains__, b.members)))
+                self.potential[b.name] = list(map(self.index.__getitem__, present(b.members, self.index)))
             self.potential[b.name] += [i for i, s in self.slots.items() if s.cls.body == b.name]
         self.delegation = any(e.kind == "delegate" for p in model.procedures.values() for e in p.effects)
         self.states: list[SymState] = [self._initial()]
@@ -291,12 +291,15 @@ def _places(model: m.Model, classes: tuple[Class, ...]) -> tuple[list[int], dict
     """The places in ``model.people`` of the people in no class, in order, and each class's first
     member's place.  Classes that know their members' places (``Class.places``, runs of them) are
     set apart run by run, without a pass over their members: 10,000 counted ones cost a few slices."""
-    if all(c.places for c in classes):
-        kept = bytearray(b"\x01") * len(model.people)
-        for c in classes:
-            for run in c.places:
-                kept[run.start:run.stop] = bytes(len(run))
-        return list(compress(range(len(model.people)), kept)), {c.members[0]: c.places[0].start for c in classes}
+    if all(c.places for c in classes):  # (the places between the classes' runs: no pass over the counted)
+        runs = sorted((run for c in classes for run in c.places), key=attrgetter("start"))
+        uncounted: list[int] = []
+        at = 0
+        for run in runs:
+            uncounted += range(at, run.start)
+            at = max(at, run.stop)
+        uncounted += range(at, len(model.people))
+        return uncounted, {c.members[0]: c.places[0].start for c in classes}
     counted = set().union(*(c.members for c in classes))
     firsts = {c.members[0] for c in classes}
     names = list(map(attrgetter("name"), model.people))  # (one pass over the names)
