@@ -193,3 +193,21 @@ def test_a_groups_member_is_found_by_name_and_reads_as_before():
     for name in ("d[6]", "d[0]", "x"):
         with pytest.raises(KeyError):
             model.person(name)
+
+
+def test_a_principal_is_known_through_a_groups_shared_principal_and_unknown_otherwise():
+    """``held for P`` accepts a principal that only a group's members are held for, and a person who
+    is their own principal; it refuses one nobody is held for (GOV231, with the principals known as
+    candidates), without reading the group's members."""
+    def spec(principal: str) -> str:
+        return ('organization "x" {\n  person ann\n  person bob for acme\n  group d of 4 for trust\n'
+                '  body board { members ann, bob, d }\n}\n'
+                f"property p: always size(board.members held for {principal}) >= 0\n")
+
+    for principal in ("trust", "acme", "ann"):
+        assert api.load_text(spec(principal)).properties
+    for principal in ("bob", "trusts"):
+        with pytest.raises(SpecError) as err:
+            api.load_text(spec(principal))
+        assert [d.code for d in err.value.diagnostics] == ["GOV231"]
+    assert "did you mean 'trust'" in err.value.diagnostics[0].message

@@ -82,6 +82,16 @@ class People(Mapping):
     def __len__(self) -> int:
         return sum(map(len, self._parts))
 
+    def held_for(self) -> set[str]:
+        """The principals who hold someone else's keys ('person x for acme', 'group d of 5 for acme')."""
+        held = {p.principal for p in self._named.values() if p.principal != p.name}
+        return held | {g.principal for g in self._groups.values() if g.principal}
+
+    def own_principals(self) -> list[str]:
+        """The people declared by name who are their own principal (a group's members are theirs too,
+        but no spec can write their names)."""
+        return [n for n, p in self._named.items() if p.principal == n]
+
     def named(self) -> dict[str, m.Person]:
         """The people declared by name (no group's member)."""
         return self._named

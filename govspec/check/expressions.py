@@ -280,9 +280,10 @@ def set_filter(cx: Context, e: ast.SetFilter, scope: Scope):
         if value.name not in cx.tags:
             cx.unknown("GOV315", "tag", value.name, value.span, cx.tags)
             return None
-    elif value.name not in {p.principal or p.name for p in cx.people.values()}:
+    elif value.name not in cx.people.held_for() and not (value.name in cx.people.named()
+                                                         and cx.people[value.name].principal == value.name):
         cx.unknown("GOV231", "principal", value.name, value.span,
-                   sorted({p.principal for p in cx.people.values() if p.principal}))
+                   sorted(cx.people.held_for().union(cx.people.own_principals())))
         return None
     return "set", m.Having(base, e.attribute, value.name)
 

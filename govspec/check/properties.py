@@ -397,7 +397,7 @@ def _power(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Property | No
     claim, outcome = decl.power, decl.body
     goal = _power_goal(cx, outcome)
     by = "person"
-    held = {p.principal for p in cx.people.values() if p.principal and p.principal != p.name}
+    held = cx.people.held_for()
     if claim.tag:  # "tagged X": the tag's members, one player
         if claim.player.name not in cx.tags:
             cx.unknown("GOV315", "tag", claim.player.name, claim.player.span, cx.tags)
