@@ -190,9 +190,13 @@ class _Chosen:
                 held = whole + sum(1 for k in self.numbers.get(c.group, ()) if whole < k <= len(c))
                 inside = inside or held > 0
                 outside = outside or held < len(c)
-            else:
+            elif not self.whole:  # (names only: set operations)
                 inside = inside or not self.names.isdisjoint(c)
                 outside = outside or not self.names.issuperset(c)
+            else:  # (a group's members listed one by one, the group held whole: name by name)
+                held = list(map(self.__contains__, c))
+                inside = inside or any(held)
+                outside = outside or not all(held)
             if inside and outside:
                 return None
         return inside
@@ -272,9 +276,17 @@ def _alike(model: m.Model) -> list[tuple[tuple, Sequence[m.Person], Sequence[str
         into[1].append(names)
         _extend(into[2], places)
 
+    # groups some body lists member by member (a model made with bodies of plain names, as
+    # govspec.power_sizes.model_at makes them): their members are looked at one by one below
+    listed_apart = {n[:n.rfind("[")] for n in only_body if isinstance(n, str) and n.endswith("]")}
     start = 0
     for c in chunks(model.people):
         check_time()
+        if isinstance(c, m.GroupPeople) and c.names.group in listed_apart:
+            if c.names.group in group_body:  # (and listed whole in another body: in that one too)
+                whole = group_body[c.names.group]
+                only_body.update((n, None if n in only_body else whole) for n in c.names)
+            c = list(c)
         if isinstance(c, m.GroupPeople):
             places = range(start, start + len(c))
             start += len(c)

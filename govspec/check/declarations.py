@@ -178,7 +178,7 @@ def declare(cx: Context, org: ast.Organization) -> None:
             if decl.holder.name in cx.people:
                 holder = decl.holder.name
             else:
-                cx.unknown("GOV105", "person", decl.holder.name, decl.holder.span, cx.people)
+                cx.unknown("GOV105", "person", decl.holder.name, decl.holder.span, cx.people.named())
         cx.offices[decl.name] = m.Office(decl.name, holder, decl.span, decl.cite)
     for decl in org.params:
         if claim(decl.name, decl.span, "parameter"):
