@@ -3,8 +3,9 @@
 Assumes: one ``organization`` block of a parsed AST with its imports joined in, and a fresh
 :class:`~govspec.check.context.Context`.  Guarantees: each name is claimed once (a reserved word or
 a second declaration is reported, GOV110 and GOV109, and left out); the context's tables hold every
-person (a group of N as N people ``g[1]``..``g[N]``, at its size in this instance), group, body (its
-members known people, listed once, within its seats and its cap per principal), office (its holder a
+person (a group of N as N people ``g[1]``..``g[N]``, at its size in this instance, held as one entry
+with a size: :mod:`govspec.groups`), group, body (its members known people, listed once, within its
+seats and its cap per principal; a group listed as one part), office (its holder a
 known person), parameter (non-negative) and procedure; ``kinds`` says what every declared name
 names, even one left out.  Also answers what a procedure's declaration says about its timing (a
 proposal lifecycle, a timelock, a veto window), which decides what ``P.attribute`` may name.
