@@ -24,7 +24,7 @@ import itertools
 from bisect import bisect_right
 from collections.abc import Sequence
 
-__all__ = ["Items", "Names", "Chain", "chain", "chunks", "member_of", "present", "fingerprint", "frozen", "without"]
+__all__ = ["Items", "Names", "Chain", "chain", "chunks", "member", "member_of", "present", "fingerprint", "frozen", "without"]
 
 
 class Items(Sequence):
@@ -118,6 +118,15 @@ class Names(Items):
         return ("names", self.group, self.size)
 
 
+def member(name) -> tuple[str, int] | None:
+    """(group, i) when ``name`` is written as :class:`Names` writes ``group[i]``, else None."""
+    if not (isinstance(name, str) and name.endswith("]")):
+        return None
+    group = name[:name.rfind("[")]
+    number = member_of(name, group)
+    return None if number is None else (group, number)
+
+
 def member_of(name, group: str) -> int | None:
     """The number ``i`` when ``name`` is ``group[i]`` as :class:`Names` writes it (``i`` from 1, no
     leading zero), else None."""
@@ -159,10 +168,6 @@ class Chain(Items):
 
     def __contains__(self, item) -> bool:
         return any(item in c for c in self.chunks)
-
-    def runs(self):
-        """Each part with its first place in the whole: (start, part)."""
-        return zip(self._starts, self.chunks)
 
     def key(self) -> tuple:
         return ("chain", *(c.key() if isinstance(c, Items) else c for c in self.chunks))

@@ -119,6 +119,9 @@ def test_a_groups_names_read_as_the_tuple_of_its_names():
     assert "d[2]" in both and "b" in both and "d[5]" not in both and both != whole[:-1] and both != ("z",) * 7
     assert pickle.loads(pickle.dumps(both)) == both and pickle.loads(pickle.dumps(names)).size == 4
     assert chain([["a"], ["b"]]) == ("a", "b") and type(chain([["a"], ["b"]])) is tuple  # (no group: a tuple)
+    from govspec.groups import member
+    assert [member(x) for x in ("d[3]", "d[03]", "d[0]", "d3", "d[]", "g[2][10]", 7)] == [
+        ("d", 3), None, None, None, None, ("g[2]", 10), None]
 
 
 def test_reading_a_group_a_part_at_a_time_agrees_with_reading_it_name_by_name():

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from operator import attrgetter
 
 from govspec import model as m
-from govspec.groups import Names, chain, chunks, fingerprint, member_of
+from govspec.groups import Names, chain, chunks, fingerprint, member
 from govspec.engine import check_time
 from govspec.records import dataclass
 
@@ -165,21 +165,14 @@ class _Chosen:
         self.whole = {c.group: c.size for c in chunks(people) if isinstance(c, Names)}
         self.names = frozenset(itertools.chain.from_iterable(c for c in chunks(people) if not isinstance(c, Names)))
         self.numbers: dict[str, set[int]] = {}
-        for n in self.names:
-            if isinstance(n, str) and n.endswith("]"):
-                group = n[:n.rfind("[")]
-                number = member_of(n, group)
-                if number is not None:
-                    self.numbers.setdefault(group, set()).add(number)
+        for group, number in filter(None, map(member, self.names)):
+            self.numbers.setdefault(group, set()).add(number)
 
     def __contains__(self, name) -> bool:
         if name in self.names:
             return True
-        if not (isinstance(name, str) and name.endswith("]")):
-            return False
-        group = name[:name.rfind("[")]
-        number = member_of(name, group)
-        return number is not None and number <= self.whole.get(group, 0)
+        written = member(name)
+        return written is not None and written[1] <= self.whole.get(written[0], 0)
 
     def share(self, names) -> bool | None:
         """Whether all of ``names`` are chosen (True), none (False), or some and not others (None)."""
@@ -278,7 +271,7 @@ def _alike(model: m.Model) -> list[tuple[tuple, Sequence[m.Person], Sequence[str
 
     # groups some body lists member by member (a model made with bodies of plain names, as
     # govspec.power_sizes.model_at makes them): their members are looked at one by one below
-    listed_apart = {n[:n.rfind("[")] for n in only_body if isinstance(n, str) and n.endswith("]")}
+    listed_apart = {written[0] for written in map(member, only_body) if written is not None}
     start = 0
     for c in chunks(model.people):
         check_time()

@@ -18,7 +18,7 @@ from operator import attrgetter
 from .. import ast
 from .. import model as m
 from ..diagnostics import Diagnostic, Span, did_you_mean
-from ..groups import chain
+from ..groups import chain, member
 from ..syntax.expected import keywords_at, misspelt_keyword
 
 
@@ -59,9 +59,8 @@ class People(Mapping):
         self._parts.append(members)
 
     def _member(self, name) -> m.Person | None:
-        if not isinstance(name, str) or not name.endswith("]"):
-            return None
-        group = self._groups.get(name[:name.rfind("[")])
+        written = member(name)
+        group = self._groups.get(written[0]) if written is not None else None
         return None if group is None else group.named(name)
 
     def __getitem__(self, name) -> m.Person:
