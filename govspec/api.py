@@ -128,8 +128,10 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     ``cluster``: each single vote analysed on one of ``jobs`` processes or on the Dask cluster at
     that address (:func:`govspec.parallel.map_ordered`; the same result).  Every outcome outside
     the single vote is then analysed procedurally, here, with the checks' ``options``
-    (:func:`govspec.procedural.with_procedural`).  ``sample``: an outcome too large for the exact
-    analysis (a single vote, or the procedural analysis) gets Banzhaf indices estimated from that
+    (:func:`govspec.procedural.with_procedural`).  A single weighted vote too large for the exact
+    analysis gets certified bounds (:mod:`govspec.power.certified`), labelled so.  ``sample``: an
+    outcome too large for the exact analysis that those do not take (a vote by several rules, one
+    whose bounds are declined, or the procedural analysis) gets Banzhaf indices estimated from that
     many random coalitions, labelled approximate.
     ``each_size``: also each outcome's game at each size of its body that the spec's events (resignations)
     reach (:func:`govspec.power_sizes.with_sizes`).  ``bloc``: a tag whose people are one player,

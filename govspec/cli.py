@@ -458,8 +458,9 @@ def _each_check_options(command):
 @_each_check_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 @click.option("--sample", type=click.IntRange(100, 10_000_000), default=None, metavar="N",
-              help="An outcome too large for the exact analysis (a vote, or the procedural analysis): Banzhaf "
-                   "indices estimated from N random coalitions, each with its 95% interval, labelled approximate (exit 4).")
+              help="An outcome too large for the exact analysis that the certified bounds do not take (a vote by "
+                   "several rules, a vote whose bounds are declined, or the procedural analysis): Banzhaf indices "
+                   "estimated from N random coalitions, each with its 95% interval, labelled approximate (exit 4).")
 @click.option("--each-size", is_flag=True,
               help="Also the game at each smaller size of the deciding body that the spec's events (resignations) "
                    "reach, one state per kind of people left, with the minimal winning coalitions and a scenario each.")
@@ -468,10 +469,11 @@ def power(ctx: click.Context, file, outcome, by, bloc, fmt, jobs, cluster, depth
           each_size) -> None:
     """Who holds the power over each outcome of FILE: exact Banzhaf, Shapley-Shubik and Coleman
     indices, minimal winning and blocking coalitions, dummies, vetoes.  A single vote is solved
-    as a weighted game; any other procedure coalition by coalition with the verifier's `can force`
-    (--depth, --timeout and --engine apply to those checks).
+    as a weighted game (one too large for that, by weight alone: certified bounds on its Banzhaf and
+    Coleman indices, labelled so); any other procedure coalition by coalition with the verifier's
+    `can force` (--depth, --timeout and --engine apply to those checks).
 
-    Exit 0 every outcome analysed exactly, 3 invalid spec, 4 some outcome bounded (labelled so) or
+    Exit 0 every outcome analysed exactly, 3 invalid spec, 4 some outcome bounded, certified or sampled (labelled so) or
     outside what the analysis can do (named on standard error, no number given for it), 2 usage
     error (FILE cannot be read, no procedure P, nobody with the tag of --bloc)."""
     import json

@@ -80,9 +80,13 @@ def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: di
     single = None
     if goal.phase == "pass":
         try:
-            return analyse_outcome(model, goal.procedure, by, keep=keep, bloc=bloc)
+            found = analyse_outcome(model, goal.procedure, by, keep=keep, bloc=bloc)
         except Unsupported as refused:
             single = refused.reason
+        else:
+            if "certified" not in found:
+                return found
+            single = f"{found['certified']['why']}; only certified bounds are given for it, not exact figures"
     try:
         return analyse_procedure(model, goal, options, by, progress=progress, keep=keep, bloc=bloc)
     except Unsupported as refused:

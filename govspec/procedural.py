@@ -118,6 +118,18 @@ def force_question(model: m.Model, goal: m.Goal, people: tuple[str, ...]) -> m.P
                       coalition=m.CoalitionSpec(people, None), goal=goal)
 
 
+def _many(count: int) -> str:
+    """A count in full up to 10^15, else its order of magnitude (2^10,000 coalitions are 3,011 digits)."""
+    if count < 10 ** 15:
+        return f"{count:,}"
+    power = math.log10(count)  # (not str(count): Python refuses to print an integer of more than 4,300 digits)
+    exponent = math.floor(power)
+    mantissa = round(10 ** (power - exponent), 1)
+    if mantissa >= 10:
+        mantissa, exponent = 1.0, exponent + 1
+    return f"about {mantissa:.1f} x 10^{exponent:,}"
+
+
 class TooLarge(Unsupported):
     """An outcome refused as too large for the exact procedural analysis (:data:`MAX_PROFILES`,
     :data:`MAX_CHECKS`): ``govspec power --sample N`` samples it instead (:func:`sample_procedure`)."""
@@ -187,7 +199,7 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
     classes = decided.game.classes
     count = math.prod(c.count + 1 for c in classes)
     if count > MAX_PROFILES:
-        raise TooLarge(name, f"too many coalitions for the procedural analysis ({count:,} up to "
+        raise TooLarge(name, f"too many coalitions for the procedural analysis ({_many(count)} up to "
                              f"interchangeable members; the limit is {MAX_PROFILES:,})")
     profiles = sorted(profiles_of(classes), key=lambda p: (sum(p), p))
     checks = _Checks(model, goal, decided, options, then, progress, MAX_CHECKS, "the procedural analysis")

@@ -392,6 +392,9 @@ def _power_findings(block: dict) -> list[str]:
             facts += [f"dummies {r['dummies']}", f"vetoes {r['vetoes']}"]
         if "approximate" in r:
             facts += [f"{p['name']}: Banzhaf about {p['banzhaf']['estimate']}" for p in r["approximate"]["players"]]
+        if "certified" in r:
+            facts += [f"{p['name']}: Banzhaf in [{p['banzhaf']['low']}, {p['banzhaf']['high']}]"
+                      for p in r["certified"]["players"]]
         out += [f"{name}: {fact}" for fact in facts]
     out += [f"{u['procedure']} not analysed: {u['reason']}" for u in data["unsupported"]]
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..power.report import INDICES, approximate_words, bloc_words, size_items, sizes_heading
+from ..power.report import CERTIFIED, INDICES, approximate_words, bloc_words, certified_words, size_items, sizes_heading
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 
 BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels
@@ -47,6 +47,9 @@ def markdown(report: dict, exit_code: int) -> str:
             continue
         if "approximate" in r:
             out += _approximate(r["approximate"])
+            continue
+        if "certified" in r:
+            out += _certified(r["certified"])
             continue
         out += [f"Winning coalitions{bounded}: {r['winning_coalitions']} of {r['all_coalitions']}.", ""]
         out += ["| Player | " + " | ".join(title for _, title in INDICES) + " |",
@@ -109,6 +112,23 @@ def _approximate(a: dict) -> list[str]:
         out.append(f"| {markdown_code(p['name'], cell=True)} | {b['estimate']:.4f} | [{b['low']:.4f}, {b['high']:.4f}] | "
                    f"{p['normalised']['estimate']:.2%} |")
     return out + [""]
+
+
+def _certified(c: dict) -> list[str]:
+    out = [f"**{markdown_text(certified_words(c))}**.", "",
+           f"Winning coalitions: a share between {c['winning']['low']:.6g} and {c['winning']['high']:.6g} of all.", "",
+           "| Player | " + " | ".join(title for _, title in CERTIFIED) + " |",
+           "| --- | " + " | ".join("---:" for _ in CERTIFIED) + " |"]
+    for p in c["players"]:
+        cells = [f"{p['banzhaf']['value']:.6g}"] + [f"{p[k]['value']:.2%}" for k, _ in CERTIFIED[1:]]
+        out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
+    if "tags" in c:
+        out += ["", "| Tag | normalised (its members' shares added up) |", "| --- | ---: |"]
+        out += [f"| {markdown_code(t['tag'], cell=True)} | {t['normalised']['value']:.2%} |" for t in c["tags"]]
+    undetermined = f" (not determined: {', '.join(c['undetermined'])})" if c["undetermined"] else ""
+    out += ["", f"Dummies: {markdown_text(', '.join(c['dummies']) or 'none')}{markdown_text(undetermined)}.",
+            f"Vetoes: {markdown_text(', '.join(c['vetoes']) or 'none')}.", ""]
+    return out
 
 
 def svg(r: dict) -> str:

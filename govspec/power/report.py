@@ -14,6 +14,7 @@ import unicodedata
 from fractions import Fraction
 
 from .. import model as m
+from .certified import Certified, Declined, applies, certified_banzhaf
 from .games import (Analysis, Game, Minimal, Sampled, analyse, analysis_cost, describe, minimal_blocking,
                     minimal_winning, sample_banzhaf)
 from .vote import Question, game_of, reduction
@@ -138,6 +139,16 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     cost = analysis_cost(game)
     if cost > WORK:  # (the work, not only the states: the entries of the exact path with fewer, games.analysis_cost)
         why = f"its vote is too large for the exact analysis (at least {cost:,} table entries to compute; the limit is {WORK:,})"
+        if applies(game):  # (a single weighted vote: every index enclosed, for certain, unless the bound is loose)
+            try:
+                found = certified_data(certified_banzhaf(game), why)
+            except Declined as declined:
+                why += f"; the certified bounds are not given: {declined.reason}"
+            else:
+                found["certified"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))
+                if by == "tag":
+                    found["certified"]["tags"] = certified_tags(model, found["certified"]["players"])
+                return out | found
         if sample:
             found = sampled(game, sample, why)
             found["approximate"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))  # (the spec's order)
@@ -189,6 +200,14 @@ def approximate_words(a: dict) -> str:
             f"only ({a['why']})")
 
 
+def certified_words(c: dict) -> str:
+    """A vote given certified bounds, in the words every format uses (``c``: an outcome's ``certified``)."""
+    return (f"CERTIFIED BOUNDS, NOT EXACT: each index's true value lies within a relative {c['within']:.1e} of the "
+            f"value given, for certain (floating point with a proven bound on every rounding and on the Fourier "
+            f"terms left out; nothing is sampled; JSON gives each interval); the exact fractions, Shapley-Shubik "
+            f"and the minimal coalitions are not computed ({c['why']})")
+
+
 def bounded_words(b: dict) -> str:
     """An analysis bounded to a depth, in the words every format uses (``b``: an outcome's ``bounded``)."""
     return f"BOUNDED TO DEPTH {b['depth']}, NOT EXACT: {b['reason']}"
@@ -208,6 +227,31 @@ def _approximate_lines(a: dict) -> list[str]:
         lines.append(f"    {p['name']:{width}}  {b['estimate']:>18.4f}  {'[' + format(b['low'], '.4f') + ', ' + format(b['high'], '.4f') + ']':>20}"
                      f"  {p['normalised']['estimate']:>21.2%}")
     return lines
+
+
+CERTIFIED = (("banzhaf", "Banzhaf"), ("normalised", "normalised"), ("initiate", "Coleman initiate"),
+             ("prevent", "Coleman prevent"))  # (the indices the certified bounds give)
+
+
+def _certified_lines(c: dict) -> list[str]:
+    width = max([len(p["name"]) for p in c["players"]] + [6])
+    lines = [f"  {certified_words(c)}",
+             f"  winning coalitions: {_share_between(c['winning'])} of all",
+             f"    {'':{width}}  {'Banzhaf':>12}  " + "  ".join(f"{title:>16}" for _, title in CERTIFIED[1:])]
+    for p in c["players"]:
+        cells = [f"{p[k]['value']:>16.2%}" for k, _ in CERTIFIED[1:]]
+        lines.append(f"    {p['name']:{width}}  {p['banzhaf']['value']:>12.6g}  " + "  ".join(cells))
+    if "tags" in c:
+        lines.append("  per tag (the normalised shares of the members with the tag, added up)")
+        lines += [f"    {t['tag']:{width}}  {t['normalised']['value']:>12.2%}" for t in c["tags"]]
+    lines.append(f"  dummies: {', '.join(c['dummies']) or 'none'}" +
+                 (f" (not determined: {_some(c['undetermined'])})" if c["undetermined"] else ""))
+    lines.append(f"  vetoes: {', '.join(c['vetoes']) or 'none'}")
+    return lines
+
+
+def _share_between(bounds: dict) -> str:
+    return f"a share between {bounds['low']:.6g} and {bounds['high']:.6g}"
 
 
 def _head(path: str, r: dict) -> list[str]:
@@ -234,6 +278,9 @@ def text(path: str, results: list[dict]) -> str:
             continue
         if "approximate" in r:
             lines += _approximate_lines(r["approximate"])
+            continue
+        if "certified" in r:
+            lines += _certified_lines(r["certified"])
             continue
         lines.append(f"  winning coalitions{bounded}: {r['winning_coalitions']} of {r['all_coalitions']}")
         lines.append(f"  indices{bounded}" + (" (the keys held for one principal vote together)" if r["by"] == "principal" else ""))
@@ -415,6 +462,8 @@ def inexact(report: dict) -> list[str]:
             found.append(f"{name}: {bounded_words(r['bounded'])}")
         if "approximate" in r:
             found.append(f"{name}: {approximate_words(r['approximate'])}")
+        if "certified" in r:
+            found.append(f"{name}: {certified_words(r['certified'])}")
         if _sizes_inexact(r):
             found.append(f"{name}: at some size of its body (--each-size) the analysis is bounded or not done")
     return found
@@ -444,6 +493,56 @@ def approximate_data(found: Sampled, why: str) -> dict:
                for c, (p, low, high) in zip(game.classes, estimates) for name in c.names()]
     return {"exact": False, "approximate": {"samples": samples, "confidence": found.confidence, "why": why,
                                             "players": players}}
+
+
+def certified_data(found: Certified, why: str) -> dict:
+    """The certified part of an outcome (:func:`govspec.power.certified.certified_banzhaf`): per
+    player, each index's interval (``low``, ``high``) and its midpoint (``value``); the share of
+    coalitions that win; dummies and vetoes (exact: integer facts of the weights); ``within``: the
+    largest half-width of any interval given, relative to its midpoint."""
+    game, eps = found.game, 4 * 2.0 ** -53
+    (q,) = game.quotas
+    total = game.totals()[0]
+    least = sum(c.count * lo for c, lo in zip(game.classes, found.low)) * (1 - eps)
+    most = sum(c.count * hi for c, hi in zip(game.classes, found.high)) * (1 + eps)
+    win_lo, win_hi = found.winning
+
+    def between(lo: float, hi: float) -> dict:
+        lo, hi = max(0.0, lo * (1 - eps)), min(1.0, hi * (1 + eps))
+        return {"value": (lo + hi) / 2, "low": lo, "high": hi}
+
+    players, dummies, undetermined, vetoes = [], [], [], []
+    for c, lo, hi in zip(game.classes, found.low, found.high):
+        (w,) = c.weights
+        row = {"banzhaf": between(lo, hi),
+               "normalised": between(lo / most, hi / least if least > 0 else 1.0),
+               "initiate": between(lo / (2 * (1 - win_lo)), hi / (2 * (1 - win_hi)) if win_hi < 1 else 1.0),
+               "prevent": between(lo / (2 * win_hi), hi / (2 * win_lo) if win_lo > 0 else 1.0)}
+        for name in c.names():
+            players.append({"name": name, **row})
+            (dummies if w == 0 else undetermined if lo <= 0 else []).append(name)
+            if total - w < q:  # (everyone else together falls short)
+                vetoes.append(name)
+    within = max(((r[k]["high"] - r[k]["low"]) / (r[k]["high"] + r[k]["low"]) for r in players for k, _ in CERTIFIED
+                  if r[k]["high"] > 0), default=0.0)
+    return {"exact": False, "certified": {"why": why, "within": within, "terms": found.terms, "cells": found.cells,
+                                          "winning": between(win_lo, win_hi), "players": players,
+                                          "dummies": dummies, "undetermined": undetermined, "vetoes": vetoes}}
+
+
+def certified_tags(model: m.Model, players: list[dict]) -> list[dict]:
+    """Per tag, its members' normalised intervals added up (as :func:`by_tag` adds exact shares)."""
+    tags: dict[str, list[dict]] = {}
+    for row in players:
+        for tag in sorted(model.person(row["name"]).tags):
+            tags.setdefault(tag, []).append(row)
+    out = []
+    for tag, members in tags.items():
+        lo = sum(r["normalised"]["low"] for r in members) * (1 - len(members) * 2.0 ** -52)
+        hi = min(1.0, sum(r["normalised"]["high"] for r in members) * (1 + len(members) * 2.0 ** -52))
+        out.append({"tag": tag, "members": [r["name"] for r in members],
+                    "normalised": {"value": (lo + hi) / 2, "low": lo, "high": hi}})
+    return out
 
 
 def answer(model: m.Model, procedure: str, by: str = "person", sample: int | None = None,

@@ -1,0 +1,396 @@
+"""Certified Banzhaf indices of a single weighted vote too large for the exact analysis: each index
+enclosed in an interval that holds it for certain, computed in floating point with a proven bound
+on every rounding.
+
+Assumes a :class:`~govspec.power.games.Game` with one quota and no blocking minority (a weighted
+vote [q; w]) and IEEE double arithmetic whose ``math`` and ``cmath`` functions (cos, sin, tanh,
+log, log1p, exp, expm1, atan2) are accurate to within a hundred units in the last place (glibc's are
+within one or two).  Guarantees: each interval returned holds the exact index; nothing is sampled
+or estimated; when the intervals cannot be made narrow (sums that cluster on a lattice, terms too
+ill-conditioned, or more work than the caps allow) :class:`Declined` says why, and no figure is
+given.  The intervals are not exact fractions: the exact swings of 10,000 holders are integers of up
+to 10,000 bits, beyond any exact method in reach (docs/power.md).
+
+The method.  A member of weight w swings when the others' weight S lies in the window [a, b] =
+[max(0, q - w), q - 1]; its raw Banzhaf index is P(a <= S <= b) when each other player is in with
+even odds.  The others' generating function G(z) = prod_j (1 + z^w_j) / 2 has degree below M (an odd
+number above the total weight), so for any radius r > 0 its coefficients are exactly a discrete
+Cauchy integral over the circle of radius r:
+
+    P(a <= S <= b) = (1/M) sum_{k=0..M-1} G(r u^k) sum_{s=a..b} (r u^k)^(-s),   u = e^(2 pi i / M).
+
+r = e^lambda is chosen so that the tilted sums centre on the quota (a saddle point: a quota far from
+half the total, as 2/3, is then as well conditioned as a majority).  With t = pi k / M, each factor
+is (1 + r^w)/2 times e^(i t w) (cos(t w) + i tanh(lambda w / 2) sin(t w)), whose modulus falls like
+exp(-t^2 w^2 sech^2(lambda w / 2) / 2); the window's sum is a geometric series.  So only a few hundred
+k near 0 (and near any other peak) matter.  Those are summed, each term with a bound on its
+rounding (the angles reduced exactly in integers, the products taken as sums of logarithms);
+every other k is bounded, not summed: [0, pi/2] is cut into cells, on each cell a factor's modulus
+is at most its value where |cos(t w)| is largest (an end of the cell, or 1 when the cell's range of
+t w holds a multiple of pi), and the product of those bounds bounds the cell's terms.  A cell whose
+bound is too large is halved; one too narrow to halve is summed instead.
+"""
+
+from __future__ import annotations
+
+import bisect
+import cmath
+import math
+
+from ..clock import check_time
+from ..records import dataclass
+from .games import Game
+
+U = 2.0 ** -53  # the unit roundoff of a double
+ULPS = 128 * U  # a relative error bound for each transcendental function computed (see Assumes)
+DELTA = 1e-14  # an absolute error bound for each cosine or sine of an angle reduced below 2 pi
+TARGET = 1e-10  # the tail bound sought, relative to the tilted density of the sums at the quota
+MAX_FREQUENCIES = 60_000  # the terms summed at most (each costs one pass over the classes)
+MAX_CELL_WORK = 40_000_000  # the cells' work at most (cells x classes read)
+NARROWEST = 48  # a cell of at most this many terms is summed, not halved
+
+
+@dataclass(frozen=True)
+class Certified:
+    """Per class of ``game``: the raw Banzhaf index of one member enclosed (``low``, ``high``);
+    ``winning``: the probability that a coalition wins, enclosed; ``terms``: the Fourier terms
+    summed; ``cells``: the cells bounded; ``tilt``: lambda."""
+
+    game: Game
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    winning: tuple[float, float]
+    terms: int
+    cells: int
+    tilt: float
+
+    def width(self) -> float:
+        """The widest interval's width."""
+        return max(h - lo for lo, h in zip(self.low, self.high))
+
+
+class Declined(Exception):
+    """The enclosure cannot be made narrow enough here; ``reason`` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def applies(game: Game) -> bool:
+    """A single weighted vote (one quota, no blocking minority): the games this module encloses."""
+    return len(game.quotas) == 1 and game.minority is None
+
+
+def _up(x: float, ulps: int = 4) -> float:
+    """``x`` (non-negative) rounded away from zero by a few units, for bounds computed in floats."""
+    return x * (1 + ulps * U) + 1e-300
+
+
+@dataclass(frozen=True)
+class _Vote:
+    """The vote after dividing by the weights' gcd: the classes of positive weight, as (weight,
+    count, tanh(lambda w / 2)); the quota, total, modulus M and tilt lambda."""
+
+    classes: tuple[tuple[int, int, float], ...]
+    quota: int
+    total: int
+    modulus: int
+    tilt: float
+
+    def softplus(self, w: int) -> float:
+        """log((1 + e^(lambda w)) / 2): the log of a factor's value at k = 0."""
+        y = self.tilt * w
+        return max(y, 0.0) + math.log1p(math.exp(-abs(y))) - math.log(2)
+
+
+def certified_banzhaf(game: Game, tolerance: float = 1e-6) -> Certified:
+    """Every class's raw Banzhaf index enclosed (see the module's docstring); raises
+    :class:`Declined` when an interval would be wider than ``tolerance`` times its midpoint."""
+    if not applies(game):
+        raise Declined("the certified analysis takes a single weighted vote (one quota, no blocking minority)")
+    (q,) = game.quotas
+    weights = [c.weights[0] for c in game.classes]
+    total = sum(c.count * w for c, w in zip(game.classes, weights))
+    if q <= 0 or q > total:
+        raise Declined("every coalition wins, or none does: no index is defined")
+    g = math.gcd(*(w for w in weights if w > 0))  # (the sums are multiples of g: [ceil(q/g); w/g] is the same game)
+    q, total = -(-q // g), total // g
+    merged: dict[int, int] = {}
+    for c, w in zip(game.classes, weights):
+        if w > 0:
+            merged[w // g] = merged.get(w // g, 0) + c.count
+    tilt = _tilt(merged, q - 0.5)
+    vote = _Vote(tuple((w, n, math.tanh(tilt * w / 2)) for w, n in sorted(merged.items())), q, total,
+                 total + 1 if total % 2 == 0 else total + 2, tilt)
+    frequencies, cells, tail, win_tail = _frequencies(vote)
+    everyone = _everyone(vote)
+    windows = {w: _window(vote, max(0, q - w), q - 1, w, everyone) for w in merged}
+    if tilt >= 0:  # (the side of the quota where the coalitions are few: its probability is the one bounded tightly)
+        windows["win"] = _window(vote, q, total, None, everyone)
+    else:
+        windows["win"] = _window(vote, 0, q - 1, None, everyone)
+    found = _sums(vote, frequencies, windows, tail, win_tail)
+    low, high = [], []
+    for c, w in zip(game.classes, weights):
+        if w == 0:  # (a dummy: nothing it joins changes the sum)
+            low.append(0.0), high.append(0.0)
+            continue
+        lo, hi = found[w // g]
+        if hi - lo > tolerance * (hi + lo) / 2:
+            raise Declined(f"the proven bound is too loose here: an index of {c.label} lies in "
+                           f"[{lo:.6g}, {hi:.6g}], wider than {tolerance:.0e} of its size")
+        low.append(lo), high.append(hi)
+    lo, hi = found["win"]
+    winning = (lo, hi) if tilt >= 0 else (max(0.0, 1 - hi), min(1.0, 1 - lo))
+    return Certified(game, tuple(low), tuple(high), winning, len(frequencies), cells, tilt)
+
+
+def _tilt(merged: dict[int, int], centre: float) -> float:
+    """lambda with sum_j n_j w_j / (1 + e^(-lambda w_j)) = centre: the tilted mean at the quota
+    (bisection; any lambda gives exact sums, this one the best conditioned)."""
+    def mean(lam: float) -> float:
+        return sum(n * w / (1 + math.exp(min(700.0, -lam * w))) for w, n in merged.items())
+
+    low, high = -1.0, 1.0
+    while mean(low) > centre and low > -1e6:
+        low *= 2
+    while mean(high) < centre and high < 1e6:
+        high *= 2
+    for _ in range(80):
+        check_time()
+        mid = (low + high) / 2
+        low, high = (mid, high) if mean(mid) < centre else (low, mid)
+    lam = (low + high) / 2
+    return 0.0 if abs(lam) < 1e-300 else lam
+
+
+# ------------------------------------------------------------------ which terms are summed
+
+
+def _sup_abs_cos(lo: float, hi: float, w: int) -> float:
+    """An upper bound of |cos(t w)| for t in [lo, hi] (0 <= lo < hi), allowing for rounding."""
+    a, b = lo * w, hi * w
+    slack = 8 * U * b + 1e-300
+    if b - a + 2 * slack >= math.pi or math.floor((a - slack) / math.pi) != math.floor((b + slack) / math.pi):
+        return 1.0  # (the range holds a multiple of pi, or may: |cos| reaches 1)
+    return min(1.0, max(abs(math.cos(a)), abs(math.cos(b))) + slack + DELTA)
+
+
+def _factor_bound(sup_cos: float, t: float) -> float:
+    """An upper bound of |cos x + i t sin x| = sqrt(1 - (1 - t^2) sin^2 x) given |cos x| <= sup_cos."""
+    if sup_cos >= 1.0:
+        return 1.0
+    return min(1.0, _up(math.sqrt(_up(1 - (1 - t * t) * (1 - sup_cos * sup_cos) + 8 * U)), 8))
+
+
+def _geometric_bound(vote: _Vote) -> float:
+    """|sum_{u < L} e^(u x)| <= 1 / (1 - e^(-|lambda|)) for any L (the window's normalised sum)."""
+    return math.inf if vote.tilt == 0 else _up(1 / -math.expm1(-abs(vote.tilt)), 16)
+
+
+def _frequencies(vote: _Vote) -> tuple[list[int], int, float, float]:
+    """The k summed (1 <= k <= (M-1)/2), the cells bounded, and two tails: ``tail`` bounds (2/M)
+    times the sum over every other k of prod_{j != i} |factor_j| for any one player i left out (a
+    player's terms are at most that times its window's bound); ``win_tail`` bounds the winning
+    window's terms left out (everyone's product times its window's bound on the cell)."""
+    modulus, classes = vote.modulus, vote.classes
+    top = (modulus - 1) // 2
+    step = math.pi / modulus  # t = step * k
+    spread = [n * w * w * (1 - t * t) for w, n, t in classes]
+    square = max(sum(spread) - max(w * w * (1 - t * t) for w, _, t in classes), 1e-300)
+    sigma = math.sqrt(square / 4)
+    target = TARGET / (sigma * math.sqrt(2 * math.pi))  # (per unit of the window's normalised sum)
+    # the first terms summed: while the Gaussian estimate exp(-t^2 sum w^2 sech^2 / 2) is above the target
+    first = min(top, max(1, math.ceil(math.sqrt(2 * -math.log(min(target, 0.5)) / square) / step)))
+    summed = list(range(1, first + 1))
+    by_weight = [w for w, _, _ in classes]
+    geometric = _geometric_bound(vote)
+    win_width = vote.total - vote.quota + 1 if vote.tilt >= 0 else vote.quota
+    stack, k = [], first + 1
+    while k <= top:  # (cells of k growing by 8%, halved where their bound is too large)
+        end = min(top, max(k + NARROWEST, int(k * 1.08)))
+        stack.append((k, end))
+        k = end + 1
+    stack.reverse()
+    cells, work, tail, win_tail = 0, 0, 0.0, 0.0
+    while stack:
+        check_time()
+        k_lo, k_hi = stack.pop()
+        lo, hi = step * k_lo, step * k_hi
+        reach = bisect.bisect_right(by_weight, math.pi / max(hi - lo, 1e-300))  # (heavier ones: a bound of 1)
+        logs, least = 0.0, 1.0
+        for w, n, t in classes[:reach]:
+            f = _factor_bound(_sup_abs_cos(lo, hi, w), min(1.0, abs(t) * (1 + ULPS)))  # (t as computed, or more)
+            if f < 1.0:
+                logs += n * math.log(f)
+                least = min(least, f)
+        work += max(reach, 1)
+        cells += 1
+        # (each log within ULPS of itself, the sum of reach terms of one sign within 2 reach u of itself)
+        everyone = _up(math.exp(logs * (1 - ULPS - (2 * reach + 4) * U)), 8)
+        bound = everyone / least  # (one player left out: its factor, at least the least one, less)
+        count = k_hi - k_lo + 1
+        if bound * (1 + 1e-9) <= target:
+            tail += _up(2 * count / modulus * bound, 64)
+            sin2 = min(math.sin(2 * lo), math.sin(2 * hi)) * (1 - ULPS) - DELTA
+            window = min(win_width, geometric, 2 / (math.exp(-abs(vote.tilt)) * sin2) if sin2 > 0 else math.inf)
+            win_tail += _up(2 * count / modulus * everyone * window, 64)
+        elif count <= NARROWEST:
+            summed.extend(range(k_lo, k_hi + 1))
+        else:
+            mid = (k_lo + k_hi) // 2
+            stack += [(mid + 1, k_hi), (k_lo, mid)]
+        if work > MAX_CELL_WORK:
+            raise Declined(f"bounding the terms left out would read more than {MAX_CELL_WORK:,} weights")
+        if len(summed) > MAX_FREQUENCIES:
+            raise Declined(f"more than {MAX_FREQUENCIES:,} Fourier terms matter (too few players for the spread of "
+                           f"their weights, or sums that cluster on a lattice)")
+    return summed, cells, tail, win_tail
+
+
+# ------------------------------------------------------------------ the terms summed
+
+
+def _angle(k: int, x: int, modulus: int) -> float:
+    """pi k x / M reduced below 2 pi exactly (in integers) before the one rounding of floats."""
+    return math.pi * ((k * x) % (2 * modulus)) / modulus
+
+
+@dataclass(frozen=True)
+class _WindowSums:
+    """A window [a, b] of the sums and whose index it is (``left_out``: a weight, one player of it
+    left out of the others; None: nobody left out)."""
+
+    a: int
+    b: int
+    left_out: int | None
+    anchor: int  # the end the geometric series is written from: a when lambda >= 0, else b
+    width: int
+    log_prefactor: float  # log of prod over the others ((1 + r^w) / 2) times r^(-anchor)
+    prefactor_error: float  # an absolute bound on its error
+
+
+def _window(vote: _Vote, a: int, b: int, left_out: int | None, everyone: tuple[float, float]) -> _WindowSums:
+    """The window [a, b] of the sums, for a player of weight ``left_out`` (None: of everyone);
+    ``everyone``: log prod_j ((1 + r^w_j) / 2) over every player, and the sum of its terms' sizes."""
+    anchor = a if vote.tilt >= 0 else b
+    log_c, sizes = everyone
+    if left_out is not None:
+        own = vote.softplus(left_out)
+        log_c, sizes = log_c - own, sizes + abs(own)
+    value = log_c - vote.tilt * anchor
+    error = (ULPS + 2 * U) * sizes + 4 * U * (abs(log_c) + abs(vote.tilt * anchor) + 1)
+    return _WindowSums(a, b, left_out, anchor, b - a + 1, value, error)
+
+
+def _everyone(vote: _Vote) -> tuple[float, float]:
+    """log prod_j ((1 + r^w_j) / 2) over every player, and the sum of its terms' sizes (for the error)."""
+    terms = [n * vote.softplus(w) for w, n, _ in vote.classes]
+    return math.fsum(terms), sum(map(abs, terms))
+
+
+def _geometric_at_zero(vote: _Vote, width: int) -> tuple[float, float]:
+    """The window's normalised sum at k = 0, sum_{u < L} e^(-u |lambda|), and a bound on its error."""
+    lam = -abs(vote.tilt)
+    if lam == 0:
+        return float(width), 0.0
+    value = math.expm1(width * lam) / math.expm1(lam)
+    return value, _up(abs(value) * (2 * ULPS + 8 * U))
+
+
+def _parts(k, own, other, cosines, sines, angles, mags, args, log_mod, log_arg, base, flip, modulus):
+    """Per window at frequency k: (its place, cos and sin of its width's angle, expm1 and sign x exp
+    of -L |lambda|, the log of the others' product's modulus, and its phase with the window's)."""
+    for n_key, i, em1, se, _, _ in own:  # (the angles of the left-out weight, at hand)
+        yield n_key, cosines[i], sines[i], em1, se, log_mod - mags[i], base - args[i] + flip * angles[i]
+    for n_key, i, em1, se, phase_int, width in other:
+        angle = _angle(k, width, modulus)
+        mod, arg = (log_mod, log_arg) if i is None else (log_mod - mags[i], log_arg - args[i])
+        yield n_key, math.cos(angle), math.sin(angle), em1, se, mod, arg + _angle(k, phase_int, modulus)
+
+
+def _sums(vote: _Vote, frequencies, windows: dict, tail: float, win_tail: float) -> dict:
+    """Per window: its probability enclosed, (low, high)."""
+    modulus, classes, lam = vote.modulus, vote.classes, -abs(vote.tilt)
+    sign = -1 if vote.tilt >= 0 else 1  # (the direction of the window's series, x = -|lambda| + 2 i sign t)
+    geometric = _geometric_bound(vote)
+    index = {w: i for i, (w, _, _) in enumerate(classes)}
+    n_players = sum(n for _, n, _ in classes)
+    keys = list(windows)
+    own, other = [], []  # windows of width the left-out weight (most: their angles are at hand), and the rest
+    for n_key, key in enumerate(keys):
+        win = windows[key]
+        em1, e = math.expm1(win.width * lam), math.exp(win.width * lam)
+        plan = (n_key, None if win.left_out is None else index[win.left_out], em1, sign * e,
+                (vote.total - (win.left_out or 0)) - 2 * win.anchor, win.width)
+        (own if win.left_out == win.width else other).append(plan)
+    num_err = [0.0] * len(keys)  # per window: a bound on the error of e^(L x) - 1, each k
+    for n_key, _, em1, se, _, _ in own + other:
+        num_err[n_key] = 8 * DELTA * (1 + abs(em1) + abs(se)) + ULPS * (abs(em1) + abs(se) + 1)
+    # per window: the real part of the sum; the sum of |terms| (for the rounding of the sum); two parts of the
+    # terms' errors: sum of |term| x (a relative error), and sum of |product| / |den| x (a factor of num_err)
+    re_sum, sizes, err_a, err_b = ([0.0] * len(keys) for _ in range(4))
+    flip = 1 if vote.tilt >= 0 else -1  # (own windows' phase: (total - 2 anchor - w) + w or - w, see below)
+    cos, sin, log, atan2, sqrt = math.cos, math.sin, math.log, math.atan2, math.sqrt
+    per_unit, two_m = math.pi / modulus, 2 * modulus
+    for k in frequencies:
+        check_time()
+        cosines, sines, angles, mags, args, errs = [], [], [], [], [], []
+        for w, n, t in classes:
+            angle = per_unit * ((k * w) % two_m)  # (pi k w / M reduced exactly below 2 pi, then one product)
+            c, s = cos(angle), sin(angle)
+            ts = t * s
+            m2 = c * c + ts * ts
+            if m2 < 1e-20:  # (|factor| below 1e-10: its error bound would exceed 1e-4 of it, see below)
+                raise Declined("a factor of the Fourier sum is too near zero (the terms are ill-conditioned)")
+            mag, arg = 0.5 * log(m2), atan2(ts, c)
+            cosines.append(c), sines.append(s), angles.append(angle), mags.append(mag), args.append(arg)
+            # (the factor's error relative to its modulus, then the log's and atan2's own)
+            errs.append(1.01 * (2 * DELTA + ULPS * abs(ts)) / sqrt(m2) + ULPS * (abs(mag) + abs(arg)) + 8 * U)
+        log_mod = math.fsum(n * x for (_, n, _), x in zip(classes, mags))
+        log_arg = math.fsum(n * x for (_, n, _), x in zip(classes, args))
+        eta = math.fsum(n * e for (_, n, _), e in zip(classes, errs))
+        eta += 4 * U * (abs(log_mod) + abs(log_arg) + max(map(abs, mags)) + max(map(abs, args)) + n_players + 1)
+        rel = math.expm1(eta + 2 * ULPS + 8 * DELTA) * 1.01  # (8 DELTA: the phases' angles, summed in floats)
+        if rel > 1e-3:
+            raise Declined("the Fourier terms are too ill-conditioned to bound tightly")
+        two_t = 2 * math.pi * k / modulus
+        half = math.sin(two_t / 2)
+        em1_lam, sin_two = math.expm1(lam), math.sin(two_t)
+        den = complex(em1_lam * math.cos(two_t) - 2 * half * half, sign * math.exp(lam) * sin_two)
+        # (each part's error: its functions' and the angle's relative errors, 3 u on 2t)
+        den_rel = (4 * ULPS + 16 * U) * (abs(em1_lam) + 2 * half * half + abs(sin_two)) / abs(den)
+        inv_den, inv_abs = 1 / den, 1 / abs(den)
+        # a term is product x num / den: its error is at most |term| coef_a + |product| / |den| coef_b num_err
+        coef_a = rel + 8 * U + (1 + rel) * (den_rel / (1 - den_rel) + 8 * U)
+        coef_b = (1 + rel) / (1 - den_rel)
+        # an own window's phase: (total - w) - 2 anchor = (total - 2 q) + w (lambda >= 0, anchor q - w) or
+        # (total - 2 q + 2) - w (lambda < 0, anchor q - 1): a shared angle plus or minus the weight's
+        base = _angle(k, vote.total - 2 * vote.quota + (0 if flip == 1 else 2), modulus) + log_arg
+        for n_key, c, s, em1, se, mod, phase in _parts(k, own, other, cosines, sines, angles, mags, args,
+                                                      log_mod, log_arg, base, flip, modulus):
+            num = complex(em1 * (c * c - s * s) - 2 * s * s, se * 2 * c * s)
+            z = cmath.exp(complex(mod, phase))
+            x = abs(z) * inv_abs
+            size = x * abs(num)
+            re_sum[n_key] += (z * num * inv_den).real
+            sizes[n_key] += size
+            err_a[n_key] += size * coef_a
+            err_b[n_key] += x * coef_b
+    out = {}
+    n_terms = len(frequencies)
+    for n_key, key in enumerate(keys):
+        win, total_re = windows[key], re_sum[n_key]
+        err = err_a[n_key] + err_b[n_key] * num_err[n_key] + 1.01 * (n_terms + 2) * U * sizes[n_key]
+        g0, g0_err = _geometric_at_zero(vote, win.width)
+        inner = (g0 + 2 * total_re) / modulus
+        bound = min(win.width, geometric)
+        inner_err = (g0_err + 2 * err + 4 * U * (abs(g0) + 2 * abs(total_re))) / modulus \
+            + (bound * tail if win.left_out is not None else win_tail)
+        scale = math.exp(win.log_prefactor)
+        scale_rel = math.expm1(win.prefactor_error + ULPS) * 1.01
+        value = scale * inner
+        error = _up(scale * inner_err * (1 + scale_rel) + abs(value) * scale_rel + 4 * U * abs(value))
+        out[key] = (max(0.0, value - error), min(1.0, value + error))
+    return out
