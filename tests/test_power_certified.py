@@ -137,6 +137,35 @@ def test_a_vote_whose_sums_cluster_on_a_lattice_is_declined():
         certified_banzhaf(weighted(ws, sum(ws) // 2 + 1))
 
 
+def test_a_quota_of_one_keeps_the_winning_and_losing_shares_apart_from_1():
+    """A quota of 1 on 100 players: 1 - 2^-100 of the coalitions win. The losing share, bounded
+    directly, is tight; the winning share (1 minus it) is rounded outward, not to [1, 1]; Coleman's
+    power to initiate (swings over the losing coalitions) is near 1, not a division by zero."""
+    from govspec.power.report import certified_data
+
+    game = weighted([3, 5, 7, 11, 13] * 20, 1)
+    found = certified_banzhaf(game)
+    losing = Fraction(1, 2 ** 100)
+    assert found.losing[0] <= losing <= found.losing[1] and found.losing[1] - found.losing[0] < 1e-9 * float(losing)
+    assert found.winning[0] <= 1 - losing <= found.winning[1] and found.winning[0] < 1
+    # (a player swings only with nobody else in: 1 swing; 1 losing coalition, 2^100 - 1 winning ones)
+    row = certified_data(found, "why")["certified"]["players"][0]
+    assert row["initiate"]["low"] <= 1 <= row["initiate"]["high"]
+    assert row["prevent"]["low"] <= Fraction(1, 2 ** 100 - 1) <= row["prevent"]["high"]
+
+
+def test_weights_too_large_for_the_arithmetic_are_declined_at_once():
+    """Weights of 2^0 to 2^59: the angles' integers would not be exact in a double; and 11 holders of
+    up to 10^11 tokens: billions of terms would matter. Both declined at once, never a wrong bound
+    (a reviewer's random votes ran out of memory before)."""
+    with pytest.raises(Declined, match="beyond 2\\^52"):
+        certified_banzhaf(weighted([2 ** i for i in range(60)], 3))
+    ws = [6054193175, 60575364, 5951869832, 415101375, 3601822, 172199251385, 68643850103, 515417, 577169,
+          9543559168, 9958487924]
+    with pytest.raises(Declined, match="Fourier terms matter"):
+        certified_banzhaf(weighted(ws, 272831582732))
+
+
 def test_only_a_single_weighted_vote_is_taken():
     double = multi_weighted([([1] * 6, 4), ([5, 1, 3, 8, 2, 2], 12)])
     assert applies(weighted([1, 2, 3], 4)) and not applies(double)

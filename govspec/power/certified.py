@@ -53,13 +53,15 @@ NARROWEST = 48  # a cell of at most this many terms is summed, not halved
 @dataclass(frozen=True)
 class Certified:
     """Per class of ``game``: the raw Banzhaf index of one member enclosed (``low``, ``high``);
-    ``winning``: the probability that a coalition wins, enclosed; ``terms``: the Fourier terms
-    summed; ``cells``: the cells bounded; ``tilt``: lambda."""
+    ``winning`` and ``losing``: the probabilities that a coalition wins and that it loses, enclosed
+    (the smaller one tightly even when tiny); ``terms``: the Fourier terms summed; ``cells``: the
+    cells bounded; ``tilt``: lambda."""
 
     game: Game
     low: tuple[float, ...]
     high: tuple[float, ...]
     winning: tuple[float, float]
+    losing: tuple[float, float]
     terms: int
     cells: int
     tilt: float
@@ -120,6 +122,9 @@ def certified_banzhaf(game: Game, tolerance: float = 1e-6) -> Certified:
     for c, w in zip(game.classes, weights):
         if w > 0:
             merged[w // g] = merged.get(w // g, 0) + c.count
+    if 2 * (total + 2) > 2 ** 53:  # (the angles' integers must be exact in a double)
+        raise Declined(f"the total weight, {total:,} after dividing by the weights' common factor, is beyond "
+                       f"2^52, what the certified bounds' arithmetic takes")
     tilt = _tilt(merged, q - 0.5)
     vote = _Vote(tuple((w, n, math.tanh(tilt * w / 2)) for w, n in sorted(merged.items())), q, total,
                  total + 1 if total % 2 == 0 else total + 2, tilt)
@@ -141,9 +146,11 @@ def certified_banzhaf(game: Game, tolerance: float = 1e-6) -> Certified:
             raise Declined(f"the proven bound is too loose here: an index of {c.label} lies in "
                            f"[{lo:.6g}, {hi:.6g}], wider than {tolerance:.0e} of its size")
         low.append(lo), high.append(hi)
-    lo, hi = found["win"]
-    winning = (lo, hi) if tilt >= 0 else (max(0.0, 1 - hi), min(1.0, 1 - lo))
-    return Certified(game, tuple(low), tuple(high), winning, len(frequencies), cells, tilt)
+    # the side bounded directly (the few coalitions: tight even when tiny), and the other as 1 minus it
+    direct = found["win"]
+    other = (max(0.0, math.nextafter(1 - direct[1], -1.0)), min(1.0, math.nextafter(1 - direct[0], 2.0)))
+    winning, losing = (direct, other) if tilt >= 0 else (other, direct)
+    return Certified(game, tuple(low), tuple(high), winning, losing, len(frequencies), cells, tilt)
 
 
 def _tilt(merged: dict[int, int], centre: float) -> float:
@@ -189,6 +196,11 @@ def _geometric_bound(vote: _Vote) -> float:
     return math.inf if vote.tilt == 0 else _up(1 / -math.expm1(-abs(vote.tilt)), 16)
 
 
+def _too_many() -> Declined:
+    return Declined(f"more than {MAX_FREQUENCIES:,} Fourier terms matter (too few players for the spread of their "
+                    f"weights, or sums that cluster on a lattice)")
+
+
 def _frequencies(vote: _Vote) -> tuple[list[int], int, float, float]:
     """The k summed (1 <= k <= (M-1)/2), the cells bounded, and two tails: ``tail`` bounds (2/M)
     times the sum over every other k of prod_{j != i} |factor_j| for any one player i left out (a
@@ -203,6 +215,8 @@ def _frequencies(vote: _Vote) -> tuple[list[int], int, float, float]:
     target = TARGET / (sigma * math.sqrt(2 * math.pi))  # (per unit of the window's normalised sum)
     # the first terms summed: while the Gaussian estimate exp(-t^2 sum w^2 sech^2 / 2) is above the target
     first = min(top, max(1, math.ceil(math.sqrt(2 * -math.log(min(target, 0.5)) / square) / step)))
+    if first > MAX_FREQUENCIES:
+        raise _too_many()
     summed = list(range(1, first + 1))
     by_weight = [w for w, _, _ in classes]
     geometric = _geometric_bound(vote)
@@ -244,8 +258,7 @@ def _frequencies(vote: _Vote) -> tuple[list[int], int, float, float]:
         if work > MAX_CELL_WORK:
             raise Declined(f"bounding the terms left out would read more than {MAX_CELL_WORK:,} weights")
         if len(summed) > MAX_FREQUENCIES:
-            raise Declined(f"more than {MAX_FREQUENCIES:,} Fourier terms matter (too few players for the spread of "
-                           f"their weights, or sums that cluster on a lattice)")
+            raise _too_many()
     return summed, cells, tail, win_tail
 
 

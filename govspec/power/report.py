@@ -506,6 +506,7 @@ def certified_data(found: Certified, why: str) -> dict:
     least = sum(c.count * lo for c, lo in zip(game.classes, found.low)) * (1 - eps)
     most = sum(c.count * hi for c, hi in zip(game.classes, found.high)) * (1 + eps)
     win_lo, win_hi = found.winning
+    lose_lo, lose_hi = found.losing
 
     def between(lo: float, hi: float) -> dict:
         lo, hi = max(0.0, lo * (1 - eps)), min(1.0, hi * (1 + eps))
@@ -516,7 +517,8 @@ def certified_data(found: Certified, why: str) -> dict:
         (w,) = c.weights
         row = {"banzhaf": between(lo, hi),
                "normalised": between(lo / most, hi / least if least > 0 else 1.0),
-               "initiate": between(lo / (2 * (1 - win_lo)), hi / (2 * (1 - win_hi)) if win_hi < 1 else 1.0),
+               # (Coleman: swings over the winning or the losing coalitions, 2^(n-1) p / (2^n P))
+               "initiate": between(lo / (2 * lose_hi), hi / (2 * lose_lo) if lose_lo > 0 else 1.0),
                "prevent": between(lo / (2 * win_hi), hi / (2 * win_lo) if win_lo > 0 else 1.0)}
         for name in c.names():
             players.append({"name": name, **row})
