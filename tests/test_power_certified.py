@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import random
 from fractions import Fraction
 from pathlib import Path
@@ -166,6 +167,42 @@ def test_weights_too_large_for_the_arithmetic_are_declined_at_once():
         certified_banzhaf(weighted(ws, 272831582732))
 
 
+def test_a_dummy_by_parity_is_kept_and_named():
+    """[200; 2 x 200, 1] with 201 players: the player of weight 1 never swings (every other sum is
+    even), yet its interval can only reach down to 0, not be 0: the vote is not declined for it; it
+    is listed as not determined (a dummy only when proven below one swing), the others enclosed."""
+    from govspec.power.report import certified_data
+
+    game = weighted([2] * 200 + [1], 200)
+    found = certified_banzhaf(game)
+    _holds(game, found)
+    data = certified_data(found, "why")["certified"]
+    assert data["undetermined"] == ["p201"] and data["dummies"] == [] and found.low[-1] == 0
+    small = weighted([2] * 20 + [1], 20)  # (21 players: below one swing in 2^20 is 0, a dummy for certain)
+    assert certified_data(certified_banzhaf(small), "why")["certified"]["dummies"] == ["p21"]
+
+
+def test_bounds_are_printed_rounded_outward():
+    """A quota of 9000 on the 300 holders: 1 - 1.7e-21 of the coalitions win. The text prints the
+    winning share's bounds rounded outward (never "between 1 and 1") and the losing share, tight."""
+    from govspec.power.report import rounded
+
+    assert rounded(0.49986754961, False) == "0.499867" and rounded(0.49986754961, True) == "0.499868"
+    assert rounded(1.0, True) == "1" and rounded(math.nextafter(1.0, 0.0), False) == "0.999999"
+    assert rounded(0.0, False) == "0" and rounded(1.7e-21, True) == "1.70001e-21" and rounded(5.23e-10, True, 2) == "5.3e-10"
+    people = "".join(f"  person h{i} weight {i}\n" for i in range(1, 301))
+    text = ('organization "Holders" {\n' + people + "  body holders { members " + ", ".join(f"h{i}" for i in range(1, 301))
+            + " }\n  procedure adopt {\n    decided by holders by written consent\n      passes when weight(yes) >= 9000\n"
+            "  }\n}\n")
+    from govspec.load import load_text
+    from govspec.power.report import analyse_outcome, text as power_text
+
+    found = analyse_outcome(load_text(text, "low.gov"), "adopt")
+    line = power_text("low.gov", [found]).splitlines()[2]
+    assert line.startswith("  winning coalitions: a share between 0.999999 and 1 of all; losing: between 1.")
+    assert "e-21 and 1." in line
+
+
 def test_only_a_single_weighted_vote_is_taken():
     double = multi_weighted([([1] * 6, 4), ([5, 1, 3, 8, 2, 2], 12)])
     assert applies(weighted([1, 2, 3], 4)) and not applies(double)
@@ -200,7 +237,8 @@ def test_a_vote_too_large_for_the_exact_analysis_gets_certified_bounds_labelled_
 
     spec = _spec(tmp_path)
     code, out, err = _run(str(spec))
-    assert code == 4 and err == "" and "  CERTIFIED BOUNDS, NOT EXACT: each index's true value lies within a relative" in out
+    assert code == 4 and err == "" and ("  CERTIFIED BOUNDS, NOT EXACT: each index lies, for certain, in an interval "
+                                        "whose half-width is at most ") in out
     assert "Shapley" not in out.split("NOT EXACT", 1)[1].split("(its vote", 1)[1]
     code, md, _ = _run(str(spec), "--format", "markdown")
     assert code == 4 and "**CERTIFIED BOUNDS, NOT EXACT" in md and "| `h300` |" in md

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..power.report import CERTIFIED, INDICES, approximate_words, bloc_words, certified_words, size_items, sizes_heading
+from ..power.report import (CERTIFIED, INDICES, approximate_words, bloc_words, certified_words, shares_between, size_items,
+                            sizes_heading)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 
 BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels
@@ -116,7 +117,7 @@ def _approximate(a: dict) -> list[str]:
 
 def _certified(c: dict) -> list[str]:
     out = [f"**{markdown_text(certified_words(c))}**.", "",
-           f"Winning coalitions: a share between {c['winning']['low']:.6g} and {c['winning']['high']:.6g} of all.", "",
+           f"{markdown_text(shares_between(c)[0].upper() + shares_between(c)[1:])}.", "",
            "| Player | " + " | ".join(title for _, title in CERTIFIED) + " |",
            "| --- | " + " | ".join("---:" for _ in CERTIFIED) + " |"]
     for p in c["players"]:

@@ -4,7 +4,7 @@ on every rounding.
 
 Assumes a :class:`~govspec.power.games.Game` with one quota and no blocking minority (a weighted
 vote [q; w]) and IEEE double arithmetic whose ``math`` and ``cmath`` functions (cos, sin, tanh,
-log, log1p, exp, expm1, atan2) are accurate to within a hundred units in the last place (glibc's are
+log, log1p, exp, expm1, atan2) are accurate to within 16 units in the last place (glibc's are
 within one or two).  Guarantees: each interval returned holds the exact index; nothing is sampled
 or estimated; when the intervals cannot be made narrow (sums that cluster on a lattice, terms too
 ill-conditioned, or more work than the caps allow) :class:`Declined` says why, and no figure is
@@ -42,8 +42,9 @@ from ..records import dataclass
 from .games import Game
 
 U = 2.0 ** -53  # the unit roundoff of a double
-ULPS = 128 * U  # a relative error bound for each transcendental function computed (see Assumes)
-DELTA = 1e-14  # an absolute error bound for each cosine or sine of an angle reduced below 2 pi
+ULPS = 128 * U  # a relative error bound for each transcendental function computed (16 ulps assumed: 8 times that)
+DELTA = 1e-14  # an absolute error bound for each cosine or sine of an angle reduced below 2 pi (16 ulps and the
+# angle's own rounding, 2e-15, come to under 6e-15)
 TARGET = 1e-10  # the tail bound sought, relative to the tilted density of the sums at the quota
 MAX_FREQUENCIES = 60_000  # the terms summed at most (each costs one pass over the classes)
 MAX_CELL_WORK = 40_000_000  # the cells' work at most (cells x classes read)
@@ -136,16 +137,17 @@ def certified_banzhaf(game: Game, tolerance: float = 1e-6) -> Certified:
     else:
         windows["win"] = _window(vote, 0, q - 1, None, everyone)
     found = _sums(vote, frequencies, windows, tail, win_tail)
-    low, high = [], []
-    for c, w in zip(game.classes, weights):
-        if w == 0:  # (a dummy: nothing it joins changes the sum)
-            low.append(0.0), high.append(0.0)
-            continue
-        lo, hi = found[w // g]
+    # (weight 0: a dummy, nothing it joins changes the sum; an index below 2^-(n-1) is 0: swings are whole)
+    least = 2.0 ** -(game.players - 1)
+    bounds = [(0.0, 0.0) if w == 0 or found[w // g][1] < least else found[w // g] for w in weights]
+    scale = max(hi for _, hi in bounds)
+    for c, (lo, hi) in zip(game.classes, bounds):
+        if lo == 0 and hi <= tolerance * scale:
+            continue  # (an index too small to tell from 0 here: kept, and its player listed as not determined)
         if hi - lo > tolerance * (hi + lo) / 2:
             raise Declined(f"the proven bound is too loose here: an index of {c.label} lies in "
                            f"[{lo:.6g}, {hi:.6g}], wider than {tolerance:.0e} of its size")
-        low.append(lo), high.append(hi)
+    low, high = [lo for lo, _ in bounds], [hi for _, hi in bounds]
     # the side bounded directly (the few coalitions: tight even when tiny), and the other as 1 minus it
     direct = found["win"]
     other = (max(0.0, math.nextafter(1 - direct[1], -1.0)), min(1.0, math.nextafter(1 - direct[0], 2.0)))
@@ -193,7 +195,7 @@ def _factor_bound(sup_cos: float, t: float) -> float:
 
 def _geometric_bound(vote: _Vote) -> float:
     """|sum_{u < L} e^(u x)| <= 1 / (1 - e^(-|lambda|)) for any L (the window's normalised sum)."""
-    return math.inf if vote.tilt == 0 else _up(1 / -math.expm1(-abs(vote.tilt)), 16)
+    return math.inf if vote.tilt == 0 else _up(1 / -math.expm1(-abs(vote.tilt)), 64)
 
 
 def _too_many() -> Declined:
@@ -248,7 +250,8 @@ def _frequencies(vote: _Vote) -> tuple[list[int], int, float, float]:
         if bound * (1 + 1e-9) <= target:
             tail += _up(2 * count / modulus * bound, 64)
             sin2 = min(math.sin(2 * lo), math.sin(2 * hi)) * (1 - ULPS) - DELTA
-            window = min(win_width, geometric, 2 / (math.exp(-abs(vote.tilt)) * sin2) if sin2 > 0 else math.inf)
+            window = min(win_width, geometric,
+                         2 / (math.exp(-abs(vote.tilt)) * (1 - ULPS) * sin2) if sin2 > 0 else math.inf)
             win_tail += _up(2 * count / modulus * everyone * window, 64)
         elif count <= NARROWEST:
             summed.extend(range(k_lo, k_hi + 1))
@@ -259,7 +262,8 @@ def _frequencies(vote: _Vote) -> tuple[list[int], int, float, float]:
             raise Declined(f"bounding the terms left out would read more than {MAX_CELL_WORK:,} weights")
         if len(summed) > MAX_FREQUENCIES:
             raise _too_many()
-    return summed, cells, tail, win_tail
+    # (the sums of the cells' bounds, each term rounded up, rounded up again for their own rounding)
+    return summed, cells, _up(tail, 2 * cells + 8), _up(win_tail, 2 * cells + 8)
 
 
 # ------------------------------------------------------------------ the terms summed
@@ -298,9 +302,10 @@ def _window(vote: _Vote, a: int, b: int, left_out: int | None, everyone: tuple[f
 
 
 def _everyone(vote: _Vote) -> tuple[float, float]:
-    """log prod_j ((1 + r^w_j) / 2) over every player, and the sum of its terms' sizes (for the error)."""
+    """log prod_j ((1 + r^w_j) / 2) over every player, and the sum of its terms' sizes (for the error;
+    with 4 per player: a softplus near 0, log1p(e^-|y|) - log 2, is within a few u absolute, not relative)."""
     terms = [n * vote.softplus(w) for w, n, _ in vote.classes]
-    return math.fsum(terms), sum(map(abs, terms))
+    return math.fsum(terms), sum(map(abs, terms)) + 4 * sum(n for _, n, _ in vote.classes)
 
 
 def _geometric_at_zero(vote: _Vote, width: int) -> tuple[float, float]:
@@ -395,7 +400,8 @@ def _sums(vote: _Vote, frequencies, windows: dict, tail: float, win_tail: float)
     n_terms = len(frequencies)
     for n_key, key in enumerate(keys):
         win, total_re = windows[key], re_sum[n_key]
-        err = err_a[n_key] + err_b[n_key] * num_err[n_key] + 1.01 * (n_terms + 2) * U * sizes[n_key]
+        err = (err_a[n_key] + err_b[n_key] * num_err[n_key] + 1.01 * (n_terms + 2) * U * sizes[n_key]) \
+            * (1 + (2 * n_terms + 8) * U)  # (the sums of the errors, rounded themselves)
         g0, g0_err = _geometric_at_zero(vote, win.width)
         inner = (g0 + 2 * total_re) / modulus
         bound = min(win.width, geometric)

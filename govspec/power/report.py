@@ -10,6 +10,7 @@ blocks when the others together cannot force it.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from fractions import Fraction
 
@@ -202,10 +203,31 @@ def approximate_words(a: dict) -> str:
 
 def certified_words(c: dict) -> str:
     """A vote given certified bounds, in the words every format uses (``c``: an outcome's ``certified``)."""
-    return (f"CERTIFIED BOUNDS, NOT EXACT: each index's true value lies within a relative {c['within']:.1e} of the "
-            f"value given, for certain (floating point with a proven bound on every rounding and on the Fourier "
-            f"terms left out; nothing is sampled; JSON gives each interval); the exact fractions, Shapley-Shubik "
-            f"and the minimal coalitions are not computed ({c['why']})")
+    return (f"CERTIFIED BOUNDS, NOT EXACT: each index lies, for certain, in an interval whose half-width is at most "
+            f"{rounded(c['within'], True, 2)} of its midpoint (floating point with a proven bound on every rounding and "
+            f"on the Fourier terms left out; nothing is sampled); the figures shown are the midpoints, rounded, and "
+            f"JSON gives every interval; the exact fractions, Shapley-Shubik and the minimal coalitions are not "
+            f"computed ({c['why']})")
+
+
+def rounded(x: float, up: bool, digits: int = 6) -> str:
+    """``x`` (non-negative) to ``digits`` significant digits, rounded up or down (never to nearest):
+    a bound printed stays a bound."""
+    from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+
+    if x <= 0:
+        return "0"
+    with localcontext() as ctx:  # (the float's exact binary value, rounded once, in the direction asked)
+        ctx.prec, ctx.rounding = digits, ROUND_CEILING if up else ROUND_FLOOR
+        return format(+Decimal(x), "g").replace("E", "e")
+
+
+def shares_between(c: dict) -> str:
+    """The shares of winning and of losing coalitions of certified bounds, each between its bounds
+    rounded outward."""
+    win, lose = c["winning"], c["losing"]
+    return (f"winning coalitions: a share between {rounded(win['low'], False)} and {rounded(win['high'], True)} of all; "
+            f"losing: between {rounded(lose['low'], False)} and {rounded(lose['high'], True)}")
 
 
 def bounded_words(b: dict) -> str:
@@ -236,7 +258,7 @@ CERTIFIED = (("banzhaf", "Banzhaf"), ("normalised", "normalised"), ("initiate", 
 def _certified_lines(c: dict) -> list[str]:
     width = max([len(p["name"]) for p in c["players"]] + [6])
     lines = [f"  {certified_words(c)}",
-             f"  winning coalitions: {_share_between(c['winning'])} of all",
+             f"  {shares_between(c)}",
              f"    {'':{width}}  {'Banzhaf':>12}  " + "  ".join(f"{title:>16}" for _, title in CERTIFIED[1:])]
     for p in c["players"]:
         cells = [f"{p[k]['value']:>16.2%}" for k, _ in CERTIFIED[1:]]
@@ -248,10 +270,6 @@ def _certified_lines(c: dict) -> list[str]:
                  (f" (not determined: {_some(c['undetermined'])})" if c["undetermined"] else ""))
     lines.append(f"  vetoes: {', '.join(c['vetoes']) or 'none'}")
     return lines
-
-
-def _share_between(bounds: dict) -> str:
-    return f"a share between {bounds['low']:.6g} and {bounds['high']:.6g}"
 
 
 def _head(path: str, r: dict) -> list[str]:
@@ -498,15 +516,17 @@ def approximate_data(found: Sampled, why: str) -> dict:
 def certified_data(found: Certified, why: str) -> dict:
     """The certified part of an outcome (:func:`govspec.power.certified.certified_banzhaf`): per
     player, each index's interval (``low``, ``high``) and its midpoint (``value``); the share of
-    coalitions that win; dummies and vetoes (exact: integer facts of the weights); ``within``: the
-    largest half-width of any interval given, relative to its midpoint."""
+    coalitions that win and that lose; dummies (an index of 0 for certain: a weight of 0, or fewer than
+    one swing) and vetoes (exact: an integer fact of the weights); ``undetermined``: the players whose
+    interval reaches 0 from above; ``within``: the largest half-width of any interval given, relative
+    to its midpoint."""
     game, eps = found.game, 4 * 2.0 ** -53
     (q,) = game.quotas
     total = game.totals()[0]
-    least = sum(c.count * lo for c, lo in zip(game.classes, found.low)) * (1 - eps)
-    most = sum(c.count * hi for c, hi in zip(game.classes, found.high)) * (1 + eps)
+    least = math.fsum(c.count * lo for c, lo in zip(game.classes, found.low)) * (1 - eps)  # (each product within u,
+    most = math.fsum(c.count * hi for c, hi in zip(game.classes, found.high)) * (1 + eps)  # and the sum within u)
     win_lo, win_hi = found.winning
-    lose_lo, lose_hi = found.losing
+    lose_lo, lose_hi = found.losing  # (one of the two bounded directly, the other as 1 minus it)
 
     def between(lo: float, hi: float) -> dict:
         lo, hi = max(0.0, lo * (1 - eps)), min(1.0, hi * (1 + eps))
@@ -522,13 +542,14 @@ def certified_data(found: Certified, why: str) -> dict:
                "prevent": between(lo / (2 * win_hi), hi / (2 * win_lo) if win_lo > 0 else 1.0)}
         for name in c.names():
             players.append({"name": name, **row})
-            (dummies if w == 0 else undetermined if lo <= 0 else []).append(name)
+            (dummies if hi == 0 else undetermined if lo <= 0 else []).append(name)
             if total - w < q:  # (everyone else together falls short)
                 vetoes.append(name)
     within = max(((r[k]["high"] - r[k]["low"]) / (r[k]["high"] + r[k]["low"]) for r in players for k, _ in CERTIFIED
                   if r[k]["high"] > 0), default=0.0)
     return {"exact": False, "certified": {"why": why, "within": within, "terms": found.terms, "cells": found.cells,
-                                          "winning": between(win_lo, win_hi), "players": players,
+                                          "winning": between(win_lo, win_hi), "losing": between(lose_lo, lose_hi),
+                                          "players": players,
                                           "dummies": dummies, "undetermined": undetermined, "vetoes": vetoes}}
 
 
