@@ -41,10 +41,10 @@ CASES = [
     pytest.param("compound_bravo", BRAVO, 7, id="bravo-2+3+2"),
     pytest.param("compound_bravo",
                  BRAVO + '\n  amend execute_proposal {\n    voting delay 8 days "votingDelay 2 days + votingPeriod 6 days"\n  }',
-                 10, id="bravo-2+6+2"),
+                 10, id="bravo-2+6+2", marks=pytest.mark.slow),  # (5 s: the longer delays, in the slow run)
     pytest.param("oz_governor", "", 8, id="governor-1+7"),
     pytest.param("oz_governor", '  amend execute_proposal {\n    timelock 2 days "TimelockController.getMinDelay: 2 days"\n  }',
-                 10, id="governor-timelock-controller-1+7+2"),
+                 10, id="governor-timelock-controller-1+7+2", marks=pytest.mark.slow),  # (5 s, as above)
 ]
 
 

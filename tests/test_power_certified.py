@@ -67,6 +67,7 @@ def test_every_interval_holds_the_exact_index(game):
     _holds(game, found)
 
 
+@pytest.mark.slow  # (3 s; the default run keeps the hypothesis test above and the holders below)
 def test_the_bounds_are_narrow_and_declined_rarely_on_random_votes():
     """On 60 random votes (the seeds fixed) most are certified, each interval within 1e-6 of its
     size; the intervals hold the exact indices (so the test above cannot pass by declining)."""

@@ -187,7 +187,7 @@ def compare(text: str, expected: str, depth: int = DEPTH) -> list[str]:
     return problems
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_WEIGHTED_EXAMPLES", 5)), derandomize=True, deadline=None,
+@settings(max_examples=int(os.environ.get("GOVSPEC_WEIGHTED_EXAMPLES", 2)), derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(weighted_specs())
 def test_fast_path_agrees_with_explicit_engine(case):
@@ -351,7 +351,7 @@ def test_the_option_table_is_the_reference_semantics_stage_sets(mode):
 LIFECYCLE_DEPTH = 3
 
 
-@settings(max_examples=int(os.environ.get("GOVSPEC_WEIGHTED_EXAMPLES", 5)), derandomize=True, deadline=None,
+@settings(max_examples=int(os.environ.get("GOVSPEC_WEIGHTED_EXAMPLES", 2)), derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(weighted_specs(lifecycle=True), st.sampled_from([LIFECYCLE_DEPTH, DEPTH, LIFECYCLE_DEPTH]))
 def test_fast_path_with_proposals_agrees_with_explicit_engine(case, depth):
