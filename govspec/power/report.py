@@ -62,16 +62,21 @@ def player_rows(analysis: Analysis) -> list[dict]:
     return rows
 
 
-def by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
-    """Per tag, its members' shares (normalised Banzhaf, Shapley-Shubik) added up: a share of the
-    whole, not the power the members would have as a bloc."""
+def _tagged(model: m.Model, rows: list[dict]) -> dict[str, list[dict]]:
+    """The rows of the people with each tag, tag by tag (a person's tags in sorted order)."""
     tags: dict[str, list[dict]] = {}
     for row in rows:
         for tag in sorted(model.person(row["name"]).tags):
             tags.setdefault(tag, []).append(row)
+    return tags
+
+
+def by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
+    """Per tag, its members' shares (normalised Banzhaf, Shapley-Shubik) added up: a share of the
+    whole, not the power the members would have as a bloc."""
     return [{"tag": tag, "members": [r["name"] for r in members],
              **{key: _exact(sum((Fraction(r[key]["exact"]) for r in members), Fraction(0))) for key, _ in SHARES}}
-            for tag, members in tags.items()]
+            for tag, members in _tagged(model, rows).items()]
 
 
 def tag_members(model: m.Model, tag: str) -> tuple[str, ...]:
@@ -555,12 +560,8 @@ def certified_data(found: Certified, why: str) -> dict:
 
 def certified_tags(model: m.Model, players: list[dict]) -> list[dict]:
     """Per tag, its members' normalised intervals added up (as :func:`by_tag` adds exact shares)."""
-    tags: dict[str, list[dict]] = {}
-    for row in players:
-        for tag in sorted(model.person(row["name"]).tags):
-            tags.setdefault(tag, []).append(row)
     out = []
-    for tag, members in tags.items():
+    for tag, members in _tagged(model, players).items():
         lo = sum(r["normalised"]["low"] for r in members) * (1 - len(members) * 2.0 ** -52)
         hi = min(1.0, sum(r["normalised"]["high"] for r in members) * (1 + len(members) * 2.0 ** -52))
         out.append({"tag": tag, "members": [r["name"] for r in members],
