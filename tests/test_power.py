@@ -640,6 +640,26 @@ def test_power_as_markdown_and_as_a_page_with_a_chart_per_outcome(tmp_path):
     assert shares == {"a": "1/5", "b": "1/5", "c": "1/5", "v": "2/5"}  # (swings 2, 2, 2 and 4 of 10)
 
 
+def test_a_chart_of_many_players_draws_the_largest_and_bounds_the_rest(tmp_path):
+    """70 holders (ten of weight 2, sixty of 1): the chart draws 60 bars, the ten heavy holders first
+    with their exact shares, and says that 10 others have at most the light holders' share."""
+    import re
+
+    people = "".join(f"  person h{i} weight {2 if i > 60 else 1}\n" for i in range(1, 71))
+    spec = tmp_path / "many.gov"
+    spec.write_text('organization "Many" {\n' + people + "  body holders { members " + ", ".join(f"h{i}" for i in range(1, 71))
+                    + " }\n  procedure adopt {\n    decided by holders by written consent\n"
+                    "      passes when weight(yes) > half of weight(members)\n  }\n}\n", encoding="utf-8")
+    code, page, _ = _run(str(spec), "--format", "html")
+    _, data, _ = _run(str(spec), "--format", "json")
+    shares = {p["name"]: p["normalised"] for p in json.loads(data)["outcomes"][0]["players"]}
+    bars = re.findall(r'data-player="(h\d+)" data-value="([^"]+)"', page)
+    assert code == 0 and [n for n, _ in bars] == [f"h{i}" for i in range(61, 71)] + [f"h{i}" for i in range(1, 51)]
+    assert all(v == shares[n]["exact"] for n, v in bars) and 'class="interval"' not in page
+    most = re.search(r"and 10 other players, each at most ([\d.]+)%</text>", page)
+    assert most and shares["h1"]["value"] <= float(most[1]) / 100 < shares["h70"]["value"]
+
+
 def test_a_bounded_analysis_says_so_in_markdown_and_in_its_chart(tmp_path):
     from govspec import api
     from govspec.formats.html import power_page as html
@@ -839,7 +859,11 @@ def test_a_sampled_procedural_outcome_is_labelled_approximate_in_every_format(tm
     code, md, _ = _run(str(spec), "--sample", "400", "--format", "markdown")
     assert code == 4 and "\n**APPROXIMATE, NOT EXACT: Banzhaf indices" in md and "| `v` |" in md and md.endswith("Exit code 4.\n")
     code, page, _ = _run(str(spec), "--sample", "400", "--format", "html")
-    assert code == 4 and "<strong>APPROXIMATE, NOT EXACT" in page and "<rect" not in page  # (no chart of exact shares)
+    assert code == 4 and "<strong>APPROXIMATE, NOT EXACT" in page and page.count("<rect") == 4
+    chart = page.split("<svg", 1)[1].split("</svg>", 1)[0]  # (the chart: raw estimates, each with its interval)
+    assert 'aria-label="APPROXIMATE, NOT EXACT: Banzhaf index, raw, estimated' in chart
+    assert ">Banzhaf (raw): APPROXIMATE, NOT EXACT</text>" in chart and chart.count('class="interval"') == 4
+    assert "estimated from 400 random coalitions, approximate, not exact" in page.split("<figcaption>", 1)[1]
     code, out, _ = _run(str(spec), "--sample", "400", "--format", "json")
     report = json.loads(out)
     jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))

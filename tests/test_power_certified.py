@@ -8,6 +8,7 @@ import io
 import json
 import math
 import random
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -233,7 +234,9 @@ def _run(*args) -> tuple[int, str, str]:
 def test_a_vote_too_large_for_the_exact_analysis_gets_certified_bounds_labelled_in_every_format(tmp_path):
     """300 holders: exit 4 (not exact); the text, Markdown and HTML say CERTIFIED BOUNDS, NOT
     EXACT; the JSON (valid against the schema) has "exact": false and each interval, which holds
-    the exact index; the rows keep the spec's order; no sizes, Shapley-Shubik or coalitions."""
+    the exact index; the rows keep the spec's order; no sizes, Shapley-Shubik or coalitions. The
+    page's chart draws the 60 largest shares, each whisker holding the exact share, and bounds the
+    240 left out."""
     import jsonschema
 
     spec = _spec(tmp_path)
@@ -261,6 +264,18 @@ def test_a_vote_too_large_for_the_exact_analysis_gets_certified_bounds_labelled_
         assert r["normalised"]["low"] <= Fraction(swings[i], total) <= r["normalised"]["high"]
     assert adopt["certified"]["dummies"] == [] == adopt["certified"]["vetoes"] == adopt["certified"]["undetermined"]
     assert 0 < adopt["certified"]["within"] < 1e-6
+    bars = re.findall(r'<rect [^>]*data-player="(h\d+)" data-low="([^"]+)" data-high="([^"]+)"><title>([^<]+)</title>', page)
+    assert [name for name, *_ in bars] == [f"h{i}" for i in range(300, 240, -1)]  # (the 60 largest, largest first)
+    for name, low, high, title in bars:  # (each whisker holds the exact share; the tooltip's bounds are outward)
+        i = int(name[1:])
+        assert float(low) <= Fraction(swings[i], total) <= float(high), name
+        between = re.fullmatch(rf"{name}: [\d.]+% \(between ([\d.]+)% and ([\d.]+)%\)", title)
+        assert Fraction(between[1]) / 100 <= Fraction(swings[i], total) <= Fraction(between[2]) / 100, title
+    most = re.search(r"and 240 other players, each at most ([\d.]+)%</text>", page)
+    assert most and Fraction(swings[240], total) <= Fraction(most[1]) / 100 < Fraction(swings[241], total)
+    assert 'aria-label="CERTIFIED BOUNDS, NOT EXACT: Banzhaf index, normalised' in page and page.count('class="interval"') == 60
+    assert ">Banzhaf (normalised): CERTIFIED BOUNDS, NOT EXACT</text>" in page
+    assert "certified bounds, not exact: the bar is the interval" in page.split("<figcaption>", 1)[1]
 
 
 def test_a_tag_s_interval_holds_its_members_exact_share(tmp_path):

@@ -12,6 +12,7 @@ escaped (:func:`govspec.safe.shown`, the environment's ``finalize``), in the SVG
 from __future__ import annotations
 
 import re
+from html import escape
 from dataclasses import dataclass, field
 
 from .. import __version__
@@ -438,7 +439,8 @@ def power_block(power, levels: int = 1):
         body = str(section["body"])
         for level in range(5, 0, -1):  # (each outcome's heading, levels deeper)
             body = body.replace(f"<h{level}>", f"<h{min(level + levels, 6)}>").replace(f"</h{level}>", f"</h{min(level + levels, 6)}>")
-        chart = f'<figure class="power-chart">\n{section["svg"]}\n</figure>\n' if section["svg"] else ""
+        chart = (f'<figure class="power-chart">\n{section["svg"]}\n<figcaption>{escape(section["caption"])}</figcaption>\n'
+                 f'</figure>\n' if section["svg"] else "")
         parts.append(body + chart)
     parts.append(str(power_tail(power.data, power.exit_code)))
     return Markup('<section class="govspec-power">\n' + "".join(parts) + "</section>\n")

@@ -1,5 +1,6 @@
 """The power analysis (``govspec power``) as Markdown, and as an HTML page with one SVG bar chart
-per outcome: each player's normalised Banzhaf index.
+per outcome: each player's normalised Banzhaf index (certified bounds: its interval too; sampled:
+the estimated raw index and its interval).
 
 Assumes a report of :func:`govspec.power.report.power_report` (and the procedural analysis).
 Guarantees: every user string is escaped (Markdown with :mod:`govspec.safe`, the HTML renders that
@@ -12,8 +13,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..power.report import (CERTIFIED, INDICES, approximate_words, bloc_words, certified_words, shares_between, size_items,
-                            sizes_heading)
+from ..power.report import (CERTIFIED, INDICES, approximate_words, bloc_words, certified_words, rounded, shares_between,
+                            size_items, sizes_heading)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 
 BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels
@@ -132,31 +133,89 @@ def _certified(c: dict) -> list[str]:
     return out
 
 
+CHART_ROWS = 60  # (a chart of more players shows the largest shares, and says how many it leaves out)
+
+
+def _chart_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The rows a chart draws (all of them, in the report's order, or the largest ``CHART_ROWS``,
+    largest first) and the rows it leaves out. ``rows``: ``{"name", "value", "low", "high", "exact"}``."""
+    if len(rows) <= CHART_ROWS:
+        return rows, []
+    ranked = sorted(rows, key=lambda r: -r["high"])
+    return ranked[:CHART_ROWS], ranked[CHART_ROWS:]
+
+
+def _rows(r: dict) -> tuple[str, str, str, list[dict]]:
+    """What an outcome's chart draws: its heading, its label's first words, its caption and per
+    player the value, the interval it is certain (or estimated) to lie in, and the exact fraction
+    if there is one; as percentages of all swings, or (sampled) as raw indices."""
+    if "certified" in r:
+        rows = [{"name": p["name"], **{k: p["normalised"][k] for k in ("value", "low", "high")}, "exact": None}
+                for p in r["certified"]["players"]]
+        return ("Banzhaf (normalised): CERTIFIED BOUNDS, NOT EXACT", "CERTIFIED BOUNDS, NOT EXACT: Banzhaf index, "
+                "normalised, per player", "Each player's share of all swings (the normalised Banzhaf index), certified "
+                "bounds, not exact: the bar is the interval's midpoint, the whisker the interval that holds the share "
+                "for certain.", rows)
+    if "approximate" in r:
+        a = r["approximate"]
+        rows = [{"name": p["name"], "value": p["banzhaf"]["estimate"], "low": p["banzhaf"]["low"],
+                 "high": p["banzhaf"]["high"], "exact": None} for p in a["players"]]
+        return ("Banzhaf (raw): APPROXIMATE, NOT EXACT", "APPROXIMATE, NOT EXACT: Banzhaf index, raw, estimated, per "
+                "player", f"Each player's raw Banzhaf index estimated from {a['samples']:,} random coalitions, "
+                f"approximate, not exact: the bar is the estimate, the whisker its {a['confidence']:.0%} interval.", rows)
+    rows = [{"name": p["name"], "value": p["normalised"]["value"], "low": p["normalised"]["value"],
+             "high": p["normalised"]["value"], "exact": p["normalised"]["exact"]} for p in r["players"]]
+    return (f"Banzhaf (normalised){_bounded(r)}", "Banzhaf index, normalised, per player",
+            "Each player's share of all swings (the normalised Banzhaf index).", rows)
+
+
+def _figure(value: float, percent: bool) -> str:
+    return f"{value:.2%}" if percent else f"{value:.4f}"
+
+
 def svg(r: dict) -> str:
-    """One bar per player: its normalised Banzhaf index (its share of all swings), with the value
-    written beside it and as a tooltip; the longest bar is the largest share."""
-    players = r.get("players", [])
-    top = max([p["normalised"]["value"] for p in players] + [1e-9])
-    height = 26 + ROW_H * len(players) + 8
-    label = f"Banzhaf index, normalised, per player: {_title(r)}{_bounded(r)}"
+    """One bar per player: its normalised Banzhaf index (its share of all swings), or for a sampled
+    outcome its estimated raw index; with the value written beside it and as a tooltip; the longest
+    bar is the largest. Certified and sampled values carry a whisker, their interval, and the chart's
+    heading and label say NOT EXACT; a chart of more than ``CHART_ROWS`` players draws the largest and
+    says how many others there are and how large the largest of them can be."""
+    heading, words, _, rows = _rows(r)
+    percent = "approximate" not in r
+    shown_rows, left = _chart_rows(rows)
+    top = max([p["high"] for p in shown_rows] + [1e-9])
+    height = 26 + ROW_H * (len(shown_rows) + bool(left)) + 8
+    label = f"{words}: {_title(r)}{_bounded(r)}"
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="power-chart" width="{CHART_W}" height="{height}" '
            f'role="img" aria-label="{escape(shown(label))}">',
-           f'<text x="4" y="16" font-size="12">{escape("Banzhaf (normalised)" + _bounded(r))}</text>']
-    for i, p in enumerate(players):
-        y = 26 + ROW_H * i
-        value = p["normalised"]["value"]
-        name = escape(shown(p["name"]))
+           f'<text x="4" y="16" font-size="12">{escape(heading)}</text>']
+    for i, p in enumerate(shown_rows):
+        y, name = 26 + ROW_H * i, escape(shown(p["name"]))
+        value, low, high = (p[k] / top * BAR_W for k in ("value", "low", "high"))
+        exact = f' data-value="{escape(p["exact"])}"' if p["exact"] is not None else (
+            f' data-low="{p["low"]!r}" data-high="{p["high"]!r}"')
+        between = "" if p["exact"] is not None else (  # (the bounds rounded outward)
+            f" (between {rounded(p['low'], False, 6, percent)} and {rounded(p['high'], True, 6, percent)})")
         out.append(f'<text x="{LABEL_W - 6}" y="{y + ROW_H - 6}" font-size="11" text-anchor="end">{name}</text>')
-        out.append(f'<rect x="{LABEL_W}" y="{y + 2}" width="{value / top * BAR_W:.1f}" height="{ROW_H - 4}" fill="#4a7bd0" '
-                   f'data-player="{name}" data-value="{escape(p["normalised"]["exact"])}">'
-                   f'<title>{name}: {value:.2%}</title></rect>')
-        out.append(f'<text x="{LABEL_W + value / top * BAR_W + 4:.1f}" y="{y + ROW_H - 6}" font-size="11">{value:.2%}</text>')
+        out.append(f'<rect x="{LABEL_W}" y="{y + 2}" width="{value:.1f}" height="{ROW_H - 4}" fill="#4a7bd0" '
+                   f'data-player="{name}"{exact}><title>{name}: {_figure(p["value"], percent)}{between}</title></rect>')
+        if p["exact"] is None:  # (the whisker: the interval, with its ends marked)
+            mid = y + ROW_H / 2
+            out.append(f'<path d="M{LABEL_W + low:.1f} {mid - 4:.0f}v8M{LABEL_W + low:.1f} {mid:.0f}H{LABEL_W + high:.1f}'
+                       f'M{LABEL_W + high:.1f} {mid - 4:.0f}v8" stroke="#1d2330" fill="none" class="interval"/>')
+        out.append(f'<text x="{LABEL_W + high + 4:.1f}" y="{y + ROW_H - 6}" font-size="11">'
+                   f'{_figure(p["value"], percent)}</text>')
+    if left:
+        y = 26 + ROW_H * len(shown_rows)
+        most = max(p["high"] for p in left)
+        out.append(f'<text x="{LABEL_W}" y="{y + ROW_H - 6}" font-size="11" class="left-out">and {len(left):,} other '
+                   f'players, each at most {rounded(most, True, 3, percent)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
 
 def power_sections(report: dict, exit_code: int) -> list[dict]:
-    """Per outcome: its chart (None where no index is defined) and its Markdown as HTML."""
+    """Per outcome: its chart and the chart's caption (None where no index is defined) and its
+    Markdown as HTML."""
     from markupsafe import Markup
 
     from ..review import markdown_parser
@@ -165,7 +224,9 @@ def power_sections(report: dict, exit_code: int) -> list[dict]:
     for r in report["outcomes"]:
         one = {**report, "outcomes": [r], "unsupported": []}
         body = markdown(one, exit_code).split("\n", 2)[2].rsplit("\nExit code", 1)[0]  # (the heading and exit line are the page's)
-        sections.append({"svg": Markup(svg(r)) if "players" in r else None, "body": Markup(markdown_parser().render(body))})
+        charted = any(k in r for k in ("players", "certified", "approximate"))
+        sections.append({"svg": Markup(svg(r)) if charted else None, "caption": _rows(r)[2] if charted else None,
+                         "body": Markup(markdown_parser().render(body))})
     return sections
 
 

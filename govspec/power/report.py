@@ -215,16 +215,18 @@ def certified_words(c: dict) -> str:
             f"computed ({c['why']})")
 
 
-def rounded(x: float, up: bool, digits: int = 6) -> str:
-    """``x`` (non-negative) to ``digits`` significant digits, rounded up or down (never to nearest):
-    a bound printed stays a bound."""
+def rounded(x: float, up: bool, digits: int = 6, percent: bool = False) -> str:
+    """``x`` (non-negative) to ``digits`` significant digits, rounded up or down (never to nearest),
+    as a percentage (with ``%``) if ``percent``: a bound printed stays a bound."""
     from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
     if x <= 0:
-        return "0"
-    with localcontext() as ctx:  # (the float's exact binary value, rounded once, in the direction asked)
-        ctx.prec, ctx.rounding = digits, ROUND_CEILING if up else ROUND_FLOOR
-        return format(+Decimal(x), "g").replace("E", "e")
+        return "0%" if percent else "0"
+    with localcontext() as ctx:  # (the float's exact binary value, scaled and rounded in the direction asked)
+        ctx.rounding = ROUND_CEILING if up else ROUND_FLOOR
+        value = Decimal(x) * 100 if percent else Decimal(x)
+        ctx.prec = digits
+        return format(+value, "g" if not percent else "f").replace("E", "e") + ("%" if percent else "")
 
 
 def shares_between(c: dict) -> str:
