@@ -129,7 +129,9 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     that address (:func:`govspec.parallel.map_ordered`; the same result).  Every outcome outside
     the single vote is then analysed procedurally, here, with the checks' ``options``
     (:func:`govspec.procedural.with_procedural`).  A single weighted vote too large for the exact
-    analysis gets certified bounds (:mod:`govspec.power.certified`), labelled so.  ``sample``: an
+    analysis of every index gets its exact Banzhaf and Coleman indices alone
+    (:func:`govspec.power.games.banzhaf_analysis`, the rest named under ``not_computed``), or past
+    their limit certified bounds (:mod:`govspec.power.certified`), labelled so.  ``sample``: an
     outcome too large for the exact analysis that those do not take (a vote by several rules, one
     whose bounds are declined, or the procedural analysis) gets Banzhaf indices estimated from that
     many random coalitions, labelled approximate.

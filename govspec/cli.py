@@ -469,12 +469,13 @@ def power(ctx: click.Context, file, outcome, by, bloc, fmt, jobs, cluster, depth
           each_size) -> None:
     """Who holds the power over each outcome of FILE: exact Banzhaf, Shapley-Shubik and Coleman
     indices, minimal winning and blocking coalitions, dummies, vetoes.  A single vote is solved
-    as a weighted game (one too large for that, by weight alone: certified bounds on its Banzhaf and
-    Coleman indices, labelled so); any other procedure coalition by coalition with the verifier's
-    `can force` (--depth, --timeout and --engine apply to those checks).
+    as a weighted game (one too large for that, by weight alone: its exact Banzhaf and Coleman
+    indices alone, or past their limit certified bounds on them, labelled so); any other procedure
+    coalition by coalition with the verifier's `can force` (--depth, --timeout and --engine apply
+    to those checks).
 
-    Exit 0 every outcome analysed exactly, 3 invalid spec, 4 some outcome bounded, certified or sampled (labelled so) or
-    outside what the analysis can do (named on standard error, no number given for it), 2 usage
+    Exit 0 every outcome analysed exactly, 3 invalid spec, 4 some outcome bounded, certified or sampled (labelled so),
+    only its Banzhaf and Coleman indices given (labelled so), or outside what the analysis can do (named on standard error, no number given for it), 2 usage
     error (FILE cannot be read, no procedure P, nobody with the tag of --bloc)."""
     import json
 

@@ -13,7 +13,9 @@ there), with the verifier's forcing sequence of that coalition itself for a proc
 refuted bound names the exact value.  An analysis bounded to depth N gives HOLDS UP TO N STEPS when
 the claim holds in the bounded game, and UNKNOWN otherwise (a longer forcing sequence could make a
 coalition win).  An outcome outside the analysis (too large for the exact analysis, open sizes, too
-many coalitions) is UNKNOWN with the reason; sampling decides nothing.  Under ``--explain``,
+many coalitions) is UNKNOWN with the reason; sampling and certified bounds decide nothing.  A vote of
+which only the Banzhaf and Coleman indices are computed (exact; ``not_computed`` names the rest)
+decides a dummy, a veto player or a Banzhaf bound, and leaves a Shapley-Shubik bound UNKNOWN.  Under ``--explain``,
 every verdict carries :func:`explanation`: the game it was read on and the figures behind the
 claim, or one sentence saying why there is nothing to explain.  :func:`check_any` checks any
 property, this kind included.
@@ -33,7 +35,7 @@ from .procedural import analyse_procedure, force_question
 from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope, steps_text
 from .safe import counted
 from .tasks import check_one, engine_of
-from .wording import NoWording, in_words, statement
+from .wording import POWER_INDEX_NAMES, NoWording, in_words, statement
 
 EXACT_VOTE = "the exact power analysis of the vote (every coalition counted)"
 EXACT_GAME = "the procedural power analysis ({checks} checks of the verifier, each PROVED or REFUTED)"
@@ -128,7 +130,10 @@ def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tupl
         said = (f"{x} is in every one of the {a['winning_coalitions']:,} winning coalitions" if row["veto"] else
                 f"everyone but {x} together can force {goal.text}")
         return row["veto"] != claim.negated, said
-    value = Fraction(row[m.POWER_INDICES[claim.index]]["exact"])
+    key = m.POWER_INDICES[claim.index]
+    if key not in row:  # (the Banzhaf indices alone were computed: a.get("not_computed"))
+        return None, f"the {POWER_INDEX_NAMES[claim.index]} is not computed for {goal.text}: {a['not_computed']['why']}"
+    value = Fraction(row[key]["exact"])
     holds = _compare(value, claim.op, claim.bound)
     return holds, f"{claim.index} power of {x} is {share(value)}" + (f" ({absent})" if absent else "")
 
@@ -191,6 +196,7 @@ def explanation(model: m.Model, claim: m.PowerClaim, goal: m.Goal, a: dict | str
         lines.append(f"not an exact game: the analysis is bounded to depth {a['bounded']['depth']}; the figures "
                      "below are those of the game of forcing sequences of at most that length")
     how = ("the single vote, every coalition counted by generating functions over classes of interchangeable players"
+           + (", by weight alone (the Banzhaf and Coleman indices only)" if "not_computed" in a else "")
            if a.get("method") != "procedural" else
            f"the procedural analysis: {a['checks']} checks of the verifier, the other coalitions known by monotonicity")
     n = len(a["players"])
@@ -202,7 +208,10 @@ def explanation(model: m.Model, claim: m.PowerClaim, goal: m.Goal, a: dict | str
     if row is None:
         lines.append(f"{x} does not vote on {outcome}: in no coalition's count, so no swing, no share and no veto")
         return tuple(lines)
-    if claim.claim == "dummy" and row["dummy"]:
+    if claim.claim == "dummy" and row["dummy"] and "minimal_winning" not in a:
+        lines.append(f"{x} swings in none of the {2 ** (n - 1):,} coalitions of the others (the minimal coalitions "
+                     f"are not computed: {a['not_computed']['why']})")
+    elif claim.claim == "dummy" and row["dummy"]:
         lines.append(f"{x} is in none of the minimal winning coalitions (a dummy is exactly a player in none): "
                      + _listed(a["minimal_winning"]))
     elif claim.claim == "dummy":
@@ -215,14 +224,17 @@ def explanation(model: m.Model, claim: m.PowerClaim, goal: m.Goal, a: dict | str
                          "without any one of its members it cannot)" if rest else
                          f"one of them: nobody ({x} alone can force it, and the empty coalition cannot)")
     elif claim.claim == "veto" and row["veto"]:
-        lines.append(f"everyone but {x} together cannot force {outcome}, so {x} alone blocks it; the minimal "
-                     f"blocking coalitions: {_listed(a['minimal_blocking'])}")
+        lines.append(f"everyone but {x} together cannot force {outcome}, so {x} alone blocks it" +
+                     (f"; the minimal blocking coalitions: {_listed(a['minimal_blocking'])}" if "minimal_blocking" in a
+                      else ""))
     elif claim.claim == "veto":
         found = _without(keep, x)
         lines.append(f"everyone but {x} together can force {outcome}"
                      + (f"; the fewest of them that can: {{{', '.join(found[0])}}} (a minimal winning coalition: "
                         f"{found[1]})" if found else ""))
-    if claim.claim == "index":
+    if claim.claim == "index" and m.POWER_INDICES[claim.index] not in row:
+        lines.append(f"the {POWER_INDEX_NAMES[claim.index]} is not computed for {outcome}: {a['not_computed']['why']}")
+    elif claim.claim == "index":
         value = Fraction(row[m.POWER_INDICES[claim.index]]["exact"])
         if claim.index == "banzhaf":
             total = sum(r["swings"] for r in a["players"])

@@ -387,8 +387,9 @@ def _power_findings(block: dict) -> list[str]:
         if "players" in r:
             facts.append(f"{r['winning_coalitions']} of {r['all_coalitions']} coalitions win")
             facts += [f"{p['name']}: " + ", ".join(f"{k} {p[k]['exact']}" for k in ("banzhaf", "normalised", "shapley",
-                                                                                  "initiate", "prevent"))
+                                                                                  "initiate", "prevent") if k in p)
                       for p in r["players"]]
+            facts += [f"not computed: {', '.join(r['not_computed']['what'])}"] if "not_computed" in r else []
             facts += [f"dummies {r['dummies']}", f"vetoes {r['vetoes']}"]
         if "approximate" in r:
             facts += [f"{p['name']}: Banzhaf about {p['banzhaf']['estimate']}" for p in r["approximate"]["players"]]

@@ -157,6 +157,15 @@ def test_the_performance_page_quotes_the_recorded_power_run():
     widest = [r["note"].split("widest interval ")[1].split(" ")[0] for r in (c10, c23)]
     assert f"{widest[0]} and {widest[1]} of its index" in doc and c1k["agrees"] is True
     assert f"1,000 holders are {c1k['other'] / c1k['ours']:.0f} times faster than the exact" in doc
+    alone = rows["500 holders, distinct weights, Banzhaf alone"]
+    share = alone["note"].split("alone, ")[1].split(" of")[0]
+    assert alone["agrees"] is True and f"the row of 500 holders, at {share} of that limit, takes\n{alone['ours']:.1f} s" in doc
+    assert f"certified bounds of the same game {alone['other']:.2f} s" in doc
+    from govspec.power.games import BANZHAF_WORK, _packed, weighted
+
+    assert f"up to\n{BANZHAF_WORK:,} bit operations" in doc
+    game = weighted(list(range(1, 10_001)), 10_000 * 10_001 // 4 + 1)  # (the packed generating function of 10,000 holders)
+    assert round(game.quotas[0] * _packed(game)[1] / 8 / 1e9) == 31 and "some\n31 GB packed in one integer" in doc
     procedural = rows["procedural: 16 vote (quorum), 4 may veto, timelock"]
     assert f"in {procedural['ours']:.1f} s (the issue asks under 10 s" in doc and procedural["ours"] < 10
     load = ", ".join(f"{x:.2f}" for x in recorded["machine"]["load_average"])

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from govspec.cli import main
 from govspec.load import load, load_text
 from govspec.model import Goal
-from govspec.power.games import (Game, PlayerClass, analyse, banzhaf_swings, minimal_blocking, minimal_winning, multi_weighted,
+from govspec.power.games import (Game, PlayerClass, analyse, banzhaf_analysis, banzhaf_swings, minimal_blocking, minimal_winning, multi_weighted,
                                  weighted)
 from govspec.power.vote import game_of, reduction
 from specgen import specs as random_specs
@@ -113,6 +113,11 @@ def _agrees_with_brute_force(game: Game) -> None:
     dummies = {name for c, d in zip(game.classes, analysis.dummies) if d for name in c.names()}
     assert dummies == {p for p, s in expected["swings"].items() if s == 0}
     assert [s for s in banzhaf_swings(game)] == list(ix.swings for ix in analysis.per_class)
+    if len(game.quotas) == 1 and game.minority is None:  # (the Banzhaf and Coleman indices alone, by weight sums)
+        alone = banzhaf_analysis(game)
+        assert alone.winning == expected["winning"] and alone.vetoes == analysis.vetoes
+        assert alone.indices() == [{k: getattr(ix, k) for k in ("banzhaf", "normalised", "initiate", "prevent")}
+                                   for ix in analysis.per_class]
     won, blocked = minimal_winning(game), minimal_blocking(game)
     assert won.complete and blocked.complete
     assert _expanded(game, won.profiles) == expected["min_winning"]
@@ -548,7 +553,7 @@ def test_no_index_is_given_where_none_is_defined(tmp_path, threshold, passable, 
 def test_the_limit_counts_the_work_not_only_the_states():
     """100 holders of weights 1 to 100 took 33 s under a limit on states alone: the limit is on the
     table entries the analysis computes (states times classes, or the dense path's rows)."""
-    from govspec.power.games import analysis_cost
+    from govspec.power.games import BANZHAF_WORK, analysis_cost, banzhaf_work
 
     people = "".join(f"  person h{i} weight {i}\n" for i in range(1, 301))
     members = ", ".join(f"h{i}" for i in range(1, 301))
@@ -556,12 +561,14 @@ def test_the_limit_counts_the_work_not_only_the_states():
             "  procedure act {\n    decided by dao at meeting\n      passes when weight(yes) >= 22576\n  }\n}\n")
     model = load_text(spec, "holders.gov")
     from govspec.power.report import WORK, analyse_outcome
-    found = analyse_outcome(model, "act")  # (a single vote past the limit: certified bounds, not exact)
-    assert found["exact"] is False and found["certified"]["why"].startswith("its vote is too large for the exact")
+    found = analyse_outcome(model, "act")  # (a single vote past the limit: its Banzhaf indices alone, exact)
+    assert found["not_computed"]["why"].startswith("its vote is too large for the analysis of every index")
+    assert "shapley" not in found["players"][0] and "minimal_winning" not in found
     q = reduction(model, Goal("act", None, "act"))
     assert analysis_cost(game_of(model, q)) > WORK
     # (docs/performance.md: 100 holders of weights 1 to 100 need 51,015,100 entries, over the limit)
     assert analysis_cost(weighted(list(range(1, 101)), 2526)) == 51_015_100 > WORK
+    assert banzhaf_work(weighted(list(range(1, 101)), 2526)) <= BANZHAF_WORK  # (their Banzhaf indices alone: exact)
 
 
 def test_a_bounded_check_labels_every_figure_bounded(tmp_path):

@@ -158,6 +158,7 @@ def test_too_large_for_the_exact_analysis_falls_back_on_the_procedural_one(tmp_p
     import govspec.power.report as power_report
 
     monkeypatch.setattr(power_report, "WORK", 1)
+    monkeypatch.setattr(power_report, "BANZHAF_WORK", 0)  # (nor its Banzhaf indices alone)
     got = results(NASSAU + "property b: banzhaf power of oyster_bay over adopt <= 5%\n")["b"]
     assert got.status == "proved" and got.how.startswith("the procedural power analysis")
 
@@ -167,6 +168,7 @@ def test_outside_every_exact_analysis_is_unknown_and_exit_4(tmp_path, monkeypatc
     import govspec.procedural as procedural
 
     monkeypatch.setattr(power_report, "WORK", 1)
+    monkeypatch.setattr(power_report, "BANZHAF_WORK", 0)  # (nor its Banzhaf indices alone)
     monkeypatch.setattr(procedural, "MAX_PROFILES", 1)
     path = tmp_path / "n.gov"
     path.write_text(NASSAU + "property b: banzhaf power of oyster_bay over adopt <= 5%\n", encoding="utf-8")
@@ -534,6 +536,7 @@ def test_explain_says_what_it_cannot_explain(monkeypatch):
     import govspec.procedural as procedural
 
     monkeypatch.setattr(power_report, "WORK", 1)
+    monkeypatch.setattr(power_report, "BANZHAF_WORK", 0)  # (nor its Banzhaf indices alone)
     monkeypatch.setattr(procedural, "MAX_PROFILES", 1)
     outside = explained(NASSAU + "property b: banzhaf power of oyster_bay over adopt <= 5%\n")["b"]
     assert len(outside) == 1 and outside[0].startswith("not explained: there is no exact power analysis of adopt")

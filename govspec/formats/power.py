@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..power.report import (CERTIFIED, INDICES, approximate_words, bloc_words, certified_words, rounded, shares_between,
-                            size_items, sizes_heading)
+from ..power.report import (CERTIFIED, approximate_words, bloc_words, certified_words, given, not_computed_words, rounded,
+                            shares_between, size_items, sizes_heading)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 
 BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels
@@ -53,13 +53,18 @@ def markdown(report: dict, exit_code: int) -> str:
         if "certified" in r:
             out += _certified(r["certified"])
             continue
+        if "not_computed" in r:
+            out += [f"**{markdown_text(not_computed_words(r['not_computed']))}**.", ""]
         out += [f"Winning coalitions{bounded}: {r['winning_coalitions']} of {r['all_coalitions']}.", ""]
-        out += ["| Player | " + " | ".join(title for _, title in INDICES) + " |",
-                "| --- | " + " | ".join("---:" for _ in INDICES) + " |"]
+        columns = given(r["players"])
+        out += ["| Player | " + " | ".join(title for _, title in columns) + " |",
+                "| --- | " + " | ".join("---:" for _ in columns) + " |"]
         for p in r["players"]:
-            cells = [f"{p[k]['value']:.4f}" if k == "banzhaf" else f"{p[k]['value']:.2%}" for k, _ in INDICES]
+            cells = [f"{p[k]['value']:.4f}" if k == "banzhaf" else f"{p[k]['value']:.2%}" for k, _ in columns]
             out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
         for key, title in (("minimal_winning", "Minimal winning"), ("minimal_blocking", "Minimal blocking")):
+            if key not in r:
+                continue
             found = r[key]
             more = "" if found["complete"] else f", the first {len(found['profiles'])} kinds listed"
             out += ["", f"{title}{bounded} ({found['coalitions']} coalitions{more}):", ""]

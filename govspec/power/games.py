@@ -4,7 +4,8 @@ Assumes a game given as classes of interchangeable players (each class: how many
 non-negative integer weight per criterion) with a quota per criterion, and optionally a blocking
 minority: a coalition wins when it reaches every quota, or when fewer than ``m`` players (counted
 by the minority's criterion) stand outside it.  Such a game is monotone.  Guarantees: every number
-is exact (integers and Fractions); members of a class are counted with binomials, never listed.
+is exact (integers and Fractions); members of a class are counted with binomials, never listed
+(the Banzhaf indices alone, :func:`banzhaf_one_weight`, multiply by each member in turn).
 
 The generating function counts coalitions by (size, sum of each criterion): ``F[size, s]`` is the
 number of coalitions of that size and sums.  A player's swings are read off the generating function
@@ -313,10 +314,39 @@ def banzhaf_swings(game: Game) -> list[int]:
 
 
 def _swings_one_weight(game: Game) -> list[int]:
-    """:func:`banzhaf_swings` of [q; w]: the coalitions by weight sum below q only (f), and its prefix
-    sums P.  The others of a member of weight w have g = f / (1 + x^w), g[s] = sum_j (-1)^j f[s - jw],
-    so the member's swings, the others' coalitions with q - w <= s < q, are the alternating sum over
-    blocks of width w down from q - 1: sum_j (-1)^j (P(q-1-jw) - P(q-1-(j+1)w)), q/w terms.
+    """:func:`banzhaf_swings` of a single weighted vote [q; w] (:func:`banzhaf_one_weight`)."""
+    return banzhaf_one_weight(game)[0]
+
+
+def _packed(game: Game) -> tuple[list[int], int]:
+    """The members of weights 1 to q - 1, smallest first, and the bits of one packed coefficient."""
+    (q,) = game.quotas
+    ws = sorted(w for c in game.classes for w in [c.weights[0]] * c.count if 0 < w < q)
+    return ws, 8 * (len(ws) // 8 + 1)  # (whole bytes, at least len(ws) + 1 bits: a count below 2^len(ws) fits)
+
+
+BANZHAF_WORK = 50_000_000_000  # bit operations of banzhaf_one_weight that govspec power spends (about 3 s: bench/power.py)
+BANZHAF_SUMS = 2_000_000  # weight sums below the quota that it reads one by one, at most (a Python loop over them)
+
+
+def banzhaf_work(game: Game) -> int | None:
+    """What :func:`banzhaf_one_weight` costs a single weighted vote, in bit operations (members times
+    sums below the quota times the bits of a count), or None for a game it does not take (several
+    criteria, a blocking minority); past ``BANZHAF_SUMS`` sums, past any limit (a cost of 2^62)."""
+    if len(game.quotas) != 1 or game.minority is not None:
+        return None
+    (q,) = game.quotas
+    ws, width = _packed(game)
+    return 2 ** 62 if q > BANZHAF_SUMS else len(ws) * max(q, 0) * width
+
+
+def banzhaf_one_weight(game: Game) -> tuple[list[int], int]:
+    """The exact swings of a member of each class of a single weighted vote [q; w], and the number
+    of losing coalitions: the coalitions by weight sum below q only (f), and its prefix sums P.  The
+    others of a member of weight w have g = f / (1 + x^w), g[s] = sum_j (-1)^j f[s - jw], so the
+    member's swings, the others' coalitions with q - w <= s < q, are the alternating sum over blocks
+    of width w down from q - 1: sum_j (-1)^j (P(q-1-jw) - P(q-1-(j+1)w)), q/w terms; the losing
+    coalitions are P(q - 1).
 
     f is built packed in one integer, coefficient s in the ``width`` bits from bit s * width (a count
     of coalitions of the m members of weights 1 to q - 1 is below 2^m, so no coefficient carries into
@@ -325,13 +355,12 @@ def _swings_one_weight(game: Game) -> list[int]:
     weight 0 double every count; those of weight q or more count nowhere below q."""
     (q,) = game.quotas
     if q <= 0:
-        return [0] * len(game.classes)  # everyone wins, even alone: nobody swings
-    ws = sorted(w for c in game.classes for w in [c.weights[0]] * c.count if 0 < w < q)  # (the smallest first:
-    zeros = sum(c.count for c in game.classes if c.weights[0] == 0)                      # the integer grows slowest)
-    width = 8 * (len(ws) // 8 + 1)  # (bits per coefficient, whole bytes: at least len(ws) + 1)
+        return [0] * len(game.classes), 0  # everyone wins, even alone: nobody swings
+    ws, width = _packed(game)
+    zeros = sum(c.count for c in game.classes if c.weights[0] == 0)
     keep = (1 << (q * width)) - 1
     f = 1
-    for w in ws:
+    for w in ws:  # (the smallest first: the integer grows slowest)
         check_time()
         f = (f + (f << (w * width))) & keep
     packed = f.to_bytes(q * width // 8, "little")
@@ -346,13 +375,44 @@ def _swings_one_weight(game: Game) -> list[int]:
 
     out = []
     for c in game.classes:
+        check_time()
         (w,) = c.weights
         swings, top, sign = 0, q - 1, 1
         while w > 0 and top >= 0:
             swings += sign * (below(top) - below(top - w))
             top, sign = top - w, -sign
         out.append(swings)
-    return out
+    return out, prefix[-1]
+
+
+def banzhaf_analysis(game: Game) -> "BanzhafOnly":
+    """Exact Banzhaf and Coleman indices of a single weighted vote from :func:`banzhaf_one_weight`
+    (no Shapley-Shubik index: that needs the coalitions' sizes too)."""
+    swings, losing = banzhaf_one_weight(game)
+    winning = 2 ** game.players - losing
+    (q,) = game.quotas
+    (total,) = game.totals()
+    vetoes = tuple(winning > 0 and total - c.weights[0] < q for c in game.classes)
+    return BanzhafOnly(game, tuple(swings), winning, vetoes)
+
+
+@dataclass(frozen=True)
+class BanzhafOnly:
+    """The exact swings of a member of each class, the winning coalitions and the vetoes: the
+    indices :func:`_indices` gives but Shapley-Shubik."""
+
+    game: Game
+    swings: tuple[int, ...]
+    winning: int
+    vetoes: tuple[bool, ...]
+
+    def indices(self) -> list[dict[str, Fraction]]:
+        """Per class: raw and normalised Banzhaf, Coleman's power to initiate and to prevent."""
+        n, total = self.game.players, sum(s * c.count for s, c in zip(self.swings, self.game.classes))
+        losing = 2 ** n - self.winning
+        return [{"banzhaf": Fraction(s, 2 ** (n - 1)), "normalised": Fraction(s, total) if total else Fraction(0),
+                 "initiate": Fraction(s, losing) if losing else Fraction(0),
+                 "prevent": Fraction(s, self.winning) if self.winning else Fraction(0)} for s in self.swings]
 
 
 # ------------------------------------------------------------------ games given by a table

@@ -16,8 +16,8 @@ from fractions import Fraction
 
 from .. import model as m
 from .certified import Certified, Declined, applies, certified_banzhaf
-from .games import (Analysis, Game, Minimal, Sampled, analyse, analysis_cost, describe, minimal_blocking,
-                    minimal_winning, sample_banzhaf)
+from .games import (BANZHAF_SUMS, BANZHAF_WORK, Analysis, BanzhafOnly, Game, Minimal, Sampled, analyse, analysis_cost,
+                    banzhaf_analysis, banzhaf_work, describe, minimal_blocking, minimal_winning, sample_banzhaf)
 from .vote import Question, game_of, reduction
 
 SCHEMA = "govspec-power/1"
@@ -53,13 +53,24 @@ def coalition_data(game, found: Minimal) -> dict:
                           "take": {c.label: t for c, t in zip(game.classes, p) if t}} for p in found.profiles]}
 
 
-def player_rows(analysis: Analysis) -> list[dict]:
+def player_rows(analysis: Analysis | BanzhafOnly) -> list[dict]:
+    """A row per player: its swings, whether it is a dummy or a veto player, and each index (of a
+    :class:`~govspec.power.games.BanzhafOnly`, every index but Shapley-Shubik)."""
     rows = []
-    for c, ix, veto in zip(analysis.game.classes, analysis.per_class, analysis.vetoes):
+    if isinstance(analysis, BanzhafOnly):
+        per_class = [(s, ix) for s, ix in zip(analysis.swings, analysis.indices())]
+    else:
+        per_class = [(ix.swings, {key: getattr(ix, key) for key, _ in INDICES}) for ix in analysis.per_class]
+    for c, (swings, ix), veto in zip(analysis.game.classes, per_class, analysis.vetoes):
         for name in c.names():
-            rows.append({"name": name, "swings": ix.swings, "dummy": ix.swings == 0, "veto": veto,
-                         **{key: _exact(getattr(ix, key)) for key, _ in INDICES}})
+            rows.append({"name": name, "swings": swings, "dummy": swings == 0, "veto": veto,
+                         **{key: _exact(ix[key]) for key, _ in INDICES if key in ix}})
     return rows
+
+
+def given(rows: list[dict], columns=INDICES) -> list[tuple[str, str]]:
+    """The columns the rows have (an analysis of the Banzhaf indices alone has no Shapley-Shubik)."""
+    return [(key, title) for key, title in columns if all(key in r for r in rows)]
 
 
 def _tagged(model: m.Model, rows: list[dict]) -> dict[str, list[dict]]:
@@ -75,7 +86,7 @@ def by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
     """Per tag, its members' shares (normalised Banzhaf, Shapley-Shubik) added up: a share of the
     whole, not the power the members would have as a bloc."""
     return [{"tag": tag, "members": [r["name"] for r in members],
-             **{key: _exact(sum((Fraction(r[key]["exact"]) for r in members), Fraction(0))) for key, _ in SHARES}}
+             **{key: _exact(sum((Fraction(r[key]["exact"]) for r in members), Fraction(0))) for key, _ in given(rows, SHARES)}}
             for tag, members in _tagged(model, rows).items()]
 
 
@@ -142,45 +153,81 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     place = {name: i for i, name in enumerate(q.order)}
     if bloc is not None:  # (the bloc in the place of the first of its people)
         place[bloc[0]] = min((place[n] for n in bloc[1] if n in place), default=len(place))
-    cost = analysis_cost(game)
+    cost, partial = analysis_cost(game), None
     if cost > WORK:  # (the work, not only the states: the entries of the exact path with fewer, games.analysis_cost)
         why = f"its vote is too large for the exact analysis (at least {cost:,} table entries to compute; the limit is {WORK:,})"
-        if applies(game):  # (a single weighted vote: every index enclosed, for certain, unless the bound is loose)
-            try:
-                found = certified_data(certified_banzhaf(game), why)
-            except Declined as declined:
-                why += f"; the certified bounds are not given: {declined.reason}"
-            else:
-                found["certified"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))
-                if by == "tag":
-                    found["certified"]["tags"] = certified_tags(model, found["certified"]["players"])
-                return out | found
-        if sample:
-            found = sampled(game, sample, why)
-            found["approximate"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))  # (the spec's order)
-            return out | found
-        raise Unsupported(procedure, f"{why}; approximate indices: --sample N")
-    analysis = analyse(game)
+        work = banzhaf_work(game)
+        if work is None or work > BANZHAF_WORK:
+            return out | _past_exact(model, game, procedure, by, sample, place, why, work)
+        partial = banzhaf_analysis(game)  # (a single weighted vote: exact swings, by weight sums alone)
+        why = why.replace("for the exact analysis", "for the analysis of every index")
+    analysis = partial or analyse(game)
     if analysis.winning == 0:  # (every index would be 0 / 0 or 0: none is defined)
         return out | {"passable": False, "why": "no coalition wins its vote, not even the whole body"}
     if analysis.winning == 2 ** game.players:
         return out | {"why": "every coalition, the empty one included, passes it: no vote changes the outcome, and "
                              "the shares and Coleman's power to initiate are undefined (0 / 0)"}
     rows = sorted(player_rows(analysis), key=lambda r: place.get(r["name"], len(place)))
-    found = minimal_winning(game, LISTED)
-    if keep is not None:
-        keep.update(game=game, winning=found)
     out |= {"players": rows, "winning_coalitions": analysis.winning, "all_coalitions": 2 ** game.players,
-            "dummies": [r["name"] for r in rows if r["dummy"]], "vetoes": [r["name"] for r in rows if r["veto"]],
-            "minimal_winning": coalition_data(game, found),
-            "minimal_blocking": coalition_data(game, minimal_blocking(game, LISTED))}
+            "dummies": [r["name"] for r in rows if r["dummy"]], "vetoes": [r["name"] for r in rows if r["veto"]]}
+    if partial is not None:
+        out["not_computed"] = {"what": list(NOT_COMPUTED), "why": why}
+    else:
+        found = minimal_winning(game, LISTED)
+        if keep is not None:
+            keep.update(game=game, winning=found)
+        out |= {"minimal_winning": coalition_data(game, found),
+                "minimal_blocking": coalition_data(game, minimal_blocking(game, LISTED))}
     if by == "tag":
         out["tags"] = by_tag(model, rows)
     return out
 
 
+NOT_COMPUTED = ("shapley", "minimal_winning", "minimal_blocking")  # what an analysis of the Banzhaf indices alone leaves out
+
+
+def not_computed_words(nc: dict) -> str:
+    """An outcome of which only the Banzhaf and Coleman indices were computed, in the words every
+    format uses (``nc``: its ``not_computed``)."""
+    return (f"EXACT, BANZHAF AND COLEMAN ONLY: Shapley-Shubik and the minimal winning and blocking coalitions are not "
+            f"computed ({nc['why']}); the Banzhaf and Coleman indices, dummies and vetoes given are exact, every "
+            f"coalition counted by its weight alone")
+
+
+def _banzhaf_cost(game: Game, work: int) -> str:
+    """Why :func:`~govspec.power.games.banzhaf_one_weight` is not run: its work and the limit."""
+    (q,) = game.quotas
+    if q > BANZHAF_SUMS:
+        return f"{q:,} weight sums below the quota; the limit is {BANZHAF_SUMS:,}"
+    return f"{work:,} bit operations; the limit is {BANZHAF_WORK:,}"
+
+
+def _past_exact(model: m.Model, game: Game, procedure: str, by: str, sample: int | None, place: dict, why: str,
+                work: int | None) -> dict:
+    """A vote past every exact analysis: its certified bounds (a single weighted vote), else with
+    ``sample`` its estimates, else :class:`Unsupported` (``why``: why it is past the exact analysis)."""
+    if work is not None:
+        why += f", nor for its Banzhaf indices alone ({_banzhaf_cost(game, work)})"
+    if applies(game):  # (a single weighted vote: every index enclosed, for certain, unless the bound is loose)
+        try:
+            found = certified_data(certified_banzhaf(game), why)
+        except Declined as declined:
+            why += f"; the certified bounds are not given: {declined.reason}"
+        else:
+            found["certified"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))
+            if by == "tag":
+                found["certified"]["tags"] = certified_tags(model, found["certified"]["players"])
+            return found
+    if sample:
+        found = sampled(game, sample, why)
+        found["approximate"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))  # (the spec's order)
+        return found
+    raise Unsupported(procedure, f"{why}; approximate indices: --sample N")
+
+
 def _table(rows: list[dict], key: str, columns=INDICES) -> list[str]:
-    """Raw Banzhaf as a probability, the other indices in percent."""
+    """Raw Banzhaf as a probability, the other indices in percent (the columns the rows have)."""
+    columns = given(rows, columns)
     width = max([len(r[key]) for r in rows] + [6])
     lines = [f"    {'':{width}}  " + "  ".join(f"{title:>16}" for _, title in columns)]
     for r in rows:
@@ -307,14 +354,17 @@ def text(path: str, results: list[dict]) -> str:
         if "certified" in r:
             lines += _certified_lines(r["certified"])
             continue
+        if "not_computed" in r:
+            lines.append(f"  {not_computed_words(r['not_computed'])}")
         lines.append(f"  winning coalitions{bounded}: {r['winning_coalitions']} of {r['all_coalitions']}")
         lines.append(f"  indices{bounded}" + (" (the keys held for one principal vote together)" if r["by"] == "principal" else ""))
         lines += _table(r["players"], "name")
         if "tags" in r:
             lines.append("  per tag (the shares of the members with the tag, added up)")
             lines += _table(r["tags"], "tag", SHARES)
-        lines += _coalition_lines(f"minimal winning{bounded}", r["minimal_winning"])
-        lines += _coalition_lines(f"minimal blocking{bounded}", r["minimal_blocking"])
+        if "minimal_winning" in r:
+            lines += _coalition_lines(f"minimal winning{bounded}", r["minimal_winning"])
+            lines += _coalition_lines(f"minimal blocking{bounded}", r["minimal_blocking"])
         lines.append(f"  dummies{bounded}: {', '.join(r['dummies']) or 'none'}")
         lines.append(f"  vetoes{bounded}: {', '.join(r['vetoes']) or 'none'}")
         if "sizes" in r:
@@ -472,14 +522,15 @@ def power_report(model: m.Model, outcome: str | None = None, by: str = "person",
 
 
 def exit_code(report: dict) -> int:
-    """That of ``govspec power``: 4 when some outcome is bounded, approximate or not analysed
-    (:func:`inexact`), else 0."""
+    """That of ``govspec power``: 4 when some outcome is bounded, approximate, certified, only partly
+    computed or not analysed (:func:`inexact`), else 0."""
     return 4 if inexact(report) else 0
 
 
 def inexact(report: dict) -> list[str]:
-    """What keeps the analysis from being exact, one line each: an outcome bounded, sampled, not
-    analysed, or not analysed exactly at some size (``--each-size``).  Empty: every figure is exact."""
+    """What keeps the analysis from being exact and whole, one line each: an outcome bounded,
+    sampled, certified, only partly computed, not analysed, or not analysed exactly at some size
+    (``--each-size``).  Empty: every figure is exact and none is left out."""
     found = [not_analysed_words(u) for u in report["unsupported"]]
     for r in report["outcomes"]:
         name = r.get("outcome", r["procedure"])
@@ -489,6 +540,8 @@ def inexact(report: dict) -> list[str]:
             found.append(f"{name}: {approximate_words(r['approximate'])}")
         if "certified" in r:
             found.append(f"{name}: {certified_words(r['certified'])}")
+        if "not_computed" in r:
+            found.append(f"{name}: {not_computed_words(r['not_computed'])}")
         if _sizes_inexact(r):
             found.append(f"{name}: at some size of its body (--each-size) the analysis is bounded or not done")
     return found

@@ -1,0 +1,153 @@
+"""A single weighted vote past the analysis of every index: its Banzhaf and Coleman indices alone,
+exact, counted by weight sums (govspec.power.games.banzhaf_one_weight; docs/power.md, "Past the
+full analysis: the Banzhaf indices alone")."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from govspec.cli import main
+from govspec.power.certified import Declined, certified_banzhaf
+from govspec.power.games import (BANZHAF_SUMS, BANZHAF_WORK, analyse, banzhaf_analysis, banzhaf_one_weight, banzhaf_work,
+                                 multi_weighted, weighted)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _holders(tmp_path, n: int = 300, tags: bool = False, properties: str = "") -> Path:
+    people = "".join(f"  person h{i} weight {i}{' tags big' if tags and i > n - 10 else ''}\n" for i in range(1, n + 1))
+    spec = tmp_path / "holders.gov"
+    spec.write_text('organization "Holders" {\n' + people + "  body holders { members "
+                    + ", ".join(f"h{i}" for i in range(1, n + 1)) + " }\n  procedure adopt {\n"
+                    "    decided by holders by written consent\n      passes when weight(yes) > half of weight(members)\n"
+                    "  }\n}\n" + properties, encoding="utf-8")
+    return spec
+
+
+def test_the_indices_alone_agree_with_the_full_analysis_on_random_votes():
+    """Random votes of up to 40 members (weights with zeros, large weights, repeated weights): the
+    swings, winning coalitions, vetoes and every index but Shapley-Shubik are those of the full
+    analysis (which tests/test_power.py checks against brute force)."""
+    rng = random.Random(2026)
+    for _ in range(40):
+        n = rng.randint(1, 40)
+        ws = [rng.choice([0, rng.randint(1, 5), rng.randint(1, 300)]) for _ in range(n)]
+        game = weighted(ws, rng.randint(0, sum(ws) + 2))
+        full, alone = analyse(game), banzhaf_analysis(game)
+        assert list(alone.swings) == [ix.swings for ix in full.per_class]
+        assert alone.winning == full.winning and alone.vetoes == full.vetoes
+        assert alone.indices() == [{k: getattr(ix, k) for k in ("banzhaf", "normalised", "initiate", "prevent")}
+                                   for ix in full.per_class]
+
+
+def test_the_losing_coalitions_are_counted_with_members_of_weight_0_and_at_least_the_quota():
+    """Weights 0, 0, 3 and 9 with a quota of 5: coalitions below 5 are those without the 9 (the 3 in
+    or out, each 0 in or out): 8 losing of 16; the 9 swings in all 8 of the others' coalitions."""
+    swings, losing = banzhaf_one_weight(weighted([0, 0, 3, 9], 5))
+    assert losing == 8 and dict(zip([0, 3, 9], swings)) == {0: 0, 3: 0, 9: 8}
+
+
+def test_only_a_single_weighted_vote_within_the_limits_is_taken():
+    assert banzhaf_work(multi_weighted([([1] * 6, 4), ([5, 1, 3, 8, 2, 2], 12)])) is None
+    assert banzhaf_work(multi_weighted([([1, 2, 3], 4)], minority=(0, 2))) is None
+    assert banzhaf_work(weighted([1, 2], BANZHAF_SUMS + 1)) > BANZHAF_WORK  # (too many sums to read one by one)
+
+
+def test_the_figures_docs_power_md_gives_for_the_limits():
+    """docs/power.md: 300 holders of weights 1 to 300 cost about 2,000,000,000 bit operations; some
+    670 holders reach the limit; a few dozen holders of millions of tokens each are past it (more
+    than 2,000,000 sums); 1,000 holders (specs/power/token_holders_1000.gov) are some 5 times past
+    it; 50 holders of tens of thousands of tokens each are within it, while 50 of
+    up to millions each are past it and declined by the certified bounds."""
+    doc = (ROOT / "docs/power.md").read_text(encoding="utf-8")
+    assert f"at most {BANZHAF_WORK:,} bit operations" in doc and f"at most\n{BANZHAF_SUMS:,} sums" in doc
+
+    def holders(n: int) -> int:
+        return banzhaf_work(weighted(list(range(1, n + 1)), n * (n + 1) // 4 + 1))
+
+    assert round(holders(300), -9) == 2_000_000_000 and "weights 1 to 300 cost about 2,000,000,000" in doc
+    assert round(holders(1000) / BANZHAF_WORK) == 5 and "some 5 times the limit of the Banzhaf indices alone" in doc
+    assert holders(665) <= BANZHAF_WORK < holders(670) and "some 670\nholders of weights 1 to 670 reach the limit" in doc
+    ws = [1_000_003 + 7 * i for i in range(30)]
+    assert sum(ws) // 2 > BANZHAF_SUMS and banzhaf_work(weighted(ws, sum(ws) // 2 + 1)) > BANZHAF_WORK
+    ws = random.Random(50).sample(range(1000, 100_000), 50)
+    assert banzhaf_work(weighted(ws, sum(ws) // 2 + 1)) <= BANZHAF_WORK
+    ws = random.Random(50).sample(range(100_000, 10_000_000), 50)
+    game = weighted(ws, sum(ws) // 2 + 1)
+    assert banzhaf_work(game) > BANZHAF_WORK
+    with pytest.raises(Declined, match="too few players for the spread of their weights"):
+        certified_banzhaf(game)
+
+
+def test_300_holders_get_exact_banzhaf_and_coleman_indices_labelled_in_every_format(tmp_path):
+    """300 holders: exit 4; text and Markdown say EXACT, BANZHAF AND COLEMAN ONLY; JSON (valid
+    against the schema) has players with exact fractions and no Shapley-Shubik, not_computed, no
+    minimal coalitions; the chart's bars carry the exact shares; --by tag adds the members' shares."""
+    import jsonschema
+
+    spec = _holders(tmp_path, tags=True)
+    code, out, err = _run("power", str(spec))
+    assert code == 4 and err == "" and out.splitlines()[1].startswith("  EXACT, BANZHAF AND COLEMAN ONLY: Shapley-Shubik")
+    assert "Shapley-Shubik  " not in out and "minimal winning (" not in out and "CERTIFIED" not in out
+    code, md, _ = _run("power", str(spec), "--format", "markdown")
+    assert code == 4 and "\n**EXACT, BANZHAF AND COLEMAN ONLY: " in md and "Minimal" not in md
+    assert "| Player | Banzhaf | normalised | Coleman initiate | Coleman prevent |" in md
+    code, data, _ = _run("power", str(spec), "--format", "json", "--by", "tag")
+    report = json.loads(data)
+    jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))
+    (adopt,) = report["outcomes"]
+    assert code == 4 and adopt["not_computed"]["what"] == ["shapley", "minimal_winning", "minimal_blocking"]
+    assert "minimal_winning" not in adopt and all("shapley" not in r for r in adopt["players"] + adopt["tags"])
+    game = weighted(list(range(1, 301)), 45150 // 2 + 1)
+    full = banzhaf_analysis(game)
+    by_weight = {c.weights[0]: ix for c, ix in zip(game.classes, full.indices())}
+    for i, row in enumerate(adopt["players"], start=1):
+        assert row["name"] == f"h{i}" and Fraction(row["banzhaf"]["exact"]) == by_weight[i]["banzhaf"]
+        assert Fraction(row["prevent"]["exact"]) == by_weight[i]["prevent"]
+    (big,) = adopt["tags"]
+    assert Fraction(big["normalised"]["exact"]) == sum(by_weight[i]["normalised"] for i in range(291, 301))
+    assert adopt["winning_coalitions"] == full.winning and adopt["dummies"] == [] == adopt["vetoes"]
+    code, page, _ = _run("power", str(spec), "--format", "html")
+    bars = dict(re.findall(r'data-player="(h\d+)" data-value="([^"]+)"', page))
+    assert code == 4 and len(bars) == 60 and Fraction(bars["h300"]) == by_weight[300]["normalised"]
+    assert "<strong>EXACT, BANZHAF AND COLEMAN ONLY" in page and 'class="interval"' not in page
+
+
+def test_power_properties_are_decided_from_the_indices_alone_but_shapley_shubik(tmp_path):
+    """A bound on the Banzhaf index, a dummy and a veto player are PROVED or REFUTED; a bound on the
+    Shapley-Shubik index is UNKNOWN, with the reason (exit 4); --explain says how it was counted."""
+    spec = _holders(tmp_path, properties=(
+        "property small: banzhaf power of h300 over adopt <= 1%\n"
+        "property tiny: banzhaf power of h300 over adopt < 0.5%\n"
+        "property h1_dummy: h1 is a dummy for adopt\n"
+        "property no_veto: h300 is not a veto player for adopt\n"
+        "property ss: shapley power of h300 over adopt <= 20%\n"))
+    code, out, _ = _run("check", str(spec), "--no-sanity", "--explain")
+    status = dict(re.findall(r"^\S+:\d+: (\w+) \.\.\. ([A-Z]+)", out, re.M))
+    assert status == {"small": "PROVED", "tiny": "REFUTED", "h1_dummy": "REFUTED", "no_veto": "PROVED",
+                      "ss": "UNKNOWN"}, out
+    assert code == 1 and "banzhaf power of h300 is 0.67% (" in out
+    assert "reason: the Shapley-Shubik index is not computed for adopt: its vote is too large for the analysis of every index" in out
+    assert "by weight alone (the Banzhaf and Coleman indices only)" in out
+
+
+def test_the_power_page_quotes_the_run_on_300_token_holders():
+    """docs/power.md quotes the first and last lines of `govspec power` on
+    specs/power/token_holders_300.gov (exit 4)."""
+    code, out, _ = _run("power", str(ROOT / "specs/power/token_holders_300.gov"))
+    lines = out.replace(str(ROOT) + "/", "").splitlines()
+    doc = (ROOT / "docs/power.md").read_text(encoding="utf-8")
+    assert code == 4 and "\n".join(lines[:6] + ["    ..."] + lines[-4:]) in doc
