@@ -131,9 +131,9 @@ def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tupl
                 f"everyone but {x} together can force {goal.text}")
         return row["veto"] != claim.negated, said
     key = m.POWER_INDICES[claim.index]
-    if key not in row:  # (the Banzhaf indices alone were computed: a.get("not_computed"))
+    if key not in row and not row["dummy"]:  # (the Banzhaf indices alone were computed: a["not_computed"])
         return None, f"the {POWER_INDEX_NAMES[claim.index]} is not computed for {goal.text}: {a['not_computed']['why']}"
-    value = Fraction(row[key]["exact"])
+    value = Fraction(row[key]["exact"]) if key in row else Fraction(0)  # (a dummy is pivotal in no order)
     holds = _compare(value, claim.op, claim.bound)
     return holds, f"{claim.index} power of {x} is {share(value)}" + (f" ({absent})" if absent else "")
 
@@ -195,8 +195,9 @@ def explanation(model: m.Model, claim: m.PowerClaim, goal: m.Goal, a: dict | str
     if "bounded" in a:
         lines.append(f"not an exact game: the analysis is bounded to depth {a['bounded']['depth']}; the figures "
                      "below are those of the game of forcing sequences of at most that length")
-    how = ("the single vote, every coalition counted by generating functions over classes of interchangeable players"
-           + (", by weight alone (the Banzhaf and Coleman indices only)" if "not_computed" in a else "")
+    how = ("the single vote, every coalition counted by its weight sum, member by member: the Banzhaf and Coleman "
+           "indices only" if "not_computed" in a else
+           "the single vote, every coalition counted by generating functions over classes of interchangeable players"
            if a.get("method") != "procedural" else
            f"the procedural analysis: {a['checks']} checks of the verifier, the other coalitions known by monotonicity")
     n = len(a["players"])
@@ -232,7 +233,12 @@ def explanation(model: m.Model, claim: m.PowerClaim, goal: m.Goal, a: dict | str
         lines.append(f"everyone but {x} together can force {outcome}"
                      + (f"; the fewest of them that can: {{{', '.join(found[0])}}} (a minimal winning coalition: "
                         f"{found[1]})" if found else ""))
-    if claim.claim == "index" and m.POWER_INDICES[claim.index] not in row:
+    if claim.claim == "index" and m.POWER_INDICES[claim.index] not in row and row["dummy"]:
+        lines.append(f"{x} swings in none of the {2 ** (n - 1):,} coalitions of the others, so it is pivotal in no "
+                     f"order of the players: its {POWER_INDEX_NAMES[claim.index]} is 0 (the others are not computed)")
+        lines.append(f"0.00% {claim.op} {claim.bound_text}: " + ("true" if _compare(Fraction(0), claim.op, claim.bound)
+                                                                 else "false"))
+    elif claim.claim == "index" and m.POWER_INDICES[claim.index] not in row:
         lines.append(f"the {POWER_INDEX_NAMES[claim.index]} is not computed for {outcome}: {a['not_computed']['why']}")
     elif claim.claim == "index":
         value = Fraction(row[m.POWER_INDICES[claim.index]]["exact"])

@@ -877,6 +877,22 @@ def test_a_sampled_procedural_outcome_is_labelled_approximate_in_every_format(tm
     assert code == 4 and report["outcomes"][0]["exact"] is False and "approximate" in report["outcomes"][0]
 
 
+def test_a_bounded_sampled_chart_says_bounded_in_its_heading_and_caption(tmp_path, monkeypatch):
+    import govspec.procedural
+    from govspec import api
+    from govspec.formats.html import power_page
+    from govspec.options import Options
+
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    monkeypatch.setattr(govspec.procedural, "MAX_PROFILES", 1)
+    report = api.power(str(spec), options=Options(unbounded=False, depth=1), sample=400)
+    assert "bounded" in report["outcomes"][0] and "approximate" in report["outcomes"][0]
+    page = power_page(report, 4)
+    assert 'font-size="12">Banzhaf (raw) (bounded to depth 1): APPROXIMATE, NOT EXACT</text>' in page
+    assert "<figcaption>Each player&#39;s raw Banzhaf index of the game bounded to depth 1 estimated" in page
+
+
 def test_each_size_is_not_analysed_from_a_sampled_game(tmp_path, monkeypatch):
     import govspec.procedural
 

@@ -63,7 +63,8 @@ def test_the_losing_coalitions_are_counted_with_members_of_weight_0_and_at_least
 def test_only_a_single_weighted_vote_within_the_limits_is_taken():
     assert banzhaf_work(multi_weighted([([1] * 6, 4), ([5, 1, 3, 8, 2, 2], 12)])) is None
     assert banzhaf_work(multi_weighted([([1, 2, 3], 4)], minority=(0, 2))) is None
-    assert banzhaf_work(weighted([1, 2], BANZHAF_SUMS + 1)) > BANZHAF_WORK  # (too many sums to read one by one)
+    many = weighted([BANZHAF_SUMS, BANZHAF_SUMS + 1], 2 * BANZHAF_SUMS)  # (too many sums to read one by one)
+    assert banzhaf_work(many) > BANZHAF_WORK and banzhaf_work(weighted([1, 2], BANZHAF_SUMS + 1)) == 2 * 4 * 8  # (sums 0 to 3 only)
 
 
 def test_the_figures_docs_power_md_gives_for_the_limits():
@@ -141,7 +142,7 @@ def test_power_properties_are_decided_from_the_indices_alone_but_shapley_shubik(
                       "ss": "UNKNOWN"}, out
     assert code == 1 and "banzhaf power of h300 is 0.67% (" in out
     assert "reason: the Shapley-Shubik index is not computed for adopt: its vote is too large for the analysis of every index" in out
-    assert "by weight alone (the Banzhaf and Coleman indices only)" in out
+    assert "every coalition counted by its weight sum, member by member: the Banzhaf and Coleman indices only" in out
 
 
 def test_the_power_page_quotes_the_run_on_300_token_holders():
@@ -151,3 +152,68 @@ def test_the_power_page_quotes_the_run_on_300_token_holders():
     lines = out.replace(str(ROOT) + "/", "").splitlines()
     doc = (ROOT / "docs/power.md").read_text(encoding="utf-8")
     assert code == 4 and "\n".join(lines[:6] + ["    ..."] + lines[-4:]) in doc
+
+
+def test_members_of_weight_0_double_every_count_at_the_end():
+    """2,000 members of weight 0 (the API allows them; a spec does not): the counts are those of the
+    others times 2^2000, and the work is that of the others."""
+    from govspec.power.games import banzhaf_sums
+
+    alone, many = weighted([1, 2, 3, 4], 6), weighted([0] * 2000 + [1, 2, 3, 4], 6)
+    (s0, l0), (s1, l1) = banzhaf_one_weight(alone), banzhaf_one_weight(many)
+    assert l1 == l0 << 2000 and s1 == [0] + [s << 2000 for s in s0] and banzhaf_sums(many) == banzhaf_sums(alone) == 6
+    assert banzhaf_work(many) == banzhaf_work(alone)
+
+
+def test_a_quota_past_the_whole_body_is_answered_without_counting(tmp_path):
+    """1,000 holders (past every exact analysis) with a quota above all their tokens: nobody can pass
+    it, exactly, at once; a quota of 0: everyone passes it."""
+    for quota, words in (("weight(yes) >= 600000", "nobody can pass it: no coalition wins its vote"),
+                         ("weight(yes) >= 0", "every coalition, the empty one included, passes it")):
+        spec = _holders(tmp_path, n=1000)
+        spec.write_text(spec.read_text().replace("weight(yes) > half of weight(members)", quota))
+        code, out, err = _run("power", str(spec))
+        assert code == 0 and err == "" and words in out.splitlines()[1], out
+
+
+def test_a_shapley_bound_on_a_dummy_is_decided_from_the_indices_alone(tmp_path):
+    """Weights 1 to 299 and 100,000 with a quota above 100,000: everyone but h300 is a dummy, and a
+    dummy's Shapley-Shubik index is 0 (pivotal in no order), though it is not computed for the others."""
+    people = "".join(f"  person h{i} weight {i if i < 300 else 100_000}\n" for i in range(1, 301))
+    spec = tmp_path / "dictator.gov"
+    spec.write_text('organization "D" {\n' + people + "  body holders { members " + ", ".join(f"h{i}" for i in range(1, 301))
+                    + " }\n  procedure adopt {\n    decided by holders by written consent\n"
+                    "      passes when weight(yes) >= 100000\n  }\n}\n"
+                    "property zero: shapley power of h1 over adopt <= 0%\nproperty top: shapley power of h300 over adopt >= 50%\n",
+                    encoding="utf-8")
+    code, out, _ = _run("check", str(spec), "--no-sanity", "--explain")
+    status = dict(re.findall(r"^\S+:\d+: (\w+) \.\.\. ([A-Z]+)", out, re.M))
+    assert status == {"zero": "PROVED", "top": "UNKNOWN"}, out
+    assert "pivotal in no order of the players: its Shapley-Shubik index is 0" in out
+
+
+def test_the_markdown_gives_each_tag_s_share(tmp_path):
+    spec = _holders(tmp_path, tags=True)
+    code, md, _ = _run("power", str(spec), "--format", "markdown", "--by", "tag")
+    assert code == 4 and "Per tag (the shares of the members with the tag, added up):\n\n| Tag | normalised |\n" in md
+    assert re.search(r"\| `big` \| \d+\.\d\d% \|", md)
+
+
+def test_a_sampled_chart_of_many_players_ranks_and_bounds_by_estimate_only(tmp_path):
+    """A vote by two rules (weight and head count) of 300 holders, sampled: the chart draws the 60
+    largest estimates and says the others are each *estimated* at most the largest of theirs, not
+    that their index is at most anything (an estimate's interval is no bound)."""
+    from decimal import Decimal
+
+    spec = _holders(tmp_path)
+    spec.write_text(spec.read_text().replace("weight(yes) > half of weight(members)",
+                                             "weight(yes) > half of weight(members) and yes >= 100"))
+    code, page, _ = _run("power", str(spec), "--sample", "400", "--format", "html")
+    _, data, _ = _run("power", str(spec), "--sample", "400", "--format", "json")
+    estimates = {p["name"]: p["banzhaf"]["estimate"] for p in json.loads(data)["outcomes"][0]["approximate"]["players"]}
+    drawn = re.findall(r'<rect [^>]*data-player="(h\d+)"', page)
+    assert code == 4 and len(drawn) == 60 and min(estimates[n] for n in drawn) >= max(
+        v for n, v in estimates.items() if n not in drawn)
+    most = re.search(r"and 240 other players, each estimated at ([\d.]+) or less</text>", page)
+    assert most and Decimal(most[1]) >= Decimal(max(v for n, v in estimates.items() if n not in drawn))
+    assert "each at most" not in page

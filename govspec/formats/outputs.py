@@ -146,7 +146,8 @@ def sarif(report: Report) -> dict:
         for p in f.powers:  # a review's power block: each limit on its figures (bounded, approximate, not done)
             for text in inexact(p.data):
                 rules.setdefault(POWER_RULE, {"id": POWER_RULE, "shortDescription": _message(
-                    "a power block's analysis is bounded, approximate or not done for some outcome")})
+                    "a power block's analysis is bounded, approximate, certified, partly computed or not done for some "
+                    "outcome")})
                 results.append({"ruleId": POWER_RULE, "level": "warning", "kind": "fail",
                                 "message": _message(f"power block {p.spec}: {text}"),
                                 "locations": [_location(f.path, p.line)],
@@ -223,14 +224,14 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
                 element = ET.SubElement(case, tag, type="property lost" if tag == "failure" else "undecided",
                                         message=findings[0][3] if findings else f"exit code {d.exit_code}")
                 element.text = d.text
-        for p in f.powers:  # a review's power block: one case, an error when a figure is not exact
+        for p in f.powers:  # a review's power block: one case, an error when a figure is not exact or not given
             case = ET.SubElement(suite, "testcase", classname=f.path, name=f"power {p.spec}", time="0",
                                  file=f.path, line=str(p.line))
             counts["tests"] += 1
             if p.exit_code:
                 counts["errors"] += 1
                 limits = inexact(p.data)
-                element = ET.SubElement(case, "error", type="not exact",
+                element = ET.SubElement(case, "error", type="not exact or incomplete",
                                         message=limits[0] if limits else f"exit code {p.exit_code}")
                 element.text = p.text
         for key, value in counts.items():

@@ -11,9 +11,10 @@ heading, above its chart and in the chart's label, as the text format does.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from html import escape
 
-from ..power.report import (CERTIFIED, approximate_words, bloc_words, certified_words, given, not_computed_words, rounded,
+from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, given, not_computed_words, rounded,
                             shares_between, size_items, sizes_heading)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 
@@ -62,6 +63,12 @@ def markdown(report: dict, exit_code: int) -> str:
         for p in r["players"]:
             cells = [f"{p[k]['value']:.4f}" if k == "banzhaf" else f"{p[k]['value']:.2%}" for k, _ in columns]
             out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
+        if "tags" in r:  # (--by tag: as the text format gives them)
+            shares = given(r["tags"], SHARES)
+            out += ["", "Per tag (the shares of the members with the tag, added up):", "",
+                    "| Tag | " + " | ".join(title for _, title in shares) + " |", "| --- | " + " | ".join("---:" for _ in shares) + " |"]
+            out += [f"| {markdown_code(t['tag'], cell=True)} | " + " | ".join(f"{t[k]['value']:.2%}" for k, _ in shares) + " |"
+                    for t in r["tags"]]
         for key, title in (("minimal_winning", "Minimal winning"), ("minimal_blocking", "Minimal blocking")):
             if key not in r:
                 continue
@@ -142,21 +149,23 @@ CHART_ROWS = 60  # (a chart of more players shows the largest shares, and says h
 
 
 def _chart_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The rows a chart draws (all of them, in the report's order, or the largest ``CHART_ROWS``,
-    largest first) and the rows it leaves out. ``rows``: ``{"name", "value", "low", "high", "exact"}``."""
+    """The rows a chart draws (all of them, in the report's order, or the ``CHART_ROWS`` largest,
+    largest first) and the rows it leaves out. ``rows``: those of :func:`_rows`."""
     if len(rows) <= CHART_ROWS:
         return rows, []
-    ranked = sorted(rows, key=lambda r: -r["high"])
+    ranked = sorted(rows, key=lambda r: -r["most"])
     return ranked[:CHART_ROWS], ranked[CHART_ROWS:]
 
 
 def _rows(r: dict) -> tuple[str, str, str, list[dict]]:
     """What an outcome's chart draws: its heading, its label's first words, its caption and per
-    player the value, the interval it is certain (or estimated) to lie in, and the exact fraction
-    if there is one; as percentages of all swings, or (sampled) as raw indices."""
+    player the value, the interval it is certain (or estimated) to lie in, the exact fraction if
+    there is one, and ``most``: what ranks it and bounds those a chart leaves out (the exact value,
+    the certified upper bound, or the estimate); as percentages of all swings, or (sampled) as raw
+    indices."""
     if "certified" in r:
-        rows = [{"name": p["name"], **{k: p["normalised"][k] for k in ("value", "low", "high")}, "exact": None}
-                for p in r["certified"]["players"]]
+        rows = [{"name": p["name"], **{k: p["normalised"][k] for k in ("value", "low", "high")}, "exact": None,
+                 "most": p["normalised"]["high"]} for p in r["certified"]["players"]]
         return ("Banzhaf (normalised): CERTIFIED BOUNDS, NOT EXACT", "CERTIFIED BOUNDS, NOT EXACT: Banzhaf index, "
                 "normalised, per player", "Each player's share of all swings (the normalised Banzhaf index), certified "
                 "bounds, not exact: the bar is the interval's midpoint, the whisker the interval that holds the share "
@@ -164,12 +173,15 @@ def _rows(r: dict) -> tuple[str, str, str, list[dict]]:
     if "approximate" in r:
         a = r["approximate"]
         rows = [{"name": p["name"], "value": p["banzhaf"]["estimate"], "low": p["banzhaf"]["low"],
-                 "high": p["banzhaf"]["high"], "exact": None} for p in a["players"]]
-        return ("Banzhaf (raw): APPROXIMATE, NOT EXACT", "APPROXIMATE, NOT EXACT: Banzhaf index, raw, estimated, per "
-                "player", f"Each player's raw Banzhaf index estimated from {a['samples']:,} random coalitions, "
-                f"approximate, not exact: the bar is the estimate, the whisker its {a['confidence']:.0%} interval.", rows)
+                 "high": p["banzhaf"]["high"], "exact": None, "most": p["banzhaf"]["estimate"]} for p in a["players"]]
+        bounded = f" of the game bounded to depth {r['bounded']['depth']}" if "bounded" in r else ""
+        return (f"Banzhaf (raw){_bounded(r)}: APPROXIMATE, NOT EXACT", "APPROXIMATE, NOT EXACT: Banzhaf index, raw, "
+                "estimated, per player", f"Each player's raw Banzhaf index{bounded} estimated from {a['samples']:,} "
+                f"random coalitions, approximate, not exact: the bar is the estimate, the whisker its "
+                f"{a['confidence']:.0%} interval.", rows)
     rows = [{"name": p["name"], "value": p["normalised"]["value"], "low": p["normalised"]["value"],
-             "high": p["normalised"]["value"], "exact": p["normalised"]["exact"]} for p in r["players"]]
+             "high": p["normalised"]["value"], "exact": p["normalised"]["exact"],
+             "most": Fraction(p["normalised"]["exact"])} for p in r["players"]]
     return (f"Banzhaf (normalised){_bounded(r)}", "Banzhaf index, normalised, per player",
             "Each player's share of all swings (the normalised Banzhaf index).", rows)
 
@@ -183,7 +195,8 @@ def svg(r: dict) -> str:
     outcome its estimated raw index; with the value written beside it and as a tooltip; the longest
     bar is the largest. Certified and sampled values carry a whisker, their interval, and the chart's
     heading and label say NOT EXACT; a chart of more than ``CHART_ROWS`` players draws the largest and
-    says how many others there are and how large the largest of them can be."""
+    says how many others there are and the most any of them has (exact or certified: a bound on
+    each, rounded up) or is estimated to have (sampled: the largest of their estimates)."""
     heading, words, _, rows = _rows(r)
     percent = "approximate" not in r
     shown_rows, left = _chart_rows(rows)
@@ -211,9 +224,9 @@ def svg(r: dict) -> str:
                    f'{_figure(p["value"], percent)}</text>')
     if left:
         y = 26 + ROW_H * len(shown_rows)
-        most = max(p["high"] for p in left)
+        most = rounded(max(p["most"] for p in left), True, 3, percent)
         out.append(f'<text x="{LABEL_W}" y="{y + ROW_H - 6}" font-size="11" class="left-out">and {len(left):,} other '
-                   f'players, each at most {rounded(most, True, 3, percent)}</text>')
+                   f'players, each {"at most" if percent else "estimated at"} {most}{"" if percent else " or less"}</text>')
     out.append("</svg>")
     return "\n".join(out)
 

@@ -335,9 +335,16 @@ def banzhaf_work(game: Game) -> int | None:
     criteria, a blocking minority); past ``BANZHAF_SUMS`` sums, past any limit (a cost of 2^62)."""
     if len(game.quotas) != 1 or game.minority is not None:
         return None
-    (q,) = game.quotas
     ws, width = _packed(game)
-    return 2 ** 62 if q > BANZHAF_SUMS else len(ws) * max(q, 0) * width
+    span = banzhaf_sums(game)
+    return 2 ** 62 if span > BANZHAF_SUMS else len(ws) * span * width
+
+
+def banzhaf_sums(game: Game) -> int:
+    """The weight sums :func:`banzhaf_one_weight` counts coalitions at: those below the quota that
+    the members of weights 1 to q - 1 can make, 0 to min(q, their total + 1) - 1."""
+    (q,) = game.quotas
+    return max(0, min(q, sum(_packed(game)[0]) + 1))
 
 
 def banzhaf_one_weight(game: Game) -> tuple[list[int], int]:
@@ -357,32 +364,36 @@ def banzhaf_one_weight(game: Game) -> tuple[list[int], int]:
     if q <= 0:
         return [0] * len(game.classes), 0  # everyone wins, even alone: nobody swings
     ws, width = _packed(game)
-    zeros = sum(c.count for c in game.classes if c.weights[0] == 0)
-    keep = (1 << (q * width)) - 1
+    zeros = sum(c.count for c in game.classes if c.weights[0] == 0)  # (each doubles every count: applied at the end)
+    span = banzhaf_sums(game)  # (no sum of them reaches past their total)
+    keep = (1 << (span * width)) - 1
     f = 1
     for w in ws:  # (the smallest first: the integer grows slowest)
         check_time()
         f = (f + (f << (w * width))) & keep
-    packed = f.to_bytes(q * width // 8, "little")
+    packed = f.to_bytes(span * width // 8, "little")
     step = width // 8
     prefix, running = [], 0
     for at in range(0, len(packed), step):
-        running += int.from_bytes(packed[at:at + step], "little") << zeros
+        if at % (step << 16) == 0:
+            check_time()
+        running += int.from_bytes(packed[at:at + step], "little")
         prefix.append(running)
 
     def below(x: int) -> int:  # P(x): the coalitions of weight at most x (below q)
-        return prefix[x] if x >= 0 else 0
+        return prefix[min(x, span - 1)] if x >= 0 else 0
 
     out = []
     for c in game.classes:
         check_time()
         (w,) = c.weights
-        swings, top, sign = 0, q - 1, 1
+        skip = max(0, (q - span - w) // w + 1) if w > 0 else 0  # (blocks wholly past every sum: each adds 0)
+        swings, top, sign = 0, q - 1 - skip * w, -1 if skip % 2 else 1
         while w > 0 and top >= 0:
             swings += sign * (below(top) - below(top - w))
             top, sign = top - w, -sign
-        out.append(swings)
-    return out, prefix[-1]
+        out.append(swings << zeros)
+    return out, below(q - 1) << zeros
 
 
 def banzhaf_analysis(game: Game) -> "BanzhafOnly":

@@ -17,7 +17,7 @@ from fractions import Fraction
 from .. import model as m
 from .certified import Certified, Declined, applies, certified_banzhaf
 from .games import (BANZHAF_SUMS, BANZHAF_WORK, Analysis, BanzhafOnly, Game, Minimal, Sampled, analyse, analysis_cost,
-                    banzhaf_analysis, banzhaf_work, describe, minimal_blocking, minimal_winning, sample_banzhaf)
+                    banzhaf_analysis, banzhaf_sums, banzhaf_work, describe, minimal_blocking, minimal_winning, sample_banzhaf)
 from .vote import Question, game_of, reduction
 
 SCHEMA = "govspec-power/1"
@@ -153,6 +153,11 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     place = {name: i for i, name in enumerate(q.order)}
     if bloc is not None:  # (the bloc in the place of the first of its people)
         place[bloc[0]] = min((place[n] for n in bloc[1] if n in place), default=len(place))
+    if not game.wins(game.totals()):  # (the game is monotone: if all together lose, every coalition loses)
+        return out | {"passable": False, "why": "no coalition wins its vote, not even the whole body"}
+    if game.wins((0,) * len(game.quotas)):  # (and if the empty coalition wins, every one does)
+        return out | {"why": "every coalition, the empty one included, passes it: no vote changes the outcome, and "
+                             "the shares and Coleman's power to initiate are undefined (0 / 0)"}
     cost, partial = analysis_cost(game), None
     if cost > WORK:  # (the work, not only the states: the entries of the exact path with fewer, games.analysis_cost)
         why = f"its vote is too large for the exact analysis (at least {cost:,} table entries to compute; the limit is {WORK:,})"
@@ -161,12 +166,7 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
             return out | _past_exact(model, game, procedure, by, sample, place, why, work)
         partial = banzhaf_analysis(game)  # (a single weighted vote: exact swings, by weight sums alone)
         why = why.replace("for the exact analysis", "for the analysis of every index")
-    analysis = partial or analyse(game)
-    if analysis.winning == 0:  # (every index would be 0 / 0 or 0: none is defined)
-        return out | {"passable": False, "why": "no coalition wins its vote, not even the whole body"}
-    if analysis.winning == 2 ** game.players:
-        return out | {"why": "every coalition, the empty one included, passes it: no vote changes the outcome, and "
-                             "the shares and Coleman's power to initiate are undefined (0 / 0)"}
+    analysis = partial or analyse(game)  # (some coalition wins and some loses: every index is defined)
     rows = sorted(player_rows(analysis), key=lambda r: place.get(r["name"], len(place)))
     out |= {"players": rows, "winning_coalitions": analysis.winning, "all_coalitions": 2 ** game.players,
             "dummies": [r["name"] for r in rows if r["dummy"]], "vetoes": [r["name"] for r in rows if r["veto"]]}
@@ -196,9 +196,9 @@ def not_computed_words(nc: dict) -> str:
 
 def _banzhaf_cost(game: Game, work: int) -> str:
     """Why :func:`~govspec.power.games.banzhaf_one_weight` is not run: its work and the limit."""
-    (q,) = game.quotas
-    if q > BANZHAF_SUMS:
-        return f"{q:,} weight sums below the quota; the limit is {BANZHAF_SUMS:,}"
+    sums = banzhaf_sums(game)
+    if sums > BANZHAF_SUMS:
+        return f"{sums:,} weight sums below the quota; the limit is {BANZHAF_SUMS:,}"
     return f"{work:,} bit operations; the limit is {BANZHAF_WORK:,}"
 
 
@@ -207,7 +207,7 @@ def _past_exact(model: m.Model, game: Game, procedure: str, by: str, sample: int
     """A vote past every exact analysis: its certified bounds (a single weighted vote), else with
     ``sample`` its estimates, else :class:`Unsupported` (``why``: why it is past the exact analysis)."""
     if work is not None:
-        why += f", nor for its Banzhaf indices alone ({_banzhaf_cost(game, work)})"
+        why += f", and for its Banzhaf indices alone ({_banzhaf_cost(game, work)})"
     if applies(game):  # (a single weighted vote: every index enclosed, for certain, unless the bound is loose)
         try:
             found = certified_data(certified_banzhaf(game), why)
@@ -262,16 +262,18 @@ def certified_words(c: dict) -> str:
             f"computed ({c['why']})")
 
 
-def rounded(x: float, up: bool, digits: int = 6, percent: bool = False) -> str:
-    """``x`` (non-negative) to ``digits`` significant digits, rounded up or down (never to nearest),
-    as a percentage (with ``%``) if ``percent``: a bound printed stays a bound."""
+def rounded(x: float | Fraction, up: bool, digits: int = 6, percent: bool = False) -> str:
+    """``x`` (non-negative, a float or an exact fraction) to ``digits`` significant digits, rounded
+    up or down (never to nearest), as a percentage (with ``%``) if ``percent``: a bound printed stays
+    a bound."""
     from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
     if x <= 0:
         return "0%" if percent else "0"
-    with localcontext() as ctx:  # (the float's exact binary value, scaled and rounded in the direction asked)
+    with localcontext() as ctx:  # (the exact value, scaled and rounded each time in the direction asked)
         ctx.rounding = ROUND_CEILING if up else ROUND_FLOOR
-        value = Decimal(x) * 100 if percent else Decimal(x)
+        value = Decimal(x) if isinstance(x, float) else Decimal(x.numerator) / Decimal(x.denominator)
+        value = value * 100 if percent else value
         ctx.prec = digits
         return format(+value, "g" if not percent else "f").replace("E", "e") + ("%" if percent else "")
 
