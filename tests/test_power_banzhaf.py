@@ -217,3 +217,22 @@ def test_a_sampled_chart_of_many_players_ranks_and_bounds_by_estimate_only(tmp_p
     most = re.search(r"and 240 other players, each estimated at ([\d.]+) or less</text>", page)
     assert most and Decimal(most[1]) >= Decimal(max(v for n, v in estimates.items() if n not in drawn))
     assert "each at most" not in page
+
+
+def test_a_chart_widens_for_long_names_and_its_last_line(tmp_path):
+    """Holders named by 42-character addresses (as loaded from a CSV export): every name and the
+    line on the players left out lie inside the chart (widths as the page's own measure gives them)."""
+    from govspec.formats.html import text_width
+
+    names = [f"0x{i:040x}" for i in range(1, 301)]
+    people = "".join(f"  person a{n} weight {i}\n" for i, n in enumerate(names, start=1))
+    spec = tmp_path / "addresses.gov"
+    spec.write_text('organization "A" {\n' + people + "  body holders { members " + ", ".join(f"a{n}" for n in names)
+                    + " }\n  procedure adopt {\n    decided by holders by written consent\n"
+                    "      passes when weight(yes) > half of weight(members)\n  }\n}\n", encoding="utf-8")
+    code, page, _ = _run("power", str(spec), "--format", "html")
+    width = float(re.search(r'class="power-chart" width="(\d+)"', page)[1])
+    for x, name in re.findall(r'<text x="([\d.]+)" y="\d+" font-size="11" text-anchor="end">([^<]+)</text>', page):
+        assert float(x) - text_width(name, 11) >= 0, name
+    x, rest = re.search(r'<text x="([\d.]+)" y="\d+" font-size="11" class="left-out">([^<]+)</text>', page).groups()
+    assert code == 4 and float(x) + text_width(rest, 11) <= width and width > 460

@@ -11,6 +11,7 @@ heading, above its chart and in the chart's label, as the text format does.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from html import escape
 
@@ -18,7 +19,8 @@ from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, ce
                             shares_between, size_items, sizes_heading)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 
-BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels
+BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels (at least: a long name or
+# line widens it)
 
 
 def _bounded(r: dict) -> str:
@@ -197,13 +199,23 @@ def svg(r: dict) -> str:
     heading and label say NOT EXACT; a chart of more than ``CHART_ROWS`` players draws the largest and
     says how many others there are and the most any of them has (exact or certified: a bound on
     each, rounded up) or is estimated to have (sampled: the largest of their estimates)."""
+    from .html import text_width  # (here: the page's module imports this one)
+
     heading, words, _, rows = _rows(r)
     percent = "approximate" not in r
     shown_rows, left = _chart_rows(rows)
     top = max([p["high"] for p in shown_rows] + [1e-9])
     height = 26 + ROW_H * (len(shown_rows) + bool(left)) + 8
     label = f"{words}: {_title(r)}{_bounded(r)}"
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="power-chart" width="{CHART_W}" height="{height}" '
+    bars = max([LABEL_W] + [text_width(p["name"], 11) + 12 for p in shown_rows])  # (x of the bars: every name fits)
+    rest = ""
+    if left:
+        most = rounded(max(p["most"] for p in left), True, 3, percent)
+        rest = (f"and {len(left):,} other players, each {'at most' if percent else 'estimated at'} {most}"
+                f"{'' if percent else ' or less'}")
+    width = math.ceil(max(bars + BAR_W + CHART_W - LABEL_W - BAR_W, text_width(heading, 12) + 8,
+                          bars + text_width(rest, 11) + 8))
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="power-chart" width="{width}" height="{height}" '
            f'role="img" aria-label="{escape(shown(label))}">',
            f'<text x="4" y="16" font-size="12">{escape(heading)}</text>']
     for i, p in enumerate(shown_rows):
@@ -213,20 +225,18 @@ def svg(r: dict) -> str:
             f' data-low="{p["low"]!r}" data-high="{p["high"]!r}"')
         between = "" if p["exact"] is not None else (  # (the bounds rounded outward)
             f" (between {rounded(p['low'], False, 6, percent)} and {rounded(p['high'], True, 6, percent)})")
-        out.append(f'<text x="{LABEL_W - 6}" y="{y + ROW_H - 6}" font-size="11" text-anchor="end">{name}</text>')
-        out.append(f'<rect x="{LABEL_W}" y="{y + 2}" width="{value:.1f}" height="{ROW_H - 4}" fill="#4a7bd0" '
+        out.append(f'<text x="{bars - 6:.0f}" y="{y + ROW_H - 6}" font-size="11" text-anchor="end">{name}</text>')
+        out.append(f'<rect x="{bars:.0f}" y="{y + 2}" width="{value:.1f}" height="{ROW_H - 4}" fill="#4a7bd0" '
                    f'data-player="{name}"{exact}><title>{name}: {_figure(p["value"], percent)}{between}</title></rect>')
         if p["exact"] is None:  # (the whisker: the interval, with its ends marked)
             mid = y + ROW_H / 2
-            out.append(f'<path d="M{LABEL_W + low:.1f} {mid - 4:.0f}v8M{LABEL_W + low:.1f} {mid:.0f}H{LABEL_W + high:.1f}'
-                       f'M{LABEL_W + high:.1f} {mid - 4:.0f}v8" stroke="#1d2330" fill="none" class="interval"/>')
-        out.append(f'<text x="{LABEL_W + high + 4:.1f}" y="{y + ROW_H - 6}" font-size="11">'
+            out.append(f'<path d="M{bars + low:.1f} {mid - 4:.0f}v8M{bars + low:.1f} {mid:.0f}H{bars + high:.1f}'
+                       f'M{bars + high:.1f} {mid - 4:.0f}v8" stroke="#1d2330" fill="none" class="interval"/>')
+        out.append(f'<text x="{bars + high + 4:.1f}" y="{y + ROW_H - 6}" font-size="11">'
                    f'{_figure(p["value"], percent)}</text>')
     if left:
         y = 26 + ROW_H * len(shown_rows)
-        most = rounded(max(p["most"] for p in left), True, 3, percent)
-        out.append(f'<text x="{LABEL_W}" y="{y + ROW_H - 6}" font-size="11" class="left-out">and {len(left):,} other '
-                   f'players, each {"at most" if percent else "estimated at"} {most}{"" if percent else " or less"}</text>')
+        out.append(f'<text x="{bars:.0f}" y="{y + ROW_H - 6}" font-size="11" class="left-out">{escape(rest)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
