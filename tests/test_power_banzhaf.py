@@ -103,6 +103,7 @@ def test_300_holders_get_exact_banzhaf_and_coleman_indices_labelled_in_every_for
     code, out, err = _run("power", str(spec))
     assert code == 4 and err == "" and out.splitlines()[1].startswith("  EXACT, BANZHAF AND COLEMAN ONLY: Shapley-Shubik")
     assert "Shapley-Shubik  " not in out and "minimal winning (" not in out and "CERTIFIED" not in out
+    assert "\n  winning coalitions: a share of 0.499868 of all 2^300, rounded (the exact counts in JSON)\n" in out
     code, md, _ = _run("power", str(spec), "--format", "markdown")
     assert code == 4 and "\n**EXACT, BANZHAF AND COLEMAN ONLY: " in md and "Minimal" not in md
     assert "| Player | Banzhaf | normalised | Coleman initiate | Coleman prevent |" in md
@@ -121,6 +122,7 @@ def test_300_holders_get_exact_banzhaf_and_coleman_indices_labelled_in_every_for
     (big,) = adopt["tags"]
     assert Fraction(big["normalised"]["exact"]) == sum(by_weight[i]["normalised"] for i in range(291, 301))
     assert adopt["winning_coalitions"] == full.winning and adopt["dummies"] == [] == adopt["vetoes"]
+    assert round(Fraction(full.winning, 2 ** 300), 6) == Fraction("0.499868") and adopt["all_coalitions"] == 2 ** 300
     code, page, _ = _run("power", str(spec), "--format", "html")
     bars = dict(re.findall(r'data-player="(h\d+)" data-value="([^"]+)"', page))
     assert code == 4 and len(bars) == 60 and Fraction(bars["h300"]) == by_weight[300]["normalised"]

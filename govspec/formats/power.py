@@ -16,8 +16,9 @@ from fractions import Fraction
 from html import escape
 
 from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, given, not_computed_words, rounded,
-                            shares_between, size_items, sizes_heading)
+                            shares_between, size_items, sizes_heading, winning_words)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
+from .measure import text_width
 
 BAR_W, LABEL_W, ROW_H, CHART_W = 240, 150, 18, 460  # the chart's geometry, in pixels (at least: a long name or
 # line widens it)
@@ -58,7 +59,7 @@ def markdown(report: dict, exit_code: int) -> str:
             continue
         if "not_computed" in r:
             out += [f"**{markdown_text(not_computed_words(r['not_computed']))}**.", ""]
-        out += [f"Winning coalitions{bounded}: {r['winning_coalitions']} of {r['all_coalitions']}.", ""]
+        out += [f"Winning coalitions{bounded}: {markdown_text(winning_words(r))}.", ""]
         columns = given(r["players"])
         out += ["| Player | " + " | ".join(title for _, title in columns) + " |",
                 "| --- | " + " | ".join("---:" for _ in columns) + " |"]
@@ -199,8 +200,6 @@ def svg(r: dict) -> str:
     heading and label say NOT EXACT; a chart of more than ``CHART_ROWS`` players draws the largest and
     says how many others there are and the most any of them has (exact or certified: a bound on
     each, rounded up) or is estimated to have (sampled: the largest of their estimates)."""
-    from .html import text_width  # (here: the page's module imports this one)
-
     heading, words, _, rows = _rows(r)
     percent = "approximate" not in r
     shown_rows, left = _chart_rows(rows)

@@ -186,6 +186,15 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
 NOT_COMPUTED = ("shapley", "minimal_winning", "minimal_blocking")  # what an analysis of the Banzhaf indices alone leaves out
 
 
+def winning_words(r: dict) -> str:
+    """How many coalitions win: "32 of 64", or past 2^64 coalitions the share, rounded (the exact
+    counts are in JSON)."""
+    won, every = r["winning_coalitions"], r["all_coalitions"]
+    if every <= 2 ** 64:
+        return f"{won} of {every}"
+    return f"a share of {won / every:.6f} of all 2^{every.bit_length() - 1}, rounded (the exact counts in JSON)"
+
+
 def not_computed_words(nc: dict) -> str:
     """An outcome of which only the Banzhaf and Coleman indices were computed, in the words every
     format uses (``nc``: its ``not_computed``)."""
@@ -358,7 +367,7 @@ def text(path: str, results: list[dict]) -> str:
             continue
         if "not_computed" in r:
             lines.append(f"  {not_computed_words(r['not_computed'])}")
-        lines.append(f"  winning coalitions{bounded}: {r['winning_coalitions']} of {r['all_coalitions']}")
+        lines.append(f"  winning coalitions{bounded}: {winning_words(r)}")
         lines.append(f"  indices{bounded}" + (" (the keys held for one principal vote together)" if r["by"] == "principal" else ""))
         lines += _table(r["players"], "name")
         if "tags" in r:
