@@ -161,6 +161,8 @@ def test_the_performance_page_quotes_the_recorded_power_run():
     share = alone["note"].split("alone, ")[1].split(" of")[0]
     assert alone["agrees"] is True and f"the row of 500 holders, at {share} of that limit, takes\n{alone['ours']:.1f} s" in doc
     assert f"certified bounds of the same game {alone['other']:.2f} s" in doc
+    power_page = (ROOT / "docs" / "power.md").read_text(encoding="utf-8")  # (its limit's time, as docs/power.md rounds it)
+    assert round(alone["ours"]) == 3 and "about 3 s: [performance](performance.md)" in power_page
     from govspec.power.games import BANZHAF_WORK, _packed, weighted
 
     assert f"up to\n{BANZHAF_WORK:,} bit operations" in doc
