@@ -233,16 +233,16 @@ def explanation(model: m.Model, claim: m.PowerClaim, goal: m.Goal, a: dict | str
         lines.append(f"everyone but {x} together can force {outcome}"
                      + (f"; the fewest of them that can: {{{', '.join(found[0])}}} (a minimal winning coalition: "
                         f"{found[1]})" if found else ""))
-    if claim.claim == "index" and m.POWER_INDICES[claim.index] not in row and row["dummy"]:
-        lines.append(f"{x} swings in none of the {2 ** (n - 1):,} coalitions of the others, so it is pivotal in no "
-                     f"order of the players: its {POWER_INDEX_NAMES[claim.index]} is 0 (the others are not computed)")
-        lines.append(f"0.00% {claim.op} {claim.bound_text}: " + ("true" if _compare(Fraction(0), claim.op, claim.bound)
-                                                                 else "false"))
-    elif claim.claim == "index" and m.POWER_INDICES[claim.index] not in row:
+    key = m.POWER_INDICES.get(claim.index)
+    if claim.claim == "index" and key not in row and not row["dummy"]:
         lines.append(f"the {POWER_INDEX_NAMES[claim.index]} is not computed for {outcome}: {a['not_computed']['why']}")
     elif claim.claim == "index":
-        value = Fraction(row[m.POWER_INDICES[claim.index]]["exact"])
-        if claim.index == "banzhaf":
+        value = Fraction(row[key]["exact"]) if key in row else Fraction(0)
+        if key not in row:  # (a dummy of an analysis of the Banzhaf indices alone)
+            lines.append(f"{x} swings in none of the {2 ** (n - 1):,} coalitions of the others, so it is pivotal in "
+                         f"no order of the players: its {POWER_INDEX_NAMES[claim.index]} is 0 (the others' are not "
+                         "computed)")
+        elif claim.index == "banzhaf":
             total = sum(r["swings"] for r in a["players"])
             lines.append(f"normalised Banzhaf index: {x} swings in {row['swings']:,} coalitions of the others, all "
                          f"{n} players together in {total:,}; {row['swings']:,} / {total:,} = {share(value)}")

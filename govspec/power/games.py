@@ -277,26 +277,35 @@ def takes_dense(game: Game) -> bool:
 def analyse(game: Game) -> Analysis:
     """Exact Banzhaf, Shapley-Shubik and Coleman indices of every class (see the module docstring)."""
     winning, pivots = _pivots_dense(game, _one_weight(game)) if takes_dense(game) else _pivots_sparse(game)
-    vetoes = [winning > 0 and not game.wins(tuple(t - w for t, w in zip(game.totals(), c.weights)))
-              for c in game.classes]
-    return _indices(game, winning, pivots, vetoes)
+    return _indices(game, winning, pivots, _vetoes(game, winning))
+
+
+def _vetoes(game: Game, winning: int) -> list[bool]:
+    """Per class: is each member in every winning coalition (everyone else together loses)?"""
+    return [winning > 0 and not game.wins(tuple(t - w for t, w in zip(game.totals(), c.weights)))
+            for c in game.classes]
+
+
+def _shares(game: Game, swings, winning: int) -> list[dict[str, Fraction]]:
+    """Per class, from a member's swings and the winning coalitions: raw and normalised Banzhaf,
+    Coleman's power to prevent and to initiate."""
+    n = game.players
+    total, losing = sum(s * c.count for s, c in zip(swings, game.classes)), 2 ** n - winning
+    return [{"banzhaf": Fraction(s, 2 ** (n - 1)), "normalised": Fraction(s, total) if total else Fraction(0),
+             "prevent": Fraction(s, winning) if winning else Fraction(0),
+             "initiate": Fraction(s, losing) if losing else Fraction(0)} for s in swings]
 
 
 def _indices(game, winning: int, pivots: list[dict[int, int]], vetoes: list[bool]) -> Analysis:
     """The indices of every class from the number of winning coalitions and, per class, by size,
     the coalitions of the others a member turns from losing to winning."""
     n = game.players
-    losing = 2 ** n - winning
     swings, shapley = [], []
     for c, by_size in zip(game.classes, pivots):
         swings.append(sum(by_size.values()))
         shapley.append(sum((Fraction(count * math.factorial(size) * math.factorial(n - 1 - size), math.factorial(n))
                             for size, count in by_size.items()), Fraction(0)))
-    total = sum(s * c.count for s, c in zip(swings, game.classes))
-    per_class = tuple(Indices(s, Fraction(s, 2 ** (n - 1)), Fraction(s, total) if total else Fraction(0), sh,
-                              Fraction(s, winning) if winning else Fraction(0),
-                              Fraction(s, losing) if losing else Fraction(0))
-                      for s, sh in zip(swings, shapley))
+    per_class = tuple(Indices(s, shapley=sh, **ix) for s, sh, ix in zip(swings, shapley, _shares(game, swings, winning)))
     return Analysis(game, per_class, winning, tuple(vetoes))
 
 
@@ -304,7 +313,7 @@ def banzhaf_swings(game: Game) -> list[int]:
     """The swings of a member of each class, counting coalitions by sums only (Banzhaf needs no
     sizes): the cheaper analysis for large single votes."""
     if len(game.quotas) == 1 and game.minority is None:
-        return _swings_one_weight(game)
+        return banzhaf_one_weight(game)[0]
     f = _generating(game, sized=False)
     out = []
     for c in game.classes:
@@ -313,16 +322,13 @@ def banzhaf_swings(game: Game) -> list[int]:
     return out
 
 
-def _swings_one_weight(game: Game) -> list[int]:
-    """:func:`banzhaf_swings` of a single weighted vote [q; w] (:func:`banzhaf_one_weight`)."""
-    return banzhaf_one_weight(game)[0]
-
-
-def _packed(game: Game) -> tuple[list[int], int]:
-    """The members of weights 1 to q - 1, smallest first, and the bits of one packed coefficient."""
+def _packed(game: Game) -> tuple[list[int], int, int]:
+    """The members of weights 1 to q - 1, smallest first; the bits of one packed coefficient; and
+    the sums counted: those below q that these members can make, 0 to min(q, their total + 1) - 1."""
     (q,) = game.quotas
     ws = sorted(w for c in game.classes for w in [c.weights[0]] * c.count if 0 < w < q)
-    return ws, 8 * (len(ws) // 8 + 1)  # (whole bytes, at least len(ws) + 1 bits: a count below 2^len(ws) fits)
+    width = 8 * (len(ws) // 8 + 1)  # (whole bytes, at least len(ws) + 1 bits: a count below 2^len(ws) fits)
+    return ws, width, max(0, min(q, sum(ws) + 1))
 
 
 BANZHAF_WORK = 50_000_000_000  # bit operations of banzhaf_one_weight that govspec power spends (about 3 s: bench/power.py)
@@ -335,16 +341,13 @@ def banzhaf_work(game: Game) -> int | None:
     criteria, a blocking minority); past ``BANZHAF_SUMS`` sums, past any limit (a cost of 2^62)."""
     if len(game.quotas) != 1 or game.minority is not None:
         return None
-    ws, width = _packed(game)
-    span = banzhaf_sums(game)
+    ws, width, span = _packed(game)
     return 2 ** 62 if span > BANZHAF_SUMS else len(ws) * span * width
 
 
 def banzhaf_sums(game: Game) -> int:
-    """The weight sums :func:`banzhaf_one_weight` counts coalitions at: those below the quota that
-    the members of weights 1 to q - 1 can make, 0 to min(q, their total + 1) - 1."""
-    (q,) = game.quotas
-    return max(0, min(q, sum(_packed(game)[0]) + 1))
+    """The weight sums :func:`banzhaf_one_weight` counts coalitions at (:func:`_packed`)."""
+    return _packed(game)[2]
 
 
 def banzhaf_one_weight(game: Game) -> tuple[list[int], int]:
@@ -363,9 +366,8 @@ def banzhaf_one_weight(game: Game) -> tuple[list[int], int]:
     (q,) = game.quotas
     if q <= 0:
         return [0] * len(game.classes), 0  # everyone wins, even alone: nobody swings
-    ws, width = _packed(game)
+    ws, width, span = _packed(game)  # (no sum of them reaches past their total: span sums)
     zeros = sum(c.count for c in game.classes if c.weights[0] == 0)  # (each doubles every count: applied at the end)
-    span = banzhaf_sums(game)  # (no sum of them reaches past their total)
     keep = (1 << (span * width)) - 1
     f = 1
     for w in ws:  # (the smallest first: the integer grows slowest)
@@ -401,10 +403,7 @@ def banzhaf_analysis(game: Game) -> "BanzhafOnly":
     (no Shapley-Shubik index: that needs the coalitions' sizes too)."""
     swings, losing = banzhaf_one_weight(game)
     winning = 2 ** game.players - losing
-    (q,) = game.quotas
-    (total,) = game.totals()
-    vetoes = tuple(winning > 0 and total - c.weights[0] < q for c in game.classes)
-    return BanzhafOnly(game, tuple(swings), winning, vetoes)
+    return BanzhafOnly(game, tuple(swings), winning, tuple(_vetoes(game, winning)))
 
 
 @dataclass(frozen=True)
@@ -419,11 +418,7 @@ class BanzhafOnly:
 
     def indices(self) -> list[dict[str, Fraction]]:
         """Per class: raw and normalised Banzhaf, Coleman's power to initiate and to prevent."""
-        n, total = self.game.players, sum(s * c.count for s, c in zip(self.swings, self.game.classes))
-        losing = 2 ** n - self.winning
-        return [{"banzhaf": Fraction(s, 2 ** (n - 1)), "normalised": Fraction(s, total) if total else Fraction(0),
-                 "initiate": Fraction(s, losing) if losing else Fraction(0),
-                 "prevent": Fraction(s, self.winning) if self.winning else Fraction(0)} for s in self.swings]
+        return _shares(self.game, self.swings, self.winning)
 
 
 # ------------------------------------------------------------------ games given by a table
