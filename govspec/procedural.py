@@ -37,7 +37,7 @@ from .engine import check_time
 from .formats.render import scenario_lines
 from .options import Options
 from .power.games import (PlayerClass, TableGame, analyse_table, describe, merged, minimal_of_table, profiles_of,
-                          sample_profiles, spread_profile)
+                          sample_orders_of, sample_profiles, spread_profile)
 from .power.report import LISTED, Bloc, Unsupported, approximate_data, bloc_data, by_tag, coalition_data, player_rows
 from .power.vote import _label
 from .report import BOUNDED, PROVED, REFUTED
@@ -303,7 +303,9 @@ def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, optio
                      by: str = "person", progress=None, bloc: Bloc | None = None) -> dict:
     """An outcome too large for the exact procedural analysis (``why``: the reason), its raw Banzhaf
     indices estimated from ``samples`` coalitions drawn at random (seeded: the same figures each
-    run; :func:`govspec.power.games.sample_profiles`), each with its 95% Wilson interval; or
+    run; :func:`govspec.power.games.sample_profiles`) and its Shapley-Shubik indices from
+    ``samples`` random orders (:func:`govspec.power.games.sample_orders_of`; left out with the
+    reason when they need more checks than are left), each with its 95% Wilson interval; or
     :class:`Unsupported`.  Each draw, and each draw with one member more or less of a class, is
     decided as :func:`decide_game` decides a coalition (the same check of ``can force``, the same
     inference by monotonicity, one decision per coalition up to interchangeable members), at most
@@ -330,10 +332,15 @@ def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, optio
         nobody = wins((0,) * len(classes))
         if not nobody:
             found = sample_profiles(decided.game, wins, samples)
+            checks.what = f"sampling {samples:,} random orders too, for the Shapley-Shubik indices (fewer: a smaller --sample N)"
+            try:
+                orders = sample_orders_of(decided.game, wins, samples)
+            except TooLarge as more:  # (the Banzhaf estimates stand: the orders alone need more checks)
+                orders = more.reason
     out = _outcome_head(model, goal, decided, by, bloc)
     if "why" in out or nobody:
         return out | ({} if "why" in out else {"why": NOBODY_NEEDED})
-    data = approximate_data(found, why)
+    data = approximate_data(found, why, orders)
     place = {n: i for i, (n, _, _) in enumerate(_players(model, by, bloc))}
     data["approximate"]["players"].sort(key=lambda r: place[r["name"]])  # (in the order of the spec)
     return out | data

@@ -392,7 +392,11 @@ def _power_findings(block: dict) -> list[str]:
             facts += [f"not computed: {', '.join(r['not_computed']['what'])}"] if "not_computed" in r else []
             facts += [f"dummies {r['dummies']}", f"vetoes {r['vetoes']}"]
         if "approximate" in r:
-            facts += [f"{p['name']}: Banzhaf about {p['banzhaf']['estimate']}" for p in r["approximate"]["players"]]
+            facts += [f"{p['name']}: Banzhaf about {p['banzhaf']['estimate']}" +
+                      (f", Shapley-Shubik about {p['shapley']['estimate']}" if "shapley" in p else "")
+                      for p in r["approximate"]["players"]]
+        if "sampled_shapley" in r:
+            facts += [f"{p['name']}: Shapley-Shubik about {p['shapley']['estimate']}" for p in r["sampled_shapley"]["players"]]
         if "certified" in r:
             facts += [f"{p['name']}: Banzhaf in [{p['banzhaf']['low']}, {p['banzhaf']['high']}]"
                       for p in r["certified"]["players"]]

@@ -827,7 +827,8 @@ def test_a_procedural_outcome_too_large_is_sampled_and_its_intervals_hold_the_ex
                                                                                               text, limit):
     """--sample N past either limit of the exact procedural analysis: each player's raw Banzhaf
     estimate has a 95% interval holding the exact index; the same seed, the same figures; each
-    coalition up to interchangeable members is decided once (fewer checks than kinds of draws)."""
+    coalition up to interchangeable members is decided once (fewer checks than kinds of draws); each
+    Shapley-Shubik estimate, from 400 random orders, has an interval holding the exact index."""
     from govspec import api
     from govspec.options import Options
 
@@ -839,11 +840,14 @@ def test_a_procedural_outcome_too_large_is_sampled_and_its_intervals_hold_the_ex
     assert approximate["samples"] == 400 and approximate["why"].startswith(
         "too many coalitions" if limit == "MAX_PROFILES" else "the procedural analysis needs more than 1 checks")
     exact_index = {r["name"]: Fraction(r["banzhaf"]["exact"]) for r in truth["players"]}
+    exact_shapley = {r["name"]: Fraction(r["shapley"]["exact"]) for r in truth["players"]}
     assert [p["name"] for p in approximate["players"]] == list(exact_index)  # (in the order of the spec)
+    assert approximate["orders"] == 400  # (Shapley-Shubik from as many random orders, decided as the draws are)
     for p in approximate["players"]:
-        b = p["banzhaf"]
+        b, ss = p["banzhaf"], p["shapley"]
         assert b["low"] <= exact_index[p["name"]] <= b["high"] and b["low"] <= b["estimate"] <= b["high"], p
-        assert b["high"] - b["low"] < 0.12
+        assert ss["low"] <= exact_shapley[p["name"]] <= ss["high"] and ss["low"] <= ss["estimate"] <= ss["high"], p
+        assert b["high"] - b["low"] < 0.12 and ss["high"] - ss["low"] < 0.12
     assert act["checks"] <= 12  # (8 and 12 kinds of coalitions up to interchangeable members, 400 draws)
     again = api.power(str(spec), options=Options(), sample=400)
     assert again == report
@@ -875,6 +879,31 @@ def test_a_sampled_procedural_outcome_is_labelled_approximate_in_every_format(tm
     report = json.loads(out)
     jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))
     assert code == 4 and report["outcomes"][0]["exact"] is False and "approximate" in report["outcomes"][0]
+
+
+def test_a_sampled_procedural_outcome_whose_orders_need_more_checks_keeps_its_banzhaf_estimates(tmp_path, monkeypatch):
+    """When the random orders for the Shapley-Shubik estimates would need more checks than are left,
+    the Banzhaf estimates stand and every format says Shapley-Shubik is not estimated, and why."""
+    import jsonschema
+
+    import govspec.procedural
+
+    def refused(*args, **kwargs):
+        raise govspec.procedural.TooLarge("adopt", "sampling 400 random orders needs more than 2,000 checks")
+
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    monkeypatch.setattr(govspec.procedural, "MAX_PROFILES", 1)
+    monkeypatch.setattr(govspec.procedural, "sample_orders_of", refused)
+    code, out, _ = _run(str(spec), "--sample", "400", "--format", "json")
+    report = json.loads(out)
+    jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))
+    a = report["outcomes"][0]["approximate"]
+    assert code == 4 and "orders" not in a and a["shapley_why"] == "sampling 400 random orders needs more than 2,000 checks"
+    assert all("shapley" not in p and "banzhaf" in p for p in a["players"])
+    code, text, _ = _run(str(spec), "--sample", "400")
+    assert code == 4 and "; Shapley-Shubik is not estimated: sampling 400 random orders needs more than 2,000 checks" in text
+    assert "Shapley-Shubik (approx.)" not in text
 
 
 def test_a_bounded_sampled_chart_says_bounded_in_its_heading_and_caption(tmp_path, monkeypatch):

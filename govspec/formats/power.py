@@ -15,7 +15,8 @@ import math
 from fractions import Fraction
 from html import escape
 
-from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, given, not_computed_words, rounded,
+from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, estimated, given, not_computed_words,
+                            rounded, sampled_shapley_words,
                             shares_between, size_items, sizes_heading, winning_words)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 from .measure import text_width
@@ -56,6 +57,7 @@ def markdown(report: dict, exit_code: int) -> str:
             continue
         if "certified" in r:
             out += _certified(r["certified"])
+            out += _sampled_shapley(r["sampled_shapley"]) if "sampled_shapley" in r else []
             continue
         if "not_computed" in r:
             out += [f"**{markdown_text(not_computed_words(r['not_computed']))}**.", ""]
@@ -85,6 +87,7 @@ def markdown(report: dict, exit_code: int) -> str:
                     out += ["  " + line for line in markdown_fence(p["witness"]["lines"])]
         out += ["", f"Dummies{bounded}: {markdown_text(', '.join(r['dummies']) or 'none')}.",
                 f"Vetoes{bounded}: {markdown_text(', '.join(r['vetoes']) or 'none')}.", ""]
+        out += _sampled_shapley(r["sampled_shapley"]) if "sampled_shapley" in r else []
         if "sizes" in r:
             out += _sizes(r["sizes"])
     if report["unsupported"]:
@@ -121,13 +124,23 @@ def _sizes(sizes: dict) -> list[str]:
 
 
 def _approximate(a: dict) -> list[str]:
+    orders = "orders" in a
     out = [f"**{markdown_text(approximate_words(a))}**.", "",
-           f"| Player | Banzhaf (approx.) | {a['confidence']:.0%} interval | normalised (approx.) |",
-           "| --- | ---: | ---: | ---: |"]
+           f"| Player | Banzhaf (approx.) | {a['confidence']:.0%} interval | normalised (approx.) |" +
+           (f" Shapley-Shubik (approx.) | {a['confidence']:.0%} interval |" if orders else ""),
+           "| --- | ---: | ---: | ---: |" + (" ---: | ---: |" if orders else "")]
     for p in a["players"]:
-        b = p["banzhaf"]
-        out.append(f"| {markdown_code(p['name'], cell=True)} | {b['estimate']:.4f} | [{b['low']:.4f}, {b['high']:.4f}] | "
-                   f"{p['normalised']['estimate']:.2%} |")
+        cells = [*estimated(p["banzhaf"], percent=False), f"{p['normalised']['estimate']:.2%}",
+                 *(estimated(p["shapley"]) if orders else ())]
+        out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
+    return out + [""]
+
+
+def _sampled_shapley(s: dict) -> list[str]:
+    """The Shapley-Shubik estimates beside exact or certified Banzhaf indices."""
+    out = [f"**{markdown_text(sampled_shapley_words(s))}**.", "",
+           f"| Player | Shapley-Shubik (approx.) | {s['confidence']:.0%} interval |", "| --- | ---: | ---: |"]
+    out += [f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(estimated(p["shapley"])) + " |" for p in s["players"]]
     return out + [""]
 
 

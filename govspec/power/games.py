@@ -15,6 +15,7 @@ so the whole analysis costs one pass over the states per class.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import random
@@ -624,7 +625,11 @@ def _wilson(p: float, n: int, confidence: float) -> tuple[float, float]:
 
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     centre, spread = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, (centre - spread) / (1 + z * z / n)), min(1.0, (centre + spread) / (1 + z * z / n))
+    # (at p = 0 the low end is 0 exactly, at p = 1 the high end 1; in floating point centre - spread can
+    # round to a hair above 0, an interval that would leave out the index 0 it stands for)
+    low = 0.0 if p == 0 else max(0.0, (centre - spread) / (1 + z * z / n))
+    high = 1.0 if p == 1 else min(1.0, (centre + spread) / (1 + z * z / n))
+    return low, high
 
 
 def _draw(rng: random.Random, classes) -> list[int]:
@@ -673,3 +678,85 @@ def sample_profiles(game, wins, samples: int, confidence: float = 0.95, seed: in
             elif not won and t < c.count:
                 swings[i] += (c.count - t) * wins(taken[:i] + (t + 1,) + taken[i + 1:])
     return Sampled(game, samples, confidence, tuple(swings))
+
+
+@dataclass(frozen=True)
+class SampledOrders:
+    """Shapley-Shubik indices estimated from ``orders`` random orders of the players (each order as
+    likely as any other): per class, the orders in which a member of the class is pivotal
+    (``pivots``: the player whose arrival first makes the coalition win).  In each order exactly one
+    player is pivotal, so the orders with a pivot in class i are Bernoulli trials of probability
+    ``count x`` the index of one member: their Wilson interval at ``confidence``, divided by the
+    count, holds each member's index with that confidence (per player, not simultaneous)."""
+
+    game: object  # (a Game, or any game with ``classes``: :func:`sample_orders_of`)
+    orders: int
+    confidence: float
+    pivots: tuple[int, ...]
+
+    def estimate(self, i: int) -> tuple[Fraction, float, float]:
+        """(estimate, low, high) of the Shapley-Shubik index of a member of class i."""
+        count = self.game.classes[i].count
+        share = Fraction(self.pivots[i], self.orders)
+        low, high = _wilson(float(share), self.orders, self.confidence)
+        return share / count, low / count, high / count
+
+
+def _pool(classes) -> list[int]:
+    """Each player as the index of its class (an order of the players is an order of this list)."""
+    return [i for i, c in enumerate(classes) for _ in range(c.count)]
+
+
+def _first(n: int, wins_at) -> int:
+    """The least k < n with ``wins_at(k)`` (monotone in k; ``wins_at(n - 1)`` holds): a binary search."""
+    low, high = 0, n - 1
+    while low < high:
+        mid = (low + high) // 2
+        if wins_at(mid):
+            high = mid
+        else:
+            low = mid + 1
+    return low
+
+
+def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int = 0) -> SampledOrders:
+    """:class:`SampledOrders` of a game in which some coalition wins and the empty one loses, by
+    drawing ``orders`` random orders (a seeded generator: the same figures each run).  Each order
+    costs one pass adding up the weights in that order (a single quota: the pivot is where the sum
+    first reaches it), or one per criterion and a binary search over them (the game is monotone)."""
+    rng, pool = random.Random(seed), _pool(game.classes)
+    pivots = [0] * len(game.classes)
+    columns = [[c.weights[j] for c in game.classes] for j in range(len(game.quotas))]
+    single = len(game.quotas) == 1 and game.minority is None
+    for _ in range(orders):
+        check_time()
+        rng.shuffle(pool)
+        sums = [list(itertools.accumulate(map(column.__getitem__, pool))) for column in columns]
+        if single:
+            k = bisect.bisect_left(sums[0], game.quotas[0])
+        else:
+            k = _first(len(pool), lambda at: game.wins(tuple(s[at] for s in sums)))
+        pivots[pool[k]] += 1
+    return SampledOrders(game, orders, confidence, tuple(pivots))
+
+
+def sample_orders_of(game, wins, orders: int, confidence: float = 0.95, seed: int = 0) -> SampledOrders:
+    """:class:`SampledOrders` for a game given by ``wins(profile)`` (a monotone game over
+    ``game.classes`` whose whole wins and whose empty coalition loses; e.g. a procedural game still
+    being decided), drawn as :func:`sample_shapley` draws: the pivot of each order found by a binary
+    search over its first members, a profile each (how many of each class); ``wins`` is asked of
+    those profiles (the caller caches its answers: profiles repeat)."""
+    rng, pool = random.Random(seed), _pool(game.classes)
+    pivots = [0] * len(game.classes)
+
+    def profile(at: int) -> tuple[int, ...]:  # (the first at + 1 players of the order, counted by class)
+        taken = [0] * len(game.classes)
+        for i in pool[:at + 1]:
+            taken[i] += 1
+        return tuple(taken)
+
+    for _ in range(orders):
+        check_time()
+        rng.shuffle(pool)
+        pivots[pool[_first(len(pool), lambda at: wins(profile(at)))]] += 1
+    return SampledOrders(game, orders, confidence, tuple(pivots))

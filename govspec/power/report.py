@@ -16,8 +16,9 @@ from fractions import Fraction
 
 from .. import model as m
 from .certified import Certified, Declined, applies, certified_banzhaf
-from .games import (BANZHAF_SUMS, BANZHAF_WORK, Analysis, BanzhafOnly, Game, Minimal, Sampled, analyse, analysis_cost,
-                    banzhaf_analysis, banzhaf_sums, banzhaf_work, describe, minimal_blocking, minimal_winning, sample_banzhaf)
+from .games import (BANZHAF_SUMS, BANZHAF_WORK, Analysis, BanzhafOnly, Game, Minimal, Sampled, SampledOrders, analyse,
+                    analysis_cost, banzhaf_analysis, banzhaf_sums, banzhaf_work, describe, minimal_blocking, minimal_winning,
+                    sample_banzhaf, sample_shapley)
 from .vote import Question, game_of, reduction
 
 SCHEMA = "govspec-power/1"
@@ -136,10 +137,12 @@ def _some(names: list[str]) -> str:
 def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: int | None = None,
                     keep: dict | None = None, bloc: Bloc | None = None) -> dict:
     """The analysis of one procedure passing, or :class:`Unsupported`; with ``sample``, a vote too
-    large for the exact analysis gets Banzhaf indices estimated from that many random coalitions
-    (:func:`sampled`), labelled approximate.  ``keep``: also given the game and its minimal winning
-    profiles ("game", "winning"), for a power property's witness (:mod:`govspec.power_properties`).
-    ``bloc`` (a name, its people): those of them who vote are one player of that name."""
+    large for the exact analysis gets Banzhaf indices estimated from that many random coalitions and
+    Shapley-Shubik indices from that many random orders (:func:`sampled`), labelled approximate; one
+    whose Banzhaf indices are exact or certified but not its Shapley-Shubik indices gets those
+    estimated (``"sampled_shapley"``, :func:`shapley_estimates`).  ``keep``: also given the game and
+    its minimal winning profiles ("game", "winning"), for a power property's witness
+    (:mod:`govspec.power_properties`).  ``bloc`` (a name, its people): those of them who vote are one player of that name."""
     if model.sizes:
         raise Unsupported(procedure, "a group's size is left open (the analysis needs fixed sizes)")
     q = reduction(model, m.Goal(procedure, None, procedure))
@@ -172,6 +175,8 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
             "dummies": [r["name"] for r in rows if r["dummy"]], "vetoes": [r["name"] for r in rows if r["veto"]]}
     if partial is not None:
         out["not_computed"] = {"what": list(NOT_COMPUTED), "why": why}
+        if sample:
+            out["sampled_shapley"] = shapley_estimates(game, sample, why, place)
     else:
         found = minimal_winning(game, LISTED)
         if keep is not None:
@@ -226,6 +231,8 @@ def _past_exact(model: m.Model, game: Game, procedure: str, by: str, sample: int
             found["certified"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))
             if by == "tag":
                 found["certified"]["tags"] = certified_tags(model, found["certified"]["players"])
+            if sample:
+                found["sampled_shapley"] = shapley_estimates(game, sample, why, place)
             return found
     if sample:
         found = sampled(game, sample, why)
@@ -257,9 +264,36 @@ def _coalition_lines(title: str, found: dict) -> list[str]:
 
 
 def approximate_words(a: dict) -> str:
-    return (f"APPROXIMATE, NOT EXACT: Banzhaf indices estimated from {a['samples']:,} random coalitions, each "
+    """A sampled outcome, in the words every format uses (``a``: its ``approximate``)."""
+    orders = (f" and Shapley-Shubik indices from {a['orders']:,} random orders" if "orders" in a else "")
+    left = f"; Shapley-Shubik is not estimated: {a['shapley_why']}" if "shapley_why" in a else ""
+    return (f"APPROXIMATE, NOT EXACT: Banzhaf indices estimated from {a['samples']:,} random coalitions{orders}, each "
             f"with its {a['confidence']:.0%} Wilson interval (per player); the normalised shares are estimates "
-            f"only ({a['why']})")
+            f"only ({a['why']}){left}")
+
+
+def sampled_shapley_words(s: dict) -> str:
+    """Shapley-Shubik indices estimated beside exact or certified Banzhaf indices (``s``: an
+    outcome's ``sampled_shapley``), in the words every format uses."""
+    return (f"APPROXIMATE, NOT EXACT: the Shapley-Shubik indices estimated from {s['orders']:,} random orders, each "
+            f"with its {s['confidence']:.0%} Wilson interval (per player); only they are estimates (not computed "
+            f"exactly: {s['why']})")
+
+
+def estimated(e: dict, percent: bool = True) -> tuple[str, str]:
+    """An estimate and its interval (``e``: {estimate, low, high}) as two cells, in percent or raw."""
+    spec = ".2%" if percent else ".4f"
+    return format(e["estimate"], spec), f"[{format(e['low'], spec)}, {format(e['high'], spec)}]"
+
+
+def _shapley_lines(s: dict) -> list[str]:
+    width = max([len(p["name"]) for p in s["players"]] + [6])
+    lines = [f"  {sampled_shapley_words(s)}",
+             f"    {'':{width}}  {'Shapley-Shubik (approx.)':>24}  {'interval':>18}"]
+    for p in s["players"]:
+        value, interval = estimated(p["shapley"])
+        lines.append(f"    {p['name']:{width}}  {value:>24}  {interval:>18}")
+    return lines
 
 
 def certified_words(c: dict) -> str:
@@ -307,12 +341,17 @@ def not_analysed_words(u: dict) -> str:
 
 def _approximate_lines(a: dict) -> list[str]:
     width = max([len(p["name"]) for p in a["players"]] + [6])
+    orders = "orders" in a
     lines = [f"  {approximate_words(a)}",
-             f"    {'':{width}}  {'Banzhaf (approx.)':>18}  {'interval':>20}  {'normalised (approx.)':>21}"]
+             f"    {'':{width}}  {'Banzhaf (approx.)':>18}  {'interval':>20}  {'normalised (approx.)':>21}" +
+             (f"  {'Shapley-Shubik (approx.)':>24}  {'interval':>18}" if orders else "")]
     for p in a["players"]:
-        b = p["banzhaf"]
-        lines.append(f"    {p['name']:{width}}  {b['estimate']:>18.4f}  {'[' + format(b['low'], '.4f') + ', ' + format(b['high'], '.4f') + ']':>20}"
-                     f"  {p['normalised']['estimate']:>21.2%}")
+        value, interval = estimated(p["banzhaf"], percent=False)
+        line = f"    {p['name']:{width}}  {value:>18}  {interval:>20}  {p['normalised']['estimate']:>21.2%}"
+        if orders:
+            value, interval = estimated(p["shapley"])
+            line += f"  {value:>24}  {interval:>18}"
+        lines.append(line)
     return lines
 
 
@@ -364,6 +403,7 @@ def text(path: str, results: list[dict]) -> str:
             continue
         if "certified" in r:
             lines += _certified_lines(r["certified"])
+            lines += _shapley_lines(r["sampled_shapley"]) if "sampled_shapley" in r else []
             continue
         if "not_computed" in r:
             lines.append(f"  {not_computed_words(r['not_computed'])}")
@@ -378,6 +418,7 @@ def text(path: str, results: list[dict]) -> str:
             lines += _coalition_lines(f"minimal blocking{bounded}", r["minimal_blocking"])
         lines.append(f"  dummies{bounded}: {', '.join(r['dummies']) or 'none'}")
         lines.append(f"  vetoes{bounded}: {', '.join(r['vetoes']) or 'none'}")
+        lines += _shapley_lines(r["sampled_shapley"]) if "sampled_shapley" in r else []
         if "sizes" in r:
             lines += _sizes_lines(r["sizes"])
     return "\n".join(lines) + "\n"
@@ -553,6 +594,8 @@ def inexact(report: dict) -> list[str]:
             found.append(f"{name}: {certified_words(r['certified'])}")
         if "not_computed" in r:
             found.append(f"{name}: {not_computed_words(r['not_computed'])}")
+        if "sampled_shapley" in r:
+            found.append(f"{name}: {sampled_shapley_words(r['sampled_shapley'])}")
         if _sizes_inexact(r):
             found.append(f"{name}: at some size of its body (--each-size) the analysis is bounded or not done")
     return found
@@ -567,21 +610,40 @@ def _sizes_inexact(r: dict) -> bool:
 
 def sampled(game, samples: int, why: str) -> dict:
     """The approximate part of an outcome: raw Banzhaf estimates with their intervals, and the
-    normalised ones (estimates only), per player (:func:`govspec.power.games.sample_banzhaf`)."""
-    return approximate_data(sample_banzhaf(game, samples), why)
+    normalised ones (estimates only), per player (:func:`govspec.power.games.sample_banzhaf`), and
+    Shapley-Shubik estimates from as many random orders (:func:`govspec.power.games.sample_shapley`)."""
+    return approximate_data(sample_banzhaf(game, samples), why, sample_shapley(game, samples))
 
 
-def approximate_data(found: Sampled, why: str) -> dict:
-    """:func:`sampled`'s data of any :class:`~govspec.power.games.Sampled` (the procedural analysis
-    samples its game too: :func:`govspec.procedural.sample_procedure`)."""
+def _estimate(found: Sampled | SampledOrders, i: int) -> dict:
+    value, low, high = found.estimate(i)
+    return {"estimate": float(value), "low": low, "high": high}
+
+
+def approximate_data(found: Sampled, why: str, orders: SampledOrders | str) -> dict:
+    """:func:`sampled`'s data of any :class:`~govspec.power.games.Sampled` and
+    :class:`~govspec.power.games.SampledOrders` of its game, or the reason its Shapley-Shubik indices
+    are not estimated (the procedural analysis samples its game too:
+    :func:`govspec.procedural.sample_procedure`)."""
     game, samples = found.game, found.samples
     estimates = [found.estimate(i) for i in range(len(game.classes))]
     total = sum(p * c.count for (p, _, _), c in zip(estimates, game.classes))
-    players = [{"name": name, "banzhaf": {"estimate": float(p), "low": low, "high": high},
-                "normalised": {"estimate": float(p / total) if total else 0.0}}
-               for c, (p, low, high) in zip(game.classes, estimates) for name in c.names()]
-    return {"exact": False, "approximate": {"samples": samples, "confidence": found.confidence, "why": why,
+    players = [{"name": name, "banzhaf": _estimate(found, i), "normalised": {"estimate": float(p / total) if total else 0.0},
+                **({"shapley": _estimate(orders, i)} if isinstance(orders, SampledOrders) else {})}
+               for i, (c, (p, _, _)) in enumerate(zip(game.classes, estimates)) for name in c.names()]
+    more = {"orders": orders.orders} if isinstance(orders, SampledOrders) else {"shapley_why": orders}
+    return {"exact": False, "approximate": {"samples": samples, **more, "confidence": found.confidence, "why": why,
                                             "players": players}}
+
+
+def shapley_estimates(game: Game, orders: int, why: str, place: dict) -> dict:
+    """An outcome's ``sampled_shapley``: the Shapley-Shubik indices of a vote whose Banzhaf indices
+    are exact or certified, estimated from ``orders`` random orders (``why``: why they are not
+    computed exactly), per player in the spec's order (``place``)."""
+    found = sample_shapley(game, orders)
+    players = [{"name": name, "shapley": _estimate(found, i)} for i, c in enumerate(game.classes) for name in c.names()]
+    players.sort(key=lambda r: place.get(r["name"], len(place)))
+    return {"orders": orders, "confidence": found.confidence, "why": why, "players": players}
 
 
 def certified_data(found: Certified, why: str) -> dict:
