@@ -29,7 +29,7 @@ from fractions import Fraction
 
 from . import model as m
 from .options import Options
-from .power.games import describe
+from .power.games import describe, swing_example
 from .power.report import Bloc, Unsupported, analyse_outcome, tag_members
 from .procedural import analyse_procedure, force_question
 from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope, steps_text
@@ -154,6 +154,8 @@ def _swing(keep: dict, x: str):
     game, found = keep.get("game"), keep.get("winning")
     if game is None:
         return None
+    if found is None:  # (a single vote of which the Banzhaf indices alone are computed: one found in its weights)
+        return _swing_by_weight(game, x)
     i = next((k for k, c in enumerate(game.classes) if x in c.names()), None)
     for n, profile in enumerate(found.profiles if i is not None else ()):
         if profile[i] >= 1:
@@ -162,11 +164,22 @@ def _swing(keep: dict, x: str):
     return None
 
 
+def _swing_by_weight(game, x: str):
+    """:func:`_swing` of a single weighted vote without its minimal coalitions listed
+    (:func:`govspec.power.games.swing_example`), its kind given by its weight."""
+    found = swing_example(game, x)
+    if found is None:
+        return None
+    weight = {name: c.weights[0] for c in game.classes for name in c.names()}
+    total, (q,) = sum(weight[p] for p in found), game.quotas
+    return list(found), f"weight {total:,} of the {q:,} needed, {total - weight[x]:,} without {x}", None
+
+
 def _without(keep: dict, x: str):
     """A minimal winning coalition without ``x`` (as (its players, its kind in words)), or None
     among those listed."""
     game, found = keep.get("game"), keep.get("winning")
-    for profile in found.profiles if game is not None else ():
+    for profile in found.profiles if game is not None and found is not None else ():
         if all(t < c.count or x not in c.names() for c, t in zip(game.classes, profile)):
             return _people_of(game, profile, x, False), describe(game, profile)
     return None

@@ -147,6 +147,43 @@ def test_power_properties_are_decided_from_the_indices_alone_but_shapley_shubik(
     assert "every coalition counted by its weight sum, member by member: the Banzhaf and Coleman indices only" in out
 
 
+def test_a_swing_example_is_a_minimal_winning_coalition_in_which_the_player_swings():
+    """Random votes (weights with zeros, weights past the quota, any quota): swing_example finds a
+    coalition exactly when the player has a swing (the exact count), and it wins, loses without the
+    player and without any one of its other members."""
+    from govspec.power.games import swing_example
+
+    rng = random.Random(4)
+    for _ in range(1500):
+        n = rng.randint(1, 9)
+        ws = [rng.choice([0, 1, 2, rng.randint(1, 12)]) for _ in range(n)]
+        quota, names = rng.randint(0, sum(ws) + 2), [f"p{i}" for i in range(n)]
+        game, weight = weighted(ws, quota, names=names), dict(zip(names, ws))
+        for c, swings in zip(game.classes, banzhaf_analysis(game).swings):
+            for x in c.names():
+                found = swing_example(game, x)
+                assert (found is None) == (swings == 0), (ws, quota, x, found)
+                if found is not None:
+                    total = sum(weight[p] for p in found)
+                    assert found[0] == x and len(set(found)) == len(found) and total >= quota
+                    assert all(total - weight[p] < quota for p in found), (ws, quota, x, found)
+
+
+def test_a_refuted_dummy_of_the_indices_alone_names_a_coalition_it_swings_in(tmp_path):
+    """300 holders (the Banzhaf indices alone): `h1 is a dummy` is REFUTED with a coalition in which
+    h1 swings, checked here by its weights; --explain names it too."""
+    spec = _holders(tmp_path, properties="property h1_dummy: h1 is a dummy for adopt\n")
+    code, out, _ = _run("check", str(spec), "--no-sanity", "--explain")
+    found = re.search(r"e\.g\. \{([^}]*)\} can force adopt and cannot without h1 \(a minimal winning coalition: weight "
+                      r"([\d,]+) of the ([\d,]+) needed, ([\d,]+) without h1\)", out)
+    assert code == 1 and " h1_dummy ... REFUTED" in out and found, out
+    people = found.group(1).split(", ")
+    total, quota = sum(int(p[1:]) for p in people), sum(range(1, 301)) // 2 + 1
+    assert people[0] == "h1" and f"{total:,}" == found.group(2) and f"{quota:,}" == found.group(3)
+    assert total >= quota and total - 1 < quota and all(total - int(p[1:]) < quota for p in people)
+    assert f"one of them: {{{', '.join(people[1:])}}} (with h1, a minimal winning coalition" in out
+
+
 def test_the_power_page_quotes_the_run_on_300_token_holders():
     """docs/power.md quotes the first and last lines of `govspec power` on
     specs/power/token_holders_300.gov (exit 4)."""

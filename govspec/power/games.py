@@ -422,6 +422,48 @@ class BanzhafOnly:
         return _shares(self.game, self.swings, self.winning)
 
 
+def swing_example(game: Game, x: str) -> tuple[str, ...] | None:
+    """A minimal winning coalition of a single weighted vote [q; w] in which player ``x`` swings
+    (``x`` first, then the others in the order of the classes), or None when ``x`` swings nowhere.
+    The others' weight sums below q that some coalition of them reaches are kept as bits of one
+    integer, member by member (one shift and one "or" each, as :func:`banzhaf_one_weight` counts),
+    so a set of others weighing from q - w(x) to q - 1 is found by walking back through them; then
+    each of its members whose weight the coalition can spare (still reaching q with ``x``) is left
+    out, the lightest first: what remains is minimal, and ``x`` still swings in it (the others
+    weigh less than q)."""
+    (q,) = game.quotas
+    weights = {name: c.weights[0] for c in game.classes for name in c.names()}
+    if x not in weights or weights[x] == 0 or q <= 0:
+        return None
+    # (the heaviest first: walking back from the lightest leaves each out when it can, so few members are taken)
+    others = sorted(((name, w) for name, w in weights.items() if name != x and 0 < w < q), key=lambda nw: -nw[1])
+    below = (1 << q) - 1
+    reach = [1]  # (reach[k]: the sums below q of coalitions of the first k others)
+    for _, w in others:
+        check_time()
+        reach.append((reach[-1] | (reach[-1] << w)) & below)
+    low = max(0, q - weights[x])
+    window = reach[-1] >> low
+    if not window:
+        return None
+    total = low + (window & -window).bit_length() - 1  # (the least sum in the window some coalition reaches)
+    chosen = []
+    for k in range(len(others), 0, -1):  # (leave out member k when the first k - 1 reach the sum without it)
+        if not reach[k - 1] >> total & 1:
+            name, w = others[k - 1]
+            chosen.append((name, w))
+            total -= w
+    spare = sum(w for _, w in chosen) + weights[x] - q
+    kept = []
+    for name, w in sorted(chosen, key=lambda nw: nw[1]):
+        if w <= spare:
+            spare -= w
+        else:
+            kept.append(name)
+    order = {name: i for i, name in enumerate(weights)}
+    return (x, *sorted(kept, key=order.__getitem__))
+
+
 # ------------------------------------------------------------------ games given by a table
 
 

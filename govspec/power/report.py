@@ -141,7 +141,8 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     Shapley-Shubik indices from that many random orders (:func:`sampled`), labelled approximate; one
     whose Banzhaf indices are exact or certified but not its Shapley-Shubik indices gets those
     estimated (``"sampled_shapley"``, :func:`shapley_estimates`).  ``keep``: also given the game and
-    its minimal winning profiles ("game", "winning"), for a power property's witness
+    its minimal winning profiles ("game", "winning"; the game alone when only the Banzhaf indices are
+    computed), for a power property's witness
     (:mod:`govspec.power_properties`).  ``bloc`` (a name, its people): those of them who vote are one player of that name."""
     if model.sizes:
         raise Unsupported(procedure, "a group's size is left open (the analysis needs fixed sizes)")
@@ -175,6 +176,8 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
             "dummies": [r["name"] for r in rows if r["dummy"]], "vetoes": [r["name"] for r in rows if r["veto"]]}
     if partial is not None:
         out["not_computed"] = {"what": list(NOT_COMPUTED), "why": why}
+        if keep is not None:  # (no minimal coalitions: a power property's witness is found in the game itself)
+            keep.update(game=game)
         if sample:
             out["sampled_shapley"] = shapley_estimates(game, sample, why, place)
     else:
