@@ -134,9 +134,9 @@ def power(path: str, outcome: str | None = None, by: str = "person", jobs: int =
     their limit certified bounds (:mod:`govspec.power.certified`), labelled so.  ``sample``: an
     outcome too large for the exact analysis that those do not take (a vote by several rules, one
     whose bounds are declined, or the procedural analysis) gets Banzhaf indices estimated from that
-    many random coalitions and Shapley-Shubik indices from that many random orders; one whose Banzhaf
-    indices are exact or certified gets its Shapley-Shubik indices estimated (``"sampled_shapley"``);
-    every estimate labelled approximate.
+    many random coalitions and Shapley-Shubik indices from that many random orders; one of which only
+    the Banzhaf indices are computed (exact or certified) gets its Shapley-Shubik indices estimated
+    (``"sampled_shapley"``); every estimate labelled approximate.
     ``each_size``: also each outcome's game at each size of its body that the spec's events (resignations)
     reach (:func:`govspec.power_sizes.with_sizes`).  ``bloc``: a tag whose people are one player,
     ``tagged TAG``, in every analysis (:func:`govspec.power.report.tag_bloc`; ValueError when nobody

@@ -37,7 +37,7 @@ from .engine import check_time
 from .formats.render import scenario_lines
 from .options import Options
 from .power.games import (PlayerClass, TableGame, analyse_table, describe, merged, minimal_of_table, profiles_of,
-                          sample_orders_of, sample_profiles, spread_profile)
+                          SampledOrders, sample_orders_of, sample_profiles, spread_profile)
 from .power.report import LISTED, Bloc, Unsupported, approximate_data, bloc_data, by_tag, coalition_data, player_rows
 from .power.vote import _label
 from .report import BOUNDED, PROVED, REFUTED
@@ -304,8 +304,8 @@ def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, optio
     """An outcome too large for the exact procedural analysis (``why``: the reason), its raw Banzhaf
     indices estimated from ``samples`` coalitions drawn at random (seeded: the same figures each
     run; :func:`govspec.power.games.sample_profiles`) and its Shapley-Shubik indices from
-    ``samples`` random orders (:func:`govspec.power.games.sample_orders_of`; left out with the
-    reason when they need more checks than are left), each with its 95% Wilson interval; or
+    ``samples`` random orders (:func:`_sample_orders`; left out with the reason when they need more
+    checks than are left or a check they ask is not decided), each with its 95% Wilson interval; or
     :class:`Unsupported`.  Each draw, and each draw with one member more or less of a class, is
     decided as :func:`decide_game` decides a coalition (the same check of ``can force``, the same
     inference by monotonicity, one decision per coalition up to interchangeable members), at most
@@ -332,11 +332,7 @@ def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, optio
         nobody = wins((0,) * len(classes))
         if not nobody:
             found = sample_profiles(decided.game, wins, samples)
-            checks.what = f"sampling {samples:,} random orders too, for the Shapley-Shubik indices (fewer: a smaller --sample N)"
-            try:
-                orders = sample_orders_of(decided.game, wins, samples)
-            except TooLarge as more:  # (the Banzhaf estimates stand: the orders alone need more checks)
-                orders = more.reason
+            orders = _sample_orders(decided, checks, known, samples)
     out = _outcome_head(model, goal, decided, by, bloc)
     if "why" in out or nobody:
         return out | ({} if "why" in out else {"why": NOBODY_NEEDED})
@@ -344,6 +340,38 @@ def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, optio
     place = {n: i for i, (n, _, _) in enumerate(_players(model, by, bloc))}
     data["approximate"]["players"].sort(key=lambda r: place[r["name"]])  # (in the order of the spec)
     return out | data
+
+
+class _Undecided(Exception):
+    """A check the random orders asked is neither PROVED nor REFUTED (:func:`_sample_orders`)."""
+
+
+def _sample_orders(decided: Decided, checks: _Checks, known: dict, samples: int) -> SampledOrders | str:
+    """The Shapley-Shubik estimates of a sampled procedural outcome from ``samples`` random orders,
+    decided as the draws were (``known``: the draws' answers); or why not, with ``decided`` as the
+    draws left it: the Banzhaf estimates, already made, rest on those checks alone.  Not when the
+    orders need more checks than the cap leaves, nor when one they ask is bounded or UNKNOWN (it
+    would bound, or leave undecided, figures the draws decided)."""
+    results, winners, answers = dict(decided.results), list(decided.winners), dict(known)
+    checks.what = f"sampling {samples:,} random orders as well (for the Shapley-Shubik indices)"
+
+    def wins(profile) -> bool:
+        if profile not in answers:
+            answers[profile] = checks.wins(profile)
+            r = decided.results.get(profile)
+            if profile not in results and r is not None and r.status not in (PROVED, REFUTED):
+                raise _Undecided(f"the verifier did not decide whether {describe(decided.game, profile)} can force "
+                                 f"it ({r.word}: {r.reason or r.summary})")
+        return answers[profile]
+
+    try:
+        return sample_orders_of(decided.game, wins, samples)
+    except (TooLarge, _Undecided) as refused:
+        decided.results.clear()
+        decided.results.update(results)
+        decided.winners[:] = winners
+        reason = refused.reason if isinstance(refused, TooLarge) else str(refused)
+        return f"{reason}; the Banzhaf estimates rest on the checks of the random coalitions alone"
 
 
 def procedural_answers(model: m.Model, names: list[str], options: Options = Options(), by: str = "person",

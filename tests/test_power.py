@@ -899,11 +899,46 @@ def test_a_sampled_procedural_outcome_whose_orders_need_more_checks_keeps_its_ba
     report = json.loads(out)
     jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))
     a = report["outcomes"][0]["approximate"]
-    assert code == 4 and "orders" not in a and a["shapley_why"] == "sampling 400 random orders needs more than 2,000 checks"
+    assert code == 4 and "orders" not in a and a["shapley_why"] == (
+        "sampling 400 random orders needs more than 2,000 checks; the Banzhaf estimates rest on the checks of the random "
+        "coalitions alone")
     assert all("shapley" not in p and "banzhaf" in p for p in a["players"])
     code, text, _ = _run(str(spec), "--sample", "400")
-    assert code == 4 and "; Shapley-Shubik is not estimated: sampling 400 random orders needs more than 2,000 checks" in text
+    assert code == 4 and "; Shapley-Shubik is not estimated: sampling 400 random orders needs more than 2,000 checks;" in text
     assert "Shapley-Shubik (approx.)" not in text
+
+
+@pytest.mark.parametrize("status", ["UNKNOWN", "BOUNDED", "cap"])
+def test_random_orders_that_ask_an_undecided_coalition_leave_the_draws_as_they_were(status):
+    """The random orders of a sampled procedural outcome ask the verifier about coalitions the draws
+    did not: when one such check is UNKNOWN or bounded, or the cap is reached, the Shapley-Shubik
+    estimates are left out with the reason and every check the orders made is dropped (the Banzhaf
+    estimates, the "checks" count and the "bounded" label rest on the draws' checks alone)."""
+    from types import SimpleNamespace
+
+    from govspec.power.games import PlayerClass, TableGame
+    from govspec.procedural import Decided, TooLarge, _sample_orders
+
+    classes = (PlayerClass("a", 2, (1,)), PlayerClass("b", 2, (1,)))
+    drawn = {(2, 2): SimpleNamespace(status="PROVED"), (0, 0): SimpleNamespace(status="REFUTED")}
+    decided = Decided(TableGame(classes, frozenset()), [], dict(drawn), [(2, 2)], None)
+
+    class Checks:
+        what = ""
+
+        def wins(self, profile):
+            if status == "cap":
+                raise TooLarge("adopt", f"{self.what} needs more than 2,000 checks of the verifier")
+            decided.results[profile] = SimpleNamespace(status=status, word=status, reason="timed out", summary="")
+            return False
+
+    found = _sample_orders(decided, Checks(), {(2, 2): True, (0, 0): False}, 100)
+    assert decided.results == drawn and decided.winners == [(2, 2)]
+    if status == "cap":
+        assert found == ("sampling 100 random orders as well (for the Shapley-Shubik indices) needs more than 2,000 "
+                         "checks of the verifier; the Banzhaf estimates rest on the checks of the random coalitions alone")
+    else:
+        assert found.startswith("the verifier did not decide whether ") and f"({status}: timed out)" in found
 
 
 def test_a_bounded_sampled_chart_says_bounded_in_its_heading_and_caption(tmp_path, monkeypatch):

@@ -252,7 +252,7 @@ def test_a_vote_too_large_for_the_exact_analysis_gets_certified_bounds_labelled_
 
     spec = _spec(tmp_path)
     code, out, err = _run(str(spec))
-    assert code == 4 and err == "" and ("  CERTIFIED BOUNDS, NOT EXACT: each index lies, for certain, in an interval "
+    assert code == 4 and err == "" and ("  CERTIFIED BOUNDS, NOT EXACT: each Banzhaf and Coleman index lies, for certain, in an interval "
                                         "whose half-width is at most ") in out
     assert "Shapley" not in out.split("NOT EXACT", 1)[1].split("(its vote", 1)[1]
     code, md, _ = _run(str(spec), "--format", "markdown")

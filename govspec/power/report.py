@@ -178,8 +178,8 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
         out["not_computed"] = {"what": list(NOT_COMPUTED), "why": why}
         if keep is not None:  # (no minimal coalitions: a power property's witness is found in the game itself)
             keep.update(game=game)
-        if sample:
-            out["sampled_shapley"] = shapley_estimates(game, sample, why, place)
+        if sample:  # (estimates beside the exact figures: the outcome as a whole is not exact)
+            out |= {"exact": False, "sampled_shapley": shapley_estimates(game, sample, why, place)}
     else:
         found = minimal_winning(game, LISTED)
         if keep is not None:
@@ -301,9 +301,9 @@ def _shapley_lines(s: dict) -> list[str]:
 
 def certified_words(c: dict) -> str:
     """A vote given certified bounds, in the words every format uses (``c``: an outcome's ``certified``)."""
-    return (f"CERTIFIED BOUNDS, NOT EXACT: each index lies, for certain, in an interval whose half-width is at most "
-            f"{rounded(c['within'], True, 2)} of its midpoint (floating point with a proven bound on every rounding and "
-            f"on the Fourier terms left out; nothing is sampled); the figures shown are the midpoints, rounded, and "
+    return (f"CERTIFIED BOUNDS, NOT EXACT: each Banzhaf and Coleman index lies, for certain, in an interval whose "
+            f"half-width is at most {rounded(c['within'], True, 2)} of its midpoint (floating point with a proven bound on "
+            f"every rounding and on the Fourier terms left out; the bounds are computed, not sampled); the figures shown are the midpoints, rounded, and "
             f"JSON gives every interval; the exact fractions, Shapley-Shubik and the minimal coalitions are not "
             f"computed ({c['why']})")
 
