@@ -184,13 +184,77 @@ def test_a_refuted_dummy_of_the_indices_alone_names_a_coalition_it_swings_in(tmp
     assert f"one of them: {{{', '.join(people[1:])}}} (with h1, a minimal winning coalition" in out
 
 
+def test_the_fewest_who_pass_or_block_are_those_of_brute_force():
+    """Random votes (weights with zeros, any quota at which the whole wins and nobody alone does not):
+    the fewest who pass and who block are the least sizes over every coalition, and the coalitions
+    named pass (or block)."""
+    import itertools
+
+    from govspec.power.games import fewest
+
+    rng = random.Random(5)
+    for _ in range(1500):
+        n = rng.randint(1, 8)
+        ws = [rng.choice([0, 1, 2, rng.randint(1, 12)]) for _ in range(n)]
+        if sum(ws) == 0:
+            continue
+        quota, names = rng.randint(1, sum(ws)), [f"p{i}" for i in range(n)]
+        weight, total = dict(zip(names, ws)), sum(ws)
+        win, block = fewest(weighted(ws, quota, names=names))
+        every = [c for k in range(n + 1) for c in itertools.combinations(names, k)]
+        assert len(win) == min(len(c) for c in every if sum(weight[p] for p in c) >= quota)
+        assert len(block) == min(len(c) for c in every if total - sum(weight[p] for p in c) < quota)
+        assert sum(weight[p] for p in win) >= quota and total - sum(weight[p] for p in block) < quota
+
+
+def test_the_fewest_are_given_in_every_format_past_the_full_analysis(tmp_path, monkeypatch):
+    """The Banzhaf indices alone, certified bounds and a sampled single vote each give the fewest who
+    pass and who block, exact, in text, Markdown and JSON (valid against the schema); the docs'
+    figures are these."""
+    import jsonschema
+
+    from govspec.power import report
+
+    schema = json.loads((ROOT / "govspec/schemas/power.schema.json").read_text())
+    spec = _holders(tmp_path)
+    code, out, _ = _run("power", str(spec), "--format", "json")
+    data = json.loads(out)
+    jsonschema.validate(data, schema)
+    f = data["outcomes"][0]["fewest"]
+    assert (f["winning"]["size"], f["blocking"]["size"], f["of"]) == (89, 89, 300)
+    assert f["winning"]["players"][:3] == ["h300", "h299", "h298"] and len(f["winning"]["players"]) == 89
+    _, text, _ = _run("power", str(spec))
+    assert ("  fewest to pass it (exact, from the weights): 89 of 300, e.g. h300, h299, h298, h297, h296, h295, h294, "
+            "h293, h292, h291, h290, h289, h288, h287, h286, h285, h284, h283, h282, h281 and 69 more; no 88 can") in text
+    _, md, _ = _run("power", str(spec), "--format", "markdown")
+    assert "\nFewest to block it (exact, from the weights): 89 of 300, e.g. h300" in md
+    monkeypatch.setattr(report, "BANZHAF_WORK", 0)  # (the same vote past both limits: certified bounds)
+    code, out, _ = _run("power", str(spec), "--format", "json")
+    certified = json.loads(out)
+    jsonschema.validate(certified, schema)
+    assert "certified" in certified["outcomes"][0] and certified["outcomes"][0]["fewest"] == f
+    doc = (ROOT / "docs/power.md").read_text(encoding="utf-8")
+    assert "For the 300 holders above, 89 of the\n300 can pass the proposal and 89 can block it; for the 1,000 holders, 294." in doc
+    big = tmp_path / "big.gov"  # (30 holders of about a million each: sampled; the 15 heaviest pass it)
+    people = "\n".join(f"  person h{i} weight {1_000_003 + 7 * i}" for i in range(30))
+    big.write_text(f'organization "Big" {{\n{people}\n  body holders {{ members {", ".join(f"h{i}" for i in range(30))} }}\n'
+                   "  procedure act {\n    decided by holders by written consent\n"
+                   "      passes when weight(yes) > half of weight(holders.members)\n  }\n}\n", encoding="utf-8")
+    code, out, _ = _run("power", str(big), "--sample", "200", "--format", "json")
+    sampled = json.loads(out)
+    jsonschema.validate(sampled, schema)
+    (act,) = sampled["outcomes"]
+    assert "approximate" in act and act["fewest"]["winning"] == {"size": 15, "players": [f"h{i}" for i in range(29, 14, -1)]}
+    assert act["fewest"]["blocking"]["size"] == 15
+
+
 def test_the_power_page_quotes_the_run_on_300_token_holders():
     """docs/power.md quotes the first and last lines of `govspec power` on
     specs/power/token_holders_300.gov (exit 4)."""
     code, out, _ = _run("power", str(ROOT / "specs/power/token_holders_300.gov"))
     lines = out.replace(str(ROOT) + "/", "").splitlines()
     doc = (ROOT / "docs/power.md").read_text(encoding="utf-8")
-    assert code == 4 and "\n".join(lines[:6] + ["    ..."] + lines[-4:]) in doc
+    assert code == 4 and "\n".join(lines[:6] + ["    ..."] + lines[-6:]) in doc
 
 
 def test_members_of_weight_0_double_every_count_at_the_end():

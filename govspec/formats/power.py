@@ -15,8 +15,8 @@ import math
 from fractions import Fraction
 from html import escape
 
-from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, estimated, given, not_computed_words,
-                            rounded, sampled_shapley_words,
+from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, estimated, fewest_words, given,
+                            not_computed_words, rounded, sampled_shapley_words,
                             shares_between, size_items, sizes_heading, winning_words)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 from .measure import text_width
@@ -53,10 +53,10 @@ def markdown(report: dict, exit_code: int) -> str:
             out += _sizes(r["sizes"]) if "sizes" in r else []
             continue
         if "approximate" in r:
-            out += _approximate(r["approximate"])
+            out += _approximate(r["approximate"]) + _fewest(r)
             continue
         if "certified" in r:
-            out += _certified(r["certified"])
+            out += _certified(r["certified"]) + _fewest(r)
             out += _sampled_shapley(r["sampled_shapley"]) if "sampled_shapley" in r else []
             continue
         if "not_computed" in r:
@@ -87,6 +87,7 @@ def markdown(report: dict, exit_code: int) -> str:
                     out += ["  " + line for line in markdown_fence(p["witness"]["lines"])]
         out += ["", f"Dummies{bounded}: {markdown_text(', '.join(r['dummies']) or 'none')}.",
                 f"Vetoes{bounded}: {markdown_text(', '.join(r['vetoes']) or 'none')}.", ""]
+        out += _fewest(r)
         out += _sampled_shapley(r["sampled_shapley"]) if "sampled_shapley" in r else []
         if "sizes" in r:
             out += _sizes(r["sizes"])
@@ -134,6 +135,13 @@ def _approximate(a: dict) -> list[str]:
                  *(estimated(p["shapley"]) if orders else ())]
         out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
     return out + [""]
+
+
+def _fewest(r: dict) -> list[str]:
+    """The fewest who pass and who block a single weighted vote past the full analysis, if given."""
+    if "fewest" not in r:
+        return []
+    return [markdown_text(line[0].upper() + line[1:]) + "." for line in fewest_words(r["fewest"])] + [""]
 
 
 def _sampled_shapley(s: dict) -> list[str]:

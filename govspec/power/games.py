@@ -422,6 +422,24 @@ class BanzhafOnly:
         return _shares(self.game, self.swings, self.winning)
 
 
+def fewest(game: Game, order=None) -> tuple[list[str], list[str]]:
+    """The fewest players of a single weighted vote [q; w] who together win, and the fewest who
+    together block (the others fall short of q), each as those players, heaviest first (``order``:
+    a key that breaks ties of weight; default, the order of the classes).  Exact: no coalition of k
+    players weighs more than the k heaviest, so the least k whose heaviest reach q (or pass the total
+    less q, to block) is the fewest, and those k are a minimal coalition (no fewer win, or block).
+    Assumes a game in which the whole wins and the empty coalition loses."""
+    (q,) = game.quotas
+    players = [(name, c.weights[0]) for c in game.classes for name in c.names()]
+    if order is not None:
+        players.sort(key=lambda nw: order(nw[0]))
+    players.sort(key=lambda nw: -nw[1])  # (stable: ties keep ``order``)
+    total = game.totals()[0]
+    sums = list(itertools.accumulate(w for _, w in players))
+    win, block = bisect.bisect_left(sums, q), bisect.bisect_right(sums, total - q)
+    return [name for name, _ in players[:win + 1]], [name for name, _ in players[:block + 1]]
+
+
 def swing_example(game: Game, x: str) -> tuple[str, ...] | None:
     """A minimal winning coalition of a single weighted vote [q; w] in which player ``x`` swings
     (``x`` first, then the others in the order of the classes), or None when ``x`` swings nowhere.

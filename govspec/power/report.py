@@ -17,8 +17,8 @@ from fractions import Fraction
 from .. import model as m
 from .certified import Certified, Declined, applies, certified_banzhaf
 from .games import (BANZHAF_SUMS, BANZHAF_WORK, Analysis, BanzhafOnly, Game, Minimal, Sampled, SampledOrders, analyse,
-                    analysis_cost, banzhaf_analysis, banzhaf_sums, banzhaf_work, describe, minimal_blocking, minimal_winning,
-                    sample_banzhaf, sample_shapley)
+                    analysis_cost, banzhaf_analysis, banzhaf_sums, banzhaf_work, describe, fewest, minimal_blocking,
+                    minimal_winning, sample_banzhaf, sample_shapley)
 from .vote import Question, game_of, reduction
 
 SCHEMA = "govspec-power/1"
@@ -176,6 +176,7 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
             "dummies": [r["name"] for r in rows if r["dummy"]], "vetoes": [r["name"] for r in rows if r["veto"]]}
     if partial is not None:
         out["not_computed"] = {"what": list(NOT_COMPUTED), "why": why}
+        out["fewest"] = fewest_data(game, place)
         if keep is not None:  # (no minimal coalitions: a power property's witness is found in the game itself)
             keep.update(game=game)
         if sample:  # (estimates beside the exact figures: the outcome as a whole is not exact)
@@ -192,6 +193,22 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
 
 
 NOT_COMPUTED = ("shapley", "minimal_winning", "minimal_blocking")  # what an analysis of the Banzhaf indices alone leaves out
+
+
+def fewest_data(game: Game, place: dict) -> dict:
+    """An outcome's ``fewest``: the fewest players of a single weighted vote who together pass it,
+    and who together block it, exact (:func:`govspec.power.games.fewest`), each with the players of
+    one such coalition (heaviest first; ties in the spec's order)."""
+    win, block = fewest(game, order=lambda name: place.get(name, len(place)))
+    return {"winning": {"size": len(win), "players": win}, "blocking": {"size": len(block), "players": block},
+            "of": game.players}
+
+
+def fewest_words(f: dict) -> list[str]:
+    """``fewest`` in the words every format uses, one sentence each."""
+    return [f"fewest to {verb} it (exact, from the weights): {f[key]['size']:,} of {f['of']:,}, e.g. "
+            f"{_some(f[key]['players'])}; no {f[key]['size'] - 1:,} can"
+            for key, verb in (("winning", "pass"), ("blocking", "block"))]
 
 
 def winning_words(r: dict) -> str:
@@ -236,10 +253,12 @@ def _past_exact(model: m.Model, game: Game, procedure: str, by: str, sample: int
                 found["certified"]["tags"] = certified_tags(model, found["certified"]["players"])
             if sample:
                 found["sampled_shapley"] = shapley_estimates(game, sample, why, place)
-            return found
+            return found | {"fewest": fewest_data(game, place)}
     if sample:
         found = sampled(game, sample, why)
         found["approximate"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))  # (the spec's order)
+        if len(game.quotas) == 1 and game.minority is None:
+            found["fewest"] = fewest_data(game, place)
         return found
     raise Unsupported(procedure, f"{why}; approximate indices: --sample N")
 
@@ -403,9 +422,11 @@ def text(path: str, results: list[dict]) -> str:
             continue
         if "approximate" in r:
             lines += _approximate_lines(r["approximate"])
+            lines += [f"  {line}" for line in fewest_words(r["fewest"])] if "fewest" in r else []
             continue
         if "certified" in r:
             lines += _certified_lines(r["certified"])
+            lines += [f"  {line}" for line in fewest_words(r["fewest"])]
             lines += _shapley_lines(r["sampled_shapley"]) if "sampled_shapley" in r else []
             continue
         if "not_computed" in r:
@@ -421,6 +442,7 @@ def text(path: str, results: list[dict]) -> str:
             lines += _coalition_lines(f"minimal blocking{bounded}", r["minimal_blocking"])
         lines.append(f"  dummies{bounded}: {', '.join(r['dummies']) or 'none'}")
         lines.append(f"  vetoes{bounded}: {', '.join(r['vetoes']) or 'none'}")
+        lines += [f"  {line}" for line in fewest_words(r["fewest"])] if "fewest" in r else []
         lines += _shapley_lines(r["sampled_shapley"]) if "sampled_shapley" in r else []
         if "sizes" in r:
             lines += _sizes_lines(r["sizes"])
