@@ -166,13 +166,12 @@ def _swing(keep: dict, x: str):
 
 def _swing_by_weight(game, x: str):
     """:func:`_swing` of a single weighted vote without its minimal coalitions listed
-    (:func:`govspec.power.games.swing_example`), its kind given by its weight."""
+    (:func:`govspec.power.games.swing_example`), its kind in words."""
     found = swing_example(game, x)
     if found is None:
         return None
-    weight = {name: c.weights[0] for c in game.classes for name in c.names()}
-    total, (q,) = sum(weight[p] for p in found), game.quotas
-    return list(found), f"weight {total:,} of the {q:,} needed, {total - weight[x]:,} without {x}", None
+    # (in words, not in the game's units: those are the spec's weights scaled by the denominators of its rule)
+    return list(found), f"it reaches the quota; without {x}, or without any other of its members, it falls short", None
 
 
 def _without(keep: dict, x: str):

@@ -395,9 +395,6 @@ def _power_findings(block: dict) -> list[str]:
             facts += [f"{p['name']}: Banzhaf about {p['banzhaf']['estimate']}" +
                       (f", Shapley-Shubik about {p['shapley']['estimate']}" if "shapley" in p else "")
                       for p in r["approximate"]["players"]]
-        if "fewest" in r:
-            facts += [f"fewest to {k}: {r['fewest'][k]['size']} ({', '.join(r['fewest'][k]['players'])})"
-                      for k in ("winning", "blocking")]
         if "sampled_shapley" in r:
             facts += [f"{p['name']}: Shapley-Shubik about {p['shapley']['estimate']}" for p in r["sampled_shapley"]["players"]]
         if "certified" in r:

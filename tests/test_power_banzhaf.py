@@ -170,19 +170,37 @@ def test_a_swing_example_is_a_minimal_winning_coalition_in_which_the_player_swin
 
 
 def test_a_refuted_dummy_of_the_indices_alone_names_a_coalition_it_swings_in(tmp_path):
-    """300 holders (the Banzhaf indices alone): `h1 is a dummy` is REFUTED with a coalition in which
-    h1 swings, checked here by its weights; --explain names it too."""
-    spec = _holders(tmp_path, properties="property h1_dummy: h1 is a dummy for adopt\n")
+    """301 holders (the Banzhaf indices alone; an odd total, so the game's weights are the spec's
+    doubled): `h1 is a dummy` is REFUTED with a coalition in which h1 swings, checked here by the
+    spec's weights against its rule (more than half of 45,451); --explain names it too."""
+    spec = _holders(tmp_path, n=301, properties="property h1_dummy: h1 is a dummy for adopt\n")
     code, out, _ = _run("check", str(spec), "--no-sanity", "--explain")
-    found = re.search(r"e\.g\. \{([^}]*)\} can force adopt and cannot without h1 \(a minimal winning coalition: weight "
-                      r"([\d,]+) of the ([\d,]+) needed, ([\d,]+) without h1\)", out)
+    found = re.search(r"e\.g\. \{([^}]*)\} can force adopt and cannot without h1 \(a minimal winning coalition: it "
+                      r"reaches the quota; without h1, or without any other of its members, it falls short\)", out)
     assert code == 1 and " h1_dummy ... REFUTED" in out and found, out
     people = found.group(1).split(", ")
-    total, quota = sum(int(p[1:]) for p in people), sum(range(1, 301)) // 2 + 1
-    assert people[0] == "h1" and f"{total:,}" == found.group(2) and f"{quota:,}" == found.group(3)
-    assert total >= quota and total - 1 < quota and all(total - int(p[1:]) < quota for p in people)
+    total, whole = sum(int(p[1:]) for p in people), sum(range(1, 302))
+    assert people[0] == "h1" and 2 * total > whole and 2 * (total - 1) <= whole
+    assert all(2 * (total - int(p[1:])) <= whole for p in people)
     assert f"one of them: {{{', '.join(people[1:])}}} (with h1, a minimal winning coalition" in out
 
+
+def test_a_holder_who_passes_it_alone_past_a_huge_quota(tmp_path):
+    """A treasury of 10^12 tokens and 60 holders of 1 to 60 (the Banzhaf indices alone: the work
+    counts the holders below the quota only): `treasury is a dummy` is REFUTED at once, the
+    treasury alone passing it (no integer of 10^12 bits is built), and the fewest who pass it are
+    the treasury alone."""
+    people = "  person treasury weight 1000000000000\n" + "".join(f"  person h{i} weight {i}\n" for i in range(1, 61))
+    spec = tmp_path / "whale.gov"
+    spec.write_text('organization "Whale" {\n' + people + "  body holders { members treasury, "
+                    + ", ".join(f"h{i}" for i in range(1, 61)) + " }\n  procedure adopt {\n"
+                    "    decided by holders by written consent\n      passes when weight(yes) > half of weight(members)\n"
+                    "  }\n}\nproperty whale: treasury is a dummy for adopt\n", encoding="utf-8")
+    code, out, _ = _run("check", str(spec), "--no-sanity", "--explain")
+    assert code == 1 and " whale ... REFUTED" in out and "one of them: nobody (treasury alone can force it" in out, out
+    code, out, _ = _run("power", str(spec))
+    assert code == 4 and "  fewest to pass it (exact, from the weights): 1 of 61, e.g. treasury alone" in out
+    assert "  fewest to block it (exact, from the weights): 1 of 61, e.g. treasury alone" in out
 
 def test_the_fewest_who_pass_or_block_are_those_of_brute_force():
     """Random votes (weights with zeros, any quota at which the whole wins and nobody alone does not):

@@ -443,9 +443,10 @@ def fewest(game: Game, order=None) -> tuple[list[str], list[str]]:
 def swing_example(game: Game, x: str) -> tuple[str, ...] | None:
     """A minimal winning coalition of a single weighted vote [q; w] in which player ``x`` swings
     (``x`` first, then the others in the order of the classes), or None when ``x`` swings nowhere.
-    The others' weight sums below q that some coalition of them reaches are kept as bits of one
-    integer, member by member (one shift and one "or" each, as :func:`banzhaf_one_weight` counts),
-    so a set of others weighing from q - w(x) to q - 1 is found by walking back through them; then
+    The others' weight sums below q that some coalition of them reaches are kept as the bits of an
+    integer, one integer per member added (each from the last by one shift and one "or", as
+    :func:`banzhaf_one_weight` counts), so a set of others weighing from q - w(x) to q - 1 is found
+    by walking back through them; then
     each of its members whose weight the coalition can spare (still reaching q with ``x``) is left
     out, the lightest first: what remains is minimal, and ``x`` still swings in it (the others
     weigh less than q)."""
@@ -455,7 +456,7 @@ def swing_example(game: Game, x: str) -> tuple[str, ...] | None:
         return None
     # (the heaviest first: walking back from the lightest leaves each out when it can, so few members are taken)
     others = sorted(((name, w) for name, w in weights.items() if name != x and 0 < w < q), key=lambda nw: -nw[1])
-    below = (1 << q) - 1
+    below = (1 << min(q, sum(w for _, w in others) + 1)) - 1  # (no sum of them past their total: not q bits)
     reach = [1]  # (reach[k]: the sums below q of coalitions of the first k others)
     for _, w in others:
         check_time()

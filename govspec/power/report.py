@@ -207,7 +207,7 @@ def fewest_data(game: Game, place: dict) -> dict:
 def fewest_words(f: dict) -> list[str]:
     """``fewest`` in the words every format uses, one sentence each."""
     return [f"fewest to {verb} it (exact, from the weights): {f[key]['size']:,} of {f['of']:,}, e.g. "
-            f"{_some(f[key]['players'])}; no {f[key]['size'] - 1:,} can"
+            f"{_some(f[key]['players'])}" + (f"; no {f[key]['size'] - 1:,} can" if f[key]["size"] > 1 else " alone")
             for key, verb in (("winning", "pass"), ("blocking", "block"))]
 
 
