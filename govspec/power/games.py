@@ -446,10 +446,9 @@ def swing_example(game: Game, x: str) -> tuple[str, ...] | None:
     The others' weight sums below q that some coalition of them reaches are kept as the bits of an
     integer, one integer per member added (each from the last by one shift and one "or", as
     :func:`banzhaf_one_weight` counts), so a set of others weighing from q - w(x) to q - 1 is found
-    by walking back through them; then
-    each of its members whose weight the coalition can spare (still reaching q with ``x``) is left
-    out, the lightest first: what remains is minimal, and ``x`` still swings in it (the others
-    weigh less than q)."""
+    by walking back through them; then each of its members whose weight the coalition can spare
+    (still reaching q with ``x``) is left out, the lightest first: what remains is minimal, and
+    ``x`` still swings in it (the others weigh less than q)."""
     (q,) = game.quotas
     weights = {name: c.weights[0] for c in game.classes for name in c.names()}
     if x not in weights or weights[x] == 0 or q <= 0:
