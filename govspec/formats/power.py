@@ -53,11 +53,10 @@ def markdown(report: dict, exit_code: int) -> str:
             out += _sizes(r["sizes"]) if "sizes" in r else []
             continue
         if "approximate" in r:
-            out += _approximate(r["approximate"]) + _fewest(r)
+            out += _approximate(r["approximate"]) + _beyond(r)
             continue
         if "certified" in r:
-            out += _certified(r["certified"]) + _fewest(r)
-            out += _sampled_shapley(r["sampled_shapley"]) if "sampled_shapley" in r else []
+            out += _certified(r["certified"]) + _beyond(r)
             continue
         if "not_computed" in r:
             out += [f"**{markdown_text(not_computed_words(r['not_computed']))}**.", ""]
@@ -87,8 +86,7 @@ def markdown(report: dict, exit_code: int) -> str:
                     out += ["  " + line for line in markdown_fence(p["witness"]["lines"])]
         out += ["", f"Dummies{bounded}: {markdown_text(', '.join(r['dummies']) or 'none')}.",
                 f"Vetoes{bounded}: {markdown_text(', '.join(r['vetoes']) or 'none')}.", ""]
-        out += _fewest(r)
-        out += _sampled_shapley(r["sampled_shapley"]) if "sampled_shapley" in r else []
+        out += _beyond(r)
         if "sizes" in r:
             out += _sizes(r["sizes"])
     if report["unsupported"]:
@@ -137,11 +135,12 @@ def _approximate(a: dict) -> list[str]:
     return out + [""]
 
 
-def _fewest(r: dict) -> list[str]:
-    """The fewest who pass and who block a single weighted vote past the full analysis, if given."""
-    if "fewest" not in r:
-        return []
-    return [markdown_text(line[0].upper() + line[1:]) + "." for line in fewest_words(r["fewest"])] + [""]
+def _beyond(r: dict) -> list[str]:
+    """What a vote past the analysis of every index gets after its figures, when it has them: the
+    fewest who pass and who block it, then the Shapley-Shubik estimates."""
+    out = [markdown_text(line[0].upper() + line[1:]) + "." for line in fewest_words(r["fewest"])] + [""] \
+        if "fewest" in r else []
+    return out + (_sampled_shapley(r["sampled_shapley"]) if "sampled_shapley" in r else [])
 
 
 def _sampled_shapley(s: dict) -> list[str]:

@@ -82,7 +82,7 @@ class Declined(Exception):
 
 def applies(game: Game) -> bool:
     """A single weighted vote (one quota, no blocking minority): the games this module encloses."""
-    return len(game.quotas) == 1 and game.minority is None
+    return game.single
 
 
 def _up(x: float, ulps: int = 4) -> float:

@@ -55,6 +55,11 @@ class Game:
     def players(self) -> int:
         return sum(c.count for c in self.classes)
 
+    @property
+    def single(self) -> bool:
+        """A single weighted vote: one quota, no blocking minority."""
+        return len(self.quotas) == 1 and self.minority is None
+
     def totals(self) -> tuple[int, ...]:
         """Each criterion's sum over every player."""
         return self._totals
@@ -313,7 +318,7 @@ def _indices(game, winning: int, pivots: list[dict[int, int]], vetoes: list[bool
 def banzhaf_swings(game: Game) -> list[int]:
     """The swings of a member of each class, counting coalitions by sums only (Banzhaf needs no
     sizes): the cheaper analysis for large single votes."""
-    if len(game.quotas) == 1 and game.minority is None:
+    if game.single:
         return banzhaf_one_weight(game)[0]
     f = _generating(game, sized=False)
     out = []
@@ -340,7 +345,7 @@ def banzhaf_work(game: Game) -> int | None:
     """What :func:`banzhaf_one_weight` costs a single weighted vote, in bit operations (members times
     sums below the quota times the bits of a count), or None for a game it does not take (several
     criteria, a blocking minority); past ``BANZHAF_SUMS`` sums, past any limit (a cost of 2^62)."""
-    if len(game.quotas) != 1 or game.minority is not None:
+    if not game.single:
         return None
     ws, width, span = _packed(game)
     return 2 ** 62 if span > BANZHAF_SUMS else len(ws) * span * width
@@ -703,7 +708,7 @@ def sample_banzhaf(game: Game, samples: int, confidence: float = 0.95, seed: int
     (in the coalition: it wins and loses without the player; out: it loses and wins with them)."""
     rng = random.Random(seed)
     swings = [0] * len(game.classes)
-    single = len(game.quotas) == 1 and game.minority is None
+    single = game.single
     for _ in range(samples):
         check_time()
         taken = _draw(rng, game.classes)
@@ -787,7 +792,7 @@ def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int 
     rng, pool = random.Random(seed), _pool(game.classes)
     pivots = [0] * len(game.classes)
     columns = [[c.weights[j] for c in game.classes] for j in range(len(game.quotas))]
-    single = len(game.quotas) == 1 and game.minority is None
+    single = game.single
     for _ in range(orders):
         check_time()
         rng.shuffle(pool)

@@ -142,8 +142,8 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
     whose Banzhaf indices are exact or certified but not its Shapley-Shubik indices gets those
     estimated (``"sampled_shapley"``, :func:`shapley_estimates`).  ``keep``: also given the game and
     its minimal winning profiles ("game", "winning"; the game alone when only the Banzhaf indices are
-    computed), for a power property's witness
-    (:mod:`govspec.power_properties`).  ``bloc`` (a name, its people): those of them who vote are one player of that name."""
+    computed), for a power property's witness (:mod:`govspec.power_properties`).  ``bloc`` (a name,
+    its people): those of them who vote are one player of that name."""
     if model.sizes:
         raise Unsupported(procedure, "a group's size is left open (the analysis needs fixed sizes)")
     q = reduction(model, m.Goal(procedure, None, procedure))
@@ -257,7 +257,7 @@ def _past_exact(model: m.Model, game: Game, procedure: str, by: str, sample: int
     if sample:
         found = sampled(game, sample, why)
         found["approximate"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))  # (the spec's order)
-        if len(game.quotas) == 1 and game.minority is None:
+        if game.single:
             found["fewest"] = fewest_data(game, place)
         return found
     raise Unsupported(procedure, f"{why}; approximate indices: --sample N")
@@ -306,6 +306,13 @@ def estimated(e: dict, percent: bool = True) -> tuple[str, str]:
     """An estimate and its interval (``e``: {estimate, low, high}) as two cells, in percent or raw."""
     spec = ".2%" if percent else ".4f"
     return format(e["estimate"], spec), f"[{format(e['low'], spec)}, {format(e['high'], spec)}]"
+
+
+def _beyond_lines(r: dict) -> list[str]:
+    """What a vote past the analysis of every index gets after its figures, when it has them: the
+    fewest who pass and who block it, then the Shapley-Shubik estimates."""
+    lines = [f"  {line}" for line in fewest_words(r["fewest"])] if "fewest" in r else []
+    return lines + (_shapley_lines(r["sampled_shapley"]) if "sampled_shapley" in r else [])
 
 
 def _shapley_lines(s: dict) -> list[str]:
@@ -421,13 +428,10 @@ def text(path: str, results: list[dict]) -> str:
             lines += _sizes_lines(r["sizes"]) if "sizes" in r else []
             continue
         if "approximate" in r:
-            lines += _approximate_lines(r["approximate"])
-            lines += [f"  {line}" for line in fewest_words(r["fewest"])] if "fewest" in r else []
+            lines += _approximate_lines(r["approximate"]) + _beyond_lines(r)
             continue
         if "certified" in r:
-            lines += _certified_lines(r["certified"])
-            lines += [f"  {line}" for line in fewest_words(r["fewest"])]
-            lines += _shapley_lines(r["sampled_shapley"]) if "sampled_shapley" in r else []
+            lines += _certified_lines(r["certified"]) + _beyond_lines(r)
             continue
         if "not_computed" in r:
             lines.append(f"  {not_computed_words(r['not_computed'])}")
@@ -442,8 +446,7 @@ def text(path: str, results: list[dict]) -> str:
             lines += _coalition_lines(f"minimal blocking{bounded}", r["minimal_blocking"])
         lines.append(f"  dummies{bounded}: {', '.join(r['dummies']) or 'none'}")
         lines.append(f"  vetoes{bounded}: {', '.join(r['vetoes']) or 'none'}")
-        lines += [f"  {line}" for line in fewest_words(r["fewest"])] if "fewest" in r else []
-        lines += _shapley_lines(r["sampled_shapley"]) if "sampled_shapley" in r else []
+        lines += _beyond_lines(r)
         if "sizes" in r:
             lines += _sizes_lines(r["sizes"])
     return "\n".join(lines) + "\n"
