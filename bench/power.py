@@ -29,7 +29,7 @@ Rows:
   same run (about a minute), those of 10,000 against 5,000 random coalitions (`--sample 5000`);
 - Shapley-Shubik indices estimated from random orders: of the US Electoral College (10,000 orders),
   against its exact indices in the same run, and of the 10,000 holders (1,000 orders: the time an
-  order takes);
+  order takes), each also by counting the one pivot of each order, on the same orders;
 - the two exact paths of ``analyse`` on the same games (``paths``): the entries each touches, the
   time, and what an entry costs; the ground of ``SPARSE_ENTRY_COST`` (tests/test_bench.py checks
   that it is at most the least ratio recorded).
@@ -216,31 +216,58 @@ def sampled_row(n: int, samples: int) -> tuple[dict, object]:
 
 def shapley_sampled_rows(orders: int, holder_orders: int) -> list[dict]:
     """Shapley-Shubik indices estimated from random orders (govspec.power.games.sample_shapley, what
-    `govspec power --sample N` gives where they are not computed exactly): on the US Electoral
-    College against the exact analysis in the same run (the share of the 95% intervals that hold the
-    exact index: about 95% when both are right), and on 10,000 holders of distinct weights (the time,
-    and how wide the intervals are)."""
+    `govspec power --sample N` gives a vote where they are not computed exactly: every order counts
+    the places at which each player would be pivotal, with empirical Bernstein intervals), each
+    against counting the one pivot of each order with Wilson intervals (as sample_orders_of does for
+    the procedural analysis, here in one pass over each order's running sums) on the same orders, in
+    the same run: on the US Electoral College also
+    against the exact analysis (the share of the 95% intervals that hold the exact index, and the
+    largest error), and on 10,000 holders of distinct weights (the time an order takes, and how wide
+    the intervals are)."""
     from statistics import median
 
-    from govspec.power.games import sample_shapley
+    import bisect
+    import itertools
+    import random
+
+    from govspec.power.games import SampledOrders, _pool, sample_shapley
+
+    def pivots(game, n: int) -> SampledOrders:  # (as sample_orders_of counts them, in one pass an order; the same orders)
+        rng, pool, (q,) = random.Random(0), _pool(game.classes), game.quotas
+        weight, counts = [c.weights[0] for c in game.classes], [0] * len(game.classes)
+        for _ in range(n):
+            rng.shuffle(pool)
+            counts[pool[bisect.bisect_left(list(itertools.accumulate(weight[i] for i in pool)), q)]] += 1
+        return SampledOrders(game, n, 0.95, tuple(counts))
+
+    def width(found, game) -> float:
+        return median(found.estimate(i)[2] - found.estimate(i)[1] for i in range(len(game.classes)))
 
     game = weighted(ELECTORAL, 270)
     found, seconds = _timed(sample_shapley, game, orders)
+    counted = pivots(game, orders)
     exact, other = _timed(analyse, game)
-    held = sum(found.estimate(i)[1] <= ix.shapley <= found.estimate(i)[2] for i, ix in enumerate(exact.per_class))
-    error = max(abs(float(found.estimate(i)[0] - ix.shapley)) for i, ix in enumerate(exact.per_class))
+
+    def fit(s) -> tuple[int, float]:
+        return (sum(s.estimate(i)[1] <= ix.shapley <= s.estimate(i)[2] for i, ix in enumerate(exact.per_class)),
+                max(abs(float(s.estimate(i)[0] - ix.shapley)) for i, ix in enumerate(exact.per_class)))
+
+    (held, error), (held_p, error_p) = fit(found), fit(counted)
     college = {"case": "US Electoral College, Shapley-Shubik sampled", "ours": seconds, "other": other,
                "other_name": "exact analysis", "agrees": None,
                "note": f"approximate: {orders:,} random orders; the 95% intervals hold the exact index for "
-                       f"{held} of {len(exact.per_class)} classes of states; largest error {error:.4f}"}
+                       f"{held} of {len(exact.per_class)} classes of states; largest error {error:.4f}; median "
+                       f"interval width {width(found, game):.4f}; counting pivots: {held_p} of "
+                       f"{len(exact.per_class)}, largest error {error_p:.4f}, median width {width(counted, game):.4f}"}
     ws = holder_weights(10000)
     big = weighted(ws, sum(ws) // 2 + 1)
     found, seconds = _timed(sample_shapley, big, holder_orders)
-    widths = [found.estimate(i)[2] - found.estimate(i)[1] for i in range(len(big.classes))]
-    holders = {"case": "10,000 holders, distinct weights, Shapley-Shubik sampled", "ours": seconds, "other": None,
-               "agrees": None, "note": f"approximate: {holder_orders:,} random orders, "
-                                      f"{seconds / holder_orders * 1000:.1f} ms an order; "
-                                      f"median 95% interval width {median(widths):.5f}"}
+    counted, other = _timed(pivots, big, holder_orders)
+    holders = {"case": "10,000 holders, distinct weights, Shapley-Shubik sampled", "ours": seconds, "other": other,
+               "other_name": "pivots counted", "agrees": None,
+               "note": f"approximate: {holder_orders:,} random orders, {seconds / holder_orders * 1000:.1f} ms an "
+                       f"order; median 95% interval width {width(found, big):.6f}; counting pivots: "
+                       f"{other / holder_orders * 1000:.1f} ms an order, median width {width(counted, big):.5f}"}
     return [college, holders]
 
 

@@ -748,16 +748,19 @@ def sample_profiles(game, wins, samples: int, confidence: float = 0.95, seed: in
 @dataclass(frozen=True)
 class SampledOrders:
     """Shapley-Shubik indices estimated from ``orders`` random orders of the players (each order as
-    likely as any other): per class, the orders in which a member of the class is pivotal
-    (``pivots``: the player whose arrival first makes the coalition win).  In each order exactly one
-    player is pivotal, so the orders with a pivot in class i are Bernoulli trials of probability
-    ``count x`` the index of one member: their Wilson interval at ``confidence``, divided by the
-    count, holds each member's index with that confidence (per player, not simultaneous)."""
+    likely as any other) by counting pivots: per class, the orders in which a member of the class is
+    pivotal (``pivots``: the player whose arrival first makes the coalition win).  In each order
+    exactly one player is pivotal, so the orders with a pivot in class i are Bernoulli trials of
+    probability ``count x`` the index of one member: their Wilson interval at ``confidence``, divided
+    by the count, holds each member's index with that confidence (per player, not simultaneous).
+    What the procedural analysis draws (:func:`sample_orders_of`): each order asks its game a few
+    questions; a weighted vote is estimated far more closely by :class:`InsertedOrders`."""
 
     game: object  # (a Game, or any game with ``classes``: :func:`sample_orders_of`)
     orders: int
     confidence: float
     pivots: tuple[int, ...]
+    interval = "wilson"  # (the interval, as JSON names it: the power report's "interval", "shapley_interval")
 
     def estimate(self, i: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the Shapley-Shubik index of a member of class i."""
@@ -767,50 +770,144 @@ class SampledOrders:
         return share / count, low / count, high / count
 
 
+@dataclass(frozen=True)
+class InsertedOrders:
+    """Shapley-Shubik indices of a weighted game estimated from ``orders`` random orders by
+    insertion: each order gives every player the share of the places among the others (before the
+    first, between two, after the last) at which its arrival would be pivotal.  Each order's share is
+    the exact probability that the player is pivotal given the order of the others, so its mean over
+    orders is an unbiased estimate of the index, and far less variable than counting the one pivot
+    of each order (a player whose weight covers a few places near the quota gets a share in nearly
+    every order, not a pivot in one order of n).
+
+    Per class: ``places`` (the places counted, over every order and member), ``squares`` (the sum
+    over orders of the square of the places the class counted in that order) and ``most`` (the most
+    places one member can count in one order: a bound from the weights, :func:`_most_places`).
+    The interval is the empirical Bernstein bound (Maurer and Pontil, 2009, theorem 4) on both
+    sides: the per-order shares of a class are independent, each between 0 and ``most / n``, and
+    the interval holds the index of each member with at least ``confidence`` (per player, not
+    simultaneous; no normal approximation: a share seen as 0 in every order still gets an
+    interval above 0 unless the bound says it is 0)."""
+
+    game: Game
+    orders: int
+    confidence: float
+    places: tuple[int, ...]
+    squares: tuple[int, ...]
+    most: tuple[int, ...]
+    interval = "empirical-bernstein"
+
+    def estimate(self, i: int) -> tuple[Fraction, float, float]:
+        """(estimate, low, high) of the Shapley-Shubik index of a member of class i."""
+        n, count, runs = self.game.players, self.game.classes[i].count, self.orders
+        unit = count * n  # (an order's share for the class is its places counted / unit, per member)
+        value = Fraction(self.places[i], runs * unit)
+        top = self.most[i] / n  # (the most any one order's share can be)
+        if runs < 2:
+            return value, 0.0, top
+        variance = Fraction(self.squares[i] * runs - self.places[i] ** 2, runs * (runs - 1) * unit * unit)
+        log = math.log(4 / (1 - self.confidence))  # (ln 2/delta on each side: delta/2 each)
+        half = math.sqrt(2 * float(variance) * log / runs) + 7 * top * log / (3 * (runs - 1))
+        return value, max(0.0, float(value) - half), min(top, float(value) + half)
+
+
 def _pool(classes) -> list[int]:
     """Each player as the index of its class (an order of the players is an order of this list)."""
     return [i for i, c in enumerate(classes) for _ in range(c.count)]
 
 
-def _first(n: int, wins_at) -> int:
-    """The least k < n with ``wins_at(k)`` (monotone in k; ``wins_at(n - 1)`` holds): a binary search."""
-    low, high = 0, n - 1
+def _least(low: int, high: int, holds) -> int:
+    """The least k in [low, high) with ``holds(k)`` (monotone in k), or ``high`` if none: halving."""
     while low < high:
         mid = (low + high) // 2
-        if wins_at(mid):
+        if holds(mid):
             high = mid
         else:
             low = mid + 1
     return low
 
 
-def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int = 0) -> SampledOrders:
-    """:class:`SampledOrders` of a game in which some coalition wins and the empty one loses, by
+def _most_places(game: Game) -> list[int]:
+    """Per class, a bound on the places at which one member's arrival can be pivotal in one order of
+    the others.  A pivotal arrival carries some threshold across (a quota, or the sum past which
+    those outside are fewer than the blocking minority), so the others' running sum of that
+    criterion lies within the member's weight below it: a window of ``w`` consecutive values, which
+    a run of k + 1 places can only fit when the k lightest weights add up to less than ``w``."""
+    n = game.players
+    sums = []
+    for j in range(len(game.quotas)):
+        lightest = sorted(w for c in game.classes for w in [c.weights[j]] * c.count)
+        sums.append([0, *itertools.accumulate(lightest)])
+    crossed = list(range(len(game.quotas))) + ([game.minority[0]] if game.minority is not None else [])
+    return [min(n, sum(bisect.bisect_right(sums[j], c.weights[j] - 1) for j in crossed)) for c in game.classes]
+
+
+def _places_single(game: Game, pool: list[int]) -> list[int]:
+    """For each player of an order (``pool``: class indices) of a single weighted vote, the places
+    among the others at which its arrival would be pivotal: with the running sums F of the order,
+    for the player at p of weight x the others' sums are F[j] up to j = p, then F[j + 1] - x; it is
+    pivotal at j when that sum is short of the quota and reaches it with x.  A few bisections each."""
+    (q,) = game.quotas
+    weight = [c.weights[0] for c in game.classes]
+    xs = [weight[i] for i in pool]
+    f = [0, *itertools.accumulate(xs)]
+    first = bisect.bisect_left(f, q)  # (the first running sum that wins: the pivot is at first - 1)
+    out = []
+    for p, x in enumerate(xs):
+        # (from `lose`, the others' sum before the place wins without the player; from `win`, with it)
+        lose = first if p >= first else bisect.bisect_left(f, q + x, p + 2) - 1
+        win = bisect.bisect_left(f, q - x, 0, p + 1)
+        if win > p:
+            win = max(p + 1, first - 1)
+        out.append(max(0, lose - win) if x else 0)
+    return out
+
+
+def _places_any(game: Game, pool: list[int]) -> list[int]:
+    """:func:`_places_single` for any :class:`Game` (several quotas, a blocking minority), each
+    bisection a halving over the order's running sums of every criterion (the game is monotone)."""
+    n = len(pool)
+    f = [[0, *itertools.accumulate(game.classes[i].weights[j] for i in pool)] for j in range(len(game.quotas))]
+    first = _least(0, n + 1, lambda t: game.wins(tuple(s[t] for s in f)))
+    out = []
+    for p, i in enumerate(pool):
+        x = game.classes[i].weights
+        lose = first if p >= first else _least(p + 1, n, lambda j: game.wins(tuple(s[j + 1] - w for s, w in zip(f, x))))
+        win = _least(0, p + 1, lambda j: game.wins(tuple(s[j] + w for s, w in zip(f, x))))
+        if win > p:
+            win = max(p + 1, first - 1)
+        out.append(max(0, lose - win))
+    return out
+
+
+def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int = 0) -> InsertedOrders:
+    """:class:`InsertedOrders` of a game in which some coalition wins and the empty one loses, by
     drawing ``orders`` random orders (a seeded generator: the same figures each run).  Each order
-    costs one pass adding up the weights in that order (a single quota: the pivot is where the sum
-    first reaches it), or one per criterion and a binary search over them (the game is monotone)."""
+    costs one pass adding up the weights in that order, then a few bisections per player (a single
+    quota), or a few halvings over the sums of every criterion (:func:`_places_any`)."""
     rng, pool = random.Random(seed), _pool(game.classes)
-    pivots = [0] * len(game.classes)
-    columns = [[c.weights[j] for c in game.classes] for j in range(len(game.quotas))]
-    single = game.single
+    places, squares = [0] * len(game.classes), [0] * len(game.classes)
+    counted = _places_single if game.single else _places_any
     for _ in range(orders):
         check_time()
         rng.shuffle(pool)
-        sums = [list(itertools.accumulate(map(column.__getitem__, pool))) for column in columns]
-        if single:
-            k = bisect.bisect_left(sums[0], game.quotas[0])
-        else:
-            k = _first(len(pool), lambda at: game.wins(tuple(s[at] for s in sums)))
-        pivots[pool[k]] += 1
-    return SampledOrders(game, orders, confidence, tuple(pivots))
+        order = [0] * len(game.classes)
+        for i, k in zip(pool, counted(game, pool)):
+            order[i] += k
+        for i, k in enumerate(order):
+            places[i] += k
+            squares[i] += k * k
+    return InsertedOrders(game, orders, confidence, tuple(places), tuple(squares), tuple(_most_places(game)))
 
 
 def sample_orders_of(game, wins, orders: int, confidence: float = 0.95, seed: int = 0) -> SampledOrders:
     """:class:`SampledOrders` for a game given by ``wins(profile)`` (a monotone game over
     ``game.classes`` whose whole wins and whose empty coalition loses; e.g. a procedural game still
-    being decided), drawn as :func:`sample_shapley` draws: the pivot of each order found by a binary
-    search over its first members, a profile each (how many of each class); ``wins`` is asked of
-    those profiles (the caller caches its answers: profiles repeat)."""
+    being decided), drawn as :func:`sample_shapley` draws (the same orders, from the same seed): the
+    pivot of each order found by a binary search over its first members, a profile each (how many of
+    each class); ``wins`` is asked of those profiles (the caller caches its answers: profiles
+    repeat).  Only the pivot is counted: the places at which each player would be pivotal
+    (:class:`InsertedOrders`) would ask the game many more questions per order."""
     rng, pool = random.Random(seed), _pool(game.classes)
     pivots = [0] * len(game.classes)
 
@@ -823,5 +920,5 @@ def sample_orders_of(game, wins, orders: int, confidence: float = 0.95, seed: in
     for _ in range(orders):
         check_time()
         rng.shuffle(pool)
-        pivots[pool[_first(len(pool), lambda at: wins(profile(at)))]] += 1
+        pivots[pool[_least(0, len(pool) - 1, lambda at: wins(profile(at)))]] += 1
     return SampledOrders(game, orders, confidence, tuple(pivots))

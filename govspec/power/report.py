@@ -16,8 +16,8 @@ from fractions import Fraction
 
 from .. import model as m
 from .certified import Certified, Declined, applies, certified_banzhaf
-from .games import (BANZHAF_SUMS, BANZHAF_WORK, Analysis, BanzhafOnly, Game, Minimal, Sampled, SampledOrders, analyse,
-                    analysis_cost, banzhaf_analysis, banzhaf_sums, banzhaf_work, describe, fewest, minimal_blocking,
+from .games import (BANZHAF_SUMS, BANZHAF_WORK, Analysis, BanzhafOnly, Game, InsertedOrders, Minimal, Sampled,
+                    SampledOrders, analyse, analysis_cost, banzhaf_analysis, banzhaf_sums, banzhaf_work, describe, fewest, minimal_blocking,
                     minimal_winning, sample_banzhaf, sample_shapley)
 from .vote import Question, game_of, reduction
 
@@ -287,24 +287,35 @@ def _coalition_lines(title: str, found: dict) -> list[str]:
 
 def approximate_words(a: dict) -> str:
     """A sampled outcome, in the words every format uses (``a``: its ``approximate``)."""
-    orders = (f" and Shapley-Shubik indices from {a['orders']:,} random orders" if "orders" in a else "")
+    orders = (f", and Shapley-Shubik indices from {a['orders']:,} random orders, each with its "
+              f"{_interval(a['shapley_interval'], a['confidence'])}" if "orders" in a else "")
     left = f"; Shapley-Shubik is not estimated: {a['shapley_why']}" if "shapley_why" in a else ""
-    return (f"APPROXIMATE, NOT EXACT: Banzhaf indices estimated from {a['samples']:,} random coalitions{orders}, each "
-            f"with its {a['confidence']:.0%} Wilson interval (per player); the normalised shares are estimates "
+    return (f"APPROXIMATE, NOT EXACT: Banzhaf indices estimated from {a['samples']:,} random coalitions, each with its "
+            f"{a['confidence']:.0%} Wilson interval (per player){orders}; the normalised shares are estimates "
             f"only ({a['why']}){left}")
+
+
+def _interval(kind: str, confidence: float) -> str:
+    """The interval of a Shapley-Shubik estimate, named (``kind``: its JSON ``interval``)."""
+    if kind == "wilson":  # (the pivots counted: the procedural analysis, games.SampledOrders)
+        return f"{confidence:.0%} Wilson interval (per player)"
+    return (f"{confidence:.0%} empirical Bernstein interval, which holds with at least that confidence (per player; "
+            f"each order counts every place at which a player's arrival would be pivotal)")
 
 
 def sampled_shapley_words(s: dict) -> str:
     """Shapley-Shubik indices estimated beside exact or certified Banzhaf indices (``s``: an
     outcome's ``sampled_shapley``), in the words every format uses."""
     return (f"APPROXIMATE, NOT EXACT: the Shapley-Shubik indices estimated from {s['orders']:,} random orders, each "
-            f"with its {s['confidence']:.0%} Wilson interval (per player); only they are estimates (not computed "
+            f"with its {_interval(s['interval'], s['confidence'])}; only they are estimates (not computed "
             f"exactly: {s['why']})")
 
 
 def estimated(e: dict, percent: bool = True) -> tuple[str, str]:
-    """An estimate and its interval (``e``: {estimate, low, high}) as two cells, in percent or raw."""
-    spec = ".2%" if percent else ".4f"
+    """An estimate and its interval (``e``: {estimate, low, high}) as two cells, in percent or raw
+    (percent to two places, four when the whole interval lies under 1%, as the indices of a large
+    vote do: else its figures would round to the same few hundredths)."""
+    spec = (".2%" if e["high"] >= 0.01 else ".4%") if percent else ".4f"
     return format(e["estimate"], spec), f"[{format(e['low'], spec)}, {format(e['high'], spec)}]"
 
 
@@ -643,23 +654,25 @@ def sampled(game, samples: int, why: str) -> dict:
     return approximate_data(sample_banzhaf(game, samples), why, sample_shapley(game, samples))
 
 
-def _estimate(found: Sampled | SampledOrders, i: int) -> dict:
+def _estimate(found: Sampled | SampledOrders | InsertedOrders, i: int) -> dict:
     value, low, high = found.estimate(i)
     return {"estimate": float(value), "low": low, "high": high}
 
 
-def approximate_data(found: Sampled, why: str, orders: SampledOrders | str) -> dict:
-    """:func:`sampled`'s data of any :class:`~govspec.power.games.Sampled` and
-    :class:`~govspec.power.games.SampledOrders` of its game, or the reason its Shapley-Shubik indices
+def approximate_data(found: Sampled, why: str, orders: SampledOrders | InsertedOrders | str) -> dict:
+    """:func:`sampled`'s data of any :class:`~govspec.power.games.Sampled` and the Shapley-Shubik
+    estimates of its game (:class:`~govspec.power.games.InsertedOrders` of a vote, or
+    :class:`~govspec.power.games.SampledOrders`), or the reason its Shapley-Shubik indices
     are not estimated (the procedural analysis samples its game too:
     :func:`govspec.procedural.sample_procedure`)."""
     game, samples = found.game, found.samples
     estimates = [found.estimate(i) for i in range(len(game.classes))]
     total = sum(p * c.count for (p, _, _), c in zip(estimates, game.classes))
     players = [{"name": name, "banzhaf": _estimate(found, i), "normalised": {"estimate": float(p / total) if total else 0.0},
-                **({"shapley": _estimate(orders, i)} if isinstance(orders, SampledOrders) else {})}
+                **({} if isinstance(orders, str) else {"shapley": _estimate(orders, i)})}
                for i, (c, (p, _, _)) in enumerate(zip(game.classes, estimates)) for name in c.names()]
-    more = {"orders": orders.orders} if isinstance(orders, SampledOrders) else {"shapley_why": orders}
+    more = {"shapley_why": orders} if isinstance(orders, str) else \
+        {"orders": orders.orders, "shapley_interval": orders.interval}
     return {"exact": False, "approximate": {"samples": samples, **more, "confidence": found.confidence, "why": why,
                                             "players": players}}
 
@@ -671,7 +684,9 @@ def shapley_estimates(game: Game, orders: int, why: str, place: dict) -> dict:
     found = sample_shapley(game, orders)
     players = [{"name": name, "shapley": _estimate(found, i)} for i, c in enumerate(game.classes) for name in c.names()]
     players.sort(key=lambda r: place.get(r["name"], len(place)))
-    return {"orders": orders, "confidence": found.confidence, "why": why, "players": players}
+    return {"orders": orders, "interval": found.interval, "confidence": found.confidence, "why": why,
+            "players": players}
+
 
 
 def certified_data(found: Certified, why: str) -> dict:
