@@ -164,15 +164,27 @@ def test_the_performance_page_quotes_the_recorded_power_run():
     power_page = (ROOT / "docs" / "power.md").read_text(encoding="utf-8")  # (its limit's time, as docs/power.md rounds it)
     assert f"about {round(alone['ours'])} s: [performance](performance.md)" in power_page
     college, many = rows["US Electoral College, Shapley-Shubik sampled"], rows["10,000 holders, distinct weights, Shapley-Shubik sampled"]
-    held, error = college["note"].split("index for ")[1].split(" classes")[0], college["note"].split("largest error ")[1]
+    note = college["note"]
+    held, error = note.split("index for ")[1].split(" classes")[0], note.split("largest error ")[1].split(";")[0]
+    width = float(note.split("median interval width ")[1].split(";")[0])
+    held_p, rest = note.split("counting pivots: ")[1].split(", largest error ")
+    error_p, width_p = rest.split(", median width ")
     assert (f"10,000 orders take {college['ours']:.2f} s, and the 95% intervals hold the exact index (computed in the "
-            f"same run in {college['other']:.2f} s) for {held} of its classes of states, with a largest\nerror of {error}") in doc
-    ms, width = many["note"].split("orders, ")[1].split(" ms")[0], float(many["note"].split("width ")[1])
+            f"same run in {college['other']:.2f} s) for {held} of its classes of states, with a largest\nerror of "
+            f"{error} and a median width of {width}; counting pivots, {held_p}, a largest error of {error_p}\n"
+            f"and a median width of {width_p}, {round(float(width_p) / width)} times as wide") in doc
+    note = many["note"]
+    ms = note.split("orders, ")[1].split(" ms")[0]
+    width = float(note.split("median 95% interval width ")[1].split(";")[0])
+    ms_p, width_p = note.split("counting pivots: ")[1].split(" ms")[0], float(note.split("median width ")[1])
     from govspec.power.games import _wilson
 
-    assert abs(width - _wilson(0.0, 1000, 0.95)[1]) < 5e-6  # (the median holder is never pivotal in 1,000 orders)
-    assert f"{ms} ms an order ({many['ours']:.1f} s for 1,000 orders)" in doc and f"from 0 to {width:.2%}" in doc
-    assert f"{width:.2%}, {round(width * 10_000)} times the mean index of 1/10,000" in doc
+    assert abs(width_p - _wilson(0.0, 1000, 0.95)[1]) < 5e-6  # (counting pivots: the median holder is never pivotal)
+    assert f"{ms} ms an order ({many['ours']:.1f} s for 1,000 orders)" in doc
+    assert (f"interval is {width:.3%} wide, {width * 10_000:.1f} times the mean index of 1/10,000: still wide, but "
+            f"counting pivots ({ms_p}\nms an order)") in doc
+    assert f"an interval from 0 to {width_p:.2%}, {round(width_p / width)}\ntimes as wide, at a quarter of the time" in doc
+    assert round(many["other"] / many["ours"], 1) in (0.2, 0.3)  # (a quarter: the note's times)
     from govspec.power.games import BANZHAF_WORK, _packed, weighted
 
     assert f"up to\n{BANZHAF_WORK:,} bit operations" in doc
