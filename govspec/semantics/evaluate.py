@@ -45,7 +45,8 @@ def eval_person(e: m.PersonExpr, env: Env) -> str | None:
 def eval_set(e: m.SetExpr, env: Env) -> frozenset[str]:
     match e:
         case m.StepSet(kind=k, stage=i):
-            assert env.sets is not None, "step quantity evaluated outside a step"
+            if env.sets is None:
+                raise AssertionError("step quantity evaluated outside a step")
             return env.sets[i][k]
         case m.Members(body=b):
             return env.state.body(b)

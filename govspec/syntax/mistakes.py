@@ -202,7 +202,8 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
         return Diagnostic("GOV101", f"unexpected character {char!r}", where, notes=(hint,) if hint else ())
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
         return _eof_error(err, path, text)
-    assert isinstance(err, UnexpectedToken)
+    if not isinstance(err, UnexpectedToken):
+        raise TypeError(f"expected an UnexpectedToken, not {type(err).__name__}")
     tok = err.token
     span = token_span(path, tok)
     accepted = expected_terminals(err)

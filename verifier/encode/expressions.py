@@ -113,7 +113,8 @@ class ExpressionsMixin:
         out = {}
         for i in sorted(set(x) | set(y)):
             if i in x and i in y:
-                assert i not in self.slots, "a set operation on two counts of one class"
+                if i in self.slots:
+                    raise AssertionError("a set operation on two counts of one class")
                 a, b = x[i], y[i]
                 out[i] = Or(a, b) if op == "union" else And(a, Not(b)) if op == "except" else And(a, b)
             elif i in x and op != "intersect":

@@ -416,7 +416,8 @@ class ForcingMixin:
             return True
         if j in self.slots:
             members = self.slots[j].cls.members
-            assert not isinstance(having, Excluding) or having.names.isdisjoint(members), "a named person in a class"
+            if isinstance(having, Excluding) and not having.names.isdisjoint(members):
+                raise AssertionError("a named person in a class")
             return having.admits(self.model.person(members[0]))
         return having.admits(self.model.person(self.people[j]))
 

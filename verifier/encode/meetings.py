@@ -108,7 +108,8 @@ class MeetingsMixin:
 
         Mirrors :func:`govspec.semantics.meetings.choice_problems`.
         """
-        assert not stage.waivable, "counting.unsupported refuses notice waived by attendance or in writing"
+        if stage.waivable:
+            raise AssertionError("counting.unsupported refuses notice waived by attendance or in writing")
         n, a, y, no, ab = v.notified[i], v.attended[i], v.yes[i], v.no[i], v.abstain[i]
         rules = [0 <= a, a <= n, n <= member, y >= 0, no >= 0, ab >= 0]
         if stage.notice == "all" or stage.mode == "consent":
@@ -152,7 +153,8 @@ class MeetingsMixin:
         ways = [Or([And(state.offices[o] == i, caller(i)) for i in range(len(self.people))]) for o in calling.offices]
         if calling.members is not None:
             members = state.members[proc.stages[0].body]
-            assert not any(i in self.slots for i in members), "counting.unsupported refuses 'called by'"
+            if any(i in self.slots for i in members):
+                raise AssertionError("counting.unsupported refuses 'called by'")
             ways.append(Sum([If(And(b, caller(i)), 1, 0) for i, b in members.items()] or [IntVal(0)]) >= calling.members)
         return Or(ways) if ways else BoolVal(False)
 
