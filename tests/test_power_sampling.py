@@ -189,8 +189,14 @@ def test_the_nassau_board_is_estimated_near_its_thirds():
         assert by_weight[w][0] == 0 and by_weight[w][1] == 0 and 0 < by_weight[w][2] < 0.002
 
 
-def _holders(tmp_path, n: int) -> Path:
-    people = "".join(f"  person h{i} weight {i}\n" for i in range(1, n + 1))
+def _tags(i: int, n: int) -> str:
+    """The tags of holder i of n in the tagged specs: the lightest tenth "small", the heaviest
+    tenth "large" and "whale" (a person with two tags), the rest none."""
+    return " tags small" if i <= n // 10 else " tags large, whale" if i > n - n // 10 else ""
+
+
+def _holders(tmp_path, n: int, tagged: bool = False) -> Path:
+    people = "".join(f"  person h{i}{_tags(i, n) if tagged else ''} weight {i}\n" for i in range(1, n + 1))
     spec = tmp_path / "holders.gov"
     spec.write_text('organization "Holders" {\n' + people + "  body holders { members "
                     + ", ".join(f"h{i}" for i in range(1, n + 1)) + " }\n  procedure adopt {\n"
@@ -263,10 +269,10 @@ def test_beside_certified_bounds_shapley_is_estimated_and_labelled_approximate(t
     assert found["json"][0] == 4
 
 
-def _big_vote(tmp_path) -> Path:
+def _big_vote(tmp_path, tagged: bool = False) -> Path:
     """30 holders of distinct weights near a million: past every exact analysis and declined by the
     certified bounds (their sums cluster on a lattice), so --sample N estimates everything."""
-    people = "\n".join(f"  person h{i} weight {1_000_003 + 7 * i}" for i in range(30))
+    people = "\n".join(f"  person h{i}{_tags(i + 1, 30) if tagged else ''} weight {1_000_003 + 7 * i}" for i in range(30))
     spec = tmp_path / "big.gov"
     spec.write_text(f'organization "Big" {{\n{people}\n  body holders {{ members {", ".join(f"h{i}" for i in range(30))} }}\n'
                     "  procedure act {\n    decided by holders by written consent\n"
@@ -318,3 +324,71 @@ def test_the_power_page_quotes_the_estimates_of_300_token_holders():
         estimate, low, high = figures(line)
         assert 1 / 25 < (high - low) / estimate < 1 / 15, line
     assert lines[estimates + 2].startswith("    h1 ") and figures(lines[estimates + 2])[1] > 0
+
+
+def test_a_group_of_players_counts_the_places_of_its_own_members_in_each_order():
+    """sample_shapley's groups (a tag's members): replaying its orders from the same seed, each
+    group's places and squares are those of its own members' places counted by brute force (players
+    named by their place in the list of players, a class's members told apart); a group of a whole
+    class counts what the class counts; over 2,000 orders, each group's interval holds the sum of its
+    members' exact indices (everyone's: 1)."""
+    game = weighted([3, 3, 2, 1, 1, 4], 7)  # (players in _pool order: the two 3s, the 2, the two 1s, the 4)
+    pool = _pool(game.classes)
+    groups = ((0,), (0, 1), (1, 3), (2, 4, 5), (0, 1, 2, 3, 4, 5))
+    found = sample_shapley(game, 300, seed=5, groups=groups)
+    draw, players = random.Random(5), list(range(len(pool)))
+    places, squares = [0] * len(groups), [0] * len(groups)
+    for _ in range(300):
+        draw.shuffle(players)
+        order = [pool[x] for x in players]
+        mine = dict(zip(players, _places_by_hand(game, order)))
+        for g, members in enumerate(groups):
+            places[g] += sum(mine[x] for x in members)
+            squares[g] += sum(mine[x] for x in members) ** 2
+    assert found.group_places == tuple(places) and found.group_squares == tuple(squares)
+    whole = [i for i, c in enumerate(game.classes) if c.weights == (3,)][0]
+    assert found.group_places[1] == found.places[whole] and found.group_squares[1] == found.squares[whole]
+    exact = analyse(game)
+    shapley = [exact.per_class[i].shapley for i in pool]  # (per player)
+    found = sample_shapley(game, 2000, seed=1, groups=groups)
+    for g, members in enumerate(groups):
+        estimate, low, high = found.estimate_group(g)
+        total = sum(shapley[x] for x in members)
+        assert low <= total <= high and abs(estimate - total) < 0.05 and high <= 1
+
+
+@pytest.mark.parametrize("tier", ["alone", "certified", "sampled"])
+def test_by_tag_the_estimates_are_given_per_tag_with_intervals_of_their_own(tmp_path, monkeypatch, tier):
+    """--by tag with --sample: beside the Banzhaf indices alone, beside certified bounds and in a
+    sampled vote, each tag's Shapley-Shubik indices (its members' added up) are estimated with an
+    interval of its own (from the same orders), valid against the schema, in the tag order of the
+    exact figures (a person with two tags in both), and shown in text and Markdown under the per-tag
+    words; a sampled vote's tags also get their normalised Banzhaf estimates added up."""
+    if tier == "certified":
+        monkeypatch.setattr(power_report, "BANZHAF_WORK", 0)
+    spec = _big_vote(tmp_path, tagged=True) if tier == "sampled" else _holders(tmp_path, 150, tagged=True)
+    found = _formats(spec, "--by", "tag", "--sample", "2000")
+    report = json.loads(found["json"][1])
+    jsonschema.validate(report, SCHEMA)
+    (act,) = report["outcomes"]
+    part = act["approximate"] if tier == "sampled" else act["sampled_shapley"]
+    players = {p["name"]: p for p in part["players"]}
+    assert [t["tag"] for t in part["tags"]] == ["small", "large", "whale"]
+    n = 30 if tier == "sampled" else 150
+    for t in part["tags"]:
+        members = t["members"]
+        assert len(members) == n // 10
+        e, added = t["shapley"], sum(players[name]["shapley"]["estimate"] for name in members)
+        assert e["estimate"] == pytest.approx(added) and 0 <= e["low"] <= e["estimate"] <= e["high"] <= 1
+        if tier == "sampled":
+            assert t["normalised"]["estimate"] == pytest.approx(sum(players[x]["normalised"]["estimate"] for x in members))
+        else:
+            assert "normalised" not in t
+    large, whale = part["tags"][1], part["tags"][2]
+    assert large["members"] == whale["members"] and large["shapley"] == whale["shapley"]
+    words = "per tag (the estimates of the members with the tag, added up; each Shapley-Shubik interval is the tag's own"
+    assert f"  {words}" in found["text"][1] and f"Per tag (the estimates" in found["markdown"][1]
+    assert "    whale  " in found["text"][1].split(words, 1)[1]
+    assert "| `whale` |" in found["markdown"][1]
+    if tier == "alone":  # (the exact normalised shares per tag stay as they are, beside the estimates)
+        assert [t["tag"] for t in act["tags"]] == ["small", "large", "whale"]

@@ -15,8 +15,8 @@ import math
 from fractions import Fraction
 from html import escape
 
-from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, estimated, fewest_words, given,
-                            not_computed_words, rounded, sampled_shapley_words,
+from ..power.report import (CERTIFIED, SHARES, TAG_ESTIMATES, approximate_words, bloc_words, certified_words, estimated,
+                            fewest_words, given, not_computed_words, rounded, sampled_shapley_words,
                             shares_between, size_items, sizes_heading, winning_words)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 from .measure import text_width
@@ -132,6 +132,12 @@ def _approximate(a: dict) -> list[str]:
         cells = [*estimated(p["banzhaf"], percent=False), f"{p['normalised']['estimate']:.2%}",
                  *(estimated(p["shapley"]) if orders else ())]
         out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
+    if "tags" in a:
+        out += ["", f"{markdown_text(TAG_ESTIMATES[0].upper() + TAG_ESTIMATES[1:])}:", "",
+                f"| Tag | normalised (approx.) | Shapley-Shubik (approx.) | {a['confidence']:.0%} interval |",
+                "| --- | ---: | ---: | ---: |"]
+        out += [f"| {markdown_code(t['tag'], cell=True)} | {t['normalised']['estimate']:.2%} | "
+                + " | ".join(estimated(t["shapley"])) + " |" for t in a["tags"]]
     return out + [""]
 
 
@@ -148,6 +154,10 @@ def _sampled_shapley(s: dict) -> list[str]:
     out = [f"**{markdown_text(sampled_shapley_words(s))}**.", "",
            f"| Player | Shapley-Shubik (approx.) | {s['confidence']:.0%} interval |", "| --- | ---: | ---: |"]
     out += [f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(estimated(p["shapley"])) + " |" for p in s["players"]]
+    if "tags" in s:
+        out += ["", f"{markdown_text(TAG_ESTIMATES[0].upper() + TAG_ESTIMATES[1:])}:", "",
+                f"| Tag | Shapley-Shubik (approx.) | {s['confidence']:.0%} interval |", "| --- | ---: | ---: |"]
+        out += [f"| {markdown_code(t['tag'], cell=True)} | " + " | ".join(estimated(t["shapley"])) + " |" for t in s["tags"]]
     return out + [""]
 
 

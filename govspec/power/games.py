@@ -795,20 +795,38 @@ class InsertedOrders:
     places: tuple[int, ...]
     squares: tuple[int, ...]
     most: tuple[int, ...]
+    groups: tuple[tuple[int, ...], ...] = ()  # (players, by their place in _pool order: e.g. a tag's members)
+    group_places: tuple[int, ...] = ()
+    group_squares: tuple[int, ...] = ()
     interval = "empirical-bernstein"
 
     def estimate(self, i: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the Shapley-Shubik index of a member of class i."""
-        n, count, runs = self.game.players, self.game.classes[i].count, self.orders
-        unit = count * n  # (an order's share for the class is its places counted / unit, per member)
-        value = Fraction(self.places[i], runs * unit)
-        top = self.most[i] / n  # (the most any one order's share can be)
-        if runs < 2:
-            return value, 0.0, top
-        variance = Fraction(self.squares[i] * runs - self.places[i] ** 2, runs * (runs - 1) * unit * unit)
-        log = math.log(4 / (1 - self.confidence))  # (ln 2/delta on each side: delta/2 each)
-        half = math.sqrt(2 * float(variance) * log / runs) + 7 * top * log / (3 * (runs - 1))
-        return value, max(0.0, float(value) - half), min(top, float(value) + half)
+        n, count = self.game.players, self.game.classes[i].count
+        # (an order's share for one member is the places its class counted / (count x n); at most most / n)
+        return _bernstein(self.places[i], self.squares[i], self.orders, count * n, self.most[i] / n, self.confidence)
+
+    def estimate_group(self, g: int) -> tuple[Fraction, float, float]:
+        """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g."""
+        n, pool = self.game.players, _pool(self.game.classes)
+        top = sum(self.most[pool[x]] for x in self.groups[g]) / n
+        value, low, high = _bernstein(self.group_places[g], self.group_squares[g], self.orders, n, top, self.confidence)
+        return value, low, min(1.0, high)  # (a sum of indices is at most 1, however loose the bound)
+
+
+def _bernstein(total: int, squares: int, runs: int, unit: int, top: float, confidence: float
+               ) -> tuple[Fraction, float, float]:
+    """The mean of ``runs`` independent shares, each an integer over ``unit`` between 0 and ``top``
+    (``total``: the integers added up; ``squares``: their squares added up), and the two-sided
+    empirical Bernstein interval at ``confidence`` (Maurer and Pontil, 2009, theorem 4, on each side
+    at half the risk); the sample variance computed exactly."""
+    value = Fraction(total, runs * unit)
+    if runs < 2:
+        return value, 0.0, top
+    variance = Fraction(squares * runs - total ** 2, runs * (runs - 1) * unit * unit)
+    log = math.log(4 / (1 - confidence))  # (ln 2/delta on each side: delta/2 each)
+    half = math.sqrt(2 * float(variance) * log / runs) + 7 * top * log / (3 * (runs - 1))
+    return value, max(0.0, float(value) - half), min(top, float(value) + half)
 
 
 def _pool(classes) -> list[int]:
@@ -880,24 +898,38 @@ def _places_any(game: Game, pool: list[int]) -> list[int]:
     return out
 
 
-def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int = 0) -> InsertedOrders:
+def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int = 0,
+                   groups: tuple[tuple[int, ...], ...] = ()) -> InsertedOrders:
     """:class:`InsertedOrders` of a game in which some coalition wins and the empty one loses, by
     drawing ``orders`` random orders (a seeded generator: the same figures each run).  Each order
     costs one pass adding up the weights in that order, then a few bisections per player (a single
-    quota), or a few halvings over the sums of every criterion (:func:`_places_any`)."""
+    quota), or a few halvings over the sums of every criterion (:func:`_places_any`).  ``groups``:
+    sets of players (by their place in :func:`_pool`'s list, e.g. the members of a tag) whose
+    indices are also estimated added up, from the places of their own members in each order."""
     rng, pool = random.Random(seed), _pool(game.classes)
+    players = list(range(len(pool)))  # (shuffled as the classes' list would be: the same orders)
     places, squares = [0] * len(game.classes), [0] * len(game.classes)
+    in_groups, of_groups = [0] * len(groups), [0] * len(groups)
     counted = _places_single if game.single else _places_any
     for _ in range(orders):
         check_time()
-        rng.shuffle(pool)
-        order = [0] * len(game.classes)
-        for i, k in zip(pool, counted(game, pool)):
-            order[i] += k
-        for i, k in enumerate(order):
+        rng.shuffle(players)
+        order = [pool[x] for x in players]
+        found = counted(game, order)
+        by_class = [0] * len(game.classes)
+        for i, k in zip(order, found):
+            by_class[i] += k
+        for i, k in enumerate(by_class):
             places[i] += k
             squares[i] += k * k
-    return InsertedOrders(game, orders, confidence, tuple(places), tuple(squares), tuple(_most_places(game)))
+        if groups:
+            mine = dict(zip(players, found))
+            for g, members in enumerate(groups):
+                k = sum(mine[x] for x in members)
+                in_groups[g] += k
+                of_groups[g] += k * k
+    return InsertedOrders(game, orders, confidence, tuple(places), tuple(squares), tuple(_most_places(game)),
+                          tuple(tuple(g) for g in groups), tuple(in_groups), tuple(of_groups))
 
 
 def sample_orders_of(game, wins, orders: int, confidence: float = 0.95, seed: int = 0) -> SampledOrders:

@@ -180,7 +180,8 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
         if keep is not None:  # (no minimal coalitions: a power property's witness is found in the game itself)
             keep.update(game=game)
         if sample:  # (estimates beside the exact figures: the outcome as a whole is not exact)
-            out |= {"exact": False, "sampled_shapley": shapley_estimates(game, sample, why, place)}
+            out |= {"exact": False,
+                    "sampled_shapley": shapley_estimates(game, sample, why, place, model if by == "tag" else None)}
     else:
         found = minimal_winning(game, LISTED)
         if keep is not None:
@@ -252,10 +253,10 @@ def _past_exact(model: m.Model, game: Game, procedure: str, by: str, sample: int
             if by == "tag":
                 found["certified"]["tags"] = certified_tags(model, found["certified"]["players"])
             if sample:
-                found["sampled_shapley"] = shapley_estimates(game, sample, why, place)
+                found["sampled_shapley"] = shapley_estimates(game, sample, why, place, model if by == "tag" else None)
             return found | {"fewest": fewest_data(game, place)}
     if sample:
-        found = sampled(game, sample, why)
+        found = sampled(game, sample, why, place, model if by == "tag" else None)
         found["approximate"]["players"].sort(key=lambda r: place.get(r["name"], len(place)))  # (the spec's order)
         if game.single:
             found["fewest"] = fewest_data(game, place)
@@ -327,13 +328,22 @@ def _beyond_lines(r: dict) -> list[str]:
 
 
 def _shapley_lines(s: dict) -> list[str]:
-    width = max([len(p["name"]) for p in s["players"]] + [6])
+    width = max([len(p["name"]) for p in s["players"]] + [len(t["tag"]) for t in s.get("tags", ())] + [6])
     lines = [f"  {sampled_shapley_words(s)}",
              f"    {'':{width}}  {'Shapley-Shubik (approx.)':>24}  {'interval':>18}"]
     for p in s["players"]:
         value, interval = estimated(p["shapley"])
         lines.append(f"    {p['name']:{width}}  {value:>24}  {interval:>18}")
+    if "tags" in s:
+        lines.append(f"  {TAG_ESTIMATES}")
+        for t in s["tags"]:
+            value, interval = estimated(t["shapley"])
+            lines.append(f"    {t['tag']:{width}}  {value:>24}  {interval:>18}")
     return lines
+
+
+TAG_ESTIMATES = ("per tag (the estimates of the members with the tag, added up; each Shapley-Shubik interval is the "
+                 "tag's own, from its members' places in each order)")
 
 
 def certified_words(c: dict) -> str:
@@ -380,7 +390,7 @@ def not_analysed_words(u: dict) -> str:
 
 
 def _approximate_lines(a: dict) -> list[str]:
-    width = max([len(p["name"]) for p in a["players"]] + [6])
+    width = max([len(p["name"]) for p in a["players"]] + [len(t["tag"]) for t in a.get("tags", ())] + [6])
     orders = "orders" in a
     lines = [f"  {approximate_words(a)}",
              f"    {'':{width}}  {'Banzhaf (approx.)':>18}  {'interval':>20}  {'normalised (approx.)':>21}" +
@@ -392,6 +402,12 @@ def _approximate_lines(a: dict) -> list[str]:
             value, interval = estimated(p["shapley"])
             line += f"  {value:>24}  {interval:>18}"
         lines.append(line)
+    if "tags" in a:
+        lines += [f"  {TAG_ESTIMATES}",
+                  f"    {'':{width}}  {'normalised (approx.)':>21}  {'Shapley-Shubik (approx.)':>24}  {'interval':>18}"]
+        for t in a["tags"]:
+            value, interval = estimated(t["shapley"])
+            lines.append(f"    {t['tag']:{width}}  {t['normalised']['estimate']:>21.2%}  {value:>24}  {interval:>18}")
     return lines
 
 
@@ -647,15 +663,47 @@ def _sizes_inexact(r: dict) -> bool:
         any("bounded" in s or "unsupported" in s for s in sizes.get("states", ()))
 
 
-def sampled(game, samples: int, why: str) -> dict:
+def sampled(game, samples: int, why: str, place: dict, model: m.Model | None = None) -> dict:
     """The approximate part of an outcome: raw Banzhaf estimates with their intervals, and the
     normalised ones (estimates only), per player (:func:`govspec.power.games.sample_banzhaf`), and
-    Shapley-Shubik estimates from as many random orders (:func:`govspec.power.games.sample_shapley`)."""
-    return approximate_data(sample_banzhaf(game, samples), why, sample_shapley(game, samples))
+    Shapley-Shubik estimates from as many random orders (:func:`govspec.power.games.sample_shapley`);
+    with ``model`` (``--by tag``), per tag too (:func:`_estimated_tags`)."""
+    tags = _tag_groups(model, game, place) if model is not None else []
+    orders = sample_shapley(game, samples, groups=tuple(ids for _, _, ids in tags))
+    found = approximate_data(sample_banzhaf(game, samples), why, orders)
+    if model is not None:
+        found["approximate"]["tags"] = _estimated_tags(tags, orders, found["approximate"]["players"])
+    return found
+
+
+def _tag_groups(model: m.Model, game: Game, place: dict) -> list[tuple[str, list[str], tuple[int, ...]]]:
+    """Per tag (as :func:`by_tag` orders them), its members who are players of ``game``, in the
+    spec's order, and their places in the list of players :func:`~govspec.power.games.sample_shapley`
+    shuffles."""
+    names = [name for c in game.classes for name in c.names()]
+    index = {name: x for x, name in enumerate(names)}
+    rows = [{"name": name} for name in sorted(names, key=lambda n: place.get(n, len(place)))]
+    return [(tag, [r["name"] for r in members], tuple(index[r["name"]] for r in members))
+            for tag, members in _tagged(model, rows).items()]
+
+
+def _estimated_tags(tags: list, orders: InsertedOrders, players: list[dict] | None = None) -> list[dict]:
+    """Per tag, the Shapley-Shubik indices of its members added up, estimated with an interval of
+    its own (from the places of its members in each order, not from the members' intervals); with
+    ``players`` (a sampled vote's), their normalised Banzhaf estimates added up too (estimates only)."""
+    share = {r["name"]: r["normalised"]["estimate"] for r in players or ()}
+    return [{"tag": tag, "members": members,
+             **({"normalised": {"estimate": sum(share[n] for n in members)}} if players is not None else {}),
+             "shapley": _estimate_of(orders.estimate_group(g))}
+            for g, (tag, members, _) in enumerate(tags)]
 
 
 def _estimate(found: Sampled | SampledOrders | InsertedOrders, i: int) -> dict:
-    value, low, high = found.estimate(i)
+    return _estimate_of(found.estimate(i))
+
+
+def _estimate_of(found: tuple) -> dict:
+    value, low, high = found
     return {"estimate": float(value), "low": low, "high": high}
 
 
@@ -677,15 +725,17 @@ def approximate_data(found: Sampled, why: str, orders: SampledOrders | InsertedO
                                             "players": players}}
 
 
-def shapley_estimates(game: Game, orders: int, why: str, place: dict) -> dict:
+def shapley_estimates(game: Game, orders: int, why: str, place: dict, model: m.Model | None = None) -> dict:
     """An outcome's ``sampled_shapley``: the Shapley-Shubik indices of a vote whose Banzhaf indices
     are exact or certified, estimated from ``orders`` random orders (``why``: why they are not
-    computed exactly), per player in the spec's order (``place``)."""
-    found = sample_shapley(game, orders)
+    computed exactly), per player in the spec's order (``place``); with ``model`` (``--by tag``),
+    per tag too."""
+    tags = _tag_groups(model, game, place) if model is not None else []
+    found = sample_shapley(game, orders, groups=tuple(ids for _, _, ids in tags))
     players = [{"name": name, "shapley": _estimate(found, i)} for i, c in enumerate(game.classes) for name in c.names()]
     players.sort(key=lambda r: place.get(r["name"], len(place)))
     return {"orders": orders, "interval": found.interval, "confidence": found.confidence, "why": why,
-            "players": players}
+            "players": players, **({"tags": _estimated_tags(tags, found)} if model is not None else {})}
 
 
 
