@@ -29,7 +29,8 @@ Rows:
   same run (about a minute), those of 10,000 against 5,000 random coalitions (`--sample 5000`);
 - Shapley-Shubik indices estimated from random orders: of the US Electoral College (10,000 orders),
   against its exact indices in the same run, and of the 10,000 holders (1,000 orders: the time an
-  order takes), each also by counting the one pivot of each order, on the same orders;
+  order takes), each also by counting the one pivot of each order, on the same orders; and of the
+  same holders by a double majority (100 orders);
 - the two exact paths of ``analyse`` on the same games (``paths``): the entries each touches, the
   time, and what an entry costs; the ground of ``SPARSE_ENTRY_COST`` (tests/test_bench.py checks
   that it is at most the least ratio recorded).
@@ -214,7 +215,7 @@ def sampled_row(n: int, samples: int) -> tuple[dict, object]:
                     f"(raw Banzhaf)"}, found
 
 
-def shapley_sampled_rows(orders: int, holder_orders: int) -> list[dict]:
+def shapley_sampled_rows(orders: int, holder_orders: int, double_orders: int) -> list[dict]:
     """Shapley-Shubik indices estimated from random orders (govspec.power.games.sample_shapley, what
     `govspec power --sample N` gives a vote where they are not computed exactly: every order counts
     the places at which each player would be pivotal, with empirical Bernstein intervals), each
@@ -223,7 +224,8 @@ def shapley_sampled_rows(orders: int, holder_orders: int) -> list[dict]:
     the same run: on the US Electoral College also
     against the exact analysis (the share of the 95% intervals that hold the exact index, and the
     largest error), and on 10,000 holders of distinct weights (the time an order takes, and how wide
-    the intervals are)."""
+    the intervals are); and the same holders by a double majority (weight and head count), whose
+    orders cost a bisection per rule."""
     from statistics import median
 
     import bisect
@@ -268,7 +270,13 @@ def shapley_sampled_rows(orders: int, holder_orders: int) -> list[dict]:
                "note": f"approximate: {holder_orders:,} random orders, {seconds / holder_orders * 1000:.1f} ms an "
                        f"order; median 95% interval width {width(found, big):.6f}; counting pivots: "
                        f"{other / holder_orders * 1000:.1f} ms an order, median width {width(counted, big):.5f}"}
-    return [college, holders]
+    double = multi_weighted([(ws, sum(ws) // 2 + 1), ([1] * len(ws), len(ws) // 2 + 1)])
+    found, seconds = _timed(sample_shapley, double, double_orders)
+    rules = {"case": "10,000 holders, double majority, Shapley-Shubik sampled", "ours": seconds, "other": None,
+             "agrees": None, "note": f"approximate: {double_orders:,} random orders, "
+                                    f"{seconds / double_orders * 1000:.1f} ms an order (a majority of the weight and "
+                                    f"of the holders; median 95% interval width {width(found, double):.6f})"}
+    return [college, holders, rules]
 
 
 def certified_row(n: int, share: tuple[int, int] = (1, 2), exact: bool = False, sampled=None) -> dict:
@@ -384,7 +392,7 @@ def rows(holders: list[int]) -> list[dict]:
         out.append(certified_row(10000, sampled=sampled))
         out.append(row)
         out.append(certified_row(10000, (2, 3)))
-        out += shapley_sampled_rows(10000, 1000)
+        out += shapley_sampled_rows(10000, 1000, 100)
     return out
 
 

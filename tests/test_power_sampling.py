@@ -135,6 +135,20 @@ def test_the_estimates_are_near_the_index_and_their_intervals_hold_it():
         assert held / total >= 0.97, (held, total)
 
 
+def test_an_index_at_the_bound_of_every_order_stays_inside_its_interval():
+    """A player whose share is at its bound in every order has an index of exactly that bound
+    (most / n, a fraction no float may equal): the interval reaches it, compared exactly, rather
+    than stopping one rounding below it (found by review: 2/3 and 1/9 were left out)."""
+    for ws, quota, weight in (([2, 5, 3], 7, 5), ([3, 1, 1, 1, 1, 1, 1, 8, 20], 1, 1)):
+        game = weighted(ws, quota)
+        i = [c.weights for c in game.classes].index((weight,))
+        exact = analyse(game).per_class[i].shapley
+        for orders in (1, 2, 100):
+            estimate, low, high = sample_shapley(game, orders).estimate(i)
+            assert estimate == exact == Fraction(sample_shapley(game, orders).most[i], game.players)
+            assert low <= exact <= high
+
+
 def test_the_pivots_counted_by_the_procedural_sampler_are_those_of_every_order():
     """What the procedural analysis draws (sample_orders_of: one pivot per order, Wilson intervals):
     the exact Shapley-Shubik index of each class (its members added up) is its share of the pivots

@@ -804,29 +804,34 @@ class InsertedOrders:
         """(estimate, low, high) of the Shapley-Shubik index of a member of class i."""
         n, count = self.game.players, self.game.classes[i].count
         # (an order's share for one member is the places its class counted / (count x n); at most most / n)
-        return _bernstein(self.places[i], self.squares[i], self.orders, count * n, self.most[i] / n, self.confidence)
+        return _bernstein(self.places[i], self.squares[i], self.orders, count * n, Fraction(self.most[i], n),
+                          self.confidence)
 
     def estimate_group(self, g: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g."""
         n, pool = self.game.players, _pool(self.game.classes)
-        top = sum(self.most[pool[x]] for x in self.groups[g]) / n
+        top = Fraction(sum(self.most[pool[x]] for x in self.groups[g]), n)
         value, low, high = _bernstein(self.group_places[g], self.group_squares[g], self.orders, n, top, self.confidence)
         return value, low, min(1.0, high)  # (a sum of indices is at most 1, however loose the bound)
 
 
-def _bernstein(total: int, squares: int, runs: int, unit: int, top: float, confidence: float
+def _bernstein(total: int, squares: int, runs: int, unit: int, top: Fraction, confidence: float
                ) -> tuple[Fraction, float, float]:
     """The mean of ``runs`` independent shares, each an integer over ``unit`` between 0 and ``top``
     (``total``: the integers added up; ``squares``: their squares added up), and the two-sided
     empirical Bernstein interval at ``confidence`` (Maurer and Pontil, 2009, theorem 4, on each side
-    at half the risk); the sample variance computed exactly."""
+    at half the risk); the sample variance computed exactly, and the interval never cut below
+    ``top`` by rounding (a share at its bound in every order has an index of exactly ``top``)."""
     value = Fraction(total, runs * unit)
+    cap = float(top)
+    if cap < top:
+        cap = math.nextafter(cap, math.inf)
     if runs < 2:
-        return value, 0.0, top
+        return value, 0.0, cap
     variance = Fraction(squares * runs - total ** 2, runs * (runs - 1) * unit * unit)
     log = math.log(4 / (1 - confidence))  # (ln 2/delta on each side: delta/2 each)
-    half = math.sqrt(2 * float(variance) * log / runs) + 7 * top * log / (3 * (runs - 1))
-    return value, max(0.0, float(value) - half), min(top, float(value) + half)
+    half = math.sqrt(2 * float(variance) * log / runs) + 7 * cap * log / (3 * (runs - 1))
+    return value, max(0.0, float(value) - half), min(cap, float(value) + half)
 
 
 def _pool(classes) -> list[int]:
@@ -882,18 +887,38 @@ def _places_single(game: Game, pool: list[int]) -> list[int]:
 
 
 def _places_any(game: Game, pool: list[int]) -> list[int]:
-    """:func:`_places_single` for any :class:`Game` (several quotas, a blocking minority), each
-    bisection a halving over the order's running sums of every criterion (the game is monotone)."""
-    n = len(pool)
-    f = [[0, *itertools.accumulate(game.classes[i].weights[j] for i in pool)] for j in range(len(game.quotas))]
-    first = _least(0, n + 1, lambda t: game.wins(tuple(s[t] for s in f)))
+    """:func:`_places_single` for any :class:`Game` (several quotas, a blocking minority).  A
+    coalition wins when its sum of each criterion reaches that criterion's quota, or its sum of the
+    minority's criterion passes the total less the minority: each a threshold on one running sum, so
+    the first place at which the others' sums win (with or without the player) is, per threshold, a
+    bisection of that criterion's running sums, then the latest over the quotas or the minority's."""
+    n, bisect_left = len(pool), bisect.bisect_left
+    f = [[0, *itertools.accumulate(game.classes[i].weights[c] for i in pool)] for c in range(len(game.quotas))]
+    quotas = list(enumerate(game.quotas))
+    minority = None
+    if game.minority is not None:
+        j, m = game.minority
+        minority = (j, game.totals()[j] - m + 1)  # (those outside fewer than m: the coalition's sum at least this)
+
+    def without(c: int, t: int, p: int, x: int) -> int:
+        """The first place j at which the others' sum of criterion c reaches t (n if none): F[j] up
+        to the player at p, F[j + 1] - x after it."""
+        s = f[c]
+        return bisect_left(s, t, 0, p + 1) if s[p] >= t else bisect_left(s, t + x, p + 2) - 1
+
+    def with_it(c: int, t: int, p: int, x: int) -> int:
+        """The first place j at which the others' sum of criterion c and the player's x reach t."""
+        s = f[c]
+        return bisect_left(s, t - x, 0, p + 1) if s[p] + x >= t else bisect_left(s, t) - 1
+
     out = []
     for p, i in enumerate(pool):
         x = game.classes[i].weights
-        lose = first if p >= first else _least(p + 1, n, lambda j: game.wins(tuple(s[j + 1] - w for s, w in zip(f, x))))
-        win = _least(0, p + 1, lambda j: game.wins(tuple(s[j] + w for s, w in zip(f, x))))
-        if win > p:
-            win = max(p + 1, first - 1)
+        lose = max(without(c, q, p, x[c]) for c, q in quotas)
+        win = max(with_it(c, q, p, x[c]) for c, q in quotas)
+        if minority is not None:
+            c, t = minority
+            lose, win = min(lose, without(c, t, p, x[c])), min(win, with_it(c, t, p, x[c]))
         out.append(max(0, lose - win))
     return out
 
