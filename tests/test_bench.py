@@ -185,6 +185,8 @@ def test_the_performance_page_quotes_the_recorded_power_run():
             f"counting pivots ({ms_p}\nms an order)") in doc
     assert f"an interval from 0 to {width_p:.2%}, {round(width_p / width)}\ntimes as wide, at a quarter of the time" in doc
     assert round(many["other"] / many["ours"], 1) in (0.2, 0.3)  # (a quarter: the note's times)
+    rules = rows["10,000 holders, double majority, Shapley-Shubik sampled"]
+    assert f"majority of the weight and of the holders take\n{rules['note'].split('orders, ')[1].split(' ms')[0]} ms an order" in doc
     from govspec.power.games import BANZHAF_WORK, _packed, weighted
 
     assert f"up to\n{BANZHAF_WORK:,} bit operations" in doc
