@@ -869,20 +869,25 @@ def _places_single(game: Game, pool: list[int]) -> list[int]:
     """For each player of an order (``pool``: class indices) of a single weighted vote, the places
     among the others at which its arrival would be pivotal: with the running sums F of the order,
     for the player at p of weight x the others' sums are F[j] up to j = p, then F[j + 1] - x; it is
-    pivotal at j when that sum is short of the quota and reaches it with x.  A few bisections each."""
+    pivotal at j when that sum is short of the quota and reaches it with x.  With ``first`` the first
+    running sum that wins (the pivot at first - 1): a player before the pivot is pivotal at the
+    places after it whose sum F[j + 1] lies in [q, q + x); one after, at those up to it whose F[j]
+    lies in [q - x, q): one bisection each, within the sums a weight of the vote can reach from the
+    quota; the pivot itself, two."""
     (q,) = game.quotas
     weight = [c.weights[0] for c in game.classes]
     xs = [weight[i] for i in pool]
     f = [0, *itertools.accumulate(xs)]
-    first = bisect.bisect_left(f, q)  # (the first running sum that wins: the pivot is at first - 1)
-    out = []
-    for p, x in enumerate(xs):
-        # (from `lose`, the others' sum before the place wins without the player; from `win`, with it)
-        lose = first if p >= first else bisect.bisect_left(f, q + x, p + 2) - 1
-        win = bisect.bisect_left(f, q - x, 0, p + 1)
-        if win > p:
-            win = max(p + 1, first - 1)
-        out.append(max(0, lose - win) if x else 0)
+    first, bisect_left = bisect.bisect_left(f, q), bisect.bisect_left
+    heaviest = max(xs)
+    high = min(len(f), bisect_left(f, q + heaviest, first) + 1)  # (no F[j + 1] in [q, q + x) lies past it)
+    low = bisect_left(f, q - heaviest, 0, first)  # (nor any F[j] in [q - x, q) before it)
+    out = [bisect_left(f, q + x, first, high) - first for x in xs[:first - 1]]
+    p, x = first - 1, xs[first - 1]  # (the pivot: the others' sums before it are F[j], after it F[j + 1] - x)
+    lose = bisect_left(f, q + x, p + 2) - 1
+    win = bisect_left(f, q - x, 0, p + 1)
+    out.append(max(0, lose - (win if win <= p else max(p + 1, first - 1))) if x else 0)
+    out += [first - bisect_left(f, q - x, low, first) for x in xs[first:]]
     return out
 
 
