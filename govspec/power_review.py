@@ -54,7 +54,8 @@ def _with_powers(f: FileReport, options: api.Options, read: Read | None, progres
         read = Read()
         try:
             data = api.power(block.spec_path, block.outcome, options=replace(options, explain=False, jobs=1),
-                             progress=progress, each_size=block.each_size, bloc=block.bloc, read=read)
+                             progress=progress, each_size=block.each_size, bloc=block.bloc, read=read,
+                             by=block.by, sample=block.sample)
         except SpecError as err:
             return replace(f, properties=(), sanity=(), diffs=(), powers=(),
                            errors=tuple(replace(d, notes=(*d.notes, note)) for d in err.diagnostics))

@@ -219,11 +219,15 @@ def _confined_fault(raw: str, review: str, root: str, form: BlockForm = DIFF_FOR
 
 POWER_LANGUAGE = "govspec-power"
 MAX_POWER_BLOCKS = 16  # each may be many checks of the verifier (the procedural analysis)
-POWER_FORM = BlockForm("power", ("spec", "outcome", "each-size", "bloc"), ("spec",), ("spec",),
-                       "'spec: PATH', 'outcome: P', 'each-size: yes' or 'bloc: TAG'",
+POWER_FORM = BlockForm("power", ("spec", "outcome", "each-size", "bloc", "by", "sample"), ("spec",), ("spec",),
+                       "'spec: PATH', 'outcome: P', 'each-size: yes', 'bloc: TAG', 'by: tag' or 'sample: N'",
                        "a power block holds 'spec: PATH' (relative to the review's folder) and may hold 'outcome: P', "
-                       "'each-size: yes' (as govspec power --each-size) and 'bloc: TAG' (as govspec power --bloc TAG)",
+                       "'each-size: yes' (as govspec power --each-size), 'bloc: TAG' (as govspec power --bloc TAG), "
+                       "'by: person', 'by: tag' or 'by: principal' (as govspec power --by) and 'sample: N' (as govspec "
+                       "power --sample N)",
                        "a power block names the spec whose power it shows ('spec: PATH')", "analyses a .gov spec")
+POWER_BY = ("person", "tag", "principal")
+POWER_SAMPLES = (100, 10_000_000)  # (as govspec power --sample takes them)
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,9 @@ class PowerBlock:
     """One ```govspec-power block: ``spec`` as written and as the path to read (``spec_path``), the
     ``outcome`` asked (None: every outcome), ``each_size`` (``each-size: yes``: also the game at each
     size of the deciding body, as ``govspec power --each-size``), ``bloc`` (``bloc: TAG``: the people
-    with the tag as one player, as ``govspec power --bloc TAG``); ``line``, ``last``: its fence lines."""
+    with the tag as one player, as ``govspec power --bloc TAG``), ``by`` (``by: tag``: as ``govspec
+    power --by``), ``sample`` (``sample: N``: as ``govspec power --sample N``); ``line``, ``last``:
+    its fence lines."""
 
     line: int
     last: int
@@ -240,24 +246,53 @@ class PowerBlock:
     outcome: str | None
     each_size: bool = False
     bloc: str | None = None
+    by: str = "person"
+    sample: int | None = None
 
 
 def is_power_block(token) -> bool:
     return token.type == "fence" and token.info.strip().split(" ")[0] == POWER_LANGUAGE and token.map is not None
 
 
-def _each_size_fault(token, lines: list[str], path: str, value: str) -> Diagnostic:
-    """GOV008 at the value of a block's ``each-size`` line that is neither ``yes`` nor ``no``."""
+def _value_fault(token, lines: list[str], path: str, key: str, value: str, message: str, note: str) -> Diagnostic:
+    """GOV008 at the value of a block's ``key`` line (``message``, with ``note``)."""
     for index in range(token.map[0] + 1, token.map[1]):
-        key, colon, raw = lines[index].partition(":")
-        if colon and key.strip() == "each-size":
-            column = len(key) + 1 + len(raw) - len(raw.lstrip()) + 1
+        name, colon, raw = lines[index].partition(":")
+        if colon and name.strip() == key:
+            column = len(name) + 1 + len(raw) - len(raw.lstrip()) + 1
             span = Span(path, index + 1, column, index + 1, column + max(len(value), 1))
             break
     else:  # (not found on a line of its own: the fence, as a last resort)
         span = _fence_span(path, lines, token)
-    return Diagnostic("GOV008", f"'each-size' is 'yes' or 'no', not '{value}'", span,
-                      notes=("each-size: yes adds the game at each size of the deciding body (govspec power --each-size)",))
+    return Diagnostic("GOV008", message, span, notes=(note,))
+
+
+def _power_faults(token, lines: list[str], path: str, given: dict[str, str]) -> list[Diagnostic]:
+    """The faults of a power block's values: ``each-size`` neither yes nor no, ``by`` none of
+    :data:`POWER_BY` (or not ``person`` beside a bloc), ``sample`` not a whole number in
+    :data:`POWER_SAMPLES`."""
+    faults = []
+    each, by, sample = given.get("each-size", "no"), given.get("by", "person"), given.get("sample")
+    if each not in ("yes", "no"):
+        faults.append(_value_fault(token, lines, path, "each-size", each, f"'each-size' is 'yes' or 'no', not '{each}'",
+                                   "each-size: yes adds the game at each size of the deciding body (govspec power "
+                                   "--each-size)"))
+    if by not in POWER_BY:
+        faults.append(_value_fault(token, lines, path, "by", by, f"'by' is 'person', 'tag' or 'principal', not '{by}'",
+                                   "by: tag adds each tag's share; by: principal makes a principal's keys one player "
+                                   "(govspec power --by)"))
+    elif by != "person" and given.get("bloc"):
+        faults.append(_value_fault(token, lines, path, "by", by, f"a bloc is one player in the place of its people: "
+                                   f"give it with the players by person, not by {by}",
+                                   "bloc: TAG makes the people with the tag one player; leave out 'by' or give "
+                                   "'by: person'"))
+    low, high = POWER_SAMPLES
+    if sample is not None and not (sample.isascii() and sample.isdigit() and low <= int(sample) <= high):
+        faults.append(_value_fault(token, lines, path, "sample", sample,
+                                   f"'sample' is a whole number from {low:,} to {high:,}, not '{sample}'",
+                                   "sample: N estimates what no exact analysis gives from N random coalitions and "
+                                   "orders (govspec power --sample N)"))
+    return faults
 
 
 def power_blocks(text: str, path: str) -> list[PowerBlock]:
@@ -272,13 +307,14 @@ def power_blocks(text: str, path: str) -> list[PowerBlock]:
     found, errors = [], []
     for token in tokens:
         given = _block_keys(token, lines, path, errors, POWER_FORM)
-        if given is not None and given.get("each-size", "no") not in ("yes", "no"):
-            errors.append(_each_size_fault(token, lines, path, given["each-size"]))
-        elif given is not None:
+        faults = _power_faults(token, lines, path, given) if given is not None else []
+        errors += faults
+        if given is not None and not faults:
             found.append(PowerBlock(token.map[0] + 1, token.map[1], given["spec"],
                                     os.path.normpath(os.path.join(os.path.dirname(path), given["spec"])),
                                     given.get("outcome") or None, given.get("each-size") == "yes",
-                                    given.get("bloc") or None))
+                                    given.get("bloc") or None, given.get("by", "person"),
+                                    int(given["sample"]) if given.get("sample") else None))
     if errors:
         raise SpecError(sorted(errors, key=lambda d: (d.span.line, d.span.column)))
     return found

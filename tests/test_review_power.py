@@ -124,6 +124,41 @@ def test_each_size_is_yes_or_no(tmp_path):
     assert "^^^^^" in err
 
 
+def test_a_power_block_may_ask_by_tag_with_a_sample(tmp_path):
+    """'by: tag' and 'sample: N' are `govspec power --by tag --sample N` at the block: a vote of 150
+    tagged holders (its Banzhaf indices alone) gets its Shapley-Shubik indices estimated, per player
+    and per tag, as govspec power gives them (seeded: the same figures), and the review exits 4."""
+    people = "".join(f"  person h{i}{' tags whale' if i > 140 else ''} weight {i}\n" for i in range(1, 151))
+    spec = ('organization "Holders" {\n' + people + "  body holders { members "
+            + ", ".join(f"h{i}" for i in range(1, 151)) + " }\n  procedure adopt {\n"
+            "    decided by holders by written consent\n      passes when weight(yes) > half of weight(members)\n  }\n}\n")
+    review = _review(tmp_path, "by: tag\nsample: 1000\n", spec=spec)
+    code, out, _ = run_cli("check", "--format", "json", review)
+    assert code == 4
+    (power,) = json.loads(out)["files"][0]["powers"]
+    (act,) = power["power"]["outcomes"]
+    assert power["exit_code"] == 4 and act["by"] == "tag" and act["sampled_shapley"]["orders"] == 1000
+    assert [t["tag"] for t in act["sampled_shapley"]["tags"]] == ["whale"] == [t["tag"] for t in act["tags"]]
+    _, alone, _ = run_cli("power", "--format", "json", "--by", "tag", "--sample", "1000", str(tmp_path / "vetoed.gov"))
+    assert json.loads(alone)["outcomes"] == power["power"]["outcomes"]
+    code, out, _ = run_cli("check", review)
+    assert code == 4 and "  per tag (the estimates of the members with the tag, added up;" in out
+
+
+def test_by_and_sample_take_what_govspec_power_takes(tmp_path):
+    """A 'by' other than person, tag or principal, 'by: tag' beside a bloc, and a sample that is not
+    a whole number from 100 to 10,000,000 are each GOV008 at the value, with a caret."""
+    for lines, message in (("by: people\n", "review.md:5:5: error[GOV008]: 'by' is 'person', 'tag' or 'principal', "
+                                               "not 'people'"),
+                           ("bloc: whale\nby: tag\n", "review.md:6:5: error[GOV008]: a bloc is one player in the place "
+                                                     "of its people: give it with the players by person, not by tag"),
+                           ("sample: 50\n", "review.md:5:9: error[GOV008]: 'sample' is a whole number from 100 to "
+                                            "10,000,000, not '50'"),
+                           ("sample: many\n", "not 'many'"), ("sample: 1e4\n", "not '1e4'")):
+        code, _, err = run_cli("check", _review(tmp_path, lines))
+        assert code == 3 and message in err and "^" in err, err
+
+
 def test_the_api_does_the_blocks_in_the_steps_docs_cli_md_names(tmp_path):
     """docs/cli.md: api.check_files checks a review's own properties; the diff and power blocks are
     done above the API by with_diff_blocks and with_power_blocks, as the command line does."""
