@@ -255,11 +255,17 @@ def is_power_block(token) -> bool:
 
 
 def _value_fault(token, lines: list[str], path: str, key: str, value: str, message: str, note: str) -> Diagnostic:
-    """GOV008 at the value of a block's ``key`` line (``message``, with ``note``)."""
-    for index in range(token.map[0] + 1, token.map[1]):
-        name, colon, raw = lines[index].partition(":")
+    """GOV008 at the value of a block's ``key`` line (``message``, with ``note``), found as
+    :func:`_block_keys` reads the lines (in a list or a quote too)."""
+    first = token.map[0] + 1
+    for offset, content in enumerate(token.content.split("\n")[:-1]):
+        index = first + offset
+        original = lines[index] if index < len(lines) else content
+        indent = len(original) - len(content) if original.endswith(content) else 0
+        stripped = content.strip()
+        name, colon, raw = stripped.partition(":")
         if colon and name.strip() == key:
-            column = len(name) + 1 + len(raw) - len(raw.lstrip()) + 1
+            column = indent + len(content) - len(content.lstrip()) + 1 + len(stripped) - len(raw.lstrip())
             span = Span(path, index + 1, column, index + 1, column + max(len(value), 1))
             break
     else:  # (not found on a line of its own: the fence, as a last resort)

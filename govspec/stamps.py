@@ -373,6 +373,20 @@ def _diff_findings(block: dict) -> list[str]:
     return out
 
 
+def _tag_facts(r: dict) -> list[str]:
+    """An outcome's figures per tag (``--by tag``, a power block's ``by: tag``): exact shares, certified
+    intervals and estimates, each tag with its members."""
+    facts = []
+    for where, tags in (("exact", r.get("tags")), ("certified", (r.get("certified") or {}).get("tags")),
+                        ("sampled", (r.get("approximate") or {}).get("tags")),
+                        ("sampled Shapley-Shubik", (r.get("sampled_shapley") or {}).get("tags"))):
+        for t in tags or ():
+            figures = [f"{k} {v.get('exact', v.get('estimate'))}" + (f" in [{v['low']}, {v['high']}]" if "low" in v else "")
+                       for k, v in t.items() if isinstance(v, dict)]
+            facts.append(f"tag {t['tag']} ({where}; {', '.join(t['members'])}): {', '.join(figures)}")
+    return facts
+
+
 def _power_findings(block: dict) -> list[str]:
     """What a power block found: its exit code, and per outcome its figures (every index of every
     player as an exact fraction, the winning coalitions, dummies, vetoes, how bounded, why none;
@@ -400,6 +414,8 @@ def _power_findings(block: dict) -> list[str]:
         if "certified" in r:
             facts += [f"{p['name']}: Banzhaf in [{p['banzhaf']['low']}, {p['banzhaf']['high']}]"
                       for p in r["certified"]["players"]]
+        facts += [f"by {r['by']}"] if r.get("by", "person") != "person" else []  # (saved reviews by person keep verifying)
+        facts += _tag_facts(r)
         out += [f"{name}: {fact}" for fact in facts]
     out += [f"{u['procedure']} not analysed: {u['reason']}" for u in data["unsupported"]]
     return out

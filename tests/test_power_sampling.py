@@ -340,35 +340,46 @@ def test_the_power_page_quotes_the_estimates_of_300_token_holders():
     assert lines[estimates + 2].startswith("    h1 ") and figures(lines[estimates + 2])[1] > 0
 
 
-def test_a_group_of_players_counts_the_places_of_its_own_members_in_each_order():
-    """sample_shapley's groups (a tag's members): replaying its orders from the same seed, each
-    group's places and squares are those of its own members' places counted by brute force (players
-    named by their place in the list of players, a class's members told apart); a group of a whole
-    class counts what the class counts; over 2,000 orders, each group's interval holds the sum of its
-    members' exact indices (everyone's: 1)."""
-    game = weighted([3, 3, 2, 1, 1, 4], 7)  # (players in _pool order: the two 3s, the 2, the two 1s, the 4)
-    pool = _pool(game.classes)
-    groups = ((0,), (0, 1), (1, 3), (2, 4, 5), (0, 1, 2, 3, 4, 5))
+def test_a_group_of_players_is_estimated_as_its_members_added_up_with_an_interval_of_its_own():
+    """sample_shapley's groups (a tag's members: how many of each class): replaying its orders from
+    the same seed, each group's share in an order is k / count of each class's places over n, added
+    up over the classes it takes members of, so its estimate is exactly its members' estimates added
+    up (a group taking one of two interchangeable members counts half their places, not the places
+    of one of them); over 2,000 orders each group's interval holds the sum of its members' exact
+    indices (everyone's: 1); the high end stays at most 1 unless the estimate is above 1."""
+    game = weighted([3, 3, 2, 1, 1, 4], 7)
+    weight = [c.weights[0] for c in game.classes]
+    taken = {3: 1, 2: 1, 1: 2}  # (one of the two 3s, the 2, both 1s)
+    groups = (tuple(taken.get(w, 0) for w in weight), tuple(c.count for c in game.classes),
+              tuple(int(w == 3) for w in weight))
     found = sample_shapley(game, 300, seed=5, groups=groups)
-    draw, players = random.Random(5), list(range(len(pool)))
+    pool, draw = _pool(game.classes), random.Random(5)
     places, squares = [0] * len(groups), [0] * len(groups)
     for _ in range(300):
-        draw.shuffle(players)
-        order = [pool[x] for x in players]
-        mine = dict(zip(players, _places_by_hand(game, order)))
-        for g, members in enumerate(groups):
-            places[g] += sum(mine[x] for x in members)
-            squares[g] += sum(mine[x] for x in members) ** 2
+        draw.shuffle(pool)
+        by_class = [0] * len(game.classes)
+        for i, k in zip(pool, _places_by_hand(game, pool)):
+            by_class[i] += k
+        for g, group in enumerate(groups):  # (shares over the common denominator of the counts taken from)
+            unit = math.lcm(*(c.count for c, k in zip(game.classes, group) if k))
+            k = sum(a * unit // c.count * b for a, c, b in zip(group, game.classes, by_class))
+            places[g] += k
+            squares[g] += k * k
     assert found.group_places == tuple(places) and found.group_squares == tuple(squares)
-    whole = [i for i, c in enumerate(game.classes) if c.weights == (3,)][0]
-    assert found.group_places[1] == found.places[whole] and found.group_squares[1] == found.squares[whole]
+    for g, group in enumerate(groups):
+        assert found.estimate_group(g)[0] == sum(k * found.estimate(i)[0] for i, k in enumerate(group))
     exact = analyse(game)
-    shapley = [exact.per_class[i].shapley for i in pool]  # (per player)
     found = sample_shapley(game, 2000, seed=1, groups=groups)
-    for g, members in enumerate(groups):
+    for g, group in enumerate(groups):
         estimate, low, high = found.estimate_group(g)
-        total = sum(shapley[x] for x in members)
-        assert low <= total <= high and abs(estimate - total) < 0.05 and high <= 1
+        total = sum(k * exact.per_class[i].shapley for i, k in enumerate(group))
+        assert low <= total <= high <= max(1, estimate) and abs(estimate - total) < 0.05
+    assert found.estimate_group(1)[1] <= 1 <= found.estimate_group(1)[2]
+    game = weighted([7, 5, 9, 3, 8], 9)  # (the places of everyone in one order can add up past n)
+    everyone = (tuple(c.count for c in game.classes),)
+    past = [r for r in (sample_shapley(game, n, seed=s, groups=everyone).estimate_group(0) for n in (5, 20) for s in range(20))
+            if r[0] > 1]
+    assert past and all(low <= 1 <= high and high >= estimate for estimate, low, high in past)
 
 
 @pytest.mark.parametrize("tier", ["alone", "certified", "sampled"])
@@ -393,7 +404,7 @@ def test_by_tag_the_estimates_are_given_per_tag_with_intervals_of_their_own(tmp_
         members = t["members"]
         assert len(members) == n // 10
         e, added = t["shapley"], sum(players[name]["shapley"]["estimate"] for name in members)
-        assert e["estimate"] == pytest.approx(added) and 0 <= e["low"] <= e["estimate"] <= e["high"] <= 1
+        assert e["estimate"] == pytest.approx(added) and 0 <= e["low"] <= e["estimate"] <= e["high"] <= max(1, e["estimate"])
         if tier == "sampled":
             assert t["normalised"]["estimate"] == pytest.approx(sum(players[x]["normalised"]["estimate"] for x in members))
         else:

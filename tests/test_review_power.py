@@ -157,6 +157,11 @@ def test_by_and_sample_take_what_govspec_power_takes(tmp_path):
                            ("sample: many\n", "not 'many'"), ("sample: 1e4\n", "not '1e4'")):
         code, _, err = run_cli("check", _review(tmp_path, lines))
         assert code == 3 and message in err and "^" in err, err
+    quoted = tmp_path / "quoted.md"  # (in a quote, as in a list: at the value all the same)
+    quoted.write_text("# R\n\n> ```govspec-power\n> spec: vetoed.gov\n> by: tags\n> ```\n", encoding="utf-8")
+    code, _, err = run_cli("check", str(quoted))
+    assert code == 3 and "quoted.md:5:7: error[GOV008]: 'by' is 'person', 'tag' or 'principal', not 'tags'" in err
+    assert " 5 | > by: tags\n   |       ^^^^" in err
 
 
 def test_the_api_does_the_blocks_in_the_steps_docs_cli_md_names(tmp_path):

@@ -473,6 +473,37 @@ def test_a_spec_a_block_names_that_changes_what_it_finds_is_caught(review_report
     assert "the report no longer holds (2 differences)" in out
 
 
+def test_a_block_s_figures_per_tag_are_compared_too(tmp_path):
+    """A power block 'by: tag' with 'sample: N' (Nassau's tags; 300 tagged holders whose
+    Shapley-Shubik indices are estimated): verify-report does both again and they hold; a report
+    whose per-tag figures were edited (an exact share, an estimate of a tag, or 'by') no longer
+    holds, each named at its block."""
+    people = "".join(f"  person h{i}{' tags whale' if i > 290 else ''} weight {i}\n" for i in range(1, 301))
+    (tmp_path / "holders.gov").write_text(
+        'organization "Holders" {\n' + people + "  body holders { members " + ", ".join(f"h{i}" for i in range(1, 301))
+        + " }\n  procedure adopt {\n    decided by holders by written consent\n"
+        "      passes when weight(yes) > half of weight(members)\n  }\n}\n")
+    (tmp_path / "nassau.gov").write_text(NASSAU)
+    review = tmp_path / "review.md"
+    review.write_text("# Power\n\n```govspec-power\nspec: nassau.gov\nby: tag\n```\n\n"
+                      "```govspec-power\nspec: holders.gov\nby: tag\nsample: 200\n```\n")
+    code, out, _ = run_cli("check", "-q", "--format", "json", str(review))
+    assert code == 4
+    report = tmp_path / "report.json"
+    report.write_text(out)
+    assert run_cli("verify-report", str(report))[0] == 0
+    for edit, line in ((lambda nassau, holders: nassau["tags"][0]["normalised"].update(exact="1/2"), 3),
+                       (lambda nassau, holders: holders["sampled_shapley"]["tags"][0]["shapley"].update(estimate=0.5), 8),
+                       (lambda nassau, holders: nassau.update(by="person"), 3)):
+        data = json.loads(out)
+        edit(*(b["power"]["outcomes"][0] for b in data["files"][0]["powers"]))
+        tampered = tmp_path / "tampered.json"
+        tampered.write_text(json.dumps(data))
+        code, found, _ = run_cli("verify-report", str(tampered))
+        assert code == 1 and f"{review}:{line}: power block of " in found
+        assert "the report no longer holds (1 difference)" in found
+
+
 def test_a_spec_a_block_read_that_changed_at_all_is_a_difference(review_report):
     """The files each block read are hashed in the report: an edit that changes nothing a block
     finds (a comment) is still a difference, named with both hashes; a report that records no

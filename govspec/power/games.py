@@ -795,8 +795,8 @@ class InsertedOrders:
     places: tuple[int, ...]
     squares: tuple[int, ...]
     most: tuple[int, ...]
-    groups: tuple[tuple[int, ...], ...] = ()  # (players, by their place in _pool order: e.g. a tag's members)
-    group_places: tuple[int, ...] = ()
+    groups: tuple[tuple[int, ...], ...] = ()  # (per group, how many members of each class: e.g. a tag's)
+    group_places: tuple[int, ...] = ()  # (per group, over every order: sum over classes of k x (unit / count) x places)
     group_squares: tuple[int, ...] = ()
     interval = "empirical-bernstein"
 
@@ -808,11 +808,26 @@ class InsertedOrders:
                           self.confidence)
 
     def estimate_group(self, g: int) -> tuple[Fraction, float, float]:
-        """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g."""
-        n, pool = self.game.players, _pool(self.game.classes)
-        top = Fraction(sum(self.most[pool[x]] for x in self.groups[g]), n)
-        value, low, high = _bernstein(self.group_places[g], self.group_squares[g], self.orders, n, top, self.confidence)
-        return value, low, min(1.0, high)  # (a sum of indices is at most 1, however loose the bound)
+        """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g:
+        the estimate is its members' estimates added up (each order's share of a group taking k of
+        a class's members is k / count of the class's places over n), the interval its own, from
+        those shares; its high end at most 1 (a sum of indices is), unless the estimate is above."""
+        n, taken = self.game.players, self.groups[g]
+        top = Fraction(sum(k * most for k, most in zip(taken, self.most)), n)
+        value, low, high = _bernstein(self.group_places[g], self.group_squares[g], self.orders,
+                                      _group_unit(self.game, taken) * n, top, self.confidence)
+        return value, low, min(high, max(1.0, _up(value)))
+
+
+def _up(x: Fraction) -> float:
+    """The least float at least ``x`` (``float`` rounds to nearest, which may be below it)."""
+    f = float(x)
+    return math.nextafter(f, math.inf) if f < x else f
+
+
+def _group_unit(game: Game, taken) -> int:
+    """A common denominator of the shares k / count of a group taking ``taken[c]`` members of each class."""
+    return math.lcm(*(c.count for c, k in zip(game.classes, taken) if k))
 
 
 def _bernstein(total: int, squares: int, runs: int, unit: int, top: Fraction, confidence: float
@@ -822,10 +837,7 @@ def _bernstein(total: int, squares: int, runs: int, unit: int, top: Fraction, co
     empirical Bernstein interval at ``confidence`` (Maurer and Pontil, 2009, theorem 4, on each side
     at half the risk); the sample variance computed exactly, and the interval never cut below
     ``top`` by rounding (a share at its bound in every order has an index of exactly ``top``)."""
-    value = Fraction(total, runs * unit)
-    cap = float(top)
-    if cap < top:
-        cap = math.nextafter(cap, math.inf)
+    value, cap = Fraction(total, runs * unit), _up(top)
     if runs < 2:
         return value, 0.0, cap
     variance = Fraction(squares * runs - total ** 2, runs * (runs - 1) * unit * unit)
@@ -933,33 +945,28 @@ def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int 
     """:class:`InsertedOrders` of a game in which some coalition wins and the empty one loses, by
     drawing ``orders`` random orders (a seeded generator: the same figures each run).  Each order
     costs one pass adding up the weights in that order, then a few bisections per player (a single
-    quota), or a few halvings over the sums of every criterion (:func:`_places_any`).  ``groups``:
-    sets of players (by their place in :func:`_pool`'s list, e.g. the members of a tag) whose
-    indices are also estimated added up, from the places of their own members in each order."""
+    quota), or a few per criterion (:func:`_places_any`).  ``groups``: sets of players (how many
+    members of each class, e.g. the members of a tag) whose indices are also estimated added up."""
     rng, pool = random.Random(seed), _pool(game.classes)
-    players = list(range(len(pool)))  # (shuffled as the classes' list would be: the same orders)
     places, squares = [0] * len(game.classes), [0] * len(game.classes)
     in_groups, of_groups = [0] * len(groups), [0] * len(groups)
+    weights = [[k * (_group_unit(game, taken) // c.count) for k, c in zip(taken, game.classes)] for taken in groups]
     counted = _places_single if game.single else _places_any
     for _ in range(orders):
         check_time()
-        rng.shuffle(players)
-        order = [pool[x] for x in players]
-        found = counted(game, order)
+        rng.shuffle(pool)
         by_class = [0] * len(game.classes)
-        for i, k in zip(order, found):
+        for i, k in zip(pool, counted(game, pool)):
             by_class[i] += k
         for i, k in enumerate(by_class):
             places[i] += k
             squares[i] += k * k
-        if groups:
-            mine = dict(zip(players, found))
-            for g, members in enumerate(groups):
-                k = sum(mine[x] for x in members)
-                in_groups[g] += k
-                of_groups[g] += k * k
+        for g, weight in enumerate(weights):
+            k = sum(a * b for a, b in zip(weight, by_class))
+            in_groups[g] += k
+            of_groups[g] += k * k
     return InsertedOrders(game, orders, confidence, tuple(places), tuple(squares), tuple(_most_places(game)),
-                          tuple(tuple(g) for g in groups), tuple(in_groups), tuple(of_groups))
+                          tuple(tuple(taken) for taken in groups), tuple(in_groups), tuple(of_groups))
 
 
 def sample_orders_of(game, wins, orders: int, confidence: float = 0.95, seed: int = 0) -> SampledOrders:

@@ -678,18 +678,18 @@ def sampled(game, samples: int, why: str, place: dict, model: m.Model | None = N
 
 def _tag_groups(model: m.Model, game: Game, place: dict) -> list[tuple[str, list[str], tuple[int, ...]]]:
     """Per tag (as :func:`by_tag` orders them), its members who are players of ``game``, in the
-    spec's order, and their places in the list of players :func:`~govspec.power.games.sample_shapley`
-    shuffles."""
-    names = [name for c in game.classes for name in c.names()]
-    index = {name: x for x, name in enumerate(names)}
-    rows = [{"name": name} for name in sorted(names, key=lambda n: place.get(n, len(place)))]
-    return [(tag, [r["name"] for r in members], tuple(index[r["name"]] for r in members))
+    spec's order, and how many of them each class of the game holds (the group
+    :func:`~govspec.power.games.sample_shapley` estimates)."""
+    of = {name: i for i, c in enumerate(game.classes) for name in c.names()}
+    rows = [{"name": name} for name in sorted(of, key=lambda n: place.get(n, len(place)))]
+    return [(tag, [r["name"] for r in members],
+             tuple(sum(of[r["name"]] == i for r in members) for i in range(len(game.classes))))
             for tag, members in _tagged(model, rows).items()]
 
 
 def _estimated_tags(tags: list, orders: InsertedOrders, players: list[dict] | None = None) -> list[dict]:
     """Per tag, the Shapley-Shubik indices of its members added up, estimated with an interval of
-    its own (from the places of its members in each order, not from the members' intervals); with
+    its own (from each order's share of its members, not from the members' intervals); with
     ``players`` (a sampled vote's), their normalised Banzhaf estimates added up too (estimates only)."""
     share = {r["name"]: r["normalised"]["estimate"] for r in players or ()}
     return [{"tag": tag, "members": members,
