@@ -433,17 +433,25 @@ def review_report(tmp_path):
     Nassau board), and the JSON report of checking it."""
     from test_review_diff import BOARD
 
-    (tmp_path / "before.gov").write_text(BOARD.format(quorum="majority"))
-    (tmp_path / "after.gov").write_text(BOARD.format(quorum="1/3"))
-    (tmp_path / "nassau.gov").write_text(NASSAU)
-    review = tmp_path / "review.md"
-    review.write_text("# Amendment\n\n```govspec-diff\nold: before.gov\nnew: after.gov\n```\n\n"
-                      "```govspec-power\nspec: nassau.gov\n```\n")
-    code, out, _ = run_cli("check", "-q", "--format", "json", str(review))
-    assert code == 1
-    report = tmp_path / "report.json"
-    report.write_text(out)
+    review, report, _ = _reviewed(tmp_path, {"before.gov": BOARD.format(quorum="majority"),
+                                              "after.gov": BOARD.format(quorum="1/3"), "nassau.gov": NASSAU},
+                                  "# Amendment\n\n```govspec-diff\nold: before.gov\nnew: after.gov\n```\n\n"
+                                  "```govspec-power\nspec: nassau.gov\n```\n", 1)
     return tmp_path, review, report
+
+
+def _reviewed(folder, files: dict[str, str], text: str, code: int):
+    """The review ``text`` beside ``files`` in ``folder``, checked to JSON (exit ``code``): the
+    review's path, the report's, and the report's text."""
+    for name, content in files.items():
+        (folder / name).write_text(content)
+    review = folder / "review.md"
+    review.write_text(text)
+    found, out, _ = run_cli("check", "-q", "--format", "json", str(review))
+    assert found == code
+    report = folder / "report.json"
+    report.write_text(out)
+    return review, report, out
 
 
 def test_a_review_s_blocks_are_done_again_and_hold(review_report):
@@ -479,18 +487,12 @@ def test_a_block_s_figures_per_tag_are_compared_too(tmp_path):
     whose per-tag figures were edited (an exact share, an estimate of a tag, or 'by') no longer
     holds, each named at its block."""
     people = "".join(f"  person h{i}{' tags whale' if i > 290 else ''} weight {i}\n" for i in range(1, 301))
-    (tmp_path / "holders.gov").write_text(
-        'organization "Holders" {\n' + people + "  body holders { members " + ", ".join(f"h{i}" for i in range(1, 301))
-        + " }\n  procedure adopt {\n    decided by holders by written consent\n"
-        "      passes when weight(yes) > half of weight(members)\n  }\n}\n")
-    (tmp_path / "nassau.gov").write_text(NASSAU)
-    review = tmp_path / "review.md"
-    review.write_text("# Power\n\n```govspec-power\nspec: nassau.gov\nby: tag\n```\n\n"
-                      "```govspec-power\nspec: holders.gov\nby: tag\nsample: 200\n```\n")
-    code, out, _ = run_cli("check", "-q", "--format", "json", str(review))
-    assert code == 4
-    report = tmp_path / "report.json"
-    report.write_text(out)
+    holders = ('organization "Holders" {\n' + people + "  body holders { members " +
+               ", ".join(f"h{i}" for i in range(1, 301)) + " }\n  procedure adopt {\n    decided by holders by written "
+               "consent\n      passes when weight(yes) > half of weight(members)\n  }\n}\n")
+    review, report, out = _reviewed(tmp_path, {"holders.gov": holders, "nassau.gov": NASSAU},
+                                    "# Power\n\n```govspec-power\nspec: nassau.gov\nby: tag\n```\n\n"
+                                    "```govspec-power\nspec: holders.gov\nby: tag\nsample: 200\n```\n", 4)
     assert run_cli("verify-report", str(report))[0] == 0
     for edit, line in ((lambda nassau, holders: nassau["tags"][0]["normalised"].update(exact="1/2"), 3),
                        (lambda nassau, holders: holders["sampled_shapley"]["tags"][0]["shapley"].update(estimate=0.5), 8),
