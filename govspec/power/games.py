@@ -950,7 +950,9 @@ def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int 
     rng, pool = random.Random(seed), _pool(game.classes)
     places, squares = [0] * len(game.classes), [0] * len(game.classes)
     in_groups, of_groups = [0] * len(groups), [0] * len(groups)
-    weights = [[k * (_group_unit(game, taken) // c.count) for k, c in zip(taken, game.classes)] for taken in groups]
+    units = [_group_unit(game, taken) for taken in groups]  # (each group's share of a class: k x unit / count, sparse)
+    weights = [[(i, k * unit // c.count) for i, (k, c) in enumerate(zip(taken, game.classes)) if k]
+               for taken, unit in zip(groups, units)]
     counted = _places_single if game.single else _places_any
     for _ in range(orders):
         check_time()
@@ -962,7 +964,7 @@ def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int 
             places[i] += k
             squares[i] += k * k
         for g, weight in enumerate(weights):
-            k = sum(a * b for a, b in zip(weight, by_class))
+            k = sum(a * by_class[i] for i, a in weight)
             in_groups[g] += k
             of_groups[g] += k * k
     return InsertedOrders(game, orders, confidence, tuple(places), tuple(squares), tuple(_most_places(game)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections import Counter
 from fractions import Fraction
 
 from .. import model as m
@@ -682,9 +683,11 @@ def _tag_groups(model: m.Model, game: Game, place: dict) -> list[tuple[str, list
     :func:`~govspec.power.games.sample_shapley` estimates)."""
     of = {name: i for i, c in enumerate(game.classes) for name in c.names()}
     rows = [{"name": name} for name in sorted(of, key=lambda n: place.get(n, len(place)))]
-    return [(tag, [r["name"] for r in members],
-             tuple(sum(of[r["name"]] == i for r in members) for i in range(len(game.classes))))
-            for tag, members in _tagged(model, rows).items()]
+    out = []
+    for tag, members in _tagged(model, rows).items():
+        taken = Counter(of[r["name"]] for r in members)
+        out.append((tag, [r["name"] for r in members], tuple(taken[i] for i in range(len(game.classes)))))
+    return out
 
 
 def _estimated_tags(tags: list, orders: InsertedOrders, players: list[dict] | None = None) -> list[dict]:
