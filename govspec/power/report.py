@@ -18,8 +18,8 @@ from fractions import Fraction
 from .. import model as m
 from .certified import Certified, Declined, applies, certified_banzhaf
 from .games import (BANZHAF_SUMS, BANZHAF_WORK, Analysis, BanzhafOnly, Game, InsertedOrders, Minimal, Sampled,
-                    SampledOrders, analyse, analysis_cost, banzhaf_analysis, banzhaf_sums, banzhaf_work, describe, fewest, minimal_blocking,
-                    minimal_winning, sample_banzhaf, sample_shapley)
+                    SampledOrders, analyse, analysis_cost, banzhaf_analysis, banzhaf_sums, banzhaf_work, describe,
+                    fewest, minimal_blocking, minimal_winning, sample_banzhaf, sample_shapley)
 from .vote import Question, game_of, reduction
 
 SCHEMA = "govspec-power/1"
@@ -670,7 +670,7 @@ def sampled(game, samples: int, why: str, place: dict, model: m.Model | None = N
     Shapley-Shubik estimates from as many random orders (:func:`govspec.power.games.sample_shapley`);
     with ``model`` (``--by tag``), per tag too (:func:`_estimated_tags`)."""
     tags = _tag_groups(model, game, place) if model is not None else []
-    orders = sample_shapley(game, samples, groups=tuple(ids for _, _, ids in tags))
+    orders = sample_shapley(game, samples, groups=tuple(taken for _, _, taken in tags))
     found = approximate_data(sample_banzhaf(game, samples), why, orders)
     if model is not None:
         found["approximate"]["tags"] = _estimated_tags(tags, orders, found["approximate"]["players"])
@@ -734,7 +734,7 @@ def shapley_estimates(game: Game, orders: int, why: str, place: dict, model: m.M
     computed exactly), per player in the spec's order (``place``); with ``model`` (``--by tag``),
     per tag too."""
     tags = _tag_groups(model, game, place) if model is not None else []
-    found = sample_shapley(game, orders, groups=tuple(ids for _, _, ids in tags))
+    found = sample_shapley(game, orders, groups=tuple(taken for _, _, taken in tags))
     players = [{"name": name, "shapley": _estimate(found, i)} for i, c in enumerate(game.classes) for name in c.names()]
     players.sort(key=lambda r: place.get(r["name"], len(place)))
     return {"orders": orders, "interval": found.interval, "confidence": found.confidence, "why": why,
