@@ -150,8 +150,11 @@ DIFF_FORM = BlockForm("diff", DIFF_KEYS, DIFF_KEYS, DIFF_KEYS, "'old: PATH' or '
                       "compares two .gov specs")
 
 
-def _block_keys(token, lines: list[str], path: str, errors: list[Diagnostic], form: BlockForm) -> dict[str, str] | None:
-    """The values of one block by key, or None after adding its faults to ``errors``."""
+def _block_keys(token, lines: list[str], path: str, errors: list[Diagnostic], form: BlockForm,
+                spans: dict[str, Span] | None = None) -> dict[str, str] | None:
+    """The values of one block by key, or None after adding its faults to ``errors``; ``spans``, when
+    given, gets the span of each value read (for the faults of the values found after: a power block's;
+    an empty value's is the place just after the colon)."""
     root = os.path.realpath(os.path.dirname(os.path.abspath(path)) or ".")
     given: dict[str, str] = {}
     before = len(errors)
@@ -178,11 +181,13 @@ def _block_keys(token, lines: list[str], path: str, errors: list[Diagnostic], fo
             errors.append(Diagnostic("GOV008", f"'{key}' is given twice in this {form.kind} block", key_span))
             continue
         value_column = column + len(stripped) - len(value.lstrip())
+        value_span = Span(path, index + 1, value_column, index + 1, value_column + max(len(raw), 1))
         fault = _confined_fault(raw, path, root, form) if key in form.paths else None
         if fault is not None:
-            span = Span(path, index + 1, value_column, index + 1, value_column + len(raw)) if raw else key_span
-            errors.append(Diagnostic("GOV008", fault[0], span, notes=fault[1]))
+            errors.append(Diagnostic("GOV008", fault[0], value_span if raw else key_span, notes=fault[1]))
         given[key] = raw
+        if spans is not None:
+            spans[key] = value_span
     missing = [k for k in form.required if k not in given]
     if missing and len(errors) == before:  # (a misspelled key is reported as such, not as one missing)
         errors.append(Diagnostic("GOV008", f"this {form.kind} block lacks " + " and ".join(f"'{k}: PATH'" for k in missing),
@@ -254,50 +259,32 @@ def is_power_block(token) -> bool:
     return token.type == "fence" and token.info.strip().split(" ")[0] == POWER_LANGUAGE and token.map is not None
 
 
-def _value_fault(token, lines: list[str], path: str, key: str, value: str, message: str, note: str) -> Diagnostic:
-    """GOV008 at the value of a block's ``key`` line (``message``, with ``note``), found as
-    :func:`_block_keys` reads the lines (in a list or a quote too)."""
-    first = token.map[0] + 1
-    for offset, content in enumerate(token.content.split("\n")[:-1]):
-        index = first + offset
-        original = lines[index] if index < len(lines) else content
-        indent = len(original) - len(content) if original.endswith(content) else 0
-        stripped = content.strip()
-        name, colon, raw = stripped.partition(":")
-        if colon and name.strip() == key:
-            column = indent + len(content) - len(content.lstrip()) + 1 + len(stripped) - len(raw.lstrip())
-            span = Span(path, index + 1, column, index + 1, column + max(len(value), 1))
-            break
-    else:  # (not found on a line of its own: the fence, as a last resort)
-        span = _fence_span(path, lines, token)
-    return Diagnostic("GOV008", message, span, notes=(note,))
-
-
-def _power_faults(token, lines: list[str], path: str, given: dict[str, str]) -> list[Diagnostic]:
-    """The faults of a power block's values: ``each-size`` neither yes nor no, ``by`` none of
+def _power_faults(given: dict[str, str], spans: dict[str, Span]) -> list[Diagnostic]:
+    """The faults of a power block's values (GOV008, each at its value's span in ``spans``, as
+    :func:`_block_keys` gives them): ``each-size`` neither yes nor no, ``by`` none of
     :data:`POWER_BY` (or not ``person`` beside a bloc), ``sample`` not a whole number in
     :data:`POWER_SAMPLES`."""
     faults = []
     each, by, sample = given.get("each-size", "no"), given.get("by", "person"), given.get("sample")
     if each not in ("yes", "no"):
-        faults.append(_value_fault(token, lines, path, "each-size", each, f"'each-size' is 'yes' or 'no', not '{each}'",
-                                   "each-size: yes adds the game at each size of the deciding body (govspec power "
-                                   "--each-size)"))
+        faults.append(Diagnostic("GOV008", f"'each-size' is 'yes' or 'no', not '{each}'", spans["each-size"],
+                                 notes=("each-size: yes adds the game at each size of the deciding body (govspec power "
+                                        "--each-size)",)))
     if by not in POWER_BY:
-        faults.append(_value_fault(token, lines, path, "by", by, f"'by' is 'person', 'tag' or 'principal', not '{by}'",
-                                   "by: tag adds each tag's share; by: principal makes a principal's keys one player "
-                                   "(govspec power --by)"))
+        faults.append(Diagnostic("GOV008", f"'by' is 'person', 'tag' or 'principal', not '{by}'", spans["by"],
+                                 notes=("by: tag adds each tag's share; by: principal makes a principal's keys one "
+                                        "player (govspec power --by)",)))
     elif by != "person" and given.get("bloc"):
-        faults.append(_value_fault(token, lines, path, "by", by, f"a bloc is one player in the place of its people: "
-                                   f"give it with the players by person, not by {by}",
-                                   "bloc: TAG makes the people with the tag one player; leave out 'by' or give "
-                                   "'by: person'"))
+        faults.append(Diagnostic("GOV008", f"a bloc is one player in the place of its people: give it with the players "
+                                 f"by person, not by {by}", spans["by"],
+                                 notes=("bloc: TAG makes the people with the tag one player; leave out 'by' or give "
+                                        "'by: person'",)))
     low, high = POWER_SAMPLES
     if sample is not None and not (sample.isascii() and sample.isdigit() and low <= int(sample) <= high):
-        faults.append(_value_fault(token, lines, path, "sample", sample,
-                                   f"'sample' is a whole number from {low:,} to {high:,}, not '{sample}'",
-                                   "sample: N estimates what no exact analysis gives from N random coalitions and "
-                                   "orders (govspec power --sample N)"))
+        faults.append(Diagnostic("GOV008", f"'sample' is a whole number from {low:,} to {high:,}, not '{sample}'",
+                                 spans["sample"],
+                                 notes=("sample: N estimates what no exact analysis gives from N random coalitions and "
+                                        "orders (govspec power --sample N)",)))
     return faults
 
 
@@ -312,8 +299,9 @@ def power_blocks(text: str, path: str) -> list[PowerBlock]:
                                     _fence_span(path, lines, tokens[MAX_POWER_BLOCKS]))])
     found, errors = [], []
     for token in tokens:
-        given = _block_keys(token, lines, path, errors, POWER_FORM)
-        faults = _power_faults(token, lines, path, given) if given is not None else []
+        spans: dict[str, Span] = {}
+        given = _block_keys(token, lines, path, errors, POWER_FORM, spans)
+        faults = _power_faults(given, spans) if given is not None else []
         errors += faults
         if given is not None and not faults:
             found.append(PowerBlock(token.map[0] + 1, token.map[1], given["spec"],

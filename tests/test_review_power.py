@@ -164,6 +164,30 @@ def test_by_and_sample_take_what_govspec_power_takes(tmp_path):
     assert " 5 | > by: tags\n   |       ^^^^" in err
 
 
+def test_a_faulty_value_is_pointed_at_in_a_list_and_a_quote_as_in_a_plain_block(tmp_path):
+    """Each faulty 'each-size', 'by' and 'sample' is GOV008 at its value, with a caret under the value,
+    wherever the block stands (plain, in a list item, in a quote) and however the line is spaced; an
+    empty value at the place just after the colon."""
+    (tmp_path / "vetoed.gov").write_text(VETOED, encoding="utf-8")
+    review = tmp_path / "review.md"
+    review.write_text("# R\n\n```govspec-power\nspec: vetoed.gov\neach-size: maybe\n  by:   people\nsample: 50\n```\n\n"
+                      "- A list item:\n\n  ```govspec-power\n  spec: vetoed.gov\n  each-size: maybe\n  by:   people\n"
+                      "  sample: 50\n  ```\n\n> ```govspec-power\n> spec: vetoed.gov\n> each-size:\n>   by: people\n"
+                      "> sample: 1e4\n> ```\n", encoding="utf-8")
+    code, _, err = run_cli("check", str(review))
+    assert code == 3
+    for where, shown in (("5:12", " 5 | each-size: maybe\n   |            ^^^^^\n"),
+                         ("6:9", " 6 |   by:   people\n   |         ^^^^^^\n"),
+                         ("7:9", " 7 | sample: 50\n   |         ^^\n"),
+                         ("14:14", " 14 |   each-size: maybe\n    |              ^^^^^\n"),
+                         ("15:9", " 15 |   by:   people\n    |         ^^^^^^\n"),
+                         ("16:11", " 16 |   sample: 50\n    |           ^^\n"),
+                         ("21:13", " 21 | > each-size:\n    |             ^\n"),
+                         ("22:9", " 22 | >   by: people\n    |         ^^^^^^\n"),
+                         ("23:11", " 23 | > sample: 1e4\n    |           ^^^\n")):
+        assert f"review.md:{where}: error[GOV008]: " in err and shown in err, (where, err)
+
+
 def test_the_api_does_the_blocks_in_the_steps_docs_cli_md_names(tmp_path):
     """docs/cli.md: api.check_files checks a review's own properties; the diff and power blocks are
     done above the API by with_diff_blocks and with_power_blocks, as the command line does."""
