@@ -20,7 +20,7 @@ import itertools
 import math
 import random
 from dataclasses import field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from fractions import Fraction
 
 from ..clock import check_time
@@ -780,32 +780,45 @@ class InsertedOrders:
     of each order (a player whose weight covers a few places near the quota gets a share in nearly
     every order, not a pivot in one order of n).
 
-    Per class: ``places`` (the places counted, over every order and member), ``squares`` (the sum
-    over orders of the square of the places the class counted in that order) and ``most`` (the most
-    places one member can count in one order: a bound from the weights, :func:`_most_places`).
-    The interval is the empirical Bernstein bound (Maurer and Pontil, 2009, theorem 4) on both
-    sides: the per-order shares of a class are independent, each between 0 and ``most / n``, and
-    the interval holds the index of each member with at least ``confidence`` (per player, not
-    simultaneous; no normal approximation: a share seen as 0 in every order still gets an
-    interval above 0 unless the bound says it is 0)."""
+    Per class: ``shares`` (how many orders gave the class each number of places, its members'
+    added up; orders of none left out), ``most`` (the most places one member can count in one
+    order: a bound from the weights, :func:`_most_places`) and ``caps`` (a cap on a class's places
+    in one order, from the weights alone: :func:`_caps`).  The interval (:func:`_bernstein`) is the
+    empirical Bernstein bound (Maurer and Pontil, 2009, theorem 4) on both sides, from shares
+    independent from order to order, each between 0 and ``most / n``; where the cap is below that
+    bound, the tighter of it and the same bound on the shares cut at the cap, plus a Chernoff bound
+    on how often a share passes the cap.  It holds the index of each member with at least
+    ``confidence`` (per player, not simultaneous; no normal approximation: a share seen as 0 in
+    every order still gets an interval above 0 unless the bound says it is 0)."""
 
     game: Game
     orders: int
     confidence: float
-    places: tuple[int, ...]
-    squares: tuple[int, ...]
+    shares: tuple[dict[int, int], ...]
     most: tuple[int, ...]
+    caps: tuple[int, ...]
     groups: tuple[tuple[int, ...], ...] = ()  # (per group, how many members of each class: e.g. a tag's)
-    group_places: tuple[int, ...] = ()  # (per group, over every order: sum over classes of k x (unit / count) x places)
-    group_squares: tuple[int, ...] = ()
+    group_shares: tuple[dict[int, int], ...] = ()  # (per group, as shares: sums over classes of k x (unit / count) x places)
     interval = "empirical-bernstein"
+
+    @property
+    def places(self) -> tuple[int, ...]:
+        """Per class, the places counted over every order and member."""
+        return tuple(_added(counted) for counted in self.shares)
+
+    @property
+    def group_places(self) -> tuple[int, ...]:
+        return tuple(_added(counted) for counted in self.group_shares)
+
+    @property
+    def group_squares(self) -> tuple[int, ...]:
+        return tuple(_added(counted, 2) for counted in self.group_shares)
 
     def estimate(self, i: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the Shapley-Shubik index of a member of class i."""
         n, count = self.game.players, self.game.classes[i].count
         # (an order's share for one member is the places its class counted / (count x n); at most most / n)
-        return _bernstein(self.places[i], self.squares[i], self.orders, count * n, Fraction(self.most[i], n),
-                          self.confidence)
+        return _bernstein(self.shares[i], self.orders, count * n, count * self.most[i], self.caps[i], self.confidence)
 
     def estimate_group(self, g: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g:
@@ -813,10 +826,16 @@ class InsertedOrders:
         a class's members is k / count of the class's places over n), the interval its own, from
         those shares; its high end at most 1 (a sum of indices is), unless the estimate is above."""
         n, taken = self.game.players, self.groups[g]
-        top = Fraction(sum(k * most for k, most in zip(taken, self.most)), n)
-        value, low, high = _bernstein(self.group_places[g], self.group_squares[g], self.orders,
-                                      _group_unit(self.game, taken) * n, top, self.confidence)
+        unit = _group_unit(self.game, taken)
+        top = sum(k * most * unit for k, most in zip(taken, self.most))
+        cap = min(top, sum(k * unit // c.count * cap for k, c, cap in zip(taken, self.game.classes, self.caps)))
+        value, low, high = _bernstein(self.group_shares[g], self.orders, unit * n, top, cap, self.confidence)
         return value, low, min(high, max(1.0, _up(value)))
+
+
+def _added(counted: dict[int, int], power: int = 1) -> int:
+    """The values counted (how many times each) added up, or their squares (``power`` 2)."""
+    return sum(v ** power * times for v, times in counted.items())
 
 
 def _up(x: Fraction) -> float:
@@ -830,20 +849,87 @@ def _group_unit(game: Game, taken) -> int:
     return math.lcm(*(c.count for c, k in zip(game.classes, taken) if k))
 
 
-def _bernstein(total: int, squares: int, runs: int, unit: int, top: Fraction, confidence: float
+def _caps(game: Game, most: list[int]) -> list[int]:
+    """Per class, a cap on the places its members count in one order, from the weights alone (never
+    from the orders drawn, so that the interval cut at it holds): four times what a share of places
+    in proportion to weight would be (the class's largest share of any criterion a pivotal arrival
+    crosses, times its members and the n places), at least 1, and at most the bound ``most`` of
+    each member times the members.  How well it is chosen changes only how narrow the interval is, never whether it
+    holds: a cap passed often is outdone by the uncut bound (:func:`_bernstein`)."""
+    n, totals = game.players, game.totals()
+    crossed = list(range(len(game.quotas))) + ([game.minority[0]] if game.minority is not None else [])
+    share = [max((Fraction(c.weights[j], totals[j]) for j in crossed if totals[j]), default=Fraction(1))
+             for c in game.classes]
+    return [min(c.count * m, max(1, math.ceil(4 * c.count * n * s))) for c, m, s in zip(game.classes, most, share)]
+
+
+def _half(total: int, squares: int, runs: int, top: int, risk: float) -> float:
+    """The empirical Bernstein bound on one side (Maurer and Pontil, 2009, theorem 4): how far the
+    mean of ``runs`` independent integers between 0 and ``top`` (``total`` their sum, ``squares``
+    the sum of their squares) may lie from their expectation, failing with probability at most
+    ``risk``; the sample variance computed exactly."""
+    variance = Fraction(squares * runs - total ** 2, runs * (runs - 1))
+    log = math.log(2 / risk)
+    return math.sqrt(2 * float(variance) * log / runs) + 7 * top * log / (3 * (runs - 1))
+
+
+@lru_cache(maxsize=4096)
+def _chernoff(seen: int, runs: int, risk: float) -> float:
+    """An upper bound on the chance of an event seen in ``seen`` of ``runs`` independent trials,
+    failing with probability at most ``risk``: the largest p with runs x KL(seen / runs, p) at most
+    ln(1 / risk) (the Chernoff bound on a binomial's lower tail), found by halving and rounded up."""
+    if seen >= runs:
+        return 1.0
+    rate, limit = seen / runs, math.log(1 / risk) / runs
+    if not seen:  # (KL(0, p) = -ln(1 - p))
+        return min(1.0, math.nextafter(-math.expm1(-limit), math.inf))
+
+    def divergence(p: float) -> float:
+        return rate * math.log(rate / p) + (1 - rate) * math.log((1 - rate) / (1 - p))
+
+    low, high = rate, 1.0
+    while True:
+        mid = (low + high) / 2
+        if not low < mid < high:
+            return min(1.0, math.nextafter(high, math.inf))
+        if divergence(mid) > limit:
+            high = mid
+        else:
+            low = mid
+
+
+def _bernstein(counted: dict[int, int], runs: int, unit: int, top: int, cap: int, confidence: float
                ) -> tuple[Fraction, float, float]:
     """The mean of ``runs`` independent shares, each an integer over ``unit`` between 0 and ``top``
-    (``total``: the integers added up; ``squares``: their squares added up), and the two-sided
-    empirical Bernstein interval at ``confidence`` (Maurer and Pontil, 2009, theorem 4, on each side
-    at half the risk); the sample variance computed exactly, and the interval never cut below
-    ``top`` by rounding (a share at its bound in every order has an index of exactly ``top``)."""
-    value, cap = Fraction(total, runs * unit), _up(top)
-    if runs < 2:
-        return value, 0.0, cap
-    variance = Fraction(squares * runs - total ** 2, runs * (runs - 1) * unit * unit)
-    log = math.log(4 / (1 - confidence))  # (ln 2/delta on each side: delta/2 each)
-    half = math.sqrt(2 * float(variance) * log / runs) + 7 * cap * log / (3 * (runs - 1))
-    return value, max(0.0, float(value) - half), min(cap, float(value) + half)
+    over ``unit`` (``counted``: how many runs gave each integer, those of 0 left out), and a
+    two-sided interval at ``confidence``: the empirical Bernstein bound on each side at half the
+    risk (:func:`_half`).  With a ``cap`` below ``top`` (chosen before the runs), each side is the
+    better of two bounds at a quarter of the risk each: the uncut one, and one on the integers cut
+    at the cap (their mean is at most the mean, and at least it less ``top - cap`` times the chance
+    of passing the cap: that chance bounded by :func:`_chernoff`, on the high side, at half that
+    side's quarter, the cut mean's bound at the other half).  Rounded outward, and never cut below
+    ``top`` by rounding (a share at its bound in every run has an index of exactly ``top``)."""
+    total = _added(counted)
+    value, most = Fraction(total, runs * unit), _up(Fraction(top, unit))
+    if runs < 2 or not top:
+        return value, 0.0, most
+    risk = 1 - confidence
+    mean = total / runs
+    if cap >= top:
+        half = _half(total, _added(counted, 2), runs, top, risk / 2)
+        low, high = mean - half, mean + half
+    else:
+        cut = {}
+        for v, times in counted.items():
+            cut[min(v, cap)] = cut.get(min(v, cap), 0) + times
+        within, squares = _added(cut), _added(cut, 2)
+        passed = sum(times for v, times in counted.items() if v > cap)
+        uncut = _half(total, _added(counted, 2), runs, top, risk / 4)
+        low = max(mean - uncut, within / runs - _half(within, squares, runs, cap, risk / 4))
+        high = min(mean + uncut, within / runs + _half(within, squares, runs, cap, risk / 8)
+                   + (top - cap) * _chernoff(passed, runs, risk / 8))
+    return (value, max(0.0, math.nextafter(low / unit, -math.inf)),
+            min(most, math.nextafter(high / unit, math.inf)))
 
 
 def _pool(classes) -> list[int]:
@@ -948,8 +1034,8 @@ def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int 
     quota), or a few per criterion (:func:`_places_any`).  ``groups``: sets of players (how many
     members of each class, e.g. the members of a tag) whose indices are also estimated added up."""
     rng, pool = random.Random(seed), _pool(game.classes)
-    places, squares = [0] * len(game.classes), [0] * len(game.classes)
-    in_groups, of_groups = [0] * len(groups), [0] * len(groups)
+    shares: list[dict[int, int]] = [{} for _ in game.classes]
+    group_shares: list[dict[int, int]] = [{} for _ in groups]
     units = [_group_unit(game, taken) for taken in groups]  # (each group's share of a class: k x unit / count, sparse)
     weights = [[(i, k * unit // c.count) for i, (k, c) in enumerate(zip(taken, game.classes)) if k]
                for taken, unit in zip(groups, units)]
@@ -961,14 +1047,17 @@ def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int 
         for i, k in zip(pool, counted(game, pool)):
             by_class[i] += k
         for i, k in enumerate(by_class):
-            places[i] += k
-            squares[i] += k * k
+            if k:
+                seen = shares[i]
+                seen[k] = seen.get(k, 0) + 1
         for g, weight in enumerate(weights):
             k = sum(a * by_class[i] for i, a in weight)
-            in_groups[g] += k
-            of_groups[g] += k * k
-    return InsertedOrders(game, orders, confidence, tuple(places), tuple(squares), tuple(_most_places(game)),
-                          tuple(tuple(taken) for taken in groups), tuple(in_groups), tuple(of_groups))
+            if k:
+                seen = group_shares[g]
+                seen[k] = seen.get(k, 0) + 1
+    most = _most_places(game)
+    return InsertedOrders(game, orders, confidence, tuple(shares), tuple(most), tuple(_caps(game, most)),
+                          tuple(tuple(taken) for taken in groups), tuple(group_shares))
 
 
 def sample_orders_of(game, wins, orders: int, confidence: float = 0.95, seed: int = 0) -> SampledOrders:
