@@ -38,7 +38,8 @@ from .formats.render import scenario_lines
 from .options import Options
 from .power.games import (PlayerClass, TableGame, analyse_table, describe, merged, minimal_of_table, profiles_of,
                           SampledOrders, sample_orders_of, sample_profiles, spread_profile)
-from .power.report import LISTED, Bloc, Unsupported, approximate_data, bloc_data, by_tag, coalition_data, player_rows
+from .power.report import (LISTED, Bloc, Unsupported, approximate_data, bloc_data, by_tag, coalition_data, player_rows,
+                           sampled_tags)
 from .power.vote import _label
 from .report import BOUNDED, PROVED, REFUTED
 from .tasks import check_one, engine_of
@@ -313,7 +314,7 @@ def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, optio
     coalition are asked first: when everyone cannot force it, or nobody is needed, that is the
     answer, as in :func:`analyse_procedure`.  A bounded check counts its coalition as losing and
     labels the outcome bounded; an UNKNOWN one leaves it undecided (:func:`_undecided`).  ``bloc`` as
-    for :func:`decide_game`."""
+    for :func:`decide_game`; with ``by`` tag, the figures per tag too (:func:`~govspec.power.report.sampled_tags`)."""
     decided = _setup(model, goal, by, bloc)
     classes = decided.game.classes
     checks = _Checks(model, goal, decided, options, None, progress, MAX_SAMPLE_CHECKS,
@@ -339,6 +340,8 @@ def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, optio
     data = approximate_data(found, why, orders)
     place = {n: i for i, (n, _, _) in enumerate(_players(model, by, bloc))}
     data["approximate"]["players"].sort(key=lambda r: place[r["name"]])  # (in the order of the spec)
+    if by == "tag":
+        data["approximate"]["tags"] = sampled_tags(model, decided.game, place, orders, data["approximate"]["players"])
     return out | data
 
 

@@ -881,23 +881,85 @@ def test_a_sampled_procedural_outcome_is_labelled_approximate_in_every_format(tm
     assert code == 4 and report["outcomes"][0]["exact"] is False and "approximate" in report["outcomes"][0]
 
 
-def test_a_sampled_procedural_outcome_whose_orders_need_more_checks_keeps_its_banzhaf_estimates(tmp_path, monkeypatch):
-    """When the random orders for the Shapley-Shubik estimates would need more checks than are left,
-    the Banzhaf estimates stand and every format says Shapley-Shubik is not estimated, and why."""
+TAGGED = VETOED.replace("person a\n", "person a tags founder, everyone\n").replace(
+    "person b\n", "person b tags everyone\n").replace("person c\n", "person c tags everyone\n").replace(
+    "person v\n", "person v tags guard, everyone\n")
+
+
+def test_a_sampled_procedural_outcome_is_estimated_per_tag_with_intervals_holding_the_exact_shares(tmp_path, monkeypatch):
+    """--by tag on a sampled procedural outcome: per tag, the members' normalised Banzhaf estimates
+    added up, and their Shapley-Shubik indices estimated from the pivots of the random orders (the
+    members' estimates added up), each with a Wilson interval of the tag's own that holds the exact
+    share the exact analysis gives (a tag of part of a class of interchangeable members, founder; of
+    one member, guard; of everyone, exactly 1); in every format, valid JSON."""
+    import jsonschema
+
+    spec = tmp_path / "tagged.gov"
+    spec.write_text(TAGGED, encoding="utf-8")
+    code, out, _ = _run(str(spec), "--format", "json", "--by", "tag")
+    truth = {t["tag"]: t for t in json.loads(out)["outcomes"][0]["tags"]}
+    import govspec.procedural
+
+    monkeypatch.setattr(govspec.procedural, "MAX_PROFILES", 1)
+    code, out, _ = _run(str(spec), "--sample", "400", "--format", "json", "--by", "tag")
+    report = json.loads(out)
+    jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))
+    a = report["outcomes"][0]["approximate"]
+    assert code == 4 and a["shapley_interval"] == "wilson" and [t["tag"] for t in a["tags"]] == ["everyone", "founder", "guard"]
+    players = {p["name"]: p for p in a["players"]}
+    for t in a["tags"]:
+        shapley = t["shapley"]
+        assert t["members"] == truth[t["tag"]]["members"]
+        assert t["normalised"]["estimate"] == pytest.approx(sum(players[n]["normalised"]["estimate"] for n in t["members"]))
+        assert shapley["estimate"] == pytest.approx(sum(players[n]["shapley"]["estimate"] for n in t["members"]))
+        assert shapley["low"] <= float(Fraction(truth[t["tag"]]["shapley"]["exact"])) <= shapley["high"], t
+        assert shapley["low"] <= shapley["estimate"] <= shapley["high"] and shapley["high"] - shapley["low"] < 0.12
+    assert a["tags"][0]["shapley"]["estimate"] == 1.0  # (everyone: the pivot of every order)
+    words = "per tag (the estimates of the members with the tag, added up; each Shapley-Shubik interval is the tag's own, from the pivot of each order)"
+    code, text, _ = _run(str(spec), "--sample", "400", "--by", "tag")
+    assert code == 4 and f"  {words}\n" in text and "    founder " in text
+    code, md, _ = _run(str(spec), "--sample", "400", "--by", "tag", "--format", "markdown")
+    assert code == 4 and f"{words[0].upper()}{words[1:]}:" in md and "| `founder` |" in md
+
+
+def _orders_refused(tmp_path, monkeypatch, text: str, *args) -> tuple[Path, int, dict]:
+    """``text`` forced onto the sampling path with its random orders refused (more checks than are
+    left): the spec, and the exit code and JSON report of ``--sample 400`` (``args`` besides),
+    checked against the schema."""
     import jsonschema
 
     import govspec.procedural
 
     def refused(*args, **kwargs):
-        raise govspec.procedural.TooLarge("adopt", "sampling 400 random orders needs more than 2,000 checks")
+        raise govspec.procedural.TooLarge("act", "sampling 400 random orders needs more than 2,000 checks")
 
-    spec = tmp_path / "vetoed.gov"
-    spec.write_text(VETOED, encoding="utf-8")
+    spec = tmp_path / "sampled.gov"
+    spec.write_text(text, encoding="utf-8")
     monkeypatch.setattr(govspec.procedural, "MAX_PROFILES", 1)
     monkeypatch.setattr(govspec.procedural, "sample_orders_of", refused)
-    code, out, _ = _run(str(spec), "--sample", "400", "--format", "json")
+    code, out, _ = _run(str(spec), "--sample", "400", "--format", "json", *args)
     report = json.loads(out)
     jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))
+    return spec, code, report
+
+
+def test_a_sampled_procedural_outcome_without_orders_gives_its_tags_banzhaf_estimates_only(tmp_path, monkeypatch):
+    """When the random orders are refused, a tag gets its members' normalised Banzhaf estimates added
+    up and no Shapley-Shubik figure, in every format."""
+    spec, code, report = _orders_refused(tmp_path, monkeypatch, TAGGED, "--by", "tag")
+    tags = report["outcomes"][0]["approximate"]["tags"]
+    assert code == 4 and [set(t) for t in tags] == [{"tag", "members", "normalised"}] * 3
+    code, text, _ = _run(str(spec), "--sample", "400", "--by", "tag")
+    tail = text.split("  per tag (the estimates of the members with the tag, added up)\n")[1]
+    assert code == 4 and "Shapley-Shubik" not in tail and "    founder " in tail
+    code, md, _ = _run(str(spec), "--sample", "400", "--by", "tag", "--format", "markdown")
+    assert code == 4 and "| Tag | normalised (approx.) |\n| --- | ---: |\n| `everyone` |" in md
+
+
+def test_a_sampled_procedural_outcome_whose_orders_need_more_checks_keeps_its_banzhaf_estimates(tmp_path, monkeypatch):
+    """When the random orders for the Shapley-Shubik estimates would need more checks than are left,
+    the Banzhaf estimates stand and every format says Shapley-Shubik is not estimated, and why."""
+    spec, code, report = _orders_refused(tmp_path, monkeypatch, VETOED)
     a = report["outcomes"][0]["approximate"]
     assert code == 4 and "orders" not in a and a["shapley_why"] == (
         "sampling 400 random orders needs more than 2,000 checks; the Banzhaf estimates rest on the checks of the random "

@@ -15,9 +15,9 @@ import math
 from fractions import Fraction
 from html import escape
 
-from ..power.report import (CERTIFIED, SHARES, TAG_ESTIMATES, approximate_words, bloc_words, certified_words, estimated,
+from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, estimated,
                             fewest_words, given, not_computed_words, rounded, sampled_shapley_words,
-                            shares_between, size_items, sizes_heading, winning_words)
+                            shares_between, size_items, sizes_heading, tag_estimates, winning_words)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 from .measure import text_width
 
@@ -122,6 +122,10 @@ def _sizes(sizes: dict) -> list[str]:
     return out + [""]
 
 
+def _capital(words: str) -> str:
+    return words[0].upper() + words[1:]
+
+
 def _approximate(a: dict) -> list[str]:
     orders = "orders" in a
     out = [f"**{markdown_text(approximate_words(a))}**.", "",
@@ -133,11 +137,12 @@ def _approximate(a: dict) -> list[str]:
                  *(estimated(p["shapley"]) if orders else ())]
         out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
     if "tags" in a:
-        out += ["", f"{markdown_text(TAG_ESTIMATES[0].upper() + TAG_ESTIMATES[1:])}:", "",
-                f"| Tag | normalised (approx.) | Shapley-Shubik (approx.) | {a['confidence']:.0%} interval |",
-                "| --- | ---: | ---: | ---: |"]
-        out += [f"| {markdown_code(t['tag'], cell=True)} | {t['normalised']['estimate']:.2%} | "
-                + " | ".join(estimated(t["shapley"])) + " |" for t in a["tags"]]
+        out += ["", f"{markdown_text(_capital(tag_estimates(a.get('shapley_interval'))))}:", "",
+                "| Tag | normalised (approx.) |" + (f" Shapley-Shubik (approx.) | {a['confidence']:.0%} interval |"
+                                                   if orders else ""),
+                "| --- | ---: |" + (" ---: | ---: |" if orders else "")]
+        out += [f"| {markdown_code(t['tag'], cell=True)} | {t['normalised']['estimate']:.2%} |"
+                + ("".join(f" {cell} |" for cell in estimated(t["shapley"])) if orders else "") for t in a["tags"]]
     return out + [""]
 
 
@@ -155,7 +160,7 @@ def _sampled_shapley(s: dict) -> list[str]:
            f"| Player | Shapley-Shubik (approx.) | {s['confidence']:.0%} interval |", "| --- | ---: | ---: |"]
     out += [f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(estimated(p["shapley"])) + " |" for p in s["players"]]
     if "tags" in s:
-        out += ["", f"{markdown_text(TAG_ESTIMATES[0].upper() + TAG_ESTIMATES[1:])}:", "",
+        out += ["", f"{markdown_text(_capital(tag_estimates(s['interval'])))}:", "",
                 f"| Tag | Shapley-Shubik (approx.) | {s['confidence']:.0%} interval |", "| --- | ---: | ---: |"]
         out += [f"| {markdown_code(t['tag'], cell=True)} | " + " | ".join(estimated(t["shapley"])) + " |" for t in s["tags"]]
     return out + [""]

@@ -760,6 +760,7 @@ class SampledOrders:
     orders: int
     confidence: float
     pivots: tuple[int, ...]
+    groups: tuple[tuple[int, ...], ...] = ()  # (per group, how many members of each class: e.g. a tag's)
     interval = "wilson"  # (the interval, as JSON names it: the power report's "interval", "shapley_interval")
 
     def estimate(self, i: int) -> tuple[Fraction, float, float]:
@@ -768,6 +769,18 @@ class SampledOrders:
         share = Fraction(self.pivots[i], self.orders)
         low, high = _wilson(float(share), self.orders, self.confidence)
         return share / count, low / count, high / count
+
+    def estimate_group(self, g: int) -> tuple[Fraction, float, float]:
+        """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g:
+        each order's share of the group is k / count when the pivot is in a class of which it takes
+        k of count members, so the estimate is its members' estimates added up; the interval is the
+        Wilson interval of those shares, which lie between 0 and 1 (a share of a whole class is 0 or
+        1, a Bernoulli trial; any other has a variance no larger than a trial's of the same mean, so
+        the interval is no less sure than a player's)."""
+        share = sum((Fraction(k * pivots, c.count) for k, pivots, c in zip(self.groups[g], self.pivots, self.game.classes)
+                     if k), Fraction(0)) / self.orders
+        low, high = _wilson(float(share), self.orders, self.confidence)
+        return share, low, high
 
 
 @dataclass(frozen=True)

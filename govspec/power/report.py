@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 from fractions import Fraction
 
 from .. import model as m
@@ -336,15 +337,21 @@ def _shapley_lines(s: dict) -> list[str]:
         value, interval = estimated(p["shapley"])
         lines.append(f"    {p['name']:{width}}  {value:>24}  {interval:>18}")
     if "tags" in s:
-        lines.append(f"  {TAG_ESTIMATES}")
+        lines.append(f"  {tag_estimates(s['interval'])}")
         for t in s["tags"]:
             value, interval = estimated(t["shapley"])
             lines.append(f"    {t['tag']:{width}}  {value:>24}  {interval:>18}")
     return lines
 
 
-TAG_ESTIMATES = ("per tag (the estimates of the members with the tag, added up; each Shapley-Shubik interval is the "
-                 "tag's own, from its members' places in each order)")
+def tag_estimates(interval: str | None) -> str:
+    """The heading of the per-tag estimates, for Shapley-Shubik estimates with ``interval`` (their
+    JSON ``interval``), or none (``None``: the procedural analysis that did not estimate them)."""
+    if interval is None:
+        return "per tag (the estimates of the members with the tag, added up)"
+    whence = "the pivot of each order" if interval == "wilson" else "its members' places in each order"
+    return (f"per tag (the estimates of the members with the tag, added up; each Shapley-Shubik interval is the "
+            f"tag's own, from {whence})")
 
 
 def certified_words(c: dict) -> str:
@@ -404,11 +411,15 @@ def _approximate_lines(a: dict) -> list[str]:
             line += f"  {value:>24}  {interval:>18}"
         lines.append(line)
     if "tags" in a:
-        lines += [f"  {TAG_ESTIMATES}",
-                  f"    {'':{width}}  {'normalised (approx.)':>21}  {'Shapley-Shubik (approx.)':>24}  {'interval':>18}"]
+        lines += [f"  {tag_estimates(a.get('shapley_interval'))}",
+                  f"    {'':{width}}  {'normalised (approx.)':>21}" +
+                  (f"  {'Shapley-Shubik (approx.)':>24}  {'interval':>18}" if orders else "")]
         for t in a["tags"]:
-            value, interval = estimated(t["shapley"])
-            lines.append(f"    {t['tag']:{width}}  {t['normalised']['estimate']:>21.2%}  {value:>24}  {interval:>18}")
+            line = f"    {t['tag']:{width}}  {t['normalised']['estimate']:>21.2%}"
+            if orders:
+                value, interval = estimated(t["shapley"])
+                line += f"  {value:>24}  {interval:>18}"
+            lines.append(line)
     return lines
 
 
@@ -690,15 +701,29 @@ def _tag_groups(model: m.Model, game: Game, place: dict) -> list[tuple[str, list
     return out
 
 
-def _estimated_tags(tags: list, orders: InsertedOrders, players: list[dict] | None = None) -> list[dict]:
+def _estimated_tags(tags: list, orders: InsertedOrders | SampledOrders | str,
+                    players: list[dict] | None = None) -> list[dict]:
     """Per tag, the Shapley-Shubik indices of its members added up, estimated with an interval of
-    its own (from each order's share of its members, not from the members' intervals); with
-    ``players`` (a sampled vote's), their normalised Banzhaf estimates added up too (estimates only)."""
+    its own (from each order's share of its members, not from the members' intervals; none when
+    ``orders`` is why they are not estimated); with ``players`` (a sampled outcome's), their
+    normalised Banzhaf estimates added up too (estimates only)."""
     share = {r["name"]: r["normalised"]["estimate"] for r in players or ()}
     return [{"tag": tag, "members": members,
              **({"normalised": {"estimate": sum(share[n] for n in members)}} if players is not None else {}),
-             "shapley": _estimate_of(orders.estimate_group(g))}
+             **({} if isinstance(orders, str) else {"shapley": _estimate_of(orders.estimate_group(g))})}
             for g, (tag, members, _) in enumerate(tags)]
+
+
+def sampled_tags(model: m.Model, game, place: dict, orders: SampledOrders | str, players: list[dict]) -> list[dict]:
+    """A sampled procedural outcome's figures per tag (``--by tag``; ``place``: each player's place in
+    the spec's order; ``players``: the outcome's estimates per player): the members' normalised
+    Banzhaf estimates added up, and their Shapley-Shubik indices estimated from the pivots of
+    ``orders`` (:meth:`~govspec.power.games.SampledOrders.estimate_group`), unless ``orders`` is why
+    they are not estimated."""
+    tags = _tag_groups(model, game, place)
+    if not isinstance(orders, str):
+        orders = replace(orders, groups=tuple(taken for _, _, taken in tags))
+    return _estimated_tags(tags, orders, players)
 
 
 def _estimate(found: Sampled | SampledOrders | InsertedOrders, i: int) -> dict:
