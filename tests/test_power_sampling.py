@@ -17,7 +17,7 @@ import pytest
 
 from govspec.cli import main
 from govspec.power import report as power_report
-from govspec.power.games import (_bernstein, _chernoff, _most_places, _places_any, _places_single, _pool, analyse,
+from govspec.power.games import (Tally, _bernstein, _chernoff, _most_places, _places_any, _places_single, _pool, analyse,
                                  multi_weighted, sample_orders_of, sample_shapley, weighted)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,19 +167,25 @@ def test_the_chernoff_bound_on_a_chance_is_at_least_the_exact_binomial_one():
 
 
 def test_a_cap_below_the_bound_narrows_the_interval_which_still_holds():
-    """Holders of distinct weights 1 to 60: the caps from the weights (four times a share of places in
-    proportion to weight) lie below the bound from the weights for most holders, so the interval is the
-    better of the uncut bound and the one cut at the cap; over 200 runs of 100 orders it holds the exact
-    index far more often than 95%, and its median width is below that of the uncut bound alone, at the
-    same confidence, from the same orders."""
+    """40 holders of distinct weights up to 300: the caps from the weights (four times a share of
+    places in proportion to weight) lie below half the bound from the weights for many holders, so
+    their interval is the better of the uncut bound and the one cut at the cap; over 200 runs of 100
+    orders it holds the exact index far more often than 95%, its median width is below that of the
+    uncut bound alone, at the same confidence, from the same orders, and no interval is wider than
+    that one by more than the split of the risk allows (ln(8 / risk) / ln(4 / risk))."""
     from statistics import median
 
-    game = weighted(list(range(1, 61)), 1831 // 2 + 1)
+    ws = random.Random(1).sample(range(1, 300), 40)
+    game = weighted(ws, sum(ws) // 2 + 1)
     exact = analyse(game)
     first = sample_shapley(game, 100)
-    assert sum(cap < c.count * most for cap, c, most in zip(first.caps, game.classes, first.most)) >= 40
+    capped_classes = [cap < c.count * most for cap, c, most in zip(first.caps, game.classes, first.most)]
+    assert sum(capped_classes) >= 15
+    assert all(2 * cap <= c.count * most for cap, c, most, capped in zip(first.caps, game.classes, first.most,
+                                                                         capped_classes) if capped)
     held = total = 0
     capped, uncut = [], []
+    allowed = math.log(8 / 0.05) / math.log(4 / 0.05)
     for seed in range(200):
         found = sample_shapley(game, 100, seed=seed)
         for i, (c, ix) in enumerate(zip(game.classes, exact.per_class)):
@@ -187,12 +193,40 @@ def test_a_cap_below_the_bound_narrows_the_interval_which_still_holds():
             held += low <= ix.shapley <= high
             total += 1
             top = c.count * found.most[i]
-            plain = _bernstein(found.shares[i], 100, c.count * game.players, top, top, 0.95)
-            assert plain[0] == estimate
-            capped.append(high - low)
-            uncut.append(plain[2] - plain[1])
+            plain = _bernstein(Tally.of(found.shares[i], top), 100, c.count * game.players, top, 0.95)
+            assert plain[0] == estimate and high - low <= allowed * (plain[2] - plain[1]) + 1e-12
+            if capped_classes[i]:
+                capped.append(high - low)
+                uncut.append(plain[2] - plain[1])
     assert held / total >= 0.97, (held, total)
     assert median(capped) < 0.95 * median(uncut)
+    doc = (ROOT / "docs/power.md").read_text(encoding="utf-8").replace("\n", " ")
+    assert f"by at most ln(8/δ) / ln(4/δ), {allowed - 1:.0%} at 95%; a cap above half the bound is not used" in doc
+
+
+def test_the_interval_cut_at_a_cap_is_the_bounds_written_out():
+    """_bernstein's constants, by hand: runs of 3 (30 times), 1 (50 times) and 0 (20 times) out of
+    100, bound 20, cap 2, unit 7, at 95%: each side the better of the uncut empirical Bernstein
+    bound at a quarter of the risk and the one cut at the cap (at a quarter low; at an eighth high,
+    plus 18 times the Chernoff bound at an eighth on the 30 runs past the cap); with the cap at the
+    bound, the uncut bound at half the risk."""
+    def half(values, top, risk):  # (Maurer and Pontil, theorem 4, one side)
+        n, mean = len(values), sum(values) / len(values)
+        variance = sum((v - mean) ** 2 for v in values) / (n - 1)
+        return math.sqrt(2 * variance * math.log(2 / risk) / n) + 7 * top * math.log(2 / risk) / (3 * (n - 1))
+
+    values = [3] * 30 + [1] * 50 + [0] * 20
+    cut = [min(v, 2) for v in values]
+    mean, within, risk = sum(values) / 100, sum(cut) / 100, 0.05
+    low = max(mean - half(values, 20, risk / 4), within - half(cut, 2, risk / 4))
+    high = min(mean + half(values, 20, risk / 4), within + half(cut, 2, risk / 8) + 18 * _chernoff(30, 100, risk / 8))
+    estimate, found_low, found_high = _bernstein(Tally.of({3: 30, 1: 50}, 2), 100, 7, 20, 0.95)
+    assert estimate == Fraction(140, 700) and low > 0
+    assert found_low == pytest.approx(low / 7, rel=1e-12) and found_high == pytest.approx(high / 7, rel=1e-12)
+    _, plain_low, plain_high = _bernstein(Tally.of({3: 30, 1: 50}, 20), 100, 7, 20, 0.95)
+    assert plain_high == pytest.approx((mean + half(values, 20, risk / 2)) / 7, rel=1e-12) and plain_low == 0.0  # (the uncut low end: below 0)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        _bernstein(Tally.of({3: 5}, 2), 100, 7, 20, 1.0)
 
 
 def test_an_interval_cut_at_a_cap_still_reaches_a_share_at_its_bound_in_every_run():
@@ -200,10 +234,10 @@ def test_an_interval_cut_at_a_cap_still_reaches_a_share_at_its_bound_in_every_ru
     at the cap reaches it (the chance of passing the cap is bounded by 1, not by its rounding); no
     share in any run: the interval starts at 0."""
     for runs in (2, 10, 1000):
-        for top, cap, unit in ((7, 1, 9), (3, 2, 3), (50, 10, 51)):
-            estimate, low, high = _bernstein({top: runs}, runs, unit, top, cap, 0.95)
+        for top, cap, unit in ((7, 1, 9), (3, 1, 3), (50, 10, 51)):
+            estimate, low, high = _bernstein(Tally.of({top: runs}, cap), runs, unit, top, 0.95)
             assert estimate == Fraction(top, unit) and low <= estimate <= high
-            estimate, low, high = _bernstein({}, runs, unit, top, cap, 0.95)
+            estimate, low, high = _bernstein(Tally(cap), runs, unit, top, 0.95)
             assert estimate == 0 and low == 0 < high
 
 

@@ -811,7 +811,7 @@ class InsertedOrders:
     most: tuple[int, ...]
     caps: tuple[int, ...]
     groups: tuple[tuple[int, ...], ...] = ()  # (per group, how many members of each class: e.g. a tag's)
-    group_shares: tuple[dict[int, int], ...] = ()  # (per group, as shares: sums over classes of k x (unit / count) x places)
+    group_tallies: tuple[Tally, ...] = ()  # (per group, its shares, each a sum over classes of k x (unit / count) x places)
     interval = "empirical-bernstein"
 
     @property
@@ -821,29 +821,65 @@ class InsertedOrders:
 
     @property
     def group_places(self) -> tuple[int, ...]:
-        return tuple(_added(counted) for counted in self.group_shares)
+        return tuple(t.total for t in self.group_tallies)
 
     @property
     def group_squares(self) -> tuple[int, ...]:
-        return tuple(_added(counted, 2) for counted in self.group_shares)
+        return tuple(t.squares for t in self.group_tallies)
 
     def estimate(self, i: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the Shapley-Shubik index of a member of class i."""
         n, count = self.game.players, self.game.classes[i].count
         # (an order's share for one member is the places its class counted / (count x n); at most most / n)
-        return _bernstein(self.shares[i], self.orders, count * n, count * self.most[i], self.caps[i], self.confidence)
+        return _bernstein(Tally.of(self.shares[i], self.caps[i]), self.orders, count * n, count * self.most[i],
+                          self.confidence)
 
     def estimate_group(self, g: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g:
         the estimate is its members' estimates added up (each order's share of a group taking k of
         a class's members is k / count of the class's places over n), the interval its own, from
         those shares; its high end at most 1 (a sum of indices is), unless the estimate is above."""
-        n, taken = self.game.players, self.groups[g]
-        unit = _group_unit(self.game, taken)
-        top = sum(k * most * unit for k, most in zip(taken, self.most))
-        cap = min(top, sum(k * unit // c.count * cap for k, c, cap in zip(taken, self.game.classes, self.caps)))
-        value, low, high = _bernstein(self.group_shares[g], self.orders, unit * n, top, cap, self.confidence)
+        unit, top, _ = _group_bounds(self.game, self.groups[g], self.most, self.caps)
+        value, low, high = _bernstein(self.group_tallies[g], self.orders, unit * self.game.players, top, self.confidence)
         return value, low, min(high, max(1.0, _up(value)))
+
+
+class Tally:
+    """Integers drawn one per run (zeros may be left out: they add nothing), kept as the sums
+    :func:`_bernstein` needs, in constant space: their ``total`` and the sum of their ``squares``,
+    and the same of the integers cut at ``cap`` (``within``, ``within_squares``), with how many
+    passed it (``passed``)."""
+
+    __slots__ = ("cap", "total", "squares", "within", "within_squares", "passed")
+
+    def __init__(self, cap: int):
+        self.cap, self.total, self.squares, self.within, self.within_squares, self.passed = cap, 0, 0, 0, 0, 0
+
+    def add(self, v: int, times: int = 1) -> None:
+        cut = min(v, self.cap)
+        self.total += v * times
+        self.squares += v * v * times
+        self.within += cut * times
+        self.within_squares += cut * cut * times
+        self.passed += times if v > self.cap else 0
+
+    @classmethod
+    def of(cls, counted: dict[int, int], cap: int) -> "Tally":
+        """The tally of the integers ``counted`` (how many runs gave each)."""
+        tally = cls(cap)
+        for v, times in counted.items():
+            tally.add(v, times)
+        return tally
+
+
+def _group_bounds(game: Game, taken, most, caps) -> tuple[int, int, int]:
+    """A group's unit (:func:`_group_unit`), the bound on one order's share of it in that unit (its
+    members' bounds added up) and its cap (its members' caps added up, unless above half the
+    bound, as :func:`_caps` leaves a cap out)."""
+    unit = _group_unit(game, taken)
+    top = sum(k * m * unit for k, m in zip(taken, most))
+    cap = sum(k * unit // c.count * cap for k, c, cap in zip(taken, game.classes, caps))
+    return unit, top, cap if 2 * cap <= top else top
 
 
 def _added(counted: dict[int, int], power: int = 1) -> int:
@@ -867,13 +903,18 @@ def _caps(game: Game, most: list[int]) -> list[int]:
     from the orders drawn, so that the interval cut at it holds): four times what a share of places
     in proportion to weight would be (the class's largest share of any criterion a pivotal arrival
     crosses, times its members and the n places), at least 1, and at most the bound ``most`` of
-    each member times the members.  How well it is chosen changes only how narrow the interval is, never whether it
-    holds: a cap passed often is outdone by the uncut bound (:func:`_bernstein`)."""
+    each member times the members; a cap above half that bound is left out (the bound itself
+    given): cutting there saves less than the split of the risk costs (:func:`_bernstein`).  How
+    well it is chosen changes only how narrow the interval is, never whether it holds."""
     n, totals = game.players, game.totals()
     crossed = list(range(len(game.quotas))) + ([game.minority[0]] if game.minority is not None else [])
     share = [max((Fraction(c.weights[j], totals[j]) for j in crossed if totals[j]), default=Fraction(1))
              for c in game.classes]
-    return [min(c.count * m, max(1, math.ceil(4 * c.count * n * s))) for c, m, s in zip(game.classes, most, share)]
+    caps = []
+    for c, m, s in zip(game.classes, most, share):
+        top, cap = c.count * m, max(1, math.ceil(4 * c.count * n * s))
+        caps.append(cap if 2 * cap <= top else top)
+    return caps
 
 
 def _half(total: int, squares: int, runs: int, top: int, risk: float) -> float:
@@ -890,57 +931,56 @@ def _half(total: int, squares: int, runs: int, top: int, risk: float) -> float:
 def _chernoff(seen: int, runs: int, risk: float) -> float:
     """An upper bound on the chance of an event seen in ``seen`` of ``runs`` independent trials,
     failing with probability at most ``risk``: the largest p with runs x KL(seen / runs, p) at most
-    ln(1 / risk) (the Chernoff bound on a binomial's lower tail), found by halving and rounded up."""
+    ln(1 / risk) (the Chernoff bound on a binomial's lower tail), found by halving, then raised by
+    a millionth of a millionth to cover the rounding of the divergence."""
     if seen >= runs:
         return 1.0
     rate, limit = seen / runs, math.log(1 / risk) / runs
     if not seen:  # (KL(0, p) = -ln(1 - p))
-        return min(1.0, math.nextafter(-math.expm1(-limit), math.inf))
+        return min(1.0, -math.expm1(-limit) * (1 + 1e-12))
 
-    def divergence(p: float) -> float:
-        return rate * math.log(rate / p) + (1 - rate) * math.log((1 - rate) / (1 - p))
+    def divergence(p: float) -> float:  # (log1p: 1 - p, near 1, is not formed)
+        return rate * math.log(rate / p) + (1 - rate) * math.log1p((p - rate) / (1 - p))
 
     low, high = rate, 1.0
     while True:
         mid = (low + high) / 2
         if not low < mid < high:
-            return min(1.0, math.nextafter(high, math.inf))
+            return min(1.0, high * (1 + 1e-12))
         if divergence(mid) > limit:
             high = mid
         else:
             low = mid
 
 
-def _bernstein(counted: dict[int, int], runs: int, unit: int, top: int, cap: int, confidence: float
-               ) -> tuple[Fraction, float, float]:
+def _bernstein(tally: Tally, runs: int, unit: int, top: int, confidence: float) -> tuple[Fraction, float, float]:
     """The mean of ``runs`` independent shares, each an integer over ``unit`` between 0 and ``top``
-    over ``unit`` (``counted``: how many runs gave each integer, those of 0 left out), and a
-    two-sided interval at ``confidence``: the empirical Bernstein bound on each side at half the
-    risk (:func:`_half`).  With a ``cap`` below ``top`` (chosen before the runs), each side is the
-    better of two bounds at a quarter of the risk each: the uncut one, and one on the integers cut
-    at the cap (their mean is at most the mean, and at least it less ``top - cap`` times the chance
-    of passing the cap: that chance bounded by :func:`_chernoff`, on the high side, at half that
-    side's quarter, the cut mean's bound at the other half).  Rounded outward, and never cut below
-    ``top`` by rounding (a share at its bound in every run has an index of exactly ``top``)."""
-    total = _added(counted)
+    over ``unit`` (``tally``: their sums), and a two-sided interval at ``confidence``: the empirical
+    Bernstein bound on each side at half the risk (:func:`_half`).  With a cap below ``top`` (the
+    tally's, chosen before the runs), each side is the better of two bounds at a quarter of the risk
+    each: the uncut one, and one on the integers cut at the cap (their mean is at most the mean, and
+    at least it less ``top - cap`` times the chance of passing the cap: that chance bounded by
+    :func:`_chernoff`, on the high side, at half that side's quarter, the cut mean's bound at the
+    other half).  So a cap that does not help widens the interval by at most ln(8 / risk) /
+    ln(4 / risk) (about 16% at 95%).  Rounded outward, and never cut below ``top`` by rounding (a
+    share at its bound in every run has an index of exactly ``top``)."""
+    if not 0 < confidence < 1:
+        raise ValueError(f"a confidence is between 0 and 1, not {confidence}")
+    total, cap = tally.total, tally.cap
     value, most = Fraction(total, runs * unit), _up(Fraction(top, unit))
     if runs < 2 or not top:
         return value, 0.0, most
     risk = 1 - confidence
     mean = total / runs
     if cap >= top:
-        half = _half(total, _added(counted, 2), runs, top, risk / 2)
+        half = _half(total, tally.squares, runs, top, risk / 2)
         low, high = mean - half, mean + half
     else:
-        cut = {}
-        for v, times in counted.items():
-            cut[min(v, cap)] = cut.get(min(v, cap), 0) + times
-        within, squares = _added(cut), _added(cut, 2)
-        passed = sum(times for v, times in counted.items() if v > cap)
-        uncut = _half(total, _added(counted, 2), runs, top, risk / 4)
+        within, squares = tally.within, tally.within_squares
+        uncut = _half(total, tally.squares, runs, top, risk / 4)
         low = max(mean - uncut, within / runs - _half(within, squares, runs, cap, risk / 4))
         high = min(mean + uncut, within / runs + _half(within, squares, runs, cap, risk / 8)
-                   + (top - cap) * _chernoff(passed, runs, risk / 8))
+                   + (top - cap) * _chernoff(tally.passed, runs, risk / 8))
     return (value, max(0.0, math.nextafter(low / unit, -math.inf)),
             min(most, math.nextafter(high / unit, math.inf)))
 
@@ -1047,11 +1087,13 @@ def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int 
     quota), or a few per criterion (:func:`_places_any`).  ``groups``: sets of players (how many
     members of each class, e.g. the members of a tag) whose indices are also estimated added up."""
     rng, pool = random.Random(seed), _pool(game.classes)
+    most = _most_places(game)
+    caps = _caps(game, most)
     shares: list[dict[int, int]] = [{} for _ in game.classes]
-    group_shares: list[dict[int, int]] = [{} for _ in groups]
-    units = [_group_unit(game, taken) for taken in groups]  # (each group's share of a class: k x unit / count, sparse)
+    bounds = [_group_bounds(game, taken, most, caps) for taken in groups]
+    tallies = [Tally(cap) for _, _, cap in bounds]
     weights = [[(i, k * unit // c.count) for i, (k, c) in enumerate(zip(taken, game.classes)) if k]
-               for taken, unit in zip(groups, units)]
+               for taken, (unit, _, _) in zip(groups, bounds)]  # (each group's share of a class: k x unit / count, sparse)
     counted = _places_single if game.single else _places_any
     for _ in range(orders):
         check_time()
@@ -1063,14 +1105,12 @@ def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int 
             if k:
                 seen = shares[i]
                 seen[k] = seen.get(k, 0) + 1
-        for g, weight in enumerate(weights):
+        for tally, weight in zip(tallies, weights):
             k = sum(a * by_class[i] for i, a in weight)
             if k:
-                seen = group_shares[g]
-                seen[k] = seen.get(k, 0) + 1
-    most = _most_places(game)
-    return InsertedOrders(game, orders, confidence, tuple(shares), tuple(most), tuple(_caps(game, most)),
-                          tuple(tuple(taken) for taken in groups), tuple(group_shares))
+                tally.add(k)
+    return InsertedOrders(game, orders, confidence, tuple(shares), tuple(most), tuple(caps),
+                          tuple(tuple(taken) for taken in groups), tuple(tallies))
 
 
 def sample_orders_of(game, wins, orders: int, confidence: float = 0.95, seed: int = 0) -> SampledOrders:

@@ -303,7 +303,8 @@ def _interval(kind: str, confidence: float) -> str:
     if kind == "wilson":  # (the pivots counted: the procedural analysis, games.SampledOrders)
         return f"{confidence:.0%} Wilson interval (per player)"
     return (f"{confidence:.0%} empirical Bernstein interval, which holds with at least that confidence (per player; "
-            f"each order counts every place at which a player's arrival would be pivotal)")
+            f"each order counts every place at which a player's arrival would be pivotal; cut at a cap from the "
+            f"weights where that is tighter)")
 
 
 def sampled_shapley_words(s: dict) -> str:
