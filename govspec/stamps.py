@@ -407,7 +407,9 @@ def _power_findings(block: dict) -> list[str]:
             facts += [f"dummies {r['dummies']}", f"vetoes {r['vetoes']}"]
         if "approximate" in r:
             facts += [f"{p['name']}: Banzhaf about {p['banzhaf']['estimate']}" +
-                      (f", Shapley-Shubik about {p['shapley']['estimate']}" if "shapley" in p else "")
+                      (f", Shapley-Shubik about {p['shapley']['estimate']}" if "shapley" in p else "") +
+                      (f", Coleman initiate about {p['initiate']['estimate']}, prevent about {p['prevent']['estimate']}"
+                       if "initiate" in p else "")
                       for p in r["approximate"]["players"]]
         if "sampled_shapley" in r:
             facts += [f"{p['name']}: Shapley-Shubik about {p['shapley']['estimate']}" for p in r["sampled_shapley"]["players"]]

@@ -828,7 +828,8 @@ def test_a_procedural_outcome_too_large_is_sampled_and_its_intervals_hold_the_ex
     """--sample N past either limit of the exact procedural analysis: each player's raw Banzhaf
     estimate has a 95% interval holding the exact index; the same seed, the same figures; each
     coalition up to interchangeable members is decided once (fewer checks than kinds of draws); each
-    Shapley-Shubik estimate, from 400 random orders, has an interval holding the exact index."""
+    Shapley-Shubik estimate, from 400 random orders, has an interval holding the exact index; so do
+    Coleman's powers, estimated among the draws that lost and won."""
     from govspec import api
     from govspec.options import Options
 
@@ -841,6 +842,7 @@ def test_a_procedural_outcome_too_large_is_sampled_and_its_intervals_hold_the_ex
         "too many coalitions" if limit == "MAX_PROFILES" else "the procedural analysis needs more than 1 checks")
     exact_index = {r["name"]: Fraction(r["banzhaf"]["exact"]) for r in truth["players"]}
     exact_shapley = {r["name"]: Fraction(r["shapley"]["exact"]) for r in truth["players"]}
+    exact_coleman = {r["name"]: (Fraction(r["initiate"]["exact"]), Fraction(r["prevent"]["exact"])) for r in truth["players"]}
     assert [p["name"] for p in approximate["players"]] == list(exact_index)  # (in the order of the spec)
     assert approximate["orders"] == 400  # (Shapley-Shubik from as many random orders, decided as the draws are)
     for p in approximate["players"]:
@@ -848,6 +850,8 @@ def test_a_procedural_outcome_too_large_is_sampled_and_its_intervals_hold_the_ex
         assert b["low"] <= exact_index[p["name"]] <= b["high"] and b["low"] <= b["estimate"] <= b["high"], p
         assert ss["low"] <= exact_shapley[p["name"]] <= ss["high"] and ss["low"] <= ss["estimate"] <= ss["high"], p
         assert b["high"] - b["low"] < 0.12 and ss["high"] - ss["low"] < 0.12
+        for key, truth_of in zip(("initiate", "prevent"), exact_coleman[p["name"]]):  # (among the draws that lost, won)
+            assert p[key]["low"] <= truth_of <= p[key]["high"] and p[key]["low"] <= p[key]["estimate"] <= p[key]["high"], p
     assert act["checks"] <= 12  # (8 and 12 kinds of coalitions up to interchangeable members, 400 draws)
     again = api.power(str(spec), options=Options(), sample=400)
     assert again == report

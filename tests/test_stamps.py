@@ -573,3 +573,27 @@ def test_verify_without_a_block_runner_does_not_pass_a_review_s_blocks(review_re
     outcome = verify(load_report(str(report)), str(report))
     assert outcome.exit_code == 1 and outcome.differences == 2
     assert f"{review}:8: power block of nassau.gov: in the report, not done again (no block runner given)" in outcome.lines
+
+
+def test_a_sampled_block_s_coleman_estimates_are_compared_too(tmp_path, monkeypatch):
+    """A power block on a procedural outcome sampled (the exact analysis's limit set to 1): its
+    Coleman estimates are recorded, verify-report does the block again and it holds, and a report
+    whose estimate of a power to prevent was edited no longer holds."""
+    import govspec.procedural
+
+    monkeypatch.setattr(govspec.procedural, "MAX_PROFILES", 1)
+    vetoed = ('organization "Vetoed" {\n  person a\n  person b\n  person c\n  person v\n'
+              "  body board { members a, b, c }\n  body council { members v }\n  procedure act {\n"
+              "    decided by board at meeting\n      notice none\n      passes when yes >= 2\n"
+              "    vetoed by council by written consent\n      passes when yes >= 1\n  }\n}\n")
+    review, report, out = _reviewed(tmp_path, {"vetoed.gov": vetoed},
+                                    "# Power\n\n```govspec-power\nspec: vetoed.gov\nsample: 400\n```\n", 4)
+    assert run_cli("verify-report", str(report))[0] == 0
+    data = json.loads(out)
+    (outcome,) = data["files"][0]["powers"][0]["power"]["outcomes"]
+    assert "winning" in outcome["approximate"]
+    outcome["approximate"]["players"][0]["prevent"]["estimate"] = 0.01
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(data))
+    code, found, _ = run_cli("verify-report", str(tampered))
+    assert code == 1 and f"{review}:3: power block of " in found and "the report no longer holds (1 difference)" in found

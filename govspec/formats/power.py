@@ -15,8 +15,8 @@ import math
 from fractions import Fraction
 from html import escape
 
-from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, estimated,
-                            fewest_words, given, not_computed_words, rounded, sampled_shapley_words,
+from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, coleman_words,
+                            estimated, fewest_words, given, not_computed_words, rounded, sampled_shapley_words,
                             shares_between, size_items, sizes_heading, tag_estimates, winning_words)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 from .measure import text_width
@@ -136,6 +136,12 @@ def _approximate(a: dict) -> list[str]:
         cells = [*estimated(p["banzhaf"], percent=False), f"{p['normalised']['estimate']:.2%}",
                  *(estimated(p["shapley"]) if orders else ())]
         out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
+    if "winning" in a:
+        out += ["", f"{markdown_text(coleman_words(a))}:", "",
+                f"| Player | initiate (approx.) | {a['confidence']:.0%} interval | prevent (approx.) | "
+                f"{a['confidence']:.0%} interval |", "| --- | ---: | ---: | ---: | ---: |"]
+        out += [f"| {markdown_code(p['name'], cell=True)} | "
+                + " | ".join([*estimated(p["initiate"]), *estimated(p["prevent"])]) + " |" for p in a["players"]]
     if "tags" in a:
         out += ["", f"{markdown_text(_capital(tag_estimates(a.get('shapley_interval'))))}:", "",
                 "| Tag | normalised (approx.) |" + (f" Shapley-Shubik (approx.) | {a['confidence']:.0%} interval |"

@@ -676,6 +676,8 @@ class Sampled:
     samples: int
     confidence: float
     swings: tuple[int, ...]
+    prevents: tuple[int, ...] = ()  # (per class, of the swings: those of members taken in a draw that won)
+    winning: int = 0  # (the draws that won)
 
     def estimate(self, i: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the raw Banzhaf index of a member of class i."""
@@ -683,6 +685,20 @@ class Sampled:
         p = Fraction(self.swings[i], trials)
         # (the members of a class share samples: the interval counts the samples, not members x samples)
         return p, *_wilson(float(p), self.samples, self.confidence)
+
+    def estimate_coleman(self, i: int, prevent: bool) -> tuple[Fraction, float, float] | None:
+        """(estimate, low, high) of Coleman's power of a member of class i to prevent action (among
+        the draws that won, the share in which the member is taken and the draw loses without them)
+        or to initiate it (among the draws that lost, the share in which the member is left out and
+        the draw wins with them); None when no draw won (prevent) or lost (initiate).  Given how
+        many won, those draws are independent and each as likely as any winning coalition (or
+        losing), so each is a trial of the index, with a Wilson interval as :meth:`estimate`'s."""
+        draws = self.winning if prevent else self.samples - self.winning
+        if not draws:
+            return None
+        count = self.prevents[i] if prevent else self.swings[i] - self.prevents[i]
+        p = Fraction(count, self.game.classes[i].count * draws)
+        return p, *_wilson(float(p), draws, self.confidence)
 
 
 def _wilson(p: float, n: int, confidence: float) -> tuple[float, float]:
@@ -707,13 +723,14 @@ def sample_banzhaf(game: Game, samples: int, confidence: float = 0.95, seed: int
     run).  Each draw counts, for every player, whether the player swings against the others drawn
     (in the coalition: it wins and loses without the player; out: it loses and wins with them)."""
     rng = random.Random(seed)
-    swings = [0] * len(game.classes)
+    swings, prevents, winning = [0] * len(game.classes), [0] * len(game.classes), 0
     single = game.single
     for _ in range(samples):
         check_time()
         taken = _draw(rng, game.classes)
         sums = game.profile_sums(taken)
         won = game.wins(sums)
+        winning += won
         for i, (c, t) in enumerate(zip(game.classes, taken)):
             if single:
                 (s,), (q,), (w,) = sums, game.quotas, c.weights
@@ -722,7 +739,8 @@ def sample_banzhaf(game: Game, samples: int, confidence: float = 0.95, seed: int
                 inside = won and not game.wins(tuple(a - b for a, b in zip(sums, c.weights)))
                 outside = not won and game.wins(tuple(a + b for a, b in zip(sums, c.weights)))
             swings[i] += t * inside + (c.count - t) * outside
-    return Sampled(game, samples, confidence, tuple(swings))
+            prevents[i] += t * inside
+    return Sampled(game, samples, confidence, tuple(swings), tuple(prevents), winning)
 
 
 def sample_profiles(game, wins, samples: int, confidence: float = 0.95, seed: int = 0) -> Sampled:
@@ -732,17 +750,20 @@ def sample_profiles(game, wins, samples: int, confidence: float = 0.95, seed: in
     draw loses and wins with one more of class i.  ``wins`` is asked of each draw and its
     neighbours (the caller caches its answers: draws repeat)."""
     rng = random.Random(seed)
-    swings = [0] * len(game.classes)
+    swings, prevents, winning = [0] * len(game.classes), [0] * len(game.classes), 0
     for _ in range(samples):
         check_time()
         taken = tuple(_draw(rng, game.classes))
         won = wins(taken)
+        winning += won
         for i, (c, t) in enumerate(zip(game.classes, taken)):
             if won and t:
-                swings[i] += t * (not wins(taken[:i] + (t - 1,) + taken[i + 1:]))
+                critical = t * (not wins(taken[:i] + (t - 1,) + taken[i + 1:]))
+                swings[i] += critical
+                prevents[i] += critical
             elif not won and t < c.count:
                 swings[i] += (c.count - t) * wins(taken[:i] + (t + 1,) + taken[i + 1:])
-    return Sampled(game, samples, confidence, tuple(swings))
+    return Sampled(game, samples, confidence, tuple(swings), tuple(prevents), winning)
 
 
 @dataclass(frozen=True)

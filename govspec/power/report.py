@@ -293,9 +293,18 @@ def approximate_words(a: dict) -> str:
     orders = (f", and Shapley-Shubik indices from {a['orders']:,} random orders, each with its "
               f"{_interval(a['shapley_interval'], a['confidence'])}" if "orders" in a else "")
     left = f"; Shapley-Shubik is not estimated: {a['shapley_why']}" if "shapley_why" in a else ""
+    left += f"; Coleman's powers are not estimated: {a['coleman_why']}" if "coleman_why" in a else ""
     return (f"APPROXIMATE, NOT EXACT: Banzhaf indices estimated from {a['samples']:,} random coalitions, each with its "
             f"{a['confidence']:.0%} Wilson interval (per player){orders}; the normalised shares are estimates "
             f"only ({a['why']}){left}")
+
+
+def coleman_words(a: dict) -> str:
+    """The heading of a sampled outcome's Coleman estimates (``a``: its ``approximate``, with ``winning``)."""
+    won = a["winning"]
+    return (f"Coleman's powers (approx.): to initiate, among the {a['samples'] - won:,} random coalitions that lost, "
+            f"and to prevent, among the {won:,} that won, each with its {a['confidence']:.0%} Wilson interval "
+            f"(per player)")
 
 
 def _interval(kind: str, confidence: float) -> str:
@@ -411,6 +420,12 @@ def _approximate_lines(a: dict) -> list[str]:
             value, interval = estimated(p["shapley"])
             line += f"  {value:>24}  {interval:>18}"
         lines.append(line)
+    if "winning" in a:
+        lines += [f"  {coleman_words(a)}",
+                  f"    {'':{width}}  {'initiate (approx.)':>18}  {'interval':>20}  {'prevent (approx.)':>18}  {'interval':>20}"]
+        for p in a["players"]:
+            (initiate, low_high), (prevent, interval) = estimated(p["initiate"]), estimated(p["prevent"])
+            lines.append(f"    {p['name']:{width}}  {initiate:>18}  {low_high:>20}  {prevent:>18}  {interval:>20}")
     if "tags" in a:
         lines += [f"  {tag_estimates(a.get('shapley_interval'))}",
                   f"    {'':{width}}  {'normalised (approx.)':>21}" +
@@ -745,11 +760,16 @@ def approximate_data(found: Sampled, why: str, orders: SampledOrders | InsertedO
     game, samples = found.game, found.samples
     estimates = [found.estimate(i) for i in range(len(game.classes))]
     total = sum(p * c.count for (p, _, _), c in zip(estimates, game.classes))
+    coleman = found.winning and found.winning < samples  # (else one of Coleman's powers has no draw to count)
     players = [{"name": name, "banzhaf": _estimate(found, i), "normalised": {"estimate": float(p / total) if total else 0.0},
-                **({} if isinstance(orders, str) else {"shapley": _estimate(orders, i)})}
+                **({} if isinstance(orders, str) else {"shapley": _estimate(orders, i)}),
+                **({"initiate": _estimate_of(found.estimate_coleman(i, False)),
+                    "prevent": _estimate_of(found.estimate_coleman(i, True))} if coleman else {})}
                for i, (c, (p, _, _)) in enumerate(zip(game.classes, estimates)) for name in c.names()]
     more = {"shapley_why": orders} if isinstance(orders, str) else \
         {"orders": orders.orders, "shapley_interval": orders.interval}
+    more |= {"winning": found.winning} if coleman else \
+        {"coleman_why": f"{'every' if found.winning else 'no'} random coalition won"}
     return {"exact": False, "approximate": {"samples": samples, **more, "confidence": found.confidence, "why": why,
                                             "players": players}}
 
