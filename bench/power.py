@@ -232,7 +232,7 @@ def shapley_sampled_rows(orders: int, holder_orders: int, double_orders: int) ->
     import itertools
     import random
 
-    from govspec.power.games import SampledOrders, Tally, _bernstein, _pool, sample_shapley
+    from govspec.power.games import SampledOrders, ShareSums, _bernstein, _pool, sample_shapley
 
     def pivots(game, n: int) -> SampledOrders:  # (as sample_orders_of counts them, in one pass an order; the same orders)
         rng, pool, (q,) = random.Random(0), _pool(game.classes), game.quotas
@@ -247,7 +247,7 @@ def shapley_sampled_rows(orders: int, holder_orders: int, double_orders: int) ->
 
     def uncut(found, game) -> float:  # (the same orders' intervals without the caps: the bound from the weights alone)
         n = game.players
-        return median(hi - lo for _, lo, hi in (_bernstein(Tally.of(found.shares[i], c.count * most), found.orders,
+        return median(hi - lo for _, lo, hi in (_bernstein(ShareSums.of(found.shares[i], c.count * most), found.orders,
                                                            c.count * n, c.count * most, found.confidence)
                                                 for i, (c, most) in enumerate(zip(game.classes, found.most))))
 

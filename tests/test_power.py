@@ -894,8 +894,8 @@ def test_a_sampled_procedural_outcome_is_estimated_per_tag_with_intervals_holdin
     """--by tag on a sampled procedural outcome: per tag, the members' normalised Banzhaf estimates
     added up, and their Shapley-Shubik indices estimated from the pivots of the random orders (the
     members' estimates added up), each with a Wilson interval of the tag's own that holds the exact
-    share the exact analysis gives (a tag of part of a class of interchangeable members, founder; of
-    one member, guard; of everyone, exactly 1); in every format, valid JSON."""
+    share the exact analysis gives (founder and guard, of one member each, their tags setting them
+    apart from the others of their bodies; everyone, exactly 1); in every format, valid JSON."""
     import jsonschema
 
     spec = tmp_path / "tagged.gov"

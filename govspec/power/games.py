@@ -795,9 +795,10 @@ class SampledOrders:
         """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g:
         each order's share of the group is k / count when the pivot is in a class of which it takes
         k of count members, so the estimate is its members' estimates added up; the interval is the
-        Wilson interval of those shares, which lie between 0 and 1 (a share of a whole class is 0 or
-        1, a Bernoulli trial; any other has a variance no larger than a trial's of the same mean, so
-        the interval is no less sure than a player's)."""
+        Wilson interval of those shares.  A group of whole classes (a tag's: people with different
+        tags are never interchangeable) has shares of 0 or 1, Bernoulli trials, as a class's pivots
+        are; a share of part of a class lies between 0 and 1, with a variance no larger than a
+        trial's of the same mean, though such an interval is wider than its members' would be."""
         share = sum((Fraction(k * pivots, c.count) for k, pivots, c in zip(self.groups[g], self.pivots, self.game.classes)
                      if k), Fraction(0)) / self.orders
         low, high = _wilson(float(share), self.orders, self.confidence)
@@ -819,9 +820,9 @@ class InsertedOrders:
     order: a bound from the weights, :func:`_most_places`) and ``caps`` (a cap on a class's places
     in one order, from the weights alone: :func:`_caps`).  The interval (:func:`_bernstein`) is the
     empirical Bernstein bound (Maurer and Pontil, 2009, theorem 4) on both sides, from shares
-    independent from order to order, each between 0 and ``most / n``; where the cap is below that
-    bound, the tighter of it and the same bound on the shares cut at the cap, plus a Chernoff bound
-    on how often a share passes the cap.  It holds the index of each member with at least
+    independent from order to order, each between 0 and ``most / n``; where the cap is at most half
+    that bound (:func:`_used`), the tighter of it and the same bound on the shares cut at the cap,
+    plus a Chernoff bound on how often a share passes the cap.  It holds the index of each member with at least
     ``confidence`` (per player, not simultaneous; no normal approximation: a share seen as 0 in
     every order still gets an interval above 0 unless the bound says it is 0)."""
 
@@ -832,7 +833,7 @@ class InsertedOrders:
     most: tuple[int, ...]
     caps: tuple[int, ...]
     groups: tuple[tuple[int, ...], ...] = ()  # (per group, how many members of each class: e.g. a tag's)
-    group_tallies: tuple[Tally, ...] = ()  # (per group, its shares, each a sum over classes of k x (unit / count) x places)
+    group_tallies: tuple[ShareSums, ...] = ()  # (per group, its shares, each a sum over classes of k x (unit / count) x places)
     interval = "empirical-bernstein"
 
     @property
@@ -852,7 +853,8 @@ class InsertedOrders:
         """(estimate, low, high) of the Shapley-Shubik index of a member of class i."""
         n, count = self.game.players, self.game.classes[i].count
         # (an order's share for one member is the places its class counted / (count x n); at most most / n)
-        return _bernstein(Tally.of(self.shares[i], self.caps[i]), self.orders, count * n, count * self.most[i],
+        top = count * self.most[i]
+        return _bernstein(ShareSums.of(self.shares[i], _used(self.caps[i], top)), self.orders, count * n, top,
                           self.confidence)
 
     def estimate_group(self, g: int) -> tuple[Fraction, float, float]:
@@ -865,7 +867,7 @@ class InsertedOrders:
         return value, low, min(high, max(1.0, _up(value)))
 
 
-class Tally:
+class ShareSums:
     """Integers drawn one per run (zeros may be left out: they add nothing), kept as the sums
     :func:`_bernstein` needs, in constant space: their ``total`` and the sum of their ``squares``,
     and the same of the integers cut at ``cap`` (``within``, ``within_squares``), with how many
@@ -876,6 +878,14 @@ class Tally:
     def __init__(self, cap: int):
         self.cap, self.total, self.squares, self.within, self.within_squares, self.passed = cap, 0, 0, 0, 0, 0
 
+    __hash__ = None  # (it adds up: equal while the sums are)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ShareSums) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    def __repr__(self) -> str:
+        return "ShareSums(" + ", ".join(f"{k}={getattr(self, k)}" for k in self.__slots__) + ")"
+
     def add(self, v: int, times: int = 1) -> None:
         cut = min(v, self.cap)
         self.total += v * times
@@ -885,7 +895,7 @@ class Tally:
         self.passed += times if v > self.cap else 0
 
     @classmethod
-    def of(cls, counted: dict[int, int], cap: int) -> "Tally":
+    def of(cls, counted: dict[int, int], cap: int) -> "ShareSums":
         """The tally of the integers ``counted`` (how many runs gave each)."""
         tally = cls(cap)
         for v, times in counted.items():
@@ -895,12 +905,11 @@ class Tally:
 
 def _group_bounds(game: Game, taken, most, caps) -> tuple[int, int, int]:
     """A group's unit (:func:`_group_unit`), the bound on one order's share of it in that unit (its
-    members' bounds added up) and its cap (its members' caps added up, unless above half the
-    bound, as :func:`_caps` leaves a cap out)."""
+    members' bounds added up) and the cap its interval cuts at (its members' caps added up, if at
+    most half the bound: :func:`_used`)."""
     unit = _group_unit(game, taken)
     top = sum(k * m * unit for k, m in zip(taken, most))
-    cap = sum(k * unit // c.count * cap for k, c, cap in zip(taken, game.classes, caps))
-    return unit, top, cap if 2 * cap <= top else top
+    return unit, top, _used(sum(k * unit // c.count * cap for k, c, cap in zip(taken, game.classes, caps)), top)
 
 
 def _added(counted: dict[int, int], power: int = 1) -> int:
@@ -924,18 +933,19 @@ def _caps(game: Game, most: list[int]) -> list[int]:
     from the orders drawn, so that the interval cut at it holds): four times what a share of places
     in proportion to weight would be (the class's largest share of any criterion a pivotal arrival
     crosses, times its members and the n places), at least 1, and at most the bound ``most`` of
-    each member times the members; a cap above half that bound is left out (the bound itself
-    given): cutting there saves less than the split of the risk costs (:func:`_bernstein`).  How
+    each member times the members.  Used only when at most half that bound (:func:`_used`).  How
     well it is chosen changes only how narrow the interval is, never whether it holds."""
     n, totals = game.players, game.totals()
     crossed = list(range(len(game.quotas))) + ([game.minority[0]] if game.minority is not None else [])
     share = [max((Fraction(c.weights[j], totals[j]) for j in crossed if totals[j]), default=Fraction(1))
              for c in game.classes]
-    caps = []
-    for c, m, s in zip(game.classes, most, share):
-        top, cap = c.count * m, max(1, math.ceil(4 * c.count * n * s))
-        caps.append(cap if 2 * cap <= top else top)
-    return caps
+    return [min(c.count * m, max(1, math.ceil(4 * c.count * n * s))) for c, m, s in zip(game.classes, most, share)]
+
+
+def _used(cap: int, top: int) -> int:
+    """The cap an interval cuts at: ``cap`` when at most half the bound ``top``, else ``top`` (no
+    cut): above half, cutting saves less than the split of the risk costs (:func:`_bernstein`)."""
+    return cap if 2 * cap <= top else top
 
 
 def _half(total: int, squares: int, runs: int, top: int, risk: float) -> float:
@@ -974,7 +984,7 @@ def _chernoff(seen: int, runs: int, risk: float) -> float:
             low = mid
 
 
-def _bernstein(tally: Tally, runs: int, unit: int, top: int, confidence: float) -> tuple[Fraction, float, float]:
+def _bernstein(tally: ShareSums, runs: int, unit: int, top: int, confidence: float) -> tuple[Fraction, float, float]:
     """The mean of ``runs`` independent shares, each an integer over ``unit`` between 0 and ``top``
     over ``unit`` (``tally``: their sums), and a two-sided interval at ``confidence``: the empirical
     Bernstein bound on each side at half the risk (:func:`_half`).  With a cap below ``top`` (the
@@ -1112,7 +1122,7 @@ def sample_shapley(game: Game, orders: int, confidence: float = 0.95, seed: int 
     caps = _caps(game, most)
     shares: list[dict[int, int]] = [{} for _ in game.classes]
     bounds = [_group_bounds(game, taken, most, caps) for taken in groups]
-    tallies = [Tally(cap) for _, _, cap in bounds]
+    tallies = [ShareSums(cap) for _, _, cap in bounds]
     weights = [[(i, k * unit // c.count) for i, (k, c) in enumerate(zip(taken, game.classes)) if k]
                for taken, (unit, _, _) in zip(groups, bounds)]  # (each group's share of a class: k x unit / count, sparse)
     counted = _places_single if game.single else _places_any
