@@ -460,7 +460,8 @@ def _each_check_options(command):
 @click.option("--sample", type=click.IntRange(100, 10_000_000), default=None, metavar="N",
               help="An outcome too large for the exact analysis that the certified bounds do not take (a vote by "
                    "several rules, a vote whose bounds are declined, or the procedural analysis): Banzhaf indices "
-                   "estimated from N random coalitions and Shapley-Shubik indices from N random orders; a vote of which "
+                   "and Coleman's powers estimated from N random coalitions and Shapley-Shubik indices from N random "
+                   "orders; a vote of which "
                    "only the Banzhaf indices are computed (exact or certified): its Shapley-Shubik indices estimated "
                    "from N random orders. Each estimate with its 95% interval, labelled approximate (exit 4).")
 @click.option("--each-size", is_flag=True,

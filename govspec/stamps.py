@@ -406,6 +406,9 @@ def _power_findings(block: dict) -> list[str]:
             facts += [f"not computed: {', '.join(r['not_computed']['what'])}"] if "not_computed" in r else []
             facts += [f"dummies {r['dummies']}", f"vetoes {r['vetoes']}"]
         if "approximate" in r:
+            a = r["approximate"]
+            facts.append(f"{a['winning']} of {a['samples']} random coalitions won" if "winning" in a else
+                         f"Coleman's powers not estimated: {a.get('coleman_why', 'not recorded')}")
             facts += [f"{p['name']}: Banzhaf about {p['banzhaf']['estimate']}" +
                       (f", Shapley-Shubik about {p['shapley']['estimate']}" if "shapley" in p else "") +
                       (f", Coleman initiate about {p['initiate']['estimate']}, prevent about {p['prevent']['estimate']}"

@@ -514,8 +514,9 @@ def test_coleman_powers_are_estimated_from_the_draws_that_won_and_lost():
     """From the draws of sample_banzhaf: a member's power to prevent action is estimated among the
     draws that won (taken, and the draw loses without them), to initiate it among those that lost
     (left out, and the draw wins with them); the two split the swings. With 4,000 draws each is
-    within four standard errors of the exact index; over 300 runs of 200 draws on the Nassau board and a double
-    majority, their Wilson intervals hold the exact indices about as often as 95%."""
+    within four standard errors of the exact index; over 300 runs of 200 draws on the Nassau board, a double
+    majority, 7 of 12 alike and a holder of 5 among 10 of 1, their Wilson intervals hold the exact indices
+    about as often as 95% (the members of a class share draws: the interval counts draws)."""
     rng = random.Random(11)
     for seed in range(20):
         game = _random_game(rng)
@@ -530,7 +531,8 @@ def test_coleman_powers_are_estimated_from_the_draws_that_won_and_lost():
             assert found.estimate_coleman(i, True)[0] * found.winning + \
                 found.estimate_coleman(i, False)[0] * (4000 - found.winning) == found.estimate(i)[0] * 4000
     for game in (weighted([9, 9, 7, 3, 1, 1], 16), multi_weighted([([5, 4, 3, 3, 2, 1, 1], 12), ([1] * 7, 4)],
-                                                                  minority=(1, 3))):
+                                                                  minority=(1, 3)),
+                 weighted([1] * 12, 7), weighted([5] + [1] * 10, 8)):  # (classes of 12 and 10: draws, not members)
         exact = analyse(game)
         held = total = 0
         for seed in range(300):

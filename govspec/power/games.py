@@ -676,8 +676,8 @@ class Sampled:
     samples: int
     confidence: float
     swings: tuple[int, ...]
-    prevents: tuple[int, ...] = ()  # (per class, of the swings: those of members taken in a draw that won)
-    winning: int = 0  # (the draws that won)
+    prevents: tuple[int, ...]  # (per class, of the swings: those of members taken in a draw that won)
+    winning: int  # (the draws that won)
 
     def estimate(self, i: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the raw Banzhaf index of a member of class i."""
