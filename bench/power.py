@@ -224,8 +224,8 @@ def shapley_sampled_rows(orders: int, holder_orders: int, double_orders: int) ->
     the same run: on the US Electoral College also
     against the exact analysis (the share of the 95% intervals that hold the exact index, and the
     largest error), and on 10,000 holders of distinct weights (the time an order takes, and how wide
-    the intervals are, and would be without the caps: the bound from the weights alone); and the same holders by a double majority (weight and head count), whose
-    orders cost a bisection per rule."""
+    the intervals are, and would be without the caps: the bound from the weights alone); and the
+    same holders by a double majority (weight and head count), whose orders cost a bisection per rule."""
     from statistics import median
 
     import bisect

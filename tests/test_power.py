@@ -919,7 +919,8 @@ def test_a_sampled_procedural_outcome_is_estimated_per_tag_with_intervals_holdin
         assert shapley["low"] <= float(Fraction(truth[t["tag"]]["shapley"]["exact"])) <= shapley["high"], t
         assert shapley["low"] <= shapley["estimate"] <= shapley["high"] and shapley["high"] - shapley["low"] < 0.12
     assert a["tags"][0]["shapley"]["estimate"] == 1.0  # (everyone: the pivot of every order)
-    words = "per tag (the estimates of the members with the tag, added up; each Shapley-Shubik interval is the tag's own, from the pivot of each order)"
+    words = ("per tag (the estimates of the members with the tag, added up; each Shapley-Shubik interval is the tag's "
+             "own, from the pivot of each order)")
     code, text, _ = _run(str(spec), "--sample", "400", "--by", "tag")
     assert code == 4 and f"  {words}\n" in text and "    founder " in text
     code, md, _ = _run(str(spec), "--sample", "400", "--by", "tag", "--format", "markdown")

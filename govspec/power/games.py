@@ -799,8 +799,8 @@ class SampledOrders:
         tags are never interchangeable) has shares of 0 or 1, Bernoulli trials, as a class's pivots
         are; a share of part of a class lies between 0 and 1, with a variance no larger than a
         trial's of the same mean, though such an interval is wider than its members' would be."""
-        share = sum((Fraction(k * pivots, c.count) for k, pivots, c in zip(self.groups[g], self.pivots, self.game.classes)
-                     if k), Fraction(0)) / self.orders
+        taken = zip(self.groups[g], self.pivots, self.game.classes)
+        share = sum((Fraction(k * pivots, c.count) for k, pivots, c in taken if k), Fraction(0)) / self.orders
         low, high = _wilson(float(share), self.orders, self.confidence)
         return share, low, high
 

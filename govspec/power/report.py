@@ -421,8 +421,8 @@ def _approximate_lines(a: dict) -> list[str]:
             line += f"  {value:>24}  {interval:>18}"
         lines.append(line)
     if "winning" in a:
-        lines += [f"  {coleman_words(a)}",
-                  f"    {'':{width}}  {'initiate (approx.)':>18}  {'interval':>20}  {'prevent (approx.)':>18}  {'interval':>20}"]
+        lines += [f"  {coleman_words(a)}", f"    {'':{width}}  {'initiate (approx.)':>18}  {'interval':>20}  "
+                  f"{'prevent (approx.)':>18}  {'interval':>20}"]
         for p in a["players"]:
             (initiate, low_high), (prevent, interval) = estimated(p["initiate"]), estimated(p["prevent"])
             lines.append(f"    {p['name']:{width}}  {initiate:>18}  {low_high:>20}  {prevent:>18}  {interval:>20}")
