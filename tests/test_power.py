@@ -927,6 +927,26 @@ def test_a_sampled_procedural_outcome_is_estimated_per_tag_with_intervals_holdin
     assert code == 4 and f"{words[0].upper()}{words[1:]}:" in md and "| `founder` |" in md
 
 
+@pytest.mark.parametrize("sampled", [False, True], ids=["exact", "sampled"])
+def test_by_tag_on_a_spec_without_tags_says_so_instead_of_an_empty_table(tmp_path, monkeypatch, sampled):
+    """--by tag where no player has a tag: JSON gives "tags": [], and the text and Markdown say
+    there is none rather than print a heading above an empty table; exact and sampled alike."""
+    import govspec.procedural
+
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    if sampled:
+        monkeypatch.setattr(govspec.procedural, "MAX_PROFILES", 1)
+    more = ("--sample", "400") if sampled else ()
+    code, out, _ = _run(str(spec), "--by", "tag", "--format", "json", *more)
+    (act,) = json.loads(out)["outcomes"]
+    assert (act["approximate"] if sampled else act)["tags"] == [] and code == (4 if sampled else 0)
+    code, text, _ = _run(str(spec), "--by", "tag", *more)
+    assert "  per tag: none (no player has a tag)\n" in text and "per tag (" not in text
+    code, md, _ = _run(str(spec), "--by", "tag", "--format", "markdown", *more)
+    assert "\nPer tag: none (no player has a tag).\n" in md and "| Tag |" not in md
+
+
 def _orders_refused(tmp_path, monkeypatch, text: str, *args) -> tuple[Path, int, dict]:
     """``text`` forced onto the sampling path with its random orders refused (more checks than are
     left): the spec, and the exit code and JSON report of ``--sample 400`` (``args`` besides),

@@ -15,7 +15,7 @@ import math
 from fractions import Fraction
 from html import escape
 
-from ..power.report import (CERTIFIED, SHARES, approximate_words, bloc_words, certified_words, coleman_words,
+from ..power.report import (CERTIFIED, NO_TAGS, SHARES, approximate_words, bloc_words, certified_words, coleman_words,
                             estimated, fewest_words, given, not_computed_words, rounded, sampled_shapley_words,
                             shares_between, size_items, sizes_heading, tag_estimates, winning_words)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
@@ -67,7 +67,9 @@ def markdown(report: dict, exit_code: int) -> str:
         for p in r["players"]:
             cells = [f"{p[k]['value']:.4f}" if k == "banzhaf" else f"{p[k]['value']:.2%}" for k, _ in columns]
             out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
-        if "tags" in r:  # (--by tag: as the text format gives them)
+        if r.get("tags") == []:
+            out += ["", f"{_capital(NO_TAGS)}."]
+        elif "tags" in r:  # (--by tag: as the text format gives them)
             shares = given(r["tags"], SHARES)
             out += ["", "Per tag (the shares of the members with the tag, added up):", "",
                     "| Tag | " + " | ".join(title for _, title in shares) + " |", "| --- | " + " | ".join("---:" for _ in shares) + " |"]
@@ -142,7 +144,9 @@ def _approximate(a: dict) -> list[str]:
                 f"{a['confidence']:.0%} interval |", "| --- | ---: | ---: | ---: | ---: |"]
         out += [f"| {markdown_code(p['name'], cell=True)} | "
                 + " | ".join([*estimated(p["initiate"]), *estimated(p["prevent"])]) + " |" for p in a["players"]]
-    if "tags" in a:
+    if a.get("tags") == []:
+        out += ["", f"{_capital(NO_TAGS)}."]
+    elif "tags" in a:
         out += ["", f"{markdown_text(_capital(tag_estimates(a.get('shapley_interval'))))}:", "",
                 "| Tag | normalised (approx.) |" + (f" Shapley-Shubik (approx.) | {a['confidence']:.0%} interval |"
                                                    if orders else ""),
@@ -165,7 +169,9 @@ def _sampled_shapley(s: dict) -> list[str]:
     out = [f"**{markdown_text(sampled_shapley_words(s))}**.", "",
            f"| Player | Shapley-Shubik (approx.) | {s['confidence']:.0%} interval |", "| --- | ---: | ---: |"]
     out += [f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(estimated(p["shapley"])) + " |" for p in s["players"]]
-    if "tags" in s:
+    if s.get("tags") == []:
+        out += ["", f"{_capital(NO_TAGS)}."]
+    elif "tags" in s:
         out += ["", f"{markdown_text(_capital(tag_estimates(s['interval'])))}:", "",
                 f"| Tag | Shapley-Shubik (approx.) | {s['confidence']:.0%} interval |", "| --- | ---: | ---: |"]
         out += [f"| {markdown_code(t['tag'], cell=True)} | " + " | ".join(estimated(t["shapley"])) + " |" for t in s["tags"]]
@@ -180,7 +186,9 @@ def _certified(c: dict) -> list[str]:
     for p in c["players"]:
         cells = [f"{p['banzhaf']['value']:.6g}"] + [f"{p[k]['value']:.2%}" for k, _ in CERTIFIED[1:]]
         out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
-    if "tags" in c:
+    if c.get("tags") == []:
+        out += ["", f"{_capital(NO_TAGS)}."]
+    elif "tags" in c:
         out += ["", "| Tag | normalised (its members' shares added up) |", "| --- | ---: |"]
         out += [f"| {markdown_code(t['tag'], cell=True)} | {t['normalised']['value']:.2%} |" for t in c["tags"]]
     undetermined = f" (not determined: {', '.join(c['undetermined'])})" if c["undetermined"] else ""

@@ -266,6 +266,9 @@ def _past_exact(model: m.Model, game: Game, procedure: str, by: str, sample: int
     raise Unsupported(procedure, f"{why}; approximate indices: --sample N")
 
 
+NO_TAGS = "per tag: none (no player has a tag)"  # (--by tag on a spec whose players have no tag: no empty table)
+
+
 def _table(rows: list[dict], key: str, columns=INDICES) -> list[str]:
     """Raw Banzhaf as a probability, the other indices in percent (the columns the rows have)."""
     columns = given(rows, columns)
@@ -346,7 +349,9 @@ def _shapley_lines(s: dict) -> list[str]:
     for p in s["players"]:
         value, interval = estimated(p["shapley"])
         lines.append(f"    {p['name']:{width}}  {value:>24}  {interval:>18}")
-    if "tags" in s:
+    if s.get("tags") == []:
+        lines.append(f"  {NO_TAGS}")
+    elif "tags" in s:
         lines.append(f"  {tag_estimates(s['interval'])}")
         for t in s["tags"]:
             value, interval = estimated(t["shapley"])
@@ -426,7 +431,9 @@ def _approximate_lines(a: dict) -> list[str]:
         for p in a["players"]:
             (initiate, low_high), (prevent, interval) = estimated(p["initiate"]), estimated(p["prevent"])
             lines.append(f"    {p['name']:{width}}  {initiate:>18}  {low_high:>20}  {prevent:>18}  {interval:>20}")
-    if "tags" in a:
+    if a.get("tags") == []:
+        lines.append(f"  {NO_TAGS}")
+    elif "tags" in a:
         lines += [f"  {tag_estimates(a.get('shapley_interval'))}",
                   f"    {'':{width}}  {'normalised (approx.)':>21}" +
                   (f"  {'Shapley-Shubik (approx.)':>24}  {'interval':>18}" if orders else "")]
@@ -451,7 +458,9 @@ def _certified_lines(c: dict) -> list[str]:
     for p in c["players"]:
         cells = [f"{p[k]['value']:>16.2%}" for k, _ in CERTIFIED[1:]]
         lines.append(f"    {p['name']:{width}}  {p['banzhaf']['value']:>12.6g}  " + "  ".join(cells))
-    if "tags" in c:
+    if c.get("tags") == []:
+        lines.append(f"  {NO_TAGS}")
+    elif "tags" in c:
         lines.append("  per tag (the normalised shares of the members with the tag, added up)")
         lines += [f"    {t['tag']:{width}}  {t['normalised']['value']:>12.2%}" for t in c["tags"]]
     lines.append(f"  dummies: {', '.join(c['dummies']) or 'none'}" +
@@ -493,7 +502,9 @@ def text(path: str, results: list[dict]) -> str:
         lines.append(f"  winning coalitions{bounded}: {winning_words(r)}")
         lines.append(f"  indices{bounded}" + (" (the keys held for one principal vote together)" if r["by"] == "principal" else ""))
         lines += _table(r["players"], "name")
-        if "tags" in r:
+        if r.get("tags") == []:
+            lines.append(f"  {NO_TAGS}")
+        elif "tags" in r:
             lines.append("  per tag (the shares of the members with the tag, added up)")
             lines += _table(r["tags"], "tag", SHARES)
         if "minimal_winning" in r:
