@@ -156,12 +156,15 @@ def test_the_performance_page_quotes_the_recorded_power_run():
     assert f"{c10['ours']:.1f} s at a majority and {c23['ours']:.1f} s at two thirds" in doc
     widest = [r["note"].split("widest interval ")[1].split(" ")[0] for r in (c10, c23)]
     assert f"{widest[0]} and {widest[1]} of its index" in doc and c1k["agrees"] is True
+    assert max(map(float, widest)) < 1e-9 and "each index known for certain to within 1e-9 of itself" in doc
+    power_page = (ROOT / "docs" / "power.md").read_text(encoding="utf-8")
+    assert f"within {widest[0]} of its index at a majority and {widest[1]} at two thirds" in " ".join(power_page.split())
     assert f"1,000 holders are {c1k['other'] / c1k['ours']:.0f} times faster than the exact" in doc
     alone = rows["500 holders, distinct weights, Banzhaf alone"]
     share = alone["note"].split("alone, ")[1].split(" of")[0]
     assert alone["agrees"] is True and f"the row of 500 holders, at {share} of that limit, takes\n{alone['ours']:.1f} s" in doc
     assert f"certified bounds of the same game {alone['other']:.2f} s" in doc
-    power_page = (ROOT / "docs" / "power.md").read_text(encoding="utf-8")  # (its limit's time, as docs/power.md rounds it)
+    # (its limit's time, as docs/power.md rounds it)
     assert f"about {round(alone['ours'])} s: [performance](performance.md)" in power_page
     college, many = rows["US Electoral College, Shapley-Shubik sampled"], rows["10,000 holders, distinct weights, Shapley-Shubik sampled"]
     note = college["note"]

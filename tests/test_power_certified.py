@@ -9,8 +9,10 @@ import json
 import math
 import random
 import re
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
@@ -68,9 +70,102 @@ def test_every_interval_holds_the_exact_index(game):
     _holds(game, found)
 
 
+# ---------------------------------------------------------------- each rounding bound against mpmath
+#
+# The error bounds of the certified sum, each piece against the same quantity computed to 50 digits
+# (mpmath), with the library's assumed accuracy, ULPS, cut from 128 u to 8 u (4 ulps: glibc's
+# cos, sin, log1p, atan2, tanh, exp and expm1 are within 1 or 2): at that sharpness a bound that
+# missed a term of its error, or took one too small, would be exceeded.
+
+SHARP = 8 * 2.0 ** -53
+
+
+@contextmanager
+def _sharp():
+    from govspec.power import certified
+
+    with patch.object(certified, "ULPS", SHARP):
+        yield certified
+
+
+def _near(draw, modulus: int) -> int:
+    """A residue mod 2M near one where the cosine or the sine is 0 or 1 (the ill-conditioned places)."""
+    centre = draw(st.sampled_from([0, modulus // 2, modulus, 3 * modulus // 2, 2 * modulus]))
+    return (centre + draw(st.integers(-3000, 3000))) % (2 * modulus)
+
+
+@st.composite
+def factors(draw):
+    modulus = draw(st.integers(3, 2 ** 45)) | 1
+    m = _near(draw, modulus) if draw(st.booleans()) else draw(st.integers(0, 2 * modulus - 1))
+    w = draw(st.integers(1, 2 ** 20))
+    y = draw(st.one_of(st.floats(-40, 40), st.floats(-1e-6, 1e-6)))  # (lambda w: a tilt of any size)
+    return modulus, m, w, y / w
+
+
+@settings(max_examples=600, deadline=None)
+@given(factors())
+def test_each_factor_s_log_is_within_its_bound(case):
+    """log of cos x + i t sin x (x = pi m / M, t = tanh(lambda w / 2)): its real and imaginary parts
+    as computed are within their bounds of the exact values, at angles near 0, pi/2, pi and 2 pi
+    and tilts from none to t = 1."""
+    import mpmath
+
+    modulus, m, w, lam = case
+    with _sharp() as certified:
+        try:  # (the factor at k = 1 of a weight of m: the angle pi m / M)
+            _, _, _, (mag,), (arg,), (err,) = certified._factors(1, ((m, 1, math.tanh(lam * w / 2)),),
+                                                                 math.pi / modulus, 2 * modulus)
+        except certified.Declined:  # (a factor too near zero)
+            return
+    with mpmath.workdps(50):
+        x = mpmath.pi * m / modulus
+        exact = mpmath.log(mpmath.cos(x) + 1j * mpmath.tanh(mpmath.mpf(lam) * w / 2) * mpmath.sin(x))
+        off_arg = (mpmath.mpf(arg) - exact.imag + mpmath.pi) % (2 * mpmath.pi) - mpmath.pi  # (mod 2 pi)
+        off = abs(mpmath.mpf(mag) - exact.real) + abs(off_arg)
+        assert off <= err, (float(off), err)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.integers(3, 2 ** 45).map(lambda m: m | 1), st.data())
+def test_the_geometric_series_numerator_is_within_its_bound(modulus, data):
+    """e^(L x) - 1 with x = -|lambda| + 2 i sign pi k / M, as computed for a window of width L: within
+    its bound of the exact value, for windows whose angle is near 0 (the numerator near 0 too,
+    relatively: a width of 1 at the first frequencies), pi/2 and pi (near 0 absolutely)."""
+    import mpmath
+
+    width = data.draw(st.one_of(st.integers(1, 8), st.integers(1, modulus)))
+    k = data.draw(st.integers(1, modulus // 2))
+    lam = -data.draw(st.one_of(st.just(0.0), st.floats(0, 1e-3), st.floats(0, 50))) / width
+    sign = data.draw(st.sampled_from([-1, 1]))
+    with _sharp() as certified:
+        a = certified._angle(k, width, modulus)
+        num, err = certified._numerator(a, math.cos(a), math.sin(a), math.expm1(width * lam),
+                                        sign * math.exp(width * lam), certified._num_rel(width, lam))
+    with mpmath.workdps(50):
+        # (the angle reduced in integers first: e^(2 pi i k L / M) has period M in k L)
+        exact = mpmath.expm1(width * mpmath.mpf(lam) + 2j * sign * mpmath.pi * ((k * width) % modulus) / modulus)
+        assert abs(mpmath.mpc(num) - exact) <= err, (float(abs(mpmath.mpc(num) - exact)), err)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(1, 2 ** 30), st.one_of(st.floats(-60, 60), st.floats(-1.5, 1.5), st.floats(-1e-8, 1e-8)))
+def test_each_factor_s_value_at_the_peak_is_within_its_bound(w, y):
+    """log((1 + e^(lambda w)) / 2), the log of a factor at k = 0 (the prefactor of every window), near
+    0 (no cancellation: its error relative to itself), near the branch at |lambda w| = 1, and far out."""
+    import mpmath
+
+    lam = y / w if abs(y / w) >= 1e-300 else 0.0  # (as _tilt gives it: 0, or at least 1e-300)
+    with _sharp() as certified:
+        value, bound = certified._Vote((), 1, 1, 3, lam).softplus(w)
+    with mpmath.workdps(50):
+        exact = mpmath.log1p(mpmath.expm1(mpmath.mpf(lam) * w) / 2)  # (= log((1 + e^y) / 2), tight near y = 0)
+        assert abs(mpmath.mpf(value) - exact) <= bound, (float(mpmath.mpf(value) - exact), bound)
+
+
 @pytest.mark.slow  # (3 s; the default run keeps the hypothesis test above and the holders below)
 def test_the_bounds_are_narrow_and_declined_rarely_on_random_votes():
-    """On 60 random votes (the seeds fixed) most are certified, each interval within 1e-6 of its
+    """On 60 random votes (the seeds fixed) most are certified, each interval within 1e-9 of its
     size; the intervals hold the exact indices (so the test above cannot pass by declining)."""
     rng, certified = random.Random(11), 0
     for _ in range(60):
@@ -83,31 +178,31 @@ def test_the_bounds_are_narrow_and_declined_rarely_on_random_votes():
             continue
         certified += 1
         _holds(game, found)
-        assert all(hi - lo <= 1e-6 * (hi + lo) / 2 for lo, hi in zip(found.low, found.high))
+        assert all(hi - lo <= 1e-9 * (hi + lo) / 2 for lo, hi in zip(found.low, found.high))
     assert certified >= 50, certified
 
 
 @pytest.mark.parametrize("share", [(1, 2), (2, 3), (1, 3)], ids=["majority", "two thirds", "one third"])
 def test_holders_of_distinct_weights_at_any_quota(share):
     """200 holders of distinct weights, the quota a majority or far from half the total (the tilted
-    circle keeps it as well conditioned): every interval holds the exact index, within 1e-6."""
+    circle keeps it as well conditioned): every interval holds the exact index, within 1e-9."""
     ws = random.Random(200).sample(range(1, 600), 200)
     game = weighted(ws, sum(ws) * share[0] // share[1] + 1)
     found = certified_banzhaf(game)
     _holds(game, found)
-    assert max((hi - lo) / hi for lo, hi in zip(found.low, found.high)) < 1e-6
+    assert max((hi - lo) / hi for lo, hi in zip(found.low, found.high)) < 1e-9
     assert abs(found.tilt) < 1e-6 if share == (1, 2) else (found.tilt > 0) == (share == (2, 3))
 
 
 def test_a_quota_far_in_the_tail_is_enclosed_as_tightly():
     """40 holders, a quota of nine tenths of the weight (about one coalition in 10^7 wins): the
-    indices, near 1e-7, are enclosed within 1e-6 of their size (a circle of radius 1 would leave
+    indices, near 1e-7, are enclosed within 1e-9 of their size (a circle of radius 1 would leave
     them below its rounding)."""
     ws = random.Random(40).sample(range(1, 120), 40)
     game = weighted(ws, sum(ws) * 9 // 10)
     found = certified_banzhaf(game)
     _holds(game, found)
-    assert max(found.high) < 1e-4 and max((hi - lo) / hi for lo, hi in zip(found.low, found.high)) < 1e-6
+    assert max(found.high) < 1e-4 and max((hi - lo) / hi for lo, hi in zip(found.low, found.high)) < 1e-9
 
 
 def test_coleman_and_normalised_intervals_hold_the_exact_values():
@@ -338,9 +433,21 @@ def test_a_huge_count_of_coalitions_is_written_as_its_order_of_magnitude():
 @pytest.mark.slow
 def test_a_thousand_holders_agree_with_the_exact_generating_function():
     """1,000 holders of distinct weights (the exact analysis takes about a minute here): every
-    interval holds the exact index, within 1e-6."""
+    interval holds the exact index, within 1e-9."""
     ws = random.Random(1000).sample(range(1, 3000), 1000)
     game = weighted(ws, sum(ws) // 2 + 1)
     found = certified_banzhaf(game)
     _holds(game, found)
-    assert max((hi - lo) / hi for lo, hi in zip(found.low, found.high)) < 1e-6
+    assert max((hi - lo) / hi for lo, hi in zip(found.low, found.high)) < 1e-9
+
+
+@pytest.mark.slow  # (about 10 s)
+def test_ten_thousand_holders_are_enclosed_within_the_tolerance_of_an_exact_comparison():
+    """10,000 holders of distinct weights (the bench's: no exact method reaches them here), at a
+    majority and at two thirds: every interval is within 1e-9 of its index, the tolerance to which
+    the issue asks exact indices to agree with the powerindex package; so every index is known to
+    1e-9 for certain.  (Each interval holds its exact index: tested above where that is computable.)"""
+    ws = random.Random(10000).sample(range(1, 30000), 10000)
+    for share in ((1, 2), (2, 3)):
+        found = certified_banzhaf(weighted(ws, sum(ws) * share[0] // share[1] + 1))
+        assert max((hi - lo) / hi for lo, hi in zip(found.low, found.high)) < 1e-9, share

@@ -24,7 +24,9 @@ half the total, as 2/3, is then as well conditioned as a majority).  With t = pi
 is (1 + r^w)/2 times e^(i t w) (cos(t w) + i tanh(lambda w / 2) sin(t w)), whose modulus falls like
 exp(-t^2 w^2 sech^2(lambda w / 2) / 2); the window's sum is a geometric series.  So only a few hundred
 k near 0 (and near any other peak) matter.  Those are summed, each term with a bound on its
-rounding (the angles reduced exactly in integers, the products taken as sums of logarithms);
+rounding (the angles reduced exactly in integers, the products taken as sums of logarithms, each
+rounding's bound relative to what it bounds: :func:`_factors`, :func:`_numerator`, so that the
+errors of 10,000 factors stay near 1e-11 of the index);
 every other k is bounded, not summed: [0, pi/2] is cut into cells, on each cell a factor's modulus
 is at most its value where |cos(t w)| is largest (an end of the cell, or 1 when the cell's range of
 t w holds a multiple of pi), and the product of those bounds bounds the cell's terms.  A cell whose
@@ -48,6 +50,7 @@ DELTA = 1e-14  # an absolute error bound for each cosine or sine of an angle red
 TARGET = 1e-10  # the tail bound sought, relative to the tilted density of the sums at the quota
 MAX_FREQUENCIES = 60_000  # the terms summed at most (each costs one pass over the classes)
 MAX_CELL_WORK = 40_000_000  # the cells' work at most (cells x classes read)
+NUM_ANGLE = 18 * U  # (e^(L x) - 1's error from its angle's rounding, per unit of angle and of slope: 4 u x 4, and more)
 NARROWEST = 48  # a cell of at most this many terms is summed, not halved
 
 
@@ -101,10 +104,20 @@ class _Vote:
     modulus: int
     tilt: float
 
-    def softplus(self, w: int) -> float:
-        """log((1 + e^(lambda w)) / 2): the log of a factor's value at k = 0."""
+    def softplus(self, w: int) -> tuple[float, float]:
+        """log((1 + e^(lambda w)) / 2) at y = lambda w, the log of a factor's value at k = 0, and a
+        bound on its error.  y's rounding, u |y|, moves it by at most that (its slope is below 1).
+        Near 0 it is y/2 + log cosh(y/2) = y/2 + log1p(2 sinh(y/4)^2): y/2 within u |y| of itself
+        and the rest within 3 ULPS + 2 u of itself (sinh's, the square's, log1p's), with no
+        cancellation; the sum's rounding, u |value|.  For |y| >= 1, max(y, 0) + log1p(e^-|y|) -
+        log 2: log1p(e^-|y|) <= 0.32, within 2 ULPS of itself, and three roundings."""
         y = self.tilt * w
-        return max(y, 0.0) + math.log1p(math.exp(-abs(y))) - math.log(2)
+        if abs(y) < 1:
+            rest = math.log1p(2 * math.sinh(y / 4) ** 2)
+            value = y / 2 + rest
+            return value, 2 * U * abs(y) + (3 * ULPS + 3 * U) * rest + U * abs(value)
+        value = max(y, 0.0) + math.log1p(math.exp(-abs(y))) - math.log(2)
+        return value, 3 * U * abs(y) + ULPS + 3 * U
 
 
 def certified_banzhaf(game: Game, tolerance: float = 1e-6) -> Certified:
@@ -290,22 +303,26 @@ class _WindowSums:
 
 def _window(vote: _Vote, a: int, b: int, left_out: int | None, everyone: tuple[float, float]) -> _WindowSums:
     """The window [a, b] of the sums, for a player of weight ``left_out`` (None: of everyone);
-    ``everyone``: log prod_j ((1 + r^w_j) / 2) over every player, and the sum of its terms' sizes."""
+    ``everyone``: log prod_j ((1 + r^w_j) / 2) over every player, and a bound on its error."""
     anchor = a if vote.tilt >= 0 else b
-    log_c, sizes = everyone
+    log_c, error = everyone
+    rounded = abs(log_c)  # (fsum's rounding of it)
     if left_out is not None:
-        own = vote.softplus(left_out)
-        log_c, sizes = log_c - own, sizes + abs(own)
+        own, own_error = vote.softplus(left_out)
+        log_c, error = log_c - own, error + own_error
     value = log_c - vote.tilt * anchor
-    error = (ULPS + 2 * U) * sizes + 4 * U * (abs(log_c) + abs(vote.tilt * anchor) + 1)
+    # (and the differences' roundings, lambda x anchor's)
+    error += 4 * U * (rounded + abs(log_c) + abs(vote.tilt * anchor) + 1)
     return _WindowSums(a, b, left_out, anchor, b - a + 1, value, error)
 
 
 def _everyone(vote: _Vote) -> tuple[float, float]:
-    """log prod_j ((1 + r^w_j) / 2) over every player, and the sum of its terms' sizes (for the error;
-    with 4 per player: a softplus near 0, log1p(e^-|y|) - log 2, is within a few u absolute, not relative)."""
-    terms = [n * vote.softplus(w) for w, n, _ in vote.classes]
-    return math.fsum(terms), sum(map(abs, terms)) + 4 * sum(n for _, n, _ in vote.classes)
+    """log prod_j ((1 + r^w_j) / 2) over every player, and a bound on its error: each class's
+    (:meth:`_Vote.softplus`) n times, and the rounding of n times it (fsum's own: one rounding, u of
+    the sum, is the caller's)."""
+    parts = [(n, *vote.softplus(w)) for w, n, _ in vote.classes]
+    return (math.fsum(n * value for n, value, _ in parts),
+            _up(sum(n * (error + U * abs(value)) for n, value, error in parts), 2 * len(parts) + 8))
 
 
 def _geometric_at_zero(vote: _Vote, width: int) -> tuple[float, float]:
@@ -318,14 +335,84 @@ def _geometric_at_zero(vote: _Vote, width: int) -> tuple[float, float]:
 
 
 def _parts(k, own, other, cosines, sines, angles, mags, args, log_mod, log_arg, base, flip, modulus):
-    """Per window at frequency k: (its place, cos and sin of its width's angle, expm1 and sign x exp
-    of -L |lambda|, the log of the others' product's modulus, and its phase with the window's)."""
-    for n_key, i, em1, se, _, _ in own:  # (the angles of the left-out weight, at hand)
-        yield n_key, cosines[i], sines[i], em1, se, log_mod - mags[i], base - args[i] + flip * angles[i]
-    for n_key, i, em1, se, phase_int, width in other:
-        angle = _angle(k, width, modulus)
+    """Per window at frequency k: (its place, its width's angle a = pi k L / M and its cos and sin,
+    expm1 and sign x exp of -L |lambda|, the relative part of the error of e^(L x) - 1, the log of
+    the others' product's modulus, and its phase with the window's)."""
+    for n_key, i, em1, se, num_rel, _, _ in own:  # (the angles of the left-out weight, at hand)
+        a = angles[i]
+        yield n_key, a, cosines[i], sines[i], em1, se, num_rel, log_mod - mags[i], base - args[i] + flip * a
+    for n_key, i, em1, se, num_rel, phase_int, width in other:
+        a = _angle(k, width, modulus)
         mod, arg = (log_mod, log_arg) if i is None else (log_mod - mags[i], log_arg - args[i])
-        yield n_key, math.cos(angle), math.sin(angle), em1, se, mod, arg + _angle(k, phase_int, modulus)
+        yield n_key, a, math.cos(a), math.sin(a), em1, se, num_rel, mod, arg + _angle(k, phase_int, modulus)
+
+
+def _num_rel(width: int, lam: float) -> float:
+    """The part of the error of e^(L x) - 1 (:func:`_numerator`) relative to its parts' sizes: c's and
+    s's ULPS, em1's and se's (L lambda's rounding moves them by u |L lambda| e^(-|L lambda|): within
+    2 u of expm1, u |L lambda| of exp), and the roundings."""
+    return 1.01 * (3 * ULPS + U * (abs(width * lam) + 10))
+
+
+def _numerator(a: float, c: float, s: float, em1: float, se: float, num_rel: float) -> tuple[complex, float]:
+    """e^(L x) - 1 = em1 (c^2 - s^2) - 2 s^2 + i se 2 c s, the geometric series' numerator at the
+    window's angle a = pi k L / M (c, s: its cosine and sine computed; em1 = expm1(-L |lambda|) <= 0,
+    se = sign x exp(-L |lambda|)), and a bound on its error: ``num_rel`` times the sum of the parts'
+    sizes, and the angle's rounding, 4 u a times the slopes (|em1| 4 |c s| + 4 |c s| + 2 |se|, with
+    |em1| <= 1).  Near a = pi the numerator is near 0 and that second part is not relative to it."""
+    cs, s2 = c * s, s * s
+    im = se * 2 * cs
+    return (complex(em1 * (c * c - s2) - 2 * s2, im),
+            num_rel * (2 * s2 + abs(im) - em1) + NUM_ANGLE * a * (2 * abs(cs) + abs(se)))
+
+
+def _factors(k: int, classes, per_unit: float, two_m: int):
+    """Each class's factor cos(x) + i t sin(x) at frequency k, x = pi k w / M (``per_unit`` = pi / M;
+    the product k w reduced exactly below ``two_m`` = 2M first, then one rounding), t = tanh(lambda w
+    / 2) as computed: its angle x, cosine and sine, the real and imaginary parts of its log, mag =
+    log |factor| and arg, and a bound on the sum of their errors (each against the exact factor of
+    tanh(lambda w / 2) for the lambda used).  :class:`Declined` if a factor is too near zero.
+
+    Each error is bounded relative to what it is an error of, not absolutely: the angle is within
+    2.4 u of itself (pi's rounding, a division, a product), so c and s are within ULPS of themselves
+    (the functions) plus 4 u x the angle times the other (its slope there), plus 4e-14 u x the angle
+    (the slope's own change over the step: a second order).  t is within (ULPS + 2 u) of itself (its
+    argument's rounding moves it by at most u |t|).  Near the peak (small angles, c near 1) the
+    modulus is then taken from s alone, |factor|^2 = 1 - (1 - t^2) s^2, with log1p; and the phase,
+    atan2(t s, c), barely moves with c.  (Against one bound of the factor's error relative to its
+    modulus, which is at least ULPS for c near 1, these are 1e-3 of that or less: 10,000 factors'
+    errors no longer add up to 1e-10.)  First-order terms carry a factor of 1.01 to 1.03 for the
+    second order: with |factor|^2 >= 1e-20 (else declined) c's and t s's errors are below 5e-4 of
+    |factor|, so the segment from the computed to the exact point stays within 1% of its length
+    from it.  Each bound has 8 u more for what the first orders leave out."""
+    cos, sin, log, log1p, atan2 = math.cos, math.sin, math.log, math.log1p, math.atan2
+    ulps, four_u, t_err = ULPS, 4 * U, ULPS + 2 * U
+    angles, cosines, sines, mags, args, errs = [], [], [], [], [], []
+    for w, _, t in classes:
+        angle = per_unit * ((k * w) % two_m)
+        c, s = cos(angle), sin(angle)
+        ts = t * s
+        m2 = c * c + ts * ts
+        if m2 < 1e-20:
+            raise Declined("a factor of the Fourier sum is too near zero (the terms are ill-conditioned)")
+        ac, as_, at, ats = abs(c), abs(s), abs(t), abs(ts)
+        ec = ulps * ac + four_u * angle * (1.01 * as_ + 1e-14)
+        es = ulps * as_ + four_u * angle * (1.01 * ac + 1e-14)
+        ets = 1.01 * (at * es + ats * t_err) + U * ats  # (t s: its factors' errors, its rounding)
+        s2 = s * s
+        if s2 <= 0.5:  # (then (1 - t^2) s^2 <= 1/2, where log1p's slope is at most 2)
+            v = (1 - t * t) * s2
+            mag = 0.5 * log1p(-v)
+            ev = (1 - t * t) * (2 * as_ * es + es * es) + s2 * (2 * at * at * t_err + U) + 2 * U * v
+            e_mag = 1.01 * ev
+        else:  # (|c| < 0.71: c's error is no larger than s's)
+            mag = 0.5 * log(m2)
+            e_mag = 1.01 * (2 * ac * ec + ec * ec + 2 * ats * ets + ets * ets + 2 * U * m2) / m2
+        arg = atan2(ts, c)
+        e_arg = 1.03 * ((ac + ec) * ets + (ats + ets) * ec) / m2
+        angles.append(angle), cosines.append(c), sines.append(s), mags.append(mag), args.append(arg)
+        errs.append(e_mag + e_arg + ulps * (abs(mag) + abs(arg)) + 8 * U)  # (with log1p's or log's, atan2's own)
+    return angles, cosines, sines, mags, args, errs
 
 
 def _sums(vote: _Vote, frequencies, windows: dict, tail: float, win_tail: float) -> dict:
@@ -340,32 +427,18 @@ def _sums(vote: _Vote, frequencies, windows: dict, tail: float, win_tail: float)
     for n_key, key in enumerate(keys):
         win = windows[key]
         em1, e = math.expm1(win.width * lam), math.exp(win.width * lam)
-        plan = (n_key, None if win.left_out is None else index[win.left_out], em1, sign * e,
+        num_rel = _num_rel(win.width, lam)
+        plan = (n_key, None if win.left_out is None else index[win.left_out], em1, sign * e, num_rel,
                 (vote.total - (win.left_out or 0)) - 2 * win.anchor, win.width)
         (own if win.left_out == win.width else other).append(plan)
-    num_err = [0.0] * len(keys)  # per window: a bound on the error of e^(L x) - 1, each k
-    for n_key, _, em1, se, _, _ in own + other:
-        num_err[n_key] = 8 * DELTA * (1 + abs(em1) + abs(se)) + ULPS * (abs(em1) + abs(se) + 1)
     # per window: the real part of the sum; the sum of |terms| (for the rounding of the sum); two parts of the
-    # terms' errors: sum of |term| x (a relative error), and sum of |product| / |den| x (a factor of num_err)
+    # terms' errors: sum of |term| x (a relative error), and sum of |product| / |den| x (e^(L x) - 1's error)
     re_sum, sizes, err_a, err_b = ([0.0] * len(keys) for _ in range(4))
     flip = 1 if vote.tilt >= 0 else -1  # (own windows' phase: (total - 2 anchor - w) + w or - w, see below)
-    cos, sin, log, atan2, sqrt = math.cos, math.sin, math.log, math.atan2, math.sqrt
     per_unit, two_m = math.pi / modulus, 2 * modulus
     for k in frequencies:
         check_time()
-        cosines, sines, angles, mags, args, errs = [], [], [], [], [], []
-        for w, n, t in classes:
-            angle = per_unit * ((k * w) % two_m)  # (pi k w / M reduced exactly below 2 pi, then one product)
-            c, s = cos(angle), sin(angle)
-            ts = t * s
-            m2 = c * c + ts * ts
-            if m2 < 1e-20:  # (|factor| below 1e-10: its error bound would exceed 1e-4 of it, see below)
-                raise Declined("a factor of the Fourier sum is too near zero (the terms are ill-conditioned)")
-            mag, arg = 0.5 * log(m2), atan2(ts, c)
-            cosines.append(c), sines.append(s), angles.append(angle), mags.append(mag), args.append(arg)
-            # (the factor's error relative to its modulus, then the log's and atan2's own)
-            errs.append(1.01 * (2 * DELTA + ULPS * abs(ts)) / sqrt(m2) + ULPS * (abs(mag) + abs(arg)) + 8 * U)
+        angles, cosines, sines, mags, args, errs = _factors(k, classes, per_unit, two_m)
         log_mod = math.fsum(n * x for (_, n, _), x in zip(classes, mags))
         log_arg = math.fsum(n * x for (_, n, _), x in zip(classes, args))
         eta = math.fsum(n * e for (_, n, _), e in zip(classes, errs))
@@ -386,21 +459,21 @@ def _sums(vote: _Vote, frequencies, windows: dict, tail: float, win_tail: float)
         # an own window's phase: (total - w) - 2 anchor = (total - 2 q) + w (lambda >= 0, anchor q - w) or
         # (total - 2 q + 2) - w (lambda < 0, anchor q - 1): a shared angle plus or minus the weight's
         base = _angle(k, vote.total - 2 * vote.quota + (0 if flip == 1 else 2), modulus) + log_arg
-        for n_key, c, s, em1, se, mod, phase in _parts(k, own, other, cosines, sines, angles, mags, args,
-                                                      log_mod, log_arg, base, flip, modulus):
-            num = complex(em1 * (c * c - s * s) - 2 * s * s, se * 2 * c * s)
+        for n_key, a, c, s, em1, se, num_rel, mod, phase in _parts(k, own, other, cosines, sines, angles, mags,
+                                                                  args, log_mod, log_arg, base, flip, modulus):
+            num, num_err = _numerator(a, c, s, em1, se, num_rel)
             z = cmath.exp(complex(mod, phase))
             x = abs(z) * inv_abs
             size = x * abs(num)
             re_sum[n_key] += (z * num * inv_den).real
             sizes[n_key] += size
             err_a[n_key] += size * coef_a
-            err_b[n_key] += x * coef_b
+            err_b[n_key] += x * coef_b * num_err
     out = {}
     n_terms = len(frequencies)
     for n_key, key in enumerate(keys):
         win, total_re = windows[key], re_sum[n_key]
-        err = (err_a[n_key] + err_b[n_key] * num_err[n_key] + 1.01 * (n_terms + 2) * U * sizes[n_key]) \
+        err = (err_a[n_key] + err_b[n_key] + 1.01 * (n_terms + 2) * U * sizes[n_key]) \
             * (1 + (2 * n_terms + 8) * U)  # (the sums of the errors, rounded themselves)
         g0, g0_err = _geometric_at_zero(vote, win.width)
         inner = (g0 + 2 * total_re) / modulus
