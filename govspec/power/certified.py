@@ -3,7 +3,7 @@ enclosed in an interval that holds it for certain, computed in floating point wi
 on every rounding.
 
 Assumes a :class:`~govspec.power.games.Game` with one quota and no blocking minority (a weighted
-vote [q; w]) and IEEE double arithmetic whose ``math`` and ``cmath`` functions (cos, sin, tanh,
+vote [q; w]) and IEEE double arithmetic whose ``math`` and ``cmath`` functions (cos, sin, sinh, tanh,
 log, log1p, exp, expm1, atan2) are accurate to within 16 units in the last place (glibc's are
 within one or two).  Guarantees: each interval returned holds the exact index; nothing is sampled
 or estimated; when the intervals cannot be made narrow (sums that cluster on a lattice, terms too
@@ -44,9 +44,10 @@ from ..records import dataclass
 from .games import Game
 
 U = 2.0 ** -53  # the unit roundoff of a double
-ULPS = 128 * U  # a relative error bound for each transcendental function computed (16 ulps assumed: 8 times that)
+ULPS = 128 * U  # a relative error bound for each transcendental function computed (16 ulps assumed, at most 32 u: 4 times that)
 DELTA = 1e-14  # an absolute error bound for each cosine or sine of an angle reduced below 2 pi (16 ulps and the
 # angle's own rounding, 2e-15, come to under 6e-15)
+TINY = 1e-280  # an index below this is declined, not enclosed (each bound has 1e-300 added for underflow)
 TARGET = 1e-10  # the tail bound sought, relative to the tilted density of the sums at the quota
 MAX_FREQUENCIES = 60_000  # the terms summed at most (each costs one pass over the classes)
 MAX_CELL_WORK = 40_000_000  # the cells' work at most (cells x classes read)
@@ -107,13 +108,15 @@ class _Vote:
     def softplus(self, w: int) -> tuple[float, float]:
         """log((1 + e^(lambda w)) / 2) at y = lambda w, the log of a factor's value at k = 0, and a
         bound on its error.  y's rounding, u |y|, moves it by at most that (its slope is below 1).
-        Near 0 it is y/2 + log cosh(y/2) = y/2 + log1p(2 sinh(y/4)^2): y/2 within u |y| of itself
-        and the rest within 3 ULPS + 2 u of itself (sinh's, the square's, log1p's), with no
-        cancellation; the sum's rounding, u |value|.  For |y| >= 1, max(y, 0) + log1p(e^-|y|) -
-        log 2: log1p(e^-|y|) <= 0.32, within 2 ULPS of itself, and three roundings."""
+        Near 0 it is y/2 + log cosh(y/2) = y/2 + log1p(2 sinh(y/4)^2), where log1p(e^-|y|) - log 2
+        would cancel: y/2 within u |y| of itself and the rest within 3 ULPS + 2 u of itself
+        (sinh's, the square's, log1p's), and the sum's rounding, u |value|.  For |y| >= 1 nothing
+        cancels (|value| >= 0.38): max(y, 0) + log1p(e^-|y|) - log 2, with log1p(e^-|y|) <= 0.32
+        within 2 ULPS of itself, and y's rounding and two more, each within u (|y| + 1)."""
         y = self.tilt * w
         if abs(y) < 1:
-            rest = math.log1p(2 * math.sinh(y / 4) ** 2)
+            half = math.sinh(y / 4)
+            rest = math.log1p(2 * half * half)
             value = y / 2 + rest
             return value, 2 * U * abs(y) + (3 * ULPS + 3 * U) * rest + U * abs(value)
         value = max(y, 0.0) + math.log1p(math.exp(-abs(y))) - math.log(2)
@@ -130,25 +133,8 @@ def certified_banzhaf(game: Game, tolerance: float = 1e-6) -> Certified:
     total = sum(c.count * w for c, w in zip(game.classes, weights))
     if q <= 0 or q > total:
         raise Declined("every coalition wins, or none does: no index is defined")
-    g = math.gcd(*(w for w in weights if w > 0))  # (the sums are multiples of g: [ceil(q/g); w/g] is the same game)
-    q, total = -(-q // g), total // g
-    merged: dict[int, int] = {}
-    for c, w in zip(game.classes, weights):
-        if w > 0:
-            merged[w // g] = merged.get(w // g, 0) + c.count
-    if 2 * (total + 2) > 2 ** 53:  # (the angles' integers must be exact in a double)
-        raise Declined(f"the total weight, {total:,} after dividing by the weights' common factor, is beyond "
-                       f"2^52, what the certified bounds' arithmetic takes")
-    tilt = _tilt(merged, q - 0.5)
-    vote = _Vote(tuple((w, n, math.tanh(tilt * w / 2)) for w, n in sorted(merged.items())), q, total,
-                 total + 1 if total % 2 == 0 else total + 2, tilt)
+    vote, windows, g = _prepared(weights, [c.count for c in game.classes], q, total)
     frequencies, cells, tail, win_tail = _frequencies(vote)
-    everyone = _everyone(vote)
-    windows = {w: _window(vote, max(0, q - w), q - 1, w, everyone) for w in merged}
-    if tilt >= 0:  # (the side of the quota where the coalitions are few: its probability is the one bounded tightly)
-        windows["win"] = _window(vote, q, total, None, everyone)
-    else:
-        windows["win"] = _window(vote, 0, q - 1, None, everyone)
     found = _sums(vote, frequencies, windows, tail, win_tail)
     # (weight 0: a dummy, nothing it joins changes the sum; an index below 2^-(n-1) is 0: swings are whole)
     least = 2.0 ** -(game.players - 1)
@@ -158,14 +144,45 @@ def certified_banzhaf(game: Game, tolerance: float = 1e-6) -> Certified:
         if lo == 0 and hi <= tolerance * scale:
             continue  # (an index too small to tell from 0 here: kept, and its player listed as not determined)
         if hi - lo > tolerance * (hi + lo) / 2:
-            raise Declined(f"the proven bound is too loose here: an index of {c.label} lies in "
+            who = c.names()[0] if c.count == 1 else f"{c.names()[0]} (one of {c.count:,} of the same weight)"
+            if hi < TINY:  # (the bounds' own floor, 1e-300, is then more than the tolerance of the index)
+                raise Declined(f"an index of {who} is below {TINY:.0e}, too small to bound tightly in floating "
+                               f"point (a swing that rare: a quota this far from half the total weight); no figure "
+                               f"is certified")
+            raise Declined(f"the proven bound is too loose here: an index of {who} lies in "
                            f"[{lo:.6g}, {hi:.6g}], wider than {tolerance:.0e} of its size")
     low, high = [lo for lo, _ in bounds], [hi for _, hi in bounds]
     # the side bounded directly (the few coalitions: tight even when tiny), and the other as 1 minus it
     direct = found["win"]
     other = (max(0.0, math.nextafter(1 - direct[1], -1.0)), min(1.0, math.nextafter(1 - direct[0], 2.0)))
-    winning, losing = (direct, other) if tilt >= 0 else (other, direct)
-    return Certified(game, tuple(low), tuple(high), winning, losing, len(frequencies), cells, tilt)
+    winning, losing = (direct, other) if vote.tilt >= 0 else (other, direct)
+    return Certified(game, tuple(low), tuple(high), winning, losing, len(frequencies), cells, vote.tilt)
+
+
+def _prepared(weights: list[int], counts: list[int], q: int, total: int) -> tuple[_Vote, dict, int]:
+    """The vote after dividing by the weights' gcd g (classes of ``counts`` players of ``weights``,
+    quota ``q`` of ``total``), on the circle of its tilt; its windows of sums, one per weight (a
+    player of it left out of the others) and "win" (the side of the quota where the coalitions are
+    few); and g."""
+    g = math.gcd(*(w for w in weights if w > 0))  # (the sums are multiples of g: [ceil(q/g); w/g] is the same game)
+    q, total = -(-q // g), total // g
+    merged: dict[int, int] = {}
+    for w, count in zip(weights, counts):
+        if w > 0:
+            merged[w // g] = merged.get(w // g, 0) + count
+    if 2 * (total + 2) > 2 ** 53:  # (the angles' integers must be exact in a double)
+        raise Declined(f"the total weight, {total:,} after dividing by the weights' common factor, is beyond "
+                       f"2^52, what the certified bounds' arithmetic takes")
+    tilt = _tilt(merged, q - 0.5)
+    vote = _Vote(tuple((w, n, math.tanh(tilt * w / 2)) for w, n in sorted(merged.items())), q, total,
+                 total + 1 if total % 2 == 0 else total + 2, tilt)
+    everyone = _everyone(vote)
+    windows = {w: _window(vote, max(0, q - w), q - 1, w, everyone) for w in merged}
+    if tilt >= 0:  # (the side of the quota where the coalitions are few: its probability is the one bounded tightly)
+        windows["win"] = _window(vote, q, total, None, everyone)
+    else:
+        windows["win"] = _window(vote, 0, q - 1, None, everyone)
+    return vote, windows, g
 
 
 def _tilt(merged: dict[int, int], centre: float) -> float:
@@ -368,7 +385,8 @@ def _numerator(a: float, c: float, s: float, em1: float, se: float, num_rel: flo
 
 def _factors(k: int, classes, per_unit: float, two_m: int):
     """Each class's factor cos(x) + i t sin(x) at frequency k, x = pi k w / M (``per_unit`` = pi / M;
-    the product k w reduced exactly below ``two_m`` = 2M first, then one rounding), t = tanh(lambda w
+    the product k w reduced exactly below ``two_m`` = 2M first, then pi's rounding, a division and a
+    product), t = tanh(lambda w
     / 2) as computed: its angle x, cosine and sine, the real and imaginary parts of its log, mag =
     log |factor| and arg, and a bound on the sum of their errors (each against the exact factor of
     tanh(lambda w / 2) for the lambda used).  :class:`Declined` if a factor is too near zero.
@@ -379,12 +397,13 @@ def _factors(k: int, classes, per_unit: float, two_m: int):
     (the slope's own change over the step: a second order).  t is within (ULPS + 2 u) of itself (its
     argument's rounding moves it by at most u |t|).  Near the peak (small angles, c near 1) the
     modulus is then taken from s alone, |factor|^2 = 1 - (1 - t^2) s^2, with log1p; and the phase,
-    atan2(t s, c), barely moves with c.  (Against one bound of the factor's error relative to its
-    modulus, which is at least ULPS for c near 1, these are 1e-3 of that or less: 10,000 factors'
-    errors no longer add up to 1e-10.)  First-order terms carry a factor of 1.01 to 1.03 for the
-    second order: with |factor|^2 >= 1e-20 (else declined) c's and t s's errors are below 5e-4 of
-    |factor|, so the segment from the computed to the exact point stays within 1% of its length
-    from it.  Each bound has 8 u more for what the first orders leave out."""
+    atan2(t s, c), barely moves with c.  (One bound of the factor's error relative to its modulus,
+    as before, is at least ULPS for c near 1; near the peak these bounds are a few u, mostly the 8 u
+    below: on 10,000 holders the sum over the factors is about a twentieth of that one's, some 1e-11,
+    not 1e-10.)  First-order terms carry a factor of 1.01 to 1.03 for the second order: with
+    |factor|^2 >= 1e-20 (else declined) c's and t s's errors are below 5e-4 of |factor|, so every
+    point of the segment from the computed to the exact point is at least 99% of |factor| from 0.
+    Each bound has 8 u more for what the first orders leave out."""
     cos, sin, log, log1p, atan2 = math.cos, math.sin, math.log, math.log1p, math.atan2
     ulps, four_u, t_err = ULPS, 4 * U, ULPS + 2 * U
     angles, cosines, sines, mags, args, errs = [], [], [], [], [], []
@@ -405,7 +424,7 @@ def _factors(k: int, classes, per_unit: float, two_m: int):
             mag = 0.5 * log1p(-v)
             ev = (1 - t * t) * (2 * as_ * es + es * es) + s2 * (2 * at * at * t_err + U) + 2 * U * v
             e_mag = 1.01 * ev
-        else:  # (|c| < 0.71: c's error is no larger than s's)
+        else:  # (|c| < 0.71: the modulus from c and t s as they are, each with its error)
             mag = 0.5 * log(m2)
             e_mag = 1.01 * (2 * ac * ec + ec * ec + 2 * ats * ets + ets * ets + 2 * U * m2) / m2
         arg = atan2(ts, c)
