@@ -12,8 +12,11 @@ vote of :func:`govspec.power.report.analyse_outcome`, else the procedural analys
 there), with the verifier's forcing sequence of that coalition itself for a procedural outcome; a
 refuted bound names the exact value.  An analysis bounded to depth N gives HOLDS UP TO N STEPS when
 the claim holds in the bounded game, and UNKNOWN otherwise (a longer forcing sequence could make a
-coalition win).  An outcome outside the analysis (too large for the exact analysis, open sizes, too
-many coalitions) is UNKNOWN with the reason; sampling and certified bounds decide nothing.  A vote of
+coalition win).  A single vote too large for the exact analysis but enclosed by certified bounds
+(:mod:`govspec.power.certified`) decides a dummy and a veto player as exactly, and a Banzhaf bound
+when the player's whole interval lies on one side of it (:func:`_certified_holds`); PROVED says
+so (``how``).  An outcome outside the analysis (too large for the exact analysis and not certified,
+open sizes, too many coalitions) is UNKNOWN with the reason; sampling decides nothing.  A vote of
 which only the Banzhaf and Coleman indices are computed (exact; ``not_computed`` names the rest)
 decides a dummy, a veto player or a Banzhaf bound, and leaves a Shapley-Shubik bound UNKNOWN.  Under ``--explain``,
 every verdict carries :func:`explanation`: the game it was read on and the figures behind the
@@ -38,6 +41,10 @@ from .tasks import check_one, engine_of
 from .wording import POWER_INDEX_NAMES, NoWording, in_words, statement
 
 EXACT_VOTE = "the exact power analysis of the vote (every coalition counted)"
+SWING_BITS = 10 ** 9  # a witness of a swing on certified bounds: found only where its search keeps at most this many
+# bits (one integer of the quota's bits per player: 10,000 holders at a quota of 75 million would need 90 GB)
+CERTIFIED_VOTE = ("the certified bounds of the vote (each Banzhaf index enclosed for certain, in floating point with a "
+                  "proven bound on every rounding; not exact fractions)")
 EXACT_GAME = "the procedural power analysis ({checks} checks of the verifier, each PROVED or REFUTED)"
 
 
@@ -78,8 +85,9 @@ def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: di
 
 
 def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str, bloc) -> dict | str:
-    """The single vote's analysis, else the procedural one, else why neither (as ``govspec power``)."""
-    single = None
+    """The single vote's exact analysis, else the procedural one, else the single vote's certified
+    bounds (:func:`_certified_holds`), else why none (as ``govspec power``)."""
+    single, certified = None, None
     if goal.phase == "pass":
         try:
             found = analyse_outcome(model, goal.procedure, by, keep=keep, bloc=bloc)
@@ -88,10 +96,12 @@ def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: di
         else:
             if "certified" not in found:
                 return found
-            single = f"{found['certified']['why']}; only certified bounds are given for it, not exact figures"
+            certified, single = found, found["certified"]["why"]
     try:
         return analyse_procedure(model, goal, options, by, progress=progress, keep=keep, bloc=bloc)
     except Unsupported as refused:
+        if certified is not None:
+            return certified
         if single is not None and single != refused.reason:
             return f"{single}; the procedural analysis: {refused.reason}"
         return refused.reason
@@ -136,6 +146,44 @@ def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tupl
     value = Fraction(row[key]["exact"]) if key in row else Fraction(0)  # (a dummy is pivotal in no order)
     holds = _compare(value, claim.op, claim.bound)
     return holds, f"{claim.index} power of {x} is {share(value)}" + (f" ({absent})" if absent else "")
+
+
+def _certified_holds(claim: m.PowerClaim, goal: m.Goal, c: dict) -> tuple[bool | None, str]:
+    """:func:`_holds` on certified bounds (``c``: :func:`govspec.power.report.certified_data`'s
+    "certified"): a dummy or veto player as exactly as the exact analysis (a dummy: a weight of 0 or
+    fewer than one swing, proven; a veto: from the weights); a bound on the Banzhaf share decided
+    when the whole interval lies on one side of it (each comparison is monotone, so both ends
+    decide), None (with the interval) when it reaches both; None for a Shapley-Shubik bound."""
+    from .power.report import rounded
+
+    x = claim.who
+    row = next((r for r in c["players"] if r["name"] == x), None)
+    if claim.claim == "dummy":
+        if row is None or x in c["dummies"]:
+            return not claim.negated, f"{x} does not vote on it" if row is None else f"{x} has no swing"
+        lo, hi = row["banzhaf"]["low"], row["banzhaf"]["high"]
+        if x in c["undetermined"]:
+            return None, (f"{x}'s Banzhaf index lies between 0 and {rounded(hi, True)} (certified bounds): they cannot "
+                          "tell it from 0")
+        return claim.negated, f"{x} swings: its Banzhaf index is at least {rounded(lo, False)} (certified bounds)"
+    if claim.claim == "veto":
+        veto = row is not None and x in c["vetoes"]
+        said = (f"{x} can block it alone: everyone else together falls short of the quota" if veto else
+                f"{x} does not vote on it" if row is None else
+                f"everyone but {x} together can force {goal.text}: their weight reaches the quota")
+        return veto != claim.negated, said
+    if claim.index != "banzhaf":
+        return None, (f"the {POWER_INDEX_NAMES[claim.index]} is not computed for {goal.text}: only its Banzhaf and "
+                      "Coleman indices have certified bounds")
+    lo, hi = (0.0, 0.0) if row is None else (row["normalised"]["low"], row["normalised"]["high"])
+    ends = _compare(Fraction(lo), claim.op, claim.bound), _compare(Fraction(hi), claim.op, claim.bound)
+    said = (f"{claim.index} power of {x} is 0% ({x} does not vote on it)" if row is None else
+            f"{claim.index} power of {x} is 0% ({x} has no swing)" if x in c["dummies"] else
+            f"{claim.index} power of {x} is between {rounded(lo, False, percent=True)} and "
+            f"{rounded(hi, True, percent=True)} (certified bounds)")
+    if ends[0] != ends[1]:
+        return None, f"{said}, on both sides of {claim.bound_text}"
+    return ends[0], said
 
 
 def _people_of(game, profile, x: str, with_x: bool) -> list[str]:
@@ -201,6 +249,8 @@ def explanation(model: m.Model, claim: m.PowerClaim, goal: m.Goal, a: dict | str
     x, outcome = claim.who, goal.text
     if isinstance(a, str):
         return (f"not explained: there is no exact power analysis of {outcome} ({a})",)
+    if "certified" in a:
+        return _certified_explanation(claim, goal, a["certified"])
     if "players" not in a:
         return (f"not explained: the game has no player who changes the outcome ({a['why']})",)
     lines = []
@@ -312,8 +362,10 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
     a = _analysis(model, goal, options, progress, keep, "person" if bloc else claim.by, bloc)
     if isinstance(a, str):
         return done(UNKNOWN, f"the power analysis of {goal.text} cannot decide it", Scope(0),
-                    reason=f"{a}; a power property is decided only by an exact power analysis")
+                    reason=f"{a}; a power property is decided only by an exact power analysis or certified bounds")
     x = claim.who
+    if "certified" in a:
+        return _certified_verdict(claim, goal, a["certified"], keep, said, done)
     row = next((r for r in a.get("players", ()) if r["name"] == x), None)
     holds, about = _holds(claim, goal, row, a)
     if holds is None:
@@ -353,3 +405,36 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
     if holds:
         return done(PROVED, f"{said}: {about}", how=how, **witness)
     return done(REFUTED, f"{claim.describe(goal.text, holds=False)}: {about}", **witness)
+
+
+def _certified_explanation(claim: m.PowerClaim, goal: m.Goal, c: dict) -> tuple[str, ...]:
+    """:func:`explanation` on certified bounds: the game, and what the bounds say of the player."""
+    from .power.report import rounded
+
+    holds, about = _certified_holds(claim, goal, c)
+    lines = [f"the game: a single weighted vote of {len(c['players']):,} players ({c['why']}); certified bounds: each Banzhaf index enclosed for certain (floating point with a proven "
+             f"bound on every rounding), each interval's half-width at most {rounded(c['within'], True, 2)} of its "
+             "midpoint", about]
+    if claim.claim == "index" and claim.index == "banzhaf":
+        lines.append(f"{claim.op} {claim.bound_text} at both ends of the interval: "
+                     + {True: "true", False: "false", None: "true at one end only, so not decided"}[holds])
+    return tuple(lines)
+
+
+def _certified_verdict(claim: m.PowerClaim, goal: m.Goal, c: dict, keep: dict, said: str, done) -> PropertyResult:
+    """The verdict on certified bounds (:func:`_certified_holds`): PROVED or REFUTED where they decide
+    it, with the bounds in the summary; a player proven not a dummy with a coalition it swings in,
+    found from the weights; UNKNOWN with the interval where they do not decide it."""
+    holds, about = _certified_holds(claim, goal, c)
+    if holds is None:
+        return done(UNKNOWN, f"the certified bounds of {goal.text} do not decide it", Scope(0), reason=about)
+    game = keep.get("game")
+    if (claim.claim == "dummy" and claim.who not in c["dummies"] and any(r["name"] == claim.who for r in c["players"])
+            and game is not None and game.players * game.quotas[0] <= SWING_BITS):
+        found = _swing(keep, claim.who)
+        if found is not None:
+            about += (f"; e.g. {{{', '.join(found[0])}}} can force {goal.text} and cannot without {claim.who} "
+                      f"(a minimal winning coalition: {found[1]})")
+    if holds:
+        return done(PROVED, f"{said}: {about}", how=CERTIFIED_VOTE)
+    return done(REFUTED, f"{claim.describe(goal.text, holds=False)}: {about}")

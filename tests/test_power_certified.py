@@ -10,6 +10,7 @@ import math
 import random
 import re
 from contextlib import contextmanager
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from unittest.mock import patch
@@ -19,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govspec.cli import main
+from govspec.load import load
 from govspec.power.certified import Declined, applies, certified_banzhaf
 from govspec.power.games import analyse, banzhaf_swings, multi_weighted, weighted
 
@@ -471,16 +473,51 @@ def test_a_tag_s_interval_holds_its_members_exact_share(tmp_path, certified_only
     assert big["normalised"]["low"] <= share <= big["normalised"]["high"]
 
 
-def test_a_power_property_on_a_certified_vote_is_unknown_with_the_reason(tmp_path, certified_only):
-    """A power property is decided only by an exact analysis: on certified bounds it is UNKNOWN
-    (exit 4), and the reason says the bounds are not exact figures."""
-    spec = _spec(tmp_path)
-    spec.write_text(spec.read_text(encoding="utf-8") + "\nproperty small:\n  banzhaf power of h300 over adopt <= 20%\n",
-                    encoding="utf-8")
+def _statuses(spec: Path, explain: bool = False) -> dict[str, dict]:
     out, err = io.StringIO(), io.StringIO()
-    code = main(["check", str(spec)], out, err)
-    assert code == 4 and "small: UNKNOWN" in out.getvalue()
-    assert "only certified bounds are given for it, not exact figures" in out.getvalue()
+    main(["check", str(spec), "--format", "json"] + (["--explain"] if explain else []), out, err)
+    return {p["name"]: p for p in json.loads(out.getvalue())["files"][0]["properties"]}
+
+
+def test_power_properties_on_certified_bounds_agree_with_the_exact_analysis(tmp_path, monkeypatch):
+    """The 300 holders' power properties checked twice, on the exact Banzhaf indices and on certified
+    bounds forced in their place: every verdict the bounds give is the exact one (PROVED or REFUTED,
+    with the bounds in the summary and "certified bounds" as how it was proved); a bound the interval
+    reaches on both sides (one written to 20 digits at the exact share), a dummy it cannot tell from 0,
+    and a Shapley-Shubik bound (not computed) are UNKNOWN with the reason."""
+    import govspec.power.report
+    from govspec.power_properties import CERTIFIED_VOTE
+
+    spec = _spec(tmp_path)
+    exact = {r["name"]: r for r in govspec.power.report.analyse_outcome(
+        load(str(spec)), "adopt")["players"]}  # (the exact normalised shares)
+    share = Fraction(exact["h300"]["normalised"]["exact"])
+    at = format(Decimal(share.numerator) / Decimal(share.denominator) * 100, ".20g")
+    claims = {"above": "banzhaf power of h300 over adopt <= 20%", "below": "banzhaf power of h300 over adopt >= 1%",
+              "tight": "banzhaf power of h300 over adopt < 0.66556%", "small": "banzhaf power of h1 over adopt > 0.002%",
+              "dummy": "h1 is a dummy for adopt", "player": "h1 is not a dummy for adopt",
+              "veto": "h300 is a veto player for adopt", "no_veto": "h300 is not a veto player for adopt",
+              "absent": "banzhaf power of h300 over adopt <= 0%", "at": f"banzhaf power of h300 over adopt <= {at}%",
+              "shapley": "shapley power of h300 over adopt <= 20%"}
+    spec.write_text(spec.read_text(encoding="utf-8") + "".join(f"\nproperty {name}:\n  {text}\n"
+                                                               for name, text in claims.items()), encoding="utf-8")
+    exactly = _statuses(spec)
+    with monkeypatch.context() as patched:
+        patched.setattr(govspec.power.report, "BANZHAF_WORK", 0)
+        bounded = _statuses(spec, explain=True)
+    decided = {name for name, r in bounded.items() if r["status"] != "unknown"}
+    assert decided == set(claims) - {"at", "shapley"}, decided
+    for name in decided:
+        assert bounded[name]["status"] == exactly[name]["status"], (name, bounded[name], exactly[name])
+        assert "(certified bounds)" in bounded[name]["summary"] or "veto" in name, bounded[name]["summary"]
+        assert bounded[name]["how"] == (CERTIFIED_VOTE if bounded[name]["status"] == "proved" else None)
+    assert {exactly[n]["status"] for n in ("above", "tight", "player", "no_veto")} == {"proved"}
+    assert {exactly[n]["status"] for n in ("below", "dummy", "veto", "absent")} == {"refuted"}
+    assert exactly["at"]["status"] != "unknown" and exactly["shapley"]["status"] == "unknown"  # (at: a side by rounding)
+    assert bounded["at"]["reason"].endswith(f"(certified bounds), on both sides of {at}%"), bounded["at"]["reason"]
+    assert "only its Banzhaf and Coleman indices have certified bounds" in bounded["shapley"]["reason"]
+    assert "e.g. {h1, " in bounded["dummy"]["summary"]  # (a coalition h1 swings in, from the weights)
+    assert bounded["tight"]["explanation"][-1] == "< 0.66556% at both ends of the interval: true"
 
 
 def test_the_power_page_quotes_the_run_on_token_holders():

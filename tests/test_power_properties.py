@@ -170,6 +170,7 @@ def test_outside_every_exact_analysis_is_unknown_and_exit_4(tmp_path, monkeypatc
     monkeypatch.setattr(power_report, "WORK", 1)
     monkeypatch.setattr(power_report, "BANZHAF_WORK", 0)  # (nor its Banzhaf indices alone)
     monkeypatch.setattr(procedural, "MAX_PROFILES", 1)
+    monkeypatch.setattr(power_report, "applies", lambda game: False)  # (nor certified bounds)
     path = tmp_path / "n.gov"
     path.write_text(NASSAU + "property b: banzhaf power of oyster_bay over adopt <= 5%\n", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
@@ -538,6 +539,7 @@ def test_explain_says_what_it_cannot_explain(monkeypatch):
     monkeypatch.setattr(power_report, "WORK", 1)
     monkeypatch.setattr(power_report, "BANZHAF_WORK", 0)  # (nor its Banzhaf indices alone)
     monkeypatch.setattr(procedural, "MAX_PROFILES", 1)
+    monkeypatch.setattr(power_report, "applies", lambda game: False)  # (nor certified bounds)
     outside = explained(NASSAU + "property b: banzhaf power of oyster_bay over adopt <= 5%\n")["b"]
     assert len(outside) == 1 and outside[0].startswith("not explained: there is no exact power analysis of adopt")
 

@@ -169,6 +169,8 @@ def analyse_outcome(model: m.Model, procedure: str, by: str = "person", sample: 
         why = f"its vote is too large for the exact analysis (at least {cost:,} table entries to compute; the limit is {WORK:,})"
         work = banzhaf_work(game)
         if work is None or work > BANZHAF_WORK:
+            if keep is not None:  # (a power property on certified bounds: its witness is found in the game itself)
+                keep.update(game=game)
             return out | _past_exact(model, game, procedure, by, sample, place, why, work)
         partial = banzhaf_analysis(game)  # (a single weighted vote: exact swings, by weight sums alone)
         why = why.replace("for the exact analysis", "for the analysis of every index")
