@@ -7,7 +7,8 @@ people with tag T one player, a bloc: :func:`bloc_of`).
 Assumes a checked model and a property of kind "power" (:func:`govspec.check.properties.prop`).
 Guarantees: the outcome is analysed as ``govspec power --outcome P`` analyses it (the exact single
 vote of :func:`govspec.power.report.analyse_outcome`, else the procedural analysis of
-:mod:`govspec.procedural`).  PROVED or REFUTED only when that analysis is exact; a refuted dummy
+:mod:`govspec.procedural`, else the single vote's certified bounds).  PROVED or REFUTED only when
+that analysis is exact or certified (below); on an exact analysis a refuted dummy
 (or a proved non-dummy) names a minimal winning coalition with the person in it (who swings
 there), with the verifier's forcing sequence of that coalition itself for a procedural outcome; a
 refuted bound names the exact value.  An analysis bounded to depth N gives HOLDS UP TO N STEPS when
@@ -96,7 +97,7 @@ def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: di
         else:
             if "certified" not in found:
                 return found
-            certified, single = found, found["certified"]["why"]
+            certified = found
     try:
         return analyse_procedure(model, goal, options, by, progress=progress, keep=keep, bloc=bloc)
     except Unsupported as refused:
@@ -153,7 +154,8 @@ def _certified_holds(claim: m.PowerClaim, goal: m.Goal, c: dict) -> tuple[bool |
     "certified"): a dummy or veto player as exactly as the exact analysis (a dummy: a weight of 0 or
     fewer than one swing, proven; a veto: from the weights); a bound on the Banzhaf share decided
     when the whole interval lies on one side of it (each comparison is monotone, so both ends
-    decide), None (with the interval) when it reaches both; None for a Shapley-Shubik bound."""
+    decide), None (with the interval) when it reaches both; a Shapley-Shubik bound decided only for a
+    dummy or a player who does not vote (an index of 0), None for anyone else."""
     from .power.report import rounded
 
     x = claim.who
@@ -163,27 +165,42 @@ def _certified_holds(claim: m.PowerClaim, goal: m.Goal, c: dict) -> tuple[bool |
             return not claim.negated, f"{x} does not vote on it" if row is None else f"{x} has no swing"
         lo, hi = row["banzhaf"]["low"], row["banzhaf"]["high"]
         if x in c["undetermined"]:
-            return None, (f"{x}'s Banzhaf index lies between 0 and {rounded(hi, True)} (certified bounds): they cannot "
-                          "tell it from 0")
-        return claim.negated, f"{x} swings: its Banzhaf index is at least {rounded(lo, False)} (certified bounds)"
+            return None, (f"{x}'s raw Banzhaf index lies between 0 and {rounded(hi, True)} (certified bounds): they "
+                          "cannot tell it from 0")
+        return claim.negated, f"{x} swings: its raw Banzhaf index is at least {rounded(lo, False)} (certified bounds)"
     if claim.claim == "veto":
         veto = row is not None and x in c["vetoes"]
         said = (f"{x} can block it alone: everyone else together falls short of the quota" if veto else
                 f"{x} does not vote on it" if row is None else
                 f"everyone but {x} together can force {goal.text}: their weight reaches the quota")
         return veto != claim.negated, said
-    if claim.index != "banzhaf":
+    none = row is None or x in c["dummies"]  # (an index of 0: no swing, so pivotal in no order either)
+    if claim.index != "banzhaf" and not none:
         return None, (f"the {POWER_INDEX_NAMES[claim.index]} is not computed for {goal.text}: only its Banzhaf and "
                       "Coleman indices have certified bounds")
-    lo, hi = (0.0, 0.0) if row is None else (row["normalised"]["low"], row["normalised"]["high"])
+    lo, hi = (0.0, 0.0) if none else (row["normalised"]["low"], row["normalised"]["high"])
     ends = _compare(Fraction(lo), claim.op, claim.bound), _compare(Fraction(hi), claim.op, claim.bound)
     said = (f"{claim.index} power of {x} is 0% ({x} does not vote on it)" if row is None else
-            f"{claim.index} power of {x} is 0% ({x} has no swing)" if x in c["dummies"] else
-            f"{claim.index} power of {x} is between {rounded(lo, False, percent=True)} and "
-            f"{rounded(hi, True, percent=True)} (certified bounds)")
+            f"{claim.index} power of {x} is 0% ({x} has no swing)" if none else
+            f"{claim.index} power of {x} is between {_shown(lo, hi, claim.bound)} (certified bounds)")
     if ends[0] != ends[1]:
         return None, f"{said}, on both sides of {claim.bound_text}"
     return ends[0], said
+
+
+def _shown(lo: float, hi: float, bound: Fraction) -> str:
+    """"A% and B%": the interval rounded outward, with as many digits as it takes to keep the bound
+    outside the printed interval when it is outside the interval itself (6 at least)."""
+    from decimal import Decimal
+
+    from .power.report import rounded
+
+    for digits in range(6, 30):
+        low, high = rounded(lo, False, digits, percent=True), rounded(hi, True, digits, percent=True)
+        printed = [Fraction(Decimal(t[:-1])) / 100 for t in (low, high)]
+        if (printed[0] <= bound <= printed[1]) == (Fraction(lo) <= bound <= Fraction(hi)):
+            break
+    return f"{low} and {high}"
 
 
 def _people_of(game, profile, x: str, with_x: bool) -> list[str]:
@@ -409,13 +426,10 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
 
 def _certified_explanation(claim: m.PowerClaim, goal: m.Goal, c: dict) -> tuple[str, ...]:
     """:func:`explanation` on certified bounds: the game, and what the bounds say of the player."""
-    from .power.report import rounded
-
     holds, about = _certified_holds(claim, goal, c)
-    lines = [f"the game: a single weighted vote of {len(c['players']):,} players ({c['why']}); certified bounds: each Banzhaf index enclosed for certain (floating point with a proven "
-             f"bound on every rounding), each interval's half-width at most {rounded(c['within'], True, 2)} of its "
-             "midpoint", about]
-    if claim.claim == "index" and claim.index == "banzhaf":
+    lines = [f"the game: a single weighted vote of {len(c['players']):,} players ({c['why']}); certified bounds: each "
+             "Banzhaf index enclosed for certain (floating point with a proven bound on every rounding)", about]
+    if claim.claim == "index" and "between" in about:
         lines.append(f"{claim.op} {claim.bound_text} at both ends of the interval: "
                      + {True: "true", False: "false", None: "true at one end only, so not decided"}[holds])
     return tuple(lines)
@@ -430,11 +444,15 @@ def _certified_verdict(claim: m.PowerClaim, goal: m.Goal, c: dict, keep: dict, s
         return done(UNKNOWN, f"the certified bounds of {goal.text} do not decide it", Scope(0), reason=about)
     game = keep.get("game")
     if (claim.claim == "dummy" and claim.who not in c["dummies"] and any(r["name"] == claim.who for r in c["players"])
-            and game is not None and game.players * game.quotas[0] <= SWING_BITS):
-        found = _swing(keep, claim.who)
+            and game is not None):
+        common = math.gcd(*(k.weights[0] for k in game.classes))  # (the search's bits: the quota in those units)
+        found = _swing(keep, claim.who) if game.players * (game.quotas[0] // max(common, 1)) <= SWING_BITS else None
         if found is not None:
             about += (f"; e.g. {{{', '.join(found[0])}}} can force {goal.text} and cannot without {claim.who} "
                       f"(a minimal winning coalition: {found[1]})")
+        else:
+            about += (f"; no such coalition is named: finding one from the weights would keep more than "
+                      f"{SWING_BITS:,} bits here")
     if holds:
         return done(PROVED, f"{said}: {about}", how=CERTIFIED_VOTE)
     return done(REFUTED, f"{claim.describe(goal.text, holds=False)}: {about}")

@@ -179,6 +179,33 @@ def test_outside_every_exact_analysis_is_unknown_and_exit_4(tmp_path, monkeypatc
     assert "PROVED" not in out.getvalue()
 
 
+def test_on_certified_bounds_a_dummy_s_shapley_index_is_0_and_a_swing_is_named_or_its_absence_said(monkeypatch):
+    """Nassau past every exact analysis but the certified bounds (forced): a dummy's Shapley-Shubik
+    bound is decided (an index of 0: no swing, so pivotal in no order), anyone else's is UNKNOWN; a
+    refuted dummy names a coalition the member swings in (from the weights, in the units of the
+    weights' common factor), or says why none is named when that search would be too large."""
+    import govspec.power.report as power_report
+    import govspec.power_properties as power_properties
+    import govspec.procedural as procedural
+
+    monkeypatch.setattr(power_report, "WORK", 1)
+    monkeypatch.setattr(power_report, "BANZHAF_WORK", 0)
+    monkeypatch.setattr(procedural, "MAX_PROFILES", 1)
+    props = ("property s: shapley power of oyster_bay over adopt <= 0%\n"
+             "property t: shapley power of north_hempstead over adopt <= 50%\n"
+             "property d: north_hempstead is a dummy for adopt\n")
+    got = results(NASSAU + props)
+    assert got["s"].status == "proved" and got["s"].summary.endswith("shapley power of oyster_bay is 0% (oyster_bay "
+                                                                      "has no swing)"), got["s"].summary
+    assert got["s"].how == power_properties.CERTIFIED_VOTE
+    assert got["t"].status == "unknown" and "only its Banzhaf and Coleman indices have certified" in got["t"].reason
+    assert got["d"].status == "refuted" and "e.g. {north_hempstead, " in got["d"].summary, got["d"].summary
+    monkeypatch.setattr(power_properties, "SWING_BITS", 1)
+    got = results(NASSAU + props)
+    assert got["d"].status == "refuted" and got["d"].summary.endswith(
+        "no such coalition is named: finding one from the weights would keep more than 1 bits here"), got["d"].summary
+
+
 PROCEDURAL = """\
 organization "Three" {
   person a

@@ -44,7 +44,8 @@ from ..records import dataclass
 from .games import Game
 
 U = 2.0 ** -53  # the unit roundoff of a double
-ULPS = 128 * U  # a relative error bound for each transcendental function computed (16 ulps assumed, at most 32 u: 4 times that)
+ULPS = 128 * U  # a relative error bound for each transcendental function computed (16 ulps assumed, at most
+# 32 u: 4 times that)
 DELTA = 1e-14  # an absolute error bound for each cosine or sine of an angle reduced below 2 pi (16 ulps and the
 # angle's own rounding, 2e-15, come to under 6e-15)
 TINY = 1e-280  # an index below this is declined, not enclosed (each bound has 1e-300 added for underflow)

@@ -458,6 +458,9 @@ def swing_example(game: Game, x: str) -> tuple[str, ...] | None:
     weights = {name: c.weights[0] for c in game.classes for name in c.names()}
     if x not in weights or weights[x] == 0 or q <= 0:
         return None
+    common = math.gcd(*weights.values())
+    if common > 1:  # (every sum a multiple of it: [ceil(q / common); w / common] is the same game, in fewer bits)
+        weights, q = {name: w // common for name, w in weights.items()}, -(-q // common)
     # (the heaviest first: walking back from the lightest leaves each out when it can, so few members are taken)
     others = sorted(((name, w) for name, w in weights.items() if name != x and 0 < w < q), key=lambda nw: -nw[1])
     below = (1 << min(q, sum(w for _, w in others) + 1)) - 1  # (no sum of them past their total: not q bits)
