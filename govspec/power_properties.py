@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import nullcontext
 from fractions import Fraction
 
 from . import model as m
+from .clock import OutOfTime
 from .options import Options
 from .power.games import describe, swing_example
 from .power.report import Bloc, Unsupported, analyse_outcome, tag_members
@@ -376,7 +378,12 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
     if run is not None and run.expired():
         return done(UNKNOWN, "not checked", Scope(0), reason=f"{run.ran_out()} before its check began")
     bloc = bloc_of(model, claim)
-    a = _analysis(model, goal, options, progress, keep, "person" if bloc else claim.by, bloc)
+    try:  # (the run's --budget stops the analysis too: its search of coalitions can take minutes)
+        with run.applies() if run is not None else nullcontext():
+            a = _analysis(model, goal, options, progress, keep, "person" if bloc else claim.by, bloc)
+    except OutOfTime as err:
+        a = "not analysed"
+        return done(UNKNOWN, "the time ran out before it was decided", Scope(0), reason=str(err))
     if isinstance(a, str):
         return done(UNKNOWN, f"the power analysis of {goal.text} cannot decide it", Scope(0),
                     reason=f"{a}; a power property is decided only by an exact power analysis or certified bounds")

@@ -206,6 +206,26 @@ def test_on_certified_bounds_a_dummy_s_shapley_index_is_0_and_a_swing_is_named_o
         "no such coalition is named: finding one from the weights would keep more than 1 bits here"), got["d"].summary
 
 
+SLOW = [1, 10, 32, 40, 40, 24, 4, 6, 26, 2, 16, 30, 10, 36, 36, 26, 32, 36, 14, 24, 20, 22, 38, 12, 4, 28, 40, 16, 4,
+        24, 34, 22, 32, 30, 12, 40, 22, 34, 8, 34]  # (a vote whose minimal winning coalitions take minutes to list)
+
+
+def test_the_run_s_budget_stops_a_long_power_analysis(tmp_path):
+    """40 members, weights up to 40, a quota of 614: listing the minimal winning coalitions takes
+    minutes. Under --budget 2 the property is UNKNOWN, the budget named (it ran on before, past any
+    --budget, found by review)."""
+    people = "".join(f"  person h{i} weight {w}\n" for i, w in enumerate(SLOW))
+    path = tmp_path / "slow.gov"
+    path.write_text('organization "Slow" {\n' + people + "  body b { members "
+                    + ", ".join(f"h{i}" for i in range(len(SLOW))) + " }\n  procedure adopt {\n"
+                    "    decided by b by written consent\n      passes when weight(yes) >= 614\n  }\n}\n"
+                    "property a:\n  h0 is a dummy for adopt\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", str(path), "--budget", "2", "--no-sanity"], out, err) == 4, out.getvalue() + err.getvalue()
+    assert "a: UNKNOWN: the time ran out before it was decided" in out.getvalue()
+    assert "reason: the run's budget of 2 s ran out (--budget)" in out.getvalue()
+
+
 PROCEDURAL = """\
 organization "Three" {
   person a
