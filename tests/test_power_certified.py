@@ -295,6 +295,39 @@ def test_a_vote_whose_sums_cluster_on_a_lattice_is_declined():
         certified_banzhaf(weighted(ws, sum(ws) // 2 + 1))
 
 
+def test_a_vote_past_the_cells_work_cap_is_declined_at_once_by_a_sampled_estimate(monkeypatch):
+    """docs/power.md: 1,000 holders of up to a million tokens each would take some 150,000,000
+    weights read to bound the terms left out; a sample of the cells (8 ranges, each 1/1000 of the
+    k bounded) shows it and the vote is declined once the sample's work, scaled up, passes twice
+    the cap: after about 640,000 weights read, not 40,000,000.  And the cap still holds where the
+    estimate is below it: 1,000 holders of up to 10,000 tokens (some 1,300,000 weights read) under
+    a cap of 600,000 are declined by the cap, after reading it all."""
+    import govspec.power.certified as certified
+
+    read, walk = [], certified._walk
+
+    def counted(*args):
+        for cell in walk(*args):
+            read.append(cell[2])
+            yield cell
+
+    monkeypatch.setattr(certified, "_walk", counted)
+    ws = random.Random(1).sample(range(1, 10 ** 6), 1000)
+    with pytest.raises(Declined) as declined:
+        certified_banzhaf(weighted(ws, sum(ws) // 2 + 1))
+    assert declined.value.reason == ("bounding the terms left out would read more than 80,000,000 weights, by an "
+                                     "estimate from a sample of them (the limit is 40,000,000; the work grows with "
+                                     "the spread of the weights over their number)")
+    # (the sample's share of the cells' k is 8/1000: twice the cap times it, and the last cell's classes)
+    assert 0 < sum(read) <= 2 * 40_000_000 * 8 / 1000 * 1.01 + 1000
+    read.clear()
+    monkeypatch.setattr(certified, "MAX_CELL_WORK", 600_000)
+    ws = random.Random(2).sample(range(1, 10 ** 4), 1000)
+    with pytest.raises(Declined, match=r"^bounding the terms left out would read more than 600,000 weights \(the "):
+        certified_banzhaf(weighted(ws, sum(ws) // 2 + 1))
+    assert sum(read) > 600_000
+
+
 def test_an_index_too_small_for_floating_point_is_declined_with_a_short_reason():
     """600 players of weight 1 and 600 of weight 2, a quota of 1,790 of the 1,800: a swing is rarer
     than 1e-280 and the bounds' own floor (1e-300) is then more than the tolerance: declined, saying

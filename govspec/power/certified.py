@@ -54,6 +54,7 @@ MAX_FREQUENCIES = 60_000  # the terms summed at most (each costs one pass over t
 MAX_CELL_WORK = 40_000_000  # the cells' work at most (cells x classes read)
 NUM_ANGLE = 18 * U  # (e^(L x) - 1's error from its angle's rounding, per unit of angle and of slope: 4 u x 4, and more)
 NARROWEST = 48  # a cell of at most this many terms is summed, not halved
+SAMPLES, SAMPLE_SHARE = 8, 1000  # the cells' work estimated first from 8 ranges of k, each 1/1000 of them
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,64 @@ def _too_many() -> Declined:
                     f"weights, or sums that cluster on a lattice)")
 
 
+_BOUNDED, _SUMMED, _HALVED = "bounded", "summed", "halved"  # (a cell's fate in :func:`_walk`)
+SPREAD = "the work grows with the spread of the weights over their number"
+
+
+def _walk(classes, step: float, target: float, cells: list[tuple[int, int]]):
+    """Each cell of ``cells`` (ranges of k, in order) bounded: everyone's product on it (the
+    largest factor's modulus per class, :func:`_factor_bound`) and that bound with one player left
+    out (its factor, at least the least one, less).  A cell whose bound is above ``target`` is
+    halved (its halves walked next, in order) or, at most NARROWEST terms wide, summed.  Yields
+    (k_lo, k_hi, the classes read, everyone's bound, the bound with one left out, the cell's fate:
+    _BOUNDED, _SUMMED or _HALVED)."""
+    by_weight = [w for w, _, _ in classes]
+    stack = cells[::-1]
+    while stack:
+        check_time()
+        k_lo, k_hi = stack.pop()
+        lo, hi = step * k_lo, step * k_hi
+        reach = bisect.bisect_right(by_weight, math.pi / max(hi - lo, 1e-300))  # (heavier ones: a bound of 1)
+        logs, least = 0.0, 1.0
+        for w, n, t in classes[:reach]:
+            f = _factor_bound(_sup_abs_cos(lo, hi, w), min(1.0, abs(t) * (1 + ULPS)))  # (t as computed, or more)
+            if f < 1.0:
+                logs += n * math.log(f)
+                least = min(least, f)
+        # (each log within ULPS of itself, the sum of reach terms of one sign within 2 reach u of itself)
+        everyone = _up(math.exp(logs * (1 - ULPS - (2 * reach + 4) * U)), 8)
+        bound = everyone / least
+        if bound * (1 + 1e-9) <= target:
+            fate = _BOUNDED
+        elif k_hi - k_lo + 1 <= NARROWEST:
+            fate = _SUMMED
+        else:
+            fate, mid = _HALVED, (k_lo + k_hi) // 2
+            stack += [(mid + 1, k_hi), (k_lo, mid)]
+        yield k_lo, k_hi, max(reach, 1), everyone, bound, fate
+
+
+def _sampled_work(classes, step: float, target: float, first: int, top: int) -> None:
+    """:class:`Declined` at once, not after the cap's worth of work, when a sample of the cells
+    shows the work beyond twice MAX_CELL_WORK: SAMPLES ranges of k, each 1/SAMPLE_SHARE of the k
+    bounded, spread evenly over them and walked as :func:`_frequencies` walks its cells, their work
+    scaled up to the whole.  (The work per k is about even across the range past the first cells:
+    a cell ends narrow enough for the weights that alias on it.)  A heuristic that only declines
+    early; what is computed is unchanged, and the cap still holds."""
+    span = top - first
+    width = span // SAMPLE_SHARE
+    if width <= NARROWEST:
+        return
+    scale = span / (SAMPLES * width)
+    starts = [first + 1 + (2 * i + 1) * span // (2 * SAMPLES) - width // 2 for i in range(SAMPLES)]
+    work = 0
+    for *_, read, _, _, _ in _walk(classes, step, target, [(a, a + width - 1) for a in starts]):
+        work += read
+        if work * scale > 2 * MAX_CELL_WORK:
+            raise Declined(f"bounding the terms left out would read more than {2 * MAX_CELL_WORK:,} weights, by "
+                           f"an estimate from a sample of them (the limit is {MAX_CELL_WORK:,}; {SPREAD})")
+
+
 def _frequencies(vote: _Vote) -> tuple[list[int], int, float, float]:
     """The k summed (1 <= k <= (M-1)/2), the cells bounded, and two tails: ``tail`` bounds (2/M)
     times the sum over every other k of prod_{j != i} |factor_j| for any one player i left out (a
@@ -251,46 +310,31 @@ def _frequencies(vote: _Vote) -> tuple[list[int], int, float, float]:
     if first > MAX_FREQUENCIES:
         raise _too_many()
     summed = list(range(1, first + 1))
-    by_weight = [w for w, _, _ in classes]
     geometric = _geometric_bound(vote)
     win_width = vote.total - vote.quota + 1 if vote.tilt >= 0 else vote.quota
-    stack, k = [], first + 1
+    _sampled_work(classes, step, target, first, top)
+    initial, k = [], first + 1
     while k <= top:  # (cells of k growing by 8%, halved where their bound is too large)
         end = min(top, max(k + NARROWEST, int(k * 1.08)))
-        stack.append((k, end))
+        initial.append((k, end))
         k = end + 1
-    stack.reverse()
     cells, work, tail, win_tail = 0, 0, 0.0, 0.0
-    while stack:
-        check_time()
-        k_lo, k_hi = stack.pop()
-        lo, hi = step * k_lo, step * k_hi
-        reach = bisect.bisect_right(by_weight, math.pi / max(hi - lo, 1e-300))  # (heavier ones: a bound of 1)
-        logs, least = 0.0, 1.0
-        for w, n, t in classes[:reach]:
-            f = _factor_bound(_sup_abs_cos(lo, hi, w), min(1.0, abs(t) * (1 + ULPS)))  # (t as computed, or more)
-            if f < 1.0:
-                logs += n * math.log(f)
-                least = min(least, f)
-        work += max(reach, 1)
+    for k_lo, k_hi, read, everyone, bound, fate in _walk(classes, step, target, initial):
+        work += read
         cells += 1
-        # (each log within ULPS of itself, the sum of reach terms of one sign within 2 reach u of itself)
-        everyone = _up(math.exp(logs * (1 - ULPS - (2 * reach + 4) * U)), 8)
-        bound = everyone / least  # (one player left out: its factor, at least the least one, less)
         count = k_hi - k_lo + 1
-        if bound * (1 + 1e-9) <= target:
+        if fate is _BOUNDED:
             tail += _up(2 * count / modulus * bound, 64)
+            lo, hi = step * k_lo, step * k_hi
             sin2 = min(math.sin(2 * lo), math.sin(2 * hi)) * (1 - ULPS) - DELTA
             window = min(win_width, geometric,
                          2 / (math.exp(-abs(vote.tilt)) * (1 - ULPS) * sin2) if sin2 > 0 else math.inf)
             win_tail += _up(2 * count / modulus * everyone * window, 64)
-        elif count <= NARROWEST:
+        elif fate is _SUMMED:
             summed.extend(range(k_lo, k_hi + 1))
-        else:
-            mid = (k_lo + k_hi) // 2
-            stack += [(mid + 1, k_hi), (k_lo, mid)]
         if work > MAX_CELL_WORK:
-            raise Declined(f"bounding the terms left out would read more than {MAX_CELL_WORK:,} weights")
+            raise Declined(f"bounding the terms left out would read more than {MAX_CELL_WORK:,} weights "
+                           f"({SPREAD})")
         if len(summed) > MAX_FREQUENCIES:
             raise _too_many()
     # (the sums of the cells' bounds, each term rounded up, rounded up again for their own rounding)
