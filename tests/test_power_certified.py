@@ -376,14 +376,20 @@ def test_weights_too_large_for_the_arithmetic_are_declined_at_once():
 def test_a_dummy_by_parity_is_kept_and_named():
     """[200; 2 x 200, 1] with 201 players: the player of weight 1 never swings (every other sum is
     even), yet its interval can only reach down to 0, not be 0: the vote is not declined for it; it
-    is listed as not determined (a dummy only when proven below one swing), the others enclosed."""
-    from govspec.power.report import certified_data
+    is listed as not determined (a dummy only when proven below one swing), the others enclosed; the
+    largest half-width quoted is the others', p201's named apart."""
+    from govspec.power.report import certified_data, certified_words
 
     game = weighted([2] * 200 + [1], 200)
     found = certified_banzhaf(game)
     _holds(game, found)
     data = certified_data(found, "why")["certified"]
     assert data["undetermined"] == ["p201"] and data["dummies"] == [] and found.low[-1] == 0
+    # (p201's intervals, as wide as their midpoints, are said apart: the half-width is the others')
+    assert 0 < data["within"] < 1e-9
+    assert ("of its midpoint (floating point with a proven bound on every rounding and on the Fourier terms left out; "
+            "the bounds are computed, not sampled), except p201's, which reach down to 0 (whether it is a dummy is not "
+            "determined); the figures") in certified_words(data)
     small = weighted([2] * 20 + [1], 20)  # (21 players: below one swing in 2^20 is 0, a dummy for certain)
     assert certified_data(certified_banzhaf(small), "why")["certified"]["dummies"] == ["p21"]
 

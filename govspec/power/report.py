@@ -375,9 +375,20 @@ def certified_words(c: dict) -> str:
     """A vote given certified bounds, in the words every format uses (``c``: an outcome's ``certified``)."""
     return (f"CERTIFIED BOUNDS, NOT EXACT: each Banzhaf and Coleman index lies, for certain, in an interval whose "
             f"half-width is at most {rounded(c['within'], True, 2)} of its midpoint (floating point with a proven bound on "
-            f"every rounding and on the Fourier terms left out; the bounds are computed, not sampled); the figures shown are the midpoints, rounded, and "
+            f"every rounding and on the Fourier terms left out; the bounds are computed, not sampled)"
+            f"{_aside(c['undetermined'])}; the figures shown are the midpoints, rounded, and "
             f"JSON gives every interval; the exact fractions, Shapley-Shubik and the minimal coalitions are not "
             f"computed ({c['why']})")
+
+
+def _aside(undetermined: list[str]) -> str:
+    """The intervals left out of the largest half-width: those of the players not determined."""
+    if not undetermined:
+        return ""
+    if len(undetermined) == 1:
+        return f", except {undetermined[0]}'s, which reach down to 0 (whether it is a dummy is not determined)"
+    return (f", except those of {_some(undetermined)}, which reach down to 0 (whether they are dummies is not "
+            f"determined)")
 
 
 def rounded(x: float | Fraction, up: bool, digits: int = 6, percent: bool = False) -> str:
@@ -806,8 +817,8 @@ def certified_data(found: Certified, why: str) -> dict:
     player, each index's interval (``low``, ``high``) and its midpoint (``value``); the share of
     coalitions that win and that lose; dummies (an index of 0 for certain: a weight of 0, or fewer than
     one swing) and vetoes (exact: an integer fact of the weights); ``undetermined``: the players whose
-    interval reaches 0 from above; ``within``: the largest half-width of any interval given, relative
-    to its midpoint."""
+    interval reaches 0 from above; ``within``: the largest half-width of any other interval given,
+    relative to its midpoint."""
     game, eps = found.game, 4 * 2.0 ** -53
     (q,) = game.quotas
     total = game.totals()[0]
@@ -833,8 +844,9 @@ def certified_data(found: Certified, why: str) -> dict:
             (dummies if hi == 0 else undetermined if lo <= 0 else []).append(name)
             if total - w < q:  # (everyone else together falls short)
                 vetoes.append(name)
+    aside = set(undetermined)  # (an interval reaching 0 is as wide as its midpoint: said apart, not in within)
     within = max(((r[k]["high"] - r[k]["low"]) / (r[k]["high"] + r[k]["low"]) for r in players for k, _ in CERTIFIED
-                  if r[k]["high"] > 0), default=0.0)
+                  if r[k]["high"] > 0 and r["name"] not in aside), default=0.0)
     return {"exact": False, "certified": {"why": why, "within": within, "terms": found.terms, "cells": found.cells,
                                           "winning": between(win_lo, win_hi), "losing": between(lose_lo, lose_hi),
                                           "players": players,
