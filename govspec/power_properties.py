@@ -30,13 +30,14 @@ from __future__ import annotations
 import math
 import time
 from contextlib import nullcontext
+from decimal import Decimal
 from fractions import Fraction
 
 from . import model as m
 from .clock import OutOfTime
 from .options import Options
 from .power.games import describe, swing_example
-from .power.report import Bloc, Unsupported, analyse_outcome, tag_members
+from .power.report import Bloc, Unsupported, analyse_outcome, rounded, tag_members
 from .procedural import analyse_procedure, force_question
 from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope, steps_text
 from .safe import counted
@@ -158,8 +159,6 @@ def _certified_holds(claim: m.PowerClaim, goal: m.Goal, c: dict) -> tuple[bool |
     when the whole interval lies on one side of it (each comparison is monotone, so both ends
     decide), None (with the interval) when it reaches both; a Shapley-Shubik bound decided only for a
     dummy or a player who does not vote (an index of 0), None for anyone else."""
-    from .power.report import rounded
-
     x = claim.who
     row = next((r for r in c["players"] if r["name"] == x), None)
     if claim.claim == "dummy":
@@ -193,10 +192,6 @@ def _certified_holds(claim: m.PowerClaim, goal: m.Goal, c: dict) -> tuple[bool |
 def _shown(lo: float, hi: float, bound: Fraction) -> str:
     """"A% and B%": the interval rounded outward, with as many digits as it takes to keep the bound
     outside the printed interval when it is outside the interval itself (6 at least)."""
-    from decimal import Decimal
-
-    from .power.report import rounded
-
     for digits in range(6, 30):
         low, high = rounded(lo, False, digits, percent=True), rounded(hi, True, digits, percent=True)
         printed = [Fraction(Decimal(t[:-1])) / 100 for t in (low, high)]
