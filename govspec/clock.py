@@ -100,6 +100,12 @@ def run_budget(seconds: float | None) -> Deadline | None:
     return None if seconds is None else Deadline(seconds, f"the run's budget of {seconds:g} s", "--budget")
 
 
+def applied() -> Deadline | None:
+    """The deadline applied here (:meth:`Deadline.applies`), if any: what a check run within some
+    larger work (a power property's analysis) cannot outlast."""
+    return _applying.get()
+
+
 def check_time() -> None:
     """Raise :class:`OutOfTime` if the deadline applied (:meth:`Deadline.applies`) has passed; called
     in the loops of long Python work (a few dozen nanoseconds a call; nothing when none applies)."""

@@ -29,12 +29,11 @@ from __future__ import annotations
 
 import math
 import time
-from contextlib import nullcontext
 from decimal import Decimal
 from fractions import Fraction
 
 from . import model as m
-from .clock import OutOfTime
+from .clock import OutOfTime, time_limit
 from .options import Options
 from .power.games import describe, swing_example
 from .power.report import Bloc, Unsupported, analyse_outcome, rounded, tag_members
@@ -77,12 +76,22 @@ def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: di
               bloc=None) -> dict | str:
     """The analysis ``govspec power --by BY`` gives of the outcome (with ``bloc``, one whose players
     are that bloc and everyone outside it), or why there is none; computed once for several
-    properties of one outcome (the same model object, the same options)."""
+    properties of one outcome (the same model object, the same options), and so is its running out
+    of a property's --timeout (:class:`OutOfTime`, raised again for the next; not the run's
+    --budget, which a later run of the same model need not share)."""
     for kept in _ANALYSES:
         if kept[0] is model and kept[1:4] == (goal, (by, bloc), options):
+            if isinstance(kept[4], OutOfTime):
+                raise kept[4]
             keep.update(kept[5])
             return kept[4]
-    found = _analysed(model, goal, options, progress, keep, by, bloc)
+    try:
+        found = _analysed(model, goal, options, progress, keep, by, bloc)
+    except OutOfTime as err:
+        if err.deadline.option == "--timeout":  # (the same limit would run out again: kept, not tried again)
+            _ANALYSES.append((model, goal, (by, bloc), options, err, {}))
+            del _ANALYSES[:-KEPT]
+        raise
     _ANALYSES.append((model, goal, (by, bloc), options, found, dict(keep)))
     del _ANALYSES[:-KEPT]
     return found
@@ -373,8 +382,8 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
     if run is not None and run.expired():
         return done(UNKNOWN, "not checked", Scope(0), reason=f"{run.ran_out()} before its check began")
     bloc = bloc_of(model, claim)
-    try:  # (the run's --budget stops the analysis too: its search of coalitions can take minutes)
-        with run.applies() if run is not None else nullcontext():
+    try:  # (its --timeout, and the run's --budget, stop the analysis too: its search of coalitions can take minutes)
+        with time_limit(options.timeout, run).applies():
             a = _analysis(model, goal, options, progress, keep, "person" if bloc else claim.by, bloc)
     except OutOfTime as err:
         a = "not analysed"

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 
 from . import model as m
 from .coalitions import symmetry_keys
+from .clock import applied
 from .engine import check_time
 from .formats.render import scenario_lines
 from .options import Options
@@ -164,11 +165,12 @@ class _Checks:
         prop = force_question(self.model, self.goal, decided.coalition(profile))
         if self.progress:
             self.progress(f"{self.model.path}: power over {self.goal.text}: {prop.text}")
-        result = check_one(self.engine, self.model, prop, self.options, {})
+        within = applied()  # (a power property's --timeout, or the run's --budget: each check ends by it too)
+        result = check_one(self.engine, self.model, prop, self.options, {}, within)
         if self.then is not None and result.status not in (PROVED, REFUTED):
             # (the first cannot decide: the rest go on with the other)
             (self.engine, _), self.options, self.then = engine_of(self.model, self.then), self.then, None
-            result = check_one(self.engine, self.model, prop, self.options, {})
+            result = check_one(self.engine, self.model, prop, self.options, {}, within)
         decided.results[profile] = result
         return result
 

@@ -210,20 +210,31 @@ SLOW = [1, 10, 32, 40, 40, 24, 4, 6, 26, 2, 16, 30, 10, 36, 36, 26, 32, 36, 14, 
         24, 34, 22, 32, 30, 12, 40, 22, 34, 8, 34]  # (a vote whose minimal winning coalitions take minutes to list)
 
 
-def test_the_run_s_budget_stops_a_long_power_analysis(tmp_path):
+@pytest.mark.parametrize("limit, words", [(["--budget", "2"], "the run's budget of 2 s ran out (--budget)"),
+                                          (["--timeout", "2"], "the time limit of 2 s ran out (--timeout)")])
+def test_the_property_s_timeout_and_the_run_s_budget_stop_a_long_power_analysis(tmp_path, monkeypatch, limit,
+                                                                                 words):
     """40 members, weights up to 40, a quota of 614: listing the minimal winning coalitions takes
-    minutes. Under --budget 2 the property is UNKNOWN, the budget named (it ran on before, past any
-    --budget, found by review)."""
+    minutes. Under --budget 2, or --timeout 2, the property is UNKNOWN, the limit named (it ran on
+    before, past any --budget, found by review, and past any --timeout)."""
+    import govspec.power_properties as power_properties
+
     people = "".join(f"  person h{i} weight {w}\n" for i, w in enumerate(SLOW))
     path = tmp_path / "slow.gov"
     path.write_text('organization "Slow" {\n' + people + "  body b { members "
                     + ", ".join(f"h{i}" for i in range(len(SLOW))) + " }\n  procedure adopt {\n"
                     "    decided by b by written consent\n      passes when weight(yes) >= 614\n  }\n}\n"
-                    "property a:\n  h0 is a dummy for adopt\n", encoding="utf-8")
+                    "property a:\n  h0 is a dummy for adopt\nproperty b:\n  h1 is a dummy for adopt\n",
+                    encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    assert main(["check", str(path), "--budget", "2", "--no-sanity"], out, err) == 4, out.getvalue() + err.getvalue()
+    calls, analysed = [], power_properties._analysed
+    monkeypatch.setattr(power_properties, "_analysed", lambda *a: calls.append(1) or analysed(*a))
+    assert main(["check", str(path), *limit, "--no-sanity"], out, err) == 4, out.getvalue() + err.getvalue()
     assert "a: UNKNOWN: the time ran out before it was decided" in out.getvalue()
-    assert "reason: the run's budget of 2 s ran out (--budget)" in out.getvalue()
+    # (the second property: under the budget, not checked; under the timeout, its running out kept, not run again)
+    assert "b: UNKNOWN: " + ("not checked" if "budget" in words else "the time ran out before it was decided") \
+        in out.getvalue()
+    assert out.getvalue().count(f"reason: {words}") == 2 and len(calls) == 1
 
 
 PROCEDURAL = """\
@@ -249,6 +260,28 @@ property dc: c is a dummy for act
 property v: a is not a veto player for act
 property s: shapley power of b over act < 40%
 """
+
+
+def test_each_check_of_a_procedural_analysis_ends_by_the_property_s_time_limit(monkeypatch):
+    """The checks of coalitions behind a power property's procedural analysis each get the
+    property's deadline as theirs not to outlast (``within``): the analysis, checks included, ends
+    by the property's --timeout; and the verdicts are those without it."""
+    import time
+
+    import govspec.procedural as procedural
+    from govspec.clock import Deadline
+
+    seen, check_one = [], procedural.check_one
+
+    def recorded(engine, model, prop, options, passable, run=None, *rest):
+        seen.append(run)
+        return check_one(engine, model, prop, options, passable, run, *rest)
+
+    monkeypatch.setattr(procedural, "check_one", recorded)
+    start = time.monotonic()
+    got = results(PROCEDURAL, options=Options(sanity=False, timeout=30))
+    assert seen and all(isinstance(d, Deadline) and d.end <= start + 30.5 and d.option == "--timeout" for d in seen)
+    assert got["d"].status == "refuted" and got["v"].status == "proved", (got["d"].summary, got["v"].summary)
 
 
 def test_procedural_outcome_agrees_with_govspec_power(tmp_path):
