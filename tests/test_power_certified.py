@@ -295,13 +295,14 @@ def test_a_vote_whose_sums_cluster_on_a_lattice_is_declined():
         certified_banzhaf(weighted(ws, sum(ws) // 2 + 1))
 
 
-def test_a_vote_past_the_cells_work_cap_is_declined_at_once_by_a_sampled_estimate(monkeypatch):
+def test_a_vote_past_the_cells_work_cap_is_declined_early_by_a_sampled_estimate(monkeypatch):
     """docs/power.md: 1,000 holders of up to a million tokens each would take some 150,000,000
-    weights read to bound the terms left out; a sample of the cells (8 ranges, each 1/1000 of the
-    k bounded) shows it and the vote is declined once the sample's work, scaled up, passes twice
-    the cap: after about 640,000 weights read, not 40,000,000.  And the cap still holds where the
-    estimate is below it: 1,000 holders of up to 10,000 tokens (some 1,300,000 weights read) under
-    a cap of 600,000 are declined by the cap, after reading it all."""
+    weights read to bound the terms left out.  Past 2,000,000 read, a sample of the cells (16
+    ranges, each 1/2000 of the k bounded) shows it, and the vote is declined once the sample's
+    work, scaled up, passes twice the cap: after at most 2,000,000 + 640,000 weights read, not
+    40,000,000.  And the cap still holds where the estimate is below it: 1,000 holders of up to
+    10,000 tokens (some 1,300,000 weights read; estimated at about 800,000 from a sample taken
+    after 100,000) under a cap of 1,000,000 are declined by the cap, on passing it."""
     import govspec.power.certified as certified
 
     read, walk = [], certified._walk
@@ -316,16 +317,18 @@ def test_a_vote_past_the_cells_work_cap_is_declined_at_once_by_a_sampled_estimat
     with pytest.raises(Declined) as declined:
         certified_banzhaf(weighted(ws, sum(ws) // 2 + 1))
     assert declined.value.reason == ("bounding the terms left out would read more than 80,000,000 weights, by an "
-                                     "estimate from a sample of them (the limit is 40,000,000; the work grows with "
-                                     "the spread of the weights over their number)")
-    # (the sample's share of the cells' k is 8/1000: twice the cap times it, and the last cell's classes)
-    assert 0 < sum(read) <= 2 * 40_000_000 * 8 / 1000 * 1.01 + 1000
+                                     "estimate from a sample of the cells (the limit is 40,000,000; the work grows "
+                                     "with the spread of the weights over their number, and where their sums "
+                                     "cluster)")
+    # (the walk to 2,000,000 and one cell's 1,000 classes; the sample, 16/2000 of the k: twice the cap times that)
+    assert 2_000_000 < sum(read) <= 2_000_000 + 1000 + 2 * 40_000_000 * 16 / 2000 + 1000
     read.clear()
-    monkeypatch.setattr(certified, "MAX_CELL_WORK", 600_000)
+    monkeypatch.setattr(certified, "SAMPLE_AFTER", 100_000)
+    monkeypatch.setattr(certified, "MAX_CELL_WORK", 1_000_000)
     ws = random.Random(2).sample(range(1, 10 ** 4), 1000)
-    with pytest.raises(Declined, match=r"^bounding the terms left out would read more than 600,000 weights \(the "):
+    with pytest.raises(Declined, match=r"^bounding the terms left out would read more than 1,000,000 weights \(the "):
         certified_banzhaf(weighted(ws, sum(ws) // 2 + 1))
-    assert sum(read) > 600_000
+    assert sum(read) > 1_000_000
 
 
 def test_an_index_too_small_for_floating_point_is_declined_with_a_short_reason():
@@ -392,6 +395,17 @@ def test_a_dummy_by_parity_is_kept_and_named():
             "determined); the figures") in certified_words(data)
     small = weighted([2] * 20 + [1], 20)  # (21 players: below one swing in 2^20 is 0, a dummy for certain)
     assert certified_data(certified_banzhaf(small), "why")["certified"]["dummies"] == ["p21"]
+
+
+def test_several_undetermined_members_are_named_apart_as_a_list():
+    from govspec.power.report import _aside
+
+    assert _aside([]) == ""
+    assert _aside(["a", "b", "c"]) == (", except those of a, b and c, which reach down to 0 (whether they are dummies "
+                                       "is not determined)")
+    assert _aside([f"p{i}" for i in range(25)]).startswith(", except those of p0, p1, p2, ")
+    assert _aside([f"p{i}" for i in range(25)]).endswith(", p19 and 5 more, which reach down to 0 (whether they are "
+                                                         "dummies is not determined)")
 
 
 @pytest.fixture
@@ -569,7 +583,7 @@ def test_power_properties_on_certified_bounds_agree_with_the_exact_analysis(tmp_
 def test_the_power_page_quotes_the_run_on_token_holders():
     """docs/power.md quotes the first and last lines of `govspec power` on
     specs/power/token_holders_1000.gov (exit 4), and the limits it names are the code's."""
-    from govspec.power.certified import MAX_FREQUENCIES
+    from govspec.power.certified import MAX_CELL_WORK, MAX_FREQUENCIES, SAMPLE_AFTER
     from govspec.power.report import WORK
 
     code, out, _ = _run(str(ROOT / "specs/power/token_holders_1000.gov"))
@@ -577,6 +591,7 @@ def test_the_power_page_quotes_the_run_on_token_holders():
     doc = (ROOT / "docs/power.md").read_text(encoding="utf-8")
     assert code == 4 and "\n".join(lines[:6] + ["    ..."] + lines[-6:]) in doc
     assert f"more than {WORK:,} table" in doc and f"more than {MAX_FREQUENCIES:,} Fourier terms" in doc
+    assert f"more than {MAX_CELL_WORK:,} weights" in doc and f"Past {SAMPLE_AFTER:,} weights" in doc
     assert "a hundred holders of weights 1 to 100 already cost 51,015,100" in doc
 
 

@@ -387,8 +387,9 @@ def _aside(undetermined: list[str]) -> str:
         return ""
     if len(undetermined) == 1:
         return f", except {undetermined[0]}'s, which reach down to 0 (whether it is a dummy is not determined)"
-    return (f", except those of {_some(undetermined)}, which reach down to 0 (whether they are dummies is not "
-            f"determined)")
+    names = (f"{', '.join(undetermined[:-1])} and {undetermined[-1]}" if len(undetermined) <= SHOWN else
+             f"{', '.join(undetermined[:SHOWN])} and {len(undetermined) - SHOWN:,} more")
+    return f", except those of {names}, which reach down to 0 (whether they are dummies is not determined)"
 
 
 def rounded(x: float | Fraction, up: bool, digits: int = 6, percent: bool = False) -> str:
@@ -844,7 +845,7 @@ def certified_data(found: Certified, why: str) -> dict:
             (dummies if hi == 0 else undetermined if lo <= 0 else []).append(name)
             if total - w < q:  # (everyone else together falls short)
                 vetoes.append(name)
-    aside = set(undetermined)  # (an interval reaching 0 is as wide as its midpoint: said apart, not in within)
+    aside = set(undetermined)  # (an interval reaching 0 has its midpoint as half-width: said apart, not in within)
     within = max(((r[k]["high"] - r[k]["low"]) / (r[k]["high"] + r[k]["low"]) for r in players for k, _ in CERTIFIED
                   if r[k]["high"] > 0 and r["name"] not in aside), default=0.0)
     return {"exact": False, "certified": {"why": why, "within": within, "terms": found.terms, "cells": found.cells,
