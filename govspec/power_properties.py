@@ -82,7 +82,7 @@ def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: di
     for kept in _ANALYSES:
         if kept[0] is model and kept[1:4] == (goal, (by, bloc), options):
             if isinstance(kept[4], OutOfTime):
-                raise kept[4]
+                raise OutOfTime(kept[4].deadline)
             keep.update(kept[5])
             return kept[4]
     try:

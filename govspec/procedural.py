@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 
 from . import model as m
 from .coalitions import symmetry_keys
-from .clock import applied
+from .clock import OutOfTime, applied
 from .engine import check_time
 from .formats.render import scenario_lines
 from .options import Options
@@ -166,11 +166,11 @@ class _Checks:
         if self.progress:
             self.progress(f"{self.model.path}: power over {self.goal.text}: {prop.text}")
         within = applied()  # (a power property's --timeout, or the run's --budget: each check ends by it too)
-        result = check_one(self.engine, self.model, prop, self.options, {}, within)
+        result = _within(check_one(self.engine, self.model, prop, self.options, {}, within), within)
         if self.then is not None and result.status not in (PROVED, REFUTED):
             # (the first cannot decide: the rest go on with the other)
             (self.engine, _), self.options, self.then = engine_of(self.model, self.then), self.then, None
-            result = check_one(self.engine, self.model, prop, self.options, {}, within)
+            result = _within(check_one(self.engine, self.model, prop, self.options, {}, within), within)
         decided.results[profile] = result
         return result
 
@@ -187,6 +187,15 @@ class _Checks:
             self.decided.winners.append(profile)
             return True
         return False
+
+
+def _within(result, within):
+    """A check's result, or :class:`OutOfTime` when it is undecided and the deadline it was run
+    within has passed: the analysis ran out, not the check (a check catches its own time-out and
+    is UNKNOWN; the analysis is then not an undecided game but one the time stopped)."""
+    if within is not None and result.status not in (PROVED, REFUTED) and within.expired():
+        raise OutOfTime(within)
+    return result
 
 
 def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: str = "person",

@@ -284,6 +284,33 @@ def test_each_check_of_a_procedural_analysis_ends_by_the_property_s_time_limit(m
     assert got["d"].status == "refuted" and got["v"].status == "proved", (got["d"].summary, got["v"].summary)
 
 
+def test_a_check_the_property_s_time_limit_stops_ends_the_analysis_as_out_of_time(monkeypatch):
+    """A check of a coalition that the property's --timeout (or the run's --budget) cuts short is
+    not an undecided check but the analysis running out: every property is UNKNOWN, "the time ran
+    out before it was decided", the limit named (found by review: it read "cannot decide it", the
+    game undecided); and a budget's running out is not kept for a later run of the same model."""
+    import time
+
+    import govspec.procedural as procedural
+    from govspec.clock import run_budget
+
+    check_one = procedural.check_one
+
+    def slow(engine, model, prop, options, passable, run=None, *rest):
+        time.sleep(0.25)  # (a check that outlasts the property's time limit)
+        return check_one(engine, model, prop, options, passable, run, *rest)
+
+    monkeypatch.setattr(procedural, "check_one", slow)
+    for r in results(PROCEDURAL, options=Options(sanity=False, timeout=0.2)).values():
+        assert (r.status, r.summary, r.reason) == ("unknown", "the time ran out before it was decided",
+                                                   "the time limit of 0.2 s ran out (--timeout)"), r.name
+    model = load_text(PROCEDURAL, "spec.gov")
+    first = check_model(model, Options(sanity=False), within=run_budget(0.2)).properties[0]
+    assert first.reason == "the run's budget of 0.2 s ran out (--budget)"
+    monkeypatch.setattr(procedural, "check_one", check_one)
+    assert check_model(model, Options(sanity=False)).properties[0].status == "refuted"
+
+
 def test_procedural_outcome_agrees_with_govspec_power(tmp_path):
     got = results(PROCEDURAL)
     path = tmp_path / "p.gov"
