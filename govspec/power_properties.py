@@ -352,9 +352,11 @@ def _acting(model: m.Model, claim: m.PowerClaim, players: list[str]) -> dict[str
     return {x: [p.name for p in model.people if p.principal == x] for x in players}
 
 
-def _own_check(model: m.Model, goal: m.Goal, people: list[str], options: Options):
-    """The forcing sequence of ``people`` themselves (PROVED), or None."""
-    result = check_one(engine_of(model, options)[0], model, force_question(model, goal, tuple(people)), options, {})
+def _own_check(model: m.Model, goal: m.Goal, people: list[str], options: Options, run=None):
+    """The forcing sequence of ``people`` themselves (PROVED), or None (also when the run's budget
+    ``run`` ends it first)."""
+    result = check_one(engine_of(model, options)[0], model, force_question(model, goal, tuple(people)), options, {},
+                       run)
     return result if result.status == PROVED else None
 
 
@@ -402,7 +404,7 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
     if claim.claim == "veto" and row is not None and not row["veto"] and a.get("method") == "procedural":
         mine = set(_acting(model, claim, [x])[x])
         others = [p.name for p in model.people if p.name not in mine]
-        check = _own_check(model, goal, others, options)  # (the scenario of everyone else forcing it)
+        check = _own_check(model, goal, others, options, run)  # (the scenario of everyone else forcing it)
         if check is not None and check.trace:
             witness = dict(trace=check.trace, coalition=check.coalition)
     if claim.claim == "dummy" and row is not None and not row["dummy"]:
@@ -414,7 +416,7 @@ def power_verdict(model: m.Model, prop: m.Property, options: Options = Options()
             acting = _acting(model, claim, people)
             if check is not None and not set(acting[x]) <= set(check.coalition or ()):
                 # (the coalition checked had someone interchangeable with the player in its place)
-                mine = _own_check(model, goal, [p for ps in acting.values() for p in ps], options)
+                mine = _own_check(model, goal, [p for ps in acting.values() for p in ps], options, run)
                 check = mine or check
                 if mine is None:
                     about += (f"; the scenario is that of {{{', '.join(check.coalition)}}}, interchangeable with "

@@ -311,6 +311,25 @@ def test_a_check_the_property_s_time_limit_stops_ends_the_analysis_as_out_of_tim
     assert check_model(model, Options(sanity=False)).properties[0].status == "refuted"
 
 
+def test_the_scenario_checked_after_the_analysis_is_within_the_run_s_budget(monkeypatch):
+    """The check for a verdict's scenario (everyone but a forcing the outcome, for `a is not a veto
+    player`) is given the run's budget as its deadline not to outlast (found by review: it had none)."""
+    import govspec.power_properties as power_properties
+    from govspec.clock import Deadline, run_budget
+
+    seen, check_one = [], power_properties.check_one
+
+    def recorded(engine, model, prop, options, passable, run=None, *rest):
+        seen.append(run)
+        return check_one(engine, model, prop, options, passable, run, *rest)
+
+    monkeypatch.setattr(power_properties, "check_one", recorded)
+    got = {r.name: r for r in check_model(load_text(PROCEDURAL, "spec.gov"), Options(sanity=False),
+                                          within=run_budget(600)).properties}
+    assert got["v"].status == "proved" and got["v"].trace
+    assert seen and all(isinstance(d, Deadline) and d.option == "--budget" for d in seen)
+
+
 def test_procedural_outcome_agrees_with_govspec_power(tmp_path):
     got = results(PROCEDURAL)
     path = tmp_path / "p.gov"
