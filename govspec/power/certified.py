@@ -54,7 +54,7 @@ MAX_FREQUENCIES = 60_000  # the terms summed at most (each costs one pass over t
 MAX_CELL_WORK = 40_000_000  # the cells' work at most (cells x classes read)
 NUM_ANGLE = 18 * U  # (e^(L x) - 1's error from its angle's rounding, per unit of angle and of slope: 4 u x 4, and more)
 NARROWEST = 48  # a cell of at most this many terms is summed, not halved
-SAMPLE_AFTER = 2_000_000  # past this much of the cells' work, the rest is estimated from a sample of them:
+SAMPLE_AFTER = 2_000_000  # past this much of the cells' work, the whole is estimated from a sample of them:
 SAMPLES, SAMPLE_SHARE = 16, 2000  # 16 ranges of k, each 1/2000 of them
 
 
