@@ -89,12 +89,16 @@ def _analysis(model: m.Model, goal: m.Goal, options: Options, progress, keep: di
         found = _analysed(model, goal, options, progress, keep, by, bloc)
     except OutOfTime as err:
         if err.deadline.option == "--timeout":  # (the same limit would run out again: kept, not tried again)
-            _ANALYSES.append((model, goal, (by, bloc), options, err, {}))
-            del _ANALYSES[:-KEPT]
+            _kept(model, goal, (by, bloc), options, err, {})
         raise
-    _ANALYSES.append((model, goal, (by, bloc), options, found, dict(keep)))
-    del _ANALYSES[:-KEPT]
+    _kept(model, goal, (by, bloc), options, found, dict(keep))
     return found
+
+
+def _kept(*entry) -> None:
+    """Keeps an analysis (or its running out of time) for the next property; the KEPT latest."""
+    _ANALYSES.append(entry)
+    del _ANALYSES[:-KEPT]
 
 
 def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: dict, by: str, bloc) -> dict | str:

@@ -278,10 +278,9 @@ def _sampled_work(classes, step: float, target: float, first: int, top: int) -> 
     the work beyond twice MAX_CELL_WORK: SAMPLES ranges of k, each 1/SAMPLE_SHARE of the k bounded,
     at the golden ratio's multiples along them (not at simple fractions of pi, where weights with a
     common factor alias), each walked from one cell and halved as :func:`_frequencies` halves its
-    cells; their work scaled up to the whole.  A heuristic: on votes whose real work was known it
-    came within 0.6 to 1.7 times it where that was between 5 and 35 million weights (more at a few
-    hundred thousand, where it is not asked), so twice the cap leaves a margin; a vote it misses
-    still meets the cap.  What is computed is unchanged."""
+    cells; their work scaled up to the whole.  A heuristic, not a bound: the estimate may be off
+    either way, hence the margin of twice the cap; a vote it misses still meets the cap.  What is
+    computed is unchanged."""
     span = top - first
     width = span // SAMPLE_SHARE
     if width <= NARROWEST:
