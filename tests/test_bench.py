@@ -166,6 +166,8 @@ def test_the_performance_page_quotes_the_recorded_power_run():
     assert f"certified bounds of the same game {alone['other']:.2f} s" in doc
     # (its limit's time, as docs/power.md rounds it)
     assert f"about {round(alone['ours'])} s: [performance](performance.md)" in power_page
+    held = rows["10,000 holders, distinct weights, certified"]["note"].split("certified value for ")[1].split(" of")[0]
+    assert f"the intervals of 5,000 draws hold the certified index of {held} of the holders" in " ".join(power_page.split())
     college, many = rows["US Electoral College, Shapley-Shubik sampled"], rows["10,000 holders, distinct weights, Shapley-Shubik sampled"]
     note = college["note"]
     held, error = note.split("index for ")[1].split(" classes")[0], note.split("largest error ")[1].split(";")[0]
@@ -181,9 +183,9 @@ def test_the_performance_page_quotes_the_recorded_power_run():
     width = float(note.split("median 95% interval width ")[1].split(" ")[0])
     without = float(note.split("(without the caps: ")[1].split(")")[0])
     ms_p, width_p = note.split("counting pivots: ")[1].split(" ms")[0], float(note.split("median width ")[1])
-    from govspec.power.games import _wilson
+    from govspec.power.games import _chernoff_interval
 
-    assert abs(width_p - _wilson(0.0, 1000, 0.95)[1]) < 5e-6  # (counting pivots: the median holder is never pivotal)
+    assert abs(width_p - _chernoff_interval(0.0, 1000, 0.95)[1]) < 5e-6  # (counting pivots: the median holder is never pivotal)
     assert f"{ms} ms an order ({many['ours']:.1f} s for 1,000 orders)" in doc
     assert (f"interval is {width:.3%} wide, {width * 10_000:.1f} times the mean index of 1/10,000: still wide, but "
             f"counting pivots ({ms_p}\nms an order)") in doc

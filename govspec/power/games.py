@@ -673,7 +673,8 @@ def describe(game: Game, profile) -> str:
 class Sampled:
     """Banzhaf indices estimated from ``samples`` random coalitions (each player in or out with even
     odds): per class, the swings seen (``swings``, over every member and sample) and each member's
-    estimate with a Wilson score interval at ``confidence`` (per player, not simultaneous)."""
+    estimate with a Chernoff interval at ``confidence`` (:func:`_chernoff_interval`: it holds with at least
+    that confidence, per player, not simultaneous)."""
 
     game: Game  # (or any game with ``classes``: :func:`sample_profiles` samples a TableGame's)
     samples: int
@@ -687,7 +688,7 @@ class Sampled:
         trials = self.game.classes[i].count * self.samples
         p = Fraction(self.swings[i], trials)
         # (the members of a class share samples: the interval counts the samples, not members x samples)
-        return p, *_wilson(float(p), self.samples, self.confidence)
+        return p, *_chernoff_interval(float(p), self.samples, self.confidence)
 
     def estimate_coleman(self, i: int, prevent: bool) -> tuple[Fraction, float, float] | None:
         """(estimate, low, high) of Coleman's power of a member of class i to prevent action (among
@@ -695,25 +696,50 @@ class Sampled:
         or to initiate it (among the draws that lost, the share in which the member is left out and
         the draw wins with them); None when no draw won (prevent) or lost (initiate).  Given how
         many won, those draws are independent and each as likely as any winning coalition (or
-        losing), so each is a trial of the index, with a Wilson interval as :meth:`estimate`'s."""
+        losing), so each is a trial of the index, with a Chernoff interval as :meth:`estimate`'s."""
         draws = self.winning if prevent else self.samples - self.winning
         if not draws:
             return None
         count = self.prevents[i] if prevent else self.swings[i] - self.prevents[i]
         p = Fraction(count, self.game.classes[i].count * draws)
-        return p, *_wilson(float(p), draws, self.confidence)
+        return p, *_chernoff_interval(float(p), draws, self.confidence)
 
 
-def _wilson(p: float, n: int, confidence: float) -> tuple[float, float]:
-    from statistics import NormalDist
+def _chernoff_interval(rate: float, runs: int, confidence: float) -> tuple[float, float]:
+    """A two-sided interval at ``confidence`` for the mean of ``runs`` independent values between 0
+    and 1 whose mean was seen to be ``rate``: the chances q with runs x KL(rate, q) at most
+    ln(2 / (1 - confidence)), the Chernoff bound on each tail at half the risk (:func:`_kl_end`).
+    It holds with at least that confidence, for trials (a binomial count) and for any values
+    between 0 and 1 alike (Hoeffding, 1963, theorem 1): no normal approximation, which near 0, where
+    the indices of small players lie, covers less often than it says."""
+    risk = (1 - confidence) / 2
+    return _kl_end(rate, runs, risk, upward=False), _kl_end(rate, runs, risk, upward=True)
 
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    centre, spread = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    # (at p = 0 the low end is 0 exactly, at p = 1 the high end 1; in floating point centre - spread can
-    # round to a hair above 0, an interval that would leave out the index 0 it stands for)
-    low = 0.0 if p == 0 else max(0.0, (centre - spread) / (1 + z * z / n))
-    high = 1.0 if p == 1 else min(1.0, (centre + spread) / (1 + z * z / n))
-    return low, high
+
+def _kl_end(rate: float, runs: int, risk: float, upward: bool) -> float:
+    """One end of :func:`_chernoff_interval`, failing with probability at most ``risk``: the largest
+    q (``upward``; else the smallest) with runs x KL(rate, q) at most ln(1 / risk), found by halving,
+    then moved out by a millionth of a millionth to cover the rounding of the divergence."""
+    limit = math.log(1 / risk) / runs
+    if upward and rate >= 1 or not upward and rate <= 0:
+        return 1.0 if upward else 0.0
+    if upward and rate <= 0:  # (KL(0, q) = -ln(1 - q))
+        return min(1.0, -math.expm1(-limit) * (1 + 1e-12))
+    if not upward and rate >= 1:  # (KL(1, q) = -ln q)
+        return math.exp(-limit) * (1 - 1e-12)
+
+    def divergence(q: float) -> float:  # (log1p: 1 - q, near 1, is not formed)
+        return rate * math.log(rate / q) + (1 - rate) * math.log1p((q - rate) / (1 - q))
+
+    inside, outside = rate, (1.0 if upward else 0.0)  # (KL(rate, q) grows as q leaves rate either way)
+    while True:
+        mid = (inside + outside) / 2
+        if not min(inside, outside) < mid < max(inside, outside):
+            return min(1.0, outside * (1 + 1e-12)) if upward else max(0.0, outside * (1 - 1e-12))
+        if divergence(mid) > limit:
+            outside = mid
+        else:
+            inside = mid
 
 
 def _draw(rng: random.Random, classes) -> list[int]:
@@ -775,8 +801,9 @@ class SampledOrders:
     likely as any other) by counting pivots: per class, the orders in which a member of the class is
     pivotal (``pivots``: the player whose arrival first makes the coalition win).  In each order
     exactly one player is pivotal, so the orders with a pivot in class i are Bernoulli trials of
-    probability ``count x`` the index of one member: their Wilson interval at ``confidence``, divided
-    by the count, holds each member's index with that confidence (per player, not simultaneous).
+    probability ``count x`` the index of one member: their Chernoff interval at ``confidence``
+    (:func:`_chernoff_interval`), divided by the count, holds each member's index with at least that
+    confidence (per player, not simultaneous).
     What the procedural analysis draws (:func:`sample_orders_of`): each order asks its game a few
     questions; a weighted vote is estimated far more closely by :class:`InsertedOrders`."""
 
@@ -785,26 +812,26 @@ class SampledOrders:
     confidence: float
     pivots: tuple[int, ...]
     groups: tuple[tuple[int, ...], ...] = ()  # (per group, how many members of each class: e.g. a tag's)
-    interval = "wilson"  # (the interval, as JSON names it: the power report's "interval", "shapley_interval")
+    interval = "chernoff"  # (the interval, as JSON names it: the power report's "interval", "shapley_interval")
 
     def estimate(self, i: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the Shapley-Shubik index of a member of class i."""
         count = self.game.classes[i].count
         share = Fraction(self.pivots[i], self.orders)
-        low, high = _wilson(float(share), self.orders, self.confidence)
+        low, high = _chernoff_interval(float(share), self.orders, self.confidence)
         return share / count, low / count, high / count
 
     def estimate_group(self, g: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g:
         each order's share of the group is k / count when the pivot is in a class of which it takes
         k of count members, so the estimate is its members' estimates added up; the interval is the
-        Wilson interval of those shares.  A group of whole classes (a tag's: people with different
-        tags are never interchangeable) has shares of 0 or 1, Bernoulli trials, as a class's pivots
-        are; a share of part of a class lies between 0 and 1, with a variance no larger than a
-        trial's of the same mean, though such an interval is wider than its members' would be."""
+        Chernoff interval of those shares, which holds for any shares between 0 and 1.  A group of
+        whole classes (a tag's: people with different tags are never interchangeable) has shares of 0
+        or 1, Bernoulli trials, as a class's pivots are; a share of part of a class lies between 0 and
+        1, though such an interval is wider than its members' would be."""
         taken = zip(self.groups[g], self.pivots, self.game.classes)
         share = sum((Fraction(k * pivots, c.count) for k, pivots, c in taken if k), Fraction(0)) / self.orders
-        low, high = _wilson(float(share), self.orders, self.confidence)
+        low, high = _chernoff_interval(float(share), self.orders, self.confidence)
         return share, low, high
 
 
@@ -965,26 +992,8 @@ def _half(total: int, squares: int, runs: int, top: int, risk: float) -> float:
 def _chernoff(seen: int, runs: int, risk: float) -> float:
     """An upper bound on the chance of an event seen in ``seen`` of ``runs`` independent trials,
     failing with probability at most ``risk``: the largest p with runs x KL(seen / runs, p) at most
-    ln(1 / risk) (the Chernoff bound on a binomial's lower tail), found by halving, then raised by
-    a millionth of a millionth to cover the rounding of the divergence."""
-    if seen >= runs:
-        return 1.0
-    rate, limit = seen / runs, math.log(1 / risk) / runs
-    if not seen:  # (KL(0, p) = -ln(1 - p))
-        return min(1.0, -math.expm1(-limit) * (1 + 1e-12))
-
-    def divergence(p: float) -> float:  # (log1p: 1 - p, near 1, is not formed)
-        return rate * math.log(rate / p) + (1 - rate) * math.log1p((p - rate) / (1 - p))
-
-    low, high = rate, 1.0
-    while True:
-        mid = (low + high) / 2
-        if not low < mid < high:
-            return min(1.0, high * (1 + 1e-12))
-        if divergence(mid) > limit:
-            high = mid
-        else:
-            low = mid
+    ln(1 / risk) (the Chernoff bound on a binomial's lower tail; :func:`_kl_end`)."""
+    return _kl_end(seen / runs, runs, risk, upward=True)
 
 
 def _bernstein(tally: ShareSums, runs: int, unit: int, top: int, confidence: float) -> tuple[Fraction, float, float]:

@@ -300,7 +300,7 @@ def approximate_words(a: dict) -> str:
     left = f"; Shapley-Shubik is not estimated: {a['shapley_why']}" if "shapley_why" in a else ""
     left += f"; Coleman's powers are not estimated: {a['coleman_why']}" if "coleman_why" in a else ""
     return (f"APPROXIMATE, NOT EXACT: Banzhaf indices estimated from {a['samples']:,} random coalitions, each with its "
-            f"{a['confidence']:.0%} Wilson interval (per player){orders}; the normalised shares are estimates "
+            f"{_interval('chernoff', a['confidence'])}{orders}; the normalised shares are estimates "
             f"only ({a['why']}){left}")
 
 
@@ -308,14 +308,15 @@ def coleman_words(a: dict) -> str:
     """The heading of a sampled outcome's Coleman estimates (``a``: its ``approximate``, with ``winning``)."""
     won = a["winning"]
     return (f"Coleman's powers (approx.): to initiate, among the {a['samples'] - won:,} random coalitions that lost, "
-            f"and to prevent, among the {won:,} that won, each with its {a['confidence']:.0%} Wilson interval "
-            f"(per player)")
+            f"and to prevent, among the {won:,} that won, each with its "
+            f"{_interval('chernoff', a['confidence'])}")
 
 
 def _interval(kind: str, confidence: float) -> str:
-    """The interval of a Shapley-Shubik estimate, named (``kind``: its JSON ``interval``)."""
-    if kind == "wilson":  # (the pivots counted: the procedural analysis, games.SampledOrders)
-        return f"{confidence:.0%} Wilson interval (per player)"
+    """An estimate's interval, named (``kind``: its JSON ``shapley_interval``, or "chernoff" for the
+    Banzhaf and Coleman estimates)."""
+    if kind == "chernoff":  # (trials counted: Banzhaf and Coleman draws; the pivots of the procedural analysis)
+        return f"{confidence:.0%} Chernoff interval, which holds with at least that confidence (per player)"
     return (f"{confidence:.0%} empirical Bernstein interval, which holds with at least that confidence (per player; "
             f"each order counts every place at which a player's arrival would be pivotal; cut at a cap from the "
             f"weights where that is tighter)")
@@ -366,7 +367,7 @@ def tag_estimates(interval: str | None) -> str:
     JSON ``interval``), or none (``None``: the procedural analysis that did not estimate them)."""
     if interval is None:
         return "per tag (the estimates of the members with the tag, added up)"
-    whence = "the pivot of each order" if interval == "wilson" else "its members' places in each order"
+    whence = "the pivot of each order" if interval == "chernoff" else "its members' places in each order"
     return (f"per tag (the estimates of the members with the tag, added up; each Shapley-Shubik interval is the "
             f"tag's own, from {whence})")
 
