@@ -729,7 +729,11 @@ def _kl_end(rate: float, runs: int, risk: float, upward: bool) -> float:
         return math.exp(-limit) * (1 - 1e-12)
 
     def divergence(q: float) -> float:  # (log1p: 1 - q, near 1, is not formed)
-        return rate * math.log(rate / q) + (1 - rate) * math.log1p((q - rate) / (1 - q))
+        ratio, x = rate / q, (q - rate) / (1 - q)
+        # (two logs where the ratio overflows, at a q below rate / 1.8e308, or where x rounds to -1 at a
+        # rate a hair below 1: each is then far beyond the limit, where their rounding cannot matter)
+        up = math.log(ratio) if ratio < math.inf else math.log(rate) - math.log(q)
+        return rate * up + (1 - rate) * (math.log1p(x) if x > -1 else math.log1p(-rate) - math.log1p(-q))
 
     inside, outside = rate, (1.0 if upward else 0.0)  # (KL(rate, q) grows as q leaves rate either way)
     while True:
