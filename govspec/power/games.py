@@ -705,6 +705,7 @@ class Sampled:
         return p, *_chernoff_interval(float(p), draws, self.confidence)
 
 
+@lru_cache(maxsize=1 << 16)  # (players of one count share a rate: a 10,000-holder sample has dozens)
 def _chernoff_interval(rate: float, runs: int, confidence: float) -> tuple[float, float]:
     """A two-sided interval at ``confidence`` for the mean of ``runs`` independent values between 0
     and 1 whose mean was seen to be ``rate``: the chances q with runs x KL(rate, q) at most
