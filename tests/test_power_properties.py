@@ -429,6 +429,34 @@ def test_a_principal_in_a_procedural_outcome_acts_with_all_its_keys():
     assert got["v"].status == "proved"
 
 
+
+def test_a_declared_person_who_holds_others_keys_is_read_as_the_principal():
+    """acme is a person and holds k1's key: 'acme' names the principal, acme and k1 voting together,
+    as ``govspec power --by principal`` counts them (a veto with 3/5 of the swings: b and c alone
+    have 2 of the 3 votes needed), not acme alone (one of four equal voters, 1/4), which the
+    reading before gave without a word."""
+    text = """\
+organization "t" {
+  person acme
+  person k1 for acme
+  person b
+  person c
+  body board { members acme, k1, b, c }
+  procedure adopt {
+    decided by board at meeting
+      passes when yes >= 3
+  }
+}
+property veto: acme is a veto player for adopt
+property share: banzhaf power of acme over adopt >= 3/5
+property more: banzhaf power of acme over adopt > 3/5
+property key: k1 is a veto player for adopt
+"""
+    got = results(text)
+    assert got["veto"].status == "proved" and got["share"].status == "proved"
+    assert got["more"].status == "refuted" and "banzhaf power of acme is 60.00%" in got["more"].summary
+    assert got["key"].status == "refuted"  # (k1 alone is one of four)
+
 # ---- a tag as the player: its members one player (a bloc)
 
 TAGGED = NASSAU.replace("weight 9\n", "weight 9 tags hempstead\n").replace("weight 1\n", "weight 1 tags small\n")

@@ -403,7 +403,7 @@ def _power(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Property | No
             cx.unknown("GOV315", "tag", claim.player.name, claim.player.span, cx.tags)
             return None
         by, player = "tag", [claim.player.name]
-    elif claim.player.name in held and claim.player.name not in cx.people:
+    elif claim.player.name in held:  # (a declared person who holds others' keys too: all of them, not the person alone)
         by, player = "principal", [claim.player.name]  # (its keys vote together, as with --by principal)
     else:
         player = _named_people(cx, claim.player)
