@@ -317,7 +317,8 @@ def sample_procedure(model: m.Model, goal: m.Goal, samples: int, why: str, optio
     indices estimated from ``samples`` coalitions drawn at random (seeded: the same figures each
     run; :func:`govspec.power.games.sample_profiles`) and its Shapley-Shubik indices from
     ``samples`` random orders (:func:`_sample_orders`; left out with the reason when they need more
-    checks than are left or a check they ask is not decided), each with its 95% Chernoff interval; or
+    checks than are left or a check they ask is not decided), each with its 95% interval (that of
+    :class:`~govspec.power.games.Sampled`, and Clopper-Pearson's for the pivots of the orders); or
     :class:`Unsupported`.  Each draw, and each draw with one member more or less of a class, is
     decided as :func:`decide_game` decides a coalition (the same check of ``can force``, the same
     inference by monotonicity, one decision per coalition up to interchangeable members), at most

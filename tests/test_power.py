@@ -849,7 +849,7 @@ def test_a_procedural_outcome_too_large_is_sampled_and_its_intervals_hold_the_ex
         b, ss = p["banzhaf"], p["shapley"]
         assert b["low"] <= exact_index[p["name"]] <= b["high"] and b["low"] <= b["estimate"] <= b["high"], p
         assert ss["low"] <= exact_shapley[p["name"]] <= ss["high"] and ss["low"] <= ss["estimate"] <= ss["high"], p
-        assert b["high"] - b["low"] < 0.14 and ss["high"] - ss["low"] < 0.14  # (the Chernoff interval of 400 draws: 0.1352 wide at most)
+        assert b["high"] - b["low"] < 0.14 and ss["high"] - ss["low"] < 0.14  # (Chernoff's interval of 400 draws: 0.1352 wide at most)
         for key, truth_of in zip(("initiate", "prevent"), exact_coleman[p["name"]]):  # (among the draws that lost, won)
             assert p[key]["low"] <= truth_of <= p[key]["high"] and p[key]["low"] <= p[key]["estimate"] <= p[key]["high"], p
     assert act["checks"] <= 12  # (8 and 12 kinds of coalitions up to interchangeable members, 400 draws)
@@ -893,7 +893,7 @@ TAGGED = VETOED.replace("person a\n", "person a tags founder, everyone\n").repla
 def test_a_sampled_procedural_outcome_is_estimated_per_tag_with_intervals_holding_the_exact_shares(tmp_path, monkeypatch):
     """--by tag on a sampled procedural outcome: per tag, the members' normalised Banzhaf estimates
     added up, and their Shapley-Shubik indices estimated from the pivots of the random orders (the
-    members' estimates added up), each with a Chernoff interval of the tag's own that holds the exact
+    members' estimates added up), each with a Clopper-Pearson interval of the tag's own that holds the exact
     share the exact analysis gives (founder and guard, of one member each, their tags setting them
     apart from the others of their bodies; everyone, exactly 1); in every format, valid JSON."""
     import jsonschema
@@ -909,7 +909,7 @@ def test_a_sampled_procedural_outcome_is_estimated_per_tag_with_intervals_holdin
     report = json.loads(out)
     jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text()))
     a = report["outcomes"][0]["approximate"]
-    assert code == 4 and a["shapley_interval"] == "chernoff" and [t["tag"] for t in a["tags"]] == ["everyone", "founder", "guard"]
+    assert code == 4 and a["shapley_interval"] == "clopper-pearson" and [t["tag"] for t in a["tags"]] == ["everyone", "founder", "guard"]
     players = {p["name"]: p for p in a["players"]}
     for t in a["tags"]:
         shapley = t["shapley"]

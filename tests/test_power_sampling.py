@@ -22,6 +22,9 @@ from govspec.power.games import (ShareSums, _bernstein, _chernoff, _most_places,
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "govspec/schemas/power.schema.json").read_text(encoding="utf-8"))
+DRAWS = ("95% interval, which holds with at least that confidence (per player; Clopper-Pearson's, from the binomial's own "
+         "tails, for a player alone in its class; Chernoff's for a class of interchangeable members, each draw counting the "
+         "share of them who swing)")  # (the words of every sampled Banzhaf and Coleman interval)
 
 
 def _run(*args) -> tuple[int, str, str]:
@@ -167,8 +170,8 @@ def test_the_chernoff_bound_on_a_chance_is_at_least_the_exact_binomial_one():
 
 
 def test_the_chernoff_interval_holds_with_at_least_its_confidence_where_wilson_s_did_not():
-    """_chernoff_interval(k / n, n, 0.95), the interval of sampled Banzhaf, Coleman and pivot-counted
-    Shapley-Shubik estimates: at each end the binomial's tail beyond the observation, computed
+    """_chernoff_interval(k / n, n, 0.95), the interval of sampled Banzhaf and Coleman estimates of a
+    class of several members (and, before Clopper-Pearson's, of every sampled estimate): at each end the binomial's tail beyond the observation, computed
     exactly as Fractions at the end as a Fraction, is at most the risk of 2.5%; so over a grid of
     chances at 400 draws its exact coverage is at least 95% (97% at worst).  The Wilson score
     interval it replaced (normal, not a bound) held a chance of 0.0004, where small players' indices
@@ -206,6 +209,64 @@ def test_the_chernoff_interval_holds_with_at_least_its_confidence_where_wilson_s
               [(_chernoff_interval(k / 400, 400, 0.95), wilson(k / 400, 400))]]
     assert ratios[0] < 1 and [round(r, 1) for r in ratios[1:]] == [1.3, 1.4, 1.4]
 
+
+
+def _exact_tail(n: int, at: float, ks) -> Fraction:
+    """The chance of a count in ``ks`` among n trials of chance ``at``, as an exact Fraction."""
+    a, d = Fraction(at).as_integer_ratio()
+    return Fraction(sum(math.comb(n, j) * a ** j * (d - a) ** (n - j) for j in ks), d ** n)
+
+
+def test_the_clopper_pearson_interval_inverts_the_binomial_s_exact_tails():
+    """_binomial_interval(k, n, 0.95), the interval of a player alone in its class and of the pivots
+    of the orders: at each end the exact tail beyond k is at most the risk of 2.5%, and a billionth
+    inside it is not (the end is the exact one, on its far side), so over a grid of chances at 400
+    draws its exact coverage is at least 95%; Chernoff's interval, which bounds the tails rather
+    than computing them, is 1.18 to 1.35 times as wide there (equal where nothing was seen)."""
+    from govspec.power.games import _binomial_interval, _chernoff_interval
+
+    risk = Fraction(0.025)
+    for n in (1, 2, 10, 37, 100, 400):
+        for k in sorted({0, 1, 2, 3, n // 7, n // 3, n // 2, n - 2, n - 1, n} & set(range(n + 1))):
+            low, high = _binomial_interval(k, n, 0.95)
+            assert 0 <= low <= k / n <= high <= 1
+            if high < 1:  # (k or fewer seen)
+                assert _exact_tail(n, high, range(k + 1)) <= risk < _exact_tail(n, high * (1 - 1e-9), range(k + 1)), (k, n)
+            if low > 0:  # (k or more seen)
+                assert _exact_tail(n, low, range(k, n + 1)) <= risk < _exact_tail(n, low * (1 + 1e-9), range(k, n + 1)), (k, n)
+            assert (low == 0) == (k == 0) and (high == 1) == (k == n)
+
+    intervals = [_binomial_interval(k, 400, 0.95) for k in range(401)]
+    grid = [i / 20_000 for i in range(1, 200)] + [i / 200 for i in range(1, 100)]
+    worst = min(sum(math.comb(400, k) * p ** k * (1 - p) ** (400 - k) for k, (lo, hi) in enumerate(intervals) if lo <= p <= hi)
+                for p in grid)
+    assert 0.95 <= worst
+    ratios = [(c[1] - c[0]) / (b[1] - b[0]) for k in (0, 1, 4, 40, 200)
+              for c, b in [(_chernoff_interval(k / 400, 400, 0.95), intervals[k])]]
+    assert ratios[0] == pytest.approx(1, abs=1e-9) and [round(r, 2) for r in ratios[1:]] == [1.18, 1.25, 1.33, 1.35]
+
+
+def test_the_binomial_tails_are_within_their_error_bound_of_the_exact_ones():
+    """_binomial_tail's value and relative error bound against exact Fractions (1,000 trials, chances
+    from 1e-6 to 0.999, counts on both sides of the mode, either tail): the bound always holds and
+    is small; and the intervals of a million draws are computed, symmetric about a half."""
+    from govspec.power.games import _binomial_interval, _binomial_tail
+
+    n, worst = 1000, 0.0
+    for p in (1e-6, 0.003, 0.1, 0.5, 0.77, 0.999):
+        for k in sorted({0, 1, 2, int(n * p) - 30, int(n * p), int(n * p) + 1, int(n * p) + 40, n - 1, n} & set(range(n + 1))):
+            for fewer in (True, False):
+                value, error = _binomial_tail(k, n, p, fewer)
+                exact = _exact_tail(n, p, range(k + 1) if fewer else range(k, n + 1))
+                if exact > Fraction(1e-290):
+                    gap = abs(Fraction(value) - exact) / exact
+                    assert gap <= Fraction(error) and error < 1e-9, (p, k, fewer, float(gap), error)
+                    worst = max(worst, float(gap))
+                else:
+                    assert value < 1e-280
+    assert worst < 1e-11
+    low, high = _binomial_interval(500_000, 10**6, 0.95)
+    assert high - low == pytest.approx(2 * 1.959964 * 0.0005, rel=1e-3) and abs(low + high - 1) < 1e-12
 
 def test_each_end_of_the_chernoff_interval_is_beyond_the_divergence_limit_in_high_precision():
     """For the means a class's members average (swings / (members x draws): rates that are not k / n),
@@ -311,7 +372,7 @@ def test_an_interval_cut_at_a_cap_still_reaches_a_share_at_its_bound_in_every_ru
 
 
 def test_the_pivots_counted_by_the_procedural_sampler_are_those_of_every_order():
-    """What the procedural analysis draws (sample_orders_of: one pivot per order, Chernoff intervals):
+    """What the procedural analysis draws (sample_orders_of: one pivot per order, Clopper-Pearson intervals):
     the exact Shapley-Shubik index of each class (its members added up) is its share of the pivots
     over every order (brute force); with 3,000 orders every estimate is within 0.05 of the exact
     index, and most of the 95% intervals hold it; it draws the orders sample_shapley draws."""
@@ -322,7 +383,7 @@ def test_the_pivots_counted_by_the_procedural_sampler_are_those_of_every_order()
         exact = analyse(game)
         assert _pivots_of_every_order(game) == [ix.shapley * c.count for ix, c in zip(exact.per_class, game.classes)]
         found = sample_orders_of(game, lambda profile: game.wins(game.profile_sums(profile)), 3000, seed=seed)
-        assert found.interval == "chernoff" and sum(found.pivots) == 3000  # (one pivot per order)
+        assert found.interval == "clopper-pearson" and sum(found.pivots) == 3000  # (one pivot per order)
         for i, ix in enumerate(exact.per_class):
             estimate, low, high = found.estimate(i)
             assert abs(estimate - ix.shapley) < 0.05 and low <= float(estimate) <= high
@@ -470,8 +531,8 @@ def test_a_sampled_vote_estimates_shapley_from_as_many_orders(tmp_path):
     for p in a["players"]:  # (near-equal weights: each index near 1/30, the heavier a little above)
         e = p["shapley"]
         assert e["low"] <= e["estimate"] <= e["high"] and abs(e["estimate"] - 1 / 30) < 0.015
-    words = ("APPROXIMATE, NOT EXACT: Banzhaf indices estimated from 3,000 random coalitions, each with its 95% Chernoff "
-             "interval, which holds with at least that confidence (per player), and Shapley-Shubik indices from 3,000 random orders, each with its 95% empirical "
+    words = (f"APPROXIMATE, NOT EXACT: Banzhaf indices estimated from 3,000 random coalitions, each with its {DRAWS}, "
+             "and Shapley-Shubik indices from 3,000 random orders, each with its 95% empirical "
              "Bernstein interval, which holds with at least that confidence")
     assert f"  {words}" in found["text"][1] and "Shapley-Shubik (approx.)" in found["text"][1]
     assert f"**{words}" in found["markdown"][1] and "| Shapley-Shubik (approx.) | 95% interval |" in found["markdown"][1]
@@ -585,7 +646,8 @@ def test_coleman_powers_are_estimated_from_the_draws_that_won_and_lost():
     draws that won (taken, and the draw loses without them), to initiate it among those that lost
     (left out, and the draw wins with them); the two split the swings. With 4,000 draws each is
     within four standard errors of the exact index; over 300 runs of 200 draws on the Nassau board, a double
-    majority, 7 of 12 alike and a holder of 5 among 10 of 1, their Chernoff intervals hold the exact
+    majority, 7 of 12 alike and a holder of 5 among 10 of 1, their intervals (Clopper-Pearson's for a
+    player alone in its class, Chernoff's for a class of several) hold the exact
     indices at least 95% of the time, and so do the raw Banzhaf indices' (the members of a class share
     draws: the interval counts draws; counting members x draws, it held 77 to 87% on the last two)."""
     rng = random.Random(11)
@@ -620,7 +682,7 @@ def test_coleman_powers_are_estimated_from_the_draws_that_won_and_lost():
 
 def test_a_sampled_vote_gives_coleman_estimates_in_every_format(tmp_path):
     """A vote sampled whole: each player's Coleman powers to initiate and to prevent, estimated with
-    Chernoff intervals, under a heading that says among how many draws that lost and won; JSON
+    intervals (as raw Banzhaf's), under a heading that says among how many draws that lost and won; JSON
     records "winning" and each player's "initiate" and "prevent", valid against the schema."""
     found = _formats(_big_vote(tmp_path), "--sample", "1000")
     report = json.loads(found["json"][1])
@@ -632,7 +694,7 @@ def test_a_sampled_vote_gives_coleman_estimates_in_every_format(tmp_path):
         for key in ("initiate", "prevent"):
             assert p[key]["low"] <= p[key]["estimate"] <= p[key]["high"]
     words = (f"Coleman's powers (approx.): to initiate, among the {1000 - won:,} random coalitions that lost, and to "
-             f"prevent, among the {won:,} that won, each with its 95% Chernoff interval, which holds with at least that confidence (per player)")
+             f"prevent, among the {won:,} that won, each with its {DRAWS}")
     assert f"  {words}\n" in found["text"][1] and f"\n{words}:\n" in found["markdown"][1]
     assert "| Player | initiate (approx.) | 95% interval | prevent (approx.) | 95% interval |" in found["markdown"][1]
 

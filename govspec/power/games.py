@@ -673,8 +673,8 @@ def describe(game: Game, profile) -> str:
 class Sampled:
     """Banzhaf indices estimated from ``samples`` random coalitions (each player in or out with even
     odds): per class, the swings seen (``swings``, over every member and sample) and each member's
-    estimate with a Chernoff interval at ``confidence`` (:func:`_chernoff_interval`: it holds with at least
-    that confidence, per player, not simultaneous)."""
+    estimate with an interval at ``confidence`` that holds with at least that confidence, per player,
+    not simultaneous (:func:`_interval_of`)."""
 
     game: Game  # (or any game with ``classes``: :func:`sample_profiles` samples a TableGame's)
     samples: int
@@ -685,10 +685,9 @@ class Sampled:
 
     def estimate(self, i: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the raw Banzhaf index of a member of class i."""
-        trials = self.game.classes[i].count * self.samples
-        p = Fraction(self.swings[i], trials)
+        count = self.game.classes[i].count
         # (the members of a class share samples: the interval counts the samples, not members x samples)
-        return p, *_chernoff_interval(float(p), self.samples, self.confidence)
+        return _interval_of(self.swings[i], count, self.samples, self.confidence)
 
     def estimate_coleman(self, i: int, prevent: bool) -> tuple[Fraction, float, float] | None:
         """(estimate, low, high) of Coleman's power of a member of class i to prevent action (among
@@ -696,13 +695,25 @@ class Sampled:
         or to initiate it (among the draws that lost, the share in which the member is left out and
         the draw wins with them); None when no draw won (prevent) or lost (initiate).  Given how
         many won, those draws are independent and each as likely as any winning coalition (or
-        losing), so each is a trial of the index, with a Chernoff interval as :meth:`estimate`'s."""
+        losing), so each is a trial of the index, with an interval as :meth:`estimate`'s."""
         draws = self.winning if prevent else self.samples - self.winning
         if not draws:
             return None
-        count = self.prevents[i] if prevent else self.swings[i] - self.prevents[i]
-        p = Fraction(count, self.game.classes[i].count * draws)
-        return p, *_chernoff_interval(float(p), draws, self.confidence)
+        seen = self.prevents[i] if prevent else self.swings[i] - self.prevents[i]
+        return _interval_of(seen, self.game.classes[i].count, draws, self.confidence)
+
+
+def _interval_of(seen: int, count: int, runs: int, confidence: float) -> tuple[Fraction, float, float]:
+    """(estimate, low, high) of the index of a member of a class of ``count`` whose members were seen
+    to swing ``seen`` times in all over ``runs`` draws.  A player alone in its class was seen in
+    ``seen`` of ``runs`` independent trials: Clopper and Pearson's interval (:func:`_binomial_interval`).
+    A class's members share each draw, and a draw counts the share of them that swing, a value
+    between 0 and 1: Chernoff's interval of such means (:func:`_chernoff_interval`).  Each holds with
+    at least ``confidence``."""
+    p = Fraction(seen, count * runs)
+    if count == 1:
+        return p, *_binomial_interval(seen, runs, confidence)
+    return p, *_chernoff_interval(float(p), runs, confidence)
 
 
 @lru_cache(maxsize=1 << 16)  # (players of one count share a rate: a 10,000-holder sample has dozens)
@@ -715,6 +726,87 @@ def _chernoff_interval(rate: float, runs: int, confidence: float) -> tuple[float
     the indices of small players lie, covers less often than it says."""
     risk = (1 - confidence) / 2
     return _kl_end(rate, runs, risk, upward=False), _kl_end(rate, runs, risk, upward=True)
+
+
+_U = 2.0 ** -53  # the unit roundoff of a double (for the binomial tails' error bounds)
+
+
+@lru_cache(maxsize=1 << 16)
+def _binomial_interval(seen: int, runs: int, confidence: float) -> tuple[float, float]:
+    """Clopper and Pearson's two-sided interval at ``confidence`` for the chance of an event seen in
+    ``seen`` of ``runs`` independent trials: the chances p at which neither tail beyond ``seen`` (``seen``
+    or fewer, ``seen`` or more) is below half the risk.  It inverts the binomial's own tails, where
+    :func:`_chernoff_interval` inverts a bound on them: it holds with at least that confidence too, and
+    is 1.2 to 1.4 times narrower away from 0.  Only for whole trials (a count of successes), not for
+    the average of a class's members.  Each end is taken on the far side of a tail computed in floats
+    with a bound on its error (:func:`_binomial_tail`), assuming, as :mod:`.certified` does, a math
+    library accurate to within 16 units in the last place."""
+    risk = (1 - confidence) / 2
+    return _cp_end(seen, runs, risk, upward=False), _cp_end(seen, runs, risk, upward=True)
+
+
+def _cp_end(seen: int, runs: int, risk: float, upward: bool) -> float:
+    """One end of :func:`_binomial_interval`: the largest p (``upward``; else the smallest) at which the
+    chance of ``seen`` or fewer (or more) successes is at least ``risk``, found by halving; a p is put
+    outside only when its tail, with its error bound, is certainly below ``risk``."""
+    if upward and seen >= runs or not upward and seen <= 0:
+        return 1.0 if upward else 0.0
+    inside, outside = seen / runs, (1.0 if upward else 0.0)  # (a median of the binomial at seen / runs is seen)
+    while True:
+        mid = (inside + outside) / 2
+        if not min(inside, outside) < mid < max(inside, outside):
+            return outside
+        tail, error = _binomial_tail(seen, runs, mid, fewer=upward)
+        if tail * (1 + error) < risk:
+            outside = mid
+        else:
+            inside = mid
+
+
+def _binomial_tail(k: int, n: int, p: float, fewer: bool) -> tuple[float, float]:
+    """P(X <= k) (``fewer``; else P(X >= k)) for X binomial of n trials of chance p (0 < p < 1), and a
+    bound on its relative error.  Where the terms fall from k outward (k past the mode on the tail's
+    side) the tail is summed from k; else it is 1 less the other tail (summed so), which is then at
+    least a half (k lies beyond a median)."""
+    mode = (n + 1) * p
+    if (k <= mode) if fewer else (k >= mode):
+        return _tail_sum(k, n, p, -1 if fewer else 1)
+    other, error = _tail_sum(k + 1 if fewer else k - 1, n, p, 1 if fewer else -1)
+    return max(0.0, 1.0 - other), (other * error + 4 * _U) / max(1.0 - other, 0.5)
+
+
+def _tail_sum(k: int, n: int, p: float, direction: int) -> tuple[float, float]:
+    """The sum of P(X = j) for j from k by ``direction`` (-1: down to 0; 1: up to n), where the terms
+    fall from k on, and a bound on its relative error (the sum is never below the tail).  The first
+    term is exp of a sum of lgammas and logs: each part within 33 u of itself (a math function within
+    16 units in the last place, and a product), their sum within u, and exp within 32 u more; each
+    next term is the last times a ratio (j / (n - j + 1) / odds downward, its kind upward: within 5 u,
+    and the sum's rounding u); once a term is below 1e-17 of the sum the ratios, which fall from k
+    on, bound the rest by it over 1 - its ratio, which is added."""
+    if k < 0 or k > n:
+        return 0.0, 0.0
+    parts = (math.lgamma(n + 1), -math.lgamma(k + 1), -math.lgamma(n - k + 1), k * math.log(p),
+             (n - k) * math.log1p(-p))
+    log_term = math.fsum(parts)
+    error = 40 * _U * (sum(abs(x) for x in parts) + 1)  # (with e^x - 1 <= 1.01 x for such small x)
+    if log_term < -700:  # (the first term, the largest, is below 1e-304: the tail is below n + 1 times that)
+        return (n + 1) * 1e-304, 0.0
+    odds = p / (1 - p)
+    term, total, j, steps = math.exp(log_term), 0.0, k, 0
+    while True:
+        total += term
+        ratio = (j / ((n - j + 1) * odds)) if direction < 0 else ((n - j) * odds / (j + 1))
+        j += direction
+        if j < 0 or j > n:
+            break
+        term *= ratio
+        steps += 1
+        if term <= total * 1e-17 and ratio < 1:  # (the ratios fall from here: the rest is below term / (1 - ratio))
+            rest = term / (1 - ratio)
+            total += rest * (1 + 4 * _U)
+            error += 2 * rest / total
+            break
+    return total, error + 8 * (steps + 2) * _U
 
 
 def _kl_end(rate: float, runs: int, risk: float, upward: bool) -> float:
@@ -806,8 +898,8 @@ class SampledOrders:
     likely as any other) by counting pivots: per class, the orders in which a member of the class is
     pivotal (``pivots``: the player whose arrival first makes the coalition win).  In each order
     exactly one player is pivotal, so the orders with a pivot in class i are Bernoulli trials of
-    probability ``count x`` the index of one member: their Chernoff interval at ``confidence``
-    (:func:`_chernoff_interval`), divided by the count, holds each member's index with at least that
+    probability ``count x`` the index of one member: their Clopper-Pearson interval at ``confidence``
+    (:func:`_binomial_interval`), divided by the count, holds each member's index with at least that
     confidence (per player, not simultaneous).
     What the procedural analysis draws (:func:`sample_orders_of`): each order asks its game a few
     questions; a weighted vote is estimated far more closely by :class:`InsertedOrders`."""
@@ -817,27 +909,28 @@ class SampledOrders:
     confidence: float
     pivots: tuple[int, ...]
     groups: tuple[tuple[int, ...], ...] = ()  # (per group, how many members of each class: e.g. a tag's)
-    interval = "chernoff"  # (the interval, as JSON names it: the power report's "interval", "shapley_interval")
+    interval = "clopper-pearson"  # (the interval, as JSON names it: the power report's "interval", "shapley_interval")
 
     def estimate(self, i: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the Shapley-Shubik index of a member of class i."""
         count = self.game.classes[i].count
         share = Fraction(self.pivots[i], self.orders)
-        low, high = _chernoff_interval(float(share), self.orders, self.confidence)
+        low, high = _binomial_interval(self.pivots[i], self.orders, self.confidence)
         return share / count, low / count, high / count
 
     def estimate_group(self, g: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g:
         each order's share of the group is k / count when the pivot is in a class of which it takes
-        k of count members, so the estimate is its members' estimates added up; the interval is the
-        Chernoff interval of those shares, which holds for any shares between 0 and 1.  A group of
-        whole classes (a tag's: people with different tags are never interchangeable) has shares of 0
-        or 1, Bernoulli trials, as a class's pivots are; a share of part of a class lies between 0 and
-        1, though such an interval is wider than its members' would be."""
-        taken = zip(self.groups[g], self.pivots, self.game.classes)
-        share = sum((Fraction(k * pivots, c.count) for k, pivots, c in taken if k), Fraction(0)) / self.orders
-        low, high = _chernoff_interval(float(share), self.orders, self.confidence)
-        return share, low, high
+        k of count members, so the estimate is its members' estimates added up.  A group of whole
+        classes (a tag's: people with different tags are never interchangeable) has shares of 0 or 1,
+        Bernoulli trials, as a class's pivots are: their Clopper-Pearson interval.  A share of part
+        of a class lies between 0 and 1: the Chernoff interval of such shares, which holds for any
+        shares between 0 and 1, though it is wider than its members' would be."""
+        taken = [(k, pivots, c) for k, pivots, c in zip(self.groups[g], self.pivots, self.game.classes) if k]
+        share = sum((Fraction(k * pivots, c.count) for k, pivots, c in taken), Fraction(0)) / self.orders
+        if all(k == c.count for k, _, c in taken):
+            return share, *_binomial_interval(sum(pivots for _, pivots, _ in taken), self.orders, self.confidence)
+        return share, *_chernoff_interval(float(share), self.orders, self.confidence)
 
 
 @dataclass(frozen=True)

@@ -300,7 +300,7 @@ def approximate_words(a: dict) -> str:
     left = f"; Shapley-Shubik is not estimated: {a['shapley_why']}" if "shapley_why" in a else ""
     left += f"; Coleman's powers are not estimated: {a['coleman_why']}" if "coleman_why" in a else ""
     return (f"APPROXIMATE, NOT EXACT: Banzhaf indices estimated from {a['samples']:,} random coalitions, each with its "
-            f"{_interval('chernoff', a['confidence'])}{orders}; the normalised shares are estimates "
+            f"{_interval('draws', a['confidence'])}{orders}; the normalised shares are estimates "
             f"only ({a['why']}){left}")
 
 
@@ -309,14 +309,19 @@ def coleman_words(a: dict) -> str:
     won = a["winning"]
     return (f"Coleman's powers (approx.): to initiate, among the {a['samples'] - won:,} random coalitions that lost, "
             f"and to prevent, among the {won:,} that won, each with its "
-            f"{_interval('chernoff', a['confidence'])}")
+            f"{_interval('draws', a['confidence'])}")
 
 
 def _interval(kind: str, confidence: float) -> str:
-    """An estimate's interval, named (``kind``: its JSON ``shapley_interval``, or "chernoff" for the
+    """An estimate's interval, named (``kind``: its JSON ``shapley_interval``, or "draws" for the
     Banzhaf and Coleman estimates)."""
-    if kind == "chernoff":  # (trials counted: Banzhaf and Coleman draws; the pivots of the procedural analysis)
-        return f"{confidence:.0%} Chernoff interval, which holds with at least that confidence (per player)"
+    if kind == "draws":  # (a player alone in its class: trials; a class of several: its members' shares of each draw)
+        return (f"{confidence:.0%} interval, which holds with at least that confidence (per player; Clopper-Pearson's, "
+                f"from the binomial's own tails, for a player alone in its class; Chernoff's for a class of "
+                f"interchangeable members, each draw counting the share of them who swing)")
+    if kind == "clopper-pearson":  # (the pivots of the procedural analysis: trials)
+        return (f"{confidence:.0%} Clopper-Pearson interval (from the binomial's own tails), which holds with at least "
+                f"that confidence (per player)")
     return (f"{confidence:.0%} empirical Bernstein interval, which holds with at least that confidence (per player; "
             f"each order counts every place at which a player's arrival would be pivotal; cut at a cap from the "
             f"weights where that is tighter)")
@@ -367,7 +372,7 @@ def tag_estimates(interval: str | None) -> str:
     JSON ``interval``), or none (``None``: the procedural analysis that did not estimate them)."""
     if interval is None:
         return "per tag (the estimates of the members with the tag, added up)"
-    whence = "the pivot of each order" if interval == "chernoff" else "its members' places in each order"
+    whence = "the pivot of each order" if interval == "clopper-pearson" else "its members' places in each order"
     return (f"per tag (the estimates of the members with the tag, added up; each Shapley-Shubik interval is the "
             f"tag's own, from {whence})")
 
