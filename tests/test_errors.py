@@ -488,6 +488,41 @@ def test_unreadable_file(tmp_path, make, code, line, message):
     assert message in err, err
 
 
+FIFO_CHILD = """
+import io, json, sys
+from govspec.cli import main
+from govspec.report import SCHEMA_ID
+json.dump({"schema": SCHEMA_ID, "files": [{"path": "pipe.gov", "properties": []}], "options": {}},
+          open("r.json", "w"))
+for args in (["check", "pipe.gov"], ["power", "pipe.gov"], ["report", "pipe.gov", "-o", "p.html"],
+             ["diff", "pipe.gov", "pipe.gov"], ["tune", "pipe.gov", "--vary", "k=1..2"],
+             ["verify-report", "pipe.gov"], ["verify-report", "r.json"]):
+    out, err = io.StringIO(), io.StringIO()
+    print(json.dumps([args, main(args, out, err), out.getvalue() + err.getvalue()]), flush=True)
+"""
+
+
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path):
+    """A FIFO given as a spec (or named by a report) is GOV001, exit 2: it is never opened (opening
+    one waits for a writer, forever)."""
+    import os
+    import subprocess
+    import sys
+    import json
+
+    os.mkfifo(tmp_path / "pipe.gov")
+    try:
+        done = subprocess.run([sys.executable, "-c", FIFO_CHILD], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    except subprocess.TimeoutExpired as err:
+        pytest.fail(f"a command waited on the named pipe; it had printed: {err.stdout!r}")
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(rows) == 7, done.stderr
+    for args, code, err in rows:  # (a report naming it: that spec cannot be checked, exit 3 as for a missing one)
+        assert code == (3 if args[-1] == "r.json" else 2), (args, err)
+        assert "'pipe.gov' is a named pipe, not a spec file" in err, (args, err)
+        assert "Traceback" not in err and "internal error" not in err, (args, err)
+
 def test_every_code_is_produced_by_a_case():
     from test_holders import HOLDER_CASES
     from test_imports import IMPORT_CASES

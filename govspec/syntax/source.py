@@ -1,7 +1,8 @@
 """Reading a spec file: the bytes on disk -> the text :func:`govspec.syntax.parse` takes.
 
-Assumes: a path, any string (a missing file, a directory or a NUL character in the path is an
-error, not a crash; a device is read no further than the limit).  Guarantees: UTF-8 text with a
+Assumes: a path, any string (a missing file, a directory, anything else that is not a regular file
+- a named pipe, a device, a socket - or a NUL character in the path is an error, not a crash or a
+wait: nothing but a regular file is opened).  Guarantees: UTF-8 text with a
 byte order mark dropped and every line ending as ``\\n``, or SpecError with one diagnostic: GOV001
 (cannot be read), GOV002 (not UTF-8 text) or GOV003 (larger than ``MAX_SOURCE_BYTES`` bytes).  At
 most ``MAX_SOURCE_BYTES + 1`` bytes are read.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 
 from ..diagnostics import Diagnostic, Span, SpecError
 
@@ -28,8 +30,13 @@ def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES) -> tuple[str, s
     people file may be larger than a spec)."""
     where = Span.point(path)
     try:
-        if os.path.isdir(path):
+        mode = os.stat(path).st_mode  # before opening: opening a named pipe waits for a writer
+        if stat.S_ISDIR(mode):
             raise SpecError([Diagnostic("GOV001", f"'{path}' is a directory, not a spec file", where)])
+        if not stat.S_ISREG(mode):
+            kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+            raise SpecError([Diagnostic("GOV001", f"'{path}' is {kind}, not a spec file", where)])
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)  # bounded: a huge file or a device is refused, not read
     except SpecError:
