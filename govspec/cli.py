@@ -45,6 +45,17 @@ def _formatted(report, fmt: str, sources: dict[str, str]) -> str:
     return outputs.markdown(report, sources) if fmt == "markdown" else outputs.junit(report, sources)
 
 
+class _FiniteRange(click.FloatRange):
+    """click's FloatRange, which lets ``nan`` through (every comparison with it is false): NaN is
+    refused like any value out of range (infinity already is: every range here is finite)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if number != number:
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}.", param, ctx)
+        return number
+
+
 class _Streams:
     out: TextIO = sys.stdout
     err: TextIO = sys.stderr
@@ -110,14 +121,14 @@ def _check_options(command):
         click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
                      help="Cap the search at behaviours of this many steps. By default each property is "
                           "searched deeper until it is PROVED or REFUTED, or its budget runs out."),
-        click.option("--effort", type=click.FloatRange(*EFFORT_RANGE), default=None, show_default="1",
+        click.option("--effort", type=_FiniteRange(*EFFORT_RANGE), default=None, show_default="1",
                      help="The search budget per property beyond the first search to depth 4, as a multiple "
                           "of a fixed amount of solver work (not seconds: the same check gives the same "
                           "verdict on a busy machine)."),
-        click.option("--timeout", type=click.FloatRange(*TIMEOUT_RANGE), default=None, show_default="60",
+        click.option("--timeout", type=_FiniteRange(*TIMEOUT_RANGE), default=None, show_default="60",
                      help="Time limit per property (and per sanity check of a procedure), in seconds, for all "
                           "its work; a search it stops is bounded (or UNKNOWN)."),
-        click.option("--budget", type=click.FloatRange(*BUDGET_RANGE), default=None, show_default="none",
+        click.option("--budget", type=_FiniteRange(*BUDGET_RANGE), default=None, show_default="none",
                      help="Time limit for the whole run, in seconds; once it runs out, every property left "
                           "is UNKNOWN (each is still reported)."),
         click.option("--accept-bounded", is_flag=True,
@@ -431,7 +442,7 @@ def _each_check_options(command):
     for option in reversed([
         click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
                      help="Cap every search at behaviours of this many steps (as for check)."),
-        click.option("--timeout", type=click.FloatRange(*TIMEOUT_RANGE), default=None, show_default="60",
+        click.option("--timeout", type=_FiniteRange(*TIMEOUT_RANGE), default=None, show_default="60",
                      help="Time limit per check, in seconds (as for check)."),
         click.option("--engine", type=click.Choice(["z3", "explicit"]), default="z3", show_default=True,
                      help="The engine of every check (as for check)."),

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 import z3
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 from govspec import api, verdicts
 from govspec.engine import Deadline
@@ -170,6 +171,20 @@ def test_budget_in_the_api(monkeypatch):
 def test_budget_range_is_checked():
     code, _, err = run_cli("check", "--budget", "0", "specs/dao/governor_quorum.gov")
     assert code == 2 and "--budget" in err and "is not in the range" in err
+
+
+@pytest.mark.parametrize("args", [("check", "--timeout"), ("check", "--effort"), ("report", "--budget"),
+                                  ("power", "--timeout"), ("diff", "--timeout"), ("tune", "--vary", "quorum=1..2", "--timeout"),
+                                  ("check", "--json-out", "r.json", "--budget")], ids=" ".join)
+@pytest.mark.parametrize("value", ["nan", "NaN", "-nan", "inf", "-inf"])
+def test_not_a_number_is_out_of_every_range(tmp_path, args, value):
+    """click's FloatRange lets NaN through (a check then failed inside, or recorded "budget": NaN,
+    which is not JSON): every float option refuses it, and infinity, as a usage error."""
+    spec = ROOT / "specs/dao/governor_quorum.gov"
+    code, out, err = run_cli(*args, value, str(spec), cwd=tmp_path)
+    assert code == 2 and out == "", err
+    assert f"Invalid value for '{args[-1]}': " in err and "Traceback" not in err and "internal error" not in err, err
+    assert not (tmp_path / "r.json").exists()
 
 
 def test_time_running_out_mid_search_keeps_the_depths_searched(monkeypatch):
