@@ -35,13 +35,36 @@ from .review import is_review
 EXIT_HOLDS, EXIT_DIFFERS, EXIT_INVALID = 0, 1, 3
 
 
+def _whole(value) -> bool:
+    """An "integer" of the report's schema: not a bool, a float or a string."""
+    return type(value) is int
+
+
+def _number(value) -> bool:
+    """A "number" of the schema: an int or a float, not a bool (True is not 1 in a report)."""
+    return type(value) in (int, float)
+
+
+def _is_bool(value) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_str(value) -> bool:
+    return isinstance(value, str)
+
+
 def _scope(scope: dict) -> Scope:
-    sizes = scope.get("sizes", "as-written")
-    if isinstance(sizes, dict):  # (a malformed one raises TypeError or ValueError: load_report refuses it)
-        sizes = tuple((str(g), int(v[0]), int(v[1])) for g, v in sorted(sizes.items()))
-    elif not isinstance(sizes, str):
-        sizes = "as-written"
-    return Scope(scope.get("depth"), sizes)
+    """The scope recorded; ValueError if it is not the schema's (load_report refuses the report)."""
+    depth, sizes = scope.get("depth"), scope.get("sizes", "as-written")
+    if not (depth is None or _whole(depth) and depth >= 0):
+        raise ValueError("depth")
+    if isinstance(sizes, dict):
+        if not all(isinstance(v, list) and len(v) == 2 and all(_whole(n) and n >= 0 for n in v) for v in sizes.values()):
+            raise ValueError("sizes")
+        sizes = tuple((g, v[0], v[1]) for g, v in sorted(sizes.items()))
+    elif sizes not in ("as-written", "all"):
+        raise ValueError("sizes")
+    return Scope(depth, sizes)
 
 
 def _verdict(status: str, kind: str, scope: dict, vacuous: bool, witness: bool = False) -> str:
@@ -65,6 +88,10 @@ def load_report(path: str) -> dict:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise _not_a_report(path, f"invalid JSON ({err.msg})", err.lineno, err.colno) from None
+    except RecursionError:  # (Python's parser recurses once per '[' or '{')
+        raise _not_a_report(path, "invalid JSON (nested too deeply)") from None
+    except ValueError as err:  # an integer longer than Python converts (4300 digits)
+        raise _not_a_report(path, f"invalid JSON ({err})") from None
     if not isinstance(data, dict) or data.get("schema") not in READABLE_SCHEMAS:
         raise _not_a_report(path, f"no \"schema\": \"{SCHEMA_ID}\" (or \"{READABLE_SCHEMAS[0]}\") at the top level")
     files = data.get("files")
@@ -86,7 +113,7 @@ def load_report(path: str) -> dict:
                 raise _not_a_report(path, f"a property of {f['path']} has no name, status or scope")
             try:
                 _scope(p.get("scope", {}))
-            except (TypeError, ValueError, IndexError, AttributeError):
+            except ValueError:
                 raise _not_a_report(path, f"a property of {f['path']} has a malformed scope") from None
     return data
 
@@ -94,23 +121,26 @@ def load_report(path: str) -> dict:
 def recorded_options(data: dict, path: str) -> Options:
     opts = data["options"]
     defaults = Options()
-    try:
-        depth = opts.get("depth", defaults.depth)
-        options = Options(depth=None if depth is None else int(depth),
-                          timeout=float(opts.get("timeout", defaults.timeout)),
-                          effort=float(opts.get("effort", defaults.effort)),
-                          sanity=bool(opts.get("sanity", defaults.sanity)), engine=str(opts.get("engine", defaults.engine)),
-                          accept_bounded=bool(opts.get("accept_bounded", defaults.accept_bounded)),
-                          recheck_cvc5=bool(opts.get("recheck_cvc5", defaults.recheck_cvc5)),
-                          budget=None if opts.get("budget") is None else float(opts["budget"]))
-    except (TypeError, ValueError) as err:
-        raise _not_a_report(path, f"bad options ({err})") from None
-    if not ((options.depth is None or DEPTH_RANGE[0] <= options.depth <= DEPTH_RANGE[1])
-            and TIMEOUT_RANGE[0] <= options.timeout <= TIMEOUT_RANGE[1] and EFFORT_RANGE[0] <= options.effort <= EFFORT_RANGE[1]
-            and (options.budget is None or BUDGET_RANGE[0] <= options.budget <= BUDGET_RANGE[1])):
+    kinds = {"depth": (_whole, "a whole number or null"), "timeout": (_number, "a number"),
+             "effort": (_number, "a number"), "budget": (_number, "a number or null"),
+             "sanity": (_is_bool, "true or false"), "accept_bounded": (_is_bool, "true or false"),
+             "recheck_cvc5": (_is_bool, "true or false"), "engine": (_is_str, "a string")}
+    raw = {name: opts.get(name, getattr(defaults, name)) for name in kinds}
+    for name, (fits, what) in kinds.items():  # strictly the schema's types: "3", 2.5 or true is no depth
+        if not (fits(raw[name]) or (raw[name] is None and name in ("depth", "budget"))):
+            shown = json_text(raw[name], None)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            raise _not_a_report(path, f"bad options (\"{name}\" must be {what}, not {shown})")
+    depth, budget = raw["depth"], raw["budget"]  # (ranges compared before float(): 10**400 is out, not an overflow)
+    if not ((depth is None or DEPTH_RANGE[0] <= depth <= DEPTH_RANGE[1])
+            and TIMEOUT_RANGE[0] <= raw["timeout"] <= TIMEOUT_RANGE[1] and EFFORT_RANGE[0] <= raw["effort"] <= EFFORT_RANGE[1]
+            and (budget is None or BUDGET_RANGE[0] <= budget <= BUDGET_RANGE[1])):
         raise _not_a_report(path, f"options out of range (depth {DEPTH_RANGE[0]} to {DEPTH_RANGE[1]}, "
                                   f"timeout {TIMEOUT_RANGE[0]} to {TIMEOUT_RANGE[1]:g} s, "
                                   f"budget {BUDGET_RANGE[0]} to {BUDGET_RANGE[1]:g} s)")
+    options = Options(depth=depth, timeout=float(raw["timeout"]), effort=float(raw["effort"]), sanity=raw["sanity"],
+                      engine=raw["engine"], accept_bounded=raw["accept_bounded"], recheck_cvc5=raw["recheck_cvc5"],
+                      budget=None if budget is None else float(budget))
     return options
 
 

@@ -109,6 +109,12 @@ def write(name: str, text: str):
 
 
 # Reports that cannot be used: the code, line and column of the diagnostic.
+def report_text(options: str = "{}", scope: str | None = None) -> str:
+    """A report's text with these options, and with one property of this scope."""
+    properties = "" if scope is None else f'{{"name": "p", "status": "proved", "scope": {scope}}}'
+    return f'{{"schema": "govspec-report/2", "options": {options}, "files": [{{"path": "x.gov", "properties": [{properties}]}}]}}'
+
+
 REPORT_CASES = [
     pytest.param(write("r.json", '{"schema": "govspec-report/1",\n  "files": [}\n'), "GOV004", 2, 13, "invalid JSON",
                  id="invalid-json"),
@@ -122,6 +128,25 @@ REPORT_CASES = [
     pytest.param(write("r.json", '{"schema": "govspec-report/1", "options": {"depth": 100000}, "files": [{"path": "x.gov",'
                        ' "properties": []}]}'), "GOV004", 1, 1, "options out of range", id="huge-depth"),
     pytest.param(lambda tmp_path: tmp_path / "missing.json", "GOV001", 1, 1, "no such file", id="missing"),
+    pytest.param(write("r.json", "[" * 1000), "GOV004", 1, 1, "invalid JSON (nested too deeply)", id="nested"),
+    pytest.param(write("r.json", '{"schema": ' + "1" * 5000 + "}"), "GOV004", 1, 1,
+                 "invalid JSON (Exceeds the limit (4300 digits)", id="5000-digits"),
+    *(pytest.param(write("r.json", report_text(options=options)), "GOV004", 1, 1, message, id=f"options-{options}")
+      for options, message in [('{"depth": true}', '"depth" must be a whole number or null, not true'),
+                               ('{"depth": "3"}', '"depth" must be a whole number or null, not "3"'),
+                               ('{"depth": 2.5}', '"depth" must be a whole number or null, not 2.5'),
+                               ('{"sanity": "yes"}', '"sanity" must be true or false, not "yes"'),
+                               ('{"timeout": true}', '"timeout" must be a number, not true'),
+                               ('{"engine": ["z3"]}', '"engine" must be a string, not ["z3"]'),
+                               ('{"timeout": 1e999}', "options out of range"),  # (Python reads it as inf)
+                               ('{"timeout": NaN}', "options out of range")]),
+    pytest.param(write("r.json", report_text(options='{"timeout": 1' + "0" * 400 + "}")), "GOV004", 1, 1,
+                 "options out of range", id="options-timeout-of-401-digits"),
+    *(pytest.param(write("r.json", report_text(scope=scope)), "GOV004", 1, 1, "a property of x.gov has a malformed scope",
+                   id=f"scope-{scope}")
+      for scope in ['{"depth": "x", "sizes": "all"}', '{"depth": true, "sizes": "all"}', '{"depth": -1, "sizes": "all"}',
+                    '{"depth": 3, "sizes": "some"}', '{"depth": 3, "sizes": {"d": [true, 2]}}',
+                    '{"depth": 3, "sizes": {"d": [1]}}']),
     pytest.param(write("r.json", '{"schema": "govspec-report/2", "options": {}, "files": [{"path": "/etc/passwd",'
                        ' "properties": []}]}'), "GOV007", 1, 58, "the report names a spec outside its folder: "
                  "'/etc/passwd'", id="outside"),
