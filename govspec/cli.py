@@ -267,7 +267,8 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
     # on Ctrl-C, only text shows the results so far: a partial JSON, SARIF, JUnit, Markdown or HTML
     # report would pass for a whole one (a proof stamp, a green CI view), so that text goes to stderr
     if json_out is not None:  # refused before checking: a refusal costs no check
-        _write(ctx, [], _inputs(files), quiet, refuse=json_out)
+        _write(ctx, [], _inputs(files), quiet, refuse=json_out,
+               others=[trace_out] if trace_out is not None and "{" not in trace_out else [])
     report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
                                  recheck_cvc5, partial_out=_Streams.out if fmt == "text" else _Streams.err, budget=budget,
                                  jobs=jobs, cluster=cluster)
@@ -276,12 +277,16 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
     else:
         _print_text(report, _Streams.out)
     _errors_to_stderr(report, sources)
-    if json_out is not None:
-        _write(ctx, [(json_out, _formatted(report, "json", sources))], _inputs(files), quiet, "JSON report")
+    traces = []
     if trace_out is not None:
         from .formats.itf import trace_files
 
-        _write(ctx, trace_files(report, trace_out), _inputs(files), quiet, "ITF trace")
+        traces = trace_files(report, trace_out)
+    if json_out is not None:  # (not over a trace: the names a pattern gives are known only now)
+        _write(ctx, [(json_out, _formatted(report, "json", sources))], _inputs(files), quiet, "JSON report",
+               others=[path for path, _ in traces])
+    if trace_out is not None:
+        _write(ctx, traces, _inputs(files), quiet, "ITF trace")
     ctx.exit(report.exit_code)
 
 
@@ -344,18 +349,21 @@ def _inputs(files) -> list[tuple[str, str]]:
     return [found for f in files for found in inputs(f)]
 
 
-def _write(ctx: click.Context, outputs, inputs, quiet: bool, kind: str = "", refuse: str | None = None) -> None:
-    """Write each (path, text) of ``outputs`` through :mod:`govspec.writing` (never over an input,
-    always whole), naming each on stderr; exits 3 if one would overwrite an input (nothing is
-    written), 2 if one cannot be written.  ``refuse``: a path only checked, nothing written."""
+def _write(ctx: click.Context, outputs, inputs, quiet: bool, kind: str = "", refuse: str | None = None,
+           others=()) -> None:
+    """Write each (path, text) of ``outputs`` through :mod:`govspec.writing` (never over an input
+    nor over another output, always whole), naming each on stderr; exits 3 if one would overwrite an
+    input or ``others`` (the paths of the run's other outputs: nothing is written), 2 if one cannot be
+    written.  ``refuse``: a path only checked, nothing written."""
     from .diagnostics import SpecError
     from .diagnostics import render as render_diagnostic
-    from .writing import refuse_inputs, write_outputs
+    from .writing import refuse_clashes, refuse_inputs, write_outputs
 
     try:
         if refuse is not None:
             refuse_inputs(refuse, inputs)
-        write_outputs(outputs, inputs)
+            refuse_clashes([*others, refuse])
+        write_outputs(outputs, inputs, others)
     except SpecError as err:
         for d in err.diagnostics:
             _Streams.err.write(render_diagnostic(d, None) + "\n")

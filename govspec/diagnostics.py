@@ -28,7 +28,7 @@ CODES: dict[str, str] = {
     "GOV003": "the input is too large or too deeply nested to check safely",
     "GOV004": "the file is not a GovSpec JSON report (govspec verify-report)",
     "GOV005": "a Markdown review document has no govspec blocks",
-    "GOV006": "an output file would overwrite an input of the run (a spec, a review or a file they import)",
+    "GOV006": "an output file would overwrite an input of the run (a spec, a review or a file they import) or another output",
     "GOV007": "a report names a spec outside the report's folder (govspec verify-report)",
     "GOV008": "a govspec-diff or govspec-power block of a review is malformed: a missing or unknown key, a path outside the review's folder tree, not a .gov file, or no file there (a power block: also a value its key does not take, or an outcome the spec does not have)",
     # GOV1xx: syntax and names

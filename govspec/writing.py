@@ -5,7 +5,8 @@ Every file GovSpec writes (``govspec report -o``, ``govspec check --trace-out``)
 review documents checked and every file they import.  Guarantees:
 
 - an output that names an input, by any path (``./``, ``..``, a symbolic or a hard link: the same
-  file by :func:`os.path.samefile`), is refused with GOV006 before anything is written;
+  file by :func:`os.path.samefile`), is refused with GOV006 before anything is written, and so are
+  two outputs of one run naming one file (``--json-out`` and ``--trace-out``: one would be lost);
 - each output is written to a temporary file in the target's folder, flushed to disk, then renamed
   over the target (:func:`os.replace`, atomic): an interrupted or failed write (a full disk,
   Ctrl-C) leaves the old file as it was and no temporary file.  A target that is a symbolic link is
@@ -31,13 +32,28 @@ def refuse_inputs(target: str, inputs) -> None:
                 Span.point(target), notes=("nothing was written; give the output another name",))])
 
 
-def write_outputs(outputs, inputs=()) -> None:
+def refuse_clashes(paths) -> None:
+    """SpecError (GOV006) if two of ``paths`` (the outputs of one run) name one file: the same path,
+    or the same file by a symbolic or a hard link (one would overwrite the other)."""
+    paths = list(paths)
+    for later, target in enumerate(paths):
+        for earlier in paths[:later]:
+            if os.path.realpath(earlier) == os.path.realpath(target) or _same_file(earlier, target):
+                same = "" if target == earlier else f" is the same file as '{earlier}', which"
+                raise SpecError([Diagnostic(
+                    "GOV006", f"'{target}'{same} is another output of this run: two outputs may not be one file",
+                    Span.point(target), notes=("nothing was written; give each output its own name",))])
+
+
+def write_outputs(outputs, inputs=(), others=()) -> None:
     """Write each (path, text) of ``outputs``, whole, after checking that none overwrites an input
-    (:func:`refuse_inputs`: if one would, none is written).  OSError names the target, never the
-    temporary file."""
+    (:func:`refuse_inputs`) and that no two of them, nor one of them and one of ``others`` (the
+    paths of the run's other outputs), are one file (:func:`refuse_clashes`): if one would, none is
+    written.  OSError names the target, never the temporary file."""
     outputs = list(outputs)
     for path, _ in outputs:
         refuse_inputs(path, inputs)
+    refuse_clashes([*others, *(path for path, _ in outputs)])
     for path, text in outputs:
         try:
             _write_whole(path, text)

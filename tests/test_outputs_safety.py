@@ -110,6 +110,39 @@ def test_an_output_never_overwrites_an_input(folder, args, code, victim, prepare
         assert out == ""
 
 
+def out_json(folder: Path) -> None:
+    (folder / "out.json").write_text("kept\n")
+
+
+def out_json_linked(folder: Path) -> None:
+    out_json(folder)
+    (folder / "link.json").symlink_to("out.json")
+    os.link(folder / "out.json", folder / "hard.json")
+
+
+@pytest.mark.parametrize("json_out,trace_out,prepare,before_checking", [
+    pytest.param("out.json", "out.json", None, True, id="same-name"),
+    pytest.param("out.json", "./rules/../out.json", out_json, True, id="same-file-by-another-path"),
+    pytest.param("out.json", "link.json", out_json_linked, True, id="trace-through-a-symlink-to-the-report"),
+    pytest.param("hard.json", "out.json", out_json_linked, True, id="report-over-a-hard-link-to-the-trace"),
+    pytest.param("main.json", "{file}.json", None, False, id="trace-pattern-naming-the-report"),
+])
+def test_two_outputs_are_never_one_file(folder, json_out, trace_out, prepare, before_checking):
+    """--json-out and --trace-out naming one file: the JSON report was written, then the trace over
+    it (lost without a word).  Refused (GOV006, exit 3), nothing written: up front when the trace's
+    name is known, else once the check has named the traces."""
+    if prepare:
+        prepare(folder)
+    before = snapshot(folder)
+    exit_code, out, err = run_cli("check", "main.gov", "--json-out", json_out, "--trace-out", trace_out, *FAST,
+                                  cwd=folder)
+    assert exit_code == 3, err
+    assert snapshot(folder) == before, "a file was written or changed"
+    assert "is another output of this run: two outputs may not be one file" in err, err
+    assert "error[GOV006]" in err and "nothing was written" in err and "wrote" not in err and "Traceback" not in err
+    assert (out == "") == before_checking, out
+
+
 def test_outputs_elsewhere_are_still_written(folder):
     code, _, err = run_cli("report", "main.gov", "-o", "out.html", *FAST, cwd=folder)
     assert code == 1 and err == "govspec: wrote out.html\n"
