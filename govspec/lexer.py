@@ -43,10 +43,10 @@ class GovSpecLexer(RegexLexer):
             (r"#[^\n]*", Comment.Single),
             (r'"[^"\n]*"', String.Double),  # a citation ("Bylaws art. 3") or an organisation's name
             # the number forms of the grammar: a fraction 2/3, a percentage 12% or 12.5%, a decimal, a whole number
-            (r"\d+/\d+", Number),
-            (r"\d+(\.\d+)?%", Number),
-            (r"\d+\.\d+", Number.Float),
-            (r"\d+", Number.Integer),
+            (r"[0-9]+/[0-9]+", Number),
+            (r"[0-9]+(\.[0-9]+)?%", Number),
+            (r"[0-9]+\.[0-9]+", Number.Float),
+            (r"[0-9]+", Number.Integer),
             (words(_CONSTANTS, suffix=r"\b"), Keyword.Constant),
             (words(_WORD_OPERATORS, suffix=r"\b"), Operator.Word),
             (words(tuple(k for k in KEYWORDS if k not in _CONSTANTS + _WORD_OPERATORS), suffix=r"\b"), Keyword),

@@ -83,6 +83,13 @@ CASES = [
     case("ampersands", prop("property p: always true && true"), "GOV101", 17, 25, "write 'and'"),
     case("single-quotes", "organization 'Acme' {\n}\n", "GOV101", 1, 14, "double quotes"),
     case("unterminated-string", 'organization "Acme {\n}\n', "GOV101", 1, 14, "unterminated string"),
+    # only 0 to 9 are digits of a number (Python's \d, and int(), read other scripts' digits as numbers)
+    case("bengali-digit", spec(("seats 3", "seats \u09ea")), "GOV101", 6, 11, "unexpected character '\u09ea'"),
+    case("fullwidth-digit", spec(("seats 3", "seats \uff13")), "GOV101", 6, 11, "the digits 0 to 9"),
+    case("arabic-indic-digit-after-0-9", spec(("seats 3", "seats 3\u0663")), "GOV101", 6, 12,
+         "'\u0663' is another script's digit"),
+    case("arabic-indic-digit-in-a-percentage", spec(("half of present", "\u0665\u0660% of present")), "GOV101", 13, 25,
+         "unexpected character"),
     case("missing-closing-brace", 'organization "Acme" {\n  person ann\n', "GOV102", 1, 21,
          "unexpected end of file: this '{' is never closed"),
     case("missing-brace-of-inner-block", 'organization "Acme" {\n  person ann\n  body board {\n    members ann\n}\n',

@@ -42,7 +42,7 @@ ADDRESS_PREFIX = "addr_"
 
 _ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ADDRESS = re.compile(r"0[xX][0-9a-fA-F]+")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?%?|\d+/\d+")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?%?|[0-9]+/[0-9]+")
 _TAG_SEPARATORS = re.compile(r"[;,\s]+")
 
 

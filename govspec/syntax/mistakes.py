@@ -53,6 +53,8 @@ def _character_hint(text: str, pos: int) -> str | None:
         return "a comment starts with '#' and runs to the end of the line"
     if char == "%" and not re.search(r"\d\s+$", text[:pos]):
         return "a percentage is a number followed by '%' with no space ('50%'), and takes 'of': '50% of cast'"
+    if char.isdigit() and not char.isascii():  # (Bengali ৪, fullwidth ３, Arabic-Indic ٣: no number)
+        return f"a number is written with the digits 0 to 9; {char!r} is another script's digit"
     return _CHARACTER_HINTS.get(char)
 
 
