@@ -293,11 +293,32 @@ def _constant(word: str):
     raise ValueError(f"{word} is not a number")
 
 
+class _Twice(dict):
+    """An object of a JSON people file in which a key is given twice (Python's decoder would keep
+    the last value without a word): the key, for :func:`_json_row` to refuse it, located."""
+
+    twice: str
+
+
+def _pairs(pairs: list) -> dict:
+    row = dict(pairs)
+    if len(row) == len(pairs):
+        return row
+    twice = _Twice(row)
+    twice.twice = next(k for i, (k, _) in enumerate(pairs) if k in (key for key, _ in pairs[:i]))
+    return twice
+
+
+def _decoder() -> json.JSONDecoder:
+    """The JSON decoder of people files: numbers kept as their text, NaN refused, keys given twice marked."""
+    return json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=_constant, object_pairs_hook=_pairs)
+
+
 def _json_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnostic]) -> list[ast.PersonDecl]:
     """The people of a JSON file: decoded whole, each name located by one scan of the text; any
     doubt (a bad row, a key met more or less often than rows) and :func:`_json_walk` reads it again,
     element by element, to locate each problem."""
-    decoder = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=_constant)
+    decoder = _decoder()
     try:
         data = decoder.decode(text)
     except (ValueError, RecursionError):
@@ -312,7 +333,7 @@ def _json_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagno
     try:
         for row, key in zip(data, found):
             column = key[1]
-            if not (isinstance(row, dict) and column in row and ("name" in row) != ("address" in row)
+            if not (type(row) is dict and column in row and ("name" in row) != ("address" in row)
                     and row.keys() <= _COLUMN_SET):
                 return _json_walk(text, path, load, errors)
             at = key.end()
@@ -332,7 +353,7 @@ def _json_walk(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnost
                                      notes=('a people file in JSON is a list of objects: [{"name": "ann", "weight": 3, '
                                             '"tags": ["founder"], "principal": "acme"}, ...]',))])
 
-    decoder = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=_constant)
+    decoder = _decoder()
     space = re.compile(r"\s*")
     i = space.match(text).end()
     if not text.startswith("[", i):
@@ -358,7 +379,9 @@ def _json_walk(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnost
             return people
         i = space.match(text, end).end()
         if text.startswith(",", i):
-            i = space.match(text, i + 1).end()
+            comma, i = i, space.match(text, i + 1).end()
+            if text.startswith("]", i):  # (JSON has no trailing comma: the whole-file decode refused it)
+                raise refuse("invalid JSON: a ',' after the last person", comma)
         elif not text.startswith("]", i):
             raise refuse("expected ',' or ']' after a person", i)
     if text[space.match(text, i + 1).end():]:
@@ -373,6 +396,12 @@ def _json_row(row: dict, text: str, start: int, end: int, path: str, lines: _Lin
         at = found.end() if found else start
         return lines.span(path, at, _value_end(text, at) if found else at + 1)
 
+    if isinstance(row, _Twice):
+        at = text.find(json.dumps(row.twice), text.find(json.dumps(row.twice), start, end) + 1, end)
+        errors.append(Diagnostic("GOV126", f"the key '{row.twice}' is given twice in this person",
+                                 _key_span(text, row.twice, max(at, start), end, path, lines),
+                                 notes=("JSON readers differ on which value wins: give each key once",)))
+        return []
     unknown = [k for k in row if k not in COLUMNS]
     if unknown:
         close = did_you_mean(unknown[0], COLUMNS)
@@ -395,7 +424,7 @@ def _json_row(row: dict, text: str, start: int, end: int, path: str, lines: _Lin
 
 def _value_end(text: str, at: int) -> int:
     try:
-        return json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=_constant).raw_decode(text, at)[1]
+        return _decoder().raw_decode(text, at)[1]
     except ValueError:
         return at + 1
 
