@@ -277,6 +277,7 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
     else:
         _print_text(report, _Streams.out)
     _errors_to_stderr(report, sources)
+    _stop_on_bad_input(ctx, report, quiet, [out for out in (json_out, trace_out) if out is not None])
     traces = []
     if trace_out is not None:
         from .formats.itf import trace_files
@@ -323,9 +324,10 @@ def report(ctx: click.Context, file, output, pdf, depth, effort, timeout, budget
     reads: dict = {}
     checked, sources = _run_check(ctx, [file], depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
                                   recheck_cvc5, budget=budget, reads=reads, jobs=jobs, cluster=cluster)
+    _errors_to_stderr(checked, sources)
+    _stop_on_bad_input(ctx, checked, quiet, [] if output == "-" else [output])  # (no page of errors, anywhere)
     text = reads[file].text if is_review(file) else None  # (the Markdown checked: read once)
     page = render_review(text, checked, sources) if text is not None else render_html(checked, sources)
-    _errors_to_stderr(checked, sources)
     if pdf:
         from .formats.pdf import NoBrowser, html_to_pdf
 
@@ -340,6 +342,21 @@ def report(ctx: click.Context, file, output, pdf, depth, effort, timeout, budget
     else:
         _write(ctx, [(output, page)], inputs, quiet)
     ctx.exit(checked.exit_code)
+
+
+def _stop_on_bad_input(ctx: click.Context, report, quiet: bool, outputs: list[str]) -> None:
+    """Exit (2 or 3) when a file could not be read or is not a valid spec, before anything is
+    written: bad input writes no output file and leaves one there as it was (its errors are on
+    standard error already); ``outputs``: the files not written, named on stderr unless ``quiet``."""
+    from .safe import shown
+
+    if report.exit_code not in (EXIT_USAGE, EXIT_INVALID):
+        return
+    if outputs and not quiet:
+        names = " and ".join(f"'{shown(o)}'" for o in outputs)
+        why = "a file cannot be read" if report.exit_code == EXIT_USAGE else "a file is not a valid spec"
+        _Streams.err.write(f"govspec: nothing written to {names}: {why} (exit {report.exit_code})\n")
+    ctx.exit(report.exit_code)
 
 
 def _inputs(files) -> list[tuple[str, str]]:

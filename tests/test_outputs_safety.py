@@ -143,6 +143,31 @@ def test_two_outputs_are_never_one_file(folder, json_out, trace_out, prepare, be
     assert (out == "") == before_checking, out
 
 
+def invalid_spec(folder: Path) -> None:
+    (folder / "main.gov").write_text(SPEC.replace("property fire_never_passes", "property fire never passes"))
+
+
+@pytest.mark.parametrize("args", [["report", "main.gov", "-o", "kept.out"], ["check", "main.gov", "--json-out", "kept.out"],
+                                  ["check", "main.gov", "--trace-out", "kept.out"],
+                                  ["check", "main.gov", "--json-out", "kept.out", "--trace-out", "new.itf.json"],
+                                  ["check", "rules/acme.gov", "main.gov", "--json-out", "kept.out"]], ids=" ".join)
+@pytest.mark.parametrize("make_bad,exit_code", [(invalid_spec, 3), (lambda folder: (folder / "main.gov").unlink(), 2)],
+                         ids=["invalid-spec", "missing-file"])
+def test_bad_input_writes_no_output_file(folder, args, make_bad, exit_code):
+    """Bad input (exit 2 or 3) writes nothing: no page of its errors over -o OUT, no JSON report, no
+    trace, even when another file checks; a file already there stays byte for byte."""
+    (folder / "kept.out").write_bytes(b"last run's output\n")
+    make_bad(folder)
+    before = snapshot(folder)
+    code, out, err = run_cli(*args, *FAST, cwd=folder)
+    assert code == exit_code, err
+    assert snapshot(folder) == before, "a file was written or changed"
+    assert "error[GOV" in err and "Traceback" not in err and "wrote" not in err
+    assert "nothing written to 'kept.out'" in err
+    if args[0] == "report":
+        assert out == ""
+
+
 def test_outputs_elsewhere_are_still_written(folder):
     code, _, err = run_cli("report", "main.gov", "-o", "out.html", *FAST, cwd=folder)
     assert code == 1 and err == "govspec: wrote out.html\n"

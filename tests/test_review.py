@@ -119,10 +119,17 @@ def test_raw_html_in_a_review_is_text(review, tmp_path):
     assert code == 1 and "<script" not in page and "&lt;script&gt;" in page
 
 
-def test_report_of_an_invalid_review_shows_the_errors(review):
+def test_report_of_an_invalid_review_gives_the_errors_and_no_page(review, tmp_path):
+    """Bad input writes nothing (it once gave a page of its errors, over -o OUT too): the errors are
+    on standard error, located, and a page already there stays as it was."""
     review.write_text(review.read_text().replace("decided by board at meeting", "decided by bord at meeting"))
     code, page, err = run_cli("report", str(review))
-    assert code == 3 and "INVALID SPEC" in page and "unknown body &#39;bord&#39;" in page and "GOV104" in err
+    assert code == 3 and page == "" and "error[GOV104]: unknown body 'bord'" in err and "^" in err
+    kept = tmp_path / "kept.html"
+    kept.write_bytes(b"<p>last week's page</p>\n")
+    code, page, err = run_cli("report", str(review), "-o", str(kept))
+    assert code == 3 and page == "" and "error[GOV104]" in err and f"nothing written to '{kept}'" in err
+    assert kept.read_bytes() == b"<p>last week's page</p>\n"
 
 
 def test_report_of_a_spec_file_is_the_html_report():
