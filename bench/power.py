@@ -276,7 +276,7 @@ def shapley_sampled_rows(orders: int, holder_orders: int, double_orders: int) ->
     """Shapley-Shubik indices estimated from random orders (govspec.power.games.sample_shapley, what
     `govspec power --sample N` gives a vote where they are not computed exactly: every order counts
     the places at which each player would be pivotal, with empirical Bernstein intervals), each
-    against counting the one pivot of each order with Chernoff intervals (as sample_orders_of does for
+    against counting the one pivot of each order with Clopper-Pearson intervals (as sample_orders_of does for
     the procedural analysis, here in one pass over each order's running sums) on the same orders, in
     the same run: on the US Electoral College also
     against the exact analysis (the share of the 95% intervals that hold the exact index, and the
