@@ -370,9 +370,29 @@ def certified_row(n: int, share: tuple[int, int] = (1, 2), exact: bool = False, 
     elif sampled is not None:
         hits = sum(sampled.estimate(i)[1] <= (lo + hi) / 2 <= sampled.estimate(i)[2]
                    for i, (lo, hi) in enumerate(zip(found.low, found.high)))
+        chances = [coverage(sampled.samples, (lo + hi) / 2) for lo, hi in zip(found.low, found.high)]
         row["note"] += (f"; the {sampled.samples:,}-sample 95% intervals hold the certified value for "
-                        f"{hits / len(found.low):.1%} of the holders")
+                        f"{hits / len(found.low):.1%} of the holders in this run; each holder's interval holds it "
+                        f"with a chance of at least {min(chances):.1%}, {sum(chances) / len(chances):.1%} on average")
     return row
+
+
+def coverage(samples: int, p: float) -> float:
+    """The chance that the 95% interval of a player alone in its class, from ``samples`` draws,
+    holds its index p: the binomial chances of the counts whose interval (Clopper-Pearson's, as
+    govspec.power.games.Sampled gives it) holds p, summed over every count within 12 standard
+    deviations of the mean (the rest weigh less than 1e-30)."""
+    from govspec.power.games import _binomial_interval
+
+    spread = 12 * math.sqrt(samples * p * (1 - p)) + 12
+    first, last = max(0, math.floor(samples * p - spread)), min(samples, math.ceil(samples * p + spread))
+    total = 0.0
+    for k in range(first, last + 1):
+        low, high = _binomial_interval(k, samples, 0.95)
+        if low <= p <= high:
+            total += math.exp(math.lgamma(samples + 1) - math.lgamma(k + 1) - math.lgamma(samples - k + 1)
+                              + k * math.log(p) + (samples - k) * math.log1p(-p))
+    return total
 
 
 def alone_row(n: int) -> dict:

@@ -170,8 +170,14 @@ def test_the_performance_page_quotes_the_recorded_power_run():
     assert f"certified bounds of the same game {alone['other']:.2f} s" in doc
     # (its limit's time, as docs/power.md rounds it)
     assert f"about {round(alone['ours'])} s: [performance](performance.md)" in power_page
-    held = rows["10,000 holders, distinct weights, certified"]["note"].split("certified value for ")[1].split(" of")[0]
+    note = rows["10,000 holders, distinct weights, certified"]["note"]
+    held = note.split("certified value for ")[1].split(" of")[0]
+    least, mean = note.split("with a chance of at least ")[1].split(" on average")[0].split(", ")
     assert f"the intervals of 5,000 draws hold the certified index of {held} of the holders" in " ".join(power_page.split())
+    assert f"holds its certified index with a chance of at least {least} ({mean} on average;" in " ".join(power_page.split())
+    assert (f"value in this run, {held}, and the chance that each holder's interval holds it, computed exactly" in
+            " ".join(doc.split()) and f"at least {least}, {mean} on average." in " ".join(doc.split()))
+    assert float(least.rstrip("%")) >= 95  # (each interval holds with at least its confidence, per holder)
     college, many = rows["US Electoral College, Shapley-Shubik sampled"], rows["10,000 holders, distinct weights, Shapley-Shubik sampled"]
     note = college["note"]
     held, error = note.split("index for ")[1].split(" classes")[0], note.split("largest error ")[1].split(";")[0]

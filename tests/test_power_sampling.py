@@ -268,6 +268,27 @@ def test_the_binomial_tails_are_within_their_error_bound_of_the_exact_ones():
     low, high = _binomial_interval(500_000, 10**6, 0.95)
     assert high - low == pytest.approx(2 * 1.959964 * 0.0005, rel=1e-3) and abs(low + high - 1) < 1e-12
 
+
+def test_a_float_confidence_and_a_member_s_share_never_narrow_the_interval():
+    """The risk of a confidence given as a float (0.95 is a hair below 95%) is taken just below the
+    decimal's, at 95% and at 99.9999%; and a class's interval divided among its members is rounded
+    outward: at 99.9999%, 3 orders with 2 pivots in a class of 3 gave a member's high end a hair
+    inside the class's end divided by 3 (found in review)."""
+    from types import SimpleNamespace
+
+    from govspec.power.games import SampledOrders, _binomial_interval, _half_risk
+
+    assert Fraction(_half_risk(0.95)) < Fraction(1, 40) and Fraction(_half_risk(0.999999)) < Fraction(1, 2_000_000)
+    assert _half_risk(0.95) == pytest.approx(0.025, rel=1e-14)
+    for orders in range(1, 40):
+        for count in (3, 7, 11):
+            for pivots in {0, 1, orders // 2, orders}:
+                game = SimpleNamespace(classes=[SimpleNamespace(count=count), SimpleNamespace(count=1)])
+                found = SampledOrders(game, orders, 0.999999, (pivots, orders - pivots))
+                _, low, high = found.estimate(0)
+                class_low, class_high = _binomial_interval(pivots, orders, 0.999999)
+                assert Fraction(low) * count <= Fraction(class_low) and Fraction(high) * count >= Fraction(class_high)
+
 def test_each_end_of_the_chernoff_interval_is_beyond_the_divergence_limit_in_high_precision():
     """For the means a class's members average (swings / (members x draws): rates that are not k / n),
     down to a single swing among 1,000 members and 5,000 draws and up to a hair below 1: at each end

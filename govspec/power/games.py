@@ -724,7 +724,7 @@ def _chernoff_interval(rate: float, runs: int, confidence: float) -> tuple[float
     It holds with at least that confidence, for trials (a binomial count) and for any values
     between 0 and 1 alike (Hoeffding, 1963, theorem 1): no normal approximation, which near 0, where
     the indices of small players lie, covers less often than it says."""
-    risk = (1 - confidence) / 2
+    risk = _half_risk(confidence)
     return _kl_end(rate, runs, risk, upward=False), _kl_end(rate, runs, risk, upward=True)
 
 
@@ -737,12 +737,19 @@ def _binomial_interval(seen: int, runs: int, confidence: float) -> tuple[float, 
     ``seen`` of ``runs`` independent trials: the chances p at which neither tail beyond ``seen`` (``seen``
     or fewer, ``seen`` or more) is below half the risk.  It inverts the binomial's own tails, where
     :func:`_chernoff_interval` inverts a bound on them: it holds with at least that confidence too, and
-    is 1.2 to 1.4 times narrower away from 0.  Only for whole trials (a count of successes), not for
+    is 1.18 to 1.38 times narrower away from 0.  Only for whole trials (a count of successes), not for
     the average of a class's members.  Each end is taken on the far side of a tail computed in floats
     with a bound on its error (:func:`_binomial_tail`), assuming, as :mod:`.certified` does, a math
     library accurate to within 16 units in the last place."""
-    risk = (1 - confidence) / 2
+    risk = _half_risk(confidence)
     return _cp_end(seen, runs, risk, upward=False), _cp_end(seen, runs, risk, upward=True)
+
+
+def _half_risk(confidence: float) -> float:
+    """(1 - confidence) / 2, for a confidence given as a float (0.95 is a hair below 95%, so its
+    risk a hair above 5%), taken just below the risk of the decimal it stands for: a float is
+    within u of that decimal, so its risk within 2 u / (1 - confidence) of itself, relatively."""
+    return (1 - confidence) / 2 * (1 - 4 * _U / (1 - confidence))
 
 
 def _cp_end(seen: int, runs: int, risk: float, upward: bool) -> float:
@@ -764,8 +771,9 @@ def _cp_end(seen: int, runs: int, risk: float, upward: bool) -> float:
 
 
 def _binomial_tail(k: int, n: int, p: float, fewer: bool) -> tuple[float, float]:
-    """P(X <= k) (``fewer``; else P(X >= k)) for X binomial of n trials of chance p (0 < p < 1), and a
-    bound on its relative error.  Where the terms fall from k outward (k past the mode on the tail's
+    """P(X <= k) (``fewer``; else P(X >= k)) for X binomial of n trials of chance p (0 < p < 1), as
+    (value, error) with value x (1 + error) at least the tail: an upper bound, which is all
+    :func:`_cp_end` uses (a value below 1e-280 may be far above the tail).  Where the terms fall from k outward (k past the mode on the tail's
     side) the tail is summed from k; else it is 1 less the other tail (summed so), which is then at
     least a half (k lies beyond a median)."""
     mode = (n + 1) * p
@@ -777,7 +785,7 @@ def _binomial_tail(k: int, n: int, p: float, fewer: bool) -> tuple[float, float]
 
 def _tail_sum(k: int, n: int, p: float, direction: int) -> tuple[float, float]:
     """The sum of P(X = j) for j from k by ``direction`` (-1: down to 0; 1: up to n), where the terms
-    fall from k on, and a bound on its relative error (the sum is never below the tail).  The first
+    fall from k on, and a bound on its relative error (as :func:`_binomial_tail` gives them).  The first
     term is exp of a sum of lgammas and logs: each part within 33 u of itself (a math function within
     16 units in the last place, and a product), their sum within u, and exp within 32 u more; each
     next term is the last times a ratio (j / (n - j + 1) / odds downward, its kind upward: within 5 u,
@@ -916,7 +924,9 @@ class SampledOrders:
         count = self.game.classes[i].count
         share = Fraction(self.pivots[i], self.orders)
         low, high = _binomial_interval(self.pivots[i], self.orders, self.confidence)
-        return share / count, low / count, high / count
+        if count > 1:  # (the division rounds: each end moved out by one unit in the last place, not a hair inside)
+            low, high = math.nextafter(low / count, 0.0), math.nextafter(high / count, 1.0)
+        return share / count, low, high
 
     def estimate_group(self, g: int) -> tuple[Fraction, float, float]:
         """(estimate, low, high) of the sum of the Shapley-Shubik indices of the players of group g:

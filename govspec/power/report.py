@@ -322,6 +322,8 @@ def _interval(kind: str, confidence: float) -> str:
     if kind == "clopper-pearson":  # (the pivots of the procedural analysis: trials)
         return (f"{confidence:.0%} Clopper-Pearson interval (from the binomial's own tails), which holds with at least "
                 f"that confidence (per player)")
+    if kind != "empirical-bernstein":  # (only fresh analyses are rendered: never an older report's kind)
+        raise ValueError(f"no words for an interval of kind {kind!r}")
     return (f"{confidence:.0%} empirical Bernstein interval, which holds with at least that confidence (per player; "
             f"each order counts every place at which a player's arrival would be pivotal; cut at a cap from the "
             f"weights where that is tighter)")
@@ -372,7 +374,7 @@ def tag_estimates(interval: str | None) -> str:
     JSON ``interval``), or none (``None``: the procedural analysis that did not estimate them)."""
     if interval is None:
         return "per tag (the estimates of the members with the tag, added up)"
-    whence = "the pivot of each order" if interval == "clopper-pearson" else "its members' places in each order"
+    whence = {"clopper-pearson": "the pivot of each order", "empirical-bernstein": "its members' places in each order"}[interval]
     return (f"per tag (the estimates of the members with the tag, added up; each Shapley-Shubik interval is the "
             f"tag's own, from {whence})")
 
