@@ -81,11 +81,16 @@ def _not_a_report(path: str, why: str, line: int = 1, column: int = 1) -> SpecEr
                                  notes=("make one with: govspec check --format json SPEC... > report.json",))])
 
 
+def _no_constant(name: str):
+    """NaN, Infinity and -Infinity, which Python's json reads but JSON has not (GovSpec never writes them)."""
+    raise ValueError(f"{name} is not JSON")
+
+
 def load_report(path: str) -> dict:
     """The recorded report as data; :class:`SpecError` (GOV001-GOV004) if it cannot be used."""
     text = read_source(path)
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
         raise _not_a_report(path, f"invalid JSON ({err.msg})", err.lineno, err.colno) from None
     except RecursionError:  # (Python's parser recurses once per '[' or '{')
