@@ -680,6 +680,10 @@ def test_a_bounded_analysis_says_so_in_markdown_and_in_its_chart(tmp_path):
     assert "**Bounded to depth 2, not exact**" in md and "Winning coalitions (bounded to depth 2)" in md
     assert 'aria-label="Banzhaf index, normalised, per player: act' in html(report, 4)
     assert "(bounded to depth 2)</text>" in html(report, 4)
+    from html import unescape as html_unescape
+
+    caption = html(report, 4).split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]  # (the caption says so too)
+    assert html_unescape(caption) == "Each player's share of all swings (the normalised Banzhaf index) in the game bounded to depth 2, not exact."
 
 
 PETITION = """organization "Petition" {

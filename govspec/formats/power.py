@@ -234,8 +234,9 @@ def _rows(r: dict) -> tuple[str, str, str, list[dict]]:
     rows = [{"name": p["name"], "value": p["normalised"]["value"], "low": p["normalised"]["value"],
              "high": p["normalised"]["value"], "exact": p["normalised"]["exact"],
              "most": Fraction(p["normalised"]["exact"])} for p in r["players"]]
+    bounded = f" in the game bounded to depth {r['bounded']['depth']}, not exact" if "bounded" in r else ""
     return (f"Banzhaf (normalised){_bounded(r)}", "Banzhaf index, normalised, per player",
-            "Each player's share of all swings (the normalised Banzhaf index).", rows)
+            f"Each player's share of all swings (the normalised Banzhaf index){bounded}.", rows)
 
 
 def _figure(value: float, percent: bool) -> str:
