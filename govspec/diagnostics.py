@@ -23,7 +23,7 @@ from .safe import shown
 # that docs/errors.md documents exactly these codes, each with this line as its meaning.
 CODES: dict[str, str] = {
     # GOV0xx: reading the input
-    "GOV001": "the file cannot be read (missing, a directory, a named pipe or device, unreadable)",
+    "GOV001": "the file cannot be read (missing, a directory, a pipe with no writer, a device, unreadable)",
     "GOV002": "the file is not valid UTF-8 text",
     "GOV003": "the input is too large or too deeply nested to check safely",
     "GOV004": "the file is not a GovSpec JSON report (govspec verify-report)",

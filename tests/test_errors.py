@@ -509,9 +509,9 @@ for args in (["check", "pipe.gov"], ["power", "pipe.gov"], ["report", "pipe.gov"
 """
 
 
-def test_a_named_pipe_is_refused_not_waited_on(tmp_path):
-    """A FIFO given as a spec (or named by a report) is GOV001, exit 2: it is never opened (opening
-    one waits for a writer, forever)."""
+def test_a_named_pipe_with_no_writer_is_refused_not_waited_on(tmp_path):
+    """A FIFO with no writer given as a spec (or named by a report) is GOV001, exit 2: it is opened
+    without waiting (a plain open waits for a writer, forever) and found empty."""
     import os
     import subprocess
     import sys
@@ -527,8 +527,31 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path):
     assert len(rows) == 7, done.stderr
     for args, code, err in rows:  # (a report naming it: that spec cannot be checked, exit 3 as for a missing one)
         assert code == (3 if args[-1] == "r.json" else 2), (args, err)
-        assert "'pipe.gov' is a named pipe, not a spec file" in err, (args, err)
+        assert "'pipe.gov' is a pipe with nothing written to it (no writer)" in err, (args, err)
         assert "Traceback" not in err and "internal error" not in err, (args, err)
+
+
+def test_a_spec_read_from_a_pipe_is_checked(tmp_path):
+    """A pipe with a writer is read to its end, as a file is: ``cat spec | govspec check /dev/stdin``,
+    a shell's ``<(...)``, and a named pipe a writer holds open (refusing every pipe, as the first
+    fix of the hang did, refused the first two: found in review)."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    spec = (ROOT / "specs" / "openai" / "board_2023.gov").read_text(encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    piped = subprocess.run([sys.executable, "-m", "govspec", "check", "--no-sanity", "/dev/stdin"], input=spec,
+                           capture_output=True, text=True, timeout=120, env=env)
+    assert piped.returncode == 1 and "/dev/stdin:37: two_cannot_fire_ceo ... PROVED" in piped.stdout, piped.stderr
+    os.mkfifo(tmp_path / "held.gov")
+    writer = threading.Thread(target=lambda: (tmp_path / "held.gov").write_text(spec, encoding="utf-8"))
+    writer.start()
+    held = subprocess.run([sys.executable, "-m", "govspec", "check", "--no-sanity", "held.gov"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, env=env)
+    writer.join(timeout=60)
+    assert held.returncode == 1 and "held.gov:37: two_cannot_fire_ceo ... PROVED" in held.stdout, held.stderr
 
 def test_every_code_is_produced_by_a_case():
     from test_holders import HOLDER_CASES

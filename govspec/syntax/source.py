@@ -19,6 +19,19 @@ from ..diagnostics import Diagnostic, Span, SpecError
 MAX_SOURCE_BYTES = 4_000_000  # the largest spec: bytes of a file here, characters of text in parse()
 
 
+def _read_pipe(path: str, limit: int) -> bytes:
+    """A pipe's bytes (``cat spec | govspec check /dev/stdin``, ``<(...)``, a named pipe a writer
+    holds open), at most ``limit`` + 1 of them.  Opened without waiting (a named pipe with no writer
+    would block the open forever), then read as usual: to its end, which comes at once when no writer
+    holds it."""
+    import fcntl
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(limit + 1)
+
+
 def read_source(path: str) -> str:
     """Read a spec file as UTF-8 text (a BOM is dropped, CRLF accepted); SpecError otherwise."""
     return read_source_hashed(path)[0]
@@ -33,12 +46,18 @@ def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES) -> tuple[str, s
         mode = os.stat(path).st_mode  # before opening: opening a named pipe waits for a writer
         if stat.S_ISDIR(mode):
             raise SpecError([Diagnostic("GOV001", f"'{path}' is a directory, not a spec file", where)])
-        if not stat.S_ISREG(mode):
-            kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        if stat.S_ISFIFO(mode):
+            data = _read_pipe(path, limit)
+            if not data:
+                raise SpecError([Diagnostic("GOV001", f"'{path}' is a pipe with nothing written to it (no writer)",
+                                            where)])
+        elif not stat.S_ISREG(mode):
+            kind = ("a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                    else "not a regular file")
             raise SpecError([Diagnostic("GOV001", f"'{path}' is {kind}, not a spec file", where)])
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)  # bounded: a huge file or a device is refused, not read
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(limit + 1)  # bounded: a huge file is refused, not read
     except SpecError:
         raise
     except FileNotFoundError:
