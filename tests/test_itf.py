@@ -58,6 +58,11 @@ def test_target_paths_never_overwrite():
     found = [("a/x.gov", R("p")), ("b/y.gov", R("p"))]
     assert target_paths("t.json", found) == ["t.x.p.json", "t.y.p.json"]
     assert target_paths("t.json", found[:1]) == ["t.json"]
+    # (files of one name in two folders, or one file given twice: the names would be one; -2 tells
+    # them apart, where the check used to write one trace over the other, then refused with GOV006)
+    twins = [("a/g.gov", R("p")), ("b/g.gov", R("p")), ("b/g.gov", R("q")), ("c/g.gov", R("p"))]
+    assert target_paths("t.itf.json", twins) == ["t.p.itf.json", "t.p-2.itf.json", "t.q.itf.json", "t.p-3.itf.json"]
+    assert target_paths("{file}-{property}.json", twins[:2]) == ["g-p.json", "g-p-2.json"]
 
 
 def test_nothing_refuted_writes_nothing(tmp_path):

@@ -111,7 +111,23 @@ def target_paths(pattern: str, found: list[tuple[str, PropertyResult]]) -> list[
     stems = [os.path.splitext(os.path.basename(path))[0] for path, _ in found]
     if len(found) > 1 and "{file}" not in pattern and len(set(stems)) > 1:
         pattern = pattern.replace("{property}", "{file}.{property}")
-    return [pattern.replace("{file}", stem).replace("{property}", r.name) for stem, (_, r) in zip(stems, found)]
+    return _apart([pattern.replace("{file}", stem).replace("{property}", r.name) for stem, (_, r) in zip(stems, found)])
+
+
+def _apart(names: list[str]) -> list[str]:
+    """``names`` with each one met again (files of one name in two folders, a file given twice, a
+    pattern without ``{property}``'s kind of difference) told apart by -2, -3, ... before its
+    extension (``.itf.json``, or the last one), in order: no trace overwrites another."""
+    taken, out = set(), []
+    for name in names:
+        head, ext = (name[: -len(".itf.json")], ".itf.json") if name.endswith(".itf.json") else os.path.splitext(name)
+        candidate, k = name, 1
+        while candidate in taken:
+            k += 1
+            candidate = f"{head}-{k}{ext}"
+        taken.add(candidate)
+        out.append(candidate)
+    return out
 
 
 def trace_files(report: Report, pattern: str) -> list[tuple[str, str]]:
