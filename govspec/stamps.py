@@ -86,11 +86,22 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
+def _once_each(pairs: list) -> dict:
+    """A JSON object whose keys are each given once (Python's json keeps the last of a key given
+    twice: a stamp with two "status" would be read as the second, silently)."""
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f"the key {json.dumps(key)} is given twice in one object")
+        seen.add(key)
+    return dict(pairs)
+
+
 def load_report(path: str) -> dict:
     """The recorded report as data; :class:`SpecError` (GOV001-GOV004) if it cannot be used."""
     text = read_source(path)
     try:
-        data = json.loads(text, parse_constant=_no_constant)
+        data = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_once_each)
     except json.JSONDecodeError as err:
         raise _not_a_report(path, f"invalid JSON ({err.msg})", err.lineno, err.colno) from None
     except RecursionError:  # (Python's parser recurses once per '[' or '{')

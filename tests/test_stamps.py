@@ -134,6 +134,9 @@ REPORT_CASES = [
                  "invalid JSON (NaN is not JSON)", id="nan-seconds"),
     pytest.param(write("r.json", '{"schema": "govspec-report/2", "x": -Infinity}'), "GOV004", 1, 1,
                  "invalid JSON (-Infinity is not JSON)", id="minus-infinity"),
+    pytest.param(write("r.json", '{"schema": "govspec-report/2", "options": {}, "files": [{"path": "x.gov",'
+                       ' "properties": [{"name": "p", "status": "refuted", "status": "proved"}]}]}'), "GOV004", 1, 1,
+                 'invalid JSON (the key "status" is given twice in one object)', id="status-twice"),
     pytest.param(write("r.json", '{"schema": ' + "1" * 5000 + "}"), "GOV004", 1, 1,
                  "invalid JSON (Exceeds the limit (4300 digits)", id="5000-digits"),
     *(pytest.param(write("r.json", report_text(options=options)), "GOV004", 1, 1, message, id=f"options-{options}")
