@@ -88,6 +88,8 @@ CASES = [
     case("fullwidth-digit", spec(("seats 3", "seats \uff13")), "GOV101", 6, 11, "the digits 0 to 9"),
     case("arabic-indic-digit-after-0-9", spec(("seats 3", "seats 3\u0663")), "GOV101", 6, 12,
          "'\u0663' is another script's digit"),
+    case("arabic-indic-digit-after-a-point", spec(("half of present", "0.\u0665 of present")), "GOV100", 13, 26,
+         "note: a number is written with the digits 0 to 9; '\u0665' is another script's digit"),
     case("arabic-indic-digit-in-a-percentage", spec(("half of present", "\u0665\u0660% of present")), "GOV101", 13, 25,
          "unexpected character"),
     case("missing-closing-brace", 'organization "Acme" {\n  person ann\n', "GOV102", 1, 21,

@@ -223,6 +223,9 @@ def syntax_error(err: UnexpectedInput, path: str, text: str) -> Diagnostic:
     if accepted & _PROPERTY_FORMS and "ALWAYS" in accepted:
         return _unknown_form(str(tok), span, keywords(accepted))
     notes = [f"expected {_shown(expected_words(accepted))}"]
+    after = text[tok.end_pos:tok.end_pos + 1] if tok.end_pos is not None else ""
+    if after.isdigit() and not after.isascii():  # ('12.٥%': the '.' is unexpected, the digit after it the cause)
+        notes.insert(0, _character_hint(text, tok.end_pos))
     if "RPAR" in accepted and tok.type != "RPAR":
         bracket = _unclosed_bracket(text[: tok.start_pos], guess=False)
         if bracket is not None and bracket[0] == "(" and bracket[1] < tok.line:  # the line ended inside it
