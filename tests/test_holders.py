@@ -161,6 +161,11 @@ HOLDER_CASES = [
               "the key 'name' is given twice in this person", 6, "json-key-twice"),
     data_case("h.json", '[{"name": "ann", "weight": 2, "weight": 3}]', "GOV126", 1, 31,
               "the key 'weight' is given twice in this person", 8, "json-weight-twice"),
+    # (the second time it is a key: not a value spelt as the key, nor the key's first time; found in review)
+    data_case("h.json", '[{"name": "weight", "weight": 1, "weight": 2}]', "GOV126", 1, 34,
+              "the key 'weight' is given twice in this person", 8, "json-key-twice-after-a-value-spelt-so"),
+    data_case("h.json", '[{"name": "a", "tags": ["x", "tags"], "tags": ["y"]}]', "GOV126", 1, 39,
+              "the key 'tags' is given twice in this person", 6, "json-key-twice-after-a-tag-spelt-so"),
     data_case("h.json", '[{"name": "ann", "weight": NaN}]', "GOV126", 1, 2, "invalid JSON: NaN is not a number", 1,
               "json-nan"),
     data_case("h.json", "[" * 100_000, "GOV003", 1, 2, "the JSON is nested too deeply", 1, "json-deep"),

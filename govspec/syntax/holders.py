@@ -397,7 +397,9 @@ def _json_row(row: dict, text: str, start: int, end: int, path: str, lines: _Lin
         return lines.span(path, at, _value_end(text, at) if found else at + 1)
 
     if isinstance(row, _Twice):
-        at = text.find(json.dumps(row.twice), text.find(json.dumps(row.twice), start, end) + 1, end)
+        keys = [m.start() for m in re.compile(re.escape(json.dumps(row.twice)) + r"\s*:").finditer(text, start, end)]
+        at = keys[1] if len(keys) > 1 else start  # (the second time it is a key, not a value; else, written
+        # with escapes, the person's start)
         errors.append(Diagnostic("GOV126", f"the key '{row.twice}' is given twice in this person",
                                  _key_span(text, row.twice, max(at, start), end, path, lines),
                                  notes=("JSON readers differ on which value wins: give each key once",)))
