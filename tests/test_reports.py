@@ -408,3 +408,15 @@ def test_the_count_at_the_top_names_bounded_results_by_their_words():
     """'2 bounded' was the JSON status, which a reader of the page does not know."""
     page = render_html(api.check_files([str(ROOT / "specs/delaware/board_reachable.gov")]))
     assert '<p class="stamp">Checked by GovSpec: 2 refuted, 2 HOLDS FOR d OF 5 ONLY (not proved).</p>' in page
+
+
+def test_an_invalid_spec_s_errors_are_shown_line_by_line_in_markdown(tmp_path):
+    """The error of an invalid spec, in the Markdown report, is the text report's lines (the message,
+    the source line, the caret), not one line with visible '\\n' escapes where the lines broke."""
+    spec = tmp_path / "bad.gov"
+    spec.write_text('organization "x" {\n  person a $\n}\n', encoding="utf-8")
+    code, out, err = run_cli("check", "--format", "markdown", str(spec))
+    assert code == 3 and "\\n" not in out
+    block = out.split(": invalid spec\n\n```text\n", 1)[1].split("\n```", 1)[0]
+    assert block.splitlines() == err.strip("\n").splitlines()[:3] == [
+        f"{spec}:2:12: error[GOV101]: unexpected character '$'", " 2 |   person a $", "   |            ^"]

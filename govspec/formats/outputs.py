@@ -45,7 +45,8 @@ def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
     for f in report.files:
         if f.errors:
             out += ["", f"## {markdown_code(f.path)}: invalid spec", ""]
-            out += markdown_fence([render_diagnostic(d, (sources or {}).get(d.span.path)) for d in f.errors])
+            out += markdown_fence([line for d in f.errors  # (a diagnostic is several lines: each its own)
+                                   for line in render_diagnostic(d, (sources or {}).get(d.span.path)).split("\n")])
         for r in f.properties:
             if not has_details(r):
                 continue
