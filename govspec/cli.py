@@ -45,9 +45,24 @@ def _formatted(report, fmt: str, sources: dict[str, str]) -> str:
     return outputs.markdown(report, sources) if fmt == "markdown" else outputs.junit(report, sources)
 
 
-class _FiniteRange(click.FloatRange):
+class _Ascii:
+    """A number option written with the digits 0 to 9, as a number in a spec is: Python's int() and
+    float() read other scripts' digits too ('٣' as 3, fullwidth '５' as 5)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.isascii():
+            self.fail(f"{value!r} is not a number written with the digits 0 to 9.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class _IntRange(_Ascii, click.IntRange):
+    """click's IntRange, of ASCII digits only (:class:`_Ascii`)."""
+
+
+class _FiniteRange(_Ascii, click.FloatRange):
     """click's FloatRange, which lets ``nan`` through (every comparison with it is false): NaN is
-    refused like any value out of range (infinity already is: every range here is finite)."""
+    refused like any value out of range (infinity already is: every range here is finite); of
+    ASCII digits only (:class:`_Ascii`)."""
 
     def convert(self, value, param, ctx):
         number = super().convert(value, param, ctx)
@@ -75,7 +90,7 @@ def _parallel_options(work: str) -> list:
     """``-j N`` and ``--cluster ADDRESS``, shared by every command whose work is independent tasks
     (:func:`govspec.parallel.run_tasks`); ``work``: what runs in parallel, in the help."""
     return [
-        click.option("-j", "--jobs", type=click.IntRange(*JOBS_RANGE), default=1, show_default=True,
+        click.option("-j", "--jobs", type=_IntRange(*JOBS_RANGE), default=1, show_default=True,
                      help=f"Run on this many processes ({work} in parallel); the results and their order are "
                           f"the same for every number, unless a time limit cuts a check short (limits are clock "
                           f"time)."),
@@ -118,7 +133,7 @@ def _with_options(options: list):
 def _check_options(command):
     """The options shared by ``check`` and ``report``: what to explore, how long, with which engine."""
     return _with_options([
-        click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
+        click.option("--depth", type=_IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
                      help="Cap the search at behaviours of this many steps. By default each property is "
                           "searched deeper until it is PROVED or REFUTED, or its budget runs out."),
         click.option("--effort", type=_FiniteRange(*EFFORT_RANGE), default=None, show_default="1",
@@ -465,7 +480,7 @@ def _spec_error_exit(ctx: click.Context, err, shown: dict[str, str] | None = Non
 def _each_check_options(command):
     """--depth, --timeout and --engine of a command that runs many checks (diff, tune): as for check."""
     for option in reversed([
-        click.option("--depth", type=click.IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
+        click.option("--depth", type=_IntRange(*DEPTH_RANGE), default=None, show_default="no cap",
                      help="Cap every search at behaviours of this many steps (as for check)."),
         click.option("--timeout", type=_FiniteRange(*TIMEOUT_RANGE), default=None, show_default="60",
                      help="Time limit per check, in seconds (as for check)."),
@@ -493,7 +508,7 @@ def _each_check_options(command):
 @_with_options(_parallel_options("the outcomes"))
 @_each_check_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
-@click.option("--sample", type=click.IntRange(100, 10_000_000), default=None, metavar="N",
+@click.option("--sample", type=_IntRange(100, 10_000_000), default=None, metavar="N",
               help="An outcome too large for the exact analysis that the certified bounds do not take (a vote by "
                    "several rules, a vote whose bounds are declined, or the procedural analysis): Banzhaf indices "
                    "and Coleman's powers estimated from N random coalitions and Shapley-Shubik indices from N random "

@@ -187,6 +187,18 @@ def test_not_a_number_is_out_of_every_range(tmp_path, args, value):
     assert not (tmp_path / "r.json").exists()
 
 
+@pytest.mark.parametrize("args,value", [(("check", "--timeout"), "\u0663"), (("check", "--depth"), "\u09ea"),
+                                        (("check", "-j"), "\uff12"), (("power", "--sample"), "\uff15\uff10\uff10"),
+                                        (("report", "--budget"), "1\u0660")])
+def test_a_number_option_takes_the_digits_0_to_9_only(tmp_path, args, value):
+    """Python's int() and float() read other scripts' digits ('٣' as 3): a number option, as a number
+    in a spec, is written with 0 to 9, else a usage error (found in review)."""
+    spec = ROOT / "specs/dao/governor_quorum.gov"
+    code, out, err = run_cli(*args, value, str(spec), cwd=tmp_path)
+    assert code == 2 and out == "", err
+    assert f"Invalid value for '{args[-1]}'" in err and "is not a number written with the digits 0 to 9" in err, err
+
+
 def test_time_running_out_mid_search_keeps_the_depths_searched(monkeypatch):
     """Out of time in the Python work of a deeper search (not in a solver call): the depths already
     searched stand, the verdict is bounded at them, with the limit that ran out as the reason."""
