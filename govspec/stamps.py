@@ -97,6 +97,37 @@ def _once_each(pairs: list) -> dict:
     return dict(pairs)
 
 
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|-?Infinity|NaN|-?[0-9][0-9.eE+-]*|[a-z]+|\s+|.', re.S)
+
+
+def _fault_at(text: str, why: str) -> tuple[int, int]:
+    """(line, column) of what made Python's json refuse ``text`` with ``why`` (:func:`_no_constant`,
+    :func:`_once_each`, or an integer too long to convert): the first such token, found by reading
+    the tokens again with each object's keys; (1, 1) if none is found."""
+    stack: list[set | None] = []  # (per open bracket: an object's keys so far, or None for a list)
+    tokens = [(m.start(), m.group()) for m in _JSON_TOKEN.finditer(text) if not m.group().isspace()]
+    for i, (at, token) in enumerate(tokens):
+        if token in "{[":
+            stack.append(set() if token == "{" else None)
+        elif token in "}]" and stack:
+            stack.pop()
+        elif "is not JSON" in why and token in ("NaN", "Infinity", "-Infinity"):
+            break
+        elif "digits" in why and token.lstrip("-").isdigit() and len(token.lstrip("-")) > 4300:  # (an integer)
+            break
+        elif token.startswith('"') and i + 1 < len(tokens) and tokens[i + 1][1] == ":" and stack and stack[-1] is not None:
+            try:
+                key = json.loads(token)
+            except ValueError:  # (not reached: the parser read this far)
+                key = token
+            if key in stack[-1] and "given twice" in why:
+                break
+            stack[-1].add(key)
+    else:
+        return 1, 1
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
 def load_report(path: str) -> dict:
     """The recorded report as data; :class:`SpecError` (GOV001-GOV004) if it cannot be used."""
     text = read_source(path)
@@ -106,8 +137,8 @@ def load_report(path: str) -> dict:
         raise _not_a_report(path, f"invalid JSON ({err.msg})", err.lineno, err.colno) from None
     except RecursionError:  # (Python's parser recurses once per '[' or '{')
         raise _not_a_report(path, "invalid JSON (nested too deeply)") from None
-    except ValueError as err:  # an integer longer than Python converts (4300 digits)
-        raise _not_a_report(path, f"invalid JSON ({err})") from None
+    except ValueError as err:  # NaN or Infinity, a key given twice, an integer longer than 4300 digits
+        raise _not_a_report(path, f"invalid JSON ({err})", *_fault_at(text, str(err))) from None
     if not isinstance(data, dict) or data.get("schema") not in READABLE_SCHEMAS:
         raise _not_a_report(path, f"no \"schema\": \"{SCHEMA_ID}\" (or \"{READABLE_SCHEMAS[0]}\") at the top level")
     files = data.get("files")
