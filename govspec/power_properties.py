@@ -36,7 +36,7 @@ from . import model as m
 from .clock import OutOfTime, time_limit
 from .options import Options
 from .power.games import describe, swing_example
-from .power.report import Bloc, Unsupported, analyse_outcome, rounded, tag_members
+from .power.report import Bloc, Unsupported, analyse_outcome, fraction, rounded, tag_members
 from .procedural import analyse_procedure, force_question
 from .report import BOUNDED, PROVED, REFUTED, UNKNOWN, PropertyResult, Scope, steps_text
 from .safe import counted
@@ -160,7 +160,7 @@ def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tupl
     key = m.POWER_INDICES[claim.index]
     if key not in row and not row["dummy"]:  # (the Banzhaf indices alone were computed: a["not_computed"])
         return None, f"the {POWER_INDEX_NAMES[claim.index]} is not computed for {goal.text}: {a['not_computed']['why']}"
-    value = Fraction(row[key]["exact"]) if key in row else Fraction(0)  # (a dummy is pivotal in no order)
+    value = fraction(row[key]) if key in row else Fraction(0)  # (a dummy is pivotal in no order)
     holds = _compare(value, claim.op, claim.bound)
     return holds, f"{claim.index} power of {x} is {share(value)}" + (f" ({absent})" if absent else "")
 
@@ -326,7 +326,7 @@ def explanation(model: m.Model, claim: m.PowerClaim, goal: m.Goal, a: dict | str
     if claim.claim == "index" and key not in row and not row["dummy"]:
         lines.append(f"the {POWER_INDEX_NAMES[claim.index]} is not computed for {outcome}: {a['not_computed']['why']}")
     elif claim.claim == "index":
-        value = Fraction(row[key]["exact"]) if key in row else Fraction(0)
+        value = fraction(row[key]) if key in row else Fraction(0)
         if key not in row:  # (a dummy of an analysis of the Banzhaf indices alone)
             lines.append(f"{x} swings in none of the {2 ** (n - 1):,} coalitions of the others, so it is pivotal in "
                          f"no order of the players: its {POWER_INDEX_NAMES[claim.index]} is 0 (the others' are not "

@@ -287,7 +287,8 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
                      game.winning)
     analysis = analyse_table(game)
     place = {n: i for i, (n, _, _) in enumerate(_players(model, by, bloc))}
-    rows = sorted(player_rows(analysis), key=lambda r: place[r["name"]])  # (in the order of the spec)
+    word = "bounded" if "bounded" in out else "exact"  # (a bounded game's fractions are not the rules')
+    rows = sorted(player_rows(analysis, word), key=lambda r: place[r["name"]])  # (in the order of the spec)
     found_winning = minimal_of_table(game, False, LISTED)
     if keep is not None:
         keep.update(game=game, winning=found_winning,
@@ -303,7 +304,7 @@ def analyse_procedure(model: m.Model, goal: m.Goal, options: Options = Options()
             "minimal_winning": winning,
             "minimal_blocking": coalition_data(game, minimal_of_table(game, True, LISTED))}
     if by == "tag":
-        out["tags"] = by_tag(model, rows)
+        out["tags"] = by_tag(model, rows, word)
     return out
 
 

@@ -450,6 +450,12 @@ def _diff_findings(block: dict) -> list[str]:
     return out
 
 
+def _fraction(index: dict, otherwise=None):
+    """An index's fraction as recorded: exact, or exact in a game bounded to a depth (key "bounded";
+    reports written before it was named so have "exact" there too)."""
+    return index.get("exact", index.get("bounded", otherwise))
+
+
 def _tag_facts(r: dict) -> list[str]:
     """An outcome's figures per tag (``--by tag``, a power block's ``by: tag``): exact shares, certified
     intervals and estimates, each tag with its members."""
@@ -458,7 +464,7 @@ def _tag_facts(r: dict) -> list[str]:
                         ("sampled", (r.get("approximate") or {}).get("tags")),
                         ("sampled Shapley-Shubik", (r.get("sampled_shapley") or {}).get("tags"))):
         for t in tags or ():
-            figures = [f"{k} {v.get('exact', v.get('estimate'))}" + (f" in [{v['low']}, {v['high']}]" if "low" in v else "")
+            figures = [f"{k} {_fraction(v, v.get('estimate'))}" + (f" in [{v['low']}, {v['high']}]" if "low" in v else "")
                        for k, v in t.items() if isinstance(v, dict)]
             facts.append(f"tag {t['tag']} ({where}; {', '.join(t['members'])}): {', '.join(figures)}")
     return facts
@@ -477,7 +483,7 @@ def _power_findings(block: dict) -> list[str]:
         facts += [f"no index: {r['why']}"] if "why" in r else []
         if "players" in r:
             facts.append(f"{r['winning_coalitions']} of {r['all_coalitions']} coalitions win")
-            facts += [f"{p['name']}: " + ", ".join(f"{k} {p[k]['exact']}" for k in ("banzhaf", "normalised", "shapley",
+            facts += [f"{p['name']}: " + ", ".join(f"{k} {_fraction(p[k])}" for k in ("banzhaf", "normalised", "shapley",
                                                                                   "initiate", "prevent") if k in p)
                       for p in r["players"]]
             facts += [f"not computed: {', '.join(r['not_computed']['what'])}"] if "not_computed" in r else []

@@ -588,6 +588,16 @@ def test_a_bounded_check_labels_every_figure_bounded(tmp_path):
     assert "BOUNDED TO DEPTH 2, NOT EXACT" in out
     for heading in ("winning coalitions", "indices", "minimal winning", "minimal blocking", "dummies", "vetoes"):
         assert f"  {heading} (bounded to depth 2)" in out, heading
+    # each figure too: its fraction is under "bounded", not "exact" (exact only for the bounded game)
+    import jsonschema
+
+    figures = [p[k] for p in act["players"] for k in ("banzhaf", "normalised", "shapley", "initiate", "prevent")]
+    assert figures and all("bounded" in f and "exact" not in f for f in figures)
+    jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text(encoding="utf-8")))
+    both = json.loads(json.dumps(report))
+    both["outcomes"][0]["players"][0]["banzhaf"]["exact"] = "1/2"  # (one index cannot be both)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(both, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text(encoding="utf-8")))
 
 
 def test_an_undecided_check_gives_no_figure(tmp_path):

@@ -16,7 +16,7 @@ from fractions import Fraction
 from html import escape
 
 from ..power.report import (CERTIFIED, NO_TAGS, SHARES, approximate_words, bloc_words, certified_words, coleman_words,
-                            estimated, fewest_words, given, not_computed_words, rounded, sampled_shapley_words,
+                            estimated, fewest_words, fraction, given, not_computed_words, rounded, sampled_shapley_words,
                             shares_between, size_items, sizes_heading, tag_estimates, winning_words)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 from .measure import text_width
@@ -232,8 +232,8 @@ def _rows(r: dict) -> tuple[str, str, str, list[dict]]:
                 f"random coalitions, approximate, not exact: the bar is the estimate, the whisker its "
                 f"{a['confidence']:.0%} interval.", rows)
     rows = [{"name": p["name"], "value": p["normalised"]["value"], "low": p["normalised"]["value"],
-             "high": p["normalised"]["value"], "exact": p["normalised"]["exact"],
-             "most": Fraction(p["normalised"]["exact"])} for p in r["players"]]
+             "high": p["normalised"]["value"], "exact": str(fraction(p["normalised"])),
+             "most": fraction(p["normalised"])} for p in r["players"]]
     bounded = f" in the game bounded to depth {r['bounded']['depth']}, not exact" if "bounded" in r else ""
     return (f"Banzhaf (normalised){_bounded(r)}", "Banzhaf index, normalised, per player",
             f"Each player's share of all swings (the normalised Banzhaf index){bounded}.", rows)

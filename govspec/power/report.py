@@ -46,8 +46,15 @@ def outcomes(model: m.Model) -> list[str]:
     return [p.name for p in model.procedures.values() if not p.is_event]
 
 
-def _exact(x: Fraction) -> dict:
-    return {"exact": str(x), "value": float(x)}
+def _exact(x: Fraction, word: str = "exact") -> dict:
+    """An index as a fraction and a number; ``word`` "bounded" in a game bounded to a depth, where
+    the fraction is exact for that game and not for the rules (see ``bounded`` of the outcome)."""
+    return {word: str(x), "value": float(x)}
+
+
+def fraction(index: dict) -> Fraction:
+    """An index's fraction, exact or bounded (:func:`_exact`)."""
+    return Fraction(index["exact"] if "exact" in index else index["bounded"])
 
 
 def coalition_data(game, found: Minimal) -> dict:
@@ -56,9 +63,9 @@ def coalition_data(game, found: Minimal) -> dict:
                           "take": {c.label: t for c, t in zip(game.classes, p) if t}} for p in found.profiles]}
 
 
-def player_rows(analysis: Analysis | BanzhafOnly) -> list[dict]:
+def player_rows(analysis: Analysis | BanzhafOnly, word: str = "exact") -> list[dict]:
     """A row per player: its swings, whether it is a dummy or a veto player, and each index (of a
-    :class:`~govspec.power.games.BanzhafOnly`, every index but Shapley-Shubik)."""
+    :class:`~govspec.power.games.BanzhafOnly`, every index but Shapley-Shubik); ``word`` as for :func:`_exact`."""
     rows = []
     if isinstance(analysis, BanzhafOnly):
         per_class = [(s, ix) for s, ix in zip(analysis.swings, analysis.indices())]
@@ -67,7 +74,7 @@ def player_rows(analysis: Analysis | BanzhafOnly) -> list[dict]:
     for c, (swings, ix), veto in zip(analysis.game.classes, per_class, analysis.vetoes):
         for name in c.names():
             rows.append({"name": name, "swings": swings, "dummy": swings == 0, "veto": veto,
-                         **{key: _exact(ix[key]) for key, _ in INDICES if key in ix}})
+                         **{key: _exact(ix[key], word) for key, _ in INDICES if key in ix}})
     return rows
 
 
@@ -85,11 +92,11 @@ def _tagged(model: m.Model, rows: list[dict]) -> dict[str, list[dict]]:
     return tags
 
 
-def by_tag(model: m.Model, rows: list[dict]) -> list[dict]:
+def by_tag(model: m.Model, rows: list[dict], word: str = "exact") -> list[dict]:
     """Per tag, its members' shares (normalised Banzhaf, Shapley-Shubik) added up: a share of the
-    whole, not the power the members would have as a bloc."""
+    whole, not the power the members would have as a bloc; ``word`` as for :func:`_exact`."""
     return [{"tag": tag, "members": [r["name"] for r in members],
-             **{key: _exact(sum((Fraction(r[key]["exact"]) for r in members), Fraction(0))) for key, _ in given(rows, SHARES)}}
+             **{key: _exact(sum((fraction(r[key]) for r in members), Fraction(0)), word) for key, _ in given(rows, SHARES)}}
             for tag, members in _tagged(model, rows).items()]
 
 
