@@ -125,6 +125,35 @@ def test_one_name_two_statements_are_two_properties(tmp_path):
     assert sorted((g.name, g.origin) for g in diff.guarantees) == [("p", "old"), ("p__new", "new")]
 
 
+def test_the_new_statement_of_a_name_never_takes_the_name_of_another_property(tmp_path):
+    """A property already named NAME__new (in either file) is checked under both rules as itself:
+    the new statement of NAME gets the next free name (it took NAME__new's place, and that property
+    went unchecked under the new rules, so a loss was reported as unchanged)."""
+    rules = (ROOT / OLD).read_text().split("property ceo_removal")[0]
+    (tmp_path / "a.gov").write_text(rules + "property p: always ceo is not vacant\n"
+                                    "property p__new: never remove_ceo\n")
+    (tmp_path / "b.gov").write_text(rules + "property p: possible remove_ceo\nproperty p__new: never remove_ceo\n"
+                                    "property p__new2: always chair is not vacant\n")
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=2), power=False)
+    by_name = {g.name: g for g in diff.guarantees}
+    assert sorted((g.name, g.origin) for g in diff.guarantees) == [
+        ("p", "old"), ("p__new", "both"), ("p__new2", "new"), ("p__new3", "new")]
+    assert by_name["p__new"].text.endswith("never remove_ceo") and by_name["p__new"].after is not None
+    assert by_name["p__new3"].text.startswith("property p__new3:") and by_name["p__new3"].text.endswith("possible remove_ceo")
+    assert by_name["p__new2"].text.endswith("always chair is not vacant")
+
+
+def test_a_citation_a_comment_or_spacing_alone_does_not_make_two_properties(tmp_path):
+    rules = (ROOT / OLD).read_text().split("property ceo_removal")[0]
+    (tmp_path / "a.gov").write_text(rules + "property p:\n  possible remove_ceo\n")
+    (tmp_path / "b.gov").write_text(rules + 'property p "Bylaws 4.2":\n  possible   remove_ceo  # same\n')
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=2), power=False)
+    assert [(g.name, g.origin, g.change) for g in diff.guarantees] == [("p", "both", "unchanged")]
+    (tmp_path / "c.gov").write_text(rules + "property p:\n  possible remove_ceo and ceo is vacant\n")
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "c.gov"), api.Options(depth=2), power=False)
+    assert sorted((g.name, g.origin) for g in diff.guarantees) == [("p", "old"), ("p__new", "new")]
+
+
 def test_bad_input_is_a_located_error(tmp_path):
     bad = tmp_path / "bad.gov"
     bad.write_text('organization "x" {\n  person a\n  body b { members a, zed }\n}\n')

@@ -107,14 +107,17 @@ def diff_files(old: str, new: str, options: Options = Options(), power: bool = T
 def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power: bool = True) -> Diff:
     props_old, props_new = own_properties(old), own_properties(new)
     union: dict[str, tuple[str, str]] = {}  # name -> (text, origin)
-    for name, text in props_old.items():
-        union[name] = (text, "both" if props_new.get(name) == text else "old")
-    for name, text in props_new.items():
+    for name, (text, states) in props_old.items():
+        same = name in props_new and props_new[name][1] == states  # (a citation or a comment changed at most)
+        union[name] = (props_new[name][0] if same else text, "both" if same else "old")
+    taken = set(props_old) | set(props_new)
+    for name, (text, _) in props_new.items():
         if name not in union:
             union[name] = (text, "new")
-        elif union[name][1] == "old":  # the same name, another text: two properties
-            union[f"{name}__new"] = (_renamed(text, name, f"{name}__new"), "new")
-            union[name] = (union[name][0], "old")
+        elif union[name][1] == "old":  # the same name, another statement: two properties
+            other = _fresh(f"{name}__new", taken)
+            taken.add(other)
+            union[other] = (_renamed(text, name, other), "new")
     results, why_not, passable, rechecked = {}, {}, {}, {}
     for side, model in (("old", old), ("new", new)):
         rechecked[side], why_not[side] = with_properties(model, union)
@@ -136,6 +139,11 @@ def _sanity_word(result: SanityResult | None) -> str | None:
     if result is None:
         return None
     return {"ok": "can pass", "warning": "cannot pass", "unknown": "unknown"}.get(result.status, result.status)
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    """``name``, or ``name2``, ``name3``, ...: the first that no property of either file has."""
+    return next(n for n in (name if i == 1 else f"{name}{i}" for i in range(1, len(taken) + 2)) if n not in taken)
 
 
 def _renamed(text: str, name: str, new_name: str) -> str:

@@ -8,13 +8,16 @@ from ..diagnostics import Diagnostic, SpecError
 from ..imports import Imported
 from ..load import _built
 from ..syntax import parse
-from .rules import joined, sliced
+from .rules import joined, sliced, written
 
 
-def own_properties(model: m.Model) -> dict[str, str]:
-    """The properties written in the file itself (not imported), by name, as written."""
+def own_properties(model: m.Model) -> dict[str, tuple[str, str]]:
+    """The properties written in the file itself (not imported), by name: each as written, and
+    what it states (without comments, its citation or the spacing: two texts that differ only so
+    state one property)."""
     spec, sources = joined(model)
-    return {p.name: _raw(p.span, sources) for p in spec.properties if p.span.path == model.path}
+    return {p.name: (_raw(p.span, sources), written(p.span, sources)) for p in spec.properties
+            if p.span.path == model.path}
 
 
 def _raw(span, sources) -> str:
