@@ -249,3 +249,86 @@ def test_html_is_the_markdown_as_a_page(openai):
     assert tags.count("table") == 3 and "script" not in tags
     assert "<td><code>quorum majority of members</code></td>" in page
     assert "exit code 1." in page
+
+
+QUORUM_Q = """organization "T" {
+  person a
+  person b
+  person c
+  person d
+  body board { members a, b, c, d }
+  office ceo = a
+  parameter q = 4
+  procedure remove_ceo {
+    decided by board at meeting
+      notice none
+      quorum present >= q
+      passes when yes >= need
+    require ceo is not vacant
+    effect ceo = vacant
+  }
+  parameter need = 1
+}
+"""
+
+
+@pytest.mark.parametrize("old_q, new_q, old_need, new_need, kind, before, after", [
+    # (a quorum of 5 of 4 members: nobody can pass it, so nobody is needed to block it; it was 1)
+    (4, 5, 1, 1, "block", 1, 0),
+    # (nobody need vote yes, nor be present: the empty coalition forces it; it was 1 with one yes needed)
+    (0, 0, 1, 0, "force", 1, 0)])
+def test_nobody_needed_is_zero_people_not_one(tmp_path, old_q, new_q, old_need, new_need, kind, before, after):
+    """The fewest who can block (or force) a procedure is 0 when the empty coalition does: everyone
+    together cannot force it (or no coalition, everyone included, can block it); it was shown as an
+    exact 1, from the witness of K = 1 (found in review)."""
+    old, new = tmp_path / "old.gov", tmp_path / "new.gov"
+    old.write_text(QUORUM_Q.replace("q = 4", f"q = {old_q}").replace("need = 1", f"need = {old_need}"))
+    new.write_text(QUORUM_Q.replace("q = 4", f"q = {new_q}").replace("need = 1", f"need = {new_need}"))
+    diff = diff_files(str(old), str(new), api.Options(depth=2))
+    (least,) = [p for p in diff.power if (p.procedure, p.kind) == ("remove_ceo", kind)]
+    assert (least.before.size, least.after.size) == (before, after)
+    assert least.before.exact and least.after.exact and least.after.coalition == ()
+    other = "force" if kind == "block" else "block"
+    out = render.text(diff)
+    assert f"to {kind} remove_ceo: 1 person -> nobody needed (0 people)   (changed)" in out
+    assert "    new rules: nobody is needed: " + least.after.result.summary in out
+    assert f"Under the new rules, nobody is needed: " in render.markdown(diff)
+    jsonschema.validate(diff.as_dict(), SCHEMA)
+    # and directly: the dual check, with every person
+    model, _ = with_properties(api.load(str(new)), {"x": (f"property x: no coalition of at most 4 can {other} remove_ceo", "")})
+    assert api.check_model(model, api.Options(sanity=False)).properties[0].status == "proved"
+
+
+def test_a_timed_procedure_is_also_asked_about_taking_effect():
+    """With a veto window, approving the removal still takes four directors, but making it take
+    effect takes thirteen: the diff asks about ``remove_ceo.executed`` too (it asked about passing
+    alone, and said the power was unchanged)."""
+    diff = diff_files(OLD, "specs/openai/dao_veto_window.gov")
+    power = {(p.procedure, p.kind): p for p in diff.power}
+    assert [(p.procedure, p.kind) for p in diff.power] == [
+        ("remove_ceo", "force"), ("remove_ceo", "block"), ("remove_ceo.executed", "force"), ("remove_ceo.executed", "block")]
+    executed = power[("remove_ceo.executed", "force")]
+    assert (executed.before.size, executed.after.size) == (4, 13) and executed.before.exact and executed.after.exact
+    out = render.text(diff)
+    assert "; P.executed: its taking effect, after a timelock or a veto window):" in out
+    assert "  to force remove_ceo: 4 people -> 4 people   (unchanged)" in out
+    assert "  to force remove_ceo.executed: 4 people -> 13 people   (changed)" in out
+    assert "`P.executed`: its taking effect, after a timelock or a veto window." in render.markdown(diff)
+    jsonschema.validate(diff.as_dict(), SCHEMA)
+
+
+def test_an_undecided_property_names_its_side_and_gives_the_reason_in_text_and_markdown():
+    """A property neither PROVED nor REFUTED on a side is shown in full there, with its reason (the
+    limit of the result), as a flip is; the label names that side (it said "not decided on both
+    sides" when one side was decided; found in review)."""
+    diff = diff_files(OLD, NEW, api.Options(depth=1), power=False)
+    g = next(g for g in diff.guarantees if g.name == "ceo_removal_needs_three_or_notice")
+    assert (g.before.status, g.after.status) == ("bounded", "proved") and g.change == "undecided"
+    out, md = render.text(diff), render.markdown(diff)
+    assert "  ceo_removal_needs_three_or_notice  HOLDS UP TO 1 STEP -> PROVED   (not decided under the old rules)" in out
+    assert ("ceo_removal_needs_three_or_notice (not decided under the old rules): always (remove_ceo -> yes >= 3 or "
+            "notified == board.members)\n  under the old rules, HOLDS UP TO 1 STEP: " + g.before.summary) in out
+    assert f"  reason: {g.before.reason}" in out and "--depth 1 caps the search" in g.before.reason
+    assert "### `ceo_removal_needs_three_or_notice`: not decided under the old rules" in md
+    assert f"reason: {g.before.reason}" in md
+    assert diff.exit_code == 1  # (a property lost: four_can_fire_ceo)

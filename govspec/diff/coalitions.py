@@ -11,7 +11,7 @@ says which K and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import model as m
 from ..options import Options
@@ -49,6 +49,8 @@ class Least:
                 "note": self.note, "checks": self.checks}
 
     def words(self) -> str:
+        if self.size == 0:
+            return "nobody needed (0 people)"
         if self.size is None:
             return f"nobody (not even all {self.upto} people together)" if self.exact else f"undecided ({self.note})"
         people = "person" if self.size == 1 else "people"
@@ -100,18 +102,22 @@ def questions(old: m.Model, new: m.Model) -> tuple[list[tuple[str, str]], dict[s
             notes.append(f"power not computed for the {side} spec: {why}")
     names = [p for p, proc in old.procedures.items() if not proc.is_event]
     names += [p for p, proc in new.procedures.items() if not proc.is_event and p not in names]
-    return [(name, kind) for name in names for kind in KINDS], refused, notes
+    # (a procedure timed on either side: its taking effect too, where a veto window or a timelock counts)
+    timed = {p for model in (old, new) for p, proc in model.procedures.items() if proc.timed}
+    goals = [goal for name in names for goal in (name, *((f"{name}.executed",) if name in timed else ()))]
+    return [(goal, kind) for goal in goals for kind in KINDS], refused, notes
 
 
 def power_question(old: m.Model, new: m.Model, name: str, kind: str, options: Options,
                    refused: dict[str, str | None]) -> Power:
-    """The fewest people who can force (or block) procedure ``name``, before and after (the answer
-    before is where the search after starts)."""
+    """The fewest people who can force (or block) ``name`` (a procedure passing, or ``P.executed``),
+    before and after (the answer before is where the search after starts)."""
     before = after = None
+    procedure = name.split(".")[0]
     try:
-        if name in old.procedures and not refused["old"]:
+        if procedure in old.procedures and not refused["old"]:
             before = least(old, name, kind, options)
-        if name in new.procedures and not refused["new"]:
+        if procedure in new.procedures and not refused["new"]:
             after = least(new, name, kind, options, hint=before.size if before else None)
     except Refused as err:  # (a coalition question the spec's constructs do not allow)
         return Power(name, kind, None, None, why_not=str(err))
@@ -119,20 +125,12 @@ def power_question(old: m.Model, new: m.Model, name: str, kind: str, options: Op
 
 
 def least(model: m.Model, procedure: str, kind: str, options: Options, hint: int | None = None) -> Least:
-    """The fewest people of ``model`` who can force (or block) ``procedure``."""
-    from ..api import check_model
-
+    """The fewest people of ``model`` who can force (or block) ``procedure`` (or ``P.executed``)."""
     n = len(model.people)
     asked: dict[int, PropertyResult] = {}
 
     def can(k: int) -> str:
-        name = f"least_{kind}_{k}"
-        text = f"property {name}: no coalition of at most {k} can {kind} {procedure}"
-        checked, refused = with_properties(model, {name: (text, "diff")})
-        if refused:
-            raise Refused(refused[name])
-        report = check_model(checked, Options(**{**options.__dict__, "sanity": False}))
-        asked[k] = next(r for r in report.properties if r.name == name)
+        asked[k] = _none_can(model, procedure, kind, k, options)
         return asked[k].status
 
     lo, hi = 0, n + 1  # no coalition of at most lo can (0: none asked yet); one of at most hi can (n + 1: unknown)
@@ -163,6 +161,33 @@ def least(model: m.Model, procedure: str, kind: str, options: Options, hint: int
     coalition = witness.coalition
     if kind == "block" and coalition is not None:  # (the check names the others, who cannot force P against it)
         coalition = tuple(p.name for p in model.people if p.name not in coalition)
-    # (K = 0 is never asked: a witness smaller than hi, the empty coalition, is the least itself)
+    # (a witness smaller than hi, the empty coalition, is the least itself)
     size = min(hi, len(coalition)) if coalition is not None else hi
+    if size == 1 and exact:  # (K = 0, asked as its dual: is everyone together unable to do the other?)
+        return _nobody_or_one(model, procedure, kind, options, Least(size, n, True, coalition, witness, None, len(asked) + 1))
     return Least(size, n, exact or size == 0, coalition, witness, note, len(asked))
+
+
+def _none_can(model: m.Model, procedure: str, kind: str, k: int, options: Options) -> PropertyResult:
+    """The check of ``no coalition of at most k can KIND procedure`` under ``model``'s rules."""
+    from ..api import check_model
+
+    name = f"least_{kind}_{k}"
+    text = f"property {name}: no coalition of at most {k} can {kind} {procedure}"
+    checked, refused = with_properties(model, {name: (text, "diff")})
+    if refused:
+        raise Refused(refused[name])
+    report = check_model(checked, Options(**{**options.__dict__, "sanity": False}))
+    return next(r for r in report.properties if r.name == name)
+
+
+def _nobody_or_one(model: m.Model, procedure: str, kind: str, options: Options, one: Least) -> Least:
+    """0 or 1 (``one``): the empty coalition blocks P when everyone together cannot force it, and
+    forces P when no coalition, everyone included, can block it (can block: the others cannot force
+    it against the coalition), so K = 0 is ``no coalition of at most N can`` do the other."""
+    dual = _none_can(model, procedure, "block" if kind == "force" else "force", one.upto, options)
+    if dual.status == "proved":
+        return Least(0, one.upto, True, (), dual, None, one.checks)
+    if dual.status == "refuted":
+        return one
+    return replace(one, exact=False, note=f"whether nobody is needed is {dual.word}" + (f": {dual.reason}" if dual.reason else ""))

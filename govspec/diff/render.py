@@ -14,6 +14,24 @@ CHANGE_WORDS = {LOST: "held before, fails now", GAINED: "failed before, holds no
                 NO_LONGER_APPLIES: "held before, does not apply now"}
 
 
+def change_words(g) -> str:
+    """A property's change in words; an undecided one names the side (or both) it is not decided on."""
+    if g.change != UNDECIDED:
+        return CHANGE_WORDS[g.change]
+    sides = [side for side, r in (("old", g.before), ("new", g.after)) if r.status not in ("proved", "refuted")]
+    return f"not decided under the {sides[0]} rules" if len(sides) == 1 else "not decided under either rules"
+
+
+def _shown_sides(g) -> list[tuple[str, object]]:
+    """The sides of a property shown in full: that of a flip where it fails, or each where it is not
+    decided (bounded or unknown: its reason is the limit of the result)."""
+    if g.change in (LOST, GAINED):
+        return [(("new", g.after) if g.change == LOST else ("old", g.before))]
+    if g.change == UNDECIDED:
+        return [(side, r) for side, r in (("old", g.before), ("new", g.after)) if r.status not in ("proved", "refuted")]
+    return []
+
+
 def text(diff: Diff) -> str:
     out = [f"govspec diff: {shown(diff.old)} -> {shown(diff.new)}", ""]
     out.append(f"Rules ({len(diff.rules)} change{'s' if len(diff.rules) != 1 else ''}):")
@@ -23,21 +41,20 @@ def text(diff: Diff) -> str:
     for g in diff.guarantees:
         before = g.before.word if g.before else "does not apply"
         after = g.after.word if g.after else "does not apply"
-        out.append(f"  {g.name:<{width}}  {before} -> {after}   ({CHANGE_WORDS[g.change]})")
+        out.append(f"  {g.name:<{width}}  {before} -> {after}   ({change_words(g)})")
     if not diff.guarantees:
         out.append("  none (neither file states a property)")
-    flips = [g for g in diff.guarantees if g.change in (LOST, GAINED)]
-    for g in flips:
-        refuted, side = (g.after, "new") if g.change == LOST else (g.before, "old")
-        out += ["", f"{g.name} ({CHANGE_WORDS[g.change]}): {statement(g.text)}",
-                f"  under the {side} rules, {refuted.word}: {refuted.summary}"]
-        out += detail_lines(refuted)
+    for g in diff.guarantees:
+        for n, (side, r) in enumerate(_shown_sides(g)):
+            out += ["", f"{g.name} ({change_words(g)}): {statement(g.text)}"] if n == 0 else []
+            out += [f"  under the {side} rules, {r.word}: {r.summary}", *detail_lines(r)]
     for g in diff.guarantees:
         for side, why in (("old", g.why_not_before), ("new", g.why_not_after)):
             if why:
                 out.append(f"  note: {g.name} does not apply to the {side} rules: {why}")
     if diff.power or diff.notes:
-        out += ["", "Power (the fewest people who can force or block each procedure, from everyone declared):"]
+        out += ["", "Power (the fewest people who can force or block each procedure, from everyone declared"
+                + ("; P.executed: its taking effect, after a timelock or a veto window" if _timed(diff) else "") + "):"]
     for p in diff.power:
         if p.why_not:
             out.append(f"  to {p.kind} {p.procedure}: not computed: {p.why_not}")
@@ -48,7 +65,8 @@ def text(diff: Diff) -> str:
         out.append(f"  to {p.kind} {p.procedure}: {before} -> {after}   ({mark})")
         for side, least in (("old", p.before), ("new", p.after)):
             if p.changed and least is not None and least.coalition is not None:
-                out.append(f"    {side} rules: {{{', '.join(least.coalition)}}} can {p.kind} it"
+                out.append(f"    {side} rules: nobody is needed: {least.result.summary}" if least.size == 0 else
+                           f"    {side} rules: {{{', '.join(least.coalition)}}} can {p.kind} it"
                            + (f": {_first(least.result.summary)}" if p.kind == "block" else ""))
                 if p.kind == "force":
                     out += ["    " + line for line in _without_story(detail_lines(least.result))]
@@ -62,6 +80,11 @@ def text(diff: Diff) -> str:
     out += ["", f"{len(lost)} propert{'y' if len(lost) == 1 else 'ies'} lost" + (f": {', '.join(lost)}" if lost else "")
             + f"; exit code {diff.exit_code}"]
     return shown("\n".join(out) + "\n", keep="\n")
+
+
+def _timed(diff: Diff) -> bool:
+    """Is some power question about a procedure taking effect (``P.executed``)?"""
+    return any(p.procedure.endswith(".executed") for p in diff.power)
 
 
 def _without_story(lines: list[str]) -> list[str]:
@@ -92,23 +115,21 @@ def markdown(diff: Diff) -> str:
         for g in diff.guarantees:
             before = f"**{g.before.word}**" if g.before else "does not apply"
             after = f"**{g.after.word}**" if g.after else "does not apply"
-            out.append(f"| {markdown_code(g.name, cell=True)} | {before} | {after} | {CHANGE_WORDS[g.change]} |")
+            out.append(f"| {markdown_code(g.name, cell=True)} | {before} | {after} | {change_words(g)} |")
     else:
         out.append("Neither file states a property.")
     for g in diff.guarantees:
-        if g.change not in (LOST, GAINED):
-            continue
-        refuted, side = (g.after, "new") if g.change == LOST else (g.before, "old")
-        out += ["", f"### {markdown_code(g.name)}: {CHANGE_WORDS[g.change]}", "",
-                f"{markdown_code(statement(g.text))}", "",
-                f"Under the {side} rules, **{refuted.word}**: {markdown_text(refuted.summary)}.", ""]
-        out += markdown_fence([line[2:] for line in detail_lines(refuted)])
+        for n, (side, r) in enumerate(_shown_sides(g)):
+            out += ["", f"### {markdown_code(g.name)}: {change_words(g)}", "", f"{markdown_code(statement(g.text))}"] if n == 0 else []
+            out += ["", f"Under the {side} rules, **{r.word}**: {markdown_text(r.summary)}.", ""]
+            out += markdown_fence([line[2:] for line in detail_lines(r)])
     for g in diff.guarantees:
         for side, why in (("old", g.why_not_before), ("new", g.why_not_after)):
             if why:
                 out += ["", f"**Note:** {markdown_code(g.name)} does not apply to the {side} rules: {markdown_text(why)}"]
     if diff.power or diff.notes:
         out += ["", "## Power: the fewest people who can force or block each procedure", ""]
+        out += [f"{markdown_code('P.executed')}: its taking effect, after a timelock or a veto window.", ""] if _timed(diff) else []
     if diff.power:
         out += ["| Procedure | To | Old rules | New rules | |", "| --- | --- | --- | --- | --- |"]
         for p in diff.power:
@@ -119,9 +140,11 @@ def markdown(diff: Diff) -> str:
         for p in diff.power:
             for side, least in (("old", p.before), ("new", p.after)):
                 if p.changed and least is not None and least.coalition is not None:
-                    out += ["", f"Under the {side} rules, {markdown_code('{' + ', '.join(least.coalition) + '}')} "
-                                f"can {p.kind} {markdown_code(p.procedure)}"
-                                + (f": {markdown_text(_first(least.result.summary))}." if p.kind == "block" else ":")]
+                    out += ["", f"Under the {side} rules, nobody is needed: {markdown_text(least.result.summary)}."
+                            if least.size == 0 else
+                            f"Under the {side} rules, {markdown_code('{' + ', '.join(least.coalition) + '}')} "
+                            f"can {p.kind} {markdown_code(p.procedure)}"
+                            + (f": {markdown_text(_first(least.result.summary))}." if p.kind == "block" else ":")]
                     if p.kind == "force":
                         out += ["", *markdown_fence([line[2:] for line in _without_story(detail_lines(least.result))])]
     out += [f"\n**Note:** {markdown_text(note)}" for note in diff.notes]
