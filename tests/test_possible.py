@@ -273,3 +273,17 @@ def test_a_witness_at_some_sizes_is_written_and_named_as_such(tmp_path):
     assert code == 1 and (tmp_path / "the_board_can_shrink_to_two.itf.json").exists(), err
     assert "note: 2 results are bounded (a witness at the sizes shown only, but no proof)" in out
     assert "no witness" not in out.split("note:")[1]
+
+
+@pytest.mark.parametrize("condition, status", [("yes >= 2 and no == 0", "proved"), ("yes >= 2 and yes <= 1", "refuted"),
+                                               ("yes >= 2 and no == 0 and size(present) == 2", "proved")])
+def test_a_step_with_several_conditions_needs_no_parentheses(tmp_path, condition, status):
+    """``possible P and A and B`` parses as ``(P and A) and B``: it is read as ``P and (A and B)``,
+    as with parentheses (it was GOV314 on P and on each 'yes', found in review), on both engines."""
+    spec = tmp_path / "s.gov"
+    spec.write_text(SPEC.split("property")[0] + f"property x: possible remove_ceo and {condition}\n"
+                    f"property y: possible remove_ceo and ({condition})\n")
+    for engine in ENGINES:
+        report = api.check_file(str(spec), options=api.Options(depth=2, engine=engine))
+        assert [(r.name, r.status) for r in report.properties] == [("x", status), ("y", status)], engine
+    assert "It can happen that remove_ceo passes while" in report.properties[0].words

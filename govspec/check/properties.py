@@ -113,7 +113,7 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
 
 def _trace_property(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Property | None:
     """``always``, ``never`` and ``possible`` (as the ``never`` it flips): an invariant or a condition on a step."""
-    body = decl.body
+    body = _step_first(cx, decl.body) if decl.kind == "possible" else decl.body
     arrow = "->" if decl.kind == "always" else "and" if decl.kind == "possible" else None
     if decl.kind == "possible" and not (isinstance(body, ast.Binary) and _names_procedure(cx, body.left)):
         arrow = None  # ("possible A and B" of two conditions: a state where both hold)
@@ -154,6 +154,26 @@ def _trace_property(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Prop
     if r is None:
         return None
     return m.Property(kind="invariant", state=(r if decl.kind == "always" else m.NotE(r)), **common)
+
+
+def _step_first(cx: Context, body: ast.Expr) -> ast.Expr:
+    """``possible P and A and B``, which parses as ``(P and A) and B``, as ``P and (A and B)``: the
+    step, then the condition it must meet (any chain of 'and' whose first term names a procedure)."""
+    first, rest = body, []
+    while isinstance(first, ast.Binary) and first.op == "and":
+        rest.append(first.right)
+        first = first.left
+    if len(rest) < 2 or not _names_procedure(cx, first):
+        return body
+    return ast.Binary(body.span, "and", first, _chain(rest[-1], rest[-2::-1]))
+
+
+def _chain(first: ast.Expr, more: list[ast.Expr]) -> ast.Expr:
+    """``first and more[0] and ...``, grouped to the left as the parser groups it."""
+    for e in more:
+        first = ast.Binary(Span(first.span.path, first.span.line, first.span.column, e.span.end_line, e.span.end_column),
+                           "and", first, e)
+    return first
 
 
 def _ruled(decl: ast.PropertyDecl, condition: m.BoolExpr) -> m.BoolExpr:
