@@ -17,6 +17,7 @@ from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, WITNESSED, PropertyResul
 from . import properties
 from .deepening import Budget
 from .replay import Unconfirmed
+from .sanity import passable_at
 from .words import one_line, ranges_text, sizes_text, steps_text
 
 SIZE_ROUNDS = 4  # a group of variable size not searched at every size at once: its next sizes, one box at a time
@@ -77,6 +78,24 @@ def _procedure(prop: m.Property) -> str:
     return prop.label if prop.also else prop.procedure
 
 
+def _procedures(prop: m.Property) -> list[str]:
+    """The procedures a vacuous result is about, each by name (several for a set as written)."""
+    return [c[0] for c in prop.cases] if prop.kind == "step" else [prop.goal.procedure]
+
+
+def _within(depth: int | None) -> str:
+    return "in behaviours of any length" if depth is None else f"within {steps_text(depth)}"
+
+
+def _vacuity_found(least: PropertyResult, bounded: PropertyResult, vacuous_at: list[dict[str, int]]) -> PropertyResult:
+    """The ``bounded`` result over the sizes searched, from ``least`` (vacuous at the least sizes),
+    when the procedure may pass at some of those sizes: not marked (docs/semantics.md §8), its
+    summary saying at which sizes the vacuity was found (``vacuous_at``)."""
+    at = " and ".join(sizes_text(sizes) for sizes in vacuous_at)
+    return replace(bounded, vacuous=False, summary=f"with {bounded.scope.sizes_text()}: no counterexample "
+                                                   f"{_within(bounded.scope.depth)}; with {at} it {least.summary}")
+
+
 def _never_at_any_size(search, model: m.Model, prop: m.Property, budget: Budget):
     """Is a result that is vacuous at the least sizes (its procedure cannot pass there) vacuous at
     every size: does ``never P`` hold at every size (over a set of procedures: none of them)?
@@ -84,7 +103,7 @@ def _never_at_any_size(search, model: m.Model, prop: m.Property, budget: Budget)
     any length), or None for a procedure that can pass at some larger size, or an answer not had
     in time (then the result is not marked)."""
     # (approved, as the mark at the least sizes: verdicts/properties.py)
-    names = [c[0] for c in prop.cases] if prop.kind == "step" else [prop.goal.procedure]
+    names = _procedures(prop)
     name = _procedure(prop)
     never = m.Property(f"{prop.name} (can '{name}' pass?)", "step", prop.span, None, f"never {name}",
                        procedure=names[0], step=m.BoolConst(False),
@@ -111,16 +130,20 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
     if result.status == UNKNOWN:
         return replace(result, summary=f"{result.summary} (with {sizes_text(least)})")
 
-    def refuted_at(sizes: dict[str, int], seconds: float, cap: int | None, prove: bool) -> PropertyResult:
+    def refuted_at(sizes: dict[str, int], seconds: float, cap: int | None, prove: bool,
+                   vacuity: bool = False) -> PropertyResult:
         """The verdict on the spec at ``sizes``, within ``seconds`` of the property's time (raises
-        :class:`OutOfTime` when they run out: loading the spec at those sizes counts too)."""
+        :class:`OutOfTime` when they run out: loading the spec at those sizes counts too).  With
+        ``vacuity``, marked vacuous as at the least sizes: after the sanity check of its
+        procedures at ``sizes`` (as deep as the one at the least sizes: ``--depth``)."""
         share = budget.deadline.share(seconds, f"the time for {sizes_text(sizes)}")
         with share.applies():
             share.check()
             at = instance(model, sizes)
             share.check()
+            passable = passable_at(engine, at, _procedures(prop), budget.cap, share) if vacuity else None
             return properties.verdict(engine, at, next(p for p in at.properties if p.name == prop.name),
-                                      Budget(cap, budget.effort, share, prove, budget.recheck), None)
+                                      Budget(cap, budget.effort, share, prove, budget.recheck), passable)
 
     why_not_all = ""
     if result.status == PROVED and result.kind not in ("coalition_force", "every_coalition"):
@@ -137,10 +160,9 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
             vacuous = never is not None
             if answer.depth is None:
                 if vacuous:
-                    within = "in behaviours of any length" if never.depth is None else f"within {steps_text(never.depth)}"
                     return replace(result, scope=Scope(None, "all"),
                                    summary=f"holds only vacuously: '{_procedure(prop)}' can never pass, at any size "
-                                           f"({ranges_text(model)}), {within}")
+                                           f"({ranges_text(model)}), {_within(never.depth)}")
                 return replace(result, scope=Scope(None, "all"), vacuous=False,
                                summary=(f"no counterexample at any size ({ranges_text(model)}), in behaviours of "
                                         f"any length; with {sizes_text(least)} it {result.summary}") if result.vacuous
@@ -167,6 +189,12 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
     # the next sizes, one box at a time, while the budget lasts: a counterexample there refutes it
     box, depth = dict(least), result.scope.depth
     searched_all_lengths = result.scope.depth is None
+    vacuous_at, may_pass = [least], False  # (a mark found at the least sizes stands if found at each size searched)
+
+    def bounded(searched: Scope, **kw) -> PropertyResult:
+        out = replace(result, status=BOUNDED, scope=searched, **kw)
+        return _vacuity_found(result, out, vacuous_at) if result.vacuous and may_pass else out
+
     for grown, fresh in _size_boxes(model):
         if budget.deadline.expired():
             why_not_all += f"; the next sizes were not searched: {budget.deadline.ran_out()}"
@@ -177,15 +205,18 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
             share = budget.deadline.remaining_ms() / 1000 / max(1, len(fresh))
             try:
                 again = refuted_at(sizes, share, result.scope.depth if result.scope.depth is not None else budget.cap,
-                                   budget.prove)
+                                   budget.prove, result.vacuous)
             except OutOfTime as err:
                 again = replace(result, status=UNKNOWN, reason=str(err))
             if again.status == REFUTED:
                 return _found_at(again, prop, sizes, f"with {sizes_text(sizes)}: {again.summary}")
             if again.status not in (PROVED, BOUNDED):
-                return replace(result, status=BOUNDED, scope=Scope(depth, tuple((g, least[g], box[g]) for g in sorted(box))),
+                return bounded(Scope(depth, tuple((g, least[g], box[g]) for g in sorted(box))),
                                reason=f"not a proof: {why_not_all}; with {sizes_text(sizes)} the check was "
                                       f"{again.status} ({one_line(again.reason or '')})")
+            if again.vacuous:
+                vacuous_at.append(sizes)
+            may_pass = may_pass or not again.vacuous  # (or was not decided in time there)
             if again.scope.depth is not None:
                 searched_all_lengths = False
                 depth = again.scope.depth if depth is None else min(depth, again.scope.depth)
@@ -194,7 +225,7 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
     if not searched_all_lengths and depth is None:
         depth = budget.first
     shown = "it " + result.summary if result.status == PROVED and not prop.possible else result.summary
-    return replace(result, status=BOUNDED, scope=Scope(depth, sizes),
+    return bounded(Scope(depth, sizes),
                    summary=f"with {Scope(None, sizes).sizes_text()}: {shown}" if result.status == PROVED else
                    f"{result.summary} (with {Scope(None, sizes).sizes_text()})",
                    reason=f"not a proof for every size: {why_not_all}" + (f"; {result.reason}" if result.reason else ""))
