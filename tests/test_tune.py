@@ -278,6 +278,41 @@ def test_the_check_options_apply_to_every_point():
     assert t.verdict == "undecided" and t.exit_code == 4 and t.word().startswith("UNDECIDED: not decided at")
 
 
+BOARD_Q = 'organization "Board" {\n' + "".join(f"  person {p}\n" for p in "abcdef") + """\
+  body board { members a, b, c, d, e, f }
+  parameter q = 1/2
+  event resign(x in board) { effect remove x from board }
+  procedure act {
+    decided by board at meeting
+      notice none
+      quorum present > q * size(board)
+      passes when yes > half of present
+  }
+}
+property three_or_notice: always (act -> yes >= 3 or notified == board.members)
+"""
+
+
+def test_every_format_gives_the_reason_of_each_result_neither_proved_nor_refuted(tmp_path):
+    """A bounded value was shown as ``HOLDS UP TO 1 STEP`` (JSON: ``"bounded"``) and nothing more,
+    where ``check`` always says why it is not a proof: now each bounded or UNKNOWN result is listed
+    with its reason, in the words ``check`` uses, in every format."""
+    spec = tmp_path / "board.gov"
+    spec.write_text(BOARD_Q)
+    args = ("tune", str(spec), "--vary", "q=1/2..1/2", "--depth", "1")
+    code, out, _ = run_cli(*args)
+    _, checked, _ = run_cli("check", str(spec), "--depth", "1")
+    [reason] = re.findall(r"reason: (.*)", checked)  # (the words check gives it)
+    assert code == 4 and "--depth 1 caps the search" in reason
+    assert "Neither proved nor refuted, and why:\n  at q = 1/2: three_or_notice HOLDS UP TO 1 STEP: " in out
+    assert f"\n    reason: {reason}\n" in out
+    for form in ("markdown", "html"):
+        assert f"reason: {reason}" in run_cli(*args, "--format", form)[1], form
+    document = json.loads(run_cli(*args, "--format", "json")[1])
+    jsonschema.validate(document, SCHEMA)
+    assert document["points"][0]["undecided"] == {"three_or_notice": {"verdict": "HOLDS UP TO 1 STEP", "reason": reason}}
+
+
 # ---- review findings: the argument must see a veto decided with the vote, and a parameter made negative
 
 VETO = """organization "Veto test" {

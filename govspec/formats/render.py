@@ -129,7 +129,7 @@ def detail_lines(r: PropertyResult) -> list[str]:
     if r.cite:
         out.append(f"  ({r.cite})")
     if r.reason:
-        out.append(f"  reason: {r.reason}")
+        out.append(f"  {reason_text(r)}")
     if r.relied_on is not None and r.invariant:  # (--explain)
         out.append(f"  invariant: {r.invariant}")
     if r.relied_on is not None:
@@ -151,6 +151,12 @@ def detail_lines(r: PropertyResult) -> list[str]:
             out.append("  story:")
             out.extend("  " + sentence for sentence in story(r.trace))
     return out
+
+
+def reason_text(r: PropertyResult) -> str:
+    """``reason: not a proof: ...``: why a result is what it is (bounded: why it is not a proof;
+    UNKNOWN: why it was not decided), as every format that shows a result words it."""
+    return f"reason: {r.why}"
 
 
 def verdict_phrase(r: PropertyResult) -> str:

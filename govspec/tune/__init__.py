@@ -339,12 +339,18 @@ class Tuning:
                     out.append((index, r))
         return out
 
+    def undecided(self) -> list[tuple[tuple[int, ...], PropertyResult]]:
+        """Each result checked that is neither PROVED nor REFUTED (bounded or UNKNOWN), setting by
+        setting: every format gives its reason, as ``check`` does."""
+        return [(index, got[n]) for index in self.grid() for n, _ in self.properties
+                if (got := self.points.get(index, {})) and n in got and got[n].status not in (PROVED, REFUTED)]
+
     def _refuted(self, index):
         got = self.points.get(index, {})
         return next((got[n] for n, _ in self.properties if n in got and got[n].status == REFUTED), None)
 
     def as_dict(self) -> dict:
-        statuses = self.statuses
+        statuses, undecided = self.statuses, self.undecided()
         return {
             "format": "govspec-tune/1", "path": self.path, "objective": self.objective,
             "knobs": [{"name": k.name, "values": k.written, "duration": k.duration} for k in self.knobs],
@@ -355,7 +361,8 @@ class Tuning:
             "answer": None if self.answer is None else {k.name: k.written[i] for k, i in zip(self.knobs, self.answer)},
             "points": [{"setting": {k.name: k.written[i] for k, i in zip(self.knobs, index)},
                         "status": statuses[index], "checked": index in self.points,
-                        "properties": {n: r.status for n, r in self.points.get(index, {}).items()}}
+                        "properties": {n: r.status for n, r in self.points.get(index, {}).items()},
+                        "undecided": {r.name: {"verdict": r.word, "reason": r.why} for at, r in undecided if at == index}}
                        for index in self.grid()],
             "witnesses": [{"setting": {k.name: k.written[i] for k, i in zip(self.knobs, index)}, "result": r.as_dict()}
                           for index, r in self.boundary()],

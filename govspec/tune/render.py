@@ -1,11 +1,12 @@
-"""A tuning in text (the answer, how it was searched, the witness at the boundary), Markdown, HTML
+"""A tuning in text (the answer, how it was searched, the witness at the boundary, the reason of each
+result neither proved nor refuted, in the words of ``check``), Markdown, HTML
 (that Markdown as a page, with the values drawn as an SVG map) and JSON (schema ``govspec-tune/1``)."""
 
 from __future__ import annotations
 
 from html import escape
 
-from ..formats.render import detail_lines, statement
+from ..formats.render import detail_lines, reason_text, statement
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown
 from ..report import REFUTED
 from . import FAILS, HOLDS, Tuning
@@ -13,6 +14,7 @@ from . import FAILS, HOLDS, Tuning
 MARKS = {HOLDS: "+", FAILS: "-", None: ".", "undecided": "?"}
 COLOURS = {HOLDS: "#2e7d32", FAILS: "#c62828", None: "#eceff1", "undecided": "#f9a825"}
 LEGEND = "+ every property holds, - one fails, ? not decided, . not checked"
+UNDECIDED_HEAD = "Neither proved nor refuted, and why"
 
 
 def _head(t: Tuning) -> list[str]:
@@ -60,6 +62,11 @@ def _why(t: Tuning, index) -> str:
     return ", ".join(said) or "not checked"
 
 
+def _result(t: Tuning, index, r) -> str:
+    """A result at one setting in one line: ``at q = 4: NAME REFUTED: SUMMARY``."""
+    return f"at {t.setting(index)}: {r.name} {r.word}: {r.summary}"
+
+
 def text(t: Tuning) -> str:
     out = _head(t)
     out += [f"  {n}: {shown(statement(txt))}" for n, txt in t.properties]
@@ -67,8 +74,12 @@ def text(t: Tuning) -> str:
     out += ["", f"Values ({LEGEND}):"] + [f"  {line}" for line in _map_lines(t)]
     out += ["", t.word()]
     for index, r in t.boundary():
-        out += [f"  at {t.setting(index)}: {r.name} {r.word}: {r.summary}"]
+        out += [f"  {_result(t, index, r)}"]
         out += ["  " + line for line in detail_lines(r)]
+    if t.undecided():
+        out += ["", f"{UNDECIDED_HEAD}:"]
+    for index, r in t.undecided():
+        out += [f"  {_result(t, index, r)}", f"    {reason_text(r)}"]
     out += ["", f"exit code {t.exit_code}"]
     return shown("\n".join(out) + "\n", keep="\n")
 
@@ -91,6 +102,11 @@ def markdown(t: Tuning) -> str:
         out += ["", f"## Witness at {markdown_code(t.setting(index))}", "",
                 f"{markdown_code(r.name)} is **{r.word}**: {markdown_text(r.summary)}.", ""]
         out += markdown_fence([line[2:] for line in detail_lines(r)])
+    if t.undecided():
+        out += ["", f"## {UNDECIDED_HEAD}", ""]
+    for index, r in t.undecided():
+        out += [f"- at {markdown_code(t.setting(index))}: {markdown_code(r.name)} **{r.word}**: "
+                f"{markdown_text(r.summary)}; {markdown_text(reason_text(r))}."]
     out += ["", f"Exit code {t.exit_code}."]
     return "\n".join(out) + "\n"
 
