@@ -59,10 +59,19 @@ def _people(names, model: m.Model | None = None) -> str:
             if len(names) > 2 and len(names) >= len(body.members) and (
                     fingerprint(names) == fingerprint(body.members)  # (a group's members not read one by one)
                     or tuple(names) == tuple(body.members) or set(names) == set(body.members)):
-                return f"the members of {body.name} ({len(names):,} people)"
+                return f"the members of {body.name} ({len(names):,} people{_at_least_sizes(model, names)})"
     if len(names) > 8:
         return f"{len(names)} people ({', '.join(names[:3])}, ...)"
     return _join(list(names), "and")
+
+
+def _at_least_sizes(model: m.Model, names) -> str:
+    """For people who include a group whose size is left open: the sizes their number is counted
+    at (the least), since a result may have been found at larger ones."""
+    open_groups = sorted(g for g in model.sizes if any(n.startswith(f"{g}[") for n in names))
+    if not open_groups:
+        return ""
+    return " with " + ", ".join(f"{g} of {model.sizes[g][0]}" for g in open_groups) + ", more at larger sizes"
 
 
 class _Words:

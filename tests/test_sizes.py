@@ -111,3 +111,47 @@ def test_vacuity_at_the_least_size_is_not_claimed_for_every_size():
     assert (result.status, result.scope.sizes, result.vacuous) == ("proved", "all", False)
     assert result.summary.startswith("no counterexample at any size (d of 5 to 12), in behaviours of any length; "
                                      "with d of 5 it holds only vacuously")
+
+
+def test_the_words_count_the_members_at_the_least_sizes_and_say_so():
+    """A result found at d of 8 had words counting "the members of board (5 people)": the count is
+    at the least sizes, and the words say so."""
+    force = verdicts("at least 5")["three_cannot"]
+    model = api.load_text(BOARD.format(size="at least 5"), "board.gov")
+    from govspec.wording import in_words
+
+    words = in_words(model, next(p for p in model.properties if p.name == "three_cannot"))
+    assert "from the members of board (5 people with d of 5, more at larger sizes)" in words, words
+    assert force.summary.startswith("with d of 8: ")
+    fixed = api.load_text(BOARD.format(size="8"), "board.gov")
+    assert "the members of board (8 people) " in in_words(fixed, fixed.properties[0])
+
+
+RECUSED_STAFF = """organization "Counted recusal" {
+  person x
+  person y
+  group staff of at least 2 tags employee
+  body board { members x, y, staff }
+  parameter done = 0
+  procedure p {
+    decided by board at meeting
+      quorum majority of members
+      passes when yes > half of present
+    recuse tagged employee from vote
+    effect done = 1
+  }
+}
+property xy_cannot: no coalition of at most 2 can force p
+"""
+
+
+def test_a_result_for_some_sizes_names_the_candidates_at_the_size_they_were_named():
+    """"HOLDS FOR staff OF 2 TO 6 ONLY: with staff of 2 to 6: it no coalition of at most 2 of {x, y,
+    staff[1], staff[2]} ...": the candidates of the least sizes read as those of every size (and "it
+    no" is not English); the summary now says where they were named."""
+    model = api.load_text(RECUSED_STAFF, "staff.gov")
+    (result,) = [check_property(Z3Engine(), model, p, 3, 60.0, None, unbounded=True) for p in model.properties]
+    assert result.status == "bounded" and result.scope.sizes != "all"
+    low, high = result.scope.sizes[0][1:]
+    assert result.summary.startswith(f"with staff of {low} to {high}: no counterexample; with staff of 2, "
+                                     "no coalition of at most 2 of {x, y, staff[1], staff[2]} can force p"), result.summary

@@ -83,6 +83,12 @@ def _procedures(prop: m.Property) -> list[str]:
     return [c[0] for c in prop.cases] if prop.kind == "step" else [prop.goal.procedure]
 
 
+def _it(summary: str) -> str:
+    """A summary after "with d of 3": "it holds ..." for one that says how it holds; one that
+    names its subject ("no coalition of at most 2 ... can force p, ...") as it is."""
+    return f"it {summary}" if summary.startswith("holds") else summary
+
+
 def _within(depth: int | None) -> str:
     return "in behaviours of any length" if depth is None else f"within {steps_text(depth)}"
 
@@ -93,7 +99,7 @@ def _vacuity_found(least: PropertyResult, bounded: PropertyResult, vacuous_at: l
     summary saying at which sizes the vacuity was found (``vacuous_at``)."""
     at = " and ".join(sizes_text(sizes) for sizes in vacuous_at)
     return replace(bounded, vacuous=False, summary=f"with {bounded.scope.sizes_text()}: no counterexample "
-                                                   f"{_within(bounded.scope.depth)}; with {at} it {least.summary}")
+                                                   f"{_within(bounded.scope.depth)}; with {at} {_it(least.summary)}")
 
 
 def _never_at_any_size(search, model: m.Model, prop: m.Property, budget: Budget):
@@ -165,7 +171,7 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
                                            f"({ranges_text(model)}), {_within(never.depth)}")
                 return replace(result, scope=Scope(None, "all"), vacuous=False,
                                summary=(f"no counterexample at any size ({ranges_text(model)}), in behaviours of "
-                                        f"any length; with {sizes_text(least)} it {result.summary}") if result.vacuous
+                                        f"any length; with {sizes_text(least)} {_it(result.summary)}") if result.vacuous
                                else f"{result.summary}, {every}")
             result = replace(result, vacuous=vacuous)
             why_not_all = f"every size was searched to depth {answer.depth} only ({one_line(answer.reason or '')})"
@@ -224,7 +230,9 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
     sizes = tuple((g, least[g], box[g]) for g in sorted(box))
     if not searched_all_lengths and depth is None:
         depth = budget.first
-    shown = "it " + result.summary if result.status == PROVED and not prop.possible else result.summary
+    shown = result.summary if not result.status == PROVED or prop.possible else (
+        _it(result.summary) if result.summary.startswith("holds") else
+        f"no counterexample; with {sizes_text(least)}, {result.summary}")  # (its candidates named at those sizes)
     return bounded(Scope(depth, sizes),
                    summary=f"with {Scope(None, sizes).sizes_text()}: {shown}" if result.status == PROVED else
                    f"{result.summary} (with {Scope(None, sizes).sizes_text()})",
