@@ -311,8 +311,9 @@ def test_a_timed_procedure_is_also_asked_about_taking_effect():
     assert (executed.before.size, executed.after.size) == (4, 13) and executed.before.exact and executed.after.exact
     out = render.text(diff)
     assert "; P.executed: its taking effect, after a timelock or a veto window):" in out
-    assert "  to force remove_ceo: 4 people -> 4 people   (unchanged)" in out
-    assert "  to force remove_ceo.executed: 4 people -> 13 people   (changed)" in out
+    assert ("  to force remove_ceo: 4 people -> 4 people   (unchanged)\n"
+            "  to block remove_ceo: 3 people -> 3 people   (unchanged)\n"
+            "  to force remove_ceo.executed: 4 people -> 13 people   (changed)\n") in out  # (as docs/diff.md quotes them)
     assert "`P.executed`: its taking effect, after a timelock or a veto window." in render.markdown(diff)
     jsonschema.validate(diff.as_dict(), SCHEMA)
 
@@ -332,3 +333,28 @@ def test_an_undecided_property_names_its_side_and_gives_the_reason_in_text_and_m
     assert "### `ceo_removal_needs_three_or_notice`: not decided under the old rules" in md
     assert f"reason: {g.before.reason}" in md
     assert diff.exit_code == 1  # (a property lost: four_can_fire_ceo)
+
+
+def test_the_new_name_avoids_imported_properties_too(tmp_path):
+    """An imported property named NAME__new stays in both sides' rules: the new statement of NAME
+    is NAME__new2 (it took NAME__new, clashed with the imported one and was never checked)."""
+    (tmp_path / "lib.gov").write_text("property p__new: always ceo is not vacant\n")
+    rules = 'import "lib.gov"\n' + QUORUM_Q.replace("q = 4", "q = 0")
+    (tmp_path / "a.gov").write_text(rules + "property p: no coalition of at most 1 can force remove_ceo\n")
+    (tmp_path / "b.gov").write_text(rules + "property p: never remove_ceo\n")
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=2), power=False)
+    assert [(g.name, g.origin, g.why_not_before, g.why_not_after) for g in diff.guarantees] == [
+        ("p", "old", None, None), ("p__new2", "new", None, None)]
+    (_, new) = diff.guarantees
+    assert new.text == "property p__new2: never remove_ceo" and new.after.status == "refuted"
+
+
+def test_spacing_around_operators_is_not_part_of_a_statement(tmp_path):
+    rules = (ROOT / OLD).read_text().split("property ceo_removal")[0]
+    (tmp_path / "a.gov").write_text(rules + "property q: always (remove_ceo -> yes >= 2)\n")
+    (tmp_path / "b.gov").write_text(rules + "property q: always(remove_ceo->yes>=2)\n")
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=2), power=False)
+    assert [(g.name, g.origin) for g in diff.guarantees] == [("q", "both")]
+    (tmp_path / "c.gov").write_text(rules + "property q: always(remove_ceo->yes>=3)\n")
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "c.gov"), api.Options(depth=2), power=False)
+    assert [(g.name, g.origin) for g in diff.guarantees] == [("q", "old"), ("q__new", "new")]

@@ -110,7 +110,7 @@ def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power:
     for name, (text, states) in props_old.items():
         same = name in props_new and props_new[name][1] == states  # (a citation or a comment changed at most)
         union[name] = (props_new[name][0] if same else text, "both" if same else "old")
-    taken = set(props_old) | set(props_new)
+    taken = {p.name for model in (old, new) for p in model.properties}  # (imported ones too: they stay in)
     for name, (text, _) in props_new.items():
         if name not in union:
             union[name] = (text, "new")

@@ -3,6 +3,8 @@ properties under the other side's rules, and asks its own coalition questions.""
 
 from __future__ import annotations
 
+import re
+
 from .. import model as m
 from ..diagnostics import Diagnostic, SpecError
 from ..imports import Imported
@@ -16,8 +18,12 @@ def own_properties(model: m.Model) -> dict[str, tuple[str, str]]:
     what it states (without comments, its citation or the spacing: two texts that differ only so
     state one property)."""
     spec, sources = joined(model)
-    return {p.name: (_raw(p.span, sources), written(p.span, sources)) for p in spec.properties
+    return {p.name: (_raw(p.span, sources), " ".join(TOKEN.findall(written(p.span, sources)))) for p in spec.properties
             if p.span.path == model.path}
+
+
+# (a property's tokens, once its comments and citation are gone: names, numbers, operators, the rest one by one)
+TOKEN = re.compile(r"[^\W\d]\w*|[0-9][0-9./%]*|->|>=|<=|==|!=|\S")
 
 
 def _raw(span, sources) -> str:
