@@ -504,7 +504,7 @@ def _each_check_options(command):
                    "everyone else as they are (with --by person).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
               show_default=True, help="text: tables and coalitions in words; json: the analysis (schema "
-                                      "govspec-power/1); markdown: a Power section; html: a page with a bar chart per outcome.")
+                                      "govspec-power/2); markdown: a Power section; html: a page with a bar chart per outcome.")
 @_with_options(_parallel_options("the outcomes"))
 @_each_check_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")

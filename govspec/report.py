@@ -332,7 +332,7 @@ class ReviewDiff:
 @dataclass(frozen=True)
 class ReviewPower:
     """A review's ```govspec-power block, done: ``govspec power SPEC`` as data (``data``: its JSON,
-    schema ``govspec-power/1``) and as Markdown; ``exit_code`` is that of ``govspec power`` (4 some
+    schema ``govspec-power/2``) and as Markdown; ``exit_code`` is that of ``govspec power`` (4 some
     outcome bounded or not analysed, 0 every one exact).  ``line``, ``last``: the block's fence lines."""
 
     line: int

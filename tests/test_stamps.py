@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 
+import jsonschema
 import pytest
 
 from conftest import ROOT, run_cli
@@ -497,6 +498,20 @@ def test_a_review_s_blocks_are_done_again_and_hold(review_report):
     assert f"{review}:8: power block of nassau.gov: as recorded\n" in out
     assert out.endswith("the report holds (0 verdicts re-checked, 0 of them decided; 2 review blocks done again, "
                         "as recorded)\n")
+
+
+def test_a_power_block_written_in_version_1_of_the_power_schema_still_verifies(review_report):
+    """Reports written before govspec-power/2 (which moved a bounded outcome's fractions from
+    "exact" to "bounded") are read as they are: the report schema takes both versions."""
+    folder, review, report = review_report
+    data = json.loads(report.read_text())
+    (power,) = data["files"][0]["powers"]
+    assert power["power"]["schema"] == "govspec-power/2"
+    power["power"]["schema"] = "govspec-power/1"
+    jsonschema.validate(data, json.loads((ROOT / "govspec/schemas/report.schema.json").read_text()))
+    report.write_text(json.dumps(data))
+    code, out, err = run_cli("verify-report", str(report))
+    assert (code, err) == (0, "") and f"{review}:8: power block of nassau.gov: as recorded\n" in out
 
 
 def test_a_spec_a_block_names_that_changes_what_it_finds_is_caught(review_report):

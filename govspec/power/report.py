@@ -23,7 +23,7 @@ from .games import (BANZHAF_SUMS, BANZHAF_WORK, Analysis, BanzhafOnly, Game, Ins
                     fewest, minimal_blocking, minimal_winning, sample_banzhaf, sample_shapley)
 from .vote import Question, game_of, reduction
 
-SCHEMA = "govspec-power/1"
+SCHEMA = "govspec-power/2"  # (2: a bounded outcome's fractions under "bounded", not "exact")
 BY = ("person", "tag", "principal")
 WORK = 20_000_000  # the exact analysis refuses a vote whose generating function costs more table entries to compute
 LISTED = 1000  # minimal coalitions listed at most per outcome (more: "complete": false)
