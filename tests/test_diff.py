@@ -358,3 +358,31 @@ def test_spacing_around_operators_is_not_part_of_a_statement(tmp_path):
     (tmp_path / "c.gov").write_text(rules + "property q: always(remove_ceo->yes>=3)\n")
     diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "c.gov"), api.Options(depth=2), power=False)
     assert [(g.name, g.origin) for g in diff.guarantees] == [("q", "old"), ("q__new", "new")]
+
+
+def test_a_property_of_one_side_not_decided_there_is_shown_with_its_reason(tmp_path):
+    rules = (ROOT / OLD).read_text().split("property ceo_removal")[0]
+    (tmp_path / "a.gov").write_text(rules)
+    (tmp_path / "b.gov").write_text(rules.replace("  office chair = brockman\n", "  office chair = brockman\n  office cfo = toner\n")
+                                    + "property r: always (remove_ceo -> yes >= 3 or notified == board.members or cfo is vacant)\n")
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=1), power=False)
+    (g,) = diff.guarantees
+    assert g.change == "one side only" and g.after.status == "bounded"
+    out = render.text(diff)
+    assert "r (checked on one side only): always (remove_ceo -> yes >= 3 or notified == board.members or cfo is vacant)\n" \
+           f"  under the new rules, HOLDS UP TO 1 STEP: {g.after.summary}" in out
+    assert f"  reason: {g.after.reason}" in out
+
+
+def test_an_event_is_not_asked_who_can_force_it(tmp_path):
+    """A procedure on one side that is an event on the other: the event's side is not asked (nobody
+    decides an event; it was answered as "nobody needed")."""
+    rules = (ROOT / OLD).read_text().split("property ceo_removal")[0]
+    start = rules.index("  procedure remove_ceo")
+    end = rules.index("\n  }\n", start) + len("\n  }\n")
+    event = "  event remove_ceo {\n    require ceo is not vacant\n    effect ceo = vacant\n  }\n"
+    (tmp_path / "a.gov").write_text(rules[:start] + event + rules[end:])
+    (tmp_path / "b.gov").write_text(rules)
+    diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=2))
+    rows = {(p.procedure, p.kind): p for p in diff.power}
+    assert rows[("remove_ceo", "force")].before is None and rows[("remove_ceo", "force")].after.size == 4

@@ -115,13 +115,18 @@ def power_question(old: m.Model, new: m.Model, name: str, kind: str, options: Op
     before = after = None
     procedure = name.split(".")[0]
     try:
-        if procedure in old.procedures and not refused["old"]:
+        if _asked(old, procedure) and not refused["old"]:
             before = least(old, name, kind, options)
-        if procedure in new.procedures and not refused["new"]:
+        if _asked(new, procedure) and not refused["new"]:
             after = least(new, name, kind, options, hint=before.size if before else None)
     except Refused as err:  # (a coalition question the spec's constructs do not allow)
         return Power(name, kind, None, None, why_not=str(err))
     return Power(name, kind, before, after)
+
+
+def _asked(model: m.Model, procedure: str) -> bool:
+    """Is ``procedure`` a procedure of ``model`` (an event of that name is not asked about: nobody decides it)?"""
+    return procedure in model.procedures and not model.procedures[procedure].is_event
 
 
 def least(model: m.Model, procedure: str, kind: str, options: Options, hint: int | None = None) -> Least:
@@ -190,4 +195,5 @@ def _nobody_or_one(model: m.Model, procedure: str, kind: str, options: Options, 
         return Least(0, one.upto, True, (), dual, None, one.checks)
     if dual.status == "refuted":
         return one
-    return replace(one, exact=False, note=f"whether nobody is needed is {dual.word}" + (f": {dual.reason}" if dual.reason else ""))
+    return replace(one, exact=False, note=f"whether nobody is needed is undecided: {dual.word}"
+                   + (f", {dual.reason}" if dual.reason else ""))

@@ -19,17 +19,17 @@ def change_words(g) -> str:
     if g.change != UNDECIDED:
         return CHANGE_WORDS[g.change]
     sides = [side for side, r in (("old", g.before), ("new", g.after)) if r.status not in ("proved", "refuted")]
-    return f"not decided under the {sides[0]} rules" if len(sides) == 1 else "not decided under either rules"
+    return f"not decided under the {sides[0]} rules" if len(sides) == 1 else "not decided under the old rules nor the new"
 
 
 def _shown_sides(g) -> list[tuple[str, object]]:
     """The sides of a property shown in full: that of a flip where it fails, or each where it is not
-    decided (bounded or unknown: its reason is the limit of the result)."""
+    decided (bounded or unknown: its reason is the limit of the result), whatever the change (a
+    property checked on one side only too)."""
     if g.change in (LOST, GAINED):
         return [(("new", g.after) if g.change == LOST else ("old", g.before))]
-    if g.change == UNDECIDED:
-        return [(side, r) for side, r in (("old", g.before), ("new", g.after)) if r.status not in ("proved", "refuted")]
-    return []
+    return [(side, r) for side, r in (("old", g.before), ("new", g.after))
+            if r is not None and r.status not in ("proved", "refuted")]
 
 
 def text(diff: Diff) -> str:
