@@ -386,3 +386,23 @@ def test_an_event_is_not_asked_who_can_force_it(tmp_path):
     diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=2))
     rows = {(p.procedure, p.kind): p for p in diff.power}
     assert rows[("remove_ceo", "force")].before is None and rows[("remove_ceo", "force")].after.size == 4
+
+
+def test_a_side_that_refuses_the_coalition_question_keeps_the_other_side_s_answer(tmp_path):
+    """The new rules re-read the kept tally at execution (a coalition question there is GOV350):
+    the old side's answer is still given, the new side is "not computed" with the reason, and the
+    row is not called changed or unchanged (the whole row was "not computed" before)."""
+    kept = (ROOT / "specs" / "dao" / "tally_kept.gov").read_text()
+    gate = "    at execution require spend.weight_yes >= quorum_votes   \"execute() checks the votes For against today's quorum\"\n"
+    assert gate in kept
+    (tmp_path / "old.gov").write_text(kept.replace(gate, "").split("property")[0])
+    (tmp_path / "new.gov").write_text(kept.split("property")[0])
+    diff = diff_files(str(tmp_path / "old.gov"), str(tmp_path / "new.gov"), api.Options(depth=3))
+    row = next(p for p in diff.power if (p.procedure, p.kind) == ("spend", "force"))
+    assert row.before is not None and row.before.exact and row.after is None and not row.changed
+    assert row.why_not.startswith("under the new rules: [GOV350]")
+    out = render.text(diff)
+    assert f"  to force spend: {row.before.words()} -> not computed   (not compared: a side not computed)\n" \
+           f"    not computed under the new rules: [GOV350]" in out
+    assert "**Note:** to force `spend`: not computed under the new rules: \\[GOV350\\]" in render.markdown(diff)
+    jsonschema.validate(diff.as_dict(), SCHEMA)

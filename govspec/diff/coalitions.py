@@ -67,7 +67,10 @@ class Power:
 
     @property
     def changed(self) -> bool:
-        """Did the answer change (an exact size against a range or an undecided one counts as a change)?"""
+        """Did the answer change (an exact size against a range or an undecided one counts as a change)?
+        Not known, so False, when a side was not computed (``why_not``)."""
+        if self.why_not:
+            return False
         answers = [(x.size, x.exact) if x is not None else "absent" for x in (self.before, self.after)]
         return answers[0] != answers[1]
 
@@ -111,17 +114,26 @@ def questions(old: m.Model, new: m.Model) -> tuple[list[tuple[str, str]], dict[s
 def power_question(old: m.Model, new: m.Model, name: str, kind: str, options: Options,
                    refused: dict[str, str | None]) -> Power:
     """The fewest people who can force (or block) ``name`` (a procedure passing, or ``P.executed``),
-    before and after (the answer before is where the search after starts)."""
-    before = after = None
+    before and after (the answer before is where the search after starts).  A side whose
+    constructs do not allow the question is not computed, with the reason (``why_not``: the side
+    named when the other side was asked; the answer of the other side is kept)."""
+    answers: dict[str, Least | None] = {"old": None, "new": None}
+    why: dict[str, str] = {}
     procedure = name.split(".")[0]
-    try:
-        if _asked(old, procedure) and not refused["old"]:
-            before = least(old, name, kind, options)
-        if _asked(new, procedure) and not refused["new"]:
-            after = least(new, name, kind, options, hint=before.size if before else None)
-    except Refused as err:  # (a coalition question the spec's constructs do not allow)
-        return Power(name, kind, None, None, why_not=str(err))
-    return Power(name, kind, before, after)
+    for side, model in (("old", old), ("new", new)):
+        if not _asked(model, procedure) or refused[side]:
+            continue
+        try:
+            hint = answers["old"].size if side == "new" and answers["old"] is not None else None
+            answers[side] = least(model, name, kind, options, hint=hint)
+        except Refused as err:  # (a coalition question the spec's constructs do not allow)
+            why[side] = str(err)
+    if not why:
+        return Power(name, kind, answers["old"], answers["new"])
+    if answers["old"] is None and answers["new"] is None and len(set(why.values())) == 1:
+        return Power(name, kind, None, None, why_not=next(iter(why.values())))
+    return Power(name, kind, answers["old"], answers["new"],
+                 why_not="; ".join(f"under the {side} rules: {reason}" for side, reason in why.items()))
 
 
 def _asked(model: m.Model, procedure: str) -> bool:

@@ -56,13 +56,13 @@ def text(diff: Diff) -> str:
         out += ["", "Power (the fewest people who can force or block each procedure, from everyone declared"
                 + ("; P.executed: its taking effect, after a timelock or a veto window" if _timed(diff) else "") + "):"]
     for p in diff.power:
-        if p.why_not:
+        if p.why_not and p.before is None and p.after is None:
             out.append(f"  to {p.kind} {p.procedure}: not computed: {p.why_not}")
             continue
-        before = p.before.words() if p.before else "absent"
-        after = p.after.words() if p.after else "absent"
-        mark = "changed" if p.changed else "unchanged"
-        out.append(f"  to {p.kind} {p.procedure}: {before} -> {after}   ({mark})")
+        before, after = _side_words(p, "old"), _side_words(p, "new")
+        out.append(f"  to {p.kind} {p.procedure}: {before} -> {after}   ({_mark(p)})")
+        if p.why_not:
+            out.append(f"    not computed {p.why_not}")
         for side, least in (("old", p.before), ("new", p.after)):
             if p.changed and least is not None and least.coalition is not None:
                 out.append(f"    {side} rules: nobody is needed: {least.result.summary}" if least.size == 0 else
@@ -80,6 +80,19 @@ def text(diff: Diff) -> str:
     out += ["", f"{len(lost)} propert{'y' if len(lost) == 1 else 'ies'} lost" + (f": {', '.join(lost)}" if lost else "")
             + f"; exit code {diff.exit_code}"]
     return shown("\n".join(out) + "\n", keep="\n")
+
+
+def _side_words(p, side: str) -> str:
+    """One side's answer: its words, "not computed" (the question not allowed there) or "absent"."""
+    least = p.before if side == "old" else p.after
+    if least is not None:
+        return least.words()
+    refused = p.why_not and (f"under the {side} rules: " in p.why_not or not p.why_not.startswith("under the "))
+    return "not computed" if refused else "absent"
+
+
+def _mark(p) -> str:
+    return "not compared: a side not computed" if p.why_not else "changed" if p.changed else "unchanged"
 
 
 def _timed(diff: Diff) -> bool:
@@ -133,10 +146,12 @@ def markdown(diff: Diff) -> str:
     if diff.power:
         out += ["| Procedure | To | Old rules | New rules | |", "| --- | --- | --- | --- | --- |"]
         for p in diff.power:
-            before = p.before.words() if p.before else ("not computed" if p.why_not else "absent")
-            after = p.after.words() if p.after else ("not computed" if p.why_not else "absent")
+            before, after = _side_words(p, "old"), _side_words(p, "new")
             out.append(f"| {markdown_code(p.procedure, cell=True)} | {p.kind} | {markdown_text(before)} | "
-                       f"{markdown_text(after)} | {'changed' if p.changed else 'unchanged'} |")
+                       f"{markdown_text(after)} | {_mark(p)} |")
+        out += [f"\n**Note:** to {p.kind} {markdown_code(p.procedure)}: not computed "
+                + markdown_text(p.why_not if p.why_not.startswith("under the ") else f"under both sets of rules: {p.why_not}")
+                for p in diff.power if p.why_not]
         for p in diff.power:
             for side, least in (("old", p.before), ("new", p.after)):
                 if p.changed and least is not None and least.coalition is not None:
