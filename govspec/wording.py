@@ -68,7 +68,8 @@ def _people(names, model: m.Model | None = None) -> str:
 def _at_least_sizes(model: m.Model, names) -> str:
     """For people who include a group whose size is left open: the sizes their number is counted
     at (the least), since a result may have been found at larger ones."""
-    open_groups = sorted(g for g in model.sizes if any(n.startswith(f"{g}[") for n in names))
+    open_groups = sorted(g for g, (low, high) in model.sizes.items()
+                         if (high is None or high > low) and any(n.startswith(f"{g}[") for n in names))
     if not open_groups:
         return ""
     return " with " + ", ".join(f"{g} of {model.sizes[g][0]}" for g in open_groups) + ", more at larger sizes"

@@ -122,3 +122,40 @@ property force_slow: no coalition of at most 1 can force slow.executed
     assert got["rule_slow"].vacuous is False and "never pass" not in got["rule_slow"].summary
     assert got["force_slow"].vacuous is False and "vacuously" not in got["force_slow"].summary
     assert any(s.status == "warning" and "take effect" in s.message for s in report.sanity)
+
+
+def test_the_sanity_search_at_each_size_is_asked_once_and_not_after_the_mark_is_lost(monkeypatch):
+    """Three properties about 'big' asked the same search at every size, each, and went on after
+    the mark was lost (several times the run's time, found in review): each (size, procedure) is
+    searched once in a run, and not beyond the first size where 'big' passes."""
+    import govspec.verdicts.sizes as sizes
+
+    asked = []
+
+    def counted(engine, model, procedures, depth, deadline):
+        asked.extend((len(model.people), p) for p in procedures)
+        return real(engine, model, procedures, depth, deadline)
+
+    real = sizes.passable_at
+    monkeypatch.setattr(sizes, "passable_at", counted)
+    got = results(OPEN, "explicit")
+    assert len(asked) == len(set(asked)), asked
+    assert sorted(n for n, p in asked if p == "big") == [4]  # (big passes at d of 4: no search at 5, 6, 7)
+    assert got["rule_big"].vacuous is False and got["rule_act"].vacuous is True
+
+
+def test_the_sizes_where_a_mark_was_found_are_listed_plainly():
+    from govspec.verdicts.sizes import _sizes_list
+
+    assert _sizes_list([{"d": 3}]) == "d of 3"
+    assert _sizes_list([{"d": 3}, {"d": 5}, {"d": 6}]) == "d of 3, 5 and 6"
+    assert _sizes_list([{"d": 2, "e": 1}, {"d": 2, "e": 2}]) == "(d of 2, e of 1) and (d of 2, e of 2)"
+
+
+def test_a_group_of_one_size_is_counted_without_more_at_larger_sizes():
+    from govspec.wording import in_words
+
+    for size, suffix in (("3 to 3", ""), ("3 to 4", " with d of 3, more at larger sizes")):
+        model = api.load_text(OPEN.replace("at least 3", size), "v.gov")
+        words = in_words(model, next(p for p in model.properties if p.name == "force_big"))
+        assert f"from the members of board (3 people{suffix}) can" in words, words

@@ -18,7 +18,7 @@ from . import properties
 from .deepening import Budget
 from .replay import Unconfirmed
 from .sanity import passable_at
-from .words import one_line, ranges_text, sizes_text, steps_text
+from .words import one_line, phase_key, ranges_text, sizes_text, steps_text
 
 SIZE_ROUNDS = 4  # a group of variable size not searched at every size at once: its next sizes, one box at a time
 
@@ -83,6 +83,20 @@ def _procedures(prop: m.Property) -> list[str]:
     return [c[0] for c in prop.cases] if prop.kind == "step" else [prop.goal.procedure]
 
 
+def _passable(engine: Engine, model: m.Model, at: m.Model, sizes: dict[str, int], names: list[str],
+              depth: int | None, share, seconds: float) -> dict[str, bool]:
+    """:func:`~.sanity.passable_at` of ``names`` on ``at`` (``model`` at ``sizes``), within half the
+    time of that size (the property's own check keeps the rest), each answer kept on ``model`` for
+    the other properties of the run that ask it again."""
+    known = model.__dict__.setdefault("_passable_at", {})
+    key = (tuple(sorted(sizes.items())), depth)
+    asked = [n for n in names if (key, n) not in known]
+    if asked:
+        found = passable_at(engine, at, asked, depth, share.share(seconds / 2, f"the sanity check with {sizes_text(sizes)}"))
+        known.update({(key, n): found[phase_key(n, "pass")] for n in asked if phase_key(n, "pass") in found})
+    return {phase_key(n, "pass"): known[(key, n)] for n in names if (key, n) in known}
+
+
 def _it(summary: str) -> str:
     """A summary after "with d of 3": "it holds ..." for one that says how it holds; one that
     names its subject ("no coalition of at most 2 ... can force p, ...") as it is."""
@@ -93,11 +107,22 @@ def _within(depth: int | None) -> str:
     return "in behaviours of any length" if depth is None else f"within {steps_text(depth)}"
 
 
+def _sizes_list(found: list[dict[str, int]]) -> str:
+    """Settings of the groups, in words: "d of 3, 5 and 6" for one group; "(d of 2, e of 1) and
+    (d of 2, e of 2)" for several."""
+    if all(len(s) == 1 for s in found) and len({g for s in found for g in s}) == 1:
+        (g,) = found[0]
+        numbers = [str(s[g]) for s in found]
+        return f"{g} of " + (numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1])
+    texts = [f"({sizes_text(s)})" for s in found]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
 def _vacuity_found(least: PropertyResult, bounded: PropertyResult, vacuous_at: list[dict[str, int]]) -> PropertyResult:
     """The ``bounded`` result over the sizes searched, from ``least`` (vacuous at the least sizes),
     when the procedure may pass at some of those sizes: not marked (docs/semantics.md §8), its
     summary saying at which sizes the vacuity was found (``vacuous_at``)."""
-    at = " and ".join(sizes_text(sizes) for sizes in vacuous_at)
+    at = _sizes_list(vacuous_at)
     return replace(bounded, vacuous=False, summary=f"with {bounded.scope.sizes_text()}: no counterexample "
                                                    f"{_within(bounded.scope.depth)}; with {at} {_it(least.summary)}")
 
@@ -147,7 +172,7 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
             share.check()
             at = instance(model, sizes)
             share.check()
-            passable = passable_at(engine, at, _procedures(prop), budget.cap, share) if vacuity else None
+            passable = _passable(engine, model, at, sizes, _procedures(prop), budget.cap, share, seconds) if vacuity else None
             return properties.verdict(engine, at, next(p for p in at.properties if p.name == prop.name),
                                       Budget(cap, budget.effort, share, prove, budget.recheck), passable)
 
@@ -211,7 +236,7 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
             share = budget.deadline.remaining_ms() / 1000 / max(1, len(fresh))
             try:
                 again = refuted_at(sizes, share, result.scope.depth if result.scope.depth is not None else budget.cap,
-                                   budget.prove, result.vacuous)
+                                   budget.prove, result.vacuous and not may_pass)  # (a mark lost is not looked for again)
             except OutOfTime as err:
                 again = replace(result, status=UNKNOWN, reason=str(err))
             if again.status == REFUTED:
