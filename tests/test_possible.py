@@ -244,7 +244,7 @@ def test_misuse_is_a_located_error(tmp_path):
     code, out, err = run_cli("check", str(bad))
     assert code == 3 and "Traceback" not in out + err
     assert "bad.gov:23:22: error[GOV314]: 'remove_ceo' can only be used as 'always (remove_ceo -> ...)', " \
-           "'never remove_ceo', 'possible remove_ceo' or as a coalition goal" in out + err
+           "'never remove_ceo', 'possible remove_ceo', 'possible remove_ceo and ...' or as a coalition goal" in out + err
     bad.write_text(head + "property p: possible resign and yes >= 2\n")  # an event has no votes
     code, out, err = run_cli("check", str(bad))
     assert code == 3 and "error[GOV201]: 'yes' describes a vote" in out + err and "^^^" in out + err

@@ -152,7 +152,7 @@ def boolean(cx: Context, e: ast.Expr, scope: Scope):
         return ir
     if kind == "proc":
         cx.error("GOV314", f"'{ir.procedure}' can only be used as 'always ({ir.procedure} -> ...)', "
-                 f"'never {ir.procedure}', 'possible {ir.procedure}' or as a coalition goal", e.span)
+                 f"'never {ir.procedure}', 'possible {ir.procedure}', 'possible {ir.procedure} and ...' or as a coalition goal", e.span)
         return None
     cx.error("GOV200", f"expected a condition (true or false), found {kind_word(kind)}", e.span)
     return None

@@ -111,6 +111,9 @@ def prop(cx: Context, decl: ast.PropertyDecl) -> m.Property | None:
     return m.Property(kind=decl.kind, coalition=m.CoalitionSpec(tuple(candidates), None), goal=goal, **common)
 
 
+VOTE_WORDS_WHERE = "in 'always (P -> ...)' or 'possible P and ...' where P is a procedure"  # (where 'yes' and its kind mean something)
+
+
 def _trace_property(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Property | None:
     """``always``, ``never`` and ``possible`` (as the ``never`` it flips): an invariant or a condition on a step."""
     body = _step_first(cx, decl.body) if decl.kind == "possible" else decl.body
@@ -149,7 +152,7 @@ def _trace_property(cx: Context, decl: ast.PropertyDecl, common: dict) -> m.Prop
         return None if r is None else m.Property(kind="step", procedure=proc.name, step=_ruled(decl, r), **common)
     if isinstance(body, ast.Name) and body.name in cx.procs and decl.kind != "always":
         return m.Property(kind="step", procedure=body.name, step=m.BoolConst(False), **common)
-    scope = Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314")
+    scope = Scope(where=VOTE_WORDS_WHERE, step_code="GOV314")
     r = boolean(cx, body, scope)
     if r is None:
         return None
@@ -297,7 +300,7 @@ def _goal(cx: Context, e: ast.Expr) -> m.Goal | None:
             cx.error("GOV200", f"a coalition goal is a procedure, 'P.executed' or a condition", e.span)
             return None
         return m.Goal(e.owner, None, cx.text(e.span), r[1].phase)
-    r = boolean(cx, e, Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314"))
+    r = boolean(cx, e, Scope(where=VOTE_WORDS_WHERE, step_code="GOV314"))
     return None if r is None else m.Goal(None, r, cx.text(e.span))
 
 
@@ -316,7 +319,7 @@ def _each(cx: Context, decl: ast.PropertyDecl, goal: m.Goal, common: dict) -> m.
 
 def _static_set(cx: Context, e: ast.Expr, what: str) -> list[str] | None:
     """The people of a set written in a property, read in the initial state; at least one."""
-    scope = Scope(where="in 'always (P -> ...)' where P is a procedure", step_code="GOV314")
+    scope = Scope(where=VOTE_WORDS_WHERE, step_code="GOV314")
     r = expr(cx, e, scope)
     if r is None:
         return None
