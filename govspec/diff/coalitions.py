@@ -61,7 +61,7 @@ class Least:
 class Power:
     procedure: str
     kind: str  # force | block
-    before: Least | None  # None: the procedure is not in that spec, or the question was not asked
+    before: Least | None  # None: the procedure is not in that spec (or is an event there), or the question was not asked
     after: Least | None
     why_not: str | None = None
 
