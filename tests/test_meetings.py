@@ -111,6 +111,20 @@ def test_the_outsiders_not_notified_may_object(model):
     assert sem.forced_problems(model, state, Step("waived", (), (told,)), S("a", "b")) == []
 
 
+def test_the_replay_of_a_forcing_step_checks_the_time_at_each_outsider_response(model, monkeypatch):
+    """Every outsider response is tried to confirm a forcing step; with 333 interchangeable
+    outsiders that took 40 s of a 10 s --timeout, and the verdict came late (found in review):
+    each response tried now checks the property's time."""
+    import govspec.semantics.forcing as forcing
+
+    calls = []
+    monkeypatch.setattr(forcing, "check_time", lambda: calls.append(1))
+    told = StageChoice(S("a", "b", "c"), S("a", "b"), S("a", "b"))
+    responses = list(sem.outsider_responses(model, model.procedures["waived"], 0, sem.initial_state(model), {}, told, S("a", "b")))
+    assert sem.forced_problems(model, sem.initial_state(model), Step("waived", (), (told,)), S("a", "b")) == []
+    assert len(calls) == len(responses) > 1
+
+
 def test_short_notice_needs_everyone_and_nobody_duly_notified(ahead):
     model = ahead
     state = sem.initial_state(model)

@@ -5,6 +5,7 @@ coalition's moves of a forcing step.  Refuses, with :class:`TooLarge`, more than
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 from typing import Iterator
 
@@ -88,6 +89,9 @@ def _choices(model: m.Model, proc: m.Procedure, index: int, state: sem.State, ar
     for key, people in classes.items():
         role = "free" if coalition is None else ("coalition" if people[0] in coalition else "outsider")
         options = _options(stage, people[0] in r_vote, role)
+        # (counted before they are listed: a class of 1,000 with four options has 167 million)
+        if total * math.comb(len(people) + len(options) - 1, len(options) - 1) > LIMITS["choices per stage"]:
+            raise TooLarge(f"more than {LIMITS['choices per stage']} choices at one stage of '{proc.name}'")
         splits = list(sem.compositions(len(people), len(options)))
         if prefer in options:  # (everyone of the class taking it, first)
             first = tuple(len(people) if option == prefer else 0 for option in options)

@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Iterator
 
 from .. import model as m
+from ..clock import check_time
 from .effects import counting_powers, effect_problems, loan_problems
 from .evaluate import Env, eval_bool
 from .meetings import args_problems, call_problems, choice_problems, recused, stage_carries, window_carries
@@ -355,6 +356,7 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
         return problems
     for i, (stage, c) in enumerate(zip(proc.stages, base.stages)):
         for response in _responses(model, proc, i, state, args, c, coalition, counted, stage):
+            check_time()  # (the property's time: a large body's responses may be many)
             bad = choice_problems(proc, stage, state, args, response)
             if bad:
                 return [f"stage {i}: {b}" for b in bad]
