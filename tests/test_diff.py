@@ -406,3 +406,20 @@ def test_a_side_that_refuses_the_coalition_question_keeps_the_other_side_s_answe
            f"    not computed under the new rules: [GOV350]" in out
     assert "**Note:** to force `spend`: not computed under the new rules: \\[GOV350\\]" in render.markdown(diff)
     jsonschema.validate(diff.as_dict(), SCHEMA)
+
+
+def test_a_side_not_asked_for_the_whole_spec_is_not_computed_not_absent(tmp_path):
+    """A group of variable size on the old side: its rows said "absent -> 2 people (changed)", as if
+    the procedure were not declared (found in review); the side is "not computed", with the reason."""
+    spec = ('organization "S" {\n  group d of SIZE\n  body board { members d }\n  procedure act {\n'
+            "    decided by board at meeting\n      notice all\n      quorum present >= 2\n"
+            "      passes when yes > half of present\n  }\n}\n")
+    (tmp_path / "old.gov").write_text(spec.replace("SIZE", "3 to 5"))
+    (tmp_path / "new.gov").write_text(spec.replace("SIZE", "3"))
+    diff = diff_files(str(tmp_path / "old.gov"), str(tmp_path / "new.gov"), api.Options(depth=2))
+    row = next(p for p in diff.power if (p.procedure, p.kind) == ("act", "force"))
+    assert row.before is None and row.after.size == 2 and not row.changed
+    out = render.text(diff)
+    assert "  to force act: not computed -> 2 people   (not compared: a side not computed)\n" \
+           "    not computed under the old rules: a group of variable size" in out
+    jsonschema.validate(diff.as_dict(), SCHEMA)

@@ -296,3 +296,19 @@ def test_a_forced_meeting_must_be_called_by_whom_the_rules_say():
     problems = sem.forced_problems(model, state, Step("act", (), (everyone,)), S("a", "b"))
     assert any("call" in p for p in problems), problems
     assert sem.forced_problems(model, state, Step("act", (), (everyone,)), S("a", "b", "c")) == []
+
+
+def test_the_coalition_s_answers_to_a_veto_are_counted_before_they_are_listed():
+    """A coalition of many interchangeable members of a veto body has many ways to answer a veto
+    (a group of 1,000 in a meeting: 167 million), listed with no limit; they are counted first,
+    as the outsiders' responses are, and past the limit the replay says so (ReplayLimit)."""
+    from conftest import ROOT
+    from govspec.semantics import ReplayLimit
+
+    model = api.load(str(ROOT / "specs/openai/dao_veto_window.gov"))
+    proc = model.procedures["remove_ceo"]
+    state = sem.initial_state(model)
+    staff = frozenset(p.name for p in model.people if p.name.startswith("staff["))
+    assert len(list(sem.coalition_veto_responses(model, proc, state, {}, staff))) == 13  # (0 to 12 of them sign)
+    with pytest.raises(ReplayLimit):
+        next(sem.coalition_veto_responses(model, proc, state, {}, staff, limit=12))

@@ -385,6 +385,22 @@ def test_a_refuted_can_force_shows_the_others_answer_with_its_timeline():
     assert 'aria-label="timeline of the scenario for investors_together_can_remove_the_ceo: the others&#39; answer"' in page
 
 
+def test_the_others_answer_is_searched_within_the_property_s_time():
+    """The others' answer to a refuted "can force" lists every response of theirs: in a large body
+    it ran 60 times past --timeout (found in review). It checks the time: past it, no answer is
+    shown (the verdict stands; the answer only illustrates it)."""
+    from govspec.clock import time_limit
+    from govspec.explicit.response import defeat
+    from govspec.load import load as load_model
+
+    model = load_model(str(ROOT / "specs/openai/dao_token_timelock.gov"))
+    goal, coalition = model.properties[3].goal, frozenset(("investor_a", "investor_b", "investor_c"))
+    assert defeat(model, goal, coalition) is not None
+    late = time_limit(1e-9)
+    with late.applies():
+        assert defeat(model, goal, coalition) is None
+
+
 def test_the_others_answer_to_a_large_coalition_is_its_plain_attempt(tmp_path):
     """75 interchangeable holders have too many choices to list: the one where all of them vote yes."""
     spec = tmp_path / "holders.gov"

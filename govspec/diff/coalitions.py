@@ -121,7 +121,10 @@ def power_question(old: m.Model, new: m.Model, name: str, kind: str, options: Op
     why: dict[str, str] = {}
     procedure = name.split(".")[0]
     for side, model in (("old", old), ("new", new)):
-        if not _asked(model, procedure) or refused[side]:
+        if not _asked(model, procedure):
+            continue
+        if refused[side]:  # (the whole spec: a group of variable size, several live proposals)
+            why[side] = refused[side]
             continue
         try:
             hint = answers["old"].size if side == "new" and answers["old"] is not None else None
@@ -130,7 +133,7 @@ def power_question(old: m.Model, new: m.Model, name: str, kind: str, options: Op
             why[side] = str(err)
     if not why:
         return Power(name, kind, answers["old"], answers["new"])
-    if answers["old"] is None and answers["new"] is None and len(set(why.values())) == 1:
+    if len(why) == 2 and len(set(why.values())) == 1:  # (both sides asked, and refused alike)
         return Power(name, kind, None, None, why_not=next(iter(why.values())))
     return Power(name, kind, answers["old"], answers["new"],
                  why_not="; ".join(f"under the {side} rules: {reason}" for side, reason in why.items()))

@@ -56,7 +56,7 @@ def text(diff: Diff) -> str:
         out += ["", "Power (the fewest people who can force or block each procedure, from everyone declared"
                 + ("; P.executed: its taking effect, after a timelock or a veto window" if _timed(diff) else "") + "):"]
     for p in diff.power:
-        if p.why_not and p.before is None and p.after is None:
+        if p.why_not and not p.why_not.startswith("under the "):  # (both sides asked, and refused alike)
             out.append(f"  to {p.kind} {p.procedure}: not computed: {p.why_not}")
             continue
         before, after = _side_words(p, "old"), _side_words(p, "new")

@@ -20,6 +20,7 @@ import itertools
 
 from .. import model as m
 from .. import semantics as sem
+from ..clock import OutOfTime, check_time
 from .steps import TooLarge, _choices, _preconditions_hold, _stage_ok, _vote_args
 
 
@@ -63,7 +64,7 @@ def defeat(model: m.Model, goal: m.Goal, coalition: frozenset[str]
                 stopped = carried = None
                 for attempt in _attempts(model, proc, i, state, args, coalition, counted):
                     answers = [r for r in sem.outsider_responses(model, proc, i, state, args, attempt, coalition, power=counted)
-                               if not sem.choice_problems(proc, stage, state, args, r)]
+                               if not sem.choice_problems(proc, stage, state, args, r) and _in_time()]
                     stop = next((r for r in answers if not _stage_ok(model, proc, i, state, args, r, counted)), None)
                     if answers and stop is None:
                         carried = answers[0]  # (this stage the coalition carries whatever the others do)
@@ -73,6 +74,11 @@ def defeat(model: m.Model, goal: m.Goal, coalition: frozenset[str]
                 if carried is None:
                     return (proc, args, (*chosen, stopped)) if stopped is not None else None
                 chosen.append(carried)
-    except (TooLarge, sem.ReplayLimit):
+    except (TooLarge, sem.ReplayLimit, OutOfTime):  # (the others' answer is an illustration: none shown then)
         return None
     return None
+
+
+def _in_time() -> bool:
+    check_time()  # (the property's time: the others' answers in a large body are many)
+    return True

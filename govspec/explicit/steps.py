@@ -354,6 +354,14 @@ def steps_from(model: m.Model, state: sem.State, deadline: Deadline,
         yield (violating[name], True) if name in violating else (step, False)
 
 
+def _late(deadline: Deadline) -> bool:
+    """Raise TimeoutError once ``deadline`` has passed (False otherwise): a check inside a loop over
+    the outsiders' responses, which are many in a large body."""
+    if deadline.expired():
+        raise TimeoutError
+    return False
+
+
 def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], deadline: Deadline,
                  horizon: int | None = None) -> Iterator[sem.Step]:
     """Every step the coalition can force from ``state`` (one per procedure and arguments)."""
@@ -379,7 +387,7 @@ def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], de
                 for i in range(len(proc.stages)):
                     pick = None
                     for c in _choices(model, proc, i, state, args, coalition, power=counted):
-                        if all(_stage_ok(model, proc, i, state, args, r, counted, which)
+                        if all(_stage_ok(model, proc, i, state, args, r, counted, which) and not _late(deadline)
                                for r in sem.outsider_responses(model, proc, i, state, args, c, coalition, power=counted)):
                             pick = c
                             break

@@ -232,20 +232,24 @@ def compositions(n: int, k: int) -> Iterator[tuple[int, ...]]:
 
 
 def coalition_veto_responses(model: m.Model, proc: m.Procedure, state: State, args: dict[str, str],
-                             coalition: frozenset[str]) -> Iterator[StageChoice]:
+                             coalition: frozenset[str], limit: int = 200_000) -> Iterator[StageChoice]:
     """Every way the coalition's members can respond to a veto attempt in a window (up to
-    interchangeability), everyone being notified (a veto window is open to every member)."""
+    interchangeability), everyone being notified (a veto window is open to every member);
+    :class:`ReplayLimit` past ``limit`` of them, counted before they are listed."""
     stage = proc.window_stage
     members = state.body(stage.body)
     r_vote = recused(proc, args, "vote") & members
     r_quorum = recused(proc, args, "quorum") & members
     classes = _classes(model, state, args, sorted(members & coalition), r_vote, r_quorum)
-    per_class = []
+    per_class, total = [], 1
     for people in classes.values():
         if stage.mode == "consent":
             options = ("none",) if people[0] in r_vote else ("none", "sign")
         else:
             options = ("absent", "attend") if people[0] in r_vote else ("absent", "yes", "no", "abstain")
+        total *= math.comb(len(people) + len(options) - 1, len(options) - 1)
+        if total > limit:  # (counted before they are listed, as the outsiders' responses are)
+            raise ReplayLimit(f"more than {limit} responses of the coalition's members to a veto to enumerate")
         per_class.append([(people, options, split) for split in compositions(len(people), len(options))])
     for combo in itertools.product(*per_class):
         yield assemble_choice(combo, members)
@@ -273,7 +277,8 @@ def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str 
         name, stage, args = proc.name, proc.window_stage, dict(args_t)
         safe = False
         for own in coalition_veto_responses(model, proc, state, args, coalition):
-            if not any(window_carries(model, proc, state, args, r)
+            check_time()
+            if not any(window_carries(model, proc, state, args, r) or check_time()  # (None, or OutOfTime)
                        for r in outsider_responses(model, proc, 0, state, args, own, coalition, stage=stage)):
                 safe = True
                 break

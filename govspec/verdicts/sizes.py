@@ -87,9 +87,9 @@ def _passable(engine: Engine, model: m.Model, at: m.Model, sizes: dict[str, int]
               depth: int | None, share, seconds: float) -> dict[str, bool]:
     """:func:`~.sanity.passable_at` of ``names`` on ``at`` (``model`` at ``sizes``), within half the
     time of that size (the property's own check keeps the rest), each answer kept on ``model`` for
-    the other properties of the run that ask it again."""
+    the other properties of the run that ask it again (with the same engine and depth)."""
     known = model.__dict__.setdefault("_passable_at", {})
-    key = (tuple(sorted(sizes.items())), depth)
+    key = (engine.name, tuple(sorted(sizes.items())), depth)
     asked = [n for n in names if (key, n) not in known]
     if asked:
         found = passable_at(engine, at, asked, depth, share.share(seconds / 2, f"the sanity check with {sizes_text(sizes)}"))
@@ -118,13 +118,16 @@ def _sizes_list(found: list[dict[str, int]]) -> str:
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
-def _vacuity_found(least: PropertyResult, bounded: PropertyResult, vacuous_at: list[dict[str, int]]) -> PropertyResult:
+def _vacuity_found(least: PropertyResult, bounded: PropertyResult, vacuous_at: list[dict[str, int]],
+                   lost_at: dict[str, int]) -> PropertyResult:
     """The ``bounded`` result over the sizes searched, from ``least`` (vacuous at the least sizes),
     when the procedure may pass at some of those sizes: not marked (docs/semantics.md §8), its
-    summary saying at which sizes the vacuity was found (``vacuous_at``)."""
+    summary saying at which sizes the vacuity was found (``vacuous_at``) and where not (``lost_at``:
+    the procedure can pass there, or it was not decided in time; no later size is searched for it)."""
     at = _sizes_list(vacuous_at)
     return replace(bounded, vacuous=False, summary=f"with {bounded.scope.sizes_text()}: no counterexample "
-                                                   f"{_within(bounded.scope.depth)}; with {at} {_it(least.summary)}")
+                                                   f"{_within(bounded.scope.depth)}; with {at} {_it(least.summary)}; "
+                                                   f"not found with {sizes_text(lost_at)}, and not looked for at larger sizes")
 
 
 def _never_at_any_size(search, model: m.Model, prop: m.Property, budget: Budget):
@@ -220,11 +223,11 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
     # the next sizes, one box at a time, while the budget lasts: a counterexample there refutes it
     box, depth = dict(least), result.scope.depth
     searched_all_lengths = result.scope.depth is None
-    vacuous_at, may_pass = [least], False  # (a mark found at the least sizes stands if found at each size searched)
+    vacuous_at, may_pass, lost_at = [least], False, None  # (a mark found at the least sizes stands if found at each size searched)
 
     def bounded(searched: Scope, **kw) -> PropertyResult:
         out = replace(result, status=BOUNDED, scope=searched, **kw)
-        return _vacuity_found(result, out, vacuous_at) if result.vacuous and may_pass else out
+        return _vacuity_found(result, out, vacuous_at, lost_at) if result.vacuous and may_pass else out
 
     for grown, fresh in _size_boxes(model):
         if budget.deadline.expired():
@@ -247,7 +250,8 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
                                       f"{again.status} ({one_line(again.reason or '')})")
             if again.vacuous:
                 vacuous_at.append(sizes)
-            may_pass = may_pass or not again.vacuous  # (or was not decided in time there)
+            elif result.vacuous and not may_pass:  # (it can pass here, or was not decided in time: not looked for again)
+                may_pass, lost_at = True, sizes
             if again.scope.depth is not None:
                 searched_all_lengths = False
                 depth = again.scope.depth if depth is None else min(depth, again.scope.depth)
