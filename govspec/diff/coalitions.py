@@ -64,6 +64,12 @@ class Power:
     before: Least | None  # None: the procedure is not in that spec (or is an event there), or the question was not asked
     after: Least | None
     why_not: str | None = None
+    refused: tuple[tuple[str, str], ...] = ()  # (side, reason) of each side not computed; why_not says them in words
+
+    @property
+    def refused_alike(self) -> bool:
+        """Both sides asked, and refused for one reason (``why_not`` is that reason alone)."""
+        return len(self.refused) == 2 and self.refused[0][1] == self.refused[1][1]
 
     @property
     def changed(self) -> bool:
@@ -133,9 +139,10 @@ def power_question(old: m.Model, new: m.Model, name: str, kind: str, options: Op
             why[side] = str(err)
     if not why:
         return Power(name, kind, answers["old"], answers["new"])
+    refused = tuple(why.items())
     if len(why) == 2 and len(set(why.values())) == 1:  # (both sides asked, and refused alike)
-        return Power(name, kind, None, None, why_not=next(iter(why.values())))
-    return Power(name, kind, answers["old"], answers["new"],
+        return Power(name, kind, None, None, why_not=next(iter(why.values())), refused=refused)
+    return Power(name, kind, answers["old"], answers["new"], refused=refused,
                  why_not="; ".join(f"under the {side} rules: {reason}" for side, reason in why.items()))
 
 

@@ -56,7 +56,7 @@ def text(diff: Diff) -> str:
         out += ["", "Power (the fewest people who can force or block each procedure, from everyone declared"
                 + ("; P.executed: its taking effect, after a timelock or a veto window" if _timed(diff) else "") + "):"]
     for p in diff.power:
-        if p.why_not and not p.why_not.startswith("under the "):  # (both sides asked, and refused alike)
+        if p.refused_alike:
             out.append(f"  to {p.kind} {p.procedure}: not computed: {p.why_not}")
             continue
         before, after = _side_words(p, "old"), _side_words(p, "new")
@@ -87,8 +87,7 @@ def _side_words(p, side: str) -> str:
     least = p.before if side == "old" else p.after
     if least is not None:
         return least.words()
-    refused = p.why_not and (f"under the {side} rules: " in p.why_not or not p.why_not.startswith("under the "))
-    return "not computed" if refused else "absent"
+    return "not computed" if side in dict(p.refused) else "absent"
 
 
 def _mark(p) -> str:
@@ -150,7 +149,7 @@ def markdown(diff: Diff) -> str:
             out.append(f"| {markdown_code(p.procedure, cell=True)} | {p.kind} | {markdown_text(before)} | "
                        f"{markdown_text(after)} | {_mark(p)} |")
         out += [f"\n**Note:** to {p.kind} {markdown_code(p.procedure)}: not computed "
-                + markdown_text(p.why_not if p.why_not.startswith("under the ") else f"under both sets of rules: {p.why_not}")
+                + markdown_text(f"under both sets of rules: {p.why_not}" if p.refused_alike else p.why_not)
                 for p in diff.power if p.why_not]
         for p in diff.power:
             for side, least in (("old", p.before), ("new", p.after)):
