@@ -91,8 +91,12 @@ def _built(spec, text: str, path: str, sizes: dict[str, int] | None, imported: I
 
 def instance(model: m.Model, sizes: dict[str, int]) -> m.Model:
     """The spec of ``model`` with its groups of variable size at ``sizes`` (the others at their least),
-    joined with the imported texts ``model`` was built from."""
-    return _built(parse(model.source, model.path), model.source, model.path, sizes, Imported(dict(model.imported)))
+    joined with the imported texts ``model`` was built from, with the changes made to ``model``
+    after it was built (``model.edits``: a rule removed by --explain) made again."""
+    built = _built(parse(model.source, model.path), model.source, model.path, sizes, Imported(dict(model.imported)))
+    for edit in model.edits:
+        built = edit(built)
+    return replace(built, edits=model.edits)
 
 
 def inputs(path: str) -> list[tuple[str, str]]:

@@ -682,6 +682,9 @@ class Model:
     # the clauses "amend" blocks changed in imported procedures, by the amending clause's span (reports mark them)
     amendments: dict[Span, "Amendment"] = field(default_factory=dict, compare=False)
     flash_written: str | None = None  # the flash loan's amount as written, for reports (issue 16.5)
+    # changes made to the model after it was built, as functions of a model to a model (--explain
+    # removes a rule: govspec.reliance): an instance of the spec at other sizes has them made again
+    edits: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def timed(self) -> bool:

@@ -7,7 +7,9 @@ cap) is removed in turn from a copy of the model, and the property is checked ag
 engine at the same depth: when that check finds a counterexample (REFUTED, replayed on the
 reference semantics of the weakened model like any other), the proof relied on the rule.  This is
 deletion-based rather than an unsat core: each rule listed is needed on its own; rules not listed
-were not needed within the depth (two rules that each would suffice are both left out).
+were not needed within the depth (two rules that each would suffice are both left out).  With
+groups of variable size, each check searches the next sizes too, with the rule removed at each
+(``Model.edits``, made again by ``govspec.load.instance``).
 
 Removing a rule means: no quorum; a ``passes when`` of an approval or decision always met; a veto
 stage that never carries; ``notice none`` (and no waiver by attendance or in writing); any member may call the
@@ -21,88 +23,124 @@ from dataclasses import replace
 from typing import Callable
 
 from . import model as m
-from .report import REFUTED, UNKNOWN, PropertyResult, RuleRef
+from .report import REFUTED, UNKNOWN, PropertyResult, RuleRef, Scope
 from .scenario import rule_ref
 
 ALWAYS, NEVER = m.BoolConst(True), m.BoolConst(False)
 
 
-def _procs(model: m.Model, proc: m.Procedure, **changes) -> m.Model:
-    procedures = dict(model.procedures)
-    procedures[proc.name] = replace(proc, **changes)
-    return replace(model, procedures=procedures)
+Edit = Callable[[m.Model], m.Model]
 
 
-def _stage(model: m.Model, proc: m.Procedure, index: int, **changes) -> m.Model:
-    stages = list(proc.stages)
-    stages[index] = replace(stages[index], **changes)
-    return _procs(model, proc, stages=tuple(stages))
+def _procs(name: str, **changes) -> Edit:
+    """The edit that changes procedure ``name``: each field of ``changes`` to its function of the procedure."""
+    def edit(model: m.Model) -> m.Model:
+        proc = model.procedures[name]
+        procedures = dict(model.procedures)
+        procedures[name] = replace(proc, **{k: v(proc) for k, v in changes.items()})
+        return replace(model, procedures=procedures)
+    return edit
+
+
+def _stage(name: str, index: int, **changes) -> Edit:
+    """The edit that changes stage ``index`` of procedure ``name``."""
+    def stages(proc: m.Procedure) -> tuple:
+        out = list(proc.stages)
+        out[index] = replace(out[index], **changes)
+        return tuple(out)
+    return _procs(name, stages=stages)
+
+
+def _uncapped(name: str) -> Edit:
+    def edit(model: m.Model) -> m.Model:
+        return replace(model, bodies={**model.bodies, name: replace(model.bodies[name], cap=None)})
+    return edit
+
+
+def _without(model: m.Model, edit: Edit) -> m.Model:
+    """``model`` with ``edit`` made, which its instances at other sizes make again (a group of
+    variable size: the check of the weakened spec searches them too; ``govspec.load.instance``)."""
+    return replace(edit(model), edits=(*model.edits, edit))
 
 
 def candidates(model: m.Model) -> list[tuple[RuleRef, Callable[[], m.Model]]]:
-    """Every rule that can be removed, with where it is written and the model without it."""
+    """Every rule that can be removed, with where it is written and the model without it.  Each
+    removal is an edit by names and places in the text (a procedure's name, a stage's index, a
+    clause's span), which means the same rule in the spec at any size."""
     out: list[tuple[RuleRef, Callable[[], m.Model]]] = []
 
-    def add(text: str, span, cite, make) -> None:
-        out.append((rule_ref(model, text, span, cite), make))
+    def add(text: str, span, cite, edit: Edit) -> None:
+        out.append((rule_ref(model, text, span, cite), lambda: _without(model, edit)))
 
     for proc in model.procedures.values():
+        name = proc.name
         for i, st in enumerate(proc.stages):
             if st.quorum is not None:
-                add(f"quorum {st.quorum.text}", st.quorum.span, st.quorum.cite,
-                    lambda p=proc, i=i: _stage(model, p, i, quorum=None))
+                add(f"quorum {st.quorum.text}", st.quorum.span, st.quorum.cite, _stage(name, i, quorum=None))
             rule = m.Rule(NEVER if st.kind == "vetoed" else ALWAYS, st.passes.text, st.passes.span, st.passes.cite)
             label = st.passes.text if st.passes.text == "unanimous written consent" else f"passes when {st.passes.text}"
             if i > 0:
                 label = f"{st.kind} by {st.body}: {label}"
-            add(label, st.passes.span, st.passes.cite, lambda p=proc, i=i, r=rule: _stage(model, p, i, passes=r, quorum=None))
+            add(label, st.passes.span, st.passes.cite, _stage(name, i, passes=rule, quorum=None))
             if st.mode == "meeting" and st.notice == "all":
                 add(f"{st.kind} by {st.body} at meeting, notice all", st.span, st.cite,
-                    lambda p=proc, i=i: _stage(model, p, i, notice="none", waiver=None, written_waiver=None))
+                    _stage(name, i, notice="none", waiver=None, written_waiver=None))
         if proc.calling is not None:  # (without it, any member may call the meeting)
-            add(proc.calling.rule.text, proc.calling.rule.span, proc.calling.rule.cite,
-                lambda p=proc: _procs(model, p, calling=None))
+            add(proc.calling.rule.text, proc.calling.rule.span, proc.calling.rule.cite, _procs(name, calling=lambda p: None))
         for g in proc.requirements():
             add(f"require {g.text}", g.span, g.cite,
-                lambda p=proc, g=g: _procs(model, p, guards=tuple(x for x in p.guards if x is not g),
-                                           execution_guards=tuple(x for x in p.execution_guards if x is not g)))
+                _procs(name, guards=lambda p, at=g.span: tuple(x for x in p.guards if x.span != at),
+                       execution_guards=lambda p, at=g.span: tuple(x for x in p.execution_guards if x.span != at)))
         for r in proc.recusals:
             add(f"recuse {r.formal}", r.span, r.cite,
-                lambda p=proc, r=r: _procs(model, p, recusals=tuple(x for x in p.recusals if x is not r)))
+                _procs(name, recusals=lambda p, at=r.span: tuple(x for x in p.recusals if x.span != at)))
         if proc.timelock and proc.timelock_rule is not None:
-            add(proc.timelock_rule.text, proc.timelock_rule.span, proc.timelock_rule.cite,
-                lambda p=proc: _procs(model, p, timelock=0))
+            add(proc.timelock_rule.text, proc.timelock_rule.span, proc.timelock_rule.cite, _procs(name, timelock=lambda p: 0))
         if proc.window_stage is not None:
             w = proc.window_stage
-            add(f"vetoed by {w.body} within {w.window} days", w.span, w.cite,
-                lambda p=proc: _procs(model, p, window_stage=None))
+            add(f"vetoed by {w.body} within {w.window} days", w.span, w.cite, _procs(name, window_stage=lambda p: None))
         life = proc.lifecycle
         if life is not None:
             if life.delay:
-                add(f"{proc.name}: proposed {life.delay} days ahead", life.rule.span, life.rule.cite,
-                    lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, delay=0, snapshot_days=0)))
+                add(f"{name}: proposed {life.delay} days ahead", life.rule.span, life.rule.cite,
+                    _procs(name, lifecycle=lambda p: replace(p.lifecycle, delay=0, snapshot_days=0)))
             if life.threshold is not None:
-                add(f"{proc.name}: proposal threshold", life.rule.span, life.rule.cite,
-                    lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, threshold=None, threshold_strict=False)))
+                add(f"{name}: proposal threshold", life.rule.span, life.rule.cite,
+                    _procs(name, lifecycle=lambda p: replace(p.lifecycle, threshold=None, threshold_strict=False)))
             if life.snapshot:
-                add(f"{proc.name}: counted at the snapshot", life.rule.span, life.rule.cite,
-                    lambda p=proc: _procs(model, p, lifecycle=replace(p.lifecycle, snapshot=False, snapshot_days=0)))
+                add(f"{name}: counted at the snapshot", life.rule.span, life.rule.cite,
+                    _procs(name, lifecycle=lambda p: replace(p.lifecycle, snapshot=False, snapshot_days=0)))
     for body in model.bodies.values():
         if body.cap is not None:
-            add(f"at most {body.cap} seats per principal in {body.name}", body.span, body.cite,
-                lambda b=body: replace(model, bodies={**model.bodies, b.name: replace(b, cap=None)}))
+            add(f"at most {body.cap} seats per principal in {body.name}", body.span, body.cite, _uncapped(body.name))
     return out
 
 
-def relied_on(check: Callable[[m.Model], PropertyResult], model: m.Model) -> tuple[tuple[RuleRef, ...], int]:
-    """(the rules whose removal lets a counterexample appear, how many removals stayed undecided).
+def relied_on(check: Callable[[m.Model], PropertyResult], model: m.Model) -> tuple[tuple[RuleRef, ...], int, Scope | None]:
+    """(the rules whose removal lets a counterexample appear, how many removals stayed undecided,
+    the scope within which the other removals left it true: the narrowest of their checks, None
+    when there is none).
 
-    ``check(model)`` checks the property on a model (same engine, depth and time limit)."""
-    needed, undecided = [], 0
+    ``check(model)`` checks the property on a model (same engine, depth and time limit; with groups
+    of variable size, at the next sizes too)."""
+    needed, undecided, held = [], 0, []
     for ref, make in candidates(model):
         result = check(make())
         if result.status == REFUTED:
             needed.append(ref)
         elif result.status == UNKNOWN:
             undecided += 1
-    return tuple(needed), undecided
+        else:
+            held.append(result.scope)
+    return tuple(needed), undecided, _narrowest(held)
+
+
+def _narrowest(scopes: list[Scope]) -> Scope | None:
+    """The least depth and the fewest sizes among ``scopes`` (what all of them searched)."""
+    if not scopes:
+        return None
+    depths = [s.depth for s in scopes if s.depth is not None]
+    ranges = [s.sizes for s in scopes if not isinstance(s.sizes, str)]
+    sizes = min(ranges, key=lambda r: sum(high for _, _, high in r)) if ranges else (
+        "all" if all(s.sizes == "all" for s in scopes) else scopes[0].sizes)
+    return Scope(min(depths) if depths else None, sizes)

@@ -68,11 +68,13 @@ def _explained(result, model: m.Model, prop: m.Property, options: Options, run=N
     from .verdicts import check_property
 
     def check(weakened: m.Model):
-        # a bounded search suffices: only a counterexample (REFUTED) shows a rule necessary
-        return check_property(engine_for(options.engine), weakened, prop, options.depth, options.timeout, within=run)
+        # a bounded search suffices: only a counterexample (REFUTED) shows a rule necessary; with
+        # groups of variable size, at the next sizes too (a rule may be needed at larger sizes only)
+        return check_property(engine_for(options.engine), weakened, prop, options.depth, options.timeout, within=run,
+                              next_sizes=True)
 
-    needed, undecided = relied_on(check, model)
-    return replace(result, relied_on=needed, relied_on_undecided=undecided)
+    needed, undecided, scope = relied_on(check, model)
+    return replace(result, relied_on=needed, relied_on_undecided=undecided, relied_on_scope=scope)
 
 
 def _imports(read: Read) -> tuple[tuple[str, str], ...]:

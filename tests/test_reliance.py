@@ -53,3 +53,61 @@ def test_every_kind_of_rule_can_be_removed():
 def test_without_explain_nothing_changes():
     _, out, _ = run_cli("check", "--format", "json", SPEC)
     assert "relied_on" not in out
+
+
+GROWING = """
+organization "a rule needed at larger sizes only" {
+  group d of at least 3
+  body board "the board" { members d }
+  parameter locked = 1
+  parameter sealed = 1
+  procedure act {
+    decided by board at meeting
+      notice all
+      passes when yes >= 4
+    require locked == 0
+    %s
+  }
+}
+property never_act: never act
+"""
+
+
+def _explained(tmp_path, spec: str, *fmt: str):
+    path = tmp_path / "grow.gov"
+    path.write_text(spec)
+    return run_cli("check", "--explain", *fmt, str(path))
+
+
+def test_a_rule_needed_only_at_larger_sizes_is_found(tmp_path):
+    # at d of 3 the vote cannot pass, so the requirement matters from d of 4 on: the checks without
+    # each rule search the next sizes, on the spec at those sizes without the rule (before, the
+    # requirement came back at other sizes and the line read "no single rule")
+    code, out, _ = _explained(tmp_path, GROWING % "")
+    assert code == 0
+    assert "  relied on: require locked == 0 (line 11)\n" in out
+    # the invariant shown is the proof's at the least size, and says so
+    assert "  invariant: with d of 3: " in out
+
+
+def test_no_single_rule_says_what_was_searched(tmp_path):
+    code, out, _ = _explained(tmp_path, GROWING % "require sealed == 0")
+    assert code == 0
+    assert "  relied on: no single rule (removing any one leaves it true within 4 steps, with d of 3 to 7)\n" in out
+    code, out, _ = _explained(tmp_path, GROWING % "require sealed == 0", "--format", "json")
+    report = json.loads(out)
+    jsonschema.validate(report, json.loads((ROOT / "govspec" / "schemas" / "report.schema.json").read_text()))
+    prop = report["files"][0]["properties"][0]
+    assert prop["relied_on"] == [] and prop["relied_on_scope"] == {"depth": 4, "sizes": {"d": [3, 7]}}
+
+
+def test_an_instance_at_other_sizes_keeps_the_rule_removed(tmp_path):
+    from govspec.load import instance
+    path = tmp_path / "grow.gov"
+    path.write_text(GROWING % "")
+    model = api.load(str(path))
+    [(ref, make)] = [c for c in candidates(model) if c[0].text == "require locked == 0"]
+    weakened = make()
+    at_five = instance(weakened, {"d": 5})
+    assert len(at_five.bodies["board"].members) == 5
+    assert at_five.procedures["act"].guards == () and instance(model, {"d": 5}).procedures["act"].guards != ()

@@ -8,7 +8,7 @@ break), the whole text output for controls; JSON keeps the exact text.
 from __future__ import annotations
 
 from ..diagnostics import render as render_diagnostic
-from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, TraceStep
+from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, TraceStep, steps_text
 from ..safe import counted, json_text as safe_json, shown
 from ..wording import statement  # noqa: F401 (re-exported: the diff and tune renderings use it)
 from .story import story
@@ -41,6 +41,19 @@ def _clause(ref) -> str:
     if ref.amendment:
         where += f"; amendment: {ref.amendment}"
     return f"{ref.text} ({where})"
+
+
+def _none_relied_on(r: PropertyResult) -> str:
+    """--explain found no rule the proof needs: within what the checks without each rule searched."""
+    scope = r.relied_on_scope
+    if scope is None:
+        return "no rule shown needed" if r.relied_on_undecided else "no single rule (the spec has none to remove)"
+    within = "in behaviours of any length" if scope.depth is None else f"within {steps_text(scope.depth)}"
+    within += f", with {scope.sizes_text()}" if not isinstance(scope.sizes, str) else (
+        ", at every size" if scope.sizes == "all" else "")
+    if r.relied_on_undecided:
+        return f"no single rule shown needed (removing each of the others leaves it true {within})"
+    return f"no single rule (removing any one leaves it true {within})"
 
 
 def scenario_lines(trace: tuple[TraceStep, ...], forcing: bool) -> list[str]:
@@ -133,8 +146,7 @@ def detail_lines(r: PropertyResult) -> list[str]:
     if r.relied_on is not None and r.invariant:  # (--explain)
         out.append(f"  invariant: {r.invariant}")
     if r.relied_on is not None:
-        out.append("  relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on
-                                      else "no single rule (removing any one leaves it true within the depth)")
+        out.append("  relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on else _none_relied_on(r))
                    + (f"; {counted(r.relied_on_undecided, 'rule')} undecided in time" if r.relied_on_undecided else ""))
     if r.explanation is not None:  # (--explain, a power property)
         out.append("  explained:")

@@ -34,7 +34,8 @@ __all__ = ["Budget", "Deadline", "EFFORT_DEPTH", "EXHAUSTION_SECONDS", "Engine",
 
 def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int | None, seconds: float,
                    passable: dict[str, bool] | None = None, unbounded: bool = False,
-                   effort: float = 1.0, recheck: bool = False, within: Deadline | None = None) -> PropertyResult:
+                   effort: float = 1.0, recheck: bool = False, within: Deadline | None = None,
+                   next_sizes: bool = False) -> PropertyResult:
     """The verdict on one property.
 
     ``depth`` caps the search (None: no cap).  With ``unbounded``, the search goes on until the
@@ -42,14 +43,16 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int 
     (``effort``) or ``seconds`` run out, interleaving deeper bounded searches with the provers of
     any length; what it could not decide is BOUNDED (with the scope searched and why it is not a
     proof) or UNKNOWN.  Without ``unbounded``, one bounded search to ``depth`` (never PROVED for a
-    property that needs a proof of any length).  UNKNOWN when a scenario found cannot be confirmed.
+    property that needs a proof of any length), at the least sizes of groups of variable size, and
+    with ``next_sizes`` at the next sizes too, as the budget allows.  UNKNOWN when a scenario found
+    cannot be confirmed.
 
     ``seconds`` bounds all of it (the engine's searches and the Python work around them), and so
     does ``within`` (the run's budget) when it ends first: UNKNOWN, with the limit that ran out as
     the reason, when not even the first search was done in time (or the budget had run out before)."""
     start = time.monotonic()
     deadline = time_limit(seconds, within)
-    budget = Budget(depth, effort, deadline, prove=unbounded, recheck=recheck)
+    budget = Budget(depth, effort, deadline, prove=unbounded, recheck=recheck, grow=next_sizes)
     if not unbounded and depth is None:
         budget.cap = FIRST_DEPTH
     said = _said(model, prop)

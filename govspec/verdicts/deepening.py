@@ -33,6 +33,7 @@ class Budget:
     prove: bool = True  # also try proofs for behaviours of any length (False: a bounded search only)
     recheck: bool = False  # re-check each invariant with a second solver (cvc5) before PROVED (--recheck-cvc5)
     invariant: str | None = None  # set by the last proof of any length: its invariant in GovSpec terms
+    grow: bool = False  # a bounded search searches the next sizes too (groups of variable size: --explain)
 
     @property
     def first(self) -> int:

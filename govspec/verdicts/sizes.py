@@ -197,7 +197,9 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
                     return replace(result, scope=Scope(None, "all"),
                                    summary=f"holds only vacuously: '{_procedure(prop)}' can never pass, at any size "
                                            f"({ranges_text(model)}), {_within(never.depth)}")
-                return replace(result, scope=Scope(None, "all"), vacuous=False,
+                # (the invariant shown is the proof's at the least sizes; the search over every size has its own)
+                invariant = f"with {sizes_text(least)}: {result.invariant}" if result.invariant else None
+                return replace(result, scope=Scope(None, "all"), vacuous=False, invariant=invariant,
                                summary=(f"no counterexample at any size ({ranges_text(model)}), in behaviours of "
                                         f"any length; with {sizes_text(least)} {_it(result.summary)}") if result.vacuous
                                else f"{result.summary}, {every}")
@@ -233,7 +235,7 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
         if budget.deadline.expired():
             why_not_all += f"; the next sizes were not searched: {budget.deadline.ran_out()}"
             break
-        if not budget.prove:
+        if not (budget.prove or budget.grow):
             break
         for sizes in fresh:
             share = budget.deadline.remaining_ms() / 1000 / max(1, len(fresh))
