@@ -406,6 +406,8 @@ def test_a_side_that_refuses_the_coalition_question_keeps_the_other_side_s_answe
            f"    not computed under the new rules: [GOV350]" in out
     assert "**Note:** to force `spend`: not computed under the new rules: \\[GOV350\\]" in render.markdown(diff)
     jsonschema.validate(diff.as_dict(), SCHEMA)
+    # neither changed nor unchanged in JSON either (it said false, which reads as unchanged)
+    assert row.as_dict()["changed"] is None
 
 
 def test_a_side_not_asked_for_the_whole_spec_is_not_computed_not_absent(tmp_path):

@@ -81,7 +81,7 @@ class Power:
         return answers[0] != answers[1]
 
     def as_dict(self) -> dict:
-        return {"procedure": self.procedure, "kind": self.kind, "changed": self.changed,
+        return {"procedure": self.procedure, "kind": self.kind, "changed": None if self.why_not else self.changed,
                 "before": self.before.as_dict() if self.before else None,
                 "after": self.after.as_dict() if self.after else None, "why_not": self.why_not}
 
