@@ -231,6 +231,8 @@ def main(argv=None) -> int:
                         help="a Governor DAO of 10, 1,000 and 10,000 holders of distinct weights (bench/governor.py)")
     parser.add_argument("--groups", action="store_true",
                         help="10,000 interchangeable members against 9, in processor time (bench/groups.py)")
+    parser.add_argument("--replay", action="store_true",
+                        help="the replay of a forcing step at a body of 1,000: responses acting as one against all (bench/replay.py)")
     parser.add_argument("--startup", action="store_true",
                         help="a one-procedure check against importing Z3, Lark and click, as whole processes (bench/startup.py)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -260,6 +262,10 @@ def main(argv=None) -> int:
         import groups
 
         return groups.main([])
+    if args.replay:
+        import replay
+
+        return replay.main([])
     if args.startup:
         import startup
 

@@ -351,3 +351,14 @@ def test_the_bound_on_one_orders_places_is_about_a_hundred_where_a_holder_counts
         encoding="utf-8").replace("\n", " ")
     assert ("about one place, where the bound allows for a hundred among 10,000 holders"
             in (ROOT / "docs/power.md").read_text(encoding="utf-8").replace("\n", " "))
+
+
+def test_the_replay_bench_times_both_ways_and_both_find_the_step_forced(capsys):
+    """bench/replay.py at a board of 200, one pair: the coalition of 101 forces the vote both ways,
+    with 5,050 responses of the 99 outsiders listed one way and 3 the other."""
+    import replay  # (bench/ is on the path: above)
+
+    assert replay.main(["--sizes", "200", "--pairs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| board | outsiders' responses | tried acting as one |")
+    assert "| 200 | 5,050 | 3 | " in out

@@ -388,7 +388,7 @@ def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], de
                     pick = None
                     for c in _choices(model, proc, i, state, args, coalition, power=counted):
                         if all(_stage_ok(model, proc, i, state, args, r, counted, which) and not _late(deadline)
-                               for r in sem.outsider_responses(model, proc, i, state, args, c, coalition, power=counted)):
+                               for r in sem.responses_to_withstand(model, proc, i, state, args, c, coalition, counted)):
                             pick = c
                             break
                     if pick is None:
