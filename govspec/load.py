@@ -16,7 +16,9 @@ import contextlib
 import gc
 import os
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
+from . import ast
 from . import model as m
 from .check import build_model
 from .diagnostics import SpecError
@@ -89,14 +91,45 @@ def _built(spec, text: str, path: str, sizes: dict[str, int] | None, imported: I
         return replace(build_model(joined, text, path, sources, sizes), imported=dict(imported.texts))
 
 
+@dataclass(frozen=True)
+class SyntaxEdit:
+    """A change to a spec as written (its syntax, imports joined), in ``Model.edits``: the spec is
+    built again with it, so that everything read from the clause changed follows (``--explain``
+    removes a timelock this way: the procedure is then untimed, and 'P.executed' its vote, as in
+    the spec written without it)."""
+
+    change: Callable[[ast.SpecFile], ast.SpecFile]
+
+
 def instance(model: m.Model, sizes: dict[str, int]) -> m.Model:
     """The spec of ``model`` with its groups of variable size at ``sizes`` (the others at their least),
     joined with the imported texts ``model`` was built from, with the changes made to ``model``
     after it was built (``model.edits``: a rule removed by --explain) made again."""
-    built = _built(parse(model.source, model.path), model.source, model.path, sizes, Imported(dict(model.imported)))
-    for edit in model.edits:
-        built = edit(built)
-    return replace(built, edits=model.edits)
+    return _remade(model, sizes, model.edits)
+
+
+def rebuilt(model: m.Model, edit: SyntaxEdit) -> m.Model:
+    """``model`` built again from its text with ``edit`` made to its syntax, after its own edits
+    (:class:`~govspec.diagnostics.SpecError` when the spec so changed does not check)."""
+    return _remade(model, None, (*model.edits, edit))
+
+
+def _remade(model: m.Model, sizes: dict[str, int] | None, edits: tuple) -> m.Model:
+    """``model``'s text built again at ``sizes`` with ``edits``: the changes to its syntax first,
+    then those to the model, in order."""
+    syntax = [e.change for e in edits if isinstance(e, SyntaxEdit)]
+
+    def changed(joined: ast.SpecFile) -> ast.SpecFile:
+        for change in syntax:
+            joined = change(joined)
+        return joined
+
+    built = _built(parse(model.source, model.path), model.source, model.path, sizes, Imported(dict(model.imported)),
+                   edit=changed if syntax else None)
+    for edit in edits:
+        if not isinstance(edit, SyntaxEdit):
+            built = edit(built)
+    return replace(built, edits=tuple(edits))
 
 
 def inputs(path: str) -> list[tuple[str, str]]:

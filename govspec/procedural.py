@@ -43,6 +43,7 @@ from .power.report import (LISTED, Bloc, Unsupported, approximate_data, bloc_dat
                            sampled_tags)
 from .power.vote import _label
 from .report import BOUNDED, PROVED, REFUTED
+from .safe import many_count
 from .tasks import check_one, engine_of
 
 MAX_PROFILES = 4096  # coalitions up to interchangeable members: the game's table (and the indices' work)
@@ -118,18 +119,6 @@ def force_question(model: m.Model, goal: m.Goal, people: tuple[str, ...]) -> m.P
     return m.Property(name=f"power_{goal.text}", kind="coalition_force", span=model.procedures[goal.procedure].span,
                       cite=None, text=f"coalition {{{', '.join(people)}}} can force {goal.text}",
                       coalition=m.CoalitionSpec(people, None), goal=goal)
-
-
-def _many(count: int) -> str:
-    """A count in full up to 10^15, else its order of magnitude (2^10,000 coalitions are 3,011 digits)."""
-    if count < 10 ** 15:
-        return f"{count:,}"
-    power = math.log10(count)  # (not str(count): Python refuses to print an integer of more than 4,300 digits)
-    exponent = math.floor(power)
-    mantissa = round(10 ** (power - exponent), 1)
-    if mantissa >= 10:
-        mantissa, exponent = 1.0, exponent + 1
-    return f"about {mantissa:.1f} x 10^{exponent:,}"
 
 
 class TooLarge(Unsupported):
@@ -211,7 +200,7 @@ def decide_game(model: m.Model, goal: m.Goal, options: Options = Options(), by: 
     classes = decided.game.classes
     count = math.prod(c.count + 1 for c in classes)
     if count > MAX_PROFILES:
-        raise TooLarge(name, f"too many coalitions for the procedural analysis ({_many(count)} up to "
+        raise TooLarge(name, f"too many coalitions for the procedural analysis ({many_count(count)} up to "
                              f"interchangeable members; the limit is {MAX_PROFILES:,})")
     profiles = sorted(profiles_of(classes), key=lambda p: (sum(p), p))
     checks = _Checks(model, goal, decided, options, then, progress, MAX_CHECKS, "the procedural analysis")

@@ -243,6 +243,7 @@ class PropertyResult:
     relied_on: "tuple[RuleRef, ...] | None" = None  # --explain: rules the proof needs (govspec/reliance.py)
     relied_on_undecided: int = 0  # --explain: removals whose check was UNKNOWN
     relied_on_scope: "Scope | None" = None  # --explain: what the checks of the removals not listed searched
+    relied_on_untried: tuple[str, ...] = ()  # --explain: rules not removed alone (the spec without one does not check)
     # --explain, a power property: the game its verdict was read on and why (govspec/power_properties.py)
     explanation: tuple[str, ...] | None = None
     searched: int | None = None  # the deepest complete search (steps), when the search went deeper than the scope
@@ -290,6 +291,7 @@ class PropertyResult:
             out["relied_on"] = [r.as_dict() for r in self.relied_on]
             out["relied_on_undecided"] = self.relied_on_undecided
             out["relied_on_scope"] = self.relied_on_scope.as_dict() if self.relied_on_scope is not None else None
+            out["relied_on_untried"] = list(self.relied_on_untried)
         if self.explanation is not None:  # --explain, a power property
             out["explanation"] = list(self.explanation)
         return out

@@ -11,11 +11,15 @@ imports from GovSpec (diagnostics render with them, below every format).
   and never makes HTML, a link or a table cell of it.
 - :func:`uri`: a path as a percent-encoded URI reference (RFC 3986); a relative path stays relative.
 - :func:`counted`: a number with its noun in the right number, ``1 step``, ``2 steps`` (never ``step(s)``).
+- :func:`many_count`: a count in full up to 10^15, else its order of magnitude.
+- :func:`runs`, :func:`people_words`: people in a list, a long run of one group's members in turn
+  as ``d[1] to d[501]`` (a body of 1,000 filled pages name by name).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from pathlib import PurePath
@@ -115,3 +119,56 @@ def uri(path: str) -> str:
 def counted(n: int, one: str, many: str | None = None) -> str:
     """``n`` with its noun: ``counted(1, "day")`` is ``1 day``, ``counted(2, "day")`` ``2 days``."""
     return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def many_count(count: int) -> str:
+    """A count in full up to 10^15, else its order of magnitude (2^10,000 coalitions are 3,011 digits)."""
+    if count < 10 ** 15:
+        return f"{count:,}"
+    power = math.log10(count)  # (not str(count): Python refuses to print an integer of more than 4,300 digits)
+    exponent = math.floor(power)
+    mantissa = round(10 ** (power - exponent), 1)
+    if mantissa >= 10:
+        mantissa, exponent = 1.0, exponent + 1
+    return f"about {mantissa:.1f} x 10^{exponent:,}"
+
+
+RUN_FROM = 6  # members of one group in turn (d[3], d[4], ...) from which a list says "d[3] to d[8]"
+_MEMBER = re.compile(r"(.+)\[(\d+)\]")
+
+
+def runs(names) -> list[str]:
+    """``names`` in their order, each run of :data:`RUN_FROM` or more members of one group in turn
+    (``d[3], d[4], ..., d[8]``) as one item ``d[3] to d[8]``: nobody is left out or added."""
+    out: list[str] = []
+    run: list[tuple[str, int]] = []  # (group, index) of the run so far
+
+    def flush() -> None:
+        if len(run) >= RUN_FROM:
+            out.append(f"{run[0][0]}[{run[0][1]}] to {run[-1][0]}[{run[-1][1]}]")
+        else:
+            out.extend(f"{g}[{i}]" for g, i in run)
+        run.clear()
+
+    for name in names:
+        found = _MEMBER.fullmatch(name)
+        if found is not None and str(int(found[2])) == found[2]:
+            group, index = found[1], int(found[2])
+            if run and (group, index) == (run[-1][0], run[-1][1] + 1):
+                run.append((group, index))
+                continue
+            flush()
+            run.append((group, index))
+            continue
+        flush()
+        out.append(name)
+    flush()
+    return out
+
+
+def people_words(names) -> str:
+    """People in words: ``nobody``, ``ada``, ``ada, bo and d[1] to d[501]`` (:func:`runs`)."""
+    items = runs(names)
+    if not items:
+        return "nobody"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

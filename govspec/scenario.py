@@ -16,6 +16,7 @@ from fractions import Fraction
 from . import model as m
 from . import semantics as sem
 from .report import Arithmetic, Comparison, RuleRef, StageRecord, StateSnapshot, TraceStep
+from .safe import people_words
 from .wording import _Words
 
 
@@ -166,8 +167,7 @@ def _called_ref(ref, proc: m.Procedure, state, coalition, proposer=None):
 
 
 def _people_words(names) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else "nobody"
+    return people_words(names)
 
 
 def describe(model: m.Model, steps: list[sem.Step], coalition: frozenset[str] | None = None) -> tuple[TraceStep, ...]:

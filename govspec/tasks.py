@@ -65,16 +65,24 @@ def _explained(result, model: m.Model, prop: m.Property, options: Options, run=N
     from dataclasses import replace
 
     from .reliance import relied_on
+    from .report import WITNESS_KINDS
     from .verdicts import check_property
+
+    witnessed = result.kind in WITNESS_KINDS
 
     def check(weakened: m.Model):
         # a bounded search suffices: only a counterexample (REFUTED) shows a rule necessary; with
-        # groups of variable size, at the next sizes too (a rule may be needed at larger sizes only)
-        return check_property(engine_for(options.engine), weakened, prop, options.depth, options.timeout, within=run,
-                              next_sizes=True)
+        # groups of variable size, at the next sizes too (a rule may be needed at larger sizes only).
+        # A property a witness proves ('can force') is refuted only by a proof of any length that
+        # no witness exists: searched until decided, as check does
+        # (the property as the weakened spec reads it: built again without a timelock, 'P.executed' is the vote)
+        again = next((q for q in weakened.properties if q.name == prop.name), prop)
+        return check_property(engine_for(options.engine), weakened, again, options.depth, options.timeout, within=run,
+                              next_sizes=True, unbounded=witnessed, effort=options.effort)
 
-    needed, undecided, scope = relied_on(check, model)
-    return replace(result, relied_on=needed, relied_on_undecided=undecided, relied_on_scope=scope)
+    found = relied_on(check, model, result.kind)
+    return replace(result, relied_on=found.needed, relied_on_undecided=found.undecided, relied_on_scope=found.scope,
+                   relied_on_untried=found.untried)
 
 
 def _imports(read: Read) -> tuple[tuple[str, str], ...]:

@@ -3,6 +3,7 @@
 import json
 
 import jsonschema
+import pytest
 
 from conftest import ROOT, run_cli
 from govspec import api
@@ -111,3 +112,77 @@ def test_an_instance_at_other_sizes_keeps_the_rule_removed(tmp_path):
     at_five = instance(weakened, {"d": 5})
     assert len(at_five.bodies["board"].members) == 5
     assert at_five.procedures["act"].guards == () and instance(model, {"d": 5}).procedures["act"].guards != ()
+
+
+BOARD = """organization "O" {
+  person a
+  person b
+  person c
+  person d
+  person e
+  person x
+  body board { members a, b, c, d, e }
+  office chair = a
+  office ceo = x
+  procedure fire {
+    decided by board at meeting
+%s
+    effect ceo = vacant
+  }
+}
+%s
+"""
+
+
+def _relied(tmp_path, rules: str, prop: str) -> list[str]:
+    (tmp_path / "o.gov").write_text(BOARD % (rules, prop))
+    result = api.check_model(api.load(str(tmp_path / "o.gov")), api.Options(explain=True)).properties[0]
+    assert result.status == "proved"
+    return [r.text for r in result.relied_on]
+
+
+def test_removing_passes_when_keeps_the_quorum(tmp_path):
+    # the quorum alone gives present >= 3: the passing rule is not needed (it was listed, its removal
+    # having taken the quorum with it)
+    assert _relied(tmp_path, "      quorum present >= 3\n      passes when yes > half of present",
+                   "property three: always (fire -> present >= 3)") == ["quorum present >= 3"]
+
+
+def test_the_casting_vote_is_a_rule_of_its_own(tmp_path):
+    # on a tie the chair's side carries: without the casting vote a 2-2 tie with the chair voting no
+    # passes (the casting vote was never listed, and 'passes when' was, its removal taking it along)
+    rules = "      chaired by chair\n      casting vote\n      passes when yes >= no"
+    assert _relied(tmp_path, rules, "property p: always (fire -> not (size(yes) == size(no) and chair in no))") == \
+        ["casting vote"]
+
+
+def test_a_can_force_proof_relies_on_what_a_proof_of_any_length_refutes(tmp_path):
+    # without the recusal, b votes no and a's yes is never more than half: {a} cannot force it, which
+    # only a proof of any length shows (a bounded search found no witness and counted it "still true")
+    spec = """organization "R" {
+  person a
+  person b
+  body board { members a, b }
+  procedure oust(p in board) {
+    decided by board at meeting
+      passes when yes > half of present
+    recuse p from vote and quorum
+    effect remove p from board
+  }
+}
+property k1: coalition {a} can force b not in board
+"""
+    (tmp_path / "r.gov").write_text(spec)
+    result = api.check_model(api.load(str(tmp_path / "r.gov")), api.Options(explain=True)).properties[0]
+    assert result.status == "proved" and [r.text for r in result.relied_on] == ["recuse p"]
+
+
+@pytest.mark.parametrize("wait,relied", [
+    ("    timelock 2 days", "timelock 2 days"),
+    ("    timelock 2 days\n    expires after 3 days", "timelock 2 days (with 'expires after 3 days', which needs it)"),
+])
+def test_a_timelock_is_relied_on_by_a_property_of_its_taking_effect(tmp_path, wait, relied):
+    # without the timelock the procedure is untimed and 'fire.executed' is its vote, as in the spec
+    # written without it (the model without it had no execution step at all: "no single rule")
+    rules = "      quorum 2\n      passes when yes >= 2\n" + wait
+    assert relied in _relied(tmp_path, rules, "property w: always (fire.executed -> now - fire.approved_at >= 2)")

@@ -104,7 +104,8 @@ def test_the_explicit_engine_marks_only_what_holds_at_every_size_it_searched():
         assert (got[name].status, got[name].scope.sizes, got[name].vacuous) == ("bounded", (("d", 3, 7),), False)
     assert got["rule_big"].summary == (
         "with d of 3 to 7: no counterexample in behaviours of any length; with d of 3 it holds only vacuously: "
-        "the sanity check found no behaviour where 'big' passes (the property holds in behaviours of any length); "
+        "'big' can never pass, in behaviours of any length (a proof of 'never big'); the property holds in every "
+        "behaviour (shown by every reachable abstract state explored on the reference semantics (clocks capped)); "
         "not found with d of 4, and not looked for at larger sizes")
     # act passes at no size: the mark found at each size searched stands, as the Z3 engine's for every size
     assert got["rule_act"].vacuous is True and got["force_act"].vacuous is True
@@ -165,3 +166,51 @@ def test_a_group_of_one_size_is_counted_without_more_at_larger_sizes():
         model = api.load_text(OPEN.replace("at least 3", size), "v.gov")
         words = in_words(model, next(p for p in model.properties if p.name == "force_big"))
         assert f"from the members of board (3 people{suffix}) can" in words, words
+
+
+def _chain(n: int) -> str:
+    """A procedure 'fire' that can pass only after n steps (s0, s1, ... each allowing the next)."""
+    steps = "".join(f"""  procedure s{i} {{
+    decided by board at meeting
+      passes when yes >= 1
+    require k == {i}
+    effect k = {i + 1}
+  }}
+""" for i in range(n))
+    return f"""organization "A long way to fire" {{
+  person a
+  person x
+  body board {{ members a }}
+  office ceo = x
+  parameter k = 0
+{steps}  procedure fire {{
+    decided by board at meeting
+      passes when yes >= 1
+    require k == {n}
+    effect ceo = vacant
+  }}
+}}
+property v1: always (fire -> yes >= 1)
+property v3: possible fire
+"""
+
+
+@pytest.mark.parametrize("engine", ["z3", "explicit"])
+def test_a_procedure_that_passes_after_the_sanity_depth_is_not_called_vacuous(engine):
+    """fire passes after 7 steps: the sanity check (6 steps) warns, but a proof of any length is
+    not "holds only vacuously" (it said so, and the same run showed fire passing: found in a
+    hunt); the mark needs 'never fire' shown over what the result covers."""
+    model = api.load_text(_chain(6), "chain.gov")
+    report = api.check_model(model, api.Options(engine=engine))
+    v1, v3 = report.properties
+    assert v3.status == "proved" and v3.trace and len(v3.trace) == 7
+    assert v1.status == "proved" and v1.vacuous is False and "vacuous" not in v1.summary
+    assert any(s.status == "warning" for s in report.sanity)  # (the warning stays: none within 6 steps)
+
+
+def test_a_procedure_that_can_never_pass_is_shown_so_for_any_length():
+    model = api.load_text(_chain(6).replace("require k == 6\n    effect ceo", "require k == 7\n    effect ceo"), "chain.gov")
+    v1, v3 = api.check_model(model).properties
+    assert v1.vacuous is True and v1.summary.startswith(
+        "holds only vacuously: 'fire' can never pass, in behaviours of any length (a proof of 'never fire')")
+    assert v3.status == "refuted"

@@ -25,6 +25,7 @@ from .names import Scope
 # the words of a stage's clause where they differ from its kind
 STAGE_CLAUSE_WORDS = {"waiver": "attendance waives notice", "chaired": "chaired by", "casting": "casting vote",
                       "written_waiver": "notice may be waived in writing"}
+STAGE_CLAUSES = ("notice", "quorum", "passes", "waiver", "chaired", "casting", "written_waiver")  # (after a stage's line)
 
 
 def check_procedures(cx: Context, org: ast.Organization) -> dict[str, m.Procedure]:
@@ -76,7 +77,7 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
             if item.body not in cx.bodies:
                 cx.unknown("GOV104", "body", item.body, item.body_span, cx.bodies)
             stages_raw.append((item, {}))
-        elif item.kind in ("notice", "quorum", "passes", "waiver", "chaired", "casting", "written_waiver"):
+        elif item.kind in STAGE_CLAUSES:
             if decl.is_event:
                 if not vote_in_event:
                     cx.error("GOV313", f"an event happens without a vote, so it has no '{item.kind}' rule; "

@@ -63,7 +63,7 @@ def defeat(model: m.Model, goal: m.Goal, coalition: frozenset[str]
             for i, stage in enumerate(proc.stages):
                 stopped = carried = None
                 for attempt in _attempts(model, proc, i, state, args, coalition, counted):
-                    answers = [r for r in sem.outsider_responses(model, proc, i, state, args, attempt, coalition, power=counted)
+                    answers = [r for r in sem.responses_to_withstand(model, proc, i, state, args, attempt, coalition, counted)
                                if not sem.choice_problems(proc, stage, state, args, r) and _in_time()]
                     stop = next((r for r in answers if not _stage_ok(model, proc, i, state, args, r, counted)), None)
                     if answers and stop is None:

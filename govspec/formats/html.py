@@ -152,12 +152,15 @@ def brief(text: str, known=()) -> str:
     found = list(_MEMBER.finditer(text))
     out, at, i = [], 0, 0
     while i < len(found):
-        j = i
+        j, names = i, [found[i][0]]
         while (j + 1 < len(found) and found[j + 1][1] == found[i][1]
-               and text[found[j].end():found[j + 1].start()] in (", ", " and ")):
+               and text[found[j].end():found[j + 1].start()] in (", ", " and ", " to ")):
+            if text[found[j].end():found[j + 1].start()] == " to ":  # (a run the text gave as "d[3] to d[8]")
+                names += [f"{found[i][1]}[{k}]" for k in range(int(found[j][2]) + 1, int(found[j + 1][2]))]
+            names.append(found[j + 1][0])
             j += 1
-        if j - i + 1 > GROUPED:
-            out += [text[at:found[i].start()], group_words(found[i][1], [m[0] for m in found[i:j + 1]], known)]
+        if len(names) > GROUPED:
+            out += [text[at:found[i].start()], group_words(found[i][1], names, known)]
             at = found[j].end()
         i = j + 1
     return "".join(out) + text[at:]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..diagnostics import render as render_diagnostic
 from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, TraceStep, steps_text
-from ..safe import counted, json_text as safe_json, shown
+from ..safe import counted, json_text as safe_json, people_words, shown
 from ..wording import statement  # noqa: F401 (re-exported: the diff and tune renderings use it)
 from .story import story
 
@@ -26,12 +26,7 @@ def with_args(name: str, args: str) -> str:
     return f"{own}({args})" + (f" {rest}" if rest else "")
 
 def _people(names) -> str:
-    names = list(names)
-    if not names:
-        return "nobody"
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return people_words(names)
 
 
 def _clause(ref) -> str:
@@ -51,7 +46,7 @@ def _none_relied_on(r: PropertyResult) -> str:
     within = "in behaviours of any length" if scope.depth is None else f"within {steps_text(scope.depth)}"
     within += f", with {scope.sizes_text()}" if not isinstance(scope.sizes, str) else (
         ", at every size" if scope.sizes == "all" else "")
-    if r.relied_on_undecided:
+    if r.relied_on_undecided or r.relied_on_untried:
         return f"no single rule shown needed (removing each of the others leaves it true {within})"
     return f"no single rule (removing any one leaves it true {within})"
 
@@ -147,7 +142,8 @@ def detail_lines(r: PropertyResult) -> list[str]:
         out.append(f"  invariant: {r.invariant}")
     if r.relied_on is not None:
         out.append("  relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on else _none_relied_on(r))
-                   + (f"; {counted(r.relied_on_undecided, 'rule')} undecided in time" if r.relied_on_undecided else ""))
+                   + (f"; {counted(r.relied_on_undecided, 'rule')} undecided" if r.relied_on_undecided else ""))
+        out.extend(f"  not removed alone: {why}" for why in r.relied_on_untried)
     if r.explanation is not None:  # (--explain, a power property)
         out.append("  explained:")
         out.extend(f"    {line}" for line in r.explanation)

@@ -16,14 +16,11 @@ from collections import Counter
 from pathlib import PurePosixPath
 
 from ..report import RuleRef, StageRecord, TraceStep
-from ..safe import shown
+from ..safe import people_words, shown
 
 
 def _people(names) -> str:
-    names = list(names)
-    if len(names) <= 1:
-        return names[0] if names else "nobody"
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return people_words(names)
 
 
 def _verb(names, one: str, many: str) -> str:

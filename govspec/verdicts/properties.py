@@ -14,12 +14,14 @@ from dataclasses import replace
 
 from .. import coalitions as co
 from .. import model as m
-from ..engine import Engine, Outcome
+from ..engine import Engine, OutOfTime, Outcome
 from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, WITNESSED, PropertyResult, Scope
+from ..safe import many_count
 from ..scenario import describe
 from . import deepening
 from .deepening import LONGER, Budget, Deepening
 from .replay import confirm_violation, replay_force
+from .sanity import SANITY_DEPTH
 from .response import response_trace
 from .words import one_line, phase_key, set_text, sorted_names, steps_text
 
@@ -50,10 +52,42 @@ class Question:
         """Ask an engine's prover of any length about this property."""
         return eng.prove_unbounded(self.model, self.prop, limit)
 
-    def safety(self, search: Deepening, refuted, holds_within: str, holds_always: str, vacuous: bool = False,
-               **kw) -> PropertyResult:
+    def safety(self, search: Deepening, refuted, holds_within: str, holds_always: str,
+               vacuity: "tuple[list[str], str, str] | None" = None, **kw) -> PropertyResult:
         """A property that no behaviour (or no forcing sequence) may violate: REFUTED with the
-        shortest violation found, PROVED with a proof of any length, else BOUNDED."""
+        shortest violation found, PROVED with a proof of any length, else BOUNDED.  ``vacuity``:
+        the procedures the sanity check found no behaviour passing in, and the summaries (within,
+        of any length) that say it holds only vacuously: used, and the result marked, only where
+        it is shown that they cannot pass over all the result covers (:meth:`never_shown`)."""
+        result = self._safety(search, refuted, holds_within, holds_always, **kw)
+        if vacuity is None or result.status not in (PROVED, BOUNDED):
+            return result
+        names, within, always = vacuity
+        if not self.never_shown(names, result.scope.depth):
+            return result  # (a procedure the sanity check did not see pass may pass later: no mark)
+        summary = always if result.status == PROVED else within.replace("{steps}", steps_text(result.scope.depth))
+        return replace(result, vacuous=True, summary=summary)
+
+    def never_shown(self, names: list[str], depth: int | None) -> bool:
+        """Is it shown that none of ``names`` passes in behaviours of at most ``depth`` steps (None:
+        of any length)?  The sanity check searched at least as deep as the search's cap (or
+        SANITY_DEPTH); beyond, ``never P`` is searched like a property, each answer kept on the
+        model for the other properties of the run (per engine)."""
+        if depth is not None and depth <= (self.budget.cap if self.budget.cap is not None else SANITY_DEPTH):
+            return True
+        known = self.model.__dict__.setdefault("_never_shown", {})
+        key = (self.engine.name, tuple(names), depth)
+        if key not in known:
+            budget = Budget(depth, self.budget.effort, self.deadline, prove=depth is None, recheck=self.budget.recheck)
+            try:
+                found = trace_property(Question(self.engine, self.model, never_property(self.prop, names), budget, None))
+            except OutOfTime:
+                found = None
+            known[key] = found is not None and (found.status == PROVED or (
+                found.status == BOUNDED and depth is not None and found.scope.depth is not None and found.scope.depth >= depth))
+        return known[key]
+
+    def _safety(self, search: Deepening, refuted, holds_within: str, holds_always: str, **kw) -> PropertyResult:
         out = search.first()
         if out.status == "found":
             return refuted(out)
@@ -67,8 +101,7 @@ class Question:
         elif out.status == "none":
             ok, why, how = deepening.any_length(self.engine, self.model, self.budget, self.prover)
             if ok:
-                return self.done(PROVED, holds_always, Scope(None), vacuous=vacuous, how=how,
-                                 invariant=self.budget.invariant, **kw)
+                return self.done(PROVED, holds_always, Scope(None), how=how, invariant=self.budget.invariant, **kw)
             out = search.deeper()
             if out.status == "found":
                 return refuted(out)
@@ -76,8 +109,7 @@ class Question:
             search.stopped = f"the {self.engine.name} engine gave up at depth {out.depth} ({one_line(out.reason or 'unknown')})"
         k = search.searched
         reason = f"not a proof: no proof of any length ({why or 'not attempted'}); {search.stopped}"
-        return self.done(BOUNDED, holds_within.replace("{steps}", steps_text(k)), Scope(k), vacuous=vacuous,
-                         reason=reason, searched=k, **kw)
+        return self.done(BOUNDED, holds_within.replace("{steps}", steps_text(k)), Scope(k), reason=reason, searched=k, **kw)
 
     def forced(self, out: Outcome, members: frozenset[str]) -> Outcome:
         if out.status == "found":
@@ -113,11 +145,10 @@ def trace_property(q: Question) -> PropertyResult:
     vacuous = prop.kind == "step" and any(c[2] != m.BoolConst(False) for c in prop.cases) and all(
         q.never_passes(procedure, "pass") for procedure, _, _ in prop.cases)
     who = prop.procedure if not prop.also else prop.label  # (a set: none of them can pass)
-    within = ("holds in every behaviour of at most {steps}" if not vacuous else
-              f"holds only vacuously: '{who}' can never pass " + "within {steps}")
-    always = "holds in every behaviour, of any length (shown by {how})" if not vacuous else \
-        _vacuously(who)
-    return _with_how(q.safety(search, refuted, within, always, vacuous))
+    vacuity = ([c[0] for c in prop.cases], f"holds only vacuously: '{who}' can never pass " + "within {steps}",
+               _vacuously(who)) if vacuous else None
+    return _with_how(q.safety(search, refuted, "holds in every behaviour of at most {steps}",
+                              "holds in every behaviour, of any length (shown by {how})", vacuity))
 
 
 def no_coalition(q: Question) -> PropertyResult:
@@ -161,11 +192,12 @@ def no_coalition(q: Question) -> PropertyResult:
                       coalition=sorted_names(out.coalition))
 
     vacuous = goal.procedure is not None and q.never_passes(goal.procedure, "pass")  # (approved: as above)
-    within = (f"no coalition of {spec.describe()} can force {goal.text} " + "within {steps}") if not vacuous else \
-        (f"holds only vacuously: '{goal.procedure}' can never pass " + "within {steps}")
-    always = (f"no coalition of {spec.describe()} can force {goal.text}, in behaviours of any length (shown by "
-              + "{how})") if not vacuous else _vacuously(goal.procedure)
-    return _with_how(q.safety(Deepening(engine, budget, ask), refuted, within, always, vacuous))
+    vacuity = ([goal.procedure], f"holds only vacuously: '{goal.procedure}' can never pass " + "within {steps}",
+               _vacuously(goal.procedure)) if vacuous else None
+    return _with_how(q.safety(Deepening(engine, budget, ask), refuted,
+                              f"no coalition of {spec.describe()} can force {goal.text} " + "within {steps}",
+                              f"no coalition of {spec.describe()} can force {goal.text}, in behaviours of any length "
+                              "(shown by {how})", vacuity))
 
 
 def coalition_block(q: Question) -> PropertyResult:
@@ -265,7 +297,7 @@ def every_coalition_block(q: Question) -> PropertyResult:
             hows.append(result.how)
     if undecided is not None:
         return replace(undecided, kind=prop.kind, seconds=time.monotonic() - q.start,
-                       summary=f"of the {count} coalitions, {undecided.summary}")
+                       summary=f"of {_the(count)} coalitions, {undecided.summary}")
     how = "; ".join(hows) or "a proof of any length"
     return q.done(PROVED, f"{_each(spec, count)} can block {goal.text}, in behaviours of any length (shown by {how})",
                   Scope(None), how=how, invariant=result.invariant if len(combos) == 1 else None)
@@ -305,16 +337,22 @@ def no_coalition_block(q: Question) -> PropertyResult:
                            f"everyone else can force it (e.g. {witness.summary})")
 
 
+def _the(count: int) -> str:
+    """"the 6", or "about 2.7 x 10^299" (C(1,000, 501) in full is 300 digits)."""
+    words = many_count(count)
+    return words if words.startswith("about") else f"the {words}"
+
+
 def _each(spec: m.CoalitionSpec, count: int) -> str:
     """Who a quantified coalition property speaks of: "each of the 6 coalitions of 2", "each of the
     3 people alone", "the one coalition of 3 including {a}"."""
     unit = " principals" if spec.principals else ""
     including = f" including {set_text(frozenset(spec.including))}" if spec.including else ""
     if spec.size == 1 and not spec.principals:
-        return "the one person alone" if count == 1 else f"each of the {count} people alone"
+        return "the one person alone" if count == 1 else f"each of {_the(count)} people alone"
     if count == 1:
         return f"the one coalition of {spec.size}{unit}{including}"
-    return f"each of the {count} coalitions of {spec.size}{unit}{including}"
+    return f"each of {_the(count)} coalitions of {spec.size}{unit}{including}"
 
 
 def possible(result: PropertyResult) -> PropertyResult:
@@ -344,8 +382,15 @@ def verdict(engine: Engine, model: m.Model, prop: m.Property, budget: Budget,
 
 
 def _vacuously(procedure: str) -> str:
-    return (f"holds only vacuously: the sanity check found no behaviour where '{procedure}' passes (the property "
-            "holds in behaviours of any length)")
+    return (f"holds only vacuously: '{procedure}' can never pass, in behaviours of any length (a proof of "
+            f"'never {procedure}'); the property holds in every behaviour (shown by {{how}})")
+
+
+def never_property(prop: m.Property, names: list[str]) -> m.Property:
+    """``never P`` (over a set, none of them) for the vacuity of ``prop``: can its procedures pass?"""
+    return m.Property(f"{prop.name} (can '{names[0]}' pass?)", "step", prop.span, None, f"never {names[0]}",
+                      procedure=names[0], step=m.BoolConst(False),
+                      also=tuple((n, "pass", m.BoolConst(False)) for n in names[1:]), subject=prop.subject)
 
 
 def _with_how(result: PropertyResult) -> PropertyResult:

@@ -137,11 +137,7 @@ def _never_at_any_size(search, model: m.Model, prop: m.Property, budget: Budget)
     any length), or None for a procedure that can pass at some larger size, or an answer not had
     in time (then the result is not marked)."""
     # (approved, as the mark at the least sizes: verdicts/properties.py)
-    names = _procedures(prop)
-    name = _procedure(prop)
-    never = m.Property(f"{prop.name} (can '{name}' pass?)", "step", prop.span, None, f"never {name}",
-                       procedure=names[0], step=m.BoolConst(False),
-                       also=tuple((n, "pass", m.BoolConst(False)) for n in names[1:]), subject=prop.subject)
+    never = properties.never_property(prop, _procedures(prop))
     try:
         answer = search(model, never, budget.first, budget.deadline, budget.prove)
     except OutOfTime:

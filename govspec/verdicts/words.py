@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import model as m
-from ..safe import counted
+from ..safe import counted, runs
 from ..scenario import natural_key
 
 
@@ -13,7 +13,7 @@ def phase_key(procedure: str, phase: str) -> str:
 
 
 def set_text(names) -> str:
-    return "{" + ", ".join(sorted(names, key=natural_key)) + "}"
+    return "{" + ", ".join(runs(sorted(names, key=natural_key))) + "}"
 
 
 def sorted_names(names) -> tuple[str, ...]:
