@@ -8,8 +8,12 @@ whose content changed (the hashes compared are of the bytes the re-check read), 
 lacks, a verdict (status, scope or vacuity) that differs, a property added or removed, a spec that
 can no longer be checked (missing or invalid); and for a review, each diff and power block done
 again and compared by what it found (:func:`_compare_blocks`), since the specs a block names are
-not hashed in the report: a block whose findings differ, or one added or removed.  It never trusts the report's verdicts for anything
-but the comparison.  A report comes from anyone (a pull request): the specs it names must lie in
+not hashed in the report: a block whose findings differ, or one added or removed.  Beyond those,
+everything else the report records of a file, a property or a block is compared with the JSON the
+re-check writes, field by field (:func:`_field_differences`; a field missing on either side is a
+difference), but for what may legitimately vary from run to run (:data:`VARIES`): the words, the
+reason, the scenario, the labels exact or approximate, a confidence, an interval.  It never trusts
+the report's verdicts for anything but the comparison.  A report comes from anyone (a pull request): the specs it names must lie in
 the report's folder tree unless the caller allows otherwise (:func:`refuse_outside`), and the text
 of a file that does not parse as a spec is never shown.  Other versions or limits are warnings: the
 report holds only if every verdict is found again.
@@ -17,6 +21,7 @@ report holds only if every verdict is found again.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -25,7 +30,7 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from .api import Read, check_file, limits, z3_version
-from .safe import json_text
+from .safe import counted, json_text
 from .syntax import read_source
 from .options import BUDGET_RANGE, DEPTH_RANGE, EFFORT_RANGE, ENGINES, TIMEOUT_RANGE, Options, options_dict
 from .diagnostics import Diagnostic, Span, SpecError
@@ -250,7 +255,7 @@ def verify(data: dict, report_path: str, allow_outside: bool = False, blocks=Non
     options, reads)``: the report with its reviews' diff and power blocks done (the command line's,
     a layer above this one); without it, a review's recorded blocks are a difference each, not
     done again."""
-    options = recorded_options(data, report_path)
+    options = dataclasses.replace(recorded_options(data, report_path), explain=_explained(data))
     if options.engine not in ENGINES:
         raise _not_a_report(report_path, f"unknown engine '{options.engine}'")
     if not allow_outside:
@@ -269,10 +274,26 @@ def verify(data: dict, report_path: str, allow_outside: bool = False, blocks=Non
             v.invalid = True
             v.differ(f"{path}: {_cannot_check(now.errors[0], read)}")
             continue
-        _compare_properties(v, path, recorded["properties"], now.properties)
-        _compare_blocks(v, path, recorded, now, blocks)
+        found = _as_written(now, options)
+        _compare_properties(v, path, recorded["properties"], now.properties, found["properties"])
+        _compare_fields(v, path, _without(recorded, CHECKED_APART), _without(found, CHECKED_APART))
+        _compare_blocks(v, path, recorded, found, blocks)
     v.rechecked = Report(tuple(files), options_dict(options), z3_version(), limits())
     return v
+
+
+def _explained(data: dict) -> bool:
+    """Whether the report was made with --explain (not among the recorded options): its proofs then
+    carry the rules they rely on, which the re-check must find too."""
+    return any(isinstance(p, dict) and ("relied_on" in p or "explanation" in p)
+               for f in data["files"] for p in f["properties"])
+
+
+def _as_written(now, options: Options) -> dict:
+    """The file checked again, as ``govspec check --format json`` writes it (the data compared)."""
+    from .formats.render import json_text as report_json  # (the JSON writer: a layer above the report's data)
+
+    return json.loads(report_json(Report((now,), options_dict(options), z3_version(), limits())))["files"][0]
 
 
 def _text_of(path: str) -> str | None:
@@ -344,19 +365,25 @@ def _cannot_check(error: Diagnostic, read: Read) -> str:
             f"column {error.span.column}); its text is not shown")
 
 
-def _compare_properties(v: Verification, path: str, recorded: list, now: tuple[PropertyResult, ...]) -> None:
-    current = {r.name: r for r in now}
+def _compare_properties(v: Verification, path: str, recorded: list, now: tuple[PropertyResult, ...],
+                        written: list[dict]) -> None:
+    """Each property's verdict (status, scope, vacuity: the first difference named), then everything
+    else the report says of it, field by field (:func:`_field_differences`); ``written``: ``now`` as
+    the JSON report writes it."""
+    current = {r.name: (r, d) for r, d in zip(now, written)}
     names = set()
     for old in recorded:
         name = old["name"]
         names.add(name)
         was = _verdict(old["status"], str(old.get("kind", "")), old.get("scope") or {}, bool(old.get("vacuous")),
                        old.get("kind") == "possible" and old.get("status") == "bounded" and old.get("how") == WITNESSED)
-        r = current.get(name)
+        r, found = current.get(name, (None, None))
         if r is None:
             v.differ(f"{path}: {name}: recorded {was}, now no such property")
         elif _result_verdict(r) != was:
             v.differ(f"{r.path or path}:{r.line}: {name}: recorded {was}, now {_result_verdict(r)}")
+        elif differs := _field_differences(old, found):
+            v.differ(f"{r.path or path}:{r.line}: {name}: {differs}")
         else:
             v.lines.append(f"{r.path or path}:{r.line}: {name}: {was}, as recorded")
     for r in now:
@@ -364,16 +391,102 @@ def _compare_properties(v: Verification, path: str, recorded: list, now: tuple[P
             v.differ(f"{r.path or path}:{r.line}: {r.name}: not in the report, now {_result_verdict(r)}")
 
 
+# ------------------------------------------------------------------ everything else a report records
+
+# What may differ between a report and its re-check, at any depth of what is compared: the key, and
+# why (docs/cli.md lists them).  Every other field is compared, so a field added to the report is
+# checked without a change here.
+VARIES = {
+    "seconds": "how long a check took",
+    "invariant": "the form of a proof's inductive invariant (--explain): the solver's search is not canonical; "
+                 "whether there is one is compared",
+}
+# A file's fields compared on their own, before the rest: its hashes (with their own messages), its
+# properties and its review blocks (each named); a block's "inputs" likewise.
+CHECKED_APART = ("sha256", "imports", "properties", "diffs", "powers")
+
+
+def _without(data: dict, keys) -> dict:
+    return {k: value for k, value in data.items() if k not in keys}
+
+
+def _rewritten(value, entry):
+    """``value`` with each entry of its objects, at any depth, as ``entry(key, value)`` gives it
+    (None: left out)."""
+    if isinstance(value, dict):
+        return dict(e for k, x in value.items() if (e := entry(k, _rewritten(x, entry))) is not None)
+    if isinstance(value, list):
+        return [_rewritten(x, entry) for x in value]
+    return value
+
+
+def _masked(value):
+    """``value`` without what may vary (:data:`VARIES`): no "seconds", an invariant's text as one mark."""
+    return _rewritten(value, lambda k, x: None if k == "seconds" else
+                      (k, "(an invariant)" if k == "invariant" and isinstance(x, str) else x))
+
+
+def _same(old, new) -> bool:
+    """Equal as JSON values: true is not 1 (Python's True == 1), 1 is 1.0."""
+    if isinstance(old, bool) or isinstance(new, bool):
+        return type(old) is type(new) and old == new
+    return old == new
+
+
+def _fields_apart(old, new, where: str = ""):
+    """(field, recorded, now) for each field that differs, by its path ("approximate.confidence",
+    "trace[0].stages[0].yes"); a field absent on one side is recorded or now ``_ABSENT``."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*old, *(k for k in new if k not in old)]:
+            yield from _fields_apart(old.get(key, _ABSENT), new.get(key, _ABSENT), f"{where}.{key}" if where else key)
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, (a, b) in enumerate(zip(old, new)):
+            yield from _fields_apart(a, b, f"{where}[{i}]")
+    elif not _same(old, new):
+        yield where or "the whole", old, new
+
+
+_ABSENT = object()
+
+
+def _value(value) -> str:
+    if value is _ABSENT:
+        return "absent"
+    if isinstance(value, list) and value and any(isinstance(x, (dict, list)) for x in value):
+        return f"a list of {counted(len(value), 'item')}"
+    text = json_text(value, None)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _field_differences(old: dict, new: dict) -> str | None:
+    """How what the report records differs from the re-check, field by field, beyond what may vary
+    (:data:`VARIES`): the first field with both values, then the others by name; None: the same."""
+    apart = list(_fields_apart(_masked(old), _masked(new)))
+    if not apart:
+        return None
+    (field_name, was, now), rest = apart[0], [json_text(f, None) for f, _, _ in apart[1:]]
+    more = f", and in {', '.join(rest[:5])}{f' and {len(rest) - 5} more' if len(rest) > 5 else ''}" if rest else ""
+    return (f"the report differs from the re-check in {json_text(field_name, None)} (recorded {_value(was)}, "
+            f"now {_value(now)}){more}")
+
+
+def _compare_fields(v: Verification, where: str, old: dict, new: dict) -> None:
+    differs = _field_differences(old, new)
+    if differs:
+        v.differ(f"{where}: {differs}")
+
+
 # ------------------------------------------------------------------ a review's diff and power blocks
 
 
-def _compare_blocks(v: Verification, path: str, recorded: dict, now, blocks) -> None:
-    """Each diff and power block of a review, recorded against done again, by its line: what it
-    found (:func:`_diff_findings`, :func:`_power_findings`), not how long it took nor which
-    scenario the solver gave (as verdicts are compared, not traces)."""
+def _compare_blocks(v: Verification, path: str, recorded: dict, now: dict, blocks) -> None:
+    """Each diff and power block of a review, recorded against done again (``now``: the file as the
+    JSON report writes it), by its line: first what it found (:func:`_diff_findings`,
+    :func:`_power_findings`, in words), then the files it read, then every other field of the block
+    (:func:`_field_differences`: what may vary, :data:`VARIES`, aside)."""
     for key, found, title in (("diffs", _diff_findings, _diff_title), ("powers", _power_findings, _power_title)):
         then = {b.get("line"): b for b in recorded.get(key) or () if isinstance(b, dict)}
-        current = {b["line"]: b for b in (x.as_dict() for x in getattr(now, key))}
+        current = {b["line"]: b for b in now.get(key) or ()}
         for line in sorted(set(then) | set(current), key=lambda n: (not isinstance(n, int), n if isinstance(n, int) else 0)):
             old, new = then.get(line), current.get(line)
             if old is None:
@@ -393,7 +506,8 @@ def _compare_blocks(v: Verification, path: str, recorded: dict, now, blocks) -> 
             if differs is not None:
                 v.differ(f"{path}:{line}: {title(new)}: recorded {differs[0]}, now {differs[1]}")
                 continue
-            changed = _inputs_changed(old, new)
+            changed = _inputs_changed(old, new) or _field_differences(_without(_as_power_2(old), ("inputs",)),
+                                                                      _without(new, ("inputs",)))
             if changed:
                 v.differ(f"{path}:{line}: {title(new)}: {changed}")
             else:
@@ -415,6 +529,22 @@ def _inputs_changed(old: dict, new: dict) -> str | None:
     found += [f"{p} was read then, not now" for p in then if p not in now]
     found += [f"{p} is read now, not then" for p in now if p not in then]
     return "; ".join(found) or None
+
+
+def _as_power_2(block: dict) -> dict:
+    """A power block as ``govspec-power/2`` writes it: one written in version 1 differs only in the
+    schema's name and in where a bounded outcome's fractions stand ("exact" then, "bounded" now)."""
+    power = block.get("power")
+    if not (isinstance(power, dict) and power.get("schema") == "govspec-power/1" and isinstance(power.get("outcomes"), list)):
+        return block
+    outcomes = [_fractions_bounded(o) if isinstance(o, dict) and "bounded" in o else o for o in power["outcomes"]]
+    return block | {"power": power | {"schema": "govspec-power/2", "outcomes": outcomes}}
+
+
+def _fractions_bounded(outcome: dict) -> dict:
+    """``outcome`` with each fraction under "exact" (a string; the outcome's own "exact" is true or
+    false) moved to "bounded", at any depth."""
+    return _rewritten(outcome, lambda k, x: ("bounded" if k == "exact" and isinstance(x, str) else k, x))
 
 
 def _diff_title(block: dict) -> str:

@@ -647,3 +647,149 @@ def test_a_sampled_block_s_coleman_estimates_are_compared_too(tmp_path, monkeypa
     tampered.write_text(json.dumps(data))
     code, found, _ = run_cli("verify-report", str(tampered))
     assert code == 1 and f"{review}:3: power block of " in found and "the report no longer holds (1 difference)" in found
+
+
+# ---- everything a reader reads about a result is compared, not only the verdict (status, scope, vacuity)
+
+ANY_SIZE = (ROOT / "specs" / "delaware" / "board_any_size.gov").read_text()
+BOUNDED = "board_keeps_a_quorum"  # (bounded at --depth 1: HOLDS UP TO 1 STEP FOR d OF 5 TO 9 ONLY)
+
+
+def _as_a_proof(result: dict) -> None:
+    """A bounded result edited to read as a proof: status and scope kept (what verify-report compared
+    alone before), the words changed and the reason it is not a proof removed."""
+    assert result["status"] == "bounded" and result["reason"]
+    result.update(verdict="PROVED", reason=None, why=None,
+                  summary="holds in every behaviour, of any length, for every size (d of at least 5)")
+
+
+@pytest.fixture(scope="module")
+def bounded_review(tmp_path_factory):
+    """A review whose own spec (the Delaware board of any size) has a bounded property, with a diff
+    block of that spec and an amendment, checked to JSON at --depth 1: its folder, the review and
+    the report's text (each test writes its own tampered copy beside it)."""
+    folder = tmp_path_factory.mktemp("bounded")
+    amended = ANY_SIZE.replace("quorum present >= 1/3 of members ", "quorum present >= 1/2 of members ")
+    assert amended != ANY_SIZE
+    (folder / "any_size.gov").write_text(ANY_SIZE)
+    (folder / "amended.gov").write_text(amended)
+    review = folder / "review.md"
+    review.write_text(f"# Review\n\n```govspec\n{ANY_SIZE}```\n\n```govspec-diff\nold: any_size.gov\nnew: amended.gov\n```\n")
+    code, out, _ = run_cli("check", "-q", "--format", "json", "--depth", "1", "--timeout", "20", str(review))
+    assert code == 1
+    return folder, review, out
+
+
+def _tampered(folder, out: str, change) -> tuple[int, str]:
+    """verify-report on the report ``out`` changed by ``change`` (its data), written in ``folder``."""
+    data = json.loads(out)
+    change(data)
+    tampered = folder / "tampered.json"
+    tampered.write_text(json.dumps(data))
+    code, found, _ = run_cli("verify-report", str(tampered))
+    return code, found
+
+
+def _named(data: dict, name: str) -> dict:
+    (found,) = (p for p in data["properties"] if p["name"] == name)
+    return found
+
+
+def test_a_bounded_result_edited_to_read_as_a_proof_no_longer_holds(tmp_path):
+    """Before: its status and scope unchanged, the report held ("as recorded", exit 0) with the
+    verdict word PROVED, no reason and a summary claiming any length and every size."""
+    spec = tmp_path / "any_size.gov"
+    spec.write_text(ANY_SIZE)
+    code, out, _ = run_cli("check", "--format", "json", "--depth", "1", "--timeout", "20", str(spec))
+    assert code == 1
+    assert _tampered(tmp_path, out, lambda data: None)[0] == 0
+    code, found = _tampered(tmp_path, out, lambda data: _as_a_proof(_named(data["files"][0], BOUNDED)))
+    assert code == 1, found
+    assert (f'{spec}:37: {BOUNDED}: the report differs from the re-check in "verdict" (recorded "PROVED", now '
+            '"HOLDS UP TO 1 STEP FOR d OF 5 TO 9 ONLY"), and in "summary", "reason", "why"\n') in found
+    assert f"{BOUNDED}: HOLDS" not in found and found.endswith("the report no longer holds (1 difference)\n")
+
+
+def test_a_review_s_bounded_result_edited_to_read_as_a_proof_no_longer_holds(bounded_review):
+    folder, review, out = bounded_review
+    assert _tampered(folder, out, lambda data: None)[0] == 0
+    code, found = _tampered(folder, out, lambda data: _as_a_proof(_named(data["files"][0], BOUNDED)))
+    assert code == 1 and f'{review}:40: {BOUNDED}: the report differs from the re-check in "verdict" (recorded "PROVED"' in found
+    assert found.endswith("the report no longer holds (1 difference)\n")
+
+
+def test_a_diff_block_s_bounded_side_edited_to_read_as_a_proof_no_longer_holds(bounded_review):
+    """Before: a diff block compared only each side's status, scope and vacuity."""
+    folder, review, out = bounded_review
+
+    def change(data):
+        (block,) = data["files"][0]["diffs"]
+        (guarantee,) = (g for g in block["diff"]["guarantees"] if g["name"] == BOUNDED)
+        guarantee["before"]["verdict"] = "PROVED"
+        del guarantee["before"]["reason"]
+
+    code, found = _tampered(folder, out, change)
+    assert code == 1 and (f"{review}:44: diff block {folder / 'any_size.gov'} -> {folder / 'amended.gov'}: the report differs from the re-check "
+                          'in "diff.guarantees[3].before.verdict" (recorded "PROVED", now "HOLDS UP TO 1 STEP FOR d OF 5 '
+                          'TO 9 ONLY"), and in "diff.guarantees[3].before.reason"\n') in found
+    assert found.endswith("the report no longer holds (1 difference)\n")
+
+
+@pytest.fixture(scope="module")
+def sampled_review(tmp_path_factory):
+    """A review with a power block sampled (sample: 500; 30 holders past every exact analysis), and
+    the report's text."""
+    from test_power_sampling import _big_vote
+
+    folder = tmp_path_factory.mktemp("sampled")
+    _big_vote(folder)
+    review, _, out = _reviewed(folder, {}, "# Power\n\n```govspec-power\nspec: big.gov\nsample: 500\n```\n", 4)
+    return folder, review, out
+
+
+def _sampled(data: dict) -> dict:
+    (outcome,) = data["files"][0]["powers"][0]["power"]["outcomes"]
+    assert outcome["exact"] is False and outcome["approximate"]["confidence"] == 0.95
+    return outcome
+
+
+def _no_intervals(outcome: dict) -> None:
+    for player in outcome["approximate"]["players"]:
+        del player["banzhaf"]["low"], player["banzhaf"]["high"]
+
+
+@pytest.mark.parametrize("change,field,was,now", [
+    pytest.param(lambda o: o.update(exact=True), "power.outcomes[0].exact", "true", "false", id="exact"),
+    pytest.param(lambda o: o["approximate"].update(confidence=0.999), "power.outcomes[0].approximate.confidence",
+                 "0.999", "0.95", id="confidence"),
+    pytest.param(_no_intervals, "power.outcomes[0].approximate.players[0].banzhaf.low", "absent", None, id="intervals"),
+])
+def test_a_sampled_power_block_s_labels_and_intervals_are_compared(sampled_review, change, field, was, now):
+    """Before: the figures compared were the estimates and the number of samples; a sampled outcome
+    relabelled exact, its confidence raised or its intervals removed held ("as recorded", exit 0)."""
+    folder, review, out = sampled_review
+    assert _tampered(folder, out, lambda data: None)[0] == 0
+    code, found = _tampered(folder, out, lambda data: change(_sampled(data)))
+    assert code == 1, found
+    assert (f'{review}:3: power block of big.gov: the report differs from the re-check in "{field}" (recorded {was}, '
+            f"now {now if now is not None else ''}") in found
+    assert found.endswith("the report no longer holds (1 difference)\n")
+
+
+def test_a_bounded_power_outcome_written_in_version_1_reads_as_version_2(tmp_path):
+    """A bounded outcome's fractions stood under "exact" in govspec-power/1: read as version 2 they
+    are under "bounded", and the block compares equal to one done now (the outcome's own "exact":
+    false stays)."""
+    from test_power import VETOED
+
+    from govspec import api
+    from govspec.options import Options
+    from govspec.stamps import _as_power_2, _field_differences
+
+    spec = tmp_path / "vetoed.gov"
+    spec.write_text(VETOED, encoding="utf-8")
+    now = {"line": 3, "power": json.loads(json.dumps(api.power(str(spec), options=Options(unbounded=False, depth=2))))}
+    assert "bounded" in now["power"]["outcomes"][0] and now["power"]["schema"] == "govspec-power/2"
+    text = json.dumps(now).replace('"bounded": "', '"exact": "').replace("govspec-power/2", "govspec-power/1")
+    assert text != json.dumps(now) and _field_differences(json.loads(text), now) is not None
+    assert _field_differences(_as_power_2(json.loads(text)), now) is None
