@@ -165,6 +165,56 @@ def test_sanity_warnings_appear_in_markdown_and_html():
     assert line.replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;") in render_html(report)
 
 
+VACUOUS = """organization "Tiny" {
+  person a
+  person b
+  person c
+  body board { seats 3  members a, b, c }
+  office ceo = a
+  procedure fire {
+    decided by board at meeting
+      notice none
+      quorum present >= 4
+      passes when yes > half of present
+    effect ceo = vacant
+  }
+  property fire_needs_three: always (fire -> yes >= 3)
+}
+"""
+
+
+def test_sarif_and_junit_report_a_vacuous_proof_and_each_sanity_warning(tmp_path):
+    """A procedure that can never pass makes a proof about it vacuous: the text says `PROVED (any length,
+    vacuous, ...)` and warns; SARIF had no result at all (code scanning showed the file clean)."""
+    spec = tmp_path / "vacuous.gov"
+    spec.write_text(VACUOUS)
+    code, out, _ = run_cli("check", "-q", str(spec))
+    assert code == 0 and "fire_needs_three ... PROVED (any length, vacuous, " in out
+    assert f"{spec}:7: warning: procedure 'fire' can never pass within 6 steps" in out
+    report = api.check_files([str(spec)])
+    log = sarif(report)
+    validate_sarif(log)
+    proof, warning = log["runs"][0]["results"]
+    assert (proof["ruleId"], proof["level"], proof["kind"]) == ("fire_needs_three", "warning", "fail")
+    assert proof["message"]["text"].startswith("fire_needs_three: PROVED (any length, vacuous): holds only vacuously: ")
+    assert proof["locations"][0]["physicalLocation"]["region"] == {"startLine": 14}
+    assert proof["properties"]["vacuous"] is True and proof["properties"]["status"] == "proved"
+    assert (warning["ruleId"], warning["level"], warning["kind"]) == ("govspec-sanity", "warning", "fail")
+    assert warning["message"]["text"] == "procedure 'fire' can never pass within 6 steps"
+    assert warning["locations"][0]["physicalLocation"]["region"] == {"startLine": 7}
+    # an undecided sanity check is a warning too, in the text's words
+    f = report.files[0]
+    undecided = replace(f.sanity[0], status="unknown", message="undecided: the time limit of 0.1 s ran out (--timeout)")
+    log = sarif(replace(report, files=(replace(f, sanity=(undecided,)),)))
+    validate_sarif(log)
+    assert [r["message"]["text"] for r in log["runs"][0]["results"] if r["ruleId"] == "govspec-sanity"] == [
+        "procedure 'fire' undecided: the time limit of 0.1 s ran out (--timeout)"]
+    # JUnit: the mark in the verdict's words, the warnings as the suite's system-err
+    suite = ET.fromstring(junit(report)).find("testsuite")
+    assert suite.find("testcase/system-out").text.startswith("PROVED (any length, vacuous): holds only vacuously")
+    assert suite.find("system-err").text == f"{spec}:7: warning: procedure 'fire' can never pass within 6 steps"
+
+
 # ---------------------------------------------------------------- numbers as written (issue 16.5)
 
 WRITTEN = "specs/dao/numbers_as_written.gov"

@@ -14,7 +14,8 @@ import json
 from .. import __version__
 from ..diagnostics import CODES
 from ..diagnostics import render as render_diagnostic
-from .render import FORCING_KINDS, closing_notes, demoted, detail_lines, has_details, sanity_warnings, scenario_lines, verdict_phrase
+from .render import (FORCING_KINDS, closing_notes, demoted, detail_lines, has_details, sanity_warnings, sanity_words,
+                     scenario_lines, verdict_phrase)
 from ..power.report import inexact
 from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown, uri
@@ -94,6 +95,12 @@ def _location(path: str, line: int, message: str | None = None) -> dict:
     return loc
 
 
+def _verdict_words(r: PropertyResult) -> str:
+    """A result's verdict as the first words of a SARIF or JUnit message: its word, and for a result
+    proved (or bounded) only vacuously the mark the text's verdict has, ``PROVED (any length, vacuous)``."""
+    return verdict_phrase(r, seconds=False) if r.vacuous else r.word
+
+
 def _code_flow(f: FileReport, r: PropertyResult) -> dict:
     locations = []
     for order, step in enumerate(r.trace, start=1):
@@ -102,12 +109,14 @@ def _code_flow(f: FileReport, r: PropertyResult) -> dict:
     return {"message": _message(r.summary), "threadFlows": [{"locations": locations}]}
 
 
-SARIF_LEVEL = {REFUTED: "error", BOUNDED: "warning", UNKNOWN: "warning"}
+SARIF_LEVEL = {REFUTED: "error", BOUNDED: "warning", UNKNOWN: "warning", PROVED: "warning"}  # (PROVED: vacuous)
 POWER_RULE = "govspec-power"  # (the rule of power blocks' limits: no property name has a '-')
+SANITY_RULE = "govspec-sanity"  # (the rule of sanity warnings)
 
 
 def sarif(report: Report) -> dict:
-    """A SARIF 2.1.0 log: one result per refuted or unknown property (and per diagnostic)."""
+    """A SARIF 2.1.0 log: one result per property refuted, bounded, unknown or proved only vacuously, per
+    sanity warning, per diagnostic, and per finding of a review's diff and power blocks."""
     rules: dict[str, dict] = {}
     results = []
     for f in report.files:
@@ -122,22 +131,34 @@ def sarif(report: Report) -> dict:
         for r in f.properties:
             rules.setdefault(r.name, {"id": r.name, "shortDescription": _message(r.cite or f"property {r.name}"),
                                       **({"fullDescription": _message(f"{r.words} ({r.statement})")} if r.words else {})})
-            if r.status == PROVED:
+            if r.status == PROVED and not r.vacuous:
                 continue
-            text = f"{r.name}: {r.word}: {r.summary}" + (f". The property: {r.words}" if r.words else "")
+            # (a vacuous result says so in its first words, as the text's verdict does: PROVED (any length, vacuous))
+            text = f"{r.name}: {_verdict_words(r)}: {r.summary}" + (f". The property: {r.words}" if r.words else "")
             if r.reason:
                 text += f" ({r.reason})"
             # (kind "fail" for a warning too: SARIF 2.1.0 allows a level other than "none" only with "fail";
-            # the problem found is then that the property is not proved, as the message's first words say)
+            # the problem found is then that the property is not proved, or proved only vacuously, as the
+            # message's first words say)
             result = {"ruleId": r.name, "level": SARIF_LEVEL[r.status], "kind": "fail",
                       "message": _message(text), "locations": [_location(r.path or f.path, r.line)],
-                      "properties": {"status": r.status, "verdict": r.word, "scope": r.scope.as_dict(),
-                                     "seconds": round(r.seconds, 3)}}
+                      "properties": {"status": r.status, "verdict": r.word, "vacuous": r.vacuous,
+                                     "scope": r.scope.as_dict(), "seconds": round(r.seconds, 3)}}
             if has_details(r):  # (what the text and JUnit show under the verdict, line by line)
                 result["properties"]["details"] = [shown(line[2:]) for line in detail_lines(r)]
             if r.trace:
                 result["codeFlows"] = [_code_flow(f, r)]
             results.append(result)
+        for s in f.sanity:  # a procedure that can never pass (its proofs vacuous), or a check undecided
+            if s.status == "ok":
+                continue
+            rules.setdefault(SANITY_RULE, {"id": SANITY_RULE, "shortDescription": _message(
+                "a procedure can never pass (a proof about it may hold only vacuously), or its sanity check was "
+                "not decided")})
+            results.append({"ruleId": SANITY_RULE, "level": "warning", "kind": "fail",
+                            "message": _message(sanity_words(s)), "locations": [_location(s.path or f.path, s.line)],
+                            "properties": {"sanity": {"procedure": s.procedure, "status": s.status,
+                                                      "depth": s.depth}}})
         for d in f.diffs:  # a review's diff block: each property lost (or undecided), at the block
             for name, level, kind, text in _diff_findings(d):
                 rules.setdefault(name, {"id": name, "shortDescription": _message(f"property {name}")})
@@ -185,7 +206,8 @@ def sarif_text(report: Report) -> str:
 
 def junit(report: Report, sources: dict[str, str] | None = None) -> str:
     """One ``testsuite`` per file, one ``testcase`` per property: refuted is a ``failure``,
-    bounded and unknown an ``error`` (never a pass, never skipped); an invalid file is one failing case."""
+    bounded and unknown an ``error`` (never a pass, never skipped); an invalid file is one failing case.
+    A file's sanity warnings are its suite's ``system-err``."""
     import xml.etree.ElementTree as ET
 
     suites = ET.Element("testsuites", name="govspec")
@@ -208,11 +230,11 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
             if r.status != PROVED:
                 tag = "failure" if r.status == REFUTED else "error"
                 counts["failures" if tag == "failure" else "errors"] += 1
-                element = ET.SubElement(case, tag, message=f"{r.word}: {r.summary}", type=r.status)
+                element = ET.SubElement(case, tag, message=f"{_verdict_words(r)}: {r.summary}", type=r.status)
                 element.text = "\n".join(line[2:] for line in detail_lines(r))
             elif has_details(r):
                 # (a PROVED 'no coalition' has no more lines than its summary, its reason)
-                ET.SubElement(case, "system-out").text = "\n".join([f"{r.word}: {r.summary}"]
+                ET.SubElement(case, "system-out").text = "\n".join([f"{_verdict_words(r)}: {r.summary}"]
                                                                   + [line[2:] for line in detail_lines(r)])
         for d in f.diffs:  # a review's diff block: one case, failing when a property is lost
             case = ET.SubElement(suite, "testcase", classname=f.path, name=f"diff {d.old} -> {d.new}", time="0",
@@ -235,6 +257,9 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
                 element = ET.SubElement(case, "error", type="not exact or incomplete",
                                         message=limits[0] if limits else f"exit code {p.exit_code}")
                 element.text = p.text
+        warnings = sanity_warnings(f)
+        if warnings:  # (a procedure that can never pass, or whose check was undecided: the text's lines)
+            ET.SubElement(suite, "system-err").text = "\n".join(warnings)
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

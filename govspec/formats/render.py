@@ -8,7 +8,7 @@ break), the whole text output for controls; JSON keeps the exact text.
 from __future__ import annotations
 
 from ..diagnostics import render as render_diagnostic
-from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, TraceStep, steps_text
+from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, SanityResult, TraceStep, steps_text
 from ..safe import counted, json_text as safe_json, people_words, shown
 from ..wording import statement  # noqa: F401 (re-exported: the diff and tune renderings use it)
 from .story import story
@@ -167,12 +167,13 @@ def reason_text(r: PropertyResult) -> str:
     return f"reason: {r.why}"
 
 
-def verdict_phrase(r: PropertyResult) -> str:
+def verdict_phrase(r: PropertyResult, seconds: bool = True) -> str:
     """``REFUTED (depth 2, 0.02 s)``, ``HOLDS UP TO 6 STEPS (not proved, 3.10 s)``: the verdict as
-    every format prints it, the limit of a bounded result in the word itself."""
+    every format prints it, the limit of a bounded result in the word itself (``seconds=False``:
+    without the time, ``PROVED (any length, vacuous)``, for outputs compared from run to run)."""
     extra = ", vacuous" if r.vacuous else ""
     scope = "not proved" if r.status == BOUNDED else r.scope.describe()
-    return f"{r.word} ({scope}{extra}, {r.seconds:.2f} s)"
+    return f"{r.word} ({scope}{extra}" + (f", {r.seconds:.2f} s)" if seconds else ")")
 
 
 def closing_notes(report: Report) -> list[str]:
@@ -198,8 +199,13 @@ def closing_notes(report: Report) -> list[str]:
 
 def sanity_warnings(f: FileReport) -> list[str]:
     """One line per procedure whose sanity check did not come out 'ok'."""
-    return [f"{shown(s.path or f.path)}:{s.line}: warning: procedure '{s.procedure}' {s.message}"
-            for s in f.sanity if s.status != "ok"]
+    return [f"{shown(s.path or f.path)}:{s.line}: warning: {sanity_words(s)}" for s in f.sanity if s.status != "ok"]
+
+
+def sanity_words(s: SanityResult) -> str:
+    """``procedure 'fire' can never pass within 6 steps``: a sanity warning (or an undecided check) in
+    the words every format gives it."""
+    return f"procedure '{s.procedure}' {s.message}"
 
 
 def text(report: Report, sources: dict[str, str] | None = None, color: bool = False) -> str:
