@@ -215,6 +215,38 @@ def test_sarif_and_junit_report_a_vacuous_proof_and_each_sanity_warning(tmp_path
     assert suite.find("system-err").text == f"{spec}:7: warning: procedure 'fire' can never pass within 6 steps"
 
 
+KEEP = """organization "Keep" {
+  person a
+  person b
+  person c
+  body board { members a, b, c }
+  event resign(d in board) { effect remove d from board }
+}
+
+property keeps_two: always size(board.members) >= 2
+"""
+
+
+def test_junit_skips_a_bounded_result_that_accept_bounded_lets_pass(tmp_path):
+    """With --accept-bounded the exit code is 0, and JUnit said errors="1": a CI view failed a run that
+    passed.  An accepted bounded result is skipped (not a pass), its limit in the message."""
+    spec = tmp_path / "keep.gov"
+    spec.write_text(KEEP)
+    code, out, _ = run_cli("check", "-q", "--depth", "1", "--accept-bounded", "--format", "junit", str(spec))
+    root = ET.fromstring(out)
+    assert code == 0 and (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == (
+        "1", "0", "0", "1")
+    skipped = root.find("testsuite/testcase/skipped")
+    assert root.find("testsuite").get("skipped") == "1"
+    assert skipped.get("message") == ("HOLDS UP TO 1 STEP: holds in every behaviour of at most 1 step "
+                                      "(accepted by --accept-bounded: not a proof)")
+    assert "reason: not a proof: " in skipped.text and "--depth 1 caps the search" in skipped.text
+    code, out, _ = run_cli("check", "-q", "--depth", "1", "--format", "junit", str(spec))  # not accepted: an error
+    root = ET.fromstring(out)
+    assert code == 4 and (root.get("errors"), root.get("skipped")) == ("1", "0")
+    assert root.find("testsuite/testcase/error").get("type") == "bounded"
+
+
 # ---------------------------------------------------------------- numbers as written (issue 16.5)
 
 WRITTEN = "specs/dao/numbers_as_written.gov"

@@ -206,15 +206,16 @@ def sarif_text(report: Report) -> str:
 
 def junit(report: Report, sources: dict[str, str] | None = None) -> str:
     """One ``testsuite`` per file, one ``testcase`` per property: refuted is a ``failure``,
-    bounded and unknown an ``error`` (never a pass, never skipped); an invalid file is one failing case.
+    bounded and unknown an ``error`` (never a pass; a bounded one is ``skipped``, its limit in its message,
+    when --accept-bounded counts it as passing for the exit code); an invalid file is one failing case.
     A file's sanity warnings are its suite's ``system-err``."""
     import xml.etree.ElementTree as ET
 
     suites = ET.Element("testsuites", name="govspec")
-    totals = {"tests": 0, "failures": 0, "errors": 0}
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for f in report.files:
         suite = ET.SubElement(suites, "testsuite", name=f.path)
-        counts = {"tests": 0, "failures": 0, "errors": 0}
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         seconds = 0.0
         if f.errors:
             case = ET.SubElement(suite, "testcase", classname=f.path, name="(valid spec)", time="0")
@@ -227,7 +228,13 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
             case = ET.SubElement(suite, "testcase", classname=f.path, name=r.name, time=f"{r.seconds:.3f}",
                                  file=r.path or f.path, line=str(r.line))
             counts["tests"] += 1
-            if r.status != PROVED:
+            if r.status == BOUNDED and report.accept_bounded:
+                # (accepted for the exit code, 0: skipped, neither a pass nor an error, the limit in its words)
+                counts["skipped"] += 1
+                element = ET.SubElement(case, "skipped", message=f"{_verdict_words(r)}: {r.summary} "
+                                                                 "(accepted by --accept-bounded: not a proof)")
+                element.text = "\n".join(line[2:] for line in detail_lines(r))
+            elif r.status != PROVED:
                 tag = "failure" if r.status == REFUTED else "error"
                 counts["failures" if tag == "failure" else "errors"] += 1
                 element = ET.SubElement(case, tag, message=f"{_verdict_words(r)}: {r.summary}", type=r.status)
@@ -263,7 +270,6 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
-        suite.set("skipped", "0")
         suite.set("time", f"{seconds:.3f}")
     for key, value in totals.items():
         suites.set(key, str(value))
