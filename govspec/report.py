@@ -327,6 +327,9 @@ class ReviewDiff:
     text: str = field(compare=False, repr=False)
     markdown: str = field(compare=False, repr=False)
     inputs: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each file the block read: both specs, their imports
+    # (property, "error" or "warning", message): each property lost, undecided or no longer applying, in
+    # the text's words (:func:`govspec.diff.render.findings`), what SARIF and JUnit say of the block
+    findings: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict:
         return {"line": self.line, "old": self.old, "new": self.new, "exit_code": self.exit_code,

@@ -2,6 +2,7 @@
 ``govspec diff OLD NEW`` when the review is checked, in every format, and counts in its exit code."""
 
 import json
+import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
@@ -9,7 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, run_cli
+from govspec import api
 from govspec.diagnostics import SpecError
+from govspec.diff.review import with_diff_blocks
+from govspec.formats.outputs import junit, sarif
 from govspec.review import diff_blocks
 
 REPORT_SCHEMA = json.loads((ROOT / "govspec" / "schemas" / "report.schema.json").read_text())
@@ -228,7 +232,8 @@ def test_sarif_and_junit_report_a_lost_property_at_the_block(folder):
     [result] = log["runs"][0]["results"]  # (the review's own property holds: no result)
     assert code == 1 and (result["ruleId"], result["level"], result["kind"]) == ("one_cannot_fire_ceo", "error", "fail")
     assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": diff_line(path)}
-    assert result["message"]["text"].startswith(f"one_cannot_fire_ceo: held under {folder / 'before.gov'}, fails under ")
+    assert result["message"]["text"].startswith(f"one_cannot_fire_ceo: PROVED -> REFUTED (held before, fails now), "
+                                                f"from {folder / 'before.gov'} to {folder / 'after.gov'}; under the new rules, REFUTED: ")
     code, out, _ = run_cli("check", "-q", "--format", "junit", str(path))
     assert code == 1 and '<testsuite name="%s" tests="2" failures="1" errors="0"' % path in out
     assert f'name="diff {folder / "before.gov"} -&gt; {folder / "after.gov"}"' in out and 'type="property lost"' in out
@@ -236,6 +241,39 @@ def test_sarif_and_junit_report_a_lost_property_at_the_block(folder):
     code, out, _ = run_cli("check", "-q", "--format", "junit", str(path))
     assert code == 0 and 'tests="1" failures="0" errors="0"' in out
     assert run_cli("check", "-q", "--format", "sarif", str(path))[1].count('"ruleId"') == 0
+
+
+def test_sarif_and_junit_name_each_diff_finding_with_its_verdicts_and_reason(tmp_path):
+    """A block's findings in the text diff's words: the right property (JUnit's message named the
+    first property listed, an undecided one, not the one lost), its verdict on each side and the
+    reason of an undecided side (SARIF said only 'NAME: undecided from A to B')."""
+    for name in ("board_2023.gov", "board_2023_seat_quorum.gov"):
+        (tmp_path / name).write_text((ROOT / "specs" / "openai" / name).read_text())
+    old, new = tmp_path / "board_2023.gov", tmp_path / "board_2023_seat_quorum.gov"
+    reason = "reason: not a proof: no proof of any length (a longer behaviour may violate it); --depth 1 caps the search"
+    undecided = ("ceo_removal_needs_three_or_notice: HOLDS UP TO 1 STEP -> PROVED (not decided under the old rules), "
+                 f"from {old} to {new}; under the old rules, HOLDS UP TO 1 STEP: holds in every behaviour of at most "
+                 f"1 step; {reason}")
+    lost = (f"four_can_fire_ceo: PROVED -> REFUTED (held before, fails now), from {old} to {new}; under the new rules, "
+            "REFUTED: {dangelo, mccauley, sutskever, toner} cannot force remove_ceo: no forcing sequence of any length")
+    path = review(tmp_path, old="board_2023.gov", new="board_2023_seat_quorum.gov")
+    options = api.Options(depth=1)
+    report = with_diff_blocks(api.check_files([str(path)], options), options)  # (one check for both formats)
+    results = sarif(report)["runs"][0]["results"]
+    assert report.exit_code == 1 and [(r["ruleId"], r["level"]) for r in results] == [
+        ("ceo_removal_needs_three_or_notice", "warning"), ("four_can_fire_ceo", "error")]
+    assert results[0]["message"]["text"] == undecided and results[1]["message"]["text"].startswith(lost)
+    failure = ET.fromstring(junit(report)).find("testsuite/testcase/failure")
+    assert failure.get("type") == "property lost" and failure.get("message").startswith(lost)
+    path = review(tmp_path, old="board_2023.gov", new="board_2023.gov")  # undecided on both sides, nothing lost
+    code, out, _ = run_cli("check", "-q", "--depth", "1", "--format", "junit", str(path))
+    error = ET.fromstring(out).find("testsuite/testcase/error")
+    assert code == 4 and error.get("type") == "undecided"
+    assert error.get("message") == (
+        "ceo_removal_needs_three_or_notice: HOLDS UP TO 1 STEP -> HOLDS UP TO 1 STEP (not decided under the old rules "
+        f"nor the new), from {old} to {old}; under the old rules, HOLDS UP TO 1 STEP: holds in every behaviour of at "
+        f"most 1 step; {reason}; under the new rules, HOLDS UP TO 1 STEP: holds in every behaviour of at most 1 step; "
+        f"{reason}")
 
 
 def test_ctrl_c_during_a_diff_prints_no_partial_diff(folder, monkeypatch):

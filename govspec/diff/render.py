@@ -5,7 +5,7 @@ escaped by the rules of :mod:`govspec.safe`), HTML (that Markdown as a page) and
 from __future__ import annotations
 
 
-from ..formats.render import detail_lines, statement
+from ..formats.render import detail_lines, reason_text, statement
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown
 from . import GAINED, KEPT, LOST, NO_LONGER_APPLIES, ONE_SIDE, UNDECIDED, Diff
 
@@ -39,19 +39,15 @@ def text(diff: Diff) -> str:
     out += ["", "Properties (each checked under the old rules, then the new):"]
     width = max((len(g.name) for g in diff.guarantees), default=0)
     for g in diff.guarantees:
-        before = g.before.word if g.before else "does not apply"
-        after = g.after.word if g.after else "does not apply"
-        out.append(f"  {g.name:<{width}}  {before} -> {after}   ({change_words(g)})")
+        out.append(f"  {g.name:<{width}}  {_verdicts(g)}   ({change_words(g)})")
     if not diff.guarantees:
         out.append("  none (neither file states a property)")
     for g in diff.guarantees:
         for n, (side, r) in enumerate(_shown_sides(g)):
             out += ["", f"{g.name} ({change_words(g)}): {statement(g.text)}"] if n == 0 else []
-            out += [f"  under the {side} rules, {r.word}: {r.summary}", *detail_lines(r)]
+            out += [f"  {_side_words(side, r)}", *detail_lines(r)]
     for g in diff.guarantees:
-        for side, why in (("old", g.why_not_before), ("new", g.why_not_after)):
-            if why:
-                out.append(f"  note: {g.name} does not apply to the {side} rules: {why}")
+        out += [f"  note: {line}" for line in _not_applying(g)]
     if diff.power or diff.notes:
         out += ["", "Power (the fewest people who can force or block each procedure, from everyone declared"
                 + ("; P.executed: its taking effect, after a timelock or a veto window" if _timed(diff) else "") + "):"]
@@ -59,7 +55,7 @@ def text(diff: Diff) -> str:
         if p.refused_alike:
             out.append(f"  to {p.kind} {p.procedure}: not computed: {p.why_not}")
             continue
-        before, after = _side_words(p, "old"), _side_words(p, "new")
+        before, after = _power_words(p, "old"), _power_words(p, "new")
         out.append(f"  to {p.kind} {p.procedure}: {before} -> {after}   ({_mark(p)})")
         if p.why_not:
             out.append(f"    not computed {p.why_not}")
@@ -82,7 +78,38 @@ def text(diff: Diff) -> str:
     return shown("\n".join(out) + "\n", keep="\n")
 
 
-def _side_words(p, side: str) -> str:
+def _verdicts(g) -> str:
+    """``HOLDS UP TO 1 STEP -> PROVED``: a property's verdict words under the old rules, then the new."""
+    return " -> ".join(r.word if r else "does not apply" for r in (g.before, g.after))
+
+
+def _side_words(side: str, r) -> str:
+    return f"under the {side} rules, {r.word}: {r.summary}"
+
+
+def _not_applying(g) -> list[str]:
+    return [f"{g.name} does not apply to the {side} rules: {why}"
+            for side, why in (("old", g.why_not_before), ("new", g.why_not_after)) if why]
+
+
+def findings(diff: Diff) -> tuple[tuple[str, str, str], ...]:
+    """(property, "error" or "warning", message) for each property the diff loses (an error) or leaves
+    undecided or no longer applying (a warning): what SARIF and JUnit say of a review's diff block.
+    The message is the text's: the verdict words on each side, the change, and each side shown in
+    full with its summary and the reason of an undecided one."""
+    found = []
+    for g in diff.guarantees:
+        if g.change not in (LOST, UNDECIDED, NO_LONGER_APPLIES):
+            continue
+        parts = [f"{g.name}: {_verdicts(g)} ({change_words(g)}), from {diff.old} to {diff.new}"]
+        for side, r in _shown_sides(g):
+            parts.append(_side_words(side, r) + (f"; {reason_text(r)}" if r.reason else ""))
+        parts += _not_applying(g)
+        found.append((g.name, "error" if g.change == LOST else "warning", "; ".join(parts)))
+    return tuple(found)
+
+
+def _power_words(p, side: str) -> str:
     """One side's answer: its words, "not computed" (the question not allowed there) or "absent"."""
     least = p.before if side == "old" else p.after
     if least is not None:
@@ -145,7 +172,7 @@ def markdown(diff: Diff) -> str:
     if diff.power:
         out += ["| Procedure | To | Old rules | New rules | |", "| --- | --- | --- | --- | --- |"]
         for p in diff.power:
-            before, after = _side_words(p, "old"), _side_words(p, "new")
+            before, after = _power_words(p, "old"), _power_words(p, "new")
             out.append(f"| {markdown_code(p.procedure, cell=True)} | {p.kind} | {markdown_text(before)} | "
                        f"{markdown_text(after)} | {_mark(p)} |")
         out += [f"\n**Note:** to {p.kind} {markdown_code(p.procedure)}: not computed "

@@ -96,6 +96,7 @@ def _with_diffs(f: FileReport, options: Options, read: Read | None, progress, le
                                errors=tuple(replace(d, notes=(*d.notes, note)) for d in err.diagnostics))
         diff = diff_models(*models, options)
         diffs.append(ReviewDiff(block.line, block.last, diff.old, diff.new, diff.exit_code, diff.as_dict(),
-                                render.text(diff), render.markdown(diff), tuple(dict.fromkeys(inputs))))
+                                render.text(diff), render.markdown(diff), tuple(dict.fromkeys(inputs)),
+                                render.findings(diff)))
     left.clear()
     return replace(f, diffs=tuple(diffs))

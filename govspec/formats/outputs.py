@@ -160,9 +160,9 @@ def sarif(report: Report) -> dict:
                             "properties": {"sanity": {"procedure": s.procedure, "status": s.status,
                                                       "depth": s.depth}}})
         for d in f.diffs:  # a review's diff block: each property lost (or undecided), at the block
-            for name, level, kind, text in _diff_findings(d):
+            for name, level, text in d.findings:
                 rules.setdefault(name, {"id": name, "shortDescription": _message(f"property {name}")})
-                results.append({"ruleId": name, "level": level, "kind": kind, "message": _message(text),
+                results.append({"ruleId": name, "level": level, "kind": "fail", "message": _message(text),
                                 "locations": [_location(f.path, d.line)],
                                 "properties": {"diff": {"old": d.old, "new": d.new, "exit_code": d.exit_code}}})
         for p in f.powers:  # a review's power block: each limit on its figures (bounded, approximate, not done)
@@ -183,17 +183,15 @@ def sarif(report: Report) -> dict:
     return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def _diff_findings(d) -> list[tuple[str, str, str, str]]:
-    """(property, SARIF level, kind, message) for each property a diff block loses (an error) or
-    leaves undecided or no longer applying (a warning), from the diff's JSON."""
-    found = []
-    for g in d.data["guarantees"]:
-        if g["change"] == "lost":
-            found.append((g["name"], "error", "fail", f"{g['name']}: held under {d.old}, fails under {d.new}: "
-                                                      f"{g['after']['summary']}"))
-        elif g["change"] in ("undecided", "no longer applies"):
-            found.append((g["name"], "warning", "fail", f"{g['name']}: {g['change']} from {d.old} to {d.new}"))
-    return found
+def _diff_message(d, level: str) -> str:
+    """A diff block's JUnit message: the first property lost (``level`` "error") or else undecided
+    ("warning"), in the words of the text, and the names of the others."""
+    found = [(name, text) for name, lv, text in d.findings if lv == level]
+    if not found:
+        return f"exit code {d.exit_code}"
+    others = [name for name, _ in found[1:]]
+    also = "lost" if level == "error" else "undecided or no longer applying"
+    return found[0][1] + (f" (also {also}: {', '.join(others)})" if others else "")
 
 
 def sarif_text(report: Report) -> str:
@@ -250,9 +248,8 @@ def junit(report: Report, sources: dict[str, str] | None = None) -> str:
             if d.exit_code:
                 tag = "failure" if d.exit_code == 1 else "error"
                 counts["failures" if tag == "failure" else "errors"] += 1
-                findings = _diff_findings(d)
                 element = ET.SubElement(case, tag, type="property lost" if tag == "failure" else "undecided",
-                                        message=findings[0][3] if findings else f"exit code {d.exit_code}")
+                                        message=_diff_message(d, "error" if tag == "failure" else "warning"))
                 element.text = d.text
         for p in f.powers:  # a review's power block: one case, an error when a figure is not exact or not given
             case = ET.SubElement(suite, "testcase", classname=f.path, name=f"power {p.spec}", time="0",
