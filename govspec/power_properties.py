@@ -124,9 +124,22 @@ def _analysed(model: m.Model, goal: m.Goal, options: Options, progress, keep: di
         return refused.reason
 
 
-def share(x: Fraction) -> str:
-    """A share as the power report prints it, with the exact fraction: ``33.33% (1/3)``."""
-    return f"{float(x) * 100:.2f}%" + ("" if x.denominator == 1 or (x * 100).denominator == 1 else f" ({x})")
+def share(x: Fraction, bound: Fraction | None = None) -> str:
+    """A share as the power report prints it, with the exact fraction: ``33.33% (1/3)``.  To two
+    decimals, or as many more as it takes for a share that is not 0 not to read as 0%, and for the
+    figure shown to fall on the same side of ``bound`` (a claim's) as the share itself: 0.6701%
+    against a bound of 0.67%, not 0.67% (up to 15 decimals; the fraction is exact)."""
+    digits = 2
+    while True:
+        scaled = round(x * 100 * 10 ** digits)  # (an int: the share in hundredths of a percent, and so on)
+        shown = Fraction(scaled, 100 * 10 ** digits)
+        # (a share equal to the bound is shown with its fraction, which says so: 33.33% (1/3) >= 1/3)
+        same_side = bound is None or x == bound or (shown > bound) == (x > bound) and (shown < bound) == (x < bound)
+        if digits >= 15 or ((shown != 0) == (x != 0) and same_side):
+            break
+        digits += 1
+    text = f"{'-' if scaled < 0 else ''}{abs(scaled) // 10 ** digits}.{abs(scaled) % 10 ** digits:0{digits}d}%"
+    return text + ("" if x.denominator == 1 or (x * 100).denominator == 1 else f" ({x})")
 
 
 def _compare(value: Fraction, op: str, bound: Fraction) -> bool:
@@ -138,7 +151,7 @@ def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tupl
     game gives no figure for it, the reason in words)."""
     x = claim.who
     if row is None and "players" not in a:  # (no coalition wins, or every one does: nobody swings)
-        nobody = not a.get("passable", False)
+        nobody = a.get("passable") is not True  # (None: none found within a bounded analysis's depth, which says so)
         if claim.claim == "dummy":
             return not claim.negated, f"{x} has no swing: {a['why']}"
         if claim.claim == "veto":  # (everyone else can force it unless nobody can)
@@ -162,7 +175,7 @@ def _holds(claim: m.PowerClaim, goal: m.Goal, row: dict | None, a: dict) -> tupl
         return None, f"the {POWER_INDEX_NAMES[claim.index]} is not computed for {goal.text}: {a['not_computed']['why']}"
     value = fraction(row[key]) if key in row else Fraction(0)  # (a dummy is pivotal in no order)
     holds = _compare(value, claim.op, claim.bound)
-    return holds, f"{claim.index} power of {x} is {share(value)}" + (f" ({absent})" if absent else "")
+    return holds, f"{claim.index} power of {x} is {share(value, claim.bound)}" + (f" ({absent})" if absent else "")
 
 
 def _certified_holds(claim: m.PowerClaim, goal: m.Goal, c: dict) -> tuple[bool | None, str]:
@@ -340,7 +353,7 @@ def explanation(model: m.Model, claim: m.PowerClaim, goal: m.Goal, a: dict | str
             lines.append(f"Shapley-Shubik index: {x} is pivotal (joins a losing coalition and makes it win) in "
                          f"{int(value * orders):,} of the {orders:,} orders of the {n} players: "
                          f"{int(value * orders):,} / {orders:,} = {share(value)}")
-        lines.append(f"{share(value)} {claim.op} {claim.bound_text}: "
+        lines.append(f"{share(value, claim.bound)} {claim.op} {claim.bound_text}: "
                      + ("true" if _compare(value, claim.op, claim.bound) else "false"))
     return tuple(lines)
 

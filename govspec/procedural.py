@@ -239,7 +239,9 @@ def _outcome_head(model: m.Model, goal: m.Goal, decided: Decided, by: str, bloc:
     proc, game = model.procedures[goal.procedure], decided.game
     out = {"procedure": goal.procedure, "outcome": goal.text, "method": "procedural",
            "body": ", ".join(dict.fromkeys(s.body for s in proc.stages)), "by": by,
-           "passable": bool(decided.winners), "exact": not undecided, "checks": len(decided.results)}
+           # (passable: None when no coalition was found to win and the search was bounded: not known)
+           "passable": True if decided.winners else False if not undecided else None,
+           "exact": not undecided, "checks": len(decided.results)}
     if bloc is not None:
         out["bloc"] = bloc_data(bloc)
     if undecided:

@@ -425,3 +425,40 @@ def test_a_side_not_asked_for_the_whole_spec_is_not_computed_not_absent(tmp_path
     assert "  to force act: not computed -> 2 people   (not compared: a side not computed)\n" \
            "    not computed under the old rules: a group of variable size" in out
     jsonschema.validate(diff.as_dict(), SCHEMA)
+
+
+TIMELOCKED = """organization "TL" {
+  person a
+  person b
+  person c
+  body board { members a, b, c }
+  office ceo = a
+  procedure fire {
+    decided by board at meeting
+      notice none
+      quorum majority of members
+      passes when RULE
+    timelock 2 days
+    require ceo is not vacant
+    effect ceo = vacant
+  }
+}
+"""
+
+
+def test_two_undecided_answers_are_not_called_unchanged(tmp_path):
+    """At --depth 1 nobody is found to force fire.executed on either side (it takes a wait): both
+    undecided, the row said "(unchanged)" (JSON false) though the answers are 2 and 3 people
+    (found in a hunt); it is "not decided", JSON null."""
+    (tmp_path / "old.gov").write_text(TIMELOCKED.replace("RULE", "yes > half of present"))
+    (tmp_path / "new.gov").write_text(TIMELOCKED.replace("RULE", "yes == 3"))
+    diff = diff_files(str(tmp_path / "old.gov"), str(tmp_path / "new.gov"), api.Options(depth=1))
+    row = next(p for p in diff.power if (p.procedure, p.kind) == ("fire.executed", "force"))
+    assert row.before.size is None and not row.before.exact and row.after.size is None and not row.after.exact
+    assert row.changed is None and row.as_dict()["changed"] is None
+    assert "(not decided)" in next(line for line in render.text(diff).splitlines() if "to force fire.executed:" in line)
+    jsonschema.validate(diff.as_dict(), SCHEMA)
+    # without the depth both are exact, and they differ
+    diff = diff_files(str(tmp_path / "old.gov"), str(tmp_path / "new.gov"), api.Options())
+    row = next(p for p in diff.power if (p.procedure, p.kind) == ("fire.executed", "force"))
+    assert (row.before.size, row.after.size, row.changed) == (2, 3, True)

@@ -1329,3 +1329,42 @@ def test_each_size_of_a_timed_outcome_and_its_taking_effect(tmp_path):
                 raise AssertionError(state)
             assert state.get("minimal_winning", {}).get("coalitions") == declared.get("minimal_winning", {}).get("coalitions")
             assert state.get("vetoes") == declared.get("vetoes") and state.get("why") == declared.get("why")
+
+
+def test_a_bounded_analysis_with_no_winner_found_does_not_say_nobody_can_pass(tmp_path):
+    """A decision that takes effect after a 2-day timelock: within depth 1 no coalition forces it,
+    and the report said "nobody can pass it" (JSON passable false) although two can, given the
+    wait (found in a hunt); passable is null, the words only what the bounded search found."""
+    from govspec import api
+    from govspec.formats.power import markdown
+    from govspec.options import Options
+    from govspec.power.report import text
+
+    spec = tmp_path / "tl.gov"
+    spec.write_text("""organization "TL" {
+  person a
+  person b
+  person c
+  body board { members a, b, c }
+  office ceo = a
+  procedure fire {
+    decided by board at meeting
+      notice none
+      quorum majority of members
+      passes when yes > half of present
+    timelock 2 days
+    require ceo is not vacant
+    effect ceo = vacant
+  }
+}
+""", encoding="utf-8")
+    report = api.power(str(spec), outcome="fire.executed", options=Options(depth=1))
+    (fire,) = report["outcomes"]
+    assert fire["passable"] is None and fire["exact"] is False
+    assert fire["why"] == "no forcing sequence of at most 1 steps was found, even for everyone together"
+    for page in (text(str(spec), report["outcomes"]), markdown(report, 4)):
+        assert "obody can pass it" not in page and "no forcing sequence of at most 1 steps was found" in page
+    import jsonschema
+    jsonschema.validate(report, json.loads((ROOT / "govspec/schemas/power.schema.json").read_text(encoding="utf-8")))
+    (fire,) = api.power(str(spec), outcome="fire.executed")["outcomes"]
+    assert fire["passable"] is True and fire["exact"] is True

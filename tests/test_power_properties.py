@@ -713,3 +713,17 @@ def test_explain_in_every_format(tmp_path):
 
     validate(report, json.loads((ROOT / "govspec/schemas/report.schema.json").read_text(encoding="utf-8")))
     assert report["files"][0]["properties"][0]["explanation"][0].startswith("the game: 6 players")
+
+
+def test_a_share_is_shown_with_the_digits_its_claim_needs():
+    """A share rounded to 2 decimals read against a bound of more digits: "0.67% >= 0.67%: false",
+    and "0.00%" for a share above 0.0022% (found in a hunt): the figure shown falls on the same
+    side of the bound as the share, and a share that is not 0 does not read as 0."""
+    from fractions import Fraction
+
+    from govspec.power_properties import share
+    assert share(Fraction(1, 3)) == "33.33% (1/3)" and share(Fraction(1, 2)) == "50.00%"
+    assert share(Fraction(6659, 1_000_000), Fraction(67, 10_000)).startswith("0.666% ")
+    assert share(Fraction(6701, 1_000_000), Fraction(67, 10_000)).startswith("0.6701% ")
+    assert share(Fraction(221, 10_000_000), Fraction(22, 1_000_000)).startswith("0.00221% ")
+    assert share(Fraction(1, 10 ** 9)).startswith("0.0000001% ") and share(Fraction(0)) == "0.00%"

@@ -154,7 +154,8 @@ def _readable(sys_: "System", params: list, body, indices: list[int]) -> str:
              for p, k in zip(params, indices)]
     text = " ".join(str(simplify(substitute(body, *zip(params, named)) if params else body)).split())
     if text == "True":
-        return "true: what no step changes keeps its initial value, and that alone excludes every violation"
+        return ("true: no fact about the states reached is needed: from any state, each step's own rules (with what "
+                "no step changes at its initial value) exclude a violation")
     person_valued = [n for n in sys_.names if n in sys_.start.offices or n.endswith("proposer") or n.startswith("delegate of")]
     mentioned = any(re.search(rf"(?<![\w.\[]){re.escape(n)}(?![\w.\]])", text) for n in person_valued)
     return text + (f" ({_people_legend(sys_.unroll)})" if mentioned else "")

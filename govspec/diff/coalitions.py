@@ -11,6 +11,7 @@ says which K and why.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from .. import model as m
@@ -72,18 +73,33 @@ class Power:
         return len(self.refused) == 2 and self.refused[0][1] == self.refused[1][1]
 
     @property
-    def changed(self) -> bool:
-        """Did the answer change (an exact size against a range or an undecided one counts as a change)?
-        Not known, so False, when a side was not computed (``why_not``)."""
+    def changed(self) -> bool | None:
+        """Did the answer change?  True when the procedure is on one side only, or when the answers
+        cannot be the same (two exact sizes that differ, or an exact size past a side's "at most K");
+        False for two exact answers alike; None when not known: a side not computed (``why_not``),
+        or an answer not exact that may or may not be the other's (two undecided answers were
+        called unchanged)."""
         if self.why_not:
-            return False
-        answers = [(x.size, x.exact) if x is not None else "absent" for x in (self.before, self.after)]
-        return answers[0] != answers[1]
+            return None
+        if self.before is None or self.after is None:
+            return True
+        (low, high), (low2, high2) = _range(self.before), _range(self.after)
+        if high < low2 or high2 < low:
+            return True
+        return False if (low, high) == (low2, high2) and low == high else None
 
     def as_dict(self) -> dict:
-        return {"procedure": self.procedure, "kind": self.kind, "changed": None if self.why_not else self.changed,
+        return {"procedure": self.procedure, "kind": self.kind, "changed": self.changed,
                 "before": self.before.as_dict() if self.before else None,
                 "after": self.after.as_dict() if self.after else None, "why_not": self.why_not}
+
+
+def _range(least: Least) -> tuple[float, float]:
+    """The fewest people an answer allows: exactly its size (nobody at all, not even everyone: past
+    every size); "at most K" from 0 to K; undecided, any."""
+    if least.exact:
+        return (least.size, least.size) if least.size is not None else (math.inf, math.inf)
+    return (0, least.size) if least.size is not None else (0, math.inf)
 
 
 def _unsupported(model: m.Model) -> str | None:

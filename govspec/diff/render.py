@@ -118,7 +118,9 @@ def _power_words(p, side: str) -> str:
 
 
 def _mark(p) -> str:
-    return "not compared: a side not computed" if p.why_not else "changed" if p.changed else "unchanged"
+    if p.why_not:
+        return "not compared: a side not computed"
+    return "not decided" if p.changed is None else "changed" if p.changed else "unchanged"
 
 
 def _timed(diff: Diff) -> bool:

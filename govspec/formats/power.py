@@ -48,7 +48,7 @@ def markdown(report: dict, exit_code: int) -> str:
         if "bounded" in r:
             out += [f"**Bounded to depth {r['bounded']['depth']}, not exact**: {markdown_text(r['bounded']['reason'])}.", ""]
         if "why" in r:
-            out += [markdown_text(("Nobody can pass it: " if not r["passable"] else "") + r["why"]) +
+            out += [markdown_text(("Nobody can pass it: " if r["passable"] is False else "") + r["why"]) +
                     " (no index is defined).", ""]
             out += _sizes(r["sizes"]) if "sizes" in r else []
             continue

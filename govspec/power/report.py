@@ -517,7 +517,7 @@ def text(path: str, results: list[dict]) -> str:
             lines.append(f"  {bloc_words(r['bloc'])}")
         bounded = f" (bounded to depth {r['bounded']['depth']})" if "bounded" in r else ""
         if "why" in r:
-            lines.append(f"  {'nobody can pass it: ' if not r['passable'] else ''}{r['why']} (no index is defined)")
+            lines.append(f"  {'nobody can pass it: ' if r['passable'] is False else ''}{r['why']} (no index is defined)")
             lines += _sizes_lines(r["sizes"]) if "sizes" in r else []
             continue
         if "approximate" in r:
@@ -570,7 +570,7 @@ def size_groups(sizes: dict) -> list[dict]:
         if "any_of_members" in state:
             key, words = (size, "any", state["any_of_members"], state.get("any_of_body")), _any_words(state)
         elif "why" in state and "bounded" not in state:
-            key, words = (size, "why", state["why"]), ("nobody can pass it: " if not state["passable"] else "") + state["why"]
+            key, words = (size, "why", state["why"]), ("nobody can pass it: " if state["passable"] is False else "") + state["why"]
         else:
             key, words = i, None
         group = groups.setdefault(key, {"states": [], "words": words, "start": i == 0})
@@ -642,7 +642,7 @@ def size_items(sizes: dict) -> list[dict]:
             if "bounded" in state:
                 item["notes"].append(bounded_words(state["bounded"]))
             if "why" in state:
-                item["notes"].append(("nobody can pass it: " if not state["passable"] else "") + state["why"])
+                item["notes"].append(("nobody can pass it: " if state["passable"] is False else "") + state["why"])
             else:
                 item["coalitions"] = state["minimal_winning"]
                 item["title"] += f" (each scenario {left_words(state)})"
