@@ -186,3 +186,10 @@ def test_a_timelock_is_relied_on_by_a_property_of_its_taking_effect(tmp_path, wa
     # written without it (the model without it had no execution step at all: "no single rule")
     rules = "      quorum 2\n      passes when yes >= 2\n" + wait
     assert relied in _relied(tmp_path, rules, "property w: always (fire.executed -> now - fire.approved_at >= 2)")
+
+
+def test_the_html_report_says_what_the_proof_relies_on(tmp_path):
+    # (it showed neither the rules nor the invariant: found in a hunt)
+    code, out, _ = run_cli("check", "--explain", "--format", "html", SPEC)
+    assert code == 0 and out.count("<h4>Relied on</h4>") == 3
+    assert "<li>relied on: quorum majority of seats (line 27, variant: quorum is a majority of the 9 authorised seats)" in out

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from .. import __version__
 from ..diagnostics import render as render_diagnostic
 from .outputs import options_text
-from .render import FORCING_KINDS, STATUS_WORD, closing_notes, demoted, detail_lines, has_details, sanity_warnings, scenario_lines, with_args
+from .render import (FORCING_KINDS, STATUS_WORD, closing_notes, demoted, detail_lines, has_details, relied_on_lines,
+                     sanity_warnings, scenario_lines, scope_words, with_args)
 from ..report import PropertyResult, Report, ReviewDiff, StageRecord, TraceStep
 from ..safe import counted, markdown_code, shown
 from ..scenario import natural_key
@@ -331,7 +332,8 @@ def environment():
                        render_diagnostic=render_diagnostic, rows=rows, counts=counts, options_text=options_text,
                        sanity_warnings=sanity_warnings, version=__version__, ROW_H=ROW_H, LINE_H=LINE_H, TITLE_LINE_H=TITLE_LINE_H,
                        FONT=FONT, TITLE_FONT=TITLE_FONT, PAD=PAD, GAP=GAP, TOP=TOP, compressed=compressed, brief=brief,
-                       known_people=known_people, response_words=response_words)
+                       known_people=known_people, response_words=response_words, relied_on_lines=relied_on_lines,
+                       scope_words=scope_words)
     return env
 
 

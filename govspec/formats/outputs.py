@@ -15,7 +15,7 @@ from .. import __version__
 from ..diagnostics import CODES
 from ..diagnostics import render as render_diagnostic
 from .render import (FORCING_KINDS, closing_notes, demoted, detail_lines, has_details, sanity_warnings, sanity_words,
-                     scenario_lines, verdict_phrase)
+                     scenario_lines, scope_words, verdict_phrase)
 from ..power.report import inexact
 from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, FileReport, PropertyResult, Report
 from ..safe import json_text, markdown_code, markdown_fence, markdown_text, shown, uri
@@ -39,7 +39,7 @@ def markdown(report: Report, sources: dict[str, str] | None = None) -> str:
         for r in f.properties:
             vacuous = " (vacuous)" if r.vacuous else ""
             out.append(f"| {markdown_code(r.path or f.path, cell=True)} | {r.line} | {markdown_code(r.name, cell=True)} | "
-                       f"**{r.word}**{vacuous} | {'not proved' if r.status == BOUNDED else r.scope.describe()} | "
+                       f"**{r.word}**{vacuous} | {scope_words(r)} | "
                        f"{r.seconds:.2f} |")
         if f.errors:
             out.append(f"| {markdown_code(f.path, cell=True)} | {f.errors[0].span.line} | | **INVALID SPEC** | | |")

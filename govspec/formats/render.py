@@ -8,7 +8,7 @@ break), the whole text output for controls; JSON keeps the exact text.
 from __future__ import annotations
 
 from ..diagnostics import render as render_diagnostic
-from ..report import BOUNDED, PROVED, REFUTED, WITNESS_KINDS, FileReport, PropertyResult, Report, SanityResult, TraceStep, steps_text
+from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, WITNESS_KINDS, FileReport, PropertyResult, Report, SanityResult, TraceStep, steps_text
 from ..safe import counted, json_text as safe_json, people_words, shown
 from ..wording import statement  # noqa: F401 (re-exported: the diff and tune renderings use it)
 from .story import story
@@ -36,6 +36,15 @@ def _clause(ref) -> str:
     if ref.amendment:
         where += f"; amendment: {ref.amendment}"
     return f"{ref.text} ({where})"
+
+
+def relied_on_lines(r: PropertyResult) -> list[str]:
+    """--explain: the rules the proof relies on, and those not removed alone (every format's words)."""
+    if r.relied_on is None:
+        return []
+    return ["relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on else _none_relied_on(r))
+            + (f"; {counted(r.relied_on_undecided, 'rule')} undecided" if r.relied_on_undecided else ""),
+            *(f"not removed alone: {why}" for why in r.relied_on_untried)]
 
 
 def _none_relied_on(r: PropertyResult) -> str:
@@ -140,10 +149,7 @@ def detail_lines(r: PropertyResult) -> list[str]:
         out.append(f"  {reason_text(r)}")
     if r.relied_on is not None and r.invariant:  # (--explain)
         out.append(f"  invariant: {r.invariant}")
-    if r.relied_on is not None:
-        out.append("  relied on: " + ("; ".join(_clause(x) for x in r.relied_on) if r.relied_on else _none_relied_on(r))
-                   + (f"; {counted(r.relied_on_undecided, 'rule')} undecided" if r.relied_on_undecided else ""))
-        out.extend(f"  not removed alone: {why}" for why in r.relied_on_untried)
+    out.extend(f"  {line}" for line in relied_on_lines(r))
     if r.explanation is not None:  # (--explain, a power property)
         out.append("  explained:")
         out.extend(f"    {line}" for line in r.explanation)
@@ -172,8 +178,14 @@ def verdict_phrase(r: PropertyResult, seconds: bool = True) -> str:
     every format prints it, the limit of a bounded result in the word itself (``seconds=False``:
     without the time, ``PROVED (any length, vacuous)``, for outputs compared from run to run)."""
     extra = ", vacuous" if r.vacuous else ""
-    scope = "not proved" if r.status == BOUNDED else r.scope.describe()
-    return f"{r.word} ({scope}{extra}" + (f", {r.seconds:.2f} s)" if seconds else ")")
+    return f"{r.word} ({scope_words(r)}{extra}" + (f", {r.seconds:.2f} s)" if seconds else ")")
+
+
+def scope_words(r: PropertyResult) -> str:
+    """What a result covers, beside its word in every format: ``any length``, ``depth 2`` (a
+    counterexample's length), ``not proved`` (bounded: the word says how far), ``not decided``
+    (unknown: its "depth 0" read as a counterexample's length)."""
+    return "not proved" if r.status == BOUNDED else "not decided" if r.status == UNKNOWN else r.scope.describe()
 
 
 def closing_notes(report: Report) -> list[str]:

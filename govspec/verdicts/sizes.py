@@ -178,7 +178,7 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
     why_not_all = ""
     if result.status == PROVED and result.kind not in ("coalition_force", "every_coalition"):
         search = getattr(engine, "all_sizes", None)
-        cut = f"the {engine.name} engine checks the sizes as written only"
+        cut = f"the {engine.name} engine does not search every size at once, only one size at a time"
         try:
             answer = (search(model, prop, budget.first, budget.deadline, budget.prove)
                       if search is not None else None)
