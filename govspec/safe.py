@@ -13,7 +13,8 @@ imports from GovSpec (diagnostics render with them, below every format).
 - :func:`counted`: a number with its noun in the right number, ``1 step``, ``2 steps`` (never ``step(s)``).
 - :func:`many_count`: a count in full up to 10^15, else its order of magnitude.
 - :func:`runs`, :func:`people_words`: people in a list, a long run of one group's members in turn
-  as ``d[1] to d[501]`` (a body of 1,000 filled pages name by name).
+  as ``d[1] through d[501]`` (a body of 1,000 filled pages name by name; "through", which no
+  other words use, where "to" would read as "from d[1] to d[5]", an office changing hands).
 """
 
 from __future__ import annotations
@@ -133,19 +134,19 @@ def many_count(count: int) -> str:
     return f"about {mantissa:.1f} x 10^{exponent:,}"
 
 
-RUN_FROM = 6  # members of one group in turn (d[3], d[4], ...) from which a list says "d[3] to d[8]"
+RUN_FROM = 6  # members of one group in turn (d[3], d[4], ...) from which a list says "d[3] through d[8]"
 _MEMBER = re.compile(r"(.+)\[(\d+)\]")
 
 
 def runs(names) -> list[str]:
     """``names`` in their order, each run of :data:`RUN_FROM` or more members of one group in turn
-    (``d[3], d[4], ..., d[8]``) as one item ``d[3] to d[8]``: nobody is left out or added."""
+    (``d[3], d[4], ..., d[8]``) as one item ``d[3] through d[8]``: nobody is left out or added."""
     out: list[str] = []
     run: list[tuple[str, int]] = []  # (group, index) of the run so far
 
     def flush() -> None:
         if len(run) >= RUN_FROM:
-            out.append(f"{run[0][0]}[{run[0][1]}] to {run[-1][0]}[{run[-1][1]}]")
+            out.append(f"{run[0][0]}[{run[0][1]}] through {run[-1][0]}[{run[-1][1]}]")
         else:
             out.extend(f"{g}[{i}]" for g, i in run)
         run.clear()
@@ -167,7 +168,7 @@ def runs(names) -> list[str]:
 
 
 def people_words(names) -> str:
-    """People in words: ``nobody``, ``ada``, ``ada, bo and d[1] to d[501]`` (:func:`runs`)."""
+    """People in words: ``nobody``, ``ada``, ``ada, bo and d[1] through d[501]`` (:func:`runs`)."""
     items = runs(names)
     if not items:
         return "nobody"

@@ -269,22 +269,30 @@ def test_a_body_of_1000_is_answered_and_told_in_runs_of_members():
     """Every coalition of 501 of a body of 1,000 forces the vote, and one of 500 does not: the
     replay tries the 3 responses where the 499 outsiders act as one, the others' answer to the 500
     (shown in the report) too (each listed 125,250 responses, for 10 s and 61 s); the text names
-    the 501 as "d[1] to d[501]" and the coalitions' count by its order of magnitude (in full it
+    the 501 as "d[1] through d[501]" and the coalitions' count by its order of magnitude (in full it
     is 300 digits)."""
     report = api.check_model(api.load_text(THOUSAND, "thousand.gov"), api.Options(timeout=60))
     forces, half = report.properties
     assert (forces.status, half.status) == ("proved", "refuted")
-    assert forces.summary == "each of about 2.7 x 10^299 coalitions of 501 can force act (e.g. {d[1] to d[501]} in 1 step)"
-    assert half.summary.startswith("{d[1] to d[500]} cannot force act: no forcing sequence of any length exists")
+    assert forces.summary == "each of about 2.7 x 10^299 coalitions of 501 can force act (e.g. {d[1] through d[501]} in 1 step)"
+    assert half.summary.startswith("{d[1] through d[500]} cannot force act: no forcing sequence of any length exists")
     assert half.response  # (the others' answer at the first vote)
     assert len(forces.coalition) == 501  # (the data keeps every name)
 
 
 def test_runs_of_a_groups_members_in_words():
     from govspec.safe import people_words, runs
-    assert people_words(["ada", *(f"d[{i}]" for i in range(1, 502)), "zed"]) == "ada, d[1] to d[501] and zed"
+    assert people_words(["ada", *(f"d[{i}]" for i in range(1, 502)), "zed"]) == "ada, d[1] through d[501] and zed"
     assert people_words([f"d[{i}]" for i in range(1, 6)]) == "d[1], d[2], d[3], d[4] and d[5]"  # (short runs as they are)
     assert runs(["d[1]", "d[2]", "d[3]", "d[4]", "d[5]", "d[6]", "e[7]", "d[7]", "d[01]"]) == \
-        ["d[1] to d[6]", "e[7]", "d[7]", "d[01]"]
-    assert runs([f"d[{i}]" for i in (1, 2, 3, 5, 6, 7, 8, 9, 10)]) == ["d[1]", "d[2]", "d[3]", "d[5] to d[10]"]
+        ["d[1] through d[6]", "e[7]", "d[7]", "d[01]"]
+    assert runs([f"d[{i}]" for i in (1, 2, 3, 5, 6, 7, 8, 9, 10)]) == ["d[1]", "d[2]", "d[3]", "d[5] through d[10]"]
     assert people_words([]) == "nobody"
+
+
+def test_html_counts_runs_but_not_an_office_changing_hands():
+    # (a run said "d[1] to d[5]" once, and the HTML read "chair goes from d[1] to d[5]" as 5 of d: found in review)
+    from govspec.formats.html import brief
+    assert brief("chair goes from d[1] to d[5].") == "chair goes from d[1] to d[5]."
+    assert brief("notified whale, holders[1] through holders[75] and zed", {f"holders[{i}]" for i in range(1, 76)}) == \
+        "notified whale, all 75 of holders and zed"

@@ -727,3 +727,9 @@ def test_a_share_is_shown_with_the_digits_its_claim_needs():
     assert share(Fraction(6701, 1_000_000), Fraction(67, 10_000)).startswith("0.6701% ")
     assert share(Fraction(221, 10_000_000), Fraction(22, 1_000_000)).startswith("0.00221% ")
     assert share(Fraction(1, 10 ** 9)).startswith("0.0000001% ") and share(Fraction(0)) == "0.00%"
+
+
+def test_a_table_never_shows_a_player_with_power_as_0_percent():
+    from govspec.power.report import share_cell
+    assert share_cell(0.0) == "0.00%" and share_cell(1 / 3) == "33.33%" and share_cell(0.000022) == "0.0022%"
+    assert share_cell(0.00005) == "0.01%"

@@ -417,3 +417,67 @@ def test_a_large_linear_stage_is_replayed_on_the_responses_where_each_group_acts
             every = sem.forced_problems(model, state, step, coalition)
             assert every or len(listed) == math.comb(200 - k + 2, 2)  # (forced: every response was tried)
         assert (fast == []) == (every == []) == (k >= 101), k
+
+
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">=", "==", "!="])
+def test_a_veto_is_decided_by_groups_acting_as_one_only_where_that_is_exact(op):
+    """A veto must fail for every response: for 'passes when yes == 3' that is 'yes != 3' for every
+    response, which the responses where a group acts as one (0 or all of it) never test, and the
+    explicit engine proved a coalition could force past a veto that 3 of 25 employees carry (found
+    in review). linear_stage accepts a veto's comparison only where the groups acting as one decide,
+    checked here against every response."""
+    text = f"""organization "o" {{
+  person a
+  person b
+  group staff of 6
+  body board {{ members a, b }}
+  body employees {{ members staff }}
+  office ceo = a
+  procedure p {{
+    decided by board at meeting
+      notice all
+      passes when yes >= 2
+    vetoed by employees at meeting
+      notice all
+      passes when yes {op} 3
+    effect ceo = vacant
+  }}
+}}
+"""
+    model = api.load_text(text, "o.gov")
+    proc, state = model.procedures["p"], sem.initial_state(model)
+    stage = proc.stages[1]
+    own = StageChoice(frozenset(state.body("employees")), frozenset(), frozenset(), frozenset(), frozenset())
+    answers = []
+    for vertices in (False, True):
+        responses = list(sem.outsider_responses(model, proc, 1, state, {}, own, frozenset({"a", "b"}), stage=stage,
+                                                vertices=vertices))
+        answers.append(all(not sem.stage_carries(proc, 1, state, {}, r, model) for r in responses))
+    assert sem.linear_stage(stage) == (op not in ("==", "!=")) and (answers[0] == answers[1] or not sem.linear_stage(stage))
+    if op == "==":
+        assert answers == [False, True]  # (the groups acting as one miss the veto of exactly 3)
+
+
+def test_the_explicit_engine_does_not_force_past_a_veto_of_exactly_three():
+    text = """organization "veto eq" {
+  person a
+  person b
+  group staff of 25
+  body board { members a, b }
+  body employees { members staff }
+  office ceo = a
+  procedure remove_ceo {
+    decided by board at meeting
+      notice all
+      passes when yes >= 2
+    vetoed by employees at meeting
+      notice all
+      passes when yes == 3
+    require ceo is not vacant
+    effect ceo = vacant
+  }
+}
+property board_can_remove: coalition {a, b} can force remove_ceo
+"""
+    (result,) = api.check_model(api.load_text(text, "veq.gov"), api.Options(engine="explicit")).properties
+    assert result.status == "refuted"

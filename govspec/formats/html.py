@@ -155,8 +155,8 @@ def brief(text: str, known=()) -> str:
     while i < len(found):
         j, names = i, [found[i][0]]
         while (j + 1 < len(found) and found[j + 1][1] == found[i][1]
-               and text[found[j].end():found[j + 1].start()] in (", ", " and ", " to ")):
-            if text[found[j].end():found[j + 1].start()] == " to ":  # (a run the text gave as "d[3] to d[8]")
+               and text[found[j].end():found[j + 1].start()] in (", ", " and ", " through ")):
+            if text[found[j].end():found[j + 1].start()] == " through ":  # (a run the text gave as "d[3] through d[8]")
                 names += [f"{found[i][1]}[{k}]" for k in range(int(found[j][2]) + 1, int(found[j + 1][2]))]
             names.append(found[j + 1][0])
             j += 1

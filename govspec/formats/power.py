@@ -17,7 +17,7 @@ from html import escape
 
 from ..power.report import (CERTIFIED, NO_TAGS, SHARES, approximate_words, bloc_words, certified_words, coleman_words,
                             estimated, fewest_words, fraction, given, not_computed_words, rounded, sampled_shapley_words,
-                            shares_between, size_items, sizes_heading, tag_estimates, winning_words)
+                            share_cell, shares_between, size_items, sizes_heading, tag_estimates, winning_words)
 from ..safe import markdown_code, markdown_fence, markdown_text, shown
 from .measure import text_width
 
@@ -65,7 +65,7 @@ def markdown(report: dict, exit_code: int) -> str:
         out += ["| Player | " + " | ".join(title for _, title in columns) + " |",
                 "| --- | " + " | ".join("---:" for _ in columns) + " |"]
         for p in r["players"]:
-            cells = [f"{p[k]['value']:.4f}" if k == "banzhaf" else f"{p[k]['value']:.2%}" for k, _ in columns]
+            cells = [f"{p[k]['value']:.4f}" if k == "banzhaf" else f"{share_cell(p[k]['value'])}" for k, _ in columns]
             out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
         if r.get("tags") == []:
             out += ["", f"{_capital(NO_TAGS)}."]
@@ -73,7 +73,7 @@ def markdown(report: dict, exit_code: int) -> str:
             shares = given(r["tags"], SHARES)
             out += ["", "Per tag (the shares of the members with the tag, added up):", "",
                     "| Tag | " + " | ".join(title for _, title in shares) + " |", "| --- | " + " | ".join("---:" for _ in shares) + " |"]
-            out += [f"| {markdown_code(t['tag'], cell=True)} | " + " | ".join(f"{t[k]['value']:.2%}" for k, _ in shares) + " |"
+            out += [f"| {markdown_code(t['tag'], cell=True)} | " + " | ".join(f"{share_cell(t[k]['value'])}" for k, _ in shares) + " |"
                     for t in r["tags"]]
         for key, title in (("minimal_winning", "Minimal winning"), ("minimal_blocking", "Minimal blocking")):
             if key not in r:
@@ -135,7 +135,7 @@ def _approximate(a: dict) -> list[str]:
            (f" Shapley-Shubik (approx.) | {a['confidence']:.0%} interval |" if orders else ""),
            "| --- | ---: | ---: | ---: |" + (" ---: | ---: |" if orders else "")]
     for p in a["players"]:
-        cells = [*estimated(p["banzhaf"], percent=False), f"{p['normalised']['estimate']:.2%}",
+        cells = [*estimated(p["banzhaf"], percent=False), f"{share_cell(p['normalised']['estimate'])}",
                  *(estimated(p["shapley"]) if orders else ())]
         out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
     if "winning" in a:
@@ -151,7 +151,7 @@ def _approximate(a: dict) -> list[str]:
                 "| Tag | normalised (approx.) |" + (f" Shapley-Shubik (approx.) | {a['confidence']:.0%} interval |"
                                                    if orders else ""),
                 "| --- | ---: |" + (" ---: | ---: |" if orders else "")]
-        out += [f"| {markdown_code(t['tag'], cell=True)} | {t['normalised']['estimate']:.2%} |"
+        out += [f"| {markdown_code(t['tag'], cell=True)} | {share_cell(t['normalised']['estimate'])} |"
                 + ("".join(f" {cell} |" for cell in estimated(t["shapley"])) if orders else "") for t in a["tags"]]
     return out + [""]
 
@@ -184,13 +184,13 @@ def _certified(c: dict) -> list[str]:
            "| Player | " + " | ".join(title for _, title in CERTIFIED) + " |",
            "| --- | " + " | ".join("---:" for _ in CERTIFIED) + " |"]
     for p in c["players"]:
-        cells = [f"{p['banzhaf']['value']:.6g}"] + [f"{p[k]['value']:.2%}" for k, _ in CERTIFIED[1:]]
+        cells = [f"{p['banzhaf']['value']:.6g}"] + [f"{share_cell(p[k]['value'])}" for k, _ in CERTIFIED[1:]]
         out.append(f"| {markdown_code(p['name'], cell=True)} | " + " | ".join(cells) + " |")
     if c.get("tags") == []:
         out += ["", f"{_capital(NO_TAGS)}."]
     elif "tags" in c:
         out += ["", "| Tag | normalised (its members' shares added up) |", "| --- | ---: |"]
-        out += [f"| {markdown_code(t['tag'], cell=True)} | {t['normalised']['value']:.2%} |" for t in c["tags"]]
+        out += [f"| {markdown_code(t['tag'], cell=True)} | {share_cell(t['normalised']['value'])} |" for t in c["tags"]]
     undetermined = f" (not determined: {', '.join(c['undetermined'])})" if c["undetermined"] else ""
     out += ["", f"Dummies: {markdown_text(', '.join(c['dummies']) or 'none')}{markdown_text(undetermined)}.",
             f"Vetoes: {markdown_text(', '.join(c['vetoes']) or 'none')}.", ""]
@@ -240,7 +240,7 @@ def _rows(r: dict) -> tuple[str, str, str, list[dict]]:
 
 
 def _figure(value: float, percent: bool) -> str:
-    return f"{value:.2%}" if percent else f"{value:.4f}"
+    return f"{share_cell(value)}" if percent else f"{value:.4f}"
 
 
 def svg(r: dict) -> str:

@@ -284,7 +284,7 @@ def _table(rows: list[dict], key: str, columns=INDICES) -> list[str]:
     width = max([len(r[key]) for r in rows] + [6])
     lines = [f"    {'':{width}}  " + "  ".join(f"{title:>16}" for _, title in columns)]
     for r in rows:
-        cells = [f"{r[k]['value']:>16.4f}" if k == "banzhaf" else f"{r[k]['value']:>16.2%}" for k, _ in columns]
+        cells = [f"{r[k]['value']:>16.4f}" if k == "banzhaf" else f"{share_cell(r[k]['value']):>16}" for k, _ in columns]
         lines.append(f"    {r[key]:{width}}  " + "  ".join(cells))
     return lines
 
@@ -342,6 +342,14 @@ def sampled_shapley_words(s: dict) -> str:
     return (f"APPROXIMATE, NOT EXACT: the Shapley-Shubik indices estimated from {s['orders']:,} random orders, each "
             f"with its {_interval(s['interval'], s['confidence'])}; only they are estimates (not computed "
             f"exactly: {s['why']})")
+
+
+def share_cell(value: float) -> str:
+    """A share in a power table: to 2 decimals, and one that is not 0 but would read 0.00% to 2
+    significant digits (0.0022%): a player with power is never shown with none."""
+    if value == 0 or abs(value) >= 0.00005:
+        return f"{value:.2%}"
+    return f"{value * 100:.2g}%"
 
 
 def estimated(e: dict, percent: bool = True) -> tuple[str, str]:
@@ -449,7 +457,7 @@ def _approximate_lines(a: dict) -> list[str]:
              (f"  {'Shapley-Shubik (approx.)':>24}  {'interval':>18}" if orders else "")]
     for p in a["players"]:
         value, interval = estimated(p["banzhaf"], percent=False)
-        line = f"    {p['name']:{width}}  {value:>18}  {interval:>20}  {p['normalised']['estimate']:>21.2%}"
+        line = f"    {p['name']:{width}}  {value:>18}  {interval:>20}  {share_cell(p['normalised']['estimate']):>21}"
         if orders:
             value, interval = estimated(p["shapley"])
             line += f"  {value:>24}  {interval:>18}"
@@ -467,7 +475,7 @@ def _approximate_lines(a: dict) -> list[str]:
                   f"    {'':{width}}  {'normalised (approx.)':>21}" +
                   (f"  {'Shapley-Shubik (approx.)':>24}  {'interval':>18}" if orders else "")]
         for t in a["tags"]:
-            line = f"    {t['tag']:{width}}  {t['normalised']['estimate']:>21.2%}"
+            line = f"    {t['tag']:{width}}  {share_cell(t['normalised']['estimate']):>21}"
             if orders:
                 value, interval = estimated(t["shapley"])
                 line += f"  {value:>24}  {interval:>18}"
@@ -485,13 +493,13 @@ def _certified_lines(c: dict) -> list[str]:
              f"  {shares_between(c)}",
              f"    {'':{width}}  {'Banzhaf':>12}  " + "  ".join(f"{title:>16}" for _, title in CERTIFIED[1:])]
     for p in c["players"]:
-        cells = [f"{p[k]['value']:>16.2%}" for k, _ in CERTIFIED[1:]]
+        cells = [f"{share_cell(p[k]['value']):>16}" for k, _ in CERTIFIED[1:]]
         lines.append(f"    {p['name']:{width}}  {p['banzhaf']['value']:>12.6g}  " + "  ".join(cells))
     if c.get("tags") == []:
         lines.append(f"  {NO_TAGS}")
     elif "tags" in c:
         lines.append("  per tag (the normalised shares of the members with the tag, added up)")
-        lines += [f"    {t['tag']:{width}}  {t['normalised']['value']:>12.2%}" for t in c["tags"]]
+        lines += [f"    {t['tag']:{width}}  {share_cell(t['normalised']['value']):>12}" for t in c["tags"]]
     lines.append(f"  dummies: {', '.join(c['dummies']) or 'none'}" +
                  (f" (not determined: {_some(c['undetermined'])})" if c["undetermined"] else ""))
     lines.append(f"  vetoes: {', '.join(c['vetoes']) or 'none'}")

@@ -153,8 +153,10 @@ def linear_stage(stage: m.Stage) -> bool:
     if atoms is None or quorum is None or stage.waivable:  # (a notice defect is no comparison)
         return False
     atoms = quorum + atoms
-    if stage.kind == "vetoed" and len(atoms) != 1:
-        return False  # (the negation of one comparison is one comparison)
+    if stage.kind == "vetoed":
+        # (the coalition needs the veto to fail: the negation of one comparison, a comparison, but
+        # "not ==" is "!=", true on either side of a value, which no response acting as one may reach)
+        return len(atoms) == 1 and atoms[0].op not in ("==", "!=") and _linear(atoms[0].left) and _linear(atoms[0].right)
     return all(a.op != "!=" and _linear(a.left) and _linear(a.right) for a in atoms)
 
 
