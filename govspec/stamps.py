@@ -11,8 +11,10 @@ again and compared by what it found (:func:`_compare_blocks`), since the specs a
 not hashed in the report: a block whose findings differ, or one added or removed.  Beyond those,
 everything else the report records of a file, a property or a block is compared with the JSON the
 re-check writes, field by field (:func:`_field_differences`; a field missing on either side is a
-difference), but for what may legitimately vary from run to run (:data:`VARIES`): the words, the
-reason, the scenario, the labels exact or approximate, a confidence, an interval.  It never trusts
+difference: the verdict word, the summary, the scenario, the labels exact or approximate, a
+confidence, an interval), but for what may legitimately vary from run to run (:data:`VARIES`:
+the seconds, an invariant's form, the prover named and a limit's words, each compared for
+presence).  It never trusts
 the report's verdicts for anything but the comparison.  A report comes from anyone (a pull request): the specs it names must lie in
 the report's folder tree unless the caller allows otherwise (:func:`refuse_outside`), and the text
 of a file that does not parse as a spec is never shown.  Other versions or limits are warnings: the
@@ -400,7 +402,15 @@ VARIES = {
     "seconds": "how long a check took",
     "invariant": "the form of a proof's inductive invariant (--explain): the solver's search is not canonical; "
                  "whether there is one is compared",
+    "how": "which prover found a proof (Z3's Horn-clause engine, or the reference semantics when it ran out of "
+           "time): whether one is given is compared",
+    "reason": "the words of a limit (which time limit ran out first, under load): whether there is one is compared, "
+              "and the verdict word, which carries the limit",
+    "why": "a result's: its reason or its summary again (each compared as they are)",
+    "summary": "its '(shown by ...)', which names the prover as 'how' does; an undecided result's, whose cause varies "
+               "as its reason's: the rest of a summary is compared",
 }
+_SHOWN_BY = re.compile(r"\(shown by (?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)")  # (nested parentheses, two deep)
 # A file's fields compared on their own, before the rest: its hashes (with their own messages), its
 # properties and its review blocks (each named); a block's "inputs" likewise.
 CHECKED_APART = ("sha256", "imports", "properties", "diffs", "powers")
@@ -421,9 +431,25 @@ def _rewritten(value, entry):
 
 
 def _masked(value):
-    """``value`` without what may vary (:data:`VARIES`): no "seconds", an invariant's text as one mark."""
-    return _rewritten(value, lambda k, x: None if k == "seconds" else
-                      (k, "(an invariant)" if k == "invariant" and isinstance(x, str) else x))
+    """``value`` without what may vary (:data:`VARIES`): no "seconds" nor "why", an invariant's text,
+    a proof's "how" and a limit's "reason" as one mark each, a summary without its "(shown by ...)"
+    (an undecided result's as one mark)."""
+    if isinstance(value, list):
+        return [_masked(x) for x in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, x in value.items():
+        if key == "seconds" or (key == "why" and "status" in value):  # (a result's why: its reason or summary again)
+            continue
+        if key in ("invariant", "how", "reason") and isinstance(x, str):
+            out[key] = f"(a text: {key})"
+        elif key == "summary" and isinstance(x, str):
+            out[key] = "(an undecided result's summary)" if value.get("status") == "unknown" else _SHOWN_BY.sub(
+                "(shown by ...)", x)
+        else:
+            out[key] = _masked(x)
+    return out
 
 
 def _same(old, new) -> bool:
