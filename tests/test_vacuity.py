@@ -214,3 +214,23 @@ def test_a_procedure_that_can_never_pass_is_shown_so_for_any_length():
     assert v1.vacuous is True and v1.summary.startswith(
         "holds only vacuously: 'fire' can never pass, in behaviours of any length (a proof of 'never fire')")
     assert v3.status == "refuted"
+
+
+def test_a_search_deeper_than_the_sanity_check_needs_its_own_evidence_for_the_mark():
+    """A result bounded at 10 steps where the sanity answers came from 6 (a larger size's check is
+    searched to the least size's depth, its sanity to 6): the mark needs 'never fire' within 10,
+    which fails (fire passes at step 7): no mark. It assumed the sanity check searched as deep as
+    the search's cap (found in review)."""
+    from govspec.engine import time_limit
+    from govspec.verdicts import properties
+    from govspec.verdicts.deepening import Budget
+    from verifier import Z3Engine
+
+    model = api.load_text(_chain(6), "chain.gov")
+    v1 = model.properties[0]
+    budget = Budget(10, 1.0, time_limit(60), prove=False, sanity_depth=6)
+    result = properties.verdict(Z3Engine(), model, v1, budget, {"fire": False})
+    assert result.status == "bounded" and result.scope.depth == 10 and result.vacuous is False
+    shallow = properties.verdict(Z3Engine(), model, v1, Budget(5, 1.0, time_limit(60), prove=False, sanity_depth=6),
+                                 {"fire": False})
+    assert shallow.vacuous is True  # (within 5 steps the sanity check's 6 suffice: fire cannot pass there)

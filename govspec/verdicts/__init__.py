@@ -52,7 +52,8 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int 
     the reason, when not even the first search was done in time (or the budget had run out before)."""
     start = time.monotonic()
     deadline = time_limit(seconds, within)
-    budget = Budget(depth, effort, deadline, prove=unbounded, recheck=recheck, grow=next_sizes)
+    budget = Budget(depth, effort, deadline, prove=unbounded, recheck=recheck, grow=next_sizes,
+                    sanity_depth=depth if depth is not None else SANITY_DEPTH)  # (as api and tasks run the sanity check)
     if not unbounded and depth is None:
         budget.cap = FIRST_DEPTH
     said = _said(model, prop)

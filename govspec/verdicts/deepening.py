@@ -34,6 +34,9 @@ class Budget:
     recheck: bool = False  # re-check each invariant with a second solver (cvc5) before PROVED (--recheck-cvc5)
     invariant: str | None = None  # set by the last proof of any length: its invariant in GovSpec terms
     grow: bool = False  # a bounded search searches the next sizes too (groups of variable size: --explain)
+    # how deep the sanity check that gave the answers passed with this budget searched (None: the cap,
+    # or SANITY_DEPTH without one); a vacuity mark rests on it that far, and needs its own search beyond
+    sanity_depth: int | None = None
 
     @property
     def first(self) -> int:

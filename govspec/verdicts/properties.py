@@ -70,10 +70,12 @@ class Question:
 
     def never_shown(self, names: list[str], depth: int | None) -> bool:
         """Is it shown that none of ``names`` passes in behaviours of at most ``depth`` steps (None:
-        of any length)?  The sanity check searched at least as deep as the search's cap (or
-        SANITY_DEPTH); beyond, ``never P`` is searched like a property, each answer kept on the
-        model for the other properties of the run (per engine)."""
-        if depth is not None and depth <= (self.budget.cap if self.budget.cap is not None else SANITY_DEPTH):
+        of any length)?  The sanity check searched ``budget.sanity_depth`` steps; beyond, ``never P``
+        is searched like a property, each answer kept on the model for the other properties of the
+        run (per engine)."""
+        sanity = self.budget.sanity_depth if self.budget.sanity_depth is not None else (
+            self.budget.cap if self.budget.cap is not None else SANITY_DEPTH)
+        if depth is not None and depth <= sanity:
             return True
         known = self.model.__dict__.setdefault("_never_shown", {})
         key = (self.engine.name, tuple(names), depth)

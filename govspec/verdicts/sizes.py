@@ -171,9 +171,12 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
             share.check()
             at = instance(model, sizes)
             share.check()
-            passable = _passable(engine, model, at, sizes, _procedures(prop), budget.cap, share, seconds) if vacuity else None
+            # (searched as deep as the sanity check at the least sizes: a mark rests on it that far)
+            passable = _passable(engine, model, at, sizes, _procedures(prop), budget.sanity_depth, share,
+                                 seconds) if vacuity else None
             return properties.verdict(engine, at, next(p for p in at.properties if p.name == prop.name),
-                                      Budget(cap, budget.effort, share, prove, budget.recheck), passable)
+                                      Budget(cap, budget.effort, share, prove, budget.recheck,
+                                             sanity_depth=budget.sanity_depth), passable)
 
     why_not_all = ""
     if result.status == PROVED and result.kind not in ("coalition_force", "every_coalition"):
@@ -187,12 +190,13 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
         if answer is not None and answer.status == "holds":
             every = f"for every size ({ranges_text(model)})"
             never = _never_at_any_size(search, model, prop, budget) if result.vacuous else None
-            vacuous = never is not None
+            # (the mark needs 'never P' shown over what the result covers: of any length for a proof)
+            vacuous = never is not None and (never.depth is None or (answer.depth is not None and never.depth >= answer.depth))
             if answer.depth is None:
                 if vacuous:
                     return replace(result, scope=Scope(None, "all"),
                                    summary=f"holds only vacuously: '{_procedure(prop)}' can never pass, at any size "
-                                           f"({ranges_text(model)}), {_within(never.depth)}")
+                                           f"({ranges_text(model)}), in behaviours of any length")
                 # (the invariant shown is the proof's at the least sizes; the search over every size has its own)
                 invariant = f"with {sizes_text(least)}: {result.invariant}" if result.invariant else None
                 return replace(result, scope=Scope(None, "all"), vacuous=False, invariant=invariant,
