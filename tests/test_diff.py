@@ -344,8 +344,8 @@ def test_the_new_name_avoids_imported_properties_too(tmp_path):
     (tmp_path / "b.gov").write_text(rules + "property p: never remove_ceo\n")
     diff = diff_files(str(tmp_path / "a.gov"), str(tmp_path / "b.gov"), api.Options(depth=2), power=False)
     assert [(g.name, g.origin, g.why_not_before, g.why_not_after) for g in diff.guarantees] == [
-        ("p", "old", None, None), ("p__new2", "new", None, None)]
-    (_, new) = diff.guarantees
+        ("p", "old", None, None), ("p__new2", "new", None, None), ("p__new", "both", None, None)]  # (the imported one too)
+    (_, new, _) = diff.guarantees
     assert new.text == "property p__new2: never remove_ceo" and new.after.status == "refuted"
 
 
@@ -462,3 +462,42 @@ def test_two_undecided_answers_are_not_called_unchanged(tmp_path):
     diff = diff_files(str(tmp_path / "old.gov"), str(tmp_path / "new.gov"), api.Options())
     row = next(p for p in diff.power if (p.procedure, p.kind) == ("fire.executed", "force"))
     assert (row.before.size, row.after.size, row.changed) == (2, 3, True)
+
+
+IMPORTING = """import "guarantees.gov"
+
+organization "D" {
+  person a
+  person b
+  person c
+  person d
+  person e
+  person x
+  body board { members a, b, c, d, e }
+  office ceo = x
+  procedure remove_ceo {
+    decided by board at meeting
+      notice none
+      QUORUM
+      passes when yes > half of present
+    require ceo is not vacant
+    effect ceo = vacant
+  }
+}
+"""
+
+
+def test_a_guarantee_both_files_import_is_checked_and_its_loss_counted(tmp_path):
+    """A file of shared guarantees imported by both versions: the diff said "none (neither file
+    states a property)" and exit 0 while the new rules lose it (found in a hunt)."""
+    (tmp_path / "guarantees.gov").write_text("property two_cannot_fire: no coalition of at most 2 in board can force remove_ceo\n")
+    (tmp_path / "old.gov").write_text(IMPORTING.replace("QUORUM", "quorum majority of members"))
+    (tmp_path / "new.gov").write_text(IMPORTING.replace("QUORUM", "quorum present >= 2"))
+    diff = diff_files(str(tmp_path / "old.gov"), str(tmp_path / "new.gov"), api.Options(), power=False)
+    assert [(g.name, g.origin, g.change) for g in diff.guarantees] == [("two_cannot_fire", "both", "lost")]
+    assert diff.exit_code == 1
+    # imported by the old file only: checked under the new rules too, as a property of its own would be
+    (tmp_path / "new.gov").write_text(IMPORTING.replace("QUORUM", "quorum present >= 2").replace('import "guarantees.gov"\n', ""))
+    diff = diff_files(str(tmp_path / "old.gov"), str(tmp_path / "new.gov"), api.Options(), power=False)
+    assert [(g.name, g.origin, g.change) for g in diff.guarantees] == [("two_cannot_fire", "old", "lost")]
+    jsonschema.validate(diff.as_dict(), SCHEMA)

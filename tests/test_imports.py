@@ -178,3 +178,16 @@ def test_symlink_escape_is_refused(tmp_path):
     (project / "main.gov").write_text('import "link.gov"\n' + ORG)
     code, _, err = run_cli("check", str(project / "main.gov"))
     assert code == 3 and "GOV121" in err
+
+
+def test_roberts_rules_declares_its_own_parameter(tmp_path):
+    """docs/library.md: the organisation declares only 'body assembly' (it said 'parameter
+    motion_in_force' too, which the library declares: found in a hunt); without the body, the error
+    the page quotes."""
+    from conftest import run_cli
+    spec = tmp_path / "rr.gov"
+    spec.write_text('import roberts_rules\n\norganization "S" {\n  person a\n  person b\n  body assembly { members a, b }\n}\n')
+    assert run_cli("check", str(spec))[0] == 0
+    spec.write_text('import roberts_rules\n\norganization "S" {\n  person a\n  person b\n  body council { members a, b }\n}\n')
+    code, _, err = run_cli("check", str(spec))
+    assert code == 3 and "<library>/roberts_rules.gov:8:16: error[GOV104]: unknown body 'assembly'" in err

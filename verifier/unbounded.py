@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass, field
 
 from z3 import (
-    And, BoolSort, BoolVal, Const, ForAll, Function, Implies, Not, Solver, SolverFor, Z3_OP_UNINTERPRETED, is_app,
-    is_const, is_false, is_int_value, is_quantifier, is_rational_value, is_true, sat, simplify, substitute, unknown,
-    unsat,
+    And, BoolSort, BoolVal, Const, ForAll, Function, Goal, Implies, Not, Solver, SolverFor, Tactic, Then, TryFor,
+    Z3_OP_UNINTERPRETED, Z3Exception, is_app, is_const, is_false, is_int_value, is_quantifier, is_rational_value,
+    is_true, sat, simplify, substitute, unknown, unsat,
 )
 
 from z3.z3 import _to_expr_ref
@@ -146,13 +146,44 @@ def _people_legend(unroll: Unrolling) -> str:
     return "people by number: " + ", ".join(f"{i} = {n}" for i, n in enumerate(unroll.people[:unroll.named]))
 
 
+QE_MS = 2_000  # the time for taking an invariant's quantifiers out, to show it (it is checked as found)
+
+
+def _without_quantifiers(formula):
+    """``formula`` with its quantifiers eliminated where Z3's ``qe2`` does so within QE_MS (an
+    equivalent formula: 'Exists([k!2, k!1, k!0], ...)' over the solver's own variables reads as
+    'Or(ceo == 0, ceo == -1)'); else as it is."""
+    if not _quantified(formula):
+        return formula
+    try:
+        goal = Goal()
+        goal.add(formula)
+        found = TryFor(Then(Tactic("qe2"), Tactic("simplify")), QE_MS)(goal)
+    except Z3Exception:  # (the time ran out, or the tactic declined it: shown as found)
+        return formula
+    result = found.as_expr() if len(found) == 1 else None
+    return result if result is not None and not _quantified(result) else formula
+
+
+def _quantified(formula) -> bool:
+    todo = [formula]
+    while todo:
+        e = todo.pop()
+        if is_quantifier(e):
+            return True
+        if is_app(e):
+            todo.extend(e.children())
+    return False
+
+
 def _readable(sys_: "System", params: list, body, indices: list[int]) -> str:
     """The invariant's formula with each argument named in GovSpec terms, on one line."""
     if not sys_.names:
         return ""
     named = [Const(sys_.names[k] if k < len(sys_.names) else str(sys_.before[k]), p.sort())
              for p, k in zip(params, indices)]
-    text = " ".join(str(simplify(substitute(body, *zip(params, named)) if params else body)).split())
+    formula = simplify(substitute(body, *zip(params, named)) if params else body)
+    text = " ".join(str(_without_quantifiers(formula)).split())
     if text == "True":
         return ("true: no fact about the states reached is needed: from any state, each step's own rules (with what "
                 "no step changes at its initial value) exclude a violation")

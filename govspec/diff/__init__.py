@@ -118,21 +118,49 @@ def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power:
             other = _fresh(f"{name}__new", taken)
             taken.add(other)
             union[other] = (_renamed(text, name, other), "new")
+    # the properties the files import (a file of shared guarantees): each side checks those its own
+    # imports bring, and one imported on one side only is added to the other, as its own would be
+    imported, brought, notes = _imported(old, new, union)
     results, why_not, passable, rechecked = {}, {}, {}, {}
     for side, model in (("old", old), ("new", new)):
-        rechecked[side], why_not[side] = with_properties(model, union)
+        rechecked[side], why_not[side] = with_properties(model, {**union, **brought[side]})
     # (every check a task: on this process, -j N processes or a Dask cluster, the same results)
-    checks, powers, notes = checked(rechecked, old, new, options, power)
+    checks, powers, more = checked(rechecked, old, new, options, power)
+    notes = [*notes, *more]
     for side, (sanity_results, properties) in checks.items():
         results[side] = {r.name: r for r in properties}
         passable[side] = {s.procedure: s for s in sanity_results}
     guarantees = tuple(Guarantee(name, text, origin, results["old"].get(name), results["new"].get(name),
                                  why_not["old"].get(name), why_not["new"].get(name))
-                       for name, (text, origin) in union.items())
+                       for name, (text, origin) in {**union, **imported}.items())
     procs = [p for p in old.procedures] + [p for p in new.procedures if p not in old.procedures]
     sanity = tuple((p, _sanity_word(passable["old"].get(p)), _sanity_word(passable["new"].get(p))) for p in procs
                    if not (old.procedures.get(p) or new.procedures.get(p)).is_event)
     return Diff(old.path, new.path, tuple(rule_changes(old, new)), guarantees, tuple(powers), sanity, tuple(notes))
+
+
+def _imported(old: m.Model, new: m.Model, union: dict) -> tuple[dict, dict, list[str]]:
+    """The imported properties (name -> (text, origin)) not among the files' own (``union``); for
+    each side, those imported by the other side only, to add to it; and a note for each name the two
+    sides' imports state differently (each side's result is then for its own statement)."""
+    sides = {"old": own_properties(old, imported=True), "new": own_properties(new, imported=True)}
+    found: dict[str, tuple[str, str]] = {}
+    notes = []
+    for name, (text, states) in sides["old"].items():
+        if name in union:
+            continue
+        if name in sides["new"]:
+            found[name] = (sides["new"][name][0], "both")
+            if sides["new"][name][1] != states:
+                notes.append(f"{name}: imported, and stated differently by each side's import; each side's result is for "
+                             "its own statement")
+        else:
+            found[name] = (text, "old")
+    found |= {name: (text, "new") for name, (text, _) in sides["new"].items() if name not in union and name not in found}
+    brought = {side: {name: (text, origin) for name, (text, origin) in found.items()
+                      if origin == other and name not in sides[side]}
+               for side, other in (("old", "new"), ("new", "old"))}
+    return found, brought, notes
 
 
 def _sanity_word(result: SanityResult | None) -> str | None:

@@ -13,13 +13,13 @@ from ..syntax import parse
 from .rules import joined, sliced, written
 
 
-def own_properties(model: m.Model) -> dict[str, tuple[str, str]]:
-    """The properties written in the file itself (not imported), by name: each as written, and
-    what it states (without comments, its citation or the spacing: two texts that differ only so
-    state one property)."""
+def own_properties(model: m.Model, imported: bool = False) -> dict[str, tuple[str, str]]:
+    """The properties written in the file itself (with ``imported``: those its imports bring), by
+    name: each as written, and what it states (without comments, its citation or the spacing: two
+    texts that differ only so state one property)."""
     spec, sources = joined(model)
     return {p.name: (_raw(p.span, sources), " ".join(TOKEN.findall(written(p.span, sources)))) for p in spec.properties
-            if p.span.path == model.path}
+            if (p.span.path != model.path) == imported}
 
 
 # (a property's tokens, once its comments and citation are gone: names, numbers, operators, the rest one by one)
