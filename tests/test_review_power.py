@@ -46,6 +46,8 @@ def test_a_power_block_is_shown_in_every_format(tmp_path):
     code, _, _ = run_cli("report", review, "-o", str(page))
     html = page.read_text(encoding="utf-8")
     assert code == 0 and html.index("spec: vetoed.gov") < html.index('class="govspec-power"') < html.index("The end.")
+    # (the headline counted the properties alone: "Checked by GovSpec: 0 properties." for a review of power blocks)
+    assert "Power blocks: line 3 (vetoed.gov), every outcome exact." in html
 
 
 def test_a_power_block_that_is_not_exact_makes_the_review_inconclusive(tmp_path):
