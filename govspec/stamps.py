@@ -13,8 +13,8 @@ everything else the report records of a file, a property or a block is compared 
 re-check writes, field by field (:func:`_field_differences`; a field missing on either side is a
 difference: the verdict word, the summary, the scenario, the labels exact or approximate, a
 confidence, an interval), but for what may legitimately vary from run to run (:data:`VARIES`:
-the seconds, an invariant's form, the prover named and a limit's words, each compared for
-presence).  It never trusts
+the seconds, an invariant's form, and which prover and which time limit a result's words name,
+each read as one word: :data:`LOAD_WORDS`).  It never trusts
 the report's verdicts for anything but the comparison.  A report comes from anyone (a pull request): the specs it names must lie in
 the report's folder tree unless the caller allows otherwise (:func:`refuse_outside`), and the text
 of a file that does not parse as a spec is never shown.  Other versions or limits are warnings: the
@@ -402,15 +402,25 @@ VARIES = {
     "seconds": "how long a check took",
     "invariant": "the form of a proof's inductive invariant (--explain): the solver's search is not canonical; "
                  "whether there is one is compared",
-    "how": "which prover found a proof (Z3's Horn-clause engine, or the reference semantics when it ran out of "
-           "time): whether one is given is compared",
-    "reason": "the words of a limit (which time limit ran out first, under load): whether there is one is compared, "
-              "and the verdict word, which carries the limit",
-    "why": "a result's: its reason or its summary again (each compared as they are)",
-    "summary": "its '(shown by ...)', which names the prover as 'how' does; an undecided result's, whose cause varies "
-               "as its reason's: the rest of a summary is compared",
+    "how, reason, summary, why": "only which prover found a proof (Z3's Horn-clause engine, or the reference "
+                                 "semantics when it ran out of time under load) and which time limit ran out "
+                                 "first: those words are read as one (LOAD_WORDS); the rest is compared as it is",
 }
-_SHOWN_BY = re.compile(r"\(shown by (?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)")  # (nested parentheses, two deep)
+# The words that differ with the machine's load, each read as the one word in brackets (every other
+# word of a result is compared as it is: a reason emptied or rewritten differs)
+LOAD_WORDS = (
+    (re.compile(r"an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver"
+                r"|every reachable abstract state explored on the reference semantics \(clocks capped\)"
+                r"|every abstract state the coalition's forcing steps reach, explored on the reference semantics"),
+     "(a prover)"),
+    (re.compile(r", and by cvc5| \(cvc5 did not re-check it: [^()]*(?:\([^()]*\)[^()]*)*\)"), ""),
+    (re.compile(r"no time left(?: for a proof of any length| to check the invariant found)?"
+                r"|time limit reached(?: before every abstract state was explored)?"
+                r"|the time limit of [0-9.]+ s(?: per property)? ran out \(--timeout\)"
+                r"|the run's budget of [0-9.]+ s ran out \(--budget\)"
+                r"|the time ran out before it was decided"),
+     "(a time limit)"),
+)
 # A file's fields compared on their own, before the rest: its hashes (with their own messages), its
 # properties and its review blocks (each named); a block's "inputs" likewise.
 CHECKED_APART = ("sha256", "imports", "properties", "diffs", "powers")
@@ -431,25 +441,30 @@ def _rewritten(value, entry):
 
 
 def _masked(value):
-    """``value`` without what may vary (:data:`VARIES`): no "seconds" nor "why", an invariant's text,
-    a proof's "how" and a limit's "reason" as one mark each, a summary without its "(shown by ...)"
-    (an undecided result's as one mark)."""
+    """``value`` without what may vary (:data:`VARIES`): no "seconds", an invariant's text as one
+    mark, and in "how", "reason", "summary" and "why" the prover and the time limit named read as
+    one word each (:data:`LOAD_WORDS`)."""
     if isinstance(value, list):
         return [_masked(x) for x in value]
     if not isinstance(value, dict):
         return value
     out = {}
     for key, x in value.items():
-        if key == "seconds" or (key == "why" and "status" in value):  # (a result's why: its reason or summary again)
+        if key == "seconds":
             continue
-        if key in ("invariant", "how", "reason") and isinstance(x, str):
-            out[key] = f"(a text: {key})"
-        elif key == "summary" and isinstance(x, str):
-            out[key] = "(an undecided result's summary)" if value.get("status") == "unknown" else _SHOWN_BY.sub(
-                "(shown by ...)", x)
+        if key == "invariant" and isinstance(x, str):
+            out[key] = "(an invariant)"
+        elif key in ("how", "reason", "summary", "why") and isinstance(x, str):
+            out[key] = _load_free(x)
         else:
             out[key] = _masked(x)
     return out
+
+
+def _load_free(text: str) -> str:
+    for words, one in LOAD_WORDS:
+        text = words.sub(one, text)
+    return text
 
 
 def _same(old, new) -> bool:

@@ -706,7 +706,7 @@ def test_a_bounded_result_edited_to_read_as_a_proof_no_longer_holds(tmp_path):
     code, found = _tampered(tmp_path, out, lambda data: _as_a_proof(_named(data["files"][0], BOUNDED)))
     assert code == 1, found
     assert (f'{spec}:37: {BOUNDED}: the report differs from the re-check in "verdict" (recorded "PROVED", now '
-            '"HOLDS UP TO 1 STEP FOR d OF 5 TO 9 ONLY"), and in "summary", "reason"\n') in found
+            '"HOLDS UP TO 1 STEP FOR d OF 5 TO 9 ONLY"), and in "summary", "reason", "why"\n') in found
     assert f"{BOUNDED}: HOLDS" not in found and found.endswith("the report no longer holds (1 difference)\n")
 
 
@@ -799,18 +799,44 @@ def test_what_varies_with_the_machine_s_load_does_not_fail_a_genuine_report():
     """A bounded result's reason names the limit that ran out first, and a proof's summary the
     prover that found it (the reference semantics when Z3's ran out of time): under load they
     differ from run to run with the same verdict, and verify-report failed the genuine report
-    (found in review). They are compared for presence; the verdict word, which carries the limit,
-    and the rest of the summary, as they are."""
+    (found in review). Those words are read as one; every other word is compared, so a reason
+    emptied or rewritten, or a prover left out, still differs (found in the next review)."""
     from govspec.stamps import _field_differences
-    bounded = {"status": "bounded", "verdict": "HOLDS UP TO 4 STEPS", "reason": "not a proof: no time left for a proof",
-               "why": "not a proof: no time left for a proof", "summary": "holds in every behaviour of at most 4 steps"}
-    assert _field_differences(bounded, bounded | {"reason": "not a proof: time limit reached", "why": "x"}) is None
-    assert _field_differences(bounded, bounded | {"reason": None}) is not None
-    proved = {"status": "proved", "how": "an inductive invariant found by Z3's Horn-clause engine",
-              "summary": "holds in every behaviour, of any length (shown by an inductive invariant found by Z3's "
-                         "Horn-clause engine, re-checked by a fresh solver)"}
-    other = {"status": "proved", "how": "every reachable abstract state explored on the reference semantics (clocks capped)",
-             "summary": "holds in every behaviour, of any length (shown by every reachable abstract state explored on "
-                        "the reference semantics (clocks capped))"}
+    bounded = {"status": "bounded", "verdict": "HOLDS UP TO 4 STEPS",
+               "reason": "not a proof: no proof of any length (no time left for a proof of any length); --depth 4 caps",
+               "summary": "holds in every behaviour of at most 4 steps"}
+    bounded["why"] = bounded["reason"]
+    load = bounded["reason"].replace("no time left for a proof of any length", "time limit reached")
+    assert _field_differences(bounded, bounded | {"reason": load, "why": load}) is None
+    for tampered in ("", "not a proof only because time ran out; it holds for every size", None):
+        assert _field_differences(bounded | {"reason": tampered}, bounded) is not None, tampered
+    assert _field_differences(bounded | {"why": "proved"}, bounded) is not None
+    z3 = "an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver"
+    explored = "every reachable abstract state explored on the reference semantics (clocks capped)"
+    proved = {"status": "proved", "how": z3, "summary": f"holds in every behaviour, of any length (shown by {z3})"}
+    other = {"status": "proved", "how": explored, "summary": f"holds in every behaviour, of any length (shown by {explored})"}
     assert _field_differences(proved, other) is None
+    assert _field_differences(proved | {"how": ""}, other) is not None
+    assert _field_differences(proved | {"summary": "holds in every behaviour, of any length (shown by "
+                                                   f"{z3}; and three cannot either)"}, other) is not None
     assert _field_differences(proved, other | {"summary": "holds in every behaviour of at most 4 steps"}) is not None
+
+
+def test_the_load_words_are_those_the_verifier_writes():
+    """Each prover and time limit LOAD_WORDS reads as one is written by the code as it stands (a
+    phrase changed there would make genuine reports fail again under load)."""
+    from govspec.stamps import LOAD_WORDS
+    source = "".join(p.read_text() for folder in ("govspec", "verifier") for p in (ROOT / folder).rglob("*.py")
+                     if p.name != "stamps.py")  # (not the patterns themselves)
+    phrases = ["an inductive invariant found by Z3's Horn-clause engine, re-checked by a fresh solver",
+               "every reachable abstract state explored on the reference semantics (clocks capped)",
+               "every abstract state the coalition's forcing steps reach, explored on the reference semantics",
+               "no time left for a proof of any length", "no time left to check the invariant found",
+               "time limit reached before every abstract state was explored", "time limit reached",
+               "the time ran out before it was decided", ", and by cvc5", "cvc5 did not re-check it: "]
+    for phrase in phrases:
+        assert phrase in source, phrase
+        assert any(words.search(phrase) or words.search(f" ({phrase}x)") for words, _ in LOAD_WORDS), phrase
+    from govspec.clock import time_limit
+    limit = time_limit(60).ran_out()  # (the words of a time limit running out, as the verifier writes them)
+    assert any(words.fullmatch(limit) for words, _ in LOAD_WORDS), limit
