@@ -501,3 +501,23 @@ def test_a_guarantee_both_files_import_is_checked_and_its_loss_counted(tmp_path)
     diff = diff_files(str(tmp_path / "old.gov"), str(tmp_path / "new.gov"), api.Options(), power=False)
     assert [(g.name, g.origin, g.change) for g in diff.guarantees] == [("two_cannot_fire", "old", "lost")]
     jsonschema.validate(diff.as_dict(), SCHEMA)
+
+
+@pytest.mark.parametrize("new_states", ["own", "imported"])
+def test_a_name_stated_otherwise_by_one_side_s_import_is_not_compared(tmp_path, new_states):
+    """The old file imports 'p: at most 2', the new states 'p: at most 3' (its own, or by another
+    import), the rules alike: the diff said "p PROVED -> REFUTED (held before, fails now)", exit 1,
+    comparing two statements (found in review). Each is checked under its own side's rules only,
+    and said not compared (exit 4: a guarantee of the old rules not known to be kept)."""
+    (tmp_path / "g1.gov").write_text("property p: no coalition of at most 2 in board can force remove_ceo\n")
+    (tmp_path / "g2.gov").write_text("property p: no coalition of at most 3 in board can force remove_ceo\n")
+    rules = IMPORTING.replace('import "guarantees.gov"\n', "").replace("QUORUM", "quorum majority of members")
+    (tmp_path / "old.gov").write_text('import "g1.gov"\n' + rules)
+    (tmp_path / "new.gov").write_text(rules + "property p: no coalition of at most 3 in board can force remove_ceo\n"
+                                      if new_states == "own" else 'import "g2.gov"\n' + rules)
+    diff = diff_files(str(tmp_path / "old.gov"), str(tmp_path / "new.gov"), api.Options(), power=False)
+    rows = [(g.name, g.origin, g.before and g.before.status, g.after and g.after.status) for g in diff.guarantees]
+    assert rows == [("p", "old", "proved", None), ("p", "new", None, "refuted")]
+    assert all("not compared" in (g.why_not_before or g.why_not_after) for g in diff.guarantees)
+    assert diff.exit_code == 4
+    jsonschema.validate(diff.as_dict(), SCHEMA)

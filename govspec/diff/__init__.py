@@ -106,6 +106,17 @@ def diff_files(old: str, new: str, options: Options = Options(), power: bool = T
 
 def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power: bool = True) -> Diff:
     props_old, props_new = own_properties(old), own_properties(new)
+    # a name one side imports and the other states otherwise (in a file of its own or an import):
+    # each side's statement is checked under its own rules only, and said not compared
+    said = {"old": {**own_properties(old, imported=True), **props_old},
+            "new": {**own_properties(new, imported=True), **props_new}}
+    apart = {n for n in said["old"].keys() & said["new"].keys() if said["old"][n][1] != said["new"][n][1]
+             and not (n in props_old and n in props_new)}
+    # (a side's own statement of such a name stays in that side's rules alone)
+    kept_apart = {side: {n: (own[n][0], side) for n in apart if n in own}
+                  for side, own in (("old", props_old), ("new", props_new))}
+    props_old = {n: v for n, v in props_old.items() if n not in apart}
+    props_new = {n: v for n, v in props_new.items() if n not in apart}
     union: dict[str, tuple[str, str]] = {}  # name -> (text, origin)
     for name, (text, states) in props_old.items():
         same = name in props_new and props_new[name][1] == states  # (a citation or a comment changed at most)
@@ -120,40 +131,51 @@ def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power:
             union[other] = (_renamed(text, name, other), "new")
     # the properties the files import (a file of shared guarantees): each side checks those its own
     # imports bring, and one imported on one side only is added to the other, as its own would be
-    imported, brought, notes = _imported(old, new, union)
+    imported, brought, notes = _imported(old, new, {**union, **{n: None for n in apart}})
     results, why_not, passable, rechecked = {}, {}, {}, {}
     for side, model in (("old", old), ("new", new)):
-        rechecked[side], why_not[side] = with_properties(model, {**union, **brought[side]})
+        rechecked[side], why_not[side] = with_properties(model, {**union, **brought[side], **kept_apart[side]})
     # (every check a task: on this process, -j N processes or a Dask cluster, the same results)
     checks, powers, more = checked(rechecked, old, new, options, power)
     notes = [*notes, *more]
     for side, (sanity_results, properties) in checks.items():
         results[side] = {r.name: r for r in properties}
         passable[side] = {s.procedure: s for s in sanity_results}
-    guarantees = tuple(Guarantee(name, text, origin, results["old"].get(name), results["new"].get(name),
+    # (a side that refused a property has no result for it: a result of that name there is another's)
+    guarantees = tuple(Guarantee(name, text, origin,
+                                 None if name in why_not["old"] else results["old"].get(name),
+                                 None if name in why_not["new"] else results["new"].get(name),
                                  why_not["old"].get(name), why_not["new"].get(name))
                        for name, (text, origin) in {**union, **imported}.items())
+    for name in sorted(apart):
+        guarantees += (
+            Guarantee(name, said["old"][name][0], "old", results["old"].get(name), None, None,
+                      f"not compared: the new rules state '{name}' otherwise{_how_said(name, new)}"),
+            Guarantee(name, said["new"][name][0], "new", None, results["new"].get(name),
+                      f"not compared: the old rules state '{name}' otherwise{_how_said(name, old)}", None))
     procs = [p for p in old.procedures] + [p for p in new.procedures if p not in old.procedures]
     sanity = tuple((p, _sanity_word(passable["old"].get(p)), _sanity_word(passable["new"].get(p))) for p in procs
                    if not (old.procedures.get(p) or new.procedures.get(p)).is_event)
     return Diff(old.path, new.path, tuple(rule_changes(old, new)), guarantees, tuple(powers), sanity, tuple(notes))
 
 
+def _how_said(name: str, model: m.Model) -> str:
+    prop = next((p for p in model.properties if p.name == name), None)
+    return f" (in {prop.span.path}, imported)" if prop is not None and prop.span.path != model.path else ""
+
+
 def _imported(old: m.Model, new: m.Model, union: dict) -> tuple[dict, dict, list[str]]:
-    """The imported properties (name -> (text, origin)) not among the files' own (``union``); for
-    each side, those imported by the other side only, to add to it; and a note for each name the two
-    sides' imports state differently (each side's result is then for its own statement)."""
+    """The imported properties (name -> (text, origin)) not among ``union`` (the files' own, and the
+    names stated otherwise on each side); for each side, those imported by the other side only, to
+    add to it; and notes (none yet)."""
     sides = {"old": own_properties(old, imported=True), "new": own_properties(new, imported=True)}
     found: dict[str, tuple[str, str]] = {}
     notes = []
     for name, (text, states) in sides["old"].items():
         if name in union:
             continue
-        if name in sides["new"]:
+        if name in sides["new"]:  # (stated alike: a name stated otherwise is not compared, and not here)
             found[name] = (sides["new"][name][0], "both")
-            if sides["new"][name][1] != states:
-                notes.append(f"{name}: imported, and stated differently by each side's import; each side's result is for "
-                             "its own statement")
         else:
             found[name] = (text, "old")
     found |= {name: (text, "new") for name, (text, _) in sides["new"].items() if name not in union and name not in found}
