@@ -149,16 +149,17 @@ def _people_legend(unroll: Unrolling) -> str:
 QE_MS = 2_000  # the time for taking an invariant's quantifiers out, to show it (it is checked as found)
 
 
-def _without_quantifiers(formula):
-    """``formula`` with its quantifiers eliminated where Z3's ``qe2`` does so within QE_MS (an
+def _without_quantifiers(formula, ms: int = QE_MS):
+    """``formula`` with its quantifiers eliminated where Z3's ``qe2`` does so within ``ms`` (QE_MS at
+    most, and the property's time left: the re-check of the proof comes after) (an
     equivalent formula: 'Exists([k!2, k!1, k!0], ...)' over the solver's own variables reads as
     'Or(ceo == 0, ceo == -1)'); else as it is."""
-    if not _quantified(formula):
+    if ms <= 0 or not _quantified(formula):
         return formula
     try:
         goal = Goal()
         goal.add(formula)
-        found = TryFor(Then(Tactic("qe2"), Tactic("simplify")), QE_MS)(goal)
+        found = TryFor(Then(Tactic("qe2"), Tactic("simplify")), ms)(goal)
     except Z3Exception:  # (the time ran out, or the tactic declined it: shown as found)
         return formula
     result = found.as_expr() if len(found) == 1 else None
@@ -176,14 +177,14 @@ def _quantified(formula) -> bool:
     return False
 
 
-def _readable(sys_: "System", params: list, body, indices: list[int]) -> str:
+def _readable(sys_: "System", params: list, body, indices: list[int], qe_ms: int = QE_MS) -> str:
     """The invariant's formula with each argument named in GovSpec terms, on one line."""
     if not sys_.names:
         return ""
     named = [Const(sys_.names[k] if k < len(sys_.names) else str(sys_.before[k]), p.sort())
              for p, k in zip(params, indices)]
     formula = simplify(substitute(body, *zip(params, named)) if params else body)
-    text = " ".join(str(_without_quantifiers(formula)).split())
+    text = " ".join(str(_without_quantifiers(formula, qe_ms)).split())
     if text == "True":
         return ("true: no fact about the states reached is needed: from any state, each step's own rules (with what "
                 "no step changes at its initial value) exclude a violation")
@@ -395,7 +396,8 @@ def prove_with_certificate(model: m.Model, prop: m.Property, deadline: Deadline,
     certificate = cert.make(interp(), **obligations)
     try:  # what Spacer found (without the leaves that never change), in GovSpec terms, for --explain
         shown = interpretation(horn_inv if constants else inv)
-        readable = _readable(sys_, shown[0], shown[1], keep if constants else list(range(len(before_leaves))))
+        readable = _readable(sys_, shown[0], shown[1], keep if constants else list(range(len(before_leaves))),
+                             min(QE_MS, int(deadline.remaining_ms())))
     except Exception as err:  # noqa: BLE001 - a name that cannot be shown costs the explanation, never the proof
         if interrupts.disguised(err):
             raise KeyboardInterrupt from None
