@@ -60,8 +60,10 @@ def _with_powers(f: FileReport, options: api.Options, read: Read | None, progres
             return replace(f, properties=(), sanity=(), diffs=(), powers=(),
                            errors=tuple(replace(d, notes=(*d.notes, note)) for d in err.diagnostics))
         except ValueError as err:  # (an outcome the spec does not have, a bloc's tag that nobody has)
-            return replace(f, properties=(), sanity=(), diffs=(), powers=(),
-                           errors=(Diagnostic("GOV008", str(err), Span(f.path, block.line, 1, block.line, 4)),))
+            # (at the value the error is about, as the block's other faults are; else at the fence)
+            key = "outcome" if block.outcome and block.outcome in str(err) else "bloc" if block.bloc else None
+            span = block.spans.get(key) or Span(f.path, block.line, 1, block.line, 4)
+            return replace(f, properties=(), sanity=(), diffs=(), powers=(), errors=(Diagnostic("GOV008", str(err), span),))
         code = exit_code(data)
         shown_as = {**data, "path": block.spec}  # (the spec as the block names it)
         lines = text(block.spec, data["outcomes"]).rstrip("\n").split("\n") if data["outcomes"] else []

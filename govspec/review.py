@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
-from .records import dataclass
+from .records import dataclass, field
 
 EXTENSIONS = (".md", ".markdown")
 LANGUAGE = "govspec"
@@ -242,7 +242,7 @@ class PowerBlock:
     size of the deciding body, as ``govspec power --each-size``), ``bloc`` (``bloc: TAG``: the people
     with the tag as one player, as ``govspec power --bloc TAG``), ``by`` (``by: tag``: as ``govspec
     power --by``), ``sample`` (``sample: N``: as ``govspec power --sample N``); ``line``, ``last``:
-    its fence lines."""
+    its fence lines; ``spans``: where each value given is written (an error about it points there)."""
 
     line: int
     last: int
@@ -253,6 +253,7 @@ class PowerBlock:
     bloc: str | None = None
     by: str = "person"
     sample: int | None = None
+    spans: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def is_power_block(token) -> bool:
@@ -308,7 +309,7 @@ def power_blocks(text: str, path: str) -> list[PowerBlock]:
                                     os.path.normpath(os.path.join(os.path.dirname(path), given["spec"])),
                                     given.get("outcome") or None, given.get("each-size") == "yes",
                                     given.get("bloc") or None, given.get("by", "person"),
-                                    int(given["sample"]) if given.get("sample") else None))
+                                    int(given["sample"]) if given.get("sample") else None, spans))
     if errors:
         raise SpecError(sorted(errors, key=lambda d: (d.span.line, d.span.column)))
     return found

@@ -93,7 +93,7 @@ def test_a_malformed_power_block_is_a_located_error(tmp_path):
     assert code == 3 and "review.md:4:7: error[GOV008]: '../elsewhere.gov' is outside the folder of the review" in err
     review = _review(tmp_path, "outcome: nothing\n")
     code, _, err = run_cli("check", review)
-    assert code == 3 and "review.md:3:1: error[GOV008]: no procedure 'nothing'" in err
+    assert code == 3 and "review.md:5:10: error[GOV008]: no procedure 'nothing'" in err
 
 
 def test_a_power_block_may_ask_for_each_size(tmp_path):
@@ -204,3 +204,11 @@ def test_the_api_does_the_blocks_in_the_steps_docs_cli_md_names(tmp_path):
     report = with_power_blocks(with_diff_blocks(report, api.Options(), reads), api.Options(), reads)
     (power,) = report.files[0].powers
     assert power.line == 3 and power.exit_code == 0 and report.exit_code == 0
+
+
+def test_an_outcome_the_spec_does_not_have_is_located_at_its_value(tmp_path):
+    # (it pointed at the block's opening fence: found in a hunt)
+    review = _review(tmp_path, "outcome: akt\n")
+    code, _, err = run_cli("check", review)
+    line = next(n for n, text in enumerate(open(review).read().split("\n"), 1) if text == "outcome: akt")
+    assert code == 3 and f"review.md:{line}:10: error[GOV008]: no procedure 'akt' in " in err and "\n   |          ^^^\n" in err
