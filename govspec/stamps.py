@@ -413,11 +413,13 @@ LOAD_WORDS = (
                 r"|every reachable abstract state explored on the reference semantics \(clocks capped\)"
                 r"|every abstract state the coalition's forcing steps reach, explored on the reference semantics"),
      "(a prover)"),
-    (re.compile(r", and by cvc5| \(cvc5 did not re-check it: [^()]*(?:\([^()]*\)[^()]*)*\)"), ""),
     (re.compile(r"no time left(?: for a proof of any length| to check the invariant found)?"
                 r"|time limit reached(?: before every abstract state was explored)?"
-                r"|the time limit of [0-9.]+ s(?: per property)? ran out \(--timeout\)"
-                r"|the run's budget of [0-9.]+ s ran out \(--budget\)"
+                r"|the time limit of [0-9.e+]+ s(?: per property)? ran out \(--timeout\)"
+                r"|the run's budget of [0-9.e+]+ s ran out \(--budget\)"
+                r"|(?:the exploration's share of the time|the time for [a-z_][a-z0-9_]* of [0-9]+(?:, [a-z_][a-z0-9_]* of [0-9]+)*"
+                r"|the sanity check with [a-z_][a-z0-9_]* of [0-9]+(?:, [a-z_][a-z0-9_]* of [0-9]+)*) ran out"
+                r"(?: \(--(?:timeout|budget)\))?"
                 r"|the time ran out before it was decided"),
      "(a time limit)"),
 )

@@ -521,3 +521,21 @@ def test_a_name_stated_otherwise_by_one_side_s_import_is_not_compared(tmp_path, 
     assert all("not compared" in (g.why_not_before or g.why_not_after) for g in diff.guarantees)
     assert diff.exit_code == 4
     jsonschema.validate(diff.as_dict(), SCHEMA)
+
+
+@pytest.mark.parametrize("old_imports", [True, False])
+def test_a_property_one_side_imports_and_the_other_states_alike_is_one_property(tmp_path, old_imports):
+    """'p' imported by one side and written, alike, in the other's own file: one property, lost
+    (the copy appended to the importing side was refused as a duplicate, and the result of its own
+    import thrown away: "0 properties lost; exit code 0"; found in review)."""
+    prop = "property p: no coalition of at most 2 in board can force remove_ceo\n"
+    (tmp_path / "g.gov").write_text(prop)
+    rules = IMPORTING.replace('import "guarantees.gov"\n', "")
+    old = rules.replace("QUORUM", "quorum majority of members")
+    new = rules.replace("QUORUM", "quorum present >= 2")
+    (tmp_path / "old.gov").write_text('import "g.gov"\n' + old if old_imports else old + prop)
+    (tmp_path / "new.gov").write_text(new + prop if old_imports else 'import "g.gov"\n' + new)
+    diff = diff_files(str(tmp_path / "old.gov"), str(tmp_path / "new.gov"), api.Options(), power=False)
+    assert [(g.name, g.origin, g.change, g.why_not_before, g.why_not_after) for g in diff.guarantees] == [
+        ("p", "both", "lost", None, None)]
+    assert diff.exit_code == 1

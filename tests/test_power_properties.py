@@ -733,3 +733,4 @@ def test_a_table_never_shows_a_player_with_power_as_0_percent():
     from govspec.power.report import share_cell
     assert share_cell(0.0) == "0.00%" and share_cell(1 / 3) == "33.33%" and share_cell(0.000022) == "0.0022%"
     assert share_cell(0.00005) == "0.01%" and share_cell(1e-7) == "0.000010%"  # (not 1e-05%)
+    assert share_cell(1e-30) == "1e-28%"  # (past 20 decimals: never a row of zeros)

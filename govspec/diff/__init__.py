@@ -132,9 +132,15 @@ def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power:
     # the properties the files import (a file of shared guarantees): each side checks those its own
     # imports bring, and one imported on one side only is added to the other, as its own would be
     imported, brought, notes = _imported(old, new, {**union, **{n: None for n in apart}})
+    # a file's own property that the other side imports, stated alike: one property, which the
+    # importing side has already (a copy appended there was refused as a duplicate, and lost its result)
+    has = {side: {n for n in own_properties(model, imported=True) if n in union and n not in own}
+           for side, model, own in (("old", old, props_old), ("new", new, props_new))}
+    union = {n: (text, "both" if n in has["old"] or n in has["new"] else origin) for n, (text, origin) in union.items()}
     results, why_not, passable, rechecked = {}, {}, {}, {}
     for side, model in (("old", old), ("new", new)):
-        rechecked[side], why_not[side] = with_properties(model, {**union, **brought[side], **kept_apart[side]})
+        added = {n: v for n, v in union.items() if n not in has[side]}
+        rechecked[side], why_not[side] = with_properties(model, {**added, **brought[side], **kept_apart[side]})
     # (every check a task: on this process, -j N processes or a Dask cluster, the same results)
     checks, powers, more = checked(rechecked, old, new, options, power)
     notes = [*notes, *more]

@@ -349,8 +349,8 @@ def share_cell(value: float) -> str:
     significant digits (0.0022%): a player with power is never shown with none."""
     if value == 0 or abs(value) >= 0.00005:
         return f"{value:.2%}"
-    digits = min(20, 1 - math.floor(math.log10(abs(value) * 100)))  # (two significant digits, never 1e-05%)
-    return f"{value * 100:.{digits}f}%"
+    digits = 1 - math.floor(math.log10(abs(value) * 100))  # (two significant digits, not 1e-05%)
+    return f"{value * 100:.{digits}f}%" if digits <= 20 else f"{value * 100:.2g}%"  # (past 20 decimals: 1e-28%)
 
 
 def estimated(e: dict, percent: bool = True) -> tuple[str, str]:
