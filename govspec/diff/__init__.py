@@ -106,10 +106,11 @@ def diff_files(old: str, new: str, options: Options = Options(), power: bool = T
 
 def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power: bool = True) -> Diff:
     props_old, props_new = own_properties(old), own_properties(new)
+    # (what each side's imports state: read once, each reading parses the spec and its imports)
+    brings = {"old": own_properties(old, imported=True), "new": own_properties(new, imported=True)}
     # a name one side imports and the other states otherwise (in a file of its own or an import):
     # each side's statement is checked under its own rules only, and said not compared
-    said = {"old": {**own_properties(old, imported=True), **props_old},
-            "new": {**own_properties(new, imported=True), **props_new}}
+    said = {"old": {**brings["old"], **props_old}, "new": {**brings["new"], **props_new}}
     apart = {n for n in said["old"].keys() & said["new"].keys() if said["old"][n][1] != said["new"][n][1]
              and not (n in props_old and n in props_new)}
     # (a side's own statement of such a name stays in that side's rules alone)
@@ -131,19 +132,18 @@ def diff_models(old: m.Model, new: m.Model, options: Options = Options(), power:
             union[other] = (_renamed(text, name, other), "new")
     # the properties the files import (a file of shared guarantees): each side checks those its own
     # imports bring, and one imported on one side only is added to the other, as its own would be
-    imported, brought, notes = _imported(old, new, {**union, **{n: None for n in apart}})
+    imported, brought = _imported(brings, {**union, **{n: None for n in apart}})
     # a file's own property that the other side imports, stated alike: one property, which the
     # importing side has already (a copy appended there was refused as a duplicate, and lost its result)
-    has = {side: {n for n in own_properties(model, imported=True) if n in union and n not in own}
-           for side, model, own in (("old", old, props_old), ("new", new, props_new))}
+    has = {side: {n for n in brings[side] if n in union and n not in own}
+           for side, own in (("old", props_old), ("new", props_new))}
     union = {n: (text, "both" if n in has["old"] or n in has["new"] else origin) for n, (text, origin) in union.items()}
     results, why_not, passable, rechecked = {}, {}, {}, {}
     for side, model in (("old", old), ("new", new)):
         added = {n: v for n, v in union.items() if n not in has[side]}
         rechecked[side], why_not[side] = with_properties(model, {**added, **brought[side], **kept_apart[side]})
     # (every check a task: on this process, -j N processes or a Dask cluster, the same results)
-    checks, powers, more = checked(rechecked, old, new, options, power)
-    notes = [*notes, *more]
+    checks, powers, notes = checked(rechecked, old, new, options, power)
     for side, (sanity_results, properties) in checks.items():
         results[side] = {r.name: r for r in properties}
         passable[side] = {s.procedure: s for s in sanity_results}
@@ -170,13 +170,11 @@ def _how_said(name: str, model: m.Model) -> str:
     return f" (in {prop.span.path}, imported)" if prop is not None and prop.span.path != model.path else ""
 
 
-def _imported(old: m.Model, new: m.Model, union: dict) -> tuple[dict, dict, list[str]]:
+def _imported(sides: dict[str, dict], union: dict) -> tuple[dict, dict]:
     """The imported properties (name -> (text, origin)) not among ``union`` (the files' own, and the
-    names stated otherwise on each side); for each side, those imported by the other side only, to
-    add to it; and notes (none yet)."""
-    sides = {"old": own_properties(old, imported=True), "new": own_properties(new, imported=True)}
+    names stated otherwise on each side; ``sides``: what each side's imports state); and for each
+    side, those imported by the other side only, to add to it."""
     found: dict[str, tuple[str, str]] = {}
-    notes = []
     for name, (text, states) in sides["old"].items():
         if name in union:
             continue
@@ -188,7 +186,7 @@ def _imported(old: m.Model, new: m.Model, union: dict) -> tuple[dict, dict, list
     brought = {side: {name: (text, origin) for name, (text, origin) in found.items()
                       if origin == other and name not in sides[side]}
                for side, other in (("old", "new"), ("new", "old"))}
-    return found, brought, notes
+    return found, brought
 
 
 def _sanity_word(result: SanityResult | None) -> str | None:
