@@ -12,6 +12,26 @@ TIME = re.compile(r"\d+\.\d+ s\)")
 INVARIANT = re.compile(r"^(\s*invariant: ).*$", re.M)
 
 
+# a board of 3 whose decision takes effect 2 days after its vote (RULE: its passing rule): test_diff, test_power
+TIMELOCKED = """organization "TL" {
+  person a
+  person b
+  person c
+  body board { members a, b, c }
+  office ceo = a
+  procedure fire {
+    decided by board at meeting
+      notice none
+      quorum majority of members
+      passes when RULE
+    timelock 2 days
+    require ceo is not vacant
+    effect ceo = vacant
+  }
+}
+"""
+
+
 def normalize(text: str) -> str:
     """Mask what legitimately varies between runs: timings, and the form of an inductive invariant
     (--explain: the solver's search is not canonical; what the invariant proves does not vary)."""

@@ -12,7 +12,7 @@ import json
 import jsonschema
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, TIMELOCKED, run_cli
 from govspec import api
 from govspec.diff import diff_files, render
 from govspec.diff.respec import with_properties
@@ -426,24 +426,6 @@ def test_a_side_not_asked_for_the_whole_spec_is_not_computed_not_absent(tmp_path
            "    not computed under the old rules: a group of variable size" in out
     jsonschema.validate(diff.as_dict(), SCHEMA)
 
-
-TIMELOCKED = """organization "TL" {
-  person a
-  person b
-  person c
-  body board { members a, b, c }
-  office ceo = a
-  procedure fire {
-    decided by board at meeting
-      notice none
-      quorum majority of members
-      passes when RULE
-    timelock 2 days
-    require ceo is not vacant
-    effect ceo = vacant
-  }
-}
-"""
 
 
 def test_two_undecided_answers_are_not_called_unchanged(tmp_path):

@@ -20,6 +20,7 @@ from govspec.model import Goal
 from govspec.power.games import (Game, PlayerClass, analyse, banzhaf_analysis, banzhaf_swings, minimal_blocking, minimal_winning, multi_weighted,
                                  weighted)
 from govspec.power.vote import game_of, reduction
+from conftest import TIMELOCKED
 from specgen import specs as random_specs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1341,23 +1342,7 @@ def test_a_bounded_analysis_with_no_winner_found_does_not_say_nobody_can_pass(tm
     from govspec.power.report import text
 
     spec = tmp_path / "tl.gov"
-    spec.write_text("""organization "TL" {
-  person a
-  person b
-  person c
-  body board { members a, b, c }
-  office ceo = a
-  procedure fire {
-    decided by board at meeting
-      notice none
-      quorum majority of members
-      passes when yes > half of present
-    timelock 2 days
-    require ceo is not vacant
-    effect ceo = vacant
-  }
-}
-""", encoding="utf-8")
+    spec.write_text(TIMELOCKED.replace("RULE", "yes > half of present"), encoding="utf-8")
     report = api.power(str(spec), outcome="fire.executed", options=Options(depth=1))
     (fire,) = report["outcomes"]
     assert fire["passable"] is None and fire["exact"] is False
