@@ -645,8 +645,10 @@ def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeo
                    "default). Once: the lowest (or highest) value; twice: the region, drawn in HTML.")
 @click.option("--property", "names", metavar="NAME", multiple=True,
               help="A property that must hold (repeat for several; default: every property of the file).")
-@click.option("--lowest/--highest", "lowest", default=True, show_default=True,
-              help="The objective for the first knob: its lowest or its highest value where every property holds.")
+@click.option("--lowest", is_flag=True,
+              help="The objective for the first knob: its lowest value where every property holds (the default).")
+@click.option("--highest", is_flag=True,
+              help="The objective for the first knob: its highest value where every property holds.")
 @click.option("--sweep", is_flag=True,
               help="Check every value, even where monotonicity is shown (a check of the bisection).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
@@ -657,7 +659,7 @@ def diff(ctx: click.Context, old, new, rev, new_rev, fmt, no_power, depth, timeo
 @_with_options(_parallel_options("parameter points"))
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 @click.pass_context
-def tune(ctx: click.Context, file, knobs, names, lowest, sweep, fmt, depth, timeout, engine, jobs, cluster,
+def tune(ctx: click.Context, file, knobs, names, lowest, highest, sweep, fmt, depth, timeout, engine, jobs, cluster,
          quiet) -> None:
     """The values of a parameter (or two) for which the properties hold: the lowest or highest
     value, with the witness of why the next value fails; two knobs give a region.  A property
@@ -672,12 +674,14 @@ def tune(ctx: click.Context, file, knobs, names, lowest, sweep, fmt, depth, time
     from .tune import render
     from .verdicts import ReplayError
 
+    if lowest and highest:  # (one objective: a flag pair would let the last silently win)
+        raise click.UsageError("give --lowest or --highest, not both")
     options = api.Options(depth=api.DEFAULT_DEPTH if depth is None else depth,
                           timeout=api.DEFAULT_TIMEOUT if timeout is None else timeout, engine=engine)
     try:
         parsed = [parse_knob(k) for k in knobs]
         with progress_for(_Streams.err, quiet) as progress, _cluster_errors():
-            found = tune_file(file, parsed, list(names) or None, "lowest" if lowest else "highest", options,
+            found = tune_file(file, parsed, list(names) or None, "highest" if highest else "lowest", options,
                               jobs=jobs, sweep=sweep, progress=progress, cluster=cluster)
     except TuneError as err:
         raise click.UsageError(str(err))

@@ -92,6 +92,18 @@ def test_the_cli_text_json_markdown_and_html():
     assert page.count('data-status="fails"') == 4 and "<script" not in page
 
 
+def test_the_objective_flags_on_the_cli():
+    """--highest finds the other end; --lowest and --highest together are a usage error (a flag pair
+    let the last one win silently)."""
+    code, out, err = run_cli("tune", BOARD, "--vary", "board_quorum=1..9", "--highest", "--property",
+                             "the_full_board_can_fire_ceo")
+    assert code == 0, err
+    assert "HIGHEST FROM 1 TO 9: board_quorum = 6" in out
+    code, out, err = run_cli("tune", BOARD, "--vary", "board_quorum=1..9", "--lowest", "--highest")
+    assert code == 2 and out == ""
+    assert "give --lowest or --highest, not both" in err and "Traceback" not in err
+
+
 def test_two_processes_give_the_same_answer():
     args = ("tune", BOARD, "--vary", "board_quorum=3..6", "--property", "four_cannot_fire_ceo", "--sweep",
             "--format", "json")
