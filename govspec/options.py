@@ -45,4 +45,6 @@ def options_dict(options: Options) -> dict:
                 "sanity": options.sanity, "accept_bounded": options.accept_bounded, "recheck_cvc5": options.recheck_cvc5}
     if options.budget is not None:  # (recorded only when given: a run's budget cuts verdicts short)
         recorded["budget"] = options.budget
+    if options.explain:  # (recorded only when given: verify-report re-runs it, to find the rules relied on again)
+        recorded["explain"] = True
     return recorded

@@ -23,7 +23,6 @@ report holds only if every verdict is found again.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import os
@@ -178,8 +177,11 @@ def recorded_options(data: dict, path: str) -> Options:
     kinds = {"depth": (_whole, "a whole number or null"), "timeout": (_number, "a number"),
              "effort": (_number, "a number"), "budget": (_number, "a number or null"),
              "sanity": (_is_bool, "true or false"), "accept_bounded": (_is_bool, "true or false"),
-             "recheck_cvc5": (_is_bool, "true or false"), "engine": (_is_str, "a string")}
+             "recheck_cvc5": (_is_bool, "true or false"), "engine": (_is_str, "a string"),
+             "explain": (_is_bool, "true or false")}
     raw = {name: opts.get(name, getattr(defaults, name)) for name in kinds}
+    if "explain" not in opts:  # (a report from before --explain was recorded: read from its proofs' fields)
+        raw["explain"] = _explained(data)
     for name, (fits, what) in kinds.items():  # strictly the schema's types: "3", 2.5 or true is no depth
         if not (fits(raw[name]) or (raw[name] is None and name in ("depth", "budget"))):
             shown = json_text(raw[name], None)
@@ -194,7 +196,7 @@ def recorded_options(data: dict, path: str) -> Options:
                                   f"budget {BUDGET_RANGE[0]} to {BUDGET_RANGE[1]:g} s)")
     options = Options(depth=depth, timeout=float(raw["timeout"]), effort=float(raw["effort"]), sanity=raw["sanity"],
                       engine=raw["engine"], accept_bounded=raw["accept_bounded"], recheck_cvc5=raw["recheck_cvc5"],
-                      budget=None if budget is None else float(budget))
+                      budget=None if budget is None else float(budget), explain=raw["explain"])
     return options
 
 
@@ -257,7 +259,7 @@ def verify(data: dict, report_path: str, allow_outside: bool = False, blocks=Non
     options, reads)``: the report with its reviews' diff and power blocks done (the command line's,
     a layer above this one); without it, a review's recorded blocks are a difference each, not
     done again."""
-    options = dataclasses.replace(recorded_options(data, report_path), explain=_explained(data))
+    options = recorded_options(data, report_path)
     if options.engine not in ENGINES:
         raise _not_a_report(report_path, f"unknown engine '{options.engine}'")
     if not allow_outside:
@@ -285,8 +287,9 @@ def verify(data: dict, report_path: str, allow_outside: bool = False, blocks=Non
 
 
 def _explained(data: dict) -> bool:
-    """Whether the report was made with --explain (not among the recorded options): its proofs then
-    carry the rules they rely on, which the re-check must find too."""
+    """Whether a report that does not record ``explain`` among its options (made before it was
+    recorded) was made with --explain: its proofs then carry the rules they rely on, which the
+    re-check must find too."""
     return any(isinstance(p, dict) and ("relied_on" in p or "explanation" in p)
                for f in data["files"] for p in f["properties"])
 

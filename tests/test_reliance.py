@@ -40,6 +40,33 @@ def test_each_rule_listed_is_necessary_and_the_json_is_valid():
     assert json.loads(out)["files"][0]["properties"][0]["status"] == "refuted"
 
 
+def test_verify_report_re_runs_explain_from_the_recorded_option(tmp_path):
+    """--explain is recorded among the options, and verify-report re-runs it: the rules relied on
+    are compared; a report from before the option was recorded is read from its proofs' fields."""
+    import shutil
+
+    spec = tmp_path / "board.gov"
+    shutil.copy(ROOT / SPEC, spec)
+    report = tmp_path / "report.json"
+    code, made, _ = run_cli("check", "--explain", "--format", "json", str(spec))
+    data = json.loads(made)
+    assert code == 0 and data["options"]["explain"] is True
+    report.write_text(made)
+    code, out, err = run_cli("verify-report", str(report))
+    assert code == 0, out + err
+    data["files"][0]["properties"][0]["relied_on"].pop()  # a rule relied on, left out of the report
+    report.write_text(json.dumps(data))
+    code, out, _ = run_cli("verify-report", str(report))
+    assert code != 0 and "relied_on" in out
+    old = json.loads(made)
+    del old["options"]["explain"]  # (as a report made before the option was recorded)
+    report.write_text(json.dumps(old))
+    code, out, err = run_cli("verify-report", str(report))
+    assert code == 0, out + err
+    _, plain, _ = run_cli("check", "--format", "json", str(spec))
+    assert "explain" not in json.loads(plain)["options"]
+
+
 def test_every_kind_of_rule_can_be_removed():
     model = api.load(str(ROOT / "specs" / "openai" / "dao_veto_window.gov"))
     texts = [ref.text for ref, make in candidates(model)]
