@@ -688,9 +688,10 @@ def test_a_bounded_analysis_says_so_in_markdown_and_in_its_chart(tmp_path):
     spec.write_text(VETOED, encoding="utf-8")
     report = api.power(str(spec), options=Options(unbounded=False, depth=2))
     md = markdown(report, 4)
-    assert "**Bounded to depth 2, not exact**" in md and "Winning coalitions (bounded to depth 2)" in md
+    assert "**BOUNDED TO DEPTH 2, NOT EXACT**" in md and "Winning coalitions (bounded to depth 2)" in md
     assert 'aria-label="Banzhaf index, normalised, per player: act' in html(report, 4)
     assert "(bounded to depth 2)</text>" in html(report, 4)
+    assert "BOUNDED TO DEPTH 2, NOT EXACT" in html(report, 4)  # (the word as the text format writes it)
     from html import unescape as html_unescape
 
     caption = html(report, 4).split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]  # (the caption says so too)

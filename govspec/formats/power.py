@@ -46,7 +46,7 @@ def markdown(report: dict, exit_code: int) -> str:
             out += [f"{markdown_code(r['bloc']['player'])}{markdown_text(words)}.", ""]
         bounded = _bounded(r)
         if "bounded" in r:
-            out += [f"**Bounded to depth {r['bounded']['depth']}, not exact**: {markdown_text(r['bounded']['reason'])}.", ""]
+            out += [f"**BOUNDED TO DEPTH {r['bounded']['depth']}, NOT EXACT**: {markdown_text(r['bounded']['reason'])}.", ""]
         if "why" in r:
             out += [markdown_text(("Nobody can pass it: " if r["passable"] is False else "") + r["why"]) +
                     " (no index is defined).", ""]
