@@ -337,7 +337,7 @@ class _Dask:
     def result(future, fn, args):
         """The task's result; a task that failed on its worker is run again here, once, with a line
         on standard error (a worker's fault, such as a worker that died, does not stop the run; a
-        task's own error fails here too, and goes on)."""
+        task's own error fails here too, is said to be the task's, and goes on)."""
         try:
             return future.result()
         except (CancelledError, KeyboardInterrupt):
@@ -345,7 +345,14 @@ class _Dask:
         except Exception as err:
             print(f"govspec: a task failed on a Dask worker ({type(err).__name__}: {err}); "
                   "running it again in this process", file=sys.stderr)
+        try:
             return fn(*args)
+        except (CancelledError, KeyboardInterrupt):
+            raise
+        except Exception:  # (the first line blamed the worker: say that it was not the worker's fault)
+            print("govspec: the task failed in this process too: the fault is the task's, not the worker's",
+                  file=sys.stderr)
+            raise
 
     def stop(self) -> None:
         self.executor.shutdown(wait=False)  # (cancels what is queued; a running task ends by itself)

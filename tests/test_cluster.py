@@ -99,7 +99,9 @@ def test_a_task_that_fails_here_too_stops_the_run_with_its_error(scheduler, caps
 
     with pytest.raises(ValueError, match="no good: 4"):
         parallel.map_ordered(broken, [4], cluster=scheduler)
-    assert "a task failed on a Dask worker (ValueError: no good: 4)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "a task failed on a Dask worker (ValueError: no good: 4)" in err
+    assert err.splitlines()[-1] == "govspec: the task failed in this process too: the fault is the task's, not the worker's"
     assert parallel.map_ordered(abs, [-1, -2], cluster=scheduler) == [1, 2]  # (the cluster still serves)
 
 
@@ -111,7 +113,9 @@ def test_a_task_that_fails_on_the_worker_and_here_is_exit_2_with_both_lines(sche
     code, out, err = run_cli("power", "--cluster", scheduler, POWER)
     assert code == 2 and out == "" and "Traceback" not in err
     assert err.splitlines() == ["govspec: a task failed on a Dask worker (RuntimeError: out of order); running it "
-                                "again in this process", "govspec: internal error: RuntimeError: out of order"]
+                                "again in this process",
+                                "govspec: the task failed in this process too: the fault is the task's, not the worker's",
+                                "govspec: internal error: RuntimeError: out of order"]
 
 
 def test_a_process_pool_does_not_run_a_failed_task_again(capsys):
