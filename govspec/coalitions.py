@@ -31,8 +31,9 @@ def principals(model: m.Model, spec: m.CoalitionSpec) -> list[str]:
 
 def symmetry_keys(model: m.Model) -> dict[str, object]:
     """person -> a key such that swapping two people with the same key maps the spec onto itself
-    (the same weight, tags, principal and bodies at the start; named by no office, rule, effect or
-    property); a person the spec tells apart is keyed by their own name."""
+    (the same weight, tags, principal and bodies at the start, recused by the same recusals by a
+    set; named by no office, rule, effect or property); a person the spec tells apart is keyed by
+    their own name."""
     named = model.named_in_rules()
     bodies = {p.name: [] for p in model.people}
     for b in model.bodies.values():
@@ -42,7 +43,8 @@ def symmetry_keys(model: m.Model) -> dict[str, object]:
     for p in model.people:
         check_time()
         keys[p.name] = p.name if p.name in named else \
-            ("alike", p.weight, p.tags, tuple(bodies[p.name]), p.principal if p.principal != p.name else None)
+            ("alike", p.weight, p.tags, tuple(bodies[p.name]), p.principal if p.principal != p.name else None,
+             model.set_recusals_of(p.name))
     return keys
 
 

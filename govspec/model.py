@@ -777,6 +777,20 @@ class Model:
             object.__setattr__(self, "_filters", cached)
         return cached
 
+    def set_recusals_of(self, person: str) -> tuple[int, ...]:
+        """The recusals by a set (numbered in the order of the procedures and their clauses) that
+        recuse ``person``: people alike in everything else but this are told apart by it (the
+        symmetry keys; a step's classes read it from the stage's recused sets)."""
+        cached = self.__dict__.get("_set_recusals")
+        if cached is None:
+            sets = [r.people for proc in self.procedures.values() for r in proc.recusals if r.people is not None]
+            cached = {}
+            for i, people in enumerate(sets):
+                for n in people:
+                    cached[n] = cached.get(n, ()) + (i,)
+            object.__setattr__(self, "_set_recusals", cached)
+        return cached.get(person, ())
+
     def named_in_rules(self) -> frozenset[str]:
         """The people the spec tells apart by name, so that they are never interchangeable with
         anyone: an office's first holder, anyone an expression names (:meth:`expressions`), and
@@ -786,7 +800,8 @@ class Model:
         cached = self.__dict__.get("_named")
         if cached is None:
             names: set[str] = {o.holder for o in self.offices.values() if o.holder}
-            names |= {n for proc in self.procedures.values() for r in proc.recusals for n in (r.people or ())}
+            # (the people of a recusal by a set are not named: whom it recuses is a key of its own,
+            # :meth:`set_recusals_of`, so that a class recused whole stays one class)
             for c in chunks(self.people):
                 if isinstance(c, GroupPeople):  # (a group's members: one principal of another, or each their own)
                     if c.principal:
