@@ -365,7 +365,9 @@ def _late(deadline: Deadline) -> bool:
 def forced_steps(model: m.Model, state: sem.State, coalition: frozenset[str], deadline: Deadline,
                  horizon: int | None = None) -> Iterator[sem.Step]:
     """Every step the coalition can force from ``state`` (one per procedure and arguments)."""
-    yield from timed_steps(model, state, horizon)  # time passes whatever anyone does; taking effect needs no vote
+    for step in timed_steps(model, state, horizon):  # time passes whatever anyone does; taking effect needs no vote
+        if step.procedure != sem.WAIT or not sem.skipped_veto_days(model, state, step.days):
+            yield step  # (a wait skips no day of a veto window that reads the date)
     yield from lifecycle_steps(model, state, coalition)
     for proc in model.procedures.values():
         for args, which in _vote_args(model, proc, state):  # (which: the proposal voted on, issue 13.6)

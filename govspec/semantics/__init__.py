@@ -32,4 +32,4 @@ from .proposals import (cancel_problems, execute_problems, open_proposal, open_p
 from .step import apply, step_env, step_problems, violates
 from .forcing import (OPTION_SETS, assemble_choice, coalition_part, coalition_veto_responses, compositions,
                       conjunction, forced_problems, linear_stage, member_key, named_people, open_windows,
-                      outsider_responses, responses_to_withstand, veto_threat)
+                      outsider_responses, reads_the_date, responses_to_withstand, skipped_veto_days, veto_threat)

@@ -268,6 +268,28 @@ def open_windows(model: m.Model, state: State):
             yield proc, args_t, at, which
 
 
+def reads_the_date(stage: m.Stage) -> bool:
+    """Whether a veto window's rules read ``now``: then whether the outsiders can carry the veto
+    may change from day to day while the window is open (nothing else a veto reads changes while
+    time passes in a forcing sequence: the coalition alone acts)."""
+    rules = [stage.passes, *([stage.quorum] if stage.quorum else [])]
+    return any(isinstance(x, m.Now) for r in rules for x in m.walk(r.expr))
+
+
+def skipped_veto_days(model: m.Model, state: State, days: int) -> str | None:
+    """Why a wait of ``days`` in a forcing sequence would skip days on which the outsiders may
+    veto (None: it skips none).  While a veto window whose rules read the date is open past the
+    next day, time passes one day at a step, so that :func:`veto_threat` is asked on each day of
+    the window; a wait of several days would ask it on the first only."""
+    if days <= 1:
+        return None
+    for proc, _, at, _ in open_windows(model, state):
+        if state.now + 1 < at + proc.window_stage.window and reads_the_date(proc.window_stage):
+            return (f"the veto window of '{proc.name}' reads the date and is open until day "
+                    f"{at + proc.window_stage.window}: time passes one day at a step while it is open")
+    return None
+
+
 def veto_threat(model: m.Model, state: State, coalition: frozenset[str]) -> str | None:
     """Why outsiders could veto one of the coalition's pending decisions now (None: they cannot).
 
@@ -331,7 +353,8 @@ def forced_problems(model: m.Model, state: State, step: Step, coalition: frozens
     if threat:
         return [threat]
     if step.procedure == WAIT:
-        return step_problems(model, state, step)
+        skipped = skipped_veto_days(model, state, step.days)
+        return step_problems(model, state, step) + ([skipped] if skipped else [])
     proc = model.procedures.get(step.procedure)
     if proc is None:
         return [f"unknown procedure {step.procedure}"]

@@ -29,6 +29,7 @@ from z3 import And, Bool, BoolVal, ForAll, If, Implies, Not, Or, RealVal, Sum, T
 
 from govspec import model as m
 from govspec.groups import present
+from govspec.semantics import reads_the_date
 
 from .expressions import Combined, Excluding
 from .state import StageVars, SymState, tally
@@ -202,6 +203,20 @@ class ForcingMixin:
             if proc.lifecycle is not None and proc.lifecycle.threshold is not None:
                 rules += [Not(c) for c in self._cancellable_slots(proc, state)]
         return rules
+
+    def date_read_by_open_veto(self, state: SymState):
+        """Some veto window whose rules read the date is open past the next day: a wait of the
+        forcing sequence then lasts one day, so that :meth:`veto_safe` is asked on each day.
+
+        Mirrors :func:`govspec.semantics.forcing.skipped_veto_days`.
+        """
+        opens = []
+        for proc in self.model.procedures.values():
+            stage = proc.window_stage
+            if stage is not None and reads_the_date(stage):
+                opens += [And(waiting, state.now + 1 < at + stage.window)
+                          for waiting, at, _ in (s[:3] for s in self.pending_slots(state, proc.name))]
+        return Or(opens) if opens else BoolVal(False)
 
     # ------------------------------------------------------------ worst-case outsiders
     # (attended, yes, no, abstain) for each thing one member can do at a stage (the reference semantics:

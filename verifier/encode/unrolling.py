@@ -252,6 +252,9 @@ class Unrolling(ExpressionsMixin, MeetingsMixin, ProposalsMixin, SeveralLiveMixi
             if proc.window_stage is not None:  # a veto is the outsiders' move, never the coalition's
                 rules_for[action_key(proc.name, "veto")] = [BoolVal(False)]
         self._wait(step, state, post, rules_for)
+        if step.days is not None:  # (a wait skips no day of a veto window that reads the date)
+            solver.add(Implies(And(step.active, step.selected[WAIT_KEY], self.date_read_by_open_veto(state)),
+                               step.days == 1))
         return self._finish(solver, step, state, post, rules_for)
 
     def step_env(self, step: StepVars, proc: m.Procedure, phase: str = "pass"):
