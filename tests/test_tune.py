@@ -134,6 +134,8 @@ def test_knobs_as_written(text, values):
     ("p.timelock=0..1:1/2", "whole number of days"),
     ("p.quorum=0..1", "duration is one of"),
     ("q=0..20000", "more than 10000"),
+    ("q=1" + "0" * 5000 + "..1" + "0" * 5000, "a number longer than 100 characters"),  # (an internal error before)
+    ("q=1..2:1/" + "1" * 200, "a number longer than 100 characters"),
 ])
 def test_bad_knobs_are_usage_errors(text, says):
     with pytest.raises(TuneError, match=re.escape(says)):

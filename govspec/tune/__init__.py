@@ -28,6 +28,7 @@ from fractions import Fraction
 from .. import ast
 from .. import model as m
 from ..options import Options
+from ..syntax.parser import MAX_NUMBER_CHARS
 from ..report import PROVED, REFUTED, PropertyResult
 from .monotone import DOWN, UP, Argument, argument
 
@@ -87,6 +88,10 @@ def parse_knob(text: str) -> Knob:
         raise TuneError(f"'{text}' is not NAME=LOW..HIGH or NAME=LOW..HIGH:STEP (e.g. quorum=1..9, q=1%..50%:1%, "
                         "execute.timelock=0..7)")
     name, low_t, high_t, step_t = match.groups()
+    for t in (low_t, high_t, step_t):  # (as a spec's numbers: and Python refuses to convert very long digit strings)
+        if t and len(t) > MAX_NUMBER_CHARS:
+            raise TuneError(f"{name}: a number longer than {MAX_NUMBER_CHARS} characters ({t[:20]}...); a spec's "
+                            "numbers are as long at most")
     low, high = _value(low_t), _value(high_t)
     step = _value(step_t) if step_t else Fraction(1)
     texts = (low_t, high_t, step_t)
