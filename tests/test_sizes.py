@@ -155,3 +155,36 @@ def test_a_result_for_some_sizes_names_the_candidates_at_the_size_they_were_name
     low, high = result.scope.sizes[0][1:]
     assert result.summary.startswith(f"with staff of {low} to {high}: no counterexample; with staff of 2, "
                                      "no coalition of at most 2 of {x, y, staff[1], staff[2]} can force p"), result.summary
+
+
+HUGE = """organization "Acme" {
+  group d of at least 5
+  body board { members d }
+  procedure fire {
+    decided by board at meeting
+      passes when yes > half of present
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_scenario_at_sizes_past_the_people_limit_is_unknown_not_an_internal_error(tmp_path, jobs):
+    """A search over every size may find a scenario at sizes that cannot be built (over 100,000
+    people): it is not confirmed, so UNKNOWN with the reason (it was an internal error, exit 2, and
+    the other files' verdicts were lost); a `possible` with no witness at the least sizes is
+    REFUTED there, whatever the larger sizes hold."""
+    from conftest import run_cli
+
+    big = tmp_path / "big.gov"
+    big.write_text(HUGE + "property p: always (size(board.members) < 200000)\n"
+                   "property q: possible size(board.members) >= 200000\n", encoding="utf-8")
+    small = tmp_path / "small.gov"
+    small.write_text(HUGE + "property r: always (size(board.members) >= 5)\n", encoding="utf-8")
+    code, out, err = run_cli("check", "-j", jobs, str(big), str(small))
+    assert code == 1 and "Traceback" not in err and "internal error" not in err, err  # (q REFUTED)
+    assert "p ... UNKNOWN" in out and "r ... PROVED" in out
+    assert ("reason: the search over every size found a scenario with d of 200000, which is not confirmed: the spec "
+            "with d of 200000 cannot be built to check it (") in out
+    assert "more than 100000 people in one organisation)" in out
+    assert "q: REFUTED: with d of 5: no behaviour of any length reaches it" in out

@@ -11,6 +11,7 @@ import itertools
 from dataclasses import replace
 
 from .. import model as m
+from ..diagnostics import SpecError
 from ..engine import Engine, OutOfTime
 from ..load import instance  # (the spec at other sizes is loaded like any spec)
 from ..report import BOUNDED, PROVED, REFUTED, UNKNOWN, WITNESSED, PropertyResult, Scope
@@ -58,15 +59,26 @@ def _size_boxes(model: m.Model):
         yield dict(box), fresh
 
 
+class Unbuildable(Exception):
+    """The spec at some sizes cannot be built (it passes a limit of the language): not checked there."""
+
+
 def every_size(engine: Engine, model: m.Model, prop: m.Property, result: PropertyResult, budget: Budget,
                 passable: dict[str, bool] | None) -> PropertyResult:
     """The verdict for every size (:func:`_every_size`).  For ``possible X``, which claims a witness
     at every size, a proof that none exists at the least sizes refutes it, unless the sizes all
     together prove that none exists at any (the stronger REFUTED, ``all sizes``)."""
     least = {g: low for g, (low, _) in model.sizes.items()}
-    found = _every_size(engine, model, prop, result, budget, passable)
-    if prop.possible and result.status == PROVED and result.scope.depth is None and found.status != PROVED:
+    none_at_least = prop.possible and result.status == PROVED and result.scope.depth is None
+    try:
+        found = _every_size(engine, model, prop, result, budget, passable)
+    except Unconfirmed:  # (a scenario at other sizes not confirmed: no witness at the least sizes decides it still)
+        if not none_at_least:
+            raise
         found = _none_at_least(result, least)
+    else:
+        if none_at_least and found.status != PROVED:
+            found = _none_at_least(result, least)
     # (a scenario not found at other sizes by _found_at is the least instance's, the model checked first)
     return replace(found, sizes=tuple(sorted(least.items()))) if found.trace and found.sizes is None else found
 
@@ -169,7 +181,11 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
         share = budget.deadline.share(seconds, f"the time for {sizes_text(sizes)}")
         with share.applies():
             share.check()
-            at = instance(model, sizes)
+            try:
+                at = instance(model, sizes)
+            except SpecError as err:  # (past the language's limits, such as 100,000 people: not built, not checked)
+                raise Unbuildable(f"the spec with {sizes_text(sizes)} cannot be built to check it ({one_line(str(err))})") \
+                    from None
             share.check()
             # (searched as deep as the sanity check at the least sizes: a mark rests on it that far)
             passable = _passable(engine, model, at, sizes, _procedures(prop), budget.sanity_depth, share,
@@ -212,7 +228,11 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
                              reason=f"not a proof: {why_not_all}")
             return result
         if answer is not None and answer.status == "fails":
-            again = refuted_at(answer.sizes, budget.deadline.remaining_ms() / 1000, budget.cap, budget.prove)
+            try:
+                again = refuted_at(answer.sizes, budget.deadline.remaining_ms() / 1000, budget.cap, budget.prove)
+            except Unbuildable as err:
+                raise Unconfirmed(f"the search over every size found a scenario with {sizes_text(answer.sizes)}, "
+                                  f"which is not confirmed: {err}") from None
             if again.status == REFUTED:
                 return _found_at(again, prop, answer.sizes, f"with {sizes_text(answer.sizes)}: {again.summary}")
             raise Unconfirmed(f"the search over every size found a counterexample with {sizes_text(answer.sizes)}, "
@@ -242,7 +262,7 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
             try:
                 again = refuted_at(sizes, share, result.scope.depth if result.scope.depth is not None else budget.cap,
                                    budget.prove, result.vacuous and not may_pass)  # (a mark lost is not looked for again)
-            except OutOfTime as err:
+            except (OutOfTime, Unbuildable) as err:
                 again = replace(result, status=UNKNOWN, reason=str(err))
             if again.status == REFUTED:
                 return _found_at(again, prop, sizes, f"with {sizes_text(sizes)}: {again.summary}")
