@@ -554,6 +554,12 @@ def test_a_spec_read_from_a_pipe_is_checked(tmp_path):
                           capture_output=True, text=True, timeout=120, env=env)
     writer.join(timeout=60)
     assert held.returncode == 1 and "held.gov:37: two_cannot_fire_ceo ... PROVED" in held.stdout, held.stderr
+    # an error in a piped spec is shown with its line and caret, from the text read (a pipe is read once)
+    bad = subprocess.run([sys.executable, "-m", "govspec", "check", "/dev/stdin"], input='organization "x" {\n}\n}\n',
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert bad.returncode == 3 and bad.stderr.splitlines()[:3] == [
+        "/dev/stdin:3:1: error[GOV100]: unexpected '}'", " 3 | }", "   | ^"], bad.stderr
+
 
 def test_every_code_is_produced_by_a_case():
     from test_holders import HOLDER_CASES
