@@ -131,7 +131,7 @@ class _Resolver:
         if target not in self.data and len(self.data) >= MAX_IMPORTED_FILES:
             raise SpecError([Diagnostic("GOV003", f"more than {MAX_IMPORTED_FILES} people files", load.span)])
         if target not in self.texts:
-            self.texts[target], self.hashes[shown] = read_source_hashed(target, MAX_DATA_BYTES)
+            self.texts[target], self.hashes[shown] = read_source_hashed(target, MAX_DATA_BYTES, shown, "people file")
         if target not in self.data:
             self.data.append(target)
         people = read_people(self.texts[target], shown, load)
@@ -155,7 +155,7 @@ class _Resolver:
             # spans name library files by a stable name, other files relative to where govspec runs
             shown = f"<library>/{imp.library}.gov" if imp.library is not None else os.path.relpath(target)
             if target not in self.texts:
-                self.texts[target], self.hashes[shown] = read_source_hashed(target)
+                self.texts[target], self.hashes[shown] = read_source_hashed(target, shown=shown)
             text = self.texts[target]
             sub = parse(text, shown)
             self.sources[shown] = text

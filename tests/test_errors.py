@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import ROOT, run_cli
 from govspec.api import load_text
 from govspec.cli import main
 from govspec.diagnostics import CODES, SpecError, render
@@ -473,16 +473,17 @@ def make_directory(tmp_path: Path) -> Path:
 
 # A path that cannot be read is a usage error (exit 2); a file that is not a spec is invalid input (3).
 FILE_CASES = [
-    pytest.param(lambda tmp_path: tmp_path / "missing.gov", "GOV001", 1, "no such file", id="missing-file"),
-    pytest.param(make_directory, "GOV001", 1, "is a directory, not a spec file", id="directory"),
-    pytest.param(write_bytes("bin.gov", b"\x7fELF\x02\x01\x01\x00\x00\x00"), "GOV002", 1, "binary file", id="binary"),
-    pytest.param(write_bytes("latin1.gov", 'organization "Soci\u00e9t\u00e9" {\n}\n'.encode("latin-1")), "GOV002", 1,
+    pytest.param(lambda tmp_path: tmp_path / "missing.gov", "GOV001", (1, 1), "no such file", id="missing-file"),
+    pytest.param(make_directory, "GOV001", (1, 1), "is a directory, not a spec file", id="directory"),
+    pytest.param(write_bytes("bin.gov", b"\x7fELF\x02\x01\x01\x00\x00\x00"), "GOV002", (1, 8),
+                 "this looks like a binary file, not a spec: a NUL byte at byte 7", id="binary"),
+    pytest.param(write_bytes("latin1.gov", 'organization "Soci\u00e9t\u00e9" {\n}\n'.encode("latin-1")), "GOV002", (1, 19),
                  "invalid UTF-8 at byte 18", id="latin-1"),
-    pytest.param(write_bytes("bad.gov", b'organization "A" {\n  person ann\n  person \xff\n}\n'), "GOV002", 3,
-                 "invalid UTF-8", id="invalid-utf8-line-3"),
-    pytest.param(write_bytes("utf16.gov", 'organization "A" {\n}\n'.encode("utf-16")), "GOV002", 1, "UTF-16",
+    pytest.param(write_bytes("bad.gov", b'organization "A" {\n  person ann\n  person \xff\n}\n'), "GOV002", (3, 10),
+                 "invalid UTF-8 at byte 41\nnote: line 3:   person \\xff\n", id="invalid-utf8-line-3"),
+    pytest.param(write_bytes("utf16.gov", 'organization "A" {\n}\n'.encode("utf-16")), "GOV002", (1, 1), "UTF-16",
                  id="utf-16"),
-    pytest.param(write_bytes("huge.gov", b"#" * 4_000_001), "GOV003", 1, "larger than 4000000 bytes", id="too-large"),
+    pytest.param(write_bytes("huge.gov", b"#" * 4_000_001), "GOV003", (1, 1), "larger than 4000000 bytes", id="too-large"),
 ]
 
 
@@ -493,8 +494,15 @@ def test_unreadable_file(tmp_path, make, code, line, message):
     assert exit_code == (2 if code == "GOV001" else 3), err
     assert out == ""
     assert "Traceback" not in err and "internal error" not in err
-    assert err.startswith(f"{path}:{line}:1: error[{code}]:"), err
+    assert err.startswith(f"{path}:{line[0]}:{line[1]}: error[{code}]:"), err  # (the byte's column, for GOV002)
     assert message in err, err
+
+
+def test_the_gov002_example_of_the_docs_is_what_a_latin1_file_gives(tmp_path):
+    (tmp_path / "bylaws.gov").write_bytes('organization "Soci\u00e9t\u00e9" {\n}\n'.encode("latin-1"))
+    code, out, err = run_cli("check", "bylaws.gov", cwd=tmp_path)
+    shown = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8").split("## GOV002")[1].split("```text\n")[1]
+    assert code == 3 and out == "" and err == shown.split("```")[0]
 
 
 FIFO_CHILD = """

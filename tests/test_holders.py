@@ -185,7 +185,7 @@ HOLDER_CASES = [
                  "GOV104", "dao.gov", 3, 28, "unknown body 'holdrs' (did you mean 'holders'?)", 6, id="unknown-body"),
     pytest.param({"dao.gov": dao("h.csv").replace('"h.csv"', '"h.csv" into holders into holders'), "h.csv": "name\nann\n"},
                  "GOV305", "dao.gov", 3, 41, "'into' is given twice", 7, id="into-twice"),
-    pytest.param({"dao.gov": dao("h.csv"), "h.csv": b"name\nann\xff\n"}, "GOV002", "h.csv", 2, 1,
+    pytest.param({"dao.gov": dao("h.csv"), "h.csv": b"name\nann\xff\n"}, "GOV002", "h.csv", 2, 4,
                  "invalid UTF-8", 1, id="not-utf8"),
 ]
 

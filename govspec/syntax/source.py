@@ -37,11 +37,24 @@ def read_source(path: str) -> str:
     return read_source_hashed(path)[0]
 
 
-def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES) -> tuple[str, str]:
+def _at_byte(data: bytes, at: int, path: str) -> tuple[Span, str]:
+    """The line and column of byte ``at`` (a column counts characters, the bytes that do not decode
+    one each), and that line with such bytes escaped: the file cannot be shown with a caret."""
+    start = data.rfind(b"\n", 0, at) + 1
+    end = data.find(b"\n", at)
+    column = len(data[start:at].decode("utf-8", "replace")) + 1
+    line_text = data[start:end if end >= 0 else len(data)].decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+    line_text = line_text if len(line_text) <= 120 else line_text[:117] + "..."
+    return Span.point(path, data[:at].count(b"\n") + 1, column), line_text
+
+
+def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES, shown: str | None = None,
+                       what: str = "spec") -> tuple[str, str]:
     """:func:`read_source`, and the SHA-256 of the bytes the text was decoded from (one read: the
     bytes hashed in a proof stamp are the bytes checked); ``limit``: the most bytes accepted (a
-    people file may be larger than a spec)."""
-    where = Span.point(path)
+    people file may be larger than a spec); ``shown``: the path its errors name (``path`` by
+    default); ``what``: what the file is, in the errors ("spec", "people file")."""
+    where = Span.point(shown or path)
     try:
         mode = os.stat(path).st_mode  # before opening: opening a named pipe waits for a writer
         if stat.S_ISDIR(mode):
@@ -72,11 +85,15 @@ def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES) -> tuple[str, s
         raise SpecError([Diagnostic("GOV002", "this file is UTF-16 text; GovSpec reads UTF-8", where,
                                     notes=("save the file as UTF-8",))])
     if b"\x00" in data:
-        raise SpecError([Diagnostic("GOV002", "this looks like a binary file, not a spec", where)])
+        nul = data.index(b"\x00")
+        at, line_text = _at_byte(data, nul, shown or path)
+        raise SpecError([Diagnostic("GOV002", f"this looks like a binary file, not a {what}: a NUL byte at byte {nul}", at,
+                                    notes=(f"line {at.line}: {line_text}",))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise SpecError([Diagnostic("GOV002", f"invalid UTF-8 at byte {err.start}", Span.point(path, line),
-                                    notes=("GovSpec reads specs as UTF-8; save the file in that encoding",))]) from None
+        at, line_text = _at_byte(data, err.start, shown or path)
+        raise SpecError([Diagnostic("GOV002", f"invalid UTF-8 at byte {err.start}", at,
+                                    notes=(f"line {at.line}: {line_text}",
+                                           f"GovSpec reads a {what} as UTF-8; save the file in that encoding"))]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(data).hexdigest()
