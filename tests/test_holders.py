@@ -166,11 +166,15 @@ HOLDER_CASES = [
               "the key 'weight' is given twice in this person", 8, "json-key-twice-after-a-value-spelt-so"),
     data_case("h.json", '[{"name": "a", "tags": ["x", "tags"], "tags": ["y"]}]', "GOV126", 1, 39,
               "the key 'tags' is given twice in this person", 6, "json-key-twice-after-a-tag-spelt-so"),
-    data_case("h.json", '[{"name": "ann", "weight": NaN}]', "GOV126", 1, 2, "invalid JSON: NaN is not a number", 1,
-              "json-nan"),
+    data_case("h.json", '[{"name": "ann", "weight": NaN}]', "GOV126", 1, 28, "invalid JSON: NaN is not a number", 1,
+              "json-nan"),  # (at the word: it was the object's start)
+    data_case("h.json", '[{"name": "NaN", "weight": 1},\n {"name": "b", "weight": -Infinity}]', "GOV126", 2, 26,
+              "invalid JSON: -Infinity is not a number", 1, "json-infinity-after-a-name-spelt-so"),
     data_case("h.json", "[" * 100_000, "GOV003", 1, 2, "the JSON is nested too deeply", 1, "json-deep"),
     data_case("h.csv", 'name,weight\n"ann,3\nbob,2\n', "GOV126", 2, 1, "not a CSV file: unexpected end of data", 1,
               "unclosed-quote"),
+    data_case("h.csv", 'name,weight\nann,3\nbob,"2""x\ncat,1\n', "GOV126", 3, 5,
+              "not a CSV file: unexpected end of data", 1, "unclosed-quote-in-a-later-cell"),  # (at the quote: it was 3:1)
     data_case("h.csv", 'name,weight\n"ann"x,3\n', "GOV126", 2, 1, "not a CSV file: ',' expected after '\"'", 1,
               "text-after-quote"),
     pytest.param({"dao.gov": dao("../outside.csv")}, "GOV121", "dao.gov", 3, 15,

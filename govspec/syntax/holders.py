@@ -260,8 +260,35 @@ def _csv_people(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnos
             if len(errors) >= MAX_REPORTED:
                 break
     except csv.Error as err:
-        raise SpecError([Diagnostic("GOV126", f"not a CSV file: {err}", Span.point(path, previous + 1))]) from None
+        line, column, notes = previous + 1, 1, ()
+        if "end of data" in str(err):  # (a quote left open: located at the quote)
+            (line, column), notes = _open_quote(lines, previous), ("this quote is never closed",)
+        raise SpecError([Diagnostic("GOV126", f"not a CSV file: {err}", Span.point(path, line, column),
+                                    notes=notes)]) from None
     return people
+
+
+def _open_quote(lines: list[str], previous: int) -> tuple[int, int]:
+    """(line, column) of the quote left open in the record that starts after line ``previous``
+    (the csv module says only "unexpected end of data"): read as the strict reader reads it."""
+    quoted, at, start = False, (previous + 1, 1), True
+    for number in range(previous, len(lines)):
+        text = lines[number]
+        i = 0
+        while i < len(text):
+            c = text[i]
+            if quoted:
+                if c == '"' and text.startswith('""', i):
+                    i += 1
+                elif c == '"':
+                    quoted = False
+            elif start and c == '"':
+                quoted, at = True, (number + 1, i + 1)
+            start = not quoted and c == ","
+            i += 1
+        if not quoted:
+            start = True  # (a new record: a field starts)
+    return at
 
 
 PLAIN_ROWS = True  # (False: every row by the general path; tests/test_holders.py compares the two)
@@ -291,6 +318,14 @@ _KEY = re.compile(r'"(name|address)"\s*:\s*')
 
 def _constant(word: str):
     raise ValueError(f"{word} is not a number")
+
+
+_BARE = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')  # (strings matched whole, so skipped)
+
+
+def _bare_constant(text: str, start: int) -> int:
+    """Where the first NaN or Infinity outside a string lies from ``start`` (``start`` if none)."""
+    return next((m.start(1) for m in _BARE.finditer(text, start) if m.group(1)), start)
 
 
 class _Twice(dict):
@@ -365,8 +400,8 @@ def _json_walk(text: str, path: str, load: ast.PeopleFrom, errors: list[Diagnost
             row, end = decoder.raw_decode(text, i)
         except json.JSONDecodeError as err:
             raise refuse(f"invalid JSON: {err.msg}", err.pos) from None
-        except ValueError as err:
-            raise refuse(f"invalid JSON: {err}", i) from None
+        except ValueError as err:  # (NaN or Infinity, from _constant: located at the word)
+            raise refuse(f"invalid JSON: {err}", _bare_constant(text, i)) from None
         except RecursionError:
             raise refuse("the JSON is nested too deeply", i, "GOV003") from None
         if len(people) >= MAX_PEOPLE:
