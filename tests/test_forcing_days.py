@@ -59,6 +59,46 @@ def test_a_veto_after_a_day_of_review_is_not_skipped(engine):
     assert check_property(engine(), model, model.properties[0], 8, 30.0, unbounded=True).status == "refuted"
 
 
+EXPIRING = """organization "a veto that reads another decision's approval day" {
+  person a
+  person c
+  body board { members a }
+  body council { members c }
+  parameter done = 0
+  procedure review {
+    decided by board at meeting
+      passes when yes >= 1
+    timelock 1 days
+    expires after 1 days
+  }
+  procedure act {
+    decided by board at meeting
+      passes when yes >= 1
+    vetoed by council by written consent within 5 days
+      passes when yes >= 1 and review.approved_at < 0
+    effect done = 1
+  }
+}
+property a_forces: coalition {a} can force act.executed
+property c_blocks: coalition {c} can block done == 1
+"""
+
+
+@pytest.mark.parametrize("engine", [Z3Engine, ExplicitEngine], ids=["z3", "explicit"])
+def test_a_veto_that_reads_a_decision_that_expires_is_asked_each_day(engine):
+    """`review.approved_at` reads -1 once review's decision expires (day 2): the veto carries from
+    then, though its rule never reads `now` (found in review: the first fix looked for `now` only)."""
+    model = api.load_text(EXPIRING, "expiring.gov")
+    a_forces, c_blocks = (check_property(engine(), model, p, 8, 30.0, unbounded=True) for p in model.properties)
+    if engine is Z3Engine:
+        assert (a_forces.status, c_blocks.status) == ("refuted", "proved"), (a_forces.summary, c_blocks.summary)
+    else:  # (the explicit engine's search of 8 steps finds no forcing sequence, and proves nothing: bounded)
+        assert (a_forces.status, c_blocks.status) == ("bounded", "bounded"), (a_forces.summary, c_blocks.summary)
+    assert sem.reads_the_date(model, model.procedures["act"].window_stage)
+    plain = api.load_text(EXPIRING.replace("    expires after 1 days\n", ""), "plain.gov")
+    assert not sem.reads_the_date(plain, plain.procedures["act"].window_stage)  # (no expiry: the day never moves)
+
+
 def test_the_reference_semantics_refuses_a_wait_over_a_day_of_the_window():
     model = _model(3, "now >= 2")
     state = sem.initial_state(model)

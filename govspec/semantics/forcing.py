@@ -268,12 +268,22 @@ def open_windows(model: m.Model, state: State):
             yield proc, args_t, at, which
 
 
-def reads_the_date(stage: m.Stage) -> bool:
-    """Whether a veto window's rules read ``now``: then whether the outsiders can carry the veto
-    may change from day to day while the window is open (nothing else a veto reads changes while
-    time passes in a forcing sequence: the coalition alone acts)."""
+def reads_the_date(model: m.Model, stage: m.Stage) -> bool:
+    """Whether a veto window's rules read something that time alone changes: ``now``, or the
+    approval or proposal day or a kept tally of a procedure whose decisions expire (an expired
+    decision's day reads -1, its tally 0: :func:`govspec.semantics.evaluate.eval_num`).  Then
+    whether the outsiders can carry the veto may change from day to day while the window is open;
+    nothing else a veto reads changes while time passes in a forcing sequence (the coalition alone
+    acts, and a window's own decision cannot expire before the window closes)."""
+    def moves(x) -> bool:
+        if isinstance(x, m.Now):
+            return True
+        if isinstance(x, (m.ApprovedAt, m.ProposedAt, m.Tally)):
+            return model.procedures[x.procedure].grace is not None
+        return False
+
     rules = [stage.passes, *([stage.quorum] if stage.quorum else [])]
-    return any(isinstance(x, m.Now) for r in rules for x in m.walk(r.expr))
+    return any(moves(x) for r in rules for x in m.walk(r.expr))
 
 
 def skipped_veto_days(model: m.Model, state: State, days: int) -> str | None:
@@ -284,7 +294,7 @@ def skipped_veto_days(model: m.Model, state: State, days: int) -> str | None:
     if days <= 1:
         return None
     for proc, _, at, _ in open_windows(model, state):
-        if state.now + 1 < at + proc.window_stage.window and reads_the_date(proc.window_stage):
+        if state.now + 1 < at + proc.window_stage.window and reads_the_date(model, proc.window_stage):
             return (f"the veto window of '{proc.name}' reads the date and is open until day "
                     f"{at + proc.window_stage.window}: time passes one day at a step while it is open")
     return None

@@ -213,7 +213,7 @@ class ForcingMixin:
         opens = []
         for proc in self.model.procedures.values():
             stage = proc.window_stage
-            if stage is not None and reads_the_date(stage):
+            if stage is not None and reads_the_date(self.model, stage):
                 opens += [And(waiting, state.now + 1 < at + stage.window)
                           for waiting, at, _ in (s[:3] for s in self.pending_slots(state, proc.name))]
         return Or(opens) if opens else BoolVal(False)
