@@ -23,7 +23,7 @@ from . import model as m
 from .check import build_model
 from .diagnostics import SpecError
 from .imports import Imported, imported_files, resolve
-from .review import diff_blocks, is_review, spec_text
+from .review import diff_blocks, is_review, power_blocks, spec_text
 from .syntax import parse, read_source, read_source_hashed
 
 
@@ -147,13 +147,13 @@ def inputs(path: str) -> list[tuple[str, str]]:
 
 
 def _compared(text: str, review: str) -> list[tuple[str, str]]:
-    """The specs a review's diff blocks compare, and what they import (inputs of the run too)."""
-    found = []
-    for block in diff_blocks(text, review):
-        for side, spec in (("old", block.old_path), ("new", block.new_path)):
-            found += [(f, f"the {side} spec of a diff block of {review}" if n == 0 else what)
-                      for n, (f, what) in enumerate(inputs(spec))]
-    return found
+    """The specs a review's diff blocks compare and its power blocks analyse, and what they import
+    and the people files they read (inputs of the run too)."""
+    named = [(spec, f"the {side} spec of a diff block of {review}") for block in diff_blocks(text, review)
+             for side, spec in (("old", block.old_path), ("new", block.new_path))]
+    named += [(block.spec_path, f"the spec of a power block of {review}") for block in power_blocks(text, review)]
+    return [(f, what if n == 0 else imported) for spec, what in named
+            for n, (f, imported) in enumerate(inputs(spec))]
 
 
 def _shown(path: str) -> str:

@@ -2,7 +2,8 @@
 
 Every file GovSpec writes (``govspec report -o``, ``govspec check --trace-out``) goes through
 :func:`write_outputs`.  Assumes the inputs of the run as (path, what it is) pairs: the specs and
-review documents checked and every file they import.  Guarantees:
+review documents checked, the specs named by a review's diff and power blocks, and every file they
+import or read (:func:`govspec.load.inputs`).  Guarantees:
 
 - an output that names an input, by any path (``./``, ``..``, a symbolic or a hard link: the same
   file by :func:`os.path.samefile`), is refused with GOV006 before anything is written, and so are

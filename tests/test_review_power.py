@@ -4,8 +4,10 @@ the block stands in every format, counted in the exit code; malformed blocks are
 import json
 
 import jsonschema
+import pytest
 
 from conftest import ROOT, run_cli
+from test_imports import ORG, RULES
 from test_power import VETOED
 from test_reports import validate_sarif
 
@@ -212,3 +214,30 @@ def test_an_outcome_the_spec_does_not_have_is_located_at_its_value(tmp_path):
     code, _, err = run_cli("check", review)
     line = next(n for n, text in enumerate(open(review).read().split("\n"), 1) if text == "outcome: akt")
     assert code == 3 and f"review.md:{line}:10: error[GOV008]: no procedure 'akt' in " in err and "\n   |          ^^^\n" in err
+
+
+# A spec that imports a rules file and loads its people from a CSV file: what a power block reads.
+POWER_SPEC = 'import "rules/acme.gov"\n' + ORG.replace("  person cat\n", '  person cat\n  people from "holders.csv"\n')
+OWN = 'organization "A" {\n  person ann\n  body board { members ann }\n}\n'
+
+
+@pytest.mark.parametrize("victim,what", [("spec.gov", "the spec of a power block of review.md"),
+                                         ("rules/acme.gov", "imported by spec.gov"),
+                                         ("holders.csv", "imported by spec.gov")])
+@pytest.mark.parametrize("command", [["report", "review.md", "-o"], ["check", "review.md", "--json-out"]],
+                         ids=["report", "json-out"])
+def test_an_output_never_overwrites_what_a_power_block_reads(tmp_path, command, victim, what):
+    """The spec a power block names, its imports and its people file are inputs of the run, as a diff
+    block's are: `report review.md -o spec.gov` wrote the page over the spec (exit 0), `--json-out`
+    the JSON report.  Refused with GOV006, exit 3, nothing written."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "acme.gov").write_text(RULES)
+    (tmp_path / "spec.gov").write_text(POWER_SPEC)
+    (tmp_path / "holders.csv").write_text("name,weight\ndan,1\n")
+    (tmp_path / "review.md").write_text(f"# R\n\n```govspec\n{OWN}```\n\n```govspec-power\nspec: spec.gov\n```\n")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    code, out, err = run_cli(*command, victim, cwd=tmp_path)
+    assert code == 3 and out == "", err
+    assert err.startswith(f"{victim}:1:1: error[GOV006]: '{victim}' is an input of this run ({what}): "), err
+    assert "nothing was written" in err and "wrote" not in err
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
