@@ -8,16 +8,22 @@ import or read (:func:`govspec.load.inputs`).  Guarantees:
 - an output that names an input, by any path (``./``, ``..``, a symbolic or a hard link: the same
   file by :func:`os.path.samefile`), is refused with GOV006 before anything is written, and so are
   two outputs of one run naming one file (``--json-out`` and ``--trace-out``: one would be lost);
-- each output is written to a temporary file in the target's folder, flushed to disk, then renamed
-  over the target (:func:`os.replace`, atomic): an interrupted or failed write (a full disk,
-  Ctrl-C) leaves the old file as it was and no temporary file.  A target that is a symbolic link is
-  written where it points, and a file rewritten keeps its permissions.
+- each output to a new or a regular file is written to a temporary file in the target's folder,
+  flushed to disk, then renamed over the target (:func:`os.replace`, atomic): an interrupted or
+  failed write (a full disk, Ctrl-C) leaves the old file as it was and no temporary file.  A target
+  that is a symbolic link is written where it points, and a file rewritten keeps its permissions;
+- a target that is not a regular file is never replaced by one: a path naming the process's own
+  standard output or error (``/dev/stdout``, ``/dev/fd/2``, or a file that stream goes to) is
+  written through that stream, after what was written to it before; another that exists (a device,
+  a FIFO, a socket) is opened and written (a socket cannot be opened: an OSError).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import sys
 import tempfile
 
 from .diagnostics import Diagnostic, Span, SpecError
@@ -70,7 +76,12 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def _write_whole(path: str, text: str | bytes) -> None:
+    stream = _standard_stream(path)
     target = os.path.realpath(path)  # through a symbolic link, the file it points to
+    if stream is not None or _is_other_than_a_file(target):  # never replaced by a regular file
+        _write_through(os.dup(stream) if stream is not None
+                       else os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0)), text)
+        return
     fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
                                      dir=os.path.dirname(target))
     try:
@@ -91,6 +102,39 @@ def _write_whole(path: str, text: str | bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _standard_stream(path: str) -> int | None:
+    """1 or 2 when ``path`` names the file, device or pipe that standard output or error is."""
+    try:
+        named = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    for fd in (1, 2):
+        with contextlib.suppress(OSError):
+            stream = os.fstat(fd)
+            if (stream.st_dev, stream.st_ino) == (named.st_dev, named.st_ino):
+                return fd
+    return None
+
+
+def _is_other_than_a_file(target: str) -> bool:
+    """Whether ``target`` exists and is not a regular file (a device, a FIFO, a socket, a folder)."""
+    try:
+        return not stat.S_ISREG(os.stat(target).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _write_through(fd: int, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8) to ``fd``, opened for writing, no temporary file, and close it; what
+    was written to standard output and error before goes first (it may be the same file)."""
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        if stream is not None:
+            with contextlib.suppress(ValueError):  # (a stream closed)
+                stream.flush()
+    with open(fd, "wb") as handle:
+        handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
 def _mode(target: str) -> int:

@@ -5,7 +5,8 @@ refused (GOV006, exit 3, nothing written) when it would overwrite an input of th
 review document or a file either imports, by whatever path it is named (a symbolic or hard link,
 ``./``, ``..``).  A write goes through a temporary file renamed over the target, so a write that
 fails half-way (simulated here: ``open`` returns files whose ``write`` stops half-way and raises)
-leaves the old file and no temporary file.  Ctrl-C during a check prints the results finished,
+leaves the old file and no temporary file.  An output that is not a regular file (a device, a
+FIFO, standard output named as /dev/stdout) is written through, never replaced by a file.  Ctrl-C during a check prints the results finished,
 names the properties left and exits 130: simulated in ``check_property``, in a ctypes conversion
 and in a ``__del__`` (where Python drops it), and a real SIGINT in the middle of a long Z3 call in
 a process of its own (Z3 used to catch it and answer "unknown").
@@ -15,12 +16,16 @@ from __future__ import annotations
 
 import builtins
 import errno
+import json
 import os
 import re
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -212,6 +217,113 @@ def test_an_output_through_a_symlink_writes_where_it_points(folder):
     assert (folder / "page.html").is_symlink()
     assert (folder / "site" / "page.html").read_text().startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in (folder / "site").iterdir()) == ["page.html"]
+
+
+
+# ---------------------------------------------------------------- outputs that are not regular files
+
+# What each command writes, and how it begins.
+WRITES = [
+    pytest.param(["report", "main.gov", "-o"], "<!DOCTYPE html>", id="report"),
+    pytest.param(["check", "main.gov", "--json-out"], '{\n  "schema": "govspec-report/', id="json-out"),
+    pytest.param(["check", "main.gov", "--trace-out"], '{\n  "#meta": {', id="trace-out"),
+]
+
+
+def _no_temporary_file(folder: Path) -> None:
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")], "a temporary file was left"
+
+
+@pytest.mark.parametrize("args,start", WRITES)
+def test_an_output_that_is_a_device_stays_a_device(folder, args, start):
+    """A character device named as an output (``--json-out /dev/null``) was replaced by a regular
+    file (as root, the system's /dev/null).  It is opened and written, and stays the device; tested
+    on a null device of the test's own."""
+    node = folder / "mynull"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, AttributeError):
+        pytest.skip("making a device node needs root on a POSIX system")
+    code, _, err = run_cli(*args, "mynull", *FAST, cwd=folder)
+    assert code == 1 and err.startswith("govspec: wrote ") and err.endswith(" mynull\n"), err
+    assert stat.S_ISCHR(os.lstat(node).st_mode) and os.lstat(node).st_rdev == os.makedev(1, 3)
+    _no_temporary_file(folder)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+@pytest.mark.parametrize("args,start", WRITES)
+def test_an_output_that_is_a_fifo_is_written_into_it(folder, args, start):
+    """A FIFO named as an output was replaced by a regular file, and its reader got nothing: the
+    output is written into the FIFO, for the reader to read."""
+    fifo = folder / "pipe"
+    os.mkfifo(fifo)
+    os.link(fifo, folder / "pipe.spare")  # (to let the reader go, should the FIFO be replaced)
+    received = []
+
+    def read():
+        with open(fifo, "rb") as handle:  # (waits for the writer)
+            received.append(handle.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    code, _, err = run_cli(*args, "pipe", *FAST, cwd=folder)
+    reader.join(30)
+    if reader.is_alive():  # no writer came: open one to end the reader's wait
+        os.close(os.open(folder / "pipe.spare", os.O_WRONLY))
+        reader.join(30)
+    assert code == 1 and err.startswith("govspec: wrote ") and err.endswith(" pipe\n"), err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO was replaced"
+    assert received and received[0].decode().startswith(start), received
+    _no_temporary_file(folder)
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets")
+def test_an_output_that_is_a_socket_stays_a_socket(folder):
+    """A socket cannot be opened as a file: the output is an error (exit 2) naming it, and the socket
+    stays (it was replaced by a regular file)."""
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(folder / "sock"))
+        code, _, err = run_cli("check", "main.gov", "--json-out", "sock", *FAST, cwd=folder)
+    assert code == 2 and err.endswith("govspec: cannot write the JSON report 'sock': No such device or address\n"), err
+    assert stat.S_ISSOCK(os.lstat(folder / "sock").st_mode)
+    _no_temporary_file(folder)
+
+
+def _stream_run(folder: Path, name: str, into: str) -> tuple[int, str, str]:
+    """``govspec check main.gov --json-out NAME`` in a process of its own, its standard output (or with
+    ``into`` "stderr", its standard error) going into log.txt, or with "pipe" into a pipe."""
+    command = [sys.executable, "-m", "govspec", "check", "main.gov", *FAST, "--json-out", name]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if into == "pipe":
+        run = subprocess.run(command, cwd=folder, capture_output=True, env=env)
+        return run.returncode, run.stdout.decode(), run.stderr.decode()
+    with open(folder / "log.txt", "wb") as log:
+        run = subprocess.run(command, cwd=folder, env=env, stdout=log if into == "stdout" else subprocess.PIPE,
+                             stderr=log if into == "stderr" else subprocess.PIPE)
+    logged = (folder / "log.txt").read_text()
+    return run.returncode, *((logged, run.stderr.decode()) if into == "stdout" else (run.stdout.decode(), logged))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/dev/stdout, /dev/fd and /proc/self/fd as Linux has them")
+@pytest.mark.parametrize("name,into", [("/dev/stdout", "stdout"), ("/dev/stdout", "pipe"), ("/dev/fd/1", "stdout"),
+                                       ("/proc/self/fd/1", "pipe"), ("log.txt", "stdout")])
+def test_an_output_naming_standard_output_is_written_through_it(folder, name, into):
+    """``--json-out /dev/stdout > log.txt`` replaced log.txt with the JSON report (realpath follows
+    /proc/self/fd/1 to log.txt): the text verdicts were lost; ``| cat`` failed ("No such file or
+    directory").  The report is written after the text, into what standard output goes to."""
+    code, out, err = _stream_run(folder, name, into)
+    assert code == 1 and err == f"govspec: wrote JSON report {name}\n", err
+    text, brace, rest = out.partition('{\n  "schema": ')
+    assert text.startswith("main.gov:10: two_can_fire ... PROVED") and "fire_never_passes ... REFUTED" in text, out
+    assert json.loads(brace + rest)["files"][0]["path"] == "main.gov"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/dev/stderr as Linux has it")
+def test_an_output_naming_standard_error_is_written_through_it(folder):
+    code, out, err = _stream_run(folder, "/dev/stderr", "stderr")
+    assert code == 1 and out.startswith("main.gov:10: two_can_fire ... PROVED"), err
+    assert err.startswith('{\n  "schema": ') and err.endswith("}\ngovspec: wrote JSON report /dev/stderr\n"), err
+    json.loads(err[:err.rindex("govspec: wrote")])
 
 
 # ---------------------------------------------------------------- writes are whole or not at all
