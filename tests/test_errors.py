@@ -175,6 +175,10 @@ CASES = [
          "GOV316", 12, 5, "only a veto has a window"),
     case("vetoed-without-window", prop("property p: never fire.vetoed"), "GOV316", 17, 19,
          "'fire' has no veto window"),
+    case("notice-period-on-a-veto-window",  # (dropped without a word before: the council vetoed on day 0)
+         spec(("    effect ceo", "    vetoed by board at meeting within 2 days\n      notice all 3 days\n"
+                               "      passes when yes >= 2\n    effect ceo")), "GOV316", 15, 7,
+         "a veto meeting in a window takes no notice period"),
     # ---- power properties (issue 17)
     case("power-unknown-person", prop("property p: zed is a dummy for fire"), "GOV103", 17, 13, "unknown name 'zed'"),
     case("power-unknown-outcome", prop("property p: ann is a dummy for fyre"), "GOV107", 17, 32,

@@ -165,6 +165,11 @@ def procedure(cx: Context, decl: ast.ProcedureDecl) -> m.Procedure | None:
         elif header.mode == "meeting" and "notice" in clauses and clauses["notice"].notice == "none":
             cx.error("GOV316", "a veto window is open to every member: its meeting needs 'notice all'",
                      clauses["notice"].span)
+        elif header.mode == "meeting" and "notice" in clauses and clauses["notice"].days is not None:
+            # (it was dropped without a word: the outsiders met to veto on the day of the approval)
+            cx.error("GOV316", "a veto meeting in a window takes no notice period: the window is open to every "
+                               "member on each of its days", clauses["notice"].span,
+                     "write 'notice all', and a window that allows for the notice ('within N days')")
         elif header.window < 1:
             cx.error("GOV316", "a veto window lasts at least one day", header.span)
     if len(windowed) > 1:
