@@ -431,8 +431,10 @@ CASES = [
     case("including-too-many", prop("property p: every coalition of 1 in board including ann, bob can block fire"),
          "GOV311", 17, 29, "a coalition of 1 cannot include all 2 people named"),
     # ---- limits (GOV003): hostile input fails cleanly
-    case("long-chain", prop("property p: always " + " or ".join(["true"] * 400)), "GOV003", 17, 1,
-         "nested too deeply"),
+    case("long-chain", prop("property p: always " + " or ".join(["true"] * 400)), "GOV003", 17, 13,
+         "nested too deeply"),  # (at the property's body: it was column 1)
+    case("long-product", spec(("passes when yes > half of present", "passes when yes > " + " * ".join(["k"] * 300))),
+         "GOV003", 13, 19, "nested too deeply"),
     case("deep-brackets", prop("property p: always " + "(" * 300 + "true" + ")" * 300), "GOV003", 17, 220,
          "brackets nested deeper than 200 levels"),
     case("long-number", spec(("seats 3", "seats " + "9" * 5000)), "GOV003", 6, 11,

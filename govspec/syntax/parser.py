@@ -101,21 +101,24 @@ def _parse_watched(text: str, path: str) -> Tree:
 def _limits_check(tree: Tree, path: str) -> None:
     """Refuse trees deeper than MAX_NESTING (later passes recurse over them) and numbers longer than
     MAX_NUMBER_CHARS (Python refuses to convert very long digit strings), without recursing."""
-    stack = [(tree, 1, None)]
+    stack = [(tree, 1, None, None)]
     while stack:
-        node, depth, where = stack.pop()
+        node, depth, where, start = stack.pop()
         meta = node.meta
         if not meta.empty and (where is None or node.data.endswith(("_decl", "_clause"))):
-            where = Span.point(path, meta.line, meta.column)  # point at the declaration or clause
+            where, start = Span.point(path, meta.line, meta.column), None  # the declaration or clause
+        elif not meta.empty and start is None:
+            start = Span.point(path, meta.line, meta.column)  # the first part of it: the expression too deep
         if depth > MAX_NESTING:
             raise SpecError([Diagnostic(
-                "GOV003", f"the spec is nested too deeply (more than {MAX_NESTING} levels)", where or Span.point(path),
+                "GOV003", f"the spec is nested too deeply (more than {MAX_NESTING} levels)",
+                start or where or Span.point(path),
                 notes=("GovSpec limits nesting to keep checking safe on hostile input; "
-                       "each 'and', 'or', 'not', '+', '-', 'union', 'except' or 'intersect' in a chain adds a level",),
+                       "each 'and', 'or', 'not', '+', '-', '*', 'union', 'except' or 'intersect' in a chain adds a level",),
             )])
         for child in node.children:
             if isinstance(child, Tree):
-                stack.append((child, depth + 1, where))
+                stack.append((child, depth + 1, where, start))
             elif child.type in _NUMBER_TOKENS and len(child) > MAX_NUMBER_CHARS:
                 raise SpecError([Diagnostic(
                     "GOV003", f"this number is longer than {MAX_NUMBER_CHARS} characters", token_span(path, child),
