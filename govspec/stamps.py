@@ -159,11 +159,18 @@ def load_report(path: str) -> dict:
             for i in f.get("imports", [])) for f in files):
         raise _not_a_report(path, "\"imports\" must be a list of files with a path and a sha256")
     for f in files:
+        for key in ("diffs", "powers"):  # a review's blocks: each once, by its line
+            blocks = f.get(key, [])
+            lines = [b.get("line") for b in blocks if isinstance(b, dict)] if isinstance(blocks, list) else None
+            if lines is None or len(lines) != len(blocks) or not all(_whole(n) for n in lines) \
+                    or len(set(lines)) != len(lines):
+                raise _not_a_report(path, f"\"{key}\" of {f['path']} must be a list of blocks, each with its line, "
+                                          "each line once")
         for p in f["properties"]:
             if not (isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("status") in STATUSES
-                    and isinstance(p.get("scope", {}), dict)
+                    and isinstance(p.get("scope", {}), dict) and _whole(p.get("line", 0))
                     and (p.get("status") != "bounded" or data["schema"] != READABLE_SCHEMAS[0])):
-                raise _not_a_report(path, f"a property of {f['path']} has no name, status or scope")
+                raise _not_a_report(path, f"a property of {f['path']} has no name, status, scope or line")
             try:
                 _scope(p.get("scope", {}))
             except ValueError:

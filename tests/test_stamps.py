@@ -125,7 +125,15 @@ REPORT_CASES = [
                  '"files" must be a non-empty list', id="no-files"),
     pytest.param(write("r.json", '{"schema": "govspec-report/1", "options": {}, "files": [{"path": "x.gov",'
                        ' "properties": [{"name": "p", "status": "proved", "scope": 4}]}]}'), "GOV004", 1, 1,
-                 "a property of x.gov has no name, status or scope", id="bad-scope"),
+                 "a property of x.gov has no name, status, scope or line", id="bad-scope"),
+    pytest.param(write("r.json", '{"schema": "govspec-report/2", "options": {}, "files": [{"path": "x.gov",'
+                       ' "properties": [{"name": "p", "status": "proved", "line": "x"}]}]}'), "GOV004", 1, 1,
+                 "a property of x.gov has no name, status, scope or line", id="line-not-a-number"),  # (exit 1 before)
+    *(pytest.param(write("r.json", '{"schema": "govspec-report/2", "options": {}, "files": [{"path": "x.gov",'
+                         f' "properties": [], "{key}": {blocks}}}]}}'), "GOV004", 1, 1,
+                   f'"{key}" of x.gov must be a list of blocks, each with its line, each line once', id=f"{key}-{n}")
+      for key in ("diffs", "powers")  # (each held before: the report said it "holds")
+      for n, blocks in enumerate(['"x"', "[1]", '[{"line": 3}, {"line": 3}]', '[{"line": "3"}]', '[{}]'])),
     pytest.param(write("r.json", '{"schema": "govspec-report/1", "options": {"depth": 100000}, "files": [{"path": "x.gov",'
                        ' "properties": []}]}'), "GOV004", 1, 1, "options out of range", id="huge-depth"),
     pytest.param(lambda tmp_path: tmp_path / "missing.json", "GOV001", 1, 1, "no such file", id="missing"),
