@@ -103,6 +103,8 @@ def _parallel_options(work: str) -> list:
 def _dask_needed(ctx: click.Context, param, address: str | None) -> str | None:
     if address is None:
         return None  # (without --cluster, nothing of the process pool is imported: a small check starts faster)
+    if not address.strip():  # (an empty address ran everything here, without a word)
+        raise click.BadParameter("an address is needed, such as tcp://HOST:PORT", ctx, param)
     from .parallel import DASK_MISSING, dask_installed
 
     if not dask_installed():

@@ -118,6 +118,12 @@ def test_a_task_that_fails_on_the_worker_and_here_is_exit_2_with_both_lines(sche
                                 "govspec: internal error: RuntimeError: out of order"]
 
 
+@pytest.mark.parametrize("command", ["check", "power"])
+def test_an_empty_cluster_address_is_a_usage_error(command):
+    code, out, err = run_cli(command, "--cluster", " ", POWER)
+    assert code == 2 and out == "" and "an address is needed, such as tcp://HOST:PORT" in err and "Traceback" not in err
+
+
 def test_a_process_pool_does_not_run_a_failed_task_again(capsys):
     with pytest.raises(ZeroDivisionError):
         parallel.map_ordered(_inverse, [1, 0], jobs=2)
