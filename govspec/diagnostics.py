@@ -182,6 +182,14 @@ def did_you_mean(name: str, candidates) -> tuple[str, ...]:
     return close
 
 
+def _cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: a wide or fullwidth character two (CJK), a combining
+    mark none, any other one (so that the caret stands under the cause)."""
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def render(diag: Diagnostic, source: str | None) -> str:
     """Render one diagnostic in the project's single error format."""
     lines = [f"{diag.span}: {diag.severity}[{diag.code}]: {shown(diag.message)}"]
@@ -203,8 +211,8 @@ def render(diag: Diagnostic, source: str | None) -> str:
             width = min(width, max(1, len(text) - col + 1))
             # the caret goes under the escaped line: what stands before it and under it, escaped
             start = max(0, col - 1)
-            indent = len(shown(text[:start])) + max(0, start - len(text))
-            width = len(shown(text[start : start + width])) or width
+            indent = _cells(shown(text[:start])) + max(0, start - len(text))
+            width = _cells(shown(text[start : start + width])) or width
             gutter = str(diag.span.line)
             lines.append(f" {gutter} | {shown(text)}")
             lines.append(f" {' ' * len(gutter)} | {' ' * indent}{'^' * width}")

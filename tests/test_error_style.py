@@ -263,3 +263,21 @@ def test_property_forms_the_note_does_not_name_are_added_from_the_grammar(monkey
                         {"always", "never", "no", "every", "coalition", "each", "tagged"})
     diag = _error(SPEC + "property p: sometimes fire\n")
     assert diag.notes[0].endswith("(X a person, a principal or 'tagged T'), possible ..."), diag.notes
+
+
+@pytest.mark.parametrize("before", ["株式会社", "ＡＢＣ", "e\u0301e\u0301", "plain"])
+def test_the_caret_stands_under_the_cause_after_wide_or_combining_characters(before):
+    """A terminal shows CJK and fullwidth characters two cells wide and a combining mark in none:
+    the caret is placed by cells, not characters (it stood left of the cause after CJK text)."""
+    import unicodedata
+
+    from govspec.diagnostics import render
+
+    text = f'organization "{before}" {{ person a body b {{ members a, zz }} }}\n'
+    try:
+        load_text(text, "wide.gov")
+    except SpecError as err:
+        source_line, caret_line = render(err.diagnostics[0], text).splitlines()[1:3]
+    cells = lambda s: sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1  # noqa: E731
+                          for c in s)
+    assert cells(source_line[:source_line.index("zz")]) == caret_line.index("^^")
