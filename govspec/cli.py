@@ -210,23 +210,22 @@ def _run_check(ctx: click.Context, files, depth, timeout, engine, no_sanity, qui
         cut = {path for path, _ in stop.unchecked}  # (a file cut before its first result is not "no properties")
         _print_text(dataclasses.replace(stop.report, files=tuple(
             f for f in stop.report.files if f.properties or f.path not in cut)), partial_out or _Streams.err)
-        _errors_to_stderr(stop.report, _error_sources(stop.report, reads))
+        _errors_to_stderr(stop.report, _error_sources(stop.report))
         _Streams.err.write(f"govspec: interrupted (Ctrl-C){_unchecked(stop.unchecked)}\n")
         ctx.exit(EXIT_INTERRUPTED)
-    return report, _error_sources(report, reads)
+    return report, _error_sources(report)
 
 
-def _error_sources(report, reads: dict | None = None) -> dict[str, str]:
-    """The text of each file an error of ``report`` points into (errors may sit in an imported file):
-    as read for the check (``reads``: a spec read from a pipe cannot be read twice), else read now."""
+def _error_sources(report) -> dict[str, str]:
+    """The text of each file an error of ``report`` points into (errors may sit in an imported file;
+    a spec read from a pipe, which cannot be read twice, as it was read: :func:`source_of`)."""
     from .imports import source_of
 
     sources = {}
     for f in report.files:
         for d in (*f.errors, *f.warnings):
             if d.span.path not in sources:
-                read = (reads or {}).get(d.span.path)
-                text = read.text if read is not None and read.text is not None else source_of(d.span.path)
+                text = source_of(d.span.path)
                 if text is not None:
                     sources[d.span.path] = text
     return sources

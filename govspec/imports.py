@@ -26,7 +26,7 @@ from operator import attrgetter
 from . import amendments, ast
 from .diagnostics import Diagnostic, Span, SpecError, did_you_mean
 from .syntax import (MAX_DATA_BYTES, MAX_PEOPLE, PEOPLE_NOTE, parse, read_people, read_source,  # one reader for every
-                     read_source_hashed)  # file: encodings, limits and errors alike
+                     read_source_hashed, shown_source)  # file: encodings, limits and errors alike
 
 MAX_IMPORTED_FILES = 64
 _NAME = attrgetter("name")
@@ -172,7 +172,11 @@ _KINDS = ("people", "bodies", "offices", "params", "procedures", "flash")
 
 
 def source_of(path: str) -> str | None:
-    """The text behind a span's path (a spec file, or ``<library>/NAME.gov``), for error display."""
+    """The text behind a span's path (a spec file, or ``<library>/NAME.gov``), for error display
+    (a file read from a pipe, or one that is not UTF-8: as kept when it was read)."""
+    kept = shown_source(path)
+    if kept is not None:
+        return kept
     try:
         if path.startswith("<library>/"):
             return read_source(library_path(path[len("<library>/"):-len(".gov")]))

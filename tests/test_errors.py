@@ -486,7 +486,11 @@ FILE_CASES = [
     pytest.param(write_bytes("latin1.gov", 'organization "Soci\u00e9t\u00e9" {\n}\n'.encode("latin-1")), "GOV002", (1, 19),
                  "invalid UTF-8 at byte 18", id="latin-1"),
     pytest.param(write_bytes("bad.gov", b'organization "A" {\n  person ann\n  person \xff\n}\n'), "GOV002", (3, 10),
-                 "invalid UTF-8 at byte 41\nnote: line 3:   person \\xff\n", id="invalid-utf8-line-3"),
+                 "invalid UTF-8 at byte 41\n 3 |   person \\xff\n   |          ^^^^\n", id="invalid-utf8-line-3"),
+    pytest.param(write_bytes("bom.gov", b'\xef\xbb\xbforganization "A" {\n\xff  person ann\n}\n'), "GOV002", (2, 1),
+                 "invalid UTF-8 at byte 22\n 2 | \\xff  person ann\n", id="invalid-utf8-after-a-bom"),  # (at 1:18 before)
+    pytest.param(write_bytes("cr.gov", b'organization "A" {\r  person ann\r \xff\r}\r'), "GOV002", (3, 2),
+                 "invalid UTF-8 at byte 33\n 3 |  \\xff\n", id="invalid-utf8-after-lone-crs"),  # (at 1:34 before)
     pytest.param(write_bytes("utf16.gov", 'organization "A" {\n}\n'.encode("utf-16")), "GOV002", (1, 1), "UTF-16",
                  id="utf-16"),
     pytest.param(write_bytes("huge.gov", b"#" * 4_000_001), "GOV003", (1, 1), "larger than 4000000 bytes", id="too-large"),
@@ -568,11 +572,14 @@ def test_a_spec_read_from_a_pipe_is_checked(tmp_path):
                           capture_output=True, text=True, timeout=120, env=env)
     writer.join(timeout=60)
     assert held.returncode == 1 and "held.gov:37: two_cannot_fire_ceo ... PROVED" in held.stdout, held.stderr
-    # an error in a piped spec is shown with its line and caret, from the text read (a pipe is read once)
-    bad = subprocess.run([sys.executable, "-m", "govspec", "check", "/dev/stdin"], input='organization "x" {\n}\n}\n',
-                         capture_output=True, text=True, timeout=120, env=env)
-    assert bad.returncode == 3 and bad.stderr.splitlines()[:3] == [
-        "/dev/stdin:3:1: error[GOV100]: unexpected '}'", " 3 | }", "   | ^"], bad.stderr
+    # an error in a piped spec is shown with its line and caret, from the text read (a pipe is read once),
+    # by every command that reads a spec
+    for command in (["check"], ["power"], ["diff", str(ROOT / "specs" / "openai" / "board_2023.gov")],
+                    ["tune", "--vary", "q=1..2"]):
+        bad = subprocess.run([sys.executable, "-m", "govspec", *command[:1], "/dev/stdin", *command[1:]],
+                             input='organization "x" {\n}\n}\n', capture_output=True, text=True, timeout=120, env=env)
+        assert bad.returncode == 3 and bad.stderr.splitlines()[:3] == [
+            "/dev/stdin:3:1: error[GOV100]: unexpected '}'", " 3 | }", "   | ^"], (command, bad.stderr)
 
 
 def test_every_code_is_produced_by_a_case():

@@ -26,7 +26,7 @@ The modules, in the order a spec goes through them:
 
 from .holders import MAX_DATA_BYTES, read_people
 from .parser import MAX_PEOPLE, PEOPLE_NOTE, parse
-from .source import MAX_SOURCE_BYTES, read_source, read_source_hashed
+from .source import MAX_SOURCE_BYTES, read_source, read_source_hashed, shown_source
 
 __all__ = ["MAX_DATA_BYTES", "MAX_PEOPLE", "MAX_SOURCE_BYTES", "PEOPLE_NOTE", "parse", "read_people", "read_source",
-           "read_source_hashed"]
+           "read_source_hashed", "shown_source"]

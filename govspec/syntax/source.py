@@ -5,7 +5,9 @@ Assumes: a path, any string (a missing file, a directory, anything else that is 
 wait: nothing but a regular file is opened).  Guarantees: UTF-8 text with a
 byte order mark dropped and every line ending as ``\\n``, or SpecError with one diagnostic: GOV001
 (cannot be read), GOV002 (not UTF-8 text) or GOV003 (larger than ``MAX_SOURCE_BYTES`` bytes).  At
-most ``MAX_SOURCE_BYTES + 1`` bytes are read.
+most ``MAX_SOURCE_BYTES + 1`` bytes are read.  A file read from a pipe, or one that is not UTF-8, is
+kept as it is to be shown under its errors (:func:`shown_source`), since it cannot be read again as
+it was.
 """
 
 from __future__ import annotations
@@ -37,15 +39,34 @@ def read_source(path: str) -> str:
     return read_source_hashed(path)[0]
 
 
-def _at_byte(data: bytes, at: int, path: str) -> tuple[Span, str]:
-    """The line and column of byte ``at`` (a column counts characters, the bytes that do not decode
-    one each), and that line with such bytes escaped: the file cannot be shown with a caret."""
-    start = data.rfind(b"\n", 0, at) + 1
-    end = data.find(b"\n", at)
-    column = len(data[start:at].decode("utf-8", "replace")) + 1
-    line_text = data[start:end if end >= 0 else len(data)].decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
-    line_text = line_text if len(line_text) <= 120 else line_text[:117] + "..."
-    return Span.point(path, data[:at].count(b"\n") + 1, column), line_text
+_BOM = b"\xef\xbb\xbf"
+
+# The text to show under an error in a file that cannot be read again as it was: a spec read from a
+# pipe (read once), or a file that is not UTF-8 (shown decoded, each byte that is not UTF-8 as
+# ``\xff``), by the path its spans carry.  Only such files are kept.
+_SHOWN: dict[str, str] = {}
+
+
+def shown_source(path: str) -> str | None:
+    """The text kept for ``path`` to show under its errors (see ``_SHOWN``), or None."""
+    return _SHOWN.get(path)
+
+
+def _lines_of(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _at_byte(data: bytes, at: int, path: str) -> Span:
+    """The place of byte ``at`` (counted from the file's start, a byte order mark included) in the
+    file as shown (:data:`_SHOWN`, which keeps it): decoded, a byte that is not UTF-8 as the four
+    characters ``\xff``, line endings as GovSpec reads them, the byte order mark dropped."""
+    bom = len(_BOM) if data.startswith(_BOM) else 0
+    body = data[bom:]
+    _SHOWN[path] = _lines_of(body.decode("utf-8", "backslashreplace"))
+    before = _lines_of(body[:at - bom].decode("utf-8", "backslashreplace"))
+    line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+    width = 1 if data[at] == 0 else len(body[at - bom:at - bom + 1].decode("utf-8", "backslashreplace"))
+    return Span(path, line, column, line, column + width)
 
 
 def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES, shown: str | None = None,
@@ -59,7 +80,8 @@ def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES, shown: str | No
         mode = os.stat(path).st_mode  # before opening: opening a named pipe waits for a writer
         if stat.S_ISDIR(mode):
             raise SpecError([Diagnostic("GOV001", f"'{path}' is a directory, not a spec file", where)])
-        if stat.S_ISFIFO(mode):
+        piped = stat.S_ISFIFO(mode)
+        if piped:
             data = _read_pipe(path, limit)
             if not data:
                 raise SpecError([Diagnostic("GOV001", f"'{path}' is a pipe with nothing written to it (no writer)",
@@ -86,14 +108,18 @@ def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES, shown: str | No
                                     notes=("save the file as UTF-8",))])
     if b"\x00" in data:
         nul = data.index(b"\x00")
-        at, line_text = _at_byte(data, nul, shown or path)
-        raise SpecError([Diagnostic("GOV002", f"this looks like a binary file, not a {what}: a NUL byte at byte {nul}", at,
-                                    notes=(f"line {at.line}: {line_text}",))])
+        raise SpecError([Diagnostic("GOV002", f"this looks like a binary file, not a {what}: a NUL byte at byte {nul}",
+                                    _at_byte(data, nul, shown or path))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        at, line_text = _at_byte(data, err.start, shown or path)
-        raise SpecError([Diagnostic("GOV002", f"invalid UTF-8 at byte {err.start}", at,
-                                    notes=(f"line {at.line}: {line_text}",
-                                           f"GovSpec reads a {what} as UTF-8; save the file in that encoding"))]) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(data).hexdigest()
+        at = err.start + (len(_BOM) if data.startswith(_BOM) else 0)  # (counted after the byte order mark)
+        raise SpecError([Diagnostic("GOV002", f"invalid UTF-8 at byte {at}", _at_byte(data, at, shown or path),
+                                    notes=(f"GovSpec reads a {what} as UTF-8 (a byte that is not UTF-8 is shown as \\xNN); "
+                                           "save the file in that encoding",))]) from None
+    text = _lines_of(text)
+    if piped:  # (read once: kept to show under its errors)
+        _SHOWN[shown or path] = text
+    else:  # (a file mended since: shown as it is now)
+        _SHOWN.pop(shown or path, None)
+    return text, hashlib.sha256(data).hexdigest()
