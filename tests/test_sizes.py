@@ -184,6 +184,7 @@ def test_a_scenario_at_sizes_past_the_people_limit_is_unknown_not_an_internal_er
     code, out, err = run_cli("check", "-j", jobs, str(big), str(small))
     assert code == 1 and "Traceback" not in err and "internal error" not in err, err  # (q REFUTED)
     assert "p ... UNKNOWN" in out and "r ... PROVED" in out
+    assert "p: UNKNOWN: a scenario was found at sizes too large to build, and not checked (with d of 200000)" in out
     assert ("reason: the search over every size found a scenario with d of 200000, which is not confirmed: the spec "
             "with d of 200000 cannot be built to check it (") in out
     assert "more than 100000 people in one organisation)" in out

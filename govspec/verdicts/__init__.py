@@ -72,7 +72,8 @@ def check_property(engine: Engine, model: m.Model, prop: m.Property, depth: int 
         return replace(result, seconds=time.monotonic() - start, **said)
     except Unconfirmed as err:
         return PropertyResult(**common, status=UNKNOWN, scope=Scope(depth), seconds=time.monotonic() - start,
-                              summary=f"the {engine.name} engine found a scenario the reference semantics cannot confirm",
+                              summary=err.summary or f"the {engine.name} engine found a scenario the reference "
+                                                     "semantics cannot confirm",
                               reason=str(err))
     except OutOfTime as err:
         return PropertyResult(**common, status=UNKNOWN, scope=Scope(0), seconds=time.monotonic() - start,

@@ -14,7 +14,12 @@ from ..engine import check_time
 
 
 class Unconfirmed(Exception):
-    """A scenario too large for the reference semantics to confirm: the verdict is UNKNOWN, never shown unchecked."""
+    """A scenario too large for the reference semantics to confirm: the verdict is UNKNOWN, never shown unchecked.
+    ``summary``: what the UNKNOWN says, when not the default (a scenario the reference semantics tried)."""
+
+    def __init__(self, reason: str, summary: str | None = None):
+        super().__init__(reason)
+        self.summary = summary
 
 
 class ReplayError(Exception):

@@ -232,7 +232,9 @@ def _every_size(engine: Engine, model: m.Model, prop: m.Property, result: Proper
                 again = refuted_at(answer.sizes, budget.deadline.remaining_ms() / 1000, budget.cap, budget.prove)
             except Unbuildable as err:
                 raise Unconfirmed(f"the search over every size found a scenario with {sizes_text(answer.sizes)}, "
-                                  f"which is not confirmed: {err}") from None
+                                  f"which is not confirmed: {err}",
+                                  f"a scenario was found at sizes too large to build, and not checked "
+                                  f"(with {sizes_text(answer.sizes)})") from None
             if again.status == REFUTED:
                 return _found_at(again, prop, answer.sizes, f"with {sizes_text(answer.sizes)}: {again.summary}")
             raise Unconfirmed(f"the search over every size found a counterexample with {sizes_text(answer.sizes)}, "
