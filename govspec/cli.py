@@ -282,11 +282,12 @@ def _errors_to_stderr(report, sources) -> None:
 def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, timeout, budget, accept_bounded,
           recheck_cvc5, engine, no_sanity, explain, jobs, cluster, quiet) -> None:
     """Check every property in FILES (specs, or Markdown reviews); print verdicts and scenarios."""
+    # refused before checking, a refusal costs no check: the JSON report over an input, either output
+    # as standard output, the two as one file (a trace named by a pattern: once the check names it)
+    _write(ctx, [], _inputs(files) if json_out is not None else [], quiet, refuse=json_out,
+           others=[trace_out] if trace_out is not None and "{" not in trace_out else [], stdout_taken=True)
     # on Ctrl-C, only text shows the results so far: a partial JSON, SARIF, JUnit, Markdown or HTML
     # report would pass for a whole one (a proof stamp, a green CI view), so that text goes to stderr
-    if json_out is not None:  # refused before checking: a refusal costs no check
-        _write(ctx, [], _inputs(files), quiet, refuse=json_out,
-               others=[trace_out] if trace_out is not None and "{" not in trace_out else [])
     report, sources = _run_check(ctx, files, depth, timeout, engine, no_sanity, quiet, explain, effort, accept_bounded,
                                  recheck_cvc5, partial_out=_Streams.out if fmt == "text" else _Streams.err, budget=budget,
                                  jobs=jobs, cluster=cluster)
@@ -303,9 +304,9 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
         traces = trace_files(report, trace_out)
     if json_out is not None:  # (not over a trace: the names a pattern gives are known only now)
         _write(ctx, [(json_out, _formatted(report, "json", sources))], _inputs(files), quiet, "JSON report",
-               others=[path for path, _ in traces])
+               others=[path for path, _ in traces], stdout_taken=True)
     if trace_out is not None:
-        _write(ctx, traces, _inputs(files), quiet, "ITF trace")
+        _write(ctx, traces, _inputs(files), quiet, "ITF trace", stdout_taken=True)
     ctx.exit(report.exit_code)
 
 
@@ -385,20 +386,25 @@ def _inputs(files) -> list[tuple[str, str]]:
 
 
 def _write(ctx: click.Context, outputs, inputs, quiet: bool, kind: str = "", refuse: str | None = None,
-           others=()) -> None:
+           others=(), stdout_taken: bool = False) -> None:
     """Write each (path, text) of ``outputs`` through :mod:`govspec.writing` (never over an input
     nor over another output, always whole), naming each on stderr; exits 3 if one would overwrite an
-    input or ``others`` (the paths of the run's other outputs: nothing is written), 2 if one cannot be
-    written.  ``refuse``: a path only checked, nothing written."""
+    input or ``others`` (the paths of the run's other outputs: nothing is written), or with
+    ``stdout_taken`` (the command's own report goes to standard output) if one is standard output,
+    2 if one cannot be written.  ``refuse``: a path only checked, nothing written (and ``others``
+    checked against it, and as standard output)."""
     from .diagnostics import SpecError
     from .diagnostics import render as render_diagnostic
-    from .writing import refuse_clashes, refuse_inputs, write_outputs
+    from .writing import refuse_clashes, refuse_inputs, refuse_standard_output, write_outputs
 
     try:
+        checked = [*others, *([refuse] if refuse is not None else [])]
         if refuse is not None:
             refuse_inputs(refuse, inputs)
-            refuse_clashes([*others, refuse])
-        write_outputs(outputs, inputs, others)
+        for path in checked if stdout_taken else ():
+            refuse_standard_output(path)
+        refuse_clashes(checked)
+        write_outputs(outputs, inputs, others, stdout_taken)
     except SpecError as err:
         for d in err.diagnostics:
             _Streams.err.write(render_diagnostic(d, None) + "\n")

@@ -12,8 +12,11 @@ import or read (:func:`govspec.load.inputs`).  Guarantees:
   flushed to disk, then renamed over the target (:func:`os.replace`, atomic): an interrupted or
   failed write (a full disk, Ctrl-C) leaves the old file as it was and no temporary file.  A target
   that is a symbolic link is written where it points, and a file rewritten keeps its permissions;
+- with ``stdout_taken`` (``check``, which prints its own report there), an output that is standard
+  output (``/dev/stdout``, ``/dev/fd/1``, the file it goes to) is refused with GOV006: two reports
+  in one stream;
 - a target that is not a regular file is never replaced by one: a path naming the process's own
-  standard output or error (``/dev/stdout``, ``/dev/fd/2``, or a file that stream goes to) is
+  standard output or error (``/dev/stderr``, ``/dev/fd/2``, or a file that stream goes to) is
   written through that stream, after what was written to it before; another that exists (a device,
   a FIFO, a socket) is opened and written (a socket cannot be opened: an OSError).
 """
@@ -52,14 +55,29 @@ def refuse_clashes(paths) -> None:
                     Span.point(target), notes=("nothing was written; give each output its own name",))])
 
 
-def write_outputs(outputs, inputs=(), others=()) -> None:
+def refuse_standard_output(target: str) -> None:
+    """SpecError (GOV006) if ``target`` is the file, device or pipe that standard output is (by its
+    own name, ``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``, or through a link): for a command
+    that prints its own report there, the output would be a second report in the same stream."""
+    if _standard_stream(target) == 1:
+        raise SpecError([Diagnostic(
+            "GOV006", f"'{target}' is the standard output of this run, where the command's own report goes: "
+                      f"two outputs may not be one file",
+            Span.point(target), notes=("nothing was written; give the output a file of its own",))])
+
+
+def write_outputs(outputs, inputs=(), others=(), stdout_taken: bool = False) -> None:
     """Write each (path, text) of ``outputs``, whole, after checking that none overwrites an input
-    (:func:`refuse_inputs`) and that no two of them, nor one of them and one of ``others`` (the
-    paths of the run's other outputs), are one file (:func:`refuse_clashes`): if one would, none is
-    written.  OSError names the target, never the temporary file."""
+    (:func:`refuse_inputs`), that no two of them, nor one of them and one of ``others`` (the
+    paths of the run's other outputs), are one file (:func:`refuse_clashes`), and with
+    ``stdout_taken`` (the command prints its own report on standard output) that none is standard
+    output (:func:`refuse_standard_output`): if one would, none is written.  OSError names the
+    target, never the temporary file."""
     outputs = list(outputs)
     for path, _ in outputs:
         refuse_inputs(path, inputs)
+        if stdout_taken:
+            refuse_standard_output(path)
     refuse_clashes([*others, *(path for path, _ in outputs)])
     for path, text in outputs:
         try:

@@ -6,7 +6,8 @@ review document or a file either imports, by whatever path it is named (a symbol
 ``./``, ``..``).  A write goes through a temporary file renamed over the target, so a write that
 fails half-way (simulated here: ``open`` returns files whose ``write`` stops half-way and raises)
 leaves the old file and no temporary file.  An output that is not a regular file (a device, a
-FIFO, standard output named as /dev/stdout) is written through, never replaced by a file.  Ctrl-C during a check prints the results finished,
+FIFO, standard error named as /dev/stderr) is written through, never replaced by a file; one that
+is check's standard output, where its own report goes, is refused.  Ctrl-C during a check prints the results finished,
 names the properties left and exits 130: simulated in ``check_property``, in a ctypes conversion
 and in a ``__del__`` (where Python drops it), and a real SIGINT in the middle of a long Z3 call in
 a process of its own (Z3 used to catch it and answer "unknown").
@@ -289,33 +290,56 @@ def test_an_output_that_is_a_socket_stays_a_socket(folder):
     _no_temporary_file(folder)
 
 
-def _stream_run(folder: Path, name: str, into: str) -> tuple[int, str, str]:
-    """``govspec check main.gov --json-out NAME`` in a process of its own, its standard output (or with
-    ``into`` "stderr", its standard error) going into log.txt, or with "pipe" into a pipe."""
-    command = [sys.executable, "-m", "govspec", "check", "main.gov", *FAST, "--json-out", name]
+def _stream_run(folder: Path, name: str, into: str, *options: str) -> tuple[int, str, str]:
+    """``govspec check main.gov --json-out NAME`` (or ``options`` in place of ``--json-out NAME``) in
+    a process of its own, its standard output (or with ``into`` "stderr", its standard error) going
+    into log.txt, or with "pipe" into a pipe."""
+    command = [sys.executable, "-m", "govspec", "check", "main.gov", *FAST, *(options or ("--json-out", name))]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if into == "pipe":
-        run = subprocess.run(command, cwd=folder, capture_output=True, env=env)
+        run = subprocess.run(command, cwd=folder, capture_output=True, env=env, timeout=120)
         return run.returncode, run.stdout.decode(), run.stderr.decode()
     with open(folder / "log.txt", "wb") as log:
         run = subprocess.run(command, cwd=folder, env=env, stdout=log if into == "stdout" else subprocess.PIPE,
-                             stderr=log if into == "stderr" else subprocess.PIPE)
+                             stderr=log if into == "stderr" else subprocess.PIPE, timeout=120)
     logged = (folder / "log.txt").read_text()
     return run.returncode, *((logged, run.stderr.decode()) if into == "stdout" else (run.stdout.decode(), logged))
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="/dev/stdout, /dev/fd and /proc/self/fd as Linux has them")
-@pytest.mark.parametrize("name,into", [("/dev/stdout", "stdout"), ("/dev/stdout", "pipe"), ("/dev/fd/1", "stdout"),
-                                       ("/proc/self/fd/1", "pipe"), ("log.txt", "stdout")])
-def test_an_output_naming_standard_output_is_written_through_it(folder, name, into):
-    """``--json-out /dev/stdout > log.txt`` replaced log.txt with the JSON report (realpath follows
-    /proc/self/fd/1 to log.txt): the text verdicts were lost; ``| cat`` failed ("No such file or
-    directory").  The report is written after the text, into what standard output goes to."""
-    code, out, err = _stream_run(folder, name, into)
-    assert code == 1 and err == f"govspec: wrote JSON report {name}\n", err
-    text, brace, rest = out.partition('{\n  "schema": ')
-    assert text.startswith("main.gov:10: two_can_fire ... PROVED") and "fire_never_passes ... REFUTED" in text, out
-    assert json.loads(brace + rest)["files"][0]["path"] == "main.gov"
+@pytest.mark.parametrize("name,into,options", [
+    ("/dev/stdout", "stdout", ()), ("/dev/stdout", "pipe", ()), ("/dev/fd/1", "stdout", ()),
+    ("/proc/self/fd/1", "pipe", ()), ("log.txt", "stdout", ()),
+    ("/dev/stdout", "stdout", ("--format", "json", "--json-out", "/dev/stdout")),
+    ("log.txt", "stdout", ("--format", "json", "--json-out", "log.txt")),
+    ("/dev/stdout", "pipe", ("--format", "sarif", "--json-out", "/dev/stdout")),
+    ("/dev/fd/1", "stdout", ("--format", "junit", "--json-out", "/dev/fd/1")),
+    ("/dev/stdout", "pipe", ("--trace-out", "/dev/stdout")),
+    ("log.txt", "stdout", ("--json-out", "report.json", "--trace-out", "log.txt")),
+])
+def test_an_output_naming_standard_output_is_refused(folder, name, into, options):
+    """``check --format json --json-out /dev/stdout > r.json`` (or ``--json-out r.json > r.json``)
+    put two reports back to back in one stream: invalid JSON, and no warning.  The command's own
+    report goes to standard output, so an output file that is standard output (by any name, or the
+    file it is redirected to) is refused, GOV006 before the check (exit 3), whatever the format."""
+    code, out, err = _stream_run(folder, name, into, *options)
+    assert code == 3, err
+    assert err.startswith(f"{name}:1:1: error[GOV006]: '{name}' is the standard output of this run, where the "
+                          f"command's own report goes: two outputs may not be one file\n"), err
+    assert "nothing was written" in err and "Traceback" not in err and "wrote" not in err
+    assert out == "", "checked (or written) before refusing"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["main.gov", "review.md", "rules"]
+                                                            + (["log.txt"] if into == "stdout" else []))
+
+
+def test_report_o_may_name_standard_output(folder):
+    """``report -o /dev/stdout`` prints nothing else there (as ``-o -``): the page is written through it."""
+    with open(folder / "log.txt", "wb") as log:
+        run = subprocess.run([sys.executable, "-m", "govspec", "report", "main.gov", *FAST, "-o", "/dev/stdout"],
+                             cwd=folder, stdout=log, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             timeout=120)
+    assert run.returncode == 1 and run.stderr.decode() == "govspec: wrote /dev/stdout\n", run.stderr
+    assert (folder / "log.txt").read_text().startswith("<!DOCTYPE html>")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="/dev/stderr as Linux has it")
