@@ -17,14 +17,19 @@ import or read (:func:`govspec.load.inputs`).  Guarantees:
   in one stream;
 - a target that is not a regular file is never replaced by one: a path naming the process's own
   standard output or error (``/dev/stderr``, ``/dev/fd/2``, or a file that stream goes to) is
-  written through that stream, after what was written to it before; another that exists (a device,
-  a FIFO, a socket) is opened and written (a socket cannot be opened: an OSError).
+  written through that stream, after what was written to it before; a path through another
+  descriptor (``/dev/fd/3``, bash's ``>(...)``, :func:`descriptor`) through that descriptor, never
+  truncated; another that exists (a device, a FIFO, a socket) is opened and written (a socket
+  cannot be opened: an OSError).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -94,12 +99,11 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def _write_whole(path: str, text: str | bytes) -> None:
-    stream = _standard_stream(path)
-    target = os.path.realpath(path)  # through a symbolic link, the file it points to
-    if stream is not None or _is_other_than_a_file(target):  # never replaced by a regular file
-        _write_through(os.dup(stream) if stream is not None
-                       else os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0)), text)
+    stream, through = _standard_stream(path), descriptor(path)
+    if stream is not None or through is not None or _is_other_than_a_file(path):  # never replaced by a file
+        _write_through(os.dup(stream) if stream is not None else _opened(path, through), text)
         return
+    target = os.path.realpath(path)  # through a symbolic link, the file it points to
     fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
                                      dir=os.path.dirname(target))
     try:
@@ -136,10 +140,54 @@ def _standard_stream(path: str) -> int | None:
     return None
 
 
-def _is_other_than_a_file(target: str) -> bool:
-    """Whether ``target`` exists and is not a regular file (a device, a FIFO, a socket, a folder)."""
+# /dev/fd/N, /proc/self/fd/N, /proc/PID/fd/N (group 1: PID), /proc/thread-self/fd/N, /proc/PID/task/TID/fd/N
+_DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/(?:self|thread-self|(\d+)(?:/task/\d+)?)/fd)/(\d+)")
+
+
+def descriptor(path: str) -> tuple[int | None, int] | None:
+    """(process, descriptor) when ``path`` goes through a file descriptor, itself or by a chain of
+    symbolic links (``/dev/stdout``, ``/dev/fd/3``, bash's ``>(...)``, ``/proc/PID/fd/N``); the
+    process is None for this one.  Such a path is not a file's name: the realpath of a pipe's is
+    ``/proc/PID/fd/pipe:[N]``, which does not exist, and a file's is the file, which a write through
+    a temporary file would replace (with what the shell wrote to it before)."""
+    for _ in range(40):  # (the kernel's limit on a chain of links)
+        absolute = os.path.abspath(path)
+        beside = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+        for candidate in (absolute, beside):  # (/dev/fd is itself a link, to /proc/self/fd)
+            if found := _DESCRIPTOR.fullmatch(candidate):
+                pid = found.group(1)
+                return None if pid is None or int(pid) == os.getpid() else int(pid), int(found.group(2))
+        if not os.path.islink(beside):
+            return None
+        path = os.path.join(os.path.dirname(beside), os.readlink(beside))
+    return None
+
+
+def _opened(path: str, through: tuple[int | None, int] | None) -> int:
+    """A descriptor open for writing on ``path``, a target that is not a regular file, never truncated:
+    a descriptor of this process duplicated (its offset shared: what the shell writes to it after this
+    run comes after the output, and one open for reading only is not opened anew for writing);
+    another process's opened for appending; a device, a FIFO, a socket opened as they are."""
+    if through is not None and through[0] is None:
+        number = through[1]
+        try:
+            flags = fcntl.fcntl(number, fcntl.F_GETFL)
+        except OSError:
+            raise OSError(errno.EBADF, f"file descriptor {number} is not open", path) from None
+        if flags & os.O_ACCMODE == os.O_RDONLY:
+            raise OSError(errno.EBADF, f"file descriptor {number} is open for reading only", path)
+        return os.dup(number)
+    if through is not None:
+        return os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0))
+    return os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+
+
+def _is_other_than_a_file(path: str) -> bool:
+    """Whether ``path`` exists and is not a regular file (a device, a FIFO, a socket, a folder), by what
+    it names once links are followed (``os.stat``; not by its realpath, which for a descriptor's link
+    names no file)."""
     try:
-        return not stat.S_ISREG(os.stat(target).st_mode)
+        return not stat.S_ISREG(os.stat(path).st_mode)
     except (OSError, ValueError):
         return False
 

@@ -342,6 +342,84 @@ def test_report_o_may_name_standard_output(folder):
     assert (folder / "log.txt").read_text().startswith("<!DOCTYPE html>")
 
 
+def _fd_run(folder: Path, name: str, pass_fds=(), *options: str) -> subprocess.CompletedProcess:
+    """``govspec check main.gov --json-out NAME`` (or ``options``) in a process of its own, given the
+    descriptors ``pass_fds`` (as a shell's ``3>>log`` or ``>(cat)``), its standard output into out.txt."""
+    with open(folder / "out.txt", "wb") as out:
+        return subprocess.run([sys.executable, "-m", "govspec", "check", "main.gov", *FAST,
+                               *(options or ("--json-out", name))], cwd=folder, stdout=out,
+                              stderr=subprocess.PIPE, pass_fds=pass_fds, timeout=120, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def _reading(fd: int) -> tuple[threading.Thread, list[bytes]]:
+    """A thread reading ``fd`` (a pipe's end) to its end."""
+    received: list[bytes] = []
+
+    def read():
+        with open(fd, "rb") as handle:
+            received.append(handle.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader, received
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/dev/fd and /proc/PID/fd as Linux has them")
+@pytest.mark.parametrize("how", ["/dev/fd/{w}", "/proc/self/fd/{w}", "link", "/proc/{pid}/fd/{w}"])
+def test_an_output_through_a_descriptor_of_a_pipe_is_written_into_the_pipe(folder, how):
+    """``--json-out >(cat > ps.json)`` (bash names the pipe /dev/fd/63) failed after the whole check:
+    "cannot write ... '/dev/fd/63': No such file or directory" (the realpath of a pipe's descriptor,
+    /proc/PID/fd/pipe:[N], names no file).  The report is written into the pipe, by its descriptor
+    (or through a link to it, or by another process's /proc/PID/fd/N, opened for appending)."""
+    read_end, write_end = os.pipe()
+    name = how.format(w=write_end, pid=os.getpid())
+    if how == "link":
+        (folder / "link").symlink_to(f"/dev/fd/{write_end}")
+    reader, received = _reading(read_end)
+    try:
+        run = _fd_run(folder, name, () if "{pid}" in how else (write_end,))
+    finally:
+        os.close(write_end)
+    reader.join(30)
+    assert run.returncode == 1 and run.stderr == f"govspec: wrote JSON report {name}\n", run.stderr
+    assert json.loads(received[0])["files"][0]["path"] == "main.gov"
+    assert "fire_never_passes ... REFUTED" in (folder / "out.txt").read_text()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/dev/fd as Linux has it")
+@pytest.mark.parametrize("mode", ["ab", "wb"], ids=["3>>log3.txt", "3>log3.txt"])
+def test_an_output_through_a_descriptor_of_a_file_keeps_what_the_shell_wrote(folder, mode):
+    """``{ echo header >&3; govspec check main.gov --json-out /dev/fd/3; echo trailer >&3; } 3>>log3.txt``
+    replaced log3.txt (the realpath of /dev/fd/3) by the JSON report: the header was lost.  The report
+    goes through the descriptor, after the header, and the trailer after it."""
+    with open(folder / "log3.txt", mode, buffering=0) as log:
+        log.write(b"header\n")
+        name = f"/dev/fd/{log.fileno()}"
+        run = _fd_run(folder, name, (log.fileno(),))
+        log.write(b"trailer\n")
+    assert run.returncode == 1 and run.stderr == f"govspec: wrote JSON report {name}\n", run.stderr
+    text = (folder / "log3.txt").read_text()
+    assert text.startswith("header\n{\n") and text.endswith("}\ntrailer\n"), text
+    assert json.loads(text[len("header\n"):-len("trailer\n")])["files"][0]["path"] == "main.gov"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/dev/fd as Linux has it")
+def test_an_output_through_a_descriptor_not_open_for_writing_is_an_error(folder):
+    """A descriptor that is not open, or open for reading only (``3<file``), is a 'cannot write' error
+    naming it (exit 2), and the file behind it is not touched."""
+    run = _fd_run(folder, "/dev/fd/9")
+    assert run.returncode == 2 and run.stderr.endswith(
+        "govspec: cannot write the JSON report '/dev/fd/9': file descriptor 9 is not open\n"), run.stderr
+    (folder / "kept.txt").write_text("kept\n")
+    with open(folder / "kept.txt", "rb") as kept:
+        number = kept.fileno()
+        run = _fd_run(folder, f"/dev/fd/{number}", (number,))
+    assert run.returncode == 2 and run.stderr.endswith(
+        f"'/dev/fd/{number}': file descriptor {number} is open for reading only\n"), run.stderr
+    assert (folder / "kept.txt").read_text() == "kept\n"
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="/dev/stderr as Linux has it")
 def test_an_output_naming_standard_error_is_written_through_it(folder):
     code, out, err = _stream_run(folder, "/dev/stderr", "stderr")
