@@ -302,12 +302,13 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
         from .formats.itf import trace_files
 
         traces = trace_files(report, trace_out)
+    written = True  # (a JSON report that cannot be written, a FIFO without a reader: the traces still are)
     if json_out is not None:  # (not over a trace: the names a pattern gives are known only now)
-        _write(ctx, [(json_out, _formatted(report, "json", sources))], _inputs(files), quiet, "JSON report",
-               others=[path for path, _ in traces], stdout_taken=True)
+        written = _write(ctx, [(json_out, _formatted(report, "json", sources))], _inputs(files), quiet,
+                         "JSON report", others=[path for path, _ in traces], stdout_taken=True, keep_going=True)
     if trace_out is not None:
         _write(ctx, traces, _inputs(files), quiet, "ITF trace", stdout_taken=True)
-    ctx.exit(report.exit_code)
+    ctx.exit(report.exit_code if written else EXIT_USAGE)
 
 
 @cli.command()
@@ -386,12 +387,13 @@ def _inputs(files) -> list[tuple[str, str]]:
 
 
 def _write(ctx: click.Context, outputs, inputs, quiet: bool, kind: str = "", refuse: str | None = None,
-           others=(), stdout_taken: bool = False) -> None:
+           others=(), stdout_taken: bool = False, keep_going: bool = False) -> bool:
     """Write each (path, text) of ``outputs`` through :mod:`govspec.writing` (never over an input
     nor over another output, always whole), naming each on stderr; exits 3 if one would overwrite an
     input or ``others`` (the paths of the run's other outputs: nothing is written), or with
     ``stdout_taken`` (the command's own report goes to standard output) if one is standard output,
-    2 if one cannot be written.  ``refuse``: a path only checked, nothing written (and ``others``
+    2 if one cannot be written (with ``keep_going``, returns False instead: the caller writes its
+    other outputs, then exits 2).  ``refuse``: a path only checked, nothing written (and ``others``
     checked against it, and as standard output)."""
     from .diagnostics import SpecError
     from .diagnostics import render as render_diagnostic
@@ -412,10 +414,13 @@ def _write(ctx: click.Context, outputs, inputs, quiet: bool, kind: str = "", ref
     except OSError as err:
         _Streams.err.write(f"govspec: cannot write {f'the {kind} ' if kind else ''}'{err.filename}': "
                            f"{err.strerror or err}\n")
+        if keep_going:
+            return False
         ctx.exit(EXIT_USAGE)
     if not quiet:
         for path, _ in outputs:
             _Streams.err.write(f"govspec: wrote {f'{kind} ' if kind else ''}{path}\n")
+    return True
 
 
 def _with_review_blocks(report, options, reads, progress=None):

@@ -179,7 +179,29 @@ def _opened(path: str, through: tuple[int | None, int] | None) -> int:
         return os.dup(number)
     if through is not None:
         return os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0))
+    if _is_fifo(path):
+        return _opened_fifo(path)
     return os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+
+
+def _is_fifo(path: str) -> bool:
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _opened_fifo(path: str) -> int:
+    """The FIFO ``path`` opened for writing, if a reader has it open: opening it as a file waits
+    for a reader, for ever if none comes (after the whole check); OSError (ENXIO) if none."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as err:
+        if err.errno == errno.ENXIO:
+            raise OSError(errno.ENXIO, "no reader on the FIFO (start its reader first)", path) from None
+        raise
+    os.set_blocking(fd, True)  # (the reader reads at its pace: a write waits for room in the pipe)
+    return fd
 
 
 def _is_other_than_a_file(path: str) -> bool:

@@ -278,6 +278,22 @@ def test_an_output_that_is_a_fifo_is_written_into_it(folder, args, start):
     _no_temporary_file(folder)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_an_output_to_a_fifo_without_a_reader_is_an_error(folder):
+    """``--json-out fifo`` with nobody reading the FIFO hung for ever once the verdicts were printed
+    (opening a FIFO for writing waits for a reader).  It is an error (exit 2), and nothing else is
+    lost: the verdicts are printed, the traces written."""
+    os.mkfifo(folder / "fifo")
+    run = _fd_run(folder, "fifo", (), "--json-out", "fifo", "--trace-out", "trace.json")
+    assert run.returncode == 2, run.stderr
+    assert run.stderr == ("govspec: cannot write the JSON report 'fifo': no reader on the FIFO (start its reader "
+                          "first)\ngovspec: wrote ITF trace trace.json\n"), run.stderr
+    assert "fire_never_passes ... REFUTED" in (folder / "out.txt").read_text()
+    assert json.loads((folder / "trace.json").read_text())["#meta"]["format"] == "ITF"
+    assert stat.S_ISFIFO(os.lstat(folder / "fifo").st_mode)
+    _no_temporary_file(folder)
+
+
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets")
 def test_an_output_that_is_a_socket_stays_a_socket(folder):
     """A socket cannot be opened as a file: the output is an error (exit 2) naming it, and the socket
