@@ -299,9 +299,17 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
     _stop_on_bad_input(ctx, report, quiet, [out for out in (json_out, trace_out) if out is not None])
     traces = []
     if trace_out is not None:
-        from .formats.itf import trace_files
+        from .formats.itf import SeveralTraces, trace_files
+        from .safe import shown
 
-        traces = trace_files(report, trace_out)
+        try:
+            traces = trace_files(report, trace_out)
+        except SeveralTraces as err:  # (refused before anything is written: the JSON report neither)
+            _Streams.err.write(
+                f"govspec: cannot write {err.count} ITF traces to '{shown(err.path)}': it is not a regular file, and "
+                f"several traces would be regular files made beside it, one per property; name them with "
+                f"{{property}}, as --trace-out traces/{{property}}.itf.json; nothing written\n")
+            ctx.exit(EXIT_USAGE)
     written = True  # (a JSON report that cannot be written, a FIFO without a reader: the traces still are)
     if json_out is not None:  # (not over a trace: the names a pattern gives are known only now)
         written = _write(ctx, [(json_out, _formatted(report, "json", sources))], _inputs(files), quiet,

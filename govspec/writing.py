@@ -163,6 +163,12 @@ def descriptor(path: str) -> tuple[int | None, int] | None:
     return None
 
 
+def not_a_file(path: str) -> bool:
+    """Whether ``path`` is written through rather than replaced by a file: it goes through a file
+    descriptor, or it exists and is not a regular file (a device, a FIFO, a socket, a folder)."""
+    return descriptor(path) is not None or _is_other_than_a_file(path)
+
+
 def _opened(path: str, through: tuple[int | None, int] | None) -> int:
     """A descriptor open for writing on ``path``, a target that is not a regular file, never truncated:
     a descriptor of this process duplicated (its offset shared: what the shell writes to it after this

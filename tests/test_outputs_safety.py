@@ -294,6 +294,43 @@ def test_an_output_to_a_fifo_without_a_reader_is_an_error(folder):
     _no_temporary_file(folder)
 
 
+def _device(folder: Path) -> str:
+    try:
+        os.mknod(folder / "mynull", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, AttributeError):
+        pytest.skip("making a device node needs root on a POSIX system")
+    return "mynull"
+
+
+def _fifo(folder: Path) -> str:
+    os.mkfifo(folder / "fifo")
+    return "fifo"
+
+
+def _folder(folder: Path) -> str:
+    (folder / "traces").mkdir()
+    return "traces"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+@pytest.mark.parametrize("make", [_device, _fifo, _folder], ids=["device", "fifo", "folder"])
+def test_several_traces_are_never_files_made_beside_what_is_not_a_file(folder, make):
+    """``--trace-out /dev/stdout`` (or any target that is not a regular file) with two traces or more
+    made regular files named TARGET.PROPERTY beside it (into /dev!).  Refused: exit 2, nothing written
+    (nor the JSON report), and the verdicts printed."""
+    (folder / "two.gov").write_text(SPEC + "property also_never: never fire\n")
+    target = make(folder)
+    before = sorted(p.name for p in folder.iterdir())
+    code, out, err = run_cli("check", "two.gov", "--trace-out", target, "--json-out", "report.json", *FAST,
+                             cwd=folder)
+    assert code == 2, err
+    assert err == (f"govspec: cannot write 2 ITF traces to '{target}': it is not a regular file, and several "
+                   f"traces would be regular files made beside it, one per property; name them with {{property}}, "
+                   f"as --trace-out traces/{{property}}.itf.json; nothing written\n"), err
+    assert sorted(p.name for p in folder.iterdir()) == before, "a file was written"
+    assert "fire_never_passes ... REFUTED" in out and "also_never ... REFUTED" in out
+
+
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets")
 def test_an_output_that_is_a_socket_stays_a_socket(folder):
     """A socket cannot be opened as a file: the output is an error (exit 2) naming it, and the socket

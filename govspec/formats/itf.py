@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from ..report import PROVED, REFUTED, PropertyResult, Report, StageRecord, StateSnapshot, TraceStep
 from ..safe import json_text
+from ..writing import not_a_file
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 VARS = ["members", "offices", "params", "day", "pending", "balances", "proposals", "mbt::actionTaken", "step"]
@@ -100,11 +101,24 @@ def counterexamples(report: Report) -> list[tuple[str, PropertyResult]]:
             if r.trace and (r.status == REFUTED or (r.status == PROVED and r.kind == "possible") or r.witnessed)]
 
 
+class SeveralTraces(Exception):
+    """Several traces for a FILE without ``{property}`` that is not a regular file (``/dev/stderr``,
+    a device, a FIFO, a folder): each would be a regular file made beside it (``FILE.PROPERTY``)."""
+
+    def __init__(self, path: str, count: int):
+        super().__init__(path, count)
+        self.path, self.count = path, count
+
+
 def target_paths(pattern: str, found: list[tuple[str, PropertyResult]]) -> list[str]:
     """Where each trace goes: ``{property}`` and ``{file}`` (the spec's name without extension) in
     the pattern are replaced; with several traces and no ``{property}``, ``.{property}`` is put
-    before the extension so that no trace overwrites another."""
+    before the extension so that no trace overwrites another.  :class:`SeveralTraces` when that
+    name would be made beside a target that is not a regular file (nor a new one)."""
     if len(found) > 1 and "{property}" not in pattern:
+        for stem in dict.fromkeys(os.path.splitext(os.path.basename(path))[0] for path, _ in found):
+            if not_a_file(pattern.replace("{file}", stem)):
+                raise SeveralTraces(pattern.replace("{file}", stem), len(found))
         head, tail = os.path.split(pattern)
         stem, dot, ext = tail.partition(".")
         pattern = os.path.join(head, f"{stem}.{{property}}{dot}{ext}")
