@@ -76,14 +76,38 @@ class _Streams:
     err: TextIO = sys.stderr
 
 
+STDOUT_CLOSED = "standard output is closed: what the command prints has nowhere to go"
+
+
+class _ClosedOutput:
+    """Standard output when the process was started without one (``>&-``: ``sys.stdout`` is None).
+    Each command that prints stops before its work (:func:`_stdout_needed`); a write is a usage error."""
+
+    def write(self, text: str) -> int:
+        raise click.ClickException(STDOUT_CLOSED)
+
+    def flush(self) -> None:
+        pass
+
+
+def _stdout_needed(ctx: click.Context) -> None:
+    """Exit 2 with a message, before any work, when standard output is closed."""
+    if isinstance(_Streams.out, _ClosedOutput):
+        _Streams.err.write(f"govspec: {STDOUT_CLOSED} (nothing was done; redirect it to a file instead)\n")
+        ctx.exit(EXIT_USAGE)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="govspec", message="%(prog)s %(version)s")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """GovSpec: check governance rules (bylaws, boards, DAOs) with a theorem prover.
 
     Exit codes of check and report: 0 all proved, 1 a property refuted, 2 usage or internal error,
     3 invalid spec, 4 bounded or unknown, 130 interrupted (Ctrl-C). `govspec explain GOV104`
     explains an error code."""
+    if ctx.invoked_subcommand != "report":  # (report -o OUT prints nothing: it checks for itself)
+        _stdout_needed(ctx)
 
 
 def _parallel_options(work: str) -> list:
@@ -345,6 +369,8 @@ def report(ctx: click.Context, file, output, pdf, depth, effort, timeout, budget
             browser()  # (refused before checking: a missing browser costs no check)
         except NoBrowser as err:
             raise click.UsageError(str(err)) from None
+    if output == "-":
+        _stdout_needed(ctx)
     inputs = []
     if output != "-":  # refused before checking, a refusal costs no check
         inputs = _inputs([file])
@@ -792,11 +818,12 @@ def _ctrl_c_kept():
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting."""
-    _Streams.out = stdout or sys.stdout
+    _Streams.out = stdout or sys.stdout or _ClosedOutput()  # (sys.stdout is None when fd 1 was closed: >&-)
     _Streams.err = stderr or sys.stderr
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        with contextlib.redirect_stdout(_Streams.out), contextlib.redirect_stderr(_Streams.err), _ctrl_c_kept():
+        with contextlib.redirect_stdout(stdout or sys.stdout), contextlib.redirect_stderr(_Streams.err), \
+                _ctrl_c_kept():
             code = cli.main(args=args, prog_name="govspec", standalone_mode=False)
         return code if isinstance(code, int) else EXIT_OK
     except click.exceptions.NoArgsIsHelpError as err:  # pragma: no cover - click >= 8.2

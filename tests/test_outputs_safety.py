@@ -481,6 +481,28 @@ def test_an_output_naming_standard_error_is_written_through_it(folder):
     json.loads(err[:err.rindex("govspec: wrote")])
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell's >&-")
+@pytest.mark.parametrize("args,written", [
+    (["check", "main.gov", "--json-out", "x.json"], None), (["report", "main.gov"], None),
+    (["explain", "GOV006"], None), (["report", "main.gov", "-o", "x.html"], "x.html"),
+], ids=["check", "report", "explain", "report-o"])
+def test_a_closed_standard_output_is_a_usage_error(folder, args, written):
+    """``govspec check main.gov >&-`` was "internal error: AttributeError: 'NoneType' object has no
+    attribute 'write'" once the check was done, and --json-out was not written: a message, exit 2,
+    before any work.  ``report -o OUT`` prints nothing there, and works."""
+    options = [] if args[0] == "explain" else FAST
+    run = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "govspec", *args, *options],
+                         cwd=folder, stderr=subprocess.PIPE, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if written:
+        assert run.returncode == 1 and run.stderr == f"govspec: wrote {written}\n", run.stderr
+        return
+    assert run.returncode == 2 and run.stderr == ("govspec: standard output is closed: what the command prints has "
+                                                  "nowhere to go (nothing was done; redirect it to a file instead)\n"), \
+        run.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["main.gov", "review.md", "rules"]
+
+
 # ---------------------------------------------------------------- writes are whole or not at all
 
 
