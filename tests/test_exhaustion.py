@@ -212,6 +212,40 @@ def test_days_that_may_differ_by_any_amount_are_refused():
     assert not ok and why.startswith("time cannot be abstracted soundly"), why
 
 
+MULTIPLE = """organization "a multiple of a day" {
+  person a
+  body board { members a }
+  parameter done = 0
+  procedure act {
+    decided by board at meeting
+      passes when yes >= 1
+    require now >= 1
+    timelock 1 days
+    effect done = 1
+  }
+}
+property late: always (act.executed -> now < RULE)
+"""
+
+
+@pytest.mark.parametrize("rule,bounded", [("40 * act.approved_at", False), ("act.approved_at + 40", True)])
+def test_the_bounded_search_never_claims_waits_it_did_not_try(rule, bounded):
+    """`now < 40 * act.approved_at` is false after a wait of 39 times the approval day: the bounded
+    search tried waits of a few days only and said HOLDS UP TO 8 STEPS, while 4 steps refute it
+    (found in review).  It now declines (UNKNOWN, with the reason); `approved_at + 40` needs a wait
+    of at most 40 days, which it tries (REFUTED, as Z3 finds)."""
+    from govspec.explicit.steps import time_horizon
+
+    model = api.load_text(MULTIPLE.replace("RULE", rule), "multiple.gov")
+    z3 = check_property(Z3Engine(), model, model.properties[0], 8, TIMEOUT, unbounded=True)
+    assert z3.status == "refuted" and z3.scope.depth == 4, z3.summary
+    result = check_property(ExplicitEngine(), model, model.properties[0], 8, TIMEOUT, unbounded=True)
+    if bounded:
+        assert result.status == "refuted" and result.scope.depth == 4 and time_horizon(model) >= 41, result.summary
+    else:
+        assert result.status == "unknown" and "a multiple of a day stored" in result.reason, result.summary
+
+
 def test_limits_are_reported_not_proved(monkeypatch):
     model = api.load_text(TIMELOCK, "timelock.gov")
     monkeypatch.setitem(explicit.LIMITS, "states", 5)

@@ -92,11 +92,11 @@ def _day_free_bound(e, model: m.Model) -> Fraction:
     raise Refused(f"cannot bound a {type(e).__name__} compared with a day")
 
 
-def _linear_days(e, model: m.Model) -> tuple[dict, Fraction]:
+def _linear_days(e, model: m.Model, bound=_day_free_bound) -> tuple[dict, Fraction]:
     """``e`` as a sum of day variables with fixed coefficients plus a rest: (coefficients, bound on
-    the rest's absolute value).  Day variables: "now", ("approved", P), ("proposed", P)."""
+    the rest's absolute value, by ``bound``).  Day variables: "now", ("approved", P), ("proposed", P)."""
     if not _has_days(e):
-        return {}, _day_free_bound(e, model)
+        return {}, bound(e, model)
     match e:
         case m.Now():
             return {"now": Fraction(1)}, Fraction(0)
@@ -111,17 +111,55 @@ def _linear_days(e, model: m.Model) -> tuple[dict, Fraction]:
             k = _constant(factor)
             if k is None:
                 raise Refused("a rule multiplies a day by a quantity that is not a fixed number")
-            coeffs, rest = _linear_days(days, model)
+            coeffs, rest = _linear_days(days, model, bound)
             return {v: c * k for v, c in coeffs.items()}, rest * abs(k)
         case m.Arith(op=op, left=a, right=b):
-            left, r1 = _linear_days(a, model)
-            right, r2 = _linear_days(b, model)
+            left, r1 = _linear_days(a, model, bound)
+            right, r2 = _linear_days(b, model, bound)
             sign = 1 if op == "+" else -1
             out = dict(left)
             for v, c in right.items():
                 out[v] = out.get(v, Fraction(0)) + sign * c
             return out, r1 + r2
     raise Refused(f"a day inside a {type(e).__name__} that the abstraction of time does not know")
+
+
+def wait_cap(cmp: m.Compare, model: m.Model, bound) -> int:
+    """After a wait of any number of days from this many on, ``cmp`` comes out as after this many
+    (the bounded search then tries waits up to it: :func:`govspec.explicit.steps.time_horizon`);
+    Refused when no number does.  ``bound``: a bound on a number with no day in it.
+
+    With left - right = a*now + sum of b_v*v + rest (|rest| <= B; an absent stored day reads -1,
+    adding |b_v| to B), a wait of w days moves only ``now``, so the comparison turns at most once, at
+    w* = -(S/a)*now + sum of (b_v/a)*age_v - rest/a, where S = a + the b_v of the days present and
+    age_v = now - v >= 0.  When S/a >= 0 and every b_v/a <= 0, w* <= B/|a| in every state; otherwise
+    w* grows with a day (``now < 40 * P.approved_at`` turns 39 times the approval day later): Refused.
+    With a = 0 a wait does not move it (an expiry's -1 comes at an age the interpreter's constants bound).
+    """
+    left, r1 = _linear_days(cmp.left, model, bound)
+    right, r2 = _linear_days(cmp.right, model, bound)
+    coeffs = dict(left)
+    for v, c in right.items():
+        coeffs[v] = coeffs.get(v, Fraction(0)) - c
+    a = coeffs.pop("now", Fraction(0))
+    coeffs = {v: c for v, c in coeffs.items() if c != 0}
+    if a == 0:
+        return 0
+    cap = 0
+    for pattern in itertools.product(*[(False, True) for _ in coeffs]):
+        total, rest = a, r1 + r2
+        for (v, b), here in zip(coeffs.items(), pattern):
+            if not here:
+                rest += abs(b)
+            elif b / a > 0:
+                raise Refused("a rule compares the date with a day stored that a wait does not catch up with")
+            else:
+                total += b
+        if total / a < 0:
+            raise Refused("a rule compares the date with a multiple of a day stored: the wait it needs grows with "
+                          "that day")
+        cap = max(cap, int(rest / abs(a)) + 1)
+    return cap
 
 
 def _comparison_needs(cmp: m.Compare, model: m.Model, present: frozenset = frozenset()) -> list[tuple[str, int]]:

@@ -206,21 +206,29 @@ def _supply_bound(model: m.Model) -> Fraction:
     return sum((p.weight for p in model.people), Fraction(0)) + model.flash_loan + mints * LIMITS["depth"]
 
 
-def _numbers(e):
-    """The two sides of every comparison that involves a day."""
+def _day_comparisons(e):
+    """Every comparison in ``e`` that involves a day."""
     for x in m.walk(e):
         if isinstance(x, m.Compare) and any(isinstance(y, (m.Now, m.ApprovedAt, m.ProposedAt)) for side in (x.left, x.right)
                                             for y in m.walk(side)):
-            yield x.left
-            yield x.right
+            yield x
+
+
+def _numbers(e):
+    """The two sides of every comparison that involves a day."""
+    for x in _day_comparisons(e):
+        yield x.left
+        yield x.right
 
 
 def time_horizon(model: m.Model) -> int:
     """Waits of 1..H days suffice.
 
     Days enter rules only in comparisons with other quantities, each bounded by B in every state
-    (constants, parameters, seats, counts, weights); H exceeds every such bound and every delay, so
-    after any longer wait every comparison that involves a day comes out as after a wait of H days.
+    (constants, parameters, seats, counts, weights); H exceeds every such bound, every wait a
+    comparison needs to settle (:func:`govspec.explicit.exhaustion.wait_cap`: TooLarge when one
+    needs a wait that grows with a day stored) and every delay, so after any longer wait every
+    comparison that involves a day comes out as after a wait of H days.
     """
     exprs = []
     for proc in model.procedures.values():
@@ -232,6 +240,12 @@ def time_horizon(model: m.Model) -> int:
         exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None, *(c[2] for c in prop.also))
                   if e is not None]
     bound = max((_bound(x, model) for e in exprs for x in _numbers(e)), default=Fraction(0))
+    from .exhaustion import Refused, wait_cap  # (exhaustion builds on this module)
+
+    try:  # (a comparison of the date with a multiple of a day stored needs a wait that grows with that day)
+        bound = max([bound, *(wait_cap(c, model, _bound) for e in exprs for c in _day_comparisons(e))])
+    except Refused as err:
+        raise TooLarge(f"no wait of a bounded length decides every rule: {err}") from None
     delays = sum(p.delay + (p.grace or 0) + (p.lifecycle.delay + (p.lifecycle.period or 0) if p.lifecycle else 0)
                  for p in model.procedures.values())
     horizon = int(bound) + delays + 2
