@@ -228,22 +228,38 @@ property late: always (act.executed -> now < RULE)
 """
 
 
-@pytest.mark.parametrize("rule,bounded", [("40 * act.approved_at", False), ("act.approved_at + 40", True)])
-def test_the_bounded_search_never_claims_waits_it_did_not_try(rule, bounded):
+@pytest.mark.parametrize("rule,settles", [("40 * act.approved_at", False), ("act.approved_at + 40", True),
+                                          ("60 - act.approved_at", True)])
+def test_the_bounded_search_never_claims_waits_it_did_not_try(rule, settles):
     """`now < 40 * act.approved_at` is false after a wait of 39 times the approval day: the bounded
     search tried waits of a few days only and said HOLDS UP TO 8 STEPS, while 4 steps refute it
-    (found in review).  It now declines (UNKNOWN, with the reason); `approved_at + 40` needs a wait
-    of at most 40 days, which it tries (REFUTED, as Z3 finds)."""
-    from govspec.explicit.steps import time_horizon
+    (found in review).  Nothing found is now UNKNOWN, with the reason, when a rule's settling wait
+    grows with a day; `approved_at + 40` and `60 - approved_at` settle within a bounded wait,
+    which the search tries (REFUTED, as Z3 finds)."""
+    from govspec.explicit.steps import horizon_gap, time_horizon
 
     model = api.load_text(MULTIPLE.replace("RULE", rule), "multiple.gov")
     z3 = check_property(Z3Engine(), model, model.properties[0], 8, TIMEOUT, unbounded=True)
     assert z3.status == "refuted" and z3.scope.depth == 4, z3.summary
     result = check_property(ExplicitEngine(), model, model.properties[0], 8, TIMEOUT, unbounded=True)
-    if bounded:
+    assert (horizon_gap(model) is None) == settles
+    if settles:
         assert result.status == "refuted" and result.scope.depth == 4 and time_horizon(model) >= 41, result.summary
     else:
-        assert result.status == "unknown" and "a multiple of a day stored" in result.reason, result.summary
+        assert result.status == "unknown" and "longer waits were not tried" in result.reason, result.summary
+        assert "a multiple of a day stored" in result.reason
+
+
+def test_a_refutation_within_the_waits_tried_stands_when_longer_waits_are_not_tried():
+    """A rule whose settling wait grows with a day leaves the search's waits incomplete, but what
+    they find is a scenario, replayed: REFUTED (it was declined whole by the first fix)."""
+    from govspec.explicit.steps import horizon_gap
+
+    text = MULTIPLE.replace("require now >= 1\n", "").replace("RULE", "3 * act.approved_at + 2")
+    model = api.load_text(text, "found.gov")
+    assert horizon_gap(model) is not None
+    result = check_property(ExplicitEngine(), model, model.properties[0], 8, TIMEOUT, unbounded=True)
+    assert result.status == "refuted", result.summary
 
 
 def test_limits_are_reported_not_proved(monkeypatch):

@@ -9,7 +9,7 @@ from .. import model as m
 from .. import semantics as sem
 from ..engine import Deadline, Outcome
 from .exhaustion import Abstraction, cannot_force, guarded, prove_by_exhaustion, refute_by_exhaustion
-from .search import bfs, force_bfs
+from .search import bfs, force_bfs, nothing_found
 from .steps import LIMITS, TooLarge
 
 
@@ -60,7 +60,7 @@ class ExplicitEngine:
             return Outcome("unknown", reason=f"too large for the explicit engine: {err}")
         except (TimeoutError, sem.ReplayLimit) as err:
             return Outcome("unknown", reason="time limit reached" if isinstance(err, TimeoutError) else str(err))
-        return best if best is not None else Outcome("none", depth=depth)
+        return best if best is not None else nothing_found(model, depth)
 
     last_proof = "every reachable abstract state explored on the reference semantics (clocks capped)"
 

@@ -131,10 +131,11 @@ def wait_cap(cmp: m.Compare, model: m.Model, bound) -> int:
 
     With left - right = a*now + sum of b_v*v + rest (|rest| <= B; an absent stored day reads -1,
     adding |b_v| to B), a wait of w days moves only ``now``, so the comparison turns at most once, at
-    w* = -(S/a)*now + sum of (b_v/a)*age_v - rest/a, where S = a + the b_v of the days present and
-    age_v = now - v >= 0.  When S/a >= 0 and every b_v/a <= 0, w* <= B/|a| in every state; otherwise
-    w* grows with a day (``now < 40 * P.approved_at`` turns 39 times the approval day later): Refused.
-    With a = 0 a wait does not move it (an expiry's -1 comes at an age the interpreter's constants bound).
+    w* = -now - sum of (b_v/a)*v - rest/a, each day present v between 0 and ``now``.  Its greatest
+    value over those days is now * (sum of |b_v/a| over the b_v/a < 0, minus 1) + B/|a|: bounded, by
+    B/|a|, when those |b_v/a| add up to at most 1; otherwise w* grows with a day
+    (``now < 40 * P.approved_at`` turns 39 times the approval day later): Refused.  With a = 0 a
+    wait does not move it (an expiry's -1 comes at an age the interpreter's constants bound).
     """
     left, r1 = _linear_days(cmp.left, model, bound)
     right, r2 = _linear_days(cmp.right, model, bound)
@@ -147,15 +148,13 @@ def wait_cap(cmp: m.Compare, model: m.Model, bound) -> int:
         return 0
     cap = 0
     for pattern in itertools.product(*[(False, True) for _ in coeffs]):
-        total, rest = a, r1 + r2
+        behind, rest = Fraction(0), r1 + r2
         for (v, b), here in zip(coeffs.items(), pattern):
             if not here:
                 rest += abs(b)
-            elif b / a > 0:
-                raise Refused("a rule compares the date with a day stored that a wait does not catch up with")
-            else:
-                total += b
-        if total / a < 0:
+            elif b / a < 0:
+                behind += abs(b / a)
+        if behind > 1:
             raise Refused("a rule compares the date with a multiple of a day stored: the wait it needs grows with "
                           "that day")
         cap = max(cap, int(rest / abs(a)) + 1)

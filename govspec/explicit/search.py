@@ -7,7 +7,7 @@ from __future__ import annotations
 from .. import model as m
 from .. import semantics as sem
 from ..engine import Deadline, Outcome
-from .steps import LIMITS, TooLarge, forced_steps, steps_from
+from .steps import LIMITS, TooLarge, forced_steps, horizon_gap, steps_from, time_horizon
 
 
 
@@ -65,6 +65,16 @@ def bfs(model: m.Model, depth: int, deadline: Deadline, state_bad=None, step_bad
         return Outcome("unknown", reason=f"too large for the explicit engine: {err}")
     except TimeoutError:
         return Outcome("unknown", reason="time limit reached")
+    return nothing_found(model, depth)
+
+
+def nothing_found(model: m.Model, depth: int) -> Outcome:
+    """Nothing found within ``depth`` steps: "none", unless some wait longer than those tried may
+    find something (:func:`horizon_gap`): then UNKNOWN, with the reason."""
+    gap = horizon_gap(model)
+    if gap is not None:
+        return Outcome("unknown", reason=f"nothing found within {depth} steps with waits of at most "
+                                         f"{time_horizon(model)} days, and longer waits were not tried: {gap}")
     return Outcome("none", depth=depth)
 
 

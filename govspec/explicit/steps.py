@@ -222,14 +222,27 @@ def _numbers(e):
 
 
 def time_horizon(model: m.Model) -> int:
-    """Waits of 1..H days suffice.
+    """Waits of 1..H days suffice (but see :func:`horizon_gap`).
 
     Days enter rules only in comparisons with other quantities, each bounded by B in every state
     (constants, parameters, seats, counts, weights); H exceeds every such bound, every wait a
-    comparison needs to settle (:func:`govspec.explicit.exhaustion.wait_cap`: TooLarge when one
-    needs a wait that grows with a day stored) and every delay, so after any longer wait every
-    comparison that involves a day comes out as after a wait of H days.
+    comparison needs to settle (:func:`govspec.explicit.exhaustion.wait_cap`) and every delay, so
+    after any longer wait every comparison that involves a day comes out as after a wait of H days.
     """
+    return _horizon(model)[0]
+
+
+def horizon_gap(model: m.Model) -> str | None:
+    """Why waits of 1..H days may not suffice (None: they do): a comparison whose settling wait
+    grows with a day stored (``now < 40 * P.approved_at``).  A search that finds nothing with such
+    a spec has not searched every wait: it must not say that nothing exists within its depth."""
+    return _horizon(model)[1] if model.timed else None
+
+
+def _horizon(model: m.Model) -> tuple[int, str | None]:
+    cached = model.__dict__.get("_explicit_horizon")
+    if cached is not None:
+        return cached
     exprs = []
     for proc in model.procedures.values():
         stages = [*proc.stages, *([proc.window_stage] if proc.window_stage else [])]
@@ -242,16 +255,18 @@ def time_horizon(model: m.Model) -> int:
     bound = max((_bound(x, model) for e in exprs for x in _numbers(e)), default=Fraction(0))
     from .exhaustion import Refused, wait_cap  # (exhaustion builds on this module)
 
-    try:  # (a comparison of the date with a multiple of a day stored needs a wait that grows with that day)
+    gap = None
+    try:
         bound = max([bound, *(wait_cap(c, model, _bound) for e in exprs for c in _day_comparisons(e))])
-    except Refused as err:
-        raise TooLarge(f"no wait of a bounded length decides every rule: {err}") from None
+    except Refused as err:  # (waits up to the bounds are still tried: what they find is found)
+        gap = str(err)
     delays = sum(p.delay + (p.grace or 0) + (p.lifecycle.delay + (p.lifecycle.period or 0) if p.lifecycle else 0)
                  for p in model.procedures.values())
     horizon = int(bound) + delays + 2
     if horizon > LIMITS["days"]:
         raise TooLarge(f"rules compare days with quantities up to {horizon}, beyond {LIMITS['days']} days")
-    return horizon
+    model.__dict__["_explicit_horizon"] = (horizon, gap)
+    return horizon, gap
 
 
 def timed_steps(model: m.Model, state: sem.State, horizon: int | None = None) -> Iterator[sem.Step]:
