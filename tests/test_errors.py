@@ -515,6 +515,36 @@ def test_the_gov002_example_of_the_docs_is_what_a_latin1_file_gives(tmp_path):
     assert code == 3 and out == "" and err == shown.split("```")[0]
 
 
+def test_the_text_kept_to_show_a_file_s_errors_is_never_stale_and_stays_small(tmp_path):
+    """A file that is not UTF-8 is kept, escaped, to show under its error; read again (mended,
+    removed, a folder), it shows what it is now, and a process that reads many keeps a few (found
+    in review: a removed file's GOV001 was shown over its old first line, and the texts piled up)."""
+    from govspec.diagnostics import render
+    from govspec.imports import source_of
+    from govspec.syntax import source
+
+    path = tmp_path / "st.gov"
+    path.write_bytes(b'organization "OLD\xff" {\n}\n')
+    with pytest.raises(SpecError):
+        load_file(path)
+    assert source_of(str(path)) == 'organization "OLD\\xff" {\n}\n'
+    path.unlink()
+    with pytest.raises(SpecError) as err:
+        load_file(path)
+    assert render(err.value.diagnostics[0], source_of(str(path))) == f"{path}:1:1: error[GOV001]: no such file: '{path}'"
+    for i in range(3 * source.KEPT):
+        (tmp_path / f"b{i}.gov").write_bytes(b"\xff")
+        with pytest.raises(SpecError):
+            load_file(tmp_path / f"b{i}.gov")
+    assert len(source._SHOWN) <= source.KEPT
+
+
+def load_file(path):
+    from govspec import api
+
+    return api.load(str(path))
+
+
 FIFO_CHILD = """
 import io, json, sys
 from govspec.cli import main

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections import OrderedDict
 
 from ..diagnostics import Diagnostic, Span, SpecError
 
@@ -43,8 +44,18 @@ _BOM = b"\xef\xbb\xbf"
 
 # The text to show under an error in a file that cannot be read again as it was: a spec read from a
 # pipe (read once), or a file that is not UTF-8 (shown decoded, each byte that is not UTF-8 as
-# ``\xff``), by the path its spans carry.  Only such files are kept.
-_SHOWN: dict[str, str] = {}
+# ``\xff``), by the path its spans carry.  Only such files are kept, the last KEPT of them (a
+# process that reads many, through the API, keeps a few), and a path read again drops its entry
+# whatever the new read finds (never a stale text under a later error).
+_SHOWN: "OrderedDict[str, str]" = OrderedDict()
+KEPT = 8
+
+
+def _keep(path: str, text: str) -> None:
+    _SHOWN[path] = text
+    _SHOWN.move_to_end(path)
+    while len(_SHOWN) > KEPT:
+        _SHOWN.popitem(last=False)
 
 
 def shown_source(path: str) -> str | None:
@@ -62,7 +73,7 @@ def _at_byte(data: bytes, at: int, path: str) -> Span:
     characters ``\xff``, line endings as GovSpec reads them, the byte order mark dropped."""
     bom = len(_BOM) if data.startswith(_BOM) else 0
     body = data[bom:]
-    _SHOWN[path] = _lines_of(body.decode("utf-8", "backslashreplace"))
+    _keep(path, _lines_of(body.decode("utf-8", "backslashreplace")))
     before = _lines_of(body[:at - bom].decode("utf-8", "backslashreplace"))
     line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
     width = 1 if data[at] == 0 else len(body[at - bom:at - bom + 1].decode("utf-8", "backslashreplace"))
@@ -76,6 +87,7 @@ def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES, shown: str | No
     people file may be larger than a spec); ``shown``: the path its errors name (``path`` by
     default); ``what``: what the file is, in the errors ("spec", "people file")."""
     where = Span.point(shown or path)
+    _SHOWN.pop(shown or path, None)  # (read again: what was kept of it is stale, whatever this read finds)
     try:
         mode = os.stat(path).st_mode  # before opening: opening a named pipe waits for a writer
         if stat.S_ISDIR(mode):
@@ -119,7 +131,5 @@ def read_source_hashed(path: str, limit: int = MAX_SOURCE_BYTES, shown: str | No
                                            "save the file in that encoding",))]) from None
     text = _lines_of(text)
     if piped:  # (read once: kept to show under its errors)
-        _SHOWN[shown or path] = text
-    else:  # (a file mended since: shown as it is now)
-        _SHOWN.pop(shown or path, None)
+        _keep(shown or path, text)
     return text, hashlib.sha256(data).hexdigest()
