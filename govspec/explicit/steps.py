@@ -12,6 +12,7 @@ from typing import Iterator
 from .. import model as m
 from .. import semantics as sem
 from ..engine import Deadline
+from .days import Refused, wait_cap
 
 LIMITS = {
     "choices per stage": 20_000,
@@ -226,7 +227,7 @@ def time_horizon(model: m.Model) -> int:
 
     Days enter rules only in comparisons with other quantities, each bounded by B in every state
     (constants, parameters, seats, counts, weights); H exceeds every such bound, every wait a
-    comparison needs to settle (:func:`govspec.explicit.exhaustion.wait_cap`) and every delay, so
+    comparison needs to settle (:func:`govspec.explicit.days.wait_cap`) and every delay, so
     after any longer wait every comparison that involves a day comes out as after a wait of H days.
     """
     return _horizon(model)[0]
@@ -253,8 +254,6 @@ def _horizon(model: m.Model) -> tuple[int, str | None]:
         exprs += [e for e in (prop.state, prop.step, prop.goal.state if prop.goal else None, *(c[2] for c in prop.also))
                   if e is not None]
     bound = max((_bound(x, model) for e in exprs for x in _numbers(e)), default=Fraction(0))
-    from .exhaustion import Refused, wait_cap  # (exhaustion builds on this module)
-
     gap = None
     try:
         bound = max([bound, *(wait_cap(c, model, _bound) for e in exprs for c in _day_comparisons(e))])
