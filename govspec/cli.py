@@ -325,9 +325,10 @@ def check(ctx: click.Context, files, fmt, trace_out, json_out, depth, effort, ti
     if trace_out is not None:
         from .formats.itf import SeveralTraces, trace_files
         from .safe import shown
+        from .writing import not_a_file
 
         try:
-            traces = trace_files(report, trace_out)
+            traces = trace_files(report, trace_out, not_a_file)
         except SeveralTraces as err:  # (refused before anything is written: the JSON report neither)
             _Streams.err.write(
                 f"govspec: cannot write {err.count} ITF traces to '{shown(err.path)}': it is not a regular file, and "

@@ -15,7 +15,6 @@ from fractions import Fraction
 
 from ..report import PROVED, REFUTED, PropertyResult, Report, StageRecord, StateSnapshot, TraceStep
 from ..safe import json_text
-from ..writing import not_a_file
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 VARS = ["members", "offices", "params", "day", "pending", "balances", "proposals", "mbt::actionTaken", "step"]
@@ -110,11 +109,12 @@ class SeveralTraces(Exception):
         self.path, self.count = path, count
 
 
-def target_paths(pattern: str, found: list[tuple[str, PropertyResult]]) -> list[str]:
+def target_paths(pattern: str, found: list[tuple[str, PropertyResult]], not_a_file=lambda path: False) -> list[str]:
     """Where each trace goes: ``{property}`` and ``{file}`` (the spec's name without extension) in
     the pattern are replaced; with several traces and no ``{property}``, ``.{property}`` is put
     before the extension so that no trace overwrites another.  :class:`SeveralTraces` when that
-    name would be made beside a target that is not a regular file (nor a new one)."""
+    name would be made beside a target that is not a regular file (nor a new one): ``not_a_file``
+    tells (:func:`govspec.writing.not_a_file`, the layer above)."""
     if len(found) > 1 and "{property}" not in pattern:
         for stem in dict.fromkeys(os.path.splitext(os.path.basename(path))[0] for path, _ in found):
             if not_a_file(pattern.replace("{file}", stem)):
@@ -144,9 +144,9 @@ def _apart(names: list[str]) -> list[str]:
     return out
 
 
-def trace_files(report: Report, pattern: str) -> list[tuple[str, str]]:
+def trace_files(report: Report, pattern: str, not_a_file=lambda path: False) -> list[tuple[str, str]]:
     """(path, ITF text) of one file per counterexample (none if none refuted), for the CLI to write
-    (:mod:`govspec.writing`: never over an input, always whole)."""
+    (:mod:`govspec.writing`: never over an input, always whole; ``not_a_file``: as for :func:`target_paths`)."""
     found = counterexamples(report)
     return [(path, json_text(trace(result, source)) + "\n")
-            for path, (source, result) in zip(target_paths(pattern, found), found)]
+            for path, (source, result) in zip(target_paths(pattern, found, not_a_file), found)]
