@@ -90,6 +90,20 @@ class _ClosedOutput:
         pass
 
 
+class _Discard:
+    """Standard error when the process was started without one (``2>&-``: ``sys.stderr`` is None):
+    messages go nowhere, and everything else (outputs, exit codes) is as with it open."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 def _stdout_needed(ctx: click.Context) -> None:
     """Exit 2 with a message, before any work, when standard output is closed."""
     if isinstance(_Streams.out, _ClosedOutput):
@@ -820,7 +834,7 @@ def _ctrl_c_kept():
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting."""
     _Streams.out = stdout or sys.stdout or _ClosedOutput()  # (sys.stdout is None when fd 1 was closed: >&-)
-    _Streams.err = stderr or sys.stderr
+    _Streams.err = stderr or sys.stderr or _Discard()  # (sys.stderr is None when fd 2 was closed: 2>&-)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         with contextlib.redirect_stdout(stdout or sys.stdout), contextlib.redirect_stderr(_Streams.err), \
@@ -859,7 +873,9 @@ def entry_point() -> None:
     if code == EXIT_INTERRUPTED:
         # leave at once: Z3 objects cut half-built by Ctrl-C would complain while the interpreter
         # tears down ("Exception ignored in ... __del__"), after the last line printed
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):  # (None when closed: >&-, 2>&-)
+            if stream is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
         os._exit(code)
     sys.exit(code)

@@ -503,6 +503,35 @@ def test_a_closed_standard_output_is_a_usage_error(folder, args, written):
     assert sorted(p.name for p in folder.iterdir()) == ["main.gov", "review.md", "rules"]
 
 
+def _closed_run(folder: Path, shell: str, *args: str, stdin=None) -> subprocess.CompletedProcess:
+    """``govspec ARGS`` run by ``sh -c 'exec "$@" SHELL'`` (SHELL: ``2>&-``, ``>&-``, ...), its output
+    and errors captured where they are not closed."""
+    return subprocess.run(["sh", "-c", f'exec "$@" {shell}', "sh", sys.executable, "-m", "govspec", *args],
+                          cwd=folder, capture_output=True, text=True, timeout=120, stdin=stdin,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+PROVED_ONLY = SPEC.replace("property fire_never_passes: never fire\n", "")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell's 2>&-")
+@pytest.mark.parametrize("args,code,written", [
+    (["check", "p.gov", *FAST, "--json-out", "r3.json"], 0, ["r3.json"]),
+    (["check", "nonexist.gov"], 2, []),
+    (["check", "main.gov", *FAST, "--json-out", "r2.json", "--trace-out", "t2.json"], 1, ["r2.json", "t2.json"]),
+], ids=["proved", "missing", "both-outputs"])
+def test_a_closed_standard_error_changes_nothing_but_the_messages(folder, args, code, written):
+    """With ``2>&-`` (sys.stderr None), the first message was 'NoneType has no attribute write', and
+    the handler's own message failed again: exit 1 for an all-PROVED spec or a missing file, and the
+    trace after the JSON report never written.  Messages go nowhere; exit codes and files as usual."""
+    (folder / "p.gov").write_text(PROVED_ONLY)
+    run = _closed_run(folder, "2>&-", *args)
+    assert run.returncode == code, run.stdout
+    for name in written:
+        assert json.loads((folder / name).read_text())
+    assert "Traceback" not in run.stdout
+
+
 # ---------------------------------------------------------------- writes are whole or not at all
 
 
