@@ -90,6 +90,43 @@ class _ClosedOutput:
         pass
 
 
+READER_GONE = "standard output was closed by its reader"
+
+
+class _Output:
+    """Standard output, flushed at each write.  Once its reader has closed it (a pipe into
+    ``head -1``: EPIPE), what the command prints after is dropped, with one message on standard
+    error, and the command goes on: the files named by options are written, the exit code is the verdict's."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.gone = stream, False
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # (as a text stream: click asks whether it takes bytes)
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text and not self.gone:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except BrokenPipeError:
+                self._reader_gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        self.gone = True
+        _Streams.err.write(f"govspec: {READER_GONE}; the rest of what the command prints is dropped\n")
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
 class _Discard:
     """Standard error when the process was started without one (``2>&-``: ``sys.stderr`` is None):
     messages go nowhere, and everything else (outputs, exit codes) is as with it open."""
@@ -833,12 +870,12 @@ def _ctrl_c_kept():
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting."""
-    _Streams.out = stdout or sys.stdout or _ClosedOutput()  # (sys.stdout is None when fd 1 was closed: >&-)
+    given = stdout or sys.stdout  # (None when fd 1 was closed: >&-)
+    _Streams.out = _Output(given) if given is not None else _ClosedOutput()
     _Streams.err = stderr or sys.stderr or _Discard()  # (sys.stderr is None when fd 2 was closed: 2>&-)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        with contextlib.redirect_stdout(stdout or sys.stdout), contextlib.redirect_stderr(_Streams.err), \
-                _ctrl_c_kept():
+        with contextlib.redirect_stdout(_Streams.out), contextlib.redirect_stderr(_Streams.err), _ctrl_c_kept():
             code = cli.main(args=args, prog_name="govspec", standalone_mode=False)
         return code if isinstance(code, int) else EXIT_OK
     except click.exceptions.NoArgsIsHelpError as err:  # pragma: no cover - click >= 8.2
@@ -861,6 +898,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     except Exception as err:  # an internal error: a message, never a traceback
         _Streams.err.write(f"govspec: internal error: {type(err).__name__}: {err}\n")
         return EXIT_USAGE
+    finally:
+        if isinstance(_Streams.out, _Output) and _Streams.out.gone and sys.stdout is _Streams.out.stream:
+            # what is left in the broken stream's buffer is dropped: Python's flush of it at exit
+            # would fail (exit 120, "Exception ignored")
+            sys.stdout = _Streams.out
 
 
 def _interrupted() -> int:

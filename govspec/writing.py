@@ -225,7 +225,7 @@ def _write_through(fd: int, text: str | bytes) -> None:
     was written to standard output and error before goes first (it may be the same file)."""
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         if stream is not None:
-            with contextlib.suppress(ValueError):  # (a stream closed)
+            with contextlib.suppress(ValueError, OSError):  # (a stream closed, a pipe its reader closed)
                 stream.flush()
     with open(fd, "wb") as handle:
         handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))

@@ -532,6 +532,34 @@ def test_a_closed_standard_error_changes_nothing_but_the_messages(folder, args, 
     assert "Traceback" not in run.stdout
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX pipe")
+@pytest.mark.parametrize("args,code,written", [
+    (["check", "p.gov", *FAST, "--json-out", "rr.json"], 0, ["rr.json"]),
+    (["check", "main.gov", *FAST, "--json-out", "rr.json", "--trace-out", "tt.json"], 1, ["rr.json", "tt.json"]),
+    (["explain", "GOV001"], 0, []), (["--help"], 0, []), (["power", "main.gov", "--format", "json"], 0, []),
+], ids=["proved", "refuted", "explain", "help", "power"])
+def test_a_reader_that_stops_reading_leaves_the_verdict_and_the_files(folder, args, code, written):
+    """``govspec check x.gov --json-out r.json | head -1``: once the reader closed the pipe, click
+    caught EPIPE and exited 1, silently, before --json-out and --trace-out were written (``explain``,
+    ``--help`` too).  What the command prints after is dropped, said once on standard error; the files
+    are written and the exit code is the verdict's."""
+    (folder / "p.gov").write_text(PROVED_ONLY)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line
+    try:
+        run = subprocess.run([sys.executable, "-m", "govspec", *args], cwd=folder, stdout=write_end,
+                             stderr=subprocess.PIPE, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        os.close(write_end)
+    assert run.returncode == code, run.stderr
+    assert run.stderr.startswith("govspec: standard output was closed by its reader; the rest of what the command "
+                                 "prints is dropped\n"), run.stderr
+    assert run.stderr.count("closed by its reader") == 1 and "Traceback" not in run.stderr
+    assert run.stderr.count("govspec: wrote") == len(written), run.stderr
+    for name in written:
+        assert json.loads((folder / name).read_text())
+
+
 # ---------------------------------------------------------------- writes are whole or not at all
 
 
