@@ -483,10 +483,12 @@ def _write(ctx: click.Context, outputs, inputs, quiet: bool, kind: str = "", ref
     checked against it, and as standard output)."""
     from .diagnostics import SpecError
     from .diagnostics import render as render_diagnostic
-    from .writing import refuse_clashes, refuse_inputs, refuse_standard_output, write_outputs
+    from .writing import refuse_clashes, refuse_closed_stream, refuse_inputs, refuse_standard_output, write_outputs
 
     try:
         checked = [*others, *([refuse] if refuse is not None else [])]
+        for path in checked:
+            refuse_closed_stream(path)
         if refuse is not None:
             refuse_inputs(refuse, inputs)
         for path in checked if stdout_taken else ():
@@ -870,6 +872,11 @@ def _ctrl_c_kept():
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting."""
+    from .writing import keep_closed_streams_taken
+
+    # a stream closed at startup (sys.stdin, sys.stdout or sys.stderr None) keeps its number taken by
+    # os.devnull, and stays closed for the command: nothing printed there, no output through it
+    keep_closed_streams_taken(fd for fd, stream in enumerate((sys.stdin, sys.stdout, sys.stderr)) if stream is None)
     given = stdout or sys.stdout  # (None when fd 1 was closed: >&-)
     _Streams.out = _Output(given) if given is not None else _ClosedOutput()
     _Streams.err = stderr or sys.stderr or _Discard()  # (sys.stderr is None when fd 2 was closed: 2>&-)

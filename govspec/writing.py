@@ -15,6 +15,8 @@ import or read (:func:`govspec.load.inputs`).  Guarantees:
 - with ``stdout_taken`` (``check``, which prints its own report there), an output that is standard
   output (``/dev/stdout``, ``/dev/fd/1``, the file it goes to) is refused with GOV006: two reports
   in one stream;
+- an output through a standard stream the process was started without (``/dev/stdout`` with
+  ``>&-``) is refused (OSError, EBADF): :func:`keep_closed_streams_taken` keeps such a number taken;
 - a target that is not a regular file is never replaced by one: a path naming the process's own
   standard output or error (``/dev/stderr``, ``/dev/fd/2``, or a file that stream goes to) is
   written through that stream, after what was written to it before; a path through another
@@ -71,6 +73,39 @@ def refuse_standard_output(target: str) -> None:
             Span.point(target), notes=("nothing was written; give the output a file of its own",))])
 
 
+# the standard streams (0, 1, 2) the process was started without (``>&-``), kept taken by os.devnull
+# (:func:`keep_closed_streams_taken`): no pipe or file opened later lands on their numbers
+closed_streams: frozenset[int] = frozenset()
+_STREAM_NAMES = {0: "standard input", 1: "standard output", 2: "standard error"}
+
+
+def keep_closed_streams_taken(closed=()) -> frozenset[int]:
+    """Open os.devnull (read and write) onto each of descriptors 0, 1 and 2 that is not open, so that
+    no pipe or file opened later takes its number (a write to ``/dev/stdout`` would go into it);
+    remember those and the ones in ``closed`` (found closed before) in :data:`closed_streams`."""
+    global closed_streams
+    found = set(closed)
+    for fd in (0, 1, 2):
+        try:
+            fcntl.fcntl(fd, fcntl.F_GETFD)
+        except OSError:
+            taken = os.open(os.devnull, os.O_RDWR)
+            if taken != fd:
+                os.dup2(taken, fd)
+                os.close(taken)
+            found.add(fd)
+    closed_streams = frozenset(found)
+    return closed_streams
+
+
+def refuse_closed_stream(target: str) -> None:
+    """OSError (EBADF) if ``target`` goes through a standard stream the process was started without
+    (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1`` with standard output closed)."""
+    through = descriptor(target)
+    if through is not None and through[0] is None and through[1] in closed_streams:
+        raise OSError(errno.EBADF, f"{_STREAM_NAMES[through[1]]} is closed", target)
+
+
 def write_outputs(outputs, inputs=(), others=(), stdout_taken: bool = False) -> None:
     """Write each (path, text) of ``outputs``, whole, after checking that none overwrites an input
     (:func:`refuse_inputs`), that no two of them, nor one of them and one of ``others`` (the
@@ -80,6 +115,7 @@ def write_outputs(outputs, inputs=(), others=(), stdout_taken: bool = False) -> 
     target, never the temporary file."""
     outputs = list(outputs)
     for path, _ in outputs:
+        refuse_closed_stream(path)
         refuse_inputs(path, inputs)
         if stdout_taken:
             refuse_standard_output(path)
@@ -133,6 +169,8 @@ def _standard_stream(path: str) -> int | None:
     except (OSError, ValueError):
         return None
     for fd in (1, 2):
+        if fd in closed_streams:  # (os.devnull, keeping its number taken)
+            continue
         with contextlib.suppress(OSError):
             stream = os.fstat(fd)
             if (stream.st_dev, stream.st_ino) == (named.st_dev, named.st_ino):

@@ -560,6 +560,19 @@ def test_a_reader_that_stops_reading_leaves_the_verdict_and_the_files(folder, ar
         assert json.loads((folder / name).read_text())
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="a POSIX shell's >&-, /dev/stdout as Linux has it")
+@pytest.mark.parametrize("shell", [">&-", ">&- <&-"])
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1"])
+def test_an_output_through_a_closed_standard_output_is_refused(folder, shell, name):
+    """``report -o /dev/stdout >&-`` wrote the page into the Ctrl-C watcher's pipe (opened as fd 1,
+    the lowest free number) and said 'wrote /dev/stdout'.  A closed standard stream keeps its number
+    taken from the start, and an output through it is refused, exit 2, before the check."""
+    run = _closed_run(folder, shell, "report", "main.gov", *FAST, "-o", name)
+    assert run.returncode == 2 and run.stderr == f"govspec: cannot write '{name}': standard output is closed\n", \
+        run.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["main.gov", "review.md", "rules"]
+
+
 # ---------------------------------------------------------------- writes are whole or not at all
 
 
