@@ -14,7 +14,7 @@ import or read (:func:`govspec.load.inputs`).  Guarantees:
   that is a symbolic link is written where it points, and a file rewritten keeps its permissions;
 - with ``stdout_taken`` (``check``, which prints its own report there), an output that is standard
   output (``/dev/stdout``, ``/dev/fd/1``, the file it goes to) is refused with GOV006: two reports
-  in one stream;
+  in one stream (unless standard output is a character device: a terminal, a null device);
 - an output through a standard stream the process was started without (``/dev/stdout`` with
   ``>&-``) is refused (OSError, EBADF): :func:`keep_closed_streams_taken` keeps such a number taken;
 - a target that is not a regular file is never replaced by one: a path naming the process's own
@@ -65,7 +65,13 @@ def refuse_clashes(paths) -> None:
 def refuse_standard_output(target: str) -> None:
     """SpecError (GOV006) if ``target`` is the file, device or pipe that standard output is (by its
     own name, ``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``, or through a link): for a command
-    that prints its own report there, the output would be a second report in the same stream."""
+    that prints its own report there, the output would be a second report in the same stream.  Not
+    when standard output is a character device (a terminal, a null device): two writers cannot
+    corrupt what one shows as it comes or discards; a regular file, a pipe or FIFO, a socket would
+    hold the two reports run together."""
+    with contextlib.suppress(OSError):
+        if stat.S_ISCHR(os.fstat(1).st_mode):
+            return
     if _standard_stream(target) == 1:
         raise SpecError([Diagnostic(
             "GOV006", f"'{target}' is the standard output of this run, where the command's own report goes: "

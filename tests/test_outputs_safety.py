@@ -385,6 +385,20 @@ def test_an_output_naming_standard_output_is_refused(folder, name, into, options
                                                             + (["log.txt"] if into == "stdout" else []))
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="a device node as Linux makes it")
+def test_an_output_that_is_standard_output_as_a_null_device_is_written(folder):
+    """``check --json-out N > N``, N a null device: refused as two outputs in one file, but a device
+    that discards what it gets cannot be corrupted by two writers: the report is written through it."""
+    device = _device(folder)
+    with open(folder / device, "wb") as out:
+        run = subprocess.run([sys.executable, "-m", "govspec", "check", "main.gov", *FAST, "--json-out", device],
+                             cwd=folder, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 1 and run.stderr == f"govspec: wrote JSON report {device}\n", run.stderr
+    assert stat.S_ISCHR(os.lstat(folder / device).st_mode)
+    _no_temporary_file(folder)
+
+
 def test_report_o_may_name_standard_output(folder):
     """``report -o /dev/stdout`` prints nothing else there (as ``-o -``): the page is written through it."""
     with open(folder / "log.txt", "wb") as log:
