@@ -79,12 +79,17 @@ class _Streams:
 STDOUT_CLOSED = "standard output is closed: what the command prints has nowhere to go"
 
 
+class _StdoutClosed(click.ClickException):
+    """A write to a standard output that is closed: ``--help`` or ``--version`` with ``>&-``."""
+
+
 class _ClosedOutput:
     """Standard output when the process was started without one (``>&-``: ``sys.stdout`` is None).
-    Each command that prints stops before its work (:func:`_stdout_needed`); a write is a usage error."""
+    Each command that prints stops before its work (:func:`_stdout_needed`); a write (click's help,
+    its version) is a usage error."""
 
     def write(self, text: str) -> int:
-        raise click.ClickException(STDOUT_CLOSED)
+        raise _StdoutClosed(STDOUT_CLOSED)
 
     def flush(self) -> None:
         pass
@@ -144,8 +149,12 @@ class _Discard:
 def _stdout_needed(ctx: click.Context) -> None:
     """Exit 2 with a message, before any work, when standard output is closed."""
     if isinstance(_Streams.out, _ClosedOutput):
-        _Streams.err.write(f"govspec: {STDOUT_CLOSED} (nothing was done; redirect it to a file instead)\n")
+        _say_stdout_closed()
         ctx.exit(EXIT_USAGE)
+
+
+def _say_stdout_closed() -> None:
+    _Streams.err.write(f"govspec: {STDOUT_CLOSED} (nothing was done; redirect it to a file instead)\n")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -899,6 +908,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         return EXIT_USAGE
     except KeyboardInterrupt:  # Ctrl-C as the run ends, outside click
         return _interrupted()
+    except _StdoutClosed:  # (--help, --version: printed by click, before any command's check)
+        _say_stdout_closed()
+        return EXIT_USAGE
     except click.ClickException as err:
         _Streams.err.write(f"Error: {err.format_message()}\n")
         return EXIT_USAGE

@@ -587,6 +587,17 @@ def test_an_output_through_a_closed_standard_output_is_refused(folder, shell, na
     assert sorted(p.name for p in folder.iterdir()) == ["main.gov", "review.md", "rules"]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell's >&-")
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["check", "--help"], ["-h"]])
+def test_help_and_version_with_a_closed_standard_output_are_a_usage_error(folder, args):
+    """``govspec --help >&-`` and ``--version >&-`` exited 0, printing nothing (click writes nowhere
+    when sys.stdout is None), where any command with standard output closed stops with exit 2."""
+    run = _closed_run(folder, ">&-", *args)
+    assert run.returncode == 2 and run.stderr == ("govspec: standard output is closed: what the command prints has "
+                                                  "nowhere to go (nothing was done; redirect it to a file instead)\n"), \
+        run.stderr
+
+
 # ---------------------------------------------------------------- writes are whole or not at all
 
 
