@@ -124,3 +124,11 @@ def test_verdicts_claimed_in_prose_match_a_run():
                    for w, s in known[name]):
             wrong.append(f"{doc}:{line}: `{name}` claimed {word}{f' ({scope})' if scope else ''}, runs give {sorted(known[name])}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_output_files_rules_are_counted_right():
+    """docs/cli.md's "Output files" said it listed five rules, and listed six."""
+    section = (ROOT / "docs" / "cli.md").read_text().split("## Output files\n", 1)[1].split("\n## ", 1)[0]
+    said = re.search(r"follow (\w+) rules\.", section).group(1)
+    numbers = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    assert numbers.index(said) == len(re.findall(r"^- \*\*", section, re.M)), said
